@@ -1,0 +1,359 @@
+//! The enumerations of the registry: organization kind, sector tags, zone kind and class,
+//! party-organization type and formation mode, member status.
+//!
+//! Each value has a stable ASCII `code` (what the database stores and the API speaks) and
+//! the official Chinese `label` (what people read). Parsing accepts either.
+
+use serde::{Serialize, Serializer};
+use thiserror::Error;
+
+/// A value that is not one of an enumeration's codes or labels.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("“{value}”不是有效的{what}，可选：{choices}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+    pub choices: String,
+}
+
+/// Declares a closed enumeration with a stable code and a Chinese label per variant.
+macro_rules! coded_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $what:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = ($code:literal, $label:literal), )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// What the enumeration is called, in Chinese (for messages).
+            pub const WHAT: &'static str = $what;
+
+            /// The stable code stored in the database and used by the API.
+            pub const fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+
+            /// The official Chinese label.
+            pub const fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            /// Parses a code or a Chinese label (surrounding spaces ignored).
+            pub fn parse(input: &str) -> Result<Self, UnknownValue> {
+                let s = input.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code() == s || v.label() == s)
+                    .ok_or_else(|| UnknownValue {
+                        what: $what,
+                        value: s.to_owned(),
+                        choices: Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、"),
+                    })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+    };
+}
+
+coded_enum! {
+    /// 两新组织类别: what kind of two-new organization a unit is.
+    OrgKind, "组织类别" {
+        /// 非公有制企业
+        Enterprise = ("enterprise", "非公有制企业"),
+        /// 社会团体 (credit code 51…)
+        SocialGroup = ("social_group", "社会团体"),
+        /// 社会服务机构（民办非企业单位） (credit code 52…)
+        SocialService = ("social_service", "民办非企业单位"),
+        /// 基金会 (credit code 53…)
+        Foundation = ("foundation", "基金会"),
+        /// 其他社会组织 (律师、会计师事务所等)
+        OtherSocial = ("other_social", "其他社会组织"),
+    }
+}
+
+impl OrgKind {
+    /// Whether the kind is a social organization (社会组织) rather than an enterprise.
+    pub const fn is_social(self) -> bool {
+        !matches!(self, OrgKind::Enterprise)
+    }
+}
+
+coded_enum! {
+    /// 行业领域标签: an organization may carry several.
+    SectorTag, "行业标签" {
+        /// 互联网企业
+        Internet = ("internet", "互联网企业"),
+        /// 新兴精神生产组织 (文化创意、网络文艺等)
+        NewCultural = ("new_cultural", "新兴精神生产"),
+        /// 民办学校
+        PrivateSchool = ("private_school", "民办学校"),
+        /// 民办医院
+        PrivateHospital = ("private_hospital", "民办医院"),
+        /// 制造业
+        Manufacturing = ("manufacturing", "制造业"),
+        /// 商贸流通
+        Commerce = ("commerce", "商贸流通"),
+        /// 快递物流
+        Logistics = ("logistics", "快递物流"),
+        /// 律师事务所
+        LawFirm = ("law_firm", "律师事务所"),
+        /// 会计师事务所
+        AccountingFirm = ("accounting_firm", "会计师事务所"),
+        /// 行业协会商会
+        TradeAssociation = ("trade_association", "行业协会商会"),
+        /// 生态农业
+        EcoAgriculture = ("eco_agriculture", "生态农业"),
+        /// 休闲旅游
+        Tourism = ("tourism", "休闲旅游"),
+    }
+}
+
+impl SectorTag {
+    /// The bit this tag occupies in a [`SectorSet`] (its position in [`SectorTag::ALL`]).
+    pub fn bit(self) -> u32 {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0) as u32
+    }
+}
+
+/// The set of sector tags of one organization, stored as a bitmask (one integer column:
+/// cheap to filter with `sectors & bit <> 0` on both databases).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct SectorSet(u32);
+
+impl SectorSet {
+    pub const EMPTY: SectorSet = SectorSet(0);
+
+    /// Rebuilds a set from its stored bits, dropping bits no tag owns.
+    pub fn from_bits(bits: i64) -> Self {
+        let known = (1u32 << SectorTag::ALL.len()) - 1;
+        SectorSet((bits as u32) & known)
+    }
+
+    pub fn bits(self) -> i64 {
+        i64::from(self.0)
+    }
+
+    pub fn with(self, tag: SectorTag) -> Self {
+        SectorSet(self.0 | (1 << tag.bit()))
+    }
+
+    pub fn contains(self, tag: SectorTag) -> bool {
+        self.0 & (1 << tag.bit()) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = SectorTag> {
+        SectorTag::ALL
+            .iter()
+            .copied()
+            .filter(move |t| self.contains(*t))
+    }
+}
+
+impl FromIterator<SectorTag> for SectorSet {
+    fn from_iter<I: IntoIterator<Item = SectorTag>>(iter: I) -> Self {
+        iter.into_iter().fold(SectorSet::EMPTY, SectorSet::with)
+    }
+}
+
+impl Serialize for SectorSet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+coded_enum! {
+    /// 区域类型: towns, parks, office buildings, markets.
+    ZoneKind, "区域类型" {
+        /// 特色小镇
+        Town = ("town", "特色小镇"),
+        /// 园区 (产业园、孵化基地)
+        Park = ("park", "园区"),
+        /// 商务楼宇
+        Building = ("building", "商务楼宇"),
+        /// 专业市场
+        Market = ("market", "专业市场"),
+    }
+}
+
+coded_enum! {
+    /// 小镇分类 (一镇一策): what a town's party building focuses on.
+    ZoneClass, "小镇分类" {
+        /// 传统产业提升类: focus on park party building.
+        TraditionalIndustry = ("traditional_industry", "传统产业提升类"),
+        /// 战略性新兴产业类: focus on new-field party building.
+        EmergingIndustry = ("emerging_industry", "战略性新兴产业类"),
+        /// 生态休闲旅游类: combine with rural community party building.
+        EcoTourism = ("eco_tourism", "生态休闲旅游类"),
+    }
+}
+
+coded_enum! {
+    /// 区域级别
+    ZoneLevel, "区域级别" {
+        Provincial = ("provincial", "省级"),
+        Municipal = ("municipal", "市级"),
+        County = ("county", "县级"),
+    }
+}
+
+coded_enum! {
+    /// 党组织类型
+    PartyOrgType, "党组织类型" {
+        /// 党委 (基层党委 and above)
+        Committee = ("committee", "党委"),
+        /// 党工委 (小镇/园区党工委, 两新工委)
+        WorkingCommittee = ("working_committee", "党工委"),
+        /// 综合党委 (e.g. 社会组织综合党委)
+        ComprehensiveCommittee = ("comprehensive_committee", "综合党委"),
+        /// 党总支
+        GeneralBranch = ("general_branch", "党总支"),
+        /// 党支部
+        Branch = ("branch", "党支部"),
+        /// 联合党支部: one branch over several units.
+        JointBranch = ("joint_branch", "联合党支部"),
+        /// 党小组
+        Group = ("group", "党小组"),
+    }
+}
+
+impl PartyOrgType {
+    /// Branch-level organizations (党支部, 联合党支部): the ones the branch rules apply to.
+    pub const fn is_branch(self) -> bool {
+        matches!(self, PartyOrgType::Branch | PartyOrgType::JointBranch)
+    }
+
+    /// Committee-level organizations, elected for the longer term.
+    pub const fn is_committee(self) -> bool {
+        matches!(
+            self,
+            PartyOrgType::Committee
+                | PartyOrgType::WorkingCommittee
+                | PartyOrgType::ComprehensiveCommittee
+        )
+    }
+}
+
+coded_enum! {
+    /// 组建方式
+    FormationMode, "组建方式" {
+        /// 单独组建
+        Standalone = ("standalone", "单独组建"),
+        /// 区域联建
+        RegionalJoint = ("regional_joint", "区域联建"),
+        /// 派员驻建
+        Dispatched = ("dispatched", "派员驻建"),
+        /// 行业统建
+        IndustryWide = ("industry_wide", "行业统建"),
+    }
+}
+
+coded_enum! {
+    /// 党员类别: probationary or full member.
+    MemberStatus, "党员类别" {
+        /// 预备党员
+        Probationary = ("probationary", "预备党员"),
+        /// 正式党员
+        Full = ("full", "正式党员"),
+    }
+}
+
+coded_enum! {
+    /// 流动情况
+    FlowStatus, "流动情况" {
+        /// 未流动
+        Settled = ("settled", "未流动"),
+        /// 流出: lives and works away from the home branch for now.
+        Outflow = ("outflow", "流出"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_code_and_label() {
+        assert_eq!(OrgKind::parse("enterprise"), Ok(OrgKind::Enterprise));
+        assert_eq!(
+            PartyOrgType::parse(" 联合党支部 "),
+            Ok(PartyOrgType::JointBranch)
+        );
+        assert_eq!(
+            FormationMode::parse("行业统建"),
+            Ok(FormationMode::IndustryWide)
+        );
+    }
+
+    #[test]
+    fn unknown_value_lists_choices_in_chinese() {
+        let err = ZoneClass::parse("工业类").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("“工业类”不是有效的小镇分类"), "{msg}");
+        assert!(
+            msg.contains("传统产业提升类、战略性新兴产业类、生态休闲旅游类"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn codes_and_labels_are_unique() {
+        fn check<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) {
+            let mut seen = std::collections::HashSet::new();
+            for v in all {
+                assert!(seen.insert(code(*v)));
+                assert!(seen.insert(label(*v)));
+            }
+        }
+        check(OrgKind::ALL, OrgKind::code, OrgKind::label);
+        check(SectorTag::ALL, SectorTag::code, SectorTag::label);
+        check(PartyOrgType::ALL, PartyOrgType::code, PartyOrgType::label);
+        check(
+            FormationMode::ALL,
+            FormationMode::code,
+            FormationMode::label,
+        );
+        check(ZoneKind::ALL, ZoneKind::code, ZoneKind::label);
+    }
+
+    #[test]
+    fn sector_set_round_trips_through_bits() {
+        let set: SectorSet = [SectorTag::Internet, SectorTag::PrivateHospital]
+            .into_iter()
+            .collect();
+        let back = SectorSet::from_bits(set.bits());
+        assert_eq!(back, set);
+        assert_eq!(
+            back.iter().collect::<Vec<_>>(),
+            vec![SectorTag::Internet, SectorTag::PrivateHospital]
+        );
+        assert!(!back.contains(SectorTag::LawFirm));
+        assert_eq!(
+            SectorSet::from_bits(-1).iter().count(),
+            SectorTag::ALL.len()
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! The rules of two-new (两新) party building, free of storage and HTTP.
+//!
+//! Everything here is pure: validated identifiers that can only be built by parsing
+//! ([`resident_id::ResidentId`], [`credit_code::CreditCode`], [`region::RegionCode`]),
+//! money in integer fen, reporting periods, the enumerations of the registry, the rule
+//! parameters ([`rules`]) and the engines that apply them ([`coverage`]).
+//!
+//! Error types: each module has its own small `thiserror` enum whose message is Chinese
+//! and names the reason; the caller (a form, an import row, a CLI flag) adds the field.
+
+pub mod coverage;
+pub mod credit_code;
+pub mod kinds;
+pub mod money;
+pub mod period;
+pub mod region;
+pub mod registry;
+pub mod resident_id;
+pub mod rules;

@@ -1,0 +1,266 @@
+//! Rules as data: every frequency, rate, threshold and weight the engines use is a
+//! versioned parameter with an effective date and a source.
+//!
+//! [`RuleSet::defaults`] carries the values from the documents (DOMAIN.md); the store
+//! seeds them once and an administrator may add later versions. An engine never reads a
+//! constant: it asks a [`RuleSet`] for the version in force on a date, and every finding
+//! it raises carries the [`RuleRef`] of the parameter that raised it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use thiserror::Error;
+
+/// One version of one rule parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleParam {
+    /// Stable key, e.g. `coverage.own_branch_min_full_members`.
+    pub key: String,
+    /// 1 for the first version of a key, then 2, 3 …
+    pub version: i32,
+    /// The value in the parameter's unit (members, units, years, months …).
+    pub value: i64,
+    /// The first day this version is in force.
+    pub effective_from: NaiveDate,
+    /// What the rule says, in Chinese.
+    pub title: String,
+    /// The document it comes from.
+    pub source: String,
+}
+
+/// Which rule (key and version) raised a finding, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub key: String,
+    pub version: i32,
+    pub title: String,
+    pub source: String,
+}
+
+impl RuleParam {
+    pub fn rule_ref(&self) -> RuleRef {
+        RuleRef {
+            key: self.key.clone(),
+            version: self.version,
+            title: self.title.clone(),
+            source: self.source.clone(),
+        }
+    }
+}
+
+/// A rule the engines need has no version in force on the date asked.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RuleError {
+    #[error("规则参数 {key} 在 {date} 没有生效的版本")]
+    NotInForce { key: &'static str, date: NaiveDate },
+    #[error("规则参数 {key} 的取值 {value} 不合理：{reason}")]
+    OutOfRange {
+        key: String,
+        value: i64,
+        reason: &'static str,
+    },
+}
+
+/// The keys of the coverage rules (组织设置, 覆盖).
+pub mod keys {
+    pub const OWN_BRANCH_MIN_FULL_MEMBERS: &str = "coverage.own_branch_min_full_members";
+    pub const JOINT_BRANCH_MAX_UNITS: &str = "coverage.joint_branch_max_units";
+    pub const BRANCH_MAX_MEMBERS: &str = "coverage.branch_max_members";
+    pub const GENERAL_BRANCH_MAX_MEMBERS: &str = "coverage.general_branch_max_members";
+    pub const BRANCH_TERM_YEARS: &str = "coverage.branch_term_years";
+    pub const COMMITTEE_TERM_YEARS: &str = "coverage.committee_term_years";
+    pub const TERM_REMINDER_MONTHS: &str = "coverage.term_reminder_months";
+}
+
+const SOURCE_BRANCH_RULES: &str = "中国共产党支部工作条例（试行）（2018）";
+const SOURCE_CONSTITUTION: &str = "中国共产党章程；中国共产党支部工作条例（试行）（2018）";
+
+/// Every version of every parameter known to the system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSet {
+    params: Vec<RuleParam>,
+}
+
+impl RuleSet {
+    pub fn new(params: Vec<RuleParam>) -> Self {
+        RuleSet { params }
+    }
+
+    /// The defaults from the documents, each as version 1.
+    pub fn defaults() -> Self {
+        let from = NaiveDate::from_ymd_opt(2018, 10, 28).unwrap_or_default();
+        let p = |key: &str, value: i64, title: &str, source: &str| RuleParam {
+            key: key.to_owned(),
+            version: 1,
+            value,
+            effective_from: from,
+            title: title.to_owned(),
+            source: source.to_owned(),
+        };
+        RuleSet::new(vec![
+            p(
+                keys::OWN_BRANCH_MIN_FULL_MEMBERS,
+                3,
+                "正式党员3人以上的单位应单独成立党支部",
+                SOURCE_BRANCH_RULES,
+            ),
+            p(
+                keys::JOINT_BRANCH_MAX_UNITS,
+                5,
+                "联合党支部覆盖单位一般不超过5个",
+                SOURCE_BRANCH_RULES,
+            ),
+            p(
+                keys::BRANCH_MAX_MEMBERS,
+                50,
+                "党支部党员人数一般不超过50人，超过的应成立党总支",
+                SOURCE_BRANCH_RULES,
+            ),
+            p(
+                keys::GENERAL_BRANCH_MAX_MEMBERS,
+                100,
+                "党员人数超过100人的，经批准可成立基层党委",
+                SOURCE_CONSTITUTION,
+            ),
+            p(
+                keys::BRANCH_TERM_YEARS,
+                3,
+                "党支部、党总支每届任期3年",
+                SOURCE_BRANCH_RULES,
+            ),
+            p(
+                keys::COMMITTEE_TERM_YEARS,
+                5,
+                "基层党委每届任期5年",
+                SOURCE_CONSTITUTION,
+            ),
+            p(
+                keys::TERM_REMINDER_MONTHS,
+                6,
+                "任期届满前6个月提醒换届",
+                "本平台默认值（可配置）",
+            ),
+        ])
+    }
+
+    pub fn params(&self) -> &[RuleParam] {
+        &self.params
+    }
+
+    /// The version of `key` in force on `date`: the highest version whose effective date
+    /// is not after `date`.
+    pub fn in_force(&self, key: &'static str, date: NaiveDate) -> Result<&RuleParam, RuleError> {
+        self.params
+            .iter()
+            .filter(|p| p.key == key && p.effective_from <= date)
+            .max_by_key(|p| (p.effective_from, p.version))
+            .ok_or(RuleError::NotInForce { key, date })
+    }
+}
+
+/// A parameter resolved for one date: its value and the reference a finding cites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub value: i64,
+    pub rule: RuleRef,
+}
+
+impl Resolved {
+    fn positive(p: &RuleParam) -> Result<Resolved, RuleError> {
+        if p.value <= 0 {
+            return Err(RuleError::OutOfRange {
+                key: p.key.clone(),
+                value: p.value,
+                reason: "必须为正数",
+            });
+        }
+        Ok(Resolved {
+            value: p.value,
+            rule: p.rule_ref(),
+        })
+    }
+}
+
+/// The coverage rules in force on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageRules {
+    pub as_of: NaiveDate,
+    pub own_branch_min_full_members: Resolved,
+    pub joint_branch_max_units: Resolved,
+    pub branch_max_members: Resolved,
+    pub general_branch_max_members: Resolved,
+    pub branch_term_years: Resolved,
+    pub committee_term_years: Resolved,
+    pub term_reminder_months: Resolved,
+}
+
+impl CoverageRules {
+    pub fn resolve(set: &RuleSet, as_of: NaiveDate) -> Result<Self, RuleError> {
+        let get = |key| set.in_force(key, as_of).and_then(Resolved::positive);
+        Ok(CoverageRules {
+            as_of,
+            own_branch_min_full_members: get(keys::OWN_BRANCH_MIN_FULL_MEMBERS)?,
+            joint_branch_max_units: get(keys::JOINT_BRANCH_MAX_UNITS)?,
+            branch_max_members: get(keys::BRANCH_MAX_MEMBERS)?,
+            general_branch_max_members: get(keys::GENERAL_BRANCH_MAX_MEMBERS)?,
+            branch_term_years: get(keys::BRANCH_TERM_YEARS)?,
+            committee_term_years: get(keys::COMMITTEE_TERM_YEARS)?,
+            term_reminder_months: get(keys::TERM_REMINDER_MONTHS)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn defaults_resolve_with_their_sources() {
+        let rules = CoverageRules::resolve(&RuleSet::defaults(), d(2026, 11, 27)).unwrap();
+        assert_eq!(rules.own_branch_min_full_members.value, 3);
+        assert_eq!(rules.joint_branch_max_units.value, 5);
+        assert!(
+            rules
+                .branch_max_members
+                .rule
+                .source
+                .contains("支部工作条例")
+        );
+    }
+
+    #[test]
+    fn a_later_version_takes_over_on_its_effective_date() {
+        let mut params = RuleSet::defaults().params().to_vec();
+        params.push(RuleParam {
+            key: keys::JOINT_BRANCH_MAX_UNITS.into(),
+            version: 2,
+            value: 8,
+            effective_from: d(2027, 1, 1),
+            title: "本地放宽".into(),
+            source: "某市组织部文件".into(),
+        });
+        let set = RuleSet::new(params);
+        let before = CoverageRules::resolve(&set, d(2026, 12, 31)).unwrap();
+        let after = CoverageRules::resolve(&set, d(2027, 1, 1)).unwrap();
+        assert_eq!(before.joint_branch_max_units.value, 5);
+        assert_eq!(after.joint_branch_max_units.value, 8);
+        assert_eq!(after.joint_branch_max_units.rule.version, 2);
+    }
+
+    #[test]
+    fn no_version_in_force_is_an_error_naming_the_key() {
+        let err = CoverageRules::resolve(&RuleSet::defaults(), d(2010, 1, 1)).unwrap_err();
+        assert!(err.to_string().contains("coverage."), "{err}");
+    }
+
+    #[test]
+    fn a_zero_threshold_is_refused() {
+        let mut params = RuleSet::defaults().params().to_vec();
+        params[0].value = 0;
+        let err = CoverageRules::resolve(&RuleSet::new(params), d(2026, 1, 1)).unwrap_err();
+        assert!(matches!(err, RuleError::OutOfRange { .. }));
+    }
+}

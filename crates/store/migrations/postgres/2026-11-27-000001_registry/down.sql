@@ -1,0 +1,14 @@
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_append_only;
+DROP TABLE member_profiles;
+DROP TABLE members;
+DROP TABLE instructor_assignments;
+DROP TABLE instructors;
+DROP TABLE party_org_coverage;
+DROP TABLE party_orgs;
+DROP TABLE organizations;
+DROP TABLE zones;
+DROP TABLE regions;
+DROP TABLE rule_parameters;
+DROP TABLE id_alloc;
+DROP TABLE liangxin_meta;

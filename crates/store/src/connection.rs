@@ -1,0 +1,233 @@
+//! Opening a database: SQLite file by default, PostgreSQL by URL, one connection type.
+//!
+//! Opening never touches what is not ours: a file that is not SQLite, or a database that
+//! already holds other tables without the liangxin marker, is refused before any write.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::{Result, StoreError};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// The one connection type: every repository function takes it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl std::fmt::Debug for DbConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DbConnection::Postgres(_) => "DbConnection::Postgres",
+            DbConnection::Sqlite(_) => "DbConnection::Sqlite",
+        })
+    }
+}
+
+/// Which database to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Target {
+    /// A `postgres://` / `postgresql://` URL, a `sqlite://` URL, or a plain file path.
+    pub fn parse(input: &str) -> Result<Target> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(StoreError::BadTarget("地址为空".into()));
+        }
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Ok(Target::Postgres(s.to_owned()));
+        }
+        if let Some(path) = s.strip_prefix("sqlite://") {
+            return Ok(Target::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = s.split_once("://") {
+            return Err(StoreError::BadTarget(format!(
+                "不支持“{scheme}”，请使用文件路径（SQLite）或 postgres:// 地址"
+            )));
+        }
+        Ok(Target::Sqlite(PathBuf::from(s)))
+    }
+
+    /// For messages: the file path, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Sqlite(p) => p.display().to_string(),
+            Target::Postgres(url) => redact(url),
+        }
+    }
+}
+
+fn redact(url: &str) -> String {
+    // postgres://user:secret@host/db → postgres://user:***@host/db
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Connects, refuses foreign databases, and applies pending migrations.
+/// Returns the connection and the migrations applied now.
+pub fn connect_and_migrate(target: &Target) -> Result<(DbConnection, Vec<String>)> {
+    match target {
+        Target::Sqlite(path) => {
+            check_sqlite_file(path)?;
+            let url = path
+                .to_str()
+                .ok_or_else(|| StoreError::BadTarget("路径不是有效的 UTF-8".into()))?;
+            let mut conn = SqliteConnection::establish(url)
+                .map_err(|e| StoreError::Connect(format!("{}：{e}", path.display())))?;
+            refuse_foreign(
+                &mut conn,
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations'",
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'liangxin_meta'",
+                target,
+            )
+            .map_err(|e| match e {
+                StoreError::Query(_) => StoreError::NotADatabase { path: path.clone() },
+                other => other,
+            })?;
+            // WAL for concurrent readers; foreign keys are off by default in SQLite.
+            for pragma in [
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA busy_timeout = 10000",
+            ] {
+                diesel::sql_query(pragma).execute(&mut conn)?;
+            }
+            let applied = conn
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| StoreError::Migration(e.to_string()))?
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            Ok((DbConnection::Sqlite(conn), applied))
+        }
+        Target::Postgres(url) => {
+            let mut conn = PgConnection::establish(url).map_err(|e| {
+                StoreError::Connect(format!("{}：{}", redact(url), e.to_string().trim()))
+            })?;
+            refuse_foreign(
+                &mut conn,
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() \
+                 AND table_name <> '__diesel_schema_migrations'",
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() \
+                 AND table_name = 'liangxin_meta'",
+                target,
+            )?;
+            let applied = conn
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map_err(|e| StoreError::Migration(e.to_string()))?
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            Ok((DbConnection::Postgres(conn), applied))
+        }
+    }
+}
+
+fn refuse_foreign<C>(
+    conn: &mut C,
+    tables_sql: &str,
+    marker_sql: &str,
+    target: &Target,
+) -> Result<()>
+where
+    C: Connection,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Count>,
+{
+    let tables = diesel::sql_query(tables_sql).get_result::<Count>(conn)?.n;
+    let marker = diesel::sql_query(marker_sql).get_result::<Count>(conn)?.n;
+    if tables > 0 && marker == 0 {
+        return Err(StoreError::NotLiangxin(target.describe()));
+    }
+    Ok(())
+}
+
+/// An existing file must start with the SQLite header; an empty or missing file is new.
+fn check_sqlite_file(path: &Path) -> Result<()> {
+    match fs::File::open(path) {
+        Ok(mut f) => {
+            let mut header = [0u8; 16];
+            let n = f.read(&mut header).unwrap_or(0);
+            if n == 0 {
+                return Ok(());
+            }
+            if n < 16 || &header != b"SQLite format 3\0" {
+                return Err(StoreError::NotADatabase {
+                    path: path.to_owned(),
+                });
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Connect(format!("无法创建目录 {}：{e}", dir.display()))
+                })?;
+            }
+            Ok(())
+        }
+        Err(e) => Err(StoreError::Connect(format!("{}：{e}", path.display()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        assert_eq!(
+            Target::parse("data/x.db").unwrap(),
+            Target::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            Target::parse("sqlite://a.db").unwrap(),
+            Target::Sqlite("a.db".into())
+        );
+        assert!(matches!(
+            Target::parse("postgresql://u@h/db").unwrap(),
+            Target::Postgres(_)
+        ));
+        let err = Target::parse("mysql://root@localhost/x")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("不支持“mysql”"), "{err}");
+        assert!(Target::parse("  ").is_err());
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

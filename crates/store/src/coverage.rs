@@ -1,0 +1,270 @@
+//! Facts for the coverage engine, gathered for one scope in a handful of aggregate
+//! queries (the database counts; the engine decides).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::dsl::{count_star, exists};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
+use liangxin_domain::coverage::{Covering, OrganizationFacts, PartyOrgFacts};
+use liangxin_domain::kinds::{MemberStatus, OrgKind, PartyOrgType, SectorSet};
+use liangxin_domain::registry::Key;
+
+use crate::error::{Result, StoreError};
+use crate::schema::{
+    instructor_assignments as ia, members as m, organizations as o, party_org_coverage as pc,
+    party_orgs as po,
+};
+use crate::{Scope, Store};
+
+/// Everything the coverage engine needs for a scope.
+#[derive(Debug, Clone, Default)]
+pub struct CoverageFacts {
+    pub organizations: Vec<OrganizationFacts>,
+    pub party_orgs: Vec<PartyOrgFacts>,
+}
+
+fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::invalid(field, format!("数据库中的值无效：{e}"))
+}
+
+impl Store {
+    /// Gathers organization and party-organization facts in `scope` as of `today`.
+    pub fn coverage_facts(&mut self, scope: &Scope, today: NaiveDate) -> Result<CoverageFacts> {
+        let conn = self.conn();
+        let (low, high) = scope.path_range();
+
+        // Organizations: by region/zone for committee scopes, else those covered by a party
+        // organization in the subtree.
+        let mut q = o::table
+            .filter(o::dissolved_on.is_null())
+            .select((
+                o::county_code,
+                o::id,
+                o::name,
+                o::kind,
+                o::sectors,
+                o::zone_id,
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = scope.county_range() {
+            q = q.filter(o::county_code.between(lo, hi));
+        }
+        if let Some(zone) = scope.zone {
+            q = q.filter(o::zone_id.eq(zone));
+        }
+        if scope.region.is_none() && scope.zone.is_none() {
+            q = q.filter(exists(
+                pc::table
+                    .inner_join(
+                        po::table.on(po::county_code
+                            .eq(pc::party_org_county)
+                            .and(po::id.eq(pc::party_org_id))),
+                    )
+                    .filter(pc::county_code.eq(o::county_code))
+                    .filter(pc::organization_id.eq(o::id))
+                    .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone()))),
+            ));
+        }
+        let org_rows: Vec<(i32, i64, String, String, i64, Option<i64>)> = q.load(conn)?;
+
+        // Members at each workplace, by status.
+        let mut wq = m::table
+            .filter(m::left_on.is_null())
+            .filter(m::workplace_org_id.is_not_null())
+            .group_by((m::workplace_county, m::workplace_org_id, m::status))
+            .select((
+                m::workplace_county,
+                m::workplace_org_id,
+                m::status,
+                count_star(),
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = scope.county_range() {
+            wq = wq.filter(m::workplace_county.between(lo, hi));
+        }
+        let workplace: Vec<(Option<i32>, Option<i64>, String, i64)> = wq.load(conn)?;
+        let mut at_work: HashMap<Key, (u32, u32)> = HashMap::new();
+        for (county, id, status, n) in workplace {
+            let (Some(county), Some(id)) = (county, id) else {
+                continue;
+            };
+            let e = at_work.entry(Key { county, id }).or_default();
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            match MemberStatus::parse(&status).map_err(|e| bad("党员类别", e))? {
+                MemberStatus::Full => e.0 += n,
+                MemberStatus::Probationary => e.1 += n,
+            }
+        }
+
+        // Units covered per party organization (all of them: a unit count is a fact of the
+        // party organization, wherever the units are).
+        let units: HashMap<Key, u32> = pc::table
+            .group_by((pc::party_org_county, pc::party_org_id))
+            .select((pc::party_org_county, pc::party_org_id, count_star()))
+            .load::<(i32, i64, i64)>(conn)?
+            .into_iter()
+            .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect();
+
+        // Which party organization covers each organization.
+        let mut cq = pc::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(pc::party_org_county)
+                    .and(po::id.eq(pc::party_org_id))),
+            )
+            .filter(po::dissolved_on.is_null())
+            .select((
+                pc::county_code,
+                pc::organization_id,
+                po::county_code,
+                po::id,
+                po::org_type,
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = scope.county_range() {
+            cq = cq.filter(pc::county_code.between(lo, hi));
+        }
+        let mut covering: HashMap<Key, Covering> = HashMap::new();
+        for (oc, oid, pcounty, pid, t) in cq.load::<(i32, i64, i32, i64, String)>(conn)? {
+            let party_org = Key {
+                county: pcounty,
+                id: pid,
+            };
+            let c = Covering {
+                party_org,
+                org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
+                units_covered: units.get(&party_org).copied().unwrap_or(0),
+            };
+            let key = Key {
+                county: oc,
+                id: oid,
+            };
+            // Several covering organizations: the one that covers fewest units is the unit's
+            // own (a unit with its own branch is not "in a joint branch").
+            match covering.get(&key) {
+                Some(old) if old.units_covered <= c.units_covered => {}
+                _ => {
+                    covering.insert(key, c);
+                }
+            }
+        }
+
+        // Organizations with an instructor assigned today.
+        let mut iq = ia::table
+            .filter(ia::since.le(today))
+            .filter(ia::until.is_null().or(ia::until.ge(today)))
+            .select((ia::county_code, ia::organization_id))
+            .distinct()
+            .into_boxed();
+        if let Some((lo, hi)) = scope.county_range() {
+            iq = iq.filter(ia::county_code.between(lo, hi));
+        }
+        let instructed: std::collections::HashSet<Key> = iq
+            .load::<(i32, i64)>(conn)?
+            .into_iter()
+            .map(|(county, id)| Key { county, id })
+            .collect();
+
+        let mut organizations = Vec::with_capacity(org_rows.len());
+        for (county, id, name, kind, sectors, zone) in org_rows {
+            let key = Key { county, id };
+            let (full, probationary) = at_work.get(&key).copied().unwrap_or_default();
+            organizations.push(OrganizationFacts {
+                key,
+                name,
+                kind: OrgKind::parse(&kind).map_err(|e| bad("组织类别", e))?,
+                sectors: SectorSet::from_bits(sectors),
+                zone,
+                full_members: full,
+                probationary_members: probationary,
+                covering: covering.get(&key).cloned(),
+                has_instructor: instructed.contains(&key),
+            });
+        }
+
+        // Party organizations in the subtree with their member counts.
+        let member_counts: HashMap<Key, u32> = m::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(m::left_on.is_null())
+            .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone())))
+            .group_by((m::county_code, m::party_org_id))
+            .select((m::county_code, m::party_org_id, count_star()))
+            .load::<(i32, i64, i64)>(conn)?
+            .into_iter()
+            .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect();
+        let po_rows: Vec<(i32, i64, String, String, Option<NaiveDate>)> = po::table
+            .filter(po::path.ge(low).and(po::path.lt(high)))
+            .filter(po::dissolved_on.is_null())
+            .select((
+                po::county_code,
+                po::id,
+                po::name,
+                po::org_type,
+                po::term_started,
+            ))
+            .load(conn)?;
+        let mut party_orgs = Vec::with_capacity(po_rows.len());
+        for (county, id, name, t, term_started) in po_rows {
+            let key = Key { county, id };
+            party_orgs.push(PartyOrgFacts {
+                key,
+                name,
+                org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
+                members: member_counts.get(&key).copied().unwrap_or(0),
+                units_covered: units.get(&key).copied().unwrap_or(0),
+                term_started,
+            });
+        }
+        Ok(CoverageFacts {
+            organizations,
+            party_orgs,
+        })
+    }
+
+    /// The benchmark baseline: the per-county coverage tally (total, organization-covered,
+    /// work-covered, gap) in one hand-written SQL statement over the whole city. Same
+    /// definitions as the engine, none of its findings.
+    pub fn coverage_by_county_raw_sql(&mut self, today: NaiveDate) -> Result<Vec<RawTally>> {
+        // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the bound
+        // literal is valid for both.
+        let sql = format!(
+            "SELECT o.county_code AS county, COUNT(*) AS total, \
+               SUM(CASE WHEN c.org IS NOT NULL THEN 1 ELSE 0 END) AS org_covered, \
+               SUM(CASE WHEN c.org IS NULL AND i.org IS NOT NULL THEN 1 ELSE 0 END) AS work_covered, \
+               SUM(CASE WHEN c.org IS NULL AND i.org IS NULL THEN 1 ELSE 0 END) AS gap \
+             FROM organizations o \
+             LEFT JOIN (SELECT DISTINCT pc.county_code AS cc, pc.organization_id AS org FROM party_org_coverage pc \
+                        JOIN party_orgs p ON p.county_code = pc.party_org_county AND p.id = pc.party_org_id \
+                        WHERE p.dissolved_on IS NULL) c ON c.cc = o.county_code AND c.org = o.id \
+             LEFT JOIN (SELECT DISTINCT county_code AS cc, organization_id AS org FROM instructor_assignments \
+                        WHERE since <= '{today}' AND (until IS NULL OR until >= '{today}')) i \
+                    ON i.cc = o.county_code AND i.org = o.id \
+             WHERE o.dissolved_on IS NULL \
+             GROUP BY o.county_code ORDER BY o.county_code"
+        );
+        Ok(diesel::sql_query(sql).load::<RawTally>(self.conn())?)
+    }
+}
+
+/// One county's counts from [`Store::coverage_by_county_raw_sql`].
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct RawTally {
+    #[diesel(sql_type = Integer)]
+    pub county: i32,
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
+    #[diesel(sql_type = BigInt)]
+    pub org_covered: i64,
+    #[diesel(sql_type = BigInt)]
+    pub work_covered: i64,
+    #[diesel(sql_type = BigInt)]
+    pub gap: i64,
+}

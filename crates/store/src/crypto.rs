@@ -1,0 +1,151 @@
+//! Resident IDs at rest: AES-256-GCM ciphertext, a keyed hash (HMAC-SHA-256) for exact
+//! lookup, and the masked form for display. Both subkeys are derived from one master key
+//! taken from `LIANGXIN_KEY` (64 hex digits) or a key file created on first run.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use aes_gcm::aead::{Aead, KeyInit, OsRng, rand_core::RngCore};
+use aes_gcm::{Aes256Gcm, Nonce};
+use hmac::{Hmac, Mac};
+use liangxin_domain::resident_id::ResidentId;
+use sha2::Sha256;
+
+use crate::error::{Result, StoreError};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Where the master key comes from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// 64 hex digits (from `LIANGXIN_KEY`).
+    Hex(String),
+    /// A file holding 64 hex digits; created with a fresh random key if absent.
+    File(std::path::PathBuf),
+}
+
+/// Encrypts, hashes and decrypts resident IDs.
+pub struct IdCipher {
+    aead: Aes256Gcm,
+    mac_key: [u8; 32],
+}
+
+impl std::fmt::Debug for IdCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdCipher(..)")
+    }
+}
+
+fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(master).expect("HMAC takes any key length");
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+fn parse_hex_key(text: &str) -> Result<[u8; 32]> {
+    let bytes = hex::decode(text.trim())
+        .map_err(|_| StoreError::Key("密钥必须是64位十六进制数字".into()))?;
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Key("密钥必须是64位十六进制数字（32字节）".into()))
+}
+
+impl IdCipher {
+    pub fn load(source: &KeySource) -> Result<Self> {
+        let master = match source {
+            KeySource::Hex(h) => parse_hex_key(h)?,
+            KeySource::File(path) => load_or_create(path)?,
+        };
+        Ok(Self::from_master(&master))
+    }
+
+    pub fn from_master(master: &[u8; 32]) -> Self {
+        let enc = derive(master, b"liangxin resident-id encryption v1");
+        IdCipher {
+            aead: Aes256Gcm::new(&enc.into()),
+            mac_key: derive(master, b"liangxin resident-id lookup v1"),
+        }
+    }
+
+    /// The keyed hash used to find a member by resident ID without decrypting.
+    pub fn lookup_hash(&self, id: &ResidentId) -> String {
+        self.mac_hex(id.expose().as_bytes())
+    }
+
+    /// A value stored at first migration to tell a wrong key from a right one.
+    pub fn key_check(&self) -> String {
+        self.mac_hex(b"liangxin key check")
+    }
+
+    fn mac_hex(&self, data: &[u8]) -> String {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key length");
+        mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Nonce (12 bytes) followed by ciphertext and tag.
+    pub fn encrypt(&self, id: &ResidentId) -> Vec<u8> {
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let sealed = self
+            .aead
+            .encrypt(Nonce::from_slice(&nonce), id.expose().as_bytes())
+            .expect("AES-GCM encryption of a short plaintext cannot fail");
+        let mut out = Vec::with_capacity(12 + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn decrypt(&self, sealed: &[u8]) -> Result<ResidentId> {
+        if sealed.len() < 12 {
+            return Err(StoreError::Key("密文长度错误".into()));
+        }
+        let (nonce, body) = sealed.split_at(12);
+        let plain = self
+            .aead
+            .decrypt(Nonce::from_slice(nonce), body)
+            .map_err(|_| StoreError::Key("身份证号解密失败：密钥不匹配或数据被篡改".into()))?;
+        let text =
+            String::from_utf8(plain).map_err(|_| StoreError::Key("解密结果不是文本".into()))?;
+        ResidentId::parse(&text)
+            .map(|p| p.value)
+            .map_err(|e| StoreError::Key(format!("解密结果不是有效身份证号：{e}")))
+    }
+}
+
+fn load_or_create(path: &Path) -> Result<[u8; 32]> {
+    match fs::read_to_string(path) {
+        Ok(text) => {
+            parse_hex_key(&text).map_err(|e| StoreError::Key(format!("{}：{e}", path.display())))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut key = [0u8; 32];
+            OsRng.fill_bytes(&mut key);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Key(format!("无法创建 {}：{e}", dir.display())))?;
+            }
+            write_private(path, &hex::encode(key)).map_err(|e| {
+                StoreError::Key(format!("无法写入密钥文件 {}：{e}", path.display()))
+            })?;
+            Ok(key)
+        }
+        Err(e) => Err(StoreError::Key(format!(
+            "无法读取密钥文件 {}：{e}",
+            path.display()
+        ))),
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.write_all(b"\n")
+}

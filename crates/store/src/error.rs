@@ -1,0 +1,42 @@
+//! Store errors. [`StoreError`] is the one error type of this crate; its messages are
+//! Chinese and say what to do. Diesel errors are wrapped, never shown raw to users by
+//! callers (they log the source and show the message).
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The address is neither a file path nor a `postgres://` URL, or cannot be parsed.
+    #[error("数据库地址无效：{0}")]
+    BadTarget(String),
+    /// The file exists but is not a SQLite database.
+    #[error("{path} 不是数据库文件，未作任何改动")]
+    NotADatabase { path: PathBuf },
+    /// A database that holds other tables but no liangxin data: refuse to touch it.
+    #[error("{0} 不是两新党建平台的数据库（已有其他数据表），未作任何改动")]
+    NotLiangxin(String),
+    #[error("无法连接数据库：{0}")]
+    Connect(String),
+    #[error("数据库迁移失败：{0}")]
+    Migration(String),
+    #[error("加密密钥错误：{0}")]
+    Key(String),
+    /// A value the caller passed does not fit (field, reason).
+    #[error("{field}：{reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("数据库操作失败：{0}")]
+    Query(#[from] diesel::result::Error),
+}
+
+impl StoreError {
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,129 @@
+//! Persistence for liangxin: one diesel connection type ([`DbConnection`]) over SQLite
+//! (the embedded default) or PostgreSQL, migrations per backend embedded and applied at
+//! open, and repositories that return domain types.
+//!
+//! Every read takes a [`Scope`]: a party-organization subtree (materialized path, queried
+//! as a range) and, for committee roles, a region or zone. Every write to member data
+//! appends to the tamper-evident [`audit`] log in the same transaction.
+//!
+//! Dialect differences are confined to places marked `DIALECT:`.
+
+/// Multi-row INSERT. DIALECT: diesel's `MultiConnection` cannot build batch inserts, so
+/// the statement is built for the concrete backend (the same code, monomorphized twice).
+#[macro_export]
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::DbConnection::Postgres(c) => {
+                diesel::insert_into($table).values($rows).execute(c)
+            }
+            $crate::DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+
+pub mod audit;
+pub mod connection;
+pub mod coverage;
+pub mod crypto;
+pub mod error;
+pub mod registry;
+pub mod rules;
+pub mod schema;
+pub mod scope;
+
+use diesel::prelude::*;
+
+pub use connection::{DbConnection, Target};
+pub use crypto::{IdCipher, KeySource};
+pub use error::{Result, StoreError};
+pub use scope::Scope;
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// An open, migrated database with its resident-ID cipher.
+pub struct Store {
+    conn: DbConnection,
+    cipher: IdCipher,
+    /// Migrations applied when this store was opened.
+    pub applied_migrations: Vec<String>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating a SQLite file if needed), refuses foreign databases, migrates,
+    /// seeds the default rule parameters, and checks the key against the database.
+    pub fn open(target: &Target, key: &KeySource) -> Result<Store> {
+        let cipher = IdCipher::load(key)?;
+        let (conn, applied_migrations) = connection::connect_and_migrate(target)?;
+        let mut store = Store {
+            conn,
+            cipher,
+            applied_migrations,
+        };
+        store.check_key()?;
+        rules::seed_defaults(&mut store.conn)?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            DbConnection::Postgres(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    pub fn conn(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+
+    pub fn cipher(&self) -> &IdCipher {
+        &self.cipher
+    }
+
+    /// The first key used with a database is recorded (as a keyed hash); a different key
+    /// later is refused instead of silently writing undecryptable IDs.
+    fn check_key(&mut self) -> Result<()> {
+        use schema::liangxin_meta::dsl as m;
+        let expected = self.cipher.key_check();
+        let stored: Option<String> = m::liangxin_meta
+            .filter(m::key.eq("key_check"))
+            .select(m::value)
+            .first(&mut self.conn)
+            .optional()?;
+        match stored {
+            Some(v) if v == expected => Ok(()),
+            Some(_) => Err(StoreError::Key(
+                "密钥与此数据库不匹配（请使用创建数据库时的 LIANGXIN_KEY 或密钥文件）".into(),
+            )),
+            None => {
+                diesel::insert_into(m::liangxin_meta)
+                    .values((m::key.eq("key_check"), m::value.eq(expected)))
+                    .execute(&mut self.conn)?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether the registry holds any organization yet (an empty database).
+    pub fn is_empty(&mut self) -> Result<bool> {
+        use schema::organizations::dsl as o;
+        let any: Option<i64> = o::organizations
+            .select(o::id)
+            .first(&mut self.conn)
+            .optional()?;
+        Ok(any.is_none())
+    }
+}

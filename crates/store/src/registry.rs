@@ -1,0 +1,803 @@
+//! The registry: regions, zones, organizations, party organizations (with their
+//! materialized paths), coverage links, instructors and members.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::kinds::{FlowStatus, MemberStatus, PartyOrgType};
+use liangxin_domain::registry::{
+    CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
+    Zone,
+};
+use liangxin_domain::resident_id::{ResidentId, Sex};
+use serde_json::json;
+
+use crate::audit::{self, Entry};
+use crate::connection::DbConnection;
+use crate::error::{Result, StoreError};
+use crate::schema::{
+    id_alloc, instructor_assignments, instructors, member_profiles, members, organizations,
+    party_org_coverage, party_orgs, regions, zones,
+};
+use crate::{Scope, Store};
+
+#[derive(Insertable)]
+#[diesel(table_name = regions)]
+struct RegionRow<'a> {
+    code: i32,
+    name: &'a str,
+    parent_code: Option<i32>,
+    level: &'static str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = zones)]
+struct ZoneRow<'a> {
+    id: i64,
+    code: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    class: Option<&'static str>,
+    level: Option<&'static str>,
+    county_code: i32,
+    town_code: Option<i32>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = organizations)]
+struct OrganizationRow<'a> {
+    county_code: i32,
+    id: i64,
+    name: &'a str,
+    credit_code: Option<&'a str>,
+    credit_code_check_failed: bool,
+    kind: &'static str,
+    sectors: i64,
+    town_code: Option<i32>,
+    zone_id: Option<i64>,
+    employees: Option<i32>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = party_orgs)]
+struct PartyOrgRow<'a> {
+    county_code: i32,
+    id: i64,
+    parent_county: Option<i32>,
+    parent_id: Option<i64>,
+    path: String,
+    name: &'a str,
+    org_type: &'static str,
+    formation_mode: Option<&'static str>,
+    zone_id: Option<i64>,
+    term_started: Option<NaiveDate>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = party_org_coverage)]
+struct CoverageRow {
+    county_code: i32,
+    organization_id: i64,
+    party_org_county: i32,
+    party_org_id: i64,
+    since: NaiveDate,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = instructors)]
+struct InstructorRow<'a> {
+    county_code: i32,
+    id: i64,
+    name: &'a str,
+    phone: Option<&'a str>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = instructor_assignments)]
+struct AssignmentRow {
+    county_code: i32,
+    organization_id: i64,
+    instructor_county: i32,
+    instructor_id: i64,
+    since: NaiveDate,
+    until: Option<NaiveDate>,
+}
+
+#[derive(Insertable, Queryable, Selectable, Clone)]
+#[diesel(table_name = members)]
+struct MemberRow {
+    county_code: i32,
+    id: i64,
+    party_org_id: i64,
+    name: String,
+    sex: String,
+    birth_date: NaiveDate,
+    status: String,
+    joined_on: NaiveDate,
+    confirmed_on: Option<NaiveDate>,
+    workplace_county: Option<i32>,
+    workplace_org_id: Option<i64>,
+    flow: String,
+    flow_destination: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = member_profiles)]
+struct ProfileRow {
+    county_code: i32,
+    member_id: i64,
+    resident_id_cipher: Vec<u8>,
+    resident_id_hash: String,
+    resident_id_masked: String,
+    phone: Option<String>,
+}
+
+fn sex_code(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    }
+}
+
+fn member_row(m: &Member) -> MemberRow {
+    MemberRow {
+        county_code: m.key.county,
+        id: m.key.id,
+        party_org_id: m.party_org_id,
+        name: m.name.clone(),
+        sex: sex_code(m.resident_id.sex()).to_owned(),
+        birth_date: m.resident_id.birth_date(),
+        status: m.status.code().to_owned(),
+        joined_on: m.joined_on,
+        confirmed_on: m.confirmed_on,
+        workplace_county: m.workplace.map(|k| k.county),
+        workplace_org_id: m.workplace.map(|k| k.id),
+        flow: m.flow.code().to_owned(),
+        flow_destination: m.flow_destination.clone(),
+    }
+}
+
+fn profile_row(store_cipher: &crate::IdCipher, m: &Member) -> ProfileRow {
+    ProfileRow {
+        county_code: m.key.county,
+        member_id: m.key.id,
+        resident_id_cipher: store_cipher.encrypt(&m.resident_id),
+        resident_id_hash: store_cipher.lookup_hash(&m.resident_id),
+        resident_id_masked: m.resident_id.masked(),
+        phone: m.phone.clone(),
+    }
+}
+
+/// What the audit log keeps of a member: never the resident ID in clear.
+fn member_json(row: &MemberRow, masked: &str) -> serde_json::Value {
+    json!({
+        "party_org": { "county": row.county_code, "id": row.party_org_id },
+        "name": row.name,
+        "resident_id": masked,
+        "status": row.status,
+        "joined_on": row.joined_on,
+        "confirmed_on": row.confirmed_on,
+        "workplace": row.workplace_org_id.map(|id| json!({ "county": row.workplace_county, "id": id })),
+        "flow": row.flow,
+        "flow_destination": row.flow_destination,
+    })
+}
+
+/// A whole city to load at once (the demo, later imports): every slice in dependency
+/// order, ids already assigned and unique per table.
+#[derive(Debug, Clone, Copy)]
+pub struct Bulk<'a> {
+    pub regions: &'a [Region],
+    pub zones: &'a [Zone],
+    pub organizations: &'a [Organization],
+    /// Parents before children.
+    pub party_orgs: &'a [PartyOrg],
+    pub coverage: &'a [CoverageLink],
+    pub instructors: &'a [Instructor],
+    pub assignments: &'a [InstructorAssignment],
+    pub members: &'a [Member],
+}
+
+/// Rows per INSERT: under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
+fn chunk_rows(columns: usize) -> usize {
+    (30_000 / columns).max(1)
+}
+
+fn insert_chunks<T, F>(
+    conn: &mut DbConnection,
+    rows: &[T],
+    columns: usize,
+    stage: &str,
+    progress: &mut dyn FnMut(&str, usize, usize),
+    mut insert: F,
+) -> Result<()>
+where
+    F: FnMut(&mut DbConnection, &[T]) -> QueryResult<usize>,
+{
+    let mut done = 0;
+    for chunk in rows.chunks(chunk_rows(columns)) {
+        insert(conn, chunk)?;
+        done += chunk.len();
+        progress(stage, done, rows.len());
+    }
+    Ok(())
+}
+
+/// Paths for a forest given parents before children.
+fn compute_paths(party_orgs: &[PartyOrg]) -> Result<HashMap<i64, String>> {
+    let mut paths: HashMap<i64, String> = HashMap::with_capacity(party_orgs.len());
+    for po in party_orgs {
+        let path = match po.parent {
+            None => format!("/{}/", po.key.id),
+            Some(parent) => {
+                let p = paths.get(&parent.id).ok_or_else(|| {
+                    StoreError::invalid(
+                        "上级党组织",
+                        format!("{}的上级党组织不存在或排在其后", po.name),
+                    )
+                })?;
+                format!("{p}{}/", po.key.id)
+            }
+        };
+        paths.insert(po.key.id, path);
+    }
+    Ok(paths)
+}
+
+fn party_org_row<'a>(po: &'a PartyOrg, path: String) -> PartyOrgRow<'a> {
+    PartyOrgRow {
+        county_code: po.key.county,
+        id: po.key.id,
+        parent_county: po.parent.map(|k| k.county),
+        parent_id: po.parent.map(|k| k.id),
+        path,
+        name: &po.name,
+        org_type: po.org_type.code(),
+        formation_mode: po.formation_mode.map(|m| m.code()),
+        zone_id: po.zone,
+        term_started: po.term_started,
+    }
+}
+
+/// Reserves `n` consecutive ids of a table; returns the first.
+fn allocate(conn: &mut DbConnection, table: &str, n: i64) -> Result<i64> {
+    use id_alloc::dsl as i;
+    // The UPDATE takes the row (PostgreSQL) or database (SQLite) write lock first, so two
+    // writers never get the same ids.
+    diesel::update(i::id_alloc.filter(i::name.eq(table)))
+        .set(i::next_id.eq(i::next_id + n))
+        .execute(conn)?;
+    let next: i64 = i::id_alloc
+        .filter(i::name.eq(table))
+        .select(i::next_id)
+        .first(conn)?;
+    Ok(next - n)
+}
+
+impl Store {
+    /// Loads a whole city in one transaction: all of it or nothing. `progress` is called
+    /// with a stage name, rows done and rows in the stage.
+    pub fn bulk_load(
+        &mut self,
+        actor: &str,
+        city: Bulk<'_>,
+        progress: &mut dyn FnMut(&str, usize, usize),
+    ) -> Result<()> {
+        let paths = compute_paths(city.party_orgs)?;
+        let cipher = &self.cipher;
+        // Encryption is the costly part of a member row; do it before the write lock.
+        let profiles: Vec<ProfileRow> = city
+            .members
+            .iter()
+            .map(|m| profile_row(cipher, m))
+            .collect();
+        let member_rows: Vec<MemberRow> = city.members.iter().map(member_row).collect();
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            let rows: Vec<RegionRow> = city
+                .regions
+                .iter()
+                .map(|r| RegionRow {
+                    code: r.code,
+                    name: &r.name,
+                    parent_code: r.parent,
+                    level: region_level(r.code),
+                })
+                .collect();
+            insert_chunks(conn, &rows, 4, "行政区划", progress, |c, ch| {
+                batch_insert!(c, regions::table, ch)
+            })?;
+            let rows: Vec<ZoneRow> = city
+                .zones
+                .iter()
+                .map(|z| ZoneRow {
+                    id: z.id,
+                    code: &z.code,
+                    name: &z.name,
+                    kind: z.kind.code(),
+                    class: z.class.map(|c| c.code()),
+                    level: z.level.map(|l| l.code()),
+                    county_code: z.county,
+                    town_code: z.town,
+                })
+                .collect();
+            insert_chunks(conn, &rows, 8, "园区小镇", progress, |c, ch| {
+                batch_insert!(c, zones::table, ch)
+            })?;
+            let rows: Vec<OrganizationRow> = city
+                .organizations
+                .iter()
+                .map(|o| OrganizationRow {
+                    county_code: o.key.county,
+                    id: o.key.id,
+                    name: &o.name,
+                    credit_code: o.credit_code.as_ref().map(|c| c.as_str()),
+                    credit_code_check_failed: o.credit_code_check_failed,
+                    kind: o.kind.code(),
+                    sectors: o.sectors.bits(),
+                    town_code: o.town,
+                    zone_id: o.zone,
+                    employees: o.employees,
+                })
+                .collect();
+            insert_chunks(conn, &rows, 10, "两新组织", progress, |c, ch| {
+                batch_insert!(c, organizations::table, ch)
+            })?;
+            let rows: Vec<PartyOrgRow> = city
+                .party_orgs
+                .iter()
+                .map(|po| party_org_row(po, paths.get(&po.key.id).cloned().unwrap_or_default()))
+                .collect();
+            insert_chunks(conn, &rows, 10, "党组织", progress, |c, ch| {
+                batch_insert!(c, party_orgs::table, ch)
+            })?;
+            let rows: Vec<CoverageRow> = city
+                .coverage
+                .iter()
+                .map(|l| CoverageRow {
+                    county_code: l.organization.county,
+                    organization_id: l.organization.id,
+                    party_org_county: l.party_org.county,
+                    party_org_id: l.party_org.id,
+                    since: l.since,
+                })
+                .collect();
+            insert_chunks(conn, &rows, 5, "覆盖关系", progress, |c, ch| {
+                batch_insert!(c, party_org_coverage::table, ch)
+            })?;
+            let rows: Vec<InstructorRow> = city
+                .instructors
+                .iter()
+                .map(|i| InstructorRow {
+                    county_code: i.key.county,
+                    id: i.key.id,
+                    name: &i.name,
+                    phone: i.phone.as_deref(),
+                })
+                .collect();
+            insert_chunks(conn, &rows, 4, "党建指导员", progress, |c, ch| {
+                batch_insert!(c, instructors::table, ch)
+            })?;
+            let rows: Vec<AssignmentRow> = city
+                .assignments
+                .iter()
+                .map(|a| AssignmentRow {
+                    county_code: a.organization.county,
+                    organization_id: a.organization.id,
+                    instructor_county: a.instructor.county,
+                    instructor_id: a.instructor.id,
+                    since: a.since,
+                    until: a.until,
+                })
+                .collect();
+            insert_chunks(conn, &rows, 6, "指导员选派", progress, |c, ch| {
+                batch_insert!(c, instructor_assignments::table, ch)
+            })?;
+            insert_chunks(conn, &member_rows, 13, "党员", progress, |c, ch| {
+                batch_insert!(c, members::table, ch)
+            })?;
+            insert_chunks(
+                conn,
+                &profiles,
+                6,
+                "党员身份信息",
+                progress,
+                |c, ch| batch_insert!(c, member_profiles::table, ch),
+            )?;
+            for (table, max) in [
+                (
+                    "organizations",
+                    city.organizations.iter().map(|o| o.key.id).max(),
+                ),
+                ("party_orgs", city.party_orgs.iter().map(|o| o.key.id).max()),
+                ("members", city.members.iter().map(|o| o.key.id).max()),
+                (
+                    "instructors",
+                    city.instructors.iter().map(|o| o.key.id).max(),
+                ),
+                ("zones", city.zones.iter().map(|z| z.id).max()),
+            ] {
+                use id_alloc::dsl as i;
+                let next = max.unwrap_or(0) + 1;
+                diesel::update(i::id_alloc.filter(i::name.eq(table).and(i::next_id.lt(next))))
+                    .set(i::next_id.eq(next))
+                    .execute(conn)?;
+            }
+            // One entry for the whole load: who, when, how many members.
+            audit::append(
+                conn,
+                Entry {
+                    actor,
+                    action: "bulk_load",
+                    entity: "members",
+                    county: 0,
+                    entity_id: 0,
+                    before: None,
+                    after: Some(json!({
+                        "members": city.members.len(),
+                        "organizations": city.organizations.len(),
+                        "party_orgs": city.party_orgs.len(),
+                    })),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Adds a party organization under `parent` (or as a root) and returns its key.
+    pub fn insert_party_org(&mut self, mut po: PartyOrg) -> Result<Key> {
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            let parent_path = match po.parent {
+                None => None,
+                Some(parent) => Some(
+                    party_orgs::table
+                        .filter(party_orgs::county_code.eq(parent.county))
+                        .filter(party_orgs::id.eq(parent.id))
+                        .select(party_orgs::path)
+                        .first::<String>(conn)
+                        .optional()?
+                        .ok_or_else(|| StoreError::invalid("上级党组织", "不存在"))?,
+                ),
+            };
+            po.key.id = allocate(conn, "party_orgs", 1)?;
+            let path = format!(
+                "{}{}/",
+                parent_path.unwrap_or_else(|| "/".into()),
+                po.key.id
+            );
+            diesel::insert_into(party_orgs::table)
+                .values(party_org_row(&po, path))
+                .execute(conn)?;
+            Ok(po.key)
+        })
+    }
+
+    /// Adds an organization and returns its key (the id in `org.key` is ignored).
+    pub fn insert_organization(&mut self, mut org: Organization) -> Result<Key> {
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            if let Some(code) = &org.credit_code {
+                let taken: Option<i64> = organizations::table
+                    .filter(organizations::credit_code.eq(code.as_str()))
+                    .select(organizations::id)
+                    .first(conn)
+                    .optional()?;
+                if taken.is_some() {
+                    return Err(StoreError::invalid("统一社会信用代码", "已被其他组织使用"));
+                }
+            }
+            org.key.id = allocate(conn, "organizations", 1)?;
+            diesel::insert_into(organizations::table)
+                .values(OrganizationRow {
+                    county_code: org.key.county,
+                    id: org.key.id,
+                    name: &org.name,
+                    credit_code: org.credit_code.as_ref().map(|c| c.as_str()),
+                    credit_code_check_failed: org.credit_code_check_failed,
+                    kind: org.kind.code(),
+                    sectors: org.sectors.bits(),
+                    town_code: org.town,
+                    zone_id: org.zone,
+                    employees: org.employees,
+                })
+                .execute(conn)?;
+            Ok(org.key)
+        })
+    }
+
+    /// Links a party organization to an organization it covers.
+    pub fn add_coverage(&mut self, link: CoverageLink) -> Result<()> {
+        diesel::insert_into(party_org_coverage::table)
+            .values(CoverageRow {
+                county_code: link.organization.county,
+                organization_id: link.organization.id,
+                party_org_county: link.party_org.county,
+                party_org_id: link.party_org.id,
+                since: link.since,
+            })
+            .execute(&mut self.conn)?;
+        Ok(())
+    }
+
+    /// Adds an instructor and returns the key.
+    pub fn insert_instructor(&mut self, mut ins: Instructor) -> Result<Key> {
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            ins.key.id = allocate(conn, "instructors", 1)?;
+            diesel::insert_into(instructors::table)
+                .values(InstructorRow {
+                    county_code: ins.key.county,
+                    id: ins.key.id,
+                    name: &ins.name,
+                    phone: ins.phone.as_deref(),
+                })
+                .execute(conn)?;
+            Ok(ins.key)
+        })
+    }
+
+    pub fn assign_instructor(&mut self, a: InstructorAssignment) -> Result<()> {
+        diesel::insert_into(instructor_assignments::table)
+            .values(AssignmentRow {
+                county_code: a.organization.county,
+                organization_id: a.organization.id,
+                instructor_county: a.instructor.county,
+                instructor_id: a.instructor.id,
+                since: a.since,
+                until: a.until,
+            })
+            .execute(&mut self.conn)?;
+        Ok(())
+    }
+
+    /// Registers a member (the id in `m.key` is ignored; the county must be the party
+    /// organization's). One transaction: member, encrypted identity, audit entry.
+    pub fn insert_member(&mut self, actor: &str, mut m: Member) -> Result<Key> {
+        let hash = self.cipher.lookup_hash(&m.resident_id);
+        let cipher = &self.cipher;
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            let po_exists: Option<i64> = party_orgs::table
+                .filter(party_orgs::county_code.eq(m.key.county))
+                .filter(party_orgs::id.eq(m.party_org_id))
+                .select(party_orgs::id)
+                .first(conn)
+                .optional()?;
+            if po_exists.is_none() {
+                return Err(StoreError::invalid("所在党组织", "不存在"));
+            }
+            let taken: Option<i64> = member_profiles::table
+                .filter(member_profiles::resident_id_hash.eq(&hash))
+                .select(member_profiles::member_id)
+                .first(conn)
+                .optional()?;
+            if taken.is_some() {
+                return Err(StoreError::invalid("身份证号", "已登记为其他党员"));
+            }
+            m.key.id = allocate(conn, "members", 1)?;
+            let row = member_row(&m);
+            diesel::insert_into(members::table)
+                .values(&row)
+                .execute(conn)?;
+            diesel::insert_into(member_profiles::table)
+                .values(profile_row(cipher, &m))
+                .execute(conn)?;
+            audit::append(
+                conn,
+                Entry {
+                    actor,
+                    action: "create",
+                    entity: "member",
+                    county: m.key.county,
+                    entity_id: m.key.id,
+                    before: None,
+                    after: Some(member_json(&row, &m.resident_id.masked())),
+                },
+            )?;
+            Ok(m.key)
+        })
+    }
+
+    /// Changes a member's status (预备 → 正式 on 转正), with the before and after audited.
+    pub fn set_member_status(
+        &mut self,
+        actor: &str,
+        key: Key,
+        status: MemberStatus,
+        confirmed_on: Option<NaiveDate>,
+    ) -> Result<()> {
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            let before: MemberRow = members::table
+                .filter(
+                    members::county_code
+                        .eq(key.county)
+                        .and(members::id.eq(key.id)),
+                )
+                .select(MemberRow::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| StoreError::invalid("党员", "不存在"))?;
+            if let Some(date) = confirmed_on
+                && date < before.joined_on
+            {
+                return Err(StoreError::invalid("转正时间", "不能早于入党时间"));
+            }
+            let masked: String = member_profiles::table
+                .filter(member_profiles::county_code.eq(key.county))
+                .filter(member_profiles::member_id.eq(key.id))
+                .select(member_profiles::resident_id_masked)
+                .first(conn)?;
+            diesel::update(
+                members::table.filter(
+                    members::county_code
+                        .eq(key.county)
+                        .and(members::id.eq(key.id)),
+                ),
+            )
+            .set((
+                members::status.eq(status.code()),
+                members::confirmed_on.eq(confirmed_on),
+            ))
+            .execute(conn)?;
+            let after = MemberRow {
+                status: status.code().to_owned(),
+                confirmed_on,
+                ..before.clone()
+            };
+            audit::append(
+                conn,
+                Entry {
+                    actor,
+                    action: "update",
+                    entity: "member",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: Some(member_json(&before, &masked)),
+                    after: Some(member_json(&after, &masked)),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Finds a member by resident ID through the keyed hash (no decryption, any county).
+    pub fn find_member_by_resident_id(&mut self, id: &ResidentId) -> Result<Option<Key>> {
+        let hash = self.cipher.lookup_hash(id);
+        let found: Option<(i32, i64)> = member_profiles::table
+            .filter(member_profiles::resident_id_hash.eq(hash))
+            .select((member_profiles::county_code, member_profiles::member_id))
+            .first(&mut self.conn)
+            .optional()?;
+        Ok(found.map(|(county, id)| Key { county, id }))
+    }
+
+    /// The stored resident ID of a member, decrypted (for the few screens that need it).
+    pub fn reveal_resident_id(&mut self, key: Key) -> Result<ResidentId> {
+        let sealed: Vec<u8> = member_profiles::table
+            .filter(member_profiles::county_code.eq(key.county))
+            .filter(member_profiles::member_id.eq(key.id))
+            .select(member_profiles::resident_id_cipher)
+            .first(&mut self.conn)?;
+        self.cipher.decrypt(&sealed)
+    }
+
+    /// Party organizations in the scope's subtree: key, path, name and type, by path.
+    pub fn party_orgs_in_scope(
+        &mut self,
+        scope: &Scope,
+    ) -> Result<Vec<(Key, String, String, PartyOrgType)>> {
+        let (low, high) = scope.path_range();
+        let rows: Vec<(i32, i64, String, String, String)> = party_orgs::table
+            .filter(party_orgs::path.ge(low).and(party_orgs::path.lt(high)))
+            .filter(party_orgs::dissolved_on.is_null())
+            .order(party_orgs::path)
+            .select((
+                party_orgs::county_code,
+                party_orgs::id,
+                party_orgs::path,
+                party_orgs::name,
+                party_orgs::org_type,
+            ))
+            .load(&mut self.conn)?;
+        rows.into_iter()
+            .map(|(county, id, path, name, t)| {
+                let t = PartyOrgType::parse(&t)
+                    .map_err(|e| StoreError::invalid("党组织类型", e.to_string()))?;
+                Ok((Key { county, id }, path, name, t))
+            })
+            .collect()
+    }
+
+    /// Members (not left) whose party organization is in the scope's subtree, with their
+    /// masked resident ID, ordered by key.
+    pub fn members_in_scope(&mut self, scope: &Scope) -> Result<Vec<MemberSummary>> {
+        let (low, high) = scope.path_range();
+        let rows: Vec<(i32, i64, String, String, String, String)> = members::table
+            .inner_join(
+                party_orgs::table.on(party_orgs::county_code
+                    .eq(members::county_code)
+                    .and(party_orgs::id.eq(members::party_org_id))),
+            )
+            .inner_join(
+                member_profiles::table.on(member_profiles::county_code
+                    .eq(members::county_code)
+                    .and(member_profiles::member_id.eq(members::id))),
+            )
+            .filter(party_orgs::path.ge(low).and(party_orgs::path.lt(high)))
+            .filter(members::left_on.is_null())
+            .order((members::county_code, members::id))
+            .select((
+                members::county_code,
+                members::id,
+                members::name,
+                members::status,
+                members::flow,
+                member_profiles::resident_id_masked,
+            ))
+            .load(&mut self.conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(county, id, name, status, flow, masked)| MemberSummary {
+                key: Key { county, id },
+                name,
+                status: MemberStatus::parse(&status).unwrap_or(MemberStatus::Full),
+                flow: FlowStatus::parse(&flow).unwrap_or(FlowStatus::Settled),
+                resident_id_masked: masked,
+            })
+            .collect())
+    }
+
+    /// Region names by code, for reports.
+    pub fn region_names(&mut self) -> Result<HashMap<i32, String>> {
+        Ok(regions::table
+            .select((regions::code, regions::name))
+            .load::<(i32, String)>(&mut self.conn)?
+            .into_iter()
+            .collect())
+    }
+
+    /// Zone names by id, for reports.
+    pub fn zone_names(&mut self) -> Result<HashMap<i64, String>> {
+        Ok(zones::table
+            .select((zones::id, zones::name))
+            .load::<(i64, String)>(&mut self.conn)?
+            .into_iter()
+            .collect())
+    }
+
+    /// The root party organization(s): the top of every scope.
+    pub fn root_party_orgs(&mut self) -> Result<Vec<(Key, String, String)>> {
+        Ok(party_orgs::table
+            .filter(party_orgs::parent_id.is_null())
+            .order(party_orgs::path)
+            .select((
+                party_orgs::county_code,
+                party_orgs::id,
+                party_orgs::path,
+                party_orgs::name,
+            ))
+            .load::<(i32, i64, String, String)>(&mut self.conn)?
+            .into_iter()
+            .map(|(county, id, path, name)| (Key { county, id }, path, name))
+            .collect())
+    }
+}
+
+/// A member as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberSummary {
+    pub key: Key,
+    pub name: String,
+    pub status: MemberStatus,
+    pub flow: FlowStatus,
+    pub resident_id_masked: String,
+}
+
+fn region_level(code: i32) -> &'static str {
+    if code >= 100_000_000 {
+        "town"
+    } else if code % 10_000 == 0 {
+        "province"
+    } else if code % 100 == 0 {
+        "city"
+    } else {
+        "county"
+    }
+}

@@ -1,0 +1,169 @@
+//! The diesel schema, shared by both backends (the migrations per backend agree on it).
+
+diesel::table! {
+    liangxin_meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    id_alloc (name) {
+        name -> Text,
+        next_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    rule_parameters (key, version) {
+        key -> Text,
+        version -> Integer,
+        value -> BigInt,
+        effective_from -> Date,
+        title -> Text,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    regions (code) {
+        code -> Integer,
+        name -> Text,
+        parent_code -> Nullable<Integer>,
+        level -> Text,
+    }
+}
+
+diesel::table! {
+    zones (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        class -> Nullable<Text>,
+        level -> Nullable<Text>,
+        county_code -> Integer,
+        town_code -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    organizations (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        name -> Text,
+        credit_code -> Nullable<Text>,
+        credit_code_check_failed -> Bool,
+        kind -> Text,
+        sectors -> BigInt,
+        town_code -> Nullable<Integer>,
+        zone_id -> Nullable<BigInt>,
+        employees -> Nullable<Integer>,
+        dissolved_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    party_orgs (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        parent_county -> Nullable<Integer>,
+        parent_id -> Nullable<BigInt>,
+        path -> Text,
+        name -> Text,
+        org_type -> Text,
+        formation_mode -> Nullable<Text>,
+        zone_id -> Nullable<BigInt>,
+        term_started -> Nullable<Date>,
+        dissolved_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    party_org_coverage (county_code, organization_id, party_org_county, party_org_id) {
+        county_code -> Integer,
+        organization_id -> BigInt,
+        party_org_county -> Integer,
+        party_org_id -> BigInt,
+        since -> Date,
+    }
+}
+
+diesel::table! {
+    instructors (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        name -> Text,
+        phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    instructor_assignments (county_code, organization_id, instructor_county, instructor_id, since) {
+        county_code -> Integer,
+        organization_id -> BigInt,
+        instructor_county -> Integer,
+        instructor_id -> BigInt,
+        since -> Date,
+        until -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    members (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        name -> Text,
+        sex -> Text,
+        birth_date -> Date,
+        status -> Text,
+        joined_on -> Date,
+        confirmed_on -> Nullable<Date>,
+        workplace_county -> Nullable<Integer>,
+        workplace_org_id -> Nullable<BigInt>,
+        flow -> Text,
+        flow_destination -> Nullable<Text>,
+        left_on -> Nullable<Date>,
+        leave_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    member_profiles (county_code, member_id) {
+        county_code -> Integer,
+        member_id -> BigInt,
+        resident_id_cipher -> Binary,
+        resident_id_hash -> Text,
+        resident_id_masked -> Text,
+        phone -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        county_code -> Integer,
+        entity_id -> BigInt,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    regions,
+    zones,
+    organizations,
+    party_orgs,
+    party_org_coverage,
+    instructors,
+    instructor_assignments,
+    members,
+    member_profiles,
+);

@@ -1,0 +1,80 @@
+//! The scope every query goes through: data flows up to ancestors, never sideways.
+
+use serde::Serialize;
+
+/// What a user (or a report) may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    /// The party-organization subtree, as the root's materialized path (`/1/5/`).
+    pub party_path: String,
+    /// For committee roles: a city (`330800`, all its counties) or a county (`330825`)
+    /// whose two-new organizations they see whether or not a party organization covers them.
+    pub region: Option<i32>,
+    /// For town and park committees: the zone whose organizations they see.
+    pub zone: Option<i64>,
+}
+
+impl Scope {
+    /// The range `[low, high)` of paths in the subtree rooted at `party_path`: every path
+    /// that starts with it. `/` is followed by `0` in byte order, so the bound is the path
+    /// with its last `/` replaced by `0`; a B-tree index on the path serves it.
+    pub fn path_range(&self) -> (String, String) {
+        let low = self.party_path.clone();
+        let mut high = low.trim_end_matches('/').to_owned();
+        high.push('0');
+        (low, high)
+    }
+
+    /// The county codes `[low, high]` of the region, when the scope has one: a city code
+    /// (ending in 00) spans its counties.
+    pub fn county_range(&self) -> Option<(i32, i32)> {
+        self.region.map(|code| {
+            if code % 100 == 0 {
+                (code, code + 99)
+            } else {
+                (code, code)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_range_contains_exactly_the_subtree() {
+        let s = Scope {
+            party_path: "/1/5/".into(),
+            region: None,
+            zone: None,
+        };
+        let (low, high) = s.path_range();
+        let inside = |p: &str| p >= low.as_str() && p < high.as_str();
+        assert!(inside("/1/5/"));
+        assert!(inside("/1/5/23/"));
+        assert!(inside("/1/5/999/7/"));
+        assert!(
+            !inside("/1/50/"),
+            "a sibling whose id starts with the same digit"
+        );
+        assert!(!inside("/1/6/"));
+        assert!(!inside("/1/"), "an ancestor");
+        assert!(!inside("/1/4/"));
+    }
+
+    #[test]
+    fn a_city_spans_its_counties() {
+        let city = Scope {
+            party_path: "/1/".into(),
+            region: Some(330800),
+            zone: None,
+        };
+        assert_eq!(city.county_range(), Some((330800, 330899)));
+        let county = Scope {
+            region: Some(330825),
+            ..city
+        };
+        assert_eq!(county.county_range(), Some((330825, 330825)));
+    }
+}

@@ -1,0 +1,675 @@
+#![allow(clippy::unwrap_used)]
+//! The store contract: every test runs on a fresh SQLite file, and on PostgreSQL in a
+//! schema of its own when `LIANGXIN_TEST_PG_URL` is set (e.g.
+//! `postgres://postgres@127.0.0.1:5432/test`).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::coverage::{self, CoverageState, GroupBy, GroupKey};
+use liangxin_domain::credit_code::CreditCode;
+use liangxin_domain::kinds::{
+    FlowStatus, FormationMode, MemberStatus, OrgKind, PartyOrgType, SectorSet, SectorTag,
+};
+use liangxin_domain::registry::{
+    CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
+};
+use liangxin_domain::resident_id::ResidentId;
+use liangxin_domain::rules::{CoverageRules, RuleParam, keys};
+use liangxin_store::registry::Bulk;
+use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
+
+/// A database for one test, removed when dropped.
+struct TestDb {
+    target: Target,
+    _dir: tempfile::TempDir,
+    pg_schema: Option<(String, String)>,
+}
+
+const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+impl TestDb {
+    fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let target = Target::Sqlite(dir.path().join("liangxin.db"));
+        TestDb {
+            target,
+            _dir: dir,
+            pg_schema: None,
+        }
+    }
+
+    /// `None` when no PostgreSQL is configured.
+    fn postgres() -> Option<TestDb> {
+        let base = std::env::var("LIANGXIN_TEST_PG_URL").ok()?;
+        let schema = format!(
+            "lx_test_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let mut admin = PgConnection::establish(&base).expect("LIANGXIN_TEST_PG_URL must connect");
+        diesel::sql_query(format!("CREATE SCHEMA {schema}"))
+            .execute(&mut admin)
+            .unwrap();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        Some(TestDb {
+            target: Target::Postgres(url),
+            _dir: tempfile::tempdir().unwrap(),
+            pg_schema: Some((base, schema)),
+        })
+    }
+
+    fn open(&self) -> Store {
+        Store::open(&self.target, &KeySource::Hex(KEY.into())).unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.pg_schema
+            && let Ok(mut admin) = PgConnection::establish(base)
+        {
+            let _ = diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin);
+        }
+    }
+}
+
+/// Declares each contract test once per backend.
+macro_rules! contract {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(&super::TestDb::sqlite()); } )+
+        }
+        mod postgres {
+            $( #[test] fn $name() {
+                match super::TestDb::postgres() {
+                    Some(db) => super::$name(&db),
+                    None => eprintln!("LIANGXIN_TEST_PG_URL not set: PostgreSQL contract skipped"),
+                }
+            } )+
+        }
+    };
+}
+
+contract!(
+    migrates_once_and_reopens,
+    subtree_scope_sees_descendants_never_siblings,
+    members_are_encrypted_found_by_hash_and_audited,
+    the_audit_log_is_append_only_and_chained,
+    a_failed_write_leaves_nothing_behind,
+    coverage_facts_feed_the_engine,
+    raw_sql_baseline_agrees_with_the_engine,
+    rule_versions_are_data,
+);
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+const LYX: i32 = 330825;
+const KCQ: i32 = 330802;
+
+/// A small city: 衢州 with two counties, a tree of party organizations:
+/// /1/ 市两新工委 → /1/2/ 龙游县两新工委 → /1/2/4/ 红木小镇联合党支部
+///                → /1/3/ 柯城区两新工委 → /1/3/5/ 某科技公司党支部
+struct SmallCity {
+    city: Key,
+    longyou: Key,
+    kecheng: Key,
+    joint: Key,
+    tech_branch: Key,
+    orgs: Vec<Key>,
+}
+
+fn region(code: i32, name: &str, parent: Option<i32>) -> Region {
+    Region {
+        code,
+        name: name.into(),
+        parent,
+    }
+}
+
+fn build_small_city(store: &mut Store) -> SmallCity {
+    let regions = [
+        region(330800, "衢州市", None),
+        region(LYX, "龙游县", Some(330800)),
+        region(KCQ, "柯城区", Some(330800)),
+    ];
+    let po = |county, id, parent: Option<Key>, name: &str, t| PartyOrg {
+        key: Key { county, id },
+        parent,
+        name: name.into(),
+        org_type: t,
+        formation_mode: None,
+        zone: None,
+        term_started: Some(d(2024, 3, 1)),
+    };
+    let city = Key {
+        county: 330800,
+        id: 1,
+    };
+    let longyou = Key { county: LYX, id: 2 };
+    let kecheng = Key { county: KCQ, id: 3 };
+    let party_orgs = [
+        po(
+            330800,
+            1,
+            None,
+            "中共衢州市两新工委",
+            PartyOrgType::WorkingCommittee,
+        ),
+        po(
+            LYX,
+            2,
+            Some(city),
+            "中共龙游县两新工委",
+            PartyOrgType::WorkingCommittee,
+        ),
+        po(
+            KCQ,
+            3,
+            Some(city),
+            "中共柯城区两新工委",
+            PartyOrgType::WorkingCommittee,
+        ),
+    ];
+    store
+        .bulk_load(
+            "test",
+            Bulk {
+                regions: &regions,
+                zones: &[],
+                organizations: &[],
+                party_orgs: &party_orgs,
+                coverage: &[],
+                instructors: &[],
+                assignments: &[],
+                members: &[],
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+    let joint = store
+        .insert_party_org(PartyOrg {
+            formation_mode: Some(FormationMode::RegionalJoint),
+            ..po(
+                LYX,
+                0,
+                Some(longyou),
+                "龙游红木小镇联合党支部",
+                PartyOrgType::JointBranch,
+            )
+        })
+        .unwrap();
+    let tech_branch = store
+        .insert_party_org(po(
+            KCQ,
+            0,
+            Some(kecheng),
+            "衢州某科技公司党支部",
+            PartyOrgType::Branch,
+        ))
+        .unwrap();
+    let org = |county, name: &str, code: Option<&str>| Organization {
+        key: Key { county, id: 0 },
+        name: name.into(),
+        credit_code: code.map(|c| CreditCode::from_parts(c).unwrap()),
+        credit_code_check_failed: false,
+        kind: OrgKind::Enterprise,
+        sectors: SectorSet::EMPTY.with(SectorTag::Manufacturing),
+        town: None,
+        zone: None,
+        employees: Some(30),
+    };
+    let orgs = vec![
+        store
+            .insert_organization(org(
+                LYX,
+                "龙游甲红木家具有限公司",
+                Some("91330825MA2AAAAA1"),
+            ))
+            .unwrap(),
+        store
+            .insert_organization(org(LYX, "龙游乙红木工艺品有限公司", None))
+            .unwrap(),
+        store
+            .insert_organization(org(LYX, "龙游丙木业有限公司", None))
+            .unwrap(),
+        store
+            .insert_organization(org(KCQ, "衢州某科技有限公司", None))
+            .unwrap(),
+    ];
+    store
+        .add_coverage(CoverageLink {
+            organization: orgs[0],
+            party_org: joint,
+            since: d(2023, 1, 1),
+        })
+        .unwrap();
+    store
+        .add_coverage(CoverageLink {
+            organization: orgs[1],
+            party_org: joint,
+            since: d(2023, 1, 1),
+        })
+        .unwrap();
+    store
+        .add_coverage(CoverageLink {
+            organization: orgs[3],
+            party_org: tech_branch,
+            since: d(2020, 1, 1),
+        })
+        .unwrap();
+    let ins = store
+        .insert_instructor(Instructor {
+            key: Key { county: LYX, id: 0 },
+            name: "王指导".into(),
+            phone: None,
+        })
+        .unwrap();
+    store
+        .assign_instructor(InstructorAssignment {
+            organization: orgs[2],
+            instructor: ins,
+            since: d(2025, 1, 1),
+            until: None,
+        })
+        .unwrap();
+    SmallCity {
+        city,
+        longyou,
+        kecheng,
+        joint,
+        tech_branch,
+        orgs,
+    }
+}
+
+fn member(po: Key, name: &str, seq: u16, status: MemberStatus, workplace: Option<Key>) -> Member {
+    Member {
+        key: Key {
+            county: po.county,
+            id: 0,
+        },
+        party_org_id: po.id,
+        name: name.into(),
+        resident_id: ResidentId::from_parts("330825", d(1985, 6, 1), seq).unwrap(),
+        status,
+        joined_on: d(2010, 7, 1),
+        confirmed_on: (status == MemberStatus::Full).then(|| d(2011, 7, 1)),
+        workplace,
+        flow: FlowStatus::Settled,
+        flow_destination: None,
+        phone: None,
+    }
+}
+
+fn scope_of(store: &mut Store, key: Key) -> Scope {
+    let path = store
+        .party_orgs_in_scope(&Scope {
+            party_path: "/".into(),
+            region: None,
+            zone: None,
+        })
+        .unwrap()
+        .into_iter()
+        .find(|(k, ..)| *k == key)
+        .unwrap()
+        .1;
+    Scope {
+        party_path: path,
+        region: None,
+        zone: None,
+    }
+}
+
+fn migrates_once_and_reopens(db: &TestDb) {
+    let first = db.open();
+    assert!(!first.applied_migrations.is_empty());
+    drop(first);
+    let mut again = db.open();
+    assert!(
+        again.applied_migrations.is_empty(),
+        "nothing pending the second time"
+    );
+    assert!(again.is_empty().unwrap());
+    // The key is bound to the database: another key is refused, not silently used.
+    drop(again);
+    let other = "ff".repeat(32);
+    let err = Store::open(&db.target, &KeySource::Hex(other)).unwrap_err();
+    assert!(matches!(err, StoreError::Key(_)), "{err}");
+}
+
+fn subtree_scope_sees_descendants_never_siblings(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let names = |store: &mut Store, key| -> Vec<String> {
+        let scope = scope_of(store, key);
+        store
+            .party_orgs_in_scope(&scope)
+            .unwrap()
+            .into_iter()
+            .map(|(_, _, n, _)| n)
+            .collect()
+    };
+    assert_eq!(names(&mut store, c.city).len(), 5);
+    assert_eq!(
+        names(&mut store, c.longyou),
+        vec!["中共龙游县两新工委", "龙游红木小镇联合党支部"]
+    );
+    assert_eq!(
+        names(&mut store, c.kecheng),
+        vec!["中共柯城区两新工委", "衢州某科技公司党支部"]
+    );
+    assert_eq!(names(&mut store, c.joint), vec!["龙游红木小镇联合党支部"]);
+
+    store
+        .insert_member(
+            "test",
+            member(c.joint, "张三", 11, MemberStatus::Full, Some(c.orgs[0])),
+        )
+        .unwrap();
+    store
+        .insert_member(
+            "test",
+            member(
+                c.tech_branch,
+                "李四",
+                12,
+                MemberStatus::Full,
+                Some(c.orgs[3]),
+            ),
+        )
+        .unwrap();
+    let scope = scope_of(&mut store, c.longyou);
+    let seen: Vec<String> = store
+        .members_in_scope(&scope)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(
+        seen,
+        vec!["张三"],
+        "the sibling county's member is not visible"
+    );
+    let scope = scope_of(&mut store, c.city);
+    assert_eq!(
+        store.members_in_scope(&scope).unwrap().len(),
+        2,
+        "the ancestor sees both"
+    );
+}
+
+fn members_are_encrypted_found_by_hash_and_audited(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let m = member(
+        c.joint,
+        "王五",
+        21,
+        MemberStatus::Probationary,
+        Some(c.orgs[1]),
+    );
+    let id = m.resident_id.clone();
+    let key = store.insert_member("secretary:42", m.clone()).unwrap();
+
+    // At rest: no clear ID anywhere in the profile row.
+    let (cipher, masked): (Vec<u8>, String) = liangxin_store::schema::member_profiles::table
+        .select((
+            liangxin_store::schema::member_profiles::resident_id_cipher,
+            liangxin_store::schema::member_profiles::resident_id_masked,
+        ))
+        .first(store.conn())
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&cipher).contains(id.expose()));
+    assert_eq!(masked, id.masked());
+    assert!(
+        !masked.contains(&id.expose()[6..14]),
+        "the birth date is hidden"
+    );
+    assert_eq!(store.reveal_resident_id(key).unwrap(), id);
+    assert_eq!(store.find_member_by_resident_id(&id).unwrap(), Some(key));
+
+    // The same person twice is refused with the field named.
+    let err = store
+        .insert_member("secretary:42", m)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("身份证号"), "{err}");
+
+    store
+        .set_member_status("secretary:42", key, MemberStatus::Full, Some(d(2011, 7, 1)))
+        .unwrap();
+    let log = store.audit_entries("member", key.county, key.id).unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        vec!["create", "update"]
+    );
+    assert_eq!(log[1].actor, "secretary:42");
+    let before: serde_json::Value =
+        serde_json::from_str(log[1].before.as_deref().unwrap()).unwrap();
+    let after: serde_json::Value = serde_json::from_str(log[1].after.as_deref().unwrap()).unwrap();
+    assert_eq!(before["status"], "probationary");
+    assert_eq!(after["status"], "full");
+    for entry in &log {
+        for text in [&entry.before, &entry.after].into_iter().flatten() {
+            assert!(
+                !text.contains(id.expose()),
+                "the audit log never holds the clear ID"
+            );
+        }
+    }
+}
+
+fn the_audit_log_is_append_only_and_chained(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let key = store
+        .insert_member("a", member(c.joint, "赵六", 31, MemberStatus::Full, None))
+        .unwrap();
+    store
+        .set_member_status("b", key, MemberStatus::Probationary, None)
+        .unwrap();
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+    let update = diesel::sql_query("UPDATE audit_log SET actor = 'x'").execute(store.conn());
+    assert!(update.is_err(), "UPDATE refused");
+    let delete = diesel::sql_query("DELETE FROM audit_log").execute(store.conn());
+    assert!(delete.is_err(), "DELETE refused");
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    // A member of a party organization that does not exist: refused, nothing written.
+    let mut m = member(c.joint, "孙七", 41, MemberStatus::Full, None);
+    m.party_org_id = 9999;
+    let err = store.insert_member("a", m).unwrap_err().to_string();
+    assert!(err.contains("所在党组织"), "{err}");
+    // A bulk load with a broken row in the middle: all of it or nothing.
+    let good = member(c.joint, "周八", 42, MemberStatus::Full, None);
+    let mut broken = member(c.joint, "吴九", 43, MemberStatus::Full, None);
+    broken.party_org_id = 9999;
+    let members = [
+        Member {
+            key: Key {
+                county: LYX,
+                id: 500,
+            },
+            ..good
+        },
+        Member {
+            key: Key {
+                county: LYX,
+                id: 501,
+            },
+            ..broken
+        },
+    ];
+    let bulk = Bulk {
+        regions: &[],
+        zones: &[],
+        organizations: &[],
+        party_orgs: &[],
+        coverage: &[],
+        instructors: &[],
+        assignments: &[],
+        members: &members,
+    };
+    assert!(store.bulk_load("a", bulk, &mut |_, _, _| {}).is_err());
+    let scope = scope_of(&mut store, c.city);
+    assert!(store.members_in_scope(&scope).unwrap().is_empty());
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn coverage_facts_feed_the_engine(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    // 甲 has 3 full members in a joint branch → should set up its own branch.
+    for (i, name) in ["甲一", "甲二", "甲三"].iter().enumerate() {
+        store
+            .insert_member(
+                "t",
+                member(
+                    c.joint,
+                    name,
+                    100 + i as u16,
+                    MemberStatus::Full,
+                    Some(c.orgs[0]),
+                ),
+            )
+            .unwrap();
+    }
+    let today = d(2026, 11, 27);
+    let rules = CoverageRules::resolve(&store.rule_set().unwrap(), today).unwrap();
+    let city = Scope {
+        region: Some(330800),
+        ..scope_of(&mut store, c.city)
+    };
+    let facts = store.coverage_facts(&city, today).unwrap();
+    assert_eq!(facts.organizations.len(), 4);
+    assert_eq!(facts.party_orgs.len(), 5);
+    let report = coverage::report(
+        &facts.organizations,
+        &facts.party_orgs,
+        &rules,
+        GroupBy::County,
+    );
+    assert_eq!(report.total.organization_covered, 3);
+    assert_eq!(report.total.work_covered, 1);
+    assert_eq!(report.total.gap, 0);
+    let lyx = report.groups[&GroupKey::County(LYX)];
+    assert_eq!(
+        (lyx.total, lyx.organization_covered, lyx.work_covered),
+        (3, 2, 1)
+    );
+    let own: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.action == coverage::Action::SetUpOwnBranch)
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(own, vec!["龙游甲红木家具有限公司"]);
+
+    // A county scope sees only its county's organizations.
+    let county = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, c.longyou)
+    };
+    let facts = store.coverage_facts(&county, today).unwrap();
+    assert_eq!(facts.organizations.len(), 3);
+    assert!(facts.organizations.iter().all(|o| o.key.county == LYX));
+    // A branch scope without a region sees the organizations it covers.
+    let branch = scope_of(&mut store, c.tech_branch);
+    let facts = store.coverage_facts(&branch, today).unwrap();
+    assert_eq!(
+        facts
+            .organizations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["衢州某科技有限公司"]
+    );
+    let states: Vec<_> = facts
+        .organizations
+        .iter()
+        .map(|o| coverage::assess_organization(o, &rules).state)
+        .collect();
+    assert_eq!(states, vec![CoverageState::Organization]);
+}
+
+fn raw_sql_baseline_agrees_with_the_engine(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let today = d(2026, 11, 27);
+    let rules = CoverageRules::resolve(&store.rule_set().unwrap(), today).unwrap();
+    let city = Scope {
+        region: Some(330800),
+        ..scope_of(&mut store, c.city)
+    };
+    let facts = store.coverage_facts(&city, today).unwrap();
+    let report = coverage::report(
+        &facts.organizations,
+        &facts.party_orgs,
+        &rules,
+        GroupBy::County,
+    );
+    let raw = store.coverage_by_county_raw_sql(today).unwrap();
+    assert_eq!(raw.len(), report.groups.len());
+    for row in raw {
+        let t = report.groups[&GroupKey::County(row.county)];
+        assert_eq!(
+            (row.total, row.org_covered, row.work_covered, row.gap),
+            (
+                t.total as i64,
+                t.organization_covered as i64,
+                t.work_covered as i64,
+                t.gap as i64
+            )
+        );
+    }
+}
+
+fn rule_versions_are_data(db: &TestDb) {
+    let mut store = db.open();
+    let before = store.rule_set().unwrap();
+    assert_eq!(
+        before
+            .in_force(keys::OWN_BRANCH_MIN_FULL_MEMBERS, d(2026, 1, 1))
+            .unwrap()
+            .value,
+        3
+    );
+    store
+        .add_rule_version(&RuleParam {
+            key: keys::OWN_BRANCH_MIN_FULL_MEMBERS.into(),
+            version: 2,
+            value: 4,
+            effective_from: d(2027, 1, 1),
+            title: "试点".into(),
+            source: "某县试点文件".into(),
+        })
+        .unwrap();
+    drop(store);
+    // Reopening re-seeds nothing and keeps the new version.
+    let mut store = db.open();
+    let set = store.rule_set().unwrap();
+    assert_eq!(set.params().len(), before.params().len() + 1);
+    assert_eq!(
+        set.in_force(keys::OWN_BRANCH_MIN_FULL_MEMBERS, d(2026, 12, 31))
+            .unwrap()
+            .value,
+        3
+    );
+    let v2 = set
+        .in_force(keys::OWN_BRANCH_MIN_FULL_MEMBERS, d(2027, 1, 1))
+        .unwrap();
+    assert_eq!(
+        (v2.value, v2.version, v2.source.as_str()),
+        (4, 2, "某县试点文件")
+    );
+}
