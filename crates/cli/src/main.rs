@@ -1,1 +1,186 @@
-fn main() {}
+//! `liangxin`: the command line of the two-new party-building platform.
+//!
+//! Exit codes: 0 done; 2 wrong arguments; 3 refused (bad database address, not a liangxin
+//! database, data would be overwritten, bad key); 4 database unreachable; 1 anything else.
+
+mod coverage_cmd;
+mod demo_cmd;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use liangxin_store::{KeySource, Store, StoreError, Target};
+
+#[derive(Debug, Parser)]
+#[command(name = "liangxin", version, about = "两新组织党建工作信息平台")]
+struct Cli {
+    /// Database: a SQLite file path or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "./data/liangxin.db"
+    )]
+    db: String,
+    /// Key file for resident-ID encryption (created on first run). Default: `liangxin.key`
+    /// beside the SQLite file, or ./data/liangxin.key for PostgreSQL. `LIANGXIN_KEY`
+    /// (64 hex digits) takes precedence.
+    #[arg(long, global = true, env = "LIANGXIN_KEY_FILE")]
+    key_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the demo city (Quzhou's six counties, the seven named places) into the database.
+    Demo {
+        /// Seed of the generator: the same seed and date give the same city.
+        #[arg(long, default_value_t = 2017_08_08)]
+        seed: u64,
+        /// Replace an existing database's data.
+        #[arg(long)]
+        force: bool,
+        /// Number of two-new organizations (the members and party organizations follow).
+        #[arg(long, default_value_t = 60_000, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
+        organizations: u32,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Coverage rates and the gap list (覆盖检修) with the action the rules demand.
+    Coverage {
+        #[arg(long, value_enum, default_value_t = By::County)]
+        by: By,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Limit to one county (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// The date the rules and assignments are judged on (default today), YYYY-MM-DD.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Time the coverage report against the raw-SQL baseline on the same data.
+    Bench {
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        runs: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum By {
+    County,
+    Zone,
+    Sector,
+    Kind,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// What went wrong, and the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Rules(#[from] liangxin_domain::rules::RuleError),
+    #[error("输出失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Store(StoreError::Connect(_)) => 4,
+            CliError::Store(
+                StoreError::BadTarget(_)
+                | StoreError::NotADatabase { .. }
+                | StoreError::NotLiangxin(_)
+                | StoreError::Key(_)
+                | StoreError::Invalid { .. },
+            )
+            | CliError::Refused(_)
+            | CliError::Rules(_) => 3,
+            CliError::Store(_) | CliError::Io(_) => 1,
+        }
+    }
+}
+
+fn key_source(target: &Target, key_file: Option<PathBuf>) -> KeySource {
+    if let Ok(hex) = std::env::var("LIANGXIN_KEY")
+        && !hex.trim().is_empty()
+    {
+        return KeySource::Hex(hex);
+    }
+    if let Some(path) = key_file {
+        return KeySource::File(path);
+    }
+    match target {
+        Target::Sqlite(path) => KeySource::File(
+            path.parent()
+                .map(|d| d.join("liangxin.key"))
+                .unwrap_or_else(|| "liangxin.key".into()),
+        ),
+        Target::Postgres(_) => KeySource::File(PathBuf::from("./data/liangxin.key")),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let target = Target::parse(&cli.db)?;
+    let key = key_source(&target, cli.key_file);
+    let mut store = Store::open(&target, &key)?;
+    match cli.command {
+        Command::Migrate => {
+            if store.applied_migrations.is_empty() {
+                println!("数据库 {} 已是最新结构", target.describe());
+            } else {
+                println!(
+                    "数据库 {} 已迁移：{}",
+                    target.describe(),
+                    store.applied_migrations.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::Demo {
+            seed,
+            force,
+            organizations,
+        } => demo_cmd::run(&mut store, &target, seed, force, organizations as usize),
+        Command::Coverage {
+            by,
+            format,
+            county,
+            as_of,
+        } => {
+            let today = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            coverage_cmd::run(&mut store, by, format, county.as_deref(), today)
+        }
+        Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): not an error of ours.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            if let CliError::Store(StoreError::Query(source)) = &e {
+                eprintln!("（详细信息：{source:?}）");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -210,7 +210,7 @@ pub fn assess_organization(org: &OrganizationFacts, rules: &CoverageRules) -> Or
                     &org.name,
                     Action::AssignInstructor,
                     "无党员、无党组织，也未选派党建指导员".to_owned(),
-                    &rules.own_branch_min_full_members,
+                    &rules.instructors_per_uncovered_unit,
                 ));
             }
             if org.has_instructor {
@@ -424,7 +424,7 @@ pub fn report(
     for po in party_orgs {
         findings.extend(assess_party_org(po, rules));
     }
-    findings.sort_by(|a, b| (a.subject, a.action).cmp(&(b.subject, b.action)));
+    findings.sort_by_key(|f| (f.subject, f.action));
     CoverageReport {
         as_of: rules.as_of,
         total,
@@ -502,6 +502,10 @@ mod tests {
         let c = assess_organization(&org(0, 0), &rules());
         assert_eq!(c.state, CoverageState::Gap);
         assert_eq!(actions(&c), vec![Action::AssignInstructor]);
+        assert_eq!(
+            c.findings[0].rule.key,
+            "coverage.instructors_per_uncovered_unit"
+        );
     }
 
     #[test]

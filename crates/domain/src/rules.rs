@@ -63,6 +63,7 @@ pub enum RuleError {
 /// The keys of the coverage rules (组织设置, 覆盖).
 pub mod keys {
     pub const OWN_BRANCH_MIN_FULL_MEMBERS: &str = "coverage.own_branch_min_full_members";
+    pub const INSTRUCTORS_PER_UNCOVERED_UNIT: &str = "coverage.instructors_per_uncovered_unit";
     pub const JOINT_BRANCH_MAX_UNITS: &str = "coverage.joint_branch_max_units";
     pub const BRANCH_MAX_MEMBERS: &str = "coverage.branch_max_members";
     pub const GENERAL_BRANCH_MAX_MEMBERS: &str = "coverage.general_branch_max_members";
@@ -72,6 +73,7 @@ pub mod keys {
 }
 
 const SOURCE_BRANCH_RULES: &str = "中国共产党支部工作条例（试行）（2018）";
+const SOURCE_WORK_COVERAGE: &str = "关于加强和改进非公有制企业党的建设工作的意见（试行）（2012）；关于加强社会组织党的建设工作的意见（试行）（2015）";
 const SOURCE_CONSTITUTION: &str = "中国共产党章程；中国共产党支部工作条例（试行）（2018）";
 
 /// Every version of every parameter known to the system.
@@ -100,8 +102,14 @@ impl RuleSet {
             p(
                 keys::OWN_BRANCH_MIN_FULL_MEMBERS,
                 3,
-                "正式党员3人以上的单位应单独成立党支部",
+                "正式党员3人以上的单位应单独成立党支部；不足3人的应成立或纳入联合党支部",
                 SOURCE_BRANCH_RULES,
+            ),
+            p(
+                keys::INSTRUCTORS_PER_UNCOVERED_UNIT,
+                1,
+                "暂不具备组建条件、没有党员的单位，应选派党建指导员开展党的工作（工作覆盖）",
+                SOURCE_WORK_COVERAGE,
             ),
             p(
                 keys::JOINT_BRANCH_MAX_UNITS,
@@ -185,6 +193,7 @@ impl Resolved {
 pub struct CoverageRules {
     pub as_of: NaiveDate,
     pub own_branch_min_full_members: Resolved,
+    pub instructors_per_uncovered_unit: Resolved,
     pub joint_branch_max_units: Resolved,
     pub branch_max_members: Resolved,
     pub general_branch_max_members: Resolved,
@@ -199,6 +208,7 @@ impl CoverageRules {
         Ok(CoverageRules {
             as_of,
             own_branch_min_full_members: get(keys::OWN_BRANCH_MIN_FULL_MEMBERS)?,
+            instructors_per_uncovered_unit: get(keys::INSTRUCTORS_PER_UNCOVERED_UNIT)?,
             joint_branch_max_units: get(keys::JOINT_BRANCH_MAX_UNITS)?,
             branch_max_members: get(keys::BRANCH_MAX_MEMBERS)?,
             general_branch_max_members: get(keys::GENERAL_BRANCH_MAX_MEMBERS)?,

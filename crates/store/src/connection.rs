@@ -89,9 +89,28 @@ struct Count {
     n: i64,
 }
 
-/// Connects, refuses foreign databases, and applies pending migrations.
-/// Returns the connection and the migrations applied now.
-pub fn connect_and_migrate(target: &Target) -> Result<(DbConnection, Vec<String>)> {
+/// Applies pending migrations; returns the versions applied now.
+pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(applied.iter().map(|v| v.to_string()).collect())
+}
+
+/// Drops everything liangxin created (reverting every migration) and migrates afresh.
+pub fn reset(conn: &mut DbConnection) -> Result<()> {
+    let reverted = match conn {
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    reverted.map_err(|e| StoreError::Migration(e.to_string()))?;
+    migrate(conn).map(|_| ())
+}
+
+/// Connects and refuses foreign databases; writes nothing.
+pub fn connect(target: &Target) -> Result<DbConnection> {
     match target {
         Target::Sqlite(path) => {
             check_sqlite_file(path)?;
@@ -120,13 +139,7 @@ pub fn connect_and_migrate(target: &Target) -> Result<(DbConnection, Vec<String>
             ] {
                 diesel::sql_query(pragma).execute(&mut conn)?;
             }
-            let applied = conn
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map_err(|e| StoreError::Migration(e.to_string()))?
-                .iter()
-                .map(|v| v.to_string())
-                .collect();
-            Ok((DbConnection::Sqlite(conn), applied))
+            Ok(DbConnection::Sqlite(conn))
         }
         Target::Postgres(url) => {
             let mut conn = PgConnection::establish(url).map_err(|e| {
@@ -140,13 +153,7 @@ pub fn connect_and_migrate(target: &Target) -> Result<(DbConnection, Vec<String>
                  AND table_name = 'liangxin_meta'",
                 target,
             )?;
-            let applied = conn
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map_err(|e| StoreError::Migration(e.to_string()))?
-                .iter()
-                .map(|v| v.to_string())
-                .collect();
-            Ok((DbConnection::Postgres(conn), applied))
+            Ok(DbConnection::Postgres(conn))
         }
     }
 }

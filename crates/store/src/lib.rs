@@ -66,8 +66,10 @@ impl Store {
     /// Opens (creating a SQLite file if needed), refuses foreign databases, migrates,
     /// seeds the default rule parameters, and checks the key against the database.
     pub fn open(target: &Target, key: &KeySource) -> Result<Store> {
+        // Refuse what is not ours before anything is written (the key file included).
+        let mut conn = connection::connect(target)?;
         let cipher = IdCipher::load(key)?;
-        let (conn, applied_migrations) = connection::connect_and_migrate(target)?;
+        let applied_migrations = connection::migrate(&mut conn)?;
         let mut store = Store {
             conn,
             cipher,
@@ -115,6 +117,19 @@ impl Store {
                 Ok(())
             }
         }
+    }
+
+    /// Drops all liangxin data and recreates the empty schema (`demo --force`).
+    pub fn reset(&mut self) -> Result<()> {
+        connection::reset(&mut self.conn)?;
+        self.check_key()?;
+        rules::seed_defaults(&mut self.conn)
+    }
+
+    /// How many organizations the registry holds.
+    pub fn organization_count(&mut self) -> Result<i64> {
+        use schema::organizations::dsl as o;
+        Ok(o::organizations.count().get_result(&mut self.conn)?)
     }
 
     /// Whether the registry holds any organization yet (an empty database).

@@ -744,6 +744,19 @@ impl Store {
             .collect())
     }
 
+    /// The topmost party organization of a county (its two-new working committee):
+    /// key, path and name.
+    pub fn county_top_party_org(&mut self, county: i32) -> Result<Option<(Key, String, String)>> {
+        let rows: Vec<(i64, String, String)> = party_orgs::table
+            .filter(party_orgs::county_code.eq(county))
+            .select((party_orgs::id, party_orgs::path, party_orgs::name))
+            .load(&mut self.conn)?;
+        Ok(rows
+            .into_iter()
+            .min_by_key(|(_, path, _)| (path.matches('/').count(), path.clone()))
+            .map(|(id, path, name)| (Key { county, id }, path, name)))
+    }
+
     /// Region names by code, for reports.
     pub fn region_names(&mut self) -> Result<HashMap<i32, String>> {
         Ok(regions::table

@@ -1,0 +1,378 @@
+//! `liangxin coverage` and `liangxin bench`: the coverage report for a scope.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject, Tally};
+use liangxin_domain::region::RegionCode;
+use liangxin_domain::rules::CoverageRules;
+use liangxin_store::{Scope, Store};
+use serde::Serialize;
+
+use crate::output::{csv_record, table};
+use crate::{By, CliError, Format};
+
+/// The scope of the whole city, or of one county.
+fn scope(store: &mut Store, county: Option<&str>) -> Result<(Scope, String), CliError> {
+    match county {
+        None => {
+            let roots = store.root_party_orgs()?;
+            let Some((key, path, name)) = roots.into_iter().next() else {
+                return Err(CliError::Refused(
+                    "数据库中还没有党组织；请先运行 liangxin demo 或导入数据".into(),
+                ));
+            };
+            Ok((
+                Scope {
+                    party_path: path,
+                    region: Some(key.county),
+                    zone: None,
+                },
+                name,
+            ))
+        }
+        Some(code) => {
+            let code =
+                RegionCode::parse(code).map_err(|e| CliError::Refused(format!("--county：{e}")))?;
+            let n: i32 = code
+                .as_str()
+                .parse()
+                .map_err(|_| CliError::Refused("--county：不是数字".into()))?;
+            let Some((_, path, name)) = store.county_top_party_org(n)? else {
+                return Err(CliError::Refused(format!("--county：{code} 下没有党组织")));
+            };
+            Ok((
+                Scope {
+                    party_path: path,
+                    region: Some(n),
+                    zone: None,
+                },
+                name,
+            ))
+        }
+    }
+}
+
+fn compute(
+    store: &mut Store,
+    scope: &Scope,
+    by: GroupBy,
+    today: NaiveDate,
+) -> Result<CoverageReport, CliError> {
+    let rules = CoverageRules::resolve(&store.rule_set()?, today)?;
+    let facts = store.coverage_facts(scope, today)?;
+    Ok(coverage::report(
+        &facts.organizations,
+        &facts.party_orgs,
+        &rules,
+        by,
+    ))
+}
+
+#[derive(Serialize)]
+struct GroupOut {
+    key: GroupKey,
+    name: String,
+    #[serde(flatten)]
+    tally: Tally,
+    organization_rate: Option<f64>,
+    work_rate: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    county: i32,
+    county_name: &'a str,
+    action_label: &'static str,
+    #[serde(flatten)]
+    finding: &'a Finding,
+}
+
+#[derive(Serialize)]
+struct ReportOut<'a> {
+    scope: &'a str,
+    as_of: NaiveDate,
+    by: &'static str,
+    total: TotalOut,
+    groups: Vec<GroupOut>,
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct TotalOut {
+    #[serde(flatten)]
+    tally: Tally,
+    organization_rate: Option<f64>,
+    work_rate: Option<f64>,
+}
+
+fn round2(x: Option<f64>) -> Option<f64> {
+    x.map(|v| (v * 100.0).round() / 100.0)
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+pub fn run(
+    store: &mut Store,
+    by: By,
+    format: Format,
+    county: Option<&str>,
+    today: NaiveDate,
+) -> Result<(), CliError> {
+    let (scope, scope_name) = scope(store, county)?;
+    let group_by = match by {
+        By::County => GroupBy::County,
+        By::Zone => GroupBy::Zone,
+        By::Sector => GroupBy::Sector,
+        By::Kind => GroupBy::Kind,
+    };
+    let report = compute(store, &scope, group_by, today)?;
+    let regions = store.region_names()?;
+    let zones = store.zone_names()?;
+    let group_name = |k: &GroupKey| -> String {
+        match k {
+            GroupKey::County(c) => regions.get(c).cloned().unwrap_or_else(|| c.to_string()),
+            GroupKey::Zone(Some(z)) => zones.get(z).cloned().unwrap_or_else(|| z.to_string()),
+            GroupKey::Zone(None) => "不在园区小镇".into(),
+            GroupKey::Sector(Some(t)) => t.label().into(),
+            GroupKey::Sector(None) => "未标注行业".into(),
+            GroupKey::Kind(k) => k.label().into(),
+        }
+    };
+    let by_label = match by {
+        By::County => "县(市、区)",
+        By::Zone => "园区小镇",
+        By::Sector => "行业",
+        By::Kind => "组织类别",
+    };
+    let groups: Vec<GroupOut> = report
+        .groups
+        .iter()
+        .map(|(k, t)| GroupOut {
+            key: k.clone(),
+            name: group_name(k),
+            tally: *t,
+            organization_rate: round2(t.organization_rate()),
+            work_rate: round2(t.work_rate()),
+        })
+        .collect();
+    let findings: Vec<FindingOut> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let county = match f.subject {
+                Subject::Organization { key } | Subject::PartyOrg { key } => key.county,
+            };
+            FindingOut {
+                county,
+                county_name: regions.get(&county).map(String::as_str).unwrap_or(""),
+                action_label: f.action.label(),
+                finding: f,
+            }
+        })
+        .collect();
+
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let doc = ReportOut {
+                scope: &scope_name,
+                as_of: report.as_of,
+                by: match by {
+                    By::County => "county",
+                    By::Zone => "zone",
+                    By::Sector => "sector",
+                    By::Kind => "kind",
+                },
+                total: TotalOut {
+                    tally: report.total,
+                    organization_rate: round2(report.total.organization_rate()),
+                    work_rate: round2(report.total.work_rate()),
+                },
+                groups,
+                findings,
+            };
+            serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "两新组织覆盖情况（{scope_name}，按{by_label}，截至{}）\n",
+                report.as_of.format("%Y年%m月%d日")
+            )?;
+            let header = [
+                "分组",
+                "组织数",
+                "组织覆盖",
+                "工作覆盖",
+                "空白",
+                "组织覆盖率",
+                "工作覆盖率",
+                "需行动",
+            ];
+            let mut rows: Vec<Vec<String>> = groups
+                .iter()
+                .map(|g| tally_row(&g.name, &g.tally))
+                .collect();
+            rows.push(tally_row("合计", &report.total));
+            write!(out, "{}", table(&header, &rows))?;
+            writeln!(
+                out,
+                "\n覆盖检修：需要行动的单位和党组织（{} 项）\n",
+                findings.len()
+            )?;
+            let rows: Vec<Vec<String>> = findings
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.county_name.to_owned(),
+                        subject_label(&f.finding.subject).to_owned(),
+                        f.finding.name.clone(),
+                        f.action_label.to_owned(),
+                        f.finding.reason.clone(),
+                        format!("{}（{}）", f.finding.rule.title, f.finding.rule.source),
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                table(
+                    &["县(市、区)", "对象", "名称", "应采取行动", "原因", "依据"],
+                    &rows
+                )
+            )?;
+        }
+        Format::Csv => {
+            out.write_all("\u{feff}".as_bytes())?;
+            let header = [
+                "分组",
+                "组织数",
+                "组织覆盖",
+                "工作覆盖",
+                "空白",
+                "组织覆盖率",
+                "工作覆盖率",
+                "需行动",
+            ];
+            out.write_all(csv_record(&header.map(String::from)).as_bytes())?;
+            for g in &groups {
+                out.write_all(csv_record(&tally_row(&g.name, &g.tally)).as_bytes())?;
+            }
+            out.write_all(csv_record(&tally_row("合计", &report.total)).as_bytes())?;
+            out.write_all(b"\r\n")?;
+            let header = [
+                "县(市、区)",
+                "对象",
+                "名称",
+                "应采取行动",
+                "原因",
+                "规则",
+                "版本",
+                "依据",
+            ];
+            out.write_all(csv_record(&header.map(String::from)).as_bytes())?;
+            for f in &findings {
+                out.write_all(
+                    csv_record(&[
+                        f.county_name.to_owned(),
+                        subject_label(&f.finding.subject).to_owned(),
+                        f.finding.name.clone(),
+                        f.action_label.to_owned(),
+                        f.finding.reason.clone(),
+                        f.finding.rule.key.clone(),
+                        f.finding.rule.version.to_string(),
+                        f.finding.rule.source.clone(),
+                    ])
+                    .as_bytes(),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn subject_label(s: &Subject) -> &'static str {
+    match s {
+        Subject::Organization { .. } => "两新组织",
+        Subject::PartyOrg { .. } => "党组织",
+    }
+}
+
+fn tally_row(name: &str, t: &Tally) -> Vec<String> {
+    vec![
+        name.to_owned(),
+        t.total.to_string(),
+        t.organization_covered.to_string(),
+        t.work_covered.to_string(),
+        t.gap.to_string(),
+        pct(t.organization_rate()),
+        pct(t.work_rate()),
+        t.needing_action.to_string(),
+    ]
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+/// Times the whole-city report (facts + engine, grouped by county) against the raw-SQL
+/// per-county tally, alternating runs so both see the same cache state.
+pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
+    let today = chrono::Local::now().date_naive();
+    let (scope, _) = scope(store, None)?;
+    // Warm both paths once.
+    let report = compute(store, &scope, GroupBy::County, today)?;
+    let raw = store.coverage_by_county_raw_sql(today)?;
+    for row in &raw {
+        let t = report
+            .groups
+            .get(&GroupKey::County(row.county))
+            .copied()
+            .unwrap_or_default();
+        if (row.total, row.gap) != (t.total as i64, t.gap as i64) {
+            return Err(CliError::Refused(format!(
+                "基准不一致：{} 县 引擎 {:?} 与 SQL {:?}",
+                row.county, t, row
+            )));
+        }
+    }
+    let (mut engine, mut sql) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = compute(store, &scope, GroupBy::County, today)?;
+        engine.push(t.elapsed());
+        std::hint::black_box(r);
+        let t = Instant::now();
+        let r = store.coverage_by_county_raw_sql(today)?;
+        sql.push(t.elapsed());
+        std::hint::black_box(r);
+    }
+    let (e, s) = (median(engine.clone()), median(sql.clone()));
+    let min = |v: &Vec<Duration>| v.iter().min().copied().unwrap_or_default();
+    let counts: HashMap<&str, u64> = HashMap::from([
+        ("organizations", report.total.total),
+        ("findings", report.findings.len() as u64),
+    ]);
+    println!(
+        "{}",
+        serde_json::json!({
+            "backend": format!("{:?}", store.backend()),
+            "runs": runs,
+            "organizations": counts["organizations"],
+            "findings": counts["findings"],
+            "report_ms_median": e.as_secs_f64() * 1e3,
+            "report_ms_min": min(&engine).as_secs_f64() * 1e3,
+            "raw_sql_ms_median": s.as_secs_f64() * 1e3,
+            "raw_sql_ms_min": min(&sql).as_secs_f64() * 1e3,
+            "ratio_median": e.as_secs_f64() / s.as_secs_f64(),
+        })
+    );
+    Ok(())
+}
