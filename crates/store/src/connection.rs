@@ -47,6 +47,7 @@ impl Target {
             return Err(StoreError::BadTarget("地址为空".into()));
         }
         if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            check_postgres_url(s)?;
             return Ok(Target::Postgres(s.to_owned()));
         }
         if let Some(path) = s.strip_prefix("sqlite://") {
@@ -67,6 +68,33 @@ impl Target {
             Target::Postgres(url) => redact(url),
         }
     }
+}
+
+/// The shape libpq expects: `postgres://[user[:password]@]host[:port][/database][?options]`.
+/// Caught here so a typo is reported as such, not as an unreachable server.
+fn check_postgres_url(url: &str) -> Result<()> {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host_port = authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority);
+    let bad = |why: &str| Err(StoreError::BadTarget(format!("{}：{why}", redact(url))));
+    if url.chars().any(char::is_whitespace) {
+        return bad("地址中不能有空格");
+    }
+    if host_port.is_empty() {
+        return bad("缺少服务器地址（如 127.0.0.1:5432）");
+    }
+    if !host_port.starts_with('[')
+        && let Some((_, port)) = host_port.rsplit_once(':')
+        && (port.is_empty()
+            || !port.chars().all(|c| c.is_ascii_digit())
+            || port.parse::<u16>().is_err())
+    {
+        return bad("端口必须是 1–65535 的数字");
+    }
+    Ok(())
 }
 
 fn redact(url: &str) -> String {

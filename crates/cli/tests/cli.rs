@@ -1,0 +1,302 @@
+//! The `liangxin` command as a user runs it: real processes, real database files, and
+//! the real PostgreSQL when `LIANGXIN_TEST_PG_URL` is set.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use diesel::prelude::*;
+
+const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+fn liangxin(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("LIANGXIN_KEY", KEY)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn sha(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+/// Checks what a per-county JSON report must say of a small demo city.
+fn check_county_report(json: &str) {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let groups = v["groups"].as_array().unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        vec!["柯城区", "衢江区", "常山县", "开化县", "龙游县", "江山市"]
+    );
+    let mut total = 0;
+    for g in groups {
+        let n = g["total"].as_u64().unwrap();
+        let covered = g["organization_covered"].as_u64().unwrap();
+        let work = g["work_covered"].as_u64().unwrap();
+        let gap = g["gap"].as_u64().unwrap();
+        assert_eq!(covered + work + gap, n);
+        let rate = g["organization_rate"].as_f64().unwrap();
+        assert!((rate - covered as f64 * 100.0 / n as f64).abs() < 0.01);
+        assert!(g["work_rate"].as_f64().unwrap() >= rate);
+        total += n;
+    }
+    assert_eq!(v["total"]["total"].as_u64().unwrap(), total);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert!(f["rule"]["key"].as_str().unwrap().starts_with("coverage."));
+        assert!(!f["rule"]["source"].as_str().unwrap().is_empty());
+        assert!(!f["action_label"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn demo_then_coverage_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    let out = liangxin(db, &["demo", "--seed", "7", "--organizations", "1500"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("两新组织 1500 个"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = liangxin(db, &["coverage", "--by", "county", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    check_county_report(&stdout(&out));
+
+    // The same seed gives the same report.
+    let again = tempfile::tempdir().unwrap();
+    let db2 = again.path().join("city.db");
+    assert!(
+        liangxin(
+            db2.to_str().unwrap(),
+            &["demo", "--seed", "7", "--organizations", "1500"]
+        )
+        .status
+        .success()
+    );
+    let a = liangxin(db, &["coverage", "--format", "json"]);
+    let b = liangxin(db2.to_str().unwrap(), &["coverage", "--format", "json"]);
+    assert_eq!(stdout(&a), stdout(&b));
+
+    for by in ["zone", "sector", "kind"] {
+        let out = liangxin(db, &["coverage", "--by", by, "--format", "table"]);
+        assert!(out.status.success(), "{by}: {}", stderr(&out));
+        assert!(stdout(&out).contains("合计"));
+        assert!(stdout(&out).contains("覆盖检修"));
+    }
+    let csv = liangxin(db, &["coverage", "--format", "csv", "--county", "330825"]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    assert!(text.starts_with('\u{feff}'), "BOM for Excel");
+    assert!(text.contains("龙游县"));
+    assert!(
+        !text.contains("柯城区,"),
+        "a county scope shows only that county"
+    );
+}
+
+#[test]
+fn demo_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    assert!(
+        liangxin(db, &["demo", "--organizations", "300"])
+            .status
+            .success()
+    );
+    let before = stdout(&liangxin(db, &["coverage", "--format", "json"]));
+    let out = liangxin(db, &["demo", "--seed", "9", "--organizations", "300"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&liangxin(db, &["coverage", "--format", "json"])),
+        before,
+        "untouched"
+    );
+    let out = liangxin(
+        db,
+        &["demo", "--seed", "9", "--organizations", "300", "--force"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(
+        stdout(&liangxin(db, &["coverage", "--format", "json"])),
+        before,
+        "rebuilt"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_liangxin_database_is_never_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not SQLite at all.
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "会议记录：这不是数据库。\n".repeat(50)).unwrap();
+    let out = liangxin(text.to_str().unwrap(), &["coverage"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("不是数据库文件"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap(),
+        "会议记录：这不是数据库。\n".repeat(50)
+    );
+
+    // SQLite, but somebody else's.
+    let other = dir.path().join("other.db");
+    {
+        let mut c = SqliteConnection::establish(other.to_str().unwrap()).unwrap();
+        diesel::sql_query("CREATE TABLE payroll (id INTEGER PRIMARY KEY, amount INTEGER)")
+            .execute(&mut c)
+            .unwrap();
+    }
+    let before = sha(&other);
+    for args in [&["migrate"][..], &["demo"], &["coverage"]] {
+        let out = liangxin(other.to_str().unwrap(), args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("不是两新党建平台的数据库"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(sha(&other), before, "byte for byte unchanged");
+    assert!(
+        !dir.path().join("liangxin.key").exists(),
+        "no key file written beside it either"
+    );
+}
+
+#[test]
+fn bad_arguments_and_addresses_get_clear_messages_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let db = db.to_str().unwrap();
+    let out = liangxin(db, &["coverage", "--by", "township"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = liangxin(db, &["demo", "--organizations", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = liangxin("mysql://root@127.0.0.1/x", &["migrate"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("数据库地址无效"), "{}", stderr(&out));
+    let out = liangxin("postgres://postgres@127.0.0.1:port/test", &["migrate"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("端口"), "{}", stderr(&out));
+
+    // Nothing listens on port 1.
+    let out = liangxin("postgres://postgres:secret@127.0.0.1:1/test", &["migrate"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("无法连接数据库"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("secret"),
+        "the password is not printed"
+    );
+
+    // An empty database has no scope to report on yet.
+    let out = liangxin(db, &["coverage"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("liangxin demo"), "{}", stderr(&out));
+    let out = liangxin(db, &["coverage", "--county", "33082"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("--county"), "{}", stderr(&out));
+
+    // A wrong key for an existing database is refused.
+    let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .args(["--db", db, "migrate"])
+        .env("LIANGXIN_KEY", "ff".repeat(32))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("密钥"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_key_file_is_created_beside_the_database_on_first_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("data").join("liangxin.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .args(["--db", db.to_str().unwrap(), "migrate"])
+        .env_remove("LIANGXIN_KEY")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = std::fs::read_to_string(dir.path().join("data").join("liangxin.key")).unwrap();
+    assert_eq!(key.trim().len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("data").join("liangxin.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "readable by the owner only");
+    }
+}
+
+#[test]
+fn demo_then_coverage_on_postgres_via_database_url() {
+    let Ok(base) = std::env::var("LIANGXIN_TEST_PG_URL") else {
+        eprintln!("LIANGXIN_TEST_PG_URL not set: PostgreSQL CLI test skipped");
+        return;
+    };
+    let schema = format!("lx_cli_{}", std::process::id());
+    let mut admin = PgConnection::establish(&base).unwrap();
+    diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(&mut admin)
+        .unwrap();
+    diesel::sql_query(format!("CREATE SCHEMA {schema}"))
+        .execute(&mut admin)
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_liangxin"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("LIANGXIN_KEY", KEY)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["demo", "--seed", "7", "--organizations", "1500"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pg = run(&["coverage", "--by", "county", "--format", "json"]);
+    assert!(pg.status.success(), "{}", stderr(&pg));
+    check_county_report(&stdout(&pg));
+
+    // The same seed on SQLite gives the same report: one engine, two databases.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    assert!(
+        liangxin(
+            db.to_str().unwrap(),
+            &["demo", "--seed", "7", "--organizations", "1500"]
+        )
+        .status
+        .success()
+    );
+    let lite = liangxin(
+        db.to_str().unwrap(),
+        &["coverage", "--by", "county", "--format", "json"],
+    );
+    assert_eq!(stdout(&pg), stdout(&lite));
+    diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&mut admin)
+        .unwrap();
+}
