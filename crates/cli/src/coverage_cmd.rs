@@ -329,14 +329,31 @@ pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
     let (scope, _) = scope(store, None)?;
     // Warm both paths once.
     let report = compute(store, &scope, GroupBy::County, today)?;
-    let raw = store.coverage_by_county_raw_sql(today)?;
+    let min_full = CoverageRules::resolve(&store.rule_set()?, today)?
+        .own_branch_min_full_members
+        .value;
+    let raw = store.coverage_by_county_raw_sql(today, min_full)?;
     for row in &raw {
         let t = report
             .groups
             .get(&GroupKey::County(row.county))
             .copied()
             .unwrap_or_default();
-        if (row.total, row.gap) != (t.total as i64, t.gap as i64) {
+        let engine = [
+            t.total,
+            t.organization_covered,
+            t.work_covered,
+            t.gap,
+            t.needing_action,
+        ];
+        let sql = [
+            row.total,
+            row.org_covered,
+            row.work_covered,
+            row.gap,
+            row.needing_action,
+        ];
+        if engine.iter().zip(sql).any(|(e, s)| *e as i64 != s) {
             return Err(CliError::Refused(format!(
                 "基准不一致：{} 县 引擎 {:?} 与 SQL {:?}",
                 row.county, t, row
@@ -350,7 +367,7 @@ pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
         engine.push(t.elapsed());
         std::hint::black_box(r);
         let t = Instant::now();
-        let r = store.coverage_by_county_raw_sql(today)?;
+        let r = store.coverage_by_county_raw_sql(today, min_full)?;
         sql.push(t.elapsed());
         std::hint::black_box(r);
     }

@@ -14,9 +14,17 @@ pub fn run(
     target: &Target,
     seed: u64,
     force: bool,
+    if_empty: bool,
     organizations: usize,
 ) -> Result<(), CliError> {
     let existing = store.organization_count()?;
+    if existing > 0 && if_empty {
+        println!(
+            "数据库 {} 已有 {existing} 个两新组织，保留现有数据",
+            target.describe()
+        );
+        return Ok(());
+    }
     if existing > 0 {
         if !force {
             return Err(CliError::Refused(format!(

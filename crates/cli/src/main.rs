@@ -41,8 +41,11 @@ enum Command {
         #[arg(long, default_value_t = 2017_08_08)]
         seed: u64,
         /// Replace an existing database's data.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "if_empty")]
         force: bool,
+        /// Do nothing (and succeed) when the database already holds data.
+        #[arg(long)]
+        if_empty: bool,
         /// Number of two-new organizations (the members and party organizations follow).
         #[arg(long, default_value_t = 60_000, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
         organizations: u32,
@@ -154,8 +157,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo {
             seed,
             force,
+            if_empty,
             organizations,
-        } => demo_cmd::run(&mut store, &target, seed, force, organizations as usize),
+        } => demo_cmd::run(
+            &mut store,
+            &target,
+            seed,
+            force,
+            if_empty,
+            organizations as usize,
+        ),
         Command::Coverage {
             by,
             format,

@@ -9,6 +9,7 @@
 //! the statistical reports) / all organizations.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
@@ -132,7 +133,7 @@ pub struct Finding {
     pub action: Action,
     /// Why, in Chinese, with the numbers that made it so.
     pub reason: String,
-    pub rule: RuleRef,
+    pub rule: Arc<RuleRef>,
     /// For term findings: the day the term ends.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,

@@ -6,6 +6,8 @@
 //! constant: it asks a [`RuleSet`] for the version in force on a date, and every finding
 //! it raises carries the [`RuleRef`] of the parameter that raised it.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use thiserror::Error;
@@ -169,7 +171,8 @@ impl RuleSet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
     pub value: i64,
-    pub rule: RuleRef,
+    /// Shared by every finding the parameter raises.
+    pub rule: Arc<RuleRef>,
 }
 
 impl Resolved {
@@ -183,7 +186,7 @@ impl Resolved {
         }
         Ok(Resolved {
             value: p.value,
-            rule: p.rule_ref(),
+            rule: Arc::new(p.rule_ref()),
         })
     }
 }

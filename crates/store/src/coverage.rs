@@ -185,21 +185,31 @@ impl Store {
             });
         }
 
-        // Party organizations in the subtree with their member counts.
-        let member_counts: HashMap<Key, u32> = m::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(m::county_code)
-                    .and(po::id.eq(m::party_org_id))),
-            )
-            .filter(m::left_on.is_null())
-            .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone())))
-            .group_by((m::county_code, m::party_org_id))
-            .select((m::county_code, m::party_org_id, count_star()))
-            .load::<(i32, i64, i64)>(conn)?
-            .into_iter()
-            .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
-            .collect();
+        // Party organizations in the subtree with their member counts. With a region the
+        // county range is scanned on the covering index (no join); counts of party
+        // organizations outside the subtree are dropped below.
+        let member_counts: HashMap<Key, u32> = match scope.county_range() {
+            Some((lo, hi)) => m::table
+                .filter(m::county_code.between(lo, hi))
+                .filter(m::left_on.is_null())
+                .group_by((m::county_code, m::party_org_id))
+                .select((m::county_code, m::party_org_id, count_star()))
+                .load::<(i32, i64, i64)>(conn)?,
+            None => m::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(m::county_code)
+                        .and(po::id.eq(m::party_org_id))),
+                )
+                .filter(m::left_on.is_null())
+                .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone())))
+                .group_by((m::county_code, m::party_org_id))
+                .select((m::county_code, m::party_org_id, count_star()))
+                .load::<(i32, i64, i64)>(conn)?,
+        }
+        .into_iter()
+        .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
+        .collect();
         let po_rows: Vec<(i32, i64, String, String, Option<NaiveDate>)> = po::table
             .filter(po::path.ge(low).and(po::path.lt(high)))
             .filter(po::dissolved_on.is_null())
@@ -229,24 +239,43 @@ impl Store {
         })
     }
 
-    /// The benchmark baseline: the per-county coverage tally (total, organization-covered,
-    /// work-covered, gap) in one hand-written SQL statement over the whole city. Same
-    /// definitions as the engine, none of its findings.
-    pub fn coverage_by_county_raw_sql(&mut self, today: NaiveDate) -> Result<Vec<RawTally>> {
-        // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the bound
+    /// The benchmark baseline: the per-county tally (total, organization-covered,
+    /// work-covered, gap, and units the organization rules demand an action of) in one
+    /// hand-written SQL statement over the whole city. Same definitions and data as the
+    /// engine; it builds no findings and skips the party-organization checks, so it is a
+    /// lower bound. `min_full` is the own-branch threshold in force.
+    pub fn coverage_by_county_raw_sql(
+        &mut self,
+        today: NaiveDate,
+        min_full: i64,
+    ) -> Result<Vec<RawTally>> {
+        // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the quoted
         // literal is valid for both.
         let sql = format!(
-            "SELECT o.county_code AS county, COUNT(*) AS total, \
+            "WITH w AS (SELECT workplace_county AS cc, workplace_org_id AS org, \
+                   SUM(CASE WHEN status = 'full' THEN 1 ELSE 0 END) AS full_members, COUNT(*) AS members \
+                   FROM members WHERE left_on IS NULL AND workplace_org_id IS NOT NULL GROUP BY workplace_county, workplace_org_id), \
+             u AS (SELECT party_org_county AS pcc, party_org_id AS pid, COUNT(*) AS n FROM party_org_coverage \
+                   GROUP BY party_org_county, party_org_id), \
+             c AS (SELECT pc.county_code AS cc, pc.organization_id AS org, \
+                   MAX(CASE WHEN p.org_type = 'joint_branch' OR u.n > 1 THEN 1 ELSE 0 END) AS shared \
+                   FROM party_org_coverage pc \
+                   JOIN party_orgs p ON p.county_code = pc.party_org_county AND p.id = pc.party_org_id \
+                   JOIN u ON u.pcc = pc.party_org_county AND u.pid = pc.party_org_id \
+                   WHERE p.dissolved_on IS NULL GROUP BY pc.county_code, pc.organization_id), \
+             i AS (SELECT DISTINCT county_code AS cc, organization_id AS org FROM instructor_assignments \
+                   WHERE since <= '{today}' AND (until IS NULL OR until >= '{today}')) \
+             SELECT o.county_code AS county, COUNT(*) AS total, \
                SUM(CASE WHEN c.org IS NOT NULL THEN 1 ELSE 0 END) AS org_covered, \
                SUM(CASE WHEN c.org IS NULL AND i.org IS NOT NULL THEN 1 ELSE 0 END) AS work_covered, \
-               SUM(CASE WHEN c.org IS NULL AND i.org IS NULL THEN 1 ELSE 0 END) AS gap \
+               SUM(CASE WHEN c.org IS NULL AND i.org IS NULL THEN 1 ELSE 0 END) AS gap, \
+               SUM(CASE WHEN c.org IS NOT NULL THEN \
+                          CASE WHEN c.shared = 1 AND COALESCE(w.full_members, 0) >= {min_full} THEN 1 ELSE 0 END \
+                        WHEN COALESCE(w.members, 0) > 0 OR i.org IS NULL THEN 1 ELSE 0 END) AS needing_action \
              FROM organizations o \
-             LEFT JOIN (SELECT DISTINCT pc.county_code AS cc, pc.organization_id AS org FROM party_org_coverage pc \
-                        JOIN party_orgs p ON p.county_code = pc.party_org_county AND p.id = pc.party_org_id \
-                        WHERE p.dissolved_on IS NULL) c ON c.cc = o.county_code AND c.org = o.id \
-             LEFT JOIN (SELECT DISTINCT county_code AS cc, organization_id AS org FROM instructor_assignments \
-                        WHERE since <= '{today}' AND (until IS NULL OR until >= '{today}')) i \
-                    ON i.cc = o.county_code AND i.org = o.id \
+             LEFT JOIN c ON c.cc = o.county_code AND c.org = o.id \
+             LEFT JOIN i ON i.cc = o.county_code AND i.org = o.id \
+             LEFT JOIN w ON w.cc = o.county_code AND w.org = o.id \
              WHERE o.dissolved_on IS NULL \
              GROUP BY o.county_code ORDER BY o.county_code"
         );
@@ -267,4 +296,6 @@ pub struct RawTally {
     pub work_covered: i64,
     #[diesel(sql_type = BigInt)]
     pub gap: i64,
+    #[diesel(sql_type = BigInt)]
+    pub needing_action: i64,
 }

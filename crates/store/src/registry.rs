@@ -423,6 +423,8 @@ impl Store {
                     .set(i::next_id.eq(next))
                     .execute(conn)?;
             }
+            // Fresh statistics for the planner on both databases (DIALECT: same statement).
+            diesel::sql_query("ANALYZE").execute(conn)?;
             // One entry for the whole load: who, when, how many members.
             audit::append(
                 conn,

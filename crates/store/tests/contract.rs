@@ -618,17 +618,24 @@ fn raw_sql_baseline_agrees_with_the_engine(db: &TestDb) {
         &rules,
         GroupBy::County,
     );
-    let raw = store.coverage_by_county_raw_sql(today).unwrap();
+    let raw = store.coverage_by_county_raw_sql(today, 3).unwrap();
     assert_eq!(raw.len(), report.groups.len());
     for row in raw {
         let t = report.groups[&GroupKey::County(row.county)];
         assert_eq!(
-            (row.total, row.org_covered, row.work_covered, row.gap),
+            (
+                row.total,
+                row.org_covered,
+                row.work_covered,
+                row.gap,
+                row.needing_action
+            ),
             (
                 t.total as i64,
                 t.organization_covered as i64,
                 t.work_covered as i64,
-                t.gap as i64
+                t.gap as i64,
+                t.needing_action as i64
             )
         );
     }

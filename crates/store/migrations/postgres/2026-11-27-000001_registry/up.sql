@@ -133,8 +133,10 @@ CREATE TABLE members (
     FOREIGN KEY (county_code, party_org_id) REFERENCES party_orgs (county_code, id),
     FOREIGN KEY (workplace_county, workplace_org_id) REFERENCES organizations (county_code, id)
 );
-CREATE INDEX members_party_org ON members (county_code, party_org_id);
-CREATE INDEX members_workplace ON members (workplace_county, workplace_org_id);
+-- Covering indexes: the coverage report counts members per party organization and per
+-- workplace (by status) from the index alone.
+CREATE INDEX members_party_org ON members (county_code, party_org_id, left_on);
+CREATE INDEX members_workplace ON members (workplace_county, workplace_org_id, status, left_on);
 
 -- Identity kept apart from the core row: the resident ID only as AES-GCM ciphertext, a
 -- keyed hash for exact lookup, and the masked form for display.
