@@ -448,6 +448,7 @@ impl Gen {
             self.date_between(from, self.as_of)
         });
         self.city.party_orgs.push(PartyOrg {
+            has_committee: false,
             key,
             parent,
             name,
@@ -713,6 +714,25 @@ impl Gen {
                     self.city.members.push(m);
                 }
             }
+        }
+        self.elect_committees();
+    }
+
+    /// Branches of seven or more members mostly have elected a committee; some have not.
+    fn elect_committees(&mut self) {
+        let mut counts: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
+        for m in &self.city.members {
+            *counts.entry(m.party_org_id).or_default() += 1;
+        }
+        for i in 0..self.city.party_orgs.len() {
+            let po = &self.city.party_orgs[i];
+            let n = counts.get(&po.key.id).copied().unwrap_or(0);
+            let elected = if po.org_type.is_branch() {
+                n >= 7 && self.rng.random_bool(0.9)
+            } else {
+                po.org_type != PartyOrgType::Group
+            };
+            self.city.party_orgs[i].has_committee = elected;
         }
     }
 

@@ -39,7 +39,8 @@ pub struct OrganizationFacts {
     pub full_members: u32,
     /// 预备党员 whose workplace is this organization.
     pub probationary_members: u32,
-    /// The covering party organization; the one with the most units wins if several.
+    /// The covering party organization; of several, the one covering the fewest units
+    /// (the unit's own branch rather than a joint one), ties broken by key.
     pub covering: Option<Covering>,
     /// A 党建指导员 is currently assigned.
     pub has_instructor: bool,
@@ -51,8 +52,11 @@ pub struct PartyOrgFacts {
     pub key: Key,
     pub name: String,
     pub org_type: PartyOrgType,
-    /// Members whose organizational relationship (组织关系) is here.
+    /// Members whose organizational relationship (组织关系) is here or in a party
+    /// organization below (a 党总支's members sit in its branches).
     pub members: u32,
+    /// A 支部委员会 has been elected (otherwise a secretary alone leads).
+    pub has_committee: bool,
     pub units_covered: u32,
     /// When the current committee or secretary was elected.
     pub term_started: Option<NaiveDate>,
@@ -96,6 +100,8 @@ pub enum Action {
     UpgradeToGeneralBranch,
     /// 党员超过党总支规模，应成立基层党委
     UpgradeToCommittee,
+    /// 党员7人以上的支部应选举支部委员会
+    ElectCommittee,
     /// 任期即将届满，准备换届
     TermExpiring,
     /// 任期已满，应按期换届
@@ -111,6 +117,7 @@ impl Action {
             Action::SplitJointBranch => "拆分联合党支部",
             Action::UpgradeToGeneralBranch => "成立党总支",
             Action::UpgradeToCommittee => "成立基层党委",
+            Action::ElectCommittee => "选举支部委员会",
             Action::TermExpiring => "准备换届",
             Action::TermExpired => "按期换届",
         }
@@ -172,6 +179,9 @@ pub fn assess_organization(org: &OrganizationFacts, rules: &CoverageRules) -> Or
     let mut findings = Vec::new();
 
     let state = match &org.covering {
+        // No member to organize: the party organization's reach is party work (DOMAIN:
+        // "attached to a regional/industry organization's work" is 工作覆盖).
+        Some(_) if members == 0 => CoverageState::Work,
         Some(c) => {
             // A unit in a joint branch that has grown to the threshold should stand alone.
             let shared = c.org_type == PartyOrgType::JointBranch || c.units_covered > 1;
@@ -180,7 +190,11 @@ pub fn assess_organization(org: &OrganizationFacts, rules: &CoverageRules) -> Or
                     subject,
                     &org.name,
                     Action::SetUpOwnBranch,
-                    format!("由联合党支部覆盖，但已有正式党员{full}名（≥{min_full}名）"),
+                    format!(
+                        "由{}覆盖（共{}个单位），但已有正式党员{full}名（≥{min_full}名）",
+                        c.org_type.label(),
+                        c.units_covered
+                    ),
                     &rules.own_branch_min_full_members,
                 ));
             }
@@ -270,6 +284,17 @@ pub fn assess_party_org(po: &PartyOrgFacts, rules: &CoverageRules) -> Vec<Findin
         ));
     }
 
+    let committee_min = rules.branch_committee_min_members.value;
+    if po.org_type.is_branch() && members >= committee_min && !po.has_committee {
+        out.push(finding(
+            subject,
+            &po.name,
+            Action::ElectCommittee,
+            format!("党员{members}名（≥{committee_min}名），尚未选举支部委员会"),
+            &rules.branch_committee_min_members,
+        ));
+    }
+
     if let Some(term) = term_finding(po, rules) {
         out.push(term);
     }
@@ -278,14 +303,17 @@ pub fn assess_party_org(po: &PartyOrgFacts, rules: &CoverageRules) -> Vec<Findin
 
 fn term_finding(po: &PartyOrgFacts, rules: &CoverageRules) -> Option<Finding> {
     let started = po.term_started?;
-    let years = if po.org_type.is_committee() {
-        &rules.committee_term_years
-    } else if po.org_type == PartyOrgType::Group {
-        return None;
-    } else {
-        &rules.branch_term_years
+    let years = match po.org_type {
+        // Appointed by the level above, not elected: no term to expire.
+        PartyOrgType::WorkingCommittee | PartyOrgType::Group => return None,
+        PartyOrgType::Committee | PartyOrgType::ComprehensiveCommittee => {
+            &rules.committee_term_years
+        }
+        _ => &rules.branch_term_years,
     };
-    let ends = started.checked_add_months(Months::new(u32::try_from(years.value * 12).ok()?))?;
+    let ends = started.checked_add_months(Months::new(
+        u32::try_from(years.value.checked_mul(12)?).ok()?,
+    ))?;
     let remind = &rules.term_reminder_months;
     let remind_from = ends.checked_sub_months(Months::new(u32::try_from(remind.value).ok()?))?;
     let today = rules.as_of;
@@ -576,7 +604,93 @@ mod tests {
             members,
             units_covered: units,
             term_started: term,
+            has_committee: true,
         }
+    }
+
+    #[test]
+    fn seven_members_without_a_committee_must_elect_one() {
+        let r = rules();
+        let secretary_only = |n| PartyOrgFacts {
+            has_committee: false,
+            ..po(PartyOrgType::Branch, n, 1, None)
+        };
+        assert!(po_actions(&secretary_only(6), &r).is_empty());
+        assert_eq!(
+            po_actions(&secretary_only(7), &r),
+            vec![Action::ElectCommittee]
+        );
+        let f = &assess_party_org(&secretary_only(7), &r)[0];
+        assert_eq!(f.rule.key, "coverage.branch_committee_min_members");
+        assert!(po_actions(&po(PartyOrgType::Branch, 7, 1, None), &r).is_empty());
+        // Not a branch rule for committees.
+        let committee = PartyOrgFacts {
+            has_committee: false,
+            ..po(PartyOrgType::GeneralBranch, 30, 1, None)
+        };
+        assert!(po_actions(&committee, &r).is_empty());
+    }
+
+    #[test]
+    fn a_unit_without_members_in_a_joint_branch_is_work_coverage() {
+        let facts = OrganizationFacts {
+            covering: covered_by(PartyOrgType::JointBranch, 4),
+            ..org(0, 0)
+        };
+        let c = assess_organization(&facts, &rules());
+        assert_eq!(c.state, CoverageState::Work);
+        assert!(c.findings.is_empty());
+        let one = OrganizationFacts {
+            covering: covered_by(PartyOrgType::JointBranch, 4),
+            ..org(0, 1)
+        };
+        assert_eq!(
+            assess_organization(&one, &rules()).state,
+            CoverageState::Organization
+        );
+    }
+
+    #[test]
+    fn appointed_working_committees_have_no_term() {
+        let elected = NaiveDate::from_ymd_opt(2010, 1, 1);
+        assert!(
+            po_actions(
+                &po(PartyOrgType::WorkingCommittee, 10, 1, elected),
+                &rules()
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            po_actions(
+                &po(PartyOrgType::ComprehensiveCommittee, 10, 1, elected),
+                &rules()
+            ),
+            vec![Action::TermExpired]
+        );
+    }
+
+    #[test]
+    fn an_absurd_term_length_does_not_overflow() {
+        let mut params = RuleSet::defaults().params().to_vec();
+        for p in &mut params {
+            if p.key == crate::rules::keys::BRANCH_TERM_YEARS {
+                p.value = i64::MAX / 2;
+            }
+        }
+        let date = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let r = CoverageRules::resolve(&RuleSet::new(params), date).unwrap();
+        assert!(
+            po_actions(
+                &po(
+                    PartyOrgType::Branch,
+                    10,
+                    1,
+                    NaiveDate::from_ymd_opt(2020, 1, 1)
+                ),
+                &r
+            )
+            .is_empty()
+        );
     }
 
     fn po_actions(p: &PartyOrgFacts, r: &CoverageRules) -> Vec<Action> {

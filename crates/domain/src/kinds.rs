@@ -129,9 +129,23 @@ coded_enum! {
 }
 
 impl SectorTag {
-    /// The bit this tag occupies in a [`SectorSet`] (its position in [`SectorTag::ALL`]).
-    pub fn bit(self) -> u32 {
-        Self::ALL.iter().position(|t| *t == self).unwrap_or(0) as u32
+    /// The bit this tag occupies in a [`SectorSet`]. Fixed per tag: it is stored data, so
+    /// a new tag takes a new bit and none is ever renumbered.
+    pub const fn bit(self) -> u32 {
+        match self {
+            SectorTag::Internet => 0,
+            SectorTag::NewCultural => 1,
+            SectorTag::PrivateSchool => 2,
+            SectorTag::PrivateHospital => 3,
+            SectorTag::Manufacturing => 4,
+            SectorTag::Commerce => 5,
+            SectorTag::Logistics => 6,
+            SectorTag::LawFirm => 7,
+            SectorTag::AccountingFirm => 8,
+            SectorTag::TradeAssociation => 9,
+            SectorTag::EcoAgriculture => 10,
+            SectorTag::Tourism => 11,
+        }
     }
 }
 
@@ -145,7 +159,9 @@ impl SectorSet {
 
     /// Rebuilds a set from its stored bits, dropping bits no tag owns.
     pub fn from_bits(bits: i64) -> Self {
-        let known = (1u32 << SectorTag::ALL.len()) - 1;
+        let known = SectorTag::ALL
+            .iter()
+            .fold(0u32, |acc, t| acc | (1 << t.bit()));
         SectorSet((bits as u32) & known)
     }
 
@@ -337,6 +353,15 @@ mod tests {
             FormationMode::label,
         );
         check(ZoneKind::ALL, ZoneKind::code, ZoneKind::label);
+    }
+
+    #[test]
+    fn sector_bits_are_fixed_and_distinct() {
+        // Stored data: these numbers never change.
+        assert_eq!(SectorTag::Internet.bit(), 0);
+        assert_eq!(SectorTag::Tourism.bit(), 11);
+        let bits: std::collections::HashSet<u32> = SectorTag::ALL.iter().map(|t| t.bit()).collect();
+        assert_eq!(bits.len(), SectorTag::ALL.len());
     }
 
     #[test]

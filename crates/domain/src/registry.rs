@@ -69,6 +69,8 @@ pub struct PartyOrg {
     pub org_type: PartyOrgType,
     pub formation_mode: Option<FormationMode>,
     pub zone: Option<i64>,
+    /// A 支部委员会 has been elected (otherwise a secretary alone leads).
+    pub has_committee: bool,
     /// When the current committee or secretary was elected (本届任期开始).
     pub term_started: Option<NaiveDate>,
 }

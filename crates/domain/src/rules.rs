@@ -68,6 +68,7 @@ pub mod keys {
     pub const INSTRUCTORS_PER_UNCOVERED_UNIT: &str = "coverage.instructors_per_uncovered_unit";
     pub const JOINT_BRANCH_MAX_UNITS: &str = "coverage.joint_branch_max_units";
     pub const BRANCH_MAX_MEMBERS: &str = "coverage.branch_max_members";
+    pub const BRANCH_COMMITTEE_MIN_MEMBERS: &str = "coverage.branch_committee_min_members";
     pub const GENERAL_BRANCH_MAX_MEMBERS: &str = "coverage.general_branch_max_members";
     pub const BRANCH_TERM_YEARS: &str = "coverage.branch_term_years";
     pub const COMMITTEE_TERM_YEARS: &str = "coverage.committee_term_years";
@@ -130,6 +131,12 @@ impl RuleSet {
                 100,
                 "党员人数超过100人的，经批准可成立基层党委",
                 SOURCE_CONSTITUTION,
+            ),
+            p(
+                keys::BRANCH_COMMITTEE_MIN_MEMBERS,
+                7,
+                "党员7人以上的党支部应设立支部委员会",
+                SOURCE_BRANCH_RULES,
             ),
             p(
                 keys::BRANCH_TERM_YEARS,
@@ -199,6 +206,7 @@ pub struct CoverageRules {
     pub instructors_per_uncovered_unit: Resolved,
     pub joint_branch_max_units: Resolved,
     pub branch_max_members: Resolved,
+    pub branch_committee_min_members: Resolved,
     pub general_branch_max_members: Resolved,
     pub branch_term_years: Resolved,
     pub committee_term_years: Resolved,
@@ -214,6 +222,7 @@ impl CoverageRules {
             instructors_per_uncovered_unit: get(keys::INSTRUCTORS_PER_UNCOVERED_UNIT)?,
             joint_branch_max_units: get(keys::JOINT_BRANCH_MAX_UNITS)?,
             branch_max_members: get(keys::BRANCH_MAX_MEMBERS)?,
+            branch_committee_min_members: get(keys::BRANCH_COMMITTEE_MIN_MEMBERS)?,
             general_branch_max_members: get(keys::GENERAL_BRANCH_MAX_MEMBERS)?,
             branch_term_years: get(keys::BRANCH_TERM_YEARS)?,
             committee_term_years: get(keys::COMMITTEE_TERM_YEARS)?,

@@ -101,6 +101,12 @@ impl Store {
         // Units covered per party organization (all of them: a unit count is a fact of the
         // party organization, wherever the units are).
         let units: HashMap<Key, u32> = pc::table
+            .inner_join(
+                o::table.on(o::county_code
+                    .eq(pc::county_code)
+                    .and(o::id.eq(pc::organization_id))),
+            )
+            .filter(o::dissolved_on.is_null())
             .group_by((pc::party_org_county, pc::party_org_id))
             .select((pc::party_org_county, pc::party_org_id, count_star()))
             .load::<(i32, i64, i64)>(conn)?
@@ -143,9 +149,10 @@ impl Store {
                 id: oid,
             };
             // Several covering organizations: the one that covers fewest units is the unit's
-            // own (a unit with its own branch is not "in a joint branch").
+            // own (a unit with its own branch is not "in a joint branch"); ties by key.
             match covering.get(&key) {
-                Some(old) if old.units_covered <= c.units_covered => {}
+                Some(old)
+                    if (old.units_covered, old.party_org) <= (c.units_covered, c.party_org) => {}
                 _ => {
                     covering.insert(key, c);
                 }
@@ -210,25 +217,47 @@ impl Store {
         .into_iter()
         .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
         .collect();
-        let po_rows: Vec<(i32, i64, String, String, Option<NaiveDate>)> = po::table
+        let po_rows: Vec<(i32, i64, String, String, String, bool, Option<NaiveDate>)> = po::table
             .filter(po::path.ge(low).and(po::path.lt(high)))
             .filter(po::dissolved_on.is_null())
             .select((
                 po::county_code,
                 po::id,
+                po::path,
                 po::name,
                 po::org_type,
+                po::has_committee,
                 po::term_started,
             ))
             .load(conn)?;
+        // A party organization's members are those of its whole subtree: each direct count
+        // is added to every ancestor on its path (ids are unique across counties).
+        let mut subtree: HashMap<i64, u32> = HashMap::with_capacity(po_rows.len());
+        for (county, id, path, ..) in &po_rows {
+            let direct = member_counts
+                .get(&Key {
+                    county: *county,
+                    id: *id,
+                })
+                .copied()
+                .unwrap_or(0);
+            if direct == 0 {
+                continue;
+            }
+            for ancestor in path.split('/').filter_map(|seg| seg.parse::<i64>().ok()) {
+                let e = subtree.entry(ancestor).or_default();
+                *e = e.saturating_add(direct);
+            }
+        }
         let mut party_orgs = Vec::with_capacity(po_rows.len());
-        for (county, id, name, t, term_started) in po_rows {
+        for (county, id, _path, name, t, has_committee, term_started) in po_rows {
             let key = Key { county, id };
             party_orgs.push(PartyOrgFacts {
                 key,
                 name,
                 org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
-                members: member_counts.get(&key).copied().unwrap_or(0),
+                members: subtree.get(&id).copied().unwrap_or(0),
+                has_committee,
                 units_covered: units.get(&key).copied().unwrap_or(0),
                 term_started,
             });
@@ -255,10 +284,11 @@ impl Store {
             "WITH w AS (SELECT workplace_county AS cc, workplace_org_id AS org, \
                    SUM(CASE WHEN status = 'full' THEN 1 ELSE 0 END) AS full_members, COUNT(*) AS members \
                    FROM members WHERE left_on IS NULL AND workplace_org_id IS NOT NULL GROUP BY workplace_county, workplace_org_id), \
-             u AS (SELECT party_org_county AS pcc, party_org_id AS pid, COUNT(*) AS n FROM party_org_coverage \
-                   GROUP BY party_org_county, party_org_id), \
+             u AS (SELECT x.party_org_county AS pcc, x.party_org_id AS pid, COUNT(*) AS n FROM party_org_coverage x \
+                   JOIN organizations y ON y.county_code = x.county_code AND y.id = x.organization_id \
+                   WHERE y.dissolved_on IS NULL GROUP BY x.party_org_county, x.party_org_id), \
              c AS (SELECT pc.county_code AS cc, pc.organization_id AS org, \
-                   MAX(CASE WHEN p.org_type = 'joint_branch' OR u.n > 1 THEN 1 ELSE 0 END) AS shared \
+                   MIN(CASE WHEN p.org_type = 'joint_branch' OR u.n > 1 THEN 1 ELSE 0 END) AS shared \
                    FROM party_org_coverage pc \
                    JOIN party_orgs p ON p.county_code = pc.party_org_county AND p.id = pc.party_org_id \
                    JOIN u ON u.pcc = pc.party_org_county AND u.pid = pc.party_org_id \
@@ -266,8 +296,9 @@ impl Store {
              i AS (SELECT DISTINCT county_code AS cc, organization_id AS org FROM instructor_assignments \
                    WHERE since <= '{today}' AND (until IS NULL OR until >= '{today}')) \
              SELECT o.county_code AS county, COUNT(*) AS total, \
-               SUM(CASE WHEN c.org IS NOT NULL THEN 1 ELSE 0 END) AS org_covered, \
-               SUM(CASE WHEN c.org IS NULL AND i.org IS NOT NULL THEN 1 ELSE 0 END) AS work_covered, \
+               SUM(CASE WHEN c.org IS NOT NULL AND COALESCE(w.members, 0) > 0 THEN 1 ELSE 0 END) AS org_covered, \
+               SUM(CASE WHEN (c.org IS NOT NULL AND COALESCE(w.members, 0) = 0) \
+                          OR (c.org IS NULL AND i.org IS NOT NULL) THEN 1 ELSE 0 END) AS work_covered, \
                SUM(CASE WHEN c.org IS NULL AND i.org IS NULL THEN 1 ELSE 0 END) AS gap, \
                SUM(CASE WHEN c.org IS NOT NULL THEN \
                           CASE WHEN c.shared = 1 AND COALESCE(w.full_members, 0) >= {min_full} THEN 1 ELSE 0 END \

@@ -71,6 +71,7 @@ struct PartyOrgRow<'a> {
     org_type: &'static str,
     formation_mode: Option<&'static str>,
     zone_id: Option<i64>,
+    has_committee: bool,
     term_started: Option<NaiveDate>,
 }
 
@@ -112,7 +113,7 @@ struct MemberRow {
     party_org_id: i64,
     name: String,
     sex: String,
-    birth_date: NaiveDate,
+    birth_year: i32,
     status: String,
     joined_on: NaiveDate,
     confirmed_on: Option<NaiveDate>,
@@ -147,7 +148,7 @@ fn member_row(m: &Member) -> MemberRow {
         party_org_id: m.party_org_id,
         name: m.name.clone(),
         sex: sex_code(m.resident_id.sex()).to_owned(),
-        birth_date: m.resident_id.birth_date(),
+        birth_year: chrono::Datelike::year(&m.resident_id.birth_date()),
         status: m.status.code().to_owned(),
         joined_on: m.joined_on,
         confirmed_on: m.confirmed_on,
@@ -256,6 +257,7 @@ fn party_org_row<'a>(po: &'a PartyOrg, path: String) -> PartyOrgRow<'a> {
         org_type: po.org_type.code(),
         formation_mode: po.formation_mode.map(|m| m.code()),
         zone_id: po.zone,
+        has_committee: po.has_committee,
         term_started: po.term_started,
     }
 }

@@ -74,6 +74,7 @@ diesel::table! {
         org_type -> Text,
         formation_mode -> Nullable<Text>,
         zone_id -> Nullable<BigInt>,
+        has_committee -> Bool,
         term_started -> Nullable<Date>,
         dissolved_on -> Nullable<Date>,
     }
@@ -116,7 +117,7 @@ diesel::table! {
         party_org_id -> BigInt,
         name -> Text,
         sex -> Text,
-        birth_date -> Date,
+        birth_year -> Integer,
         status -> Text,
         joined_on -> Date,
         confirmed_on -> Nullable<Date>,

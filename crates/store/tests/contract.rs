@@ -145,6 +145,7 @@ fn build_small_city(store: &mut Store) -> SmallCity {
         org_type: t,
         formation_mode: None,
         zone: None,
+        has_committee: true,
         term_started: Some(d(2024, 3, 1)),
     };
     let city = Key {
@@ -544,6 +545,18 @@ fn coverage_facts_feed_the_engine(db: &TestDb) {
             )
             .unwrap();
     }
+    store
+        .insert_member(
+            "t",
+            member(
+                c.tech_branch,
+                "李四",
+                110,
+                MemberStatus::Full,
+                Some(c.orgs[3]),
+            ),
+        )
+        .unwrap();
     let today = d(2026, 11, 27);
     let rules = CoverageRules::resolve(&store.rule_set().unwrap(), today).unwrap();
     let city = Scope {
@@ -552,6 +565,11 @@ fn coverage_facts_feed_the_engine(db: &TestDb) {
     };
     let facts = store.coverage_facts(&city, today).unwrap();
     assert_eq!(facts.organizations.len(), 4);
+    // Members count up the tree: the city committee holds all four.
+    let city_po = facts.party_orgs.iter().find(|p| p.key == c.city).unwrap();
+    assert_eq!(city_po.members, 4);
+    let joint = facts.party_orgs.iter().find(|p| p.key == c.joint).unwrap();
+    assert_eq!((joint.members, joint.units_covered), (3, 2));
     assert_eq!(facts.party_orgs.len(), 5);
     let report = coverage::report(
         &facts.organizations,
@@ -559,13 +577,14 @@ fn coverage_facts_feed_the_engine(db: &TestDb) {
         &rules,
         GroupBy::County,
     );
-    assert_eq!(report.total.organization_covered, 3);
-    assert_eq!(report.total.work_covered, 1);
+    // 乙 sits in the joint branch without members: work coverage, like 丙 with its instructor.
+    assert_eq!(report.total.organization_covered, 2);
+    assert_eq!(report.total.work_covered, 2);
     assert_eq!(report.total.gap, 0);
     let lyx = report.groups[&GroupKey::County(LYX)];
     assert_eq!(
         (lyx.total, lyx.organization_covered, lyx.work_covered),
-        (3, 2, 1)
+        (3, 1, 2)
     );
     let own: Vec<_> = report
         .findings

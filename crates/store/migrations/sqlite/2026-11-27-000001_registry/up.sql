@@ -73,6 +73,8 @@ CREATE TABLE party_orgs (
     org_type TEXT NOT NULL,
     formation_mode TEXT,
     zone_id BIGINT REFERENCES zones (id),
+    -- 支部委员会 elected (else a secretary alone leads).
+    has_committee BOOLEAN NOT NULL DEFAULT 0,
     term_started DATE,
     dissolved_on DATE,
     PRIMARY KEY (county_code, id),
@@ -118,7 +120,9 @@ CREATE TABLE members (
     party_org_id BIGINT NOT NULL,
     name TEXT NOT NULL,
     sex TEXT NOT NULL,
-    birth_date DATE NOT NULL,
+    -- The year only: with the masked ID (first 6, last 4) a full birth date would give the
+    -- whole number back. The exact date is in the encrypted ID.
+    birth_year INTEGER NOT NULL,
     status TEXT NOT NULL,
     joined_on DATE NOT NULL,
     confirmed_on DATE,
