@@ -18,6 +18,9 @@ use crate::schema::{
 };
 use crate::{Scope, Store};
 
+/// county, id, path, name, type, has committee, term started
+type PartyOrgFactRow = (i32, i64, String, String, String, bool, Option<NaiveDate>);
+
 /// Everything the coverage engine needs for a scope.
 #[derive(Debug, Clone, Default)]
 pub struct CoverageFacts {
@@ -217,7 +220,7 @@ impl Store {
         .into_iter()
         .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
         .collect();
-        let po_rows: Vec<(i32, i64, String, String, String, bool, Option<NaiveDate>)> = po::table
+        let po_rows: Vec<PartyOrgFactRow> = po::table
             .filter(po::path.ge(low).and(po::path.lt(high)))
             .filter(po::dissolved_on.is_null())
             .select((
