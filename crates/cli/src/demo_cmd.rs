@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use liangxin_demo::{Size, generate};
-use liangxin_store::registry::Bulk;
+use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{Store, Target};
 
 use crate::CliError;
@@ -25,14 +25,11 @@ pub fn run(
         );
         return Ok(());
     }
-    if existing > 0 {
-        if !force {
-            return Err(CliError::Refused(format!(
-                "数据库 {} 已有 {existing} 个两新组织，未作改动；如需重建演示城市请加 --force",
-                target.describe()
-            )));
-        }
-        store.reset()?;
+    if existing > 0 && !force {
+        return Err(CliError::Refused(format!(
+            "数据库 {} 已有 {existing} 个两新组织，未作改动；如需重建演示城市请加 --force",
+            target.describe()
+        )));
     }
     let started = Instant::now();
     let spinner = ProgressBar::new_spinner().with_message("生成演示城市…");
@@ -48,8 +45,15 @@ pub fn run(
             .progress_chars("=> "),
     );
     let mut stage = String::new();
+    // Replacing happens in the load's own transaction: a failure keeps the old data.
+    let mode = if existing > 0 {
+        LoadMode::Replace
+    } else {
+        LoadMode::Append
+    };
     store.bulk_load(
         "demo",
+        mode,
         Bulk {
             regions: &city.regions,
             zones: &city.zones,

@@ -1,15 +1,16 @@
 //! The append-only audit log (审计日志): who changed what member data, when, before and
-//! after. Each row's hash covers the previous row's hash, so removing or altering a row
+//! after. Each row's HMAC (keyed from the master key) covers the previous row's, so removing
+//! or altering a row
 //! breaks the chain ([`crate::Store::verify_audit_chain`]); triggers refuse UPDATE and
 //! DELETE on both backends.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
+use crate::IdCipher;
 use crate::connection::DbConnection;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::schema::audit_log::dsl as a;
 
 /// One entry to append.
@@ -41,38 +42,39 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn chain_hash(
-    prev: &str,
-    at: &NaiveDateTime,
-    actor: &str,
-    action: &str,
-    entity: &str,
-    county: i32,
-    entity_id: i64,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> String {
-    let mut h = Sha256::new();
-    for part in [
+fn chain_hash(keys: &IdCipher, prev: &str, row: &RowParts<'_>) -> String {
+    keys.chain_mac(&[
         prev,
-        &at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
-        actor,
-        action,
-        entity,
-        &county.to_string(),
-        &entity_id.to_string(),
-        before.unwrap_or("\u{0}"),
-        after.unwrap_or("\u{0}"),
-    ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part.as_bytes());
-    }
-    hex::encode(h.finalize())
+        &row.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        row.actor,
+        row.action,
+        row.entity,
+        &row.county.to_string(),
+        &row.entity_id.to_string(),
+        row.before.unwrap_or("\u{0}"),
+        row.after.unwrap_or("\u{0}"),
+    ])
 }
 
-/// Appends an entry; call inside the transaction that makes the change.
-pub fn append(conn: &mut DbConnection, entry: Entry<'_>) -> Result<()> {
+/// The hashed content of a row.
+struct RowParts<'a> {
+    at: &'a NaiveDateTime,
+    actor: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    county: i32,
+    entity_id: i64,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+/// Appends an entry; call inside the transaction that makes the change (it opens its own,
+/// a savepoint when nested, so the lock and the chain read are never split).
+pub fn append(conn: &mut DbConnection, keys: &IdCipher, entry: Entry<'_>) -> Result<()> {
+    conn.transaction::<_, StoreError, _>(|conn| append_in(conn, keys, entry))
+}
+
+fn append_in(conn: &mut DbConnection, keys: &IdCipher, entry: Entry<'_>) -> Result<()> {
     // DIALECT: on PostgreSQL concurrent writers must not fork the chain; a transaction-scoped
     // advisory lock serializes appends. SQLite has a single writer already.
     if let DbConnection::Postgres(pg) = conn {
@@ -98,15 +100,18 @@ pub fn append(conn: &mut DbConnection, entry: Entry<'_>) -> Result<()> {
     let before = entry.before.map(|v| v.to_string());
     let after = entry.after.map(|v| v.to_string());
     let hash = chain_hash(
+        keys,
         &prev,
-        &at,
-        entry.actor,
-        entry.action,
-        entry.entity,
-        entry.county,
-        entry.entity_id,
-        before.as_deref(),
-        after.as_deref(),
+        &RowParts {
+            at: &at,
+            actor: entry.actor,
+            action: entry.action,
+            entity: entry.entity,
+            county: entry.county,
+            entity_id: entry.entity_id,
+            before: before.as_deref(),
+            after: after.as_deref(),
+        },
     );
     diesel::insert_into(a::audit_log)
         .values((
@@ -149,15 +154,18 @@ impl crate::Store {
         let mut prev = String::new();
         for row in rows {
             let expected = chain_hash(
+                &self.cipher,
                 &prev,
-                &row.at,
-                &row.actor,
-                &row.action,
-                &row.entity,
-                row.county_code,
-                row.entity_id,
-                row.before.as_deref(),
-                row.after.as_deref(),
+                &RowParts {
+                    at: &row.at,
+                    actor: &row.actor,
+                    action: &row.action,
+                    entity: &row.entity,
+                    county: row.county_code,
+                    entity_id: row.entity_id,
+                    before: row.before.as_deref(),
+                    after: row.after.as_deref(),
+                },
             );
             if row.prev_hash != prev || row.hash != expected {
                 return Ok(Some(row.id));

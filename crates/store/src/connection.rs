@@ -127,16 +127,6 @@ pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>> {
     Ok(applied.iter().map(|v| v.to_string()).collect())
 }
 
-/// Drops everything liangxin created (reverting every migration) and migrates afresh.
-pub fn reset(conn: &mut DbConnection) -> Result<()> {
-    let reverted = match conn {
-        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
-    };
-    reverted.map_err(|e| StoreError::Migration(e.to_string()))?;
-    migrate(conn).map(|_| ())
-}
-
 /// Connects and refuses foreign databases; writes nothing.
 pub fn connect(target: &Target) -> Result<DbConnection> {
     match target {

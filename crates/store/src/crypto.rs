@@ -17,7 +17,7 @@ use crate::error::{Result, StoreError};
 type HmacSha256 = Hmac<Sha256>;
 
 /// Where the master key comes from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum KeySource {
     /// 64 hex digits (from `LIANGXIN_KEY`).
     Hex(String),
@@ -25,10 +25,23 @@ pub enum KeySource {
     File(std::path::PathBuf),
 }
 
-/// Encrypts, hashes and decrypts resident IDs.
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::Hex(_) => f.write_str("KeySource::Hex(***)"),
+            KeySource::File(p) => write!(f, "KeySource::File({})", p.display()),
+        }
+    }
+}
+
+/// Encrypts, hashes and decrypts resident IDs, and keys the audit chain; every key is
+/// derived from the one master key.
 pub struct IdCipher {
     aead: Aes256Gcm,
     mac_key: [u8; 32],
+    /// Keys the audit log's hash chain, so rows cannot be rewritten and re-chained by
+    /// someone who can only write to the database.
+    chain_key: [u8; 32],
 }
 
 impl std::fmt::Debug for IdCipher {
@@ -65,6 +78,7 @@ impl IdCipher {
         IdCipher {
             aead: Aes256Gcm::new(&enc.into()),
             mac_key: derive(master, b"liangxin resident-id lookup v1"),
+            chain_key: derive(master, b"liangxin audit chain v1"),
         }
     }
 
@@ -82,6 +96,17 @@ impl IdCipher {
         let mut mac =
             <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key length");
         mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// HMAC over length-prefixed parts, for the audit chain.
+    pub fn chain_mac(&self, parts: &[&str]) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.chain_key)
+            .expect("HMAC takes any key length");
+        for part in parts {
+            mac.update(&(part.len() as u64).to_le_bytes());
+            mac.update(part.as_bytes());
+        }
         hex::encode(mac.finalize().into_bytes())
     }
 

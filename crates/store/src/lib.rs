@@ -119,13 +119,6 @@ impl Store {
         }
     }
 
-    /// Drops all liangxin data and recreates the empty schema (`demo --force`).
-    pub fn reset(&mut self) -> Result<()> {
-        connection::reset(&mut self.conn)?;
-        self.check_key()?;
-        rules::seed_defaults(&mut self.conn)
-    }
-
     /// How many organizations the registry holds.
     pub fn organization_count(&mut self) -> Result<i64> {
         use schema::organizations::dsl as o;

@@ -185,6 +185,46 @@ fn member_json(row: &MemberRow, masked: &str) -> serde_json::Value {
     })
 }
 
+/// Whether a bulk load adds to the registry or replaces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadMode {
+    Append,
+    /// Deletes the registry first, in the same transaction (the audit log stays, with an
+    /// entry saying so).
+    Replace,
+}
+
+/// Empties the registry tables, children first; the audit log and rules are kept.
+fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) -> Result<()> {
+    let members: i64 = members::table.count().get_result(conn)?;
+    let orgs: i64 = organizations::table.count().get_result(conn)?;
+    diesel::delete(member_profiles::table).execute(conn)?;
+    diesel::delete(members::table).execute(conn)?;
+    diesel::delete(instructor_assignments::table).execute(conn)?;
+    diesel::delete(instructors::table).execute(conn)?;
+    diesel::delete(party_org_coverage::table).execute(conn)?;
+    diesel::delete(party_orgs::table).execute(conn)?;
+    diesel::delete(organizations::table).execute(conn)?;
+    diesel::delete(zones::table).execute(conn)?;
+    diesel::delete(regions::table).execute(conn)?;
+    diesel::update(id_alloc::table)
+        .set(id_alloc::next_id.eq(1))
+        .execute(conn)?;
+    audit::append(
+        conn,
+        keys,
+        Entry {
+            actor,
+            action: "clear",
+            entity: "members",
+            county: 0,
+            entity_id: 0,
+            before: Some(json!({ "members": members, "organizations": orgs })),
+            after: None,
+        },
+    )
+}
+
 /// A whole city to load at once (the demo, later imports): every slice in dependency
 /// order, ids already assigned and unique per table.
 #[derive(Debug, Clone, Copy)]
@@ -262,6 +302,48 @@ fn party_org_row<'a>(po: &'a PartyOrg, path: String) -> PartyOrgRow<'a> {
     }
 }
 
+/// The party organization exists and lies in the scope's subtree.
+fn ensure_party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key) -> Result<()> {
+    let path: Option<String> = party_orgs::table
+        .filter(
+            party_orgs::county_code
+                .eq(po.county)
+                .and(party_orgs::id.eq(po.id)),
+        )
+        .select(party_orgs::path)
+        .first(conn)
+        .optional()?;
+    match path {
+        None => Err(StoreError::invalid("所在党组织", "不存在")),
+        Some(p) if !scope.contains_path(&p) => {
+            Err(StoreError::invalid("所在党组织", "不在您的管理范围内"))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// The member's row, if the member's party organization lies in the scope. A member
+/// outside it is reported as not found, so scopes do not learn of each other's members.
+fn member_in_scope(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<MemberRow> {
+    let (low, high) = scope.path_range();
+    members::table
+        .inner_join(
+            party_orgs::table.on(party_orgs::county_code
+                .eq(members::county_code)
+                .and(party_orgs::id.eq(members::party_org_id))),
+        )
+        .filter(
+            members::county_code
+                .eq(key.county)
+                .and(members::id.eq(key.id)),
+        )
+        .filter(party_orgs::path.ge(low).and(party_orgs::path.lt(high)))
+        .select(MemberRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::invalid("党员", "不存在"))
+}
+
 /// Reserves `n` consecutive ids of a table; returns the first.
 fn allocate(conn: &mut DbConnection, table: &str, n: i64) -> Result<i64> {
     use id_alloc::dsl as i;
@@ -283,6 +365,7 @@ impl Store {
     pub fn bulk_load(
         &mut self,
         actor: &str,
+        mode: LoadMode,
         city: Bulk<'_>,
         progress: &mut dyn FnMut(&str, usize, usize),
     ) -> Result<()> {
@@ -296,6 +379,9 @@ impl Store {
             .collect();
         let member_rows: Vec<MemberRow> = city.members.iter().map(member_row).collect();
         self.conn.transaction::<_, StoreError, _>(|conn| {
+            if mode == LoadMode::Replace {
+                clear_registry(conn, cipher, actor)?;
+            }
             let rows: Vec<RegionRow> = city
                 .regions
                 .iter()
@@ -430,6 +516,7 @@ impl Store {
             // One entry for the whole load: who, when, how many members.
             audit::append(
                 conn,
+                cipher,
                 Entry {
                     actor,
                     action: "bulk_load",
@@ -553,27 +640,32 @@ impl Store {
     }
 
     /// Registers a member (the id in `m.key` is ignored; the county must be the party
-    /// organization's). One transaction: member, encrypted identity, audit entry.
-    pub fn insert_member(&mut self, actor: &str, mut m: Member) -> Result<Key> {
+    /// organization's, which must lie in `scope`). One transaction: member, encrypted
+    /// identity, audit entry.
+    pub fn insert_member(&mut self, actor: &str, scope: &Scope, mut m: Member) -> Result<Key> {
         let hash = self.cipher.lookup_hash(&m.resident_id);
         let cipher = &self.cipher;
         self.conn.transaction::<_, StoreError, _>(|conn| {
-            let po_exists: Option<i64> = party_orgs::table
-                .filter(party_orgs::county_code.eq(m.key.county))
-                .filter(party_orgs::id.eq(m.party_org_id))
-                .select(party_orgs::id)
-                .first(conn)
-                .optional()?;
-            if po_exists.is_none() {
-                return Err(StoreError::invalid("所在党组织", "不存在"));
-            }
+            ensure_party_org_in_scope(
+                conn,
+                scope,
+                Key {
+                    county: m.key.county,
+                    id: m.party_org_id,
+                },
+            )?;
+            // Unique across the whole deployment, not only the scope: the same person
+            // registered twice is a transfer to be made, not a second member.
             let taken: Option<i64> = member_profiles::table
                 .filter(member_profiles::resident_id_hash.eq(&hash))
                 .select(member_profiles::member_id)
                 .first(conn)
                 .optional()?;
             if taken.is_some() {
-                return Err(StoreError::invalid("身份证号", "已登记为其他党员"));
+                return Err(StoreError::invalid(
+                    "身份证号",
+                    "已登记为其他党员（如需转入请办理组织关系转接）",
+                ));
             }
             m.key.id = allocate(conn, "members", 1)?;
             let row = member_row(&m);
@@ -585,6 +677,7 @@ impl Store {
                 .execute(conn)?;
             audit::append(
                 conn,
+                cipher,
                 Entry {
                     actor,
                     action: "create",
@@ -603,21 +696,14 @@ impl Store {
     pub fn set_member_status(
         &mut self,
         actor: &str,
+        scope: &Scope,
         key: Key,
         status: MemberStatus,
         confirmed_on: Option<NaiveDate>,
     ) -> Result<()> {
+        let cipher = &self.cipher;
         self.conn.transaction::<_, StoreError, _>(|conn| {
-            let before: MemberRow = members::table
-                .filter(
-                    members::county_code
-                        .eq(key.county)
-                        .and(members::id.eq(key.id)),
-                )
-                .select(MemberRow::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| StoreError::invalid("党员", "不存在"))?;
+            let before = member_in_scope(conn, scope, key)?;
             if let Some(date) = confirmed_on
                 && date < before.joined_on
             {
@@ -647,6 +733,7 @@ impl Store {
             };
             audit::append(
                 conn,
+                cipher,
                 Entry {
                     actor,
                     action: "update",
@@ -661,25 +748,65 @@ impl Store {
         })
     }
 
-    /// Finds a member by resident ID through the keyed hash (no decryption, any county).
-    pub fn find_member_by_resident_id(&mut self, id: &ResidentId) -> Result<Option<Key>> {
+    /// Finds a member of `scope` by resident ID through the keyed hash (no decryption).
+    pub fn find_member_by_resident_id(
+        &mut self,
+        scope: &Scope,
+        id: &ResidentId,
+    ) -> Result<Option<Key>> {
         let hash = self.cipher.lookup_hash(id);
+        let (low, high) = scope.path_range();
         let found: Option<(i32, i64)> = member_profiles::table
+            .inner_join(
+                members::table.on(members::county_code
+                    .eq(member_profiles::county_code)
+                    .and(members::id.eq(member_profiles::member_id))),
+            )
+            .inner_join(
+                party_orgs::table.on(party_orgs::county_code
+                    .eq(members::county_code)
+                    .and(party_orgs::id.eq(members::party_org_id))),
+            )
             .filter(member_profiles::resident_id_hash.eq(hash))
+            .filter(party_orgs::path.ge(low).and(party_orgs::path.lt(high)))
             .select((member_profiles::county_code, member_profiles::member_id))
             .first(&mut self.conn)
             .optional()?;
         Ok(found.map(|(county, id)| Key { county, id }))
     }
 
-    /// The stored resident ID of a member, decrypted (for the few screens that need it).
-    pub fn reveal_resident_id(&mut self, key: Key) -> Result<ResidentId> {
-        let sealed: Vec<u8> = member_profiles::table
-            .filter(member_profiles::county_code.eq(key.county))
-            .filter(member_profiles::member_id.eq(key.id))
-            .select(member_profiles::resident_id_cipher)
-            .first(&mut self.conn)?;
-        self.cipher.decrypt(&sealed)
+    /// The stored resident ID of a member of `scope`, decrypted (for the few screens that
+    /// need it). Every reveal is written to the audit log.
+    pub fn reveal_resident_id(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        key: Key,
+    ) -> Result<ResidentId> {
+        let cipher = &self.cipher;
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            member_in_scope(conn, scope, key)?;
+            let sealed: Vec<u8> = member_profiles::table
+                .filter(member_profiles::county_code.eq(key.county))
+                .filter(member_profiles::member_id.eq(key.id))
+                .select(member_profiles::resident_id_cipher)
+                .first(conn)?;
+            let id = cipher.decrypt(&sealed)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "reveal_resident_id",
+                    entity: "member",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: None,
+                    after: None,
+                },
+            )?;
+            Ok(id)
+        })
     }
 
     /// Party organizations in the scope's subtree: key, path, name and type, by path.

@@ -25,11 +25,19 @@ impl Scope {
         (low, high)
     }
 
+    /// Whether a party organization's path lies in the subtree.
+    pub fn contains_path(&self, path: &str) -> bool {
+        let (low, high) = self.path_range();
+        path >= low.as_str() && path < high.as_str()
+    }
+
     /// The county codes `[low, high]` of the region, when the scope has one: a city code
-    /// (ending in 00) spans its counties.
+    /// (ending in 00) spans its counties, a province code (0000) its cities' counties.
     pub fn county_range(&self) -> Option<(i32, i32)> {
         self.region.map(|code| {
-            if code % 100 == 0 {
+            if code % 10_000 == 0 {
+                (code, code + 9_999) // a province spans its cities' counties
+            } else if code % 100 == 0 {
                 (code, code + 99)
             } else {
                 (code, code)
@@ -76,5 +84,10 @@ mod tests {
             ..city
         };
         assert_eq!(county.county_range(), Some((330825, 330825)));
+        let province = Scope {
+            region: Some(330000),
+            ..county
+        };
+        assert_eq!(province.county_range(), Some((330000, 339999)));
     }
 }

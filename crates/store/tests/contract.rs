@@ -15,7 +15,7 @@ use liangxin_domain::registry::{
 };
 use liangxin_domain::resident_id::ResidentId;
 use liangxin_domain::rules::{CoverageRules, RuleParam, keys};
-use liangxin_store::registry::Bulk;
+use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 /// A database for one test, removed when dropped.
@@ -97,6 +97,7 @@ macro_rules! contract {
 contract!(
     migrates_once_and_reopens,
     subtree_scope_sees_descendants_never_siblings,
+    member_writes_and_reads_stay_inside_the_scope,
     members_are_encrypted_found_by_hash_and_audited,
     the_audit_log_is_append_only_and_chained,
     a_failed_write_leaves_nothing_behind,
@@ -180,6 +181,7 @@ fn build_small_city(store: &mut Store) -> SmallCity {
     store
         .bulk_load(
             "test",
+            LoadMode::Append,
             Bulk {
                 regions: &regions,
                 zones: &[],
@@ -308,6 +310,15 @@ fn member(po: Key, name: &str, seq: u16, status: MemberStatus, workplace: Option
     }
 }
 
+/// The whole tree: what an administrator's operation sees.
+fn all() -> Scope {
+    Scope {
+        party_path: "/".into(),
+        region: None,
+        zone: None,
+    }
+}
+
 fn scope_of(store: &mut Store, key: Key) -> Scope {
     let path = store
         .party_orgs_in_scope(&Scope {
@@ -370,12 +381,14 @@ fn subtree_scope_sees_descendants_never_siblings(db: &TestDb) {
     store
         .insert_member(
             "test",
+            &all(),
             member(c.joint, "张三", 11, MemberStatus::Full, Some(c.orgs[0])),
         )
         .unwrap();
     store
         .insert_member(
             "test",
+            &all(),
             member(
                 c.tech_branch,
                 "李四",
@@ -416,7 +429,9 @@ fn members_are_encrypted_found_by_hash_and_audited(db: &TestDb) {
         Some(c.orgs[1]),
     );
     let id = m.resident_id.clone();
-    let key = store.insert_member("secretary:42", m.clone()).unwrap();
+    let key = store
+        .insert_member("secretary:42", &all(), m.clone())
+        .unwrap();
 
     // At rest: no clear ID anywhere in the profile row.
     let (cipher, masked): (Vec<u8>, String) = liangxin_store::schema::member_profiles::table
@@ -432,28 +447,42 @@ fn members_are_encrypted_found_by_hash_and_audited(db: &TestDb) {
         !masked.contains(&id.expose()[6..14]),
         "the birth date is hidden"
     );
-    assert_eq!(store.reveal_resident_id(key).unwrap(), id);
-    assert_eq!(store.find_member_by_resident_id(&id).unwrap(), Some(key));
+    assert_eq!(
+        store
+            .reveal_resident_id("secretary:42", &all(), key)
+            .unwrap(),
+        id
+    );
+    assert_eq!(
+        store.find_member_by_resident_id(&all(), &id).unwrap(),
+        Some(key)
+    );
 
     // The same person twice is refused with the field named.
     let err = store
-        .insert_member("secretary:42", m)
+        .insert_member("secretary:42", &all(), m)
         .unwrap_err()
         .to_string();
     assert!(err.contains("身份证号"), "{err}");
 
     store
-        .set_member_status("secretary:42", key, MemberStatus::Full, Some(d(2011, 7, 1)))
+        .set_member_status(
+            "secretary:42",
+            &all(),
+            key,
+            MemberStatus::Full,
+            Some(d(2011, 7, 1)),
+        )
         .unwrap();
     let log = store.audit_entries("member", key.county, key.id).unwrap();
     assert_eq!(
         log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
-        vec!["create", "update"]
+        vec!["create", "reveal_resident_id", "update"]
     );
-    assert_eq!(log[1].actor, "secretary:42");
+    assert_eq!(log[2].actor, "secretary:42");
     let before: serde_json::Value =
-        serde_json::from_str(log[1].before.as_deref().unwrap()).unwrap();
-    let after: serde_json::Value = serde_json::from_str(log[1].after.as_deref().unwrap()).unwrap();
+        serde_json::from_str(log[2].before.as_deref().unwrap()).unwrap();
+    let after: serde_json::Value = serde_json::from_str(log[2].after.as_deref().unwrap()).unwrap();
     assert_eq!(before["status"], "probationary");
     assert_eq!(after["status"], "full");
     for entry in &log {
@@ -470,10 +499,14 @@ fn the_audit_log_is_append_only_and_chained(db: &TestDb) {
     let mut store = db.open();
     let c = build_small_city(&mut store);
     let key = store
-        .insert_member("a", member(c.joint, "赵六", 31, MemberStatus::Full, None))
+        .insert_member(
+            "a",
+            &all(),
+            member(c.joint, "赵六", 31, MemberStatus::Full, None),
+        )
         .unwrap();
     store
-        .set_member_status("b", key, MemberStatus::Probationary, None)
+        .set_member_status("b", &all(), key, MemberStatus::Probationary, None)
         .unwrap();
     assert_eq!(store.verify_audit_chain().unwrap(), None);
     let update = diesel::sql_query("UPDATE audit_log SET actor = 'x'").execute(store.conn());
@@ -481,6 +514,20 @@ fn the_audit_log_is_append_only_and_chained(db: &TestDb) {
     let delete = diesel::sql_query("DELETE FROM audit_log").execute(store.conn());
     assert!(delete.is_err(), "DELETE refused");
     assert_eq!(store.verify_audit_chain().unwrap(), None);
+    // Someone with raw database access removes the guard and rewrites a row: the keyed
+    // chain no longer verifies, and a re-chained forgery would need the master key.
+    let drop_guard = match store.backend() {
+        liangxin_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
+        liangxin_store::Backend::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log",
+    };
+    diesel::sql_query(drop_guard).execute(store.conn()).unwrap();
+    diesel::sql_query("UPDATE audit_log SET actor = 'someone else' WHERE action = 'update'")
+        .execute(store.conn())
+        .unwrap();
+    assert!(
+        store.verify_audit_chain().unwrap().is_some(),
+        "tampering detected"
+    );
 }
 
 fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
@@ -489,7 +536,7 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
     // A member of a party organization that does not exist: refused, nothing written.
     let mut m = member(c.joint, "孙七", 41, MemberStatus::Full, None);
     m.party_org_id = 9999;
-    let err = store.insert_member("a", m).unwrap_err().to_string();
+    let err = store.insert_member("a", &all(), m).unwrap_err().to_string();
     assert!(err.contains("所在党组织"), "{err}");
     // A bulk load with a broken row in the middle: all of it or nothing.
     let good = member(c.joint, "周八", 42, MemberStatus::Full, None);
@@ -521,7 +568,11 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
         assignments: &[],
         members: &members,
     };
-    assert!(store.bulk_load("a", bulk, &mut |_, _, _| {}).is_err());
+    assert!(
+        store
+            .bulk_load("a", LoadMode::Append, bulk, &mut |_, _, _| {})
+            .is_err()
+    );
     let scope = scope_of(&mut store, c.city);
     assert!(store.members_in_scope(&scope).unwrap().is_empty());
     assert_eq!(store.verify_audit_chain().unwrap(), None);
@@ -535,6 +586,7 @@ fn coverage_facts_feed_the_engine(db: &TestDb) {
         store
             .insert_member(
                 "t",
+                &all(),
                 member(
                     c.joint,
                     name,
@@ -548,6 +600,7 @@ fn coverage_facts_feed_the_engine(db: &TestDb) {
     store
         .insert_member(
             "t",
+            &all(),
             member(
                 c.tech_branch,
                 "李四",
@@ -698,4 +751,56 @@ fn rule_versions_are_data(db: &TestDb) {
         (v2.value, v2.version, v2.source.as_str()),
         (4, 2, "某县试点文件")
     );
+}
+
+fn member_writes_and_reads_stay_inside_the_scope(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    // Longyou cannot register a member into Kecheng's branch.
+    let err = store
+        .insert_member(
+            "longyou",
+            &longyou,
+            member(c.tech_branch, "越界", 61, MemberStatus::Full, None),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不在您的管理范围内"), "{err}");
+    let m = member(c.joint, "钱十", 62, MemberStatus::Probationary, None);
+    let id = m.resident_id.clone();
+    let key = store.insert_member("longyou", &longyou, m).unwrap();
+    // Kecheng neither finds, changes nor reveals Longyou's member; it is simply not there.
+    assert_eq!(
+        store.find_member_by_resident_id(&kecheng, &id).unwrap(),
+        None
+    );
+    assert_eq!(
+        store.find_member_by_resident_id(&longyou, &id).unwrap(),
+        Some(key)
+    );
+    let err = store
+        .set_member_status(
+            "kecheng",
+            &kecheng,
+            key,
+            MemberStatus::Full,
+            Some(d(2026, 1, 1)),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("党员：不存在"), "{err}");
+    assert!(store.reveal_resident_id("kecheng", &kecheng, key).is_err());
+    // The city (an ancestor) can.
+    let city = scope_of(&mut store, c.city);
+    assert_eq!(store.reveal_resident_id("city", &city, key).unwrap(), id);
+    let actions: Vec<String> = store
+        .audit_entries("member", key.county, key.id)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}:{}", e.actor, e.action))
+        .collect();
+    assert_eq!(actions, vec!["longyou:create", "city:reveal_resident_id"]);
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
 }
