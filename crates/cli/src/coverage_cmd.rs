@@ -325,7 +325,7 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 /// Times the whole-city report (facts + engine, grouped by county) against the raw-SQL
 /// per-county tally, alternating runs so both see the same cache state.
 pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
-    let today = chrono::Local::now().date_naive();
+    let today = crate::today();
     let (scope, _) = scope(store, None)?;
     // Warm both paths once.
     let report = compute(store, &scope, GroupBy::County, today)?;

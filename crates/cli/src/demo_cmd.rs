@@ -9,14 +9,24 @@ use liangxin_store::{Store, Target};
 
 use crate::CliError;
 
-pub fn run(
-    store: &mut Store,
-    target: &Target,
-    seed: u64,
-    force: bool,
-    if_empty: bool,
-    organizations: usize,
-) -> Result<(), CliError> {
+/// What `liangxin demo` was asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub seed: u64,
+    pub force: bool,
+    pub if_empty: bool,
+    pub as_of: chrono::NaiveDate,
+    pub organizations: usize,
+}
+
+pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliError> {
+    let Options {
+        seed,
+        force,
+        if_empty,
+        as_of,
+        organizations,
+    } = opts;
     let existing = store.organization_count()?;
     if existing > 0 && if_empty {
         println!(
@@ -34,8 +44,7 @@ pub fn run(
     let started = Instant::now();
     let spinner = ProgressBar::new_spinner().with_message("生成演示城市…");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let today = chrono::Local::now().date_naive();
-    let city = generate(seed, Size { organizations }, today);
+    let city = generate(seed, Size { organizations }, as_of);
     spinner.finish_and_clear();
 
     let bar = ProgressBar::new(0);
@@ -75,7 +84,7 @@ pub fn run(
     )?;
     bar.finish_and_clear();
     println!(
-        "演示城市已生成（种子 {seed}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),

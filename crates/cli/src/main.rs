@@ -46,6 +46,10 @@ enum Command {
         /// Do nothing (and succeed) when the database already holds data.
         #[arg(long)]
         if_empty: bool,
+        /// The reference date terms and join dates are generated around (default today);
+        /// the same seed and date give the same city.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
         /// Number of two-new organizations (the members and party organizations follow).
         #[arg(long, default_value_t = 60_000, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
         organizations: u32,
@@ -118,6 +122,12 @@ impl CliError {
     }
 }
 
+/// Today in China Standard Time (Asia/Shanghai, UTC+8, no daylight saving), whatever the
+/// server's own zone: terms, assignments and reports are civil dates there.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now().naive_utc() + chrono::Duration::hours(8)).date()
+}
+
 fn key_source(target: &Target, key_file: Option<PathBuf>) -> KeySource {
     if let Ok(hex) = std::env::var("LIANGXIN_KEY")
         && !hex.trim().is_empty()
@@ -158,14 +168,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             force,
             if_empty,
+            as_of,
             organizations,
         } => demo_cmd::run(
             &mut store,
             &target,
-            seed,
-            force,
-            if_empty,
-            organizations as usize,
+            demo_cmd::Options {
+                seed,
+                force,
+                if_empty,
+                as_of: as_of.unwrap_or_else(today),
+                organizations: organizations as usize,
+            },
         ),
         Command::Coverage {
             by,
@@ -173,7 +187,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             county,
             as_of,
         } => {
-            let today = as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let today = as_of.unwrap_or_else(today);
             coverage_cmd::run(&mut store, by, format, county.as_deref(), today)
         }
         Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),

@@ -40,15 +40,21 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// One CSV record.
+/// One CSV record. A cell that a spreadsheet would take for a formula (=, +, -, @) is
+/// prefixed with an apostrophe, so a name in the data can never run as one.
 pub fn csv_record(cells: &[String]) -> String {
     let quoted: Vec<String> = cells
         .iter()
         .map(|c| {
+            let c = if c.starts_with(['=', '+', '-', '@']) && c.parse::<f64>().is_err() {
+                format!("'{c}")
+            } else {
+                c.clone()
+            };
             if c.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", c.replace('"', "\"\""))
             } else {
-                c.clone()
+                c
             }
         })
         .collect();
@@ -71,6 +77,14 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines[2], "龙游县      12");
         assert_eq!(lines[3], "江山市       3");
+    }
+
+    #[test]
+    fn csv_neutralizes_formulas_but_not_numbers() {
+        assert_eq!(
+            csv_record(&["=HYPERLINK(\"x\")".into(), "-12.5".into()]),
+            "\"'=HYPERLINK(\"\"x\"\")\",-12.5\r\n"
+        );
     }
 
     #[test]
