@@ -378,7 +378,7 @@ impl Store {
             .map(|m| profile_row(cipher, m))
             .collect();
         let member_rows: Vec<MemberRow> = city.members.iter().map(member_row).collect();
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        let loaded = self.conn.transaction::<_, StoreError, _>(|conn| {
             if mode == LoadMode::Replace {
                 clear_registry(conn, cipher, actor)?;
             }
@@ -511,8 +511,6 @@ impl Store {
                     .set(i::next_id.eq(next))
                     .execute(conn)?;
             }
-            // Fresh statistics for the planner on both databases (DIALECT: same statement).
-            diesel::sql_query("ANALYZE").execute(conn)?;
             // One entry for the whole load: who, when, how many members.
             audit::append(
                 conn,
@@ -532,7 +530,20 @@ impl Store {
                 },
             )?;
             Ok(())
-        })
+        });
+        loaded?;
+        // Fresh planner statistics after a bulk change. DIALECT: on PostgreSQL VACUUM also
+        // clears dead rows of a replace and sets the visibility map that index-only scans
+        // need; it cannot run inside a transaction, hence after the commit.
+        match &mut self.conn {
+            DbConnection::Postgres(c) => diesel::sql_query(
+                "VACUUM ANALYZE regions, zones, organizations, party_orgs, party_org_coverage, \
+                 instructors, instructor_assignments, members, member_profiles",
+            )
+            .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,
+        };
+        Ok(())
     }
 
     /// Adds a party organization under `parent` (or as a root) and returns its key.
