@@ -205,22 +205,12 @@ pub fn run(
                 "两新组织覆盖情况（{scope_name}，按{by_label}，截至{}）\n",
                 report.as_of.format("%Y年%m月%d日")
             )?;
-            let header = [
-                "分组",
-                "组织数",
-                "组织覆盖",
-                "工作覆盖",
-                "空白",
-                "组织覆盖率",
-                "工作覆盖率",
-                "需行动",
-            ];
             let mut rows: Vec<Vec<String>> = groups
                 .iter()
                 .map(|g| tally_row(&g.name, &g.tally))
                 .collect();
             rows.push(tally_row("合计", &report.total));
-            write!(out, "{}", table(&header, &rows))?;
+            write!(out, "{}", table(&TALLY_HEADER, &rows))?;
             writeln!(
                 out,
                 "\n覆盖检修：需要行动的单位和党组织（{} 项）\n",
@@ -250,17 +240,7 @@ pub fn run(
         }
         Format::Csv => {
             out.write_all("\u{feff}".as_bytes())?;
-            let header = [
-                "分组",
-                "组织数",
-                "组织覆盖",
-                "工作覆盖",
-                "空白",
-                "组织覆盖率",
-                "工作覆盖率",
-                "需行动",
-            ];
-            out.write_all(csv_record(&header.map(String::from)).as_bytes())?;
+            out.write_all(csv_record(&TALLY_HEADER.map(String::from)).as_bytes())?;
             for g in &groups {
                 out.write_all(csv_record(&tally_row(&g.name, &g.tally)).as_bytes())?;
             }
@@ -296,6 +276,18 @@ pub fn run(
     }
     Ok(())
 }
+
+/// The columns of a tally row ([`tally_row`]).
+const TALLY_HEADER: [&str; 8] = [
+    "分组",
+    "组织数",
+    "组织覆盖",
+    "工作覆盖",
+    "空白",
+    "组织覆盖率",
+    "工作覆盖率",
+    "需行动",
+];
 
 fn subject_label(s: &Subject) -> &'static str {
     match s {
