@@ -26,9 +26,8 @@ fn scope(store: &mut Store, county: Option<&str>) -> Result<(Scope, String), Cli
             };
             Ok((
                 Scope {
-                    party_path: path,
                     region: Some(key.county),
-                    zone: None,
+                    ..Scope::subtree(path)
                 },
                 name,
             ))
@@ -45,9 +44,8 @@ fn scope(store: &mut Store, county: Option<&str>) -> Result<(Scope, String), Cli
             };
             Ok((
                 Scope {
-                    party_path: path,
                     region: Some(n),
-                    zone: None,
+                    ..Scope::subtree(path)
                 },
                 name,
             ))

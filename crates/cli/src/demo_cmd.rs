@@ -83,6 +83,8 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         },
     )?;
     bar.finish_and_clear();
+    let accounts =
+        liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     println!(
         "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个；用时 {:.1} 秒",
         city.organizations.len(),
@@ -93,5 +95,20 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         started.elapsed().as_secs_f64()
     );
     println!("数据库：{}", target.describe());
+    print_accounts(&accounts);
     Ok(())
+}
+
+/// Prints the demo accounts and their shared password.
+pub fn print_accounts(accounts: &[liangxin_web::demo_accounts::DemoAccount]) {
+    if accounts.is_empty() {
+        return;
+    }
+    println!(
+        "演示账号（密码均为 {}）：",
+        liangxin_web::demo_accounts::DEMO_PASSWORD
+    );
+    for a in accounts {
+        println!("  {:<12} {}：{}", a.username, a.role.label(), a.who);
+    }
 }

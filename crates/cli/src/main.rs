@@ -6,6 +6,7 @@
 mod coverage_cmd;
 mod demo_cmd;
 mod output;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,7 +39,7 @@ enum Command {
     /// Build the demo city (Quzhou's six counties, the seven named places) into the database.
     Demo {
         /// Seed of the generator: the same seed and date give the same city.
-        #[arg(long, default_value_t = 2017_08_08)]
+        #[arg(long, default_value_t = liangxin_demo::DEFAULT_SEED)]
         seed: u64,
         /// Replace an existing database's data.
         #[arg(long, conflicts_with = "if_empty")]
@@ -68,6 +69,17 @@ enum Command {
         /// The date the rules and assignments are judged on (default today), YYYY-MM-DD.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+    },
+    /// Serve the web platform; an empty database gets the demo city and demo accounts first.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Database connections of this instance.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+        pool: u32,
+        /// Send cookies without `Secure` (only behind a TLS-terminating proxy that strips it, or for plain-HTTP testing on another host).
+        #[arg(long)]
+        insecure_cookies: bool,
     },
     /// Time the coverage report against the raw-SQL baseline on the same data.
     Bench {
@@ -102,6 +114,8 @@ pub enum CliError {
     Rules(#[from] liangxin_domain::rules::RuleError),
     #[error("输出失败：{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Web(String),
 }
 
 impl CliError {
@@ -117,16 +131,12 @@ impl CliError {
             )
             | CliError::Refused(_)
             | CliError::Rules(_) => 3,
-            CliError::Store(_) | CliError::Io(_) => 1,
+            CliError::Store(_) | CliError::Io(_) | CliError::Web(_) => 1,
         }
     }
 }
 
-/// Today in China Standard Time (Asia/Shanghai, UTC+8, no daylight saving), whatever the
-/// server's own zone: terms, assignments and reports are civil dates there.
-pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now().naive_utc() + chrono::Duration::hours(8)).date()
-}
+pub use liangxin_web::today;
 
 fn key_source(target: &Target, key_file: Option<PathBuf>) -> KeySource {
     if let Ok(hex) = std::env::var("LIANGXIN_KEY")
@@ -151,6 +161,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let target = Target::parse(&cli.db)?;
     let key = key_source(&target, cli.key_file);
     let mut store = Store::open(&target, &key)?;
+    if let Command::Serve {
+        addr,
+        pool,
+        insecure_cookies,
+    } = cli.command
+    {
+        return serve_cmd::run(store, &target, &key, addr, pool as usize, !insecure_cookies);
+    }
     match cli.command {
         Command::Migrate => {
             if store.applied_migrations.is_empty() {
@@ -191,6 +209,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             coverage_cmd::run(&mut store, by, format, county.as_deref(), today)
         }
         Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
+        Command::Serve { .. } => Ok(()),
     }
 }
 

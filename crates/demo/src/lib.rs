@@ -54,6 +54,9 @@ pub struct City {
 
 pub const CITY_CODE: i32 = 330800;
 
+/// The default seed: the date of the speech the product was conceived from (2017-08-08).
+pub const DEFAULT_SEED: u64 = 20170808;
+
 /// (code, name, short name, share of the city's organizations, towns)
 const COUNTIES: &[(i32, &str, &str, f64, usize)] = &[
     (330802, "柯城区", "柯城", 0.22, 10),

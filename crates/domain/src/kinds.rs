@@ -307,6 +307,24 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// 用户角色: what a user is, which fixes what part of the tree they see.
+    Role, "角色" {
+        /// 市委组织部 / 市两新工委: the whole city.
+        City = ("city", "市两新工委"),
+        /// 县(市、区)两新工委: one county.
+        County = ("county", "县两新工委"),
+        /// 小镇/园区党工委: one zone.
+        Zone = ("zone", "小镇园区党工委"),
+        /// 党组织书记 / 党务工作者: one party organization and below.
+        Secretary = ("secretary", "党组织书记"),
+        /// 党建指导员: the organizations assigned to them.
+        Instructor = ("instructor", "党建指导员"),
+        /// 党员: themselves.
+        Member = ("member", "党员"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,9 @@ impl std::fmt::Debug for DbConnection {
     }
 }
 
+/// The backend type of [`DbConnection`], for boxed queries.
+pub type DbBackend = <DbConnection as Connection>::Backend;
+
 /// Which database to open.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Target {

@@ -11,6 +11,7 @@ use liangxin_domain::coverage::{Covering, OrganizationFacts, PartyOrgFacts};
 use liangxin_domain::kinds::{MemberStatus, OrgKind, PartyOrgType, SectorSet};
 use liangxin_domain::registry::Key;
 
+use crate::connection::DbBackend;
 use crate::error::{Result, StoreError};
 use crate::schema::{
     instructor_assignments as ia, members as m, organizations as o, party_org_coverage as pc,
@@ -20,6 +21,50 @@ use crate::{Scope, Store};
 
 /// county, id, path, name, type, has committee, term started
 type PartyOrgFactRow = (i32, i64, String, String, String, bool, Option<NaiveDate>);
+
+/// The organizations a scope sees, not dissolved: by region or zone for committee scopes,
+/// those assigned to an instructor, else those covered by a party organization in the
+/// subtree. The one place that says which organizations a scope contains.
+pub(crate) fn scoped_organizations<'a>(
+    scope: &Scope,
+    today: NaiveDate,
+) -> o::BoxedQuery<'a, DbBackend> {
+    let (low, high) = scope.path_range();
+    let mut q = o::table.filter(o::dissolved_on.is_null()).into_boxed();
+    if let Some((lo, hi)) = scope.county_range() {
+        q = q.filter(o::county_code.between(lo, hi));
+    }
+    if let Some(zone) = scope.zone {
+        q = q.filter(o::zone_id.eq(zone));
+    }
+    if let Some(ins) = scope.instructor {
+        q = q.filter(exists(
+            ia::table
+                .filter(ia::county_code.eq(o::county_code))
+                .filter(ia::organization_id.eq(o::id))
+                .filter(
+                    ia::instructor_county
+                        .eq(ins.county)
+                        .and(ia::instructor_id.eq(ins.id)),
+                )
+                .filter(ia::since.le(today))
+                .filter(ia::until.is_null().or(ia::until.ge(today))),
+        ));
+    } else if scope.region.is_none() && scope.zone.is_none() {
+        q = q.filter(exists(
+            pc::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(pc::party_org_county)
+                        .and(po::id.eq(pc::party_org_id))),
+                )
+                .filter(pc::county_code.eq(o::county_code))
+                .filter(pc::organization_id.eq(o::id))
+                .filter(po::path.ge(low).and(po::path.lt(high))),
+        ));
+    }
+    q
+}
 
 /// Everything the coverage engine needs for a scope.
 #[derive(Debug, Clone, Default)]
@@ -35,40 +80,41 @@ fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
 impl Store {
     /// Gathers organization and party-organization facts in `scope` as of `today`.
     pub fn coverage_facts(&mut self, scope: &Scope, today: NaiveDate) -> Result<CoverageFacts> {
+        self.coverage_facts_of(scope, today, None)
+    }
+
+    /// The same, for only the organizations with these ids (ids are unique across
+    /// counties) and without the party-organization facts: a list page's rows.
+    pub fn organization_facts(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        ids: &[i64],
+    ) -> Result<Vec<OrganizationFacts>> {
+        Ok(self
+            .coverage_facts_of(scope, today, Some(ids))?
+            .organizations)
+    }
+
+    fn coverage_facts_of(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        only: Option<&[i64]>,
+    ) -> Result<CoverageFacts> {
         let conn = self.conn();
         let (low, high) = scope.path_range();
 
-        // Organizations: by region/zone for committee scopes, else those covered by a party
-        // organization in the subtree.
-        let mut q = o::table
-            .filter(o::dissolved_on.is_null())
-            .select((
-                o::county_code,
-                o::id,
-                o::name,
-                o::kind,
-                o::sectors,
-                o::zone_id,
-            ))
-            .into_boxed();
-        if let Some((lo, hi)) = scope.county_range() {
-            q = q.filter(o::county_code.between(lo, hi));
-        }
-        if let Some(zone) = scope.zone {
-            q = q.filter(o::zone_id.eq(zone));
-        }
-        if scope.region.is_none() && scope.zone.is_none() {
-            q = q.filter(exists(
-                pc::table
-                    .inner_join(
-                        po::table.on(po::county_code
-                            .eq(pc::party_org_county)
-                            .and(po::id.eq(pc::party_org_id))),
-                    )
-                    .filter(pc::county_code.eq(o::county_code))
-                    .filter(pc::organization_id.eq(o::id))
-                    .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone()))),
-            ));
+        let mut q = scoped_organizations(scope, today).select((
+            o::county_code,
+            o::id,
+            o::name,
+            o::kind,
+            o::sectors,
+            o::zone_id,
+        ));
+        if let Some(ids) = only {
+            q = q.filter(o::id.eq_any(ids));
         }
         let org_rows: Vec<(i32, i64, String, String, i64, Option<i64>)> = q.load(conn)?;
 
@@ -86,6 +132,9 @@ impl Store {
             .into_boxed();
         if let Some((lo, hi)) = scope.county_range() {
             wq = wq.filter(m::workplace_county.between(lo, hi));
+        }
+        if let Some(ids) = only {
+            wq = wq.filter(m::workplace_org_id.eq_any(ids));
         }
         let workplace: Vec<(Option<i32>, Option<i64>, String, i64)> = wq.load(conn)?;
         let mut at_work: HashMap<Key, (u32, u32)> = HashMap::new();
@@ -136,6 +185,9 @@ impl Store {
         if let Some((lo, hi)) = scope.county_range() {
             cq = cq.filter(pc::county_code.between(lo, hi));
         }
+        if let Some(ids) = only {
+            cq = cq.filter(pc::organization_id.eq_any(ids));
+        }
         let mut covering: HashMap<Key, Covering> = HashMap::new();
         for (oc, oid, pcounty, pid, t) in cq.load::<(i32, i64, i32, i64, String)>(conn)? {
             let party_org = Key {
@@ -172,6 +224,9 @@ impl Store {
         if let Some((lo, hi)) = scope.county_range() {
             iq = iq.filter(ia::county_code.between(lo, hi));
         }
+        if let Some(ids) = only {
+            iq = iq.filter(ia::organization_id.eq_any(ids));
+        }
         let instructed: std::collections::HashSet<Key> = iq
             .load::<(i32, i64)>(conn)?
             .into_iter()
@@ -192,6 +247,13 @@ impl Store {
                 probationary_members: probationary,
                 covering: covering.get(&key).cloned(),
                 has_instructor: instructed.contains(&key),
+            });
+        }
+
+        if only.is_some() {
+            return Ok(CoverageFacts {
+                organizations,
+                party_orgs: Vec::new(),
             });
         }
 

@@ -22,11 +22,13 @@ macro_rules! batch_insert {
     };
 }
 
+pub mod accounts;
 pub mod audit;
 pub mod connection;
 pub mod coverage;
 pub mod crypto;
 pub mod error;
+pub mod organizations;
 pub mod registry;
 pub mod rules;
 pub mod schema;
@@ -117,6 +119,12 @@ impl Store {
                 Ok(())
             }
         }
+    }
+
+    /// A round trip to the database (health checks).
+    pub fn ping(&mut self) -> Result<()> {
+        diesel::sql_query("SELECT 1").execute(&mut self.conn)?;
+        Ok(())
     }
 
     /// How many organizations the registry holds.

@@ -194,10 +194,15 @@ pub enum LoadMode {
     Replace,
 }
 
-/// Empties the registry tables, children first; the audit log and rules are kept.
+/// Empties the registry tables and the accounts anchored to them, children first; the
+/// audit log, the rules and the record of sign-in attempts are kept.
 fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) -> Result<()> {
     let members: i64 = members::table.count().get_result(conn)?;
     let orgs: i64 = organizations::table.count().get_result(conn)?;
+    // Accounts are anchored to the registry's rows: they go with it.
+    diesel::delete(crate::schema::sessions::table).execute(conn)?;
+    diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
+    diesel::delete(crate::schema::users::table).execute(conn)?;
     diesel::delete(member_profiles::table).execute(conn)?;
     diesel::delete(members::table).execute(conn)?;
     diesel::delete(instructor_assignments::table).execute(conn)?;
@@ -851,7 +856,7 @@ impl Store {
     /// masked resident ID, ordered by key.
     pub fn members_in_scope(&mut self, scope: &Scope) -> Result<Vec<MemberSummary>> {
         let (low, high) = scope.path_range();
-        let rows: Vec<(i32, i64, String, String, String, String)> = members::table
+        let mut query = members::table
             .inner_join(
                 party_orgs::table.on(party_orgs::county_code
                     .eq(members::county_code)
@@ -864,6 +869,15 @@ impl Store {
             )
             .filter(party_orgs::path.ge(low).and(party_orgs::path.lt(high)))
             .filter(members::left_on.is_null())
+            .into_boxed();
+        if let Some(me) = scope.member {
+            query = query.filter(
+                members::county_code
+                    .eq(me.county)
+                    .and(members::id.eq(me.id)),
+            );
+        }
+        let rows: Vec<(i32, i64, String, String, String, String)> = query
             .order((members::county_code, members::id))
             .select((
                 members::county_code,
@@ -897,6 +911,108 @@ impl Store {
             .into_iter()
             .min_by_key(|(_, path, _)| (path.matches('/').count(), path.clone()))
             .map(|(id, path, name)| (Key { county, id }, path, name)))
+    }
+
+    /// The names of the party organizations along a path, root first (a breadcrumb).
+    pub fn names_on_path(&mut self, path: &str) -> Result<Vec<String>> {
+        let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
+        let mut rows: Vec<(i64, String)> = party_orgs::table
+            .filter(party_orgs::id.eq_any(&ids))
+            .select((party_orgs::id, party_orgs::name))
+            .load(&mut self.conn)?;
+        rows.sort_by_key(|(id, _)| ids.iter().position(|x| x == id));
+        Ok(rows.into_iter().map(|(_, n)| n).collect())
+    }
+
+    /// Anchors for the demo accounts: the root, a county's committee, a zone's committee
+    /// (by zone name), that county's biggest standalone branch, its busiest instructor and a
+    /// member of that branch.
+    pub fn demo_anchors(&mut self, county: i32, zone_name: &str) -> Result<Option<DemoAnchors>> {
+        use diesel::dsl::count_star;
+        let Some((city_key, _, city_name)) = self.root_party_orgs()?.into_iter().next() else {
+            return Ok(None);
+        };
+        let Some((county_key, _, county_name)) = self.county_top_party_org(county)? else {
+            return Ok(None);
+        };
+        let conn = &mut self.conn;
+        let zone_id: Option<i64> = zones::table
+            .filter(zones::name.eq(zone_name))
+            .select(zones::id)
+            .first(conn)
+            .optional()?;
+        let zone = match zone_id {
+            Some(z) => party_orgs::table
+                .filter(party_orgs::zone_id.eq(z))
+                .filter(party_orgs::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+                .order(party_orgs::id)
+                .select((party_orgs::county_code, party_orgs::id, party_orgs::name))
+                .first::<(i32, i64, String)>(conn)
+                .optional()?
+                .map(|(c, id, n)| (Key { county: c, id }, z, n)),
+            None => None,
+        };
+        let branch = members::table
+            .inner_join(
+                party_orgs::table.on(party_orgs::county_code
+                    .eq(members::county_code)
+                    .and(party_orgs::id.eq(members::party_org_id))),
+            )
+            .filter(members::county_code.eq(county))
+            .filter(party_orgs::org_type.eq(PartyOrgType::Branch.code()))
+            .filter(
+                party_orgs::formation_mode
+                    .eq(liangxin_domain::kinds::FormationMode::Standalone.code()),
+            )
+            .group_by((party_orgs::id, party_orgs::name))
+            .select((party_orgs::id, party_orgs::name, count_star()))
+            .order((count_star().desc(), party_orgs::id))
+            .first::<(i64, String, i64)>(conn)
+            .optional()?
+            .map(|(id, n, _)| (Key { county, id }, n));
+        let instructor = instructor_assignments::table
+            .inner_join(
+                instructors::table.on(instructors::county_code
+                    .eq(instructor_assignments::instructor_county)
+                    .and(instructors::id.eq(instructor_assignments::instructor_id))),
+            )
+            .filter(instructors::county_code.eq(county))
+            .group_by((instructors::id, instructors::name))
+            .select((instructors::id, instructors::name, count_star()))
+            .order((count_star().desc(), instructors::id))
+            .first::<(i64, String, i64)>(conn)
+            .optional()?
+            .map(|(id, n, _)| (Key { county, id }, n));
+        let member = match &branch {
+            Some((b, _)) => members::table
+                .filter(
+                    members::county_code
+                        .eq(b.county)
+                        .and(members::party_org_id.eq(b.id)),
+                )
+                .order(members::id)
+                .select((members::id, members::name))
+                .first::<(i64, String)>(conn)
+                .optional()?
+                .map(|(id, n)| {
+                    (
+                        Key {
+                            county: b.county,
+                            id,
+                        },
+                        n,
+                    )
+                }),
+            None => None,
+        };
+        Ok(Some(DemoAnchors {
+            city: (city_key, city_name),
+            county: (county_key, county_name),
+            zone,
+            branch,
+            instructor,
+            member,
+        }))
     }
 
     /// Region names by code, for reports.
@@ -933,6 +1049,17 @@ impl Store {
             .map(|(county, id, path, name)| (Key { county, id }, path, name))
             .collect())
     }
+}
+
+/// Where the demo accounts are anchored (one per role), found in the data.
+#[derive(Debug, Clone)]
+pub struct DemoAnchors {
+    pub city: (Key, String),
+    pub county: (Key, String),
+    pub zone: Option<(Key, i64, String)>,
+    pub branch: Option<(Key, String)>,
+    pub instructor: Option<(Key, String)>,
+    pub member: Option<(Key, String)>,
 }
 
 /// A member as lists show it.

@@ -168,3 +168,59 @@ diesel::allow_tables_to_appear_in_same_query!(
     members,
     member_profiles,
 );
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        party_org_county -> Nullable<Integer>,
+        party_org_id -> Nullable<BigInt>,
+        region -> Nullable<Integer>,
+        zone_id -> Nullable<BigInt>,
+        instructor_county -> Nullable<Integer>,
+        instructor_id -> Nullable<BigInt>,
+        member_county -> Nullable<Integer>,
+        member_id -> Nullable<BigInt>,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked -> Bool,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        ip -> Text,
+        username -> Text,
+        at -> Timestamp,
+        success -> Bool,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens);

@@ -1,9 +1,10 @@
 //! The scope every query goes through: data flows up to ancestors, never sideways.
 
+use liangxin_domain::registry::Key;
 use serde::Serialize;
 
 /// What a user (or a report) may see.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Scope {
     /// The party-organization subtree, as the root's materialized path (`/1/5/`).
     pub party_path: String,
@@ -12,9 +13,30 @@ pub struct Scope {
     pub region: Option<i32>,
     /// For town and park committees: the zone whose organizations they see.
     pub zone: Option<i64>,
+    /// For instructors: they see the organizations assigned to them (and no party
+    /// organization: `party_path` is then [`Scope::NOTHING`]).
+    pub instructor: Option<Key>,
+    /// For members: themselves only.
+    pub member: Option<Key>,
 }
 
 impl Scope {
+    /// A path no party organization has (ids start at 1): the empty subtree.
+    pub const NOTHING: &'static str = "/0/";
+
+    /// The subtree rooted at `party_path`.
+    pub fn subtree(party_path: impl Into<String>) -> Scope {
+        Scope {
+            party_path: party_path.into(),
+            ..Scope::default()
+        }
+    }
+
+    /// Every party organization: for administrative operations and the demo loader.
+    pub fn everything() -> Scope {
+        Scope::subtree("/")
+    }
+
     /// The range `[low, high)` of paths in the subtree rooted at `party_path`: every path
     /// that starts with it. `/` is followed by `0` in byte order, so the bound is the path
     /// with its last `/` replaced by `0`; a B-tree index on the path serves it.
@@ -52,11 +74,7 @@ mod tests {
 
     #[test]
     fn the_path_range_contains_exactly_the_subtree() {
-        let s = Scope {
-            party_path: "/1/5/".into(),
-            region: None,
-            zone: None,
-        };
+        let s = Scope::subtree("/1/5/");
         let (low, high) = s.path_range();
         let inside = |p: &str| p >= low.as_str() && p < high.as_str();
         assert!(inside("/1/5/"));
@@ -74,9 +92,8 @@ mod tests {
     #[test]
     fn a_city_spans_its_counties() {
         let city = Scope {
-            party_path: "/1/".into(),
             region: Some(330800),
-            zone: None,
+            ..Scope::subtree("/1/")
         };
         assert_eq!(city.county_range(), Some((330800, 330899)));
         let county = Scope {

@@ -312,30 +312,18 @@ fn member(po: Key, name: &str, seq: u16, status: MemberStatus, workplace: Option
 
 /// The whole tree: what an administrator's operation sees.
 fn all() -> Scope {
-    Scope {
-        party_path: "/".into(),
-        region: None,
-        zone: None,
-    }
+    Scope::everything()
 }
 
 fn scope_of(store: &mut Store, key: Key) -> Scope {
     let path = store
-        .party_orgs_in_scope(&Scope {
-            party_path: "/".into(),
-            region: None,
-            zone: None,
-        })
+        .party_orgs_in_scope(&Scope::everything())
         .unwrap()
         .into_iter()
         .find(|(k, ..)| *k == key)
         .unwrap()
         .1;
-    Scope {
-        party_path: path,
-        region: None,
-        zone: None,
-    }
+    Scope::subtree(path)
 }
 
 fn migrates_once_and_reopens(db: &TestDb) {

@@ -1,0 +1,353 @@
+//! Accounts (用户), sessions, API tokens and login attempts. Password hashing and cookie
+//! handling belong to the web layer; this module stores what it is given.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use liangxin_domain::kinds::Role;
+use liangxin_domain::registry::Key;
+
+use crate::error::{Result, StoreError};
+use crate::schema::{api_tokens, login_attempts, party_orgs, sessions, users};
+use crate::{Scope, Store};
+
+/// What a role is anchored to: it decides the user's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// City and county committees: their party organization and region.
+    Committee {
+        party_org: Key,
+        region: i32,
+    },
+    /// Town and park committees: their party organization and zone.
+    Zone {
+        party_org: Key,
+        zone: i64,
+    },
+    /// Secretaries: their party organization.
+    PartyOrg(Key),
+    Instructor(Key),
+    Member(Key),
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    /// A PHC string (Argon2id) made by the caller.
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub anchor: Anchor,
+}
+
+/// A stored account.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub party_org_county: Option<i32>,
+    pub party_org_id: Option<i64>,
+    pub region: Option<i32>,
+    pub zone_id: Option<i64>,
+    pub instructor_county: Option<i32>,
+    pub instructor_id: Option<i64>,
+    pub member_county: Option<i32>,
+    pub member_id: Option<i64>,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Result<Role> {
+        Role::parse(&self.role).map_err(|e| StoreError::invalid("角色", e.to_string()))
+    }
+}
+
+fn key(county: Option<i32>, id: Option<i64>) -> Option<Key> {
+    Some(Key {
+        county: county?,
+        id: id?,
+    })
+}
+
+impl Store {
+    pub fn create_user(&mut self, user: &NewUser<'_>, now: NaiveDateTime) -> Result<i64> {
+        let (po, region, zone, ins, mem) = match user.anchor {
+            Anchor::Committee { party_org, region } => {
+                (Some(party_org), Some(region), None, None, None)
+            }
+            Anchor::Zone { party_org, zone } => (Some(party_org), None, Some(zone), None, None),
+            Anchor::PartyOrg(k) => (Some(k), None, None, None, None),
+            Anchor::Instructor(k) => (None, None, None, Some(k), None),
+            Anchor::Member(k) => (None, None, None, None, Some(k)),
+        };
+        self.conn().transaction::<_, StoreError, _>(|conn| {
+            let taken: Option<i64> = users::table
+                .filter(users::username.eq(user.username))
+                .select(users::id)
+                .first(conn)
+                .optional()?;
+            if taken.is_some() {
+                return Err(StoreError::invalid("用户名", "已被使用"));
+            }
+            diesel::insert_into(users::table)
+                .values((
+                    users::username.eq(user.username),
+                    users::display_name.eq(user.display_name),
+                    users::password_hash.eq(user.password_hash),
+                    users::role.eq(user.role.code()),
+                    users::party_org_county.eq(po.map(|k| k.county)),
+                    users::party_org_id.eq(po.map(|k| k.id)),
+                    users::region.eq(region),
+                    users::zone_id.eq(zone),
+                    users::instructor_county.eq(ins.map(|k| k.county)),
+                    users::instructor_id.eq(ins.map(|k| k.id)),
+                    users::member_county.eq(mem.map(|k| k.county)),
+                    users::member_id.eq(mem.map(|k| k.id)),
+                    users::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            Ok(users::table
+                .filter(users::username.eq(user.username))
+                .select(users::id)
+                .first(conn)?)
+        })
+    }
+
+    pub fn user_by_username(&mut self, username: &str) -> Result<Option<UserRow>> {
+        Ok(users::table
+            .filter(users::username.eq(username))
+            .select(UserRow::as_select())
+            .first(self.conn())
+            .optional()?)
+    }
+
+    pub fn user_by_id(&mut self, id: i64) -> Result<Option<UserRow>> {
+        Ok(users::table
+            .find(id)
+            .select(UserRow::as_select())
+            .first(self.conn())
+            .optional()?)
+    }
+
+    /// Every account, by username (for the demo listing and administration).
+    pub fn users(&mut self) -> Result<Vec<UserRow>> {
+        Ok(users::table
+            .order(users::username)
+            .select(UserRow::as_select())
+            .load(self.conn())?)
+    }
+
+    /// The scope an account's role gives: its subtree, and its region, zone, instructor
+    /// or member. A party organization that no longer exists gives an empty scope.
+    pub fn scope_of_user(&mut self, user: &UserRow) -> Result<Scope> {
+        let path = match key(user.party_org_county, user.party_org_id) {
+            Some(po) => party_orgs::table
+                .filter(
+                    party_orgs::county_code
+                        .eq(po.county)
+                        .and(party_orgs::id.eq(po.id)),
+                )
+                .select(party_orgs::path)
+                .first::<String>(self.conn())
+                .optional()?
+                .unwrap_or_else(|| Scope::NOTHING.to_owned()),
+            None => Scope::NOTHING.to_owned(),
+        };
+        let mut scope = Scope::subtree(path);
+        scope.region = user.region;
+        scope.zone = user.zone_id;
+        scope.instructor = key(user.instructor_county, user.instructor_id);
+        scope.member = key(user.member_county, user.member_id);
+        if let Some(me) = scope.member {
+            // A member sees their own records: their party organization's path, themselves only.
+            let path: Option<String> = crate::schema::members::table
+                .inner_join(
+                    party_orgs::table.on(party_orgs::county_code
+                        .eq(crate::schema::members::county_code)
+                        .and(party_orgs::id.eq(crate::schema::members::party_org_id))),
+                )
+                .filter(crate::schema::members::county_code.eq(me.county))
+                .filter(crate::schema::members::id.eq(me.id))
+                .select(party_orgs::path)
+                .first(self.conn())
+                .optional()?;
+            scope.party_path = path.unwrap_or_else(|| Scope::NOTHING.to_owned());
+        }
+        Ok(scope)
+    }
+
+    /// A wrong password: counts it, and locks the account for `lock_for` once `max`
+    /// consecutive failures are reached. Returns whether the account is now locked.
+    pub fn record_login_failure(
+        &mut self,
+        user_id: i64,
+        max: i32,
+        now: NaiveDateTime,
+        lock_for: chrono::Duration,
+    ) -> Result<bool> {
+        self.conn().transaction::<_, StoreError, _>(|conn| {
+            diesel::update(users::table.find(user_id))
+                .set(users::failed_logins.eq(users::failed_logins + 1))
+                .execute(conn)?;
+            let failures: i32 = users::table
+                .find(user_id)
+                .select(users::failed_logins)
+                .first(conn)?;
+            if failures >= max {
+                diesel::update(users::table.find(user_id))
+                    .set((
+                        users::locked_until.eq(Some(now + lock_for)),
+                        users::failed_logins.eq(0),
+                    ))
+                    .execute(conn)?;
+                return Ok(true);
+            }
+            Ok(false)
+        })
+    }
+
+    pub fn record_login_success(&mut self, user_id: i64) -> Result<()> {
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(self.conn())?;
+        Ok(())
+    }
+
+    pub fn set_password_hash(&mut self, user_id: i64, hash: &str) -> Result<()> {
+        self.conn().transaction::<_, StoreError, _>(|conn| {
+            diesel::update(users::table.find(user_id))
+                .set(users::password_hash.eq(hash))
+                .execute(conn)?;
+            // Every other session of the account ends with the old password.
+            diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+            Ok(())
+        })
+    }
+
+    /// Notes an attempt from an address (for per-address rate limiting).
+    pub fn note_login_attempt(
+        &mut self,
+        ip: &str,
+        username: &str,
+        at: NaiveDateTime,
+        success: bool,
+    ) -> Result<()> {
+        diesel::insert_into(login_attempts::table)
+            .values((
+                login_attempts::ip.eq(ip),
+                login_attempts::username.eq(username),
+                login_attempts::at.eq(at),
+                login_attempts::success.eq(success),
+            ))
+            .execute(self.conn())?;
+        Ok(())
+    }
+
+    /// Failed attempts from an address since a moment.
+    pub fn failed_attempts_since(&mut self, ip: &str, since: NaiveDateTime) -> Result<i64> {
+        Ok(login_attempts::table
+            .filter(login_attempts::ip.eq(ip))
+            .filter(login_attempts::at.ge(since))
+            .filter(login_attempts::success.eq(false))
+            .count()
+            .get_result(self.conn())?)
+    }
+
+    pub fn create_session(
+        &mut self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        now: NaiveDateTime,
+        expires_at: NaiveDateTime,
+    ) -> Result<()> {
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::token_hash.eq(token_hash),
+                sessions::user_id.eq(user_id),
+                sessions::csrf_token.eq(csrf_token),
+                sessions::created_at.eq(now),
+                sessions::expires_at.eq(expires_at),
+            ))
+            .execute(self.conn())?;
+        Ok(())
+    }
+
+    /// The account and CSRF token of a live session; expired sessions are removed.
+    pub fn session(
+        &mut self,
+        token_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<(UserRow, String)>> {
+        let found: Option<(UserRow, String, NaiveDateTime)> = sessions::table
+            .inner_join(users::table)
+            .filter(sessions::token_hash.eq(token_hash))
+            .select((
+                UserRow::as_select(),
+                sessions::csrf_token,
+                sessions::expires_at,
+            ))
+            .first(self.conn())
+            .optional()?;
+        match found {
+            Some((user, csrf, expires)) if expires > now => Ok(Some((user, csrf))),
+            Some(_) => {
+                self.end_session(token_hash)?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub fn end_session(&mut self, token_hash: &str) -> Result<()> {
+        diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash)))
+            .execute(self.conn())?;
+        Ok(())
+    }
+
+    pub fn create_api_token(
+        &mut self,
+        token_hash: &str,
+        user_id: i64,
+        name: &str,
+        now: NaiveDateTime,
+    ) -> Result<()> {
+        diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::token_hash.eq(token_hash),
+                api_tokens::user_id.eq(user_id),
+                api_tokens::name.eq(name),
+                api_tokens::created_at.eq(now),
+            ))
+            .execute(self.conn())?;
+        Ok(())
+    }
+
+    /// The account of a live, unrevoked API token.
+    pub fn api_token_user(
+        &mut self,
+        token_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<Option<UserRow>> {
+        let found: Option<(UserRow, Option<NaiveDateTime>)> = api_tokens::table
+            .inner_join(users::table)
+            .filter(api_tokens::token_hash.eq(token_hash))
+            .filter(api_tokens::revoked.eq(false))
+            .select((UserRow::as_select(), api_tokens::expires_at))
+            .first(self.conn())
+            .optional()?;
+        Ok(found.and_then(|(user, exp)| match exp {
+            Some(e) if e <= now => None,
+            _ => Some(user),
+        }))
+    }
+}

@@ -1,0 +1,257 @@
+//! Organization lists and detail for pages and the API, always through the scope.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::kinds::{OrgKind, PartyOrgType};
+use liangxin_domain::registry::Key;
+
+use crate::coverage::scoped_organizations;
+use crate::error::{Result, StoreError};
+use crate::schema::{
+    instructor_assignments as ia, instructors, organizations as o, party_org_coverage as pc,
+    party_orgs as po, regions, zones,
+};
+use crate::{Scope, Store};
+
+/// Filters of the organization list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgFilter {
+    /// Part of the name or the credit code.
+    pub q: Option<String>,
+    pub county: Option<i32>,
+    pub zone: Option<i64>,
+    pub kind: Option<OrgKind>,
+}
+
+/// Sort order of the organization list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrgSort {
+    #[default]
+    Name,
+    County,
+    Employees,
+}
+
+/// Which page of which organizations, in what order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgPage {
+    pub filter: OrgFilter,
+    pub sort: OrgSort,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One organization as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgListRow {
+    pub key: Key,
+    pub name: String,
+    pub kind: OrgKind,
+    pub credit_code: Option<String>,
+    pub credit_code_check_failed: bool,
+    pub county_name: String,
+    pub zone_name: Option<String>,
+    pub employees: Option<i32>,
+}
+
+type Row = (
+    i32,
+    i64,
+    String,
+    String,
+    Option<String>,
+    bool,
+    String,
+    Option<String>,
+    Option<i32>,
+);
+
+fn to_row(r: Row) -> Result<OrgListRow> {
+    let (county, id, name, kind, credit_code, failed, county_name, zone_name, employees) = r;
+    Ok(OrgListRow {
+        key: Key { county, id },
+        name,
+        kind: OrgKind::parse(&kind).map_err(|e| StoreError::invalid("组织类别", e.to_string()))?,
+        credit_code,
+        credit_code_check_failed: failed,
+        county_name,
+        zone_name,
+        employees,
+    })
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern (with `ESCAPE '\'`).
+fn like_pattern(q: &str) -> String {
+    let mut s = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+impl Store {
+    /// A page of the organizations in `scope` matching `filter`: the total count and the rows.
+    pub fn organizations_page(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        page_of: &OrgPage,
+    ) -> Result<(i64, Vec<OrgListRow>)> {
+        let OrgPage {
+            filter,
+            sort,
+            descending,
+            offset,
+            limit,
+        } = page_of;
+        let (sort, descending, offset, limit) = (*sort, *descending, *offset, *limit);
+        let filtered = |scope: &Scope| {
+            let mut q = scoped_organizations(scope, today);
+            if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                let pattern = like_pattern(text);
+                q = q.filter(
+                    o::name
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(o::credit_code.like(pattern).escape('\\')),
+                );
+            }
+            if let Some(c) = filter.county {
+                q = q.filter(o::county_code.eq(c));
+            }
+            if let Some(z) = filter.zone {
+                q = q.filter(o::zone_id.eq(z));
+            }
+            if let Some(k) = filter.kind {
+                q = q.filter(o::kind.eq(k.code()));
+            }
+            q
+        };
+        let conn = self.conn();
+        let total: i64 = filtered(scope).count().get_result(conn)?;
+        let mut page = filtered(scope)
+            .inner_join(regions::table.on(regions::code.eq(o::county_code)))
+            .left_join(zones::table.on(zones::id.nullable().eq(o::zone_id)))
+            .select((
+                o::county_code,
+                o::id,
+                o::name,
+                o::kind,
+                o::credit_code,
+                o::credit_code_check_failed,
+                regions::name,
+                zones::name.nullable(),
+                o::employees,
+            ));
+        page = match (sort, descending) {
+            (OrgSort::Name, false) => page.order((o::name.asc(), o::id.asc())),
+            (OrgSort::Name, true) => page.order((o::name.desc(), o::id.asc())),
+            (OrgSort::County, false) => {
+                page.order((o::county_code.asc(), o::name.asc(), o::id.asc()))
+            }
+            (OrgSort::County, true) => {
+                page.order((o::county_code.desc(), o::name.asc(), o::id.asc()))
+            }
+            (OrgSort::Employees, false) => page.order((o::employees.asc(), o::id.asc())),
+            (OrgSort::Employees, true) => page.order((o::employees.desc(), o::id.asc())),
+        };
+        let rows: Vec<Row> = page
+            .offset(offset.max(0))
+            .limit(limit.clamp(1, 500))
+            .load(conn)?;
+        Ok((total, rows.into_iter().map(to_row).collect::<Result<_>>()?))
+    }
+
+    /// One organization, if `scope` sees it.
+    pub fn organization(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        key: Key,
+    ) -> Result<Option<OrgListRow>> {
+        let row: Option<Row> = scoped_organizations(scope, today)
+            .filter(o::county_code.eq(key.county).and(o::id.eq(key.id)))
+            .inner_join(regions::table.on(regions::code.eq(o::county_code)))
+            .left_join(zones::table.on(zones::id.nullable().eq(o::zone_id)))
+            .select((
+                o::county_code,
+                o::id,
+                o::name,
+                o::kind,
+                o::credit_code,
+                o::credit_code_check_failed,
+                regions::name,
+                zones::name.nullable(),
+                o::employees,
+            ))
+            .first(self.conn())
+            .optional()?;
+        row.map(to_row).transpose()
+    }
+
+    /// The party organizations covering an organization: key, name, type.
+    pub fn covering_party_orgs(&mut self, org: Key) -> Result<Vec<(Key, String, PartyOrgType)>> {
+        let rows: Vec<(i32, i64, String, String)> = pc::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(pc::party_org_county)
+                    .and(po::id.eq(pc::party_org_id))),
+            )
+            .filter(
+                pc::county_code
+                    .eq(org.county)
+                    .and(pc::organization_id.eq(org.id)),
+            )
+            .filter(po::dissolved_on.is_null())
+            .order(po::id)
+            .select((po::county_code, po::id, po::name, po::org_type))
+            .load(self.conn())?;
+        rows.into_iter()
+            .map(|(county, id, name, t)| {
+                let t = PartyOrgType::parse(&t)
+                    .map_err(|e| StoreError::invalid("党组织类型", e.to_string()))?;
+                Ok((Key { county, id }, name, t))
+            })
+            .collect()
+    }
+
+    /// The instructors assigned to an organization today: name and since when.
+    pub fn instructors_of(
+        &mut self,
+        org: Key,
+        today: NaiveDate,
+    ) -> Result<Vec<(String, NaiveDate)>> {
+        Ok(ia::table
+            .inner_join(
+                instructors::table.on(instructors::county_code
+                    .eq(ia::instructor_county)
+                    .and(instructors::id.eq(ia::instructor_id))),
+            )
+            .filter(
+                ia::county_code
+                    .eq(org.county)
+                    .and(ia::organization_id.eq(org.id)),
+            )
+            .filter(ia::since.le(today))
+            .filter(ia::until.is_null().or(ia::until.ge(today)))
+            .order(ia::since)
+            .select((instructors::name, ia::since))
+            .load(self.conn())?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("红木"), "%红木%");
+        assert_eq!(like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
+    }
+}

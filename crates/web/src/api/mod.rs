@@ -1,0 +1,37 @@
+//! The JSON API under `/api/v1`, one file per action, each with its `utoipa` annotation;
+//! [`ApiDoc`] gathers them into `/api/v1/openapi.json` (kept in a snapshot test).
+
+pub mod coverage;
+pub mod gaps;
+pub mod openapi;
+pub mod organization;
+pub mod organizations;
+
+use utoipa::OpenApi;
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "liangxin 两新党建 API", version = "1", description = "两新组织党建工作信息平台的数据接口。所有数据都限定在调用者的管理范围内。使用个人访问令牌：Authorization: Bearer <token>。"),
+    paths(coverage::get, gaps::list, organizations::list, organization::get),
+    components(schemas(
+        coverage::CoverageOut, coverage::GroupOut, coverage::TallyOut,
+        gaps::GapOut, gaps::GapsOut, organizations::OrgOut, organizations::OrgsOut,
+        organization::OrgDetailOut, organization::FindingOut, crate::error::ErrorBody
+    )),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! `GET /api/v1/organizations`: the caller's organizations with their coverage state, paged.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::{Extension, Json};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::pages::organizations::{ListQuery, PAGE_SIZE, load_page, state_view};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgOut {
+    pub county: i32,
+    pub id: i64,
+    pub name: String,
+    pub kind: &'static str,
+    pub credit_code: Option<String>,
+    pub credit_code_check_failed: bool,
+    pub county_name: String,
+    pub zone_name: Option<String>,
+    pub employees: Option<i32>,
+    /// 组织覆盖 | 工作覆盖 | 空白
+    pub coverage_state: &'static str,
+    pub actions: Vec<&'static str>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgsOut {
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    pub items: Vec<OrgOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/organizations",
+    params(
+        ("q" = Option<String>, Query, description = "名称或信用代码的一部分"),
+        ("county" = Option<String>, Query, description = "6位行政区划代码"),
+        ("kind" = Option<String>, Query, description = "enterprise, social_group, social_service, foundation, other_social"),
+        ("sort" = Option<String>, Query, description = "name, county, employees；前加 - 为倒序"),
+        ("page" = Option<String>, Query, description = "页码，从1开始")
+    ),
+    responses(
+        (status = 200, description = "两新组织", body = OrgsOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(raw): Query<ListQuery>,
+) -> Result<Json<OrgsOut>, ApiError> {
+    let p = raw.check()?;
+    let (total, rows) = load_page(&state, &auth, &p).await?;
+    Ok(Json(OrgsOut {
+        total,
+        page: p.page,
+        page_size: PAGE_SIZE,
+        items: rows
+            .into_iter()
+            .map(|a| OrgOut {
+                county: a.row.key.county,
+                id: a.row.key.id,
+                kind: a.row.kind.code(),
+                credit_code: a.row.credit_code,
+                credit_code_check_failed: a.row.credit_code_check_failed,
+                county_name: a.row.county_name,
+                zone_name: a.row.zone_name,
+                employees: a.row.employees,
+                coverage_state: state_view(a.state).0,
+                actions: a.actions,
+                name: a.row.name,
+            })
+            .collect(),
+    }))
+}

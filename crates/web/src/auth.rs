@@ -1,0 +1,292 @@
+//! Sign-in: Argon2id password hashes, database-backed sessions in an HttpOnly cookie, a
+//! CSRF token per session checked on every state-changing form, personal API tokens, and
+//! the abuse limits (account lockout, per-address rate limit).
+
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDateTime;
+use liangxin_domain::kinds::Role;
+use liangxin_store::Scope;
+use liangxin_store::accounts::UserRow;
+use rand::TryRngCore;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::{ApiError, WebError};
+
+pub const SESSION_COOKIE: &str = "lx_session";
+pub const LOGIN_CSRF_COOKIE: &str = "lx_login";
+/// Consecutive wrong passwords that lock an account.
+pub const LOCK_AFTER_FAILURES: i32 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+/// Failed sign-ins from one address within the window before it is turned away.
+pub const ADDRESS_FAILURE_LIMIT: i64 = 20;
+pub const ADDRESS_WINDOW_MINUTES: i64 = 10;
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub user: UserRow,
+    pub role: Role,
+    pub scope: Scope,
+    /// The session's CSRF token; `None` for API tokens (no cookie, no CSRF risk).
+    pub csrf: Option<String>,
+    /// The session cookie's hash, to end it on sign-out.
+    pub session_hash: Option<String>,
+}
+
+impl Auth {
+    /// A form's `_csrf` must equal the session's token.
+    pub fn check_csrf(&self, given: &str) -> Result<(), WebError> {
+        match &self.csrf {
+            Some(expected) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(()),
+            Some(_) => Err(WebError::forbidden(
+                "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 32 random bytes as hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The OS generator does not fail on supported platforms; a zero token would simply
+    // not match any stored hash.
+    let _ = rand::rngs::OsRng.try_fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// What is stored for a token: its SHA-256.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, WebError> {
+    let mut salt = [0u8; 16];
+    let _ = rand::rngs::OsRng.try_fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(WebError::internal)?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(WebError::internal)?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A new password must be long enough and not trivially simple.
+pub fn check_new_password(password: &str) -> Result<(), WebError> {
+    if password.chars().count() < 10 {
+        return Err(WebError::bad_field("新密码", "至少10个字符"));
+    }
+    if password.chars().all(|c| c.is_ascii_digit()) {
+        return Err(WebError::bad_field("新密码", "不能全是数字"));
+    }
+    Ok(())
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite, Secure unless the server was told otherwise.
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    same_site: &str,
+) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let v = format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}"
+    );
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+/// Resolves the user of a request from the session cookie or a bearer token.
+pub async fn authenticate(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+) -> Result<Option<Auth>, WebError> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| token_hash(t.trim()));
+    let session = cookie_value(headers, SESSION_COOKIE).map(token_hash);
+    if bearer.is_none() && session.is_none() {
+        return Ok(None);
+    }
+    state
+        .pool
+        .run(move |store| {
+            let now = now();
+            let (user, csrf, session_hash) = if let Some(hash) = bearer {
+                match store.api_token_user(&hash, now)? {
+                    Some(user) => (user, None, None),
+                    None => return Ok(None),
+                }
+            } else if let Some(hash) = session {
+                match store.session(&hash, now)? {
+                    Some((user, csrf)) => (user, Some(csrf), Some(hash)),
+                    None => return Ok(None),
+                }
+            } else {
+                return Ok(None);
+            };
+            let role = user.role()?;
+            let scope = store.scope_of_user(&user)?;
+            Ok(Some(Auth {
+                user,
+                role,
+                scope,
+                csrf,
+                session_hash,
+            }))
+        })
+        .await
+}
+
+/// Pages: a visitor who is not signed in is sent to the sign-in page.
+pub async fn require_page_user(
+    State(state): State<Arc<AppState>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match authenticate(&state, req.headers()).await {
+        Ok(Some(auth)) => {
+            req.extensions_mut().insert(auth);
+            next.run(req).await
+        }
+        Ok(None) => {
+            let next_path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let target = if next_path == "/" {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", urlencode(next_path))
+            };
+            Redirect::to(&target).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The API: no user, 401 in JSON.
+pub async fn require_api_user(
+    State(state): State<Arc<AppState>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match authenticate(&state, req.headers()).await {
+        Ok(Some(auth)) => {
+            req.extensions_mut().insert(auth);
+            next.run(req).await
+        }
+        Ok(None) => ApiError(WebError::unauthorized()).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Only a local path may be a `next` target (no open redirect to another site).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("正确的密码-2017").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("正确的密码-2017", &h));
+        assert!(!verify_password("错误的密码", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn next_targets_stay_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/organizations?page=2")),
+            "/organizations?page=2"
+        );
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; lx_session=abc; b=2"),
+        );
+        assert_eq!(cookie_value(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie_value(&h, "c"), None);
+    }
+
+    #[test]
+    fn weak_new_passwords_are_refused_with_the_field_named() {
+        assert!(
+            check_new_password("123456789012")
+                .unwrap_err()
+                .message
+                .contains("新密码")
+        );
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("龙游红木小镇2026").is_ok());
+    }
+}

@@ -1,0 +1,107 @@
+//! One demo account per role over the demo city, so a person can sign in and see each
+//! role's part of the data. The password is shared and printed: these are demo data.
+
+use chrono::Utc;
+use liangxin_domain::kinds::Role;
+use liangxin_store::Store;
+use liangxin_store::accounts::{Anchor, NewUser};
+
+use crate::auth::hash_password;
+use crate::error::WebError;
+
+/// The demo accounts' password.
+pub const DEMO_PASSWORD: &str = "lx-demo-2017";
+
+/// A demo account as printed for the person starting the server.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub who: String,
+}
+
+/// Creates the demo accounts that do not exist yet (over 龙游县 and 龙游红木小镇), and
+/// returns them all.
+pub fn ensure(store: &mut Store) -> Result<Vec<DemoAccount>, WebError> {
+    let Some(a) = store.demo_anchors(330825, "龙游红木小镇")? else {
+        return Ok(Vec::new());
+    };
+    let hash = hash_password(DEMO_PASSWORD)?;
+    let mut wanted: Vec<(&str, Role, String, Anchor)> = vec![
+        (
+            "city",
+            Role::City,
+            a.city.1.clone(),
+            Anchor::Committee {
+                party_org: a.city.0,
+                region: a.city.0.county,
+            },
+        ),
+        (
+            "longyou",
+            Role::County,
+            a.county.1.clone(),
+            Anchor::Committee {
+                party_org: a.county.0,
+                region: a.county.0.county,
+            },
+        ),
+    ];
+    if let Some((po, zone, name)) = &a.zone {
+        wanted.push((
+            "hongmu",
+            Role::Zone,
+            name.clone(),
+            Anchor::Zone {
+                party_org: *po,
+                zone: *zone,
+            },
+        ));
+    }
+    if let Some((po, name)) = &a.branch {
+        wanted.push((
+            "secretary",
+            Role::Secretary,
+            format!("{name}书记"),
+            Anchor::PartyOrg(*po),
+        ));
+    }
+    if let Some((key, name)) = &a.instructor {
+        wanted.push((
+            "instructor",
+            Role::Instructor,
+            format!("党建指导员{name}"),
+            Anchor::Instructor(*key),
+        ));
+    }
+    if let Some((key, name)) = &a.member {
+        wanted.push((
+            "member",
+            Role::Member,
+            format!("党员{name}"),
+            Anchor::Member(*key),
+        ));
+    }
+    let now = Utc::now().naive_utc();
+    let mut out = Vec::new();
+    for (username, role, who, anchor) in wanted {
+        if store.user_by_username(username)?.is_none() {
+            store.create_user(
+                &NewUser {
+                    username,
+                    display_name: &who,
+                    password_hash: &hash,
+                    role,
+                    anchor,
+                },
+                now,
+            )?;
+        }
+        out.push(DemoAccount {
+            username: username.to_owned(),
+            role,
+            who,
+        });
+    }
+    Ok(out)
+}

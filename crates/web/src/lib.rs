@@ -1,0 +1,103 @@
+//! The liangxin web platform: server-rendered Chinese pages that work without JavaScript,
+//! the JSON API under `/api/v1`, sign-in and sessions, and operations endpoints.
+//!
+//! Every request resolves the user's scope (auth), reads facts within it (store), lets the
+//! domain engines decide, and renders. No business rule lives here. The server keeps no
+//! state of its own: sessions live in the database, so several instances can serve one
+//! PostgreSQL.
+
+pub mod api;
+pub mod auth;
+pub mod demo_accounts;
+pub mod error;
+pub mod metrics;
+pub mod ops;
+pub mod pages;
+pub mod pool;
+pub mod report;
+pub mod routes;
+pub mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use chrono::NaiveDate;
+use tokio::net::TcpListener;
+
+pub use metrics::Metrics;
+pub use pool::DbPool;
+
+/// Largest request body accepted (forms and JSON are small; imports come later with their own limit).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (browsers accept them on https and on localhost).
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: true,
+            session_hours: 8,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub metrics: Metrics,
+    pub config: Config,
+}
+
+/// Today in China Standard Time (UTC+8, no daylight saving), whatever the server's zone:
+/// terms, assignments and reports are civil dates there.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now().naive_utc() + chrono::Duration::hours(8)).date()
+}
+
+/// The whole application.
+pub fn app(state: Arc<AppState>) -> Router {
+    routes::router(&state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .with_state(state)
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+pub async fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,154 @@
+//! `/metrics` in the Prometheus text format, and the request middleware that feeds it and
+//! writes one structured log line per request with its request id.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::AppState;
+
+/// Upper bounds of the latency histogram, in seconds.
+const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+
+#[derive(Debug, Default)]
+struct RouteStats {
+    /// by status code
+    requests: BTreeMap<u16, u64>,
+    buckets: [u64; BUCKETS.len()],
+    sum_seconds: f64,
+    count: u64,
+}
+
+/// Counters of this instance (each instance is scraped on its own).
+#[derive(Debug, Default)]
+pub struct Metrics {
+    routes: Mutex<BTreeMap<String, RouteStats>>,
+}
+
+impl Metrics {
+    fn observe(&self, route: &str, status: u16, seconds: f64) {
+        let Ok(mut routes) = self.routes.lock() else {
+            return;
+        };
+        let stats = routes.entry(route.to_owned()).or_default();
+        *stats.requests.entry(status).or_default() += 1;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                stats.buckets[i] += 1;
+            }
+        }
+        stats.sum_seconds += seconds;
+        stats.count += 1;
+    }
+
+    /// The text exposition.
+    pub fn render(&self, pool_in_use: usize, pool_size: usize) -> String {
+        let mut out = String::new();
+        let routes = self
+            .routes
+            .lock()
+            .map(|r| {
+                r.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.requests.clone(),
+                            v.buckets,
+                            v.sum_seconds,
+                            v.count,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        out.push_str("# HELP liangxin_http_requests_total HTTP requests by route and status.\n# TYPE liangxin_http_requests_total counter\n");
+        for (route, requests, ..) in &routes {
+            for (status, n) in requests {
+                let _ = writeln!(
+                    out,
+                    "liangxin_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
+        }
+        out.push_str("# HELP liangxin_http_errors_total HTTP responses with a 5xx status.\n# TYPE liangxin_http_errors_total counter\n");
+        let errors: u64 = routes
+            .iter()
+            .flat_map(|r| r.1.iter())
+            .filter(|(s, _)| **s >= 500)
+            .map(|(_, n)| n)
+            .sum();
+        let _ = writeln!(out, "liangxin_http_errors_total {errors}");
+        out.push_str("# HELP liangxin_http_request_duration_seconds Request latency.\n# TYPE liangxin_http_request_duration_seconds histogram\n");
+        for (route, _, buckets, sum, count) in &routes {
+            for (i, bound) in BUCKETS.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "liangxin_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
+                    buckets[i]
+                );
+            }
+            let _ = writeln!(
+                out,
+                "liangxin_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {count}"
+            );
+            let _ = writeln!(
+                out,
+                "liangxin_http_request_duration_seconds_sum{{route=\"{route}\"}} {sum}"
+            );
+            let _ = writeln!(
+                out,
+                "liangxin_http_request_duration_seconds_count{{route=\"{route}\"}} {count}"
+            );
+        }
+        out.push_str("# HELP liangxin_db_pool_connections Database connections of this instance.\n# TYPE liangxin_db_pool_connections gauge\n");
+        let _ = writeln!(
+            out,
+            "liangxin_db_pool_connections{{state=\"in_use\"}} {pool_in_use}"
+        );
+        let _ = writeln!(
+            out,
+            "liangxin_db_pool_connections{{state=\"idle\"}} {}",
+            pool_size.saturating_sub(pool_in_use)
+        );
+        out
+    }
+}
+
+/// Times the request, counts it, logs it with a request id, and returns the id.
+pub async fn track(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::auth::random_token()[..16].to_owned());
+    let span = tracing::info_span!("request", request_id = %request_id, %method, route = %route);
+    let mut response = {
+        let _enter = span.enter();
+        drop(_enter);
+        next.run(req).await
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    state.metrics.observe(&route, status, seconds);
+    tracing::info!(parent: &span, status, ms = seconds * 1e3, "handled");
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}

@@ -1,0 +1,127 @@
+//! `GET /`: the 驾驶舱 — coverage rates of the user's scope, broken down the natural way,
+//! drawn as SVG, every figure a link to the rows behind it.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::response::Html;
+use liangxin_docs::svg::{Bar, percent_bars};
+use liangxin_domain::coverage::GroupKey;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::report::{group_label, scope_report};
+use crate::view::{Layout, count, rate, render};
+
+struct GroupRow {
+    name: String,
+    href: Option<String>,
+    gaps_href: Option<String>,
+    total: String,
+    org: String,
+    work: String,
+    gap: String,
+    org_rate: String,
+    work_rate: String,
+    needing: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    as_of: String,
+    total: String,
+    org_rate: String,
+    org_covered: String,
+    work_rate: String,
+    work_covered: String,
+    gap: String,
+    needing: String,
+    by_label: &'static str,
+    chart_org: String,
+    chart_work: String,
+    rows: Vec<GroupRow>,
+}
+
+/// Where a group's rows are listed (organizations, and the gap list).
+fn links(key: &GroupKey) -> (Option<String>, Option<String>) {
+    match key {
+        GroupKey::County(c) => (
+            Some(format!("/organizations?county={c}")),
+            Some(format!("/gaps?county={c}")),
+        ),
+        GroupKey::Kind(k) => (Some(format!("/organizations?kind={}", k.code())), None),
+        _ => (None, None),
+    }
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Html<String>, WebError> {
+    let layout = Layout::new(&state, &auth, "驾驶舱", "home").await?;
+    let sr = scope_report(&state, auth.scope.clone(), None).await?;
+    let t = sr.report.total;
+    let as_of = sr.report.as_of.format("%Y年%m月%d日").to_string();
+    let mut org_bars = Vec::new();
+    let mut work_bars = Vec::new();
+    let mut rows = Vec::new();
+    for (key, g) in &sr.report.groups {
+        let name = sr.group_name(key);
+        let (href, gaps_href) = links(key);
+        org_bars.push(Bar {
+            label: name.clone(),
+            percent: g.organization_rate().unwrap_or(0.0),
+            text: format!(
+                "{}（{}）",
+                rate(g.organization_rate()),
+                count(g.organization_covered, "个")
+            ),
+            href: href.clone(),
+        });
+        work_bars.push(Bar {
+            label: name.clone(),
+            percent: g.work_rate().unwrap_or(0.0),
+            text: format!(
+                "{}（{}）",
+                rate(g.work_rate()),
+                count(g.organization_covered + g.work_covered, "个")
+            ),
+            href: href.clone(),
+        });
+        rows.push(GroupRow {
+            name,
+            href,
+            gaps_href,
+            total: count(g.total, "个"),
+            org: count(g.organization_covered, "个"),
+            work: count(g.work_covered, "个"),
+            gap: count(g.gap, "个"),
+            org_rate: rate(g.organization_rate()),
+            work_rate: rate(g.work_rate()),
+            needing: count(g.needing_action, "个"),
+        });
+    }
+    let by_label = group_label(sr.by);
+    let caption = format!("按{by_label}统计的两新组织，截至{as_of}");
+    let page = DashboardPage {
+        layout,
+        total: count(t.total, "个"),
+        org_rate: rate(t.organization_rate()),
+        org_covered: count(t.organization_covered, "个"),
+        work_rate: rate(t.work_rate()),
+        work_covered: count(t.organization_covered + t.work_covered, "个"),
+        gap: count(t.gap, "个"),
+        needing: count(t.needing_action, "个"),
+        by_label,
+        chart_org: percent_bars(&format!("按{by_label}的组织覆盖率"), &caption, &org_bars),
+        chart_work: percent_bars(&format!("按{by_label}的工作覆盖率"), &caption, &work_bars),
+        rows,
+        as_of,
+    };
+    render(&page)
+}

@@ -1,0 +1,288 @@
+//! `GET /gaps` (覆盖检修) and `GET /gaps.csv`: every action the rules demand in the scope,
+//! filtered by action and county, with the rule behind each.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use liangxin_domain::coverage::{Action, Finding, Subject};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::pages::organizations::county_choices;
+use crate::report::{ScopeReport, scope_report};
+use crate::view::{Choice, Layout, query, render, thousands};
+
+const PAGE_SIZE: usize = 50;
+
+pub const ACTIONS: [Action; 9] = [
+    Action::SetUpOwnBranch,
+    Action::JoinJointBranch,
+    Action::AssignInstructor,
+    Action::SplitJointBranch,
+    Action::UpgradeToGeneralBranch,
+    Action::UpgradeToCommittee,
+    Action::ElectCommittee,
+    Action::TermExpiring,
+    Action::TermExpired,
+];
+
+pub fn action_code(a: Action) -> &'static str {
+    match a {
+        Action::SetUpOwnBranch => "set_up_own_branch",
+        Action::JoinJointBranch => "join_joint_branch",
+        Action::AssignInstructor => "assign_instructor",
+        Action::SplitJointBranch => "split_joint_branch",
+        Action::UpgradeToGeneralBranch => "upgrade_to_general_branch",
+        Action::UpgradeToCommittee => "upgrade_to_committee",
+        Action::ElectCommittee => "elect_committee",
+        Action::TermExpiring => "term_expiring",
+        Action::TermExpired => "term_expired",
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct GapsQuery {
+    pub action: Option<String>,
+    pub county: Option<String>,
+    pub page: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct GapsParams {
+    pub action: Option<Action>,
+    pub county: Option<i32>,
+    pub page: usize,
+}
+
+impl GapsQuery {
+    pub fn check(&self) -> Result<GapsParams, WebError> {
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let action = blank(&self.action)
+            .map(|a| {
+                ACTIONS
+                    .iter()
+                    .copied()
+                    .find(|x| action_code(*x) == a || x.label() == a)
+                    .ok_or_else(|| {
+                        WebError::bad_field("应采取行动", format!("“{a}”不是可选的行动"))
+                    })
+            })
+            .transpose()?;
+        let county = blank(&self.county)
+            .map(|c| {
+                c.parse::<i32>()
+                    .ok()
+                    .filter(|c| (100_000..1_000_000).contains(c))
+                    .ok_or_else(|| WebError::bad_field("县(市、区)", "应为6位行政区划代码"))
+            })
+            .transpose()?;
+        let page = blank(&self.page)
+            .map(|p| {
+                p.parse::<usize>()
+                    .ok()
+                    .filter(|p| (1..=1_000_000).contains(p))
+                    .ok_or_else(|| WebError::bad_field("页码", "应为正整数"))
+            })
+            .transpose()?
+            .unwrap_or(1);
+        Ok(GapsParams {
+            action,
+            county,
+            page,
+        })
+    }
+}
+
+fn key_of(f: &Finding) -> (i32, i64) {
+    match f.subject {
+        Subject::Organization { key } | Subject::PartyOrg { key } => (key.county, key.id),
+    }
+}
+
+/// The findings of the report that pass the filters.
+pub fn filtered<'a>(sr: &'a ScopeReport, p: &GapsParams) -> Vec<&'a Finding> {
+    sr.report
+        .findings
+        .iter()
+        .filter(|f| p.action.is_none_or(|a| f.action == a))
+        .filter(|f| p.county.is_none_or(|c| key_of(f).0 == c))
+        .collect()
+}
+
+pub fn subject_label(f: &Finding) -> &'static str {
+    match f.subject {
+        Subject::Organization { .. } => "两新组织",
+        Subject::PartyOrg { .. } => "党组织",
+    }
+}
+
+fn rule_text(f: &Finding) -> String {
+    format!("{}（{}）", f.rule.title, f.rule.source)
+}
+
+struct GapRow {
+    county: String,
+    subject: &'static str,
+    name: String,
+    href: Option<String>,
+    action: &'static str,
+    class: &'static str,
+    reason: String,
+    rule: String,
+}
+
+#[derive(Template)]
+#[template(path = "gaps.html")]
+struct GapsPage {
+    layout: Layout,
+    actions: Vec<Choice>,
+    counties: Vec<Choice>,
+    total: String,
+    page: usize,
+    pages: usize,
+    rows: Vec<GapRow>,
+    csv: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(raw): Query<GapsQuery>,
+) -> Result<Html<String>, WebError> {
+    let p = raw.check()?;
+    let layout = Layout::new(&state, &auth, "覆盖检修", "gaps").await?;
+    let sr = scope_report(&state, auth.scope.clone(), None).await?;
+    let all = filtered(&sr, &p);
+    let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+    let action = p
+        .action
+        .map(|a| action_code(a).to_owned())
+        .unwrap_or_default();
+    let county = p.county.map(|c| c.to_string()).unwrap_or_default();
+    let link = |path: &str, page: usize| {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        format!(
+            "{path}{}",
+            query(&[
+                ("action", action.clone()),
+                ("county", county.clone()),
+                ("page", page)
+            ])
+        )
+    };
+    let rows = all
+        .iter()
+        .skip((p.page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|f| GapRow {
+            county: sr.county_name(f),
+            subject: subject_label(f),
+            name: f.name.clone(),
+            href: match f.subject {
+                Subject::Organization { key } => {
+                    Some(format!("/organizations/{}/{}", key.county, key.id))
+                }
+                Subject::PartyOrg { .. } => None,
+            },
+            action: f.action.label(),
+            class: if matches!(f.action, Action::TermExpiring) {
+                "warn"
+            } else {
+                "bad"
+            },
+            reason: f.reason.clone(),
+            rule: rule_text(f),
+        })
+        .collect();
+    render(&GapsPage {
+        layout,
+        actions: ACTIONS
+            .iter()
+            .map(|a| Choice {
+                value: action_code(*a).into(),
+                label: a.label().into(),
+                selected: p.action == Some(*a),
+            })
+            .collect(),
+        counties: county_choices(&state, &auth, p.county).await?,
+        total: thousands(all.len() as u64),
+        page: p.page,
+        pages,
+        rows,
+        csv: link("/gaps.csv", 1),
+        prev: (p.page > 1).then(|| link("/gaps", p.page - 1)),
+        next: (p.page < pages).then(|| link("/gaps", p.page + 1)),
+    })
+}
+
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The whole filtered list as CSV that Excel opens (UTF-8 with BOM).
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(raw): Query<GapsQuery>,
+) -> Result<Response, WebError> {
+    let p = raw.check()?;
+    let sr = scope_report(&state, auth.scope.clone(), None).await?;
+    let mut out = String::from("\u{feff}县(市、区),对象,名称,应采取行动,原因,规则,版本,依据\r\n");
+    for f in filtered(&sr, &p) {
+        let cells = [
+            sr.county_name(f),
+            subject_label(f).to_owned(),
+            f.name.clone(),
+            f.action.label().to_owned(),
+            f.reason.clone(),
+            f.rule.key.clone(),
+            f.rule.version.to_string(),
+            f.rule.source.clone(),
+        ];
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| csv_cell(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"gaps.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

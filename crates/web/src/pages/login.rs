@@ -1,0 +1,191 @@
+//! `GET /login` and `POST /login`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::error::WebError;
+use crate::view::render;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn page(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    username: String,
+    error: Option<String>,
+) -> Response {
+    let csrf = auth::random_token();
+    let cookie = auth::set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600, "Strict");
+    match render(&LoginPage {
+        csrf,
+        next,
+        username,
+        error,
+    }) {
+        Ok(html) => (status, [(header::SET_COOKIE, cookie)], html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn show(State(state): State<Arc<AppState>>, Query(q): Query<NextQuery>) -> Response {
+    page(
+        &state,
+        StatusCode::OK,
+        auth::safe_next(q.next.as_deref()),
+        String::new(),
+        None,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    next: Option<String>,
+}
+
+enum Outcome {
+    SignedIn { token: String },
+    Refused(StatusCode, String),
+}
+
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = auth::safe_next(form.next.as_deref());
+    let username = form.username.trim().to_owned();
+    // The form must come from our own sign-in page (double-submit cookie).
+    let expected = auth::cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    if expected.is_empty() || expected != form.csrf {
+        return page(
+            &state,
+            StatusCode::FORBIDDEN,
+            next,
+            username,
+            Some("登录表单已过期，请重新输入后提交".into()),
+        );
+    }
+    if username.is_empty() || form.password.is_empty() {
+        return page(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            next,
+            username,
+            Some("请输入用户名和密码".into()),
+        );
+    }
+    let ip = peer.ip().to_string();
+    let password = form.password;
+    let hours = state.config.session_hours;
+    let name = username.clone();
+    let outcome = state
+        .pool
+        .run(move |store| {
+            let now = auth::now();
+            let window = now - chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES);
+            if store.failed_attempts_since(&ip, window)? >= auth::ADDRESS_FAILURE_LIMIT {
+                return Ok(Outcome::Refused(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "尝试次数过多，请10分钟后再试".into(),
+                ));
+            }
+            let Some(user) = store.user_by_username(&name)? else {
+                store.note_login_attempt(&ip, &name, now, false)?;
+                return Ok(Outcome::Refused(
+                    StatusCode::UNAUTHORIZED,
+                    "用户名或密码错误".into(),
+                ));
+            };
+            if let Some(until) = user.locked_until
+                && until > now
+            {
+                store.note_login_attempt(&ip, &name, now, false)?;
+                let local = until + chrono::Duration::hours(8);
+                return Ok(Outcome::Refused(
+                    StatusCode::LOCKED,
+                    format!(
+                        "账户因连续输错密码已锁定，请于{}后再试",
+                        local.format("%H:%M")
+                    ),
+                ));
+            }
+            if !auth::verify_password(&password, &user.password_hash) {
+                store.note_login_attempt(&ip, &name, now, false)?;
+                let locked = store.record_login_failure(
+                    user.id,
+                    auth::LOCK_AFTER_FAILURES,
+                    now,
+                    chrono::Duration::minutes(auth::LOCK_MINUTES),
+                )?;
+                let msg = if locked {
+                    format!(
+                        "连续{}次密码错误，账户已锁定{}分钟",
+                        auth::LOCK_AFTER_FAILURES,
+                        auth::LOCK_MINUTES
+                    )
+                } else {
+                    "用户名或密码错误".into()
+                };
+                return Ok(Outcome::Refused(StatusCode::UNAUTHORIZED, msg));
+            }
+            store.record_login_success(user.id)?;
+            store.note_login_attempt(&ip, &name, now, true)?;
+            let token = auth::random_token();
+            store.create_session(
+                &auth::token_hash(&token),
+                user.id,
+                &auth::random_token(),
+                now,
+                now + chrono::Duration::hours(hours),
+            )?;
+            Ok(Outcome::SignedIn { token })
+        })
+        .await;
+    match outcome {
+        Ok(Outcome::SignedIn { token }) => {
+            let session = auth::set_cookie(
+                &state,
+                SESSION_COOKIE,
+                &token,
+                state.config.session_hours * 3600,
+                "Lax",
+            );
+            let clear = auth::set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0, "Strict");
+            let mut resp = Redirect::to(&next).into_response();
+            resp.headers_mut().append(header::SET_COOKIE, session);
+            resp.headers_mut().append(header::SET_COOKIE, clear);
+            resp
+        }
+        Ok(Outcome::Refused(status, msg)) => page(&state, status, next, username, Some(msg)),
+        Err(e) => WebError::into_response(e),
+    }
+}

@@ -1,0 +1,9 @@
+//! Server-rendered pages, one file per action. Every page works without JavaScript.
+
+pub mod dashboard;
+pub mod gaps;
+pub mod login;
+pub mod logout;
+pub mod organization;
+pub mod organizations;
+pub mod password;

@@ -1,0 +1,324 @@
+//! `GET /organizations`: the organizations of the scope with their coverage state, filtered,
+//! sorted and paged; the state of each row comes from the engine.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use liangxin_domain::coverage::{self, CoverageState};
+use liangxin_domain::kinds::OrgKind;
+use liangxin_domain::rules::CoverageRules;
+use liangxin_store::organizations::{OrgFilter, OrgListRow, OrgPage, OrgSort};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::view::{Choice, Layout, query, render, thousands};
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// The list's query string; every field is checked, a bad one is a 422 naming it.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub county: Option<String>,
+    pub kind: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+}
+
+/// A checked [`ListQuery`].
+#[derive(Debug, Clone)]
+pub struct ListParams {
+    pub filter: OrgFilter,
+    pub sort: OrgSort,
+    pub descending: bool,
+    pub sort_raw: String,
+    pub page: i64,
+}
+
+impl ListQuery {
+    pub fn check(&self) -> Result<ListParams, WebError> {
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let county = blank(&self.county)
+            .map(|c| {
+                c.parse::<i32>()
+                    .ok()
+                    .filter(|c| (100_000..1_000_000).contains(c))
+                    .ok_or_else(|| WebError::bad_field("县(市、区)", "应为6位行政区划代码"))
+            })
+            .transpose()?;
+        let kind = blank(&self.kind)
+            .map(|k| OrgKind::parse(&k).map_err(|e| WebError::bad_field("组织类别", e.to_string())))
+            .transpose()?;
+        let sort_raw = blank(&self.sort).unwrap_or_else(|| "name".into());
+        let (sort, descending) = match sort_raw.as_str() {
+            "name" => (OrgSort::Name, false),
+            "-name" => (OrgSort::Name, true),
+            "county" => (OrgSort::County, false),
+            "-county" => (OrgSort::County, true),
+            "employees" => (OrgSort::Employees, false),
+            "-employees" => (OrgSort::Employees, true),
+            _ => {
+                return Err(WebError::bad_field(
+                    "排序",
+                    "可选 name、county、employees，前加 - 为倒序",
+                ));
+            }
+        };
+        let page = blank(&self.page)
+            .map(|p| {
+                p.parse::<i64>()
+                    .ok()
+                    .filter(|p| (1..=1_000_000).contains(p))
+                    .ok_or_else(|| WebError::bad_field("页码", "应为正整数"))
+            })
+            .transpose()?
+            .unwrap_or(1);
+        let q = blank(&self.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+            return Err(WebError::bad_field("名称或信用代码", "不能超过100个字"));
+        }
+        Ok(ListParams {
+            filter: OrgFilter {
+                q,
+                county,
+                zone: None,
+                kind,
+            },
+            sort,
+            descending,
+            sort_raw,
+            page,
+        })
+    }
+}
+
+/// One row with its engine-computed state and actions.
+#[derive(Debug)]
+pub struct AssessedOrg {
+    pub row: OrgListRow,
+    pub state: Option<CoverageState>,
+    pub actions: Vec<&'static str>,
+}
+
+/// Loads a page of organizations and assesses each row.
+pub async fn load_page(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    p: &ListParams,
+) -> Result<(i64, Vec<AssessedOrg>), WebError> {
+    let scope = auth.scope.clone();
+    let p = p.clone();
+    let today = crate::today();
+    state
+        .pool
+        .run(move |store| {
+            let (total, rows) = store.organizations_page(
+                &scope,
+                today,
+                &OrgPage {
+                    filter: p.filter.clone(),
+                    sort: p.sort,
+                    descending: p.descending,
+                    offset: (p.page - 1) * PAGE_SIZE,
+                    limit: PAGE_SIZE,
+                },
+            )?;
+            let ids: Vec<i64> = rows.iter().map(|r| r.key.id).collect();
+            let facts = store.organization_facts(&scope, today, &ids)?;
+            let rules =
+                CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
+            let assessed = rows
+                .into_iter()
+                .map(|row| {
+                    let a = facts
+                        .iter()
+                        .find(|f| f.key == row.key)
+                        .map(|f| coverage::assess_organization(f, &rules));
+                    AssessedOrg {
+                        state: a.as_ref().map(|a| a.state),
+                        actions: a
+                            .map(|a| a.findings.iter().map(|f| f.action.label()).collect())
+                            .unwrap_or_default(),
+                        row,
+                    }
+                })
+                .collect();
+            Ok((total, assessed))
+        })
+        .await
+}
+
+pub fn state_view(s: Option<CoverageState>) -> (&'static str, &'static str) {
+    match s {
+        Some(CoverageState::Organization) => ("组织覆盖", "ok"),
+        Some(CoverageState::Work) => ("工作覆盖", "warn"),
+        Some(CoverageState::Gap) => ("空白", "bad"),
+        None => ("—", ""),
+    }
+}
+
+struct RowView {
+    href: String,
+    name: String,
+    county: String,
+    zone: String,
+    kind: &'static str,
+    credit: String,
+    employees: String,
+    state: &'static str,
+    state_class: &'static str,
+    actions: String,
+}
+
+#[derive(Template)]
+#[template(path = "organizations.html")]
+struct OrganizationsPage {
+    layout: Layout,
+    q: String,
+    counties: Vec<Choice>,
+    kinds: Vec<Choice>,
+    total: String,
+    page: i64,
+    pages: i64,
+    rows: Vec<RowView>,
+    sort_name: String,
+    sort_county: String,
+    sort_employees: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(raw): Query<ListQuery>,
+) -> Result<Html<String>, WebError> {
+    let p = raw.check()?;
+    let layout = Layout::new(&state, &auth, "两新组织", "organizations").await?;
+    let (total, rows) = load_page(&state, &auth, &p).await?;
+    let counties = county_choices(&state, &auth, p.filter.county).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let q = p.filter.q.clone().unwrap_or_default();
+    let county = p.filter.county.map(|c| c.to_string()).unwrap_or_default();
+    let kind = p
+        .filter
+        .kind
+        .map(|k| k.code().to_owned())
+        .unwrap_or_default();
+    let link = |sort: &str, page: i64| {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        format!(
+            "/organizations{}",
+            query(&[
+                ("q", q.clone()),
+                ("county", county.clone()),
+                ("kind", kind.clone()),
+                ("sort", sort.to_owned()),
+                ("page", page)
+            ])
+        )
+    };
+    let flip = |col: &str| {
+        if p.sort_raw == col {
+            format!("-{col}")
+        } else {
+            col.to_owned()
+        }
+    };
+    let page = OrganizationsPage {
+        counties,
+        kinds: OrgKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.code().into(),
+                label: k.label().into(),
+                selected: p.filter.kind == Some(*k),
+            })
+            .collect(),
+        total: thousands(u64::try_from(total).unwrap_or(0)),
+        page: p.page,
+        pages,
+        rows: rows
+            .into_iter()
+            .map(|a| {
+                let (state, state_class) = state_view(a.state);
+                RowView {
+                    href: format!("/organizations/{}/{}", a.row.key.county, a.row.key.id),
+                    name: a.row.name,
+                    county: a.row.county_name,
+                    zone: a.row.zone_name.unwrap_or_default(),
+                    kind: a.row.kind.label(),
+                    credit: a
+                        .row
+                        .credit_code
+                        .map(|c| {
+                            if a.row.credit_code_check_failed {
+                                format!("{c}（校验位不符）")
+                            } else {
+                                c
+                            }
+                        })
+                        .unwrap_or_else(|| "未登记".into()),
+                    employees: a
+                        .row
+                        .employees
+                        .map(|e| format!("{e}人"))
+                        .unwrap_or_default(),
+                    state,
+                    state_class,
+                    actions: a.actions.join("、"),
+                }
+            })
+            .collect(),
+        sort_name: link(&flip("name"), 1),
+        sort_county: link(&flip("county"), 1),
+        sort_employees: link(&flip("-employees"), 1),
+        prev: (p.page > 1).then(|| link(&p.sort_raw, p.page - 1)),
+        next: (p.page < pages).then(|| link(&p.sort_raw, p.page + 1)),
+        q: q.clone(),
+        layout,
+    };
+    render(&page)
+}
+
+/// The counties a user may filter by: those of their region (none for smaller scopes).
+pub async fn county_choices(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    selected: Option<i32>,
+) -> Result<Vec<Choice>, WebError> {
+    let Some((lo, hi)) = auth.scope.county_range() else {
+        return Ok(Vec::new());
+    };
+    if lo == hi {
+        return Ok(Vec::new());
+    }
+    let names = state.pool.run(|store| Ok(store.region_names()?)).await?;
+    let mut counties: Vec<(i32, String)> = names
+        .into_iter()
+        .filter(|(c, _)| (lo..=hi).contains(c) && *c != lo && *c < 1_000_000)
+        .collect();
+    counties.sort();
+    Ok(counties
+        .into_iter()
+        .map(|(c, n)| Choice {
+            value: c.to_string(),
+            label: n,
+            selected: selected == Some(c),
+        })
+        .collect())
+}

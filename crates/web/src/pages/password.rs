@@ -1,0 +1,89 @@
+//! `GET /account/password` and `POST /account/password`.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{self, Auth};
+use crate::error::WebError;
+use crate::view::{Layout, render};
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    layout: Layout,
+    done: bool,
+    error_current: Option<String>,
+    error_new: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Response, WebError> {
+    let layout = Layout::new(&state, &auth, "修改密码", "").await?;
+    Ok(render(&PasswordPage {
+        layout,
+        done: false,
+        error_current: None,
+        error_new: None,
+    })?
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&form.csrf)?;
+    let layout = Layout::new(&state, &auth, "修改密码", "").await?;
+    if !auth::verify_password(&form.current, &auth.user.password_hash) {
+        let page = PasswordPage {
+            layout,
+            done: false,
+            error_current: Some("当前密码不正确".into()),
+            error_new: None,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    if let Err(e) = auth::check_new_password(&form.new) {
+        let page = PasswordPage {
+            layout,
+            done: false,
+            error_current: None,
+            error_new: Some(e.message),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    let hash = auth::hash_password(&form.new)?;
+    let user_id = auth.user.id;
+    // Ends every session of the account, this one included: sign in again with the new password.
+    state
+        .pool
+        .run(move |store| Ok(store.set_password_hash(user_id, &hash)?))
+        .await?;
+    Ok(render(&PasswordPage {
+        layout,
+        done: true,
+        error_current: None,
+        error_new: None,
+    })?
+    .into_response())
+}

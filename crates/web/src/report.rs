@@ -1,0 +1,89 @@
+//! The coverage report of a user's scope, shared by the dashboard, the gap list and the
+//! API: facts from the store, the engine from the domain, names for display.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject};
+use liangxin_domain::rules::CoverageRules;
+use liangxin_store::Scope;
+
+use crate::AppState;
+use crate::error::WebError;
+
+/// A report with the names its keys need.
+#[derive(Debug)]
+pub struct ScopeReport {
+    pub report: CoverageReport,
+    pub by: GroupBy,
+    pub regions: HashMap<i32, String>,
+    pub zones: HashMap<i64, String>,
+}
+
+/// How a scope's figures are broken down by default: a city by county, a county by zone,
+/// a zone by sector, anything smaller by kind.
+pub fn natural_group(scope: &Scope) -> GroupBy {
+    match scope.region {
+        Some(code) if code % 100 == 0 => GroupBy::County,
+        Some(_) => GroupBy::Zone,
+        None if scope.zone.is_some() => GroupBy::Sector,
+        None => GroupBy::Kind,
+    }
+}
+
+pub fn group_label(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::County => "县(市、区)",
+        GroupBy::Zone => "园区小镇",
+        GroupBy::Sector => "行业",
+        GroupBy::Kind => "组织类别",
+    }
+}
+
+impl ScopeReport {
+    pub fn group_name(&self, key: &GroupKey) -> String {
+        match key {
+            GroupKey::County(c) => self
+                .regions
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| c.to_string()),
+            GroupKey::Zone(Some(z)) => self.zones.get(z).cloned().unwrap_or_else(|| z.to_string()),
+            GroupKey::Zone(None) => "不在园区小镇".into(),
+            GroupKey::Sector(Some(t)) => t.label().into(),
+            GroupKey::Sector(None) => "未标注行业".into(),
+            GroupKey::Kind(k) => k.label().into(),
+        }
+    }
+
+    pub fn county_name(&self, f: &Finding) -> String {
+        let county = match f.subject {
+            Subject::Organization { key } | Subject::PartyOrg { key } => key.county,
+        };
+        self.regions.get(&county).cloned().unwrap_or_default()
+    }
+}
+
+pub async fn scope_report(
+    state: &Arc<AppState>,
+    scope: Scope,
+    by: Option<GroupBy>,
+) -> Result<ScopeReport, WebError> {
+    let today = crate::today();
+    let by = by.unwrap_or_else(|| natural_group(&scope));
+    state
+        .pool
+        .run(move |store| {
+            let rules =
+                CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
+            let facts = store.coverage_facts(&scope, today)?;
+            let report = coverage::report(&facts.organizations, &facts.party_orgs, &rules, by);
+            Ok(ScopeReport {
+                report,
+                by,
+                regions: store.region_names()?,
+                zones: store.zone_names()?,
+            })
+        })
+        .await
+}

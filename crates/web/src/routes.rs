@@ -1,0 +1,118 @@
+//! Every route in one table. The router is built from it, and the role × endpoint leak
+//! test walks it, so a new endpoint is covered by that test the moment it exists.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{MethodRouter, get, post};
+
+use crate::{AppState, api, auth, ops, pages};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (sign-in, health, metrics, the stylesheet, the API document).
+    Public,
+    /// A signed-in user; otherwise redirected to the sign-in page.
+    Page,
+    /// A signed-in user or a bearer token; otherwise 401 JSON.
+    Api,
+}
+
+/// What the route's path parameters address, for the leak test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Object {
+    None,
+    /// `{county}/{id}` of a two-new organization.
+    Organization,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub object: Object,
+}
+
+const fn r(method: &'static str, path: &'static str, access: Access, object: Object) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        object,
+    }
+}
+
+pub const ROUTES: &[Route] = &[
+    r("GET", "/login", Access::Public, Object::None),
+    r("POST", "/login", Access::Public, Object::None),
+    r("GET", "/healthz", Access::Public, Object::None),
+    r("GET", "/metrics", Access::Public, Object::None),
+    r("GET", "/static/app.css", Access::Public, Object::None),
+    r("GET", "/api/v1/openapi.json", Access::Public, Object::None),
+    r("POST", "/logout", Access::Page, Object::None),
+    r("GET", "/", Access::Page, Object::None),
+    r("GET", "/account/password", Access::Page, Object::None),
+    r("POST", "/account/password", Access::Page, Object::None),
+    r("GET", "/organizations", Access::Page, Object::None),
+    r(
+        "GET",
+        "/organizations/{county}/{id}",
+        Access::Page,
+        Object::Organization,
+    ),
+    r("GET", "/gaps", Access::Page, Object::None),
+    r("GET", "/gaps.csv", Access::Page, Object::None),
+    r("GET", "/api/v1/coverage", Access::Api, Object::None),
+    r("GET", "/api/v1/gaps", Access::Api, Object::None),
+    r("GET", "/api/v1/organizations", Access::Api, Object::None),
+    r(
+        "GET",
+        "/api/v1/organizations/{county}/{id}",
+        Access::Api,
+        Object::Organization,
+    ),
+];
+
+fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
+    match (route.method, route.path) {
+        ("GET", "/login") => get(pages::login::show),
+        ("POST", "/login") => post(pages::login::submit),
+        ("GET", "/healthz") => get(ops::healthz),
+        ("GET", "/metrics") => get(ops::metrics),
+        ("GET", "/static/app.css") => get(ops::css),
+        ("GET", "/api/v1/openapi.json") => get(api::openapi::get),
+        ("POST", "/logout") => post(pages::logout::submit),
+        ("GET", "/") => get(pages::dashboard::show),
+        ("GET", "/account/password") => get(pages::password::show),
+        ("POST", "/account/password") => post(pages::password::submit),
+        ("GET", "/organizations") => get(pages::organizations::show),
+        ("GET", "/organizations/{county}/{id}") => get(pages::organization::show),
+        ("GET", "/gaps") => get(pages::gaps::show),
+        ("GET", "/gaps.csv") => get(pages::gaps::csv),
+        ("GET", "/api/v1/coverage") => get(api::coverage::get),
+        ("GET", "/api/v1/gaps") => get(api::gaps::list),
+        ("GET", "/api/v1/organizations") => get(api::organizations::list),
+        ("GET", "/api/v1/organizations/{county}/{id}") => get(api::organization::get),
+        (m, p) => unreachable!("route {m} {p} is in ROUTES but has no handler"),
+    }
+}
+
+/// The router of [`ROUTES`], each route behind the check its access calls for.
+pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
+    let mut router = Router::new();
+    for route in ROUTES {
+        let h = handler(route);
+        let h = match route.access {
+            Access::Public => h,
+            Access::Page => {
+                h.route_layer(from_fn_with_state(state.clone(), auth::require_page_user))
+            }
+            Access::Api => h.route_layer(from_fn_with_state(state.clone(), auth::require_api_user)),
+        };
+        router = router.route(route.path, h);
+    }
+    router
+}

@@ -1,0 +1,118 @@
+//! What every page shares: the layout (user, scope breadcrumb, menu), and the way numbers,
+//! rates and dates are written (UI.md: counts with units, dates as 2026年11月27日).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::response::Html;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+
+/// The frame around every signed-in page.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub user: String,
+    pub role: &'static str,
+    pub breadcrumb: Vec<String>,
+    pub csrf: String,
+    pub active: &'static str,
+    pub printed: String,
+}
+
+impl Layout {
+    pub async fn new(
+        state: &Arc<AppState>,
+        auth: &Auth,
+        title: &str,
+        active: &'static str,
+    ) -> Result<Layout, WebError> {
+        let path = auth.scope.party_path.clone();
+        let mut breadcrumb = state
+            .pool
+            .run(move |store| Ok(store.names_on_path(&path)?))
+            .await?;
+        if breadcrumb.is_empty() {
+            breadcrumb.push(auth.user.display_name.clone());
+        }
+        Ok(Layout {
+            title: title.to_owned(),
+            user: auth.user.display_name.clone(),
+            role: auth.role.label(),
+            breadcrumb,
+            csrf: auth.csrf.clone().unwrap_or_default(),
+            active,
+            printed: crate::today().format("%Y年%m月%d日").to_string(),
+        })
+    }
+}
+
+/// Renders a template into a page.
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
+    t.render().map(Html).map_err(WebError::internal)
+}
+
+/// 12,345
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "12,345个"
+pub fn count(n: u64, unit: &str) -> String {
+    format!("{}{unit}", thousands(n))
+}
+
+/// "20.6%", or "—" for an empty group.
+pub fn rate(r: Option<f64>) -> String {
+    r.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())
+}
+
+/// An option of a select box.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Builds a query string from pairs, leaving out empty values.
+pub fn query(pairs: &[(&str, String)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::auth::urlencode(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(count(60000, "个"), "60,000个");
+        assert_eq!(rate(Some(20.55)), "20.6%");
+        assert_eq!(rate(None), "—");
+        assert_eq!(
+            query(&[("q", "红木 家具".into()), ("page", String::new())]),
+            "?q=%E7%BA%A2%E6%9C%A8%20%E5%AE%B6%E5%85%B7"
+        );
+    }
+}
