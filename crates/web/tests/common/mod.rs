@@ -1,0 +1,274 @@
+//! `TestApp`: a real server on a free port over a small demo city in a real SQLite file,
+//! with the demo accounts, and a client that keeps its own cookies. Tests read like a
+//! person using the site.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Once};
+
+use liangxin_demo::{Size, generate};
+use liangxin_store::registry::{Bulk, LoadMode};
+use liangxin_store::{KeySource, Store, Target};
+use liangxin_web::{AppState, Config, DbPool, Metrics};
+
+pub const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+pub const PASSWORD: &str = liangxin_web::demo_accounts::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub target: Target,
+    pub key: KeySource,
+    _dir: tempfile::TempDir,
+}
+
+static TRACING: Once = Once::new();
+
+impl TestApp {
+    /// A city of `organizations` units (same seed and date every time), served on 127.0.0.1.
+    pub fn start(organizations: usize) -> TestApp {
+        TRACING.call_once(|| {});
+        let dir = tempfile::tempdir().unwrap();
+        let target = Target::Sqlite(dir.path().join("liangxin.db"));
+        let key = KeySource::Hex(KEY.into());
+        {
+            let mut store = Store::open(&target, &key).unwrap();
+            let city = generate(
+                7,
+                Size { organizations },
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            );
+            store
+                .bulk_load(
+                    "test",
+                    LoadMode::Append,
+                    Bulk {
+                        regions: &city.regions,
+                        zones: &city.zones,
+                        organizations: &city.organizations,
+                        party_orgs: &city.party_orgs,
+                        coverage: &city.coverage,
+                        instructors: &city.instructors,
+                        assignments: &city.assignments,
+                        members: &city.members,
+                    },
+                    &mut |_, _, _| {},
+                )
+                .unwrap();
+            liangxin_web::demo_accounts::ensure(&mut store).unwrap();
+        }
+        let pool = DbPool::open(&target, &key, 4).unwrap();
+        let state = Arc::new(AppState {
+            pool,
+            metrics: Metrics::default(),
+            config: Config::default(),
+        });
+        let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                liangxin_web::serve(listener, state).await.unwrap();
+            });
+        });
+        let addr = rx.recv().unwrap();
+        TestApp {
+            base: format!("http://{addr}"),
+            target,
+            key,
+            _dir: dir,
+        }
+    }
+
+    /// A second connection to the same database, for arranging and checking.
+    pub fn store(&self) -> Store {
+        Store::open(&self.target, &self.key).unwrap()
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client already signed in as `username`.
+    pub fn signed_in(&self, username: &str) -> Client {
+        let mut c = self.client();
+        let r = c.sign_in(username, PASSWORD);
+        assert_eq!(r.status, 303, "sign-in of {username}: {}", r.body);
+        c
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The value of a hidden `_csrf` field in the page.
+    pub fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"_csrf\" value=\"")
+            .expect("a _csrf field")
+            + 20;
+        self.body[at..].split('"').next().unwrap().to_owned()
+    }
+}
+
+/// An HTTP client over real sockets that keeps cookies and never follows redirects.
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+    cookies: Vec<(String, String)>,
+    pub bearer: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Client {
+            base: base.to_owned(),
+            agent,
+            cookies: Vec::new(),
+            bearer: None,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, headers: &[(String, String)]) {
+        for (k, v) in headers {
+            if !k.eq_ignore_ascii_case("set-cookie") {
+                continue;
+            }
+            let pair = v.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.retain(|(n, _)| n != name);
+                let expired = v.contains("Max-Age=0");
+                if !expired {
+                    self.cookies.push((name.to_owned(), value.to_owned()));
+                }
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.retain(|(n, _)| n != name);
+        self.cookies.push((name.to_owned(), value.to_owned()));
+    }
+
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.iter().any(|(n, _)| n == name)
+    }
+
+    fn finish(&mut self, r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+        let mut r = r.unwrap();
+        let headers: Vec<(String, String)> = r
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        self.keep_cookies(&headers);
+        let status = r.status().as_u16();
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(50 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> Resp {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if !self.cookies.is_empty() {
+            req = req.header("Cookie", self.cookie_header());
+        }
+        if let Some(t) = &self.bearer {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        let r = req.call();
+        self.finish(r)
+    }
+
+    pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    liangxin_web::auth::urlencode(k),
+                    liangxin_web::auth::urlencode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        self.post_raw(path, "application/x-www-form-urlencoded", body.into_bytes())
+    }
+
+    pub fn post_raw(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", content_type);
+        if !self.cookies.is_empty() {
+            req = req.header("Cookie", self.cookie_header());
+        }
+        let r = req.send(&body[..]);
+        self.finish(r)
+    }
+
+    /// Opens the sign-in page (for its CSRF cookie and field) and submits it.
+    pub fn sign_in(&mut self, username: &str, password: &str) -> Resp {
+        let page = self.get("/login");
+        let csrf = page.csrf();
+        self.post_form(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("next", "/"),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+    }
+}

@@ -1,0 +1,317 @@
+//! The web platform over real HTTP: signing in and out, the abuse limits, every page and
+//! API endpoint, bad input, and the OpenAPI document against its snapshot.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{PASSWORD, TestApp};
+use liangxin_domain::kinds::Role;
+use liangxin_store::accounts::{Anchor, NewUser};
+
+fn app() -> &'static TestApp {
+    static APP: OnceLock<TestApp> = OnceLock::new();
+    APP.get_or_init(|| TestApp::start(1500))
+}
+
+#[test]
+fn a_county_secretary_signs_in_reads_the_dashboard_and_signs_out() {
+    let mut c = app().client();
+    // Not signed in: sent to the sign-in page, which remembers where we were going.
+    let r = c.get("/organizations?page=2");
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location"),
+        Some("/login?next=/organizations%3Fpage%3D2")
+    );
+
+    let r = c.sign_in("longyou", PASSWORD);
+    assert_eq!(r.status, 303);
+    let cookie = r
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("lx_session="))
+        .unwrap()
+        .1
+        .clone();
+    for attr in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(cookie.contains(attr), "{attr} in {cookie}");
+    }
+
+    let home = c.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("两新组织覆盖驾驶舱"));
+    assert!(home.body.contains("<svg"), "charts drawn on the server");
+    assert!(
+        home.body.contains("中共龙游县两新组织工作委员会"),
+        "the scope in the breadcrumb"
+    );
+    assert!(home.body.contains("组织覆盖率"));
+    assert!(!home.body.contains("<script"), "no script needed");
+
+    // Signing out needs the page's CSRF token.
+    let r = c.post_form("/logout", &[("_csrf", "forged")]);
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("CSRF"));
+    let r = c.post_form("/logout", &[("_csrf", &home.csrf())]);
+    assert_eq!(r.status, 303);
+    assert!(!c.has_cookie("lx_session"));
+    assert_eq!(c.get("/").status, 303, "signed out");
+}
+
+#[test]
+fn the_old_cookie_is_dead_after_sign_out() {
+    let mut c = app().signed_in("hongmu");
+    let stolen = c.cookie("lx_session").unwrap();
+    let csrf = c.get("/").csrf();
+    assert_eq!(c.post_form("/logout", &[("_csrf", &csrf)]).status, 303);
+    // Someone replaying the cookie after sign-out gets the sign-in page.
+    let mut replay = app().client();
+    replay.set_cookie("lx_session", &stolen);
+    assert_eq!(replay.get("/gaps").status, 303);
+    assert_eq!(replay.get("/api/v1/coverage").status, 401);
+}
+
+#[test]
+fn wrong_passwords_lock_the_account_and_say_so_in_chinese() {
+    let app = app();
+    let mut store = app.store();
+    let hash = liangxin_web::auth::hash_password("另一个密码-2026").unwrap();
+    let city = store.root_party_orgs().unwrap()[0].0;
+    store
+        .create_user(
+            &NewUser {
+                username: "locktest",
+                display_name: "锁定测试",
+                password_hash: &hash,
+                role: Role::City,
+                anchor: Anchor::Committee {
+                    party_org: city,
+                    region: city.county,
+                },
+            },
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    let mut c = app.client();
+    for i in 1..=4 {
+        let r = c.sign_in("locktest", "wrong");
+        assert_eq!(r.status, 401, "attempt {i}");
+        assert!(r.body.contains("用户名或密码错误"));
+    }
+    let r = c.sign_in("locktest", "wrong");
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("账户已锁定15分钟"), "{}", r.body);
+    // Now even the right password is refused until the lock ends.
+    let r = c.sign_in("locktest", "另一个密码-2026");
+    assert_eq!(r.status, 423);
+    assert!(r.body.contains("已锁定"));
+    assert!(!c.has_cookie("lx_session"));
+}
+
+#[test]
+fn sign_in_without_the_form_token_is_refused() {
+    let mut c = app().client();
+    let r = c.post_form(
+        "/login",
+        &[("username", "city"), ("password", PASSWORD), ("_csrf", "x")],
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("登录表单已过期"));
+    assert!(!c.has_cookie("lx_session"));
+    // An unknown user gets the same message as a wrong password.
+    let r = c.sign_in("nobody", PASSWORD);
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("用户名或密码错误"));
+}
+
+#[test]
+fn an_expired_session_sends_you_back_to_sign_in() {
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("secretary").unwrap().unwrap();
+    let token = liangxin_web::auth::random_token();
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(9);
+    store
+        .create_session(
+            &liangxin_web::auth::token_hash(&token),
+            user.id,
+            "csrf",
+            past,
+            past + chrono::Duration::hours(8),
+        )
+        .unwrap();
+    let mut c = app.client();
+    c.set_cookie("lx_session", &token);
+    let r = c.get("/");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/login"));
+    // And it is gone from the database.
+    assert!(
+        store
+            .session(
+                &liangxin_web::auth::token_hash(&token),
+                chrono::Utc::now().naive_utc()
+            )
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[test]
+fn pages_list_and_detail_with_filters_and_clear_errors() {
+    let mut c = app().signed_in("city");
+    let list = c.get("/organizations?kind=enterprise&sort=-employees");
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("共 "));
+    assert!(list.body.contains("非公有制企业"));
+    let href = list
+        .body
+        .split("href=\"/organizations/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let detail = c.get(&format!("/organizations/{href}"));
+    assert_eq!(detail.status, 200);
+    assert!(detail.body.contains("覆盖的党组织"));
+    assert!(detail.body.contains("规则要求的行动"));
+
+    for (path, field) in [
+        ("/organizations?page=abc", "页码"),
+        ("/organizations?county=12", "县(市、区)"),
+        ("/organizations?kind=factory", "组织类别"),
+        ("/organizations?sort=salary", "排序"),
+        ("/gaps?action=nothing", "应采取行动"),
+    ] {
+        let r = c.get(path);
+        assert_eq!(r.status, 422, "{path}");
+        assert!(r.body.contains(field), "{path}: {}", r.body);
+    }
+    assert_eq!(c.get("/organizations/330825/999999999").status, 404);
+    assert_eq!(c.get("/organizations/abc/1").status, 400);
+
+    let gaps = c.get("/gaps?action=assign_instructor");
+    assert_eq!(gaps.status, 200);
+    assert!(gaps.body.contains("选派党建指导员"));
+    let csv = c.get("/gaps.csv?action=assign_instructor");
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert!(csv.body.lines().count() > 1);
+}
+
+#[test]
+fn oversized_and_malformed_bodies_get_4xx_never_5xx() {
+    let mut c = app().client();
+    let big = vec![b'a'; 200 * 1024];
+    let r = c.post_raw("/login", "application/x-www-form-urlencoded", big);
+    assert_eq!(r.status, 413);
+    let r = c.post_raw("/login", "application/json", b"{not json".to_vec());
+    assert!((400..500).contains(&r.status), "{}", r.status);
+    let r = c.post_raw(
+        "/login",
+        "application/x-www-form-urlencoded",
+        b"%%%=%zz&&=".to_vec(),
+    );
+    assert!((400..500).contains(&r.status), "{}", r.status);
+}
+
+#[test]
+fn the_api_takes_personal_tokens_and_checks_its_parameters() {
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("longyou").unwrap().unwrap();
+    let token = liangxin_web::auth::random_token();
+    store
+        .create_api_token(
+            &liangxin_web::auth::token_hash(&token),
+            user.id,
+            "测试",
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+
+    let mut anon = app.client();
+    let r = anon.get("/api/v1/coverage");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["error"], "请先登录");
+
+    let mut c = app.client();
+    c.bearer = Some(token);
+    let r = c.get("/api/v1/coverage?by=county");
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["by"], "county");
+    assert_eq!(
+        v["groups"].as_array().unwrap().len(),
+        1,
+        "a county sees itself only"
+    );
+    assert_eq!(v["groups"][0]["name"], "龙游县");
+    let r = c.get("/api/v1/coverage?by=street");
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["field"], "by");
+
+    let r = c.get("/api/v1/organizations?page=1&sort=name");
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert!(v["total"].as_i64().unwrap() > 0);
+    for item in v["items"].as_array().unwrap() {
+        assert_eq!(item["county"], 330825);
+    }
+    let first = &v["items"][0];
+    let r = c.get(&format!(
+        "/api/v1/organizations/{}/{}",
+        first["county"], first["id"]
+    ));
+    assert_eq!(r.status, 200);
+    assert!(r.json()["findings"].is_array());
+    let r = c.get("/api/v1/gaps?page=1");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.json()["items"][0]["rule_source"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+
+    let mut bad = app.client();
+    bad.bearer = Some("not-a-token".into());
+    assert_eq!(bad.get("/api/v1/coverage").status, 401);
+}
+
+#[test]
+fn operations_endpoints_answer() {
+    let mut c = app().client();
+    let r = c.get("/healthz");
+    assert_eq!(r.status, 200);
+    let _ = c.get("/login");
+    let r = c.get("/metrics");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body
+            .contains("liangxin_http_requests_total{route=\"/login\",status=\"200\"}")
+    );
+    assert!(
+        r.body
+            .contains("liangxin_http_request_duration_seconds_bucket")
+    );
+    assert!(
+        r.body
+            .contains("liangxin_db_pool_connections{state=\"in_use\"}")
+    );
+    assert!(r.header("x-request-id").is_some_and(|id| id.len() == 16));
+    let css = c.get("/static/app.css");
+    assert_eq!(css.status, 200);
+    assert!(css.body.contains("@media print"));
+}
+
+#[test]
+fn the_openapi_document_matches_its_snapshot() {
+    let mut c = app().client();
+    let r = c.get("/api/v1/openapi.json");
+    assert_eq!(r.status, 200);
+    insta::assert_json_snapshot!("openapi", r.json());
+}
