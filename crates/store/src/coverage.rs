@@ -31,6 +31,10 @@ pub(crate) fn scoped_organizations<'a>(
 ) -> o::BoxedQuery<'a, DbBackend> {
     let (low, high) = scope.path_range();
     let mut q = o::table.filter(o::dissolved_on.is_null()).into_boxed();
+    if scope.member.is_some() {
+        // A member sees their own records, not the organizations of their branch.
+        return q.filter(o::id.lt(0));
+    }
     if let Some((lo, hi)) = scope.county_range() {
         q = q.filter(o::county_code.between(lo, hi));
     }

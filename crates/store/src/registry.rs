@@ -925,7 +925,7 @@ impl Store {
     }
 
     /// Anchors for the demo accounts: the root, a county's committee, a zone's committee
-    /// (by zone name), that county's biggest standalone branch, its busiest instructor and a
+    /// (by zone name), that county's biggest standalone branch that covers a unit itself, its busiest instructor and a
     /// member of that branch.
     pub fn demo_anchors(&mut self, county: i32, zone_name: &str) -> Result<Option<DemoAnchors>> {
         use diesel::dsl::count_star;
@@ -964,6 +964,11 @@ impl Store {
                 party_orgs::formation_mode
                     .eq(liangxin_domain::kinds::FormationMode::Standalone.code()),
             )
+            .filter(diesel::dsl::exists(
+                party_org_coverage::table
+                    .filter(party_org_coverage::party_org_county.eq(party_orgs::county_code))
+                    .filter(party_org_coverage::party_org_id.eq(party_orgs::id)),
+            ))
             .group_by((party_orgs::id, party_orgs::name))
             .select((party_orgs::id, party_orgs::name, count_star()))
             .order((count_star().desc(), party_orgs::id))

@@ -207,8 +207,13 @@ fn pages_list_and_detail_with_filters_and_clear_errors() {
 fn oversized_and_malformed_bodies_get_4xx_never_5xx() {
     let mut c = app().client();
     let big = vec![b'a'; 200 * 1024];
-    let r = c.post_raw("/login", "application/x-www-form-urlencoded", big);
-    assert_eq!(r.status, 413);
+    // 413, or the connection closed on us mid-body after the server read the length: never
+    // accepted, never a 5xx, and the server carries on.
+    match c.try_post_raw("/login", "application/x-www-form-urlencoded", big) {
+        Ok(r) => assert_eq!(r.status, 413),
+        Err(e) => assert!(matches!(e, ureq::Error::Io(_)), "{e}"),
+    }
+    assert_eq!(c.get("/healthz").status, 200);
     let r = c.post_raw("/login", "application/json", b"{not json".to_vec());
     assert!((400..500).contains(&r.status), "{}", r.status);
     let r = c.post_raw(

@@ -144,6 +144,7 @@ pub struct Client {
 impl Client {
     pub fn new(base: &str) -> Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
+            .max_idle_connections(0)
             .max_redirects(0)
             .http_status_as_error(false)
             .build()
@@ -246,6 +247,17 @@ impl Client {
     }
 
     pub fn post_raw(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
+        self.try_post_raw(path, content_type, body).unwrap()
+    }
+
+    /// As [`Client::post_raw`], but a connection the server closed while the body was still
+    /// being sent (it may refuse an oversized body from its length alone) is an `Err`.
+    pub fn try_post_raw(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Resp, ureq::Error> {
         let mut req = self
             .agent
             .post(format!("{}{path}", self.base))
@@ -253,8 +265,8 @@ impl Client {
         if !self.cookies.is_empty() {
             req = req.header("Cookie", self.cookie_header());
         }
-        let r = req.send(&body[..]);
-        self.finish(r)
+        let r = req.send(&body[..])?;
+        Ok(self.finish(Ok(r)))
     }
 
     /// Opens the sign-in page (for its CSRF cookie and field) and submits it.

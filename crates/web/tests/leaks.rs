@@ -1,0 +1,239 @@
+//! The role × endpoint matrix: for every demo role and every route in `routes::ROUTES`,
+//! nothing outside the role's scope is read, and nothing is written without the form
+//! token. A new route joins the matrix by being in the table the router is built from.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::TestApp;
+use liangxin_domain::registry::Key;
+use liangxin_store::organizations::{OrgFilter, OrgPage, OrgSort};
+use liangxin_store::{Scope, Store};
+use liangxin_web::routes::{Access, Object, ROUTES};
+
+const ROLES: [&str; 6] = [
+    "city",
+    "longyou",
+    "hongmu",
+    "secretary",
+    "instructor",
+    "member",
+];
+
+/// Every organization a scope sees: keys and names.
+fn organizations_of(store: &mut Store, scope: &Scope) -> Vec<(Key, String)> {
+    let page = OrgPage {
+        filter: OrgFilter::default(),
+        sort: OrgSort::Name,
+        descending: false,
+        offset: 0,
+        limit: 500,
+    };
+    let mut out = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (_, rows) = store
+            .organizations_page(
+                scope,
+                liangxin_web::today(),
+                &OrgPage {
+                    offset,
+                    ..page.clone()
+                },
+            )
+            .unwrap();
+        if rows.is_empty() {
+            break;
+        }
+        offset += rows.len() as i64;
+        out.extend(rows.into_iter().map(|r| (r.key, r.name)));
+    }
+    out
+}
+
+fn fill(path: &str, key: Key) -> String {
+    path.replace("{county}", &key.county.to_string())
+        .replace("{id}", &key.id.to_string())
+}
+
+#[test]
+fn no_role_reads_or_writes_outside_its_scope() {
+    let app = TestApp::start(1500);
+    let mut store = app.store();
+    let city_scope = Scope {
+        region: Some(330800),
+        ..Scope::everything()
+    };
+    let everything = organizations_of(&mut store, &city_scope);
+    assert_eq!(everything.len(), 1500);
+    let all_party_orgs: Vec<(Key, String, String)> = store
+        .party_orgs_in_scope(&Scope::everything())
+        .unwrap()
+        .into_iter()
+        .map(|(k, p, n, _)| (k, p, n))
+        .collect();
+
+    // Unsigned visitors: pages send them to sign in, the API answers 401.
+    let mut anon = app.client();
+    for route in ROUTES.iter().filter(|r| r.method == "GET") {
+        let path = fill(route.path, everything[0].0);
+        let r = anon.get(&path);
+        match route.access {
+            Access::Public => assert!(r.status < 500, "{path}: {}", r.status),
+            Access::Page => assert_eq!(r.status, 303, "{path}"),
+            Access::Api => assert_eq!(r.status, 401, "{path}"),
+        }
+    }
+
+    let mut checked = 0;
+    let mut county_view: HashSet<Key> = HashSet::new();
+    for role in ROLES {
+        let user = store
+            .user_by_username(role)
+            .unwrap()
+            .unwrap_or_else(|| panic!("demo account {role}"));
+        let scope = store.scope_of_user(&user).unwrap();
+        let visible = organizations_of(&mut store, &scope);
+        let visible_keys: HashSet<Key> = visible.iter().map(|(k, _)| *k).collect();
+        let visible_names: Vec<&str> = visible.iter().map(|(_, n)| n.as_str()).collect();
+        let foreign: Vec<&(Key, String)> = everything
+            .iter()
+            .filter(|(k, _)| !visible_keys.contains(k))
+            .collect();
+        // Names that could only appear through a leak (not equal to, nor inside, a visible name).
+        let telltales: Vec<&str> = foreign
+            .iter()
+            .map(|(_, n)| n.as_str())
+            .filter(|n| !visible_names.iter().any(|v| v.contains(n)))
+            .take(400)
+            .collect();
+        let po_in_scope: HashSet<Key> = store
+            .party_orgs_in_scope(&scope)
+            .unwrap()
+            .into_iter()
+            .map(|(k, ..)| k)
+            .collect();
+        // Neither below the scope nor above it (ancestors are shown: the breadcrumb).
+        let foreign_party_orgs: Vec<&str> = all_party_orgs
+            .iter()
+            .filter(|(k, path, _)| {
+                !po_in_scope.contains(k) && !scope.party_path.starts_with(path.as_str())
+            })
+            .map(|(_, _, n)| n.as_str())
+            .filter(|n| !visible_names.iter().any(|v| v.contains(n)))
+            .filter(|n| {
+                !all_party_orgs
+                    .iter()
+                    .any(|(k, _, m)| po_in_scope.contains(k) && m.contains(n))
+            })
+            .take(400)
+            .collect();
+        let mut c = app.signed_in(role);
+        for route in ROUTES {
+            if route.access == Access::Public {
+                continue;
+            }
+            if route.method == "POST" {
+                // No state changes without the session's form token.
+                let r = c.post_form(route.path, &[("_csrf", "forged")]);
+                assert_eq!(r.status, 403, "{role} POST {} without CSRF", route.path);
+                checked += 1;
+                continue;
+            }
+            match route.object {
+                Object::None => {
+                    let r = c.get(route.path);
+                    assert_eq!(r.status, 200, "{role} {}", route.path);
+                    for name in telltales.iter().chain(foreign_party_orgs.iter()) {
+                        assert!(
+                            !r.body.contains(name),
+                            "{role} {} shows “{name}” from outside its scope",
+                            route.path
+                        );
+                    }
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&r.body)
+                        && let Some(items) = v["items"].as_array()
+                    {
+                        for item in items {
+                            let key = Key {
+                                county: item["county"].as_i64().unwrap() as i32,
+                                id: item["id"].as_i64().unwrap(),
+                            };
+                            let ok = match item["subject"].as_str() {
+                                Some("party_org") => po_in_scope.contains(&key),
+                                _ => visible_keys.contains(&key),
+                            };
+                            assert!(
+                                ok,
+                                "{role} {} lists {key:?} from outside its scope",
+                                route.path
+                            );
+                        }
+                    }
+                    if route.path == "/api/v1/coverage" {
+                        assert_eq!(
+                            r.json()["total"]["total"].as_u64().unwrap(),
+                            visible.len() as u64,
+                            "{role}"
+                        );
+                    }
+                }
+                Object::Organization => {
+                    if let Some((key, _)) = foreign.first() {
+                        let r = c.get(&fill(route.path, *key));
+                        assert_eq!(
+                            r.status, 404,
+                            "{role} {} of a foreign organization",
+                            route.path
+                        );
+                        assert!(
+                            !r.body.contains(&foreign[0].1),
+                            "{role}: the 404 names nothing"
+                        );
+                    }
+                    if let Some((key, name)) = visible.first() {
+                        let r = c.get(&fill(route.path, *key));
+                        assert_eq!(
+                            r.status, 200,
+                            "{role} {} of its own organization",
+                            route.path
+                        );
+                        assert!(r.body.contains(name.as_str()));
+                    }
+                }
+            }
+            checked += 1;
+        }
+        // Independent of the store's scoping: what each role may see at most.
+        match role {
+            "city" => assert_eq!(visible.len(), everything.len()),
+            "longyou" => {
+                assert!(!visible.is_empty());
+                assert!(
+                    visible_keys.iter().all(|k| k.county == 330825),
+                    "龙游县 sees only 龙游县"
+                );
+                county_view = visible_keys.clone();
+            }
+            "hongmu" | "secretary" | "instructor" => {
+                assert!(!visible.is_empty(), "{role} sees something");
+                assert!(
+                    visible_keys.is_subset(&county_view),
+                    "{role} sees within its county"
+                );
+                assert!(
+                    visible.len() < county_view.len(),
+                    "{role} sees less than the county"
+                );
+            }
+            "member" => assert!(
+                visible.is_empty(),
+                "a member sees their own records, no units"
+            ),
+            _ => unreachable!(),
+        }
+    }
+    assert!(checked >= ROLES.len() * 10, "{checked} checks");
+}
