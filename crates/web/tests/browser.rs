@@ -1,0 +1,266 @@
+//! End to end in a real headless Chromium (Debian's `chromium` and `chromium-driver`,
+//! driven over the W3C WebDriver protocol): sign in, read the dashboard, walk the lists,
+//! sign out. Screenshots of the main pages go to `target/screenshots/` for a person to see.
+//!
+//! Without chromedriver the test says so and passes, unless `LIANGXIN_BROWSER_TESTS=1`
+//! (as `.ci/run` sets), where a missing browser is a failure.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use common::{PASSWORD, TestApp};
+use serde_json::{Value, json};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A WebDriver session; the driver process is killed when dropped.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self
+            .agent
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn read_json(r: &mut ureq::http::Response<ureq::Body>) -> Option<Value> {
+    let text = r
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_string()
+        .ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn post_json(agent: &ureq::Agent, url: &str, body: &Value) -> ureq::http::Response<ureq::Body> {
+    agent
+        .post(url)
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let started = Instant::now();
+        loop {
+            if let Ok(mut r) = agent.get(format!("{base}/status")).call()
+                && read_json(&mut r).is_some_and(|v| v["value"]["ready"] == true)
+            {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "chromedriver did not become ready"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=1280,1000", "--lang=zh-CN",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        }}});
+        let mut r = post_json(&agent, &format!("{base}/session"), &caps);
+        let v = read_json(&mut r).unwrap();
+        let session = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_owned();
+        Browser {
+            driver,
+            base,
+            session,
+            agent,
+            _profile: profile,
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut r = match method {
+            "GET" => self.agent.get(&url).call().unwrap(),
+            _ => post_json(&self.agent, &url, &body.unwrap_or_else(|| json!({}))),
+        };
+        let v = read_json(&mut r).unwrap();
+        assert!(v["value"].get("error").is_none(), "{method} {path}: {v}");
+        v["value"].clone()
+    }
+
+    fn go(&self, url: &str) {
+        self.cmd("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn url(&self) -> String {
+        self.cmd("GET", "/url", None).as_str().unwrap().to_owned()
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{el}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let el = self.find(css);
+        self.cmd("POST", &format!("/element/{el}/click"), None);
+    }
+
+    fn text(&self, css: &str) -> String {
+        let el = self.find(css);
+        self.cmd("GET", &format!("/element/{el}/text"), None)
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn source(&self) -> String {
+        self.cmd("GET", "/source", None)
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Waits for the page's path to become `path`.
+    fn wait_for_path(&self, path: &str) {
+        let started = Instant::now();
+        while !self.url().ends_with(path) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "still at {} waiting for {path}",
+                self.url()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn screenshot(&self, name: &str) -> PathBuf {
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(self.cmd("GET", "/screenshot", None).as_str().unwrap())
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+}
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("screenshots")
+}
+
+#[test]
+fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
+    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
+        assert_ne!(
+            std::env::var("LIANGXIN_BROWSER_TESTS").as_deref(),
+            Ok("1"),
+            "LIANGXIN_BROWSER_TESTS=1 but {CHROMEDRIVER} or {CHROMIUM} is missing (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("chromium/chromedriver not installed: browser test skipped");
+        return;
+    }
+    let app = TestApp::start(1500);
+    let b = Browser::start();
+
+    b.go(&format!("{}/organizations", app.base));
+    b.wait_for_path("/login?next=/organizations");
+    b.screenshot("01-login");
+    b.type_into("#username", "city");
+    b.type_into("#password", PASSWORD);
+    b.click("button[type=submit]");
+    b.wait_for_path("/organizations");
+
+    b.go(&format!("{}/", app.base));
+    assert!(b.text("h1").contains("两新组织覆盖驾驶舱"));
+    let src = b.source();
+    assert!(src.contains("<svg"), "the charts are in the page");
+    assert!(
+        src.contains("柯城区") && src.contains("江山市"),
+        "the city sees every county"
+    );
+    b.screenshot("02-dashboard");
+
+    // A figure links to the rows behind it.
+    b.click("table a[href^='/organizations?county=']");
+    assert!(b.url().contains("/organizations?county="));
+    assert!(b.text("main").contains("共 "));
+    b.screenshot("03-organizations");
+    b.click("table tbody a");
+    assert!(b.text("main").contains("规则要求的行动"));
+    b.screenshot("04-organization");
+
+    b.go(&format!("{}/gaps", app.base));
+    assert!(b.text("h1").contains("覆盖检修"));
+    b.screenshot("05-gaps");
+
+    b.click("form[action='/logout'] button");
+    b.wait_for_path("/login");
+    b.go(&format!("{}/", app.base));
+    b.wait_for_path("/login");
+}
