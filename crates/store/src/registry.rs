@@ -579,9 +579,43 @@ impl Store {
         })
     }
 
-    /// Adds an organization and returns its key (the id in `org.key` is ignored).
-    pub fn insert_organization(&mut self, mut org: Organization) -> Result<Key> {
+    /// Registers an organization in `scope` and returns its key (the id in `org.key` is
+    /// ignored). The county must lie in the scope's region (an administrative scope over
+    /// the whole tree may register anywhere), the zone in that county and the scope's zone,
+    /// and the credit code must be new. One transaction, audited.
+    pub fn insert_organization(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        mut org: Organization,
+    ) -> Result<Key> {
+        let cipher = &self.cipher;
         self.conn.transaction::<_, StoreError, _>(|conn| {
+            let in_region = match scope.county_range() {
+                Some((lo, hi)) => (lo..=hi).contains(&org.key.county),
+                None => scope.party_path == "/",
+            };
+            let county_known: Option<i32> = regions::table
+                .filter(regions::code.eq(org.key.county))
+                .select(regions::code)
+                .first(conn)
+                .optional()?;
+            if !in_region || county_known.is_none() || org.key.county % 100 == 0 {
+                return Err(StoreError::invalid("县(市、区)", "不在您的管理范围内"));
+            }
+            if let Some(z) = org.zone {
+                let zone_county: Option<i32> = zones::table
+                    .filter(zones::id.eq(z))
+                    .select(zones::county_code)
+                    .first(conn)
+                    .optional()?;
+                if zone_county != Some(org.key.county) || scope.zone.is_some_and(|own| own != z) {
+                    return Err(StoreError::invalid(
+                        "园区小镇",
+                        "不在所选县(市、区)或您的管理范围内",
+                    ));
+                }
+            }
             if let Some(code) = &org.credit_code {
                 let taken: Option<i64> = organizations::table
                     .filter(organizations::credit_code.eq(code.as_str()))
@@ -593,22 +627,61 @@ impl Store {
                 }
             }
             org.key.id = allocate(conn, "organizations", 1)?;
+            let row = OrganizationRow {
+                county_code: org.key.county,
+                id: org.key.id,
+                name: &org.name,
+                credit_code: org.credit_code.as_ref().map(|c| c.as_str()),
+                credit_code_check_failed: org.credit_code_check_failed,
+                kind: org.kind.code(),
+                sectors: org.sectors.bits(),
+                town_code: org.town,
+                zone_id: org.zone,
+                employees: org.employees,
+            };
             diesel::insert_into(organizations::table)
-                .values(OrganizationRow {
-                    county_code: org.key.county,
-                    id: org.key.id,
-                    name: &org.name,
-                    credit_code: org.credit_code.as_ref().map(|c| c.as_str()),
-                    credit_code_check_failed: org.credit_code_check_failed,
-                    kind: org.kind.code(),
-                    sectors: org.sectors.bits(),
-                    town_code: org.town,
-                    zone_id: org.zone,
-                    employees: org.employees,
-                })
+                .values(&row)
                 .execute(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "create",
+                    entity: "organization",
+                    county: org.key.county,
+                    entity_id: org.key.id,
+                    before: None,
+                    after: Some(json!({
+                        "name": row.name,
+                        "credit_code": row.credit_code,
+                        "credit_code_check_failed": row.credit_code_check_failed,
+                        "kind": row.kind,
+                        "sectors": row.sectors,
+                        "zone": row.zone_id,
+                        "employees": row.employees,
+                    })),
+                },
+            )?;
             Ok(org.key)
         })
+    }
+
+    /// The zones a scope may place organizations in: id, name, county.
+    pub fn zones_in(&mut self, scope: &Scope) -> Result<Vec<(i64, String, i32)>> {
+        let mut q = zones::table
+            .select((zones::id, zones::name, zones::county_code))
+            .order(zones::id)
+            .into_boxed();
+        if let Some((lo, hi)) = scope.county_range() {
+            q = q.filter(zones::county_code.between(lo, hi));
+        } else if scope.party_path != "/" && scope.zone.is_none() {
+            return Ok(Vec::new());
+        }
+        if let Some(z) = scope.zone {
+            q = q.filter(zones::id.eq(z));
+        }
+        Ok(q.load(&mut self.conn)?)
     }
 
     /// Links a party organization to an organization it covers.

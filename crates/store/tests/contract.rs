@@ -229,20 +229,20 @@ fn build_small_city(store: &mut Store) -> SmallCity {
     };
     let orgs = vec![
         store
-            .insert_organization(org(
-                LYX,
-                "龙游甲红木家具有限公司",
-                Some("91330825MA2AAAAA1"),
-            ))
+            .insert_organization(
+                "test",
+                &all(),
+                org(LYX, "龙游甲红木家具有限公司", Some("91330825MA2AAAAA1")),
+            )
             .unwrap(),
         store
-            .insert_organization(org(LYX, "龙游乙红木工艺品有限公司", None))
+            .insert_organization("test", &all(), org(LYX, "龙游乙红木工艺品有限公司", None))
             .unwrap(),
         store
-            .insert_organization(org(LYX, "龙游丙木业有限公司", None))
+            .insert_organization("test", &all(), org(LYX, "龙游丙木业有限公司", None))
             .unwrap(),
         store
-            .insert_organization(org(KCQ, "衢州某科技有限公司", None))
+            .insert_organization("test", &all(), org(KCQ, "衢州某科技有限公司", None))
             .unwrap(),
     ];
     store

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
+use liangxin_domain::kinds::Role;
 
 use crate::{AppState, api, auth, ops, pages};
 
@@ -28,12 +29,30 @@ pub enum Object {
     Organization,
 }
 
+/// Which signed-in roles may use a route (the others get 403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Everyone,
+    /// 市、县两新工委 and 小镇园区党工委: those who register organizations.
+    Committees,
+}
+
+impl Who {
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            Who::Everyone => true,
+            Who::Committees => matches!(role, Role::City | Role::County | Role::Zone),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
     pub method: &'static str,
     pub path: &'static str,
     pub access: Access,
     pub object: Object,
+    pub who: Who,
 }
 
 const fn r(method: &'static str, path: &'static str, access: Access, object: Object) -> Route {
@@ -42,6 +61,17 @@ const fn r(method: &'static str, path: &'static str, access: Access, object: Obj
         path,
         access,
         object,
+        who: Who::Everyone,
+    }
+}
+
+const fn committees(method: &'static str, path: &'static str) -> Route {
+    Route {
+        method,
+        path,
+        access: Access::Page,
+        object: Object::None,
+        who: Who::Committees,
     }
 }
 
@@ -57,6 +87,8 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/account/password", Access::Page, Object::None),
     r("POST", "/account/password", Access::Page, Object::None),
     r("GET", "/organizations", Access::Page, Object::None),
+    committees("GET", "/organizations/new"),
+    committees("POST", "/organizations/new"),
     r(
         "GET",
         "/organizations/{county}/{id}",
@@ -89,6 +121,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/account/password") => get(pages::password::show),
         ("POST", "/account/password") => post(pages::password::submit),
         ("GET", "/organizations") => get(pages::organizations::show),
+        ("GET", "/organizations/new") => get(pages::organization_new::show),
+        ("POST", "/organizations/new") => post(pages::organization_new::submit),
         ("GET", "/organizations/{county}/{id}") => get(pages::organization::show),
         ("GET", "/gaps") => get(pages::gaps::show),
         ("GET", "/gaps.csv") => get(pages::gaps::csv),

@@ -194,6 +194,42 @@ impl Browser {
         }
     }
 
+    /// Waits until an element matching `css` shows `text` (navigation after a form post).
+    fn wait_for_text(&self, css: &str, text: &str) {
+        let started = Instant::now();
+        loop {
+            let url = format!("{}/session/{}/element", self.base, self.session);
+            let mut r = post_json(
+                &self.agent,
+                &url,
+                &json!({"using": "css selector", "value": css}),
+            );
+            if let Some(v) = read_json(&mut r)
+                && let Some(el) = v["value"]
+                    .as_object()
+                    .and_then(|o| o.values().next())
+                    .and_then(Value::as_str)
+            {
+                let url = format!("{}/session/{}/element/{el}/text", self.base, self.session);
+                let mut r = self.agent.get(&url).call().unwrap();
+                if read_json(&mut r)
+                    .and_then(|v| v["value"].as_str().map(str::to_owned))
+                    .is_some_and(|t| t.contains(text))
+                {
+                    return;
+                }
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                self.screenshot("failure");
+                panic!(
+                    "“{text}” never appeared in {css} (at {}); see target/screenshots/failure.png",
+                    self.url()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn screenshot(&self, name: &str) -> PathBuf {
         let png = base64::engine::general_purpose::STANDARD
             .decode(self.cmd("GET", "/screenshot", None).as_str().unwrap())
@@ -258,6 +294,38 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
     b.go(&format!("{}/gaps", app.base));
     assert!(b.text("h1").contains("覆盖检修"));
     b.screenshot("05-gaps");
+
+    // Register a unit and see the figures move: one more organization, one more 空白.
+    b.go(&format!("{}/", app.base));
+    let figures_before = b.text(".figures");
+    assert!(figures_before.contains("1,500个"), "{figures_before}");
+    b.go(&format!("{}/organizations", app.base));
+    b.click("a[href='/organizations/new']");
+    b.type_into("#name", "龙游县测试新材料有限公司");
+    b.cmd(
+        "POST",
+        &format!(
+            "/element/{}/click",
+            b.find("#county option[value='330825']")
+        ),
+        None,
+    );
+    b.type_into("#employees", "abc");
+    b.click("main button[type=submit]");
+    // The server keeps what was typed and says what is wrong, next to the field.
+    b.wait_for_text("main", "应为0到1000000之间的整数");
+    b.screenshot("06-register-error");
+    let employees = b.find("#employees");
+    b.cmd("POST", &format!("/element/{employees}/clear"), None);
+    b.type_into("#employees", "12");
+    b.click("main button[type=submit]");
+    b.wait_for_text("h1", "龙游县测试新材料有限公司");
+    assert!(b.text("main").contains("空白"));
+    b.screenshot("07-registered");
+    b.go(&format!("{}/", app.base));
+    let figures_after = b.text(".figures");
+    assert!(figures_after.contains("1,501个"), "{figures_after}");
+    b.screenshot("08-dashboard-after");
 
     b.click("form[action='/logout'] button");
     b.wait_for_path("/login");

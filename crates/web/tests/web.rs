@@ -168,7 +168,7 @@ fn pages_list_and_detail_with_filters_and_clear_errors() {
     assert!(list.body.contains("非公有制企业"));
     let href = list
         .body
-        .split("href=\"/organizations/")
+        .split("<td data-label=\"单位名称\"><a href=\"/organizations/")
         .nth(1)
         .unwrap()
         .split('"')
@@ -319,4 +319,119 @@ fn the_openapi_document_matches_its_snapshot() {
     let r = c.get("/api/v1/openapi.json");
     assert_eq!(r.status, 200);
     insta::assert_json_snapshot!("openapi", r.json());
+}
+
+#[test]
+fn registering_an_organization_checks_every_field_and_the_scope() {
+    let app = app();
+    let mut c = app.signed_in("longyou");
+    let form = c.get("/organizations/new");
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let post = |c: &mut common::Client, fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        c.post_form("/organizations/new", &all)
+    };
+    for (fields, message) in [
+        (
+            vec![("name", ""), ("county", "330825"), ("kind", "enterprise")],
+            "必填",
+        ),
+        (
+            vec![
+                ("name", "某公司"),
+                ("county", "330802"),
+                ("kind", "enterprise"),
+            ],
+            "不在您的管理范围内",
+        ),
+        (
+            vec![
+                ("name", "某公司"),
+                ("county", "330825"),
+                ("kind", "factory"),
+            ],
+            "不是有效的组织类别",
+        ),
+        (
+            vec![
+                ("name", "某公司"),
+                ("county", "330825"),
+                ("kind", "enterprise"),
+                ("credit_code", "91330825MA2AAAAA"),
+            ],
+            "统一社会信用代码",
+        ),
+        (
+            vec![
+                ("name", "某公司"),
+                ("county", "330825"),
+                ("kind", "enterprise"),
+                ("employees", "-3"),
+            ],
+            "应为0到1000000之间的整数",
+        ),
+    ] {
+        let r = post(&mut c, &fields);
+        assert_eq!(r.status, 422, "{fields:?}");
+        assert!(r.body.contains(message), "{fields:?}: {message}");
+        assert!(r.body.contains("请改正标红的项目"));
+    }
+    let before = app.store().organization_count().unwrap();
+    // A credit code whose check character fails is kept, with a warning on the unit's page.
+    let code = liangxin_domain::credit_code::CreditCode::from_parts("91330825MA2BBBBB1").unwrap();
+    let wrong = format!(
+        "{}{}",
+        &code.as_str()[..17],
+        if code.as_str().ends_with('0') {
+            '1'
+        } else {
+            '0'
+        }
+    );
+    let r = post(
+        &mut c,
+        &[
+            ("name", "龙游县某新材料有限公司"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+            ("credit_code", &wrong),
+            ("sector", "manufacturing"),
+            ("employees", "40"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let detail = c.get(r.header("location").unwrap());
+    assert!(detail.body.contains("校验位不符"));
+    assert!(detail.body.contains("制造业"));
+    assert_eq!(app.store().organization_count().unwrap(), before + 1);
+    // The same code again is refused, and nothing is written.
+    let r = post(
+        &mut c,
+        &[
+            ("name", "另一家"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+            ("credit_code", &wrong),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("已被其他组织使用"));
+    assert_eq!(app.store().organization_count().unwrap(), before + 1);
+    // A forged form changes nothing.
+    let r = c.post_form(
+        "/organizations/new",
+        &[
+            ("_csrf", "x"),
+            ("name", "伪造"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+
+    // A secretary reads but does not register.
+    let mut s = app.signed_in("secretary");
+    assert_eq!(s.get("/organizations/new").status, 403);
 }

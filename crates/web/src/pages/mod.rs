@@ -5,5 +5,6 @@ pub mod gaps;
 pub mod login;
 pub mod logout;
 pub mod organization;
+pub mod organization_new;
 pub mod organizations;
 pub mod password;

@@ -196,6 +196,7 @@ struct OrganizationsPage {
     sort_employees: String,
     prev: Option<String>,
     next: Option<String>,
+    can_register: bool,
 }
 
 pub async fn show(
@@ -290,6 +291,7 @@ pub async fn show(
         prev: (p.page > 1).then(|| link(&p.sort_raw, p.page - 1)),
         next: (p.page < pages).then(|| link(&p.sort_raw, p.page + 1)),
         q: q.clone(),
+        can_register: crate::routes::Who::Committees.admits(auth.role),
         layout,
     };
     render(&page)

@@ -1,0 +1,289 @@
+//! `GET /organizations/new` and `POST /organizations/new`: a committee registers a two-new
+//! organization in its region. Every field is checked on the server; errors stand next to
+//! their field in Chinese and the values are kept.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use liangxin_domain::credit_code::CreditCode;
+use liangxin_domain::kinds::{OrgKind, Role, SectorSet, SectorTag};
+use liangxin_domain::registry::{Key, Organization};
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::pages::organizations::county_choices;
+use crate::view::{Choice, Layout, render};
+
+#[derive(Debug, Default)]
+struct FieldErrors {
+    name: Option<String>,
+    county: Option<String>,
+    kind: Option<String>,
+    credit_code: Option<String>,
+    zone: Option<String>,
+    employees: Option<String>,
+}
+
+impl FieldErrors {
+    fn any(&self) -> bool {
+        self.name.is_some()
+            || self.county.is_some()
+            || self.kind.is_some()
+            || self.credit_code.is_some()
+            || self.zone.is_some()
+            || self.employees.is_some()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organization_new.html")]
+struct NewPage {
+    layout: Layout,
+    error: Option<String>,
+    errors: FieldErrors,
+    name: String,
+    credit_code: String,
+    employees: String,
+    counties: Vec<Choice>,
+    kinds: Vec<Choice>,
+    zones: Vec<Choice>,
+    sectors: Vec<Choice>,
+}
+
+/// What was typed, as typed.
+#[derive(Debug, Default, Clone)]
+struct Typed {
+    csrf: String,
+    name: String,
+    county: String,
+    kind: String,
+    credit_code: String,
+    zone: String,
+    sectors: Vec<String>,
+    employees: String,
+}
+
+fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+        .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))?;
+    let mut t = Typed::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "_csrf" => t.csrf = v,
+            "name" => t.name = v,
+            "county" => t.county = v,
+            "kind" => t.kind = v,
+            "credit_code" => t.credit_code = v,
+            "zone" => t.zone = v,
+            "sector" => t.sectors.push(v),
+            "employees" => t.employees = v,
+            _ => {}
+        }
+    }
+    Ok(t)
+}
+
+/// Committees register organizations; other roles read.
+fn may_register(auth: &Auth) -> Result<(), WebError> {
+    match auth.role {
+        Role::City | Role::County | Role::Zone => Ok(()),
+        _ => Err(WebError::forbidden(
+            "只有两新工委和小镇园区党工委可以登记两新组织",
+        )),
+    }
+}
+
+async fn page(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    t: &Typed,
+    errors: FieldErrors,
+    error: Option<String>,
+) -> Result<NewPage, WebError> {
+    let layout = Layout::new(state, auth, "登记两新组织", "organizations").await?;
+    let selected_county: Option<i32> = t.county.parse().ok();
+    let mut counties = county_choices(state, auth, selected_county).await?;
+    if counties.is_empty() {
+        // A county or zone committee registers in its own county.
+        let own = auth.scope.county_range().map(|(lo, _)| lo);
+        let names = state.pool.run(|store| Ok(store.region_names()?)).await?;
+        if let Some(c) = own {
+            counties.push(Choice {
+                value: c.to_string(),
+                label: names.get(&c).cloned().unwrap_or_default(),
+                selected: true,
+            });
+        }
+    }
+    let zone_scope = auth.scope.clone();
+    let zones = state
+        .pool
+        .run(move |store| Ok(store.zones_in(&zone_scope)?))
+        .await?;
+    Ok(NewPage {
+        layout,
+        error,
+        errors,
+        name: t.name.clone(),
+        credit_code: t.credit_code.clone(),
+        employees: t.employees.clone(),
+        counties,
+        kinds: OrgKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.code().into(),
+                label: k.label().into(),
+                selected: t.kind == k.code(),
+            })
+            .collect(),
+        zones: zones
+            .into_iter()
+            .map(|(id, name, _)| Choice {
+                value: id.to_string(),
+                label: name,
+                selected: t.zone == id.to_string(),
+            })
+            .collect(),
+        sectors: SectorTag::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.code().into(),
+                label: s.label().into(),
+                selected: t.sectors.iter().any(|x| x == s.code()),
+            })
+            .collect(),
+    })
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Response, WebError> {
+    may_register(&auth)?;
+    let t = Typed::default();
+    Ok(render(&page(&state, &auth, &t, FieldErrors::default(), None).await?)?.into_response())
+}
+
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let t = parse_body(&body)?;
+    auth.check_csrf(&t.csrf)?;
+    may_register(&auth)?;
+    let mut errors = FieldErrors::default();
+
+    let name = t.name.trim().to_owned();
+    match name.chars().count() {
+        0 => errors.name = Some("必填".into()),
+        1 => errors.name = Some("至少2个字".into()),
+        n if n > 100 => errors.name = Some("不能超过100个字".into()),
+        _ => {}
+    }
+    let county = match t.county.trim().parse::<i32>() {
+        Ok(c)
+            if auth
+                .scope
+                .county_range()
+                .is_some_and(|(lo, hi)| (lo..=hi).contains(&c) && c % 100 != 0) =>
+        {
+            Some(c)
+        }
+        Ok(_) => {
+            errors.county = Some("不在您的管理范围内".into());
+            None
+        }
+        Err(_) => {
+            errors.county = Some("请选择".into());
+            None
+        }
+    };
+    let kind = OrgKind::parse(&t.kind)
+        .map_err(|e| errors.kind = Some(e.to_string()))
+        .ok();
+    let (credit_code, check_failed) = match t.credit_code.trim() {
+        "" => (None, false),
+        code => match CreditCode::parse(code) {
+            Ok(p) => (Some(p.code), p.check_failed),
+            Err(e) => {
+                errors.credit_code = Some(e.to_string());
+                (None, false)
+            }
+        },
+    };
+    let zone = match t.zone.trim() {
+        "" => auth.scope.zone,
+        z => match z.parse::<i64>() {
+            Ok(z) if auth.scope.zone.is_none_or(|own| own == z) => Some(z),
+            _ => {
+                errors.zone = Some("不在您的管理范围内".into());
+                None
+            }
+        },
+    };
+    let employees = match t.employees.trim() {
+        "" => None,
+        e => match e.parse::<i32>() {
+            Ok(n) if (0..=1_000_000).contains(&n) => Some(n),
+            _ => {
+                errors.employees = Some("应为0到1000000之间的整数".into());
+                None
+            }
+        },
+    };
+    let mut sectors = SectorSet::EMPTY;
+    for s in &t.sectors {
+        match SectorTag::parse(s) {
+            Ok(tag) => sectors = sectors.with(tag),
+            Err(e) => return Err(WebError::bad_field("行业", e.to_string())),
+        }
+    }
+    let (Some(county), Some(kind)) = (county, kind) else {
+        let p = page(&state, &auth, &t, errors, Some("请改正标红的项目".into())).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+    };
+    if errors.any() {
+        let p = page(&state, &auth, &t, errors, Some("请改正标红的项目".into())).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+    }
+    let org = Organization {
+        key: Key { county, id: 0 },
+        name,
+        credit_code,
+        credit_code_check_failed: check_failed,
+        kind,
+        sectors,
+        town: None,
+        zone,
+        employees,
+    };
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    let created = state
+        .pool
+        .run(move |store| Ok(store.insert_organization(&actor, &scope, org)?))
+        .await;
+    match created {
+        Ok(key) => {
+            Ok(Redirect::to(&format!("/organizations/{}/{}", key.county, key.id)).into_response())
+        }
+        Err(e) if e.field.is_some() => {
+            let mut errors = FieldErrors::default();
+            match e.field {
+                Some("统一社会信用代码") => errors.credit_code = Some(e.message.clone()),
+                Some("园区小镇") => errors.zone = Some(e.message.clone()),
+                _ => errors.county = Some(e.message.clone()),
+            }
+            let p = page(&state, &auth, &t, errors, Some(e.message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
