@@ -1,10 +1,9 @@
 //! `liangxin serve`: the web platform. An empty database gets the demo city first.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use liangxin_store::{KeySource, Store, Target};
-use liangxin_web::{AppState, Config, DbPool, Metrics};
+use liangxin_web::{AppState, Config, DbPool};
 
 use crate::CliError;
 use crate::demo_cmd::{self, Options};
@@ -59,14 +58,13 @@ pub fn run(
     }
     drop(store);
     let pool = DbPool::open(target, key, pool)?;
-    let state = Arc::new(AppState {
+    let state = AppState::new(
         pool,
-        metrics: Metrics::default(),
-        config: Config {
+        Config {
             secure_cookies: secure,
             ..Config::default()
         },
-    });
+    );
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

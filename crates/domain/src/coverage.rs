@@ -385,7 +385,7 @@ fn percent(part: u64, whole: u64) -> Option<f64> {
 }
 
 /// How to group a coverage report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupBy {
     County,
     Zone,

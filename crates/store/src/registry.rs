@@ -212,7 +212,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(organizations::table).execute(conn)?;
     diesel::delete(zones::table).execute(conn)?;
     diesel::delete(regions::table).execute(conn)?;
-    diesel::update(id_alloc::table)
+    diesel::update(id_alloc::table.filter(id_alloc::name.ne("registry_version")))
         .set(id_alloc::next_id.eq(1))
         .execute(conn)?;
     audit::append(
@@ -347,6 +347,11 @@ fn member_in_scope(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<M
         .first(conn)
         .optional()?
         .ok_or_else(|| StoreError::invalid("党员", "不存在"))
+}
+
+/// Marks the registry changed (inside the writing transaction).
+pub(crate) fn bump_version(conn: &mut DbConnection) -> Result<()> {
+    allocate(conn, "registry_version", 1).map(|_| ())
 }
 
 /// Reserves `n` consecutive ids of a table; returns the first.
@@ -516,6 +521,7 @@ impl Store {
                     .set(i::next_id.eq(next))
                     .execute(conn)?;
             }
+            bump_version(conn)?;
             // One entry for the whole load: who, when, how many members.
             audit::append(
                 conn,
@@ -575,6 +581,7 @@ impl Store {
             diesel::insert_into(party_orgs::table)
                 .values(party_org_row(&po, path))
                 .execute(conn)?;
+            bump_version(conn)?;
             Ok(po.key)
         })
     }
@@ -642,6 +649,7 @@ impl Store {
             diesel::insert_into(organizations::table)
                 .values(&row)
                 .execute(conn)?;
+            bump_version(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -686,16 +694,18 @@ impl Store {
 
     /// Links a party organization to an organization it covers.
     pub fn add_coverage(&mut self, link: CoverageLink) -> Result<()> {
-        diesel::insert_into(party_org_coverage::table)
-            .values(CoverageRow {
-                county_code: link.organization.county,
-                organization_id: link.organization.id,
-                party_org_county: link.party_org.county,
-                party_org_id: link.party_org.id,
-                since: link.since,
-            })
-            .execute(&mut self.conn)?;
-        Ok(())
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            diesel::insert_into(party_org_coverage::table)
+                .values(CoverageRow {
+                    county_code: link.organization.county,
+                    organization_id: link.organization.id,
+                    party_org_county: link.party_org.county,
+                    party_org_id: link.party_org.id,
+                    since: link.since,
+                })
+                .execute(conn)?;
+            bump_version(conn)
+        })
     }
 
     /// Adds an instructor and returns the key.
@@ -710,22 +720,25 @@ impl Store {
                     phone: ins.phone.as_deref(),
                 })
                 .execute(conn)?;
+            bump_version(conn)?;
             Ok(ins.key)
         })
     }
 
     pub fn assign_instructor(&mut self, a: InstructorAssignment) -> Result<()> {
-        diesel::insert_into(instructor_assignments::table)
-            .values(AssignmentRow {
-                county_code: a.organization.county,
-                organization_id: a.organization.id,
-                instructor_county: a.instructor.county,
-                instructor_id: a.instructor.id,
-                since: a.since,
-                until: a.until,
-            })
-            .execute(&mut self.conn)?;
-        Ok(())
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            diesel::insert_into(instructor_assignments::table)
+                .values(AssignmentRow {
+                    county_code: a.organization.county,
+                    organization_id: a.organization.id,
+                    instructor_county: a.instructor.county,
+                    instructor_id: a.instructor.id,
+                    since: a.since,
+                    until: a.until,
+                })
+                .execute(conn)?;
+            bump_version(conn)
+        })
     }
 
     /// Registers a member (the id in `m.key` is ignored; the county must be the party
@@ -764,6 +777,7 @@ impl Store {
             diesel::insert_into(member_profiles::table)
                 .values(profile_row(cipher, &m))
                 .execute(conn)?;
+            bump_version(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -815,6 +829,7 @@ impl Store {
                 members::confirmed_on.eq(confirmed_on),
             ))
             .execute(conn)?;
+            bump_version(conn)?;
             let after = MemberRow {
                 status: status.code().to_owned(),
                 confirmed_on,
@@ -984,6 +999,15 @@ impl Store {
             .into_iter()
             .min_by_key(|(_, path, _)| (path.matches('/').count(), path.clone()))
             .map(|(id, path, name)| (Key { county, id }, path, name)))
+    }
+
+    /// A number that changes with every write to the registry: what a cache of computed
+    /// reports is checked against.
+    pub fn registry_version(&mut self) -> Result<i64> {
+        Ok(id_alloc::table
+            .filter(id_alloc::name.eq("registry_version"))
+            .select(id_alloc::next_id)
+            .first(&mut self.conn)?)
     }
 
     /// The names of the party organizations along a path, root first (a breadcrumb).

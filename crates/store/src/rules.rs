@@ -73,16 +73,19 @@ impl crate::Store {
 
     /// Adds a new version of a parameter (the old versions stay for history).
     pub fn add_rule_version(&mut self, param: &RuleParam) -> Result<()> {
-        diesel::insert_into(r::rule_parameters)
-            .values(RuleRow {
-                key: param.key.clone(),
-                version: param.version,
-                value: param.value,
-                effective_from: param.effective_from,
-                title: param.title.clone(),
-                source: param.source.clone(),
-            })
-            .execute(self.conn())?;
-        Ok(())
+        self.conn().transaction::<_, crate::StoreError, _>(|conn| {
+            diesel::insert_into(r::rule_parameters)
+                .values(RuleRow {
+                    key: param.key.clone(),
+                    version: param.version,
+                    value: param.value,
+                    effective_from: param.effective_from,
+                    title: param.title.clone(),
+                    source: param.source.clone(),
+                })
+                .execute(conn)?;
+            // Reports computed under the old rules are stale now.
+            crate::registry::bump_version(conn)
+        })
     }
 }

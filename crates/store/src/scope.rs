@@ -4,7 +4,7 @@ use liangxin_domain::registry::Key;
 use serde::Serialize;
 
 /// What a user (or a report) may see.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Default)]
 pub struct Scope {
     /// The party-organization subtree, as the root's materialized path (`/1/5/`).
     pub party_path: String,

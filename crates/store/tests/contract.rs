@@ -104,6 +104,7 @@ contract!(
     coverage_facts_feed_the_engine,
     raw_sql_baseline_agrees_with_the_engine,
     rule_versions_are_data,
+    every_registry_write_bumps_the_version,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -791,4 +792,40 @@ fn member_writes_and_reads_stay_inside_the_scope(db: &TestDb) {
         .collect();
     assert_eq!(actions, vec!["longyou:create", "city:reveal_resident_id"]);
     assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn every_registry_write_bumps_the_version(db: &TestDb) {
+    let mut store = db.open();
+    let v0 = store.registry_version().unwrap();
+    let c = build_small_city(&mut store);
+    let v1 = store.registry_version().unwrap();
+    assert!(v1 > v0, "loading and registering bump it");
+    store
+        .insert_member(
+            "t",
+            &all(),
+            member(c.joint, "版本", 71, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let v2 = store.registry_version().unwrap();
+    assert!(v2 > v1);
+    // A refused write changes nothing, the version included.
+    let mut bad = member(c.joint, "版本二", 72, MemberStatus::Full, None);
+    bad.party_org_id = 9999;
+    assert!(store.insert_member("t", &all(), bad).is_err());
+    assert_eq!(store.registry_version().unwrap(), v2);
+    store
+        .add_rule_version(&RuleParam {
+            key: keys::JOINT_BRANCH_MAX_UNITS.into(),
+            version: 2,
+            value: 6,
+            effective_from: d(2027, 1, 1),
+            title: "t".into(),
+            source: "s".into(),
+        })
+        .unwrap();
+    assert!(
+        store.registry_version().unwrap() > v2,
+        "new rules make old reports stale"
+    );
 }

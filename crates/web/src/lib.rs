@@ -54,6 +54,18 @@ pub struct AppState {
     pub pool: DbPool,
     pub metrics: Metrics,
     pub config: Config,
+    pub reports: report::ReportCache,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, config: Config) -> Arc<AppState> {
+        Arc::new(AppState {
+            pool,
+            metrics: Metrics::default(),
+            config,
+            reports: report::ReportCache::default(),
+        })
+    }
 }
 
 /// Today in China Standard Time (UTC+8, no daylight saving), whatever the server's zone:

@@ -2,7 +2,9 @@
 //! API: facts from the store, the engine from the domain, names for display.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
 
 use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject};
 use liangxin_domain::rules::CoverageRules;
@@ -64,13 +66,58 @@ impl ScopeReport {
     }
 }
 
+/// Reports already computed by this instance, keyed by what they were computed from: the
+/// scope, the registry's version, the date and the grouping. A write anywhere bumps the
+/// version, so an entry is never stale; the database stays the only source of truth, and
+/// every instance keeps its own.
+#[derive(Debug, Default)]
+pub struct ReportCache {
+    entries: Mutex<HashMap<CacheKey, Arc<ScopeReport>>>,
+}
+
+/// scope, registry version, date, grouping
+type CacheKey = (Scope, i64, NaiveDate, GroupBy);
+
+/// Entries kept before the cache starts afresh (scopes × groupings in use at once).
+const CACHE_ENTRIES: usize = 512;
+
 pub async fn scope_report(
     state: &Arc<AppState>,
     scope: Scope,
     by: Option<GroupBy>,
-) -> Result<ScopeReport, WebError> {
+) -> Result<Arc<ScopeReport>, WebError> {
     let today = crate::today();
     let by = by.unwrap_or_else(|| natural_group(&scope));
+    let version = state
+        .pool
+        .run(|store| Ok(store.registry_version()?))
+        .await?;
+    let key = (scope.clone(), version, today, by);
+    if let Some(hit) = state
+        .reports
+        .entries
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return Ok(hit);
+    }
+    let report = Arc::new(compute(state, scope, by, today).await?);
+    if let Ok(mut m) = state.reports.entries.lock() {
+        if m.len() >= CACHE_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, report.clone());
+    }
+    Ok(report)
+}
+
+async fn compute(
+    state: &Arc<AppState>,
+    scope: Scope,
+    by: GroupBy,
+    today: NaiveDate,
+) -> Result<ScopeReport, WebError> {
     state
         .pool
         .run(move |store| {

@@ -4,12 +4,12 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Once};
+use std::sync::Once;
 
 use liangxin_demo::{Size, generate};
 use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Store, Target};
-use liangxin_web::{AppState, Config, DbPool, Metrics};
+use liangxin_web::{AppState, Config, DbPool};
 
 pub const KEY: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 pub const PASSWORD: &str = liangxin_web::demo_accounts::DEMO_PASSWORD;
@@ -57,11 +57,7 @@ impl TestApp {
             liangxin_web::demo_accounts::ensure(&mut store).unwrap();
         }
         let pool = DbPool::open(&target, &key, 4).unwrap();
-        let state = Arc::new(AppState {
-            pool,
-            metrics: Metrics::default(),
-            config: Config::default(),
-        });
+        let state = AppState::new(pool, Config::default());
         let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()

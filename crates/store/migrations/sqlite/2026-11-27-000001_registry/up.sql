@@ -14,7 +14,9 @@ CREATE TABLE id_alloc (
     next_id BIGINT NOT NULL
 );
 INSERT INTO id_alloc (name, next_id) VALUES
-    ('organizations', 1), ('party_orgs', 1), ('members', 1), ('instructors', 1), ('zones', 1);
+    ('organizations', 1), ('party_orgs', 1), ('members', 1), ('instructors', 1), ('zones', 1),
+    -- Bumped by every write to the registry: readers cache what they computed from it.
+    ('registry_version', 1);
 
 CREATE TABLE rule_parameters (
     key TEXT NOT NULL,
