@@ -154,22 +154,6 @@ impl Store {
             }
         }
 
-        // Units covered per party organization (all of them: a unit count is a fact of the
-        // party organization, wherever the units are).
-        let units: HashMap<Key, u32> = pc::table
-            .inner_join(
-                o::table.on(o::county_code
-                    .eq(pc::county_code)
-                    .and(o::id.eq(pc::organization_id))),
-            )
-            .filter(o::dissolved_on.is_null())
-            .group_by((pc::party_org_county, pc::party_org_id))
-            .select((pc::party_org_county, pc::party_org_id, count_star()))
-            .load::<(i32, i64, i64)>(conn)?
-            .into_iter()
-            .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
-            .collect();
-
         // Which party organization covers each organization.
         let mut cq = pc::table
             .inner_join(
@@ -192,8 +176,33 @@ impl Store {
         if let Some(ids) = only {
             cq = cq.filter(pc::organization_id.eq_any(ids));
         }
+        let cover_rows: Vec<(i32, i64, i32, i64, String)> = cq.load(conn)?;
+
+        // Units covered per party organization (all of them: a unit count is a fact of the
+        // party organization, wherever the units are).
+        let mut uq = pc::table
+            .inner_join(
+                o::table.on(o::county_code
+                    .eq(pc::county_code)
+                    .and(o::id.eq(pc::organization_id))),
+            )
+            .filter(o::dissolved_on.is_null())
+            .group_by((pc::party_org_county, pc::party_org_id))
+            .select((pc::party_org_county, pc::party_org_id, count_star()))
+            .into_boxed();
+        if only.is_some() {
+            // A page of units needs the counts of their covering organizations only.
+            let ids: Vec<i64> = cover_rows.iter().map(|r| r.3).collect();
+            uq = uq.filter(pc::party_org_id.eq_any(ids));
+        }
+        let units: HashMap<Key, u32> = uq
+            .load::<(i32, i64, i64)>(conn)?
+            .into_iter()
+            .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect();
+
         let mut covering: HashMap<Key, Covering> = HashMap::new();
-        for (oc, oid, pcounty, pid, t) in cq.load::<(i32, i64, i32, i64, String)>(conn)? {
+        for (oc, oid, pcounty, pid, t) in cover_rows {
             let party_org = Key {
                 county: pcounty,
                 id: pid,

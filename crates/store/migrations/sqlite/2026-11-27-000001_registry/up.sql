@@ -63,6 +63,8 @@ CREATE TABLE organizations (
 );
 CREATE INDEX organizations_credit_code ON organizations (credit_code);
 CREATE INDEX organizations_zone ON organizations (zone_id);
+-- Lists sort by name and page through it.
+CREATE INDEX organizations_name ON organizations (name, id);
 
 CREATE TABLE party_orgs (
     county_code INTEGER NOT NULL REFERENCES regions (code),
