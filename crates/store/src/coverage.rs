@@ -29,6 +29,25 @@ pub(crate) fn scoped_organizations<'a>(
     scope: &Scope,
     today: NaiveDate,
 ) -> o::BoxedQuery<'a, DbBackend> {
+    scoped(scope, today, Lookup::ByRegion)
+}
+
+/// How the database should find a scope's organizations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// Through the county range (every row of the scope is wanted).
+    ByRegion,
+    /// In the order of a sorted index, checking the county of each row (a page is wanted):
+    /// `county_code + 0` keeps the planner of either database from choosing the county
+    /// range and sorting all of it for one page.
+    InOrder,
+}
+
+pub(crate) fn scoped<'a>(
+    scope: &Scope,
+    today: NaiveDate,
+    lookup: Lookup,
+) -> o::BoxedQuery<'a, DbBackend> {
     let (low, high) = scope.path_range();
     let mut q = o::table.filter(o::dissolved_on.is_null()).into_boxed();
     if scope.member.is_some() {
@@ -36,7 +55,10 @@ pub(crate) fn scoped_organizations<'a>(
         return q.filter(o::id.lt(0));
     }
     if let Some((lo, hi)) = scope.county_range() {
-        q = q.filter(o::county_code.between(lo, hi));
+        q = match lookup {
+            Lookup::ByRegion => q.filter(o::county_code.between(lo, hi)),
+            Lookup::InOrder => q.filter((o::county_code + 0).between(lo, hi)),
+        };
     }
     if let Some(zone) = scope.zone {
         q = q.filter(o::zone_id.eq(zone));
@@ -134,7 +156,8 @@ impl Store {
                 count_star(),
             ))
             .into_boxed();
-        if let Some((lo, hi)) = scope.county_range() {
+        // A page of units is already scoped by its ids: no county range, so the id indexes serve.
+        if let (None, Some((lo, hi))) = (only, scope.county_range()) {
             wq = wq.filter(m::workplace_county.between(lo, hi));
         }
         if let Some(ids) = only {
@@ -170,7 +193,8 @@ impl Store {
                 po::org_type,
             ))
             .into_boxed();
-        if let Some((lo, hi)) = scope.county_range() {
+        // A page of units is already scoped by its ids: no county range, so the id indexes serve.
+        if let (None, Some((lo, hi))) = (only, scope.county_range()) {
             cq = cq.filter(pc::county_code.between(lo, hi));
         }
         if let Some(ids) = only {
@@ -234,7 +258,8 @@ impl Store {
             .select((ia::county_code, ia::organization_id))
             .distinct()
             .into_boxed();
-        if let Some((lo, hi)) = scope.county_range() {
+        // A page of units is already scoped by its ids: no county range, so the id indexes serve.
+        if let (None, Some((lo, hi))) = (only, scope.county_range()) {
             iq = iq.filter(ia::county_code.between(lo, hi));
         }
         if let Some(ids) = only {

@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use liangxin_domain::kinds::{OrgKind, PartyOrgType};
 use liangxin_domain::registry::Key;
 
-use crate::coverage::scoped_organizations;
+use crate::connection::DbBackend;
+use crate::coverage::{Lookup, scoped, scoped_organizations};
 use crate::error::{Result, StoreError};
 use crate::schema::{
     instructor_assignments as ia, instructors, organizations as o, party_org_coverage as pc,
@@ -14,7 +15,7 @@ use crate::schema::{
 use crate::{Scope, Store};
 
 /// Filters of the organization list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct OrgFilter {
     /// Part of the name or the credit code.
     pub q: Option<String>,
@@ -94,14 +95,53 @@ fn like_pattern(q: &str) -> String {
     s
 }
 
+fn filter_organizations<'a>(
+    mut q: o::BoxedQuery<'a, DbBackend>,
+    filter: &OrgFilter,
+) -> o::BoxedQuery<'a, DbBackend> {
+    if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = like_pattern(text);
+        q = q.filter(
+            o::name
+                .like(pattern.clone())
+                .escape('\\')
+                .or(o::credit_code.like(pattern).escape('\\')),
+        );
+    }
+    if let Some(c) = filter.county {
+        q = q.filter(o::county_code.eq(c));
+    }
+    if let Some(z) = filter.zone {
+        q = q.filter(o::zone_id.eq(z));
+    }
+    if let Some(k) = filter.kind {
+        q = q.filter(o::kind.eq(k.code()));
+    }
+    q
+}
+
 impl Store {
-    /// A page of the organizations in `scope` matching `filter`: the total count and the rows.
+    /// How many organizations in `scope` match `filter`.
+    pub fn organizations_count(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        filter: &OrgFilter,
+    ) -> Result<i64> {
+        Ok(
+            filter_organizations(scoped(scope, today, Lookup::ByRegion), filter)
+                .count()
+                .get_result(self.conn())?,
+        )
+    }
+
+    /// A page of the organizations in `scope` matching the page's filter, in its order.
     pub fn organizations_page(
         &mut self,
         scope: &Scope,
         today: NaiveDate,
         page_of: &OrgPage,
-    ) -> Result<(i64, Vec<OrgListRow>)> {
+    ) -> Result<Vec<OrgListRow>> {
         let OrgPage {
             filter,
             sort,
@@ -110,31 +150,11 @@ impl Store {
             limit,
         } = page_of;
         let (sort, descending, offset, limit) = (*sort, *descending, *offset, *limit);
-        let filtered = |scope: &Scope| {
-            let mut q = scoped_organizations(scope, today);
-            if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                let pattern = like_pattern(text);
-                q = q.filter(
-                    o::name
-                        .like(pattern.clone())
-                        .escape('\\')
-                        .or(o::credit_code.like(pattern).escape('\\')),
-                );
-            }
-            if let Some(c) = filter.county {
-                q = q.filter(o::county_code.eq(c));
-            }
-            if let Some(z) = filter.zone {
-                q = q.filter(o::zone_id.eq(z));
-            }
-            if let Some(k) = filter.kind {
-                q = q.filter(o::kind.eq(k.code()));
-            }
-            q
+        let filtered = |scope: &Scope, lookup: Lookup| {
+            filter_organizations(scoped(scope, today, lookup), filter)
         };
         let conn = self.conn();
-        let total: i64 = filtered(scope).count().get_result(conn)?;
-        let mut page = filtered(scope)
+        let mut page = filtered(scope, Lookup::InOrder)
             .inner_join(regions::table.on(regions::code.eq(o::county_code)))
             .left_join(zones::table.on(zones::id.nullable().eq(o::zone_id)))
             .select((
@@ -150,21 +170,21 @@ impl Store {
             ));
         page = match (sort, descending) {
             (OrgSort::Name, false) => page.order((o::name.asc(), o::id.asc())),
-            (OrgSort::Name, true) => page.order((o::name.desc(), o::id.asc())),
+            (OrgSort::Name, true) => page.order((o::name.desc(), o::id.desc())),
             (OrgSort::County, false) => {
                 page.order((o::county_code.asc(), o::name.asc(), o::id.asc()))
             }
             (OrgSort::County, true) => {
-                page.order((o::county_code.desc(), o::name.asc(), o::id.asc()))
+                page.order((o::county_code.desc(), o::name.desc(), o::id.desc()))
             }
             (OrgSort::Employees, false) => page.order((o::employees.asc(), o::id.asc())),
-            (OrgSort::Employees, true) => page.order((o::employees.desc(), o::id.asc())),
+            (OrgSort::Employees, true) => page.order((o::employees.desc(), o::id.desc())),
         };
         let rows: Vec<Row> = page
             .offset(offset.max(0))
             .limit(limit.clamp(1, 500))
             .load(conn)?;
-        Ok((total, rows.into_iter().map(to_row).collect::<Result<_>>()?))
+        rows.into_iter().map(to_row).collect()
     }
 
     /// One organization, if `scope` sees it.

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject};
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::Scope;
+use liangxin_store::organizations::OrgFilter;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -73,6 +74,43 @@ impl ScopeReport {
 #[derive(Debug, Default)]
 pub struct ReportCache {
     entries: Mutex<HashMap<CacheKey, Arc<ScopeReport>>>,
+    /// Row counts of filtered organization lists, on the same terms.
+    counts: Mutex<HashMap<(Scope, OrgFilter, i64, NaiveDate), i64>>,
+}
+
+/// How many organizations of `scope` match `filter`, counted once per registry version.
+pub async fn organization_count(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    filter: &OrgFilter,
+) -> Result<i64, WebError> {
+    let today = crate::today();
+    let version = state
+        .pool
+        .run(|store| Ok(store.registry_version()?))
+        .await?;
+    let key = (scope.clone(), filter.clone(), version, today);
+    if let Some(n) = state
+        .reports
+        .counts
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).copied())
+    {
+        return Ok(n);
+    }
+    let (s, f) = (scope.clone(), filter.clone());
+    let n = state
+        .pool
+        .run(move |store| Ok(store.organizations_count(&s, today, &f)?))
+        .await?;
+    if let Ok(mut m) = state.reports.counts.lock() {
+        if m.len() >= CACHE_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, n);
+    }
+    Ok(n)
 }
 
 /// scope, registry version, date, grouping

@@ -34,7 +34,7 @@ fn organizations_of(store: &mut Store, scope: &Scope) -> Vec<(Key, String)> {
     let mut out = Vec::new();
     let mut offset = 0;
     loop {
-        let (_, rows) = store
+        let rows = store
             .organizations_page(
                 scope,
                 liangxin_web::today(),

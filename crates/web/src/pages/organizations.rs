@@ -116,13 +116,14 @@ pub async fn load_page(
     auth: &Auth,
     p: &ListParams,
 ) -> Result<(i64, Vec<AssessedOrg>), WebError> {
+    let total = crate::report::organization_count(state, &auth.scope, &p.filter).await?;
     let scope = auth.scope.clone();
     let p = p.clone();
     let today = crate::today();
-    state
+    let rows = state
         .pool
         .run(move |store| {
-            let (total, rows) = store.organizations_page(
+            let rows = store.organizations_page(
                 &scope,
                 today,
                 &OrgPage {
@@ -153,9 +154,10 @@ pub async fn load_page(
                     }
                 })
                 .collect();
-            Ok((total, assessed))
+            Ok(assessed)
         })
-        .await
+        .await?;
+    Ok((total, rows))
 }
 
 pub fn state_view(s: Option<CoverageState>) -> (&'static str, &'static str) {

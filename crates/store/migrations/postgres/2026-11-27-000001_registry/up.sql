@@ -65,6 +65,8 @@ CREATE INDEX organizations_credit_code ON organizations (credit_code);
 CREATE INDEX organizations_zone ON organizations (zone_id);
 -- Lists sort by name and page through it.
 CREATE INDEX organizations_name ON organizations (name, id);
+CREATE INDEX organizations_county_name ON organizations (county_code, name, id);
+CREATE INDEX organizations_employees ON organizations (employees, id);
 
 CREATE TABLE party_orgs (
     county_code INTEGER NOT NULL REFERENCES regions (code),
@@ -98,6 +100,9 @@ CREATE TABLE party_org_coverage (
     FOREIGN KEY (party_org_county, party_org_id) REFERENCES party_orgs (county_code, id)
 );
 CREATE INDEX party_org_coverage_party_org ON party_org_coverage (party_org_county, party_org_id);
+-- Ids are unique across counties: a page of units is found by id alone.
+CREATE INDEX party_org_coverage_organization ON party_org_coverage (organization_id);
+CREATE INDEX party_org_coverage_party_org_id ON party_org_coverage (party_org_id);
 
 CREATE TABLE instructors (
     county_code INTEGER NOT NULL REFERENCES regions (code),
@@ -118,6 +123,7 @@ CREATE TABLE instructor_assignments (
     FOREIGN KEY (county_code, organization_id) REFERENCES organizations (county_code, id),
     FOREIGN KEY (instructor_county, instructor_id) REFERENCES instructors (county_code, id)
 );
+CREATE INDEX instructor_assignments_organization ON instructor_assignments (organization_id);
 
 CREATE TABLE members (
     county_code INTEGER NOT NULL,
@@ -145,6 +151,7 @@ CREATE TABLE members (
 -- workplace (by status) from the index alone.
 CREATE INDEX members_party_org ON members (county_code, party_org_id, left_on);
 CREATE INDEX members_workplace ON members (workplace_county, workplace_org_id, status, left_on);
+CREATE INDEX members_workplace_org ON members (workplace_org_id, status, left_on);
 
 -- Identity kept apart from the core row: the resident ID only as AES-GCM ciphertext, a
 -- keyed hash for exact lookup, and the masked form for display.
