@@ -4,6 +4,11 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::WebError;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use liangxin_domain::kinds::Role;
@@ -27,6 +32,10 @@ pub enum Object {
     None,
     /// `{county}/{id}` of a two-new organization.
     Organization,
+    /// `{county}/{id}` of a party organization.
+    PartyOrg,
+    /// `{county}/{id}` of a member.
+    Member,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -35,6 +44,9 @@ pub enum Who {
     Everyone,
     /// 市、县两新工委 and 小镇园区党工委: those who register organizations.
     Committees,
+    /// Those whose scope is a party-organization subtree (committees and secretaries; an
+    /// instructor's scope is units, a member's is themselves).
+    Staff,
 }
 
 impl Who {
@@ -42,6 +54,10 @@ impl Who {
         match self {
             Who::Everyone => true,
             Who::Committees => matches!(role, Role::City | Role::County | Role::Zone),
+            Who::Staff => matches!(
+                role,
+                Role::City | Role::County | Role::Zone | Role::Secretary
+            ),
         }
     }
 }
@@ -62,6 +78,16 @@ const fn r(method: &'static str, path: &'static str, access: Access, object: Obj
         access,
         object,
         who: Who::Everyone,
+    }
+}
+
+const fn staff(method: &'static str, path: &'static str, object: Object) -> Route {
+    Route {
+        method,
+        path,
+        access: Access::Page,
+        object,
+        who: Who::Staff,
     }
 }
 
@@ -87,6 +113,15 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/account/password", Access::Page, Object::None),
     r("POST", "/account/password", Access::Page, Object::None),
     r("GET", "/organizations", Access::Page, Object::None),
+    staff("GET", "/party-orgs", Object::None),
+    staff("GET", "/party-orgs/{county}/{id}", Object::PartyOrg),
+    r("GET", "/members", Access::Page, Object::None),
+    r(
+        "GET",
+        "/members/{county}/{id}",
+        Access::Page,
+        Object::Member,
+    ),
     committees("GET", "/organizations/new"),
     committees("POST", "/organizations/new"),
     r(
@@ -121,6 +156,10 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/account/password") => get(pages::password::show),
         ("POST", "/account/password") => post(pages::password::submit),
         ("GET", "/organizations") => get(pages::organizations::show),
+        ("GET", "/party-orgs") => get(pages::party_org::root),
+        ("GET", "/party-orgs/{county}/{id}") => get(pages::party_org::show),
+        ("GET", "/members") => get(pages::members::list),
+        ("GET", "/members/{county}/{id}") => get(pages::members::show),
         ("GET", "/organizations/new") => get(pages::organization_new::show),
         ("POST", "/organizations/new") => post(pages::organization_new::submit),
         ("GET", "/organizations/{county}/{id}") => get(pages::organization::show),
@@ -134,11 +173,25 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
     }
 }
 
+/// 403 for a signed-in role the route is not for.
+async fn require_role(State(who): State<Who>, req: Request, next: Next) -> Response {
+    match req.extensions().get::<auth::Auth>() {
+        Some(a) if who.admits(a.role) => next.run(req).await,
+        _ => WebError::forbidden("您的角色不能使用此功能").into_response(),
+    }
+}
+
 /// The router of [`ROUTES`], each route behind the check its access calls for.
 pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     let mut router = Router::new();
     for route in ROUTES {
         let h = handler(route);
+        // The role check runs inside the sign-in check (the last layer added runs first).
+        let h = if route.who == Who::Everyone {
+            h
+        } else {
+            h.route_layer(from_fn_with_state(route.who, require_role))
+        };
         let h = match route.access {
             Access::Public => h,
             Access::Page => {

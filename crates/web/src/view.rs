@@ -20,6 +20,8 @@ pub struct Layout {
     pub csrf: String,
     pub active: &'static str,
     pub printed: String,
+    /// Shows the menu entries for those who work with the tree (not a member's own view).
+    pub staff: bool,
 }
 
 impl Layout {
@@ -45,6 +47,7 @@ impl Layout {
             csrf: auth.csrf.clone().unwrap_or_default(),
             active,
             printed: crate::today().format("%Y年%m月%d日").to_string(),
+            staff: crate::routes::Who::Staff.admits(auth.role),
         })
     }
 }

@@ -327,6 +327,17 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
     assert!(figures_after.contains("1,501个"), "{figures_after}");
     b.screenshot("08-dashboard-after");
 
+    // The party-organization tree, one level at a time, and the members with masked IDs.
+    b.go(&format!("{}/party-orgs", app.base));
+    b.wait_for_text("h1", "中共衢州市两新组织工作委员会");
+    b.click("table tbody a");
+    assert!(b.text("main").contains("下级党组织"));
+    b.screenshot("09-party-org");
+    b.go(&format!("{}/members", app.base));
+    let members = b.text("main");
+    assert!(members.contains("********"), "resident IDs are masked");
+    b.screenshot("10-members");
+
     b.click("form[action='/logout'] button");
     b.wait_for_path("/login");
     b.go(&format!("{}/", app.base));

@@ -187,6 +187,50 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         );
                     }
                 }
+                Object::PartyOrg => {
+                    let foreign_po = all_party_orgs.iter().find(|(k, path, _)| {
+                        !po_in_scope.contains(k) && !scope.party_path.starts_with(path.as_str())
+                    });
+                    if let Some((key, _, name)) = foreign_po {
+                        let r = c.get(&fill(route.path, *key));
+                        assert_eq!(
+                            r.status, 404,
+                            "{role} {} of a foreign party organization",
+                            route.path
+                        );
+                        assert!(!r.body.contains(name.as_str()));
+                    }
+                    let own = store.scope_root(&scope).unwrap().unwrap();
+                    let r = c.get(&fill(route.path, own.key));
+                    assert_eq!(
+                        r.status, 200,
+                        "{role} {} of its own party organization",
+                        route.path
+                    );
+                }
+                Object::Member => {
+                    let all_members = store
+                        .members_page(&Scope::everything(), None, 0, 300)
+                        .unwrap();
+                    let foreign_member = all_members
+                        .iter()
+                        .find(|m| store.member(&scope, m.key).unwrap().is_none());
+                    if let Some(m) = foreign_member {
+                        let r = c.get(&fill(route.path, m.key));
+                        assert_eq!(
+                            r.status, 404,
+                            "{role} {} of a member outside its scope",
+                            route.path
+                        );
+                        assert!(!r.body.contains(&m.resident_id_masked));
+                    }
+                    let own = store.members_page(&scope, None, 0, 1).unwrap();
+                    if let Some(m) = own.first() {
+                        let r = c.get(&fill(route.path, m.key));
+                        assert_eq!(r.status, 200, "{role} {} of its own member", route.path);
+                        assert!(r.body.contains(&m.resident_id_masked), "shown masked");
+                    }
+                }
                 Object::Organization => {
                     if let Some((key, _)) = foreign.first() {
                         let r = c.get(&fill(route.path, *key));

@@ -1,0 +1,172 @@
+//! `GET /members` and `GET /members/{county}/{id}`: members of the scope with their
+//! resident ID masked; a member sees only themselves.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use liangxin_domain::registry::Key;
+use liangxin_store::people::MemberView;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::view::{Layout, query, render, thousands};
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug)]
+struct MemberRowView {
+    href: String,
+    name: String,
+    sex: &'static str,
+    birth_year: i32,
+    masked: String,
+    status: &'static str,
+    joined: String,
+    confirmed: String,
+    party_org: String,
+    workplace: String,
+    flow: String,
+}
+
+impl From<MemberView> for MemberRowView {
+    fn from(m: MemberView) -> Self {
+        MemberRowView {
+            href: format!("/members/{}/{}", m.key.county, m.key.id),
+            sex: if m.sex == "male" { "男" } else { "女" },
+            birth_year: m.birth_year,
+            masked: m.resident_id_masked,
+            status: m.status.label(),
+            joined: m.joined_on.to_string(),
+            confirmed: m
+                .confirmed_on
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+            party_org: m.party_org_name,
+            workplace: m.workplace.map(|(_, n)| n).unwrap_or_else(|| "—".into()),
+            flow: match m.flow_destination {
+                Some(d) => format!("{}（{d}）", m.flow.label()),
+                None => m.flow.label().to_owned(),
+            },
+            name: m.name,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    layout: Layout,
+    heading: String,
+    total: String,
+    page: i64,
+    pages: i64,
+    rows: Vec<MemberRowView>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MembersQuery {
+    party_org: Option<String>,
+    page: Option<String>,
+}
+
+fn parse_key(s: &str, field: &'static str) -> Result<Key, WebError> {
+    let (c, i) = s
+        .split_once('-')
+        .ok_or_else(|| WebError::bad_field(field, "格式应为 县代码-编号"))?;
+    match (c.parse(), i.parse()) {
+        (Ok(county), Ok(id)) => Ok(Key { county, id }),
+        _ => Err(WebError::bad_field(field, "格式应为 县代码-编号")),
+    }
+}
+
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<MembersQuery>,
+) -> Result<Html<String>, WebError> {
+    let party_org = q
+        .party_org
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_key(s, "党组织"))
+        .transpose()?;
+    let page = match q.page.as_deref().filter(|s| !s.is_empty()) {
+        None => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=1_000_000).contains(p))
+            .ok_or_else(|| WebError::bad_field("页码", "应为正整数"))?,
+    };
+    let scope = auth.scope.clone();
+    let (total, rows, po_name) = state
+        .pool
+        .run(move |store| {
+            let po_name = match party_org {
+                Some(k) => Some(
+                    store
+                        .party_org(&scope, k)?
+                        .ok_or_else(WebError::not_found)?
+                        .name,
+                ),
+                None => None,
+            };
+            let total = store.members_count(&scope, party_org)?;
+            let rows = store.members_page(&scope, party_org, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            Ok((total, rows, po_name))
+        })
+        .await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let po_param = q.party_org.clone().unwrap_or_default();
+    let link = |p: i64| {
+        format!(
+            "/members{}",
+            query(&[("party_org", po_param.clone()), ("page", p.to_string())])
+        )
+    };
+    let layout = Layout::new(&state, &auth, "党员", "members").await?;
+    render(&MembersPage {
+        layout,
+        heading: po_name
+            .map(|n| format!("{n}的党员"))
+            .unwrap_or_else(|| "党员".into()),
+        total: thousands(u64::try_from(total).unwrap_or(0)),
+        page,
+        pages,
+        rows: rows.into_iter().map(MemberRowView::from).collect(),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    layout: Layout,
+    m: MemberRowView,
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+) -> Result<Html<String>, WebError> {
+    let scope = auth.scope.clone();
+    let m = state
+        .pool
+        .run(move |store| Ok(store.member(&scope, Key { county, id })?))
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let layout = Layout::new(&state, &auth, &m.name, "members").await?;
+    render(&MemberPage {
+        layout,
+        m: m.into(),
+    })
+}

@@ -1,0 +1,125 @@
+//! `GET /party-orgs` (the scope's own party organization) and
+//! `GET /party-orgs/{county}/{id}`: one node of the tree with its ancestors as a breadcrumb,
+//! its children, the units it covers, its members and what the rules demand of it.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use liangxin_domain::coverage::Subject;
+use liangxin_domain::registry::Key;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::report::scope_report;
+use crate::view::{Layout, count, render};
+
+#[derive(Template)]
+#[template(path = "party_org.html")]
+struct PartyOrgPage {
+    layout: Layout,
+    ancestors: Vec<String>,
+    name: String,
+    org_type: &'static str,
+    formation: &'static str,
+    leadership: &'static str,
+    term: String,
+    members: String,
+    members_href: String,
+    findings: Vec<(&'static str, String, String)>,
+    children: Vec<(String, String, &'static str, i64)>,
+    units: Vec<(String, String)>,
+}
+
+/// `/party-orgs`: the top of the user's subtree.
+pub async fn root(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Html<String>, WebError> {
+    let scope = auth.scope.clone();
+    let root = state
+        .pool
+        .run(move |store| Ok(store.scope_root(&scope)?))
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    page(&state, &auth, root.key).await
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+) -> Result<Html<String>, WebError> {
+    page(&state, &auth, Key { county, id }).await
+}
+
+async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<String>, WebError> {
+    let Key { county, id } = key;
+    let scope = auth.scope.clone();
+    let (po, ancestors, children, units, members) = state
+        .pool
+        .run(move |store| {
+            let po = store
+                .party_org(&scope, key)?
+                .ok_or_else(WebError::not_found)?;
+            let mut ancestors = store.names_on_path(&po.path)?;
+            ancestors.pop();
+            let children = store.party_org_children(key)?;
+            let units = store.covered_units(key)?;
+            let members = store.members_count(&scope, Some(key))?;
+            Ok((po, ancestors, children, units, members))
+        })
+        .await?;
+    let sr = scope_report(state, auth.scope.clone(), None).await?;
+    let findings = sr
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.subject == Subject::PartyOrg { key })
+        .map(|f| {
+            (
+                f.action.label(),
+                f.reason.clone(),
+                format!("{}（{}）", f.rule.title, f.rule.source),
+            )
+        })
+        .collect();
+    let layout = Layout::new(state, auth, &po.name, "party_orgs").await?;
+    render(&PartyOrgPage {
+        layout,
+        ancestors,
+        org_type: po.org_type.label(),
+        formation: po.formation_mode.map(|m| m.label()).unwrap_or("未登记"),
+        leadership: if po.has_committee {
+            "委员会"
+        } else {
+            "书记（未设委员会）"
+        },
+        term: po
+            .term_started
+            .map(|d| d.format("%Y年%m月%d日").to_string())
+            .unwrap_or_else(|| "未登记".into()),
+        members: count(u64::try_from(members).unwrap_or(0), "名"),
+        members_href: format!("/members?party_org={county}-{id}"),
+        findings,
+        children: children
+            .into_iter()
+            .map(|c| {
+                (
+                    format!("/party-orgs/{}/{}", c.key.county, c.key.id),
+                    c.name,
+                    c.org_type.label(),
+                    c.members,
+                )
+            })
+            .collect(),
+        units: units
+            .into_iter()
+            .map(|(k, n)| (format!("/organizations/{}/{}", k.county, k.id), n))
+            .collect(),
+        name: po.name,
+    })
+}
