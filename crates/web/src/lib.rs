@@ -13,6 +13,7 @@ pub mod error;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
+pub mod params;
 pub mod pool;
 pub mod report;
 pub mod routes;

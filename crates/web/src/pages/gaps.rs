@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::pages::organizations::county_choices;
+use crate::params;
 use crate::report::{ScopeReport, scope_report};
 use crate::view::{Choice, Layout, query, render, thousands};
 
@@ -62,12 +63,7 @@ pub struct GapsParams {
 
 impl GapsQuery {
     pub fn check(&self) -> Result<GapsParams, WebError> {
-        let blank = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
+        let blank = params::text;
         let action = blank(&self.action)
             .map(|a| {
                 ACTIONS
@@ -79,23 +75,8 @@ impl GapsQuery {
                     })
             })
             .transpose()?;
-        let county = blank(&self.county)
-            .map(|c| {
-                c.parse::<i32>()
-                    .ok()
-                    .filter(|c| (100_000..1_000_000).contains(c))
-                    .ok_or_else(|| WebError::bad_field("县(市、区)", "应为6位行政区划代码"))
-            })
-            .transpose()?;
-        let page = blank(&self.page)
-            .map(|p| {
-                p.parse::<usize>()
-                    .ok()
-                    .filter(|p| (1..=1_000_000).contains(p))
-                    .ok_or_else(|| WebError::bad_field("页码", "应为正整数"))
-            })
-            .transpose()?
-            .unwrap_or(1);
+        let county = params::county(&self.county)?;
+        let page = usize::try_from(params::page(&self.page)?).unwrap_or(1);
         Ok(GapsParams {
             action,
             county,

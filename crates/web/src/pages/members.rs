@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::params;
 use crate::view::{Layout, query, render, thousands};
 
 const PAGE_SIZE: i64 = 50;
@@ -97,14 +98,7 @@ pub async fn list(
         .filter(|s| !s.is_empty())
         .map(|s| parse_key(s, "党组织"))
         .transpose()?;
-    let page = match q.page.as_deref().filter(|s| !s.is_empty()) {
-        None => 1,
-        Some(p) => p
-            .parse::<i64>()
-            .ok()
-            .filter(|p| (1..=1_000_000).contains(p))
-            .ok_or_else(|| WebError::bad_field("页码", "应为正整数"))?,
-    };
+    let page = params::page(&q.page)?;
     let scope = auth.scope.clone();
     let (total, rows, po_name) = state
         .pool

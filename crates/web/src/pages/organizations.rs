@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::params;
 use crate::view::{Choice, Layout, query, render, thousands};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -42,20 +43,8 @@ pub struct ListParams {
 
 impl ListQuery {
     pub fn check(&self) -> Result<ListParams, WebError> {
-        let blank = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let county = blank(&self.county)
-            .map(|c| {
-                c.parse::<i32>()
-                    .ok()
-                    .filter(|c| (100_000..1_000_000).contains(c))
-                    .ok_or_else(|| WebError::bad_field("县(市、区)", "应为6位行政区划代码"))
-            })
-            .transpose()?;
+        let blank = params::text;
+        let county = params::county(&self.county)?;
         let kind = blank(&self.kind)
             .map(|k| OrgKind::parse(&k).map_err(|e| WebError::bad_field("组织类别", e.to_string())))
             .transpose()?;
@@ -74,15 +63,7 @@ impl ListQuery {
                 ));
             }
         };
-        let page = blank(&self.page)
-            .map(|p| {
-                p.parse::<i64>()
-                    .ok()
-                    .filter(|p| (1..=1_000_000).contains(p))
-                    .ok_or_else(|| WebError::bad_field("页码", "应为正整数"))
-            })
-            .transpose()?
-            .unwrap_or(1);
+        let page = params::page(&self.page)?;
         let q = blank(&self.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
             return Err(WebError::bad_field("名称或信用代码", "不能超过100个字"));
