@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::WebError;
+use crate::error::{ApiError, WebError};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use liangxin_domain::kinds::Role;
@@ -133,6 +133,14 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/gaps", Access::Page, Object::None),
     r("GET", "/gaps.csv", Access::Page, Object::None),
     r("GET", "/api/v1/coverage", Access::Api, Object::None),
+    Route {
+        method: "GET",
+        path: "/api/v1/party-orgs/{county}/{id}",
+        access: Access::Api,
+        object: Object::PartyOrg,
+        who: Who::Staff,
+    },
+    r("GET", "/api/v1/members", Access::Api, Object::None),
     r("GET", "/api/v1/gaps", Access::Api, Object::None),
     r("GET", "/api/v1/organizations", Access::Api, Object::None),
     r(
@@ -166,6 +174,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/gaps") => get(pages::gaps::show),
         ("GET", "/gaps.csv") => get(pages::gaps::csv),
         ("GET", "/api/v1/coverage") => get(api::coverage::get),
+        ("GET", "/api/v1/party-orgs/{county}/{id}") => get(api::party_org::get),
+        ("GET", "/api/v1/members") => get(api::members::list),
         ("GET", "/api/v1/gaps") => get(api::gaps::list),
         ("GET", "/api/v1/organizations") => get(api::organizations::list),
         ("GET", "/api/v1/organizations/{county}/{id}") => get(api::organization::get),
@@ -174,10 +184,21 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
 }
 
 /// 403 for a signed-in role the route is not for.
-async fn require_role(State(who): State<Who>, req: Request, next: Next) -> Response {
+async fn require_role(
+    State((who, access)): State<(Who, Access)>,
+    req: Request,
+    next: Next,
+) -> Response {
     match req.extensions().get::<auth::Auth>() {
         Some(a) if who.admits(a.role) => next.run(req).await,
-        _ => WebError::forbidden("您的角色不能使用此功能").into_response(),
+        _ => {
+            let e = WebError::forbidden("您的角色不能使用此功能");
+            if access == Access::Api {
+                ApiError(e).into_response()
+            } else {
+                e.into_response()
+            }
+        }
     }
 }
 
@@ -190,7 +211,7 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         let h = if route.who == Who::Everyone {
             h
         } else {
-            h.route_layer(from_fn_with_state(route.who, require_role))
+            h.route_layer(from_fn_with_state((route.who, route.access), require_role))
         };
         let h = match route.access {
             Access::Public => h,

@@ -3,20 +3,23 @@
 
 pub mod coverage;
 pub mod gaps;
+pub mod members;
 pub mod openapi;
 pub mod organization;
 pub mod organizations;
+pub mod party_org;
 
 use utoipa::OpenApi;
 
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "liangxin 两新党建 API", version = "1", description = "两新组织党建工作信息平台的数据接口。所有数据都限定在调用者的管理范围内。使用个人访问令牌：Authorization: Bearer <token>。"),
-    paths(coverage::get, gaps::list, organizations::list, organization::get),
+    paths(coverage::get, gaps::list, organizations::list, organization::get, party_org::get, members::list),
     components(schemas(
         coverage::CoverageOut, coverage::GroupOut, coverage::TallyOut,
         gaps::GapOut, gaps::GapsOut, organizations::OrgOut, organizations::OrgsOut,
-        organization::OrgDetailOut, organization::FindingOut, crate::error::ErrorBody
+        organization::OrgDetailOut, organization::FindingOut, party_org::PartyOrgOut, party_org::ChildOut,
+        party_org::RefOut, members::MemberOut, members::MembersOut, crate::error::ErrorBody
     )),
     modifiers(&BearerAuth),
     security(("bearer" = []))

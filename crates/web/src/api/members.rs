@@ -1,0 +1,101 @@
+//! `GET /api/v1/members`: the caller's members, paged, resident IDs masked.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::{AppState, params};
+
+const PAGE_SIZE: i64 = 100;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberOut {
+    pub county: i32,
+    pub id: i64,
+    pub name: String,
+    /// male | female
+    pub sex: String,
+    pub birth_year: i32,
+    /// Masked: the first 6 and the last 4 characters.
+    pub resident_id: String,
+    /// probationary | full
+    pub status: &'static str,
+    pub joined_on: String,
+    pub confirmed_on: Option<String>,
+    pub party_org_id: i64,
+    pub party_org_name: String,
+    pub workplace_name: Option<String>,
+    /// settled | outflow
+    pub flow: &'static str,
+    pub flow_destination: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembersOut {
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    pub items: Vec<MemberOut>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MembersQuery {
+    page: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/members",
+    params(("page" = Option<String>, Query, description = "页码，从1开始")),
+    responses(
+        (status = 200, description = "党员（身份证号已脱敏）", body = MembersOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<MembersQuery>,
+) -> Result<Json<MembersOut>, ApiError> {
+    let page = params::page(&q.page)?;
+    let scope = auth.scope.clone();
+    let (total, rows) = state
+        .pool
+        .run(move |store| {
+            Ok((
+                store.members_count(&scope, None)?,
+                store.members_page(&scope, None, (page - 1) * PAGE_SIZE, PAGE_SIZE)?,
+            ))
+        })
+        .await?;
+    Ok(Json(MembersOut {
+        total,
+        page,
+        page_size: PAGE_SIZE,
+        items: rows
+            .into_iter()
+            .map(|m| MemberOut {
+                county: m.key.county,
+                id: m.key.id,
+                sex: m.sex,
+                birth_year: m.birth_year,
+                resident_id: m.resident_id_masked,
+                status: m.status.code(),
+                joined_on: m.joined_on.to_string(),
+                confirmed_on: m.confirmed_on.map(|d| d.to_string()),
+                party_org_id: m.party_org.id,
+                party_org_name: m.party_org_name,
+                workplace_name: m.workplace.map(|(_, n)| n),
+                flow: m.flow.code(),
+                flow_destination: m.flow_destination,
+                name: m.name,
+            })
+            .collect(),
+    }))
+}
