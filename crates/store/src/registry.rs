@@ -557,33 +557,108 @@ impl Store {
         Ok(())
     }
 
-    /// Adds a party organization under `parent` (or as a root) and returns its key.
-    pub fn insert_party_org(&mut self, mut po: PartyOrg) -> Result<Key> {
+    /// Sets up a party organization under `parent` in `scope` (a root only in the
+    /// administrative scope over the whole tree), covering `covers` — units the scope sees —
+    /// from `since`. One transaction: the node, its coverage, the audit entry.
+    pub fn insert_party_org(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        mut po: PartyOrg,
+        covers: &[Key],
+        since: NaiveDate,
+    ) -> Result<Key> {
+        let cipher = &self.cipher;
         self.conn.transaction::<_, StoreError, _>(|conn| {
             let parent_path = match po.parent {
-                None => None,
-                Some(parent) => Some(
-                    party_orgs::table
+                None if scope.party_path == "/" => "/".to_owned(),
+                None => return Err(StoreError::invalid("上级党组织", "必填")),
+                Some(parent) => {
+                    let path: String = party_orgs::table
                         .filter(party_orgs::county_code.eq(parent.county))
                         .filter(party_orgs::id.eq(parent.id))
                         .select(party_orgs::path)
                         .first::<String>(conn)
                         .optional()?
-                        .ok_or_else(|| StoreError::invalid("上级党组织", "不存在"))?,
-                ),
+                        .ok_or_else(|| StoreError::invalid("上级党组织", "不存在"))?;
+                    if !scope.contains_path(&path) {
+                        return Err(StoreError::invalid("上级党组织", "不在您的管理范围内"));
+                    }
+                    path
+                }
             };
+            let county_known: Option<i32> =
+                regions::table.filter(regions::code.eq(po.key.county)).select(regions::code).first(conn).optional()?;
+            let in_region = scope.county_range().is_none_or(|(lo, hi)| (lo..=hi).contains(&po.key.county));
+            if county_known.is_none() || !in_region {
+                return Err(StoreError::invalid("县(市、区)", "不在您的管理范围内"));
+            }
+            let ids: Vec<i64> = covers.iter().map(|k| k.id).collect();
+            let visible: i64 = crate::coverage::scoped_organizations(scope, since)
+                .filter(organizations::id.eq_any(&ids))
+                .count()
+                .get_result(conn)?;
+            if usize::try_from(visible).unwrap_or(0) != covers.len() {
+                return Err(StoreError::invalid("覆盖单位", "有单位不存在或不在您的管理范围内"));
+            }
             po.key.id = allocate(conn, "party_orgs", 1)?;
-            let path = format!(
-                "{}{}/",
-                parent_path.unwrap_or_else(|| "/".into()),
-                po.key.id
-            );
-            diesel::insert_into(party_orgs::table)
-                .values(party_org_row(&po, path))
-                .execute(conn)?;
+            let path = format!("{parent_path}{}/", po.key.id);
+            diesel::insert_into(party_orgs::table).values(party_org_row(&po, path)).execute(conn)?;
+            for unit in covers {
+                diesel::insert_into(party_org_coverage::table)
+                    .values(CoverageRow {
+                        county_code: unit.county,
+                        organization_id: unit.id,
+                        party_org_county: po.key.county,
+                        party_org_id: po.key.id,
+                        since,
+                    })
+                    .execute(conn)?;
+            }
             bump_version(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "create",
+                    entity: "party_org",
+                    county: po.key.county,
+                    entity_id: po.key.id,
+                    before: None,
+                    after: Some(json!({
+                        "name": po.name,
+                        "parent": po.parent.map(|k| json!({ "county": k.county, "id": k.id })),
+                        "org_type": po.org_type.code(),
+                        "formation_mode": po.formation_mode.map(|m| m.code()),
+                        "has_committee": po.has_committee,
+                        "term_started": po.term_started,
+                        "covers": covers.iter().map(|k| json!({ "county": k.county, "id": k.id })).collect::<Vec<_>>(),
+                    })),
+                },
+            )?;
             Ok(po.key)
         })
+    }
+
+    /// Organizations of `scope` by credit code, for forms that name units by code.
+    pub fn organizations_by_credit_code(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        codes: &[String],
+    ) -> Result<Vec<(Key, String)>> {
+        Ok(crate::coverage::scoped_organizations(scope, today)
+            .filter(organizations::credit_code.eq_any(codes))
+            .select((
+                organizations::county_code,
+                organizations::id,
+                organizations::credit_code,
+            ))
+            .load::<(i32, i64, Option<String>)>(&mut self.conn)?
+            .into_iter()
+            .filter_map(|(county, id, code)| Some((Key { county, id }, code?)))
+            .collect())
     }
 
     /// Registers an organization in `scope` and returns its key (the id in `org.key` is

@@ -197,25 +197,37 @@ fn build_small_city(store: &mut Store) -> SmallCity {
         )
         .unwrap();
     let joint = store
-        .insert_party_org(PartyOrg {
-            formation_mode: Some(FormationMode::RegionalJoint),
-            ..po(
-                LYX,
-                0,
-                Some(longyou),
-                "龙游红木小镇联合党支部",
-                PartyOrgType::JointBranch,
-            )
-        })
+        .insert_party_org(
+            "test",
+            &all(),
+            PartyOrg {
+                formation_mode: Some(FormationMode::RegionalJoint),
+                ..po(
+                    LYX,
+                    0,
+                    Some(longyou),
+                    "龙游红木小镇联合党支部",
+                    PartyOrgType::JointBranch,
+                )
+            },
+            &[],
+            d(2024, 1, 1),
+        )
         .unwrap();
     let tech_branch = store
-        .insert_party_org(po(
-            KCQ,
-            0,
-            Some(kecheng),
-            "衢州某科技公司党支部",
-            PartyOrgType::Branch,
-        ))
+        .insert_party_org(
+            "test",
+            &all(),
+            po(
+                KCQ,
+                0,
+                Some(kecheng),
+                "衢州某科技公司党支部",
+                PartyOrgType::Branch,
+            ),
+            &[],
+            d(2024, 1, 1),
+        )
         .unwrap();
     let org = |county, name: &str, code: Option<&str>| Organization {
         key: Key { county, id: 0 },

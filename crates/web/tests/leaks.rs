@@ -143,8 +143,16 @@ fn no_role_reads_or_writes_outside_its_scope() {
                 continue;
             }
             if route.method == "POST" {
-                // No state changes without the session's form token.
-                let r = c.post_form(route.path, &[("_csrf", "forged")]);
+                // No state changes without the session's form token (on the role's own node).
+                let own = store
+                    .scope_root(&scope)
+                    .unwrap()
+                    .map(|p| p.key)
+                    .unwrap_or(Key {
+                        county: 330800,
+                        id: 1,
+                    });
+                let r = c.post_form(&fill(route.path, own), &[("_csrf", "forged")]);
                 assert_eq!(r.status, 403, "{role} POST {} without CSRF", route.path);
                 checked += 1;
                 continue;

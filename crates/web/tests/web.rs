@@ -435,3 +435,73 @@ fn registering_an_organization_checks_every_field_and_the_scope() {
     let mut s = app.signed_in("secretary");
     assert_eq!(s.get("/organizations/new").status, 403);
 }
+
+#[test]
+fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
+    let app = app();
+    let mut store = app.store();
+    let longyou = store.user_by_username("longyou").unwrap().unwrap();
+    let scope = store.scope_of_user(&longyou).unwrap();
+    let root = store.scope_root(&scope).unwrap().unwrap();
+    // A unit of 龙游 with a credit code, currently in no party organization of its own.
+    let page = liangxin_store::organizations::OrgPage {
+        limit: 500,
+        ..Default::default()
+    };
+    let unit = store
+        .organizations_page(&scope, liangxin_web::today(), &page)
+        .unwrap()
+        .into_iter()
+        .find(|o| o.credit_code.is_some() && !o.credit_code_check_failed)
+        .unwrap();
+    let code = unit.credit_code.clone().unwrap();
+
+    let mut c = app.signed_in("longyou");
+    let path = format!("/party-orgs/{}/{}/new", root.key.county, root.key.id);
+    let form = c.get(&path);
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let tomorrow = (liangxin_web::today() + chrono::Duration::days(1)).to_string();
+    let r = c.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("name", "测试联合党支部"),
+            ("org_type", "joint_branch"),
+            ("formation_mode", "regional_joint"),
+            ("term_started", &tomorrow),
+            ("covers", "91330825XXXXXXXXXX\n"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不能晚于今天"));
+    assert!(
+        r.body.contains("91330825XXXXXXXXXX"),
+        "the unknown code is named"
+    );
+    let r = c.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("name", "测试联合党支部"),
+            ("org_type", "joint_branch"),
+            ("formation_mode", "regional_joint"),
+            ("term_started", "2026-01-05"),
+            ("has_committee", "1"),
+            ("covers", &format!(" {code} \n")),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let node = c.get(r.header("location").unwrap());
+    assert!(node.body.contains("测试联合党支部"));
+    assert!(node.body.contains(&unit.name), "covers the unit");
+    let detail = c.get(&format!(
+        "/organizations/{}/{}",
+        unit.key.county, unit.key.id
+    ));
+    assert!(detail.body.contains("测试联合党支部（联合党支部）"));
+
+    // A town committee cannot set up under the county's node: outside its subtree.
+    let mut z = app.signed_in("hongmu");
+    assert_eq!(z.get(&path).status, 404);
+}

@@ -9,4 +9,5 @@ pub mod organization;
 pub mod organization_new;
 pub mod organizations;
 pub mod party_org;
+pub mod party_org_new;
 pub mod password;

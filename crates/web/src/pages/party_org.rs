@@ -29,6 +29,7 @@ struct PartyOrgPage {
     term: String,
     members: String,
     members_href: String,
+    new_href: String,
     findings: Vec<(&'static str, String, String)>,
     children: Vec<(String, String, &'static str, i64)>,
     units: Vec<(String, String)>,
@@ -104,6 +105,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             .unwrap_or_else(|| "未登记".into()),
         members: count(u64::try_from(members).unwrap_or(0), "名"),
         members_href: format!("/members?party_org={county}-{id}"),
+        new_href: format!("/party-orgs/{county}/{id}/new"),
         findings,
         children: children
             .into_iter()
