@@ -117,6 +117,16 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/party-orgs/{county}/{id}", Object::PartyOrg),
     staff("GET", "/party-orgs/{county}/{id}/new", Object::PartyOrg),
     staff("POST", "/party-orgs/{county}/{id}/new", Object::PartyOrg),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/members/new",
+        Object::PartyOrg,
+    ),
+    staff(
+        "POST",
+        "/party-orgs/{county}/{id}/members/new",
+        Object::PartyOrg,
+    ),
     r("GET", "/members", Access::Page, Object::None),
     r(
         "GET",
@@ -170,6 +180,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/party-orgs/{county}/{id}") => get(pages::party_org::show),
         ("GET", "/party-orgs/{county}/{id}/new") => get(pages::party_org_new::show),
         ("POST", "/party-orgs/{county}/{id}/new") => post(pages::party_org_new::submit),
+        ("GET", "/party-orgs/{county}/{id}/members/new") => get(pages::member_new::show),
+        ("POST", "/party-orgs/{county}/{id}/members/new") => post(pages::member_new::submit),
         ("GET", "/members") => get(pages::members::list),
         ("GET", "/members/{county}/{id}") => get(pages::members::show),
         ("GET", "/organizations/new") => get(pages::organization_new::show),

@@ -505,3 +505,130 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
     let mut z = app.signed_in("hongmu");
     assert_eq!(z.get(&path).status, 404);
 }
+
+#[test]
+fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
+    let app = app();
+    let mut store = app.store();
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let scope = store.scope_of_user(&secretary).unwrap();
+    let branch = store.scope_root(&scope).unwrap().unwrap();
+    let path = format!(
+        "/party-orgs/{}/{}/members/new",
+        branch.key.county, branch.key.id
+    );
+    let mut c = app.signed_in("secretary");
+    let form = c.get(&path);
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let id = liangxin_domain::resident_id::ResidentId::from_parts(
+        "330825",
+        chrono::NaiveDate::from_ymd_opt(1990, 3, 8).unwrap(),
+        123,
+    )
+    .unwrap();
+    let full = id.expose().to_owned();
+    let mut wrong_check = full.clone();
+    wrong_check.replace_range(17..18, if full.ends_with('0') { "1" } else { "0" });
+    let post = |c: &mut common::Client, fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        c.post_form(&path, &all)
+    };
+    for (fields, message) in [
+        (
+            vec![
+                ("name", "钱多多"),
+                ("resident_id", wrong_check.as_str()),
+                ("status", "full"),
+                ("joined_on", "2015-07-01"),
+                ("confirmed_on", "2016-07-01"),
+            ],
+            "校验码错误",
+        ),
+        (
+            vec![
+                ("name", "钱多多"),
+                ("resident_id", full.as_str()),
+                ("status", "full"),
+                ("joined_on", "2005-07-01"),
+                ("confirmed_on", "2006-07-01"),
+            ],
+            "入党时应年满18岁",
+        ),
+        (
+            vec![
+                ("name", "钱多多"),
+                ("resident_id", full.as_str()),
+                ("status", "full"),
+                ("joined_on", "2015-07-01"),
+            ],
+            "正式党员应填写转正时间",
+        ),
+        (
+            vec![
+                ("name", "钱多多"),
+                ("resident_id", full.as_str()),
+                ("status", "full"),
+                ("joined_on", "2015-07-01"),
+                ("confirmed_on", "2014-07-01"),
+            ],
+            "不能早于入党时间",
+        ),
+        (
+            vec![
+                ("name", "钱多多"),
+                ("resident_id", full.as_str()),
+                ("status", "probationary"),
+                ("joined_on", "2099-07-01"),
+            ],
+            "不能晚于今天",
+        ),
+        (
+            vec![
+                ("name", "钱多多"),
+                ("resident_id", full.as_str()),
+                ("status", "probationary"),
+                ("joined_on", "2026-07-01"),
+                ("phone", "12345"),
+            ],
+            "应为11位手机号码",
+        ),
+    ] {
+        let r = post(&mut c, &fields);
+        assert_eq!(r.status, 422, "{fields:?}");
+        assert!(r.body.contains(message), "{message}");
+    }
+    let r = post(
+        &mut c,
+        &[
+            ("name", "钱多多"),
+            ("resident_id", &full),
+            ("status", "full"),
+            ("joined_on", "2015-07-01"),
+            ("confirmed_on", "2016-07-01"),
+            ("phone", "13800000000"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get(r.header("location").unwrap());
+    assert!(page.body.contains("钱多多"));
+    assert!(page.body.contains(&id.masked()));
+    assert!(!page.body.contains(&full), "the full number is never shown");
+    // The same person again: refused with the field named.
+    let r = post(
+        &mut c,
+        &[
+            ("name", "钱多多"),
+            ("resident_id", &full),
+            ("status", "full"),
+            ("joined_on", "2015-07-01"),
+            ("confirmed_on", "2016-07-01"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("已登记为其他党员"));
+    // Another county's committee cannot reach this branch's form.
+    let mut other = app.signed_in("hongmu");
+    assert_eq!(other.get(&path).status, 404);
+}

@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod gaps;
 pub mod login;
 pub mod logout;
+pub mod member_new;
 pub mod members;
 pub mod organization;
 pub mod organization_new;

@@ -1,0 +1,317 @@
+//! `GET /party-orgs/{county}/{id}/members/new` and `POST …`: register a member in one of
+//! the user's party organizations. The resident ID is parsed (GB 11643; an old 15-digit
+//! number is converted with a warning), dates are checked against each other and today,
+//! and the workplace is named by credit code. One transaction, audited, the ID encrypted.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use liangxin_domain::kinds::{FlowStatus, MemberStatus};
+use liangxin_domain::registry::{Key, Member};
+use liangxin_domain::resident_id::{ResidentId, ResidentIdWarning};
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::view::{Choice, Layout, render};
+
+#[derive(Debug, Default, Clone)]
+struct Form {
+    csrf: String,
+    name: String,
+    resident_id: String,
+    status: String,
+    joined_on: String,
+    confirmed_on: String,
+    workplace: String,
+    phone: String,
+}
+
+#[derive(Debug, Default)]
+struct FieldErrors {
+    name: Option<String>,
+    resident_id: Option<String>,
+    status: Option<String>,
+    joined_on: Option<String>,
+    confirmed_on: Option<String>,
+    workplace: Option<String>,
+    phone: Option<String>,
+}
+
+impl FieldErrors {
+    fn any(&self) -> bool {
+        [
+            &self.name,
+            &self.resident_id,
+            &self.status,
+            &self.joined_on,
+            &self.confirmed_on,
+            &self.workplace,
+            &self.phone,
+        ]
+        .iter()
+        .any(|e| e.is_some())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "member_new.html")]
+struct NewPage {
+    layout: Layout,
+    party_org: String,
+    action: String,
+    error: Option<String>,
+    warning: Option<String>,
+    errors: FieldErrors,
+    f: Form,
+    statuses: Vec<Choice>,
+}
+
+fn parse_body(body: &[u8]) -> Result<Form, WebError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+        .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))?;
+    let mut f = Form::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "_csrf" => f.csrf = v,
+            "name" => f.name = v,
+            "resident_id" => f.resident_id = v,
+            "status" => f.status = v,
+            "joined_on" => f.joined_on = v,
+            "confirmed_on" => f.confirmed_on = v,
+            "workplace" => f.workplace = v,
+            "phone" => f.phone = v,
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+/// A date as people type it in the form: 2015-07-01.
+fn date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    match s.trim() {
+        "" => Ok(None),
+        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if d > today => Err("不能晚于今天".into()),
+            Ok(d) if chrono::Datelike::year(&d) < 1921 => Err("日期不合理".into()),
+            Ok(d) => Ok(Some(d)),
+            Err(_) => Err("应为 年-月-日，如 2015-07-01".into()),
+        },
+    }
+}
+
+async fn party_org(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    key: Key,
+) -> Result<(Key, String), WebError> {
+    let scope = auth.scope.clone();
+    let po = state
+        .pool
+        .run(move |store| Ok(store.party_org(&scope, key)?))
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    Ok((po.key, po.name))
+}
+
+async fn page(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    po: (Key, String),
+    f: Form,
+    errors: FieldErrors,
+    error: Option<String>,
+    warning: Option<String>,
+) -> Result<NewPage, WebError> {
+    let layout = Layout::new(state, auth, "登记党员", "members").await?;
+    Ok(NewPage {
+        layout,
+        action: format!("/party-orgs/{}/{}/members/new", po.0.county, po.0.id),
+        party_org: po.1,
+        error,
+        warning,
+        errors,
+        statuses: MemberStatus::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.code().into(),
+                label: s.label().into(),
+                selected: f.status == s.code(),
+            })
+            .collect(),
+        f,
+    })
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+) -> Result<Response, WebError> {
+    let po = party_org(&state, &auth, Key { county, id }).await?;
+    Ok(render(
+        &page(
+            &state,
+            &auth,
+            po,
+            Form::default(),
+            FieldErrors::default(),
+            None,
+            None,
+        )
+        .await?,
+    )?
+    .into_response())
+}
+
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let f = parse_body(&body)?;
+    auth.check_csrf(&f.csrf)?;
+    let po = party_org(&state, &auth, Key { county, id }).await?;
+    let today = crate::today();
+    let mut e = FieldErrors::default();
+    let mut warning = None;
+    let name = f.name.trim().to_owned();
+    match name.chars().count() {
+        0 => e.name = Some("必填".into()),
+        1 => e.name = Some("至少2个字".into()),
+        n if n > 50 => e.name = Some("不能超过50个字".into()),
+        _ => {}
+    }
+    let resident_id = match ResidentId::parse(&f.resident_id) {
+        Ok(p) => {
+            if p.warnings.contains(&ResidentIdWarning::ConvertedFrom15) {
+                warning = Some(format!("15位旧号码已转换为18位：{}", p.value.masked()));
+            }
+            Some(p.value)
+        }
+        Err(err) => {
+            e.resident_id = Some(err.to_string());
+            None
+        }
+    };
+    let status = MemberStatus::parse(&f.status)
+        .map_err(|x| e.status = Some(x.to_string()))
+        .ok();
+    let joined_on = match date(&f.joined_on, today) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            e.joined_on = Some("必填".into());
+            None
+        }
+        Err(m) => {
+            e.joined_on = Some(m);
+            None
+        }
+    };
+    let confirmed_on = date(&f.confirmed_on, today)
+        .map_err(|m| e.confirmed_on = Some(m))
+        .ok()
+        .flatten();
+    if let (Some(id), Some(j)) = (&resident_id, joined_on)
+        && j < id
+            .birth_date()
+            .checked_add_months(chrono::Months::new(18 * 12))
+            .unwrap_or(j)
+    {
+        e.joined_on = Some("入党时应年满18岁".into());
+    }
+    match (status, joined_on, confirmed_on) {
+        (Some(MemberStatus::Full), _, None) if e.confirmed_on.is_none() => {
+            e.confirmed_on = Some("正式党员应填写转正时间".into())
+        }
+        (Some(MemberStatus::Probationary), _, Some(_)) => {
+            e.confirmed_on = Some("预备党员没有转正时间".into())
+        }
+        (_, Some(j), Some(c)) if c < j => e.confirmed_on = Some("不能早于入党时间".into()),
+        _ => {}
+    }
+    let phone = match f.phone.trim() {
+        "" => None,
+        p if p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(p.to_owned())
+        }
+        _ => {
+            e.phone = Some("应为11位手机号码".into());
+            None
+        }
+    };
+    let workplace = match f.workplace.trim() {
+        "" => None,
+        code => {
+            let scope = auth.scope.clone();
+            let codes = vec![code.to_uppercase()];
+            let found = state
+                .pool
+                .run(move |store| Ok(store.organizations_by_credit_code(&scope, today, &codes)?))
+                .await?;
+            match found.first() {
+                Some((k, _)) => Some(*k),
+                None => {
+                    e.workplace = Some("该代码的单位不存在或不在您的管理范围内".into());
+                    None
+                }
+            }
+        }
+    };
+    let (Some(resident_id), Some(status), Some(joined_on), false) =
+        (resident_id, status, joined_on, e.any())
+    else {
+        let p = page(
+            &state,
+            &auth,
+            po,
+            f,
+            e,
+            Some("请改正标红的项目".into()),
+            warning,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+    };
+    let member = Member {
+        key: Key {
+            county: po.0.county,
+            id: 0,
+        },
+        party_org_id: po.0.id,
+        name,
+        resident_id,
+        status,
+        joined_on,
+        confirmed_on,
+        workplace,
+        flow: FlowStatus::Settled,
+        flow_destination: None,
+        phone,
+    };
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    match state
+        .pool
+        .run(move |store| Ok(store.insert_member(&actor, &scope, member)?))
+        .await
+    {
+        Ok(key) => Ok(Redirect::to(&format!("/members/{}/{}", key.county, key.id)).into_response()),
+        Err(err) if err.field == Some("身份证号") => {
+            let e = FieldErrors {
+                resident_id: Some(err.message.clone()),
+                ..FieldErrors::default()
+            };
+            let p = page(&state, &auth, po, f, e, Some(err.message), warning).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(err) => Err(err),
+    }
+}
