@@ -76,7 +76,8 @@ pub(crate) fn scoped<'a>(
                 .filter(ia::since.le(today))
                 .filter(ia::until.is_null().or(ia::until.ge(today))),
         ));
-    } else if scope.region.is_none() && scope.zone.is_none() {
+    } else if scope.region.is_none() && scope.zone.is_none() && scope.party_path != "/" {
+        // (The administrative scope over the whole tree, "/", sees every organization.)
         q = q.filter(exists(
             pc::table
                 .inner_join(

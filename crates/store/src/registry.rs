@@ -800,8 +800,45 @@ impl Store {
         })
     }
 
-    pub fn assign_instructor(&mut self, a: InstructorAssignment) -> Result<()> {
+    /// Assigns an instructor (派员驻建 / 工作覆盖) to an organization the scope sees. The
+    /// instructor must be of the organization's county and not already assigned to it.
+    /// One transaction, audited.
+    pub fn assign_instructor(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        a: InstructorAssignment,
+    ) -> Result<()> {
+        let cipher = &self.cipher;
         self.conn.transaction::<_, StoreError, _>(|conn| {
+            let visible: i64 = crate::coverage::scoped_organizations(scope, a.since.max(a.until.unwrap_or(a.since)))
+                .filter(organizations::county_code.eq(a.organization.county).and(organizations::id.eq(a.organization.id)))
+                .count()
+                .get_result(conn)?;
+            if visible == 0 {
+                return Err(StoreError::invalid("单位", "不存在"));
+            }
+            if a.instructor.county != a.organization.county {
+                return Err(StoreError::invalid("党建指导员", "应为本县(市、区)的党建指导员"));
+            }
+            let known: i64 = instructors::table
+                .filter(instructors::county_code.eq(a.instructor.county).and(instructors::id.eq(a.instructor.id)))
+                .count()
+                .get_result(conn)?;
+            if known == 0 {
+                return Err(StoreError::invalid("党建指导员", "没有这名党建指导员"));
+            }
+            let current: i64 = instructor_assignments::table
+                .filter(instructor_assignments::county_code.eq(a.organization.county))
+                .filter(instructor_assignments::organization_id.eq(a.organization.id))
+                .filter(instructor_assignments::instructor_county.eq(a.instructor.county))
+                .filter(instructor_assignments::instructor_id.eq(a.instructor.id))
+                .filter(instructor_assignments::until.is_null())
+                .count()
+                .get_result(conn)?;
+            if current > 0 {
+                return Err(StoreError::invalid("党建指导员", "已选派到该单位"));
+            }
             diesel::insert_into(instructor_assignments::table)
                 .values(AssignmentRow {
                     county_code: a.organization.county,
@@ -812,8 +849,33 @@ impl Store {
                     until: a.until,
                 })
                 .execute(conn)?;
-            bump_version(conn)
+            bump_version(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "assign_instructor",
+                    entity: "organization",
+                    county: a.organization.county,
+                    entity_id: a.organization.id,
+                    before: None,
+                    after: Some(json!({ "instructor": { "county": a.instructor.county, "id": a.instructor.id }, "since": a.since, "until": a.until })),
+                },
+            )
         })
+    }
+
+    /// The instructors of a county: key and name, by name.
+    pub fn instructors_in(&mut self, county: i32) -> Result<Vec<(Key, String)>> {
+        Ok(instructors::table
+            .filter(instructors::county_code.eq(county))
+            .order((instructors::name, instructors::id))
+            .select((instructors::id, instructors::name))
+            .load::<(i64, String)>(&mut self.conn)?
+            .into_iter()
+            .map(|(id, n)| (Key { county, id }, n))
+            .collect())
     }
 
     /// Registers a member (the id in `m.key` is ignored; the county must be the party

@@ -287,12 +287,16 @@ fn build_small_city(store: &mut Store) -> SmallCity {
         })
         .unwrap();
     store
-        .assign_instructor(InstructorAssignment {
-            organization: orgs[2],
-            instructor: ins,
-            since: d(2025, 1, 1),
-            until: None,
-        })
+        .assign_instructor(
+            "test",
+            &all(),
+            InstructorAssignment {
+                organization: orgs[2],
+                instructor: ins,
+                since: d(2025, 1, 1),
+                until: None,
+            },
+        )
         .unwrap();
     SmallCity {
         city,

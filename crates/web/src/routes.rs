@@ -136,6 +136,20 @@ pub const ROUTES: &[Route] = &[
     ),
     committees("GET", "/organizations/new"),
     committees("POST", "/organizations/new"),
+    Route {
+        method: "GET",
+        path: "/organizations/{county}/{id}/instructor",
+        access: Access::Page,
+        object: Object::Organization,
+        who: Who::Committees,
+    },
+    Route {
+        method: "POST",
+        path: "/organizations/{county}/{id}/instructor",
+        access: Access::Page,
+        object: Object::Organization,
+        who: Who::Committees,
+    },
     r(
         "GET",
         "/organizations/{county}/{id}",
@@ -186,6 +200,10 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/members/{county}/{id}") => get(pages::members::show),
         ("GET", "/organizations/new") => get(pages::organization_new::show),
         ("POST", "/organizations/new") => post(pages::organization_new::submit),
+        ("GET", "/organizations/{county}/{id}/instructor") => get(pages::instructor_assign::show),
+        ("POST", "/organizations/{county}/{id}/instructor") => {
+            post(pages::instructor_assign::submit)
+        }
         ("GET", "/organizations/{county}/{id}") => get(pages::organization::show),
         ("GET", "/gaps") => get(pages::gaps::show),
         ("GET", "/gaps.csv") => get(pages::gaps::csv),

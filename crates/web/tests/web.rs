@@ -632,3 +632,77 @@ fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
     let mut other = app.signed_in("hongmu");
     assert_eq!(other.get(&path).status, 404);
 }
+
+#[test]
+fn assigning_an_instructor_turns_a_gap_into_work_coverage() {
+    let app = app();
+    let mut c = app.signed_in("longyou");
+    // A unit of the county that is 空白 and has no member, found through the API.
+    let mut api = app.client();
+    let mut store = app.store();
+    let user = store.user_by_username("longyou").unwrap().unwrap();
+    let token = liangxin_web::auth::random_token();
+    store
+        .create_api_token(
+            &liangxin_web::auth::token_hash(&token),
+            user.id,
+            "t",
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    api.bearer = Some(token);
+    let v = api.get("/api/v1/gaps?action=assign_instructor").json();
+    let item = &v["items"][0];
+    let (county, id) = (
+        item["county"].as_i64().unwrap(),
+        item["id"].as_i64().unwrap(),
+    );
+    let path = format!("/organizations/{county}/{id}/instructor");
+    let form = c.get(&path);
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let instructor = form
+        .body
+        .split("<option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = c.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("instructor", &instructor),
+            ("since", "2099-01-01"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不能晚于今天"));
+    let today = liangxin_web::today().to_string();
+    let r = c.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("instructor", &instructor),
+            ("since", &today),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let detail = api
+        .get(&format!("/api/v1/organizations/{county}/{id}"))
+        .json();
+    assert_eq!(detail["coverage_state"], "工作覆盖");
+    assert_eq!(detail["instructors"].as_array().unwrap().len(), 1);
+    let r = c.post_form(
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("instructor", &instructor),
+            ("since", &today),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("已选派到该单位"));
+}

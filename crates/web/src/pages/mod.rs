@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod gaps;
+pub mod instructor_assign;
 pub mod login;
 pub mod logout;
 pub mod member_new;

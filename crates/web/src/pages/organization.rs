@@ -42,6 +42,7 @@ struct OrganizationPage {
     covering: Vec<String>,
     instructors: Vec<String>,
     findings: Vec<FindingView>,
+    assign_href: Option<String>,
 }
 
 /// Everything the detail shows, if the scope sees the organization.
@@ -146,6 +147,9 @@ pub async fn show(
                 ),
             })
             .collect(),
+        assign_href: crate::routes::Who::Committees
+            .admits(auth.role)
+            .then(|| format!("/organizations/{county}/{id}/instructor")),
         name: d.row.name,
     })
 }
