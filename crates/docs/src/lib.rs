@@ -2,3 +2,4 @@
 //! on the dashboard is the chart in a bulletin.
 
 pub mod svg;
+pub mod xlsx;

@@ -197,6 +197,12 @@ fn pages_list_and_detail_with_filters_and_clear_errors() {
     let gaps = c.get("/gaps?action=assign_instructor");
     assert_eq!(gaps.status, 200);
     assert!(gaps.body.contains("选派党建指导员"));
+    let xlsx = c.get("/gaps.xlsx?action=assign_instructor");
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(
+        xlsx.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
     let csv = c.get("/gaps.csv?action=assign_instructor");
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with('\u{feff}'));

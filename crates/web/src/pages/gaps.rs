@@ -134,6 +134,7 @@ struct GapsPage {
     pages: usize,
     rows: Vec<GapRow>,
     csv: String,
+    xlsx: String,
     prev: Option<String>,
     next: Option<String>,
 }
@@ -208,6 +209,7 @@ pub async fn show(
         pages,
         rows,
         csv: link("/gaps.csv", 1),
+        xlsx: link("/gaps.xlsx", 1),
         prev: (p.page > 1).then(|| link("/gaps", p.page - 1)),
         next: (p.page < pages).then(|| link("/gaps", p.page + 1)),
     })
@@ -224,6 +226,64 @@ fn csv_cell(s: &str) -> String {
     } else {
         s
     }
+}
+
+/// The whole filtered list as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(raw): Query<GapsQuery>,
+) -> Result<Response, WebError> {
+    let p = raw.check()?;
+    let sr = scope_report(&state, auth.scope.clone(), None).await?;
+    let rows: Vec<Vec<String>> = filtered(&sr, &p)
+        .into_iter()
+        .map(|f| {
+            vec![
+                sr.county_name(f),
+                subject_label(f).to_owned(),
+                f.name.clone(),
+                f.action.label().to_owned(),
+                f.reason.clone(),
+                format!("{}（第{}版）", f.rule.title, f.rule.version),
+                f.rule.source.clone(),
+            ]
+        })
+        .collect();
+    let title = format!(
+        "覆盖检修：需要行动的单位和党组织（截至{}）",
+        sr.report.as_of.format("%Y年%m月%d日")
+    );
+    let bytes = liangxin_docs::xlsx::table(
+        "覆盖检修",
+        &title,
+        &[
+            "县(市、区)",
+            "对象",
+            "名称",
+            "应采取行动",
+            "原因",
+            "规则",
+            "依据",
+        ],
+        &rows,
+        &[12.0, 10.0, 40.0, 16.0, 48.0, 48.0, 40.0],
+    )
+    .map_err(WebError::internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"gaps.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The whole filtered list as CSV that Excel opens (UTF-8 with BOM).
