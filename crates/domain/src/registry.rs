@@ -120,3 +120,89 @@ pub struct Member {
     pub flow_destination: Option<String>,
     pub phone: Option<String>,
 }
+
+/// The date rules of a member record (党章 第一条、第七条): a member joins at 18 or older, is
+/// probationary for at least a year before 转正, a full member has a 转正 date and a
+/// probationary one has none, and nothing lies in the future. Returns every breach as
+/// (field, reason), in Chinese.
+pub fn check_member_dates(
+    resident_id: &ResidentId,
+    status: MemberStatus,
+    joined_on: NaiveDate,
+    confirmed_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    if joined_on > today {
+        out.push(("入党时间", "不能晚于今天"));
+    }
+    let adult = resident_id
+        .birth_date()
+        .checked_add_months(chrono::Months::new(18 * 12));
+    if adult.is_some_and(|a| joined_on < a) {
+        out.push(("入党时间", "入党时应年满18岁"));
+    }
+    match (status, confirmed_on) {
+        (MemberStatus::Full, None) => out.push(("转正时间", "正式党员应填写转正时间")),
+        (MemberStatus::Probationary, Some(_)) => out.push(("转正时间", "预备党员没有转正时间")),
+        (_, Some(c)) if c > today => out.push(("转正时间", "不能晚于今天")),
+        (_, Some(c)) if c < joined_on => out.push(("转正时间", "不能早于入党时间")),
+        (_, Some(c))
+            if joined_on
+                .checked_add_months(chrono::Months::new(12))
+                .is_some_and(|y| c < y) =>
+        {
+            out.push(("转正时间", "预备期至少一年"))
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn member_dates_follow_the_constitution() {
+        let id = ResidentId::from_parts("330825", d(1990, 3, 8), 123).unwrap();
+        let today = d(2026, 11, 27);
+        let check = |s, j, c| check_member_dates(&id, s, j, c, today);
+        assert!(check(MemberStatus::Full, d(2015, 7, 1), Some(d(2016, 7, 1))).is_empty());
+        assert!(check(MemberStatus::Probationary, d(2026, 7, 1), None).is_empty());
+        // Eighteen on 2008-03-08.
+        assert_eq!(
+            check(MemberStatus::Probationary, d(2008, 3, 7), None),
+            vec![("入党时间", "入党时应年满18岁")]
+        );
+        assert!(check(MemberStatus::Probationary, d(2008, 3, 8), None).is_empty());
+        assert_eq!(
+            check(MemberStatus::Full, d(2015, 7, 1), None),
+            vec![("转正时间", "正式党员应填写转正时间")]
+        );
+        assert_eq!(
+            check(
+                MemberStatus::Probationary,
+                d(2015, 7, 1),
+                Some(d(2016, 7, 1))
+            ),
+            vec![("转正时间", "预备党员没有转正时间")]
+        );
+        assert_eq!(
+            check(MemberStatus::Full, d(2015, 7, 1), Some(d(2014, 7, 1))),
+            vec![("转正时间", "不能早于入党时间")]
+        );
+        assert_eq!(
+            check(MemberStatus::Full, d(2015, 7, 1), Some(d(2016, 6, 30))),
+            vec![("转正时间", "预备期至少一年")]
+        );
+        assert_eq!(
+            check(MemberStatus::Probationary, d(2027, 1, 1), None),
+            vec![("入党时间", "不能晚于今天")]
+        );
+    }
+}

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liangxin_domain::kinds::{FlowStatus, MemberStatus};
-use liangxin_domain::registry::{Key, Member};
+use liangxin_domain::registry::{Key, Member, check_member_dates};
 use liangxin_domain::resident_id::{ResidentId, ResidentIdWarning};
 
 use crate::AppState;
@@ -219,23 +219,18 @@ pub async fn submit(
         .map_err(|m| e.confirmed_on = Some(m))
         .ok()
         .flatten();
-    if let (Some(id), Some(j)) = (&resident_id, joined_on)
-        && j < id
-            .birth_date()
-            .checked_add_months(chrono::Months::new(18 * 12))
-            .unwrap_or(j)
+    // The date rules are the domain's (党章): age at joining, the probation year, order.
+    if let (Some(id), Some(status), Some(joined)) = (&resident_id, status, joined_on)
+        && e.confirmed_on.is_none()
     {
-        e.joined_on = Some("入党时应年满18岁".into());
-    }
-    match (status, joined_on, confirmed_on) {
-        (Some(MemberStatus::Full), _, None) if e.confirmed_on.is_none() => {
-            e.confirmed_on = Some("正式党员应填写转正时间".into())
+        for (field, reason) in check_member_dates(id, status, joined, confirmed_on, today) {
+            let slot = if field == "入党时间" {
+                &mut e.joined_on
+            } else {
+                &mut e.confirmed_on
+            };
+            slot.get_or_insert_with(|| reason.to_owned());
         }
-        (Some(MemberStatus::Probationary), _, Some(_)) => {
-            e.confirmed_on = Some("预备党员没有转正时间".into())
-        }
-        (_, Some(j), Some(c)) if c < j => e.confirmed_on = Some("不能早于入党时间".into()),
-        _ => {}
     }
     let phone = match f.phone.trim() {
         "" => None,
