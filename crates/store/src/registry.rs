@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use liangxin_domain::kinds::{FlowStatus, MemberStatus, PartyOrgType};
+use liangxin_domain::kinds::{
+    FlowStatus, MemberStatus, PartyOrgType, ZoneClass, ZoneKind, ZoneLevel,
+};
 use liangxin_domain::registry::{
     CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
     Zone,
@@ -752,8 +754,26 @@ impl Store {
 
     /// The zones a scope may place organizations in: id, name, county.
     pub fn zones_in(&mut self, scope: &Scope) -> Result<Vec<(i64, String, i32)>> {
+        Ok(self
+            .zones_of(scope)?
+            .into_iter()
+            .map(|z| (z.id, z.name, z.county))
+            .collect())
+    }
+
+    /// The zones (园区、小镇、楼宇、市场) of a scope's region, or the scope's own zone.
+    pub fn zones_of(&mut self, scope: &Scope) -> Result<Vec<Zone>> {
         let mut q = zones::table
-            .select((zones::id, zones::name, zones::county_code))
+            .select((
+                zones::id,
+                zones::code,
+                zones::name,
+                zones::kind,
+                zones::class,
+                zones::level,
+                zones::county_code,
+                zones::town_code,
+            ))
             .order(zones::id)
             .into_boxed();
         if let Some((lo, hi)) = scope.county_range() {
@@ -764,7 +784,38 @@ impl Store {
         if let Some(z) = scope.zone {
             q = q.filter(zones::id.eq(z));
         }
-        Ok(q.load(&mut self.conn)?)
+        type ZoneRow = (
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            i32,
+            Option<i32>,
+        );
+        let rows: Vec<ZoneRow> = q.load(&mut self.conn)?;
+        let bad = |field: &'static str, e: liangxin_domain::kinds::UnknownValue| {
+            StoreError::invalid(field, e.to_string())
+        };
+        rows.into_iter()
+            .map(|(id, code, name, kind, class, level, county, town)| {
+                Ok(Zone {
+                    id,
+                    code,
+                    name,
+                    kind: ZoneKind::parse(&kind).map_err(|e| bad("区域类型", e))?,
+                    class: class
+                        .map(|c| ZoneClass::parse(&c).map_err(|e| bad("小镇分类", e)))
+                        .transpose()?,
+                    level: level
+                        .map(|l| ZoneLevel::parse(&l).map_err(|e| bad("区域级别", e)))
+                        .transpose()?,
+                    county,
+                    town,
+                })
+            })
+            .collect()
     }
 
     /// Links a party organization to an organization it covers.

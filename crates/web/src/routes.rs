@@ -157,6 +157,7 @@ pub const ROUTES: &[Route] = &[
         Object::Organization,
     ),
     r("GET", "/gaps", Access::Page, Object::None),
+    staff("GET", "/zones", Object::None),
     r("GET", "/gaps.csv", Access::Page, Object::None),
     r("GET", "/gaps.xlsx", Access::Page, Object::None),
     r("GET", "/api/v1/coverage", Access::Api, Object::None),
@@ -207,6 +208,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         }
         ("GET", "/organizations/{county}/{id}") => get(pages::organization::show),
         ("GET", "/gaps") => get(pages::gaps::show),
+        ("GET", "/zones") => get(pages::zones::show),
         ("GET", "/gaps.csv") => get(pages::gaps::csv),
         ("GET", "/gaps.xlsx") => get(pages::gaps::xlsx),
         ("GET", "/api/v1/coverage") => get(api::coverage::get),

@@ -333,6 +333,9 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
     b.click("table tbody a");
     assert!(b.text("main").contains("下级党组织"));
     b.screenshot("09-party-org");
+    b.go(&format!("{}/zones", app.base));
+    assert!(b.text("main").contains("龙游红木小镇"));
+    b.screenshot("11-zones");
     b.go(&format!("{}/members", app.base));
     let members = b.text("main");
     assert!(members.contains("********"), "resident IDs are masked");

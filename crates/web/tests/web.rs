@@ -712,3 +712,26 @@ fn assigning_an_instructor_turns_a_gap_into_work_coverage() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("已选派到该单位"));
 }
+
+#[test]
+fn the_zones_page_shows_the_named_places_with_their_class() {
+    let mut c = app().signed_in("longyou");
+    let r = c.get("/zones");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("龙游红木小镇"));
+    assert!(r.body.contains("传统产业提升类"));
+    assert!(!r.body.contains("衢州海创园"), "柯城's park is not 龙游's");
+    let mut city = app().signed_in("city");
+    let r = city.get("/zones");
+    for place in [
+        "衢州海创园",
+        "浙江中关村科技产业园",
+        "上海张江（衢州）孵化基地",
+        "花园258",
+        "莲花生态农业循环小镇",
+        "龙游红木小镇",
+        "开化根缘小镇",
+    ] {
+        assert!(r.body.contains(place), "{place}");
+    }
+}

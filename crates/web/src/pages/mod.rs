@@ -13,3 +13,4 @@ pub mod organizations;
 pub mod party_org;
 pub mod party_org_new;
 pub mod password;
+pub mod zones;
