@@ -46,7 +46,8 @@ pub fn csv_record(cells: &[String]) -> String {
     let quoted: Vec<String> = cells
         .iter()
         .map(|c| {
-            let c = if c.starts_with(['=', '+', '-', '@']) && c.parse::<f64>().is_err() {
+            let c = if c.starts_with(['=', '+', '-', '@', '\t', '\r']) && c.parse::<f64>().is_err()
+            {
                 format!("'{c}")
             } else {
                 c.clone()

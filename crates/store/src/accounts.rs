@@ -64,7 +64,7 @@ pub struct UserRow {
 
 impl UserRow {
     pub fn role(&self) -> Result<Role> {
-        Role::parse(&self.role).map_err(|e| StoreError::invalid("角色", e.to_string()))
+        Role::parse(&self.role).map_err(|e| StoreError::Corrupt(format!("角色：{e}")))
     }
 }
 

@@ -101,7 +101,7 @@ pub struct CoverageFacts {
 }
 
 fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::invalid(field, format!("数据库中的值无效：{e}"))
+    StoreError::Corrupt(format!("{field}：{e}"))
 }
 
 impl Store {
@@ -289,7 +289,8 @@ impl Store {
             });
         }
 
-        if only.is_some() {
+        if only.is_some() || scope.member.is_some() {
+            // A page of units needs no party organizations; a member sees none.
             return Ok(CoverageFacts {
                 organizations,
                 party_orgs: Vec::new(),

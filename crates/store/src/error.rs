@@ -26,6 +26,10 @@ pub enum StoreError {
     /// A value the caller passed does not fit (field, reason).
     #[error("{field}：{reason}")]
     Invalid { field: &'static str, reason: String },
+    /// A stored value that no longer parses (a code removed, a row written by hand): a
+    /// fault of the data, not of the request.
+    #[error("数据库中的值无效：{0}")]
+    Corrupt(String),
     #[error("数据库操作失败：{0}")]
     Query(#[from] diesel::result::Error),
 }

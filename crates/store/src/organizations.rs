@@ -73,7 +73,7 @@ fn to_row(r: Row) -> Result<OrgListRow> {
     Ok(OrgListRow {
         key: Key { county, id },
         name,
-        kind: OrgKind::parse(&kind).map_err(|e| StoreError::invalid("组织类别", e.to_string()))?,
+        kind: OrgKind::parse(&kind).map_err(|e| StoreError::Corrupt(format!("组织类别：{e}")))?,
         credit_code,
         credit_code_check_failed: failed,
         county_name,
@@ -215,8 +215,13 @@ impl Store {
     }
 
     /// The party organizations covering an organization: key, name, type.
-    pub fn covering_party_orgs(&mut self, org: Key) -> Result<Vec<(Key, String, PartyOrgType)>> {
-        let rows: Vec<(i32, i64, String, String)> = pc::table
+    /// Only those in the scope's subtree or above it are named: data flows up, not sideways.
+    pub fn covering_party_orgs(
+        &mut self,
+        scope: &Scope,
+        org: Key,
+    ) -> Result<Vec<(Key, String, PartyOrgType)>> {
+        let rows: Vec<(i32, i64, String, String, String)> = pc::table
             .inner_join(
                 po::table.on(po::county_code
                     .eq(pc::party_org_county)
@@ -229,12 +234,15 @@ impl Store {
             )
             .filter(po::dissolved_on.is_null())
             .order(po::id)
-            .select((po::county_code, po::id, po::name, po::org_type))
+            .select((po::county_code, po::id, po::name, po::org_type, po::path))
             .load(self.conn())?;
         rows.into_iter()
-            .map(|(county, id, name, t)| {
+            .filter(|(.., path)| {
+                scope.contains_path(path) || scope.party_path.starts_with(path.as_str())
+            })
+            .map(|(county, id, name, t, _)| {
                 let t = PartyOrgType::parse(&t)
-                    .map_err(|e| StoreError::invalid("党组织类型", e.to_string()))?;
+                    .map_err(|e| StoreError::Corrupt(format!("党组织类型：{e}")))?;
                 Ok((Key { county, id }, name, t))
             })
             .collect()

@@ -14,7 +14,7 @@ use crate::schema::{
 use crate::{Scope, Store};
 
 fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::invalid(field, format!("数据库中的值无效：{e}"))
+    StoreError::Corrupt(format!("{field}：{e}"))
 }
 
 /// A party organization as its page shows it.
@@ -180,9 +180,14 @@ impl Store {
             .collect()
     }
 
-    /// The organizations a party organization covers: key and name.
-    pub fn covered_units(&mut self, party_org: Key) -> Result<Vec<(Key, String)>> {
-        Ok(pc::table
+    /// The organizations a party organization covers that `scope` sees: key and name.
+    pub fn covered_units(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        party_org: Key,
+    ) -> Result<Vec<(Key, String)>> {
+        let all: Vec<(Key, String)> = pc::table
             .inner_join(
                 o::table.on(o::county_code
                     .eq(pc::county_code)
@@ -199,6 +204,20 @@ impl Store {
             .load::<(i32, i64, String)>(self.conn())?
             .into_iter()
             .map(|(county, id, name)| (Key { county, id }, name))
+            .collect();
+        // Only the units the scope sees (a zone's view of a branch that also covers units
+        // elsewhere, say).
+        let ids: Vec<i64> = all.iter().map(|(k, _)| k.id).collect();
+        let visible: std::collections::HashSet<i64> =
+            crate::coverage::scoped_organizations(scope, today)
+                .filter(o::id.eq_any(&ids))
+                .select(o::id)
+                .load::<i64>(self.conn())?
+                .into_iter()
+                .collect();
+        Ok(all
+            .into_iter()
+            .filter(|(k, _)| visible.contains(&k.id))
             .collect())
     }
 

@@ -591,7 +591,11 @@ impl Store {
             };
             let county_known: Option<i32> =
                 regions::table.filter(regions::code.eq(po.key.county)).select(regions::code).first(conn).optional()?;
-            let in_region = scope.county_range().is_none_or(|(lo, hi)| (lo..=hi).contains(&po.key.county));
+            // A node is in its parent's county; under a city-level node, in one of its counties.
+            let in_region = scope.county_range().is_none_or(|(lo, hi)| (lo..=hi).contains(&po.key.county))
+                && po.parent.is_none_or(|p| {
+                    if p.county % 100 == 0 { (p.county..=p.county + 99).contains(&po.key.county) } else { p.county == po.key.county }
+                });
             if county_known.is_none() || !in_region {
                 return Err(StoreError::invalid("县(市、区)", "不在您的管理范围内"));
             }
@@ -675,9 +679,18 @@ impl Store {
     ) -> Result<Key> {
         let cipher = &self.cipher;
         self.conn.transaction::<_, StoreError, _>(|conn| {
-            let in_region = match scope.county_range() {
-                Some((lo, hi)) => (lo..=hi).contains(&org.key.county),
-                None => scope.party_path == "/",
+            let in_region = match (scope.county_range(), scope.zone) {
+                (Some((lo, hi)), _) => (lo..=hi).contains(&org.key.county),
+                // A zone committee registers in its zone's county.
+                (None, Some(z)) => {
+                    zones::table
+                        .filter(zones::id.eq(z))
+                        .select(zones::county_code)
+                        .first::<i32>(conn)
+                        .optional()?
+                        == Some(org.key.county)
+                }
+                (None, None) => scope.party_path == "/",
             };
             let county_known: Option<i32> = regions::table
                 .filter(regions::code.eq(org.key.county))
@@ -1122,7 +1135,7 @@ impl Store {
         rows.into_iter()
             .map(|(county, id, path, name, t)| {
                 let t = PartyOrgType::parse(&t)
-                    .map_err(|e| StoreError::invalid("党组织类型", e.to_string()))?;
+                    .map_err(|e| StoreError::Corrupt(format!("党组织类型：{e}")))?;
                 Ok((Key { county, id }, path, name, t))
             })
             .collect()

@@ -42,14 +42,14 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// A form's `_csrf` must equal the session's token.
+    /// A form's `_csrf` must equal the session's token (and there must be a session:
+    /// forms are not for bearer tokens).
     pub fn check_csrf(&self, given: &str) -> Result<(), WebError> {
         match &self.csrf {
             Some(expected) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(()),
-            Some(_) => Err(WebError::forbidden(
+            Some(_) | None => Err(WebError::forbidden(
                 "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
             )),
-            None => Ok(()),
         }
     }
 }
@@ -80,6 +80,13 @@ pub fn hash_password(password: &str) -> Result<String, WebError> {
         .hash_password(password.as_bytes(), &salt)
         .map_err(WebError::internal)?
         .to_string())
+}
+
+/// A hash of no one's password, verified against for unknown user names so that a wrong
+/// name takes as long as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
@@ -136,15 +143,27 @@ pub fn now() -> NaiveDateTime {
 }
 
 /// Resolves the user of a request from the session cookie or a bearer token.
+/// How a request may prove who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    /// Pages: the session cookie only (its forms carry the session's CSRF token; a bearer
+    /// token has none, so it must not reach a form).
+    Session,
+    /// The API: a bearer token, or the session cookie.
+    SessionOrToken,
+}
+
 pub async fn authenticate(
     state: &Arc<AppState>,
     headers: &HeaderMap,
+    accepted: Credentials,
 ) -> Result<Option<Auth>, WebError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| token_hash(t.trim()));
+        .map(|t| token_hash(t.trim()))
+        .filter(|_| accepted == Credentials::SessionOrToken);
     let session = cookie_value(headers, SESSION_COOKIE).map(token_hash);
     if bearer.is_none() && session.is_none() {
         return Ok(None);
@@ -185,7 +204,7 @@ pub async fn require_page_user(
     mut req: Request,
     next: Next,
 ) -> Response {
-    match authenticate(&state, req.headers()).await {
+    match authenticate(&state, req.headers(), Credentials::Session).await {
         Ok(Some(auth)) => {
             req.extensions_mut().insert(auth);
             next.run(req).await
@@ -213,7 +232,7 @@ pub async fn require_api_user(
     mut req: Request,
     next: Next,
 ) -> Response {
-    match authenticate(&state, req.headers()).await {
+    match authenticate(&state, req.headers(), Credentials::SessionOrToken).await {
         Ok(Some(auth)) => {
             req.extensions_mut().insert(auth);
             next.run(req).await
@@ -238,7 +257,16 @@ pub fn urlencode(s: &str) -> String {
 /// Only a local path may be a `next` target (no open redirect to another site).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        // Browsers drop tabs and line breaks inside URLs ("/\t/evil" becomes "//evil"):
+        // a target with any control or space character is refused outright.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -265,6 +293,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/")), "/");
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/x")), "/");
     }
 
     #[test]

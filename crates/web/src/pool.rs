@@ -80,7 +80,11 @@ impl DbPool {
                 Ok(r) => r,
                 Err(_) => {
                     // A panic may have left the connection mid-transaction: replace it.
-                    store = Store::open(&target, &key).map_err(WebError::internal)?;
+                    // If reopening fails too, the old connection goes back (better a suspect
+                    // connection than a pool one short for good).
+                    if let Ok(fresh) = Store::open(&target, &key) {
+                        store = fresh;
+                    }
                     Err(WebError::internal("处理请求时发生内部错误"))
                 }
             };

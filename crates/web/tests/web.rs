@@ -735,3 +735,77 @@ fn the_zones_page_shows_the_named_places_with_their_class() {
         assert!(r.body.contains(place), "{place}");
     }
 }
+
+#[test]
+fn a_zone_committee_registers_in_its_zone_and_county_only() {
+    let app = app();
+    let mut c = app.signed_in("hongmu");
+    let form = c.get("/organizations/new");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("龙游县"), "the zone's county is offered");
+    let csrf = form.csrf();
+    let r = c.post_form(
+        "/organizations/new",
+        &[
+            ("_csrf", &csrf),
+            ("name", "红木小镇某工艺厂"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let detail = c.get(r.header("location").unwrap());
+    assert!(
+        detail.body.contains("龙游红木小镇"),
+        "placed in the committee's zone"
+    );
+    let r = c.post_form(
+        "/organizations/new",
+        &[
+            ("_csrf", &csrf),
+            ("name", "别处某公司"),
+            ("county", "330802"),
+            ("kind", "enterprise"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不在您的管理范围内"));
+}
+
+#[test]
+fn a_bearer_token_reads_the_api_but_cannot_use_the_forms() {
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("city").unwrap().unwrap();
+    let token = liangxin_web::auth::random_token();
+    store
+        .create_api_token(
+            &liangxin_web::auth::token_hash(&token),
+            user.id,
+            "t",
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let r = agent
+        .post(format!("{}/organizations/new", app.base))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send("name=%E4%BC%AA%E9%80%A0&county=330825&kind=enterprise")
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "pages know sessions only: sent to sign in"
+    );
+    let r = agent
+        .get(format!("{}/api/v1/coverage", app.base))
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}

@@ -93,7 +93,7 @@ pub async fn get(
                     })
                     .collect(),
                 covered_units: store
-                    .covered_units(key)?
+                    .covered_units(&scope, crate::today(), key)?
                     .into_iter()
                     .map(|(k, name)| RefOut {
                         county: k.county,

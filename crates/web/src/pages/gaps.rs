@@ -216,7 +216,7 @@ pub async fn show(
 }
 
 fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_owned()
@@ -250,6 +250,12 @@ pub async fn xlsx(
             ]
         })
         .collect();
+    if rows.len() > 1_000_000 {
+        return Err(WebError::bad_field(
+            "导出",
+            "超过 Excel 单表上限（1,048,576 行），请按县(市、区)筛选后导出",
+        ));
+    }
     let title = format!(
         "覆盖检修：需要行动的单位和党组织（截至{}）",
         sr.report.as_of.format("%Y年%m月%d日")

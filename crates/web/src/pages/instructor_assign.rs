@@ -125,6 +125,7 @@ pub async fn submit(
         .map(|id| Key { county, id });
     let since = match NaiveDate::parse_from_str(&t.since, "%Y-%m-%d") {
         Ok(d) if d > today => Err("不能晚于今天"),
+        Ok(d) if chrono::Datelike::year(&d) < 1921 => Err("日期不合理"),
         Ok(d) => Ok(d),
         Err(_) => Err("应为 年-月-日，如 2026-11-27"),
     };

@@ -107,69 +107,7 @@ pub async fn submit(
     let password = form.password;
     let hours = state.config.session_hours;
     let name = username.clone();
-    let outcome = state
-        .pool
-        .run(move |store| {
-            let now = auth::now();
-            let window = now - chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES);
-            if store.failed_attempts_since(&ip, window)? >= auth::ADDRESS_FAILURE_LIMIT {
-                return Ok(Outcome::Refused(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "尝试次数过多，请10分钟后再试".into(),
-                ));
-            }
-            let Some(user) = store.user_by_username(&name)? else {
-                store.note_login_attempt(&ip, &name, now, false)?;
-                return Ok(Outcome::Refused(
-                    StatusCode::UNAUTHORIZED,
-                    "用户名或密码错误".into(),
-                ));
-            };
-            if let Some(until) = user.locked_until
-                && until > now
-            {
-                store.note_login_attempt(&ip, &name, now, false)?;
-                let local = until + chrono::Duration::hours(8);
-                return Ok(Outcome::Refused(
-                    StatusCode::LOCKED,
-                    format!(
-                        "账户因连续输错密码已锁定，请于{}后再试",
-                        local.format("%H:%M")
-                    ),
-                ));
-            }
-            if !auth::verify_password(&password, &user.password_hash) {
-                store.note_login_attempt(&ip, &name, now, false)?;
-                let locked = store.record_login_failure(
-                    user.id,
-                    auth::LOCK_AFTER_FAILURES,
-                    now,
-                    chrono::Duration::minutes(auth::LOCK_MINUTES),
-                )?;
-                let msg = if locked {
-                    format!(
-                        "连续{}次密码错误，账户已锁定{}分钟",
-                        auth::LOCK_AFTER_FAILURES,
-                        auth::LOCK_MINUTES
-                    )
-                } else {
-                    "用户名或密码错误".into()
-                };
-                return Ok(Outcome::Refused(StatusCode::UNAUTHORIZED, msg));
-            }
-            store.record_login_success(user.id)?;
-            store.note_login_attempt(&ip, &name, now, true)?;
-            let token = auth::random_token();
-            store.create_session(
-                &auth::token_hash(&token),
-                user.id,
-                &auth::random_token(),
-                now,
-                now + chrono::Duration::hours(hours),
-            )?;
-            Ok(Outcome::SignedIn { token })
-        })
-        .await;
+    let outcome = sign_in(&state, ip, name, password, hours).await;
     match outcome {
         Ok(Outcome::SignedIn { token }) => {
             let session = auth::set_cookie(
@@ -188,4 +126,96 @@ pub async fn submit(
         Ok(Outcome::Refused(status, msg)) => page(&state, status, next, username, Some(msg)),
         Err(e) => WebError::into_response(e),
     }
+}
+
+/// Checks the limits, verifies the password off the database connection (Argon2 takes
+/// tens of milliseconds; a connection is not held for it), then records the result.
+async fn sign_in(
+    state: &Arc<AppState>,
+    ip: String,
+    name: String,
+    password: String,
+    hours: i64,
+) -> Result<Outcome, WebError> {
+    let (ip2, name2) = (ip.clone(), name.clone());
+    let user = state
+        .pool
+        .run(move |store| {
+            let now = auth::now();
+            let window = now - chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES);
+            if store.failed_attempts_since(&ip2, window)? >= auth::ADDRESS_FAILURE_LIMIT {
+                return Ok(Err(Outcome::Refused(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "尝试次数过多，请10分钟后再试".into(),
+                )));
+            }
+            let user = store.user_by_username(&name2)?;
+            if let Some(until) = user.as_ref().and_then(|u| u.locked_until)
+                && until > now
+            {
+                store.note_login_attempt(&ip2, &name2, now, false)?;
+                let local = until + chrono::Duration::hours(8);
+                return Ok(Err(Outcome::Refused(
+                    StatusCode::LOCKED,
+                    format!(
+                        "账户因连续输错密码已锁定，请于{}后再试",
+                        local.format("%H:%M")
+                    ),
+                )));
+            }
+            Ok(Ok(user))
+        })
+        .await?;
+    let user = match user {
+        Ok(u) => u,
+        Err(refused) => return Ok(refused),
+    };
+    // An unknown name costs the same verification as a known one: timing tells nothing.
+    let phc = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| auth::dummy_hash().to_owned());
+    let right = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+        .await
+        .map_err(WebError::internal)?
+        && user.is_some();
+    state
+        .pool
+        .run(move |store| {
+            let now = auth::now();
+            let Some(user) = user.filter(|_| right) else {
+                store.note_login_attempt(&ip, &name, now, false)?;
+                let locked = match store.user_by_username(&name)? {
+                    Some(u) => store.record_login_failure(
+                        u.id,
+                        auth::LOCK_AFTER_FAILURES,
+                        now,
+                        chrono::Duration::minutes(auth::LOCK_MINUTES),
+                    )?,
+                    None => false,
+                };
+                let msg = if locked {
+                    format!(
+                        "连续{}次密码错误，账户已锁定{}分钟",
+                        auth::LOCK_AFTER_FAILURES,
+                        auth::LOCK_MINUTES
+                    )
+                } else {
+                    "用户名或密码错误".into()
+                };
+                return Ok(Outcome::Refused(StatusCode::UNAUTHORIZED, msg));
+            };
+            store.record_login_success(user.id)?;
+            store.note_login_attempt(&ip, &name, now, true)?;
+            let token = auth::random_token();
+            store.create_session(
+                &auth::token_hash(&token),
+                user.id,
+                &auth::random_token(),
+                now,
+                now + chrono::Duration::hours(hours),
+            )?;
+            Ok(Outcome::SignedIn { token })
+        })
+        .await
 }

@@ -73,7 +73,7 @@ pub async fn load(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Detail
                 CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
             let assessed = coverage::assess_organization(&facts, &rules);
             let covering = store
-                .covering_party_orgs(key)?
+                .covering_party_orgs(&scope, key)?
                 .into_iter()
                 .map(|(_, n, t)| format!("{n}（{}）", t.label()))
                 .collect();

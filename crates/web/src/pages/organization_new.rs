@@ -101,7 +101,20 @@ async fn page(
     let mut counties = county_choices(state, auth, selected_county).await?;
     if counties.is_empty() {
         // A county or zone committee registers in its own county.
-        let own = auth.scope.county_range().map(|(lo, _)| lo);
+        // (A zone committee's county is its zone's.)
+        let zone_county = match auth.scope.zone {
+            Some(_) => {
+                let scope = auth.scope.clone();
+                state
+                    .pool
+                    .run(move |store| Ok(store.zones_of(&scope)?))
+                    .await?
+                    .first()
+                    .map(|z| z.county)
+            }
+            None => None,
+        };
+        let own = auth.scope.county_range().map(|(lo, _)| lo).or(zone_county);
         let names = state.pool.run(|store| Ok(store.region_names()?)).await?;
         if let Some(c) = own {
             counties.push(Choice {
@@ -175,12 +188,15 @@ pub async fn submit(
         n if n > 100 => errors.name = Some("不能超过100个字".into()),
         _ => {}
     }
+    // The store checks the county against the scope (a zone's county included).
     let county = match t.county.trim().parse::<i32>() {
         Ok(c)
-            if auth
-                .scope
-                .county_range()
-                .is_some_and(|(lo, hi)| (lo..=hi).contains(&c) && c % 100 != 0) =>
+            if c % 100 != 0
+                && (auth
+                    .scope
+                    .county_range()
+                    .is_some_and(|(lo, hi)| (lo..=hi).contains(&c))
+                    || auth.scope.zone.is_some()) =>
         {
             Some(c)
         }

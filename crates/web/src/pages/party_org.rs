@@ -70,7 +70,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             let mut ancestors = store.names_on_path(&po.path)?;
             ancestors.pop();
             let children = store.party_org_children(key)?;
-            let units = store.covered_units(key)?;
+            let units = store.covered_units(&scope, crate::today(), key)?;
             let members = store.members_count(&scope, Some(key))?;
             Ok((po, ancestors, children, units, members))
         })

@@ -54,7 +54,12 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     auth.check_csrf(&form.csrf)?;
     let layout = Layout::new(&state, &auth, "修改密码", "").await?;
-    if !auth::verify_password(&form.current, &auth.user.password_hash) {
+    let (current, phc) = (form.current.clone(), auth.user.password_hash.clone());
+    // Argon2 runs on the blocking pool, not on the server's async threads.
+    let right = tokio::task::spawn_blocking(move || auth::verify_password(&current, &phc))
+        .await
+        .map_err(WebError::internal)?;
+    if !right {
         let page = PasswordPage {
             layout,
             done: false,
@@ -72,7 +77,10 @@ pub async fn submit(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
-    let hash = auth::hash_password(&form.new)?;
+    let new = form.new.clone();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
+        .await
+        .map_err(WebError::internal)??;
     let user_id = auth.user.id;
     // Ends every session of the account, this one included: sign in again with the new password.
     state
