@@ -291,10 +291,18 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     "{role} sees less than the county"
                 );
             }
-            "member" => assert!(
-                visible.is_empty(),
-                "a member sees their own records, no units"
-            ),
+            "member" => {
+                assert!(
+                    visible.is_empty(),
+                    "a member sees their own records, no units"
+                );
+                let me = store.members_page(&scope, None, 0, 10).unwrap();
+                assert_eq!(me.len(), 1, "a member sees exactly themselves");
+                assert_eq!(Some(me[0].key), scope.member);
+                // Nor the findings of their branch: the gap list is empty for them.
+                let gaps = c.get("/api/v1/gaps").json();
+                assert_eq!(gaps["total"], 0, "a member sees no findings");
+            }
             _ => unreachable!(),
         }
     }
