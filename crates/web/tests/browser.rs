@@ -17,6 +17,8 @@ use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The W3C WebDriver key under which an element reference is returned.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// A WebDriver session; the driver process is killed when dropped.
@@ -145,10 +147,9 @@ impl Browser {
             "/element",
             Some(json!({"using": "css selector", "value": css})),
         );
-        v.as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element for {css}: {v}"))
             .to_owned()
     }
 
@@ -184,7 +185,14 @@ impl Browser {
     /// Waits for the page's path to become `path`.
     fn wait_for_path(&self, path: &str) {
         let started = Instant::now();
-        while !self.url().ends_with(path) {
+        // Path and query exactly: "/login?next=/organizations" must not pass for "/organizations".
+        let here = |url: String| {
+            url.splitn(4, '/')
+                .nth(3)
+                .map(|rest| format!("/{rest}"))
+                .unwrap_or_default()
+        };
+        while here(self.url()) != path {
             assert!(
                 started.elapsed() < Duration::from_secs(20),
                 "still at {} waiting for {path}",
@@ -205,10 +213,7 @@ impl Browser {
                 &json!({"using": "css selector", "value": css}),
             );
             if let Some(v) = read_json(&mut r)
-                && let Some(el) = v["value"]
-                    .as_object()
-                    .and_then(|o| o.values().next())
-                    .and_then(Value::as_str)
+                && let Some(el) = v["value"][ELEMENT].as_str()
             {
                 let url = format!("{}/session/{}/element/{el}/text", self.base, self.session);
                 let mut r = self.agent.get(&url).call().unwrap();
@@ -273,7 +278,7 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
     b.wait_for_path("/organizations");
 
     b.go(&format!("{}/", app.base));
-    assert!(b.text("h1").contains("两新组织覆盖驾驶舱"));
+    b.wait_for_text("h1", "两新组织覆盖驾驶舱");
     let src = b.source();
     assert!(src.contains("<svg"), "the charts are in the page");
     assert!(
@@ -284,15 +289,15 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
 
     // A figure links to the rows behind it.
     b.click("table a[href^='/organizations?county=']");
+    b.wait_for_text("main", "共 ");
     assert!(b.url().contains("/organizations?county="));
-    assert!(b.text("main").contains("共 "));
     b.screenshot("03-organizations");
     b.click("table tbody a");
-    assert!(b.text("main").contains("规则要求的行动"));
+    b.wait_for_text("main", "规则要求的行动");
     b.screenshot("04-organization");
 
     b.go(&format!("{}/gaps", app.base));
-    assert!(b.text("h1").contains("覆盖检修"));
+    b.wait_for_text("h1", "覆盖检修");
     b.screenshot("05-gaps");
 
     // Register a unit and see the figures move: one more organization, one more 空白.
@@ -331,10 +336,10 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
     b.go(&format!("{}/party-orgs", app.base));
     b.wait_for_text("h1", "中共衢州市两新组织工作委员会");
     b.click("table tbody a");
-    assert!(b.text("main").contains("下级党组织"));
+    b.wait_for_text("main", "下级党组织");
     b.screenshot("09-party-org");
     b.go(&format!("{}/zones", app.base));
-    assert!(b.text("main").contains("龙游红木小镇"));
+    b.wait_for_text("main", "龙游红木小镇");
     b.screenshot("11-zones");
     b.go(&format!("{}/members", app.base));
     let members = b.text("main");
