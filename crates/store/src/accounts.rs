@@ -86,7 +86,7 @@ impl Store {
             Anchor::Instructor(k) => (None, None, None, Some(k), None),
             Anchor::Member(k) => (None, None, None, None, Some(k)),
         };
-        self.conn().transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(self.conn(), |conn| {
             let taken: Option<i64> = users::table
                 .filter(users::username.eq(user.username))
                 .select(users::id)
@@ -191,7 +191,7 @@ impl Store {
         now: NaiveDateTime,
         lock_for: chrono::Duration,
     ) -> Result<bool> {
-        self.conn().transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(self.conn(), |conn| {
             diesel::update(users::table.find(user_id))
                 .set(users::failed_logins.eq(users::failed_logins + 1))
                 .execute(conn)?;
@@ -223,7 +223,7 @@ impl Store {
     }
 
     pub fn set_password_hash(&mut self, user_id: i64, hash: &str) -> Result<()> {
-        self.conn().transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(self.conn(), |conn| {
             diesel::update(users::table.find(user_id))
                 .set(users::password_hash.eq(hash))
                 .execute(conn)?;

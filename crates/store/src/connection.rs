@@ -32,6 +32,27 @@ impl std::fmt::Debug for DbConnection {
     }
 }
 
+/// One user action's writes, all or nothing.
+///
+/// DIALECT: SQLite starts a transaction deferred; two that read first and then write can
+/// deadlock, and SQLite then fails one at once instead of waiting. Writing first (a no-op
+/// update) takes the write lock up front, so a concurrent writer waits its turn under the
+/// busy timeout. PostgreSQL locks rows as it goes and needs nothing.
+pub fn write_transaction<T, F>(conn: &mut DbConnection, f: F) -> Result<T>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T>,
+{
+    conn.transaction::<_, StoreError, _>(|conn| {
+        if let DbConnection::Sqlite(c) = conn {
+            diesel::sql_query(
+                "UPDATE id_alloc SET next_id = next_id WHERE name = 'registry_version'",
+            )
+            .execute(c)?;
+        }
+        f(conn)
+    })
+}
+
 /// The backend type of [`DbConnection`], for boxed queries.
 pub type DbBackend = <DbConnection as Connection>::Backend;
 
@@ -161,6 +182,8 @@ pub fn connect(target: &Target) -> Result<DbConnection> {
                 .ok_or_else(|| StoreError::BadTarget("路径不是有效的 UTF-8".into()))?;
             let mut conn = SqliteConnection::establish(url)
                 .map_err(|e| StoreError::Connect(format!("{}：{e}", path.display())))?;
+            // Wait for other writers rather than fail (this writes nothing to the file).
+            diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut conn)?;
             refuse_foreign(
                 &mut conn,
                 "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' \
@@ -169,7 +192,9 @@ pub fn connect(target: &Target) -> Result<DbConnection> {
                 target,
             )
             .map_err(|e| match e {
-                StoreError::Query(_) => StoreError::NotADatabase { path: path.clone() },
+                StoreError::Query(q) if q.to_string().contains("not a database") => {
+                    StoreError::NotADatabase { path: path.clone() }
+                }
                 other => other,
             })?;
             // WAL for concurrent readers; foreign keys are off by default in SQLite.

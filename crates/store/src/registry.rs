@@ -390,7 +390,7 @@ impl Store {
             .map(|m| profile_row(cipher, m))
             .collect();
         let member_rows: Vec<MemberRow> = city.members.iter().map(member_row).collect();
-        let loaded = self.conn.transaction::<_, StoreError, _>(|conn| {
+        let loaded = crate::connection::write_transaction(&mut self.conn, |conn| {
             if mode == LoadMode::Replace {
                 clear_registry(conn, cipher, actor)?;
             }
@@ -571,7 +571,7 @@ impl Store {
         since: NaiveDate,
     ) -> Result<Key> {
         let cipher = &self.cipher;
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             let parent_path = match po.parent {
                 None if scope.party_path == "/" => "/".to_owned(),
                 None => return Err(StoreError::invalid("上级党组织", "必填")),
@@ -589,12 +589,21 @@ impl Store {
                     path
                 }
             };
-            let county_known: Option<i32> =
-                regions::table.filter(regions::code.eq(po.key.county)).select(regions::code).first(conn).optional()?;
+            let county_known: Option<i32> = regions::table
+                .filter(regions::code.eq(po.key.county))
+                .select(regions::code)
+                .first(conn)
+                .optional()?;
             // A node is in its parent's county; under a city-level node, in one of its counties.
-            let in_region = scope.county_range().is_none_or(|(lo, hi)| (lo..=hi).contains(&po.key.county))
+            let in_region = scope
+                .county_range()
+                .is_none_or(|(lo, hi)| (lo..=hi).contains(&po.key.county))
                 && po.parent.is_none_or(|p| {
-                    if p.county % 100 == 0 { (p.county..=p.county + 99).contains(&po.key.county) } else { p.county == po.key.county }
+                    if p.county % 100 == 0 {
+                        (p.county..=p.county + 99).contains(&po.key.county)
+                    } else {
+                        p.county == po.key.county
+                    }
                 });
             if county_known.is_none() || !in_region {
                 return Err(StoreError::invalid("县(市、区)", "不在您的管理范围内"));
@@ -605,11 +614,16 @@ impl Store {
                 .count()
                 .get_result(conn)?;
             if usize::try_from(visible).unwrap_or(0) != covers.len() {
-                return Err(StoreError::invalid("覆盖单位", "有单位不存在或不在您的管理范围内"));
+                return Err(StoreError::invalid(
+                    "覆盖单位",
+                    "有单位不存在或不在您的管理范围内",
+                ));
             }
             po.key.id = allocate(conn, "party_orgs", 1)?;
             let path = format!("{parent_path}{}/", po.key.id);
-            diesel::insert_into(party_orgs::table).values(party_org_row(&po, path)).execute(conn)?;
+            diesel::insert_into(party_orgs::table)
+                .values(party_org_row(&po, path))
+                .execute(conn)?;
             for unit in covers {
                 diesel::insert_into(party_org_coverage::table)
                     .values(CoverageRow {
@@ -678,7 +692,7 @@ impl Store {
         mut org: Organization,
     ) -> Result<Key> {
         let cipher = &self.cipher;
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             let in_region = match (scope.county_range(), scope.zone) {
                 (Some((lo, hi)), _) => (lo..=hi).contains(&org.key.county),
                 // A zone committee registers in its zone's county.
@@ -833,7 +847,7 @@ impl Store {
 
     /// Links a party organization to an organization it covers.
     pub fn add_coverage(&mut self, link: CoverageLink) -> Result<()> {
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             diesel::insert_into(party_org_coverage::table)
                 .values(CoverageRow {
                     county_code: link.organization.county,
@@ -849,7 +863,7 @@ impl Store {
 
     /// Adds an instructor and returns the key.
     pub fn insert_instructor(&mut self, mut ins: Instructor) -> Result<Key> {
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             ins.key.id = allocate(conn, "instructors", 1)?;
             diesel::insert_into(instructors::table)
                 .values(InstructorRow {
@@ -874,19 +888,33 @@ impl Store {
         a: InstructorAssignment,
     ) -> Result<()> {
         let cipher = &self.cipher;
-        self.conn.transaction::<_, StoreError, _>(|conn| {
-            let visible: i64 = crate::coverage::scoped_organizations(scope, a.since.max(a.until.unwrap_or(a.since)))
-                .filter(organizations::county_code.eq(a.organization.county).and(organizations::id.eq(a.organization.id)))
-                .count()
-                .get_result(conn)?;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let visible: i64 = crate::coverage::scoped_organizations(
+                scope,
+                a.since.max(a.until.unwrap_or(a.since)),
+            )
+            .filter(
+                organizations::county_code
+                    .eq(a.organization.county)
+                    .and(organizations::id.eq(a.organization.id)),
+            )
+            .count()
+            .get_result(conn)?;
             if visible == 0 {
                 return Err(StoreError::invalid("单位", "不存在"));
             }
             if a.instructor.county != a.organization.county {
-                return Err(StoreError::invalid("党建指导员", "应为本县(市、区)的党建指导员"));
+                return Err(StoreError::invalid(
+                    "党建指导员",
+                    "应为本县(市、区)的党建指导员",
+                ));
             }
             let known: i64 = instructors::table
-                .filter(instructors::county_code.eq(a.instructor.county).and(instructors::id.eq(a.instructor.id)))
+                .filter(
+                    instructors::county_code
+                        .eq(a.instructor.county)
+                        .and(instructors::id.eq(a.instructor.id)),
+                )
                 .count()
                 .get_result(conn)?;
             if known == 0 {
@@ -924,7 +952,9 @@ impl Store {
                     county: a.organization.county,
                     entity_id: a.organization.id,
                     before: None,
-                    after: Some(json!({ "instructor": { "county": a.instructor.county, "id": a.instructor.id }, "since": a.since, "until": a.until })),
+                    after: Some(
+                        json!({ "instructor": { "county": a.instructor.county, "id": a.instructor.id }, "since": a.since, "until": a.until }),
+                    ),
                 },
             )
         })
@@ -948,7 +978,7 @@ impl Store {
     pub fn insert_member(&mut self, actor: &str, scope: &Scope, mut m: Member) -> Result<Key> {
         let hash = self.cipher.lookup_hash(&m.resident_id);
         let cipher = &self.cipher;
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             ensure_party_org_in_scope(
                 conn,
                 scope,
@@ -1006,7 +1036,7 @@ impl Store {
         confirmed_on: Option<NaiveDate>,
     ) -> Result<()> {
         let cipher = &self.cipher;
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             let before = member_in_scope(conn, scope, key)?;
             if let Some(date) = confirmed_on
                 && date < before.joined_on
@@ -1089,7 +1119,7 @@ impl Store {
         key: Key,
     ) -> Result<ResidentId> {
         let cipher = &self.cipher;
-        self.conn.transaction::<_, StoreError, _>(|conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             member_in_scope(conn, scope, key)?;
             let sealed: Vec<u8> = member_profiles::table
                 .filter(member_profiles::county_code.eq(key.county))

@@ -73,7 +73,7 @@ impl crate::Store {
 
     /// Adds a new version of a parameter (the old versions stay for history).
     pub fn add_rule_version(&mut self, param: &RuleParam) -> Result<()> {
-        self.conn().transaction::<_, crate::StoreError, _>(|conn| {
+        crate::connection::write_transaction(self.conn(), |conn| {
             diesel::insert_into(r::rule_parameters)
                 .values(RuleRow {
                     key: param.key.clone(),

@@ -105,6 +105,7 @@ contract!(
     raw_sql_baseline_agrees_with_the_engine,
     rule_versions_are_data,
     every_registry_write_bumps_the_version,
+    concurrent_writers_wait_their_turn,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -843,5 +844,45 @@ fn every_registry_write_bumps_the_version(db: &TestDb) {
     assert!(
         store.registry_version().unwrap() > v2,
         "new rules make old reports stale"
+    );
+}
+
+fn concurrent_writers_wait_their_turn(db: &TestDb) {
+    let mut store = db.open();
+    build_small_city(&mut store);
+    drop(store);
+    // Two connections registering at once: each write transaction reads before it
+    // writes, which on SQLite deadlocks unless the write lock is taken first.
+    let threads: Vec<_> = (0..2)
+        .map(|t| {
+            let target = db.target.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&target, &KeySource::Hex(KEY.into())).unwrap();
+                for i in 0..15 {
+                    let org = Organization {
+                        key: Key { county: LYX, id: 0 },
+                        name: format!("并发{t}-{i}"),
+                        credit_code: None,
+                        credit_code_check_failed: false,
+                        kind: OrgKind::Enterprise,
+                        sectors: SectorSet::EMPTY,
+                        town: None,
+                        zone: None,
+                        employees: None,
+                    };
+                    store.insert_organization("t", &all(), org).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("no writer failed");
+    }
+    let mut store = db.open();
+    assert_eq!(store.organization_count().unwrap(), 4 + 30);
+    assert_eq!(
+        store.verify_audit_chain().unwrap(),
+        None,
+        "the audit chain did not fork"
     );
 }

@@ -288,6 +288,13 @@ fn the_api_takes_personal_tokens_and_checks_its_parameters() {
             .is_some_and(|s| !s.is_empty())
     );
 
+    // Malformed paths and queries are JSON errors too.
+    let r = c.get("/api/v1/organizations/abc/1");
+    assert_eq!(r.status, 400);
+    assert!(r.json()["error"].as_str().unwrap().contains("路径"));
+    let r = c.get("/api/v1/party-orgs/330825/x");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["field"], "路径");
     let mut bad = app.client();
     bad.bearer = Some("not-a-token".into());
     assert_eq!(bad.get("/api/v1/coverage").status, 401);

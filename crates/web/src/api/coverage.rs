@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use liangxin_domain::coverage::{GroupBy, Tally};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::{ApiError, WebError};
 use crate::report::scope_report;
@@ -91,7 +92,7 @@ pub fn parse_by(by: Option<&str>) -> Result<Option<GroupBy>, WebError> {
 pub async fn get(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-    Query(q): Query<CoverageQuery>,
+    ApiQuery(q): ApiQuery<CoverageQuery>,
 ) -> Result<Json<CoverageOut>, ApiError> {
     let by = parse_by(q.by.as_deref())?;
     let sr = scope_report(&state, auth.scope.clone(), by).await?;

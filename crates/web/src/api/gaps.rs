@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use liangxin_domain::coverage::Subject;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::pages::gaps::{GapsQuery, action_code, filtered, subject_label};
@@ -57,7 +58,7 @@ pub struct GapsOut {
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-    Query(raw): Query<GapsQuery>,
+    ApiQuery(raw): ApiQuery<GapsQuery>,
 ) -> Result<Json<GapsOut>, ApiError> {
     let p = raw.check()?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;

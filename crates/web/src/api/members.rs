@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::{AppState, params};
@@ -61,7 +62,7 @@ pub struct MembersQuery {
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-    Query(q): Query<MembersQuery>,
+    ApiQuery(q): ApiQuery<MembersQuery>,
 ) -> Result<Json<MembersOut>, ApiError> {
     let page = params::page(&q.page)?;
     let scope = auth.scope.clone();

@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use liangxin_domain::registry::Key;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::extract::ApiPath;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::pages::organization::load;
@@ -57,7 +58,7 @@ pub struct OrgDetailOut {
 pub async fn get(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-    Path((county, id)): Path<(i32, i64)>,
+    ApiPath((county, id)): ApiPath<(i32, i64)>,
 ) -> Result<Json<OrgDetailOut>, ApiError> {
     let d = load(&state, &auth, Key { county, id }).await?;
     Ok(Json(OrgDetailOut {

@@ -2,12 +2,13 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::pages::organizations::{ListQuery, PAGE_SIZE, load_page, state_view};
@@ -55,7 +56,7 @@ pub struct OrgsOut {
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-    Query(raw): Query<ListQuery>,
+    ApiQuery(raw): ApiQuery<ListQuery>,
 ) -> Result<Json<OrgsOut>, ApiError> {
     let p = raw.check()?;
     let (total, rows) = load_page(&state, &auth, &p).await?;

@@ -1,0 +1,63 @@
+//! Path and query extractors for the API whose rejections are the API's JSON errors (in
+//! Chinese, with the field), not axum's plain-text 400.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, WebError};
+
+/// `Path<T>` answering bad input with a JSON 400.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(ApiPath(v)),
+            Err(e) => Err(ApiError(bad_request("路径", &path_reason(&e)))),
+        }
+    }
+}
+
+/// `Query<T>` answering bad input with a JSON 400.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError(bad_request("查询参数", &query_reason(&e)))),
+        }
+    }
+}
+
+fn bad_request(field: &'static str, reason: &str) -> WebError {
+    WebError {
+        status: axum::http::StatusCode::BAD_REQUEST,
+        message: format!("{field}：{reason}"),
+        field: Some(field),
+    }
+}
+
+fn path_reason(_: &PathRejection) -> String {
+    "格式不对，应为 县代码/编号（均为数字）".into()
+}
+
+fn query_reason(_: &QueryRejection) -> String {
+    "无法解析".into()
+}
