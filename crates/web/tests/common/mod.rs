@@ -23,12 +23,52 @@ pub struct TestApp {
 
 static TRACING: Once = Once::new();
 
+/// SQLite in a temporary directory; PostgreSQL (a schema of its own) when
+/// `LIANGXIN_TEST_WEB_PG=1` and `LIANGXIN_TEST_PG_URL` are set, as `.ci/run` does for a
+/// second run of the web suite: the same stories on both databases.
+fn test_target(dir: &tempfile::TempDir) -> Target {
+    let base = match (
+        std::env::var("LIANGXIN_TEST_WEB_PG").as_deref(),
+        std::env::var("LIANGXIN_TEST_PG_URL"),
+    ) {
+        (Ok("1"), Ok(url)) => url,
+        _ => return Target::Sqlite(dir.path().join("liangxin.db")),
+    };
+    use diesel::prelude::*;
+    let mut admin = PgConnection::establish(&base).unwrap();
+    // Test binaries run one after another: schemas of earlier runs are finished with.
+    let stale: Vec<String> =
+        diesel::sql_query("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'lx_web_%'")
+            .load::<SchemaName>(&mut admin)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+    for name in stale {
+        diesel::sql_query(format!("DROP SCHEMA {name} CASCADE"))
+            .execute(&mut admin)
+            .unwrap();
+    }
+    let schema = format!("lx_web_{}", std::process::id());
+    diesel::sql_query(format!("CREATE SCHEMA {schema}"))
+        .execute(&mut admin)
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Target::Postgres(format!("{base}{sep}options=-csearch_path%3D{schema}"))
+}
+
+#[derive(diesel::QueryableByName)]
+struct SchemaName {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
 impl TestApp {
     /// A city of `organizations` units (same seed and date every time), served on 127.0.0.1.
     pub fn start(organizations: usize) -> TestApp {
         TRACING.call_once(|| {});
         let dir = tempfile::tempdir().unwrap();
-        let target = Target::Sqlite(dir.path().join("liangxin.db"));
+        let target = test_target(&dir);
         let key = KeySource::Hex(KEY.into());
         {
             let mut store = Store::open(&target, &key).unwrap();
