@@ -1,7 +1,29 @@
-//! Query-string fields as typed by people: blank means absent; anything else is checked,
-//! and a bad value is a 422 naming the field in Chinese.
+//! Query-string and form fields as typed by people: blank means absent; anything else is
+//! checked, and a bad value is a 422 naming the field in Chinese.
+
+use chrono::NaiveDate;
 
 use crate::error::WebError;
+
+/// A posted form's fields, in order (repeated names kept, as for check boxes).
+pub fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, WebError> {
+    serde_urlencoded::from_bytes(body)
+        .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))
+}
+
+/// A date as people type it in a form (2026-06-30): `None` when blank; never in the
+/// future, never before the Party's founding year.
+pub fn form_date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    match s.trim() {
+        "" => Ok(None),
+        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if d > today => Err("不能晚于今天".into()),
+            Ok(d) if chrono::Datelike::year(&d) < 1921 => Err("日期不合理".into()),
+            Ok(d) => Ok(Some(d)),
+            Err(_) => Err("应为 年-月-日，如 2026-06-30".into()),
+        },
+    }
+}
 
 /// The trimmed value, or `None` when missing or blank.
 pub fn text(s: &Option<String>) -> Option<String> {
@@ -56,6 +78,27 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("页码")
+        );
+    }
+
+    #[test]
+    fn form_dates_are_checked_against_today_and_history() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(form_date(" ", today), Ok(None));
+        assert_eq!(
+            form_date("2026-06-30", today),
+            Ok(NaiveDate::from_ymd_opt(2026, 6, 30))
+        );
+        assert_eq!(form_date("2026-11-28", today), Err("不能晚于今天".into()));
+        assert_eq!(form_date("-5000-01-01", today), Err("日期不合理".into()));
+        assert!(
+            form_date("2026/6/31", today)
+                .unwrap_err()
+                .contains("年-月-日")
+        );
+        assert!(
+            form_pairs(b"a=1&a=2").unwrap().len() == 2,
+            "repeated names kept"
         );
     }
 }

@@ -9,13 +9,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use liangxin_domain::registry::{InstructorAssignment, Key};
 
-use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::view::{Choice, Layout, render};
+use crate::{AppState, params};
 
 #[derive(Template)]
 #[template(path = "instructor_assign.html")]
@@ -101,8 +100,7 @@ pub async fn submit(
     Path((county, id)): Path<(i32, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))?;
+    let pairs = params::form_pairs(&body)?;
     let get = |k: &str| {
         pairs
             .iter()
@@ -123,16 +121,15 @@ pub async fn submit(
         .parse::<i64>()
         .ok()
         .map(|id| Key { county, id });
-    let since = match NaiveDate::parse_from_str(&t.since, "%Y-%m-%d") {
-        Ok(d) if d > today => Err("不能晚于今天"),
-        Ok(d) if chrono::Datelike::year(&d) < 1921 => Err("日期不合理"),
-        Ok(d) => Ok(d),
-        Err(_) => Err("应为 年-月-日，如 2026-11-27"),
+    let since = match params::form_date(&t.since, today) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err("必填".to_owned()),
+        Err(m) => Err(m),
     };
-    let (Some(instructor), Ok(since)) = (instructor, since) else {
+    let (Some(instructor), Ok(since)) = (instructor, since.clone()) else {
         let errors = (
             instructor.is_none().then(|| "请选择".to_owned()),
-            since.err().map(str::to_owned),
+            since.err(),
         );
         let p = page(
             &state,

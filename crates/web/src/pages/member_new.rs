@@ -11,15 +11,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use liangxin_domain::kinds::{FlowStatus, MemberStatus};
 use liangxin_domain::registry::{Key, Member, check_member_dates};
 use liangxin_domain::resident_id::{ResidentId, ResidentIdWarning};
 
-use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::view::{Choice, Layout, render};
+use crate::{AppState, params};
 
 #[derive(Debug, Default, Clone)]
 struct Form {
@@ -74,8 +73,7 @@ struct NewPage {
 }
 
 fn parse_body(body: &[u8]) -> Result<Form, WebError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-        .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))?;
+    let pairs = params::form_pairs(body)?;
     let mut f = Form::default();
     for (k, v) in pairs {
         match k.as_str() {
@@ -91,19 +89,6 @@ fn parse_body(body: &[u8]) -> Result<Form, WebError> {
         }
     }
     Ok(f)
-}
-
-/// A date as people type it in the form: 2015-07-01.
-fn date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
-    match s.trim() {
-        "" => Ok(None),
-        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) if d > today => Err("不能晚于今天".into()),
-            Ok(d) if chrono::Datelike::year(&d) < 1921 => Err("日期不合理".into()),
-            Ok(d) => Ok(Some(d)),
-            Err(_) => Err("应为 年-月-日，如 2015-07-01".into()),
-        },
-    }
 }
 
 async fn party_org(
@@ -204,7 +189,7 @@ pub async fn submit(
     let status = MemberStatus::parse(&f.status)
         .map_err(|x| e.status = Some(x.to_string()))
         .ok();
-    let joined_on = match date(&f.joined_on, today) {
+    let joined_on = match params::form_date(&f.joined_on, today) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
             e.joined_on = Some("必填".into());
@@ -215,7 +200,7 @@ pub async fn submit(
             None
         }
     };
-    let confirmed_on = date(&f.confirmed_on, today)
+    let confirmed_on = params::form_date(&f.confirmed_on, today)
         .map_err(|m| e.confirmed_on = Some(m))
         .ok()
         .flatten();

@@ -14,11 +14,11 @@ use liangxin_domain::credit_code::CreditCode;
 use liangxin_domain::kinds::{OrgKind, SectorSet, SectorTag};
 use liangxin_domain::registry::{Key, Organization};
 
-use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::pages::organizations::county_choices;
 use crate::view::{Choice, Layout, render};
+use crate::{AppState, params};
 
 #[derive(Debug, Default)]
 struct FieldErrors {
@@ -70,8 +70,7 @@ struct Typed {
 }
 
 fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-        .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))?;
+    let pairs = params::form_pairs(body)?;
     let mut t = Typed::default();
     for (k, v) in pairs {
         match k.as_str() {

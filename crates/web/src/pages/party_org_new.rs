@@ -10,15 +10,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use liangxin_domain::kinds::{FormationMode, PartyOrgType};
 use liangxin_domain::registry::{Key, PartyOrg};
 
-use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::pages::organizations::county_choices;
 use crate::view::{Choice, Layout, render};
+use crate::{AppState, params};
 
 #[derive(Debug, Default)]
 struct FieldErrors {
@@ -60,8 +59,7 @@ struct Typed {
 }
 
 fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-        .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))?;
+    let pairs = params::form_pairs(body)?;
     let mut t = Typed::default();
     for (k, v) in pairs {
         match k.as_str() {
@@ -194,24 +192,10 @@ pub async fn submit(
     let mode = FormationMode::parse(&t.formation_mode)
         .map_err(|x| e.formation_mode = Some(x.to_string()))
         .ok();
-    let term_started = match t.term_started.trim() {
-        "" => None,
-        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) if d > today => {
-                e.term_started = Some("不能晚于今天".into());
-                None
-            }
-            Ok(d) if chrono::Datelike::year(&d) < 1921 => {
-                e.term_started = Some("日期不合理".into());
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) => {
-                e.term_started = Some("应为 年-月-日，如 2026-06-30".into());
-                None
-            }
-        },
-    };
+    let term_started = params::form_date(&t.term_started, today)
+        .map_err(|m| e.term_started = Some(m))
+        .ok()
+        .flatten();
     let codes: Vec<String> = t
         .covers
         .lines()
