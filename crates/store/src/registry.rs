@@ -352,6 +352,66 @@ fn member_in_scope(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<M
 }
 
 /// Marks the registry changed (inside the writing transaction).
+/// name, credit code, check failed, kind, sectors, zone, employees
+type OrganizationSnapshot = (
+    String,
+    Option<String>,
+    bool,
+    String,
+    i64,
+    Option<i64>,
+    Option<i32>,
+);
+
+fn organization_json(o: &OrganizationSnapshot) -> serde_json::Value {
+    json!({
+        "name": o.0,
+        "credit_code": o.1,
+        "credit_code_check_failed": o.2,
+        "kind": o.3,
+        "sectors": o.4,
+        "zone": o.5,
+        "employees": o.6,
+    })
+}
+
+/// The zone lies in the organization's county and the scope's zone; the credit code is
+/// not another organization's (`own` is the organization being changed).
+fn check_organization_fields(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    org: &Organization,
+    own: Option<Key>,
+) -> Result<()> {
+    if let Some(z) = org.zone {
+        let zone_county: Option<i32> = zones::table
+            .filter(zones::id.eq(z))
+            .select(zones::county_code)
+            .first(conn)
+            .optional()?;
+        if zone_county != Some(org.key.county) || scope.zone.is_some_and(|mine| mine != z) {
+            return Err(StoreError::invalid(
+                "园区小镇",
+                "不在所选县(市、区)或您的管理范围内",
+            ));
+        }
+    }
+    if let Some(code) = &org.credit_code {
+        let holders: Vec<(i32, i64)> = organizations::table
+            .filter(organizations::credit_code.eq(code.as_str()))
+            .select((organizations::county_code, organizations::id))
+            .limit(2)
+            .load(conn)?;
+        if holders
+            .iter()
+            .any(|&(county, id)| Some(Key { county, id }) != own)
+        {
+            return Err(StoreError::invalid("统一社会信用代码", "已被其他组织使用"));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn bump_version(conn: &mut DbConnection) -> Result<()> {
     allocate(conn, "registry_version", 1).map(|_| ())
 }
@@ -714,29 +774,7 @@ impl Store {
             if !in_region || county_known.is_none() || org.key.county % 100 == 0 {
                 return Err(StoreError::invalid("县(市、区)", "不在您的管理范围内"));
             }
-            if let Some(z) = org.zone {
-                let zone_county: Option<i32> = zones::table
-                    .filter(zones::id.eq(z))
-                    .select(zones::county_code)
-                    .first(conn)
-                    .optional()?;
-                if zone_county != Some(org.key.county) || scope.zone.is_some_and(|own| own != z) {
-                    return Err(StoreError::invalid(
-                        "园区小镇",
-                        "不在所选县(市、区)或您的管理范围内",
-                    ));
-                }
-            }
-            if let Some(code) = &org.credit_code {
-                let taken: Option<i64> = organizations::table
-                    .filter(organizations::credit_code.eq(code.as_str()))
-                    .select(organizations::id)
-                    .first(conn)
-                    .optional()?;
-                if taken.is_some() {
-                    return Err(StoreError::invalid("统一社会信用代码", "已被其他组织使用"));
-                }
-            }
+            check_organization_fields(conn, scope, &org, None)?;
             org.key.id = allocate(conn, "organizations", 1)?;
             let row = OrganizationRow {
                 county_code: org.key.county,
@@ -776,6 +814,82 @@ impl Store {
                 },
             )?;
             Ok(org.key)
+        })
+    }
+
+    /// Changes an organization `scope` sees (its county, the distribution key, stays): the
+    /// same checks as registering, the credit code unique apart from the organization
+    /// itself. One transaction, audited with the values before and after.
+    pub fn update_organization(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        org: Organization,
+    ) -> Result<()> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let key = org.key;
+            let before: Option<OrganizationSnapshot> =
+                crate::coverage::scoped_organizations(scope, today)
+                    .filter(organizations::county_code.eq(key.county))
+                    .filter(organizations::id.eq(key.id))
+                    .select((
+                        organizations::name,
+                        organizations::credit_code,
+                        organizations::credit_code_check_failed,
+                        organizations::kind,
+                        organizations::sectors,
+                        organizations::zone_id,
+                        organizations::employees,
+                    ))
+                    .first(conn)
+                    .optional()?;
+            let Some(before) = before else {
+                return Err(StoreError::invalid("单位", "不存在或不在您的管理范围内"));
+            };
+            check_organization_fields(conn, scope, &org, Some(key))?;
+            let after: OrganizationSnapshot = (
+                org.name.clone(),
+                org.credit_code.as_ref().map(|c| c.as_str().to_owned()),
+                org.credit_code_check_failed,
+                org.kind.code().to_owned(),
+                org.sectors.bits(),
+                org.zone,
+                org.employees,
+            );
+            if after == before {
+                return Ok(());
+            }
+            diesel::update(
+                organizations::table
+                    .filter(organizations::county_code.eq(key.county))
+                    .filter(organizations::id.eq(key.id)),
+            )
+            .set((
+                organizations::name.eq(&after.0),
+                organizations::credit_code.eq(&after.1),
+                organizations::credit_code_check_failed.eq(after.2),
+                organizations::kind.eq(&after.3),
+                organizations::sectors.eq(after.4),
+                organizations::zone_id.eq(after.5),
+                organizations::employees.eq(after.6),
+            ))
+            .execute(conn)?;
+            bump_version(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "update",
+                    entity: "organization",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: Some(organization_json(&before)),
+                    after: Some(organization_json(&after)),
+                },
+            )
         })
     }
 

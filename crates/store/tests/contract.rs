@@ -106,6 +106,7 @@ contract!(
     rule_versions_are_data,
     every_registry_write_bumps_the_version,
     concurrent_writers_wait_their_turn,
+    organizations_change_inside_the_scope_only,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -885,4 +886,78 @@ fn concurrent_writers_wait_their_turn(db: &TestDb) {
         None,
         "the audit chain did not fork"
     );
+}
+
+fn organizations_change_inside_the_scope_only(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let today = d(2026, 11, 27);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let mut changed = Organization {
+        key: c.orgs[0],
+        name: "龙游甲红木家具集团有限公司".into(),
+        credit_code: Some(CreditCode::from_parts("91330825MA2AAAAA1").unwrap()),
+        credit_code_check_failed: false,
+        kind: OrgKind::Enterprise,
+        sectors: SectorSet::EMPTY.with(SectorTag::Manufacturing),
+        town: None,
+        zone: None,
+        employees: Some(80),
+    };
+    // Kecheng does not see Longyou's unit: nothing is changed and the version stays.
+    let v = store.registry_version().unwrap();
+    let err = store
+        .update_organization("kecheng", &kecheng, today, changed.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不在您的管理范围内"), "{err}");
+    assert_eq!(store.registry_version().unwrap(), v);
+    // Its own credit code is no clash; another unit's is.
+    store
+        .update_organization("longyou", &longyou, today, changed.clone())
+        .unwrap();
+    let row = store
+        .organization(&all(), today, c.orgs[0])
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.name, "龙游甲红木家具集团有限公司");
+    assert_eq!(row.employees, Some(80));
+    let mut clash = changed.clone();
+    clash.key = c.orgs[1];
+    let err = store
+        .update_organization("longyou", &longyou, today, clash)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("已被其他组织使用"), "{err}");
+    // Saving the same values again writes nothing.
+    let v = store.registry_version().unwrap();
+    store
+        .update_organization("longyou", &longyou, today, changed.clone())
+        .unwrap();
+    assert_eq!(store.registry_version().unwrap(), v);
+    changed.employees = None;
+    store
+        .update_organization("longyou", &longyou, today, changed)
+        .unwrap();
+    let entries = store
+        .audit_entries("organization", c.orgs[0].county, c.orgs[0].id)
+        .unwrap();
+    let updates: Vec<_> = entries.iter().filter(|e| e.action == "update").collect();
+    assert_eq!(updates.len(), 2);
+    assert!(
+        updates[0]
+            .before
+            .as_deref()
+            .unwrap()
+            .contains("龙游甲红木家具有限公司")
+    );
+    assert!(
+        updates[1]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(r#""employees":null"#)
+    );
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
 }

@@ -138,6 +138,20 @@ pub const ROUTES: &[Route] = &[
     committees("POST", "/organizations/new"),
     Route {
         method: "GET",
+        path: "/organizations/{county}/{id}/edit",
+        access: Access::Page,
+        object: Object::Organization,
+        who: Who::Committees,
+    },
+    Route {
+        method: "POST",
+        path: "/organizations/{county}/{id}/edit",
+        access: Access::Page,
+        object: Object::Organization,
+        who: Who::Committees,
+    },
+    Route {
+        method: "GET",
         path: "/organizations/{county}/{id}/instructor",
         access: Access::Page,
         object: Object::Organization,
@@ -200,8 +214,12 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/party-orgs/{county}/{id}/members/new") => post(pages::member_new::submit),
         ("GET", "/members") => get(pages::members::list),
         ("GET", "/members/{county}/{id}") => get(pages::members::show),
-        ("GET", "/organizations/new") => get(pages::organization_new::show),
-        ("POST", "/organizations/new") => post(pages::organization_new::submit),
+        ("GET", "/organizations/new") => get(pages::organization_form::show_new),
+        ("POST", "/organizations/new") => post(pages::organization_form::submit_new),
+        ("GET", "/organizations/{county}/{id}/edit") => get(pages::organization_form::show_edit),
+        ("POST", "/organizations/{county}/{id}/edit") => {
+            post(pages::organization_form::submit_edit)
+        }
         ("GET", "/organizations/{county}/{id}/instructor") => get(pages::instructor_assign::show),
         ("POST", "/organizations/{county}/{id}/instructor") => {
             post(pages::instructor_assign::submit)

@@ -450,6 +450,106 @@ fn registering_an_organization_checks_every_field_and_the_scope() {
 }
 
 #[test]
+fn changing_an_organization_keeps_its_county_checks_every_field_and_is_audited() {
+    let app = app();
+    let mut c = app.signed_in("longyou");
+    let form = c.get("/organizations/new");
+    let csrf = form.csrf();
+    let r = c.post_form(
+        "/organizations/new",
+        &[
+            ("_csrf", csrf.as_str()),
+            ("name", "龙游县待改名科技有限公司"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+            ("employees", "12"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let detail_path = r.header("location").unwrap().to_owned();
+    let edit_path = format!("{detail_path}/edit");
+    let detail = c.get(&detail_path);
+    assert!(
+        detail.body.contains(&edit_path),
+        "the detail links to the form"
+    );
+
+    // The form comes filled with what is recorded.
+    let form = c.get(&edit_path);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("龙游县待改名科技有限公司"));
+    assert!(form.body.contains(r#"value="12""#));
+    let post = |c: &mut common::Client, fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        c.post_form(&edit_path, &all)
+    };
+    let r = post(
+        &mut c,
+        &[("name", "龙"), ("county", "330825"), ("kind", "enterprise")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("至少2个字"));
+    let r = post(
+        &mut c,
+        &[
+            ("name", "龙游县已改名科技有限公司"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+            ("employees", "一百"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("应为0到1000000之间的整数"));
+    assert!(
+        c.get(&detail_path)
+            .body
+            .contains("龙游县待改名科技有限公司")
+    );
+
+    // A county sent with the form does not move the unit: the county stays.
+    let versions = app.store().registry_version().unwrap();
+    let r = post(
+        &mut c,
+        &[
+            ("name", "龙游县已改名科技有限公司"),
+            ("county", "330802"),
+            ("kind", "social_group"),
+            ("employees", "15"),
+            ("sector", "internet"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some(detail_path.as_str()));
+    let detail = c.get(&detail_path);
+    assert!(detail.body.contains("龙游县已改名科技有限公司"));
+    assert!(detail.body.contains("15人"));
+    assert!(detail.body.contains("龙游县"));
+    assert!(app.store().registry_version().unwrap() > versions);
+    let ids: Vec<i64> = detail_path
+        .rsplit('/')
+        .take(2)
+        .map(|p| p.parse().unwrap())
+        .collect();
+    let audited = app
+        .store()
+        .audit_entries("organization", i32::try_from(ids[1]).unwrap(), ids[0])
+        .unwrap();
+    assert!(
+        audited.iter().any(|e| e.action == "update"
+            && e.before.as_deref().is_some_and(|b| b.contains("待改名"))
+            && e.after.as_deref().is_some_and(|a| a.contains("已改名"))),
+        "{audited:?}"
+    );
+
+    // Another county's committee and a secretary cannot reach the form.
+    let mut k = app.signed_in("city");
+    assert_eq!(k.get(&edit_path).status, 200, "the city sees every county");
+    let mut s = app.signed_in("secretary");
+    assert_eq!(s.get(&edit_path).status, 403);
+}
+
+#[test]
 fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
     let app = app();
     let mut store = app.store();

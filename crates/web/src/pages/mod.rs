@@ -8,7 +8,7 @@ pub mod logout;
 pub mod member_new;
 pub mod members;
 pub mod organization;
-pub mod organization_new;
+pub mod organization_form;
 pub mod organizations;
 pub mod party_org;
 pub mod party_org_new;

@@ -43,6 +43,7 @@ struct OrganizationPage {
     instructors: Vec<String>,
     findings: Vec<FindingView>,
     assign_href: Option<String>,
+    edit_href: Option<String>,
 }
 
 /// Everything the detail shows, if the scope sees the organization.
@@ -150,6 +151,9 @@ pub async fn show(
         assign_href: crate::routes::Who::Committees
             .admits(auth.role)
             .then(|| format!("/organizations/{county}/{id}/instructor")),
+        edit_href: crate::routes::Who::Committees
+            .admits(auth.role)
+            .then(|| format!("/organizations/{county}/{id}/edit")),
         name: d.row.name,
     })
 }

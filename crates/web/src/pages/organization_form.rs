@@ -1,13 +1,14 @@
-//! `GET /organizations/new` and `POST /organizations/new`: a committee registers a two-new
-//! organization in its region (the route table admits committees only). Every field is checked on the server; errors stand next to
-//! their field in Chinese and the values are kept.
+//! `/organizations/new` and `/organizations/{county}/{id}/edit` (GET shows, POST saves): a
+//! committee registers a two-new organization in its region or changes one it sees (the
+//! route table admits committees only; the store checks the scope). Every field is checked
+//! on the server; errors stand next to their field in Chinese and the values are kept.
 
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liangxin_domain::credit_code::CreditCode;
@@ -42,9 +43,13 @@ impl FieldErrors {
 }
 
 #[derive(Template)]
-#[template(path = "organization_new.html")]
-struct NewPage {
+#[template(path = "organization_form.html")]
+struct FormPage {
     layout: Layout,
+    /// Where the form posts.
+    action: String,
+    /// The organization being changed; none when registering.
+    editing: Option<String>,
     error: Option<String>,
     errors: FieldErrors,
     name: String,
@@ -88,16 +93,48 @@ fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
     Ok(t)
 }
 
+/// Registering a new organization, or changing the one with this key.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    New,
+    Edit(Key),
+}
+
+impl Mode {
+    fn action(self) -> String {
+        match self {
+            Mode::New => "/organizations/new".into(),
+            Mode::Edit(k) => format!("/organizations/{}/{}/edit", k.county, k.id),
+        }
+    }
+}
+
 async fn page(
     state: &Arc<AppState>,
     auth: &Auth,
+    mode: Mode,
     t: &Typed,
     errors: FieldErrors,
     error: Option<String>,
-) -> Result<NewPage, WebError> {
-    let layout = Layout::new(state, auth, "登记两新组织", "organizations").await?;
+) -> Result<FormPage, WebError> {
+    let title = match mode {
+        Mode::New => "登记两新组织",
+        Mode::Edit(_) => "修改两新组织信息",
+    };
+    let layout = Layout::new(state, auth, title, "organizations").await?;
     let selected_county: Option<i32> = t.county.parse().ok();
-    let mut counties = county_choices(state, auth, selected_county).await?;
+    let mut counties = match mode {
+        Mode::New => county_choices(state, auth, selected_county).await?,
+        // The county is the distribution key of the organization's rows: it stays.
+        Mode::Edit(k) => {
+            let names = state.pool.run(|store| Ok(store.region_names()?)).await?;
+            vec![Choice {
+                value: k.county.to_string(),
+                label: names.get(&k.county).cloned().unwrap_or_default(),
+                selected: true,
+            }]
+        }
+    };
     if counties.is_empty() {
         // A county or zone committee registers in its own county.
         // (A zone committee's county is its zone's.)
@@ -128,8 +165,13 @@ async fn page(
         .pool
         .run(move |store| Ok(store.zones_in(&zone_scope)?))
         .await?;
-    Ok(NewPage {
+    Ok(FormPage {
         layout,
+        action: mode.action(),
+        editing: match mode {
+            Mode::New => None,
+            Mode::Edit(k) => Some(format!("/organizations/{}/{}", k.county, k.id)),
+        },
         error,
         errors,
         name: t.name.clone(),
@@ -163,20 +205,76 @@ async fn page(
     })
 }
 
-pub async fn show(
+pub async fn show_new(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
 ) -> Result<Response, WebError> {
     let t = Typed::default();
-    Ok(render(&page(&state, &auth, &t, FieldErrors::default(), None).await?)?.into_response())
+    let p = page(&state, &auth, Mode::New, &t, FieldErrors::default(), None).await?;
+    Ok(render(&p)?.into_response())
 }
 
-pub async fn submit(
+pub async fn submit_new(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let t = parse_body(&body)?;
+    submit(state, auth, Mode::New, body).await
+}
+
+pub async fn show_edit(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+) -> Result<Response, WebError> {
+    let key = Key { county, id };
+    let d = crate::pages::organization::load(&state, &auth, key).await?;
+    let t = Typed {
+        csrf: String::new(),
+        name: d.row.name,
+        county: county.to_string(),
+        kind: d.row.kind.code().into(),
+        credit_code: d.row.credit_code.unwrap_or_default(),
+        zone: d.facts.zone.map(|z| z.to_string()).unwrap_or_default(),
+        sectors: d
+            .facts
+            .sectors
+            .iter()
+            .map(|s| s.code().to_owned())
+            .collect(),
+        employees: d.row.employees.map(|e| e.to_string()).unwrap_or_default(),
+    };
+    let p = page(
+        &state,
+        &auth,
+        Mode::Edit(key),
+        &t,
+        FieldErrors::default(),
+        None,
+    )
+    .await?;
+    Ok(render(&p)?.into_response())
+}
+
+pub async fn submit_edit(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    submit(state, auth, Mode::Edit(Key { county, id }), body).await
+}
+
+async fn submit(
+    state: Arc<AppState>,
+    auth: Auth,
+    mode: Mode,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let mut t = parse_body(&body)?;
+    if let Mode::Edit(k) = mode {
+        t.county = k.county.to_string();
+    }
     auth.check_csrf(&t.csrf)?;
     let mut errors = FieldErrors::default();
 
@@ -249,15 +347,34 @@ pub async fn submit(
         }
     }
     let (Some(county), Some(kind)) = (county, kind) else {
-        let p = page(&state, &auth, &t, errors, Some("请改正标红的项目".into())).await?;
+        let p = page(
+            &state,
+            &auth,
+            mode,
+            &t,
+            errors,
+            Some("请改正标红的项目".into()),
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
     if errors.any() {
-        let p = page(&state, &auth, &t, errors, Some("请改正标红的项目".into())).await?;
+        let p = page(
+            &state,
+            &auth,
+            mode,
+            &t,
+            errors,
+            Some("请改正标红的项目".into()),
+        )
+        .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     }
     let org = Organization {
-        key: Key { county, id: 0 },
+        key: match mode {
+            Mode::New => Key { county, id: 0 },
+            Mode::Edit(k) => k,
+        },
         name,
         credit_code,
         credit_code_check_failed: check_failed,
@@ -269,11 +386,17 @@ pub async fn submit(
     };
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
-    let created = state
+    let saved = state
         .pool
-        .run(move |store| Ok(store.insert_organization(&actor, &scope, org)?))
+        .run(move |store| match mode {
+            Mode::New => Ok(store.insert_organization(&actor, &scope, org)?),
+            Mode::Edit(k) => {
+                store.update_organization(&actor, &scope, crate::today(), org)?;
+                Ok(k)
+            }
+        })
         .await;
-    match created {
+    match saved {
         Ok(key) => {
             Ok(Redirect::to(&format!("/organizations/{}/{}", key.county, key.id)).into_response())
         }
@@ -284,7 +407,7 @@ pub async fn submit(
                 Some("园区小镇") => errors.zone = Some(e.message.clone()),
                 _ => errors.county = Some(e.message.clone()),
             }
-            let p = page(&state, &auth, &t, errors, Some(e.message)).await?;
+            let p = page(&state, &auth, mode, &t, errors, Some(e.message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
         Err(e) => Err(e),
