@@ -51,9 +51,12 @@ pub struct MemberView {
     pub party_org: Key,
     pub party_org_name: String,
     pub workplace: Option<(Key, String)>,
+    /// The workplace's 统一社会信用代码, by which forms name it.
+    pub workplace_credit_code: Option<String>,
     pub flow: FlowStatus,
     pub flow_destination: Option<String>,
     pub resident_id_masked: String,
+    pub phone: Option<String>,
 }
 
 type PoRow = (
@@ -101,6 +104,7 @@ type MemberRow = (
         String,
         Option<String>,
         String,
+        Option<String>,
     ),
 );
 
@@ -321,25 +325,28 @@ impl Store {
                     m::flow,
                     m::flow_destination,
                     mp::resident_id_masked,
+                    mp::phone,
                 ),
             ))
             .first(self.conn())
             .optional()?;
         let Some((
             (county, id, name, sex, birth_year, status, joined_on, confirmed_on),
-            (po_id, po_name, wc, wid, flow, dest, masked),
+            (po_id, po_name, wc, wid, flow, dest, masked, phone),
         )) = row
         else {
             return Ok(None);
         };
-        let workplace = match (wc, wid) {
+        let (workplace, workplace_credit_code) = match (wc, wid) {
             (Some(c), Some(i)) => o::table
                 .filter(o::county_code.eq(c).and(o::id.eq(i)))
-                .select(o::name)
-                .first::<String>(self.conn())
+                .select((o::name, o::credit_code))
+                .first::<(String, Option<String>)>(self.conn())
                 .optional()?
-                .map(|n| (Key { county: c, id: i }, n)),
-            _ => None,
+                .map_or((None, None), |(n, code)| {
+                    (Some((Key { county: c, id: i }, n)), code)
+                }),
+            _ => (None, None),
         };
         Ok(Some(MemberView {
             key: Key { county, id },
@@ -352,9 +359,11 @@ impl Store {
             party_org: Key { county, id: po_id },
             party_org_name: po_name,
             workplace,
+            workplace_credit_code,
             flow: FlowStatus::parse(&flow).map_err(|e| bad("流动情况", e))?,
             flow_destination: dest,
             resident_id_masked: masked,
+            phone,
         }))
     }
 }

@@ -10,7 +10,7 @@ use liangxin_domain::kinds::{
 };
 use liangxin_domain::registry::{
     CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
-    Zone,
+    Zone, check_member_dates,
 };
 use liangxin_domain::resident_id::{ResidentId, Sex};
 use serde_json::json;
@@ -185,6 +185,27 @@ fn member_json(row: &MemberRow, masked: &str) -> serde_json::Value {
         "flow": row.flow,
         "flow_destination": row.flow_destination,
     })
+}
+
+/// What a correction of a member's record may change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberChange {
+    pub name: String,
+    pub status: MemberStatus,
+    /// 入党时间
+    pub joined_on: NaiveDate,
+    /// 转正时间
+    pub confirmed_on: Option<NaiveDate>,
+    pub workplace: Option<Key>,
+    pub phone: Option<String>,
+}
+
+/// 138****5678: the audit log says a phone number changed without keeping it whole.
+fn mask_phone(p: &str) -> String {
+    p.chars()
+        .enumerate()
+        .map(|(i, c)| if (3..7).contains(&i) { '*' } else { c })
+        .collect()
 }
 
 /// Whether a bulk load adds to the registry or replaces it.
@@ -1087,9 +1108,22 @@ impl Store {
     }
 
     /// Registers a member (the id in `m.key` is ignored; the county must be the party
-    /// organization's, which must lie in `scope`). One transaction: member, encrypted
-    /// identity, audit entry.
-    pub fn insert_member(&mut self, actor: &str, scope: &Scope, mut m: Member) -> Result<Key> {
+    /// organization's, which must lie in `scope`; the dates must keep the constitution's
+    /// rules as of `today`). One transaction: member, encrypted identity, audit entry.
+    pub fn insert_member(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        mut m: Member,
+    ) -> Result<Key> {
+        if let Some((field, reason)) =
+            check_member_dates(&m.resident_id, m.status, m.joined_on, m.confirmed_on, today)
+                .into_iter()
+                .next()
+        {
+            return Err(StoreError::invalid(field, reason));
+        }
         let hash = self.cipher.lookup_hash(&m.resident_id);
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
@@ -1194,6 +1228,112 @@ impl Store {
                 },
             )?;
             Ok(())
+        })
+    }
+
+    /// Corrects a member's record (the resident ID stays: identity is not edited here).
+    /// The member must lie in `scope`; the dates are checked against the constitution's
+    /// rules with the birth date from the encrypted ID, and the workplace must be a
+    /// registered unit. One transaction, audited with before and after; an unchanged
+    /// record writes nothing.
+    pub fn update_member(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        key: Key,
+        change: MemberChange,
+    ) -> Result<()> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let before = member_in_scope(conn, scope, key)?;
+            let (sealed, masked, phone_before): (Vec<u8>, String, Option<String>) =
+                member_profiles::table
+                    .filter(member_profiles::county_code.eq(key.county))
+                    .filter(member_profiles::member_id.eq(key.id))
+                    .select((
+                        member_profiles::resident_id_cipher,
+                        member_profiles::resident_id_masked,
+                        member_profiles::phone,
+                    ))
+                    .first(conn)?;
+            let id = cipher.decrypt(&sealed)?;
+            if let Some((field, reason)) = check_member_dates(
+                &id,
+                change.status,
+                change.joined_on,
+                change.confirmed_on,
+                today,
+            )
+            .into_iter()
+            .next()
+            {
+                return Err(StoreError::invalid(field, reason));
+            }
+            if let Some(w) = change.workplace {
+                let known: i64 = organizations::table
+                    .filter(organizations::county_code.eq(w.county))
+                    .filter(organizations::id.eq(w.id))
+                    .filter(organizations::dissolved_on.is_null())
+                    .count()
+                    .get_result(conn)?;
+                if known == 0 {
+                    return Err(StoreError::invalid("工作单位", "不存在或已注销"));
+                }
+            }
+            let after = MemberRow {
+                name: change.name.clone(),
+                status: change.status.code().to_owned(),
+                joined_on: change.joined_on,
+                confirmed_on: change.confirmed_on,
+                workplace_county: change.workplace.map(|w| w.county),
+                workplace_org_id: change.workplace.map(|w| w.id),
+                ..before.clone()
+            };
+            let same = member_json(&after, &masked) == member_json(&before, &masked);
+            if same && change.phone == phone_before {
+                return Ok(());
+            }
+            diesel::update(
+                members::table
+                    .filter(members::county_code.eq(key.county))
+                    .filter(members::id.eq(key.id)),
+            )
+            .set((
+                members::name.eq(&after.name),
+                members::status.eq(&after.status),
+                members::joined_on.eq(after.joined_on),
+                members::confirmed_on.eq(after.confirmed_on),
+                members::workplace_county.eq(after.workplace_county),
+                members::workplace_org_id.eq(after.workplace_org_id),
+            ))
+            .execute(conn)?;
+            diesel::update(
+                member_profiles::table
+                    .filter(member_profiles::county_code.eq(key.county))
+                    .filter(member_profiles::member_id.eq(key.id)),
+            )
+            .set(member_profiles::phone.eq(&change.phone))
+            .execute(conn)?;
+            bump_version(conn)?;
+            let with_phone = |row: &MemberRow, phone: &Option<String>| {
+                let mut v = member_json(row, &masked);
+                v["phone"] = json!(phone.as_deref().map(mask_phone));
+                v
+            };
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "update",
+                    entity: "member",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: Some(with_phone(&before, &phone_before)),
+                    after: Some(with_phone(&after, &change.phone)),
+                },
+            )
         })
     }
 

@@ -107,6 +107,7 @@ contract!(
     every_registry_write_bumps_the_version,
     concurrent_writers_wait_their_turn,
     organizations_change_inside_the_scope_only,
+    member_records_are_corrected_by_the_rules_and_audited,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -114,6 +115,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 const LYX: i32 = 330825;
+const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
 const KCQ: i32 = 330802;
 
 /// A small city: 衢州 with two counties, a tree of party organizations:
@@ -389,6 +391,7 @@ fn subtree_scope_sees_descendants_never_siblings(db: &TestDb) {
         .insert_member(
             "test",
             &all(),
+            TODAY,
             member(c.joint, "张三", 11, MemberStatus::Full, Some(c.orgs[0])),
         )
         .unwrap();
@@ -396,6 +399,7 @@ fn subtree_scope_sees_descendants_never_siblings(db: &TestDb) {
         .insert_member(
             "test",
             &all(),
+            TODAY,
             member(
                 c.tech_branch,
                 "李四",
@@ -437,7 +441,7 @@ fn members_are_encrypted_found_by_hash_and_audited(db: &TestDb) {
     );
     let id = m.resident_id.clone();
     let key = store
-        .insert_member("secretary:42", &all(), m.clone())
+        .insert_member("secretary:42", &all(), TODAY, m.clone())
         .unwrap();
 
     // At rest: no clear ID anywhere in the profile row.
@@ -467,7 +471,7 @@ fn members_are_encrypted_found_by_hash_and_audited(db: &TestDb) {
 
     // The same person twice is refused with the field named.
     let err = store
-        .insert_member("secretary:42", &all(), m)
+        .insert_member("secretary:42", &all(), TODAY, m)
         .unwrap_err()
         .to_string();
     assert!(err.contains("身份证号"), "{err}");
@@ -509,6 +513,7 @@ fn the_audit_log_is_append_only_and_chained(db: &TestDb) {
         .insert_member(
             "a",
             &all(),
+            TODAY,
             member(c.joint, "赵六", 31, MemberStatus::Full, None),
         )
         .unwrap();
@@ -543,7 +548,10 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
     // A member of a party organization that does not exist: refused, nothing written.
     let mut m = member(c.joint, "孙七", 41, MemberStatus::Full, None);
     m.party_org_id = 9999;
-    let err = store.insert_member("a", &all(), m).unwrap_err().to_string();
+    let err = store
+        .insert_member("a", &all(), TODAY, m)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("所在党组织"), "{err}");
     // A bulk load with a broken row in the middle: all of it or nothing.
     let good = member(c.joint, "周八", 42, MemberStatus::Full, None);
@@ -594,6 +602,7 @@ fn coverage_facts_feed_the_engine(db: &TestDb) {
             .insert_member(
                 "t",
                 &all(),
+                TODAY,
                 member(
                     c.joint,
                     name,
@@ -608,6 +617,7 @@ fn coverage_facts_feed_the_engine(db: &TestDb) {
         .insert_member(
             "t",
             &all(),
+            TODAY,
             member(
                 c.tech_branch,
                 "李四",
@@ -770,6 +780,7 @@ fn member_writes_and_reads_stay_inside_the_scope(db: &TestDb) {
         .insert_member(
             "longyou",
             &longyou,
+            TODAY,
             member(c.tech_branch, "越界", 61, MemberStatus::Full, None),
         )
         .unwrap_err()
@@ -777,7 +788,7 @@ fn member_writes_and_reads_stay_inside_the_scope(db: &TestDb) {
     assert!(err.contains("不在您的管理范围内"), "{err}");
     let m = member(c.joint, "钱十", 62, MemberStatus::Probationary, None);
     let id = m.resident_id.clone();
-    let key = store.insert_member("longyou", &longyou, m).unwrap();
+    let key = store.insert_member("longyou", &longyou, TODAY, m).unwrap();
     // Kecheng neither finds, changes nor reveals Longyou's member; it is simply not there.
     assert_eq!(
         store.find_member_by_resident_id(&kecheng, &id).unwrap(),
@@ -822,6 +833,7 @@ fn every_registry_write_bumps_the_version(db: &TestDb) {
         .insert_member(
             "t",
             &all(),
+            TODAY,
             member(c.joint, "版本", 71, MemberStatus::Full, None),
         )
         .unwrap();
@@ -830,7 +842,7 @@ fn every_registry_write_bumps_the_version(db: &TestDb) {
     // A refused write changes nothing, the version included.
     let mut bad = member(c.joint, "版本二", 72, MemberStatus::Full, None);
     bad.party_org_id = 9999;
-    assert!(store.insert_member("t", &all(), bad).is_err());
+    assert!(store.insert_member("t", &all(), TODAY, bad).is_err());
     assert_eq!(store.registry_version().unwrap(), v2);
     store
         .add_rule_version(&RuleParam {
@@ -959,5 +971,93 @@ fn organizations_change_inside_the_scope_only(db: &TestDb) {
             .unwrap()
             .contains(r#""employees":null"#)
     );
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn member_records_are_corrected_by_the_rules_and_audited(db: &TestDb) {
+    use liangxin_store::registry::MemberChange;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    // The store keeps the dates' rules itself, whoever calls it.
+    let mut young = member(c.joint, "赵小", 81, MemberStatus::Probationary, None);
+    young.joined_on = d(2002, 1, 1);
+    let err = store
+        .insert_member("longyou", &longyou, TODAY, young)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("入党时应年满18岁"), "{err}");
+    let key = store
+        .insert_member(
+            "longyou",
+            &longyou,
+            TODAY,
+            member(c.joint, "赵十一", 82, MemberStatus::Probationary, None),
+        )
+        .unwrap();
+    let change = MemberChange {
+        name: "赵十一".into(),
+        status: MemberStatus::Full,
+        joined_on: d(2010, 7, 1),
+        confirmed_on: Some(d(2011, 7, 1)),
+        workplace: Some(c.orgs[0]),
+        phone: Some("13812345678".into()),
+    };
+    // Another county's committee does not find the member.
+    let err = store
+        .update_member("kecheng", &kecheng, TODAY, key, change.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("党员：不存在"), "{err}");
+    // Probation is at least a year.
+    let short = MemberChange {
+        confirmed_on: Some(d(2011, 6, 30)),
+        ..change.clone()
+    };
+    let err = store
+        .update_member("longyou", &longyou, TODAY, key, short)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("转正时间：预备期至少一年"), "{err}");
+    let gone = MemberChange {
+        workplace: Some(Key {
+            county: LYX,
+            id: 987_654,
+        }),
+        ..change.clone()
+    };
+    let err = store
+        .update_member("longyou", &longyou, TODAY, key, gone)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("工作单位"), "{err}");
+    let v = store.registry_version().unwrap();
+    store
+        .update_member("longyou", &longyou, TODAY, key, change.clone())
+        .unwrap();
+    assert!(store.registry_version().unwrap() > v);
+    let seen = store.member(&longyou, key).unwrap().unwrap();
+    assert_eq!(seen.status, MemberStatus::Full);
+    assert_eq!(seen.workplace.map(|w| w.0), Some(c.orgs[0]));
+    // Saving again writes nothing; the audit entry keeps the phone masked.
+    let v = store.registry_version().unwrap();
+    store
+        .update_member("longyou", &longyou, TODAY, key, change)
+        .unwrap();
+    assert_eq!(store.registry_version().unwrap(), v);
+    let entries = store.audit_entries("member", key.county, key.id).unwrap();
+    let update = entries.iter().find(|e| e.action == "update").unwrap();
+    let after = update.after.as_deref().unwrap();
+    assert!(after.contains("138****5678"), "{after}");
+    assert!(!after.contains("13812345678"));
+    assert!(
+        update
+            .before
+            .as_deref()
+            .unwrap()
+            .contains(r#""status":"probationary""#)
+    );
+    assert_eq!(entries.iter().filter(|e| e.action == "update").count(), 1);
     assert_eq!(store.verify_audit_chain().unwrap(), None);
 }

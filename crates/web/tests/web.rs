@@ -542,7 +542,7 @@ fn changing_an_organization_keeps_its_county_checks_every_field_and_is_audited()
         "{audited:?}"
     );
 
-    // Another county's committee and a secretary cannot reach the form.
+    // The city (above the county) may change it; a secretary reads but does not edit units.
     let mut k = app.signed_in("city");
     assert_eq!(k.get(&edit_path).status, 200, "the city sees every county");
     let mut s = app.signed_in("secretary");
@@ -724,7 +724,8 @@ fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let page = c.get(r.header("location").unwrap());
+    let member_path = r.header("location").unwrap().to_owned();
+    let page = c.get(&member_path);
     assert!(page.body.contains("钱多多"));
     assert!(page.body.contains(&id.masked()));
     assert!(!page.body.contains(&full), "the full number is never shown");
@@ -744,6 +745,71 @@ fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
     // Another county's committee cannot reach this branch's form.
     let mut other = app.signed_in("hongmu");
     assert_eq!(other.get(&path).status, 404);
+
+    // Correcting the record: the form comes filled, the ID is shown masked and not asked,
+    // the constitution's date rules hold (the store knows the birth date from the ID).
+    let edit = format!("{member_path}/edit");
+    assert!(page.body.contains(&edit));
+    let form = c.get(&edit);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains(&id.masked()));
+    assert!(form.body.contains("13800000000"));
+    assert!(!form.body.contains(r#"name="resident_id""#));
+    let change = |c: &mut common::Client, fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        c.post_form(&edit, &all)
+    };
+    let r = change(
+        &mut c,
+        &[
+            ("name", "钱多多"),
+            ("status", "full"),
+            ("joined_on", "2006-07-01"),
+            ("confirmed_on", "2007-07-01"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("入党时应年满18岁"), "{}", r.body);
+    let r = change(
+        &mut c,
+        &[
+            ("name", "钱多多"),
+            ("status", "full"),
+            ("joined_on", "2015-07-01"),
+            ("confirmed_on", "2016-07-01"),
+            ("workplace", "91330825XXXXXXXXX0"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("该代码的单位不存在或不在您的管理范围内"));
+    let r = change(
+        &mut c,
+        &[
+            ("name", "钱多多"),
+            ("status", "full"),
+            ("joined_on", "2015-07-01"),
+            ("confirmed_on", "2016-08-01"),
+            ("phone", "13900000000"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get(&member_path);
+    assert!(page.body.contains("2016-08-01"));
+    let (county, mid) = {
+        let mut it = member_path.rsplit('/');
+        let mid: i64 = it.next().unwrap().parse().unwrap();
+        let county: i32 = it.next().unwrap().parse().unwrap();
+        (county, mid)
+    };
+    let audited = app.store().audit_entries("member", county, mid).unwrap();
+    let update = audited.iter().find(|e| e.action == "update").unwrap();
+    assert!(update.after.as_deref().unwrap().contains("139****0000"));
+    assert!(!update.after.as_deref().unwrap().contains(&full));
+    // Another county's committee cannot reach the member; an instructor may not edit.
+    assert_eq!(other.get(&edit).status, 404);
+    let mut ins = app.signed_in("instructor");
+    assert_eq!(ins.get(&edit).status, 403);
 }
 
 #[test]

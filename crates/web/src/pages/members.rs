@@ -145,6 +145,7 @@ pub async fn list(
 struct MemberPage {
     layout: Layout,
     m: MemberRowView,
+    edit_href: Option<String>,
 }
 
 pub async fn show(
@@ -162,5 +163,8 @@ pub async fn show(
     render(&MemberPage {
         layout,
         m: m.into(),
+        edit_href: crate::routes::Who::Staff
+            .admits(auth.role)
+            .then(|| format!("/members/{county}/{id}/edit")),
     })
 }

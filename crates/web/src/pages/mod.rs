@@ -5,7 +5,7 @@ pub mod gaps;
 pub mod instructor_assign;
 pub mod login;
 pub mod logout;
-pub mod member_new;
+pub mod member_form;
 pub mod members;
 pub mod organization;
 pub mod organization_form;
