@@ -368,6 +368,7 @@ const DESTINATIONS: &[&str] = &[
 
 struct Gen {
     rng: ChaCha8Rng,
+    seed: u64,
     as_of: NaiveDate,
     city: City,
     next_po: i64,
@@ -380,6 +381,7 @@ struct Gen {
 pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
     let mut g = Gen {
         rng: ChaCha8Rng::seed_from_u64(seed),
+        seed,
         as_of,
         city: City::default(),
         next_po: 1,
@@ -408,6 +410,19 @@ impl Gen {
     fn date_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
         let span = (to - from).num_days().max(1);
         from + chrono::Duration::days(self.rng.random_range(0..span))
+    }
+
+    /// 成立日期 within the last 20 years, more of them recent (the two-new sector grows
+    /// about a tenth a year). Drawn from a hash of the seed and the key, not from the
+    /// main generator, so adding it left every other drawn value as it was.
+    fn registered_on(&self, key: Key) -> NaiveDate {
+        let mut z = self.seed ^ (key.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        let u = (z >> 11) as f64 / (1u64 << 53) as f64;
+        let days = (u.powf(1.3) * 20.0 * 365.25) as i64;
+        self.as_of - chrono::Duration::days(days)
     }
 
     fn years_ago(&self, years: u32) -> NaiveDate {
@@ -677,8 +692,11 @@ impl Gen {
                 } else {
                     None
                 };
+                let registered = self.registered_on(key);
                 if let Some(po) = covering {
-                    let since = self.date_between(self.years_ago(8), self.as_of);
+                    let since = self
+                        .date_between(self.years_ago(8), self.as_of)
+                        .max(registered);
                     self.city.coverage.push(CoverageLink {
                         organization: key,
                         party_org: po,
@@ -691,7 +709,9 @@ impl Gen {
                             county: plan.code,
                             id: 1,
                         });
-                    let since = self.date_between(self.years_ago(3), self.as_of);
+                    let since = self
+                        .date_between(self.years_ago(3), self.as_of)
+                        .max(registered);
                     // A few assignments have ended: the unit has fallen back to 空白.
                     let until = self
                         .rng
@@ -897,6 +917,7 @@ impl Gen {
             town,
             zone,
             employees,
+            registered_on: Some(self.registered_on(key)),
         }
     }
 

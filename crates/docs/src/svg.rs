@@ -1,5 +1,6 @@
 //! SVG charts drawn on the server: plain horizontal bars with the number written on each
-//! bar, readable without hovering, printable, no script. Text is escaped.
+//! bar, and lines over time with the first and last values written at their ends;
+//! readable without hovering, printable, no script. Text is escaped.
 
 use std::fmt::Write;
 
@@ -74,6 +75,130 @@ pub fn percent_bars(title: &str, caption: &str, bars: &[Bar]) -> String {
     s
 }
 
+/// One line of a chart over time: a name, its values in percent (one per x label; none
+/// where nothing was counted) and its stroke colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+    pub color: &'static str,
+}
+
+/// Lines of percentages over time (a trend), with the y axis fitted to the values in steps
+/// of 10, a label under every x position, the first and last value written at the ends of
+/// each line, and a legend.
+pub fn percent_lines(title: &str, caption: &str, x_labels: &[String], lines: &[Line]) -> String {
+    const LEFT: f64 = 48.0;
+    const RIGHT: f64 = 64.0;
+    const TOP: f64 = 28.0;
+    const PLOT_H: f64 = 200.0;
+    const STEP_W: f64 = 52.0;
+    let n = x_labels.len().max(2);
+    let plot_w = STEP_W * (n - 1) as f64;
+    let width = LEFT + plot_w + RIGHT;
+    let height = TOP + PLOT_H + 56.0;
+    let known = lines
+        .iter()
+        .flat_map(|l| l.values.iter().flatten().copied());
+    let (lo, hi) = known.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let (lo, hi) = if lo.is_finite() {
+        let lo = ((lo - 2.0) / 10.0).floor().clamp(0.0, 9.0) * 10.0;
+        let hi = ((hi + 2.0) / 10.0).ceil().clamp(1.0, 10.0) * 10.0;
+        (lo, hi.max(lo + 10.0))
+    } else {
+        (0.0, 100.0)
+    };
+    let x = |i: usize| LEFT + STEP_W * i as f64;
+    let y = |v: f64| TOP + PLOT_H * (1.0 - (v - lo) / (hi - lo));
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"><title>{}</title>"#,
+        escape(title)
+    );
+    let mut g = lo;
+    while g <= hi + 0.01 {
+        let _ = write!(
+            s,
+            r##"<line x1="{LEFT}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{tx}" y="{ty:.1}" text-anchor="end" font-size="12" fill="#555">{g}%</text>"##,
+            x2 = LEFT + plot_w,
+            yy = y(g),
+            tx = LEFT - 6.0,
+            ty = y(g) + 4.0,
+        );
+        g += 10.0;
+    }
+    for (i, label) in x_labels.iter().enumerate() {
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#555">{}</text>"##,
+            x(i),
+            TOP + PLOT_H + 18.0,
+            escape(label)
+        );
+    }
+    for (li, line) in lines.iter().enumerate() {
+        let points: Vec<(usize, f64)> = line
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i, v.clamp(lo, hi))))
+            .collect();
+        let path: Vec<String> = points
+            .iter()
+            .map(|&(i, v)| format!("{:.1},{:.1}", x(i), y(v)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline fill="none" stroke="{c}" stroke-width="2.5" points="{}"/>"#,
+            path.join(" "),
+            c = line.color
+        );
+        for &(i, v) in &points {
+            let _ = write!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{}"/>"#,
+                x(i),
+                y(v),
+                line.color
+            );
+        }
+        let ends = match (points.first(), points.last()) {
+            (Some(a), Some(b)) if a.0 != b.0 => vec![(*a, "end", -8.0), (*b, "start", 8.0)],
+            (Some(a), _) => vec![(*a, "start", 8.0)],
+            _ => Vec::new(),
+        };
+        for ((i, _), anchor, dx) in ends {
+            if let Some(v) = line.values[i] {
+                let _ = write!(
+                    s,
+                    r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="13" fill="{}">{v:.1}%</text>"#,
+                    x(i) + dx,
+                    y(v.clamp(lo, hi)) + 4.0,
+                    line.color
+                );
+            }
+        }
+        let lx = LEFT + 160.0 * li as f64;
+        let _ = write!(
+            s,
+            r##"<rect x="{lx}" y="6" width="14" height="4" fill="{c}"/><text x="{tx}" y="12" font-size="13" fill="#222">{}</text>"##,
+            escape(&line.name),
+            c = line.color,
+            tx = lx + 20.0,
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<text x="0" y="{}" font-size="13" fill="#555">{}</text></svg>"##,
+        height - 6.0,
+        escape(caption)
+    );
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +220,26 @@ mod tests {
         assert!(svg.contains(r#"href="/gaps?county=330825&amp;a=1""#));
         assert!(svg.contains(r#"width="360.0""#), "clamped to the full bar");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn lines_fit_their_values_write_the_ends_and_skip_unknown_points() {
+        let months: Vec<String> = (1..=3).map(|m| format!("{m}月")).collect();
+        let svg = percent_lines(
+            "覆盖率走势",
+            "按月末统计",
+            &months,
+            &[Line {
+                name: "组织<覆盖率>".into(),
+                values: vec![None, Some(21.35), Some(24.0)],
+                color: "#b3261e",
+            }],
+        );
+        assert!(svg.contains("组织&lt;覆盖率&gt;"));
+        assert!(svg.contains(">21.4%<") && svg.contains(">24.0%<"), "{svg}");
+        // The axis runs from 10% to 30%, not from 0 to 100.
+        assert!(svg.contains(">10%<") && svg.contains(">30%<") && !svg.contains(">100%<"));
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(svg.contains(">3月<"));
     }
 }

@@ -170,6 +170,19 @@ fn finding(
     }
 }
 
+/// The coverage state alone: 组织覆盖 when a party organization covers a unit that has
+/// members, 工作覆盖 when a party organization reaches a unit without members or an
+/// instructor is assigned, else 空白. No rule parameter enters it.
+pub fn coverage_state(org: &OrganizationFacts) -> CoverageState {
+    let members = org.full_members + org.probationary_members;
+    match &org.covering {
+        Some(_) if members == 0 => CoverageState::Work,
+        Some(_) => CoverageState::Organization,
+        None if org.has_instructor => CoverageState::Work,
+        None => CoverageState::Gap,
+    }
+}
+
 /// Assesses one organization: its coverage state and what must be done.
 pub fn assess_organization(org: &OrganizationFacts, rules: &CoverageRules) -> OrganizationCoverage {
     let subject = Subject::Organization { key: org.key };
@@ -235,6 +248,7 @@ pub fn assess_organization(org: &OrganizationFacts, rules: &CoverageRules) -> Or
             }
         }
     };
+    debug_assert_eq!(state, coverage_state(org));
     OrganizationCoverage { state, findings }
 }
 

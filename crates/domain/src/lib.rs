@@ -10,6 +10,7 @@
 
 pub mod coverage;
 pub mod credit_code;
+pub mod history;
 pub mod kinds;
 pub mod money;
 pub mod period;

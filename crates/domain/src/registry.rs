@@ -58,6 +58,8 @@ pub struct Organization {
     pub town: Option<i32>,
     pub zone: Option<i64>,
     pub employees: Option<i32>,
+    /// 成立日期 (unknown for many units taken over from older records).
+    pub registered_on: Option<NaiveDate>,
 }
 
 /// 党组织: a node of the party-organization tree.

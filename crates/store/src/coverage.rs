@@ -48,8 +48,24 @@ pub(crate) fn scoped<'a>(
     today: NaiveDate,
     lookup: Lookup,
 ) -> o::BoxedQuery<'a, DbBackend> {
+    scoped_alive(scope, today, lookup, None)
+}
+
+/// The same, with the organizations dissolved after `dissolved_after` too (a history
+/// from that day wants them).
+pub(crate) fn scoped_alive<'a>(
+    scope: &Scope,
+    today: NaiveDate,
+    lookup: Lookup,
+    dissolved_after: Option<NaiveDate>,
+) -> o::BoxedQuery<'a, DbBackend> {
     let (low, high) = scope.path_range();
-    let mut q = o::table.filter(o::dissolved_on.is_null()).into_boxed();
+    let mut q = match dissolved_after {
+        None => o::table.filter(o::dissolved_on.is_null()).into_boxed(),
+        Some(from) => o::table
+            .filter(o::dissolved_on.is_null().or(o::dissolved_on.gt(from)))
+            .into_boxed(),
+    };
     if scope.member.is_some() {
         // A member sees their own records, not the organizations of their branch.
         return q.filter(o::id.lt(0));

@@ -28,6 +28,7 @@ pub mod connection;
 pub mod coverage;
 pub mod crypto;
 pub mod error;
+pub mod history;
 pub mod organizations;
 pub mod people;
 pub mod registry;

@@ -54,6 +54,8 @@ pub struct OrgListRow {
     pub county_name: String,
     pub zone_name: Option<String>,
     pub employees: Option<i32>,
+    /// 成立日期
+    pub registered_on: Option<NaiveDate>,
 }
 
 type Row = (
@@ -66,10 +68,22 @@ type Row = (
     String,
     Option<String>,
     Option<i32>,
+    Option<NaiveDate>,
 );
 
 fn to_row(r: Row) -> Result<OrgListRow> {
-    let (county, id, name, kind, credit_code, failed, county_name, zone_name, employees) = r;
+    let (
+        county,
+        id,
+        name,
+        kind,
+        credit_code,
+        failed,
+        county_name,
+        zone_name,
+        employees,
+        registered_on,
+    ) = r;
     Ok(OrgListRow {
         key: Key { county, id },
         name,
@@ -79,6 +93,7 @@ fn to_row(r: Row) -> Result<OrgListRow> {
         county_name,
         zone_name,
         employees,
+        registered_on,
     })
 }
 
@@ -167,6 +182,7 @@ impl Store {
                 regions::name,
                 zones::name.nullable(),
                 o::employees,
+                o::registered_on,
             ));
         page = match (sort, descending) {
             (OrgSort::Name, false) => page.order((o::name.asc(), o::id.asc())),
@@ -208,6 +224,7 @@ impl Store {
                 regions::name,
                 zones::name.nullable(),
                 o::employees,
+                o::registered_on,
             ))
             .first(self.conn())
             .optional()?;

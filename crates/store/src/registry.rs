@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use liangxin_domain::kinds::{
-    FlowStatus, MemberStatus, PartyOrgType, ZoneClass, ZoneKind, ZoneLevel,
+    FlowStatus, FormationMode, MemberStatus, PartyOrgType, ZoneClass, ZoneKind, ZoneLevel,
 };
 use liangxin_domain::registry::{
     CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
@@ -59,6 +59,7 @@ struct OrganizationRow<'a> {
     town_code: Option<i32>,
     zone_id: Option<i64>,
     employees: Option<i32>,
+    registered_on: Option<NaiveDate>,
 }
 
 #[derive(Insertable)]
@@ -200,6 +201,19 @@ pub struct MemberChange {
     pub phone: Option<String>,
 }
 
+/// What a change of a party organization may set (its place in the tree and its county stay).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyOrgChange {
+    pub name: String,
+    pub org_type: PartyOrgType,
+    pub formation_mode: Option<FormationMode>,
+    pub has_committee: bool,
+    /// 本届任期开始
+    pub term_started: Option<NaiveDate>,
+    /// Every unit it should cover among those the changing scope sees.
+    pub covers: Vec<Key>,
+}
+
 /// 138****5678: the audit log says a phone number changed without keeping it whole.
 fn mask_phone(p: &str) -> String {
     p.chars()
@@ -230,6 +244,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(members::table).execute(conn)?;
     diesel::delete(instructor_assignments::table).execute(conn)?;
     diesel::delete(instructors::table).execute(conn)?;
+    diesel::delete(crate::schema::coverage_ended::table).execute(conn)?;
     diesel::delete(party_org_coverage::table).execute(conn)?;
     diesel::delete(party_orgs::table).execute(conn)?;
     diesel::delete(organizations::table).execute(conn)?;
@@ -373,7 +388,7 @@ fn member_in_scope(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<M
 }
 
 /// Marks the registry changed (inside the writing transaction).
-/// name, credit code, check failed, kind, sectors, zone, employees
+/// name, credit code, check failed, kind, sectors, zone, employees, registered on
 type OrganizationSnapshot = (
     String,
     Option<String>,
@@ -382,6 +397,7 @@ type OrganizationSnapshot = (
     i64,
     Option<i64>,
     Option<i32>,
+    Option<NaiveDate>,
 );
 
 fn organization_json(o: &OrganizationSnapshot) -> serde_json::Value {
@@ -393,6 +409,7 @@ fn organization_json(o: &OrganizationSnapshot) -> serde_json::Value {
         "sectors": o.4,
         "zone": o.5,
         "employees": o.6,
+        "registered_on": o.7,
     })
 }
 
@@ -519,6 +536,7 @@ impl Store {
                     town_code: o.town,
                     zone_id: o.zone,
                     employees: o.employees,
+                    registered_on: o.registered_on,
                 })
                 .collect();
             insert_chunks(conn, &rows, 10, "两新组织", progress, |c, ch| {
@@ -742,6 +760,181 @@ impl Store {
         })
     }
 
+    /// Changes a party organization of `scope`: its name, type, formation mode, committee
+    /// and term, and the units it covers among those the scope sees (units outside the
+    /// scope's view stay as they are). A unit no longer covered keeps its link's history in
+    /// `coverage_ended` (to yesterday), so past coverage still computes; a new one is
+    /// covered from today. One transaction, audited; an unchanged save writes nothing.
+    pub fn update_party_org(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        key: Key,
+        change: PartyOrgChange,
+    ) -> Result<()> {
+        use crate::schema::coverage_ended;
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            type Current = (
+                String,
+                String,
+                String,
+                Option<String>,
+                bool,
+                Option<NaiveDate>,
+            );
+            let row: Option<Current> = party_orgs::table
+                .filter(party_orgs::county_code.eq(key.county))
+                .filter(party_orgs::id.eq(key.id))
+                .filter(party_orgs::dissolved_on.is_null())
+                .select((
+                    party_orgs::path,
+                    party_orgs::name,
+                    party_orgs::org_type,
+                    party_orgs::formation_mode,
+                    party_orgs::has_committee,
+                    party_orgs::term_started,
+                ))
+                .first(conn)
+                .optional()?;
+            let Some((_, name, org_type, mode, has_committee, term_started)) =
+                row.filter(|r| scope.contains_path(&r.0))
+            else {
+                return Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内"));
+            };
+            if change.term_started.is_some_and(|t| t > today) {
+                return Err(StoreError::invalid("本届任期开始", "不能晚于今天"));
+            }
+            let links: Vec<(i32, i64, NaiveDate)> = party_org_coverage::table
+                .filter(party_org_coverage::party_org_county.eq(key.county))
+                .filter(party_org_coverage::party_org_id.eq(key.id))
+                .select((
+                    party_org_coverage::county_code,
+                    party_org_coverage::organization_id,
+                    party_org_coverage::since,
+                ))
+                .load(conn)?;
+            let current: HashMap<Key, NaiveDate> = links
+                .into_iter()
+                .map(|(county, id, since)| (Key { county, id }, since))
+                .collect();
+            let wanted: std::collections::BTreeSet<Key> = change.covers.iter().copied().collect();
+            // The units the scope sees among those named and those covered now.
+            let ids: Vec<i64> = wanted.iter().chain(current.keys()).map(|k| k.id).collect();
+            let visible: std::collections::HashSet<Key> =
+                crate::coverage::scoped_organizations(scope, today)
+                    .filter(organizations::id.eq_any(&ids))
+                    .select((organizations::county_code, organizations::id))
+                    .load::<(i32, i64)>(conn)?
+                    .into_iter()
+                    .map(|(county, id)| Key { county, id })
+                    .collect();
+            let added: Vec<Key> = wanted
+                .iter()
+                .filter(|k| !current.contains_key(k))
+                .copied()
+                .collect();
+            if added.iter().any(|k| !visible.contains(k)) {
+                return Err(StoreError::invalid(
+                    "覆盖单位",
+                    "有单位不存在或不在您的管理范围内",
+                ));
+            }
+            let mut removed: Vec<(Key, NaiveDate)> = current
+                .iter()
+                .filter(|(k, _)| visible.contains(k) && !wanted.contains(k))
+                .map(|(k, since)| (*k, *since))
+                .collect();
+            removed.sort();
+            let fields_before = json!({
+                "name": name,
+                "org_type": org_type,
+                "formation_mode": mode,
+                "has_committee": has_committee,
+                "term_started": term_started,
+            });
+            let fields_after = json!({
+                "name": change.name,
+                "org_type": change.org_type.code(),
+                "formation_mode": change.formation_mode.map(|m| m.code()),
+                "has_committee": change.has_committee,
+                "term_started": change.term_started,
+            });
+            if fields_before == fields_after && added.is_empty() && removed.is_empty() {
+                return Ok(());
+            }
+            diesel::update(
+                party_orgs::table
+                    .filter(party_orgs::county_code.eq(key.county))
+                    .filter(party_orgs::id.eq(key.id)),
+            )
+            .set((
+                party_orgs::name.eq(&change.name),
+                party_orgs::org_type.eq(change.org_type.code()),
+                party_orgs::formation_mode.eq(change.formation_mode.map(|m| m.code())),
+                party_orgs::has_committee.eq(change.has_committee),
+                party_orgs::term_started.eq(change.term_started),
+            ))
+            .execute(conn)?;
+            for (unit, since) in &removed {
+                diesel::delete(
+                    party_org_coverage::table
+                        .filter(party_org_coverage::county_code.eq(unit.county))
+                        .filter(party_org_coverage::organization_id.eq(unit.id))
+                        .filter(party_org_coverage::party_org_county.eq(key.county))
+                        .filter(party_org_coverage::party_org_id.eq(key.id)),
+                )
+                .execute(conn)?;
+                // A link made and undone on the same day never held at a day's end.
+                if let Some(until) = today.pred_opt().filter(|u| u >= since) {
+                    diesel::insert_into(coverage_ended::table)
+                        .values((
+                            coverage_ended::county_code.eq(unit.county),
+                            coverage_ended::organization_id.eq(unit.id),
+                            coverage_ended::party_org_county.eq(key.county),
+                            coverage_ended::party_org_id.eq(key.id),
+                            coverage_ended::since.eq(since),
+                            coverage_ended::until.eq(until),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+            for unit in &added {
+                diesel::insert_into(party_org_coverage::table)
+                    .values(CoverageRow {
+                        county_code: unit.county,
+                        organization_id: unit.id,
+                        party_org_county: key.county,
+                        party_org_id: key.id,
+                        since: today,
+                    })
+                    .execute(conn)?;
+            }
+            bump_version(conn)?;
+            let keys = |ks: &mut dyn Iterator<Item = Key>| {
+                ks.map(|k| json!({ "county": k.county, "id": k.id }))
+                    .collect::<Vec<_>>()
+            };
+            let mut after = fields_after;
+            after["covers_added"] = json!(keys(&mut added.iter().copied()));
+            after["covers_removed"] = json!(keys(&mut removed.iter().map(|r| r.0)));
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "update",
+                    entity: "party_org",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: Some(fields_before),
+                    after: Some(after),
+                },
+            )
+        })
+    }
+
     /// Organizations of `scope` by credit code, for forms that name units by code.
     pub fn organizations_by_credit_code(
         &mut self,
@@ -808,6 +1001,7 @@ impl Store {
                 town_code: org.town,
                 zone_id: org.zone,
                 employees: org.employees,
+                registered_on: org.registered_on,
             };
             diesel::insert_into(organizations::table)
                 .values(&row)
@@ -831,6 +1025,7 @@ impl Store {
                         "sectors": row.sectors,
                         "zone": row.zone_id,
                         "employees": row.employees,
+                        "registered_on": row.registered_on,
                     })),
                 },
             )?;
@@ -863,6 +1058,7 @@ impl Store {
                         organizations::sectors,
                         organizations::zone_id,
                         organizations::employees,
+                        organizations::registered_on,
                     ))
                     .first(conn)
                     .optional()?;
@@ -878,6 +1074,7 @@ impl Store {
                 org.sectors.bits(),
                 org.zone,
                 org.employees,
+                org.registered_on,
             );
             if after == before {
                 return Ok(());
@@ -895,6 +1092,7 @@ impl Store {
                 organizations::sectors.eq(after.4),
                 organizations::zone_id.eq(after.5),
                 organizations::employees.eq(after.6),
+                organizations::registered_on.eq(after.7),
             ))
             .execute(conn)?;
             bump_version(conn)?;
@@ -1542,10 +1740,7 @@ impl Store {
             )
             .filter(members::county_code.eq(county))
             .filter(party_orgs::org_type.eq(PartyOrgType::Branch.code()))
-            .filter(
-                party_orgs::formation_mode
-                    .eq(liangxin_domain::kinds::FormationMode::Standalone.code()),
-            )
+            .filter(party_orgs::formation_mode.eq(FormationMode::Standalone.code()))
             .filter(diesel::dsl::exists(
                 party_org_coverage::table
                     .filter(party_org_coverage::party_org_county.eq(party_orgs::county_code))

@@ -60,6 +60,7 @@ diesel::table! {
         zone_id -> Nullable<BigInt>,
         employees -> Nullable<Integer>,
         dissolved_on -> Nullable<Date>,
+        registered_on -> Nullable<Date>,
     }
 }
 
@@ -87,6 +88,17 @@ diesel::table! {
         party_org_county -> Integer,
         party_org_id -> BigInt,
         since -> Date,
+    }
+}
+
+diesel::table! {
+    coverage_ended (county_code, organization_id, party_org_county, party_org_id, since) {
+        county_code -> Integer,
+        organization_id -> BigInt,
+        party_org_county -> Integer,
+        party_org_id -> BigInt,
+        since -> Date,
+        until -> Date,
     }
 }
 
@@ -163,6 +175,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     party_orgs,
     party_org_coverage,
+    coverage_ended,
     instructors,
     instructor_assignments,
     members,

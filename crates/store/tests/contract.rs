@@ -108,6 +108,7 @@ contract!(
     concurrent_writers_wait_their_turn,
     organizations_change_inside_the_scope_only,
     member_records_are_corrected_by_the_rules_and_audited,
+    coverage_over_time_follows_the_dated_records,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -243,6 +244,7 @@ fn build_small_city(store: &mut Store) -> SmallCity {
         town: None,
         zone: None,
         employees: Some(30),
+        registered_on: None,
     };
     let orgs = vec![
         store
@@ -882,6 +884,7 @@ fn concurrent_writers_wait_their_turn(db: &TestDb) {
                         town: None,
                         zone: None,
                         employees: None,
+                        registered_on: None,
                     };
                     store.insert_organization("t", &all(), org).unwrap();
                 }
@@ -916,6 +919,7 @@ fn organizations_change_inside_the_scope_only(db: &TestDb) {
         town: None,
         zone: None,
         employees: Some(80),
+        registered_on: None,
     };
     // Kecheng does not see Longyou's unit: nothing is changed and the version stays.
     let v = store.registry_version().unwrap();
@@ -1059,5 +1063,115 @@ fn member_records_are_corrected_by_the_rules_and_audited(db: &TestDb) {
             .contains(r#""status":"probationary""#)
     );
     assert_eq!(entries.iter().filter(|e| e.action == "update").count(), 1);
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn coverage_over_time_follows_the_dated_records(db: &TestDb) {
+    use liangxin_domain::history;
+    use liangxin_store::registry::PartyOrgChange;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let yesterday = TODAY.pred_opt().unwrap();
+    let days = [d(2022, 12, 31), yesterday, TODAY];
+    let trend = |store: &mut Store| {
+        let records = store.coverage_records(&all(), TODAY, days[0]).unwrap();
+        history::trend(&records, &days)
+    };
+    let counts = |p: &history::TrendPoint| (p.total, p.organization_covered, p.work_covered, p.gap);
+    // Today's point is what the engine reports for today.
+    let rules = CoverageRules::resolve(&store.rule_set().unwrap(), TODAY).unwrap();
+    let facts = store.coverage_facts(&all(), TODAY).unwrap();
+    let report = coverage::report(
+        &facts.organizations,
+        &facts.party_orgs,
+        &rules,
+        GroupBy::County,
+    );
+    let before = trend(&mut store);
+    let t = report.total;
+    assert_eq!(
+        counts(&before[2]),
+        (t.total, t.organization_covered, t.work_covered, t.gap)
+    );
+    // Before the joint branch's links (2023) its units were not reached.
+    assert!(
+        before[0].organization_covered + before[0].work_covered
+            < t.organization_covered + t.work_covered
+    );
+
+    // Kecheng cannot change Longyou's joint branch; nothing is written.
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let change = PartyOrgChange {
+        name: "红木小镇联合党支部".into(),
+        org_type: PartyOrgType::JointBranch,
+        formation_mode: Some(FormationMode::RegionalJoint),
+        has_committee: false,
+        term_started: Some(d(2024, 1, 1)),
+        covers: vec![c.orgs[0]],
+    };
+    let v = store.registry_version().unwrap();
+    let err = store
+        .update_party_org("kecheng", &kecheng, TODAY, c.joint, change.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不在您的管理范围内"), "{err}");
+    assert_eq!(store.registry_version().unwrap(), v);
+
+    // Longyou lets the second unit go: it was reached yesterday, it is not today.
+    let longyou = scope_of(&mut store, c.longyou);
+    store
+        .update_party_org("longyou", &longyou, TODAY, c.joint, change.clone())
+        .unwrap();
+    let units = store.covered_units(&all(), TODAY, c.joint).unwrap();
+    assert_eq!(
+        units.iter().map(|u| u.0).collect::<Vec<_>>(),
+        vec![c.orgs[0]]
+    );
+    let after = trend(&mut store);
+    assert_eq!(
+        counts(&after[0]),
+        counts(&before[0]),
+        "the past is as it was"
+    );
+    assert_eq!(counts(&after[1]), counts(&before[1]), "yesterday too");
+    assert_eq!(
+        after[2].gap,
+        before[2].gap + 1,
+        "{:?} {:?}",
+        after[2],
+        before[2]
+    );
+    // Saving the same again writes nothing; a unit outside the county is refused.
+    let v = store.registry_version().unwrap();
+    store
+        .update_party_org("longyou", &longyou, TODAY, c.joint, change.clone())
+        .unwrap();
+    assert_eq!(store.registry_version().unwrap(), v);
+    let err = store
+        .update_party_org(
+            "longyou",
+            &longyou,
+            TODAY,
+            c.joint,
+            PartyOrgChange {
+                covers: vec![c.orgs[0], c.orgs[3]],
+                ..change
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("覆盖单位"), "{err}");
+    let entries = store
+        .audit_entries("party_org", c.joint.county, c.joint.id)
+        .unwrap();
+    let update = entries.iter().find(|e| e.action == "update").unwrap();
+    assert!(
+        update.after.as_deref().unwrap().contains(&format!(
+            r#""covers_removed":[{{"county":{},"id":{}}}]"#,
+            c.orgs[1].county, c.orgs[1].id
+        )),
+        "{:?}",
+        update.after
+    );
     assert_eq!(store.verify_audit_chain().unwrap(), None);
 }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 
 use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject};
+use liangxin_domain::history::{self, TrendPoint};
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::Scope;
 use liangxin_store::organizations::OrgFilter;
@@ -76,6 +77,51 @@ pub struct ReportCache {
     entries: Mutex<HashMap<CacheKey, Arc<ScopeReport>>>,
     /// Row counts of filtered organization lists, on the same terms.
     counts: Mutex<HashMap<(Scope, OrgFilter, i64, NaiveDate), i64>>,
+    /// Coverage trends, on the same terms.
+    trends: Mutex<HashMap<(Scope, i64, NaiveDate), Trend>>,
+}
+
+/// A scope's coverage at each month's end, oldest first.
+pub type Trend = Arc<Vec<TrendPoint>>;
+
+/// Months the dashboard's trend covers (this one included).
+pub const TREND_MONTHS: u32 = 12;
+
+/// The scope's coverage at each month's end over the last [`TREND_MONTHS`] months, computed
+/// from the dated records once per registry version.
+pub async fn scope_trend(state: &Arc<AppState>, scope: Scope) -> Result<Trend, WebError> {
+    let today = crate::today();
+    let version = state
+        .pool
+        .run(|store| Ok(store.registry_version()?))
+        .await?;
+    let key = (scope.clone(), version, today);
+    if let Some(hit) = state
+        .reports
+        .trends
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return Ok(hit);
+    }
+    let days = history::month_ends(today, TREND_MONTHS);
+    let from = days.first().copied().unwrap_or(today);
+    let points = state
+        .pool
+        .run(move |store| {
+            let records = store.coverage_records(&scope, today, from)?;
+            Ok(history::trend(&records, &days))
+        })
+        .await?;
+    let points = Arc::new(points);
+    if let Ok(mut m) = state.reports.trends.lock() {
+        if m.len() >= CACHE_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, points.clone());
+    }
+    Ok(points)
 }
 
 /// How many organizations of `scope` match `filter`, counted once per registry version.

@@ -115,6 +115,8 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/organizations", Access::Page, Object::None),
     staff("GET", "/party-orgs", Object::None),
     staff("GET", "/party-orgs/{county}/{id}", Object::PartyOrg),
+    staff("GET", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
+    staff("POST", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("GET", "/party-orgs/{county}/{id}/new", Object::PartyOrg),
     staff("POST", "/party-orgs/{county}/{id}/new", Object::PartyOrg),
     staff(
@@ -210,6 +212,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/organizations") => get(pages::organizations::show),
         ("GET", "/party-orgs") => get(pages::party_org::root),
         ("GET", "/party-orgs/{county}/{id}") => get(pages::party_org::show),
+        ("GET", "/party-orgs/{county}/{id}/edit") => get(pages::party_org_edit::show),
+        ("POST", "/party-orgs/{county}/{id}/edit") => post(pages::party_org_edit::submit),
         ("GET", "/party-orgs/{county}/{id}/new") => get(pages::party_org_new::show),
         ("POST", "/party-orgs/{county}/{id}/new") => post(pages::party_org_new::submit),
         ("GET", "/party-orgs/{county}/{id}/members/new") => get(pages::member_form::show_new),

@@ -48,6 +48,7 @@ fn a_county_secretary_signs_in_reads_the_dashboard_and_signs_out() {
         "the scope in the breadcrumb"
     );
     assert!(home.body.contains("组织覆盖率"));
+    assert!(home.body.contains("覆盖率走势"), "the trend is drawn");
     assert!(!home.body.contains("<script"), "no script needed");
 
     // Signing out needs the page's CSRF token.
@@ -617,6 +618,62 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
     // A town committee cannot set up under the county's node: outside its subtree.
     let mut z = app.signed_in("hongmu");
     assert_eq!(z.get(&path).status, 404);
+
+    // Changing it: the unit is let go (unticked), the name and term change.
+    let node_path = r.header("location").unwrap().to_owned();
+    let edit = format!("{node_path}/edit");
+    assert!(node.body.contains(&edit));
+    let form = c.get(&edit);
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains(&unit.name),
+        "the covered unit is listed to keep"
+    );
+    assert!(form.body.contains("2026-01-05"));
+    let r = c.post_form(
+        &edit,
+        &[
+            ("_csrf", &csrf),
+            ("name", "测"),
+            ("org_type", "joint_branch"),
+            ("keep", &format!("{}/{}", unit.key.county, unit.key.id)),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("至少2个字"));
+    // A unit it does not cover cannot be slipped in as "kept".
+    let r = c.post_form(
+        &edit,
+        &[
+            ("_csrf", &csrf),
+            ("name", "测试联合党支部"),
+            ("org_type", "joint_branch"),
+            ("keep", "330825/1"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("覆盖单位"));
+    let r = c.post_form(
+        &edit,
+        &[
+            ("_csrf", &csrf),
+            ("name", "测试第二联合党支部"),
+            ("org_type", "joint_branch"),
+            ("formation_mode", "regional_joint"),
+            ("term_started", "2026-02-01"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let node = c.get(&node_path);
+    assert!(node.body.contains("测试第二联合党支部"));
+    assert!(!node.body.contains(&unit.name), "no longer covers the unit");
+    let detail = c.get(&format!(
+        "/organizations/{}/{}",
+        unit.key.county, unit.key.id
+    ));
+    assert!(!detail.body.contains("测试第二联合党支部"));
+    // The town committee cannot reach the form either.
+    assert_eq!(z.get(&edit).status, 404);
 }
 
 #[test]

@@ -7,13 +7,14 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
-use liangxin_docs::svg::{Bar, percent_bars};
+use liangxin_docs::svg::{Bar, Line, percent_bars, percent_lines};
 use liangxin_domain::coverage::GroupKey;
+use liangxin_domain::history::TrendPoint;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::report::{group_label, scope_report};
+use crate::report::{group_label, scope_report, scope_trend};
 use crate::view::{Layout, count, rate, render};
 
 struct GroupRow {
@@ -44,7 +45,18 @@ struct DashboardPage {
     by_label: &'static str,
     chart_org: String,
     chart_work: String,
+    chart_trend: String,
+    trend: Vec<TrendRow>,
     rows: Vec<GroupRow>,
+}
+
+/// One month of the trend, as the table under the chart shows it.
+struct TrendRow {
+    month: String,
+    total: String,
+    org_rate: String,
+    work_rate: String,
+    gap: String,
 }
 
 /// Where a group's rows are listed (organizations, and the gap list).
@@ -59,12 +71,38 @@ fn links(key: &GroupKey) -> (Option<String>, Option<String>) {
     }
 }
 
+/// 组织覆盖率 and 工作覆盖率 at each month's end.
+fn trend_chart(points: &[TrendPoint]) -> String {
+    let labels: Vec<String> = points
+        .iter()
+        .map(|p| p.on.format("%-m月").to_string())
+        .collect();
+    percent_lines(
+        "覆盖率走势（月末）",
+        "每月末的覆盖率，由登记记录中的成立、注销、入党、转正、覆盖起止和指导员选派日期计算",
+        &labels,
+        &[
+            Line {
+                name: "组织覆盖率".into(),
+                values: points.iter().map(TrendPoint::organization_rate).collect(),
+                color: "#b3261e",
+            },
+            Line {
+                name: "工作覆盖率".into(),
+                values: points.iter().map(TrendPoint::work_rate).collect(),
+                color: "#5a6b7d",
+            },
+        ],
+    )
+}
+
 pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
 ) -> Result<Html<String>, WebError> {
     let layout = Layout::new(&state, &auth, "驾驶舱", "home").await?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
+    let trend = scope_trend(&state, auth.scope.clone()).await?;
     let t = sr.report.total;
     let as_of = sr.report.as_of.format("%Y年%m月%d日").to_string();
     let mut org_bars = Vec::new();
@@ -120,6 +158,17 @@ pub async fn show(
         by_label,
         chart_org: percent_bars(&format!("按{by_label}的组织覆盖率"), &caption, &org_bars),
         chart_work: percent_bars(&format!("按{by_label}的工作覆盖率"), &caption, &work_bars),
+        chart_trend: trend_chart(&trend),
+        trend: trend
+            .iter()
+            .map(|p| TrendRow {
+                month: p.on.format("%Y年%m月").to_string(),
+                total: count(p.total, "个"),
+                org_rate: rate(p.organization_rate()),
+                work_rate: rate(p.work_rate()),
+                gap: count(p.gap, "个"),
+            })
+            .collect(),
         rows,
         as_of,
     };

@@ -11,6 +11,7 @@ pub mod organization;
 pub mod organization_form;
 pub mod organizations;
 pub mod party_org;
+pub mod party_org_edit;
 pub mod party_org_new;
 pub mod password;
 pub mod zones;

@@ -29,6 +29,7 @@ struct FieldErrors {
     credit_code: Option<String>,
     zone: Option<String>,
     employees: Option<String>,
+    registered_on: Option<String>,
 }
 
 impl FieldErrors {
@@ -39,6 +40,7 @@ impl FieldErrors {
             || self.credit_code.is_some()
             || self.zone.is_some()
             || self.employees.is_some()
+            || self.registered_on.is_some()
     }
 }
 
@@ -55,6 +57,7 @@ struct FormPage {
     name: String,
     credit_code: String,
     employees: String,
+    registered_on: String,
     counties: Vec<Choice>,
     kinds: Vec<Choice>,
     zones: Vec<Choice>,
@@ -72,6 +75,7 @@ struct Typed {
     zone: String,
     sectors: Vec<String>,
     employees: String,
+    registered_on: String,
 }
 
 fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
@@ -87,6 +91,7 @@ fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
             "zone" => t.zone = v,
             "sector" => t.sectors.push(v),
             "employees" => t.employees = v,
+            "registered_on" => t.registered_on = v,
             _ => {}
         }
     }
@@ -177,6 +182,7 @@ async fn page(
         name: t.name.clone(),
         credit_code: t.credit_code.clone(),
         employees: t.employees.clone(),
+        registered_on: t.registered_on.clone(),
         counties,
         kinds: OrgKind::ALL
             .iter()
@@ -243,6 +249,11 @@ pub async fn show_edit(
             .map(|s| s.code().to_owned())
             .collect(),
         employees: d.row.employees.map(|e| e.to_string()).unwrap_or_default(),
+        registered_on: d
+            .row
+            .registered_on
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
     };
     let p = page(
         &state,
@@ -339,6 +350,10 @@ async fn submit(
             }
         },
     };
+    let registered_on = params::form_date(&t.registered_on, crate::today())
+        .map_err(|m| errors.registered_on = Some(m))
+        .ok()
+        .flatten();
     let mut sectors = SectorSet::EMPTY;
     for s in &t.sectors {
         match SectorTag::parse(s) {
@@ -383,6 +398,7 @@ async fn submit(
         town: None,
         zone,
         employees,
+        registered_on,
     };
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);

@@ -30,6 +30,7 @@ struct PartyOrgPage {
     members: String,
     members_href: String,
     new_href: String,
+    edit_href: String,
     member_new_href: String,
     findings: Vec<(&'static str, String, String)>,
     children: Vec<(String, String, &'static str, i64)>,
@@ -107,6 +108,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
         members: count(u64::try_from(members).unwrap_or(0), "名"),
         members_href: format!("/members?party_org={county}-{id}"),
         new_href: format!("/party-orgs/{county}/{id}/new"),
+        edit_href: format!("/party-orgs/{county}/{id}/edit"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,
         children: children
