@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject, Tally};
+use liangxin_domain::history;
 use liangxin_domain::region::RegionCode;
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::{Scope, Store};
@@ -361,6 +362,29 @@ pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
         sql.push(t.elapsed());
         std::hint::black_box(r);
     }
+    // The 12 month-ends of the dashboard's trend, from the dated records; its last point
+    // must be today's report.
+    let days = history::month_ends(today, 12);
+    let trend_of = |store: &mut Store| -> Result<Vec<history::TrendPoint>, CliError> {
+        let records = store.coverage_records(&scope, today, days[0])?;
+        Ok(history::trend(&records, &days))
+    };
+    let points = trend_of(store)?;
+    let last = points.last().copied();
+    let t = report.total;
+    if last.map(|p| (p.total, p.organization_covered, p.work_covered, p.gap))
+        != Some((t.total, t.organization_covered, t.work_covered, t.gap))
+    {
+        return Err(CliError::Refused(format!(
+            "走势与当日报告不一致：{last:?} 与 {t:?}"
+        )));
+    }
+    let mut trend = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(trend_of(store)?);
+        trend.push(t.elapsed());
+    }
     let (e, s) = (median(engine.clone()), median(sql.clone()));
     let min = |v: &Vec<Duration>| v.iter().min().copied().unwrap_or_default();
     let counts: HashMap<&str, u64> = HashMap::from([
@@ -379,6 +403,8 @@ pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
             "raw_sql_ms_median": s.as_secs_f64() * 1e3,
             "raw_sql_ms_min": min(&sql).as_secs_f64() * 1e3,
             "ratio_median": e.as_secs_f64() / s.as_secs_f64(),
+            "trend_12_months_ms_median": median(trend.clone()).as_secs_f64() * 1e3,
+            "trend_12_months_ms_min": min(&trend).as_secs_f64() * 1e3,
         })
     );
     Ok(())

@@ -165,18 +165,19 @@ pub fn percent_lines(title: &str, caption: &str, x_labels: &[String], lines: &[L
                 line.color
             );
         }
+        // The first value above its point (clear of the axis labels), the last to the right.
         let ends = match (points.first(), points.last()) {
-            (Some(a), Some(b)) if a.0 != b.0 => vec![(*a, "end", -8.0), (*b, "start", 8.0)],
-            (Some(a), _) => vec![(*a, "start", 8.0)],
+            (Some(a), Some(b)) if a.0 != b.0 => vec![(*a, 4.0, -8.0), (*b, 8.0, 4.0)],
+            (Some(a), _) => vec![(*a, 8.0, 4.0)],
             _ => Vec::new(),
         };
-        for ((i, _), anchor, dx) in ends {
+        for ((i, _), dx, dy) in ends {
             if let Some(v) = line.values[i] {
                 let _ = write!(
                     s,
-                    r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" font-size="13" fill="{}">{v:.1}%</text>"#,
+                    r#"<text x="{:.1}" y="{:.1}" font-size="13" fill="{}">{v:.1}%</text>"#,
                     x(i) + dx,
-                    y(v.clamp(lo, hi)) + 4.0,
+                    y(v.clamp(lo, hi)) + dy,
                     line.color
                 );
             }

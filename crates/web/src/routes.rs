@@ -179,6 +179,8 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/gaps.csv", Access::Page, Object::None),
     r("GET", "/gaps.xlsx", Access::Page, Object::None),
     r("GET", "/api/v1/coverage", Access::Api, Object::None),
+    r("GET", "/api/v1/coverage/trend", Access::Api, Object::None),
+    r("GET", "/api/v1/zones", Access::Api, Object::None),
     Route {
         method: "GET",
         path: "/api/v1/party-orgs/{county}/{id}",
@@ -238,6 +240,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/gaps.csv") => get(pages::gaps::csv),
         ("GET", "/gaps.xlsx") => get(pages::gaps::xlsx),
         ("GET", "/api/v1/coverage") => get(api::coverage::get),
+        ("GET", "/api/v1/coverage/trend") => get(api::trend::get),
+        ("GET", "/api/v1/zones") => get(api::zones::list),
         ("GET", "/api/v1/party-orgs/{county}/{id}") => get(api::party_org::get),
         ("GET", "/api/v1/members") => get(api::members::list),
         ("GET", "/api/v1/gaps") => get(api::gaps::list),

@@ -263,9 +263,29 @@ fn the_api_takes_personal_tokens_and_checks_its_parameters() {
         "a county sees itself only"
     );
     assert_eq!(v["groups"][0]["name"], "龙游县");
+    let total = v["total"].clone();
     let r = c.get("/api/v1/coverage?by=street");
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["field"], "by");
+
+    // The trend's last point is today's coverage; twelve month-ends, oldest first.
+    let r = c.get("/api/v1/coverage/trend");
+    assert_eq!(r.status, 200);
+    let points = r.json()["points"].as_array().unwrap().clone();
+    assert_eq!(points.len(), 12);
+    let last = points.last().unwrap();
+    for field in ["total", "organization_covered", "work_covered", "gap"] {
+        assert_eq!(last[field], total[field], "{field}");
+    }
+    assert!(points[0]["on"].as_str().unwrap() < last["on"].as_str().unwrap());
+    let r = c.get("/api/v1/zones");
+    assert_eq!(r.status, 200);
+    let zones = r.json()["zones"].as_array().unwrap().clone();
+    assert!(
+        zones.iter().any(|z| z["name"] == "龙游红木小镇"),
+        "{zones:?}"
+    );
+    assert!(zones.iter().all(|z| z["county"] == 330825));
 
     let r = c.get("/api/v1/organizations?page=1&sort=name");
     assert_eq!(r.status, 200);
