@@ -308,6 +308,40 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// 组织生活的会议和活动类型 (三会一课 and the rest).
+    MeetingKind, "会议类型" {
+        /// 支部党员大会
+        BranchAssembly = ("branch_assembly", "支部党员大会"),
+        /// 支部委员会会议
+        Committee = ("committee", "支委会"),
+        /// 党小组会
+        GroupMeeting = ("group_meeting", "党小组会"),
+        /// 党课
+        PartyLecture = ("party_lecture", "党课"),
+        /// 主题党日 (固定活动日)
+        ThemeDay = ("theme_day", "主题党日"),
+        /// 组织生活会
+        LifeMeeting = ("life_meeting", "组织生活会"),
+        /// 民主评议党员
+        Appraisal = ("appraisal", "民主评议党员"),
+        /// 谈心谈话
+        Talk = ("talk", "谈心谈话"),
+        /// 学习会、报告会、辅导讲座
+        Study = ("study", "学习会"),
+    }
+}
+
+coded_enum! {
+    /// 出席情况 of one member at one meeting.
+    Attendance, "出席情况" {
+        Present = ("present", "出席"),
+        /// 请假: with a reason.
+        Excused = ("excused", "请假"),
+        Absent = ("absent", "缺席"),
+    }
+}
+
+coded_enum! {
     /// 用户角色: what a user is, which fixes what part of the tree they see.
     Role, "角色" {
         /// 市委组织部 / 市两新工委: the whole city.

@@ -12,6 +12,7 @@ pub mod coverage;
 pub mod credit_code;
 pub mod history;
 pub mod kinds;
+pub mod life;
 pub mod money;
 pub mod period;
 pub mod region;

@@ -62,7 +62,7 @@ pub enum RuleError {
     },
 }
 
-/// The keys of the coverage rules (组织设置, 覆盖).
+/// The keys of the rules: coverage (组织设置, 覆盖) and organizational life (组织生活).
 pub mod keys {
     pub const OWN_BRANCH_MIN_FULL_MEMBERS: &str = "coverage.own_branch_min_full_members";
     pub const INSTRUCTORS_PER_UNCOVERED_UNIT: &str = "coverage.instructors_per_uncovered_unit";
@@ -73,7 +73,19 @@ pub mod keys {
     pub const BRANCH_TERM_YEARS: &str = "coverage.branch_term_years";
     pub const COMMITTEE_TERM_YEARS: &str = "coverage.committee_term_years";
     pub const TERM_REMINDER_MONTHS: &str = "coverage.term_reminder_months";
+
+    pub const LIFE_BRANCH_ASSEMBLY_PER_QUARTER: &str = "life.branch_assembly_per_quarter";
+    pub const LIFE_COMMITTEE_PER_MONTH: &str = "life.committee_per_month";
+    pub const LIFE_GROUP_MEETING_PER_MONTH: &str = "life.group_meeting_per_month";
+    pub const LIFE_PARTY_LECTURE_PER_QUARTER: &str = "life.party_lecture_per_quarter";
+    pub const LIFE_THEME_DAY_PER_MONTH: &str = "life.theme_day_per_month";
+    pub const LIFE_LIFE_MEETING_PER_YEAR: &str = "life.life_meeting_per_year";
+    pub const LIFE_APPRAISAL_PER_YEAR: &str = "life.appraisal_per_year";
+    pub const LIFE_TALK_PER_YEAR: &str = "life.talk_per_year";
+    pub const LIFE_LATE_ENTRY_DAYS: &str = "life.late_entry_days";
 }
+
+const SOURCE_LIFE_RULES: &str = "中国共产党支部工作条例（试行）（2018）第十八条、第十九条";
 
 const SOURCE_BRANCH_RULES: &str = "中国共产党支部工作条例（试行）（2018）";
 const SOURCE_WORK_COVERAGE: &str = "关于加强和改进非公有制企业党的建设工作的意见（试行）（2012）；关于加强社会组织党的建设工作的意见（试行）（2015）";
@@ -156,6 +168,60 @@ impl RuleSet {
                 "任期届满前6个月提醒换届",
                 "本平台默认值（可配置）",
             ),
+            p(
+                keys::LIFE_BRANCH_ASSEMBLY_PER_QUARTER,
+                1,
+                "支部党员大会一般每季度召开1次",
+                SOURCE_LIFE_RULES,
+            ),
+            p(
+                keys::LIFE_COMMITTEE_PER_MONTH,
+                1,
+                "支部委员会会议一般每月召开1次",
+                SOURCE_LIFE_RULES,
+            ),
+            p(
+                keys::LIFE_GROUP_MEETING_PER_MONTH,
+                1,
+                "党小组会一般每月召开1次",
+                SOURCE_LIFE_RULES,
+            ),
+            p(
+                keys::LIFE_PARTY_LECTURE_PER_QUARTER,
+                1,
+                "党课每季度至少1次（条例要求书记每年至少讲1次党课；各地多定为每季度，可配置）",
+                "中国共产党支部工作条例（试行）（2018）第十九条；本平台默认值（可配置）",
+            ),
+            p(
+                keys::LIFE_THEME_DAY_PER_MONTH,
+                1,
+                "每月相对固定1天开展主题党日",
+                SOURCE_LIFE_RULES,
+            ),
+            p(
+                keys::LIFE_LIFE_MEETING_PER_YEAR,
+                1,
+                "组织生活会一般每年召开1次",
+                SOURCE_LIFE_RULES,
+            ),
+            p(
+                keys::LIFE_APPRAISAL_PER_YEAR,
+                1,
+                "每年开展1次民主评议党员",
+                SOURCE_LIFE_RULES,
+            ),
+            p(
+                keys::LIFE_TALK_PER_YEAR,
+                1,
+                "党支部委员之间、委员和党员之间、党员和党员之间每年至少开展1次谈心谈话",
+                SOURCE_LIFE_RULES,
+            ),
+            p(
+                keys::LIFE_LATE_ENTRY_DAYS,
+                30,
+                "会议结束30天后录入的记录标为补录",
+                "本平台默认值（可配置）",
+            ),
         ])
     }
 
@@ -183,7 +249,7 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    fn positive(p: &RuleParam) -> Result<Resolved, RuleError> {
+    pub(crate) fn positive(p: &RuleParam) -> Result<Resolved, RuleError> {
         if p.value <= 0 {
             return Err(RuleError::OutOfRange {
                 key: p.key.clone(),
