@@ -77,10 +77,18 @@ impl LifeRules {
         Ok(LifeRules {
             as_of,
             frequencies: vec![
-                f(K::BranchAssembly, Quarter, keys::LIFE_BRANCH_ASSEMBLY_PER_QUARTER)?,
+                f(
+                    K::BranchAssembly,
+                    Quarter,
+                    keys::LIFE_BRANCH_ASSEMBLY_PER_QUARTER,
+                )?,
                 f(K::Committee, Month, keys::LIFE_COMMITTEE_PER_MONTH)?,
                 f(K::GroupMeeting, Month, keys::LIFE_GROUP_MEETING_PER_MONTH)?,
-                f(K::PartyLecture, Quarter, keys::LIFE_PARTY_LECTURE_PER_QUARTER)?,
+                f(
+                    K::PartyLecture,
+                    Quarter,
+                    keys::LIFE_PARTY_LECTURE_PER_QUARTER,
+                )?,
                 f(K::ThemeDay, Month, keys::LIFE_THEME_DAY_PER_MONTH)?,
                 f(K::LifeMeeting, Year, keys::LIFE_LIFE_MEETING_PER_YEAR)?,
                 f(K::Appraisal, Year, keys::LIFE_APPRAISAL_PER_YEAR)?,
@@ -112,7 +120,13 @@ pub fn owed_kinds(org_type: PartyOrgType, has_committee: bool) -> Vec<MeetingKin
             if has_committee {
                 v.push(K::Committee);
             }
-            v.extend([K::PartyLecture, K::ThemeDay, K::LifeMeeting, K::Appraisal, K::Talk]);
+            v.extend([
+                K::PartyLecture,
+                K::ThemeDay,
+                K::LifeMeeting,
+                K::Appraisal,
+                K::Talk,
+            ]);
             v
         }
         PartyOrgType::Group => vec![K::GroupMeeting],
@@ -245,7 +259,9 @@ pub fn assess(org: &LifeFacts, rules: &LifeRules, from: NaiveDate, to: NaiveDate
             let held = org
                 .meetings
                 .iter()
-                .filter(|m| m.kind == kind && period.contains(m.held_on) && m.quorate != Some(false))
+                .filter(|m| {
+                    m.kind == kind && period.contains(m.held_on) && m.quorate != Some(false)
+                })
                 .count();
             let held = u32::try_from(held).unwrap_or(u32::MAX);
             let state = if held >= required {
@@ -323,7 +339,10 @@ mod tests {
 
     fn branch(meetings: Vec<HeldMeeting>) -> LifeFacts {
         LifeFacts {
-            key: Key { county: 330825, id: 7 },
+            key: Key {
+                county: 330825,
+                id: 7,
+            },
             name: "某公司党支部".into(),
             org_type: PartyOrgType::Branch,
             has_committee: false,
@@ -343,7 +362,10 @@ mod tests {
     fn what_is_owed_follows_the_type_and_the_committee() {
         assert!(!owed_kinds(PartyOrgType::Branch, false).contains(&MeetingKind::Committee));
         assert!(owed_kinds(PartyOrgType::JointBranch, true).contains(&MeetingKind::Committee));
-        assert_eq!(owed_kinds(PartyOrgType::Group, false), vec![MeetingKind::GroupMeeting]);
+        assert_eq!(
+            owed_kinds(PartyOrgType::Group, false),
+            vec![MeetingKind::GroupMeeting]
+        );
         assert!(owed_kinds(PartyOrgType::Committee, true).is_empty());
         assert!(!owed_kinds(PartyOrgType::Branch, true).contains(&MeetingKind::Study));
     }
@@ -355,8 +377,10 @@ mod tests {
         let org = branch(vec![held(MeetingKind::ThemeDay, d(2025, 12, 31))]);
         let c = assess(&org, &rules(d(2026, 2, 10)), d(2025, 12, 1), d(2026, 2, 10));
         let theme = &c.kinds[&MeetingKind::ThemeDay];
-        let states: Vec<(String, PeriodState)> =
-            theme.iter().map(|p| (p.period.label_zh(), p.state)).collect();
+        let states: Vec<(String, PeriodState)> = theme
+            .iter()
+            .map(|p| (p.period.label_zh(), p.state))
+            .collect();
         assert_eq!(
             states,
             vec![
@@ -385,8 +409,16 @@ mod tests {
         assert_eq!((q1.held, q1.state), (0, PeriodState::Missed));
         let mut ok = short;
         ok.quorate = Some(true);
-        let c = assess(&branch(vec![ok]), &rules(d(2026, 4, 1)), d(2026, 1, 1), d(2026, 3, 31));
-        assert_eq!(c.kinds[&MeetingKind::BranchAssembly][0].state, PeriodState::Met);
+        let c = assess(
+            &branch(vec![ok]),
+            &rules(d(2026, 4, 1)),
+            d(2026, 1, 1),
+            d(2026, 3, 31),
+        );
+        assert_eq!(
+            c.kinds[&MeetingKind::BranchAssembly][0].state,
+            PeriodState::Met
+        );
     }
 
     #[test]
@@ -394,7 +426,12 @@ mod tests {
         let a = |voter, attendance| Attendee { voter, attendance };
         use Attendance::*;
         // 4 voters, 2 present: not more than half.
-        let four = [a(true, Present), a(true, Present), a(true, Excused), a(true, Absent)];
+        let four = [
+            a(true, Present),
+            a(true, Present),
+            a(true, Excused),
+            a(true, Absent),
+        ];
         assert_eq!(quorum(MeetingKind::BranchAssembly, &four), Some(false));
         let mut five = four.to_vec();
         five.push(a(true, Present));
@@ -402,7 +439,10 @@ mod tests {
         // Probationary members present do not make the quorum.
         let mut with_probation = four.to_vec();
         with_probation.push(a(false, Present));
-        assert_eq!(quorum(MeetingKind::BranchAssembly, &with_probation), Some(false));
+        assert_eq!(
+            quorum(MeetingKind::BranchAssembly, &with_probation),
+            Some(false)
+        );
         assert_eq!(quorum(MeetingKind::ThemeDay, &four), None);
         assert!(!quorate(0, 0));
     }
@@ -424,11 +464,25 @@ mod tests {
         let org = branch(vec![held(MeetingKind::PartyLecture, d(2026, 8, 1))]);
         let c = assess(&org, &after, d(2026, 7, 1), d(2026, 9, 30));
         assert!(c.findings.is_empty(), "Q3 is still open on 2026-07-01");
-        let late = LifeRules { as_of: d(2026, 10, 1), ..after };
+        let late = LifeRules {
+            as_of: d(2026, 10, 1),
+            ..after
+        };
         let c = assess(&org, &late, d(2026, 7, 1), d(2026, 9, 30));
-        let f = &c.findings.iter().find(|f| f.kind == MeetingKind::PartyLecture).unwrap();
+        let f = &c
+            .findings
+            .iter()
+            .find(|f| f.kind == MeetingKind::PartyLecture)
+            .unwrap();
         assert_eq!((f.required, f.held, f.rule.version), (2, 1, 2));
-        assert_eq!(before.frequency(MeetingKind::PartyLecture).unwrap().times.value, 1);
+        assert_eq!(
+            before
+                .frequency(MeetingKind::PartyLecture)
+                .unwrap()
+                .times
+                .value,
+            1
+        );
     }
 
     #[test]
