@@ -299,6 +299,37 @@ pub fn assess(org: &LifeFacts, rules: &LifeRules, from: NaiveDate, to: NaiveDate
     }
 }
 
+/// A meeting as it is recorded: what, when, where, who led and who wrote it down, and the
+/// attendance of every member expected that day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRecord {
+    pub party_org: Key,
+    pub kind: MeetingKind,
+    pub held_on: NaiveDate,
+    pub place: String,
+    /// 主持人
+    pub host: String,
+    /// 记录人
+    pub recorder: String,
+    /// 主题
+    pub topic: String,
+    /// 议程
+    pub agenda: String,
+    /// 会议记录
+    pub minutes: String,
+    /// 决定事项
+    pub decisions: String,
+    pub attendance: Vec<AttendanceRecord>,
+}
+
+/// One member's attendance (请假 carries its reason).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceRecord {
+    pub member: Key,
+    pub attendance: Attendance,
+    pub reason: Option<String>,
+}
+
 /// A member's attendance at one meeting, for the quorum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attendee {

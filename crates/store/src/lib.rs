@@ -29,6 +29,7 @@ pub mod coverage;
 pub mod crypto;
 pub mod error;
 pub mod history;
+pub mod life;
 pub mod organizations;
 pub mod people;
 pub mod registry;

@@ -240,6 +240,8 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::sessions::table).execute(conn)?;
     diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
     diesel::delete(crate::schema::users::table).execute(conn)?;
+    diesel::delete(crate::schema::meeting_attendance::table).execute(conn)?;
+    diesel::delete(crate::schema::meetings::table).execute(conn)?;
     diesel::delete(member_profiles::table).execute(conn)?;
     diesel::delete(members::table).execute(conn)?;
     diesel::delete(instructor_assignments::table).execute(conn)?;
@@ -455,7 +457,7 @@ pub(crate) fn bump_version(conn: &mut DbConnection) -> Result<()> {
 }
 
 /// Reserves `n` consecutive ids of a table; returns the first.
-fn allocate(conn: &mut DbConnection, table: &str, n: i64) -> Result<i64> {
+pub(crate) fn allocate(conn: &mut DbConnection, table: &str, n: i64) -> Result<i64> {
     use id_alloc::dsl as i;
     // The UPDATE takes the row (PostgreSQL) or database (SQLite) write lock first, so two
     // writers never get the same ids.

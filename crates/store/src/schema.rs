@@ -169,7 +169,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    meetings (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        kind -> Text,
+        held_on -> Date,
+        place -> Text,
+        host -> Text,
+        recorder -> Text,
+        topic -> Text,
+        agenda -> Text,
+        minutes -> Text,
+        decisions -> Text,
+        entered_on -> Date,
+        entered_by -> Text,
+        late -> Bool,
+        quorate -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    meeting_attendance (county_code, meeting_id, member_county, member_id) {
+        county_code -> Integer,
+        meeting_id -> BigInt,
+        member_county -> Integer,
+        member_id -> BigInt,
+        voter -> Bool,
+        attendance -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    meetings,
+    meeting_attendance,
     regions,
     zones,
     organizations,

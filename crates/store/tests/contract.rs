@@ -109,6 +109,7 @@ contract!(
     organizations_change_inside_the_scope_only,
     member_records_are_corrected_by_the_rules_and_audited,
     coverage_over_time_follows_the_dated_records,
+    meetings_are_recorded_whole_with_every_expected_member,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -1173,5 +1174,181 @@ fn coverage_over_time_follows_the_dated_records(db: &TestDb) {
         "{:?}",
         update.after
     );
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn meetings_are_recorded_whole_with_every_expected_member(db: &TestDb) {
+    use liangxin_domain::kinds::{Attendance, MeetingKind};
+    use liangxin_domain::life::{self, AttendanceRecord, LifeRules, MeetingRecord, PeriodState};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let mut members = Vec::new();
+    for (i, status) in [
+        MemberStatus::Full,
+        MemberStatus::Full,
+        MemberStatus::Full,
+        MemberStatus::Probationary,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut m = member(
+            c.joint,
+            &format!("支部党员{i}"),
+            90 + i as u16,
+            status,
+            None,
+        );
+        if status == MemberStatus::Probationary {
+            m.joined_on = d(2026, 3, 1);
+        }
+        members.push(store.insert_member("longyou", &longyou, TODAY, m).unwrap());
+    }
+    // On 2026-02-10 the probationary member had not yet joined: three are expected.
+    let on = d(2026, 2, 10);
+    let expected = store.expected_attendees(&longyou, c.joint, on).unwrap();
+    assert_eq!(expected.len(), 3);
+    assert!(expected.iter().all(|e| e.voter));
+    let record = |attendance: Vec<(Key, Attendance, Option<&str>)>, held_on| MeetingRecord {
+        party_org: c.joint,
+        kind: MeetingKind::BranchAssembly,
+        held_on,
+        place: "红木小镇党群服务中心".into(),
+        host: "支部书记".into(),
+        recorder: "组织委员".into(),
+        topic: "学习党章".into(),
+        agenda: "一、学习；二、讨论".into(),
+        minutes: "略".into(),
+        decisions: "无".into(),
+        attendance: attendance
+            .into_iter()
+            .map(|(member, attendance, reason)| AttendanceRecord {
+                member,
+                attendance,
+                reason: reason.map(Into::into),
+            })
+            .collect(),
+    };
+    let all_present = |keys: &[Key]| {
+        keys.iter()
+            .map(|k| (*k, Attendance::Present, None))
+            .collect::<Vec<_>>()
+    };
+    let refuse = |store: &mut Store, scope: &Scope, r: MeetingRecord, message: &str| {
+        let before = store
+            .meetings_of(&all(), c.joint, d(2000, 1, 1), TODAY)
+            .unwrap()
+            .len();
+        let err = store
+            .record_meeting("t", scope, TODAY, r)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(message), "{err}");
+        let after = store
+            .meetings_of(&all(), c.joint, d(2000, 1, 1), TODAY)
+            .unwrap()
+            .len();
+        assert_eq!(before, after, "nothing written");
+    };
+    // Kecheng cannot record for Longyou's branch; a future date, a member not yet joined,
+    // a member left out and 请假 without a reason are refused.
+    refuse(
+        &mut store,
+        &kecheng,
+        record(all_present(&members[..3]), on),
+        "不在您的管理范围内",
+    );
+    refuse(
+        &mut store,
+        &longyou,
+        record(all_present(&members[..3]), d(2026, 11, 28)),
+        "不能晚于今天",
+    );
+    refuse(
+        &mut store,
+        &longyou,
+        record(all_present(&members), on),
+        "不是该党组织会议当天的党员",
+    );
+    refuse(
+        &mut store,
+        &longyou,
+        record(all_present(&members[..2]), on),
+        "应登记出席情况",
+    );
+    let mut excused = all_present(&members[..3]);
+    excused[2].1 = Attendance::Excused;
+    refuse(
+        &mut store,
+        &longyou,
+        record(excused.clone(), on),
+        "应填写请假原因",
+    );
+    // Two of three present, one excused with a reason: quorate, entered late (补录).
+    excused[2].2 = Some("出差");
+    let key = store
+        .record_meeting("secretary", &longyou, TODAY, record(excused, on))
+        .unwrap();
+    let view = store.meeting(&longyou, key).unwrap().unwrap();
+    assert_eq!(view.summary.quorate, Some(true));
+    assert!(view.summary.late, "entered more than 30 days after");
+    assert_eq!(view.summary.counts, (2, 1, 0));
+    assert_eq!(view.attendance.len(), 3);
+    assert_eq!(
+        view.attendance
+            .iter()
+            .find(|a| a.reason.is_some())
+            .unwrap()
+            .reason
+            .as_deref(),
+        Some("出差")
+    );
+    assert!(
+        store.meeting(&kecheng, key).unwrap().is_none(),
+        "Kecheng does not see it"
+    );
+    // In November all four are expected; one voter of three present: no quorum.
+    let nov = d(2026, 11, 20);
+    let mut few = all_present(&members);
+    few[0].1 = Attendance::Absent;
+    few[1].1 = Attendance::Absent;
+    let key2 = store
+        .record_meeting("secretary", &longyou, TODAY, record(few, nov))
+        .unwrap();
+    let view = store.meeting(&longyou, key2).unwrap().unwrap();
+    assert_eq!(view.summary.quorate, Some(false));
+    assert!(!view.summary.late);
+
+    // Compliance from the records: Q1 met, Q4 open (the inquorate November meeting does not
+    // count), Q2 and Q3 missed, each finding naming its rule.
+    let rules = LifeRules::resolve(&store.rule_set().unwrap(), TODAY).unwrap();
+    let facts = store.life_facts(&longyou, d(2026, 1, 1), TODAY).unwrap();
+    let joint = facts.iter().find(|f| f.key == c.joint).unwrap();
+    let comp = life::assess(joint, &rules, d(2026, 1, 1), TODAY);
+    let states: Vec<PeriodState> = comp.kinds[&MeetingKind::BranchAssembly]
+        .iter()
+        .map(|p| p.state)
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            PeriodState::Met,
+            PeriodState::Missed,
+            PeriodState::Missed,
+            PeriodState::Open
+        ]
+    );
+    assert!(comp.findings.iter().all(|f| !f.rule.source.is_empty()));
+    assert!(
+        store
+            .life_facts(&kecheng, d(2026, 1, 1), TODAY)
+            .unwrap()
+            .iter()
+            .all(|f| f.key != c.joint)
+    );
+    let audited = store.audit_entries("meeting", key.county, key.id).unwrap();
+    assert_eq!(audited.len(), 1);
     assert_eq!(store.verify_audit_chain().unwrap(), None);
 }

@@ -1,0 +1,3 @@
+DROP TABLE meeting_attendance;
+DROP TABLE meetings;
+DELETE FROM id_alloc WHERE name = 'meetings';

@@ -1,0 +1,517 @@
+//! Organizational life (组织生活): meetings with their attendance, and the facts the
+//! compliance engine needs, always through the scope.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::kinds::{Attendance, MeetingKind, PartyOrgType};
+use liangxin_domain::life::{self, Attendee, HeldMeeting, LifeFacts, LifeRules, MeetingRecord};
+use liangxin_domain::registry::Key;
+use serde_json::json;
+
+use crate::audit::{self, Entry};
+use crate::connection::DbConnection;
+use crate::error::{Result, StoreError};
+use crate::schema::{meeting_attendance as ma, meetings as mt, members as m, party_orgs as po};
+use crate::{Scope, Store};
+
+fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{field}：{e}"))
+}
+
+/// A member expected at a meeting of their party organization on a day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedAttendee {
+    pub member: Key,
+    pub name: String,
+    /// A full member that day (has a vote).
+    pub voter: bool,
+}
+
+/// A meeting as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingSummary {
+    pub key: Key,
+    pub party_org: Key,
+    pub kind: MeetingKind,
+    pub held_on: NaiveDate,
+    pub topic: String,
+    pub late: bool,
+    pub quorate: Option<bool>,
+    /// Present, excused, absent.
+    pub counts: (u32, u32, u32),
+}
+
+/// One attendee's line on a meeting's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceLine {
+    pub member: Key,
+    pub name: String,
+    pub voter: bool,
+    pub attendance: Attendance,
+    pub reason: Option<String>,
+}
+
+/// A whole meeting record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingView {
+    pub summary: MeetingSummary,
+    pub party_org_name: String,
+    pub place: String,
+    pub host: String,
+    pub recorder: String,
+    pub agenda: String,
+    pub minutes: String,
+    pub decisions: String,
+    pub entered_on: NaiveDate,
+    pub entered_by: String,
+    pub attendance: Vec<AttendanceLine>,
+}
+
+/// The party organization's path if it is in the scope and not dissolved.
+fn party_org_in_scope(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    key: Key,
+) -> Result<(String, String)> {
+    let row: Option<(String, String)> = po::table
+        .filter(po::county_code.eq(key.county))
+        .filter(po::id.eq(key.id))
+        .filter(po::dissolved_on.is_null())
+        .select((po::path, po::org_type))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((path, t)) if scope.contains_path(&path) && scope.member.is_none() => Ok((path, t)),
+        _ => Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内")),
+    }
+}
+
+fn expected(
+    conn: &mut DbConnection,
+    party_org: Key,
+    on: NaiveDate,
+) -> Result<Vec<ExpectedAttendee>> {
+    let rows: Vec<(i32, i64, String, Option<NaiveDate>)> = m::table
+        .filter(m::county_code.eq(party_org.county))
+        .filter(m::party_org_id.eq(party_org.id))
+        .filter(m::joined_on.le(on))
+        .filter(m::left_on.is_null().or(m::left_on.gt(on)))
+        .order((m::name, m::id))
+        .select((m::county_code, m::id, m::name, m::confirmed_on))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(county, id, name, confirmed)| ExpectedAttendee {
+            member: Key { county, id },
+            name,
+            voter: confirmed.is_some_and(|c| c <= on),
+        })
+        .collect())
+}
+
+type SummaryRow = (i32, i64, i64, String, NaiveDate, String, bool, Option<bool>);
+
+fn summary(r: SummaryRow, counts: &HashMap<Key, (u32, u32, u32)>) -> Result<MeetingSummary> {
+    let (county, id, po_id, kind, held_on, topic, late, quorate) = r;
+    let key = Key { county, id };
+    Ok(MeetingSummary {
+        key,
+        party_org: Key { county, id: po_id },
+        kind: MeetingKind::parse(&kind).map_err(|e| bad("会议类型", e))?,
+        held_on,
+        topic,
+        late,
+        quorate,
+        counts: counts.get(&key).copied().unwrap_or_default(),
+    })
+}
+
+fn attendance_counts(
+    conn: &mut DbConnection,
+    keys: &[Key],
+) -> Result<HashMap<Key, (u32, u32, u32)>> {
+    let mut out: HashMap<Key, (u32, u32, u32)> = HashMap::new();
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+    let rows: Vec<(i32, i64, String, i64)> = ma::table
+        .filter(ma::meeting_id.eq_any(&ids))
+        .group_by((ma::county_code, ma::meeting_id, ma::attendance))
+        .select((
+            ma::county_code,
+            ma::meeting_id,
+            ma::attendance,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?;
+    for (county, id, a, n) in rows {
+        let e = out.entry(Key { county, id }).or_default();
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        match Attendance::parse(&a).map_err(|e| bad("出席情况", e))? {
+            Attendance::Present => e.0 += n,
+            Attendance::Excused => e.1 += n,
+            Attendance::Absent => e.2 += n,
+        }
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// The members of a party organization of `scope` on a day, by name: who a meeting
+    /// that day expects.
+    pub fn expected_attendees(
+        &mut self,
+        scope: &Scope,
+        party_org: Key,
+        on: NaiveDate,
+    ) -> Result<Vec<ExpectedAttendee>> {
+        let conn = self.conn();
+        party_org_in_scope(conn, scope, party_org)?;
+        expected(conn, party_org, on)
+    }
+
+    /// Records a meeting of a party organization of `scope` with the attendance of every
+    /// member expected that day (snapshotted with their vote), the quorum where one applies,
+    /// and 补录 when entered late. Refused, with nothing written: a date after `today`, a
+    /// kind the organization does not hold, an attendee who was not a member that day, a
+    /// member left out, 请假 without a reason. One transaction, audited.
+    pub fn record_meeting(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        meeting: MeetingRecord,
+    ) -> Result<Key> {
+        let rules = LifeRules::resolve(&self.rule_set()?, today)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let (_, org_type) = party_org_in_scope(conn, scope, meeting.party_org)?;
+            let org_type = PartyOrgType::parse(&org_type).map_err(|e| bad("党组织类型", e))?;
+            if meeting.held_on > today {
+                return Err(StoreError::invalid("会议日期", "不能晚于今天"));
+            }
+            if meeting.kind == MeetingKind::GroupMeeting && org_type != PartyOrgType::Group {
+                return Err(StoreError::invalid("会议类型", "党小组会应由党小组记录"));
+            }
+            let expected = expected(conn, meeting.party_org, meeting.held_on)?;
+            let by_member: HashMap<Key, &ExpectedAttendee> =
+                expected.iter().map(|e| (e.member, e)).collect();
+            let mut seen = std::collections::HashSet::new();
+            let mut attendees = Vec::with_capacity(meeting.attendance.len());
+            for a in &meeting.attendance {
+                let Some(e) = by_member.get(&a.member) else {
+                    return Err(StoreError::invalid(
+                        "出席情况",
+                        "有人员不是该党组织会议当天的党员",
+                    ));
+                };
+                if !seen.insert(a.member) {
+                    return Err(StoreError::invalid("出席情况", "同一党员登记了两次"));
+                }
+                if a.attendance == Attendance::Excused
+                    && a.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+                {
+                    return Err(StoreError::invalid(
+                        "出席情况",
+                        format!("{}请假，应填写请假原因", e.name),
+                    ));
+                }
+                attendees.push(Attendee {
+                    voter: e.voter,
+                    attendance: a.attendance,
+                });
+            }
+            if let Some(missing) = expected.iter().find(|e| !seen.contains(&e.member)) {
+                return Err(StoreError::invalid(
+                    "出席情况",
+                    format!("{}是会议当天的党员，应登记出席情况", missing.name),
+                ));
+            }
+            let quorate = life::quorum(meeting.kind, &attendees);
+            let late = rules.is_late(meeting.held_on, today);
+            let id = crate::registry::allocate(conn, "meetings", 1)?;
+            let key = Key {
+                county: meeting.party_org.county,
+                id,
+            };
+            diesel::insert_into(mt::table)
+                .values((
+                    mt::county_code.eq(key.county),
+                    mt::id.eq(id),
+                    mt::party_org_id.eq(meeting.party_org.id),
+                    mt::kind.eq(meeting.kind.code()),
+                    mt::held_on.eq(meeting.held_on),
+                    mt::place.eq(&meeting.place),
+                    mt::host.eq(&meeting.host),
+                    mt::recorder.eq(&meeting.recorder),
+                    mt::topic.eq(&meeting.topic),
+                    mt::agenda.eq(&meeting.agenda),
+                    mt::minutes.eq(&meeting.minutes),
+                    mt::decisions.eq(&meeting.decisions),
+                    mt::entered_on.eq(today),
+                    mt::entered_by.eq(actor),
+                    mt::late.eq(late),
+                    mt::quorate.eq(quorate),
+                ))
+                .execute(conn)?;
+            for a in &meeting.attendance {
+                let voter = by_member.get(&a.member).is_some_and(|e| e.voter);
+                diesel::insert_into(ma::table)
+                    .values((
+                        ma::county_code.eq(key.county),
+                        ma::meeting_id.eq(id),
+                        ma::member_county.eq(a.member.county),
+                        ma::member_id.eq(a.member.id),
+                        ma::voter.eq(voter),
+                        ma::attendance.eq(a.attendance.code()),
+                        ma::reason.eq(a.reason.as_deref().map(str::trim)),
+                    ))
+                    .execute(conn)?;
+            }
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "create",
+                    entity: "meeting",
+                    county: key.county,
+                    entity_id: id,
+                    before: None,
+                    after: Some(json!({
+                        "party_org": { "county": meeting.party_org.county, "id": meeting.party_org.id },
+                        "kind": meeting.kind.code(),
+                        "held_on": meeting.held_on,
+                        "topic": meeting.topic,
+                        "late": late,
+                        "quorate": quorate,
+                        "attendance": meeting.attendance.iter().map(|a| json!({
+                            "member": { "county": a.member.county, "id": a.member.id },
+                            "attendance": a.attendance.code(),
+                        })).collect::<Vec<_>>(),
+                    })),
+                },
+            )?;
+            Ok(key)
+        })
+    }
+
+    /// The meetings of a party organization of `scope` held from `from` to `to`, newest first.
+    pub fn meetings_of(
+        &mut self,
+        scope: &Scope,
+        party_org: Key,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<MeetingSummary>> {
+        let conn = self.conn();
+        party_org_in_scope(conn, scope, party_org)?;
+        let rows: Vec<SummaryRow> = mt::table
+            .filter(mt::county_code.eq(party_org.county))
+            .filter(mt::party_org_id.eq(party_org.id))
+            .filter(mt::held_on.between(from, to))
+            .order((mt::held_on.desc(), mt::id.desc()))
+            .select((
+                mt::county_code,
+                mt::id,
+                mt::party_org_id,
+                mt::kind,
+                mt::held_on,
+                mt::topic,
+                mt::late,
+                mt::quorate,
+            ))
+            .load(conn)?;
+        let keys: Vec<Key> = rows
+            .iter()
+            .map(|r| Key {
+                county: r.0,
+                id: r.1,
+            })
+            .collect();
+        let counts = attendance_counts(conn, &keys)?;
+        rows.into_iter().map(|r| summary(r, &counts)).collect()
+    }
+
+    /// One meeting with its attendance, if its party organization is in `scope`.
+    pub fn meeting(&mut self, scope: &Scope, key: Key) -> Result<Option<MeetingView>> {
+        let conn = self.conn();
+        type Row = (
+            SummaryRow,
+            (
+                String,
+                String,
+                String,
+                String,
+                String,
+                String,
+                NaiveDate,
+                String,
+            ),
+        );
+        let row: Option<Row> = mt::table
+            .filter(mt::county_code.eq(key.county))
+            .filter(mt::id.eq(key.id))
+            .select((
+                (
+                    mt::county_code,
+                    mt::id,
+                    mt::party_org_id,
+                    mt::kind,
+                    mt::held_on,
+                    mt::topic,
+                    mt::late,
+                    mt::quorate,
+                ),
+                (
+                    mt::place,
+                    mt::host,
+                    mt::recorder,
+                    mt::agenda,
+                    mt::minutes,
+                    mt::decisions,
+                    mt::entered_on,
+                    mt::entered_by,
+                ),
+            ))
+            .first(conn)
+            .optional()?;
+        let Some((s, (place, host, recorder, agenda, minutes, decisions, entered_on, entered_by))) =
+            row
+        else {
+            return Ok(None);
+        };
+        let party_org = Key {
+            county: s.0,
+            id: s.2,
+        };
+        if party_org_in_scope(conn, scope, party_org).is_err() {
+            return Ok(None);
+        }
+        let party_org_name: String = po::table
+            .filter(po::county_code.eq(party_org.county))
+            .filter(po::id.eq(party_org.id))
+            .select(po::name)
+            .first(conn)?;
+        let lines: Vec<(i32, i64, String, bool, String, Option<String>)> = ma::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(ma::member_county)
+                    .and(m::id.eq(ma::member_id))),
+            )
+            .filter(ma::county_code.eq(key.county))
+            .filter(ma::meeting_id.eq(key.id))
+            .order((m::name, m::id))
+            .select((
+                ma::member_county,
+                ma::member_id,
+                m::name,
+                ma::voter,
+                ma::attendance,
+                ma::reason,
+            ))
+            .load(conn)?;
+        let attendance = lines
+            .into_iter()
+            .map(|(county, id, name, voter, a, reason)| {
+                Ok(AttendanceLine {
+                    member: Key { county, id },
+                    name,
+                    voter,
+                    attendance: Attendance::parse(&a).map_err(|e| bad("出席情况", e))?,
+                    reason,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let counts = attendance_counts(conn, &[key])?;
+        Ok(Some(MeetingView {
+            summary: summary(s, &counts)?,
+            party_org_name,
+            place,
+            host,
+            recorder,
+            agenda,
+            minutes,
+            decisions,
+            entered_on,
+            entered_by,
+            attendance,
+        }))
+    }
+
+    /// Compliance facts for the party organizations of `scope` that owe meetings (branches,
+    /// joint branches, groups), with their meetings held from `from` to `to`.
+    pub fn life_facts(
+        &mut self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<LifeFacts>> {
+        if scope.member.is_some() {
+            return Ok(Vec::new());
+        }
+        let conn = self.conn();
+        let (low, high) = scope.path_range();
+        let owing = [
+            PartyOrgType::Branch.code(),
+            PartyOrgType::JointBranch.code(),
+            PartyOrgType::Group.code(),
+        ];
+        let orgs: Vec<(i32, i64, String, String, bool)> = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(po::dissolved_on.is_null())
+            .filter(po::org_type.eq_any(owing))
+            .order((po::county_code, po::id))
+            .select((
+                po::county_code,
+                po::id,
+                po::name,
+                po::org_type,
+                po::has_committee,
+            ))
+            .load(conn)?;
+        let held: Vec<(i32, i64, String, NaiveDate, Option<bool>)> = mt::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(mt::county_code)
+                    .and(po::id.eq(mt::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(mt::held_on.between(from, to))
+            .select((
+                mt::county_code,
+                mt::party_org_id,
+                mt::kind,
+                mt::held_on,
+                mt::quorate,
+            ))
+            .load(conn)?;
+        let mut by_org: HashMap<Key, Vec<HeldMeeting>> = HashMap::new();
+        for (county, id, kind, held_on, quorate) in held {
+            by_org
+                .entry(Key { county, id })
+                .or_default()
+                .push(HeldMeeting {
+                    kind: MeetingKind::parse(&kind).map_err(|e| bad("会议类型", e))?,
+                    held_on,
+                    quorate,
+                });
+        }
+        orgs.into_iter()
+            .map(|(county, id, name, t, has_committee)| {
+                let key = Key { county, id };
+                Ok(LifeFacts {
+                    key,
+                    name,
+                    org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
+                    has_committee,
+                    meetings: by_org.remove(&key).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
