@@ -36,6 +36,8 @@ pub enum Object {
     PartyOrg,
     /// `{county}/{id}` of a member.
     Member,
+    /// `{county}/{id}` of a meeting.
+    Meeting,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -115,6 +117,18 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/organizations", Access::Page, Object::None),
     staff("GET", "/party-orgs", Object::None),
     staff("GET", "/party-orgs/{county}/{id}", Object::PartyOrg),
+    staff("GET", "/party-orgs/{county}/{id}/life", Object::PartyOrg),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/meetings/new",
+        Object::PartyOrg,
+    ),
+    staff(
+        "POST",
+        "/party-orgs/{county}/{id}/meetings/new",
+        Object::PartyOrg,
+    ),
+    staff("GET", "/meetings/{county}/{id}", Object::Meeting),
     staff("GET", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("POST", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("GET", "/party-orgs/{county}/{id}/new", Object::PartyOrg),
@@ -214,6 +228,10 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/organizations") => get(pages::organizations::show),
         ("GET", "/party-orgs") => get(pages::party_org::root),
         ("GET", "/party-orgs/{county}/{id}") => get(pages::party_org::show),
+        ("GET", "/party-orgs/{county}/{id}/life") => get(pages::life::show),
+        ("GET", "/party-orgs/{county}/{id}/meetings/new") => get(pages::meeting_new::show),
+        ("POST", "/party-orgs/{county}/{id}/meetings/new") => post(pages::meeting_new::submit),
+        ("GET", "/meetings/{county}/{id}") => get(pages::meeting::show),
         ("GET", "/party-orgs/{county}/{id}/edit") => get(pages::party_org_edit::show),
         ("POST", "/party-orgs/{county}/{id}/edit") => post(pages::party_org_edit::submit),
         ("GET", "/party-orgs/{county}/{id}/new") => get(pages::party_org_new::show),

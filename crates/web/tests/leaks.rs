@@ -75,6 +75,46 @@ fn no_role_reads_or_writes_outside_its_scope() {
         .map(|(k, p, n, _)| (k, p, n))
         .collect();
 
+    // A meeting at the top of each staff role's tree, so each has its own and others' to try.
+    let today = liangxin_web::today();
+    let mut meetings: Vec<(Key, Key)> = Vec::new();
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let root = store.scope_root(&scope).unwrap().unwrap().key;
+        let attendance = store
+            .expected_attendees(&Scope::everything(), root, today)
+            .unwrap()
+            .into_iter()
+            .map(|e| liangxin_domain::life::AttendanceRecord {
+                member: e.member,
+                attendance: liangxin_domain::kinds::Attendance::Present,
+                reason: None,
+            })
+            .collect();
+        let m = store
+            .record_meeting(
+                "test",
+                &Scope::everything(),
+                today,
+                liangxin_domain::life::MeetingRecord {
+                    party_org: root,
+                    kind: liangxin_domain::kinds::MeetingKind::Study,
+                    held_on: today,
+                    place: "会议室".into(),
+                    host: "书记".into(),
+                    recorder: "委员".into(),
+                    topic: format!("{role}学习会"),
+                    agenda: String::new(),
+                    minutes: String::new(),
+                    decisions: String::new(),
+                    attendance,
+                },
+            )
+            .unwrap();
+        meetings.push((root, m));
+    }
+
     // Unsigned visitors: pages send them to sign in, the API answers 401.
     let mut anon = app.client();
     for route in ROUTES.iter().filter(|r| r.method == "GET") {
@@ -242,6 +282,17 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         assert_eq!(r.status, 200, "{role} {} of its own member", route.path);
                         assert!(r.body.contains(&m.resident_id_masked), "shown masked");
                     }
+                }
+                Object::Meeting => {
+                    let foreign = meetings.iter().find(|(po, _)| !po_in_scope.contains(po));
+                    if let Some((_, m)) = foreign {
+                        let r = c.get(&fill(route.path, *m));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign meeting", route.path);
+                    }
+                    let own = meetings.iter().find(|(po, _)| po_in_scope.contains(po));
+                    let (_, m) = own.unwrap_or_else(|| panic!("{role} has a meeting"));
+                    let r = c.get(&fill(route.path, *m));
+                    assert_eq!(r.status, 200, "{role} {} of its own meeting", route.path);
                 }
                 Object::Organization => {
                     if let Some((key, _)) = foreign.first() {

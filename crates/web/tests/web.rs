@@ -1059,3 +1059,112 @@ fn a_bearer_token_reads_the_api_but_cannot_use_the_forms() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
 }
+
+#[test]
+fn a_secretary_records_a_theme_day_with_the_whole_branch_and_sees_the_month_met() {
+    let app = app();
+    let mut store = app.store();
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let scope = store.scope_of_user(&secretary).unwrap();
+    let branch = store.scope_root(&scope).unwrap().unwrap();
+    let today = liangxin_web::today();
+    let expected = store.expected_attendees(&scope, branch.key, today).unwrap();
+    assert!(!expected.is_empty(), "the demo branch has members");
+    let base = format!("/party-orgs/{}/{}", branch.key.county, branch.key.id);
+    let mut c = app.signed_in("secretary");
+    let node = c.get(&base);
+    assert!(node.body.contains(&format!("{base}/life")));
+    let form = c.get(&format!("{base}/meetings/new"));
+    assert_eq!(form.status, 200);
+    for e in &expected {
+        assert!(form.body.contains(&e.name), "{} is expected", e.name);
+    }
+    let csrf = form.csrf();
+    let day = today.to_string();
+    let field =
+        |e: &liangxin_store::life::ExpectedAttendee| format!("{}_{}", e.member.county, e.member.id);
+    let marks: Vec<(String, String)> = expected
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| {
+            let mark = if i == 0 { "excused" } else { "present" };
+            vec![(format!("a_{}", field(e)), mark.to_owned())]
+        })
+        .collect();
+    let post = |c: &mut common::Client, extra: &[(&str, &str)], marks: &[(String, String)]| {
+        let mut all: Vec<(&str, &str)> = vec![
+            ("_csrf", csrf.as_str()),
+            ("kind", "theme_day"),
+            ("place", "党群服务中心"),
+            ("host", "支部书记"),
+            ("recorder", "组织委员"),
+            ("topic", "主题党日：重温入党誓词"),
+        ];
+        all.extend_from_slice(extra);
+        all.extend(marks.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        c.post_form(&format!("{base}/meetings/new"), &all)
+    };
+    let before = store
+        .meetings_of(&scope, branch.key, today, today)
+        .unwrap()
+        .len();
+    // 请假 without a reason, a future date, a missing topic: refused, nothing written.
+    let r = post(&mut c, &[("held_on", &day)], &marks);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("应填写请假原因"), "{}", r.body);
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    let reason = format!("r_{}", field(&expected[0]));
+    let r = post(&mut c, &[("held_on", &tomorrow), (&reason, "出差")], &marks);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不能晚于今天"));
+    let r = post(
+        &mut c,
+        &[("held_on", &day), (&reason, "出差"), ("topic", "")],
+        &marks,
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        store
+            .meetings_of(&scope, branch.key, today, today)
+            .unwrap()
+            .len(),
+        before
+    );
+    // Someone from outside the branch cannot be marked.
+    let mut forged = marks.clone();
+    forged.push(("a_330825_999999999".into(), "present".into()));
+    let r = post(&mut c, &[("held_on", &day), (&reason, "出差")], &forged);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不是该党组织会议当天的党员"));
+
+    let r = post(&mut c, &[("held_on", &day), (&reason, "出差")], &marks);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let meeting_path = r.header("location").unwrap().to_owned();
+    let page = c.get(&meeting_path);
+    assert!(page.body.contains("重温入党誓词"));
+    assert!(page.body.contains("出差"));
+    assert!(
+        page.body
+            .contains(&format!("出席{}人，请假1人，缺席0人", expected.len() - 1))
+    );
+    // The month's 主题党日 is met on the calendar; the meeting is listed.
+    let life = c.get(&format!("{base}/life"));
+    assert_eq!(life.status, 200);
+    assert!(life.body.contains("主题党日"));
+    assert!(life.body.contains(&meeting_path));
+    assert!(life.body.contains(r#"class="cell met""#), "{}", life.body);
+    let r = c.get(&format!("{base}/life?year=1999"));
+    assert_eq!(r.status, 422);
+    // The town committee above sees the meeting; another county's committee does not.
+    let mut city = app.signed_in("city");
+    assert_eq!(city.get(&meeting_path).status, 200);
+    let mut other = app.signed_in("hongmu");
+    let hongmu = store.user_by_username("hongmu").unwrap().unwrap();
+    let inside_hongmu = store
+        .scope_of_user(&hongmu)
+        .unwrap()
+        .contains_path(&branch.path);
+    if !inside_hongmu {
+        assert_eq!(other.get(&meeting_path).status, 404);
+    }
+}

@@ -3,8 +3,11 @@
 pub mod dashboard;
 pub mod gaps;
 pub mod instructor_assign;
+pub mod life;
 pub mod login;
 pub mod logout;
+pub mod meeting;
+pub mod meeting_new;
 pub mod member_form;
 pub mod members;
 pub mod organization;

@@ -31,6 +31,7 @@ struct PartyOrgPage {
     members_href: String,
     new_href: String,
     edit_href: String,
+    life_href: String,
     member_new_href: String,
     findings: Vec<(&'static str, String, String)>,
     children: Vec<(String, String, &'static str, i64)>,
@@ -109,6 +110,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
         members_href: format!("/members?party_org={county}-{id}"),
         new_href: format!("/party-orgs/{county}/{id}/new"),
         edit_href: format!("/party-orgs/{county}/{id}/edit"),
+        life_href: format!("/party-orgs/{county}/{id}/life"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,
         children: children
