@@ -72,6 +72,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
             instructors: &city.instructors,
             assignments: &city.assignments,
             members: &city.members,
+            meetings: &city.meetings,
         },
         &mut |name, done, total| {
             if name != stage {

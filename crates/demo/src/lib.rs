@@ -9,6 +9,8 @@
 //! terms have run out; a few members have flowed out of the city. The city is a function
 //! of the seed and the reference date (terms and join dates are relative to it).
 
+mod life;
+
 use std::collections::HashSet;
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -17,6 +19,7 @@ use liangxin_domain::kinds::{
     FlowStatus, FormationMode, MemberStatus, OrgKind, PartyOrgType, SectorSet, SectorTag,
     ZoneClass, ZoneKind, ZoneLevel,
 };
+use liangxin_domain::life::RecordedMeeting;
 use liangxin_domain::registry::{
     CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
     Zone,
@@ -50,6 +53,8 @@ pub struct City {
     pub instructors: Vec<Instructor>,
     pub assignments: Vec<InstructorAssignment>,
     pub members: Vec<Member>,
+    /// A year of organizational life up to the reference date.
+    pub meetings: Vec<RecordedMeeting>,
 }
 
 pub const CITY_CODE: i32 = 330800;
@@ -390,6 +395,7 @@ pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
         credit_taken: HashSet::new(),
     };
     g.build(size);
+    g.city.meetings = life::meetings(seed, as_of, &g.city.party_orgs, &g.city.members);
     g.city
 }
 
@@ -1038,9 +1044,88 @@ fn weighted(rng: &mut ChaCha8Rng, weights: &[u32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn as_of() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn a_year_of_meetings_with_real_gaps_and_only_members_attending() {
+        use liangxin_domain::kinds::MeetingKind;
+        use liangxin_domain::life::{self, HeldMeeting, LifeFacts, LifeRules};
+        use liangxin_domain::rules::RuleSet;
+        let city = generate(
+            11,
+            Size {
+                organizations: 3_000,
+            },
+            as_of(),
+        );
+        assert!(!city.meetings.is_empty());
+        let members: HashMap<Key, &Member> = city.members.iter().map(|m| (m.key, m)).collect();
+        for m in &city.meetings {
+            let r = &m.record;
+            assert!(r.held_on <= as_of() && m.entered_on >= r.held_on && m.entered_on <= as_of());
+            for a in &r.attendance {
+                let member = members[&a.member];
+                assert_eq!(
+                    member.party_org_id, r.party_org.id,
+                    "attends their own branch"
+                );
+                assert!(member.joined_on <= r.held_on, "a member by the day");
+            }
+        }
+        // Most branches keep their theme days; some miss many: the engine has work to do.
+        let rules = LifeRules::resolve(&RuleSet::defaults(), as_of()).unwrap();
+        let from = as_of() - chrono::Duration::days(300);
+        let mut complete = 0;
+        let mut weak = 0;
+        let mut branches = 0;
+        for po in city.party_orgs.iter().filter(|p| p.org_type.is_branch()) {
+            let meetings: Vec<HeldMeeting> = city
+                .meetings
+                .iter()
+                .filter(|m| m.record.party_org == po.key)
+                .map(|m| HeldMeeting {
+                    kind: m.record.kind,
+                    held_on: m.record.held_on,
+                    quorate: None,
+                })
+                .collect();
+            if meetings.is_empty() && !city.members.iter().any(|m| m.party_org_id == po.key.id) {
+                continue;
+            }
+            branches += 1;
+            let facts = LifeFacts {
+                key: po.key,
+                name: po.name.clone(),
+                org_type: po.org_type,
+                has_committee: po.has_committee,
+                meetings,
+            };
+            let c = life::assess(&facts, &rules, from, as_of());
+            let missed = c
+                .findings
+                .iter()
+                .filter(|f| f.kind == MeetingKind::ThemeDay)
+                .count();
+            if missed == 0 {
+                complete += 1;
+            }
+            if missed >= 5 {
+                weak += 1;
+            }
+        }
+        assert!(branches > 20, "{branches}");
+        assert!(
+            complete * 3 > branches,
+            "{complete} of {branches} kept every theme day"
+        );
+        assert!(
+            weak > 0 && weak * 4 < branches,
+            "{weak} of {branches} are weak"
+        );
     }
 
     #[test]

@@ -322,6 +322,15 @@ pub struct MeetingRecord {
     pub attendance: Vec<AttendanceRecord>,
 }
 
+/// A meeting already recorded, with its key and the day it was entered, as a bulk load
+/// or an import carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedMeeting {
+    pub key: Key,
+    pub record: MeetingRecord,
+    pub entered_on: NaiveDate,
+}
+
 /// One member's attendance (请假 carries its reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttendanceRecord {

@@ -444,7 +444,7 @@ impl Store {
     }
 
     /// Compliance facts for the party organizations of `scope` that owe meetings (branches,
-    /// joint branches, groups), with their meetings held from `from` to `to`.
+    /// joint branches, groups with members), with their meetings held from `from` to `to`.
     pub fn life_facts(
         &mut self,
         scope: &Scope,
@@ -465,6 +465,14 @@ impl Store {
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(po::dissolved_on.is_null())
             .filter(po::org_type.eq_any(owing))
+            // A party organization with no member holds no meetings (that it exists at
+            // all is the coverage engine's concern).
+            .filter(diesel::dsl::exists(
+                m::table
+                    .filter(m::county_code.eq(po::county_code))
+                    .filter(m::party_org_id.eq(po::id))
+                    .filter(m::left_on.is_null()),
+            ))
             .order((po::county_code, po::id))
             .select((
                 po::county_code,

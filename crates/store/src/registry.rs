@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use liangxin_domain::kinds::{
     FlowStatus, FormationMode, MemberStatus, PartyOrgType, ZoneClass, ZoneKind, ZoneLevel,
 };
+use liangxin_domain::life::{Attendee, LifeRules, RecordedMeeting};
 use liangxin_domain::registry::{
     CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
     Zone, check_member_dates,
@@ -283,6 +284,8 @@ pub struct Bulk<'a> {
     pub instructors: &'a [Instructor],
     pub assignments: &'a [InstructorAssignment],
     pub members: &'a [Member],
+    /// Meetings with their attendance (members and party organizations above).
+    pub meetings: &'a [RecordedMeeting],
 }
 
 /// Rows per INSERT: under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
@@ -308,6 +311,100 @@ where
         progress(stage, done, rows.len());
     }
     Ok(())
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::schema::meetings)]
+struct MeetingRow<'a> {
+    county_code: i32,
+    id: i64,
+    party_org_id: i64,
+    kind: &'static str,
+    held_on: NaiveDate,
+    place: &'a str,
+    host: &'a str,
+    recorder: &'a str,
+    topic: &'a str,
+    agenda: &'a str,
+    minutes: &'a str,
+    decisions: &'a str,
+    entered_on: NaiveDate,
+    entered_by: &'static str,
+    late: bool,
+    quorate: Option<bool>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::schema::meeting_attendance)]
+struct AttendanceRow<'a> {
+    county_code: i32,
+    meeting_id: i64,
+    member_county: i32,
+    member_id: i64,
+    voter: bool,
+    attendance: &'static str,
+    reason: Option<&'a str>,
+}
+
+/// Rows for loaded meetings: each attendee's vote as of the meeting (a full member by then),
+/// the quorum and 补录 computed as `record_meeting` computes them.
+fn meeting_rows<'a>(
+    members: &[Member],
+    meetings: &'a [RecordedMeeting],
+    late_days: i64,
+) -> (Vec<MeetingRow<'a>>, Vec<AttendanceRow<'a>>) {
+    let confirmed: HashMap<Key, Option<NaiveDate>> =
+        members.iter().map(|m| (m.key, m.confirmed_on)).collect();
+    let mut rows = Vec::with_capacity(meetings.len());
+    let mut attendance = Vec::new();
+    for m in meetings {
+        let r = &m.record;
+        let voter = |k: &Key| {
+            confirmed
+                .get(k)
+                .copied()
+                .flatten()
+                .is_some_and(|c| c <= r.held_on)
+        };
+        let attendees: Vec<Attendee> = r
+            .attendance
+            .iter()
+            .map(|a| Attendee {
+                voter: voter(&a.member),
+                attendance: a.attendance,
+            })
+            .collect();
+        rows.push(MeetingRow {
+            county_code: m.key.county,
+            id: m.key.id,
+            party_org_id: r.party_org.id,
+            kind: r.kind.code(),
+            held_on: r.held_on,
+            place: &r.place,
+            host: &r.host,
+            recorder: &r.recorder,
+            topic: &r.topic,
+            agenda: &r.agenda,
+            minutes: &r.minutes,
+            decisions: &r.decisions,
+            entered_on: m.entered_on,
+            entered_by: "demo",
+            late: (m.entered_on - r.held_on).num_days() > late_days,
+            quorate: liangxin_domain::life::quorum(r.kind, &attendees),
+        });
+        for a in &r.attendance {
+            attendance.push(AttendanceRow {
+                county_code: m.key.county,
+                meeting_id: m.key.id,
+                member_county: a.member.county,
+                member_id: a.member.id,
+                voter: voter(&a.member),
+                attendance: a.attendance.code(),
+                reason: a.reason.as_deref(),
+            });
+        }
+    }
+    (rows, attendance)
 }
 
 /// Paths for a forest given parents before children.
@@ -482,6 +579,16 @@ impl Store {
         progress: &mut dyn FnMut(&str, usize, usize),
     ) -> Result<()> {
         let paths = compute_paths(city.party_orgs)?;
+        // 补录 is judged by the threshold in force on the latest entry's day.
+        let late_days = match city.meetings.iter().map(|m| m.entered_on).max() {
+            Some(day) => {
+                LifeRules::resolve(&self.rule_set()?, day)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                    .late_entry_days
+                    .value
+            }
+            None => 0,
+        };
         let cipher = &self.cipher;
         // Encryption is the costly part of a member row; do it before the write lock.
         let profiles: Vec<ProfileRow> = city
@@ -605,7 +712,21 @@ impl Store {
                 progress,
                 |c, ch| batch_insert!(c, member_profiles::table, ch),
             )?;
+            let (meeting_rows, attendance_rows) =
+                meeting_rows(city.members, city.meetings, late_days);
+            insert_chunks(conn, &meeting_rows, 16, "会议", progress, |c, ch| {
+                batch_insert!(c, crate::schema::meetings::table, ch)
+            })?;
+            insert_chunks(
+                conn,
+                &attendance_rows,
+                7,
+                "出席情况",
+                progress,
+                |c, ch| batch_insert!(c, crate::schema::meeting_attendance::table, ch),
+            )?;
             for (table, max) in [
+                ("meetings", city.meetings.iter().map(|m| m.key.id).max()),
                 (
                     "organizations",
                     city.organizations.iter().map(|o| o.key.id).max(),
@@ -652,7 +773,8 @@ impl Store {
         match &mut self.conn {
             DbConnection::Postgres(c) => diesel::sql_query(
                 "VACUUM ANALYZE regions, zones, organizations, party_orgs, party_org_coverage, \
-                 instructors, instructor_assignments, members, member_profiles",
+                 instructors, instructor_assignments, members, member_profiles, meetings, \
+                 meeting_attendance",
             )
             .execute(c)?,
             DbConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,

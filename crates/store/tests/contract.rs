@@ -198,6 +198,7 @@ fn build_small_city(store: &mut Store) -> SmallCity {
                 instructors: &[],
                 assignments: &[],
                 members: &[],
+                meetings: &[],
             },
             &mut |_, _, _| {},
         )
@@ -585,6 +586,7 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
         instructors: &[],
         assignments: &[],
         members: &members,
+        meetings: &[],
     };
     assert!(
         store

@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod demo_accounts;
 pub mod error;
+pub mod life_report;
 pub mod metrics;
 pub mod ops;
 pub mod pages;

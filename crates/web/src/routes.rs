@@ -117,6 +117,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/organizations", Access::Page, Object::None),
     staff("GET", "/party-orgs", Object::None),
     staff("GET", "/party-orgs/{county}/{id}", Object::PartyOrg),
+    staff("GET", "/life", Object::None),
     staff("GET", "/party-orgs/{county}/{id}/life", Object::PartyOrg),
     staff(
         "GET",
@@ -195,6 +196,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/coverage", Access::Api, Object::None),
     r("GET", "/api/v1/coverage/trend", Access::Api, Object::None),
     r("GET", "/api/v1/zones", Access::Api, Object::None),
+    r("GET", "/api/v1/life", Access::Api, Object::None),
     Route {
         method: "GET",
         path: "/api/v1/party-orgs/{county}/{id}",
@@ -228,6 +230,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/organizations") => get(pages::organizations::show),
         ("GET", "/party-orgs") => get(pages::party_org::root),
         ("GET", "/party-orgs/{county}/{id}") => get(pages::party_org::show),
+        ("GET", "/life") => get(pages::life_overview::show),
         ("GET", "/party-orgs/{county}/{id}/life") => get(pages::life::show),
         ("GET", "/party-orgs/{county}/{id}/meetings/new") => get(pages::meeting_new::show),
         ("POST", "/party-orgs/{county}/{id}/meetings/new") => post(pages::meeting_new::submit),
@@ -260,6 +263,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/coverage") => get(api::coverage::get),
         ("GET", "/api/v1/coverage/trend") => get(api::trend::get),
         ("GET", "/api/v1/zones") => get(api::zones::list),
+        ("GET", "/api/v1/life") => get(api::life::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}") => get(api::party_org::get),
         ("GET", "/api/v1/members") => get(api::members::list),
         ("GET", "/api/v1/gaps") => get(api::gaps::list),

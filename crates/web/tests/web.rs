@@ -1155,6 +1155,21 @@ fn a_secretary_records_a_theme_day_with_the_whole_branch_and_sees_the_month_met(
     assert!(life.body.contains(r#"class="cell met""#), "{}", life.body);
     let r = c.get(&format!("{base}/life?year=1999"));
     assert_eq!(r.status, 422);
+    // The county's roll-up lists the branch with its meetings; so does the API.
+    let mut county = app.signed_in("longyou");
+    let overview = county.get("/life");
+    assert_eq!(overview.status, 200);
+    assert!(overview.body.contains("期满未完成的期次"));
+    let api = county.get("/api/v1/life?page=1").json();
+    let item = api["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == branch.key.id)
+        .cloned()
+        .unwrap_or_else(|| panic!("the branch is in its county's roll-up: {api}"));
+    assert!(item["meetings"].as_u64().unwrap() >= 1);
+    assert_eq!(county.get("/api/v1/life?year=abc").status, 422);
     // The town committee above sees the meeting; another county's committee does not.
     let mut city = app.signed_in("city");
     assert_eq!(city.get(&meeting_path).status, 200);

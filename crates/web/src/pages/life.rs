@@ -68,20 +68,6 @@ struct LifePage {
     owes_nothing: bool,
 }
 
-/// The year asked for: a number between 2000 and this year (default this year).
-pub fn parse_year(s: &Option<String>, today: NaiveDate) -> Result<i32, WebError> {
-    match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(today.year()),
-        Some(y) => match y.parse::<i32>() {
-            Ok(y) if (2000..=today.year()).contains(&y) => Ok(y),
-            _ => Err(WebError::bad_field(
-                "year",
-                format!("应为2000到{}之间的年份", today.year()),
-            )),
-        },
-    }
-}
-
 fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     (
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
@@ -96,7 +82,7 @@ pub async fn show(
     Query(q): Query<LifeQuery>,
 ) -> Result<Html<String>, WebError> {
     let today = crate::today();
-    let year = parse_year(&q.year, today)?;
+    let year = crate::life_report::parse_year(q.year.as_deref(), today)?;
     let (from, to) = year_bounds(year);
     let key = Key { county, id };
     let scope = auth.scope.clone();

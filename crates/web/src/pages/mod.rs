@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod gaps;
 pub mod instructor_assign;
 pub mod life;
+pub mod life_overview;
 pub mod login;
 pub mod logout;
 pub mod meeting;

@@ -90,6 +90,7 @@ impl TestApp {
                         instructors: &city.instructors,
                         assignments: &city.assignments,
                         members: &city.members,
+                        meetings: &city.meetings,
                     },
                     &mut |_, _, _| {},
                 )

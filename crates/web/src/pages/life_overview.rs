@@ -1,0 +1,95 @@
+//! `GET /life?year=2026[&page=2]`: the organizational life of every party organization in
+//! the scope that owes meetings, for a year: periods met against ended, the periods missed
+//! by kind, worst first, each a link to its calendar.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::Datelike;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::life_report::{life_report, parse_year};
+use crate::params;
+use crate::view::{Layout, count, rate, render};
+
+const PAGE_SIZE: usize = 50;
+
+#[derive(Debug, Deserialize)]
+pub struct LifeQuery {
+    pub year: Option<String>,
+    pub page: Option<String>,
+}
+
+struct Row {
+    href: String,
+    name: String,
+    meetings: u32,
+    rate: String,
+    missed: u32,
+    missed_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "life_overview.html")]
+struct OverviewPage {
+    layout: Layout,
+    year: i32,
+    years: Vec<i32>,
+    organizations: String,
+    complete: String,
+    missed: String,
+    rate: String,
+    page: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    rows: Vec<Row>,
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<LifeQuery>,
+) -> Result<Html<String>, WebError> {
+    let today = crate::today();
+    let year = parse_year(q.year.as_deref(), today)?;
+    let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
+    let report = life_report(&state, auth.scope.clone(), year).await?;
+    let pages = report.rows.len().div_ceil(PAGE_SIZE).max(1);
+    let link = |p: usize| format!("/life?year={year}&page={p}");
+    let rows = report
+        .rows
+        .iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|r| Row {
+            href: format!("/party-orgs/{}/{}/life?year={year}", r.key.county, r.key.id),
+            name: r.name.clone(),
+            meetings: r.meetings,
+            rate: rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
+            missed: r.missed_total(),
+            missed_text: r.missed_text(),
+        })
+        .collect();
+    let layout = Layout::new(&state, &auth, "组织生活", "life").await?;
+    render(&OverviewPage {
+        layout,
+        year,
+        years: (today.year() - 2..=today.year()).rev().collect(),
+        organizations: count(report.rows.len() as u64, "个"),
+        complete: count(report.complete() as u64, "个"),
+        missed: count(u64::from(report.missed()), "期"),
+        rate: rate(report.rate()),
+        page,
+        pages,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        rows,
+    })
+}
