@@ -336,6 +336,7 @@ struct MeetingRow<'a> {
 
 #[derive(Insertable)]
 #[diesel(table_name = crate::schema::meeting_attendance)]
+#[diesel(treat_none_as_default_value = false)]
 struct AttendanceRow<'a> {
     county_code: i32,
     meeting_id: i64,
@@ -349,12 +350,10 @@ struct AttendanceRow<'a> {
 /// Rows for loaded meetings: each attendee's vote as of the meeting (a full member by then),
 /// the quorum and 补录 computed as `record_meeting` computes them.
 fn meeting_rows<'a>(
-    members: &[Member],
+    confirmed: &HashMap<Key, Option<NaiveDate>>,
     meetings: &'a [RecordedMeeting],
     late_days: i64,
 ) -> (Vec<MeetingRow<'a>>, Vec<AttendanceRow<'a>>) {
-    let confirmed: HashMap<Key, Option<NaiveDate>> =
-        members.iter().map(|m| (m.key, m.confirmed_on)).collect();
     let mut rows = Vec::with_capacity(meetings.len());
     let mut attendance = Vec::new();
     for m in meetings {
@@ -712,19 +711,46 @@ impl Store {
                 progress,
                 |c, ch| batch_insert!(c, member_profiles::table, ch),
             )?;
-            let (meeting_rows, attendance_rows) =
-                meeting_rows(city.members, city.meetings, late_days);
-            insert_chunks(conn, &meeting_rows, 16, "会议", progress, |c, ch| {
-                batch_insert!(c, crate::schema::meetings::table, ch)
-            })?;
-            insert_chunks(
-                conn,
-                &attendance_rows,
-                7,
-                "出席情况",
-                progress,
-                |c, ch| batch_insert!(c, crate::schema::meeting_attendance::table, ch),
-            )?;
+            // A slice of meetings at a time: the attendance rows of a whole city would
+            // double the memory the load needs.
+            let confirmed: HashMap<Key, Option<NaiveDate>> = city
+                .members
+                .iter()
+                .map(|m| (m.key, m.confirmed_on))
+                .collect();
+            let mut done = 0;
+            for slice in city.meetings.chunks(5_000) {
+                let (meeting_rows, attendance_rows) = meeting_rows(&confirmed, slice, late_days);
+                insert_chunks(
+                    conn,
+                    &meeting_rows,
+                    16,
+                    "会议",
+                    &mut |_, _, _| {},
+                    |c, ch| batch_insert!(c, crate::schema::meetings::table, ch),
+                )?;
+                // DIALECT: PostgreSQL takes the millions of attendance lines by COPY (binary),
+                // several times faster than multi-row INSERTs; SQLite by batched INSERTs.
+                match conn {
+                    DbConnection::Postgres(c) => {
+                        diesel::copy_from(crate::schema::meeting_attendance::table)
+                            .from_insertable(&attendance_rows)
+                            .execute(c)?;
+                    }
+                    DbConnection::Sqlite(_) => {
+                        insert_chunks(
+                            conn,
+                            &attendance_rows,
+                            7,
+                            "出席情况",
+                            &mut |_, _, _| {},
+                            |c, ch| batch_insert!(c, crate::schema::meeting_attendance::table, ch),
+                        )?;
+                    }
+                }
+                done += slice.len();
+                progress("会议和出席情况", done, city.meetings.len());
+            }
             for (table, max) in [
                 ("meetings", city.meetings.iter().map(|m| m.key.id).max()),
                 (
