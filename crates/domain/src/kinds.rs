@@ -342,6 +342,24 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// 党费类别 (中组发〔2008〕3号): what the monthly standard is computed from.
+    DuesCategory, "党费类别" {
+        /// 在职: a share of the fixed monthly after-tax pay, by bracket.
+        Salaried = ("salaried", "在职"),
+        /// 离退休: a share of the monthly pension, by bracket.
+        Retired = ("retired", "离退休"),
+        /// 农民: a fixed amount between 0.2 and 1 yuan.
+        Farmer = ("farmer", "农民"),
+        /// 学生
+        Student = ("student", "学生"),
+        /// 下岗失业
+        Unemployed = ("unemployed", "下岗失业"),
+        /// 依靠抚恤或救济生活、领取最低生活保障金
+        Relief = ("relief", "抚恤救济低保"),
+    }
+}
+
+coded_enum! {
     /// 用户角色: what a user is, which fixes what part of the tree they see.
     Role, "角色" {
         /// 市委组织部 / 市两新工委: the whole city.
@@ -405,6 +423,9 @@ mod tests {
             FormationMode::label,
         );
         check(ZoneKind::ALL, ZoneKind::code, ZoneKind::label);
+        check(MeetingKind::ALL, MeetingKind::code, MeetingKind::label);
+        check(Attendance::ALL, Attendance::code, Attendance::label);
+        check(DuesCategory::ALL, DuesCategory::code, DuesCategory::label);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod coverage;
 pub mod credit_code;
+pub mod dues;
 pub mod history;
 pub mod kinds;
 pub mod life;

@@ -83,7 +83,24 @@ pub mod keys {
     pub const LIFE_APPRAISAL_PER_YEAR: &str = "life.appraisal_per_year";
     pub const LIFE_TALK_PER_YEAR: &str = "life.talk_per_year";
     pub const LIFE_LATE_ENTRY_DAYS: &str = "life.late_entry_days";
+
+    pub const DUES_SALARIED_BRACKET_1_MAX_YUAN: &str = "dues.salaried_bracket_1_max_yuan";
+    pub const DUES_SALARIED_BRACKET_2_MAX_YUAN: &str = "dues.salaried_bracket_2_max_yuan";
+    pub const DUES_SALARIED_BRACKET_3_MAX_YUAN: &str = "dues.salaried_bracket_3_max_yuan";
+    pub const DUES_SALARIED_RATE_1_BP: &str = "dues.salaried_rate_1_bp";
+    pub const DUES_SALARIED_RATE_2_BP: &str = "dues.salaried_rate_2_bp";
+    pub const DUES_SALARIED_RATE_3_BP: &str = "dues.salaried_rate_3_bp";
+    pub const DUES_SALARIED_RATE_4_BP: &str = "dues.salaried_rate_4_bp";
+    pub const DUES_RETIRED_BRACKET_1_MAX_YUAN: &str = "dues.retired_bracket_1_max_yuan";
+    pub const DUES_RETIRED_RATE_1_BP: &str = "dues.retired_rate_1_bp";
+    pub const DUES_RETIRED_RATE_2_BP: &str = "dues.retired_rate_2_bp";
+    pub const DUES_FIXED_LOW_FEN: &str = "dues.fixed_low_fen";
+    pub const DUES_FARMER_MIN_FEN: &str = "dues.farmer_min_fen";
+    pub const DUES_FARMER_MAX_FEN: &str = "dues.farmer_max_fen";
+    pub const DUES_BACK_PAYMENT_MAX_MONTHS: &str = "dues.back_payment_max_months";
 }
+
+const SOURCE_DUES: &str = "中组发〔2008〕3号《关于中国共产党党费收缴、使用和管理的规定》";
 
 const SOURCE_LIFE_RULES: &str = "中国共产党支部工作条例（试行）（2018）第十八条、第十九条";
 
@@ -112,6 +129,16 @@ impl RuleSet {
             effective_from: from,
             title: title.to_owned(),
             source: source.to_owned(),
+        };
+        // The dues standard has been in force since 2008-04-01.
+        let dues_from = NaiveDate::from_ymd_opt(2008, 4, 1).unwrap_or_default();
+        let dues = |key: &str, value: i64, title: &str| RuleParam {
+            key: key.to_owned(),
+            version: 1,
+            value,
+            effective_from: dues_from,
+            title: title.to_owned(),
+            source: SOURCE_DUES.to_owned(),
         };
         RuleSet::new(vec![
             p(
@@ -215,6 +242,76 @@ impl RuleSet {
                 1,
                 "党支部委员之间、委员和党员之间、党员和党员之间每年至少开展1次谈心谈话",
                 SOURCE_LIFE_RULES,
+            ),
+            dues(
+                keys::DUES_SALARIED_BRACKET_1_MAX_YUAN,
+                3000,
+                "在职党员月工资收入（税后）3000元以下（含）为第一档",
+            ),
+            dues(
+                keys::DUES_SALARIED_BRACKET_2_MAX_YUAN,
+                5000,
+                "在职党员月工资收入3000元以上至5000元（含）为第二档",
+            ),
+            dues(
+                keys::DUES_SALARIED_BRACKET_3_MAX_YUAN,
+                10000,
+                "在职党员月工资收入5000元以上至10000元（含）为第三档，10000元以上为第四档",
+            ),
+            dues(
+                keys::DUES_SALARIED_RATE_1_BP,
+                50,
+                "第一档按月工资收入的0.5%交纳党费",
+            ),
+            dues(
+                keys::DUES_SALARIED_RATE_2_BP,
+                100,
+                "第二档按月工资收入的1%交纳党费",
+            ),
+            dues(
+                keys::DUES_SALARIED_RATE_3_BP,
+                150,
+                "第三档按月工资收入的1.5%交纳党费",
+            ),
+            dues(
+                keys::DUES_SALARIED_RATE_4_BP,
+                200,
+                "第四档按月工资收入的2%交纳党费",
+            ),
+            dues(
+                keys::DUES_RETIRED_BRACKET_1_MAX_YUAN,
+                5000,
+                "离退休党员月离退休费5000元以下（含）按0.5%交纳，5000元以上按1%交纳",
+            ),
+            dues(
+                keys::DUES_RETIRED_RATE_1_BP,
+                50,
+                "离退休费5000元以下（含）按0.5%交纳党费",
+            ),
+            dues(
+                keys::DUES_RETIRED_RATE_2_BP,
+                100,
+                "离退休费5000元以上按1%交纳党费",
+            ),
+            dues(
+                keys::DUES_FIXED_LOW_FEN,
+                20,
+                "学生、下岗失业、依靠抚恤或救济生活、领取最低生活保障金的党员每月交纳党费0.2元",
+            ),
+            dues(
+                keys::DUES_FARMER_MIN_FEN,
+                20,
+                "农民党员每月交纳党费0.2元至1元（下限）",
+            ),
+            dues(
+                keys::DUES_FARMER_MAX_FEN,
+                100,
+                "农民党员每月交纳党费0.2元至1元（上限）",
+            ),
+            dues(
+                keys::DUES_BACK_PAYMENT_MAX_MONTHS,
+                6,
+                "补交党费一般不超过6个月",
             ),
             p(
                 keys::LIFE_LATE_ENTRY_DAYS,
