@@ -169,9 +169,10 @@ pub struct LedgerLine {
     pub amount: Fen,
 }
 
-/// A member's months from `from` (or their admission, if later) through `to`: each month's
-/// standard (the year's, from `standards`; a month whose year has none is due nothing) against
-/// the ledger's sum for it.
+/// A member's months from `from` (or their admission, or the first year with a recorded
+/// standard, whichever is latest) through `to`: each month's standard (the year's, from
+/// `standards`; a later year without one is due nothing) against the ledger's sum for it.
+/// Months before any standard was recorded are outside what the records can say.
 pub fn months(
     admitted_on: NaiveDate,
     from: NaiveDate,
@@ -184,7 +185,11 @@ pub fn months(
         *paid.entry(l.month).or_insert(Fen::ZERO) += l.amount;
     }
     let mut out = Vec::new();
-    let mut month = Period::containing_month(from.max(admitted_on));
+    let Some(first_year) = standards.keys().next().copied() else {
+        return Vec::new();
+    };
+    let first_day = NaiveDate::from_ymd_opt(first_year, 1, 1).unwrap_or(from);
+    let mut month = Period::containing_month(from.max(admitted_on).max(first_day));
     let last = Period::containing_month(to);
     while month <= last {
         let due = standards

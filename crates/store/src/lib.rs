@@ -27,6 +27,7 @@ pub mod audit;
 pub mod connection;
 pub mod coverage;
 pub mod crypto;
+pub mod dues;
 pub mod error;
 pub mod history;
 pub mod life;

@@ -202,7 +202,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dues_standards (county_code, member_id, year) {
+        county_code -> Integer,
+        member_id -> BigInt,
+        year -> Integer,
+        category -> Text,
+        base_fen -> Nullable<BigInt>,
+        monthly_fen -> BigInt,
+        reduced_fen -> Nullable<BigInt>,
+        reduction_approval -> Nullable<Text>,
+        set_on -> Date,
+        set_by -> Text,
+    }
+}
+
+diesel::table! {
+    dues_payments (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        member_id -> BigInt,
+        month -> Date,
+        amount_fen -> BigInt,
+        kind -> Text,
+        paid_on -> Date,
+        note -> Nullable<Text>,
+        entered_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    dues_standards,
+    dues_payments,
     meetings,
     meeting_attendance,
     regions,

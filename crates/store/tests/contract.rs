@@ -110,6 +110,7 @@ contract!(
     member_records_are_corrected_by_the_rules_and_audited,
     coverage_over_time_follows_the_dated_records,
     meetings_are_recorded_whole_with_every_expected_member,
+    dues_are_marked_once_a_month_and_corrected_by_new_lines,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -1352,5 +1353,201 @@ fn meetings_are_recorded_whole_with_every_expected_member(db: &TestDb) {
     );
     let audited = store.audit_entries("meeting", key.county, key.id).unwrap();
     assert_eq!(audited.len(), 1);
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn dues_are_marked_once_a_month_and_corrected_by_new_lines(db: &TestDb) {
+    use liangxin_domain::dues::MonthState;
+    use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::DuesInput;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let full = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "党费甲", 101, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let mut p = member(c.joint, "党费乙", 102, MemberStatus::Probationary, None);
+    p.joined_on = d(2026, 9, 15);
+    let probationary = store.insert_member("t", &longyou, TODAY, p).unwrap();
+    let salaried = |base: i64| DuesInput {
+        category: DuesCategory::Salaried,
+        base: Some(Fen::new(base * 100)),
+        farmer_amount: None,
+        reduction: None,
+    };
+    // 1.5% of 8,000 yuan; the other is a student at the fixed 0.2 yuan.
+    assert_eq!(
+        store
+            .set_dues_standard("t", &longyou, TODAY, full, 2026, salaried(8000))
+            .unwrap(),
+        Fen::new(12000)
+    );
+    let student = DuesInput {
+        category: DuesCategory::Student,
+        base: None,
+        farmer_amount: None,
+        reduction: None,
+    };
+    store
+        .set_dues_standard("t", &longyou, TODAY, probationary, 2026, student)
+        .unwrap();
+    let err = store
+        .set_dues_standard("t", &kecheng, TODAY, full, 2026, salaried(8000))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不在您的管理范围内"), "{err}");
+    // A reduction needs its approval written down.
+    let mut reduced = salaried(8000);
+    reduced.reduction = Some((Fen::new(5000), " ".into()));
+    let err = store
+        .set_dues_standard("t", &longyou, TODAY, full, 2026, reduced)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("减免"), "{err}");
+
+    // The October sheet: both members (the probationary one admitted in September).
+    let oct = Period::month(2026, 10).unwrap();
+    let sheet = store.dues_sheet(&longyou, c.joint, oct).unwrap();
+    assert_eq!(sheet.len(), 2);
+    assert_eq!(
+        sheet.iter().find(|r| r.member == full).unwrap().due,
+        Some(Fen::new(12000))
+    );
+    // August: the probationary member had not joined.
+    assert_eq!(
+        store
+            .dues_sheet(&longyou, c.joint, Period::month(2026, 8).unwrap())
+            .unwrap()
+            .len(),
+        1
+    );
+    let refuse = |store: &mut Store, month: Period, payments: &[(Key, Fen)], message: &str| {
+        let err = store
+            .mark_dues("t", &longyou, TODAY, c.joint, month, payments)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(message), "{err}");
+    };
+    refuse(
+        &mut store,
+        Period::month(2026, 12).unwrap(),
+        &[(full, Fen::new(12000))],
+        "不能晚于本月",
+    );
+    refuse(&mut store, oct, &[(full, Fen::new(-5))], "应大于0");
+    refuse(&mut store, oct, &[(full, Fen::new(1_000_000_000))], "过大");
+    refuse(
+        &mut store,
+        Period::month(2026, 8).unwrap(),
+        &[(probationary, Fen::new(20))],
+        "不是该党组织当月的党员",
+    );
+    assert_eq!(
+        store
+            .dues_sheet(&longyou, c.joint, oct)
+            .unwrap()
+            .iter()
+            .map(|r| r.paid)
+            .sum::<Fen>(),
+        Fen::ZERO,
+        "nothing written"
+    );
+    assert_eq!(
+        store
+            .mark_dues(
+                "t",
+                &longyou,
+                TODAY,
+                c.joint,
+                oct,
+                &[(full, Fen::new(12000)), (probationary, Fen::new(20))]
+            )
+            .unwrap(),
+        2
+    );
+    // Marking the month twice is refused; a correction is a new line with its reason.
+    refuse(&mut store, oct, &[(full, Fen::new(12000))], "已登记");
+    let err = store
+        .correct_dues(
+            "t",
+            &longyou,
+            TODAY,
+            &liangxin_store::dues::DuesCorrection {
+                member: full,
+                month: oct,
+                amount: Fen::new(-2000),
+                note: " ".into(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("更正说明"), "{err}");
+    store
+        .correct_dues(
+            "t",
+            &longyou,
+            TODAY,
+            &liangxin_store::dues::DuesCorrection {
+                member: full,
+                month: oct,
+                amount: Fen::new(-2000),
+                note: "多收退回".into(),
+            },
+        )
+        .unwrap();
+    let err = store
+        .correct_dues(
+            "t",
+            &longyou,
+            TODAY,
+            &liangxin_store::dues::DuesCorrection {
+                member: full,
+                month: oct,
+                amount: Fen::new(-20000),
+                note: "错误".into(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不能为负"), "{err}");
+    // The standard is fixed for the year once paid.
+    let err = store
+        .set_dues_standard("t", &longyou, TODAY, full, 2026, salaried(9000))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不能再改"), "{err}");
+    // The member's months: October short after the correction; 交至 none (January unpaid).
+    let (months, through) = store
+        .member_dues(&longyou, full, d(2026, 9, 1), d(2026, 11, 27))
+        .unwrap();
+    let states: Vec<MonthState> = months.iter().map(|m| m.state).collect();
+    assert_eq!(
+        states,
+        vec![MonthState::Unpaid, MonthState::Short, MonthState::Unpaid]
+    );
+    assert_eq!(months[1].paid, Fen::new(10000));
+    assert_eq!(through, None);
+    let (months, through) = store
+        .member_dues(&longyou, probationary, d(2026, 1, 1), d(2026, 10, 31))
+        .unwrap();
+    assert_eq!(months.len(), 2, "from admission in September");
+    assert_eq!(through, None, "September unpaid");
+    // The ledger cannot be changed in place.
+    let conn = store.conn();
+    let changed = diesel::sql_query("UPDATE dues_payments SET amount_fen = 1").execute(conn);
+    assert!(changed.is_err(), "append-only");
+    assert!(
+        store
+            .member_dues(&kecheng, full, d(2026, 1, 1), TODAY)
+            .is_err()
+    );
     assert_eq!(store.verify_audit_chain().unwrap(), None);
 }

@@ -1183,3 +1183,102 @@ fn a_secretary_records_a_theme_day_with_the_whole_branch_and_sees_the_month_met(
         assert_eq!(other.get(&meeting_path).status, 404);
     }
 }
+
+#[test]
+fn a_secretary_marks_the_months_dues_for_the_whole_branch_in_one_screen() {
+    use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::DuesInput;
+    let app = app();
+    let mut store = app.store();
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let scope = store.scope_of_user(&secretary).unwrap();
+    let branch = store.scope_root(&scope).unwrap().unwrap();
+    let today = liangxin_web::today();
+    let month = Period::containing_month(today).prev();
+    let sheet = store.dues_sheet(&scope, branch.key, month).unwrap();
+    assert!(sheet.len() >= 2, "the demo branch has members");
+    // The year's standards (salaried, 6,000 yuan: 1.5% = ¥90.00), as the branch fixes them.
+    for r in &sheet {
+        let input = DuesInput {
+            category: DuesCategory::Salaried,
+            base: Some(Fen::new(600_000)),
+            farmer_amount: None,
+            reduction: None,
+        };
+        let year = month.year_number();
+        let _ = store.set_dues_standard("test", &scope, today, r.member, year, input);
+    }
+    let base = format!(
+        "/party-orgs/{}/{}/dues?month={month}",
+        branch.key.county, branch.key.id
+    );
+    let mut c = app.signed_in("secretary");
+    let page = c.get(&base);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("¥90.00"), "the standard is shown");
+    assert!(
+        page.body.contains(r#"value="90.00""#),
+        "and offered as the amount"
+    );
+    let csrf = page.csrf();
+    let unmarked: Vec<_> = sheet.iter().filter(|r| !r.marked).collect();
+    let field = |k: liangxin_domain::registry::Key| format!("{}_{}", k.county, k.id);
+    // Nothing ticked, and a mistyped amount: refused, with the field named.
+    let r = c.post_form(&base, &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请勾选"));
+    let f0 = field(unmarked[0].member);
+    let r = c.post_form(
+        &base,
+        &[
+            ("_csrf", &csrf),
+            ("pay", &f0),
+            (&format!("amt_{f0}"), "九十"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("金额"), "{}", r.body);
+    // Everyone ticked with the standard, the first paying a little less.
+    let mut form: Vec<(String, String)> = vec![("_csrf".into(), csrf.clone())];
+    for (i, r) in unmarked.iter().enumerate() {
+        let f = field(r.member);
+        form.push(("pay".into(), f.clone()));
+        form.push((
+            format!("amt_{f}"),
+            if i == 0 { "80".into() } else { "90.00".into() },
+        ));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.post_form(&base, &pairs);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get(&base);
+    assert!(page.body.contains("少交"));
+    assert!(page.body.contains("已交"));
+    assert!(
+        !page.body.contains(r#"name="pay""#),
+        "every member is marked"
+    );
+    // Marking again is refused; the member's page shows the month and offers a correction.
+    let r = c.post_form(&base, &pairs);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("已登记"));
+    let member_page = c.get(&format!(
+        "/members/{}/{}/dues",
+        unmarked[0].member.county, unmarked[0].member.id
+    ));
+    assert_eq!(member_page.status, 200);
+    assert!(member_page.body.contains(&month.label_zh()));
+    assert!(member_page.body.contains("登记更正"));
+    // Another county's committee cannot see the sheet.
+    let mut other = app.signed_in("hongmu");
+    let hongmu = store.user_by_username("hongmu").unwrap().unwrap();
+    if !store
+        .scope_of_user(&hongmu)
+        .unwrap()
+        .contains_path(&branch.path)
+    {
+        assert_eq!(other.get(&base).status, 404);
+    }
+}

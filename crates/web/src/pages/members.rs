@@ -146,6 +146,7 @@ struct MemberPage {
     layout: Layout,
     m: MemberRowView,
     edit_href: Option<String>,
+    dues_href: String,
 }
 
 pub async fn show(
@@ -166,5 +167,6 @@ pub async fn show(
         edit_href: crate::routes::Who::Staff
             .admits(auth.role)
             .then(|| format!("/members/{county}/{id}/edit")),
+        dues_href: format!("/members/{county}/{id}/dues"),
     })
 }

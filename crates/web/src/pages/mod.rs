@@ -1,6 +1,7 @@
 //! Server-rendered pages, one file per action. Every page works without JavaScript.
 
 pub mod dashboard;
+pub mod dues_sheet;
 pub mod gaps;
 pub mod instructor_assign;
 pub mod life;
@@ -9,6 +10,7 @@ pub mod login;
 pub mod logout;
 pub mod meeting;
 pub mod meeting_new;
+pub mod member_dues;
 pub mod member_form;
 pub mod members;
 pub mod organization;

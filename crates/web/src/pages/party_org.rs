@@ -32,6 +32,7 @@ struct PartyOrgPage {
     new_href: String,
     edit_href: String,
     life_href: String,
+    dues_href: String,
     member_new_href: String,
     findings: Vec<(&'static str, String, String)>,
     children: Vec<(String, String, &'static str, i64)>,
@@ -111,6 +112,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
         new_href: format!("/party-orgs/{county}/{id}/new"),
         edit_href: format!("/party-orgs/{county}/{id}/edit"),
         life_href: format!("/party-orgs/{county}/{id}/life"),
+        dues_href: format!("/party-orgs/{county}/{id}/dues"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,
         children: children

@@ -1,0 +1,483 @@
+//! Party dues (党费) in the store: each member's yearly standard, the append-only ledger,
+//! the monthly marking of a whole branch, and each member's months — always through the
+//! scope.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use liangxin_domain::dues::{self, DuesRules, LedgerLine, MonthDues};
+use liangxin_domain::kinds::DuesCategory;
+use liangxin_domain::money::Fen;
+use liangxin_domain::period::Period;
+use liangxin_domain::registry::Key;
+use serde_json::json;
+
+use crate::audit::{self, Entry};
+use crate::connection::DbConnection;
+use crate::error::{Result, StoreError};
+use crate::schema::{dues_payments as dp, dues_standards as ds, members as m, party_orgs as po};
+use crate::{Scope, Store};
+
+/// The most a single ledger line may carry: anything above is a typing error.
+const ABSURD_FEN: i64 = 100_000_000;
+
+/// What a branch decides a member's standard from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuesInput {
+    pub category: DuesCategory,
+    /// Monthly after-tax pay or pension, for salaried and retired members.
+    pub base: Option<Fen>,
+    /// A farmer member's amount, within the range.
+    pub farmer_amount: Option<Fen>,
+    /// 减免: the amount due instead and the approval (branch decision and next level).
+    pub reduction: Option<(Fen, String)>,
+}
+
+/// A correcting line for one member's month: negative to take back, positive to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuesCorrection {
+    pub member: Key,
+    pub month: Period,
+    pub amount: Fen,
+    /// Why (required).
+    pub note: String,
+}
+
+/// One member's line on a branch's monthly sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRow {
+    pub member: Key,
+    pub name: String,
+    /// What is due this month (the reduced amount where one is approved); none when no
+    /// standard has been set for the year.
+    pub due: Option<Fen>,
+    /// Paid for this month so far, all lines together.
+    pub paid: Fen,
+    /// A regular payment for this month is already entered.
+    pub marked: bool,
+}
+
+/// A member row with what the dues need: (party organization, joined, left).
+type MemberFacts = (i64, NaiveDate, Option<NaiveDate>);
+
+fn member_facts(conn: &mut DbConnection, scope: &Scope, member: Key) -> Result<MemberFacts> {
+    let (low, high) = scope.path_range();
+    let row: Option<(i64, NaiveDate, Option<NaiveDate>, String)> = m::table
+        .inner_join(
+            po::table.on(po::county_code
+                .eq(m::county_code)
+                .and(po::id.eq(m::party_org_id))),
+        )
+        .filter(m::county_code.eq(member.county))
+        .filter(m::id.eq(member.id))
+        .filter(po::path.ge(low).and(po::path.lt(high)))
+        .select((m::party_org_id, m::joined_on, m::left_on, po::path))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((po_id, joined, left, _)) if scope.member.is_none_or(|me| me == member) => {
+            Ok((po_id, joined, left))
+        }
+        _ => Err(StoreError::invalid("党员", "不存在或不在您的管理范围内")),
+    }
+}
+
+fn first_of(month: Period) -> NaiveDate {
+    month.first_day()
+}
+
+/// The amount due each month of `year` for a member (the reduced amount if approved).
+fn due_by_year(conn: &mut DbConnection, member: Key) -> Result<BTreeMap<i32, Fen>> {
+    let rows: Vec<(i32, i64, Option<i64>)> = ds::table
+        .filter(ds::county_code.eq(member.county))
+        .filter(ds::member_id.eq(member.id))
+        .select((ds::year, ds::monthly_fen, ds::reduced_fen))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(y, monthly, reduced)| (y, Fen::new(reduced.unwrap_or(monthly))))
+        .collect())
+}
+
+impl Store {
+    /// Sets a member's standard for `year` from the category and base by the table in force
+    /// on `today`. Fixed once a year: refused when the year already has regular payments.
+    /// One transaction, audited. Returns the monthly amount due.
+    pub fn set_dues_standard(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        member: Key,
+        year: i32,
+        input: DuesInput,
+    ) -> Result<Fen> {
+        let rules = DuesRules::resolve(&self.rule_set()?, today)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        if !(2008..=today.year() + 1).contains(&year) {
+            return Err(StoreError::invalid(
+                "年度",
+                format!("应在2008至{}之间", today.year() + 1),
+            ));
+        }
+        let standard =
+            dues::monthly_standard(input.category, input.base, input.farmer_amount, &rules)
+                .map_err(|e| StoreError::invalid("党费标准", e.to_string()))?;
+        if let Some((amount, approval)) = &input.reduction {
+            if *amount < Fen::ZERO || *amount > standard.monthly {
+                return Err(StoreError::invalid("减免后金额", "应在0与标准之间"));
+            }
+            if approval.trim().is_empty() {
+                return Err(StoreError::invalid(
+                    "减免批准",
+                    "减免须写明支部决定和上级党组织批准情况",
+                ));
+            }
+        }
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            if scope.member.is_some() {
+                return Err(StoreError::invalid("党员", "不能设定本人的党费标准"));
+            }
+            member_facts(conn, scope, member)?;
+            let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+            let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
+            let paid: i64 = dp::table
+                .filter(dp::county_code.eq(member.county))
+                .filter(dp::member_id.eq(member.id))
+                .filter(dp::kind.eq("regular"))
+                .filter(dp::month.between(from, to))
+                .count()
+                .get_result(conn)?;
+            if paid > 0 {
+                return Err(StoreError::invalid(
+                    "党费标准",
+                    format!("{year}年已有缴纳记录，标准每年确定一次，不能再改"),
+                ));
+            }
+            let before: Option<(String, Option<i64>, i64, Option<i64>)> = ds::table
+                .filter(ds::county_code.eq(member.county))
+                .filter(ds::member_id.eq(member.id))
+                .filter(ds::year.eq(year))
+                .select((ds::category, ds::base_fen, ds::monthly_fen, ds::reduced_fen))
+                .first(conn)
+                .optional()?;
+            diesel::delete(
+                ds::table
+                    .filter(ds::county_code.eq(member.county))
+                    .filter(ds::member_id.eq(member.id))
+                    .filter(ds::year.eq(year)),
+            )
+            .execute(conn)?;
+            let (reduced, approval) = match &input.reduction {
+                Some((a, text)) => (Some(a.fen()), Some(text.trim().to_owned())),
+                None => (None, None),
+            };
+            diesel::insert_into(ds::table)
+                .values((
+                    ds::county_code.eq(member.county),
+                    ds::member_id.eq(member.id),
+                    ds::year.eq(year),
+                    ds::category.eq(input.category.code()),
+                    ds::base_fen.eq(input.base.map(Fen::fen)),
+                    ds::monthly_fen.eq(standard.monthly.fen()),
+                    ds::reduced_fen.eq(reduced),
+                    ds::reduction_approval.eq(&approval),
+                    ds::set_on.eq(today),
+                    ds::set_by.eq(actor),
+                ))
+                .execute(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "set_dues_standard",
+                    entity: "member",
+                    county: member.county,
+                    entity_id: member.id,
+                    before: before.map(|b| json!({ "category": b.0, "base_fen": b.1, "monthly_fen": b.2, "reduced_fen": b.3 })),
+                    after: Some(json!({
+                        "year": year,
+                        "category": input.category.code(),
+                        "base_fen": input.base.map(Fen::fen),
+                        "monthly_fen": standard.monthly.fen(),
+                        "reduced_fen": reduced,
+                        "rule": { "key": standard.rule.key, "version": standard.rule.version },
+                    })),
+                },
+            )?;
+            Ok(Fen::new(reduced.unwrap_or(standard.monthly.fen())))
+        })
+    }
+
+    /// The members of a party organization of `scope` in `month`, with what is due and paid.
+    pub fn dues_sheet(
+        &mut self,
+        scope: &Scope,
+        party_org: Key,
+        month: Period,
+    ) -> Result<Vec<SheetRow>> {
+        let conn = self.conn();
+        party_org_visible(conn, scope, party_org)?;
+        dues_sheet(conn, party_org, month)
+    }
+
+    /// Marks a month's dues for members of one party organization in one transaction:
+    /// `payments` are (member, amount) for the members who paid. Refused with nothing
+    /// written: a month after this one, a member not in the organization that month, a
+    /// month already marked for a member (a correction is a separate line), an amount not
+    /// above zero or absurdly large.
+    pub fn mark_dues(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        party_org: Key,
+        month: Period,
+        payments: &[(Key, Fen)],
+    ) -> Result<usize> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            party_org_visible(conn, scope, party_org)?;
+            if first_of(month) > today {
+                return Err(StoreError::invalid("月份", "不能晚于本月"));
+            }
+            let sheet = dues_sheet(conn, party_org, month)?;
+            let by_member: HashMap<Key, &SheetRow> = sheet.iter().map(|r| (r.member, r)).collect();
+            let mut seen = std::collections::HashSet::new();
+            for (member, amount) in payments {
+                let Some(row) = by_member.get(member) else {
+                    return Err(StoreError::invalid("党员", "有人员不是该党组织当月的党员"));
+                };
+                if !seen.insert(*member) {
+                    return Err(StoreError::invalid(
+                        "党员",
+                        format!("{}登记了两次", row.name),
+                    ));
+                }
+                if row.marked {
+                    return Err(StoreError::invalid(
+                        "金额",
+                        format!(
+                            "{}的{}党费已登记，如有差错请登记更正",
+                            row.name,
+                            month.label_zh()
+                        ),
+                    ));
+                }
+                if amount.fen() <= 0 {
+                    return Err(StoreError::invalid(
+                        "金额",
+                        format!("{}的金额应大于0", row.name),
+                    ));
+                }
+                if amount.fen() > ABSURD_FEN {
+                    return Err(StoreError::invalid(
+                        "金额",
+                        format!("{}的金额过大，请核对", row.name),
+                    ));
+                }
+            }
+            let n = i64::try_from(payments.len()).unwrap_or(i64::MAX);
+            let first_id = crate::registry::allocate(conn, "dues_payments", n)?;
+            for (i, (member, amount)) in payments.iter().enumerate() {
+                diesel::insert_into(dp::table)
+                    .values((
+                        dp::county_code.eq(member.county),
+                        dp::id.eq(first_id + i as i64),
+                        dp::member_id.eq(member.id),
+                        dp::month.eq(first_of(month)),
+                        dp::amount_fen.eq(amount.fen()),
+                        dp::kind.eq("regular"),
+                        dp::paid_on.eq(today),
+                        dp::entered_by.eq(actor),
+                    ))
+                    .execute(conn)?;
+            }
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "mark_dues",
+                    entity: "party_org",
+                    county: party_org.county,
+                    entity_id: party_org.id,
+                    before: None,
+                    after: Some(json!({
+                        "month": month.to_string(),
+                        "payments": payments.iter().map(|(k, a)| json!({ "member": { "county": k.county, "id": k.id }, "fen": a.fen() })).collect::<Vec<_>>(),
+                    })),
+                },
+            )?;
+            Ok(payments.len())
+        })
+    }
+
+    /// Adds a correcting line to a member's month (negative to take back, positive to add),
+    /// with the reason. The ledger is never changed in place.
+    pub fn correct_dues(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        correction: &DuesCorrection,
+    ) -> Result<()> {
+        let DuesCorrection {
+            member,
+            month,
+            amount,
+            ref note,
+        } = *correction;
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            if scope.member.is_some() {
+                return Err(StoreError::invalid("党员", "不能更正本人的党费"));
+            }
+            member_facts(conn, scope, member)?;
+            if note.trim().is_empty() {
+                return Err(StoreError::invalid("更正说明", "必填"));
+            }
+            if amount.fen() == 0 || amount.fen().abs() > ABSURD_FEN {
+                return Err(StoreError::invalid("金额", "不能为0，也不能过大"));
+            }
+            if first_of(month) > today {
+                return Err(StoreError::invalid("月份", "不能晚于本月"));
+            }
+            // (SUM of a BIGINT is NUMERIC on PostgreSQL: summed here instead.)
+            let paid: i64 = dp::table
+                .filter(dp::county_code.eq(member.county))
+                .filter(dp::member_id.eq(member.id))
+                .filter(dp::month.eq(first_of(month)))
+                .select(dp::amount_fen)
+                .load::<i64>(conn)?
+                .into_iter()
+                .sum();
+            if paid + amount.fen() < 0 {
+                return Err(StoreError::invalid("金额", "更正后该月金额不能为负"));
+            }
+            let id = crate::registry::allocate(conn, "dues_payments", 1)?;
+            diesel::insert_into(dp::table)
+                .values((
+                    dp::county_code.eq(member.county),
+                    dp::id.eq(id),
+                    dp::member_id.eq(member.id),
+                    dp::month.eq(first_of(month)),
+                    dp::amount_fen.eq(amount.fen()),
+                    dp::kind.eq("correction"),
+                    dp::paid_on.eq(today),
+                    dp::note.eq(note.trim()),
+                    dp::entered_by.eq(actor),
+                ))
+                .execute(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "correct_dues",
+                    entity: "member",
+                    county: member.county,
+                    entity_id: member.id,
+                    before: None,
+                    after: Some(
+                        json!({ "month": month.to_string(), "fen": amount.fen(), "note": note.trim() }),
+                    ),
+                },
+            )
+        })
+    }
+
+    /// A member's months from `from` (or admission) to `to` with 党费交至年月.
+    pub fn member_dues(
+        &mut self,
+        scope: &Scope,
+        member: Key,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(Vec<MonthDues>, Option<Period>)> {
+        let conn = self.conn();
+        let (_, joined, left) = member_facts(conn, scope, member)?;
+        let standards = due_by_year(conn, member)?;
+        let to = left.map_or(to, |l| l.min(to));
+        let lines: Vec<(NaiveDate, i64)> = dp::table
+            .filter(dp::county_code.eq(member.county))
+            .filter(dp::member_id.eq(member.id))
+            .select((dp::month, dp::amount_fen))
+            .load(conn)?;
+        let ledger: Vec<LedgerLine> = lines
+            .into_iter()
+            .map(|(d, f)| LedgerLine {
+                month: Period::containing_month(d),
+                amount: Fen::new(f),
+            })
+            .collect();
+        let months = dues::months(joined, from, to, &standards, &ledger);
+        // 交至 counts from admission, not from the window asked for.
+        let all = dues::months(joined, joined, to, &standards, &ledger);
+        Ok((months, dues::paid_through(&all)))
+    }
+}
+
+fn party_org_visible(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<()> {
+    let path: Option<String> = po::table
+        .filter(po::county_code.eq(key.county))
+        .filter(po::id.eq(key.id))
+        .filter(po::dissolved_on.is_null())
+        .select(po::path)
+        .first(conn)
+        .optional()?;
+    match path {
+        Some(p) if scope.contains_path(&p) && scope.member.is_none() => Ok(()),
+        _ => Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内")),
+    }
+}
+
+fn dues_sheet(conn: &mut DbConnection, party_org: Key, month: Period) -> Result<Vec<SheetRow>> {
+    let (start, end) = (month.first_day(), month.last_day());
+    let members: Vec<(i32, i64, String)> = m::table
+        .filter(m::county_code.eq(party_org.county))
+        .filter(m::party_org_id.eq(party_org.id))
+        .filter(m::joined_on.le(end))
+        .filter(m::left_on.is_null().or(m::left_on.gt(start)))
+        .order((m::name, m::id))
+        .select((m::county_code, m::id, m::name))
+        .load(conn)?;
+    let ids: Vec<i64> = members.iter().map(|r| r.1).collect();
+    let standards: HashMap<i64, Fen> = ds::table
+        .filter(ds::county_code.eq(party_org.county))
+        .filter(ds::member_id.eq_any(&ids))
+        .filter(ds::year.eq(month.year_number()))
+        .select((ds::member_id, ds::monthly_fen, ds::reduced_fen))
+        .load::<(i64, i64, Option<i64>)>(conn)?
+        .into_iter()
+        .map(|(id, monthly, reduced)| (id, Fen::new(reduced.unwrap_or(monthly))))
+        .collect();
+    let mut paid: HashMap<i64, (Fen, bool)> = HashMap::new();
+    for (id, amount, kind) in dp::table
+        .filter(dp::county_code.eq(party_org.county))
+        .filter(dp::member_id.eq_any(&ids))
+        .filter(dp::month.eq(start))
+        .select((dp::member_id, dp::amount_fen, dp::kind))
+        .load::<(i64, i64, String)>(conn)?
+    {
+        let e = paid.entry(id).or_insert((Fen::ZERO, false));
+        e.0 += Fen::new(amount);
+        e.1 |= kind == "regular";
+    }
+    Ok(members
+        .into_iter()
+        .map(|(county, id, name)| {
+            let (p, marked) = paid.get(&id).copied().unwrap_or((Fen::ZERO, false));
+            SheetRow {
+                member: Key { county, id },
+                name,
+                due: standards.get(&id).copied(),
+                paid: p,
+                marked,
+            }
+        })
+        .collect())
+}
