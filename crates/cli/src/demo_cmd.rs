@@ -73,6 +73,8 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
             assignments: &city.assignments,
             members: &city.members,
             meetings: &city.meetings,
+            dues_standards: &city.dues_standards,
+            dues_payments: &city.dues_payments,
         },
         &mut |name, done, total| {
             if name != stage {

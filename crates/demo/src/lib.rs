@@ -9,12 +9,14 @@
 //! terms have run out; a few members have flowed out of the city. The city is a function
 //! of the seed and the reference date (terms and join dates are relative to it).
 
+mod dues;
 mod life;
 
 use std::collections::HashSet;
 
 use chrono::{Datelike, Months, NaiveDate};
 use liangxin_domain::credit_code::CreditCode;
+use liangxin_domain::dues::{PaymentRecord, StandardRecord};
 use liangxin_domain::kinds::{
     FlowStatus, FormationMode, MemberStatus, OrgKind, PartyOrgType, SectorSet, SectorTag,
     ZoneClass, ZoneKind, ZoneLevel,
@@ -55,6 +57,9 @@ pub struct City {
     pub members: Vec<Member>,
     /// A year of organizational life up to the reference date.
     pub meetings: Vec<RecordedMeeting>,
+    /// Each member's dues standard for the years of the window, and the ledger.
+    pub dues_standards: Vec<StandardRecord>,
+    pub dues_payments: Vec<PaymentRecord>,
 }
 
 pub const CITY_CODE: i32 = 330800;
@@ -396,6 +401,7 @@ pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
     };
     g.build(size);
     g.city.meetings = life::meetings(seed, as_of, &g.city.party_orgs, &g.city.members);
+    (g.city.dues_standards, g.city.dues_payments) = dues::dues(seed, as_of, &g.city.members);
     g.city
 }
 
@@ -1125,6 +1131,72 @@ mod tests {
         assert!(
             weak > 0 && weak * 4 < branches,
             "{weak} of {branches} are weak"
+        );
+    }
+
+    #[test]
+    fn a_year_of_dues_mostly_paid_with_some_lapsed() {
+        use liangxin_domain::dues::{self, LedgerLine};
+        use liangxin_domain::money::Fen;
+        use std::collections::BTreeMap;
+        let city = generate(
+            11,
+            Size {
+                organizations: 3_000,
+            },
+            as_of(),
+        );
+        let years: Vec<i32> = vec![as_of().year() - 1, as_of().year()];
+        assert_eq!(city.dues_standards.len(), city.members.len() * years.len());
+        assert!(
+            city.dues_payments
+                .iter()
+                .all(|p| p.paid_on <= as_of() && p.amount > Fen::ZERO)
+        );
+        let mut ledger: HashMap<Key, Vec<LedgerLine>> = HashMap::new();
+        for p in &city.dues_payments {
+            ledger.entry(p.member).or_default().push(LedgerLine {
+                month: p.month,
+                amount: p.amount,
+            });
+        }
+        let rules = dues::DuesRules::resolve(&liangxin_domain::rules::RuleSet::defaults(), as_of())
+            .unwrap();
+        let (mut current, mut lapsed) = (0, 0);
+        for m in &city.members {
+            let standard = city
+                .dues_standards
+                .iter()
+                .find(|s| s.member == m.key)
+                .unwrap();
+            let due = dues::monthly_standard(
+                standard.category,
+                standard.base,
+                standard.farmer_amount,
+                &rules,
+            )
+            .unwrap()
+            .monthly;
+            let standards: BTreeMap<i32, Fen> = years.iter().map(|y| (*y, due)).collect();
+            let months = dues::months(
+                m.joined_on,
+                as_of() - chrono::Duration::days(300),
+                as_of() - chrono::Duration::days(31),
+                &standards,
+                ledger.get(&m.key).map(Vec::as_slice).unwrap_or(&[]),
+            );
+            if months.iter().all(|x| x.state == dues::MonthState::Paid) {
+                current += 1;
+            }
+            if dues::unpaid_run(&months) >= 3 {
+                lapsed += 1;
+            }
+        }
+        let n = city.members.len();
+        assert!(current * 10 > n * 7, "{current} of {n} fully paid");
+        assert!(
+            lapsed > 0 && lapsed * 10 < n,
+            "{lapsed} of {n} stopped paying"
         );
     }
 

@@ -130,6 +130,26 @@ pub fn monthly_standard(
     }
 }
 
+/// A member's standard for a year as recorded (the amount follows from the table in force).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandardRecord {
+    pub member: crate::registry::Key,
+    pub year: i32,
+    pub category: DuesCategory,
+    pub base: Option<Fen>,
+    pub farmer_amount: Option<Fen>,
+}
+
+/// A regular payment as a bulk load or an import carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentRecord {
+    pub member: crate::registry::Key,
+    /// The month paid for.
+    pub month: Period,
+    pub amount: Fen,
+    pub paid_on: NaiveDate,
+}
+
 /// Where one month stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

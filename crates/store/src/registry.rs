@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use liangxin_domain::dues::{DuesRules, PaymentRecord, StandardRecord};
 use liangxin_domain::kinds::{
     FlowStatus, FormationMode, MemberStatus, PartyOrgType, ZoneClass, ZoneKind, ZoneLevel,
 };
@@ -288,6 +289,9 @@ pub struct Bulk<'a> {
     pub members: &'a [Member],
     /// Meetings with their attendance (members and party organizations above).
     pub meetings: &'a [RecordedMeeting],
+    /// Dues standards per member and year, and regular payments.
+    pub dues_standards: &'a [StandardRecord],
+    pub dues_payments: &'a [PaymentRecord],
 }
 
 /// Rows per INSERT: under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
@@ -406,6 +410,36 @@ fn meeting_rows<'a>(
         }
     }
     (rows, attendance)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::schema::dues_standards)]
+struct StandardRow<'a> {
+    county_code: i32,
+    member_id: i64,
+    year: i32,
+    category: &'static str,
+    base_fen: Option<i64>,
+    monthly_fen: i64,
+    reduced_fen: Option<i64>,
+    reduction_approval: Option<&'a str>,
+    set_on: NaiveDate,
+    set_by: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::schema::dues_payments)]
+#[diesel(treat_none_as_default_value = false)]
+struct PaymentRow<'a> {
+    county_code: i32,
+    id: i64,
+    member_id: i64,
+    month: NaiveDate,
+    amount_fen: i64,
+    kind: &'static str,
+    paid_on: NaiveDate,
+    note: Option<&'a str>,
+    entered_by: &'a str,
 }
 
 /// Paths for a forest given parents before children.
@@ -590,6 +624,52 @@ impl Store {
             }
             None => 0,
         };
+        // Each year's standard by the table in force on its first day.
+        let rule_set = self.rule_set()?;
+        let standard_rows = city
+            .dues_standards
+            .iter()
+            .map(|r| {
+                let on = NaiveDate::from_ymd_opt(r.year, 1, 1).unwrap_or_default();
+                let rules = DuesRules::resolve(&rule_set, on)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let s = liangxin_domain::dues::monthly_standard(
+                    r.category,
+                    r.base,
+                    r.farmer_amount,
+                    &rules,
+                )
+                .map_err(|e| StoreError::invalid("党费标准", e.to_string()))?;
+                Ok(StandardRow {
+                    county_code: r.member.county,
+                    member_id: r.member.id,
+                    year: r.year,
+                    category: r.category.code(),
+                    base_fen: r.base.map(|b| b.fen()),
+                    monthly_fen: s.monthly.fen(),
+                    reduced_fen: None,
+                    reduction_approval: None,
+                    set_on: on,
+                    set_by: actor,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let payment_rows: Vec<PaymentRow> = city
+            .dues_payments
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PaymentRow {
+                county_code: p.member.county,
+                id: i as i64 + 1,
+                member_id: p.member.id,
+                month: p.month.first_day(),
+                amount_fen: p.amount.fen(),
+                kind: "regular",
+                paid_on: p.paid_on,
+                note: None,
+                entered_by: actor,
+            })
+            .collect();
         let cipher = &self.cipher;
         // Encryption is the costly part of a member row; do it before the write lock.
         let profiles: Vec<ProfileRow> = city
@@ -753,7 +833,29 @@ impl Store {
                 done += slice.len();
                 progress("会议和出席情况", done, city.meetings.len());
             }
+            insert_chunks(
+                conn,
+                &standard_rows,
+                10,
+                "党费标准",
+                progress,
+                |c, ch| batch_insert!(c, crate::schema::dues_standards::table, ch),
+            )?;
+            // DIALECT: the ledger's lines go into PostgreSQL by COPY, as attendance does.
+            match conn {
+                DbConnection::Postgres(c) => {
+                    diesel::copy_from(crate::schema::dues_payments::table)
+                        .from_insertable(&payment_rows)
+                        .execute(c)?;
+                }
+                DbConnection::Sqlite(_) => {
+                    insert_chunks(conn, &payment_rows, 9, "党费", progress, |c, ch| {
+                        batch_insert!(c, crate::schema::dues_payments::table, ch)
+                    })?;
+                }
+            }
             for (table, max) in [
+                ("dues_payments", Some(payment_rows.len() as i64)),
                 ("meetings", city.meetings.iter().map(|m| m.key.id).max()),
                 (
                     "organizations",
@@ -802,7 +904,7 @@ impl Store {
             DbConnection::Postgres(c) => diesel::sql_query(
                 "VACUUM ANALYZE regions, zones, organizations, party_orgs, party_org_coverage, \
                  instructors, instructor_assignments, members, member_profiles, meetings, \
-                 meeting_attendance",
+                 meeting_attendance, dues_standards, dues_payments",
             )
             .execute(c)?,
             DbConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,

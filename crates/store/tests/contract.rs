@@ -200,6 +200,8 @@ fn build_small_city(store: &mut Store) -> SmallCity {
                 assignments: &[],
                 members: &[],
                 meetings: &[],
+                dues_standards: &[],
+                dues_payments: &[],
             },
             &mut |_, _, _| {},
         )
@@ -588,6 +590,8 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
         assignments: &[],
         members: &members,
         meetings: &[],
+        dues_standards: &[],
+        dues_payments: &[],
     };
     assert!(
         store

@@ -1189,16 +1189,71 @@ fn a_secretary_marks_the_months_dues_for_the_whole_branch_in_one_screen() {
     use liangxin_domain::kinds::DuesCategory;
     use liangxin_domain::money::Fen;
     use liangxin_domain::period::Period;
+    use liangxin_domain::registry::Key;
     use liangxin_store::dues::DuesInput;
     let app = app();
     let mut store = app.store();
     let secretary = store.user_by_username("secretary").unwrap().unwrap();
     let scope = store.scope_of_user(&secretary).unwrap();
-    let branch = store.scope_root(&scope).unwrap().unwrap();
+    let root = store.scope_root(&scope).unwrap().unwrap();
     let today = liangxin_web::today();
     let month = Period::containing_month(today).prev();
+    // A new party group of three under the secretary's branch, so the month starts unmarked.
+    let group = store
+        .insert_party_org(
+            "test",
+            &scope,
+            liangxin_domain::registry::PartyOrg {
+                key: Key {
+                    county: root.key.county,
+                    id: 0,
+                },
+                parent: Some(root.key),
+                name: "党费测试党小组".into(),
+                org_type: liangxin_domain::kinds::PartyOrgType::Group,
+                formation_mode: None,
+                zone: None,
+                has_committee: false,
+                term_started: None,
+            },
+            &[],
+            today,
+        )
+        .unwrap();
+    for i in 0..3u16 {
+        let born = chrono::NaiveDate::from_ymd_opt(1966, 6, 1 + u32::from(i)).unwrap();
+        store
+            .insert_member(
+                "test",
+                &scope,
+                today,
+                liangxin_domain::registry::Member {
+                    key: Key {
+                        county: group.county,
+                        id: 0,
+                    },
+                    party_org_id: group.id,
+                    name: format!("党费测试{i}"),
+                    resident_id: liangxin_domain::resident_id::ResidentId::from_parts(
+                        "330825",
+                        born,
+                        990 + i,
+                    )
+                    .unwrap(),
+                    status: liangxin_domain::kinds::MemberStatus::Full,
+                    joined_on: chrono::NaiveDate::from_ymd_opt(2000, 7, 1).unwrap(),
+                    confirmed_on: chrono::NaiveDate::from_ymd_opt(2001, 7, 1),
+                    workplace: None,
+                    flow: liangxin_domain::kinds::FlowStatus::Settled,
+                    flow_destination: None,
+                    phone: None,
+                },
+            )
+            .unwrap();
+    }
+    let branch = store.party_org(&scope, group).unwrap().unwrap();
     let sheet = store.dues_sheet(&scope, branch.key, month).unwrap();
-    assert!(sheet.len() >= 2, "the demo branch has members");
+    assert_eq!(sheet.len(), 3);
     // The year's standards (salaried, 6,000 yuan: 1.5% = ¥90.00), as the branch fixes them.
     for r in &sheet {
         let input = DuesInput {
@@ -1207,8 +1262,9 @@ fn a_secretary_marks_the_months_dues_for_the_whole_branch_in_one_screen() {
             farmer_amount: None,
             reduction: None,
         };
-        let year = month.year_number();
-        let _ = store.set_dues_standard("test", &scope, today, r.member, year, input);
+        store
+            .set_dues_standard("test", &scope, today, r.member, month.year_number(), input)
+            .unwrap();
     }
     let base = format!(
         "/party-orgs/{}/{}/dues?month={month}",
@@ -1224,7 +1280,7 @@ fn a_secretary_marks_the_months_dues_for_the_whole_branch_in_one_screen() {
     );
     let csrf = page.csrf();
     let unmarked: Vec<_> = sheet.iter().filter(|r| !r.marked).collect();
-    let field = |k: liangxin_domain::registry::Key| format!("{}_{}", k.county, k.id);
+    let field = |k: Key| format!("{}_{}", k.county, k.id);
     // Nothing ticked, and a mistyped amount: refused, with the field named.
     let r = c.post_form(&base, &[("_csrf", &csrf)]);
     assert_eq!(r.status, 422);

@@ -91,6 +91,8 @@ impl TestApp {
                         assignments: &city.assignments,
                         members: &city.members,
                         meetings: &city.meetings,
+                        dues_standards: &city.dues_standards,
+                        dues_payments: &city.dues_payments,
                     },
                     &mut |_, _, _| {},
                 )
