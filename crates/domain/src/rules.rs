@@ -98,7 +98,13 @@ pub mod keys {
     pub const DUES_FARMER_MIN_FEN: &str = "dues.farmer_min_fen";
     pub const DUES_FARMER_MAX_FEN: &str = "dues.farmer_max_fen";
     pub const DUES_BACK_PAYMENT_MAX_MONTHS: &str = "dues.back_payment_max_months";
+
+    pub const AUDIT_SIX_MONTH_WARN_MONTHS: &str = "audit.six_month_warn_months";
+    pub const AUDIT_SIX_MONTH_FLAG_MONTHS: &str = "audit.six_month_flag_months";
 }
+
+const SOURCE_SIX_MONTH: &str =
+    "中国共产党章程 第九条；中国共产党党员教育管理工作条例（2019）第二十四条";
 
 const SOURCE_DUES: &str = "中组发〔2008〕3号《关于中国共产党党费收缴、使用和管理的规定》";
 
@@ -312,6 +318,18 @@ impl RuleSet {
                 keys::DUES_BACK_PAYMENT_MAX_MONTHS,
                 6,
                 "补交党费一般不超过6个月",
+            ),
+            p(
+                keys::AUDIT_SIX_MONTH_WARN_MONTHS,
+                3,
+                "连续3个月不参加组织生活或不交纳党费的，提前预警（本平台默认值，可配置）",
+                SOURCE_SIX_MONTH,
+            ),
+            p(
+                keys::AUDIT_SIX_MONTH_FLAG_MONTHS,
+                6,
+                "党员无正当理由连续6个月不参加党的组织生活，或不交纳党费，或不做党所分配的工作，就被认为是自行脱党",
+                SOURCE_SIX_MONTH,
             ),
             p(
                 keys::LIFE_LATE_ENTRY_DAYS,

@@ -24,6 +24,7 @@ macro_rules! batch_insert {
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_run;
 pub mod connection;
 pub mod coverage;
 pub mod crypto;

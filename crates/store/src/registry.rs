@@ -242,6 +242,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::sessions::table).execute(conn)?;
     diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
     diesel::delete(crate::schema::users::table).execute(conn)?;
+    diesel::delete(crate::schema::audit_findings::table).execute(conn)?;
     diesel::delete(crate::schema::dues_payments::table).execute(conn)?;
     diesel::delete(crate::schema::dues_standards::table).execute(conn)?;
     diesel::delete(crate::schema::meeting_attendance::table).execute(conn)?;

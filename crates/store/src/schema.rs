@@ -231,7 +231,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_runs (id) {
+        id -> BigInt,
+        scope_path -> Text,
+        run_on -> Date,
+        run_by -> Text,
+        found -> Integer,
+        opened -> Integer,
+        resolved -> Integer,
+    }
+}
+
+diesel::table! {
+    audit_findings (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        responsible_id -> BigInt,
+        subject_type -> Text,
+        subject_id -> BigInt,
+        subject_name -> Text,
+        kind -> Text,
+        severity -> Text,
+        detail -> Text,
+        rule_key -> Text,
+        rule_version -> Integer,
+        dedupe_key -> Text,
+        first_found_on -> Date,
+        closed_on -> Nullable<Date>,
+        closed_by -> Nullable<Text>,
+        close_note -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_findings,
     dues_standards,
     dues_payments,
     meetings,

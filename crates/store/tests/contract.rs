@@ -111,6 +111,7 @@ contract!(
     coverage_over_time_follows_the_dated_records,
     meetings_are_recorded_whole_with_every_expected_member,
     dues_are_marked_once_a_month_and_corrected_by_new_lines,
+    the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -1552,6 +1553,162 @@ fn dues_are_marked_once_a_month_and_corrected_by_new_lines(db: &TestDb) {
         store
             .member_dues(&kecheng, full, d(2026, 1, 1), TODAY)
             .is_err()
+    );
+    assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb) {
+    use liangxin_domain::audit::{AuditKind, AuditSubject};
+    use liangxin_domain::kinds::{Attendance, DuesCategory, MeetingKind};
+    use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::DuesInput;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let a = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "排查甲", 111, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let b = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "排查乙", 112, MemberStatus::Full, None),
+        )
+        .unwrap();
+    store
+        .record_meeting(
+            "t",
+            &longyou,
+            TODAY,
+            MeetingRecord {
+                party_org: c.joint,
+                kind: MeetingKind::ThemeDay,
+                held_on: d(2026, 11, 1),
+                place: "会议室".into(),
+                host: "书记".into(),
+                recorder: "委员".into(),
+                topic: "主题党日".into(),
+                agenda: String::new(),
+                minutes: String::new(),
+                decisions: String::new(),
+                attendance: vec![
+                    AttendanceRecord {
+                        member: a,
+                        attendance: Attendance::Present,
+                        reason: None,
+                    },
+                    AttendanceRecord {
+                        member: b,
+                        attendance: Attendance::Absent,
+                        reason: None,
+                    },
+                ],
+            },
+        )
+        .unwrap();
+    for m in [a, b] {
+        let input = DuesInput {
+            category: DuesCategory::Student,
+            base: None,
+            farmer_amount: None,
+            reduction: None,
+        };
+        store
+            .set_dues_standard("t", &longyou, TODAY, m, 2026, input)
+            .unwrap();
+    }
+    let pay = |store: &mut Store, months: std::ops::RangeInclusive<u32>, who: &[Key]| {
+        for month in months {
+            let payments: Vec<(Key, Fen)> = who.iter().map(|k| (*k, Fen::new(20))).collect();
+            store
+                .mark_dues(
+                    "t",
+                    &longyou,
+                    TODAY,
+                    c.joint,
+                    Period::month(2026, month).unwrap(),
+                    &payments,
+                )
+                .unwrap();
+        }
+    };
+    pay(&mut store, 1..=4, &[a, b]);
+    pay(&mut store, 5..=10, &[a]);
+
+    let first = store.run_audit("longyou", &longyou, TODAY).unwrap();
+    assert!(first.found > 0 && first.opened == first.found, "{first:?}");
+    let (_, findings) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let of = |who: Key, kind: AuditKind| {
+        findings
+            .iter()
+            .find(|f| f.subject == AuditSubject::Member { key: who } && f.kind == kind)
+            .cloned()
+    };
+    let dues_b = of(b, AuditKind::DuesUnpaid).expect("six months unpaid");
+    assert_eq!(dues_b.severity, "flag");
+    assert!(dues_b.detail.contains("连续6个月"), "{}", dues_b.detail);
+    assert!(dues_b.rule.contains("第九条"), "{}", dues_b.rule);
+    assert_eq!(dues_b.responsible, c.joint);
+    assert!(
+        of(b, AuditKind::NoOrganizationalLife).is_some(),
+        "never attended"
+    );
+    assert!(of(a, AuditKind::DuesUnpaid).is_none());
+    assert!(
+        of(a, AuditKind::NoOrganizationalLife).is_none(),
+        "attended this month"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.kind == AuditKind::LifeMissed && f.responsible == c.joint)
+    );
+    // Kecheng sees none of them and cannot close them.
+    assert_eq!(store.audit_findings(&kecheng, true, 0, 500).unwrap().0, 0);
+    assert!(
+        store
+            .close_finding("kecheng", &kecheng, TODAY, dues_b.key, "越权")
+            .is_err()
+    );
+
+    // A re-run does not add what is already open.
+    let again = store.run_audit("longyou", &longyou, TODAY).unwrap();
+    assert_eq!(
+        (again.found, again.opened, again.resolved),
+        (first.found, 0, 0)
+    );
+    // Closed by hand with a note; paid back; the next run finds nothing more for B's dues.
+    assert!(
+        store
+            .close_finding("longyou", &longyou, TODAY, dues_b.key, " ")
+            .is_err()
+    );
+    store
+        .close_finding("longyou", &longyou, TODAY, dues_b.key, "已谈话提醒")
+        .unwrap();
+    assert!(
+        store
+            .close_finding("longyou", &longyou, TODAY, dues_b.key, "再次")
+            .is_err()
+    );
+    pay(&mut store, 5..=10, &[b]);
+    let third = store.run_audit("longyou", &longyou, TODAY).unwrap();
+    assert_eq!(third.opened, 0, "{third:?}");
+    assert_eq!(third.found, first.found - 1);
+    let (_, all) = store.audit_findings(&longyou, false, 0, 500).unwrap();
+    let closed = all.iter().find(|f| f.key == dues_b.key).unwrap();
+    assert_eq!(
+        closed.closed.as_ref().map(|c| c.1.as_str()),
+        Some("已谈话提醒")
     );
     assert_eq!(store.verify_audit_chain().unwrap(), None);
 }

@@ -1,0 +1,275 @@
+//! 组织关系排查: the audit that runs over a scope's records and raises findings, each naming
+//! the member or organization, the rule and its source, and the party organization
+//! responsible. This part applies the six-month rule (党章 第九条: six consecutive months
+//! without organizational life or without dues; warned at three) and carries the missed
+//! periods of organizational life from the compliance engine.
+//!
+//! A finding has a stable key, so a re-run finds the same open finding instead of a new
+//! one: the key names the subject, the kind and — for a missed period — the period.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::life::LifeFinding;
+use crate::period::{Period, months_between};
+use crate::registry::Key;
+use crate::rules::{Resolved, RuleError, RuleRef, RuleSet, keys};
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AuditSubject {
+    Member { key: Key },
+    PartyOrg { key: Key },
+}
+
+/// The kind of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditKind {
+    /// 连续未参加组织生活
+    NoOrganizationalLife,
+    /// 连续未交纳党费
+    DuesUnpaid,
+    /// 组织生活缺期
+    LifeMissed,
+}
+
+impl AuditKind {
+    pub const fn code(self) -> &'static str {
+        match self {
+            AuditKind::NoOrganizationalLife => "no_organizational_life",
+            AuditKind::DuesUnpaid => "dues_unpaid",
+            AuditKind::LifeMissed => "life_missed",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            AuditKind::NoOrganizationalLife => "连续未参加组织生活",
+            AuditKind::DuesUnpaid => "连续未交纳党费",
+            AuditKind::LifeMissed => "组织生活缺期",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<AuditKind> {
+        [
+            AuditKind::NoOrganizationalLife,
+            AuditKind::DuesUnpaid,
+            AuditKind::LifeMissed,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+}
+
+/// How serious: a warning to act before the rule bites, or the rule met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// 预警
+    Warning,
+    /// 违规
+    Flag,
+}
+
+impl Severity {
+    pub const fn code(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Flag => "flag",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Severity::Warning => "预警",
+            Severity::Flag => "需处置",
+        }
+    }
+}
+
+/// One finding of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditFinding {
+    pub subject: AuditSubject,
+    pub subject_name: String,
+    /// The party organization that must act.
+    pub responsible: Key,
+    pub kind: AuditKind,
+    pub severity: Severity,
+    pub detail: String,
+    pub rule: Arc<RuleRef>,
+    /// Stable across runs while the same thing is wrong.
+    pub dedupe_key: String,
+}
+
+/// The audit's own rules in force on a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRules {
+    pub as_of: NaiveDate,
+    pub warn_months: Resolved,
+    pub flag_months: Resolved,
+}
+
+impl AuditRules {
+    pub fn resolve(set: &RuleSet, as_of: NaiveDate) -> Result<Self, RuleError> {
+        let get = |key| set.in_force(key, as_of).and_then(Resolved::positive);
+        Ok(AuditRules {
+            as_of,
+            warn_months: get(keys::AUDIT_SIX_MONTH_WARN_MONTHS)?,
+            flag_months: get(keys::AUDIT_SIX_MONTH_FLAG_MONTHS)?,
+        })
+    }
+}
+
+/// What the audit knows of one member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberAuditFacts {
+    pub key: Key,
+    pub name: String,
+    pub party_org: Key,
+    /// 入党时间 (for a probationary member, the admission).
+    pub joined_on: NaiveDate,
+    /// The last meeting the member attended (出席), if any.
+    pub last_present: Option<NaiveDate>,
+    /// Consecutive months up to last month with nothing paid.
+    pub unpaid_months: u32,
+    /// The first of those months.
+    pub unpaid_since: Option<Period>,
+}
+
+fn severity(months: i64, rules: &AuditRules) -> Option<(Severity, Arc<RuleRef>)> {
+    if months >= rules.flag_months.value {
+        Some((Severity::Flag, rules.flag_months.rule.clone()))
+    } else if months >= rules.warn_months.value {
+        Some((Severity::Warning, rules.warn_months.rule.clone()))
+    } else {
+        None
+    }
+}
+
+/// The six-month rule for one member: months since the last organizational life attended
+/// (counted from admission when none), and the run of unpaid months.
+pub fn audit_member(m: &MemberAuditFacts, rules: &AuditRules) -> Vec<AuditFinding> {
+    let mut out = Vec::new();
+    let subject = AuditSubject::Member { key: m.key };
+    let since = m.last_present.unwrap_or(m.joined_on);
+    let months = i64::from(months_between(since, rules.as_of));
+    if let Some((severity, rule)) = severity(months, rules) {
+        let detail = match m.last_present {
+            Some(d) => format!(
+                "最近一次参加组织生活为{}，已连续{}个月未参加",
+                d.format("%Y年%m月%d日"),
+                months
+            ),
+            None => format!("入党以来没有参加组织生活的记录，已{months}个月"),
+        };
+        out.push(AuditFinding {
+            subject,
+            subject_name: m.name.clone(),
+            responsible: m.party_org,
+            kind: AuditKind::NoOrganizationalLife,
+            severity,
+            detail,
+            rule,
+            dedupe_key: format!(
+                "member:{}:{}:{}",
+                m.key.county,
+                m.key.id,
+                AuditKind::NoOrganizationalLife.code()
+            ),
+        });
+    }
+    if let Some((severity, rule)) = severity(i64::from(m.unpaid_months), rules) {
+        let from = m.unpaid_since.map(|p| p.label_zh()).unwrap_or_default();
+        out.push(AuditFinding {
+            subject,
+            subject_name: m.name.clone(),
+            responsible: m.party_org,
+            kind: AuditKind::DuesUnpaid,
+            severity,
+            detail: format!("自{from}起连续{}个月未交纳党费", m.unpaid_months),
+            rule,
+            dedupe_key: format!(
+                "member:{}:{}:{}",
+                m.key.county,
+                m.key.id,
+                AuditKind::DuesUnpaid.code()
+            ),
+        });
+    }
+    out
+}
+
+/// A missed period of organizational life as an audit finding.
+pub fn from_life(f: &LifeFinding) -> AuditFinding {
+    AuditFinding {
+        subject: AuditSubject::PartyOrg { key: f.party_org },
+        subject_name: f.party_org_name.clone(),
+        responsible: f.party_org,
+        kind: AuditKind::LifeMissed,
+        severity: Severity::Flag,
+        detail: f.reason(),
+        rule: f.rule.clone(),
+        dedupe_key: format!(
+            "party_org:{}:{}:{}:{}:{}",
+            f.party_org.county,
+            f.party_org.id,
+            AuditKind::LifeMissed.code(),
+            f.kind.code(),
+            f.period
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn facts(last_present: Option<NaiveDate>, unpaid: u32) -> MemberAuditFacts {
+        MemberAuditFacts {
+            key: Key {
+                county: 330825,
+                id: 5,
+            },
+            name: "张三".into(),
+            party_org: Key {
+                county: 330825,
+                id: 9,
+            },
+            joined_on: d(2010, 7, 1),
+            last_present,
+            unpaid_months: unpaid,
+            unpaid_since: (unpaid > 0).then(|| Period::month(2026, 5).unwrap()),
+        }
+    }
+
+    #[test]
+    fn warned_at_three_months_flagged_at_six() {
+        let rules = AuditRules::resolve(&RuleSet::defaults(), d(2026, 11, 27)).unwrap();
+        assert!(audit_member(&facts(Some(d(2026, 9, 1)), 2), &rules).is_empty());
+        let f = audit_member(&facts(Some(d(2026, 8, 20)), 3), &rules);
+        assert_eq!(f.len(), 2);
+        assert!(f.iter().all(|x| x.severity == Severity::Warning));
+        assert_eq!(f[0].rule.key, keys::AUDIT_SIX_MONTH_WARN_MONTHS);
+        let f = audit_member(&facts(Some(d(2026, 5, 20)), 6), &rules);
+        assert!(f.iter().all(|x| x.severity == Severity::Flag), "{f:?}");
+        assert!(f[0].rule.source.contains("第九条"));
+        assert!(f[1].detail.contains("连续6个月未交纳党费"));
+        // No attendance at all: counted from admission.
+        let f = audit_member(&facts(None, 0), &rules);
+        assert_eq!(f[0].kind, AuditKind::NoOrganizationalLife);
+        assert!(f[0].detail.contains("没有参加组织生活的记录"));
+        // The key is the same on every run while the same thing is wrong.
+        let a = audit_member(&facts(Some(d(2026, 5, 20)), 6), &rules);
+        let b = audit_member(&facts(Some(d(2026, 4, 20)), 7), &rules);
+        assert_eq!(a[0].dedupe_key, b[0].dedupe_key);
+    }
+}

@@ -1,0 +1,504 @@
+//! 组织关系排查 in the store: gather each member's facts (last organizational life
+//! attended, the run of unpaid months) and each branch's missed periods for a scope, run
+//! the domain's audit, and keep the findings: a finding still open is found again, not
+//! added twice; an open finding a run no longer finds is closed with a note; people close
+//! the rest with theirs.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use liangxin_domain::audit::{
+    self, AuditFinding, AuditKind, AuditRules, AuditSubject, MemberAuditFacts,
+};
+use liangxin_domain::dues::{self, LedgerLine};
+use liangxin_domain::life::{self, LifeRules};
+use liangxin_domain::money::Fen;
+use liangxin_domain::period::Period;
+use liangxin_domain::registry::Key;
+use serde_json::json;
+
+use crate::error::{Result, StoreError};
+use crate::schema::{
+    audit_findings as af, audit_runs as ar, dues_payments as dp, dues_standards as ds,
+    meeting_attendance as ma, meetings as mt, members as m, party_orgs as po,
+};
+use crate::{Scope, Store};
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunSummary {
+    pub run: i64,
+    /// Findings this run found.
+    pub found: usize,
+    /// Of those, newly opened.
+    pub opened: usize,
+    /// Open findings it no longer found, closed.
+    pub resolved: usize,
+}
+
+/// A kept finding, as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFinding {
+    pub key: Key,
+    pub responsible: Key,
+    pub responsible_name: String,
+    pub subject: AuditSubject,
+    pub subject_name: String,
+    pub kind: AuditKind,
+    pub severity: String,
+    pub detail: String,
+    pub rule: String,
+    pub first_found_on: NaiveDate,
+    pub closed: Option<(NaiveDate, String)>,
+}
+
+/// The note on a finding a re-run no longer finds.
+pub const RESOLVED_NOTE: &str = "复查时已不存在（由记录计算）";
+
+impl Store {
+    /// The audit facts of every current member of `scope`: the last meeting attended and
+    /// the unpaid run up to last month (from the dues standards and ledger).
+    pub fn member_audit_facts(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<Vec<MemberAuditFacts>> {
+        if scope.member.is_some() {
+            return Ok(Vec::new());
+        }
+        let (low, high) = scope.path_range();
+        let conn = self.conn();
+        let rows: Vec<(i32, i64, String, i64, NaiveDate)> = m::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(m::left_on.is_null())
+            .select((
+                m::county_code,
+                m::id,
+                m::name,
+                m::party_org_id,
+                m::joined_on,
+            ))
+            .load(conn)?;
+        let in_scope: HashSet<Key> = rows
+            .iter()
+            .map(|r| Key {
+                county: r.0,
+                id: r.1,
+            })
+            .collect();
+        let counties = scope.county_range();
+        // Last attendance per member.
+        let mut aq = ma::table
+            .inner_join(
+                mt::table.on(mt::county_code
+                    .eq(ma::county_code)
+                    .and(mt::id.eq(ma::meeting_id))),
+            )
+            .filter(ma::attendance.eq("present"))
+            .group_by((ma::member_county, ma::member_id))
+            .select((
+                ma::member_county,
+                ma::member_id,
+                diesel::dsl::max(mt::held_on),
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = counties {
+            aq = aq.filter(ma::member_county.between(lo, hi));
+        }
+        let last: HashMap<Key, NaiveDate> = aq
+            .load::<(i32, i64, Option<NaiveDate>)>(conn)?
+            .into_iter()
+            .filter_map(|(county, id, d)| Some((Key { county, id }, d?)))
+            .collect();
+        // Dues over the last two years, up to last month.
+        let last_month = Period::containing_month(today).prev();
+        let window_start = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
+        let mut sq = ds::table
+            .filter(ds::year.ge(window_start.year()))
+            .select((
+                ds::county_code,
+                ds::member_id,
+                ds::year,
+                ds::monthly_fen,
+                ds::reduced_fen,
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = counties {
+            sq = sq.filter(ds::county_code.between(lo, hi));
+        }
+        let mut standards: HashMap<Key, BTreeMap<i32, Fen>> = HashMap::new();
+        for (county, id, year, monthly, reduced) in
+            sq.load::<(i32, i64, i32, i64, Option<i64>)>(conn)?
+        {
+            let key = Key { county, id };
+            if in_scope.contains(&key) {
+                standards
+                    .entry(key)
+                    .or_default()
+                    .insert(year, Fen::new(reduced.unwrap_or(monthly)));
+            }
+        }
+        let mut pq = dp::table
+            .filter(dp::month.ge(window_start))
+            .select((dp::county_code, dp::member_id, dp::month, dp::amount_fen))
+            .into_boxed();
+        if let Some((lo, hi)) = counties {
+            pq = pq.filter(dp::county_code.between(lo, hi));
+        }
+        let mut ledger: HashMap<Key, Vec<LedgerLine>> = HashMap::new();
+        for (county, id, month, amount) in pq.load::<(i32, i64, NaiveDate, i64)>(conn)? {
+            let key = Key { county, id };
+            if in_scope.contains(&key) {
+                ledger.entry(key).or_default().push(LedgerLine {
+                    month: Period::containing_month(month),
+                    amount: Fen::new(amount),
+                });
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(county, id, name, po_id, joined_on)| {
+                let key = Key { county, id };
+                let months = standards.get(&key).map_or_else(Vec::new, |s| {
+                    dues::months(
+                        joined_on,
+                        window_start,
+                        last_month.last_day(),
+                        s,
+                        ledger.get(&key).map(Vec::as_slice).unwrap_or(&[]),
+                    )
+                });
+                let run = dues::unpaid_run(&months);
+                let unpaid_since = (run > 0).then(|| months[months.len() - run as usize].month);
+                MemberAuditFacts {
+                    key,
+                    name,
+                    party_org: Key { county, id: po_id },
+                    joined_on,
+                    last_present: last.get(&key).copied(),
+                    unpaid_months: run,
+                    unpaid_since,
+                }
+            })
+            .collect())
+    }
+
+    /// Runs the audit over `scope` as of `today` and keeps its findings. One transaction.
+    pub fn run_audit(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<RunSummary> {
+        if scope.member.is_some() {
+            return Err(StoreError::invalid("排查范围", "党员不能发起排查"));
+        }
+        let set = self.rule_set()?;
+        let corrupt = |e: liangxin_domain::rules::RuleError| StoreError::Corrupt(e.to_string());
+        let audit_rules = AuditRules::resolve(&set, today).map_err(corrupt)?;
+        let life_rules = LifeRules::resolve(&set, today).map_err(corrupt)?;
+        let mut findings: Vec<AuditFinding> = Vec::new();
+        for facts in self.member_audit_facts(scope, today)? {
+            findings.extend(audit::audit_member(&facts, &audit_rules));
+        }
+        // Organizational life: this year's periods that ended short.
+        let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        for facts in self.life_facts(scope, from, today)? {
+            let c = life::assess(&facts, &life_rules, from, today);
+            findings.extend(c.findings.iter().map(audit::from_life));
+        }
+        let (low, high) = scope.path_range();
+        let path = scope.party_path.clone();
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let open: Vec<(i32, i64, String)> = af::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(af::county_code)
+                        .and(po::id.eq(af::responsible_id))),
+                )
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .filter(af::closed_on.is_null())
+                .select((af::county_code, af::id, af::dedupe_key))
+                .load(conn)?;
+            let open_by_key: HashMap<&str, (i32, i64)> = open
+                .iter()
+                .map(|(c, i, k)| (k.as_str(), (*c, *i)))
+                .collect();
+            let found_keys: HashSet<&str> =
+                findings.iter().map(|f| f.dedupe_key.as_str()).collect();
+            let mut opened = 0;
+            for f in &findings {
+                if let Some((county, id)) = open_by_key.get(f.dedupe_key.as_str()) {
+                    diesel::update(
+                        af::table
+                            .filter(af::county_code.eq(county))
+                            .filter(af::id.eq(id)),
+                    )
+                    .set((
+                        af::severity.eq(f.severity.code()),
+                        af::detail.eq(&f.detail),
+                        af::rule_key.eq(&f.rule.key),
+                        af::rule_version.eq(f.rule.version),
+                    ))
+                    .execute(conn)?;
+                    continue;
+                }
+                let id = crate::registry::allocate(conn, "audit_findings", 1)?;
+                // A member finding's subject is of the responsible organization's county.
+                let (subject_type, subject) = match f.subject {
+                    AuditSubject::Member { key } => ("member", key),
+                    AuditSubject::PartyOrg { key } => ("party_org", key),
+                };
+                diesel::insert_into(af::table)
+                    .values((
+                        af::county_code.eq(f.responsible.county),
+                        af::id.eq(id),
+                        af::responsible_id.eq(f.responsible.id),
+                        af::subject_type.eq(subject_type),
+                        af::subject_id.eq(subject.id),
+                        af::subject_name.eq(&f.subject_name),
+                        af::kind.eq(f.kind.code()),
+                        af::severity.eq(f.severity.code()),
+                        af::detail.eq(&f.detail),
+                        af::rule_key.eq(&f.rule.key),
+                        af::rule_version.eq(f.rule.version),
+                        af::dedupe_key.eq(&f.dedupe_key),
+                        af::first_found_on.eq(today),
+                    ))
+                    .execute(conn)?;
+                opened += 1;
+            }
+            let mut resolved = 0;
+            for (county, id, key) in &open {
+                if !found_keys.contains(key.as_str()) {
+                    diesel::update(
+                        af::table
+                            .filter(af::county_code.eq(county))
+                            .filter(af::id.eq(id)),
+                    )
+                    .set((
+                        af::closed_on.eq(Some(today)),
+                        af::closed_by.eq(Some(actor)),
+                        af::close_note.eq(Some(RESOLVED_NOTE)),
+                    ))
+                    .execute(conn)?;
+                    resolved += 1;
+                }
+            }
+            let run = crate::registry::allocate(conn, "audit_runs", 1)?;
+            let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+            diesel::insert_into(ar::table)
+                .values((
+                    ar::id.eq(run),
+                    ar::scope_path.eq(&path),
+                    ar::run_on.eq(today),
+                    ar::run_by.eq(actor),
+                    ar::found.eq(count(findings.len())),
+                    ar::opened.eq(count(opened)),
+                    ar::resolved.eq(count(resolved)),
+                ))
+                .execute(conn)?;
+            crate::audit::append(
+                conn,
+                cipher,
+                crate::audit::Entry {
+                    actor,
+                    action: "run_audit",
+                    entity: "audit_run",
+                    county: 0,
+                    entity_id: run,
+                    before: None,
+                    after: Some(
+                        json!({ "scope": path, "found": findings.len(), "opened": opened, "resolved": resolved }),
+                    ),
+                },
+            )?;
+            Ok(RunSummary {
+                run,
+                found: findings.len(),
+                opened,
+                resolved,
+            })
+        })
+    }
+
+    /// The findings kept for `scope` (responsible organization in the subtree): open ones,
+    /// or all; flags first, then by organization.
+    pub fn audit_findings(
+        &mut self,
+        scope: &Scope,
+        open_only: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(i64, Vec<StoredFinding>)> {
+        if scope.member.is_some() {
+            return Ok((0, Vec::new()));
+        }
+        let (low, high) = scope.path_range();
+        let conn = self.conn();
+        let query = || {
+            let mut q = af::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(af::county_code)
+                        .and(po::id.eq(af::responsible_id))),
+                )
+                .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone())))
+                .into_boxed();
+            if open_only {
+                q = q.filter(af::closed_on.is_null());
+            }
+            q
+        };
+        let total: i64 = query().count().get_result(conn)?;
+        type Row = (
+            (i32, i64, i64, String, String, i64, String, String, String),
+            (
+                String,
+                String,
+                i32,
+                NaiveDate,
+                Option<NaiveDate>,
+                Option<String>,
+            ),
+        );
+        let rows: Vec<Row> = query()
+            .order((af::severity.asc(), po::name, af::id))
+            .offset(offset)
+            .limit(limit.clamp(1, 500))
+            .select((
+                (
+                    af::county_code,
+                    af::id,
+                    af::responsible_id,
+                    po::name,
+                    af::subject_type,
+                    af::subject_id,
+                    af::subject_name,
+                    af::kind,
+                    af::severity,
+                ),
+                (
+                    af::detail,
+                    af::rule_key,
+                    af::rule_version,
+                    af::first_found_on,
+                    af::closed_on,
+                    af::close_note,
+                ),
+            ))
+            .load(conn)?;
+        // The rules' titles and sources, from the parameters table.
+        let rules: HashMap<(String, i32), (String, String)> = crate::schema::rule_parameters::table
+            .select((
+                crate::schema::rule_parameters::key,
+                crate::schema::rule_parameters::version,
+                crate::schema::rule_parameters::title,
+                crate::schema::rule_parameters::source,
+            ))
+            .load::<(String, i32, String, String)>(conn)?
+            .into_iter()
+            .map(|(k, v, t, s)| ((k, v), (t, s)))
+            .collect();
+        let out = rows
+            .into_iter()
+            .map(|(a, b)| {
+                let (county, id, resp, resp_name, st, sid, sname, kind, severity) = a;
+                let (detail, rule_key, version, first, closed_on, note) = b;
+                let subject = Key { county, id: sid };
+                let rule = match rules.get(&(rule_key.clone(), version)) {
+                    Some((title, source)) => format!("{title}（{source}，第{version}版）"),
+                    None => format!("{rule_key}（第{version}版）"),
+                };
+                Ok(StoredFinding {
+                    key: Key { county, id },
+                    responsible: Key { county, id: resp },
+                    responsible_name: resp_name,
+                    subject: if st == "member" {
+                        AuditSubject::Member { key: subject }
+                    } else {
+                        AuditSubject::PartyOrg { key: subject }
+                    },
+                    subject_name: sname,
+                    kind: AuditKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("排查类别：{kind}")))?,
+                    severity,
+                    detail,
+                    rule,
+                    first_found_on: first,
+                    closed: closed_on.map(|d| (d, note.unwrap_or_default())),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((total, out))
+    }
+
+    /// Closes an open finding of `scope` with a note (what was done).
+    pub fn close_finding(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        key: Key,
+        note: &str,
+    ) -> Result<()> {
+        if note.trim().is_empty() {
+            return Err(StoreError::invalid("处理情况", "必填"));
+        }
+        if note.chars().count() > 500 {
+            return Err(StoreError::invalid("处理情况", "不能超过500个字"));
+        }
+        let (low, high) = scope.path_range();
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let found: Option<Option<NaiveDate>> = af::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(af::county_code)
+                        .and(po::id.eq(af::responsible_id))),
+                )
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .filter(af::county_code.eq(key.county))
+                .filter(af::id.eq(key.id))
+                .select(af::closed_on)
+                .first(conn)
+                .optional()?;
+            match found {
+                None => return Err(StoreError::invalid("问题", "不存在或不在您的管理范围内")),
+                Some(Some(_)) => return Err(StoreError::invalid("问题", "已经销号")),
+                Some(None) => {}
+            }
+            diesel::update(
+                af::table
+                    .filter(af::county_code.eq(key.county))
+                    .filter(af::id.eq(key.id)),
+            )
+            .set((
+                af::closed_on.eq(Some(today)),
+                af::closed_by.eq(Some(actor)),
+                af::close_note.eq(Some(note.trim())),
+            ))
+            .execute(conn)?;
+            crate::audit::append(
+                conn,
+                cipher,
+                crate::audit::Entry {
+                    actor,
+                    action: "close_finding",
+                    entity: "audit_finding",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: None,
+                    after: Some(json!({ "note": note.trim() })),
+                },
+            )
+        })
+    }
+}
