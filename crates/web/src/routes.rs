@@ -38,6 +38,8 @@ pub enum Object {
     Member,
     /// `{county}/{id}` of a meeting.
     Meeting,
+    /// `{county}/{id}` of an audit finding (only POST routes address one).
+    Finding,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -118,6 +120,14 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/party-orgs", Object::None),
     staff("GET", "/party-orgs/{county}/{id}", Object::PartyOrg),
     staff("GET", "/life", Object::None),
+    staff("GET", "/audit", Object::None),
+    staff("GET", "/audit.xlsx", Object::None),
+    staff("POST", "/audit/run", Object::None),
+    staff(
+        "POST",
+        "/audit/findings/{county}/{id}/close",
+        Object::Finding,
+    ),
     staff("GET", "/party-orgs/{county}/{id}/life", Object::PartyOrg),
     staff("GET", "/party-orgs/{county}/{id}/dues", Object::PartyOrg),
     staff("POST", "/party-orgs/{county}/{id}/dues", Object::PartyOrg),
@@ -245,6 +255,10 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/party-orgs") => get(pages::party_org::root),
         ("GET", "/party-orgs/{county}/{id}") => get(pages::party_org::show),
         ("GET", "/life") => get(pages::life_overview::show),
+        ("GET", "/audit") => get(pages::audit::show),
+        ("GET", "/audit.xlsx") => get(pages::audit::xlsx),
+        ("POST", "/audit/run") => post(pages::audit::run),
+        ("POST", "/audit/findings/{county}/{id}/close") => post(pages::audit::close),
         ("GET", "/party-orgs/{county}/{id}/life") => get(pages::life::show),
         ("GET", "/party-orgs/{county}/{id}/dues") => get(pages::dues_sheet::show),
         ("POST", "/party-orgs/{county}/{id}/dues") => post(pages::dues_sheet::submit),

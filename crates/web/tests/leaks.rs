@@ -115,6 +115,12 @@ fn no_role_reads_or_writes_outside_its_scope() {
         meetings.push((root, m));
     }
 
+    // Audit findings over the whole city, so each role's list has something to leak.
+    let run = store
+        .run_audit("test", &Scope::everything(), today)
+        .unwrap();
+    assert!(run.found > 0, "the demo's records give the audit work");
+
     // Unsigned visitors: pages send them to sign in, the API answers 401.
     let mut anon = app.client();
     for route in ROUTES.iter().filter(|r| r.method == "GET") {
@@ -285,6 +291,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         assert!(r.body.contains(&m.resident_id_masked), "shown masked");
                     }
                 }
+                Object::Finding => unreachable!("only POST routes address a finding"),
                 Object::Meeting => {
                     let foreign = meetings.iter().find(|(po, _)| !po_in_scope.contains(po));
                     if let Some((_, m)) = foreign {
