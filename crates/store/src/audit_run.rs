@@ -305,6 +305,7 @@ impl Store {
                     ar::resolved.eq(count(resolved)),
                 ))
                 .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             crate::audit::append(
                 conn,
                 cipher,
@@ -486,6 +487,7 @@ impl Store {
                 af::close_note.eq(Some(note.trim())),
             ))
             .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             crate::audit::append(
                 conn,
                 cipher,

@@ -188,6 +188,7 @@ impl Store {
                     ds::set_by.eq(actor),
                 ))
                 .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -296,6 +297,7 @@ impl Store {
                     ))
                     .execute(conn)?;
             }
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -372,6 +374,7 @@ impl Store {
                     dp::entered_by.eq(actor),
                 ))
                 .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,

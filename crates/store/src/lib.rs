@@ -38,6 +38,7 @@ pub mod registry;
 pub mod rules;
 pub mod schema;
 pub mod scope;
+pub mod todo;
 
 use diesel::prelude::*;
 

@@ -272,6 +272,7 @@ impl Store {
                     ))
                     .execute(conn)?;
             }
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,

@@ -589,6 +589,12 @@ pub(crate) fn bump_version(conn: &mut DbConnection) -> Result<()> {
     allocate(conn, "registry_version", 1).map(|_| ())
 }
 
+/// Marks meetings, dues or findings changed (inside the writing transaction): what the
+/// to-do lists are computed from.
+pub(crate) fn bump_records(conn: &mut DbConnection) -> Result<()> {
+    allocate(conn, "records_version", 1).map(|_| ())
+}
+
 /// Reserves `n` consecutive ids of a table; returns the first.
 pub(crate) fn allocate(conn: &mut DbConnection, table: &str, n: i64) -> Result<i64> {
     use id_alloc::dsl as i;
@@ -877,6 +883,7 @@ impl Store {
                     .execute(conn)?;
             }
             bump_version(conn)?;
+            bump_records(conn)?;
             // One entry for the whole load: who, when, how many members.
             audit::append(
                 conn,
@@ -1946,6 +1953,17 @@ impl Store {
             .filter(id_alloc::name.eq("registry_version"))
             .select(id_alloc::next_id)
             .first(&mut self.conn)?)
+    }
+
+    /// Changes with every write to the registry, meetings, dues or findings: a cache of
+    /// anything computed from them is keyed by it.
+    pub fn records_version(&mut self) -> Result<(i64, i64)> {
+        let rows: Vec<(String, i64)> = id_alloc::table
+            .filter(id_alloc::name.eq_any(["registry_version", "records_version"]))
+            .select((id_alloc::name, id_alloc::next_id))
+            .load(&mut self.conn)?;
+        let get = |n: &str| rows.iter().find(|r| r.0 == n).map_or(0, |r| r.1);
+        Ok((get("registry_version"), get("records_version")))
     }
 
     /// The names of the party organizations along a path, root first (a breadcrumb).

@@ -11,6 +11,7 @@ use liangxin_domain::history::{self, TrendPoint};
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::Scope;
 use liangxin_store::organizations::OrgFilter;
+use liangxin_store::todo::BranchTodo;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -79,6 +80,40 @@ pub struct ReportCache {
     counts: Mutex<HashMap<(Scope, OrgFilter, i64, NaiveDate), i64>>,
     /// Coverage trends, on the same terms.
     trends: Mutex<HashMap<(Scope, i64, NaiveDate), Trend>>,
+    /// To-do lists, keyed by the scope, both versions (registry and records) and the date.
+    todos: Mutex<HashMap<(Scope, (i64, i64), NaiveDate), Todo>>,
+}
+
+/// A scope's open items, most pressing first.
+pub type Todo = Arc<Vec<BranchTodo>>;
+
+/// The scope's to-do list (待办), computed once per change of the records.
+pub async fn scope_todo(state: &Arc<AppState>, scope: Scope) -> Result<Todo, WebError> {
+    let today = crate::today();
+    let version = state.pool.run(|store| Ok(store.records_version()?)).await?;
+    let key = (scope.clone(), version, today);
+    if let Some(hit) = state
+        .reports
+        .todos
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&key).cloned())
+    {
+        return Ok(hit);
+    }
+    let list = Arc::new(
+        state
+            .pool
+            .run(move |store| Ok(store.todo(&scope, today)?))
+            .await?,
+    );
+    if let Ok(mut m) = state.reports.todos.lock() {
+        if m.len() >= CACHE_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, list.clone());
+    }
+    Ok(list)
 }
 
 /// A scope's coverage at each month's end, oldest first.

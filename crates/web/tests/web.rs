@@ -1391,3 +1391,24 @@ fn a_county_runs_the_audit_sees_its_findings_and_closes_one_with_a_note() {
     let mut ins = app.signed_in("instructor");
     assert_eq!(ins.get("/audit").status, 403);
 }
+
+#[test]
+fn home_pages_show_what_to_do_next_and_a_member_their_own_records() {
+    let app = app();
+    let mut s = app.signed_in("secretary");
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("待办"), "the secretary's to-do list");
+    assert!(home.body.contains("本月党费未登记"));
+    let mut m = app.signed_in("member");
+    let home = m.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("党费交至"), "{}", home.body);
+    assert!(home.body.contains("组织生活（近12个月"));
+    assert!(
+        !home.body.contains("待办"),
+        "a member has no branch to-do list"
+    );
+    // The member's months come from the demo ledger: twelve rows of dues at most.
+    assert!(home.body.matches("data-label=\"月份\"").count() <= 12);
+}

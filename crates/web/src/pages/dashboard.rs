@@ -14,7 +14,7 @@ use liangxin_domain::history::TrendPoint;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::report::{group_label, scope_report, scope_trend};
+use crate::report::{group_label, scope_report, scope_todo, scope_trend};
 use crate::view::{Layout, count, rate, render};
 
 struct GroupRow {
@@ -47,7 +47,68 @@ struct DashboardPage {
     chart_work: String,
     chart_trend: String,
     trend: Vec<TrendRow>,
+    todo: Option<TodoView>,
     rows: Vec<GroupRow>,
+}
+
+/// 待办: what the scope must do next, from the records.
+struct TodoView {
+    meetings: u64,
+    meeting_orgs: u64,
+    dues: u64,
+    findings: u64,
+    rows: Vec<TodoRow>,
+    more: usize,
+}
+
+struct TodoRow {
+    name: String,
+    href: String,
+    items: Vec<(String, String)>,
+}
+
+const TODO_ROWS: usize = 10;
+
+fn todo_view(list: &[liangxin_store::todo::BranchTodo]) -> TodoView {
+    let rows = list
+        .iter()
+        .take(TODO_ROWS)
+        .map(|t| {
+            let base = format!("/party-orgs/{}/{}", t.key.county, t.key.id);
+            let mut items = Vec::new();
+            for (kind, period) in &t.meetings_due {
+                items.push((
+                    format!("{}{}尚未召开", period.label_zh(), kind.label()),
+                    format!("{base}/meetings/new"),
+                ));
+            }
+            if t.dues_unmarked > 0 {
+                items.push((
+                    format!("本月{}人党费未登记", t.dues_unmarked),
+                    format!("{base}/dues"),
+                ));
+            }
+            if t.findings_open > 0 {
+                items.push((
+                    format!("{}项排查问题未销号", t.findings_open),
+                    "/audit".into(),
+                ));
+            }
+            TodoRow {
+                name: t.name.clone(),
+                href: format!("{base}/life"),
+                items,
+            }
+        })
+        .collect();
+    TodoView {
+        meetings: list.iter().map(|t| t.meetings_due.len() as u64).sum(),
+        meeting_orgs: list.iter().filter(|t| !t.meetings_due.is_empty()).count() as u64,
+        dues: list.iter().map(|t| u64::from(t.dues_unmarked)).sum(),
+        findings: list.iter().map(|t| u64::from(t.findings_open)).sum(),
+        more: list.len().saturating_sub(TODO_ROWS),
+        rows,
+    }
 }
 
 /// One month of the trend, as the table under the chart shows it.
@@ -100,9 +161,17 @@ pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
 ) -> Result<Html<String>, WebError> {
+    if let Some(me) = auth.scope.member {
+        return crate::pages::member_home::show(&state, &auth, me).await;
+    }
     let layout = Layout::new(&state, &auth, "驾驶舱", "home").await?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
     let trend = scope_trend(&state, auth.scope.clone()).await?;
+    let todo = if crate::routes::Who::Staff.admits(auth.role) {
+        Some(todo_view(&scope_todo(&state, auth.scope.clone()).await?))
+    } else {
+        None
+    };
     let t = sr.report.total;
     let as_of = sr.report.as_of.format("%Y年%m月%d日").to_string();
     let mut org_bars = Vec::new();
@@ -159,6 +228,7 @@ pub async fn show(
         chart_org: percent_bars(&format!("按{by_label}的组织覆盖率"), &caption, &org_bars),
         chart_work: percent_bars(&format!("按{by_label}的工作覆盖率"), &caption, &work_bars),
         chart_trend: trend_chart(&trend),
+        todo,
         trend: trend
             .iter()
             .map(|p| TrendRow {

@@ -13,6 +13,7 @@ pub mod meeting;
 pub mod meeting_new;
 pub mod member_dues;
 pub mod member_form;
+pub mod member_home;
 pub mod members;
 pub mod organization;
 pub mod organization_form;

@@ -1,3 +1,3 @@
 DROP TABLE audit_findings;
 DROP TABLE audit_runs;
-DELETE FROM id_alloc WHERE name IN ('audit_runs', 'audit_findings');
+DELETE FROM id_alloc WHERE name IN ('audit_runs', 'audit_findings', 'records_version');

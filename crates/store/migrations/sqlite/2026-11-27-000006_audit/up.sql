@@ -39,4 +39,5 @@ CREATE TABLE audit_findings (
 CREATE UNIQUE INDEX audit_findings_open ON audit_findings (dedupe_key) WHERE closed_on IS NULL;
 CREATE INDEX audit_findings_responsible ON audit_findings (county_code, responsible_id);
 
-INSERT INTO id_alloc (name, next_id) VALUES ('audit_runs', 1), ('audit_findings', 1);
+-- Bumped by every write to meetings, dues and findings (the registry has its own).
+INSERT INTO id_alloc (name, next_id) VALUES ('audit_runs', 1), ('audit_findings', 1), ('records_version', 1);

@@ -1,0 +1,226 @@
+//! What a user must do next (待办) and what a member sees of themselves, computed from the
+//! records for the scope: meetings owed this period and not yet held, members whose dues
+//! for the month are not yet entered, open audit findings; a member's own attendance and
+//! open findings.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::kinds::{Attendance, MeetingKind};
+use liangxin_domain::life::{self, LifeRules, PeriodState};
+use liangxin_domain::period::Period;
+use liangxin_domain::registry::Key;
+
+use crate::error::{Result, StoreError};
+use crate::schema::{
+    audit_findings as af, dues_payments as dp, meeting_attendance as ma, meetings as mt,
+    members as m, party_orgs as po,
+};
+use crate::{Scope, Store};
+
+/// One party organization's open items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchTodo {
+    pub key: Key,
+    pub name: String,
+    /// Kinds owed in the running period and not yet held, with the period.
+    pub meetings_due: Vec<(MeetingKind, Period)>,
+    /// Members whose dues for the month are not yet entered.
+    pub dues_unmarked: u32,
+    pub findings_open: u32,
+}
+
+/// A member's line of attendance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendedLine {
+    pub meeting: Key,
+    pub held_on: NaiveDate,
+    pub kind: MeetingKind,
+    pub topic: String,
+    pub attendance: Attendance,
+}
+
+impl Store {
+    /// The open items of every party organization in `scope` that has any, as of `today`.
+    pub fn todo(&mut self, scope: &Scope, today: NaiveDate) -> Result<Vec<BranchTodo>> {
+        if scope.member.is_some() {
+            return Ok(Vec::new());
+        }
+        let rules = LifeRules::resolve(&self.rule_set()?, today)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Meetings: the running period of each owed kind (from the year's start, so a
+        // quarter or the year counts what was held in it).
+        let year_start = Period::containing_year(today).first_day();
+        let facts = self.life_facts(scope, year_start, today)?;
+        let mut out: HashMap<Key, BranchTodo> = HashMap::new();
+        for f in &facts {
+            let c = life::assess(f, &rules, year_start, today);
+            let due: Vec<(MeetingKind, Period)> = c
+                .kinds
+                .iter()
+                .filter_map(|(k, periods)| {
+                    periods
+                        .iter()
+                        .find(|p| p.period.contains(today) && p.state == PeriodState::Open)
+                        .map(|p| (*k, p.period))
+                })
+                .collect();
+            out.insert(
+                f.key,
+                BranchTodo {
+                    key: f.key,
+                    name: f.name.clone(),
+                    meetings_due: due,
+                    dues_unmarked: 0,
+                    findings_open: 0,
+                },
+            );
+        }
+        let (low, high) = scope.path_range();
+        let conn = self.conn();
+        // Dues: members of the month without a regular payment for it.
+        let month = Period::containing_month(today);
+        let members: Vec<(i32, i64, i64, String)> = m::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(m::left_on.is_null())
+            .filter(m::joined_on.le(month.last_day()))
+            .select((m::county_code, m::id, m::party_org_id, po::name))
+            .load(conn)?;
+        let mut pq = dp::table
+            .filter(dp::month.eq(month.first_day()))
+            .filter(dp::kind.eq("regular"))
+            .select((dp::county_code, dp::member_id))
+            .into_boxed();
+        if let Some((lo, hi)) = scope.county_range() {
+            pq = pq.filter(dp::county_code.between(lo, hi));
+        }
+        let paid: std::collections::HashSet<(i32, i64)> =
+            pq.load::<(i32, i64)>(conn)?.into_iter().collect();
+        for (county, id, po_id, po_name) in members {
+            if paid.contains(&(county, id)) {
+                continue;
+            }
+            let key = Key { county, id: po_id };
+            out.entry(key)
+                .or_insert_with(|| BranchTodo {
+                    key,
+                    name: po_name,
+                    meetings_due: Vec::new(),
+                    dues_unmarked: 0,
+                    findings_open: 0,
+                })
+                .dues_unmarked += 1;
+        }
+        // Open findings each organization owns.
+        let open: Vec<(i32, i64, String)> = af::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(af::county_code)
+                    .and(po::id.eq(af::responsible_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(af::closed_on.is_null())
+            .select((af::county_code, af::responsible_id, po::name))
+            .load(conn)?;
+        for (county, id, name) in open {
+            let key = Key { county, id };
+            out.entry(key)
+                .or_insert_with(|| BranchTodo {
+                    key,
+                    name,
+                    meetings_due: Vec::new(),
+                    dues_unmarked: 0,
+                    findings_open: 0,
+                })
+                .findings_open += 1;
+        }
+        let mut list: Vec<BranchTodo> = out
+            .into_values()
+            .filter(|t| !t.meetings_due.is_empty() || t.dues_unmarked > 0 || t.findings_open > 0)
+            .collect();
+        list.sort_by(|a, b| {
+            (b.findings_open, b.dues_unmarked, b.meetings_due.len())
+                .cmp(&(a.findings_open, a.dues_unmarked, a.meetings_due.len()))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        Ok(list)
+    }
+
+    /// The meetings a member of `scope` was expected at from `from`, newest first.
+    pub fn member_attendance(
+        &mut self,
+        scope: &Scope,
+        member: Key,
+        from: NaiveDate,
+    ) -> Result<Vec<AttendedLine>> {
+        if self.member(scope, member)?.is_none() {
+            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
+        }
+        let rows: Vec<(i32, i64, NaiveDate, String, String, String)> = ma::table
+            .inner_join(
+                mt::table.on(mt::county_code
+                    .eq(ma::county_code)
+                    .and(mt::id.eq(ma::meeting_id))),
+            )
+            .filter(ma::member_county.eq(member.county))
+            .filter(ma::member_id.eq(member.id))
+            .filter(mt::held_on.ge(from))
+            .order((mt::held_on.desc(), mt::id.desc()))
+            .select((
+                mt::county_code,
+                mt::id,
+                mt::held_on,
+                mt::kind,
+                mt::topic,
+                ma::attendance,
+            ))
+            .load(self.conn())?;
+        rows.into_iter()
+            .map(|(county, id, held_on, kind, topic, a)| {
+                Ok(AttendedLine {
+                    meeting: Key { county, id },
+                    held_on,
+                    kind: MeetingKind::parse(&kind)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    topic,
+                    attendance: Attendance::parse(&a)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Open findings about a member of `scope` (a member sees their own): kind label, detail.
+    pub fn open_findings_about(
+        &mut self,
+        scope: &Scope,
+        member: Key,
+    ) -> Result<Vec<(String, String)>> {
+        if self.member(scope, member)?.is_none() {
+            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
+        }
+        let rows: Vec<(String, String)> = af::table
+            .filter(af::county_code.eq(member.county))
+            .filter(af::subject_type.eq("member"))
+            .filter(af::subject_id.eq(member.id))
+            .filter(af::closed_on.is_null())
+            .order(af::id)
+            .select((af::kind, af::detail))
+            .load(self.conn())?;
+        Ok(rows
+            .into_iter()
+            .map(|(k, d)| {
+                let label = liangxin_domain::audit::AuditKind::parse(&k)
+                    .map(|k| k.label().to_owned())
+                    .unwrap_or(k);
+                (label, d)
+            })
+            .collect())
+    }
+}
