@@ -81,8 +81,11 @@ pub struct ReportCache {
     /// Coverage trends, on the same terms.
     trends: Mutex<HashMap<(Scope, i64, NaiveDate), Trend>>,
     /// To-do lists, keyed by the scope, both versions (registry and records) and the date.
-    todos: Mutex<HashMap<(Scope, (i64, i64), NaiveDate), Todo>>,
+    todos: Mutex<HashMap<TodoKey, Todo>>,
 }
+
+/// scope, (registry version, records version), date
+type TodoKey = (Scope, (i64, i64), NaiveDate);
 
 /// A scope's open items, most pressing first.
 pub type Todo = Arc<Vec<BranchTodo>>;
