@@ -16,7 +16,7 @@ use crate::output::{csv_record, table};
 use crate::{By, CliError, Format};
 
 /// The scope of the whole city, or of one county.
-fn scope(store: &mut Store, county: Option<&str>) -> Result<(Scope, String), CliError> {
+pub(crate) fn scope(store: &mut Store, county: Option<&str>) -> Result<(Scope, String), CliError> {
     match county {
         None => {
             let roots = store.root_party_orgs()?;
@@ -308,7 +308,7 @@ fn tally_row(name: &str, t: &Tally) -> Vec<String> {
     ]
 }
 
-fn median(mut xs: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();
     xs[xs.len() / 2]
 }

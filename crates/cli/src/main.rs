@@ -3,6 +3,7 @@
 //! Exit codes: 0 done; 2 wrong arguments; 3 refused (bad database address, not a liangxin
 //! database, data would be overwritten, bad key); 4 database unreachable; 1 anything else.
 
+mod audit_cmd;
 mod coverage_cmd;
 mod demo_cmd;
 mod output;
@@ -80,6 +81,19 @@ enum Command {
         /// Send cookies without `Secure` (only behind a TLS-terminating proxy that strips it, or for plain-HTTP testing on another host).
         #[arg(long)]
         insecure_cookies: bool,
+    },
+    /// 组织关系排查: run the audit over the city or a county and keep its findings.
+    Audit {
+        /// Limit to one county (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// The date the records are judged on (default today), YYYY-MM-DD.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Instead of running it, time its computation this many times against the raw SQL
+        /// of its member checks (nothing is kept).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        bench: Option<u32>,
     },
     /// Time the coverage report against the raw-SQL baseline on the same data.
     Bench {
@@ -209,6 +223,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
             coverage_cmd::run(&mut store, by, format, county.as_deref(), today)
         }
         Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
+        Command::Audit {
+            county,
+            as_of,
+            bench,
+        } => audit_cmd::run(
+            &mut store,
+            county.as_deref(),
+            as_of.unwrap_or_else(today),
+            bench,
+        ),
         Command::Serve { .. } => Ok(()),
     }
 }

@@ -189,16 +189,8 @@ impl Store {
             .collect())
     }
 
-    /// Runs the audit over `scope` as of `today` and keeps its findings. One transaction.
-    pub fn run_audit(
-        &mut self,
-        actor: &str,
-        scope: &Scope,
-        today: NaiveDate,
-    ) -> Result<RunSummary> {
-        if scope.member.is_some() {
-            return Err(StoreError::invalid("排查范围", "党员不能发起排查"));
-        }
+    /// The findings of an audit of `scope` as of `today`, computed and not kept.
+    pub fn compute_audit(&mut self, scope: &Scope, today: NaiveDate) -> Result<Vec<AuditFinding>> {
         let set = self.rule_set()?;
         let corrupt = |e: liangxin_domain::rules::RuleError| StoreError::Corrupt(e.to_string());
         let audit_rules = AuditRules::resolve(&set, today).map_err(corrupt)?;
@@ -213,6 +205,20 @@ impl Store {
             let c = life::assess(&facts, &life_rules, from, today);
             findings.extend(c.findings.iter().map(audit::from_life));
         }
+        Ok(findings)
+    }
+
+    /// Runs the audit over `scope` as of `today` and keeps its findings. One transaction.
+    pub fn run_audit(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<RunSummary> {
+        if scope.member.is_some() {
+            return Err(StoreError::invalid("排查范围", "党员不能发起排查"));
+        }
+        let findings = self.compute_audit(scope, today)?;
         let (low, high) = scope.path_range();
         let path = scope.party_path.clone();
         let cipher = &self.cipher;
@@ -502,5 +508,55 @@ impl Store {
                 },
             )
         })
+    }
+}
+
+/// The member checks of the audit counted by hand-written SQL: the lower bound the
+/// benchmark sets the engine beside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::QueryableByName)]
+pub struct RawAuditCounts {
+    /// Current members whose last organizational life attended (or admission) is on or
+    /// before the warning date.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub no_life: i64,
+    /// Current members with a standard this year and no payment for any of the warning
+    /// months up to last month.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub unpaid: i64,
+}
+
+impl Store {
+    /// [`RawAuditCounts`] for the whole database as of `today`, with `warn_months`.
+    pub fn audit_raw_sql(&mut self, today: NaiveDate, warn_months: u32) -> Result<RawAuditCounts> {
+        let warn_date = today
+            .checked_sub_months(chrono::Months::new(warn_months))
+            .unwrap_or(today);
+        let last = Period::containing_month(today).prev();
+        let mut first = last;
+        for _ in 1..warn_months {
+            first = first.prev();
+        }
+        let (first, last) = (first.first_day(), last.first_day());
+        let year = last.year();
+        // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the quoted
+        // literals are valid for both.
+        let sql = format!(
+            "WITH a AS (SELECT ma.member_county AS cc, ma.member_id AS mid, MAX(mt.held_on) AS last \
+                   FROM meeting_attendance ma JOIN meetings mt \
+                   ON mt.county_code = ma.county_code AND mt.id = ma.meeting_id \
+                   WHERE ma.attendance = 'present' GROUP BY ma.member_county, ma.member_id), \
+             p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
+                   WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0) \
+             SELECT \
+               CAST(SUM(CASE WHEN COALESCE(a.last, m.joined_on) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
+               CAST(SUM(CASE WHEN s.member_id IS NOT NULL AND p.mid IS NULL AND m.joined_on < '{first}' \
+                        THEN 1 ELSE 0 END) AS BIGINT) AS unpaid \
+             FROM members m \
+             LEFT JOIN a ON a.cc = m.county_code AND a.mid = m.id \
+             LEFT JOIN p ON p.cc = m.county_code AND p.mid = m.id \
+             LEFT JOIN dues_standards s ON s.county_code = m.county_code AND s.member_id = m.id AND s.year = {year} \
+             WHERE m.left_on IS NULL"
+        );
+        Ok(diesel::sql_query(sql).get_result::<RawAuditCounts>(self.conn())?)
     }
 }

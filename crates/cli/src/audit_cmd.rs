@@ -1,0 +1,67 @@
+//! `liangxin audit [--county C] [--as-of D] [--bench N]`: run 组织关系排查 over the city or
+//! a county and keep its findings; with `--bench`, time the audit's computation (facts from
+//! the store, the engines) against the hand-written SQL of its member checks instead, and
+//! keep nothing.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use liangxin_domain::audit::{AuditKind, AuditRules};
+use liangxin_store::Store;
+
+use crate::CliError;
+use crate::coverage_cmd::{median, scope};
+
+pub fn run(
+    store: &mut Store,
+    county: Option<&str>,
+    today: NaiveDate,
+    bench: Option<u32>,
+) -> Result<(), CliError> {
+    let (scope, name) = scope(store, county)?;
+    let Some(runs) = bench else {
+        let s = store.run_audit("cli", &scope, today)?;
+        println!(
+            "{name}：截至{today}，发现问题{}项，新增{}项，复查已整改{}项",
+            s.found, s.opened, s.resolved
+        );
+        return Ok(());
+    };
+    let warn = AuditRules::resolve(&store.rule_set()?, today)?
+        .warn_months
+        .value;
+    let warn = u32::try_from(warn).unwrap_or(3);
+    // Warm both, and show their member counts side by side.
+    let findings = store.compute_audit(&scope, today)?;
+    let raw = store.audit_raw_sql(today, warn)?;
+    let count = |k: AuditKind| findings.iter().filter(|f| f.kind == k).count();
+    let (mut engine, mut sql) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(store.compute_audit(&scope, today)?);
+        engine.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(store.audit_raw_sql(today, warn)?);
+        sql.push(t.elapsed());
+    }
+    let (e, s) = (median(engine.clone()), median(sql.clone()));
+    println!(
+        "{}",
+        serde_json::json!({
+            "backend": format!("{:?}", store.backend()),
+            "runs": runs,
+            "as_of": today.to_string(),
+            "findings": findings.len(),
+            "engine_no_life_members": count(AuditKind::NoOrganizationalLife),
+            "sql_no_life_members": raw.no_life,
+            "engine_unpaid_members": count(AuditKind::DuesUnpaid),
+            "sql_unpaid_members": raw.unpaid,
+            "engine_life_missed_periods": count(AuditKind::LifeMissed),
+            "audit_ms_median": e.as_secs_f64() * 1e3,
+            "audit_ms_min": engine.iter().min().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+            "raw_sql_ms_median": s.as_secs_f64() * 1e3,
+            "ratio_median": e.as_secs_f64() / s.as_secs_f64(),
+        })
+    );
+    Ok(())
+}
