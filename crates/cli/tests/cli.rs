@@ -110,6 +110,17 @@ fn demo_then_coverage_on_sqlite() {
         !text.contains("柯城区,"),
         "a county scope shows only that county"
     );
+
+    // 组织关系排查 over the demo's records: found once, not added again on a re-run.
+    let first = liangxin(db, &["audit", "--county", "330825"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("发现问题"), "{}", stdout(&first));
+    let again = liangxin(db, &["audit", "--county", "330825"]);
+    assert!(stdout(&again).contains("新增0项"), "{}", stdout(&again));
+    let bench = liangxin(db, &["audit", "--bench", "1"]);
+    assert!(bench.status.success(), "{}", stderr(&bench));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&bench)).unwrap();
+    assert_eq!(v["engine_no_life_members"], v["sql_no_life_members"]);
 }
 
 #[test]
