@@ -75,6 +75,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
             meetings: &city.meetings,
             dues_standards: &city.dues_standards,
             dues_payments: &city.dues_payments,
+            archive_items: &city.archive_items,
         },
         &mut |name, done, total| {
             if name != stage {

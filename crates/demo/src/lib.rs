@@ -9,12 +9,14 @@
 //! terms have run out; a few members have flowed out of the city. The city is a function
 //! of the seed and the reference date (terms and join dates are relative to it).
 
+mod archive;
 mod dues;
 mod life;
 
 use std::collections::HashSet;
 
 use chrono::{Datelike, Months, NaiveDate};
+use liangxin_domain::archive::ArchiveRecord;
 use liangxin_domain::credit_code::CreditCode;
 use liangxin_domain::dues::{PaymentRecord, StandardRecord};
 use liangxin_domain::kinds::{
@@ -60,6 +62,8 @@ pub struct City {
     /// Each member's dues standard for the years of the window, and the ledger.
     pub dues_standards: Vec<StandardRecord>,
     pub dues_payments: Vec<PaymentRecord>,
+    /// The items each member's archive holds.
+    pub archive_items: Vec<ArchiveRecord>,
 }
 
 pub const CITY_CODE: i32 = 330800;
@@ -402,6 +406,7 @@ pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
     g.build(size);
     g.city.meetings = life::meetings(seed, as_of, &g.city.party_orgs, &g.city.members);
     (g.city.dues_standards, g.city.dues_payments) = dues::dues(seed, as_of, &g.city.members);
+    g.city.archive_items = archive::archives(seed, &g.city.members);
     g.city
 }
 

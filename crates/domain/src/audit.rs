@@ -12,6 +12,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::archive::Completeness;
 use crate::life::LifeFinding;
 use crate::period::{Period, months_between};
 use crate::registry::Key;
@@ -35,6 +36,8 @@ pub enum AuditKind {
     DuesUnpaid,
     /// 组织生活缺期
     LifeMissed,
+    /// 档案不完整
+    ArchiveIncomplete,
 }
 
 impl AuditKind {
@@ -43,6 +46,7 @@ impl AuditKind {
             AuditKind::NoOrganizationalLife => "no_organizational_life",
             AuditKind::DuesUnpaid => "dues_unpaid",
             AuditKind::LifeMissed => "life_missed",
+            AuditKind::ArchiveIncomplete => "archive_incomplete",
         }
     }
 
@@ -51,6 +55,7 @@ impl AuditKind {
             AuditKind::NoOrganizationalLife => "连续未参加组织生活",
             AuditKind::DuesUnpaid => "连续未交纳党费",
             AuditKind::LifeMissed => "组织生活缺期",
+            AuditKind::ArchiveIncomplete => "档案不完整",
         }
     }
 
@@ -59,6 +64,7 @@ impl AuditKind {
             AuditKind::NoOrganizationalLife,
             AuditKind::DuesUnpaid,
             AuditKind::LifeMissed,
+            AuditKind::ArchiveIncomplete,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -139,6 +145,8 @@ pub struct MemberAuditFacts {
     pub unpaid_months: u32,
     /// The first of those months.
     pub unpaid_since: Option<Period>,
+    /// What the archive lacks, by the checklist in force.
+    pub archive: Completeness,
 }
 
 fn severity(months: i64, rules: &AuditRules) -> Option<(Severity, Arc<RuleRef>)> {
@@ -201,6 +209,27 @@ pub fn audit_member(m: &MemberAuditFacts, rules: &AuditRules) -> Vec<AuditFindin
             ),
         });
     }
+    if let (false, Some(rule)) = (m.archive.missing.is_empty(), m.archive.rule.clone()) {
+        out.push(AuditFinding {
+            subject,
+            subject_name: m.name.clone(),
+            responsible: m.party_org,
+            kind: AuditKind::ArchiveIncomplete,
+            severity: Severity::Warning,
+            detail: format!(
+                "档案缺{}，信息完整度{}%",
+                m.archive.missing.join("、"),
+                m.archive.percent
+            ),
+            rule,
+            dedupe_key: format!(
+                "member:{}:{}:{}",
+                m.key.county,
+                m.key.id,
+                AuditKind::ArchiveIncomplete.code()
+            ),
+        });
+    }
     out
 }
 
@@ -248,6 +277,11 @@ mod tests {
             last_present,
             unpaid_months: unpaid,
             unpaid_since: (unpaid > 0).then(|| Period::month(2026, 5).unwrap()),
+            archive: Completeness {
+                missing: Vec::new(),
+                percent: 100,
+                rule: None,
+            },
         }
     }
 

@@ -360,6 +360,22 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// 党员档案材料: the items a member's archive must hold (DOMAIN.md "Archives").
+    ArchiveItem, "档案材料" {
+        /// 入党申请书
+        Application = ("application", "入党申请书"),
+        /// 入党志愿书
+        Volunteer = ("volunteer", "入党志愿书"),
+        /// 政治审查材料
+        PoliticalReview = ("political_review", "政治审查材料"),
+        /// 培养教育考察材料
+        Training = ("training", "培养教育考察材料"),
+        /// 转正申请书 (full members only)
+        Confirmation = ("confirmation", "转正申请书"),
+    }
+}
+
+coded_enum! {
     /// 用户角色: what a user is, which fixes what part of the tree they see.
     Role, "角色" {
         /// 市委组织部 / 市两新工委: the whole city.
@@ -426,6 +442,7 @@ mod tests {
         check(MeetingKind::ALL, MeetingKind::code, MeetingKind::label);
         check(Attendance::ALL, Attendance::code, Attendance::label);
         check(DuesCategory::ALL, DuesCategory::code, DuesCategory::label);
+        check(ArchiveItem::ALL, ArchiveItem::code, ArchiveItem::label);
     }
 
     #[test]

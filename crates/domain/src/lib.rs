@@ -8,6 +8,7 @@
 //! Error types: each module has its own small `thiserror` enum whose message is Chinese
 //! and names the reason; the caller (a form, an import row, a CLI flag) adds the field.
 
+pub mod archive;
 pub mod audit;
 pub mod coverage;
 pub mod credit_code;

@@ -99,10 +99,18 @@ pub mod keys {
     pub const DUES_FARMER_MAX_FEN: &str = "dues.farmer_max_fen";
     pub const DUES_BACK_PAYMENT_MAX_MONTHS: &str = "dues.back_payment_max_months";
 
+    pub const ARCHIVE_REQUIRE_APPLICATION: &str = "archive.require_application";
+    pub const ARCHIVE_REQUIRE_VOLUNTEER: &str = "archive.require_volunteer";
+    pub const ARCHIVE_REQUIRE_POLITICAL_REVIEW: &str = "archive.require_political_review";
+    pub const ARCHIVE_REQUIRE_TRAINING: &str = "archive.require_training";
+    pub const ARCHIVE_REQUIRE_CONFIRMATION: &str = "archive.require_confirmation";
+
     pub const AUDIT_SIX_MONTH_WARN_MONTHS: &str = "audit.six_month_warn_months";
     pub const AUDIT_SIX_MONTH_FLAG_MONTHS: &str = "audit.six_month_flag_months";
 }
 
+const SOURCE_ARCHIVES: &str =
+    "中国共产党发展党员工作细则（2014）第四十八条；本平台默认清单（可配置）";
 const SOURCE_SIX_MONTH: &str =
     "中国共产党章程 第九条；中国共产党党员教育管理工作条例（2019）第二十四条";
 
@@ -318,6 +326,36 @@ impl RuleSet {
                 keys::DUES_BACK_PAYMENT_MAX_MONTHS,
                 6,
                 "补交党费一般不超过6个月",
+            ),
+            p(
+                keys::ARCHIVE_REQUIRE_APPLICATION,
+                1,
+                "党员档案应有入党申请书（1为必备，0为不要求；可配置）",
+                SOURCE_ARCHIVES,
+            ),
+            p(
+                keys::ARCHIVE_REQUIRE_VOLUNTEER,
+                1,
+                "党员档案应有入党志愿书（1为必备，0为不要求；可配置）",
+                SOURCE_ARCHIVES,
+            ),
+            p(
+                keys::ARCHIVE_REQUIRE_POLITICAL_REVIEW,
+                1,
+                "党员档案应有政治审查材料（1为必备，0为不要求；可配置）",
+                SOURCE_ARCHIVES,
+            ),
+            p(
+                keys::ARCHIVE_REQUIRE_TRAINING,
+                1,
+                "党员档案应有培养教育考察材料（1为必备，0为不要求；可配置）",
+                SOURCE_ARCHIVES,
+            ),
+            p(
+                keys::ARCHIVE_REQUIRE_CONFIRMATION,
+                1,
+                "正式党员档案应有转正申请书（1为必备，0为不要求；可配置）",
+                SOURCE_ARCHIVES,
             ),
             p(
                 keys::AUDIT_SIX_MONTH_WARN_MONTHS,

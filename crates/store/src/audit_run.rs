@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
+use liangxin_domain::archive::Completeness;
 use liangxin_domain::audit::{
     self, AuditFinding, AuditKind, AuditRules, AuditSubject, MemberAuditFacts,
 };
@@ -161,6 +162,7 @@ impl Store {
                 });
             }
         }
+        let mut archives = self.archive_completeness(scope, today)?;
         Ok(rows
             .into_iter()
             .map(|(county, id, name, po_id, joined_on)| {
@@ -184,6 +186,11 @@ impl Store {
                     last_present: last.get(&key).copied(),
                     unpaid_months: run,
                     unpaid_since,
+                    archive: archives.remove(&key).unwrap_or(Completeness {
+                        missing: Vec::new(),
+                        percent: 100,
+                        rule: None,
+                    }),
                 }
             })
             .collect())

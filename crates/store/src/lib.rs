@@ -23,6 +23,7 @@ macro_rules! batch_insert {
 }
 
 pub mod accounts;
+pub mod archive;
 pub mod audit;
 pub mod audit_run;
 pub mod connection;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use liangxin_domain::archive::ArchiveRecord;
 use liangxin_domain::dues::{DuesRules, PaymentRecord, StandardRecord};
 use liangxin_domain::kinds::{
     FlowStatus, FormationMode, MemberStatus, PartyOrgType, ZoneClass, ZoneKind, ZoneLevel,
@@ -243,6 +244,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
     diesel::delete(crate::schema::users::table).execute(conn)?;
     diesel::delete(crate::schema::audit_findings::table).execute(conn)?;
+    diesel::delete(crate::schema::member_archive_items::table).execute(conn)?;
     diesel::delete(crate::schema::dues_payments::table).execute(conn)?;
     diesel::delete(crate::schema::dues_standards::table).execute(conn)?;
     diesel::delete(crate::schema::meeting_attendance::table).execute(conn)?;
@@ -293,6 +295,8 @@ pub struct Bulk<'a> {
     /// Dues standards per member and year, and regular payments.
     pub dues_standards: &'a [StandardRecord],
     pub dues_payments: &'a [PaymentRecord],
+    /// Items held in members' archives.
+    pub archive_items: &'a [ArchiveRecord],
 }
 
 /// Rows per INSERT: under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
@@ -441,6 +445,16 @@ struct PaymentRow<'a> {
     paid_on: NaiveDate,
     note: Option<&'a str>,
     entered_by: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::schema::member_archive_items)]
+struct ArchiveRow<'a> {
+    county_code: i32,
+    member_id: i64,
+    item: &'static str,
+    received_on: NaiveDate,
+    recorded_by: &'a str,
 }
 
 /// Paths for a forest given parents before children.
@@ -861,6 +875,20 @@ impl Store {
                     })?;
                 }
             }
+            let archive_rows: Vec<ArchiveRow> = city
+                .archive_items
+                .iter()
+                .map(|a| ArchiveRow {
+                    county_code: a.member.county,
+                    member_id: a.member.id,
+                    item: a.item.code(),
+                    received_on: a.received_on,
+                    recorded_by: actor,
+                })
+                .collect();
+            insert_chunks(conn, &archive_rows, 5, "档案材料", progress, |c, ch| {
+                batch_insert!(c, crate::schema::member_archive_items::table, ch)
+            })?;
             for (table, max) in [
                 ("dues_payments", Some(payment_rows.len() as i64)),
                 ("meetings", city.meetings.iter().map(|m| m.key.id).max()),
@@ -912,7 +940,7 @@ impl Store {
             DbConnection::Postgres(c) => diesel::sql_query(
                 "VACUUM ANALYZE regions, zones, organizations, party_orgs, party_org_coverage, \
                  instructors, instructor_assignments, members, member_profiles, meetings, \
-                 meeting_attendance, dues_standards, dues_payments",
+                 meeting_attendance, dues_standards, dues_payments, member_archive_items",
             )
             .execute(c)?,
             DbConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,

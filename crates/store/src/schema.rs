@@ -264,7 +264,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    member_archive_items (county_code, member_id, item) {
+        county_code -> Integer,
+        member_id -> BigInt,
+        item -> Text,
+        received_on -> Date,
+        recorded_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    member_archive_items,
     audit_findings,
     dues_standards,
     dues_payments,

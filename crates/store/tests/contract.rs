@@ -112,6 +112,7 @@ contract!(
     meetings_are_recorded_whole_with_every_expected_member,
     dues_are_marked_once_a_month_and_corrected_by_new_lines,
     the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure,
+    archives_are_checked_against_the_checklist,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -203,6 +204,7 @@ fn build_small_city(store: &mut Store) -> SmallCity {
                 meetings: &[],
                 dues_standards: &[],
                 dues_payments: &[],
+                archive_items: &[],
             },
             &mut |_, _, _| {},
         )
@@ -593,6 +595,7 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
         meetings: &[],
         dues_standards: &[],
         dues_payments: &[],
+        archive_items: &[],
     };
     assert!(
         store
@@ -1711,4 +1714,88 @@ fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb)
         Some("已谈话提醒")
     );
     assert_eq!(store.verify_audit_chain().unwrap(), None);
+}
+
+fn archives_are_checked_against_the_checklist(db: &TestDb) {
+    use liangxin_domain::audit::{AuditKind, AuditSubject};
+    use liangxin_domain::kinds::ArchiveItem;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let m = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "档案甲", 121, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let (_, empty) = store.member_archive(&longyou, TODAY, m).unwrap();
+    // 入党时间 and 转正时间 recorded, none of the five items: 2 of 7.
+    assert_eq!(empty.percent, 28);
+    assert_eq!(empty.missing.len(), 5);
+    for item in [
+        ArchiveItem::Application,
+        ArchiveItem::Volunteer,
+        ArchiveItem::PoliticalReview,
+        ArchiveItem::Training,
+    ] {
+        store
+            .record_archive_item("t", &longyou, TODAY, m, item, d(2010, 6, 1))
+            .unwrap();
+    }
+    let err = store
+        .record_archive_item(
+            "t",
+            &longyou,
+            TODAY,
+            m,
+            ArchiveItem::Confirmation,
+            d(2027, 1, 1),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不能晚于今天"), "{err}");
+    assert!(
+        store
+            .record_archive_item(
+                "t",
+                &kecheng,
+                TODAY,
+                m,
+                ArchiveItem::Confirmation,
+                d(2011, 6, 1)
+            )
+            .is_err()
+    );
+    let (items, c1) = store.member_archive(&longyou, TODAY, m).unwrap();
+    assert_eq!(c1.missing, vec!["转正申请书"]);
+    assert_eq!(items.iter().filter(|(_, on)| on.is_some()).count(), 4);
+    // The audit names what is missing; completed, the next run closes it.
+    store.run_audit("t", &longyou, TODAY).unwrap();
+    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let f = open
+        .iter()
+        .find(|f| {
+            f.subject == AuditSubject::Member { key: m } && f.kind == AuditKind::ArchiveIncomplete
+        })
+        .unwrap();
+    assert!(f.detail.contains("转正申请书"), "{}", f.detail);
+    store
+        .record_archive_item(
+            "t",
+            &longyou,
+            TODAY,
+            m,
+            ArchiveItem::Confirmation,
+            d(2011, 6, 1),
+        )
+        .unwrap();
+    let run = store.run_audit("t", &longyou, TODAY).unwrap();
+    assert!(run.resolved >= 1);
+    assert_eq!(
+        store.party_org_archive(&longyou, TODAY, c.joint).unwrap(),
+        (1, 1, 100)
+    );
 }

@@ -138,6 +138,7 @@ pub const ROUTES: &[Route] = &[
         Object::Member,
     ),
     staff("POST", "/members/{county}/{id}/dues", Object::Member),
+    staff("POST", "/members/{county}/{id}/archive", Object::Member),
     staff(
         "POST",
         "/members/{county}/{id}/dues/correct",
@@ -264,6 +265,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/party-orgs/{county}/{id}/dues") => post(pages::dues_sheet::submit),
         ("GET", "/members/{county}/{id}/dues") => get(pages::member_dues::show),
         ("POST", "/members/{county}/{id}/dues") => post(pages::member_dues::set_standard),
+        ("POST", "/members/{county}/{id}/archive") => post(pages::members::record_archive),
         ("POST", "/members/{county}/{id}/dues/correct") => post(pages::member_dues::correct),
         ("GET", "/party-orgs/{county}/{id}/meetings/new") => get(pages::meeting_new::show),
         ("POST", "/party-orgs/{county}/{id}/meetings/new") => post(pages::meeting_new::submit),

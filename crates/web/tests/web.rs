@@ -1412,3 +1412,53 @@ fn home_pages_show_what_to_do_next_and_a_member_their_own_records() {
     // The member's months come from the demo ledger: twelve rows of dues at most.
     assert!(home.body.matches("data-label=\"月份\"").count() <= 12);
 }
+
+#[test]
+fn a_members_archive_shows_its_completeness_and_takes_a_received_item() {
+    let app = app();
+    let mut store = app.store();
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let scope = store.scope_of_user(&secretary).unwrap();
+    let m = store.members_page(&scope, None, 0, 1).unwrap().remove(0);
+    let path = format!("/members/{}/{}", m.key.county, m.key.id);
+    let mut c = app.signed_in("secretary");
+    let page = c.get(&path);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("信息完整度"));
+    let csrf = page.csrf();
+    let action = format!("{path}/archive");
+    let r = c.post_form(
+        &action,
+        &[
+            ("_csrf", &csrf),
+            ("item", "volunteer"),
+            ("received_on", "2099-01-01"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("收到日期"));
+    let r = c.post_form(
+        &action,
+        &[
+            ("_csrf", &csrf),
+            ("item", "旧材料"),
+            ("received_on", "2020-01-01"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("档案材料"));
+    let r = c.post_form(
+        &action,
+        &[
+            ("_csrf", &csrf),
+            ("item", "volunteer"),
+            ("received_on", "2020-01-01"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert!(c.get(&path).body.contains("2020年01月01日"));
+    // The branch shows its members' completeness.
+    let root = store.scope_root(&scope).unwrap().unwrap();
+    let node = c.get(&format!("/party-orgs/{}/{}", root.key.county, root.key.id));
+    assert!(node.body.contains("档案信息完整度"));
+}

@@ -147,6 +147,12 @@ struct MemberPage {
     m: MemberRowView,
     edit_href: Option<String>,
     dues_href: String,
+    /// 党员档案: each checklist item and when it was received.
+    archive: Vec<(&'static str, String)>,
+    completeness: String,
+    archive_action: Option<String>,
+    archive_items: Vec<crate::view::Choice>,
+    today: String,
 }
 
 pub async fn show(
@@ -155,18 +161,91 @@ pub async fn show(
     Path((county, id)): Path<(i32, i64)>,
 ) -> Result<Html<String>, WebError> {
     let scope = auth.scope.clone();
-    let m = state
+    let today = crate::today();
+    let (m, (items, completeness)) = state
         .pool
-        .run(move |store| Ok(store.member(&scope, Key { county, id })?))
-        .await?
-        .ok_or_else(WebError::not_found)?;
+        .run(move |store| {
+            let key = Key { county, id };
+            let m = store.member(&scope, key)?.ok_or_else(WebError::not_found)?;
+            Ok((m, store.member_archive(&scope, today, key)?))
+        })
+        .await?;
     let layout = Layout::new(&state, &auth, &m.name, "members").await?;
+    let staff = crate::routes::Who::Staff.admits(auth.role);
     render(&MemberPage {
         layout,
         m: m.into(),
-        edit_href: crate::routes::Who::Staff
-            .admits(auth.role)
-            .then(|| format!("/members/{county}/{id}/edit")),
+        edit_href: staff.then(|| format!("/members/{county}/{id}/edit")),
         dues_href: format!("/members/{county}/{id}/dues"),
+        archive: items
+            .iter()
+            .map(|(item, on)| {
+                (
+                    item.label(),
+                    on.map(|d| d.format("%Y年%m月%d日").to_string())
+                        .unwrap_or_else(|| "未收到".into()),
+                )
+            })
+            .collect(),
+        completeness: if completeness.missing.is_empty() {
+            format!("{}%", completeness.percent)
+        } else {
+            format!(
+                "{}%（缺{}）",
+                completeness.percent,
+                completeness.missing.join("、")
+            )
+        },
+        archive_action: staff.then(|| format!("/members/{county}/{id}/archive")),
+        archive_items: liangxin_domain::kinds::ArchiveItem::ALL
+            .iter()
+            .map(|i| crate::view::Choice {
+                value: i.code().into(),
+                label: i.label().into(),
+                selected: false,
+            })
+            .collect(),
+        today: today.to_string(),
     })
+}
+
+/// `POST /members/{county}/{id}/archive`: record that an item reached the member's archive.
+pub async fn record_archive(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let pairs = params::form_pairs(&body)?;
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    auth.check_csrf(&get("_csrf"))?;
+    let today = crate::today();
+    let item = liangxin_domain::kinds::ArchiveItem::parse(&get("item"))
+        .map_err(|e| WebError::bad_field("档案材料", e.to_string()))?;
+    let received_on = params::form_date(&get("received_on"), today)
+        .map_err(|m| WebError::bad_field("收到日期", m))?
+        .ok_or_else(|| WebError::bad_field("收到日期", "必填"))?;
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    state
+        .pool
+        .run(move |store| {
+            Ok(store.record_archive_item(
+                &actor,
+                &scope,
+                today,
+                Key { county, id },
+                item,
+                received_on,
+            )?)
+        })
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/members/{county}/{id}")).into_response())
 }

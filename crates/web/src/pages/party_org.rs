@@ -29,6 +29,7 @@ struct PartyOrgPage {
     term: String,
     members: String,
     members_href: String,
+    archive: Option<String>,
     new_href: String,
     edit_href: String,
     life_href: String,
@@ -64,7 +65,7 @@ pub async fn show(
 async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<String>, WebError> {
     let Key { county, id } = key;
     let scope = auth.scope.clone();
-    let (po, ancestors, children, units, members) = state
+    let (po, ancestors, children, units, members, archive) = state
         .pool
         .run(move |store| {
             let po = store
@@ -75,7 +76,15 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             let children = store.party_org_children(key)?;
             let units = store.covered_units(&scope, crate::today(), key)?;
             let members = store.members_count(&scope, Some(key))?;
-            Ok((po, ancestors, children, units, members))
+            // 信息完整度 for branches and groups (a committee's is its branches').
+            let archive = if po.org_type.is_branch()
+                || po.org_type == liangxin_domain::kinds::PartyOrgType::Group
+            {
+                Some(store.party_org_archive(&scope, crate::today(), key)?)
+            } else {
+                None
+            };
+            Ok((po, ancestors, children, units, members, archive))
         })
         .await?;
     let sr = scope_report(state, auth.scope.clone(), None).await?;
@@ -109,6 +118,8 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             .unwrap_or_else(|| "未登记".into()),
         members: count(u64::try_from(members).unwrap_or(0), "名"),
         members_href: format!("/members?party_org={county}-{id}"),
+        archive: archive
+            .map(|(n, complete, mean)| format!("平均{mean}%，{n}名党员中{complete}名档案齐全")),
         new_href: format!("/party-orgs/{county}/{id}/new"),
         edit_href: format!("/party-orgs/{county}/{id}/edit"),
         life_href: format!("/party-orgs/{county}/{id}/life"),

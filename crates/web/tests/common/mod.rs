@@ -93,6 +93,7 @@ impl TestApp {
                         meetings: &city.meetings,
                         dues_standards: &city.dues_standards,
                         dues_payments: &city.dues_payments,
+                        archive_items: &city.archive_items,
                     },
                     &mut |_, _, _| {},
                 )

@@ -1,0 +1,181 @@
+//! Members' archives (党员档案) in the store: which checklist items an archive holds, the
+//! completeness of a member's and of each organization's archives, through the scope.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::archive::{self, ArchiveFacts, ArchiveRules, Completeness};
+use liangxin_domain::kinds::{ArchiveItem, MemberStatus};
+use liangxin_domain::registry::Key;
+use serde_json::json;
+
+use crate::error::{Result, StoreError};
+use crate::schema::{member_archive_items as ai, members as m, party_orgs as po};
+use crate::{Scope, Store};
+
+/// Each checklist item and the day it was received, if it was.
+pub type ArchiveItems = Vec<(ArchiveItem, Option<NaiveDate>)>;
+
+impl Store {
+    /// A member's archive items (received on) and completeness, if the scope sees them.
+    pub fn member_archive(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        member: Key,
+    ) -> Result<(ArchiveItems, Completeness)> {
+        let view = self
+            .member(scope, member)?
+            .ok_or_else(|| StoreError::invalid("党员", "不存在或不在您的管理范围内"))?;
+        let rules = ArchiveRules::resolve(&self.rule_set()?, today)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let held: HashMap<String, NaiveDate> = ai::table
+            .filter(ai::county_code.eq(member.county))
+            .filter(ai::member_id.eq(member.id))
+            .select((ai::item, ai::received_on))
+            .load::<(String, NaiveDate)>(self.conn())?
+            .into_iter()
+            .collect();
+        let items = ArchiveItem::ALL
+            .iter()
+            .map(|i| (*i, held.get(i.code()).copied()))
+            .collect();
+        let facts = ArchiveFacts {
+            status: view.status,
+            joined_recorded: true,
+            confirmed_recorded: view.confirmed_on.is_some(),
+            items: ArchiveItem::ALL
+                .iter()
+                .copied()
+                .filter(|i| held.contains_key(i.code()))
+                .collect(),
+        };
+        Ok((items, archive::completeness(&facts, &rules)))
+    }
+
+    /// Records that a member's archive holds an item, received on a day (not after today).
+    /// One transaction, audited.
+    pub fn record_archive_item(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        member: Key,
+        item: ArchiveItem,
+        received_on: NaiveDate,
+    ) -> Result<()> {
+        if scope.member.is_some() {
+            return Err(StoreError::invalid("党员", "不能登记本人的档案"));
+        }
+        if received_on > today {
+            return Err(StoreError::invalid("收到日期", "不能晚于今天"));
+        }
+        if self.member(scope, member)?.is_none() {
+            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
+        }
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            diesel::delete(
+                ai::table
+                    .filter(ai::county_code.eq(member.county))
+                    .filter(ai::member_id.eq(member.id))
+                    .filter(ai::item.eq(item.code())),
+            )
+            .execute(conn)?;
+            diesel::insert_into(ai::table)
+                .values((
+                    ai::county_code.eq(member.county),
+                    ai::member_id.eq(member.id),
+                    ai::item.eq(item.code()),
+                    ai::received_on.eq(received_on),
+                    ai::recorded_by.eq(actor),
+                ))
+                .execute(conn)?;
+            crate::registry::bump_records(conn)?;
+            crate::audit::append(
+                conn,
+                cipher,
+                crate::audit::Entry {
+                    actor,
+                    action: "record_archive_item",
+                    entity: "member",
+                    county: member.county,
+                    entity_id: member.id,
+                    before: None,
+                    after: Some(json!({ "item": item.code(), "received_on": received_on })),
+                },
+            )
+        })
+    }
+
+    /// 信息完整度 of a party organization's subtree: members, those complete, and the mean
+    /// percent. Meant for branches and groups (a whole county is a report of its own).
+    pub fn party_org_archive(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        party_org: Key,
+    ) -> Result<(u32, u32, u32)> {
+        let po = self
+            .party_org(scope, party_org)?
+            .ok_or_else(|| StoreError::invalid("党组织", "不存在或不在您的管理范围内"))?;
+        let all = self.archive_completeness(&Scope::subtree(po.path), today)?;
+        let n = u32::try_from(all.len()).unwrap_or(u32::MAX);
+        let complete = all.values().filter(|c| c.missing.is_empty()).count();
+        let sum: u64 = all.values().map(|c| u64::from(c.percent)).sum();
+        Ok((
+            n,
+            u32::try_from(complete).unwrap_or(u32::MAX),
+            u32::try_from(sum / u64::from(n.max(1))).unwrap_or(100),
+        ))
+    }
+
+    /// Each current member's archive completeness in `scope`, by member.
+    pub(crate) fn archive_completeness(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<HashMap<Key, Completeness>> {
+        let rules = ArchiveRules::resolve(&self.rule_set()?, today)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (low, high) = scope.path_range();
+        let conn = self.conn();
+        let rows: Vec<(i32, i64, String, Option<NaiveDate>)> = m::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(m::left_on.is_null())
+            .select((m::county_code, m::id, m::status, m::confirmed_on))
+            .load(conn)?;
+        let mut iq = ai::table
+            .select((ai::county_code, ai::member_id, ai::item))
+            .into_boxed();
+        if let Some((lo, hi)) = scope.county_range() {
+            iq = iq.filter(ai::county_code.between(lo, hi));
+        }
+        let mut held: HashMap<Key, BTreeSet<ArchiveItem>> = HashMap::new();
+        for (county, id, item) in iq.load::<(i32, i64, String)>(conn)? {
+            if let Ok(item) = ArchiveItem::parse(&item) {
+                held.entry(Key { county, id }).or_default().insert(item);
+            }
+        }
+        rows.into_iter()
+            .map(|(county, id, status, confirmed)| {
+                let key = Key { county, id };
+                let status =
+                    MemberStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let facts = ArchiveFacts {
+                    status,
+                    joined_recorded: true,
+                    confirmed_recorded: confirmed.is_some(),
+                    items: held.remove(&key).unwrap_or_default(),
+                };
+                Ok((key, archive::completeness(&facts, &rules)))
+            })
+            .collect()
+    }
+}
