@@ -22,7 +22,7 @@ use serde_json::json;
 use crate::error::{Result, StoreError};
 use crate::schema::{
     audit_findings as af, audit_runs as ar, dues_payments as dp, dues_standards as ds,
-    meeting_attendance as ma, meetings as mt, members as m, party_orgs as po,
+    meeting_attendance as ma, members as m, party_orgs as po,
 };
 use crate::{Scope, Store};
 
@@ -95,18 +95,14 @@ impl Store {
             .collect();
         let counties = scope.county_range();
         // Last attendance per member.
+        // The day is on the line itself: the index by member answers without the meetings.
         let mut aq = ma::table
-            .inner_join(
-                mt::table.on(mt::county_code
-                    .eq(ma::county_code)
-                    .and(mt::id.eq(ma::meeting_id))),
-            )
             .filter(ma::attendance.eq("present"))
             .group_by((ma::member_county, ma::member_id))
             .select((
                 ma::member_county,
                 ma::member_id,
-                diesel::dsl::max(mt::held_on),
+                diesel::dsl::max(ma::held_on),
             ))
             .into_boxed();
         if let Some((lo, hi)) = counties {
@@ -548,10 +544,9 @@ impl Store {
         // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the quoted
         // literals are valid for both.
         let sql = format!(
-            "WITH a AS (SELECT ma.member_county AS cc, ma.member_id AS mid, MAX(mt.held_on) AS last \
-                   FROM meeting_attendance ma JOIN meetings mt \
-                   ON mt.county_code = ma.county_code AND mt.id = ma.meeting_id \
-                   WHERE ma.attendance = 'present' GROUP BY ma.member_county, ma.member_id), \
+            "WITH a AS (SELECT member_county AS cc, member_id AS mid, MAX(held_on) AS last \
+                   FROM meeting_attendance \
+                   WHERE attendance = 'present' GROUP BY member_county, member_id), \
              p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
                    WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0) \
              SELECT \

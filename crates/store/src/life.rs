@@ -269,6 +269,7 @@ impl Store {
                         ma::voter.eq(voter),
                         ma::attendance.eq(a.attendance.code()),
                         ma::reason.eq(a.reason.as_deref().map(str::trim)),
+                        ma::held_on.eq(Some(meeting.held_on)),
                     ))
                     .execute(conn)?;
             }

@@ -356,6 +356,7 @@ struct AttendanceRow<'a> {
     voter: bool,
     attendance: &'static str,
     reason: Option<&'a str>,
+    held_on: Option<NaiveDate>,
 }
 
 /// Rows for loaded meetings: each attendee's vote as of the meeting (a full member by then),
@@ -411,6 +412,7 @@ fn meeting_rows<'a>(
                 voter: voter(&a.member),
                 attendance: a.attendance.code(),
                 reason: a.reason.as_deref(),
+                held_on: Some(r.held_on),
             });
         }
     }
@@ -844,7 +846,7 @@ impl Store {
                         insert_chunks(
                             conn,
                             &attendance_rows,
-                            7,
+                            8,
                             "出席情况",
                             &mut |_, _, _| {},
                             |c, ch| batch_insert!(c, crate::schema::meeting_attendance::table, ch),

@@ -199,6 +199,7 @@ diesel::table! {
         voter -> Bool,
         attendance -> Text,
         reason -> Nullable<Text>,
+        held_on -> Nullable<Date>,
     }
 }
 
