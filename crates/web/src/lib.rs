@@ -18,6 +18,7 @@ pub mod params;
 pub mod pool;
 pub mod report;
 pub mod routes;
+pub mod schedule;
 pub mod view;
 
 use std::net::SocketAddr;
@@ -86,6 +87,7 @@ pub fn app(state: Arc<AppState>) -> Router {
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
 pub async fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+    tokio::spawn(schedule::nightly_audit(state.clone()));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

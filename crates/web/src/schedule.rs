@@ -1,0 +1,69 @@
+//! The scheduled 组织关系排查: every night at 02:00 China Standard Time each instance runs
+//! the audit over the whole tree. Findings are deduplicated by the store, so two instances
+//! running it at once cost work, not duplicates (the loser's transaction is refused by the
+//! unique index on open findings and is logged).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, NaiveTime};
+use liangxin_store::Scope;
+
+use crate::AppState;
+
+/// The hour (China Standard Time) the nightly run starts.
+pub const AUDIT_HOUR_CST: u32 = 2;
+
+/// Seconds from `now` (UTC) to the next `hour`:00 China Standard Time.
+pub fn seconds_until(now_utc: NaiveDateTime, hour: u32) -> u64 {
+    let now = now_utc + chrono::Duration::hours(8);
+    let at = NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN);
+    let today = now.date().and_time(at);
+    let next = if today > now {
+        today
+    } else {
+        today + chrono::Duration::days(1)
+    };
+    u64::try_from((next - now).num_seconds()).unwrap_or(0)
+}
+
+/// Runs the audit every night, for as long as the server runs.
+pub async fn nightly_audit(state: Arc<AppState>) {
+    loop {
+        let wait = seconds_until(chrono::Utc::now().naive_utc(), AUDIT_HOUR_CST);
+        tokio::time::sleep(Duration::from_secs(wait.max(1))).await;
+        let today = crate::today();
+        let ran = state
+            .pool
+            .run(move |store| Ok(store.run_audit("schedule", &Scope::everything(), today)?))
+            .await;
+        match ran {
+            Ok(s) => tracing::info!(
+                found = s.found,
+                opened = s.opened,
+                resolved = s.resolved,
+                "nightly audit done"
+            ),
+            Err(e) => tracing::warn!(error = %e.message, "nightly audit failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    #[test]
+    fn the_next_run_is_the_coming_two_oclock_in_china() {
+        // 2026-11-27 17:00 UTC is 01:00 CST on the 28th: one hour to go.
+        assert_eq!(seconds_until(at("2026-11-27 17:00:00"), 2), 3600);
+        // 18:00 UTC is 02:00 CST exactly: the next is a day later.
+        assert_eq!(seconds_until(at("2026-11-27 18:00:00"), 2), 86_400);
+        // 05:30 UTC is 13:30 CST: 12.5 hours to go.
+        assert_eq!(seconds_until(at("2026-11-27 05:30:00"), 2), 45_000);
+    }
+}
