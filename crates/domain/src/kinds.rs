@@ -16,6 +16,13 @@ pub struct UnknownValue {
     pub choices: String,
 }
 
+/// What every coded enumeration offers, for code that lists any of them (a form's choices).
+pub trait Coded: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+}
+
 /// Declares a closed enumeration with a stable code and a Chinese label per variant.
 macro_rules! coded_enum {
     (
@@ -58,6 +65,18 @@ macro_rules! coded_enum {
                         value: s.to_owned(),
                         choices: Self::ALL.iter().map(|v| v.label()).collect::<Vec<_>>().join("、"),
                     })
+            }
+        }
+
+        impl Coded for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
             }
         }
 

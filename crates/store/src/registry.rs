@@ -459,6 +459,26 @@ struct ArchiveRow<'a> {
     recorded_by: &'a str,
 }
 
+/// DIALECT: the largest loads (millions of rows) go into PostgreSQL by COPY (binary), several
+/// times faster than multi-row INSERTs; into SQLite by batched INSERTs of `columns` columns.
+/// Evaluates to `Result<()>`.
+macro_rules! copy_rows {
+    ($conn:expr, $table:expr, $rows:expr, $columns:expr, $stage:expr, $progress:expr) => {
+        match &mut *$conn {
+            DbConnection::Postgres(c) => diesel::copy_from($table)
+                .from_insertable($rows)
+                .execute(c)
+                .map(|_| ())
+                .map_err(StoreError::from),
+            DbConnection::Sqlite(_) => {
+                insert_chunks(&mut *$conn, $rows, $columns, $stage, $progress, |c, ch| {
+                    batch_insert!(c, $table, ch)
+                })
+            }
+        }
+    };
+}
+
 /// Paths for a forest given parents before children.
 fn compute_paths(party_orgs: &[PartyOrg]) -> Result<HashMap<i64, String>> {
     let mut paths: HashMap<i64, String> = HashMap::with_capacity(party_orgs.len());
@@ -834,25 +854,14 @@ impl Store {
                     &mut |_, _, _| {},
                     |c, ch| batch_insert!(c, crate::schema::meetings::table, ch),
                 )?;
-                // DIALECT: PostgreSQL takes the millions of attendance lines by COPY (binary),
-                // several times faster than multi-row INSERTs; SQLite by batched INSERTs.
-                match conn {
-                    DbConnection::Postgres(c) => {
-                        diesel::copy_from(crate::schema::meeting_attendance::table)
-                            .from_insertable(&attendance_rows)
-                            .execute(c)?;
-                    }
-                    DbConnection::Sqlite(_) => {
-                        insert_chunks(
-                            conn,
-                            &attendance_rows,
-                            8,
-                            "出席情况",
-                            &mut |_, _, _| {},
-                            |c, ch| batch_insert!(c, crate::schema::meeting_attendance::table, ch),
-                        )?;
-                    }
-                }
+                copy_rows!(
+                    conn,
+                    crate::schema::meeting_attendance::table,
+                    &attendance_rows,
+                    8,
+                    "出席情况",
+                    &mut |_, _, _| {}
+                )?;
                 done += slice.len();
                 progress("会议和出席情况", done, city.meetings.len());
             }
@@ -864,19 +873,14 @@ impl Store {
                 progress,
                 |c, ch| batch_insert!(c, crate::schema::dues_standards::table, ch),
             )?;
-            // DIALECT: the ledger's lines go into PostgreSQL by COPY, as attendance does.
-            match conn {
-                DbConnection::Postgres(c) => {
-                    diesel::copy_from(crate::schema::dues_payments::table)
-                        .from_insertable(&payment_rows)
-                        .execute(c)?;
-                }
-                DbConnection::Sqlite(_) => {
-                    insert_chunks(conn, &payment_rows, 9, "党费", progress, |c, ch| {
-                        batch_insert!(c, crate::schema::dues_payments::table, ch)
-                    })?;
-                }
-            }
+            copy_rows!(
+                conn,
+                crate::schema::dues_payments::table,
+                &payment_rows,
+                9,
+                "党费",
+                progress
+            )?;
             let archive_rows: Vec<ArchiveRow> = city
                 .archive_items
                 .iter()

@@ -102,6 +102,19 @@ pub fn query(pairs: &[(&str, String)]) -> String {
     }
 }
 
+/// The choices of a coded enumeration for a `<select>`, the one whose code is `selected`
+/// marked.
+pub fn choices<T: liangxin_domain::kinds::Coded>(selected: &str) -> Vec<Choice> {
+    T::all()
+        .iter()
+        .map(|x| Choice {
+            value: x.code().into(),
+            label: x.label().into(),
+            selected: selected == x.code(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

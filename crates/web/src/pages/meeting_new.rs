@@ -185,14 +185,7 @@ async fn page(
         action: format!("/party-orgs/{}/{}/meetings/new", key.county, key.id),
         error,
         errors,
-        kinds: MeetingKind::ALL
-            .iter()
-            .map(|k| Choice {
-                value: k.code().into(),
-                label: k.label().into(),
-                selected: t.kind == k.code(),
-            })
-            .collect(),
+        kinds: crate::view::choices::<MeetingKind>(&t.kind),
         rows,
         day: day.to_string(),
         t,

@@ -140,14 +140,7 @@ async fn page(
         action: format!("/members/{}/{}/dues", key.county, key.id),
         correct_action: format!("/members/{}/{}/dues/correct", key.county, key.id),
         error,
-        categories: DuesCategory::ALL
-            .iter()
-            .map(|c| Choice {
-                value: c.code().into(),
-                label: c.label().into(),
-                selected: t.category == c.code(),
-            })
-            .collect(),
+        categories: crate::view::choices::<DuesCategory>(&t.category),
         year: t.year.parse().unwrap_or(today.year()),
         base: t.base.clone(),
         farmer: t.farmer.clone(),

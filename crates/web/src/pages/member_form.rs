@@ -166,14 +166,7 @@ async fn page(
         error,
         warning,
         errors,
-        statuses: MemberStatus::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.code().into(),
-                label: s.label().into(),
-                selected: f.status == s.code(),
-            })
-            .collect(),
+        statuses: crate::view::choices::<MemberStatus>(&f.status),
         f,
     })
 }

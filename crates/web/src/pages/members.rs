@@ -197,14 +197,7 @@ pub async fn show(
             )
         },
         archive_action: staff.then(|| format!("/members/{county}/{id}/archive")),
-        archive_items: liangxin_domain::kinds::ArchiveItem::ALL
-            .iter()
-            .map(|i| crate::view::Choice {
-                value: i.code().into(),
-                label: i.label().into(),
-                selected: false,
-            })
-            .collect(),
+        archive_items: crate::view::choices::<liangxin_domain::kinds::ArchiveItem>(""),
         today: today.to_string(),
     })
 }

@@ -184,14 +184,7 @@ async fn page(
         employees: t.employees.clone(),
         registered_on: t.registered_on.clone(),
         counties,
-        kinds: OrgKind::ALL
-            .iter()
-            .map(|k| Choice {
-                value: k.code().into(),
-                label: k.label().into(),
-                selected: t.kind == k.code(),
-            })
-            .collect(),
+        kinds: crate::view::choices::<OrgKind>(&t.kind),
         zones: zones
             .into_iter()
             .map(|(id, name, _)| Choice {

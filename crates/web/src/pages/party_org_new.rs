@@ -115,22 +115,8 @@ async fn page(
         errors,
         name: t.name.clone(),
         counties,
-        types: PartyOrgType::ALL
-            .iter()
-            .map(|x| Choice {
-                value: x.code().into(),
-                label: x.label().into(),
-                selected: t.org_type == x.code(),
-            })
-            .collect(),
-        modes: FormationMode::ALL
-            .iter()
-            .map(|x| Choice {
-                value: x.code().into(),
-                label: x.label().into(),
-                selected: t.formation_mode == x.code(),
-            })
-            .collect(),
+        types: crate::view::choices::<PartyOrgType>(&t.org_type),
+        modes: crate::view::choices::<FormationMode>(&t.formation_mode),
         term_started: t.term_started.clone(),
         has_committee: t.has_committee,
         covers: t.covers.clone(),
