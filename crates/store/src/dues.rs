@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
+use crate::life::party_org_in_scope;
 use crate::schema::{dues_payments as dp, dues_standards as ds, members as m, party_orgs as po};
 use crate::{Scope, Store};
 
@@ -221,7 +222,7 @@ impl Store {
         month: Period,
     ) -> Result<Vec<SheetRow>> {
         let conn = self.conn();
-        party_org_visible(conn, scope, party_org)?;
+        party_org_in_scope(conn, scope, party_org)?;
         dues_sheet(conn, party_org, month)
     }
 
@@ -241,7 +242,7 @@ impl Store {
     ) -> Result<usize> {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            party_org_visible(conn, scope, party_org)?;
+            party_org_in_scope(conn, scope, party_org)?;
             if first_of(month) > today {
                 return Err(StoreError::invalid("月份", "不能晚于本月"));
             }
@@ -421,20 +422,6 @@ impl Store {
         // 交至 counts from admission, not from the window asked for.
         let all = dues::months(joined, joined, to, &standards, &ledger);
         Ok((months, dues::paid_through(&all)))
-    }
-}
-
-fn party_org_visible(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<()> {
-    let path: Option<String> = po::table
-        .filter(po::county_code.eq(key.county))
-        .filter(po::id.eq(key.id))
-        .filter(po::dissolved_on.is_null())
-        .select(po::path)
-        .first(conn)
-        .optional()?;
-    match path {
-        Some(p) if scope.contains_path(&p) && scope.member.is_none() => Ok(()),
-        _ => Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内")),
     }
 }
 

@@ -69,8 +69,9 @@ pub struct MeetingView {
     pub attendance: Vec<AttendanceLine>,
 }
 
-/// The party organization's path if it is in the scope and not dissolved.
-fn party_org_in_scope(
+/// The party organization's path and type if it is in the scope (a staff scope: a member's
+/// own scope holds no organization's records) and not dissolved. Meetings and dues both ask.
+pub(crate) fn party_org_in_scope(
     conn: &mut DbConnection,
     scope: &Scope,
     key: Key,

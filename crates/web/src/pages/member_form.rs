@@ -96,20 +96,6 @@ fn parse_body(body: &[u8]) -> Result<Form, WebError> {
     Ok(f)
 }
 
-async fn party_org(
-    state: &Arc<AppState>,
-    auth: &Auth,
-    key: Key,
-) -> Result<(Key, String), WebError> {
-    let scope = auth.scope.clone();
-    let po = state
-        .pool
-        .run(move |store| Ok(store.party_org(&scope, key)?))
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    Ok((po.key, po.name))
-}
-
 /// Registering in a party organization, or correcting a member's record.
 #[derive(Debug, Clone)]
 enum Mode {
@@ -176,7 +162,8 @@ pub async fn show_new(
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
 ) -> Result<Response, WebError> {
-    let (party_org, name) = party_org(&state, &auth, Key { county, id }).await?;
+    let (party_org, name) =
+        crate::pages::party_org::visible(&state, &auth, Key { county, id }).await?;
     let mode = Mode::New { party_org, name };
     let p = page(
         &state,
@@ -199,7 +186,8 @@ pub async fn submit_new(
 ) -> Result<Response, WebError> {
     let f = parse_body(&body)?;
     auth.check_csrf(&f.csrf)?;
-    let (party_org, name) = party_org(&state, &auth, Key { county, id }).await?;
+    let (party_org, name) =
+        crate::pages::party_org::visible(&state, &auth, Key { county, id }).await?;
     submit(state, auth, Mode::New { party_org, name }, f).await
 }
 

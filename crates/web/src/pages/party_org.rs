@@ -144,3 +144,19 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
         name: po.name,
     })
 }
+
+/// Key and name of a party organization the user's scope holds; otherwise 404. The forms
+/// set under one (a child organization, a member) start here.
+pub async fn visible(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    key: Key,
+) -> Result<(Key, String), WebError> {
+    let scope = auth.scope.clone();
+    let po = state
+        .pool
+        .run(move |store| Ok(store.party_org(&scope, key)?))
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    Ok((po.key, po.name))
+}

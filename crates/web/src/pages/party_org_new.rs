@@ -77,21 +77,6 @@ fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
     Ok(t)
 }
 
-/// The parent, if the user's scope holds it.
-async fn parent_of(
-    state: &Arc<AppState>,
-    auth: &Auth,
-    key: Key,
-) -> Result<(Key, String), WebError> {
-    let scope = auth.scope.clone();
-    let po = state
-        .pool
-        .run(move |store| Ok(store.party_org(&scope, key)?))
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    Ok((po.key, po.name))
-}
-
 async fn page(
     state: &Arc<AppState>,
     auth: &Auth,
@@ -128,7 +113,7 @@ pub async fn show(
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
 ) -> Result<Response, WebError> {
-    let parent = parent_of(&state, &auth, Key { county, id }).await?;
+    let parent = crate::pages::party_org::visible(&state, &auth, Key { county, id }).await?;
     Ok(render(
         &page(
             &state,
@@ -151,7 +136,7 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let t = parse_body(&body)?;
     auth.check_csrf(&t.csrf)?;
-    let parent = parent_of(&state, &auth, Key { county, id }).await?;
+    let parent = crate::pages::party_org::visible(&state, &auth, Key { county, id }).await?;
     let today = crate::today();
     let mut e = FieldErrors::default();
     let name = t.name.trim().to_owned();
