@@ -22,8 +22,16 @@ use crate::rules::{Resolved, RuleError, RuleRef, RuleSet, keys};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AuditSubject {
-    Member { key: Key },
-    PartyOrg { key: Key },
+    Member {
+        key: Key,
+    },
+    PartyOrg {
+        key: Key,
+    },
+    /// 组织关系转接 (global id: a transfer joins two counties).
+    Transfer {
+        id: i64,
+    },
 }
 
 /// The kind of a finding.
@@ -38,6 +46,8 @@ pub enum AuditKind {
     LifeMissed,
     /// 档案不完整
     ArchiveIncomplete,
+    /// 转接逾期未接收
+    TransferOverdue,
 }
 
 impl AuditKind {
@@ -47,6 +57,7 @@ impl AuditKind {
             AuditKind::DuesUnpaid => "dues_unpaid",
             AuditKind::LifeMissed => "life_missed",
             AuditKind::ArchiveIncomplete => "archive_incomplete",
+            AuditKind::TransferOverdue => "transfer_overdue",
         }
     }
 
@@ -56,6 +67,7 @@ impl AuditKind {
             AuditKind::DuesUnpaid => "连续未交纳党费",
             AuditKind::LifeMissed => "组织生活缺期",
             AuditKind::ArchiveIncomplete => "档案不完整",
+            AuditKind::TransferOverdue => "转接逾期未接收",
         }
     }
 
@@ -65,6 +77,7 @@ impl AuditKind {
             AuditKind::DuesUnpaid,
             AuditKind::LifeMissed,
             AuditKind::ArchiveIncomplete,
+            AuditKind::TransferOverdue,
         ]
         .into_iter()
         .find(|k| k.code() == code)

@@ -327,6 +327,62 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// 转接介绍信的种类.
+    LetterKind, "介绍信种类" {
+        /// 组织关系介绍信: a fixed place for more than six months; the relationship moves.
+        Introduction = ("introduction", "组织关系介绍信"),
+        /// 党员证明信: six months or less; the relationship stays and the member takes part
+        /// in the receiving organization's life meanwhile.
+        Certificate = ("certificate", "党员证明信"),
+    }
+}
+
+coded_enum! {
+    /// 转接状态
+    TransferState, "转接状态" {
+        /// 已开具: the sender stays responsible until the receiver confirms.
+        Issued = ("issued", "待接收"),
+        /// 已接收 (回执 returned).
+        Received = ("received", "已接收"),
+        /// 已退回: the receiver refused, with its reason.
+        Returned = ("returned", "已退回"),
+        /// 已撤销 by the sender.
+        Cancelled = ("cancelled", "已撤销"),
+    }
+}
+
+impl TransferState {
+    /// Whether the letter is still in force (nothing more happens to a closed one).
+    pub const fn is_open(self) -> bool {
+        matches!(self, TransferState::Issued)
+    }
+}
+
+coded_enum! {
+    /// 党员减少的原因: a member record is never deleted, it leaves by one of these.
+    LeaveReason, "减少原因" {
+        /// 转出 (through a transfer only)
+        TransferredOut = ("transferred_out", "转出"),
+        /// 死亡
+        Died = ("died", "死亡"),
+        /// 出党 (开除党籍)
+        Expelled = ("expelled", "开除党籍"),
+        /// 除名
+        Removed = ("removed", "除名"),
+        /// 劝退
+        PersuadedOut = ("persuaded_out", "劝退"),
+        /// 退党
+        Withdrew = ("withdrew", "退党"),
+        /// 自行脱党
+        Lapsed = ("lapsed", "自行脱党"),
+        /// 停止党籍 (失联)
+        Suspended = ("suspended", "停止党籍"),
+        /// 取消预备党员资格
+        ProbationCancelled = ("probation_cancelled", "取消预备党员资格"),
+    }
+}
+
+coded_enum! {
     /// 组织生活的会议和活动类型 (三会一课 and the rest).
     MeetingKind, "会议类型" {
         /// 支部党员大会

@@ -22,3 +22,4 @@ pub mod region;
 pub mod registry;
 pub mod resident_id;
 pub mod rules;
+pub mod transfer;

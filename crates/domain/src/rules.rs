@@ -107,12 +107,19 @@ pub mod keys {
 
     pub const AUDIT_SIX_MONTH_WARN_MONTHS: &str = "audit.six_month_warn_months";
     pub const AUDIT_SIX_MONTH_FLAG_MONTHS: &str = "audit.six_month_flag_months";
+
+    pub const TRANSFER_IN_CITY_DAYS: &str = "transfer.in_city_days";
+    pub const TRANSFER_OUTSIDE_DAYS: &str = "transfer.outside_days";
+    pub const TRANSFER_MAX_MONTHS: &str = "transfer.max_months";
 }
 
 const SOURCE_ARCHIVES: &str =
     "中国共产党发展党员工作细则（2014）第四十八条；本平台默认清单（可配置）";
 const SOURCE_SIX_MONTH: &str =
     "中国共产党章程 第九条；中国共产党党员教育管理工作条例（2019）第二十四条";
+
+const SOURCE_TRANSFERS: &str =
+    "中国共产党党员教育管理工作条例（2019）（党员组织关系管理）；有效期为本平台默认值（可配置）";
 
 const SOURCE_DUES: &str = "中组发〔2008〕3号《关于中国共产党党费收缴、使用和管理的规定》";
 
@@ -368,6 +375,24 @@ impl RuleSet {
                 6,
                 "党员无正当理由连续6个月不参加党的组织生活，或不交纳党费，或不做党所分配的工作，就被认为是自行脱党",
                 SOURCE_SIX_MONTH,
+            ),
+            p(
+                keys::TRANSFER_IN_CITY_DAYS,
+                10,
+                "市内转接的组织关系介绍信有效期默认10天（开具方可另定）；逾期无人接收的，由共同上级党组织督促办理",
+                SOURCE_TRANSFERS,
+            ),
+            p(
+                keys::TRANSFER_OUTSIDE_DAYS,
+                30,
+                "转往市外的组织关系介绍信有效期默认30天（开具方可另定）；逾期未收到回执的，由上级党组织督促办理",
+                SOURCE_TRANSFERS,
+            ),
+            p(
+                keys::TRANSFER_MAX_MONTHS,
+                3,
+                "组织关系介绍信有效期最长不超过3个月",
+                SOURCE_TRANSFERS,
             ),
             p(
                 keys::LIFE_LATE_ENTRY_DAYS,

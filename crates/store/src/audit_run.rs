@@ -17,6 +17,7 @@ use liangxin_domain::life::{self, LifeRules};
 use liangxin_domain::money::Fen;
 use liangxin_domain::period::Period;
 use liangxin_domain::registry::Key;
+use liangxin_domain::transfer::{self, TransferRules};
 use serde_json::json;
 
 use crate::error::{Result, StoreError};
@@ -70,7 +71,7 @@ impl Store {
         }
         let (low, high) = scope.path_range();
         let conn = self.conn();
-        let rows: Vec<(i32, i64, String, i64, NaiveDate)> = m::table
+        let rows: Vec<(i32, i64, String, i64, NaiveDate, Option<NaiveDate>)> = m::table
             .inner_join(
                 po::table.on(po::county_code
                     .eq(m::county_code)
@@ -84,6 +85,7 @@ impl Store {
                 m::name,
                 m::party_org_id,
                 m::joined_on,
+                m::arrived_on,
             ))
             .load(conn)?;
         let in_scope: HashSet<Key> = rows
@@ -161,8 +163,10 @@ impl Store {
         let mut archives = self.archive_completeness(scope, today)?;
         Ok(rows
             .into_iter()
-            .map(|(county, id, name, po_id, joined_on)| {
+            .map(|(county, id, name, po_id, joined_on, arrived_on)| {
                 let key = Key { county, id };
+                // A member who transferred in is counted from the day received.
+                let joined_on = arrived_on.unwrap_or(joined_on);
                 let months = standards.get(&key).map_or_else(Vec::new, |s| {
                     dues::months(
                         joined_on,
@@ -207,6 +211,11 @@ impl Store {
         for facts in self.life_facts(scope, from, today)? {
             let c = life::assess(&facts, &life_rules, from, today);
             findings.extend(c.findings.iter().map(audit::from_life));
+        }
+        // Transfers nobody received in time, escalated to the common ancestor.
+        let transfer_rules = TransferRules::resolve(&set, today).map_err(corrupt)?;
+        for t in self.open_transfers_for_audit(scope)? {
+            findings.extend(transfer::audit_transfer(&t, &transfer_rules));
         }
         Ok(findings)
     }
@@ -264,6 +273,13 @@ impl Store {
                 let (subject_type, subject) = match f.subject {
                     AuditSubject::Member { key } => ("member", key),
                     AuditSubject::PartyOrg { key } => ("party_org", key),
+                    AuditSubject::Transfer { id } => (
+                        "transfer",
+                        Key {
+                            county: f.responsible.county,
+                            id,
+                        },
+                    ),
                 };
                 diesel::insert_into(af::table)
                     .values((
@@ -431,10 +447,10 @@ impl Store {
                     key: Key { county, id },
                     responsible: Key { county, id: resp },
                     responsible_name: resp_name,
-                    subject: if st == "member" {
-                        AuditSubject::Member { key: subject }
-                    } else {
-                        AuditSubject::PartyOrg { key: subject }
+                    subject: match st.as_str() {
+                        "member" => AuditSubject::Member { key: subject },
+                        "transfer" => AuditSubject::Transfer { id: sid },
+                        _ => AuditSubject::PartyOrg { key: subject },
                     },
                     subject_name: sname,
                     kind: AuditKind::parse(&kind)
@@ -550,8 +566,8 @@ impl Store {
              p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
                    WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0) \
              SELECT \
-               CAST(SUM(CASE WHEN COALESCE(a.last, m.joined_on) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
-               CAST(SUM(CASE WHEN s.member_id IS NOT NULL AND p.mid IS NULL AND m.joined_on < '{first}' \
+               CAST(SUM(CASE WHEN COALESCE(a.last, m.arrived_on, m.joined_on) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
+               CAST(SUM(CASE WHEN s.member_id IS NOT NULL AND p.mid IS NULL AND COALESCE(m.arrived_on, m.joined_on) < '{first}' \
                         THEN 1 ELSE 0 END) AS BIGINT) AS unpaid \
              FROM members m \
              LEFT JOIN a ON a.cc = m.county_code AND a.mid = m.id \

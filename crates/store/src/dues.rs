@@ -64,7 +64,8 @@ type MemberFacts = (i64, NaiveDate, Option<NaiveDate>);
 
 fn member_facts(conn: &mut DbConnection, scope: &Scope, member: Key) -> Result<MemberFacts> {
     let (low, high) = scope.path_range();
-    let row: Option<(i64, NaiveDate, Option<NaiveDate>, String)> = m::table
+    type FactsRow = (i64, NaiveDate, Option<NaiveDate>, Option<NaiveDate>, String);
+    let row: Option<FactsRow> = m::table
         .inner_join(
             po::table.on(po::county_code
                 .eq(m::county_code)
@@ -73,12 +74,20 @@ fn member_facts(conn: &mut DbConnection, scope: &Scope, member: Key) -> Result<M
         .filter(m::county_code.eq(member.county))
         .filter(m::id.eq(member.id))
         .filter(po::path.ge(low).and(po::path.lt(high)))
-        .select((m::party_org_id, m::joined_on, m::left_on, po::path))
+        .select((
+            m::party_org_id,
+            m::joined_on,
+            m::arrived_on,
+            m::left_on,
+            po::path,
+        ))
         .first(conn)
         .optional()?;
     match row {
-        Some((po_id, joined, left, _)) if scope.member.is_none_or(|me| me == member) => {
-            Ok((po_id, joined, left))
+        // A member who transferred in owes this organization from the day received (the
+        // letter states what was paid before).
+        Some((po_id, joined, arrived, left, _)) if scope.member.is_none_or(|me| me == member) => {
+            Ok((po_id, arrived.unwrap_or(joined), left))
         }
         _ => Err(StoreError::invalid("党员", "不存在或不在您的管理范围内")),
     }
@@ -431,6 +440,7 @@ fn dues_sheet(conn: &mut DbConnection, party_org: Key, month: Period) -> Result<
         .filter(m::county_code.eq(party_org.county))
         .filter(m::party_org_id.eq(party_org.id))
         .filter(m::joined_on.le(end))
+        .filter(m::arrived_on.is_null().or(m::arrived_on.le(end)))
         .filter(m::left_on.is_null().or(m::left_on.gt(start)))
         .order((m::name, m::id))
         .select((m::county_code, m::id, m::name))

@@ -84,6 +84,7 @@ impl Store {
                 m::workplace_county,
                 m::workplace_org_id,
                 m::joined_on,
+                m::arrived_on,
                 m::confirmed_on,
                 m::left_on,
             ))
@@ -97,8 +98,14 @@ impl Store {
             NaiveDate,
             Option<NaiveDate>,
             Option<NaiveDate>,
+            Option<NaiveDate>,
         );
-        for (county, id, joined_on, confirmed_on, left_on) in mq.load::<MemberRow>(conn)? {
+        for (county, id, joined_on, arrived_on, confirmed_on, left_on) in
+            mq.load::<MemberRow>(conn)?
+        {
+            // A record opened by a transfer counts from the day received: the record the
+            // member left counts until then.
+            let joined_on = arrived_on.unwrap_or(joined_on);
             let (Some(county), Some(id)) = (county, id) else {
                 continue;
             };

@@ -40,6 +40,7 @@ pub mod rules;
 pub mod schema;
 pub mod scope;
 pub mod todo;
+pub mod transfer;
 
 use diesel::prelude::*;
 

@@ -98,6 +98,8 @@ fn expected(
         .filter(m::county_code.eq(party_org.county))
         .filter(m::party_org_id.eq(party_org.id))
         .filter(m::joined_on.le(on))
+        // A member who transferred in is the organization's from the day received.
+        .filter(m::arrived_on.is_null().or(m::arrived_on.le(on)))
         .filter(m::left_on.is_null().or(m::left_on.gt(on)))
         .order((m::name, m::id))
         .select((m::county_code, m::id, m::name, m::confirmed_on))

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use liangxin_domain::kinds::{FlowStatus, FormationMode, MemberStatus, PartyOrgType};
+use liangxin_domain::kinds::{FlowStatus, FormationMode, LeaveReason, MemberStatus, PartyOrgType};
 use liangxin_domain::registry::Key;
 
 use crate::error::{Result, StoreError};
@@ -57,6 +57,12 @@ pub struct MemberView {
     pub flow_destination: Option<String>,
     pub resident_id_masked: String,
     pub phone: Option<String>,
+    /// The day a member who transferred in was received (转入).
+    pub arrived_on: Option<NaiveDate>,
+    /// The day the record left; the record stays.
+    pub left_on: Option<NaiveDate>,
+    /// Why it left (转出, 死亡 …).
+    pub leave_reason: Option<LeaveReason>,
 }
 
 type PoRow = (
@@ -106,6 +112,7 @@ type MemberRow = (
         String,
         Option<String>,
     ),
+    (Option<NaiveDate>, Option<NaiveDate>, Option<String>),
 );
 
 impl Store {
@@ -280,9 +287,21 @@ impl Store {
         Ok(out)
     }
 
-    /// One member, if the scope holds them.
+    /// One member, if the scope holds them (a record that left too: it is never deleted).
     pub fn member(&mut self, scope: &Scope, key: Key) -> Result<Option<MemberView>> {
-        let visible: Option<i64> = Self::member_query(scope)
+        let (low, high) = scope.path_range();
+        let mut q = m::table
+            .filter(diesel::dsl::exists(
+                po::table
+                    .filter(po::county_code.eq(m::county_code))
+                    .filter(po::id.eq(m::party_org_id))
+                    .filter(po::path.ge(low).and(po::path.lt(high))),
+            ))
+            .into_boxed();
+        if let Some(me) = scope.member {
+            q = q.filter(m::county_code.eq(me.county).and(m::id.eq(me.id)));
+        }
+        let visible: Option<i64> = q
             .filter(m::county_code.eq(key.county).and(m::id.eq(key.id)))
             .select(m::id)
             .first(self.conn())
@@ -327,12 +346,14 @@ impl Store {
                     mp::resident_id_masked,
                     mp::phone,
                 ),
+                (m::arrived_on, m::left_on, m::leave_reason),
             ))
             .first(self.conn())
             .optional()?;
         let Some((
             (county, id, name, sex, birth_year, status, joined_on, confirmed_on),
             (po_id, po_name, wc, wid, flow, dest, masked, phone),
+            (arrived_on, left_on, leave_reason),
         )) = row
         else {
             return Ok(None);
@@ -364,6 +385,11 @@ impl Store {
             flow_destination: dest,
             resident_id_masked: masked,
             phone,
+            arrived_on,
+            left_on,
+            leave_reason: leave_reason
+                .map(|r| LeaveReason::parse(&r).map_err(|e| bad("减少原因", e)))
+                .transpose()?,
         }))
     }
 }

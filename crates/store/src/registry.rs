@@ -113,20 +113,20 @@ struct AssignmentRow {
 
 #[derive(Insertable, Queryable, Selectable, Clone)]
 #[diesel(table_name = members)]
-struct MemberRow {
-    county_code: i32,
-    id: i64,
-    party_org_id: i64,
-    name: String,
-    sex: String,
-    birth_year: i32,
-    status: String,
-    joined_on: NaiveDate,
-    confirmed_on: Option<NaiveDate>,
-    workplace_county: Option<i32>,
-    workplace_org_id: Option<i64>,
-    flow: String,
-    flow_destination: Option<String>,
+pub(crate) struct MemberRow {
+    pub(crate) county_code: i32,
+    pub(crate) id: i64,
+    pub(crate) party_org_id: i64,
+    pub(crate) name: String,
+    pub(crate) sex: String,
+    pub(crate) birth_year: i32,
+    pub(crate) status: String,
+    pub(crate) joined_on: NaiveDate,
+    pub(crate) confirmed_on: Option<NaiveDate>,
+    pub(crate) workplace_county: Option<i32>,
+    pub(crate) workplace_org_id: Option<i64>,
+    pub(crate) flow: String,
+    pub(crate) flow_destination: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -177,7 +177,7 @@ fn profile_row(store_cipher: &crate::IdCipher, m: &Member) -> ProfileRow {
 }
 
 /// What the audit log keeps of a member: never the resident ID in clear.
-fn member_json(row: &MemberRow, masked: &str) -> serde_json::Value {
+pub(crate) fn member_json(row: &MemberRow, masked: &str) -> serde_json::Value {
     json!({
         "party_org": { "county": row.county_code, "id": row.party_org_id },
         "name": row.name,
@@ -538,7 +538,11 @@ fn ensure_party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key) ->
 
 /// The member's row, if the member's party organization lies in the scope. A member
 /// outside it is reported as not found, so scopes do not learn of each other's members.
-fn member_in_scope(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<MemberRow> {
+pub(crate) fn member_in_scope(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    key: Key,
+) -> Result<MemberRow> {
     let (low, high) = scope.path_range();
     members::table
         .inner_join(
@@ -1630,9 +1634,16 @@ impl Store {
                 },
             )?;
             // Unique across the whole deployment, not only the scope: the same person
-            // registered twice is a transfer to be made, not a second member.
+            // registered twice is a transfer to be made, not a second member. A record
+            // that left (转出, 死亡 …) does not count: the person may come back.
             let taken: Option<i64> = member_profiles::table
+                .inner_join(
+                    members::table.on(members::county_code
+                        .eq(member_profiles::county_code)
+                        .and(members::id.eq(member_profiles::member_id))),
+                )
                 .filter(member_profiles::resident_id_hash.eq(&hash))
+                .filter(members::left_on.is_null())
                 .select(member_profiles::member_id)
                 .first(conn)
                 .optional()?;
@@ -1852,6 +1863,8 @@ impl Store {
             )
             .filter(member_profiles::resident_id_hash.eq(hash))
             .filter(party_orgs::path.ge(low).and(party_orgs::path.lt(high)))
+            // The current record first: a person who transferred has a left one too.
+            .order((members::left_on.is_not_null(), members::id.desc()))
             .select((member_profiles::county_code, member_profiles::member_id))
             .first(&mut self.conn)
             .optional()?;

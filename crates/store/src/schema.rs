@@ -139,6 +139,7 @@ diesel::table! {
         flow_destination -> Nullable<Text>,
         left_on -> Nullable<Date>,
         leave_reason -> Nullable<Text>,
+        arrived_on -> Nullable<Date>,
     }
 }
 
@@ -275,7 +276,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    transfers (id) {
+        id -> BigInt,
+        member_county -> Integer,
+        member_id -> BigInt,
+        from_party_org_id -> BigInt,
+        to_county -> Nullable<Integer>,
+        to_party_org_id -> Nullable<BigInt>,
+        to_outside -> Nullable<Text>,
+        letter_kind -> Text,
+        reason -> Text,
+        issued_on -> Date,
+        valid_until -> Date,
+        dues_paid_through -> Nullable<Text>,
+        state -> Text,
+        closed_on -> Nullable<Date>,
+        new_member_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    transfer_events (transfer_id, seq) {
+        transfer_id -> BigInt,
+        seq -> Integer,
+        on_date -> Date,
+        action -> Text,
+        actor -> Text,
+        note -> Text,
+    }
+}
+
+diesel::joinable!(transfer_events -> transfers (transfer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    transfers,
+    transfer_events,
     member_archive_items,
     audit_findings,
     dues_standards,

@@ -90,6 +90,11 @@ impl Store {
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(m::left_on.is_null())
             .filter(m::joined_on.le(month.last_day()))
+            .filter(
+                m::arrived_on
+                    .is_null()
+                    .or(m::arrived_on.le(month.last_day())),
+            )
             .select((m::county_code, m::id, m::party_org_id, po::name))
             .load(conn)?;
         let mut pq = dp::table

@@ -113,6 +113,8 @@ contract!(
     dues_are_marked_once_a_month_and_corrected_by_new_lines,
     the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure,
     archives_are_checked_against_the_checklist,
+    transfers_move_a_member_and_escalate_when_nobody_receives,
+    members_leave_by_a_reason_and_are_never_deleted,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -1798,4 +1800,405 @@ fn archives_are_checked_against_the_checklist(db: &TestDb) {
         store.party_org_archive(&longyou, TODAY, c.joint).unwrap(),
         (1, 1, 100)
     );
+}
+
+fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
+    use liangxin_domain::audit::{AuditKind, AuditSubject};
+    use liangxin_domain::kinds::{ArchiveItem, LeaveReason, LetterKind, TransferState};
+    use liangxin_store::transfer::{Destination, TransferRequest};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let city = scope_of(&mut store, c.city);
+    let person = member(c.joint, "转接甲", 131, MemberStatus::Full, None);
+    let id_number = person.resident_id.clone();
+    let m = store.insert_member("t", &longyou, TODAY, person).unwrap();
+    store
+        .record_archive_item(
+            "t",
+            &longyou,
+            TODAY,
+            m,
+            ArchiveItem::Application,
+            d(2010, 1, 5),
+        )
+        .unwrap();
+    let letter = |to, issued_on, valid_days| TransferRequest {
+        member: m,
+        letter_kind: LetterKind::Introduction,
+        to,
+        reason: "工作调动".into(),
+        issued_on,
+        valid_days,
+    };
+    let to_tech = Destination::PartyOrg(c.tech_branch);
+    // Refused, with nothing written.
+    let refused = [
+        (
+            &kecheng,
+            letter(to_tech.clone(), d(2026, 11, 1), Some(10)),
+            "党员",
+        ),
+        (
+            &longyou,
+            letter(to_tech.clone(), d(2026, 11, 28), None),
+            "开具日期",
+        ),
+        (
+            &longyou,
+            letter(to_tech.clone(), d(2026, 11, 1), Some(200)),
+            "有效期",
+        ),
+        (
+            &longyou,
+            letter(Destination::PartyOrg(c.joint), d(2026, 11, 1), None),
+            "接收党组织",
+        ),
+        (
+            &longyou,
+            letter(Destination::Outside("  ".into()), d(2026, 11, 1), None),
+            "接收党组织",
+        ),
+    ];
+    for (scope, req, field) in refused {
+        match store.issue_transfer("t", scope, TODAY, &req) {
+            Err(StoreError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(store.transfers(&city, None).unwrap().is_empty());
+
+    // Issued on 1 November for ten days: valid through the 10th.
+    let t = store
+        .issue_transfer(
+            "t",
+            &longyou,
+            TODAY,
+            &letter(to_tech.clone(), d(2026, 11, 1), Some(10)),
+        )
+        .unwrap();
+    let again = store
+        .issue_transfer(
+            "t",
+            &longyou,
+            TODAY,
+            &letter(to_tech.clone(), d(2026, 11, 2), None),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(again.contains("未办结的转接"), "{again}");
+    let sent = store.transfer(&longyou, t).unwrap().unwrap();
+    assert_eq!(sent.valid_until, d(2026, 11, 10));
+    assert!(sent.sender_side && !sent.receiver_side);
+    assert!(sent.overdue(TODAY));
+    assert_eq!(sent.events.len(), 1);
+    let incoming = store.transfer(&kecheng, t).unwrap().unwrap();
+    assert!(incoming.receiver_side && incoming.may_receive() && !incoming.may_cancel());
+    assert_eq!(
+        store
+            .transfers(&kecheng, Some(TransferState::Issued))
+            .unwrap()
+            .len(),
+        1
+    );
+    let joint = scope_of(&mut store, c.joint);
+    assert!(
+        store.transfer(&joint, t).unwrap().is_some(),
+        "the sender itself"
+    );
+
+    // Nobody received it by the 10th: the audit escalates it to the common ancestor (the
+    // city), which a county's own run does not reach.
+    store.run_audit("t", &longyou, TODAY).unwrap();
+    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    assert!(open.iter().all(|f| f.kind != AuditKind::TransferOverdue));
+    store.run_audit("t", &all(), TODAY).unwrap();
+    let (_, open) = store.audit_findings(&city, true, 0, 500).unwrap();
+    let f = open
+        .iter()
+        .find(|f| f.subject == AuditSubject::Transfer { id: t })
+        .unwrap();
+    assert_eq!(f.kind, AuditKind::TransferOverdue);
+    assert_eq!(f.responsible, c.city);
+    assert!(f.detail.contains("已逾期17天"), "{}", f.detail);
+
+    // Only the receiver confirms; it does, today.
+    let wrong_side = store
+        .receive_transfer("t", &longyou, TODAY, t, TODAY)
+        .unwrap_err()
+        .to_string();
+    assert!(wrong_side.contains("只有接收党组织"), "{wrong_side}");
+    let early = store
+        .receive_transfer("t", &kecheng, TODAY, t, d(2026, 10, 31))
+        .unwrap_err()
+        .to_string();
+    assert!(early.contains("不能早于开具日期"), "{early}");
+    let new = store
+        .receive_transfer("t", &kecheng, TODAY, t, TODAY)
+        .unwrap()
+        .unwrap();
+    assert_eq!(new.county, KCQ);
+    let old = store.member(&longyou, m).unwrap().unwrap();
+    assert_eq!(old.left_on, Some(TODAY));
+    assert_eq!(old.leave_reason, Some(LeaveReason::TransferredOut));
+    let moved = store.member(&kecheng, new).unwrap().unwrap();
+    assert_eq!(moved.party_org, c.tech_branch);
+    assert_eq!(moved.arrived_on, Some(TODAY));
+    assert_eq!(
+        moved.joined_on,
+        d(2010, 7, 1),
+        "入党时间 travels with the member"
+    );
+    assert!(store.member(&longyou, new).unwrap().is_none());
+    assert_eq!(
+        store
+            .find_member_by_resident_id(&all(), &id_number)
+            .unwrap(),
+        Some(new),
+        "the current record first"
+    );
+    let (items, _) = store.member_archive(&kecheng, TODAY, new).unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|(i, on)| *i == ArchiveItem::Application && on.is_some()),
+        "the archive travels with the member"
+    );
+    // Each organization's meetings expect the member on its own days only.
+    let expected = |store: &mut Store, po, on| {
+        store
+            .expected_attendees(&all(), po, on)
+            .unwrap()
+            .iter()
+            .any(|e| e.name == "转接甲")
+    };
+    assert!(expected(&mut store, c.joint, d(2026, 11, 26)));
+    assert!(!expected(&mut store, c.joint, TODAY));
+    assert!(!expected(&mut store, c.tech_branch, d(2026, 11, 26)));
+    assert!(expected(&mut store, c.tech_branch, TODAY));
+    // The same person cannot be registered again while the new record stands.
+    let twice = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "转接甲", 131, MemberStatus::Full, None),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(twice.contains("已登记为其他党员"), "{twice}");
+    let done = store
+        .receive_transfer("t", &kecheng, TODAY, t, TODAY)
+        .unwrap_err()
+        .to_string();
+    assert!(done.contains("已接收，不能再办理"), "{done}");
+    let history = store.transfer(&city, t).unwrap().unwrap();
+    assert_eq!(history.state, TransferState::Received);
+    assert_eq!(history.events.len(), 2);
+    assert_eq!(history.events[1].note, "逾期接收");
+    // Received: the next run closes the escalation.
+    let run = store.run_audit("t", &all(), TODAY).unwrap();
+    assert!(run.resolved >= 1);
+    let (_, open) = store.audit_findings(&city, true, 0, 500).unwrap();
+    assert!(
+        open.iter()
+            .all(|f| f.subject != AuditSubject::Transfer { id: t })
+    );
+
+    // A letter outside the system: the sender records the 回执; nobody is opened here.
+    let m2 = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "转接乙", 132, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let out = store
+        .issue_transfer(
+            "t",
+            &longyou,
+            TODAY,
+            &TransferRequest {
+                member: m2,
+                to: Destination::Outside("杭州市某公司党支部".into()),
+                ..letter(to_tech.clone(), TODAY, None)
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        store.transfer(&longyou, out).unwrap().unwrap().valid_until,
+        d(2026, 12, 26)
+    );
+    assert!(
+        store.transfer(&kecheng, out).unwrap().is_none(),
+        "not the other county's"
+    );
+    assert!(
+        store
+            .return_transfer("t", &longyou, TODAY, out, "不收")
+            .is_err()
+    );
+    assert_eq!(
+        store
+            .receive_transfer("t", &longyou, TODAY, out, TODAY)
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .member(&longyou, m2)
+            .unwrap()
+            .unwrap()
+            .left_on
+            .is_some()
+    );
+
+    // Returned by the receiver with its reason; the member stays where they were.
+    let m3 = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "转接丙", 133, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let back = store
+        .issue_transfer(
+            "t",
+            &longyou,
+            TODAY,
+            &TransferRequest {
+                member: m3,
+                ..letter(to_tech.clone(), TODAY, None)
+            },
+        )
+        .unwrap();
+    let no_reason = store
+        .return_transfer("t", &kecheng, TODAY, back, " ")
+        .unwrap_err()
+        .to_string();
+    assert!(no_reason.contains("退回理由"), "{no_reason}");
+    assert!(
+        store
+            .cancel_transfer("t", &kecheng, TODAY, back, "不要了")
+            .is_err(),
+        "only the sender cancels"
+    );
+    store
+        .return_transfer("t", &kecheng, TODAY, back, "该党员未到本单位工作")
+        .unwrap();
+    assert_eq!(
+        store.transfer(&longyou, back).unwrap().unwrap().state,
+        TransferState::Returned
+    );
+    assert!(
+        store
+            .member(&longyou, m3)
+            .unwrap()
+            .unwrap()
+            .left_on
+            .is_none()
+    );
+    // A new letter may be issued once the last one is closed, and cancelled by its sender.
+    let again = store
+        .issue_transfer(
+            "t",
+            &longyou,
+            TODAY,
+            &TransferRequest {
+                member: m3,
+                ..letter(to_tech, TODAY, None)
+            },
+        )
+        .unwrap();
+    store
+        .cancel_transfer("t", &longyou, TODAY, again, "调动取消")
+        .unwrap();
+    assert_eq!(store.transfers(&longyou, None).unwrap().len(), 4);
+    assert!(
+        store
+            .transfers(&longyou, Some(TransferState::Issued))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
+    use liangxin_domain::kinds::LeaveReason;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let m = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "减少甲", 141, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let before = store.members_count(&longyou, None).unwrap();
+    let refused = [
+        (
+            &longyou,
+            LeaveReason::TransferredOut,
+            TODAY,
+            "决议",
+            "减少原因",
+        ),
+        (
+            &longyou,
+            LeaveReason::Died,
+            d(2026, 11, 28),
+            "决议",
+            "减少日期",
+        ),
+        (
+            &longyou,
+            LeaveReason::Died,
+            d(2009, 1, 1),
+            "决议",
+            "减少日期",
+        ),
+        (&longyou, LeaveReason::Died, TODAY, " ", "依据"),
+        (&kecheng, LeaveReason::Died, TODAY, "决议", "党员"),
+    ];
+    for (scope, reason, on, note, field) in refused {
+        match store.leave_member("t", scope, TODAY, m, reason, on, note) {
+            Err(StoreError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(
+        store
+            .member(&longyou, m)
+            .unwrap()
+            .unwrap()
+            .left_on
+            .is_none()
+    );
+    store
+        .leave_member(
+            "t",
+            &longyou,
+            TODAY,
+            m,
+            LeaveReason::Died,
+            d(2026, 11, 20),
+            "家属告知，支部核实",
+        )
+        .unwrap();
+    let left = store.member(&longyou, m).unwrap().unwrap();
+    assert_eq!(left.left_on, Some(d(2026, 11, 20)));
+    assert_eq!(left.leave_reason, Some(LeaveReason::Died));
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before - 1);
+    let twice = store
+        .leave_member("t", &longyou, TODAY, m, LeaveReason::Died, TODAY, "再次")
+        .unwrap_err()
+        .to_string();
+    assert!(twice.contains("已不在册"), "{twice}");
+    let log = store.audit_entries("member", m.county, m.id).unwrap();
+    assert!(log.iter().any(|e| e.action == "leave"), "audited");
 }
