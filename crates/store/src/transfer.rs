@@ -51,6 +51,16 @@ pub struct TransferRequest {
     pub valid_days: Option<u32>,
 }
 
+/// A member leaving the register (党员减少) for a reason other than 转出.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaving {
+    pub member: Key,
+    pub reason: LeaveReason,
+    pub on: NaiveDate,
+    /// The basis: the branch decision, the approval.
+    pub note: String,
+}
+
 /// One step taken on a transfer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferEvent {
@@ -813,11 +823,14 @@ impl Store {
         actor: &str,
         scope: &Scope,
         today: NaiveDate,
-        member: Key,
-        reason: LeaveReason,
-        on: NaiveDate,
-        note: &str,
+        leaving: &Leaving,
     ) -> Result<()> {
+        let Leaving {
+            member,
+            reason,
+            on,
+            ref note,
+        } = *leaving;
         if scope.member.is_some() {
             return Err(StoreError::invalid("党员", "党员不能办理减少"));
         }

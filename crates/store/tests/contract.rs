@@ -2127,6 +2127,7 @@ fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
 
 fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
     use liangxin_domain::kinds::LeaveReason;
+    use liangxin_store::transfer::Leaving;
     let mut store = db.open();
     let c = build_small_city(&mut store);
     let longyou = scope_of(&mut store, c.longyou);
@@ -2166,7 +2167,13 @@ fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
         (&kecheng, LeaveReason::Died, TODAY, "决议", "党员"),
     ];
     for (scope, reason, on, note, field) in refused {
-        match store.leave_member("t", scope, TODAY, m, reason, on, note) {
+        let leaving = Leaving {
+            member: m,
+            reason,
+            on,
+            note: note.into(),
+        };
+        match store.leave_member("t", scope, TODAY, &leaving) {
             Err(StoreError::Invalid { field: f, .. }) => assert_eq!(f, field),
             other => panic!("{field}: {other:?}"),
         }
@@ -2184,10 +2191,12 @@ fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
             "t",
             &longyou,
             TODAY,
-            m,
-            LeaveReason::Died,
-            d(2026, 11, 20),
-            "家属告知，支部核实",
+            &Leaving {
+                member: m,
+                reason: LeaveReason::Died,
+                on: d(2026, 11, 20),
+                note: "家属告知，支部核实".into(),
+            },
         )
         .unwrap();
     let left = store.member(&longyou, m).unwrap().unwrap();
@@ -2195,7 +2204,17 @@ fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
     assert_eq!(left.leave_reason, Some(LeaveReason::Died));
     assert_eq!(store.members_count(&longyou, None).unwrap(), before - 1);
     let twice = store
-        .leave_member("t", &longyou, TODAY, m, LeaveReason::Died, TODAY, "再次")
+        .leave_member(
+            "t",
+            &longyou,
+            TODAY,
+            &Leaving {
+                member: m,
+                reason: LeaveReason::Died,
+                on: TODAY,
+                note: "再次".into(),
+            },
+        )
         .unwrap_err()
         .to_string();
     assert!(twice.contains("已不在册"), "{twice}");

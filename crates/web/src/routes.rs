@@ -40,6 +40,8 @@ pub enum Object {
     Meeting,
     /// `{county}/{id}` of an audit finding (only POST routes address one).
     Finding,
+    /// `{id}` of a transfer (global: it joins two counties).
+    Transfer,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -155,6 +157,15 @@ pub const ROUTES: &[Route] = &[
         Object::PartyOrg,
     ),
     staff("GET", "/meetings/{county}/{id}", Object::Meeting),
+    staff("GET", "/transfers", Object::None),
+    r("GET", "/transfers/{id}", Access::Page, Object::Transfer),
+    staff("POST", "/transfers/{id}/receive", Object::Transfer),
+    staff("POST", "/transfers/{id}/return", Object::Transfer),
+    staff("POST", "/transfers/{id}/cancel", Object::Transfer),
+    staff("GET", "/members/{county}/{id}/transfer", Object::Member),
+    staff("POST", "/members/{county}/{id}/transfer", Object::Member),
+    staff("GET", "/members/{county}/{id}/leave", Object::Member),
+    staff("POST", "/members/{county}/{id}/leave", Object::Member),
     staff("GET", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("POST", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("GET", "/party-orgs/{county}/{id}/new", Object::PartyOrg),
@@ -222,6 +233,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/coverage/trend", Access::Api, Object::None),
     r("GET", "/api/v1/zones", Access::Api, Object::None),
     r("GET", "/api/v1/life", Access::Api, Object::None),
+    r("GET", "/api/v1/transfers", Access::Api, Object::None),
     Route {
         method: "GET",
         path: "/api/v1/party-orgs/{county}/{id}",
@@ -270,6 +282,15 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/party-orgs/{county}/{id}/meetings/new") => get(pages::meeting_new::show),
         ("POST", "/party-orgs/{county}/{id}/meetings/new") => post(pages::meeting_new::submit),
         ("GET", "/meetings/{county}/{id}") => get(pages::meeting::show),
+        ("GET", "/transfers") => get(pages::transfers::list),
+        ("GET", "/transfers/{id}") => get(pages::transfers::show),
+        ("POST", "/transfers/{id}/receive") => post(pages::transfers::receive),
+        ("POST", "/transfers/{id}/return") => post(pages::transfers::return_letter),
+        ("POST", "/transfers/{id}/cancel") => post(pages::transfers::cancel),
+        ("GET", "/members/{county}/{id}/transfer") => get(pages::transfer_new::show),
+        ("POST", "/members/{county}/{id}/transfer") => post(pages::transfer_new::submit),
+        ("GET", "/members/{county}/{id}/leave") => get(pages::member_leave::show),
+        ("POST", "/members/{county}/{id}/leave") => post(pages::member_leave::submit),
         ("GET", "/party-orgs/{county}/{id}/edit") => get(pages::party_org_edit::show),
         ("POST", "/party-orgs/{county}/{id}/edit") => post(pages::party_org_edit::submit),
         ("GET", "/party-orgs/{county}/{id}/new") => get(pages::party_org_new::show),
@@ -299,6 +320,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/coverage/trend") => get(api::trend::get),
         ("GET", "/api/v1/zones") => get(api::zones::list),
         ("GET", "/api/v1/life") => get(api::life::get),
+        ("GET", "/api/v1/transfers") => get(api::transfers::list),
         ("GET", "/api/v1/party-orgs/{county}/{id}") => get(api::party_org::get),
         ("GET", "/api/v1/members") => get(api::members::list),
         ("GET", "/api/v1/gaps") => get(api::gaps::list),

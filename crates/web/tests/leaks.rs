@@ -115,6 +115,49 @@ fn no_role_reads_or_writes_outside_its_scope() {
         meetings.push((root, m));
     }
 
+    // A letter from the top of each staff role's tree to outside the system, so each has
+    // its own transfer and others' to try.
+    let mut letters: Vec<(Key, i64)> = Vec::new();
+    let member_account = store.user_by_username("member").unwrap().unwrap();
+    let member_self = store.scope_of_user(&member_account).unwrap().member;
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let root = store.scope_root(&scope).unwrap().unwrap().key;
+        let member = store
+            .members_page(&scope, Some(root), 0, 50)
+            .unwrap()
+            .into_iter()
+            .chain(store.members_page(&scope, None, 0, 50).unwrap())
+            .find(|m| {
+                Some(m.key) != member_self
+                    && store
+                        .transfers(&Scope::everything(), None)
+                        .unwrap()
+                        .iter()
+                        .all(|t| t.member != m.key)
+            })
+            .unwrap_or_else(|| panic!("{role} has a member"));
+        let id = store
+            .issue_transfer(
+                "test",
+                &Scope::everything(),
+                today,
+                &liangxin_store::transfer::TransferRequest {
+                    member: member.key,
+                    letter_kind: liangxin_domain::kinds::LetterKind::Introduction,
+                    to: liangxin_store::transfer::Destination::Outside(format!(
+                        "{role}转往的外省某党支部"
+                    )),
+                    reason: "工作调动".into(),
+                    issued_on: today,
+                    valid_days: None,
+                },
+            )
+            .unwrap();
+        letters.push((member.party_org, id));
+    }
+
     // Audit findings over the whole city, so each role's list has something to leak.
     let run = store
         .run_audit("test", &Scope::everything(), today)
@@ -176,6 +219,22 @@ fn no_role_reads_or_writes_outside_its_scope() {
             })
             .take(400)
             .collect();
+        // A transfer names its other side to both sides (a letter goes sideways by nature):
+        // those names are not leaks.
+        let counterparts: Vec<String> = store
+            .transfers(&scope, None)
+            .unwrap()
+            .into_iter()
+            .flat_map(|t| [t.from_name, t.to_name])
+            .collect();
+        let foreign_party_orgs: Vec<&str> = foreign_party_orgs
+            .into_iter()
+            .filter(|n| !counterparts.iter().any(|c| c.contains(n)))
+            .collect();
+        let telltales: Vec<&str> = telltales
+            .into_iter()
+            .filter(|n| !counterparts.iter().any(|c| c.contains(n)))
+            .collect();
         let mut c = app.signed_in(role);
         for route in ROUTES {
             if route.access == Access::Public {
@@ -218,6 +277,15 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         && let Some(items) = v["items"].as_array()
                     {
                         for item in items {
+                            if route.path == "/api/v1/transfers" {
+                                let id = item["id"].as_i64().unwrap();
+                                assert!(
+                                    store.transfer(&scope, id).unwrap().is_some(),
+                                    "{role} {} lists transfer {id} from outside its scope",
+                                    route.path
+                                );
+                                continue;
+                            }
                             let key = Key {
                                 county: item["county"].as_i64().unwrap() as i32,
                                 id: item["id"].as_i64().unwrap(),
@@ -292,6 +360,20 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     }
                 }
                 Object::Finding => unreachable!("only POST routes address a finding"),
+                Object::Transfer => {
+                    let path = |id: i64| route.path.replace("{id}", &id.to_string());
+                    // A member sees only their own letters (none of these is theirs).
+                    let sees = |po: &Key| scope.member.is_none() && po_in_scope.contains(po);
+                    let foreign = letters.iter().find(|(po, _)| !sees(po));
+                    if let Some((_, id)) = foreign {
+                        let r = c.get(&path(*id));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign transfer", route.path);
+                    }
+                    if let Some((_, id)) = letters.iter().find(|(po, _)| sees(po)) {
+                        let r = c.get(&path(*id));
+                        assert_eq!(r.status, 200, "{role} {} of its own transfer", route.path);
+                    }
+                }
                 Object::Meeting => {
                     let foreign = meetings.iter().find(|(po, _)| !po_in_scope.contains(po));
                     if let Some((_, m)) = foreign {

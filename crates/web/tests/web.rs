@@ -1510,3 +1510,159 @@ fn a_members_archive_shows_its_completeness_and_takes_a_received_item() {
     let node = c.get(&format!("/party-orgs/{}/{}", root.key.county, root.key.id));
     assert!(node.body.contains("档案信息完整度"));
 }
+
+#[test]
+fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves() {
+    let app = app();
+    let mut store = app.store();
+    let scope_of = |store: &mut liangxin_store::Store, name: &str| {
+        let u = store.user_by_username(name).unwrap().unwrap();
+        store.scope_of_user(&u).unwrap()
+    };
+    let longyou = scope_of(&mut store, "longyou");
+    let secretary = scope_of(&mut store, "secretary");
+    let hongmu = scope_of(&mut store, "hongmu");
+    let member_self = scope_of(&mut store, "member").member;
+    // Members no other story works on: outside the secretary's and the zone's trees.
+    let mut mine = store
+        .members_page(&longyou, None, 0, 400)
+        .unwrap()
+        .into_iter()
+        .filter(|m| {
+            Some(m.key) != member_self
+                && store.member(&secretary, m.key).unwrap().is_none()
+                && store.member(&hongmu, m.key).unwrap().is_none()
+        });
+    let (m, m2) = (mine.next().unwrap(), mine.next().unwrap());
+    // A branch of another county receives.
+    let receiver = store
+        .party_orgs_in_scope(&liangxin_store::Scope::everything())
+        .unwrap()
+        .into_iter()
+        .find(|(k, _, _, t)| {
+            k.county != m.key.county && *t == liangxin_domain::kinds::PartyOrgType::Branch
+        })
+        .unwrap();
+    let path = format!("/members/{}/{}", m.key.county, m.key.id);
+    let mut c = app.signed_in("longyou");
+    let page = c.get(&path);
+    assert!(
+        page.body.contains("开具介绍信"),
+        "offered on the member's page"
+    );
+    let form = c.get(&format!("{path}/transfer"));
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let code = format!("{}-{}", receiver.0.county, receiver.0.id);
+    let send = |c: &mut common::Client, to: &str, days: &str| {
+        c.post_form(
+            &format!("{path}/transfer"),
+            &[
+                ("_csrf", &csrf),
+                ("letter_kind", "introduction"),
+                ("destination", "system"),
+                ("to", to),
+                ("reason", "工作调动"),
+                ("issued_on", &liangxin_web::today().to_string()),
+                ("valid_days", days),
+            ],
+        )
+    };
+    let r = send(&mut c, &code, "十天");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("有效期"), "{}", r.body);
+    let r = send(&mut c, "没有这个党支部", "");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("找不到"));
+    let r = send(&mut c, &code, "120");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不能超过3个月"));
+    assert!(
+        store
+            .transfers(&longyou, None)
+            .unwrap()
+            .iter()
+            .all(|t| t.member != m.key),
+        "nothing written"
+    );
+    let r = send(&mut c, &code, "");
+    assert_eq!(r.status, 303);
+    let letter = r.header("location").unwrap().to_owned();
+    let sent = c.get(&letter);
+    assert!(sent.body.contains("待接收"));
+    assert!(sent.body.contains(&receiver.2));
+    assert!(
+        !sent.body.contains("确认接收"),
+        "the sender does not receive"
+    );
+    assert!(c.get("/transfers").body.contains(&m.name));
+    // The city holds the receiving branch: it is on its to-do list, and it confirms.
+    let mut city = app.signed_in("city");
+    let home = city.get("/");
+    assert!(home.body.contains("待我方接收"), "to-do on the home page");
+    let detail = city.get(&letter);
+    assert!(detail.body.contains("确认接收"));
+    let r = city.post_form(
+        &format!("{letter}/receive"),
+        &[("_csrf", &detail.csrf()), ("on", "2099-01-01")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("接收日期"));
+    let r = city.post_form(
+        &format!("{letter}/receive"),
+        &[
+            ("_csrf", &detail.csrf()),
+            ("on", &liangxin_web::today().to_string()),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert!(city.get(&letter).body.contains("已接收"));
+    // The sender's record stays, marked 转出; the county no longer lists the member.
+    let old = c.get(&path);
+    assert!(old.body.contains("已减少：转出"), "the record is kept");
+    assert_eq!(
+        c.get(&format!("{path}/transfer")).status,
+        422,
+        "no letter for a record that left"
+    );
+    let api = c.get("/api/v1/transfers?state=received");
+    assert!(
+        api.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["member_name"] == m.name.as_str())
+    );
+    assert_eq!(c.get("/api/v1/transfers?state=寄出").status, 422);
+
+    // A member leaves by another reason through its own form; 转出 is not one of them.
+    let leave = format!("/members/{}/{}/leave", m2.key.county, m2.key.id);
+    let form = c.get(&leave);
+    assert_eq!(form.status, 200);
+    let r = c.post_form(
+        &leave,
+        &[
+            ("_csrf", &form.csrf()),
+            ("reason", "transferred_out"),
+            ("on", &liangxin_web::today().to_string()),
+            ("note", "误选"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("组织关系转接"));
+    let r = c.post_form(
+        &leave,
+        &[
+            ("_csrf", &form.csrf()),
+            ("reason", "died"),
+            ("on", &liangxin_web::today().to_string()),
+            ("note", "家属告知，支部核实"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert!(
+        c.get(&format!("/members/{}/{}", m2.key.county, m2.key.id))
+            .body
+            .contains("已减少：死亡")
+    );
+}

@@ -68,6 +68,7 @@ fn row(f: &StoredFinding) -> Row {
             format!("/party-orgs/{}/{}/life", key.county, key.id),
             "党组织",
         ),
+        AuditSubject::Transfer { id } => (format!("/transfers/{id}"), "转接"),
     };
     let (severity, class) = if f.severity == "flag" {
         ("需处置", "bad")

@@ -14,6 +14,8 @@ use liangxin_domain::history::TrendPoint;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use liangxin_domain::kinds::TransferState;
+
 use crate::report::{group_label, scope_report, scope_todo, scope_trend};
 use crate::view::{Layout, count, rate, render};
 
@@ -59,6 +61,8 @@ struct TodoView {
     findings: u64,
     rows: Vec<TodoRow>,
     more: usize,
+    /// Letters waiting for this scope: to receive, a 回执 to record, or past their validity.
+    transfers: Vec<crate::pages::transfers::Line>,
 }
 
 struct TodoRow {
@@ -108,6 +112,7 @@ fn todo_view(list: &[liangxin_store::todo::BranchTodo]) -> TodoView {
         findings: list.iter().map(|t| u64::from(t.findings_open)).sum(),
         more: list.len().saturating_sub(TODO_ROWS),
         rows,
+        transfers: Vec::new(),
     }
 }
 
@@ -168,7 +173,20 @@ pub async fn show(
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
     let trend = scope_trend(&state, auth.scope.clone()).await?;
     let todo = if crate::routes::Who::Staff.admits(auth.role) {
-        Some(todo_view(&scope_todo(&state, auth.scope.clone()).await?))
+        let mut t = todo_view(&scope_todo(&state, auth.scope.clone()).await?);
+        let scope = auth.scope.clone();
+        let today = crate::today();
+        let open = state
+            .pool
+            .run(move |store| Ok(store.transfers(&scope, Some(TransferState::Issued))?))
+            .await?;
+        t.transfers = open
+            .iter()
+            .filter(|v| v.may_receive() || v.overdue(today))
+            .take(TODO_ROWS)
+            .map(|v| crate::pages::transfers::line(v, today))
+            .collect();
+        Some(t)
     } else {
         None
     };

@@ -43,6 +43,8 @@ struct HomePage {
     dues: Vec<DuesRow>,
     meetings: Vec<MeetingRow>,
     findings: Vec<(String, String)>,
+    /// 转接状态: the member's letters.
+    transfers: Vec<crate::pages::transfers::Line>,
 }
 
 pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<String>, WebError> {
@@ -52,14 +54,15 @@ pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<St
         .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
         .unwrap_or(today);
     let scope = auth.scope.clone();
-    let (view, (months, through), attended, findings) = state
+    let (view, (months, through), attended, (findings, transfers)) = state
         .pool
         .run(move |store| {
             let view = store.member(&scope, me)?.ok_or_else(WebError::not_found)?;
             let dues = store.member_dues(&scope, me, from, today)?;
             let attended = store.member_attendance(&scope, me, from)?;
             let findings = store.open_findings_about(&scope, me)?;
-            Ok((view, dues, attended, findings))
+            let transfers = store.transfers(&scope, None)?;
+            Ok((view, dues, attended, (findings, transfers)))
         })
         .await?;
     let layout = Layout::new(state, auth, "我的", "home").await?;
@@ -103,6 +106,10 @@ pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<St
             })
             .collect(),
         findings,
+        transfers: transfers
+            .iter()
+            .map(|t| crate::pages::transfers::line(t, today))
+            .collect(),
         name: view.name,
     })
 }

@@ -153,6 +153,11 @@ struct MemberPage {
     archive_action: Option<String>,
     archive_items: Vec<crate::view::Choice>,
     today: String,
+    /// 在册, or when and why the record left; and the day received for one transferred in.
+    standing: String,
+    transfer_href: Option<String>,
+    leave_href: Option<String>,
+    transfers: Vec<crate::pages::transfers::Line>,
 }
 
 pub async fn show(
@@ -162,16 +167,36 @@ pub async fn show(
 ) -> Result<Html<String>, WebError> {
     let scope = auth.scope.clone();
     let today = crate::today();
-    let (m, (items, completeness)) = state
+    let (m, (items, completeness), transfers) = state
         .pool
         .run(move |store| {
             let key = Key { county, id };
             let m = store.member(&scope, key)?.ok_or_else(WebError::not_found)?;
-            Ok((m, store.member_archive(&scope, today, key)?))
+            let archive = store.member_archive(&scope, today, key)?;
+            // The member's letters as this scope sees them (both records of a transfer).
+            let transfers: Vec<_> = store
+                .transfers(&scope, None)?
+                .into_iter()
+                .filter(|t| t.member == key || t.new_member == Some(key))
+                .collect();
+            Ok((m, archive, transfers))
         })
         .await?;
     let layout = Layout::new(&state, &auth, &m.name, "members").await?;
     let staff = crate::routes::Who::Staff.admits(auth.role);
+    let day = |d: chrono::NaiveDate| d.format("%Y年%m月%d日").to_string();
+    let mut standing = match (m.left_on, m.leave_reason) {
+        (Some(on), Some(r)) => format!("已减少：{}（{}）", r.label(), day(on)),
+        (Some(on), None) => format!("已减少（{}）", day(on)),
+        _ => "在册".to_owned(),
+    };
+    if let Some(on) = m.arrived_on {
+        standing.push_str(&format!("；{}转入本组织", day(on)));
+    }
+    let active = staff && m.left_on.is_none();
+    let open_letter = transfers
+        .iter()
+        .any(|t| t.state.is_open() && t.member == m.key);
     render(&MemberPage {
         layout,
         m: m.into(),
@@ -199,6 +224,13 @@ pub async fn show(
         archive_action: staff.then(|| format!("/members/{county}/{id}/archive")),
         archive_items: crate::view::choices::<liangxin_domain::kinds::ArchiveItem>(""),
         today: today.to_string(),
+        standing,
+        transfer_href: (active && !open_letter).then(|| format!("/members/{county}/{id}/transfer")),
+        leave_href: (active && !open_letter).then(|| format!("/members/{county}/{id}/leave")),
+        transfers: transfers
+            .iter()
+            .map(|t| crate::pages::transfers::line(t, today))
+            .collect(),
     })
 }
 

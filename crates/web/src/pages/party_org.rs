@@ -29,6 +29,8 @@ struct PartyOrgPage {
     term: String,
     members: String,
     members_href: String,
+    /// 组织编号 (`county-id`), by which a sender names this organization on a letter.
+    code: String,
     archive: Option<String>,
     new_href: String,
     edit_href: String,
@@ -118,6 +120,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             .unwrap_or_else(|| "未登记".into()),
         members: count(u64::try_from(members).unwrap_or(0), "名"),
         members_href: format!("/members?party_org={county}-{id}"),
+        code: format!("{county}-{id}"),
         archive: archive
             .map(|(n, complete, mean)| format!("平均{mean}%，{n}名党员中{complete}名档案齐全")),
         new_href: format!("/party-orgs/{county}/{id}/new"),
