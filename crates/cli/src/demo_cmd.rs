@@ -87,10 +87,11 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         },
     )?;
     bar.finish_and_clear();
+    let letters = transfers(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     println!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，组织关系转接 {letters} 件；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -101,6 +102,51 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     println!("数据库：{}", target.describe());
     print_accounts(&accounts);
     Ok(())
+}
+
+/// Carries out the demo's planned letters through the transfer workflow itself (issue,
+/// then receive, return or cancel), each step its own transaction as a user's would be.
+fn transfers(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use liangxin_demo::transfers::{Outcome, PlannedDestination, plan};
+    use liangxin_store::Scope;
+    use liangxin_store::transfer::{Destination, TransferRequest};
+    let all = Scope::everything();
+    let planned = plan(seed, &city.members, &city.party_orgs, as_of);
+    for p in &planned {
+        let to = match &p.to {
+            PlannedDestination::PartyOrg(k) => Destination::PartyOrg(*k),
+            PlannedDestination::Outside(name) => Destination::Outside(name.clone()),
+        };
+        let outside = matches!(to, Destination::Outside(_));
+        let req = TransferRequest {
+            member: p.member,
+            letter_kind: p.letter_kind,
+            to,
+            reason: p.reason.to_owned(),
+            issued_on: p.issued_on,
+            valid_days: None,
+        };
+        let id = store.issue_transfer("demo", &all, as_of, &req)?;
+        match p.outcome {
+            Outcome::Open => {}
+            Outcome::Received(on) => {
+                store.receive_transfer("demo", &all, as_of, id, on)?;
+            }
+            // Only a receiver in the system returns a letter.
+            Outcome::Returned(note) if !outside => {
+                store.return_transfer("demo", &all, as_of, id, note)?
+            }
+            Outcome::Returned(note) | Outcome::Cancelled(note) => {
+                store.cancel_transfer("demo", &all, as_of, id, note)?
+            }
+        }
+    }
+    Ok(planned.len())
 }
 
 /// Prints the demo accounts and their shared password.

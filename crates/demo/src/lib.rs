@@ -12,6 +12,7 @@
 mod archive;
 mod dues;
 mod life;
+pub mod transfers;
 
 use std::collections::HashSet;
 
@@ -1202,6 +1203,54 @@ mod tests {
         assert!(
             lapsed > 0 && lapsed * 10 < n,
             "{lapsed} of {n} stopped paying"
+        );
+    }
+
+    #[test]
+    fn recent_letters_go_elsewhere_and_end_within_their_window() {
+        use crate::transfers::{Outcome, PlannedDestination, plan};
+        let city = generate(
+            7,
+            Size {
+                organizations: 20_000,
+            },
+            as_of(),
+        );
+        let letters = plan(7, &city.members, &city.party_orgs, as_of());
+        assert!(letters.len() >= 20, "{} letters", letters.len());
+        let homes: HashMap<Key, Key> = city
+            .members
+            .iter()
+            .map(|m| {
+                (
+                    m.key,
+                    Key {
+                        county: m.key.county,
+                        id: m.party_org_id,
+                    },
+                )
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for l in &letters {
+            assert!(seen.insert(l.member), "one letter per member");
+            assert!(l.issued_on <= as_of() && l.issued_on > as_of() - chrono::Days::new(90));
+            if let PlannedDestination::PartyOrg(k) = &l.to {
+                assert_ne!(
+                    Some(k),
+                    homes.get(&l.member),
+                    "not to the member's own branch"
+                );
+            }
+            if let Outcome::Received(on) = l.outcome {
+                assert!(on > l.issued_on && on <= as_of());
+            }
+        }
+        assert!(letters.iter().any(|l| matches!(l.outcome, Outcome::Open)));
+        assert!(
+            letters
+                .iter()
+                .any(|l| matches!(l.to, PlannedDestination::Outside(_)))
         );
     }
 

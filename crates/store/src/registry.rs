@@ -244,6 +244,8 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
     diesel::delete(crate::schema::users::table).execute(conn)?;
     diesel::delete(crate::schema::audit_findings::table).execute(conn)?;
+    diesel::delete(crate::schema::transfer_events::table).execute(conn)?;
+    diesel::delete(crate::schema::transfers::table).execute(conn)?;
     diesel::delete(crate::schema::member_archive_items::table).execute(conn)?;
     diesel::delete(crate::schema::dues_payments::table).execute(conn)?;
     diesel::delete(crate::schema::dues_standards::table).execute(conn)?;
@@ -259,9 +261,14 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(organizations::table).execute(conn)?;
     diesel::delete(zones::table).execute(conn)?;
     diesel::delete(regions::table).execute(conn)?;
-    diesel::update(id_alloc::table.filter(id_alloc::name.ne("registry_version")))
-        .set(id_alloc::next_id.eq(1))
-        .execute(conn)?;
+    // The versions keep counting: readers' caches are keyed by them.
+    diesel::update(
+        id_alloc::table
+            .filter(id_alloc::name.ne("registry_version"))
+            .filter(id_alloc::name.ne("records_version")),
+    )
+    .set(id_alloc::next_id.eq(1))
+    .execute(conn)?;
     audit::append(
         conn,
         keys,
@@ -2059,6 +2066,7 @@ impl Store {
                     .and(party_orgs::id.eq(members::party_org_id))),
             )
             .filter(members::county_code.eq(county))
+            .filter(members::left_on.is_null())
             .filter(party_orgs::org_type.eq(PartyOrgType::Branch.code()))
             .filter(party_orgs::formation_mode.eq(FormationMode::Standalone.code()))
             .filter(diesel::dsl::exists(
@@ -2092,6 +2100,7 @@ impl Store {
                         .eq(b.county)
                         .and(members::party_org_id.eq(b.id)),
                 )
+                .filter(members::left_on.is_null())
                 .order(members::id)
                 .select((members::id, members::name))
                 .first::<(i64, String)>(conn)
