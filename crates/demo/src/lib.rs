@@ -1231,7 +1231,7 @@ mod tests {
                 )
             })
             .collect();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         for l in &letters {
             assert!(seen.insert(l.member), "one letter per member");
             assert!(l.issued_on <= as_of() && l.issued_on > as_of() - chrono::Days::new(90));

@@ -48,6 +48,8 @@ pub enum AuditKind {
     ArchiveIncomplete,
     /// 转接逾期未接收
     TransferOverdue,
+    /// 流动党员活动证缺失或过期
+    CertificateInvalid,
 }
 
 impl AuditKind {
@@ -58,6 +60,7 @@ impl AuditKind {
             AuditKind::LifeMissed => "life_missed",
             AuditKind::ArchiveIncomplete => "archive_incomplete",
             AuditKind::TransferOverdue => "transfer_overdue",
+            AuditKind::CertificateInvalid => "certificate_invalid",
         }
     }
 
@@ -68,6 +71,7 @@ impl AuditKind {
             AuditKind::LifeMissed => "组织生活缺期",
             AuditKind::ArchiveIncomplete => "档案不完整",
             AuditKind::TransferOverdue => "转接逾期未接收",
+            AuditKind::CertificateInvalid => "流动党员活动证失效",
         }
     }
 
@@ -78,6 +82,7 @@ impl AuditKind {
             AuditKind::LifeMissed,
             AuditKind::ArchiveIncomplete,
             AuditKind::TransferOverdue,
+            AuditKind::CertificateInvalid,
         ]
         .into_iter()
         .find(|k| k.code() == code)

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod coverage;
 pub mod credit_code;
 pub mod dues;
+pub mod floating;
 pub mod history;
 pub mod kinds;
 pub mod life;

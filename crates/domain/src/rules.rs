@@ -111,6 +111,9 @@ pub mod keys {
     pub const TRANSFER_IN_CITY_DAYS: &str = "transfer.in_city_days";
     pub const TRANSFER_OUTSIDE_DAYS: &str = "transfer.outside_days";
     pub const TRANSFER_MAX_MONTHS: &str = "transfer.max_months";
+
+    pub const FLOATING_CERTIFICATE_REQUIRED: &str = "floating.certificate_required";
+    pub const FLOATING_TEMPORARY_BRANCH_MIN: &str = "floating.temporary_branch_min";
 }
 
 const SOURCE_ARCHIVES: &str =
@@ -120,6 +123,8 @@ const SOURCE_SIX_MONTH: &str =
 
 const SOURCE_TRANSFERS: &str =
     "中国共产党党员教育管理工作条例（2019）（党员组织关系管理）；有效期为本平台默认值（可配置）";
+
+const SOURCE_FLOATING: &str = "中国共产党党员教育管理工作条例（2019）（流动党员管理）";
 
 const SOURCE_DUES: &str = "中组发〔2008〕3号《关于中国共产党党费收缴、使用和管理的规定》";
 
@@ -393,6 +398,18 @@ impl RuleSet {
                 3,
                 "组织关系介绍信有效期最长不超过3个月",
                 SOURCE_TRANSFERS,
+            ),
+            p(
+                keys::FLOATING_CERTIFICATE_REQUIRED,
+                1,
+                "外出流动党员应持有效的流动党员活动证，到期应及时换发（1为检查，0为不检查；可配置）",
+                SOURCE_FLOATING,
+            ),
+            p(
+                keys::FLOATING_TEMPORARY_BRANCH_MIN,
+                3,
+                "同一地方流动党员3人以上的，可以成立临时党支部或党小组",
+                SOURCE_FLOATING,
             ),
             p(
                 keys::LIFE_LATE_ENTRY_DAYS,

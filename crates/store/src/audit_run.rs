@@ -13,6 +13,7 @@ use liangxin_domain::audit::{
     self, AuditFinding, AuditKind, AuditRules, AuditSubject, MemberAuditFacts,
 };
 use liangxin_domain::dues::{self, LedgerLine};
+use liangxin_domain::floating::{self, FloatingRules};
 use liangxin_domain::life::{self, LifeRules};
 use liangxin_domain::money::Fen;
 use liangxin_domain::period::Period;
@@ -216,6 +217,11 @@ impl Store {
         let transfer_rules = TransferRules::resolve(&set, today).map_err(corrupt)?;
         for t in self.open_transfers_for_audit(scope)? {
             findings.extend(transfer::audit_transfer(&t, &transfer_rules));
+        }
+        // Members away without a valid 流动党员活动证.
+        let floating_rules = FloatingRules::resolve(&set, today).map_err(corrupt)?;
+        for m in self.away_members_for_audit(scope)? {
+            findings.extend(floating::audit_away(&m, &floating_rules));
         }
         Ok(findings)
     }

@@ -31,6 +31,7 @@ pub mod coverage;
 pub mod crypto;
 pub mod dues;
 pub mod error;
+pub mod floating;
 pub mod history;
 pub mod life;
 pub mod organizations;

@@ -27,6 +27,8 @@ pub struct ExpectedAttendee {
     pub name: String,
     /// A full member that day (has a vote).
     pub voter: bool,
+    /// A floating member the organization hosts (流入): attends, does not vote.
+    pub hosted: bool,
 }
 
 /// A meeting as lists show it.
@@ -104,14 +106,43 @@ fn expected(
         .order((m::name, m::id))
         .select((m::county_code, m::id, m::name, m::confirmed_on))
         .load(conn)?;
-    Ok(rows
+    let mut out: Vec<ExpectedAttendee> = rows
         .into_iter()
         .map(|(county, id, name, confirmed)| ExpectedAttendee {
             member: Key { county, id },
             name,
             voter: confirmed.is_some_and(|c| c <= on),
+            hosted: false,
         })
-        .collect())
+        .collect();
+    // Floating members the organization hosts that day (五双联动): their attendance here
+    // counts for them; they vote at home.
+    use crate::schema::floating_members as fm;
+    let hosted: Vec<(i32, i64, String)> = fm::table
+        .inner_join(
+            m::table.on(m::county_code
+                .eq(fm::member_county)
+                .and(m::id.eq(fm::member_id))),
+        )
+        .filter(fm::host_county.eq(party_org.county))
+        .filter(fm::host_party_org_id.eq(party_org.id))
+        .filter(fm::out_on.le(on))
+        .filter(fm::back_on.is_null().or(fm::back_on.gt(on)))
+        .filter(m::left_on.is_null().or(m::left_on.gt(on)))
+        .order((m::name, m::id))
+        .select((m::county_code, m::id, m::name))
+        .load(conn)?;
+    out.extend(
+        hosted
+            .into_iter()
+            .map(|(county, id, name)| ExpectedAttendee {
+                member: Key { county, id },
+                name,
+                voter: false,
+                hosted: true,
+            }),
+    );
+    Ok(out)
 }
 
 type SummaryRow = (i32, i64, i64, String, NaiveDate, String, bool, Option<bool>);

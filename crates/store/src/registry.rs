@@ -244,6 +244,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
     diesel::delete(crate::schema::users::table).execute(conn)?;
     diesel::delete(crate::schema::audit_findings::table).execute(conn)?;
+    diesel::delete(crate::schema::floating_members::table).execute(conn)?;
     diesel::delete(crate::schema::transfer_events::table).execute(conn)?;
     diesel::delete(crate::schema::transfers::table).execute(conn)?;
     diesel::delete(crate::schema::member_archive_items::table).execute(conn)?;

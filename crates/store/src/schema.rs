@@ -309,7 +309,25 @@ diesel::table! {
 
 diesel::joinable!(transfer_events -> transfers (transfer_id));
 
+diesel::table! {
+    floating_members (id) {
+        id -> BigInt,
+        member_county -> Integer,
+        member_id -> BigInt,
+        host_county -> Nullable<Integer>,
+        host_party_org_id -> Nullable<BigInt>,
+        destination -> Text,
+        certificate_no -> Nullable<Text>,
+        certificate_valid_until -> Nullable<Date>,
+        out_on -> Date,
+        back_on -> Nullable<Date>,
+        note -> Text,
+        transfer_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    floating_members,
     transfers,
     transfer_events,
     member_archive_items,

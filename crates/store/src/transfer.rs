@@ -526,21 +526,14 @@ impl Store {
                         m::leave_reason.eq(Some(LeaveReason::TransferredOut.code())),
                     ))
                     .execute(conn)?;
+                    crate::floating::end_open(conn, view.member, on)?;
                     if let Some(to) = view.to {
                         new_member = Some(open_record(conn, &before, to, on)?);
                     }
                 }
                 LetterKind::Certificate => {
-                    diesel::update(
-                        m::table
-                            .filter(m::county_code.eq(view.member.county))
-                            .filter(m::id.eq(view.member.id)),
-                    )
-                    .set((
-                        m::flow.eq(FlowStatus::Outflow.code()),
-                        m::flow_destination.eq(Some(&view.to_name)),
-                    ))
-                    .execute(conn)?;
+                    // The relationship stays: the member is away, hosted by the receiver.
+                    crate::floating::open_by_letter(conn, &view, on)?;
                 }
             }
             diesel::update(t::table.filter(t::id.eq(id)))
@@ -872,6 +865,7 @@ impl Store {
                 m::leave_reason.eq(Some(reason.code())),
             ))
             .execute(conn)?;
+            crate::floating::end_open(conn, member, on)?;
             bump_version(conn)?;
             bump_records(conn)?;
             audit::append(
@@ -892,7 +886,7 @@ impl Store {
 }
 
 /// A member of `scope` who has not left.
-fn member_active(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<MemberRow> {
+pub(crate) fn member_active(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<MemberRow> {
     let row = member_in_scope(conn, scope, key)?;
     let left: Option<NaiveDate> = m::table
         .filter(m::county_code.eq(key.county))

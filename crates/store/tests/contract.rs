@@ -115,6 +115,7 @@ contract!(
     archives_are_checked_against_the_checklist,
     transfers_move_a_member_and_escalate_when_nobody_receives,
     members_leave_by_a_reason_and_are_never_deleted,
+    floating_members_are_seen_by_home_and_host_and_attend_at_the_host,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -2220,4 +2221,216 @@ fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
     assert!(twice.contains("已不在册"), "{twice}");
     let log = store.audit_entries("member", m.county, m.id).unwrap();
     assert!(log.iter().any(|e| e.action == "leave"), "audited");
+}
+
+fn floating_members_are_seen_by_home_and_host_and_attend_at_the_host(db: &TestDb) {
+    use liangxin_domain::audit::{AuditKind, AuditSubject};
+    use liangxin_domain::kinds::{Attendance, LetterKind, MeetingKind};
+    use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
+    use liangxin_store::floating::Outflow;
+    use liangxin_store::transfer::{Destination, TransferRequest};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let m = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "流动甲", 151, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let out = |host, no: Option<&str>, until, out_on| Outflow {
+        member: m,
+        host,
+        destination: "柯城区某科技公司".into(),
+        certificate_no: no.map(Into::into),
+        certificate_valid_until: until,
+        out_on,
+        note: "外出务工".into(),
+    };
+    let tech = Some(c.tech_branch);
+    let refused = [
+        (&kecheng, out(tech, None, None, d(2026, 10, 1)), "党员"),
+        (
+            &longyou,
+            Outflow {
+                destination: " ".into(),
+                ..out(tech, None, None, d(2026, 10, 1))
+            },
+            "流入地",
+        ),
+        (
+            &longyou,
+            out(tech, Some("QZ-01"), None, d(2026, 10, 1)),
+            "活动证有效期",
+        ),
+        (
+            &longyou,
+            out(tech, Some("QZ-01"), Some(d(2026, 9, 1)), d(2026, 10, 1)),
+            "活动证有效期",
+        ),
+        (
+            &longyou,
+            out(Some(c.joint), None, None, d(2026, 10, 1)),
+            "流入地党组织",
+        ),
+        (&longyou, out(tech, None, None, d(2026, 11, 28)), "外出日期"),
+    ];
+    for (scope, o, field) in refused {
+        match store.register_outflow("t", scope, TODAY, &o) {
+            Err(StoreError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    assert!(
+        store.floating(&longyou, false).unwrap().is_empty(),
+        "nothing written"
+    );
+    // Away since 1 October, hosted by the tech company's branch, the 活动证 valid to 1 November.
+    let f = store
+        .register_outflow(
+            "t",
+            &longyou,
+            TODAY,
+            &out(tech, Some("QZ-01"), Some(d(2026, 11, 1)), d(2026, 10, 1)),
+        )
+        .unwrap();
+    let again = store
+        .register_outflow("t", &longyou, TODAY, &out(None, None, None, d(2026, 10, 2)))
+        .unwrap_err()
+        .to_string();
+    assert!(again.contains("已登记为外出流动党员"), "{again}");
+    let home = store.floating(&longyou, true).unwrap();
+    assert_eq!(home.len(), 1);
+    assert!(home[0].home_side && !home[0].host_side);
+    let host = store.floating(&kecheng, true).unwrap();
+    assert_eq!(host.len(), 1, "the host sees the member (五双联动)");
+    assert!(host[0].host_side && !host[0].home_side);
+    assert_eq!(host[0].member_name, "流动甲");
+    assert!(host[0].resident_id_masked.contains('*'));
+    let view = store.member(&longyou, m).unwrap().unwrap();
+    assert_eq!(view.flow, FlowStatus::Outflow);
+    assert_eq!(
+        view.flow_destination.as_deref(),
+        Some("衢州某科技公司党支部")
+    );
+    // The host's meetings expect the member from the day out, without a vote.
+    let at = |store: &mut Store, on| {
+        store
+            .expected_attendees(&kecheng, c.tech_branch, on)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.member == m)
+    };
+    assert!(at(&mut store, d(2026, 9, 30)).is_none());
+    let e = at(&mut store, d(2026, 11, 20)).unwrap();
+    assert!(e.hosted && !e.voter);
+    let attendance = store
+        .expected_attendees(&kecheng, c.tech_branch, d(2026, 11, 20))
+        .unwrap()
+        .into_iter()
+        .map(|e| AttendanceRecord {
+            member: e.member,
+            attendance: Attendance::Present,
+            reason: None,
+        })
+        .collect();
+    store
+        .record_meeting(
+            "t",
+            &kecheng,
+            TODAY,
+            MeetingRecord {
+                party_org: c.tech_branch,
+                kind: MeetingKind::ThemeDay,
+                held_on: d(2026, 11, 20),
+                place: "公司会议室".into(),
+                host: "书记".into(),
+                recorder: "委员".into(),
+                topic: "主题党日".into(),
+                agenda: String::new(),
+                minutes: String::new(),
+                decisions: String::new(),
+                attendance,
+            },
+        )
+        .unwrap();
+    // Attendance at the host counts for the member; the expired 活动证 is the home's finding.
+    store.run_audit("t", &longyou, TODAY).unwrap();
+    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let about: Vec<_> = open
+        .iter()
+        .filter(|f| f.subject == AuditSubject::Member { key: m })
+        .collect();
+    assert!(
+        about
+            .iter()
+            .all(|f| f.kind != AuditKind::NoOrganizationalLife),
+        "{about:?}"
+    );
+    let cert = about
+        .iter()
+        .find(|f| f.kind == AuditKind::CertificateInvalid)
+        .unwrap();
+    assert_eq!(cert.responsible, c.joint);
+    assert!(cert.detail.contains("QZ-01"), "{}", cert.detail);
+    // Only the home branch records the return.
+    assert!(store.end_outflow("t", &kecheng, TODAY, f, TODAY).is_err());
+    let early = store
+        .end_outflow("t", &longyou, TODAY, f, d(2026, 9, 1))
+        .unwrap_err()
+        .to_string();
+    assert!(early.contains("不能早于外出日期"), "{early}");
+    store
+        .end_outflow("t", &longyou, TODAY, f, d(2026, 11, 25))
+        .unwrap();
+    assert_eq!(
+        store.member(&longyou, m).unwrap().unwrap().flow,
+        FlowStatus::Settled
+    );
+    assert!(at(&mut store, TODAY).is_none());
+    assert!(at(&mut store, d(2026, 11, 24)).is_some(), "history holds");
+    assert!(store.floating(&kecheng, true).unwrap().is_empty());
+    assert_eq!(store.floating(&kecheng, false).unwrap().len(), 1);
+
+    // A 党员证明信 received in the system: the member stays, away and hosted, needing no 活动证.
+    let m2 = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "流动乙", 152, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let letter = store
+        .issue_transfer(
+            "t",
+            &longyou,
+            TODAY,
+            &TransferRequest {
+                member: m2,
+                letter_kind: LetterKind::Certificate,
+                to: Destination::PartyOrg(c.tech_branch),
+                reason: "短期外派".into(),
+                issued_on: d(2026, 11, 2),
+                valid_days: None,
+            },
+        )
+        .unwrap();
+    store
+        .receive_transfer("t", &kecheng, TODAY, letter, d(2026, 11, 5))
+        .unwrap();
+    let v = store.member(&longyou, m2).unwrap().unwrap();
+    assert!(v.left_on.is_none(), "the relationship stays");
+    assert_eq!(v.flow, FlowStatus::Outflow);
+    let hosted = store.floating(&kecheng, true).unwrap();
+    assert_eq!(hosted.len(), 1);
+    assert_eq!(hosted[0].letter, Some(letter));
+    store.run_audit("t", &longyou, TODAY).unwrap();
+    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    assert!(!open.iter().any(|f| {
+        f.subject == AuditSubject::Member { key: m2 } && f.kind == AuditKind::CertificateInvalid
+    }));
 }

@@ -42,6 +42,8 @@ pub enum Object {
     Finding,
     /// `{id}` of a transfer (global: it joins two counties).
     Transfer,
+    /// `{id}` of a floating member's record (only POST routes address one).
+    Floating,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -165,6 +167,10 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/members/{county}/{id}/transfer", Object::Member),
     staff("POST", "/members/{county}/{id}/transfer", Object::Member),
     staff("GET", "/members/{county}/{id}/leave", Object::Member),
+    staff("GET", "/floating", Object::None),
+    staff("POST", "/floating/{id}/end", Object::Floating),
+    staff("GET", "/members/{county}/{id}/outflow", Object::Member),
+    staff("POST", "/members/{county}/{id}/outflow", Object::Member),
     staff("POST", "/members/{county}/{id}/leave", Object::Member),
     staff("GET", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("POST", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
@@ -234,6 +240,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/zones", Access::Api, Object::None),
     r("GET", "/api/v1/life", Access::Api, Object::None),
     r("GET", "/api/v1/transfers", Access::Api, Object::None),
+    r("GET", "/api/v1/floating", Access::Api, Object::None),
     Route {
         method: "GET",
         path: "/api/v1/party-orgs/{county}/{id}",
@@ -290,6 +297,10 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/members/{county}/{id}/transfer") => get(pages::transfer_new::show),
         ("POST", "/members/{county}/{id}/transfer") => post(pages::transfer_new::submit),
         ("GET", "/members/{county}/{id}/leave") => get(pages::member_leave::show),
+        ("GET", "/floating") => get(pages::floating::list),
+        ("POST", "/floating/{id}/end") => post(pages::floating::end),
+        ("GET", "/members/{county}/{id}/outflow") => get(pages::outflow_new::show),
+        ("POST", "/members/{county}/{id}/outflow") => post(pages::outflow_new::submit),
         ("POST", "/members/{county}/{id}/leave") => post(pages::member_leave::submit),
         ("GET", "/party-orgs/{county}/{id}/edit") => get(pages::party_org_edit::show),
         ("POST", "/party-orgs/{county}/{id}/edit") => post(pages::party_org_edit::submit),
@@ -321,6 +332,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/zones") => get(api::zones::list),
         ("GET", "/api/v1/life") => get(api::life::get),
         ("GET", "/api/v1/transfers") => get(api::transfers::list),
+        ("GET", "/api/v1/floating") => get(api::floating::list),
         ("GET", "/api/v1/party-orgs/{county}/{id}") => get(api::party_org::get),
         ("GET", "/api/v1/members") => get(api::members::list),
         ("GET", "/api/v1/gaps") => get(api::gaps::list),

@@ -226,6 +226,13 @@ fn no_role_reads_or_writes_outside_its_scope() {
             .unwrap()
             .into_iter()
             .flat_map(|t| [t.from_name, t.to_name])
+            .chain(
+                store
+                    .floating(&scope, false)
+                    .unwrap()
+                    .into_iter()
+                    .flat_map(|f| [f.home_name, f.host_name.unwrap_or_default()]),
+            )
             .collect();
         let foreign_party_orgs: Vec<&str> = foreign_party_orgs
             .into_iter()
@@ -277,6 +284,19 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         && let Some(items) = v["items"].as_array()
                     {
                         for item in items {
+                            if route.path == "/api/v1/floating" {
+                                let id = item["id"].as_i64().unwrap();
+                                assert!(
+                                    store
+                                        .floating(&scope, false)
+                                        .unwrap()
+                                        .iter()
+                                        .any(|f| f.id == id),
+                                    "{role} {} lists floating record {id} from outside its scope",
+                                    route.path
+                                );
+                                continue;
+                            }
                             if route.path == "/api/v1/transfers" {
                                 let id = item["id"].as_i64().unwrap();
                                 assert!(
@@ -359,7 +379,9 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         assert!(r.body.contains(&m.resident_id_masked), "shown masked");
                     }
                 }
-                Object::Finding => unreachable!("only POST routes address a finding"),
+                Object::Finding | Object::Floating => {
+                    unreachable!("only POST routes address a finding or a floating record")
+                }
                 Object::Transfer => {
                     let path = |id: i64| route.path.replace("{id}", &id.to_string());
                     // A member sees only their own letters (none of these is theirs).

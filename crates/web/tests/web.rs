@@ -1666,3 +1666,110 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
             .contains("已减少：死亡")
     );
 }
+
+#[test]
+fn a_member_away_is_seen_by_home_and_host_and_expected_at_the_hosts_meetings() {
+    let app = app();
+    let mut store = app.store();
+    let scope_of = |store: &mut liangxin_store::Store, name: &str| {
+        let u = store.user_by_username(name).unwrap().unwrap();
+        store.scope_of_user(&u).unwrap()
+    };
+    let longyou = scope_of(&mut store, "longyou");
+    let secretary = scope_of(&mut store, "secretary");
+    let hongmu = scope_of(&mut store, "hongmu");
+    let member_self = scope_of(&mut store, "member").member;
+    let everything = liangxin_store::Scope::everything();
+    // A member of another county, away to a Longyou branch no other story records at.
+    let m = store
+        .members_page(&everything, None, 0, 500)
+        .unwrap()
+        .into_iter()
+        .find(|m| {
+            m.key.county != 330825
+                && Some(m.key) != member_self
+                && m.flow == liangxin_domain::kinds::FlowStatus::Settled
+        })
+        .unwrap();
+    let taken: std::collections::HashSet<_> = store
+        .party_orgs_in_scope(&secretary)
+        .unwrap()
+        .into_iter()
+        .chain(store.party_orgs_in_scope(&hongmu).unwrap())
+        .map(|p| p.0)
+        .collect();
+    let host = store
+        .party_orgs_in_scope(&longyou)
+        .unwrap()
+        .into_iter()
+        .find(|(k, _, _, t)| {
+            !taken.contains(k) && *t == liangxin_domain::kinds::PartyOrgType::Branch
+        })
+        .unwrap();
+    let mut city = app.signed_in("city");
+    let path = format!("/members/{}/{}/outflow", m.key.county, m.key.id);
+    let form = city.get(&path);
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let today = liangxin_web::today().to_string();
+    let code = format!("{}-{}", host.0.county, host.0.id);
+    let post = |c: &mut common::Client, until: &str| {
+        c.post_form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("destination", "龙游县某木业公司"),
+                ("host", &code),
+                ("certificate_no", "QZLD-2026-001"),
+                ("certificate_valid_until", until),
+                ("out_on", &today),
+                ("note", "外出务工"),
+            ],
+        )
+    };
+    let r = post(&mut city, "");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("活动证有效期"), "{}", r.body);
+    let r = post(&mut city, "2027-12-31");
+    assert_eq!(r.status, 303);
+    assert!(city.get("/floating").body.contains(&m.name));
+    // The host county sees the member it hosts, and its branch's meeting form expects them.
+    let mut county = app.signed_in("longyou");
+    let list = county.get("/floating");
+    assert!(
+        list.body.contains(&m.name),
+        "the host sees the member (五双联动)"
+    );
+    assert!(list.body.contains(&m.resident_id_masked));
+    let meeting = county.get(&format!(
+        "/party-orgs/{}/{}/meetings/new",
+        host.0.county, host.0.id
+    ));
+    assert!(meeting.body.contains(&m.name));
+    assert!(meeting.body.contains("流入党员"));
+    let api = county.get("/api/v1/floating");
+    let item = api.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["member_name"] == m.name.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(item["host_side"], true);
+    assert_eq!(item["home_side"], false);
+    assert_eq!(item["certificate_valid"], true);
+    // The home side records the return; the host may not.
+    let id = item["id"].as_i64().unwrap();
+    let r = county.post_form(
+        &format!("/floating/{id}/end"),
+        &[("_csrf", &list.csrf()), ("back_on", &today)],
+    );
+    assert_eq!(r.status, 422);
+    let home = city.get("/floating");
+    let r = city.post_form(
+        &format!("/floating/{id}/end"),
+        &[("_csrf", &home.csrf()), ("back_on", &today)],
+    );
+    assert_eq!(r.status, 303);
+    assert!(!county.get("/floating").body.contains(&m.name));
+}

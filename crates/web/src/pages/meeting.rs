@@ -90,9 +90,9 @@ pub async fn show(
             .map(|a| Line {
                 name: a.name.clone(),
                 voter: if a.voter {
-                    "正式党员"
+                    "有表决权"
                 } else {
-                    "预备党员"
+                    "无表决权（预备或流入党员）"
                 },
                 attendance: a.attendance.label(),
                 reason: a.reason.clone().unwrap_or_default(),

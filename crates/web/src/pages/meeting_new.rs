@@ -170,7 +170,9 @@ async fn page(
                     .unwrap_or_else(|| Attendance::Present.code().into()),
                 reason: t.reasons.get(&field).cloned().unwrap_or_default(),
                 name: e.name.clone(),
-                voter: if e.voter {
+                voter: if e.hosted {
+                    "流入党员（不参加表决）"
+                } else if e.voter {
                     "正式党员"
                 } else {
                     "预备党员"

@@ -157,6 +157,8 @@ struct MemberPage {
     standing: String,
     transfer_href: Option<String>,
     leave_href: Option<String>,
+    /// 外出登记 for a member not away; the floating list for one who is.
+    outflow_href: Option<(String, &'static str)>,
     transfers: Vec<crate::pages::transfers::Line>,
 }
 
@@ -197,6 +199,13 @@ pub async fn show(
     let open_letter = transfers
         .iter()
         .any(|t| t.state.is_open() && t.member == m.key);
+    let outflow_href = active.then(|| {
+        if m.flow == liangxin_domain::kinds::FlowStatus::Settled {
+            (format!("/members/{county}/{id}/outflow"), "外出登记")
+        } else {
+            ("/floating".to_owned(), "流动党员管理")
+        }
+    });
     render(&MemberPage {
         layout,
         m: m.into(),
@@ -227,6 +236,7 @@ pub async fn show(
         standing,
         transfer_href: (active && !open_letter).then(|| format!("/members/{county}/{id}/transfer")),
         leave_href: (active && !open_letter).then(|| format!("/members/{county}/{id}/leave")),
+        outflow_href,
         transfers: transfers
             .iter()
             .map(|t| crate::pages::transfers::line(t, today))

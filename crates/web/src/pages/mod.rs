@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod dues_sheet;
+pub mod floating;
 pub mod gaps;
 pub mod instructor_assign;
 pub mod life;
@@ -19,6 +20,7 @@ pub mod members;
 pub mod organization;
 pub mod organization_form;
 pub mod organizations;
+pub mod outflow_new;
 pub mod party_org;
 pub mod party_org_edit;
 pub mod party_org_new;

@@ -1,0 +1,2 @@
+DELETE FROM id_alloc WHERE name = 'floating_members';
+DROP TABLE floating_members;

@@ -1,0 +1,92 @@
+//! `GET /api/v1/floating?all=1`: the floating members (流动党员) whose home branch or host
+//! lies in the caller's scope (a member: their own), those away first.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::extract::ApiQuery;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::params;
+
+#[derive(Debug, Deserialize)]
+pub struct FloatingQuery {
+    pub all: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FloatingOut {
+    pub id: i64,
+    pub member_name: String,
+    /// Masked: first six and last four characters.
+    pub resident_id_masked: String,
+    pub home_name: String,
+    pub host_name: Option<String>,
+    pub destination: String,
+    pub certificate_no: Option<String>,
+    pub certificate_valid_until: Option<String>,
+    pub certificate_valid: bool,
+    pub by_letter: bool,
+    pub out_on: String,
+    pub back_on: Option<String>,
+    /// Whether the caller's scope holds the home branch (流出) or the host (流入).
+    pub home_side: bool,
+    pub host_side: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FloatingListOut {
+    pub total: usize,
+    pub items: Vec<FloatingOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/floating",
+    params(("all" = Option<String>, Query, description = "非空时含已返回的")),
+    responses(
+        (status = 200, description = "流动党员", body = FloatingListOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiQuery(q): ApiQuery<FloatingQuery>,
+) -> Result<Json<FloatingListOut>, ApiError> {
+    let all = params::text(&q.all).is_some();
+    let scope = auth.scope.clone();
+    let found = state
+        .pool
+        .run(move |store| Ok(store.floating(&scope, !all)?))
+        .await?;
+    let today = crate::today();
+    let items: Vec<FloatingOut> = found
+        .iter()
+        .map(|v| FloatingOut {
+            id: v.id,
+            member_name: v.member_name.clone(),
+            resident_id_masked: v.resident_id_masked.clone(),
+            home_name: v.home_name.clone(),
+            host_name: v.host_name.clone(),
+            destination: v.destination.clone(),
+            certificate_no: v.certificate_no.clone(),
+            certificate_valid_until: v.certificate_valid_until.map(|d| d.to_string()),
+            certificate_valid: v.certificate_valid(today),
+            by_letter: v.letter.is_some(),
+            out_on: v.out_on.to_string(),
+            back_on: v.back_on.map(|d| d.to_string()),
+            home_side: v.home_side,
+            host_side: v.host_side,
+        })
+        .collect();
+    Ok(Json(FloatingListOut {
+        total: items.len(),
+        items,
+    }))
+}
