@@ -76,6 +76,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
             dues_standards: &city.dues_standards,
             dues_payments: &city.dues_payments,
             archive_items: &city.archive_items,
+            floating: &city.floating,
         },
         &mut |name, done, total| {
             if name != stage {

@@ -11,6 +11,7 @@
 
 mod archive;
 mod dues;
+mod floating;
 mod life;
 pub mod transfers;
 
@@ -65,6 +66,8 @@ pub struct City {
     pub dues_payments: Vec<PaymentRecord>,
     /// The items each member's archive holds.
     pub archive_items: Vec<ArchiveRecord>,
+    /// A record for each member away (流出), with their 流动党员活动证.
+    pub floating: Vec<liangxin_domain::floating::FloatingRecord>,
 }
 
 pub const CITY_CODE: i32 = 330800;
@@ -408,6 +411,7 @@ pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
     g.city.meetings = life::meetings(seed, as_of, &g.city.party_orgs, &g.city.members);
     (g.city.dues_standards, g.city.dues_payments) = dues::dues(seed, as_of, &g.city.members);
     g.city.archive_items = archive::archives(seed, &g.city.members);
+    g.city.floating = floating::records(seed, &mut g.city.members, &g.city.party_orgs, as_of);
     g.city
 }
 

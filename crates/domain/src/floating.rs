@@ -53,6 +53,20 @@ impl FloatingRules {
     }
 }
 
+/// A floating member's record as loaded in bulk (the demo, imports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FloatingRecord {
+    pub id: i64,
+    pub member: Key,
+    pub host: Option<Key>,
+    pub destination: String,
+    pub certificate_no: Option<String>,
+    pub certificate_valid_until: Option<NaiveDate>,
+    pub out_on: NaiveDate,
+    pub back_on: Option<NaiveDate>,
+    pub note: String,
+}
+
 /// A member away, as the audit sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwayMember {

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use liangxin_domain::archive::ArchiveRecord;
 use liangxin_domain::dues::{DuesRules, PaymentRecord, StandardRecord};
+use liangxin_domain::floating::FloatingRecord;
 use liangxin_domain::kinds::{
     FlowStatus, FormationMode, MemberStatus, PartyOrgType, ZoneClass, ZoneKind, ZoneLevel,
 };
@@ -305,6 +306,8 @@ pub struct Bulk<'a> {
     pub dues_payments: &'a [PaymentRecord],
     /// Items held in members' archives.
     pub archive_items: &'a [ArchiveRecord],
+    /// Floating members' records (流动党员), ids assigned.
+    pub floating: &'a [FloatingRecord],
 }
 
 /// Rows per INSERT: under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
@@ -455,6 +458,22 @@ struct PaymentRow<'a> {
     paid_on: NaiveDate,
     note: Option<&'a str>,
     entered_by: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = crate::schema::floating_members)]
+struct FloatingRow<'a> {
+    id: i64,
+    member_county: i32,
+    member_id: i64,
+    host_county: Option<i32>,
+    host_party_org_id: Option<i64>,
+    destination: &'a str,
+    certificate_no: Option<&'a str>,
+    certificate_valid_until: Option<NaiveDate>,
+    out_on: NaiveDate,
+    back_on: Option<NaiveDate>,
+    note: &'a str,
 }
 
 #[derive(Insertable)]
@@ -907,6 +926,31 @@ impl Store {
             insert_chunks(conn, &archive_rows, 5, "档案材料", progress, |c, ch| {
                 batch_insert!(c, crate::schema::member_archive_items::table, ch)
             })?;
+            let floating_rows: Vec<FloatingRow> = city
+                .floating
+                .iter()
+                .map(|f| FloatingRow {
+                    id: f.id,
+                    member_county: f.member.county,
+                    member_id: f.member.id,
+                    host_county: f.host.map(|h| h.county),
+                    host_party_org_id: f.host.map(|h| h.id),
+                    destination: &f.destination,
+                    certificate_no: f.certificate_no.as_deref(),
+                    certificate_valid_until: f.certificate_valid_until,
+                    out_on: f.out_on,
+                    back_on: f.back_on,
+                    note: &f.note,
+                })
+                .collect();
+            insert_chunks(
+                conn,
+                &floating_rows,
+                11,
+                "流动党员",
+                progress,
+                |c, ch| batch_insert!(c, crate::schema::floating_members::table, ch),
+            )?;
             for (table, max) in [
                 ("dues_payments", Some(payment_rows.len() as i64)),
                 ("meetings", city.meetings.iter().map(|m| m.key.id).max()),
@@ -921,6 +965,7 @@ impl Store {
                     city.instructors.iter().map(|o| o.key.id).max(),
                 ),
                 ("zones", city.zones.iter().map(|z| z.id).max()),
+                ("floating_members", city.floating.iter().map(|f| f.id).max()),
             ] {
                 use id_alloc::dsl as i;
                 let next = max.unwrap_or(0) + 1;
@@ -958,7 +1003,8 @@ impl Store {
             DbConnection::Postgres(c) => diesel::sql_query(
                 "VACUUM ANALYZE regions, zones, organizations, party_orgs, party_org_coverage, \
                  instructors, instructor_assignments, members, member_profiles, meetings, \
-                 meeting_attendance, dues_standards, dues_payments, member_archive_items",
+                 meeting_attendance, dues_standards, dues_payments, member_archive_items, \
+                 floating_members",
             )
             .execute(c)?,
             DbConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,

@@ -208,6 +208,7 @@ fn build_small_city(store: &mut Store) -> SmallCity {
                 dues_standards: &[],
                 dues_payments: &[],
                 archive_items: &[],
+                floating: &[],
             },
             &mut |_, _, _| {},
         )
@@ -599,6 +600,7 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
         dues_standards: &[],
         dues_payments: &[],
         archive_items: &[],
+        floating: &[],
     };
     assert!(
         store

@@ -94,6 +94,7 @@ impl TestApp {
                         dues_standards: &city.dues_standards,
                         dues_payments: &city.dues_payments,
                         archive_items: &city.archive_items,
+                        floating: &city.floating,
                     },
                     &mut |_, _, _| {},
                 )
