@@ -347,6 +347,60 @@ pub struct Attendee {
     pub attendance: Attendance,
 }
 
+/// 出勤率: of the meetings someone was expected at, how many they attended (出席), were
+/// excused from (请假) or missed (缺席). An excused meeting is not attended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AttendanceRate {
+    pub present: u32,
+    pub excused: u32,
+    pub absent: u32,
+}
+
+impl AttendanceRate {
+    pub fn of(marks: impl IntoIterator<Item = Attendance>) -> Self {
+        let mut r = AttendanceRate::default();
+        for a in marks {
+            r.add(a, 1);
+        }
+        r
+    }
+
+    pub fn add(&mut self, a: Attendance, n: u32) {
+        let slot = match a {
+            Attendance::Present => &mut self.present,
+            Attendance::Excused => &mut self.excused,
+            Attendance::Absent => &mut self.absent,
+        };
+        *slot = slot.saturating_add(n);
+    }
+
+    pub fn expected(&self) -> u32 {
+        self.present
+            .saturating_add(self.excused)
+            .saturating_add(self.absent)
+    }
+
+    /// Attended in percent, rounded down; `None` when nothing was expected.
+    pub fn percent(&self) -> Option<u32> {
+        let e = u64::from(self.expected());
+        (e > 0).then(|| u32::try_from(u64::from(self.present) * 100 / e).unwrap_or(100))
+    }
+
+    /// 出勤率 as people read it: “应到12次，出席10次，请假1次，缺席1次，出勤率83%”.
+    pub fn describe(&self) -> String {
+        match self.percent() {
+            None => "没有应参加的会议".to_owned(),
+            Some(p) => format!(
+                "应到{}次，出席{}次，请假{}次，缺席{}次，出勤率{p}%",
+                self.expected(),
+                self.present,
+                self.excused,
+                self.absent
+            ),
+        }
+    }
+}
+
 /// The quorum of a meeting of `kind` with these attendees, where one applies.
 pub fn quorum(kind: MeetingKind, attendees: &[Attendee]) -> Option<bool> {
     match kind {
@@ -368,6 +422,26 @@ pub fn quorum(kind: MeetingKind, attendees: &[Attendee]) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attendance_rate_counts_excused_as_not_attended() {
+        let r = AttendanceRate::of([
+            Attendance::Present,
+            Attendance::Present,
+            Attendance::Excused,
+            Attendance::Absent,
+        ]);
+        assert_eq!(r.expected(), 4);
+        assert_eq!(r.percent(), Some(50));
+        assert_eq!(
+            r.describe(),
+            "应到4次，出席2次，请假1次，缺席1次，出勤率50%"
+        );
+        assert_eq!(AttendanceRate::default().percent(), None);
+        // Rounded down: 2 of 3 is 66%, never shown as more than was attended.
+        let r = AttendanceRate::of([Attendance::Present, Attendance::Present, Attendance::Absent]);
+        assert_eq!(r.percent(), Some(66));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

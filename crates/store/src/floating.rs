@@ -372,55 +372,63 @@ impl Store {
     pub fn floating(&mut self, scope: &Scope, open_only: bool) -> Result<Vec<FloatingView>> {
         let conn = self.conn();
         let (low, high) = scope.path_range();
-        let mut ids: HashSet<i64> = HashSet::new();
+        let mut rows: Vec<FloatingRow> = Vec::new();
         if let Some(k) = scope.member {
-            ids.extend(
-                fm::table
-                    .filter(fm::member_county.eq(k.county).and(fm::member_id.eq(k.id)))
-                    .select(fm::id)
-                    .load::<i64>(conn)?,
-            );
+            let mut q = fm::table
+                .filter(fm::member_county.eq(k.county).and(fm::member_id.eq(k.id)))
+                .select(floating_columns!())
+                .into_boxed();
+            if open_only {
+                q = q.filter(fm::back_on.is_null());
+            }
+            rows.extend(q.load::<FloatingRow>(conn)?);
         } else {
-            ids.extend(
-                fm::table
-                    .inner_join(
-                        m::table.on(m::county_code
-                            .eq(fm::member_county)
-                            .and(m::id.eq(fm::member_id))),
-                    )
-                    .inner_join(
-                        po::table.on(po::county_code
-                            .eq(m::county_code)
-                            .and(po::id.eq(m::party_org_id))),
-                    )
-                    .filter(po::path.ge(&low).and(po::path.lt(&high)))
-                    .select(fm::id)
-                    .load::<i64>(conn)?,
-            );
-            ids.extend(
-                fm::table
-                    .inner_join(
-                        po::table.on(po::county_code
-                            .nullable()
-                            .eq(fm::host_county)
-                            .and(po::id.nullable().eq(fm::host_party_org_id))),
-                    )
-                    .filter(po::path.ge(&low).and(po::path.lt(&high)))
-                    .select(fm::id)
-                    .load::<i64>(conn)?,
+            // The home side: the member's branch in the scope.
+            let mut home = fm::table
+                .inner_join(
+                    m::table.on(m::county_code
+                        .eq(fm::member_county)
+                        .and(m::id.eq(fm::member_id))),
+                )
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(m::county_code)
+                        .and(po::id.eq(m::party_org_id))),
+                )
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .select(floating_columns!())
+                .into_boxed();
+            // The host side.
+            let mut host = fm::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .nullable()
+                        .eq(fm::host_county)
+                        .and(po::id.nullable().eq(fm::host_party_org_id))),
+                )
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .select(floating_columns!())
+                .into_boxed();
+            if open_only {
+                home = home.filter(fm::back_on.is_null());
+                host = host.filter(fm::back_on.is_null());
+            }
+            rows.extend(home.load::<FloatingRow>(conn)?);
+            let seen: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+            rows.extend(
+                host.load::<FloatingRow>(conn)?
+                    .into_iter()
+                    .filter(|r| !seen.contains(&r.0)),
             );
         }
-        let ids: Vec<i64> = ids.into_iter().collect();
-        let mut q = fm::table
-            .filter(fm::id.eq_any(&ids))
-            .select(floating_columns!())
-            .into_boxed();
-        if open_only {
-            q = q.filter(fm::back_on.is_null());
-        }
-        let rows: Vec<FloatingRow> = q.order((fm::out_on.desc(), fm::id.desc())).load(conn)?;
         let mut out = views(conn, scope, rows)?;
-        out.sort_by_key(|v| (v.back_on.is_some(), std::cmp::Reverse(v.out_on)));
+        out.sort_by_key(|v| {
+            (
+                v.back_on.is_some(),
+                std::cmp::Reverse(v.out_on),
+                std::cmp::Reverse(v.id),
+            )
+        });
         Ok(out)
     }
 
@@ -455,34 +463,49 @@ fn views(
     scope: &Scope,
     rows: Vec<FloatingRow>,
 ) -> Result<Vec<FloatingView>> {
-    let member_ids: Vec<i64> = rows.iter().map(|r| r.2).collect();
-    let members: HashMap<Key, (String, i64, String)> = m::table
-        .inner_join(
-            mp::table.on(mp::county_code
-                .eq(m::county_code)
-                .and(mp::member_id.eq(m::id))),
-        )
-        .filter(m::id.eq_any(&member_ids))
-        .select((
-            m::county_code,
-            m::id,
-            m::name,
-            m::party_org_id,
-            mp::resident_id_masked,
-        ))
-        .load::<(i32, i64, String, i64, String)>(conn)?
-        .into_iter()
-        .map(|(county, id, name, po_id, masked)| (Key { county, id }, (name, po_id, masked)))
-        .collect();
+    // In slices: SQLite binds at most 32,766 values in one statement.
+    let mut member_ids: Vec<i64> = rows.iter().map(|r| r.2).collect();
+    member_ids.sort_unstable();
+    member_ids.dedup();
+    let mut members: HashMap<Key, (String, i64, String)> = HashMap::new();
+    for ids in member_ids.chunks(crate::registry::IN_LIST_MAX) {
+        members.extend(
+            m::table
+                .inner_join(
+                    mp::table.on(mp::county_code
+                        .eq(m::county_code)
+                        .and(mp::member_id.eq(m::id))),
+                )
+                .filter(m::id.eq_any(ids))
+                .select((
+                    m::county_code,
+                    m::id,
+                    m::name,
+                    m::party_org_id,
+                    mp::resident_id_masked,
+                ))
+                .load::<(i32, i64, String, i64, String)>(conn)?
+                .into_iter()
+                .map(|(county, id, name, po_id, masked)| {
+                    (Key { county, id }, (name, po_id, masked))
+                }),
+        );
+    }
     let mut org_ids: Vec<i64> = members.values().map(|v| v.1).collect();
     org_ids.extend(rows.iter().filter_map(|r| r.4));
-    let orgs: HashMap<Key, (String, String)> = po::table
-        .filter(po::id.eq_any(&org_ids))
-        .select((po::county_code, po::id, po::name, po::path))
-        .load::<(i32, i64, String, String)>(conn)?
-        .into_iter()
-        .map(|(county, id, name, path)| (Key { county, id }, (name, path)))
-        .collect();
+    org_ids.sort_unstable();
+    org_ids.dedup();
+    let mut orgs: HashMap<Key, (String, String)> = HashMap::new();
+    for ids in org_ids.chunks(crate::registry::IN_LIST_MAX) {
+        orgs.extend(
+            po::table
+                .filter(po::id.eq_any(ids))
+                .select((po::county_code, po::id, po::name, po::path))
+                .load::<(i32, i64, String, String)>(conn)?
+                .into_iter()
+                .map(|(county, id, name, path)| (Key { county, id }, (name, path))),
+        );
+    }
     let mut out = Vec::with_capacity(rows.len());
     for (id, mc, mid, hc, hid, destination, certificate_no, until, out_on, back_on, note, letter) in
         rows

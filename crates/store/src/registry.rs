@@ -310,6 +310,9 @@ pub struct Bulk<'a> {
     pub floating: &'a [FloatingRecord],
 }
 
+/// Values per `IN (…)` list: well under SQLite's 32,766 bound variables.
+pub(crate) const IN_LIST_MAX: usize = 10_000;
+
 /// Rows per INSERT: under SQLite's 32,766 bound variables and PostgreSQL's 65,535.
 fn chunk_rows(columns: usize) -> usize {
     (30_000 / columns).max(1)

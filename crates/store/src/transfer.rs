@@ -186,15 +186,19 @@ fn party_orgs_by_key(
     keys: &HashSet<Key>,
 ) -> Result<HashMap<Key, (String, String)>> {
     let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
-    let rows: Vec<(i32, i64, String, String)> = po::table
-        .filter(po::id.eq_any(&ids))
-        .select((po::county_code, po::id, po::name, po::path))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(county, id, name, path)| (Key { county, id }, (name, path)))
-        .filter(|(k, _)| keys.contains(k))
-        .collect())
+    let mut out = HashMap::with_capacity(ids.len());
+    for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
+        let rows: Vec<(i32, i64, String, String)> = po::table
+            .filter(po::id.eq_any(slice))
+            .select((po::county_code, po::id, po::name, po::path))
+            .load(conn)?;
+        out.extend(
+            rows.into_iter()
+                .map(|(county, id, name, path)| (Key { county, id }, (name, path)))
+                .filter(|(k, _)| keys.contains(k)),
+        );
+    }
+    Ok(out)
 }
 
 /// Builds the views of `rows` as `scope` sees them (rows it may not see are dropped).
@@ -221,13 +225,17 @@ fn views(
     }
     let orgs = party_orgs_by_key(conn, &orgs)?;
     let member_ids: Vec<i64> = members.iter().map(|k| k.id).collect();
-    let names: HashMap<Key, String> = m::table
-        .filter(m::id.eq_any(&member_ids))
-        .select((m::county_code, m::id, m::name))
-        .load::<(i32, i64, String)>(conn)?
-        .into_iter()
-        .map(|(county, id, n)| (Key { county, id }, n))
-        .collect();
+    let mut names: HashMap<Key, String> = HashMap::with_capacity(member_ids.len());
+    for slice in member_ids.chunks(crate::registry::IN_LIST_MAX) {
+        names.extend(
+            m::table
+                .filter(m::id.eq_any(slice))
+                .select((m::county_code, m::id, m::name))
+                .load::<(i32, i64, String)>(conn)?
+                .into_iter()
+                .map(|(county, id, n)| (Key { county, id }, n)),
+        );
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let (
@@ -712,52 +720,53 @@ impl Store {
     ) -> Result<Vec<TransferView>> {
         let conn = self.conn();
         let (low, high) = scope.path_range();
-        let in_scope = po::path.ge(&low).and(po::path.lt(&high));
-        let mut ids: HashSet<i64> = HashSet::new();
+        let mut rows: Vec<TransferRow> = Vec::new();
         if let Some(k) = scope.member {
-            ids.extend(
-                t::table
-                    .filter(
-                        (t::member_county.eq(k.county).and(t::member_id.eq(k.id)))
-                            .or(t::to_county.eq(k.county).and(t::new_member_id.eq(k.id))),
-                    )
-                    .select(t::id)
-                    .load::<i64>(conn)?,
-            );
+            let mut q = t::table
+                .filter(
+                    (t::member_county.eq(k.county).and(t::member_id.eq(k.id)))
+                        .or(t::to_county.eq(k.county).and(t::new_member_id.eq(k.id))),
+                )
+                .select(transfer_columns!())
+                .into_boxed();
+            if let Some(s) = state {
+                q = q.filter(t::state.eq(s.code()));
+            }
+            rows.extend(q.load::<TransferRow>(conn)?);
         } else {
-            ids.extend(
-                t::table
-                    .inner_join(
-                        po::table.on(po::county_code
-                            .eq(t::member_county)
-                            .and(po::id.eq(t::from_party_org_id))),
-                    )
-                    .filter(in_scope)
-                    .select(t::id)
-                    .load::<i64>(conn)?,
-            );
-            ids.extend(
-                t::table
-                    .inner_join(
-                        po::table.on(po::county_code
-                            .nullable()
-                            .eq(t::to_county)
-                            .and(po::id.nullable().eq(t::to_party_org_id))),
-                    )
-                    .filter(po::path.ge(&low).and(po::path.lt(&high)))
-                    .select(t::id)
-                    .load::<i64>(conn)?,
+            // The sending side in the scope, then the receiving side.
+            let mut from = t::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(t::member_county)
+                        .and(po::id.eq(t::from_party_org_id))),
+                )
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .select(transfer_columns!())
+                .into_boxed();
+            let mut to = t::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .nullable()
+                        .eq(t::to_county)
+                        .and(po::id.nullable().eq(t::to_party_org_id))),
+                )
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .select(transfer_columns!())
+                .into_boxed();
+            if let Some(s) = state {
+                from = from.filter(t::state.eq(s.code()));
+                to = to.filter(t::state.eq(s.code()));
+            }
+            rows.extend(from.load::<TransferRow>(conn)?);
+            let seen: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+            rows.extend(
+                to.load::<TransferRow>(conn)?
+                    .into_iter()
+                    .filter(|r| !seen.contains(&r.0)),
             );
         }
-        let ids: Vec<i64> = ids.into_iter().collect();
-        let mut q = t::table
-            .filter(t::id.eq_any(&ids))
-            .select(transfer_columns!())
-            .into_boxed();
-        if let Some(s) = state {
-            q = q.filter(t::state.eq(s.code()));
-        }
-        let rows: Vec<TransferRow> = q.order((t::issued_on.desc(), t::id.desc())).load(conn)?;
+        rows.sort_by_key(|r| (std::cmp::Reverse(r.9), std::cmp::Reverse(r.0)));
         views(conn, scope, rows, false)
     }
 

@@ -1473,6 +1473,8 @@ fn a_members_archive_shows_its_completeness_and_takes_a_received_item() {
     let page = c.get(&path);
     assert_eq!(page.status, 200);
     assert!(page.body.contains("信息完整度"));
+    // The demo year holds this member's meetings: the page gives their 出勤率.
+    assert!(page.body.contains("出勤率"), "attendance rate shown");
     let csrf = page.csrf();
     let action = format!("{path}/archive");
     let r = c.post_form(

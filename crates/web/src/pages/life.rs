@@ -10,7 +10,7 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use chrono::{Datelike, NaiveDate};
-use liangxin_domain::life::{self, LifeFacts, LifeRules, PeriodState};
+use liangxin_domain::life::{self, AttendanceRate, LifeFacts, LifeRules, PeriodState};
 use liangxin_domain::registry::Key;
 use serde::Deserialize;
 
@@ -65,6 +65,8 @@ struct LifePage {
     rows: Vec<KindRow>,
     findings: Vec<FindingRow>,
     meetings: Vec<MeetingRow>,
+    /// 出勤率 over the year's meetings.
+    rate: String,
     owes_nothing: bool,
 }
 
@@ -153,6 +155,13 @@ pub async fn show(
             });
         }
     }
+    let mut rate = AttendanceRate::default();
+    for m in &meetings {
+        use liangxin_domain::kinds::Attendance;
+        rate.add(Attendance::Present, m.counts.0);
+        rate.add(Attendance::Excused, m.counts.1);
+        rate.add(Attendance::Absent, m.counts.2);
+    }
     let meetings = meetings
         .into_iter()
         .map(|m| {
@@ -188,6 +197,7 @@ pub async fn show(
         rows,
         findings,
         meetings,
+        rate: rate.describe(),
         name: po.name,
     })
 }

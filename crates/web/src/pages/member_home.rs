@@ -43,6 +43,8 @@ struct HomePage {
     dues: Vec<DuesRow>,
     meetings: Vec<MeetingRow>,
     findings: Vec<(String, String)>,
+    /// 出勤率 over the meetings shown.
+    attendance: String,
     /// 转接状态: the member's letters.
     transfers: Vec<crate::pages::transfers::Line>,
 }
@@ -92,6 +94,10 @@ pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<St
                 }
             })
             .collect(),
+        attendance: liangxin_domain::life::AttendanceRate::of(
+            attended.iter().map(|l| l.attendance),
+        )
+        .describe(),
         meetings: attended
             .iter()
             .map(|a| MeetingRow {

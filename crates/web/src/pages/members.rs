@@ -160,6 +160,8 @@ struct MemberPage {
     /// 外出登记 for a member not away; the floating list for one who is.
     outflow_href: Option<(String, &'static str)>,
     transfers: Vec<crate::pages::transfers::Line>,
+    /// 出勤率 over the last twelve months.
+    attendance: String,
 }
 
 pub async fn show(
@@ -169,19 +171,28 @@ pub async fn show(
 ) -> Result<Html<String>, WebError> {
     let scope = auth.scope.clone();
     let today = crate::today();
-    let (m, (items, completeness), transfers) = state
+    let (m, (items, completeness), (transfers, rate)) = state
         .pool
         .run(move |store| {
             let key = Key { county, id };
             let m = store.member(&scope, key)?.ok_or_else(WebError::not_found)?;
             let archive = store.member_archive(&scope, today, key)?;
+            let year_ago = today
+                .checked_sub_months(chrono::Months::new(12))
+                .unwrap_or(today);
+            let rate = liangxin_domain::life::AttendanceRate::of(
+                store
+                    .member_attendance(&scope, key, year_ago)?
+                    .into_iter()
+                    .map(|l| l.attendance),
+            );
             // The member's letters as this scope sees them (both records of a transfer).
             let transfers: Vec<_> = store
                 .transfers(&scope, None)?
                 .into_iter()
                 .filter(|t| t.member == key || t.new_member == Some(key))
                 .collect();
-            Ok((m, archive, transfers))
+            Ok((m, archive, (transfers, rate)))
         })
         .await?;
     let layout = Layout::new(&state, &auth, &m.name, "members").await?;
@@ -237,6 +248,7 @@ pub async fn show(
         transfer_href: (active && !open_letter).then(|| format!("/members/{county}/{id}/transfer")),
         leave_href: (active && !open_letter).then(|| format!("/members/{county}/{id}/leave")),
         outflow_href,
+        attendance: rate.describe(),
         transfers: transfers
             .iter()
             .map(|t| crate::pages::transfers::line(t, today))
