@@ -217,7 +217,8 @@ pub fn months(
             .copied()
             .unwrap_or(Fen::ZERO);
         let p = paid.get(&month).copied().unwrap_or(Fen::ZERO);
-        let state = if p >= due {
+        // Nothing due is never owed, whatever corrections left on the month.
+        let state = if p >= due || due <= Fen::ZERO {
             MonthState::Paid
         } else if p > Fen::ZERO {
             MonthState::Short
@@ -254,6 +255,40 @@ pub fn unpaid_run(months: &[MonthDues]) -> u32 {
         .take_while(|m| m.state == MonthState::Unpaid)
         .count();
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// [`unpaid_run`] of [`months`] from `from` through `last`, computed from the last month
+/// anything was paid for instead of the whole ledger (what the audit reads for every
+/// member): the run and its first month. A month with nothing due (a year without a
+/// standard) breaks the run as a paid one does.
+pub fn unpaid_run_after(
+    admitted_on: NaiveDate,
+    from: NaiveDate,
+    last: Period,
+    standards: &BTreeMap<i32, Fen>,
+    last_paid: Option<Period>,
+) -> (u32, Option<Period>) {
+    let Some(first_year) = standards.keys().next().copied() else {
+        return (0, None);
+    };
+    let first_day = NaiveDate::from_ymd_opt(first_year, 1, 1).unwrap_or(from);
+    let start = Period::containing_month(from.max(admitted_on).max(first_day));
+    let mut run = 0u32;
+    let mut since = None;
+    let mut month = last;
+    while month >= start && last_paid.is_none_or(|p| month > p) {
+        let due = standards
+            .get(&month.year_number())
+            .copied()
+            .unwrap_or(Fen::ZERO);
+        if due <= Fen::ZERO {
+            break;
+        }
+        run += 1;
+        since = Some(month);
+        month = month.prev();
+    }
+    (run, since)
 }
 
 #[cfg(test)]
@@ -359,5 +394,46 @@ mod tests {
         assert_eq!(m[2].paid, Fen::new(1500));
         assert_eq!(m[2].due, Fen::new(3000));
         assert_eq!(paid_through(&m[2..]), None);
+    }
+
+    proptest::proptest! {
+        /// The audit's shortcut agrees with walking every month of the ledger.
+        #[test]
+        fn the_run_from_the_last_paid_month_equals_the_run_over_the_ledger(
+            admitted in 0u32..40,
+            years in proptest::collection::btree_set(2024i32..=2026, 0..=3),
+            lines in proptest::collection::vec((0u32..36, -3000i64..6000), 0..30),
+        ) {
+            let base = d(2024, 1, 1);
+            let admitted_on = crate::period::add_months(base, admitted as i32);
+            let standards: BTreeMap<i32, Fen> =
+                years.iter().map(|y| (*y, Fen::new(3000))).collect();
+            let ledger: Vec<LedgerLine> = lines
+                .iter()
+                .map(|(m, a)| LedgerLine {
+                    month: Period::containing_month(crate::period::add_months(base, *m as i32)),
+                    amount: Fen::new(*a),
+                })
+                .collect();
+            let from = d(2024, 1, 1);
+            let last = Period::month(2026, 10).unwrap();
+            let months = months(admitted_on, from, last.last_day(), &standards, &ledger);
+            let run = unpaid_run(&months);
+            let since = (run > 0).then(|| months[months.len() - run as usize].month);
+            // What the database returns: the last month whose lines sum above zero.
+            let mut sums: BTreeMap<Period, Fen> = BTreeMap::new();
+            for l in &ledger {
+                *sums.entry(l.month).or_insert(Fen::ZERO) += l.amount;
+            }
+            let last_paid = sums
+                .iter()
+                .filter(|(m, s)| **s > Fen::ZERO && **m <= last && m.first_day() >= from)
+                .map(|(m, _)| *m)
+                .max();
+            proptest::prop_assert_eq!(
+                unpaid_run_after(admitted_on, from, last, &standards, last_paid),
+                (run, since)
+            );
+        }
     }
 }

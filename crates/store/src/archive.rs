@@ -151,17 +151,37 @@ impl Store {
             .filter(m::left_on.is_null())
             .select((m::county_code, m::id, m::status, m::confirmed_on))
             .load(conn)?;
-        let mut iq = ai::table
-            .select((ai::county_code, ai::member_id, ai::item))
-            .into_boxed();
-        if let Some((lo, hi)) = scope.county_range() {
-            iq = iq.filter(ai::county_code.between(lo, hi));
-        }
+        // One row per member: the items held as bits (an item's bit is its place in the
+        // checklist enumeration), summed in the database instead of reading every item.
+        let bits: String = ArchiveItem::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, item)| format!(" WHEN '{}' THEN {}", item.code(), 1i64 << i))
+            .collect();
+        let county_filter = scope
+            .county_range()
+            .map(|(lo, hi)| format!(" WHERE county_code BETWEEN {lo} AND {hi}"))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT county_code, member_id, \
+               CAST(SUM(CASE item{bits} ELSE 0 END) AS BIGINT) AS held \
+             FROM member_archive_items{county_filter} GROUP BY county_code, member_id"
+        );
         let mut held: HashMap<Key, BTreeSet<ArchiveItem>> = HashMap::new();
-        for (county, id, item) in iq.load::<(i32, i64, String)>(conn)? {
-            if let Ok(item) = ArchiveItem::parse(&item) {
-                held.entry(Key { county, id }).or_default().insert(item);
-            }
+        for r in diesel::sql_query(sql).load::<HeldItems>(conn)? {
+            let items = ArchiveItem::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| r.held & (1i64 << i) != 0)
+                .map(|(_, item)| *item)
+                .collect();
+            held.insert(
+                Key {
+                    county: r.county_code,
+                    id: r.member_id,
+                },
+                items,
+            );
         }
         rows.into_iter()
             .map(|(county, id, status, confirmed)| {
@@ -178,4 +198,15 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The archive items a member holds, as bits.
+#[derive(diesel::QueryableByName)]
+struct HeldItems {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    county_code: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    member_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    held: i64,
 }

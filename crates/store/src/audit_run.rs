@@ -12,7 +12,7 @@ use liangxin_domain::archive::Completeness;
 use liangxin_domain::audit::{
     self, AuditFinding, AuditKind, AuditRules, AuditSubject, MemberAuditFacts,
 };
-use liangxin_domain::dues::{self, LedgerLine};
+use liangxin_domain::dues;
 use liangxin_domain::floating::{self, FloatingRules};
 use liangxin_domain::life::{self, LifeRules};
 use liangxin_domain::money::Fen;
@@ -23,8 +23,8 @@ use serde_json::json;
 
 use crate::error::{Result, StoreError};
 use crate::schema::{
-    audit_findings as af, audit_runs as ar, dues_payments as dp, dues_standards as ds,
-    meeting_attendance as ma, members as m, party_orgs as po,
+    audit_findings as af, audit_runs as ar, dues_standards as ds, meeting_attendance as ma,
+    members as m, party_orgs as po,
 };
 use crate::{Scope, Store};
 
@@ -144,21 +144,64 @@ impl Store {
                     .insert(year, Fen::new(reduced.unwrap_or(monthly)));
             }
         }
-        let mut pq = dp::table
-            .filter(dp::month.ge(window_start))
-            .select((dp::county_code, dp::member_id, dp::month, dp::amount_fen))
-            .into_boxed();
-        if let Some((lo, hi)) = counties {
-            pq = pq.filter(dp::county_code.between(lo, hi));
+        // The last month (in the window, up to last month) each member paid anything for,
+        // found in the database so one row per member comes back instead of the ledger: the
+        // last month with a positive line, exact unless a correction (a negative line) may
+        // have cancelled a month — those few members' months are summed in full below.
+        // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the quoted
+        // literals (computed here, never user input) are valid for both. SQLite's planner
+        // would take the index by month (every row of the window) and visit the table: it
+        // is told to read the covering index by member instead.
+        let county_filter = counties
+            .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
+            .unwrap_or_default();
+        let window = format!(
+            "month >= '{window_start}' AND month <= '{}'{county_filter}",
+            last_month.first_day()
+        );
+        let indexed = match &*conn {
+            crate::connection::DbConnection::Sqlite(_) => " INDEXED BY dues_payments_member",
+            crate::connection::DbConnection::Postgres(_) => "",
+        };
+        let sql = format!(
+            "SELECT county_code, member_id, MAX(CASE WHEN amount_fen > 0 THEN month END) AS month, \
+               MIN(amount_fen) AS least \
+             FROM dues_payments{indexed} WHERE {window} GROUP BY county_code, member_id"
+        );
+        let mut last_paid: HashMap<Key, Period> = HashMap::new();
+        let mut corrected: Vec<i64> = Vec::new();
+        for r in diesel::sql_query(sql).load::<LastPaid>(conn)? {
+            if r.least < 0 {
+                corrected.push(r.member_id);
+            } else if let Some(month) = r.month {
+                last_paid.insert(
+                    Key {
+                        county: r.county_code,
+                        id: r.member_id,
+                    },
+                    Period::containing_month(month),
+                );
+            }
         }
-        let mut ledger: HashMap<Key, Vec<LedgerLine>> = HashMap::new();
-        for (county, id, month, amount) in pq.load::<(i32, i64, NaiveDate, i64)>(conn)? {
-            let key = Key { county, id };
-            if in_scope.contains(&key) {
-                ledger.entry(key).or_default().push(LedgerLine {
-                    month: Period::containing_month(month),
-                    amount: Fen::new(amount),
-                });
+        for ids in corrected.chunks(crate::registry::IN_LIST_MAX) {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let sql = format!(
+                "SELECT county_code, member_id, MAX(month) AS month, CAST(0 AS BIGINT) AS least FROM ( \
+                   SELECT county_code, member_id, month FROM dues_payments \
+                   WHERE {window} AND member_id IN ({list}) \
+                   GROUP BY county_code, member_id, month HAVING SUM(amount_fen) > 0) paid \
+                 GROUP BY county_code, member_id"
+            );
+            for r in diesel::sql_query(sql).load::<LastPaid>(conn)? {
+                if let Some(month) = r.month {
+                    last_paid.insert(
+                        Key {
+                            county: r.county_code,
+                            id: r.member_id,
+                        },
+                        Period::containing_month(month),
+                    );
+                }
             }
         }
         let mut archives = self.archive_completeness(scope, today)?;
@@ -168,17 +211,15 @@ impl Store {
                 let key = Key { county, id };
                 // A member who transferred in is counted from the day received.
                 let joined_on = arrived_on.unwrap_or(joined_on);
-                let months = standards.get(&key).map_or_else(Vec::new, |s| {
-                    dues::months(
+                let (run, unpaid_since) = standards.get(&key).map_or((0, None), |s| {
+                    dues::unpaid_run_after(
                         joined_on,
                         window_start,
-                        last_month.last_day(),
+                        last_month,
                         s,
-                        ledger.get(&key).map(Vec::as_slice).unwrap_or(&[]),
+                        last_paid.get(&key).copied(),
                     )
                 });
-                let run = dues::unpaid_run(&months);
-                let unpaid_since = (run > 0).then(|| months[months.len() - run as usize].month);
                 MemberAuditFacts {
                     key,
                     name,
@@ -534,6 +575,20 @@ impl Store {
             )
         })
     }
+}
+
+/// A member's last month with a positive line, and their smallest line.
+#[derive(diesel::QueryableByName)]
+struct LastPaid {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    county_code: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    member_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    month: Option<NaiveDate>,
+    /// The smallest line: below zero when a correction may have cancelled a month.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    least: i64,
 }
 
 /// The member checks of the audit counted by hand-written SQL: the lower bound the

@@ -1623,7 +1623,16 @@ fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb)
             },
         )
         .unwrap();
-    for m in [a, b] {
+    // 排查丙 was marked paid through October, but August to October were taken back.
+    let e = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "排查丙", 113, MemberStatus::Full, None),
+        )
+        .unwrap();
+    for m in [a, b, e] {
         let input = DuesInput {
             category: DuesCategory::Student,
             base: None,
@@ -1651,6 +1660,22 @@ fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb)
     };
     pay(&mut store, 1..=4, &[a, b]);
     pay(&mut store, 5..=10, &[a]);
+    pay(&mut store, 1..=10, &[e]);
+    for month in 8..=10 {
+        store
+            .correct_dues(
+                "t",
+                &longyou,
+                TODAY,
+                &liangxin_store::dues::DuesCorrection {
+                    member: e,
+                    month: Period::month(2026, month).unwrap(),
+                    amount: Fen::new(-20),
+                    note: "误记，实未交纳".into(),
+                },
+            )
+            .unwrap();
+    }
 
     let first = store.run_audit("longyou", &longyou, TODAY).unwrap();
     assert!(first.found > 0 && first.opened == first.found, "{first:?}");
@@ -1671,6 +1696,13 @@ fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb)
         "never attended"
     );
     assert!(of(a, AuditKind::DuesUnpaid).is_none());
+    let taken_back = of(e, AuditKind::DuesUnpaid).expect("corrected months are unpaid");
+    assert_eq!(taken_back.severity, "warning");
+    assert!(
+        taken_back.detail.contains("自2026年8月起连续3个月"),
+        "{}",
+        taken_back.detail
+    );
     assert!(
         of(a, AuditKind::NoOrganizationalLife).is_none(),
         "attended this month"
