@@ -163,6 +163,18 @@ pub enum MonthState {
 }
 
 impl MonthState {
+    /// Where a month stands with `due` and `paid` (the ledger's sum for it). Nothing due is
+    /// never owed, whatever corrections left on the month.
+    pub fn of(due: Fen, paid: Fen) -> MonthState {
+        if paid >= due || due <= Fen::ZERO {
+            MonthState::Paid
+        } else if paid > Fen::ZERO {
+            MonthState::Short
+        } else {
+            MonthState::Unpaid
+        }
+    }
+
     pub const fn label(self) -> &'static str {
         match self {
             MonthState::Paid => "已交",
@@ -217,14 +229,7 @@ pub fn months(
             .copied()
             .unwrap_or(Fen::ZERO);
         let p = paid.get(&month).copied().unwrap_or(Fen::ZERO);
-        // Nothing due is never owed, whatever corrections left on the month.
-        let state = if p >= due || due <= Fen::ZERO {
-            MonthState::Paid
-        } else if p > Fen::ZERO {
-            MonthState::Short
-        } else {
-            MonthState::Unpaid
-        };
+        let state = MonthState::of(due, p);
         out.push(MonthDues {
             month,
             due,

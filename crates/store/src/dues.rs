@@ -45,6 +45,54 @@ pub struct DuesCorrection {
     pub note: String,
 }
 
+/// One party organization's dues for a month, and the same for a whole scope.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DuesTotals {
+    pub members: u32,
+    /// Members without a standard for the year: nothing can be said of them.
+    pub without_standard: u32,
+    pub due: Fen,
+    pub paid: Fen,
+    pub paid_members: u32,
+    pub short_members: u32,
+    pub unpaid_members: u32,
+}
+
+impl DuesTotals {
+    fn add(&mut self, due: Option<Fen>, paid: Fen) {
+        self.members += 1;
+        self.paid += paid;
+        let Some(due) = due else {
+            self.without_standard += 1;
+            return;
+        };
+        self.due += due;
+        match dues::MonthState::of(due, paid) {
+            dues::MonthState::Paid => self.paid_members += 1,
+            dues::MonthState::Short => self.short_members += 1,
+            dues::MonthState::Unpaid => self.unpaid_members += 1,
+        }
+    }
+
+    fn merge(&mut self, o: &DuesTotals) {
+        self.members += o.members;
+        self.without_standard += o.without_standard;
+        self.due += o.due;
+        self.paid += o.paid;
+        self.paid_members += o.paid_members;
+        self.short_members += o.short_members;
+        self.unpaid_members += o.unpaid_members;
+    }
+}
+
+/// A party organization's line of the dues roll-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuesRollupRow {
+    pub key: Key,
+    pub name: String,
+    pub totals: DuesTotals,
+}
+
 /// One member's line on a branch's monthly sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
@@ -221,6 +269,93 @@ impl Store {
             )?;
             Ok(Fen::new(reduced.unwrap_or(standard.monthly.fen())))
         })
+    }
+
+    /// The month's dues of every party organization of `scope` with members that month
+    /// (most unpaid first), and the scope's total: due and paid in fen, members paid, short
+    /// and unpaid, from the standards and the ledger.
+    pub fn dues_rollup(
+        &mut self,
+        scope: &Scope,
+        month: Period,
+    ) -> Result<(DuesTotals, Vec<DuesRollupRow>)> {
+        if scope.member.is_some() {
+            return Ok((DuesTotals::default(), Vec::new()));
+        }
+        let (low, high) = scope.path_range();
+        let (start, end) = (month.first_day(), month.last_day());
+        let conn = self.conn();
+        let members: Vec<(i32, i64, i64, String)> = m::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(m::joined_on.le(end))
+            .filter(m::arrived_on.is_null().or(m::arrived_on.le(end)))
+            .filter(m::left_on.is_null().or(m::left_on.gt(start)))
+            .select((m::county_code, m::id, m::party_org_id, po::name))
+            .load(conn)?;
+        let counties = scope.county_range();
+        let mut sq = ds::table
+            .filter(ds::year.eq(month.year_number()))
+            .select((
+                ds::county_code,
+                ds::member_id,
+                ds::monthly_fen,
+                ds::reduced_fen,
+            ))
+            .into_boxed();
+        // The month's lines (a correction is a line of its own), summed per member here.
+        let mut pq = dp::table
+            .filter(dp::month.eq(start))
+            .select((dp::county_code, dp::member_id, dp::amount_fen))
+            .into_boxed();
+        if let Some((lo, hi)) = counties {
+            sq = sq.filter(ds::county_code.between(lo, hi));
+            pq = pq.filter(dp::county_code.between(lo, hi));
+        }
+        let due: HashMap<Key, Fen> = sq
+            .load::<(i32, i64, i64, Option<i64>)>(conn)?
+            .into_iter()
+            .map(|(county, id, monthly, reduced)| {
+                (Key { county, id }, Fen::new(reduced.unwrap_or(monthly)))
+            })
+            .collect();
+        let mut paid: HashMap<Key, Fen> = HashMap::new();
+        for (county, id, amount) in pq.load::<(i32, i64, i64)>(conn)? {
+            *paid.entry(Key { county, id }).or_insert(Fen::ZERO) += Fen::new(amount);
+        }
+        let mut total = DuesTotals::default();
+        let mut by_org: HashMap<Key, DuesRollupRow> = HashMap::new();
+        for (county, id, po_id, po_name) in members {
+            let member = Key { county, id };
+            let key = Key { county, id: po_id };
+            by_org
+                .entry(key)
+                .or_insert_with(|| DuesRollupRow {
+                    key,
+                    name: po_name,
+                    totals: DuesTotals::default(),
+                })
+                .totals
+                .add(
+                    due.get(&member).copied(),
+                    paid.get(&member).copied().unwrap_or(Fen::ZERO),
+                );
+        }
+        let mut rows: Vec<DuesRollupRow> = by_org.into_values().collect();
+        for r in &rows {
+            total.merge(&r.totals);
+        }
+        rows.sort_by(|a, b| {
+            (b.totals.unpaid_members + b.totals.short_members)
+                .cmp(&(a.totals.unpaid_members + a.totals.short_members))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        Ok((total, rows))
     }
 
     /// The members of a party organization of `scope` in `month`, with what is due and paid.

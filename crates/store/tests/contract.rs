@@ -116,6 +116,7 @@ contract!(
     transfers_move_a_member_and_escalate_when_nobody_receives,
     members_leave_by_a_reason_and_are_never_deleted,
     floating_members_are_seen_by_home_and_host_and_attend_at_the_host,
+    dues_roll_up_by_party_organization_and_scope,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -2467,4 +2468,87 @@ fn floating_members_are_seen_by_home_and_host_and_attend_at_the_host(db: &TestDb
     assert!(!open.iter().any(|f| {
         f.subject == AuditSubject::Member { key: m2 } && f.kind == AuditKind::CertificateInvalid
     }));
+}
+
+fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
+    use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::{DuesCorrection, DuesInput};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let mut ms = Vec::new();
+    for (i, name) in ["汇总甲", "汇总乙", "汇总丙", "汇总丁"].iter().enumerate() {
+        ms.push(
+            store
+                .insert_member(
+                    "t",
+                    &longyou,
+                    TODAY,
+                    member(c.joint, name, 161 + i as u16, MemberStatus::Full, None),
+                )
+                .unwrap(),
+        );
+    }
+    // Three have this year's standard (a student's 0.20 yuan); the fourth has none yet.
+    for m in &ms[..3] {
+        let input = DuesInput {
+            category: DuesCategory::Student,
+            base: None,
+            farmer_amount: None,
+            reduction: None,
+        };
+        store
+            .set_dues_standard("t", &longyou, TODAY, *m, 2026, input)
+            .unwrap();
+    }
+    let october = Period::month(2026, 10).unwrap();
+    store
+        .mark_dues(
+            "t",
+            &longyou,
+            TODAY,
+            c.joint,
+            october,
+            &[(ms[0], Fen::new(20)), (ms[1], Fen::new(30))],
+        )
+        .unwrap();
+    // 乙's line was wrong: 20 taken back, so 10 of 20 paid.
+    store
+        .correct_dues(
+            "t",
+            &longyou,
+            TODAY,
+            &DuesCorrection {
+                member: ms[1],
+                month: october,
+                amount: Fen::new(-20),
+                note: "多记".into(),
+            },
+        )
+        .unwrap();
+    let (total, rows) = store.dues_rollup(&longyou, october).unwrap();
+    let joint = rows.iter().find(|r| r.key == c.joint).unwrap();
+    let t = &joint.totals;
+    assert_eq!(
+        (
+            t.members,
+            t.without_standard,
+            t.paid_members,
+            t.short_members,
+            t.unpaid_members
+        ),
+        (4, 1, 1, 1, 1)
+    );
+    assert_eq!((t.due, t.paid), (Fen::new(60), Fen::new(30)));
+    assert_eq!(
+        total.members, 4,
+        "the scope's total is its organizations' sum"
+    );
+    assert_eq!(rows[0].key, c.joint, "most unpaid first");
+    let (other, rows) = store.dues_rollup(&kecheng, october).unwrap();
+    assert!(rows.iter().all(|r| r.key != c.joint));
+    assert_eq!(other.members, 0);
 }

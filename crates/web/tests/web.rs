@@ -1775,3 +1775,30 @@ fn a_member_away_is_seen_by_home_and_host_and_expected_at_the_hosts_meetings() {
     assert_eq!(r.status, 303);
     assert!(!county.get("/floating").body.contains(&m.name));
 }
+
+#[test]
+fn a_county_reads_the_months_dues_for_its_subtree() {
+    let app = app();
+    let mut c = app.signed_in("longyou");
+    let page = c.get("/dues");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("党费汇总"));
+    assert!(page.body.contains("合计"));
+    let bad = c.get("/dues?month=2099-01");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("月份"));
+    let api = c.get("/api/v1/dues?month=2026-10");
+    assert_eq!(api.status, 200);
+    let v = api.json();
+    assert_eq!(v["month"], "2026-10");
+    let items = v["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "the demo year has dues");
+    let members: u64 = items
+        .iter()
+        .map(|i| i["totals"]["members"].as_u64().unwrap())
+        .sum();
+    assert_eq!(members, v["total"]["members"].as_u64().unwrap());
+    assert_eq!(c.get("/api/v1/dues?month=十月").status, 422);
+    // A member has no roll-up to read.
+    assert_eq!(app.signed_in("member").get("/dues").status, 403);
+}

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod dues_overview;
 pub mod dues_sheet;
 pub mod floating;
 pub mod gaps;

@@ -1,0 +1,104 @@
+//! `GET /dues?month=2026-11`: the month's dues for the scope — every party organization with
+//! members that month, most unpaid first, and the total: due and paid, members paid, short
+//! and unpaid, from the standards and the ledger. Each links to its monthly sheet.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use liangxin_store::dues::DuesTotals;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::pages::dues_sheet::parse_month;
+use crate::view::{Layout, render};
+
+/// One line of the roll-up, as shown.
+#[derive(Debug)]
+pub struct Line {
+    pub name: String,
+    pub href: Option<String>,
+    pub members: u32,
+    pub due: String,
+    pub paid: String,
+    pub paid_members: u32,
+    pub short_members: u32,
+    pub unpaid_members: u32,
+    pub without_standard: u32,
+    pub rate: String,
+}
+
+fn line(name: String, href: Option<String>, t: &DuesTotals) -> Line {
+    let counted = t.paid_members + t.short_members + t.unpaid_members;
+    Line {
+        name,
+        href,
+        members: t.members,
+        due: t.due.to_string(),
+        paid: t.paid.to_string(),
+        paid_members: t.paid_members,
+        short_members: t.short_members,
+        unpaid_members: t.unpaid_members,
+        without_standard: t.without_standard,
+        rate: if counted == 0 {
+            "—".into()
+        } else {
+            format!("{}%", u64::from(t.paid_members) * 100 / u64::from(counted))
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dues_overview.html")]
+struct Page {
+    layout: Layout,
+    month: String,
+    month_value: String,
+    total: Line,
+    rows: Vec<Line>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DuesQuery {
+    pub month: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<DuesQuery>,
+) -> Result<Response, WebError> {
+    let today = crate::today();
+    let month = parse_month(q.month.as_deref(), today)?;
+    let scope = auth.scope.clone();
+    let (total, rows) = state
+        .pool
+        .run(move |store| Ok(store.dues_rollup(&scope, month)?))
+        .await?;
+    let value = month.first_day().format("%Y-%m").to_string();
+    let layout = Layout::new(&state, &auth, "党费汇总", "dues").await?;
+    Ok(render(&Page {
+        layout,
+        month: month.label_zh(),
+        total: line("合计".into(), None, &total),
+        rows: rows
+            .iter()
+            .map(|r| {
+                line(
+                    r.name.clone(),
+                    Some(format!(
+                        "/party-orgs/{}/{}/dues?month={value}",
+                        r.key.county, r.key.id
+                    )),
+                    &r.totals,
+                )
+            })
+            .collect(),
+        month_value: value,
+    })?
+    .into_response())
+}
