@@ -10,11 +10,13 @@
 
 pub mod archive;
 pub mod audit;
+pub mod cells;
 pub mod coverage;
 pub mod credit_code;
 pub mod dues;
 pub mod floating;
 pub mod history;
+pub mod import;
 pub mod kinds;
 pub mod life;
 pub mod money;

@@ -1,0 +1,529 @@
+//! One row of a member spreadsheet (党员信息表) made into a member to register, or into
+//! problems: each names the row and column as the spreadsheet shows them, the value, and
+//! the reason in Chinese, and is an error (the row cannot be imported) or a warning (it
+//! can: an old 15-digit ID converted, a month without its day, a credit code whose check
+//! character fails).
+//!
+//! Matching the row to records (the party organization by code or path, an existing member
+//! by the keyed hash of the ID) is the store's; this is the row alone.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::cells::{self, ColumnSpec, DateCell, HeaderMap};
+use crate::credit_code::CreditCode;
+use crate::kinds::{DuesCategory, MemberStatus};
+use crate::money::Fen;
+use crate::registry::check_member_dates;
+use crate::resident_id::ResidentId;
+
+/// The columns of the member template, with the names other systems give them.
+pub const MEMBER_COLUMNS: &[ColumnSpec] = &[
+    ColumnSpec {
+        key: "name",
+        label: "姓名",
+        synonyms: &["党员姓名"],
+        required: true,
+    },
+    ColumnSpec {
+        key: "resident_id",
+        label: "公民身份号码",
+        synonyms: &["身份证号", "身份证号码", "身份证", "证件号码"],
+        required: true,
+    },
+    ColumnSpec {
+        key: "party_org",
+        label: "所在党组织",
+        synonyms: &[
+            "党组织",
+            "所在支部",
+            "党支部",
+            "组织关系所在党组织",
+            "党组织名称",
+            "党组织编号",
+        ],
+        required: true,
+    },
+    ColumnSpec {
+        key: "status",
+        label: "党员类别",
+        synonyms: &["人员类别", "党员状态", "类别"],
+        required: true,
+    },
+    ColumnSpec {
+        key: "joined_on",
+        label: "入党时间",
+        synonyms: &["入党日期"],
+        required: true,
+    },
+    ColumnSpec {
+        key: "confirmed_on",
+        label: "转正时间",
+        synonyms: &["转正日期"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "workplace",
+        label: "工作单位统一社会信用代码",
+        synonyms: &["工作单位信用代码", "单位信用代码", "统一社会信用代码"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "dues_category",
+        label: "党费类别",
+        synonyms: &["交纳类别", "党费交纳类别"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "dues_base",
+        label: "党费计算基数",
+        synonyms: &["党费基数", "计算基数", "月工资收入"],
+        required: false,
+    },
+    ColumnSpec {
+        key: "phone",
+        label: "手机号码",
+        synonyms: &["联系电话", "手机", "电话"],
+        required: false,
+    },
+];
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The row cannot be imported.
+    Error,
+    /// The row can be imported; the user is told.
+    Warning,
+}
+
+/// A problem with one cell (or the row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The spreadsheet's row number (the header is row 1).
+    pub row: usize,
+    /// The column's name in the template.
+    pub column: &'static str,
+    pub value: String,
+    pub reason: String,
+    pub severity: Severity,
+}
+
+/// A member row as read, ready to be matched and registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub row: usize,
+    pub name: String,
+    pub resident_id: ResidentId,
+    /// As written: a 组织编号 (`330825-17`) or a name or path.
+    pub party_org: String,
+    pub status: MemberStatus,
+    pub joined_on: NaiveDate,
+    pub confirmed_on: Option<NaiveDate>,
+    pub workplace: Option<CreditCode>,
+    pub dues_category: Option<DuesCategory>,
+    pub dues_base: Option<Fen>,
+    pub phone: Option<String>,
+}
+
+fn label(key: &str) -> &'static str {
+    MEMBER_COLUMNS
+        .iter()
+        .find(|c| c.key == key)
+        .map_or("", |c| c.label)
+}
+
+struct Reader<'a> {
+    row: usize,
+    cells: &'a [String],
+    map: &'a HeaderMap,
+    problems: Vec<Problem>,
+}
+
+impl Reader<'_> {
+    fn cell(&self, key: &str) -> String {
+        self.map
+            .index(key)
+            .and_then(|i| self.cells.get(i))
+            .map(|c| cells::normalize(c))
+            .unwrap_or_default()
+    }
+
+    fn problem(&mut self, key: &str, value: &str, reason: impl Into<String>, severity: Severity) {
+        self.problems.push(Problem {
+            row: self.row,
+            column: label(key),
+            value: value.to_owned(),
+            reason: reason.into(),
+            severity,
+        });
+    }
+
+    fn required(&mut self, key: &str) -> Option<String> {
+        let v = self.cell(key);
+        if v.is_empty() {
+            self.problem(key, "", "必填", Severity::Error);
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A date cell: the spellings people type, or an Excel serial number (five digits).
+    fn date(&mut self, key: &str, today: NaiveDate) -> Option<NaiveDate> {
+        let v = self.cell(key);
+        if v.is_empty() {
+            return None;
+        }
+        let parsed = if v.len() == 5 && v.chars().all(|c| c.is_ascii_digit()) {
+            v.parse::<f64>()
+                .ok()
+                .and_then(cells::excel_serial_date)
+                .map(DateCell::Day)
+                .ok_or(cells::DateError::Unrecognized)
+        } else {
+            cells::parse_date(&v)
+        };
+        match parsed {
+            Ok(DateCell::Day(d)) if cells::plausible(d, today) => Some(d),
+            Ok(DateCell::Month { year, month }) => {
+                let d = DateCell::Month { year, month }.first_day();
+                if !cells::plausible(d, today) {
+                    self.problem(
+                        key,
+                        &v,
+                        "日期不合理（早于1921年或晚于今天）",
+                        Severity::Error,
+                    );
+                    return None;
+                }
+                self.problem(
+                    key,
+                    &v,
+                    format!("只有年月，按{year}年{month}月1日导入"),
+                    Severity::Warning,
+                );
+                Some(d)
+            }
+            Ok(DateCell::Day(_)) => {
+                self.problem(
+                    key,
+                    &v,
+                    "日期不合理（早于1921年或晚于今天）",
+                    Severity::Error,
+                );
+                None
+            }
+            Err(e) => {
+                self.problem(key, &v, e.to_string(), Severity::Error);
+                None
+            }
+        }
+    }
+}
+
+/// Accepts the short forms people write for a member's status.
+fn parse_status(v: &str) -> Option<MemberStatus> {
+    match v {
+        "正式" => Some(MemberStatus::Full),
+        "预备" => Some(MemberStatus::Probationary),
+        _ => MemberStatus::parse(v).ok(),
+    }
+}
+
+/// Reads one data row (`row` is its number in the spreadsheet). Returns the member when
+/// the row has no error, and every problem found (all of them, not the first).
+pub fn member_row(
+    row: usize,
+    cells: &[String],
+    map: &HeaderMap,
+    today: NaiveDate,
+) -> (Option<MemberRow>, Vec<Problem>) {
+    let mut r = Reader {
+        row,
+        cells,
+        map,
+        problems: Vec::new(),
+    };
+    let name = r.required("name").and_then(|n| {
+        if n.chars().count() > 50 {
+            r.problem("name", &n, "不能超过50字", Severity::Error);
+            return None;
+        }
+        Some(n)
+    });
+    let resident_id = r
+        .required("resident_id")
+        .and_then(|v| match ResidentId::parse(&v) {
+            Ok(p) => {
+                for w in &p.warnings {
+                    r.problem("resident_id", &v, w.to_string(), Severity::Warning);
+                }
+                Some(p.value)
+            }
+            Err(e) => {
+                r.problem("resident_id", &v, e.to_string(), Severity::Error);
+                None
+            }
+        });
+    let party_org = r.required("party_org");
+    let status = r.required("status").and_then(|v| {
+        let s = parse_status(&v);
+        if s.is_none() {
+            r.problem("status", &v, "应为“正式党员”或“预备党员”", Severity::Error);
+        }
+        s
+    });
+    let joined_on = r.date("joined_on", today);
+    if joined_on.is_none() && r.cell("joined_on").is_empty() {
+        r.problem("joined_on", "", "必填", Severity::Error);
+    }
+    let confirmed_on = r.date("confirmed_on", today);
+    let workplace = match r.cell("workplace") {
+        v if v.is_empty() => None,
+        v => match CreditCode::parse(&v) {
+            Ok(p) => {
+                if p.check_failed {
+                    r.problem(
+                        "workplace",
+                        &v,
+                        format!(
+                            "校验码不符（应为{}），仍按此代码匹配",
+                            p.code.expected_check_character()
+                        ),
+                        Severity::Warning,
+                    );
+                }
+                Some(p.code)
+            }
+            Err(e) => {
+                r.problem("workplace", &v, e.to_string(), Severity::Error);
+                None
+            }
+        },
+    };
+    let dues_category = match r.cell("dues_category") {
+        v if v.is_empty() => None,
+        v => match DuesCategory::parse(&v) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                r.problem("dues_category", &v, e.to_string(), Severity::Error);
+                None
+            }
+        },
+    };
+    let dues_base = match r.cell("dues_base") {
+        v if v.is_empty() => None,
+        v => match Fen::from_yuan_str(&v) {
+            Ok(f) if f >= Fen::ZERO => Some(f),
+            Ok(_) => {
+                r.problem("dues_base", &v, "不能为负数", Severity::Error);
+                None
+            }
+            Err(e) => {
+                r.problem("dues_base", &v, e.to_string(), Severity::Error);
+                None
+            }
+        },
+    };
+    let phone = match r.cell("phone") {
+        v if v.is_empty() => None,
+        v if v.chars().count() > 20 => {
+            r.problem("phone", &v, "不能超过20位", Severity::Error);
+            None
+        }
+        v => Some(v),
+    };
+    // The constitution's date rules, with the birth date from the ID.
+    if let (Some(id), Some(status), Some(joined)) = (&resident_id, status, joined_on) {
+        for (field, reason) in check_member_dates(id, status, joined, confirmed_on, today) {
+            let key = if field == "入党时间" {
+                "joined_on"
+            } else {
+                "confirmed_on"
+            };
+            let value = r.cell(key);
+            r.problem(key, &value, reason, Severity::Error);
+        }
+    }
+    let errors = r.problems.iter().any(|p| p.severity == Severity::Error);
+    let member = match (name, resident_id, party_org, status, joined_on) {
+        (Some(name), Some(resident_id), Some(party_org), Some(status), Some(joined_on))
+            if !errors =>
+        {
+            Some(MemberRow {
+                row,
+                name,
+                resident_id,
+                party_org,
+                status,
+                joined_on,
+                confirmed_on,
+                workplace,
+                dues_category,
+                dues_base,
+                phone,
+            })
+        }
+        _ => None,
+    };
+    (member, r.problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cells::match_headers;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 27) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn header() -> HeaderMap {
+        match_headers(
+            &row(&[
+                "序号",
+                "姓名",
+                "身份证号",
+                "所在支部",
+                "人员类别",
+                "入党日期",
+                "转正日期",
+                "单位信用代码",
+                "党费类别",
+                "党费基数",
+                "联系电话",
+            ]),
+            MEMBER_COLUMNS,
+        )
+        .unwrap()
+    }
+
+    fn id(seq: u16) -> String {
+        ResidentId::from_parts("330825", d(1985, 6, 1), seq)
+            .unwrap()
+            .expose()
+            .to_owned()
+    }
+
+    #[test]
+    fn a_good_row_becomes_a_member_whatever_its_spellings() {
+        let cells = row(&[
+            "1",
+            " 张三 ",
+            &id(7),
+            "330825-17",
+            "正式",
+            "2010年7月1日",
+            "20110701",
+            "",
+            "在职",
+            "５０００",
+            "13800000000",
+        ]);
+        let (m, problems) = member_row(2, &cells, &header(), TODAY);
+        assert!(problems.is_empty(), "{problems:?}");
+        let m = m.unwrap();
+        assert_eq!(m.name, "张三");
+        assert_eq!(m.status, MemberStatus::Full);
+        assert_eq!(m.joined_on, d(2010, 7, 1));
+        assert_eq!(m.confirmed_on, Some(d(2011, 7, 1)));
+        assert_eq!(m.dues_category, Some(DuesCategory::Salaried));
+        assert_eq!(m.dues_base, Some(Fen::new(500_000)));
+        // An Excel serial number in a date cell.
+        let mut serial = cells.clone();
+        serial[5] = "40360".into(); // 2010-07-01
+        let (m, _) = member_row(2, &serial, &header(), TODAY);
+        assert_eq!(m.unwrap().joined_on, d(2010, 7, 1));
+    }
+
+    #[test]
+    fn every_problem_of_a_row_is_named_by_row_and_column() {
+        let cells = row(&[
+            "2",
+            "",
+            "33082519850601007",
+            "",
+            "党员",
+            "2030-01-01",
+            "",
+            "91330825MA2XXXXXX",
+            "学者",
+            "-5",
+            "",
+        ]);
+        let (m, problems) = member_row(3, &cells, &header(), TODAY);
+        assert!(m.is_none());
+        let columns: Vec<&str> = problems.iter().map(|p| p.column).collect();
+        assert_eq!(
+            columns,
+            vec![
+                "姓名",
+                "公民身份号码",
+                "所在党组织",
+                "党员类别",
+                "入党时间",
+                "工作单位统一社会信用代码",
+                "党费类别",
+                "党费计算基数"
+            ],
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.row == 3 && p.severity == Severity::Error)
+        );
+        assert!(problems[4].reason.contains("不合理"), "{:?}", problems[4]);
+    }
+
+    #[test]
+    fn warnings_let_a_row_through_and_date_rules_stop_it() {
+        // A month without its day is a warning.
+        let cells = row(&[
+            "3",
+            "李四",
+            &id(8),
+            "红木小镇联合党支部",
+            "预备党员",
+            "202605",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
+        let (m, problems) = member_row(4, &cells, &header(), TODAY);
+        assert!(m.is_some());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].severity, Severity::Warning);
+        assert!(problems[0].reason.contains("按2026年5月1日导入"));
+        // A full member must have a 转正 date a year after joining.
+        let cells = row(&[
+            "4",
+            "王五",
+            &id(9),
+            "330825-17",
+            "正式党员",
+            "2020-07-01",
+            "2020-12-01",
+            "",
+            "",
+            "",
+            "",
+        ]);
+        let (m, problems) = member_row(5, &cells, &header(), TODAY);
+        assert!(m.is_none());
+        assert_eq!(problems[0].column, "转正时间");
+        assert_eq!(problems[0].reason, "预备期至少一年");
+    }
+}
