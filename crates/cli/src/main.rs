@@ -6,6 +6,7 @@
 mod audit_cmd;
 mod coverage_cmd;
 mod demo_cmd;
+mod import_cmd;
 mod output;
 mod serve_cmd;
 
@@ -95,11 +96,34 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
         bench: Option<u32>,
     },
+    /// Import a spreadsheet: preview it, commit it, list or undo imports.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Time the coverage report against the raw-SQL baseline on the same data.
     Bench {
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=1000))]
         runs: u32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// A member sheet (CSV in UTF-8 or GBK): preview, and with --commit import it.
+    Members {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
+    /// The imports made, newest first.
+    List,
+    /// Take an import back as a whole (while nothing depends on its rows).
+    Undo { id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -233,6 +257,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             as_of.unwrap_or_else(today),
             bench,
         ),
+        Command::Import { what } => match what {
+            ImportCommand::Members {
+                file,
+                county,
+                commit,
+            } => import_cmd::members(&mut store, &file, county.as_deref(), commit, today()),
+            ImportCommand::List => import_cmd::list(&mut store),
+            ImportCommand::Undo { id } => import_cmd::undo(&mut store, id),
+        },
         Command::Serve { .. } => Ok(()),
     }
 }

@@ -311,3 +311,109 @@ fn demo_then_coverage_on_postgres_via_database_url() {
         .execute(&mut admin)
         .unwrap();
 }
+
+#[test]
+fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
+    use liangxin_domain::resident_id::ResidentId;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    let out = liangxin(db, &["demo", "--seed", "7", "--organizations", "1500"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut conn = SqliteConnection::establish(db).unwrap();
+    let (county, id): (i32, i64) = diesel::sql_query(
+        "SELECT county_code, id FROM party_orgs WHERE org_type = 'branch' ORDER BY id LIMIT 1",
+    )
+    .get_result::<Branch>(&mut conn)
+    .map(|b| (b.county_code, b.id))
+    .unwrap();
+    let count = |conn: &mut SqliteConnection| {
+        diesel::sql_query("SELECT COUNT(*) AS n FROM members")
+            .get_result::<Count>(conn)
+            .unwrap()
+            .n
+    };
+    let before = count(&mut conn);
+    let person = |seq: u16| {
+        ResidentId::from_parts(
+            "330825",
+            chrono::NaiveDate::from_ymd_opt(1990, 1, 2).unwrap(),
+            seq,
+        )
+        .unwrap()
+        .expose()
+        .to_owned()
+    };
+    let code = format!("{county}-{id}");
+    let sheet = |rows: &[String]| {
+        let text = format!(
+            "姓名,身份证号,所在支部,人员类别,入党日期,转正日期\r\n{}\r\n",
+            rows.join("\r\n")
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let path = dir.path().join("党员.csv");
+        std::fs::write(&path, &gbk).unwrap();
+        path
+    };
+    let good = [
+        format!("导入甲,{},{code},正式,2015-07-01,2016-07-01", person(901)),
+        format!("导入乙,{},{code},预备,2026年5月1日,", person(902)),
+    ];
+    let bad = format!("导入丙,{},{code},正式,2015-02-30,2016-07-01", person(903));
+    let with_bad = sheet(&[good[0].clone(), good[1].clone(), bad]);
+    let path = with_bad.to_str().unwrap();
+    let out = liangxin(db, &["import", "members", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("GB18030"), "{text}");
+    assert!(text.contains("将新增2名党员"), "{text}");
+    assert!(
+        text.contains("第4行 入党时间「2015-02-30」：没有这一天"),
+        "{text}"
+    );
+    assert!(text.contains("未写入任何数据"), "{text}");
+    let out = liangxin(db, &["import", "members", path, "--commit"]);
+    assert_eq!(out.status.code(), Some(3), "errors refuse the commit");
+    assert!(stderr(&out).contains("未导入任何数据"), "{}", stderr(&out));
+    assert_eq!(count(&mut conn), before, "nothing written");
+
+    let fixed = sheet(&good);
+    let out = liangxin(
+        db,
+        &["import", "members", fixed.to_str().unwrap(), "--commit"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("已导入（编号 1）"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(count(&mut conn), before + 2);
+    let out = liangxin(db, &["import", "list"]);
+    assert!(stdout(&out).contains("党员.csv"), "{}", stdout(&out));
+    let out = liangxin(db, &["import", "undo", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&mut conn), before);
+    let out = liangxin(db, &["import", "undo", "1"]);
+    assert_eq!(out.status.code(), Some(3));
+    // A workbook saved as .csv by mistake is named for what it is.
+    let xlsx = dir.path().join("党员.xlsx.csv");
+    std::fs::write(&xlsx, [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0]).unwrap();
+    let out = liangxin(db, &["import", "members", xlsx.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("另存为 CSV"), "{}", stderr(&out));
+}
+
+#[derive(diesel::QueryableByName)]
+struct Branch {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    county_code: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}

@@ -1,5 +1,6 @@
 //! Documents drawn from liangxin's data. The same code serves pages and documents: a chart
 //! on the dashboard is the chart in a bulletin.
 
+pub mod sheet;
 pub mod svg;
 pub mod xlsx;

@@ -33,6 +33,7 @@ pub mod dues;
 pub mod error;
 pub mod floating;
 pub mod history;
+pub mod import;
 pub mod life;
 pub mod organizations;
 pub mod people;

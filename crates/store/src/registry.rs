@@ -592,6 +592,22 @@ pub(crate) fn member_in_scope(
         .ok_or_else(|| StoreError::invalid("党员", "不存在"))
 }
 
+/// Inserts members with their encrypted identities in batches (inside the writing
+/// transaction; ids assigned): what an import commits.
+pub(crate) fn insert_members(
+    conn: &mut DbConnection,
+    cipher: &crate::IdCipher,
+    members: &[Member],
+) -> Result<()> {
+    for slice in members.chunks(1_000) {
+        let rows: Vec<MemberRow> = slice.iter().map(member_row).collect();
+        batch_insert!(conn, members::table, &rows)?;
+        let profiles: Vec<ProfileRow> = slice.iter().map(|m| profile_row(cipher, m)).collect();
+        batch_insert!(conn, member_profiles::table, &profiles)?;
+    }
+    Ok(())
+}
+
 /// Marks the registry changed (inside the writing transaction).
 /// name, credit code, check failed, kind, sectors, zone, employees, registered on
 type OrganizationSnapshot = (

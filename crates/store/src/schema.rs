@@ -310,6 +310,33 @@ diesel::table! {
 diesel::joinable!(transfer_events -> transfers (transfer_id));
 
 diesel::table! {
+    imports (id) {
+        id -> BigInt,
+        kind -> Text,
+        file_name -> Text,
+        file_sha256 -> Text,
+        actor -> Text,
+        scope_path -> Text,
+        imported_at -> Timestamp,
+        rows_read -> Integer,
+        created -> Integer,
+        skipped -> Integer,
+        undone_at -> Nullable<Timestamp>,
+        undone_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    import_members (import_id, county_code, member_id) {
+        import_id -> BigInt,
+        county_code -> Integer,
+        member_id -> BigInt,
+    }
+}
+
+diesel::joinable!(import_members -> imports (import_id));
+
+diesel::table! {
     floating_members (id) {
         id -> BigInt,
         member_county -> Integer,
@@ -327,6 +354,8 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    imports,
+    import_members,
     floating_members,
     transfers,
     transfer_events,

@@ -117,6 +117,7 @@ contract!(
     members_leave_by_a_reason_and_are_never_deleted,
     floating_members_are_seen_by_home_and_host_and_attend_at_the_host,
     dues_roll_up_by_party_organization_and_scope,
+    a_member_sheet_is_previewed_committed_whole_and_undone,
 );
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -2551,4 +2552,252 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
     let (other, rows) = store.dues_rollup(&kecheng, october).unwrap();
     assert!(rows.iter().all(|r| r.key != c.joint));
     assert_eq!(other.members, 0);
+}
+
+fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    use liangxin_domain::kinds::ArchiveItem;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let id = |seq: u16| {
+        ResidentId::from_parts("330825", d(1988, 3, 8), seq)
+            .unwrap()
+            .expose()
+            .to_owned()
+    };
+    // One already registered in the joint branch, one in Kecheng.
+    let here = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "已在册", 171, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let _ = here;
+    let here_id = member(c.joint, "", 171, MemberStatus::Full, None)
+        .resident_id
+        .expose()
+        .to_owned();
+    let mut elsewhere = member(c.tech_branch, "在别处", 172, MemberStatus::Full, None);
+    elsewhere.resident_id = ResidentId::from_parts("330825", d(1988, 3, 8), 172).unwrap();
+    store.insert_member("t", &all(), TODAY, elsewhere).unwrap();
+    let header: Vec<String> = [
+        "序号",
+        "身份证号",
+        "姓名",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let joint_code = format!("{}-{}", c.joint.county, c.joint.id);
+    let row =
+        |n: usize, cells: [&str; 7]| (n, cells.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+    let good1 = row(
+        2,
+        [
+            "1",
+            &id(173),
+            "导入甲",
+            &joint_code,
+            "正式",
+            "2015-07-01",
+            "2016-07-01",
+        ],
+    );
+    let good2 = row(
+        3,
+        [
+            "2",
+            &id(174),
+            "导入乙",
+            "龙游红木小镇联合党支部",
+            "预备党员",
+            "2026年3月1日",
+            "",
+        ],
+    );
+    let skip = row(
+        4,
+        [
+            "3",
+            &here_id,
+            "已在册",
+            &joint_code,
+            "正式",
+            "2010-07-01",
+            "2011-07-01",
+        ],
+    );
+    let other = row(
+        5,
+        [
+            "4",
+            &id(172),
+            "在别处",
+            &joint_code,
+            "正式",
+            "2010-07-01",
+            "2011-07-01",
+        ],
+    );
+    let dup = row(
+        6,
+        [
+            "5",
+            &id(173),
+            "重复",
+            &joint_code,
+            "正式",
+            "2015-07-01",
+            "2016-07-01",
+        ],
+    );
+    let outside = row(
+        7,
+        [
+            "6",
+            &id(175),
+            "越界",
+            &format!("{}-{}", c.tech_branch.county, c.tech_branch.id),
+            "正式",
+            "2015-07-01",
+            "2016-07-01",
+        ],
+    );
+    let rows = vec![
+        good1.clone(),
+        good2.clone(),
+        skip.clone(),
+        other,
+        dup,
+        outside,
+    ];
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &rows)
+        .unwrap();
+    assert_eq!(plan.rows_read, 6);
+    assert_eq!(plan.create.len(), 2);
+    assert_eq!(plan.skipped.len(), 1);
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(5, "公民身份号码"), (6, "公民身份号码"), (7, "所在党组织")],
+        "{:?}",
+        plan.problems
+    );
+    assert!(
+        plan.problems
+            .iter()
+            .any(|p| p.row == 6 && p.reason.contains("与第2行重复"))
+    );
+    // Not committable: nothing written.
+    let before = store.members_count(&longyou, None).unwrap();
+    assert!(
+        store
+            .commit_member_import("t", &longyou, "党员.csv", "00", &plan)
+            .is_err()
+    );
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before);
+    // A header without a required column is refused as a whole.
+    let err = store
+        .plan_member_import(&longyou, TODAY, &header[..3], &rows)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("缺少必填列"), "{err}");
+
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &[good1.clone(), good2, skip])
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    let import = store
+        .commit_member_import("t", &longyou, "党员.csv", "ab12", &plan)
+        .unwrap();
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 2);
+    let found = store
+        .find_member_by_resident_id(&longyou, &ResidentId::parse(&id(173)).unwrap().value)
+        .unwrap()
+        .unwrap();
+    let view = store.member(&longyou, found).unwrap().unwrap();
+    assert_eq!(view.name, "导入甲");
+    assert_eq!(view.party_org, c.joint);
+    assert!(view.resident_id_masked.contains('*'));
+    let history = store.imports(&longyou).unwrap();
+    assert_eq!(history[0].id, import);
+    assert_eq!((history[0].created, history[0].skipped), (2, 1));
+    // The same file again: everyone is already there.
+    let again = store
+        .plan_member_import(&longyou, TODAY, &header, &[good1])
+        .unwrap();
+    assert_eq!((again.create.len(), again.skipped.len()), (0, 1));
+
+    // Undone as a whole while nothing depends on it; not twice.
+    let kecheng = scope_of(&mut store, c.kecheng);
+    assert!(
+        store.undo_import("t", &kecheng, import).is_err(),
+        "not the other county's"
+    );
+    assert_eq!(store.undo_import("t", &longyou, import).unwrap(), 2);
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before);
+    assert!(
+        store
+            .undo_import("t", &longyou, import)
+            .unwrap_err()
+            .to_string()
+            .contains("已撤销")
+    );
+    assert!(store.imports(&longyou).unwrap()[0].undone_at.is_some());
+    // Once something depends on an imported member, the import stays.
+    let plan = store
+        .plan_member_import(
+            &longyou,
+            TODAY,
+            &header,
+            &[row(
+                2,
+                [
+                    "1",
+                    &id(176),
+                    "导入丙",
+                    &joint_code,
+                    "正式",
+                    "2015-07-01",
+                    "2016-07-01",
+                ],
+            )],
+        )
+        .unwrap();
+    let second = store
+        .commit_member_import("t", &longyou, "党员2.csv", "cd34", &plan)
+        .unwrap();
+    let m = store
+        .find_member_by_resident_id(&longyou, &ResidentId::parse(&id(176)).unwrap().value)
+        .unwrap()
+        .unwrap();
+    store
+        .record_archive_item(
+            "t",
+            &longyou,
+            TODAY,
+            m,
+            ArchiveItem::Application,
+            d(2014, 1, 1),
+        )
+        .unwrap();
+    let held = store
+        .undo_import("t", &longyou, second)
+        .unwrap_err()
+        .to_string();
+    assert!(held.contains("依赖"), "{held}");
+    assert!(store.member(&longyou, m).unwrap().is_some());
 }

@@ -1,0 +1,3 @@
+DELETE FROM id_alloc WHERE name = 'imports';
+DROP TABLE import_members;
+DROP TABLE imports;

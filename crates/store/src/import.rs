@@ -1,0 +1,563 @@
+//! Member imports in two phases. [`Store::plan_member_import`] reads every row (the domain's
+//! [`import::member_row`]), matches it to the records — the party organization by its
+//! 组织编号 or exact name within the scope, the person by the keyed hash of the resident ID,
+//! the workplace by its credit code — and says what a commit would do and every problem,
+//! writing nothing. [`Store::commit_member_import`] writes the plan in one transaction or
+//! not at all, re-checking what may have changed since, and keeps the import in a history;
+//! [`Store::undo_import`] takes a whole import back while nothing depends on its rows.
+//!
+//! This version creates members (a person already in the same organization is skipped);
+//! updating existing records from a file comes later.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::cells::{self, HeaderMap};
+use liangxin_domain::import::{self, MEMBER_COLUMNS, MemberRow, Problem, Severity};
+use liangxin_domain::kinds::FlowStatus;
+use liangxin_domain::registry::{Key, Member};
+use serde_json::json;
+
+use crate::audit::{self, Entry};
+use crate::connection::DbConnection;
+use crate::error::{Result, StoreError};
+use crate::registry::{IN_LIST_MAX, allocate, bump_version};
+use crate::schema::{
+    import_members as im, imports as imp, member_profiles as mp, members as m, organizations as o,
+    party_orgs as po,
+};
+use crate::{Scope, Store};
+
+/// A member the commit would create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedMember {
+    pub row: usize,
+    pub party_org: Key,
+    pub party_org_name: String,
+    pub member: MemberRow,
+    pub workplace: Option<Key>,
+}
+
+/// What a commit would do, and every problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub rows_read: usize,
+    pub create: Vec<PlannedMember>,
+    /// (row, why): people already registered in the organization the row names.
+    pub skipped: Vec<(usize, String)>,
+    pub problems: Vec<Problem>,
+    /// Columns of the file no one reads.
+    pub ignored_columns: Vec<String>,
+}
+
+impl ImportPlan {
+    pub fn errors(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+
+    /// Whether a commit may run: no errors (warnings are accepted).
+    pub fn committable(&self) -> bool {
+        self.errors() == 0
+    }
+}
+
+/// An import as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub file_sha256: String,
+    pub actor: String,
+    pub imported_at: chrono::NaiveDateTime,
+    pub rows_read: i32,
+    pub created: i32,
+    pub skipped: i32,
+    pub undone_at: Option<chrono::NaiveDateTime>,
+}
+
+fn problem(row: usize, column: &'static str, value: &str, reason: impl Into<String>) -> Problem {
+    Problem {
+        row,
+        column,
+        value: value.to_owned(),
+        reason: reason.into(),
+        severity: Severity::Error,
+    }
+}
+
+/// Active records by the keyed hash of the resident ID: (county, id, party organization).
+fn active_by_hash(
+    conn: &mut DbConnection,
+    hashes: &[String],
+) -> Result<HashMap<String, (i32, i64, i64)>> {
+    let mut out = HashMap::new();
+    for slice in hashes.chunks(IN_LIST_MAX) {
+        let rows: Vec<(String, i32, i64, i64)> = mp::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(mp::county_code)
+                    .and(m::id.eq(mp::member_id))),
+            )
+            .filter(mp::resident_id_hash.eq_any(slice))
+            .filter(m::left_on.is_null())
+            .select((mp::resident_id_hash, m::county_code, m::id, m::party_org_id))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|(h, c, i, p)| (h, (c, i, p))));
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Reads and matches a member sheet (its header row and data rows with their row
+    /// numbers) against the records of `scope`, writing nothing.
+    pub fn plan_member_import(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        rows: &[(usize, Vec<String>)],
+    ) -> Result<ImportPlan> {
+        if scope.member.is_some() {
+            return Err(StoreError::invalid("导入", "党员不能导入"));
+        }
+        let map: HeaderMap = cells::match_headers(header, MEMBER_COLUMNS)
+            .map_err(|e| StoreError::invalid("表头", e.to_string()))?;
+        let mut plan = ImportPlan {
+            rows_read: rows.len(),
+            create: Vec::new(),
+            skipped: Vec::new(),
+            problems: Vec::new(),
+            ignored_columns: map.unknown.clone(),
+        };
+        if map.index("dues_category").is_some() || map.index("dues_base").is_some() {
+            plan.problems.push(Problem {
+                row: 1,
+                column: "党费类别",
+                value: String::new(),
+                reason: "党费类别和计算基数已校验，本版导入不据此设置党费标准".into(),
+                severity: Severity::Warning,
+            });
+        }
+        let mut read: Vec<MemberRow> = Vec::new();
+        for (row, cells) in rows {
+            let (member, problems) = import::member_row(*row, cells, &map, today);
+            plan.problems.extend(problems);
+            read.extend(member);
+        }
+        // The scope's party organizations, by 组织编号 and by exact name.
+        let (low, high) = scope.path_range();
+        let conn = &mut self.conn;
+        let orgs: Vec<(i32, i64, String)> = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(po::dissolved_on.is_null())
+            .select((po::county_code, po::id, po::name))
+            .load(conn)?;
+        let by_code: HashMap<String, (Key, String)> = orgs
+            .iter()
+            .map(|(c, i, n)| (format!("{c}-{i}"), (Key { county: *c, id: *i }, n.clone())))
+            .collect();
+        let mut by_name: HashMap<&str, Vec<Key>> = HashMap::new();
+        for (c, i, n) in &orgs {
+            by_name
+                .entry(n.as_str())
+                .or_default()
+                .push(Key { county: *c, id: *i });
+        }
+        // People already on the register, and workplaces by credit code.
+        let hashes: Vec<String> = read
+            .iter()
+            .map(|r| self.cipher.lookup_hash(&r.resident_id))
+            .collect();
+        let conn = &mut self.conn;
+        let existing = active_by_hash(conn, &hashes)?;
+        let codes: Vec<String> = read
+            .iter()
+            .filter_map(|r| r.workplace.as_ref().map(|c| c.as_str().to_owned()))
+            .collect();
+        let mut workplaces: HashMap<String, Key> = HashMap::new();
+        for slice in codes.chunks(IN_LIST_MAX) {
+            let rows: Vec<(Option<String>, i32, i64)> = o::table
+                .filter(o::credit_code.eq_any(slice))
+                .filter(o::dissolved_on.is_null())
+                .select((o::credit_code, o::county_code, o::id))
+                .load(conn)?;
+            workplaces.extend(
+                rows.into_iter()
+                    .filter_map(|(code, c, i)| Some((code?, Key { county: c, id: i }))),
+            );
+        }
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (r, hash) in read.into_iter().zip(hashes.iter()) {
+            let id_value = r.resident_id.masked();
+            if let Some(first) = seen.get(hash.as_str()) {
+                plan.problems.push(problem(
+                    r.row,
+                    "公民身份号码",
+                    &id_value,
+                    format!("与第{first}行重复"),
+                ));
+                continue;
+            }
+            seen.insert(hash.as_str(), r.row);
+            let target = match by_code.get(r.party_org.as_str()) {
+                Some((k, n)) => Some((*k, n.clone())),
+                None => match by_name.get(r.party_org.as_str()).map(Vec::as_slice) {
+                    Some([k]) => Some((*k, r.party_org.clone())),
+                    Some(_) => {
+                        plan.problems.push(problem(
+                            r.row,
+                            "所在党组织",
+                            &r.party_org,
+                            "有同名党组织，请填写组织编号（党组织页面上的“组织编号”）",
+                        ));
+                        None
+                    }
+                    None => {
+                        plan.problems.push(problem(
+                            r.row,
+                            "所在党组织",
+                            &r.party_org,
+                            "在您的管理范围内找不到（请填写组织编号或党组织全称）",
+                        ));
+                        None
+                    }
+                },
+            };
+            let Some((party_org, party_org_name)) = target else {
+                continue;
+            };
+            if let Some((c, _, p)) = existing.get(hash) {
+                if *c == party_org.county && *p == party_org.id {
+                    plan.skipped
+                        .push((r.row, format!("{}已在{}登记，跳过", r.name, party_org_name)));
+                } else {
+                    plan.problems.push(problem(
+                        r.row,
+                        "公民身份号码",
+                        &id_value,
+                        "已在其他党组织登记为党员（如需转入请办理组织关系转接）",
+                    ));
+                }
+                continue;
+            }
+            let workplace = match &r.workplace {
+                Some(code) => match workplaces.get(code.as_str()) {
+                    Some(k) => Some(*k),
+                    None => {
+                        plan.problems.push(Problem {
+                            row: r.row,
+                            column: "工作单位统一社会信用代码",
+                            value: code.as_str().to_owned(),
+                            reason: "该单位尚未登记，导入后未关联工作单位".into(),
+                            severity: Severity::Warning,
+                        });
+                        None
+                    }
+                },
+                None => None,
+            };
+            plan.create.push(PlannedMember {
+                row: r.row,
+                party_org,
+                party_org_name,
+                member: r,
+                workplace,
+            });
+        }
+        plan.problems.sort_by_key(|p| p.row);
+        Ok(plan)
+    }
+
+    /// Writes a plan without errors in one transaction: the members, their encrypted
+    /// identities, the import's history and one audit entry. Refused, with nothing
+    /// written, when the plan has errors or someone registered one of its people since.
+    pub fn commit_member_import(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        file_name: &str,
+        file_sha256: &str,
+        plan: &ImportPlan,
+    ) -> Result<i64> {
+        if !plan.committable() {
+            return Err(StoreError::invalid(
+                "导入",
+                format!("有{}个错误，请修改文件后重新导入", plan.errors()),
+            ));
+        }
+        let members: Vec<Member> = plan
+            .create
+            .iter()
+            .map(|p| Member {
+                key: Key {
+                    county: p.party_org.county,
+                    id: 0,
+                },
+                party_org_id: p.party_org.id,
+                name: p.member.name.clone(),
+                resident_id: p.member.resident_id.clone(),
+                status: p.member.status,
+                joined_on: p.member.joined_on,
+                confirmed_on: p.member.confirmed_on,
+                workplace: p.workplace,
+                flow: FlowStatus::Settled,
+                flow_destination: None,
+                phone: p.member.phone.clone(),
+            })
+            .collect();
+        let hashes: Vec<String> = members
+            .iter()
+            .map(|m| self.cipher.lookup_hash(&m.resident_id))
+            .collect();
+        let cipher = &self.cipher;
+        let path = scope.party_path.clone();
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            if let Some((h, _)) = active_by_hash(conn, &hashes)?.into_iter().next() {
+                let row = hashes
+                    .iter()
+                    .position(|x| *x == h)
+                    .map_or(0, |i| plan.create[i].row);
+                return Err(StoreError::invalid(
+                    "公民身份号码",
+                    format!("第{row}行的党员在预览之后已被登记，请重新预览"),
+                ));
+            }
+            let n = i64::try_from(members.len()).unwrap_or(i64::MAX);
+            let first = if n > 0 {
+                allocate(conn, "members", n)?
+            } else {
+                0
+            };
+            let mut keyed = members;
+            for (i, mm) in keyed.iter_mut().enumerate() {
+                mm.key.id = first + i64::try_from(i).unwrap_or(0);
+            }
+            crate::registry::insert_members(conn, cipher, &keyed)?;
+            let id = allocate(conn, "imports", 1)?;
+            let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+            diesel::insert_into(imp::table)
+                .values((
+                    imp::id.eq(id),
+                    imp::kind.eq("members"),
+                    imp::file_name.eq(file_name),
+                    imp::file_sha256.eq(file_sha256),
+                    imp::actor.eq(actor),
+                    imp::scope_path.eq(&path),
+                    imp::imported_at.eq(chrono::Utc::now().naive_utc()),
+                    imp::rows_read.eq(count(plan.rows_read)),
+                    imp::created.eq(count(keyed.len())),
+                    imp::skipped.eq(count(plan.skipped.len())),
+                ))
+                .execute(conn)?;
+            for slice in keyed.chunks(5_000) {
+                let rows: Vec<_> = slice
+                    .iter()
+                    .map(|mm| {
+                        (
+                            im::import_id.eq(id),
+                            im::county_code.eq(mm.key.county),
+                            im::member_id.eq(mm.key.id),
+                        )
+                    })
+                    .collect();
+                crate::batch_insert!(conn, im::table, &rows)?;
+            }
+            bump_version(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "import",
+                    entity: "members",
+                    county: 0,
+                    entity_id: id,
+                    before: None,
+                    after: Some(json!({
+                        "import": id,
+                        "file": file_name,
+                        "sha256": file_sha256,
+                        "created": keyed.len(),
+                        "skipped": plan.skipped.len(),
+                    })),
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Takes a whole import back: its members are removed while nothing depends on them
+    /// (no meeting, dues, archive item, letter, floating record or account); the history
+    /// keeps the import, marked undone. One transaction.
+    pub fn undo_import(&mut self, actor: &str, scope: &Scope, id: i64) -> Result<usize> {
+        use crate::schema::{
+            dues_payments as dp, dues_standards as ds, floating_members as fm,
+            meeting_attendance as ma, member_archive_items as ai, transfers as t, users as u,
+        };
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let (_, undone) = imp::table
+                .filter(imp::id.eq(id))
+                .select((imp::scope_path, imp::undone_at))
+                .first::<(String, Option<chrono::NaiveDateTime>)>(conn)
+                .optional()?
+                .filter(|(p, _)| scope.member.is_none() && scope.contains_path(p))
+                .ok_or_else(|| StoreError::invalid("导入", "不存在或不在您的管理范围内"))?;
+            if undone.is_some() {
+                return Err(StoreError::invalid("导入", "已撤销过"));
+            }
+            let keys: Vec<(i32, i64)> = im::table
+                .filter(im::import_id.eq(id))
+                .select((im::county_code, im::member_id))
+                .load(conn)?;
+            let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
+            let wanted: HashSet<(i32, i64)> = keys.iter().copied().collect();
+            let mut depending = 0i64;
+            for slice in ids.chunks(IN_LIST_MAX) {
+                let hits: Vec<(i32, i64)> = ma::table
+                    .filter(ma::member_id.eq_any(slice))
+                    .select((ma::member_county, ma::member_id))
+                    .load::<(i32, i64)>(conn)?
+                    .into_iter()
+                    .chain(
+                        dp::table
+                            .filter(dp::member_id.eq_any(slice))
+                            .select((dp::county_code, dp::member_id))
+                            .load::<(i32, i64)>(conn)?,
+                    )
+                    .chain(
+                        ds::table
+                            .filter(ds::member_id.eq_any(slice))
+                            .select((ds::county_code, ds::member_id))
+                            .load::<(i32, i64)>(conn)?,
+                    )
+                    .chain(
+                        ai::table
+                            .filter(ai::member_id.eq_any(slice))
+                            .select((ai::county_code, ai::member_id))
+                            .load::<(i32, i64)>(conn)?,
+                    )
+                    .chain(
+                        t::table
+                            .filter(t::member_id.eq_any(slice))
+                            .select((t::member_county, t::member_id))
+                            .load::<(i32, i64)>(conn)?,
+                    )
+                    .chain(
+                        fm::table
+                            .filter(fm::member_id.eq_any(slice))
+                            .select((fm::member_county, fm::member_id))
+                            .load::<(i32, i64)>(conn)?,
+                    )
+                    .collect();
+                depending += hits.iter().filter(|k| wanted.contains(k)).count() as i64;
+                let accounts: i64 = u::table
+                    .filter(u::member_id.eq_any(slice))
+                    .count()
+                    .get_result(conn)?;
+                depending += accounts;
+            }
+            if depending > 0 {
+                return Err(StoreError::invalid(
+                    "导入",
+                    format!(
+                        "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员或账号）依赖这批党员，不能整批撤销"
+                    ),
+                ));
+            }
+            for (county, member) in &keys {
+                diesel::delete(
+                    mp::table
+                        .filter(mp::county_code.eq(county))
+                        .filter(mp::member_id.eq(member)),
+                )
+                .execute(conn)?;
+                diesel::delete(
+                    m::table
+                        .filter(m::county_code.eq(county))
+                        .filter(m::id.eq(member)),
+                )
+                .execute(conn)?;
+            }
+            diesel::update(imp::table.filter(imp::id.eq(id)))
+                .set((
+                    imp::undone_at.eq(Some(chrono::Utc::now().naive_utc())),
+                    imp::undone_by.eq(Some(actor)),
+                ))
+                .execute(conn)?;
+            bump_version(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "undo_import",
+                    entity: "members",
+                    county: 0,
+                    entity_id: id,
+                    before: Some(json!({ "import": id, "members": keys.len() })),
+                    after: None,
+                },
+            )?;
+            Ok(keys.len())
+        })
+    }
+
+    /// The imports made within `scope`, newest first.
+    pub fn imports(&mut self, scope: &Scope) -> Result<Vec<ImportRecord>> {
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            chrono::NaiveDateTime,
+            i32,
+            i32,
+            i32,
+            Option<chrono::NaiveDateTime>,
+        );
+        let rows: Vec<Row> = imp::table
+            .order(imp::id.desc())
+            .select((
+                imp::id,
+                imp::kind,
+                imp::file_name,
+                imp::file_sha256,
+                imp::actor,
+                imp::scope_path,
+                imp::imported_at,
+                imp::rows_read,
+                imp::created,
+                imp::skipped,
+                imp::undone_at,
+            ))
+            .load(self.conn())?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| scope.member.is_none() && scope.contains_path(&r.5))
+            .map(|r| ImportRecord {
+                id: r.0,
+                kind: r.1,
+                file_name: r.2,
+                file_sha256: r.3,
+                actor: r.4,
+                imported_at: r.6,
+                rows_read: r.7,
+                created: r.8,
+                skipped: r.9,
+                undone_at: r.10,
+            })
+            .collect())
+    }
+}
