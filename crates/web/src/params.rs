@@ -11,6 +11,15 @@ pub fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, WebError> {
         .map_err(|_| WebError::bad_field("表单", "无法解析，请从页面重新提交"))
 }
 
+/// The first value of a form field, or empty when the form has none.
+pub fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// A date as people type it in a form (2026-06-30): `None` when blank; never in the
 /// future, never before the Party's founding year.
 pub fn form_date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {

@@ -136,12 +136,7 @@ pub async fn show(
 
 fn csrf_of(body: &[u8]) -> Result<(String, Vec<(String, String)>), WebError> {
     let pairs = params::form_pairs(body)?;
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    Ok((csrf, pairs))
+    Ok((params::field(&pairs, "_csrf"), pairs))
 }
 
 pub async fn run(
@@ -174,11 +169,7 @@ pub async fn close(
 ) -> Result<Response, WebError> {
     let (csrf, pairs) = csrf_of(&body)?;
     auth.check_csrf(&csrf)?;
-    let note = pairs
-        .iter()
-        .find(|(k, _)| k == "note")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let note = params::field(&pairs, "note");
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let today = crate::today();

@@ -172,12 +172,7 @@ pub async fn submit(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let pairs = params::form_pairs(&body)?;
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    auth.check_csrf(csrf)?;
+    auth.check_csrf(&params::field(&pairs, "_csrf"))?;
     let today = crate::today();
     let month = parse_month(q.month.as_deref(), today)?;
     let key = Key { county, id };

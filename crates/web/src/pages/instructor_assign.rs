@@ -101,13 +101,7 @@ pub async fn submit(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let pairs = params::form_pairs(&body)?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| params::field(&pairs, k).trim().to_owned();
     let t = Typed {
         csrf: get("_csrf"),
         instructor: get("instructor"),

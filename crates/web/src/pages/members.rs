@@ -265,13 +265,7 @@ pub async fn record_archive(
 ) -> Result<axum::response::Response, WebError> {
     use axum::response::IntoResponse;
     let pairs = params::form_pairs(&body)?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| params::field(&pairs, k);
     auth.check_csrf(&get("_csrf"))?;
     let today = crate::today();
     let item = liangxin_domain::kinds::ArchiveItem::parse(&get("item"))

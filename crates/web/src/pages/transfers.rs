@@ -222,13 +222,7 @@ async fn act(
     step: Step,
 ) -> Result<Response, WebError> {
     let pairs = params::form_pairs(&body)?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| params::field(&pairs, k);
     auth.check_csrf(&get("_csrf"))?;
     let today = crate::today();
     let scope = auth.scope.clone();
