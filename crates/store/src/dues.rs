@@ -59,6 +59,16 @@ pub struct DuesTotals {
 }
 
 impl DuesTotals {
+    /// 交纳率: members who paid the standard among those with one, in percent rounded
+    /// down; `None` when no one had a standard.
+    pub fn paid_percent(&self) -> Option<u32> {
+        let counted = u64::from(self.paid_members)
+            + u64::from(self.short_members)
+            + u64::from(self.unpaid_members);
+        (counted > 0)
+            .then(|| u32::try_from(u64::from(self.paid_members) * 100 / counted).unwrap_or(100))
+    }
+
     fn add(&mut self, due: Option<Fen>, paid: Fen) {
         self.members += 1;
         self.paid += paid;

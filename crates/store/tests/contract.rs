@@ -2544,6 +2544,7 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
         (4, 1, 1, 1, 1)
     );
     assert_eq!((t.due, t.paid), (Fen::new(60), Fen::new(30)));
+    assert_eq!(t.paid_percent(), Some(33), "1 of the 3 with a standard");
     assert_eq!(
         total.members, 4,
         "the scope's total is its organizations' sum"

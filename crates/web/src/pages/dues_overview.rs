@@ -33,7 +33,6 @@ pub struct Line {
 }
 
 fn line(name: String, href: Option<String>, t: &DuesTotals) -> Line {
-    let counted = t.paid_members + t.short_members + t.unpaid_members;
     Line {
         name,
         href,
@@ -44,11 +43,9 @@ fn line(name: String, href: Option<String>, t: &DuesTotals) -> Line {
         short_members: t.short_members,
         unpaid_members: t.unpaid_members,
         without_standard: t.without_standard,
-        rate: if counted == 0 {
-            "—".into()
-        } else {
-            format!("{}%", u64::from(t.paid_members) * 100 / u64::from(counted))
-        },
+        rate: t
+            .paid_percent()
+            .map_or_else(|| "—".to_owned(), |p| format!("{p}%")),
     }
 }
 
