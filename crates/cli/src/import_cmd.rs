@@ -1,6 +1,6 @@
-//! `liangxin import members FILE [--county C] [--commit]`: reads a member sheet (CSV in
-//! UTF-8 or GBK), shows what a commit would do and every problem by row and column, and
-//! with `--commit` writes it in one transaction when it has no error (warnings are
+//! `liangxin import members FILE [--county C] [--commit]`: reads a member sheet (.xlsx,
+//! .xls, or CSV in UTF-8 or GBK), shows what a commit would do and every problem by row and
+//! column, and with `--commit` writes it in one transaction when it has no error (warnings are
 //! accepted). `liangxin import list` shows the history; `liangxin import undo ID` takes an
 //! import back while nothing depends on its rows.
 
@@ -28,13 +28,13 @@ pub fn members(
     let started = Instant::now();
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::Refused(format!("无法读取文件 {}：{e}", file.display())))?;
-    let sheet = sheet::read_csv(&bytes).map_err(|e| CliError::Refused(e.to_string()))?;
+    let sheet = sheet::read(&bytes).map_err(|e| CliError::Refused(e.to_string()))?;
     let (scope, name) = scope(store, county)?;
     let plan = store.plan_member_import(&scope, today, &sheet.header, &sheet.rows)?;
     println!(
         "{}（{}，{}）：读取{}行；将新增{}名党员，跳过{}行；错误{}个，提示{}个",
         file.display(),
-        sheet.encoding,
+        sheet.format,
         name,
         plan.rows_read,
         plan.create.len(),
@@ -42,6 +42,9 @@ pub fn members(
         plan.errors(),
         plan.warnings()
     );
+    for n in &sheet.notes {
+        println!("  {n}");
+    }
     if !plan.ignored_columns.is_empty() {
         println!("未使用的列：{}", plan.ignored_columns.join("、"));
     }

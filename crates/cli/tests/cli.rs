@@ -396,12 +396,12 @@ fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
     assert_eq!(count(&mut conn), before);
     let out = liangxin(db, &["import", "undo", "1"]);
     assert_eq!(out.status.code(), Some(3));
-    // A workbook saved as .csv by mistake is named for what it is.
-    let xlsx = dir.path().join("党员.xlsx.csv");
+    // A damaged workbook is refused for what it is, whatever its name.
+    let xlsx = dir.path().join("党员.csv");
     std::fs::write(&xlsx, [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0]).unwrap();
     let out = liangxin(db, &["import", "members", xlsx.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("另存为 CSV"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("已损坏或不完整"), "{}", stderr(&out));
 }
 
 #[derive(diesel::QueryableByName)]

@@ -3,4 +3,5 @@
 
 pub mod sheet;
 pub mod svg;
+mod workbook;
 pub mod xlsx;

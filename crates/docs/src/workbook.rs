@@ -1,0 +1,284 @@
+//! Excel workbooks read into rows of text (see [`crate::sheet`] for what callers get).
+//!
+//! A .xlsx is a zip of XML. Before the parser sees it, every member is inflated into a
+//! counting sink under a budget proportional to the file's size: the sizes a zip declares
+//! can lie, so the bytes are counted, not believed. The parse then holds one sheet.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx};
+
+use crate::sheet::{Sheet, SheetError, assemble};
+
+const XLSX: &str = "Excel 工作簿（.xlsx）";
+const XLS: &str = "Excel 97-2003 工作簿（.xls）";
+
+/// A workbook may unpack to this many times its size (real ones unpack to 5–15 times)…
+pub const MAX_RATIO: u64 = 100;
+/// …and never to more than this, with a floor so that a small file is never refused.
+pub const MAX_UNPACKED: u64 = 2 * 1024 * 1024 * 1024;
+const MIN_BUDGET: u64 = 16 * 1024 * 1024;
+
+/// Examples of a note kind shown before "等N处".
+const EXAMPLES: usize = 3;
+
+fn corrupt(format: &'static str, detail: impl ToString) -> SheetError {
+    SheetError::Corrupt {
+        format,
+        detail: detail.to_string(),
+    }
+}
+
+/// Refuses a zip that is not a workbook, is damaged, or unpacks past the budget.
+fn check_zip(bytes: &[u8]) -> Result<(), SheetError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(XLSX, e))?;
+    if zip.index_for_name("xl/workbook.xml").is_none() {
+        return Err(SheetError::NotSpreadsheet(
+            "压缩包或 Word/PowerPoint 文档（里面没有 Excel 工作表）",
+        ));
+    }
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    let limit = size
+        .saturating_mul(MAX_RATIO)
+        .clamp(MIN_BUDGET, MAX_UNPACKED);
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let file = zip.by_index(i).map_err(|e| match e {
+            zip::result::ZipError::UnsupportedArchive(m) if m.contains("ncrypt") => {
+                SheetError::Encrypted
+            }
+            e => corrupt(XLSX, e),
+        })?;
+        let left = limit - total;
+        let n = std::io::copy(&mut file.take(left + 1), &mut std::io::sink())
+            .map_err(|e| corrupt(XLSX, e))?;
+        total += n;
+        if total > limit {
+            return Err(SheetError::Unpacks {
+                size: bytes.len(),
+                limit,
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    check_zip(bytes)?;
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(XLSX, e))?;
+    let (name, range, notes) = first_sheet(&mut book, XLSX)?;
+    let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+    let formulas = book.worksheet_formula(&name).unwrap_or_default();
+    grid(&range, &merged, &formulas, XLSX, notes)
+}
+
+pub(crate) fn read_xls(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    let mut book = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+        XlsError::Password => SheetError::Encrypted,
+        e => corrupt(XLS, e),
+    })?;
+    let (name, range, notes) = first_sheet(&mut book, XLS)?;
+    let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+    let formulas = book.worksheet_formula(&name).unwrap_or_default();
+    grid(&range, &merged, &formulas, XLS, notes)
+}
+
+/// The first visible worksheet with data, and notes on the sheets not read.
+fn first_sheet<RS, R>(
+    book: &mut R,
+    format: &'static str,
+) -> Result<(String, Range<Data>, Vec<String>), SheetError>
+where
+    RS: Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    let sheets: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
+    let mut notes = Vec::new();
+    let mut chosen: Option<(String, Range<Data>)> = None;
+    for s in sheets {
+        if s.typ != SheetType::WorkSheet {
+            continue;
+        }
+        if s.visible != SheetVisible::Visible {
+            notes.push(format!("已跳过隐藏的工作表「{}」", s.name));
+            continue;
+        }
+        if chosen.is_some() {
+            notes.push(format!("只读取第一个有数据的工作表，未读取「{}」", s.name));
+            continue;
+        }
+        let range = book
+            .worksheet_range(&s.name)
+            .map_err(|e| corrupt(format, e))?;
+        if range.used_cells().next().is_none() {
+            notes.push(format!("工作表「{}」是空的，已跳过", s.name));
+            continue;
+        }
+        chosen = Some((s.name, range));
+    }
+    let (name, range) = chosen.ok_or(SheetError::NoWorksheet)?;
+    notes.insert(0, format!("读取工作表「{name}」"));
+    Ok((name, range, notes))
+}
+
+/// Excel's name of a column: 0 → A, 26 → AA.
+fn column_name(mut c: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(char::from(b'A' + u8::try_from(c % 26).unwrap_or(0)));
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    name.iter().rev().collect()
+}
+
+/// A cell as the person saw it in Excel. Returns the text and whether Excel had already
+/// rounded it (a number of 16 or more digits keeps only 15).
+fn text(cell: &Data) -> (String, bool) {
+    match cell {
+        Data::Empty => (String::new(), false),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), false),
+        Data::Int(i) => (i.to_string(), false),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (format!("{f:.0}"), false),
+        Data::Float(f) if f.fract() == 0.0 => (format!("{f:.0}"), true),
+        Data::Float(f) => (f.to_string(), false),
+        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }.to_owned(), false),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, h, min, s, _) = d.to_ymd_hms_milli();
+            if (h, min, s) == (0, 0, 0) {
+                (format!("{y:04}-{m:02}-{day:02}"), false)
+            } else {
+                (
+                    format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{s:02}"),
+                    false,
+                )
+            }
+        }
+        Data::DateTime(d) => (d.as_f64().to_string(), false),
+        Data::Error(e) => (e.to_string(), false),
+    }
+}
+
+/// Notes of one kind: a count and the first few places.
+fn note(what: &str, places: &[String], tail: &str) -> Option<String> {
+    match places.len() {
+        0 => None,
+        n if n <= EXAMPLES => Some(format!("{what}{}{tail}", places.join("、"))),
+        n => Some(format!(
+            "{what}{}等{n}处{tail}",
+            places[..EXAMPLES].join("、")
+        )),
+    }
+}
+
+/// The sheet's cells as text rows with their Excel row numbers, merged regions split,
+/// and what the person should know.
+fn grid(
+    range: &Range<Data>,
+    merged: &[Dimensions],
+    formulas: &Range<String>,
+    format: &'static str,
+    mut notes: Vec<String>,
+) -> Result<Sheet, SheetError> {
+    let Some((r0, c0)) = range.start() else {
+        return Err(SheetError::NoHeader);
+    };
+    let place = |r: u32, c: u32| format!("{}{}", column_name(c), r + 1);
+    let mut rounded = Vec::new();
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::with_capacity(range.height());
+    for (i, cells) in range.rows().enumerate() {
+        let r = r0 + u32::try_from(i).unwrap_or(u32::MAX);
+        let mut out = Vec::with_capacity(cells.len());
+        for (j, cell) in cells.iter().enumerate() {
+            let (t, lost) = text(cell);
+            if lost {
+                rounded.push(place(r, c0 + u32::try_from(j).unwrap_or(0)));
+            }
+            out.push(t);
+        }
+        rows.push((usize::try_from(r).unwrap_or(usize::MAX) + 1, out));
+    }
+    // A merged region holds its value in its first cell: give it to every cell.
+    let mut split = Vec::new();
+    for d in merged {
+        let (top, left) = d.start;
+        let (bottom, right) = d.end;
+        let at = |rows: &[(usize, Vec<String>)], r: u32, c: u32| -> Option<(usize, usize)> {
+            let i = usize::try_from(r.checked_sub(r0)?).ok()?;
+            let j = usize::try_from(c.checked_sub(c0)?).ok()?;
+            (i < rows.len() && j < rows[i].1.len()).then_some((i, j))
+        };
+        let Some((ti, tj)) = at(&rows, top, left) else {
+            continue;
+        };
+        let value = rows[ti].1[tj].clone();
+        if value.is_empty() || bottom == top {
+            // A title merged across columns stays one cell; nothing to spread.
+            continue;
+        }
+        for r in top..=bottom {
+            for c in left..=right {
+                if let Some((i, j)) = at(&rows, r, c) {
+                    rows[i].1[j].clone_from(&value);
+                }
+            }
+        }
+        split.push(format!("{}:{}", place(top, left), place(bottom, right)));
+    }
+    // Formulas whose value the file does not hold (written by a program, never opened in
+    // Excel or WPS): read as empty, and said.
+    let mut unvalued = Vec::new();
+    if let Some((f0, g0)) = formulas.start() {
+        for (i, row) in formulas.rows().enumerate() {
+            for (j, f) in row.iter().enumerate() {
+                if f.is_empty() {
+                    continue;
+                }
+                let (r, c) = (
+                    f0 + u32::try_from(i).unwrap_or(0),
+                    g0 + u32::try_from(j).unwrap_or(0),
+                );
+                if matches!(range.get_value((r, c)), None | Some(Data::Empty)) {
+                    unvalued.push(place(r, c));
+                }
+            }
+        }
+    }
+    notes.extend(note("合并单元格已拆开，每格填入合并的值：", &split, ""));
+    notes.extend(note(
+        "公式没有计算结果，按空白读取：",
+        &unvalued,
+        "（请在 Excel 或 WPS 中打开并保存后再上传）",
+    ));
+    notes.extend(note(
+        "超过15位的数字已被 Excel 截去末位：",
+        &rounded,
+        "（身份证号等长号码请先把该列设为“文本”格式再录入）",
+    ));
+    assemble(rows, format, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_run_like_excel() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        assert_eq!(text(&Data::Float(20170808.0)), ("20170808".into(), false));
+        assert_eq!(text(&Data::Float(5000.5)), ("5000.5".into(), false));
+        let (digits, lost) = text(&Data::Float(330825198506010071.0));
+        assert!(lost, "{digits}");
+    }
+}
