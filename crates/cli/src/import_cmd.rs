@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use liangxin_docs::sheet;
 use liangxin_domain::import::Severity;
 use liangxin_store::Store;
-use sha2::{Digest, Sha256};
+use liangxin_store::import::ImportSource;
 
 use crate::CliError;
 use crate::coverage_cmd::scope;
@@ -30,7 +30,7 @@ pub fn members(
         .map_err(|e| CliError::Refused(format!("无法读取文件 {}：{e}", file.display())))?;
     let sheet = sheet::read(&bytes).map_err(|e| CliError::Refused(e.to_string()))?;
     let (scope, name) = scope(store, county)?;
-    let plan = store.plan_member_import(&scope, today, &sheet.header, &sheet.rows)?;
+    let plan = store.plan_member_import(&scope, today, &sheet.header, &sheet.rows, &|_| {})?;
     println!(
         "{}（{}，{}）：读取{}行；将新增{}名党员，跳过{}行；错误{}个，提示{}个",
         file.display(),
@@ -77,12 +77,21 @@ pub fn members(
             plan.errors()
         )));
     }
-    let hash = hex_digest(&bytes);
+    let hash = liangxin_store::uploads::sha256_hex(&bytes);
     let file_name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let id = store.commit_member_import("cli", &scope, &file_name, &hash, &plan)?;
+    let id = store.commit_member_import(
+        &ImportSource {
+            actor: "cli",
+            scope: &scope,
+            file_name: &file_name,
+            file_sha256: &hash,
+            upload: None,
+        },
+        &plan,
+    )?;
     println!(
         "已导入（编号 {id}）：新增{}名党员，跳过{}行；用时 {:.1} 秒。撤销：liangxin import undo {id}",
         plan.create.len(),
@@ -90,13 +99,6 @@ pub fn members(
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-fn hex_digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 pub fn list(store: &mut Store) -> Result<(), CliError> {

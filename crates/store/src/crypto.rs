@@ -38,6 +38,8 @@ impl std::fmt::Debug for KeySource {
 /// derived from the one master key.
 pub struct IdCipher {
     aead: Aes256Gcm,
+    /// Seals uploaded files while they wait for a commit (they hold resident IDs).
+    files: Aes256Gcm,
     mac_key: [u8; 32],
     /// Keys the audit log's hash chain, so rows cannot be rewritten and re-chained by
     /// someone who can only write to the database.
@@ -77,6 +79,7 @@ impl IdCipher {
         let enc = derive(master, b"liangxin resident-id encryption v1");
         IdCipher {
             aead: Aes256Gcm::new(&enc.into()),
+            files: Aes256Gcm::new(&derive(master, b"liangxin upload encryption v1").into()),
             mac_key: derive(master, b"liangxin resident-id lookup v1"),
             chain_key: derive(master, b"liangxin audit chain v1"),
         }
@@ -122,6 +125,30 @@ impl IdCipher {
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
         out
+    }
+
+    /// An uploaded file sealed: nonce (12 bytes), ciphertext and tag.
+    pub fn seal_file(&self, plain: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let sealed = self
+            .files
+            .encrypt(Nonce::from_slice(&nonce), plain)
+            .expect("AES-GCM encrypts any file below 64 GiB");
+        let mut out = Vec::with_capacity(12 + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn open_file(&self, sealed: &[u8]) -> Result<Vec<u8>> {
+        if sealed.len() < 12 {
+            return Err(StoreError::Key("上传文件的密文长度错误".into()));
+        }
+        let (nonce, body) = sealed.split_at(12);
+        self.files
+            .decrypt(Nonce::from_slice(nonce), body)
+            .map_err(|_| StoreError::Key("上传文件解密失败：密钥不匹配或数据被篡改".into()))
     }
 
     pub fn decrypt(&self, sealed: &[u8]) -> Result<ResidentId> {

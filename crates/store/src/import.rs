@@ -27,6 +27,7 @@ use crate::schema::{
     import_members as im, imports as imp, member_profiles as mp, members as m, organizations as o,
     party_orgs as po,
 };
+use crate::uploads::{Preview, PreviewProblem, PreviewRow};
 use crate::{Scope, Store};
 
 /// A member the commit would create.
@@ -67,6 +68,76 @@ impl ImportPlan {
     pub fn committable(&self) -> bool {
         self.errors() == 0
     }
+
+    /// The plan as a preview keeps it: counts, every problem (resident IDs masked), and
+    /// the first rows that would be written. `format` and `notes` say how the file was read.
+    pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
+        Preview {
+            format: format.to_owned(),
+            notes: notes.to_vec(),
+            rows_read: self.rows_read,
+            create: self.create.len(),
+            skip: self.skipped.len(),
+            errors: self.errors(),
+            warnings: self.warnings(),
+            problems: self
+                .problems
+                .iter()
+                .map(|p| PreviewProblem {
+                    row: p.row,
+                    column: p.column.to_owned(),
+                    value: if p.column == "公民身份号码" {
+                        mask_cell(&p.value)
+                    } else {
+                        p.value.clone()
+                    },
+                    reason: p.reason.clone(),
+                    error: p.severity == Severity::Error,
+                })
+                .collect(),
+            skipped: self.skipped.clone(),
+            ignored_columns: self.ignored_columns.clone(),
+            sample: self
+                .create
+                .iter()
+                .take(PREVIEW_SAMPLE)
+                .map(|p| PreviewRow {
+                    row: p.row,
+                    name: p.member.name.clone(),
+                    resident_id_masked: p.member.resident_id.masked(),
+                    party_org: p.party_org_name.clone(),
+                    status: p.member.status.label().to_owned(),
+                    joined_on: p.member.joined_on.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Rows of what would be written shown in a preview.
+pub const PREVIEW_SAMPLE: usize = 50;
+
+/// A resident-ID cell as a preview may keep it: the region and the last four, the birth
+/// date hidden (a value that failed to parse is still somebody's number).
+fn mask_cell(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
+/// Where a committed import came from.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportSource<'a> {
+    pub actor: &'a str,
+    pub scope: &'a Scope,
+    pub file_name: &'a str,
+    pub file_sha256: &'a str,
+    /// The upload checked on the web, if it came from one.
+    pub upload: Option<i64>,
 }
 
 /// An import as the history keeps it.
@@ -118,13 +189,15 @@ fn active_by_hash(
 
 impl Store {
     /// Reads and matches a member sheet (its header row and data rows with their row
-    /// numbers) against the records of `scope`, writing nothing.
+    /// numbers) against the records of `scope`, writing nothing. `progress` is told how
+    /// many rows have been read, now and then.
     pub fn plan_member_import(
         &mut self,
         scope: &Scope,
         today: NaiveDate,
         header: &[String],
         rows: &[(usize, Vec<String>)],
+        progress: &dyn Fn(usize),
     ) -> Result<ImportPlan> {
         if scope.member.is_some() {
             return Err(StoreError::invalid("导入", "党员不能导入"));
@@ -148,11 +221,15 @@ impl Store {
             });
         }
         let mut read: Vec<MemberRow> = Vec::new();
-        for (row, cells) in rows {
+        for (i, (row, cells)) in rows.iter().enumerate() {
             let (member, problems) = import::member_row(*row, cells, &map, today);
             plan.problems.extend(problems);
             read.extend(member);
+            if i % 1024 == 1023 {
+                progress(i + 1);
+            }
         }
+        progress(rows.len());
         // The scope's party organizations, by 组织编号 and by exact name.
         let (low, high) = scope.path_range();
         let conn = &mut self.conn;
@@ -278,16 +355,21 @@ impl Store {
     }
 
     /// Writes a plan without errors in one transaction: the members, their encrypted
-    /// identities, the import's history and one audit entry. Refused, with nothing
-    /// written, when the plan has errors or someone registered one of its people since.
+    /// identities, the import's history, the upload it came from (if any) marked
+    /// committed, and one audit entry. Refused, with nothing written, when the plan has
+    /// errors or someone registered one of its people since.
     pub fn commit_member_import(
         &mut self,
-        actor: &str,
-        scope: &Scope,
-        file_name: &str,
-        file_sha256: &str,
+        source: &ImportSource,
         plan: &ImportPlan,
     ) -> Result<i64> {
+        let ImportSource {
+            actor,
+            scope,
+            file_name,
+            file_sha256,
+            upload,
+        } = *source;
         if !plan.committable() {
             return Err(StoreError::invalid(
                 "导入",
@@ -342,6 +424,11 @@ impl Store {
                 mm.key.id = first + i64::try_from(i).unwrap_or(0);
             }
             crate::registry::insert_members(conn, cipher, &keyed)?;
+            // For the test that a killed commit leaves nothing: the process dies here, in
+            // the middle of the transaction, as a power cut or `kill -9` would have it.
+            if std::env::var_os("LIANGXIN_TEST_DIE_IN_IMPORT").is_some() {
+                std::process::abort();
+            }
             let id = allocate(conn, "imports", 1)?;
             let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
             diesel::insert_into(imp::table)
@@ -370,6 +457,9 @@ impl Store {
                     })
                     .collect();
                 crate::batch_insert!(conn, im::table, &rows)?;
+            }
+            if let Some(upload) = upload {
+                crate::uploads::mark_committed(conn, upload, id)?;
             }
             bump_version(conn)?;
             audit::append(

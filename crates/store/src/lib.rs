@@ -43,6 +43,7 @@ pub mod schema;
 pub mod scope;
 pub mod todo;
 pub mod transfer;
+pub mod uploads;
 
 use diesel::prelude::*;
 

@@ -337,6 +337,28 @@ diesel::table! {
 diesel::joinable!(import_members -> imports (import_id));
 
 diesel::table! {
+    import_uploads (id) {
+        id -> BigInt,
+        kind -> Text,
+        file_name -> Text,
+        file_sha256 -> Text,
+        actor -> Text,
+        scope_path -> Text,
+        uploaded_at -> Timestamp,
+        content -> Binary,
+        state -> Text,
+        done_rows -> Integer,
+        total_rows -> Integer,
+        updated_at -> Timestamp,
+        preview -> Nullable<Text>,
+        message -> Nullable<Text>,
+        import_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(import_uploads -> imports (import_id));
+
+diesel::table! {
     floating_members (id) {
         id -> BigInt,
         member_county -> Integer,
@@ -355,6 +377,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
+    import_uploads,
     import_members,
     floating_members,
     transfers,

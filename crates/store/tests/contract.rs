@@ -15,6 +15,7 @@ use liangxin_domain::registry::{
 };
 use liangxin_domain::resident_id::ResidentId;
 use liangxin_domain::rules::{CoverageRules, RuleParam, keys};
+use liangxin_store::import::ImportSource;
 use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
@@ -118,7 +119,18 @@ contract!(
     floating_members_are_seen_by_home_and_host_and_attend_at_the_host,
     dues_roll_up_by_party_organization_and_scope,
     a_member_sheet_is_previewed_committed_whole_and_undone,
+    an_upload_is_checked_then_committed_once_and_its_file_wiped,
 );
+
+fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
+    ImportSource {
+        actor: "t",
+        scope,
+        file_name,
+        file_sha256: sha,
+        upload: None,
+    }
+}
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -2680,7 +2692,7 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
         outside,
     ];
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &rows)
+        .plan_member_import(&longyou, TODAY, &header, &rows, &|_| {})
         .unwrap();
     assert_eq!(plan.rows_read, 6);
     assert_eq!(plan.create.len(), 2);
@@ -2706,23 +2718,29 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     let before = store.members_count(&longyou, None).unwrap();
     assert!(
         store
-            .commit_member_import("t", &longyou, "党员.csv", "00", &plan)
+            .commit_member_import(&source(&longyou, "党员.csv", "00"), &plan)
             .is_err()
     );
     assert_eq!(store.members_count(&longyou, None).unwrap(), before);
     // A header without a required column is refused as a whole.
     let err = store
-        .plan_member_import(&longyou, TODAY, &header[..3], &rows)
+        .plan_member_import(&longyou, TODAY, &header[..3], &rows, &|_| {})
         .unwrap_err()
         .to_string();
     assert!(err.contains("缺少必填列"), "{err}");
 
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &[good1.clone(), good2, skip])
+        .plan_member_import(
+            &longyou,
+            TODAY,
+            &header,
+            &[good1.clone(), good2, skip],
+            &|_| {},
+        )
         .unwrap();
     assert!(plan.committable(), "{:?}", plan.problems);
     let import = store
-        .commit_member_import("t", &longyou, "党员.csv", "ab12", &plan)
+        .commit_member_import(&source(&longyou, "党员.csv", "ab12"), &plan)
         .unwrap();
     assert_eq!(store.members_count(&longyou, None).unwrap(), before + 2);
     let found = store
@@ -2738,7 +2756,7 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     assert_eq!((history[0].created, history[0].skipped), (2, 1));
     // The same file again: everyone is already there.
     let again = store
-        .plan_member_import(&longyou, TODAY, &header, &[good1])
+        .plan_member_import(&longyou, TODAY, &header, &[good1], &|_| {})
         .unwrap();
     assert_eq!((again.create.len(), again.skipped.len()), (0, 1));
 
@@ -2776,10 +2794,11 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
                     "2016-07-01",
                 ],
             )],
+            &|_| {},
         )
         .unwrap();
     let second = store
-        .commit_member_import("t", &longyou, "党员2.csv", "cd34", &plan)
+        .commit_member_import(&source(&longyou, "党员2.csv", "cd34"), &plan)
         .unwrap();
     let m = store
         .find_member_by_resident_id(&longyou, &ResidentId::parse(&id(176)).unwrap().value)
@@ -2801,4 +2820,168 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
         .to_string();
     assert!(held.contains("依赖"), "{held}");
     assert!(store.member(&longyou, m).unwrap().is_some());
+}
+
+fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let rid = ResidentId::from_parts("330825", d(1990, 5, 4), 181)
+        .unwrap()
+        .expose()
+        .to_owned();
+    let joint = format!("{}-{}", c.joint.county, c.joint.id);
+    let file = format!(
+        "姓名,身份证号,所在支部,人员类别,入党日期,转正日期\n上传甲,{rid},{joint},正式党员,2015-07-01,2016-07-01\n"
+    );
+    let header: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let cells = |id: &str| {
+        vec![(
+            2,
+            [
+                "上传甲",
+                id,
+                joint.as_str(),
+                "正式党员",
+                "2015-07-01",
+                "2016-07-01",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
+        )]
+    };
+
+    assert!(
+        store
+            .stage_upload("t", &longyou, "bogus", "x.csv", b"a")
+            .is_err()
+    );
+    let id = store
+        .stage_upload("t", &longyou, "members", "党员.csv", file.as_bytes())
+        .unwrap();
+    // Sealed at rest: the resident ID is not in the stored bytes.
+    let upload = store.upload(&longyou, id).unwrap().unwrap();
+    assert_eq!(upload.state, "checking");
+    assert!(upload.working());
+    assert_eq!(upload.file_sha256.len(), 64);
+    assert!(
+        store.upload(&kecheng, id).unwrap().is_none(),
+        "not the other county's"
+    );
+    assert!(store.upload_file(&kecheng, id).is_err());
+    assert_eq!(store.upload_file(&longyou, id).unwrap(), file.as_bytes());
+    #[derive(QueryableByName)]
+    struct Content {
+        #[diesel(sql_type = diesel::sql_types::Binary)]
+        content: Vec<u8>,
+    }
+    let stored: Content = diesel::sql_query(format!(
+        "SELECT content FROM import_uploads WHERE id = {id}"
+    ))
+    .get_result(store.conn())
+    .unwrap();
+    assert!(
+        !stored
+            .content
+            .windows(rid.len())
+            .any(|w| w == rid.as_bytes())
+    );
+
+    store.upload_progress(id, 1, 2).unwrap();
+    let upload = store.upload(&longyou, id).unwrap().unwrap();
+    assert_eq!((upload.done_rows, upload.total_rows), (1, 2));
+    assert!(!upload.can_commit(), "not before its check ends");
+
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &cells(&rid), &|_| {})
+        .unwrap();
+    let preview = plan.preview("CSV（UTF-8）", &["读取".to_owned()]);
+    assert_eq!(
+        (preview.create, preview.errors),
+        (1, 0),
+        "{:?}",
+        preview.problems
+    );
+    assert_eq!(preview.sample[0].name, "上传甲");
+    assert!(preview.sample[0].resident_id_masked.contains('*'));
+    store.finish_check(id, Ok(&preview)).unwrap();
+    let upload = store.upload(&longyou, id).unwrap().unwrap();
+    assert_eq!(upload.state, "checked");
+    assert_eq!(upload.preview.as_ref(), Some(&preview), "kept as it was");
+    assert!(upload.can_commit());
+
+    // One commit, however often it is asked for.
+    store.begin_commit(&longyou, id).unwrap();
+    let twice = store.begin_commit(&longyou, id).unwrap_err().to_string();
+    assert!(twice.contains("正在导入"), "{twice}");
+    let import = store
+        .commit_member_import(
+            &ImportSource {
+                upload: Some(id),
+                ..source(&longyou, "党员.csv", &upload.file_sha256)
+            },
+            &plan,
+        )
+        .unwrap();
+    let upload = store.upload(&longyou, id).unwrap().unwrap();
+    assert_eq!(
+        (upload.state.as_str(), upload.import_id),
+        ("committed", Some(import))
+    );
+    let gone = store.upload_file(&longyou, id).unwrap_err().to_string();
+    assert!(gone.contains("不再保存"), "the file is wiped: {gone}");
+    let done = store.begin_commit(&longyou, id).unwrap_err().to_string();
+    assert!(done.contains("已经导入"), "{done}");
+
+    // A file that cannot be read fails; a preview with errors cannot be committed, and
+    // an ID that failed its check is kept masked.
+    let bad = store
+        .stage_upload("t", &longyou, "members", "坏.xlsx", b"PK")
+        .unwrap();
+    store.finish_check(bad, Err("文件已损坏")).unwrap();
+    let failed = store.upload(&longyou, bad).unwrap().unwrap();
+    assert_eq!(
+        (failed.state.as_str(), failed.message.as_deref()),
+        ("failed", Some("文件已损坏"))
+    );
+    assert!(store.begin_commit(&longyou, bad).is_err());
+    store.discard_upload(&longyou, bad).unwrap();
+    assert_eq!(
+        store.upload(&longyou, bad).unwrap().unwrap().state,
+        "discarded"
+    );
+
+    let wrong = store
+        .stage_upload("t", &longyou, "members", "错.csv", b"x")
+        .unwrap();
+    let typo = format!("{}0", &rid[..17]);
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &cells(&typo), &|_| {})
+        .unwrap();
+    let preview = plan.preview("CSV（UTF-8）", &[]);
+    assert_eq!(preview.errors, 1);
+    let p = &preview.problems[0];
+    assert_eq!(p.column, "公民身份号码");
+    assert!(
+        p.value.contains('*') && !p.value.contains(&typo[6..14]),
+        "{}",
+        p.value
+    );
+    store.finish_check(wrong, Ok(&preview)).unwrap();
+    let refused = store.begin_commit(&longyou, wrong).unwrap_err().to_string();
+    assert!(refused.contains("1个错误"), "{refused}");
+    assert_eq!(store.uploads(&longyou, 10).unwrap().len(), 3);
+    assert!(store.uploads(&kecheng, 10).unwrap().is_empty());
 }
