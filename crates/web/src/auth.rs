@@ -54,6 +54,21 @@ impl Auth {
     }
 }
 
+impl Auth {
+    /// An API write: a bearer token (no cookie, no CSRF risk), or a session whose request
+    /// carries its token in `X-CSRF-Token` (a cross-site form cannot set a header).
+    pub fn check_api_write(&self, headers: &HeaderMap) -> Result<(), WebError> {
+        if self.session_hash.is_none() {
+            return Ok(());
+        }
+        let given = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        self.check_csrf(given)
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -10,8 +10,10 @@ pub mod api;
 pub mod auth;
 pub mod demo_accounts;
 pub mod error;
+pub mod import_jobs;
 pub mod life_report;
 pub mod metrics;
+pub mod multipart;
 pub mod ops;
 pub mod pages;
 pub mod params;
@@ -33,7 +35,8 @@ use tokio::net::TcpListener;
 pub use metrics::Metrics;
 pub use pool::DbPool;
 
-/// Largest request body accepted (forms and JSON are small; imports come later with their own limit).
+/// Largest request body accepted (forms and JSON are small; an upload for import has its
+/// own limit).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -44,6 +44,10 @@ pub enum Object {
     Transfer,
     /// `{id}` of a floating member's record (only POST routes address one).
     Floating,
+    /// `{id}` of a file uploaded for import.
+    Upload,
+    /// `{id}` of a committed import.
+    Import,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -94,6 +98,16 @@ const fn staff(method: &'static str, path: &'static str, object: Object) -> Rout
         method,
         path,
         access: Access::Page,
+        object,
+        who: Who::Staff,
+    }
+}
+
+const fn api_staff(method: &'static str, path: &'static str, object: Object) -> Route {
+    Route {
+        method,
+        path,
+        access: Access::Api,
         object,
         who: Who::Staff,
     }
@@ -173,6 +187,14 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/members/{county}/{id}/outflow", Object::Member),
     staff("POST", "/members/{county}/{id}/outflow", Object::Member),
     staff("POST", "/members/{county}/{id}/leave", Object::Member),
+    staff("GET", "/imports", Object::None),
+    staff("POST", "/imports", Object::None),
+    staff("GET", "/imports/uploads/{id}", Object::Upload),
+    staff("GET", "/imports/uploads/{id}/problems.csv", Object::Upload),
+    staff("POST", "/imports/uploads/{id}/commit", Object::Upload),
+    staff("POST", "/imports/uploads/{id}/discard", Object::Upload),
+    staff("GET", "/imports/{id}/undo", Object::Import),
+    staff("POST", "/imports/{id}/undo", Object::Import),
     staff("GET", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("POST", "/party-orgs/{county}/{id}/edit", Object::PartyOrg),
     staff("GET", "/party-orgs/{county}/{id}/new", Object::PartyOrg),
@@ -250,6 +272,15 @@ pub const ROUTES: &[Route] = &[
         object: Object::PartyOrg,
         who: Who::Staff,
     },
+    api_staff("GET", "/api/v1/imports", Object::None),
+    api_staff("POST", "/api/v1/imports", Object::None),
+    api_staff("GET", "/api/v1/imports/uploads/{id}", Object::Upload),
+    api_staff(
+        "POST",
+        "/api/v1/imports/uploads/{id}/commit",
+        Object::Upload,
+    ),
+    api_staff("POST", "/api/v1/imports/{id}/undo", Object::Import),
     r("GET", "/api/v1/members", Access::Api, Object::None),
     r("GET", "/api/v1/gaps", Access::Api, Object::None),
     r("GET", "/api/v1/organizations", Access::Api, Object::None),
@@ -305,6 +336,14 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/members/{county}/{id}/outflow") => get(pages::outflow_new::show),
         ("POST", "/members/{county}/{id}/outflow") => post(pages::outflow_new::submit),
         ("POST", "/members/{county}/{id}/leave") => post(pages::member_leave::submit),
+        ("GET", "/imports") => get(pages::imports::list),
+        ("POST", "/imports") => post(pages::imports::upload),
+        ("GET", "/imports/uploads/{id}") => get(pages::imports::show),
+        ("GET", "/imports/uploads/{id}/problems.csv") => get(pages::imports::problems_csv),
+        ("POST", "/imports/uploads/{id}/commit") => post(pages::imports::commit),
+        ("POST", "/imports/uploads/{id}/discard") => post(pages::imports::discard),
+        ("GET", "/imports/{id}/undo") => get(pages::imports::undo_confirm),
+        ("POST", "/imports/{id}/undo") => post(pages::imports::undo),
         ("GET", "/party-orgs/{county}/{id}/edit") => get(pages::party_org_edit::show),
         ("POST", "/party-orgs/{county}/{id}/edit") => post(pages::party_org_edit::submit),
         ("GET", "/party-orgs/{county}/{id}/new") => get(pages::party_org_new::show),
@@ -338,6 +377,11 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/floating") => get(api::floating::list),
         ("GET", "/api/v1/dues") => get(api::dues::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}") => get(api::party_org::get),
+        ("GET", "/api/v1/imports") => get(api::imports::list),
+        ("POST", "/api/v1/imports") => post(api::imports::create),
+        ("GET", "/api/v1/imports/uploads/{id}") => get(api::imports::get),
+        ("POST", "/api/v1/imports/uploads/{id}/commit") => post(api::imports::commit),
+        ("POST", "/api/v1/imports/{id}/undo") => post(api::imports::undo),
         ("GET", "/api/v1/members") => get(api::members::list),
         ("GET", "/api/v1/gaps") => get(api::gaps::list),
         ("GET", "/api/v1/organizations") => get(api::organizations::list),
@@ -369,7 +413,11 @@ async fn require_role(
 pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
     let mut router = Router::new();
     for route in ROUTES {
-        let h = handler(route);
+        let mut h = handler(route);
+        if route.method == "POST" && matches!(route.path, "/imports" | "/api/v1/imports") {
+            // A spreadsheet, not a form: its own limit, above the default for forms.
+            h = h.layer(DefaultBodyLimit::max(pages::imports::UPLOAD_LIMIT));
+        }
         // The role check runs inside the sign-in check (the last layer added runs first).
         let h = if route.who == Who::Everyone {
             h

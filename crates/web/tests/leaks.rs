@@ -158,6 +158,46 @@ fn no_role_reads_or_writes_outside_its_scope() {
         letters.push((member.party_org, id));
     }
 
+    // An upload and an import at the top of each staff role's tree.
+    let mut uploads: Vec<i64> = Vec::new();
+    let mut imports: Vec<i64> = Vec::new();
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        uploads.push(
+            store
+                .stage_upload(
+                    "test",
+                    &scope,
+                    "members",
+                    &format!("{role}的名册.csv"),
+                    b"a,b\n",
+                )
+                .unwrap(),
+        );
+        let empty = liangxin_store::import::ImportPlan {
+            rows_read: 0,
+            create: Vec::new(),
+            skipped: Vec::new(),
+            problems: Vec::new(),
+            ignored_columns: Vec::new(),
+        };
+        imports.push(
+            store
+                .commit_member_import(
+                    &liangxin_store::import::ImportSource {
+                        actor: "test",
+                        scope: &scope,
+                        file_name: "空.csv",
+                        file_sha256: "00",
+                        upload: None,
+                    },
+                    &empty,
+                )
+                .unwrap(),
+        );
+    }
+
     // Audit findings over the whole city, so each role's list has something to leak.
     let run = store
         .run_audit("test", &Scope::everything(), today)
@@ -395,6 +435,27 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         let r = c.get(&path(*id));
                         assert_eq!(r.status, 200, "{role} {} of its own transfer", route.path);
                     }
+                }
+                Object::Upload | Object::Import => {
+                    let path = |id: i64| route.path.replace("{id}", &id.to_string());
+                    let is_upload = route.object == Object::Upload;
+                    let ids: &[i64] = if is_upload { &uploads } else { &imports };
+                    let seen = |st: &mut Store, id: i64| {
+                        if is_upload {
+                            st.upload(&scope, id).unwrap().is_some()
+                        } else {
+                            st.imports(&scope).unwrap().iter().any(|i| i.id == id)
+                        }
+                    };
+                    let foreign = ids.iter().find(|id| !seen(&mut store, **id));
+                    if let Some(id) = foreign {
+                        let r = c.get(&path(*id));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign one", route.path);
+                    }
+                    let own = ids.iter().find(|id| seen(&mut store, **id));
+                    let id = own.unwrap_or_else(|| panic!("{role} has its own"));
+                    let r = c.get(&path(*id));
+                    assert_eq!(r.status, 200, "{role} {} of its own", route.path);
                 }
                 Object::Meeting => {
                     let foreign = meetings.iter().find(|(po, _)| !po_in_scope.contains(po));

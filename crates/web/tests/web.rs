@@ -1802,3 +1802,231 @@ fn a_county_reads_the_months_dues_for_its_subtree() {
     // A member has no roll-up to read.
     assert_eq!(app.signed_in("member").get("/dues").status, 403);
 }
+
+/// Waits for an upload's background work to end (the page stops refreshing itself).
+fn settled(c: &mut common::Client, path: &str) -> common::Resp {
+    for _ in 0..600 {
+        let page = c.get(path);
+        assert_eq!(page.status, 200, "{path}");
+        if !page.body.contains("http-equiv=\"refresh\"") {
+            return page;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{path} still working after a minute");
+}
+
+#[test]
+fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
+    use liangxin_domain::resident_id::ResidentId;
+    let app = app();
+    let mut store = app.store();
+    let longyou_user = store.user_by_username("longyou").unwrap().unwrap();
+    let longyou = store.scope_of_user(&longyou_user).unwrap();
+    let hongmu_user = store.user_by_username("hongmu").unwrap().unwrap();
+    let hongmu_path = store.scope_of_user(&hongmu_user).unwrap().party_path;
+    // A branch of the county away from the branches other stories write to.
+    let (branch, _, branch_name, _) = store
+        .party_orgs_in_scope(&longyou)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|(_, path, name, _)| !path.starts_with(&hongmu_path) && name.ends_with("支部"))
+        .unwrap();
+    let code = format!("{}-{}", branch.county, branch.id);
+    let id = |seq: u16| {
+        ResidentId::from_parts(
+            "330899",
+            chrono::NaiveDate::from_ymd_opt(1991, 2, 3).unwrap(),
+            seq,
+        )
+        .unwrap()
+        .expose()
+        .to_owned()
+    };
+    let (a, b, cc) = (id(501), id(502), id(503));
+    let typo = format!("{}X", &id(504)[..17]);
+    let typo = if ResidentId::parse(&typo).is_ok() {
+        format!("{}0", &id(504)[..17])
+    } else {
+        typo
+    };
+    let header = [
+        "姓名",
+        "身份证号",
+        "所在党支部",
+        "党员类别",
+        "入党日期",
+        "转正日期",
+    ];
+    let row = |name: &str, rid: &str| -> Vec<String> {
+        [
+            name,
+            rid,
+            code.as_str(),
+            "正式党员",
+            "2012/7/1",
+            "2013年7月1日",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+    };
+    let mut rows = vec![row("导入一", &a), row("导入二", &b), row("导入三", &cc)];
+    rows.push(row("导入错", &typo));
+    let sheet = |rows: &[Vec<String>]| {
+        liangxin_docs::xlsx::table("党员", "龙游县党员名册", &header, rows, &[]).unwrap()
+    };
+
+    let mut c = app.signed_in("longyou");
+    let page = c.get("/imports");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("上传并校验"));
+    let csrf = page.csrf();
+    // No file chosen: said, nothing kept.
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", &csrf), ("kind", "members")],
+        ("file", "空.xlsx", b""),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请选择要上传的文件"), "{}", r.body);
+    // A forged form writes nothing.
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", "forged")],
+        ("file", "a.csv", b"a,b\n1,2\n"),
+    );
+    assert_eq!(r.status, 403);
+
+    // The file with a mistyped ID: every problem shown, the commit withheld.
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", &csrf), ("kind", "members")],
+        ("file", "龙游县党员名册.xlsx", &sheet(&rows)),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let first = r.header("location").unwrap().to_owned();
+    let page = settled(&mut c, &first);
+    assert!(
+        page.body.contains("将新增 <strong>3</strong> 名党员"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("错误 <strong>1</strong> 个"));
+    assert!(page.body.contains("Excel 工作簿（.xlsx）"));
+    assert!(page.body.contains("第1行「龙游县党员名册」看作标题"));
+    assert!(
+        page.body.contains("<td data-label=\"行号\">6</td>"),
+        "the bad row by its Excel row"
+    );
+    assert!(!page.body.contains(&typo), "the mistyped ID is masked");
+    assert!(!page.body.contains("确认导入"), "errors block the commit");
+    let csv = c.get(&format!("{first}/problems.csv"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with('\u{feff}') && csv.body.contains("公民身份号码"));
+    let id_first: i64 = first.rsplit('/').next().unwrap().parse().unwrap();
+    let r = c.post_form(&format!("{first}/commit"), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 422, "a file with errors is not committed");
+
+    // Fixed: committed whole, once.
+    rows.pop();
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", &csrf), ("kind", "members")],
+        ("file", "龙游县党员名册（改）.xlsx", &sheet(&rows)),
+    );
+    let second = r.header("location").unwrap().to_owned();
+    let page = settled(&mut c, &second);
+    assert!(page.body.contains("确认导入 3 名党员"), "{}", page.body);
+    assert!(page.body.contains(&branch_name));
+    let r = c.post_form(&format!("{second}/commit"), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    let page = settled(&mut c, &second);
+    assert!(page.body.contains("已导入（导入编号"), "{}", page.body);
+    let found = |store: &mut liangxin_store::Store, rid: &str| {
+        store
+            .find_member_by_resident_id(&longyou, &ResidentId::parse(rid).unwrap().value)
+            .unwrap()
+    };
+    let m = found(&mut store, &a).expect("imported");
+    assert_eq!(
+        store.member(&longyou, m).unwrap().unwrap().party_org,
+        branch
+    );
+    let api = c.get(&format!(
+        "/api/v1/imports/uploads/{}",
+        second.rsplit('/').next().unwrap()
+    ));
+    let v = api.json();
+    assert_eq!(v["state"], "committed");
+    let import_id = v["import_id"].as_i64().unwrap();
+    assert_eq!(v["preview"]["create"], 3);
+    // The API writes only with the session's token in a header.
+    let r = c.post_raw(
+        &format!("/api/v1/imports/{import_id}/undo"),
+        "application/json",
+        vec![],
+    );
+    assert_eq!(r.status, 403);
+
+    // Undone as a whole, after being told what it removes.
+    let confirm = c.get(&format!("/imports/{import_id}/undo"));
+    assert!(confirm.body.contains("移除 3 名党员"), "{}", confirm.body);
+    let r = c.post_form(&format!("/imports/{import_id}/undo"), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    assert!(found(&mut store, &a).is_none(), "gone with the undo");
+    let list = c.get("/imports");
+    assert!(list.body.contains("撤销"));
+
+    // The API: a CSV in GBK as the body, checked, committed, undone.
+    c.post_headers = vec![("X-CSRF-Token".into(), csrf.clone())];
+    let text = format!(
+        "姓名,身份证号,所在党支部,党员类别,入党日期,转正日期\r\n接口甲,{a},{code},正式党员,2012-07-01,2013-07-01\r\n"
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let r = c.post_raw(
+        "/api/v1/imports?file_name=gbk.csv",
+        "text/csv",
+        gbk.into_owned(),
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+    let href = r.json()["href"].as_str().unwrap().to_owned();
+    let mut v = serde_json::Value::Null;
+    for _ in 0..600 {
+        v = c.get(&href).json();
+        if v["state"] != "checking" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(v["state"], "checked", "{v}");
+    assert_eq!(v["preview"]["format"], "CSV（GBK/GB18030）");
+    assert_eq!(v["can_commit"], true);
+    let commit = format!("{href}/commit");
+    let r = c.post_raw(&commit, "application/json", vec![]);
+    assert_eq!(r.status, 202, "{}", r.body);
+    let again = c.post_raw(&commit, "application/json", vec![]);
+    assert_eq!(again.status, 422, "one commit: {}", again.body);
+    for _ in 0..600 {
+        v = c.get(&href).json();
+        if v["state"] != "committing" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(v["state"], "committed", "{v}");
+    let r = c.post_raw(
+        &format!("/api/v1/imports/{}/undo", v["import_id"]),
+        "application/json",
+        vec![],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["removed"], 1);
+    assert!(found(&mut store, &a).is_none());
+    // A branch below the county does not see the county's uploads.
+    let other = app
+        .signed_in("secretary")
+        .get(&format!("/imports/uploads/{id_first}"));
+    assert_eq!(other.status, 404);
+}

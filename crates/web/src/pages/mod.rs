@@ -6,6 +6,7 @@ pub mod dues_overview;
 pub mod dues_sheet;
 pub mod floating;
 pub mod gaps;
+pub mod imports;
 pub mod instructor_assign;
 pub mod life;
 pub mod life_overview;

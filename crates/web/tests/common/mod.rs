@@ -180,6 +180,8 @@ pub struct Client {
     agent: ureq::Agent,
     cookies: Vec<(String, String)>,
     pub bearer: Option<String>,
+    /// Sent with every POST (an API write's `X-CSRF-Token`).
+    pub post_headers: Vec<(String, String)>,
 }
 
 impl Client {
@@ -195,6 +197,7 @@ impl Client {
             agent,
             cookies: Vec::new(),
             bearer: None,
+            post_headers: Vec::new(),
         }
     }
 
@@ -306,8 +309,47 @@ impl Client {
         if !self.cookies.is_empty() {
             req = req.header("Cookie", self.cookie_header());
         }
+        if let Some(t) = &self.bearer {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        for (k, v) in &self.post_headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
         let r = req.send(&body[..])?;
         Ok(self.finish(Ok(r)))
+    }
+
+    /// A `multipart/form-data` form, as a browser sends a file field.
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Resp {
+        let boundary = "----liangxinTestBoundary7MA4YWxk";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (field, file_name, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.post_raw(
+            path,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
     }
 
     /// Opens the sign-in page (for its CSRF cookie and field) and submits it.

@@ -1,0 +1,171 @@
+//! The background half of an import: checking an uploaded file and committing it. Both run
+//! on the blocking pool after the request that started them has answered; what they come
+//! to is written to the upload's record (progress, preview, state), which the pages and the
+//! API read — so any server can show it, and a server that stops mid-way leaves an upload
+//! that says it was interrupted (its commit, one transaction, wrote nothing).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use liangxin_docs::sheet;
+use liangxin_store::import::ImportSource;
+use liangxin_store::uploads::Preview;
+use liangxin_store::{Scope, Store, StoreError};
+
+use crate::AppState;
+use crate::error::WebError;
+
+/// How often a running check writes its progress.
+const TICK: Duration = Duration::from_millis(500);
+
+/// Reads and plans a staged file: `Ok(preview)`, or `Err(why)` when the file cannot be
+/// imported at all (not a spreadsheet, no header, a required column missing).
+fn check(
+    store: &mut Store,
+    scope: &Scope,
+    bytes: &[u8],
+    total: &AtomicUsize,
+    done: &AtomicUsize,
+) -> Result<Result<(Preview, liangxin_store::import::ImportPlan), String>, WebError> {
+    let sheet = match sheet::read(bytes) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    total.store(sheet.rows.len(), Ordering::Relaxed);
+    let planned =
+        store.plan_member_import(scope, crate::today(), &sheet.header, &sheet.rows, &|n| {
+            done.store(n, Ordering::Relaxed)
+        });
+    match planned {
+        Ok(plan) => Ok(Ok((plan.preview(sheet.format, &sheet.notes), plan))),
+        Err(StoreError::Invalid { field, reason }) => Ok(Err(format!("{field}：{reason}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes the progress of a running check until `finished`.
+fn start_ticker(
+    state: &Arc<AppState>,
+    id: i64,
+    total: Arc<AtomicUsize>,
+    done: Arc<AtomicUsize>,
+    finished: Arc<AtomicBool>,
+) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut last = (usize::MAX, usize::MAX);
+        loop {
+            tokio::time::sleep(TICK).await;
+            if finished.load(Ordering::Relaxed) {
+                return;
+            }
+            let now = (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed));
+            if now != last {
+                last = now;
+                // Progress is a courtesy: a busy database may skip a tick.
+                let _ = state
+                    .pool
+                    .run(move |store| Ok(store.upload_progress(id, now.0, now.1)?))
+                    .await;
+            }
+        }
+    });
+}
+
+/// Checks a staged upload in the background.
+pub fn spawn_check(state: Arc<AppState>, id: i64, scope: Scope, bytes: Vec<u8>) {
+    tokio::spawn(async move {
+        let total = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(AtomicBool::new(false));
+        start_ticker(&state, id, total.clone(), done.clone(), finished.clone());
+        let ran = state
+            .pool
+            .run(move |store| {
+                let outcome = check(store, &scope, &bytes, &total, &done);
+                finished.store(true, Ordering::Relaxed);
+                match outcome? {
+                    Ok((preview, _)) => store.finish_check(id, Ok(&preview))?,
+                    Err(why) => store.finish_check(id, Err(&why))?,
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(e) = ran {
+            tracing::error!(upload = id, error = %e.message, "import check failed");
+            let _ = state
+                .pool
+                .run(
+                    move |store| Ok(store.finish_check(id, Err("校验时发生系统错误，请重新上传"))?),
+                )
+                .await;
+        }
+    });
+}
+
+/// Commits an upload [`Store::begin_commit`] has marked, in the background: the file is
+/// read and matched again (the records may have changed since the preview); if what it
+/// would do is no longer what the preview showed, nothing is written and the new preview
+/// is shown instead.
+pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) {
+    tokio::spawn(async move {
+        let ran = state
+            .pool
+            .run(move |store| {
+                let shown = store.upload(&scope, id)?.ok_or_else(WebError::not_found)?;
+                let bytes = store.upload_file(&scope, id)?;
+                let (idle_total, idle_done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+                let (preview, plan) = match check(store, &scope, &bytes, &idle_total, &idle_done)? {
+                    Ok(v) => v,
+                    Err(why) => {
+                        store.refuse_commit(id, &why, None)?;
+                        return Ok(());
+                    }
+                };
+                let before = shown.preview.unwrap_or_default();
+                if (preview.create, preview.skip, preview.errors)
+                    != (before.create, before.skip, before.errors)
+                {
+                    store.refuse_commit(
+                        id,
+                        "预览之后登记情况有变化，未导入；请看新的预览后再确认",
+                        Some(&preview),
+                    )?;
+                    return Ok(());
+                }
+                let committed = store.commit_member_import(
+                    &ImportSource {
+                        actor: &actor,
+                        scope: &scope,
+                        file_name: &shown.file_name,
+                        file_sha256: &shown.file_sha256,
+                        upload: Some(id),
+                    },
+                    &plan,
+                );
+                match committed {
+                    Ok(_) => Ok(()),
+                    Err(StoreError::Invalid { field, reason }) => {
+                        store.refuse_commit(id, &format!("{field}：{reason}"), None)?;
+                        Ok(())
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            })
+            .await;
+        if let Err(e) = ran {
+            tracing::error!(upload = id, error = %e.message, "import commit failed");
+            let _ = state
+                .pool
+                .run(move |store| {
+                    Ok(store.refuse_commit(
+                        id,
+                        "导入时发生系统错误，未写入任何数据；请稍后再试",
+                        None,
+                    )?)
+                })
+                .await;
+        }
+    });
+}

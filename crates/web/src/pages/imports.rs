@@ -1,0 +1,504 @@
+//! 导入导出. `GET /imports` uploads a spreadsheet and lists the uploads and the imports
+//! made in the scope; `POST /imports` takes a file (a plain form, no script) and checks it
+//! in the background; `GET /imports/uploads/{id}` shows the check's progress, then its
+//! preview (counts, every problem, what would be written), and commits or discards it;
+//! `GET|POST /imports/{id}/undo` takes a committed import back, once asked.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use liangxin_docs::sheet::MAX_BYTES;
+use liangxin_store::import::ImportRecord;
+use liangxin_store::uploads::{KINDS, Preview, PreviewProblem, PreviewRow, Upload};
+
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::view::{Layout, render, thousands};
+use crate::{AppState, import_jobs, multipart, params};
+
+/// Problems listed on the page; all of them are in the CSV.
+const PROBLEMS_SHOWN: usize = 1_000;
+
+/// The largest upload body: the file and the form around it.
+pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
+
+fn state_label(u: &Upload) -> (&'static str, &'static str) {
+    if u.interrupted {
+        return ("已中断", "warn");
+    }
+    match u.state.as_str() {
+        "checking" => ("校验中", ""),
+        "checked" => match &u.preview {
+            Some(p) if p.errors > 0 => ("有错误", "bad"),
+            _ => ("待确认", "warn"),
+        },
+        "failed" => ("无法导入", "bad"),
+        "committing" => ("导入中", ""),
+        "committed" => ("已导入", "ok"),
+        "discarded" => ("已放弃", ""),
+        _ => ("已过期", ""),
+    }
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("其他", |(_, l)| l)
+}
+
+fn when(t: chrono::NaiveDateTime) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+struct UploadLine {
+    href: String,
+    file: String,
+    kind: &'static str,
+    at: String,
+    state: &'static str,
+    class: &'static str,
+    summary: String,
+}
+
+struct ImportLine {
+    id: i64,
+    file: String,
+    kind: &'static str,
+    at: String,
+    actor: String,
+    rows: String,
+    undone: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+struct ListPage {
+    layout: Layout,
+    error: Option<String>,
+    uploads: Vec<UploadLine>,
+    imports: Vec<ImportLine>,
+    limit_mb: usize,
+}
+
+fn summary(u: &Upload) -> String {
+    match (&u.preview, u.state.as_str()) {
+        (_, "checking") if u.total_rows > 0 => format!(
+            "已读{}/{}行",
+            thousands(u64::try_from(u.done_rows).unwrap_or(0)),
+            thousands(u64::try_from(u.total_rows).unwrap_or(0))
+        ),
+        (_, "failed") => u.message.clone().unwrap_or_default(),
+        (Some(p), _) => format!(
+            "读取{}行，新增{}，跳过{}，错误{}个",
+            thousands(p.rows_read as u64),
+            thousands(p.create as u64),
+            thousands(p.skip as u64),
+            thousands(p.errors as u64)
+        ),
+        _ => String::new(),
+    }
+}
+
+async fn list_page(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    error: Option<String>,
+) -> Result<ListPage, WebError> {
+    let scope = auth.scope.clone();
+    let (uploads, imports): (Vec<Upload>, Vec<ImportRecord>) = state
+        .pool
+        .run(move |store| Ok((store.uploads(&scope, 30)?, store.imports(&scope)?)))
+        .await?;
+    let layout = Layout::new(state, auth, "导入导出", "imports").await?;
+    Ok(ListPage {
+        layout,
+        error,
+        uploads: uploads
+            .iter()
+            .filter(|u| u.state != "committed")
+            .map(|u| {
+                let (state, class) = state_label(u);
+                UploadLine {
+                    href: format!("/imports/uploads/{}", u.id),
+                    file: u.file_name.clone(),
+                    kind: kind_label(&u.kind),
+                    at: when(u.uploaded_at),
+                    state,
+                    class,
+                    summary: summary(u),
+                }
+            })
+            .collect(),
+        imports: imports
+            .into_iter()
+            .take(100)
+            .map(|i| ImportLine {
+                id: i.id,
+                kind: kind_label(&i.kind),
+                at: when(i.imported_at),
+                rows: format!(
+                    "读取{}行，新增{}，跳过{}",
+                    i.rows_read, i.created, i.skipped
+                ),
+                undone: i.undone_at.map(when),
+                actor: i.actor,
+                file: i.file_name,
+            })
+            .collect(),
+        limit_mb: MAX_BYTES / 1024 / 1024,
+    })
+}
+
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Response, WebError> {
+    Ok(render(&list_page(&state, &auth, None).await?)?.into_response())
+}
+
+/// `POST /imports`: a `multipart/form-data` form with `_csrf`, `kind` and `file`.
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let Some(boundary) = multipart::boundary(content_type) else {
+        // Not a file form: its token is checked all the same, then it is refused.
+        let csrf = params::form_pairs(&body)?
+            .into_iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        auth.check_csrf(&csrf)?;
+        return refuse(
+            &state,
+            &auth,
+            WebError::bad_field("文件", "请选择要上传的文件"),
+        )
+        .await;
+    };
+    let parts = multipart::parts(&body, &boundary)?;
+    let field = |name: &str| parts.iter().find(|p| p.name == name);
+    auth.check_csrf(
+        &field("_csrf")
+            .map(multipart::Part::text)
+            .unwrap_or_default(),
+    )?;
+    let kind = field("kind").map_or_else(|| "members".to_owned(), multipart::Part::text);
+    let Some(file) = field("file").filter(|f| !f.body.is_empty()) else {
+        return refuse(
+            &state,
+            &auth,
+            WebError::bad_field("文件", "请选择要上传的文件"),
+        )
+        .await;
+    };
+    let file_name = file.file_name.clone().unwrap_or_default();
+    let bytes = file.body.to_vec();
+    drop(parts);
+    let id = stage(&state, &auth, &kind, &file_name, bytes).await;
+    match id {
+        Ok(id) => Ok(Redirect::to(&format!("/imports/uploads/{id}")).into_response()),
+        Err(e) if e.field.is_some() => refuse(&state, &auth, e).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// Keeps the file and starts its check; shared by the page and the API.
+pub async fn stage(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    kind: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<i64, WebError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(WebError::bad_field(
+            "文件",
+            format!("文件过大：上限 {} MB", MAX_BYTES / 1024 / 1024),
+        ));
+    }
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    let (kind, file_name) = (kind.to_owned(), file_name.to_owned());
+    let (id, bytes) = state
+        .pool
+        .run(move |store| {
+            let id = store.stage_upload(&actor, &scope, &kind, &file_name, &bytes)?;
+            Ok((id, bytes))
+        })
+        .await?;
+    import_jobs::spawn_check(state.clone(), id, auth.scope.clone(), bytes);
+    Ok(id)
+}
+
+async fn refuse(state: &Arc<AppState>, auth: &Auth, e: WebError) -> Result<Response, WebError> {
+    let status = e.status;
+    let p = list_page(state, auth, Some(e.message)).await?;
+    Ok((status, render(&p)?).into_response())
+}
+
+struct ProblemLine {
+    row: usize,
+    column: String,
+    value: String,
+    reason: String,
+    error: bool,
+}
+
+#[derive(Template)]
+#[template(path = "import_upload.html")]
+struct UploadPage {
+    layout: Layout,
+    u: Upload,
+    p: Preview,
+    state: &'static str,
+    class: &'static str,
+    working: bool,
+    can_commit: bool,
+    can_discard: bool,
+    percent: u64,
+    done: String,
+    total: String,
+    problems: Vec<ProblemLine>,
+    more_problems: usize,
+    sample: Vec<PreviewRow>,
+    skipped: Vec<(usize, String)>,
+    more_skipped: usize,
+}
+
+async fn load(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<Upload, WebError> {
+    let scope = auth.scope.clone();
+    state
+        .pool
+        .run(move |store| store.upload(&scope, id)?.ok_or_else(WebError::not_found))
+        .await
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let u = load(&state, &auth, id).await?;
+    let layout = Layout::new(&state, &auth, &format!("导入：{}", u.file_name), "imports").await?;
+    let p = u.preview.clone().unwrap_or_default();
+    let (label, class) = state_label(&u);
+    let total = u64::try_from(u.total_rows).unwrap_or(0);
+    let done = u64::try_from(u.done_rows).unwrap_or(0);
+    let problems: Vec<ProblemLine> = p
+        .problems
+        .iter()
+        .take(PROBLEMS_SHOWN)
+        .map(|x: &PreviewProblem| ProblemLine {
+            row: x.row,
+            column: x.column.clone(),
+            value: x.value.clone(),
+            reason: x.reason.clone(),
+            error: x.error,
+        })
+        .collect();
+    let page = UploadPage {
+        layout,
+        state: label,
+        class,
+        working: u.working(),
+        can_commit: u.can_commit(),
+        can_discard: matches!(u.state.as_str(), "checked" | "failed") || u.interrupted,
+        percent: (done * 100).checked_div(total).unwrap_or(0).min(100),
+        done: thousands(done),
+        total: thousands(total),
+        more_problems: p.problems.len().saturating_sub(PROBLEMS_SHOWN),
+        problems,
+        sample: p.sample.clone(),
+        skipped: p.skipped.iter().take(100).cloned().collect(),
+        more_skipped: p.skipped.len().saturating_sub(100),
+        p,
+        u,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// `GET /imports/uploads/{id}/problems.csv`: every problem of the preview, for Excel.
+pub async fn problems_csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let u = load(&state, &auth, id).await?;
+    let p = u.preview.unwrap_or_default();
+    // A byte-order mark so that Excel reads the UTF-8 as such.
+    let mut out = String::from("\u{feff}行号,列,内容,问题,类别\r\n");
+    for x in &p.problems {
+        let _ = write!(
+            out,
+            "{},{},{},{},{}\r\n",
+            x.row,
+            csv_cell(&x.column),
+            csv_cell(&x.value),
+            csv_cell(&x.reason),
+            if x.error { "错误" } else { "提示" }
+        );
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"import-{id}-problems.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// A CSV cell: quoted when it must be, and never read by Excel as a formula.
+pub fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) {
+        format!("'{v}")
+    } else {
+        v.to_owned()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+fn csrf_of(body: &Bytes) -> Result<String, WebError> {
+    Ok(params::form_pairs(body)?
+        .into_iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v)
+        .unwrap_or_default())
+}
+
+/// Starts a commit; shared by the page and the API.
+pub async fn start_commit(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<(), WebError> {
+    let scope = auth.scope.clone();
+    state
+        .pool
+        .run(move |store| Ok(store.begin_commit(&scope, id)?))
+        .await?;
+    import_jobs::spawn_commit(
+        state.clone(),
+        id,
+        auth.scope.clone(),
+        format!("user:{}", auth.user.id),
+    );
+    Ok(())
+}
+
+pub async fn commit(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&csrf_of(&body)?)?;
+    start_commit(&state, &auth, id).await?;
+    Ok(Redirect::to(&format!("/imports/uploads/{id}")).into_response())
+}
+
+pub async fn discard(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&csrf_of(&body)?)?;
+    let scope = auth.scope.clone();
+    state
+        .pool
+        .run(move |store| Ok(store.discard_upload(&scope, id)?))
+        .await?;
+    Ok(Redirect::to("/imports").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "import_undo.html")]
+struct UndoPage {
+    layout: Layout,
+    i: ImportLine,
+    created: i32,
+    error: Option<String>,
+}
+
+async fn undo_page(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    id: i64,
+    error: Option<String>,
+) -> Result<UndoPage, WebError> {
+    let scope = auth.scope.clone();
+    let found = state
+        .pool
+        .run(move |store| Ok(store.imports(&scope)?.into_iter().find(|i| i.id == id)))
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    let layout = Layout::new(state, auth, "撤销导入", "imports").await?;
+    Ok(UndoPage {
+        layout,
+        created: found.created,
+        i: ImportLine {
+            id: found.id,
+            kind: kind_label(&found.kind),
+            at: when(found.imported_at),
+            rows: format!(
+                "读取{}行，新增{}，跳过{}",
+                found.rows_read, found.created, found.skipped
+            ),
+            undone: found.undone_at.map(when),
+            actor: found.actor,
+            file: found.file_name,
+        },
+        error,
+    })
+}
+
+pub async fn undo_confirm(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    Ok(render(&undo_page(&state, &auth, id, None).await?)?.into_response())
+}
+
+pub async fn undo(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&csrf_of(&body)?)?;
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    let done = state
+        .pool
+        .run(move |store| Ok(store.undo_import(&actor, &scope, id)?))
+        .await;
+    match done {
+        Ok(_) => Ok(Redirect::to("/imports").into_response()),
+        Err(e) if e.field.is_some() => {
+            let p = undo_page(&state, &auth, id, Some(e.message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
