@@ -291,8 +291,40 @@ fn demo_then_coverage_on_postgres_via_database_url() {
     assert!(pg.status.success(), "{}", stderr(&pg));
     check_county_report(&stdout(&pg));
 
-    // The same seed on SQLite gives the same report: one engine, two databases.
+    // An import killed during its commit leaves nothing on PostgreSQL either.
+    let mut conn = PgConnection::establish(&url).unwrap();
+    let branch: Branch = diesel::sql_query(
+        "SELECT county_code, id FROM party_orgs WHERE org_type = 'branch' ORDER BY id LIMIT 1",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    let count = |conn: &mut PgConnection| {
+        diesel::sql_query("SELECT COUNT(*) AS n FROM members")
+            .get_result::<Count>(conn)
+            .unwrap()
+            .n
+    };
+    let before = count(&mut conn);
     let dir = tempfile::tempdir().unwrap();
+    let batch = sheet_of(
+        dir.path(),
+        &format!("{}-{}", branch.county_code, branch.id),
+        300,
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_liangxin"));
+    cmd.env("DATABASE_URL", &url).env("LIANGXIN_KEY", KEY);
+    let out = killed_in_commit(&mut cmd, &batch);
+    assert!(!out.status.success(), "the process died");
+    assert_eq!(count(&mut conn), before, "no member of the killed import");
+    let imports = run(&["import", "list"]);
+    assert!(
+        stdout(&imports).contains("还没有导入记录"),
+        "{}",
+        stdout(&imports)
+    );
+    drop(conn);
+
+    // The same seed on SQLite gives the same report: one engine, two databases.
     let db = dir.path().join("city.db");
     assert!(
         liangxin(
@@ -396,6 +428,33 @@ fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
     assert_eq!(count(&mut conn), before);
     let out = liangxin(db, &["import", "undo", "1"]);
     assert_eq!(out.status.code(), Some(3));
+    // Killed during its commit: nothing of it is left, and the file still opens.
+    let batch = sheet_of(dir.path(), &code, 300);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_liangxin"));
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("DATABASE_URL")
+        .env("LIANGXIN_KEY", KEY);
+    let out = killed_in_commit(&mut cmd, &batch);
+    assert!(!out.status.success(), "the process died");
+    assert_eq!(count(&mut conn), before, "no member of the killed import");
+    let out = liangxin(db, &["import", "list"]);
+    assert!(!stdout(&out).contains("批量.csv"), "{}", stdout(&out));
+    let ok: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(ok[0].integrity_check, "ok");
+    let out = liangxin(
+        db,
+        &["import", "members", batch.to_str().unwrap(), "--commit"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        count(&mut conn),
+        before + 300,
+        "the same file imports whole after"
+    );
+
     // A damaged workbook is refused for what it is, whatever its name.
     let xlsx = dir.path().join("党员.csv");
     std::fs::write(&xlsx, [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0]).unwrap();
@@ -404,12 +463,48 @@ fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
     assert!(stderr(&out).contains("已损坏或不完整"), "{}", stderr(&out));
 }
 
+/// A member sheet of `n` new people in branch `code` (a 组织编号), as CSV.
+fn sheet_of(dir: &Path, code: &str, n: u16) -> std::path::PathBuf {
+    use liangxin_domain::resident_id::ResidentId;
+    let mut text = String::from("姓名,身份证号,所在党支部,党员类别,入党日期,转正日期\r\n");
+    for seq in 0..n {
+        let id = ResidentId::from_parts(
+            "330899",
+            chrono::NaiveDate::from_ymd_opt(1992, 3, 4).unwrap(),
+            seq,
+        )
+        .unwrap();
+        text.push_str(&format!(
+            "批量{seq},{},{code},正式党员,2015-07-01,2016-07-01\r\n",
+            id.expose()
+        ));
+    }
+    let path = dir.join("批量.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs an import whose process dies in the middle of its commit transaction, as a
+/// power cut or `kill -9` would have it.
+fn killed_in_commit(cmd: &mut Command, file: &Path) -> Output {
+    cmd.args(["import", "members", file.to_str().unwrap(), "--commit"])
+        .env("LIANGXIN_TEST_DIE_IN_IMPORT", "1")
+        .output()
+        .unwrap()
+}
+
 #[derive(diesel::QueryableByName)]
 struct Branch {
     #[diesel(sql_type = diesel::sql_types::Integer)]
     county_code: i32,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     id: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Check {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    integrity_check: String,
 }
 
 #[derive(diesel::QueryableByName)]
