@@ -1,8 +1,92 @@
-//! Excel workbooks of lists: a title row saying what and as of when, a bold header row
-//! frozen under it with a filter, and the rows as text (codes keep their leading zeros and
-//! nothing is taken for a formula).
+//! Excel workbooks: lists (a title row saying what and as of when, a bold header row
+//! frozen under it with a filter, and the rows as text, so codes keep their leading zeros
+//! and nothing is taken for a formula) and import templates.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
+
+/// One column of an import template.
+#[derive(Debug, Clone)]
+pub struct TemplateColumn<'a> {
+    pub label: &'a str,
+    pub required: bool,
+    /// How to fill it in.
+    pub hint: &'a str,
+    pub example: &'a str,
+    /// A fixed list of values: a drop-down in every data cell of the column.
+    pub choices: Vec<&'a str>,
+}
+
+/// Rows of the data sheet given drop-downs and text format (Excel's limit is 1,048,576).
+const TEMPLATE_ROWS: u32 = 200_000;
+
+/// An import template: the data sheet (header, the example row, drop-downs for the
+/// columns with fixed values, every column formatted as text so that an 18-digit ID
+/// keeps its last digits) and a sheet of instructions in Chinese.
+pub fn template(
+    sheet: &str,
+    columns: &[TemplateColumn<'_>],
+    instructions: &[&str],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let text = Format::new().set_num_format("@");
+    let head = Format::new().set_bold().set_num_format("@");
+    let required = Format::new()
+        .set_bold()
+        .set_font_color("#C8161D")
+        .set_num_format("@");
+    let example = Format::new()
+        .set_italic()
+        .set_font_color("#6E7781")
+        .set_num_format("@");
+    let ws = workbook.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, col) in columns.iter().enumerate() {
+        let n = u16::try_from(c).unwrap_or(u16::MAX);
+        let width = col.label.chars().count().max(col.example.chars().count()) as f64 * 2.0;
+        ws.set_column_width(n, width.clamp(10.0, 30.0))?;
+        ws.set_column_format(n, &text)?;
+        let format = if col.required { &required } else { &head };
+        ws.write_string_with_format(0, n, col.label, format)?;
+        ws.write_string_with_format(1, n, col.example, &example)?;
+        if !col.choices.is_empty() {
+            let v = DataValidation::new()
+                .allow_list_strings(&col.choices)?
+                .set_error_title(col.label)?
+                .set_error_message(format!("请从下拉列表中选择：{}", col.choices.join("、")))?;
+            ws.add_data_validation(1, n, TEMPLATE_ROWS, n, &v)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+
+    let notes = workbook.add_worksheet();
+    notes.set_name("填写说明")?;
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    notes.set_column_width(0, 24.0)?;
+    notes.set_column_width(1, 10.0)?;
+    notes.set_column_width(2, 60.0)?;
+    notes.set_column_width(3, 30.0)?;
+    let mut row = 0u32;
+    for line in instructions {
+        notes.write_string_with_format(row, 0, *line, if row == 0 { &bold } else { &wrap })?;
+        row += 1;
+    }
+    row += 1;
+    for (c, h) in ["列名", "是否必填", "填写要求", "可选值"]
+        .iter()
+        .enumerate()
+    {
+        notes.write_string_with_format(row, u16::try_from(c).unwrap_or(0), *h, &bold)?;
+    }
+    for col in columns {
+        row += 1;
+        notes.write_string(row, 0, col.label)?;
+        notes.write_string(row, 1, if col.required { "必填" } else { "选填" })?;
+        notes.write_string_with_format(row, 2, col.hint, &wrap)?;
+        notes.write_string(row, 3, col.choices.join("、"))?;
+    }
+    workbook.save_to_buffer()
+}
 
 /// One sheet: title, headers, rows, column widths in characters.
 pub fn table(

@@ -127,3 +127,42 @@ fn a_file_over_the_limit_is_refused_unread() {
         Err(SheetError::TooLarge { .. })
     ));
 }
+
+#[test]
+fn an_import_template_reads_back_as_its_header_and_example() {
+    use liangxin_docs::xlsx::{TemplateColumn, template};
+    let columns = [
+        TemplateColumn {
+            label: "姓名",
+            required: true,
+            hint: "与身份证一致",
+            example: "示例：张红梅",
+            choices: Vec::new(),
+        },
+        TemplateColumn {
+            label: "党员类别",
+            required: true,
+            hint: "从下拉列表选择",
+            example: "正式党员",
+            choices: vec!["预备党员", "正式党员"],
+        },
+    ];
+    let bytes = template("党员名册", &columns, &["说明", "每行一名党员"]).unwrap();
+    let s = sheet::read(&bytes).unwrap();
+    assert_eq!(s.header, cells(&["姓名", "党员类别"]));
+    assert_eq!(s.rows, vec![(2, cells(&["示例：张红梅", "正式党员"]))]);
+    assert!(
+        s.notes.iter().any(|n| n.contains("未读取「填写说明」")),
+        "{:?}",
+        s.notes
+    );
+    let xml = {
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let mut f = zip.by_name("xl/worksheets/sheet1.xml").unwrap();
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut f, &mut out).unwrap();
+        out
+    };
+    assert!(xml.contains("dataValidation"), "a drop-down for 党员类别");
+    assert!(xml.contains("预备党员,正式党员"), "{xml}");
+}

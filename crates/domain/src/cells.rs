@@ -135,6 +135,10 @@ pub struct ColumnSpec {
     pub label: &'static str,
     pub synonyms: &'static [&'static str],
     pub required: bool,
+    /// How to fill it in, for the template's instructions.
+    pub hint: &'static str,
+    /// The template's example value.
+    pub example: &'static str,
 }
 
 /// Where each known column is in a header row (its index), and the columns no one knows.
@@ -298,18 +302,24 @@ mod tests {
             label: "姓名",
             synonyms: &["党员姓名"],
             required: true,
+            hint: "",
+            example: "",
         },
         ColumnSpec {
             key: "resident_id",
             label: "公民身份号码",
             synonyms: &["身份证号", "身份证号码", "证件号码"],
             required: true,
+            hint: "",
+            example: "",
         },
         ColumnSpec {
             key: "phone",
             label: "手机号码",
             synonyms: &["联系电话", "手机"],
             required: false,
+            hint: "",
+            example: "",
         },
     ];
 

@@ -24,12 +24,16 @@ pub const MEMBER_COLUMNS: &[ColumnSpec] = &[
         label: "姓名",
         synonyms: &["党员姓名"],
         required: true,
+        hint: "与身份证一致",
+        example: "示例：张红梅",
     },
     ColumnSpec {
         key: "resident_id",
         label: "公民身份号码",
         synonyms: &["身份证号", "身份证号码", "身份证", "证件号码"],
         required: true,
+        hint: "18位公民身份号码，末位可为X；请把本列设为“文本”格式，以免 Excel 截去末位",
+        example: "330825198506010075",
     },
     ColumnSpec {
         key: "party_org",
@@ -46,50 +50,96 @@ pub const MEMBER_COLUMNS: &[ColumnSpec] = &[
             "党组织编号",
         ],
         required: true,
+        hint: "填组织编号（党组织页面上的“组织编号”，如 330825-17）或党组织全称",
+        example: "330825-17",
     },
     ColumnSpec {
         key: "status",
         label: "党员类别",
         synonyms: &["人员类别", "党员状态", "类别"],
         required: true,
+        hint: "从下拉列表选择：正式党员或预备党员",
+        example: "正式党员",
     },
     ColumnSpec {
         key: "joined_on",
         label: "入党时间",
         synonyms: &["入党日期"],
         required: true,
+        hint: "如 2017-08-08、2017/8/8、2017年8月8日",
+        example: "2010-07-01",
     },
     ColumnSpec {
         key: "confirmed_on",
         label: "转正时间",
         synonyms: &["转正日期"],
         required: false,
+        hint: "正式党员必填；预备党员不填",
+        example: "2011-07-01",
     },
     ColumnSpec {
         key: "workplace",
         label: "工作单位统一社会信用代码",
         synonyms: &["工作单位信用代码", "单位信用代码", "统一社会信用代码"],
         required: false,
+        hint: "18位统一社会信用代码；该单位须已在系统中登记",
+        example: "91330825MA2DXXXX0X",
     },
     ColumnSpec {
         key: "dues_category",
         label: "党费类别",
         synonyms: &["交纳类别", "党费交纳类别"],
         required: false,
+        hint: "从下拉列表选择",
+        example: "在职",
     },
     ColumnSpec {
         key: "dues_base",
         label: "党费计算基数",
         synonyms: &["党费基数", "计算基数", "月工资收入"],
         required: false,
+        hint: "元，如 5000 或 5000.50",
+        example: "5000",
     },
     ColumnSpec {
         key: "phone",
         label: "手机号码",
         synonyms: &["联系电话", "手机", "电话"],
         required: false,
+        hint: "11位手机号码",
+        example: "13800000000",
     },
 ];
+
+/// The values a column takes from a fixed list (a drop-down in the template), if it does.
+pub fn member_choices(key: &str) -> Vec<&'static str> {
+    match key {
+        "status" => MemberStatus::ALL.iter().map(|s| s.label()).collect(),
+        "dues_category" => DuesCategory::ALL.iter().map(|c| c.label()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The member template's instructions sheet, above its table of columns.
+pub const MEMBER_TEMPLATE_NOTES: &[&str] = &[
+    "党员名册导入模板：填写说明",
+    "每行一名党员。第1行是列名，请不要改动列名；列的顺序可以调整，选填的列可以删去。",
+    "红色列名为必填。第2行是示例：以“示例”开头的行导入时自动跳过，可以保留，也可以删除。",
+    "本模板的每一列都已设为“文本”格式，身份证号等长号码不会被 Excel 截去末位。从其他系统导出的表格也可以直接上传，常见的列名别称都能识别。",
+    "所在党组织填组织编号（党组织页面上的“组织编号”）或全称，须在您的管理范围内。",
+    "已在同一党组织登记的党员会跳过；已在其他党组织登记的会报错，请办理组织关系转接。",
+    "上传后系统先校验并预览，列出每个问题所在的行、列和原因；没有错误才能导入，导入后可以整批撤销。",
+];
+
+/// Marks the template's example row: a name that begins with it is not a person.
+pub const EXAMPLE_MARK: &str = "示例";
+
+/// Whether a row is the template's example (skipped, and said so).
+pub fn is_example_row(cells: &[String], map: &HeaderMap) -> bool {
+    map.index("name")
+        .and_then(|i| cells.get(i))
+        .is_some_and(|n| cells::normalize(n).starts_with(EXAMPLE_MARK))
+}
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

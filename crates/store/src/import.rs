@@ -222,6 +222,10 @@ impl Store {
         }
         let mut read: Vec<MemberRow> = Vec::new();
         for (i, (row, cells)) in rows.iter().enumerate() {
+            if import::is_example_row(cells, &map) {
+                plan.skipped.push((*row, "模板的示例行，跳过".to_owned()));
+                continue;
+            }
             let (member, problems) = import::member_row(*row, cells, &map, today);
             plan.problems.extend(problems);
             read.extend(member);

@@ -1872,7 +1872,13 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
         .map(|s| (*s).to_owned())
         .collect()
     };
-    let mut rows = vec![row("导入一", &a), row("导入二", &b), row("导入三", &cc)];
+    // The template's example row stays in: it is skipped, and said so.
+    let mut rows = vec![
+        row("示例：张红梅", "330825198506010075"),
+        row("导入一", &a),
+        row("导入二", &b),
+        row("导入三", &cc),
+    ];
     rows.push(row("导入错", &typo));
     let sheet = |rows: &[Vec<String>]| {
         liangxin_docs::xlsx::table("党员", "龙游县党员名册", &header, rows, &[]).unwrap()
@@ -1882,6 +1888,15 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     let page = c.get("/imports");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("上传并校验"));
+    // The template offers the columns the importer reads; filled in, it imports.
+    let template = c.get("/imports/templates/members.xlsx");
+    assert_eq!(template.status, 200);
+    assert!(
+        template
+            .header("content-type")
+            .unwrap()
+            .contains("spreadsheetml")
+    );
     let csrf = page.csrf();
     // No file chosen: said, nothing kept.
     let r = c.post_multipart(
@@ -1916,8 +1931,9 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     assert!(page.body.contains("错误 <strong>1</strong> 个"));
     assert!(page.body.contains("Excel 工作簿（.xlsx）"));
     assert!(page.body.contains("第1行「龙游县党员名册」看作标题"));
+    assert!(page.body.contains("跳过 1 行") && page.body.contains("第3行：模板的示例行，跳过"));
     assert!(
-        page.body.contains("<td data-label=\"行号\">6</td>"),
+        page.body.contains("<td data-label=\"行号\">7</td>"),
         "the bad row by its Excel row"
     );
     assert!(!page.body.contains(&typo), "the mistyped ID is masked");

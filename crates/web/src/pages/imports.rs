@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use liangxin_docs::sheet::MAX_BYTES;
+use liangxin_docs::xlsx::TemplateColumn;
 use liangxin_store::import::ImportRecord;
 use liangxin_store::uploads::{KINDS, Preview, PreviewProblem, PreviewRow, Upload};
 
@@ -331,6 +332,38 @@ pub async fn show(
         u,
     };
     Ok(render(&page)?.into_response())
+}
+
+/// `GET /imports/templates/members.xlsx`: the member template, its columns and
+/// drop-downs from the importer's own column list (what it reads is what it offers).
+pub async fn member_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::{MEMBER_COLUMNS, MEMBER_TEMPLATE_NOTES, member_choices};
+    let columns: Vec<TemplateColumn<'_>> = MEMBER_COLUMNS
+        .iter()
+        .map(|c| TemplateColumn {
+            label: c.label,
+            required: c.required,
+            hint: c.hint,
+            example: c.example,
+            choices: member_choices(c.key),
+        })
+        .collect();
+    let bytes = liangxin_docs::xlsx::template("党员名册", &columns, MEMBER_TEMPLATE_NOTES)
+        .map_err(WebError::internal)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"members-template.xlsx\"; filename*=UTF-8''%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `GET /imports/uploads/{id}/problems.csv`: every problem of the preview, for Excel.
