@@ -400,10 +400,10 @@ impl Store {
                 phone: p.member.phone.clone(),
             })
             .collect();
-        let hashes: Vec<String> = members
-            .iter()
-            .map(|m| self.cipher.lookup_hash(&m.resident_id))
-            .collect();
+        // Sealing the identities is the cost of an import: done on every core before the
+        // write lock is taken.
+        let prepared = crate::registry::PreparedMembers::new(&self.cipher, &members);
+        let hashes = prepared.hashes();
         let cipher = &self.cipher;
         let path = scope.party_path.clone();
         crate::connection::write_transaction(&mut self.conn, |conn| {
@@ -423,11 +423,7 @@ impl Store {
             } else {
                 0
             };
-            let mut keyed = members;
-            for (i, mm) in keyed.iter_mut().enumerate() {
-                mm.key.id = first + i64::try_from(i).unwrap_or(0);
-            }
-            crate::registry::insert_members(conn, cipher, &keyed)?;
+            let keyed = prepared.insert(conn, first)?;
             // For the test that a killed commit leaves nothing: the process dies here, in
             // the middle of the transaction, as a power cut or `kill -9` would have it.
             if std::env::var_os("LIANGXIN_TEST_DIE_IN_IMPORT").is_some() {
@@ -452,11 +448,11 @@ impl Store {
             for slice in keyed.chunks(5_000) {
                 let rows: Vec<_> = slice
                     .iter()
-                    .map(|mm| {
+                    .map(|k| {
                         (
                             im::import_id.eq(id),
-                            im::county_code.eq(mm.key.county),
-                            im::member_id.eq(mm.key.id),
+                            im::county_code.eq(k.county),
+                            im::member_id.eq(k.id),
                         )
                     })
                     .collect();

@@ -114,6 +114,7 @@ struct AssignmentRow {
 
 #[derive(Insertable, Queryable, Selectable, Clone)]
 #[diesel(table_name = members)]
+#[diesel(treat_none_as_default_value = false)]
 pub(crate) struct MemberRow {
     pub(crate) county_code: i32,
     pub(crate) id: i64,
@@ -132,6 +133,7 @@ pub(crate) struct MemberRow {
 
 #[derive(Insertable)]
 #[diesel(table_name = member_profiles)]
+#[diesel(treat_none_as_default_value = false)]
 struct ProfileRow {
     county_code: i32,
     member_id: i64,
@@ -592,20 +594,86 @@ pub(crate) fn member_in_scope(
         .ok_or_else(|| StoreError::invalid("党员", "不存在"))
 }
 
-/// Inserts members with their encrypted identities in batches (inside the writing
-/// transaction; ids assigned): what an import commits.
-pub(crate) fn insert_members(
-    conn: &mut DbConnection,
-    cipher: &crate::IdCipher,
-    members: &[Member],
-) -> Result<()> {
-    for slice in members.chunks(1_000) {
-        let rows: Vec<MemberRow> = slice.iter().map(member_row).collect();
-        batch_insert!(conn, members::table, &rows)?;
-        let profiles: Vec<ProfileRow> = slice.iter().map(|m| profile_row(cipher, m)).collect();
-        batch_insert!(conn, member_profiles::table, &profiles)?;
+/// Members' rows and their sealed identities, made before the write lock is taken and on
+/// every core: AES-GCM and the keyed hash are most of what an import costs. Ids are given
+/// inside the writing transaction ([`PreparedMembers::insert`]).
+pub(crate) struct PreparedMembers {
+    members: Vec<MemberRow>,
+    profiles: Vec<ProfileRow>,
+}
+
+impl PreparedMembers {
+    pub(crate) fn new(cipher: &crate::IdCipher, members: &[Member]) -> PreparedMembers {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = members.len().div_ceil(threads).max(1);
+        let parts: Vec<(Vec<MemberRow>, Vec<ProfileRow>)> = std::thread::scope(|s| {
+            let workers: Vec<_> = members
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        (
+                            part.iter().map(member_row).collect::<Vec<_>>(),
+                            part.iter()
+                                .map(|m| profile_row(cipher, m))
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("preparing member rows does not panic"))
+                .collect()
+        });
+        let mut out = PreparedMembers {
+            members: Vec::with_capacity(members.len()),
+            profiles: Vec::with_capacity(members.len()),
+        };
+        for (m, p) in parts {
+            out.members.extend(m);
+            out.profiles.extend(p);
+        }
+        out
     }
-    Ok(())
+
+    /// The keyed hashes of the residents' IDs, in order.
+    pub(crate) fn hashes(&self) -> Vec<String> {
+        self.profiles
+            .iter()
+            .map(|p| p.resident_id_hash.clone())
+            .collect()
+    }
+
+    /// Gives the members the ids `first..` in order and inserts them with their
+    /// identities (inside the writing transaction). Returns their keys.
+    pub(crate) fn insert(mut self, conn: &mut DbConnection, first: i64) -> Result<Vec<Key>> {
+        let mut keys = Vec::with_capacity(self.members.len());
+        for (i, (m, p)) in self
+            .members
+            .iter_mut()
+            .zip(self.profiles.iter_mut())
+            .enumerate()
+        {
+            m.id = first + i64::try_from(i).unwrap_or(0);
+            p.member_id = m.id;
+            keys.push(Key {
+                county: m.county_code,
+                id: m.id,
+            });
+        }
+        let rows = &self.members;
+        copy_rows!(conn, members::table, rows, 13, "党员", &mut |_, _, _| {})?;
+        let rows = &self.profiles;
+        copy_rows!(
+            conn,
+            member_profiles::table,
+            rows,
+            6,
+            "党员身份信息",
+            &mut |_, _, _| {}
+        )?;
+        Ok(keys)
+    }
 }
 
 /// Marks the registry changed (inside the writing transaction).
