@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod demo_accounts;
 pub mod error;
+pub mod export;
 pub mod import_jobs;
 pub mod life_report;
 pub mod metrics;

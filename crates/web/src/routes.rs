@@ -211,6 +211,8 @@ pub const ROUTES: &[Route] = &[
         Object::PartyOrg,
     ),
     r("GET", "/members", Access::Page, Object::None),
+    r("GET", "/members.csv", Access::Page, Object::None),
+    r("GET", "/members.xlsx", Access::Page, Object::None),
     r(
         "GET",
         "/members/{county}/{id}",
@@ -353,6 +355,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/party-orgs/{county}/{id}/members/new") => get(pages::member_form::show_new),
         ("POST", "/party-orgs/{county}/{id}/members/new") => post(pages::member_form::submit_new),
         ("GET", "/members") => get(pages::members::list),
+        ("GET", "/members.csv") => get(pages::members::csv),
+        ("GET", "/members.xlsx") => get(pages::members::xlsx),
         ("GET", "/members/{county}/{id}") => get(pages::members::show),
         ("GET", "/members/{county}/{id}/edit") => get(pages::member_form::show_edit),
         ("POST", "/members/{county}/{id}/edit") => post(pages::member_form::submit_edit),

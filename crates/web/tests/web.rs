@@ -2046,3 +2046,56 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
         .get(&format!("/imports/uploads/{id_first}"));
     assert_eq!(other.status, 404);
 }
+
+#[test]
+fn a_member_list_exports_to_csv_and_excel_with_its_filter_and_masked_ids() {
+    let app = app();
+    let mut store = app.store();
+    let mut c = app.signed_in("longyou");
+    let csv = c.get("/members.csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        csv.body
+            .starts_with("\u{feff}姓名,性别,出生年份,公民身份号码"),
+        "Excel reads the BOM as UTF-8"
+    );
+    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(
+        lines.len() > 200,
+        "the whole county, not a page of 50: {}",
+        lines.len()
+    );
+    for line in &lines[1..] {
+        let id = line.split(',').nth(3).unwrap();
+        assert!(id.contains("********"), "masked: {line}");
+    }
+    // A branch of another county, through the city's account: the filter is kept.
+    let city_user = store.user_by_username("city").unwrap().unwrap();
+    let city = store.scope_of_user(&city_user).unwrap();
+    let (branch, _, name, _) = store
+        .party_orgs_in_scope(&city)
+        .unwrap()
+        .into_iter()
+        .find(|(k, _, n, _)| k.county == 330802 && n.ends_with("支部"))
+        .unwrap();
+    let members = store.members_count(&city, Some(branch)).unwrap();
+    let mut city_client = app.signed_in("city");
+    let (status, kind, bytes) = city_client.get_bytes(&format!(
+        "/members.xlsx?party_org={}-{}",
+        branch.county, branch.id
+    ));
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"));
+    let sheet = liangxin_docs::sheet::read(&bytes).unwrap();
+    assert_eq!(sheet.header[0], "姓名");
+    assert_eq!(sheet.rows.len() as i64, members);
+    assert!(sheet.rows.iter().all(|(_, r)| r[7] == name));
+    // Outside the scope: not found, nothing written.
+    let r = c.get(&format!(
+        "/members.csv?party_org={}-{}",
+        branch.county, branch.id
+    ));
+    assert_eq!(r.status, 404);
+    assert_eq!(c.get("/members.xlsx?party_org=abc").status, 422);
+}

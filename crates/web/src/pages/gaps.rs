@@ -215,19 +215,6 @@ pub async fn show(
     })
 }
 
-fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 /// The whole filtered list as an Excel workbook.
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
@@ -315,7 +302,7 @@ pub async fn csv(
         out.push_str(
             &cells
                 .iter()
-                .map(|c| csv_cell(c))
+                .map(|c| crate::export::csv_cell(c))
                 .collect::<Vec<_>>()
                 .join(","),
         );

@@ -20,6 +20,7 @@ use liangxin_store::uploads::{KINDS, Preview, PreviewProblem, PreviewRow, Upload
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::csv_cell;
 use crate::view::{Layout, render, thousands};
 use crate::{AppState, import_jobs, multipart, params};
 
@@ -398,20 +399,6 @@ pub async fn problems_csv(
         out,
     )
         .into_response())
-}
-
-/// A CSV cell: quoted when it must be, and never read by Excel as a formula.
-pub fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
 }
 
 fn csrf_of(body: &Bytes) -> Result<String, WebError> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use liangxin_domain::registry::Key;
 use liangxin_store::people::MemberView;
 use serde::Deserialize;
@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format, PAGE_ROWS};
 use crate::params;
 use crate::view::{Layout, query, render, thousands};
 
@@ -69,6 +70,8 @@ struct MembersPage {
     rows: Vec<MemberRowView>,
     prev: Option<String>,
     next: Option<String>,
+    csv: String,
+    xlsx: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -137,7 +140,109 @@ pub async fn list(
         rows: rows.into_iter().map(MemberRowView::from).collect(),
         prev: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),
+        csv: format!("/members.csv{}", query(&[("party_org", po_param.clone())])),
+        xlsx: format!("/members.xlsx{}", query(&[("party_org", po_param.clone())])),
     })
+}
+
+/// The columns of the list, as exported.
+const EXPORT_HEADERS: [&str; 10] = [
+    "姓名",
+    "性别",
+    "出生年份",
+    "公民身份号码",
+    "党员类别",
+    "入党时间",
+    "转正时间",
+    "所在党组织",
+    "工作单位",
+    "流动情况",
+];
+
+fn export_row(m: MemberView) -> Vec<String> {
+    let v = MemberRowView::from(m);
+    vec![
+        v.name,
+        v.sex.to_owned(),
+        v.birth_year.to_string(),
+        v.masked,
+        v.status.to_owned(),
+        v.joined,
+        v.confirmed,
+        v.party_org,
+        v.workplace,
+        v.flow,
+    ]
+}
+
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    q: MembersQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let party_org = q
+        .party_org
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_key(s, "党组织"))
+        .transpose()?;
+    let scope = auth.scope.clone();
+    let po_name = match party_org {
+        Some(k) => {
+            let scope = scope.clone();
+            Some(
+                state
+                    .pool
+                    .run(move |store| {
+                        Ok(store
+                            .party_org(&scope, k)?
+                            .ok_or_else(WebError::not_found)?
+                            .name)
+                    })
+                    .await?,
+            )
+        }
+        None => None,
+    };
+    let what = po_name.map_or_else(|| "党员".to_owned(), |n| format!("{n}的党员"));
+    let e = Export {
+        file_stem: "members",
+        sheet: "党员",
+        title: format!(
+            "{what}（导出于{}，身份证号已遮蔽）",
+            crate::today().format("%Y年%m月%d日")
+        ),
+        headers: EXPORT_HEADERS.to_vec(),
+    };
+    let page_size = i64::try_from(PAGE_ROWS).unwrap_or(i64::MAX);
+    export::respond(&state, e, format, move |store, offset| {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        Ok(store
+            .members_page(&scope, party_org, offset, page_size)?
+            .into_iter()
+            .map(export_row)
+            .collect())
+    })
+    .await
+}
+
+/// `GET /members.csv?party_org=`: the list as CSV.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<MembersQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Csv).await
+}
+
+/// `GET /members.xlsx?party_org=`: the list as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<MembersQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Xlsx).await
 }
 
 #[derive(Template)]
@@ -262,7 +367,7 @@ pub async fn record_archive(
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
     body: axum::body::Bytes,
-) -> Result<axum::response::Response, WebError> {
+) -> Result<Response, WebError> {
     use axum::response::IntoResponse;
     let pairs = params::form_pairs(&body)?;
     let get = |k: &str| params::field(&pairs, k);

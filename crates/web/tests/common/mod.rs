@@ -275,6 +275,29 @@ impl Client {
         self.finish(r)
     }
 
+    /// A GET whose body is bytes (a workbook): status, content type, body.
+    pub fn get_bytes(&mut self, path: &str) -> (u16, String, Vec<u8>) {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if !self.cookies.is_empty() {
+            req = req.header("Cookie", self.cookie_header());
+        }
+        let mut r = req.call().unwrap();
+        let status = r.status().as_u16();
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(200 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap();
+        (status, kind, body)
+    }
+
     pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let body: String = fields
             .iter()
