@@ -32,12 +32,13 @@ pub fn members(
     let (scope, name) = scope(store, county)?;
     let plan = store.plan_member_import(&scope, today, &sheet.header, &sheet.rows, &|_| {})?;
     println!(
-        "{}（{}，{}）：读取{}行；将新增{}名党员，跳过{}行；错误{}个，提示{}个",
+        "{}（{}，{}）：读取{}行；将新增{}名党员，更新{}名，跳过{}行；错误{}个，提示{}个",
         file.display(),
         sheet.format,
         name,
         plan.rows_read,
         plan.create.len(),
+        plan.update.len(),
         plan.skipped.len(),
         plan.errors(),
         plan.warnings()
@@ -60,6 +61,19 @@ pub fn members(
     }
     if plan.problems.len() > SHOWN {
         println!("  ……另有{}个问题未列出", plan.problems.len() - SHOWN);
+    }
+    for u in plan.update.iter().take(20) {
+        let changes: Vec<String> = u
+            .changes
+            .iter()
+            .map(|(c, b, a)| format!("{c}：{b} → {a}"))
+            .collect();
+        println!(
+            "  第{}行 更新{}：{}",
+            u.row,
+            u.after.name,
+            changes.join("；")
+        );
     }
     for (row, why) in plan.skipped.iter().take(20) {
         println!("  第{row}行：{why}");
@@ -93,8 +107,9 @@ pub fn members(
         &plan,
     )?;
     println!(
-        "已导入（编号 {id}）：新增{}名党员，跳过{}行；用时 {:.1} 秒。撤销：liangxin import undo {id}",
+        "已导入（编号 {id}）：新增{}名党员，更新{}名，跳过{}行；用时 {:.1} 秒。撤销：liangxin import undo {id}",
         plan.create.len(),
+        plan.update.len(),
         plan.skipped.len(),
         started.elapsed().as_secs_f64()
     );
@@ -109,12 +124,13 @@ pub fn list(store: &mut Store) -> Result<(), CliError> {
     }
     for i in imports {
         println!(
-            "{} {} {} 读取{}行 新增{} 跳过{} {}{}",
+            "{} {} {} 读取{}行 新增{} 更新{} 跳过{} {}{}",
             i.id,
             i.imported_at.format("%Y-%m-%d %H:%M"),
             i.file_name,
             i.rows_read,
             i.created,
+            i.updated,
             i.skipped,
             i.actor,
             i.undone_at

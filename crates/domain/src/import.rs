@@ -14,7 +14,7 @@ use crate::cells::{self, ColumnSpec, DateCell, HeaderMap};
 use crate::credit_code::CreditCode;
 use crate::kinds::{DuesCategory, MemberStatus};
 use crate::money::Fen;
-use crate::registry::check_member_dates;
+use crate::registry::{Key, check_member_dates};
 use crate::resident_id::ResidentId;
 
 /// The columns of the member template, with the names other systems give them.
@@ -118,6 +118,93 @@ pub fn member_choices(key: &str) -> Vec<&'static str> {
         "dues_category" => DuesCategory::ALL.iter().map(|c| c.label()).collect(),
         _ => Vec::new(),
     }
+}
+
+/// What an import may change of a registered member. The party organization is not among
+/// them: a move is a transfer (组织关系转接), never an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberFields {
+    pub name: String,
+    pub status: MemberStatus,
+    pub joined_on: NaiveDate,
+    pub confirmed_on: Option<NaiveDate>,
+    pub workplace: Option<Key>,
+    pub phone: Option<String>,
+}
+
+/// The record as a row would leave it, and the keys of the columns that change. Only what
+/// the file says changes it: a column the file lacks, or a cell left empty, keeps the
+/// record's value (an import never erases). `workplace` is the row's workplace found by its
+/// credit code. The merged record is checked whole: its dates together, and a full member
+/// is never made probationary again (that is 取消预备党员资格 or a correction, not an import).
+pub fn merge_member(
+    current: &MemberFields,
+    row: &MemberRow,
+    workplace: Option<Key>,
+    today: NaiveDate,
+) -> Result<(MemberFields, Vec<&'static str>), Vec<Problem>> {
+    let mut next = MemberFields {
+        name: row.name.clone(),
+        status: row.status,
+        joined_on: row.joined_on,
+        confirmed_on: row.confirmed_on.or(current.confirmed_on),
+        workplace: workplace.or(current.workplace),
+        phone: row.phone.clone().or_else(|| current.phone.clone()),
+    };
+    let mut problems = Vec::new();
+    if current.status == MemberStatus::Full && row.status == MemberStatus::Probationary {
+        problems.push(Problem {
+            row: row.row,
+            column: label("status"),
+            value: row.status.label().to_owned(),
+            reason: "已是正式党员，导入不能改为预备党员".into(),
+            severity: Severity::Error,
+        });
+        next.status = MemberStatus::Full;
+    }
+    for (column, reason) in check_member_dates(
+        &row.resident_id,
+        next.status,
+        next.joined_on,
+        next.confirmed_on,
+        today,
+    ) {
+        problems.push(Problem {
+            row: row.row,
+            column,
+            value: String::new(),
+            reason: format!("{reason}（与已登记的信息合并后）"),
+            severity: Severity::Error,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut changed = Vec::new();
+    if next.name != current.name {
+        changed.push("name");
+    }
+    if next.status != current.status {
+        changed.push("status");
+    }
+    if next.joined_on != current.joined_on {
+        changed.push("joined_on");
+    }
+    if next.confirmed_on != current.confirmed_on {
+        changed.push("confirmed_on");
+    }
+    if next.workplace != current.workplace {
+        changed.push("workplace");
+    }
+    if next.phone != current.phone {
+        changed.push("phone");
+    }
+    Ok((next, changed))
+}
+
+/// The column's name in the template, by its key.
+pub fn column_label(key: &str) -> &'static str {
+    label(key)
 }
 
 /// The member template's instructions sheet, above its table of columns.

@@ -14,8 +14,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use liangxin_domain::cells::{self, HeaderMap};
-use liangxin_domain::import::{self, MEMBER_COLUMNS, MemberRow, Problem, Severity};
-use liangxin_domain::kinds::FlowStatus;
+use liangxin_domain::import::{self, MEMBER_COLUMNS, MemberFields, MemberRow, Problem, Severity};
+use liangxin_domain::kinds::{FlowStatus, MemberStatus};
 use liangxin_domain::registry::{Key, Member};
 use serde_json::json;
 
@@ -24,10 +24,10 @@ use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
 use crate::registry::{IN_LIST_MAX, allocate, bump_version};
 use crate::schema::{
-    import_members as im, imports as imp, member_profiles as mp, members as m, organizations as o,
-    party_orgs as po,
+    import_members as im, import_updates as iu, imports as imp, member_profiles as mp,
+    members as m, organizations as o, party_orgs as po,
 };
-use crate::uploads::{Preview, PreviewProblem, PreviewRow};
+use crate::uploads::{Preview, PreviewChange, PreviewProblem, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
 
 /// A member the commit would create.
@@ -40,12 +40,27 @@ pub struct PlannedMember {
     pub workplace: Option<Key>,
 }
 
+/// A registered member the commit would update, with what changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedUpdate {
+    pub row: usize,
+    pub key: Key,
+    pub resident_id_masked: String,
+    pub before: MemberFields,
+    pub after: MemberFields,
+    /// (column, before, after) as people read them.
+    pub changes: Vec<(&'static str, String, String)>,
+}
+
 /// What a commit would do, and every problem found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportPlan {
     pub rows_read: usize,
     pub create: Vec<PlannedMember>,
-    /// (row, why): people already registered in the organization the row names.
+    /// Members already in the organization the row names, whose record the file changes.
+    pub update: Vec<PlannedUpdate>,
+    /// (row, why): rows that change nothing (the person's record already says it all) and
+    /// the template's example row.
     pub skipped: Vec<(usize, String)>,
     pub problems: Vec<Problem>,
     /// Columns of the file no one reads.
@@ -77,6 +92,7 @@ impl ImportPlan {
             notes: notes.to_vec(),
             rows_read: self.rows_read,
             create: self.create.len(),
+            update: self.update.len(),
             skip: self.skipped.len(),
             errors: self.errors(),
             warnings: self.warnings(),
@@ -108,6 +124,25 @@ impl ImportPlan {
                     party_org: p.party_org_name.clone(),
                     status: p.member.status.label().to_owned(),
                     joined_on: p.member.joined_on.to_string(),
+                })
+                .collect(),
+            updates: self
+                .update
+                .iter()
+                .take(PREVIEW_SAMPLE)
+                .map(|u| PreviewUpdate {
+                    row: u.row,
+                    name: u.after.name.clone(),
+                    resident_id_masked: u.resident_id_masked.clone(),
+                    changes: u
+                        .changes
+                        .iter()
+                        .map(|(c, b, a)| PreviewChange {
+                            column: (*c).to_owned(),
+                            before: b.clone(),
+                            after: a.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         }
@@ -152,6 +187,7 @@ pub struct ImportRecord {
     pub rows_read: i32,
     pub created: i32,
     pub skipped: i32,
+    pub updated: i32,
     pub undone_at: Option<chrono::NaiveDateTime>,
 }
 
@@ -187,6 +223,158 @@ fn active_by_hash(
     Ok(out)
 }
 
+/// What an import may change of these members, as registered now.
+fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, MemberFields>> {
+    type Row = (
+        i32,
+        i64,
+        String,
+        String,
+        NaiveDate,
+        Option<NaiveDate>,
+        Option<i32>,
+        Option<i64>,
+        Option<String>,
+    );
+    let wanted: HashSet<Key> = keys.iter().copied().collect();
+    let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+    let mut out = HashMap::with_capacity(keys.len());
+    for slice in ids.chunks(IN_LIST_MAX) {
+        let rows: Vec<Row> = m::table
+            .inner_join(
+                mp::table.on(mp::county_code
+                    .eq(m::county_code)
+                    .and(mp::member_id.eq(m::id))),
+            )
+            .filter(m::id.eq_any(slice))
+            .select((
+                m::county_code,
+                m::id,
+                m::name,
+                m::status,
+                m::joined_on,
+                m::confirmed_on,
+                m::workplace_county,
+                m::workplace_org_id,
+                mp::phone,
+            ))
+            .load(conn)?;
+        for r in rows {
+            let key = Key {
+                county: r.0,
+                id: r.1,
+            };
+            if !wanted.contains(&key) {
+                continue;
+            }
+            let status = MemberStatus::parse(&r.3)
+                .map_err(|e| StoreError::invalid("党员类别", e.to_string()))?;
+            out.insert(
+                key,
+                MemberFields {
+                    name: r.2,
+                    status,
+                    joined_on: r.4,
+                    confirmed_on: r.5,
+                    workplace: r.6.zip(r.7).map(|(county, id)| Key { county, id }),
+                    phone: r.8,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The names of these organizations.
+fn organization_names(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, String>> {
+    let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+    let mut out = HashMap::new();
+    for slice in ids.chunks(IN_LIST_MAX) {
+        let rows: Vec<(i32, i64, String)> = o::table
+            .filter(o::id.eq_any(slice))
+            .select((o::county_code, o::id, o::name))
+            .load(conn)?;
+        out.extend(
+            rows.into_iter()
+                .map(|(county, id, name)| (Key { county, id }, name)),
+        );
+    }
+    Ok(out)
+}
+
+/// A field as people read it.
+fn show_field(key: &str, f: &MemberFields, names: &HashMap<Key, String>) -> String {
+    let day = |d: Option<NaiveDate>| d.map_or_else(|| "（空）".to_owned(), |d| d.to_string());
+    match key {
+        "name" => f.name.clone(),
+        "status" => f.status.label().to_owned(),
+        "joined_on" => f.joined_on.to_string(),
+        "confirmed_on" => day(f.confirmed_on),
+        "workplace" => f.workplace.map_or_else(
+            || "（空）".to_owned(),
+            |k| names.get(&k).cloned().unwrap_or_default(),
+        ),
+        "phone" => f.phone.clone().unwrap_or_else(|| "（空）".to_owned()),
+        _ => String::new(),
+    }
+}
+
+/// The fields as the import's history keeps them (to undo it).
+fn fields_json(f: &MemberFields) -> serde_json::Value {
+    json!({
+        "name": f.name,
+        "status": f.status.code(),
+        "joined_on": f.joined_on,
+        "confirmed_on": f.confirmed_on,
+        "workplace": f.workplace.map(|k| [i64::from(k.county), k.id]),
+        "phone": f.phone,
+    })
+}
+
+fn fields_from_json(text: &str) -> Option<MemberFields> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let date = |x: &serde_json::Value| x.as_str().and_then(|s| s.parse::<NaiveDate>().ok());
+    Some(MemberFields {
+        name: v["name"].as_str()?.to_owned(),
+        status: MemberStatus::parse(v["status"].as_str()?).ok()?,
+        joined_on: date(&v["joined_on"])?,
+        confirmed_on: date(&v["confirmed_on"]),
+        workplace: v["workplace"].as_array().and_then(|a| {
+            Some(Key {
+                county: i32::try_from(a.first()?.as_i64()?).ok()?,
+                id: a.get(1)?.as_i64()?,
+            })
+        }),
+        phone: v["phone"].as_str().map(str::to_owned),
+    })
+}
+
+/// Writes a member's importable fields (inside the writing transaction).
+fn write_fields(conn: &mut DbConnection, key: Key, f: &MemberFields) -> Result<()> {
+    diesel::update(
+        m::table
+            .filter(m::county_code.eq(key.county))
+            .filter(m::id.eq(key.id)),
+    )
+    .set((
+        m::name.eq(&f.name),
+        m::status.eq(f.status.code()),
+        m::joined_on.eq(f.joined_on),
+        m::confirmed_on.eq(f.confirmed_on),
+        m::workplace_county.eq(f.workplace.map(|k| k.county)),
+        m::workplace_org_id.eq(f.workplace.map(|k| k.id)),
+    ))
+    .execute(conn)?;
+    diesel::update(
+        mp::table
+            .filter(mp::county_code.eq(key.county))
+            .filter(mp::member_id.eq(key.id)),
+    )
+    .set(mp::phone.eq(&f.phone))
+    .execute(conn)?;
+    Ok(())
+}
+
 impl Store {
     /// Reads and matches a member sheet (its header row and data rows with their row
     /// numbers) against the records of `scope`, writing nothing. `progress` is told how
@@ -207,6 +395,7 @@ impl Store {
         let mut plan = ImportPlan {
             rows_read: rows.len(),
             create: Vec::new(),
+            update: Vec::new(),
             skipped: Vec::new(),
             problems: Vec::new(),
             ignored_columns: map.unknown.clone(),
@@ -277,6 +466,7 @@ impl Store {
             );
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut candidates: Vec<(MemberRow, Key, Option<Key>)> = Vec::new();
         for (r, hash) in read.into_iter().zip(hashes.iter()) {
             let id_value = r.resident_id.masked();
             if let Some(first) = seen.get(hash.as_str()) {
@@ -316,20 +506,6 @@ impl Store {
             let Some((party_org, party_org_name)) = target else {
                 continue;
             };
-            if let Some((c, _, p)) = existing.get(hash) {
-                if *c == party_org.county && *p == party_org.id {
-                    plan.skipped
-                        .push((r.row, format!("{}已在{}登记，跳过", r.name, party_org_name)));
-                } else {
-                    plan.problems.push(problem(
-                        r.row,
-                        "公民身份号码",
-                        &id_value,
-                        "已在其他党组织登记为党员（如需转入请办理组织关系转接）",
-                    ));
-                }
-                continue;
-            }
             let workplace = match &r.workplace {
                 Some(code) => match workplaces.get(code.as_str()) {
                     Some(k) => Some(*k),
@@ -346,6 +522,26 @@ impl Store {
                 },
                 None => None,
             };
+            if let Some((c, id, p)) = existing.get(hash) {
+                if *c == party_org.county && *p == party_org.id {
+                    candidates.push((
+                        r,
+                        Key {
+                            county: *c,
+                            id: *id,
+                        },
+                        workplace,
+                    ));
+                } else {
+                    plan.problems.push(problem(
+                        r.row,
+                        "公民身份号码",
+                        &id_value,
+                        "已在其他党组织登记为党员（如需转入请办理组织关系转接）",
+                    ));
+                }
+                continue;
+            }
             plan.create.push(PlannedMember {
                 row: r.row,
                 party_org,
@@ -353,6 +549,46 @@ impl Store {
                 member: r,
                 workplace,
             });
+        }
+        // People already in the organization the row names: what the file changes.
+        let keys: Vec<Key> = candidates.iter().map(|(_, k, _)| *k).collect();
+        let current = member_fields(&mut self.conn, &keys)?;
+        let mut named: Vec<Key> = Vec::new();
+        for (r, key, workplace) in candidates {
+            let Some(before) = current.get(&key) else {
+                continue;
+            };
+            match import::merge_member(before, &r, workplace, today) {
+                Err(problems) => plan.problems.extend(problems),
+                Ok((_, changed)) if changed.is_empty() => plan
+                    .skipped
+                    .push((r.row, format!("{}的登记信息与表格一致，跳过", r.name))),
+                Ok((after, changed)) => {
+                    named.extend(before.workplace.iter().chain(after.workplace.iter()));
+                    plan.update.push(PlannedUpdate {
+                        row: r.row,
+                        key,
+                        resident_id_masked: r.resident_id.masked(),
+                        changes: changed
+                            .iter()
+                            .map(|c| (*c, String::new(), String::new()))
+                            .collect(),
+                        before: before.clone(),
+                        after,
+                    });
+                }
+            }
+        }
+        let names = organization_names(&mut self.conn, &named)?;
+        for u in &mut plan.update {
+            for change in &mut u.changes {
+                let key = change.0;
+                *change = (
+                    import::column_label(key),
+                    show_field(key, &u.before, &names),
+                    show_field(key, &u.after, &names),
+                );
+            }
         }
         plan.problems.sort_by_key(|p| p.row);
         Ok(plan)
@@ -423,6 +659,19 @@ impl Store {
             } else {
                 0
             };
+            // Those to update: still as the preview found them.
+            let keys: Vec<Key> = plan.update.iter().map(|u| u.key).collect();
+            let now = member_fields(conn, &keys)?;
+            if let Some(u) = plan
+                .update
+                .iter()
+                .find(|u| now.get(&u.key) != Some(&u.before))
+            {
+                return Err(StoreError::invalid(
+                    "公民身份号码",
+                    format!("第{}行的党员在预览之后已被修改，请重新预览", u.row),
+                ));
+            }
             let keyed = prepared.insert(conn, first)?;
             // For the test that a killed commit leaves nothing: the process dies here, in
             // the middle of the transaction, as a power cut or `kill -9` would have it.
@@ -443,6 +692,7 @@ impl Store {
                     imp::rows_read.eq(count(plan.rows_read)),
                     imp::created.eq(count(keyed.len())),
                     imp::skipped.eq(count(plan.skipped.len())),
+                    imp::updated.eq(count(plan.update.len())),
                 ))
                 .execute(conn)?;
             for slice in keyed.chunks(5_000) {
@@ -457,6 +707,32 @@ impl Store {
                     })
                     .collect();
                 crate::batch_insert!(conn, im::table, &rows)?;
+            }
+            for u in &plan.update {
+                write_fields(conn, u.key, &u.after)?;
+                let (old, new) = (fields_json(&u.before), fields_json(&u.after));
+                diesel::insert_into(iu::table)
+                    .values((
+                        iu::import_id.eq(id),
+                        iu::county_code.eq(u.key.county),
+                        iu::member_id.eq(u.key.id),
+                        iu::old_values.eq(old.to_string()),
+                        iu::new_values.eq(new.to_string()),
+                    ))
+                    .execute(conn)?;
+                audit::append(
+                    conn,
+                    cipher,
+                    Entry {
+                        actor,
+                        action: "import_update",
+                        entity: "member",
+                        county: u.key.county,
+                        entity_id: u.key.id,
+                        before: Some(old),
+                        after: Some(new),
+                    },
+                )?;
             }
             if let Some(upload) = upload {
                 crate::uploads::mark_committed(conn, upload, id)?;
@@ -477,6 +753,7 @@ impl Store {
                         "file": file_name,
                         "sha256": file_sha256,
                         "created": keyed.len(),
+                        "updated": plan.update.len(),
                         "skipped": plan.skipped.len(),
                     })),
                 },
@@ -485,9 +762,10 @@ impl Store {
         })
     }
 
-    /// Takes a whole import back: its members are removed while nothing depends on them
-    /// (no meeting, dues, archive item, letter, floating record or account); the history
-    /// keeps the import, marked undone. One transaction.
+    /// Takes a whole import back: the members it created are removed while nothing depends
+    /// on them (no meeting, dues, archive item, letter, floating record or account), and
+    /// those it updated get their values back while nobody has changed them since; the
+    /// history keeps the import, marked undone. One transaction.
     pub fn undo_import(&mut self, actor: &str, scope: &Scope, id: i64) -> Result<usize> {
         use crate::schema::{
             dues_payments as dp, dues_standards as ds, floating_members as fm,
@@ -564,6 +842,53 @@ impl Store {
                     ),
                 ));
             }
+            // Members it updated go back to what they were, if nobody changed them since.
+            let updates: Vec<(i32, i64, String, String)> = iu::table
+                .filter(iu::import_id.eq(id))
+                .select((
+                    iu::county_code,
+                    iu::member_id,
+                    iu::old_values,
+                    iu::new_values,
+                ))
+                .load(conn)?;
+            let updated: Vec<Key> = updates
+                .iter()
+                .map(|u| Key {
+                    county: u.0,
+                    id: u.1,
+                })
+                .collect();
+            let now = member_fields(conn, &updated)?;
+            let mut restore = Vec::with_capacity(updates.len());
+            for (key, (_, _, old, new)) in updated.iter().zip(&updates) {
+                let (Some(old), Some(new)) = (fields_from_json(old), fields_from_json(new)) else {
+                    return Err(StoreError::invalid("导入", "更新记录无法读取，不能撤销"));
+                };
+                if now.get(key) != Some(&new) {
+                    return Err(StoreError::invalid(
+                        "导入",
+                        format!("党员{}在导入之后又被修改，不能整批撤销", new.name),
+                    ));
+                }
+                restore.push((*key, old, new));
+            }
+            for (key, old, new) in &restore {
+                write_fields(conn, *key, old)?;
+                audit::append(
+                    conn,
+                    cipher,
+                    Entry {
+                        actor,
+                        action: "undo_import_update",
+                        entity: "member",
+                        county: key.county,
+                        entity_id: key.id,
+                        before: Some(fields_json(new)),
+                        after: Some(fields_json(old)),
+                    },
+                )?;
+            }
             for (county, member) in &keys {
                 diesel::delete(
                     mp::table
@@ -616,6 +941,7 @@ impl Store {
             i32,
             i32,
             Option<chrono::NaiveDateTime>,
+            i32,
         );
         let rows: Vec<Row> = imp::table
             .order(imp::id.desc())
@@ -631,6 +957,7 @@ impl Store {
                 imp::created,
                 imp::skipped,
                 imp::undone_at,
+                imp::updated,
             ))
             .load(self.conn())?;
         Ok(rows
@@ -647,6 +974,7 @@ impl Store {
                 created: r.8,
                 skipped: r.9,
                 undone_at: r.10,
+                updated: r.11,
             })
             .collect())
     }

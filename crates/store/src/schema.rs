@@ -323,8 +323,21 @@ diesel::table! {
         skipped -> Integer,
         undone_at -> Nullable<Timestamp>,
         undone_by -> Nullable<Text>,
+        updated -> Integer,
     }
 }
+
+diesel::table! {
+    import_updates (import_id, county_code, member_id) {
+        import_id -> BigInt,
+        county_code -> Integer,
+        member_id -> BigInt,
+        old_values -> Text,
+        new_values -> Text,
+    }
+}
+
+diesel::joinable!(import_updates -> imports (import_id));
 
 diesel::table! {
     import_members (import_id, county_code, member_id) {
@@ -377,6 +390,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
+    import_updates,
     import_uploads,
     import_members,
     floating_members,

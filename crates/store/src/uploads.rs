@@ -50,6 +50,23 @@ pub struct PreviewRow {
     pub joined_on: String,
 }
 
+/// One field an update changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewChange {
+    pub column: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A registered member the commit would update, as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewUpdate {
+    pub row: usize,
+    pub name: String,
+    pub resident_id_masked: String,
+    pub changes: Vec<PreviewChange>,
+}
+
 /// What a check found: counts, every problem, and a sample of what would be written.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Preview {
@@ -58,6 +75,8 @@ pub struct Preview {
     pub notes: Vec<String>,
     pub rows_read: usize,
     pub create: usize,
+    #[serde(default)]
+    pub update: usize,
     pub skip: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -65,11 +84,13 @@ pub struct Preview {
     pub skipped: Vec<(usize, String)>,
     pub ignored_columns: Vec<String>,
     pub sample: Vec<PreviewRow>,
+    #[serde(default)]
+    pub updates: Vec<PreviewUpdate>,
 }
 
 impl Preview {
     pub fn committable(&self) -> bool {
-        self.errors == 0 && self.create > 0
+        self.errors == 0 && self.create + self.update > 0
     }
 }
 

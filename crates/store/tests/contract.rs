@@ -120,6 +120,7 @@ contract!(
     dues_roll_up_by_party_organization_and_scope,
     a_member_sheet_is_previewed_committed_whole_and_undone,
     an_upload_is_checked_then_committed_once_and_its_file_wiped,
+    a_sheet_updates_registered_members_in_what_it_says_and_undoes_it,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -2984,4 +2985,139 @@ fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
     assert!(refused.contains("1个错误"), "{refused}");
     assert_eq!(store.uploads(&longyou, 10).unwrap().len(), 3);
     assert!(store.uploads(&kecheng, 10).unwrap().is_empty());
+}
+
+fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let mut probationary = member(c.joint, "更新甲", 191, MemberStatus::Probationary, None);
+    probationary.joined_on = d(2025, 3, 1);
+    let id_a = probationary.resident_id.expose().to_owned();
+    let a = store
+        .insert_member("t", &longyou, TODAY, probationary)
+        .unwrap();
+    let full = member(c.joint, "更新乙", 192, MemberStatus::Full, None);
+    let id_b = full.resident_id.expose().to_owned();
+    let b = store.insert_member("t", &longyou, TODAY, full).unwrap();
+    let joint = format!("{}-{}", c.joint.county, c.joint.id);
+    let header: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+        "手机号码",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let row =
+        |n: usize, cells: [&str; 7]| (n, cells.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+    let rows = vec![
+        // 转正 recorded, the phone added, the name corrected.
+        row(
+            2,
+            [
+                "更新甲改",
+                &id_a,
+                &joint,
+                "正式党员",
+                "2025-03-01",
+                "2026-03-01",
+                "13800000001",
+            ],
+        ),
+        // Exactly as registered (an empty phone erases nothing).
+        row(
+            3,
+            [
+                "更新乙",
+                &id_b,
+                &joint,
+                "正式党员",
+                "2010-07-01",
+                "2011-07-01",
+                "",
+            ],
+        ),
+    ];
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &rows, &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!(
+        (plan.create.len(), plan.update.len(), plan.skipped.len()),
+        (0, 1, 1)
+    );
+    let u = &plan.update[0];
+    assert_eq!(u.key, a);
+    let columns: Vec<&str> = u.changes.iter().map(|c| c.0).collect();
+    assert_eq!(columns, vec!["姓名", "党员类别", "转正时间", "手机号码"]);
+    assert_eq!(
+        u.changes[1],
+        ("党员类别", "预备党员".to_owned(), "正式党员".to_owned())
+    );
+    assert_eq!(u.changes[2].1, "（空）");
+    assert!(plan.skipped[0].1.contains("一致"), "{:?}", plan.skipped);
+    let preview = plan.preview("CSV", &[]);
+    assert_eq!((preview.update, preview.updates.len()), (1, 1));
+
+    // A full member is never made probationary by a file.
+    let back = vec![row(
+        2,
+        ["更新乙", &id_b, &joint, "预备党员", "2010-07-01", "", ""],
+    )];
+    let refused = store
+        .plan_member_import(&longyou, TODAY, &header, &back, &|_| {})
+        .unwrap();
+    assert_eq!(refused.errors(), 1, "{:?}", refused.problems);
+    assert!(refused.problems[0].reason.contains("不能改为预备党员"));
+
+    let import = store
+        .commit_member_import(&source(&longyou, "更新.csv", "ee"), &plan)
+        .unwrap();
+    let view = store.member(&longyou, a).unwrap().unwrap();
+    assert_eq!(view.name, "更新甲改");
+    assert_eq!(view.status, MemberStatus::Full);
+    assert_eq!(view.confirmed_on, Some(d(2026, 3, 1)));
+    assert_eq!(store.imports(&longyou).unwrap()[0].updated, 1);
+    let history = store.audit_entries("member", a.county, a.id).unwrap();
+    assert!(
+        history.iter().any(|h| h.action == "import_update"),
+        "audited"
+    );
+
+    // Changed again since: the first import cannot be undone; the second can, then the first.
+    let again = vec![row(
+        2,
+        [
+            "更新甲改",
+            &id_a,
+            &joint,
+            "正式党员",
+            "2025-03-01",
+            "2026-03-01",
+            "13800000002",
+        ],
+    )];
+    let plan2 = store
+        .plan_member_import(&longyou, TODAY, &header, &again, &|_| {})
+        .unwrap();
+    let second = store
+        .commit_member_import(&source(&longyou, "再更新.csv", "ff"), &plan2)
+        .unwrap();
+    let held = store
+        .undo_import("t", &longyou, import)
+        .unwrap_err()
+        .to_string();
+    assert!(held.contains("又被修改"), "{held}");
+    store.undo_import("t", &longyou, second).unwrap();
+    store.undo_import("t", &longyou, import).unwrap();
+    let view = store.member(&longyou, a).unwrap().unwrap();
+    assert_eq!(view.name, "更新甲");
+    assert_eq!(view.status, MemberStatus::Probationary);
+    assert_eq!(view.confirmed_on, None);
+    assert!(store.member(&longyou, b).unwrap().is_some());
 }

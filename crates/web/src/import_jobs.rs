@@ -124,8 +124,8 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                     }
                 };
                 let before = shown.preview.unwrap_or_default();
-                if (preview.create, preview.skip, preview.errors)
-                    != (before.create, before.skip, before.errors)
+                if (preview.create, preview.update, preview.skip, preview.errors)
+                    != (before.create, before.update, before.skip, before.errors)
                 {
                     store.refuse_commit(
                         id,

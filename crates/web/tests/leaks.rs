@@ -178,6 +178,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
         let empty = liangxin_store::import::ImportPlan {
             rows_read: 0,
             create: Vec::new(),
+            update: Vec::new(),
             skipped: Vec::new(),
             problems: Vec::new(),
             ignored_columns: Vec::new(),

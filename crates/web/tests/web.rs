@@ -1954,7 +1954,11 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     );
     let second = r.header("location").unwrap().to_owned();
     let page = settled(&mut c, &second);
-    assert!(page.body.contains("确认导入 3 名党员"), "{}", page.body);
+    assert!(
+        page.body.contains("确认导入：新增 3 名，更新 0 名"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&branch_name));
     let r = c.post_form(&format!("{second}/commit"), &[("_csrf", &csrf)]);
     assert_eq!(r.status, 303);
@@ -1985,6 +1989,29 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
         vec![],
     );
     assert_eq!(r.status, 403);
+
+    // The same sheet with a correction: previewed as an update, before and after.
+    let mut corrected = rows.clone();
+    corrected[1][0] = "导入一更正".to_owned();
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", &csrf), ("kind", "members")],
+        ("file", "更正.xlsx", &sheet(&corrected)),
+    );
+    let third = r.header("location").unwrap().to_owned();
+    let page = settled(&mut c, &third);
+    assert!(
+        page.body.contains("更新 <strong>1</strong> 名"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("姓名：导入一 → 导入一更正"),
+        "{}",
+        page.body
+    );
+    let r = c.post_form(&format!("{third}/discard"), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 303);
 
     // Undone as a whole, after being told what it removes.
     let confirm = c.get(&format!("/imports/{import_id}/undo"));

@@ -47,6 +47,8 @@ pub struct PreviewOut {
     pub notes: Vec<String>,
     pub rows_read: usize,
     pub create: usize,
+    /// Members already registered whose record the file changes.
+    pub update: usize,
     pub skip: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -85,6 +87,7 @@ pub struct ImportOut {
     pub imported_at: String,
     pub rows_read: i32,
     pub created: i32,
+    pub updated: i32,
     pub skipped: i32,
     pub undone_at: Option<String>,
 }
@@ -119,6 +122,7 @@ fn preview_out(p: Preview, with_problems: bool) -> PreviewOut {
         notes: p.notes,
         rows_read: p.rows_read,
         create: p.create,
+        update: p.update,
         skip: p.skip,
         errors: p.errors,
         warnings: p.warnings,
@@ -167,6 +171,7 @@ fn import_out(i: ImportRecord) -> ImportOut {
         imported_at: iso(i.imported_at),
         rows_read: i.rows_read,
         created: i.created,
+        updated: i.updated,
         skipped: i.skipped,
         undone_at: i.undone_at.map(iso),
     }

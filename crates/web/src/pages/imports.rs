@@ -100,9 +100,10 @@ fn summary(u: &Upload) -> String {
         ),
         (_, "failed") => u.message.clone().unwrap_or_default(),
         (Some(p), _) => format!(
-            "读取{}行，新增{}，跳过{}，错误{}个",
+            "读取{}行，新增{}，更新{}，跳过{}，错误{}个",
             thousands(p.rows_read as u64),
             thousands(p.create as u64),
+            thousands(p.update as u64),
             thousands(p.skip as u64),
             thousands(p.errors as u64)
         ),
@@ -457,6 +458,7 @@ struct UndoPage {
     layout: Layout,
     i: ImportLine,
     created: i32,
+    updated: i32,
     error: Option<String>,
 }
 
@@ -476,13 +478,14 @@ async fn undo_page(
     Ok(UndoPage {
         layout,
         created: found.created,
+        updated: found.updated,
         i: ImportLine {
             id: found.id,
             kind: kind_label(&found.kind),
             at: when(found.imported_at),
             rows: format!(
-                "读取{}行，新增{}，跳过{}",
-                found.rows_read, found.created, found.skipped
+                "读取{}行，新增{}，更新{}，跳过{}",
+                found.rows_read, found.created, found.updated, found.skipped
             ),
             undone: found.undone_at.map(when),
             actor: found.actor,

@@ -1,0 +1,2 @@
+DROP TABLE import_updates;
+ALTER TABLE imports DROP COLUMN updated;
