@@ -2126,3 +2126,56 @@ fn a_member_list_exports_to_csv_and_excel_with_its_filter_and_masked_ids() {
     assert_eq!(r.status, 404);
     assert_eq!(c.get("/members.xlsx?party_org=abc").status, 422);
 }
+
+#[test]
+fn organization_transfer_and_floating_lists_export_as_their_pages_filter_them() {
+    let app = app();
+    let mut c = app.signed_in("city");
+    let page = c.get("/organizations?county=330825&kind=enterprise");
+    assert_eq!(page.status, 200);
+    let tools = page.body.find("导出 Excel").unwrap();
+    assert!(
+        page.body[..tools].contains("/organizations.xlsx?county=330825&"),
+        "{}",
+        &page.body[tools.saturating_sub(300)..tools]
+    );
+    let at = page.body.find("共 ").unwrap() + "共 ".len();
+    let total: usize = page.body[at..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    let csv = c.get("/organizations.csv?county=330825&kind=enterprise");
+    assert_eq!(csv.status, 200);
+    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines.len() - 1,
+        total,
+        "every row of the filter, not one page"
+    );
+    assert!(
+        lines[1..].iter().all(|l| l.contains(",龙游县,")),
+        "{}",
+        lines[1]
+    );
+    let (status, _, bytes) = c.get_bytes("/organizations.xlsx?county=330825&kind=enterprise");
+    assert_eq!(status, 200);
+    assert_eq!(
+        liangxin_docs::sheet::read(&bytes).unwrap().rows.len(),
+        total
+    );
+    assert_eq!(c.get("/organizations.csv?sort=bogus").status, 422);
+
+    for list in ["/transfers", "/floating"] {
+        let csv = c.get(&format!("{list}.csv?all=1"));
+        assert_eq!(csv.status, 200, "{list}");
+        assert!(csv.body.starts_with('\u{feff}'), "{list}");
+        let (status, kind, bytes) = c.get_bytes(&format!("{list}.xlsx"));
+        assert_eq!(status, 200, "{list}");
+        assert!(kind.contains("spreadsheetml"));
+        let sheet = liangxin_docs::sheet::read(&bytes).unwrap();
+        assert!(sheet.header.len() >= 8, "{list}: {:?}", sheet.header);
+    }
+}

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format};
 use crate::view::{Layout, render};
 use crate::{AppState, params};
 
@@ -139,6 +140,84 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let all = params::text(&q.all).is_some();
     Ok(render(&page(&state, &auth, all, None).await?)?.into_response())
+}
+
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    q: ListQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let all = params::text(&q.all).is_some();
+    let scope = auth.scope.clone();
+    let today = crate::today();
+    let e = Export {
+        file_stem: "floating",
+        sheet: "流动党员",
+        title: format!(
+            "流动党员{}（截至{}，身份证号已遮蔽）",
+            if all {
+                "（含已返回）"
+            } else {
+                "（在外的）"
+            },
+            today.format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "方向",
+            "党员",
+            "公民身份号码",
+            "所在党组织",
+            "流入地",
+            "流动党员活动证",
+            "外出",
+            "返回",
+            "说明",
+        ],
+    };
+    // A scope's floating members are thousands at most: read at once, written as one page.
+    export::respond(&state, e, format, move |store, offset| {
+        if offset > 0 {
+            return Ok(Vec::new());
+        }
+        Ok(store
+            .floating(&scope, !all)?
+            .iter()
+            .map(|v| {
+                let l = line(v, today);
+                vec![
+                    if v.home_side { "流出" } else { "流入" }.to_owned(),
+                    l.member,
+                    l.masked,
+                    l.home,
+                    l.place,
+                    l.certificate,
+                    l.out_on,
+                    l.back_on.unwrap_or_default(),
+                    l.note,
+                ]
+            })
+            .collect())
+    })
+    .await
+}
+
+/// `GET /floating.csv?all=`: both sides' lists as CSV.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Csv).await
+}
+
+/// `GET /floating.xlsx?all=`: both sides' lists as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Xlsx).await
 }
 
 pub async fn end(

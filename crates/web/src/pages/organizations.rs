@@ -6,16 +6,19 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
+use chrono::NaiveDate;
 use liangxin_domain::coverage::{self, CoverageState};
 use liangxin_domain::kinds::OrgKind;
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::organizations::{OrgFilter, OrgListRow, OrgPage, OrgSort};
+use liangxin_store::{Scope, Store};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format, PAGE_ROWS};
 use crate::params;
 use crate::view::{Choice, Layout, query, render, thousands};
 
@@ -115,30 +118,38 @@ pub async fn load_page(
                     limit: PAGE_SIZE,
                 },
             )?;
-            let ids: Vec<i64> = rows.iter().map(|r| r.key.id).collect();
-            let facts = store.organization_facts(&scope, today, &ids)?;
-            let rules =
-                CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
-            let assessed = rows
-                .into_iter()
-                .map(|row| {
-                    let a = facts
-                        .iter()
-                        .find(|f| f.key == row.key)
-                        .map(|f| coverage::assess_organization(f, &rules));
-                    AssessedOrg {
-                        state: a.as_ref().map(|a| a.state),
-                        actions: a
-                            .map(|a| a.findings.iter().map(|f| f.action.label()).collect())
-                            .unwrap_or_default(),
-                        row,
-                    }
-                })
-                .collect();
-            Ok(assessed)
+            assess(store, &scope, today, rows)
         })
         .await?;
     Ok((total, rows))
+}
+
+/// Each row's state and actions, by the engine.
+fn assess(
+    store: &mut Store,
+    scope: &Scope,
+    today: NaiveDate,
+    rows: Vec<OrgListRow>,
+) -> Result<Vec<AssessedOrg>, WebError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.key.id).collect();
+    let facts = store.organization_facts(scope, today, &ids)?;
+    let rules = CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let a = facts
+                .iter()
+                .find(|f| f.key == row.key)
+                .map(|f| coverage::assess_organization(f, &rules));
+            AssessedOrg {
+                state: a.as_ref().map(|a| a.state),
+                actions: a
+                    .map(|a| a.findings.iter().map(|f| f.action.label()).collect())
+                    .unwrap_or_default(),
+                row,
+            }
+        })
+        .collect())
 }
 
 pub fn state_view(s: Option<CoverageState>) -> (&'static str, &'static str) {
@@ -163,6 +174,36 @@ struct RowView {
     actions: String,
 }
 
+fn row_view(a: AssessedOrg) -> RowView {
+    let (state, state_class) = state_view(a.state);
+    RowView {
+        href: format!("/organizations/{}/{}", a.row.key.county, a.row.key.id),
+        name: a.row.name,
+        county: a.row.county_name,
+        zone: a.row.zone_name.unwrap_or_default(),
+        kind: a.row.kind.label(),
+        credit: a
+            .row
+            .credit_code
+            .map(|c| {
+                if a.row.credit_code_check_failed {
+                    format!("{c}（校验位不符）")
+                } else {
+                    c
+                }
+            })
+            .unwrap_or_else(|| "未登记".into()),
+        employees: a
+            .row
+            .employees
+            .map(|e| format!("{e}人"))
+            .unwrap_or_default(),
+        state,
+        state_class,
+        actions: a.actions.join("、"),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "organizations.html")]
 struct OrganizationsPage {
@@ -180,6 +221,8 @@ struct OrganizationsPage {
     prev: Option<String>,
     next: Option<String>,
     can_register: bool,
+    csv: String,
+    xlsx: String,
 }
 
 pub async fn show(
@@ -236,43 +279,14 @@ pub async fn show(
         total: thousands(u64::try_from(total).unwrap_or(0)),
         page: p.page,
         pages,
-        rows: rows
-            .into_iter()
-            .map(|a| {
-                let (state, state_class) = state_view(a.state);
-                RowView {
-                    href: format!("/organizations/{}/{}", a.row.key.county, a.row.key.id),
-                    name: a.row.name,
-                    county: a.row.county_name,
-                    zone: a.row.zone_name.unwrap_or_default(),
-                    kind: a.row.kind.label(),
-                    credit: a
-                        .row
-                        .credit_code
-                        .map(|c| {
-                            if a.row.credit_code_check_failed {
-                                format!("{c}（校验位不符）")
-                            } else {
-                                c
-                            }
-                        })
-                        .unwrap_or_else(|| "未登记".into()),
-                    employees: a
-                        .row
-                        .employees
-                        .map(|e| format!("{e}人"))
-                        .unwrap_or_default(),
-                    state,
-                    state_class,
-                    actions: a.actions.join("、"),
-                }
-            })
-            .collect(),
+        rows: rows.into_iter().map(row_view).collect(),
         sort_name: link(&flip("name"), 1),
         sort_county: link(&flip("county"), 1),
         sort_employees: link(&flip("-employees"), 1),
         prev: (p.page > 1).then(|| link(&p.sort_raw, p.page - 1)),
         next: (p.page < pages).then(|| link(&p.sort_raw, p.page + 1)),
+        csv: link(&p.sort_raw, 1).replacen("/organizations", "/organizations.csv", 1),
+        xlsx: link(&p.sort_raw, 1).replacen("/organizations", "/organizations.xlsx", 1),
         q: q.clone(),
         can_register: crate::routes::Who::Committees.admits(auth.role),
         layout,
@@ -306,4 +320,78 @@ pub async fn county_choices(
             selected: selected == Some(c),
         })
         .collect())
+}
+
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    raw: ListQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let p = raw.check()?;
+    let scope = auth.scope.clone();
+    let today = crate::today();
+    let e = Export {
+        file_stem: "organizations",
+        sheet: "两新组织",
+        title: format!("两新组织（截至{}）", today.format("%Y年%m月%d日")),
+        headers: vec![
+            "名称",
+            "县(市、区)",
+            "园区小镇",
+            "组织类别",
+            "统一社会信用代码",
+            "从业人员",
+            "覆盖状态",
+            "应采取行动",
+        ],
+    };
+    export::respond(&state, e, format, move |store, offset| {
+        let rows = store.organizations_page(
+            &scope,
+            today,
+            &OrgPage {
+                filter: p.filter.clone(),
+                sort: p.sort,
+                descending: p.descending,
+                offset: i64::try_from(offset).unwrap_or(i64::MAX),
+                limit: i64::try_from(PAGE_ROWS).unwrap_or(i64::MAX),
+            },
+        )?;
+        Ok(assess(store, &scope, today, rows)?
+            .into_iter()
+            .map(|a| {
+                let v = row_view(a);
+                vec![
+                    v.name,
+                    v.county,
+                    v.zone,
+                    v.kind.to_owned(),
+                    v.credit,
+                    v.employees,
+                    v.state.to_owned(),
+                    v.actions,
+                ]
+            })
+            .collect())
+    })
+    .await
+}
+
+/// `GET /organizations.csv`: the filtered list as CSV.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(raw): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, raw, Format::Csv).await
+}
+
+/// `GET /organizations.xlsx`: the filtered list as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(raw): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, raw, Format::Xlsx).await
 }

@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format};
 use crate::view::{Layout, render};
 use crate::{AppState, params};
 
@@ -117,6 +118,78 @@ pub async fn list(
         rows: found.iter().map(|v| line(v, today)).collect(),
     })?
     .into_response())
+}
+
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    q: ListQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let all = params::text(&q.all).is_some();
+    let scope = auth.scope.clone();
+    let today = crate::today();
+    let e = Export {
+        file_stem: "transfers",
+        sheet: "组织关系转接",
+        title: format!(
+            "{}组织关系转接（截至{}）",
+            if all { "全部" } else { "未办结的" },
+            today.format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "党员",
+            "转出党组织",
+            "接收党组织",
+            "种类",
+            "开具",
+            "有效至",
+            "状态",
+            "待办",
+        ],
+    };
+    // A scope's letters are hundreds, not millions: read at once, written as one page.
+    export::respond(&state, e, format, move |store, offset| {
+        if offset > 0 {
+            return Ok(Vec::new());
+        }
+        let found = store.transfers(&scope, (!all).then_some(TransferState::Issued))?;
+        Ok(found
+            .iter()
+            .map(|v| {
+                let l = line(v, today);
+                vec![
+                    l.member,
+                    l.from,
+                    l.to,
+                    l.kind.to_owned(),
+                    l.issued,
+                    l.until,
+                    l.state,
+                    l.action.to_owned(),
+                ]
+            })
+            .collect())
+    })
+    .await
+}
+
+/// `GET /transfers.csv?all=`: the list as CSV.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Csv).await
+}
+
+/// `GET /transfers.xlsx?all=`: the list as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Xlsx).await
 }
 
 #[derive(Template)]
