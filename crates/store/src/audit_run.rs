@@ -445,7 +445,7 @@ impl Store {
         let rows: Vec<Row> = query()
             .order((af::severity.asc(), po::name, af::id))
             .offset(offset)
-            .limit(limit.clamp(1, 500))
+            .limit(limit.clamp(1, crate::MAX_PAGE))
             .select((
                 (
                     af::county_code,

@@ -52,6 +52,9 @@ pub use crypto::{IdCipher, KeySource};
 pub use error::{Result, StoreError};
 pub use scope::Scope;
 
+/// The most rows one page of a list reads (a larger page is cut to this).
+pub const MAX_PAGE: i64 = 500;
+
 /// Which database engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

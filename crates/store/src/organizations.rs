@@ -198,7 +198,7 @@ impl Store {
         };
         let rows: Vec<Row> = page
             .offset(offset.max(0))
-            .limit(limit.clamp(1, 500))
+            .limit(limit.clamp(1, crate::MAX_PAGE))
             .load(conn)?;
         rows.into_iter().map(to_row).collect()
     }

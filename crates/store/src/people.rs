@@ -275,7 +275,7 @@ impl Store {
         let keys: Vec<(i32, i64)> = q
             .order((m::name, m::id))
             .offset(offset.max(0))
-            .limit(limit.clamp(1, 500))
+            .limit(limit.clamp(1, crate::MAX_PAGE))
             .select((m::county_code, m::id))
             .load(self.conn())?;
         let mut out = Vec::with_capacity(keys.len());

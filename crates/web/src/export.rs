@@ -21,8 +21,8 @@ use tokio::sync::mpsc;
 use crate::AppState;
 use crate::error::WebError;
 
-/// Rows read per page while exporting.
-pub const PAGE_ROWS: usize = 5_000;
+/// Rows read per page while exporting: the store's largest page.
+pub const PAGE_ROWS: usize = liangxin_store::MAX_PAGE as usize;
 /// Excel's limit is 1,048,576 rows a sheet, the title and header included.
 pub const XLSX_MAX_ROWS: usize = 1_048_574;
 
@@ -80,8 +80,8 @@ fn csv_line(cells: &[String]) -> String {
     line
 }
 
-/// Reads the list page by page (`page(store, offset)` returns up to [`PAGE_ROWS`] rows; fewer
-/// ends the list) and answers with the file.
+/// Reads the list page by page (`page(store, offset)` returns the rows from `offset` on, up
+/// to [`PAGE_ROWS`]; an empty page ends the list) and answers with the file.
 pub async fn respond<F>(
     state: &Arc<AppState>,
     export: Export,
@@ -134,7 +134,7 @@ where
                         chunk.push_str(&csv_line(r));
                     }
                     // The client went away: stop reading.
-                    if tx.blocking_send(Bytes::from(chunk)).is_err() || rows.len() < PAGE_ROWS {
+                    if rows.is_empty() || tx.blocking_send(Bytes::from(chunk)).is_err() {
                         return Ok(());
                     }
                     offset += rows.len();
@@ -175,11 +175,11 @@ where
                         "超过 Excel 单表上限（1,048,576 行），请筛选后再导出，或导出 CSV",
                     ));
                 }
+                if rows.is_empty() {
+                    break;
+                }
                 for r in &rows {
                     book.push(r).map_err(WebError::internal)?;
-                }
-                if rows.len() < PAGE_ROWS {
-                    break;
                 }
                 offset += rows.len();
             }

@@ -2107,6 +2107,24 @@ fn a_member_list_exports_to_csv_and_excel_with_its_filter_and_masked_ids() {
         .find(|(k, _, n, _)| k.county == 330802 && n.ends_with("支部"))
         .unwrap();
     let members = store.members_count(&city, Some(branch)).unwrap();
+    // The whole city, past the largest page a list reads at once.
+    let everyone = app.signed_in("city").get("/members.csv");
+    let rows = everyone
+        .body
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .count()
+        - 1;
+    let registered = store.members_count(&city, None).unwrap() as usize;
+    assert!(
+        registered > 2 * liangxin_store::MAX_PAGE as usize,
+        "{registered}"
+    );
+    // Other stories add and remove a few members meanwhile.
+    assert!(
+        rows.abs_diff(registered) < 50,
+        "{rows} rows of {registered}"
+    );
     let mut city_client = app.signed_in("city");
     let (status, kind, bytes) = city_client.get_bytes(&format!(
         "/members.xlsx?party_org={}-{}",
@@ -2167,6 +2185,12 @@ fn organization_transfer_and_floating_lists_export_as_their_pages_filter_them() 
         total
     );
     assert_eq!(c.get("/organizations.csv?sort=bogus").status, 422);
+    let (_, _, bytes) = c.get_bytes("/organizations.xlsx");
+    let all = liangxin_docs::sheet::read(&bytes).unwrap().rows.len();
+    assert!(
+        all >= 1_500,
+        "every organization of the city, not a page: {all}"
+    );
 
     for list in ["/transfers", "/floating"] {
         let csv = c.get(&format!("{list}.csv?all=1"));
