@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Makes the spreadsheet fixtures of crates/docs/tests with LibreOffice (Debian's
 libreoffice-calc-nogui): a member sheet written as flat OpenDocument, then saved by the
-spreadsheet program itself as .xlsx and as .xls (Excel 97-2003).
+spreadsheet program itself as .xlsx, as .xls (Excel 97-2003) and as .ods.
 
     apt-get install libreoffice-calc-nogui && scripts/make-sheet-fixtures.py
 
@@ -91,7 +91,7 @@ with tempfile.TemporaryDirectory() as tmp:
     src = os.path.join(tmp, "members.fods")
     with open(src, "w", encoding="utf-8") as f:
         f.write(doc)
-    for target in ["xlsx:Calc MS Excel 2007 XML", "xls:MS Excel 97"]:
+    for target in ["xlsx:Calc MS Excel 2007 XML", "xls:MS Excel 97", "ods:calc8"]:
         subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
                         "--convert-to", target, "--outdir", OUT, src], check=True)
 print("written:", sorted(os.listdir(OUT)))

@@ -1,6 +1,7 @@
 //! Spreadsheets people upload, read into rows of text cells.
 //!
-//! - Excel workbooks, .xlsx and the old .xls: the first visible worksheet with data is read
+//! - Excel workbooks, .xlsx and the old .xls, and OpenDocument .ods (WPS and LibreOffice
+//!   save it): the first visible worksheet with data is read
 //!   (hidden sheets are skipped and said so); cached formula values are taken, merged cells
 //!   are split with their value in every cell, dates become 2017-08-08, and a long number
 //!   Excel has already rounded (an 18-digit ID typed as a number) is reported. A workbook
@@ -42,7 +43,7 @@ pub enum SheetError {
     Empty,
     #[error("文件过大：{size} 字节，上限 {max} 字节")]
     TooLarge { size: usize, max: usize },
-    #[error("不是表格文件：看起来是{0}；请上传 Excel 工作簿（.xlsx、.xls）或 CSV 文件")]
+    #[error("不是表格文件：看起来是{0}；请上传 Excel 工作簿（.xlsx、.xls）、.ods 或 CSV 文件")]
     NotSpreadsheet(&'static str),
     #[error(
         "文件已损坏或不完整，无法作为{format}打开（{detail}）；请在 Excel 或 WPS 中打开后另存再上传"
@@ -76,7 +77,7 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
         });
     }
     match bytes {
-        [0x50, 0x4B, 0x03, 0x04, ..] => workbook::read_xlsx(bytes),
+        [0x50, 0x4B, 0x03, 0x04, ..] => workbook::read_zip(bytes),
         [0xD0, 0xCF, 0x11, 0xE0, ..] => workbook::read_xls(bytes),
         _ => read_csv(bytes),
     }

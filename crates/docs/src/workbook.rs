@@ -6,12 +6,21 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx};
+use calamine::{
+    Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx,
+};
 
 use crate::sheet::{Sheet, SheetError, assemble};
 
 const XLSX: &str = "Excel 工作簿（.xlsx）";
 const XLS: &str = "Excel 97-2003 工作簿（.xls）";
+const ODS: &str = "OpenDocument 表格（.ods）";
+
+/// What kind of zip a file is, by its entries.
+enum Packed {
+    Xlsx,
+    Ods,
+}
 
 /// A workbook may unpack to this many times its size (real ones unpack to 5–15 times)…
 pub const MAX_RATIO: u64 = 100;
@@ -30,13 +39,17 @@ fn corrupt(format: &'static str, detail: impl ToString) -> SheetError {
 }
 
 /// Refuses a zip that is not a workbook, is damaged, or unpacks past the budget.
-fn check_zip(bytes: &[u8]) -> Result<(), SheetError> {
+fn check_zip(bytes: &[u8]) -> Result<Packed, SheetError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(XLSX, e))?;
-    if zip.index_for_name("xl/workbook.xml").is_none() {
+    let packed = if zip.index_for_name("xl/workbook.xml").is_some() {
+        Packed::Xlsx
+    } else if zip.index_for_name("content.xml").is_some() && is_ods_mimetype(&mut zip) {
+        Packed::Ods
+    } else {
         return Err(SheetError::NotSpreadsheet(
             "压缩包或 Word/PowerPoint 文档（里面没有 Excel 工作表）",
         ));
-    }
+    };
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     let limit = size
         .saturating_mul(MAX_RATIO)
@@ -60,11 +73,36 @@ fn check_zip(bytes: &[u8]) -> Result<(), SheetError> {
             });
         }
     }
-    Ok(())
+    Ok(packed)
 }
 
-pub(crate) fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
-    check_zip(bytes)?;
+/// An OpenDocument package names its kind in a first entry called `mimetype`.
+fn is_ods_mimetype(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+    let Ok(file) = zip.by_name("mimetype") else {
+        return false;
+    };
+    let mut kind = String::new();
+    file.take(100).read_to_string(&mut kind).is_ok()
+        && kind.trim() == "application/vnd.oasis.opendocument.spreadsheet"
+}
+
+/// A zip: an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods), as its entries say.
+pub(crate) fn read_zip(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    match check_zip(bytes)? {
+        Packed::Xlsx => read_xlsx(bytes),
+        Packed::Ods => read_ods(bytes),
+    }
+}
+
+fn read_ods(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    let mut book = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(ODS, e))?;
+    let (name, range, notes) = first_sheet(&mut book, ODS)?;
+    let formulas = book.worksheet_formula(&name).unwrap_or_default();
+    // calamine does not give an .ods file's merged regions: their cells read as written.
+    grid(&range, &[], &formulas, ODS, notes)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(XLSX, e))?;
     let (name, range, notes) = first_sheet(&mut book, XLSX)?;
     let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();

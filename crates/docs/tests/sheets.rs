@@ -11,6 +11,7 @@ use zip::write::SimpleFileOptions;
 
 const XLSX: &[u8] = include_bytes!("fixtures/members.xlsx");
 const XLS: &[u8] = include_bytes!("fixtures/members.xls");
+const ODS: &[u8] = include_bytes!("fixtures/members.ods");
 
 fn cells(row: &[&str]) -> Vec<String> {
     row.iter().map(|c| (*c).to_owned()).collect()
@@ -81,6 +82,26 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         w.write_all(body).unwrap();
     }
     w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_opendocument_sheet_reads_like_the_workbooks_but_for_its_merged_cells() {
+    let ods = sheet::read(ODS).unwrap();
+    let xlsx = sheet::read(XLSX).unwrap();
+    assert_eq!(ods.format, "OpenDocument 表格（.ods）");
+    assert_eq!((ods.header_row, &ods.header), (2, &xlsx.header));
+    assert_eq!(ods.rows[0], xlsx.rows[0]);
+    assert_eq!(ods.rows[2], xlsx.rows[2]);
+    // calamine gives no merged regions for .ods: the covered cell reads empty, and the
+    // importer reports the row's missing party organization.
+    assert_eq!(ods.rows[1].1[2], "");
+    assert!(
+        ods.notes
+            .iter()
+            .any(|n| n.contains("隐藏的工作表「旧名单」")),
+        "{:?}",
+        ods.notes
+    );
 }
 
 #[test]

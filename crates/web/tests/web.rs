@@ -1799,6 +1799,13 @@ fn a_county_reads_the_months_dues_for_its_subtree() {
         .sum();
     assert_eq!(members, v["total"]["members"].as_u64().unwrap());
     assert_eq!(c.get("/api/v1/dues?month=十月").status, 422);
+    // Exported as the page shows it: a line a party organization, then the total.
+    let csv = c.get("/dues.csv?month=2026-10");
+    assert_eq!(csv.status, 200);
+    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), items.len() + 2, "header, one line each, total");
+    assert!(lines.last().unwrap().starts_with("合计,"));
+    assert_eq!(c.get("/dues.xlsx?month=2099-01").status, 422);
     // A member has no roll-up to read.
     assert_eq!(app.signed_in("member").get("/dues").status, 403);
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format};
 use crate::pages::dues_sheet::parse_month;
 use crate::view::{Layout, render};
 
@@ -98,4 +99,80 @@ pub async fn show(
         month_value: value,
     })?
     .into_response())
+}
+
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    q: DuesQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let today = crate::today();
+    let month = parse_month(q.month.as_deref(), today)?;
+    let scope = auth.scope.clone();
+    let e = Export {
+        file_stem: "dues",
+        sheet: "党费汇总",
+        title: format!(
+            "党费汇总：{}（导出于{}）",
+            month.label_zh(),
+            today.format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "党组织",
+            "党员",
+            "应交",
+            "实交",
+            "已交",
+            "少交",
+            "未交",
+            "未定标准",
+            "交纳率",
+        ],
+    };
+    let cells = |l: Line| {
+        vec![
+            l.name,
+            l.members.to_string(),
+            l.due,
+            l.paid,
+            l.paid_members.to_string(),
+            l.short_members.to_string(),
+            l.unpaid_members.to_string(),
+            l.without_standard.to_string(),
+            l.rate,
+        ]
+    };
+    // One line a party organization of the scope: read at once, written as one page.
+    export::respond(&state, e, format, move |store, offset| {
+        if offset > 0 {
+            return Ok(Vec::new());
+        }
+        let (total, rows) = store.dues_rollup(&scope, month)?;
+        let mut out: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| cells(line(r.name.clone(), None, &r.totals)))
+            .collect();
+        out.push(cells(line("合计".into(), None, &total)));
+        Ok(out)
+    })
+    .await
+}
+
+/// `GET /dues.csv?month=`: the roll-up as CSV.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<DuesQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Csv).await
+}
+
+/// `GET /dues.xlsx?month=`: the roll-up as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<DuesQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Xlsx).await
 }
