@@ -464,16 +464,14 @@ fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
 }
 
 /// A member sheet of `n` new people in branch `code` (a 组织编号), as CSV.
-fn sheet_of(dir: &Path, code: &str, n: u16) -> std::path::PathBuf {
+fn sheet_of(dir: &Path, code: &str, n: u32) -> std::path::PathBuf {
     use liangxin_domain::resident_id::ResidentId;
     let mut text = String::from("姓名,身份证号,所在党支部,党员类别,入党日期,转正日期\r\n");
     for seq in 0..n {
-        let id = ResidentId::from_parts(
-            "330899",
-            chrono::NaiveDate::from_ymd_opt(1992, 3, 4).unwrap(),
-            seq,
-        )
-        .unwrap();
+        let born = chrono::NaiveDate::from_ymd_opt(1962, 3, 4).unwrap()
+            + chrono::Days::new(u64::from(seq / 1000));
+        let id =
+            ResidentId::from_parts("330899", born, u16::try_from(seq % 1000).unwrap()).unwrap();
         text.push_str(&format!(
             "批量{seq},{},{code},正式党员,2015-07-01,2016-07-01\r\n",
             id.expose()
@@ -482,6 +480,74 @@ fn sheet_of(dir: &Path, code: &str, n: u16) -> std::path::PathBuf {
     let path = dir.join("批量.csv");
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// A county's first import, larger than its register: on SQLite the commit drops the
+/// secondary indexes of members and builds them again after the rows. Killed in between,
+/// the indexes are back as they were; committed, they are all there and the undo takes the
+/// whole block of members back.
+#[test]
+fn a_first_import_larger_than_the_register_keeps_its_indexes_through_a_kill_and_an_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    let out = liangxin(db, &["demo", "--seed", "7", "--organizations", "300"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut conn = SqliteConnection::establish(db).unwrap();
+    let branch = diesel::sql_query(
+        "SELECT county_code, id FROM party_orgs WHERE org_type = 'branch' ORDER BY id LIMIT 1",
+    )
+    .get_result::<Branch>(&mut conn)
+    .unwrap();
+    let count = |conn: &mut SqliteConnection, sql: &str| {
+        diesel::sql_query(sql).get_result::<Count>(conn).unwrap().n
+    };
+    let members = "SELECT COUNT(*) AS n FROM members";
+    let indexes = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' \
+                   AND tbl_name IN ('members', 'member_profiles')";
+    let before = count(&mut conn, members);
+    let indexes_before = count(&mut conn, indexes);
+    assert!(indexes_before >= 5, "{indexes_before}");
+    let rows = 50_000;
+    assert!(before < i64::from(rows), "the import is the larger part");
+    let batch = sheet_of(
+        dir.path(),
+        &format!("{}-{}", branch.county_code, branch.id),
+        rows,
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_liangxin"));
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("DATABASE_URL")
+        .env("LIANGXIN_KEY", KEY);
+    let out = killed_in_commit(&mut cmd, &batch);
+    assert!(!out.status.success(), "the process died");
+    assert_eq!(count(&mut conn, members), before);
+    assert_eq!(count(&mut conn, indexes), indexes_before, "indexes back");
+    let ok: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(ok[0].integrity_check, "ok");
+
+    let out = liangxin(
+        db,
+        &["import", "members", batch.to_str().unwrap(), "--commit"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&mut conn, members), before + i64::from(rows));
+    assert_eq!(count(&mut conn, indexes), indexes_before, "indexes rebuilt");
+    let ok: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(ok[0].integrity_check, "ok");
+    // The rebuilt index finds the people: the same file again creates nobody.
+    let out = liangxin(db, &["import", "members", batch.to_str().unwrap()]);
+    assert!(stdout(&out).contains("将新增0名党员"), "{}", stdout(&out));
+    let out = liangxin(db, &["import", "undo", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&mut conn, members), before);
+    let left = "SELECT COUNT(*) AS n FROM member_profiles";
+    assert_eq!(count(&mut conn, left), before, "their identities went too");
 }
 
 /// Runs an import whose process dies in the middle of its commit transaction, as a

@@ -6,13 +6,19 @@
 //! not at all, re-checking what may have changed since, and keeps the import in a history;
 //! [`Store::undo_import`] takes a whole import back while nothing depends on its rows.
 //!
-//! This version creates members (a person already in the same organization is skipped);
-//! updating existing records from a file comes later.
+//! A person already in the organization a row names is updated in the columns the file
+//! carries. A commit is fast where it matters, a county's first import of its whole
+//! register: the sheet is read on every core, a file about as large as the register reads
+//! the register through once instead of a lookup per row, the identities are sealed on a
+//! second thread while the first inserts, a commit finding the registry unchanged since the
+//! plan does not match again, and on SQLite an import that at least doubles the register
+//! builds the secondary indexes afterwards ([`suspend_indexes`]).
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
 use liangxin_domain::cells::{self, HeaderMap};
 use liangxin_domain::import::{self, MEMBER_COLUMNS, MemberFields, MemberRow, Problem, Severity};
 use liangxin_domain::kinds::{FlowStatus, MemberStatus};
@@ -22,10 +28,10 @@ use serde_json::json;
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
-use crate::registry::{IN_LIST_MAX, allocate, bump_version};
+use crate::registry::{IN_LIST_MAX, PreparedMembers, allocate, bump_version};
 use crate::schema::{
-    import_members as im, import_updates as iu, imports as imp, member_profiles as mp,
-    members as m, organizations as o, party_orgs as po,
+    import_updates as iu, imports as imp, member_profiles as mp, members as m, organizations as o,
+    party_orgs as po,
 };
 use crate::uploads::{Preview, PreviewChange, PreviewProblem, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
@@ -37,6 +43,8 @@ pub struct PlannedMember {
     pub party_org: Key,
     pub party_org_name: String,
     pub member: MemberRow,
+    /// The keyed hash of the resident ID (how the register finds the person).
+    pub hash: String,
     pub workplace: Option<Key>,
 }
 
@@ -65,6 +73,9 @@ pub struct ImportPlan {
     pub problems: Vec<Problem>,
     /// Columns of the file no one reads.
     pub ignored_columns: Vec<String>,
+    /// The registry's version before the plan read it: a commit finding it unchanged
+    /// needs not match the rows again.
+    pub registry_version: i64,
 }
 
 impl ImportPlan {
@@ -202,11 +213,46 @@ fn problem(row: usize, column: &'static str, value: &str, reason: impl Into<Stri
 }
 
 /// Active records by the keyed hash of the resident ID: (county, id, party organization).
-fn active_by_hash(
+fn active_by_hash<'a>(
     conn: &mut DbConnection,
-    hashes: &[String],
+    hashes: impl Iterator<Item = &'a str>,
 ) -> Result<HashMap<String, (i32, i64, i64)>> {
+    let mut hashes: Vec<&str> = hashes.collect();
+    let registered: i64 = mp::table.count().get_result(conn)?;
     let mut out = HashMap::new();
+    if i64::try_from(hashes.len()).unwrap_or(i64::MAX) > registered / 4 {
+        // A file about as large as the register: reading the register through once, a
+        // page at a time, is cheaper than a lookup per row.
+        let wanted: HashSet<&str> = hashes.into_iter().collect();
+        let counties: Vec<i32> = mp::table.select(mp::county_code).distinct().load(conn)?;
+        for county in counties {
+            let mut after = i64::MIN;
+            loop {
+                let rows: Vec<(String, i64, i64, Option<NaiveDate>)> = mp::table
+                    .inner_join(
+                        m::table.on(m::county_code
+                            .eq(mp::county_code)
+                            .and(m::id.eq(mp::member_id))),
+                    )
+                    .filter(mp::county_code.eq(county))
+                    .filter(mp::member_id.gt(after))
+                    .order(mp::member_id)
+                    .limit(SCAN_PAGE)
+                    .select((mp::resident_id_hash, m::id, m::party_org_id, m::left_on))
+                    .load(conn)?;
+                let Some(last) = rows.last() else { break };
+                after = last.1;
+                out.extend(
+                    rows.into_iter()
+                        .filter(|r| r.3.is_none() && wanted.contains(r.0.as_str()))
+                        .map(|(h, i, p, _)| (h, (county, i, p))),
+                );
+            }
+        }
+        return Ok(out);
+    }
+    // Looked up in the index's order: each slice reads neighbouring pages.
+    hashes.sort_unstable();
     for slice in hashes.chunks(IN_LIST_MAX) {
         let rows: Vec<(String, i32, i64, i64)> = mp::table
             .inner_join(
@@ -222,6 +268,9 @@ fn active_by_hash(
     }
     Ok(out)
 }
+
+/// Register rows read at a time when an import reads it through.
+const SCAN_PAGE: i64 = 50_000;
 
 /// What an import may change of these members, as registered now.
 fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, MemberFields>> {
@@ -375,6 +424,135 @@ fn write_fields(conn: &mut DbConnection, key: Key, f: &MemberFields) -> Result<(
     Ok(())
 }
 
+/// Members sealed and inserted at a time by a commit.
+const COMMIT_BLOCK: usize = 16_384;
+
+/// The member a planned row creates.
+fn planned_member(p: &PlannedMember) -> Member {
+    Member {
+        key: Key {
+            county: p.party_org.county,
+            id: 0,
+        },
+        party_org_id: p.party_org.id,
+        name: p.member.name.clone(),
+        resident_id: p.member.resident_id.clone(),
+        status: p.member.status,
+        joined_on: p.member.joined_on,
+        confirmed_on: p.member.confirmed_on,
+        workplace: p.workplace,
+        flow: FlowStatus::Settled,
+        flow_destination: None,
+        phone: p.member.phone.clone(),
+    }
+}
+
+/// The registry's version as this transaction sees it.
+fn registry_version(conn: &mut DbConnection) -> Result<i64> {
+    use crate::schema::id_alloc as ia;
+    Ok(ia::table
+        .filter(ia::name.eq("registry_version"))
+        .select(ia::next_id)
+        .first(conn)?)
+}
+
+/// SQLite: an import that at least doubles the register is written faster without the
+/// secondary indexes of members and their identities, built again afterwards in one sorted
+/// pass each, within the same transaction (a rollback brings them back as they were).
+/// Returns the statements that build them again; none when the import is the smaller part.
+fn suspend_indexes(conn: &mut SqliteConnection, adding: i64) -> Result<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Index {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        sql: String,
+    }
+    let registered: i64 = m::table.count().get_result(conn)?;
+    if adding < registered.max(REBUILD_MIN) {
+        return Ok(Vec::new());
+    }
+    // The migrations' own definitions, read back: nothing here repeats them.
+    let indexes: Vec<Index> = diesel::sql_query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+         AND tbl_name IN ('members', 'member_profiles') AND sql IS NOT NULL",
+    )
+    .load(conn)?;
+    for i in &indexes {
+        diesel::sql_query(format!("DROP INDEX \"{}\"", i.name)).execute(conn)?;
+    }
+    Ok(indexes.into_iter().map(|i| i.sql).collect())
+}
+
+/// Fewest members an import adds before [`suspend_indexes`] is worth its rebuild.
+const REBUILD_MIN: i64 = 50_000;
+
+/// Inside the commit's transaction, when the register changed since the plan: nobody the
+/// plan creates has been registered meanwhile, and everybody it updates is as it found them.
+fn recheck(conn: &mut DbConnection, plan: &ImportPlan) -> Result<()> {
+    let registered = active_by_hash(conn, plan.create.iter().map(|p| p.hash.as_str()))?;
+    if let Some(p) = plan
+        .create
+        .iter()
+        .find(|p| registered.contains_key(&p.hash))
+    {
+        return Err(StoreError::invalid(
+            "公民身份号码",
+            format!("第{}行的党员在预览之后已被登记，请重新预览", p.row),
+        ));
+    }
+    let keys: Vec<Key> = plan.update.iter().map(|u| u.key).collect();
+    let now = member_fields(conn, &keys)?;
+    if let Some(u) = plan
+        .update
+        .iter()
+        .find(|u| now.get(&u.key) != Some(&u.before))
+    {
+        return Err(StoreError::invalid(
+            "公民身份号码",
+            format!("第{}行的党员在预览之后已被修改，请重新预览", u.row),
+        ));
+    }
+    Ok(())
+}
+
+/// Rows read between two reports of progress.
+const PLAN_BLOCK: usize = 65_536;
+
+/// What one worker made of its rows.
+struct ReadPart {
+    members: Vec<(MemberRow, String)>,
+    problems: Vec<Problem>,
+    examples: Vec<(usize, String)>,
+}
+
+/// Reads rows into members with the keyed hash of their IDs (the domain's checks).
+fn read_part(
+    rows: &[(usize, Vec<String>)],
+    map: &HeaderMap,
+    today: NaiveDate,
+    cipher: &crate::IdCipher,
+) -> ReadPart {
+    let mut out = ReadPart {
+        members: Vec::with_capacity(rows.len()),
+        problems: Vec::new(),
+        examples: Vec::new(),
+    };
+    for (row, cells) in rows {
+        if import::is_example_row(cells, map) {
+            out.examples.push((*row, "模板的示例行，跳过".to_owned()));
+            continue;
+        }
+        let (member, problems) = import::member_row(*row, cells, map, today);
+        out.problems.extend(problems);
+        out.members.extend(member.map(|m| {
+            let hash = cipher.lookup_hash(&m.resident_id);
+            (m, hash)
+        }));
+    }
+    out
+}
+
 impl Store {
     /// Reads and matches a member sheet (its header row and data rows with their row
     /// numbers) against the records of `scope`, writing nothing. `progress` is told how
@@ -392,7 +570,9 @@ impl Store {
         }
         let map: HeaderMap = cells::match_headers(header, MEMBER_COLUMNS)
             .map_err(|e| StoreError::invalid("表头", e.to_string()))?;
+        let registry_version = registry_version(&mut self.conn)?;
         let mut plan = ImportPlan {
+            registry_version,
             rows_read: rows.len(),
             create: Vec::new(),
             update: Vec::new(),
@@ -409,20 +589,32 @@ impl Store {
                 severity: Severity::Warning,
             });
         }
-        let mut read: Vec<MemberRow> = Vec::new();
-        for (i, (row, cells)) in rows.iter().enumerate() {
-            if import::is_example_row(cells, &map) {
-                plan.skipped.push((*row, "模板的示例行，跳过".to_owned()));
-                continue;
+        // Rows are read and their IDs hashed on every core, a block at a time (the
+        // progress is told between blocks); the order of rows is kept.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cipher = &self.cipher;
+        let mut read: Vec<(MemberRow, String)> = Vec::with_capacity(rows.len());
+        let mut done = 0;
+        for block in rows.chunks(PLAN_BLOCK) {
+            let part = block.len().div_ceil(threads).max(1);
+            let results: Vec<ReadPart> = std::thread::scope(|s| {
+                let workers: Vec<_> = block
+                    .chunks(part)
+                    .map(|part| s.spawn(|| read_part(part, &map, today, cipher)))
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().expect("reading rows does not panic"))
+                    .collect()
+            });
+            for r in results {
+                plan.skipped.extend(r.examples);
+                plan.problems.extend(r.problems);
+                read.extend(r.members);
             }
-            let (member, problems) = import::member_row(*row, cells, &map, today);
-            plan.problems.extend(problems);
-            read.extend(member);
-            if i % 1024 == 1023 {
-                progress(i + 1);
-            }
+            done += block.len();
+            progress(done);
         }
-        progress(rows.len());
         // The scope's party organizations, by 组织编号 and by exact name.
         let (low, high) = scope.path_range();
         let conn = &mut self.conn;
@@ -443,15 +635,11 @@ impl Store {
                 .push(Key { county: *c, id: *i });
         }
         // People already on the register, and workplaces by credit code.
-        let hashes: Vec<String> = read
-            .iter()
-            .map(|r| self.cipher.lookup_hash(&r.resident_id))
-            .collect();
         let conn = &mut self.conn;
-        let existing = active_by_hash(conn, &hashes)?;
+        let existing = active_by_hash(conn, read.iter().map(|(_, h)| h.as_str()))?;
         let codes: Vec<String> = read
             .iter()
-            .filter_map(|r| r.workplace.as_ref().map(|c| c.as_str().to_owned()))
+            .filter_map(|(r, _)| r.workplace.as_ref().map(|c| c.as_str().to_owned()))
             .collect();
         let mut workplaces: HashMap<String, Key> = HashMap::new();
         for slice in codes.chunks(IN_LIST_MAX) {
@@ -465,20 +653,30 @@ impl Store {
                     .filter_map(|(code, c, i)| Some((code?, Key { county: c, id: i }))),
             );
         }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        // The row that first carries each person, for the rows that repeat them.
+        let first_rows: Vec<Option<usize>> = {
+            let mut seen: HashMap<&str, usize> = HashMap::with_capacity(read.len());
+            read.iter()
+                .map(|(r, h)| match seen.entry(h.as_str()) {
+                    std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(r.row);
+                        None
+                    }
+                })
+                .collect()
+        };
         let mut candidates: Vec<(MemberRow, Key, Option<Key>)> = Vec::new();
-        for (r, hash) in read.into_iter().zip(hashes.iter()) {
-            let id_value = r.resident_id.masked();
-            if let Some(first) = seen.get(hash.as_str()) {
+        for ((r, hash), first) in read.into_iter().zip(first_rows) {
+            if let Some(first) = first {
                 plan.problems.push(problem(
                     r.row,
                     "公民身份号码",
-                    &id_value,
+                    &r.resident_id.masked(),
                     format!("与第{first}行重复"),
                 ));
                 continue;
             }
-            seen.insert(hash.as_str(), r.row);
             let target = match by_code.get(r.party_org.as_str()) {
                 Some((k, n)) => Some((*k, n.clone())),
                 None => match by_name.get(r.party_org.as_str()).map(Vec::as_slice) {
@@ -522,7 +720,7 @@ impl Store {
                 },
                 None => None,
             };
-            if let Some((c, id, p)) = existing.get(hash) {
+            if let Some((c, id, p)) = existing.get(&hash) {
                 if *c == party_org.county && *p == party_org.id {
                     candidates.push((
                         r,
@@ -536,7 +734,7 @@ impl Store {
                     plan.problems.push(problem(
                         r.row,
                         "公民身份号码",
-                        &id_value,
+                        &r.resident_id.masked(),
                         "已在其他党组织登记为党员（如需转入请办理组织关系转接）",
                     ));
                 }
@@ -547,6 +745,7 @@ impl Store {
                 party_org,
                 party_org_name,
                 member: r,
+                hash,
                 workplace,
             });
         }
@@ -616,149 +815,134 @@ impl Store {
                 format!("有{}个错误，请修改文件后重新导入", plan.errors()),
             ));
         }
-        let members: Vec<Member> = plan
-            .create
-            .iter()
-            .map(|p| Member {
-                key: Key {
-                    county: p.party_org.county,
-                    id: 0,
-                },
-                party_org_id: p.party_org.id,
-                name: p.member.name.clone(),
-                resident_id: p.member.resident_id.clone(),
-                status: p.member.status,
-                joined_on: p.member.joined_on,
-                confirmed_on: p.member.confirmed_on,
-                workplace: p.workplace,
-                flow: FlowStatus::Settled,
-                flow_destination: None,
-                phone: p.member.phone.clone(),
-            })
-            .collect();
-        // Sealing the identities is the cost of an import: done on every core before the
-        // write lock is taken.
-        let prepared = crate::registry::PreparedMembers::new(&self.cipher, &members);
-        let hashes = prepared.hashes();
         let cipher = &self.cipher;
         let path = scope.party_path.clone();
-        crate::connection::write_transaction(&mut self.conn, |conn| {
-            if let Some((h, _)) = active_by_hash(conn, &hashes)?.into_iter().next() {
-                let row = hashes
-                    .iter()
-                    .position(|x| *x == h)
-                    .map_or(0, |i| plan.create[i].row);
-                return Err(StoreError::invalid(
-                    "公民身份号码",
-                    format!("第{row}行的党员在预览之后已被登记，请重新预览"),
-                ));
-            }
-            let n = i64::try_from(members.len()).unwrap_or(i64::MAX);
-            let first = if n > 0 {
-                allocate(conn, "members", n)?
-            } else {
-                0
-            };
-            // Those to update: still as the preview found them.
-            let keys: Vec<Key> = plan.update.iter().map(|u| u.key).collect();
-            let now = member_fields(conn, &keys)?;
-            if let Some(u) = plan
-                .update
-                .iter()
-                .find(|u| now.get(&u.key) != Some(&u.before))
-            {
-                return Err(StoreError::invalid(
-                    "公民身份号码",
-                    format!("第{}行的党员在预览之后已被修改，请重新预览", u.row),
-                ));
-            }
-            let keyed = prepared.insert(conn, first)?;
-            // For the test that a killed commit leaves nothing: the process dies here, in
-            // the middle of the transaction, as a power cut or `kill -9` would have it.
-            if std::env::var_os("LIANGXIN_TEST_DIE_IN_IMPORT").is_some() {
-                std::process::abort();
-            }
-            let id = allocate(conn, "imports", 1)?;
-            let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-            diesel::insert_into(imp::table)
-                .values((
-                    imp::id.eq(id),
-                    imp::kind.eq("members"),
-                    imp::file_name.eq(file_name),
-                    imp::file_sha256.eq(file_sha256),
-                    imp::actor.eq(actor),
-                    imp::scope_path.eq(&path),
-                    imp::imported_at.eq(chrono::Utc::now().naive_utc()),
-                    imp::rows_read.eq(count(plan.rows_read)),
-                    imp::created.eq(count(keyed.len())),
-                    imp::skipped.eq(count(plan.skipped.len())),
-                    imp::updated.eq(count(plan.update.len())),
-                ))
-                .execute(conn)?;
-            for slice in keyed.chunks(5_000) {
-                let rows: Vec<_> = slice
-                    .iter()
-                    .map(|k| {
-                        (
-                            im::import_id.eq(id),
-                            im::county_code.eq(k.county),
-                            im::member_id.eq(k.id),
-                        )
-                    })
-                    .collect();
-                crate::batch_insert!(conn, im::table, &rows)?;
-            }
-            for u in &plan.update {
-                write_fields(conn, u.key, &u.after)?;
-                let (old, new) = (fields_json(&u.before), fields_json(&u.after));
-                diesel::insert_into(iu::table)
+        let conn = &mut self.conn;
+        // Sealing the identities is the cost of an import besides the database's own: a
+        // second thread seals the next block while this one inserts the last.
+        std::thread::scope(|s| {
+            let (sealed, blocks) = std::sync::mpsc::sync_channel(1);
+            s.spawn(move || {
+                for block in plan.create.chunks(COMMIT_BLOCK) {
+                    let prepared = PreparedMembers::seal(
+                        cipher,
+                        block.iter().map(|p| (planned_member(p), p.hash.as_str())),
+                    );
+                    if sealed.send(prepared).is_err() {
+                        break;
+                    }
+                }
+            });
+            crate::connection::write_transaction(conn, |conn| {
+                // Nothing written to the register since the plan was made: what it matched
+                // still holds. Otherwise the people it creates or updates are looked at again.
+                if registry_version(conn)? != plan.registry_version {
+                    recheck(conn, plan)?;
+                }
+                let n = i64::try_from(plan.create.len()).unwrap_or(i64::MAX);
+                let first = if n > 0 {
+                    allocate(conn, "members", n)?
+                } else {
+                    0
+                };
+                let rebuild = match conn {
+                    DbConnection::Sqlite(c) if n > 0 => suspend_indexes(c, n)?,
+                    _ => Vec::new(),
+                };
+                let mut next = first;
+                for prepared in blocks {
+                    let len = i64::try_from(prepared.len()).unwrap_or(i64::MAX);
+                    prepared.insert(conn, next)?;
+                    next += len;
+                }
+                // For the test that a killed commit leaves nothing: the process dies here, in
+                // the middle of the transaction (and before the indexes are built again), as
+                // a power cut or `kill -9` would have it.
+                if std::env::var_os("LIANGXIN_TEST_DIE_IN_IMPORT").is_some() {
+                    std::process::abort();
+                }
+                if let DbConnection::Sqlite(c) = conn {
+                    for sql in &rebuild {
+                        diesel::sql_query(sql).execute(c)?;
+                    }
+                }
+                if next - first != n {
+                    return Err(StoreError::invalid(
+                        "导入",
+                        "身份信息加密未完成，未导入任何数据",
+                    ));
+                }
+                let id = allocate(conn, "imports", 1)?;
+                let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+                diesel::insert_into(imp::table)
                     .values((
-                        iu::import_id.eq(id),
-                        iu::county_code.eq(u.key.county),
-                        iu::member_id.eq(u.key.id),
-                        iu::old_values.eq(old.to_string()),
-                        iu::new_values.eq(new.to_string()),
+                        imp::id.eq(id),
+                        imp::kind.eq("members"),
+                        imp::file_name.eq(file_name),
+                        imp::file_sha256.eq(file_sha256),
+                        imp::actor.eq(actor),
+                        imp::scope_path.eq(&path),
+                        imp::imported_at.eq(chrono::Utc::now().naive_utc()),
+                        imp::rows_read.eq(count(plan.rows_read)),
+                        imp::created.eq(count(plan.create.len())),
+                        imp::skipped.eq(count(plan.skipped.len())),
+                        imp::updated.eq(count(plan.update.len())),
+                        imp::first_member_id.eq((n > 0).then_some(first)),
+                        imp::last_member_id.eq((n > 0).then_some(next - 1)),
                     ))
                     .execute(conn)?;
+                for u in &plan.update {
+                    write_fields(conn, u.key, &u.after)?;
+                    let (old, new) = (fields_json(&u.before), fields_json(&u.after));
+                    diesel::insert_into(iu::table)
+                        .values((
+                            iu::import_id.eq(id),
+                            iu::county_code.eq(u.key.county),
+                            iu::member_id.eq(u.key.id),
+                            iu::old_values.eq(old.to_string()),
+                            iu::new_values.eq(new.to_string()),
+                        ))
+                        .execute(conn)?;
+                    audit::append(
+                        conn,
+                        cipher,
+                        Entry {
+                            actor,
+                            action: "import_update",
+                            entity: "member",
+                            county: u.key.county,
+                            entity_id: u.key.id,
+                            before: Some(old),
+                            after: Some(new),
+                        },
+                    )?;
+                }
+                if let Some(upload) = upload {
+                    crate::uploads::mark_committed(conn, upload, id)?;
+                }
+                bump_version(conn)?;
                 audit::append(
                     conn,
                     cipher,
                     Entry {
                         actor,
-                        action: "import_update",
-                        entity: "member",
-                        county: u.key.county,
-                        entity_id: u.key.id,
-                        before: Some(old),
-                        after: Some(new),
+                        action: "import",
+                        entity: "members",
+                        county: 0,
+                        entity_id: id,
+                        before: None,
+                        after: Some(json!({
+                            "import": id,
+                            "file": file_name,
+                            "sha256": file_sha256,
+                            "created": plan.create.len(),
+                            "updated": plan.update.len(),
+                            "skipped": plan.skipped.len(),
+                        })),
                     },
                 )?;
-            }
-            if let Some(upload) = upload {
-                crate::uploads::mark_committed(conn, upload, id)?;
-            }
-            bump_version(conn)?;
-            audit::append(
-                conn,
-                cipher,
-                Entry {
-                    actor,
-                    action: "import",
-                    entity: "members",
-                    county: 0,
-                    entity_id: id,
-                    before: None,
-                    after: Some(json!({
-                        "import": id,
-                        "file": file_name,
-                        "sha256": file_sha256,
-                        "created": keyed.len(),
-                        "updated": plan.update.len(),
-                        "skipped": plan.skipped.len(),
-                    })),
-                },
-            )?;
-            Ok(id)
+                Ok(id)
+            })
         })
     }
 
@@ -773,20 +957,34 @@ impl Store {
         };
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let (_, undone) = imp::table
+            type Row = (
+                String,
+                Option<chrono::NaiveDateTime>,
+                Option<i64>,
+                Option<i64>,
+            );
+            let (_, undone, first, last) = imp::table
                 .filter(imp::id.eq(id))
-                .select((imp::scope_path, imp::undone_at))
-                .first::<(String, Option<chrono::NaiveDateTime>)>(conn)
+                .select((
+                    imp::scope_path,
+                    imp::undone_at,
+                    imp::first_member_id,
+                    imp::last_member_id,
+                ))
+                .first::<Row>(conn)
                 .optional()?
-                .filter(|(p, _)| scope.member.is_none() && scope.contains_path(p))
+                .filter(|r| scope.member.is_none() && scope.contains_path(&r.0))
                 .ok_or_else(|| StoreError::invalid("导入", "不存在或不在您的管理范围内"))?;
             if undone.is_some() {
                 return Err(StoreError::invalid("导入", "已撤销过"));
             }
-            let keys: Vec<(i32, i64)> = im::table
-                .filter(im::import_id.eq(id))
-                .select((im::county_code, im::member_id))
-                .load(conn)?;
+            let keys: Vec<(i32, i64)> = match first.zip(last) {
+                Some((first, last)) => m::table
+                    .filter(m::id.between(first, last))
+                    .select((m::county_code, m::id))
+                    .load(conn)?,
+                None => Vec::new(),
+            };
             let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
             let wanted: HashSet<(i32, i64)> = keys.iter().copied().collect();
             let mut depending = 0i64;
@@ -889,19 +1087,11 @@ impl Store {
                     },
                 )?;
             }
-            for (county, member) in &keys {
-                diesel::delete(
-                    mp::table
-                        .filter(mp::county_code.eq(county))
-                        .filter(mp::member_id.eq(member)),
-                )
-                .execute(conn)?;
-                diesel::delete(
-                    m::table
-                        .filter(m::county_code.eq(county))
-                        .filter(m::id.eq(member)),
-                )
-                .execute(conn)?;
+            // The block of ids the import reserved holds its members and nobody else's.
+            if let Some((first, last)) = first.zip(last) {
+                diesel::delete(mp::table.filter(mp::member_id.between(first, last)))
+                    .execute(conn)?;
+                diesel::delete(m::table.filter(m::id.between(first, last))).execute(conn)?;
             }
             diesel::update(imp::table.filter(imp::id.eq(id)))
                 .set((

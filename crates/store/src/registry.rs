@@ -594,85 +594,82 @@ pub(crate) fn member_in_scope(
         .ok_or_else(|| StoreError::invalid("党员", "不存在"))
 }
 
-/// Members' rows and their sealed identities, made before the write lock is taken and on
-/// every core: AES-GCM and the keyed hash are most of what an import costs. Ids are given
-/// inside the writing transaction ([`PreparedMembers::insert`]).
+/// Members' rows and their sealed identities, made outside the writing transaction (AES-GCM
+/// is what an import costs besides the database). Ids are given inside it
+/// ([`PreparedMembers::insert`]).
 pub(crate) struct PreparedMembers {
     members: Vec<MemberRow>,
     profiles: Vec<ProfileRow>,
 }
 
 impl PreparedMembers {
-    pub(crate) fn new(cipher: &crate::IdCipher, members: &[Member]) -> PreparedMembers {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = members.len().div_ceil(threads).max(1);
-        let parts: Vec<(Vec<MemberRow>, Vec<ProfileRow>)> = std::thread::scope(|s| {
-            let workers: Vec<_> = members
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        (
-                            part.iter().map(member_row).collect::<Vec<_>>(),
-                            part.iter()
-                                .map(|m| profile_row(cipher, m))
-                                .collect::<Vec<_>>(),
-                        )
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("preparing member rows does not panic"))
-                .collect()
-        });
+    /// Rows for these members, given the keyed hashes of their IDs, with the IDs sealed.
+    pub(crate) fn seal<'a>(
+        cipher: &crate::IdCipher,
+        members: impl ExactSizeIterator<Item = (Member, &'a str)>,
+    ) -> PreparedMembers {
         let mut out = PreparedMembers {
             members: Vec::with_capacity(members.len()),
             profiles: Vec::with_capacity(members.len()),
         };
-        for (m, p) in parts {
-            out.members.extend(m);
-            out.profiles.extend(p);
+        for (m, hash) in members {
+            out.members.push(member_row(&m));
+            out.profiles.push(ProfileRow {
+                county_code: m.key.county,
+                member_id: m.key.id,
+                resident_id_cipher: cipher.encrypt(&m.resident_id),
+                resident_id_hash: hash.to_owned(),
+                resident_id_masked: m.resident_id.masked(),
+                phone: m.phone,
+            });
         }
         out
     }
 
-    /// The keyed hashes of the residents' IDs, in order.
-    pub(crate) fn hashes(&self) -> Vec<String> {
-        self.profiles
-            .iter()
-            .map(|p| p.resident_id_hash.clone())
-            .collect()
+    pub(crate) fn len(&self) -> usize {
+        self.members.len()
     }
 
     /// Gives the members the ids `first..` in order and inserts them with their
-    /// identities (inside the writing transaction). Returns their keys.
-    pub(crate) fn insert(mut self, conn: &mut DbConnection, first: i64) -> Result<Vec<Key>> {
-        let mut keys = Vec::with_capacity(self.members.len());
-        for (i, (m, p)) in self
+    /// identities (inside the writing transaction).
+    pub(crate) fn insert(mut self, conn: &mut DbConnection, first: i64) -> Result<()> {
+        for ((m, p), id) in self
             .members
             .iter_mut()
             .zip(self.profiles.iter_mut())
-            .enumerate()
+            .zip(first..)
         {
-            m.id = first + i64::try_from(i).unwrap_or(0);
-            p.member_id = m.id;
-            keys.push(Key {
-                county: m.county_code,
-                id: m.id,
-            });
+            m.id = id;
+            p.member_id = id;
         }
-        let rows = &self.members;
-        copy_rows!(conn, members::table, rows, 13, "党员", &mut |_, _, _| {})?;
-        let rows = &self.profiles;
-        copy_rows!(
-            conn,
-            member_profiles::table,
-            rows,
-            6,
-            "党员身份信息",
-            &mut |_, _, _| {}
-        )?;
-        Ok(keys)
+        match conn {
+            // One prepared statement per table, kept by diesel's cache and bound row by
+            // row: a multi-row INSERT is parsed anew each time and needs a statement journal.
+            DbConnection::Sqlite(c) => {
+                for row in &self.members {
+                    diesel::insert_into(members::table).values(row).execute(c)?;
+                }
+                for row in &self.profiles {
+                    diesel::insert_into(member_profiles::table)
+                        .values(row)
+                        .execute(c)?;
+                }
+            }
+            DbConnection::Postgres(_) => {
+                let rows = &self.members;
+                copy_rows!(conn, members::table, rows, 13, "党员", &mut |_, _, _| {})?;
+                let rows = &self.profiles;
+                copy_rows!(
+                    conn,
+                    member_profiles::table,
+                    rows,
+                    6,
+                    "党员身份信息",
+                    &mut |_, _, _| {}
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 

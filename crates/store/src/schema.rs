@@ -324,6 +324,8 @@ diesel::table! {
         undone_at -> Nullable<Timestamp>,
         undone_by -> Nullable<Text>,
         updated -> Integer,
+        first_member_id -> Nullable<BigInt>,
+        last_member_id -> Nullable<BigInt>,
     }
 }
 
@@ -338,16 +340,6 @@ diesel::table! {
 }
 
 diesel::joinable!(import_updates -> imports (import_id));
-
-diesel::table! {
-    import_members (import_id, county_code, member_id) {
-        import_id -> BigInt,
-        county_code -> Integer,
-        member_id -> BigInt,
-    }
-}
-
-diesel::joinable!(import_members -> imports (import_id));
 
 diesel::table! {
     import_uploads (id) {
@@ -392,7 +384,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
     import_uploads,
-    import_members,
     floating_members,
     transfers,
     transfer_events,

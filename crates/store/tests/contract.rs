@@ -121,6 +121,7 @@ contract!(
     a_member_sheet_is_previewed_committed_whole_and_undone,
     an_upload_is_checked_then_committed_once_and_its_file_wiped,
     a_sheet_updates_registered_members_in_what_it_says_and_undoes_it,
+    a_commit_matches_again_only_when_the_register_changed_since_its_plan,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -3120,4 +3121,104 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
     assert_eq!(view.status, MemberStatus::Probationary);
     assert_eq!(view.confirmed_on, None);
     assert!(store.member(&longyou, b).unwrap().is_some());
+}
+
+/// A commit trusts its plan while the registry's version is the plan's; after any change
+/// it matches the rows again, and refuses what no longer holds.
+fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let joint = format!("{}-{}", c.joint.county, c.joint.id);
+    let header: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let sheet = |name: &str, who: &Member| {
+        vec![(
+            2,
+            vec![
+                name.to_owned(),
+                who.resident_id.expose().to_owned(),
+                joint.clone(),
+                "正式党员".to_owned(),
+                "2010-07-01".to_owned(),
+                "2011-07-01".to_owned(),
+            ],
+        )]
+    };
+    let full = |name: &str, seq: u16| member(c.joint, name, seq, MemberStatus::Full, None);
+    let before = store.members_count(&longyou, None).unwrap();
+
+    // An unrelated change since the plan: matched again, still true, committed.
+    let newcomer = full("后来甲", 201);
+    let plan = store
+        .plan_member_import(
+            &longyou,
+            TODAY,
+            &header,
+            &sheet("后来甲", &newcomer),
+            &|_| {},
+        )
+        .unwrap();
+    store
+        .insert_member("t", &longyou, TODAY, full("无关", 202))
+        .unwrap();
+    assert!(store.registry_version().unwrap() > plan.registry_version);
+    store
+        .commit_member_import(&source(&longyou, "甲.csv", "a1"), &plan)
+        .unwrap();
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 2);
+
+    // The person registered meanwhile: refused, nothing written.
+    let twice = full("后来乙", 203);
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &sheet("后来乙", &twice), &|_| {})
+        .unwrap();
+    assert_eq!(plan.create.len(), 1);
+    store.insert_member("t", &longyou, TODAY, twice).unwrap();
+    let refused = store
+        .commit_member_import(&source(&longyou, "乙.csv", "a2"), &plan)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("已被登记"), "{refused}");
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 3);
+
+    // The member it updates changed meanwhile: refused, the other change kept.
+    let kept = full("后来丙", 204);
+    let key = store
+        .insert_member("t", &longyou, TODAY, kept.clone())
+        .unwrap();
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &sheet("后来丙改", &kept), &|_| {})
+        .unwrap();
+    assert_eq!(plan.update.len(), 1);
+    let other = store
+        .plan_member_import(
+            &longyou,
+            TODAY,
+            &header,
+            &sheet("后来丙另改", &kept),
+            &|_| {},
+        )
+        .unwrap();
+    store
+        .commit_member_import(&source(&longyou, "丙2.csv", "a4"), &other)
+        .unwrap();
+    let refused = store
+        .commit_member_import(&source(&longyou, "丙.csv", "a3"), &plan)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("已被修改"), "{refused}");
+    assert_eq!(
+        store.member(&longyou, key).unwrap().unwrap().name,
+        "后来丙另改"
+    );
 }

@@ -182,6 +182,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
             skipped: Vec::new(),
             problems: Vec::new(),
             ignored_columns: Vec::new(),
+            registry_version: 0,
         };
         imports.push(
             store
