@@ -30,7 +30,7 @@ pub fn members(
         .map_err(|e| CliError::Refused(format!("无法读取文件 {}：{e}", file.display())))?;
     let sheet = sheet::read(&bytes).map_err(|e| CliError::Refused(e.to_string()))?;
     let (scope, name) = scope(store, county)?;
-    let plan = store.plan_member_import(&scope, today, &sheet.header, &sheet.rows, &|_| {})?;
+    let plan = store.plan_member_import(&scope, today, &sheet.header, sheet.rows, &|_| {})?;
     println!(
         "{}（{}，{}）：读取{}行；将新增{}名党员，更新{}名，跳过{}行；错误{}个，提示{}个",
         file.display(),

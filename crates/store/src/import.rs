@@ -562,7 +562,7 @@ impl Store {
         scope: &Scope,
         today: NaiveDate,
         header: &[String],
-        rows: &[(usize, Vec<String>)],
+        rows: Vec<(usize, Vec<String>)>,
         progress: &dyn Fn(usize),
     ) -> Result<ImportPlan> {
         if scope.member.is_some() {
@@ -595,7 +595,14 @@ impl Store {
         let cipher = &self.cipher;
         let mut read: Vec<(MemberRow, String)> = Vec::with_capacity(rows.len());
         let mut done = 0;
-        for block in rows.chunks(PLAN_BLOCK) {
+        // The sheet's cells are dropped a block at a time as they are read: the file's
+        // rows and the members read from them are never all held at once.
+        let mut rows = rows.into_iter();
+        loop {
+            let block: Vec<(usize, Vec<String>)> = rows.by_ref().take(PLAN_BLOCK).collect();
+            if block.is_empty() {
+                break;
+            }
             let part = block.len().div_ceil(threads).max(1);
             let results: Vec<ReadPart> = std::thread::scope(|s| {
                 let workers: Vec<_> = block

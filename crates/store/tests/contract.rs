@@ -2694,7 +2694,7 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
         outside,
     ];
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &rows, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, rows.clone(), &|_| {})
         .unwrap();
     assert_eq!(plan.rows_read, 6);
     assert_eq!(plan.create.len(), 2);
@@ -2726,7 +2726,7 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     assert_eq!(store.members_count(&longyou, None).unwrap(), before);
     // A header without a required column is refused as a whole.
     let err = store
-        .plan_member_import(&longyou, TODAY, &header[..3], &rows, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header[..3], rows.clone(), &|_| {})
         .unwrap_err()
         .to_string();
     assert!(err.contains("缺少必填列"), "{err}");
@@ -2736,7 +2736,7 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
             &longyou,
             TODAY,
             &header,
-            &[good1.clone(), good2, skip],
+            vec![good1.clone(), good2, skip],
             &|_| {},
         )
         .unwrap();
@@ -2758,7 +2758,7 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     assert_eq!((history[0].created, history[0].skipped), (2, 1));
     // The same file again: everyone is already there.
     let again = store
-        .plan_member_import(&longyou, TODAY, &header, &[good1], &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, vec![good1], &|_| {})
         .unwrap();
     assert_eq!((again.create.len(), again.skipped.len()), (0, 1));
 
@@ -2784,7 +2784,7 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
             &longyou,
             TODAY,
             &header,
-            &[row(
+            vec![row(
                 2,
                 [
                     "1",
@@ -2907,7 +2907,7 @@ fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
     assert!(!upload.can_commit(), "not before its check ends");
 
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &cells(&rid), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, cells(&rid), &|_| {})
         .unwrap();
     let preview = plan.preview("CSV（UTF-8）", &["读取".to_owned()]);
     assert_eq!(
@@ -2970,7 +2970,7 @@ fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
         .unwrap();
     let typo = format!("{}0", &rid[..17]);
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &cells(&typo), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, cells(&typo), &|_| {})
         .unwrap();
     let preview = plan.preview("CSV（UTF-8）", &[]);
     assert_eq!(preview.errors, 1);
@@ -3045,7 +3045,7 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
         ),
     ];
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &rows, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, rows.clone(), &|_| {})
         .unwrap();
     assert!(plan.committable(), "{:?}", plan.problems);
     assert_eq!(
@@ -3071,7 +3071,7 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
         ["更新乙", &id_b, &joint, "预备党员", "2010-07-01", "", ""],
     )];
     let refused = store
-        .plan_member_import(&longyou, TODAY, &header, &back, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, back, &|_| {})
         .unwrap();
     assert_eq!(refused.errors(), 1, "{:?}", refused.problems);
     assert!(refused.problems[0].reason.contains("不能改为预备党员"));
@@ -3104,7 +3104,7 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
         ],
     )];
     let plan2 = store
-        .plan_member_import(&longyou, TODAY, &header, &again, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, again, &|_| {})
         .unwrap();
     let second = store
         .commit_member_import(&source(&longyou, "再更新.csv", "ff"), &plan2)
@@ -3164,7 +3164,7 @@ fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &Tes
             &longyou,
             TODAY,
             &header,
-            &sheet("后来甲", &newcomer),
+            sheet("后来甲", &newcomer),
             &|_| {},
         )
         .unwrap();
@@ -3180,7 +3180,7 @@ fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &Tes
     // The person registered meanwhile: refused, nothing written.
     let twice = full("后来乙", 203);
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &sheet("后来乙", &twice), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, sheet("后来乙", &twice), &|_| {})
         .unwrap();
     assert_eq!(plan.create.len(), 1);
     store.insert_member("t", &longyou, TODAY, twice).unwrap();
@@ -3197,7 +3197,7 @@ fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &Tes
         .insert_member("t", &longyou, TODAY, kept.clone())
         .unwrap();
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, &sheet("后来丙改", &kept), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, sheet("后来丙改", &kept), &|_| {})
         .unwrap();
     assert_eq!(plan.update.len(), 1);
     let other = store
@@ -3205,7 +3205,7 @@ fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &Tes
             &longyou,
             TODAY,
             &header,
-            &sheet("后来丙另改", &kept),
+            sheet("后来丙另改", &kept),
             &|_| {},
         )
         .unwrap();

@@ -34,7 +34,7 @@ fn check(
     };
     total.store(sheet.rows.len(), Ordering::Relaxed);
     let planned =
-        store.plan_member_import(scope, crate::today(), &sheet.header, &sheet.rows, &|n| {
+        store.plan_member_import(scope, crate::today(), &sheet.header, sheet.rows, &|n| {
             done.store(n, Ordering::Relaxed)
         });
     match planned {
