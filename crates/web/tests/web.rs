@@ -2210,3 +2210,58 @@ fn organization_transfer_and_floating_lists_export_as_their_pages_filter_them() 
         assert!(sheet.header.len() >= 8, "{list}: {:?}", sheet.header);
     }
 }
+
+#[test]
+fn zones_and_organizational_life_export_as_their_pages_show_them() {
+    let app = app();
+    let mut c = app.signed_in("longyou");
+    let page = c.get("/zones");
+    assert!(
+        page.body.contains("/zones.xlsx"),
+        "the page links its export"
+    );
+    let csv = c.get("/zones.csv");
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body
+            .starts_with("\u{feff}名称,类型,一镇一策分类,级别,县(市、区),组织数"),
+        "{}",
+        &csv.body[..80.min(csv.body.len())]
+    );
+    assert!(csv.body.contains("龙游红木小镇,"), "{}", csv.body);
+    assert!(
+        !csv.body.contains("衢州海创园"),
+        "柯城's park is not 龙游's"
+    );
+    let lines = csv.body.split("\r\n").filter(|l| !l.is_empty()).count();
+    let (status, kind, bytes) = c.get_bytes("/zones.xlsx");
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"));
+    let sheet = liangxin_docs::sheet::read(&bytes).unwrap();
+    assert_eq!(sheet.header[2], "一镇一策分类");
+    assert_eq!(sheet.rows.len(), lines - 1, "the same rows in both forms");
+
+    // Every party organization the page counts, not its first page of 50.
+    let mut c = app.signed_in("city");
+    let page = c.get("/life?year=2026");
+    assert!(page.body.contains("/life.xlsx?year=2026"));
+    let figure = page.body.split("<span class=\"n\">").nth(1).unwrap();
+    let owed: usize = figure
+        .split('个')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(owed > 50, "more than a page: {owed}");
+    let csv = c.get("/life.csv?year=2026");
+    assert_eq!(csv.status, 200);
+    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(lines[0].ends_with("党组织,会议记录,已到期期次,已完成期次,完成率,未完成期次,缺项"));
+    // Other stories record meetings meanwhile; the organizations owing them stay.
+    assert_eq!(lines.len() - 1, owed);
+    let (status, _, bytes) = c.get_bytes("/life.xlsx?year=2026");
+    assert_eq!(status, 200);
+    assert_eq!(liangxin_docs::sheet::read(&bytes).unwrap().rows.len(), owed);
+    assert_eq!(c.get("/life.csv?year=abc").status, 422);
+}

@@ -7,13 +7,14 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format};
 use crate::life_report::{life_report, parse_year};
 use crate::params;
 use crate::view::{Layout, count, rate, render};
@@ -92,4 +93,70 @@ pub async fn show(
         next: (page < pages).then(|| link(page + 1)),
         rows,
     })
+}
+
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    q: LifeQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let year = parse_year(q.year.as_deref(), crate::today())?;
+    let report = life_report(&state, auth.scope.clone(), year).await?;
+    let e = Export {
+        file_stem: "life",
+        sheet: "组织生活",
+        title: format!(
+            "{year}年“三会一课”等制度落实情况（截至{}，缺项多的在前）",
+            report.as_of.format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "党组织",
+            "会议记录",
+            "已到期期次",
+            "已完成期次",
+            "完成率",
+            "未完成期次",
+            "缺项",
+        ],
+    };
+    let mut rows = Some(report.rows);
+    // Read whole by the report (one row a party organization that owes meetings).
+    export::respond(&state, e, format, move |_, _| {
+        Ok(rows
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.meetings.to_string(),
+                    r.ended.to_string(),
+                    r.met.to_string(),
+                    rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
+                    r.missed_total().to_string(),
+                    r.missed_text(),
+                ]
+            })
+            .collect())
+    })
+    .await
+}
+
+/// `GET /life.csv?year=`: the year's organizational life of every party organization.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<LifeQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Csv).await
+}
+
+/// `GET /life.xlsx?year=`: the same as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<LifeQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Xlsx).await
 }

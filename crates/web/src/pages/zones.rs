@@ -6,12 +6,14 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::response::Html;
+use axum::response::{Html, Response};
+use chrono::NaiveDate;
 use liangxin_domain::coverage::{GroupBy, GroupKey};
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format};
 use crate::report::scope_report;
 use crate::view::{Layout, count, rate, render};
 
@@ -35,16 +37,14 @@ struct ZonesPage {
     rows: Vec<ZoneRow>,
 }
 
-pub async fn show(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-) -> Result<Html<String>, WebError> {
+/// The scope's zones with their coverage, as of the report's day.
+async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<ZoneRow>), WebError> {
     let scope = auth.scope.clone();
     let zones = state
         .pool
         .run(move |store| Ok(store.zones_of(&scope)?))
         .await?;
-    let sr = scope_report(&state, auth.scope.clone(), Some(GroupBy::Zone)).await?;
+    let sr = scope_report(state, auth.scope.clone(), Some(GroupBy::Zone)).await?;
     let rows = zones
         .into_iter()
         .map(|z| {
@@ -67,10 +67,77 @@ pub async fn show(
             }
         })
         .collect();
+    Ok((sr.report.as_of, rows))
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Html<String>, WebError> {
+    let (as_of, rows) = rows(&state, &auth).await?;
     let layout = Layout::new(&state, &auth, "园区小镇", "zones").await?;
     render(&ZonesPage {
         layout,
-        as_of: sr.report.as_of.format("%Y年%m月%d日").to_string(),
+        as_of: as_of.format("%Y年%m月%d日").to_string(),
         rows,
     })
+}
+
+async fn export(state: Arc<AppState>, auth: Auth, format: Format) -> Result<Response, WebError> {
+    let (as_of, rows) = rows(&state, &auth).await?;
+    let e = Export {
+        file_stem: "zones",
+        sheet: "园区小镇",
+        title: format!("园区小镇覆盖情况（截至{}）", as_of.format("%Y年%m月%d日")),
+        headers: vec![
+            "名称",
+            "类型",
+            "一镇一策分类",
+            "级别",
+            "县(市、区)",
+            "组织数",
+            "组织覆盖率",
+            "工作覆盖率",
+            "空白",
+        ],
+    };
+    let mut rows = Some(rows);
+    // A scope's zones are tens: one page.
+    export::respond(&state, e, format, move |_, _| {
+        Ok(rows
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|z| {
+                vec![
+                    z.name,
+                    z.kind.to_owned(),
+                    z.class.to_owned(),
+                    z.level.to_owned(),
+                    z.county,
+                    z.total,
+                    z.org_rate,
+                    z.work_rate,
+                    z.gap,
+                ]
+            })
+            .collect())
+    })
+    .await
+}
+
+/// `GET /zones.csv`: the zones list as CSV.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Response, WebError> {
+    export(state, auth, Format::Csv).await
+}
+
+/// `GET /zones.xlsx`: the zones list as an Excel workbook.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Response, WebError> {
+    export(state, auth, Format::Xlsx).await
 }
