@@ -144,6 +144,7 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/life.xlsx", Object::None),
     staff("GET", "/audit", Object::None),
     staff("GET", "/audit.xlsx", Object::None),
+    staff("GET", "/audit.csv", Object::None),
     staff("POST", "/audit/run", Object::None),
     staff(
         "POST",
@@ -329,6 +330,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/life.xlsx") => get(pages::life_overview::xlsx),
         ("GET", "/audit") => get(pages::audit::show),
         ("GET", "/audit.xlsx") => get(pages::audit::xlsx),
+        ("GET", "/audit.csv") => get(pages::audit::csv),
         ("POST", "/audit/run") => post(pages::audit::run),
         ("POST", "/audit/findings/{county}/{id}/close") => post(pages::audit::close),
         ("GET", "/party-orgs/{county}/{id}/life") => get(pages::life::show),

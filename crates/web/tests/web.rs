@@ -1407,6 +1407,22 @@ fn a_county_runs_the_audit_sees_its_findings_and_closes_one_with_a_note() {
         x.header("content-type"),
         Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     );
+    // As the page filters it: the closed finding only with ?all=1, with its note.
+    let open = c.get("/audit.csv");
+    assert!(open.body.starts_with("\u{feff}责任党组织,对象,问题类别"));
+    assert!(
+        !open.body.contains("已约谈并补交"),
+        "closed: not an open one"
+    );
+    let (_, _, bytes) = c.get_bytes("/audit.xlsx?all=1");
+    let every = liangxin_docs::sheet::read(&bytes).unwrap();
+    assert!(
+        every
+            .rows
+            .iter()
+            .any(|(_, r)| r[7].contains("已约谈并补交")),
+        "the closed finding with its note"
+    );
     // The town committee below the county: outside its zone the finding does not exist for
     // it; inside, it is already closed. An instructor cannot open the page.
     let mut store = app.store();

@@ -2,7 +2,7 @@
 //! with `?all=1` — each naming the member or organization, the rule and its source, and the
 //! party organization responsible; `POST /audit/run` runs the audit now over the scope;
 //! `POST /audit/findings/{county}/{id}/close` closes one with a note of what was done;
-//! `GET /audit.xlsx` exports the list.
+//! `GET /audit.xlsx|csv?all=` exports the list as the page filters it.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liangxin_domain::audit::AuditSubject;
 use liangxin_domain::registry::Key;
@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format};
 use crate::view::{Layout, render, thousands};
 use crate::{AppState, params};
 
@@ -194,76 +195,74 @@ pub async fn close(
     }
 }
 
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    q: AuditQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let all = params::text(&q.all).is_some();
+    let scope = auth.scope.clone();
+    let e = Export {
+        file_stem: "audit-findings",
+        sheet: "组织关系排查",
+        title: format!(
+            "组织关系排查：{}（截至{}，由记录计算）",
+            if all {
+                "全部问题（含已销号）"
+            } else {
+                "未销号的问题"
+            },
+            crate::today().format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "责任党组织",
+            "对象",
+            "问题类别",
+            "程度",
+            "情况",
+            "依据",
+            "发现日期",
+            "销号",
+        ],
+    };
+    export::respond(&state, e, format, move |store, offset| {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let (_, found) = store.audit_findings(&scope, !all, offset, export::PAGE_ROWS as i64)?;
+        Ok(found
+            .iter()
+            .map(|f| {
+                let r = row(f);
+                vec![
+                    r.responsible,
+                    r.subject,
+                    r.kind.to_owned(),
+                    r.severity.to_owned(),
+                    r.detail,
+                    r.rule,
+                    r.found,
+                    r.closed.unwrap_or_default(),
+                ]
+            })
+            .collect())
+    })
+    .await
+}
+
+/// `GET /audit.csv?all=`: the findings as CSV.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, WebError> {
+    export(state, auth, q, Format::Csv).await
+}
+
+/// `GET /audit.xlsx?all=`: the findings as an Excel workbook.
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
+    Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
-    let scope = auth.scope.clone();
-    let (_, found) = state
-        .pool
-        .run(move |store| {
-            // Every open finding, in pages of the store's largest.
-            let mut all = Vec::new();
-            let mut offset = 0;
-            loop {
-                let (total, page) = store.audit_findings(&scope, true, offset, 500)?;
-                offset += page.len() as i64;
-                let done = page.is_empty() || offset >= total;
-                all.extend(page);
-                if done {
-                    return Ok((total, all));
-                }
-            }
-        })
-        .await?;
-    let header_row = [
-        "责任党组织",
-        "对象",
-        "问题类别",
-        "程度",
-        "情况",
-        "依据",
-        "发现日期",
-    ];
-    let rows: Vec<Vec<String>> = found
-        .iter()
-        .map(|f| {
-            let r = row(f);
-            vec![
-                r.responsible,
-                r.subject,
-                r.kind.to_owned(),
-                r.severity.to_owned(),
-                r.detail,
-                r.rule,
-                r.found,
-            ]
-        })
-        .collect();
-    let title = format!(
-        "组织关系排查：未销号的问题（截至{}，由记录计算）",
-        crate::today().format("%Y年%m月%d日")
-    );
-    let bytes = liangxin_docs::xlsx::table(
-        "组织关系排查",
-        &title,
-        &header_row,
-        &rows,
-        &[28.0, 20.0, 16.0, 8.0, 40.0, 60.0, 14.0],
-    )
-    .map_err(WebError::internal)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit-findings.xlsx\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    export(state, auth, q, Format::Xlsx).await
 }
