@@ -2281,3 +2281,63 @@ fn zones_and_organizational_life_export_as_their_pages_show_them() {
     assert_eq!(liangxin_docs::sheet::read(&bytes).unwrap().rows.len(), owed);
     assert_eq!(c.get("/life.csv?year=abc").status, 422);
 }
+
+#[test]
+fn api_lists_export_every_row_of_their_filter_with_format() {
+    let app = app();
+    let mut c = app.signed_in("city");
+    let json = c
+        .get("/api/v1/organizations?county=330825&kind=enterprise")
+        .json();
+    let total = json["total"].as_u64().unwrap() as usize;
+    assert!(total > 100, "more than a page of the API: {total}");
+    let csv = c.get("/api/v1/organizations?county=330825&kind=enterprise&format=csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines.len() - 1,
+        total,
+        "every row of the filter, not a page"
+    );
+    assert!(
+        lines[1..].iter().all(|l| l.contains(",龙游县,")),
+        "{}",
+        lines[1]
+    );
+    let (status, kind, bytes) = c.get_bytes("/api/v1/zones?format=xlsx");
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"));
+    let zones = c.get("/api/v1/zones").json();
+    assert_eq!(
+        liangxin_docs::sheet::read(&bytes).unwrap().rows.len(),
+        zones["zones"].as_array().unwrap().len()
+    );
+    let members = c.get("/api/v1/members?format=csv");
+    assert_eq!(members.status, 200);
+    let first = members.body.split("\r\n").nth(1).unwrap();
+    assert!(
+        first.split(',').nth(3).unwrap().contains("****"),
+        "masked: {first}"
+    );
+    let floating = c.get("/api/v1/floating?all=1&format=csv");
+    assert!(
+        floating.body.starts_with("\u{feff}方向,党员"),
+        "{}",
+        floating.body
+    );
+    let life = c.get("/api/v1/life?year=2026&format=csv");
+    assert!(life.body.contains("党组织,会议记录"), "{}", life.body);
+    let gaps = c.get("/api/v1/gaps?action=assign_instructor&format=csv");
+    let all = c.get("/api/v1/gaps?action=assign_instructor").json();
+    // Other stories assign instructors meanwhile.
+    let rows = gaps.body.split("\r\n").filter(|l| !l.is_empty()).count() - 1;
+    let total = all["total"].as_u64().unwrap() as usize;
+    assert!(
+        rows > 100 && rows.abs_diff(total) < 10,
+        "{rows} rows of {total}"
+    );
+    let bad = c.get("/api/v1/members?format=pdf");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("导出格式"), "{}", bad.body);
+}

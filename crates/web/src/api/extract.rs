@@ -27,6 +27,19 @@ where
     }
 }
 
+/// `?format=csv|xlsx` on an API list: every row of the same filter as a file (the page's
+/// export: the same columns, IDs masked) instead of a page of JSON.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ExportQuery {
+    format: Option<String>,
+}
+
+impl ExportQuery {
+    pub fn format(&self) -> Result<Option<crate::export::Format>, WebError> {
+        crate::export::Format::parse(self.format.as_deref())
+    }
+}
+
 /// `Query<T>` answering bad input with a JSON 400.
 #[derive(Debug)]
 pub struct ApiQuery<T>(pub T);

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::api::extract::ApiQuery;
+use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::params;
@@ -48,7 +49,10 @@ pub struct FloatingListOut {
 #[utoipa::path(
     get,
     path = "/api/v1/floating",
-    params(("all" = Option<String>, Query, description = "非空时含已返回的")),
+    params(
+        ("all" = Option<String>, Query, description = "非空时含已返回的"),
+        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+    ),
     responses(
         (status = 200, description = "流动党员", body = FloatingListOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody)
@@ -58,7 +62,12 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     ApiQuery(q): ApiQuery<FloatingQuery>,
-) -> Result<Json<FloatingListOut>, ApiError> {
+    ApiQuery(file): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(format) = file.format()? {
+        let same = crate::pages::floating::ListQuery { all: q.all };
+        return Ok(crate::pages::floating::export(state, auth, same, format).await?);
+    }
     let all = params::text(&q.all).is_some();
     let scope = auth.scope.clone();
     let found = state
@@ -88,5 +97,6 @@ pub async fn list(
     Ok(Json(FloatingListOut {
         total: items.len(),
         items,
-    }))
+    })
+    .into_response())
 }

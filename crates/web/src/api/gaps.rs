@@ -2,16 +2,18 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use liangxin_domain::coverage::Subject;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::api::extract::ApiQuery;
+use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::export::Format;
 use crate::pages::gaps::{GapsQuery, action_code, filtered, subject_label};
 use crate::report::scope_report;
 
@@ -47,7 +49,8 @@ pub struct GapsOut {
     params(
         ("action" = Option<String>, Query, description = "set_up_own_branch, join_joint_branch, assign_instructor …"),
         ("county" = Option<String>, Query, description = "6位行政区划代码"),
-        ("page" = Option<String>, Query, description = "页码，从1开始")
+        ("page" = Option<String>, Query, description = "页码，从1开始"),
+        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
         (status = 200, description = "需要行动的单位和党组织", body = GapsOut),
@@ -59,7 +62,15 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     ApiQuery(raw): ApiQuery<GapsQuery>,
-) -> Result<Json<GapsOut>, ApiError> {
+    ApiQuery(file): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(format) = file.format()? {
+        let (state, auth, raw) = (State(state), Extension(auth), Query(raw));
+        return Ok(match format {
+            Format::Csv => crate::pages::gaps::csv(state, auth, raw).await?,
+            Format::Xlsx => crate::pages::gaps::xlsx(state, auth, raw).await?,
+        });
+    }
     let p = raw.check()?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
     let all = filtered(&sr, &p);
@@ -92,5 +103,6 @@ pub async fn list(
         page: p.page,
         page_size: PAGE_SIZE,
         items,
-    }))
+    })
+    .into_response())
 }

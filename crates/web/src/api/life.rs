@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::api::extract::ApiQuery;
+use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::life_report::{life_report, parse_year};
@@ -60,7 +61,8 @@ pub struct LifeOut {
     path = "/api/v1/life",
     params(
         ("year" = Option<i32>, Query, description = "年份，默认今年"),
-        ("page" = Option<i64>, Query, description = "页码，每页100个党组织")
+        ("page" = Option<i64>, Query, description = "页码，每页100个党组织"),
+        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
         (status = 200, description = "组织生活落实情况", body = LifeOut),
@@ -72,7 +74,15 @@ pub async fn get(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     ApiQuery(q): ApiQuery<LifeQuery>,
-) -> Result<Json<LifeOut>, ApiError> {
+    ApiQuery(file): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(format) = file.format()? {
+        let same = crate::pages::life_overview::LifeQuery {
+            year: q.year,
+            page: None,
+        };
+        return Ok(crate::pages::life_overview::export(state, auth, same, format).await?);
+    }
     let today = crate::today();
     let year = parse_year(q.year.as_deref(), today)?;
     let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
@@ -107,5 +117,6 @@ pub async fn get(
                     .collect(),
             })
             .collect(),
-    }))
+    })
+    .into_response())
 }

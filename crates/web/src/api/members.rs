@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::extract::ApiQuery;
+use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::{AppState, params};
@@ -52,7 +53,10 @@ pub struct MembersQuery {
 #[utoipa::path(
     get,
     path = "/api/v1/members",
-    params(("page" = Option<String>, Query, description = "页码，从1开始")),
+    params(
+        ("page" = Option<String>, Query, description = "页码，从1开始"),
+        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+    ),
     responses(
         (status = 200, description = "党员（身份证号已脱敏）", body = MembersOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
@@ -63,7 +67,12 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     ApiQuery(q): ApiQuery<MembersQuery>,
-) -> Result<Json<MembersOut>, ApiError> {
+    ApiQuery(file): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(format) = file.format()? {
+        let whole = crate::pages::members::MembersQuery::default();
+        return Ok(crate::pages::members::export(state, auth, whole, format).await?);
+    }
     let page = params::page(&q.page)?;
     let scope = auth.scope.clone();
     let (total, rows) = state
@@ -98,5 +107,6 @@ pub async fn list(
                 name: m.name,
             })
             .collect(),
-    }))
+    })
+    .into_response())
 }

@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::api::extract::ApiQuery;
+use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::pages::organizations::{ListQuery, PAGE_SIZE, load_page, state_view};
@@ -45,7 +46,8 @@ pub struct OrgsOut {
         ("county" = Option<String>, Query, description = "6位行政区划代码"),
         ("kind" = Option<String>, Query, description = "enterprise, social_group, social_service, foundation, other_social"),
         ("sort" = Option<String>, Query, description = "name, county, employees；前加 - 为倒序"),
-        ("page" = Option<String>, Query, description = "页码，从1开始")
+        ("page" = Option<String>, Query, description = "页码，从1开始"),
+        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
         (status = 200, description = "两新组织", body = OrgsOut),
@@ -57,7 +59,11 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     ApiQuery(raw): ApiQuery<ListQuery>,
-) -> Result<Json<OrgsOut>, ApiError> {
+    ApiQuery(file): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(format) = file.format()? {
+        return Ok(crate::pages::organizations::export(state, auth, raw, format).await?);
+    }
     let p = raw.check()?;
     let (total, rows) = load_page(&state, &auth, &p).await?;
     Ok(Json(OrgsOut {
@@ -80,5 +86,6 @@ pub async fn list(
                 name: a.row.name,
             })
             .collect(),
-    }))
+    })
+    .into_response())
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use liangxin_domain::coverage::{GroupBy, GroupKey};
 use serde::Serialize;
@@ -11,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::coverage::TallyOut;
+use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::report::scope_report;
@@ -39,6 +41,9 @@ pub struct ZonesOut {
 #[utoipa::path(
     get,
     path = "/api/v1/zones",
+    params(
+        ("format" = Option<String>, Query, description = "csv 或 xlsx：导出全部行（文件）")
+    ),
     responses(
         (status = 200, description = "园区小镇及其覆盖情况", body = ZonesOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody)
@@ -47,7 +52,11 @@ pub struct ZonesOut {
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-) -> Result<Json<ZonesOut>, ApiError> {
+    ApiQuery(file): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(format) = file.format()? {
+        return Ok(crate::pages::zones::export(state, auth, format).await?);
+    }
     let scope = auth.scope.clone();
     let zones = state
         .pool
@@ -75,5 +84,6 @@ pub async fn list(
                 county: z.county,
             })
             .collect(),
-    }))
+    })
+    .into_response())
 }

@@ -142,7 +142,7 @@ pub async fn list(
     Ok(render(&page(&state, &auth, all, None).await?)?.into_response())
 }
 
-async fn export(
+pub(crate) async fn export(
     state: Arc<AppState>,
     auth: Auth,
     q: ListQuery,

@@ -95,7 +95,7 @@ pub async fn show(
     })
 }
 
-async fn export(
+pub(crate) async fn export(
     state: Arc<AppState>,
     auth: Auth,
     q: LifeQuery,

@@ -74,7 +74,7 @@ struct MembersPage {
     xlsx: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct MembersQuery {
     party_org: Option<String>,
     page: Option<String>,
@@ -175,7 +175,7 @@ fn export_row(m: MemberView) -> Vec<String> {
     ]
 }
 
-async fn export(
+pub(crate) async fn export(
     state: Arc<AppState>,
     auth: Auth,
     q: MembersQuery,

@@ -322,7 +322,7 @@ pub async fn county_choices(
         .collect())
 }
 
-async fn export(
+pub(crate) async fn export(
     state: Arc<AppState>,
     auth: Auth,
     raw: ListQuery,

@@ -83,7 +83,11 @@ pub async fn show(
     })
 }
 
-async fn export(state: Arc<AppState>, auth: Auth, format: Format) -> Result<Response, WebError> {
+pub(crate) async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    format: Format,
+) -> Result<Response, WebError> {
     let (as_of, rows) = rows(&state, &auth).await?;
     let e = Export {
         file_stem: "zones",
