@@ -45,6 +45,31 @@ impl Format {
     }
 }
 
+/// The `GET /….csv` and `GET /….xlsx` handlers of a list page, calling the page's own
+/// `export(state, auth, query, format)` with its query string.
+macro_rules! file_handlers {
+    ($query:ty) => {
+        /// The list as CSV, with the page's query.
+        pub async fn csv(
+            axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
+            axum::Extension(auth): axum::Extension<crate::auth::Auth>,
+            axum::extract::Query(q): axum::extract::Query<$query>,
+        ) -> Result<axum::response::Response, crate::error::WebError> {
+            export(state, auth, q, crate::export::Format::Csv).await
+        }
+
+        /// The list as an Excel workbook, with the page's query.
+        pub async fn xlsx(
+            axum::extract::State(state): axum::extract::State<std::sync::Arc<crate::AppState>>,
+            axum::Extension(auth): axum::Extension<crate::auth::Auth>,
+            axum::extract::Query(q): axum::extract::Query<$query>,
+        ) -> Result<axum::response::Response, crate::error::WebError> {
+            export(state, auth, q, crate::export::Format::Xlsx).await
+        }
+    };
+}
+pub(crate) use file_handlers;
+
 /// What a list export is.
 #[derive(Debug, Clone)]
 pub struct Export {

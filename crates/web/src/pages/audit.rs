@@ -249,20 +249,4 @@ async fn export(
     .await
 }
 
-/// `GET /audit.csv?all=`: the findings as CSV.
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Csv).await
-}
-
-/// `GET /audit.xlsx?all=`: the findings as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Xlsx).await
-}
+crate::export::file_handlers!(AuditQuery);

@@ -159,20 +159,4 @@ async fn export(
     .await
 }
 
-/// `GET /dues.csv?month=`: the roll-up as CSV.
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<DuesQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Csv).await
-}
-
-/// `GET /dues.xlsx?month=`: the roll-up as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<DuesQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Xlsx).await
-}
+crate::export::file_handlers!(DuesQuery);

@@ -202,23 +202,7 @@ pub(crate) async fn export(
     .await
 }
 
-/// `GET /floating.csv?all=`: both sides' lists as CSV.
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Csv).await
-}
-
-/// `GET /floating.xlsx?all=`: both sides' lists as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Xlsx).await
-}
+crate::export::file_handlers!(ListQuery);
 
 pub async fn end(
     State(state): State<Arc<AppState>>,

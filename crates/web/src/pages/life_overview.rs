@@ -143,20 +143,4 @@ pub(crate) async fn export(
     .await
 }
 
-/// `GET /life.csv?year=`: the year's organizational life of every party organization.
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<LifeQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Csv).await
-}
-
-/// `GET /life.xlsx?year=`: the same as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<LifeQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Xlsx).await
-}
+crate::export::file_handlers!(LifeQuery);

@@ -227,23 +227,7 @@ pub(crate) async fn export(
     .await
 }
 
-/// `GET /members.csv?party_org=`: the list as CSV.
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<MembersQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Csv).await
-}
-
-/// `GET /members.xlsx?party_org=`: the list as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<MembersQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Xlsx).await
-}
+crate::export::file_handlers!(MembersQuery);
 
 #[derive(Template)]
 #[template(path = "member.html")]

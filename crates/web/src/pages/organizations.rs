@@ -378,20 +378,4 @@ pub(crate) async fn export(
     .await
 }
 
-/// `GET /organizations.csv`: the filtered list as CSV.
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(raw): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, raw, Format::Csv).await
-}
-
-/// `GET /organizations.xlsx`: the filtered list as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(raw): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, raw, Format::Xlsx).await
-}
+crate::export::file_handlers!(ListQuery);

@@ -174,23 +174,7 @@ async fn export(
     .await
 }
 
-/// `GET /transfers.csv?all=`: the list as CSV.
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Csv).await
-}
-
-/// `GET /transfers.xlsx?all=`: the list as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    export(state, auth, q, Format::Xlsx).await
-}
+crate::export::file_handlers!(ListQuery);
 
 #[derive(Template)]
 #[template(path = "transfer.html")]
