@@ -517,7 +517,7 @@ fn recheck(conn: &mut DbConnection, plan: &ImportPlan) -> Result<()> {
 }
 
 /// Rows read between two reports of progress.
-const PLAN_BLOCK: usize = 65_536;
+const PLAN_BLOCK: usize = 8_192;
 
 /// What one worker made of its rows.
 struct ReadPart {
@@ -829,7 +829,7 @@ impl Store {
         // second thread seals the next block while this one inserts the last.
         std::thread::scope(|s| {
             let (sealed, blocks) = std::sync::mpsc::sync_channel(1);
-            s.spawn(move || {
+            let producer = s.spawn(move || {
                 for block in plan.create.chunks(COMMIT_BLOCK) {
                     let prepared = PreparedMembers::seal(
                         cipher,
@@ -840,9 +840,17 @@ impl Store {
                     }
                 }
             });
-            crate::connection::write_transaction(conn, |conn| {
+            let written = crate::connection::write_transaction(conn, |conn| {
                 // Nothing written to the register since the plan was made: what it matched
                 // still holds. Otherwise the people it creates or updates are looked at again.
+                // The version's row is locked first (SQLite's write lock already is), so no
+                // registry write lands between this reading and the commit.
+                if let DbConnection::Postgres(c) = conn {
+                    diesel::sql_query(
+                        "SELECT next_id FROM id_alloc WHERE name = 'registry_version' FOR UPDATE",
+                    )
+                    .execute(c)?;
+                }
                 if registry_version(conn)? != plan.registry_version {
                     recheck(conn, plan)?;
                 }
@@ -862,6 +870,12 @@ impl Store {
                     prepared.insert(conn, next)?;
                     next += len;
                 }
+                if next - first != n {
+                    return Err(StoreError::invalid(
+                        "导入",
+                        "身份信息加密未完成，未导入任何数据",
+                    ));
+                }
                 // For the test that a killed commit leaves nothing: the process dies here, in
                 // the middle of the transaction (and before the indexes are built again), as
                 // a power cut or `kill -9` would have it.
@@ -872,12 +886,6 @@ impl Store {
                     for sql in &rebuild {
                         diesel::sql_query(sql).execute(c)?;
                     }
-                }
-                if next - first != n {
-                    return Err(StoreError::invalid(
-                        "导入",
-                        "身份信息加密未完成，未导入任何数据",
-                    ));
                 }
                 let id = allocate(conn, "imports", 1)?;
                 let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
@@ -949,7 +957,10 @@ impl Store {
                     },
                 )?;
                 Ok(id)
-            })
+            });
+            // Joined here, so a panic while sealing is the refusal above, not a second panic.
+            let _ = producer.join();
+            written
         })
     }
 

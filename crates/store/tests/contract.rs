@@ -122,6 +122,7 @@ contract!(
     an_upload_is_checked_then_committed_once_and_its_file_wiped,
     a_sheet_updates_registered_members_in_what_it_says_and_undoes_it,
     a_commit_matches_again_only_when_the_register_changed_since_its_plan,
+    a_sheet_as_large_as_the_register_is_matched_by_reading_it_through,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -3221,4 +3222,85 @@ fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &Tes
         store.member(&longyou, key).unwrap().unwrap().name,
         "后来丙另改"
     );
+}
+
+/// A sheet with more rows than a quarter of the register is matched by reading the register
+/// through once instead of a lookup per row, with the same answers: someone active elsewhere
+/// is an error, someone already here as the sheet says is skipped, and someone whose record
+/// has left may be registered again.
+fn a_sheet_as_large_as_the_register_is_matched_by_reading_it_through(db: &TestDb) {
+    use liangxin_domain::kinds::LeaveReason;
+    use liangxin_store::transfer::Leaving;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let full = |po: Key, name: &str, seq: u16| member(po, name, seq, MemberStatus::Full, None);
+    let elsewhere = full(c.tech_branch, "别处", 211);
+    store
+        .insert_member("t", &all(), TODAY, elsewhere.clone())
+        .unwrap();
+    let here = full(c.joint, "本处", 212);
+    store
+        .insert_member("t", &longyou, TODAY, here.clone())
+        .unwrap();
+    let gone = full(c.joint, "停止党籍", 213);
+    let gone_key = store
+        .insert_member("t", &longyou, TODAY, gone.clone())
+        .unwrap();
+    store
+        .leave_member(
+            "t",
+            &longyou,
+            TODAY,
+            &Leaving {
+                member: gone_key,
+                reason: LeaveReason::Suspended,
+                on: TODAY,
+                note: "党委决定".into(),
+            },
+        )
+        .unwrap();
+    let registered = usize::try_from(store.members_count(&all(), None).unwrap()).unwrap();
+    let joint = format!("{}-{}", c.joint.county, c.joint.id);
+    let line = |row: usize, m: &Member| {
+        (
+            row,
+            vec![
+                m.name.clone(),
+                m.resident_id.expose().to_owned(),
+                joint.clone(),
+                "正式党员".to_owned(),
+                "2010-07-01".to_owned(),
+                "2011-07-01".to_owned(),
+            ],
+        )
+    };
+    let mut rows = vec![line(2, &elsewhere), line(3, &here), line(4, &gone)];
+    let newcomers = registered / 4 + 1;
+    for i in 0..newcomers {
+        let seq = 300 + u16::try_from(i).unwrap();
+        rows.push(line(5 + i, &full(c.joint, "新人", seq)));
+    }
+    assert!(rows.len() > registered / 4, "the register is read through");
+    let header: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, rows, &|_| {})
+        .unwrap();
+    assert_eq!(plan.errors(), 1, "{:?}", plan.problems);
+    assert_eq!(plan.problems[0].row, 2);
+    assert!(plan.problems[0].reason.contains("已在其他党组织登记"));
+    assert_eq!(plan.skipped.len(), 1);
+    assert_eq!(plan.skipped[0].0, 3);
+    assert_eq!(plan.create.len(), newcomers + 1);
+    assert!(plan.create.iter().any(|p| p.row == 4), "the one who left");
 }

@@ -35,8 +35,17 @@ pub struct ExportQuery {
 }
 
 impl ExportQuery {
-    pub fn format(&self) -> Result<Option<crate::export::Format>, WebError> {
-        crate::export::Format::parse(self.format.as_deref())
+    /// The format asked for; files are for staff, as the pages' exports are (an instructor
+    /// or a member reads the JSON).
+    pub fn format(
+        &self,
+        auth: &crate::auth::Auth,
+    ) -> Result<Option<crate::export::Format>, WebError> {
+        let format = crate::export::Format::parse(self.format.as_deref())?;
+        if format.is_some() && !crate::routes::Who::Staff.admits(auth.role) {
+            return Err(WebError::forbidden("导出文件仅供党组织工作人员使用"));
+        }
+        Ok(format)
     }
 }
 

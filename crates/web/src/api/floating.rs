@@ -64,7 +64,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<FloatingQuery>,
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(format) = file.format()? {
+    if let Some(format) = file.format(&auth)? {
         let same = crate::pages::floating::ListQuery { all: q.all };
         return Ok(crate::pages::floating::export(state, auth, same, format).await?);
     }

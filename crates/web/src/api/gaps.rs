@@ -64,7 +64,7 @@ pub async fn list(
     ApiQuery(raw): ApiQuery<GapsQuery>,
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(format) = file.format()? {
+    if let Some(format) = file.format(&auth)? {
         let (state, auth, raw) = (State(state), Extension(auth), Query(raw));
         return Ok(match format {
             Format::Csv => crate::pages::gaps::csv(state, auth, raw).await?,

@@ -76,7 +76,7 @@ pub async fn get(
     ApiQuery(q): ApiQuery<LifeQuery>,
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(format) = file.format()? {
+    if let Some(format) = file.format(&auth)? {
         let same = crate::pages::life_overview::LifeQuery {
             year: q.year,
             page: None,

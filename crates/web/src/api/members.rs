@@ -69,7 +69,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<MembersQuery>,
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(format) = file.format()? {
+    if let Some(format) = file.format(&auth)? {
         let whole = crate::pages::members::MembersQuery::default();
         return Ok(crate::pages::members::export(state, auth, whole, format).await?);
     }

@@ -61,7 +61,7 @@ pub async fn list(
     ApiQuery(raw): ApiQuery<ListQuery>,
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(format) = file.format()? {
+    if let Some(format) = file.format(&auth)? {
         return Ok(crate::pages::organizations::export(state, auth, raw, format).await?);
     }
     let p = raw.check()?;

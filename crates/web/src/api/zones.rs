@@ -54,7 +54,7 @@ pub async fn list(
     Extension(auth): Extension<Auth>,
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(format) = file.format()? {
+    if let Some(format) = file.format(&auth)? {
         return Ok(crate::pages::zones::export(state, auth, format).await?);
     }
     let scope = auth.scope.clone();
