@@ -17,6 +17,8 @@ use crate::money::Fen;
 use crate::registry::{Key, check_member_dates};
 use crate::resident_id::ResidentId;
 
+pub mod organizations;
+
 /// The columns of the member template, with the names other systems give them.
 pub const MEMBER_COLUMNS: &[ColumnSpec] = &[
     ColumnSpec {
@@ -268,13 +270,19 @@ pub struct MemberRow {
 }
 
 fn label(key: &str) -> &'static str {
-    MEMBER_COLUMNS
+    label_in(MEMBER_COLUMNS, key)
+}
+
+fn label_in(columns: &[ColumnSpec], key: &str) -> &'static str {
+    columns
         .iter()
         .find(|c| c.key == key)
         .map_or("", |c| c.label)
 }
 
+/// Reads the cells of one row by column key, collecting every problem.
 struct Reader<'a> {
+    columns: &'static [ColumnSpec],
     row: usize,
     cells: &'a [String],
     map: &'a HeaderMap,
@@ -293,7 +301,7 @@ impl Reader<'_> {
     fn problem(&mut self, key: &str, value: &str, reason: impl Into<String>, severity: Severity) {
         self.problems.push(Problem {
             row: self.row,
-            column: label(key),
+            column: label_in(self.columns, key),
             value: value.to_owned(),
             reason: reason.into(),
             severity,
@@ -380,6 +388,7 @@ pub fn member_row(
     today: NaiveDate,
 ) -> (Option<MemberRow>, Vec<Problem>) {
     let mut r = Reader {
+        columns: MEMBER_COLUMNS,
         row,
         cells,
         map,
