@@ -1,14 +1,13 @@
-//! `liangxin import members FILE [--county C] [--commit]`: reads a member sheet (.xlsx,
-//! .xls, or CSV in UTF-8 or GBK), shows what a commit would do and every problem by row and
-//! column, and with `--commit` writes it in one transaction when it has no error (warnings are
-//! accepted). `liangxin import list` shows the history; `liangxin import undo ID` takes an
+//! `liangxin import members|organizations FILE [--county C] [--commit]`: reads a member or
+//! organization sheet (.xlsx, .xls, or CSV in UTF-8 or GBK), shows what a commit would do
+//! and every problem by row and column, and with `--commit` writes it in one transaction
+//! when it has no error (warnings are accepted). `liangxin import list` shows the history; `liangxin import undo ID` takes an
 //! import back while nothing depends on its rows.
 
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use liangxin_docs::sheet;
-use liangxin_domain::import::Severity;
 use liangxin_store::Store;
 use liangxin_store::import::ImportSource;
 
@@ -18,8 +17,33 @@ use crate::coverage_cmd::scope;
 /// Problems printed in full; the rest are counted.
 const SHOWN: usize = 200;
 
-pub fn members(
+/// What the command line imports: the kind as the store names it, and its noun.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Members,
+    Organizations,
+}
+
+impl Kind {
+    fn code(self) -> &'static str {
+        match self {
+            Kind::Members => "members",
+            Kind::Organizations => "organizations",
+        }
+    }
+
+    /// (counter, noun): 名党员, 个组织.
+    fn noun(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Members => ("名", "党员"),
+            Kind::Organizations => ("个", "两新组织"),
+        }
+    }
+}
+
+pub fn run(
     store: &mut Store,
+    kind: Kind,
     file: &std::path::Path,
     county: Option<&str>,
     commit: bool,
@@ -30,52 +54,53 @@ pub fn members(
         .map_err(|e| CliError::Refused(format!("无法读取文件 {}：{e}", file.display())))?;
     let sheet = sheet::read(&bytes).map_err(|e| CliError::Refused(e.to_string()))?;
     let (scope, name) = scope(store, county)?;
-    let plan = store.plan_member_import(&scope, today, &sheet.header, sheet.rows, &|_| {})?;
+    let plan = store.plan_import(
+        kind.code(),
+        &scope,
+        today,
+        &sheet.header,
+        sheet.rows,
+        &|_| {},
+    )?;
+    let p = plan.preview(sheet.format, &sheet.notes);
+    let (counter, noun) = kind.noun();
     println!(
-        "{}（{}，{}）：读取{}行；将新增{}名党员，更新{}名，跳过{}行；错误{}个，提示{}个",
+        "{}（{}，{}）：读取{}行；将新增{}{counter}{noun}，更新{}{counter}，跳过{}行；错误{}个，提示{}个",
         file.display(),
-        sheet.format,
+        p.format,
         name,
-        plan.rows_read,
-        plan.create.len(),
-        plan.update.len(),
-        plan.skipped.len(),
-        plan.errors(),
-        plan.warnings()
+        p.rows_read,
+        p.create,
+        p.update,
+        p.skip,
+        p.errors,
+        p.warnings
     );
-    for n in &sheet.notes {
+    for n in &p.notes {
         println!("  {n}");
     }
-    if !plan.ignored_columns.is_empty() {
-        println!("未使用的列：{}", plan.ignored_columns.join("、"));
+    if !p.ignored_columns.is_empty() {
+        println!("未使用的列：{}", p.ignored_columns.join("、"));
     }
-    for p in plan.problems.iter().take(SHOWN) {
-        let kind = match p.severity {
-            Severity::Error => "错误",
-            Severity::Warning => "提示",
-        };
+    for x in p.problems.iter().take(SHOWN) {
+        let severity = if x.error { "错误" } else { "提示" };
         println!(
-            "  第{}行 {}「{}」：{}（{kind}）",
-            p.row, p.column, p.value, p.reason
+            "  第{}行 {}「{}」：{}（{severity}）",
+            x.row, x.column, x.value, x.reason
         );
     }
-    if plan.problems.len() > SHOWN {
-        println!("  ……另有{}个问题未列出", plan.problems.len() - SHOWN);
+    if p.problems.len() > SHOWN {
+        println!("  ……另有{}个问题未列出", p.problems.len() - SHOWN);
     }
-    for u in plan.update.iter().take(20) {
+    for u in p.updates.iter().take(20) {
         let changes: Vec<String> = u
             .changes
             .iter()
-            .map(|(c, b, a)| format!("{c}：{b} → {a}"))
+            .map(|c| format!("{}：{} → {}", c.column, c.before, c.after))
             .collect();
-        println!(
-            "  第{}行 更新{}：{}",
-            u.row,
-            u.after.name,
-            changes.join("；")
-        );
+        println!("  第{}行 更新{}：{}", u.row, u.name, changes.join("；"));
     }
-    for (row, why) in plan.skipped.iter().take(20) {
+    for (row, why) in p.skipped.iter().take(20) {
         println!("  第{row}行：{why}");
     }
     if !commit {
@@ -96,7 +121,7 @@ pub fn members(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let id = store.commit_member_import(
+    let id = store.commit_import(
         &ImportSource {
             actor: "cli",
             scope: &scope,
@@ -107,10 +132,10 @@ pub fn members(
         &plan,
     )?;
     println!(
-        "已导入（编号 {id}）：新增{}名党员，更新{}名，跳过{}行；用时 {:.1} 秒。撤销：liangxin import undo {id}",
-        plan.create.len(),
-        plan.update.len(),
-        plan.skipped.len(),
+        "已导入（编号 {id}）：新增{}{counter}{noun}，更新{}{counter}，跳过{}行；用时 {:.1} 秒。撤销：liangxin import undo {id}",
+        p.create,
+        p.update,
+        p.skip,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -143,6 +168,6 @@ pub fn list(store: &mut Store) -> Result<(), CliError> {
 
 pub fn undo(store: &mut Store, id: i64) -> Result<(), CliError> {
     let n = store.undo_import("cli", &liangxin_store::Scope::everything(), id)?;
-    println!("已撤销导入 {id}：移除{n}名党员");
+    println!("已撤销导入 {id}：移除{n}条新增的记录，更新过的记录已恢复");
     Ok(())
 }

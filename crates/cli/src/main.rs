@@ -120,6 +120,17 @@ enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// An organization sheet (两新组织名录), matched by credit code: preview, and with
+    /// --commit import it.
+    Organizations {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
     /// The imports made, newest first.
     List,
     /// Take an import back as a whole (while nothing depends on its rows).
@@ -262,7 +273,26 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 file,
                 county,
                 commit,
-            } => import_cmd::members(&mut store, &file, county.as_deref(), commit, today()),
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::Members,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
+            ImportCommand::Organizations {
+                file,
+                county,
+                commit,
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::Organizations,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
             ImportCommand::List => import_cmd::list(&mut store),
             ImportCommand::Undo { id } => import_cmd::undo(&mut store, id),
         },

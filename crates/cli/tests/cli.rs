@@ -313,7 +313,7 @@ fn demo_then_coverage_on_postgres_via_database_url() {
     );
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_liangxin"));
     cmd.env("DATABASE_URL", &url).env("LIANGXIN_KEY", KEY);
-    let out = killed_in_commit(&mut cmd, &batch);
+    let out = killed_in_commit(&mut cmd, "members", &batch);
     assert!(!out.status.success(), "the process died");
     assert_eq!(count(&mut conn), before, "no member of the killed import");
     let imports = run(&["import", "list"]);
@@ -435,15 +435,12 @@ fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
         .arg(db)
         .env_remove("DATABASE_URL")
         .env("LIANGXIN_KEY", KEY);
-    let out = killed_in_commit(&mut cmd, &batch);
+    let out = killed_in_commit(&mut cmd, "members", &batch);
     assert!(!out.status.success(), "the process died");
     assert_eq!(count(&mut conn), before, "no member of the killed import");
     let out = liangxin(db, &["import", "list"]);
     assert!(!stdout(&out).contains("批量.csv"), "{}", stdout(&out));
-    let ok: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
-        .load(&mut conn)
-        .unwrap();
-    assert_eq!(ok[0].integrity_check, "ok");
+    assert!(integrity_ok(&mut conn));
     let out = liangxin(
         db,
         &["import", "members", batch.to_str().unwrap(), "--commit"],
@@ -461,6 +458,95 @@ fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
     let out = liangxin(db, &["import", "members", xlsx.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("已损坏或不完整"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_organization_list_is_previewed_imported_by_credit_code_and_undone() {
+    use liangxin_domain::credit_code::CreditCode;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    let out = liangxin(db, &["demo", "--seed", "7", "--organizations", "1500"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut conn = SqliteConnection::establish(db).unwrap();
+    let count = |conn: &mut SqliteConnection| {
+        diesel::sql_query("SELECT COUNT(*) AS n FROM organizations")
+            .get_result::<Count>(conn)
+            .unwrap()
+            .n
+    };
+    let before = count(&mut conn);
+    let code = |tail: &str| {
+        CreditCode::from_parts(&format!("91330825MA7CL{tail}"))
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let sheet = |rows: &[String]| {
+        let text = format!(
+            "单位名称,统一社会信用代码,所在县(市、区),单位类型,从业人员数\r\n{}\r\n",
+            rows.join("\r\n")
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let path = dir.path().join("两新组织.csv");
+        std::fs::write(&path, &gbk).unwrap();
+        path
+    };
+    let good = [
+        format!("命令行甲有限公司,{},龙游县,,12", code("0001")),
+        format!("命令行乙协会,,330825,社会团体,"),
+    ];
+    let with_bad = sheet(&[
+        good[0].clone(),
+        good[1].clone(),
+        format!("命令行丙有限公司,{},杭州市,,", code("0002")),
+    ]);
+    let path = with_bad.to_str().unwrap();
+    let out = liangxin(db, &["import", "organizations", path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("将新增2个两新组织"), "{text}");
+    assert!(
+        text.contains("第4行 所在县(市、区)「杭州市」：不在您的管理范围内"),
+        "{text}"
+    );
+    let out = liangxin(db, &["import", "organizations", path, "--commit"]);
+    assert_eq!(out.status.code(), Some(3), "errors refuse the commit");
+    assert_eq!(count(&mut conn), before, "nothing written");
+
+    // Killed during its commit: nothing of it is left.
+    let fixed = sheet(&good);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_liangxin"));
+    cmd.arg("--db")
+        .arg(db)
+        .env_remove("DATABASE_URL")
+        .env("LIANGXIN_KEY", KEY);
+    let out = killed_in_commit(&mut cmd, "organizations", &fixed);
+    assert!(!out.status.success(), "the process died");
+    assert_eq!(count(&mut conn), before);
+    assert!(integrity_ok(&mut conn));
+
+    let out = liangxin(
+        db,
+        &[
+            "import",
+            "organizations",
+            fixed.to_str().unwrap(),
+            "--commit",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("新增2个两新组织"), "{}", stdout(&out));
+    assert_eq!(count(&mut conn), before + 2);
+    let again = liangxin(db, &["import", "organizations", fixed.to_str().unwrap()]);
+    assert!(
+        stdout(&again).contains("将新增0个两新组织，更新0个，跳过2行"),
+        "{}",
+        stdout(&again)
+    );
+    let out = liangxin(db, &["import", "undo", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&mut conn), before);
 }
 
 /// A member sheet of `n` new people in branch `code` (a 组织编号), as CSV.
@@ -530,14 +616,11 @@ fn a_first_import_larger_than_the_register_keeps_its_indexes_through_a_kill_and_
         .arg(db)
         .env_remove("DATABASE_URL")
         .env("LIANGXIN_KEY", KEY);
-    let out = killed_in_commit(&mut cmd, &batch);
+    let out = killed_in_commit(&mut cmd, "members", &batch);
     assert!(!out.status.success(), "the process died");
     assert_eq!(count(&mut conn, members), before);
     assert_eq!(indexes(&mut conn), indexes_before, "indexes back");
-    let ok: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
-        .load(&mut conn)
-        .unwrap();
-    assert_eq!(ok[0].integrity_check, "ok");
+    assert!(integrity_ok(&mut conn));
 
     let out = liangxin(
         db,
@@ -546,10 +629,7 @@ fn a_first_import_larger_than_the_register_keeps_its_indexes_through_a_kill_and_
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(count(&mut conn, members), before + i64::from(rows));
     assert_eq!(indexes(&mut conn), indexes_before, "indexes rebuilt");
-    let ok: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
-        .load(&mut conn)
-        .unwrap();
-    assert_eq!(ok[0].integrity_check, "ok");
+    assert!(integrity_ok(&mut conn));
     // The rebuilt index finds the people: the same file again creates nobody.
     let out = liangxin(db, &["import", "members", batch.to_str().unwrap()]);
     assert!(stdout(&out).contains("将新增0名党员"), "{}", stdout(&out));
@@ -562,8 +642,8 @@ fn a_first_import_larger_than_the_register_keeps_its_indexes_through_a_kill_and_
 
 /// Runs an import whose process dies in the middle of its commit transaction, as a
 /// power cut or `kill -9` would have it.
-fn killed_in_commit(cmd: &mut Command, file: &Path) -> Output {
-    cmd.args(["import", "members", file.to_str().unwrap(), "--commit"])
+fn killed_in_commit(cmd: &mut Command, kind: &str, file: &Path) -> Output {
+    cmd.args(["import", kind, file.to_str().unwrap(), "--commit"])
         .env("LIANGXIN_TEST_DIE_IN_IMPORT", "1")
         .output()
         .unwrap()
@@ -575,6 +655,14 @@ struct Branch {
     county_code: i32,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     id: i64,
+}
+
+/// SQLite's own check of the whole file.
+fn integrity_ok(conn: &mut SqliteConnection) -> bool {
+    let ok: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+        .load(conn)
+        .unwrap();
+    ok.len() == 1 && ok[0].integrity_check == "ok"
 }
 
 #[derive(diesel::QueryableByName)]

@@ -52,18 +52,18 @@ struct ZoneRow<'a> {
 
 #[derive(Insertable)]
 #[diesel(table_name = organizations)]
-struct OrganizationRow<'a> {
-    county_code: i32,
-    id: i64,
-    name: &'a str,
-    credit_code: Option<&'a str>,
-    credit_code_check_failed: bool,
-    kind: &'static str,
-    sectors: i64,
-    town_code: Option<i32>,
-    zone_id: Option<i64>,
-    employees: Option<i32>,
-    registered_on: Option<NaiveDate>,
+pub(crate) struct OrganizationRow<'a> {
+    pub(crate) county_code: i32,
+    pub(crate) id: i64,
+    pub(crate) name: &'a str,
+    pub(crate) credit_code: Option<&'a str>,
+    pub(crate) credit_code_check_failed: bool,
+    pub(crate) kind: &'static str,
+    pub(crate) sectors: i64,
+    pub(crate) town_code: Option<i32>,
+    pub(crate) zone_id: Option<i64>,
+    pub(crate) employees: Option<i32>,
+    pub(crate) registered_on: Option<NaiveDate>,
 }
 
 #[derive(Insertable)]

@@ -324,16 +324,16 @@ diesel::table! {
         undone_at -> Nullable<Timestamp>,
         undone_by -> Nullable<Text>,
         updated -> Integer,
-        first_member_id -> Nullable<BigInt>,
-        last_member_id -> Nullable<BigInt>,
+        first_id -> Nullable<BigInt>,
+        last_id -> Nullable<BigInt>,
     }
 }
 
 diesel::table! {
-    import_updates (import_id, county_code, member_id) {
+    import_updates (import_id, county_code, record_id) {
         import_id -> BigInt,
         county_code -> Integer,
-        member_id -> BigInt,
+        record_id -> BigInt,
         old_values -> Text,
         new_values -> Text,
     }

@@ -26,7 +26,7 @@ pub const STALE_MINUTES: i64 = 10;
 pub const KEEP_HOURS: i64 = 24;
 
 /// The kinds of import there are.
-pub const KINDS: &[(&str, &str)] = &[("members", "党员")];
+pub const KINDS: &[(&str, &str)] = &[("members", "党员"), ("organizations", "两新组织")];
 
 /// A problem as the preview keeps it (a resident ID masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,15 +39,13 @@ pub struct PreviewProblem {
     pub error: bool,
 }
 
-/// A row the commit would write, as the preview shows it.
+/// A row the commit would write, as the preview shows it: its cells under
+/// [`Preview::sample_columns`] (a resident ID masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreviewRow {
     pub row: usize,
-    pub name: String,
-    pub resident_id_masked: String,
-    pub party_org: String,
-    pub status: String,
-    pub joined_on: String,
+    #[serde(default)]
+    pub cells: Vec<String>,
 }
 
 /// One field an update changes.
@@ -58,12 +56,14 @@ pub struct PreviewChange {
     pub after: String,
 }
 
-/// A registered member the commit would update, as the preview shows it.
+/// A registered record the commit would update, as the preview shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreviewUpdate {
     pub row: usize,
     pub name: String,
-    pub resident_id_masked: String,
+    /// What tells the record apart: a member's masked resident ID, a credit code.
+    #[serde(alias = "resident_id_masked")]
+    pub identifier: String,
     pub changes: Vec<PreviewChange>,
 }
 
@@ -83,6 +83,10 @@ pub struct Preview {
     pub problems: Vec<PreviewProblem>,
     pub skipped: Vec<(usize, String)>,
     pub ignored_columns: Vec<String>,
+    /// The columns of [`Preview::sample`].
+    #[serde(default)]
+    pub sample_columns: Vec<String>,
+    #[serde(default)]
     pub sample: Vec<PreviewRow>,
     #[serde(default)]
     pub updates: Vec<PreviewUpdate>,

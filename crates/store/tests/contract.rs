@@ -123,6 +123,7 @@ contract!(
     a_sheet_updates_registered_members_in_what_it_says_and_undoes_it,
     a_commit_matches_again_only_when_the_register_changed_since_its_plan,
     a_sheet_as_large_as_the_register_is_matched_by_reading_it_through,
+    an_organization_sheet_is_matched_by_credit_code_committed_and_undone,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -2917,8 +2918,8 @@ fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
         "{:?}",
         preview.problems
     );
-    assert_eq!(preview.sample[0].name, "上传甲");
-    assert!(preview.sample[0].resident_id_masked.contains('*'));
+    assert_eq!(preview.sample[0].cells[0], "上传甲");
+    assert!(preview.sample[0].cells[1].contains('*'));
     store.finish_check(id, Ok(&preview)).unwrap();
     let upload = store.upload(&longyou, id).unwrap().unwrap();
     assert_eq!(upload.state, "checked");
@@ -3303,4 +3304,307 @@ fn a_sheet_as_large_as_the_register_is_matched_by_reading_it_through(db: &TestDb
     assert_eq!(plan.skipped[0].0, 3);
     assert_eq!(plan.create.len(), newcomers + 1);
     assert!(plan.create.iter().any(|p| p.row == 4), "the one who left");
+}
+
+/// (name, credit code, kind, town, sectors, employees) of an organization, as stored.
+type OrgFacts = (
+    String,
+    Option<String>,
+    String,
+    Option<i32>,
+    i64,
+    Option<i32>,
+);
+
+fn org_facts(store: &mut Store, name: &str) -> Vec<OrgFacts> {
+    use liangxin_store::schema::organizations as o;
+    o::table
+        .filter(o::name.eq(name))
+        .select((
+            o::name,
+            o::credit_code,
+            o::kind,
+            o::town_code,
+            o::sectors,
+            o::employees,
+        ))
+        .load(store.conn())
+        .unwrap()
+}
+
+fn an_organization_sheet_is_matched_by_credit_code_committed_and_undone(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let town = region(330825001, "龙洲街道", Some(LYX));
+    store
+        .bulk_load(
+            "test",
+            LoadMode::Append,
+            Bulk {
+                regions: std::slice::from_ref(&town),
+                zones: &[],
+                organizations: &[],
+                party_orgs: &[],
+                coverage: &[],
+                instructors: &[],
+                assignments: &[],
+                members: &[],
+                meetings: &[],
+                dues_standards: &[],
+                dues_payments: &[],
+                archive_items: &[],
+                floating: &[],
+            },
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+    // A unit of Kecheng with a code: outside Longyou's reach.
+    let kecheng_code = CreditCode::from_parts("91330802MA2CCCCC3").unwrap();
+    store
+        .insert_organization(
+            "test",
+            &all(),
+            Organization {
+                key: Key { county: KCQ, id: 0 },
+                name: "柯城某贸易有限公司".into(),
+                credit_code: Some(kecheng_code.clone()),
+                credit_code_check_failed: false,
+                kind: OrgKind::Enterprise,
+                sectors: SectorSet::EMPTY,
+                town: None,
+                zone: None,
+                employees: None,
+                registered_on: None,
+            },
+        )
+        .unwrap();
+    let county = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, c.longyou)
+    };
+    let header: Vec<String> = [
+        "企业名称",
+        "信用代码",
+        "组织类型",
+        "乡镇街道",
+        "行业",
+        "职工人数",
+        "成立时间",
+        "备注",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let row =
+        |n: usize, cells: [&str; 8]| (n, cells.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+    let new_code = CreditCode::from_parts("91330825MA2BBBBB2").unwrap();
+    let registered = CreditCode::from_parts("91330825MA2AAAAA1").unwrap();
+    let good = vec![
+        row(2, ["示例：某公司", "", "", "", "", "", "", ""]),
+        row(
+            3,
+            [
+                "龙游戊智能科技有限公司",
+                new_code.as_str(),
+                "",
+                "龙洲街道",
+                "制造业、商贸流通",
+                "50",
+                "2019-05-20",
+                "",
+            ],
+        ),
+        row(
+            4,
+            [
+                "龙游甲红木家具有限公司",
+                registered.as_str(),
+                "",
+                "",
+                "",
+                "45",
+                "",
+                "",
+            ],
+        ),
+        row(
+            5,
+            ["龙游乙红木工艺品有限公司", "", "", "", "", "30", "", ""],
+        ),
+        row(
+            6,
+            [
+                "龙游县红木行业协会",
+                "",
+                "社会团体",
+                "",
+                "行业协会商会",
+                "",
+                "",
+                "",
+            ],
+        ),
+    ];
+    let mut bad = good.clone();
+    bad.push(row(
+        7,
+        [
+            "柯城某贸易有限公司",
+            kecheng_code.as_str(),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ));
+    bad.push(row(
+        8,
+        ["龙游己公司", new_code.as_str(), "", "", "", "", "", ""],
+    ));
+    bad.push(row(
+        9,
+        ["龙游庚公司", "", "非公有制企业", "塔石镇", "", "", "", ""],
+    ));
+    bad.push(row(10, ["龙游辛公司", "", "", "", "", "", "", ""]));
+
+    // A branch secretary registers no organizations.
+    let branch = scope_of(&mut store, c.joint);
+    let refused = store.plan_organization_import(&branch, TODAY, &header, good.clone(), &|_| {});
+    assert!(
+        matches!(refused, Err(StoreError::Invalid { .. })),
+        "{refused:?}"
+    );
+
+    let plan = store
+        .plan_organization_import(&county, TODAY, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (7, "统一社会信用代码"),
+            (8, "统一社会信用代码"),
+            (9, "所在乡镇(街道)"),
+            (10, "单位类型"),
+        ],
+        "{:?}",
+        plan.problems
+    );
+    assert!(!plan.committable());
+    let before = org_facts(&mut store, "龙游戊智能科技有限公司");
+    assert!(before.is_empty());
+    let refused = store.commit_organization_import(&source(&county, "bad.xlsx", "x"), &plan);
+    assert!(matches!(refused, Err(StoreError::Invalid { .. })));
+    assert!(org_facts(&mut store, "龙游戊智能科技有限公司").is_empty());
+
+    let plan = store
+        .plan_organization_import(&county, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!(plan.create.len(), 2, "{:?}", plan.create);
+    assert_eq!(plan.update.len(), 1);
+    assert_eq!(plan.ignored_columns, vec!["备注".to_owned()]);
+    // The example row, and the unit matched by name whose record already says it all.
+    assert_eq!(
+        plan.skipped.iter().map(|s| s.0).collect::<Vec<_>>(),
+        vec![2, 5]
+    );
+    assert_eq!(
+        plan.update[0].changes,
+        vec![("从业人员数", "30".to_owned(), "45".to_owned())]
+    );
+    let warned: Vec<usize> = plan.problems.iter().map(|p| p.row).collect();
+    assert_eq!(warned, vec![5, 6], "{:?}", plan.problems);
+    let preview = plan.preview("CSV", &[]);
+    assert_eq!(preview.sample[0].cells[0], "龙游戊智能科技有限公司");
+    assert_eq!(preview.sample[0].cells[3], "龙洲街道");
+    assert_eq!(preview.updates[0].identifier, registered.as_str());
+
+    let id = store
+        .commit_organization_import(&source(&county, "orgs.xlsx", "abc"), &plan)
+        .unwrap();
+    let made = org_facts(&mut store, "龙游戊智能科技有限公司");
+    assert_eq!(made.len(), 1);
+    let (_, code, kind, town_code, sectors, employees) = made[0].clone();
+    assert_eq!(code.as_deref(), Some(new_code.as_str()));
+    assert_eq!(kind, "enterprise", "inferred from the code");
+    assert_eq!(town_code, Some(330825001));
+    let sectors = SectorSet::from_bits(sectors);
+    assert!(sectors.contains(SectorTag::Manufacturing) && sectors.contains(SectorTag::Commerce));
+    assert_eq!(employees, Some(50));
+    assert_eq!(
+        org_facts(&mut store, "龙游县红木行业协会")[0].2,
+        "social_group"
+    );
+    assert_eq!(
+        org_facts(&mut store, "龙游甲红木家具有限公司")[0].5,
+        Some(45)
+    );
+    let history = store.imports(&county).unwrap();
+    assert_eq!(history[0].id, id);
+    assert_eq!(history[0].kind, "organizations");
+    assert_eq!(
+        (history[0].created, history[0].updated, history[0].skipped),
+        (2, 1, 2)
+    );
+    // The same file again changes nothing: every row is skipped or matched.
+    let again = store
+        .plan_organization_import(&county, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert_eq!((again.create.len(), again.update.len()), (0, 0));
+
+    // Undone whole: the new units gone, the updated one as it was.
+    assert_eq!(store.undo_import("t", &county, id).unwrap(), 2);
+    assert!(org_facts(&mut store, "龙游戊智能科技有限公司").is_empty());
+    assert!(org_facts(&mut store, "龙游县红木行业协会").is_empty());
+    assert_eq!(
+        org_facts(&mut store, "龙游甲红木家具有限公司")[0].5,
+        Some(30)
+    );
+    assert!(matches!(
+        store.undo_import("t", &county, id),
+        Err(StoreError::Invalid { .. })
+    ));
+
+    // Once a party organization covers a unit it brought, it cannot be undone.
+    let plan = store
+        .plan_organization_import(&county, TODAY, &header, good, &|_| {})
+        .unwrap();
+    let id = store
+        .commit_organization_import(&source(&county, "orgs.xlsx", "abc"), &plan)
+        .unwrap();
+    let new_key = {
+        use liangxin_store::schema::organizations as o;
+        let (county, id): (i32, i64) = o::table
+            .filter(o::name.eq("龙游戊智能科技有限公司"))
+            .select((o::county_code, o::id))
+            .first(store.conn())
+            .unwrap();
+        Key { county, id }
+    };
+    store
+        .add_coverage(CoverageLink {
+            organization: new_key,
+            party_org: c.joint,
+            since: TODAY,
+        })
+        .unwrap();
+    let refused = store.undo_import("t", &county, id);
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { reason, .. }) if reason.contains("关联")),
+        "{refused:?}"
+    );
+    assert_eq!(org_facts(&mut store, "龙游戊智能科技有限公司").len(), 1);
+    assert_eq!(
+        org_facts(&mut store, "龙游甲红木家具有限公司")[0].5,
+        Some(45)
+    );
 }

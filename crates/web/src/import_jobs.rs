@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use liangxin_docs::sheet;
-use liangxin_store::import::ImportSource;
+use liangxin_store::import::{ImportSource, Planned};
 use liangxin_store::uploads::Preview;
 use liangxin_store::{Scope, Store, StoreError};
 
@@ -23,20 +23,25 @@ const TICK: Duration = Duration::from_millis(500);
 /// imported at all (not a spreadsheet, no header, a required column missing).
 fn check(
     store: &mut Store,
+    kind: &str,
     scope: &Scope,
     bytes: &[u8],
     total: &AtomicUsize,
     done: &AtomicUsize,
-) -> Result<Result<(Preview, liangxin_store::import::ImportPlan), String>, WebError> {
+) -> Result<Result<(Preview, Planned), String>, WebError> {
     let sheet = match sheet::read(bytes) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.to_string())),
     };
     total.store(sheet.rows.len(), Ordering::Relaxed);
-    let planned =
-        store.plan_member_import(scope, crate::today(), &sheet.header, sheet.rows, &|n| {
-            done.store(n, Ordering::Relaxed)
-        });
+    let planned = store.plan_import(
+        kind,
+        scope,
+        crate::today(),
+        &sheet.header,
+        sheet.rows,
+        &|n| done.store(n, Ordering::Relaxed),
+    );
     match planned {
         Ok(plan) => Ok(Ok((plan.preview(sheet.format, &sheet.notes), plan))),
         Err(StoreError::Invalid { field, reason }) => Ok(Err(format!("{field}：{reason}"))),
@@ -74,7 +79,7 @@ fn start_ticker(
 }
 
 /// Checks a staged upload in the background.
-pub fn spawn_check(state: Arc<AppState>, id: i64, scope: Scope, bytes: Vec<u8>) {
+pub fn spawn_check(state: Arc<AppState>, id: i64, kind: String, scope: Scope, bytes: Vec<u8>) {
     tokio::spawn(async move {
         let total = Arc::new(AtomicUsize::new(0));
         let done = Arc::new(AtomicUsize::new(0));
@@ -83,7 +88,7 @@ pub fn spawn_check(state: Arc<AppState>, id: i64, scope: Scope, bytes: Vec<u8>) 
         let ran = state
             .pool
             .run(move |store| {
-                let outcome = check(store, &scope, &bytes, &total, &done);
+                let outcome = check(store, &kind, &scope, &bytes, &total, &done);
                 finished.store(true, Ordering::Relaxed);
                 match outcome? {
                     Ok((preview, _)) => store.finish_check(id, Ok(&preview))?,
@@ -116,13 +121,14 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                 let shown = store.upload(&scope, id)?.ok_or_else(WebError::not_found)?;
                 let bytes = store.upload_file(&scope, id)?;
                 let (idle_total, idle_done) = (AtomicUsize::new(0), AtomicUsize::new(0));
-                let (preview, plan) = match check(store, &scope, &bytes, &idle_total, &idle_done)? {
-                    Ok(v) => v,
-                    Err(why) => {
-                        store.refuse_commit(id, &why, None)?;
-                        return Ok(());
-                    }
-                };
+                let (preview, plan) =
+                    match check(store, &shown.kind, &scope, &bytes, &idle_total, &idle_done)? {
+                        Ok(v) => v,
+                        Err(why) => {
+                            store.refuse_commit(id, &why, None)?;
+                            return Ok(());
+                        }
+                    };
                 let before = shown.preview.unwrap_or_default();
                 if (preview.create, preview.update, preview.skip, preview.errors)
                     != (before.create, before.update, before.skip, before.errors)
@@ -134,7 +140,7 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                     )?;
                     return Ok(());
                 }
-                let committed = store.commit_member_import(
+                let committed = store.commit_import(
                     &ImportSource {
                         actor: &actor,
                         scope: &scope,

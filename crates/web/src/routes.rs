@@ -201,6 +201,7 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/imports", Object::None),
     staff("POST", "/imports", Object::None),
     staff("GET", "/imports/templates/members.xlsx", Object::None),
+    staff("GET", "/imports/templates/organizations.xlsx", Object::None),
     staff("GET", "/imports/uploads/{id}", Object::Upload),
     staff("GET", "/imports/uploads/{id}/problems.csv", Object::Upload),
     staff("POST", "/imports/uploads/{id}/commit", Object::Upload),
@@ -366,6 +367,9 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/imports") => get(pages::imports::list),
         ("POST", "/imports") => post(pages::imports::upload),
         ("GET", "/imports/templates/members.xlsx") => get(pages::imports::member_template),
+        ("GET", "/imports/templates/organizations.xlsx") => {
+            get(pages::imports::organization_template)
+        }
         ("GET", "/imports/uploads/{id}") => get(pages::imports::show),
         ("GET", "/imports/uploads/{id}/problems.csv") => get(pages::imports::problems_csv),
         ("POST", "/imports/uploads/{id}/commit") => post(pages::imports::commit),

@@ -1840,6 +1840,151 @@ fn settled(c: &mut common::Client, path: &str) -> common::Resp {
 }
 
 #[test]
+fn a_county_imports_its_organization_list_by_credit_code_and_undoes_it() {
+    use diesel::prelude::*;
+    use liangxin_domain::credit_code::CreditCode;
+    use liangxin_store::schema::{organizations as o, regions as r};
+    let app = app();
+    let mut store = app.store();
+    let town: String = r::table
+        .filter(r::parent_code.eq(330825))
+        .filter(r::code.ge(100_000_000))
+        .order(r::code)
+        .select(r::name)
+        .first(store.conn())
+        .unwrap();
+    let (one, two) = (
+        CreditCode::from_parts("91330825MA7WEB001").unwrap(),
+        CreditCode::from_parts("91330825MA7WEB002").unwrap(),
+    );
+    let csv = |rows: &[[&str; 6]]| {
+        let mut text =
+            "单位名称,统一社会信用代码,单位类型,所在乡镇(街道),行业领域,从业人员数\r\n".to_owned();
+        for row in rows {
+            text.push_str(&row.join(","));
+            text.push_str("\r\n");
+        }
+        text.into_bytes()
+    };
+    let good = [
+        [
+            "龙游网页测试甲有限公司",
+            one.as_str(),
+            "",
+            town.as_str(),
+            "制造业",
+            "80",
+        ],
+        [
+            "龙游网页测试乙有限公司",
+            two.as_str(),
+            "非公有制企业",
+            "",
+            "",
+            "",
+        ],
+    ];
+    let mut bad = good.to_vec();
+    bad.push(["龙游网页测试丙有限公司", one.as_str(), "", "", "", ""]);
+
+    let mut c = app.signed_in("longyou");
+    let page = c.get("/imports");
+    assert!(page.body.contains("/imports/templates/organizations.xlsx"));
+    let template = c.get("/imports/templates/organizations.xlsx");
+    assert_eq!(template.status, 200);
+    assert!(
+        template
+            .header("content-disposition")
+            .unwrap()
+            .contains("organizations-template.xlsx")
+    );
+    let csrf = page.csrf();
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", &csrf), ("kind", "organizations")],
+        ("file", "两新组织.csv", &csv(&bad)),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let first = r.header("location").unwrap().to_owned();
+    let page = settled(&mut c, &first);
+    assert!(
+        page.body.contains("将新增 <strong>2</strong> 个两新组织"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("错误 <strong>1</strong> 个"));
+    assert!(page.body.contains("与第2行重复"), "{}", page.body);
+    assert!(!page.body.contains("确认导入"), "errors block the commit");
+
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", &csrf), ("kind", "organizations")],
+        ("file", "两新组织（改）.csv", &csv(&good)),
+    );
+    let second = r.header("location").unwrap().to_owned();
+    let page = settled(&mut c, &second);
+    assert!(
+        page.body.contains("确认导入：新增 2 个，更新 0 个"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("<td data-label=\"所在乡镇(街道)\">{town}</td>"))
+    );
+    let r = c.post_form(&format!("{second}/commit"), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    let page = settled(&mut c, &second);
+    assert!(page.body.contains("已导入（导入编号"), "{}", page.body);
+    let made = |store: &mut liangxin_store::Store| -> Vec<(i32, Option<i32>)> {
+        o::table
+            .filter(o::credit_code.eq_any([one.as_str(), two.as_str()]))
+            .order(o::credit_code)
+            .select((o::county_code, o::employees))
+            .load(store.conn())
+            .unwrap()
+    };
+    assert_eq!(made(&mut store), vec![(330825, Some(80)), (330825, None)]);
+    let listed = c.get("/organizations?q=龙游网页测试甲");
+    assert!(
+        listed.body.contains("龙游网页测试甲有限公司"),
+        "{}",
+        listed.body
+    );
+
+    let v = c
+        .get(&format!(
+            "/api/v1/imports/uploads/{}",
+            second.rsplit('/').next().unwrap()
+        ))
+        .json();
+    assert_eq!(v["kind"], "organizations");
+    let import_id = v["import_id"].as_i64().unwrap();
+    let confirm = c.get(&format!("/imports/{import_id}/undo"));
+    assert!(
+        confirm.body.contains("移除 2 个两新组织"),
+        "{}",
+        confirm.body
+    );
+    let r = c.post_form(&format!("/imports/{import_id}/undo"), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    assert!(made(&mut store).is_empty(), "gone with the undo");
+
+    // A branch secretary registers no organizations: the file is refused, and said why.
+    let mut s = app.signed_in("secretary");
+    let page = s.get("/imports");
+    let r = s.post_multipart(
+        "/imports",
+        &[("_csrf", &page.csrf()), ("kind", "organizations")],
+        ("file", "两新组织.csv", &csv(&good)),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = settled(&mut s, r.header("location").unwrap());
+    assert!(page.body.contains("无法导入"), "{}", page.body);
+    assert!(page.body.contains("您不能导入"), "{}", page.body);
+}
+
+#[test]
 fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     use liangxin_domain::resident_id::ResidentId;
     let app = app();

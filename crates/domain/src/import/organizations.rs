@@ -270,7 +270,10 @@ pub fn organization_row(
                     r.problem(
                         "kind",
                         &v,
-                        format!("与信用代码不一致（代码表明是{}），按所填类型导入", i.label()),
+                        format!(
+                            "与信用代码不一致（代码表明是{}），按所填类型导入",
+                            i.label()
+                        ),
                         Severity::Warning,
                     );
                 }
@@ -301,12 +304,7 @@ pub fn organization_row(
         v => match v.trim_end_matches('人').trim().parse::<i32>() {
             Ok(n) if (0..=1_000_000).contains(&n) => Some(n),
             _ => {
-                r.problem(
-                    "employees",
-                    &v,
-                    "应为0到1000000之间的整数",
-                    Severity::Error,
-                );
+                r.problem("employees", &v, "应为0到1000000之间的整数", Severity::Error);
                 None
             }
         },
@@ -385,7 +383,10 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let o = o.unwrap();
         assert_eq!(o.name, "龙游红木家具有限公司");
-        assert_eq!(o.credit_code.as_ref().map(CreditCode::as_str), Some(c.as_str()));
+        assert_eq!(
+            o.credit_code.as_ref().map(CreditCode::as_str),
+            Some(c.as_str())
+        );
         // Inferred from the code's leading 9.
         assert_eq!(o.kind, Some(OrgKind::Enterprise));
         assert_eq!(o.town.as_deref(), Some("龙洲街道"));
@@ -399,7 +400,16 @@ mod tests {
 
     #[test]
     fn every_problem_is_named_and_warnings_let_the_row_through() {
-        let cells = row(&["2", "", "91330825MA2XXX", "公司", "", "造船", "-3", "2030-01-01"]);
+        let cells = row(&[
+            "2",
+            "",
+            "91330825MA2XXX",
+            "公司",
+            "",
+            "造船",
+            "-3",
+            "2030-01-01",
+        ]);
         let (o, problems) = organization_row(3, &cells, &header(), TODAY);
         assert!(o.is_none());
         let columns: Vec<&str> = problems.iter().map(|p| p.column).collect();

@@ -238,14 +238,14 @@ pub async fn stage(
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let (kind, file_name) = (kind.to_owned(), file_name.to_owned());
-    let (id, bytes) = state
+    let (id, kind, bytes) = state
         .pool
         .run(move |store| {
             let id = store.stage_upload(&actor, &scope, &kind, &file_name, &bytes)?;
-            Ok((id, bytes))
+            Ok((id, kind, bytes))
         })
         .await?;
-    import_jobs::spawn_check(state.clone(), id, auth.scope.clone(), bytes);
+    import_jobs::spawn_check(state.clone(), id, kind, auth.scope.clone(), bytes);
     Ok(id)
 }
 
@@ -282,6 +282,29 @@ struct UploadPage {
     sample: Vec<PreviewRow>,
     skipped: Vec<(usize, String)>,
     more_skipped: usize,
+    counter: &'static str,
+    noun: &'static str,
+    identifier: &'static str,
+    update_note: &'static str,
+}
+
+/// How the pages speak of a kind's records: (counter, noun, the column that tells them
+/// apart, what an import cannot change of them).
+fn kind_words(kind: &str) -> (&'static str, &'static str, &'static str, &'static str) {
+    match kind {
+        "organizations" => (
+            "个",
+            "两新组织",
+            "统一社会信用代码",
+            "所在县(市、区)不能通过导入变更。",
+        ),
+        _ => (
+            "名",
+            "党员",
+            "公民身份号码",
+            "所在党组织不能通过导入变更，请办理组织关系转接。",
+        ),
+    }
 }
 
 async fn load(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<Upload, WebError> {
@@ -301,6 +324,7 @@ pub async fn show(
     let layout = Layout::new(&state, &auth, &format!("导入：{}", u.file_name), "imports").await?;
     let p = u.preview.clone().unwrap_or_default();
     let (label, class) = state_label(&u);
+    let (counter, noun, identifier, update_note) = kind_words(&u.kind);
     let total = u64::try_from(u.total_rows).unwrap_or(0);
     let done = u64::try_from(u.done_rows).unwrap_or(0);
     let problems: Vec<ProblemLine> = p
@@ -330,6 +354,10 @@ pub async fn show(
         sample: p.sample.clone(),
         skipped: p.skipped.iter().take(100).cloned().collect(),
         more_skipped: p.skipped.len().saturating_sub(100),
+        counter,
+        noun,
+        identifier,
+        update_note,
         p,
         u,
     };
@@ -340,28 +368,60 @@ pub async fn show(
 /// drop-downs from the importer's own column list (what it reads is what it offers).
 pub async fn member_template() -> Result<Response, WebError> {
     use liangxin_domain::import::{MEMBER_COLUMNS, MEMBER_TEMPLATE_NOTES, member_choices};
-    let columns: Vec<TemplateColumn<'_>> = MEMBER_COLUMNS
+    template_file(
+        "党员名册",
+        MEMBER_COLUMNS,
+        member_choices,
+        MEMBER_TEMPLATE_NOTES,
+        "members-template.xlsx",
+    )
+}
+
+/// `GET /imports/templates/organizations.xlsx`: the organization template (两新组织名录).
+pub async fn organization_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::organizations::{
+        ORGANIZATION_COLUMNS, ORGANIZATION_TEMPLATE_NOTES, organization_choices,
+    };
+    template_file(
+        "两新组织名录",
+        ORGANIZATION_COLUMNS,
+        organization_choices,
+        ORGANIZATION_TEMPLATE_NOTES,
+        "organizations-template.xlsx",
+    )
+}
+
+/// A template as a download: the sheet named `sheet` (its Chinese name also the file's).
+fn template_file(
+    sheet: &str,
+    columns: &[liangxin_domain::cells::ColumnSpec],
+    choices: fn(&str) -> Vec<&'static str>,
+    notes: &[&str],
+    ascii_name: &str,
+) -> Result<Response, WebError> {
+    let columns: Vec<TemplateColumn<'_>> = columns
         .iter()
         .map(|c| TemplateColumn {
             label: c.label,
             required: c.required,
             hint: c.hint,
             example: c.example,
-            choices: member_choices(c.key),
+            choices: choices(c.key),
         })
         .collect();
-    let bytes = liangxin_docs::xlsx::template("党员名册", &columns, MEMBER_TEMPLATE_NOTES)
-        .map_err(WebError::internal)?;
+    let bytes =
+        liangxin_docs::xlsx::template(sheet, &columns, notes).map_err(WebError::internal)?;
+    let disposition = format!(
+        "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
+        crate::auth::urlencode(&format!("{sheet}导入模板.xlsx"))
+    );
     Ok((
         [
             (
                 header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
             ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"members-template.xlsx\"; filename*=UTF-8''%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx",
-            ),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
     )
@@ -460,6 +520,10 @@ struct UndoPage {
     created: i32,
     updated: i32,
     error: Option<String>,
+    kind: String,
+    counter: &'static str,
+    noun: &'static str,
+    blocked_by: &'static str,
 }
 
 async fn undo_page(
@@ -475,8 +539,21 @@ async fn undo_page(
         .await?
         .ok_or_else(WebError::not_found)?;
     let layout = Layout::new(state, auth, "撤销导入", "imports").await?;
+    let (counter, noun, _, _) = kind_words(&found.kind);
+    let blocked_by = match found.kind.as_str() {
+        "organizations" => {
+            "只要新增的单位已被党组织覆盖、选派了党建指导员或有党员以它为工作单位，或更新的单位在导入后又被修改，就不能撤销。"
+        }
+        _ => {
+            "只要新增的党员中有人已有会议出席、党费、档案、转接、流动党员记录或账号，或更新的党员在导入后又被修改，就不能撤销。"
+        }
+    };
     Ok(UndoPage {
         layout,
+        counter,
+        noun,
+        blocked_by,
+        kind: found.kind.clone(),
         created: found.created,
         updated: found.updated,
         i: ImportLine {

@@ -36,6 +36,8 @@ use crate::schema::{
 use crate::uploads::{Preview, PreviewChange, PreviewProblem, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
 
+pub mod organizations;
+
 /// A member the commit would create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedMember {
@@ -80,10 +82,7 @@ pub struct ImportPlan {
 
 impl ImportPlan {
     pub fn errors(&self) -> usize {
-        self.problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count()
+        count_errors(&self.problems)
     }
 
     pub fn warnings(&self) -> usize {
@@ -107,34 +106,25 @@ impl ImportPlan {
             skip: self.skipped.len(),
             errors: self.errors(),
             warnings: self.warnings(),
-            problems: self
-                .problems
-                .iter()
-                .map(|p| PreviewProblem {
-                    row: p.row,
-                    column: p.column.to_owned(),
-                    value: if p.column == "公民身份号码" {
-                        mask_cell(&p.value)
-                    } else {
-                        p.value.clone()
-                    },
-                    reason: p.reason.clone(),
-                    error: p.severity == Severity::Error,
-                })
-                .collect(),
+            problems: preview_problems(&self.problems),
             skipped: self.skipped.clone(),
             ignored_columns: self.ignored_columns.clone(),
+            sample_columns: ["姓名", "公民身份号码", "所在党组织", "党员类别", "入党时间"]
+                .map(str::to_owned)
+                .to_vec(),
             sample: self
                 .create
                 .iter()
                 .take(PREVIEW_SAMPLE)
                 .map(|p| PreviewRow {
                     row: p.row,
-                    name: p.member.name.clone(),
-                    resident_id_masked: p.member.resident_id.masked(),
-                    party_org: p.party_org_name.clone(),
-                    status: p.member.status.label().to_owned(),
-                    joined_on: p.member.joined_on.to_string(),
+                    cells: vec![
+                        p.member.name.clone(),
+                        p.member.resident_id.masked(),
+                        p.party_org_name.clone(),
+                        p.member.status.label().to_owned(),
+                        p.member.joined_on.to_string(),
+                    ],
                 })
                 .collect(),
             updates: self
@@ -144,7 +134,7 @@ impl ImportPlan {
                 .map(|u| PreviewUpdate {
                     row: u.row,
                     name: u.after.name.clone(),
-                    resident_id_masked: u.resident_id_masked.clone(),
+                    identifier: u.resident_id_masked.clone(),
                     changes: u
                         .changes
                         .iter()
@@ -162,6 +152,158 @@ impl ImportPlan {
 
 /// Rows of what would be written shown in a preview.
 pub const PREVIEW_SAMPLE: usize = 50;
+
+fn count_errors(problems: &[Problem]) -> usize {
+    problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count()
+}
+
+/// Problems as a preview keeps them: a resident ID masked.
+fn preview_problems(problems: &[Problem]) -> Vec<PreviewProblem> {
+    problems
+        .iter()
+        .map(|p| PreviewProblem {
+            row: p.row,
+            column: p.column.to_owned(),
+            value: if p.column == "公民身份号码" {
+                mask_cell(&p.value)
+            } else {
+                p.value.clone()
+            },
+            reason: p.reason.clone(),
+            error: p.severity == Severity::Error,
+        })
+        .collect()
+}
+
+/// What an import did, as its history keeps it.
+struct Outcome<'a> {
+    kind: &'a str,
+    rows_read: usize,
+    created: usize,
+    updated: usize,
+    skipped: usize,
+    /// The block of ids it reserved in its kind's table, if it created anything.
+    block: Option<(i64, i64)>,
+}
+
+/// Keeps a committed import in the history, marks the upload it came from committed and
+/// the registry changed (inside the writing transaction); returns the import's id.
+fn record_import(conn: &mut DbConnection, source: &ImportSource, o: &Outcome) -> Result<i64> {
+    let id = allocate(conn, "imports", 1)?;
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    diesel::insert_into(imp::table)
+        .values((
+            imp::id.eq(id),
+            imp::kind.eq(o.kind),
+            imp::file_name.eq(source.file_name),
+            imp::file_sha256.eq(source.file_sha256),
+            imp::actor.eq(source.actor),
+            imp::scope_path.eq(&source.scope.party_path),
+            imp::imported_at.eq(chrono::Utc::now().naive_utc()),
+            imp::rows_read.eq(count(o.rows_read)),
+            imp::created.eq(count(o.created)),
+            imp::skipped.eq(count(o.skipped)),
+            imp::updated.eq(count(o.updated)),
+            imp::first_id.eq(o.block.map(|b| b.0)),
+            imp::last_id.eq(o.block.map(|b| b.1)),
+        ))
+        .execute(conn)?;
+    if let Some(upload) = source.upload {
+        crate::uploads::mark_committed(conn, upload, id)?;
+    }
+    bump_version(conn)?;
+    Ok(id)
+}
+
+/// Keeps what an import changed of a record (to undo it), and audits it.
+#[allow(clippy::too_many_arguments)]
+fn record_update(
+    conn: &mut DbConnection,
+    cipher: &crate::IdCipher,
+    actor: &str,
+    import_id: i64,
+    entity: &str,
+    key: Key,
+    old: serde_json::Value,
+    new: serde_json::Value,
+) -> Result<()> {
+    diesel::insert_into(iu::table)
+        .values((
+            iu::import_id.eq(import_id),
+            iu::county_code.eq(key.county),
+            iu::record_id.eq(key.id),
+            iu::old_values.eq(old.to_string()),
+            iu::new_values.eq(new.to_string()),
+        ))
+        .execute(conn)?;
+    audit::append(
+        conn,
+        cipher,
+        Entry {
+            actor,
+            action: "import_update",
+            entity,
+            county: key.county,
+            entity_id: key.id,
+            before: Some(old),
+            after: Some(new),
+        },
+    )
+}
+
+/// The audit entry of a whole import.
+fn audit_import(
+    conn: &mut DbConnection,
+    cipher: &crate::IdCipher,
+    source: &ImportSource,
+    id: i64,
+    entity: &str,
+    o: &Outcome,
+) -> Result<()> {
+    audit::append(
+        conn,
+        cipher,
+        Entry {
+            actor: source.actor,
+            action: "import",
+            entity,
+            county: 0,
+            entity_id: id,
+            before: None,
+            after: Some(json!({
+                "import": id,
+                "file": source.file_name,
+                "sha256": source.file_sha256,
+                "created": o.created,
+                "updated": o.updated,
+                "skipped": o.skipped,
+            })),
+        },
+    )
+}
+
+/// For the test that a killed commit leaves nothing: the process dies here, in the middle
+/// of the commit's transaction, as a power cut or `kill -9` would have it.
+fn die_here_in_tests() {
+    if std::env::var_os("LIANGXIN_TEST_DIE_IN_IMPORT").is_some() {
+        std::process::abort();
+    }
+}
+
+/// Takes the registry's version row (PostgreSQL; SQLite's write lock already holds it), so
+/// no registry write lands between a commit's check of the version and its writing.
+fn lock_registry_version(conn: &mut DbConnection) -> Result<()> {
+    if let DbConnection::Postgres(c) = conn {
+        diesel::sql_query(
+            "SELECT next_id FROM id_alloc WHERE name = 'registry_version' FOR UPDATE",
+        )
+        .execute(c)?;
+    }
+    Ok(())
+}
 
 /// A resident-ID cell as a preview may keep it: the region and the last four, the birth
 /// date hidden (a value that failed to parse is still somebody's number).
@@ -809,13 +951,7 @@ impl Store {
         source: &ImportSource,
         plan: &ImportPlan,
     ) -> Result<i64> {
-        let ImportSource {
-            actor,
-            scope,
-            file_name,
-            file_sha256,
-            upload,
-        } = *source;
+        let actor = source.actor;
         if !plan.committable() {
             return Err(StoreError::invalid(
                 "导入",
@@ -823,7 +959,6 @@ impl Store {
             ));
         }
         let cipher = &self.cipher;
-        let path = scope.party_path.clone();
         let conn = &mut self.conn;
         // Sealing the identities is the cost of an import besides the database's own: a
         // second thread seals the next block while this one inserts the last.
@@ -843,14 +978,7 @@ impl Store {
             let written = crate::connection::write_transaction(conn, |conn| {
                 // Nothing written to the register since the plan was made: what it matched
                 // still holds. Otherwise the people it creates or updates are looked at again.
-                // The version's row is locked first (SQLite's write lock already is), so no
-                // registry write lands between this reading and the commit.
-                if let DbConnection::Postgres(c) = conn {
-                    diesel::sql_query(
-                        "SELECT next_id FROM id_alloc WHERE name = 'registry_version' FOR UPDATE",
-                    )
-                    .execute(c)?;
-                }
+                lock_registry_version(conn)?;
                 if registry_version(conn)? != plan.registry_version {
                     recheck(conn, plan)?;
                 }
@@ -876,86 +1004,28 @@ impl Store {
                         "身份信息加密未完成，未导入任何数据",
                     ));
                 }
-                // For the test that a killed commit leaves nothing: the process dies here, in
-                // the middle of the transaction (and before the indexes are built again), as
-                // a power cut or `kill -9` would have it.
-                if std::env::var_os("LIANGXIN_TEST_DIE_IN_IMPORT").is_some() {
-                    std::process::abort();
-                }
+                // Before the indexes are built again.
+                die_here_in_tests();
                 if let DbConnection::Sqlite(c) = conn {
                     for sql in &rebuild {
                         diesel::sql_query(sql).execute(c)?;
                     }
                 }
-                let id = allocate(conn, "imports", 1)?;
-                let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-                diesel::insert_into(imp::table)
-                    .values((
-                        imp::id.eq(id),
-                        imp::kind.eq("members"),
-                        imp::file_name.eq(file_name),
-                        imp::file_sha256.eq(file_sha256),
-                        imp::actor.eq(actor),
-                        imp::scope_path.eq(&path),
-                        imp::imported_at.eq(chrono::Utc::now().naive_utc()),
-                        imp::rows_read.eq(count(plan.rows_read)),
-                        imp::created.eq(count(plan.create.len())),
-                        imp::skipped.eq(count(plan.skipped.len())),
-                        imp::updated.eq(count(plan.update.len())),
-                        imp::first_member_id.eq((n > 0).then_some(first)),
-                        imp::last_member_id.eq((n > 0).then_some(next - 1)),
-                    ))
-                    .execute(conn)?;
+                let outcome = Outcome {
+                    kind: "members",
+                    rows_read: plan.rows_read,
+                    created: plan.create.len(),
+                    updated: plan.update.len(),
+                    skipped: plan.skipped.len(),
+                    block: (n > 0).then_some((first, next - 1)),
+                };
+                let id = record_import(conn, source, &outcome)?;
                 for u in &plan.update {
                     write_fields(conn, u.key, &u.after)?;
                     let (old, new) = (fields_json(&u.before), fields_json(&u.after));
-                    diesel::insert_into(iu::table)
-                        .values((
-                            iu::import_id.eq(id),
-                            iu::county_code.eq(u.key.county),
-                            iu::member_id.eq(u.key.id),
-                            iu::old_values.eq(old.to_string()),
-                            iu::new_values.eq(new.to_string()),
-                        ))
-                        .execute(conn)?;
-                    audit::append(
-                        conn,
-                        cipher,
-                        Entry {
-                            actor,
-                            action: "import_update",
-                            entity: "member",
-                            county: u.key.county,
-                            entity_id: u.key.id,
-                            before: Some(old),
-                            after: Some(new),
-                        },
-                    )?;
+                    record_update(conn, cipher, actor, id, "member", u.key, old, new)?;
                 }
-                if let Some(upload) = upload {
-                    crate::uploads::mark_committed(conn, upload, id)?;
-                }
-                bump_version(conn)?;
-                audit::append(
-                    conn,
-                    cipher,
-                    Entry {
-                        actor,
-                        action: "import",
-                        entity: "members",
-                        county: 0,
-                        entity_id: id,
-                        before: None,
-                        after: Some(json!({
-                            "import": id,
-                            "file": file_name,
-                            "sha256": file_sha256,
-                            "created": plan.create.len(),
-                            "updated": plan.update.len(),
-                            "skipped": plan.skipped.len(),
-                        })),
-                    },
-                )?;
+                audit_import(conn, cipher, source, id, "members", &outcome)?;
                 Ok(id)
             });
             // Joined here, so a panic while sealing is the refusal above, not a second panic.
@@ -964,30 +1034,29 @@ impl Store {
         })
     }
 
-    /// Takes a whole import back: the members it created are removed while nothing depends
-    /// on them (no meeting, dues, archive item, letter, floating record or account), and
-    /// those it updated get their values back while nobody has changed them since; the
-    /// history keeps the import, marked undone. One transaction.
+    /// Takes a whole import back while nothing depends on its rows: what it created is
+    /// removed and what it updated gets its values back while nobody has changed it since
+    /// (for members, [`undo_members`]; for organizations, [`organizations::undo`]); the
+    /// history keeps the import, marked undone. One transaction. Returns how many records
+    /// it removed.
     pub fn undo_import(&mut self, actor: &str, scope: &Scope, id: i64) -> Result<usize> {
-        use crate::schema::{
-            dues_payments as dp, dues_standards as ds, floating_members as fm,
-            meeting_attendance as ma, member_archive_items as ai, transfers as t, users as u,
-        };
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             type Row = (
+                String,
                 String,
                 Option<chrono::NaiveDateTime>,
                 Option<i64>,
                 Option<i64>,
             );
-            let (_, undone, first, last) = imp::table
+            let (_, kind, undone, first, last) = imp::table
                 .filter(imp::id.eq(id))
                 .select((
                     imp::scope_path,
+                    imp::kind,
                     imp::undone_at,
-                    imp::first_member_id,
-                    imp::last_member_id,
+                    imp::first_id,
+                    imp::last_id,
                 ))
                 .first::<Row>(conn)
                 .optional()?
@@ -996,121 +1065,11 @@ impl Store {
             if undone.is_some() {
                 return Err(StoreError::invalid("导入", "已撤销过"));
             }
-            let keys: Vec<(i32, i64)> = match first.zip(last) {
-                Some((first, last)) => m::table
-                    .filter(m::id.between(first, last))
-                    .select((m::county_code, m::id))
-                    .load(conn)?,
-                None => Vec::new(),
+            let block = first.zip(last);
+            let removed = match kind.as_str() {
+                "organizations" => organizations::undo(conn, cipher, actor, id, block)?,
+                _ => undo_members(conn, cipher, actor, id, block)?,
             };
-            let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
-            let wanted: HashSet<(i32, i64)> = keys.iter().copied().collect();
-            let mut depending = 0i64;
-            for slice in ids.chunks(IN_LIST_MAX) {
-                let hits: Vec<(i32, i64)> = ma::table
-                    .filter(ma::member_id.eq_any(slice))
-                    .select((ma::member_county, ma::member_id))
-                    .load::<(i32, i64)>(conn)?
-                    .into_iter()
-                    .chain(
-                        dp::table
-                            .filter(dp::member_id.eq_any(slice))
-                            .select((dp::county_code, dp::member_id))
-                            .load::<(i32, i64)>(conn)?,
-                    )
-                    .chain(
-                        ds::table
-                            .filter(ds::member_id.eq_any(slice))
-                            .select((ds::county_code, ds::member_id))
-                            .load::<(i32, i64)>(conn)?,
-                    )
-                    .chain(
-                        ai::table
-                            .filter(ai::member_id.eq_any(slice))
-                            .select((ai::county_code, ai::member_id))
-                            .load::<(i32, i64)>(conn)?,
-                    )
-                    .chain(
-                        t::table
-                            .filter(t::member_id.eq_any(slice))
-                            .select((t::member_county, t::member_id))
-                            .load::<(i32, i64)>(conn)?,
-                    )
-                    .chain(
-                        fm::table
-                            .filter(fm::member_id.eq_any(slice))
-                            .select((fm::member_county, fm::member_id))
-                            .load::<(i32, i64)>(conn)?,
-                    )
-                    .collect();
-                depending += hits.iter().filter(|k| wanted.contains(k)).count() as i64;
-                let accounts: i64 = u::table
-                    .filter(u::member_id.eq_any(slice))
-                    .count()
-                    .get_result(conn)?;
-                depending += accounts;
-            }
-            if depending > 0 {
-                return Err(StoreError::invalid(
-                    "导入",
-                    format!(
-                        "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员或账号）依赖这批党员，不能整批撤销"
-                    ),
-                ));
-            }
-            // Members it updated go back to what they were, if nobody changed them since.
-            let updates: Vec<(i32, i64, String, String)> = iu::table
-                .filter(iu::import_id.eq(id))
-                .select((
-                    iu::county_code,
-                    iu::member_id,
-                    iu::old_values,
-                    iu::new_values,
-                ))
-                .load(conn)?;
-            let updated: Vec<Key> = updates
-                .iter()
-                .map(|u| Key {
-                    county: u.0,
-                    id: u.1,
-                })
-                .collect();
-            let now = member_fields(conn, &updated)?;
-            let mut restore = Vec::with_capacity(updates.len());
-            for (key, (_, _, old, new)) in updated.iter().zip(&updates) {
-                let (Some(old), Some(new)) = (fields_from_json(old), fields_from_json(new)) else {
-                    return Err(StoreError::invalid("导入", "更新记录无法读取，不能撤销"));
-                };
-                if now.get(key) != Some(&new) {
-                    return Err(StoreError::invalid(
-                        "导入",
-                        format!("党员{}在导入之后又被修改，不能整批撤销", new.name),
-                    ));
-                }
-                restore.push((*key, old, new));
-            }
-            for (key, old, new) in &restore {
-                write_fields(conn, *key, old)?;
-                audit::append(
-                    conn,
-                    cipher,
-                    Entry {
-                        actor,
-                        action: "undo_import_update",
-                        entity: "member",
-                        county: key.county,
-                        entity_id: key.id,
-                        before: Some(fields_json(new)),
-                        after: Some(fields_json(old)),
-                    },
-                )?;
-            }
-            // The block of ids the import reserved holds its members and nobody else's.
-            if let Some((first, last)) = first.zip(last) {
-                diesel::delete(mp::table.filter(mp::member_id.between(first, last)))
-                    .execute(conn)?;
-                diesel::delete(m::table.filter(m::id.between(first, last))).execute(conn)?;
-            }
             diesel::update(imp::table.filter(imp::id.eq(id)))
                 .set((
                     imp::undone_at.eq(Some(chrono::Utc::now().naive_utc())),
@@ -1124,14 +1083,14 @@ impl Store {
                 Entry {
                     actor,
                     action: "undo_import",
-                    entity: "members",
+                    entity: &kind,
                     county: 0,
                     entity_id: id,
-                    before: Some(json!({ "import": id, "members": keys.len() })),
+                    before: Some(json!({ "import": id, "removed": removed })),
                     after: None,
                 },
             )?;
-            Ok(keys.len())
+            Ok(removed)
         })
     }
 
@@ -1185,5 +1144,197 @@ impl Store {
                 updated: r.11,
             })
             .collect())
+    }
+}
+
+/// Undoes a member import (inside the undo's transaction): its members are removed while
+/// nothing depends on them (no meeting, dues, archive item, letter, floating record or
+/// account), and those it updated get their values back while nobody has changed them since.
+fn undo_members(
+    conn: &mut DbConnection,
+    cipher: &crate::IdCipher,
+    actor: &str,
+    id: i64,
+    block: Option<(i64, i64)>,
+) -> Result<usize> {
+    use crate::schema::{
+        dues_payments as dp, dues_standards as ds, floating_members as fm,
+        meeting_attendance as ma, member_archive_items as ai, transfers as t, users as u,
+    };
+    let keys: Vec<(i32, i64)> = match block {
+        Some((first, last)) => m::table
+            .filter(m::id.between(first, last))
+            .select((m::county_code, m::id))
+            .load(conn)?,
+        None => Vec::new(),
+    };
+    let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
+    let wanted: HashSet<(i32, i64)> = keys.iter().copied().collect();
+    let mut depending = 0i64;
+    for slice in ids.chunks(IN_LIST_MAX) {
+        let hits: Vec<(i32, i64)> = ma::table
+            .filter(ma::member_id.eq_any(slice))
+            .select((ma::member_county, ma::member_id))
+            .load::<(i32, i64)>(conn)?
+            .into_iter()
+            .chain(
+                dp::table
+                    .filter(dp::member_id.eq_any(slice))
+                    .select((dp::county_code, dp::member_id))
+                    .load::<(i32, i64)>(conn)?,
+            )
+            .chain(
+                ds::table
+                    .filter(ds::member_id.eq_any(slice))
+                    .select((ds::county_code, ds::member_id))
+                    .load::<(i32, i64)>(conn)?,
+            )
+            .chain(
+                ai::table
+                    .filter(ai::member_id.eq_any(slice))
+                    .select((ai::county_code, ai::member_id))
+                    .load::<(i32, i64)>(conn)?,
+            )
+            .chain(
+                t::table
+                    .filter(t::member_id.eq_any(slice))
+                    .select((t::member_county, t::member_id))
+                    .load::<(i32, i64)>(conn)?,
+            )
+            .chain(
+                fm::table
+                    .filter(fm::member_id.eq_any(slice))
+                    .select((fm::member_county, fm::member_id))
+                    .load::<(i32, i64)>(conn)?,
+            )
+            .collect();
+        depending += hits.iter().filter(|k| wanted.contains(k)).count() as i64;
+        let accounts: i64 = u::table
+            .filter(u::member_id.eq_any(slice))
+            .count()
+            .get_result(conn)?;
+        depending += accounts;
+    }
+    if depending > 0 {
+        return Err(StoreError::invalid(
+            "导入",
+            format!(
+                "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员或账号）依赖这批党员，不能整批撤销"
+            ),
+        ));
+    }
+    // Members it updated go back to what they were, if nobody changed them since.
+    let updates: Vec<(i32, i64, String, String)> = iu::table
+        .filter(iu::import_id.eq(id))
+        .select((
+            iu::county_code,
+            iu::record_id,
+            iu::old_values,
+            iu::new_values,
+        ))
+        .load(conn)?;
+    let updated: Vec<Key> = updates
+        .iter()
+        .map(|u| Key {
+            county: u.0,
+            id: u.1,
+        })
+        .collect();
+    let now = member_fields(conn, &updated)?;
+    let mut restore = Vec::with_capacity(updates.len());
+    for (key, (_, _, old, new)) in updated.iter().zip(&updates) {
+        let (Some(old), Some(new)) = (fields_from_json(old), fields_from_json(new)) else {
+            return Err(StoreError::invalid("导入", "更新记录无法读取，不能撤销"));
+        };
+        if now.get(key) != Some(&new) {
+            return Err(StoreError::invalid(
+                "导入",
+                format!("党员{}在导入之后又被修改，不能整批撤销", new.name),
+            ));
+        }
+        restore.push((*key, old, new));
+    }
+    for (key, old, new) in &restore {
+        write_fields(conn, *key, old)?;
+        audit::append(
+            conn,
+            cipher,
+            Entry {
+                actor,
+                action: "undo_import_update",
+                entity: "member",
+                county: key.county,
+                entity_id: key.id,
+                before: Some(fields_json(new)),
+                after: Some(fields_json(old)),
+            },
+        )?;
+    }
+    // The block of ids the import reserved holds its members and nobody else's.
+    if let Some((first, last)) = block {
+        diesel::delete(mp::table.filter(mp::member_id.between(first, last))).execute(conn)?;
+        diesel::delete(m::table.filter(m::id.between(first, last))).execute(conn)?;
+    }
+    Ok(keys.len())
+}
+
+/// A plan of any kind of import, for callers that take the kind as data (the upload's,
+/// the command line's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Planned {
+    Members(ImportPlan),
+    Organizations(organizations::OrganizationPlan),
+}
+
+impl Planned {
+    pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
+        match self {
+            Planned::Members(p) => p.preview(format, notes),
+            Planned::Organizations(p) => p.preview(format, notes),
+        }
+    }
+
+    pub fn errors(&self) -> usize {
+        match self {
+            Planned::Members(p) => p.errors(),
+            Planned::Organizations(p) => p.errors(),
+        }
+    }
+
+    /// Whether a commit may run: no errors (warnings are accepted).
+    pub fn committable(&self) -> bool {
+        self.errors() == 0
+    }
+}
+
+impl Store {
+    /// Plans an import of `kind` (`members`, `organizations`): see
+    /// [`Store::plan_member_import`] and [`Store::plan_organization_import`].
+    pub fn plan_import(
+        &mut self,
+        kind: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        rows: Vec<(usize, Vec<String>)>,
+        progress: &dyn Fn(usize),
+    ) -> Result<Planned> {
+        match kind {
+            "members" => self
+                .plan_member_import(scope, today, header, rows, progress)
+                .map(Planned::Members),
+            "organizations" => self
+                .plan_organization_import(scope, today, header, rows, progress)
+                .map(Planned::Organizations),
+            other => Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
+        }
+    }
+
+    /// Commits a plan of any kind, in one transaction or not at all.
+    pub fn commit_import(&mut self, source: &ImportSource, planned: &Planned) -> Result<i64> {
+        match planned {
+            Planned::Members(p) => self.commit_member_import(source, p),
+            Planned::Organizations(p) => self.commit_organization_import(source, p),
+        }
     }
 }
