@@ -494,7 +494,7 @@ fn an_organization_list_is_previewed_imported_by_credit_code_and_undone() {
     };
     let good = [
         format!("命令行甲有限公司,{},龙游县,,12", code("0001")),
-        format!("命令行乙协会,,330825,社会团体,"),
+        "命令行乙协会,,330825,社会团体,".to_owned(),
     ];
     let with_bad = sheet(&[
         good[0].clone(),
