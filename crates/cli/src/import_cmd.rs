@@ -1,8 +1,9 @@
-//! `liangxin import members|organizations FILE [--county C] [--commit]`: reads a member or
-//! organization sheet (.xlsx, .xls, or CSV in UTF-8 or GBK), shows what a commit would do
-//! and every problem by row and column, and with `--commit` writes it in one transaction
-//! when it has no error (warnings are accepted). `liangxin import list` shows the history; `liangxin import undo ID` takes an
-//! import back while nothing depends on its rows.
+//! `liangxin import members|organizations|party-orgs FILE [--county C] [--commit]`: reads a
+//! member, organization or party-organization sheet (.xlsx, .xls, or CSV in UTF-8 or GBK),
+//! shows what a commit would do and every problem by row and column, and with `--commit`
+//! writes it in one transaction when it has no error (warnings are accepted). `liangxin
+//! import list` shows the history; `liangxin import undo ID` takes an import back while
+//! nothing depends on its rows.
 
 use std::time::Instant;
 
@@ -22,6 +23,7 @@ const SHOWN: usize = 200;
 pub enum Kind {
     Members,
     Organizations,
+    PartyOrgs,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
         match self {
             Kind::Members => "members",
             Kind::Organizations => "organizations",
+            Kind::PartyOrgs => "party_orgs",
         }
     }
 
@@ -37,6 +40,7 @@ impl Kind {
         match self {
             Kind::Members => ("名", "党员"),
             Kind::Organizations => ("个", "两新组织"),
+            Kind::PartyOrgs => ("个", "党组织"),
         }
     }
 }

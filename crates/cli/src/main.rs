@@ -131,6 +131,17 @@ enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// A party-organization sheet (党组织名册), matched by 组织编号 or by name under its
+    /// parent: preview, and with --commit import it.
+    PartyOrgs {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
     /// The imports made, newest first.
     List,
     /// Take an import back as a whole (while nothing depends on its rows).
@@ -288,6 +299,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } => import_cmd::run(
                 &mut store,
                 import_cmd::Kind::Organizations,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
+            ImportCommand::PartyOrgs {
+                file,
+                county,
+                commit,
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::PartyOrgs,
                 &file,
                 county.as_deref(),
                 commit,

@@ -26,7 +26,11 @@ pub const STALE_MINUTES: i64 = 10;
 pub const KEEP_HOURS: i64 = 24;
 
 /// The kinds of import there are.
-pub const KINDS: &[(&str, &str)] = &[("members", "党员"), ("organizations", "两新组织")];
+pub const KINDS: &[(&str, &str)] = &[
+    ("members", "党员"),
+    ("organizations", "两新组织"),
+    ("party_orgs", "党组织"),
+];
 
 /// A problem as the preview keeps it (a resident ID masked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -124,6 +124,7 @@ contract!(
     a_commit_matches_again_only_when_the_register_changed_since_its_plan,
     a_sheet_as_large_as_the_register_is_matched_by_reading_it_through,
     an_organization_sheet_is_matched_by_credit_code_committed_and_undone,
+    a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -3606,5 +3607,230 @@ fn an_organization_sheet_is_matched_by_credit_code_committed_and_undone(db: &Tes
     assert_eq!(
         org_facts(&mut store, "龙游甲红木家具有限公司")[0].5,
         Some(45)
+    );
+}
+
+/// (path, has_committee) of the live party organizations with this name.
+fn party_org_facts(store: &mut Store, name: &str) -> Vec<(Key, String, bool)> {
+    use liangxin_store::schema::party_orgs as po;
+    po::table
+        .filter(po::name.eq(name))
+        .select((po::county_code, po::id, po::path, po::has_committee))
+        .load::<(i32, i64, String, bool)>(store.conn())
+        .unwrap()
+        .into_iter()
+        .map(|(county, id, path, c)| (Key { county, id }, path, c))
+        .collect()
+}
+
+fn a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    use liangxin_store::schema::party_org_coverage as pc;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let county = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, c.longyou)
+    };
+    let header: Vec<String> = [
+        "党组织名称",
+        "组织编号",
+        "上级党组织",
+        "组织类别",
+        "组建方式",
+        "是否成立支部委员会",
+        "本届任期开始",
+        "覆盖单位信用代码",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let row =
+        |n: usize, cells: [&str; 8]| (n, cells.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+    let covered = CreditCode::from_parts("91330825MA2AAAAA1").unwrap();
+    let unknown = CreditCode::from_parts("91330825MA2XXXXX9").unwrap();
+    let joint_code = format!("{}-{}", c.joint.county, c.joint.id);
+    let kecheng_code = format!("{}-{}", c.tech_branch.county, c.tech_branch.id);
+    let good = vec![
+        row(2, ["示例：某支部", "", "", "", "", "", "", ""]),
+        row(
+            3,
+            [
+                "中共龙游红木小镇委员会",
+                "",
+                "中共龙游县两新工委",
+                "党委",
+                "",
+                "是",
+                "2025-01-10",
+                "",
+            ],
+        ),
+        row(
+            4,
+            [
+                "中共龙游甲公司支部委员会",
+                "",
+                "中共龙游县两新工委/中共龙游红木小镇委员会",
+                "党支部",
+                "单独组建",
+                "否",
+                "",
+                covered.as_str(),
+            ],
+        ),
+        row(
+            5,
+            [
+                "龙游红木小镇联合党支部",
+                &joint_code,
+                "",
+                "",
+                "",
+                "否",
+                "",
+                "",
+            ],
+        ),
+    ];
+    let mut bad = good.clone();
+    bad.push(row(
+        6,
+        ["某支部", "", &joint_code, "党支部", "", "", "", ""],
+    ));
+    bad.push(row(
+        7,
+        ["某支部", "", "不存在的党委", "党支部", "", "", "", ""],
+    ));
+    bad.push(row(
+        8,
+        [
+            "某新支部",
+            "",
+            "中共龙游县两新工委",
+            "党支部",
+            "",
+            "",
+            "",
+            unknown.as_str(),
+        ],
+    ));
+    bad.push(row(
+        9,
+        [
+            "衢州某科技公司党支部",
+            &kecheng_code,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ));
+
+    let plan = store
+        .plan_party_org_import(&county, TODAY, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (6, "组织类别"),
+            (7, "上级党组织"),
+            (8, "覆盖单位信用代码"),
+            (9, "组织编号"),
+        ],
+        "{:?}",
+        plan.problems
+    );
+    assert!(
+        store
+            .commit_party_org_import(&source(&county, "bad.xlsx", "x"), &plan)
+            .is_err()
+    );
+    assert!(party_org_facts(&mut store, "中共龙游红木小镇委员会").is_empty());
+
+    let plan = store
+        .plan_party_org_import(&county, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!((plan.create.len(), plan.update.len()), (2, 1));
+    assert_eq!(
+        plan.update[0].changes,
+        vec![("是否成立支部委员会", "是".to_owned(), "否".to_owned())]
+    );
+    let id = store
+        .commit_party_org_import(&source(&county, "党组织.xlsx", "abc"), &plan)
+        .unwrap();
+    let committee = party_org_facts(&mut store, "中共龙游红木小镇委员会");
+    let branch = party_org_facts(&mut store, "中共龙游甲公司支部委员会");
+    assert_eq!((committee.len(), branch.len()), (1, 1));
+    assert_eq!(
+        committee[0].1,
+        format!("{}{}/", county.party_path, committee[0].0.id)
+    );
+    assert_eq!(
+        branch[0].1,
+        format!("{}{}/", committee[0].1, branch[0].0.id),
+        "under the row above it"
+    );
+    let covering: Vec<(i32, i64)> = pc::table
+        .filter(pc::party_org_id.eq(branch[0].0.id))
+        .select((pc::county_code, pc::organization_id))
+        .load(store.conn())
+        .unwrap();
+    assert_eq!(covering, vec![(c.orgs[0].county, c.orgs[0].id)]);
+    assert!(!party_org_facts(&mut store, "龙游红木小镇联合党支部")[0].2);
+    let history = store.imports(&county).unwrap();
+    assert_eq!(history[0].kind, "party_orgs");
+    assert_eq!(
+        (history[0].created, history[0].updated, history[0].skipped),
+        (2, 1, 1)
+    );
+    // The same sheet again: every row found where it now is.
+    let again = store
+        .plan_party_org_import(&county, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert_eq!(
+        (again.create.len(), again.update.len()),
+        (0, 0),
+        "{again:?}"
+    );
+
+    assert_eq!(store.undo_import("t", &county, id).unwrap(), 2);
+    assert!(party_org_facts(&mut store, "中共龙游红木小镇委员会").is_empty());
+    assert!(party_org_facts(&mut store, "中共龙游甲公司支部委员会").is_empty());
+    assert!(party_org_facts(&mut store, "龙游红木小镇联合党支部")[0].2);
+
+    // A member in a branch it set up: no longer undone.
+    let plan = store
+        .plan_party_org_import(&county, TODAY, &header, good, &|_| {})
+        .unwrap();
+    let id = store
+        .commit_party_org_import(&source(&county, "党组织.xlsx", "abc"), &plan)
+        .unwrap();
+    let branch = party_org_facts(&mut store, "中共龙游甲公司支部委员会")[0].0;
+    store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(branch, "新支部党员", 181, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let refused = store.undo_import("t", &county, id);
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { reason, .. }) if reason.contains("关联")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        party_org_facts(&mut store, "中共龙游甲公司支部委员会").len(),
+        1
     );
 }

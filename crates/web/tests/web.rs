@@ -1984,6 +1984,128 @@ fn a_county_imports_its_organization_list_by_credit_code_and_undoes_it() {
     assert!(page.body.contains("您不能导入"), "{}", page.body);
 }
 
+/// Uploads a sheet of `kind` on the import page, waits for its preview, commits it and
+/// waits for the commit; returns the preview's page and the committed page.
+fn import_whole(
+    c: &mut common::Client,
+    csrf: &str,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (common::Resp, common::Resp) {
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", csrf), ("kind", kind)],
+        ("file", name, bytes),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap().to_owned();
+    let preview = settled(c, &at);
+    let r = c.post_form(&format!("{at}/commit"), &[("_csrf", csrf)]);
+    assert_eq!(r.status, 303, "{}", preview.body);
+    let done = settled(c, &at);
+    assert!(done.body.contains("已导入（导入编号"), "{}", done.body);
+    (preview, done)
+}
+
+#[test]
+fn a_county_brings_its_units_then_its_party_organizations_then_its_members() {
+    use liangxin_domain::credit_code::CreditCode;
+    use liangxin_domain::resident_id::ResidentId;
+    let app = app();
+    let mut store = app.store();
+    let (top, _, _) = store.county_top_party_org(330825).unwrap().unwrap();
+    let unit = CreditCode::from_parts("91330825MA7FD0001").unwrap();
+    let person = ResidentId::from_parts(
+        "330825",
+        chrono::NaiveDate::from_ymd_opt(1992, 4, 5).unwrap(),
+        611,
+    )
+    .unwrap();
+    let csv = |lines: &[String]| format!("{}\r\n", lines.join("\r\n")).into_bytes();
+
+    let mut c = app.signed_in("longyou");
+    let csrf = c.get("/imports").csrf();
+    let template = c.get("/imports/templates/party-orgs.xlsx");
+    assert_eq!(template.status, 200);
+    // The unit, then the branch that covers it, then its member working there.
+    import_whole(
+        &mut c,
+        &csrf,
+        "organizations",
+        "单位.csv",
+        &csv(&[
+            "单位名称,统一社会信用代码,从业人员数".into(),
+            format!("龙游首日测试有限公司,{},20", unit.as_str()),
+        ]),
+    );
+    let (preview, _) = import_whole(
+        &mut c,
+        &csrf,
+        "party_orgs",
+        "党组织.csv",
+        &csv(&[
+            "党组织名称,上级党组织,组织类别,组建方式,覆盖单位信用代码".into(),
+            format!(
+                "中共龙游首日测试有限公司支部委员会,{}-{},党支部,单独组建,{}",
+                top.county,
+                top.id,
+                unit.as_str()
+            ),
+        ]),
+    );
+    assert!(
+        preview.body.contains("将新增 <strong>1</strong> 个党组织"),
+        "{}",
+        preview.body
+    );
+    import_whole(
+        &mut c,
+        &csrf,
+        "members",
+        "党员.csv",
+        &csv(&[
+            "姓名,身份证号,所在党支部,党员类别,入党日期,转正日期,工作单位统一社会信用代码".into(),
+            format!(
+                "首日党员,{},中共龙游首日测试有限公司支部委员会,正式党员,2015-07-01,2016-07-01,{}",
+                person.expose(),
+                unit.as_str()
+            ),
+        ]),
+    );
+    let longyou_user = store.user_by_username("longyou").unwrap().unwrap();
+    let longyou = store.scope_of_user(&longyou_user).unwrap();
+    let member = store
+        .find_member_by_resident_id(&longyou, &person)
+        .unwrap()
+        .expect("imported");
+    let m = store.member(&longyou, member).unwrap().unwrap();
+    let branch = store
+        .party_orgs_in_scope(&longyou)
+        .unwrap()
+        .into_iter()
+        .find(|(_, _, name, _)| name == "中共龙游首日测试有限公司支部委员会")
+        .unwrap()
+        .0;
+    assert_eq!(m.party_org, branch);
+    assert!(m.workplace.is_some(), "the unit found by its code");
+    // The unit is covered by the branch: its page says by whom.
+    let list = c.get("/organizations?q=龙游首日测试");
+    let href = list
+        .body
+        .split("href=\"")
+        .map(|h| h.split('"').next().unwrap_or_default())
+        .find(|h| h.starts_with("/organizations/330825/"))
+        .expect("listed")
+        .to_owned();
+    let page = c.get(&href);
+    assert!(
+        page.body.contains("中共龙游首日测试有限公司支部委员会"),
+        "{}",
+        page.body
+    );
+}
+
 #[test]
 fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     use liangxin_domain::resident_id::ResidentId;

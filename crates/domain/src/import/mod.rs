@@ -18,6 +18,7 @@ use crate::registry::{Key, check_member_dates};
 use crate::resident_id::ResidentId;
 
 pub mod organizations;
+pub mod party_orgs;
 
 /// The columns of the member template, with the names other systems give them.
 pub const MEMBER_COLUMNS: &[ColumnSpec] = &[

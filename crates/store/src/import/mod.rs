@@ -37,6 +37,7 @@ use crate::uploads::{Preview, PreviewChange, PreviewProblem, PreviewRow, Preview
 use crate::{Scope, Store};
 
 pub mod organizations;
+pub mod party_orgs;
 
 /// A member the commit would create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1068,6 +1069,7 @@ impl Store {
             let block = first.zip(last);
             let removed = match kind.as_str() {
                 "organizations" => organizations::undo(conn, cipher, actor, id, block)?,
+                "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block)?,
                 _ => undo_members(conn, cipher, actor, id, block)?,
             };
             diesel::update(imp::table.filter(imp::id.eq(id)))
@@ -1284,6 +1286,7 @@ fn undo_members(
 pub enum Planned {
     Members(ImportPlan),
     Organizations(organizations::OrganizationPlan),
+    PartyOrgs(party_orgs::PartyOrgPlan),
 }
 
 impl Planned {
@@ -1291,6 +1294,7 @@ impl Planned {
         match self {
             Planned::Members(p) => p.preview(format, notes),
             Planned::Organizations(p) => p.preview(format, notes),
+            Planned::PartyOrgs(p) => p.preview(format, notes),
         }
     }
 
@@ -1298,6 +1302,7 @@ impl Planned {
         match self {
             Planned::Members(p) => p.errors(),
             Planned::Organizations(p) => p.errors(),
+            Planned::PartyOrgs(p) => p.errors(),
         }
     }
 
@@ -1308,8 +1313,9 @@ impl Planned {
 }
 
 impl Store {
-    /// Plans an import of `kind` (`members`, `organizations`): see
-    /// [`Store::plan_member_import`] and [`Store::plan_organization_import`].
+    /// Plans an import of `kind` (`members`, `organizations`, `party_orgs`): see
+    /// [`Store::plan_member_import`], [`Store::plan_organization_import`] and
+    /// [`Store::plan_party_org_import`].
     pub fn plan_import(
         &mut self,
         kind: &str,
@@ -1326,6 +1332,9 @@ impl Store {
             "organizations" => self
                 .plan_organization_import(scope, today, header, rows, progress)
                 .map(Planned::Organizations),
+            "party_orgs" => self
+                .plan_party_org_import(scope, today, header, rows, progress)
+                .map(Planned::PartyOrgs),
             other => Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
         }
     }
@@ -1335,6 +1344,7 @@ impl Store {
         match planned {
             Planned::Members(p) => self.commit_member_import(source, p),
             Planned::Organizations(p) => self.commit_organization_import(source, p),
+            Planned::PartyOrgs(p) => self.commit_party_org_import(source, p),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The import API, the same two phases as the pages:
 //!
-//! - `POST /api/v1/imports?kind=members&file_name=党员.xlsx` (or `kind=organizations`) with
+//! - `POST /api/v1/imports?kind=members&file_name=党员.xlsx` (or `kind=organizations`,
+//!   `kind=party_orgs`) with
 //!   the file as the body answers 202 with the upload's id; the file is checked in the
 //!   background.
 //! - `GET /api/v1/imports/uploads/{id}` gives its state and progress, then the preview:
@@ -48,7 +49,8 @@ pub struct PreviewOut {
     pub notes: Vec<String>,
     pub rows_read: usize,
     pub create: usize,
-    /// Records already registered (members, organizations) whose record the file changes.
+    /// Records already registered (members, organizations, party organizations) whose
+    /// record the file changes.
     pub update: usize,
     pub skip: usize,
     pub errors: usize,
@@ -60,7 +62,7 @@ pub struct PreviewOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UploadOut {
     pub id: i64,
-    /// `members` or `organizations`.
+    /// `members`, `organizations` or `party_orgs`.
     pub kind: String,
     pub file_name: String,
     pub file_sha256: String,
@@ -109,7 +111,7 @@ pub struct StartedOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UndoneOut {
     pub import_id: i64,
-    /// Records the import created, removed (members or organizations).
+    /// Records the import created, removed (members, organizations, party organizations).
     pub removed: usize,
 }
 
@@ -211,7 +213,7 @@ pub struct UploadQuery {
     post,
     path = "/api/v1/imports",
     params(
-        ("kind" = Option<String>, Query, description = "导入内容：members（党员名册）或 organizations（两新组织名录，按统一社会信用代码匹配），默认 members"),
+        ("kind" = Option<String>, Query, description = "导入内容：members（党员名册）、organizations（两新组织名录，按统一社会信用代码匹配）或 party_orgs（党组织名册，按组织编号或上级下的名称匹配），默认 members"),
         ("file_name" = Option<String>, Query, description = "文件名，记入导入记录")
     ),
     request_body(content = Vec<u8>, description = "文件本身：.xlsx、.xls 或 CSV", content_type = "application/octet-stream"),

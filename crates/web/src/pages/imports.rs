@@ -298,6 +298,12 @@ fn kind_words(kind: &str) -> (&'static str, &'static str, &'static str, &'static
             "统一社会信用代码",
             "所在县(市、区)不能通过导入变更。",
         ),
+        "party_orgs" => (
+            "个",
+            "党组织",
+            "组织编号",
+            "上级党组织和覆盖单位不能通过导入变更，请在党组织页面调整。",
+        ),
         _ => (
             "名",
             "党员",
@@ -388,6 +394,20 @@ pub async fn organization_template() -> Result<Response, WebError> {
         organization_choices,
         ORGANIZATION_TEMPLATE_NOTES,
         "organizations-template.xlsx",
+    )
+}
+
+/// `GET /imports/templates/party-orgs.xlsx`: the party-organization template (党组织名册).
+pub async fn party_org_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::party_orgs::{
+        PARTY_ORG_COLUMNS, PARTY_ORG_TEMPLATE_NOTES, party_org_choices,
+    };
+    template_file(
+        "党组织名册",
+        PARTY_ORG_COLUMNS,
+        party_org_choices,
+        PARTY_ORG_TEMPLATE_NOTES,
+        "party-orgs-template.xlsx",
     )
 }
 
@@ -541,6 +561,9 @@ async fn undo_page(
     let layout = Layout::new(state, auth, "撤销导入", "imports").await?;
     let (counter, noun, _, _) = kind_words(&found.kind);
     let blocked_by = match found.kind.as_str() {
+        "party_orgs" => {
+            "只要新建的党组织已有党员、会议、下级党组织、账号、转接、流动党员或已处理的问题，或更新的党组织在导入后又被修改，就不能撤销。"
+        }
         "organizations" => {
             "只要新增的单位已被党组织覆盖、选派了党建指导员或有党员以它为工作单位，或更新的单位在导入后又被修改，就不能撤销。"
         }
