@@ -125,6 +125,7 @@ contract!(
     a_sheet_as_large_as_the_register_is_matched_by_reading_it_through,
     an_organization_sheet_is_matched_by_credit_code_committed_and_undone,
     a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
+    a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -3832,5 +3833,141 @@ fn a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it(db: &TestD
     assert_eq!(
         party_org_facts(&mut store, "中共龙游甲公司支部委员会").len(),
         1
+    );
+}
+
+fn a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back(db: &TestDb) {
+    use liangxin_domain::dues::{DuesRules, monthly_standard};
+    use liangxin_domain::import::Severity;
+    use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::money::Fen;
+    use liangxin_store::schema::dues_standards as ds;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let rules = DuesRules::resolve(&store.rule_set().unwrap(), TODAY).unwrap();
+    let id = |seq: u16| {
+        ResidentId::from_parts("330825", d(1987, 9, 9), seq)
+            .unwrap()
+            .expose()
+            .to_owned()
+    };
+    let registered = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "已在册", 191, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let _ = registered;
+    let registered_id = member(c.joint, "", 191, MemberStatus::Full, None)
+        .resident_id
+        .expose()
+        .to_owned();
+    let header: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+        "党费类别",
+        "党费基数",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let joint = format!("{}-{}", c.joint.county, c.joint.id);
+    let row = |n: usize, name: &str, rid: &str, category: &str, base: &str| {
+        (
+            n,
+            [
+                name,
+                rid,
+                &joint,
+                "正式",
+                "2015-07-01",
+                "2016-07-01",
+                category,
+                base,
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
+        )
+    };
+    let salaried = id(192);
+    let student = id(193);
+    let good = vec![
+        row(2, "在职甲", &salaried, "在职", "5000"),
+        row(3, "学生乙", &student, "学生", ""),
+        row(4, "已在册", &registered_id, "在职", "8000"),
+    ];
+    let mut bad = good.clone();
+    bad.push(row(5, "在职丙", &id(194), "在职", ""));
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(errors, vec![(5, "党费计算基数")], "{:?}", plan.problems);
+    let warned: Vec<usize> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .map(|p| p.row)
+        .collect();
+    assert_eq!(
+        warned,
+        vec![4],
+        "the registered member's standard is not changed"
+    );
+
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, good, &|_| {})
+        .unwrap();
+    let import = store
+        .commit_member_import(&source(&longyou, "党费.xlsx", "d"), &plan)
+        .unwrap();
+    let standards = |store: &mut Store| -> Vec<(String, Option<i64>, i64, String)> {
+        ds::table
+            .filter(ds::year.eq(2026))
+            .order(ds::member_id)
+            .select((ds::category, ds::base_fen, ds::monthly_fen, ds::set_by))
+            .load(store.conn())
+            .unwrap()
+    };
+    let expected = |category, base: Option<Fen>| {
+        monthly_standard(category, base, None, &rules)
+            .unwrap()
+            .monthly
+            .fen()
+    };
+    assert_eq!(
+        standards(&mut store),
+        vec![
+            (
+                "salaried".to_owned(),
+                Some(500_000),
+                expected(DuesCategory::Salaried, Some(Fen::new(500_000))),
+                format!("import:{import}")
+            ),
+            (
+                "student".to_owned(),
+                None,
+                expected(DuesCategory::Student, None),
+                format!("import:{import}")
+            ),
+        ]
+    );
+    store.undo_import("t", &longyou, import).unwrap();
+    assert!(
+        standards(&mut store).is_empty(),
+        "taken back with the members"
     );
 }

@@ -183,6 +183,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
             problems: Vec::new(),
             ignored_columns: Vec::new(),
             registry_version: 0,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         };
         imports.push(
             store

@@ -16,12 +16,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 use liangxin_domain::cells::{self, HeaderMap};
+use liangxin_domain::dues::{self, DuesRules};
 use liangxin_domain::import::{self, MEMBER_COLUMNS, MemberFields, MemberRow, Problem, Severity};
-use liangxin_domain::kinds::{FlowStatus, MemberStatus};
+use liangxin_domain::kinds::{DuesCategory, FlowStatus, MemberStatus};
+use liangxin_domain::money::Fen;
 use liangxin_domain::registry::{Key, Member};
 use serde_json::json;
 
@@ -49,6 +51,17 @@ pub struct PlannedMember {
     /// The keyed hash of the resident ID (how the register finds the person).
     pub hash: String,
     pub workplace: Option<Key>,
+    /// The year's dues standard the row sets (党费类别 and 计算基数), if it carries one.
+    pub dues: Option<PlannedDues>,
+}
+
+/// A new member's dues standard for the import's year, computed by the table in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlannedDues {
+    pub category: DuesCategory,
+    /// The base for salaried and retired members; for farmers, the amount their branch fixed.
+    pub base: Option<Fen>,
+    pub monthly: Fen,
 }
 
 /// A registered member the commit would update, with what changes.
@@ -79,6 +92,8 @@ pub struct ImportPlan {
     /// The registry's version before the plan read it: a commit finding it unchanged
     /// needs not match the rows again.
     pub registry_version: i64,
+    /// The day of the plan: new members' dues standards are for its year.
+    pub today: NaiveDate,
 }
 
 impl ImportPlan {
@@ -284,6 +299,44 @@ fn audit_import(
             })),
         },
     )
+}
+
+/// The new members' dues standards for the plan's year (inside the commit's transaction),
+/// marked as set by import `id` so that its undo knows them from standards set since.
+fn insert_dues_standards(
+    conn: &mut DbConnection,
+    plan: &ImportPlan,
+    first: i64,
+    id: i64,
+) -> Result<()> {
+    use crate::schema::dues_standards as ds;
+    let set_by = format!("import:{id}");
+    let rows: Vec<_> = plan
+        .create
+        .iter()
+        .zip(first..)
+        .filter_map(|(p, member)| {
+            let d = p.dues?;
+            Some((
+                ds::county_code.eq(p.party_org.county),
+                ds::member_id.eq(member),
+                ds::year.eq(plan.today.year()),
+                ds::category.eq(d.category.code()),
+                ds::base_fen.eq(d.base.map(Fen::fen)),
+                ds::monthly_fen.eq(d.monthly.fen()),
+                ds::set_on.eq(plan.today),
+                ds::set_by.eq(set_by.as_str()),
+            ))
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // 8 values a row: well within either database's limit on bound values.
+    for chunk in rows.chunks(1_000) {
+        crate::batch_insert!(conn, ds::table, chunk)?;
+    }
+    crate::registry::bump_records(conn)
 }
 
 /// For the test that a killed commit leaves nothing: the process dies here, in the middle
@@ -714,8 +767,16 @@ impl Store {
         let map: HeaderMap = cells::match_headers(header, MEMBER_COLUMNS)
             .map_err(|e| StoreError::invalid("表头", e.to_string()))?;
         let registry_version = registry_version(&mut self.conn)?;
+        let dues_rules = match map.index("dues_category") {
+            Some(_) => Some(
+                DuesRules::resolve(&self.rule_set()?, today)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            ),
+            None => None,
+        };
         let mut plan = ImportPlan {
             registry_version,
+            today,
             rows_read: rows.len(),
             create: Vec::new(),
             update: Vec::new(),
@@ -723,15 +784,6 @@ impl Store {
             problems: Vec::new(),
             ignored_columns: map.unknown.clone(),
         };
-        if map.index("dues_category").is_some() || map.index("dues_base").is_some() {
-            plan.problems.push(Problem {
-                row: 1,
-                column: "党费类别",
-                value: String::new(),
-                reason: "党费类别和计算基数已校验，本版导入不据此设置党费标准".into(),
-                severity: Severity::Warning,
-            });
-        }
         // Rows are read and their IDs hashed on every core, a block at a time (the
         // progress is told between blocks); the order of rows is kept.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -872,6 +924,15 @@ impl Store {
             };
             if let Some((c, id, p)) = existing.get(&hash) {
                 if *c == party_org.county && *p == party_org.id {
+                    if r.dues_category.is_some() {
+                        plan.problems.push(Problem {
+                            row: r.row,
+                            column: "党费类别",
+                            value: String::new(),
+                            reason: "已登记党员的党费标准请在党费页面设定，本次未变更".into(),
+                            severity: Severity::Warning,
+                        });
+                    }
                     candidates.push((
                         r,
                         Key {
@@ -890,6 +951,44 @@ impl Store {
                 }
                 continue;
             }
+            let dues = match (r.dues_category, &dues_rules) {
+                (Some(category), Some(rules)) => {
+                    // A farmer's 计算基数 is the amount the branch fixed for them.
+                    let (base, farmer) = match category {
+                        DuesCategory::Farmer => (None, r.dues_base),
+                        _ => (r.dues_base, None),
+                    };
+                    match dues::monthly_standard(category, base, farmer, rules) {
+                        Ok(s) => Some(PlannedDues {
+                            category,
+                            base: base.or(farmer),
+                            monthly: s.monthly,
+                        }),
+                        Err(e) => {
+                            let value = r.dues_base.map(|b| b.to_string()).unwrap_or_default();
+                            plan.problems.push(problem(
+                                r.row,
+                                "党费计算基数",
+                                &value,
+                                e.to_string(),
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                _ => {
+                    if r.dues_base.is_some() {
+                        plan.problems.push(Problem {
+                            row: r.row,
+                            column: "党费类别",
+                            value: String::new(),
+                            reason: "未填党费类别，未设定党费标准".into(),
+                            severity: Severity::Warning,
+                        });
+                    }
+                    None
+                }
+            };
             plan.create.push(PlannedMember {
                 row: r.row,
                 party_org,
@@ -897,6 +996,7 @@ impl Store {
                 member: r,
                 hash,
                 workplace,
+                dues,
             });
         }
         // People already in the organization the row names: what the file changes.
@@ -1021,6 +1121,7 @@ impl Store {
                     block: (n > 0).then_some((first, next - 1)),
                 };
                 let id = record_import(conn, source, &outcome)?;
+                insert_dues_standards(conn, plan, first, id)?;
                 for u in &plan.update {
                     write_fields(conn, u.key, &u.after)?;
                     let (old, new) = (fields_json(&u.before), fields_json(&u.after));
@@ -1170,6 +1271,15 @@ fn undo_members(
             .load(conn)?,
         None => Vec::new(),
     };
+    // The dues standards the import set are its own; any set since are later work.
+    if let Some((first, last)) = block {
+        diesel::delete(
+            ds::table
+                .filter(ds::member_id.between(first, last))
+                .filter(ds::set_by.eq(format!("import:{id}"))),
+        )
+        .execute(conn)?;
+    }
     let ids: Vec<i64> = keys.iter().map(|k| k.1).collect();
     let wanted: HashSet<(i32, i64)> = keys.iter().copied().collect();
     let mut depending = 0i64;
