@@ -38,6 +38,24 @@ pub struct PartyOrgChild {
     pub members: i64,
 }
 
+/// A party organization as the register (党组织名册) lists it: the columns of the
+/// party-organization import, so an exported register edited and uploaded again updates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyOrgEntry {
+    pub key: Key,
+    pub parent: Option<Key>,
+    pub name: String,
+    pub org_type: PartyOrgType,
+    pub formation_mode: Option<FormationMode>,
+    pub zone: Option<String>,
+    pub has_committee: bool,
+    pub term_started: Option<NaiveDate>,
+    /// Members directly in it, not left.
+    pub members: i64,
+    /// Units it covers now.
+    pub covered_units: i64,
+}
+
 /// A member as lists and the member's page show it (the resident ID masked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberView {
@@ -159,6 +177,92 @@ impl Store {
 
     /// The children of a party organization (which the caller has checked is in scope),
     /// with the members directly in each.
+    /// The live party organizations of `scope` in the tree's order (a parent before its
+    /// children), `limit` from `offset`: the register an export pages through.
+    pub fn party_org_register(
+        &mut self,
+        scope: &Scope,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<PartyOrgEntry>> {
+        use crate::schema::zones as z;
+        type Row = (
+            i32,
+            i64,
+            Option<i32>,
+            Option<i64>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            bool,
+            Option<NaiveDate>,
+        );
+        let (low, high) = scope.path_range();
+        let rows: Vec<Row> = po::table
+            .left_join(z::table.on(z::id.nullable().eq(po::zone_id)))
+            .filter(po::path.ge(low).and(po::path.lt(high)))
+            .filter(po::dissolved_on.is_null())
+            .order(po::path)
+            .offset(offset)
+            .limit(limit)
+            .select((
+                po::county_code,
+                po::id,
+                po::parent_county,
+                po::parent_id,
+                po::name,
+                po::org_type,
+                po::formation_mode,
+                z::name.nullable(),
+                po::has_committee,
+                po::term_started,
+            ))
+            .load(self.conn())?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        let members: std::collections::HashMap<(i32, i64), i64> = m::table
+            .filter(m::party_org_id.eq_any(&ids))
+            .filter(m::left_on.is_null())
+            .group_by((m::county_code, m::party_org_id))
+            .select((m::county_code, m::party_org_id, count_star()))
+            .load::<(i32, i64, i64)>(self.conn())?
+            .into_iter()
+            .map(|(c, i, n)| ((c, i), n))
+            .collect();
+        let covered: std::collections::HashMap<(i32, i64), i64> = pc::table
+            .filter(pc::party_org_id.eq_any(&ids))
+            .group_by((pc::party_org_county, pc::party_org_id))
+            .select((pc::party_org_county, pc::party_org_id, count_star()))
+            .load::<(i32, i64, i64)>(self.conn())?
+            .into_iter()
+            .map(|(c, i, n)| ((c, i), n))
+            .collect();
+        rows.into_iter()
+            .map(|r| {
+                Ok(PartyOrgEntry {
+                    key: Key {
+                        county: r.0,
+                        id: r.1,
+                    },
+                    parent: r.2.zip(r.3).map(|(county, id)| Key { county, id }),
+                    name: r.4,
+                    org_type: PartyOrgType::parse(&r.5).map_err(|e| bad("党组织类型", e))?,
+                    formation_mode: r
+                        .6
+                        .as_deref()
+                        .map(FormationMode::parse)
+                        .transpose()
+                        .map_err(|e| bad("组建方式", e))?,
+                    zone: r.7,
+                    has_committee: r.8,
+                    term_started: r.9,
+                    members: members.get(&(r.0, r.1)).copied().unwrap_or(0),
+                    covered_units: covered.get(&(r.0, r.1)).copied().unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
     pub fn party_org_children(&mut self, parent: Key) -> Result<Vec<PartyOrgChild>> {
         let rows: Vec<(i32, i64, String, String)> = po::table
             .filter(

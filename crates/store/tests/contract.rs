@@ -3834,6 +3834,56 @@ fn a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it(db: &TestD
         party_org_facts(&mut store, "中共龙游甲公司支部委员会").len(),
         1
     );
+
+    // The register, exported in the import's columns, imports again as it is.
+    let code = |k: Key| format!("{}-{}", k.county, k.id);
+    let register = store.party_org_register(&county, 0, 500).unwrap();
+    assert_eq!(register[0].key, c.longyou, "the scope's top first");
+    assert!(
+        register
+            .iter()
+            .any(|r| r.key == branch && r.members == 1 && r.covered_units == 1)
+    );
+    let header: Vec<String> = [
+        "组织编号",
+        "党组织名称",
+        "上级党组织",
+        "组织类别",
+        "组建方式",
+        "是否成立支部委员会",
+        "本届任期开始",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let sheet: Vec<(usize, Vec<String>)> = register
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                i + 2,
+                vec![
+                    code(r.key),
+                    r.name.clone(),
+                    r.parent.map(code).unwrap_or_default(),
+                    r.org_type.label().to_owned(),
+                    r.formation_mode
+                        .map(|m| m.label().to_owned())
+                        .unwrap_or_default(),
+                    if r.has_committee { "是" } else { "否" }.to_owned(),
+                    r.term_started.map(|d| d.to_string()).unwrap_or_default(),
+                ],
+            )
+        })
+        .collect();
+    let again = store
+        .plan_party_org_import(&county, TODAY, &header, sheet, &|_| {})
+        .unwrap();
+    assert!(again.problems.is_empty(), "{:?}", again.problems);
+    assert_eq!(
+        (again.create.len(), again.update.len(), again.skipped.len()),
+        (0, 0, register.len())
+    );
 }
 
 fn a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back(db: &TestDb) {

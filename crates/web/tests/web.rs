@@ -2601,6 +2601,24 @@ fn api_lists_export_every_row_of_their_filter_with_format() {
     );
     let life = c.get("/api/v1/life?year=2026&format=csv");
     assert!(life.body.contains("党组织,会议记录"), "{}", life.body);
+    let transfers = c.get("/api/v1/transfers?state=issued&format=csv");
+    assert_eq!(transfers.status, 200);
+    assert!(
+        transfers.body.starts_with("\u{feff}党员,转出党组织,接收党组织"),
+        "{}",
+        transfers.body
+    );
+    // The register of party organizations in the import's columns, the scope's top first.
+    let register = c.get("/party-orgs.csv");
+    assert!(
+        register
+            .body
+            .starts_with("\u{feff}组织编号,党组织名称,上级党组织,组织类别"),
+        "{}",
+        register.body
+    );
+    let top = register.body.lines().nth(1).unwrap_or_default();
+    assert!(top.contains("两新"), "{top}");
     let gaps = c.get("/api/v1/gaps?action=assign_instructor&format=csv");
     let all = c.get("/api/v1/gaps?action=assign_instructor").json();
     // Other stories assign instructors meanwhile.

@@ -379,8 +379,18 @@ impl Store {
             }
         };
         for r in read {
+            // A registered organization's own parent, written by its code, is taken as
+            // it is: the scope's top organization hangs under one the scope cannot see.
+            let own_parent = r
+                .code
+                .as_deref()
+                .and_then(parse_code)
+                .and_then(|k| tree.nodes.get(&k))
+                .and_then(|n| n.parent)
+                .filter(|p| r.parent.as_deref().and_then(parse_code) == Some(*p));
             // The parent as written, if it is.
-            let parent: Option<Result<Found, String>> = r.parent.as_deref().map(|w| {
+            let written = r.parent.as_deref().filter(|_| own_parent.is_none());
+            let parent: Option<Result<Found, String>> = written.map(|w| {
                 if let Some(key) = parse_code(w) {
                     return if tree.nodes.contains_key(&key) {
                         Ok(Found::Existing(key))

@@ -1,16 +1,18 @@
 //! `GET /api/v1/transfers?state=issued`: the 组织关系转接 either side of which lies in the
-//! caller's scope (a member: their own), newest first.
+//! caller's scope (a member: their own), newest first; `&format=csv|xlsx` gives them as the
+//! transfers page's file.
 
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use liangxin_domain::kinds::TransferState;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::api::extract::ApiQuery;
+use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::{ApiError, WebError};
 
@@ -52,10 +54,14 @@ pub struct TransfersOut {
 #[utoipa::path(
     get,
     path = "/api/v1/transfers",
-    params(("state" = Option<String>, Query, description = "状态：issued / received / returned / cancelled，默认全部")),
+    params(
+        ("state" = Option<String>, Query, description = "状态：issued / received / returned / cancelled，默认全部"),
+        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+    ),
     responses(
         (status = 200, description = "组织关系转接", body = TransfersOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody),
         (status = 422, description = "参数无效", body = crate::error::ErrorBody)
     )
 )]
@@ -63,13 +69,17 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     ApiQuery(q): ApiQuery<TransfersQuery>,
-) -> Result<Json<TransfersOut>, ApiError> {
+    ApiQuery(file): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
     let wanted = match q.state.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => {
             Some(TransferState::parse(s).map_err(|e| WebError::bad_field("state", e.to_string()))?)
         }
     };
+    if let Some(format) = file.format(&auth)? {
+        return Ok(crate::pages::transfers::export_in_state(state, auth, wanted, format).await?);
+    }
     let scope = auth.scope.clone();
     let found = state
         .pool
@@ -98,5 +108,6 @@ pub async fn list(
     Ok(Json(TransfersOut {
         total: items.len(),
         items,
-    }))
+    })
+    .into_response())
 }

@@ -1,13 +1,15 @@
 //! `GET /party-orgs` (the scope's own party organization) and
 //! `GET /party-orgs/{county}/{id}`: one node of the tree with its ancestors as a breadcrumb,
 //! its children, the units it covers, its members and what the rules demand of it.
+//! `GET /party-orgs.csv|xlsx`: the scope's register of party organizations (党组织名册) in
+//! the columns of the party-organization import, so that it can be edited and uploaded.
 
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use liangxin_domain::coverage::Subject;
 use liangxin_domain::registry::Key;
 
@@ -163,3 +165,67 @@ pub async fn visible(
         .ok_or_else(WebError::not_found)?;
     Ok((po.key, po.name))
 }
+
+/// The scope's party organizations as a file: the import template's columns first (组织编号,
+/// 党组织名称, 上级党组织 by its code …), then what the register counts.
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    _q: NoQuery,
+    format: crate::export::Format,
+) -> Result<Response, WebError> {
+    use liangxin_domain::import::party_orgs::column_label as label;
+    let scope = auth.scope.clone();
+    let today = crate::today();
+    let e = crate::export::Export {
+        file_stem: "party-orgs",
+        sheet: "党组织名册",
+        title: format!("党组织名册（截至{}）", today.format("%Y年%m月%d日")),
+        headers: vec![
+            label("code"),
+            label("name"),
+            label("parent"),
+            label("org_type"),
+            label("formation_mode"),
+            label("zone"),
+            label("has_committee"),
+            label("term_started"),
+            "直属党员",
+            "覆盖单位数",
+        ],
+    };
+    let code = |k: Key| format!("{}-{}", k.county, k.id);
+    crate::export::respond(&state, e, format, move |store, offset| {
+        let rows = store.party_org_register(
+            &scope,
+            i64::try_from(offset).unwrap_or(i64::MAX),
+            crate::export::PAGE_ROWS as i64,
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    code(r.key),
+                    r.name,
+                    r.parent.map(code).unwrap_or_default(),
+                    r.org_type.label().to_owned(),
+                    r.formation_mode
+                        .map(|m| m.label().to_owned())
+                        .unwrap_or_default(),
+                    r.zone.unwrap_or_default(),
+                    if r.has_committee { "是" } else { "否" }.to_owned(),
+                    r.term_started.map(|d| d.to_string()).unwrap_or_default(),
+                    r.members.to_string(),
+                    r.covered_units.to_string(),
+                ]
+            })
+            .collect())
+    })
+    .await
+}
+
+/// The register takes no filter: it is the scope's.
+#[derive(Debug, serde::Deserialize)]
+pub struct NoQuery {}
+
+crate::export::file_handlers!(NoQuery);

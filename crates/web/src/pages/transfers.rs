@@ -127,6 +127,17 @@ async fn export(
     format: Format,
 ) -> Result<Response, WebError> {
     let all = params::text(&q.all).is_some();
+    export_in_state(state, auth, (!all).then_some(TransferState::Issued), format).await
+}
+
+/// The letters of the scope in one state (or all) as a file: the page's export and the
+/// API's `?format=`.
+pub async fn export_in_state(
+    state: Arc<AppState>,
+    auth: Auth,
+    wanted: Option<TransferState>,
+    format: Format,
+) -> Result<Response, WebError> {
     let scope = auth.scope.clone();
     let today = crate::today();
     let e = Export {
@@ -134,7 +145,7 @@ async fn export(
         sheet: "组织关系转接",
         title: format!(
             "{}组织关系转接（截至{}）",
-            if all { "全部" } else { "未办结的" },
+            wanted.map_or("全部".to_owned(), |s| format!("{}的", s.label())),
             today.format("%Y年%m月%d日")
         ),
         headers: vec![
@@ -153,7 +164,7 @@ async fn export(
         if offset > 0 {
             return Ok(Vec::new());
         }
-        let found = store.transfers(&scope, (!all).then_some(TransferState::Issued))?;
+        let found = store.transfers(&scope, wanted)?;
         Ok(found
             .iter()
             .map(|v| {
