@@ -1,6 +1,6 @@
 //! End to end in a real headless Chromium (Debian's `chromium` and `chromium-driver`,
 //! driven over the W3C WebDriver protocol): sign in, read the dashboard, walk the lists,
-//! sign out. Screenshots of the main pages go to `target/screenshots/` for a person to see.
+//! sign out; upload a member sheet, read its problems, commit the corrected one, undo it. Screenshots of the main pages go to `target/screenshots/` for a person to see.
 //!
 //! Without chromedriver the test says so and passes, unless `LIANGXIN_BROWSER_TESTS=1`
 //! (as `.ci/run` sets), where a missing browser is a failure.
@@ -255,8 +255,8 @@ fn screenshots_dir() -> PathBuf {
     target.join("screenshots")
 }
 
-#[test]
-fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
+/// Whether the browser is here; without it the test is skipped, unless CI asks for it.
+fn have_browser() -> bool {
     if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
         assert_ne!(
             std::env::var("LIANGXIN_BROWSER_TESTS").as_deref(),
@@ -264,6 +264,14 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
             "LIANGXIN_BROWSER_TESTS=1 but {CHROMEDRIVER} or {CHROMIUM} is missing (apt-get install chromium chromium-driver)"
         );
         eprintln!("chromium/chromedriver not installed: browser test skipped");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
+    if !have_browser() {
         return;
     }
     let app = TestApp::start(1500);
@@ -350,4 +358,96 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
     b.wait_for_path("/login");
     b.go(&format!("{}/", app.base));
     b.wait_for_path("/login");
+}
+
+#[test]
+fn a_county_uploads_its_member_sheet_fixes_it_commits_and_undoes_it() {
+    use liangxin_domain::resident_id::ResidentId;
+    if !have_browser() {
+        return;
+    }
+    let app = TestApp::start(300);
+    let mut store = app.store();
+    let longyou_user = store.user_by_username("longyou").unwrap().unwrap();
+    let longyou = store.scope_of_user(&longyou_user).unwrap();
+    let (branch, _, branch_name, _) = store
+        .party_orgs_in_scope(&longyou)
+        .unwrap()
+        .into_iter()
+        .find(|(_, _, name, t)| t.is_branch() && !name.is_empty())
+        .unwrap();
+    let person = |seq: u16| {
+        ResidentId::from_parts(
+            "330825",
+            chrono::NaiveDate::from_ymd_opt(1993, 6, 7).unwrap(),
+            seq,
+        )
+        .unwrap()
+        .expose()
+        .to_owned()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = |name: &str, rows: &[String]| {
+        let path = dir.path().join(name);
+        let text = format!(
+            "姓名,身份证号,所在党支部,党员类别,入党日期,转正日期\r\n{}\r\n",
+            rows.join("\r\n")
+        );
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let code = format!("{}-{}", branch.county, branch.id);
+    let good = vec![
+        format!(
+            "浏览器甲,{},{code},正式党员,2014-07-01,2015-07-01",
+            person(701)
+        ),
+        format!("浏览器乙,{},{code},预备党员,2026-05-01,", person(702)),
+    ];
+    let mut bad = good.clone();
+    bad.push(format!(
+        "浏览器丙,{},{code},正式党员,2014-02-30,",
+        person(703)
+    ));
+
+    let b = Browser::start();
+    b.go(&format!("{}/imports", app.base));
+    b.type_into("#username", "longyou");
+    b.type_into("#password", PASSWORD);
+    b.click("button[type=submit]");
+    b.wait_for_text("h1", "导入导出");
+    // The sheet with a day that does not exist: every problem listed, no commit offered.
+    b.type_into("#file", &sheet("有错的名册.csv", &bad));
+    b.click("main form[enctype] button[type=submit]");
+    b.wait_for_text("main", "问题清单");
+    let page = b.text("main");
+    assert!(page.contains("没有这一天"), "{page}");
+    assert!(page.contains("将新增 2 名党员"), "{page}");
+    assert!(!page.contains("确认导入"), "errors block the commit");
+    b.screenshot("12-import-problems");
+
+    // Corrected: previewed, committed whole, then undone.
+    b.go(&format!("{}/imports", app.base));
+    b.type_into("#file", &sheet("改好的名册.csv", &good));
+    b.click("main form[enctype] button[type=submit]");
+    b.wait_for_text("main", "确认导入：新增 2 名");
+    assert!(b.text("main").contains(&branch_name));
+    b.screenshot("13-import-preview");
+    b.click("form[action$='/commit'] button");
+    b.wait_for_text("main", "已导入（导入编号");
+    b.screenshot("14-import-committed");
+    let found = |store: &mut liangxin_store::Store| {
+        store
+            .find_member_by_resident_id(&longyou, &ResidentId::parse(&person(701)).unwrap().value)
+            .unwrap()
+    };
+    assert!(found(&mut store).is_some());
+    b.click("main a[href$='/undo']");
+    b.wait_for_text("main", "移除 2 名党员");
+    b.click("main form button.primary");
+    // Back on the list, the import marked undone.
+    b.wait_for_path("/imports");
+    b.wait_for_text("main", "已于");
+    assert!(found(&mut store).is_none(), "gone with the undo");
+    b.screenshot("15-import-undone");
 }

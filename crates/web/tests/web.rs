@@ -2604,7 +2604,9 @@ fn api_lists_export_every_row_of_their_filter_with_format() {
     let transfers = c.get("/api/v1/transfers?state=issued&format=csv");
     assert_eq!(transfers.status, 200);
     assert!(
-        transfers.body.starts_with("\u{feff}党员,转出党组织,接收党组织"),
+        transfers
+            .body
+            .starts_with("\u{feff}党员,转出党组织,接收党组织"),
         "{}",
         transfers.body
     );
