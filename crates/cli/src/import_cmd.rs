@@ -1,9 +1,9 @@
-//! `liangxin import members|organizations|party-orgs FILE [--county C] [--commit]`: reads a
-//! member, organization or party-organization sheet (.xlsx, .xls, or CSV in UTF-8 or GBK),
-//! shows what a commit would do and every problem by row and column, and with `--commit`
-//! writes it in one transaction when it has no error (warnings are accepted). `liangxin
-//! import list` shows the history; `liangxin import undo ID` takes an import back while
-//! nothing depends on its rows.
+//! `liangxin import members|organizations|party-orgs|assignments FILE [--county C]
+//! [--commit]`: reads a member, organization, party-organization or instructor sheet
+//! (.xlsx, .xls, or CSV in UTF-8 or GBK), shows what a commit would do and every problem
+//! by row and column, and with `--commit` writes it in one transaction when it has no
+//! error (warnings are accepted). `liangxin import list` shows the history; `liangxin
+//! import undo ID` takes an import back while nothing depends on its rows.
 
 use std::time::Instant;
 
@@ -24,6 +24,7 @@ pub enum Kind {
     Members,
     Organizations,
     PartyOrgs,
+    Assignments,
 }
 
 impl Kind {
@@ -32,6 +33,7 @@ impl Kind {
             Kind::Members => "members",
             Kind::Organizations => "organizations",
             Kind::PartyOrgs => "party_orgs",
+            Kind::Assignments => "assignments",
         }
     }
 
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Members => ("名", "党员"),
             Kind::Organizations => ("个", "两新组织"),
             Kind::PartyOrgs => ("个", "党组织"),
+            Kind::Assignments => ("次", "选派"),
         }
     }
 }

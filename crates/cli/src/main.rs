@@ -142,6 +142,17 @@ enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// An instructor sheet (党建指导员选派表): units by credit code, instructors by name
+    /// in the unit's county; preview, and with --commit import it.
+    Assignments {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
     /// The imports made, newest first.
     List,
     /// Take an import back as a whole (while nothing depends on its rows).
@@ -311,6 +322,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } => import_cmd::run(
                 &mut store,
                 import_cmd::Kind::PartyOrgs,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
+            ImportCommand::Assignments {
+                file,
+                county,
+                commit,
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::Assignments,
                 &file,
                 county.as_deref(),
                 commit,

@@ -249,6 +249,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::audit_findings::table).execute(conn)?;
     // Imports name blocks of member ids, and the ids start again at 1.
     diesel::delete(crate::schema::import_updates::table).execute(conn)?;
+    diesel::delete(crate::schema::import_assignments::table).execute(conn)?;
     diesel::delete(crate::schema::import_uploads::table).execute(conn)?;
     diesel::delete(crate::schema::imports::table).execute(conn)?;
     diesel::delete(crate::schema::floating_members::table).execute(conn)?;

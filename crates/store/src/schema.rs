@@ -342,6 +342,18 @@ diesel::table! {
 diesel::joinable!(import_updates -> imports (import_id));
 
 diesel::table! {
+    import_assignments (import_id, seq) {
+        import_id -> BigInt,
+        seq -> Integer,
+        county_code -> Integer,
+        organization_id -> BigInt,
+        instructor_county -> Integer,
+        instructor_id -> BigInt,
+        since -> Date,
+    }
+}
+
+diesel::table! {
     import_uploads (id) {
         id -> BigInt,
         kind -> Text,

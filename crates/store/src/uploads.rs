@@ -30,6 +30,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("members", "党员"),
     ("organizations", "两新组织"),
     ("party_orgs", "党组织"),
+    ("assignments", "党建指导员选派"),
 ];
 
 /// A problem as the preview keeps it (a resident ID masked).

@@ -126,6 +126,7 @@ contract!(
     an_organization_sheet_is_matched_by_credit_code_committed_and_undone,
     a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
     a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
+    an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -4020,4 +4021,120 @@ fn a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back(d
         standards(&mut store).is_empty(),
         "taken back with the members"
     );
+}
+
+fn an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    use liangxin_store::schema::{instructor_assignments as ia, instructors as ins};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let unit = |store: &mut Store, county, name: &str, code: &str| {
+        let code = CreditCode::from_parts(code).unwrap();
+        store
+            .insert_organization(
+                "test",
+                &all(),
+                Organization {
+                    key: Key { county, id: 0 },
+                    name: name.into(),
+                    credit_code: Some(code.clone()),
+                    credit_code_check_failed: false,
+                    kind: OrgKind::Enterprise,
+                    sectors: SectorSet::EMPTY,
+                    town: None,
+                    zone: None,
+                    employees: None,
+                    registered_on: None,
+                },
+            )
+            .unwrap();
+        code.as_str().to_owned()
+    };
+    let here = unit(&mut store, LYX, "龙游戊公司", "91330825MA2BBBBB2");
+    let there = unit(&mut store, KCQ, "柯城己公司", "91330802MA2CCCCC3");
+    let first = CreditCode::from_parts("91330825MA2AAAAA1").unwrap();
+    let county = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, c.longyou)
+    };
+    let header: Vec<String> = ["信用代码", "单位名称", "指导员姓名", "联系电话", "派驻日期"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let row = |n: usize, cells: [&str; 5]| (n, cells.iter().map(|s| (*s).to_owned()).collect());
+    let good: Vec<(usize, Vec<String>)> = vec![
+        row(2, ["", "示例：某公司", "", "", ""]),
+        row(
+            3,
+            [
+                first.as_str(),
+                "龙游甲红木家具有限公司",
+                "王指导",
+                "",
+                "2025-06-01",
+            ],
+        ),
+        row(4, [&here, "旧名字", "李新", "13900000000", ""]),
+        row(5, [first.as_str(), "", "李新", "13900000000", ""]),
+    ];
+    let mut bad = good.clone();
+    bad.push(row(6, [&here, "", "李新", "13900000000", ""]));
+    bad.push(row(7, [&there, "", "张三", "", ""]));
+    let plan = store
+        .plan_assignment_import(&county, TODAY, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(6, "党建指导员"), (7, "单位统一社会信用代码")],
+        "{:?}",
+        plan.problems
+    );
+
+    let plan = store
+        .plan_assignment_import(&county, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!((plan.create.len(), plan.new_instructors.len()), (3, 1));
+    let warned: Vec<usize> = plan.problems.iter().map(|p| p.row).collect();
+    assert_eq!(
+        warned,
+        vec![4],
+        "the unit's name differs: {:?}",
+        plan.problems
+    );
+    let instructors =
+        |store: &mut Store| -> i64 { ins::table.count().get_result(store.conn()).unwrap() };
+    let assignments =
+        |store: &mut Store| -> i64 { ia::table.count().get_result(store.conn()).unwrap() };
+    let (ins_before, ia_before) = (instructors(&mut store), assignments(&mut store));
+    let id = store
+        .commit_assignment_import(&source(&county, "选派.xlsx", "s"), &plan)
+        .unwrap();
+    assert_eq!(instructors(&mut store), ins_before + 1);
+    assert_eq!(assignments(&mut store), ia_before + 3);
+    let since: NaiveDate = ia::table
+        .filter(ia::organization_id.eq(c.orgs[0].id))
+        .filter(ia::since.eq(d(2025, 6, 1)))
+        .select(ia::since)
+        .first(store.conn())
+        .unwrap();
+    assert_eq!(since, d(2025, 6, 1));
+    // Again: every assignment is already made.
+    let again = store
+        .plan_assignment_import(&county, TODAY, &header, good, &|_| {})
+        .unwrap();
+    assert_eq!(
+        (again.create.len(), again.skipped.len()),
+        (0, 4),
+        "{again:?}"
+    );
+    assert_eq!(store.undo_import("t", &county, id).unwrap(), 3);
+    assert_eq!(instructors(&mut store), ins_before);
+    assert_eq!(assignments(&mut store), ia_before);
 }

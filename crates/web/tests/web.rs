@@ -2073,6 +2073,30 @@ fn a_county_brings_its_units_then_its_party_organizations_then_its_members() {
             ),
         ]),
     );
+    // And an instructor sent to the unit (工作覆盖), registered as the sheet names him.
+    let (preview, _) = import_whole(
+        &mut c,
+        &csrf,
+        "assignments",
+        "选派.csv",
+        &csv(&[
+            "单位统一社会信用代码,单位名称,党建指导员,指导员手机号码".into(),
+            format!(
+                "{},龙游首日测试有限公司,首日指导员,13912345678",
+                unit.as_str()
+            ),
+        ]),
+    );
+    assert!(
+        preview.body.contains("将新增 <strong>1</strong> 次选派"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview.body.contains("首日指导员（新登记）"),
+        "{}",
+        preview.body
+    );
     let longyou_user = store.user_by_username("longyou").unwrap().unwrap();
     let longyou = store.scope_of_user(&longyou_user).unwrap();
     let member = store
@@ -2104,6 +2128,7 @@ fn a_county_brings_its_units_then_its_party_organizations_then_its_members() {
         "{}",
         page.body
     );
+    assert!(page.body.contains("首日指导员"), "{}", page.body);
 }
 
 #[test]

@@ -17,6 +17,7 @@ use crate::money::Fen;
 use crate::registry::{Key, check_member_dates};
 use crate::resident_id::ResidentId;
 
+pub mod assignments;
 pub mod organizations;
 pub mod party_orgs;
 

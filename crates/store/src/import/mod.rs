@@ -38,6 +38,7 @@ use crate::schema::{
 use crate::uploads::{Preview, PreviewChange, PreviewProblem, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
 
+pub mod assignments;
 pub mod organizations;
 pub mod party_orgs;
 
@@ -1171,6 +1172,7 @@ impl Store {
             let removed = match kind.as_str() {
                 "organizations" => organizations::undo(conn, cipher, actor, id, block)?,
                 "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block)?,
+                "assignments" => assignments::undo(conn, id, block)?,
                 _ => undo_members(conn, cipher, actor, id, block)?,
             };
             diesel::update(imp::table.filter(imp::id.eq(id)))
@@ -1397,6 +1399,7 @@ pub enum Planned {
     Members(ImportPlan),
     Organizations(organizations::OrganizationPlan),
     PartyOrgs(party_orgs::PartyOrgPlan),
+    Assignments(assignments::AssignmentPlan),
 }
 
 impl Planned {
@@ -1405,6 +1408,7 @@ impl Planned {
             Planned::Members(p) => p.preview(format, notes),
             Planned::Organizations(p) => p.preview(format, notes),
             Planned::PartyOrgs(p) => p.preview(format, notes),
+            Planned::Assignments(p) => p.preview(format, notes),
         }
     }
 
@@ -1413,6 +1417,7 @@ impl Planned {
             Planned::Members(p) => p.errors(),
             Planned::Organizations(p) => p.errors(),
             Planned::PartyOrgs(p) => p.errors(),
+            Planned::Assignments(p) => p.errors(),
         }
     }
 
@@ -1423,9 +1428,10 @@ impl Planned {
 }
 
 impl Store {
-    /// Plans an import of `kind` (`members`, `organizations`, `party_orgs`): see
-    /// [`Store::plan_member_import`], [`Store::plan_organization_import`] and
-    /// [`Store::plan_party_org_import`].
+    /// Plans an import of `kind` (`members`, `organizations`, `party_orgs`,
+    /// `assignments`): see [`Store::plan_member_import`],
+    /// [`Store::plan_organization_import`], [`Store::plan_party_org_import`] and
+    /// [`Store::plan_assignment_import`].
     pub fn plan_import(
         &mut self,
         kind: &str,
@@ -1445,6 +1451,9 @@ impl Store {
             "party_orgs" => self
                 .plan_party_org_import(scope, today, header, rows, progress)
                 .map(Planned::PartyOrgs),
+            "assignments" => self
+                .plan_assignment_import(scope, today, header, rows, progress)
+                .map(Planned::Assignments),
             other => Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
         }
     }
@@ -1455,6 +1464,7 @@ impl Store {
             Planned::Members(p) => self.commit_member_import(source, p),
             Planned::Organizations(p) => self.commit_organization_import(source, p),
             Planned::PartyOrgs(p) => self.commit_party_org_import(source, p),
+            Planned::Assignments(p) => self.commit_assignment_import(source, p),
         }
     }
 }

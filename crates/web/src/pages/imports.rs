@@ -298,6 +298,7 @@ fn kind_words(kind: &str) -> (&'static str, &'static str, &'static str, &'static
             "统一社会信用代码",
             "所在县(市、区)不能通过导入变更。",
         ),
+        "assignments" => ("次", "选派", "单位", "已有的选派不会变更。"),
         "party_orgs" => (
             "个",
             "党组织",
@@ -408,6 +409,18 @@ pub async fn party_org_template() -> Result<Response, WebError> {
         party_org_choices,
         PARTY_ORG_TEMPLATE_NOTES,
         "party-orgs-template.xlsx",
+    )
+}
+
+/// `GET /imports/templates/assignments.xlsx`: the instructor template (党建指导员选派表).
+pub async fn assignment_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::assignments::{ASSIGNMENT_COLUMNS, ASSIGNMENT_TEMPLATE_NOTES};
+    template_file(
+        "党建指导员选派表",
+        ASSIGNMENT_COLUMNS,
+        |_| Vec::new(),
+        ASSIGNMENT_TEMPLATE_NOTES,
+        "assignments-template.xlsx",
     )
 }
 

@@ -1,0 +1,477 @@
+//! Instructor-assignment imports (党建指导员选派表), in the same two phases as members:
+//! [`Store::plan_assignment_import`] finds each row's unit by credit code in the scope and
+//! its instructor by name (and phone) in the unit's county, writing nothing;
+//! [`Store::commit_assignment_import`] registers the instructors not yet known (a block of
+//! ids) and makes the assignments in one transaction, keeping their keys in the history;
+//! an undo ([`undo`]) removes exactly those while they stand.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use liangxin_domain::cells::{self, HeaderMap};
+use liangxin_domain::import::Problem;
+use liangxin_domain::import::Severity;
+use liangxin_domain::import::assignments::{self as rows, ASSIGNMENT_COLUMNS, AssignmentRow};
+use liangxin_domain::registry::Key;
+
+use super::{
+    ImportSource, Outcome, PREVIEW_SAMPLE, audit_import, count_errors, die_here_in_tests,
+    lock_registry_version, preview_problems, problem, record_import, registry_version,
+};
+use crate::connection::DbConnection;
+use crate::error::{Result, StoreError};
+use crate::registry::{IN_LIST_MAX, allocate};
+use crate::schema::{
+    import_assignments as ias, instructor_assignments as ia, instructors as ins,
+    organizations as o, users as u,
+};
+use crate::uploads::{Preview, PreviewRow};
+use crate::{Scope, Store};
+
+/// Who an assignment sends: a registered instructor, or one the commit registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InstructorRef {
+    Existing(Key),
+    /// Its index in [`AssignmentPlan::new_instructors`].
+    New(usize),
+}
+
+/// An instructor the commit registers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInstructor {
+    pub county: i32,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+/// An assignment the commit makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedAssignment {
+    pub row: usize,
+    pub unit: Key,
+    pub unit_name: String,
+    pub instructor: InstructorRef,
+    pub instructor_name: String,
+    pub since: NaiveDate,
+}
+
+/// What an assignment import's commit would do, and every problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentPlan {
+    pub rows_read: usize,
+    pub create: Vec<PlannedAssignment>,
+    pub new_instructors: Vec<NewInstructor>,
+    pub skipped: Vec<(usize, String)>,
+    pub problems: Vec<Problem>,
+    pub ignored_columns: Vec<String>,
+    pub registry_version: i64,
+}
+
+impl AssignmentPlan {
+    pub fn errors(&self) -> usize {
+        count_errors(&self.problems)
+    }
+
+    /// Whether a commit may run: no errors (warnings are accepted).
+    pub fn committable(&self) -> bool {
+        self.errors() == 0
+    }
+
+    /// The plan as a preview keeps it.
+    pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
+        let mut notes = notes.to_vec();
+        if !self.new_instructors.is_empty() {
+            notes.push(format!(
+                "将新登记{}名党建指导员",
+                self.new_instructors.len()
+            ));
+        }
+        Preview {
+            format: format.to_owned(),
+            notes,
+            rows_read: self.rows_read,
+            create: self.create.len(),
+            update: 0,
+            skip: self.skipped.len(),
+            errors: self.errors(),
+            warnings: self.problems.len() - self.errors(),
+            problems: preview_problems(&self.problems),
+            skipped: self.skipped.clone(),
+            ignored_columns: self.ignored_columns.clone(),
+            sample_columns: ["单位名称", "党建指导员", "选派日期"]
+                .map(str::to_owned)
+                .to_vec(),
+            sample: self
+                .create
+                .iter()
+                .take(PREVIEW_SAMPLE)
+                .map(|a| PreviewRow {
+                    row: a.row,
+                    cells: vec![
+                        a.unit_name.clone(),
+                        match a.instructor {
+                            InstructorRef::Existing(_) => a.instructor_name.clone(),
+                            InstructorRef::New(_) => format!("{}（新登记）", a.instructor_name),
+                        },
+                        a.since.to_string(),
+                    ],
+                })
+                .collect(),
+            updates: Vec::new(),
+        }
+    }
+}
+
+/// An instructor of the registry: key, name, phone.
+type Known = (Key, String, Option<String>);
+
+impl Store {
+    /// Reads and matches an instructor sheet, writing nothing.
+    pub fn plan_assignment_import(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        sheet: Vec<(usize, Vec<String>)>,
+        progress: &dyn Fn(usize),
+    ) -> Result<AssignmentPlan> {
+        if scope.member.is_some() || scope.instructor.is_some() {
+            return Err(StoreError::invalid("导入", "您不能选派党建指导员"));
+        }
+        let map: HeaderMap = cells::match_headers(header, ASSIGNMENT_COLUMNS)
+            .map_err(|e| StoreError::invalid("表头", e.to_string()))?;
+        let conn = &mut self.conn;
+        let mut plan = AssignmentPlan {
+            registry_version: registry_version(conn)?,
+            rows_read: sheet.len(),
+            create: Vec::new(),
+            new_instructors: Vec::new(),
+            skipped: Vec::new(),
+            problems: Vec::new(),
+            ignored_columns: map.unknown.clone(),
+        };
+        let mut read: Vec<AssignmentRow> = Vec::with_capacity(sheet.len());
+        for (i, (row, cells)) in sheet.into_iter().enumerate() {
+            if rows::is_example_row(&cells, &map) {
+                plan.skipped.push((row, "模板的示例行，跳过".to_owned()));
+            } else {
+                let (a, problems) = rows::assignment_row(row, &cells, &map, today);
+                plan.problems.extend(problems);
+                read.extend(a);
+            }
+            if (i + 1) % 1024 == 0 {
+                progress(i + 1);
+            }
+        }
+        progress(plan.rows_read);
+
+        // The units, as the scope sees them today.
+        let codes: Vec<&str> = read.iter().map(|r| r.unit.as_str()).collect();
+        let mut units: HashMap<String, (Key, String)> = HashMap::new();
+        for slice in codes.chunks(IN_LIST_MAX) {
+            let found: Vec<(Option<String>, i32, i64, String)> =
+                crate::coverage::scoped_organizations(scope, today)
+                    .filter(o::credit_code.eq_any(slice))
+                    .select((o::credit_code, o::county_code, o::id, o::name))
+                    .load(conn)?;
+            units.extend(
+                found
+                    .into_iter()
+                    .filter_map(|(c, county, id, n)| Some((c?, (Key { county, id }, n)))),
+            );
+        }
+        // The instructors of those units' counties, and who is assigned where now.
+        let mut counties: Vec<i32> = units.values().map(|(k, _)| k.county).collect();
+        counties.sort_unstable();
+        counties.dedup();
+        let known: Vec<Known> = ins::table
+            .filter(ins::county_code.eq_any(&counties))
+            .select((ins::county_code, ins::id, ins::name, ins::phone))
+            .load::<(i32, i64, String, Option<String>)>(conn)?
+            .into_iter()
+            .map(|(county, id, n, p)| (Key { county, id }, n, p))
+            .collect();
+        let unit_ids: Vec<i64> = units.values().map(|(k, _)| k.id).collect();
+        let mut open: Vec<(i32, i64, i32, i64)> = Vec::new();
+        for slice in unit_ids.chunks(IN_LIST_MAX) {
+            open.extend(
+                ia::table
+                    .filter(ia::organization_id.eq_any(slice))
+                    .filter(ia::until.is_null())
+                    .select((
+                        ia::county_code,
+                        ia::organization_id,
+                        ia::instructor_county,
+                        ia::instructor_id,
+                    ))
+                    .load::<(i32, i64, i32, i64)>(conn)?,
+            );
+        }
+        let mut seen: HashMap<(Key, InstructorRef), usize> = HashMap::new();
+        for r in read {
+            let Some((unit, unit_name)) = units.get(r.unit.as_str()).cloned() else {
+                plan.problems.push(problem(
+                    r.row,
+                    "单位统一社会信用代码",
+                    r.unit.as_str(),
+                    "该单位未登记或不在您的管理范围内（请先导入两新组织）",
+                ));
+                continue;
+            };
+            if let Some(written) = &r.unit_name
+                && *written != unit_name
+            {
+                plan.problems.push(Problem {
+                    row: r.row,
+                    column: "单位名称",
+                    value: written.clone(),
+                    reason: format!("与登记的名称“{unit_name}”不同，按信用代码选派"),
+                    severity: Severity::Warning,
+                });
+            }
+            let same_name: Vec<&Known> = known
+                .iter()
+                .filter(|(k, n, _)| k.county == unit.county && *n == r.name)
+                .collect();
+            let by_phone: Vec<&&Known> = same_name
+                .iter()
+                .filter(|(_, _, p)| r.phone.is_some() && *p == r.phone)
+                .collect();
+            let instructor = match (by_phone.as_slice(), same_name.as_slice(), &r.phone) {
+                ([one], _, _) => InstructorRef::Existing(one.0),
+                (_, [one], None) => InstructorRef::Existing(one.0),
+                (_, [one], Some(_)) if one.2.is_none() => {
+                    plan.problems.push(Problem {
+                        row: r.row,
+                        column: "党建指导员",
+                        value: r.name.clone(),
+                        reason: "按姓名匹配到已登记的指导员（其手机号码未登记）".into(),
+                        severity: Severity::Warning,
+                    });
+                    InstructorRef::Existing(one.0)
+                }
+                (_, [_, _, ..], None) => {
+                    plan.problems.push(problem(
+                        r.row,
+                        "党建指导员",
+                        &r.name,
+                        format!(
+                            "本县(市、区)有{}名同名党建指导员，请填写手机号码",
+                            same_name.len()
+                        ),
+                    ));
+                    continue;
+                }
+                _ => {
+                    // Not registered: the same new person on every row that names them.
+                    let at = plan.new_instructors.iter().position(|n| {
+                        n.county == unit.county && n.name == r.name && n.phone == r.phone
+                    });
+                    InstructorRef::New(at.unwrap_or_else(|| {
+                        plan.new_instructors.push(NewInstructor {
+                            county: unit.county,
+                            name: r.name.clone(),
+                            phone: r.phone.clone(),
+                        });
+                        plan.new_instructors.len() - 1
+                    }))
+                }
+            };
+            if let InstructorRef::Existing(k) = instructor
+                && open.contains(&(unit.county, unit.id, k.county, k.id))
+            {
+                plan.skipped
+                    .push((r.row, format!("{}已选派到{unit_name}，跳过", r.name)));
+                continue;
+            }
+            if let Some(first) = seen.insert((unit, instructor), r.row) {
+                plan.problems.push(problem(
+                    r.row,
+                    "党建指导员",
+                    &r.name,
+                    format!("与第{first}行重复"),
+                ));
+                continue;
+            }
+            plan.create.push(PlannedAssignment {
+                row: r.row,
+                unit,
+                unit_name,
+                instructor,
+                instructor_name: r.name,
+                since: r.since.unwrap_or(today),
+            });
+        }
+        plan.problems.sort_by_key(|p| p.row);
+        Ok(plan)
+    }
+
+    /// Writes a plan without errors in one transaction: the new instructors (a block of
+    /// ids), the assignments and their keys in the history, and the audit. Refused, with
+    /// nothing written, when the plan has errors or one of its assignments was made since.
+    pub fn commit_assignment_import(
+        &mut self,
+        source: &ImportSource,
+        plan: &AssignmentPlan,
+    ) -> Result<i64> {
+        if !plan.committable() {
+            return Err(StoreError::invalid(
+                "导入",
+                format!("有{}个错误，请修改文件后重新导入", plan.errors()),
+            ));
+        }
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            lock_registry_version(conn)?;
+            if registry_version(conn)? != plan.registry_version {
+                recheck(conn, plan)?;
+            }
+            let n = i64::try_from(plan.new_instructors.len()).unwrap_or(i64::MAX);
+            let first = if n > 0 {
+                allocate(conn, "instructors", n)?
+            } else {
+                0
+            };
+            for (p, id) in plan.new_instructors.iter().zip(first..) {
+                diesel::insert_into(ins::table)
+                    .values((
+                        ins::county_code.eq(p.county),
+                        ins::id.eq(id),
+                        ins::name.eq(&p.name),
+                        ins::phone.eq(&p.phone),
+                    ))
+                    .execute(conn)?;
+            }
+            let key_of = |i: InstructorRef, plan: &AssignmentPlan| match i {
+                InstructorRef::Existing(k) => k,
+                InstructorRef::New(at) => Key {
+                    county: plan.new_instructors[at].county,
+                    id: first + i64::try_from(at).unwrap_or(0),
+                },
+            };
+            for a in &plan.create {
+                let k = key_of(a.instructor, plan);
+                diesel::insert_into(ia::table)
+                    .values((
+                        ia::county_code.eq(a.unit.county),
+                        ia::organization_id.eq(a.unit.id),
+                        ia::instructor_county.eq(k.county),
+                        ia::instructor_id.eq(k.id),
+                        ia::since.eq(a.since),
+                        ia::until.eq(None::<NaiveDate>),
+                    ))
+                    .execute(conn)?;
+            }
+            die_here_in_tests();
+            let outcome = Outcome {
+                kind: "assignments",
+                rows_read: plan.rows_read,
+                created: plan.create.len(),
+                updated: 0,
+                skipped: plan.skipped.len(),
+                block: (n > 0).then_some((first, first + n - 1)),
+            };
+            let id = record_import(conn, source, &outcome)?;
+            for (seq, a) in plan.create.iter().enumerate() {
+                let k = key_of(a.instructor, plan);
+                diesel::insert_into(ias::table)
+                    .values((
+                        ias::import_id.eq(id),
+                        ias::seq.eq(i32::try_from(seq).unwrap_or(i32::MAX)),
+                        ias::county_code.eq(a.unit.county),
+                        ias::organization_id.eq(a.unit.id),
+                        ias::instructor_county.eq(k.county),
+                        ias::instructor_id.eq(k.id),
+                        ias::since.eq(a.since),
+                    ))
+                    .execute(conn)?;
+            }
+            audit_import(conn, cipher, source, id, "assignments", &outcome)?;
+            Ok(id)
+        })
+    }
+}
+
+/// What may have changed since the plan: an assignment it makes made meanwhile.
+fn recheck(conn: &mut DbConnection, plan: &AssignmentPlan) -> Result<()> {
+    for a in &plan.create {
+        let InstructorRef::Existing(k) = a.instructor else {
+            continue;
+        };
+        let open: i64 = ia::table
+            .filter(ia::county_code.eq(a.unit.county))
+            .filter(ia::organization_id.eq(a.unit.id))
+            .filter(ia::instructor_county.eq(k.county))
+            .filter(ia::instructor_id.eq(k.id))
+            .filter(ia::until.is_null())
+            .count()
+            .get_result(conn)?;
+        if open > 0 {
+            return Err(StoreError::invalid(
+                "党建指导员",
+                format!(
+                    "{}在预览之后已选派到{}，未导入；请重新上传查看新的预览",
+                    a.instructor_name, a.unit_name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Undoes an assignment import (inside the undo's transaction): its assignments are
+/// removed while each still stands as made (not ended since), and the instructors it
+/// registered while nobody else refers to them (another assignment, an account).
+pub(super) fn undo(conn: &mut DbConnection, id: i64, block: Option<(i64, i64)>) -> Result<usize> {
+    type Made = (i32, i64, i32, i64, NaiveDate);
+    let made: Vec<Made> = ias::table
+        .filter(ias::import_id.eq(id))
+        .order(ias::seq)
+        .select((
+            ias::county_code,
+            ias::organization_id,
+            ias::instructor_county,
+            ias::instructor_id,
+            ias::since,
+        ))
+        .load(conn)?;
+    for (county, org, i_county, i_id, since) in &made {
+        let standing = diesel::delete(
+            ia::table
+                .filter(ia::county_code.eq(county))
+                .filter(ia::organization_id.eq(org))
+                .filter(ia::instructor_county.eq(i_county))
+                .filter(ia::instructor_id.eq(i_id))
+                .filter(ia::since.eq(since))
+                .filter(ia::until.is_null()),
+        )
+        .execute(conn)?;
+        if standing == 0 {
+            return Err(StoreError::invalid(
+                "导入",
+                "这批选派有的已在导入之后结束或调整，不能整批撤销",
+            ));
+        }
+    }
+    if let Some((first, last)) = block {
+        let referring = ia::table
+            .filter(ia::instructor_id.between(first, last))
+            .count()
+            .get_result::<i64>(conn)?
+            + u::table
+                .filter(u::instructor_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?;
+        if referring > 0 {
+            return Err(StoreError::invalid(
+                "导入",
+                format!(
+                    "这批新登记的党建指导员已有{referring}条后续记录（其他选派或账号），不能整批撤销"
+                ),
+            ));
+        }
+        diesel::delete(ins::table.filter(ins::id.between(first, last))).execute(conn)?;
+    }
+    Ok(made.len())
+}
