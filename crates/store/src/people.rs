@@ -246,7 +246,7 @@ impl Store {
                     },
                     parent: r.2.zip(r.3).map(|(county, id)| Key { county, id }),
                     name: r.4,
-                    org_type: PartyOrgType::parse(&r.5).map_err(|e| bad("党组织类型", e))?,
+                    org_type: PartyOrgType::parse(&r.5).map_err(|e| bad("组织类别", e))?,
                     formation_mode: r
                         .6
                         .as_deref()

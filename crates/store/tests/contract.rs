@@ -2773,8 +2773,29 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
         store.undo_import("t", &kecheng, import).is_err(),
         "not the other county's"
     );
+    // The audit's open findings about the imported members go with them.
+    let imported: Vec<i64> = {
+        use liangxin_store::schema::members as m;
+        m::table
+            .filter(m::name.eq_any(["导入甲", "导入乙"]))
+            .select(m::id)
+            .load(store.conn())
+            .unwrap()
+    };
+    let about_imported = |store: &mut Store| -> i64 {
+        use liangxin_store::schema::audit_findings as af;
+        af::table
+            .filter(af::subject_type.eq("member"))
+            .filter(af::subject_id.eq_any(&imported))
+            .count()
+            .get_result(store.conn())
+            .unwrap()
+    };
+    store.run_audit("t", &longyou, TODAY).unwrap();
+    assert!(about_imported(&mut store) > 0, "the audit found them");
     assert_eq!(store.undo_import("t", &longyou, import).unwrap(), 2);
     assert_eq!(store.members_count(&longyou, None).unwrap(), before);
+    assert_eq!(about_imported(&mut store), 0);
     assert!(
         store
             .undo_import("t", &longyou, import)
@@ -3609,6 +3630,52 @@ fn an_organization_sheet_is_matched_by_credit_code_committed_and_undone(db: &Tes
     assert_eq!(
         org_facts(&mut store, "龙游甲红木家具有限公司")[0].5,
         Some(45)
+    );
+
+    // An accounting firm whose code begins with 9: a blank 单位类型 leaves its kind.
+    let firm_code = CreditCode::from_parts("91330825MA2DDDDD4").unwrap();
+    store
+        .insert_organization(
+            "test",
+            &all(),
+            Organization {
+                key: Key { county: LYX, id: 0 },
+                name: "龙游某会计师事务所".into(),
+                credit_code: Some(firm_code.clone()),
+                credit_code_check_failed: false,
+                kind: OrgKind::OtherSocial,
+                sectors: SectorSet::EMPTY,
+                town: None,
+                zone: None,
+                employees: Some(5),
+                registered_on: None,
+            },
+        )
+        .unwrap();
+    let plan = store
+        .plan_organization_import(
+            &county,
+            TODAY,
+            &header,
+            vec![row(
+                2,
+                [
+                    "龙游某会计师事务所",
+                    firm_code.as_str(),
+                    "",
+                    "",
+                    "",
+                    "8",
+                    "",
+                    "",
+                ],
+            )],
+            &|_| {},
+        )
+        .unwrap();
+    assert_eq!(
+        plan.update[0].changes,
+        vec![("从业人员数", "5".to_owned(), "8".to_owned())]
     );
 }
 

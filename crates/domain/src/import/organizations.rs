@@ -114,8 +114,10 @@ pub struct OrganizationRow {
     pub credit_code: Option<CreditCode>,
     /// The code's check character fails (kept, flagged, not refused).
     pub credit_code_check_failed: bool,
-    /// As written, or inferred from the credit code.
+    /// As written: what a registered unit's kind becomes.
     pub kind: Option<OrgKind>,
+    /// As the credit code says (for a new unit whose kind is not written).
+    pub inferred_kind: Option<OrgKind>,
     /// As written: a code or a name; the store finds them.
     pub county: Option<String>,
     pub town: Option<String>,
@@ -263,7 +265,7 @@ pub fn organization_row(
     };
     let inferred = credit_code.as_ref().and_then(kind_from_credit_code);
     let kind = match r.cell("kind") {
-        v if v.is_empty() => inferred,
+        v if v.is_empty() => None,
         v => match OrgKind::parse(&v) {
             Ok(k) => {
                 if let Some(i) = inferred.filter(|i| *i != k) {
@@ -318,6 +320,7 @@ pub fn organization_row(
             credit_code,
             credit_code_check_failed: check_failed,
             kind,
+            inferred_kind: inferred,
             county,
             town,
             zone,
@@ -387,8 +390,9 @@ mod tests {
             o.credit_code.as_ref().map(CreditCode::as_str),
             Some(c.as_str())
         );
-        // Inferred from the code's leading 9.
-        assert_eq!(o.kind, Some(OrgKind::Enterprise));
+        // Not written: inferred from the code's leading 9, for a new unit only.
+        assert_eq!(o.kind, None);
+        assert_eq!(o.inferred_kind, Some(OrgKind::Enterprise));
         assert_eq!(o.town.as_deref(), Some("龙洲街道"));
         let sectors = o.sectors.unwrap();
         assert!(sectors.contains(SectorTag::Manufacturing));
@@ -459,6 +463,7 @@ mod tests {
             credit_code: None,
             credit_code_check_failed: false,
             kind: None,
+            inferred_kind: Some(OrgKind::Enterprise),
             county: None,
             town: None,
             zone: None,

@@ -60,7 +60,7 @@ pub struct PlannedMember {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlannedDues {
     pub category: DuesCategory,
-    /// The base for salaried and retired members; for farmers, the amount their branch fixed.
+    /// The base for salaried and retired members (a farmer's amount is the standard).
     pub base: Option<Fen>,
     pub monthly: Fen,
 }
@@ -338,6 +338,41 @@ fn insert_dues_standards(
         crate::batch_insert!(conn, ds::table, chunk)?;
     }
     crate::registry::bump_records(conn)
+}
+
+/// Findings about the subjects `first..=last` of a type that a person closed (not those
+/// the audit closed itself on finding them gone): work an undo must not erase.
+fn handled_findings(conn: &mut DbConnection, subject: &str, first: i64, last: i64) -> Result<i64> {
+    use crate::schema::audit_findings as af;
+    Ok(af::table
+        .filter(af::subject_type.eq(subject))
+        .filter(af::subject_id.between(first, last))
+        .filter(af::closed_on.is_not_null())
+        .filter(
+            af::close_note
+                .ne(crate::audit_run::RESOLVED_NOTE)
+                .or(af::close_note.is_null()),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
+/// Removes the findings about the subjects `first..=last` of a type that are open or
+/// were closed by the audit itself (inside an undo's transaction).
+fn drop_open_findings(conn: &mut DbConnection, subject: &str, first: i64, last: i64) -> Result<()> {
+    use crate::schema::audit_findings as af;
+    diesel::delete(
+        af::table
+            .filter(af::subject_type.eq(subject))
+            .filter(af::subject_id.between(first, last))
+            .filter(
+                af::closed_on
+                    .is_null()
+                    .or(af::close_note.eq(crate::audit_run::RESOLVED_NOTE)),
+            ),
+    )
+    .execute(conn)?;
+    Ok(())
 }
 
 /// For the test that a killed commit leaves nothing: the process dies here, in the middle
@@ -844,13 +879,14 @@ impl Store {
             .iter()
             .filter_map(|(r, _)| r.workplace.as_ref().map(|c| c.as_str().to_owned()))
             .collect();
+        // Workplaces as the scope sees them: a unit outside it is not named to the importer.
         let mut workplaces: HashMap<String, Key> = HashMap::new();
         for slice in codes.chunks(IN_LIST_MAX) {
-            let rows: Vec<(Option<String>, i32, i64)> = o::table
-                .filter(o::credit_code.eq_any(slice))
-                .filter(o::dissolved_on.is_null())
-                .select((o::credit_code, o::county_code, o::id))
-                .load(conn)?;
+            let rows: Vec<(Option<String>, i32, i64)> =
+                crate::coverage::scoped_organizations(scope, today)
+                    .filter(o::credit_code.eq_any(slice))
+                    .select((o::credit_code, o::county_code, o::id))
+                    .load(conn)?;
             workplaces.extend(
                 rows.into_iter()
                     .filter_map(|(code, c, i)| Some((code?, Key { county: c, id: i }))),
@@ -915,7 +951,8 @@ impl Store {
                             row: r.row,
                             column: "工作单位统一社会信用代码",
                             value: code.as_str().to_owned(),
-                            reason: "该单位尚未登记，导入后未关联工作单位".into(),
+                            reason: "该单位尚未登记或不在您的管理范围内，导入后未关联工作单位"
+                                .into(),
                             severity: Severity::Warning,
                         });
                         None
@@ -925,11 +962,11 @@ impl Store {
             };
             if let Some((c, id, p)) = existing.get(&hash) {
                 if *c == party_org.county && *p == party_org.id {
-                    if r.dues_category.is_some() {
+                    if let Some(category) = r.dues_category {
                         plan.problems.push(Problem {
                             row: r.row,
                             column: "党费类别",
-                            value: String::new(),
+                            value: category.label().to_owned(),
                             reason: "已登记党员的党费标准请在党费页面设定，本次未变更".into(),
                             severity: Severity::Warning,
                         });
@@ -962,17 +999,17 @@ impl Store {
                     match dues::monthly_standard(category, base, farmer, rules) {
                         Ok(s) => Some(PlannedDues {
                             category,
-                            base: base.or(farmer),
+                            base,
                             monthly: s.monthly,
                         }),
                         Err(e) => {
                             let value = r.dues_base.map(|b| b.to_string()).unwrap_or_default();
-                            plan.problems.push(problem(
-                                r.row,
-                                "党费计算基数",
-                                &value,
-                                e.to_string(),
-                            ));
+                            let reason = match e {
+                                dues::DuesError::Base(why) => why.to_owned(),
+                                other => other.to_string(),
+                            };
+                            plan.problems
+                                .push(problem(r.row, "党费计算基数", &value, reason));
                             continue;
                         }
                     }
@@ -1170,10 +1207,26 @@ impl Store {
             }
             let block = first.zip(last);
             let removed = match kind.as_str() {
+                "members" => undo_members(conn, cipher, actor, id, block)?,
+                // Units are registered by those who see a region or a park, and so undone.
+                "organizations"
+                    if scope.region.is_none()
+                        && scope.zone.is_none()
+                        && scope.party_path != "/" =>
+                {
+                    return Err(StoreError::invalid(
+                        "导入",
+                        "两新组织由组织部门或园区、乡镇(街道)党(工)委登记，您不能撤销这次导入",
+                    ));
+                }
                 "organizations" => organizations::undo(conn, cipher, actor, id, block)?,
                 "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block)?,
                 "assignments" => assignments::undo(conn, id, block)?,
-                _ => undo_members(conn, cipher, actor, id, block)?,
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "导入{id}的类型“{other}”无法撤销"
+                    )));
+                }
             };
             diesel::update(imp::table.filter(imp::id.eq(id)))
                 .set((
@@ -1329,11 +1382,14 @@ fn undo_members(
             .get_result(conn)?;
         depending += accounts;
     }
+    if let Some((first, last)) = block {
+        depending += handled_findings(conn, "member", first, last)?;
+    }
     if depending > 0 {
         return Err(StoreError::invalid(
             "导入",
             format!(
-                "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员或账号）依赖这批党员，不能整批撤销"
+                "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员、账号或已处理的问题）依赖这批党员，不能整批撤销"
             ),
         ));
     }
@@ -1384,8 +1440,10 @@ fn undo_members(
             },
         )?;
     }
-    // The block of ids the import reserved holds its members and nobody else's.
+    // The block of ids the import reserved holds its members and nobody else's; the
+    // audit's open findings about them go with them (it would not find them now).
     if let Some((first, last)) = block {
+        drop_open_findings(conn, "member", first, last)?;
         diesel::delete(mp::table.filter(mp::member_id.between(first, last))).execute(conn)?;
         diesel::delete(m::table.filter(m::id.between(first, last))).execute(conn)?;
     }

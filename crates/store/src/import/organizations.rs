@@ -333,12 +333,19 @@ fn by_credit_code(
 ) -> Result<HashMap<String, Registered>> {
     let mut out = HashMap::new();
     for slice in codes.chunks(IN_LIST_MAX) {
-        let seen: HashSet<(i32, i64)> = crate::coverage::scoped_organizations(scope, today)
-            .filter(o::credit_code.eq_any(slice))
-            .select((o::county_code, o::id))
-            .load::<(i32, i64)>(conn)?
-            .into_iter()
-            .collect();
+        // Dissolved units count too: whether a code is the scope's is not whether it lives.
+        let seen: HashSet<(i32, i64)> = crate::coverage::scoped_alive(
+            scope,
+            today,
+            crate::coverage::Lookup::ByRegion,
+            // Every dissolution (the earliest date both databases take).
+            NaiveDate::from_ymd_opt(1900, 1, 1),
+        )
+        .filter(o::credit_code.eq_any(slice))
+        .select((o::county_code, o::id))
+        .load::<(i32, i64)>(conn)?
+        .into_iter()
+        .collect();
         let rows: Vec<(Option<String>, FieldsRow)> = o::table
             .filter(o::credit_code.eq_any(slice))
             .select((o::credit_code, fields_columns!()))
@@ -350,7 +357,7 @@ fn by_credit_code(
                 code,
                 Registered {
                     key,
-                    in_scope: seen.contains(&(key.county, key.id)) || dissolved,
+                    in_scope: seen.contains(&(key.county, key.id)),
                     dissolved,
                     fields,
                 },
@@ -480,6 +487,8 @@ impl Store {
         progress: &dyn Fn(usize),
     ) -> Result<OrganizationPlan> {
         let conn = &mut self.conn;
+        // Read before anything the plan matches against: a write after it is re-checked.
+        let registry_version = registry_version(conn)?;
         let places = Places::load(conn, scope)?;
         if scope.member.is_some() || scope.instructor.is_some() || places.counties.is_empty() {
             return Err(StoreError::invalid(
@@ -490,7 +499,7 @@ impl Store {
         let map: HeaderMap = cells::match_headers(header, ORGANIZATION_COLUMNS)
             .map_err(|e| StoreError::invalid("表头", e.to_string()))?;
         let mut plan = OrganizationPlan {
-            registry_version: registry_version(conn)?,
+            registry_version,
             rows_read: rows.len(),
             create: Vec::new(),
             update: Vec::new(),
@@ -531,6 +540,7 @@ impl Store {
             _ => None,
         };
         let mut seen_codes: HashMap<String, usize> = HashMap::new();
+        let mut seen_keys: HashMap<Key, usize> = HashMap::new();
         let mut seen_names: HashMap<(i32, String), usize> = HashMap::new();
         let mut candidates: Vec<Candidate> = Vec::new();
         for r in read {
@@ -614,12 +624,23 @@ impl Store {
                 None => scope.zone,
             };
             if let Some(f) = found {
+                if f.in_scope
+                    && let Some(first) = seen_keys.insert(f.key, r.row)
+                {
+                    plan.problems.push(problem(
+                        r.row,
+                        "统一社会信用代码",
+                        r.credit_code.as_ref().map_or("", |c| c.as_str()),
+                        format!("与第{first}行是同一个单位"),
+                    ));
+                    continue;
+                }
                 if !f.in_scope {
                     plan.problems.push(problem(
                         r.row,
                         "统一社会信用代码",
                         r.credit_code.as_ref().map_or("", |c| c.as_str()),
-                        "该代码已登记在您的管理范围之外的单位，不能导入",
+                        "该代码已由您管理范围之外的单位登记，不能导入",
                     ));
                 } else if f.dissolved {
                     plan.problems.push(problem(
@@ -648,7 +669,17 @@ impl Store {
             }
             if r.credit_code.is_none() {
                 match named.get(&(county, r.name.clone())).map(Vec::as_slice) {
+                    Some([(key, _)]) if seen_keys.contains_key(key) => {
+                        plan.problems.push(problem(
+                            r.row,
+                            "单位名称",
+                            &r.name,
+                            format!("与第{}行是同一个单位", seen_keys[key]),
+                        ));
+                        continue;
+                    }
                     Some([(key, fields)]) => {
+                        seen_keys.insert(*key, r.row);
                         plan.problems.push(Problem {
                             row: r.row,
                             column: "统一社会信用代码",
@@ -683,7 +714,7 @@ impl Store {
                     }),
                 }
             }
-            let Some(kind) = r.kind else {
+            let Some(kind) = r.kind.or(r.inferred_kind) else {
                 plan.problems.push(problem(
                     r.row,
                     "单位类型",
@@ -845,6 +876,24 @@ fn recheck(conn: &mut DbConnection, plan: &OrganizationPlan) -> Result<()> {
                 format!(
                     "{}在预览之后已被登记，未导入；请重新上传查看新的预览",
                     code.unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    // A unit without a code is new by its name: registered meanwhile, it would be twice.
+    for p in plan.create.iter().filter(|p| p.credit_code.is_none()) {
+        let named: i64 = o::table
+            .filter(o::county_code.eq(p.county))
+            .filter(o::name.eq(&p.fields.name))
+            .filter(o::dissolved_on.is_null())
+            .count()
+            .get_result(conn)?;
+        if named > 0 {
+            return Err(StoreError::invalid(
+                "单位名称",
+                format!(
+                    "{}在预览之后已被登记，未导入；请重新上传查看新的预览",
+                    p.fields.name
                 ),
             ));
         }

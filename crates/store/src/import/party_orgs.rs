@@ -176,12 +176,12 @@ type NodeRow = (
 
 fn node_of(r: NodeRow) -> Result<(Key, Node)> {
     let org_type =
-        PartyOrgType::parse(&r.6).map_err(|e| StoreError::invalid("组织类别", e.to_string()))?;
+        PartyOrgType::parse(&r.6).map_err(|e| StoreError::Corrupt(format!("组织类别：{e}")))?;
     let formation_mode =
         r.7.as_deref()
             .map(FormationMode::parse)
             .transpose()
-            .map_err(|e| StoreError::invalid("组建方式", e.to_string()))?;
+            .map_err(|e| StoreError::Corrupt(format!("组建方式：{e}")))?;
     Ok((
         Key {
             county: r.0,
@@ -268,6 +268,20 @@ impl Tree {
     }
 }
 
+/// A parent as a map key: a registered organization or a row of the sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ParentKey {
+    Existing(Key),
+    New(usize),
+}
+
+fn parent_key(p: &Parent) -> ParentKey {
+    match p {
+        Parent::Existing { key, .. } => ParentKey::Existing(*key),
+        Parent::New(i) => ParentKey::New(*i),
+    }
+}
+
 /// A 组织编号 as written (`330825-17`).
 fn parse_code(written: &str) -> Option<Key> {
     let (county, id) = written.split_once(['-', '－'])?;
@@ -301,7 +315,31 @@ impl Store {
         let map: HeaderMap = cells::match_headers(header, PARTY_ORG_COLUMNS)
             .map_err(|e| StoreError::invalid("表头", e.to_string()))?;
         let conn = &mut self.conn;
+        // Read before the tree: a write after it is re-checked at the commit.
+        let registry_version = registry_version(conn)?;
         let tree = Tree::load(conn, scope)?;
+        // The types of parents outside the scope (the scope's top hangs under one), for
+        // the type rules.
+        let outside: Vec<Key> = tree
+            .nodes
+            .values()
+            .filter_map(|n| n.parent)
+            .filter(|p| !tree.nodes.contains_key(p))
+            .collect();
+        let mut outside_types: HashMap<Key, PartyOrgType> = HashMap::new();
+        for p in outside {
+            let t: Option<String> = po::table
+                .filter(po::county_code.eq(p.county))
+                .filter(po::id.eq(p.id))
+                .select(po::org_type)
+                .first(conn)
+                .optional()?;
+            if let Some(t) = t {
+                let t = PartyOrgType::parse(&t)
+                    .map_err(|e| StoreError::Corrupt(format!("组织类别：{e}")))?;
+                outside_types.insert(p, t);
+            }
+        }
         let places = Places::load(conn, scope)?;
         let zones: Vec<(i64, i32, String)> = z::table
             .select((z::id, z::county_code, z::name))
@@ -310,7 +348,7 @@ impl Store {
             .filter(|(id, ..)| scope.zone.is_none_or(|own| own == *id))
             .collect();
         let mut plan = PartyOrgPlan {
-            registry_version: registry_version(conn)?,
+            registry_version,
             rows_read: sheet.len(),
             create: Vec::new(),
             update: Vec::new(),
@@ -355,6 +393,8 @@ impl Store {
 
         // New rows by name, for the rows below that hang under them.
         let mut new_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        // New rows by (parent, name), for the rows that repeat one.
+        let mut new_under: HashMap<(ParentKey, String), usize> = HashMap::new();
         let mut seen_codes: HashMap<Key, usize> = HashMap::new();
         // Matched rows: the row, its organization, and its park as found.
         let mut matched: Vec<(PartyOrgRow, Key, Option<i64>)> = Vec::new();
@@ -482,8 +522,12 @@ impl Store {
                         continue;
                     }
                     None => {
-                        plan.problems
-                            .push(problem(r.row, "上级党组织", "", "新建的党组织必填"));
+                        plan.problems.push(problem(
+                            r.row,
+                            "上级党组织",
+                            "",
+                            "按名称找不到该党组织；新建的须填写上级党组织",
+                        ));
                         continue;
                     }
                 },
@@ -517,9 +561,12 @@ impl Store {
                     continue;
                 }
                 let node = &tree.nodes[&key];
-                if let Some(Found::Existing(p)) = &parent
-                    && node.parent != Some(*p)
-                {
+                let moved = match &parent {
+                    Some(Found::Existing(p)) => node.parent != Some(*p),
+                    Some(Found::New(_)) => true,
+                    None => false,
+                };
+                if moved {
                     plan.problems.push(problem(
                         r.row,
                         "上级党组织",
@@ -568,16 +615,12 @@ impl Store {
                     )
                 }
             };
-            if plan
-                .create
-                .iter()
-                .any(|c| c.parent == parent_ref && c.fields.name == r.name)
-            {
+            if let Some(first) = new_under.get(&(parent_key(&parent_ref), r.name.clone())) {
                 plan.problems.push(problem(
                     r.row,
                     "党组织名称",
                     &r.name,
-                    "同一上级下有重名的行",
+                    format!("与第{first}行在同一上级党组织下重名"),
                 ));
                 continue;
             }
@@ -624,7 +667,8 @@ impl Store {
                 }
             } else {
                 if let Some(w) = r.county.as_deref()
-                    && places.county(w).is_some_and(|c| c != parent_county)
+                    && places.county(w).is_none_or(|c| c != parent_county)
+                    && w != parent_county.to_string()
                 {
                     plan.problems.push(problem(
                         r.row,
@@ -663,6 +707,7 @@ impl Store {
                 .entry(r.name.clone())
                 .or_default()
                 .push(plan.create.len());
+            new_under.insert((parent_key(&parent_ref), r.name.clone()), r.row);
             plan.create.push(PlannedPartyOrg {
                 row: r.row,
                 county,
@@ -699,14 +744,28 @@ impl Store {
                 continue;
             }
             if changed.contains(&"org_type") {
-                let parent_ok = node
-                    .parent
-                    .and_then(|p| tree.nodes.get(&p))
-                    .is_none_or(|p| rows::may_stand_under(p.fields.org_type, after.org_type));
-                let children_ok =
-                    tree.children.get(&key).into_iter().flatten().all(|c| {
-                        rows::may_stand_under(after.org_type, tree.nodes[c].fields.org_type)
-                    });
+                let parent_type = node.parent.and_then(|p| {
+                    tree.nodes
+                        .get(&p)
+                        .map(|n| n.fields.org_type)
+                        .or_else(|| outside_types.get(&p).copied())
+                });
+                let parent_ok =
+                    parent_type.is_none_or(|t| rows::may_stand_under(t, after.org_type));
+                // Its children: those registered and those the sheet sets up under it.
+                let children_ok = tree
+                    .children
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .map(|c| tree.nodes[c].fields.org_type)
+                    .chain(
+                        plan.create
+                            .iter()
+                            .filter(|c| matches!(&c.parent, Parent::Existing { key: k, .. } if *k == key))
+                            .map(|c| c.fields.org_type),
+                    )
+                    .all(|t| rows::may_stand_under(after.org_type, t));
                 if !parent_ok || !children_ok {
                     plan.problems.push(problem(
                         r.row,
@@ -902,6 +961,7 @@ fn current_fields(
     conn: &mut DbConnection,
     keys: &[Key],
 ) -> Result<HashMap<Key, (String, PartyOrgFields)>> {
+    let wanted: std::collections::HashSet<Key> = keys.iter().copied().collect();
     let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
     let mut out = HashMap::new();
     for slice in ids.chunks(IN_LIST_MAX) {
@@ -912,7 +972,7 @@ fn current_fields(
             .load(conn)?;
         for r in rows {
             let (key, node) = node_of(r)?;
-            if keys.contains(&key) {
+            if wanted.contains(&key) {
                 out.insert(key, (node.path, node.fields));
             }
         }
@@ -947,6 +1007,31 @@ fn recheck(conn: &mut DbConnection, scope: &Scope, plan: &PartyOrgPlan) -> Resul
                 "预览之后有上级党组织被调整或撤销，未导入；请重新上传查看新的预览",
             ));
         }
+    }
+    // The units to cover: still registered and alive.
+    let units: Vec<Key> = plan
+        .create
+        .iter()
+        .flat_map(|p| p.covers.iter().copied())
+        .collect();
+    let ids: Vec<i64> = units.iter().map(|k| k.id).collect();
+    let mut alive: std::collections::HashSet<Key> = std::collections::HashSet::new();
+    for slice in ids.chunks(IN_LIST_MAX) {
+        alive.extend(
+            o::table
+                .filter(o::id.eq_any(slice))
+                .filter(o::dissolved_on.is_null())
+                .select((o::county_code, o::id))
+                .load::<(i32, i64)>(conn)?
+                .into_iter()
+                .map(|(county, id)| Key { county, id }),
+        );
+    }
+    if units.iter().any(|k| !alive.contains(k)) {
+        return Err(StoreError::invalid(
+            "覆盖单位信用代码",
+            "预览之后有覆盖单位被注销或撤销登记，未导入；请重新上传查看新的预览",
+        ));
     }
     if let Some(u) = plan
         .update
@@ -1013,18 +1098,34 @@ pub(super) fn undo(
                 .filter(ce::party_org_id.between(first, last))
                 .count()
                 .get_result::<i64>(conn)?,
+            // Findings a person closed (not those the audit closed itself).
             af::table
                 .filter(af::responsible_id.between(first, last))
                 .filter(af::closed_on.is_not_null())
+                .filter(
+                    af::close_note
+                        .ne(crate::audit_run::RESOLVED_NOTE)
+                        .or(af::close_note.is_null()),
+                )
                 .count()
                 .get_result::<i64>(conn)?,
+            // Units covered since the import's day were added on the party-organization
+            // page afterwards (the import covers from its own day, the earliest here).
+            {
+                let since: Vec<NaiveDate> = pc::table
+                    .filter(pc::party_org_id.between(first, last))
+                    .select(pc::since)
+                    .load(conn)?;
+                let day = since.iter().min().copied();
+                i64::try_from(since.iter().filter(|d| Some(**d) != day).count()).unwrap_or(0)
+            },
         ];
         let depending: i64 = counts.iter().sum();
         if depending > 0 {
             return Err(StoreError::invalid(
                 "导入",
                 format!(
-                    "已有{depending}条后续记录（党员、会议、下级党组织、账号、转接、流动党员或已处理的问题）关联这批党组织，不能整批撤销"
+                    "已有{depending}条后续记录（党员、会议、下级党组织、账号、转接、流动党员、后来添加的覆盖单位或已处理的问题）关联这批党组织，不能整批撤销"
                 ),
             ));
         }

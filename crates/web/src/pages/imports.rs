@@ -286,31 +286,57 @@ struct UploadPage {
     noun: &'static str,
     identifier: &'static str,
     update_note: &'static str,
+    name_label: &'static str,
 }
 
-/// How the pages speak of a kind's records: (counter, noun, the column that tells them
-/// apart, what an import cannot change of them).
-fn kind_words(kind: &str) -> (&'static str, &'static str, &'static str, &'static str) {
+/// How the pages speak of a kind's records.
+struct KindWords {
+    /// 名, 个, 次.
+    counter: &'static str,
+    noun: &'static str,
+    /// The column that names a record, and the one that tells records apart.
+    name: &'static str,
+    identifier: &'static str,
+    /// What an import cannot change of them.
+    update_note: &'static str,
+    /// What stops an undo.
+    blocked_by: &'static str,
+}
+
+fn kind_words(kind: &str) -> KindWords {
     match kind {
-        "organizations" => (
-            "个",
-            "两新组织",
-            "统一社会信用代码",
-            "所在县(市、区)不能通过导入变更。",
-        ),
-        "assignments" => ("次", "选派", "单位", "已有的选派不会变更。"),
-        "party_orgs" => (
-            "个",
-            "党组织",
-            "组织编号",
-            "上级党组织和覆盖单位不能通过导入变更，请在党组织页面调整。",
-        ),
-        _ => (
-            "名",
-            "党员",
-            "公民身份号码",
-            "所在党组织不能通过导入变更，请办理组织关系转接。",
-        ),
+        "organizations" => KindWords {
+            counter: "个",
+            noun: "两新组织",
+            name: "单位名称",
+            identifier: "统一社会信用代码",
+            update_note: "所在县(市、区)不能通过导入变更。",
+            blocked_by: "只要新增的单位已被党组织覆盖、选派了党建指导员或有党员以它为工作单位，或更新的单位在导入后又被修改，就不能撤销。",
+        },
+        "assignments" => KindWords {
+            counter: "次",
+            noun: "选派",
+            name: "单位名称",
+            identifier: "单位",
+            update_note: "已有的选派不会变更。",
+            blocked_by: "只要这批选派有的已在导入之后结束或调整，或新登记的指导员已有其他选派或账号，就不能撤销。",
+        },
+        "party_orgs" => KindWords {
+            counter: "个",
+            noun: "党组织",
+            name: "党组织名称",
+            identifier: "组织编号",
+            update_note: "上级党组织和覆盖单位不能通过导入变更，请在党组织页面调整。",
+            blocked_by: "只要新建的党组织已有党员、会议、下级党组织、账号、转接、流动党员、后来添加的覆盖单位或已处理的问题，或更新的党组织在导入后又被修改，就不能撤销。",
+        },
+        _ => KindWords {
+            counter: "名",
+            noun: "党员",
+            name: "姓名",
+            identifier: "公民身份号码",
+            update_note: "所在党组织不能通过导入变更，请办理组织关系转接。",
+            blocked_by: "只要新增的党员中有人已有会议出席、党费、档案、转接、流动党员记录或账号，或更新的党员在导入后又被修改，就不能撤销。",
+        },
     }
 }
 
@@ -331,7 +357,14 @@ pub async fn show(
     let layout = Layout::new(&state, &auth, &format!("导入：{}", u.file_name), "imports").await?;
     let p = u.preview.clone().unwrap_or_default();
     let (label, class) = state_label(&u);
-    let (counter, noun, identifier, update_note) = kind_words(&u.kind);
+    let KindWords {
+        counter,
+        noun,
+        name: name_label,
+        identifier,
+        update_note,
+        ..
+    } = kind_words(&u.kind);
     let total = u64::try_from(u.total_rows).unwrap_or(0);
     let done = u64::try_from(u.done_rows).unwrap_or(0);
     let problems: Vec<ProblemLine> = p
@@ -365,6 +398,7 @@ pub async fn show(
         noun,
         identifier,
         update_note,
+        name_label,
         p,
         u,
     };
@@ -572,18 +606,12 @@ async fn undo_page(
         .await?
         .ok_or_else(WebError::not_found)?;
     let layout = Layout::new(state, auth, "撤销导入", "imports").await?;
-    let (counter, noun, _, _) = kind_words(&found.kind);
-    let blocked_by = match found.kind.as_str() {
-        "party_orgs" => {
-            "只要新建的党组织已有党员、会议、下级党组织、账号、转接、流动党员或已处理的问题，或更新的党组织在导入后又被修改，就不能撤销。"
-        }
-        "organizations" => {
-            "只要新增的单位已被党组织覆盖、选派了党建指导员或有党员以它为工作单位，或更新的单位在导入后又被修改，就不能撤销。"
-        }
-        _ => {
-            "只要新增的党员中有人已有会议出席、党费、档案、转接、流动党员记录或账号，或更新的党员在导入后又被修改，就不能撤销。"
-        }
-    };
+    let KindWords {
+        counter,
+        noun,
+        blocked_by,
+        ..
+    } = kind_words(&found.kind);
     Ok(UndoPage {
         layout,
         counter,
