@@ -1,9 +1,9 @@
-//! `liangxin import members|organizations|party-orgs|assignments FILE [--county C]
-//! [--commit]`: reads a member, organization, party-organization or instructor sheet
-//! (.xlsx, .xls, or CSV in UTF-8 or GBK), shows what a commit would do and every problem
-//! by row and column, and with `--commit` writes it in one transaction when it has no
-//! error (warnings are accepted). `liangxin import list` shows the history; `liangxin
-//! import undo ID` takes an import back while nothing depends on its rows.
+//! `liangxin import members|organizations|party-orgs|assignments|payments FILE
+//! [--county C] [--commit]`: reads a member, organization, party-organization, instructor
+//! or dues sheet (.xlsx, .xls, or CSV in UTF-8 or GBK), shows what a commit would do and
+//! every problem by row and column, and with `--commit` writes it in one transaction when
+//! it has no error (warnings are accepted). `liangxin import list` shows the history;
+//! `liangxin import undo ID` takes an import back while nothing depends on its rows.
 
 use std::time::Instant;
 
@@ -25,6 +25,7 @@ pub enum Kind {
     Organizations,
     PartyOrgs,
     Assignments,
+    Payments,
 }
 
 impl Kind {
@@ -34,6 +35,7 @@ impl Kind {
             Kind::Organizations => "organizations",
             Kind::PartyOrgs => "party_orgs",
             Kind::Assignments => "assignments",
+            Kind::Payments => "payments",
         }
     }
 
@@ -44,6 +46,7 @@ impl Kind {
             Kind::Organizations => ("个", "两新组织"),
             Kind::PartyOrgs => ("个", "党组织"),
             Kind::Assignments => ("次", "选派"),
+            Kind::Payments => ("条", "党费记录"),
         }
     }
 }

@@ -153,6 +153,17 @@ enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// A dues ledger kept before the platform (党费缴纳记录): members by resident ID, a
+    /// line per member and month; preview, and with --commit import it.
+    Payments {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
     /// The imports made, newest first.
     List,
     /// Take an import back as a whole (while nothing depends on its rows).
@@ -334,6 +345,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } => import_cmd::run(
                 &mut store,
                 import_cmd::Kind::Assignments,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
+            ImportCommand::Payments {
+                file,
+                county,
+                commit,
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::Payments,
                 &file,
                 county.as_deref(),
                 commit,

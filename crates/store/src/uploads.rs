@@ -31,6 +31,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("organizations", "两新组织"),
     ("party_orgs", "党组织"),
     ("assignments", "党建指导员选派"),
+    ("payments", "党费缴纳记录"),
 ];
 
 /// A problem as the preview keeps it (a resident ID masked).

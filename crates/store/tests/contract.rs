@@ -127,6 +127,7 @@ contract!(
     a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
     a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
     an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it,
+    a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -4204,4 +4205,125 @@ fn an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it(db: &Test
     assert_eq!(store.undo_import("t", &county, id).unwrap(), 3);
     assert_eq!(instructors(&mut store), ins_before);
     assert_eq!(assignments(&mut store), ia_before);
+}
+
+fn a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::DuesCorrection;
+    use liangxin_store::schema::dues_payments as dp;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let a = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "缴费甲", 211, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let a_id = member(c.joint, "", 211, MemberStatus::Full, None)
+        .resident_id
+        .expose()
+        .to_owned();
+    let month = |m| Period::month(2025, m).unwrap();
+    store
+        .mark_dues(
+            "t",
+            &longyou,
+            TODAY,
+            c.joint,
+            month(1),
+            &[(a, Fen::new(5_000))],
+        )
+        .unwrap();
+    let header: Vec<String> = ["党员姓名", "身份证号", "缴纳月份", "金额"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let row = |n: usize, cells: [&str; 4]| (n, cells.iter().map(|s| (*s).to_owned()).collect());
+    let stranger = ResidentId::from_parts("330825", d(1990, 1, 1), 212).unwrap();
+    let good: Vec<(usize, Vec<String>)> = vec![
+        row(3, ["缴费甲", &a_id, "2025-02", "50"]),
+        row(4, ["缴费甲", &a_id, "2025年3月", "50.00"]),
+        row(7, ["别名", &a_id, "2025-04", "50"]),
+    ];
+    let mut bad = good.clone();
+    bad.push(row(2, ["缴费甲", &a_id, "2025-01", "50"]));
+    bad.push(row(5, ["缴费甲", &a_id, "2025-02", "50"]));
+    bad.push(row(6, ["某人", stranger.expose(), "2025-02", "50"]));
+    let plan = store
+        .plan_payment_import(&longyou, TODAY, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(2, "所属月份"), (5, "所属月份"), (6, "公民身份号码")],
+        "{:?}",
+        plan.problems
+    );
+    let plan = store
+        .plan_payment_import(&longyou, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!(plan.create.len(), 3);
+    assert_eq!(
+        plan.problems.iter().map(|p| p.row).collect::<Vec<_>>(),
+        vec![7],
+        "the name differs"
+    );
+    let lines = |store: &mut Store| -> i64 {
+        dp::table
+            .filter(dp::member_id.eq(a.id))
+            .filter(dp::kind.eq("regular"))
+            .count()
+            .get_result(store.conn())
+            .unwrap()
+    };
+    let id = store
+        .commit_payment_import(&source(&longyou, "党费.xlsx", "p"), &plan)
+        .unwrap();
+    assert_eq!(lines(&mut store), 4);
+    assert!(
+        store
+            .commit_payment_import(&source(&longyou, "党费.xlsx", "p"), &plan)
+            .is_err(),
+        "the same months again are refused at the commit"
+    );
+    assert_eq!(store.undo_import("t", &longyou, id).unwrap(), 3);
+    assert_eq!(lines(&mut store), 1);
+
+    // A correction since for one of its months keeps it.
+    let plan = store
+        .plan_payment_import(&longyou, TODAY, &header, good, &|_| {})
+        .unwrap();
+    let id = store
+        .commit_payment_import(&source(&longyou, "党费.xlsx", "p"), &plan)
+        .unwrap();
+    store
+        .correct_dues(
+            "t",
+            &longyou,
+            TODAY,
+            &DuesCorrection {
+                member: a,
+                month: month(3),
+                amount: Fen::new(-1_000),
+                note: "多收退回".into(),
+            },
+        )
+        .unwrap();
+    let refused = store.undo_import("t", &longyou, id);
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { reason, .. }) if reason.contains("更正")),
+        "{refused:?}"
+    );
+    assert_eq!(lines(&mut store), 4);
 }

@@ -206,6 +206,7 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/imports/templates/organizations.xlsx", Object::None),
     staff("GET", "/imports/templates/party-orgs.xlsx", Object::None),
     staff("GET", "/imports/templates/assignments.xlsx", Object::None),
+    staff("GET", "/imports/templates/payments.xlsx", Object::None),
     staff("GET", "/imports/uploads/{id}", Object::Upload),
     staff("GET", "/imports/uploads/{id}/problems.csv", Object::Upload),
     staff("POST", "/imports/uploads/{id}/commit", Object::Upload),
@@ -378,6 +379,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         }
         ("GET", "/imports/templates/party-orgs.xlsx") => get(pages::imports::party_org_template),
         ("GET", "/imports/templates/assignments.xlsx") => get(pages::imports::assignment_template),
+        ("GET", "/imports/templates/payments.xlsx") => get(pages::imports::payment_template),
         ("GET", "/imports/uploads/{id}") => get(pages::imports::show),
         ("GET", "/imports/uploads/{id}/problems.csv") => get(pages::imports::problems_csv),
         ("POST", "/imports/uploads/{id}/commit") => post(pages::imports::commit),

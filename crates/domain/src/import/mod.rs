@@ -20,6 +20,7 @@ use crate::resident_id::ResidentId;
 pub mod assignments;
 pub mod organizations;
 pub mod party_orgs;
+pub mod payments;
 
 /// The columns of the member template, with the names other systems give them.
 pub const MEMBER_COLUMNS: &[ColumnSpec] = &[

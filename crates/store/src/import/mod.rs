@@ -41,6 +41,7 @@ use crate::{Scope, Store};
 pub mod assignments;
 pub mod organizations;
 pub mod party_orgs;
+pub mod payments;
 
 /// A member the commit would create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1222,6 +1223,7 @@ impl Store {
                 "organizations" => organizations::undo(conn, cipher, actor, id, block)?,
                 "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block)?,
                 "assignments" => assignments::undo(conn, id, block)?,
+                "payments" => payments::undo(conn, block)?,
                 other => {
                     return Err(StoreError::Corrupt(format!(
                         "导入{id}的类型“{other}”无法撤销"
@@ -1458,6 +1460,7 @@ pub enum Planned {
     Organizations(organizations::OrganizationPlan),
     PartyOrgs(party_orgs::PartyOrgPlan),
     Assignments(assignments::AssignmentPlan),
+    Payments(payments::PaymentPlan),
 }
 
 impl Planned {
@@ -1467,6 +1470,7 @@ impl Planned {
             Planned::Organizations(p) => p.preview(format, notes),
             Planned::PartyOrgs(p) => p.preview(format, notes),
             Planned::Assignments(p) => p.preview(format, notes),
+            Planned::Payments(p) => p.preview(format, notes),
         }
     }
 
@@ -1476,6 +1480,7 @@ impl Planned {
             Planned::Organizations(p) => p.errors(),
             Planned::PartyOrgs(p) => p.errors(),
             Planned::Assignments(p) => p.errors(),
+            Planned::Payments(p) => p.errors(),
         }
     }
 
@@ -1487,9 +1492,9 @@ impl Planned {
 
 impl Store {
     /// Plans an import of `kind` (`members`, `organizations`, `party_orgs`,
-    /// `assignments`): see [`Store::plan_member_import`],
-    /// [`Store::plan_organization_import`], [`Store::plan_party_org_import`] and
-    /// [`Store::plan_assignment_import`].
+    /// `assignments`, `payments`): see [`Store::plan_member_import`],
+    /// [`Store::plan_organization_import`], [`Store::plan_party_org_import`],
+    /// [`Store::plan_assignment_import`] and [`Store::plan_payment_import`].
     pub fn plan_import(
         &mut self,
         kind: &str,
@@ -1512,6 +1517,9 @@ impl Store {
             "assignments" => self
                 .plan_assignment_import(scope, today, header, rows, progress)
                 .map(Planned::Assignments),
+            "payments" => self
+                .plan_payment_import(scope, today, header, rows, progress)
+                .map(Planned::Payments),
             other => Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
         }
     }
@@ -1523,6 +1531,7 @@ impl Store {
             Planned::Organizations(p) => self.commit_organization_import(source, p),
             Planned::PartyOrgs(p) => self.commit_party_org_import(source, p),
             Planned::Assignments(p) => self.commit_assignment_import(source, p),
+            Planned::Payments(p) => self.commit_payment_import(source, p),
         }
     }
 }

@@ -321,6 +321,14 @@ fn kind_words(kind: &str) -> KindWords {
             update_note: "已有的选派不会变更。",
             blocked_by: "只要这批选派有的已在导入之后结束或调整，或新登记的指导员已有其他选派或账号，就不能撤销。",
         },
+        "payments" => KindWords {
+            counter: "条",
+            noun: "党费记录",
+            name: "姓名",
+            identifier: "公民身份号码",
+            update_note: "已登记的月份不会变更，如有差错请在党费页面登记更正。",
+            blocked_by: "只要这批党费记录的月份在导入之后登记过更正，就不能撤销。",
+        },
         "party_orgs" => KindWords {
             counter: "个",
             noun: "党组织",
@@ -455,6 +463,18 @@ pub async fn assignment_template() -> Result<Response, WebError> {
         |_| Vec::new(),
         ASSIGNMENT_TEMPLATE_NOTES,
         "assignments-template.xlsx",
+    )
+}
+
+/// `GET /imports/templates/payments.xlsx`: the dues-history template (党费缴纳记录).
+pub async fn payment_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::payments::{PAYMENT_COLUMNS, PAYMENT_TEMPLATE_NOTES};
+    template_file(
+        "党费缴纳记录",
+        PAYMENT_COLUMNS,
+        |_| Vec::new(),
+        PAYMENT_TEMPLATE_NOTES,
+        "payments-template.xlsx",
     )
 }
 
