@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use liangxin_domain::coverage::Subject;
@@ -13,7 +13,6 @@ use crate::AppState;
 use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::export::Format;
 use crate::pages::gaps::{GapsQuery, action_code, filtered, subject_label};
 use crate::report::scope_report;
 
@@ -65,11 +64,7 @@ pub async fn list(
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(format) = file.format(&auth)? {
-        let (state, auth, raw) = (State(state), Extension(auth), Query(raw));
-        return Ok(match format {
-            Format::Csv => crate::pages::gaps::csv(state, auth, raw).await?,
-            Format::Xlsx => crate::pages::gaps::xlsx(state, auth, raw).await?,
-        });
+        return Ok(crate::pages::gaps::export(state, auth, raw, format).await?);
     }
     let p = raw.check()?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;

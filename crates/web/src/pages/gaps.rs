@@ -6,8 +6,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use liangxin_domain::coverage::{Action, Finding, Subject};
 use serde::Deserialize;
 
@@ -215,11 +214,13 @@ pub async fn show(
     })
 }
 
-/// The whole filtered list as an Excel workbook.
-pub async fn xlsx(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(raw): Query<GapsQuery>,
+/// The whole filtered list as a file, in the page's order, through the shared export (the
+/// report is already in memory: the file is served from it a page at a time).
+pub async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    raw: GapsQuery,
+    format: crate::export::Format,
 ) -> Result<Response, WebError> {
     let p = raw.check()?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
@@ -232,91 +233,41 @@ pub async fn xlsx(
                 f.name.clone(),
                 f.action.label().to_owned(),
                 f.reason.clone(),
-                format!("{}（第{}版）", f.rule.title, f.rule.version),
+                f.rule.title.clone(),
+                f.rule.key.clone(),
+                f.rule.version.to_string(),
                 f.rule.source.clone(),
             ]
         })
         .collect();
-    if rows.len() > 1_000_000 {
-        return Err(WebError::bad_field(
-            "导出",
-            "超过 Excel 单表上限（1,048,576 行），请按县(市、区)筛选后导出",
-        ));
-    }
-    let title = format!(
-        "覆盖检修：需要行动的单位和党组织（截至{}）",
-        sr.report.as_of.format("%Y年%m月%d日")
-    );
-    let bytes = liangxin_docs::xlsx::table(
-        "覆盖检修",
-        &title,
-        &[
+    let e = crate::export::Export {
+        file_stem: "gaps",
+        sheet: "覆盖检修",
+        title: format!(
+            "覆盖检修：需要行动的单位和党组织（截至{}）",
+            sr.report.as_of.format("%Y年%m月%d日")
+        ),
+        headers: vec![
             "县(市、区)",
             "对象",
             "名称",
             "应采取行动",
             "原因",
             "规则",
+            "规则编号",
+            "版本",
             "依据",
         ],
-        &rows,
-        &[12.0, 10.0, 40.0, 16.0, 48.0, 48.0, 40.0],
-    )
-    .map_err(WebError::internal)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"gaps.xlsx\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    };
+    crate::export::respond(&state, e, format, move |_, offset| {
+        Ok(rows
+            .iter()
+            .skip(offset)
+            .take(crate::export::PAGE_ROWS)
+            .cloned()
+            .collect())
+    })
+    .await
 }
 
-/// The whole filtered list as CSV that Excel opens (UTF-8 with BOM).
-pub async fn csv(
-    State(state): State<Arc<AppState>>,
-    Extension(auth): Extension<Auth>,
-    Query(raw): Query<GapsQuery>,
-) -> Result<Response, WebError> {
-    let p = raw.check()?;
-    let sr = scope_report(&state, auth.scope.clone(), None).await?;
-    let mut out = String::from("\u{feff}县(市、区),对象,名称,应采取行动,原因,规则,版本,依据\r\n");
-    for f in filtered(&sr, &p) {
-        let cells = [
-            sr.county_name(f),
-            subject_label(f).to_owned(),
-            f.name.clone(),
-            f.action.label().to_owned(),
-            f.reason.clone(),
-            f.rule.key.clone(),
-            f.rule.version.to_string(),
-            f.rule.source.clone(),
-        ];
-        out.push_str(
-            &cells
-                .iter()
-                .map(|c| crate::export::csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"gaps.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
-}
+crate::export::file_handlers!(GapsQuery);
