@@ -98,8 +98,101 @@ fn read_ods(bytes: &[u8]) -> Result<Sheet, SheetError> {
     let mut book = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(ODS, e))?;
     let (name, range, notes) = first_sheet(&mut book, ODS)?;
     let formulas = book.worksheet_formula(&name).unwrap_or_default();
-    // calamine does not give an .ods file's merged regions: their cells read as written.
-    grid(&range, &[], &formulas, ODS, notes)
+    let merged = ods_merged(bytes, &name);
+    grid(&range, &merged, &formulas, ODS, notes)
+}
+
+/// The merged regions of an .ods sheet, which calamine does not give: a cell's
+/// `table:number-rows-spanned` and `table:number-columns-spanned`, placed by counting the
+/// rows and cells before it (with their `…-repeated` counts) in `content.xml`. The file has
+/// passed [`check_zip`], so its unpacked size is within the budget. Anything unreadable
+/// gives no regions: the cells then read as written, as before.
+fn ods_merged(bytes: &[u8], sheet: &str) -> Vec<Dimensions> {
+    use quick_xml::events::{BytesStart, Event};
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    let mut xml = Vec::new();
+    match zip.by_name("content.xml") {
+        Ok(mut f) => {
+            if f.read_to_end(&mut xml).is_err() {
+                return Vec::new();
+            }
+        }
+        Err(_) => return Vec::new(),
+    }
+    let number = |e: &BytesStart, key: &str| -> u32 {
+        e.try_get_attribute(key)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.parse().ok())
+            .unwrap_or(1)
+    };
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    let (mut in_sheet, mut row, mut col, mut row_repeat) = (false, 0u32, 0u32, 1u32);
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => e,
+        };
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                match e.name().as_ref() {
+                    "table:table-row" if in_sheet => row = row.saturating_add(row_repeat),
+                    "table:table" if in_sheet => break,
+                    _ => {}
+                }
+                buf.clear();
+                continue;
+            }
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                in_sheet = e
+                    .try_get_attribute("table:name")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| {
+                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()
+                            .map(|v| v == sheet)
+                    })
+                    .unwrap_or(false);
+                row = 0;
+            }
+            "table:table-row" if in_sheet => {
+                col = 0;
+                row_repeat = number(e, "table:number-rows-repeated");
+                if empty {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            name @ ("table:table-cell" | "table:covered-table-cell") if in_sheet => {
+                let (rows, cols) = (
+                    number(e, "table:number-rows-spanned"),
+                    number(e, "table:number-columns-spanned"),
+                );
+                if name == "table:table-cell" && (rows > 1 || cols > 1) {
+                    out.push(Dimensions::new(
+                        (row, col),
+                        (row + rows - 1, col.saturating_add(cols - 1)),
+                    ));
+                }
+                col = col.saturating_add(number(e, "table:number-columns-repeated"));
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    out
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {

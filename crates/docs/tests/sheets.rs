@@ -85,16 +85,23 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 #[test]
-fn an_opendocument_sheet_reads_like_the_workbooks_but_for_its_merged_cells() {
+fn an_opendocument_sheet_reads_like_the_workbooks_merged_cells_and_all() {
     let ods = sheet::read(ODS).unwrap();
     let xlsx = sheet::read(XLSX).unwrap();
     assert_eq!(ods.format, "OpenDocument 表格（.ods）");
     assert_eq!((ods.header_row, &ods.header), (2, &xlsx.header));
     assert_eq!(ods.rows[0], xlsx.rows[0]);
     assert_eq!(ods.rows[2], xlsx.rows[2]);
-    // calamine gives no merged regions for .ods: the covered cell reads empty, and the
-    // importer reports the row's missing party organization.
-    assert_eq!(ods.rows[1].1[2], "");
+    // The party organization merged over two rows is given to both, as in the workbooks,
+    // and said so; the title merged across the columns stays one cell.
+    assert_eq!(ods.rows[1], xlsx.rows[1]);
+    assert!(
+        ods.notes
+            .iter()
+            .any(|n| n == "合并单元格已拆开，每格填入合并的值：C3:C4"),
+        "{:?}",
+        ods.notes
+    );
     assert!(
         ods.notes
             .iter()

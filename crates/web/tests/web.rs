@@ -208,8 +208,9 @@ fn pages_list_and_detail_with_filters_and_clear_errors() {
     assert_eq!(csv.status, 200);
     // The same columns as the workbook, through the shared export.
     assert!(
-        csv.body
-            .starts_with("\u{feff}县(市、区),对象,名称,应采取行动,原因,规则,规则编号,版本,依据\r\n"),
+        csv.body.starts_with(
+            "\u{feff}县(市、区),对象,名称,应采取行动,原因,规则,规则编号,版本,依据\r\n"
+        ),
         "{}",
         csv.body
     );
