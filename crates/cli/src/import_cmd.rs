@@ -1,9 +1,10 @@
-//! `liangxin import members|organizations|party-orgs|assignments|payments FILE
-//! [--county C] [--commit]`: reads a member, organization, party-organization, instructor
-//! or dues sheet (.xlsx, .xls, or CSV in UTF-8 or GBK), shows what a commit would do and
-//! every problem by row and column, and with `--commit` writes it in one transaction when
-//! it has no error (warnings are accepted). `liangxin import list` shows the history;
-//! `liangxin import undo ID` takes an import back while nothing depends on its rows.
+//! `liangxin import members|organizations|party-orgs|assignments|payments|meetings FILE
+//! [--county C] [--commit]`: reads a member, organization, party-organization, instructor,
+//! dues or attendance sheet (.xlsx, .xls, or CSV in UTF-8 or GBK), shows what a commit
+//! would do and every problem by row and column, and with `--commit` writes it in one
+//! transaction when it has no error (warnings are accepted). `liangxin import list` shows
+//! the history; `liangxin import undo ID` takes an import back while nothing depends on
+//! its rows.
 
 use std::time::Instant;
 
@@ -26,6 +27,7 @@ pub enum Kind {
     PartyOrgs,
     Assignments,
     Payments,
+    Meetings,
 }
 
 impl Kind {
@@ -36,6 +38,7 @@ impl Kind {
             Kind::PartyOrgs => "party_orgs",
             Kind::Assignments => "assignments",
             Kind::Payments => "payments",
+            Kind::Meetings => "meetings",
         }
     }
 
@@ -47,6 +50,7 @@ impl Kind {
             Kind::PartyOrgs => ("个", "党组织"),
             Kind::Assignments => ("次", "选派"),
             Kind::Payments => ("条", "党费记录"),
+            Kind::Meetings => ("次", "会议"),
         }
     }
 }

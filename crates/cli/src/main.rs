@@ -164,6 +164,17 @@ enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// Meetings held before the platform (组织生活出席记录): a row per member and meeting,
+    /// every member expected that day; preview, and with --commit import it.
+    Meetings {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
     /// The imports made, newest first.
     List,
     /// Take an import back as a whole (while nothing depends on its rows).
@@ -357,6 +368,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } => import_cmd::run(
                 &mut store,
                 import_cmd::Kind::Payments,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
+            ImportCommand::Meetings {
+                file,
+                county,
+                commit,
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::Meetings,
                 &file,
                 county.as_deref(),
                 commit,

@@ -91,7 +91,7 @@ pub(crate) fn party_org_in_scope(
     }
 }
 
-fn expected(
+pub(crate) fn expected(
     conn: &mut DbConnection,
     party_org: Key,
     on: NaiveDate,

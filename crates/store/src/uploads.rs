@@ -32,6 +32,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("party_orgs", "党组织"),
     ("assignments", "党建指导员选派"),
     ("payments", "党费缴纳记录"),
+    ("meetings", "组织生活出席记录"),
 ];
 
 /// A problem as the preview keeps it (a resident ID masked).

@@ -128,6 +128,7 @@ contract!(
     a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
     an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it,
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
+    an_attendance_sheet_records_whole_meetings_and_undoes_them,
 );
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
@@ -4326,4 +4327,165 @@ fn a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them(db: &TestDb) {
         "{refused:?}"
     );
     assert_eq!(lines(&mut store), 4);
+}
+
+fn an_attendance_sheet_records_whole_meetings_and_undoes_them(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    use liangxin_store::schema::{meeting_attendance as ma, meetings as mt};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let ids: Vec<String> = [221u16, 222]
+        .iter()
+        .map(|seq| {
+            let m = member(
+                c.joint,
+                &format!("开会{seq}"),
+                *seq,
+                MemberStatus::Full,
+                None,
+            );
+            let rid = m.resident_id.expose().to_owned();
+            store.insert_member("t", &longyou, TODAY, m).unwrap();
+            rid
+        })
+        .collect();
+    let header: Vec<String> = [
+        "所在支部",
+        "会议类别",
+        "召开日期",
+        "主题",
+        "姓名",
+        "身份证号",
+        "出勤情况",
+        "原因",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let joint = format!("{}-{}", c.joint.county, c.joint.id);
+    let tech = format!("{}-{}", c.tech_branch.county, c.tech_branch.id);
+    let row = |n: usize, cells: [&str; 8]| (n, cells.iter().map(|s| (*s).to_owned()).collect());
+    let good: Vec<(usize, Vec<String>)> = vec![
+        row(
+            2,
+            [
+                &joint,
+                "支部党员大会",
+                "2025-03-15",
+                "学习",
+                "开会221",
+                &ids[0],
+                "出席",
+                "",
+            ],
+        ),
+        row(
+            3,
+            [
+                &joint,
+                "支部党员大会",
+                "2025-03-15",
+                "学习",
+                "开会222",
+                &ids[1],
+                "请假",
+                "出差",
+            ],
+        ),
+    ];
+    let mut bad = good.clone();
+    bad.push(row(
+        4,
+        [
+            &joint,
+            "主题党日",
+            "2025-04-01",
+            "志愿服务",
+            "",
+            &ids[0],
+            "出席",
+            "",
+        ],
+    ));
+    bad.push(row(
+        5,
+        [
+            &tech,
+            "支部党员大会",
+            "2025-03-15",
+            "学习",
+            "",
+            &ids[0],
+            "出席",
+            "",
+        ],
+    ));
+    bad.push(row(
+        6,
+        [
+            &joint,
+            "党小组会",
+            "2025-03-20",
+            "学习",
+            "",
+            &ids[0],
+            "出席",
+            "",
+        ],
+    ));
+    let plan = store
+        .plan_meeting_import(&longyou, TODAY, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(4, "出席情况"), (5, "党组织"), (6, "会议类型")],
+        "{:?}",
+        plan.problems
+    );
+    assert!(plan.problems.iter().any(|p| p.reason.contains("开会222")));
+
+    let plan = store
+        .plan_meeting_import(&longyou, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!(plan.create.len(), 1);
+    let id = store
+        .commit_meeting_import(&source(&longyou, "会议.xlsx", "m"), &plan)
+        .unwrap();
+    let held: Vec<(i64, bool)> = mt::table
+        .filter(mt::party_org_id.eq(c.joint.id))
+        .select((mt::id, mt::late))
+        .load(store.conn())
+        .unwrap();
+    assert_eq!(held.len(), 1);
+    assert!(held[0].1, "entered long after: 补录");
+    let attended: i64 = ma::table
+        .filter(ma::meeting_id.eq(held[0].0))
+        .count()
+        .get_result(store.conn())
+        .unwrap();
+    assert_eq!(attended, 2);
+    let again = store
+        .plan_meeting_import(&longyou, TODAY, &header, good, &|_| {})
+        .unwrap();
+    assert_eq!(
+        again.errors(),
+        1,
+        "the same meeting again: {:?}",
+        again.problems
+    );
+    assert_eq!(store.undo_import("t", &longyou, id).unwrap(), 1);
+    let left: i64 = mt::table
+        .filter(mt::party_org_id.eq(c.joint.id))
+        .count()
+        .get_result(store.conn())
+        .unwrap();
+    assert_eq!(left, 0);
 }

@@ -18,6 +18,7 @@ use crate::registry::{Key, check_member_dates};
 use crate::resident_id::ResidentId;
 
 pub mod assignments;
+pub mod meetings;
 pub mod organizations;
 pub mod party_orgs;
 pub mod payments;

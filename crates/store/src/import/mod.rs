@@ -39,6 +39,7 @@ use crate::uploads::{Preview, PreviewChange, PreviewProblem, PreviewRow, Preview
 use crate::{Scope, Store};
 
 pub mod assignments;
+pub mod meetings;
 pub mod organizations;
 pub mod party_orgs;
 pub mod payments;
@@ -1224,6 +1225,7 @@ impl Store {
                 "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block)?,
                 "assignments" => assignments::undo(conn, id, block)?,
                 "payments" => payments::undo(conn, block)?,
+                "meetings" => meetings::undo(conn, block)?,
                 other => {
                     return Err(StoreError::Corrupt(format!(
                         "导入{id}的类型“{other}”无法撤销"
@@ -1461,6 +1463,7 @@ pub enum Planned {
     PartyOrgs(party_orgs::PartyOrgPlan),
     Assignments(assignments::AssignmentPlan),
     Payments(payments::PaymentPlan),
+    Meetings(meetings::MeetingPlan),
 }
 
 impl Planned {
@@ -1471,6 +1474,7 @@ impl Planned {
             Planned::PartyOrgs(p) => p.preview(format, notes),
             Planned::Assignments(p) => p.preview(format, notes),
             Planned::Payments(p) => p.preview(format, notes),
+            Planned::Meetings(p) => p.preview(format, notes),
         }
     }
 
@@ -1481,6 +1485,7 @@ impl Planned {
             Planned::PartyOrgs(p) => p.errors(),
             Planned::Assignments(p) => p.errors(),
             Planned::Payments(p) => p.errors(),
+            Planned::Meetings(p) => p.errors(),
         }
     }
 
@@ -1492,9 +1497,10 @@ impl Planned {
 
 impl Store {
     /// Plans an import of `kind` (`members`, `organizations`, `party_orgs`,
-    /// `assignments`, `payments`): see [`Store::plan_member_import`],
+    /// `assignments`, `payments`, `meetings`): see [`Store::plan_member_import`],
     /// [`Store::plan_organization_import`], [`Store::plan_party_org_import`],
-    /// [`Store::plan_assignment_import`] and [`Store::plan_payment_import`].
+    /// [`Store::plan_assignment_import`], [`Store::plan_payment_import`] and
+    /// [`Store::plan_meeting_import`].
     pub fn plan_import(
         &mut self,
         kind: &str,
@@ -1520,6 +1526,9 @@ impl Store {
             "payments" => self
                 .plan_payment_import(scope, today, header, rows, progress)
                 .map(Planned::Payments),
+            "meetings" => self
+                .plan_meeting_import(scope, today, header, rows, progress)
+                .map(Planned::Meetings),
             other => Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
         }
     }
@@ -1532,6 +1541,7 @@ impl Store {
             Planned::PartyOrgs(p) => self.commit_party_org_import(source, p),
             Planned::Assignments(p) => self.commit_assignment_import(source, p),
             Planned::Payments(p) => self.commit_payment_import(source, p),
+            Planned::Meetings(p) => self.commit_meeting_import(source, p),
         }
     }
 }

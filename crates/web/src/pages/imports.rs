@@ -329,6 +329,14 @@ fn kind_words(kind: &str) -> KindWords {
             update_note: "已登记的月份不会变更，如有差错请在党费页面登记更正。",
             blocked_by: "只要这批党费记录的月份在导入之后登记过更正，就不能撤销。",
         },
+        "meetings" => KindWords {
+            counter: "次",
+            noun: "会议",
+            name: "党组织",
+            identifier: "会议日期",
+            update_note: "已登记的会议不会变更。",
+            blocked_by: "会议记录随时可以整批撤销。",
+        },
         "party_orgs" => KindWords {
             counter: "个",
             noun: "党组织",
@@ -475,6 +483,20 @@ pub async fn payment_template() -> Result<Response, WebError> {
         |_| Vec::new(),
         PAYMENT_TEMPLATE_NOTES,
         "payments-template.xlsx",
+    )
+}
+
+/// `GET /imports/templates/meetings.xlsx`: the attendance template (组织生活出席记录).
+pub async fn meeting_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::meetings::{
+        MEETING_COLUMNS, MEETING_TEMPLATE_NOTES, meeting_choices,
+    };
+    template_file(
+        "组织生活出席记录",
+        MEETING_COLUMNS,
+        meeting_choices,
+        MEETING_TEMPLATE_NOTES,
+        "meetings-template.xlsx",
     )
 }
 
