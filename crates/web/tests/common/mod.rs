@@ -36,20 +36,31 @@ fn test_target(dir: &tempfile::TempDir) -> Target {
     };
     use diesel::prelude::*;
     let mut admin = PgConnection::establish(&base).unwrap();
-    // Test binaries run one after another: schemas of earlier runs are finished with.
-    let stale: Vec<String> =
-        diesel::sql_query("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'lx_web_%'")
-            .load::<SchemaName>(&mut admin)
-            .unwrap()
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
-    for name in stale {
-        diesel::sql_query(format!("DROP SCHEMA {name} CASCADE"))
-            .execute(&mut admin)
-            .unwrap();
-    }
-    let schema = format!("lx_web_{}", std::process::id());
+    // Test binaries run one after another: schemas of earlier runs are finished with (once
+    // per process: the apps of this one, started by tests running side by side, are not).
+    static CLEANED: Once = Once::new();
+    let own = format!("lx_web_{}_", std::process::id());
+    CLEANED.call_once(|| {
+        let stale: Vec<String> = diesel::sql_query(
+            "SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'lx_web_%'",
+        )
+        .load::<SchemaName>(&mut admin)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .filter(|n| !n.starts_with(&own))
+        .collect();
+        for name in stale {
+            diesel::sql_query(format!("DROP SCHEMA {name} CASCADE"))
+                .execute(&mut admin)
+                .unwrap();
+        }
+    });
+    static APPS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let schema = format!(
+        "{own}{}",
+        APPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     diesel::sql_query(format!("CREATE SCHEMA {schema}"))
         .execute(&mut admin)
         .unwrap();
