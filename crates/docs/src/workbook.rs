@@ -180,11 +180,17 @@ fn ods_merged(bytes: &[u8], sheet: &str) -> Vec<Dimensions> {
                     number(e, "table:number-rows-spanned"),
                     number(e, "table:number-columns-spanned"),
                 );
-                if name == "table:table-cell" && (rows > 1 || cols > 1) {
-                    out.push(Dimensions::new(
-                        (row, col),
-                        (row + rows - 1, col.saturating_add(cols - 1)),
-                    ));
+                // A span of 0 is no span; one past u32 is no sheet of ours.
+                let end = row
+                    .checked_add(rows.saturating_sub(1))
+                    .zip(col.checked_add(cols.saturating_sub(1)));
+                if name == "table:table-cell"
+                    && rows > 0
+                    && cols > 0
+                    && (rows > 1 || cols > 1)
+                    && let Some(end) = end
+                {
+                    out.push(Dimensions::new((row, col), end));
                 }
                 col = col.saturating_add(number(e, "table:number-columns-repeated"));
             }
@@ -334,9 +340,11 @@ fn grid(
     }
     // A merged region holds its value in its first cell: give it to every cell.
     let mut split = Vec::new();
+    // A region is spread only over the cells the sheet has (a file may claim more).
+    let (last_row, last_col) = range.end().unwrap_or((r0, c0));
     for d in merged {
         let (top, left) = d.start;
-        let (bottom, right) = d.end;
+        let (bottom, right) = (d.end.0.min(last_row), d.end.1.min(last_col));
         let at = |rows: &[(usize, Vec<String>)], r: u32, c: u32| -> Option<(usize, usize)> {
             let i = usize::try_from(r.checked_sub(r0)?).ok()?;
             let j = usize::try_from(c.checked_sub(c0)?).ok()?;

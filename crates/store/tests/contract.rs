@@ -4434,6 +4434,20 @@ fn an_attendance_sheet_records_whole_meetings_and_undoes_them(db: &TestDb) {
             "",
         ],
     ));
+    // The same organization's 支部党员大会 the same day, under another topic.
+    bad.push(row(
+        7,
+        [
+            &joint,
+            "支部党员大会",
+            "2025-03-15",
+            "另议",
+            "",
+            &ids[0],
+            "出席",
+            "",
+        ],
+    ));
     let plan = store
         .plan_meeting_import(&longyou, TODAY, &header, bad, &|_| {})
         .unwrap();
@@ -4445,7 +4459,12 @@ fn an_attendance_sheet_records_whole_meetings_and_undoes_them(db: &TestDb) {
         .collect();
     assert_eq!(
         errors,
-        vec![(4, "出席情况"), (5, "党组织"), (6, "会议类型")],
+        vec![
+            (4, "出席情况"),
+            (5, "党组织"),
+            (6, "会议类型"),
+            (7, "会议日期")
+        ],
         "{:?}",
         plan.problems
     );

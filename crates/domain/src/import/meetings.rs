@@ -158,6 +158,17 @@ pub fn meeting_row(
     if held_on.is_none() && r.cell("held_on").is_empty() {
         r.problem("held_on", "", "必填", Severity::Error);
     }
+    // A meeting is held on a day: a month alone (a warning elsewhere) is not enough.
+    let held_on = match r.problems.iter_mut().find(|p| {
+        p.column == super::label_in(MEETING_COLUMNS, "held_on") && p.severity == Severity::Warning
+    }) {
+        Some(p) => {
+            p.severity = Severity::Error;
+            p.reason = "会议日期须写到日".into();
+            None
+        }
+        None => held_on,
+    };
     let topic = r.required("topic").and_then(|t| {
         if t.chars().count() > 200 {
             r.problem("topic", &t, "不能超过200字", Severity::Error);
@@ -171,7 +182,12 @@ pub fn meeting_row(
     let resident_id = r
         .required("resident_id")
         .and_then(|v| match ResidentId::parse(&v) {
-            Ok(p) => Some(p.value),
+            Ok(p) => {
+                for w in &p.warnings {
+                    r.problem("resident_id", &v, w.to_string(), Severity::Warning);
+                }
+                Some(p.value)
+            }
             Err(e) => {
                 r.problem("resident_id", &v, e.to_string(), Severity::Error);
                 None
@@ -273,5 +289,23 @@ mod tests {
         assert!(m.is_none());
         let columns: Vec<&str> = problems.iter().map(|p| p.column).collect();
         assert_eq!(columns, vec!["会议类型", "会议日期", "请假原因"]);
+        // A month alone is not a meeting's day.
+        let (m, problems) = meeting_row(
+            4,
+            &row(&[
+                "330825-17",
+                "党课",
+                "2025年3月",
+                "学习",
+                id.expose(),
+                "出席",
+                "",
+            ]),
+            &map,
+            TODAY,
+        );
+        assert!(m.is_none());
+        assert_eq!(problems[0].reason, "会议日期须写到日");
+        assert_eq!(problems[0].severity, Severity::Error);
     }
 }

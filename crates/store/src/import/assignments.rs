@@ -5,7 +5,7 @@
 //! ids) and makes the assignments in one transaction, keeping their keys in the history;
 //! an undo ([`undo`]) removes exactly those while they stand.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -193,20 +193,28 @@ impl Store {
             .map(|(county, id, n, p)| (Key { county, id }, n, p))
             .collect();
         let unit_ids: Vec<i64> = units.values().map(|(k, _)| k.id).collect();
-        let mut open: Vec<(i32, i64, i32, i64)> = Vec::new();
+        // Every assignment of these units, open or ended: an open one makes the row a
+        // skip, an ended one from the same day a conflict (it is the same record).
+        let mut open: HashSet<(i32, i64, i32, i64)> = HashSet::new();
+        let mut ended: HashSet<(i32, i64, i32, i64, NaiveDate)> = HashSet::new();
         for slice in unit_ids.chunks(IN_LIST_MAX) {
-            open.extend(
-                ia::table
-                    .filter(ia::organization_id.eq_any(slice))
-                    .filter(ia::until.is_null())
-                    .select((
-                        ia::county_code,
-                        ia::organization_id,
-                        ia::instructor_county,
-                        ia::instructor_id,
-                    ))
-                    .load::<(i32, i64, i32, i64)>(conn)?,
-            );
+            let rows: Vec<(i32, i64, i32, i64, NaiveDate, Option<NaiveDate>)> = ia::table
+                .filter(ia::organization_id.eq_any(slice))
+                .select((
+                    ia::county_code,
+                    ia::organization_id,
+                    ia::instructor_county,
+                    ia::instructor_id,
+                    ia::since,
+                    ia::until,
+                ))
+                .load(conn)?;
+            for (c, o, ic, i, since, until) in rows {
+                match until {
+                    None => open.insert((c, o, ic, i)),
+                    Some(_) => ended.insert((c, o, ic, i, since)),
+                };
+            }
         }
         let mut seen: HashMap<(Key, InstructorRef), usize> = HashMap::new();
         for r in read {
@@ -285,6 +293,18 @@ impl Store {
                     .push((r.row, format!("{}已选派到{unit_name}，跳过", r.name)));
                 continue;
             }
+            let since = r.since.unwrap_or(today);
+            if let InstructorRef::Existing(k) = instructor
+                && ended.contains(&(unit.county, unit.id, k.county, k.id, since))
+            {
+                plan.problems.push(problem(
+                    r.row,
+                    "选派日期",
+                    &since.to_string(),
+                    format!("{}这一天选派到{unit_name}的记录已存在（已结束）", r.name),
+                ));
+                continue;
+            }
             if let Some(first) = seen.insert((unit, instructor), r.row) {
                 plan.problems.push(problem(
                     r.row,
@@ -300,7 +320,7 @@ impl Store {
                 unit_name,
                 instructor,
                 instructor_name: r.name,
-                since: r.since.unwrap_or(today),
+                since,
             });
         }
         plan.problems.sort_by_key(|p| p.row);
@@ -404,7 +424,8 @@ fn recheck(conn: &mut DbConnection, plan: &AssignmentPlan) -> Result<()> {
             .filter(ia::organization_id.eq(a.unit.id))
             .filter(ia::instructor_county.eq(k.county))
             .filter(ia::instructor_id.eq(k.id))
-            .filter(ia::until.is_null())
+            // Open, or the same record (ended since).
+            .filter(ia::until.is_null().or(ia::since.eq(a.since)))
             .count()
             .get_result(conn)?;
         if open > 0 {
@@ -423,7 +444,12 @@ fn recheck(conn: &mut DbConnection, plan: &AssignmentPlan) -> Result<()> {
 /// Undoes an assignment import (inside the undo's transaction): its assignments are
 /// removed while each still stands as made (not ended since), and the instructors it
 /// registered while nobody else refers to them (another assignment, an account).
-pub(super) fn undo(conn: &mut DbConnection, id: i64, block: Option<(i64, i64)>) -> Result<usize> {
+pub(super) fn undo(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: i64,
+    block: Option<(i64, i64)>,
+) -> Result<usize> {
     type Made = (i32, i64, i32, i64, NaiveDate);
     let made: Vec<Made> = ias::table
         .filter(ias::import_id.eq(id))
@@ -436,6 +462,29 @@ pub(super) fn undo(conn: &mut DbConnection, id: i64, block: Option<(i64, i64)>) 
             ias::since,
         ))
         .load(conn)?;
+    // The units are the importer's by region or park, not by party path: the undoer must
+    // see every one of them (dissolved since or not).
+    let orgs: Vec<i64> = made.iter().map(|m| m.1).collect();
+    let mut seen: HashSet<(i32, i64)> = HashSet::new();
+    for slice in orgs.chunks(IN_LIST_MAX) {
+        seen.extend(
+            crate::coverage::scoped_alive(
+                scope,
+                chrono::Utc::now().date_naive(),
+                crate::coverage::Lookup::ByRegion,
+                NaiveDate::from_ymd_opt(1900, 1, 1),
+            )
+            .filter(o::id.eq_any(slice))
+            .select((o::county_code, o::id))
+            .load::<(i32, i64)>(conn)?,
+        );
+    }
+    if made.iter().any(|m| !seen.contains(&(m.0, m.1))) {
+        return Err(StoreError::invalid(
+            "导入",
+            "这批选派有的单位不在您的管理范围内，不能撤销",
+        ));
+    }
     for (county, org, i_county, i_id, since) in &made {
         let standing = diesel::delete(
             ia::table

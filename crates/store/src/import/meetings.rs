@@ -216,6 +216,8 @@ impl Store {
                 members.entry(h).or_default().push(Key { county, id });
             }
         }
+        // One meeting of a kind a day per organization, in the sheet as in the records.
+        let mut held_here: HashMap<(Key, MeetingKind, NaiveDate), usize> = HashMap::new();
         for g in meetings {
             let m = &g.first;
             let written = m.party_org.replace(['－', ' '], "-");
@@ -255,6 +257,15 @@ impl Store {
                     "会议类型",
                     m.kind.label(),
                     "党小组会应由党小组记录",
+                ));
+                continue;
+            }
+            if let Some(first) = held_here.insert((party_org, m.kind, m.held_on), m.row) {
+                plan.problems.push(problem(
+                    m.row,
+                    "会议日期",
+                    &m.held_on.to_string(),
+                    format!("与第{first}行是{name}同一天的{}", m.kind.label()),
                 ));
                 continue;
             }

@@ -1223,7 +1223,7 @@ impl Store {
                 }
                 "organizations" => organizations::undo(conn, cipher, actor, id, block)?,
                 "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block)?,
-                "assignments" => assignments::undo(conn, id, block)?,
+                "assignments" => assignments::undo(conn, scope, id, block)?,
                 "payments" => payments::undo(conn, block)?,
                 "meetings" => meetings::undo(conn, block)?,
                 other => {

@@ -151,7 +151,7 @@ impl OrganizationPlan {
 
 /// The counties, towns and parks an importer may name, by code and by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Places {
+struct Places {
     /// (code, name) of the counties in scope.
     counties: Vec<(i32, String)>,
     /// (code, county, name) of their towns.
@@ -162,7 +162,7 @@ pub(super) struct Places {
 }
 
 impl Places {
-    pub(super) fn load(conn: &mut DbConnection, scope: &Scope) -> Result<Self> {
+    fn load(conn: &mut DbConnection, scope: &Scope) -> Result<Self> {
         let counties: Vec<(i32, String)> = match (scope.county_range(), scope.zone) {
             (Some((lo, hi)), _) => r::table
                 .filter(r::code.between(lo, hi))
@@ -212,7 +212,7 @@ impl Places {
         })
     }
 
-    pub(super) fn county(&self, written: &str) -> Option<i32> {
+    fn county(&self, written: &str) -> Option<i32> {
         self.counties
             .iter()
             .find(|(c, n)| c.to_string() == written || n == written)

@@ -21,7 +21,6 @@ use liangxin_domain::kinds::{FormationMode, PartyOrgType};
 use liangxin_domain::registry::Key;
 use serde_json::json;
 
-use super::organizations::Places;
 use super::{
     ImportSource, Outcome, PREVIEW_SAMPLE, audit_import, count_errors, die_here_in_tests,
     lock_registry_version, preview_problems, problem, record_import, record_update,
@@ -340,7 +339,21 @@ impl Store {
                 outside_types.insert(p, t);
             }
         }
-        let places = Places::load(conn, scope)?;
+        // Counties by code or name: a new organization's is its parent's, so any county
+        // may be named (a secretary's scope has no region to list them from).
+        let counties: Vec<(i32, String)> = crate::schema::regions::table
+            .filter(crate::schema::regions::code.lt(100_000_000))
+            .select((crate::schema::regions::code, crate::schema::regions::name))
+            .load::<(i32, String)>(conn)?
+            .into_iter()
+            .filter(|(c, _)| c % 100 != 0)
+            .collect();
+        let county_of = |w: &str| {
+            counties
+                .iter()
+                .find(|(c, n)| c.to_string() == w || n == w)
+                .map(|c| c.0)
+        };
         let zones: Vec<(i64, i32, String)> = z::table
             .select((z::id, z::county_code, z::name))
             .load::<(i64, i32, String)>(conn)?
@@ -641,9 +654,7 @@ impl Store {
             // A node is in its parent's county; under a city-level node, in one of its counties.
             let county = if parent_county % 100 == 0 {
                 match r.county.as_deref().map(|w| {
-                    places
-                        .county(w)
-                        .filter(|c| (parent_county..=parent_county + 99).contains(c))
+                    county_of(w).filter(|c| (parent_county..=parent_county + 99).contains(c))
                 }) {
                     Some(Some(c)) => c,
                     Some(None) => {
@@ -666,17 +677,16 @@ impl Store {
                     }
                 }
             } else {
-                if let Some(w) = r.county.as_deref()
-                    && places.county(w).is_none_or(|c| c != parent_county)
-                    && w != parent_county.to_string()
-                {
-                    plan.problems.push(problem(
-                        r.row,
-                        "所在县(市、区)",
-                        w,
-                        "须与上级党组织在同一县(市、区)",
-                    ));
-                    continue;
+                if let Some(w) = r.county.as_deref() {
+                    let why = match county_of(w) {
+                        None => Some("找不到该县(市、区)（填名称或6位代码）"),
+                        Some(c) if c != parent_county => Some("须与上级党组织在同一县(市、区)"),
+                        Some(_) => None,
+                    };
+                    if let Some(why) = why {
+                        plan.problems.push(problem(r.row, "所在县(市、区)", w, why));
+                        continue;
+                    }
                 }
                 parent_county
             };

@@ -103,7 +103,18 @@ struct Record {
     key: Key,
     name: String,
     joined_on: NaiveDate,
+    /// The day a transfer brought the record here (the organization's from then on).
+    arrived_on: Option<NaiveDate>,
     left_on: Option<NaiveDate>,
+}
+
+impl Record {
+    /// In the organization's register that month, as the dues sheet counts it.
+    fn owes(&self, month: NaiveDate, end: NaiveDate) -> bool {
+        self.joined_on <= end
+            && self.arrived_on.is_none_or(|a| a <= end)
+            && self.left_on.is_none_or(|l| l > month)
+    }
 }
 
 fn last_day(month: NaiveDate) -> NaiveDate {
@@ -163,7 +174,15 @@ impl Store {
         hashes.dedup();
         let mut records: HashMap<String, Vec<Record>> = HashMap::new();
         for slice in hashes.chunks(IN_LIST_MAX) {
-            type Row = (String, i32, i64, String, NaiveDate, Option<NaiveDate>);
+            type Row = (
+                String,
+                i32,
+                i64,
+                String,
+                NaiveDate,
+                Option<NaiveDate>,
+                Option<NaiveDate>,
+            );
             let found: Vec<Row> = mp::table
                 .inner_join(
                     m::table.on(m::county_code
@@ -183,14 +202,16 @@ impl Store {
                     m::id,
                     m::name,
                     m::joined_on,
+                    m::arrived_on,
                     m::left_on,
                 ))
                 .load(conn)?;
-            for (hash, county, id, name, joined_on, left_on) in found {
+            for (hash, county, id, name, joined_on, arrived_on, left_on) in found {
                 records.entry(hash).or_default().push(Record {
                     key: Key { county, id },
                     name,
                     joined_on,
+                    arrived_on,
                     left_on,
                 });
             }
@@ -211,12 +232,12 @@ impl Store {
         for (r, hash) in read {
             let month = r.month.first_day();
             let end = last_day(month);
-            let Some(record) = records.get(&hash).and_then(|rs| {
-                rs.iter()
-                    .find(|x| x.joined_on <= end && x.left_on.is_none_or(|l| l >= month))
-            }) else {
+            let Some(record) = records
+                .get(&hash)
+                .and_then(|rs| rs.iter().find(|x| x.owes(month, end)))
+            else {
                 let why = if records.contains_key(&hash) {
-                    format!("{}不是您管理范围内当月在册的党员", r.month.label_zh())
+                    format!("该党员{}不在您管理范围内的党组织在册", r.month.label_zh())
                 } else {
                     "在您的管理范围内找不到这名党员".to_owned()
                 };
@@ -308,6 +329,39 @@ impl Store {
                     ));
                 }
             }
+            // The members: still registered in the scope (an undo or a transfer since would
+            // leave lines for someone who is not).
+            if registry_version(conn)? != plan.registry_version {
+                let (low, high) = source.scope.path_range();
+                let mut here: HashSet<(i32, i64)> = HashSet::new();
+                for slice in ids.chunks(IN_LIST_MAX) {
+                    here.extend(
+                        m::table
+                            .inner_join(
+                                po::table.on(po::county_code
+                                    .eq(m::county_code)
+                                    .and(po::id.eq(m::party_org_id))),
+                            )
+                            .filter(m::id.eq_any(slice))
+                            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                            .select((m::county_code, m::id))
+                            .load::<(i32, i64)>(conn)?,
+                    );
+                }
+                if let Some(p) = plan
+                    .create
+                    .iter()
+                    .find(|p| !here.contains(&(p.member.county, p.member.id)))
+                {
+                    return Err(StoreError::invalid(
+                        "公民身份号码",
+                        format!(
+                            "{}在预览之后已不在您的管理范围内，未导入；请重新上传查看新的预览",
+                            p.name
+                        ),
+                    ));
+                }
+            }
             let n = i64::try_from(plan.create.len()).unwrap_or(i64::MAX);
             let first = if n > 0 {
                 allocate(conn, "dues_payments", n)?
@@ -369,7 +423,8 @@ pub(super) fn undo(conn: &mut DbConnection, block: Option<(i64, i64)>) -> Result
     for slice in ids.chunks(IN_LIST_MAX) {
         corrected += dp::table
             .filter(dp::member_id.eq_any(slice))
-            .filter(dp::kind.ne("regular"))
+            .filter(dp::kind.eq("correction"))
+            .filter(dp::id.gt(last))
             .select((dp::county_code, dp::member_id, dp::month))
             .load::<(i32, i64, NaiveDate)>(conn)?
             .into_iter()
