@@ -15,7 +15,7 @@ use liangxin_domain::registry::{
 };
 use liangxin_domain::resident_id::ResidentId;
 use liangxin_domain::rules::{CoverageRules, RuleParam, keys};
-use liangxin_store::import::ImportSource;
+use liangxin_store::import::{ImportSource, Plan};
 use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 

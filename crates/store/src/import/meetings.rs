@@ -18,8 +18,8 @@ use liangxin_domain::life::{self, Attendee, LifeRules};
 use liangxin_domain::registry::Key;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, audit_import, count_errors, die_here_in_tests,
-    lock_registry_version, preview_problems, problem, record_import, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests,
+    lock_registry_version, plan_common, problem, record_import, registry_version,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -68,30 +68,12 @@ pub struct MeetingPlan {
     pub today: NaiveDate,
 }
 
+plan_common!(MeetingPlan);
+
 impl MeetingPlan {
-    pub fn errors(&self) -> usize {
-        count_errors(&self.problems)
-    }
-
-    /// Whether a commit may run: no errors (warnings are accepted).
-    pub fn committable(&self) -> bool {
-        self.errors() == 0
-    }
-
     /// The plan as a preview keeps it.
     pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
         Preview {
-            format: format.to_owned(),
-            notes: notes.to_vec(),
-            rows_read: self.rows_read,
-            create: self.create.len(),
-            update: 0,
-            skip: self.skipped.len(),
-            errors: self.errors(),
-            warnings: self.problems.len() - self.errors(),
-            problems: preview_problems(&self.problems),
-            skipped: self.skipped.clone(),
-            ignored_columns: self.ignored_columns.clone(),
             sample_columns: ["党组织", "会议类型", "会议日期", "会议主题", "出席/应到"]
                 .map(str::to_owned)
                 .to_vec(),
@@ -118,6 +100,7 @@ impl MeetingPlan {
                 })
                 .collect(),
             updates: Vec::new(),
+            ..self.preview_base(format, notes.to_vec(), self.create.len(), 0)
         }
     }
 }
@@ -388,12 +371,7 @@ impl Store {
         source: &ImportSource,
         plan: &MeetingPlan,
     ) -> Result<i64> {
-        if !plan.committable() {
-            return Err(StoreError::invalid(
-                "导入",
-                format!("有{}个错误，请修改文件后重新导入", plan.errors()),
-            ));
-        }
+        plan.check_committable()?;
         let rules = LifeRules::resolve(&self.rule_set()?, plan.today)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let cipher = &self.cipher;

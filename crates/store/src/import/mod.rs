@@ -99,35 +99,13 @@ pub struct ImportPlan {
     pub today: NaiveDate,
 }
 
+plan_common!(ImportPlan);
+
 impl ImportPlan {
-    pub fn errors(&self) -> usize {
-        count_errors(&self.problems)
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.problems.len() - self.errors()
-    }
-
-    /// Whether a commit may run: no errors (warnings are accepted).
-    pub fn committable(&self) -> bool {
-        self.errors() == 0
-    }
-
     /// The plan as a preview keeps it: counts, every problem (resident IDs masked), and
     /// the first rows that would be written. `format` and `notes` say how the file was read.
     pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
         Preview {
-            format: format.to_owned(),
-            notes: notes.to_vec(),
-            rows_read: self.rows_read,
-            create: self.create.len(),
-            update: self.update.len(),
-            skip: self.skipped.len(),
-            errors: self.errors(),
-            warnings: self.warnings(),
-            problems: preview_problems(&self.problems),
-            skipped: self.skipped.clone(),
-            ignored_columns: self.ignored_columns.clone(),
             sample_columns: ["姓名", "公民身份号码", "所在党组织", "党员类别", "入党时间"]
                 .map(str::to_owned)
                 .to_vec(),
@@ -165,12 +143,95 @@ impl ImportPlan {
                         .collect(),
                 })
                 .collect(),
+            ..self.preview_base(format, notes.to_vec(), self.create.len(), self.update.len())
         }
     }
 }
 
 /// Rows of what would be written shown in a preview.
 pub const PREVIEW_SAMPLE: usize = 50;
+
+/// What the plans of every kind share: the rows read and skipped, every problem, the
+/// columns nobody reads; from them whether a commit may run, and the preview's counts.
+pub trait Plan {
+    fn rows_read(&self) -> usize;
+    fn skipped(&self) -> &[(usize, String)];
+    fn problems(&self) -> &[Problem];
+    fn ignored_columns(&self) -> &[String];
+
+    fn errors(&self) -> usize {
+        count_errors(self.problems())
+    }
+
+    fn warnings(&self) -> usize {
+        self.problems().len() - self.errors()
+    }
+
+    /// Whether a commit may run: no errors (warnings are accepted).
+    fn committable(&self) -> bool {
+        self.errors() == 0
+    }
+
+    /// Refused, with nothing written, while the plan has errors.
+    fn check_committable(&self) -> Result<()> {
+        if self.committable() {
+            return Ok(());
+        }
+        Err(StoreError::invalid(
+            "导入",
+            format!("有{}个错误，请修改文件后重新导入", self.errors()),
+        ))
+    }
+
+    /// A preview's counts and problems (resident IDs masked); the kind adds the rows it
+    /// would write. `format` and `notes` say how the file was read.
+    fn preview_base(
+        &self,
+        format: &str,
+        notes: Vec<String>,
+        create: usize,
+        update: usize,
+    ) -> Preview {
+        Preview {
+            format: format.to_owned(),
+            notes,
+            rows_read: self.rows_read(),
+            create,
+            update,
+            skip: self.skipped().len(),
+            errors: self.errors(),
+            warnings: self.warnings(),
+            problems: preview_problems(self.problems()),
+            skipped: self.skipped().to_vec(),
+            ignored_columns: self.ignored_columns().to_vec(),
+            sample_columns: Vec::new(),
+            sample: Vec::new(),
+            updates: Vec::new(),
+        }
+    }
+}
+
+/// [`Plan`] for a plan with the usual fields (`rows_read`, `skipped`, `problems`,
+/// `ignored_columns`).
+macro_rules! plan_common {
+    ($plan:ty) => {
+        impl $crate::import::Plan for $plan {
+            fn rows_read(&self) -> usize {
+                self.rows_read
+            }
+            fn skipped(&self) -> &[(usize, String)] {
+                &self.skipped
+            }
+            fn problems(&self) -> &[Problem] {
+                &self.problems
+            }
+            fn ignored_columns(&self) -> &[String] {
+                &self.ignored_columns
+            }
+        }
+    };
+}
+use plan_common;
 
 fn count_errors(problems: &[Problem]) -> usize {
     problems
@@ -1093,12 +1154,7 @@ impl Store {
         plan: &ImportPlan,
     ) -> Result<i64> {
         let actor = source.actor;
-        if !plan.committable() {
-            return Err(StoreError::invalid(
-                "导入",
-                format!("有{}个错误，请修改文件后重新导入", plan.errors()),
-            ));
-        }
+        plan.check_committable()?;
         let cipher = &self.cipher;
         let conn = &mut self.conn;
         // Sealing the identities is the cost of an import besides the database's own: a

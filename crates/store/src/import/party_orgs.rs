@@ -22,9 +22,8 @@ use liangxin_domain::registry::Key;
 use serde_json::json;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, audit_import, count_errors, die_here_in_tests,
-    lock_registry_version, preview_problems, problem, record_import, record_update,
-    registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests,
+    lock_registry_version, plan_common, problem, record_import, record_update, registry_version,
 };
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
@@ -83,34 +82,12 @@ pub struct PartyOrgPlan {
     pub today: NaiveDate,
 }
 
+plan_common!(PartyOrgPlan);
+
 impl PartyOrgPlan {
-    pub fn errors(&self) -> usize {
-        count_errors(&self.problems)
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.problems.len() - self.errors()
-    }
-
-    /// Whether a commit may run: no errors (warnings are accepted).
-    pub fn committable(&self) -> bool {
-        self.errors() == 0
-    }
-
     /// The plan as a preview keeps it.
     pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
         Preview {
-            format: format.to_owned(),
-            notes: notes.to_vec(),
-            rows_read: self.rows_read,
-            create: self.create.len(),
-            update: self.update.len(),
-            skip: self.skipped.len(),
-            errors: self.errors(),
-            warnings: self.warnings(),
-            problems: preview_problems(&self.problems),
-            skipped: self.skipped.clone(),
-            ignored_columns: self.ignored_columns.clone(),
             sample_columns: ["党组织名称", "上级党组织", "组织类别", "覆盖单位"]
                 .map(str::to_owned)
                 .to_vec(),
@@ -147,6 +124,7 @@ impl PartyOrgPlan {
                         .collect(),
                 })
                 .collect(),
+            ..self.preview_base(format, notes.to_vec(), self.create.len(), self.update.len())
         }
     }
 }
@@ -833,12 +811,7 @@ impl Store {
         source: &ImportSource,
         plan: &PartyOrgPlan,
     ) -> Result<i64> {
-        if !plan.committable() {
-            return Err(StoreError::invalid(
-                "导入",
-                format!("有{}个错误，请修改文件后重新导入", plan.errors()),
-            ));
-        }
+        plan.check_committable()?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             lock_registry_version(conn)?;

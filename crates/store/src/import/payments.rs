@@ -16,8 +16,8 @@ use liangxin_domain::money::Fen;
 use liangxin_domain::registry::Key;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, audit_import, count_errors, die_here_in_tests,
-    lock_registry_version, preview_problems, problem, record_import, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests,
+    lock_registry_version, plan_common, problem, record_import, registry_version,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -49,33 +49,15 @@ pub struct PaymentPlan {
     pub registry_version: i64,
 }
 
+plan_common!(PaymentPlan);
+
 impl PaymentPlan {
-    pub fn errors(&self) -> usize {
-        count_errors(&self.problems)
-    }
-
-    /// Whether a commit may run: no errors (warnings are accepted).
-    pub fn committable(&self) -> bool {
-        self.errors() == 0
-    }
-
     /// The plan as a preview keeps it.
     pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
         let total: i64 = self.create.iter().map(|p| p.amount.fen()).sum();
         let mut notes = notes.to_vec();
         notes.push(format!("合计{}元", Fen::new(total)));
         Preview {
-            format: format.to_owned(),
-            notes,
-            rows_read: self.rows_read,
-            create: self.create.len(),
-            update: 0,
-            skip: self.skipped.len(),
-            errors: self.errors(),
-            warnings: self.problems.len() - self.errors(),
-            problems: preview_problems(&self.problems),
-            skipped: self.skipped.clone(),
-            ignored_columns: self.ignored_columns.clone(),
             sample_columns: ["姓名", "所属月份", "缴纳金额（元）", "缴纳日期"]
                 .map(str::to_owned)
                 .to_vec(),
@@ -94,6 +76,7 @@ impl PaymentPlan {
                 })
                 .collect(),
             updates: Vec::new(),
+            ..self.preview_base(format, notes, self.create.len(), 0)
         }
     }
 }
@@ -295,12 +278,7 @@ impl Store {
         source: &ImportSource,
         plan: &PaymentPlan,
     ) -> Result<i64> {
-        if !plan.committable() {
-            return Err(StoreError::invalid(
-                "导入",
-                format!("有{}个错误，请修改文件后重新导入", plan.errors()),
-            ));
-        }
+        plan.check_committable()?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             lock_registry_version(conn)?;
