@@ -298,40 +298,138 @@ fn record_import(conn: &mut DbConnection, source: &ImportSource, o: &Outcome) ->
     Ok(id)
 }
 
-/// Keeps what an import changed of a record (to undo it), and audits it.
-#[allow(clippy::too_many_arguments)]
-fn record_update(
+/// A record an import updates in the columns the file carries and an undo puts back:
+/// how it is kept in the history, written, and read as it is now.
+trait Updated: Sized + PartialEq {
+    /// The audit's name for it.
+    const ENTITY: &'static str;
+    /// How a refusal names it (党员张三, 某公司).
+    fn described(&self) -> String;
+    fn to_json(&self) -> serde_json::Value;
+    fn from_json(text: &str) -> Option<Self>;
+    /// Writes these values (inside the writing transaction).
+    fn write(&self, conn: &mut DbConnection, key: Key) -> Result<()>;
+    /// These records as they are now (those that still are).
+    fn current(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, Self>>;
+}
+
+/// Writes an import's updates and keeps each, before and after, in its history (to undo
+/// it), audited (inside the commit's transaction).
+fn record_updates<'a, T: Updated + 'a>(
     conn: &mut DbConnection,
     cipher: &crate::IdCipher,
     actor: &str,
     import_id: i64,
-    entity: &str,
-    key: Key,
-    old: serde_json::Value,
-    new: serde_json::Value,
+    updates: impl IntoIterator<Item = (Key, &'a T, &'a T)>,
 ) -> Result<()> {
-    diesel::insert_into(iu::table)
-        .values((
-            iu::import_id.eq(import_id),
-            iu::county_code.eq(key.county),
-            iu::record_id.eq(key.id),
-            iu::old_values.eq(old.to_string()),
-            iu::new_values.eq(new.to_string()),
+    for (key, before, after) in updates {
+        after.write(conn, key)?;
+        let (old, new) = (before.to_json(), after.to_json());
+        diesel::insert_into(iu::table)
+            .values((
+                iu::import_id.eq(import_id),
+                iu::county_code.eq(key.county),
+                iu::record_id.eq(key.id),
+                iu::old_values.eq(old.to_string()),
+                iu::new_values.eq(new.to_string()),
+            ))
+            .execute(conn)?;
+        audit::append(
+            conn,
+            cipher,
+            Entry {
+                actor,
+                action: "import_update",
+                entity: T::ENTITY,
+                county: key.county,
+                entity_id: key.id,
+                before: Some(old),
+                after: Some(new),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Puts back what import `id` updated, while nobody has changed it since (inside the
+/// undo's transaction); refused otherwise, with nothing written.
+fn restore_updates<T: Updated>(
+    conn: &mut DbConnection,
+    cipher: &crate::IdCipher,
+    actor: &str,
+    id: i64,
+) -> Result<()> {
+    let updates: Vec<(i32, i64, String, String)> = iu::table
+        .filter(iu::import_id.eq(id))
+        .select((
+            iu::county_code,
+            iu::record_id,
+            iu::old_values,
+            iu::new_values,
         ))
-        .execute(conn)?;
-    audit::append(
-        conn,
-        cipher,
-        Entry {
-            actor,
-            action: "import_update",
-            entity,
-            county: key.county,
-            entity_id: key.id,
-            before: Some(old),
-            after: Some(new),
-        },
-    )
+        .load(conn)?;
+    let keys: Vec<Key> = updates
+        .iter()
+        .map(|u| Key {
+            county: u.0,
+            id: u.1,
+        })
+        .collect();
+    let now = T::current(conn, &keys)?;
+    let mut restore = Vec::with_capacity(updates.len());
+    for (key, (_, _, old, new)) in keys.iter().zip(&updates) {
+        let (Some(old), Some(new)) = (T::from_json(old), T::from_json(new)) else {
+            return Err(StoreError::invalid("导入", "更新记录无法读取，不能撤销"));
+        };
+        if now.get(key) != Some(&new) {
+            return Err(StoreError::invalid(
+                "导入",
+                format!("{}在导入之后又被修改，不能整批撤销", new.described()),
+            ));
+        }
+        restore.push((*key, old, new));
+    }
+    for (key, old, new) in &restore {
+        old.write(conn, *key)?;
+        audit::append(
+            conn,
+            cipher,
+            Entry {
+                actor,
+                action: "undo_import_update",
+                entity: T::ENTITY,
+                county: key.county,
+                entity_id: key.id,
+                before: Some(new.to_json()),
+                after: Some(old.to_json()),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+impl Updated for MemberFields {
+    const ENTITY: &'static str = "member";
+
+    fn described(&self) -> String {
+        format!("党员{}", self.name)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        fields_json(self)
+    }
+
+    fn from_json(text: &str) -> Option<Self> {
+        fields_from_json(text)
+    }
+
+    fn write(&self, conn: &mut DbConnection, key: Key) -> Result<()> {
+        write_fields(conn, key, self)
+    }
+
+    fn current(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, Self>> {
+        member_fields(conn, keys)
+    }
 }
 
 /// The audit entry of a whole import.
@@ -1218,11 +1316,13 @@ impl Store {
                 };
                 let id = record_import(conn, source, &outcome)?;
                 insert_dues_standards(conn, plan, first, id)?;
-                for u in &plan.update {
-                    write_fields(conn, u.key, &u.after)?;
-                    let (old, new) = (fields_json(&u.before), fields_json(&u.after));
-                    record_update(conn, cipher, actor, id, "member", u.key, old, new)?;
-                }
+                record_updates(
+                    conn,
+                    cipher,
+                    actor,
+                    id,
+                    plan.update.iter().map(|u| (u.key, &u.before, &u.after)),
+                )?;
                 audit_import(conn, cipher, source, id, "members", &outcome)?;
                 Ok(id)
             });
@@ -1454,52 +1554,7 @@ fn undo_members(
         ));
     }
     // Members it updated go back to what they were, if nobody changed them since.
-    let updates: Vec<(i32, i64, String, String)> = iu::table
-        .filter(iu::import_id.eq(id))
-        .select((
-            iu::county_code,
-            iu::record_id,
-            iu::old_values,
-            iu::new_values,
-        ))
-        .load(conn)?;
-    let updated: Vec<Key> = updates
-        .iter()
-        .map(|u| Key {
-            county: u.0,
-            id: u.1,
-        })
-        .collect();
-    let now = member_fields(conn, &updated)?;
-    let mut restore = Vec::with_capacity(updates.len());
-    for (key, (_, _, old, new)) in updated.iter().zip(&updates) {
-        let (Some(old), Some(new)) = (fields_from_json(old), fields_from_json(new)) else {
-            return Err(StoreError::invalid("导入", "更新记录无法读取，不能撤销"));
-        };
-        if now.get(key) != Some(&new) {
-            return Err(StoreError::invalid(
-                "导入",
-                format!("党员{}在导入之后又被修改，不能整批撤销", new.name),
-            ));
-        }
-        restore.push((*key, old, new));
-    }
-    for (key, old, new) in &restore {
-        write_fields(conn, *key, old)?;
-        audit::append(
-            conn,
-            cipher,
-            Entry {
-                actor,
-                action: "undo_import_update",
-                entity: "member",
-                county: key.county,
-                entity_id: key.id,
-                before: Some(fields_json(new)),
-                after: Some(fields_json(old)),
-            },
-        )?;
-    }
+    restore_updates::<MemberFields>(conn, cipher, actor, id)?;
     // The block of ids the import reserved holds its members and nobody else's; the
     // audit's open findings about them go with them (it would not find them now).
     if let Some((first, last)) = block {

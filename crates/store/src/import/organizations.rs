@@ -23,16 +23,16 @@ use liangxin_domain::registry::Key;
 use serde_json::json;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests,
-    lock_registry_version, plan_common, problem, record_import, record_update, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, Updated, audit_import, die_here_in_tests,
+    lock_registry_version, plan_common, problem, record_import, record_updates, registry_version,
+    restore_updates,
 };
-use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
 use crate::registry::{IN_LIST_MAX, OrganizationRow as Insert, allocate};
 use crate::schema::{
-    coverage_ended as ce, import_updates as iu, instructor_assignments as ia, members as m,
-    organizations as o, party_org_coverage as pc, regions as r, zones as z,
+    coverage_ended as ce, instructor_assignments as ia, members as m, organizations as o,
+    party_org_coverage as pc, regions as r, zones as z,
 };
 use crate::uploads::{Preview, PreviewChange, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
@@ -810,19 +810,13 @@ impl Store {
                 block: (n > 0).then_some((first, first + n - 1)),
             };
             let id = record_import(conn, source, &outcome)?;
-            for u in &plan.update {
-                write_fields(conn, u.key, &u.after)?;
-                record_update(
-                    conn,
-                    cipher,
-                    source.actor,
-                    id,
-                    "organization",
-                    u.key,
-                    fields_json(&u.before),
-                    fields_json(&u.after),
-                )?;
-            }
+            record_updates(
+                conn,
+                cipher,
+                source.actor,
+                id,
+                plan.update.iter().map(|u| (u.key, &u.before, &u.after)),
+            )?;
             audit_import(conn, cipher, source, id, "organizations", &outcome)?;
             Ok(id)
         })
@@ -934,51 +928,34 @@ pub(super) fn undo(
             ));
         }
     }
-    let updates: Vec<(i32, i64, String, String)> = iu::table
-        .filter(iu::import_id.eq(id))
-        .select((
-            iu::county_code,
-            iu::record_id,
-            iu::old_values,
-            iu::new_values,
-        ))
-        .load(conn)?;
-    let updated: Vec<Key> = updates
-        .iter()
-        .map(|u| Key {
-            county: u.0,
-            id: u.1,
-        })
-        .collect();
-    let now = current_fields(conn, &updated)?;
-    for (key, (_, _, old, new)) in updated.iter().zip(&updates) {
-        let (Some(old), Some(new)) = (fields_from_json(old), fields_from_json(new)) else {
-            return Err(StoreError::invalid("导入", "更新记录无法读取，不能撤销"));
-        };
-        if now.get(key) != Some(&new) {
-            return Err(StoreError::invalid(
-                "导入",
-                format!("{}在导入之后又被修改，不能整批撤销", new.name),
-            ));
-        }
-        write_fields(conn, *key, &old)?;
-        audit::append(
-            conn,
-            cipher,
-            Entry {
-                actor,
-                action: "undo_import_update",
-                entity: "organization",
-                county: key.county,
-                entity_id: key.id,
-                before: Some(fields_json(&new)),
-                after: Some(fields_json(&old)),
-            },
-        )?;
-    }
+    restore_updates::<OrganizationFields>(conn, cipher, actor, id)?;
     // The block of ids the import reserved holds its organizations and nobody else's.
     if let Some((first, last)) = block {
         diesel::delete(o::table.filter(o::id.between(first, last))).execute(conn)?;
     }
     Ok(keys.len())
+}
+
+impl Updated for OrganizationFields {
+    const ENTITY: &'static str = "organization";
+
+    fn described(&self) -> String {
+        self.name.clone()
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        fields_json(self)
+    }
+
+    fn from_json(text: &str) -> Option<Self> {
+        fields_from_json(text)
+    }
+
+    fn write(&self, conn: &mut DbConnection, key: Key) -> Result<()> {
+        write_fields(conn, key, self)
+    }
+
+    fn current(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, Self>> {
+        current_fields(conn, keys)
+    }
 }

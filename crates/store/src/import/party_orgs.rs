@@ -22,17 +22,17 @@ use liangxin_domain::registry::Key;
 use serde_json::json;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests,
-    lock_registry_version, plan_common, problem, record_import, record_update, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, Updated, audit_import, die_here_in_tests,
+    lock_registry_version, plan_common, problem, record_import, record_updates, registry_version,
+    restore_updates,
 };
-use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
 use crate::registry::{IN_LIST_MAX, allocate};
 use crate::schema::{
-    audit_findings as af, coverage_ended as ce, floating_members as fm, import_updates as iu,
-    meetings as mt, members as m, organizations as o, party_org_coverage as pc, party_orgs as po,
-    transfers as t, users as u, zones as z,
+    audit_findings as af, coverage_ended as ce, floating_members as fm, meetings as mt,
+    members as m, organizations as o, party_org_coverage as pc, party_orgs as po, transfers as t,
+    users as u, zones as z,
 };
 use crate::uploads::{Preview, PreviewChange, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
@@ -875,19 +875,13 @@ impl Store {
                 block: (n > 0).then_some((first, first + n - 1)),
             };
             let id = record_import(conn, source, &outcome)?;
-            for u in &plan.update {
-                write_fields(conn, u.key, &u.after)?;
-                record_update(
-                    conn,
-                    cipher,
-                    source.actor,
-                    id,
-                    "party_org",
-                    u.key,
-                    fields_json(&u.before),
-                    fields_json(&u.after),
-                )?;
-            }
+            record_updates(
+                conn,
+                cipher,
+                source.actor,
+                id,
+                plan.update.iter().map(|u| (u.key, &u.before, &u.after)),
+            )?;
             audit_import(conn, cipher, source, id, "party_orgs", &outcome)?;
             Ok(id)
         })
@@ -1120,47 +1114,33 @@ pub(super) fn undo(
         diesel::delete(pc::table.filter(pc::party_org_id.between(first, last))).execute(conn)?;
         diesel::delete(po::table.filter(po::id.between(first, last))).execute(conn)?;
     }
-    let updates: Vec<(i32, i64, String, String)> = iu::table
-        .filter(iu::import_id.eq(id))
-        .select((
-            iu::county_code,
-            iu::record_id,
-            iu::old_values,
-            iu::new_values,
-        ))
-        .load(conn)?;
-    let keys: Vec<Key> = updates
-        .iter()
-        .map(|u| Key {
-            county: u.0,
-            id: u.1,
-        })
-        .collect();
-    let now = current_fields(conn, &keys)?;
-    for (key, (_, _, old, new)) in keys.iter().zip(&updates) {
-        let (Some(old), Some(new)) = (fields_from_json(old), fields_from_json(new)) else {
-            return Err(StoreError::invalid("导入", "更新记录无法读取，不能撤销"));
-        };
-        if now.get(key).map(|n| &n.1) != Some(&new) {
-            return Err(StoreError::invalid(
-                "导入",
-                format!("{}在导入之后又被修改，不能整批撤销", new.name),
-            ));
-        }
-        write_fields(conn, *key, &old)?;
-        audit::append(
-            conn,
-            cipher,
-            Entry {
-                actor,
-                action: "undo_import_update",
-                entity: "party_org",
-                county: key.county,
-                entity_id: key.id,
-                before: Some(fields_json(&new)),
-                after: Some(fields_json(&old)),
-            },
-        )?;
-    }
+    restore_updates::<PartyOrgFields>(conn, cipher, actor, id)?;
     Ok(usize::try_from(removed).unwrap_or(0))
+}
+
+impl Updated for PartyOrgFields {
+    const ENTITY: &'static str = "party_org";
+
+    fn described(&self) -> String {
+        self.name.clone()
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        fields_json(self)
+    }
+
+    fn from_json(text: &str) -> Option<Self> {
+        fields_from_json(text)
+    }
+
+    fn write(&self, conn: &mut DbConnection, key: Key) -> Result<()> {
+        write_fields(conn, key, self)
+    }
+
+    fn current(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, Self>> {
+        Ok(current_fields(conn, keys)?
+            .into_iter()
+            .map(|(k, (_, f))| (k, f))
+            .collect())
+    }
 }
