@@ -460,6 +460,160 @@ fn a_member_sheet_in_gbk_is_previewed_then_imported_whole_and_undone() {
     assert!(stderr(&out).contains("已损坏或不完整"), "{}", stderr(&out));
 }
 
+/// The other kinds die mid-commit as members and organizations do: nothing of them is left.
+#[test]
+fn every_import_kind_killed_in_its_commit_leaves_nothing() {
+    use liangxin_domain::resident_id::ResidentId;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    let out = liangxin(db, &["demo", "--seed", "7", "--organizations", "1500"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut conn = SqliteConnection::establish(db).unwrap();
+    let count = |conn: &mut SqliteConnection, table: &str| {
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(conn)
+            .unwrap()
+            .n
+    };
+    let first = |conn: &mut SqliteConnection, sql: &str| {
+        diesel::sql_query(sql).get_result::<Branch>(conn).unwrap()
+    };
+    let committee = first(
+        &mut conn,
+        "SELECT county_code, id FROM party_orgs WHERE org_type = 'working_committee' AND county_code = 330825 ORDER BY id LIMIT 1",
+    );
+    let unit: Vec<Code> = diesel::sql_query(
+        "SELECT credit_code AS code FROM organizations WHERE credit_code IS NOT NULL AND county_code = 330825 ORDER BY id LIMIT 1",
+    )
+    .load(&mut conn)
+    .unwrap();
+    let file = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let run = |kind: &str, path: &Path, commit: bool| {
+        let p = path.to_str().unwrap();
+        let mut args = vec!["import", kind, p];
+        if commit {
+            args.push("--commit");
+        }
+        let out = liangxin(db, &args);
+        assert!(
+            out.status.success(),
+            "{kind}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+    };
+    let killed = |kind: &str, path: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_liangxin"));
+        cmd.arg("--db")
+            .arg(db)
+            .env_remove("DATABASE_URL")
+            .env("LIANGXIN_KEY", KEY);
+        let out = killed_in_commit(&mut cmd, kind, path);
+        assert!(!out.status.success(), "{kind}: the process died");
+    };
+
+    // A new branch under the county's committee.
+    let branch_sheet = file(
+        "党组织.csv",
+        format!(
+            "党组织名称,上级党组织,组织类别\r\n命令行测试支部,{}-{},党支部\r\n",
+            committee.county_code, committee.id
+        ),
+    );
+    let before = count(&mut conn, "party_orgs");
+    killed("party-orgs", &branch_sheet);
+    assert_eq!(count(&mut conn, "party_orgs"), before);
+    run("party-orgs", &branch_sheet, true);
+    let branch = first(
+        &mut conn,
+        "SELECT county_code, id FROM party_orgs WHERE name = '命令行测试支部'",
+    );
+    let code = format!("{}-{}", branch.county_code, branch.id);
+
+    // An instructor to a unit.
+    let sheet = file(
+        "选派.csv",
+        format!(
+            "单位统一社会信用代码,党建指导员\r\n{},命令行指导员\r\n",
+            unit[0].code
+        ),
+    );
+    let before = (
+        count(&mut conn, "instructors"),
+        count(&mut conn, "instructor_assignments"),
+    );
+    killed("assignments", &sheet);
+    assert_eq!(
+        (
+            count(&mut conn, "instructors"),
+            count(&mut conn, "instructor_assignments")
+        ),
+        before
+    );
+
+    // A member of the new branch, then a month of dues and a meeting of hers.
+    let person = ResidentId::from_parts(
+        "330825",
+        chrono::NaiveDate::from_ymd_opt(1990, 5, 6).unwrap(),
+        991,
+    )
+    .unwrap();
+    let sheet = file(
+        "党员.csv",
+        format!(
+            "姓名,身份证号,所在党组织,党员类别,入党时间,转正时间\r\n命令行党员,{},{code},正式党员,2015-07-01,2016-07-01\r\n",
+            person.expose()
+        ),
+    );
+    run("members", &sheet, true);
+    let dues = file(
+        "党费.csv",
+        format!(
+            "身份证号,所属月份,缴纳金额\r\n{},2026-10,50\r\n",
+            person.expose()
+        ),
+    );
+    let before = count(&mut conn, "dues_payments");
+    killed("payments", &dues);
+    assert_eq!(count(&mut conn, "dues_payments"), before);
+    let meeting = file(
+        "会议.csv",
+        format!(
+            "党组织,会议类型,会议日期,会议主题,身份证号,出席情况\r\n{code},主题党日,2026-10-15,志愿服务,{},出席\r\n",
+            person.expose()
+        ),
+    );
+    run("meetings", &meeting, false);
+    let before = (
+        count(&mut conn, "meetings"),
+        count(&mut conn, "meeting_attendance"),
+    );
+    killed("meetings", &meeting);
+    assert_eq!(
+        (
+            count(&mut conn, "meetings"),
+            count(&mut conn, "meeting_attendance")
+        ),
+        before
+    );
+    assert!(integrity_ok(&mut conn));
+    // And the same files go in whole afterwards.
+    run("payments", &dues, true);
+    run("meetings", &meeting, true);
+    assert_eq!(count(&mut conn, "meetings"), before.0 + 1);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Code {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    code: String,
+}
+
 #[test]
 fn an_organization_list_is_previewed_imported_by_credit_code_and_undone() {
     use liangxin_domain::credit_code::CreditCode;

@@ -326,6 +326,7 @@ diesel::table! {
         updated -> Integer,
         first_id -> Nullable<BigInt>,
         last_id -> Nullable<BigInt>,
+        links -> Integer,
     }
 }
 

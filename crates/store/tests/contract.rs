@@ -3887,6 +3887,19 @@ fn a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it(db: &TestD
         .commit_party_org_import(&source(&county, "党组织.xlsx", "abc"), &plan)
         .unwrap();
     let branch = party_org_facts(&mut store, "中共龙游甲公司支部委员会")[0].0;
+    // A unit covered the same day on the party-organization page keeps it.
+    store
+        .add_coverage(CoverageLink {
+            organization: c.orgs[1],
+            party_org: branch,
+            since: TODAY,
+        })
+        .unwrap();
+    let refused = store.undo_import("t", &county, id);
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { reason, .. }) if reason.contains("覆盖单位")),
+        "{refused:?}"
+    );
     store
         .insert_member(
             "t",
@@ -3912,7 +3925,7 @@ fn a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it(db: &TestD
     assert!(
         register
             .iter()
-            .any(|r| r.key == branch && r.members == 1 && r.covered_units == 1)
+            .any(|r| r.key == branch && r.members == 1 && r.covered_units == 2)
     );
     let header: Vec<String> = [
         "组织编号",

@@ -267,6 +267,8 @@ struct Outcome<'a> {
     skipped: usize,
     /// The block of ids it reserved in its kind's table, if it created anything.
     block: Option<(i64, i64)>,
+    /// Coverage links it made (a party-organization import's).
+    links: usize,
 }
 
 /// Keeps a committed import in the history, marks the upload it came from committed and
@@ -289,6 +291,7 @@ fn record_import(conn: &mut DbConnection, source: &ImportSource, o: &Outcome) ->
             imp::updated.eq(count(o.updated)),
             imp::first_id.eq(o.block.map(|b| b.0)),
             imp::last_id.eq(o.block.map(|b| b.1)),
+            imp::links.eq(count(o.links)),
         ))
         .execute(conn)?;
     if let Some(upload) = source.upload {
@@ -1313,6 +1316,7 @@ impl Store {
                     updated: plan.update.len(),
                     skipped: plan.skipped.len(),
                     block: (n > 0).then_some((first, next - 1)),
+                    links: 0,
                 };
                 let id = record_import(conn, source, &outcome)?;
                 insert_dues_standards(conn, plan, first, id)?;
@@ -1346,8 +1350,9 @@ impl Store {
                 Option<chrono::NaiveDateTime>,
                 Option<i64>,
                 Option<i64>,
+                i32,
             );
-            let (_, kind, undone, first, last) = imp::table
+            let (_, kind, undone, first, last, links) = imp::table
                 .filter(imp::id.eq(id))
                 .select((
                     imp::scope_path,
@@ -1355,6 +1360,7 @@ impl Store {
                     imp::undone_at,
                     imp::first_id,
                     imp::last_id,
+                    imp::links,
                 ))
                 .first::<Row>(conn)
                 .optional()?
@@ -1378,7 +1384,7 @@ impl Store {
                     ));
                 }
                 "organizations" => organizations::undo(conn, cipher, actor, id, block)?,
-                "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block)?,
+                "party_orgs" => party_orgs::undo(conn, cipher, actor, id, block, links)?,
                 "assignments" => assignments::undo(conn, scope, id, block)?,
                 "payments" => payments::undo(conn, block)?,
                 "meetings" => meetings::undo(conn, block)?,

@@ -808,6 +808,7 @@ impl Store {
                 updated: plan.update.len(),
                 skipped: plan.skipped.len(),
                 block: (n > 0).then_some((first, first + n - 1)),
+                links: 0,
             };
             let id = record_import(conn, source, &outcome)?;
             record_updates(

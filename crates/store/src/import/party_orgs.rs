@@ -873,6 +873,7 @@ impl Store {
                 updated: plan.update.len(),
                 skipped: plan.skipped.len(),
                 block: (n > 0).then_some((first, first + n - 1)),
+                links: plan.create.iter().map(|p| p.covers.len()).sum(),
             };
             let id = record_import(conn, source, &outcome)?;
             record_updates(
@@ -1038,6 +1039,7 @@ pub(super) fn undo(
     actor: &str,
     id: i64,
     block: Option<(i64, i64)>,
+    links: i32,
 ) -> Result<usize> {
     let mut removed = 0;
     if let Some((first, last)) = block {
@@ -1086,15 +1088,14 @@ pub(super) fn undo(
                 )
                 .count()
                 .get_result::<i64>(conn)?,
-            // Units covered since the import's day were added on the party-organization
-            // page afterwards (the import covers from its own day, the earliest here).
+            // Units covered besides those the import listed were added on the party-
+            // organization page since (a unit taken off leaves a coverage_ended row, above).
             {
-                let since: Vec<NaiveDate> = pc::table
+                let now: i64 = pc::table
                     .filter(pc::party_org_id.between(first, last))
-                    .select(pc::since)
-                    .load(conn)?;
-                let day = since.iter().min().copied();
-                i64::try_from(since.iter().filter(|d| Some(**d) != day).count()).unwrap_or(0)
+                    .count()
+                    .get_result(conn)?;
+                (now - i64::from(links)).max(0)
             },
         ];
         let depending: i64 = counts.iter().sum();

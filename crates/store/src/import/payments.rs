@@ -376,6 +376,7 @@ impl Store {
                 updated: 0,
                 skipped: plan.skipped.len(),
                 block: (n > 0).then_some((first, first + n - 1)),
+                links: 0,
             };
             let id = record_import(conn, source, &outcome)?;
             audit_import(conn, cipher, source, id, "payments", &outcome)?;
