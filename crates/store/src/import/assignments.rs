@@ -255,18 +255,30 @@ impl Store {
                     continue;
                 }
                 _ => {
-                    // Not registered: the same new person on every row that names them.
+                    // Not registered: the same new person on every row that names them, a
+                    // phone written on one row and left out on another included.
                     let at = plan.new_instructors.iter().position(|n| {
-                        n.county == unit.county && n.name == r.name && n.phone == r.phone
+                        n.county == unit.county
+                            && n.name == r.name
+                            && (n.phone == r.phone || n.phone.is_none() || r.phone.is_none())
                     });
-                    InstructorRef::New(at.unwrap_or_else(|| {
-                        plan.new_instructors.push(NewInstructor {
-                            county: unit.county,
-                            name: r.name.clone(),
-                            phone: r.phone.clone(),
-                        });
-                        plan.new_instructors.len() - 1
-                    }))
+                    match at {
+                        Some(at) => {
+                            let known = &mut plan.new_instructors[at];
+                            if known.phone.is_none() {
+                                known.phone.clone_from(&r.phone);
+                            }
+                            InstructorRef::New(at)
+                        }
+                        None => {
+                            plan.new_instructors.push(NewInstructor {
+                                county: unit.county,
+                                name: r.name.clone(),
+                                phone: r.phone.clone(),
+                            });
+                            InstructorRef::New(plan.new_instructors.len() - 1)
+                        }
+                    }
                 }
             };
             if let InstructorRef::Existing(k) = instructor
