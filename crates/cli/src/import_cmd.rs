@@ -66,17 +66,19 @@ pub fn run(
     let started = Instant::now();
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::Refused(format!("无法读取文件 {}：{e}", file.display())))?;
-    let sheet = sheet::read(&bytes).map_err(|e| CliError::Refused(e.to_string()))?;
+    let open = || sheet::open(&bytes).map_err(|e| CliError::Refused(e.to_string()));
+    let sheet = open()?;
     let (scope, name) = scope(store, county)?;
+    let (header, format, notes) = (sheet.header.clone(), sheet.format, sheet.notes.clone());
     let plan = store.plan_import(
         kind.code(),
         &scope,
         today,
-        &sheet.header,
-        sheet.rows,
+        &header,
+        &mut sheet.map(|row| row.map_err(|e| e.to_string())),
         &|_| {},
     )?;
-    let p = plan.preview(sheet.format, &sheet.notes);
+    let p = plan.preview(format, &notes);
     let (counter, noun) = kind.noun();
     println!(
         "{}（{}，{}）：读取{}行；将新增{}{counter}{noun}，更新{}{counter}，跳过{}行；错误{}个，提示{}个",
@@ -144,6 +146,8 @@ pub fn run(
             upload: None,
         },
         &plan,
+        // The rows once more: a member plan is matched again as it is written.
+        &mut open()?.map(|row| row.map_err(|e| e.to_string())),
     )?;
     println!(
         "已导入（编号 {id}）：新增{}{counter}{noun}，更新{}{counter}，跳过{}行；用时 {:.1} 秒。撤销：liangxin import undo {id}",

@@ -10,10 +10,15 @@
 //!   writes on a Chinese Windows), any line ending, quoted cells with commas and line
 //!   breaks, ragged rows.
 //!
+//! A CSV file's rows are parsed as they are asked for ([`open`]): a million-row file is
+//! never held as cells all at once. [`read`] takes them all.
+//!
 //! Empty rows are dropped (trailing ones are common). The header is the first row with two
 //! or more cells filled: a title row above it ("××党委党员名册") is skipped and said so.
 //! Anything that is not a spreadsheet, or is larger than the limit, or is damaged, is refused
 //! with a reason in Chinese.
+
+use std::borrow::Cow;
 
 use thiserror::Error;
 
@@ -22,18 +27,54 @@ use crate::workbook;
 /// Files above this are refused before they are read (a city's member sheet is ~30 MB).
 pub const MAX_BYTES: usize = 200 * 1024 * 1024;
 
-/// A spreadsheet read: the header row and the data rows, each with its row number as the
-/// spreadsheet shows it (1 = the first line of the file or sheet).
+/// A data row: its number as the spreadsheet shows it (1 = the first line of the file or
+/// sheet) and its cells.
+pub type Row = (usize, Vec<String>);
+
+/// A spreadsheet read whole: the header row and the data rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sheet {
     pub header: Vec<String>,
     pub header_row: usize,
-    pub rows: Vec<(usize, Vec<String>)>,
+    pub rows: Vec<Row>,
     /// What the file was, as people call it: `CSV（UTF-8）`, `Excel 工作簿（.xlsx）` …
     pub format: &'static str,
     /// What reading it did that the person should know, in Chinese: the sheet read and
     /// those skipped, title rows, merged cells split, formulas without a value.
     pub notes: Vec<String>,
+}
+
+/// A spreadsheet opened: its header, and its data rows read as they are asked for. A CSV
+/// file is parsed a row at a time, so its rows are never all held at once; a workbook's
+/// sheet has been read whole by its library.
+pub struct SheetRows<'a> {
+    pub header: Vec<String>,
+    pub header_row: usize,
+    pub format: &'static str,
+    pub notes: Vec<String>,
+    /// How many data rows the file holds (empty rows not counted): what a progress bar
+    /// measures against.
+    pub total: usize,
+    rows: Box<dyn Iterator<Item = Result<Row, SheetError>> + Send + 'a>,
+}
+
+impl std::fmt::Debug for SheetRows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SheetRows")
+            .field("header", &self.header)
+            .field("header_row", &self.header_row)
+            .field("format", &self.format)
+            .field("total", &self.total)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for SheetRows<'_> {
+    type Item = Result<Row, SheetError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rows.next()
+    }
 }
 
 /// Why a file cannot be read.
@@ -64,9 +105,22 @@ pub enum SheetError {
     Malformed { row: usize, reason: String },
 }
 
-/// Reads an uploaded file, whatever it is: .xlsx, .xls or CSV, told apart by content (a
-/// renamed file is read for what it is).
+/// Reads an uploaded file whole, whatever it is: see [`open`].
 pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
+    let mut opened = open(bytes)?;
+    let rows = opened.by_ref().collect::<Result<Vec<Row>, SheetError>>()?;
+    Ok(Sheet {
+        header: opened.header,
+        header_row: opened.header_row,
+        rows,
+        format: opened.format,
+        notes: opened.notes,
+    })
+}
+
+/// Opens an uploaded file, whatever it is: .xlsx, .xls, .ods or CSV, told apart by content
+/// (a renamed file is read for what it is). Its header is found; its rows come as asked.
+pub fn open(bytes: &[u8]) -> Result<SheetRows<'_>, SheetError> {
     if bytes.is_empty() {
         return Err(SheetError::Empty);
     }
@@ -79,25 +133,58 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
     match bytes {
         [0x50, 0x4B, 0x03, 0x04, ..] => workbook::read_zip(bytes),
         [0xD0, 0xCF, 0x11, 0xE0, ..] => workbook::read_xls(bytes),
-        _ => read_csv(bytes),
+        _ => open_csv(bytes),
     }
 }
 
-/// The rows of a sheet, empty ones dropped, into header and data. Rows above the header
-/// (titles) are noted.
-pub(crate) fn assemble(
-    raw: Vec<(usize, Vec<String>)>,
+/// How many cells of a row hold something.
+fn filled(cells: &[String]) -> usize {
+    cells.iter().filter(|c| !c.trim().is_empty()).count()
+}
+
+/// A sheet's rows from its first (empty rows dropped), into header and data: the header is
+/// the first row with two or more cells filled, rows above it (titles) are noted; a sheet
+/// of one column has its first row for header. `filled_rows` is how many rows are not empty.
+pub(crate) fn open_rows<'a>(
+    mut records: impl Iterator<Item = Result<Row, SheetError>> + Send + 'a,
+    filled_rows: usize,
     format: &'static str,
     mut notes: Vec<String>,
-) -> Result<Sheet, SheetError> {
-    let filled = |cells: &[String]| cells.iter().filter(|c| !c.trim().is_empty()).count();
-    let mut rows: Vec<(usize, Vec<String>)> =
-        raw.into_iter().filter(|(_, c)| filled(c) > 0).collect();
-    if rows.is_empty() {
-        return Err(SheetError::NoHeader);
+) -> Result<SheetRows<'a>, SheetError> {
+    // Rows with one cell filled, kept until the header is found: titles, or the rows of a
+    // sheet of one column.
+    let mut singles: Vec<Row> = Vec::new();
+    let mut found = None;
+    for record in records.by_ref() {
+        let (row, cells) = record?;
+        match filled(&cells) {
+            0 => {}
+            1 => singles.push((row, cells)),
+            _ => {
+                found = Some((row, cells));
+                break;
+            }
+        }
     }
-    let at = rows.iter().position(|(_, c)| filled(c) >= 2).unwrap_or(0);
-    for (row, cells) in &rows[..at] {
+    let rest = records.filter(|r| !matches!(r, Ok((_, cells)) if filled(cells) == 0));
+    let ((header_row, header), before) = match found {
+        Some(header) => (header, singles),
+        None if singles.is_empty() => return Err(SheetError::NoHeader),
+        None => {
+            let header = singles.remove(0);
+            let data: Vec<Row> = std::mem::take(&mut singles);
+            let total = data.len();
+            return Ok(SheetRows {
+                header: header.1,
+                header_row: header.0,
+                format,
+                notes,
+                total,
+                rows: Box::new(data.into_iter().map(Ok).chain(rest)),
+            });
+        }
+    };
+    for (row, cells) in &before {
         let title: Vec<&str> = cells
             .iter()
             .map(|c| c.trim())
@@ -108,14 +195,13 @@ pub(crate) fn assemble(
             title.join(" ")
         ));
     }
-    let data = rows.split_off(at + 1);
-    let (header_row, header) = rows.pop().ok_or(SheetError::NoHeader)?;
-    Ok(Sheet {
+    Ok(SheetRows {
         header,
         header_row,
-        rows: data,
         format,
         notes,
+        total: filled_rows.saturating_sub(before.len() + 1),
+        rows: Box::new(rest),
     })
 }
 
@@ -131,20 +217,28 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Decodes the bytes: UTF-8 (a BOM dropped) when valid, else GB18030 (a superset of GBK).
-fn decode(bytes: &[u8]) -> (String, &'static str) {
+/// Decodes the bytes: UTF-8 (a BOM dropped) when valid, borrowed as it is; else GB18030 (a
+/// superset of GBK), decoded into a copy.
+fn decode(bytes: &[u8]) -> (Cow<'_, [u8]>, &'static str) {
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(body) {
-        Ok(s) => (s.to_owned(), "UTF-8"),
+        Ok(_) => (Cow::Borrowed(body), "UTF-8"),
         Err(_) => {
             let (text, _, _) = encoding_rs::GB18030.decode(body);
-            (text.into_owned(), "GB18030")
+            (Cow::Owned(text.into_owned().into_bytes()), "GB18030")
         }
     }
 }
 
-/// Reads a CSV file's bytes.
-fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
+fn csv_reader<R: std::io::Read>(from: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(from)
+}
+
+/// Opens a CSV file's bytes: one pass counts its rows, then they are parsed as asked.
+fn open_csv(bytes: &[u8]) -> Result<SheetRows<'_>, SheetError> {
     if let Some(kind) = binary_kind(bytes) {
         return Err(SheetError::NotSpreadsheet(kind));
     }
@@ -153,55 +247,86 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet, SheetError> {
         "UTF-8" => "CSV（UTF-8）",
         _ => "CSV（GBK/GB18030）",
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut record = csv::StringRecord::new();
-    // Line numbers from byte offsets (a quoted cell may hold line breaks of its own),
-    // counted forward once over the text.
-    let bytes = text.as_bytes();
-    let (mut counted_to, mut line) = (0usize, 1usize);
-    let mut line_at = |byte: usize| {
-        let byte = byte.min(bytes.len());
-        line += bytes[counted_to..byte]
+    let mut filled_rows = 0;
+    let mut counting = csv_reader(text.as_ref());
+    let mut record = csv::ByteRecord::new();
+    while let Ok(true) = counting.read_byte_record(&mut record) {
+        // The text is valid UTF-8 and fields split on ASCII: each field is too.
+        let any = record
             .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        counted_to = byte;
-        line
+            .any(|f| std::str::from_utf8(f).is_ok_and(|c| !c.trim().is_empty()));
+        filled_rows += usize::from(any);
+    }
+    let records = CsvRecords {
+        reader: csv_reader(std::io::Cursor::new(text)),
+        record: csv::StringRecord::new(),
+        next_start: 0,
+        counted_to: 0,
+        line: 1,
+        done: false,
     };
-    // Where the next record starts: where the last one ended.
-    let mut next_start = 0usize;
-    loop {
-        let started = next_start;
-        let read = reader.read_record(&mut record);
-        next_start = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+    open_rows(records, filled_rows, format, Vec::new())
+}
+
+/// A CSV file's records with their line numbers, one at a time.
+struct CsvRecords<'a> {
+    reader: csv::Reader<std::io::Cursor<Cow<'a, [u8]>>>,
+    record: csv::StringRecord,
+    /// Where the next record starts: where the last one ended.
+    next_start: usize,
+    /// Line numbers come from byte offsets (a quoted cell may hold line breaks of its own),
+    /// counted forward once over the text: `line` is the line at byte `counted_to`.
+    counted_to: usize,
+    line: usize,
+    done: bool,
+}
+
+impl Iterator for CsvRecords<'_> {
+    type Item = Result<Row, SheetError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let started = self.next_start;
+        let read = self.reader.read_record(&mut self.record);
+        self.next_start = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
         match read {
-            Ok(false) => break,
+            Ok(false) => {
+                self.done = true;
+                None
+            }
             Ok(true) => {
+                let bytes: &[u8] = self.reader.get_ref().get_ref();
                 // The reader skips blank lines before a record: the row is where its first
                 // cell is.
                 let blank = bytes[started.min(bytes.len())..]
                     .iter()
                     .take_while(|b| **b == b'\r' || **b == b'\n')
                     .count();
-                let row = line_at(started + blank);
-                rows.push((row, record.iter().map(str::to_owned).collect()));
+                let at = (started + blank).min(bytes.len()).max(self.counted_to);
+                self.line += bytes[self.counted_to..at]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count();
+                self.counted_to = at;
+                Some(Ok((
+                    self.line,
+                    self.record.iter().map(str::to_owned).collect(),
+                )))
             }
             Err(e) => {
+                self.done = true;
                 let row = e
                     .position()
                     .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-                return Err(SheetError::Malformed {
+                Some(Err(SheetError::Malformed {
                     row,
                     reason: e.to_string(),
-                });
+                }))
             }
         }
     }
-    assemble(rows, format, Vec::new())
 }
 
 #[cfg(test)]
@@ -246,6 +371,28 @@ mod tests {
         let ragged = read("a,b,c\n1\n1,2,3,4\n".as_bytes()).unwrap();
         assert_eq!(ragged.rows[0].1.len(), 1);
         assert_eq!(ragged.rows[1].1.len(), 4);
+    }
+
+    #[test]
+    fn an_opened_csv_counts_its_rows_and_gives_them_one_by_one() {
+        let text = "名册\n\n姓名,身份证号\n张三,1\n\n李四,\"2\n3\"\n,\n\u{3000},\n";
+        let opened = open(text.as_bytes()).unwrap();
+        assert_eq!((opened.header_row, opened.total), (3, 2));
+        let rows: Vec<Row> = opened.map(Result::unwrap).collect();
+        assert_eq!(
+            rows,
+            vec![
+                (4, vec!["张三".into(), "1".into()]),
+                (6, vec!["李四".into(), "2\n3".into()])
+            ]
+        );
+        assert_eq!(rows, read(text.as_bytes()).unwrap().rows);
+        let one = open("姓名\n张三\n李四\n".as_bytes()).unwrap();
+        assert_eq!(
+            (one.header.clone(), one.total),
+            (vec!["姓名".to_owned()], 2)
+        );
+        assert_eq!(one.count(), 2);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use calamine::{
     Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx,
 };
 
-use crate::sheet::{Sheet, SheetError, assemble};
+use crate::sheet::{Row, SheetError, SheetRows, open_rows};
 
 const XLSX: &str = "Excel 工作簿（.xlsx）";
 const XLS: &str = "Excel 97-2003 工作簿（.xls）";
@@ -87,14 +87,14 @@ fn is_ods_mimetype(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
 }
 
 /// A zip: an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods), as its entries say.
-pub(crate) fn read_zip(bytes: &[u8]) -> Result<Sheet, SheetError> {
+pub(crate) fn read_zip(bytes: &[u8]) -> Result<SheetRows<'static>, SheetError> {
     match check_zip(bytes)? {
         Packed::Xlsx => read_xlsx(bytes),
         Packed::Ods => read_ods(bytes),
     }
 }
 
-fn read_ods(bytes: &[u8]) -> Result<Sheet, SheetError> {
+fn read_ods(bytes: &[u8]) -> Result<SheetRows<'static>, SheetError> {
     let mut book = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(ODS, e))?;
     let (name, range, notes) = first_sheet(&mut book, ODS)?;
     let formulas = book.worksheet_formula(&name).unwrap_or_default();
@@ -201,7 +201,7 @@ fn ods_merged(bytes: &[u8], sheet: &str) -> Vec<Dimensions> {
     out
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
+fn read_xlsx(bytes: &[u8]) -> Result<SheetRows<'static>, SheetError> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| corrupt(XLSX, e))?;
     let (name, range, notes) = first_sheet(&mut book, XLSX)?;
     let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
@@ -209,7 +209,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, SheetError> {
     grid(&range, &merged, &formulas, XLSX, notes)
 }
 
-pub(crate) fn read_xls(bytes: &[u8]) -> Result<Sheet, SheetError> {
+pub(crate) fn read_xls(bytes: &[u8]) -> Result<SheetRows<'static>, SheetError> {
     let mut book = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsError::Password => SheetError::Encrypted,
         e => corrupt(XLS, e),
@@ -319,13 +319,13 @@ fn grid(
     formulas: &Range<String>,
     format: &'static str,
     mut notes: Vec<String>,
-) -> Result<Sheet, SheetError> {
+) -> Result<SheetRows<'static>, SheetError> {
     let Some((r0, c0)) = range.start() else {
         return Err(SheetError::NoHeader);
     };
     let place = |r: u32, c: u32| format!("{}{}", column_name(c), r + 1);
     let mut rounded = Vec::new();
-    let mut rows: Vec<(usize, Vec<String>)> = Vec::with_capacity(range.height());
+    let mut rows: Vec<Row> = Vec::with_capacity(range.height());
     for (i, cells) in range.rows().enumerate() {
         let r = r0 + u32::try_from(i).unwrap_or(u32::MAX);
         let mut out = Vec::with_capacity(cells.len());
@@ -345,7 +345,7 @@ fn grid(
     for d in merged {
         let (top, left) = d.start;
         let (bottom, right) = (d.end.0.min(last_row), d.end.1.min(last_col));
-        let at = |rows: &[(usize, Vec<String>)], r: u32, c: u32| -> Option<(usize, usize)> {
+        let at = |rows: &[Row], r: u32, c: u32| -> Option<(usize, usize)> {
             let i = usize::try_from(r.checked_sub(r0)?).ok()?;
             let j = usize::try_from(c.checked_sub(c0)?).ok()?;
             (i < rows.len() && j < rows[i].1.len()).then_some((i, j))
@@ -397,7 +397,11 @@ fn grid(
         &rounded,
         "（身份证号等长号码请先把该列设为“文本”格式再录入）",
     ));
-    assemble(rows, format, notes)
+    let filled = rows
+        .iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+        .count();
+    open_rows(rows.into_iter().map(Ok), filled, format, notes)
 }
 
 #[cfg(test)]

@@ -608,31 +608,26 @@ pub(crate) struct PreparedMembers {
 }
 
 impl PreparedMembers {
-    /// Rows for these members, given the keyed hashes of their IDs, with the IDs sealed.
-    pub(crate) fn seal<'a>(
-        cipher: &crate::IdCipher,
-        members: impl ExactSizeIterator<Item = (Member, &'a str)>,
+    /// Rows for these members, given the keyed hashes of their IDs and the IDs sealed.
+    pub(crate) fn sealed(
+        members: impl ExactSizeIterator<Item = (Member, String, Vec<u8>)>,
     ) -> PreparedMembers {
         let mut out = PreparedMembers {
             members: Vec::with_capacity(members.len()),
             profiles: Vec::with_capacity(members.len()),
         };
-        for (m, hash) in members {
+        for (m, hash, sealed) in members {
             out.members.push(member_row(&m));
             out.profiles.push(ProfileRow {
                 county_code: m.key.county,
                 member_id: m.key.id,
-                resident_id_cipher: cipher.encrypt(&m.resident_id),
-                resident_id_hash: hash.to_owned(),
+                resident_id_cipher: sealed,
+                resident_id_hash: hash,
                 resident_id_masked: m.resident_id.masked(),
                 phone: m.phone,
             });
         }
         out
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.members.len()
     }
 
     /// Gives the members the ids `first..` in order and inserts them with their

@@ -121,8 +121,9 @@ contract!(
     a_member_sheet_is_previewed_committed_whole_and_undone,
     an_upload_is_checked_then_committed_once_and_its_file_wiped,
     a_sheet_updates_registered_members_in_what_it_says_and_undoes_it,
-    a_commit_matches_again_only_when_the_register_changed_since_its_plan,
+    a_commit_matches_the_rows_again_and_refuses_what_changed_since_its_plan,
     a_sheet_as_large_as_the_register_is_matched_by_reading_it_through,
+    a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time,
     an_organization_sheet_is_matched_by_credit_code_committed_and_undone,
     a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
     a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
@@ -130,6 +131,13 @@ contract!(
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
     an_attendance_sheet_records_whole_meetings_and_undoes_them,
 );
+
+type SheetRow = (usize, Vec<String>);
+
+/// A sheet's rows as an importer reads them, one by one.
+fn rows_of(rows: &[SheetRow]) -> impl Iterator<Item = Result<SheetRow, String>> + Send + '_ {
+    rows.iter().cloned().map(Ok)
+}
 
 fn source<'a>(scope: &'a Scope, file_name: &'a str, sha: &'a str) -> ImportSource<'a> {
     ImportSource {
@@ -2701,10 +2709,10 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
         outside,
     ];
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, rows.clone(), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&rows), &|_| {})
         .unwrap();
     assert_eq!(plan.rows_read, 6);
-    assert_eq!(plan.create.len(), 2);
+    assert_eq!(plan.created, 2);
     assert_eq!(plan.skipped.len(), 1);
     let errors: Vec<(usize, &str)> = plan
         .problems
@@ -2727,29 +2735,32 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     let before = store.members_count(&longyou, None).unwrap();
     assert!(
         store
-            .commit_member_import(&source(&longyou, "党员.csv", "00"), &plan)
+            .commit_member_import(
+                &source(&longyou, "党员.csv", "00"),
+                &plan,
+                &mut rows_of(&rows)
+            )
             .is_err()
     );
     assert_eq!(store.members_count(&longyou, None).unwrap(), before);
     // A header without a required column is refused as a whole.
     let err = store
-        .plan_member_import(&longyou, TODAY, &header[..3], rows.clone(), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header[..3], &mut rows_of(&rows), &|_| {})
         .unwrap_err()
         .to_string();
     assert!(err.contains("缺少必填列"), "{err}");
 
+    let sheet = vec![good1.clone(), good2, skip];
     let plan = store
-        .plan_member_import(
-            &longyou,
-            TODAY,
-            &header,
-            vec![good1.clone(), good2, skip],
-            &|_| {},
-        )
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&sheet), &|_| {})
         .unwrap();
     assert!(plan.committable(), "{:?}", plan.problems);
     let import = store
-        .commit_member_import(&source(&longyou, "党员.csv", "ab12"), &plan)
+        .commit_member_import(
+            &source(&longyou, "党员.csv", "ab12"),
+            &plan,
+            &mut rows_of(&sheet),
+        )
         .unwrap();
     assert_eq!(store.members_count(&longyou, None).unwrap(), before + 2);
     let found = store
@@ -2765,9 +2776,9 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     assert_eq!((history[0].created, history[0].skipped), (2, 1));
     // The same file again: everyone is already there.
     let again = store
-        .plan_member_import(&longyou, TODAY, &header, vec![good1], &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&[good1]), &|_| {})
         .unwrap();
-    assert_eq!((again.create.len(), again.skipped.len()), (0, 1));
+    assert_eq!((again.created, again.skipped.len()), (0, 1));
 
     // Undone as a whole while nothing depends on it; not twice.
     let kecheng = scope_of(&mut store, c.kecheng);
@@ -2807,28 +2818,27 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     );
     assert!(store.imports(&longyou).unwrap()[0].undone_at.is_some());
     // Once something depends on an imported member, the import stays.
+    let sheet = vec![row(
+        2,
+        [
+            "1",
+            &id(176),
+            "导入丙",
+            &joint_code,
+            "正式",
+            "2015-07-01",
+            "2016-07-01",
+        ],
+    )];
     let plan = store
-        .plan_member_import(
-            &longyou,
-            TODAY,
-            &header,
-            vec![row(
-                2,
-                [
-                    "1",
-                    &id(176),
-                    "导入丙",
-                    &joint_code,
-                    "正式",
-                    "2015-07-01",
-                    "2016-07-01",
-                ],
-            )],
-            &|_| {},
-        )
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&sheet), &|_| {})
         .unwrap();
     let second = store
-        .commit_member_import(&source(&longyou, "党员2.csv", "cd34"), &plan)
+        .commit_member_import(
+            &source(&longyou, "党员2.csv", "cd34"),
+            &plan,
+            &mut rows_of(&sheet),
+        )
         .unwrap();
     let m = store
         .find_member_by_resident_id(&longyou, &ResidentId::parse(&id(176)).unwrap().value)
@@ -2935,7 +2945,13 @@ fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
     assert!(!upload.can_commit(), "not before its check ends");
 
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, cells(&rid), &|_| {})
+        .plan_member_import(
+            &longyou,
+            TODAY,
+            &header,
+            &mut rows_of(&cells(&rid)),
+            &|_| {},
+        )
         .unwrap();
     let preview = plan.preview("CSV（UTF-8）", &["读取".to_owned()]);
     assert_eq!(
@@ -2963,6 +2979,7 @@ fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
                 ..source(&longyou, "党员.csv", &upload.file_sha256)
             },
             &plan,
+            &mut rows_of(&cells(&rid)),
         )
         .unwrap();
     let upload = store.upload(&longyou, id).unwrap().unwrap();
@@ -2998,7 +3015,13 @@ fn an_upload_is_checked_then_committed_once_and_its_file_wiped(db: &TestDb) {
         .unwrap();
     let typo = format!("{}0", &rid[..17]);
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, cells(&typo), &|_| {})
+        .plan_member_import(
+            &longyou,
+            TODAY,
+            &header,
+            &mut rows_of(&cells(&typo)),
+            &|_| {},
+        )
         .unwrap();
     let preview = plan.preview("CSV（UTF-8）", &[]);
     assert_eq!(preview.errors, 1);
@@ -3073,14 +3096,11 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
         ),
     ];
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, rows.clone(), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&rows), &|_| {})
         .unwrap();
     assert!(plan.committable(), "{:?}", plan.problems);
-    assert_eq!(
-        (plan.create.len(), plan.update.len(), plan.skipped.len()),
-        (0, 1, 1)
-    );
-    let u = &plan.update[0];
+    assert_eq!((plan.created, plan.updated, plan.skipped.len()), (0, 1, 1));
+    let u = &plan.update_sample[0];
     assert_eq!(u.key, a);
     let columns: Vec<&str> = u.changes.iter().map(|c| c.0).collect();
     assert_eq!(columns, vec!["姓名", "党员类别", "转正时间", "手机号码"]);
@@ -3099,13 +3119,17 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
         ["更新乙", &id_b, &joint, "预备党员", "2010-07-01", "", ""],
     )];
     let refused = store
-        .plan_member_import(&longyou, TODAY, &header, back, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&back), &|_| {})
         .unwrap();
     assert_eq!(refused.errors(), 1, "{:?}", refused.problems);
     assert!(refused.problems[0].reason.contains("不能改为预备党员"));
 
     let import = store
-        .commit_member_import(&source(&longyou, "更新.csv", "ee"), &plan)
+        .commit_member_import(
+            &source(&longyou, "更新.csv", "ee"),
+            &plan,
+            &mut rows_of(&rows),
+        )
         .unwrap();
     let view = store.member(&longyou, a).unwrap().unwrap();
     assert_eq!(view.name, "更新甲改");
@@ -3132,10 +3156,14 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
         ],
     )];
     let plan2 = store
-        .plan_member_import(&longyou, TODAY, &header, again, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&again), &|_| {})
         .unwrap();
     let second = store
-        .commit_member_import(&source(&longyou, "再更新.csv", "ff"), &plan2)
+        .commit_member_import(
+            &source(&longyou, "再更新.csv", "ff"),
+            &plan2,
+            &mut rows_of(&again),
+        )
         .unwrap();
     let held = store
         .undo_import("t", &longyou, import)
@@ -3151,9 +3179,9 @@ fn a_sheet_updates_registered_members_in_what_it_says_and_undoes_it(db: &TestDb)
     assert!(store.member(&longyou, b).unwrap().is_some());
 }
 
-/// A commit trusts its plan while the registry's version is the plan's; after any change
-/// it matches the rows again, and refuses what no longer holds.
-fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &TestDb) {
+/// A commit matches the sheet's rows again inside its transaction: a change elsewhere since
+/// the plan lets it write; a person registered or changed since refuses it whole.
+fn a_commit_matches_the_rows_again_and_refuses_what_changed_since_its_plan(db: &TestDb) {
     let mut store = db.open();
     let c = build_small_city(&mut store);
     let longyou = scope_of(&mut store, c.longyou);
@@ -3192,31 +3220,42 @@ fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &Tes
             &longyou,
             TODAY,
             &header,
-            sheet("后来甲", &newcomer),
+            &mut rows_of(&sheet("后来甲", &newcomer)),
             &|_| {},
         )
         .unwrap();
     store
         .insert_member("t", &longyou, TODAY, full("无关", 202))
         .unwrap();
-    assert!(store.registry_version().unwrap() > plan.registry_version);
     store
-        .commit_member_import(&source(&longyou, "甲.csv", "a1"), &plan)
+        .commit_member_import(
+            &source(&longyou, "甲.csv", "a1"),
+            &plan,
+            &mut rows_of(&sheet("后来甲", &newcomer)),
+        )
         .unwrap();
     assert_eq!(store.members_count(&longyou, None).unwrap(), before + 2);
 
     // The person registered meanwhile: refused, nothing written.
     let twice = full("后来乙", 203);
+    let rows = sheet("后来乙", &twice);
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, sheet("后来乙", &twice), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&rows), &|_| {})
         .unwrap();
-    assert_eq!(plan.create.len(), 1);
+    assert_eq!(plan.created, 1);
     store.insert_member("t", &longyou, TODAY, twice).unwrap();
     let refused = store
-        .commit_member_import(&source(&longyou, "乙.csv", "a2"), &plan)
+        .commit_member_import(
+            &source(&longyou, "乙.csv", "a2"),
+            &plan,
+            &mut rows_of(&rows),
+        )
         .unwrap_err()
         .to_string();
-    assert!(refused.contains("已被登记"), "{refused}");
+    assert!(
+        refused.contains("预览之后登记情况有变化（第2至2行）"),
+        "{refused}"
+    );
     assert_eq!(store.members_count(&longyou, None).unwrap(), before + 3);
 
     // The member it updates changed meanwhile: refused, the other change kept.
@@ -3224,27 +3263,30 @@ fn a_commit_matches_again_only_when_the_register_changed_since_its_plan(db: &Tes
     let key = store
         .insert_member("t", &longyou, TODAY, kept.clone())
         .unwrap();
+    let (mine, theirs) = (sheet("后来丙改", &kept), sheet("后来丙另改", &kept));
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, sheet("后来丙改", &kept), &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&mine), &|_| {})
         .unwrap();
-    assert_eq!(plan.update.len(), 1);
+    assert_eq!(plan.updated, 1);
     let other = store
-        .plan_member_import(
-            &longyou,
-            TODAY,
-            &header,
-            sheet("后来丙另改", &kept),
-            &|_| {},
-        )
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&theirs), &|_| {})
         .unwrap();
     store
-        .commit_member_import(&source(&longyou, "丙2.csv", "a4"), &other)
+        .commit_member_import(
+            &source(&longyou, "丙2.csv", "a4"),
+            &other,
+            &mut rows_of(&theirs),
+        )
         .unwrap();
     let refused = store
-        .commit_member_import(&source(&longyou, "丙.csv", "a3"), &plan)
+        .commit_member_import(
+            &source(&longyou, "丙.csv", "a3"),
+            &plan,
+            &mut rows_of(&mine),
+        )
         .unwrap_err()
         .to_string();
-    assert!(refused.contains("已被修改"), "{refused}");
+    assert!(refused.contains("预览之后登记情况有变化"), "{refused}");
     assert_eq!(
         store.member(&longyou, key).unwrap().unwrap().name,
         "后来丙另改"
@@ -3321,15 +3363,146 @@ fn a_sheet_as_large_as_the_register_is_matched_by_reading_it_through(db: &TestDb
     .map(|s| (*s).to_owned())
     .collect();
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, rows, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&rows), &|_| {})
         .unwrap();
     assert_eq!(plan.errors(), 1, "{:?}", plan.problems);
     assert_eq!(plan.problems[0].row, 2);
     assert!(plan.problems[0].reason.contains("已在其他党组织登记"));
     assert_eq!(plan.skipped.len(), 1);
     assert_eq!(plan.skipped[0].0, 3);
-    assert_eq!(plan.create.len(), newcomers + 1);
-    assert!(plan.create.iter().any(|p| p.row == 4), "the one who left");
+    assert_eq!(plan.created, newcomers + 1);
+    assert!(
+        plan.create_sample.iter().any(|p| p.row == 4),
+        "the one who left"
+    );
+}
+
+/// A sheet of more rows than a block is read, matched and written a block at a time: the
+/// plan keeps counts, the first rows and a digest of each block; a commit whose second block
+/// no longer comes to what the preview showed, or whose sheet ends early, writes nothing.
+fn a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time(db: &TestDb) {
+    use liangxin_store::import::PLAN_BLOCK;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let before = store.members_count(&longyou, None).unwrap();
+    let joint = format!("{}-{}", c.joint.county, c.joint.id);
+    let header: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let person = |i: usize| {
+        let birth = d(1960, 1, 1) + chrono::Days::new(u64::try_from(i / 800).unwrap());
+        let seq = 100 + u16::try_from(i % 800).unwrap();
+        Member {
+            resident_id: ResidentId::from_parts("330825", birth, seq).unwrap(),
+            ..member(c.joint, &format!("批量{i}"), 0, MemberStatus::Full, None)
+        }
+    };
+    let total = 2 * PLAN_BLOCK + 100;
+    let rows: Vec<SheetRow> = (0..total)
+        .map(|i| {
+            let p = person(i);
+            (
+                i + 2,
+                vec![
+                    p.name.clone(),
+                    p.resident_id.expose().to_owned(),
+                    joint.clone(),
+                    "正式党员".to_owned(),
+                    "2010-07-01".to_owned(),
+                    "2011-07-01".to_owned(),
+                ],
+            )
+        })
+        .collect();
+    let told = std::sync::Mutex::new(Vec::new());
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&rows), &|n| {
+            told.lock().unwrap().push(n);
+        })
+        .unwrap();
+    assert_eq!(
+        (plan.rows_read, plan.created),
+        (total, total),
+        "{:?}",
+        plan.problems.first()
+    );
+    assert_eq!(plan.blocks.len(), 3);
+    assert_eq!(
+        plan.create_sample.len(),
+        liangxin_store::import::PREVIEW_SAMPLE
+    );
+    assert_eq!(
+        told.into_inner().unwrap(),
+        vec![PLAN_BLOCK, 2 * PLAN_BLOCK, total],
+        "progress a block at a time"
+    );
+
+    // Someone in the second block registered since: refused, naming the block's rows.
+    let late = person(PLAN_BLOCK + 5);
+    let key = store
+        .insert_member("t", &longyou, TODAY, late.clone())
+        .unwrap();
+    let refused = store
+        .commit_member_import(
+            &source(&longyou, "大表.csv", "b1"),
+            &plan,
+            &mut rows_of(&rows),
+        )
+        .unwrap_err()
+        .to_string();
+    let span = format!("第{}至{}行", PLAN_BLOCK + 2, 2 * PLAN_BLOCK + 1);
+    assert!(refused.contains(&span), "{refused}");
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 1);
+    assert!(store.imports(&longyou).unwrap().is_empty());
+
+    // Previewed again: that row is skipped. A sheet that ends early is refused.
+    let plan = store
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&rows), &|_| {})
+        .unwrap();
+    assert_eq!((plan.created, plan.skipped.len()), (total - 1, 1));
+    let refused = store
+        .commit_member_import(
+            &source(&longyou, "大表.csv", "b2"),
+            &plan,
+            &mut rows_of(&rows[..PLAN_BLOCK]),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("与预览时"), "{refused}");
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 1);
+
+    let import = store
+        .commit_member_import(
+            &source(&longyou, "大表.csv", "b3"),
+            &plan,
+            &mut rows_of(&rows),
+        )
+        .unwrap();
+    assert_eq!(
+        store.members_count(&longyou, None).unwrap(),
+        before + i64::try_from(total).unwrap()
+    );
+    let last = person(total - 1);
+    let found = store
+        .find_member_by_resident_id(&longyou, &last.resident_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.member(&longyou, found).unwrap().unwrap().name,
+        last.name
+    );
+    store.undo_import("t", &longyou, import).unwrap();
+    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 1);
+    assert!(store.member(&longyou, key).unwrap().is_some());
 }
 
 /// (name, credit code, kind, town, sectors, employees) of an organization, as stored.
@@ -4040,7 +4213,7 @@ fn a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back(d
     let mut bad = good.clone();
     bad.push(row(5, "在职丙", &id(194), "在职", ""));
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, bad, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&bad), &|_| {})
         .unwrap();
     let errors: Vec<(usize, &str)> = plan
         .problems
@@ -4062,10 +4235,14 @@ fn a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back(d
     );
 
     let plan = store
-        .plan_member_import(&longyou, TODAY, &header, good, &|_| {})
+        .plan_member_import(&longyou, TODAY, &header, &mut rows_of(&good), &|_| {})
         .unwrap();
     let import = store
-        .commit_member_import(&source(&longyou, "党费.xlsx", "d"), &plan)
+        .commit_member_import(
+            &source(&longyou, "党费.xlsx", "d"),
+            &plan,
+            &mut rows_of(&good),
+        )
         .unwrap();
     let standards = |store: &mut Store| -> Vec<(String, Option<i64>, i64, String)> {
         ds::table

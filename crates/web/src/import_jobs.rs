@@ -29,21 +29,22 @@ fn check(
     total: &AtomicUsize,
     done: &AtomicUsize,
 ) -> Result<Result<(Preview, Planned), String>, WebError> {
-    let sheet = match sheet::read(bytes) {
+    let sheet = match sheet::open(bytes) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e.to_string())),
     };
-    total.store(sheet.rows.len(), Ordering::Relaxed);
+    total.store(sheet.total, Ordering::Relaxed);
+    let (header, format, notes) = (sheet.header.clone(), sheet.format, sheet.notes.clone());
     let planned = store.plan_import(
         kind,
         scope,
         crate::today(),
-        &sheet.header,
-        sheet.rows,
+        &header,
+        &mut sheet.map(|row| row.map_err(|e| e.to_string())),
         &|n| done.store(n, Ordering::Relaxed),
     );
     match planned {
-        Ok(plan) => Ok(Ok((plan.preview(sheet.format, &sheet.notes), plan))),
+        Ok(plan) => Ok(Ok((plan.preview(format, &notes), plan))),
         Err(StoreError::Invalid { field, reason }) => Ok(Err(format!("{field}：{reason}"))),
         Err(e) => Err(e.into()),
     }
@@ -140,6 +141,14 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                     )?;
                     return Ok(());
                 }
+                // The rows once more: a member plan is matched again as it is written.
+                let rows = match sheet::open(&bytes) {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        store.refuse_commit(id, &e.to_string(), None)?;
+                        return Ok(());
+                    }
+                };
                 let committed = store.commit_import(
                     &ImportSource {
                         actor: &actor,
@@ -149,6 +158,7 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                         upload: Some(id),
                     },
                     &plan,
+                    &mut rows.map(|row| row.map_err(|e| e.to_string())),
                 );
                 match committed {
                     Ok(_) => Ok(()),

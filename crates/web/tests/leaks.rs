@@ -175,16 +175,12 @@ fn no_role_reads_or_writes_outside_its_scope() {
                 )
                 .unwrap(),
         );
-        let empty = liangxin_store::import::ImportPlan {
-            rows_read: 0,
-            create: Vec::new(),
-            update: Vec::new(),
-            skipped: Vec::new(),
-            problems: Vec::new(),
-            ignored_columns: Vec::new(),
-            registry_version: 0,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
-        };
+        // A member sheet with its header and no rows: an import that wrote nothing.
+        let header =
+            ["姓名", "公民身份号码", "所在党组织", "党员类别", "入党时间"].map(str::to_owned);
+        let empty = store
+            .plan_member_import(&scope, today, &header, &mut no_rows(), &|_| {})
+            .unwrap();
         imports.push(
             store
                 .commit_member_import(
@@ -196,6 +192,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         upload: None,
                     },
                     &empty,
+                    &mut no_rows(),
                 )
                 .unwrap(),
         );
@@ -535,4 +532,9 @@ fn no_role_reads_or_writes_outside_its_scope() {
         }
     }
     assert!(checked >= ROLES.len() * 10, "{checked} checks");
+}
+
+/// The data rows of a sheet that has none.
+fn no_rows() -> std::iter::Empty<Result<(usize, Vec<String>), String>> {
+    std::iter::empty()
 }

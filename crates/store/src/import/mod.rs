@@ -1,151 +1,54 @@
-//! Member imports in two phases. [`Store::plan_member_import`] reads every row (the domain's
-//! [`import::member_row`]), matches it to the records — the party organization by its
-//! 组织编号 or exact name within the scope, the person by the keyed hash of the resident ID,
-//! the workplace by its credit code — and says what a commit would do and every problem,
-//! writing nothing. [`Store::commit_member_import`] writes the plan in one transaction or
-//! not at all, re-checking what may have changed since, and keeps the import in a history;
-//! [`Store::undo_import`] takes a whole import back while nothing depends on its rows.
+//! Imports in two phases, of six kinds (members, organizations, party organizations,
+//! instructor assignments, dues, meetings). A plan reads every row, matches it to the
+//! records of the scope and says what a commit would do and every problem, writing
+//! nothing; a commit writes it in one transaction or not at all and keeps the import in a
+//! history; [`Store::undo_import`] takes a whole import back while nothing depends on its
+//! rows. A record already registered is updated in the columns the file carries.
 //!
-//! A person already in the organization a row names is updated in the columns the file
-//! carries. A commit is fast where it matters, a county's first import of its whole
-//! register: the sheet is read on every core, a file about as large as the register reads
-//! the register through once instead of a lookup per row, the identities are sealed on a
-//! second thread while the first inserts, a commit finding the registry unchanged since the
-//! plan does not match again, and on SQLite an import that at least doubles the register
-//! builds the secondary indexes afterwards ([`suspend_indexes`]).
+//! The member sheet, the large one (a county's whole register on its first day), is read
+//! and written a block at a time ([`members`]); the other kinds hold their plan whole and
+//! their commit re-checks what may have changed since it. On SQLite an import that at
+//! least doubles the register builds the secondary indexes afterwards ([`suspend_indexes`]).
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
-use liangxin_domain::cells::{self, HeaderMap};
-use liangxin_domain::dues::{self, DuesRules};
-use liangxin_domain::import::{self, MEMBER_COLUMNS, MemberFields, MemberRow, Problem, Severity};
-use liangxin_domain::kinds::{DuesCategory, FlowStatus, MemberStatus};
-use liangxin_domain::money::Fen;
-use liangxin_domain::registry::{Key, Member};
+use liangxin_domain::import::{MemberFields, Problem, Severity};
+use liangxin_domain::kinds::MemberStatus;
+use liangxin_domain::registry::Key;
 use serde_json::json;
 
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
-use crate::registry::{IN_LIST_MAX, PreparedMembers, allocate, bump_version};
+use crate::registry::{IN_LIST_MAX, allocate, bump_version};
 use crate::schema::{
     import_updates as iu, imports as imp, member_profiles as mp, members as m, organizations as o,
-    party_orgs as po,
 };
-use crate::uploads::{Preview, PreviewChange, PreviewProblem, PreviewRow, PreviewUpdate};
+use crate::uploads::{Preview, PreviewProblem};
 use crate::{Scope, Store};
 
 pub mod assignments;
 pub mod meetings;
+pub mod members;
 pub mod organizations;
 pub mod party_orgs;
 pub mod payments;
 
-/// A member the commit would create.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedMember {
-    pub row: usize,
-    pub party_org: Key,
-    pub party_org_name: String,
-    pub member: MemberRow,
-    /// The keyed hash of the resident ID (how the register finds the person).
-    pub hash: String,
-    pub workplace: Option<Key>,
-    /// The year's dues standard the row sets (党费类别 and 计算基数), if it carries one.
-    pub dues: Option<PlannedDues>,
-}
+pub use members::{ImportPlan, PLAN_BLOCK, PlannedDues, PlannedMember, PlannedUpdate};
 
-/// A new member's dues standard for the import's year, computed by the table in force.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlannedDues {
-    pub category: DuesCategory,
-    /// The base for salaried and retired members (a farmer's amount is the standard).
-    pub base: Option<Fen>,
-    pub monthly: Fen,
-}
+/// A sheet's data rows as they are read: (row number, cells), or why the file cannot be
+/// read on (in Chinese).
+pub type Rows<'a> =
+    &'a mut (dyn Iterator<Item = std::result::Result<(usize, Vec<String>), String>> + Send);
 
-/// A registered member the commit would update, with what changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedUpdate {
-    pub row: usize,
-    pub key: Key,
-    pub resident_id_masked: String,
-    pub before: MemberFields,
-    pub after: MemberFields,
-    /// (column, before, after) as people read them.
-    pub changes: Vec<(&'static str, String, String)>,
-}
-
-/// What a commit would do, and every problem found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportPlan {
-    pub rows_read: usize,
-    pub create: Vec<PlannedMember>,
-    /// Members already in the organization the row names, whose record the file changes.
-    pub update: Vec<PlannedUpdate>,
-    /// (row, why): rows that change nothing (the person's record already says it all) and
-    /// the template's example row.
-    pub skipped: Vec<(usize, String)>,
-    pub problems: Vec<Problem>,
-    /// Columns of the file no one reads.
-    pub ignored_columns: Vec<String>,
-    /// The registry's version before the plan read it: a commit finding it unchanged
-    /// needs not match the rows again.
-    pub registry_version: i64,
-    /// The day of the plan: new members' dues standards are for its year.
-    pub today: NaiveDate,
-}
-
-plan_common!(ImportPlan);
-
-impl ImportPlan {
-    /// The plan as a preview keeps it: counts, every problem (resident IDs masked), and
-    /// the first rows that would be written. `format` and `notes` say how the file was read.
-    pub fn preview(&self, format: &str, notes: &[String]) -> Preview {
-        Preview {
-            sample_columns: ["姓名", "公民身份号码", "所在党组织", "党员类别", "入党时间"]
-                .map(str::to_owned)
-                .to_vec(),
-            sample: self
-                .create
-                .iter()
-                .take(PREVIEW_SAMPLE)
-                .map(|p| PreviewRow {
-                    row: p.row,
-                    cells: vec![
-                        p.member.name.clone(),
-                        p.member.resident_id.masked(),
-                        p.party_org_name.clone(),
-                        p.member.status.label().to_owned(),
-                        p.member.joined_on.to_string(),
-                    ],
-                })
-                .collect(),
-            updates: self
-                .update
-                .iter()
-                .take(PREVIEW_SAMPLE)
-                .map(|u| PreviewUpdate {
-                    row: u.row,
-                    name: u.after.name.clone(),
-                    identifier: u.resident_id_masked.clone(),
-                    changes: u
-                        .changes
-                        .iter()
-                        .map(|(c, b, a)| PreviewChange {
-                            column: (*c).to_owned(),
-                            before: b.clone(),
-                            after: a.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            ..self.preview_base(format, notes.to_vec(), self.create.len(), self.update.len())
-        }
-    }
+/// The rows of a sheet whole, for the kinds that hold them (their files are a county's units,
+/// party organizations, instructors, a year of dues or meetings).
+fn collect_rows(rows: Rows) -> Result<Vec<(usize, Vec<String>)>> {
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(|why| StoreError::invalid("文件", why))
 }
 
 /// Rows of what would be written shown in a preview.
@@ -466,44 +369,6 @@ fn audit_import(
     )
 }
 
-/// The new members' dues standards for the plan's year (inside the commit's transaction),
-/// marked as set by import `id` so that its undo knows them from standards set since.
-fn insert_dues_standards(
-    conn: &mut DbConnection,
-    plan: &ImportPlan,
-    first: i64,
-    id: i64,
-) -> Result<()> {
-    use crate::schema::dues_standards as ds;
-    let set_by = format!("import:{id}");
-    let rows: Vec<_> = plan
-        .create
-        .iter()
-        .zip(first..)
-        .filter_map(|(p, member)| {
-            let d = p.dues?;
-            Some((
-                ds::county_code.eq(p.party_org.county),
-                ds::member_id.eq(member),
-                ds::year.eq(plan.today.year()),
-                ds::category.eq(d.category.code()),
-                ds::base_fen.eq(d.base.map(Fen::fen)),
-                ds::monthly_fen.eq(d.monthly.fen()),
-                ds::set_on.eq(plan.today),
-                ds::set_by.eq(set_by.as_str()),
-            ))
-        })
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    // 8 values a row: well within either database's limit on bound values.
-    for chunk in rows.chunks(1_000) {
-        crate::batch_insert!(conn, ds::table, chunk)?;
-    }
-    crate::registry::bump_records(conn)
-}
-
 /// Findings about the subjects `first..=last` of a type that a person closed (not those
 /// the audit closed itself on finding them gone): work an undo must not erase.
 fn handled_findings(conn: &mut DbConnection, subject: &str, first: i64, last: i64) -> Result<i64> {
@@ -607,66 +472,6 @@ fn problem(row: usize, column: &'static str, value: &str, reason: impl Into<Stri
         severity: Severity::Error,
     }
 }
-
-/// Active records by the keyed hash of the resident ID: (county, id, party organization).
-fn active_by_hash<'a>(
-    conn: &mut DbConnection,
-    hashes: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, (i32, i64, i64)>> {
-    let mut hashes: Vec<&str> = hashes.collect();
-    let registered: i64 = mp::table.count().get_result(conn)?;
-    let mut out = HashMap::new();
-    if i64::try_from(hashes.len()).unwrap_or(i64::MAX) > registered / 4 {
-        // A file about as large as the register: reading the register through once, a
-        // page at a time, is cheaper than a lookup per row.
-        let wanted: HashSet<&str> = hashes.into_iter().collect();
-        let counties: Vec<i32> = mp::table.select(mp::county_code).distinct().load(conn)?;
-        for county in counties {
-            let mut after = i64::MIN;
-            loop {
-                let rows: Vec<(String, i64, i64, Option<NaiveDate>)> = mp::table
-                    .inner_join(
-                        m::table.on(m::county_code
-                            .eq(mp::county_code)
-                            .and(m::id.eq(mp::member_id))),
-                    )
-                    .filter(mp::county_code.eq(county))
-                    .filter(mp::member_id.gt(after))
-                    .order(mp::member_id)
-                    .limit(SCAN_PAGE)
-                    .select((mp::resident_id_hash, m::id, m::party_org_id, m::left_on))
-                    .load(conn)?;
-                let Some(last) = rows.last() else { break };
-                after = last.1;
-                out.extend(
-                    rows.into_iter()
-                        .filter(|r| r.3.is_none() && wanted.contains(r.0.as_str()))
-                        .map(|(h, i, p, _)| (h, (county, i, p))),
-                );
-            }
-        }
-        return Ok(out);
-    }
-    // Looked up in the index's order: each slice reads neighbouring pages.
-    hashes.sort_unstable();
-    for slice in hashes.chunks(IN_LIST_MAX) {
-        let rows: Vec<(String, i32, i64, i64)> = mp::table
-            .inner_join(
-                m::table.on(m::county_code
-                    .eq(mp::county_code)
-                    .and(m::id.eq(mp::member_id))),
-            )
-            .filter(mp::resident_id_hash.eq_any(slice))
-            .filter(m::left_on.is_null())
-            .select((mp::resident_id_hash, m::county_code, m::id, m::party_org_id))
-            .load(conn)?;
-        out.extend(rows.into_iter().map(|(h, c, i, p)| (h, (c, i, p))));
-    }
-    Ok(out)
-}
-
-/// Register rows read at a time when an import reads it through.
-const SCAN_PAGE: i64 = 50_000;
 
 /// What an import may change of these members, as registered now.
 fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, MemberFields>> {
@@ -820,29 +625,6 @@ fn write_fields(conn: &mut DbConnection, key: Key, f: &MemberFields) -> Result<(
     Ok(())
 }
 
-/// Members sealed and inserted at a time by a commit.
-const COMMIT_BLOCK: usize = 16_384;
-
-/// The member a planned row creates.
-fn planned_member(p: &PlannedMember) -> Member {
-    Member {
-        key: Key {
-            county: p.party_org.county,
-            id: 0,
-        },
-        party_org_id: p.party_org.id,
-        name: p.member.name.clone(),
-        resident_id: p.member.resident_id.clone(),
-        status: p.member.status,
-        joined_on: p.member.joined_on,
-        confirmed_on: p.member.confirmed_on,
-        workplace: p.workplace,
-        flow: FlowStatus::Settled,
-        flow_destination: None,
-        phone: p.member.phone.clone(),
-    }
-}
-
 /// The registry's version as this transaction sees it.
 fn registry_version(conn: &mut DbConnection) -> Result<i64> {
     use crate::schema::id_alloc as ia;
@@ -883,459 +665,7 @@ fn suspend_indexes(conn: &mut SqliteConnection, adding: i64) -> Result<Vec<Strin
 /// Fewest members an import adds before [`suspend_indexes`] is worth its rebuild.
 const REBUILD_MIN: i64 = 50_000;
 
-/// Inside the commit's transaction, when the register changed since the plan: nobody the
-/// plan creates has been registered meanwhile, and everybody it updates is as it found them.
-fn recheck(conn: &mut DbConnection, plan: &ImportPlan) -> Result<()> {
-    let registered = active_by_hash(conn, plan.create.iter().map(|p| p.hash.as_str()))?;
-    if let Some(p) = plan
-        .create
-        .iter()
-        .find(|p| registered.contains_key(&p.hash))
-    {
-        return Err(StoreError::invalid(
-            "公民身份号码",
-            format!("第{}行的党员在预览之后已被登记，请重新预览", p.row),
-        ));
-    }
-    let keys: Vec<Key> = plan.update.iter().map(|u| u.key).collect();
-    let now = member_fields(conn, &keys)?;
-    if let Some(u) = plan
-        .update
-        .iter()
-        .find(|u| now.get(&u.key) != Some(&u.before))
-    {
-        return Err(StoreError::invalid(
-            "公民身份号码",
-            format!("第{}行的党员在预览之后已被修改，请重新预览", u.row),
-        ));
-    }
-    Ok(())
-}
-
-/// Rows read between two reports of progress.
-const PLAN_BLOCK: usize = 8_192;
-
-/// What one worker made of its rows.
-struct ReadPart {
-    members: Vec<(MemberRow, String)>,
-    problems: Vec<Problem>,
-    examples: Vec<(usize, String)>,
-}
-
-/// Reads rows into members with the keyed hash of their IDs (the domain's checks).
-fn read_part(
-    rows: &[(usize, Vec<String>)],
-    map: &HeaderMap,
-    today: NaiveDate,
-    cipher: &crate::IdCipher,
-) -> ReadPart {
-    let mut out = ReadPart {
-        members: Vec::with_capacity(rows.len()),
-        problems: Vec::new(),
-        examples: Vec::new(),
-    };
-    for (row, cells) in rows {
-        if import::is_example_row(cells, map) {
-            out.examples.push((*row, "模板的示例行，跳过".to_owned()));
-            continue;
-        }
-        let (member, problems) = import::member_row(*row, cells, map, today);
-        out.problems.extend(problems);
-        out.members.extend(member.map(|m| {
-            let hash = cipher.lookup_hash(&m.resident_id);
-            (m, hash)
-        }));
-    }
-    out
-}
-
 impl Store {
-    /// Reads and matches a member sheet (its header row and data rows with their row
-    /// numbers) against the records of `scope`, writing nothing. `progress` is told how
-    /// many rows have been read, now and then.
-    pub fn plan_member_import(
-        &mut self,
-        scope: &Scope,
-        today: NaiveDate,
-        header: &[String],
-        rows: Vec<(usize, Vec<String>)>,
-        progress: &dyn Fn(usize),
-    ) -> Result<ImportPlan> {
-        if scope.member.is_some() {
-            return Err(StoreError::invalid("导入", "党员不能导入"));
-        }
-        let map: HeaderMap = cells::match_headers(header, MEMBER_COLUMNS)
-            .map_err(|e| StoreError::invalid("表头", e.to_string()))?;
-        let registry_version = registry_version(&mut self.conn)?;
-        let dues_rules = match map.index("dues_category") {
-            Some(_) => Some(
-                DuesRules::resolve(&self.rule_set()?, today)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            ),
-            None => None,
-        };
-        let mut plan = ImportPlan {
-            registry_version,
-            today,
-            rows_read: rows.len(),
-            create: Vec::new(),
-            update: Vec::new(),
-            skipped: Vec::new(),
-            problems: Vec::new(),
-            ignored_columns: map.unknown.clone(),
-        };
-        // Rows are read and their IDs hashed on every core, a block at a time (the
-        // progress is told between blocks); the order of rows is kept.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let cipher = &self.cipher;
-        let mut read: Vec<(MemberRow, String)> = Vec::with_capacity(rows.len());
-        let mut done = 0;
-        // The sheet's cells are dropped a block at a time as they are read: the file's
-        // rows and the members read from them are never all held at once.
-        let mut rows = rows.into_iter();
-        loop {
-            let block: Vec<(usize, Vec<String>)> = rows.by_ref().take(PLAN_BLOCK).collect();
-            if block.is_empty() {
-                break;
-            }
-            let part = block.len().div_ceil(threads).max(1);
-            let results: Vec<ReadPart> = std::thread::scope(|s| {
-                let workers: Vec<_> = block
-                    .chunks(part)
-                    .map(|part| s.spawn(|| read_part(part, &map, today, cipher)))
-                    .collect();
-                workers
-                    .into_iter()
-                    .map(|w| w.join().expect("reading rows does not panic"))
-                    .collect()
-            });
-            for r in results {
-                plan.skipped.extend(r.examples);
-                plan.problems.extend(r.problems);
-                read.extend(r.members);
-            }
-            done += block.len();
-            progress(done);
-        }
-        // The scope's party organizations, by 组织编号 and by exact name.
-        let (low, high) = scope.path_range();
-        let conn = &mut self.conn;
-        let orgs: Vec<(i32, i64, String)> = po::table
-            .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .filter(po::dissolved_on.is_null())
-            .select((po::county_code, po::id, po::name))
-            .load(conn)?;
-        let by_code: HashMap<String, (Key, String)> = orgs
-            .iter()
-            .map(|(c, i, n)| (format!("{c}-{i}"), (Key { county: *c, id: *i }, n.clone())))
-            .collect();
-        let mut by_name: HashMap<&str, Vec<Key>> = HashMap::new();
-        for (c, i, n) in &orgs {
-            by_name
-                .entry(n.as_str())
-                .or_default()
-                .push(Key { county: *c, id: *i });
-        }
-        // People already on the register, and workplaces by credit code.
-        let conn = &mut self.conn;
-        let existing = active_by_hash(conn, read.iter().map(|(_, h)| h.as_str()))?;
-        let codes: Vec<String> = read
-            .iter()
-            .filter_map(|(r, _)| r.workplace.as_ref().map(|c| c.as_str().to_owned()))
-            .collect();
-        // Workplaces as the scope sees them: a unit outside it is not named to the importer.
-        let mut workplaces: HashMap<String, Key> = HashMap::new();
-        for slice in codes.chunks(IN_LIST_MAX) {
-            let rows: Vec<(Option<String>, i32, i64)> =
-                crate::coverage::scoped_organizations(scope, today)
-                    .filter(o::credit_code.eq_any(slice))
-                    .select((o::credit_code, o::county_code, o::id))
-                    .load(conn)?;
-            workplaces.extend(
-                rows.into_iter()
-                    .filter_map(|(code, c, i)| Some((code?, Key { county: c, id: i }))),
-            );
-        }
-        // The row that first carries each person, for the rows that repeat them.
-        let first_rows: Vec<Option<usize>> = {
-            let mut seen: HashMap<&str, usize> = HashMap::with_capacity(read.len());
-            read.iter()
-                .map(|(r, h)| match seen.entry(h.as_str()) {
-                    std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(r.row);
-                        None
-                    }
-                })
-                .collect()
-        };
-        let mut candidates: Vec<(MemberRow, Key, Option<Key>)> = Vec::new();
-        for ((r, hash), first) in read.into_iter().zip(first_rows) {
-            if let Some(first) = first {
-                plan.problems.push(problem(
-                    r.row,
-                    "公民身份号码",
-                    &r.resident_id.masked(),
-                    format!("与第{first}行重复"),
-                ));
-                continue;
-            }
-            let target = match by_code.get(r.party_org.as_str()) {
-                Some((k, n)) => Some((*k, n.clone())),
-                None => match by_name.get(r.party_org.as_str()).map(Vec::as_slice) {
-                    Some([k]) => Some((*k, r.party_org.clone())),
-                    Some(_) => {
-                        plan.problems.push(problem(
-                            r.row,
-                            "所在党组织",
-                            &r.party_org,
-                            "有同名党组织，请填写组织编号（党组织页面上的“组织编号”）",
-                        ));
-                        None
-                    }
-                    None => {
-                        plan.problems.push(problem(
-                            r.row,
-                            "所在党组织",
-                            &r.party_org,
-                            "在您的管理范围内找不到（请填写组织编号或党组织全称）",
-                        ));
-                        None
-                    }
-                },
-            };
-            let Some((party_org, party_org_name)) = target else {
-                continue;
-            };
-            let workplace = match &r.workplace {
-                Some(code) => match workplaces.get(code.as_str()) {
-                    Some(k) => Some(*k),
-                    None => {
-                        plan.problems.push(Problem {
-                            row: r.row,
-                            column: "工作单位统一社会信用代码",
-                            value: code.as_str().to_owned(),
-                            reason: "该单位尚未登记或不在您的管理范围内，导入后未关联工作单位"
-                                .into(),
-                            severity: Severity::Warning,
-                        });
-                        None
-                    }
-                },
-                None => None,
-            };
-            if let Some((c, id, p)) = existing.get(&hash) {
-                if *c == party_org.county && *p == party_org.id {
-                    if let Some(category) = r.dues_category {
-                        plan.problems.push(Problem {
-                            row: r.row,
-                            column: "党费类别",
-                            value: category.label().to_owned(),
-                            reason: "已登记党员的党费标准请在党费页面设定，本次未变更".into(),
-                            severity: Severity::Warning,
-                        });
-                    }
-                    candidates.push((
-                        r,
-                        Key {
-                            county: *c,
-                            id: *id,
-                        },
-                        workplace,
-                    ));
-                } else {
-                    plan.problems.push(problem(
-                        r.row,
-                        "公民身份号码",
-                        &r.resident_id.masked(),
-                        "已在其他党组织登记为党员（如需转入请办理组织关系转接）",
-                    ));
-                }
-                continue;
-            }
-            let dues = match (r.dues_category, &dues_rules) {
-                (Some(category), Some(rules)) => {
-                    // A farmer's 计算基数 is the amount the branch fixed for them.
-                    let (base, farmer) = match category {
-                        DuesCategory::Farmer => (None, r.dues_base),
-                        _ => (r.dues_base, None),
-                    };
-                    match dues::monthly_standard(category, base, farmer, rules) {
-                        Ok(s) => Some(PlannedDues {
-                            category,
-                            base,
-                            monthly: s.monthly,
-                        }),
-                        Err(e) => {
-                            let value = r.dues_base.map(|b| b.to_string()).unwrap_or_default();
-                            let reason = match e {
-                                dues::DuesError::Base(why) => why.to_owned(),
-                                other => other.to_string(),
-                            };
-                            plan.problems
-                                .push(problem(r.row, "党费计算基数", &value, reason));
-                            continue;
-                        }
-                    }
-                }
-                _ => {
-                    if r.dues_base.is_some() {
-                        plan.problems.push(Problem {
-                            row: r.row,
-                            column: "党费类别",
-                            value: String::new(),
-                            reason: "未填党费类别，未设定党费标准".into(),
-                            severity: Severity::Warning,
-                        });
-                    }
-                    None
-                }
-            };
-            plan.create.push(PlannedMember {
-                row: r.row,
-                party_org,
-                party_org_name,
-                member: r,
-                hash,
-                workplace,
-                dues,
-            });
-        }
-        // People already in the organization the row names: what the file changes.
-        let keys: Vec<Key> = candidates.iter().map(|(_, k, _)| *k).collect();
-        let current = member_fields(&mut self.conn, &keys)?;
-        let mut named: Vec<Key> = Vec::new();
-        for (r, key, workplace) in candidates {
-            let Some(before) = current.get(&key) else {
-                continue;
-            };
-            match import::merge_member(before, &r, workplace, today) {
-                Err(problems) => plan.problems.extend(problems),
-                Ok((_, changed)) if changed.is_empty() => plan
-                    .skipped
-                    .push((r.row, format!("{}的登记信息与表格一致，跳过", r.name))),
-                Ok((after, changed)) => {
-                    named.extend(before.workplace.iter().chain(after.workplace.iter()));
-                    plan.update.push(PlannedUpdate {
-                        row: r.row,
-                        key,
-                        resident_id_masked: r.resident_id.masked(),
-                        changes: changed
-                            .iter()
-                            .map(|c| (*c, String::new(), String::new()))
-                            .collect(),
-                        before: before.clone(),
-                        after,
-                    });
-                }
-            }
-        }
-        let names = organization_names(&mut self.conn, &named)?;
-        for u in &mut plan.update {
-            for change in &mut u.changes {
-                let key = change.0;
-                *change = (
-                    import::column_label(key),
-                    show_field(key, &u.before, &names),
-                    show_field(key, &u.after, &names),
-                );
-            }
-        }
-        plan.problems.sort_by_key(|p| p.row);
-        Ok(plan)
-    }
-
-    /// Writes a plan without errors in one transaction: the members, their encrypted
-    /// identities, the import's history, the upload it came from (if any) marked
-    /// committed, and one audit entry. Refused, with nothing written, when the plan has
-    /// errors or someone registered one of its people since.
-    pub fn commit_member_import(
-        &mut self,
-        source: &ImportSource,
-        plan: &ImportPlan,
-    ) -> Result<i64> {
-        let actor = source.actor;
-        plan.check_committable()?;
-        let cipher = &self.cipher;
-        let conn = &mut self.conn;
-        // Sealing the identities is the cost of an import besides the database's own: a
-        // second thread seals the next block while this one inserts the last.
-        std::thread::scope(|s| {
-            let (sealed, blocks) = std::sync::mpsc::sync_channel(1);
-            let producer = s.spawn(move || {
-                for block in plan.create.chunks(COMMIT_BLOCK) {
-                    let prepared = PreparedMembers::seal(
-                        cipher,
-                        block.iter().map(|p| (planned_member(p), p.hash.as_str())),
-                    );
-                    if sealed.send(prepared).is_err() {
-                        break;
-                    }
-                }
-            });
-            let written = crate::connection::write_transaction(conn, |conn| {
-                // Nothing written to the register since the plan was made: what it matched
-                // still holds. Otherwise the people it creates or updates are looked at again.
-                lock_registry_version(conn)?;
-                if registry_version(conn)? != plan.registry_version {
-                    recheck(conn, plan)?;
-                }
-                let n = i64::try_from(plan.create.len()).unwrap_or(i64::MAX);
-                let first = if n > 0 {
-                    allocate(conn, "members", n)?
-                } else {
-                    0
-                };
-                let rebuild = match conn {
-                    DbConnection::Sqlite(c) if n > 0 => suspend_indexes(c, n)?,
-                    _ => Vec::new(),
-                };
-                let mut next = first;
-                for prepared in blocks {
-                    let len = i64::try_from(prepared.len()).unwrap_or(i64::MAX);
-                    prepared.insert(conn, next)?;
-                    next += len;
-                }
-                if next - first != n {
-                    return Err(StoreError::invalid(
-                        "导入",
-                        "身份信息加密未完成，未导入任何数据",
-                    ));
-                }
-                // Before the indexes are built again.
-                die_here_in_tests();
-                if let DbConnection::Sqlite(c) = conn {
-                    for sql in &rebuild {
-                        diesel::sql_query(sql).execute(c)?;
-                    }
-                }
-                let outcome = Outcome {
-                    kind: "members",
-                    rows_read: plan.rows_read,
-                    created: plan.create.len(),
-                    updated: plan.update.len(),
-                    skipped: plan.skipped.len(),
-                    block: (n > 0).then_some((first, next - 1)),
-                    links: 0,
-                };
-                let id = record_import(conn, source, &outcome)?;
-                insert_dues_standards(conn, plan, first, id)?;
-                record_updates(
-                    conn,
-                    cipher,
-                    actor,
-                    id,
-                    plan.update.iter().map(|u| (u.key, &u.before, &u.after)),
-                )?;
-                audit_import(conn, cipher, source, id, "members", &outcome)?;
-                Ok(id)
-            });
-            // Joined here, so a panic while sealing is the refusal above, not a second panic.
-            let _ = producer.join();
-            written
-        })
-    }
-
     /// Takes a whole import back while nothing depends on its rows: what it created is
     /// removed and what it updated gets its values back while nobody has changed it since
     /// (for members, [`undo_members`]; for organizations, [`organizations::undo`]); the
@@ -1624,13 +954,16 @@ impl Store {
         scope: &Scope,
         today: NaiveDate,
         header: &[String],
-        rows: Vec<(usize, Vec<String>)>,
+        rows: Rows,
         progress: &dyn Fn(usize),
     ) -> Result<Planned> {
-        match kind {
-            "members" => self
+        if kind == "members" {
+            return self
                 .plan_member_import(scope, today, header, rows, progress)
-                .map(Planned::Members),
+                .map(Planned::Members);
+        }
+        let rows = collect_rows(rows)?;
+        match kind {
             "organizations" => self
                 .plan_organization_import(scope, today, header, rows, progress)
                 .map(Planned::Organizations),
@@ -1650,10 +983,18 @@ impl Store {
         }
     }
 
-    /// Commits a plan of any kind, in one transaction or not at all.
-    pub fn commit_import(&mut self, source: &ImportSource, planned: &Planned) -> Result<i64> {
+    /// Commits a plan of any kind, in one transaction or not at all. `rows` are the
+    /// sheet's rows read again: a member plan keeps only counts, samples and digests, and
+    /// its rows are matched again inside the transaction as they are written; the other
+    /// kinds keep their whole plan and do not read them.
+    pub fn commit_import(
+        &mut self,
+        source: &ImportSource,
+        planned: &Planned,
+        rows: Rows,
+    ) -> Result<i64> {
         match planned {
-            Planned::Members(p) => self.commit_member_import(source, p),
+            Planned::Members(p) => self.commit_member_import(source, p, rows),
             Planned::Organizations(p) => self.commit_organization_import(source, p),
             Planned::PartyOrgs(p) => self.commit_party_org_import(source, p),
             Planned::Assignments(p) => self.commit_assignment_import(source, p),
