@@ -97,6 +97,10 @@ pub struct Preview {
     pub sample: Vec<PreviewRow>,
     #[serde(default)]
     pub updates: Vec<PreviewUpdate>,
+    /// For a member sheet, a digest of everything the commit would write and skip (see
+    /// [`crate::import::ImportPlan::fingerprint`]); empty for the other kinds.
+    #[serde(default)]
+    pub fingerprint: String,
 }
 
 impl Preview {

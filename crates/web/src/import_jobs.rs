@@ -133,6 +133,7 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                 let before = shown.preview.unwrap_or_default();
                 if (preview.create, preview.update, preview.skip, preview.errors)
                     != (before.create, before.update, before.skip, before.errors)
+                    || preview.fingerprint != before.fingerprint
                 {
                     store.refuse_commit(
                         id,

@@ -2332,6 +2332,38 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
         "{}",
         page.body
     );
+    // Someone changes that member after the preview: the commit still updates one member,
+    // but not from what the preview showed; it is refused with the new preview.
+    let view = store.member(&longyou, m).unwrap().unwrap();
+    store
+        .update_member(
+            "test",
+            &longyou,
+            liangxin_web::today(),
+            m,
+            liangxin_store::registry::MemberChange {
+                name: "导入一另改".into(),
+                status: view.status,
+                joined_on: view.joined_on,
+                confirmed_on: view.confirmed_on,
+                workplace: None,
+                phone: None,
+            },
+        )
+        .unwrap();
+    let r = c.post_form(&format!("{third}/commit"), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    let page = settled(&mut c, &third);
+    assert!(
+        page.body.contains("预览之后登记情况有变化"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("姓名：导入一另改 → 导入一更正"),
+        "{}",
+        page.body
+    );
     let r = c.post_form(&format!("{third}/discard"), &[("_csrf", &csrf)]);
     assert_eq!(r.status, 303);
 

@@ -194,8 +194,19 @@ impl ImportPlan {
                         .collect(),
                 })
                 .collect(),
+            fingerprint: self.fingerprint(),
             ..self.preview_base(format, notes.to_vec(), self.created, self.updated)
         }
+    }
+
+    /// One digest of every block's: what a preview keeps to tell, at the commit, that the
+    /// rows still come to what it showed.
+    pub fn fingerprint(&self) -> String {
+        let mut all = Sha256::new();
+        for block in &self.blocks {
+            all.update(block);
+        }
+        hex::encode(all.finalize())
     }
 }
 
@@ -793,10 +804,6 @@ fn insert_dues_standards(
     crate::registry::bump_records(conn)
 }
 
-/// Fewest members a commit creates before it reads the register through at its start (its
-/// indexes may then be suspended, and a lookup per block would read the table).
-const READ_THROUGH_MIN: usize = 50_000;
-
 /// The refusal of a commit whose rows no longer come to what the preview showed.
 fn changed_since(span: (usize, usize), first_error: Option<&Problem>) -> StoreError {
     let detail = match first_error {
@@ -879,9 +886,6 @@ impl Store {
         crate::connection::write_transaction(&mut self.conn, |conn| {
             lock_registry_version(conn)?;
             let mut matcher = MemberMatcher::new(conn, source.scope, plan.today, dues_rules)?;
-            if plan.created >= READ_THROUGH_MIN {
-                matcher.register.read_through(conn)?;
-            }
             let n = i64::try_from(plan.created).unwrap_or(i64::MAX);
             let first = if n > 0 {
                 allocate(conn, "members", n)?
@@ -892,6 +896,11 @@ impl Store {
                 DbConnection::Sqlite(c) if n > 0 => suspend_indexes(c, n)?,
                 _ => Vec::new(),
             };
+            if !rebuild.is_empty() {
+                // Without its indexes the register is looked up in memory (read by its
+                // primary key, which stays).
+                matcher.register.read_through(conn)?;
+            }
             let outcome = Outcome {
                 kind: "members",
                 rows_read: plan.rows_read,
@@ -907,15 +916,14 @@ impl Store {
             read_blocks(rows, &map, plan.today, cipher, true, &mut |block| {
                 let span = block.span;
                 let skipped_from = again.skipped.len();
-                let errors_before = again.errors();
+                let problems_from = again.problems.len();
                 let matched = matcher.match_block(conn, block, &mut again)?;
                 let digest = again.absorb(&matched, skipped_from);
-                if again.errors() > errors_before {
-                    let first_error = again.problems[..]
-                        .iter()
-                        .filter(|p| p.severity == Severity::Error)
-                        .nth(errors_before);
-                    return Err(changed_since(span, first_error));
+                if let Some(error) = again.problems[problems_from..]
+                    .iter()
+                    .find(|p| p.severity == Severity::Error)
+                {
+                    return Err(changed_since(span, Some(error)));
                 }
                 if plan.blocks.get(again.blocks.len()) != Some(&digest) {
                     return Err(changed_since(span, None));

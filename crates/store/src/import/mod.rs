@@ -110,6 +110,7 @@ pub trait Plan {
             sample_columns: Vec::new(),
             sample: Vec::new(),
             updates: Vec::new(),
+            fingerprint: String::new(),
         }
     }
 }
@@ -486,16 +487,15 @@ fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, M
         Option<i64>,
         Option<String>,
     );
-    let wanted: HashSet<Key> = keys.iter().copied().collect();
-    let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
     let mut out = HashMap::with_capacity(keys.len());
-    for slice in ids.chunks(IN_LIST_MAX) {
+    for (county, slice) in by_county(keys) {
         let rows: Vec<Row> = m::table
             .inner_join(
                 mp::table.on(mp::county_code
                     .eq(m::county_code)
                     .and(mp::member_id.eq(m::id))),
             )
+            .filter(m::county_code.eq(county))
             .filter(m::id.eq_any(slice))
             .select((
                 m::county_code,
@@ -514,9 +514,6 @@ fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, M
                 county: r.0,
                 id: r.1,
             };
-            if !wanted.contains(&key) {
-                continue;
-            }
             let status = MemberStatus::parse(&r.3)
                 .map_err(|e| StoreError::invalid("党员类别", e.to_string()))?;
             out.insert(
@@ -535,12 +532,28 @@ fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, M
     Ok(out)
 }
 
+/// Ids of these keys by county, in slices a query can take: looked up by the primary key
+/// (county, id), not by the id alone, which has no index of its own.
+fn by_county(keys: &[Key]) -> Vec<(i32, Vec<i64>)> {
+    let mut ids: std::collections::BTreeMap<i32, Vec<i64>> = std::collections::BTreeMap::new();
+    for k in keys {
+        ids.entry(k.county).or_default().push(k.id);
+    }
+    ids.into_iter()
+        .flat_map(|(county, ids)| {
+            ids.chunks(IN_LIST_MAX)
+                .map(|slice| (county, slice.to_vec()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// The names of these organizations.
 fn organization_names(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, String>> {
-    let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
     let mut out = HashMap::new();
-    for slice in ids.chunks(IN_LIST_MAX) {
+    for (county, slice) in by_county(keys) {
         let rows: Vec<(i32, i64, String)> = o::table
+            .filter(o::county_code.eq(county))
             .filter(o::id.eq_any(slice))
             .select((o::county_code, o::id, o::name))
             .load(conn)?;
