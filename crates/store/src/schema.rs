@@ -351,6 +351,7 @@ diesel::table! {
         instructor_county -> Integer,
         instructor_id -> BigInt,
         since -> Date,
+        until -> Nullable<Date>,
     }
 }
 

@@ -4396,6 +4396,59 @@ fn an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it(db: &Test
     assert_eq!(store.undo_import("t", &county, id).unwrap(), 3);
     assert_eq!(instructors(&mut store), ins_before);
     assert_eq!(assignments(&mut store), ia_before);
+
+    // History: an ended assignment (结束日期) beside the open one, skipped when imported
+    // again; one overlapping the open one, or starting the same day and ending another, is
+    // refused; the undo takes both back.
+    let header: Vec<String> = ["信用代码", "指导员姓名", "派驻日期", "离任日期"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let row = |n: usize, cells: [&str; 4]| (n, cells.iter().map(|s| (*s).to_owned()).collect());
+    let history: Vec<(usize, Vec<String>)> = vec![
+        row(2, [first.as_str(), "王指导", "2025-06-01", ""]),
+        row(3, [first.as_str(), "王指导", "2023-03-01", "2024-12-31"]),
+    ];
+    let plan = store
+        .plan_assignment_import(&county, TODAY, &header, history.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!(plan.create.len(), 2);
+    let id = store
+        .commit_assignment_import(&source(&county, "历年选派.xlsx", "h"), &plan)
+        .unwrap();
+    let ended: Option<NaiveDate> = ia::table
+        .filter(ia::organization_id.eq(c.orgs[0].id))
+        .filter(ia::since.eq(d(2023, 3, 1)))
+        .select(ia::until)
+        .first(store.conn())
+        .unwrap();
+    assert_eq!(ended, Some(d(2024, 12, 31)));
+    let again = store
+        .plan_assignment_import(&county, TODAY, &header, history, &|_| {})
+        .unwrap();
+    assert_eq!(
+        (again.create.len(), again.skipped.len()),
+        (0, 2),
+        "{again:?}"
+    );
+    let clashing = vec![
+        row(2, [first.as_str(), "王指导", "2025-07-01", "2025-09-30"]),
+        row(3, [first.as_str(), "王指导", "2023-03-01", "2024-06-30"]),
+    ];
+    let refused = store
+        .plan_assignment_import(&county, TODAY, &header, clashing, &|_| {})
+        .unwrap();
+    let reasons: Vec<(usize, &str)> = refused
+        .problems
+        .iter()
+        .map(|p| (p.row, p.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].1.contains("时间重叠"), "{reasons:?}");
+    assert!(reasons[1].1.contains("结束于2024-12-31"), "{reasons:?}");
+    assert_eq!(store.undo_import("t", &county, id).unwrap(), 2);
+    assert_eq!(assignments(&mut store), ia_before);
 }
 
 fn a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them(db: &TestDb) {

@@ -51,6 +51,14 @@ pub const ASSIGNMENT_COLUMNS: &[ColumnSpec] = &[
         hint: "如 2025-03-01；不填为导入当天",
         example: "2025-03-01",
     },
+    ColumnSpec {
+        key: "until",
+        label: "结束日期",
+        synonyms: &["离任日期", "撤回日期", "截止日期", "选派结束日期"],
+        required: false,
+        hint: "已结束的选派填写，如 2024-12-31；仍在任的不填",
+        example: "",
+    },
 ];
 
 /// The instructor template's instructions sheet, above its table of columns.
@@ -59,7 +67,8 @@ pub const ASSIGNMENT_TEMPLATE_NOTES: &[&str] = &[
     "每行一次选派：一名党建指导员到一个两新组织。第1行是列名，请不要改动列名；列的顺序可以调整，选填的列可以删去。",
     "红色列名为必填。第2行是示例：单位名称以“示例”开头的行导入时自动跳过。",
     "单位按统一社会信用代码查找，须已登记、在您的管理范围内；指导员在单位所在县(市、区)内按姓名查找（同名的再按手机号码），找不到的按新指导员登记。",
-    "已选派到该单位的指导员会跳过。上传后系统先校验并预览；没有错误才能导入，导入后可以整批撤销。",
+    "已选派到该单位的指导员会跳过。往年已结束的选派请填写结束日期，按历史记录导入（计入覆盖率走势，不计入当前的工作覆盖）。",
+    "上传后系统先校验并预览；没有错误才能导入，导入后可以整批撤销。",
 ];
 
 /// An assignment row as read, ready to be matched.
@@ -71,6 +80,8 @@ pub struct AssignmentRow {
     pub name: String,
     pub phone: Option<String>,
     pub since: Option<NaiveDate>,
+    /// 结束日期: an assignment that has ended, imported as history.
+    pub until: Option<NaiveDate>,
 }
 
 /// The column's name in the template, by its key.
@@ -139,6 +150,18 @@ pub fn assignment_row(
         v => Some(v),
     };
     let since = r.date("since", today);
+    let until = r.date("until", today);
+    if let Some(end) = until
+        && end < since.unwrap_or(today)
+    {
+        let start = since.map_or_else(|| "导入当天".to_owned(), |d| d.to_string());
+        r.problem(
+            "until",
+            &end.to_string(),
+            format!("早于选派日期（{start}）"),
+            Severity::Error,
+        );
+    }
     let errors = r.problems.iter().any(|p| p.severity == Severity::Error);
     let a = match (unit, name) {
         (Some(unit), Some(name)) if !errors => Some(AssignmentRow {
@@ -148,6 +171,7 @@ pub fn assignment_row(
             name,
             phone,
             since,
+            until,
         }),
         _ => None,
     };
@@ -192,6 +216,7 @@ mod tests {
         let a = a.unwrap();
         assert_eq!(a.unit, code);
         assert_eq!(a.since, NaiveDate::from_ymd_opt(2025, 3, 1));
+        assert_eq!(a.until, None);
         let (a, problems) = assignment_row(3, &row(&["123", "", "", "电话", "明天"]), &map, TODAY);
         assert!(a.is_none());
         let columns: Vec<&str> = problems.iter().map(|p| p.column).collect();
@@ -204,6 +229,28 @@ mod tests {
                 "选派日期"
             ]
         );
+        let ended = match_headers(
+            &row(&["信用代码", "指导员姓名", "派驻日期", "离任日期"]),
+            ASSIGNMENT_COLUMNS,
+        )
+        .unwrap();
+        let (a, problems) = assignment_row(
+            4,
+            &row(&[code.as_str(), "王指导", "2023-03-01", "2024年12月31日"]),
+            &ended,
+            TODAY,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(a.unwrap().until, NaiveDate::from_ymd_opt(2024, 12, 31));
+        let (a, problems) = assignment_row(
+            5,
+            &row(&[code.as_str(), "王指导", "2023-03-01", "2022-12-31"]),
+            &ended,
+            TODAY,
+        );
+        assert!(a.is_none());
+        assert_eq!(problems[0].column, "结束日期");
+        assert!(problems[0].reason.contains("早于选派日期"), "{problems:?}");
         assert!(is_example_row(
             &row(&["", "示例：某公司", "", "", ""]),
             &map

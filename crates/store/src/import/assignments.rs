@@ -3,7 +3,8 @@
 //! its instructor by name (and phone) in the unit's county, writing nothing;
 //! [`Store::commit_assignment_import`] registers the instructors not yet known (a block of
 //! ids) and makes the assignments in one transaction, keeping their keys in the history;
-//! an undo ([`undo`]) removes exactly those while they stand.
+//! an undo ([`undo`]) removes exactly those while they stand. A row with a 结束日期 is an
+//! ended assignment, kept as history (the coverage trend reads it).
 
 use std::collections::{HashMap, HashSet};
 
@@ -54,6 +55,8 @@ pub struct PlannedAssignment {
     pub instructor: InstructorRef,
     pub instructor_name: String,
     pub since: NaiveDate,
+    /// 结束日期: an ended assignment, imported as history.
+    pub until: Option<NaiveDate>,
 }
 
 /// What an assignment import's commit would do, and every problem found.
@@ -81,7 +84,7 @@ impl AssignmentPlan {
             ));
         }
         Preview {
-            sample_columns: ["单位名称", "党建指导员", "选派日期"]
+            sample_columns: ["单位名称", "党建指导员", "选派日期", "结束日期"]
                 .map(str::to_owned)
                 .to_vec(),
             sample: self
@@ -97,6 +100,7 @@ impl AssignmentPlan {
                             InstructorRef::New(_) => format!("{}（新登记）", a.instructor_name),
                         },
                         a.since.to_string(),
+                        a.until.map(|d| d.to_string()).unwrap_or_default(),
                     ],
                 })
                 .collect(),
@@ -176,10 +180,11 @@ impl Store {
             .map(|(county, id, n, p)| (Key { county, id }, n, p))
             .collect();
         let unit_ids: Vec<i64> = units.values().map(|(k, _)| k.id).collect();
-        // Every assignment of these units, open or ended: an open one makes the row a
-        // skip, an ended one from the same day a conflict (it is the same record).
-        let mut open: HashSet<(i32, i64, i32, i64)> = HashSet::new();
-        let mut ended: HashSet<(i32, i64, i32, i64, NaiveDate)> = HashSet::new();
+        // Every assignment of these units, open (by its start) or ended (by its span): an
+        // open row of an open one is a skip, as is an ended row of the same span; the same
+        // start otherwise, or an ended row that overlaps the open one, a conflict.
+        let mut open: HashMap<(i32, i64, i32, i64), NaiveDate> = HashMap::new();
+        let mut ended: HashMap<(i32, i64, i32, i64, NaiveDate), NaiveDate> = HashMap::new();
         for slice in unit_ids.chunks(IN_LIST_MAX) {
             let rows: Vec<(i32, i64, i32, i64, NaiveDate, Option<NaiveDate>)> = ia::table
                 .filter(ia::organization_id.eq_any(slice))
@@ -194,12 +199,15 @@ impl Store {
                 .load(conn)?;
             for (c, o, ic, i, since, until) in rows {
                 match until {
-                    None => open.insert((c, o, ic, i)),
-                    Some(_) => ended.insert((c, o, ic, i, since)),
+                    None => open.insert((c, o, ic, i), since),
+                    Some(until) => ended.insert((c, o, ic, i, since), until),
                 };
             }
         }
-        let mut seen: HashMap<(Key, InstructorRef), usize> = HashMap::new();
+        // Rows of the sheet by (unit, instructor, start), and its open rows by (unit,
+        // instructor): one record each.
+        let mut seen: HashMap<(Key, InstructorRef, NaiveDate), usize> = HashMap::new();
+        let mut seen_open: HashMap<(Key, InstructorRef), usize> = HashMap::new();
         for r in read {
             let Some((unit, unit_name)) = units.get(r.unit.as_str()).cloned() else {
                 plan.problems.push(problem(
@@ -281,26 +289,44 @@ impl Store {
                     }
                 }
             };
-            if let InstructorRef::Existing(k) = instructor
-                && open.contains(&(unit.county, unit.id, k.county, k.id))
-            {
-                plan.skipped
-                    .push((r.row, format!("{}已选派到{unit_name}，跳过", r.name)));
-                continue;
-            }
             let since = r.since.unwrap_or(today);
-            if let InstructorRef::Existing(k) = instructor
-                && ended.contains(&(unit.county, unit.id, k.county, k.id, since))
-            {
-                plan.problems.push(problem(
-                    r.row,
-                    "选派日期",
-                    &since.to_string(),
-                    format!("{}这一天选派到{unit_name}的记录已存在（已结束）", r.name),
-                ));
-                continue;
+            if let InstructorRef::Existing(k) = instructor {
+                let pair = (unit.county, unit.id, k.county, k.id);
+                let standing = open.get(&pair);
+                let same_start = ended.get(&(pair.0, pair.1, pair.2, pair.3, since));
+                let conflict = match (r.until, standing, same_start) {
+                    (None, Some(_), _) => {
+                        plan.skipped
+                            .push((r.row, format!("{}已选派到{unit_name}，跳过", r.name)));
+                        continue;
+                    }
+                    (Some(end), _, Some(until)) if *until == end => {
+                        plan.skipped.push((
+                            r.row,
+                            format!("{}选派到{unit_name}的这段记录已登记，跳过", r.name),
+                        ));
+                        continue;
+                    }
+                    (_, _, Some(until)) => Some(format!(
+                        "{}这一天选派到{unit_name}的记录已存在（结束于{until}）",
+                        r.name
+                    )),
+                    (Some(_), Some(start), _) if *start <= r.until.unwrap_or(since) => Some(
+                        format!("与{}在{unit_name}仍在任的选派（{start}起）时间重叠", r.name),
+                    ),
+                    _ => None,
+                };
+                if let Some(why) = conflict {
+                    plan.problems
+                        .push(problem(r.row, "选派日期", &since.to_string(), why));
+                    continue;
+                }
             }
-            if let Some(first) = seen.insert((unit, instructor), r.row) {
+            let earlier = match r.until {
+                None => seen_open.insert((unit, instructor), r.row),
+                Some(_) => None,
+            };
+            if let Some(first) = earlier.or(seen.insert((unit, instructor, since), r.row)) {
                 plan.problems.push(problem(
                     r.row,
                     "党建指导员",
@@ -316,6 +342,7 @@ impl Store {
                 instructor,
                 instructor_name: r.name,
                 since,
+                until: r.until,
             });
         }
         plan.problems.sort_by_key(|p| p.row);
@@ -369,7 +396,7 @@ impl Store {
                         ia::instructor_county.eq(k.county),
                         ia::instructor_id.eq(k.id),
                         ia::since.eq(a.since),
-                        ia::until.eq(None::<NaiveDate>),
+                        ia::until.eq(a.until),
                     ))
                     .execute(conn)?;
             }
@@ -395,6 +422,7 @@ impl Store {
                         ias::instructor_county.eq(k.county),
                         ias::instructor_id.eq(k.id),
                         ias::since.eq(a.since),
+                        ias::until.eq(a.until),
                     ))
                     .execute(conn)?;
             }
@@ -410,16 +438,27 @@ fn recheck(conn: &mut DbConnection, plan: &AssignmentPlan) -> Result<()> {
         let InstructorRef::Existing(k) = a.instructor else {
             continue;
         };
-        let open: i64 = ia::table
+        let pair = ia::table
             .filter(ia::county_code.eq(a.unit.county))
             .filter(ia::organization_id.eq(a.unit.id))
             .filter(ia::instructor_county.eq(k.county))
-            .filter(ia::instructor_id.eq(k.id))
-            // Open, or the same record (ended since).
-            .filter(ia::until.is_null().or(ia::since.eq(a.since)))
-            .count()
-            .get_result(conn)?;
-        if open > 0 {
+            .filter(ia::instructor_id.eq(k.id));
+        // The same record (ended since, or not), or an open one it would overlap.
+        let clashing: i64 = match a.until {
+            None => pair
+                .filter(ia::until.is_null().or(ia::since.eq(a.since)))
+                .count()
+                .get_result(conn)?,
+            Some(end) => pair
+                .filter(
+                    ia::since
+                        .eq(a.since)
+                        .or(ia::until.is_null().and(ia::since.le(end))),
+                )
+                .count()
+                .get_result(conn)?,
+        };
+        if clashing > 0 {
             return Err(StoreError::invalid(
                 "党建指导员",
                 format!(
@@ -441,7 +480,7 @@ pub(super) fn undo(
     id: i64,
     block: Option<(i64, i64)>,
 ) -> Result<usize> {
-    type Made = (i32, i64, i32, i64, NaiveDate);
+    type Made = (i32, i64, i32, i64, NaiveDate, Option<NaiveDate>);
     let made: Vec<Made> = ias::table
         .filter(ias::import_id.eq(id))
         .order(ias::seq)
@@ -451,6 +490,7 @@ pub(super) fn undo(
             ias::instructor_county,
             ias::instructor_id,
             ias::since,
+            ias::until,
         ))
         .load(conn)?;
     // The units are the importer's by region or park, not by party path: the undoer must
@@ -476,17 +516,18 @@ pub(super) fn undo(
             "这批选派有的单位不在您的管理范围内，不能撤销",
         ));
     }
-    for (county, org, i_county, i_id, since) in &made {
-        let standing = diesel::delete(
-            ia::table
-                .filter(ia::county_code.eq(county))
-                .filter(ia::organization_id.eq(org))
-                .filter(ia::instructor_county.eq(i_county))
-                .filter(ia::instructor_id.eq(i_id))
-                .filter(ia::since.eq(since))
-                .filter(ia::until.is_null()),
-        )
-        .execute(conn)?;
+    for (county, org, i_county, i_id, since, until) in &made {
+        let record = ia::table
+            .filter(ia::county_code.eq(county))
+            .filter(ia::organization_id.eq(org))
+            .filter(ia::instructor_county.eq(i_county))
+            .filter(ia::instructor_id.eq(i_id))
+            .filter(ia::since.eq(since));
+        // Still as imported: open, or ending on the day the sheet said.
+        let standing = match until {
+            None => diesel::delete(record.filter(ia::until.is_null())).execute(conn)?,
+            Some(end) => diesel::delete(record.filter(ia::until.eq(end))).execute(conn)?,
+        };
         if standing == 0 {
             return Err(StoreError::invalid(
                 "导入",

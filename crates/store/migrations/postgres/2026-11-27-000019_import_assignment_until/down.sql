@@ -1,0 +1,1 @@
+ALTER TABLE import_assignments DROP COLUMN until;
