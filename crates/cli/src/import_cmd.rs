@@ -175,7 +175,7 @@ pub fn list(store: &mut Store) -> Result<(), CliError> {
             i.created,
             i.updated,
             i.skipped,
-            i.actor,
+            i.actor_name,
             i.undone_at
                 .map(|d| format!(" 已于{}撤销", d.format("%Y-%m-%d %H:%M")))
                 .unwrap_or_default()

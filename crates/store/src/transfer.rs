@@ -68,6 +68,8 @@ pub struct TransferEvent {
     /// `issue`, `receive`, `return`, `cancel`.
     pub action: String,
     pub actor: String,
+    /// The actor as people read it (an account's name).
+    pub actor_name: String,
     pub note: String,
 }
 
@@ -284,15 +286,17 @@ fn views(
             continue;
         }
         let events = if with_events {
-            te::table
+            let rows = te::table
                 .filter(te::transfer_id.eq(id))
                 .order(te::seq)
                 .select((te::on_date, te::action, te::actor, te::note))
-                .load::<(NaiveDate, String, String, String)>(conn)?
-                .into_iter()
+                .load::<(NaiveDate, String, String, String)>(conn)?;
+            let names = crate::accounts::actor_names(conn, rows.iter().map(|r| r.2.as_str()))?;
+            rows.into_iter()
                 .map(|(on, action, actor, note)| TransferEvent {
                     on,
                     action,
+                    actor_name: names.get(&actor).cloned().unwrap_or_else(|| actor.clone()),
                     actor,
                     note,
                 })

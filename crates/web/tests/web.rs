@@ -1641,7 +1641,15 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
         ],
     );
     assert_eq!(r.status, 303);
-    assert!(city.get(&letter).body.contains("已接收"));
+    let received = city.get(&letter);
+    assert!(received.body.contains("已接收"));
+    // Who acted, by the account's name, not its number.
+    let city_user = store.user_by_username("city").unwrap().unwrap();
+    assert!(
+        received.body.contains(&city_user.display_name) && !received.body.contains("user:"),
+        "{}",
+        received.body
+    );
     // The sender's record stays, marked 转出; the county no longer lists the member.
     let old = c.get(&path);
     assert!(old.body.contains("已减少：转出"), "the record is kept");
@@ -2286,6 +2294,12 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     assert_eq!(r.status, 303);
     let page = settled(&mut c, &second);
     assert!(page.body.contains("已导入（导入编号"), "{}", page.body);
+    let list = c.get("/imports");
+    let by = format!(
+        "<td data-label=\"导入人\">{}</td>",
+        longyou_user.display_name
+    );
+    assert!(list.body.contains(&by), "{}", list.body);
     let found = |store: &mut liangxin_store::Store, rid: &str| {
         store
             .find_member_by_resident_id(&longyou, &ResidentId::parse(rid).unwrap().value)

@@ -456,6 +456,8 @@ pub struct ImportRecord {
     pub file_name: String,
     pub file_sha256: String,
     pub actor: String,
+    /// The actor as people read it (an account's name).
+    pub actor_name: String,
     pub imported_at: chrono::NaiveDateTime,
     pub rows_read: i32,
     pub created: i32,
@@ -794,14 +796,19 @@ impl Store {
                 imp::updated,
             ))
             .load(self.conn())?;
-        Ok(rows
+        let rows: Vec<Row> = rows
             .into_iter()
             .filter(|r| scope.member.is_none() && scope.contains_path(&r.5))
+            .collect();
+        let names = crate::accounts::actor_names(self.conn(), rows.iter().map(|r| r.4.as_str()))?;
+        Ok(rows
+            .into_iter()
             .map(|r| ImportRecord {
                 id: r.0,
                 kind: r.1,
                 file_name: r.2,
                 file_sha256: r.3,
+                actor_name: names.get(&r.4).cloned().unwrap_or_else(|| r.4.clone()),
                 actor: r.4,
                 imported_at: r.6,
                 rows_read: r.7,

@@ -153,7 +153,7 @@ async fn list_page(
                     i.rows_read, i.created, i.skipped
                 ),
                 undone: i.undone_at.map(when),
-                actor: i.actor,
+                actor: i.actor_name,
                 file: i.file_name,
             })
             .collect(),
@@ -671,7 +671,7 @@ async fn undo_page(
                 found.rows_read, found.created, found.updated, found.skipped
             ),
             undone: found.undone_at.map(when),
-            actor: found.actor,
+            actor: found.actor_name,
             file: found.file_name,
         },
         error,

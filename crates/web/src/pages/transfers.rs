@@ -254,7 +254,7 @@ async fn detail(
         events: v
             .events
             .iter()
-            .map(|e| (day(e.on), e.label(), e.actor.clone(), e.note.clone()))
+            .map(|e| (day(e.on), e.label(), e.actor_name.clone(), e.note.clone()))
             .collect(),
         receive: v.may_receive().then_some(if v.to.is_some() {
             ("确认接收", "接收日期")
