@@ -107,6 +107,7 @@ contract!(
     rule_versions_are_data,
     every_registry_write_bumps_the_version,
     concurrent_writers_wait_their_turn,
+    a_registration_looks_the_person_up_only_once_it_holds_the_registry,
     organizations_change_inside_the_scope_only,
     member_records_are_corrected_by_the_rules_and_audited,
     coverage_over_time_follows_the_dated_records,
@@ -949,6 +950,81 @@ fn concurrent_writers_wait_their_turn(db: &TestDb) {
         None,
         "the audit chain did not fork"
     );
+}
+
+/// Registering a person takes the registry's lock before looking them up: two clerks
+/// registering one person at once take turns instead of both finding nobody. Seen here by
+/// a writer that holds the lock while the person's record leaves: the registration waits
+/// (as the database reports it), then finds them gone and registers them again.
+fn a_registration_looks_the_person_up_only_once_it_holds_the_registry(db: &TestDb) {
+    // On SQLite every writer takes the database's write lock as it begins: nothing to race.
+    let Target::Postgres(url) = &db.target else {
+        return;
+    };
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let person = member(c.joint, "再登记", 231, MemberStatus::Full, None);
+    let first = store
+        .insert_member("t", &longyou, TODAY, person.clone())
+        .unwrap();
+    drop(store);
+
+    let mut holder = PgConnection::establish(url).unwrap();
+    diesel::sql_query("BEGIN").execute(&mut holder).unwrap();
+    diesel::sql_query("SELECT next_id FROM id_alloc WHERE name = 'registry_version' FOR UPDATE")
+        .execute(&mut holder)
+        .unwrap();
+    let (target, scope) = (db.target.clone(), longyou.clone());
+    let writer = std::thread::spawn(move || {
+        let mut store = Store::open(&target, &KeySource::Hex(KEY.into())).unwrap();
+        store.insert_member("t", &scope, TODAY, person)
+    });
+    // Until the database reports the writer blocked by this connection, or it ends (it
+    // may first wait its turn behind other tests' connections).
+    let mut waiting = false;
+    for _ in 0..12_000 {
+        let blocked: Count = diesel::sql_query(
+            // pg_locks, not pg_stat_activity: the latter is read once per transaction.
+            "SELECT count(*) AS n FROM pg_locks \
+             WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))",
+        )
+        .get_result(&mut holder)
+        .unwrap();
+        if blocked.n > 0 {
+            waiting = true;
+            break;
+        }
+        if writer.is_finished() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if !waiting {
+        diesel::sql_query("ROLLBACK").execute(&mut holder).unwrap();
+        panic!(
+            "the registration did not wait for the registry's lock: {:?}",
+            writer.join()
+        );
+    }
+    diesel::sql_query(format!(
+        "UPDATE members SET left_on = '2026-11-01', leave_reason = 'transferred_out' \
+         WHERE county_code = {} AND id = {}",
+        first.county, first.id
+    ))
+    .execute(&mut holder)
+    .unwrap();
+    diesel::sql_query("COMMIT").execute(&mut holder).unwrap();
+    let again = writer
+        .join()
+        .unwrap()
+        .expect("registered once the record left");
+    assert_ne!(again, first);
 }
 
 fn organizations_change_inside_the_scope_only(db: &TestDb) {

@@ -17,8 +17,8 @@ use liangxin_domain::import::assignments::{self as rows, ASSIGNMENT_COLUMNS, Ass
 use liangxin_domain::registry::Key;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests,
-    lock_registry_version, plan_common, problem, record_import, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests, lock_registry,
+    plan_common, problem, record_import, registry_version,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -360,7 +360,7 @@ impl Store {
         plan.check_committable()?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            lock_registry_version(conn)?;
+            lock_registry(conn)?;
             if registry_version(conn)? != plan.registry_version {
                 recheck(conn, plan)?;
             }

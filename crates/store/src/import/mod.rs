@@ -23,7 +23,7 @@ use serde_json::json;
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
-use crate::registry::{IN_LIST_MAX, allocate, bump_version};
+use crate::registry::{IN_LIST_MAX, allocate, bump_version, lock_registry};
 use crate::schema::{
     import_updates as iu, imports as imp, member_profiles as mp, members as m, organizations as o,
 };
@@ -411,18 +411,6 @@ fn die_here_in_tests() {
     if std::env::var_os("LIANGXIN_TEST_DIE_IN_IMPORT").is_some() {
         std::process::abort();
     }
-}
-
-/// Takes the registry's version row (PostgreSQL; SQLite's write lock already holds it), so
-/// no registry write lands between a commit's check of the version and its writing.
-fn lock_registry_version(conn: &mut DbConnection) -> Result<()> {
-    if let DbConnection::Postgres(c) = conn {
-        diesel::sql_query(
-            "SELECT next_id FROM id_alloc WHERE name = 'registry_version' FOR UPDATE",
-        )
-        .execute(c)?;
-    }
-    Ok(())
 }
 
 /// A resident-ID cell as a preview may keep it: the region and the last four, the birth
