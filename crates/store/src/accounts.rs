@@ -353,45 +353,34 @@ impl Store {
 }
 
 /// Who did something, as people read it: an actor recorded as `user:N` by the account's
-/// display name (its username while it has none), `cli` as the command line; any other
-/// actor as it was recorded. The records keep the stable form, so a renamed account shows
-/// its new name.
+/// display name (账号N while it has none: a login name is not for other counties to read),
+/// `cli` as the command line; any other actor as it was recorded. The records keep the
+/// stable form, so a renamed account shows its new name.
 pub(crate) fn actor_names<'a>(
     conn: &mut crate::connection::DbConnection,
     actors: impl IntoIterator<Item = &'a str>,
 ) -> Result<std::collections::HashMap<String, String>> {
     let actors: std::collections::BTreeSet<&str> = actors.into_iter().collect();
-    let ids: Vec<i64> = actors
-        .iter()
-        .filter_map(|a| a.strip_prefix("user:")?.parse().ok())
-        .collect();
+    let account = |actor: &str| actor.strip_prefix("user:")?.parse::<i64>().ok();
+    let ids: Vec<i64> = actors.iter().filter_map(|a| account(a)).collect();
     let mut named: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
-        let rows: Vec<(i64, String, String)> = users::table
+        let rows: Vec<(i64, String)> = users::table
             .filter(users::id.eq_any(slice))
-            .select((users::id, users::username, users::display_name))
+            .select((users::id, users::display_name))
             .load(conn)?;
-        named.extend(rows.into_iter().map(|(id, username, display)| {
-            (
-                id,
-                if display.trim().is_empty() {
-                    username
-                } else {
-                    display
-                },
-            )
-        }));
+        named.extend(rows.into_iter().filter(|(_, name)| !name.trim().is_empty()));
     }
     Ok(actors
         .into_iter()
         .map(|a| {
-            let name = match a {
-                "cli" => "命令行".to_owned(),
-                _ => a
-                    .strip_prefix("user:")
-                    .and_then(|id| id.parse::<i64>().ok())
-                    .and_then(|id| named.get(&id).cloned())
-                    .unwrap_or_else(|| a.to_owned()),
+            let name = match (a, account(a)) {
+                ("cli", _) => "命令行".to_owned(),
+                (_, Some(id)) => named
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("账号{id}")),
+                (_, None) => a.to_owned(),
             };
             (a.to_owned(), name)
         })

@@ -36,23 +36,32 @@ impl std::fmt::Debug for DbConnection {
 /// so the index pages of a city's tables stay in memory.
 pub const SQLITE_CACHE: &str = "PRAGMA cache_size = -65536";
 
-/// One user action's writes, all or nothing.
+/// One user action's writes, all or nothing, one writer at a time.
+///
+/// Every writer first takes the registry's version row, so writers take turns: what one
+/// reads to decide what to write (is this person registered already?) stays true until it
+/// commits, and no two take their locks in opposite orders (a deadlock).
 ///
 /// DIALECT: SQLite starts a transaction deferred; two that read first and then write can
 /// deadlock, and SQLite then fails one at once instead of waiting. Writing first (a no-op
-/// update) takes the write lock up front, so a concurrent writer waits its turn under the
-/// busy timeout. PostgreSQL locks rows as it goes and needs nothing.
+/// update) takes the database's write lock up front, so a concurrent writer waits its turn
+/// under the busy timeout. PostgreSQL takes the row with `SELECT … FOR UPDATE`; readers
+/// never wait for it.
 pub fn write_transaction<T, F>(conn: &mut DbConnection, f: F) -> Result<T>
 where
     F: FnOnce(&mut DbConnection) -> Result<T>,
 {
     conn.transaction::<_, StoreError, _>(|conn| {
-        if let DbConnection::Sqlite(c) = conn {
-            diesel::sql_query(
+        match conn {
+            DbConnection::Sqlite(c) => diesel::sql_query(
                 "UPDATE id_alloc SET next_id = next_id WHERE name = 'registry_version'",
             )
-            .execute(c)?;
-        }
+            .execute(c)?,
+            DbConnection::Postgres(c) => diesel::sql_query(
+                "SELECT next_id FROM id_alloc WHERE name = 'registry_version' FOR UPDATE",
+            )
+            .execute(c)?,
+        };
         f(conn)
     })
 }

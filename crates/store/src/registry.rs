@@ -740,21 +740,6 @@ pub(crate) fn bump_version(conn: &mut DbConnection) -> Result<()> {
     allocate(conn, "registry_version", 1).map(|_| ())
 }
 
-/// Takes the registry's version row for the rest of the transaction (PostgreSQL; SQLite's
-/// write lock, taken as the transaction begins, already holds it): a writer that reads the
-/// register to decide what to write — is this person registered? — and the writers that
-/// change it then take turns, and no registry write lands between the reading and the
-/// writing.
-pub(crate) fn lock_registry(conn: &mut DbConnection) -> Result<()> {
-    if let DbConnection::Postgres(c) = conn {
-        diesel::sql_query(
-            "SELECT next_id FROM id_alloc WHERE name = 'registry_version' FOR UPDATE",
-        )
-        .execute(c)?;
-    }
-    Ok(())
-}
-
 /// Marks meetings, dues or findings changed (inside the writing transaction): what the
 /// to-do lists are computed from.
 pub(crate) fn bump_records(conn: &mut DbConnection) -> Result<()> {
@@ -1778,9 +1763,6 @@ impl Store {
         let hash = self.cipher.lookup_hash(&m.resident_id);
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            // Before looking the person up: two writers registering one person take turns
-            // instead of both finding nobody.
-            lock_registry(conn)?;
             ensure_party_org_in_scope(
                 conn,
                 scope,

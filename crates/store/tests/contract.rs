@@ -4511,6 +4511,9 @@ fn an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it(db: &Test
     let clashing = vec![
         row(2, [first.as_str(), "王指导", "2025-07-01", "2025-09-30"]),
         row(3, [first.as_str(), "王指导", "2023-03-01", "2024-06-30"]),
+        row(4, [first.as_str(), "王指导", "2024-01-01", "2024-03-31"]),
+        row(5, [&here, "新来的", "2022-01-01", "2022-12-31"]),
+        row(6, [&here, "新来的", "2022-06-01", "2023-05-31"]),
     ];
     let refused = store
         .plan_assignment_import(&county, TODAY, &header, clashing, &|_| {})
@@ -4520,9 +4523,24 @@ fn an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it(db: &Test
         .iter()
         .map(|p| (p.row, p.reason.as_str()))
         .collect();
-    assert_eq!(reasons.len(), 2, "{reasons:?}");
-    assert!(reasons[0].1.contains("时间重叠"), "{reasons:?}");
-    assert!(reasons[1].1.contains("结束于2024-12-31"), "{reasons:?}");
+    assert_eq!(
+        reasons.iter().map(|r| r.0).collect::<Vec<_>>(),
+        vec![2, 3, 4, 6],
+        "{reasons:?}"
+    );
+    assert!(reasons[0].1.contains("2025-06-01起，仍在任"), "{reasons:?}");
+    assert!(
+        reasons[1].1.contains("2023-03-01至2024-12-31"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[2].1.contains("2023-03-01至2024-12-31"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[3].1.contains("与第5行的选派时间重叠"),
+        "{reasons:?}"
+    );
     assert_eq!(store.undo_import("t", &county, id).unwrap(), 2);
     assert_eq!(assignments(&mut store), ia_before);
 }

@@ -150,8 +150,18 @@ pub fn assignment_row(
         v => Some(v),
     };
     let since = r.date("since", today);
-    let until = r.date("until", today);
+    let until = r.end_date("until", today);
     if let Some(end) = until
+        && end >= today
+    {
+        // The last day served: one ending today still counts today.
+        r.problem(
+            "until",
+            &end.to_string(),
+            "应早于今天（仍在任的选派不填结束日期）",
+            Severity::Error,
+        );
+    } else if let Some(end) = until
         && end < since.unwrap_or(today)
     {
         let start = since.map_or_else(|| "导入当天".to_owned(), |d| d.to_string());
@@ -251,6 +261,25 @@ mod tests {
         assert!(a.is_none());
         assert_eq!(problems[0].column, "结束日期");
         assert!(problems[0].reason.contains("早于选派日期"), "{problems:?}");
+        let (a, problems) = assignment_row(
+            6,
+            &row(&[code.as_str(), "王指导", "2023-03-01", "2024年2月"]),
+            &ended,
+            TODAY,
+        );
+        assert_eq!(a.unwrap().until, NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert!(
+            problems[0].reason.contains("按2024年2月29日"),
+            "{problems:?}"
+        );
+        let (a, problems) = assignment_row(
+            7,
+            &row(&[code.as_str(), "王指导", "2023-03-01", "2026-11-27"]),
+            &ended,
+            TODAY,
+        );
+        assert!(a.is_none());
+        assert!(problems[0].reason.contains("应早于今天"), "{problems:?}");
         assert!(is_example_row(
             &row(&["", "示例：某公司", "", "", ""]),
             &map

@@ -7,7 +7,7 @@
 //! Matching the row to records (the party organization by code or path, an existing member
 //! by the keyed hash of the ID) is the store's; this is the row alone.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::cells::{self, ColumnSpec, DateCell, HeaderMap};
@@ -322,8 +322,18 @@ impl Reader<'_> {
         Some(v)
     }
 
-    /// A date cell: the spellings people type, or an Excel serial number (five digits).
+    /// A date cell: the spellings people type, or an Excel serial number (five digits); a
+    /// month alone is its first day.
     fn date(&mut self, key: &str, today: NaiveDate) -> Option<NaiveDate> {
+        self.date_in(key, today, false)
+    }
+
+    /// An end date: as [`Reader::date`], but a month alone is its last day.
+    fn end_date(&mut self, key: &str, today: NaiveDate) -> Option<NaiveDate> {
+        self.date_in(key, today, true)
+    }
+
+    fn date_in(&mut self, key: &str, today: NaiveDate, month_end: bool) -> Option<NaiveDate> {
         let v = self.cell(key);
         if v.is_empty() {
             return None;
@@ -340,7 +350,14 @@ impl Reader<'_> {
         match parsed {
             Ok(DateCell::Day(d)) if cells::plausible(d, today) => Some(d),
             Ok(DateCell::Month { year, month }) => {
-                let d = DateCell::Month { year, month }.first_day();
+                let first = DateCell::Month { year, month }.first_day();
+                let d = match month_end {
+                    true => first
+                        .checked_add_months(chrono::Months::new(1))
+                        .and_then(|next| next.pred_opt())
+                        .unwrap_or(first),
+                    false => first,
+                };
                 if !cells::plausible(d, today) {
                     self.problem(
                         key,
@@ -353,7 +370,7 @@ impl Reader<'_> {
                 self.problem(
                     key,
                     &v,
-                    format!("只有年月，按{year}年{month}月1日导入"),
+                    format!("只有年月，按{year}年{month}月{}日导入", d.day()),
                     Severity::Warning,
                 );
                 Some(d)

@@ -17,8 +17,8 @@ use liangxin_domain::import::assignments::{self as rows, ASSIGNMENT_COLUMNS, Ass
 use liangxin_domain::registry::Key;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests, lock_registry,
-    plan_common, problem, record_import, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests, plan_common,
+    problem, record_import, registry_version,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -113,6 +113,22 @@ impl AssignmentPlan {
 /// An instructor of the registry: key, name, phone.
 type Known = (Key, String, Option<String>);
 
+/// An assignment's days: its first, and its last (`None` while it lasts).
+type Span = (NaiveDate, Option<NaiveDate>);
+
+/// Whether two spans share a day (the last day is served).
+fn overlap(a: Span, b: Span) -> bool {
+    a.0 <= b.1.unwrap_or(NaiveDate::MAX) && b.0 <= a.1.unwrap_or(NaiveDate::MAX)
+}
+
+/// A span as people read it.
+fn show_span((since, until): Span) -> String {
+    match until {
+        Some(until) => format!("{since}至{until}"),
+        None => format!("{since}起，仍在任"),
+    }
+}
+
 impl Store {
     /// Reads and matches an instructor sheet, writing nothing.
     pub fn plan_assignment_import(
@@ -180,11 +196,10 @@ impl Store {
             .map(|(county, id, n, p)| (Key { county, id }, n, p))
             .collect();
         let unit_ids: Vec<i64> = units.values().map(|(k, _)| k.id).collect();
-        // Every assignment of these units, open (by its start) or ended (by its span): an
-        // open row of an open one is a skip, as is an ended row of the same span; the same
-        // start otherwise, or an ended row that overlaps the open one, a conflict.
-        let mut open: HashMap<(i32, i64, i32, i64), NaiveDate> = HashMap::new();
-        let mut ended: HashMap<(i32, i64, i32, i64, NaiveDate), NaiveDate> = HashMap::new();
+        // Every assignment of these units by unit and instructor, open or ended: an open row
+        // of an open one is a skip, as is an ended row of the same span; any other span
+        // that overlaps one of them, a conflict.
+        let mut stored: HashMap<(i32, i64, i32, i64), Vec<Span>> = HashMap::new();
         for slice in unit_ids.chunks(IN_LIST_MAX) {
             let rows: Vec<(i32, i64, i32, i64, NaiveDate, Option<NaiveDate>)> = ia::table
                 .filter(ia::organization_id.eq_any(slice))
@@ -198,16 +213,14 @@ impl Store {
                 ))
                 .load(conn)?;
             for (c, o, ic, i, since, until) in rows {
-                match until {
-                    None => open.insert((c, o, ic, i), since),
-                    Some(until) => ended.insert((c, o, ic, i, since), until),
-                };
+                stored
+                    .entry((c, o, ic, i))
+                    .or_default()
+                    .push((since, until));
             }
         }
-        // Rows of the sheet by (unit, instructor, start), and its open rows by (unit,
-        // instructor): one record each.
-        let mut seen: HashMap<(Key, InstructorRef, NaiveDate), usize> = HashMap::new();
-        let mut seen_open: HashMap<(Key, InstructorRef), usize> = HashMap::new();
+        // The sheet's own spans by unit and instructor, with their rows.
+        let mut in_sheet: HashMap<(Key, InstructorRef), Vec<(Span, usize)>> = HashMap::new();
         for r in read {
             let Some((unit, unit_name)) = units.get(r.unit.as_str()).cloned() else {
                 plan.problems.push(problem(
@@ -290,51 +303,49 @@ impl Store {
                 }
             };
             let since = r.since.unwrap_or(today);
+            let span = (since, r.until);
             if let InstructorRef::Existing(k) = instructor {
-                let pair = (unit.county, unit.id, k.county, k.id);
-                let standing = open.get(&pair);
-                let same_start = ended.get(&(pair.0, pair.1, pair.2, pair.3, since));
-                let conflict = match (r.until, standing, same_start) {
-                    (None, Some(_), _) => {
-                        plan.skipped
-                            .push((r.row, format!("{}已选派到{unit_name}，跳过", r.name)));
-                        continue;
-                    }
-                    (Some(end), _, Some(until)) if *until == end => {
-                        plan.skipped.push((
-                            r.row,
-                            format!("{}选派到{unit_name}的这段记录已登记，跳过", r.name),
-                        ));
-                        continue;
-                    }
-                    (_, _, Some(until)) => Some(format!(
-                        "{}这一天选派到{unit_name}的记录已存在（结束于{until}）",
-                        r.name
-                    )),
-                    (Some(_), Some(start), _) if *start <= r.until.unwrap_or(since) => Some(
-                        format!("与{}在{unit_name}仍在任的选派（{start}起）时间重叠", r.name),
-                    ),
-                    _ => None,
-                };
-                if let Some(why) = conflict {
-                    plan.problems
-                        .push(problem(r.row, "选派日期", &since.to_string(), why));
+                let known = stored
+                    .get(&(unit.county, unit.id, k.county, k.id))
+                    .map_or(&[][..], Vec::as_slice);
+                // The same record again: the open assignment for an open row, the same
+                // span for an ended one.
+                if known
+                    .iter()
+                    .any(|(s, e)| (e.is_none() && r.until.is_none()) || (*s, *e) == span)
+                {
+                    let why = match r.until {
+                        None => format!("{}已选派到{unit_name}，跳过", r.name),
+                        Some(_) => format!("{}选派到{unit_name}的这段记录已登记，跳过", r.name),
+                    };
+                    plan.skipped.push((r.row, why));
+                    continue;
+                }
+                if let Some(other) = known.iter().find(|other| overlap(**other, span)) {
+                    plan.problems.push(problem(
+                        r.row,
+                        "选派日期",
+                        &since.to_string(),
+                        format!(
+                            "与{}在{unit_name}已登记的选派（{}）时间重叠",
+                            r.name,
+                            show_span(*other)
+                        ),
+                    ));
                     continue;
                 }
             }
-            let earlier = match r.until {
-                None => seen_open.insert((unit, instructor), r.row),
-                Some(_) => None,
-            };
-            if let Some(first) = earlier.or(seen.insert((unit, instructor, since), r.row)) {
-                plan.problems.push(problem(
-                    r.row,
-                    "党建指导员",
-                    &r.name,
-                    format!("与第{first}行重复"),
-                ));
+            let mine = in_sheet.entry((unit, instructor)).or_default();
+            if let Some((other, first)) = mine.iter().find(|(other, _)| overlap(*other, span)) {
+                let why = match *other == span {
+                    true => format!("与第{first}行重复"),
+                    false => format!("与第{first}行的选派时间重叠"),
+                };
+                plan.problems
+                    .push(problem(r.row, "党建指导员", &r.name, why));
                 continue;
             }
+            mine.push((span, r.row));
             plan.create.push(PlannedAssignment {
                 row: r.row,
                 unit,
@@ -360,7 +371,6 @@ impl Store {
         plan.check_committable()?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            lock_registry(conn)?;
             if registry_version(conn)? != plan.registry_version {
                 recheck(conn, plan)?;
             }
@@ -438,27 +448,18 @@ fn recheck(conn: &mut DbConnection, plan: &AssignmentPlan) -> Result<()> {
         let InstructorRef::Existing(k) = a.instructor else {
             continue;
         };
-        let pair = ia::table
+        let known: Vec<Span> = ia::table
             .filter(ia::county_code.eq(a.unit.county))
             .filter(ia::organization_id.eq(a.unit.id))
             .filter(ia::instructor_county.eq(k.county))
-            .filter(ia::instructor_id.eq(k.id));
-        // The same record (ended since, or not), or an open one it would overlap.
-        let clashing: i64 = match a.until {
-            None => pair
-                .filter(ia::until.is_null().or(ia::since.eq(a.since)))
-                .count()
-                .get_result(conn)?,
-            Some(end) => pair
-                .filter(
-                    ia::since
-                        .eq(a.since)
-                        .or(ia::until.is_null().and(ia::since.le(end))),
-                )
-                .count()
-                .get_result(conn)?,
-        };
-        if clashing > 0 {
+            .filter(ia::instructor_id.eq(k.id))
+            .select((ia::since, ia::until))
+            .load(conn)?;
+        // Made meanwhile: the same record, or one it would overlap.
+        let clashing = known
+            .iter()
+            .any(|other| overlap(*other, (a.since, a.until)));
+        if clashing {
             return Err(StoreError::invalid(
                 "党建指导员",
                 format!(

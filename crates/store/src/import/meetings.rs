@@ -18,8 +18,8 @@ use liangxin_domain::life::{self, Attendee, LifeRules};
 use liangxin_domain::registry::Key;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests, lock_registry,
-    plan_common, problem, record_import, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests, plan_common,
+    problem, record_import, registry_version,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -376,7 +376,6 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            lock_registry(conn)?;
             // Meetings are records, not the registry: one recorded meanwhile is looked for
             // whatever the version says; who belonged that day is the registry's.
             for m in &plan.create {

@@ -26,8 +26,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     ImportSource, Outcome, PREVIEW_SAMPLE, Plan, Rows, audit_import, die_here_in_tests,
-    lock_registry, member_fields, organization_names, problem, record_import, record_updates,
-    show_field, suspend_indexes,
+    member_fields, organization_names, problem, record_import, record_updates, show_field,
+    suspend_indexes,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -884,7 +884,6 @@ impl Store {
         let (map, dues_rules) = self.member_sheet(source.scope, &plan.header, plan.today)?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            lock_registry(conn)?;
             let mut matcher = MemberMatcher::new(conn, source.scope, plan.today, dues_rules)?;
             let n = i64::try_from(plan.created).unwrap_or(i64::MAX);
             let first = if n > 0 {

@@ -23,7 +23,7 @@ use serde_json::json;
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
-use crate::registry::{IN_LIST_MAX, allocate, bump_version, lock_registry};
+use crate::registry::{IN_LIST_MAX, allocate, bump_version};
 use crate::schema::{
     import_updates as iu, imports as imp, member_profiles as mp, members as m, organizations as o,
 };

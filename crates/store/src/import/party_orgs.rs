@@ -23,8 +23,7 @@ use serde_json::json;
 
 use super::{
     ImportSource, Outcome, PREVIEW_SAMPLE, Plan, Updated, audit_import, die_here_in_tests,
-    lock_registry, plan_common, problem, record_import, record_updates, registry_version,
-    restore_updates,
+    plan_common, problem, record_import, record_updates, registry_version, restore_updates,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -814,7 +813,6 @@ impl Store {
         plan.check_committable()?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            lock_registry(conn)?;
             if registry_version(conn)? != plan.registry_version {
                 recheck(conn, source.scope, plan)?;
             }

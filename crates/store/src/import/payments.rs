@@ -16,8 +16,8 @@ use liangxin_domain::money::Fen;
 use liangxin_domain::registry::Key;
 
 use super::{
-    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests, lock_registry,
-    plan_common, problem, record_import, registry_version,
+    ImportSource, Outcome, PREVIEW_SAMPLE, Plan, audit_import, die_here_in_tests, plan_common,
+    problem, record_import, registry_version,
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
@@ -281,7 +281,6 @@ impl Store {
         plan.check_committable()?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            lock_registry(conn)?;
             // Dues are records, not the registry: a month marked meanwhile is looked for
             // whatever the version says.
             let ids: Vec<i64> = plan.create.iter().map(|p| p.member.id).collect();
