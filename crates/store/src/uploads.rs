@@ -74,6 +74,30 @@ pub struct PreviewUpdate {
     pub changes: Vec<PreviewChange>,
 }
 
+impl PreviewUpdate {
+    /// A record's update as a preview shows it: its changes as (column, before, after).
+    pub fn new(
+        row: usize,
+        name: &str,
+        identifier: String,
+        changes: &[(&'static str, String, String)],
+    ) -> PreviewUpdate {
+        PreviewUpdate {
+            row,
+            name: name.to_owned(),
+            identifier,
+            changes: changes
+                .iter()
+                .map(|(column, before, after)| PreviewChange {
+                    column: (*column).to_owned(),
+                    before: before.clone(),
+                    after: after.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// What a check found: counts, every problem, and a sample of what would be written.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Preview {

@@ -33,7 +33,7 @@ use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
 use crate::registry::{IN_LIST_MAX, PreparedMembers, allocate};
 use crate::schema::{member_profiles as mp, members as m, organizations as o, party_orgs as po};
-use crate::uploads::{Preview, PreviewChange, PreviewRow, PreviewUpdate};
+use crate::uploads::{Preview, PreviewRow, PreviewUpdate};
 use crate::{IdCipher, Scope, Store};
 
 /// A member the commit would create.
@@ -179,19 +179,13 @@ impl ImportPlan {
             updates: self
                 .update_sample
                 .iter()
-                .map(|u| PreviewUpdate {
-                    row: u.row,
-                    name: u.after.name.clone(),
-                    identifier: u.resident_id_masked.clone(),
-                    changes: u
-                        .changes
-                        .iter()
-                        .map(|(c, b, a)| PreviewChange {
-                            column: (*c).to_owned(),
-                            before: b.clone(),
-                            after: a.clone(),
-                        })
-                        .collect(),
+                .map(|u| {
+                    PreviewUpdate::new(
+                        u.row,
+                        &u.after.name,
+                        u.resident_id_masked.clone(),
+                        &u.changes,
+                    )
                 })
                 .collect(),
             fingerprint: self.fingerprint(),

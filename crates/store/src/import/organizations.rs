@@ -33,7 +33,7 @@ use crate::schema::{
     coverage_ended as ce, instructor_assignments as ia, members as m, organizations as o,
     party_org_coverage as pc, regions as r, zones as z,
 };
-use crate::uploads::{Preview, PreviewChange, PreviewRow, PreviewUpdate};
+use crate::uploads::{Preview, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
 
 /// An organization the commit would register.
@@ -106,19 +106,13 @@ impl OrganizationPlan {
                 .update
                 .iter()
                 .take(PREVIEW_SAMPLE)
-                .map(|u| PreviewUpdate {
-                    row: u.row,
-                    name: u.after.name.clone(),
-                    identifier: u.credit_code.clone().unwrap_or_else(|| "（无）".into()),
-                    changes: u
-                        .changes
-                        .iter()
-                        .map(|(c, b, a)| PreviewChange {
-                            column: (*c).to_owned(),
-                            before: b.clone(),
-                            after: a.clone(),
-                        })
-                        .collect(),
+                .map(|u| {
+                    PreviewUpdate::new(
+                        u.row,
+                        &u.after.name,
+                        u.credit_code.clone().unwrap_or_else(|| "（无）".into()),
+                        &u.changes,
+                    )
                 })
                 .collect(),
             ..self.preview_base(format, notes.to_vec(), self.create.len(), self.update.len())

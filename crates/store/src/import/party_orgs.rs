@@ -33,7 +33,7 @@ use crate::schema::{
     members as m, organizations as o, party_org_coverage as pc, party_orgs as po, transfers as t,
     users as u, zones as z,
 };
-use crate::uploads::{Preview, PreviewChange, PreviewRow, PreviewUpdate};
+use crate::uploads::{Preview, PreviewRow, PreviewUpdate};
 use crate::{Scope, Store};
 
 /// Where a new party organization hangs.
@@ -108,19 +108,13 @@ impl PartyOrgPlan {
                 .update
                 .iter()
                 .take(PREVIEW_SAMPLE)
-                .map(|u| PreviewUpdate {
-                    row: u.row,
-                    name: u.after.name.clone(),
-                    identifier: format!("{}-{}", u.key.county, u.key.id),
-                    changes: u
-                        .changes
-                        .iter()
-                        .map(|(c, b, a)| PreviewChange {
-                            column: (*c).to_owned(),
-                            before: b.clone(),
-                            after: a.clone(),
-                        })
-                        .collect(),
+                .map(|u| {
+                    PreviewUpdate::new(
+                        u.row,
+                        &u.after.name,
+                        format!("{}-{}", u.key.county, u.key.id),
+                        &u.changes,
+                    )
                 })
                 .collect(),
             ..self.preview_base(format, notes.to_vec(), self.create.len(), self.update.len())
