@@ -27,17 +27,19 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         as_of,
         organizations,
     } = opts;
-    let existing = store.organization_count()?;
-    if existing > 0 && if_empty {
+    // Anything registered (units, party organizations or members imported first) is data:
+    // the demo city is never added beside it, only put in its place when forced.
+    let existing = store.registry_counts()?;
+    if !existing.is_empty() && if_empty {
         println!(
-            "数据库 {} 已有 {existing} 个两新组织，保留现有数据",
+            "数据库 {} 已有登记数据（{existing}），保留现有数据",
             target.describe()
         );
         return Ok(());
     }
-    if existing > 0 && !force {
+    if !existing.is_empty() && !force {
         return Err(CliError::Refused(format!(
-            "数据库 {} 已有 {existing} 个两新组织，未作改动；如需重建演示城市请加 --force",
+            "数据库 {} 已有登记数据（{existing}），未作改动；如需重建演示城市请加 --force（将删除现有数据）",
             target.describe()
         )));
     }
@@ -55,7 +57,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     );
     let mut stage = String::new();
     // Replacing happens in the load's own transaction: a failure keeps the old data.
-    let mode = if existing > 0 {
+    let mode = if !existing.is_empty() {
         LoadMode::Replace
     } else {
         LoadMode::Append

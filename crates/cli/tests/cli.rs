@@ -152,6 +152,23 @@ fn demo_refuses_to_overwrite_without_force() {
         before,
         "rebuilt"
     );
+    // Party organizations and members without units (imported first) are data too: the
+    // demo city is not added beside them.
+    let mut conn = SqliteConnection::establish(db).unwrap();
+    diesel::sql_query("PRAGMA foreign_keys = OFF")
+        .execute(&mut conn)
+        .unwrap();
+    diesel::sql_query("DELETE FROM organizations")
+        .execute(&mut conn)
+        .unwrap();
+    drop(conn);
+    let out = liangxin(db, &["demo", "--seed", "9", "--organizations", "300"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("已有登记数据（0个两新组织"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -147,13 +147,46 @@ impl Store {
         Ok(o::organizations.count().get_result(&mut self.conn)?)
     }
 
-    /// Whether the registry holds any organization yet (an empty database).
+    /// What the registry holds: two-new organizations, party organizations and members
+    /// (those who left included).
+    pub fn registry_counts(&mut self) -> Result<RegistryCounts> {
+        use schema::{members as m, organizations as o, party_orgs as po};
+        Ok(RegistryCounts {
+            organizations: o::table.count().get_result(&mut self.conn)?,
+            party_orgs: po::table.count().get_result(&mut self.conn)?,
+            members: m::table.count().get_result(&mut self.conn)?,
+        })
+    }
+
+    /// Whether the registry holds nothing yet (an empty database): no organization, no
+    /// party organization, no member. A county that imported its party organizations and
+    /// members before its units has a registry.
     pub fn is_empty(&mut self) -> Result<bool> {
-        use schema::organizations::dsl as o;
-        let any: Option<i64> = o::organizations
-            .select(o::id)
-            .first(&mut self.conn)
-            .optional()?;
-        Ok(any.is_none())
+        Ok(self.registry_counts()?.is_empty())
+    }
+}
+
+/// What the registry holds, counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistryCounts {
+    pub organizations: i64,
+    pub party_orgs: i64,
+    pub members: i64,
+}
+
+impl RegistryCounts {
+    pub fn is_empty(&self) -> bool {
+        self.organizations == 0 && self.party_orgs == 0 && self.members == 0
+    }
+}
+
+impl std::fmt::Display for RegistryCounts {
+    /// 60000个两新组织、8937个党组织、159786名党员
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}个两新组织、{}个党组织、{}名党员",
+            self.organizations, self.party_orgs, self.members
+        )
     }
 }
