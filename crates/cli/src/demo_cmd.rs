@@ -30,16 +30,20 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     // Anything registered (units, party organizations or members imported first) is data:
     // the demo city is never added beside it, only put in its place when forced.
     let existing = store.registry_counts()?;
+    let held = format!(
+        "{}个两新组织、{}个党组织、{}名党员",
+        existing.organizations, existing.party_orgs, existing.members
+    );
     if !existing.is_empty() && if_empty {
         println!(
-            "数据库 {} 已有登记数据（{existing}），保留现有数据",
+            "数据库 {} 已有登记数据（{held}），保留现有数据",
             target.describe()
         );
         return Ok(());
     }
     if !existing.is_empty() && !force {
         return Err(CliError::Refused(format!(
-            "数据库 {} 已有登记数据（{existing}），未作改动；如需重建演示城市请加 --force（将删除现有数据）",
+            "数据库 {} 已有登记数据（{held}），未作改动；如需重建演示城市请加 --force（将删除现有数据）",
             target.describe()
         )));
     }

@@ -179,14 +179,3 @@ impl RegistryCounts {
         self.organizations == 0 && self.party_orgs == 0 && self.members == 0
     }
 }
-
-impl std::fmt::Display for RegistryCounts {
-    /// 60000个两新组织、8937个党组织、159786名党员
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}个两新组织、{}个党组织、{}名党员",
-            self.organizations, self.party_orgs, self.members
-        )
-    }
-}
