@@ -847,3 +847,183 @@ struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
+
+/// A running `liangxin serve` on a free port of the loopback.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    fn start(db: &Path) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_liangxin"))
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--insecure-cookies", "--addr"])
+            .arg(format!("127.0.0.1:{port}"))
+            .env_remove("DATABASE_URL")
+            .env("LIANGXIN_KEY", KEY)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..600 {
+            if server.get("/healthz", "").0 == 200 {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("liangxin serve did not answer on {}", server.base);
+    }
+
+    fn agent() -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .max_idle_connections(0)
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .into()
+    }
+
+    /// Status, the `Set-Cookie` pairs and the body of a GET.
+    fn get(&self, path: &str, cookies: &str) -> (u16, Vec<String>, String) {
+        let r = Self::agent()
+            .get(format!("{}{path}", self.base))
+            .header("Cookie", cookies)
+            .call();
+        match r {
+            Ok(r) => Self::read(r),
+            Err(_) => (0, Vec::new(), String::new()),
+        }
+    }
+
+    fn read(mut r: ureq::http::Response<ureq::Body>) -> (u16, Vec<String>, String) {
+        let cookies = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+            .collect();
+        let body = r.body_mut().read_to_string().unwrap_or_default();
+        (r.status().as_u16(), cookies, body)
+    }
+
+    /// Signs in through the form as a person would; returns the session's cookies.
+    fn sign_in(&self, username: &str) -> String {
+        let (status, cookies, page) = self.get("/login", "");
+        assert_eq!(status, 200);
+        let at = page.find("name=\"_csrf\" value=\"").unwrap() + 20;
+        let csrf = page[at..].split('"').next().unwrap().to_owned();
+        let jar = cookies.join("; ");
+        let body = form_body(&[
+            ("_csrf", &csrf),
+            ("next", "/"),
+            ("username", username),
+            ("password", "lx-demo-2017"),
+        ]);
+        let r = Self::agent()
+            .post(format!("{}/login", self.base))
+            .header("Cookie", &jar)
+            .content_type("application/x-www-form-urlencoded")
+            .send(body)
+            .unwrap();
+        let (status, cookies, body) = Self::read(r);
+        assert_eq!(status, 303, "sign-in of {username}: {body}");
+        cookies.join("; ")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let enc = |s: &str| {
+                s.bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                            char::from(b).to_string()
+                        }
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect::<String>()
+            };
+            format!("{}={}", enc(k), enc(v))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[test]
+fn a_write_survives_an_outside_client_then_kill_9() {
+    // The server with its default pool; a sign-in is a committed write (its session row).
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("liangxin.db");
+    let out = liangxin(db.to_str().unwrap(), &["demo", "--organizations", "300"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(&db);
+    let first = server.sign_in("city");
+
+    // An ordinary SQLite client (Python's, as a backup script would use) opens the file,
+    // reads and closes: if the server held no lock on it, this close would checkpoint and
+    // delete the WAL the server still writes to.
+    let outside = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sqlite3, sys\n\
+             c = sqlite3.connect(sys.argv[1])\n\
+             print(c.execute('SELECT COUNT(*) FROM sessions').fetchone()[0])\n\
+             c.close()",
+        )
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(outside.status.success(), "{}", stderr(&outside));
+    assert_eq!(
+        stdout(&outside).trim(),
+        "1",
+        "the outside client sees the session"
+    );
+    assert!(
+        dir.path().join("liangxin.db-wal").exists(),
+        "the WAL is still there for the server"
+    );
+    let second = server.sign_in("longyou");
+    let (status, _, _) = server.get("/", &second);
+    assert_eq!(
+        status, 200,
+        "the second session works while the server runs"
+    );
+
+    // Power cut: nothing is flushed or closed.
+    let mut server = server;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    drop(server);
+
+    let server = Server::start(&db);
+    for (who, cookies) in [("city", &first), ("longyou", &second)] {
+        let (status, _, _) = server.get("/", cookies);
+        assert_eq!(
+            status, 200,
+            "{who}'s session, written before the kill, is still there"
+        );
+    }
+    let mut conn = SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    assert!(integrity_ok(&mut conn));
+}

@@ -4,7 +4,6 @@
 //! already holds other tables without the liangxin marker, is refused before any write.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use diesel::prelude::*;
@@ -189,7 +188,7 @@ pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>> {
 pub fn connect(target: &Target) -> Result<DbConnection> {
     match target {
         Target::Sqlite(path) => {
-            check_sqlite_file(path)?;
+            prepare_sqlite_dir(path)?;
             let url = path
                 .to_str()
                 .ok_or_else(|| StoreError::BadTarget("路径不是有效的 UTF-8".into()))?;
@@ -257,22 +256,14 @@ where
     Ok(())
 }
 
-/// An existing file must start with the SQLite header; an empty or missing file is new.
-fn check_sqlite_file(path: &Path) -> Result<()> {
-    match fs::File::open(path) {
-        Ok(mut f) => {
-            let mut header = [0u8; 16];
-            let n = f.read(&mut header).unwrap_or(0);
-            if n == 0 {
-                return Ok(());
-            }
-            if n < 16 || &header != b"SQLite format 3\0" {
-                return Err(StoreError::NotADatabase {
-                    path: path.to_owned(),
-                });
-            }
-            Ok(())
-        }
+/// Makes the directory of a new database file. The file itself is never opened here:
+/// only SQLite opens it, because closing any other descriptor of the file drops every
+/// POSIX lock the process holds on it, and an outside client closing its connection
+/// would then delete the WAL the server still writes to. A file that is not SQLite is
+/// found by SQLite itself ("file is not a database", see [`connect`]).
+fn prepare_sqlite_dir(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 fs::create_dir_all(dir).map_err(|e| {
