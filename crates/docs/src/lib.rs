@@ -1,6 +1,7 @@
 //! Documents drawn from liangxin's data. The same code serves pages and documents: a chart
 //! on the dashboard is the chart in a bulletin.
 
+mod extent;
 pub mod sheet;
 pub mod svg;
 mod workbook;

@@ -5,7 +5,9 @@
 //!   (hidden sheets are skipped and said so); cached formula values are taken, merged cells
 //!   are split with their value in every cell, dates become 2017-08-08, and a long number
 //!   Excel has already rounded (an 18-digit ID typed as a number) is reported. A workbook
-//!   that unpacks to far more than its size (a zip bomb) is refused before it is parsed.
+//!   that unpacks to far more than its size (a zip bomb) is refused before it is parsed, and
+//!   so is one whose cells reach past a register's rows and columns or lie far apart
+//!   (see `extent`): a hostile file costs memory in proportion to what it holds.
 //! - CSV in UTF-8 (with or without its byte-order mark) or in GBK/GB18030 (what Excel
 //!   writes on a Chinese Windows), any line ending, quoted cells with commas and line
 //!   breaks, ragged rows.
@@ -97,6 +99,31 @@ pub enum SheetError {
     Encrypted,
     #[error("工作簿解压后超过 {limit} 字节（文件本身 {size} 字节），疑似压缩炸弹，已拒绝")]
     Unpacks { size: usize, limit: u64 },
+    #[error(
+        "工作表「{sheet}」的内容到了{cell}，超过上限 {limit}；请删除远处的单元格（在 Excel 中按 Ctrl+End 可找到最后一格）后另存再上传"
+    )]
+    TooFar {
+        sheet: String,
+        cell: String,
+        limit: String,
+    },
+    #[error(
+        "工作表「{sheet}」的数据区域 {range} 共 {area} 格，而有内容的只有 {cells} 格；请删除远处的单元格（在 Excel 中按 Ctrl+End 可找到最后一格）后另存再上传"
+    )]
+    Sparse {
+        sheet: String,
+        range: String,
+        area: u64,
+        cells: u64,
+    },
+    #[error(
+        "文件已损坏或被改动：{what}声明有 {claimed} 条，实际只有 {found} 条；请在 Excel 或 WPS 中打开后另存再上传"
+    )]
+    Miscounted {
+        what: &'static str,
+        claimed: u64,
+        found: u64,
+    },
     #[error("工作簿里没有可读取的工作表（都是空的或隐藏的）")]
     NoWorksheet,
     #[error("没有表头：文件中没有非空的行")]
@@ -130,9 +157,20 @@ pub fn open(bytes: &[u8]) -> Result<SheetRows<'_>, SheetError> {
             max: MAX_BYTES,
         });
     }
+    // A workbook is read whole by its library, which has panicked on damaged files (an
+    // overflow in a record it trusted): that is a damaged file, not a failed request.
+    let guarded = |read: fn(&[u8]) -> Result<SheetRows<'static>, SheetError>,
+                   format: &'static str| {
+        std::panic::catch_unwind(|| read(bytes)).unwrap_or_else(|_| {
+            Err(SheetError::Corrupt {
+                format,
+                detail: "读取时发现无法解析的内容".to_owned(),
+            })
+        })
+    };
     match bytes {
-        [0x50, 0x4B, 0x03, 0x04, ..] => workbook::read_zip(bytes),
-        [0xD0, 0xCF, 0x11, 0xE0, ..] => workbook::read_xls(bytes),
+        [0x50, 0x4B, 0x03, 0x04, ..] => guarded(workbook::read_zip, "Excel 工作簿（.xlsx）"),
+        [0xD0, 0xCF, 0x11, 0xE0, ..] => guarded(workbook::read_xls, "Excel 97-2003 工作簿（.xls）"),
         _ => open_csv(bytes),
     }
 }

@@ -10,6 +10,7 @@ use calamine::{
     Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx,
 };
 
+use crate::extent::{self, column_name};
 use crate::sheet::{Row, SheetError, SheetRows, open_rows};
 
 const XLSX: &str = "Excel 工作簿（.xlsx）";
@@ -62,18 +63,41 @@ fn check_zip(bytes: &[u8]) -> Result<Packed, SheetError> {
             }
             e => corrupt(XLSX, e),
         })?;
+        let name = file.name().map(|n| n.into_owned()).unwrap_or_default();
         let left = limit - total;
-        let n = std::io::copy(&mut file.take(left + 1), &mut std::io::sink())
-            .map_err(|e| corrupt(XLSX, e))?;
-        total += n;
+        let mut counted = Counted {
+            inner: file.take(left + 1),
+            n: 0,
+        };
+        // Every member is read as the library would read it, a buffer at a time: its
+        // cells are placed before anything is laid out for them.
+        let scanned = extent::scan_part(&name, std::io::BufReader::new(&mut counted));
+        let rest = std::io::copy(&mut counted, &mut std::io::sink());
+        total += counted.n;
         if total > limit {
             return Err(SheetError::Unpacks {
                 size: bytes.len(),
                 limit,
             });
         }
+        rest.map_err(|e| corrupt(XLSX, e))?;
+        scanned?;
     }
     Ok(packed)
+}
+
+/// A reader that counts the bytes through it.
+struct Counted<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
 }
 
 /// An OpenDocument package names its kind in a first entry called `mimetype`.
@@ -210,6 +234,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<SheetRows<'static>, SheetError> {
 }
 
 pub(crate) fn read_xls(bytes: &[u8]) -> Result<SheetRows<'static>, SheetError> {
+    check_xls(bytes)?;
     let mut book = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsError::Password => SheetError::Encrypted,
         e => corrupt(XLS, e),
@@ -218,6 +243,20 @@ pub(crate) fn read_xls(bytes: &[u8]) -> Result<SheetRows<'static>, SheetError> {
     let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
     let formulas = book.worksheet_formula(&name).unwrap_or_default();
     grid(&range, &merged, &formulas, XLS, notes)
+}
+
+/// Refuses an .xls whose cells or declared dimensions reach past what a register needs,
+/// reading its workbook stream a record at a time before the library lays anything out.
+fn check_xls(bytes: &[u8]) -> Result<(), SheetError> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| corrupt(XLS, e))?;
+    let stream = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|p| file.is_stream(p))
+        .ok_or(SheetError::NotSpreadsheet(
+            "Word 或 PowerPoint 97-2003 文档（里面没有 Excel 工作表）",
+        ))?;
+    let stream = file.open_stream(stream).map_err(|e| corrupt(XLS, e))?;
+    extent::scan_biff(std::io::BufReader::new(stream))
 }
 
 /// The first visible worksheet with data, and notes on the sheets not read.
@@ -257,19 +296,6 @@ where
     let (name, range) = chosen.ok_or(SheetError::NoWorksheet)?;
     notes.insert(0, format!("读取工作表「{name}」"));
     Ok((name, range, notes))
-}
-
-/// Excel's name of a column: 0 → A, 26 → AA.
-fn column_name(mut c: u32) -> String {
-    let mut name = Vec::new();
-    loop {
-        name.push(char::from(b'A' + u8::try_from(c % 26).unwrap_or(0)));
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    name.iter().rev().collect()
 }
 
 /// A cell as the person saw it in Excel. Returns the text and whether Excel had already

@@ -194,3 +194,372 @@ fn an_import_template_reads_back_as_its_header_and_example() {
     assert!(xml.contains("dataValidation"), "a drop-down for 党员类别");
     assert!(xml.contains("预备党员,正式党员"), "{xml}");
 }
+
+/// The smallest workbook Excel's readers take: one sheet, its XML given, and shared strings
+/// when given.
+fn xlsx_of(sheet_xml: &str, shared: Option<&str>) -> Vec<u8> {
+    let workbook = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名册" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sheet_xml}</worksheet>"#
+    );
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("_rels/.rels", ROOT_RELS),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ];
+    if let Some(s) = shared {
+        entries.push(("xl/sharedStrings.xml", s.as_bytes()));
+    }
+    zip_of(&entries)
+}
+
+const ROOT_RELS: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+
+fn inline(cell: &str, text: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+const HEADER_ROW: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>身份证号</t></is></c></row>"#;
+
+#[test]
+fn the_hand_made_workbook_reads_so_its_hostile_variants_are_refused_for_their_reach() {
+    let ok = xlsx_of(
+        &format!(
+            "<sheetData>{HEADER_ROW}<row r=\"2\">{}{}</row></sheetData>",
+            inline("A2", "张三"),
+            inline("B2", "330802199001011234")
+        ),
+        None,
+    );
+    let s = sheet::read(&ok).unwrap();
+    assert_eq!(s.header, cells(&["姓名", "身份证号"]));
+    assert_eq!(s.rows, vec![(2, cells(&["张三", "330802199001011234"]))]);
+}
+
+#[test]
+fn two_cells_at_a1_and_xfd1048576_are_refused_before_anything_is_laid_out() {
+    // The file that made the library ask for 549,755,813,888 bytes.
+    let hostile = xlsx_of(
+        &format!(
+            "<dimension ref=\"A1:XFD1048576\"/><sheetData><row r=\"1\">{}</row><row r=\"1048576\">{}</row></sheetData>",
+            inline("A1", "x"),
+            inline("XFD1048576", "y")
+        ),
+        None,
+    );
+    assert!(hostile.len() < 2048, "{} bytes", hostile.len());
+    let e = sheet::read(&hostile).unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+    assert!(e.to_string().contains("上限 200列"), "{e}");
+
+    // Within the columns, but a block of 200 million cells around three.
+    let sparse = xlsx_of(
+        &format!(
+            "<sheetData>{HEADER_ROW}<row r=\"1000000\">{}</row></sheetData>",
+            inline("GR1000000", "y")
+        ),
+        None,
+    );
+    let e = sheet::read(&sparse).unwrap_err();
+    assert!(matches!(e, SheetError::Sparse { .. }), "{e}");
+    assert!(e.to_string().contains("A1:GR1000000"), "{e}");
+
+    // A row number past a billion.
+    let far = xlsx_of(
+        &format!(
+            "<sheetData>{HEADER_ROW}<row r=\"1000000000\"><c r=\"A1000000000\"><v>1</v></c></row></sheetData>"
+        ),
+        None,
+    );
+    let e = sheet::read(&far).unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+    assert!(e.to_string().contains("第1000000000行"), "{e}");
+
+    // Cells without a reference follow each other: 300 of them reach past the columns.
+    let wide: String = (0..300).map(|_| "<c><v>1</v></c>").collect();
+    let e = sheet::read(&xlsx_of(
+        &format!("<sheetData><row>{wide}</row></sheetData>"),
+        None,
+    ))
+    .unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+}
+
+#[test]
+fn a_sheet_that_only_claims_a_billion_rows_is_read_for_what_it_holds() {
+    // The dimension is a claim; the cells are what count.
+    let claims = xlsx_of(
+        &format!(
+            "<dimension ref=\"A1:XFD1000000000\"/><sheetData>{HEADER_ROW}<row r=\"2\">{}{}</row></sheetData>",
+            inline("A2", "李四"),
+            inline("B2", "x")
+        ),
+        None,
+    );
+    let s = sheet::read(&claims).unwrap();
+    assert_eq!(s.rows.len(), 1);
+    // A styled empty cell far away holds nothing and costs nothing.
+    let styled = xlsx_of(
+        &format!(
+            "<sheetData>{HEADER_ROW}<row r=\"1048576\"><c r=\"XFD1048576\" s=\"1\"/></row></sheetData>"
+        ),
+        None,
+    );
+    assert_eq!(
+        sheet::read(&styled).unwrap().header,
+        cells(&["姓名", "身份证号"])
+    );
+}
+
+#[test]
+fn a_shared_strings_table_that_claims_billions_is_refused() {
+    let shared = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>姓名</t></si><si><t>身份证号</t></si></sst>"#;
+    let book = xlsx_of(
+        r#"<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row></sheetData>"#,
+        Some(shared),
+    );
+    let e = sheet::read(&book).unwrap_err();
+    assert!(matches!(e, SheetError::Miscounted { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("共享字符串表声明有 4000000000 条，实际只有 2 条"),
+        "{e}"
+    );
+
+    // A true count of many strings is fine: a huge table is only as large as its bytes.
+    let many: String = (0..50_000)
+        .map(|i| format!("<si><t>{i}</t></si>"))
+        .collect();
+    let shared = format!(
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="50000">{many}</sst>"#
+    );
+    let book = xlsx_of(
+        r#"<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>49999</v></c></row></sheetData>"#,
+        Some(&shared),
+    );
+    assert_eq!(sheet::read(&book).unwrap().header, cells(&["0", "49999"]));
+}
+
+#[test]
+fn deep_nesting_and_thousands_of_entries_cost_no_more_than_their_bytes() {
+    // 200,000 nested elements inside a cell: no recursion, so no stack to overflow.
+    let deep = format!(
+        "<sheetData>{HEADER_ROW}<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is>{}<t>x</t>{}</is></c></row></sheetData>",
+        "<r>".repeat(200_000),
+        "</r>".repeat(200_000)
+    );
+    // Read or refused as damaged, but answered.
+    let _ = sheet::read(&xlsx_of(&deep, None));
+
+    // A zip of 5,000 entries beside a real sheet.
+    let sheet_xml = format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{HEADER_ROW}</sheetData></worksheet>"#
+    );
+    let names: Vec<String> = (0..5_000)
+        .map(|i| format!("xl/media/junk{i}.bin"))
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("_rels/.rels", ROOT_RELS),
+        (
+            "xl/workbook.xml",
+            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", sheet_xml.as_bytes()),
+    ];
+    for n in &names {
+        entries.push((n, b"\x89PNG junk"));
+    }
+    let s = sheet::read(&zip_of(&entries)).unwrap();
+    assert_eq!(s.header, cells(&["姓名", "身份证号"]));
+
+    // A sheet stored anywhere the relationships point is scanned all the same.
+    let hidden_path = format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{}</row><row r="1048576">{}</row></sheetData></worksheet>"#,
+        inline("A1", "x"),
+        inline("XFD1048576", "y")
+    );
+    let e = sheet::read(&zip_of(&[
+        ("_rels/.rels", ROOT_RELS),
+        (
+            "xl/workbook.xml",
+            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="media/logo.png"/></Relationships>"#,
+        ),
+        ("xl/media/logo.png", hidden_path.as_bytes()),
+    ]))
+    .unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+}
+
+fn ods_of(table: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="名册">{table}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+#[test]
+fn an_ods_whose_repeats_reach_past_a_register_is_refused() {
+    let cell = |t: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+        )
+    };
+    let ok = ods_of(&format!(
+        "<table:table-row>{}{}</table:table-row><table:table-row>{}{}</table:table-row>",
+        cell("姓名"),
+        cell("身份证号"),
+        cell("张三"),
+        cell("330802199001011234")
+    ));
+    assert_eq!(sheet::read(&ok).unwrap().rows.len(), 1);
+
+    // One cell repeated across 16,384 columns, in each of 50,000 rows: the library would
+    // hold 819 million cells before it looked at them.
+    let row = r#"<table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+    let hostile = ods_of(&row.repeat(50_000));
+    let e = sheet::read(&hostile).unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+
+    // A hundred columns repeated over a million rows: 100 million cells from one element.
+    let repeated = ods_of(
+        r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="100"><text:p>1</text:p></table:table-cell></table:table-row>"#,
+    );
+    let e = sheet::read(&repeated).unwrap_err();
+    assert!(matches!(e, SheetError::Sparse { .. }), "{e}");
+}
+
+/// An .xls container holding a workbook stream of the given BIFF records.
+fn xls_of(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    {
+        let mut stream = file.create_stream("/Workbook").unwrap();
+        for (typ, data) in records {
+            stream.write_all(&typ.to_le_bytes()).unwrap();
+            stream
+                .write_all(&u16::try_from(data.len()).unwrap().to_le_bytes())
+                .unwrap();
+            stream.write_all(data).unwrap();
+        }
+    }
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+fn number_record(row: u16, col: u16) -> (u16, Vec<u8>) {
+    let mut d = Vec::new();
+    d.extend_from_slice(&row.to_le_bytes());
+    d.extend_from_slice(&col.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    d.extend_from_slice(&1.0f64.to_le_bytes());
+    (0x0203, d)
+}
+
+#[test]
+fn an_xls_whose_cells_or_dimensions_reach_past_a_register_is_refused() {
+    let bof = (
+        0x0809u16,
+        vec![0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    let eof = (0x000Au16, Vec::new());
+    // Cells at A1 and at the last row and column BIFF8 can address.
+    let far = xls_of(&[
+        bof.clone(),
+        eof.clone(),
+        bof.clone(),
+        number_record(0, 0),
+        number_record(65_535, 255),
+        eof.clone(),
+    ]);
+    let e = sheet::read(&far).unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+
+    // A DIMENSIONS record claiming four billion rows: the library reserves that much.
+    let mut dims = Vec::new();
+    dims.extend_from_slice(&0u32.to_le_bytes());
+    dims.extend_from_slice(&4_000_000_000u32.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    dims.extend_from_slice(&100u16.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    let claims = xls_of(&[
+        bof.clone(),
+        eof.clone(),
+        bof,
+        (0x0200, dims),
+        number_record(0, 0),
+        eof,
+    ]);
+    let e = sheet::read(&claims).unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A real file with a few bytes changed.
+    fn mutated(base: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec((0..base.len(), any::<u8>()), 1..8).prop_map(move |edits| {
+            let mut b = base.to_vec();
+            for (at, v) in edits {
+                b[at] = v;
+            }
+            b
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+            let _ = sheet::read(&bytes);
+        }
+
+        #[test]
+        fn any_bytes_behind_a_workbook_signature(
+            magic in prop_oneof![
+                Just(vec![0x50u8, 0x4B, 0x03, 0x04]),
+                Just(vec![0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
+            ],
+            tail in proptest::collection::vec(any::<u8>(), 0..4096),
+        ) {
+            let mut bytes = magic;
+            bytes.extend(tail);
+            let _ = sheet::read(&bytes);
+        }
+
+        #[test]
+        fn a_damaged_xlsx(bytes in mutated(XLSX)) {
+            let _ = sheet::read(&bytes);
+        }
+
+        #[test]
+        fn a_damaged_xls(bytes in mutated(XLS)) {
+            let _ = sheet::read(&bytes);
+        }
+
+        #[test]
+        fn a_damaged_ods(bytes in mutated(ODS)) {
+            let _ = sheet::read(&bytes);
+        }
+
+        #[test]
+        fn any_csv_text(text in "\\PC{0,2000}") {
+            let _ = sheet::read(text.as_bytes());
+        }
+    }
+}
