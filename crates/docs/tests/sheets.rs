@@ -253,6 +253,10 @@ fn two_cells_at_a1_and_xfd1048576_are_refused_before_anything_is_laid_out() {
     let e = sheet::read(&hostile).unwrap_err();
     assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
     assert!(e.to_string().contains("上限 200列"), "{e}");
+    // The same as a file, as Python's zipfile writes it (scripts/make-hostile-fixture.py).
+    let fixture = include_bytes!("fixtures/hostile-a1-xfd1048576.xlsx");
+    let e = sheet::read(fixture).unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
 
     // Within the columns, but a block of 200 million cells around three.
     let sparse = xlsx_of(

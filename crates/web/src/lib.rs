@@ -11,6 +11,7 @@ pub mod auth;
 pub mod demo_accounts;
 pub mod error;
 pub mod export;
+pub mod guard;
 pub mod import_jobs;
 pub mod life_report;
 pub mod metrics;
@@ -45,6 +46,8 @@ pub struct Config {
     /// Mark cookies `Secure` (browsers accept them on https and on localhost).
     pub secure_cookies: bool,
     pub session_hours: i64,
+    /// Served over TLS by this process (then HSTS is sent).
+    pub tls: bool,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
         Config {
             secure_cookies: true,
             session_hours: 8,
+            tls: false,
         }
     }
 }
@@ -86,6 +90,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     routes::router(&state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn_with_state(state.clone(), guard::guard))
         .with_state(state)
 }
 

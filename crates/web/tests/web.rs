@@ -2720,3 +2720,151 @@ fn api_lists_export_every_row_of_their_filter_with_format() {
         assert!(refused.body.contains("仅供"), "{}", refused.body);
     }
 }
+
+#[test]
+fn every_answer_carries_the_security_headers_and_no_page_needs_inline_style() {
+    let mut c = app().signed_in("longyou");
+    for path in [
+        "/",
+        "/members",
+        "/members.csv",
+        "/organizations.xlsx",
+        "/api/v1/coverage",
+        "/login",
+        "/no-such-page",
+    ] {
+        let r = c.get(path);
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        assert!(
+            r.header("strict-transport-security").is_none(),
+            "no TLS here"
+        );
+        assert!(!r.body.contains(" style=\""), "{path} has inline style");
+    }
+    // The stylesheet holds no personal data: it may be kept.
+    let css = c.get("/static/app.css");
+    assert_ne!(css.header("cache-control"), Some("no-store"));
+    assert!(
+        css.body.contains(".w36"),
+        "the widths the forms once wrote inline"
+    );
+}
+
+#[test]
+fn errors_the_framework_answers_are_in_chinese_too() {
+    let mut c = app().signed_in("longyou");
+    // No route: a page for pages, JSON for the API.
+    let r = c.get("/no-such-page");
+    assert_eq!(r.status, 404);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(r.body.contains("没有找到"), "{}", r.body);
+    let r = c.get("/api/v1/no-such-thing");
+    assert_eq!(r.status, 404);
+    assert!(r.json()["error"].as_str().unwrap().contains("没有找到"));
+    // A method the path does not take.
+    let r = c.get("/logout");
+    assert_eq!(r.status, 405);
+    assert!(r.body.contains("不接受这种请求方式"), "{}", r.body);
+    assert!(r.header("allow").is_some());
+    // A form sent as JSON.
+    let r = c.post_raw("/login", "application/json", b"{}".to_vec());
+    assert_eq!(r.status, 415);
+    assert!(
+        r.body.contains("application/x-www-form-urlencoded"),
+        "{}",
+        r.body
+    );
+    // Malformed: 4xx with a Chinese page, never empty or English.
+    let r = c.post_raw(
+        "/login",
+        "application/x-www-form-urlencoded",
+        b"username=%E5%BC%A0&username=x&next=1&next=2".to_vec(),
+    );
+    assert!((400..500).contains(&r.status), "{}", r.status);
+    assert!(
+        r.body.contains("<h1>") || r.body.contains("登录"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Failed to deserialize"), "{}", r.body);
+}
+
+#[test]
+fn text_that_is_not_utf8_is_refused_naming_its_field_and_never_stored() {
+    let mut c = app().client();
+    let page = c.get("/login");
+    let r = c.post_raw(
+        "/login",
+        "application/x-www-form-urlencoded",
+        format!("_csrf={}&username=%D5%C5%C8%FD&password=x", page.csrf()).into_bytes(),
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("username：含有无法识别的字符"),
+        "{}",
+        r.body
+    );
+    let mut c = app().signed_in("longyou");
+    let r = c.get("/members?name=%D5%C5");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("name：含有无法识别的字符"), "{}", r.body);
+    let r = c.get("/api/v1/members?name=%FF");
+    assert_eq!(r.status, 422);
+    assert!(r.json()["error"].as_str().unwrap().contains("name"));
+}
+
+#[test]
+fn sign_in_over_plain_http_on_another_host_says_what_is_wrong() {
+    // The test server marks cookies Secure, as a real one does; a browser reaching it as
+    // http://10.0.0.5 drops them.
+    let mut c = app().client();
+    let r = c.get_with("/login", &[("Host", "10.0.0.5:8080")]);
+    assert!(r.body.contains("未加密的 HTTP"), "{}", r.body);
+    assert!(r.body.contains("--tls-cert"), "{}", r.body);
+    // Without the form's cookie the refusal says the same, not "expired".
+    let mut fresh = app().client();
+    fresh
+        .post_headers
+        .push(("Host".to_owned(), "10.0.0.5:8080".to_owned()));
+    let r = fresh.post_form(
+        "/login",
+        &[
+            ("_csrf", "x"),
+            ("username", "longyou"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("未加密的 HTTP"), "{}", r.body);
+    assert!(!r.body.contains("已过期"), "{}", r.body);
+    // On this machine's own address the page is as always.
+    let r = app().client().get("/login");
+    assert!(!r.body.contains("未加密的 HTTP"));
+}
+
+#[test]
+fn a_hostile_workbook_is_refused_and_the_server_carries_on() {
+    let hostile = include_bytes!("../../docs/tests/fixtures/hostile-a1-xfd1048576.xlsx");
+    let mut c = app().signed_in("secretary");
+    let page = c.get("/imports");
+    let r = c.post_multipart(
+        "/imports",
+        &[("_csrf", &page.csrf()), ("kind", "members")],
+        ("file", "党员名册.xlsx", hostile),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = settled(&mut c, r.header("location").unwrap());
+    assert!(page.body.contains("超过上限 200列"), "{}", page.body);
+    assert_eq!(c.get("/healthz").status, 200);
+}

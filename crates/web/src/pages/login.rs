@@ -22,6 +22,41 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
+    /// Why signing in cannot work on this connection, when it cannot.
+    insecure: Option<&'static str>,
+}
+
+/// Said on the sign-in page opened over plain HTTP on another host: the browser keeps no
+/// `Secure` cookie there, so the form could never be accepted.
+pub const PLAIN_HTTP: &str = "此页面是通过未加密的 HTTP 打开的，浏览器不会保存登录所需的安全凭据（Secure Cookie），因此无法登录。\
+     请改用 HTTPS 访问。管理员可以用 liangxin serve --tls-cert 证书文件 --tls-key 私钥文件 直接提供 HTTPS，\
+     或把平台放在 HTTPS 反向代理之后（--trusted-proxy 代理地址）；仅在内网测试时可加 --insecure-cookies。";
+
+/// Whether this request came over a connection on which a `Secure` cookie is dropped:
+/// plain HTTP to a host other than this machine (browsers accept them on localhost).
+pub fn cookies_cannot_stick(state: &AppState, headers: &HeaderMap) -> bool {
+    if !state.config.secure_cookies || state.config.tls {
+        return false;
+    }
+    let forwarded_https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    if forwarded_https {
+        return false;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = match host.rsplit_once(':') {
+        Some((n, port)) if port.chars().all(|c| c.is_ascii_digit()) => n,
+        _ => host,
+    };
+    !(name.eq_ignore_ascii_case("localhost")
+        || name.starts_with("127.")
+        || name == "[::1]"
+        || name.is_empty())
 }
 
 #[derive(Debug, Deserialize)]
@@ -31,11 +66,15 @@ pub struct NextQuery {
 
 fn page(
     state: &AppState,
+    headers: &HeaderMap,
     status: StatusCode,
     next: String,
     username: String,
     error: Option<String>,
 ) -> Response {
+    let insecure = cookies_cannot_stick(state, headers)
+        .then_some(PLAIN_HTTP)
+        .filter(|why| error.as_deref() != Some(*why));
     let csrf = auth::random_token();
     let cookie = auth::set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600, "Strict");
     match render(&LoginPage {
@@ -43,15 +82,21 @@ fn page(
         next,
         username,
         error,
+        insecure,
     }) {
         Ok(html) => (status, [(header::SET_COOKIE, cookie)], html).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-pub async fn show(State(state): State<Arc<AppState>>, Query(q): Query<NextQuery>) -> Response {
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
     page(
         &state,
+        &headers,
         StatusCode::OK,
         auth::safe_next(q.next.as_deref()),
         String::new(),
@@ -86,17 +131,25 @@ pub async fn submit(
     // The form must come from our own sign-in page (double-submit cookie).
     let expected = auth::cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     if expected.is_empty() || expected != form.csrf {
+        // Over plain HTTP the browser dropped the form's cookie: say why, not "expired".
+        let why = if expected.is_empty() && cookies_cannot_stick(&state, &headers) {
+            PLAIN_HTTP
+        } else {
+            "登录表单已过期，请重新输入后提交"
+        };
         return page(
             &state,
+            &headers,
             StatusCode::FORBIDDEN,
             next,
             username,
-            Some("登录表单已过期，请重新输入后提交".into()),
+            Some(why.into()),
         );
     }
     if username.is_empty() || form.password.is_empty() {
         return page(
             &state,
+            &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
             next,
             username,
@@ -123,7 +176,9 @@ pub async fn submit(
             resp.headers_mut().append(header::SET_COOKIE, clear);
             resp
         }
-        Ok(Outcome::Refused(status, msg)) => page(&state, status, next, username, Some(msg)),
+        Ok(Outcome::Refused(status, msg)) => {
+            page(&state, &headers, status, next, username, Some(msg))
+        }
         Err(e) => WebError::into_response(e),
     }
 }

@@ -275,7 +275,15 @@ impl Client {
     }
 
     pub fn get(&mut self, path: &str) -> Resp {
+        self.get_with(path, &[])
+    }
+
+    /// A GET with headers of its own (a `Host` as a browser elsewhere would send it).
+    pub fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Resp {
         let mut req = self.agent.get(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
         if !self.cookies.is_empty() {
             req = req.header("Cookie", self.cookie_header());
         }
