@@ -21,9 +21,11 @@ pub fn run(
     let (scope, name) = scope(store, county)?;
     let Some(runs) = bench else {
         let s = store.run_audit("cli", &scope, today)?;
-        println!(
+        say!(
             "{name}：截至{today}，发现问题{}项，新增{}项，复查已整改{}项",
-            s.found, s.opened, s.resolved
+            s.found,
+            s.opened,
+            s.resolved
         );
         return Ok(());
     };
@@ -45,7 +47,7 @@ pub fn run(
         sql.push(t.elapsed());
     }
     let (e, s) = (median(engine.clone()), median(sql.clone()));
-    println!(
+    say!(
         "{}",
         serde_json::json!({
             "backend": format!("{:?}", store.backend()),

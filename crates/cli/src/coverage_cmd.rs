@@ -391,7 +391,7 @@ pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
         ("organizations", report.total.total),
         ("findings", report.findings.len() as u64),
     ]);
-    println!(
+    say!(
         "{}",
         serde_json::json!({
             "backend": format!("{:?}", store.backend()),

@@ -35,7 +35,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         existing.organizations, existing.party_orgs, existing.members
     );
     if !existing.is_empty() && if_empty {
-        println!(
+        say!(
             "数据库 {} 已有登记数据（{held}），保留现有数据",
             target.describe()
         );
@@ -97,7 +97,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let letters = transfers(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
-    println!(
+    say!(
         "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，组织关系转接 {letters} 件；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
@@ -106,7 +106,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         city.zones.len(),
         started.elapsed().as_secs_f64()
     );
-    println!("数据库：{}", target.describe());
+    say!("数据库：{}", target.describe());
     print_accounts(&accounts);
     Ok(())
 }
@@ -161,11 +161,11 @@ pub fn print_accounts(accounts: &[liangxin_web::demo_accounts::DemoAccount]) {
     if accounts.is_empty() {
         return;
     }
-    println!(
+    say!(
         "演示账号（密码均为 {}）：",
         liangxin_web::demo_accounts::DEMO_PASSWORD
     );
     for a in accounts {
-        println!("  {:<12} {}：{}", a.username, a.role.label(), a.who);
+        say!("  {:<12} {}：{}", a.username, a.role.label(), a.who);
     }
 }

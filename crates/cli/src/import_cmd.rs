@@ -80,7 +80,7 @@ pub fn run(
     )?;
     let p = plan.preview(format, &notes);
     let (counter, noun) = kind.noun();
-    println!(
+    say!(
         "{}（{}，{}）：读取{}行；将新增{}{counter}{noun}，更新{}{counter}，跳过{}行；错误{}个，提示{}个",
         file.display(),
         p.format,
@@ -93,20 +93,23 @@ pub fn run(
         p.warnings
     );
     for n in &p.notes {
-        println!("  {n}");
+        say!("  {n}");
     }
     if !p.ignored_columns.is_empty() {
-        println!("未使用的列：{}", p.ignored_columns.join("、"));
+        say!("未使用的列：{}", p.ignored_columns.join("、"));
     }
     for x in p.problems.iter().take(SHOWN) {
         let severity = if x.error { "错误" } else { "提示" };
-        println!(
+        say!(
             "  第{}行 {}「{}」：{}（{severity}）",
-            x.row, x.column, x.value, x.reason
+            x.row,
+            x.column,
+            x.value,
+            x.reason
         );
     }
     if p.problems.len() > SHOWN {
-        println!("  ……另有{}个问题未列出", p.problems.len() - SHOWN);
+        say!("  ……另有{}个问题未列出", p.problems.len() - SHOWN);
     }
     for u in p.updates.iter().take(20) {
         let changes: Vec<String> = u
@@ -114,13 +117,13 @@ pub fn run(
             .iter()
             .map(|c| format!("{}：{} → {}", c.column, c.before, c.after))
             .collect();
-        println!("  第{}行 更新{}：{}", u.row, u.name, changes.join("；"));
+        say!("  第{}行 更新{}：{}", u.row, u.name, changes.join("；"));
     }
     for (row, why) in p.skipped.iter().take(20) {
-        println!("  第{row}行：{why}");
+        say!("  第{row}行：{why}");
     }
     if !commit {
-        println!(
+        say!(
             "预览完成，未写入任何数据（用时 {:.1} 秒）。确认无误后加 --commit 导入。",
             started.elapsed().as_secs_f64()
         );
@@ -149,7 +152,7 @@ pub fn run(
         // The rows once more: a member plan is matched again as it is written.
         &mut open()?.map(|row| row.map_err(|e| e.to_string())),
     )?;
-    println!(
+    say!(
         "已导入（编号 {id}）：新增{}{counter}{noun}，更新{}{counter}，跳过{}行；用时 {:.1} 秒。撤销：liangxin import undo {id}",
         p.create,
         p.update,
@@ -163,10 +166,10 @@ pub fn list(store: &mut Store) -> Result<(), CliError> {
     let all = liangxin_store::Scope::everything();
     let imports = store.imports(&all)?;
     if imports.is_empty() {
-        println!("还没有导入记录");
+        say!("还没有导入记录");
     }
     for i in imports {
-        println!(
+        say!(
             "{} {} {} 读取{}行 新增{} 更新{} 跳过{} {}{}",
             i.id,
             i.imported_at.format("%Y-%m-%d %H:%M"),
@@ -186,6 +189,6 @@ pub fn list(store: &mut Store) -> Result<(), CliError> {
 
 pub fn undo(store: &mut Store, id: i64) -> Result<(), CliError> {
     let n = store.undo_import("cli", &liangxin_store::Scope::everything(), id)?;
-    println!("已撤销导入 {id}：移除{n}条新增的记录，更新过的记录已恢复");
+    say!("已撤销导入 {id}：移除{n}条新增的记录，更新过的记录已恢复");
     Ok(())
 }

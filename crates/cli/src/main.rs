@@ -3,6 +3,13 @@
 //! Exit codes: 0 done; 2 wrong arguments; 3 refused (bad database address, not a liangxin
 //! database, data would be overwritten, bad key); 4 database unreachable; 1 anything else.
 
+/// `println!` for the command's output: see [`say_line`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::say_line(format_args!($($arg)*))
+    };
+}
+
 mod audit_cmd;
 mod coverage_cmd;
 mod demo_cmd;
@@ -82,6 +89,17 @@ enum Command {
         /// Send cookies without `Secure` (only behind a TLS-terminating proxy that strips it, or for plain-HTTP testing on another host).
         #[arg(long)]
         insecure_cookies: bool,
+        /// Serve HTTPS with this PEM certificate chain (with --tls-key); HSTS is then sent.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// A proxy or load balancer in front (CIDR, e.g. 10.0.0.0/8; repeatable): its
+        /// X-Forwarded-For names the client the sign-in limits count, and its
+        /// X-Forwarded-Proto says whether the client used HTTPS.
+        #[arg(long)]
+        trusted_proxy: Vec<liangxin_web::client::Cidr>,
     },
     /// 组织关系排查: run the audit over the city or a county and keep its findings.
     Audit {
@@ -258,16 +276,26 @@ fn run(cli: Cli) -> Result<(), CliError> {
         addr,
         pool,
         insecure_cookies,
+        tls_cert,
+        tls_key,
+        trusted_proxy,
     } = cli.command
     {
-        return serve_cmd::run(store, &target, &key, addr, pool as usize, !insecure_cookies);
+        let options = serve_cmd::ServeOptions {
+            addr,
+            pool: pool as usize,
+            secure_cookies: !insecure_cookies,
+            tls: tls_cert.zip(tls_key),
+            trusted_proxies: trusted_proxy,
+        };
+        return serve_cmd::run(store, &target, &key, options);
     }
     match cli.command {
         Command::Migrate => {
             if store.applied_migrations.is_empty() {
-                println!("数据库 {} 已是最新结构", target.describe());
+                say!("数据库 {} 已是最新结构", target.describe());
             } else {
-                println!(
+                say!(
                     "数据库 {} 已迁移：{}",
                     target.describe(),
                     store.applied_migrations.join(", ")
@@ -389,6 +417,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
             ImportCommand::Undo { id } => import_cmd::undo(&mut store, id),
         },
         Command::Serve { .. } => Ok(()),
+    }
+}
+
+/// Writes a line of output. When the reader has gone (`liangxin … | head`), the command
+/// ends quietly, as a Unix tool does; `println!` would panic there.
+pub fn say_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{args}")
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 

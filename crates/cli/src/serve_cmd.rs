@@ -1,6 +1,9 @@
 //! `liangxin serve`: the web platform. An empty database gets the demo city first.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use liangxin_web::client::Cidr;
 
 use liangxin_store::{KeySource, Store, Target};
 use liangxin_web::{AppState, Config, DbPool};
@@ -8,16 +11,40 @@ use liangxin_web::{AppState, Config, DbPool};
 use crate::CliError;
 use crate::demo_cmd::{self, Options};
 
+/// How to serve: where, with how many connections, and over what.
+#[derive(Debug)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub pool: usize,
+    pub secure_cookies: bool,
+    /// The PEM certificate chain and private key, for HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub trusted_proxies: Vec<Cidr>,
+}
+
 pub fn run(
     mut store: Store,
     target: &Target,
     key: &KeySource,
-    addr: SocketAddr,
-    pool: usize,
-    secure: bool,
+    options: ServeOptions,
 ) -> Result<(), CliError> {
+    let ServeOptions {
+        addr,
+        pool,
+        secure_cookies,
+        tls,
+        trusted_proxies,
+    } = options;
+    // Read the certificate before anything else, so a wrong path fails at once.
+    let tls = match &tls {
+        Some((cert, key)) => Some(
+            liangxin_web::server::tls_config(cert, key)
+                .map_err(|e| CliError::Refused(e.to_string()))?,
+        ),
+        None => None,
+    };
     if store.is_empty()? {
-        println!("数据库为空，先生成演示城市…");
+        say!("数据库为空，先生成演示城市…");
         demo_cmd::run(
             &mut store,
             target,
@@ -61,7 +88,9 @@ pub fn run(
     let state = AppState::new(
         pool,
         Config {
-            secure_cookies: secure,
+            secure_cookies,
+            tls: tls.is_some(),
+            trusted_proxies: trusted_proxies.clone(),
             ..Config::default()
         },
     );
@@ -76,12 +105,41 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| CliError::Refused(format!("无法监听 {addr}：{e}")))?;
-        println!("两新党建平台已启动：http://{addr}/");
-        liangxin_web::serve(listener, state).await?;
-        Ok(())
-    })
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        say!("两新党建平台已启动：{scheme}://{addr}/");
+        if let Some(warning) =
+            plain_http_warning(addr, secure_cookies, tls.is_some(), &trusted_proxies)
+        {
+            eprintln!("{warning}");
+        }
+        liangxin_web::serve(listener, state, tls).await?;
+        Ok::<(), CliError>(())
+    });
+    // A request still running on the blocking pool after the grace does not keep the
+    // process: it is the database's to roll back.
+    runtime.shutdown_timeout(liangxin_web::server::GRACE);
+    served
+}
+
+/// What an operator must hear when browsers elsewhere will reach this server over plain
+/// HTTP: they drop `Secure` cookies there, so nobody could sign in.
+fn plain_http_warning(
+    addr: SocketAddr,
+    secure_cookies: bool,
+    tls: bool,
+    trusted_proxies: &[Cidr],
+) -> Option<String> {
+    if tls || !secure_cookies || !trusted_proxies.is_empty() || addr.ip().is_loopback() {
+        return None;
+    }
+    Some(format!(
+        "注意：{addr} 以未加密的 HTTP 对外服务。浏览器不会在 HTTP 上保存登录所需的安全 Cookie，\
+         其他电脑将无法登录。请用 --tls-cert 证书文件 --tls-key 私钥文件 提供 HTTPS，\
+         或在 HTTPS 反向代理之后运行并用 --trusted-proxy 指明代理地址；\
+         仅在内网测试时可加 --insecure-cookies。"
+    ))
 }

@@ -856,28 +856,51 @@ struct Server {
 
 impl Server {
     fn start(db: &Path) -> Server {
+        Server::start_with(db, &["--insecure-cookies"], None)
+    }
+
+    /// Serves `db` with the extra arguments, its output in `log` when given.
+    fn start_with(db: &Path, args: &[&str], log: Option<&Path>) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
+        let output = || match log {
+            Some(path) => std::process::Stdio::from(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .unwrap(),
+            ),
+            None => std::process::Stdio::null(),
+        };
         let child = Command::new(env!("CARGO_BIN_EXE_liangxin"))
             .arg("--db")
             .arg(db)
-            .args(["serve", "--insecure-cookies", "--addr"])
+            .arg("serve")
+            .args(args)
+            .arg("--addr")
             .arg(format!("127.0.0.1:{port}"))
             .env_remove("DATABASE_URL")
             .env("LIANGXIN_KEY", KEY)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stdout(output())
+            .stderr(output())
             .spawn()
             .unwrap();
+        let tls = args.contains(&"--tls-cert");
         let server = Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
         };
         for _ in 0..600 {
-            if server.get("/healthz", "").0 == 200 {
+            let up = if tls {
+                curl_https(&server.base.replace("http://", "https://"), "/healthz").0 == 200
+            } else {
+                server.get("/healthz", "").0 == 200
+            };
+            if up {
                 return server;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
@@ -919,6 +942,18 @@ impl Server {
 
     /// Signs in through the form as a person would; returns the session's cookies.
     fn sign_in(&self, username: &str) -> String {
+        let (status, cookies, body) = self.try_sign_in(username, "lx-demo-2017", &[]);
+        assert_eq!(status, 303, "sign-in of {username}: {body}");
+        cookies
+    }
+
+    /// A sign-in through the form with extra request headers: status, cookies, page.
+    fn try_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, String, String) {
         let (status, cookies, page) = self.get("/login", "");
         assert_eq!(status, 200);
         let at = page.find("name=\"_csrf\" value=\"").unwrap() + 20;
@@ -928,17 +963,20 @@ impl Server {
             ("_csrf", &csrf),
             ("next", "/"),
             ("username", username),
-            ("password", "lx-demo-2017"),
+            ("password", password),
         ]);
-        let r = Self::agent()
+        let mut req = Self::agent()
             .post(format!("{}/login", self.base))
-            .header("Cookie", &jar)
+            .header("Cookie", &jar);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req
             .content_type("application/x-www-form-urlencoded")
             .send(body)
             .unwrap();
         let (status, cookies, body) = Self::read(r);
-        assert_eq!(status, 303, "sign-in of {username}: {body}");
-        cookies.join("; ")
+        (status, cookies.join("; "), body)
     }
 }
 
@@ -1026,4 +1064,183 @@ fn a_write_survives_an_outside_client_then_kill_9() {
     }
     let mut conn = SqliteConnection::establish(db.to_str().unwrap()).unwrap();
     assert!(integrity_ok(&mut conn));
+}
+
+/// Status and headers of an HTTPS GET through curl, the certificate not checked (the test
+/// makes its own).
+fn curl_https(base: &str, path: &str) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-k", "-s", "-D", "-", "-o", "/dev/null", "--max-time", "5"])
+        .arg(format!("{base}{path}"))
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&out.stdout).into_owned();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head)
+}
+
+#[test]
+fn serve_over_tls_with_hsts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("liangxin.db");
+    let out = liangxin(db.to_str().unwrap(), &["demo", "--organizations", "100"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+
+    // A wrong path is refused at once, in Chinese.
+    let out = liangxin(
+        db.to_str().unwrap(),
+        &[
+            "serve",
+            "--tls-cert",
+            "/nonexistent.pem",
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("无法读取证书文件"),
+        "{}",
+        stderr(&out)
+    );
+
+    let server = Server::start_with(
+        &db,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+        None,
+    );
+    let https = server.base.replace("http://", "https://");
+    let (status, head) = curl_https(&https, "/login");
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("strict-transport-security: max-age="),
+        "{head}"
+    );
+    // Plain HTTP to the TLS port gets no page.
+    assert_ne!(server.get("/healthz", "").0, 200);
+}
+
+#[test]
+fn behind_a_trusted_proxy_the_sign_in_limit_counts_the_client_not_the_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("liangxin.db");
+    let out = liangxin(db.to_str().unwrap(), &["demo", "--organizations", "100"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start_with(
+        &db,
+        &["--insecure-cookies", "--trusted-proxy", "127.0.0.0/8"],
+        None,
+    );
+    let from = |ip: &'static str| [("X-Forwarded-For", ip)];
+    // Twenty failures from one client behind the proxy (spread over accounts, so no
+    // account locks)…
+    for i in 0..20 {
+        let user = ["nobody1", "nobody2", "nobody3", "nobody4"][i % 4];
+        let (status, _, _) = server.try_sign_in(user, "wrong", &from("203.0.113.7"));
+        assert_eq!(status, 401, "attempt {i}");
+    }
+    // …turn that client away…
+    let (status, _, body) = server.try_sign_in("city", "lx-demo-2017", &from("203.0.113.7"));
+    assert_eq!(status, 429, "{body}");
+    // …and nobody else behind the same proxy.
+    let (status, _, body) = server.try_sign_in("city", "lx-demo-2017", &from("198.51.100.20"));
+    assert_eq!(status, 303, "{body}");
+    drop(server);
+
+    // Without --trusted-proxy the header is anyone's to write: it is ignored, and the
+    // failures count against the address that really connected.
+    let server = Server::start(&db);
+    for i in 0..20 {
+        let ip = if i % 2 == 0 { "192.0.2.1" } else { "192.0.2.2" };
+        let (status, _, _) = server.try_sign_in("nobody", "wrong", &[("X-Forwarded-For", ip)]);
+        assert_eq!(status, 401, "attempt {i}");
+    }
+    let (status, _, _) = server.try_sign_in("city", "lx-demo-2017", &from("192.0.2.99"));
+    assert_eq!(status, 429);
+}
+
+#[test]
+fn sigterm_ends_the_server_even_with_a_request_that_never_finishes() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("liangxin.db");
+    let out = liangxin(db.to_str().unwrap(), &["demo", "--organizations", "100"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = dir.path().join("serve.log");
+    let mut server = Server::start_with(&db, &["--insecure-cookies"], Some(&log));
+    // A client announces a body and sends only part of it: the request stays in flight.
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut stuck = std::net::TcpStream::connect(&addr).unwrap();
+    stuck
+        .write_all(
+            b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nusername=",
+        )
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let term = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    // It ends by itself after its grace period (10 s), not when the client gives up.
+    let mut ended = None;
+    for _ in 0..600 {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            ended = Some(status);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let status = ended.expect("the server was still running a minute after SIGTERM");
+    assert!(status.success(), "{status:?}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(log.contains("grace period"), "{log}");
+    drop(stuck);
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("liangxin.db");
+    let out = liangxin(db.to_str().unwrap(), &["demo", "--organizations", "100"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // `liangxin coverage | head -0`: the reader is gone before the first line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .arg("--db")
+        .arg(&db)
+        .args(["coverage", "--by", "county"])
+        .env_remove("DATABASE_URL")
+        .env("LIANGXIN_KEY", KEY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }

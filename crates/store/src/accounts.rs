@@ -227,8 +227,11 @@ impl Store {
             diesel::update(users::table.find(user_id))
                 .set(users::password_hash.eq(hash))
                 .execute(conn)?;
-            // Every other session of the account ends with the old password.
+            // Every session and every API token of the account ends with the old password:
+            // whoever learned it keeps nothing it opened.
             diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+            diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id)))
+                .execute(conn)?;
             Ok(())
         })
     }

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod demo_accounts;
 pub mod error;
 pub mod export;
@@ -19,13 +20,14 @@ pub mod multipart;
 pub mod ops;
 pub mod pages;
 pub mod params;
+pub mod password_check;
 pub mod pool;
 pub mod report;
 pub mod routes;
 pub mod schedule;
+pub mod server;
 pub mod view;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -48,6 +50,8 @@ pub struct Config {
     pub session_hours: i64,
     /// Served over TLS by this process (then HSTS is sent).
     pub tls: bool,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<client::Cidr>,
 }
 
 impl Default for Config {
@@ -56,6 +60,7 @@ impl Default for Config {
             secure_cookies: true,
             session_hours: 8,
             tls: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -90,19 +95,20 @@ pub fn app(state: Arc<AppState>) -> Router {
     routes::router(&state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn_with_state(state.clone(), client::identify))
         .layer(from_fn_with_state(state.clone(), guard::guard))
         .with_state(state)
 }
 
-/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
-pub async fn serve(listener: TcpListener, state: Arc<AppState>) -> std::io::Result<()> {
+/// Serves until SIGTERM or Ctrl-C, over TLS when given its settings, then lets the
+/// requests in flight finish for at most [`server::GRACE`].
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<AppState>,
+    tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+) -> std::io::Result<()> {
     tokio::spawn(schedule::nightly_audit(state.clone()));
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    server::run(listener, app(state), tls, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -96,19 +96,138 @@ fn wrong_passwords_lock_the_account_and_say_so_in_chinese() {
         )
         .unwrap();
     let mut c = app.client();
-    for i in 1..=4 {
+    let unknown = c.sign_in("nobody-at-all", "wrong");
+    assert_eq!(unknown.status, 401);
+    for i in 1..=5 {
         let r = c.sign_in("locktest", "wrong");
         assert_eq!(r.status, 401, "attempt {i}");
-        assert!(r.body.contains("用户名或密码错误"));
+        assert!(
+            r.body
+                .contains("用户名或密码错误（连续输错5次的账户将锁定15分钟）")
+        );
     }
-    let r = c.sign_in("locktest", "wrong");
-    assert_eq!(r.status, 401);
-    assert!(r.body.contains("账户已锁定15分钟"), "{}", r.body);
-    // Now even the right password is refused until the lock ends.
+    // Now even the right password is refused until the lock ends, and the answer is the
+    // one a wrong password or an unknown name gets: it tells nobody the account exists.
     let r = c.sign_in("locktest", "另一个密码-2026");
-    assert_eq!(r.status, 423);
-    assert!(r.body.contains("已锁定"));
+    assert_eq!(r.status, 401);
     assert!(!c.has_cookie("lx_session"));
+    let said = |body: &str| {
+        body.split("role=\"alert\">")
+            .nth(1)
+            .and_then(|t| t.split("</p>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        said(&r.body),
+        said(&unknown.body),
+        "a locked account reads like an unknown one"
+    );
+    assert_eq!(
+        r.body.replace("locktest", "X").replace(&r.csrf(), "T"),
+        unknown
+            .body
+            .replace("nobody-at-all", "X")
+            .replace(&unknown.csrf(), "T"),
+        "the whole page, but for the name typed"
+    );
+    assert!(!r.body.contains("锁定，请于"), "{}", r.body);
+}
+
+#[test]
+fn changing_a_password_is_throttled_like_sign_in_and_ends_every_token() {
+    let app = app();
+    let mut store = app.store();
+    let hash = liangxin_web::auth::hash_password("旧密码-2026-abc").unwrap();
+    let city = store.root_party_orgs().unwrap()[0].0;
+    let user = store
+        .create_user(
+            &NewUser {
+                username: "pwchange",
+                display_name: "改密测试",
+                password_hash: &hash,
+                role: Role::City,
+                anchor: Anchor::Committee {
+                    party_org: city,
+                    region: city.county,
+                },
+            },
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    let token = liangxin_web::auth::random_token();
+    store
+        .create_api_token(
+            &liangxin_web::auth::token_hash(&token),
+            user,
+            "脚本",
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    let mut api = app.client();
+    api.bearer = Some(token.clone());
+    assert_eq!(api.get("/api/v1/coverage").status, 200);
+
+    let mut c = app.client();
+    assert_eq!(c.sign_in("pwchange", "旧密码-2026-abc").status, 303);
+    let page = c.get("/account/password");
+    let csrf = page.csrf();
+    let r = c.post_form(
+        "/account/password",
+        &[
+            ("_csrf", &csrf),
+            ("current", "猜的"),
+            ("new", "新密码-2026-xyz"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("当前密码不正确（连续输错5次账户将锁定15分钟）"),
+        "{}",
+        r.body
+    );
+    let r = c.post_form(
+        "/account/password",
+        &[
+            ("_csrf", &csrf),
+            ("current", "旧密码-2026-abc"),
+            ("new", "新密码-2026-xyz"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The token made with the old password is dead with it.
+    assert_eq!(api.get("/api/v1/coverage").status, 401);
+
+    // Guessing the current password through an open session locks the account as
+    // guessing at sign-in does.
+    let mut c = app.client();
+    assert_eq!(c.sign_in("pwchange", "新密码-2026-xyz").status, 303);
+    let csrf = c.get("/account/password").csrf();
+    for _ in 0..5 {
+        let r = c.post_form(
+            "/account/password",
+            &[
+                ("_csrf", &csrf),
+                ("current", "猜的"),
+                ("new", "另一个-2026-xyz"),
+            ],
+        );
+        assert_eq!(r.status, 422);
+    }
+    let r = c.post_form(
+        "/account/password",
+        &[
+            ("_csrf", &csrf),
+            ("current", "新密码-2026-xyz"),
+            ("new", "另一个-2026-xyz"),
+        ],
+    );
+    assert_eq!(r.status, 422, "locked: even the right password is refused");
+    assert_eq!(
+        app.client().sign_in("pwchange", "新密码-2026-xyz").status,
+        401
+    );
 }
 
 #[test]

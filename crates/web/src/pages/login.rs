@@ -1,18 +1,20 @@
 //! `GET /login` and `POST /login`.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Extension;
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::client::ClientAddr;
 use crate::error::WebError;
+use crate::password_check::{self, Checked};
 use crate::view::render;
 
 #[derive(Template)]
@@ -34,15 +36,8 @@ pub const PLAIN_HTTP: &str = "此页面是通过未加密的 HTTP 打开的，�
 
 /// Whether this request came over a connection on which a `Secure` cookie is dropped:
 /// plain HTTP to a host other than this machine (browsers accept them on localhost).
-pub fn cookies_cannot_stick(state: &AppState, headers: &HeaderMap) -> bool {
-    if !state.config.secure_cookies || state.config.tls {
-        return false;
-    }
-    let forwarded_https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    if forwarded_https {
+pub fn cookies_cannot_stick(state: &AppState, client: ClientAddr, headers: &HeaderMap) -> bool {
+    if !state.config.secure_cookies || state.config.tls || client.via_https_proxy {
         return false;
     }
     let host = headers
@@ -66,13 +61,14 @@ pub struct NextQuery {
 
 fn page(
     state: &AppState,
+    client: ClientAddr,
     headers: &HeaderMap,
     status: StatusCode,
     next: String,
     username: String,
     error: Option<String>,
 ) -> Response {
-    let insecure = cookies_cannot_stick(state, headers)
+    let insecure = cookies_cannot_stick(state, client, headers)
         .then_some(PLAIN_HTTP)
         .filter(|why| error.as_deref() != Some(*why));
     let csrf = auth::random_token();
@@ -91,11 +87,13 @@ fn page(
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
+    Extension(client): Extension<ClientAddr>,
     headers: HeaderMap,
     Query(q): Query<NextQuery>,
 ) -> Response {
     page(
         &state,
+        client,
         &headers,
         StatusCode::OK,
         auth::safe_next(q.next.as_deref()),
@@ -122,7 +120,7 @@ enum Outcome {
 
 pub async fn submit(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<ClientAddr>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -132,13 +130,14 @@ pub async fn submit(
     let expected = auth::cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     if expected.is_empty() || expected != form.csrf {
         // Over plain HTTP the browser dropped the form's cookie: say why, not "expired".
-        let why = if expected.is_empty() && cookies_cannot_stick(&state, &headers) {
+        let why = if expected.is_empty() && cookies_cannot_stick(&state, client, &headers) {
             PLAIN_HTTP
         } else {
             "登录表单已过期，请重新输入后提交"
         };
         return page(
             &state,
+            client,
             &headers,
             StatusCode::FORBIDDEN,
             next,
@@ -149,6 +148,7 @@ pub async fn submit(
     if username.is_empty() || form.password.is_empty() {
         return page(
             &state,
+            client,
             &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
             next,
@@ -156,7 +156,7 @@ pub async fn submit(
             Some("请输入用户名和密码".into()),
         );
     }
-    let ip = peer.ip().to_string();
+    let ip = client.ip.to_string();
     let password = form.password;
     let hours = state.config.session_hours;
     let name = username.clone();
@@ -177,14 +177,13 @@ pub async fn submit(
             resp
         }
         Ok(Outcome::Refused(status, msg)) => {
-            page(&state, &headers, status, next, username, Some(msg))
+            page(&state, client, &headers, status, next, username, Some(msg))
         }
         Err(e) => WebError::into_response(e),
     }
 }
 
-/// Checks the limits, verifies the password off the database connection (Argon2 takes
-/// tens of milliseconds; a connection is not held for it), then records the result.
+/// Checks the password the one way ([`password_check`]), then opens a session.
 async fn sign_in(
     state: &Arc<AppState>,
     ip: String,
@@ -192,74 +191,25 @@ async fn sign_in(
     password: String,
     hours: i64,
 ) -> Result<Outcome, WebError> {
-    let (ip2, name2) = (ip.clone(), name.clone());
-    let user = state
-        .pool
-        .run(move |store| {
-            let now = auth::now();
-            let window = now - chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES);
-            if store.failed_attempts_since(&ip2, window)? >= auth::ADDRESS_FAILURE_LIMIT {
-                return Ok(Err(Outcome::Refused(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "尝试次数过多，请10分钟后再试".into(),
-                )));
-            }
-            let user = store.user_by_username(&name2)?;
-            if let Some(until) = user.as_ref().and_then(|u| u.locked_until)
-                && until > now
-            {
-                store.note_login_attempt(&ip2, &name2, now, false)?;
-                let local = until + chrono::Duration::hours(8);
-                return Ok(Err(Outcome::Refused(
-                    StatusCode::LOCKED,
-                    format!(
-                        "账户因连续输错密码已锁定，请于{}后再试",
-                        local.format("%H:%M")
-                    ),
-                )));
-            }
-            Ok(Ok(user))
-        })
-        .await?;
-    let user = match user {
-        Ok(u) => u,
-        Err(refused) => return Ok(refused),
+    let user = match password_check::check(state, ip.clone(), name.clone(), password).await? {
+        Checked::Right(user) => user,
+        Checked::Wrong => {
+            return Ok(Outcome::Refused(
+                StatusCode::UNAUTHORIZED,
+                password_check::wrong_message(),
+            ));
+        }
+        Checked::TooMany => {
+            return Ok(Outcome::Refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                "尝试次数过多，请10分钟后再试".into(),
+            ));
+        }
     };
-    // An unknown name costs the same verification as a known one: timing tells nothing.
-    let phc = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| auth::dummy_hash().to_owned());
-    let right = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
-        .await
-        .map_err(WebError::internal)?
-        && user.is_some();
     state
         .pool
         .run(move |store| {
             let now = auth::now();
-            let Some(user) = user.filter(|_| right) else {
-                store.note_login_attempt(&ip, &name, now, false)?;
-                let locked = match store.user_by_username(&name)? {
-                    Some(u) => store.record_login_failure(
-                        u.id,
-                        auth::LOCK_AFTER_FAILURES,
-                        now,
-                        chrono::Duration::minutes(auth::LOCK_MINUTES),
-                    )?,
-                    None => false,
-                };
-                let msg = if locked {
-                    format!(
-                        "连续{}次密码错误，账户已锁定{}分钟",
-                        auth::LOCK_AFTER_FAILURES,
-                        auth::LOCK_MINUTES
-                    )
-                } else {
-                    "用户名或密码错误".into()
-                };
-                return Ok(Outcome::Refused(StatusCode::UNAUTHORIZED, msg));
-            };
             store.record_login_success(user.id)?;
             store.note_login_attempt(&ip, &name, now, true)?;
             let token = auth::random_token();

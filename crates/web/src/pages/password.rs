@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{self, Auth};
+use crate::client::ClientAddr;
 use crate::error::WebError;
+use crate::password_check::{self, Checked};
 use crate::view::{Layout, render};
 
 #[derive(Template)]
@@ -50,23 +52,43 @@ pub struct PasswordForm {
 pub async fn submit(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
+    Extension(client): Extension<ClientAddr>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     auth.check_csrf(&form.csrf)?;
     let layout = Layout::new(&state, &auth, "修改密码", "").await?;
-    let (current, phc) = (form.current.clone(), auth.user.password_hash.clone());
-    // Argon2 runs on the blocking pool, not on the server's async threads.
-    let right = tokio::task::spawn_blocking(move || auth::verify_password(&current, &phc))
-        .await
-        .map_err(WebError::internal)?;
-    if !right {
+    // The current password is checked as a sign-in is: the same limits and lock, so a
+    // session left open cannot be used to guess it.
+    let checked = password_check::check(
+        &state,
+        client.ip.to_string(),
+        auth.user.username.clone(),
+        form.current.clone(),
+    )
+    .await?;
+    let refused = match checked {
+        Checked::Right(_) => None,
+        Checked::Wrong => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "当前密码不正确（连续输错{}次账户将锁定{}分钟）",
+                auth::LOCK_AFTER_FAILURES,
+                auth::LOCK_MINUTES
+            ),
+        )),
+        Checked::TooMany => Some((
+            StatusCode::TOO_MANY_REQUESTS,
+            "尝试次数过多，请10分钟后再试".to_owned(),
+        )),
+    };
+    if let Some((status, message)) = refused {
         let page = PasswordPage {
             layout,
             done: false,
-            error_current: Some("当前密码不正确".into()),
+            error_current: Some(message),
             error_new: None,
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        return Ok((status, render(&page)?).into_response());
     }
     if let Err(e) = auth::check_new_password(&form.new) {
         let page = PasswordPage {
@@ -82,7 +104,8 @@ pub async fn submit(
         .await
         .map_err(WebError::internal)??;
     let user_id = auth.user.id;
-    // Ends every session of the account, this one included: sign in again with the new password.
+    // Ends every session and API token of the account, this one included: sign in again
+    // with the new password.
     state
         .pool
         .run(move |store| Ok(store.set_password_hash(user_id, &hash)?))

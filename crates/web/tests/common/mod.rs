@@ -124,7 +124,7 @@ impl TestApp {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
-                liangxin_web::serve(listener, state).await.unwrap();
+                liangxin_web::serve(listener, state, None).await.unwrap();
             });
         });
         let addr = rx.recv().unwrap();
