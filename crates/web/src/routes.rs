@@ -438,6 +438,49 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
     }
 }
 
+/// The page action each kind of import stands for. Importing a sheet of a kind (on the page
+/// or through the API), committing it and undoing it need exactly the right of that action,
+/// as its route in [`ROUTES`] declares it: one right, one rule, on every path.
+pub const IMPORT_ACTIONS: &[(&str, &str, &str)] = &[
+    ("members", "POST", "/party-orgs/{county}/{id}/members/new"),
+    ("organizations", "POST", "/organizations/new"),
+    ("party_orgs", "POST", "/party-orgs/{county}/{id}/new"),
+    (
+        "assignments",
+        "POST",
+        "/organizations/{county}/{id}/instructor",
+    ),
+    ("payments", "POST", "/party-orgs/{county}/{id}/dues"),
+    ("meetings", "POST", "/party-orgs/{county}/{id}/meetings/new"),
+];
+
+/// Who may import a kind: the roles of the page action it stands for. `None` for a kind
+/// that is not one.
+pub fn import_right(kind: &str) -> Option<Who> {
+    let (_, method, path) = IMPORT_ACTIONS.iter().find(|(k, _, _)| *k == kind)?;
+    ROUTES
+        .iter()
+        .find(|r| r.method == *method && r.path == *path)
+        .map(|r| r.who)
+}
+
+/// 403 unless the user's role may do what a sheet of `kind` does.
+pub fn require_import_right(role: Role, kind: &str) -> Result<(), WebError> {
+    match import_right(kind) {
+        Some(who) if who.admits(role) => Ok(()),
+        Some(_) => {
+            let label = liangxin_store::uploads::KINDS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map_or(kind, |(_, l)| l);
+            Err(WebError::forbidden(format!(
+                "您的角色不能在页面上办理这项业务，也就不能导入{label}"
+            )))
+        }
+        None => Err(WebError::bad_field("导入类型", format!("不支持“{kind}”"))),
+    }
+}
+
 /// 403 for a signed-in role the route is not for.
 async fn require_role(
     State((who, access)): State<(Who, Access)>,

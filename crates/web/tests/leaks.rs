@@ -538,3 +538,84 @@ fn no_role_reads_or_writes_outside_its_scope() {
 fn no_rows() -> std::iter::Empty<Result<(usize, Vec<String>), String>> {
     std::iter::empty()
 }
+
+/// Every import kind with every role, on the page and through the API: a sheet is taken
+/// exactly when the role may do on the page what the sheet does (`routes::IMPORT_ACTIONS`),
+/// and refused with 403 otherwise. A new kind cannot be added without declaring its action.
+#[test]
+fn every_import_kind_needs_the_right_of_the_page_action_it_stands_for() {
+    use liangxin_web::routes::{IMPORT_ACTIONS, import_right};
+    for (kind, _) in liangxin_store::uploads::KINDS {
+        assert!(
+            IMPORT_ACTIONS.iter().any(|(k, _, _)| k == kind),
+            "import kind {kind} declares no page action"
+        );
+        assert!(
+            import_right(kind).is_some(),
+            "{kind}: its action is a route"
+        );
+    }
+    let app = TestApp::start(300);
+    let roles = [
+        ("city", liangxin_domain::kinds::Role::City),
+        ("longyou", liangxin_domain::kinds::Role::County),
+        ("hongmu", liangxin_domain::kinds::Role::Zone),
+        ("secretary", liangxin_domain::kinds::Role::Secretary),
+        ("instructor", liangxin_domain::kinds::Role::Instructor),
+        ("member", liangxin_domain::kinds::Role::Member),
+    ];
+    let sheet = "姓名,身份证号\r\n".as_bytes();
+    for (name, role) in roles {
+        let mut c = app.signed_in(name);
+        let page = c.get("/");
+        let csrf = page.csrf();
+        for (kind, _) in liangxin_store::uploads::KINDS {
+            let may = import_right(kind).unwrap().admits(role);
+            let r = c.post_multipart(
+                "/imports",
+                &[("_csrf", &csrf), ("kind", kind)],
+                ("file", "sheet.csv", sheet),
+            );
+            if may {
+                assert_eq!(
+                    r.status, 303,
+                    "{name} imports {kind} on the page: {}",
+                    r.body
+                );
+            } else {
+                assert_eq!(
+                    r.status, 403,
+                    "{name} imports {kind} on the page: {}",
+                    r.body
+                );
+            }
+            c.post_headers = vec![("X-CSRF-Token".into(), csrf.clone())];
+            let r = c.post_raw(
+                &format!("/api/v1/imports?kind={kind}&file_name=sheet.csv"),
+                "text/csv",
+                sheet.to_vec(),
+            );
+            c.post_headers.clear();
+            if may {
+                assert_eq!(
+                    r.status, 202,
+                    "{name} imports {kind} by the API: {}",
+                    r.body
+                );
+            } else {
+                assert_eq!(
+                    r.status, 403,
+                    "{name} imports {kind} by the API: {}",
+                    r.body
+                );
+            }
+        }
+    }
+    // The case that was open: a secretary cannot appoint an instructor on the page, so not
+    // by a sheet either.
+    assert!(
+        !import_right("assignments")
+            .unwrap()
+            .admits(liangxin_domain::kinds::Role::Secretary)
+    );
+}

@@ -322,6 +322,7 @@ pub async fn undo(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UndoneOut>, ApiError> {
     auth.check_api_write(&headers)?;
+    crate::pages::imports::undo_right(&state, &auth, id).await?;
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let removed = state

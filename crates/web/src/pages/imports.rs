@@ -48,6 +48,16 @@ fn state_label(u: &Upload) -> (&'static str, &'static str) {
     }
 }
 
+/// The sheets of each kind, as the upload form names them.
+const SHEETS: &[(&str, &str)] = &[
+    ("members", "党员名册"),
+    ("organizations", "两新组织名录"),
+    ("party_orgs", "党组织名册"),
+    ("assignments", "党建指导员选派表"),
+    ("payments", "党费缴纳记录"),
+    ("meetings", "组织生活出席记录"),
+];
+
 fn kind_label(kind: &str) -> &'static str {
     KINDS
         .iter()
@@ -86,6 +96,8 @@ struct ImportLine {
 struct ListPage {
     layout: Layout,
     error: Option<String>,
+    /// The kinds this role may import: value and the sheet's name.
+    kinds: Vec<(&'static str, &'static str)>,
     uploads: Vec<UploadLine>,
     imports: Vec<ImportLine>,
     limit_mb: usize,
@@ -125,6 +137,11 @@ async fn list_page(
     Ok(ListPage {
         layout,
         error,
+        kinds: SHEETS
+            .iter()
+            .copied()
+            .filter(|(k, _)| crate::routes::require_import_right(auth.role, k).is_ok())
+            .collect(),
         uploads: uploads
             .iter()
             .filter(|u| u.state != "committed")
@@ -216,7 +233,9 @@ pub async fn upload(
     let id = stage(&state, &auth, &kind, &file_name, bytes).await;
     match id {
         Ok(id) => Ok(Redirect::to(&format!("/imports/uploads/{id}")).into_response()),
-        Err(e) if e.field.is_some() => refuse(&state, &auth, e).await,
+        Err(e) if e.field.is_some() || e.status == StatusCode::FORBIDDEN => {
+            refuse(&state, &auth, e).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -235,6 +254,7 @@ pub async fn stage(
             format!("文件过大：上限 {} MB", MAX_BYTES / 1024 / 1024),
         ));
     }
+    crate::routes::require_import_right(auth.role, kind)?;
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let (kind, file_name) = (kind.to_owned(), file_name.to_owned());
@@ -582,6 +602,13 @@ fn csrf_of(body: &Bytes) -> Result<String, WebError> {
 /// Starts a commit; shared by the page and the API.
 pub async fn start_commit(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<(), WebError> {
     let scope = auth.scope.clone();
+    let kind = state
+        .pool
+        .run(move |store| Ok(store.upload(&scope, id)?.map(|u| u.kind)))
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    crate::routes::require_import_right(auth.role, &kind)?;
+    let scope = auth.scope.clone();
     state
         .pool
         .run(move |store| Ok(store.begin_commit(&scope, id)?))
@@ -633,6 +660,23 @@ struct UndoPage {
     counter: &'static str,
     noun: &'static str,
     blocked_by: &'static str,
+}
+
+/// Undoing an import needs the right of the action its kind stands for.
+pub async fn undo_right(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<(), WebError> {
+    let scope = auth.scope.clone();
+    let kind = state
+        .pool
+        .run(move |store| {
+            Ok(store
+                .imports(&scope)?
+                .into_iter()
+                .find(|i| i.id == id)
+                .map(|i| i.kind))
+        })
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    crate::routes::require_import_right(auth.role, &kind)
 }
 
 async fn undo_page(
@@ -693,6 +737,7 @@ pub async fn undo(
     body: Bytes,
 ) -> Result<Response, WebError> {
     auth.check_csrf(&csrf_of(&body)?)?;
+    undo_right(&state, &auth, id).await?;
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let done = state
