@@ -71,6 +71,7 @@ pub fn run(
     let (scope, name) = scope(store, county)?;
     let (header, format, notes) = (sheet.header.clone(), sheet.format, sheet.notes.clone());
     let plan = store.plan_import(
+        "cli",
         kind.code(),
         &scope,
         today,

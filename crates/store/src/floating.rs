@@ -324,12 +324,17 @@ impl Store {
                 .first(conn)
                 .optional()?
                 .ok_or_else(|| StoreError::invalid("流动党员", "不存在或不在您的管理范围内"))?;
+            // A record the scope cannot see reads as one that does not exist; the host side
+            // sees it but is not the one to end it.
             let view = views(conn, scope, vec![row])?
                 .pop()
-                .filter(|v| v.home_side)
-                .ok_or_else(|| {
-                    StoreError::invalid("流动党员", "只有党员所在的党组织可以登记返回")
-                })?;
+                .ok_or_else(|| StoreError::invalid("流动党员", "不存在或不在您的管理范围内"))?;
+            if !view.home_side {
+                return Err(StoreError::invalid(
+                    "流动党员",
+                    "只有党员所在的党组织可以登记返回",
+                ));
+            }
             if view.back_on.is_some() {
                 return Err(StoreError::invalid("流动党员", "已登记返回"));
             }

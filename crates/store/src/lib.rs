@@ -35,6 +35,7 @@ pub mod floating;
 pub mod history;
 pub mod import;
 pub mod life;
+pub mod lookups;
 pub mod organizations;
 pub mod people;
 pub mod registry;

@@ -573,6 +573,20 @@ fn ensure_party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key) ->
     }
 }
 
+/// Whether a party organization lies in the scope.
+pub(crate) fn party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key) -> Result<bool> {
+    let path: Option<String> = party_orgs::table
+        .filter(
+            party_orgs::county_code
+                .eq(po.county)
+                .and(party_orgs::id.eq(po.id)),
+        )
+        .select(party_orgs::path)
+        .first(conn)
+        .optional()?;
+    Ok(path.is_some_and(|p| scope.contains_path(&p)))
+}
+
 /// The member's row, if the member's party organization lies in the scope. A member
 /// outside it is reported as not found, so scopes do not learn of each other's members.
 pub(crate) fn member_in_scope(
@@ -1762,7 +1776,10 @@ impl Store {
         }
         let hash = self.cipher.lookup_hash(&m.resident_id);
         let cipher = &self.cipher;
-        crate::connection::write_transaction(&mut self.conn, |conn| {
+        // Ok(Err(..)): refused, but what the transaction wrote (a lookup in the audit log)
+        // is kept.
+        let outcome = crate::connection::write_transaction(&mut self.conn, |conn| {
+            crate::lookups::ensure_budget(conn, actor)?;
             ensure_party_org_in_scope(
                 conn,
                 scope,
@@ -1774,7 +1791,7 @@ impl Store {
             // Unique across the whole deployment, not only the scope: the same person
             // registered twice is a transfer to be made, not a second member. A record
             // that left (转出, 死亡 …) does not count: the person may come back.
-            let taken: Option<i64> = member_profiles::table
+            let taken: Option<(i32, i64)> = member_profiles::table
                 .inner_join(
                     members::table.on(members::county_code
                         .eq(member_profiles::county_code)
@@ -1782,14 +1799,30 @@ impl Store {
                 )
                 .filter(member_profiles::resident_id_hash.eq(&hash))
                 .filter(members::left_on.is_null())
-                .select(member_profiles::member_id)
+                .select((members::county_code, members::party_org_id))
                 .first(conn)
                 .optional()?;
-            if taken.is_some() {
-                return Err(StoreError::invalid(
+            if let Some((county, id)) = taken {
+                // Within the scope it is the asker's own register; outside it, where the
+                // person is registered is not theirs to learn.
+                if party_org_in_scope(conn, scope, Key { county, id })? {
+                    return Ok(Err(StoreError::invalid(
+                        "身份证号",
+                        "已在本辖区登记为党员（如需转到此处请办理组织关系转接）",
+                    )));
+                }
+                crate::lookups::record(
+                    conn,
+                    cipher,
+                    actor,
+                    m.key.county,
+                    "登记党员",
+                    &[m.resident_id.masked()],
+                )?;
+                return Ok(Err(StoreError::invalid(
                     "身份证号",
-                    "已登记为其他党员（如需转入请办理组织关系转接）",
-                ));
+                    crate::lookups::ELSEWHERE,
+                )));
             }
             m.key.id = allocate(conn, "members", 1)?;
             let row = member_row(&m);
@@ -1813,8 +1846,9 @@ impl Store {
                     after: Some(member_json(&row, &m.resident_id.masked())),
                 },
             )?;
-            Ok(m.key)
-        })
+            Ok(Ok(m.key))
+        })?;
+        outcome
     }
 
     /// Changes a member's status (预备 → 正式 on 转正), with the before and after audited.

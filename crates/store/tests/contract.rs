@@ -131,6 +131,7 @@ contract!(
     an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it,
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
     an_attendance_sheet_records_whole_meetings_and_undoes_them,
+    who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed,
 );
 
 type SheetRow = (usize, Vec<String>);
@@ -2129,7 +2130,8 @@ fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
         )
         .unwrap_err()
         .to_string();
-    assert!(twice.contains("已登记为其他党员"), "{twice}");
+    assert!(twice.contains("不能在此登记"), "{twice}");
+    assert!(!twice.contains("柯城"), "where is not said: {twice}");
     let done = store
         .receive_transfer("t", &kecheng, TODAY, t, TODAY)
         .unwrap_err()
@@ -3443,7 +3445,7 @@ fn a_sheet_as_large_as_the_register_is_matched_by_reading_it_through(db: &TestDb
         .unwrap();
     assert_eq!(plan.errors(), 1, "{:?}", plan.problems);
     assert_eq!(plan.problems[0].row, 2);
-    assert!(plan.problems[0].reason.contains("已在其他党组织登记"));
+    assert!(plan.problems[0].reason.contains("不能在此登记"));
     assert_eq!(plan.skipped.len(), 1);
     assert_eq!(plan.skipped[0].0, 3);
     assert_eq!(plan.created, newcomers + 1);
@@ -4844,4 +4846,138 @@ fn an_attendance_sheet_records_whole_meetings_and_undoes_them(db: &TestDb) {
         .get_result(store.conn())
         .unwrap();
     assert_eq!(left, 0);
+}
+
+/// Registering or importing someone registered outside one's scope is refused without
+/// saying where, written to the audit log with the masked ID, and rationed per account and
+/// day: once the budget is spent, the account registers and previews nothing more.
+fn who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed(db: &TestDb) {
+    use diesel::prelude::*;
+    use liangxin_store::schema::audit_log::dsl as a;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let full = |po: Key, name: &str, seq: u16| member(po, name, seq, MemberStatus::Full, None);
+    let elsewhere = full(c.tech_branch, "别处", 611);
+    store
+        .insert_member("city:1", &all(), TODAY, elsewhere.clone())
+        .unwrap();
+    let here = full(c.joint, "本处", 612);
+    store
+        .insert_member("clerk:7", &longyou, TODAY, here.clone())
+        .unwrap();
+
+    // Within the scope: the clerk's own register, said plainly, nothing logged.
+    let again = full(c.joint, "本处", 612);
+    let e = store
+        .insert_member("clerk:7", &longyou, TODAY, again)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("已在本辖区登记为党员"), "{e}");
+    let logged = |store: &mut Store, actor: &str| -> Vec<Option<String>> {
+        a::audit_log
+            .filter(a::actor.eq(actor))
+            .filter(a::action.eq("lookup_elsewhere"))
+            .select(a::after)
+            .load(store.conn())
+            .unwrap()
+    };
+    assert!(logged(&mut store, "clerk:7").is_empty());
+
+    // Outside it: refused without where, and the lookup is in the audit log, masked.
+    let mut someone = elsewhere.clone();
+    someone.key.county = c.joint.county;
+    someone.party_org_id = c.joint.id;
+    let e = store
+        .insert_member("clerk:7", &longyou, TODAY, someone.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("不能在此登记"), "{e}");
+    assert!(e.contains("组织关系转接"), "{e}");
+    let entries = logged(&mut store, "clerk:7");
+    assert_eq!(entries.len(), 1);
+    let entry = entries[0].clone().unwrap();
+    assert!(entry.contains(&elsewhere.resident_id.masked()), "{entry}");
+    assert!(!entry.contains(elsewhere.resident_id.expose()), "{entry}");
+
+    // The budget: each such lookup spends one; when none is left, nothing is looked up,
+    // not even a person registered nowhere (else the refusal itself would answer).
+    for _ in 1..liangxin_store::lookups::DAILY_LIMIT {
+        let e = store
+            .insert_member("clerk:7", &longyou, TODAY, someone.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("不能在此登记"), "{e}");
+    }
+    let spent = store
+        .insert_member("clerk:7", &longyou, TODAY, someone.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(spent.contains("已达上限"), "{spent}");
+    let nobody = full(c.joint, "新人", 613);
+    let e = store
+        .insert_member("clerk:7", &longyou, TODAY, nobody.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("已达上限"), "{e}");
+    assert_eq!(
+        logged(&mut store, "clerk:7").len(),
+        usize::try_from(liangxin_store::lookups::DAILY_LIMIT).unwrap()
+    );
+    let header: Vec<String> = [
+        "姓名",
+        "身份证号",
+        "所在支部",
+        "人员类别",
+        "入党日期",
+        "转正日期",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let e = store
+        .plan_import(
+            "clerk:7",
+            "members",
+            &longyou,
+            TODAY,
+            &header,
+            &mut rows_of(&[]),
+            &|_| {},
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("已达上限"), "{e}");
+    // Another clerk has their own budget: a sheet naming the person registered elsewhere
+    // is refused by row, and the row is logged.
+    let line = |row: u32, m: &Member| {
+        (
+            usize::try_from(row).unwrap(),
+            vec![
+                m.name.clone(),
+                m.resident_id.expose().to_owned(),
+                format!("{}-{}", c.joint.county, c.joint.id),
+                "正式党员".to_owned(),
+                "2010-07-01".to_owned(),
+                "2011-07-01".to_owned(),
+            ],
+        )
+    };
+    let planned = store
+        .plan_import(
+            "clerk:8",
+            "members",
+            &longyou,
+            TODAY,
+            &header,
+            &mut rows_of(&[line(2, &someone), line(3, &nobody)]),
+            &|_| {},
+        )
+        .unwrap();
+    let liangxin_store::import::Planned::Members(plan) = planned else {
+        panic!("a member plan");
+    };
+    assert_eq!(plan.errors(), 1, "{:?}", plan.problems);
+    assert!(plan.problems[0].reason.contains("不能在此登记"));
+    assert_eq!(logged(&mut store, "clerk:8").len(), 1);
 }

@@ -23,6 +23,7 @@ const TICK: Duration = Duration::from_millis(500);
 /// imported at all (not a spreadsheet, no header, a required column missing).
 fn check(
     store: &mut Store,
+    actor: &str,
     kind: &str,
     scope: &Scope,
     bytes: &[u8],
@@ -36,6 +37,7 @@ fn check(
     total.store(sheet.total, Ordering::Relaxed);
     let (header, format, notes) = (sheet.header.clone(), sheet.format, sheet.notes.clone());
     let planned = store.plan_import(
+        actor,
         kind,
         scope,
         crate::today(),
@@ -80,7 +82,14 @@ fn start_ticker(
 }
 
 /// Checks a staged upload in the background.
-pub fn spawn_check(state: Arc<AppState>, id: i64, kind: String, scope: Scope, bytes: Vec<u8>) {
+pub fn spawn_check(
+    state: Arc<AppState>,
+    id: i64,
+    actor: String,
+    kind: String,
+    scope: Scope,
+    bytes: Vec<u8>,
+) {
     tokio::spawn(async move {
         let total = Arc::new(AtomicUsize::new(0));
         let done = Arc::new(AtomicUsize::new(0));
@@ -89,7 +98,7 @@ pub fn spawn_check(state: Arc<AppState>, id: i64, kind: String, scope: Scope, by
         let ran = state
             .pool
             .run(move |store| {
-                let outcome = check(store, &kind, &scope, &bytes, &total, &done);
+                let outcome = check(store, &actor, &kind, &scope, &bytes, &total, &done);
                 finished.store(true, Ordering::Relaxed);
                 match outcome? {
                     Ok((preview, _)) => store.finish_check(id, Ok(&preview))?,
@@ -122,14 +131,21 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                 let shown = store.upload(&scope, id)?.ok_or_else(WebError::not_found)?;
                 let bytes = store.upload_file(&scope, id)?;
                 let (idle_total, idle_done) = (AtomicUsize::new(0), AtomicUsize::new(0));
-                let (preview, plan) =
-                    match check(store, &shown.kind, &scope, &bytes, &idle_total, &idle_done)? {
-                        Ok(v) => v,
-                        Err(why) => {
-                            store.refuse_commit(id, &why, None)?;
-                            return Ok(());
-                        }
-                    };
+                let (preview, plan) = match check(
+                    store,
+                    &actor,
+                    &shown.kind,
+                    &scope,
+                    &bytes,
+                    &idle_total,
+                    &idle_done,
+                )? {
+                    Ok(v) => v,
+                    Err(why) => {
+                        store.refuse_commit(id, &why, None)?;
+                        return Ok(());
+                    }
+                };
                 let before = shown.preview.unwrap_or_default();
                 if (preview.create, preview.update, preview.skip, preview.errors)
                     != (before.create, before.update, before.skip, before.errors)

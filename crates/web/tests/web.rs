@@ -971,7 +971,7 @@ fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
         ],
     );
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("已登记为其他党员"));
+    assert!(r.body.contains("已在本辖区登记为党员"), "{}", r.body);
     // Another county's committee cannot reach this branch's form.
     let mut other = app.signed_in("hongmu");
     assert_eq!(other.get(&path).status, 404);
@@ -2988,4 +2988,30 @@ fn a_hostile_workbook_is_refused_and_the_server_carries_on() {
     let page = settled(&mut c, r.header("location").unwrap());
     assert!(page.body.contains("超过上限 200列"), "{}", page.body);
     assert_eq!(c.get("/healthz").status, 200);
+}
+
+#[test]
+fn a_foreign_floating_record_reads_as_a_missing_one() {
+    let app = app();
+    let mut store = app.store();
+    // Neither its home nor its host is in Longyou: the county cannot see it.
+    let theirs = store
+        .floating(&liangxin_store::Scope::everything(), false)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.member.county != 330825 && f.host.is_none_or(|h| h.county != 330825))
+        .expect("a floating member outside Longyou in the demo city");
+    let mut c = app.signed_in("longyou");
+    let csrf = c.get("/floating").csrf();
+    let end = |c: &mut common::Client, id: i64| {
+        c.post_form(
+            &format!("/floating/{id}/end"),
+            &[("_csrf", &csrf), ("back_on", "2026-11-30")],
+        )
+    };
+    let foreign = end(&mut c, theirs.id);
+    let missing = end(&mut c, 9_999_999_999);
+    assert_eq!(foreign.status, 404, "{}", foreign.body);
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert_eq!(foreign.body, missing.body);
 }

@@ -609,11 +609,19 @@ impl<'s> MemberMatcher<'s> {
                     }
                     candidates.push((r, Key { county, id }, workplace));
                 } else {
+                    // Within the scope it is the importer's own register; outside it, where
+                    // the person is registered is not theirs to learn (and the lookup is
+                    // recorded: crate::lookups).
+                    let why = if self.by_code.contains_key(&format!("{county}-{at}")) {
+                        "已在本辖区的其他党组织登记为党员（如需转到此处请办理组织关系转接）"
+                    } else {
+                        crate::lookups::ELSEWHERE
+                    };
                     plan.problems.push(problem(
                         r.row,
                         "公民身份号码",
                         &r.resident_id.masked(),
-                        "已在其他党组织登记为党员（如需转入请办理组织关系转接）",
+                        why,
                     ));
                 }
                 continue;

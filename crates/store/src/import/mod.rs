@@ -956,8 +956,13 @@ impl Store {
     /// [`Store::plan_organization_import`], [`Store::plan_party_org_import`],
     /// [`Store::plan_assignment_import`], [`Store::plan_payment_import`] and
     /// [`Store::plan_meeting_import`].
+    ///
+    /// A member sheet's rows of people registered outside the scope are recorded as
+    /// lookups of `actor` ([`crate::lookups`]); past the day's budget nothing is planned.
+    #[allow(clippy::too_many_arguments)]
     pub fn plan_import(
         &mut self,
+        actor: &str,
         kind: &str,
         scope: &Scope,
         today: NaiveDate,
@@ -966,9 +971,22 @@ impl Store {
         progress: &dyn Fn(usize),
     ) -> Result<Planned> {
         if kind == "members" {
-            return self
-                .plan_member_import(scope, today, header, rows, progress)
-                .map(Planned::Members);
+            crate::lookups::ensure_budget(&mut self.conn, actor)?;
+            let plan = self.plan_member_import(scope, today, header, rows, progress)?;
+            let elsewhere: Vec<String> = plan
+                .problems
+                .iter()
+                .filter(|p| p.reason == crate::lookups::ELSEWHERE)
+                .map(|p| p.value.clone())
+                .collect();
+            if !elsewhere.is_empty() {
+                let cipher = &self.cipher;
+                let county = scope.region.unwrap_or(0);
+                crate::connection::write_transaction(&mut self.conn, |conn| {
+                    crate::lookups::record(conn, cipher, actor, county, "导入党员名册", &elsewhere)
+                })?;
+            }
+            return Ok(Planned::Members(plan));
         }
         let rows = collect_rows(rows)?;
         match kind {

@@ -265,7 +265,14 @@ pub async fn stage(
             Ok((id, kind, bytes))
         })
         .await?;
-    import_jobs::spawn_check(state.clone(), id, kind, auth.scope.clone(), bytes);
+    import_jobs::spawn_check(
+        state.clone(),
+        id,
+        format!("user:{}", auth.user.id),
+        kind,
+        auth.scope.clone(),
+        bytes,
+    );
     Ok(id)
 }
 
