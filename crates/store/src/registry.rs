@@ -1778,7 +1778,7 @@ impl Store {
         let cipher = &self.cipher;
         // Ok(Err(..)): refused, but what the transaction wrote (a lookup in the audit log)
         // is kept.
-        let outcome = crate::connection::write_transaction(&mut self.conn, |conn| {
+        crate::connection::write_transaction(&mut self.conn, |conn| {
             crate::lookups::ensure_budget(conn, actor)?;
             ensure_party_org_in_scope(
                 conn,
@@ -1847,8 +1847,7 @@ impl Store {
                 },
             )?;
             Ok(Ok(m.key))
-        })?;
-        outcome
+        })?
     }
 
     /// Changes a member's status (预备 → 正式 on 转正), with the before and after audited.
