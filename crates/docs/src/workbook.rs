@@ -306,7 +306,10 @@ fn text(cell: &Data) -> (String, bool) {
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), false),
         Data::Int(i) => (i.to_string(), false),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (format!("{f:.0}"), false),
-        Data::Float(f) if f.fract() == 0.0 => (format!("{f:.0}"), true),
+        // A number of 16 or more digits has lost its last ones: it is given as Excel shows
+        // it (3.30825E+17), never as digits that look whole, so an ID or a code read from
+        // it is refused by row instead of imported wrong.
+        Data::Float(f) if f.fract() == 0.0 => (excel_general(*f), true),
         Data::Float(f) => (f.to_string(), false),
         Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }.to_owned(), false),
         Data::DateTime(d) if d.is_datetime() => {
@@ -322,6 +325,15 @@ fn text(cell: &Data) -> (String, bool) {
         }
         Data::DateTime(d) => (d.as_f64().to_string(), false),
         Data::Error(e) => (e.to_string(), false),
+    }
+}
+
+/// A large number as Excel's General format shows it: six significant digits, `E+`.
+fn excel_general(f: f64) -> String {
+    let s = format!("{f:.5E}");
+    match s.split_once('E') {
+        Some((m, e)) if !e.starts_with('-') => format!("{m}E+{e}"),
+        _ => s,
     }
 }
 
@@ -447,7 +459,11 @@ mod tests {
     fn numbers_read_as_excel_shows_them() {
         assert_eq!(text(&Data::Float(20170808.0)), ("20170808".into(), false));
         assert_eq!(text(&Data::Float(5000.5)), ("5000.5".into(), false));
-        let (digits, lost) = text(&Data::Float(330825198506010071.0));
-        assert!(lost, "{digits}");
+        let (shown, lost) = text(&Data::Float(330825198506010071.0));
+        assert!(lost, "{shown}");
+        assert_eq!(
+            shown, "3.30825E+17",
+            "as Excel shows it, not digits that look whole"
+        );
     }
 }

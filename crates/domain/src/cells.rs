@@ -1,8 +1,11 @@
 //! What people type in spreadsheet cells, made into values — the ground an import stands on.
 //!
-//! - [`normalize`]: full-width digits, letters and signs (０１２３, ＡＢＣ, （）) and the
-//!   ideographic space folded to ASCII, line breaks and runs of spaces made one space, the
-//!   ends trimmed.
+//! - [`text`]: a name or free text as it was written, but for what identifiers need:
+//!   full-width digits and Latin letters (０１２３, ＡＢＣ) and the ideographic space folded
+//!   to ASCII, line breaks and runs of spaces made one space, the ends trimmed. Punctuation
+//!   stays as typed: “（普通合伙）” is not “(普通合伙)”.
+//! - [`normalize`]: a value (a date, a phone number, an amount) for parsing: as [`text`],
+//!   and full-width signs (（）－／．) folded too.
 //! - [`parse_date`]: the spellings people use — 2017-08-08, 2017/8/8, 2017.08.08,
 //!   2017年8月8日, 20170808 — and a month alone (201708, 2017-08, 2017年8月), said to be one;
 //!   an Excel serial day number ([`excel_serial_date`]) when the cell held a number.
@@ -13,14 +16,47 @@
 use chrono::{Datelike, Days, NaiveDate};
 use thiserror::Error;
 
-/// A cell's text as an import compares it.
+/// Whether a cell is a long number as a spreadsheet writes one it has rounded:
+/// `3.30825E+17`, `3.30825198506010E+17`, `3.3e17`. An 18-digit ID or code typed into a
+/// number cell has already lost its last digits; no check digit can be trusted then.
+pub fn is_rounded_number(cell: &str) -> bool {
+    let s = cell.trim();
+    let Some((mantissa, exponent)) = s.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && fraction.chars().all(|c| c.is_ascii_digit())
+        && !exponent.is_empty()
+        && exponent.chars().all(|c| c.is_ascii_digit())
+}
+
+/// What to tell of a long number a spreadsheet rounded, in place of the value's own error.
+pub const ROUNDED_NUMBER: &str = "这一格是数字而不是文本：表格软件已把长号码存成数字并截去了末几位（显示为科学计数法），\
+     无法还原。请把这一列设为“文本”格式，重新输入完整的号码后再上传";
+
+/// A name or free text as an import keeps it: see the module's note.
+pub fn text(cell: &str) -> String {
+    fold(cell, false)
+}
+
+/// A value as an import parses it: see the module's note.
 pub fn normalize(cell: &str) -> String {
+    fold(cell, true)
+}
+
+fn fold(cell: &str, signs: bool) -> String {
     let mut out = String::with_capacity(cell.len());
     let mut space = false;
     for c in cell.chars() {
         let c = match c {
             // Full-width ASCII (！ to ～) sits 0xFEE0 above its half-width twin.
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{FF01}'..='\u{FF5E}' if signs => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' | '\u{00A0}' => ' ',
             c => c,
         };
@@ -240,6 +276,40 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn names_keep_their_punctuation_and_identifiers_fold() {
+        assert_eq!(
+            text("衢州某某会计师事务所（普通合伙）"),
+            "衢州某某会计师事务所（普通合伙）"
+        );
+        assert_eq!(text("张三，李四"), "张三，李四");
+        assert_eq!(
+            text("ＡＢＣ科技\u{3000}有限公司 ２号"),
+            "ABC科技 有限公司 2号"
+        );
+        assert_eq!(
+            normalize("（普通合伙）"),
+            "(普通合伙)",
+            "a value to parse folds signs"
+        );
+    }
+
+    #[test]
+    fn a_rounded_long_number_is_known_for_what_it_is() {
+        for rounded in ["3.30825E+17", "3.30825198506010E+17", "3.3e17", "9E+17"] {
+            assert!(is_rounded_number(rounded), "{rounded}");
+        }
+        for not in [
+            "330825198506010071",
+            "33082519850601007X",
+            "E+17",
+            "3.3E",
+            "2017-08-08",
+        ] {
+            assert!(!is_rounded_number(not), "{not}");
+        }
     }
 
     #[test]

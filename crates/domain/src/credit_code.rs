@@ -35,6 +35,9 @@ pub enum CreditCodeError {
     /// Nothing but whitespace was given.
     #[error("不能为空")]
     Empty,
+    /// A number a spreadsheet rounded (`9.13308E+17`): its last characters are gone.
+    #[error("{}", crate::cells::ROUNDED_NUMBER)]
+    RoundedNumber,
     /// Wrong number of characters.
     #[error("长度错误：应为 {expected} 位，实际为 {actual} 位")]
     WrongLength {
@@ -167,6 +170,9 @@ impl CreditCode {
     /// half-width and letters are upper-cased. A wrong check character only sets
     /// [`ParsedCreditCode::check_failed`].
     pub fn parse(input: &str) -> Result<ParsedCreditCode, CreditCodeError> {
+        if crate::cells::is_rounded_number(input) {
+            return Err(CreditCodeError::RoundedNumber);
+        }
         let s = validate(&normalize(input), 18)?;
         let code = CreditCode(s);
         let check_failed = !code.check_character_matches();

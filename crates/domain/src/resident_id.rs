@@ -64,6 +64,9 @@ pub enum ResidentIdError {
     /// Nothing but whitespace was given.
     #[error("不能为空")]
     Empty,
+    /// A number a spreadsheet rounded (`3.30825E+17`): its last digits are gone.
+    #[error("{}", crate::cells::ROUNDED_NUMBER)]
+    RoundedNumber,
     /// Not 18 (or 15) characters long.
     #[error("长度错误：应为 18 位（或 15 位旧号码），实际为 {actual} 位")]
     WrongLength {
@@ -199,6 +202,9 @@ impl ResidentId {
     /// number is converted to 18 characters and reported with
     /// [`ResidentIdWarning::ConvertedFrom15`].
     pub fn parse(input: &str) -> Result<Parsed<ResidentId>, ResidentIdError> {
+        if crate::cells::is_rounded_number(input) {
+            return Err(ResidentIdError::RoundedNumber);
+        }
         let chars: Vec<char> = input.trim().chars().map(normalize_char).collect();
         match chars.len() {
             0 => Err(ResidentIdError::Empty),

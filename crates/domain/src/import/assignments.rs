@@ -141,7 +141,7 @@ pub fn assignment_row(
         }
         Some(n)
     });
-    let phone = match r.cell("phone") {
+    let phone = match r.value("phone") {
         v if v.is_empty() => None,
         v if v.chars().count() > 20 || !v.chars().all(|c| c.is_ascii_digit() || c == '-') => {
             r.problem("phone", &v, "应为手机号码或电话号码", Severity::Error);

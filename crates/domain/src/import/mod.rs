@@ -295,7 +295,17 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// A cell as text: a name is kept as written (see [`cells::text`]).
     fn cell(&self, key: &str) -> String {
+        self.map
+            .index(key)
+            .and_then(|i| self.cells.get(i))
+            .map(|c| cells::text(c))
+            .unwrap_or_default()
+    }
+
+    /// A cell as a value to parse: full-width signs folded too (see [`cells::normalize`]).
+    fn value(&self, key: &str) -> String {
         self.map
             .index(key)
             .and_then(|i| self.cells.get(i))
@@ -497,7 +507,7 @@ pub fn member_row(
             }
         },
     };
-    let phone = match r.cell("phone") {
+    let phone = match r.value("phone") {
         v if v.is_empty() => None,
         v if v.chars().count() > 20 => {
             r.problem("phone", &v, "不能超过20位", Severity::Error);
@@ -584,6 +594,31 @@ mod tests {
             .unwrap()
             .expose()
             .to_owned()
+    }
+
+    #[test]
+    fn an_id_excel_stored_as_a_number_is_a_row_error_saying_how_to_fix_the_sheet() {
+        let (m, problems) = member_row(
+            7,
+            &row(&[
+                "1",
+                "张三",
+                "3.30825E+17",
+                "龙游县某支部",
+                "正式党员",
+                "2010-07-01",
+                "2011-07-01",
+            ]),
+            &header(),
+            TODAY,
+        );
+        assert!(m.is_none());
+        let p = problems
+            .iter()
+            .find(|p| p.column == "公民身份号码")
+            .unwrap_or_else(|| panic!("{problems:?}"));
+        assert_eq!((p.row, p.severity), (7, Severity::Error));
+        assert!(p.reason.contains("设为“文本”格式"), "{}", p.reason);
     }
 
     #[test]
