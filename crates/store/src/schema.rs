@@ -372,6 +372,14 @@ diesel::table! {
         preview -> Nullable<Text>,
         message -> Nullable<Text>,
         import_id -> Nullable<BigInt>,
+        file_size -> BigInt,
+    }
+}
+
+diesel::table! {
+    import_upload_problems (upload_id) {
+        upload_id -> BigInt,
+        problems -> Binary,
     }
 }
 
@@ -398,6 +406,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
     import_uploads,
+    import_upload_problems,
     floating_members,
     transfers,
     transfer_events,

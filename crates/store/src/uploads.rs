@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::connection::write_transaction;
 use crate::error::{Result, StoreError};
 use crate::registry::allocate;
+use crate::schema::import_upload_problems as upp;
 use crate::schema::import_uploads as up;
 use crate::{Scope, Store};
 
@@ -24,6 +25,21 @@ use crate::{Scope, Store};
 pub const STALE_MINUTES: i64 = 10;
 /// Uploads not committed are wiped after this long.
 pub const KEEP_HOURS: i64 = 24;
+
+/// Files an account may have staged (checking, checked or being committed) at once…
+pub const STAGED_FILES: i64 = 10;
+/// …and their bytes together.
+pub const STAGED_BYTES: i64 = 400 * 1024 * 1024;
+/// Uploads an account may make within [`RATE_MINUTES`].
+pub const RATE_UPLOADS: i64 = 30;
+pub const RATE_MINUTES: i64 = 10;
+/// Problems a preview keeps (the counts are whole; the full list is kept apart, up to
+/// [`LISTED_PROBLEMS`], for download).
+pub const PREVIEW_PROBLEMS: usize = 200;
+/// Skipped rows a preview keeps.
+pub const PREVIEW_SKIPPED: usize = 200;
+/// Problems kept for download: beyond these the file is plainly not the register.
+pub const LISTED_PROBLEMS: usize = 100_000;
 
 /// The kinds of import there are.
 pub const KINDS: &[(&str, &str)] = &[
@@ -264,15 +280,32 @@ impl Store {
         let sealed = self.cipher.seal_file(bytes);
         let sha = sha256_hex(bytes);
         let path = scope.party_path.clone();
+        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         write_transaction(&mut self.conn, |conn| {
             let at = now();
+            // An upload never committed goes after a day: its file, preview and problems.
             diesel::update(
                 up::table
                     .filter(up::uploaded_at.lt(at - Duration::hours(KEEP_HOURS)))
                     .filter(up::state.ne_all(["committed", "discarded", "expired"])),
             )
-            .set((up::state.eq("expired"), up::content.eq(Vec::<u8>::new())))
+            .set((
+                up::state.eq("expired"),
+                up::content.eq(Vec::<u8>::new()),
+                up::preview.eq(None::<String>),
+            ))
             .execute(conn)?;
+            diesel::delete(
+                upp::table.filter(
+                    upp::upload_id.eq_any(
+                        up::table
+                            .filter(up::state.eq_any(["expired", "discarded", "committed"]))
+                            .select(up::id),
+                    ),
+                ),
+            )
+            .execute(conn)?;
+            check_quota(conn, actor, size, at)?;
             let id = allocate(conn, "import_uploads", 1)?;
             diesel::insert_into(up::table)
                 .values((
@@ -286,6 +319,7 @@ impl Store {
                     up::content.eq(&sealed),
                     up::state.eq("checking"),
                     up::updated_at.eq(at),
+                    up::file_size.eq(size),
                 ))
                 .execute(conn)?;
             Ok(id)
@@ -322,10 +356,12 @@ impl Store {
         match outcome {
             Ok(p) => {
                 let rows = i32::try_from(p.rows_read).unwrap_or(i32::MAX);
+                let (preview, problems) = bounded(p);
+                keep_problems(&mut self.conn, id, problems)?;
                 diesel::update(target)
                     .set((
                         up::state.eq("checked"),
-                        up::preview.eq(serde_json::to_string(p).ok()),
+                        up::preview.eq(serde_json::to_string(&preview).ok()),
                         up::done_rows.eq(rows),
                         up::total_rows.eq(rows),
                         up::updated_at.eq(at),
@@ -372,6 +408,35 @@ impl Store {
             .load(&mut self.conn)?;
         let at = now();
         Ok(rows.into_iter().map(|r| upload_of(r, at)).collect())
+    }
+
+    /// Every problem a check found (up to [`LISTED_PROBLEMS`]), for download and for the
+    /// API's pages.
+    pub fn upload_problems(&mut self, scope: &Scope, id: i64) -> Result<Vec<PreviewProblem>> {
+        let (path, preview): (String, Option<String>) = up::table
+            .filter(up::id.eq(id))
+            .select((up::scope_path, up::preview))
+            .first(&mut self.conn)
+            .optional()?
+            .ok_or_else(not_found)?;
+        if scope.member.is_some() || !scope.contains_path(&path) {
+            return Err(not_found());
+        }
+        let stored: Vec<u8> = upp::table
+            .find(id)
+            .select(upp::problems)
+            .first(&mut self.conn)
+            .optional()?
+            .unwrap_or_default();
+        if stored.is_empty() {
+            // A preview whose problems all fit in it keeps no list apart.
+            let p: Preview = preview
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or_default();
+            return Ok(p.problems);
+        }
+        serde_json::from_slice(&stored)
+            .map_err(|e| StoreError::Corrupt(format!("导入问题清单无法读取：{e}")))
     }
 
     /// The file of an upload that may still be committed.
@@ -435,7 +500,9 @@ impl Store {
     pub fn refuse_commit(&mut self, id: i64, why: &str, preview: Option<&Preview>) -> Result<()> {
         let mut set_preview = None;
         if let Some(p) = preview {
-            set_preview = serde_json::to_string(p).ok();
+            let (preview, problems) = bounded(p);
+            set_preview = serde_json::to_string(&preview).ok();
+            keep_problems(&mut self.conn, id, problems)?;
         }
         let target = up::table
             .filter(up::id.eq(id))
@@ -470,11 +537,86 @@ impl Store {
             .set((
                 up::state.eq("discarded"),
                 up::content.eq(Vec::<u8>::new()),
+                up::preview.eq(None::<String>),
                 up::updated_at.eq(now()),
             ))
             .execute(&mut self.conn)?;
+        keep_problems(&mut self.conn, id, Vec::new())?;
         Ok(())
     }
+}
+
+/// A preview as kept: its first problems and skipped rows (the counts stay whole), and
+/// the full problem list apart (empty when it all fits in the preview).
+fn bounded(p: &Preview) -> (Preview, Vec<u8>) {
+    let mut kept = p.clone();
+    let mut apart = Vec::new();
+    if p.problems.len() > PREVIEW_PROBLEMS {
+        let listed = &p.problems[..p.problems.len().min(LISTED_PROBLEMS)];
+        apart = serde_json::to_vec(listed).unwrap_or_default();
+        kept.problems.truncate(PREVIEW_PROBLEMS);
+    }
+    kept.skipped.truncate(PREVIEW_SKIPPED);
+    (kept, apart)
+}
+
+/// Keeps an upload's full problem list apart (none: removes it).
+fn keep_problems(
+    conn: &mut crate::connection::DbConnection,
+    id: i64,
+    problems: Vec<u8>,
+) -> Result<()> {
+    diesel::delete(upp::table.find(id)).execute(conn)?;
+    if !problems.is_empty() {
+        diesel::insert_into(upp::table)
+            .values((upp::upload_id.eq(id), upp::problems.eq(problems)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Refuses an upload past the account's limits: files and bytes staged, uploads lately.
+fn check_quota(
+    conn: &mut crate::connection::DbConnection,
+    actor: &str,
+    size: i64,
+    at: NaiveDateTime,
+) -> Result<()> {
+    let staged: Vec<i64> = up::table
+        .filter(up::actor.eq(actor))
+        .filter(up::state.eq_any(["checking", "checked", "committing"]))
+        .select(up::file_size)
+        .load(conn)?;
+    let staged_files = i64::try_from(staged.len()).unwrap_or(i64::MAX);
+    if staged_files >= STAGED_FILES {
+        return Err(StoreError::invalid(
+            "文件",
+            format!(
+                "您已有{STAGED_FILES}个待确认的上传，请先确认导入或放弃其中一些，再上传新的文件"
+            ),
+        ));
+    }
+    if staged.iter().sum::<i64>().saturating_add(size) > STAGED_BYTES {
+        return Err(StoreError::invalid(
+            "文件",
+            format!(
+                "您待确认的上传合计将超过 {} MB，请先确认导入或放弃其中一些",
+                STAGED_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    let lately: i64 = up::table
+        .filter(up::actor.eq(actor))
+        .filter(up::uploaded_at.ge(at - Duration::minutes(RATE_MINUTES)))
+        .count()
+        .get_result(conn)?;
+    if lately >= RATE_UPLOADS {
+        return Err(StoreError::invalid(
+            "文件",
+            format!("{RATE_MINUTES}分钟内上传已达{RATE_UPLOADS}次，请稍后再试"),
+        ));
+    }
+    Ok(())
 }
 
 /// In the commit's own transaction: the upload became import `import_id`; its file goes.

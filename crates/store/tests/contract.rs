@@ -132,6 +132,7 @@ contract!(
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
     an_attendance_sheet_records_whole_meetings_and_undoes_them,
     who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed,
+    uploads_are_bounded_per_account_and_leave_nothing_when_discarded,
 );
 
 type SheetRow = (usize, Vec<String>);
@@ -4980,4 +4981,94 @@ fn who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed(db: &Test
     assert_eq!(plan.errors(), 1, "{:?}", plan.problems);
     assert!(plan.problems[0].reason.contains("不能在此登记"));
     assert_eq!(logged(&mut store, "clerk:8").len(), 1);
+}
+
+/// An account stages at most so many files and bytes and uploads at most so often; a
+/// preview keeps its first problems (the full list apart, for download); a discarded
+/// upload leaves neither file, preview nor problems.
+fn uploads_are_bounded_per_account_and_leave_nothing_when_discarded(db: &TestDb) {
+    use liangxin_store::uploads::{
+        PREVIEW_PROBLEMS, Preview, PreviewProblem, RATE_UPLOADS, STAGED_BYTES, STAGED_FILES,
+    };
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let stage = |store: &mut Store, actor: &str| {
+        store.stage_upload(actor, &longyou, "members", "名册.csv", b"a,b\n1,2\n")
+    };
+    // Files staged at once.
+    let mut ids = Vec::new();
+    for _ in 0..STAGED_FILES {
+        ids.push(stage(&mut store, "clerk:1").unwrap());
+    }
+    let e = stage(&mut store, "clerk:1").unwrap_err().to_string();
+    assert!(e.contains("待确认的上传"), "{e}");
+    assert!(
+        stage(&mut store, "clerk:2").is_ok(),
+        "another account has its own"
+    );
+
+    // A preview with more problems than it keeps: the first kept, all listed apart.
+    let id = ids[0];
+    let problems: Vec<PreviewProblem> = (0..PREVIEW_PROBLEMS + 50)
+        .map(|i| PreviewProblem {
+            row: i + 2,
+            column: "身份证号".into(),
+            value: String::new(),
+            reason: "必填".into(),
+            error: true,
+        })
+        .collect();
+    let preview = Preview {
+        errors: problems.len(),
+        problems,
+        ..Preview::default()
+    };
+    store.finish_check(id, Ok(&preview)).unwrap();
+    let kept = store
+        .upload(&longyou, id)
+        .unwrap()
+        .unwrap()
+        .preview
+        .unwrap();
+    assert_eq!(kept.problems.len(), PREVIEW_PROBLEMS);
+    assert_eq!(kept.errors, PREVIEW_PROBLEMS + 50, "the counts stay whole");
+    let all = store.upload_problems(&longyou, id).unwrap();
+    assert_eq!(all.len(), PREVIEW_PROBLEMS + 50);
+    assert_eq!(all.last().unwrap().row, PREVIEW_PROBLEMS + 51);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    assert!(
+        store.upload_problems(&kecheng, id).is_err(),
+        "not the other county's"
+    );
+
+    // Discarded: nothing of it is kept, and it no longer counts against the account.
+    store.discard_upload(&longyou, id).unwrap();
+    let gone = store.upload(&longyou, id).unwrap().unwrap();
+    assert_eq!(gone.state, "discarded");
+    assert!(gone.preview.is_none());
+    assert!(store.upload_problems(&longyou, id).unwrap().is_empty());
+    assert!(store.upload_file(&longyou, id).is_err());
+    let again = stage(&mut store, "clerk:1").unwrap();
+
+    // Bytes staged together: the account's staged files already hold nearly the limit.
+    diesel::sql_query(format!(
+        "UPDATE import_uploads SET file_size = {} WHERE id = {again}",
+        STAGED_BYTES - 4
+    ))
+    .execute(store.conn())
+    .unwrap();
+    for id in &ids[1..] {
+        store.finish_check(*id, Err("无法读取")).unwrap();
+    }
+    let e = stage(&mut store, "clerk:1").unwrap_err().to_string();
+    assert!(e.contains("合计将超过"), "{e}");
+
+    // Uploads within the window: the account is told to wait.
+    for _ in 0..RATE_UPLOADS {
+        let id = stage(&mut store, "clerk:3").unwrap();
+        store.finish_check(id, Err("无法读取")).unwrap();
+    }
+    let e = stage(&mut store, "clerk:3").unwrap_err().to_string();
+    assert!(e.contains("分钟内上传已达"), "{e}");
 }

@@ -299,6 +299,11 @@ pub const ROUTES: &[Route] = &[
     api_staff("POST", "/api/v1/imports", Object::None),
     api_staff("GET", "/api/v1/imports/uploads/{id}", Object::Upload),
     api_staff(
+        "GET",
+        "/api/v1/imports/uploads/{id}/problems",
+        Object::Upload,
+    ),
+    api_staff(
         "POST",
         "/api/v1/imports/uploads/{id}/commit",
         Object::Upload,
@@ -428,6 +433,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/imports") => get(api::imports::list),
         ("POST", "/api/v1/imports") => post(api::imports::create),
         ("GET", "/api/v1/imports/uploads/{id}") => get(api::imports::get),
+        ("GET", "/api/v1/imports/uploads/{id}/problems") => get(api::imports::problems),
         ("POST", "/api/v1/imports/uploads/{id}/commit") => post(api::imports::commit),
         ("POST", "/api/v1/imports/{id}/undo") => post(api::imports::undo),
         ("GET", "/api/v1/members") => get(api::members::list),

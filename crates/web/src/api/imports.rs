@@ -130,16 +130,7 @@ fn preview_out(p: Preview, with_problems: bool) -> PreviewOut {
         errors: p.errors,
         warnings: p.warnings,
         problems: if with_problems {
-            p.problems
-                .into_iter()
-                .map(|x| ProblemOut {
-                    row: x.row,
-                    column: x.column,
-                    value: x.value,
-                    reason: x.reason,
-                    severity: if x.error { "error" } else { "warning" },
-                })
-                .collect()
+            p.problems.into_iter().map(problem_out).collect()
         } else {
             Vec::new()
         },
@@ -258,7 +249,7 @@ pub async fn create(
     path = "/api/v1/imports/uploads/{id}",
     params(("id" = i64, Path, description = "上传编号")),
     responses(
-        (status = 200, description = "上传的状态、进度和预览（含全部问题）", body = UploadOut),
+        (status = 200, description = "上传的状态、进度和预览（计数完整；问题只列前200个，全部问题分页见 …/problems）", body = UploadOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody)
     )
@@ -274,6 +265,76 @@ pub async fn get(
         .run(move |store| store.upload(&scope, id)?.ok_or_else(WebError::not_found))
         .await?;
     Ok(Json(upload_out(u, true)))
+}
+
+/// A page of an upload's problems.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemsOut {
+    /// Problems kept for this upload (the preview's counts may be larger past 100,000).
+    pub total: usize,
+    pub page: i64,
+    pub page_size: usize,
+    pub items: Vec<ProblemOut>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProblemsQuery {
+    page: Option<String>,
+}
+
+/// Problems per page of `…/problems`.
+const PROBLEMS_PAGE: usize = 500;
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/imports/uploads/{id}/problems",
+    params(
+        ("id" = i64, Path, description = "上传编号"),
+        ("page" = Option<String>, Query, description = "页码，从1开始，每页500个")
+    ),
+    responses(
+        (status = 200, description = "校验发现的全部问题，分页", body = ProblemsOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn problems(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ProblemsQuery>,
+) -> Result<Json<ProblemsOut>, ApiError> {
+    let page = crate::params::page(&q.page)?;
+    let scope = auth.scope.clone();
+    let all = state
+        .pool
+        .run(move |store| Ok(store.upload_problems(&scope, id)?))
+        .await?;
+    let start = usize::try_from(page - 1)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(PROBLEMS_PAGE);
+    Ok(Json(ProblemsOut {
+        total: all.len(),
+        page,
+        page_size: PROBLEMS_PAGE,
+        items: all
+            .into_iter()
+            .skip(start)
+            .take(PROBLEMS_PAGE)
+            .map(problem_out)
+            .collect(),
+    }))
+}
+
+fn problem_out(x: liangxin_store::uploads::PreviewProblem) -> ProblemOut {
+    ProblemOut {
+        row: x.row,
+        column: x.column,
+        value: x.value,
+        reason: x.reason,
+        severity: if x.error { "error" } else { "warning" },
+    }
 }
 
 #[utoipa::path(

@@ -432,7 +432,8 @@ pub async fn show(
         percent: (done * 100).checked_div(total).unwrap_or(0).min(100),
         done: thousands(done),
         total: thousands(total),
-        more_problems: p.problems.len().saturating_sub(PROBLEMS_SHOWN),
+        // The preview keeps the first problems; the counts are whole.
+        more_problems: (p.errors + p.warnings).saturating_sub(p.problems.len().min(PROBLEMS_SHOWN)),
         problems,
         sample: p.sample.clone(),
         skipped: p.skipped.iter().take(100).cloned().collect(),
@@ -570,11 +571,14 @@ pub async fn problems_csv(
     Extension(auth): Extension<Auth>,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let u = load(&state, &auth, id).await?;
-    let p = u.preview.unwrap_or_default();
+    let scope = auth.scope.clone();
+    let problems = state
+        .pool
+        .run(move |store| Ok(store.upload_problems(&scope, id)?))
+        .await?;
     // A byte-order mark so that Excel reads the UTF-8 as such.
     let mut out = String::from("\u{feff}行号,列,内容,问题,类别\r\n");
-    for x in &p.problems {
+    for x in &problems {
         let _ = write!(
             out,
             "{},{},{},{},{}\r\n",
