@@ -114,6 +114,14 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
         bench: Option<u32>,
     },
+    /// A personal API token for an account (printed once; only its hash is kept).
+    Token {
+        /// The account's login name.
+        username: String,
+        /// What the token is for, as the account's token list names it.
+        #[arg(long, default_value = "命令行生成")]
+        name: String,
+    },
     /// Import a spreadsheet: preview it, commit it, list or undo imports.
     Import {
         #[command(subcommand)]
@@ -238,7 +246,8 @@ impl CliError {
                 | StoreError::NotADatabase { .. }
                 | StoreError::NotLiangxin(_)
                 | StoreError::Key(_)
-                | StoreError::Invalid { .. },
+                | StoreError::Invalid { .. }
+                | StoreError::Limit { .. },
             )
             | CliError::Refused(_)
             | CliError::Rules(_) => 3,
@@ -416,6 +425,23 @@ fn run(cli: Cli) -> Result<(), CliError> {
             ImportCommand::List => import_cmd::list(&mut store),
             ImportCommand::Undo { id } => import_cmd::undo(&mut store, id),
         },
+        Command::Token { username, name } => {
+            let user = store
+                .user_by_username(&username)?
+                .ok_or_else(|| CliError::Refused(format!("没有账号“{username}”")))?;
+            let token = liangxin_web::auth::random_token();
+            store.create_api_token(
+                &liangxin_web::auth::token_hash(&token),
+                user.id,
+                &name,
+                chrono::Utc::now().naive_utc(),
+            )?;
+            say!("{token}");
+            eprintln!(
+                "已为 {username} 生成 API 令牌（只显示这一次；以 Authorization: Bearer 令牌 使用，修改密码后失效）"
+            );
+            Ok(())
+        }
         Command::Serve { .. } => Ok(()),
     }
 }

@@ -26,6 +26,9 @@ pub enum StoreError {
     /// A value the caller passed does not fit (field, reason).
     #[error("{field}：{reason}")]
     Invalid { field: &'static str, reason: String },
+    /// An account's limit is reached (uploads, lookups): wait or ask, not a bad value.
+    #[error("{field}：{reason}")]
+    Limit { field: &'static str, reason: String },
     /// A stored value that no longer parses (a code removed, a row written by hand): a
     /// fault of the data, not of the request.
     #[error("数据库中的值无效：{0}")]
@@ -35,6 +38,13 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    pub fn limit(field: &'static str, reason: impl Into<String>) -> Self {
+        StoreError::Limit {
+            field,
+            reason: reason.into(),
+        }
+    }
+
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         StoreError::Invalid {
             field,

@@ -25,7 +25,7 @@ pub const ELSEWHERE: &str = "此人已是党员，不能在此登记；组织关
 const ACTION: &str = "lookup_elsewhere";
 
 fn refused() -> StoreError {
-    StoreError::invalid(
+    StoreError::limit(
         "身份证号",
         format!(
             "今日已有{DAILY_LIMIT}次登记或导入遇到在其他地方登记的党员，已达上限；\

@@ -589,7 +589,7 @@ fn check_quota(
         .load(conn)?;
     let staged_files = i64::try_from(staged.len()).unwrap_or(i64::MAX);
     if staged_files >= STAGED_FILES {
-        return Err(StoreError::invalid(
+        return Err(StoreError::limit(
             "文件",
             format!(
                 "您已有{STAGED_FILES}个待确认的上传，请先确认导入或放弃其中一些，再上传新的文件"
@@ -597,7 +597,7 @@ fn check_quota(
         ));
     }
     if staged.iter().sum::<i64>().saturating_add(size) > STAGED_BYTES {
-        return Err(StoreError::invalid(
+        return Err(StoreError::limit(
             "文件",
             format!(
                 "您待确认的上传合计将超过 {} MB，请先确认导入或放弃其中一些",
@@ -611,7 +611,7 @@ fn check_quota(
         .count()
         .get_result(conn)?;
     if lately >= RATE_UPLOADS {
-        return Err(StoreError::invalid(
+        return Err(StoreError::limit(
             "文件",
             format!("{RATE_MINUTES}分钟内上传已达{RATE_UPLOADS}次，请稍后再试"),
         ));

@@ -75,6 +75,11 @@ impl From<StoreError> for WebError {
                 WebError::not_found()
             }
             StoreError::Invalid { field, reason } => WebError::bad_field(field, reason),
+            StoreError::Limit { field, reason } => WebError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                message: format!("{field}：{reason}"),
+                field: Some(field),
+            },
             other => WebError::internal(other),
         }
     }

@@ -47,7 +47,9 @@ fn check(
     );
     match planned {
         Ok(plan) => Ok(Ok((plan.preview(format, &notes), plan))),
-        Err(StoreError::Invalid { field, reason }) => Ok(Err(format!("{field}：{reason}"))),
+        Err(StoreError::Invalid { field, reason } | StoreError::Limit { field, reason }) => {
+            Ok(Err(format!("{field}：{reason}")))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -2539,7 +2539,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     let r = c.post_raw(&commit, "application/json", vec![]);
     assert_eq!(r.status, 202, "{}", r.body);
     let again = c.post_raw(&commit, "application/json", vec![]);
-    assert_eq!(again.status, 422, "one commit: {}", again.body);
+    assert_eq!(again.status, 409, "one commit: {}", again.body);
     for _ in 0..600 {
         v = c.get(&href).json();
         if v["state"] != "committing" {

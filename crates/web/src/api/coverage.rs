@@ -82,7 +82,7 @@ pub fn parse_by(by: Option<&str>) -> Result<Option<GroupBy>, WebError> {
 #[utoipa::path(
     get,
     path = "/api/v1/coverage",
-    params(("by" = Option<String>, Query, description = "county | zone | sector | kind；默认按管理范围自然分组")),
+    params(("by" = inline(Option<crate::api::doc::GroupBy>), Query, description = "county | zone | sector | kind；默认按管理范围自然分组")),
     responses(
         (status = 200, description = "覆盖情况", body = CoverageOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),

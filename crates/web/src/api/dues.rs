@@ -65,7 +65,7 @@ pub struct DuesOut {
 #[utoipa::path(
     get,
     path = "/api/v1/dues",
-    params(("month" = Option<String>, Query, description = "年月，如 2026-11，默认本月")),
+    params(("month" = Option<String>, Query, pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", description = "年月，如 2026-11，默认本月")),
     responses(
         (status = 200, description = "党费汇总", body = DuesOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),

@@ -49,7 +49,7 @@ impl ExportQuery {
     }
 }
 
-/// `Query<T>` answering bad input with a JSON 400.
+/// `Query<T>` answering bad input with a JSON 422, as every other bad parameter.
 #[derive(Debug)]
 pub struct ApiQuery<T>(pub T);
 
@@ -61,11 +61,52 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(e) = parts.uri.query().and_then(strict) {
+            return Err(ApiError(e));
+        }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(e) => Err(ApiError(bad_request("查询参数", &query_reason(&e)))),
+            Err(e) => Err(ApiError(WebError {
+                status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                ..bad_request("查询参数", &query_reason(&e))
+            })),
         }
     }
+}
+
+/// What the API asks of every query, beyond each parameter's own rule (the pages are
+/// lenient, as forms send empty fields): a parameter given has a value, and `page` is a
+/// page number even where a file export does not use it. The document says the same.
+fn strict(query: &str) -> Option<WebError> {
+    for (key, value) in form_urlencoded_pairs(query) {
+        if value.trim().is_empty() {
+            return Some(WebError {
+                status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                message: format!("参数“{key}”：没有值（不需要时请省略这个参数）"),
+                field: Some("查询参数"),
+            });
+        }
+        if key == "page" {
+            let ok = value
+                .trim()
+                .parse::<i64>()
+                .is_ok_and(|p| (1..=1_000_000).contains(&p));
+            if !ok {
+                return Some(WebError {
+                    status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    message: "页码：应为1到1000000之间的整数".into(),
+                    field: Some("页码"),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The decoded pairs of a query string (a key or value that does not decode is kept as
+/// written; the guard has already refused text that is not UTF-8).
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default()
 }
 
 fn bad_request(field: &'static str, reason: &str) -> WebError {
@@ -81,5 +122,5 @@ fn path_reason(_: &PathRejection) -> String {
 }
 
 fn query_reason(_: &QueryRejection) -> String {
-    "无法解析".into()
+    "无法解析（同一参数写了两次，或写法不对）".into()
 }

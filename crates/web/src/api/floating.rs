@@ -50,12 +50,14 @@ pub struct FloatingListOut {
     get,
     path = "/api/v1/floating",
     params(
-        ("all" = Option<String>, Query, description = "非空时含已返回的"),
-        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+        ("all" = Option<String>, Query, min_length = 1, description = "非空时含已返回的"),
+        ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
-        (status = 200, description = "流动党员", body = FloatingListOut),
-        (status = 401, description = "未登录", body = crate::error::ErrorBody)
+        (status = 200, description = "流动党员；format=csv 或 xlsx 时为文件", content((FloatingListOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody),
+        (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody)
     )
 )]
 pub async fn list(

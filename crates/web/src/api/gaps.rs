@@ -46,15 +46,16 @@ pub struct GapsOut {
     get,
     path = "/api/v1/gaps",
     params(
-        ("action" = Option<String>, Query, description = "set_up_own_branch, join_joint_branch, assign_instructor …"),
-        ("county" = Option<String>, Query, description = "6位行政区划代码"),
-        ("page" = Option<String>, Query, description = "页码，从1开始"),
-        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+        ("action" = inline(Option<crate::api::doc::GapAction>), Query, description = "set_up_own_branch, join_joint_branch, assign_instructor …"),
+        ("county" = Option<String>, Query, pattern = "^[1-9][0-9]{5}$", description = "6位行政区划代码"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，从1开始"),
+        ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
-        (status = 200, description = "需要行动的单位和党组织", body = GapsOut),
+        (status = 200, description = "需要行动的单位和党组织；format=csv 或 xlsx 时为文件", content((GapsOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
-        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody),
+        (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody)
     )
 )]
 pub async fn list(

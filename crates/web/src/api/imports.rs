@@ -204,15 +204,16 @@ pub struct UploadQuery {
     post,
     path = "/api/v1/imports",
     params(
-        ("kind" = Option<String>, Query, description = "导入内容：members（党员名册）、organizations（两新组织名录，按统一社会信用代码匹配）、party_orgs（党组织名册，按组织编号或上级下的名称匹配）、assignments（党建指导员选派表）、payments（党费缴纳记录）或 meetings（组织生活出席记录），默认 members"),
-        ("file_name" = Option<String>, Query, description = "文件名，记入导入记录")
+        ("kind" = inline(Option<crate::api::doc::ImportKind>), Query, description = "导入内容：members（党员名册）、organizations（两新组织名录，按统一社会信用代码匹配）、party_orgs（党组织名册，按组织编号或上级下的名称匹配）、assignments（党建指导员选派表）、payments（党费缴纳记录）或 meetings（组织生活出席记录），默认 members"),
+        ("file_name" = Option<String>, Query, min_length = 1, description = "文件名，记入导入记录")
     ),
     request_body(content = Vec<u8>, description = "文件本身：.xlsx、.xls 或 CSV", content_type = "application/octet-stream"),
     responses(
         (status = 202, description = "已接收，后台校验中", body = StartedOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 403, description = "角色不能导入，或会话请求缺少 X-CSRF-Token", body = crate::error::ErrorBody),
-        (status = 422, description = "参数无效或文件为空、过大", body = crate::error::ErrorBody)
+        (status = 422, description = "参数无效或文件为空、过大", body = crate::error::ErrorBody),
+        (status = 429, description = "待确认的上传过多或上传过于频繁", body = crate::error::ErrorBody)
     )
 )]
 pub async fn create(
@@ -247,8 +248,9 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/api/v1/imports/uploads/{id}",
-    params(("id" = i64, Path, description = "上传编号")),
+    params(("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "上传编号")),
     responses(
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
         (status = 200, description = "上传的状态、进度和预览（计数完整；问题只列前200个，全部问题分页见 …/problems）", body = UploadOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody)
@@ -289,10 +291,11 @@ const PROBLEMS_PAGE: usize = 500;
     get,
     path = "/api/v1/imports/uploads/{id}/problems",
     params(
-        ("id" = i64, Path, description = "上传编号"),
-        ("page" = Option<String>, Query, description = "页码，从1开始，每页500个")
+        ("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "上传编号"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，从1开始，每页500个")
     ),
     responses(
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
         (status = 200, description = "校验发现的全部问题，分页", body = ProblemsOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody),
@@ -327,6 +330,19 @@ pub async fn problems(
     }))
 }
 
+/// A commit or undo the record's state does not allow is a conflict with that state, not
+/// bad input: 409.
+fn conflict(e: WebError) -> WebError {
+    if e.status == StatusCode::UNPROCESSABLE_ENTITY {
+        WebError {
+            status: StatusCode::CONFLICT,
+            ..e
+        }
+    } else {
+        e
+    }
+}
+
 fn problem_out(x: liangxin_store::uploads::PreviewProblem) -> ProblemOut {
     ProblemOut {
         row: x.row,
@@ -340,12 +356,14 @@ fn problem_out(x: liangxin_store::uploads::PreviewProblem) -> ProblemOut {
 #[utoipa::path(
     post,
     path = "/api/v1/imports/uploads/{id}/commit",
-    params(("id" = i64, Path, description = "上传编号")),
+    params(("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "上传编号")),
     responses(
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
         (status = 202, description = "开始导入；状态变为 committed 即完成", body = StartedOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody),
-        (status = 422, description = "不能导入（有错误、已导入、正在处理）", body = crate::error::ErrorBody)
+        (status = 403, description = "角色不能导入这类内容，或会话请求缺少 X-CSRF-Token", body = crate::error::ErrorBody),
+        (status = 409, description = "不能导入（有错误、已导入、正在处理、已放弃或过期）", body = crate::error::ErrorBody)
     )
 )]
 pub async fn commit(
@@ -355,7 +373,7 @@ pub async fn commit(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<(StatusCode, Json<StartedOut>), ApiError> {
     auth.check_api_write(&headers)?;
-    start_commit(&state, &auth, id).await?;
+    start_commit(&state, &auth, id).await.map_err(conflict)?;
     Ok((
         StatusCode::ACCEPTED,
         Json(StartedOut {
@@ -368,12 +386,14 @@ pub async fn commit(
 #[utoipa::path(
     post,
     path = "/api/v1/imports/{id}/undo",
-    params(("id" = i64, Path, description = "导入编号")),
+    params(("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "导入编号")),
     responses(
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
         (status = 200, description = "已撤销", body = UndoneOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody),
-        (status = 422, description = "已撤销过，或已有后续记录依赖这批党员", body = crate::error::ErrorBody)
+        (status = 403, description = "角色不能撤销这类导入，或会话请求缺少 X-CSRF-Token", body = crate::error::ErrorBody),
+        (status = 409, description = "已撤销过，或已有后续记录依赖这批导入的记录", body = crate::error::ErrorBody)
     )
 )]
 pub async fn undo(
@@ -389,7 +409,8 @@ pub async fn undo(
     let removed = state
         .pool
         .run(move |store| Ok(store.undo_import(&actor, &scope, id)?))
-        .await?;
+        .await
+        .map_err(conflict)?;
     Ok(Json(UndoneOut {
         import_id: id,
         removed,

@@ -60,14 +60,15 @@ pub struct LifeOut {
     get,
     path = "/api/v1/life",
     params(
-        ("year" = Option<i32>, Query, description = "年份，默认今年"),
-        ("page" = Option<i64>, Query, description = "页码，每页100个党组织"),
-        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+        ("year" = Option<i32>, Query, minimum = 2000, description = "年份，默认今年"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100个党组织"),
+        ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
-        (status = 200, description = "组织生活落实情况", body = LifeOut),
+        (status = 200, description = "组织生活落实情况；format=csv 或 xlsx 时为文件", content((LifeOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
-        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody),
+        (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody)
     )
 )]
 pub async fn get(

@@ -54,13 +54,14 @@ pub struct MembersQuery {
     get,
     path = "/api/v1/members",
     params(
-        ("page" = Option<String>, Query, description = "页码，从1开始"),
-        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，从1开始"),
+        ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
-        (status = 200, description = "党员（身份证号已脱敏）", body = MembersOut),
+        (status = 200, description = "党员（身份证号已脱敏）；format=csv 或 xlsx 时为文件", content((MembersOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
-        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody),
+        (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody)
     )
 )]
 pub async fn list(

@@ -2,6 +2,7 @@
 //! [`ApiDoc`] gathers them into `/api/v1/openapi.json` (kept in a snapshot test).
 
 pub mod coverage;
+pub mod doc;
 pub mod dues;
 pub mod extract;
 pub mod floating;

@@ -48,8 +48,9 @@ pub struct OrgDetailOut {
 #[utoipa::path(
     get,
     path = "/api/v1/organizations/{county}/{id}",
-    params(("county" = i32, Path, description = "县级行政区划代码"), ("id" = i64, Path, description = "组织编号")),
+    params(("county" = i32, Path, minimum = 100000, maximum = 999999, description = "县级行政区划代码"), ("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "组织编号")),
     responses(
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
         (status = 200, description = "两新组织详情", body = OrgDetailOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody)

@@ -42,17 +42,18 @@ pub struct OrgsOut {
     get,
     path = "/api/v1/organizations",
     params(
-        ("q" = Option<String>, Query, description = "名称或信用代码的一部分"),
-        ("county" = Option<String>, Query, description = "6位行政区划代码"),
-        ("kind" = Option<String>, Query, description = "enterprise, social_group, social_service, foundation, other_social"),
-        ("sort" = Option<String>, Query, description = "name, county, employees；前加 - 为倒序"),
-        ("page" = Option<String>, Query, description = "页码，从1开始"),
-        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+        ("q" = Option<String>, Query, min_length = 1, description = "名称或信用代码的一部分"),
+        ("county" = Option<String>, Query, pattern = "^[1-9][0-9]{5}$", description = "6位行政区划代码"),
+        ("kind" = inline(Option<crate::api::doc::OrgKind>), Query, description = "enterprise, social_group, social_service, foundation, other_social"),
+        ("sort" = inline(Option<crate::api::doc::OrgSort>), Query, description = "name, county, employees；前加 - 为倒序"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，从1开始"),
+        ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
-        (status = 200, description = "两新组织", body = OrgsOut),
+        (status = 200, description = "两新组织；format=csv 或 xlsx 时为文件", content((OrgsOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
-        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody),
+        (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody)
     )
 )]
 pub async fn list(

@@ -50,8 +50,9 @@ pub struct PartyOrgOut {
 #[utoipa::path(
     get,
     path = "/api/v1/party-orgs/{county}/{id}",
-    params(("county" = i32, Path, description = "县级行政区划代码"), ("id" = i64, Path, description = "党组织编号")),
+    params(("county" = i32, Path, minimum = 100000, maximum = 999999, description = "县级行政区划代码"), ("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "党组织编号")),
     responses(
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
         (status = 200, description = "党组织", body = PartyOrgOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 403, description = "角色不能使用", body = crate::error::ErrorBody),

@@ -55,11 +55,11 @@ pub struct TransfersOut {
     get,
     path = "/api/v1/transfers",
     params(
-        ("state" = Option<String>, Query, description = "状态：issued / received / returned / cancelled，默认全部"),
-        ("format" = Option<String>, Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
+        ("state" = inline(Option<crate::api::doc::TransferState>), Query, description = "状态：issued / received / returned / cancelled，默认全部"),
+        ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
-        (status = 200, description = "组织关系转接", body = TransfersOut),
+        (status = 200, description = "组织关系转接；format=csv 或 xlsx 时为文件", content((TransfersOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody),
         (status = 422, description = "参数无效", body = crate::error::ErrorBody)

@@ -42,11 +42,13 @@ pub struct ZonesOut {
     get,
     path = "/api/v1/zones",
     params(
-        ("format" = Option<String>, Query, description = "csv 或 xlsx：导出全部行（文件）")
+        ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：导出全部行（文件）")
     ),
     responses(
-        (status = 200, description = "园区小镇及其覆盖情况", body = ZonesOut),
-        (status = 401, description = "未登录", body = crate::error::ErrorBody)
+        (status = 200, description = "园区小镇及其覆盖情况；format=csv 或 xlsx 时为文件", content((ZonesOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody),
+        (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody)
     )
 )]
 pub async fn list(

@@ -1,0 +1,88 @@
+//! What the API's parameters accept, for its document: each a list of values or a
+//! pattern, so that a value the document allows is one the API takes (schemathesis checks
+//! it in `.ci/run`). Only the document uses these types; the handlers parse the text.
+
+use utoipa::ToSchema;
+
+/// A file instead of JSON: every row of the same filter.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+/// How the coverage report is grouped.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum GroupBy {
+    County,
+    Zone,
+    Sector,
+    Kind,
+}
+
+/// A transfer letter's state.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum TransferState {
+    Issued,
+    Received,
+    Returned,
+    Cancelled,
+}
+
+/// What a sheet holds.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ImportKind {
+    Members,
+    Organizations,
+    PartyOrgs,
+    Assignments,
+    Payments,
+    Meetings,
+}
+
+/// A two-new organization's kind.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum OrgKind {
+    Enterprise,
+    SocialGroup,
+    SocialService,
+    Foundation,
+    OtherSocial,
+}
+
+/// The order of the organization list; `-` before it reverses it.
+#[derive(Debug, ToSchema)]
+pub enum OrgSort {
+    #[schema(rename = "name")]
+    Name,
+    #[schema(rename = "-name")]
+    NameDescending,
+    #[schema(rename = "county")]
+    County,
+    #[schema(rename = "-county")]
+    CountyDescending,
+    #[schema(rename = "employees")]
+    Employees,
+    #[schema(rename = "-employees")]
+    EmployeesDescending,
+}
+
+/// The action the coverage rules demand.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum GapAction {
+    SetUpOwnBranch,
+    JoinJointBranch,
+    AssignInstructor,
+    SplitJointBranch,
+    UpgradeToGeneralBranch,
+    UpgradeToCommittee,
+    ElectCommittee,
+    TermExpiring,
+    TermExpired,
+}
