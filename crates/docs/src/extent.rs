@@ -26,6 +26,12 @@ pub const MAX_AREA: u64 = 40_000_000;
 pub const SPARSENESS: u64 = 8;
 /// …and a block this small is always fine.
 pub const FREE_AREA: u64 = 2_000_000;
+/// Text the library would hold for the cells of the whole workbook (a shared string is
+/// copied into every cell that names it, a repeated cell's text into every repeat): a
+/// million rows of 40 columns of short text.
+pub const MAX_TEXT: u64 = 512 * 1024 * 1024;
+/// What the library spends on a cell beyond its text.
+const CELL_COST: u64 = 32;
 
 /// Excel's name of a column: 0 → A, 26 → AA.
 pub(crate) fn column_name(mut c: u32) -> String {
@@ -43,6 +49,48 @@ pub(crate) fn column_name(mut c: u32) -> String {
 /// A cell's place as Excel names it: (0, 0) → A1.
 pub(crate) fn place(row: u32, col: u32) -> String {
     format!("{}{}", column_name(col), u64::from(row) + 1)
+}
+
+/// What the library would lay out for the whole workbook: every sheet's block and the text
+/// of its cells. The library reads every sheet of an .xls and an .ods at once.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    area: u64,
+    text: u64,
+    /// Cells naming each shared string (.xlsx `t="s"`, .xls LABELSST), by index.
+    shared_refs: std::collections::HashMap<u64, u64>,
+    /// The bytes of each shared string, in order.
+    shared_lengths: Vec<u64>,
+}
+
+impl Tally {
+    fn text(&mut self, bytes: u64) {
+        self.text = self.text.saturating_add(bytes);
+    }
+
+    /// The whole workbook against [`MAX_AREA`] and [`MAX_TEXT`].
+    pub(crate) fn finish(&self) -> Result<(), SheetError> {
+        let shared: u64 = self
+            .shared_refs
+            .iter()
+            .map(|(i, n)| {
+                let len = usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| self.shared_lengths.get(i))
+                    .copied()
+                    .unwrap_or(0);
+                len.saturating_mul(*n)
+            })
+            .fold(0u64, u64::saturating_add);
+        let text = self.text.saturating_add(shared);
+        if self.area > MAX_AREA || text > MAX_TEXT {
+            return Err(SheetError::TooMuch {
+                cells: self.area,
+                bytes: text,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The filled cells of one sheet seen so far: their bounding block and how many.
@@ -105,13 +153,16 @@ impl Extent {
         Ok(())
     }
 
-    /// The block the library would lay out, checked against what the sheet holds.
-    pub(crate) fn check(&self) -> Result<(), SheetError> {
+    /// The block the library would lay out, checked against what the sheet holds, and
+    /// added to the workbook's.
+    pub(crate) fn check(&self, tally: &mut Tally) -> Result<(), SheetError> {
         if self.cells == 0 {
             return Ok(());
         }
         let area = (u64::from(self.bottom - self.top) + 1)
             .saturating_mul(u64::from(self.right - self.left) + 1);
+        tally.area = tally.area.saturating_add(area);
+        tally.text(area.saturating_mul(CELL_COST));
         let allowed = self
             .cells
             .saturating_mul(SPARSENESS)
@@ -147,10 +198,11 @@ fn number_attr(e: &BytesStart<'_>, key: &str) -> Option<u64> {
         .and_then(|a| a.value.trim().parse().ok())
 }
 
-fn attr_local(e: &BytesStart<'_>, local: &str) -> Option<String> {
+/// An attribute by its exact name, as the library reads it (`x:r` is not `r`).
+fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     e.attributes()
         .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
+        .find(|a| a.key.as_ref() == key)
         .map(|a| a.value.into_owned())
 }
 
@@ -168,10 +220,15 @@ fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
     Some((row.checked_sub(1)?, col - 1))
 }
 
-/// What a zip member of a workbook is, by its root element, whatever its path (a
-/// workbook's relationships may put a sheet anywhere). A member that is not XML (an
-/// image) is left to the budget; a sheet, the shared strings or an .ods body is scanned.
-pub(crate) fn scan_part(part: &str, xml: impl BufRead) -> Result<(), SheetError> {
+/// A zip member of a workbook, whatever its path or root (a workbook's relationships may
+/// point anywhere, and the library reads any part it is pointed to up to its `sheetData`):
+/// its cells if it has a `sheetData`, its strings if it is a shared-strings table, its
+/// tables if it is an .ods body. A member that is not XML (an image) is left to the budget.
+pub(crate) fn scan_part(
+    part: &str,
+    xml: impl BufRead,
+    tally: &mut Tally,
+) -> Result<(), SheetError> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     // As lenient as the library, so that nothing it reads is skipped here.
     reader.config_mut().check_end_names = false;
@@ -186,14 +243,11 @@ pub(crate) fn scan_part(part: &str, xml: impl BufRead) -> Result<(), SheetError>
                 let root = e.local_name().as_ref().to_owned();
                 let unique = number_attr(&e, "uniqueCount");
                 buf.clear();
+                let name = part.rsplit('/').next().unwrap_or(part);
                 return match root.as_str() {
-                    "worksheet" => {
-                        let name = part.rsplit('/').next().unwrap_or(part);
-                        scan_xlsx_sheet(name.trim_end_matches(".xml"), &mut reader)
-                    }
-                    "sst" => scan_shared_strings(unique.unwrap_or(0), &mut reader),
-                    "document-content" => scan_ods_content(&mut reader),
-                    _ => Ok(()),
+                    "sst" => scan_shared_strings(unique.unwrap_or(0), &mut reader, tally),
+                    "document-content" => scan_ods_content(&mut reader, tally),
+                    _ => scan_xlsx_sheet(name.trim_end_matches(".xml"), &mut reader, tally),
                 };
             }
             _ => {}
@@ -202,24 +256,34 @@ pub(crate) fn scan_part(part: &str, xml: impl BufRead) -> Result<(), SheetError>
     }
 }
 
-/// A worksheet of an .xlsx: every cell holding a value (`<v>`), inline text (`<is>`) or a
-/// formula (`<f>`), placed as Excel places them.
+/// A part's cells after its `sheetData`: every cell holding a value (`<v>`), inline text
+/// (`<is>`) or a formula (`<f>`), placed as Excel places them, and the text each holds.
 fn scan_xlsx_sheet<R: BufRead>(
     name: &str,
     reader: &mut quick_xml::Reader<R>,
+    tally: &mut Tally,
 ) -> Result<(), SheetError> {
     let mut extent = Extent::new(name);
     let mut buf = Vec::new();
+    let mut in_data = false;
     // Zero-based; a row or cell without `r` follows the one before it.
     let (mut row, mut col): (Option<u64>, Option<u64>) = (None, None);
-    let mut in_cell: Option<(u64, u64)> = None;
-    let mut filled = false;
+    // The cell being read: its place, whether it names a shared string, whether it holds
+    // anything, and its text so far.
+    let mut cell: Option<((u64, u64), bool, bool, String)> = None;
+    let mut in_text = false;
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(xml_error)?;
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            // Not XML after all (only a sheet is the library's to read).
+            Err(_) if !in_data => return Ok(()),
+            Err(e) => return Err(xml_error(e)),
+        };
         match &event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                "row" => {
+                "sheetData" => in_data = true,
+                "row" if in_data => {
                     let r = match number_attr(e, "r") {
                         Some(r) => r.checked_sub(1).ok_or_else(|| xml_error("行号为0"))?,
                         None => row.map_or(0, |r| r + 1),
@@ -227,8 +291,8 @@ fn scan_xlsx_sheet<R: BufRead>(
                     row = Some(r);
                     col = None;
                 }
-                "c" => {
-                    let at = match attr_local(e, "r") {
+                "c" if in_data => {
+                    let at = match attr(e, "r") {
                         Some(r) => cell_ref(r.as_bytes())
                             .ok_or_else(|| xml_error("无法识别的单元格位置"))?,
                         None => (row.unwrap_or(0), col.map_or(0, |c| c + 1)),
@@ -238,43 +302,75 @@ fn scan_xlsx_sheet<R: BufRead>(
                         row = Some(at.0);
                     }
                     if matches!(event, Event::Start(_)) {
-                        in_cell = Some(at);
-                        filled = false;
+                        let shared = attr(e, "t").as_deref() == Some("s");
+                        cell = Some((at, shared, false, String::new()));
                     }
                 }
-                "v" | "is" | "f" if in_cell.is_some() => filled = true,
+                "v" | "is" | "f" | "t" if cell.is_some() => {
+                    if let Some(c) = cell.as_mut() {
+                        c.2 = true;
+                    }
+                    in_text = matches!(event, Event::Start(_));
+                }
                 _ => {}
             },
-            Event::End(e) if e.local_name().as_ref() == "c" => {
-                if let Some(at) = in_cell.take()
-                    && filled
-                {
-                    extent.add(at, (1, 1), 1)?;
+            Event::Text(t) if in_text => {
+                if let Some(c) = cell.as_mut() {
+                    // A cell's text is short; more than this is counted, not kept.
+                    if c.3.len() < 32 {
+                        c.3.push_str(t.as_ref());
+                    }
+                    tally.text(t.as_ref().len() as u64);
                 }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "v" | "is" | "f" | "t" => in_text = false,
+                "c" => {
+                    if let Some((at, shared, true, text)) = cell.take() {
+                        extent.add(at, (1, 1), 1)?;
+                        if shared && let Ok(i) = text.trim().parse::<u64>() {
+                            *tally.shared_refs.entry(i).or_default() += 1;
+                        }
+                    }
+                }
+                "sheetData" => in_data = false,
+                _ => {}
+            },
+            _ => {}
+        }
+        buf.clear();
+    }
+    extent.check(tally)
+}
+
+/// The shared-strings part of an .xlsx: the library reserves room for as many strings as
+/// `uniqueCount` claims, so the claim must be near the strings really there; and each
+/// string's bytes, which every cell naming it will hold a copy of.
+fn scan_shared_strings<R: BufRead>(
+    claimed: u64,
+    reader: &mut quick_xml::Reader<R>,
+    tally: &mut Tally,
+) -> Result<(), SheetError> {
+    let mut buf = Vec::new();
+    let mut current: Option<u64> = None;
+    loop {
+        match reader.read_event_into(&mut buf).map_err(xml_error)? {
+            Event::Eof => break,
+            Event::Start(e) if e.local_name().as_ref() == "si" => current = Some(0),
+            Event::Empty(e) if e.local_name().as_ref() == "si" => tally.shared_lengths.push(0),
+            Event::Text(t) => {
+                if let Some(n) = current.as_mut() {
+                    *n = n.saturating_add(t.as_ref().len() as u64);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "si" => {
+                tally.shared_lengths.push(current.take().unwrap_or(0));
             }
             _ => {}
         }
         buf.clear();
     }
-    extent.check()
-}
-
-/// The shared-strings part of an .xlsx: the library reserves room for as many strings as
-/// `uniqueCount` claims, so the claim must be near the strings really there.
-fn scan_shared_strings<R: BufRead>(
-    claimed: u64,
-    reader: &mut quick_xml::Reader<R>,
-) -> Result<(), SheetError> {
-    let mut buf = Vec::new();
-    let mut found = 0u64;
-    loop {
-        match reader.read_event_into(&mut buf).map_err(xml_error)? {
-            Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "si" => found += 1,
-            _ => {}
-        }
-        buf.clear();
-    }
+    let found = tally.shared_lengths.len() as u64;
     if claimed > found.saturating_mul(2).max(found + 10_000) {
         return Err(SheetError::Miscounted {
             what: "共享字符串表",
@@ -285,15 +381,30 @@ fn scan_shared_strings<R: BufRead>(
     Ok(())
 }
 
+/// The attributes that give an .ods cell a value, as the library reads them.
+const ODS_VALUES: [&str; 7] = [
+    "office:value-type",
+    "office:value",
+    "office:string-value",
+    "office:date-value",
+    "office:time-value",
+    "office:boolean-value",
+    "table:formula",
+];
+
 /// The `content.xml` of an .ods: every table, its rows and cells with their
-/// `number-rows-repeated` and `number-columns-repeated`. A cell with a value type, a
-/// formula or content is counted as filled (more than the library would, never less).
-fn scan_ods_content<R: BufRead>(reader: &mut quick_xml::Reader<R>) -> Result<(), SheetError> {
+/// `number-rows-repeated` and `number-columns-repeated`, and the text a cell holds times
+/// its repeats. A cell with a value attribute or content counts as filled (more than the
+/// library would, never less).
+fn scan_ods_content<R: BufRead>(
+    reader: &mut quick_xml::Reader<R>,
+    tally: &mut Tally,
+) -> Result<(), SheetError> {
     let mut buf = Vec::new();
     let mut extent: Option<Extent> = None;
     let (mut row, mut col, mut row_repeat) = (0u64, 0u64, 1u64);
-    // The cell being read: its column, its repeat, and whether it holds anything.
-    let mut cell: Option<(u64, u64, bool)> = None;
+    // The cell being read: its column, its repeat, whether it holds anything, its bytes.
+    let mut cell: Option<(u64, u64, bool, u64)> = None;
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -306,7 +417,7 @@ fn scan_ods_content<R: BufRead>(reader: &mut quick_xml::Reader<R>) -> Result<(),
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "table:table" => {
                     if let Some(done) = extent.take() {
-                        done.check()?;
+                        done.check(tally)?;
                     }
                     let name = e
                         .try_get_attribute("table:name")
@@ -326,46 +437,46 @@ fn scan_ods_content<R: BufRead>(reader: &mut quick_xml::Reader<R>) -> Result<(),
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
                     let cols = number_attr(e, "table:number-columns-repeated").unwrap_or(1);
-                    let valued = e
-                        .attributes()
-                        .flatten()
-                        .any(|a| matches!(a.key.as_ref(), "office:value-type" | "table:formula"));
+                    let mut bytes = 0u64;
+                    let mut valued = false;
+                    for a in e.attributes().flatten() {
+                        if ODS_VALUES.contains(&a.key.as_ref()) {
+                            valued = true;
+                            bytes = bytes.saturating_add(a.value.len() as u64);
+                        }
+                    }
                     if matches!(event, Event::Start(_)) {
-                        cell = Some((col, cols, valued));
-                    } else if valued && let Some(x) = extent.as_mut() {
-                        x.add((row, col), (row_repeat, cols), 1)?;
+                        cell = Some((col, cols, valued, bytes));
+                    } else if valued {
+                        fill(&mut extent, tally, (row, col), (row_repeat, cols), bytes)?;
                     }
                     col = col.saturating_add(cols.max(1));
                 }
                 // Content inside a cell (a paragraph) fills it, value type or not.
                 _ => {
-                    if let Some((c, n, _)) = cell {
-                        cell = Some((c, n, true));
+                    if let Some(c) = cell.as_mut() {
+                        c.2 = true;
                     }
                 }
             },
-            Event::Text(t) if cell.is_some() && !t.as_ref().trim().is_empty() => {
-                if let Some((c, n, _)) = cell {
-                    cell = Some((c, n, true));
-                }
-            }
-            Event::End(e)
-                if matches!(
-                    e.name().as_ref(),
-                    "table:table-cell" | "table:covered-table-cell"
-                ) =>
-            {
-                if let Some((c, n, true)) = cell.take()
-                    && let Some(x) = extent.as_mut()
+            Event::Text(t) => {
+                if let Some(c) = cell.as_mut()
+                    && !t.as_ref().trim().is_empty()
                 {
-                    x.add((row, c), (row_repeat, n), 1)?;
+                    c.2 = true;
+                    c.3 = c.3.saturating_add(t.as_ref().len() as u64);
                 }
             }
             Event::End(e) => match e.name().as_ref() {
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let Some((c, n, true, bytes)) = cell.take() {
+                        fill(&mut extent, tally, (row, c), (row_repeat, n), bytes)?;
+                    }
+                }
                 "table:table-row" => row = row.saturating_add(row_repeat),
                 "table:table" => {
                     if let Some(done) = extent.take() {
-                        done.check()?;
+                        done.check(tally)?;
                     }
                 }
                 _ => {}
@@ -375,38 +486,156 @@ fn scan_ods_content<R: BufRead>(reader: &mut quick_xml::Reader<R>) -> Result<(),
         buf.clear();
     }
     if let Some(done) = extent.take() {
-        done.check()?;
+        done.check(tally)?;
     }
     Ok(())
 }
 
-/// The workbook stream of an .xls (BIFF8, BIFF5): every cell record's row and column, and
-/// each sheet's DIMENSIONS record, whose block the library reserves before reading cells.
-pub(crate) fn scan_biff(mut stream: impl Read) -> Result<(), SheetError> {
-    let corrupt = |detail: &str| SheetError::Corrupt {
-        format: "Excel 97-2003 工作簿（.xls）",
-        detail: detail.to_owned(),
-    };
-    let mut sheet = 0u32;
-    let mut extent = Extent::new("工作簿");
-    let mut dimensions: Option<(u64, u64)> = None;
-    let mut header = [0u8; 4];
-    let mut data = Vec::with_capacity(8224);
-    let finish = |extent: &Extent, dimensions: Option<(u64, u64)>| -> Result<(), SheetError> {
-        extent.check()?;
-        if let Some((rows, cols)) = dimensions {
-            let mut claimed = Extent::new(extent.sheet.clone());
-            claimed.add((0, 0), (rows, cols.min(256)), 0)?;
-            claimed.cells = extent.cells.max(1);
-            claimed.check()?;
+/// A filled .ods cell, repeated: its block in the sheet and its text in every repeat.
+fn fill(
+    extent: &mut Option<Extent>,
+    tally: &mut Tally,
+    at: (u64, u64),
+    repeat: (u64, u64),
+    bytes: u64,
+) -> Result<(), SheetError> {
+    if let Some(x) = extent.as_mut() {
+        x.add(at, repeat, 1)?;
+    }
+    tally.text(
+        bytes
+            .saturating_mul(repeat.0.max(1))
+            .saturating_mul(repeat.1.max(1)),
+    );
+    Ok(())
+}
+
+/// The workbook stream of an .xls (BIFF8, BIFF5), read as the library reads it: the
+/// globals from the start (the shared strings, and where each sheet begins), then each
+/// sheet from the offset its BOUNDSHEET record gives (as often as records name it), every
+/// cell record's row and column, every DIMENSIONS record (whose block the library reserves
+/// before reading cells), and the text each cell will hold.
+pub(crate) fn scan_biff<R: Read + std::io::Seek>(mut stream: R) -> Result<(), SheetError> {
+    let mut tally = Tally::default();
+    let mut sheets: Vec<u64> = Vec::new();
+    let mut sst: Vec<Vec<u8>> = Vec::new();
+    let mut last = 0u16;
+    biff_records(&mut stream, 0, |typ, data| {
+        match typ {
+            // BOUNDSHEET: the sheet's stream offset.
+            0x0085 if data.len() >= 4 => {
+                sheets.push(u64::from(u32::from_le_bytes([
+                    data[0], data[1], data[2], data[3],
+                ])));
+            }
+            0x00FC => sst.push(data.to_vec()),
+            // CONTINUE of the shared strings.
+            0x003C if last == 0x00FC || (last == 0x003C && !sst.is_empty()) => {
+                sst.push(data.to_vec());
+            }
+            _ => {}
+        }
+        if typ != 0x003C {
+            last = typ;
         }
         Ok(())
-    };
+    })?;
+    tally.shared_lengths = sst_lengths(&sst);
+    drop(sst);
+    for (n, offset) in sheets.iter().enumerate() {
+        let mut extent = Extent::new(format!("第{}个", n + 1));
+        biff_records(&mut stream, *offset, |typ, data| {
+            let u16_at = |i: usize| -> u64 {
+                data.get(i..i + 2)
+                    .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+            };
+            let u32_at = |i: usize| -> u64 {
+                data.get(i..i + 4).map_or(0, |b| {
+                    u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                })
+            };
+            match typ {
+                // DIMENSIONS: first row, last row + 1, first column, last column + 1;
+                // every one is reserved for.
+                0x0200 => {
+                    let (first_row, last_row, last_col) = match data.len() {
+                        10 => (u16_at(0), u16_at(2), u16_at(6)),
+                        14 | 16 => (u32_at(0), u32_at(4), u16_at(10)),
+                        _ => (0, 0, 0),
+                    };
+                    // The library subtracts the first row from the last.
+                    if last_row >= 1 && last_row - 1 < first_row {
+                        return Err(biff_corrupt("工作表尺寸记录的末行在首行之前"));
+                    }
+                    // It comes before the cells, so only its size can be judged.
+                    if last_row > u64::from(MAX_ROWS) {
+                        return Err(SheetError::TooFar {
+                            sheet: extent.sheet.clone(),
+                            cell: format!("第{last_row}行"),
+                            limit: format!("{MAX_ROWS}行"),
+                        });
+                    }
+                    let area = last_row.saturating_mul(last_col.min(256));
+                    if area > MAX_AREA {
+                        return Err(SheetError::TooMuch {
+                            cells: area,
+                            bytes: 0,
+                        });
+                    }
+                }
+                // NUMBER, BOOLERR, FORMULA, RK: row, column, a number.
+                0x0203 | 0x0205 | 0x0006 | 0x027E => {
+                    extent.add((u16_at(0), u16_at(2)), (1, 1), 1)?;
+                }
+                // LABEL, RSTRING: row, column, the text itself.
+                0x0204 | 0x00D6 => {
+                    extent.add((u16_at(0), u16_at(2)), (1, 1), 1)?;
+                    tally.text(data.len() as u64 * 3);
+                }
+                // LABELSST: row, column, format, the shared string's index.
+                0x00FD => {
+                    extent.add((u16_at(0), u16_at(2)), (1, 1), 1)?;
+                    *tally.shared_refs.entry(u32_at(6)).or_default() += 1;
+                }
+                // MULRK: row, first column, …, last column at the end.
+                0x00BD if data.len() >= 6 => {
+                    let (first, last) = (u16_at(2), u16_at(data.len() - 2));
+                    extent.add((u16_at(0), first), (1, last.saturating_sub(first) + 1), 1)?;
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        extent.check(&mut tally)?;
+    }
+    tally.finish()
+}
+
+fn biff_corrupt(detail: &str) -> SheetError {
+    SheetError::Corrupt {
+        format: "Excel 97-2003 工作簿（.xls）",
+        detail: detail.to_owned(),
+    }
+}
+
+/// The records of one substream from `offset`, to its EOF (nested substreams, such as a
+/// chart's, included) or the end of the stream.
+fn biff_records<R: Read + std::io::Seek>(
+    stream: &mut R,
+    offset: u64,
+    mut each: impl FnMut(u16, &[u8]) -> Result<(), SheetError>,
+) -> Result<(), SheetError> {
+    stream
+        .seek(std::io::SeekFrom::Start(offset))
+        .map_err(|_| biff_corrupt("工作表位置超出文件"))?;
+    let mut header = [0u8; 4];
+    let mut data = Vec::with_capacity(8224);
+    let mut depth = 0u32;
     loop {
         match stream.read_exact(&mut header) {
             Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(_) => return Err(corrupt("无法读取工作簿数据流")),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
+            Err(_) => return Err(biff_corrupt("无法读取工作簿数据流")),
         }
         let typ = u16::from_le_bytes([header[0], header[1]]);
         let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
@@ -414,51 +643,106 @@ pub(crate) fn scan_biff(mut stream: impl Read) -> Result<(), SheetError> {
         data.resize(len, 0);
         if stream.read_exact(&mut data).is_err() {
             // A truncated last record: the library says what is wrong with it.
-            break;
+            return Ok(());
         }
-        let u16_at = |i: usize| -> u64 {
-            data.get(i..i + 2)
-                .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
-        };
-        let u32_at = |i: usize| -> u64 {
-            data.get(i..i + 4).map_or(0, |b| {
-                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            })
-        };
         match typ {
-            // BOF: a new substream (the globals, then each sheet).
-            0x0809 => {
-                finish(&extent, dimensions.take())?;
-                // The first substream is the workbook's globals; then the sheets in order.
-                extent = Extent::new(format!("第{sheet}个"));
-                sheet += 1;
-            }
-            // DIMENSIONS: first row, last row + 1, first column, last column + 1.
-            0x0200 => {
-                let (first_row, last_row, last_col) = match len {
-                    10 => (u16_at(0), u16_at(2), u16_at(6)),
-                    14 | 16 => (u32_at(0), u32_at(4), u16_at(10)),
-                    _ => (0, 0, 0),
-                };
-                // The library subtracts the first row from the last.
-                if last_row >= 1 && last_row - 1 < first_row {
-                    return Err(corrupt("工作表尺寸记录的末行在首行之前"));
+            0x0809 => depth += 1,
+            0x000A => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Ok(());
                 }
-                dimensions = Some((last_row, last_col));
-            }
-            // NUMBER, LABEL, RSTRING, BOOLERR, FORMULA, RK, LABELSST: row, column.
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x0006 | 0x027E | 0x00FD => {
-                extent.add((u16_at(0), u16_at(2)), (1, 1), 1)?;
-            }
-            // MULRK: row, first column, …, last column at the end.
-            0x00BD if len >= 6 => {
-                let (first, last) = (u16_at(2), u16_at(len - 2));
-                extent.add((u16_at(0), first), (1, last.saturating_sub(first) + 1), 1)?;
             }
             _ => {}
         }
+        each(typ, &data)?;
     }
-    finish(&extent, dimensions)
+}
+
+/// The bytes each shared string of an .xls will take once read (three for each character,
+/// as UTF-8 may), from its SST record and the CONTINUE records after it. A string's
+/// characters may run on into a CONTINUE, which then starts with a new flags byte.
+fn sst_lengths(segments: &[Vec<u8>]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut seg = 0usize;
+    let mut pos = 8usize; // cstTotal, cstUnique
+    let byte = |seg: &mut usize, pos: &mut usize| -> Option<u8> {
+        while *seg < segments.len() && *pos >= segments[*seg].len() {
+            *seg += 1;
+            *pos = 0;
+        }
+        let b = *segments.get(*seg)?.get(*pos)?;
+        *pos += 1;
+        Some(b)
+    };
+    let skip = |seg: &mut usize, pos: &mut usize, mut n: u64| {
+        while n > 0 && *seg < segments.len() {
+            let left = (segments[*seg].len() - (*pos).min(segments[*seg].len())) as u64;
+            let take = left.min(n);
+            *pos += usize::try_from(take).unwrap_or(usize::MAX);
+            n -= take;
+            if n > 0 {
+                *seg += 1;
+                *pos = 0;
+            }
+        }
+    };
+    while seg < segments.len() {
+        let (Some(lo), Some(hi), Some(flags)) = (
+            byte(&mut seg, &mut pos),
+            byte(&mut seg, &mut pos),
+            byte(&mut seg, &mut pos),
+        ) else {
+            break;
+        };
+        let cch = u64::from(u16::from_le_bytes([lo, hi]));
+        let mut wide = flags & 0x01 != 0;
+        let mut runs = 0u64;
+        let mut ext = 0u64;
+        if flags & 0x08 != 0 {
+            let (Some(a), Some(b)) = (byte(&mut seg, &mut pos), byte(&mut seg, &mut pos)) else {
+                break;
+            };
+            runs = u64::from(u16::from_le_bytes([a, b]));
+        }
+        if flags & 0x04 != 0 {
+            let mut b = [0u8; 4];
+            for x in &mut b {
+                match byte(&mut seg, &mut pos) {
+                    Some(v) => *x = v,
+                    None => break,
+                }
+            }
+            ext = u64::from(u32::from_le_bytes(b));
+        }
+        // The characters, perhaps over several records.
+        let mut left = cch;
+        while left > 0 && seg < segments.len() {
+            let width = if wide { 2 } else { 1 };
+            let room = (segments[seg].len().saturating_sub(pos) / width) as u64;
+            let take = room.min(left);
+            pos += usize::try_from(take).unwrap_or(0) * width;
+            left -= take;
+            if left > 0 {
+                seg += 1;
+                pos = 0;
+                match segments.get(seg).and_then(|s| s.first()) {
+                    Some(f) => {
+                        wide = f & 0x01 != 0;
+                        pos = 1;
+                    }
+                    None => break,
+                }
+            }
+        }
+        skip(
+            &mut seg,
+            &mut pos,
+            runs.saturating_mul(4).saturating_add(ext),
+        );
+        out.push(cch.saturating_mul(3));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -485,9 +769,12 @@ mod tests {
                 x.add((r, c), (1, 1), 1).unwrap();
             }
         }
-        x.check().unwrap();
+        x.check(&mut Tally::default()).unwrap();
         x.add((1_000_000, 199), (1, 1), 1).unwrap();
-        assert!(matches!(x.check(), Err(SheetError::Sparse { .. })));
+        assert!(matches!(
+            x.check(&mut Tally::default()),
+            Err(SheetError::Sparse { .. })
+        ));
         assert!(matches!(
             x.add((0, 16_383), (1, 1), 1),
             Err(SheetError::TooFar { .. })

@@ -117,6 +117,10 @@ pub enum SheetError {
         cells: u64,
     },
     #[error(
+        "工作簿展开后约有 {cells} 个单元格、{bytes} 字节文字，超过上限（4000万个单元格、512 MB 文字）；请删去不需要的工作表、远处的单元格或大段重复的文字后再上传"
+    )]
+    TooMuch { cells: u64, bytes: u64 },
+    #[error(
         "文件已损坏或被改动：{what}声明有 {claimed} 条，实际只有 {found} 条；请在 Excel 或 WPS 中打开后另存再上传"
     )]
     Miscounted {

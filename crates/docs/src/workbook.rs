@@ -56,6 +56,7 @@ fn check_zip(bytes: &[u8]) -> Result<Packed, SheetError> {
         .saturating_mul(MAX_RATIO)
         .clamp(MIN_BUDGET, MAX_UNPACKED);
     let mut total = 0u64;
+    let mut tally = extent::Tally::default();
     for i in 0..zip.len() {
         let file = zip.by_index(i).map_err(|e| match e {
             zip::result::ZipError::UnsupportedArchive(m) if m.contains("ncrypt") => {
@@ -71,7 +72,7 @@ fn check_zip(bytes: &[u8]) -> Result<Packed, SheetError> {
         };
         // Every member is read as the library would read it, a buffer at a time: its
         // cells are placed before anything is laid out for them.
-        let scanned = extent::scan_part(&name, std::io::BufReader::new(&mut counted));
+        let scanned = extent::scan_part(&name, std::io::BufReader::new(&mut counted), &mut tally);
         let rest = std::io::copy(&mut counted, &mut std::io::sink());
         total += counted.n;
         if total > limit {
@@ -83,6 +84,7 @@ fn check_zip(bytes: &[u8]) -> Result<Packed, SheetError> {
         rest.map_err(|e| corrupt(XLSX, e))?;
         scanned?;
     }
+    tally.finish()?;
     Ok(packed)
 }
 

@@ -446,12 +446,41 @@ fn an_ods_whose_repeats_reach_past_a_register_is_refused() {
     assert!(matches!(e, SheetError::Sparse { .. }), "{e}");
 }
 
-/// An .xls container holding a workbook stream of the given BIFF records.
-fn xls_of(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+/// An .xls container: a globals substream naming `sheets.len()` sheets through BOUNDSHEET
+/// records (each at the offset of the sheet substream given, by its index in `sheets`),
+/// then the sheet substreams.
+fn xls_of(boundsheets: &[usize], sheets: &[Vec<(u16, Vec<u8>)>]) -> Vec<u8> {
+    let bof = (
+        0x0809u16,
+        vec![0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    let eof = (0x000Au16, Vec::new());
+    let size = |records: &[(u16, Vec<u8>)]| records.iter().map(|(_, d)| 4 + d.len()).sum::<usize>();
+    let boundsheet = |offset: usize| {
+        let mut d = u32::try_from(offset).unwrap().to_le_bytes().to_vec();
+        d.extend_from_slice(&[0, 0, 1, 0, b'S']);
+        (0x0085u16, d)
+    };
+    // The globals' size does not depend on the offsets written in it.
+    let globals_len = size(&[bof.clone(), eof.clone()]) + boundsheets.len() * (4 + 9);
+    let mut offsets = Vec::new();
+    let mut at = globals_len;
+    for sheet in sheets {
+        offsets.push(at);
+        at += size(sheet) + size(&[bof.clone(), eof.clone()]);
+    }
+    let mut records = vec![bof.clone()];
+    records.extend(boundsheets.iter().map(|i| boundsheet(offsets[*i])));
+    records.push(eof.clone());
+    for sheet in sheets {
+        records.push(bof.clone());
+        records.extend(sheet.iter().cloned());
+        records.push(eof.clone());
+    }
     let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
     {
         let mut stream = file.create_stream("/Workbook").unwrap();
-        for (typ, data) in records {
+        for (typ, data) in &records {
             stream.write_all(&typ.to_le_bytes()).unwrap();
             stream
                 .write_all(&u16::try_from(data.len()).unwrap().to_le_bytes())
@@ -472,42 +501,152 @@ fn number_record(row: u16, col: u16) -> (u16, Vec<u8>) {
     (0x0203, d)
 }
 
+fn dimensions(rows: u32, cols: u16) -> (u16, Vec<u8>) {
+    let mut d = Vec::new();
+    d.extend_from_slice(&0u32.to_le_bytes());
+    d.extend_from_slice(&rows.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    d.extend_from_slice(&cols.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    (0x0200, d)
+}
+
 #[test]
 fn an_xls_whose_cells_or_dimensions_reach_past_a_register_is_refused() {
-    let bof = (
-        0x0809u16,
-        vec![0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    );
-    let eof = (0x000Au16, Vec::new());
     // Cells at A1 and at the last row and column BIFF8 can address.
-    let far = xls_of(&[
-        bof.clone(),
-        eof.clone(),
-        bof.clone(),
-        number_record(0, 0),
-        number_record(65_535, 255),
-        eof.clone(),
-    ]);
+    let far = xls_of(
+        &[0],
+        &[vec![number_record(0, 0), number_record(65_535, 255)]],
+    );
     let e = sheet::read(&far).unwrap_err();
     assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
 
-    // A DIMENSIONS record claiming four billion rows: the library reserves that much.
-    let mut dims = Vec::new();
-    dims.extend_from_slice(&0u32.to_le_bytes());
-    dims.extend_from_slice(&4_000_000_000u32.to_le_bytes());
-    dims.extend_from_slice(&0u16.to_le_bytes());
-    dims.extend_from_slice(&100u16.to_le_bytes());
-    dims.extend_from_slice(&0u16.to_le_bytes());
-    let claims = xls_of(&[
-        bof.clone(),
-        eof.clone(),
-        bof,
-        (0x0200, dims),
-        number_record(0, 0),
-        eof,
-    ]);
+    // A DIMENSIONS record claiming four billion rows: the library reserves that much…
+    let claims = xls_of(
+        &[0],
+        &[vec![dimensions(4_000_000_000, 100), number_record(0, 0)]],
+    );
     let e = sheet::read(&claims).unwrap_err();
     assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+    // …for every one, not only the last.
+    let twice = xls_of(
+        &[0],
+        &[vec![
+            dimensions(16_000_000, 256),
+            dimensions(1, 1),
+            number_record(0, 0),
+        ]],
+    );
+    assert!(sheet::read(&twice).is_err());
+
+    // One sheet that passes, named by 30 BOUNDSHEET records: the library reads it 30 times.
+    let block = vec![number_record(0, 0), number_record(9_999, 199)];
+    let once = xls_of(&[0], std::slice::from_ref(&block));
+    assert!(
+        !matches!(
+            sheet::read(&once),
+            Err(SheetError::TooMuch { .. } | SheetError::TooFar { .. } | SheetError::Sparse { .. })
+        ),
+        "one such sheet is within the limits"
+    );
+    let many = xls_of(&[0; 30], &[block]);
+    let e = sheet::read(&many).unwrap_err();
+    assert!(matches!(e, SheetError::TooMuch { .. }), "{e}");
+}
+
+#[test]
+fn text_repeated_into_many_cells_is_weighed_before_it_is_copied() {
+    // One shared string of a megabyte named by 20,000 cells: twenty gigabytes once copied.
+    let big = "党".repeat(350_000);
+    let shared = format!(
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="1"><si><t>{big}</t></si></sst>"#
+    );
+    let mut cells = String::new();
+    for r in 1..=1000 {
+        cells.push_str(&format!("<row r=\"{r}\">"));
+        for c in [
+            "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q",
+            "R", "S", "T",
+        ] {
+            cells.push_str(&format!(r#"<c r="{c}{r}" t="s"><v>0</v></c>"#));
+        }
+        cells.push_str("</row>");
+    }
+    let book = xlsx_of(&format!("<sheetData>{cells}</sheetData>"), Some(&shared));
+    let e = sheet::read(&book).unwrap_err();
+    assert!(matches!(e, SheetError::TooMuch { .. }), "{e}");
+    assert!(e.to_string().contains("512 MB"), "{e}");
+
+    // The same in an .ods: a megabyte of text in a cell repeated over 200 columns and
+    // 10,000 rows (a block of two million cells, within the cells' own limit).
+    let row = format!(
+        r#"<table:table-row table:number-rows-repeated="10000"><table:table-cell office:value-type="string" table:number-columns-repeated="200"><text:p>{big}</text:p></table:table-cell></table:table-row>"#
+    );
+    let e = sheet::read(&ods_of(&row)).unwrap_err();
+    assert!(matches!(e, SheetError::TooMuch { .. }), "{e}");
+}
+
+#[test]
+fn what_the_library_reads_is_what_is_scanned() {
+    // A sheet part whose root is not `worksheet`: the library reads it all the same.
+    let part = format!(
+        r#"<sheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{}</row><row r="1048576">{}</row></sheetData></sheet>"#,
+        inline("A1", "x"),
+        inline("XFD1048576", "y")
+    );
+    let e = sheet::read(&zip_of(&[
+        ("_rels/.rels", ROOT_RELS),
+        (
+            "xl/workbook.xml",
+            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", part.as_bytes()),
+    ]))
+    .unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+
+    // The place is the attribute the library reads, `r`, not another one named like it.
+    let disguised = xlsx_of(
+        &format!(
+            r#"<sheetData><row r="1">{}<c x:r="B1" r="XFD1048576"><v>1</v></c></row></sheetData>"#,
+            inline("A1", "x")
+        ),
+        None,
+    );
+    let e = sheet::read(&disguised).unwrap_err();
+    assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
+
+    // An .ods cell with a value but no value type still holds it.
+    let untyped = ods_of(
+        r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value="1" table:number-columns-repeated="100"/></table:table-row>"#,
+    );
+    let e = sheet::read(&untyped).unwrap_err();
+    assert!(
+        matches!(e, SheetError::Sparse { .. } | SheetError::TooMuch { .. }),
+        "{e}"
+    );
+
+    // Thirty .ods tables, each within its own limits: the library holds them all at once.
+    let table = format!(
+        r#"<table:table table:name="t"><table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="9998"/><table:table-row><table:table-cell table:number-columns-repeated="199"/>{}</table:table-row></table:table>"#,
+        r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#,
+        r#"<table:table-cell office:value-type="string"><text:p>y</text:p></table:table-cell>"#
+    );
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"#,
+        table.repeat(30)
+    );
+    let e = sheet::read(&zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#),
+        ("content.xml", content.as_bytes()),
+    ]))
+    .unwrap_err();
+    assert!(matches!(e, SheetError::TooMuch { .. }), "{e}");
 }
 
 mod never_panics {

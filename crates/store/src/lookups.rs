@@ -61,8 +61,9 @@ pub(crate) fn ensure_budget(conn: &mut DbConnection, actor: &str) -> Result<()> 
 }
 
 /// Records the people `actor` found registered outside the scope (`masked` IDs), through
-/// `via`; refuses, recording nothing, when they are more than the day's budget left. Call
-/// inside a write transaction.
+/// `via`, every one of them even past the day's budget: what was found was shown, so it is
+/// logged, and [`ensure_budget`] refuses the next lookup. (Refusing here instead would
+/// answer by refusing.) Call inside a write transaction.
 pub(crate) fn record(
     conn: &mut DbConnection,
     cipher: &IdCipher,
@@ -71,12 +72,6 @@ pub(crate) fn record(
     via: &str,
     masked: &[String],
 ) -> Result<()> {
-    if masked.is_empty() {
-        return Ok(());
-    }
-    if i64::try_from(masked.len()).unwrap_or(i64::MAX) > left(conn, actor)? {
-        return Err(refused());
-    }
     for m in masked {
         audit::append(
             conn,

@@ -555,16 +555,7 @@ fn party_org_row<'a>(po: &'a PartyOrg, path: String) -> PartyOrgRow<'a> {
 
 /// The party organization exists and lies in the scope's subtree.
 fn ensure_party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key) -> Result<()> {
-    let path: Option<String> = party_orgs::table
-        .filter(
-            party_orgs::county_code
-                .eq(po.county)
-                .and(party_orgs::id.eq(po.id)),
-        )
-        .select(party_orgs::path)
-        .first(conn)
-        .optional()?;
-    match path {
+    match party_org_path(conn, po)? {
         None => Err(StoreError::invalid("所在党组织", "不存在")),
         Some(p) if !scope.contains_path(&p) => {
             Err(StoreError::invalid("所在党组织", "不在您的管理范围内"))
@@ -575,7 +566,12 @@ fn ensure_party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key) ->
 
 /// Whether a party organization lies in the scope.
 pub(crate) fn party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key) -> Result<bool> {
-    let path: Option<String> = party_orgs::table
+    Ok(party_org_path(conn, po)?.is_some_and(|p| scope.contains_path(&p)))
+}
+
+/// A party organization's path in the tree, if it exists.
+fn party_org_path(conn: &mut DbConnection, po: Key) -> Result<Option<String>> {
+    Ok(party_orgs::table
         .filter(
             party_orgs::county_code
                 .eq(po.county)
@@ -583,8 +579,7 @@ pub(crate) fn party_org_in_scope(conn: &mut DbConnection, scope: &Scope, po: Key
         )
         .select(party_orgs::path)
         .first(conn)
-        .optional()?;
-    Ok(path.is_some_and(|p| scope.contains_path(&p)))
+        .optional()?)
 }
 
 /// The member's row, if the member's party organization lies in the scope. A member

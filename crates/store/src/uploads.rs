@@ -357,16 +357,23 @@ impl Store {
             Ok(p) => {
                 let rows = i32::try_from(p.rows_read).unwrap_or(i32::MAX);
                 let (preview, problems) = bounded(p);
-                keep_problems(&mut self.conn, id, problems)?;
-                diesel::update(target)
-                    .set((
-                        up::state.eq("checked"),
-                        up::preview.eq(serde_json::to_string(&preview).ok()),
-                        up::done_rows.eq(rows),
-                        up::total_rows.eq(rows),
-                        up::updated_at.eq(at),
-                    ))
-                    .execute(&mut self.conn)?;
+                // The list is kept only with the preview it belongs to: not for an upload
+                // discarded meanwhile.
+                self.conn.transaction::<_, StoreError, _>(|conn| {
+                    let n = diesel::update(target)
+                        .set((
+                            up::state.eq("checked"),
+                            up::preview.eq(serde_json::to_string(&preview).ok()),
+                            up::done_rows.eq(rows),
+                            up::total_rows.eq(rows),
+                            up::updated_at.eq(at),
+                        ))
+                        .execute(conn)?;
+                    if n > 0 {
+                        keep_problems(conn, id, problems)?;
+                    }
+                    Ok(())
+                })?;
             }
             Err(why) => {
                 diesel::update(target)
@@ -498,33 +505,36 @@ impl Store {
     /// A commit refused or failed: back to `checked` with the reason and, when the
     /// records changed since the check, the new preview.
     pub fn refuse_commit(&mut self, id: i64, why: &str, preview: Option<&Preview>) -> Result<()> {
-        let mut set_preview = None;
-        if let Some(p) = preview {
-            let (preview, problems) = bounded(p);
-            set_preview = serde_json::to_string(&preview).ok();
-            keep_problems(&mut self.conn, id, problems)?;
-        }
         let target = up::table
             .filter(up::id.eq(id))
             .filter(up::state.eq("committing"));
-        match set_preview {
-            Some(p) => diesel::update(target)
-                .set((
-                    up::state.eq("checked"),
-                    up::message.eq(Some(why)),
-                    up::preview.eq(Some(p)),
-                    up::updated_at.eq(now()),
-                ))
-                .execute(&mut self.conn)?,
-            None => diesel::update(target)
-                .set((
-                    up::state.eq("checked"),
-                    up::message.eq(Some(why)),
-                    up::updated_at.eq(now()),
-                ))
-                .execute(&mut self.conn)?,
-        };
-        Ok(())
+        self.conn.transaction::<_, StoreError, _>(|conn| {
+            match preview.map(bounded) {
+                Some((preview, problems)) => {
+                    let n = diesel::update(target)
+                        .set((
+                            up::state.eq("checked"),
+                            up::message.eq(Some(why)),
+                            up::preview.eq(serde_json::to_string(&preview).ok()),
+                            up::updated_at.eq(now()),
+                        ))
+                        .execute(conn)?;
+                    if n > 0 {
+                        keep_problems(conn, id, problems)?;
+                    }
+                }
+                None => {
+                    diesel::update(target)
+                        .set((
+                            up::state.eq("checked"),
+                            up::message.eq(Some(why)),
+                            up::updated_at.eq(now()),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+            Ok(())
+        })
     }
 
     /// Gives up an upload not yet committed: its file is wiped.
@@ -643,5 +653,6 @@ pub(crate) fn mark_committed(
             "该文件不在导入中（可能已导入或已放弃）",
         ));
     }
-    Ok(())
+    // The problems were read before the commit; the import's history says what it did.
+    keep_problems(conn, upload, Vec::new())
 }

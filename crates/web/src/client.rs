@@ -88,21 +88,26 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> ClientAdd
             via_https_proxy: false,
         };
     }
-    // The rightmost address no trusted proxy added is the client; proxies append.
-    let forwarded: Vec<IpAddr> = headers
+    // The rightmost address no trusted proxy added is the client; proxies append. An
+    // entry that is not an address ends the walk at the last proxy's own peer: what lies
+    // left of it was written by someone nobody vouches for.
+    let entries: Vec<String> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
+        .map(|a| a.trim().to_owned())
         .collect();
-    let ip = forwarded
-        .iter()
-        .rev()
-        .copied()
-        .find(|ip| !is_trusted(*ip))
-        .or_else(|| forwarded.first().copied())
-        .unwrap_or(peer);
+    let mut ip = peer;
+    for entry in entries.iter().rev() {
+        let Some(addr) = parse_forwarded(entry) else {
+            break;
+        };
+        ip = addr;
+        if !is_trusted(addr) {
+            break;
+        }
+    }
     let via_https_proxy = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
@@ -111,6 +116,15 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> ClientAdd
         ip,
         via_https_proxy,
     }
+}
+
+/// An `X-Forwarded-For` entry: an address, or one with its port (`203.0.113.9:51234`,
+/// `[2001:db8::1]:443`).
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
 /// Puts the [`ClientAddr`] of every request in its extensions.
@@ -166,6 +180,16 @@ mod tests {
         assert!(!c.via_https_proxy);
         // A client cannot hide behind an address it writes itself to the left.
         h.insert("x-forwarded-for", "1.2.3.4, 203.0.113.9".parse().unwrap());
+        let c = resolve("10.0.0.1".parse().unwrap(), &h, &trusted);
+        assert_eq!(c.ip, "203.0.113.9".parse::<IpAddr>().unwrap());
+        // An entry that is not an address stops the walk: nothing left of it is believed.
+        h.insert(
+            "x-forwarded-for",
+            "1.2.3.4, unknown, 10.0.0.2".parse().unwrap(),
+        );
+        let c = resolve("10.0.0.1".parse().unwrap(), &h, &trusted);
+        assert_eq!(c.ip, "10.0.0.2".parse::<IpAddr>().unwrap());
+        h.insert("x-forwarded-for", "203.0.113.9:51234".parse().unwrap());
         let c = resolve("10.0.0.1".parse().unwrap(), &h, &trusted);
         assert_eq!(c.ip, "203.0.113.9".parse::<IpAddr>().unwrap());
     }

@@ -122,7 +122,11 @@ async fn check_text(req: Request, api: bool) -> Result<Request, Response> {
     {
         return Err(refuse(bad_text(field), api));
     }
+    // A file for import is not a form, whatever it is sent as (`curl --data-binary`
+    // says x-www-form-urlencoded): it has its own limit and is read as a spreadsheet.
+    let upload = matches!(req.uri().path(), "/imports" | "/api/v1/imports");
     let form = req.method() == Method::POST
+        && !upload
         && req
             .headers()
             .get(header::CONTENT_TYPE)

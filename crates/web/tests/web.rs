@@ -74,17 +74,16 @@ fn the_old_cookie_is_dead_after_sign_out() {
     assert_eq!(replay.get("/api/v1/coverage").status, 401);
 }
 
-#[test]
-fn wrong_passwords_lock_the_account_and_say_so_in_chinese() {
-    let app = app();
+/// A city-level account of its own for a test that locks or changes it; its id.
+fn city_account(app: &TestApp, username: &str, password: &str) -> i64 {
     let mut store = app.store();
-    let hash = liangxin_web::auth::hash_password("另一个密码-2026").unwrap();
+    let hash = liangxin_web::auth::hash_password(password).unwrap();
     let city = store.root_party_orgs().unwrap()[0].0;
     store
         .create_user(
             &NewUser {
-                username: "locktest",
-                display_name: "锁定测试",
+                username,
+                display_name: username,
                 password_hash: &hash,
                 role: Role::City,
                 anchor: Anchor::Committee {
@@ -94,7 +93,13 @@ fn wrong_passwords_lock_the_account_and_say_so_in_chinese() {
             },
             chrono::Utc::now().naive_utc(),
         )
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn wrong_passwords_lock_the_account_and_say_so_in_chinese() {
+    let app = app();
+    city_account(app, "locktest", "另一个密码-2026");
     let mut c = app.client();
     let unknown = c.sign_in("nobody-at-all", "wrong");
     assert_eq!(unknown.status, 401);
@@ -137,24 +142,8 @@ fn wrong_passwords_lock_the_account_and_say_so_in_chinese() {
 #[test]
 fn changing_a_password_is_throttled_like_sign_in_and_ends_every_token() {
     let app = app();
+    let user = city_account(app, "pwchange", "旧密码-2026-abc");
     let mut store = app.store();
-    let hash = liangxin_web::auth::hash_password("旧密码-2026-abc").unwrap();
-    let city = store.root_party_orgs().unwrap()[0].0;
-    let user = store
-        .create_user(
-            &NewUser {
-                username: "pwchange",
-                display_name: "改密测试",
-                password_hash: &hash,
-                role: Role::City,
-                anchor: Anchor::Committee {
-                    party_org: city,
-                    region: city.county,
-                },
-            },
-            chrono::Utc::now().naive_utc(),
-        )
-        .unwrap();
     let token = liangxin_web::auth::random_token();
     store
         .create_api_token(

@@ -552,7 +552,9 @@ impl<'s> MemberMatcher<'s> {
                     v.insert(r.row);
                 }
             }
-            let target = match self.by_code.get(r.party_org.as_str()) {
+            // A 组织编号 typed with a full-width hyphen is the same code; a name is as written.
+            let code = cells::normalize(&r.party_org);
+            let target = match self.by_code.get(code.as_str()) {
                 Some((k, n)) => Some((*k, n.clone())),
                 None => match self.by_name.get(r.party_org.as_str()).map(Vec::as_slice) {
                     Some([k]) => Some((*k, r.party_org.clone())),
