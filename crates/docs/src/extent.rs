@@ -30,8 +30,6 @@ pub const FREE_AREA: u64 = 2_000_000;
 /// copied into every cell that names it, a repeated cell's text into every repeat): a
 /// million rows of 40 columns of short text.
 pub const MAX_TEXT: u64 = 512 * 1024 * 1024;
-/// What the library spends on a cell beyond its text.
-const CELL_COST: u64 = 32;
 
 /// Excel's name of a column: 0 → A, 26 → AA.
 pub(crate) fn column_name(mut c: u32) -> String {
@@ -161,8 +159,8 @@ impl Extent {
         }
         let area = (u64::from(self.bottom - self.top) + 1)
             .saturating_mul(u64::from(self.right - self.left) + 1);
+        // The cells themselves are held to MAX_AREA; their text to MAX_TEXT.
         tally.area = tally.area.saturating_add(area);
-        tally.text(area.saturating_mul(CELL_COST));
         let allowed = self
             .cells
             .saturating_mul(SPARSENESS)
