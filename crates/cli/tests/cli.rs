@@ -1167,6 +1167,27 @@ fn behind_a_trusted_proxy_the_sign_in_limit_counts_the_client_not_the_proxy() {
     // …and nobody else behind the same proxy.
     let (status, _, body) = server.try_sign_in("city", "lx-demo-2017", &from("198.51.100.20"));
     assert_eq!(status, 303, "{body}");
+
+    // Guesses at the same moment cannot all slip under the limit: thirty at once from a
+    // fresh client are at most twenty verified (401), the rest turned away (429).
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..30)
+            .map(|i| {
+                let server = &server;
+                s.spawn(move || {
+                    let user = format!("nobody{i}");
+                    server
+                        .try_sign_in(&user, "wrong", &[("X-Forwarded-For", "198.51.100.77")])
+                        .0
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let verified = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(verified + refused, 30, "{statuses:?}");
+    assert!(verified <= 20, "{verified} guesses verified: {statuses:?}");
     drop(server);
 
     // Without --trusted-proxy the header is anyone's to write: it is ignored, and the

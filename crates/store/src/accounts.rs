@@ -40,6 +40,28 @@ pub struct NewUser<'a> {
     pub anchor: Anchor,
 }
 
+/// The limits a password attempt is claimed under.
+#[derive(Debug, Clone)]
+pub struct AttemptLimits {
+    /// Failures from one address within `window` before it is turned away.
+    pub address_failures: i64,
+    pub window: chrono::Duration,
+    /// Consecutive failures that lock an account, and for how long.
+    pub account_failures: i32,
+    pub lock_for: chrono::Duration,
+}
+
+/// What claiming a password attempt allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Verify the password; `attempt` is marked a success if it is right.
+    Verify { attempt: i64 },
+    /// The account is locked: the password is not to be believed, right or wrong.
+    Locked { attempt: i64 },
+    /// Too many failures from this address lately.
+    TooMany,
+}
+
 /// A stored account.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -182,44 +204,84 @@ impl Store {
         Ok(scope)
     }
 
-    /// A wrong password: counts it, and locks the account for `lock_for` once `max`
-    /// consecutive failures are reached. Returns whether the account is now locked.
-    pub fn record_login_failure(
+    /// Claims a password attempt before the password is verified, in one write, so that
+    /// guesses made at the same moment cannot all slip under the limits: refused when the
+    /// address has `limits.address_failures` failures within the window; otherwise noted
+    /// as a failure (a success is marked afterwards), and, for an account, counted: the
+    /// attempt that reaches `limits.account_failures` locks the account and is still
+    /// verified, any beyond it is not.
+    pub fn claim_login_attempt(
         &mut self,
-        user_id: i64,
-        max: i32,
+        ip: &str,
+        username: &str,
+        user_id: Option<i64>,
         now: NaiveDateTime,
-        lock_for: chrono::Duration,
-    ) -> Result<bool> {
+        limits: &AttemptLimits,
+    ) -> Result<Claim> {
         crate::connection::write_transaction(self.conn(), |conn| {
+            let failures: i64 = login_attempts::table
+                .filter(login_attempts::ip.eq(ip))
+                .filter(login_attempts::at.ge(now - limits.window))
+                .filter(login_attempts::success.eq(false))
+                .count()
+                .get_result(conn)?;
+            if failures >= limits.address_failures {
+                return Ok(Claim::TooMany);
+            }
+            let attempt: i64 = diesel::insert_into(login_attempts::table)
+                .values((
+                    login_attempts::ip.eq(ip),
+                    login_attempts::username.eq(username),
+                    login_attempts::at.eq(now),
+                    login_attempts::success.eq(false),
+                ))
+                .returning(login_attempts::id)
+                .get_result(conn)?;
+            let Some(user_id) = user_id else {
+                return Ok(Claim::Verify { attempt });
+            };
+            let locked: Option<NaiveDateTime> = users::table
+                .find(user_id)
+                .select(users::locked_until)
+                .first(conn)?;
+            if locked.is_some_and(|until| until > now) {
+                return Ok(Claim::Locked { attempt });
+            }
             diesel::update(users::table.find(user_id))
                 .set(users::failed_logins.eq(users::failed_logins + 1))
                 .execute(conn)?;
-            let failures: i32 = users::table
+            let counted: i32 = users::table
                 .find(user_id)
                 .select(users::failed_logins)
                 .first(conn)?;
-            if failures >= max {
+            if counted >= limits.account_failures {
+                // This attempt is still verified; a right password lifts the lock.
                 diesel::update(users::table.find(user_id))
                     .set((
-                        users::locked_until.eq(Some(now + lock_for)),
+                        users::locked_until.eq(Some(now + limits.lock_for)),
                         users::failed_logins.eq(0),
                     ))
                     .execute(conn)?;
-                return Ok(true);
             }
-            Ok(false)
+            Ok(Claim::Verify { attempt })
         })
     }
 
-    pub fn record_login_success(&mut self, user_id: i64) -> Result<()> {
-        diesel::update(users::table.find(user_id))
-            .set((
-                users::failed_logins.eq(0),
-                users::locked_until.eq(None::<NaiveDateTime>),
-            ))
-            .execute(self.conn())?;
-        Ok(())
+    /// The password of a claimed attempt was right: the attempt is a success, and the
+    /// account's failures and lock are cleared.
+    pub fn login_succeeded(&mut self, attempt: i64, user_id: i64) -> Result<()> {
+        crate::connection::write_transaction(self.conn(), |conn| {
+            diesel::update(login_attempts::table.find(attempt))
+                .set(login_attempts::success.eq(true))
+                .execute(conn)?;
+            diesel::update(users::table.find(user_id))
+                .set((
+                    users::failed_logins.eq(0),
+                    users::locked_until.eq(None::<NaiveDateTime>),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
     }
 
     pub fn set_password_hash(&mut self, user_id: i64, hash: &str) -> Result<()> {
@@ -234,35 +296,6 @@ impl Store {
                 .execute(conn)?;
             Ok(())
         })
-    }
-
-    /// Notes an attempt from an address (for per-address rate limiting).
-    pub fn note_login_attempt(
-        &mut self,
-        ip: &str,
-        username: &str,
-        at: NaiveDateTime,
-        success: bool,
-    ) -> Result<()> {
-        diesel::insert_into(login_attempts::table)
-            .values((
-                login_attempts::ip.eq(ip),
-                login_attempts::username.eq(username),
-                login_attempts::at.eq(at),
-                login_attempts::success.eq(success),
-            ))
-            .execute(self.conn())?;
-        Ok(())
-    }
-
-    /// Failed attempts from an address since a moment.
-    pub fn failed_attempts_since(&mut self, ip: &str, since: NaiveDateTime) -> Result<i64> {
-        Ok(login_attempts::table
-            .filter(login_attempts::ip.eq(ip))
-            .filter(login_attempts::at.ge(since))
-            .filter(login_attempts::success.eq(false))
-            .count()
-            .get_result(self.conn())?)
     }
 
     pub fn create_session(

@@ -1,11 +1,13 @@
 //! The one way a password is checked, for signing in and for changing it: the per-address
-//! limit, the account lock, Argon2 off the database connection, and every failure
-//! recorded. A locked account, an unknown name and a wrong password answer alike, so the
-//! answer never tells whether an account exists or is locked.
+//! limit, the account lock, Argon2 off the database connection, and every attempt
+//! recorded. The attempt is claimed (counted, and the account locked if it reaches the
+//! limit) before the password is verified, so guesses made at the same moment cannot all
+//! slip under the limits. A locked account, an unknown name and a wrong password answer
+//! alike, so the answer never tells whether an account exists or is locked.
 
 use std::sync::Arc;
 
-use liangxin_store::accounts::UserRow;
+use liangxin_store::accounts::{AttemptLimits, Claim, UserRow};
 
 use crate::error::WebError;
 use crate::{AppState, auth};
@@ -30,6 +32,15 @@ pub fn wrong_message() -> String {
     )
 }
 
+fn limits() -> AttemptLimits {
+    AttemptLimits {
+        address_failures: auth::ADDRESS_FAILURE_LIMIT,
+        window: chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES),
+        account_failures: auth::LOCK_AFTER_FAILURES,
+        lock_for: chrono::Duration::minutes(auth::LOCK_MINUTES),
+    }
+}
+
 /// Checks `password` for the account `username`, as seen from `ip`.
 pub async fn check(
     state: &Arc<AppState>,
@@ -37,55 +48,43 @@ pub async fn check(
     username: String,
     password: String,
 ) -> Result<Checked, WebError> {
-    let (ip2, name2) = (ip.clone(), username.clone());
-    let found = state
+    let (user, claim) = state
         .pool
         .run(move |store| {
-            let now = auth::now();
-            let window = now - chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES);
-            if store.failed_attempts_since(&ip2, window)? >= auth::ADDRESS_FAILURE_LIMIT {
-                return Ok(None);
-            }
-            Ok(Some(store.user_by_username(&name2)?))
+            let user = store.user_by_username(&username)?;
+            let claim = store.claim_login_attempt(
+                &ip,
+                &username,
+                user.as_ref().map(|u| u.id),
+                auth::now(),
+                &limits(),
+            )?;
+            Ok((user, claim))
         })
         .await?;
-    let Some(user) = found else {
-        return Ok(Checked::TooMany);
+    let attempt = match claim {
+        Claim::TooMany => return Ok(Checked::TooMany),
+        Claim::Verify { attempt } => Some(attempt),
+        Claim::Locked { .. } => None,
     };
-    let now = auth::now();
-    let locked = user
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .is_some_and(|until| until > now);
     // An unknown name costs the same verification as a known one, and a locked account
     // the same as an open one: timing tells nothing either.
     let phc = user
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| auth::dummy_hash().to_owned());
-    let right = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+    let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
         .await
-        .map_err(WebError::internal)?
-        && user.is_some()
-        && !locked;
-    if right && let Some(user) = user {
-        return Ok(Checked::Right(Box::new(user)));
+        .map_err(WebError::internal)?;
+    match (user, attempt) {
+        (Some(user), Some(attempt)) if verified => {
+            let id = user.id;
+            state
+                .pool
+                .run(move |store| Ok(store.login_succeeded(attempt, id)?))
+                .await?;
+            Ok(Checked::Right(Box::new(user)))
+        }
+        _ => Ok(Checked::Wrong),
     }
-    state
-        .pool
-        .run(move |store| {
-            let now = auth::now();
-            store.note_login_attempt(&ip, &username, now, false)?;
-            if let Some(u) = user.filter(|_| !locked) {
-                store.record_login_failure(
-                    u.id,
-                    auth::LOCK_AFTER_FAILURES,
-                    now,
-                    chrono::Duration::minutes(auth::LOCK_MINUTES),
-                )?;
-            }
-            Ok(())
-        })
-        .await?;
-    Ok(Checked::Wrong)
 }

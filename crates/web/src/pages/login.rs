@@ -210,8 +210,6 @@ async fn sign_in(
         .pool
         .run(move |store| {
             let now = auth::now();
-            store.record_login_success(user.id)?;
-            store.note_login_attempt(&ip, &name, now, true)?;
             let token = auth::random_token();
             store.create_session(
                 &auth::token_hash(&token),
