@@ -217,6 +217,26 @@ fn xlsx_of(sheet_xml: &str, shared: Option<&str>) -> Vec<u8> {
 
 const ROOT_RELS: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
 
+/// A workbook whose one sheet the relationships find at `target` (under `xl/`), holding
+/// `part` there, and other entries beside it.
+fn workbook_at(target: &str, part: &[u8], others: &[(&str, &[u8])]) -> Vec<u8> {
+    let rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="{target}"/></Relationships>"#
+    );
+    let path = format!("xl/{target}");
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("_rels/.rels", ROOT_RELS),
+        (
+            "xl/workbook.xml",
+            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        (path.as_str(), part),
+    ];
+    entries.extend_from_slice(others);
+    zip_of(&entries)
+}
+
 fn inline(cell: &str, text: &str) -> String {
     format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
 }
@@ -364,22 +384,16 @@ fn deep_nesting_and_thousands_of_entries_cost_no_more_than_their_bytes() {
     let names: Vec<String> = (0..5_000)
         .map(|i| format!("xl/media/junk{i}.bin"))
         .collect();
-    let mut entries: Vec<(&str, &[u8])> = vec![
-        ("_rels/.rels", ROOT_RELS),
-        (
-            "xl/workbook.xml",
-            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        ),
-        ("xl/worksheets/sheet1.xml", sheet_xml.as_bytes()),
-    ];
-    for n in &names {
-        entries.push((n, b"\x89PNG junk"));
-    }
-    let s = sheet::read(&zip_of(&entries)).unwrap();
+    let junk: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|n| (n.as_str(), &b"\x89PNG junk"[..]))
+        .collect();
+    let s = sheet::read(&workbook_at(
+        "worksheets/sheet1.xml",
+        sheet_xml.as_bytes(),
+        &junk,
+    ))
+    .unwrap();
     assert_eq!(s.header, cells(&["姓名", "身份证号"]));
 
     // A sheet stored anywhere the relationships point is scanned all the same.
@@ -388,19 +402,7 @@ fn deep_nesting_and_thousands_of_entries_cost_no_more_than_their_bytes() {
         inline("A1", "x"),
         inline("XFD1048576", "y")
     );
-    let e = sheet::read(&zip_of(&[
-        ("_rels/.rels", ROOT_RELS),
-        (
-            "xl/workbook.xml",
-            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="media/logo.png"/></Relationships>"#,
-        ),
-        ("xl/media/logo.png", hidden_path.as_bytes()),
-    ]))
-    .unwrap_err();
+    let e = sheet::read(&workbook_at("media/logo.png", hidden_path.as_bytes(), &[])).unwrap_err();
     assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
 }
 
@@ -594,19 +596,7 @@ fn what_the_library_reads_is_what_is_scanned() {
         inline("A1", "x"),
         inline("XFD1048576", "y")
     );
-    let e = sheet::read(&zip_of(&[
-        ("_rels/.rels", ROOT_RELS),
-        (
-            "xl/workbook.xml",
-            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        ),
-        ("xl/worksheets/sheet1.xml", part.as_bytes()),
-    ]))
-    .unwrap_err();
+    let e = sheet::read(&workbook_at("worksheets/sheet1.xml", part.as_bytes(), &[])).unwrap_err();
     assert!(matches!(e, SheetError::TooFar { .. }), "{e}");
 
     // The place is the attribute the library reads, `r`, not another one named like it.
