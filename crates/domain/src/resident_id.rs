@@ -84,11 +84,12 @@ pub enum ResidentIdError {
     /// The region code (地址码) starts with 0 or is not six digits.
     #[error("地址码无效：应为 6 位数字且首位不为 0")]
     InvalidRegion,
-    /// The birth date (出生日期码) is not a real date, or is before 1900.
-    #[error("出生日期无效：{digits} 不是 1900 年以后的有效日期")]
+    /// The birth date (出生日期码) is not a real date, or is before 1900. The message
+    /// says which part is wrong, never the digits: they are somebody's birth date.
+    #[error("出生日期无效：{}", .part.reason())]
     InvalidBirthDate {
-        /// The eight date digits `YYYYMMDD` as found (or as would be encoded).
-        digits: String,
+        /// Which part of the date is wrong.
+        part: BirthDatePart,
     },
     /// The sequence number (顺序码) passed to [`ResidentId::from_parts`] exceeds 999.
     #[error("顺序码无效：应为 0–999，实际为 {sequence}")]
@@ -102,6 +103,30 @@ pub enum ResidentIdError {
         /// The check character the first 17 digits call for.
         expected: char,
     },
+}
+
+/// The part of a birth date (出生日期码) that is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BirthDatePart {
+    /// Not eight digits.
+    Digits,
+    /// Before [`MIN_BIRTH_YEAR`] (or after 9999).
+    Year,
+    /// Not 01–12.
+    Month,
+    /// The month has no such day.
+    Day,
+}
+
+impl BirthDatePart {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::Digits => "出生日期码应为8位数字",
+            Self::Year => "年份不在1900年以后",
+            Self::Month => "月份不在01–12之间",
+            Self::Day => "该月没有这一日",
+        }
+    }
 }
 
 /// Sex as encoded in the 17th digit of a resident ID (odd = male).
@@ -161,25 +186,22 @@ fn normalize_char(c: char) -> char {
 
 /// Checks that the 8 ASCII digits `YYYYMMDD` form a real date in or after [`MIN_BIRTH_YEAR`].
 fn parse_birth(digits: &str) -> Result<NaiveDate, ResidentIdError> {
-    let invalid = || ResidentIdError::InvalidBirthDate {
-        digits: digits.to_owned(),
+    let invalid = |part| ResidentIdError::InvalidBirthDate { part };
+    let number = |range: std::ops::Range<usize>| {
+        digits
+            .get(range)
+            .and_then(|s| s.parse::<u32>().ok())
+            .ok_or(invalid(BirthDatePart::Digits))
     };
-    let year: i32 = digits
-        .get(0..4)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(invalid)?;
-    let month: u32 = digits
-        .get(4..6)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(invalid)?;
-    let day: u32 = digits
-        .get(6..8)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(invalid)?;
-    if year < MIN_BIRTH_YEAR {
-        return Err(invalid());
+    let (year, month, day) = (number(0..4)?, number(4..6)?, number(6..8)?);
+    let year = i32::try_from(year)
+        .ok()
+        .filter(|y| *y >= MIN_BIRTH_YEAR)
+        .ok_or(invalid(BirthDatePart::Year))?;
+    if !(1..=12).contains(&month) {
+        return Err(invalid(BirthDatePart::Month));
     }
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(invalid)
+    NaiveDate::from_ymd_opt(year, month, day).ok_or(invalid(BirthDatePart::Day))
 }
 
 /// Builds an 18-character ID from 17 validated ASCII digits by appending the check character.
@@ -280,7 +302,7 @@ impl ResidentId {
         }
         if !(MIN_BIRTH_YEAR..=9999).contains(&birth.year()) {
             return Err(ResidentIdError::InvalidBirthDate {
-                digits: birth.format("%Y%m%d").to_string(),
+                part: BirthDatePart::Year,
             });
         }
         if sequence > 999 {
@@ -318,12 +340,17 @@ impl ResidentId {
         self.0.get(0..6).unwrap_or_default()
     }
 
-    /// The masked form: first 6 and last 4 characters, with the 8 birth-date
-    /// digits replaced by `*`, e.g. `330802********123X`.
+    /// The masked form: the region code (地址码) and the check character, with the
+    /// birth date and the sequence replaced by `*`, e.g. `330802***********X`.
+    ///
+    /// Why so little: with the sex and the 入党 date shown beside it (a member is at least
+    /// 18 when admitted), the form must leave at least 10⁵ numbers it could be (a web test
+    /// counts them from what the pages, the API and the exports show). Keeping the sequence or any part of the birth date would leave a
+    /// few dozen, which anyone able to confirm an ID could try one by one.
     pub fn masked(&self) -> String {
         let head = self.0.get(0..6).unwrap_or_default();
-        let tail = self.0.get(14..18).unwrap_or_default();
-        format!("{head}********{tail}")
+        let tail = self.0.get(17..18).unwrap_or_default();
+        format!("{head}***********{tail}")
     }
 }
 
@@ -387,10 +414,10 @@ mod tests {
     #[test]
     fn masks_in_display_and_debug() {
         let id = ResidentId::parse(SAMPLE).unwrap().value;
-        assert_eq!(id.masked(), "110105********002X");
-        assert_eq!(id.to_string(), "110105********002X");
+        assert_eq!(id.masked(), "110105***********X");
+        assert_eq!(id.to_string(), "110105***********X");
         let dbg = format!("{id:?}");
-        assert!(dbg.contains("110105********002X"));
+        assert!(dbg.contains("110105***********X"));
         assert!(!dbg.contains("19491231"));
         let parsed_dbg = format!("{:?}", ResidentId::parse(SAMPLE).unwrap());
         assert!(!parsed_dbg.contains("19491231"));
@@ -455,6 +482,20 @@ mod tests {
                 .to_string()
                 .contains("实际为 3 位")
         );
+    }
+
+    #[test]
+    fn a_wrong_birth_date_is_named_without_its_digits() {
+        let cases = [
+            ("11010519491331002X", "出生日期无效：月份不在01–12之间"),
+            ("11010519490231002X", "出生日期无效：该月没有这一日"),
+            ("110105189912310020", "出生日期无效：年份不在1900年以后"),
+        ];
+        for (id, message) in cases {
+            let e = ResidentId::parse(id).unwrap_err().to_string();
+            assert_eq!(e, message);
+            assert!(!e.contains(&id[6..14]) && !e.contains(&id[10..14]), "{e}");
+        }
     }
 
     #[test]
@@ -532,7 +573,8 @@ mod tests {
             let masked = id.masked();
             prop_assert_eq!(masked.len(), 18);
             prop_assert_eq!(&masked[..6], &id.expose()[..6]);
-            prop_assert_eq!(&masked[14..], &id.expose()[14..]);
+            prop_assert_eq!(&masked[17..], &id.expose()[17..]);
+            prop_assert_eq!(&masked[6..17], "***********");
         }
 
         #[test]

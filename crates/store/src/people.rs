@@ -62,7 +62,6 @@ pub struct MemberView {
     pub key: Key,
     pub name: String,
     pub sex: String,
-    pub birth_year: i32,
     pub status: MemberStatus,
     pub joined_on: NaiveDate,
     pub confirmed_on: Option<NaiveDate>,
@@ -115,7 +114,6 @@ type MemberRow = (
         i64,
         String,
         String,
-        i32,
         String,
         NaiveDate,
         Option<NaiveDate>,
@@ -435,7 +433,6 @@ impl Store {
                     m::id,
                     m::name,
                     m::sex,
-                    m::birth_year,
                     m::status,
                     m::joined_on,
                     m::confirmed_on,
@@ -455,7 +452,7 @@ impl Store {
             .first(self.conn())
             .optional()?;
         let Some((
-            (county, id, name, sex, birth_year, status, joined_on, confirmed_on),
+            (county, id, name, sex, status, joined_on, confirmed_on),
             (po_id, po_name, wc, wid, flow, dest, masked, phone),
             (arrived_on, left_on, leave_reason),
         )) = row
@@ -477,7 +474,6 @@ impl Store {
             key: Key { county, id },
             name,
             sex,
-            birth_year,
             status: MemberStatus::parse(&status).map_err(|e| bad("党员类别", e))?,
             joined_on,
             confirmed_on,

@@ -413,16 +413,17 @@ fn die_here_in_tests() {
     }
 }
 
-/// A resident-ID cell as a preview may keep it: the region and the last four, the birth
-/// date hidden (a value that failed to parse is still somebody's number).
+/// A resident-ID cell as a preview may keep it: the region and the last character, as
+/// [`ResidentId::masked`](liangxin_domain::resident_id::ResidentId::masked) shows a valid
+/// one (a value that failed to parse is still somebody's number).
 fn mask_cell(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
-    if chars.len() <= 10 {
+    if chars.len() <= 7 {
         return "*".repeat(chars.len());
     }
     let head: String = chars[..6].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+    let tail = chars[chars.len() - 1];
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
 /// Where a committed import came from.

@@ -22,8 +22,8 @@ pub struct MemberOut {
     pub name: String,
     /// male | female
     pub sex: String,
-    pub birth_year: i32,
-    /// Masked: the first 6 and the last 4 characters.
+    /// Masked: the region code (first 6) and the check character (last); the birth date
+    /// is not given, so the masked number cannot be rebuilt.
     pub resident_id: String,
     /// probationary | full
     pub status: &'static str,
@@ -95,7 +95,6 @@ pub async fn list(
                 county: m.key.county,
                 id: m.key.id,
                 sex: m.sex,
-                birth_year: m.birth_year,
                 resident_id: m.resident_id_masked,
                 status: m.status.code(),
                 joined_on: m.joined_on.to_string(),

@@ -25,7 +25,6 @@ struct MemberRowView {
     href: String,
     name: String,
     sex: &'static str,
-    birth_year: i32,
     masked: String,
     status: &'static str,
     joined: String,
@@ -40,7 +39,6 @@ impl From<MemberView> for MemberRowView {
         MemberRowView {
             href: format!("/members/{}/{}", m.key.county, m.key.id),
             sex: if m.sex == "male" { "男" } else { "女" },
-            birth_year: m.birth_year,
             masked: m.resident_id_masked,
             status: m.status.label(),
             joined: m.joined_on.to_string(),
@@ -146,10 +144,9 @@ pub async fn list(
 }
 
 /// The columns of the list, as exported.
-const EXPORT_HEADERS: [&str; 10] = [
+const EXPORT_HEADERS: [&str; 9] = [
     "姓名",
     "性别",
-    "出生年份",
     "公民身份号码",
     "党员类别",
     "入党时间",
@@ -164,7 +161,6 @@ fn export_row(m: MemberView) -> Vec<String> {
     vec![
         v.name,
         v.sex.to_owned(),
-        v.birth_year.to_string(),
         v.masked,
         v.status.to_owned(),
         v.joined,
