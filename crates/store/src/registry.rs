@@ -1801,6 +1801,15 @@ impl Store {
                 // Within the scope it is the asker's own register; outside it, where the
                 // person is registered is not theirs to learn.
                 if party_org_in_scope(conn, scope, Key { county, id })? {
+                    crate::lookups::record(
+                        conn,
+                        cipher,
+                        actor,
+                        crate::lookups::Confirmed::InScope,
+                        m.key.county,
+                        "登记党员",
+                        &[m.resident_id.masked()],
+                    )?;
                     return Ok(Err(StoreError::invalid(
                         "身份证号",
                         "已在本辖区登记为党员（如需转到此处请办理组织关系转接）",
@@ -1810,6 +1819,7 @@ impl Store {
                     conn,
                     cipher,
                     actor,
+                    crate::lookups::Confirmed::Elsewhere,
                     m.key.county,
                     "登记党员",
                     &[m.resident_id.masked()],
@@ -2038,7 +2048,8 @@ impl Store {
     }
 
     /// The stored resident ID of a member of `scope`, decrypted (for the few screens that
-    /// need it). Every reveal is written to the audit log.
+    /// need it). Every reveal is written to the audit log and counts against the account's
+    /// daily budget ([`crate::lookups`]).
     pub fn reveal_resident_id(
         &mut self,
         actor: &str,
@@ -2048,6 +2059,7 @@ impl Store {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             member_in_scope(conn, scope, key)?;
+            crate::lookups::ensure_budget(conn, actor)?;
             let sealed: Vec<u8> = member_profiles::table
                 .filter(member_profiles::county_code.eq(key.county))
                 .filter(member_profiles::member_id.eq(key.id))
@@ -2059,7 +2071,7 @@ impl Store {
                 cipher,
                 Entry {
                     actor,
-                    action: "reveal_resident_id",
+                    action: crate::lookups::Confirmed::Revealed.action(),
                     entity: "member",
                     county: key.county,
                     entity_id: key.id,

@@ -132,6 +132,8 @@ contract!(
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
     an_attendance_sheet_records_whole_meetings_and_undoes_them,
     who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed,
+    a_sheet_compares_a_bounded_number_of_ids_with_the_register_and_is_logged,
+    a_full_id_is_revealed_only_in_scope_logged_and_rationed,
     uploads_are_bounded_per_account_and_leave_nothing_when_discarded,
 );
 
@@ -4868,7 +4870,8 @@ fn who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed(db: &Test
         .insert_member("clerk:7", &longyou, TODAY, here.clone())
         .unwrap();
 
-    // Within the scope: the clerk's own register, said plainly, nothing logged.
+    // Within the scope: the clerk's own register, said plainly; the confirmation is
+    // logged (and spends one of the day's budget) as one of the clerk's own.
     let again = full(c.joint, "本处", 612);
     let e = store
         .insert_member("clerk:7", &longyou, TODAY, again)
@@ -4884,6 +4887,13 @@ fn who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed(db: &Test
             .unwrap()
     };
     assert!(logged(&mut store, "clerk:7").is_empty());
+    let in_scope: i64 = a::audit_log
+        .filter(a::actor.eq("clerk:7"))
+        .filter(a::action.eq("lookup_in_scope"))
+        .count()
+        .get_result(store.conn())
+        .unwrap();
+    assert_eq!(in_scope, 1);
 
     // Outside it: refused without where, and the lookup is in the audit log, masked.
     let mut someone = elsewhere.clone();
@@ -4903,7 +4913,7 @@ fn who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed(db: &Test
 
     // The budget: each such lookup spends one; when none is left, nothing is looked up,
     // not even a person registered nowhere (else the refusal itself would answer).
-    for _ in 1..liangxin_store::lookups::DAILY_LIMIT {
+    for _ in 2..liangxin_store::lookups::DAILY_LIMIT {
         let e = store
             .insert_member("clerk:7", &longyou, TODAY, someone.clone())
             .unwrap_err()
@@ -4923,7 +4933,7 @@ fn who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed(db: &Test
     assert!(e.contains("已达上限"), "{e}");
     assert_eq!(
         logged(&mut store, "clerk:7").len(),
-        usize::try_from(liangxin_store::lookups::DAILY_LIMIT).unwrap()
+        usize::try_from(liangxin_store::lookups::DAILY_LIMIT - 1).unwrap()
     );
     let header: Vec<String> = [
         "姓名",
@@ -5071,4 +5081,118 @@ fn uploads_are_bounded_per_account_and_leave_nothing_when_discarded(db: &TestDb)
     }
     let e = stage(&mut store, "clerk:3").unwrap_err().to_string();
     assert!(e.contains("分钟内上传已达"), "{e}");
+}
+
+/// A preview of a dues sheet compares its people with the register within the account's
+/// daily budget, counted before they are compared (the refusal depends on the sheet's
+/// size, never on who is registered); each preview is logged with how many it compared
+/// and matched, and the console is logged but not rationed.
+fn a_sheet_compares_a_bounded_number_of_ids_with_the_register_and_is_logged(db: &TestDb) {
+    use diesel::prelude::*;
+    use liangxin_store::lookups::IDS_PER_DAY;
+    use liangxin_store::schema::audit_log::dsl as a;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let registered = member(c.joint, "在册", 621, MemberStatus::Full, None);
+    store
+        .insert_member("city:1", &all(), TODAY, registered.clone())
+        .unwrap();
+    let header: Vec<String> = ["党员姓名", "身份证号", "缴纳月份", "金额"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    // `n` distinct people (the registered one first), a month each.
+    let sheet = |n: usize, from: usize| -> Vec<SheetRow> {
+        (0..n)
+            .map(|i| {
+                let id = if i == 0 {
+                    registered.resident_id.clone()
+                } else {
+                    let k = from + i;
+                    let born = d(1950, 1, 1) + chrono::Days::new((k / 1000) as u64);
+                    ResidentId::from_parts("330825", born, (k % 1000) as u16).unwrap()
+                };
+                (
+                    i + 2,
+                    vec![
+                        "某人".to_owned(),
+                        id.expose().to_owned(),
+                        "2026-01".to_owned(),
+                        "10.00".to_owned(),
+                    ],
+                )
+            })
+            .collect()
+    };
+    let plan = |store: &mut Store, actor: &str, rows: &[SheetRow]| {
+        store.plan_import(
+            actor,
+            "payments",
+            &longyou,
+            TODAY,
+            &header,
+            &mut rows_of(rows),
+            &|_| {},
+        )
+    };
+    let logged = |store: &mut Store, actor: &str| -> Vec<serde_json::Value> {
+        a::audit_log
+            .filter(a::actor.eq(actor))
+            .filter(a::action.eq("compare_register"))
+            .select(a::after)
+            .load::<Option<String>>(store.conn())
+            .unwrap()
+            .into_iter()
+            .map(|t| serde_json::from_str(&t.unwrap()).unwrap())
+            .collect()
+    };
+    let most = IDS_PER_DAY - 10;
+    assert!(plan(&mut store, "clerk:9", &sheet(most, 0)).is_ok());
+    let entries = logged(&mut store, "clerk:9");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["compared"], most);
+    assert_eq!(entries[0]["matched"], 1);
+    // Eleven more people: refused, whoever they are, and nothing more logged.
+    let e = plan(&mut store, "clerk:9", &sheet(11, most)).unwrap_err();
+    assert!(matches!(e, StoreError::Limit { .. }), "{e}");
+    assert!(e.to_string().contains("今日还可核对10个"), "{e}");
+    assert_eq!(logged(&mut store, "clerk:9").len(), 1);
+    // Ten are still allowed; another clerk has their own budget; the console has none.
+    assert!(plan(&mut store, "clerk:9", &sheet(10, most)).is_ok());
+    assert!(plan(&mut store, "clerk:10", &sheet(11, most)).is_ok());
+    assert!(plan(&mut store, "cli", &sheet(IDS_PER_DAY + 1, 0)).is_ok());
+    assert_eq!(logged(&mut store, "cli")[0]["compared"], IDS_PER_DAY + 1);
+}
+
+/// The full number is shown to the staff of the member's scope only, each reveal in the
+/// audit log and spending one of the account's daily budget.
+fn a_full_id_is_revealed_only_in_scope_logged_and_rationed(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let m = member(c.joint, "查看", 631, MemberStatus::Full, None);
+    let key = store
+        .insert_member("city:1", &all(), TODAY, m.clone())
+        .unwrap();
+    assert!(store.reveal_resident_id("clerk:11", &kecheng, key).is_err());
+    assert_eq!(
+        store.confirmations_left("clerk:11").unwrap(),
+        liangxin_store::lookups::DAILY_LIMIT
+    );
+    for n in 1..=liangxin_store::lookups::DAILY_LIMIT {
+        assert_eq!(
+            store.reveal_resident_id("clerk:11", &longyou, key).unwrap(),
+            m.resident_id
+        );
+        assert_eq!(
+            store.confirmations_left("clerk:11").unwrap(),
+            liangxin_store::lookups::DAILY_LIMIT - n
+        );
+    }
+    let e = store
+        .reveal_resident_id("clerk:11", &longyou, key)
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Limit { .. }), "{e}");
 }

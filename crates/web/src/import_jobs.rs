@@ -20,10 +20,12 @@ use crate::error::WebError;
 const TICK: Duration = Duration::from_millis(500);
 
 /// Reads and plans a staged file: `Ok(preview)`, or `Err(why)` when the file cannot be
-/// imported at all (not a spreadsheet, no header, a required column missing).
+/// imported at all (not a spreadsheet, no header, a required column missing). `asker` is
+/// the account whose preview this is; `None` for the commit's second look at a file whose
+/// preview counted its comparisons with the register already.
 fn check(
     store: &mut Store,
-    actor: &str,
+    asker: Option<&str>,
     kind: &str,
     scope: &Scope,
     bytes: &[u8],
@@ -36,15 +38,13 @@ fn check(
     };
     total.store(sheet.total, Ordering::Relaxed);
     let (header, format, notes) = (sheet.header.clone(), sheet.format, sheet.notes.clone());
-    let planned = store.plan_import(
-        actor,
-        kind,
-        scope,
-        crate::today(),
-        &header,
-        &mut sheet.map(|row| row.map_err(|e| e.to_string())),
-        &|n| done.store(n, Ordering::Relaxed),
-    );
+    let mut rows = sheet.map(|row| row.map_err(|e| e.to_string()));
+    let progress = |n| done.store(n, Ordering::Relaxed);
+    let today = crate::today();
+    let planned = match asker {
+        Some(actor) => store.plan_import(actor, kind, scope, today, &header, &mut rows, &progress),
+        None => store.plan_import_again(kind, scope, today, &header, &mut rows, &progress),
+    };
     match planned {
         Ok(plan) => Ok(Ok((plan.preview(format, &notes), plan))),
         Err(StoreError::Invalid { field, reason } | StoreError::Limit { field, reason }) => {
@@ -100,7 +100,7 @@ pub fn spawn_check(
         let ran = state
             .pool
             .run(move |store| {
-                let outcome = check(store, &actor, &kind, &scope, &bytes, &total, &done);
+                let outcome = check(store, Some(&actor), &kind, &scope, &bytes, &total, &done);
                 finished.store(true, Ordering::Relaxed);
                 match outcome? {
                     Ok((preview, _)) => store.finish_check(id, Ok(&preview))?,
@@ -135,7 +135,7 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                 let (idle_total, idle_done) = (AtomicUsize::new(0), AtomicUsize::new(0));
                 let (preview, plan) = match check(
                     store,
-                    &actor,
+                    None,
                     &shown.kind,
                     &scope,
                     &bytes,

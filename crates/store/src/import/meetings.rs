@@ -23,6 +23,7 @@ use super::{
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
+use crate::lookups::Comparisons;
 use crate::registry::{IN_LIST_MAX, allocate};
 use crate::schema::{
     meeting_attendance as ma, meetings as mt, member_profiles as mp, party_orgs as po,
@@ -121,6 +122,23 @@ impl Store {
         sheet: Vec<(usize, Vec<String>)>,
         progress: &dyn Fn(usize),
     ) -> Result<MeetingPlan> {
+        let budget = Comparisons::unbounded();
+        Ok(self
+            .plan_meetings(scope, today, header, sheet, progress, budget)?
+            .0)
+    }
+
+    /// [`Store::plan_meeting_import`], comparing no more IDs with the register than `budget`
+    /// allows; returns the comparisons made.
+    pub(crate) fn plan_meetings(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        sheet: Vec<(usize, Vec<String>)>,
+        progress: &dyn Fn(usize),
+        mut budget: Comparisons,
+    ) -> Result<(MeetingPlan, Comparisons)> {
         if scope.member.is_some() || scope.instructor.is_some() {
             return Err(StoreError::invalid("导入", "您不能导入会议记录"));
         }
@@ -189,6 +207,7 @@ impl Store {
             .collect();
         hashes.sort_unstable();
         hashes.dedup();
+        budget.take(hashes.len())?;
         let mut members: HashMap<String, Vec<Key>> = HashMap::new();
         for slice in hashes.chunks(IN_LIST_MAX) {
             let found: Vec<(String, i32, i64)> = mp::table
@@ -199,6 +218,7 @@ impl Store {
                 members.entry(h).or_default().push(Key { county, id });
             }
         }
+        budget.found(members.len());
         // One meeting of a kind a day per organization, in the sheet as in the records.
         let mut held_here: HashMap<(Key, MeetingKind, NaiveDate), usize> = HashMap::new();
         for g in meetings {
@@ -359,7 +379,7 @@ impl Store {
             });
         }
         plan.problems.sort_by_key(|p| p.row);
-        Ok(plan)
+        Ok((plan, budget))
     }
 
     /// Writes a plan without errors in one transaction: the meetings (a block of ids, each

@@ -31,6 +31,7 @@ use super::{
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
+use crate::lookups::Comparisons;
 use crate::registry::{IN_LIST_MAX, PreparedMembers, allocate};
 use crate::schema::{member_profiles as mp, members as m, organizations as o, party_orgs as po};
 use crate::uploads::{Preview, PreviewRow, PreviewUpdate};
@@ -360,6 +361,8 @@ struct Register {
     registered: usize,
     asked: usize,
     read: Option<HashMap<[u8; 32], Registered>>,
+    /// The asker's budget of IDs compared ([`crate::lookups`]), taken before each block.
+    budget: Comparisons,
 }
 
 /// Register rows read at a time when it is read through.
@@ -372,6 +375,7 @@ impl Register {
             registered: usize::try_from(registered).unwrap_or(0),
             asked: 0,
             read: None,
+            budget: Comparisons::unbounded(),
         })
     }
 
@@ -412,6 +416,17 @@ impl Register {
 
     /// The active registration of each of these people, if any.
     fn find(
+        &mut self,
+        conn: &mut DbConnection,
+        hashes: &[&str],
+    ) -> Result<Vec<Option<Registered>>> {
+        self.budget.take(hashes.len())?;
+        let found = self.look_up(conn, hashes)?;
+        self.budget.found(found.iter().flatten().count());
+        Ok(found)
+    }
+
+    fn look_up(
         &mut self,
         conn: &mut DbConnection,
         hashes: &[&str],
@@ -855,11 +870,29 @@ impl Store {
         rows: Rows,
         progress: &dyn Fn(usize),
     ) -> Result<ImportPlan> {
+        let budget = Comparisons::unbounded();
+        Ok(self
+            .plan_members(scope, today, header, rows, progress, budget)?
+            .0)
+    }
+
+    /// [`Store::plan_member_import`], comparing no more IDs with the register than
+    /// `budget` allows; returns the comparisons made.
+    pub(crate) fn plan_members(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        rows: Rows,
+        progress: &dyn Fn(usize),
+        budget: Comparisons,
+    ) -> Result<(ImportPlan, Comparisons)> {
         let (map, dues_rules) = self.member_sheet(scope, header, today)?;
         let mut plan = ImportPlan::new(header, &map, today);
         let cipher = &self.cipher;
         let conn = &mut self.conn;
         let mut matcher = MemberMatcher::new(conn, scope, today, dues_rules)?;
+        matcher.register.budget = budget;
         read_blocks(rows, &map, today, cipher, false, &mut |block| {
             let skipped_from = plan.skipped.len();
             let matched = matcher.match_block(conn, block, &mut plan)?;
@@ -869,7 +902,7 @@ impl Store {
             Ok(())
         })?;
         plan.problems.sort_by_key(|p| p.row);
-        Ok(plan)
+        Ok((plan, matcher.register.budget))
     }
 
     /// Writes what a plan without errors previewed, in one transaction or not at all: the

@@ -23,6 +23,7 @@ use serde_json::json;
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
+use crate::lookups::Comparisons;
 use crate::registry::{IN_LIST_MAX, allocate, bump_version};
 use crate::schema::{
     import_updates as iu, imports as imp, member_profiles as mp, members as m, organizations as o,
@@ -958,8 +959,10 @@ impl Store {
     /// [`Store::plan_assignment_import`], [`Store::plan_payment_import`] and
     /// [`Store::plan_meeting_import`].
     ///
-    /// A member sheet's rows of people registered outside the scope are recorded as
-    /// lookups of `actor` ([`crate::lookups`]); past the day's budget nothing is planned.
+    /// The resident IDs a member, dues or attendance sheet names are compared with the
+    /// register within `actor`'s daily budget, and each such preview is logged with how
+    /// many it compared and matched; a member sheet's rows of people registered outside
+    /// the scope are recorded as lookups of `actor` one by one ([`crate::lookups`]).
     #[allow(clippy::too_many_arguments)]
     pub fn plan_import(
         &mut self,
@@ -971,43 +974,118 @@ impl Store {
         rows: Rows,
         progress: &dyn Fn(usize),
     ) -> Result<Planned> {
+        let county = scope.region.unwrap_or(0);
         if kind == "members" {
             crate::lookups::ensure_budget(&mut self.conn, actor)?;
-            let plan = self.plan_member_import(scope, today, header, rows, progress)?;
-            let elsewhere: Vec<String> = plan
+        }
+        let budget = match kind {
+            "members" | "payments" | "meetings" => {
+                crate::lookups::comparisons(&mut self.conn, actor)?
+            }
+            _ => Comparisons::unbounded(),
+        };
+        let (planned, compared) =
+            self.plan_kind(kind, scope, today, header, rows, progress, budget)?;
+        let elsewhere: Vec<String> = match &planned {
+            Planned::Members(plan) => plan
                 .problems
                 .iter()
                 .filter(|p| p.reason == crate::lookups::ELSEWHERE)
                 .map(|p| p.value.clone())
-                .collect();
-            if !elsewhere.is_empty() {
-                let cipher = &self.cipher;
-                let county = scope.region.unwrap_or(0);
-                crate::connection::write_transaction(&mut self.conn, |conn| {
-                    crate::lookups::record(conn, cipher, actor, county, "导入党员名册", &elsewhere)
-                })?;
-            }
-            return Ok(Planned::Members(plan));
+                .collect(),
+            _ => Vec::new(),
+        };
+        let via = match kind {
+            "members" => "导入党员名册",
+            "payments" => "导入党费缴纳记录",
+            _ => "导入组织生活记录",
+        };
+        if compared.compared > 0 || !elsewhere.is_empty() {
+            let cipher = &self.cipher;
+            crate::connection::write_transaction(&mut self.conn, |conn| {
+                crate::lookups::record(
+                    conn,
+                    cipher,
+                    actor,
+                    crate::lookups::Confirmed::Elsewhere,
+                    county,
+                    via,
+                    &elsewhere,
+                )?;
+                crate::lookups::record_comparisons(conn, cipher, actor, county, via, &compared)
+            })?;
+        }
+        Ok(planned)
+    }
+
+    /// The plan of a previewed upload made again for its commit, to see that nothing
+    /// changed since: the same file's comparisons and lookups were rationed and logged
+    /// with its preview, so they are not again.
+    #[allow(clippy::too_many_arguments)]
+    pub fn plan_import_again(
+        &mut self,
+        kind: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        rows: Rows,
+        progress: &dyn Fn(usize),
+    ) -> Result<Planned> {
+        let budget = Comparisons::unbounded();
+        Ok(self
+            .plan_kind(kind, scope, today, header, rows, progress, budget)?
+            .0)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn plan_kind(
+        &mut self,
+        kind: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        rows: Rows,
+        progress: &dyn Fn(usize),
+        budget: Comparisons,
+    ) -> Result<(Planned, Comparisons)> {
+        if kind == "members" {
+            let (plan, compared) =
+                self.plan_members(scope, today, header, rows, progress, budget)?;
+            return Ok((Planned::Members(plan), compared));
         }
         let rows = collect_rows(rows)?;
-        match kind {
-            "organizations" => self
-                .plan_organization_import(scope, today, header, rows, progress)
-                .map(Planned::Organizations),
-            "party_orgs" => self
-                .plan_party_org_import(scope, today, header, rows, progress)
-                .map(Planned::PartyOrgs),
-            "assignments" => self
-                .plan_assignment_import(scope, today, header, rows, progress)
-                .map(Planned::Assignments),
-            "payments" => self
-                .plan_payment_import(scope, today, header, rows, progress)
-                .map(Planned::Payments),
-            "meetings" => self
-                .plan_meeting_import(scope, today, header, rows, progress)
-                .map(Planned::Meetings),
-            other => Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
-        }
+        let unbounded = Comparisons::unbounded;
+        Ok(match kind {
+            "payments" => {
+                let (plan, compared) =
+                    self.plan_payments(scope, today, header, rows, progress, budget)?;
+                (Planned::Payments(plan), compared)
+            }
+            "meetings" => {
+                let (plan, compared) =
+                    self.plan_meetings(scope, today, header, rows, progress, budget)?;
+                (Planned::Meetings(plan), compared)
+            }
+            "organizations" => (
+                Planned::Organizations(
+                    self.plan_organization_import(scope, today, header, rows, progress)?,
+                ),
+                unbounded(),
+            ),
+            "party_orgs" => (
+                Planned::PartyOrgs(
+                    self.plan_party_org_import(scope, today, header, rows, progress)?,
+                ),
+                unbounded(),
+            ),
+            "assignments" => (
+                Planned::Assignments(
+                    self.plan_assignment_import(scope, today, header, rows, progress)?,
+                ),
+                unbounded(),
+            ),
+            other => return Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
+        })
     }
 
     /// Commits a plan of any kind, in one transaction or not at all. `rows` are the

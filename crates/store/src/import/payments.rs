@@ -21,6 +21,7 @@ use super::{
 };
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
+use crate::lookups::Comparisons;
 use crate::registry::{IN_LIST_MAX, allocate};
 use crate::schema::{dues_payments as dp, member_profiles as mp, members as m, party_orgs as po};
 use crate::uploads::{Preview, PreviewRow};
@@ -117,6 +118,23 @@ impl Store {
         sheet: Vec<(usize, Vec<String>)>,
         progress: &dyn Fn(usize),
     ) -> Result<PaymentPlan> {
+        let budget = Comparisons::unbounded();
+        Ok(self
+            .plan_payments(scope, today, header, sheet, progress, budget)?
+            .0)
+    }
+
+    /// [`Store::plan_payment_import`], comparing no more IDs with the register than `budget`
+    /// allows; returns the comparisons made.
+    pub(crate) fn plan_payments(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        header: &[String],
+        sheet: Vec<(usize, Vec<String>)>,
+        progress: &dyn Fn(usize),
+        mut budget: Comparisons,
+    ) -> Result<(PaymentPlan, Comparisons)> {
         if scope.member.is_some() || scope.instructor.is_some() {
             return Err(StoreError::invalid("导入", "您不能导入党费记录"));
         }
@@ -155,6 +173,7 @@ impl Store {
         let mut hashes: Vec<&str> = read.iter().map(|(_, h)| h.as_str()).collect();
         hashes.sort_unstable();
         hashes.dedup();
+        budget.take(hashes.len())?;
         let mut records: HashMap<String, Vec<Record>> = HashMap::new();
         for slice in hashes.chunks(IN_LIST_MAX) {
             type Row = (
@@ -199,6 +218,7 @@ impl Store {
                 });
             }
         }
+        budget.found(records.len());
         // The months already marked for them.
         let ids: Vec<i64> = records.values().flatten().map(|r| r.key.id).collect();
         let mut marked: HashSet<(i32, i64, NaiveDate)> = HashSet::new();
@@ -267,7 +287,7 @@ impl Store {
             });
         }
         plan.problems.sort_by_key(|p| p.row);
-        Ok(plan)
+        Ok((plan, budget))
     }
 
     /// Writes a plan without errors in one transaction: the ledger lines (a block of ids),

@@ -231,6 +231,8 @@ struct MemberPage {
     layout: Layout,
     m: MemberRowView,
     edit_href: Option<String>,
+    /// 查看完整号码, for the staff (each reveal logged and rationed).
+    reveal_action: Option<String>,
     dues_href: String,
     /// 党员档案: each checklist item and when it was received.
     archive: Vec<(&'static str, String)>,
@@ -306,6 +308,7 @@ pub async fn show(
         layout,
         m: m.into(),
         edit_href: staff.then(|| format!("/members/{county}/{id}/edit")),
+        reveal_action: staff.then(|| format!("/members/{county}/{id}/resident-id")),
         dues_href: format!("/members/{county}/{id}/dues"),
         archive: items
             .iter()

@@ -18,6 +18,7 @@ pub mod member_dues;
 pub mod member_form;
 pub mod member_home;
 pub mod member_leave;
+pub mod member_reveal;
 pub mod members;
 pub mod organization;
 pub mod organization_form;
