@@ -11,7 +11,7 @@ cargo build --release --locked -p liangxin >&2
 bin=$PWD/target/release/liangxin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export LIANGXIN_KEY_FILE="$work/liangxin.key"
+export LIANGXIN_KEY_FILE="$work/keys/liangxin.key"
 echo "machine: $(nproc) cores; commit: $(git rev-parse --short HEAD); rows: $rows"
 "$bin" --db "$work/before.db" demo --as-of 2026-11-27 >/dev/null
 sqlite3 "$work/before.db" "SELECT county_code || '-' || id FROM party_orgs WHERE org_type IN ('branch','joint_branch')" > "$work/codes.txt"

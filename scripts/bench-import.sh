@@ -12,7 +12,7 @@ cargo build --release --locked -p liangxin >&2
 bin=$PWD/target/release/liangxin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export LIANGXIN_KEY_FILE="$work/liangxin.key"
+export LIANGXIN_KEY_FILE="$work/keys/liangxin.key"
 as_of=2026-11-27
 
 echo "machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs)"

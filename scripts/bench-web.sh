@@ -13,7 +13,7 @@ work=$(mktemp -d)
 port=18990
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-export LIANGXIN_KEY_FILE="$work/liangxin.key"
+export LIANGXIN_KEY_FILE="$work/keys/liangxin.key"
 "$bin" --db "$work/city.db" demo --as-of 2026-11-27 | head -1
 "$bin" --db "$work/city.db" serve --addr 127.0.0.1:$port --pool 8 > "$work/serve.log" 2>&1 &
 pid=$!

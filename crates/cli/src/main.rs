@@ -17,10 +17,11 @@ mod import_cmd;
 mod output;
 mod serve_cmd;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use liangxin_store::anchor::AnchorFile;
 use liangxin_store::{KeySource, Store, StoreError, Target};
 
 #[derive(Debug, Parser)]
@@ -31,14 +32,19 @@ struct Cli {
         long,
         global = true,
         env = "DATABASE_URL",
+        hide_env_values = true,
         default_value = "./data/liangxin.db"
     )]
     db: String,
-    /// Key file for resident-ID encryption (created on first run). Default: `liangxin.key`
-    /// beside the SQLite file, or ./data/liangxin.key for PostgreSQL. `LIANGXIN_KEY`
-    /// (64 hex digits) takes precedence.
+    /// Key file for resident-ID encryption, kept apart from the data (created for a new
+    /// database only). Default: ./keys/liangxin.key. `LIANGXIN_KEY` (64 hex digits) takes
+    /// precedence.
     #[arg(long, global = true, env = "LIANGXIN_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// Where the audit log's last checkpoint is kept. Default: beside the key file
+    /// (liangxin.anchor), or ./keys/liangxin.anchor with `LIANGXIN_KEY`.
+    #[arg(long, global = true, env = "LIANGXIN_ANCHOR_FILE")]
+    anchor_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -114,6 +120,9 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
         bench: Option<u32>,
     },
+    /// Verify the audit log (审计日志): its chain from the first row, and its end against
+    /// the last checkpoint; then write a new checkpoint, in the log and beside the key.
+    VerifyLog,
     /// A personal API token for an account (printed once; only its hash is kept).
     Token {
         /// The account's login name.
@@ -235,6 +244,9 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Web(String),
+    /// The audit log was found cut short or changed.
+    #[error("审计日志校验失败：{0}")]
+    Tampered(String),
 }
 
 impl CliError {
@@ -252,11 +264,15 @@ impl CliError {
             | CliError::Refused(_)
             | CliError::Rules(_) => 3,
             CliError::Store(_) | CliError::Io(_) | CliError::Web(_) => 1,
+            CliError::Tampered(_) => 5,
         }
     }
 }
 
 pub use liangxin_web::today;
+
+/// The key's default place: apart from the data, so a copy of `./data/` holds no key.
+const DEFAULT_KEY_FILE: &str = "./keys/liangxin.key";
 
 fn key_source(target: &Target, key_file: Option<PathBuf>) -> KeySource {
     if let Ok(hex) = std::env::var("LIANGXIN_KEY")
@@ -267,20 +283,57 @@ fn key_source(target: &Target, key_file: Option<PathBuf>) -> KeySource {
     if let Some(path) = key_file {
         return KeySource::File(path);
     }
-    match target {
-        Target::Sqlite(path) => KeySource::File(
-            path.parent()
-                .map(|d| d.join("liangxin.key"))
-                .unwrap_or_else(|| "liangxin.key".into()),
-        ),
-        Target::Postgres(_) => KeySource::File(PathBuf::from("./data/liangxin.key")),
+    let default = PathBuf::from(DEFAULT_KEY_FILE);
+    // A database set up before the key moved keeps its key beside it until the operator
+    // moves it (the warning below says how).
+    let old = match target {
+        Target::Sqlite(path) => path
+            .parent()
+            .map(|d| d.join("liangxin.key"))
+            .unwrap_or_else(|| "liangxin.key".into()),
+        Target::Postgres(_) => PathBuf::from("./data/liangxin.key"),
+    };
+    if !default.exists() && old.exists() {
+        return KeySource::File(old);
     }
+    KeySource::File(default)
+}
+
+fn anchor_file(key: &KeySource, anchor: Option<PathBuf>) -> AnchorFile {
+    match (anchor, key) {
+        (Some(path), _) => AnchorFile(path),
+        (None, KeySource::File(path)) => AnchorFile::beside(path),
+        (None, KeySource::Hex(_)) => AnchorFile::beside(Path::new(DEFAULT_KEY_FILE)),
+    }
+}
+
+/// Whether the key file lies in the SQLite file's directory: whoever copies that directory
+/// (a backup, a colleague's USB stick) then holds both the ciphertext and its key.
+fn key_beside_data(target: &Target, key: &KeySource) -> Option<String> {
+    let (Target::Sqlite(db), KeySource::File(key)) = (target, key) else {
+        return None;
+    };
+    let dir = |p: &Path| {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+        std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()
+    };
+    (dir(db)? == dir(key)?).then(|| {
+        format!(
+            "警告：密钥文件 {} 与数据库在同一目录，复制这个目录就同时拿走了密文和密钥。\
+             请把密钥移到别处（默认 {DEFAULT_KEY_FILE}，或用 --key-file 指定），不要随数据备份",
+            key.display()
+        )
+    })
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let target = Target::parse(&cli.db)?;
     let key = key_source(&target, cli.key_file);
+    let anchor = anchor_file(&key, cli.anchor_file);
     let mut store = Store::open(&target, &key)?;
+    if let Some(warning) = key_beside_data(&target, &key) {
+        eprintln!("{warning}");
+    }
     if let Command::Serve {
         addr,
         pool,
@@ -297,7 +350,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             tls: tls_cert.zip(tls_key),
             trusted_proxies: trusted_proxy,
         };
-        return serve_cmd::run(store, &target, &key, options);
+        return serve_cmd::run(store, &target, &key, anchor, options);
     }
     match cli.command {
         Command::Migrate => {
@@ -442,8 +495,39 @@ fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::VerifyLog => verify_log(&mut store, &anchor),
         Command::Serve { .. } => Ok(()),
     }
+}
+
+/// `liangxin verify-log`.
+fn verify_log(store: &mut Store, anchor: &AnchorFile) -> Result<(), CliError> {
+    let last = anchor.read()?;
+    let check = store.verify_audit_log(last.as_ref())?;
+    if let Some(fault) = check.fault {
+        return Err(CliError::Tampered(fault.to_string()));
+    }
+    match &last {
+        Some(c) => say!(
+            "审计日志完整：共{}条，链从第一条起完整，并包含上次检查点（{}，第{}条）",
+            check.rows,
+            c.at.format("%Y-%m-%d %H:%M:%S"),
+            c.head
+        ),
+        None => say!(
+            "审计日志完整：共{}条，链从第一条起完整（检查点文件 {} 尚无记录）",
+            check.rows,
+            anchor.0.display()
+        ),
+    }
+    let checkpoint = store.checkpoint_audit_log("cli", "verify-log")?;
+    anchor.write(&checkpoint)?;
+    say!(
+        "已写入检查点：第{}条，记在日志中和 {}",
+        checkpoint.head,
+        anchor.0.display()
+    );
+    Ok(())
 }
 
 /// Writes a line of output. When the reader has gone (`liangxin … | head`), the command

@@ -26,6 +26,7 @@ pub fn run(
     mut store: Store,
     target: &Target,
     key: &KeySource,
+    anchor: liangxin_store::anchor::AnchorFile,
     options: ServeOptions,
 ) -> Result<(), CliError> {
     let ServeOptions {
@@ -91,6 +92,7 @@ pub fn run(
             secure_cookies,
             tls: tls.is_some(),
             trusted_proxies: trusted_proxies.clone(),
+            anchor: Some(anchor),
             ..Config::default()
         },
     );

@@ -254,28 +254,137 @@ fn bad_arguments_and_addresses_get_clear_messages_and_exit_codes() {
     assert!(stderr(&out).contains("密钥"), "{}", stderr(&out));
 }
 
-#[test]
-fn the_key_file_is_created_beside_the_database_on_first_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("data").join("liangxin.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
-        .args(["--db", db.to_str().unwrap(), "migrate"])
+/// `liangxin` run in `dir` with no key given but the default file.
+fn in_dir(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .current_dir(dir)
+        .args(args)
         .env_remove("LIANGXIN_KEY")
+        .env_remove("LIANGXIN_KEY_FILE")
+        .env_remove("LIANGXIN_ANCHOR_FILE")
         .env_remove("DATABASE_URL")
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn the_key_is_kept_apart_from_the_data_and_never_made_again_for_a_database_that_has_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let migrate = ["--db", "data/liangxin.db", "migrate"];
+    let out = in_dir(root, &migrate);
     assert!(out.status.success(), "{}", stderr(&out));
-    let key = std::fs::read_to_string(dir.path().join("data").join("liangxin.key")).unwrap();
-    assert_eq!(key.trim().len(), 64);
+    let key = root.join("keys").join("liangxin.key");
+    assert_eq!(std::fs::read_to_string(&key).unwrap().trim().len(), 64);
+    assert!(
+        !root.join("data").join("liangxin.key").exists(),
+        "no key in ./data/"
+    );
+    assert!(!stderr(&out).contains("同一目录"), "{}", stderr(&out));
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&key), 0o600, "the key: its owner only");
+        assert_eq!(mode(&root.join("keys")), 0o700, "its directory too");
+    }
+
+    // The key gone, for a database that has encrypted with it: refused, none made.
+    let away = root.join("safe.key");
+    std::fs::rename(&key, &away).unwrap();
+    let out = in_dir(root, &migrate);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("不存在"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("不会生成新密钥"), "{}", stderr(&out));
+    assert!(!key.exists(), "no new key was made");
+
+    // Back, but readable by others: refused until it is not.
+    std::fs::rename(&away, &key).unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.path().join("data").join("liangxin.key"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o077, 0, "readable by the owner only");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = in_dir(root, &migrate);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
+    assert!(in_dir(root, &migrate).status.success());
+
+    // A set-up from before, its key beside the database: still used, with a warning.
+    std::fs::rename(&key, root.join("data").join("liangxin.key")).unwrap();
+    let out = in_dir(root, &migrate);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("同一目录"), "{}", stderr(&out));
+    assert!(!key.exists());
+}
+
+#[test]
+fn verify_log_checkpoints_the_end_and_names_the_rows_cut_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let db = db.to_str().unwrap();
+    let anchor = dir.path().join("x.anchor");
+    let verify = |db: &str| {
+        liangxin(
+            db,
+            &["--anchor-file", anchor.to_str().unwrap(), "verify-log"],
+        )
+    };
+    assert!(liangxin(db, &["migrate"]).status.success());
+    let out = verify(db);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("审计日志完整：共0条"),
+        "{}",
+        stdout(&out)
+    );
+    let out = verify(db);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("并包含上次检查点"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("已写入检查点：第2条"),
+        "{}",
+        stdout(&out)
+    );
+
+    // In a copy, someone drops the guard and deletes the newest row.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(db, &copy).unwrap();
+    let cut = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); \
+             c.execute('DROP TRIGGER audit_log_no_delete'); \
+             c.execute('DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)'); \
+             c.commit(); c.close()",
+        )
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(cut.status.success(), "{}", stderr(&cut));
+    let out = verify(copy.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("审计日志校验失败"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("第2条起的记录被删除"),
+        "{}",
+        stderr(&out)
+    );
+    // The original still verifies.
+    assert!(verify(db).status.success());
 }
 
 #[test]

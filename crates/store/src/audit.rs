@@ -2,7 +2,7 @@
 //! after. Each row's HMAC (keyed from the master key) covers the previous row's, so removing
 //! or altering a row
 //! breaks the chain ([`crate::Store::verify_audit_chain`]); triggers refuse UPDATE and
-//! DELETE on both backends.
+//! DELETE on both backends, and [`crate::anchor`] keeps the end from being cut off.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -54,6 +54,24 @@ fn chain_hash(keys: &IdCipher, prev: &str, row: &RowParts<'_>) -> String {
         row.before.unwrap_or("\u{0}"),
         row.after.unwrap_or("\u{0}"),
     ])
+}
+
+/// The MAC a stored row should carry after `prev`.
+pub(crate) fn row_hash(keys: &IdCipher, prev: &str, row: &AuditRow) -> String {
+    chain_hash(
+        keys,
+        prev,
+        &RowParts {
+            at: &row.at,
+            actor: &row.actor,
+            action: &row.action,
+            entity: &row.entity,
+            county: row.county_code,
+            entity_id: row.entity_id,
+            before: row.before.as_deref(),
+            after: row.after.as_deref(),
+        },
+    )
 }
 
 /// The hashed content of a row.
@@ -147,31 +165,9 @@ impl crate::Store {
 
     /// Recomputes the chain; returns the id of the first row that does not match.
     pub fn verify_audit_chain(&mut self) -> Result<Option<i64>> {
-        let rows: Vec<AuditRow> = a::audit_log
-            .order(a::id)
-            .select(AuditRow::as_select())
-            .load(self.conn())?;
-        let mut prev = String::new();
-        for row in rows {
-            let expected = chain_hash(
-                &self.cipher,
-                &prev,
-                &RowParts {
-                    at: &row.at,
-                    actor: &row.actor,
-                    action: &row.action,
-                    entity: &row.entity,
-                    county: row.county_code,
-                    entity_id: row.entity_id,
-                    before: row.before.as_deref(),
-                    after: row.after.as_deref(),
-                },
-            );
-            if row.prev_hash != prev || row.hash != expected {
-                return Ok(Some(row.id));
-            }
-            prev = row.hash;
-        }
-        Ok(None)
+        Ok(match self.verify_audit_log(None)?.fault {
+            Some(crate::anchor::LogFault::Broken { row, .. }) => Some(row),
+            _ => None,
+        })
     }
 }

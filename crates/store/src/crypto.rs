@@ -67,10 +67,13 @@ fn parse_hex_key(text: &str) -> Result<[u8; 32]> {
 }
 
 impl IdCipher {
-    pub fn load(source: &KeySource) -> Result<Self> {
+    /// Loads the master key. A missing key file is created only when `may_create` (a
+    /// database that holds nothing encrypted yet): for one that does, a new key would
+    /// make every stored ID unreadable, so it is refused instead.
+    pub fn load(source: &KeySource, may_create: bool) -> Result<Self> {
         let master = match source {
             KeySource::Hex(h) => parse_hex_key(h)?,
-            KeySource::File(path) => load_or_create(path)?,
+            KeySource::File(path) => load_or_create(path, may_create)?,
         };
         Ok(Self::from_master(&master))
     }
@@ -168,17 +171,40 @@ impl IdCipher {
     }
 }
 
-fn load_or_create(path: &Path) -> Result<[u8; 32]> {
+/// `N` bytes from the operating system's generator; an error when it fails, never zeros.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| StoreError::Key(format!("系统随机数发生器不可用：{e}")))?;
+    Ok(bytes)
+}
+
+fn load_or_create(path: &Path, may_create: bool) -> Result<[u8; 32]> {
     match fs::read_to_string(path) {
         Ok(text) => {
+            check_private(path)?;
             parse_hex_key(&text).map_err(|e| StoreError::Key(format!("{}：{e}", path.display())))
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !may_create => {
+            Err(StoreError::Key(format!(
+                "密钥文件 {} 不存在，而此数据库的身份证号已用密钥加密：请从保管处恢复密钥文件\
+                 （或用 --key-file、LIANGXIN_KEY 指明它）；不会生成新密钥",
+                path.display()
+            )))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut key = [0u8; 32];
-            OsRng.fill_bytes(&mut key);
+            let key = random_bytes::<32>()?;
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 fs::create_dir_all(dir)
                     .map_err(|e| StoreError::Key(format!("无法创建 {}：{e}", dir.display())))?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    // Only a directory made here is narrowed; one that exists is the
+                    // operator's.
+                    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+                }
             }
             write_private(path, &hex::encode(key)).map_err(|e| {
                 StoreError::Key(format!("无法写入密钥文件 {}：{e}", path.display()))
@@ -192,6 +218,29 @@ fn load_or_create(path: &Path) -> Result<[u8; 32]> {
     }
 }
 
+/// A key file others can read is refused: a copy of it with the data gives every ID away.
+fn check_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)
+            .map_err(|e| StoreError::Key(format!("无法读取密钥文件 {}：{e}", path.display())))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(StoreError::Key(format!(
+                "密钥文件 {} 的权限为 {:o}，其他用户可读：请执行 chmod 600 {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Creates the key file (never over an existing one), readable by the owner only, and
+/// makes it durable before anything is encrypted with it.
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -199,5 +248,11 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
     file.write_all(text.as_bytes())?;
-    file.write_all(b"\n")
+    file.write_all(b"\n")?;
+    file.sync_all()?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::File::open(dir)?.sync_all()
 }

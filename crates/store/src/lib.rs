@@ -23,6 +23,7 @@ macro_rules! batch_insert {
 }
 
 pub mod accounts;
+pub mod anchor;
 pub mod archive;
 pub mod audit;
 pub mod audit_run;
@@ -79,14 +80,24 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// The key check a database keeps from its first opening: it holds encrypted IDs then.
+fn stored_key_check(conn: &mut DbConnection) -> Result<Option<String>> {
+    use schema::liangxin_meta::dsl as m;
+    Ok(m::liangxin_meta
+        .filter(m::key.eq("key_check"))
+        .select(m::value)
+        .first(conn)
+        .optional()?)
+}
+
 impl Store {
     /// Opens (creating a SQLite file if needed), refuses foreign databases, migrates,
     /// seeds the default rule parameters, and checks the key against the database.
     pub fn open(target: &Target, key: &KeySource) -> Result<Store> {
         // Refuse what is not ours before anything is written (the key file included).
         let mut conn = connection::connect(target)?;
-        let cipher = IdCipher::load(key)?;
         let applied_migrations = connection::migrate(&mut conn)?;
+        let cipher = IdCipher::load(key, stored_key_check(&mut conn)?.is_none())?;
         let mut store = Store {
             conn,
             cipher,
@@ -117,12 +128,7 @@ impl Store {
     fn check_key(&mut self) -> Result<()> {
         use schema::liangxin_meta::dsl as m;
         let expected = self.cipher.key_check();
-        let stored: Option<String> = m::liangxin_meta
-            .filter(m::key.eq("key_check"))
-            .select(m::value)
-            .first(&mut self.conn)
-            .optional()?;
-        match stored {
+        match stored_key_check(&mut self.conn)? {
             Some(v) if v == expected => Ok(()),
             Some(_) => Err(StoreError::Key(
                 "密钥与此数据库不匹配（请使用创建数据库时的 LIANGXIN_KEY 或密钥文件）".into(),

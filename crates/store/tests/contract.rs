@@ -134,6 +134,7 @@ contract!(
     who_is_a_member_elsewhere_is_said_without_where_logged_and_rationed,
     a_sheet_compares_a_bounded_number_of_ids_with_the_register_and_is_logged,
     a_full_id_is_revealed_only_in_scope_logged_and_rationed,
+    the_audit_logs_end_is_anchored_by_its_checkpoints,
     uploads_are_bounded_per_account_and_leave_nothing_when_discarded,
 );
 
@@ -5195,4 +5196,99 @@ fn a_full_id_is_revealed_only_in_scope_logged_and_rationed(db: &TestDb) {
         .reveal_resident_id("clerk:11", &longyou, key)
         .unwrap_err();
     assert!(matches!(e, StoreError::Limit { .. }), "{e}");
+}
+
+/// With the trigger dropped, someone deletes the newest rows, or all of them: what is left
+/// still chains, but not up to the checkpoint kept outside the database, and the
+/// verification says from which row the log was cut. A row taken from the middle breaks
+/// the chain and is named too.
+fn the_audit_logs_end_is_anchored_by_its_checkpoints(db: &TestDb) {
+    use liangxin_store::anchor::{AnchorFile, LogFault};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    for (i, name) in ["甲", "乙", "丙"].into_iter().enumerate() {
+        let m = member(c.joint, name, 641 + i as u16, MemberStatus::Full, None);
+        store.insert_member("a", &all(), TODAY, m).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = AnchorFile(dir.path().join("liangxin.anchor"));
+    assert_eq!(anchor.read().unwrap(), None);
+    let check = store.verify_audit_log(None).unwrap();
+    assert_eq!(check.fault, None);
+    let checkpoint = store.checkpoint_audit_log("cli", "verify-log").unwrap();
+    assert_eq!(
+        checkpoint.rows,
+        check.rows + 1,
+        "the checkpoint is in the log too"
+    );
+    anchor.write(&checkpoint).unwrap();
+    let kept = anchor.read().unwrap().unwrap();
+    assert_eq!(kept, checkpoint);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&anchor.0).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0);
+    }
+    // Later rows are fine: the log only grows past its checkpoint.
+    let m = member(c.joint, "丁", 645, MemberStatus::Full, None);
+    store.insert_member("a", &all(), TODAY, m).unwrap();
+    assert_eq!(store.verify_audit_log(Some(&kept)).unwrap().fault, None);
+
+    let drop_guard = match store.backend() {
+        liangxin_store::Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        liangxin_store::Backend::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log",
+    };
+    diesel::sql_query(drop_guard).execute(store.conn()).unwrap();
+    let delete_from = |store: &mut Store, id: i64| {
+        diesel::sql_query(format!("DELETE FROM audit_log WHERE id >= {id}"))
+            .execute(store.conn())
+            .unwrap();
+    };
+    // The newest two rows (the checkpoint's and the one after it) go: the chain that is
+    // left holds, the checkpoint does not.
+    delete_from(&mut store, kept.head);
+    let check = store.verify_audit_log(Some(&kept)).unwrap();
+    assert_eq!(
+        store.verify_audit_log(None).unwrap().fault,
+        None,
+        "the chain alone holds"
+    );
+    let fault = check.fault.unwrap();
+    assert_eq!(
+        fault,
+        LogFault::Truncated {
+            head: check.head,
+            anchored: kept.head
+        }
+    );
+    let said = fault.to_string();
+    assert!(said.contains(&format!("第{}条", kept.head)), "{said}");
+    assert!(said.contains("被删除"), "{said}");
+    // A row from the middle: the chain breaks there, and the row after the gap is named.
+    let rows: Vec<i64> = liangxin_store::schema::audit_log::table
+        .select(liangxin_store::schema::audit_log::id)
+        .order(liangxin_store::schema::audit_log::id)
+        .load(store.conn())
+        .unwrap();
+    let (gone, next) = (rows[1], rows[2]);
+    diesel::sql_query(format!("DELETE FROM audit_log WHERE id = {gone}"))
+        .execute(store.conn())
+        .unwrap();
+    match store.verify_audit_log(None).unwrap().fault {
+        Some(LogFault::Broken { row, after }) => {
+            assert_eq!((row, after), (next, Some(rows[0])));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Everything: an empty log is not a clean one.
+    diesel::sql_query("DELETE FROM audit_log")
+        .execute(store.conn())
+        .unwrap();
+    let fault = store.verify_audit_log(Some(&kept)).unwrap().fault.unwrap();
+    assert!(
+        matches!(fault, LogFault::Truncated { head: None, .. }),
+        "{fault:?}"
+    );
+    assert!(fault.to_string().contains("全部被删除"), "{fault}");
 }

@@ -52,6 +52,8 @@ pub struct Config {
     pub tls: bool,
     /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
     pub trusted_proxies: Vec<client::Cidr>,
+    /// Where the audit log's last checkpoint is kept outside the database.
+    pub anchor: Option<liangxin_store::anchor::AnchorFile>,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             session_hours: 8,
             tls: false,
             trusted_proxies: Vec::new(),
+            anchor: None,
         }
     }
 }
@@ -107,6 +110,7 @@ pub async fn serve(
     state: Arc<AppState>,
     tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
 ) -> std::io::Result<()> {
+    tokio::spawn(schedule::verify_audit_log(state.clone(), "start"));
     tokio::spawn(schedule::nightly_audit(state.clone()));
     server::run(listener, app(state), tls, shutdown_signal()).await
 }

@@ -30,9 +30,18 @@ struct RouteStats {
 #[derive(Debug, Default)]
 pub struct Metrics {
     routes: Mutex<BTreeMap<String, RouteStats>>,
+    /// The last verification of the audit log: whether it held, its rows, when (Unix time).
+    audit_log: Mutex<Option<(bool, i64, i64)>>,
 }
 
 impl Metrics {
+    /// Notes a verification of the audit log.
+    pub fn audit_log_verified(&self, intact: bool, rows: i64) {
+        if let Ok(mut last) = self.audit_log.lock() {
+            *last = Some((intact, rows, chrono::Utc::now().timestamp()));
+        }
+    }
+
     fn observe(&self, route: &str, status: u16, seconds: f64) {
         let Ok(mut routes) = self.routes.lock() else {
             return;
@@ -117,6 +126,14 @@ impl Metrics {
             "liangxin_db_pool_connections{{state=\"idle\"}} {}",
             pool_size.saturating_sub(pool_in_use)
         );
+        if let Some((intact, rows, at)) = self.audit_log.lock().ok().and_then(|l| *l) {
+            out.push_str("# HELP liangxin_audit_log_intact Whether the audit log's chain and its end held at the last verification (1) or not (0).\n# TYPE liangxin_audit_log_intact gauge\n");
+            let _ = writeln!(out, "liangxin_audit_log_intact {}", u8::from(intact));
+            out.push_str("# HELP liangxin_audit_log_rows Rows of the audit log at the last verification.\n# TYPE liangxin_audit_log_rows gauge\n");
+            let _ = writeln!(out, "liangxin_audit_log_rows {rows}");
+            out.push_str("# HELP liangxin_audit_log_verified_timestamp_seconds When the audit log was last verified.\n# TYPE liangxin_audit_log_verified_timestamp_seconds gauge\n");
+            let _ = writeln!(out, "liangxin_audit_log_verified_timestamp_seconds {at}");
+        }
         out
     }
 }

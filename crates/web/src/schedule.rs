@@ -1,7 +1,9 @@
 //! The scheduled 组织关系排查: every night at 02:00 China Standard Time each instance runs
 //! the audit over the whole tree. Findings are deduplicated by the store, so two instances
 //! running it at once cost work, not duplicates (the loser's transaction is refused by the
-//! unique index on open findings and is logged).
+//! unique index on open findings and is logged). The audit log is verified at start and
+//! every night, and a night that finds it whole writes a checkpoint of its end
+//! ([`liangxin_store::anchor`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +48,44 @@ pub async fn nightly_audit(state: Arc<AppState>) {
             ),
             Err(e) => tracing::warn!(error = %e.message, "nightly audit failed"),
         }
+        verify_audit_log(state.clone(), "nightly").await;
+    }
+}
+
+/// Verifies the audit log against the last checkpoint kept outside the database, says so
+/// in the log and `/metrics`, and (except at start) writes a new checkpoint when it held.
+pub async fn verify_audit_log(state: Arc<AppState>, when: &'static str) {
+    let anchor = state.config.anchor.clone();
+    let checked = state
+        .pool
+        .run(move |store| {
+            let last = match &anchor {
+                Some(file) => file.read()?,
+                None => None,
+            };
+            let check = store.verify_audit_log(last.as_ref())?;
+            if check.fault.is_none()
+                && when != "start"
+                && let Some(file) = &anchor
+            {
+                file.write(&store.checkpoint_audit_log("schedule", when)?)?;
+            }
+            Ok(check)
+        })
+        .await;
+    match checked {
+        Ok(check) => {
+            state
+                .metrics
+                .audit_log_verified(check.fault.is_none(), check.rows);
+            match check.fault {
+                None => tracing::info!(rows = check.rows, when, "audit log verified"),
+                Some(fault) => {
+                    tracing::error!(rows = check.rows, when, fault = %fault, "audit log broken")
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e.message, when, "audit log not verified"),
     }
 }
 
