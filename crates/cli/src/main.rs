@@ -482,7 +482,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let user = store
                 .user_by_username(&username)?
                 .ok_or_else(|| CliError::Refused(format!("没有账号“{username}”")))?;
-            let token = liangxin_web::auth::random_token();
+            let token = liangxin_web::auth::random_token().map_err(|e| CliError::Web(e.message))?;
             store.create_api_token(
                 &liangxin_web::auth::token_hash(&token),
                 user.id,

@@ -73,13 +73,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// 32 random bytes as hex.
-pub fn random_token() -> String {
+/// 32 random bytes as hex. When the operating system's generator fails the request fails:
+/// a token of zeros would be everybody's.
+pub fn random_token() -> Result<String, WebError> {
     let mut bytes = [0u8; 32];
-    // The OS generator does not fail on supported platforms; a zero token would simply
-    // not match any stored hash.
-    let _ = rand::rngs::OsRng.try_fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .map_err(WebError::internal)?;
+    Ok(hex::encode(bytes))
 }
 
 /// What is stored for a token: its SHA-256.
@@ -89,7 +90,9 @@ pub fn token_hash(token: &str) -> String {
 
 pub fn hash_password(password: &str) -> Result<String, WebError> {
     let mut salt = [0u8; 16];
-    let _ = rand::rngs::OsRng.try_fill_bytes(&mut salt);
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut salt)
+        .map_err(WebError::internal)?;
     let salt = SaltString::encode_b64(&salt).map_err(WebError::internal)?;
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -101,7 +104,12 @@ pub fn hash_password(password: &str) -> Result<String, WebError> {
 /// name takes as long as a wrong password.
 pub fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+    // Without randomness no hash is made, and an empty one verifies nothing.
+    HASH.get_or_init(|| {
+        random_token()
+            .and_then(|t| hash_password(&t))
+            .unwrap_or_default()
+    })
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {

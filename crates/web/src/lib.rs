@@ -74,6 +74,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub config: Config,
     pub reports: report::ReportCache,
+    /// Password verifications running at once ([`password_check`]).
+    pub verifications: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -83,6 +85,7 @@ impl AppState {
             metrics: Metrics::default(),
             config,
             reports: report::ReportCache::default(),
+            verifications: password_check::verifications(),
         })
     }
 }

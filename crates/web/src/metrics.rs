@@ -153,7 +153,8 @@ pub async fn track(State(state): State<Arc<AppState>>, req: Request, next: Next)
         .and_then(|v| v.to_str().ok())
         .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         .map(str::to_owned)
-        .unwrap_or_else(|| crate::auth::random_token()[..16].to_owned());
+        .or_else(|| crate::auth::random_token().ok().map(|t| t[..16].to_owned()))
+        .unwrap_or_else(|| "-".to_owned());
     let span = tracing::info_span!("request", request_id = %request_id, %method, route = %route);
     let mut response = {
         let _enter = span.enter();

@@ -21,7 +21,22 @@ pub enum Checked {
     Wrong,
     /// Too many failures from this address lately.
     TooMany,
+    /// Every verification slot stayed busy: nothing was claimed or verified.
+    Busy,
 }
+
+/// What a client turned away by [`Checked::Busy`] is told.
+pub const BUSY_MESSAGE: &str = "登录请求较多，请稍后再试";
+
+/// Verifications at once: each holds 19 MiB for Argon2, so unauthenticated clients must
+/// not be able to start hundreds (the blocking pool has 512 threads).
+pub fn verifications() -> tokio::sync::Semaphore {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    tokio::sync::Semaphore::new(cores.clamp(2, 8))
+}
+
+/// How long a check waits for a verification slot before it is turned away.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// What a refused password is told, whatever the reason.
 pub fn wrong_message() -> String {
@@ -48,6 +63,10 @@ pub async fn check(
     username: String,
     password: String,
 ) -> Result<Checked, WebError> {
+    // A slot first: a check turned away here has not been counted against anyone.
+    let Ok(Ok(_slot)) = tokio::time::timeout(WAIT, state.verifications.acquire()).await else {
+        return Ok(Checked::Busy);
+    };
     let (user, claim) = state
         .pool
         .run(move |store| {

@@ -144,7 +144,7 @@ fn changing_a_password_is_throttled_like_sign_in_and_ends_every_token() {
     let app = app();
     let user = city_account(app, "pwchange", "旧密码-2026-abc");
     let mut store = app.store();
-    let token = liangxin_web::auth::random_token();
+    let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(
             &liangxin_web::auth::token_hash(&token),
@@ -240,7 +240,7 @@ fn an_expired_session_sends_you_back_to_sign_in() {
     let app = app();
     let mut store = app.store();
     let user = store.user_by_username("secretary").unwrap().unwrap();
-    let token = liangxin_web::auth::random_token();
+    let token = liangxin_web::auth::random_token().unwrap();
     let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(9);
     store
         .create_session(
@@ -351,7 +351,7 @@ fn the_api_takes_personal_tokens_and_checks_its_parameters() {
     let app = app();
     let mut store = app.store();
     let user = store.user_by_username("longyou").unwrap().unwrap();
-    let token = liangxin_web::auth::random_token();
+    let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(
             &liangxin_web::auth::token_hash(&token),
@@ -1039,7 +1039,7 @@ fn assigning_an_instructor_turns_a_gap_into_work_coverage() {
     let mut api = app.client();
     let mut store = app.store();
     let user = store.user_by_username("longyou").unwrap().unwrap();
-    let token = liangxin_web::auth::random_token();
+    let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(
             &liangxin_web::auth::token_hash(&token),
@@ -1169,7 +1169,7 @@ fn a_bearer_token_reads_the_api_but_cannot_use_the_forms() {
     let app = app();
     let mut store = app.store();
     let user = store.user_by_username("city").unwrap().unwrap();
-    let token = liangxin_web::auth::random_token();
+    let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(
             &liangxin_web::auth::token_hash(&token),

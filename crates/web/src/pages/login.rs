@@ -71,7 +71,10 @@ fn page(
     let insecure = cookies_cannot_stick(state, client, headers)
         .then_some(PLAIN_HTTP)
         .filter(|why| error.as_deref() != Some(*why));
-    let csrf = auth::random_token();
+    let csrf = match auth::random_token() {
+        Ok(t) => t,
+        Err(e) => return e.into_response(),
+    };
     let cookie = auth::set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600, "Strict");
     match render(&LoginPage {
         csrf,
@@ -205,16 +208,22 @@ async fn sign_in(
                 "尝试次数过多，请10分钟后再试".into(),
             ));
         }
+        Checked::Busy => {
+            return Ok(Outcome::Refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                password_check::BUSY_MESSAGE.into(),
+            ));
+        }
     };
     state
         .pool
         .run(move |store| {
             let now = auth::now();
-            let token = auth::random_token();
+            let token = auth::random_token()?;
             store.create_session(
                 &auth::token_hash(&token),
                 user.id,
-                &auth::random_token(),
+                &auth::random_token()?,
                 now,
                 now + chrono::Duration::hours(hours),
             )?;

@@ -80,6 +80,10 @@ pub async fn submit(
             StatusCode::TOO_MANY_REQUESTS,
             "尝试次数过多，请10分钟后再试".to_owned(),
         )),
+        Checked::Busy => Some((
+            StatusCode::TOO_MANY_REQUESTS,
+            password_check::BUSY_MESSAGE.to_owned(),
+        )),
     };
     if let Some((status, message)) = refused {
         let page = PasswordPage {
