@@ -97,6 +97,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let letters = transfers(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
+    store.mark_demo()?;
     say!(
         "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，组织关系转接 {letters} 件；用时 {:.1} 秒",
         city.organizations.len(),

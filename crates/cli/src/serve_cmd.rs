@@ -84,6 +84,7 @@ pub fn run(
             .collect();
         demo_cmd::print_accounts(&demo);
     }
+    let demo = store.is_demo()?;
     drop(store);
     let pool = DbPool::open(target, key, pool)?;
     let state = AppState::new(
@@ -93,6 +94,7 @@ pub fn run(
             tls: tls.is_some(),
             trusted_proxies: trusted_proxies.clone(),
             anchor: Some(anchor),
+            demo,
             ..Config::default()
         },
     );

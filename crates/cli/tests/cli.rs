@@ -291,6 +291,11 @@ fn the_key_is_kept_apart_from_the_data_and_never_made_again_for_a_database_that_
     {
         assert_eq!(mode(&key), 0o600, "the key: its owner only");
         assert_eq!(mode(&root.join("keys")), 0o700, "its directory too");
+        assert_eq!(
+            mode(&root.join("data").join("liangxin.db")),
+            0o600,
+            "the data too"
+        );
     }
 
     // The key gone, for a database that has encrypted with it: refused, none made.
@@ -1247,6 +1252,40 @@ fn serve_over_tls_with_hsts() {
             .contains("strict-transport-security: max-age="),
         "{head}"
     );
+    // The cookies take the __Host- prefix, and signing in works with them.
+    assert!(head.contains("__Host-lx_login="), "{head}");
+    let jar = dir.path().join("jar");
+    let curl = |args: &[&str]| {
+        let out = Command::new("curl")
+            .args(["-k", "-s", "--max-time", "10", "-c", jar.to_str().unwrap()])
+            .args(["-b", jar.to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let page = curl(&[&format!("{https}/login")]);
+    assert!(page.contains("演示数据"), "a demo database says so: {page}");
+    let csrf = page.split("name=\"_csrf\" value=\"").nth(1).unwrap();
+    let csrf = csrf.split('"').next().unwrap();
+    let signed = curl(&[
+        "-D",
+        "-",
+        "-o",
+        "/dev/null",
+        "--data-urlencode",
+        &format!("_csrf={csrf}"),
+        "--data-urlencode",
+        "username=city",
+        "--data-urlencode",
+        "password=lx-demo-2017",
+        &format!("{https}/login"),
+    ]);
+    assert!(signed.starts_with("HTTP/1.1 303"), "{signed}");
+    assert!(signed.contains("__Host-lx_session="), "{signed}");
+    let home = curl(&["-D", "-", &format!("{https}/")]);
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(home.contains("演示数据"), "on every page");
     // Plain HTTP to the TLS port gets no page.
     assert_ne!(server.get("/healthz", "").0, 200);
 }

@@ -114,6 +114,9 @@ pub mod keys {
 
     pub const FLOATING_CERTIFICATE_REQUIRED: &str = "floating.certificate_required";
     pub const FLOATING_TEMPORARY_BRANCH_MIN: &str = "floating.temporary_branch_min";
+
+    pub const SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS: &str =
+        "security.login_attempts_retention_days";
 }
 
 const SOURCE_ARCHIVES: &str =
@@ -416,6 +419,12 @@ impl RuleSet {
                 30,
                 "会议结束30天后录入的记录标为补录",
                 "本平台默认值（可配置）",
+            ),
+            p(
+                keys::SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS,
+                180,
+                "登录尝试记录（来源地址、输入的用户名）保留180天后删除",
+                "GB/T 22239—2019《信息安全技术 网络安全等级保护基本要求》安全审计：审计记录保留不少于6个月；本平台默认值（可配置）",
             ),
         ])
     }

@@ -98,6 +98,27 @@ fn key(county: Option<i32>, id: Option<i64>) -> Option<Key> {
 }
 
 impl Store {
+    /// Deletes sign-in attempts (addresses and typed user names) older than the rule
+    /// parameter `security.login_attempts_retention_days` in force on `today`; returns how
+    /// many went. Run every night.
+    pub fn purge_login_attempts(&mut self, today: chrono::NaiveDate) -> Result<usize> {
+        let days = self
+            .rule_set()?
+            .in_force(
+                liangxin_domain::rules::keys::SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS,
+                today,
+            )
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+            .value;
+        let before = today.and_time(chrono::NaiveTime::MIN) - chrono::Duration::days(days);
+        Ok(
+            diesel::delete(login_attempts::table.filter(login_attempts::at.lt(before)))
+                .execute(self.conn())?,
+        )
+    }
+}
+
+impl Store {
     pub fn create_user(&mut self, user: &NewUser<'_>, now: NaiveDateTime) -> Result<i64> {
         let (po, region, zone, ins, mem) = match user.anchor {
             Anchor::Committee { party_org, region } => {

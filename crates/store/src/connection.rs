@@ -188,12 +188,15 @@ pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>> {
 pub fn connect(target: &Target) -> Result<DbConnection> {
     match target {
         Target::Sqlite(path) => {
-            prepare_sqlite_dir(path)?;
+            let new = prepare_sqlite_dir(path)?;
             let url = path
                 .to_str()
                 .ok_or_else(|| StoreError::BadTarget("路径不是有效的 UTF-8".into()))?;
             let mut conn = SqliteConnection::establish(url)
                 .map_err(|e| StoreError::Connect(format!("{}：{e}", path.display())))?;
+            if new {
+                make_private(path)?;
+            }
             // Wait for other writers rather than fail (this writes nothing to the file).
             diesel::sql_query("PRAGMA busy_timeout = 10000").execute(&mut conn)?;
             refuse_foreign(
@@ -261,19 +264,35 @@ where
 /// POSIX lock the process holds on it, and an outside client closing its connection
 /// would then delete the WAL the server still writes to. A file that is not SQLite is
 /// found by SQLite itself ("file is not a database", see [`connect`]).
-fn prepare_sqlite_dir(path: &Path) -> Result<()> {
+/// Makes the directory of a SQLite file that does not exist yet; says whether it is new.
+fn prepare_sqlite_dir(path: &Path) -> Result<bool> {
     match fs::symlink_metadata(path) {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(false),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 fs::create_dir_all(dir).map_err(|e| {
                     StoreError::Connect(format!("无法创建目录 {}：{e}", dir.display()))
                 })?;
             }
-            Ok(())
+            Ok(true)
         }
         Err(e) => Err(StoreError::Connect(format!("{}：{e}", path.display()))),
     }
+}
+
+/// A database SQLite has just created is made readable by its owner only, before its WAL
+/// exists: SQLite gives the WAL and shared-memory files the database's own mode. (A change
+/// of mode, not an open: nothing but SQLite opens the file.)
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+            .map_err(|e| StoreError::Connect(format!("{}：{e}", path.display())))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 #[cfg(test)]

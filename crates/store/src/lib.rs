@@ -142,6 +142,28 @@ impl Store {
         }
     }
 
+    /// Marks the database as holding the demo city (演示数据), so that every page says so
+    /// and nobody takes the published demo accounts for a real deployment.
+    pub fn mark_demo(&mut self) -> Result<()> {
+        use schema::liangxin_meta::dsl as m;
+        if !self.is_demo()? {
+            diesel::insert_into(m::liangxin_meta)
+                .values((m::key.eq("demo"), m::value.eq("1")))
+                .execute(&mut self.conn)?;
+        }
+        Ok(())
+    }
+
+    /// Whether `demo` made this database.
+    pub fn is_demo(&mut self) -> Result<bool> {
+        use schema::liangxin_meta::dsl as m;
+        let n: i64 = m::liangxin_meta
+            .filter(m::key.eq("demo"))
+            .count()
+            .get_result(&mut self.conn)?;
+        Ok(n > 0)
+    }
+
     /// A round trip to the database (health checks).
     pub fn ping(&mut self) -> Result<()> {
         diesel::sql_query("SELECT 1").execute(&mut self.conn)?;

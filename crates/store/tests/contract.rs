@@ -135,6 +135,7 @@ contract!(
     a_sheet_compares_a_bounded_number_of_ids_with_the_register_and_is_logged,
     a_full_id_is_revealed_only_in_scope_logged_and_rationed,
     the_audit_logs_end_is_anchored_by_its_checkpoints,
+    sign_in_attempts_are_kept_for_the_retention_the_rules_give,
     uploads_are_bounded_per_account_and_leave_nothing_when_discarded,
 );
 
@@ -5291,4 +5292,30 @@ fn the_audit_logs_end_is_anchored_by_its_checkpoints(db: &TestDb) {
         "{fault:?}"
     );
     assert!(fault.to_string().contains("全部被删除"), "{fault}");
+}
+
+/// Addresses and typed user names of sign-in attempts are kept for the period of the rule
+/// parameter (180 days by default), then deleted.
+fn sign_in_attempts_are_kept_for_the_retention_the_rules_give(db: &TestDb) {
+    use liangxin_store::accounts::AttemptLimits;
+    let mut store = db.open();
+    let limits = AttemptLimits {
+        address_failures: 20,
+        window: chrono::Duration::minutes(10),
+        account_failures: 5,
+        lock_for: chrono::Duration::minutes(15),
+    };
+    let at = |days: i64| TODAY.and_time(chrono::NaiveTime::MIN) - chrono::Duration::days(days);
+    for days in [181, 179, 1] {
+        store
+            .claim_login_attempt("203.0.113.9", "guess", None, at(days), &limits)
+            .unwrap();
+    }
+    assert_eq!(store.purge_login_attempts(TODAY).unwrap(), 1);
+    assert_eq!(store.purge_login_attempts(TODAY).unwrap(), 0);
+    let left: i64 = liangxin_store::schema::login_attempts::table
+        .count()
+        .get_result(store.conn())
+        .unwrap();
+    assert_eq!(left, 2);
 }

@@ -142,6 +142,17 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// A cookie's name as this server sets it: with the `__Host-` prefix when it serves HTTPS
+/// itself, so the browser takes it only from this host, over TLS, for the whole site (a
+/// sibling subdomain or a plain-HTTP page cannot plant one).
+pub fn cookie_name(state: &AppState, name: &str) -> String {
+    if state.config.tls && state.config.secure_cookies {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
 /// A `Set-Cookie` value: HttpOnly, SameSite, Secure unless the server was told otherwise.
 pub fn set_cookie(
     state: &AppState,
@@ -155,6 +166,7 @@ pub fn set_cookie(
     } else {
         ""
     };
+    let name = cookie_name(state, name);
     let v = format!(
         "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}"
     );
@@ -187,7 +199,7 @@ pub async fn authenticate(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| token_hash(t.trim()))
         .filter(|_| accepted == Credentials::SessionOrToken);
-    let session = cookie_value(headers, SESSION_COOKIE).map(token_hash);
+    let session = cookie_value(headers, &cookie_name(state, SESSION_COOKIE)).map(token_hash);
     if bearer.is_none() && session.is_none() {
         return Ok(None);
     }

@@ -54,6 +54,8 @@ pub struct Config {
     pub trusted_proxies: Vec<client::Cidr>,
     /// Where the audit log's last checkpoint is kept outside the database.
     pub anchor: Option<liangxin_store::anchor::AnchorFile>,
+    /// The database holds the demo city: every page says 演示数据.
+    pub demo: bool,
 }
 
 impl Default for Config {
@@ -64,6 +66,7 @@ impl Default for Config {
             tls: false,
             trusted_proxies: Vec::new(),
             anchor: None,
+            demo: false,
         }
     }
 }

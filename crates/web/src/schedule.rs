@@ -49,6 +49,14 @@ pub async fn nightly_audit(state: Arc<AppState>) {
             Err(e) => tracing::warn!(error = %e.message, "nightly audit failed"),
         }
         verify_audit_log(state.clone(), "nightly").await;
+        match state
+            .pool
+            .run(move |store| Ok(store.purge_login_attempts(today)?))
+            .await
+        {
+            Ok(n) => tracing::info!(deleted = n, "old sign-in attempts deleted"),
+            Err(e) => tracing::warn!(error = %e.message, "old sign-in attempts not deleted"),
+        }
     }
 }
 

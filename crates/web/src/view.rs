@@ -22,6 +22,8 @@ pub struct Layout {
     pub printed: String,
     /// Shows the menu entries for those who work with the tree (not a member's own view).
     pub staff: bool,
+    /// The database holds the demo city (演示数据).
+    pub demo: bool,
 }
 
 impl Layout {
@@ -48,6 +50,7 @@ impl Layout {
             active,
             printed: crate::today().format("%Y年%m月%d日").to_string(),
             staff: crate::routes::Who::Staff.admits(auth.role),
+            demo: state.config.demo,
         })
     }
 }

@@ -26,6 +26,8 @@ struct LoginPage {
     error: Option<String>,
     /// Why signing in cannot work on this connection, when it cannot.
     insecure: Option<&'static str>,
+    /// The database holds the demo city (演示数据).
+    demo: bool,
 }
 
 /// Said on the sign-in page opened over plain HTTP on another host: the browser keeps no
@@ -82,6 +84,7 @@ fn page(
         username,
         error,
         insecure,
+        demo: state.config.demo,
     }) {
         Ok(html) => (status, [(header::SET_COOKIE, cookie)], html).into_response(),
         Err(e) => e.into_response(),
@@ -130,7 +133,8 @@ pub async fn submit(
     let next = auth::safe_next(form.next.as_deref());
     let username = form.username.trim().to_owned();
     // The form must come from our own sign-in page (double-submit cookie).
-    let expected = auth::cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    let name = auth::cookie_name(&state, LOGIN_CSRF_COOKIE);
+    let expected = auth::cookie_value(&headers, &name).unwrap_or("");
     if expected.is_empty() || expected != form.csrf {
         // Over plain HTTP the browser dropped the form's cookie: say why, not "expired".
         let why = if expected.is_empty() && cookies_cannot_stick(&state, client, &headers) {
