@@ -174,8 +174,47 @@ struct Count {
     n: i64,
 }
 
+#[derive(QueryableByName)]
+struct Version {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    version: String,
+}
+
+/// Whether every migration of the program is recorded as applied. Asked first, so that the
+/// application's role on PostgreSQL, which may not create anything in the schema (it does
+/// not own the tables, the audit log's included), opens an up-to-date database without
+/// touching its structure.
+fn up_to_date(conn: &mut DbConnection) -> bool {
+    use diesel::migration::MigrationSource;
+    let query = diesel::sql_query("SELECT version FROM __diesel_schema_migrations");
+    let (recorded, ours): (QueryResult<Vec<Version>>, Vec<String>) = match conn {
+        DbConnection::Sqlite(c) => (
+            query.load(c),
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+                .map(|ms| ms.iter().map(|m| m.name().version().to_string()).collect())
+                .unwrap_or_default(),
+        ),
+        DbConnection::Postgres(c) => (
+            query.load(c),
+            MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS)
+                .map(|ms| ms.iter().map(|m| m.name().version().to_string()).collect())
+                .unwrap_or_default(),
+        ),
+    };
+    let Ok(recorded) = recorded else {
+        return false;
+    };
+    !ours.is_empty()
+        && ours
+            .iter()
+            .all(|v| recorded.iter().any(|r| r.version == *v))
+}
+
 /// Applies pending migrations; returns the versions applied now.
 pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>> {
+    if up_to_date(conn) {
+        return Ok(Vec::new());
+    }
     let applied = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
         DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),

@@ -5319,3 +5319,68 @@ fn sign_in_attempts_are_kept_for_the_retention_the_rules_give(db: &TestDb) {
         .unwrap();
     assert_eq!(left, 2);
 }
+
+/// On PostgreSQL the server runs as a role that does not own the tables (set up by
+/// scripts/pg-app-role.sql): it opens the migrated database, writes and audits as usual,
+/// and can neither drop the audit log's trigger nor delete from the log.
+#[test]
+fn on_postgres_the_application_role_cannot_touch_the_audit_logs_guard() {
+    use diesel::connection::SimpleConnection;
+    let Some(db) = TestDb::postgres() else {
+        eprintln!("LIANGXIN_TEST_PG_URL not set: the two-role test is skipped");
+        return;
+    };
+    let (base, schema) = db.pg_schema.clone().unwrap();
+    drop(db.open()); // migrated by the owner
+    let app = format!("{schema}_app");
+    let mut admin = PgConnection::establish(&base).unwrap();
+    diesel::sql_query(format!("DROP ROLE IF EXISTS {app}"))
+        .execute(&mut admin)
+        .unwrap();
+    diesel::sql_query(format!("CREATE ROLE {app} LOGIN"))
+        .execute(&mut admin)
+        .unwrap();
+    let grants = include_str!("../../../scripts/pg-app-role.sql")
+        .replace(":\"schema\"", &schema)
+        .replace(":\"app\"", &app);
+    admin.batch_execute(&grants).unwrap();
+
+    // The same database, as the application's role.
+    let url = match &db.target {
+        Target::Postgres(url) => url.replacen("postgres@", &format!("{app}@"), 1),
+        Target::Sqlite(_) => unreachable!(),
+    };
+    assert_ne!(
+        url,
+        match &db.target {
+            Target::Postgres(u) => u.clone(),
+            Target::Sqlite(_) => unreachable!(),
+        },
+        "the test URL names the postgres user"
+    );
+    let mut store = Store::open(&Target::Postgres(url), &KeySource::Hex(KEY.into())).unwrap();
+    let c = build_small_city(&mut store);
+    let m = member(c.joint, "应用", 651, MemberStatus::Full, None);
+    store.insert_member("a", &all(), TODAY, m).unwrap();
+    assert_eq!(store.verify_audit_log(None).unwrap().fault, None);
+    for sql in [
+        "DROP TRIGGER audit_log_no_change ON audit_log".to_owned(),
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change".to_owned(),
+        "DELETE FROM audit_log".to_owned(),
+        "TRUNCATE audit_log".to_owned(),
+        "UPDATE audit_log SET actor = 'x'".to_owned(),
+    ] {
+        let refused = diesel::sql_query(&sql).execute(store.conn()).unwrap_err();
+        assert!(
+            refused.to_string().contains("must be owner")
+                || refused.to_string().contains("permission denied"),
+            "{sql}: {refused}"
+        );
+    }
+    drop(store);
+    // Before the schema goes, the role's grants go with it.
+    drop(db);
+    diesel::sql_query(format!("DROP ROLE IF EXISTS {app}"))
+        .execute(&mut admin)
+        .unwrap();
+}
