@@ -123,6 +123,10 @@ enum Command {
     /// Verify the audit log (审计日志): its chain from the first row, and its end against
     /// the last checkpoint; then write a new checkpoint, in the log and beside the key.
     VerifyLog,
+    /// Replace the master key: every resident ID is sealed again with a new key, which the
+    /// key file then holds first; the old keys stay below it to verify the audit-log rows
+    /// they chained. Stop the server first.
+    RotateKey,
     /// A personal API token for an account (printed once; only its hash is kept).
     Token {
         /// The account's login name.
@@ -496,8 +500,32 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::VerifyLog => verify_log(&mut store, &anchor),
+        Command::RotateKey => rotate_key(&mut store, &key),
         Command::Serve { .. } => Ok(()),
     }
+}
+
+/// `liangxin rotate-key`. The new key is in the key file before anything is sealed with
+/// it, and the database names the key it uses, so a crash at any step leaves a database
+/// whose key the file holds.
+fn rotate_key(store: &mut Store, key: &KeySource) -> Result<(), CliError> {
+    let KeySource::File(path) = key else {
+        return Err(CliError::Refused(
+            "用 LIANGXIN_KEY 提供密钥时不能在此更换密钥：请改用密钥文件（--key-file）".into(),
+        ));
+    };
+    let new = liangxin_store::crypto::random_bytes::<32>()?;
+    let mut ring = store.key_ring();
+    ring.push(new);
+    liangxin_store::crypto::write_key_file(path, &ring)?;
+    let sealed = store.rotate_key("cli", &new)?;
+    liangxin_store::crypto::write_key_file(path, &store.key_ring())?;
+    say!(
+        "已更换密钥：{sealed}个身份证号已用新密钥重新加密；密钥文件 {} 第一行是新密钥，\
+         其下的旧密钥用于核验更换前的审计日志，请一并保管",
+        path.display()
+    );
+    Ok(())
 }
 
 /// `liangxin verify-log`.

@@ -329,6 +329,47 @@ fn the_key_is_kept_apart_from_the_data_and_never_made_again_for_a_database_that_
 }
 
 #[test]
+fn rotate_key_seals_every_id_with_a_new_key_the_file_holds_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let db = ["--db", "data/liangxin.db"];
+    let run = |args: &[&str]| in_dir(root, &[&db[..], args].concat());
+    let out = run(&["demo", "--organizations", "100"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = root.join("keys").join("liangxin.key");
+    let old = std::fs::read_to_string(&key).unwrap();
+    let out = run(&["rotate-key"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("已更换密钥"), "{}", stdout(&out));
+    let ring = std::fs::read_to_string(&key).unwrap();
+    let lines: Vec<&str> = ring.lines().collect();
+    assert_eq!(lines.len(), 2, "{ring}");
+    assert_ne!(lines[0], old.trim(), "the new key first");
+    assert_eq!(lines[1], old.trim(), "the old one kept below");
+    #[cfg(unix)]
+    assert_eq!(mode(&key), 0o600);
+    // The data reads and the log verifies with the ring.
+    let out = run(&["coverage"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["verify-log"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A ring given in the environment opens the database but cannot be rotated here.
+    let out = Command::new(env!("CARGO_BIN_EXE_liangxin"))
+        .current_dir(root)
+        .args([&db[..], &["rotate-key"]].concat())
+        .env("LIANGXIN_KEY", lines.join(","))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("不能在此更换密钥"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn verify_log_checkpoints_the_end_and_names_the_rows_cut_from_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db");

@@ -201,7 +201,7 @@ impl crate::Store {
                 break;
             };
             for row in page {
-                if row.prev_hash != prev || row.hash != audit::row_hash(&self.cipher, &prev, &row) {
+                if row.prev_hash != prev || !audit::row_verifies(&self.cipher, &prev, &row) {
                     return Ok(LogCheck {
                         rows,
                         head: last,

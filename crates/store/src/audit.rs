@@ -40,26 +40,33 @@ pub struct AuditRow {
     pub after: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The key that chained it (hex), `""` before key ids.
+    pub key_id: String,
+}
+
+/// What a row's MAC covers, after the previous row's MAC.
+fn chained_parts(prev: &str, row: &RowParts<'_>) -> [String; 9] {
+    [
+        prev.to_owned(),
+        row.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        row.actor.to_owned(),
+        row.action.to_owned(),
+        row.entity.to_owned(),
+        row.county.to_string(),
+        row.entity_id.to_string(),
+        row.before.unwrap_or("\u{0}").to_owned(),
+        row.after.unwrap_or("\u{0}").to_owned(),
+    ]
 }
 
 fn chain_hash(keys: &IdCipher, prev: &str, row: &RowParts<'_>) -> String {
-    keys.chain_mac(&[
-        prev,
-        &row.at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
-        row.actor,
-        row.action,
-        row.entity,
-        &row.county.to_string(),
-        &row.entity_id.to_string(),
-        row.before.unwrap_or("\u{0}"),
-        row.after.unwrap_or("\u{0}"),
-    ])
+    let parts = chained_parts(prev, row);
+    keys.chain_mac(&parts.each_ref().map(String::as_str))
 }
 
-/// The MAC a stored row should carry after `prev`.
-pub(crate) fn row_hash(keys: &IdCipher, prev: &str, row: &AuditRow) -> String {
-    chain_hash(
-        keys,
+/// Whether a stored row carries the MAC it should after `prev`, with the key it names.
+pub(crate) fn row_verifies(keys: &IdCipher, prev: &str, row: &AuditRow) -> bool {
+    let parts = chained_parts(
         prev,
         &RowParts {
             at: &row.at,
@@ -71,7 +78,9 @@ pub(crate) fn row_hash(keys: &IdCipher, prev: &str, row: &AuditRow) -> String {
             before: row.before.as_deref(),
             after: row.after.as_deref(),
         },
-    )
+    );
+    keys.chain_macs(&row.key_id, &parts.each_ref().map(String::as_str))
+        .contains(&row.hash)
 }
 
 /// The hashed content of a row.
@@ -143,6 +152,7 @@ fn append_in(conn: &mut DbConnection, keys: &IdCipher, entry: Entry<'_>) -> Resu
             a::after.eq(after),
             a::prev_hash.eq(prev),
             a::hash.eq(hash),
+            a::key_id.eq(keys.key_id()),
         ))
         .execute(conn)?;
     Ok(())

@@ -1,12 +1,18 @@
-//! Resident IDs at rest: AES-256-GCM ciphertext, a keyed hash (HMAC-SHA-256) for exact
-//! lookup, and the masked form for display. Both subkeys are derived from one master key
-//! taken from `LIANGXIN_KEY` (64 hex digits) or a key file created on first run.
+//! Resident IDs at rest: AES-256-GCM ciphertext bound to its row, a keyed hash
+//! (HMAC-SHA-256) for exact lookup, and the masked form for display. Every subkey is derived
+//! from one master key taken from `LIANGXIN_KEY` (64 hex digits) or a key file created for a
+//! new database.
+//!
+//! A key ring: the key file may hold the keys used before a rotation (`liangxin rotate-key`),
+//! one per line. The current key is the one the database's key check names; the older ones
+//! only open what they sealed and verify the audit-log rows they chained. Every ciphertext
+//! and every audit row says which key made it (a 4-byte key id).
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use aes_gcm::aead::{Aead, KeyInit, OsRng, rand_core::RngCore};
+use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload, rand_core::RngCore};
 use aes_gcm::{Aes256Gcm, Nonce};
 use hmac::{Hmac, Mac};
 use liangxin_domain::resident_id::ResidentId;
@@ -19,9 +25,10 @@ type HmacSha256 = Hmac<Sha256>;
 /// Where the master key comes from.
 #[derive(Clone)]
 pub enum KeySource {
-    /// 64 hex digits (from `LIANGXIN_KEY`).
+    /// 64 hex digits (from `LIANGXIN_KEY`); older keys may follow, separated by commas.
     Hex(String),
-    /// A file holding 64 hex digits; created with a fresh random key if absent.
+    /// A file holding 64 hex digits a line (the keys of the ring); created with a fresh
+    /// random key for a new database.
     File(std::path::PathBuf),
 }
 
@@ -34,16 +41,55 @@ impl std::fmt::Debug for KeySource {
     }
 }
 
-/// Encrypts, hashes and decrypts resident IDs, and keys the audit chain; every key is
-/// derived from the one master key.
-pub struct IdCipher {
-    aead: Aes256Gcm,
+/// The first byte of a sealed value in the present format: version, key id, nonce, text.
+const SEALED_V2: u8 = 2;
+/// Version (1) and key id (4) before the nonce.
+const HEAD: usize = 5;
+
+/// One master key and what is derived from it.
+struct Keys {
+    id: [u8; 4],
+    ids: Aes256Gcm,
     /// Seals uploaded files while they wait for a commit (they hold resident IDs).
     files: Aes256Gcm,
     mac_key: [u8; 32],
     /// Keys the audit log's hash chain, so rows cannot be rewritten and re-chained by
     /// someone who can only write to the database.
     chain_key: [u8; 32],
+    master: [u8; 32],
+}
+
+impl Keys {
+    fn new(master: &[u8; 32]) -> Keys {
+        let id = derive(master, b"liangxin key id v1");
+        Keys {
+            id: [id[0], id[1], id[2], id[3]],
+            ids: Aes256Gcm::new(&derive(master, b"liangxin resident-id encryption v1").into()),
+            files: Aes256Gcm::new(&derive(master, b"liangxin upload encryption v1").into()),
+            mac_key: derive(master, b"liangxin resident-id lookup v1"),
+            chain_key: derive(master, b"liangxin audit chain v1"),
+            master: *master,
+        }
+    }
+
+    fn mac_hex(&self, data: &[u8]) -> String {
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key length");
+        mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    fn check(&self) -> String {
+        self.mac_hex(b"liangxin key check")
+    }
+}
+
+/// Encrypts, hashes and decrypts resident IDs, and keys the audit chain, with the current
+/// key; opens and verifies with any key of the ring.
+pub struct IdCipher {
+    current: Keys,
+    /// Keys used before a rotation, newest first.
+    older: Vec<Keys>,
 }
 
 impl std::fmt::Debug for IdCipher {
@@ -66,109 +112,247 @@ fn parse_hex_key(text: &str) -> Result<[u8; 32]> {
         .map_err(|_| StoreError::Key("密钥必须是64位十六进制数字（32字节）".into()))
 }
 
+/// The keys of a ring written as text: one a line, `#` lines and blank ones ignored.
+fn parse_ring(text: &str, separator: char) -> Result<Vec<[u8; 32]>> {
+    let keys = text
+        .split(separator)
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(parse_hex_key)
+        .collect::<Result<Vec<_>>>()?;
+    if keys.is_empty() {
+        return Err(StoreError::Key("没有密钥".into()));
+    }
+    Ok(keys)
+}
+
+/// Associated data of a resident ID's ciphertext: the row it belongs to, so that a
+/// ciphertext copied onto another member's row does not open there.
+fn row_aad(county: i32, member: i64) -> [u8; 34] {
+    let mut aad = [0u8; 34];
+    aad[..22].copy_from_slice(b"liangxin resident-id|\x00");
+    aad[22..26].copy_from_slice(&county.to_be_bytes());
+    aad[26..].copy_from_slice(&member.to_be_bytes());
+    aad
+}
+
 impl IdCipher {
-    /// Loads the master key. A missing key file is created only when `may_create` (a
-    /// database that holds nothing encrypted yet): for one that does, a new key would
-    /// make every stored ID unreadable, so it is refused instead.
-    pub fn load(source: &KeySource, may_create: bool) -> Result<Self> {
-        let master = match source {
-            KeySource::Hex(h) => parse_hex_key(h)?,
-            KeySource::File(path) => load_or_create(path, may_create)?,
+    /// Loads the key ring. `stored_check` is the database's key check: the key that
+    /// matches it is the current one (a database never seen before takes the first). A
+    /// missing key file is created only for such a new database: for one that has
+    /// encrypted, a new key would make every stored ID unreadable, so it is refused.
+    pub fn load(source: &KeySource, stored_check: Option<&str>) -> Result<Self> {
+        let masters = match source {
+            KeySource::Hex(h) => parse_ring(h, ',')?,
+            KeySource::File(path) => load_or_create(path, stored_check.is_none())?,
         };
-        Ok(Self::from_master(&master))
+        let mut ring: Vec<Keys> = masters.iter().map(Keys::new).collect();
+        let at = match stored_check {
+            None => 0,
+            Some(check) => ring
+                .iter()
+                .position(|k| k.check() == check)
+                .ok_or_else(|| {
+                    StoreError::Key(
+                        "密钥与此数据库不匹配（请使用创建数据库时的 LIANGXIN_KEY 或密钥文件）"
+                            .into(),
+                    )
+                })?,
+        };
+        let current = ring.remove(at);
+        Ok(IdCipher {
+            current,
+            older: ring,
+        })
     }
 
     pub fn from_master(master: &[u8; 32]) -> Self {
-        let enc = derive(master, b"liangxin resident-id encryption v1");
         IdCipher {
-            aead: Aes256Gcm::new(&enc.into()),
-            files: Aes256Gcm::new(&derive(master, b"liangxin upload encryption v1").into()),
-            mac_key: derive(master, b"liangxin resident-id lookup v1"),
-            chain_key: derive(master, b"liangxin audit chain v1"),
+            current: Keys::new(master),
+            older: Vec::new(),
         }
+    }
+
+    /// This ring with `master` as its current key and the present keys kept as older ones.
+    pub fn rotated_to(&self, master: &[u8; 32]) -> IdCipher {
+        let mut older = vec![Keys::new(&self.current.master)];
+        older.extend(self.older.iter().map(|k| Keys::new(&k.master)));
+        IdCipher {
+            current: Keys::new(master),
+            older,
+        }
+    }
+
+    /// The ring's master keys, the current one first (as a key file holds them).
+    pub fn masters(&self) -> Vec<[u8; 32]> {
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .map(|k| k.master)
+            .collect()
+    }
+
+    /// The current key's id, as ciphertexts and audit rows carry it (hex).
+    pub fn key_id(&self) -> String {
+        hex::encode(self.current.id)
+    }
+
+    fn by_id(&self, id: &[u8]) -> Option<&Keys> {
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .find(|k| k.id == id)
     }
 
     /// The keyed hash used to find a member by resident ID without decrypting.
     pub fn lookup_hash(&self, id: &ResidentId) -> String {
-        self.mac_hex(id.expose().as_bytes())
+        self.current.mac_hex(id.expose().as_bytes())
     }
 
     /// A value stored at first migration to tell a wrong key from a right one.
     pub fn key_check(&self) -> String {
-        self.mac_hex(b"liangxin key check")
+        self.current.check()
     }
 
-    fn mac_hex(&self, data: &[u8]) -> String {
-        let mut mac =
-            <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key length");
-        mac.update(data);
-        hex::encode(mac.finalize().into_bytes())
-    }
-
-    /// HMAC over length-prefixed parts, for the audit chain.
+    /// HMAC over length-prefixed parts, for the audit chain, with the current key.
     pub fn chain_mac(&self, parts: &[&str]) -> String {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.chain_key)
-            .expect("HMAC takes any key length");
-        for part in parts {
-            mac.update(&(part.len() as u64).to_le_bytes());
-            mac.update(part.as_bytes());
-        }
-        hex::encode(mac.finalize().into_bytes())
+        chain_mac_with(&self.current, parts)
     }
 
-    /// Nonce (12 bytes) followed by ciphertext and tag.
-    pub fn encrypt(&self, id: &ResidentId) -> Vec<u8> {
-        let mut nonce = [0u8; 12];
-        OsRng.fill_bytes(&mut nonce);
+    /// The chain MACs a row could carry: with the key its id names, or (a row from before
+    /// key ids, `""`) with every key of the ring.
+    pub fn chain_macs(&self, key_id: &str, parts: &[&str]) -> Vec<String> {
+        let named = hex::decode(key_id).ok();
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .filter(|k| {
+                named
+                    .as_deref()
+                    .is_none_or(|id| id.is_empty() || k.id == id)
+            })
+            .map(|k| chain_mac_with(k, parts))
+            .collect()
+    }
+
+    /// A resident ID sealed for the member row `(county, member)`: version, key id, nonce,
+    /// then ciphertext and tag, the row as associated data.
+    pub fn encrypt(&self, id: &ResidentId, county: i32, member: i64) -> Result<Vec<u8>> {
+        let nonce = random_bytes::<12>()?;
+        let aad = row_aad(county, member);
         let sealed = self
-            .aead
-            .encrypt(Nonce::from_slice(&nonce), id.expose().as_bytes())
-            .expect("AES-GCM encryption of a short plaintext cannot fail");
-        let mut out = Vec::with_capacity(12 + sealed.len());
+            .current
+            .ids
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: id.expose().as_bytes(),
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| StoreError::Key("身份证号加密失败".into()))?;
+        let mut out = Vec::with_capacity(HEAD + 12 + sealed.len());
+        out.push(SEALED_V2);
+        out.extend_from_slice(&self.current.id);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
-        out
+        Ok(out)
     }
 
-    /// An uploaded file sealed: nonce (12 bytes), ciphertext and tag.
-    pub fn seal_file(&self, plain: &[u8]) -> Vec<u8> {
-        let mut nonce = [0u8; 12];
-        OsRng.fill_bytes(&mut nonce);
-        let sealed = self
-            .files
-            .encrypt(Nonce::from_slice(&nonce), plain)
-            .expect("AES-GCM encrypts any file below 64 GiB");
-        let mut out = Vec::with_capacity(12 + sealed.len());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        out
-    }
-
-    pub fn open_file(&self, sealed: &[u8]) -> Result<Vec<u8>> {
-        if sealed.len() < 12 {
-            return Err(StoreError::Key("上传文件的密文长度错误".into()));
+    /// Opens a resident ID sealed for the member row `(county, member)`, with the key its
+    /// id names.
+    pub fn decrypt(&self, sealed: &[u8], county: i32, member: i64) -> Result<ResidentId> {
+        let failed = || StoreError::Key("身份证号解密失败：密钥不匹配或数据被篡改".into());
+        if sealed.len() < HEAD + 12 || sealed[0] != SEALED_V2 {
+            return Err(StoreError::Key("密文格式错误".into()));
         }
-        let (nonce, body) = sealed.split_at(12);
-        self.files
-            .decrypt(Nonce::from_slice(nonce), body)
-            .map_err(|_| StoreError::Key("上传文件解密失败：密钥不匹配或数据被篡改".into()))
+        let keys = self
+            .by_id(&sealed[1..HEAD])
+            .ok_or_else(|| StoreError::Key("身份证号由密钥文件中没有的密钥加密".into()))?;
+        let (nonce, body) = sealed[HEAD..].split_at(12);
+        let aad = row_aad(county, member);
+        let plain = keys
+            .ids
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| failed())?;
+        parse_plain(plain)
     }
 
-    pub fn decrypt(&self, sealed: &[u8]) -> Result<ResidentId> {
+    /// Whether a stored value is sealed in the present format with the current key.
+    pub fn is_current(&self, sealed: &[u8]) -> bool {
+        sealed.len() > HEAD && sealed[0] == SEALED_V2 && sealed[1..HEAD] == self.current.id
+    }
+
+    /// Whether a stored resident ID is sealed in the present format (version, the id of a
+    /// key of the ring, nonce, the 18 characters and the tag), not the older unbound one.
+    pub fn is_bound(&self, sealed: &[u8]) -> bool {
+        sealed.len() == HEAD + 12 + 18 + 16
+            && sealed[0] == SEALED_V2
+            && self.by_id(&sealed[1..HEAD]).is_some()
+    }
+
+    /// Opens a value sealed before ciphertexts carried a version, a key id and their row
+    /// (nonce, then ciphertext and tag), with any key of the ring: for the one-time
+    /// upgrade of such values.
+    pub fn decrypt_unbound(&self, sealed: &[u8]) -> Result<ResidentId> {
         if sealed.len() < 12 {
             return Err(StoreError::Key("密文长度错误".into()));
         }
         let (nonce, body) = sealed.split_at(12);
-        let plain = self
-            .aead
-            .decrypt(Nonce::from_slice(nonce), body)
-            .map_err(|_| StoreError::Key("身份证号解密失败：密钥不匹配或数据被篡改".into()))?;
-        let text =
-            String::from_utf8(plain).map_err(|_| StoreError::Key("解密结果不是文本".into()))?;
-        ResidentId::parse(&text)
-            .map(|p| p.value)
-            .map_err(|e| StoreError::Key(format!("解密结果不是有效身份证号：{e}")))
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .find_map(|k| k.ids.decrypt(Nonce::from_slice(nonce), body).ok())
+            .ok_or_else(|| StoreError::Key("身份证号解密失败：密钥不匹配或数据被篡改".into()))
+            .and_then(parse_plain)
     }
+
+    /// An uploaded file sealed: version, key id, nonce, ciphertext and tag.
+    pub fn seal_file(&self, plain: &[u8]) -> Result<Vec<u8>> {
+        let nonce = random_bytes::<12>()?;
+        let sealed = self
+            .current
+            .files
+            .encrypt(Nonce::from_slice(&nonce), plain)
+            .map_err(|_| StoreError::Key("上传文件加密失败".into()))?;
+        let mut out = Vec::with_capacity(HEAD + 12 + sealed.len());
+        out.push(SEALED_V2);
+        out.extend_from_slice(&self.current.id);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    pub fn open_file(&self, sealed: &[u8]) -> Result<Vec<u8>> {
+        let failed = || StoreError::Key("上传文件解密失败：密钥不匹配或数据被篡改".into());
+        if sealed.len() < HEAD + 12 || sealed[0] != SEALED_V2 {
+            return Err(failed());
+        }
+        let keys = self.by_id(&sealed[1..HEAD]).ok_or_else(failed)?;
+        let (nonce, body) = sealed[HEAD..].split_at(12);
+        keys.files
+            .decrypt(Nonce::from_slice(nonce), body)
+            .map_err(|_| failed())
+    }
+}
+
+fn parse_plain(plain: Vec<u8>) -> Result<ResidentId> {
+    let text = String::from_utf8(plain).map_err(|_| StoreError::Key("解密结果不是文本".into()))?;
+    ResidentId::parse(&text)
+        .map(|p| p.value)
+        .map_err(|e| StoreError::Key(format!("解密结果不是有效身份证号：{e}")))
+}
+
+fn chain_mac_with(keys: &Keys, parts: &[&str]) -> String {
+    let mut mac =
+        <HmacSha256 as Mac>::new_from_slice(&keys.chain_key).expect("HMAC takes any key length");
+    for part in parts {
+        mac.update(&(part.len() as u64).to_le_bytes());
+        mac.update(part.as_bytes());
+    }
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// `N` bytes from the operating system's generator; an error when it fails, never zeros.
@@ -180,11 +364,11 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     Ok(bytes)
 }
 
-fn load_or_create(path: &Path, may_create: bool) -> Result<[u8; 32]> {
+fn load_or_create(path: &Path, may_create: bool) -> Result<Vec<[u8; 32]>> {
     match fs::read_to_string(path) {
         Ok(text) => {
             check_private(path)?;
-            parse_hex_key(&text).map_err(|e| StoreError::Key(format!("{}：{e}", path.display())))
+            parse_ring(&text, '\n').map_err(|e| StoreError::Key(format!("{}：{e}", path.display())))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !may_create => {
             Err(StoreError::Key(format!(
@@ -206,16 +390,32 @@ fn load_or_create(path: &Path, may_create: bool) -> Result<[u8; 32]> {
                     let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
                 }
             }
-            write_private(path, &hex::encode(key)).map_err(|e| {
+            write_private(path, &format!("{}\n", hex::encode(key)), true).map_err(|e| {
                 StoreError::Key(format!("无法写入密钥文件 {}：{e}", path.display()))
             })?;
-            Ok(key)
+            Ok(vec![key])
         }
         Err(e) => Err(StoreError::Key(format!(
             "无法读取密钥文件 {}：{e}",
             path.display()
         ))),
     }
+}
+
+/// Replaces a key file with `masters` (the current key first), durably: written beside,
+/// synced, renamed over it, the directory synced. For `rotate-key`.
+pub fn write_key_file(path: &Path, masters: &[[u8; 32]]) -> Result<()> {
+    let text: String = masters
+        .iter()
+        .map(|k| format!("{}\n", hex::encode(k)))
+        .collect();
+    let temp = path.with_extension("key.new");
+    let fail =
+        |e: std::io::Error| StoreError::Key(format!("无法写入密钥文件 {}：{e}", path.display()));
+    let _ = fs::remove_file(&temp);
+    write_private(&temp, &text, false).map_err(fail)?;
+    fs::rename(&temp, path).map_err(fail)?;
+    sync_dir(path).map_err(fail)
 }
 
 /// A key file others can read is refused: a copy of it with the data gives every ID away.
@@ -239,20 +439,84 @@ fn check_private(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Creates the key file (never over an existing one), readable by the owner only, and
-/// makes it durable before anything is encrypted with it.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+/// Creates a file (never over an existing one), readable by the owner only, and makes it
+/// durable (with its directory when `sync_parent`) before anything relies on it.
+fn write_private(path: &Path, text: &str, sync_parent: bool) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
     file.write_all(text.as_bytes())?;
-    file.write_all(b"\n")?;
     file.sync_all()?;
+    if sync_parent {
+        sync_dir(path)?;
+    }
+    Ok(())
+}
+
+fn sync_dir(path: &Path) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id() -> ResidentId {
+        ResidentId::parse("11010519491231002X")
+            .map(|p| p.value)
+            .unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn a_ciphertext_opens_on_its_own_row_only() {
+        let c = IdCipher::from_master(&[7; 32]);
+        let sealed = c.encrypt(&id(), 330825, 12).unwrap_or_default();
+        assert_eq!(c.decrypt(&sealed, 330825, 12).ok(), Some(id()));
+        assert!(c.decrypt(&sealed, 330825, 13).is_err());
+        assert!(c.decrypt(&sealed, 330802, 12).is_err());
+    }
+
+    #[test]
+    fn a_value_sealed_before_key_ids_opens_for_its_upgrade() {
+        let c = IdCipher::from_master(&[3; 32]);
+        let nonce = [4u8; 12];
+        let body = c
+            .current
+            .ids
+            .encrypt(Nonce::from_slice(&nonce), id().expose().as_bytes())
+            .unwrap_or_default();
+        let legacy = [nonce.to_vec(), body].concat();
+        assert!(!c.is_bound(&legacy));
+        assert_eq!(c.decrypt_unbound(&legacy).ok(), Some(id()));
+        let bound = c.encrypt(&id(), 1, 2).unwrap_or_default();
+        assert!(c.is_bound(&bound));
+    }
+
+    #[test]
+    fn a_rotated_ring_opens_the_old_and_seals_with_the_new() {
+        let old = IdCipher::from_master(&[1; 32]);
+        let sealed = old.encrypt(&id(), 1, 1).unwrap_or_default();
+        let new = old.rotated_to(&[2; 32]);
+        assert_ne!(new.key_id(), old.key_id());
+        assert_eq!(new.decrypt(&sealed, 1, 1).ok(), Some(id()));
+        assert!(!new.is_current(&sealed));
+        let again = new.encrypt(&id(), 1, 1).unwrap_or_default();
+        assert!(new.is_current(&again));
+        assert!(
+            old.decrypt(&again, 1, 1).is_err(),
+            "the old key cannot open the new"
+        );
+        assert_eq!(new.masters(), vec![[2; 32], [1; 32]]);
+        // The old key's chain rows still verify under the new ring, by their key id.
+        let mac = old.chain_mac(&["a"]);
+        assert!(new.chain_macs(&old.key_id(), &["a"]).contains(&mac));
+        assert!(new.chain_macs("", &["a"]).contains(&mac));
+        assert!(!new.chain_macs(&new.key_id(), &["a"]).contains(&mac));
+    }
 }

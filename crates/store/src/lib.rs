@@ -40,6 +40,7 @@ pub mod lookups;
 pub mod organizations;
 pub mod people;
 pub mod registry;
+mod rekey;
 pub mod rules;
 pub mod schema;
 pub mod scope;
@@ -97,13 +98,14 @@ impl Store {
         // Refuse what is not ours before anything is written (the key file included).
         let mut conn = connection::connect(target)?;
         let applied_migrations = connection::migrate(&mut conn)?;
-        let cipher = IdCipher::load(key, stored_key_check(&mut conn)?.is_none())?;
+        let cipher = IdCipher::load(key, stored_key_check(&mut conn)?.as_deref())?;
         let mut store = Store {
             conn,
             cipher,
             applied_migrations,
         };
         store.check_key()?;
+        rekey::upgrade(&mut store.conn, &store.cipher)?;
         rules::seed_defaults(&mut store.conn)?;
         Ok(store)
     }

@@ -168,15 +168,15 @@ fn member_row(m: &Member) -> MemberRow {
     }
 }
 
-fn profile_row(store_cipher: &crate::IdCipher, m: &Member) -> ProfileRow {
-    ProfileRow {
+fn profile_row(store_cipher: &crate::IdCipher, m: &Member) -> Result<ProfileRow> {
+    Ok(ProfileRow {
         county_code: m.key.county,
         member_id: m.key.id,
-        resident_id_cipher: store_cipher.encrypt(&m.resident_id),
+        resident_id_cipher: store_cipher.encrypt(&m.resident_id, m.key.county, m.key.id)?,
         resident_id_hash: store_cipher.lookup_hash(&m.resident_id),
         resident_id_masked: m.resident_id.masked(),
         phone: m.phone.clone(),
-    }
+    })
 }
 
 /// What the audit log keeps of a member: never the resident ID in clear.
@@ -608,48 +608,55 @@ pub(crate) fn member_in_scope(
         .ok_or_else(|| StoreError::invalid("党员", "不存在"))
 }
 
-/// Members' rows and their sealed identities, made outside the writing transaction (AES-GCM
-/// is what an import costs besides the database). Ids are given inside it
+/// Members' rows and their identities, made before their ids are given
 /// ([`PreparedMembers::insert`]).
 pub(crate) struct PreparedMembers {
     members: Vec<MemberRow>,
     profiles: Vec<ProfileRow>,
+    ids: Vec<ResidentId>,
 }
 
 impl PreparedMembers {
-    /// Rows for these members, given the keyed hashes of their IDs and the IDs sealed.
-    pub(crate) fn sealed(
-        members: impl ExactSizeIterator<Item = (Member, String, Vec<u8>)>,
-    ) -> PreparedMembers {
+    /// Rows for these members, given the keyed hashes of their IDs.
+    pub(crate) fn new(members: impl ExactSizeIterator<Item = (Member, String)>) -> PreparedMembers {
         let mut out = PreparedMembers {
             members: Vec::with_capacity(members.len()),
             profiles: Vec::with_capacity(members.len()),
+            ids: Vec::with_capacity(members.len()),
         };
-        for (m, hash, sealed) in members {
+        for (m, hash) in members {
             out.members.push(member_row(&m));
             out.profiles.push(ProfileRow {
                 county_code: m.key.county,
                 member_id: m.key.id,
-                resident_id_cipher: sealed,
+                resident_id_cipher: Vec::new(),
                 resident_id_hash: hash,
                 resident_id_masked: m.resident_id.masked(),
                 phone: m.phone,
             });
+            out.ids.push(m.resident_id);
         }
         out
     }
 
-    /// Gives the members the ids `first..` in order and inserts them with their
-    /// identities (inside the writing transaction).
-    pub(crate) fn insert(mut self, conn: &mut DbConnection, first: i64) -> Result<()> {
-        for ((m, p), id) in self
+    /// Gives the members the ids `first..` in order, seals each identity for its row, and
+    /// inserts them (inside the writing transaction).
+    pub(crate) fn insert(
+        mut self,
+        conn: &mut DbConnection,
+        cipher: &crate::IdCipher,
+        first: i64,
+    ) -> Result<()> {
+        for (((m, p), resident_id), id) in self
             .members
             .iter_mut()
             .zip(self.profiles.iter_mut())
+            .zip(&self.ids)
             .zip(first..)
         {
             m.id = id;
             p.member_id = id;
+            p.resident_id_cipher = cipher.encrypt(resident_id, p.county_code, id)?;
         }
         match conn {
             // One prepared statement per table, kept by diesel's cache and bound row by
@@ -843,7 +850,7 @@ impl Store {
             .members
             .iter()
             .map(|m| profile_row(cipher, m))
-            .collect();
+            .collect::<Result<_>>()?;
         let member_rows: Vec<MemberRow> = city.members.iter().map(member_row).collect();
         let loaded = crate::connection::write_transaction(&mut self.conn, |conn| {
             if mode == LoadMode::Replace {
@@ -1835,7 +1842,7 @@ impl Store {
                 .values(&row)
                 .execute(conn)?;
             diesel::insert_into(member_profiles::table)
-                .values(profile_row(cipher, &m))
+                .values(profile_row(cipher, &m)?)
                 .execute(conn)?;
             bump_version(conn)?;
             audit::append(
@@ -1938,7 +1945,7 @@ impl Store {
                         member_profiles::phone,
                     ))
                     .first(conn)?;
-            let id = cipher.decrypt(&sealed)?;
+            let id = cipher.decrypt(&sealed, key.county, key.id)?;
             if let Some((field, reason)) = check_member_dates(
                 &id,
                 change.status,
@@ -2065,7 +2072,7 @@ impl Store {
                 .filter(member_profiles::member_id.eq(key.id))
                 .select(member_profiles::resident_id_cipher)
                 .first(conn)?;
-            let id = cipher.decrypt(&sealed)?;
+            let id = cipher.decrypt(&sealed, key.county, key.id)?;
             audit::append(
                 conn,
                 cipher,

@@ -167,6 +167,7 @@ diesel::table! {
         after -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        key_id -> Text,
     }
 }
 

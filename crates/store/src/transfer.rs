@@ -540,7 +540,7 @@ impl Store {
                     .execute(conn)?;
                     crate::floating::end_open(conn, view.member, on)?;
                     if let Some(to) = view.to {
-                        new_member = Some(open_record(conn, &before, to, on)?);
+                        new_member = Some(open_record(conn, cipher, &before, to, on)?);
                     }
                 }
                 LetterKind::Certificate => {
@@ -930,7 +930,13 @@ fn open_view(conn: &mut DbConnection, scope: &Scope, id: i64) -> Result<Transfer
 
 /// The receiving organization's record of a member who arrived on `on`: the same person,
 /// dates and status, the encrypted identity, the archive items, and the member's account.
-fn open_record(conn: &mut DbConnection, from: &MemberRow, to: Key, on: NaiveDate) -> Result<Key> {
+fn open_record(
+    conn: &mut DbConnection,
+    cipher: &crate::IdCipher,
+    from: &MemberRow,
+    to: Key,
+    on: NaiveDate,
+) -> Result<Key> {
     let id = allocate(conn, "members", 1)?;
     let row = MemberRow {
         county_code: to.county,
@@ -948,7 +954,7 @@ fn open_record(conn: &mut DbConnection, from: &MemberRow, to: Key, on: NaiveDate
     )
     .set(m::arrived_on.eq(Some(on)))
     .execute(conn)?;
-    let (cipher, hash, masked, phone): (Vec<u8>, String, String, Option<String>) = mp::table
+    let (sealed, hash, masked, phone): (Vec<u8>, String, String, Option<String>) = mp::table
         .filter(mp::county_code.eq(from.county_code))
         .filter(mp::member_id.eq(from.id))
         .select((
@@ -962,7 +968,12 @@ fn open_record(conn: &mut DbConnection, from: &MemberRow, to: Key, on: NaiveDate
         .values((
             mp::county_code.eq(to.county),
             mp::member_id.eq(id),
-            mp::resident_id_cipher.eq(cipher),
+            // Sealed again for the new row: a ciphertext opens on its own row only.
+            mp::resident_id_cipher.eq(cipher.encrypt(
+                &cipher.decrypt(&sealed, from.county_code, from.id)?,
+                to.county,
+                id,
+            )?),
             mp::resident_id_hash.eq(hash),
             mp::resident_id_masked.eq(masked),
             mp::phone.eq(phone),

@@ -277,7 +277,7 @@ impl Store {
         } else {
             name
         };
-        let sealed = self.cipher.seal_file(bytes);
+        let sealed = self.cipher.seal_file(bytes)?;
         let sha = sha256_hex(bytes);
         let path = scope.party_path.clone();
         let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);

@@ -136,6 +136,7 @@ contract!(
     a_full_id_is_revealed_only_in_scope_logged_and_rationed,
     the_audit_logs_end_is_anchored_by_its_checkpoints,
     sign_in_attempts_are_kept_for_the_retention_the_rules_give,
+    a_key_rotation_reseals_every_id_and_keeps_the_log_verifiable,
     uploads_are_bounded_per_account_and_leave_nothing_when_discarded,
 );
 
@@ -5383,4 +5384,71 @@ fn on_postgres_the_application_role_cannot_touch_the_audit_logs_guard() {
     diesel::sql_query(format!("DROP ROLE IF EXISTS {app}"))
         .execute(&mut admin)
         .unwrap();
+}
+
+/// A resident ID's ciphertext opens on its own row only; a rotation seals every ID with the
+/// new key (and its lookup hash), and the old key, kept in the ring, still verifies the log
+/// rows it chained. The database names its key: the old one alone is refused after.
+fn a_key_rotation_reseals_every_id_and_keeps_the_log_verifiable(db: &TestDb) {
+    use liangxin_store::schema::member_profiles::dsl as mp;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let a = member(c.joint, "甲", 661, MemberStatus::Full, None);
+    let b = member(c.joint, "乙", 662, MemberStatus::Full, None);
+    let ka = store.insert_member("a", &all(), TODAY, a.clone()).unwrap();
+    let kb = store.insert_member("a", &all(), TODAY, b.clone()).unwrap();
+    let sealed_of = |store: &mut Store, k: Key| -> Vec<u8> {
+        mp::member_profiles
+            .filter(mp::county_code.eq(k.county).and(mp::member_id.eq(k.id)))
+            .select(mp::resident_id_cipher)
+            .first(store.conn())
+            .unwrap()
+    };
+    let before = sealed_of(&mut store, ka);
+
+    let new = [0x5a; 32];
+    let profiles: i64 = mp::member_profiles
+        .count()
+        .get_result(store.conn())
+        .unwrap();
+    let n = store.rotate_key("cli", &new).unwrap();
+    assert_eq!(n as i64, profiles);
+    assert_ne!(sealed_of(&mut store, ka), before);
+    assert_eq!(
+        store.reveal_resident_id("t", &all(), ka).unwrap(),
+        a.resident_id
+    );
+    assert_eq!(
+        store
+            .find_member_by_resident_id(&all(), &b.resident_id)
+            .unwrap(),
+        Some(kb),
+        "found by the new key's hash"
+    );
+    assert_eq!(store.verify_audit_log(None).unwrap().fault, None);
+    let ring = store.key_ring();
+    assert_eq!(ring[0], new);
+    drop(store);
+
+    // Opened again with the ring (new first, as the key file holds it): the log verifies.
+    let hex_ring = ring.iter().map(hex::encode).collect::<Vec<_>>().join(",");
+    let mut store = Store::open(&db.target, &KeySource::Hex(hex_ring)).unwrap();
+    assert_eq!(store.verify_audit_log(None).unwrap().fault, None);
+    // The old key alone no longer opens the database; the new one alone cannot verify the
+    // rows the old one chained.
+    let old = Store::open(&db.target, &KeySource::Hex(KEY.into())).unwrap_err();
+    assert!(matches!(old, StoreError::Key(_)), "{old}");
+    let mut alone = Store::open(&db.target, &KeySource::Hex(hex::encode(new))).unwrap();
+    assert!(alone.verify_audit_log(None).unwrap().fault.is_some());
+    drop(alone);
+
+    // One member's ciphertext copied onto another's row does not open there.
+    let stolen = sealed_of(&mut store, ka);
+    diesel::update(
+        mp::member_profiles.filter(mp::county_code.eq(kb.county).and(mp::member_id.eq(kb.id))),
+    )
+    .set(mp::resident_id_cipher.eq(stolen))
+    .execute(store.conn())
+    .unwrap();
+    assert!(store.reveal_resident_id("t", &all(), kb).is_err());
 }

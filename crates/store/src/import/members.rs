@@ -49,8 +49,6 @@ pub struct PlannedMember {
     pub workplace: Option<Key>,
     /// The year's dues standard the row sets (党费类别 and 计算基数), if it carries one.
     pub dues: Option<PlannedDues>,
-    /// The resident ID sealed for the register, when the row is read for a commit.
-    pub sealed: Option<Vec<u8>>,
 }
 
 /// A new member's dues standard for the import's year, computed by the table in force.
@@ -125,7 +123,6 @@ impl ImportPlan {
     fn absorb(&mut self, matched: &Matched, skipped_from: usize) -> [u8; 32] {
         let mut digest = DigestWriter(Sha256::new());
         for p in &matched.create {
-            // The sealed ID differs at every sealing (its nonce): the hash stands for it.
             let _ = write!(
                 digest,
                 "C{}|{}|{:?}|{:?}|{:?}|{:?};",
@@ -144,10 +141,7 @@ impl ImportPlan {
         }
         let room = PREVIEW_SAMPLE.saturating_sub(self.create_sample.len());
         self.create_sample
-            .extend(matched.create.iter().take(room).map(|p| PlannedMember {
-                sealed: None,
-                ..p.clone()
-            }));
+            .extend(matched.create.iter().take(room).cloned());
         let room = PREVIEW_SAMPLE.saturating_sub(self.update_sample.len());
         self.update_sample
             .extend(matched.update.iter().take(room).cloned());
@@ -222,7 +216,6 @@ pub const PLAN_BLOCK: usize = 8_192;
 struct ReadMember {
     member: MemberRow,
     hash: String,
-    sealed: Option<Vec<u8>>,
 }
 
 /// What reading a block of rows made of them.
@@ -236,14 +229,13 @@ struct ReadBlock {
     examples: Vec<(usize, String)>,
 }
 
-/// Reads rows into members with the keyed hash of their IDs (the domain's checks), and
-/// their IDs sealed when `seal`.
+/// Reads rows into members with the keyed hash of their IDs (the domain's checks). Their
+/// IDs are sealed when they are written, for the row they get.
 fn read_part(
     rows: &[(usize, Vec<String>)],
     map: &HeaderMap,
     today: NaiveDate,
     cipher: &IdCipher,
-    seal: bool,
 ) -> ReadBlock {
     let mut out = ReadBlock {
         members: Vec::with_capacity(rows.len()),
@@ -258,7 +250,6 @@ fn read_part(
         out.problems.extend(problems);
         out.members.extend(member.map(|m| ReadMember {
             hash: cipher.lookup_hash(&m.resident_id),
-            sealed: seal.then(|| cipher.encrypt(&m.resident_id)),
             member: m,
         }));
     }
@@ -274,7 +265,6 @@ fn read_blocks(
     map: &HeaderMap,
     today: NaiveDate,
     cipher: &IdCipher,
-    seal: bool,
     each: &mut dyn FnMut(ReadBlock) -> Result<()>,
 ) -> Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -300,7 +290,7 @@ fn read_blocks(
                 let parts: Vec<ReadBlock> = std::thread::scope(|s| {
                     let workers: Vec<_> = block
                         .chunks(part)
-                        .map(|part| s.spawn(|| read_part(part, map, today, cipher, seal)))
+                        .map(|part| s.spawn(|| read_part(part, map, today, cipher)))
                         .collect();
                     workers
                         .into_iter()
@@ -548,11 +538,7 @@ impl<'s> MemberMatcher<'s> {
         let mut create = Vec::new();
         let mut candidates: Vec<(MemberRow, Key, Option<Key>)> = Vec::new();
         for (read, registered) in block.members.into_iter().zip(existing) {
-            let ReadMember {
-                member: r,
-                hash,
-                sealed,
-            } = read;
+            let ReadMember { member: r, hash } = read;
             match self.seen.entry(hash_key(&hash)?) {
                 std::collections::hash_map::Entry::Occupied(first) => {
                     plan.problems.push(problem(
@@ -654,7 +640,6 @@ impl<'s> MemberMatcher<'s> {
                 hash,
                 workplace,
                 dues,
-                sealed,
             });
         }
         let update = self.updates(conn, candidates, plan)?;
@@ -893,7 +878,7 @@ impl Store {
         let conn = &mut self.conn;
         let mut matcher = MemberMatcher::new(conn, scope, today, dues_rules)?;
         matcher.register.budget = budget;
-        read_blocks(rows, &map, today, cipher, false, &mut |block| {
+        read_blocks(rows, &map, today, cipher, &mut |block| {
             let skipped_from = plan.skipped.len();
             let matched = matcher.match_block(conn, block, &mut plan)?;
             let digest = plan.absorb(&matched, skipped_from);
@@ -949,7 +934,7 @@ impl Store {
             let id = record_import(conn, source, &outcome)?;
             let mut again = ImportPlan::new(&plan.header, &map, plan.today);
             let mut next = first;
-            read_blocks(rows, &map, plan.today, cipher, true, &mut |block| {
+            read_blocks(rows, &map, plan.today, cipher, &mut |block| {
                 let span = block.span;
                 let skipped_from = again.skipped.len();
                 let problems_from = again.problems.len();
@@ -966,15 +951,13 @@ impl Store {
                 }
                 again.blocks.push(digest);
                 let len = i64::try_from(matched.create.len()).unwrap_or(i64::MAX);
-                let mut matched = matched;
-                let prepared = PreparedMembers::sealed(matched.create.iter_mut().map(|p| {
-                    let sealed = p
-                        .sealed
-                        .take()
-                        .unwrap_or_else(|| cipher.encrypt(&p.member.resident_id));
-                    (planned_member(p), p.hash.clone(), sealed)
-                }));
-                prepared.insert(conn, next)?;
+                let prepared = PreparedMembers::new(
+                    matched
+                        .create
+                        .iter()
+                        .map(|p| (planned_member(p), p.hash.clone())),
+                );
+                prepared.insert(conn, cipher, next)?;
                 insert_dues_standards(conn, &matched.create, next, plan.today, id)?;
                 next += len;
                 record_updates(
