@@ -1806,35 +1806,28 @@ impl Store {
                 .optional()?;
             if let Some((county, id)) = taken {
                 // Within the scope it is the asker's own register; outside it, where the
-                // person is registered is not theirs to learn.
-                if party_org_in_scope(conn, scope, Key { county, id })? {
-                    crate::lookups::record(
-                        conn,
-                        cipher,
-                        actor,
-                        crate::lookups::Confirmed::InScope,
-                        m.key.county,
-                        "登记党员",
-                        &[m.resident_id.masked()],
-                    )?;
-                    return Ok(Err(StoreError::invalid(
-                        "身份证号",
+                // person is registered is not theirs to learn. Either way the asker has
+                // learnt that this number is a member's: logged and rationed.
+                use crate::lookups::{Confirmed, ELSEWHERE};
+                let (how, why) = if party_org_in_scope(conn, scope, Key { county, id })? {
+                    (
+                        Confirmed::InScope,
                         "已在本辖区登记为党员（如需转到此处请办理组织关系转接）",
-                    )));
-                }
+                    )
+                } else {
+                    (Confirmed::Elsewhere, ELSEWHERE)
+                };
+                let masked = [m.resident_id.masked()];
                 crate::lookups::record(
                     conn,
                     cipher,
                     actor,
-                    crate::lookups::Confirmed::Elsewhere,
+                    how,
                     m.key.county,
                     "登记党员",
-                    &[m.resident_id.masked()],
+                    &masked,
                 )?;
-                return Ok(Err(StoreError::invalid(
-                    "身份证号",
-                    crate::lookups::ELSEWHERE,
-                )));
+                return Ok(Err(StoreError::invalid("身份证号", why)));
             }
             m.key.id = allocate(conn, "members", 1)?;
             let row = member_row(&m);
