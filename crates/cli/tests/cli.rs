@@ -1343,6 +1343,17 @@ fn behind_a_trusted_proxy_the_sign_in_limit_counts_the_client_not_the_proxy() {
         None,
     );
     let from = |ip: &'static str| [("X-Forwarded-For", ip)];
+    // The server verified the audit log at start, and says so in /metrics.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, _, metrics) = server.get("/metrics", "");
+        if metrics.contains("liangxin_audit_log_intact 1") {
+            assert!(metrics.contains("liangxin_audit_log_rows "), "{metrics}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no verification: {metrics}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     // Twenty failures from one client behind the proxy (spread over accounts, so no
     // account locks)…
     for i in 0..20 {
