@@ -1351,7 +1351,10 @@ fn behind_a_trusted_proxy_the_sign_in_limit_counts_the_client_not_the_proxy() {
             assert!(metrics.contains("liangxin_audit_log_rows "), "{metrics}");
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "no verification: {metrics}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no verification: {metrics}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     // Twenty failures from one client behind the proxy (spread over accounts, so no

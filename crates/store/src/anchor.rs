@@ -1,10 +1,11 @@
 //! The audit log's end, anchored (审计日志检查点). The chain of MACs shows a row altered or
 //! taken from the middle, but not rows taken from the end: someone who can drop the
 //! append-only trigger could delete the newest rows, or all of them, and what is left
-//! still verifies. So each verification, each nightly audit and each backup writes a
+//! still verifies. So each verification and each nightly audit writes a
 //! checkpoint: the newest row's id and MAC, in the log itself (an entry `checkpoint`) and
 //! outside the database, in a file beside the key. Verification then fails when the log
-//! ends before the last checkpoint, or the row it names is not the one it saw.
+//! ends before the last checkpoint, or the row it names is not the one it saw. (Backups,
+//! when they come, are to write one too.)
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -94,7 +95,12 @@ impl AnchorFile {
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(fail)?;
-        let temp = self.0.with_extension("anchor.new");
+        // A name of its own: the server's nightly run and `verify-log` may write at once.
+        let temp = self.0.with_extension(format!(
+            "anchor.{}.{}",
+            std::process::id(),
+            hex::encode(crate::crypto::random_bytes::<4>()?)
+        ));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
@@ -149,7 +155,10 @@ impl std::fmt::Display for LogFault {
             LogFault::Replaced { row } => {
                 write!(f, "审计日志第{row}条与上次检查点记下的不同：记录被替换")
             }
-            LogFault::OtherDatabase => f.write_str("检查点文件属于另一个数据库"),
+            LogFault::OtherDatabase => f.write_str(
+                "检查点文件属于另一个数据库：每个数据库应有自己的检查点文件（--anchor-file）；\
+                 若此库确为新建或重建，请移走旧的检查点文件后再校验",
+            ),
         }
     }
 }
@@ -190,6 +199,10 @@ impl crate::Store {
         let mut last: Option<i64> = None;
         let mut rows = 0i64;
         let mut anchored_hash: Option<String> = None;
+        // The rank in the ring of the key that chained the row before (0 the current key):
+        // keys only ever get newer along the chain, so rows chained again with a key that
+        // was rotated out (and may have leaked) do not verify.
+        let mut last_rank: Option<usize> = None;
         loop {
             let page: Vec<AuditRow> = a::audit_log
                 .filter(a::id.gt(last.unwrap_or(i64::MIN)))
@@ -201,7 +214,20 @@ impl crate::Store {
                 break;
             };
             for row in page {
-                if row.prev_hash != prev || !audit::row_verifies(&self.cipher, &prev, &row) {
+                let rank = self.cipher.key_rank(&row.key_id);
+                let in_order = match (row.key_id.is_empty(), rank, last_rank) {
+                    // Before key ids: only before the first row that names its key.
+                    (true, _, last) => last.is_none(),
+                    (false, None, _) => false,
+                    (false, Some(r), last) => last.is_none_or(|l| r <= l),
+                };
+                if !row.key_id.is_empty() {
+                    last_rank = rank;
+                }
+                if !in_order
+                    || row.prev_hash != prev
+                    || !audit::row_verifies(&self.cipher, &prev, &row)
+                {
                     return Ok(LogCheck {
                         rows,
                         head: last,

@@ -308,10 +308,19 @@ fn prepare_sqlite_dir(path: &Path) -> Result<bool> {
     match fs::symlink_metadata(path) {
         Ok(_) => Ok(false),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.exists()
+            {
                 fs::create_dir_all(dir).map_err(|e| {
                     StoreError::Connect(format!("无法创建目录 {}：{e}", dir.display()))
                 })?;
+                // Made here, so narrowed here: until SQLite's new file is made 0600 (just
+                // after SQLite creates it) nobody else can reach it through this directory.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+                }
             }
             Ok(true)
         }

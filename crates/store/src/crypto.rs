@@ -196,6 +196,15 @@ impl IdCipher {
         hex::encode(self.current.id)
     }
 
+    /// How old a key of the ring is: 0 the current one, then the older ones newest first
+    /// (as `rotate-key` writes them); `None` for an id the ring does not hold.
+    pub fn key_rank(&self, key_id: &str) -> Option<usize> {
+        let id = hex::decode(key_id).ok()?;
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .position(|k| k.id[..] == id[..])
+    }
+
     fn by_id(&self, id: &[u8]) -> Option<&Keys> {
         std::iter::once(&self.current)
             .chain(&self.older)
@@ -256,16 +265,18 @@ impl IdCipher {
         Ok(out)
     }
 
-    /// Opens a resident ID sealed for the member row `(county, member)`, with the key its
-    /// id names.
+    /// Opens a resident ID sealed for the member row `(county, member)`. Only the current
+    /// key opens one: a rotation seals every ID again, so a value sealed with an older key
+    /// (one that may have leaked) is not taken.
     pub fn decrypt(&self, sealed: &[u8], county: i32, member: i64) -> Result<ResidentId> {
         let failed = || StoreError::Key("身份证号解密失败：密钥不匹配或数据被篡改".into());
         if sealed.len() < HEAD + 12 || sealed[0] != SEALED_V2 {
             return Err(StoreError::Key("密文格式错误".into()));
         }
-        let keys = self
-            .by_id(&sealed[1..HEAD])
-            .ok_or_else(|| StoreError::Key("身份证号由密钥文件中没有的密钥加密".into()))?;
+        if sealed[1..HEAD] != self.current.id {
+            return Err(StoreError::Key("身份证号不是用当前密钥加密的".into()));
+        }
+        let keys = &self.current;
         let (nonce, body) = sealed[HEAD..].split_at(12);
         let aad = row_aad(county, member);
         let plain = keys
@@ -327,14 +338,25 @@ impl IdCipher {
 
     pub fn open_file(&self, sealed: &[u8]) -> Result<Vec<u8>> {
         let failed = || StoreError::Key("上传文件解密失败：密钥不匹配或数据被篡改".into());
-        if sealed.len() < HEAD + 12 || sealed[0] != SEALED_V2 {
+        if sealed.len() >= HEAD + 12
+            && sealed[0] == SEALED_V2
+            && let Some(keys) = self.by_id(&sealed[1..HEAD])
+        {
+            let (nonce, body) = sealed[HEAD..].split_at(12);
+            return keys
+                .files
+                .decrypt(Nonce::from_slice(nonce), body)
+                .map_err(|_| failed());
+        }
+        // A file staged before sealed values named their key: nonce, ciphertext and tag.
+        if sealed.len() < 12 {
             return Err(failed());
         }
-        let keys = self.by_id(&sealed[1..HEAD]).ok_or_else(failed)?;
-        let (nonce, body) = sealed[HEAD..].split_at(12);
-        keys.files
-            .decrypt(Nonce::from_slice(nonce), body)
-            .map_err(|_| failed())
+        let (nonce, body) = sealed.split_at(12);
+        std::iter::once(&self.current)
+            .chain(&self.older)
+            .find_map(|k| k.files.decrypt(Nonce::from_slice(nonce), body).ok())
+            .ok_or_else(failed)
     }
 }
 
@@ -379,14 +401,15 @@ fn load_or_create(path: &Path, may_create: bool) -> Result<Vec<[u8; 32]>> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = random_bytes::<32>()?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.exists()
+            {
                 fs::create_dir_all(dir)
                     .map_err(|e| StoreError::Key(format!("无法创建 {}：{e}", dir.display())))?;
+                // Only a directory made here is narrowed; one that exists is the operator's.
                 #[cfg(unix)]
                 {
                     use std::os::unix::fs::PermissionsExt;
-                    // Only a directory made here is narrowed; one that exists is the
-                    // operator's.
                     let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
                 }
             }
@@ -504,8 +527,14 @@ mod tests {
         let sealed = old.encrypt(&id(), 1, 1).unwrap_or_default();
         let new = old.rotated_to(&[2; 32]);
         assert_ne!(new.key_id(), old.key_id());
-        assert_eq!(new.decrypt(&sealed, 1, 1).ok(), Some(id()));
+        assert!(
+            new.decrypt(&sealed, 1, 1).is_err(),
+            "after a rotation only the new key opens an ID"
+        );
         assert!(!new.is_current(&sealed));
+        assert_eq!(new.key_rank(&new.key_id()), Some(0));
+        assert_eq!(new.key_rank(&old.key_id()), Some(1));
+        assert_eq!(new.key_rank(""), None);
         let again = new.encrypt(&id(), 1, 1).unwrap_or_default();
         assert!(new.is_current(&again));
         assert!(

@@ -12,6 +12,9 @@ use crate::error::Result;
 use crate::schema::liangxin_meta::dsl as meta;
 use crate::schema::member_profiles::dsl as mp;
 
+/// Opens what a profile holds, given its row (county, member id).
+type Open<'a> = &'a dyn Fn(&[u8], i32, i64) -> Result<liangxin_domain::resident_id::ResidentId>;
+
 /// Profiles read at a time.
 const PAGE: i64 = 5_000;
 
@@ -20,7 +23,7 @@ const PAGE: i64 = 5_000;
 fn reseal(
     conn: &mut DbConnection,
     cipher: &IdCipher,
-    open: &dyn Fn(&[u8], i32, i64) -> Result<liangxin_domain::resident_id::ResidentId>,
+    open: Open<'_>,
     needs: &dyn Fn(&[u8]) -> bool,
 ) -> Result<usize> {
     let mut after = (i32::MIN, i64::MIN);

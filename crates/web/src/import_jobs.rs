@@ -93,6 +93,11 @@ pub fn spawn_check(
     bytes: Vec<u8>,
 ) {
     tokio::spawn(async move {
+        // One check at a time per account: a check reads the day's budget of IDs compared
+        // with the register when it starts and is charged when it ends
+        // (`liangxin_store::lookups`), so checks side by side would each see all of it.
+        let turn = state.account_turn(&actor);
+        let _turn = turn.lock().await;
         let total = Arc::new(AtomicUsize::new(0));
         let done = Arc::new(AtomicUsize::new(0));
         let finished = Arc::new(AtomicBool::new(false));
@@ -153,10 +158,13 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                     != (before.create, before.update, before.skip, before.errors)
                     || preview.fingerprint != before.fingerprint
                 {
+                    // The new rows are not shown: what changed in the register since the
+                    // preview would be learnt without being rationed or logged. A new
+                    // upload is previewed, counted and logged as any other.
                     store.refuse_commit(
                         id,
-                        "预览之后登记情况有变化，未导入；请看新的预览后再确认",
-                        Some(&preview),
+                        "预览之后登记情况有变化，未导入；请重新上传文件预览后再确认",
+                        None,
                     )?;
                     return Ok(());
                 }

@@ -78,7 +78,9 @@ pub struct AppState {
     pub config: Config,
     pub reports: report::ReportCache,
     /// Password verifications running at once ([`password_check`]).
-    pub verifications: tokio::sync::Semaphore,
+    pub verifications: Arc<tokio::sync::Semaphore>,
+    /// A turn per account for the checks of its uploads ([`import_jobs`]).
+    turns: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl AppState {
@@ -89,7 +91,21 @@ impl AppState {
             config,
             reports: report::ReportCache::default(),
             verifications: password_check::verifications(),
+            turns: std::sync::Mutex::default(),
         })
+    }
+
+    /// The lock an account's upload checks take in turn (one instance's; several
+    /// instances each keep their own).
+    pub fn account_turn(&self, actor: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self
+            .turns
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        turns
+            .entry(actor.to_owned())
+            .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(())))
+            .clone()
     }
 }
 

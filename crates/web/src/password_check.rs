@@ -30,9 +30,9 @@ pub const BUSY_MESSAGE: &str = "登录请求较多，请稍后再试";
 
 /// Verifications at once: each holds 19 MiB for Argon2, so unauthenticated clients must
 /// not be able to start hundreds (the blocking pool has 512 threads).
-pub fn verifications() -> tokio::sync::Semaphore {
+pub fn verifications() -> Arc<tokio::sync::Semaphore> {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-    tokio::sync::Semaphore::new(cores.clamp(2, 8))
+    Arc::new(tokio::sync::Semaphore::new(cores.clamp(2, 8)))
 }
 
 /// How long a check waits for a verification slot before it is turned away.
@@ -63,8 +63,10 @@ pub async fn check(
     username: String,
     password: String,
 ) -> Result<Checked, WebError> {
-    // A slot first: a check turned away here has not been counted against anyone.
-    let Ok(Ok(_slot)) = tokio::time::timeout(WAIT, state.verifications.acquire()).await else {
+    // A slot first: a check turned away here has not been counted against anyone. The
+    // slot goes with the verification, so a client that hangs up does not free it early.
+    let slots = state.verifications.clone();
+    let Ok(Ok(slot)) = tokio::time::timeout(WAIT, slots.acquire_owned()).await else {
         return Ok(Checked::Busy);
     };
     let (user, claim) = state
@@ -92,9 +94,12 @@ pub async fn check(
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| auth::dummy_hash().to_owned());
-    let verified = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
-        .await
-        .map_err(WebError::internal)?;
+    let verified = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        auth::verify_password(&password, &phc)
+    })
+    .await
+    .map_err(WebError::internal)?;
     match (user, attempt) {
         (Some(user), Some(attempt)) if verified => {
             let id = user.id;

@@ -93,7 +93,11 @@ pub async fn verify_audit_log(state: Arc<AppState>, when: &'static str) {
                 }
             }
         }
-        Err(e) => tracing::warn!(error = %e.message, when, "audit log not verified"),
+        Err(e) => {
+            // Not verified is not intact: the last good answer does not stand.
+            state.metrics.audit_log_verified(false, 0);
+            tracing::warn!(error = %e.message, when, "audit log not verified");
+        }
     }
 }
 

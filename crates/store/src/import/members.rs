@@ -809,9 +809,12 @@ fn insert_dues_standards(
 }
 
 /// The refusal of a commit whose rows no longer come to what the preview showed.
+/// The row is named, never what was found there: a reason such as "此人已是党员" would
+/// confirm an ID the preview did not (and the commit is neither rationed nor logged as a
+/// lookup).
 fn changed_since(span: (usize, usize), first_error: Option<&Problem>) -> StoreError {
     let detail = match first_error {
-        Some(p) => format!("第{}行{}：{}", p.row, p.column, p.reason),
+        Some(p) => format!("第{}行{}", p.row, p.column),
         None => format!("第{}至{}行", span.0, span.1),
     };
     StoreError::invalid(

@@ -24,7 +24,7 @@ pub struct FloatingQuery {
 pub struct FloatingOut {
     pub id: i64,
     pub member_name: String,
-    /// Masked: first six and last four characters.
+    /// Masked: the region code (first six) and the check character (last).
     pub resident_id_masked: String,
     pub home_name: String,
     pub host_name: Option<String>,
