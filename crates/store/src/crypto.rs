@@ -244,25 +244,12 @@ impl IdCipher {
     /// A resident ID sealed for the member row `(county, member)`: version, key id, nonce,
     /// then ciphertext and tag, the row as associated data.
     pub fn encrypt(&self, id: &ResidentId, county: i32, member: i64) -> Result<Vec<u8>> {
-        let nonce = random_bytes::<12>()?;
         let aad = row_aad(county, member);
-        let sealed = self
-            .current
-            .ids
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: id.expose().as_bytes(),
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| StoreError::Key("身份证号加密失败".into()))?;
-        let mut out = Vec::with_capacity(HEAD + 12 + sealed.len());
-        out.push(SEALED_V2);
-        out.extend_from_slice(&self.current.id);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        Ok(out)
+        let payload = Payload {
+            msg: id.expose().as_bytes(),
+            aad: &aad,
+        };
+        self.seal(&self.current.ids, payload, "身份证号加密失败")
     }
 
     /// Opens a resident ID sealed for the member row `(county, member)`. Only the current
@@ -322,12 +309,16 @@ impl IdCipher {
 
     /// An uploaded file sealed: version, key id, nonce, ciphertext and tag.
     pub fn seal_file(&self, plain: &[u8]) -> Result<Vec<u8>> {
+        self.seal(&self.current.files, plain.into(), "上传文件加密失败")
+    }
+
+    /// The sealed layout both kinds share: version, the current key's id, a fresh nonce,
+    /// then ciphertext and tag.
+    fn seal(&self, aead: &Aes256Gcm, payload: Payload<'_, '_>, failed: &str) -> Result<Vec<u8>> {
         let nonce = random_bytes::<12>()?;
-        let sealed = self
-            .current
-            .files
-            .encrypt(Nonce::from_slice(&nonce), plain)
-            .map_err(|_| StoreError::Key("上传文件加密失败".into()))?;
+        let sealed = aead
+            .encrypt(Nonce::from_slice(&nonce), payload)
+            .map_err(|_| StoreError::Key(failed.into()))?;
         let mut out = Vec::with_capacity(HEAD + 12 + sealed.len());
         out.push(SEALED_V2);
         out.extend_from_slice(&self.current.id);
