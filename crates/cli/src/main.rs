@@ -10,6 +10,7 @@ macro_rules! say {
     };
 }
 
+mod accounts_cmd;
 mod audit_cmd;
 mod coverage_cmd;
 mod demo_cmd;
@@ -72,6 +73,42 @@ enum Command {
     },
     /// Create or upgrade the database schema.
     Migrate,
+    /// 建库: found a city on an empty database (its county-level divisions from GB/T 2260,
+    /// the city's 两新工委 and one per county), with its first system administrator, whose
+    /// one-time password is printed once.
+    Init {
+        /// The city's GB/T 2260 code (地级市, e.g. 330800).
+        #[arg(long)]
+        city: String,
+        /// The city's name, when the shipped region list does not have it (or has an old one).
+        #[arg(long)]
+        city_name: Option<String>,
+        /// The city's county-level divisions (a line each: code,name), instead of the
+        /// shipped list, for divisions newer than it.
+        #[arg(long)]
+        counties: Option<PathBuf>,
+        /// The first system administrator's login name.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+    },
+    /// 备份: a consistent copy of the whole database while the server runs (SQLite's own
+    /// VACUUM INTO; pg_dump on PostgreSQL), after a checkpoint of the audit log. The key
+    /// is not in it: keep the key file apart.
+    Backup {
+        /// The backup file to write (it must not exist).
+        file: PathBuf,
+    },
+    /// 恢复: a backup into an empty place (a new SQLite file, or a PostgreSQL database
+    /// without tables), then the audit log is verified against the checkpoint file.
+    Restore {
+        /// The backup file made by `liangxin backup`.
+        file: PathBuf,
+    },
+    /// 账号管理 from the console: list, create, disable, enable, reset.
+    Accounts {
+        #[command(subcommand)]
+        what: AccountsCommand,
+    },
     /// Coverage rates and the gap list (覆盖检修) with the action the rules demand.
     Coverage {
         #[arg(long, value_enum, default_value_t = By::County)]
@@ -145,6 +182,32 @@ enum Command {
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=1000))]
         runs: u32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsCommand {
+    /// Every account, with its role, node and state.
+    List,
+    /// A new account with a one-time password (printed once, changed at first sign-in).
+    Create {
+        username: String,
+        /// city, county, zone, secretary, instructor, member or sysadmin (or the Chinese label).
+        #[arg(long)]
+        role: String,
+        /// The node: a party organization's 组织编号 (330825-17) or full name; for a member
+        /// or an instructor, its 编号.
+        #[arg(long)]
+        node: String,
+        /// The holder's name, or the office's.
+        #[arg(long)]
+        display_name: String,
+    },
+    /// Disable an account: its sessions and tokens end at once.
+    Disable { username: String },
+    /// Enable a disabled account again.
+    Enable { username: String },
+    /// A new one-time password (printed once, changed at the next sign-in).
+    Reset { username: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -334,6 +397,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let target = Target::parse(&cli.db)?;
     let key = key_source(&target, cli.key_file);
     let anchor = anchor_file(&key, cli.anchor_file);
+    if let Command::Restore { file } = &cli.command {
+        // Before anything opens the target: it must still be empty when the backup lands.
+        let mut store = liangxin_store::backup::restore(&target, &key, file)?;
+        return restored(&mut store, &target, &anchor, file);
+    }
     let mut store = Store::open(&target, &key)?;
     if let Some(warning) = key_beside_data(&target, &key) {
         eprintln!("{warning}");
@@ -499,6 +567,51 @@ fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Init {
+            city,
+            city_name,
+            counties,
+            admin,
+        } => accounts_cmd::init(
+            &mut store,
+            &target,
+            accounts_cmd::InitOptions {
+                city,
+                city_name,
+                counties,
+                admin,
+            },
+        ),
+        Command::Accounts { what } => match what {
+            AccountsCommand::List => accounts_cmd::list(&mut store),
+            AccountsCommand::Create {
+                username,
+                role,
+                node,
+                display_name,
+            } => accounts_cmd::create(&mut store, &username, &role, &node, &display_name),
+            AccountsCommand::Disable { username } => {
+                accounts_cmd::set_disabled(&mut store, &username, true)
+            }
+            AccountsCommand::Enable { username } => {
+                accounts_cmd::set_disabled(&mut store, &username, false)
+            }
+            AccountsCommand::Reset { username } => accounts_cmd::reset(&mut store, &username),
+        },
+        Command::Backup { file } => {
+            // The backup holds the checkpoint, so its log can be verified once restored.
+            let checkpoint = store.checkpoint_audit_log("cli", "backup")?;
+            anchor.write(&checkpoint)?;
+            store.backup(&target, &file)?;
+            say!(
+                "已备份 {} 到 {}（审计日志至第{}条）；备份中没有密钥：恢复时需要密钥文件，请另行保管",
+                target.describe(),
+                file.display(),
+                checkpoint.head
+            );
+            Ok(())
+        }
+        Command::Restore { .. } => Ok(()),
         Command::VerifyLog => verify_log(&mut store, &anchor),
         Command::RotateKey => rotate_key(&mut store, &key),
         Command::Serve { .. } => Ok(()),
@@ -525,6 +638,37 @@ fn rotate_key(store: &mut Store, key: &KeySource) -> Result<(), CliError> {
          其下的旧密钥用于核验更换前的审计日志，请一并保管",
         path.display()
     );
+    Ok(())
+}
+
+/// After `liangxin restore`: what came back, and whether its log verifies. A backup
+/// older than the last checkpoint ends before it: said, not failed (that is what restoring
+/// an older backup means); any other fault fails.
+fn restored(
+    store: &mut Store,
+    target: &Target,
+    anchor: &AnchorFile,
+    file: &Path,
+) -> Result<(), CliError> {
+    let counts = store.registry_counts()?;
+    say!(
+        "已从 {} 恢复到 {}：两新组织{}个、党组织{}个、党员{}名",
+        file.display(),
+        target.describe(),
+        counts.organizations,
+        counts.party_orgs,
+        counts.members
+    );
+    let last = anchor.read()?;
+    let check = store.verify_audit_log(last.as_ref())?;
+    match check.fault {
+        None => say!("审计日志完整：共{}条", check.rows),
+        Some(liangxin_store::anchor::LogFault::Truncated { head, anchored }) => say!(
+            "审计日志的链完整，止于第{}条；检查点文件记到第{anchored}条：这份备份早于最近的检查点，其后的记录不在其中",
+            head.unwrap_or(0)
+        ),
+        Some(fault) => return Err(CliError::Tampered(fault.to_string())),
+    }
     Ok(())
 }
 

@@ -57,9 +57,10 @@ pub fn run(
                 organizations: 60_000,
             },
         )?;
-    } else {
+    } else if store.is_demo()? {
         // Only the accounts that already exist are listed: serving never creates accounts
-        // with a known password on a database that has real data.
+        // with a known password on a database that has real data, nor names a real city's
+        // accounts beside the demo password.
         let demo: Vec<_> = store
             .users()?
             .into_iter()
@@ -71,6 +72,7 @@ pub fn run(
                     "secretary",
                     "instructor",
                     "member",
+                    "admin",
                 ]
                 .contains(&u.username.as_str())
             })

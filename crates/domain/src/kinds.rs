@@ -465,6 +465,9 @@ coded_enum! {
         Instructor = ("instructor", "党建指导员"),
         /// 党员: themselves.
         Member = ("member", "党员"),
+        /// 系统管理员: administers the accounts at or below its committee and sees no member
+        /// data by virtue of that (三员分立, 等保 2.0).
+        SystemAdmin = ("sysadmin", "系统管理员"),
     }
 }
 
@@ -518,6 +521,7 @@ mod tests {
         check(Attendance::ALL, Attendance::code, Attendance::label);
         check(DuesCategory::ALL, DuesCategory::code, DuesCategory::label);
         check(ArchiveItem::ALL, ArchiveItem::code, ArchiveItem::label);
+        check(Role::ALL, Role::code, Role::label);
     }
 
     #[test]

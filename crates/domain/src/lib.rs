@@ -8,6 +8,7 @@
 //! Error types: each module has its own small `thiserror` enum whose message is Chinese
 //! and names the reason; the caller (a form, an import row, a CLI flag) adds the field.
 
+pub mod account;
 pub mod archive;
 pub mod audit;
 pub mod cells;
@@ -15,6 +16,7 @@ pub mod coverage;
 pub mod credit_code;
 pub mod dues;
 pub mod floating;
+pub mod founding;
 pub mod history;
 pub mod import;
 pub mod kinds;

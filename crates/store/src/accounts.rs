@@ -82,6 +82,11 @@ pub struct UserRow {
     pub failed_logins: i32,
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// 已停用: the account signs in to nothing; it is kept so the log still names it.
+    pub disabled_at: Option<NaiveDateTime>,
+    /// The password was set by someone else (初始密码, 重置密码): it is changed first.
+    pub must_change_password: bool,
+    pub last_login_at: Option<NaiveDateTime>,
 }
 
 impl UserRow {
@@ -119,46 +124,10 @@ impl Store {
 }
 
 impl Store {
+    /// Creates an account whose password is its holder's own (the demo's, a test's).
     pub fn create_user(&mut self, user: &NewUser<'_>, now: NaiveDateTime) -> Result<i64> {
-        let (po, region, zone, ins, mem) = match user.anchor {
-            Anchor::Committee { party_org, region } => {
-                (Some(party_org), Some(region), None, None, None)
-            }
-            Anchor::Zone { party_org, zone } => (Some(party_org), None, Some(zone), None, None),
-            Anchor::PartyOrg(k) => (Some(k), None, None, None, None),
-            Anchor::Instructor(k) => (None, None, None, Some(k), None),
-            Anchor::Member(k) => (None, None, None, None, Some(k)),
-        };
         crate::connection::write_transaction(self.conn(), |conn| {
-            let taken: Option<i64> = users::table
-                .filter(users::username.eq(user.username))
-                .select(users::id)
-                .first(conn)
-                .optional()?;
-            if taken.is_some() {
-                return Err(StoreError::invalid("用户名", "已被使用"));
-            }
-            diesel::insert_into(users::table)
-                .values((
-                    users::username.eq(user.username),
-                    users::display_name.eq(user.display_name),
-                    users::password_hash.eq(user.password_hash),
-                    users::role.eq(user.role.code()),
-                    users::party_org_county.eq(po.map(|k| k.county)),
-                    users::party_org_id.eq(po.map(|k| k.id)),
-                    users::region.eq(region),
-                    users::zone_id.eq(zone),
-                    users::instructor_county.eq(ins.map(|k| k.county)),
-                    users::instructor_id.eq(ins.map(|k| k.id)),
-                    users::member_county.eq(mem.map(|k| k.county)),
-                    users::member_id.eq(mem.map(|k| k.id)),
-                    users::created_at.eq(now),
-                ))
-                .execute(conn)?;
-            Ok(users::table
-                .filter(users::username.eq(user.username))
-                .select(users::id)
-                .first(conn)?)
+            crate::administration::insert_user(conn, user, false, now)
         })
     }
 
@@ -290,7 +259,12 @@ impl Store {
 
     /// The password of a claimed attempt was right: the attempt is a success, and the
     /// account's failures and lock are cleared.
-    pub fn login_succeeded(&mut self, attempt: i64, user_id: i64) -> Result<()> {
+    pub fn login_succeeded(
+        &mut self,
+        attempt: i64,
+        user_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<()> {
         crate::connection::write_transaction(self.conn(), |conn| {
             diesel::update(login_attempts::table.find(attempt))
                 .set(login_attempts::success.eq(true))
@@ -299,6 +273,7 @@ impl Store {
                 .set((
                     users::failed_logins.eq(0),
                     users::locked_until.eq(None::<NaiveDateTime>),
+                    users::last_login_at.eq(Some(now)),
                 ))
                 .execute(conn)?;
             Ok(())
@@ -307,8 +282,12 @@ impl Store {
 
     pub fn set_password_hash(&mut self, user_id: i64, hash: &str) -> Result<()> {
         crate::connection::write_transaction(self.conn(), |conn| {
+            // The holder chose it: no longer one set by someone else.
             diesel::update(users::table.find(user_id))
-                .set(users::password_hash.eq(hash))
+                .set((
+                    users::password_hash.eq(hash),
+                    users::must_change_password.eq(false),
+                ))
                 .execute(conn)?;
             // Every session and every API token of the account ends with the old password:
             // whoever learned it keeps nothing it opened.
@@ -348,6 +327,7 @@ impl Store {
         let found: Option<(UserRow, String, NaiveDateTime)> = sessions::table
             .inner_join(users::table)
             .filter(sessions::token_hash.eq(token_hash))
+            .filter(users::disabled_at.is_null())
             .select((
                 UserRow::as_select(),
                 sessions::csrf_token,
@@ -399,6 +379,7 @@ impl Store {
             .inner_join(users::table)
             .filter(api_tokens::token_hash.eq(token_hash))
             .filter(api_tokens::revoked.eq(false))
+            .filter(users::disabled_at.is_null())
             .select((UserRow::as_select(), api_tokens::expires_at))
             .first(self.conn())
             .optional()?;

@@ -169,9 +169,9 @@ fn redact(url: &str) -> String {
 }
 
 #[derive(QueryableByName)]
-struct Count {
+pub(crate) struct Count {
     #[diesel(sql_type = BigInt)]
-    n: i64,
+    pub(crate) n: i64,
 }
 
 #[derive(QueryableByName)]

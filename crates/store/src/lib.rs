@@ -23,10 +23,12 @@ macro_rules! batch_insert {
 }
 
 pub mod accounts;
+pub mod administration;
 pub mod anchor;
 pub mod archive;
 pub mod audit;
 pub mod audit_run;
+pub mod backup;
 pub mod connection;
 pub mod coverage;
 pub mod crypto;

@@ -787,6 +787,19 @@ impl Store {
         city: Bulk<'_>,
         progress: &mut dyn FnMut(&str, usize, usize),
     ) -> Result<()> {
+        self.bulk_load_and(actor, mode, city, progress, &mut |_, _| Ok(()))
+    }
+
+    /// [`Store::bulk_load`], with `and` run last inside the same transaction (founding a
+    /// city writes its first account with its regions and committees, or nothing).
+    pub(crate) fn bulk_load_and(
+        &mut self,
+        actor: &str,
+        mode: LoadMode,
+        city: Bulk<'_>,
+        progress: &mut dyn FnMut(&str, usize, usize),
+        and: &mut dyn FnMut(&mut DbConnection, &crate::IdCipher) -> Result<()>,
+    ) -> Result<()> {
         let paths = compute_paths(city.party_orgs)?;
         // 补录 is judged by the threshold in force on the latest entry's day.
         let late_days = match city.meetings.iter().map(|m| m.entered_on).max() {
@@ -1093,7 +1106,7 @@ impl Store {
                     })),
                 },
             )?;
-            Ok(())
+            and(conn, cipher)
         });
         loaded?;
         // Fresh planner statistics after a bulk change. DIALECT: on PostgreSQL VACUUM also

@@ -447,6 +447,9 @@ diesel::table! {
         failed_logins -> Integer,
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+        must_change_password -> Bool,
+        last_login_at -> Nullable<Timestamp>,
     }
 }
 
@@ -484,3 +487,7 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens);
+// An account's node, joined by account administration.
+diesel::allow_tables_to_appear_in_same_query!(users, party_orgs);
+diesel::allow_tables_to_appear_in_same_query!(users, members);
+diesel::allow_tables_to_appear_in_same_query!(users, instructors);

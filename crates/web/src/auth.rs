@@ -120,15 +120,31 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     })
 }
 
-/// A new password must be long enough and not trivially simple.
-pub fn check_new_password(password: &str) -> Result<(), WebError> {
-    if password.chars().count() < 10 {
-        return Err(WebError::bad_field("新密码", "至少10个字符"));
+/// A new password for the account `username` must pass the policy
+/// ([`liangxin_domain::account::NewPassword`]).
+pub fn check_new_password(password: &str, username: &str) -> Result<(), WebError> {
+    liangxin_domain::account::NewPassword::parse(password, username)
+        .map(|_| ())
+        .map_err(|e| WebError::bad_field("新密码", e.to_string()))
+}
+
+/// A one-time password (初始密码, 重置密码) for an administrator to hand out.
+pub fn one_time_password() -> Result<String, WebError> {
+    // Rejection sampling drops about one byte in seven: 64 bytes are plenty for 14.
+    loop {
+        let mut bytes = [0u8; 64];
+        rand::rngs::OsRng
+            .try_fill_bytes(&mut bytes)
+            .map_err(WebError::internal)?;
+        if let Some(p) = liangxin_domain::account::one_time_password(&bytes) {
+            return Ok(p);
+        }
     }
-    if password.chars().all(|c| c.is_ascii_digit()) {
-        return Err(WebError::bad_field("新密码", "不能全是数字"));
-    }
-    Ok(())
+}
+
+/// Paths a holder of a password set by someone else may reach before changing it.
+fn open_before_change(path: &str) -> bool {
+    matches!(path, "/account/password" | "/logout")
 }
 
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -240,6 +256,11 @@ pub async fn require_page_user(
     next: Next,
 ) -> Response {
     match authenticate(&state, req.headers(), Credentials::Session).await {
+        Ok(Some(auth))
+            if auth.user.must_change_password && !open_before_change(req.uri().path()) =>
+        {
+            Redirect::to("/account/password").into_response()
+        }
         Ok(Some(auth)) => {
             req.extensions_mut().insert(auth);
             next.run(req).await
@@ -268,6 +289,10 @@ pub async fn require_api_user(
     next: Next,
 ) -> Response {
     match authenticate(&state, req.headers(), Credentials::SessionOrToken).await {
+        Ok(Some(auth)) if auth.user.must_change_password => ApiError(WebError::forbidden(
+            "账号的密码由管理员设置，须先在“修改密码”页改为自己的密码",
+        ))
+        .into_response(),
         Ok(Some(auth)) => {
             req.extensions_mut().insert(auth);
             next.run(req).await
@@ -346,12 +371,21 @@ mod tests {
     #[test]
     fn weak_new_passwords_are_refused_with_the_field_named() {
         assert!(
-            check_new_password("123456789012")
+            check_new_password("123456789012", "hongmu")
                 .unwrap_err()
                 .message
                 .contains("新密码")
         );
-        assert!(check_new_password("short").is_err());
-        assert!(check_new_password("龙游红木小镇2026").is_ok());
+        assert!(check_new_password("short", "hongmu").is_err());
+        assert!(check_new_password("hongmu-2026-dj", "hongmu").is_err());
+        assert!(check_new_password("龙游红木小镇2026", "hongmu").is_ok());
+    }
+
+    #[test]
+    fn one_time_passwords_pass_the_policy() {
+        let p = one_time_password().unwrap();
+        assert_eq!(p.len(), liangxin_domain::account::ONE_TIME_LENGTH);
+        assert!(check_new_password(&p, "admin").is_ok());
+        assert_ne!(p, one_time_password().unwrap());
     }
 }

@@ -82,6 +82,16 @@ pub fn ensure(store: &mut Store) -> Result<Vec<DemoAccount>, WebError> {
             Anchor::Member(*key),
         ));
     }
+    // A county's 系统管理员: administers the accounts of 龙游县 and sees no member data.
+    wanted.push((
+        "admin",
+        Role::SystemAdmin,
+        format!("{}系统管理员", a.county.1.replace("两新组织工作委员会", "")),
+        Anchor::Committee {
+            party_org: a.county.0,
+            region: a.county.0.county,
+        },
+    ));
     let now = Utc::now().naive_utc();
     let mut out = Vec::new();
     for (username, role, who, anchor) in wanted {

@@ -105,7 +105,7 @@ pub async fn check(
             let id = user.id;
             state
                 .pool
-                .run(move |store| Ok(store.login_succeeded(attempt, id)?))
+                .run(move |store| Ok(store.login_succeeded(attempt, id, auth::now())?))
                 .await?;
             Ok(Checked::Right(Box::new(user)))
         }

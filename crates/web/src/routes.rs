@@ -48,23 +48,32 @@ pub enum Object {
     Upload,
     /// `{id}` of a committed import.
     Import,
+    /// `{id}` of an account (global: accounts are not keyed by county).
+    Account,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who {
+    /// Any signed-in account, the administrators included: signing out, one's password.
+    Anyone,
+    /// Every working role (not the administrators, who see no member data by their role).
     Everyone,
     /// 市、县两新工委 and 小镇园区党工委: those who register organizations.
     Committees,
     /// Those whose scope is a party-organization subtree (committees and secretaries; an
     /// instructor's scope is units, a member's is themselves).
     Staff,
+    /// 系统管理员: account administration.
+    Admins,
 }
 
 impl Who {
     pub fn admits(self, role: Role) -> bool {
         match self {
-            Who::Everyone => true,
+            Who::Anyone => true,
+            Who::Everyone => role != Role::SystemAdmin,
+            Who::Admins => role == Role::SystemAdmin,
             Who::Committees => matches!(role, Role::City | Role::County | Role::Zone),
             Who::Staff => matches!(
                 role,
@@ -113,6 +122,26 @@ const fn api_staff(method: &'static str, path: &'static str, object: Object) -> 
     }
 }
 
+const fn anyone(method: &'static str, path: &'static str) -> Route {
+    Route {
+        method,
+        path,
+        access: Access::Page,
+        object: Object::None,
+        who: Who::Anyone,
+    }
+}
+
+const fn admins(method: &'static str, path: &'static str, object: Object) -> Route {
+    Route {
+        method,
+        path,
+        access: Access::Page,
+        object,
+        who: Who::Admins,
+    }
+}
+
 const fn committees(method: &'static str, path: &'static str) -> Route {
     Route {
         method,
@@ -130,10 +159,17 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/metrics", Access::Public, Object::None),
     r("GET", "/static/app.css", Access::Public, Object::None),
     r("GET", "/api/v1/openapi.json", Access::Public, Object::None),
-    r("POST", "/logout", Access::Page, Object::None),
-    r("GET", "/", Access::Page, Object::None),
-    r("GET", "/account/password", Access::Page, Object::None),
-    r("POST", "/account/password", Access::Page, Object::None),
+    anyone("POST", "/logout"),
+    anyone("GET", "/"),
+    anyone("GET", "/account/password"),
+    anyone("POST", "/account/password"),
+    admins("GET", "/accounts", Object::None),
+    admins("GET", "/accounts/new", Object::None),
+    admins("POST", "/accounts/new", Object::None),
+    admins("GET", "/accounts/{id}", Object::Account),
+    admins("POST", "/accounts/{id}/disable", Object::Account),
+    admins("POST", "/accounts/{id}/enable", Object::Account),
+    admins("POST", "/accounts/{id}/reset", Object::Account),
     r("GET", "/organizations", Access::Page, Object::None),
     r("GET", "/organizations.csv", Access::Page, Object::None),
     r("GET", "/organizations.xlsx", Access::Page, Object::None),
@@ -332,6 +368,13 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/logout") => post(pages::logout::submit),
         ("GET", "/") => get(pages::dashboard::show),
         ("GET", "/account/password") => get(pages::password::show),
+        ("GET", "/accounts") => get(pages::accounts::list),
+        ("GET", "/accounts/new") => get(pages::accounts::show_new),
+        ("POST", "/accounts/new") => post(pages::accounts::submit_new),
+        ("GET", "/accounts/{id}") => get(pages::accounts::show),
+        ("POST", "/accounts/{id}/disable") => post(pages::accounts::disable),
+        ("POST", "/accounts/{id}/enable") => post(pages::accounts::enable),
+        ("POST", "/accounts/{id}/reset") => post(pages::accounts::reset),
         ("POST", "/account/password") => post(pages::password::submit),
         ("GET", "/organizations") => get(pages::organizations::show),
         ("GET", "/organizations.csv") => get(pages::organizations::csv),
@@ -518,7 +561,7 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
             h = h.layer(DefaultBodyLimit::max(pages::imports::UPLOAD_LIMIT));
         }
         // The role check runs inside the sign-in check (the last layer added runs first).
-        let h = if route.who == Who::Everyone {
+        let h = if route.access == Access::Public || route.who == Who::Anyone {
             h
         } else {
             h.route_layer(from_fn_with_state((route.who, route.access), require_role))

@@ -24,6 +24,8 @@ pub struct Layout {
     pub staff: bool,
     /// The database holds the demo city (演示数据).
     pub demo: bool,
+    /// A 系统管理员: the menu is account administration only.
+    pub admin: bool,
 }
 
 impl Layout {
@@ -51,6 +53,7 @@ impl Layout {
             printed: crate::today().format("%Y年%m月%d日").to_string(),
             staff: crate::routes::Who::Staff.admits(auth.role),
             demo: state.config.demo,
+            admin: crate::routes::Who::Admins.admits(auth.role),
         })
     }
 }

@@ -13,13 +13,14 @@ use liangxin_store::organizations::{OrgFilter, OrgPage, OrgSort};
 use liangxin_store::{Scope, Store};
 use liangxin_web::routes::{Access, Object, ROUTES};
 
-const ROLES: [&str; 6] = [
+const ROLES: [&str; 7] = [
     "city",
     "longyou",
     "hongmu",
     "secretary",
     "instructor",
     "member",
+    "admin",
 ];
 
 /// Every organization a scope sees: keys and names.
@@ -310,6 +311,11 @@ fn no_role_reads_or_writes_outside_its_scope() {
                 continue;
             }
             match route.object {
+                Object::None if role == "admin" && route.path == "/" => {
+                    let r = c.get(route.path);
+                    assert_eq!(r.status, 303, "an administrator's home is the accounts");
+                    assert_eq!(r.header("location"), Some("/accounts"));
+                }
                 Object::None => {
                     let r = c.get(route.path);
                     assert_eq!(r.status, 200, "{role} {}", route.path);
@@ -419,6 +425,22 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         assert!(r.body.contains(&m.resident_id_masked), "shown masked");
                     }
                 }
+                Object::Account => {
+                    let path = |id: i64| route.path.replace("{id}", &id.to_string());
+                    let accounts: Vec<i64> = store.users().unwrap().iter().map(|u| u.id).collect();
+                    let foreign = accounts
+                        .iter()
+                        .find(|id| store.account_in_scope(&scope, **id).unwrap().is_none());
+                    let id = foreign.unwrap_or_else(|| panic!("{role}: an account above it"));
+                    let r = c.get(&path(*id));
+                    assert_eq!(r.status, 404, "{role} {} of a foreign account", route.path);
+                    let own = accounts
+                        .iter()
+                        .find(|id| store.account_in_scope(&scope, **id).unwrap().is_some());
+                    let id = own.unwrap_or_else(|| panic!("{role}: its own accounts"));
+                    let r = c.get(&path(*id));
+                    assert_eq!(r.status, 200, "{role} {} of its own account", route.path);
+                }
                 Object::Finding | Object::Floating => {
                     unreachable!("only POST routes address a finding or a floating record")
                 }
@@ -527,6 +549,21 @@ fn no_role_reads_or_writes_outside_its_scope() {
                 // Nor the findings of their branch: the gap list is empty for them.
                 let gaps = c.get("/api/v1/gaps").json();
                 assert_eq!(gaps["total"], 0, "a member sees no findings");
+            }
+            "admin" => {
+                // 三员分立: every route with member data answered 403 above; what it
+                // administers lies in its county.
+                for a in store.accounts_in_scope(&scope).unwrap() {
+                    let user = store.user_by_id(a.id).unwrap().unwrap();
+                    let county = user
+                        .party_org_county
+                        .or(user.member_county)
+                        .or(user.instructor_county);
+                    assert_eq!(county, Some(330825), "{} is within 龙游县", a.username);
+                }
+                assert!(
+                    store.accounts_in_scope(&scope).unwrap().len() < store.users().unwrap().len()
+                );
             }
             _ => unreachable!(),
         }

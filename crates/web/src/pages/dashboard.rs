@@ -165,7 +165,16 @@ fn trend_chart(points: &[TrendPoint]) -> String {
 pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-) -> Result<Html<String>, WebError> {
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    // An administrator's home is its work: the accounts (it sees no member data).
+    if crate::routes::Who::Admins.admits(auth.role) {
+        return Ok(axum::response::Redirect::to("/accounts").into_response());
+    }
+    Ok(dashboard(state, auth).await?.into_response())
+}
+
+async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, WebError> {
     if let Some(me) = auth.scope.member {
         return crate::pages::member_home::show(&state, &auth, me).await;
     }

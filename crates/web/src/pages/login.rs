@@ -199,6 +199,13 @@ async fn sign_in(
     hours: i64,
 ) -> Result<Outcome, WebError> {
     let user = match password_check::check(state, ip.clone(), name.clone(), password).await? {
+        Checked::Right(user) if user.disabled_at.is_some() => {
+            // Told only to whoever knows its password: the account's holder.
+            return Ok(Outcome::Refused(
+                StatusCode::FORBIDDEN,
+                "此账号已停用，请联系上级的系统管理员".into(),
+            ));
+        }
         Checked::Right(user) => user,
         Checked::Wrong => {
             return Ok(Outcome::Refused(

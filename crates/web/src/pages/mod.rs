@@ -1,5 +1,6 @@
 //! Server-rendered pages, one file per action. Every page works without JavaScript.
 
+pub mod accounts;
 pub mod audit;
 pub mod dashboard;
 pub mod dues_overview;

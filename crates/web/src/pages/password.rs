@@ -21,6 +21,8 @@ use crate::view::{Layout, render};
 struct PasswordPage {
     layout: Layout,
     done: bool,
+    /// The password was set by an administrator: nothing else opens until it is changed.
+    must_change: bool,
     error_current: Option<String>,
     error_new: Option<String>,
 }
@@ -33,6 +35,7 @@ pub async fn show(
     Ok(render(&PasswordPage {
         layout,
         done: false,
+        must_change: auth.user.must_change_password,
         error_current: None,
         error_new: None,
     })?
@@ -89,15 +92,17 @@ pub async fn submit(
         let page = PasswordPage {
             layout,
             done: false,
+            must_change: auth.user.must_change_password,
             error_current: Some(message),
             error_new: None,
         };
         return Ok((status, render(&page)?).into_response());
     }
-    if let Err(e) = auth::check_new_password(&form.new) {
+    if let Err(e) = auth::check_new_password(&form.new, &auth.user.username) {
         let page = PasswordPage {
             layout,
             done: false,
+            must_change: auth.user.must_change_password,
             error_current: None,
             error_new: Some(e.message),
         };
@@ -117,6 +122,7 @@ pub async fn submit(
     Ok(render(&PasswordPage {
         layout,
         done: true,
+        must_change: false,
         error_current: None,
         error_new: None,
     })?
