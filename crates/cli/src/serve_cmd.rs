@@ -73,6 +73,7 @@ pub fn run(
                     "instructor",
                     "member",
                     "admin",
+                    "auditor",
                 ]
                 .contains(&u.username.as_str())
             })

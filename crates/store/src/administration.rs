@@ -140,11 +140,13 @@ fn anchor_for(conn: &mut DbConnection, scope: &Scope, role: Role, node: Node) ->
                     region: k.county,
                 }),
                 Role::County => Err(misfit("须设在县(市、区)两新工委")),
-                Role::SystemAdmin if committee => Ok(Anchor::Committee {
+                Role::SystemAdmin | Role::SecurityAuditor if committee => Ok(Anchor::Committee {
                     party_org: k,
                     region: k.county,
                 }),
-                Role::SystemAdmin => Err(misfit("须设在市或县(市、区)两新工委")),
+                Role::SystemAdmin | Role::SecurityAuditor => {
+                    Err(misfit("须设在市或县(市、区)两新工委"))
+                }
                 Role::Zone => match zone {
                     Some(zone) => Ok(Anchor::Zone { party_org: k, zone }),
                     None => Err(misfit("须设在园区或小镇的党工委")),
@@ -231,6 +233,15 @@ fn log(
     before: Option<&UserRow>,
     after: Option<&UserRow>,
 ) -> Result<()> {
+    // Filed under the county of its node, so the county's 安全审计员 reads it.
+    let county = before
+        .or(after)
+        .and_then(|u| {
+            u.party_org_county
+                .or(u.member_county)
+                .or(u.instructor_county)
+        })
+        .unwrap_or(0);
     audit::append(
         conn,
         cipher,
@@ -238,7 +249,7 @@ fn log(
             actor,
             action,
             entity: "account",
-            county: 0,
+            county,
             entity_id: id,
             before: before.map(account_json),
             after: after.map(account_json),

@@ -181,3 +181,69 @@ impl crate::Store {
         })
     }
 }
+
+/// What the 安全审计员 searches the log by. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct LogQuery {
+    /// The counties `[low, high]` the reader's region spans, and whether the rows of no
+    /// county (loads, checkpoints, key changes) are also theirs (the city's reader).
+    pub counties: Option<(i32, i32)>,
+    pub with_countyless: bool,
+    /// As recorded: `user:17`, `cli`, `init`, `schedule`, `demo`.
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    /// From this moment (inclusive) to that one (exclusive), UTC.
+    pub from: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl crate::Store {
+    /// A page of the audit log, newest first, and how many rows match.
+    pub fn audit_log_page(&mut self, q: &LogQuery) -> Result<(i64, Vec<AuditRow>)> {
+        let filtered = || {
+            let mut query = a::audit_log.into_boxed::<crate::connection::DbBackend>();
+            if let Some((low, high)) = q.counties {
+                query = if q.with_countyless {
+                    query.filter(a::county_code.between(low, high).or(a::county_code.eq(0)))
+                } else {
+                    query.filter(a::county_code.between(low, high))
+                };
+            }
+            if let Some(actor) = &q.actor {
+                query = query.filter(a::actor.eq(actor.clone()));
+            }
+            if let Some(action) = &q.action {
+                query = query.filter(a::action.eq(action.clone()));
+            }
+            if let Some(entity) = &q.entity {
+                query = query.filter(a::entity.eq(entity.clone()));
+            }
+            if let Some(from) = q.from {
+                query = query.filter(a::at.ge(from));
+            }
+            if let Some(until) = q.until {
+                query = query.filter(a::at.lt(until));
+            }
+            query
+        };
+        let total: i64 = filtered().count().get_result(self.conn())?;
+        let rows = filtered()
+            .order(a::id.desc())
+            .offset(q.offset)
+            .limit(q.limit)
+            .select(AuditRow::as_select())
+            .load(self.conn())?;
+        Ok((total, rows))
+    }
+
+    /// Display names of recorded actors (`user:17` → the account's name).
+    pub fn actor_names<'a>(
+        &mut self,
+        actors: impl IntoIterator<Item = &'a str>,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        crate::accounts::actor_names(self.conn(), actors)
+    }
+}

@@ -92,6 +92,16 @@ pub fn ensure(store: &mut Store) -> Result<Vec<DemoAccount>, WebError> {
             region: a.county.0.county,
         },
     ));
+    // And its 安全审计员: reads the county's audit log, changes nothing.
+    wanted.push((
+        "auditor",
+        Role::SecurityAuditor,
+        format!("{}安全审计员", a.county.1.replace("两新组织工作委员会", "")),
+        Anchor::Committee {
+            party_org: a.county.0,
+            region: a.county.0.county,
+        },
+    ));
     let now = Utc::now().naive_utc();
     let mut out = Vec::new();
     for (username, role, who, anchor) in wanted {

@@ -30,16 +30,35 @@ struct RouteStats {
 #[derive(Debug, Default)]
 pub struct Metrics {
     routes: Mutex<BTreeMap<String, RouteStats>>,
-    /// The last verification of the audit log: whether it held, its rows, when (Unix time).
-    audit_log: Mutex<Option<(bool, i64, i64)>>,
+    /// The last verification of the audit log.
+    audit_log: Mutex<Option<LogStatus>>,
+}
+
+/// What the last verification of the audit log found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogStatus {
+    pub rows: i64,
+    /// When (Unix time).
+    pub at: i64,
+    /// What did not hold (or why it could not be verified); `None` when it held.
+    pub fault: Option<String>,
 }
 
 impl Metrics {
     /// Notes a verification of the audit log.
-    pub fn audit_log_verified(&self, intact: bool, rows: i64) {
+    pub fn audit_log_verified(&self, rows: i64, fault: Option<String>) {
         if let Ok(mut last) = self.audit_log.lock() {
-            *last = Some((intact, rows, chrono::Utc::now().timestamp()));
+            *last = Some(LogStatus {
+                rows,
+                at: chrono::Utc::now().timestamp(),
+                fault,
+            });
         }
+    }
+
+    /// The last verification of the audit log, if any since this instance started.
+    pub fn last_audit_log_check(&self) -> Option<LogStatus> {
+        self.audit_log.lock().ok().and_then(|l| l.clone())
     }
 
     fn observe(&self, route: &str, status: u16, seconds: f64) {
@@ -126,7 +145,8 @@ impl Metrics {
             "liangxin_db_pool_connections{{state=\"idle\"}} {}",
             pool_size.saturating_sub(pool_in_use)
         );
-        if let Some((intact, rows, at)) = self.audit_log.lock().ok().and_then(|l| *l) {
+        if let Some(LogStatus { rows, at, fault }) = self.last_audit_log_check() {
+            let intact = fault.is_none();
             out.push_str("# HELP liangxin_audit_log_intact Whether the audit log's chain and its end held at the last verification (1) or not (0).\n# TYPE liangxin_audit_log_intact gauge\n");
             let _ = writeln!(out, "liangxin_audit_log_intact {}", u8::from(intact));
             out.push_str("# HELP liangxin_audit_log_rows Rows of the audit log at the last verification.\n# TYPE liangxin_audit_log_rows gauge\n");

@@ -66,14 +66,17 @@ pub enum Who {
     Staff,
     /// 系统管理员: account administration.
     Admins,
+    /// 安全审计员: the audit log.
+    Auditors,
 }
 
 impl Who {
     pub fn admits(self, role: Role) -> bool {
         match self {
             Who::Anyone => true,
-            Who::Everyone => role != Role::SystemAdmin,
+            Who::Everyone => !role.is_administrative(),
             Who::Admins => role == Role::SystemAdmin,
+            Who::Auditors => role == Role::SecurityAuditor,
             Who::Committees => matches!(role, Role::City | Role::County | Role::Zone),
             Who::Staff => matches!(
                 role,
@@ -163,6 +166,20 @@ pub const ROUTES: &[Route] = &[
     anyone("GET", "/"),
     anyone("GET", "/account/password"),
     anyone("POST", "/account/password"),
+    Route {
+        method: "GET",
+        path: "/audit-log",
+        access: Access::Page,
+        object: Object::None,
+        who: Who::Auditors,
+    },
+    Route {
+        method: "POST",
+        path: "/audit-log/verify",
+        access: Access::Page,
+        object: Object::None,
+        who: Who::Auditors,
+    },
     admins("GET", "/accounts", Object::None),
     admins("GET", "/accounts/new", Object::None),
     admins("POST", "/accounts/new", Object::None),
@@ -368,6 +385,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/logout") => post(pages::logout::submit),
         ("GET", "/") => get(pages::dashboard::show),
         ("GET", "/account/password") => get(pages::password::show),
+        ("GET", "/audit-log") => get(pages::audit_log::show),
+        ("POST", "/audit-log/verify") => post(pages::audit_log::verify),
         ("GET", "/accounts") => get(pages::accounts::list),
         ("GET", "/accounts/new") => get(pages::accounts::show_new),
         ("POST", "/accounts/new") => post(pages::accounts::submit_new),

@@ -63,6 +63,14 @@ pub async fn nightly_audit(state: Arc<AppState>) {
 /// Verifies the audit log against the last checkpoint kept outside the database, says so
 /// in the log and `/metrics`, and (except at start) writes a new checkpoint when it held.
 pub async fn verify_audit_log(state: Arc<AppState>, when: &'static str) {
+    let _ = verify_now(&state, when).await;
+}
+
+/// [`verify_audit_log`], returning what it found: the rows, and the fault if any.
+pub async fn verify_now(
+    state: &Arc<AppState>,
+    when: &'static str,
+) -> Result<(i64, Option<String>), String> {
     let anchor = state.config.anchor.clone();
     let checked = state
         .pool
@@ -83,20 +91,22 @@ pub async fn verify_audit_log(state: Arc<AppState>, when: &'static str) {
         .await;
     match checked {
         Ok(check) => {
-            state
-                .metrics
-                .audit_log_verified(check.fault.is_none(), check.rows);
-            match check.fault {
+            let fault = check.fault.map(|f| f.to_string());
+            state.metrics.audit_log_verified(check.rows, fault.clone());
+            match &fault {
                 None => tracing::info!(rows = check.rows, when, "audit log verified"),
                 Some(fault) => {
                     tracing::error!(rows = check.rows, when, fault = %fault, "audit log broken")
                 }
             }
+            Ok((check.rows, fault))
         }
         Err(e) => {
             // Not verified is not intact: the last good answer does not stand.
-            state.metrics.audit_log_verified(false, 0);
+            let why = format!("未能完成校验：{}", e.message);
+            state.metrics.audit_log_verified(0, Some(why.clone()));
             tracing::warn!(error = %e.message, when, "audit log not verified");
+            Err(why)
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct Layout {
     pub demo: bool,
     /// A 系统管理员: the menu is account administration only.
     pub admin: bool,
+    /// A 安全审计员: the menu is the audit log only.
+    pub auditor: bool,
 }
 
 impl Layout {
@@ -54,6 +56,7 @@ impl Layout {
             staff: crate::routes::Who::Staff.admits(auth.role),
             demo: state.config.demo,
             admin: crate::routes::Who::Admins.admits(auth.role),
+            auditor: crate::routes::Who::Auditors.admits(auth.role),
         })
     }
 }

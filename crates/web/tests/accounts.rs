@@ -112,7 +112,9 @@ fn a_county_administrator_opens_disables_and_resets_a_secretary_account() {
     let made = store.user_by_username("branch.one").unwrap().unwrap();
     assert!(made.must_change_password);
     assert!(!made.password_hash.contains(&first), "stored hashed");
-    let log = store.audit_entries("account", 0, made.id).unwrap();
+    let log = store
+        .audit_entries("account", secretary.party_org_county.unwrap(), made.id)
+        .unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action, "account_create");
     assert!(
@@ -198,7 +200,7 @@ fn a_county_administrator_opens_disables_and_resets_a_secretary_account() {
         Some("/account/password")
     );
     let actions: Vec<String> = store
-        .audit_entries("account", 0, made.id)
+        .audit_entries("account", secretary.party_org_county.unwrap(), made.id)
         .unwrap()
         .into_iter()
         .map(|e| e.action)
@@ -216,4 +218,146 @@ fn a_county_administrator_opens_disables_and_resets_a_secretary_account() {
     let r = admin.post_form(&format!("/accounts/{}/reset", city.id), &[("_csrf", &csrf)]);
     assert_eq!(r.status, 404);
     assert!(store.verify_audit_chain().unwrap().is_none());
+}
+
+#[test]
+fn a_county_auditor_reads_its_countys_log_and_verifies_it_but_sees_no_member_data() {
+    let app = TestApp::start(300);
+    let mut store = app.store();
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let branch = format!(
+        "{}-{}",
+        secretary.party_org_county.unwrap(),
+        secretary.party_org_id.unwrap()
+    );
+    // An account opened in 龙游县 by its administrator, and one in 柯城区 from the console.
+    let mut admin = app.signed_in("admin");
+    let csrf = admin.get("/accounts/new").csrf();
+    let r = admin.post_form(
+        "/accounts/new",
+        &[
+            ("_csrf", &csrf),
+            ("username", "branch.two"),
+            ("display_name", "支部书记乙"),
+            ("role", "secretary"),
+            ("node", &branch),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let kecheng = store.county_top_party_org(330802).unwrap().unwrap().0;
+    let operator = liangxin_store::Scope {
+        region: Some(330800),
+        ..liangxin_store::Scope::everything()
+    };
+    store
+        .create_account(
+            "cli",
+            &operator,
+            &liangxin_store::administration::AccountRequest {
+                username: "kecheng.staff",
+                display_name: "柯城区两新工委",
+                password_hash: "x",
+                role: liangxin_domain::kinds::Role::County,
+                node: liangxin_store::administration::Node::PartyOrg(kecheng),
+            },
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    let kecheng_account = store.user_by_username("kecheng.staff").unwrap().unwrap();
+
+    let mut auditor = app.signed_in("auditor");
+    assert_eq!(auditor.get("/").header("location"), Some("/audit-log"));
+    for path in ["/members", "/organizations", "/accounts", "/api/v1/members"] {
+        assert_eq!(auditor.get(path).status, 403, "{path}");
+    }
+    let log = auditor.get("/audit-log?action=account_create");
+    assert_eq!(log.status, 200);
+    assert!(log.body.contains("新建账号"));
+    assert!(
+        log.body.contains("branch.two"),
+        "an account's before and after are shown"
+    );
+    assert!(
+        !log.body
+            .contains(&format!("account 330802-{}", kecheng_account.id)),
+        "not 柯城区's"
+    );
+    assert!(!log.body.contains("kecheng.staff"));
+    let by_admin = auditor.get("/audit-log?actor=admin");
+    assert!(by_admin.body.contains("branch.two"));
+    let by_nobody = auditor.get("/audit-log?actor=nobody-here");
+    assert!(by_nobody.body.contains("共 0 条"), "{}", by_nobody.body);
+    assert_eq!(auditor.get("/audit-log?from=2026-13-01").status, 422);
+    assert_eq!(auditor.get("/audit-log?action=drop_table").status, 422);
+
+    let csrf = log.csrf();
+    let r = auditor.post_form("/audit-log/verify", &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("刚才校验：完整"), "{}", r.body);
+    // A member record's change is listed by its fields, not its values.
+    let member = store
+        .members_page(&liangxin_store::Scope::everything(), None, 0, 400)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.key.county == 330825)
+        .unwrap();
+    let mut longyou = app.signed_in("longyou");
+    let edit = longyou.get(&format!(
+        "/members/{}/{}/edit",
+        member.key.county, member.key.id
+    ));
+    assert_eq!(edit.status, 200);
+    let phone = "13900001111";
+    let mut fields: Vec<(String, String)> = vec![("_csrf".into(), edit.csrf())];
+    for name in [
+        "name",
+        "sex",
+        "status",
+        "joined_on",
+        "confirmed_on",
+        "workplace",
+    ] {
+        if let Some(v) = input_value(&edit.body, name) {
+            fields.push((name.into(), v));
+        }
+    }
+    fields.push(("phone".into(), phone.into()));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = longyou.post_form(
+        &format!("/members/{}/{}/edit", member.key.county, member.key.id),
+        &pairs,
+    );
+    assert!(saved.status == 303 || saved.status == 200, "{}", saved.body);
+    let log = auditor.get("/audit-log?action=update");
+    assert!(
+        log.body
+            .contains(&format!("member 330825-{}", member.key.id)),
+        "{}",
+        log.body
+    );
+    assert!(
+        !log.body.contains(phone),
+        "the auditor reads which fields, not their values"
+    );
+    assert!(!log.body.contains(&member.name), "nor the member's name");
+}
+
+/// The value of an input or the selected option of a select named `name`.
+fn input_value(page: &str, name: &str) -> Option<String> {
+    let at = page.find(&format!("name=\"{name}\""))?;
+    let tag_end = at + page[at..].find('>')?;
+    let tag_start = page[..at].rfind('<')?;
+    let tag = &page[tag_start..tag_end];
+    if tag.starts_with("<select") {
+        let rest = &page[tag_end..];
+        let close = rest.find("</select>")?;
+        let opt = rest[..close].find(" selected")?;
+        let open = rest[..opt].rfind("value=\"")? + 7;
+        return Some(rest[open..].split('"').next()?.to_owned());
+    }
+    let v = tag.find("value=\"")? + 7;
+    Some(tag[v..].split('"').next()?.to_owned())
 }

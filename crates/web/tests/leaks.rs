@@ -13,7 +13,7 @@ use liangxin_store::organizations::{OrgFilter, OrgPage, OrgSort};
 use liangxin_store::{Scope, Store};
 use liangxin_web::routes::{Access, Object, ROUTES};
 
-const ROLES: [&str; 7] = [
+const ROLES: [&str; 8] = [
     "city",
     "longyou",
     "hongmu",
@@ -21,6 +21,7 @@ const ROLES: [&str; 7] = [
     "instructor",
     "member",
     "admin",
+    "auditor",
 ];
 
 /// Every organization a scope sees: keys and names.
@@ -316,6 +317,11 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     assert_eq!(r.status, 303, "an administrator's home is the accounts");
                     assert_eq!(r.header("location"), Some("/accounts"));
                 }
+                Object::None if role == "auditor" && route.path == "/" => {
+                    let r = c.get(route.path);
+                    assert_eq!(r.status, 303, "an auditor's home is the log");
+                    assert_eq!(r.header("location"), Some("/audit-log"));
+                }
                 Object::None => {
                     let r = c.get(route.path);
                     assert_eq!(r.status, 200, "{role} {}", route.path);
@@ -564,6 +570,12 @@ fn no_role_reads_or_writes_outside_its_scope() {
                 assert!(
                     store.accounts_in_scope(&scope).unwrap().len() < store.users().unwrap().len()
                 );
+            }
+            "auditor" => {
+                // 三员分立: every route with member data answered 403 above; the log it
+                // reads is its county's.
+                let page = c.get("/audit-log").body;
+                assert!(page.contains("共 "), "the log is listed");
             }
             _ => unreachable!(),
         }

@@ -171,6 +171,9 @@ pub async fn show(
     if crate::routes::Who::Admins.admits(auth.role) {
         return Ok(axum::response::Redirect::to("/accounts").into_response());
     }
+    if crate::routes::Who::Auditors.admits(auth.role) {
+        return Ok(axum::response::Redirect::to("/audit-log").into_response());
+    }
     Ok(dashboard(state, auth).await?.into_response())
 }
 

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_log;
 pub mod dashboard;
 pub mod dues_overview;
 pub mod dues_sheet;
