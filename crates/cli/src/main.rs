@@ -171,6 +171,12 @@ enum Command {
         /// What the token is for, as the account's token list names it.
         #[arg(long, default_value = "命令行生成")]
         name: String,
+        /// Days it is valid (at most a year).
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=365))]
+        days: i64,
+        /// It reads what the account reads and writes nothing.
+        #[arg(long)]
+        read_only: bool,
     },
     /// Import a spreadsheet: preview it, commit it, list or undo imports.
     Import {
@@ -550,20 +556,29 @@ fn run(cli: Cli) -> Result<(), CliError> {
             ImportCommand::List => import_cmd::list(&mut store),
             ImportCommand::Undo { id } => import_cmd::undo(&mut store, id),
         },
-        Command::Token { username, name } => {
+        Command::Token {
+            username,
+            name,
+            days,
+            read_only,
+        } => {
             let user = store
                 .user_by_username(&username)?
                 .ok_or_else(|| CliError::Refused(format!("没有账号“{username}”")))?;
             let token = liangxin_web::auth::random_token().map_err(|e| CliError::Web(e.message))?;
-            store.create_api_token(
-                &liangxin_web::auth::token_hash(&token),
-                user.id,
-                &name,
-                chrono::Utc::now().naive_utc(),
-            )?;
+            let now = chrono::Utc::now().naive_utc();
+            store.create_api_token(&liangxin_store::accounts::NewToken {
+                hash: &liangxin_web::auth::token_hash(&token),
+                user_id: user.id,
+                name: &name,
+                now,
+                expires_at: Some(now + chrono::Duration::days(days)),
+                read_only,
+            })?;
             say!("{token}");
             eprintln!(
-                "已为 {username} 生成 API 令牌（只显示这一次；以 Authorization: Bearer 令牌 使用，修改密码后失效）"
+                "已为 {username} 生成{}API 令牌，{days}天内有效（只显示这一次；以 Authorization: Bearer 令牌 使用，修改密码或账号停用后失效）",
+                if read_only { "只读" } else { "读写" }
             );
             Ok(())
         }

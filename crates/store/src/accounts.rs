@@ -351,43 +351,92 @@ impl Store {
         Ok(())
     }
 
-    pub fn create_api_token(
-        &mut self,
-        token_hash: &str,
-        user_id: i64,
-        name: &str,
-        now: NaiveDateTime,
-    ) -> Result<()> {
+    /// Stores a personal API token (its hash only).
+    pub fn create_api_token(&mut self, token: &NewToken<'_>) -> Result<()> {
         diesel::insert_into(api_tokens::table)
             .values((
-                api_tokens::token_hash.eq(token_hash),
-                api_tokens::user_id.eq(user_id),
-                api_tokens::name.eq(name),
-                api_tokens::created_at.eq(now),
+                api_tokens::token_hash.eq(token.hash),
+                api_tokens::user_id.eq(token.user_id),
+                api_tokens::name.eq(token.name),
+                api_tokens::created_at.eq(token.now),
+                api_tokens::expires_at.eq(token.expires_at),
+                api_tokens::read_only.eq(token.read_only),
             ))
             .execute(self.conn())?;
         Ok(())
     }
 
-    /// The account of a live, unrevoked API token.
+    /// The account of a live, unrevoked API token, and whether the token only reads.
     pub fn api_token_user(
         &mut self,
         token_hash: &str,
         now: NaiveDateTime,
-    ) -> Result<Option<UserRow>> {
-        let found: Option<(UserRow, Option<NaiveDateTime>)> = api_tokens::table
+    ) -> Result<Option<(UserRow, bool)>> {
+        let found: Option<(UserRow, Option<NaiveDateTime>, bool)> = api_tokens::table
             .inner_join(users::table)
             .filter(api_tokens::token_hash.eq(token_hash))
             .filter(api_tokens::revoked.eq(false))
             .filter(users::disabled_at.is_null())
-            .select((UserRow::as_select(), api_tokens::expires_at))
+            .select((
+                UserRow::as_select(),
+                api_tokens::expires_at,
+                api_tokens::read_only,
+            ))
             .first(self.conn())
             .optional()?;
-        Ok(found.and_then(|(user, exp)| match exp {
+        Ok(found.and_then(|(user, exp, read_only)| match exp {
             Some(e) if e <= now => None,
-            _ => Some(user),
+            _ => Some((user, read_only)),
         }))
     }
+
+    /// An account's tokens, newest first (revoked and expired ones included, marked).
+    pub fn api_tokens_of(&mut self, user_id: i64) -> Result<Vec<TokenRow>> {
+        Ok(api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .order(api_tokens::created_at.desc())
+            .select(TokenRow::as_select())
+            .load(self.conn())?)
+    }
+
+    /// Revokes one of the account's tokens, named by its hash; whether it was live.
+    pub fn revoke_api_token(&mut self, user_id: i64, token_hash: &str) -> Result<bool> {
+        Ok(diesel::update(
+            api_tokens::table
+                .filter(api_tokens::user_id.eq(user_id))
+                .filter(api_tokens::token_hash.eq(token_hash))
+                .filter(api_tokens::revoked.eq(false)),
+        )
+        .set(api_tokens::revoked.eq(true))
+        .execute(self.conn())?
+            > 0)
+    }
+}
+
+/// A personal API token to store.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    /// SHA-256 of the token: the token itself is shown once and kept nowhere.
+    pub hash: &'a str,
+    pub user_id: i64,
+    /// What it is for, as the account names it.
+    pub name: &'a str,
+    pub now: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    /// Reads what the account reads; writes nothing.
+    pub read_only: bool,
+}
+
+/// A stored token, as its account's list shows it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub token_hash: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked: bool,
+    pub read_only: bool,
 }
 
 /// Who did something, as people read it: an actor recorded as `user:N` by the account's

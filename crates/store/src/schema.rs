@@ -471,6 +471,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Nullable<Timestamp>,
         revoked -> Bool,
+        read_only -> Bool,
     }
 }
 

@@ -39,6 +39,8 @@ pub struct Auth {
     pub csrf: Option<String>,
     /// The session cookie's hash, to end it on sign-out.
     pub session_hash: Option<String>,
+    /// A read-only API token: it writes nothing.
+    pub read_only: bool,
 }
 
 impl Auth {
@@ -58,6 +60,11 @@ impl Auth {
     /// An API write: a bearer token (no cookie, no CSRF risk), or a session whose request
     /// carries its token in `X-CSRF-Token` (a cross-site form cannot set a header).
     pub fn check_api_write(&self, headers: &HeaderMap) -> Result<(), WebError> {
+        if self.read_only {
+            return Err(WebError::forbidden(
+                "这个接口令牌只读：写入须用可读写的令牌",
+            ));
+        }
         if self.session_hash.is_none() {
             return Ok(());
         }
@@ -223,14 +230,14 @@ pub async fn authenticate(
         .pool
         .run(move |store| {
             let now = now();
-            let (user, csrf, session_hash) = if let Some(hash) = bearer {
+            let (user, csrf, session_hash, read_only) = if let Some(hash) = bearer {
                 match store.api_token_user(&hash, now)? {
-                    Some(user) => (user, None, None),
+                    Some((user, read_only)) => (user, None, None, read_only),
                     None => return Ok(None),
                 }
             } else if let Some(hash) = session {
                 match store.session(&hash, now)? {
-                    Some((user, csrf)) => (user, Some(csrf), Some(hash)),
+                    Some((user, csrf)) => (user, Some(csrf), Some(hash), false),
                     None => return Ok(None),
                 }
             } else {
@@ -244,6 +251,7 @@ pub async fn authenticate(
                 scope,
                 csrf,
                 session_hash,
+                read_only,
             }))
         })
         .await

@@ -361,3 +361,91 @@ fn input_value(page: &str, name: &str) -> Option<String> {
     let v = tag.find("value=\"")? + 7;
     Some(tag[v..].split('"').next()?.to_owned())
 }
+
+#[test]
+fn personal_tokens_are_made_once_read_or_write_as_chosen_and_end_when_revoked() {
+    let app = TestApp::start(300);
+    let mut longyou = app.signed_in("longyou");
+    let page = longyou.get("/account/tokens");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("还没有令牌"));
+    let csrf = page.csrf();
+    for (days, access, why) in [("7", "read", "有效期"), ("30", "all", "权限")] {
+        let r = longyou.post_form(
+            "/account/tokens",
+            &[
+                ("_csrf", &csrf),
+                ("name", "脚本"),
+                ("days", days),
+                ("access", access),
+            ],
+        );
+        assert_eq!(r.status, 422, "{days} {access}");
+        assert!(r.body.contains(why), "{}", r.body);
+    }
+    let made = |c: &mut common::Client, name: &str, access: &str| {
+        let r = c.post_form(
+            "/account/tokens",
+            &[
+                ("_csrf", &csrf),
+                ("name", name),
+                ("days", "30"),
+                ("access", access),
+            ],
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        shown_password(&r.body)
+    };
+    let reader = made(&mut longyou, "统计脚本", "read");
+    let writer = made(&mut longyou, "导入脚本", "write");
+    let listed = longyou.get("/account/tokens");
+    assert!(listed.body.contains("统计脚本") && listed.body.contains("只读"));
+    assert!(!listed.body.contains(&reader), "shown once, never listed");
+
+    let sheet = "姓名,身份证号\r\n".as_bytes().to_vec();
+    let mut api = app.client();
+    api.bearer = Some(reader.clone());
+    assert_eq!(api.get("/api/v1/coverage").status, 200);
+    let r = api.post_raw(
+        "/api/v1/imports?kind=members&file_name=a.csv",
+        "text/csv",
+        sheet.clone(),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.json()["error"].as_str().unwrap().contains("只读"));
+    api.bearer = Some(writer.clone());
+    let r = api.post_raw(
+        "/api/v1/imports?kind=members&file_name=a.csv",
+        "text/csv",
+        sheet,
+    );
+    assert_eq!(r.status, 202, "{}", r.body);
+
+    // Another account cannot revoke it; its holder can, and it ends at once.
+    let id = liangxin_web::auth::token_hash(&reader);
+    let mut other = app.signed_in("hongmu");
+    let other_csrf = other.get("/account/tokens").csrf();
+    let r = other.post_form(
+        "/account/tokens/revoke",
+        &[("_csrf", &other_csrf), ("token", &id)],
+    );
+    assert_eq!(r.status, 404);
+    api.bearer = Some(reader.clone());
+    assert_eq!(api.get("/api/v1/coverage").status, 200);
+    let r = longyou.post_form(
+        "/account/tokens/revoke",
+        &[("_csrf", &csrf), ("token", &id)],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("已撤销"));
+    assert_eq!(api.get("/api/v1/coverage").status, 401);
+    // Disabling the account ends the other.
+    let mut store = app.store();
+    let me = store.user_by_username("longyou").unwrap().unwrap();
+    let mut admin = app.signed_in("admin");
+    let csrf = admin.get(&format!("/accounts/{}", me.id)).csrf();
+    let r = admin.post_form(&format!("/accounts/{}/disable", me.id), &[("_csrf", &csrf)]);
+    assert_eq!(r.status, 200);
+    api.bearer = Some(writer);
+    assert_eq!(api.get("/api/v1/coverage").status, 401);
+}

@@ -146,12 +146,14 @@ fn changing_a_password_is_throttled_like_sign_in_and_ends_every_token() {
     let mut store = app.store();
     let token = liangxin_web::auth::random_token().unwrap();
     store
-        .create_api_token(
-            &liangxin_web::auth::token_hash(&token),
-            user,
-            "脚本",
-            chrono::Utc::now().naive_utc(),
-        )
+        .create_api_token(&liangxin_store::accounts::NewToken {
+            hash: &liangxin_web::auth::token_hash(&token),
+            user_id: user,
+            name: "脚本",
+            now: chrono::Utc::now().naive_utc(),
+            expires_at: None,
+            read_only: false,
+        })
         .unwrap();
     let mut api = app.client();
     api.bearer = Some(token.clone());
@@ -353,12 +355,14 @@ fn the_api_takes_personal_tokens_and_checks_its_parameters() {
     let user = store.user_by_username("longyou").unwrap().unwrap();
     let token = liangxin_web::auth::random_token().unwrap();
     store
-        .create_api_token(
-            &liangxin_web::auth::token_hash(&token),
-            user.id,
-            "测试",
-            chrono::Utc::now().naive_utc(),
-        )
+        .create_api_token(&liangxin_store::accounts::NewToken {
+            hash: &liangxin_web::auth::token_hash(&token),
+            user_id: user.id,
+            name: "测试",
+            now: chrono::Utc::now().naive_utc(),
+            expires_at: None,
+            read_only: false,
+        })
         .unwrap();
 
     let mut anon = app.client();
@@ -1041,12 +1045,14 @@ fn assigning_an_instructor_turns_a_gap_into_work_coverage() {
     let user = store.user_by_username("longyou").unwrap().unwrap();
     let token = liangxin_web::auth::random_token().unwrap();
     store
-        .create_api_token(
-            &liangxin_web::auth::token_hash(&token),
-            user.id,
-            "t",
-            chrono::Utc::now().naive_utc(),
-        )
+        .create_api_token(&liangxin_store::accounts::NewToken {
+            hash: &liangxin_web::auth::token_hash(&token),
+            user_id: user.id,
+            name: "t",
+            now: chrono::Utc::now().naive_utc(),
+            expires_at: None,
+            read_only: false,
+        })
         .unwrap();
     api.bearer = Some(token);
     let v = api.get("/api/v1/gaps?action=assign_instructor").json();
@@ -1171,12 +1177,14 @@ fn a_bearer_token_reads_the_api_but_cannot_use_the_forms() {
     let user = store.user_by_username("city").unwrap().unwrap();
     let token = liangxin_web::auth::random_token().unwrap();
     store
-        .create_api_token(
-            &liangxin_web::auth::token_hash(&token),
-            user.id,
-            "t",
-            chrono::Utc::now().naive_utc(),
-        )
+        .create_api_token(&liangxin_store::accounts::NewToken {
+            hash: &liangxin_web::auth::token_hash(&token),
+            user_id: user.id,
+            name: "t",
+            now: chrono::Utc::now().naive_utc(),
+            expires_at: None,
+            read_only: false,
+        })
         .unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .max_redirects(0)
