@@ -302,7 +302,103 @@ pub(crate) fn insert_user(
         .get_result(conn)?)
 }
 
+/// The party organizations whose 书记 holds a secretary account: those that lead members
+/// directly or through branches (not a 工委, 综合党委 or 党小组).
+pub const SECRETARY_LED: [PartyOrgType; 4] = [
+    PartyOrgType::Committee,
+    PartyOrgType::GeneralBranch,
+    PartyOrgType::Branch,
+    PartyOrgType::JointBranch,
+];
+
 impl Store {
+    /// The party organizations in `scope` (below `under`, when given, itself included) that
+    /// a secretary leads and that have no secretary account yet, by 组织编号: 组织编号 and
+    /// name.
+    pub fn party_orgs_without_secretary(
+        &mut self,
+        scope: &Scope,
+        under: Option<Key>,
+    ) -> Result<Vec<(Key, String)>> {
+        let within = match under {
+            Some(k) => {
+                let (low, high) = scope.path_range();
+                let path: Option<String> = po::table
+                    .filter(po::county_code.eq(k.county).and(po::id.eq(k.id)))
+                    .filter(po::path.ge(low).and(po::path.lt(high)))
+                    .select(po::path)
+                    .first(self.conn())
+                    .optional()?;
+                Scope::subtree(path.ok_or_else(|| StoreError::invalid("党组织", NOT_HERE))?)
+            }
+            None => scope.clone(),
+        };
+        let (low, high) = within.path_range();
+        let types: Vec<&str> = SECRETARY_LED.iter().map(|t| t.code()).collect();
+        let orgs: Vec<(i32, i64, String)> = po::table
+            .filter(po::path.ge(low).and(po::path.lt(high)))
+            .filter(po::dissolved_on.is_null())
+            .filter(po::org_type.eq_any(types))
+            .order((po::county_code, po::id))
+            .select((po::county_code, po::id, po::name))
+            .load(self.conn())?;
+        let led: std::collections::HashSet<(i32, i64)> = users::table
+            .filter(users::role.eq(Role::Secretary.code()))
+            .filter(users::party_org_county.is_not_null())
+            .select((users::party_org_county, users::party_org_id))
+            .load::<(Option<i32>, Option<i64>)>(self.conn())?
+            .into_iter()
+            .filter_map(|(c, i)| Some((c?, i?)))
+            .collect();
+        Ok(orgs
+            .into_iter()
+            .filter(|(c, i, _)| !led.contains(&(*c, *i)))
+            .map(|(county, id, name)| (Key { county, id }, name))
+            .collect())
+    }
+
+    /// Creates several accounts in one transaction (all or none), as
+    /// [`Store::create_account`] does one.
+    pub fn create_accounts(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        requests: &[AccountRequest<'_>],
+        now: NaiveDateTime,
+    ) -> Result<Vec<i64>> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let mut ids = Vec::with_capacity(requests.len());
+            for request in requests {
+                let anchor = anchor_for(conn, scope, request.role, request.node)?;
+                let id = insert_user(
+                    conn,
+                    &NewUser {
+                        username: request.username,
+                        display_name: request.display_name,
+                        password_hash: request.password_hash,
+                        role: request.role,
+                        anchor,
+                    },
+                    true,
+                    now,
+                )?;
+                let after = load_user(conn, id)?;
+                log(
+                    conn,
+                    cipher,
+                    actor,
+                    "account_create",
+                    id,
+                    None,
+                    after.as_ref(),
+                )?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
     /// The accounts at or below the administrator's node, by login name.
     pub fn accounts_in_scope(&mut self, scope: &Scope) -> Result<Vec<AccountListing>> {
         let (low, high) = scope.path_range();
@@ -392,33 +488,10 @@ impl Store {
         request: &AccountRequest<'_>,
         now: NaiveDateTime,
     ) -> Result<i64> {
-        let cipher = &self.cipher;
-        crate::connection::write_transaction(&mut self.conn, |conn| {
-            let anchor = anchor_for(conn, scope, request.role, request.node)?;
-            let id = insert_user(
-                conn,
-                &NewUser {
-                    username: request.username,
-                    display_name: request.display_name,
-                    password_hash: request.password_hash,
-                    role: request.role,
-                    anchor,
-                },
-                true,
-                now,
-            )?;
-            let after = load_user(conn, id)?;
-            log(
-                conn,
-                cipher,
-                actor,
-                "account_create",
-                id,
-                None,
-                after.as_ref(),
-            )?;
-            Ok(id)
-        })
+        let ids = self.create_accounts(actor, scope, std::slice::from_ref(request), now)?;
+        ids.first()
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("未写入账号".into()))
     }
 
     /// Disables (停用) or re-enables (启用) an account at or below the administrator's

@@ -449,3 +449,75 @@ fn personal_tokens_are_made_once_read_or_write_as_chosen_and_end_when_revoked() 
     api.bearer = Some(writer);
     assert_eq!(api.get("/api/v1/coverage").status, 401);
 }
+
+#[test]
+fn every_branch_of_a_zone_gets_its_secretary_account_in_one_step_as_a_sheet_to_hand_out() {
+    let app = TestApp::start(300);
+    let mut store = app.store();
+    let zone = store.user_by_username("hongmu").unwrap().unwrap();
+    let under = format!(
+        "{}-{}",
+        zone.party_org_county.unwrap(),
+        zone.party_org_id.unwrap()
+    );
+    let zone_scope = store.scope_of_user(&zone).unwrap();
+    let wanted = store
+        .party_orgs_without_secretary(&zone_scope, None)
+        .unwrap();
+    assert!(
+        !wanted.is_empty(),
+        "the zone has branches without an account"
+    );
+
+    let mut admin = app.signed_in("admin");
+    let csrf = admin.get("/accounts").csrf();
+    let (status, kind, bytes) = admin.post_form_bytes(
+        "/accounts/secretaries",
+        &[("_csrf", &csrf), ("under", &under)],
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let sheet = liangxin_docs::sheet::read(&bytes).unwrap();
+    assert_eq!(
+        sheet.header,
+        ["组织编号", "党组织名称", "用户名", "一次性密码"]
+    );
+    assert_eq!(sheet.rows.len(), wanted.len());
+    for ((key, name), (_, row)) in wanted.iter().zip(&sheet.rows) {
+        assert_eq!(row[0], format!("{}-{}", key.county, key.id));
+        assert_eq!(&row[1], name);
+    }
+    // The first holder signs in with the sheet's password and must change it.
+    let (_, first) = &sheet.rows[0];
+    let mut holder = app.client();
+    assert_eq!(holder.sign_in(&first[2], &first[3]).status, 303);
+    assert_eq!(
+        holder.get("/").header("location"),
+        Some("/account/password")
+    );
+    let made = store.user_by_username(&first[2]).unwrap().unwrap();
+    assert_eq!(
+        made.role().unwrap(),
+        liangxin_domain::kinds::Role::Secretary
+    );
+    assert_eq!(
+        store
+            .audit_entries("account", made.party_org_county.unwrap(), made.id)
+            .unwrap()[0]
+            .action,
+        "account_create"
+    );
+    // Done once: the second time there is nobody left, said in Chinese.
+    let r = admin.post_form(
+        "/accounts/secretaries",
+        &[("_csrf", &csrf), ("under", &under)],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("都已有书记账号"), "{}", r.body);
+    // Not above the administrator's committee.
+    let r = admin.post_form(
+        "/accounts/secretaries",
+        &[("_csrf", &csrf), ("under", "330800-1")],
+    );
+    assert!(r.status == 404 || r.status == 422, "{}", r.status);
+}

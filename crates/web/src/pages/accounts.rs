@@ -452,3 +452,127 @@ pub async fn reset(
         href: format!("/accounts/{id}"),
     })
 }
+
+/// Secretary accounts opened by one action: each needs an Argon2 hash, so a county's
+/// hundreds of branches take a few rounds (the page says how many are left).
+const BATCH: usize = 200;
+
+/// `POST /accounts/secretaries`: an account for the 书记 of every party organization at or
+/// below `under` (default: the administrator's committee) that has none, in one
+/// transaction; the answer is a workbook of login names and one-time passwords to hand out.
+pub async fn secretaries(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    let pairs = params::form_pairs(&body)?;
+    auth.check_csrf(&params::field(&pairs, "_csrf"))?;
+    let under = params::field(&pairs, "under").trim().to_owned();
+    let scope = auth.scope.clone();
+    let (orgs, left) = state
+        .pool
+        .run(move |store| {
+            let under = match under.as_str() {
+                "" => None,
+                r => match store.node_for(&scope, Role::Secretary, r)? {
+                    liangxin_store::administration::Node::PartyOrg(k) => Some(k),
+                    _ => None,
+                },
+            };
+            let mut orgs = store.party_orgs_without_secretary(&scope, under)?;
+            let left = orgs.len().saturating_sub(BATCH);
+            orgs.truncate(BATCH);
+            // A login name per 组织编号, unless someone already has it.
+            let mut named = Vec::with_capacity(orgs.len());
+            for (key, name) in orgs {
+                let mut username = format!("s{}-{}", key.county, key.id);
+                let mut n = 2;
+                while store.user_by_username(&username)?.is_some() {
+                    username = format!("s{}-{}-{n}", key.county, key.id);
+                    n += 1;
+                }
+                named.push((key, name, username));
+            }
+            Ok((named, left))
+        })
+        .await?;
+    if orgs.is_empty() {
+        return Err(WebError::bad_field(
+            "党组织",
+            "范围内的党组织都已有书记账号",
+        ));
+    }
+    let mut made = Vec::with_capacity(orgs.len());
+    for (key, name, username) in orgs {
+        let password = auth::one_time_password()?;
+        let for_hash = password.clone();
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&for_hash))
+            .await
+            .map_err(WebError::internal)??;
+        made.push((key, name, username, password, hash));
+    }
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    let rows: Vec<Vec<String>> = made
+        .iter()
+        .map(|(key, name, username, password, _)| {
+            vec![
+                format!("{}-{}", key.county, key.id),
+                name.clone(),
+                username.clone(),
+                password.clone(),
+            ]
+        })
+        .collect();
+    state
+        .pool
+        .run(move |store| {
+            let display: Vec<String> = made.iter().map(|(_, n, ..)| format!("{n}书记")).collect();
+            let requests: Vec<AccountRequest<'_>> = made
+                .iter()
+                .zip(&display)
+                .map(|((key, _, username, _, hash), display)| AccountRequest {
+                    username,
+                    display_name: display,
+                    password_hash: hash,
+                    role: Role::Secretary,
+                    node: liangxin_store::administration::Node::PartyOrg(*key),
+                })
+                .collect();
+            Ok(store.create_accounts(&actor, &scope, &requests, auth::now())?)
+        })
+        .await?;
+    let title = if left > 0 {
+        format!(
+            "党组织书记账号（一次性密码，首次登录须修改；本次{}个，另有{left}个未开通，请再次操作）",
+            rows.len()
+        )
+    } else {
+        format!(
+            "党组织书记账号（一次性密码，首次登录须修改；共{}个）",
+            rows.len()
+        )
+    };
+    let bytes = liangxin_docs::xlsx::table(
+        "书记账号",
+        &title,
+        &["组织编号", "党组织名称", "用户名", "一次性密码"],
+        &rows,
+        &[14.0, 40.0, 18.0, 18.0],
+    )
+    .map_err(WebError::internal)?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"secretary-accounts.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

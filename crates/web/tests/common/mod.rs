@@ -317,6 +317,40 @@ impl Client {
         (status, kind, body)
     }
 
+    /// A form POST whose answer is bytes (a workbook): status, content type, body.
+    pub fn post_form_bytes(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, String, Vec<u8>) {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    liangxin_web::auth::urlencode(k),
+                    liangxin_web::auth::urlencode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut r = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Cookie", self.cookie_header())
+            .content_type("application/x-www-form-urlencoded")
+            .send(body)
+            .unwrap();
+        let status = r.status().as_u16();
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, kind, r.body_mut().read_to_vec().unwrap())
+    }
+
     pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let body: String = fields
             .iter()
