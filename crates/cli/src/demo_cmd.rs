@@ -169,4 +169,10 @@ pub fn print_accounts(accounts: &[liangxin_web::demo_accounts::DemoAccount]) {
     for a in accounts {
         say!("  {:<12} {}：{}", a.username, a.role.label(), a.who);
     }
+    if accounts.iter().any(|a| a.role.is_administrative()) {
+        say!(
+            "  系统管理员和安全审计员须两步验证：在验证器应用中手动添加密钥 {}（基于时间），登录时输入其6位验证码",
+            liangxin_web::totp::base32(liangxin_web::demo_accounts::DEMO_TOTP_SECRET)
+        );
+    }
 }

@@ -20,6 +20,15 @@ enum Db {
 }
 
 impl Db {
+    /// A store on the same database, to read what a person would read from their phone.
+    fn store(&self) -> liangxin_store::Store {
+        let target = match self {
+            Db::Sqlite(path) => liangxin_store::Target::Sqlite(path.clone()),
+            Db::Postgres(url) => liangxin_store::Target::Postgres(url.clone()),
+        };
+        liangxin_store::Store::open(&target, &liangxin_store::KeySource::Hex(KEY.into())).unwrap()
+    }
+
     fn command(&self, anchor: &Path) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_liangxin"));
         cmd.env("LIANGXIN_KEY", KEY)
@@ -312,6 +321,23 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
     );
     admin.change_password(&admin_password, "衢州两新-管理-2026");
     let mut admin = server.sign_in("admin", "衢州两新-管理-2026");
+    // An administrator must set up its second factor before anything else.
+    let home = admin.get("/");
+    assert_eq!(home.location.as_deref(), Some("/account/2fa"));
+    let setup = admin.get("/account/2fa");
+    let started = admin.post("/account/2fa/start", &[("_csrf", &setup.csrf())]);
+    assert!(started.body.contains("完成设置"), "{}", started.body);
+    let secret = db
+        .store()
+        .totp(db.store().user_by_username("admin").unwrap().unwrap().id);
+    let secret = secret.unwrap().unwrap().secret;
+    let now = chrono::Utc::now().timestamp();
+    let code = liangxin_web::totp::code(&secret, liangxin_web::totp::step_at(now));
+    let confirmed = admin.post(
+        "/account/2fa/confirm",
+        &[("_csrf", &setup.csrf()), ("code", &code)],
+    );
+    assert!(confirmed.body.contains("恢复码"), "{}", confirmed.body);
     let csrf = admin.get("/accounts/new").csrf();
     let mut open = |username: &str, role: &str, node: &str| {
         let r = admin.post(

@@ -298,6 +298,8 @@ impl Store {
         })
     }
 
+    /// A new session; `second_factor_pending` when the password was right and the second
+    /// factor is still to come.
     pub fn create_session(
         &mut self,
         token_hash: &str,
@@ -305,6 +307,7 @@ impl Store {
         csrf_token: &str,
         now: NaiveDateTime,
         expires_at: NaiveDateTime,
+        second_factor_pending: bool,
     ) -> Result<()> {
         diesel::insert_into(sessions::table)
             .values((
@@ -313,18 +316,20 @@ impl Store {
                 sessions::csrf_token.eq(csrf_token),
                 sessions::created_at.eq(now),
                 sessions::expires_at.eq(expires_at),
+                sessions::second_factor_pending.eq(second_factor_pending),
             ))
             .execute(self.conn())?;
         Ok(())
     }
 
-    /// The account and CSRF token of a live session; expired sessions are removed.
+    /// The account of a live session, its CSRF token, and whether its second factor is
+    /// still to come; expired sessions are removed.
     pub fn session(
         &mut self,
         token_hash: &str,
         now: NaiveDateTime,
-    ) -> Result<Option<(UserRow, String)>> {
-        let found: Option<(UserRow, String, NaiveDateTime)> = sessions::table
+    ) -> Result<Option<(UserRow, String, bool)>> {
+        let found: Option<(UserRow, String, NaiveDateTime, bool)> = sessions::table
             .inner_join(users::table)
             .filter(sessions::token_hash.eq(token_hash))
             .filter(users::disabled_at.is_null())
@@ -332,11 +337,14 @@ impl Store {
                 UserRow::as_select(),
                 sessions::csrf_token,
                 sessions::expires_at,
+                sessions::second_factor_pending,
             ))
             .first(self.conn())
             .optional()?;
         match found {
-            Some((user, csrf, expires)) if expires > now => Ok(Some((user, csrf))),
+            Some((user, csrf, expires, pending)) if expires > now => {
+                Ok(Some((user, csrf, pending)))
+            }
             Some(_) => {
                 self.end_session(token_hash)?;
                 Ok(None)

@@ -561,6 +561,9 @@ impl Store {
                 ))
                 .execute(conn)?;
             end_access(conn, id)?;
+            // A holder who lost the password may have lost the phone: the second factor is
+            // set up again after the next sign-in.
+            crate::second_factor::remove_in(conn, id)?;
             let after = load_user(conn, id)?;
             log(
                 conn,

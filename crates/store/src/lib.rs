@@ -46,6 +46,7 @@ mod rekey;
 pub mod rules;
 pub mod schema;
 pub mod scope;
+pub mod second_factor;
 pub mod todo;
 pub mod transfer;
 pub mod uploads;

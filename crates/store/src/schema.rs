@@ -460,6 +460,24 @@ diesel::table! {
         csrf_token -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        second_factor_pending -> Bool,
+    }
+}
+
+diesel::table! {
+    account_totp (user_id) {
+        user_id -> BigInt,
+        secret -> Binary,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+    }
+}
+
+diesel::table! {
+    account_recovery_codes (user_id, code_hash) {
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -492,3 +510,4 @@ diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens);
 diesel::allow_tables_to_appear_in_same_query!(users, party_orgs);
 diesel::allow_tables_to_appear_in_same_query!(users, members);
 diesel::allow_tables_to_appear_in_same_query!(users, instructors);
+diesel::allow_tables_to_appear_in_same_query!(users, account_totp);

@@ -41,6 +41,10 @@ pub struct Auth {
     pub session_hash: Option<String>,
     /// A read-only API token: it writes nothing.
     pub read_only: bool,
+    /// A session whose password was right and whose second factor is still to come.
+    pub second_factor_pending: bool,
+    /// The account signs in with a second factor (TOTP).
+    pub second_factor: bool,
 }
 
 impl Auth {
@@ -149,9 +153,29 @@ pub fn one_time_password() -> Result<String, WebError> {
     }
 }
 
-/// Paths a holder of a password set by someone else may reach before changing it.
-fn open_before_change(path: &str) -> bool {
-    matches!(path, "/account/password" | "/logout")
+/// Where a signed-in account must go first, if anywhere: the second factor of this
+/// sign-in, then a password set by someone else changed, then (for the administrative
+/// roles, who must have one) a second factor set up. Only those pages and signing out are
+/// open meanwhile.
+fn first_duty(auth: &Auth, path: &str) -> Option<&'static str> {
+    let duty: (&'static str, &[&str]) = if auth.second_factor_pending {
+        ("/login/2fa", &["/login/2fa"])
+    } else if auth.user.must_change_password {
+        ("/account/password", &["/account/password"])
+    } else if auth.role.is_administrative() && !auth.second_factor {
+        (
+            "/account/2fa",
+            &[
+                "/account/2fa",
+                "/account/2fa/start",
+                "/account/2fa/confirm",
+                "/account/password",
+            ],
+        )
+    } else {
+        return None;
+    };
+    (path != "/logout" && !duty.1.contains(&path)).then_some(duty.0)
 }
 
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -230,19 +254,20 @@ pub async fn authenticate(
         .pool
         .run(move |store| {
             let now = now();
-            let (user, csrf, session_hash, read_only) = if let Some(hash) = bearer {
+            let (user, csrf, session_hash, read_only, pending) = if let Some(hash) = bearer {
                 match store.api_token_user(&hash, now)? {
-                    Some((user, read_only)) => (user, None, None, read_only),
+                    Some((user, read_only)) => (user, None, None, read_only, false),
                     None => return Ok(None),
                 }
             } else if let Some(hash) = session {
                 match store.session(&hash, now)? {
-                    Some((user, csrf)) => (user, Some(csrf), Some(hash), false),
+                    Some((user, csrf, pending)) => (user, Some(csrf), Some(hash), false, pending),
                     None => return Ok(None),
                 }
             } else {
                 return Ok(None);
             };
+            let second_factor = store.totp_confirmed(user.id)?;
             let role = user.role()?;
             let scope = store.scope_of_user(&user)?;
             Ok(Some(Auth {
@@ -252,6 +277,8 @@ pub async fn authenticate(
                 csrf,
                 session_hash,
                 read_only,
+                second_factor_pending: pending,
+                second_factor,
             }))
         })
         .await
@@ -264,10 +291,8 @@ pub async fn require_page_user(
     next: Next,
 ) -> Response {
     match authenticate(&state, req.headers(), Credentials::Session).await {
-        Ok(Some(auth))
-            if auth.user.must_change_password && !open_before_change(req.uri().path()) =>
-        {
-            Redirect::to("/account/password").into_response()
+        Ok(Some(auth)) if first_duty(&auth, req.uri().path()).is_some() => {
+            Redirect::to(first_duty(&auth, req.uri().path()).unwrap_or("/")).into_response()
         }
         Ok(Some(auth)) => {
             req.extensions_mut().insert(auth);
@@ -297,6 +322,10 @@ pub async fn require_api_user(
     next: Next,
 ) -> Response {
     match authenticate(&state, req.headers(), Credentials::SessionOrToken).await {
+        // Half signed in is not signed in.
+        Ok(Some(auth)) if auth.second_factor_pending => {
+            ApiError(WebError::unauthorized()).into_response()
+        }
         Ok(Some(auth)) if auth.user.must_change_password => ApiError(WebError::forbidden(
             "账号的密码由管理员设置，须先在“修改密码”页改为自己的密码",
         ))

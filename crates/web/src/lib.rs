@@ -26,6 +26,7 @@ pub mod report;
 pub mod routes;
 pub mod schedule;
 pub mod server;
+pub mod totp;
 pub mod view;
 
 use std::sync::Arc;

@@ -47,7 +47,7 @@ pub fn wrong_message() -> String {
     )
 }
 
-fn limits() -> AttemptLimits {
+pub(crate) fn limits() -> AttemptLimits {
     AttemptLimits {
         address_failures: auth::ADDRESS_FAILURE_LIMIT,
         window: chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES),

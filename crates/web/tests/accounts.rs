@@ -521,3 +521,170 @@ fn every_branch_of_a_zone_gets_its_secretary_account_in_one_step_as_a_sheet_to_h
     );
     assert!(r.status == 404 || r.status == 422, "{}", r.status);
 }
+
+/// The code a phone would show now for `secret`, `ahead` steps on.
+fn code_now(secret: &[u8], ahead: i64) -> String {
+    let now = chrono::Utc::now().timestamp();
+    liangxin_web::totp::code(secret, liangxin_web::totp::step_at(now) + ahead)
+}
+
+#[test]
+fn two_factor_sign_in_is_set_up_by_its_holder_and_asked_at_every_sign_in() {
+    let app = TestApp::start(300);
+    let mut store = app.store();
+    let me = store.user_by_username("secretary").unwrap().unwrap();
+    let mut c = app.signed_in("secretary");
+    let page = c.get("/account/2fa");
+    assert!(page.body.contains("未启用"));
+    let csrf = page.csrf();
+    let started = c.post_form("/account/2fa/start", &[("_csrf", &csrf)]);
+    assert!(started.body.contains("完成设置"));
+    let secret = store.totp(me.id).unwrap().unwrap().secret;
+    assert!(started.body.contains(&liangxin_web::totp::base32(&secret)));
+    let r = c.post_form(
+        "/account/2fa/confirm",
+        &[("_csrf", &csrf), ("code", "000000x")],
+    );
+    assert_eq!(r.status, 422);
+    let r = c.post_form(
+        "/account/2fa/confirm",
+        &[("_csrf", &csrf), ("code", &code_now(&secret, 0))],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let recovery: Vec<String> = r
+        .body
+        .split("<code class=\"secret\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(recovery.len(), 10);
+
+    // The next sign-in is half done until the code: nothing opens, the API says 401.
+    let mut next = app.client();
+    let r = next.sign_in("secretary", common::PASSWORD);
+    assert_eq!(r.header("location"), Some("/login/2fa?next=/"));
+    assert_eq!(
+        next.get("/party-orgs").header("location"),
+        Some("/login/2fa")
+    );
+    assert_eq!(next.get("/api/v1/coverage").status, 401);
+    let csrf = next.get("/login/2fa").csrf();
+    let r = next.post_form(
+        "/login/2fa",
+        &[("_csrf", &csrf), ("code", "123456"), ("next", "/")],
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("验证码不正确"));
+    // The confirmation took the current step: the next one is what the phone shows soon.
+    let code = code_now(&secret, 1);
+    let r = next.post_form(
+        "/login/2fa",
+        &[("_csrf", &csrf), ("code", &code), ("next", "/")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(next.get("/party-orgs").status, 200);
+    // The same code does not open a second sign-in; a recovery code does, once.
+    let mut third = app.client();
+    third.sign_in("secretary", common::PASSWORD);
+    let csrf = third.get("/login/2fa").csrf();
+    let r = third.post_form(
+        "/login/2fa",
+        &[("_csrf", &csrf), ("code", &code), ("next", "/")],
+    );
+    assert_eq!(r.status, 401, "a code is good once");
+    let r = third.post_form(
+        "/login/2fa",
+        &[
+            ("_csrf", &csrf),
+            ("code", &recovery[0].to_uppercase()),
+            ("next", "/"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut fourth = app.client();
+    fourth.sign_in("secretary", common::PASSWORD);
+    let csrf = fourth.get("/login/2fa").csrf();
+    let r = fourth.post_form(
+        "/login/2fa",
+        &[("_csrf", &csrf), ("code", &recovery[0]), ("next", "/")],
+    );
+    assert_eq!(r.status, 401, "a recovery code is good once");
+    assert_eq!(store.recovery_codes_left(me.id).unwrap(), 9);
+    let log: Vec<String> = store
+        .audit_entries("account", me.party_org_county.unwrap(), me.id)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(log, ["totp_enable"]);
+
+    // The administrative roles cannot go without it.
+    let mut admin = app.signed_in("admin");
+    let csrf = admin.get("/account/2fa").csrf();
+    let r = admin.post_form(
+        "/account/2fa/disable",
+        &[("_csrf", &csrf), ("code", "000000")],
+    );
+    assert_eq!(r.status, 403);
+    // A reset by the administrator ends it with the password (the phone may be lost too).
+    let page = admin.get(&format!("/accounts/{}", me.id));
+    let r = admin.post_form(
+        &format!("/accounts/{}/reset", me.id),
+        &[("_csrf", &page.csrf())],
+    );
+    assert_eq!(r.status, 200);
+    assert!(!store.totp_confirmed(me.id).unwrap());
+}
+
+#[test]
+fn a_new_administrator_sets_up_its_second_factor_before_anything_else() {
+    let app = TestApp::start(300);
+    let mut admin = app.signed_in("admin");
+    let csrf = admin.get("/accounts/new").csrf();
+    let mut store = app.store();
+    let county = store.user_by_username("longyou").unwrap().unwrap();
+    let node = format!(
+        "{}-{}",
+        county.party_org_county.unwrap(),
+        county.party_org_id.unwrap()
+    );
+    let r = admin.post_form(
+        "/accounts/new",
+        &[
+            ("_csrf", &csrf),
+            ("username", "auditor.two"),
+            ("display_name", "龙游县安全审计员乙"),
+            ("role", "auditor"),
+            ("node", &node),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let first = shown_password(&r.body);
+    let mut c = app.client();
+    c.sign_in("auditor.two", &first);
+    let csrf = c.get("/account/password").csrf();
+    let r = c.post_form(
+        "/account/password",
+        &[
+            ("_csrf", &csrf),
+            ("current", &first),
+            ("new", "审计-龙游-2026-乙"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut c = app.client();
+    assert_eq!(c.sign_in("auditor.two", "审计-龙游-2026-乙").status, 303);
+    assert_eq!(c.get("/audit-log").header("location"), Some("/account/2fa"));
+    let page = c.get("/account/2fa");
+    assert!(page.body.contains("必须使用两步验证"));
+    let csrf = page.csrf();
+    c.post_form("/account/2fa/start", &[("_csrf", &csrf)]);
+    let id = store.user_by_username("auditor.two").unwrap().unwrap().id;
+    let secret = store.totp(id).unwrap().unwrap().secret;
+    let r = c.post_form(
+        "/account/2fa/confirm",
+        &[("_csrf", &csrf), ("code", &code_now(&secret, 0))],
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(c.get("/audit-log").status, 200, "open once it is set up");
+}

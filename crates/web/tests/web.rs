@@ -251,6 +251,7 @@ fn an_expired_session_sends_you_back_to_sign_in() {
             "csrf",
             past,
             past + chrono::Duration::hours(8),
+            false,
         )
         .unwrap();
     let mut c = app.client();

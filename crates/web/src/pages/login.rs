@@ -120,7 +120,11 @@ pub struct LoginForm {
 }
 
 enum Outcome {
-    SignedIn { token: String },
+    /// A session; `pending` when the second factor is still to come.
+    SignedIn {
+        token: String,
+        pending: bool,
+    },
     Refused(StatusCode, String),
 }
 
@@ -169,7 +173,7 @@ pub async fn submit(
     let name = username.clone();
     let outcome = sign_in(&state, ip, name, password, hours).await;
     match outcome {
-        Ok(Outcome::SignedIn { token }) => {
+        Ok(Outcome::SignedIn { token, pending }) => {
             let session = auth::set_cookie(
                 &state,
                 SESSION_COOKIE,
@@ -178,7 +182,12 @@ pub async fn submit(
                 "Lax",
             );
             let clear = auth::set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0, "Strict");
-            let mut resp = Redirect::to(&next).into_response();
+            let target = if pending {
+                format!("/login/2fa?next={}", auth::urlencode(&next))
+            } else {
+                next
+            };
+            let mut resp = Redirect::to(&target).into_response();
             resp.headers_mut().append(header::SET_COOKIE, session);
             resp.headers_mut().append(header::SET_COOKIE, clear);
             resp
@@ -231,14 +240,17 @@ async fn sign_in(
         .run(move |store| {
             let now = auth::now();
             let token = auth::random_token()?;
+            // With a second factor the session opens nothing until its code is given.
+            let pending = store.totp_confirmed(user.id)?;
             store.create_session(
                 &auth::token_hash(&token),
                 user.id,
                 &auth::random_token()?,
                 now,
                 now + chrono::Duration::hours(hours),
+                pending,
             )?;
-            Ok(Outcome::SignedIn { token })
+            Ok(Outcome::SignedIn { token, pending })
         })
         .await
 }

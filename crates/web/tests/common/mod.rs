@@ -145,11 +145,17 @@ impl TestApp {
         Client::new(&self.base)
     }
 
-    /// A client already signed in as `username`.
+    /// A client already signed in as `username` (with the demo second factor for the
+    /// administrative accounts).
     pub fn signed_in(&self, username: &str) -> Client {
         let mut c = self.client();
         let r = c.sign_in(username, PASSWORD);
         assert_eq!(r.status, 303, "sign-in of {username}: {}", r.body);
+        if r.header("location")
+            .is_some_and(|l| l.starts_with("/login/2fa"))
+        {
+            c.second_factor(liangxin_web::demo_accounts::DEMO_TOTP_SECRET);
+        }
         c
     }
 }
@@ -426,6 +432,24 @@ impl Client {
             &format!("multipart/form-data; boundary={boundary}"),
             body,
         )
+    }
+
+    /// Gives the code of `secret` to a sign-in waiting for it: the current step's, or the
+    /// next one's when the current step was taken already (a code is good once).
+    pub fn second_factor(&mut self, secret: &[u8]) {
+        let csrf = self.get("/login/2fa").csrf();
+        let now = chrono::Utc::now().timestamp();
+        for step in [0, 1] {
+            let code = liangxin_web::totp::code(secret, liangxin_web::totp::step_at(now) + step);
+            let r = self.post_form(
+                "/login/2fa",
+                &[("_csrf", &csrf), ("code", &code), ("next", "/")],
+            );
+            if r.status == 303 {
+                return;
+            }
+        }
+        panic!("the second factor was refused");
     }
 
     /// Opens the sign-in page (for its CSRF cookie and field) and submits it.
