@@ -73,6 +73,7 @@ pub fn run(
                     "instructor",
                     "member",
                     "admin",
+                    "secadmin",
                     "auditor",
                 ]
                 .contains(&u.username.as_str())

@@ -468,6 +468,9 @@ coded_enum! {
         /// 系统管理员: administers the accounts at or below its committee and sees no member
         /// data by virtue of that (三员分立, 等保 2.0).
         SystemAdmin = ("sysadmin", "系统管理员"),
+        /// 安全管理员: keeps the rule parameters and the security settings, and sees no
+        /// member data by virtue of that (三员分立).
+        SecurityAdmin = ("secadmin", "安全管理员"),
         /// 安全审计员: reads the audit log and its verification, changes nothing, and sees
         /// no member data by virtue of that (三员分立).
         SecurityAuditor = ("auditor", "安全审计员"),
@@ -478,7 +481,10 @@ impl Role {
     /// The administrative roles (三员): they work on the system, not on the records, and
     /// see no member data by virtue of the role.
     pub const fn is_administrative(self) -> bool {
-        matches!(self, Role::SystemAdmin | Role::SecurityAuditor)
+        matches!(
+            self,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::SecurityAuditor
+        )
     }
 }
 

@@ -26,5 +26,6 @@ pub mod period;
 pub mod region;
 pub mod registry;
 pub mod resident_id;
+pub mod rule_versions;
 pub mod rules;
 pub mod transfer;

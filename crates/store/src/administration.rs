@@ -140,11 +140,13 @@ fn anchor_for(conn: &mut DbConnection, scope: &Scope, role: Role, node: Node) ->
                     region: k.county,
                 }),
                 Role::County => Err(misfit("须设在县(市、区)两新工委")),
-                Role::SystemAdmin | Role::SecurityAuditor if committee => Ok(Anchor::Committee {
-                    party_org: k,
-                    region: k.county,
-                }),
-                Role::SystemAdmin | Role::SecurityAuditor => {
+                Role::SystemAdmin | Role::SecurityAdmin | Role::SecurityAuditor if committee => {
+                    Ok(Anchor::Committee {
+                        party_org: k,
+                        region: k.county,
+                    })
+                }
+                Role::SystemAdmin | Role::SecurityAdmin | Role::SecurityAuditor => {
                     Err(misfit("须设在市或县(市、区)两新工委"))
                 }
                 Role::Zone => match zone {

@@ -71,9 +71,30 @@ impl crate::Store {
         ))
     }
 
-    /// Adds a new version of a parameter (the old versions stay for history).
-    pub fn add_rule_version(&mut self, param: &RuleParam) -> Result<()> {
-        crate::connection::write_transaction(self.conn(), |conn| {
+    /// Adds a new version of a parameter (the old versions stay for history), in the
+    /// audit log.
+    pub fn add_rule_version(&mut self, actor: &str, param: &RuleParam) -> Result<()> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            crate::audit::append(
+                conn,
+                cipher,
+                crate::audit::Entry {
+                    actor,
+                    action: "rule_version",
+                    entity: "rule_parameter",
+                    county: 0,
+                    entity_id: i64::from(param.version),
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "key": param.key,
+                        "version": param.version,
+                        "value": param.value,
+                        "effective_from": param.effective_from.to_string(),
+                        "source": param.source,
+                    })),
+                },
+            )?;
             diesel::insert_into(r::rule_parameters)
                 .values(RuleRow {
                     key: param.key.clone(),

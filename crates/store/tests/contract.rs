@@ -799,14 +799,17 @@ fn rule_versions_are_data(db: &TestDb) {
         3
     );
     store
-        .add_rule_version(&RuleParam {
-            key: keys::OWN_BRANCH_MIN_FULL_MEMBERS.into(),
-            version: 2,
-            value: 4,
-            effective_from: d(2027, 1, 1),
-            title: "试点".into(),
-            source: "某县试点文件".into(),
-        })
+        .add_rule_version(
+            "test",
+            &RuleParam {
+                key: keys::OWN_BRANCH_MIN_FULL_MEMBERS.into(),
+                version: 2,
+                value: 4,
+                effective_from: d(2027, 1, 1),
+                title: "试点".into(),
+                source: "某县试点文件".into(),
+            },
+        )
         .unwrap();
     drop(store);
     // Reopening re-seeds nothing and keeps the new version.
@@ -903,14 +906,17 @@ fn every_registry_write_bumps_the_version(db: &TestDb) {
     assert!(store.insert_member("t", &all(), TODAY, bad).is_err());
     assert_eq!(store.registry_version().unwrap(), v2);
     store
-        .add_rule_version(&RuleParam {
-            key: keys::JOINT_BRANCH_MAX_UNITS.into(),
-            version: 2,
-            value: 6,
-            effective_from: d(2027, 1, 1),
-            title: "t".into(),
-            source: "s".into(),
-        })
+        .add_rule_version(
+            "test",
+            &RuleParam {
+                key: keys::JOINT_BRANCH_MAX_UNITS.into(),
+                version: 2,
+                value: 6,
+                effective_from: d(2027, 1, 1),
+                title: "t".into(),
+                source: "s".into(),
+            },
+        )
         .unwrap();
     assert!(
         store.registry_version().unwrap() > v2,

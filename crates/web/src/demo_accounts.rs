@@ -96,6 +96,16 @@ pub fn ensure(store: &mut Store) -> Result<Vec<DemoAccount>, WebError> {
             region: a.county.0.county,
         },
     ));
+    // The city's 安全管理员: keeps the rule parameters (the city's, not a county's).
+    wanted.push((
+        "secadmin",
+        Role::SecurityAdmin,
+        format!("{}安全管理员", a.city.1.replace("两新组织工作委员会", "")),
+        Anchor::Committee {
+            party_org: a.city.0,
+            region: a.city.0.county,
+        },
+    ));
     // And its 安全审计员: reads the county's audit log, changes nothing.
     wanted.push((
         "auditor",

@@ -68,6 +68,8 @@ pub enum Who {
     Admins,
     /// 安全审计员: the audit log.
     Auditors,
+    /// 安全管理员 and the city's committee: the rule parameters.
+    RuleKeepers,
 }
 
 impl Who {
@@ -77,6 +79,7 @@ impl Who {
             Who::Everyone => !role.is_administrative(),
             Who::Admins => role == Role::SystemAdmin,
             Who::Auditors => role == Role::SecurityAuditor,
+            Who::RuleKeepers => matches!(role, Role::SecurityAdmin | Role::City),
             Who::Committees => matches!(role, Role::City | Role::County | Role::Zone),
             Who::Staff => matches!(
                 role,
@@ -188,6 +191,20 @@ pub const ROUTES: &[Route] = &[
         access: Access::Page,
         object: Object::None,
         who: Who::Auditors,
+    },
+    Route {
+        method: "GET",
+        path: "/rules",
+        access: Access::Page,
+        object: Object::None,
+        who: Who::RuleKeepers,
+    },
+    Route {
+        method: "POST",
+        path: "/rules/versions",
+        access: Access::Page,
+        object: Object::None,
+        who: Who::RuleKeepers,
     },
     admins("GET", "/accounts", Object::None),
     admins("GET", "/accounts/new", Object::None),
@@ -404,6 +421,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/account/tokens") => get(pages::tokens::show),
         ("POST", "/account/tokens") => post(pages::tokens::create),
         ("POST", "/account/tokens/revoke") => post(pages::tokens::revoke),
+        ("GET", "/rules") => get(pages::rules::show),
+        ("POST", "/rules/versions") => post(pages::rules::add_version),
         ("GET", "/audit-log") => get(pages::audit_log::show),
         ("POST", "/audit-log/verify") => post(pages::audit_log::verify),
         ("GET", "/accounts") => get(pages::accounts::list),

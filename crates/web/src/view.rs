@@ -28,6 +28,10 @@ pub struct Layout {
     pub admin: bool,
     /// A 安全审计员: the menu is the audit log only.
     pub auditor: bool,
+    /// A 安全管理员: the menu is the rule parameters only.
+    pub security_admin: bool,
+    /// May read the rule parameters (the 安全管理员, the city's committee).
+    pub rules: bool,
 }
 
 impl Layout {
@@ -57,6 +61,8 @@ impl Layout {
             demo: state.config.demo,
             admin: crate::routes::Who::Admins.admits(auth.role),
             auditor: crate::routes::Who::Auditors.admits(auth.role),
+            security_admin: auth.role == liangxin_domain::kinds::Role::SecurityAdmin,
+            rules: crate::routes::Who::RuleKeepers.admits(auth.role),
         })
     }
 }

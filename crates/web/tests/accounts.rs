@@ -688,3 +688,81 @@ fn a_new_administrator_sets_up_its_second_factor_before_anything_else() {
     assert_eq!(r.status, 200);
     assert_eq!(c.get("/audit-log").status, 200, "open once it is set up");
 }
+
+#[test]
+fn the_security_administrator_adds_a_rule_version_from_a_day_and_the_engines_follow() {
+    use liangxin_domain::rules::{CoverageRules, keys};
+    let app = TestApp::start(300);
+    let mut secadmin = app.signed_in("secadmin");
+    assert_eq!(secadmin.get("/").header("location"), Some("/rules"));
+    for path in ["/members", "/organizations", "/accounts", "/audit-log"] {
+        assert_eq!(secadmin.get(path).status, 403, "{path}");
+    }
+    let page = secadmin.get("/rules");
+    assert!(page.body.contains(keys::JOINT_BRANCH_MAX_UNITS));
+    assert!(page.body.contains("现行"));
+    let csrf = page.csrf();
+    let today = liangxin_web::today();
+    let add = |c: &mut common::Client, key: &str, value: &str, from: &str, source: &str| {
+        c.post_form(
+            "/rules/versions",
+            &[
+                ("_csrf", &csrf),
+                ("key", key),
+                ("value", value),
+                ("effective_from", from),
+                ("source", source),
+            ],
+        )
+    };
+    let k = keys::JOINT_BRANCH_MAX_UNITS;
+    for (key, value, from, source, why) in [
+        (k, "6", "2020-01-01", "某文件", "不能早于今天"),
+        (k, "0", &today.to_string()[..], "某文件", "必须为正数"),
+        (k, "六", &today.to_string()[..], "某文件", "应为整数"),
+        (k, "6", &today.to_string()[..], "", "请写明依据"),
+        (
+            "coverage.nothing",
+            "6",
+            &today.to_string()[..],
+            "某文件",
+            "没有参数",
+        ),
+    ] {
+        let r = add(&mut secadmin, key, value, from, source);
+        assert_eq!(r.status, 422, "{key} {value} {from}");
+        assert!(r.body.contains(why), "{why}: {}", r.body);
+        assert!(
+            r.body.contains(&format!("value=\"{value}\"")),
+            "values are kept"
+        );
+    }
+    let r = add(
+        &mut secadmin,
+        k,
+        "6",
+        &today.to_string(),
+        "衢州市两新工委〔2026〕12号",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("第2版"), "{}", r.body);
+    let mut store = app.store();
+    let set = store.rule_set().unwrap();
+    let rules = CoverageRules::resolve(&set, today).unwrap();
+    assert_eq!(rules.joint_branch_max_units.value, 6);
+    assert_eq!(rules.joint_branch_max_units.rule.version, 2);
+    let before = CoverageRules::resolve(&set, today.pred_opt().unwrap()).unwrap();
+    assert_eq!(
+        before.joint_branch_max_units.value, 5,
+        "the past stays as it was"
+    );
+    let log = store.audit_entries("rule_parameter", 0, 2).unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].action, "rule_version");
+
+    // The city's committee keeps them too; a county's reads none of this page.
+    let mut city = app.signed_in("city");
+    assert_eq!(city.get("/rules").status, 200);
+    let mut county = app.signed_in("longyou");
+    assert_eq!(county.get("/rules").status, 403);
+}

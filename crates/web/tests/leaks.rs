@@ -13,7 +13,7 @@ use liangxin_store::organizations::{OrgFilter, OrgPage, OrgSort};
 use liangxin_store::{Scope, Store};
 use liangxin_web::routes::{Access, Object, ROUTES};
 
-const ROLES: [&str; 8] = [
+const ROLES: [&str; 9] = [
     "city",
     "longyou",
     "hongmu",
@@ -21,6 +21,7 @@ const ROLES: [&str; 8] = [
     "instructor",
     "member",
     "admin",
+    "secadmin",
     "auditor",
 ];
 
@@ -317,6 +318,14 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     assert_eq!(r.status, 303, "an administrator's home is the accounts");
                     assert_eq!(r.header("location"), Some("/accounts"));
                 }
+                Object::None if role == "secadmin" && route.path == "/" => {
+                    let r = c.get(route.path);
+                    assert_eq!(
+                        r.header("location"),
+                        Some("/rules"),
+                        "its home is the rules"
+                    );
+                }
                 Object::None if role == "auditor" && route.path == "/" => {
                     let r = c.get(route.path);
                     assert_eq!(r.status, 303, "an auditor's home is the log");
@@ -570,6 +579,10 @@ fn no_role_reads_or_writes_outside_its_scope() {
                 assert!(
                     store.accounts_in_scope(&scope).unwrap().len() < store.users().unwrap().len()
                 );
+            }
+            "secadmin" => {
+                // 三员分立: every route with member data answered 403 above.
+                assert_eq!(c.get("/rules").status, 200);
             }
             "auditor" => {
                 // 三员分立: every route with member data answered 403 above; the log it

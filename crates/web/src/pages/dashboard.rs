@@ -174,6 +174,9 @@ pub async fn show(
     if crate::routes::Who::Auditors.admits(auth.role) {
         return Ok(axum::response::Redirect::to("/audit-log").into_response());
     }
+    if auth.role == liangxin_domain::kinds::Role::SecurityAdmin {
+        return Ok(axum::response::Redirect::to("/rules").into_response());
+    }
     Ok(dashboard(state, auth).await?.into_response())
 }
 

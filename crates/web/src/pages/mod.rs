@@ -30,6 +30,7 @@ pub mod party_org;
 pub mod party_org_edit;
 pub mod party_org_new;
 pub mod password;
+pub mod rules;
 pub mod second_factor;
 pub mod tokens;
 pub mod transfer_new;
