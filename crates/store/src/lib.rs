@@ -50,6 +50,7 @@ pub mod second_factor;
 pub mod todo;
 pub mod transfer;
 pub mod uploads;
+pub mod zones;
 
 use diesel::prelude::*;
 

@@ -50,6 +50,8 @@ pub enum Object {
     Import,
     /// `{id}` of an account (global: accounts are not keyed by county).
     Account,
+    /// `{id}` of a park or town.
+    Zone,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -70,6 +72,8 @@ pub enum Who {
     Auditors,
     /// 安全管理员 and the city's committee: the rule parameters.
     RuleKeepers,
+    /// 市、县两新工委: those who register parks and towns in their region.
+    RegionCommittees,
 }
 
 impl Who {
@@ -80,6 +84,7 @@ impl Who {
             Who::Admins => role == Role::SystemAdmin,
             Who::Auditors => role == Role::SecurityAuditor,
             Who::RuleKeepers => matches!(role, Role::SecurityAdmin | Role::City),
+            Who::RegionCommittees => matches!(role, Role::City | Role::County),
             Who::Committees => matches!(role, Role::City | Role::County | Role::Zone),
             Who::Staff => matches!(
                 role,
@@ -358,6 +363,34 @@ pub const ROUTES: &[Route] = &[
     ),
     r("GET", "/gaps", Access::Page, Object::None),
     staff("GET", "/zones", Object::None),
+    Route {
+        method: "GET",
+        path: "/zones/new",
+        access: Access::Page,
+        object: Object::None,
+        who: Who::RegionCommittees,
+    },
+    Route {
+        method: "POST",
+        path: "/zones/new",
+        access: Access::Page,
+        object: Object::None,
+        who: Who::RegionCommittees,
+    },
+    Route {
+        method: "GET",
+        path: "/zones/{id}/edit",
+        access: Access::Page,
+        object: Object::Zone,
+        who: Who::Committees,
+    },
+    Route {
+        method: "POST",
+        path: "/zones/{id}/edit",
+        access: Access::Page,
+        object: Object::Zone,
+        who: Who::Committees,
+    },
     staff("GET", "/zones.csv", Object::None),
     staff("GET", "/zones.xlsx", Object::None),
     r("GET", "/gaps.csv", Access::Page, Object::None),
@@ -521,6 +554,10 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/organizations/{county}/{id}") => get(pages::organization::show),
         ("GET", "/gaps") => get(pages::gaps::show),
         ("GET", "/zones") => get(pages::zones::show),
+        ("GET", "/zones/new") => get(pages::zone_form::show_new),
+        ("POST", "/zones/new") => post(pages::zone_form::submit_new),
+        ("GET", "/zones/{id}/edit") => get(pages::zone_form::show_edit),
+        ("POST", "/zones/{id}/edit") => post(pages::zone_form::submit_edit),
         ("GET", "/zones.csv") => get(pages::zones::csv),
         ("GET", "/zones.xlsx") => get(pages::zones::xlsx),
         ("GET", "/gaps.csv") => get(pages::gaps::csv),

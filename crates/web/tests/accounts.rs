@@ -766,3 +766,89 @@ fn the_security_administrator_adds_a_rule_version_from_a_day_and_the_engines_fol
     let mut county = app.signed_in("longyou");
     assert_eq!(county.get("/rules").status, 403);
 }
+
+#[test]
+fn a_county_registers_a_town_with_its_class_and_leading_committee_and_the_zone_changes_itself() {
+    let app = TestApp::start(300);
+    let mut store = app.store();
+    let county = store.user_by_username("longyou").unwrap().unwrap();
+    let committee = format!(
+        "{}-{}",
+        county.party_org_county.unwrap(),
+        county.party_org_id.unwrap()
+    );
+    let mut longyou = app.signed_in("longyou");
+    let page = longyou.get("/zones/new");
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    let post = |c: &mut common::Client, path: &str, name: &str, kind: &str, leader: &str| {
+        c.post_form(
+            path,
+            &[
+                ("_csrf", &csrf),
+                ("name", name),
+                ("kind", kind),
+                ("class", "eco_tourism"),
+                ("level", "county"),
+                ("leader", leader),
+            ],
+        )
+    };
+    let r = post(&mut longyou, "/zones/new", "", "town", "");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("名称"), "{}", r.body);
+    let r = post(&mut longyou, "/zones/new", "龙游石窟小镇", "", "");
+    assert!(r.body.contains("类型：请选择"), "{}", r.body);
+    // A leader must be a 党工委: the county's 两新工委 is one, a branch is not.
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let branch = format!(
+        "{}-{}",
+        secretary.party_org_county.unwrap(),
+        secretary.party_org_id.unwrap()
+    );
+    let r = post(&mut longyou, "/zones/new", "龙游石窟小镇", "town", &branch);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("须为党工委"), "{}", r.body);
+    let r = post(&mut longyou, "/zones/new", "龙游石窟小镇", "town", "");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let listed = longyou.get("/zones");
+    assert!(listed.body.contains("龙游石窟小镇"));
+    assert!(listed.body.contains("生态休闲旅游类"));
+    let scope = store.scope_of_user(&county).unwrap();
+    let zone = store
+        .zones_of(&scope)
+        .unwrap()
+        .into_iter()
+        .find(|z| z.name == "龙游石窟小镇")
+        .unwrap();
+    assert_eq!(zone.county, 330825);
+    let r = post(&mut longyou, "/zones/new", "龙游石窟小镇", "town", "");
+    assert!(r.body.contains("已有同名"), "{}", r.body);
+    let _ = committee;
+    let log = store.audit_entries("zone", 330825, zone.id).unwrap();
+    assert_eq!(log[0].action, "create");
+
+    // The zone's own committee changes its zone, not another, and registers none.
+    let mut hongmu = app.signed_in("hongmu");
+    let own = store
+        .user_by_username("hongmu")
+        .unwrap()
+        .unwrap()
+        .zone_id
+        .unwrap();
+    assert_eq!(hongmu.get("/zones/new").status, 403);
+    let page = hongmu.get(&format!("/zones/{own}/edit"));
+    assert_eq!(page.status, 200);
+    assert_eq!(hongmu.get(&format!("/zones/{}/edit", zone.id)).status, 404);
+    let r = hongmu.post_form(
+        &format!("/zones/{own}/edit"),
+        &[
+            ("_csrf", &page.csrf()),
+            ("name", "龙游红木小镇"),
+            ("kind", "town"),
+            ("class", "traditional_industry"),
+            ("level", "provincial"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+}

@@ -456,6 +456,24 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     let r = c.get(&path(*id));
                     assert_eq!(r.status, 200, "{role} {} of its own account", route.path);
                 }
+                Object::Zone => {
+                    let path = |id: i64| route.path.replace("{id}", &id.to_string());
+                    let own: Vec<i64> = store
+                        .zones_of(&scope)
+                        .unwrap()
+                        .iter()
+                        .map(|z| z.id)
+                        .collect();
+                    let all = store.zones_of(&city_scope).unwrap();
+                    if let Some(z) = all.iter().find(|z| !own.contains(&z.id)) {
+                        let r = c.get(&path(z.id));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign zone", route.path);
+                        assert!(!r.body.contains(&z.name));
+                    }
+                    let id = own.first().unwrap_or_else(|| panic!("{role} has a zone"));
+                    let r = c.get(&path(*id));
+                    assert_eq!(r.status, 200, "{role} {} of its own zone", route.path);
+                }
                 Object::Finding | Object::Floating => {
                     unreachable!("only POST routes address a finding or a floating record")
                 }

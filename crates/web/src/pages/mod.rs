@@ -35,4 +35,5 @@ pub mod second_factor;
 pub mod tokens;
 pub mod transfer_new;
 pub mod transfers;
+pub mod zone_form;
 pub mod zones;

@@ -18,6 +18,8 @@ use crate::report::scope_report;
 use crate::view::{Layout, count, rate, render};
 
 struct ZoneRow {
+    /// Where to change it, for those who may.
+    edit: Option<String>,
     name: String,
     kind: &'static str,
     class: &'static str,
@@ -35,6 +37,8 @@ struct ZonesPage {
     layout: Layout,
     as_of: String,
     rows: Vec<ZoneRow>,
+    /// May register a zone (市、县两新工委).
+    may_register: bool,
 }
 
 /// The scope's zones with their coverage, as of the report's day.
@@ -55,6 +59,9 @@ async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<Zone
                 .copied()
                 .unwrap_or_default();
             ZoneRow {
+                edit: crate::routes::Who::Committees
+                    .admits(auth.role)
+                    .then(|| format!("/zones/{}/edit", z.id)),
                 kind: z.kind.label(),
                 class: z.class.map(|c| c.label()).unwrap_or("—"),
                 level: z.level.map(|l| l.label()).unwrap_or("—"),
@@ -80,6 +87,7 @@ pub async fn show(
         layout,
         as_of: as_of.format("%Y年%m月%d日").to_string(),
         rows,
+        may_register: crate::routes::Who::RegionCommittees.admits(auth.role),
     })
 }
 
