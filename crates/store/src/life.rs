@@ -559,3 +559,279 @@ impl Store {
             .collect()
     }
 }
+
+/// A correction of a recorded meeting (更正): its content and the attendance of the same
+/// expected members, with why it is corrected. The day and kind stay: a meeting recorded
+/// on the wrong day or as the wrong kind is withdrawn and recorded again.
+#[derive(Debug, Clone)]
+pub struct MeetingCorrection {
+    pub topic: String,
+    pub place: String,
+    pub host: String,
+    pub recorder: String,
+    pub agenda: String,
+    pub minutes: String,
+    pub decisions: String,
+    pub attendance: Vec<life::AttendanceRecord>,
+    pub reason: String,
+}
+
+/// What the log keeps of a meeting, before or after a correction.
+fn meeting_json(
+    conn: &mut DbConnection,
+    key: Key,
+) -> Result<Option<(serde_json::Value, Key, MeetingKind)>> {
+    type Row = (
+        i64,
+        String,
+        NaiveDate,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<bool>,
+    );
+    let row: Option<Row> = mt::table
+        .filter(mt::county_code.eq(key.county).and(mt::id.eq(key.id)))
+        .select((
+            mt::party_org_id,
+            mt::kind,
+            mt::held_on,
+            mt::topic,
+            mt::place,
+            mt::host,
+            mt::recorder,
+            mt::agenda,
+            mt::minutes,
+            mt::decisions,
+            mt::quorate,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((
+        po_id,
+        kind,
+        held_on,
+        topic,
+        place,
+        host,
+        recorder,
+        agenda,
+        minutes,
+        decisions,
+        quorate,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let lines: Vec<(i32, i64, String, Option<String>)> = ma::table
+        .filter(
+            ma::county_code
+                .eq(key.county)
+                .and(ma::meeting_id.eq(key.id)),
+        )
+        .order((ma::member_county, ma::member_id))
+        .select((ma::member_county, ma::member_id, ma::attendance, ma::reason))
+        .load(conn)?;
+    let kind = MeetingKind::parse(&kind).map_err(|e| bad("会议类型", e))?;
+    Ok(Some((
+        json!({
+            "kind": kind.code(),
+            "held_on": held_on,
+            "topic": topic,
+            "place": place,
+            "host": host,
+            "recorder": recorder,
+            "agenda": agenda,
+            "minutes": minutes,
+            "decisions": decisions,
+            "quorate": quorate,
+            "attendance": lines.iter().map(|(c, i, a, r)| json!({
+                "member": { "county": c, "id": i },
+                "attendance": a,
+                "reason": r,
+            })).collect::<Vec<_>>(),
+        }),
+        Key {
+            county: key.county,
+            id: po_id,
+        },
+        kind,
+    )))
+}
+
+impl Store {
+    /// Corrects a meeting of `scope`'s party organizations: its content and attendance,
+    /// the quorum computed again; the before and after in the audit log with the reason.
+    /// The attendance names the same members as recorded (the day's snapshot).
+    pub fn correct_meeting(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        key: Key,
+        c: &MeetingCorrection,
+    ) -> Result<()> {
+        if c.reason.trim().is_empty() {
+            return Err(StoreError::invalid("更正原因", "必填"));
+        }
+        for (field, value) in [
+            ("主题", &c.topic),
+            ("地点", &c.place),
+            ("主持人", &c.host),
+            ("记录人", &c.recorder),
+        ] {
+            if value.trim().is_empty() {
+                return Err(StoreError::invalid(field, "必填"));
+            }
+        }
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let Some((before, party_org, kind)) = meeting_json(conn, key)? else {
+                return Err(StoreError::invalid("会议", "不存在或不在您的管理范围内"));
+            };
+            party_org_in_scope(conn, scope, party_org)?;
+            let recorded: HashMap<Key, bool> = ma::table
+                .filter(
+                    ma::county_code
+                        .eq(key.county)
+                        .and(ma::meeting_id.eq(key.id)),
+                )
+                .select((ma::member_county, ma::member_id, ma::voter))
+                .load::<(i32, i64, bool)>(conn)?
+                .into_iter()
+                .map(|(county, id, voter)| (Key { county, id }, voter))
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let mut attendees = Vec::with_capacity(c.attendance.len());
+            for a in &c.attendance {
+                let Some(&voter) = recorded.get(&a.member) else {
+                    return Err(StoreError::invalid(
+                        "出席情况",
+                        "有人员不在这次会议的应到名单中",
+                    ));
+                };
+                if !seen.insert(a.member) {
+                    return Err(StoreError::invalid("出席情况", "同一党员登记了两次"));
+                }
+                if a.attendance == Attendance::Excused
+                    && a.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+                {
+                    return Err(StoreError::invalid("出席情况", "请假应填写请假原因"));
+                }
+                attendees.push(Attendee {
+                    voter,
+                    attendance: a.attendance,
+                });
+            }
+            if seen.len() != recorded.len() {
+                return Err(StoreError::invalid(
+                    "出席情况",
+                    "应到名单中每人都应登记出席情况",
+                ));
+            }
+            let quorate = life::quorum(kind, &attendees);
+            diesel::update(mt::table.filter(mt::county_code.eq(key.county).and(mt::id.eq(key.id))))
+                .set((
+                    mt::topic.eq(c.topic.trim()),
+                    mt::place.eq(c.place.trim()),
+                    mt::host.eq(c.host.trim()),
+                    mt::recorder.eq(c.recorder.trim()),
+                    mt::agenda.eq(&c.agenda),
+                    mt::minutes.eq(&c.minutes),
+                    mt::decisions.eq(&c.decisions),
+                    mt::quorate.eq(quorate),
+                ))
+                .execute(conn)?;
+            for a in &c.attendance {
+                diesel::update(
+                    ma::table
+                        .filter(
+                            ma::county_code
+                                .eq(key.county)
+                                .and(ma::meeting_id.eq(key.id)),
+                        )
+                        .filter(
+                            ma::member_county
+                                .eq(a.member.county)
+                                .and(ma::member_id.eq(a.member.id)),
+                        ),
+                )
+                .set((
+                    ma::attendance.eq(a.attendance.code()),
+                    ma::reason.eq(a
+                        .reason
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty() && a.attendance == Attendance::Excused)),
+                ))
+                .execute(conn)?;
+            }
+            crate::registry::bump_records(conn)?;
+            let after = meeting_json(conn, key)?.map(|(mut v, ..)| {
+                v["reason"] = json!(c.reason.trim());
+                v
+            });
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "correct",
+                    entity: "meeting",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: Some(before),
+                    after,
+                },
+            )
+        })
+    }
+
+    /// Withdraws (撤销) a meeting recorded in error: it and its attendance go, every figure
+    /// follows; the whole record and the reason stay in the audit log.
+    pub fn withdraw_meeting(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        key: Key,
+        reason: &str,
+    ) -> Result<()> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid("撤销原因", "必填"));
+        }
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let Some((before, party_org, _)) = meeting_json(conn, key)? else {
+                return Err(StoreError::invalid("会议", "不存在或不在您的管理范围内"));
+            };
+            party_org_in_scope(conn, scope, party_org)?;
+            diesel::delete(
+                ma::table.filter(
+                    ma::county_code
+                        .eq(key.county)
+                        .and(ma::meeting_id.eq(key.id)),
+                ),
+            )
+            .execute(conn)?;
+            diesel::delete(mt::table.filter(mt::county_code.eq(key.county).and(mt::id.eq(key.id))))
+                .execute(conn)?;
+            crate::registry::bump_records(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "withdraw",
+                    entity: "meeting",
+                    county: key.county,
+                    entity_id: key.id,
+                    before: Some(before),
+                    after: Some(json!({ "withdrawn": true, "reason": reason.trim() })),
+                },
+            )
+        })
+    }
+}

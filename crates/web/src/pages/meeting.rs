@@ -40,6 +40,8 @@ struct MeetingPage {
     notes: Vec<String>,
     counts: String,
     lines: Vec<Line>,
+    correct_href: String,
+    withdraw_href: String,
 }
 
 pub async fn show(
@@ -70,6 +72,8 @@ pub async fn show(
         kind: s.kind.label(),
         date: s.held_on.format("%Y年%m月%d日").to_string(),
         party_org_href: format!("/party-orgs/{}/{}/life", s.party_org.county, s.party_org.id),
+        correct_href: format!("/meetings/{county}/{id}/correct"),
+        withdraw_href: format!("/meetings/{county}/{id}/withdraw"),
         party_org: m.party_org_name.clone(),
         topic: s.topic.clone(),
         place: m.place.clone(),

@@ -15,6 +15,7 @@ pub mod life_overview;
 pub mod login;
 pub mod logout;
 pub mod meeting;
+pub mod meeting_correct;
 pub mod meeting_new;
 pub mod member_dues;
 pub mod member_form;
