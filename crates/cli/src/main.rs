@@ -214,6 +214,17 @@ enum AccountsCommand {
     Enable { username: String },
     /// A new one-time password (printed once, changed at the next sign-in).
     Reset { username: String },
+    /// A secretary account for every 党委, 党总支, 党支部 and 联合党支部 (below --under) that
+    /// has none, in one transaction; login names and one-time passwords go to an .xlsx to
+    /// hand out (keep it safe: it is the only copy).
+    Secretaries {
+        /// The workbook to write (it must not exist).
+        #[arg(long)]
+        xlsx: PathBuf,
+        /// Only below this party organization (组织编号 or full name).
+        #[arg(long)]
+        under: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -612,6 +623,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 accounts_cmd::set_disabled(&mut store, &username, false)
             }
             AccountsCommand::Reset { username } => accounts_cmd::reset(&mut store, &username),
+            AccountsCommand::Secretaries { xlsx, under } => {
+                accounts_cmd::secretaries(&mut store, &xlsx, under.as_deref())
+            }
         },
         Command::Backup { file } => {
             // The backup holds the checkpoint, so its log can be verified once restored.

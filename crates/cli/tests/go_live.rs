@@ -387,6 +387,26 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
     assert_eq!(v["total"]["total"], 4, "龙游县's four units");
     drop(server);
 
+    // The rest of the branches' secretaries from the console, as a sheet to hand out.
+    let sheet = dir.join("书记账号.xlsx");
+    let out = run(
+        db,
+        &[
+            "accounts",
+            "secretaries",
+            "--xlsx",
+            sheet.to_str().unwrap(),
+            "--under",
+            "中共柯城区两新组织工作委员会",
+        ],
+    );
+    assert!(out.contains("已开通1个书记账号"), "{out}");
+    let rows = liangxin_docs::sheet::read(&std::fs::read(&sheet).unwrap())
+        .unwrap()
+        .rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1[1], "中共衢州柯城智联网络科技有限公司支部委员会");
+
     // 6. The log verifies; a backup restores to the same reports and a verifying log.
     run(db, &["audit"]);
     let verified = run(db, &["verify-log"]);
