@@ -74,13 +74,7 @@ pub fn propose(
     crate::audit::AuditRules::resolve(&with, on)?;
     crate::transfer::TransferRules::resolve(&with, on)?;
     crate::floating::FloatingRules::resolve(&with, on)?;
-    if value <= 0 && key.starts_with("security.") {
-        return Err(ProposalError::Invalid(RuleError::OutOfRange {
-            key: key.to_owned(),
-            value,
-            reason: "必须为正数",
-        }));
-    }
+    crate::rules::SecurityRules::resolve(&with, on)?;
     Ok(param)
 }
 

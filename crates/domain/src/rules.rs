@@ -117,7 +117,13 @@ pub mod keys {
 
     pub const SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS: &str =
         "security.login_attempts_retention_days";
+    pub const SECURITY_LOCK_AFTER_FAILURES: &str = "security.lock_after_failures";
+    pub const SECURITY_LOCK_MINUTES: &str = "security.lock_minutes";
+    pub const SECURITY_ADDRESS_FAILURE_LIMIT: &str = "security.address_failure_limit";
+    pub const SECURITY_ADDRESS_WINDOW_MINUTES: &str = "security.address_window_minutes";
 }
+
+const SOURCE_SIGN_IN: &str = "GB/T 22239—2019《信息安全技术 网络安全等级保护基本要求》身份鉴别：应具有登录失败处理功能，配置并启用结束会话、限制非法登录次数和当登录连接超时自动退出等相关措施；本平台默认值（可配置）";
 
 const SOURCE_ARCHIVES: &str =
     "中国共产党发展党员工作细则（2014）第四十八条；本平台默认清单（可配置）";
@@ -421,6 +427,30 @@ impl RuleSet {
                 "本平台默认值（可配置）",
             ),
             p(
+                keys::SECURITY_LOCK_AFTER_FAILURES,
+                5,
+                "连续输错密码或验证码达到此次数的账号被锁定",
+                SOURCE_SIGN_IN,
+            ),
+            p(
+                keys::SECURITY_LOCK_MINUTES,
+                15,
+                "账号被锁定的分钟数",
+                SOURCE_SIGN_IN,
+            ),
+            p(
+                keys::SECURITY_ADDRESS_FAILURE_LIMIT,
+                20,
+                "同一来源地址在时间窗内登录失败达到此次数即暂时拒绝",
+                SOURCE_SIGN_IN,
+            ),
+            p(
+                keys::SECURITY_ADDRESS_WINDOW_MINUTES,
+                10,
+                "统计来源地址登录失败次数的时间窗（分钟）",
+                SOURCE_SIGN_IN,
+            ),
+            p(
                 keys::SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS,
                 180,
                 "登录尝试记录（来源地址、输入的用户名）保留180天后删除",
@@ -554,5 +584,28 @@ mod tests {
         params[0].value = 0;
         let err = CoverageRules::resolve(&RuleSet::new(params), d(2026, 1, 1)).unwrap_err();
         assert!(matches!(err, RuleError::OutOfRange { .. }));
+    }
+}
+
+/// The sign-in rules in force on one date (登录失败处理).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityRules {
+    pub lock_after_failures: Resolved,
+    pub lock_minutes: Resolved,
+    pub address_failure_limit: Resolved,
+    pub address_window_minutes: Resolved,
+    pub login_attempts_retention_days: Resolved,
+}
+
+impl SecurityRules {
+    pub fn resolve(set: &RuleSet, as_of: NaiveDate) -> Result<Self, RuleError> {
+        let get = |key| set.in_force(key, as_of).and_then(Resolved::positive);
+        Ok(SecurityRules {
+            lock_after_failures: get(keys::SECURITY_LOCK_AFTER_FAILURES)?,
+            lock_minutes: get(keys::SECURITY_LOCK_MINUTES)?,
+            address_failure_limit: get(keys::SECURITY_ADDRESS_FAILURE_LIMIT)?,
+            address_window_minutes: get(keys::SECURITY_ADDRESS_WINDOW_MINUTES)?,
+            login_attempts_retention_days: get(keys::SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS)?,
+        })
     }
 }

@@ -257,6 +257,16 @@ impl Store {
         })
     }
 
+    /// The password of a claimed attempt was right, but the sign-in is not whole yet (a
+    /// second factor is to come): the attempt is a success, the account's failures and
+    /// lock stay.
+    pub fn attempt_succeeded(&mut self, attempt: i64) -> Result<()> {
+        diesel::update(login_attempts::table.find(attempt))
+            .set(login_attempts::success.eq(true))
+            .execute(self.conn())?;
+        Ok(())
+    }
+
     /// The password of a claimed attempt was right: the attempt is a success, and the
     /// account's failures and lock are cleared.
     pub fn login_succeeded(

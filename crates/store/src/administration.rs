@@ -53,25 +53,66 @@ pub struct AccountRequest<'a> {
 
 const NOT_HERE: &str = "不存在或不在您的管理范围内";
 
-/// The type and zone of the party organization at `key`, when it lies in `scope`.
+/// A party organization an account may be anchored at, as the checks need it.
+struct NodeOrg {
+    path: String,
+    org_type: PartyOrgType,
+    zone: Option<i64>,
+    parent_county: Option<i32>,
+}
+
+impl NodeOrg {
+    /// A region's own committee (the city's or a county's 两新工委): a 工委 of no zone at
+    /// the top of its region (no parent, or a parent in another region). A 工委 further
+    /// down (a sector's) is not: it would otherwise lend its accounts the whole county.
+    fn region_committee(&self, key: Key) -> bool {
+        self.org_type == PartyOrgType::WorkingCommittee
+            && self.zone.is_none()
+            && self.parent_county.is_none_or(|p| p != key.county)
+    }
+}
+
+/// The party organization at `key`, when it lies in `scope` (and, with `live`, is not
+/// dissolved).
 fn party_org_in(
     conn: &mut DbConnection,
     scope: &Scope,
     key: Key,
-) -> Result<Option<(PartyOrgType, Option<i64>)>> {
+    live: bool,
+) -> Result<Option<NodeOrg>> {
     let (low, high) = scope.path_range();
-    let row: Option<(String, Option<i64>)> = po::table
+    let mut q = po::table
         .filter(po::county_code.eq(key.county).and(po::id.eq(key.id)))
         .filter(po::path.ge(low).and(po::path.lt(high)))
-        .filter(po::dissolved_on.is_null())
-        .select((po::org_type, po::zone_id))
-        .first(conn)
-        .optional()?;
-    row.map(|(t, zone)| {
-        let t = PartyOrgType::parse(&t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok((t, zone))
+        .select((po::path, po::org_type, po::zone_id, po::parent_county))
+        .into_boxed();
+    if live {
+        q = q.filter(po::dissolved_on.is_null());
+    }
+    let row: Option<(String, String, Option<i64>, Option<i32>)> = q.first(conn).optional()?;
+    row.map(|(path, t, zone, parent_county)| {
+        let org_type = PartyOrgType::parse(&t).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(NodeOrg {
+            path,
+            org_type,
+            zone,
+            parent_county,
+        })
     })
     .transpose()
+}
+
+/// 三员分立: an administrative account is managed by the level above, never by its peers
+/// at the same committee (a 系统管理员 could otherwise reset its 安全审计员 and read the log
+/// as it).
+fn peer_refused(role: Role, node_path: &str, scope: &Scope) -> Result<()> {
+    if role.is_administrative() && node_path == scope.party_path {
+        return Err(StoreError::invalid(
+            "账号",
+            "本级的系统管理员、安全管理员和安全审计员由上一级管理（或在服务器上用 liangxin accounts）",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a county lies in the administrator's region.
@@ -123,11 +164,13 @@ fn anchor_for(conn: &mut DbConnection, scope: &Scope, role: Role, node: Node) ->
             "须开给一名党建指导员"
         })),
         (_, Node::PartyOrg(k)) => {
-            let Some((org_type, zone)) = party_org_in(conn, scope, k)? else {
+            let Some(node) = party_org_in(conn, scope, k, true)? else {
                 return Err(StoreError::invalid(FIELD, NOT_HERE));
             };
+            peer_refused(role, &node.path, scope)?;
             // A committee's region is its county code: the city's for the city's 工委.
-            let committee = org_type == PartyOrgType::WorkingCommittee && zone.is_none();
+            let committee = node.region_committee(k);
+            let zone = node.zone;
             let city_level = k.county % 100 == 0;
             match role {
                 Role::City if committee && city_level => Ok(Anchor::Committee {
@@ -166,7 +209,8 @@ fn account_in(conn: &mut DbConnection, scope: &Scope, user: &UserRow) -> Result<
     let party_org = user.party_org_county.zip(user.party_org_id);
     let member = user.member_county.zip(user.member_id);
     if let Some((county, id)) = party_org {
-        return Ok(party_org_in(conn, scope, Key { county, id })?.is_some());
+        // A dissolved organization's accounts are still to be disabled or reset.
+        return Ok(party_org_in(conn, scope, Key { county, id }, false)?.is_some());
     }
     if let Some((county, id)) = member {
         let (low, high) = scope.path_range();
@@ -188,10 +232,16 @@ fn account_in(conn: &mut DbConnection, scope: &Scope, user: &UserRow) -> Result<
 
 /// An account the administrator manages, or why not.
 fn managed(conn: &mut DbConnection, scope: &Scope, id: i64) -> Result<UserRow> {
-    match load_user(conn, id)? {
-        Some(user) if account_in(conn, scope, &user)? => Ok(user),
-        _ => Err(StoreError::invalid("账号", NOT_HERE)),
+    let user = match load_user(conn, id)? {
+        Some(user) if account_in(conn, scope, &user)? => user,
+        _ => return Err(StoreError::invalid("账号", NOT_HERE)),
+    };
+    if let Some((county, id)) = user.party_org_county.zip(user.party_org_id)
+        && let Some(node) = party_org_in(conn, scope, Key { county, id }, false)?
+    {
+        peer_refused(user.role()?, &node.path, scope)?;
     }
+    Ok(user)
 }
 
 /// What the log keeps of an account (never its password hash).

@@ -76,6 +76,16 @@ impl crate::Store {
     pub fn add_rule_version(&mut self, actor: &str, param: &RuleParam) -> Result<()> {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
+            // Numbered under the write lock: two keepers adding at once get 2 and 3, not a
+            // clash on (key, version).
+            let last: Option<i32> = r::rule_parameters
+                .filter(r::key.eq(&param.key))
+                .select(diesel::dsl::max(r::version))
+                .first(conn)?;
+            let param = &RuleParam {
+                version: last.map_or(param.version, |v| v.max(param.version - 1) + 1),
+                ..param.clone()
+            };
             crate::audit::append(
                 conn,
                 cipher,

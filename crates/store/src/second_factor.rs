@@ -185,10 +185,18 @@ fn log(
     action: &str,
     actor: &str,
 ) -> Result<()> {
-    let (username, county): (String, Option<i32>) = users::table
-        .find(user_id)
-        .select((users::username, users::party_org_county))
-        .first(conn)?;
+    let (username, po, member, instructor): (String, Option<i32>, Option<i32>, Option<i32>) =
+        users::table
+            .find(user_id)
+            .select((
+                users::username,
+                users::party_org_county,
+                users::member_county,
+                users::instructor_county,
+            ))
+            .first(conn)?;
+    // Filed under the county of the account's node, as account administration files it.
+    let county = po.or(member).or(instructor);
     audit::append(
         conn,
         cipher,

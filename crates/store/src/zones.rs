@@ -123,15 +123,28 @@ impl Store {
             }
             if let Some(leader) = input.leader {
                 let (low, high) = scope.path_range();
-                let fits: Option<String> = po::table
+                let fits: Option<(String, Option<i64>, Option<i32>)> = po::table
                     .filter(po::county_code.eq(leader.county).and(po::id.eq(leader.id)))
                     .filter(po::path.ge(low).and(po::path.lt(high)))
                     .filter(po::dissolved_on.is_null())
-                    .select(po::org_type)
+                    .select((po::org_type, po::zone_id, po::parent_county))
                     .first(conn)
                     .optional()?;
-                match fits.as_deref() {
-                    Some(t) if t == PartyOrgType::WorkingCommittee.code() => {}
+                match fits {
+                    Some((t, led, parent)) if t == PartyOrgType::WorkingCommittee.code() => {
+                        if parent.is_none_or(|p| p != leader.county) {
+                            return Err(StoreError::invalid(
+                                "党工委",
+                                "市、县两新工委不能作为园区小镇的党工委",
+                            ));
+                        }
+                        if led.is_some_and(|z| Some(z) != id) {
+                            return Err(StoreError::invalid(
+                                "党工委",
+                                "已是另一个园区小镇的党工委，请先在那个园区小镇改换",
+                            ));
+                        }
+                    }
                     Some(_) => {
                         return Err(StoreError::invalid(
                             "党工委",

@@ -22,12 +22,6 @@ use crate::error::{ApiError, WebError};
 
 pub const SESSION_COOKIE: &str = "lx_session";
 pub const LOGIN_CSRF_COOKIE: &str = "lx_login";
-/// Consecutive wrong passwords that lock an account.
-pub const LOCK_AFTER_FAILURES: i32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
-/// Failed sign-ins from one address within the window before it is turned away.
-pub const ADDRESS_FAILURE_LIMIT: i64 = 20;
-pub const ADDRESS_WINDOW_MINUTES: i64 = 10;
 
 /// The signed-in user of a request.
 #[derive(Debug, Clone)]

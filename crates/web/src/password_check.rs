@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use liangxin_domain::rules::SecurityRules;
 use liangxin_store::accounts::{AttemptLimits, Claim, UserRow};
 
 use crate::error::WebError;
@@ -17,8 +18,9 @@ use crate::{AppState, auth};
 pub enum Checked {
     /// The right password of an account that is not locked.
     Right(Box<UserRow>),
-    /// A wrong password, an unknown name or a locked account: the same answer.
-    Wrong,
+    /// A wrong password, an unknown name or a locked account: the same answer, with the
+    /// limits it is told under.
+    Wrong(AttemptLimits),
     /// Too many failures from this address lately.
     TooMany,
     /// Every verification slot stayed busy: nothing was claimed or verified.
@@ -39,21 +41,25 @@ pub fn verifications() -> Arc<tokio::sync::Semaphore> {
 const WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// What a refused password is told, whatever the reason.
-pub fn wrong_message() -> String {
+pub fn wrong_message(limits: &AttemptLimits) -> String {
     format!(
         "用户名或密码错误（连续输错{}次的账户将锁定{}分钟）",
-        auth::LOCK_AFTER_FAILURES,
-        auth::LOCK_MINUTES
+        limits.account_failures,
+        limits.lock_for.num_minutes()
     )
 }
 
-pub(crate) fn limits() -> AttemptLimits {
-    AttemptLimits {
-        address_failures: auth::ADDRESS_FAILURE_LIMIT,
-        window: chrono::Duration::minutes(auth::ADDRESS_WINDOW_MINUTES),
-        account_failures: auth::LOCK_AFTER_FAILURES,
-        lock_for: chrono::Duration::minutes(auth::LOCK_MINUTES),
-    }
+/// The sign-in limits in force today: rule parameters the 安全管理员 keeps
+/// (`security.lock_after_failures` and the others of [`SecurityRules`]).
+pub(crate) fn limits(store: &mut liangxin_store::Store) -> Result<AttemptLimits, WebError> {
+    let rules =
+        SecurityRules::resolve(&store.rule_set()?, crate::today()).map_err(WebError::internal)?;
+    Ok(AttemptLimits {
+        address_failures: rules.address_failure_limit.value,
+        window: chrono::Duration::minutes(rules.address_window_minutes.value),
+        account_failures: i32::try_from(rules.lock_after_failures.value).unwrap_or(i32::MAX),
+        lock_for: chrono::Duration::minutes(rules.lock_minutes.value),
+    })
 }
 
 /// Checks `password` for the account `username`, as seen from `ip`.
@@ -69,18 +75,19 @@ pub async fn check(
     let Ok(Ok(slot)) = tokio::time::timeout(WAIT, slots.acquire_owned()).await else {
         return Ok(Checked::Busy);
     };
-    let (user, claim) = state
+    let (user, claim, limits) = state
         .pool
         .run(move |store| {
             let user = store.user_by_username(&username)?;
+            let limits = limits(store)?;
             let claim = store.claim_login_attempt(
                 &ip,
                 &username,
                 user.as_ref().map(|u| u.id),
                 auth::now(),
-                &limits(),
+                &limits,
             )?;
-            Ok((user, claim))
+            Ok((user, claim, limits))
         })
         .await?;
     let attempt = match claim {
@@ -103,12 +110,23 @@ pub async fn check(
     match (user, attempt) {
         (Some(user), Some(attempt)) if verified => {
             let id = user.id;
+            let disabled = user.disabled_at.is_some();
             state
                 .pool
-                .run(move |store| Ok(store.login_succeeded(attempt, id, auth::now())?))
+                .run(move |store| {
+                    // The account's failures and lock are cleared only by a whole sign-in: a
+                    // disabled account has none, and one with a second factor is cleared
+                    // when its code is given (wrong codes add to the same count).
+                    if disabled || store.totp_confirmed(id)? {
+                        store.attempt_succeeded(attempt)?;
+                    } else {
+                        store.login_succeeded(attempt, id, auth::now())?;
+                    }
+                    Ok(())
+                })
                 .await?;
             Ok(Checked::Right(Box::new(user)))
         }
-        _ => Ok(Checked::Wrong),
+        _ => Ok(Checked::Wrong(limits)),
     }
 }

@@ -618,6 +618,25 @@ fn two_factor_sign_in_is_set_up_by_its_holder_and_asked_at_every_sign_in() {
         .collect();
     assert_eq!(log, ["totp_enable"]);
 
+    // Wrong codes add up across sign-ins with the right password: the account locks.
+    let mut locked = false;
+    for _ in 0..5 {
+        let mut guess = app.client();
+        if guess.sign_in("secretary", common::PASSWORD).status != 303 {
+            locked = true;
+            break;
+        }
+        let csrf = guess.get("/login/2fa").csrf();
+        guess.post_form(
+            "/login/2fa",
+            &[("_csrf", &csrf), ("code", "000000"), ("next", "/")],
+        );
+    }
+    assert!(
+        locked,
+        "a known password does not buy endless guesses at the code"
+    );
+
     // The administrative roles cannot go without it.
     let mut admin = app.signed_in("admin");
     let csrf = admin.get("/account/2fa").csrf();
@@ -648,6 +667,7 @@ fn a_new_administrator_sets_up_its_second_factor_before_anything_else() {
         county.party_org_county.unwrap(),
         county.party_org_id.unwrap()
     );
+    // 三员分立: not by its peer at the same committee; the level above (here the console).
     let r = admin.post_form(
         "/accounts/new",
         &[
@@ -658,16 +678,47 @@ fn a_new_administrator_sets_up_its_second_factor_before_anything_else() {
             ("node", &node),
         ],
     );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let first = shown_password(&r.body);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("由上一级管理"), "{}", r.body);
+    let auditor = store.user_by_username("auditor").unwrap().unwrap();
+    let page = admin.get(&format!("/accounts/{}", auditor.id));
+    let r = admin.post_form(
+        &format!("/accounts/{}/reset", auditor.id),
+        &[("_csrf", &page.csrf())],
+    );
+    assert_eq!(r.status, 422, "nor its peer's password reset");
+    let first = "初始-审计-2026-ab";
+    let operator = liangxin_store::Scope {
+        region: Some(330800),
+        ..liangxin_store::Scope::everything()
+    };
+    store
+        .create_account(
+            "cli",
+            &operator,
+            &liangxin_store::administration::AccountRequest {
+                username: "auditor.two",
+                display_name: "龙游县安全审计员乙",
+                password_hash: &liangxin_web::auth::hash_password(first).unwrap(),
+                role: liangxin_domain::kinds::Role::SecurityAuditor,
+                node: liangxin_store::administration::Node::PartyOrg(
+                    liangxin_domain::registry::Key {
+                        county: county.party_org_county.unwrap(),
+                        id: county.party_org_id.unwrap(),
+                    },
+                ),
+            },
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
     let mut c = app.client();
-    c.sign_in("auditor.two", &first);
+    c.sign_in("auditor.two", first);
     let csrf = c.get("/account/password").csrf();
     let r = c.post_form(
         "/account/password",
         &[
             ("_csrf", &csrf),
-            ("current", &first),
+            ("current", first),
             ("new", "审计-龙游-2026-乙"),
         ],
     );
@@ -746,6 +797,17 @@ fn the_security_administrator_adds_a_rule_version_from_a_day_and_the_engines_fol
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("第2版"), "{}", r.body);
+    // A later day too: the version waits for it.
+    let later = today + chrono::Days::new(400);
+    let r = add(
+        &mut secadmin,
+        k,
+        "7",
+        &later.to_string(),
+        "衢州市两新工委〔2026〕13号",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("第3版"), "{}", r.body);
     let mut store = app.store();
     let set = store.rule_set().unwrap();
     let rules = CoverageRules::resolve(&set, today).unwrap();
@@ -755,6 +817,13 @@ fn the_security_administrator_adds_a_rule_version_from_a_day_and_the_engines_fol
     assert_eq!(
         before.joint_branch_max_units.value, 5,
         "the past stays as it was"
+    );
+    assert_eq!(
+        CoverageRules::resolve(&set, later)
+            .unwrap()
+            .joint_branch_max_units
+            .value,
+        7
     );
     let log = store.audit_entries("rule_parameter", 0, 2).unwrap();
     assert_eq!(log.len(), 1);

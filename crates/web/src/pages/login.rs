@@ -216,10 +216,10 @@ async fn sign_in(
             ));
         }
         Checked::Right(user) => user,
-        Checked::Wrong => {
+        Checked::Wrong(limits) => {
             return Ok(Outcome::Refused(
                 StatusCode::UNAUTHORIZED,
-                password_check::wrong_message(),
+                password_check::wrong_message(&limits),
             ));
         }
         Checked::TooMany => {

@@ -71,12 +71,12 @@ pub async fn submit(
     .await?;
     let refused = match checked {
         Checked::Right(_) => None,
-        Checked::Wrong => Some((
+        Checked::Wrong(limits) => Some((
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
                 "当前密码不正确（连续输错{}次账户将锁定{}分钟）",
-                auth::LOCK_AFTER_FAILURES,
-                auth::LOCK_MINUTES
+                limits.account_failures,
+                limits.lock_for.num_minutes()
             ),
         )),
         Checked::TooMany => Some((
@@ -98,7 +98,17 @@ pub async fn submit(
         };
         return Ok((status, render(&page)?).into_response());
     }
-    if let Err(e) = auth::check_new_password(&form.new, &auth.user.username) {
+    let same = (form.new == form.current).then(|| {
+        WebError::bad_field(
+            "新密码",
+            "不能与当前密码相同：管理员设置的密码须改为只有您知道的密码",
+        )
+    });
+    if let Some(e) = same
+        .map(Err)
+        .unwrap_or_else(|| auth::check_new_password(&form.new, &auth.user.username))
+        .err()
+    {
         let page = PasswordPage {
             layout,
             done: false,

@@ -143,10 +143,11 @@ pub async fn add_version(
         Ok(v) => v,
         Err(_) => return refuse("取值：应为整数".into(), form).await,
     };
-    let from = match params::form_date(&form.2, today) {
-        Ok(Some(d)) => d,
-        Ok(None) => return refuse("生效日期：必填".into(), form).await,
-        Err(e) => return refuse(format!("生效日期：{e}"), form).await,
+    // A version may start on a later day (a record's date may not; this one may).
+    let from = match chrono::NaiveDate::parse_from_str(&form.2, "%Y-%m-%d") {
+        _ if form.2.is_empty() => return refuse("生效日期：必填".into(), form).await,
+        Ok(d) => d,
+        Err(_) => return refuse("生效日期：应为 年-月-日，如 2027-01-01".into(), form).await,
     };
     let (key, source) = (form.0.clone(), form.3.clone());
     let actor = format!("user:{}", auth.user.id);

@@ -83,22 +83,18 @@ pub async fn submit_code(
     let session = auth.session_hash.clone().unwrap_or_default();
     let ip = client.ip.to_string();
     // Counted as a sign-in is: the same per-address limit and account lock.
-    let right = state
+    let (right, limits) = state
         .pool
         .run(move |store| {
             let now = auth::now();
-            let attempt = match store.claim_login_attempt(
-                &ip,
-                &username,
-                Some(user_id),
-                now,
-                &password_check::limits(),
-            )? {
-                Claim::Verify { attempt } => attempt,
-                Claim::Locked { .. } | Claim::TooMany => return Ok(false),
-            };
+            let limits = password_check::limits(store)?;
+            let attempt =
+                match store.claim_login_attempt(&ip, &username, Some(user_id), now, &limits)? {
+                    Claim::Verify { attempt } => attempt,
+                    Claim::Locked { .. } | Claim::TooMany => return Ok((false, limits)),
+                };
             let Some(t) = store.totp(user_id)? else {
-                return Ok(false);
+                return Ok((false, limits));
             };
             let right = match totp::matching_step(&t.secret, &code, unix_now()) {
                 Some(step) => store.take_totp_step(user_id, step)?,
@@ -108,7 +104,7 @@ pub async fn submit_code(
                 store.login_succeeded(attempt, user_id, now)?;
                 store.complete_second_factor(&session)?;
             }
-            Ok(right)
+            Ok((right, limits))
         })
         .await?;
     if right {
@@ -120,8 +116,8 @@ pub async fn submit_code(
         pending: true,
         error: Some(format!(
             "验证码不正确或已用过（连续错误{}次账户将锁定{}分钟）",
-            auth::LOCK_AFTER_FAILURES,
-            auth::LOCK_MINUTES
+            limits.account_failures,
+            limits.lock_for.num_minutes()
         )),
     };
     Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
