@@ -158,22 +158,24 @@ impl Store {
     /// The scope an account's role gives: its subtree, and its region, zone, instructor
     /// or member. A party organization that no longer exists gives an empty scope.
     pub fn scope_of_user(&mut self, user: &UserRow) -> Result<Scope> {
-        let path = match key(user.party_org_county, user.party_org_id) {
+        let (path, led) = match key(user.party_org_county, user.party_org_id) {
             Some(po) => party_orgs::table
                 .filter(
                     party_orgs::county_code
                         .eq(po.county)
                         .and(party_orgs::id.eq(po.id)),
                 )
-                .select(party_orgs::path)
-                .first::<String>(self.conn())
+                .select((party_orgs::path, party_orgs::zone_id))
+                .first::<(String, Option<i64>)>(self.conn())
                 .optional()?
-                .unwrap_or_else(|| Scope::NOTHING.to_owned()),
-            None => Scope::NOTHING.to_owned(),
+                .unwrap_or_else(|| (Scope::NOTHING.to_owned(), None)),
+            None => (Scope::NOTHING.to_owned(), None),
         };
         let mut scope = Scope::subtree(path);
         scope.region = user.region;
-        scope.zone = user.zone_id;
+        // A zone committee's account sees the zone its 党工委 leads now: when the county
+        // names another 党工委, the old one's accounts keep only their subtree.
+        scope.zone = user.zone_id.and(led);
         scope.instructor = key(user.instructor_county, user.instructor_id);
         scope.member = key(user.member_county, user.member_id);
         if let Some(me) = scope.member {

@@ -162,10 +162,14 @@ impl Store {
         })
     }
 
-    /// A session whose second factor was given: it opens what its account may.
-    pub fn complete_second_factor(&mut self, token_hash: &str) -> Result<()> {
+    /// A session whose second factor was given opens what its account may, under a new
+    /// token: whoever saw the half-done session's cookie holds nothing.
+    pub fn complete_second_factor(&mut self, token_hash: &str, new_hash: &str) -> Result<()> {
         diesel::update(sessions::table.filter(sessions::token_hash.eq(token_hash)))
-            .set(sessions::second_factor_pending.eq(false))
+            .set((
+                sessions::token_hash.eq(new_hash),
+                sessions::second_factor_pending.eq(false),
+            ))
             .execute(self.conn())?;
         Ok(())
     }

@@ -577,12 +577,18 @@ fn two_factor_sign_in_is_set_up_by_its_holder_and_asked_at_every_sign_in() {
     assert!(r.body.contains("验证码不正确"));
     // The confirmation took the current step: the next one is what the phone shows soon.
     let code = code_now(&secret, 1);
+    let half = next.cookie("lx_session").unwrap();
     let r = next.post_form(
         "/login/2fa",
         &[("_csrf", &csrf), ("code", &code), ("next", "/")],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(next.get("/party-orgs").status, 200);
+    // A new session token: the half-done session's cookie opens nothing.
+    assert_ne!(next.cookie("lx_session").unwrap(), half);
+    let mut stale = app.client();
+    stale.set_cookie("lx_session", &half);
+    assert_eq!(stale.get("/party-orgs").status, 303);
     // The same code does not open a second sign-in; a recovery code does, once.
     let mut third = app.client();
     third.sign_in("secretary", common::PASSWORD);
@@ -905,6 +911,13 @@ fn a_county_registers_a_town_with_its_class_and_leading_committee_and_the_zone_c
         .unwrap()
         .zone_id
         .unwrap();
+    let hongmu_po = {
+        let u = store.user_by_username("hongmu").unwrap().unwrap();
+        liangxin_domain::registry::Key {
+            county: u.party_org_county.unwrap(),
+            id: u.party_org_id.unwrap(),
+        }
+    };
     assert_eq!(hongmu.get("/zones/new").status, 403);
     let page = hongmu.get(&format!("/zones/{own}/edit"));
     assert_eq!(page.status, 200);
@@ -917,7 +930,26 @@ fn a_county_registers_a_town_with_its_class_and_leading_committee_and_the_zone_c
             ("kind", "town"),
             ("class", "traditional_industry"),
             ("level", "provincial"),
+            ("leader", &format!("{}-{}", hongmu_po.county, hongmu_po.id)),
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // The county lets the zone go without its 党工委: the 党工委's accounts keep their
+    // subtree, not the zone.
+    let hongmu_user = store.user_by_username("hongmu").unwrap().unwrap();
+    assert_eq!(store.scope_of_user(&hongmu_user).unwrap().zone, Some(own));
+    let page = longyou.get(&format!("/zones/{own}/edit"));
+    let r = longyou.post_form(
+        &format!("/zones/{own}/edit"),
+        &[
+            ("_csrf", &page.csrf()),
+            ("name", "龙游红木小镇"),
+            ("kind", "town"),
+            ("class", "traditional_industry"),
+            ("level", "provincial"),
+            ("leader", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(store.scope_of_user(&hongmu_user).unwrap().zone, None);
 }

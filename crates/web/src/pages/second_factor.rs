@@ -81,6 +81,8 @@ pub async fn submit_code(
     let user_id = auth.user.id;
     let username = auth.user.username.clone();
     let session = auth.session_hash.clone().unwrap_or_default();
+    let token = auth::random_token()?;
+    let new_hash = auth::token_hash(&token);
     let ip = client.ip.to_string();
     // Counted as a sign-in is: the same per-address limit and account lock.
     let (right, limits) = state
@@ -102,13 +104,23 @@ pub async fn submit_code(
             };
             if right {
                 store.login_succeeded(attempt, user_id, now)?;
-                store.complete_second_factor(&session)?;
+                store.complete_second_factor(&session, &new_hash)?;
             }
             Ok((right, limits))
         })
         .await?;
     if right {
-        return Ok(Redirect::to(&next).into_response());
+        let cookie = auth::set_cookie(
+            &state,
+            auth::SESSION_COOKIE,
+            &token,
+            state.config.session_hours * 3600,
+            "Lax",
+        );
+        let mut resp = Redirect::to(&next).into_response();
+        resp.headers_mut()
+            .append(axum::http::header::SET_COOKIE, cookie);
+        return Ok(resp);
     }
     let page = CodePage {
         csrf: auth.csrf.clone().unwrap_or_default(),
