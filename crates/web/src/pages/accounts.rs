@@ -23,6 +23,16 @@ use crate::error::WebError;
 use crate::params;
 use crate::view::{Choice, Layout, render};
 
+/// A one-time password and its hash, made off the async threads (Argon2 takes a while).
+async fn one_time_password_and_hash() -> Result<(String, String), WebError> {
+    let password = auth::one_time_password()?;
+    let for_hash = password.clone();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&for_hash))
+        .await
+        .map_err(WebError::internal)??;
+    Ok((password, hash))
+}
+
 /// Accounts a page shows.
 const PAGE_SIZE: usize = 50;
 
@@ -252,11 +262,7 @@ pub async fn submit_new(
         Ok(r) => r,
         Err(_) => return refuse(f, "角色：请选择".into()).await,
     };
-    let password = auth::one_time_password()?;
-    let for_hash = password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&for_hash))
-        .await
-        .map_err(WebError::internal)??;
+    let (password, hash) = one_time_password_and_hash().await?;
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let node = f.node.clone();
@@ -432,11 +438,7 @@ pub async fn reset(
         .run(move |store| Ok(store.account_in_scope(&scope, id)?))
         .await?
         .ok_or_else(WebError::not_found)?;
-    let password = auth::one_time_password()?;
-    let for_hash = password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&for_hash))
-        .await
-        .map_err(WebError::internal)??;
+    let (password, hash) = one_time_password_and_hash().await?;
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     state
@@ -504,11 +506,7 @@ pub async fn secretaries(
     }
     let mut made = Vec::with_capacity(orgs.len());
     for (key, name, username) in orgs {
-        let password = auth::one_time_password()?;
-        let for_hash = password.clone();
-        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&for_hash))
-            .await
-            .map_err(WebError::internal)??;
+        let (password, hash) = one_time_password_and_hash().await?;
         made.push((key, name, username, password, hash));
     }
     let scope = auth.scope.clone();
