@@ -483,6 +483,24 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// A positive value no larger than `max`: for parameters where a huge value would make
+    /// the system unusable rather than strict (the sign-in limits).
+    pub(crate) fn at_most(
+        p: &RuleParam,
+        max: i64,
+        reason: &'static str,
+    ) -> Result<Resolved, RuleError> {
+        let r = Resolved::positive(p)?;
+        if r.value > max {
+            return Err(RuleError::OutOfRange {
+                key: p.key.clone(),
+                value: p.value,
+                reason,
+            });
+        }
+        Ok(r)
+    }
+
     pub(crate) fn positive(p: &RuleParam) -> Result<Resolved, RuleError> {
         if p.value <= 0 {
             return Err(RuleError::OutOfRange {
@@ -599,13 +617,32 @@ pub struct SecurityRules {
 
 impl SecurityRules {
     pub fn resolve(set: &RuleSet, as_of: NaiveDate) -> Result<Self, RuleError> {
-        let get = |key| set.in_force(key, as_of).and_then(Resolved::positive);
+        let get = |key, max, reason| {
+            set.in_force(key, as_of)
+                .and_then(|p| Resolved::at_most(p, max, reason))
+        };
         Ok(SecurityRules {
-            lock_after_failures: get(keys::SECURITY_LOCK_AFTER_FAILURES)?,
-            lock_minutes: get(keys::SECURITY_LOCK_MINUTES)?,
-            address_failure_limit: get(keys::SECURITY_ADDRESS_FAILURE_LIMIT)?,
-            address_window_minutes: get(keys::SECURITY_ADDRESS_WINDOW_MINUTES)?,
-            login_attempts_retention_days: get(keys::SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS)?,
+            lock_after_failures: get(keys::SECURITY_LOCK_AFTER_FAILURES, 100, "不能超过100次")?,
+            lock_minutes: get(
+                keys::SECURITY_LOCK_MINUTES,
+                10_080,
+                "不能超过10080分钟（7天）",
+            )?,
+            address_failure_limit: get(
+                keys::SECURITY_ADDRESS_FAILURE_LIMIT,
+                10_000,
+                "不能超过10000次",
+            )?,
+            address_window_minutes: get(
+                keys::SECURITY_ADDRESS_WINDOW_MINUTES,
+                1_440,
+                "不能超过1440分钟（1天）",
+            )?,
+            login_attempts_retention_days: get(
+                keys::SECURITY_LOGIN_ATTEMPTS_RETENTION_DAYS,
+                3_650,
+                "不能超过3650天",
+            )?,
         })
     }
 }

@@ -269,6 +269,18 @@ impl Store {
         Ok(())
     }
 
+    /// Clears an account's count of failures and its lock (a right password from an account
+    /// fully signed in already).
+    pub fn clear_failures(&mut self, user_id: i64) -> Result<()> {
+        diesel::update(users::table.find(user_id))
+            .set((
+                users::failed_logins.eq(0),
+                users::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(self.conn())?;
+        Ok(())
+    }
+
     /// The password of a claimed attempt was right: the attempt is a success, and the
     /// account's failures and lock are cleared.
     pub fn login_succeeded(

@@ -245,6 +245,8 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     // Accounts are anchored to the registry's rows: they go with it.
     diesel::delete(crate::schema::sessions::table).execute(conn)?;
     diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
+    diesel::delete(crate::schema::account_recovery_codes::table).execute(conn)?;
+    diesel::delete(crate::schema::account_totp::table).execute(conn)?;
     diesel::delete(crate::schema::users::table).execute(conn)?;
     diesel::delete(crate::schema::audit_findings::table).execute(conn)?;
     // Imports name blocks of member ids, and the ids start again at 1.

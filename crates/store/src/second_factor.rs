@@ -162,16 +162,36 @@ impl Store {
         })
     }
 
-    /// A session whose second factor was given opens what its account may, under a new
-    /// token: whoever saw the half-done session's cookie holds nothing.
-    pub fn complete_second_factor(&mut self, token_hash: &str, new_hash: &str) -> Result<()> {
-        diesel::update(sessions::table.filter(sessions::token_hash.eq(token_hash)))
-            .set((
-                sessions::token_hash.eq(new_hash),
-                sessions::second_factor_pending.eq(false),
-            ))
-            .execute(self.conn())?;
-        Ok(())
+    /// A sign-in whose second factor was given, in one write: the attempt a success, the
+    /// account's failures and lock cleared, and the session open under a new token (whoever
+    /// saw the half-done session's cookie holds nothing).
+    pub fn complete_second_factor(
+        &mut self,
+        attempt: i64,
+        user_id: i64,
+        token_hash: &str,
+        new_hash: &str,
+        now: NaiveDateTime,
+    ) -> Result<()> {
+        crate::connection::write_transaction(self.conn(), |conn| {
+            diesel::update(crate::schema::login_attempts::table.find(attempt))
+                .set(crate::schema::login_attempts::success.eq(true))
+                .execute(conn)?;
+            diesel::update(users::table.find(user_id))
+                .set((
+                    users::failed_logins.eq(0),
+                    users::locked_until.eq(None::<NaiveDateTime>),
+                    users::last_login_at.eq(Some(now)),
+                ))
+                .execute(conn)?;
+            diesel::update(sessions::table.filter(sessions::token_hash.eq(token_hash)))
+                .set((
+                    sessions::token_hash.eq(new_hash),
+                    sessions::second_factor_pending.eq(false),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
     }
 }
 

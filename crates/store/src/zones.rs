@@ -107,8 +107,18 @@ impl Store {
         if !in_region {
             return Err(StoreError::invalid("县(市、区)", "不在您的管理范围内"));
         }
+        let previous_leader = before
+            .as_ref()
+            .and_then(|(_, l)| l.as_ref().map(|(k, _)| *k));
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
+            let county_known: i64 = crate::schema::regions::table
+                .filter(crate::schema::regions::code.eq(input.county))
+                .count()
+                .get_result(conn)?;
+            if county_known == 0 || input.county % 100 == 0 {
+                return Err(StoreError::invalid("县(市、区)", "应为已登记的县(市、区)"));
+            }
             let taken: Option<i64> = zones::table
                 .filter(zones::county_code.eq(input.county))
                 .filter(zones::name.eq(name))
@@ -194,14 +204,15 @@ impl Store {
                     id
                 }
             };
-            // One 党工委 leads a zone: the one named now.
-            diesel::update(
-                po::table
-                    .filter(po::zone_id.eq(id))
-                    .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code())),
-            )
-            .set(po::zone_id.eq(None::<i64>))
-            .execute(conn)?;
+            // One 党工委 leads a zone: the one named now; the one before lets it go (other
+            // organizations located in the zone keep it).
+            if let Some(old) = previous_leader.filter(|old| Some(*old) != input.leader) {
+                diesel::update(
+                    po::table.filter(po::county_code.eq(old.county).and(po::id.eq(old.id))),
+                )
+                .set(po::zone_id.eq(None::<i64>))
+                .execute(conn)?;
+            }
             if let Some(leader) = input.leader {
                 diesel::update(
                     po::table.filter(po::county_code.eq(leader.county).and(po::id.eq(leader.id))),

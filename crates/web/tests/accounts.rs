@@ -835,9 +835,34 @@ fn the_security_administrator_adds_a_rule_version_from_a_day_and_the_engines_fol
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action, "rule_version");
 
-    // The city's committee keeps them too; a county's reads none of this page.
+    // A sign-in limit that would lock everyone out, or never, is refused.
+    let r = add(
+        &mut secadmin,
+        keys::SECURITY_ADDRESS_WINDOW_MINUTES,
+        "1000000000000",
+        &today.to_string(),
+        "某文件",
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("不能超过1440分钟"), "{}", r.body);
+
+    // The city's committee keeps them too, but not the security settings; a county's
+    // account reads none of this page.
     let mut city = app.signed_in("city");
-    assert_eq!(city.get("/rules").status, 200);
+    let page = city.get("/rules");
+    assert_eq!(page.status, 200);
+    let r = city.post_form(
+        "/rules/versions",
+        &[
+            ("_csrf", &page.csrf()),
+            ("key", keys::SECURITY_LOCK_AFTER_FAILURES),
+            ("value", "1000"),
+            ("effective_from", &today.to_string()),
+            ("source", "某文件"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("只能由安全管理员"), "{}", r.body);
     let mut county = app.signed_in("longyou");
     assert_eq!(county.get("/rules").status, 403);
 }

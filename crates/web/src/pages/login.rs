@@ -225,7 +225,7 @@ async fn sign_in(
         Checked::TooMany => {
             return Ok(Outcome::Refused(
                 StatusCode::TOO_MANY_REQUESTS,
-                "尝试次数过多，请10分钟后再试".into(),
+                "尝试次数过多，请稍后再试".into(),
             ));
         }
         Checked::Busy => {

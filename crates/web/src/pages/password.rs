@@ -70,7 +70,16 @@ pub async fn submit(
     )
     .await?;
     let refused = match checked {
-        Checked::Right(_) => None,
+        Checked::Right(_) => {
+            // Fully signed in already: a right password clears the count its claim added
+            // (an account with a second factor keeps it otherwise).
+            let user_id = auth.user.id;
+            state
+                .pool
+                .run(move |store| Ok(store.clear_failures(user_id)?))
+                .await?;
+            None
+        }
         Checked::Wrong(limits) => Some((
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
@@ -81,7 +90,7 @@ pub async fn submit(
         )),
         Checked::TooMany => Some((
             StatusCode::TOO_MANY_REQUESTS,
-            "尝试次数过多，请10分钟后再试".to_owned(),
+            "尝试次数过多，请稍后再试".to_owned(),
         )),
         Checked::Busy => Some((
             StatusCode::TOO_MANY_REQUESTS,

@@ -149,6 +149,10 @@ pub async fn add_version(
         Ok(d) => d,
         Err(_) => return refuse("生效日期：应为 年-月-日，如 2027-01-01".into(), form).await,
     };
+    // 三员分立: the sign-in limits are the 安全管理员's alone, not a business account's.
+    if form.0.starts_with("security.") && auth.role != liangxin_domain::kinds::Role::SecurityAdmin {
+        return refuse("参数：安全设置只能由安全管理员调整".into(), form).await;
+    }
     let (key, source) = (form.0.clone(), form.3.clone());
     let actor = format!("user:{}", auth.user.id);
     let added = state

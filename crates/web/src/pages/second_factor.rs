@@ -103,8 +103,7 @@ pub async fn submit_code(
                 None => store.take_recovery_code(user_id, &recovery_hash(&code), now)?,
             };
             if right {
-                store.login_succeeded(attempt, user_id, now)?;
-                store.complete_second_factor(&session, &new_hash)?;
+                store.complete_second_factor(attempt, user_id, &session, &new_hash, now)?;
             }
             Ok((right, limits))
         })
