@@ -234,37 +234,11 @@ impl Store {
             let expected = expected(conn, meeting.party_org, meeting.held_on)?;
             let by_member: HashMap<Key, &ExpectedAttendee> =
                 expected.iter().map(|e| (e.member, e)).collect();
-            let mut seen = std::collections::HashSet::new();
-            let mut attendees = Vec::with_capacity(meeting.attendance.len());
-            for a in &meeting.attendance {
-                let Some(e) = by_member.get(&a.member) else {
-                    return Err(StoreError::invalid(
-                        "出席情况",
-                        "有人员不是该党组织会议当天的党员",
-                    ));
-                };
-                if !seen.insert(a.member) {
-                    return Err(StoreError::invalid("出席情况", "同一党员登记了两次"));
-                }
-                if a.attendance == Attendance::Excused
-                    && a.reason.as_deref().is_none_or(|r| r.trim().is_empty())
-                {
-                    return Err(StoreError::invalid(
-                        "出席情况",
-                        format!("{}请假，应填写请假原因", e.name),
-                    ));
-                }
-                attendees.push(Attendee {
-                    voter: e.voter,
-                    attendance: a.attendance,
-                });
-            }
-            if let Some(missing) = expected.iter().find(|e| !seen.contains(&e.member)) {
-                return Err(StoreError::invalid(
-                    "出席情况",
-                    format!("{}是会议当天的党员，应登记出席情况", missing.name),
-                ));
-            }
+            let attendees = check_attendance(
+                &expected,
+                &meeting.attendance,
+                "有人员不是该党组织会议当天的党员",
+            )?;
             let quorate = life::quorum(meeting.kind, &attendees);
             let late = rules.is_late(meeting.held_on, today);
             let id = crate::registry::allocate(conn, "meetings", 1)?;
@@ -560,6 +534,46 @@ impl Store {
     }
 }
 
+/// The attendance a record gives, checked against who is expected: every expected member
+/// once, nobody else (`stranger` says so), a reason for every 请假.
+fn check_attendance(
+    expected: &[ExpectedAttendee],
+    records: &[life::AttendanceRecord],
+    stranger: &str,
+) -> Result<Vec<Attendee>> {
+    let by_member: HashMap<Key, &ExpectedAttendee> =
+        expected.iter().map(|e| (e.member, e)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut attendees = Vec::with_capacity(records.len());
+    for a in records {
+        let Some(e) = by_member.get(&a.member) else {
+            return Err(StoreError::invalid("出席情况", stranger));
+        };
+        if !seen.insert(a.member) {
+            return Err(StoreError::invalid("出席情况", "同一党员登记了两次"));
+        }
+        if a.attendance == Attendance::Excused
+            && a.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
+            return Err(StoreError::invalid(
+                "出席情况",
+                format!("{}请假，应填写请假原因", e.name),
+            ));
+        }
+        attendees.push(Attendee {
+            voter: e.voter,
+            attendance: a.attendance,
+        });
+    }
+    if let Some(missing) = expected.iter().find(|e| !seen.contains(&e.member)) {
+        return Err(StoreError::invalid(
+            "出席情况",
+            format!("{}是会议当天的党员，应登记出席情况", missing.name),
+        ));
+    }
+    Ok(attendees)
+}
+
 /// A correction of a recorded meeting (更正): its content and the attendance of the same
 /// expected members, with why it is corrected. The day and kind stay: a meeting recorded
 /// on the wrong day or as the wrong kind is withdrawn and recorded again.
@@ -693,45 +707,30 @@ impl Store {
                 return Err(StoreError::invalid("会议", "不存在或不在您的管理范围内"));
             };
             party_org_in_scope(conn, scope, party_org)?;
-            let recorded: HashMap<Key, bool> = ma::table
+            // The day's snapshot, as recorded: who was expected, and who could vote.
+            let recorded: Vec<ExpectedAttendee> = ma::table
+                .inner_join(
+                    m::table.on(m::county_code
+                        .eq(ma::member_county)
+                        .and(m::id.eq(ma::member_id))),
+                )
                 .filter(
                     ma::county_code
                         .eq(key.county)
                         .and(ma::meeting_id.eq(key.id)),
                 )
-                .select((ma::member_county, ma::member_id, ma::voter))
-                .load::<(i32, i64, bool)>(conn)?
+                .select((ma::member_county, ma::member_id, m::name, ma::voter))
+                .load::<(i32, i64, String, bool)>(conn)?
                 .into_iter()
-                .map(|(county, id, voter)| (Key { county, id }, voter))
-                .collect();
-            let mut seen = std::collections::HashSet::new();
-            let mut attendees = Vec::with_capacity(c.attendance.len());
-            for a in &c.attendance {
-                let Some(&voter) = recorded.get(&a.member) else {
-                    return Err(StoreError::invalid(
-                        "出席情况",
-                        "有人员不在这次会议的应到名单中",
-                    ));
-                };
-                if !seen.insert(a.member) {
-                    return Err(StoreError::invalid("出席情况", "同一党员登记了两次"));
-                }
-                if a.attendance == Attendance::Excused
-                    && a.reason.as_deref().is_none_or(|r| r.trim().is_empty())
-                {
-                    return Err(StoreError::invalid("出席情况", "请假应填写请假原因"));
-                }
-                attendees.push(Attendee {
+                .map(|(county, id, name, voter)| ExpectedAttendee {
+                    member: Key { county, id },
+                    name,
                     voter,
-                    attendance: a.attendance,
-                });
-            }
-            if seen.len() != recorded.len() {
-                return Err(StoreError::invalid(
-                    "出席情况",
-                    "应到名单中每人都应登记出席情况",
-                ));
-            }
+                    hosted: false,
+                })
+                .collect();
+            let attendees =
+                check_attendance(&recorded, &c.attendance, "有人员不在这次会议的应到名单中")?;
             let quorate = life::quorum(kind, &attendees);
             diesel::update(mt::table.filter(mt::county_code.eq(key.county).and(mt::id.eq(key.id))))
                 .set((
