@@ -9,6 +9,7 @@ use liangxin_domain::kinds::Role;
 use liangxin_domain::region::RegionCode;
 use liangxin_store::administration::{AccountRequest, FirstAdmin};
 use liangxin_store::{Scope, Store, Target};
+use liangxin_web::pages::accounts::{secretary_requests, secretary_row, secretary_sheet};
 
 use crate::CliError;
 
@@ -313,49 +314,14 @@ pub fn secretaries(store: &mut Store, xlsx: &Path, under: Option<&str>) -> Resul
     }
     let mut rows = Vec::with_capacity(orgs.len());
     let mut hashes = Vec::with_capacity(orgs.len());
-    let mut taken = std::collections::HashSet::new();
-    for (key, name) in &orgs {
-        let mut username = format!("s{}-{}", key.county, key.id);
-        let mut n = 2;
-        while store.user_by_username(&username)?.is_some() || !taken.insert(username.clone()) {
-            username = format!("s{}-{}-{n}", key.county, key.id);
-            n += 1;
-        }
+    for o in &orgs {
         let password = liangxin_web::auth::one_time_password().map_err(web)?;
         hashes.push(liangxin_web::auth::hash_password(&password).map_err(web)?);
-        rows.push(vec![
-            format!("{}-{}", key.county, key.id),
-            name.clone(),
-            username,
-            password,
-        ]);
+        rows.push(secretary_row(o, password));
     }
-    let display: Vec<String> = orgs.iter().map(|(_, n)| format!("{n}书记")).collect();
-    let requests: Vec<AccountRequest<'_>> = orgs
-        .iter()
-        .zip(&rows)
-        .zip(&hashes)
-        .zip(&display)
-        .map(|((((key, _), row), hash), display)| AccountRequest {
-            username: &row[2],
-            display_name: display,
-            password_hash: hash,
-            role: Role::Secretary,
-            node: liangxin_store::administration::Node::PartyOrg(*key),
-        })
-        .collect();
+    let requests = secretary_requests(&orgs, &hashes);
     // The sheet first: accounts whose passwords nobody holds would help no one.
-    let bytes = liangxin_docs::xlsx::table(
-        "书记账号",
-        &format!(
-            "党组织书记账号（一次性密码，首次登录须修改；共{}个）",
-            rows.len()
-        ),
-        &["组织编号", "党组织名称", "用户名", "一次性密码"],
-        &rows,
-        &[14.0, 40.0, 18.0, 18.0],
-    )
-    .map_err(|e| CliError::Refused(format!("写表格失败：{e}")))?;
+    let bytes = secretary_sheet(&rows, "").map_err(web)?;
     write_private(xlsx, &bytes)?;
     if let Err(e) = store.create_accounts("cli", &scope, &requests, chrono::Utc::now().naive_utc())
     {

@@ -354,6 +354,16 @@ pub(crate) fn insert_user(
         .get_result(conn)?)
 }
 
+/// A party organization whose secretary has no account yet, with the account's names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretaryToOpen {
+    pub key: Key,
+    /// The party organization's name.
+    pub name: String,
+    pub username: String,
+    pub display_name: String,
+}
+
 /// The party organizations whose 书记 holds a secretary account: those that lead members
 /// directly or through branches (not a 工委, 综合党委 or 党小组).
 pub const SECRETARY_LED: [PartyOrgType; 4] = [
@@ -365,13 +375,13 @@ pub const SECRETARY_LED: [PartyOrgType; 4] = [
 
 impl Store {
     /// The party organizations in `scope` (below `under`, when given, itself included) that
-    /// a secretary leads and that have no secretary account yet, by 组织编号: 组织编号 and
-    /// name.
+    /// a secretary leads and that have no secretary account yet, by 组织编号, with the login
+    /// and display names their accounts take.
     pub fn party_orgs_without_secretary(
         &mut self,
         scope: &Scope,
         under: Option<Key>,
-    ) -> Result<Vec<(Key, String)>> {
+    ) -> Result<Vec<SecretaryToOpen>> {
         let within = match under {
             Some(k) => {
                 let (low, high) = scope.path_range();
@@ -402,11 +412,31 @@ impl Store {
             .into_iter()
             .filter_map(|(c, i)| Some((c?, i?)))
             .collect();
-        Ok(orgs
+        let mut out = Vec::new();
+        for (county, id, name) in orgs
             .into_iter()
             .filter(|(c, i, _)| !led.contains(&(*c, *i)))
-            .map(|(county, id, name)| (Key { county, id }, name))
-            .collect())
+        {
+            // `s` and the 组织编号, numbered on when an account has that name already.
+            let mut username = format!("s{county}-{id}");
+            let mut n = 2;
+            while users::table
+                .filter(users::username.eq(&username))
+                .count()
+                .get_result::<i64>(self.conn())?
+                > 0
+            {
+                username = format!("s{county}-{id}-{n}");
+                n += 1;
+            }
+            out.push(SecretaryToOpen {
+                key: Key { county, id },
+                display_name: format!("{name}书记"),
+                name,
+                username,
+            });
+        }
+        Ok(out)
     }
 
     /// Creates several accounts in one transaction (all or none), as

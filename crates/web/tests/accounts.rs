@@ -483,9 +483,10 @@ fn every_branch_of_a_zone_gets_its_secretary_account_in_one_step_as_a_sheet_to_h
         ["组织编号", "党组织名称", "用户名", "一次性密码"]
     );
     assert_eq!(sheet.rows.len(), wanted.len());
-    for ((key, name), (_, row)) in wanted.iter().zip(&sheet.rows) {
-        assert_eq!(row[0], format!("{}-{}", key.county, key.id));
-        assert_eq!(&row[1], name);
+    for (o, (_, row)) in wanted.iter().zip(&sheet.rows) {
+        assert_eq!(row[0], format!("{}-{}", o.key.county, o.key.id));
+        assert_eq!(row[1], o.name);
+        assert_eq!(row[2], o.username);
     }
     // The first holder signs in with the sheet's password and must change it.
     let (_, first) = &sheet.rows[0];

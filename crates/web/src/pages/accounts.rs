@@ -14,7 +14,7 @@ use chrono::NaiveDateTime;
 use liangxin_domain::account::Username;
 use liangxin_domain::kinds::Role;
 use liangxin_store::StoreError;
-use liangxin_store::administration::{AccountListing, AccountRequest};
+use liangxin_store::administration::{AccountListing, AccountRequest, SecretaryToOpen};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -484,18 +484,7 @@ pub async fn secretaries(
             let mut orgs = store.party_orgs_without_secretary(&scope, under)?;
             let left = orgs.len().saturating_sub(BATCH);
             orgs.truncate(BATCH);
-            // A login name per 组织编号, unless someone already has it.
-            let mut named = Vec::with_capacity(orgs.len());
-            for (key, name) in orgs {
-                let mut username = format!("s{}-{}", key.county, key.id);
-                let mut n = 2;
-                while store.user_by_username(&username)?.is_some() {
-                    username = format!("s{}-{}-{n}", key.county, key.id);
-                    n += 1;
-                }
-                named.push((key, name, username));
-            }
-            Ok((named, left))
+            Ok((orgs, left))
         })
         .await?;
     if orgs.is_empty() {
@@ -504,61 +493,28 @@ pub async fn secretaries(
             "范围内的党组织都已有书记账号",
         ));
     }
-    let mut made = Vec::with_capacity(orgs.len());
-    for (key, name, username) in orgs {
+    let mut hashes = Vec::with_capacity(orgs.len());
+    let mut rows = Vec::with_capacity(orgs.len());
+    for o in &orgs {
         let (password, hash) = one_time_password_and_hash().await?;
-        made.push((key, name, username, password, hash));
+        hashes.push(hash);
+        rows.push(secretary_row(o, password));
     }
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
-    let rows: Vec<Vec<String>> = made
-        .iter()
-        .map(|(key, name, username, password, _)| {
-            vec![
-                format!("{}-{}", key.county, key.id),
-                name.clone(),
-                username.clone(),
-                password.clone(),
-            ]
-        })
-        .collect();
     state
         .pool
         .run(move |store| {
-            let display: Vec<String> = made.iter().map(|(_, n, ..)| format!("{n}书记")).collect();
-            let requests: Vec<AccountRequest<'_>> = made
-                .iter()
-                .zip(&display)
-                .map(|((key, _, username, _, hash), display)| AccountRequest {
-                    username,
-                    display_name: display,
-                    password_hash: hash,
-                    role: Role::Secretary,
-                    node: liangxin_store::administration::Node::PartyOrg(*key),
-                })
-                .collect();
+            let requests = secretary_requests(&orgs, &hashes);
             Ok(store.create_accounts(&actor, &scope, &requests, auth::now())?)
         })
         .await?;
-    let title = if left > 0 {
-        format!(
-            "党组织书记账号（一次性密码，首次登录须修改；本次{}个，另有{left}个未开通，请再次操作）",
-            rows.len()
-        )
+    let left = if left > 0 {
+        format!("，另有{left}个未开通，请再次操作")
     } else {
-        format!(
-            "党组织书记账号（一次性密码，首次登录须修改；共{}个）",
-            rows.len()
-        )
+        String::new()
     };
-    let bytes = liangxin_docs::xlsx::table(
-        "书记账号",
-        &title,
-        &["组织编号", "党组织名称", "用户名", "一次性密码"],
-        &rows,
-        &[14.0, 40.0, 18.0, 18.0],
-    )
-    .map_err(WebError::internal)?;
+    let bytes = secretary_sheet(&rows, &left)?;
     Ok((
         [
             (
@@ -573,4 +529,47 @@ pub async fn secretaries(
         bytes,
     )
         .into_response())
+}
+
+/// A line of the secretaries' sheet: 组织编号, name, login name, one-time password.
+pub fn secretary_row(o: &SecretaryToOpen, password: String) -> Vec<String> {
+    vec![
+        format!("{}-{}", o.key.county, o.key.id),
+        o.name.clone(),
+        o.username.clone(),
+        password,
+    ]
+}
+
+/// The accounts to create for `orgs`, with their passwords' hashes.
+pub fn secretary_requests<'a>(
+    orgs: &'a [SecretaryToOpen],
+    hashes: &'a [String],
+) -> Vec<AccountRequest<'a>> {
+    orgs.iter()
+        .zip(hashes)
+        .map(|(o, hash)| AccountRequest {
+            username: &o.username,
+            display_name: &o.display_name,
+            password_hash: hash,
+            role: Role::Secretary,
+            node: liangxin_store::administration::Node::PartyOrg(o.key),
+        })
+        .collect()
+}
+
+/// The sheet of secretaries' one-time passwords to hand out (`more` ends its title: what
+/// is left for another round, if anything).
+pub fn secretary_sheet(rows: &[Vec<String>], more: &str) -> Result<Vec<u8>, WebError> {
+    liangxin_docs::xlsx::table(
+        "书记账号",
+        &format!(
+            "党组织书记账号（一次性密码，首次登录须修改；本次{}个{more}）",
+            rows.len()
+        ),
+        &["组织编号", "党组织名称", "用户名", "一次性密码"],
+        rows,
+        &[14.0, 40.0, 18.0, 18.0],
+    )
+    .map_err(WebError::internal)
 }
