@@ -28,6 +28,7 @@ pub enum Kind {
     Assignments,
     Payments,
     Meetings,
+    Zones,
 }
 
 impl Kind {
@@ -39,6 +40,7 @@ impl Kind {
             Kind::Assignments => "assignments",
             Kind::Payments => "payments",
             Kind::Meetings => "meetings",
+            Kind::Zones => "zones",
         }
     }
 
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Assignments => ("次", "选派"),
             Kind::Payments => ("条", "党费记录"),
             Kind::Meetings => ("次", "会议"),
+            Kind::Zones => ("个", "园区小镇"),
         }
     }
 }

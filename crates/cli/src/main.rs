@@ -294,6 +294,18 @@ enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// A zone sheet (园区小镇名录): parks and towns by name within their county, before
+    /// the units and party organizations that lie in them; preview, and with --commit
+    /// import it.
+    Zones {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
     /// The imports made, newest first.
     List,
     /// Take an import back as a whole (while nothing depends on its rows).
@@ -559,6 +571,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } => import_cmd::run(
                 &mut store,
                 import_cmd::Kind::Meetings,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
+            ImportCommand::Zones {
+                file,
+                county,
+                commit,
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::Zones,
                 &file,
                 county.as_deref(),
                 commit,

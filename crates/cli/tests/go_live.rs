@@ -300,6 +300,7 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
     );
     // 2. The sheets, in the README's order.
     for (kind, file) in [
+        ("zones", "0-zones.csv"),
         ("organizations", "1-organizations.csv"),
         ("party-orgs", "2-party-orgs.csv"),
         ("members", "3-members.csv"),
@@ -371,6 +372,15 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
         !units.body.contains("衢州柯城智联网络科技有限公司"),
         "not 柯城区's"
     );
+    // Its parks and towns as imported, each with the 党工委 the party-organization sheet named.
+    let zones = county.get("/zones");
+    assert!(zones.body.contains("龙游经济开发区"), "{}", zones.body);
+    assert!(
+        zones.body.contains("中共龙游红木小镇工作委员会"),
+        "{}",
+        zones.body
+    );
+    assert!(!zones.body.contains("柯城智慧产业园"), "not 柯城区's");
     let mut secretary = server.sign_in("hongmu.branch", &secretary_password);
     secretary.change_password(&secretary_password, "红木支部-书记-2026");
     let mut secretary = server.sign_in("hongmu.branch", "红木支部-书记-2026");

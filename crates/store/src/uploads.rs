@@ -49,6 +49,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("assignments", "党建指导员选派"),
     ("payments", "党费缴纳记录"),
     ("meetings", "组织生活出席记录"),
+    ("zones", "园区小镇"),
 ];
 
 /// A problem as the preview keeps it (a resident ID masked).

@@ -41,6 +41,33 @@ fn zone_json(z: &ZoneInput) -> serde_json::Value {
 pub type Leader = (Key, String);
 
 impl Store {
+    /// The scope's zones with the 党工委 that leads each (none where the post is empty).
+    pub fn zones_with_leaders(&mut self, scope: &Scope) -> Result<Vec<(Zone, Option<Leader>)>> {
+        let zones = self.zones_of(scope)?;
+        let ids: Vec<i64> = zones.iter().map(|z| z.id).collect();
+        let mut leaders: std::collections::HashMap<i64, Leader> = std::collections::HashMap::new();
+        for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
+            let rows: Vec<(Option<i64>, i32, i64, String)> = po::table
+                .filter(po::zone_id.eq_any(slice))
+                .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+                .filter(po::dissolved_on.is_null())
+                .select((po::zone_id, po::county_code, po::id, po::name))
+                .load(self.conn())?;
+            for (zone, county, id, name) in rows {
+                if let Some(zone) = zone {
+                    leaders.insert(zone, (Key { county, id }, name));
+                }
+            }
+        }
+        Ok(zones
+            .into_iter()
+            .map(|z| {
+                let leader = leaders.remove(&z.id);
+                (z, leader)
+            })
+            .collect())
+    }
+
     /// One zone the scope may change, with the 党工委 that leads it.
     pub fn zone_in_scope(
         &mut self,

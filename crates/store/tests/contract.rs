@@ -127,6 +127,7 @@ contract!(
     a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time,
     an_organization_sheet_is_matched_by_credit_code_committed_and_undone,
     a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
+    a_zone_sheet_registers_parks_and_towns_with_their_committees_and_undoes_them,
     a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
     an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it,
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
@@ -3955,6 +3956,195 @@ fn party_org_facts(store: &mut Store, name: &str) -> Vec<(Key, String, bool)> {
         .into_iter()
         .map(|(county, id, path, c)| (Key { county, id }, path, c))
         .collect()
+}
+
+fn a_zone_sheet_registers_parks_and_towns_with_their_committees_and_undoes_them(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    use liangxin_domain::kinds::{ZoneClass, ZoneKind};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let county = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, c.longyou)
+    };
+    let strings = |cells: &[&str]| cells.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // A 党工委 registered first, to lead the town.
+    let po_header = strings(&["党组织名称", "上级党组织", "组织类别"]);
+    let committee_row = strings(&["中共龙游红木小镇工作委员会", "中共龙游县两新工委", "党工委"]);
+    let plan = store
+        .plan_party_org_import(
+            &county,
+            TODAY,
+            &po_header,
+            vec![(2, committee_row)],
+            &|_| {},
+        )
+        .unwrap();
+    store
+        .commit_party_org_import(&source(&county, "党工委.csv", "a"), &plan)
+        .unwrap();
+    let committee = party_org_facts(&mut store, "中共龙游红木小镇工作委员会")[0].0;
+
+    let header = strings(&["名称", "类型", "一镇一策分类", "级别", "区县", "党工委"]);
+    let good = vec![
+        (2, strings(&["示例：某小镇", "特色小镇", "", "", "", ""])),
+        (
+            3,
+            strings(&[
+                "龙游红木小镇",
+                "特色小镇",
+                "传统产业提升类",
+                "省级",
+                "",
+                "中共龙游红木小镇工作委员会",
+            ]),
+        ),
+        (
+            4,
+            strings(&["龙游工业园区", "园区", "", "县级", "330825", ""]),
+        ),
+    ];
+    let mut bad = good.clone();
+    bad.extend([
+        (5, strings(&["柯城某园区", "园区", "", "", "柯城区", ""])),
+        (6, strings(&["龙游工业园区", "园区", "", "", "", ""])),
+        (
+            7,
+            strings(&["龙游某市场", "专业市场", "", "", "", "中共龙游县两新工委"]),
+        ),
+        (
+            8,
+            strings(&[
+                "龙游某楼宇",
+                "商务楼宇",
+                "",
+                "",
+                "",
+                "中共龙游红木小镇工作委员会",
+            ]),
+        ),
+    ]);
+    let plan = store
+        .plan_zone_import(&county, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (5, "所在县(市、区)"),
+            (6, "园区小镇名称"),
+            (7, "党工委"),
+            (8, "党工委"),
+        ],
+        "{:?}",
+        plan.problems
+    );
+    assert!(
+        store
+            .commit_zone_import(&source(&county, "bad.csv", "x"), &plan)
+            .is_err()
+    );
+    assert!(store.zones_of(&county).unwrap().is_empty());
+
+    let plan = store
+        .plan_zone_import(&county, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!((plan.create.len(), plan.skipped.len()), (2, 1));
+    let id = store
+        .commit_zone_import(&source(&county, "园区小镇.csv", "b"), &plan)
+        .unwrap();
+    let zones = store.zones_of(&county).unwrap();
+    let town = zones.iter().find(|z| z.name == "龙游红木小镇").unwrap();
+    assert_eq!(
+        (town.kind, town.class, town.county),
+        (ZoneKind::Town, Some(ZoneClass::TraditionalIndustry), LYX)
+    );
+    let (_, leader) = store.zone_in_scope(&county, town.id).unwrap().unwrap();
+    assert_eq!(leader.map(|l| l.0), Some(committee));
+    assert!(
+        zones
+            .iter()
+            .any(|z| z.name == "龙游工业园区" && z.kind == ZoneKind::Park)
+    );
+    assert_eq!(store.imports(&county).unwrap()[0].kind, "zones");
+
+    // The same sheet again: every zone registered, skipped.
+    let again = store
+        .plan_zone_import(&county, &header, good, &|_| {})
+        .unwrap();
+    assert_eq!(
+        (again.create.len(), again.skipped.len()),
+        (0, 3),
+        "{again:?}"
+    );
+    // A second 党工委 for the town is refused by the party-organization import too.
+    let second = strings(&[
+        "中共龙游红木小镇第二工作委员会",
+        "中共龙游县两新工委",
+        "党工委",
+    ]);
+    let po_header = strings(&["党组织名称", "上级党组织", "组织类别", "所在园区小镇"]);
+    let mut row = second.clone();
+    row.push("龙游红木小镇".into());
+    let plan = store
+        .plan_party_org_import(&county, TODAY, &po_header, vec![(2, row)], &|_| {})
+        .unwrap();
+    assert_eq!(
+        plan.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| (p.row, p.column))
+            .collect::<Vec<_>>(),
+        vec![(2, "所在园区小镇")],
+        "{:?}",
+        plan.problems
+    );
+    // A city's committee names the county of each zone.
+    let city = Scope {
+        region: Some(330800),
+        ..scope_of(&mut store, c.city)
+    };
+    let plan = store
+        .plan_zone_import(
+            &city,
+            &header,
+            vec![(2, strings(&["某园区", "园区", "", "", "", ""]))],
+            &|_| {},
+        )
+        .unwrap();
+    assert_eq!(plan.problems[0].column, "所在县(市、区)");
+    // A zone's own committee registers none.
+    let town_scope = Scope {
+        zone: Some(town.id),
+        ..county.clone()
+    };
+    assert!(
+        store
+            .plan_zone_import(&town_scope, &header, Vec::new(), &|_| {})
+            .is_err()
+    );
+
+    // The undo takes the zones back and lets their 党工委 go; another county cannot.
+    let kecheng = Scope {
+        region: Some(KCQ),
+        ..scope_of(&mut store, c.kecheng)
+    };
+    assert!(store.undo_import("t", &kecheng, id).is_err());
+    assert_eq!(store.undo_import("t", &county, id).unwrap(), 2);
+    assert!(store.zones_of(&county).unwrap().is_empty());
+    use liangxin_store::schema::party_orgs as po;
+    let led: Option<i64> = po::table
+        .filter(po::id.eq(committee.id))
+        .select(po::zone_id)
+        .first(store.conn())
+        .unwrap();
+    assert_eq!(led, None);
 }
 
 fn a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it(db: &TestDb) {

@@ -297,6 +297,7 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/imports/templates/assignments.xlsx", Object::None),
     staff("GET", "/imports/templates/payments.xlsx", Object::None),
     staff("GET", "/imports/templates/meetings.xlsx", Object::None),
+    staff("GET", "/imports/templates/zones.xlsx", Object::None),
     staff("GET", "/imports/uploads/{id}", Object::Upload),
     staff("GET", "/imports/uploads/{id}/problems.csv", Object::Upload),
     staff("POST", "/imports/uploads/{id}/commit", Object::Upload),
@@ -531,6 +532,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/imports/templates/assignments.xlsx") => get(pages::imports::assignment_template),
         ("GET", "/imports/templates/payments.xlsx") => get(pages::imports::payment_template),
         ("GET", "/imports/templates/meetings.xlsx") => get(pages::imports::meeting_template),
+        ("GET", "/imports/templates/zones.xlsx") => get(pages::imports::zone_template),
         ("GET", "/imports/uploads/{id}") => get(pages::imports::show),
         ("GET", "/imports/uploads/{id}/problems.csv") => get(pages::imports::problems_csv),
         ("POST", "/imports/uploads/{id}/commit") => post(pages::imports::commit),
@@ -606,6 +608,7 @@ pub const IMPORT_ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("payments", "POST", "/party-orgs/{county}/{id}/dues"),
     ("meetings", "POST", "/party-orgs/{county}/{id}/meetings/new"),
+    ("zones", "POST", "/zones/new"),
 ];
 
 /// Who may import a kind: the roles of the page action it stands for. `None` for a kind

@@ -2701,7 +2701,7 @@ fn zones_and_organizational_life_export_as_their_pages_show_them() {
     assert_eq!(csv.status, 200);
     assert!(
         csv.body
-            .starts_with("\u{feff}名称,类型,一镇一策分类,级别,县(市、区),组织数"),
+            .starts_with("\u{feff}名称,类型,一镇一策分类,级别,县(市、区),党工委,组织数"),
         "{}",
         &csv.body[..80.min(csv.body.len())]
     );

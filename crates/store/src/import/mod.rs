@@ -37,6 +37,7 @@ pub mod members;
 pub mod organizations;
 pub mod party_orgs;
 pub mod payments;
+pub mod zones;
 
 pub use members::{ImportPlan, PLAN_BLOCK, PlannedDues, PlannedMember, PlannedUpdate};
 
@@ -723,6 +724,7 @@ impl Store {
                 "assignments" => assignments::undo(conn, scope, id, block)?,
                 "payments" => payments::undo(conn, block)?,
                 "meetings" => meetings::undo(conn, block)?,
+                "zones" => zones::undo(conn, scope, block)?,
                 other => {
                     return Err(StoreError::Corrupt(format!(
                         "导入{id}的类型“{other}”无法撤销"
@@ -921,6 +923,7 @@ pub enum Planned {
     Assignments(assignments::AssignmentPlan),
     Payments(payments::PaymentPlan),
     Meetings(meetings::MeetingPlan),
+    Zones(zones::ZonePlan),
 }
 
 impl Planned {
@@ -932,6 +935,7 @@ impl Planned {
             Planned::Assignments(p) => p.preview(format, notes),
             Planned::Payments(p) => p.preview(format, notes),
             Planned::Meetings(p) => p.preview(format, notes),
+            Planned::Zones(p) => p.preview(format, notes),
         }
     }
 
@@ -943,6 +947,7 @@ impl Planned {
             Planned::Assignments(p) => p.errors(),
             Planned::Payments(p) => p.errors(),
             Planned::Meetings(p) => p.errors(),
+            Planned::Zones(p) => p.errors(),
         }
     }
 
@@ -954,10 +959,10 @@ impl Planned {
 
 impl Store {
     /// Plans an import of `kind` (`members`, `organizations`, `party_orgs`,
-    /// `assignments`, `payments`, `meetings`): see [`Store::plan_member_import`],
+    /// `assignments`, `payments`, `meetings`, `zones`): see [`Store::plan_member_import`],
     /// [`Store::plan_organization_import`], [`Store::plan_party_org_import`],
-    /// [`Store::plan_assignment_import`], [`Store::plan_payment_import`] and
-    /// [`Store::plan_meeting_import`].
+    /// [`Store::plan_assignment_import`], [`Store::plan_payment_import`],
+    /// [`Store::plan_meeting_import`] and [`Store::plan_zone_import`].
     ///
     /// The resident IDs a member, dues or attendance sheet names are compared with the
     /// register within `actor`'s daily budget, and each such preview is logged with how
@@ -1084,6 +1089,10 @@ impl Store {
                 ),
                 unbounded(),
             ),
+            "zones" => (
+                Planned::Zones(self.plan_zone_import(scope, header, rows, progress)?),
+                unbounded(),
+            ),
             other => return Err(StoreError::invalid("导入类型", format!("不支持“{other}”"))),
         })
     }
@@ -1105,6 +1114,7 @@ impl Store {
             Planned::Assignments(p) => self.commit_assignment_import(source, p),
             Planned::Payments(p) => self.commit_payment_import(source, p),
             Planned::Meetings(p) => self.commit_meeting_import(source, p),
+            Planned::Zones(p) => self.commit_zone_import(source, p),
         }
     }
 }

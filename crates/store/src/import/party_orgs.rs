@@ -253,7 +253,7 @@ fn parent_key(p: &Parent) -> ParentKey {
 }
 
 /// A 组织编号 as written (`330825-17`).
-fn parse_code(written: &str) -> Option<Key> {
+pub(super) fn parse_code(written: &str) -> Option<Key> {
     let (county, id) = written.split_once(['-', '－'])?;
     Some(Key {
         county: county.trim().parse().ok()?,
@@ -331,6 +331,16 @@ impl Store {
             .into_iter()
             .filter(|(id, ..)| scope.zone.is_none_or(|own| own == *id))
             .collect();
+        // The 党工委 that lead a zone now: one per zone (see `Store::save_zone`).
+        let leaders: HashMap<i64, Key> = po::table
+            .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+            .filter(po::zone_id.is_not_null())
+            .filter(po::dissolved_on.is_null())
+            .select((po::zone_id, po::county_code, po::id))
+            .load::<(Option<i64>, i32, i64)>(conn)?
+            .into_iter()
+            .filter_map(|(z, county, id)| Some((z?, Key { county, id })))
+            .collect();
         let mut plan = PartyOrgPlan {
             registry_version,
             rows_read: sheet.len(),
@@ -380,6 +390,23 @@ impl Store {
         // New rows by (parent, name), for the rows that repeat one.
         let mut new_under: HashMap<(ParentKey, String), usize> = HashMap::new();
         let mut seen_codes: HashMap<Key, usize> = HashMap::new();
+        // Zones a 党工委 of the sheet comes to lead, and the row that says so.
+        let mut led_in_sheet: HashMap<i64, usize> = HashMap::new();
+        // Why a 党工委 (`who`, none for a new one) may not lead `zone`, if it may not.
+        let mut may_lead = |zone: i64, who: Option<Key>, row: usize| -> Option<String> {
+            if let Some(other) = leaders.get(&zone).filter(|k| Some(**k) != who) {
+                return Some(format!(
+                    "这个园区小镇已由党工委（组织编号{}-{}）领导，请先在园区小镇页面改换",
+                    other.county, other.id
+                ));
+            }
+            match led_in_sheet.insert(zone, row) {
+                Some(first) if first != row => {
+                    Some(format!("第{first}行的党工委已领导这个园区小镇"))
+                }
+                _ => None,
+            }
+        };
         // Matched rows: the row, its organization, and its park as found.
         let mut matched: Vec<(PartyOrgRow, Key, Option<i64>)> = Vec::new();
         // The names of a found parent from it upward (a new row's through the rows above).
@@ -562,6 +589,21 @@ impl Store {
                 let Ok(zone) = zone_of(key.county, &mut plan) else {
                     continue;
                 };
+                let org_type = r.org_type.unwrap_or(node.fields.org_type);
+                if let Some(z) = zone.filter(|_| org_type == PartyOrgType::WorkingCommittee) {
+                    let top = node.parent.is_none_or(|p| p.county != key.county);
+                    let why = if top {
+                        Some("市、县两新工委不能作为园区小镇的党工委".to_owned())
+                    } else {
+                        may_lead(z, Some(key), r.row)
+                    };
+                    if let Some(why) = why {
+                        let written = r.zone.clone().unwrap_or_default();
+                        plan.problems
+                            .push(problem(r.row, "所在园区小镇", &written, why));
+                        continue;
+                    }
+                }
                 if !r.covers.is_empty() {
                     plan.problems.push(Problem {
                         row: r.row,
@@ -664,6 +706,19 @@ impl Store {
             let Ok(zone) = zone_of(county, &mut plan) else {
                 continue;
             };
+            if let Some(z) = zone.filter(|_| org_type == PartyOrgType::WorkingCommittee) {
+                let why = if parent_county != county {
+                    Some("市级党组织下的党工委不能作为园区小镇的党工委".to_owned())
+                } else {
+                    may_lead(z, None, r.row)
+                };
+                if let Some(why) = why {
+                    let written = r.zone.clone().unwrap_or_default();
+                    plan.problems
+                        .push(problem(r.row, "所在园区小镇", &written, why));
+                    continue;
+                }
+            }
             let mut covers = Vec::with_capacity(r.covers.len());
             let mut missing = false;
             for code in &r.covers {
@@ -1015,6 +1070,34 @@ fn recheck(conn: &mut DbConnection, scope: &Scope, plan: &PartyOrgPlan) -> Resul
                 u.before.name
             ),
         ));
+    }
+    // The zones its 党工委 come to lead: led by nobody else meanwhile.
+    let updated: std::collections::HashSet<Key> = plan.update.iter().map(|u| u.key).collect();
+    let leading = plan
+        .create
+        .iter()
+        .map(|p| &p.fields)
+        .chain(plan.update.iter().map(|u| &u.after))
+        .filter(|f| f.org_type == PartyOrgType::WorkingCommittee)
+        .filter_map(|f| f.zone);
+    for zone in leading {
+        let others: Vec<(i32, i64)> = po::table
+            .filter(po::zone_id.eq(zone))
+            .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+            .filter(po::dissolved_on.is_null())
+            .select((po::county_code, po::id))
+            .load(conn)?;
+        if others.iter().any(|(county, id)| {
+            !updated.contains(&Key {
+                county: *county,
+                id: *id,
+            })
+        }) {
+            return Err(StoreError::invalid(
+                "所在园区小镇",
+                "预览之后有园区小镇改由其他党工委领导，未导入；请重新上传查看新的预览",
+            ));
+        }
     }
     Ok(())
 }

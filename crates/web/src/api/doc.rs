@@ -42,6 +42,7 @@ pub enum ImportKind {
     Assignments,
     Payments,
     Meetings,
+    Zones,
 }
 
 /// A two-new organization's kind.

@@ -56,6 +56,7 @@ const SHEETS: &[(&str, &str)] = &[
     ("assignments", "党建指导员选派表"),
     ("payments", "党费缴纳记录"),
     ("meetings", "组织生活出席记录"),
+    ("zones", "园区小镇名录"),
 ];
 
 fn kind_label(kind: &str) -> &'static str {
@@ -364,6 +365,14 @@ fn kind_words(kind: &str) -> KindWords {
             update_note: "已登记的会议不会变更。",
             blocked_by: "会议记录随时可以整批撤销。",
         },
+        "zones" => KindWords {
+            counter: "个",
+            noun: "园区小镇",
+            name: "园区小镇名称",
+            identifier: "所在县(市、区)",
+            update_note: "已登记的园区小镇不会变更，请在园区小镇页面修改。",
+            blocked_by: "只要这批园区小镇中已有两新组织、党组织（其党工委除外）或账号，就不能撤销；撤销后，领导它们的党工委不再领导园区小镇。",
+        },
         "party_orgs" => KindWords {
             counter: "个",
             noun: "党组织",
@@ -525,6 +534,18 @@ pub async fn meeting_template() -> Result<Response, WebError> {
         meeting_choices,
         MEETING_TEMPLATE_NOTES,
         "meetings-template.xlsx",
+    )
+}
+
+/// `GET /imports/templates/zones.xlsx`: the zone template (园区小镇名录).
+pub async fn zone_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::zones::{ZONE_COLUMNS, ZONE_TEMPLATE_NOTES, zone_choices};
+    template_file(
+        "园区小镇名录",
+        ZONE_COLUMNS,
+        zone_choices,
+        ZONE_TEMPLATE_NOTES,
+        "zones-template.xlsx",
     )
 }
 

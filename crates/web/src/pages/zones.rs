@@ -25,6 +25,8 @@ struct ZoneRow {
     class: &'static str,
     level: &'static str,
     county: String,
+    /// The 党工委 that leads it; none is a vacancy the page shows.
+    leader: Option<String>,
     total: String,
     org_rate: String,
     work_rate: String,
@@ -46,12 +48,12 @@ async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<Zone
     let scope = auth.scope.clone();
     let zones = state
         .pool
-        .run(move |store| Ok(store.zones_of(&scope)?))
+        .run(move |store| Ok(store.zones_with_leaders(&scope)?))
         .await?;
     let sr = scope_report(state, auth.scope.clone(), Some(GroupBy::Zone)).await?;
     let rows = zones
         .into_iter()
-        .map(|z| {
+        .map(|(z, leader)| {
             let t = sr
                 .report
                 .groups
@@ -66,6 +68,7 @@ async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<Zone
                 class: z.class.map(|c| c.label()).unwrap_or("—"),
                 level: z.level.map(|l| l.label()).unwrap_or("—"),
                 county: sr.regions.get(&z.county).cloned().unwrap_or_default(),
+                leader: leader.map(|(_, name)| name),
                 total: count(t.total, "个"),
                 org_rate: rate(t.organization_rate()),
                 work_rate: rate(t.work_rate()),
@@ -107,6 +110,7 @@ pub(crate) async fn export(
             "一镇一策分类",
             "级别",
             "县(市、区)",
+            "党工委",
             "组织数",
             "组织覆盖率",
             "工作覆盖率",
@@ -127,6 +131,7 @@ pub(crate) async fn export(
                     z.class.to_owned(),
                     z.level.to_owned(),
                     z.county,
+                    z.leader.unwrap_or_else(|| "未设党工委".to_owned()),
                     z.total,
                     z.org_rate,
                     z.work_rate,
