@@ -293,6 +293,47 @@ impl PartyOrgType {
 }
 
 coded_enum! {
+    /// 职务: a post of a party organization's committee (支部委员会, 党委), or a 党小组's
+    /// leader, held by one of its members for a term.
+    Post, "职务" {
+        /// 书记
+        Secretary = ("secretary", "书记"),
+        /// 副书记
+        DeputySecretary = ("deputy_secretary", "副书记"),
+        /// 组织委员
+        Organization = ("organization", "组织委员"),
+        /// 宣传委员
+        Publicity = ("publicity", "宣传委员"),
+        /// 纪检委员
+        Discipline = ("discipline", "纪检委员"),
+        /// 青年委员
+        Youth = ("youth", "青年委员"),
+        /// 妇女委员
+        Women = ("women", "妇女委员"),
+        /// 委员 without a named division
+        Member = ("member", "委员"),
+        /// 党小组组长
+        GroupLeader = ("group_leader", "党小组组长"),
+    }
+}
+
+impl Post {
+    /// Whether one member at a time holds it: every post but 副书记 and plain 委员.
+    pub const fn is_single(self) -> bool {
+        !matches!(self, Post::DeputySecretary | Post::Member)
+    }
+
+    /// Whether an organization of this type has the post: a 党小组 has its leader only,
+    /// every other organization its committee's posts.
+    pub fn fits(self, org: PartyOrgType) -> bool {
+        match org {
+            PartyOrgType::Group => self == Post::GroupLeader,
+            _ => self != Post::GroupLeader,
+        }
+    }
+}
+
+coded_enum! {
     /// 组建方式
     FormationMode, "组建方式" {
         /// 单独组建

@@ -276,6 +276,42 @@ pub(crate) fn end_access(conn: &mut DbConnection, user_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Disables the enabled secretary accounts of a party organization (inside a write): they
+/// served the 书记 who left. Each in the audit log as a disabling by `actor`.
+pub(crate) fn disable_secretary_accounts(
+    conn: &mut DbConnection,
+    cipher: &IdCipher,
+    actor: &str,
+    org: Key,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let ids: Vec<i64> = users::table
+        .filter(users::role.eq(Role::Secretary.code()))
+        .filter(users::party_org_county.eq(org.county))
+        .filter(users::party_org_id.eq(org.id))
+        .filter(users::disabled_at.is_null())
+        .select(users::id)
+        .load(conn)?;
+    for id in ids {
+        let before = load_user(conn, id)?;
+        diesel::update(users::table.find(id))
+            .set(users::disabled_at.eq(Some(now)))
+            .execute(conn)?;
+        end_access(conn, id)?;
+        let after = load_user(conn, id)?;
+        log(
+            conn,
+            cipher,
+            actor,
+            "account_disable",
+            id,
+            before.as_ref(),
+            after.as_ref(),
+        )?;
+    }
+    Ok(())
+}
+
 fn log(
     conn: &mut DbConnection,
     cipher: &IdCipher,
@@ -404,8 +440,11 @@ impl Store {
             .order((po::county_code, po::id))
             .select((po::county_code, po::id, po::name))
             .load(self.conn())?;
+        // An organization whose accounts are all disabled (its 书记 changed) is offered
+        // again, for its new 书记.
         let led: std::collections::HashSet<(i32, i64)> = users::table
             .filter(users::role.eq(Role::Secretary.code()))
+            .filter(users::disabled_at.is_null())
             .filter(users::party_org_county.is_not_null())
             .select((users::party_org_county, users::party_org_id))
             .load::<(Option<i32>, Option<i64>)>(self.conn())?
@@ -429,9 +468,17 @@ impl Store {
                 username = format!("s{county}-{id}-{n}");
                 n += 1;
             }
+            let key = Key { county, id };
+            let today = chrono::Utc::now().date_naive();
+            let holder = crate::posts::posts_in(self.conn(), key)?
+                .into_iter()
+                .find(|h| h.post == liangxin_domain::kinds::Post::Secretary && h.held_on(today));
             out.push(SecretaryToOpen {
-                key: Key { county, id },
-                display_name: format!("{name}书记"),
+                key,
+                display_name: match holder {
+                    Some(h) => format!("{}（{name}书记）", h.name),
+                    None => format!("{name}书记"),
+                },
                 name,
                 username,
             });

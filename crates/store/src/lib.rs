@@ -41,6 +41,7 @@ pub mod life;
 pub mod lookups;
 pub mod organizations;
 pub mod people;
+pub mod posts;
 pub mod registry;
 mod rekey;
 pub mod rules;

@@ -260,6 +260,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::member_archive_items::table).execute(conn)?;
     diesel::delete(crate::schema::dues_payments::table).execute(conn)?;
     diesel::delete(crate::schema::dues_standards::table).execute(conn)?;
+    diesel::delete(crate::schema::party_org_posts::table).execute(conn)?;
     diesel::delete(crate::schema::meeting_attendance::table).execute(conn)?;
     diesel::delete(crate::schema::meetings::table).execute(conn)?;
     diesel::delete(member_profiles::table).execute(conn)?;

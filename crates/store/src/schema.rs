@@ -511,3 +511,19 @@ diesel::allow_tables_to_appear_in_same_query!(users, party_orgs);
 diesel::allow_tables_to_appear_in_same_query!(users, members);
 diesel::allow_tables_to_appear_in_same_query!(users, instructors);
 diesel::allow_tables_to_appear_in_same_query!(users, account_totp);
+
+diesel::table! {
+    /// 支部委员会 posts and 党小组 leaders, each for a term.
+    party_org_posts (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        post -> Text,
+        member_id -> BigInt,
+        since -> Date,
+        until -> Nullable<Date>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(party_org_posts, members);
+diesel::allow_tables_to_appear_in_same_query!(party_org_posts, party_orgs);

@@ -539,6 +539,7 @@ impl Store {
                     ))
                     .execute(conn)?;
                     crate::floating::end_open(conn, view.member, on)?;
+                    crate::posts::end_member_posts(conn, cipher, actor, view.member, on)?;
                     if let Some(to) = view.to {
                         new_member = Some(open_record(conn, cipher, &before, to, on)?);
                     }
@@ -879,6 +880,7 @@ impl Store {
             ))
             .execute(conn)?;
             crate::floating::end_open(conn, member, on)?;
+            crate::posts::end_member_posts(conn, cipher, actor, member, on)?;
             bump_version(conn)?;
             bump_records(conn)?;
             audit::append(

@@ -128,6 +128,7 @@ contract!(
     an_organization_sheet_is_matched_by_credit_code_committed_and_undone,
     a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
     a_zone_sheet_registers_parks_and_towns_with_their_committees_and_undoes_them,
+    a_committee_is_held_by_full_members_for_terms_and_the_secretary_account_follows_the_secretary,
     a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
     an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it,
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
@@ -3956,6 +3957,205 @@ fn party_org_facts(store: &mut Store, name: &str) -> Vec<(Key, String, bool)> {
         .into_iter()
         .map(|(county, id, path, c)| (Key { county, id }, path, c))
         .collect()
+}
+
+fn a_committee_is_held_by_full_members_for_terms_and_the_secretary_account_follows_the_secretary(
+    db: &TestDb,
+) {
+    use liangxin_domain::kinds::{LeaveReason, Post, Role};
+    use liangxin_store::administration::{AccountRequest, Node};
+    use liangxin_store::transfer::Leaving;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let mut add = |name: &str, seq: u16, status: MemberStatus| {
+        store
+            .insert_member(
+                "t",
+                &longyou,
+                TODAY,
+                member(c.joint, name, seq, status, None),
+            )
+            .unwrap()
+    };
+    let wang = add("王书记", 201, MemberStatus::Full);
+    let li = add("李委员", 202, MemberStatus::Full);
+    let zhao = add("赵预备", 203, MemberStatus::Probationary);
+    let secretary = c.joint;
+    assert_eq!(
+        store
+            .secretary_vacancies(&longyou, TODAY)
+            .unwrap()
+            .iter()
+            .filter(|v| v.0 == secretary)
+            .count(),
+        1,
+        "no 书记 yet: a vacancy"
+    );
+    let refused =
+        |store: &mut Store, scope: &Scope, post: Post, who: Key, since: NaiveDate| match store
+            .appoint("t", scope, secretary, post, who, since, TODAY)
+        {
+            Err(StoreError::Invalid { field, .. }) => field,
+            other => panic!("{post:?} {who:?}: {other:?}"),
+        };
+    // Probationary members are not elected; a 党小组组长 is not a branch's post; another
+    // county's committee cannot reach it; no appointment in the future.
+    let s = &mut store;
+    assert_eq!(
+        refused(s, &longyou, Post::Secretary, zhao, d(2026, 1, 1)),
+        "党员"
+    );
+    assert_eq!(
+        refused(s, &longyou, Post::GroupLeader, wang, d(2026, 1, 1)),
+        "职务"
+    );
+    assert_eq!(
+        refused(s, &kecheng, Post::Secretary, wang, d(2026, 1, 1)),
+        "党组织"
+    );
+    assert_eq!(
+        refused(s, &longyou, Post::Secretary, wang, d(2026, 12, 31)),
+        "任职日期"
+    );
+    let wang_post = store
+        .appoint(
+            "t",
+            &longyou,
+            secretary,
+            Post::Secretary,
+            wang,
+            d(2024, 3, 1),
+            TODAY,
+        )
+        .unwrap();
+    store
+        .appoint(
+            "t",
+            &longyou,
+            secretary,
+            Post::Organization,
+            li,
+            d(2024, 3, 1),
+            TODAY,
+        )
+        .unwrap();
+    assert!(
+        store
+            .secretary_vacancies(&longyou, TODAY)
+            .unwrap()
+            .iter()
+            .all(|v| v.0 != secretary)
+    );
+    // One post at a time for a member.
+    assert_eq!(
+        refused(&mut store, &longyou, Post::Publicity, li, d(2025, 1, 1)),
+        "党员"
+    );
+    // The branch's secretary account, opened for 王书记.
+    let account = store
+        .create_account(
+            "t",
+            &longyou,
+            &AccountRequest {
+                username: "joint.secretary",
+                display_name: "王书记",
+                password_hash: "x",
+                role: Role::Secretary,
+                node: Node::PartyOrg(secretary),
+            },
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    assert!(
+        store
+            .party_orgs_without_secretary(&longyou, Some(secretary))
+            .unwrap()
+            .is_empty()
+    );
+    // 李委员 becomes 书记: 王书记's term ends the day before, and the account that served
+    // 王书记 is disabled; the branch is offered a secretary account again, for 李委员 — who
+    // first leaves the post of 组织委员.
+    let li_org = store
+        .posts_of(&longyou, secretary)
+        .unwrap()
+        .into_iter()
+        .find(|h| h.member == li)
+        .unwrap()
+        .id;
+    store
+        .end_post("t", &longyou, secretary, li_org, d(2026, 9, 30), TODAY)
+        .unwrap();
+    store
+        .appoint(
+            "t",
+            &longyou,
+            secretary,
+            Post::Secretary,
+            li,
+            d(2026, 10, 1),
+            TODAY,
+        )
+        .unwrap();
+    let posts = store.posts_of(&longyou, secretary).unwrap();
+    let wang_term = posts.iter().find(|h| h.id == wang_post).unwrap();
+    assert_eq!(wang_term.until, Some(d(2026, 9, 30)));
+    let head: Vec<&str> = posts
+        .iter()
+        .filter(|h| h.post == Post::Secretary && h.held_on(TODAY))
+        .map(|h| h.name.as_str())
+        .collect();
+    assert_eq!(head, ["李委员"]);
+    let disabled = store
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.id == account)
+        .unwrap()
+        .disabled_at;
+    assert!(disabled.is_some(), "the account served the 书记 who left");
+    let offered = store
+        .party_orgs_without_secretary(&longyou, Some(secretary))
+        .unwrap();
+    assert_eq!(offered.len(), 1);
+    assert!(offered[0].display_name.starts_with("李委员"), "{offered:?}");
+    // A 书记 who leaves the Party organization leaves the post that day.
+    store
+        .leave_member(
+            "t",
+            &longyou,
+            TODAY,
+            &Leaving {
+                member: li,
+                reason: LeaveReason::Died,
+                on: d(2026, 11, 20),
+                note: "讣告".into(),
+            },
+        )
+        .unwrap();
+    let li_term = store
+        .posts_of(&longyou, secretary)
+        .unwrap()
+        .into_iter()
+        .find(|h| h.member == li && h.post == Post::Secretary)
+        .unwrap();
+    assert_eq!(li_term.until, Some(d(2026, 11, 20)));
+    assert!(
+        store
+            .secretary_vacancies(&longyou, TODAY)
+            .unwrap()
+            .iter()
+            .any(|v| v.0 == secretary)
+    );
+    // Every change is in the audit log.
+    use liangxin_store::schema::audit_log as al;
+    let logged: i64 = al::table
+        .filter(al::entity.eq("party_org_post"))
+        .count()
+        .get_result(store.conn())
+        .unwrap();
+    assert_eq!(logged, 6, "three appointments and three ends");
 }
 
 fn a_zone_sheet_registers_parks_and_towns_with_their_committees_and_undoes_them(db: &TestDb) {

@@ -20,16 +20,19 @@ pub fn field(pairs: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A date as people type it in a form (2026-06-30): `None` when blank; never in the
+/// A date as people type it in a form, in every spelling a sheet's cell may have
+/// (2026-06-30, 2026/6/30, 2026年6月30日 …): `None` when blank; a whole day, never in the
 /// future, never before the Party's founding year.
 pub fn form_date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String> {
+    use liangxin_domain::cells::{DateCell, parse_date};
     match s.trim() {
         "" => Ok(None),
-        s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) if d > today => Err("不能晚于今天".into()),
-            Ok(d) if chrono::Datelike::year(&d) < 1921 => Err("日期不合理".into()),
-            Ok(d) => Ok(Some(d)),
-            Err(_) => Err("应为 年-月-日，如 2026-06-30".into()),
+        s => match parse_date(s) {
+            Ok(DateCell::Day(d)) if d > today => Err("不能晚于今天".into()),
+            Ok(DateCell::Day(d)) if chrono::Datelike::year(&d) < 1921 => Err("日期不合理".into()),
+            Ok(DateCell::Day(d)) => Ok(Some(d)),
+            Ok(DateCell::Month { .. }) => Err("请写到日，如 2026-06-30".into()),
+            Err(e) => Err(e.to_string()),
         },
     }
 }
@@ -99,12 +102,25 @@ mod tests {
             Ok(NaiveDate::from_ymd_opt(2026, 6, 30))
         );
         assert_eq!(form_date("2026-11-28", today), Err("不能晚于今天".into()));
-        assert_eq!(form_date("-5000-01-01", today), Err("日期不合理".into()));
+        assert!(
+            form_date("-5000-01-01", today)
+                .unwrap_err()
+                .contains("不合理")
+        );
         assert!(
             form_date("2026/6/31", today)
                 .unwrap_err()
-                .contains("年-月-日")
+                .contains("没有这一天")
         );
+        assert!(form_date("六月", today).unwrap_err().contains("不是日期"));
+        assert!(form_date("2026-06", today).unwrap_err().contains("写到日"));
+        for typed in ["2026/6/30", "2026年6月30日", "2026.06.30", "20260630"] {
+            assert_eq!(
+                form_date(typed, today),
+                Ok(NaiveDate::from_ymd_opt(2026, 6, 30)),
+                "{typed}"
+            );
+        }
         assert!(
             form_pairs(b"a=1&a=2").unwrap().len() == 2,
             "repeated names kept"

@@ -889,6 +889,14 @@ fn undo_members(
             .count()
             .get_result(conn)?;
         depending += accounts;
+        let posts: Vec<(i32, i64)> = crate::schema::party_org_posts::table
+            .filter(crate::schema::party_org_posts::member_id.eq_any(slice))
+            .select((
+                crate::schema::party_org_posts::county_code,
+                crate::schema::party_org_posts::member_id,
+            ))
+            .load(conn)?;
+        depending += posts.iter().filter(|k| wanted.contains(k)).count() as i64;
     }
     if let Some((first, last)) = block {
         depending += handled_findings(conn, "member", first, last)?;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod audit_log;
+pub mod committee;
 pub mod dashboard;
 pub mod dues_overview;
 pub mod dues_sheet;

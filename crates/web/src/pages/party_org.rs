@@ -28,6 +28,10 @@ struct PartyOrgPage {
     org_type: &'static str,
     formation: &'static str,
     leadership: &'static str,
+    /// Who holds the 书记 (组长 for a 党小组) today; none is a vacancy.
+    head: Option<String>,
+    head_post: &'static str,
+    committee_href: String,
     term: String,
     members: String,
     members_href: String,
@@ -69,7 +73,7 @@ pub async fn show(
 async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<String>, WebError> {
     let Key { county, id } = key;
     let scope = auth.scope.clone();
-    let (po, ancestors, children, units, members, archive) = state
+    let (po, ancestors, children, units, members, archive, posts) = state
         .pool
         .run(move |store| {
             let po = store
@@ -88,7 +92,8 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             } else {
                 None
             };
-            Ok((po, ancestors, children, units, members, archive))
+            let posts = store.posts_of(&scope, key)?;
+            Ok((po, ancestors, children, units, members, archive, posts))
         })
         .await?;
     let sr = scope_report(state, auth.scope.clone(), None).await?;
@@ -106,7 +111,19 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
         })
         .collect();
     let layout = Layout::new(state, auth, &po.name, "party_orgs").await?;
+    let head_post = match po.org_type {
+        liangxin_domain::kinds::PartyOrgType::Group => liangxin_domain::kinds::Post::GroupLeader,
+        _ => liangxin_domain::kinds::Post::Secretary,
+    };
+    let today = crate::today();
+    let head = posts
+        .iter()
+        .find(|h| h.post == head_post && h.held_on(today))
+        .map(|h| format!("{}（{}起）", h.name, h.since));
     render(&PartyOrgPage {
+        head,
+        head_post: head_post.label(),
+        committee_href: format!("/party-orgs/{county}/{id}/committee"),
         layout,
         ancestors,
         org_type: po.org_type.label(),

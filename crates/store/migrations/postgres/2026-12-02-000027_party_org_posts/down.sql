@@ -1,0 +1,2 @@
+DELETE FROM id_alloc WHERE name = 'party_org_posts';
+DROP TABLE party_org_posts;
