@@ -29,6 +29,7 @@ pub enum Kind {
     Payments,
     Meetings,
     Zones,
+    Posts,
 }
 
 impl Kind {
@@ -41,6 +42,7 @@ impl Kind {
             Kind::Payments => "payments",
             Kind::Meetings => "meetings",
             Kind::Zones => "zones",
+            Kind::Posts => "posts",
         }
     }
 
@@ -54,6 +56,7 @@ impl Kind {
             Kind::Payments => ("条", "党费记录"),
             Kind::Meetings => ("次", "会议"),
             Kind::Zones => ("个", "园区小镇"),
+            Kind::Posts => ("届", "任职"),
         }
     }
 }

@@ -306,6 +306,17 @@ enum ImportCommand {
         #[arg(long)]
         commit: bool,
     },
+    /// A committee sheet (委员会成员名单): a term of a post per row, members by resident
+    /// ID; preview, and with --commit import it.
+    Posts {
+        file: PathBuf,
+        /// Import within one county only (GB/T 2260 code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write it (one transaction) when the preview has no error.
+        #[arg(long)]
+        commit: bool,
+    },
     /// The imports made, newest first.
     List,
     /// Take an import back as a whole (while nothing depends on its rows).
@@ -583,6 +594,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } => import_cmd::run(
                 &mut store,
                 import_cmd::Kind::Zones,
+                &file,
+                county.as_deref(),
+                commit,
+                today(),
+            ),
+            ImportCommand::Posts {
+                file,
+                county,
+                commit,
+            } => import_cmd::run(
+                &mut store,
+                import_cmd::Kind::Posts,
                 &file,
                 county.as_deref(),
                 commit,

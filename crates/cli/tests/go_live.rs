@@ -304,6 +304,7 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
         ("organizations", "1-organizations.csv"),
         ("party-orgs", "2-party-orgs.csv"),
         ("members", "3-members.csv"),
+        ("posts", "4-committees.csv"),
     ] {
         let out = run(db, &["import", kind, &fixture(file), "--commit"]);
         assert!(out.contains("已导入"), "{out}");
@@ -384,6 +385,21 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
     let mut secretary = server.sign_in("hongmu.branch", &secretary_password);
     secretary.change_password(&secretary_password, "红木支部-书记-2026");
     let mut secretary = server.sign_in("hongmu.branch", "红木支部-书记-2026");
+    // The committee sheet named the branch's 书记: its page says so.
+    let hongmu = db
+        .store()
+        .party_orgs_in_scope(&liangxin_store::Scope::everything())
+        .unwrap()
+        .into_iter()
+        .find(|o| o.2 == "中共衢州市龙游红木家具有限公司支部委员会")
+        .unwrap()
+        .0;
+    let branch = secretary.get(&format!("/party-orgs/{}/{}", hongmu.county, hongmu.id));
+    assert!(
+        branch.body.contains("徐建国（2024-03-01起）"),
+        "{}",
+        branch.body
+    );
     let members = secretary.get("/members");
     assert!(members.body.contains("徐建国"));
     assert!(!members.body.contains("赵志强"), "not another branch's");

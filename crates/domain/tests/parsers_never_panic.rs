@@ -68,6 +68,7 @@ proptest! {
         row_of(import::assignments::ASSIGNMENT_COLUMNS, import::assignments::assignment_row, &values);
         row_of(import::payments::PAYMENT_COLUMNS, import::payments::payment_row, &values);
         row_of(import::meetings::MEETING_COLUMNS, import::meetings::meeting_row, &values);
+        row_of(import::posts::POST_COLUMNS, import::posts::post_row, &values);
         row_of(import::zones::ZONE_COLUMNS, |row, cells, map, _| import::zones::zone_row(row, cells, map), &values);
     }
 }

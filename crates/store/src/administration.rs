@@ -13,7 +13,9 @@ use crate::accounts::{Anchor, NewUser, UserRow};
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
-use crate::schema::{api_tokens, instructors, members, party_orgs as po, sessions, users};
+use crate::schema::{
+    api_tokens, instructors, members, party_orgs as po, secretary_handovers, sessions, users,
+};
 use crate::{IdCipher, Scope, Store};
 
 /// What an account is anchored to, as an administrator names it.
@@ -277,12 +279,14 @@ pub(crate) fn end_access(conn: &mut DbConnection, user_id: i64) -> Result<()> {
 }
 
 /// Disables the enabled secretary accounts of a party organization (inside a write): they
-/// served the 书记 who left. Each in the audit log as a disabling by `actor`.
+/// served the 书记 whose term `post_id` ended. Each in the audit log as a disabling by
+/// `actor`, and kept as a handover, so the organization is offered an account again.
 pub(crate) fn disable_secretary_accounts(
     conn: &mut DbConnection,
     cipher: &IdCipher,
     actor: &str,
     org: Key,
+    post_id: i64,
     now: NaiveDateTime,
 ) -> Result<()> {
     let ids: Vec<i64> = users::table
@@ -298,6 +302,13 @@ pub(crate) fn disable_secretary_accounts(
             .set(users::disabled_at.eq(Some(now)))
             .execute(conn)?;
         end_access(conn, id)?;
+        diesel::insert_into(secretary_handovers::table)
+            .values((
+                secretary_handovers::user_id.eq(id),
+                secretary_handovers::county_code.eq(org.county),
+                secretary_handovers::post_id.eq(post_id),
+            ))
+            .execute(conn)?;
         let after = load_user(conn, id)?;
         log(
             conn,
@@ -440,11 +451,12 @@ impl Store {
             .order((po::county_code, po::id))
             .select((po::county_code, po::id, po::name))
             .load(self.conn())?;
-        // An organization whose accounts are all disabled (its 书记 changed) is offered
-        // again, for its new 书记.
+        // An organization whose accounts were all disabled when its 书记 changed is offered
+        // again, for the next one; one an administrator disabled is not.
+        let handed_over = secretary_handovers::table.select(secretary_handovers::user_id);
         let led: std::collections::HashSet<(i32, i64)> = users::table
             .filter(users::role.eq(Role::Secretary.code()))
-            .filter(users::disabled_at.is_null())
+            .filter(users::id.ne_all(handed_over))
             .filter(users::party_org_county.is_not_null())
             .select((users::party_org_county, users::party_org_id))
             .load::<(Option<i32>, Option<i64>)>(self.conn())?
@@ -469,7 +481,8 @@ impl Store {
                 n += 1;
             }
             let key = Key { county, id };
-            let today = chrono::Utc::now().date_naive();
+            // The day in China, as the pages count it.
+            let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
             let holder = crate::posts::posts_in(self.conn(), key)?
                 .into_iter()
                 .find(|h| h.post == liangxin_domain::kinds::Post::Secretary && h.held_on(today));
@@ -648,6 +661,9 @@ impl Store {
                 .execute(conn)?;
             if disabled {
                 end_access(conn, id)?;
+            } else {
+                // In use again: no longer a handed-over account.
+                diesel::delete(secretary_handovers::table.find(id)).execute(conn)?;
             }
             let after = load_user(conn, id)?;
             let action = if disabled {

@@ -154,7 +154,7 @@ pub(crate) fn end_member_posts(
         )?;
         if post == Post::Secretary.code() {
             let now = chrono::Utc::now().naive_utc();
-            crate::administration::disable_secretary_accounts(conn, cipher, actor, org, now)?;
+            crate::administration::disable_secretary_accounts(conn, cipher, actor, org, id, now)?;
         }
     }
     Ok(())
@@ -228,7 +228,15 @@ impl Store {
                 ));
             }
             // The member, and where they are registered.
-            let found: Option<(String, String, NaiveDate, Option<NaiveDate>, String)> = m::table
+            type Found = (
+                String,
+                String,
+                NaiveDate,
+                Option<NaiveDate>,
+                Option<NaiveDate>,
+                String,
+            );
+            let found: Option<Found> = m::table
                 .inner_join(
                     po::table.on(po::county_code
                         .eq(m::county_code)
@@ -237,24 +245,35 @@ impl Store {
                 .filter(m::county_code.eq(member.county))
                 .filter(m::id.eq(member.id))
                 .filter(m::left_on.is_null())
-                .select((m::name, m::status, m::joined_on, m::confirmed_on, po::path))
+                .select((
+                    m::name,
+                    m::status,
+                    m::joined_on,
+                    m::confirmed_on,
+                    m::arrived_on,
+                    po::path,
+                ))
                 .first(conn)
                 .optional()?;
             let inside = |p: &str| match post {
                 Post::GroupLeader => p == path,
                 _ => p.starts_with(&path),
             };
-            let Some((name, status, joined, confirmed, _)) =
-                found.filter(|f| member.county == org.county && inside(&f.4))
+            let Some((name, status, joined, confirmed, arrived, _)) =
+                found.filter(|f| member.county == org.county && inside(&f.5))
             else {
                 return Err(StoreError::invalid(
                     "党员",
                     "须为本组织（党小组组长须为本小组）现有的党员",
                 ));
             };
-            let full = status == MemberStatus::Full.code()
-                && confirmed.is_none_or(|c| c <= since)
-                && joined <= since;
+            if arrived.is_some_and(|a| since < a) || since < joined {
+                return Err(StoreError::invalid(
+                    "任职日期",
+                    format!("早于{name}入党或转入本组织的日期"),
+                ));
+            }
+            let full = status == MemberStatus::Full.code() && confirmed.is_none_or(|c| c <= since);
             if !full {
                 return Err(StoreError::invalid(
                     "党员",
@@ -269,6 +288,23 @@ impl Store {
                 return Err(StoreError::invalid(
                     "党员",
                     format!("{name}现任{}，请先登记离任", h.post.label()),
+                ));
+            }
+            // A term from `since` on overlaps every ended one that lasted to `since` or later:
+            // of the same single post, or of this member.
+            if let Some(h) = current.iter().find(|h| {
+                h.until.is_some_and(|u| since <= u)
+                    && ((h.post == post && post.is_single()) || h.member == member)
+            }) {
+                return Err(StoreError::invalid(
+                    "任职日期",
+                    format!(
+                        "与{}任{}的任期（{}至{}）重叠",
+                        h.name,
+                        h.post.label(),
+                        h.since,
+                        h.until.map(|u| u.to_string()).unwrap_or_default()
+                    ),
                 ));
             }
             // A post held by one at a time passes from its holder.
@@ -346,9 +382,11 @@ impl Store {
                     after: Some(post_json(&held)),
                 },
             )?;
-            if post == Post::Secretary && previous.is_some() {
+            if let Some(prev) = previous.filter(|_| post == Post::Secretary) {
                 let now = chrono::Utc::now().naive_utc();
-                crate::administration::disable_secretary_accounts(conn, cipher, actor, org, now)?;
+                crate::administration::disable_secretary_accounts(
+                    conn, cipher, actor, org, prev.id, now,
+                )?;
             }
             Ok(id)
         })
@@ -410,7 +448,9 @@ impl Store {
             )?;
             if held.post == Post::Secretary {
                 let now = chrono::Utc::now().naive_utc();
-                crate::administration::disable_secretary_accounts(conn, cipher, actor, org, now)?;
+                crate::administration::disable_secretary_accounts(
+                    conn, cipher, actor, org, id, now,
+                )?;
             }
             Ok(())
         })

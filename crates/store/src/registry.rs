@@ -247,6 +247,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::api_tokens::table).execute(conn)?;
     diesel::delete(crate::schema::account_recovery_codes::table).execute(conn)?;
     diesel::delete(crate::schema::account_totp::table).execute(conn)?;
+    diesel::delete(crate::schema::secretary_handovers::table).execute(conn)?;
     diesel::delete(crate::schema::users::table).execute(conn)?;
     diesel::delete(crate::schema::audit_findings::table).execute(conn)?;
     // Imports name blocks of member ids, and the ids start again at 1.
@@ -1334,6 +1335,20 @@ impl Store {
             if fields_before == fields_after && added.is_empty() && removed.is_empty() {
                 return Ok(());
             }
+            let stranded = crate::posts::posts_in(conn, key)?
+                .into_iter()
+                .find(|h| h.until.is_none() && !h.post.fits(change.org_type));
+            if let Some(h) = stranded {
+                return Err(StoreError::invalid(
+                    "类型",
+                    format!(
+                        "{}没有“{}”这一职务，现任的{}须先登记离任",
+                        change.org_type.label(),
+                        h.post.label(),
+                        h.name
+                    ),
+                ));
+            }
             diesel::update(
                 party_orgs::table
                     .filter(party_orgs::county_code.eq(key.county))
@@ -1966,6 +1981,24 @@ impl Store {
             .next()
             {
                 return Err(StoreError::invalid(field, reason));
+            }
+            if change.status == MemberStatus::Probationary {
+                let holding: Option<String> = crate::schema::party_org_posts::table
+                    .filter(crate::schema::party_org_posts::county_code.eq(key.county))
+                    .filter(crate::schema::party_org_posts::member_id.eq(key.id))
+                    .filter(crate::schema::party_org_posts::until.is_null())
+                    .select(crate::schema::party_org_posts::post)
+                    .first(conn)
+                    .optional()?;
+                if let Some(post) = holding {
+                    let post = liangxin_domain::kinds::Post::parse(&post)
+                        .map(|p| p.label())
+                        .unwrap_or("职务");
+                    return Err(StoreError::invalid(
+                        "党员类别",
+                        format!("现任{post}，预备党员没有被选举权；请先登记离任"),
+                    ));
+                }
             }
             if let Some(w) = change.workplace {
                 let known: i64 = organizations::table

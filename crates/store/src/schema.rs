@@ -527,3 +527,13 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(party_org_posts, members);
 diesel::allow_tables_to_appear_in_same_query!(party_org_posts, party_orgs);
+
+diesel::table! {
+    /// Secretary accounts disabled because their 书记 left the post.
+    secretary_handovers (user_id) {
+        user_id -> BigInt,
+        county_code -> Integer,
+        post_id -> BigInt,
+    }
+}
+diesel::allow_tables_to_appear_in_same_query!(users, secretary_handovers);

@@ -50,6 +50,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("payments", "党费缴纳记录"),
     ("meetings", "组织生活出席记录"),
     ("zones", "园区小镇"),
+    ("posts", "委员会成员"),
 ];
 
 /// A problem as the preview keeps it (a resident ID masked).

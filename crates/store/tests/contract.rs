@@ -129,6 +129,7 @@ contract!(
     a_party_org_sheet_builds_a_subtree_with_its_coverage_and_undoes_it,
     a_zone_sheet_registers_parks_and_towns_with_their_committees_and_undoes_them,
     a_committee_is_held_by_full_members_for_terms_and_the_secretary_account_follows_the_secretary,
+    a_committee_sheet_records_past_and_current_terms_by_the_rules_and_undoes_them,
     a_member_sheet_sets_new_members_dues_standards_and_its_undo_takes_them_back,
     an_instructor_sheet_assigns_known_and_new_instructors_and_undoes_it,
     a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them,
@@ -4120,6 +4121,59 @@ fn a_committee_is_held_by_full_members_for_terms_and_the_secretary_account_follo
         .unwrap();
     assert_eq!(offered.len(), 1);
     assert!(offered[0].display_name.starts_with("李委员"), "{offered:?}");
+    // A term back-dated into a past one of the same post is refused.
+    let qian = store
+        .insert_member(
+            "t",
+            &longyou,
+            TODAY,
+            member(c.joint, "钱党员", 204, MemberStatus::Full, None),
+        )
+        .unwrap();
+    assert_eq!(
+        refused(&mut store, &longyou, Post::Secretary, qian, d(2025, 6, 1)),
+        "任职日期"
+    );
+    // 李委员's own account, then disabled by an administrator: not offered again.
+    let li_account = store
+        .create_account(
+            "t",
+            &longyou,
+            &AccountRequest {
+                username: "joint.li",
+                display_name: "李委员",
+                password_hash: "x",
+                role: Role::Secretary,
+                node: Node::PartyOrg(secretary),
+            },
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    store
+        .set_account_disabled(
+            "t",
+            &longyou,
+            li_account,
+            true,
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    assert!(
+        store
+            .party_orgs_without_secretary(&longyou, Some(secretary))
+            .unwrap()
+            .is_empty(),
+        "an account an administrator disabled is not handed over"
+    );
+    store
+        .set_account_disabled(
+            "t",
+            &longyou,
+            li_account,
+            false,
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
     // A 书记 who leaves the Party organization leaves the post that day.
     store
         .leave_member(
@@ -4156,6 +4210,169 @@ fn a_committee_is_held_by_full_members_for_terms_and_the_secretary_account_follo
         .get_result(store.conn())
         .unwrap();
     assert_eq!(logged, 6, "three appointments and three ends");
+    // 李委员 leaving disabled the account in use: the branch is offered one again.
+    assert_eq!(
+        store
+            .party_orgs_without_secretary(&longyou, Some(secretary))
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+fn a_committee_sheet_records_past_and_current_terms_by_the_rules_and_undoes_them(db: &TestDb) {
+    use liangxin_domain::import::Severity;
+    use liangxin_domain::kinds::Post;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, c.longyou)
+    };
+    let mut add = |name: &str, seq: u16, status: MemberStatus| {
+        store
+            .insert_member(
+                "t",
+                &longyou,
+                TODAY,
+                member(c.joint, name, seq, status, None),
+            )
+            .unwrap()
+    };
+    let wang = add("王书记", 201, MemberStatus::Full);
+    let li = add("李委员", 202, MemberStatus::Full);
+    add("赵预备", 203, MemberStatus::Probationary);
+    let id = |seq: u16| {
+        ResidentId::from_parts("330825", d(1985, 6, 1), seq)
+            .unwrap()
+            .expose()
+            .to_owned()
+    };
+    let strings = |cells: &[&str]| cells.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let code = format!("{}-{}", c.joint.county, c.joint.id);
+    let header = strings(&["党支部", "姓名", "身份证号", "职务", "任职日期", "离任日期"]);
+    let good = vec![
+        (2, strings(&["", "示例：张三", "", "书记", "", ""])),
+        (
+            3,
+            strings(&[
+                &code,
+                "王书记",
+                &id(201),
+                "书记",
+                "2021-03-01",
+                "2024-02-29",
+            ]),
+        ),
+        (
+            4,
+            strings(&[&code, "李委员", &id(202), "支部书记", "2024-03-01", ""]),
+        ),
+        (
+            5,
+            strings(&[&code, "王书记", &id(201), "组织委员", "2024年3月1日", ""]),
+        ),
+    ];
+    let mut bad = good.clone();
+    bad.extend([
+        (
+            6,
+            strings(&[&code, "赵预备", &id(203), "宣传委员", "2024-03-01", ""]),
+        ),
+        (
+            7,
+            strings(&[&code, "李委员", &id(202), "副书记", "2025-01-01", ""]),
+        ),
+        (
+            8,
+            strings(&["不存在的支部", "", &id(202), "委员", "2024-03-01", ""]),
+        ),
+        (
+            9,
+            strings(&[&code, "", &id(201), "党小组组长", "2024-03-01", ""]),
+        ),
+        (
+            10,
+            strings(&[&code, "", &id(299), "委员", "2024-03-01", ""]),
+        ),
+    ]);
+    let plan = store
+        .plan_post_import(&longyou, TODAY, &header, bad, &|_| {})
+        .unwrap();
+    let errors: Vec<(usize, &str)> = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| (p.row, p.column))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (6, "公民身份号码"),
+            (7, "任职日期"),
+            (8, "所在党组织"),
+            (9, "职务"),
+            (10, "公民身份号码"),
+        ],
+        "{:?}",
+        plan.problems
+    );
+    let plan = store
+        .plan_post_import(&longyou, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert!(plan.committable(), "{:?}", plan.problems);
+    assert_eq!((plan.create.len(), plan.skipped.len()), (3, 1));
+    let import = store
+        .commit_post_import(&source(&longyou, "委员会.xlsx", "p"), &plan)
+        .unwrap();
+    let posts = store.posts_of(&longyou, c.joint).unwrap();
+    let now: Vec<(Post, Key)> = posts
+        .iter()
+        .filter(|h| h.held_on(TODAY))
+        .map(|h| (h.post, h.member))
+        .collect();
+    assert_eq!(now, vec![(Post::Secretary, li), (Post::Organization, wang)]);
+    assert!(
+        store
+            .secretary_vacancies(&longyou, TODAY)
+            .unwrap()
+            .iter()
+            .all(|v| v.0 != c.joint)
+    );
+    // The same sheet again skips every term; a new 书记 over the recorded one is refused.
+    let again = store
+        .plan_post_import(&longyou, TODAY, &header, good.clone(), &|_| {})
+        .unwrap();
+    assert_eq!((again.create.len(), again.skipped.len()), (0, 4));
+    let over = store
+        .plan_post_import(
+            &longyou,
+            TODAY,
+            &header,
+            vec![(2, strings(&[&code, "", &id(201), "书记", "2026-01-01", ""]))],
+            &|_| {},
+        )
+        .unwrap();
+    assert_eq!(over.errors(), 1, "{:?}", over.problems);
+    // Undone whole; once a term it left open is ended, no longer.
+    assert_eq!(store.undo_import("t", &longyou, import).unwrap(), 3);
+    assert!(store.posts_of(&longyou, c.joint).unwrap().is_empty());
+    let plan = store
+        .plan_post_import(&longyou, TODAY, &header, good, &|_| {})
+        .unwrap();
+    let import = store
+        .commit_post_import(&source(&longyou, "委员会.xlsx", "p"), &plan)
+        .unwrap();
+    let li_term = store
+        .posts_of(&longyou, c.joint)
+        .unwrap()
+        .into_iter()
+        .find(|h| h.member == li)
+        .unwrap();
+    store
+        .end_post("t", &longyou, c.joint, li_term.id, d(2026, 11, 1), TODAY)
+        .unwrap();
+    assert!(store.undo_import("t", &longyou, import).is_err());
 }
 
 fn a_zone_sheet_registers_parks_and_towns_with_their_committees_and_undoes_them(db: &TestDb) {

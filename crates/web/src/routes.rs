@@ -298,6 +298,7 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/imports/templates/payments.xlsx", Object::None),
     staff("GET", "/imports/templates/meetings.xlsx", Object::None),
     staff("GET", "/imports/templates/zones.xlsx", Object::None),
+    staff("GET", "/imports/templates/posts.xlsx", Object::None),
     staff("GET", "/imports/uploads/{id}", Object::Upload),
     staff("GET", "/imports/uploads/{id}/problems.csv", Object::Upload),
     staff("POST", "/imports/uploads/{id}/commit", Object::Upload),
@@ -548,6 +549,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/imports/templates/payments.xlsx") => get(pages::imports::payment_template),
         ("GET", "/imports/templates/meetings.xlsx") => get(pages::imports::meeting_template),
         ("GET", "/imports/templates/zones.xlsx") => get(pages::imports::zone_template),
+        ("GET", "/imports/templates/posts.xlsx") => get(pages::imports::post_template),
         ("GET", "/imports/uploads/{id}") => get(pages::imports::show),
         ("GET", "/imports/uploads/{id}/problems.csv") => get(pages::imports::problems_csv),
         ("POST", "/imports/uploads/{id}/commit") => post(pages::imports::commit),
@@ -627,6 +629,7 @@ pub const IMPORT_ACTIONS: &[(&str, &str, &str)] = &[
     ("payments", "POST", "/party-orgs/{county}/{id}/dues"),
     ("meetings", "POST", "/party-orgs/{county}/{id}/meetings/new"),
     ("zones", "POST", "/zones/new"),
+    ("posts", "POST", "/party-orgs/{county}/{id}/committee"),
 ];
 
 /// Who may import a kind: the roles of the page action it stands for. `None` for a kind

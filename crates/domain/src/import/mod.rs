@@ -22,6 +22,7 @@ pub mod meetings;
 pub mod organizations;
 pub mod party_orgs;
 pub mod payments;
+pub mod posts;
 pub mod zones;
 
 /// The columns of the member template, with the names other systems give them.

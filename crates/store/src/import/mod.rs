@@ -37,6 +37,7 @@ pub mod members;
 pub mod organizations;
 pub mod party_orgs;
 pub mod payments;
+pub mod posts;
 pub mod zones;
 
 pub use members::{ImportPlan, PLAN_BLOCK, PlannedDues, PlannedMember, PlannedUpdate};
@@ -173,7 +174,8 @@ struct Outcome<'a> {
     skipped: usize,
     /// The block of ids it reserved in its kind's table, if it created anything.
     block: Option<(i64, i64)>,
-    /// Coverage links it made (a party-organization import's).
+    /// Coverage links it made (a party-organization import's), the 党工委 a zone import
+    /// set to lead, or the terms a committee import left open.
     links: usize,
 }
 
@@ -724,7 +726,8 @@ impl Store {
                 "assignments" => assignments::undo(conn, scope, id, block)?,
                 "payments" => payments::undo(conn, block)?,
                 "meetings" => meetings::undo(conn, block)?,
-                "zones" => zones::undo(conn, scope, block)?,
+                "zones" => zones::undo(conn, scope, id, block)?,
+                "posts" => posts::undo(conn, scope, block, links)?,
                 other => {
                     return Err(StoreError::Corrupt(format!(
                         "导入{id}的类型“{other}”无法撤销"
@@ -932,6 +935,7 @@ pub enum Planned {
     Payments(payments::PaymentPlan),
     Meetings(meetings::MeetingPlan),
     Zones(zones::ZonePlan),
+    Posts(posts::PostPlan),
 }
 
 impl Planned {
@@ -944,6 +948,7 @@ impl Planned {
             Planned::Payments(p) => p.preview(format, notes),
             Planned::Meetings(p) => p.preview(format, notes),
             Planned::Zones(p) => p.preview(format, notes),
+            Planned::Posts(p) => p.preview(format, notes),
         }
     }
 
@@ -956,6 +961,7 @@ impl Planned {
             Planned::Payments(p) => p.errors(),
             Planned::Meetings(p) => p.errors(),
             Planned::Zones(p) => p.errors(),
+            Planned::Posts(p) => p.errors(),
         }
     }
 
@@ -970,7 +976,8 @@ impl Store {
     /// `assignments`, `payments`, `meetings`, `zones`): see [`Store::plan_member_import`],
     /// [`Store::plan_organization_import`], [`Store::plan_party_org_import`],
     /// [`Store::plan_assignment_import`], [`Store::plan_payment_import`],
-    /// [`Store::plan_meeting_import`] and [`Store::plan_zone_import`].
+    /// [`Store::plan_meeting_import`], [`Store::plan_zone_import`] and
+    /// [`Store::plan_post_import`] (`posts`).
     ///
     /// The resident IDs a member, dues or attendance sheet names are compared with the
     /// register within `actor`'s daily budget, and each such preview is logged with how
@@ -992,7 +999,7 @@ impl Store {
             crate::lookups::ensure_budget(&mut self.conn, actor)?;
         }
         let budget = match kind {
-            "members" | "payments" | "meetings" => {
+            "members" | "payments" | "meetings" | "posts" => {
                 crate::lookups::comparisons(&mut self.conn, actor)?
             }
             _ => Comparisons::unbounded(),
@@ -1011,6 +1018,7 @@ impl Store {
         let via = match kind {
             "members" => "导入党员名册",
             "payments" => "导入党费缴纳记录",
+            "posts" => "导入委员会成员名单",
             _ => "导入组织生活记录",
         };
         if compared.compared > 0 || !elsewhere.is_empty() {
@@ -1079,6 +1087,11 @@ impl Store {
                     self.plan_meetings(scope, today, header, rows, progress, budget)?;
                 (Planned::Meetings(plan), compared)
             }
+            "posts" => {
+                let (plan, compared) =
+                    self.plan_posts(scope, today, header, rows, progress, budget)?;
+                (Planned::Posts(plan), compared)
+            }
             "organizations" => (
                 Planned::Organizations(
                     self.plan_organization_import(scope, today, header, rows, progress)?,
@@ -1123,6 +1136,7 @@ impl Store {
             Planned::Payments(p) => self.commit_payment_import(source, p),
             Planned::Meetings(p) => self.commit_meeting_import(source, p),
             Planned::Zones(p) => self.commit_zone_import(source, p),
+            Planned::Posts(p) => self.commit_post_import(source, p),
         }
     }
 }

@@ -1191,6 +1191,8 @@ pub(super) fn undo(
         diesel::delete(po::table.filter(po::id.between(first, last))).execute(conn)?;
     }
     restore_updates::<PartyOrgFields>(conn, cipher, actor, id)?;
+    // A 党工委 given back its zone must not find another leading it now.
+    super::zones::check_one_leader(conn)?;
     Ok(usize::try_from(removed).unwrap_or(0))
 }
 

@@ -365,17 +365,55 @@ fn recheck(conn: &mut DbConnection, plan: &ZonePlan) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a state where two live 党工委 lead one zone (inside a write that may have made
+/// it: an undo giving a 党工委 back its zone).
+pub(super) fn check_one_leader(conn: &mut DbConnection) -> Result<()> {
+    let led: Vec<(Option<i64>, String)> = po::table
+        .inner_join(z::table.on(po::zone_id.eq(z::id.nullable())))
+        .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+        .filter(po::dissolved_on.is_null())
+        .select((po::zone_id, z::name))
+        .load(conn)?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some((_, name)) = led.iter().find(|(zone, _)| !seen.insert(*zone)) {
+        return Err(StoreError::invalid(
+            "所在园区小镇",
+            format!("撤销后{name}会有两个党工委，不能撤销；请先在园区小镇页面改换党工委"),
+        ));
+    }
+    Ok(())
+}
+
 /// Undoes a zone import (inside the undo's transaction): its zones are removed while no
 /// unit, party organization other than their 党工委, or account lies in them; the 党工委
 /// that led them lead none after. Returns how many zones it removed.
 pub(super) fn undo(
     conn: &mut DbConnection,
     scope: &Scope,
+    id: i64,
     block: Option<(i64, i64)>,
 ) -> Result<usize> {
     let Some((first, last)) = block else {
         return Ok(0);
     };
+    // A later import that changed units or party organizations keeps their values before
+    // it, which may name these zones: undone after them, it would point at nothing.
+    use crate::schema::imports as imp;
+    let later: i64 = imp::table
+        .filter(imp::id.gt(id))
+        .filter(imp::kind.eq_any(["organizations", "party_orgs"]))
+        .filter(imp::updated.gt(0))
+        .filter(imp::undone_at.is_null())
+        .count()
+        .get_result(conn)?;
+    if later > 0 {
+        return Err(StoreError::invalid(
+            "导入",
+            format!(
+                "之后有{later}次两新组织或党组织导入更新过记录，请先撤销它们再撤销这批园区小镇"
+            ),
+        ));
+    }
     let counties: Vec<i32> = z::table
         .filter(z::id.between(first, last))
         .select(z::county_code)

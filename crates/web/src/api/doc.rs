@@ -43,6 +43,7 @@ pub enum ImportKind {
     Payments,
     Meetings,
     Zones,
+    Posts,
 }
 
 /// A two-new organization's kind.

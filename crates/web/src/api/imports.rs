@@ -1,7 +1,7 @@
 //! The import API, the same two phases as the pages:
 //!
 //! - `POST /api/v1/imports?kind=members&file_name=党员.xlsx` (or `kind=organizations`,
-//!   `kind=party_orgs`, `kind=assignments`, `kind=payments`, `kind=meetings`, `kind=zones`) with
+//!   `kind=party_orgs`, `kind=assignments`, `kind=payments`, `kind=meetings`, `kind=zones`, `kind=posts`) with
 //!   the file as the body answers 202 with the upload's id; the file is checked in the
 //!   background.
 //! - `GET /api/v1/imports/uploads/{id}` gives its state and progress, then the preview:
@@ -62,8 +62,8 @@ pub struct PreviewOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UploadOut {
     pub id: i64,
-    /// `members`, `organizations`, `party_orgs`, `assignments`, `payments`, `meetings` or
-    /// `zones`.
+    /// `members`, `organizations`, `party_orgs`, `assignments`, `payments`, `meetings`,
+    /// `zones` or `posts`.
     pub kind: String,
     pub file_name: String,
     pub file_sha256: String,
@@ -205,7 +205,7 @@ pub struct UploadQuery {
     post,
     path = "/api/v1/imports",
     params(
-        ("kind" = inline(Option<crate::api::doc::ImportKind>), Query, description = "导入内容：members（党员名册）、organizations（两新组织名录，按统一社会信用代码匹配）、party_orgs（党组织名册，按组织编号或上级下的名称匹配）、assignments（党建指导员选派表）、payments（党费缴纳记录）、meetings（组织生活出席记录）或 zones（园区小镇名录，按县(市、区)内的名称匹配），默认 members"),
+        ("kind" = inline(Option<crate::api::doc::ImportKind>), Query, description = "导入内容：members（党员名册）、organizations（两新组织名录，按统一社会信用代码匹配）、party_orgs（党组织名册，按组织编号或上级下的名称匹配）、assignments（党建指导员选派表）、payments（党费缴纳记录）、meetings（组织生活出席记录）、zones（园区小镇名录，按县(市、区)内的名称匹配）或 posts（委员会成员名单，党员按公民身份号码匹配），默认 members"),
         ("file_name" = Option<String>, Query, min_length = 1, description = "文件名，记入导入记录")
     ),
     request_body(content = Vec<u8>, description = "文件本身：.xlsx、.xls 或 CSV", content_type = "application/octet-stream"),

@@ -57,6 +57,7 @@ const SHEETS: &[(&str, &str)] = &[
     ("payments", "党费缴纳记录"),
     ("meetings", "组织生活出席记录"),
     ("zones", "园区小镇名录"),
+    ("posts", "委员会成员名单"),
 ];
 
 fn kind_label(kind: &str) -> &'static str {
@@ -365,6 +366,14 @@ fn kind_words(kind: &str) -> KindWords {
             update_note: "已登记的会议不会变更。",
             blocked_by: "会议记录随时可以整批撤销。",
         },
+        "posts" => KindWords {
+            counter: "届",
+            noun: "任职",
+            name: "姓名",
+            identifier: "公民身份号码",
+            update_note: "已登记的任职不会变更，请在党组织的委员会页面登记离任或调整。",
+            blocked_by: "只要这批任职中现任的有人在导入之后登记了离任（包括新书记到任使原书记离任），就不能撤销。",
+        },
         "zones" => KindWords {
             counter: "个",
             noun: "园区小镇",
@@ -546,6 +555,18 @@ pub async fn zone_template() -> Result<Response, WebError> {
         zone_choices,
         ZONE_TEMPLATE_NOTES,
         "zones-template.xlsx",
+    )
+}
+
+/// `GET /imports/templates/posts.xlsx`: the committee template (委员会成员名单).
+pub async fn post_template() -> Result<Response, WebError> {
+    use liangxin_domain::import::posts::{POST_COLUMNS, POST_TEMPLATE_NOTES, post_choices};
+    template_file(
+        "委员会成员名单",
+        POST_COLUMNS,
+        post_choices,
+        POST_TEMPLATE_NOTES,
+        "posts-template.xlsx",
     )
 }
 

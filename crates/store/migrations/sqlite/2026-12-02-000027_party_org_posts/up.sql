@@ -15,4 +15,12 @@ CREATE TABLE party_org_posts (
 );
 CREATE INDEX party_org_posts_by_org ON party_org_posts (county_code, party_org_id);
 CREATE INDEX party_org_posts_by_member ON party_org_posts (county_code, member_id);
+-- Secretary accounts disabled because the 书记 they served left the post: the
+-- organization is offered a secretary account again for the next one (an account
+-- disabled by an administrator is not).
+CREATE TABLE secretary_handovers (
+    user_id BIGINT PRIMARY KEY NOT NULL REFERENCES users (id),
+    county_code INTEGER NOT NULL,
+    post_id BIGINT NOT NULL
+);
 INSERT INTO id_alloc (name, next_id) VALUES ('party_org_posts', 1);
