@@ -101,6 +101,8 @@ pub struct InitOptions {
     pub city_name: Option<String>,
     pub counties: Option<std::path::PathBuf>,
     pub admin: String,
+    /// The algorithms asked for: a database opened before keeps the ones it has.
+    pub suite: liangxin_store::crypto::Suite,
 }
 
 /// `liangxin init --city 330800`.
@@ -139,6 +141,14 @@ pub fn init(store: &mut Store, target: &Target, opts: InitOptions) -> Result<(),
         }
     };
     let founding = found_city(&city, &counties).map_err(|e| CliError::Refused(e.to_string()))?;
+    let suite = store.cipher().suite();
+    if suite != opts.suite {
+        return Err(CliError::Refused(format!(
+            "--crypto：这个数据库第一次打开时已按“{}”建立密钥，不能改为“{}”；请对一个新的空数据库运行 init",
+            suite.label(),
+            opts.suite.label()
+        )));
+    }
     let password = liangxin_web::auth::one_time_password().map_err(web)?;
     let hash = liangxin_web::auth::hash_password(&password).map_err(web)?;
     store.found_city(
@@ -160,6 +170,7 @@ pub fn init(store: &mut Store, target: &Target, opts: InitOptions) -> Result<(),
         say!("  {}-{}  {}", c.key.county, c.key.id, c.name);
     }
     say!("数据库：{}", target.describe());
+    say!("密码算法：{}", suite.label());
     say!("系统管理员：{}", admin.as_str());
     say!("一次性密码：{password}");
     eprintln!(

@@ -23,6 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use liangxin_store::anchor::AnchorFile;
+use liangxin_store::crypto::Suite;
 use liangxin_store::{KeySource, Store, StoreError, Target};
 
 #[derive(Debug, Parser)]
@@ -90,6 +91,11 @@ enum Command {
         /// The first system administrator's login name.
         #[arg(long, default_value = "admin")]
         admin: String,
+        /// The algorithms for resident IDs, their lookup hash and the audit chain: `aes`
+        /// (AES-256-GCM, HMAC-SHA-256) or `sm` (国密 SM4-GCM, HMAC-SM3, GB/T 39786). Fixed
+        /// for the database from then on.
+        #[arg(long, default_value = "aes")]
+        crypto: String,
     },
     /// 备份: a consistent copy of the whole database while the server runs (SQLite's own
     /// VACUUM INTO; pg_dump on PostgreSQL), after a checkpoint of the audit log. The key
@@ -442,7 +448,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
         let mut store = liangxin_store::backup::restore(&target, &key, file)?;
         return restored(&mut store, &target, &anchor, file);
     }
-    let mut store = Store::open(&target, &key)?;
+    // A new database takes its algorithms from `init`; any other keeps its own.
+    let suite = match &cli.command {
+        Command::Init { crypto, .. } => Suite::parse(crypto).ok_or_else(|| {
+            CliError::Refused(format!("--crypto：应为 aes 或 sm（国密），不是“{crypto}”"))
+        })?,
+        _ => Suite::default(),
+    };
+    let mut store = Store::open_with(&target, &key, suite)?;
     if let Some(warning) = key_beside_data(&target, &key) {
         eprintln!("{warning}");
     }
@@ -645,6 +658,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             city_name,
             counties,
             admin,
+            crypto: _,
         } => accounts_cmd::init(
             &mut store,
             &target,
@@ -653,6 +667,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 city_name,
                 counties,
                 admin,
+                suite,
             },
         ),
         Command::Accounts { what } => match what {
@@ -751,6 +766,7 @@ fn restored(
 /// `liangxin verify-log`.
 fn verify_log(store: &mut Store, anchor: &AnchorFile) -> Result<(), CliError> {
     let last = anchor.read()?;
+    say!("密码算法：{}", store.cipher().suite().label());
     let check = store.verify_audit_log(last.as_ref())?;
     if let Some(fault) = check.fault {
         return Err(CliError::Tampered(fault.to_string()));

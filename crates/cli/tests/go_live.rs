@@ -277,7 +277,8 @@ fn shown_password(body: &str) -> String {
     body[at..].split('<').next().unwrap().to_owned()
 }
 
-fn go_live(db: &Db, restored: &Db, dir: &Path) {
+/// The whole first day; `crypto` is `aes` or `sm` (国密), kept through backup and restore.
+fn go_live(db: &Db, restored: &Db, dir: &Path, crypto: &str) {
     let anchor = dir.join("liangxin.anchor");
     let run = |db: &Db, args: &[&str]| {
         let out = db.command(&anchor).args(args).output().unwrap();
@@ -285,7 +286,12 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
         text(&out)
     };
     // 1. 建库.
-    let founded = run(db, &["init", "--city", "330800"]);
+    let founded = run(db, &["init", "--city", "330800", "--crypto", crypto]);
+    let algorithms = match crypto {
+        "sm" => "国密 SM4-GCM 加密，HMAC-SM3 摘要",
+        _ => "AES-256-GCM 加密，HMAC-SHA-256 摘要",
+    };
+    assert!(founded.contains(algorithms), "{founded}");
     assert!(founded.contains("县级区划 6 个"), "{founded}");
     let admin_password = after(&founded, "一次性密码：").to_owned();
     let again = db
@@ -298,6 +304,15 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
         Some(3),
         "init refuses a database with data"
     );
+    // Nor can another init change the algorithms the database was made with.
+    let other = if crypto == "sm" { "aes" } else { "sm" };
+    let switched = db
+        .command(&anchor)
+        .args(["init", "--city", "330800", "--crypto", other])
+        .output()
+        .unwrap();
+    assert_eq!(switched.status.code(), Some(3));
+    assert!(text(&switched).contains("--crypto"), "{}", text(&switched));
     // 2. The sheets, in the README's order.
     for (kind, file) in [
         ("zones", "0-zones.csv"),
@@ -457,6 +472,10 @@ fn go_live(db: &Db, restored: &Db, dir: &Path) {
     }
     let verified = run(restored, &["verify-log"]);
     assert!(verified.contains("审计日志完整"), "{verified}");
+    assert!(
+        verified.contains(algorithms),
+        "the restored database keeps its algorithms"
+    );
 }
 
 #[test]
@@ -466,11 +485,12 @@ fn a_city_goes_live_from_an_empty_sqlite_file() {
         &Db::Sqlite(dir.path().join("data/liangxin.db")),
         &Db::Sqlite(dir.path().join("restored/liangxin.db")),
         dir.path(),
+        "aes",
     );
 }
 
 #[test]
-fn a_city_goes_live_on_postgres() {
+fn a_city_goes_live_on_postgres_with_the_guomi_algorithms() {
     let Ok(base) = std::env::var("LIANGXIN_TEST_PG_URL") else {
         eprintln!("LIANGXIN_TEST_PG_URL not set: PostgreSQL go-live test skipped");
         return;
@@ -495,6 +515,8 @@ fn a_city_goes_live_on_postgres() {
         &Db::Postgres(url(&name("live"))),
         &Db::Postgres(url(&name("restored"))),
         dir.path(),
+        // 国密 here, AES on SQLite: each suite once end to end.
+        "sm",
     );
     for what in ["live", "restored"] {
         diesel::sql_query(format!(

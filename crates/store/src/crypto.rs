@@ -3,6 +3,11 @@
 //! from one master key taken from `LIANGXIN_KEY` (64 hex digits) or a key file created for a
 //! new database.
 //!
+//! 国密: a deployment may choose SM4-GCM and HMAC-SM3 instead ([`Suite::Guomi`], GB/T 39786)
+//! for the same uses (the IDs, their lookup hash, staged files, the audit chain, the key
+//! derivation). The suite is fixed when the database is first opened and is read back from
+//! its key check ever after, so one database never mixes the two.
+//!
 //! A key ring: the key file may hold the keys used before a rotation (`liangxin rotate-key`),
 //! one per line. The current key is the one the database's key check names; the older ones
 //! only open what they sealed and verify the audit-log rows they chained. Every ciphertext
@@ -12,15 +17,126 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload, rand_core::RngCore};
-use aes_gcm::{Aes256Gcm, Nonce};
+use aes_gcm::{Aes256Gcm, AesGcm, Nonce};
 use hmac::{Hmac, Mac};
 use liangxin_domain::resident_id::ResidentId;
 use sha2::Sha256;
+use sm3::Sm3;
 
 use crate::error::{Result, StoreError};
 
 type HmacSha256 = Hmac<Sha256>;
+type HmacSm3 = Hmac<Sm3>;
+/// SM4 in Galois/Counter Mode with a 96-bit nonce, as AES-256-GCM is used.
+type Sm4Gcm = AesGcm<sm4::Sm4, U12>;
+
+/// 密码算法: the algorithms a database's personal data and audit chain are kept with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Suite {
+    /// AES-256-GCM and HMAC-SHA-256.
+    #[default]
+    Standard,
+    /// 国密: SM4-GCM and HMAC-SM3 (商用密码应用安全性评估, GB/T 39786).
+    Guomi,
+}
+
+impl Suite {
+    /// How the command line names it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Suite::Standard => "aes",
+            Suite::Guomi => "sm",
+        }
+    }
+
+    /// How the pages and `verify-log` state it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Suite::Standard => "AES-256-GCM 加密，HMAC-SHA-256 摘要",
+            Suite::Guomi => "国密 SM4-GCM 加密，HMAC-SM3 摘要（GB/T 39786）",
+        }
+    }
+
+    /// `aes` or `sm` (and the algorithms' own names).
+    pub fn parse(text: &str) -> Option<Suite> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "aes" | "aes-gcm" | "aes256" | "sha256" => Some(Suite::Standard),
+            "sm" | "sm4" | "sm3" | "sm4-sm3" | "guomi" | "国密" => Some(Suite::Guomi),
+            _ => None,
+        }
+    }
+
+    /// The first byte of a value sealed with it.
+    fn version(self) -> u8 {
+        match self {
+            Suite::Standard => SEALED_V2,
+            Suite::Guomi => SEALED_SM4,
+        }
+    }
+
+    /// The suite a stored key check was made with: a 国密 one says so.
+    fn of_check(check: &str) -> Suite {
+        match check.starts_with(SM_CHECK) {
+            true => Suite::Guomi,
+            false => Suite::Standard,
+        }
+    }
+
+    /// The keyed hash of the parts, one after another.
+    fn mac(self, key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+        match self {
+            Suite::Standard => {
+                let mut mac =
+                    <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+                parts.iter().for_each(|p| mac.update(p));
+                mac.finalize().into_bytes().into()
+            }
+            Suite::Guomi => {
+                let mut mac =
+                    <HmacSm3 as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+                parts.iter().for_each(|p| mac.update(p));
+                mac.finalize().into_bytes().into()
+            }
+        }
+    }
+}
+
+/// A key check made with [`Suite::Guomi`] begins with this.
+const SM_CHECK: &str = "sm3:";
+
+/// The authenticated cipher of a suite, keyed.
+enum Sealer {
+    Aes(Box<Aes256Gcm>),
+    Sm4(Box<Sm4Gcm>),
+}
+
+impl Sealer {
+    fn new(suite: Suite, key: [u8; 32]) -> Sealer {
+        match suite {
+            Suite::Standard => Sealer::Aes(Box::new(Aes256Gcm::new(&key.into()))),
+            // SM4 takes a 128-bit key: the first half of the derived one.
+            Suite::Guomi => Sealer::Sm4(Box::new(
+                Sm4Gcm::new_from_slice(&key[..16]).expect("SM4 takes 16 bytes"),
+            )),
+        }
+    }
+
+    fn encrypt(&self, nonce: &[u8], payload: Payload<'_, '_>) -> aes_gcm::aead::Result<Vec<u8>> {
+        match self {
+            Sealer::Aes(c) => c.encrypt(Nonce::from_slice(nonce), payload),
+            Sealer::Sm4(c) => c.encrypt(Nonce::from_slice(nonce), payload),
+        }
+    }
+
+    fn decrypt(&self, nonce: &[u8], payload: Payload<'_, '_>) -> aes_gcm::aead::Result<Vec<u8>> {
+        match self {
+            Sealer::Aes(c) => c.decrypt(Nonce::from_slice(nonce), payload),
+            Sealer::Sm4(c) => c.decrypt(Nonce::from_slice(nonce), payload),
+        }
+    }
+}
 
 /// Where the master key comes from.
 #[derive(Clone)]
@@ -43,15 +159,18 @@ impl std::fmt::Debug for KeySource {
 
 /// The first byte of a sealed value in the present format: version, key id, nonce, text.
 const SEALED_V2: u8 = 2;
+/// The same layout sealed with SM4-GCM.
+const SEALED_SM4: u8 = 3;
 /// Version (1) and key id (4) before the nonce.
 const HEAD: usize = 5;
 
 /// One master key and what is derived from it.
 struct Keys {
+    suite: Suite,
     id: [u8; 4],
-    ids: Aes256Gcm,
+    ids: Sealer,
     /// Seals uploaded files while they wait for a commit (they hold resident IDs).
-    files: Aes256Gcm,
+    files: Sealer,
     mac_key: [u8; 32],
     /// Keys the audit log's hash chain, so rows cannot be rewritten and re-chained by
     /// someone who can only write to the database.
@@ -60,27 +179,30 @@ struct Keys {
 }
 
 impl Keys {
-    fn new(master: &[u8; 32]) -> Keys {
-        let id = derive(master, b"liangxin key id v1");
+    fn new(master: &[u8; 32], suite: Suite) -> Keys {
+        let derive = |label: &[u8]| suite.mac(master, &[label]);
+        let id = derive(b"liangxin key id v1");
         Keys {
+            suite,
             id: [id[0], id[1], id[2], id[3]],
-            ids: Aes256Gcm::new(&derive(master, b"liangxin resident-id encryption v1").into()),
-            files: Aes256Gcm::new(&derive(master, b"liangxin upload encryption v1").into()),
-            mac_key: derive(master, b"liangxin resident-id lookup v1"),
-            chain_key: derive(master, b"liangxin audit chain v1"),
+            ids: Sealer::new(suite, derive(b"liangxin resident-id encryption v1")),
+            files: Sealer::new(suite, derive(b"liangxin upload encryption v1")),
+            mac_key: derive(b"liangxin resident-id lookup v1"),
+            chain_key: derive(b"liangxin audit chain v1"),
             master: *master,
         }
     }
 
     fn mac_hex(&self, data: &[u8]) -> String {
-        let mut mac =
-            <HmacSha256 as Mac>::new_from_slice(&self.mac_key).expect("HMAC takes any key length");
-        mac.update(data);
-        hex::encode(mac.finalize().into_bytes())
+        hex::encode(self.suite.mac(&self.mac_key, &[data]))
     }
 
     fn check(&self) -> String {
-        self.mac_hex(b"liangxin key check")
+        let check = self.mac_hex(b"liangxin key check");
+        match self.suite {
+            Suite::Standard => check,
+            Suite::Guomi => format!("{SM_CHECK}{check}"),
+        }
     }
 }
 
@@ -96,12 +218,6 @@ impl std::fmt::Debug for IdCipher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("IdCipher(..)")
     }
-}
-
-fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(master).expect("HMAC takes any key length");
-    mac.update(label);
-    mac.finalize().into_bytes().into()
 }
 
 fn parse_hex_key(text: &str) -> Result<[u8; 32]> {
@@ -138,15 +254,17 @@ fn row_aad(county: i32, member: i64) -> [u8; 34] {
 
 impl IdCipher {
     /// Loads the key ring. `stored_check` is the database's key check: the key that
-    /// matches it is the current one (a database never seen before takes the first). A
-    /// missing key file is created only for such a new database: for one that has
-    /// encrypted, a new key would make every stored ID unreadable, so it is refused.
-    pub fn load(source: &KeySource, stored_check: Option<&str>) -> Result<Self> {
+    /// matches it is the current one, with the suite it was made with (a database never
+    /// seen before takes the first key, with `suite`). A missing key file is created only
+    /// for such a new database: for one that has encrypted, a new key would make every
+    /// stored ID unreadable, so it is refused.
+    pub fn load(source: &KeySource, stored_check: Option<&str>, suite: Suite) -> Result<Self> {
         let masters = match source {
             KeySource::Hex(h) => parse_ring(h, ',')?,
             KeySource::File(path) => load_or_create(path, stored_check.is_none())?,
         };
-        let mut ring: Vec<Keys> = masters.iter().map(Keys::new).collect();
+        let suite = stored_check.map_or(suite, Suite::of_check);
+        let mut ring: Vec<Keys> = masters.iter().map(|m| Keys::new(m, suite)).collect();
         let at = match stored_check {
             None => 0,
             Some(check) => ring
@@ -166,19 +284,26 @@ impl IdCipher {
         })
     }
 
-    pub fn from_master(master: &[u8; 32]) -> Self {
+    pub fn from_master(master: &[u8; 32], suite: Suite) -> Self {
         IdCipher {
-            current: Keys::new(master),
+            current: Keys::new(master, suite),
             older: Vec::new(),
         }
     }
 
-    /// This ring with `master` as its current key and the present keys kept as older ones.
+    /// The algorithms it keeps data with.
+    pub fn suite(&self) -> Suite {
+        self.current.suite
+    }
+
+    /// This ring with `master` as its current key and the present keys kept as older ones,
+    /// in the same suite.
     pub fn rotated_to(&self, master: &[u8; 32]) -> IdCipher {
-        let mut older = vec![Keys::new(&self.current.master)];
-        older.extend(self.older.iter().map(|k| Keys::new(&k.master)));
+        let suite = self.current.suite;
+        let mut older = vec![Keys::new(&self.current.master, suite)];
+        older.extend(self.older.iter().map(|k| Keys::new(&k.master, suite)));
         IdCipher {
-            current: Keys::new(master),
+            current: Keys::new(master, suite),
             older,
         }
     }
@@ -257,7 +382,7 @@ impl IdCipher {
     /// (one that may have leaked) is not taken.
     pub fn decrypt(&self, sealed: &[u8], county: i32, member: i64) -> Result<ResidentId> {
         let failed = || StoreError::Key("身份证号解密失败：密钥不匹配或数据被篡改".into());
-        if sealed.len() < HEAD + 12 || sealed[0] != SEALED_V2 {
+        if sealed.len() < HEAD + 12 || sealed[0] != self.current.suite.version() {
             return Err(StoreError::Key("密文格式错误".into()));
         }
         if sealed[1..HEAD] != self.current.id {
@@ -269,7 +394,7 @@ impl IdCipher {
         let plain = keys
             .ids
             .decrypt(
-                Nonce::from_slice(nonce),
+                nonce,
                 Payload {
                     msg: body,
                     aad: &aad,
@@ -281,14 +406,16 @@ impl IdCipher {
 
     /// Whether a stored value is sealed in the present format with the current key.
     pub fn is_current(&self, sealed: &[u8]) -> bool {
-        sealed.len() > HEAD && sealed[0] == SEALED_V2 && sealed[1..HEAD] == self.current.id
+        sealed.len() > HEAD
+            && sealed[0] == self.current.suite.version()
+            && sealed[1..HEAD] == self.current.id
     }
 
     /// Whether a stored resident ID is sealed in the present format (version, the id of a
     /// key of the ring, nonce, the 18 characters and the tag), not the older unbound one.
     pub fn is_bound(&self, sealed: &[u8]) -> bool {
         sealed.len() == HEAD + 12 + 18 + 16
-            && sealed[0] == SEALED_V2
+            && sealed[0] == self.current.suite.version()
             && self.by_id(&sealed[1..HEAD]).is_some()
     }
 
@@ -302,7 +429,7 @@ impl IdCipher {
         let (nonce, body) = sealed.split_at(12);
         std::iter::once(&self.current)
             .chain(&self.older)
-            .find_map(|k| k.ids.decrypt(Nonce::from_slice(nonce), body).ok())
+            .find_map(|k| k.ids.decrypt(nonce, body.into()).ok())
             .ok_or_else(|| StoreError::Key("身份证号解密失败：密钥不匹配或数据被篡改".into()))
             .and_then(parse_plain)
     }
@@ -314,13 +441,13 @@ impl IdCipher {
 
     /// The sealed layout both kinds share: version, the current key's id, a fresh nonce,
     /// then ciphertext and tag.
-    fn seal(&self, aead: &Aes256Gcm, payload: Payload<'_, '_>, failed: &str) -> Result<Vec<u8>> {
+    fn seal(&self, aead: &Sealer, payload: Payload<'_, '_>, failed: &str) -> Result<Vec<u8>> {
         let nonce = random_bytes::<12>()?;
         let sealed = aead
-            .encrypt(Nonce::from_slice(&nonce), payload)
+            .encrypt(&nonce, payload)
             .map_err(|_| StoreError::Key(failed.into()))?;
         let mut out = Vec::with_capacity(HEAD + 12 + sealed.len());
-        out.push(SEALED_V2);
+        out.push(self.current.suite.version());
         out.extend_from_slice(&self.current.id);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
@@ -330,14 +457,11 @@ impl IdCipher {
     pub fn open_file(&self, sealed: &[u8]) -> Result<Vec<u8>> {
         let failed = || StoreError::Key("上传文件解密失败：密钥不匹配或数据被篡改".into());
         if sealed.len() >= HEAD + 12
-            && sealed[0] == SEALED_V2
+            && sealed[0] == self.current.suite.version()
             && let Some(keys) = self.by_id(&sealed[1..HEAD])
         {
             let (nonce, body) = sealed[HEAD..].split_at(12);
-            return keys
-                .files
-                .decrypt(Nonce::from_slice(nonce), body)
-                .map_err(|_| failed());
+            return keys.files.decrypt(nonce, body.into()).map_err(|_| failed());
         }
         // A file staged before sealed values named their key: nonce, ciphertext and tag.
         if sealed.len() < 12 {
@@ -346,7 +470,7 @@ impl IdCipher {
         let (nonce, body) = sealed.split_at(12);
         std::iter::once(&self.current)
             .chain(&self.older)
-            .find_map(|k| k.files.decrypt(Nonce::from_slice(nonce), body).ok())
+            .find_map(|k| k.files.decrypt(nonce, body.into()).ok())
             .ok_or_else(failed)
     }
 }
@@ -359,13 +483,16 @@ fn parse_plain(plain: Vec<u8>) -> Result<ResidentId> {
 }
 
 fn chain_mac_with(keys: &Keys, parts: &[&str]) -> String {
-    let mut mac =
-        <HmacSha256 as Mac>::new_from_slice(&keys.chain_key).expect("HMAC takes any key length");
-    for part in parts {
-        mac.update(&(part.len() as u64).to_le_bytes());
-        mac.update(part.as_bytes());
-    }
-    hex::encode(mac.finalize().into_bytes())
+    let lengths: Vec<[u8; 8]> = parts
+        .iter()
+        .map(|p| (p.len() as u64).to_le_bytes())
+        .collect();
+    let chunks: Vec<&[u8]> = parts
+        .iter()
+        .zip(&lengths)
+        .flat_map(|(p, n)| [&n[..], p.as_bytes()])
+        .collect();
+    hex::encode(keys.suite.mac(&keys.chain_key, &chunks))
 }
 
 /// `N` bytes from the operating system's generator; an error when it fails, never zeros.
@@ -489,7 +616,7 @@ mod tests {
 
     #[test]
     fn a_ciphertext_opens_on_its_own_row_only() {
-        let c = IdCipher::from_master(&[7; 32]);
+        let c = IdCipher::from_master(&[7; 32], Suite::Standard);
         let sealed = c.encrypt(&id(), 330825, 12).unwrap_or_default();
         assert_eq!(c.decrypt(&sealed, 330825, 12).ok(), Some(id()));
         assert!(c.decrypt(&sealed, 330825, 13).is_err());
@@ -498,12 +625,12 @@ mod tests {
 
     #[test]
     fn a_value_sealed_before_key_ids_opens_for_its_upgrade() {
-        let c = IdCipher::from_master(&[3; 32]);
+        let c = IdCipher::from_master(&[3; 32], Suite::Standard);
         let nonce = [4u8; 12];
         let body = c
             .current
             .ids
-            .encrypt(Nonce::from_slice(&nonce), id().expose().as_bytes())
+            .encrypt(&nonce, id().expose().as_bytes().into())
             .unwrap_or_default();
         let legacy = [nonce.to_vec(), body].concat();
         assert!(!c.is_bound(&legacy));
@@ -514,7 +641,7 @@ mod tests {
 
     #[test]
     fn a_rotated_ring_opens_the_old_and_seals_with_the_new() {
-        let old = IdCipher::from_master(&[1; 32]);
+        let old = IdCipher::from_master(&[1; 32], Suite::Standard);
         let sealed = old.encrypt(&id(), 1, 1).unwrap_or_default();
         let new = old.rotated_to(&[2; 32]);
         assert_ne!(new.key_id(), old.key_id());
@@ -538,5 +665,40 @@ mod tests {
         assert!(new.chain_macs(&old.key_id(), &["a"]).contains(&mac));
         assert!(new.chain_macs("", &["a"]).contains(&mac));
         assert!(!new.chain_macs(&new.key_id(), &["a"]).contains(&mac));
+    }
+
+    #[test]
+    fn the_guomi_suite_seals_hashes_and_chains_apart_from_the_standard_one() {
+        let sm = IdCipher::from_master(&[9; 32], Suite::Guomi);
+        let aes = IdCipher::from_master(&[9; 32], Suite::Standard);
+        let sealed = sm.encrypt(&id(), 330825, 12).unwrap_or_default();
+        assert_eq!(sealed[0], SEALED_SM4);
+        assert_eq!(sm.decrypt(&sealed, 330825, 12).ok(), Some(id()));
+        assert!(sm.decrypt(&sealed, 330825, 13).is_err(), "bound to its row");
+        assert!(aes.decrypt(&sealed, 330825, 12).is_err());
+        assert!(sm.is_bound(&sealed) && sm.is_current(&sealed));
+        // Same master, other algorithms: nothing derived agrees.
+        assert_ne!(sm.lookup_hash(&id()), aes.lookup_hash(&id()));
+        assert_ne!(sm.chain_mac(&["a", "b"]), aes.chain_mac(&["a", "b"]));
+        assert_ne!(sm.key_id(), aes.key_id());
+        assert!(sm.key_check().starts_with(SM_CHECK));
+        // HMAC-SM3 is what it says (RFC 2104 over SM3, 32 bytes), not SHA-256 renamed.
+        let mut mac = <HmacSm3 as Mac>::new_from_slice(&sm.current.mac_key)
+            .unwrap_or_else(|_| unreachable!());
+        mac.update(id().expose().as_bytes());
+        assert_eq!(
+            sm.lookup_hash(&id()),
+            hex::encode(mac.finalize().into_bytes())
+        );
+        let file = sm.seal_file(b"sheet").unwrap_or_default();
+        assert_eq!(sm.open_file(&file).ok(), Some(b"sheet".to_vec()));
+        // A database's check names its suite: loading takes it from there, whatever the
+        // caller asks for a new database.
+        let key = KeySource::Hex(hex::encode([9u8; 32]));
+        let loaded = IdCipher::load(&key, Some(&sm.key_check()), Suite::Standard);
+        assert_eq!(loaded.map(|c| c.suite()).ok(), Some(Suite::Guomi));
+        let fresh = IdCipher::load(&key, None, Suite::Guomi);
+        assert_eq!(fresh.map(|c| c.key_check()).ok(), Some(sm.key_check()));
+        assert_eq!(sm.rotated_to(&[8; 32]).suite(), Suite::Guomi);
     }
 }

@@ -100,10 +100,16 @@ impl Store {
     /// Opens (creating a SQLite file if needed), refuses foreign databases, migrates,
     /// seeds the default rule parameters, and checks the key against the database.
     pub fn open(target: &Target, key: &KeySource) -> Result<Store> {
+        Store::open_with(target, key, crypto::Suite::default())
+    }
+
+    /// [`Store::open`], keeping a database opened for the first time with `suite` (国密 or
+    /// not); one opened before keeps the suite it was made with.
+    pub fn open_with(target: &Target, key: &KeySource, suite: crypto::Suite) -> Result<Store> {
         // Refuse what is not ours before anything is written (the key file included).
         let mut conn = connection::connect(target)?;
         let applied_migrations = connection::migrate(&mut conn)?;
-        let cipher = IdCipher::load(key, stored_key_check(&mut conn)?.as_deref())?;
+        let cipher = IdCipher::load(key, stored_key_check(&mut conn)?.as_deref(), suite)?;
         let mut store = Store {
             conn,
             cipher,

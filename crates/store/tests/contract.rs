@@ -15,6 +15,7 @@ use liangxin_domain::registry::{
 };
 use liangxin_domain::resident_id::ResidentId;
 use liangxin_domain::rules::{CoverageRules, RuleParam, keys};
+use liangxin_store::crypto::Suite;
 use liangxin_store::import::{ImportSource, Plan};
 use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
@@ -140,6 +141,7 @@ contract!(
     the_audit_logs_end_is_anchored_by_its_checkpoints,
     sign_in_attempts_are_kept_for_the_retention_the_rules_give,
     a_key_rotation_reseals_every_id_and_keeps_the_log_verifiable,
+    the_guomi_suite_is_kept_by_the_database_through_a_rotation,
     uploads_are_bounded_per_account_and_leave_nothing_when_discarded,
 );
 
@@ -6003,8 +6005,19 @@ fn on_postgres_the_application_role_cannot_touch_the_audit_logs_guard() {
 /// new key (and its lookup hash), and the old key, kept in the ring, still verifies the log
 /// rows it chained. The database names its key: the old one alone is refused after.
 fn a_key_rotation_reseals_every_id_and_keeps_the_log_verifiable(db: &TestDb) {
+    rotation_in(db, Suite::Standard);
+}
+
+/// 国密: a database made with SM4-GCM and HMAC-SM3 keeps them through every opening (the
+/// key check names the suite) and a rotation, and its log verifies.
+fn the_guomi_suite_is_kept_by_the_database_through_a_rotation(db: &TestDb) {
+    rotation_in(db, Suite::Guomi);
+}
+
+fn rotation_in(db: &TestDb, suite: Suite) {
     use liangxin_store::schema::member_profiles::dsl as mp;
-    let mut store = db.open();
+    let mut store = Store::open_with(&db.target, &KeySource::Hex(KEY.into()), suite).unwrap();
+    assert_eq!(store.cipher().suite(), suite);
     let c = build_small_city(&mut store);
     let a = member(c.joint, "甲", 661, MemberStatus::Full, None);
     let b = member(c.joint, "乙", 662, MemberStatus::Full, None);
@@ -6046,6 +6059,11 @@ fn a_key_rotation_reseals_every_id_and_keeps_the_log_verifiable(db: &TestDb) {
     // Opened again with the ring (new first, as the key file holds it): the log verifies.
     let hex_ring = ring.iter().map(hex::encode).collect::<Vec<_>>().join(",");
     let mut store = Store::open(&db.target, &KeySource::Hex(hex_ring)).unwrap();
+    assert_eq!(
+        store.cipher().suite(),
+        suite,
+        "the database's suite, not the default"
+    );
     assert_eq!(store.verify_audit_log(None).unwrap().fault, None);
     // The old key alone no longer opens the database; the new one alone cannot verify the
     // rows the old one chained.

@@ -759,6 +759,8 @@ fn the_security_administrator_adds_a_rule_version_from_a_day_and_the_engines_fol
     let page = secadmin.get("/rules");
     assert!(page.body.contains(keys::JOINT_BRANCH_MAX_UNITS));
     assert!(page.body.contains("现行"));
+    // The 安全管理员 reads which algorithms keep the personal data and the audit chain.
+    assert!(page.body.contains("AES-256-GCM 加密，HMAC-SHA-256 摘要"));
     let csrf = page.csrf();
     let today = liangxin_web::today();
     let add = |c: &mut common::Client, key: &str, value: &str, from: &str, source: &str| {

@@ -42,6 +42,8 @@ struct RulesPage {
     layout: Layout,
     params: Vec<Param>,
     may_add: bool,
+    /// The algorithms the database keeps personal data and the audit chain with.
+    crypto: &'static str,
     today: String,
     notice: Option<String>,
     error: Option<String>,
@@ -98,7 +100,12 @@ async fn page(
         }
     }
     let layout = Layout::new(state, auth, "规则参数", "rules").await?;
+    let crypto = state
+        .pool
+        .run(|store| Ok(store.cipher().suite().label()))
+        .await?;
     render(&RulesPage {
+        crypto,
         layout,
         params,
         may_add: may_add(auth),
