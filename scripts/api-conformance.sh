@@ -20,7 +20,7 @@ python3 -c 'import schemathesis' 2>/dev/null \
     || python3 -m pip install -q --disable-pip-version-check "schemathesis==4.32.5"
 export LIANGXIN_KEY_FILE="$work/keys/liangxin.key"
 "$bin" --db "$work/api.db" demo --organizations 600 > /dev/null
-token=$("$bin" --db "$work/api.db" token city --name 接口一致性检查 2> /dev/null)
+token=$("$bin" --db "$work/api.db" tokens create --user city --name 接口一致性检查 2> /dev/null)
 "$bin" --db "$work/api.db" serve --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do

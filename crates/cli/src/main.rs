@@ -170,19 +170,11 @@ enum Command {
     /// key file then holds first; the old keys stay below it to verify the audit-log rows
     /// they chained. Stop the server first.
     RotateKey,
-    /// A personal API token for an account (printed once; only its hash is kept).
-    Token {
-        /// The account's login name.
-        username: String,
-        /// What the token is for, as the account's token list names it.
-        #[arg(long, default_value = "命令行生成")]
-        name: String,
-        /// Days it is valid (at most a year).
-        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=365))]
-        days: i64,
-        /// It reads what the account reads and writes nothing.
-        #[arg(long)]
-        read_only: bool,
+    /// Personal API tokens of an account: create (printed once; only its hash is kept),
+    /// list, revoke.
+    Tokens {
+        #[command(subcommand)]
+        what: TokensCommand,
     },
     /// Import a spreadsheet: preview it, commit it, list or undo imports.
     Import {
@@ -230,6 +222,36 @@ enum AccountsCommand {
         /// Only below this party organization (组织编号 or full name).
         #[arg(long)]
         under: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokensCommand {
+    /// A new token, printed once.
+    Create {
+        /// The account's login name.
+        #[arg(long)]
+        user: String,
+        /// What the token is for, as the account's token list names it.
+        #[arg(long, default_value = "命令行生成")]
+        name: String,
+        /// Days it is valid (at most a year).
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=365))]
+        days: i64,
+        /// It reads what the account reads and writes nothing.
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// The account's tokens, newest first, each by the first characters of its hash.
+    List {
+        #[arg(long)]
+        user: String,
+    },
+    /// Revokes one token, named by the start of its hash as `list` shows it.
+    Revoke {
+        #[arg(long)]
+        user: String,
+        id: String,
     },
 }
 
@@ -627,32 +649,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             ImportCommand::List => import_cmd::list(&mut store),
             ImportCommand::Undo { id } => import_cmd::undo(&mut store, id),
         },
-        Command::Token {
-            username,
-            name,
-            days,
-            read_only,
-        } => {
-            let user = store
-                .user_by_username(&username)?
-                .ok_or_else(|| CliError::Refused(format!("没有账号“{username}”")))?;
-            let token = liangxin_web::auth::random_token().map_err(|e| CliError::Web(e.message))?;
-            let now = chrono::Utc::now().naive_utc();
-            store.create_api_token(&liangxin_store::accounts::NewToken {
-                hash: &liangxin_web::auth::token_hash(&token),
-                user_id: user.id,
-                name: &name,
-                now,
-                expires_at: Some(now + chrono::Duration::days(days)),
-                read_only,
-            })?;
-            say!("{token}");
-            eprintln!(
-                "已为 {username} 生成{}API 令牌，{days}天内有效（只显示这一次；以 Authorization: Bearer 令牌 使用，修改密码或账号停用后失效）",
-                if read_only { "只读" } else { "读写" }
-            );
-            Ok(())
-        }
+        Command::Tokens { what } => tokens(&mut store, what),
         Command::Init {
             city,
             city_name,
@@ -761,6 +758,88 @@ fn restored(
         Some(fault) => return Err(CliError::Tampered(fault.to_string())),
     }
     Ok(())
+}
+
+/// `liangxin tokens create|list|revoke --user NAME`.
+fn tokens(store: &mut Store, what: TokensCommand) -> Result<(), CliError> {
+    let account = |store: &mut Store, username: &str| {
+        store
+            .user_by_username(username)?
+            .ok_or_else(|| CliError::Refused(format!("没有账号“{username}”")))
+    };
+    match what {
+        TokensCommand::Create {
+            user: username,
+            name,
+            days,
+            read_only,
+        } => {
+            let user = account(store, &username)?;
+            let token = liangxin_web::auth::random_token().map_err(|e| CliError::Web(e.message))?;
+            let now = chrono::Utc::now().naive_utc();
+            store.create_api_token(&liangxin_store::accounts::NewToken {
+                actor: "cli",
+                hash: &liangxin_web::auth::token_hash(&token),
+                user_id: user.id,
+                name: &name,
+                now,
+                expires_at: Some(now + chrono::Duration::days(days)),
+                read_only,
+            })?;
+            say!("{token}");
+            eprintln!(
+                "已为 {username} 生成{}API 令牌，{days}天内有效（只显示这一次；以 Authorization: Bearer 令牌 使用，修改密码或账号停用后失效）",
+                if read_only { "只读" } else { "读写" }
+            );
+            Ok(())
+        }
+        TokensCommand::List { user } => {
+            let user = account(store, &user)?;
+            let now = chrono::Utc::now().naive_utc();
+            say!("编号\t用途\t权限\t生成时间\t有效期至\t状态");
+            for t in store.api_tokens_of(user.id)? {
+                let state = match (t.revoked, t.expires_at) {
+                    (true, _) => "已撤销",
+                    (false, Some(e)) if e <= now => "已过期",
+                    _ => "有效",
+                };
+                say!(
+                    "{}\t{}\t{}\t{}\t{}\t{state}",
+                    &t.token_hash[..12.min(t.token_hash.len())],
+                    t.name,
+                    if t.read_only { "只读" } else { "读写" },
+                    t.created_at.format("%Y-%m-%d %H:%M"),
+                    t.expires_at
+                        .map(|e| e.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        TokensCommand::Revoke { user, id } => {
+            let user = account(store, &user)?;
+            let id = id.trim().to_ascii_lowercase();
+            let matching: Vec<String> = store
+                .api_tokens_of(user.id)?
+                .into_iter()
+                .filter(|t| id.len() >= 6 && t.token_hash.starts_with(&id))
+                .map(|t| t.token_hash)
+                .collect();
+            match matching.as_slice() {
+                [hash] if store.revoke_api_token("cli", user.id, hash)? => {
+                    say!("已撤销令牌 {id}");
+                    Ok(())
+                }
+                [_] => Err(CliError::Refused(format!("令牌 {id} 已撤销"))),
+                [] => Err(CliError::Refused(format!(
+                    "没有编号以“{id}”开头的令牌（至少写6位，见 tokens list）"
+                ))),
+                _ => Err(CliError::Refused(format!(
+                    "编号“{id}”对应多个令牌，请多写几位"
+                ))),
+            }
+        }
+    }
 }
 
 /// `liangxin verify-log`.

@@ -420,12 +420,38 @@ fn go_live(db: &Db, restored: &Db, dir: &Path, crypto: &str) {
     assert!(!members.body.contains("赵志强"), "not another branch's");
 
     // 5. A token reads the API, as its account sees it.
-    let token = run(db, &["token", "longyou.staff", "--name", "上线检查"]);
+    let token = run(
+        db,
+        &[
+            "tokens",
+            "create",
+            "--user",
+            "longyou.staff",
+            "--name",
+            "上线检查",
+        ],
+    );
     let token = token.lines().next().unwrap().trim();
+    let listed = run(db, &["tokens", "list", "--user", "longyou.staff"]);
+    assert!(
+        listed.contains("上线检查") && listed.contains("有效"),
+        "{listed}"
+    );
     let api = server.bearer("/api/v1/coverage", token);
     assert_eq!(api.status, 200, "{}", api.body);
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(v["total"]["total"], 4, "龙游县's four units");
+    // Revoked at the console, it reads no more.
+    let id = listed
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_owned();
+    run(db, &["tokens", "revoke", "--user", "longyou.staff", &id]);
+    assert_eq!(server.bearer("/api/v1/coverage", token).status, 401);
     drop(server);
 
     // The rest of the branches' secretaries from the console, as a sheet to hand out.

@@ -383,19 +383,36 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a personal API token (its hash only).
+    /// Stores a personal API token (its hash only), with its audit entry.
     pub fn create_api_token(&mut self, token: &NewToken<'_>) -> Result<()> {
-        diesel::insert_into(api_tokens::table)
-            .values((
-                api_tokens::token_hash.eq(token.hash),
-                api_tokens::user_id.eq(token.user_id),
-                api_tokens::name.eq(token.name),
-                api_tokens::created_at.eq(token.now),
-                api_tokens::expires_at.eq(token.expires_at),
-                api_tokens::read_only.eq(token.read_only),
-            ))
-            .execute(self.conn())?;
-        Ok(())
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            diesel::insert_into(api_tokens::table)
+                .values((
+                    api_tokens::token_hash.eq(token.hash),
+                    api_tokens::user_id.eq(token.user_id),
+                    api_tokens::name.eq(token.name),
+                    api_tokens::created_at.eq(token.now),
+                    api_tokens::expires_at.eq(token.expires_at),
+                    api_tokens::read_only.eq(token.read_only),
+                ))
+                .execute(conn)?;
+            let after = serde_json::json!({
+                "token": &token.hash[..12.min(token.hash.len())],
+                "name": token.name,
+                "read_only": token.read_only,
+                "expires_at": token.expires_at,
+            });
+            log_token(
+                conn,
+                cipher,
+                token.actor,
+                "token_create",
+                token.user_id,
+                None,
+                Some(after),
+            )
+        })
     }
 
     /// The account of a live, unrevoked API token, and whether the token only reads.
@@ -431,23 +448,47 @@ impl Store {
             .load(self.conn())?)
     }
 
-    /// Revokes one of the account's tokens, named by its hash; whether it was live.
-    pub fn revoke_api_token(&mut self, user_id: i64, token_hash: &str) -> Result<bool> {
-        Ok(diesel::update(
-            api_tokens::table
-                .filter(api_tokens::user_id.eq(user_id))
-                .filter(api_tokens::token_hash.eq(token_hash))
-                .filter(api_tokens::revoked.eq(false)),
-        )
-        .set(api_tokens::revoked.eq(true))
-        .execute(self.conn())?
-            > 0)
+    /// Revokes one of the account's tokens, named by its hash; whether it was live. In
+    /// the audit log when it was.
+    pub fn revoke_api_token(
+        &mut self,
+        actor: &str,
+        user_id: i64,
+        token_hash: &str,
+    ) -> Result<bool> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let revoked = diesel::update(
+                api_tokens::table
+                    .filter(api_tokens::user_id.eq(user_id))
+                    .filter(api_tokens::token_hash.eq(token_hash))
+                    .filter(api_tokens::revoked.eq(false)),
+            )
+            .set(api_tokens::revoked.eq(true))
+            .execute(conn)?
+                > 0;
+            if revoked {
+                let token = serde_json::json!({ "token": &token_hash[..12.min(token_hash.len())] });
+                log_token(
+                    conn,
+                    cipher,
+                    actor,
+                    "token_revoke",
+                    user_id,
+                    Some(token),
+                    None,
+                )?;
+            }
+            Ok(revoked)
+        })
     }
 }
 
 /// A personal API token to store.
 #[derive(Debug, Clone)]
 pub struct NewToken<'a> {
+    /// Who makes it (the audit's actor): its holder on the page, `cli` at the console.
+    pub actor: &'a str,
     /// SHA-256 of the token: the token itself is shown once and kept nowhere.
     pub hash: &'a str,
     pub user_id: i64,
@@ -457,6 +498,42 @@ pub struct NewToken<'a> {
     pub expires_at: Option<NaiveDateTime>,
     /// Reads what the account reads; writes nothing.
     pub read_only: bool,
+}
+
+/// A token made or revoked, in the audit log under its account (filed under the county of
+/// the account's node, as the account's other changes are).
+fn log_token(
+    conn: &mut crate::connection::DbConnection,
+    cipher: &crate::IdCipher,
+    actor: &str,
+    action: &str,
+    user_id: i64,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<()> {
+    let county: Option<(Option<i32>, Option<i32>, Option<i32>)> = users::table
+        .find(user_id)
+        .select((
+            users::party_org_county,
+            users::member_county,
+            users::instructor_county,
+        ))
+        .first(conn)
+        .optional()?;
+    let county = county.and_then(|(p, m, i)| p.or(m).or(i)).unwrap_or(0);
+    crate::audit::append(
+        conn,
+        cipher,
+        crate::audit::Entry {
+            actor,
+            action,
+            entity: "account",
+            county,
+            entity_id: user_id,
+            before,
+            after,
+        },
+    )
 }
 
 /// A stored token, as its account's list shows it.

@@ -350,6 +350,7 @@ impl Store {
                     },
                 )?;
             }
+            crate::registry::bump_version(conn)?;
             let id = allocate(conn, "party_org_posts", 1)?;
             diesel::insert_into(pp::table)
                 .values((
@@ -429,6 +430,7 @@ impl Store {
             )
             .set(pp::until.eq(Some(until)))
             .execute(conn)?;
+            crate::registry::bump_version(conn)?;
             let ended = PostHeld {
                 until: Some(until),
                 ..held.clone()

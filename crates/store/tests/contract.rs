@@ -4244,6 +4244,20 @@ fn a_committee_sheet_records_past_and_current_terms_by_the_rules_and_undoes_them
     let wang = add("王书记", 201, MemberStatus::Full);
     let li = add("李委员", 202, MemberStatus::Full);
     add("赵预备", 203, MemberStatus::Probationary);
+    let sun = add("孙离开", 205, MemberStatus::Full);
+    store
+        .leave_member(
+            "t",
+            &longyou,
+            TODAY,
+            &liangxin_store::transfer::Leaving {
+                member: sun,
+                reason: liangxin_domain::kinds::LeaveReason::Died,
+                on: d(2025, 6, 30),
+                note: "讣告".into(),
+            },
+        )
+        .unwrap();
     let id = |seq: u16| {
         ResidentId::from_parts("330825", d(1985, 6, 1), seq)
             .unwrap()
@@ -4297,6 +4311,14 @@ fn a_committee_sheet_records_past_and_current_terms_by_the_rules_and_undoes_them
             10,
             strings(&[&code, "", &id(299), "委员", "2024-03-01", ""]),
         ),
+        (
+            11,
+            strings(&[&code, "", &id(205), "委员", "2024-03-01", "2025-12-31"]),
+        ),
+        (
+            12,
+            strings(&[&code, "", &id(205), "青年委员", "2024-03-01", ""]),
+        ),
     ]);
     let plan = store
         .plan_post_import(&longyou, TODAY, &header, bad, &|_| {})
@@ -4315,6 +4337,8 @@ fn a_committee_sheet_records_past_and_current_terms_by_the_rules_and_undoes_them
             (8, "所在党组织"),
             (9, "职务"),
             (10, "公民身份号码"),
+            (11, "离任日期"),
+            (12, "离任日期"),
         ],
         "{:?}",
         plan.problems

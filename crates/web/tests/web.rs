@@ -147,6 +147,7 @@ fn changing_a_password_is_throttled_like_sign_in_and_ends_every_token() {
     let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(&liangxin_store::accounts::NewToken {
+            actor: "test",
             hash: &liangxin_web::auth::token_hash(&token),
             user_id: user,
             name: "脚本",
@@ -357,6 +358,7 @@ fn the_api_takes_personal_tokens_and_checks_its_parameters() {
     let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(&liangxin_store::accounts::NewToken {
+            actor: "test",
             hash: &liangxin_web::auth::token_hash(&token),
             user_id: user.id,
             name: "测试",
@@ -1047,6 +1049,7 @@ fn assigning_an_instructor_turns_a_gap_into_work_coverage() {
     let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(&liangxin_store::accounts::NewToken {
+            actor: "test",
             hash: &liangxin_web::auth::token_hash(&token),
             user_id: user.id,
             name: "t",
@@ -1179,6 +1182,7 @@ fn a_bearer_token_reads_the_api_but_cannot_use_the_forms() {
     let token = liangxin_web::auth::random_token().unwrap();
     store
         .create_api_token(&liangxin_store::accounts::NewToken {
+            actor: "test",
             hash: &liangxin_web::auth::token_hash(&token),
             user_id: user.id,
             name: "t",

@@ -590,6 +590,25 @@ impl Store {
                     continue;
                 };
                 let org_type = r.org_type.unwrap_or(node.fields.org_type);
+                if org_type != node.fields.org_type {
+                    let stranded = crate::posts::posts_in(conn, key)?
+                        .into_iter()
+                        .find(|h| h.until.is_none() && !h.post.fits(org_type));
+                    if let Some(h) = stranded {
+                        plan.problems.push(problem(
+                            r.row,
+                            "组织类别",
+                            org_type.label(),
+                            format!(
+                                "{}没有“{}”这一职务，现任的{}须先在委员会页面登记离任",
+                                org_type.label(),
+                                h.post.label(),
+                                h.name
+                            ),
+                        ));
+                        continue;
+                    }
+                }
                 if let Some(z) = zone.filter(|_| org_type == PartyOrgType::WorkingCommittee) {
                     let top = node.parent.is_none_or(|p| p.county != key.county);
                     let why = if top {

@@ -32,6 +32,10 @@ use crate::schema::{member_profiles as mp, members as m, party_org_posts as pp, 
 use crate::uploads::{Preview, PreviewRow};
 use crate::{Scope, Store};
 
+/// The most terms of one organization a sheet records: a committee's history over
+/// decades, not a hostile file's million rows against one organization.
+const PER_ORG: usize = 500;
+
 /// A term the commit records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedPost {
@@ -115,7 +119,8 @@ impl Term {
     }
 }
 
-/// A member record found for a row: key, name, status, confirmed, joined, left, path.
+/// A member record found for a row: key, name, status, confirmed, the first day it covers
+/// (joining, or arriving by transfer), left, path.
 type Found = (
     Key,
     String,
@@ -208,6 +213,7 @@ impl Store {
                 Option<NaiveDate>,
                 NaiveDate,
                 Option<NaiveDate>,
+                Option<NaiveDate>,
                 String,
             );
             let found: Vec<Row> = mp::table
@@ -231,39 +237,51 @@ impl Store {
                     m::status,
                     m::confirmed_on,
                     m::joined_on,
+                    m::arrived_on,
                     m::left_on,
                     po::path,
                 ))
                 .load(conn)?;
-            for (hash, county, id, name, status, confirmed, joined, left, path) in found {
+            for (hash, county, id, name, status, confirmed, joined, arrived, left, path) in found {
+                // The record covers the member from joining, or from arriving by transfer.
+                let from = arrived.map_or(joined, |a| a.max(joined));
                 records.entry(hash).or_default().push((
                     Key { county, id },
                     name,
                     status,
                     confirmed,
-                    joined,
+                    from,
                     left,
                     path,
                 ));
             }
         }
         budget.found(records.len());
-        // The terms recorded for the organizations the sheet names.
-        let mut recorded: Vec<Term> = Vec::new();
+        // The organizations by 组织编号 and by name, so a row costs a lookup, not a scan.
+        let mut by_key: HashMap<Key, usize> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, o) in orgs.iter().enumerate() {
+            by_key.insert(
+                Key {
+                    county: o.0,
+                    id: o.1,
+                },
+                i,
+            );
+            by_name.entry(o.2.as_str()).or_default().push(i);
+        }
+        let mut recorded: HashMap<Key, Vec<Term>> = HashMap::new();
         let mut wanted: HashSet<Key> = HashSet::new();
         let mut found_rows: Vec<(PostRow, String, Key, String, String, PartyOrgType)> = Vec::new();
         for (r, hash) in read {
-            let by_code = super::party_orgs::parse_code(&r.party_org);
-            let named: Vec<&(i32, i64, String, String, String)> = orgs
-                .iter()
-                .filter(|o| {
-                    Some(Key {
-                        county: o.0,
-                        id: o.1,
-                    }) == by_code
-                        || o.2 == r.party_org
-                })
-                .collect();
+            let mut named: Vec<&(i32, i64, String, String, String)> =
+                super::party_orgs::parse_code(&r.party_org)
+                    .and_then(|k| by_key.get(&k))
+                    .into_iter()
+                    .chain(by_name.get(r.party_org.as_str()).into_iter().flatten())
+                    .map(|i| &orgs[*i])
+                    .collect();
+            named.dedup_by_key(|o| (o.0, o.1));
             let org = match named.as_slice() {
                 [o] => o,
                 [] => {
@@ -297,7 +315,7 @@ impl Store {
         let keys: Vec<Key> = wanted.into_iter().collect();
         for k in &keys {
             for h in crate::posts::posts_in(conn, *k)? {
-                recorded.push(Term {
+                recorded.entry(*k).or_default().push(Term {
                     org: *k,
                     post: h.post,
                     member: h.member,
@@ -306,7 +324,9 @@ impl Store {
                 });
             }
         }
-        let mut planned: Vec<Term> = Vec::new();
+        // The sheet's terms by organization, with their rows: a row is checked against its
+        // organization's terms only, and an organization takes at most `PER_ORG` of them.
+        let mut planned: HashMap<Key, Vec<(usize, Term)>> = HashMap::new();
         for (r, hash, org, org_name, path, org_type) in found_rows {
             let column = rows::column_label;
             if !r.post.fits(org_type) {
@@ -351,6 +371,17 @@ impl Store {
                 ));
                 continue;
             }
+            if let (Some(u), Some(l)) = (r.until, left)
+                && u > *l
+            {
+                plan.problems.push(problem(
+                    r.row,
+                    column("until"),
+                    &u.to_string(),
+                    format!("晚于{name}离开本组织的日期{l}"),
+                ));
+                continue;
+            }
             if r.until.is_none() && left.is_some() {
                 plan.problems.push(problem(
                     r.row,
@@ -378,19 +409,29 @@ impl Store {
                 since: r.since,
                 until: r.until,
             };
-            if recorded.contains(&term) {
+            let known = recorded.get(&org).map(Vec::as_slice).unwrap_or_default();
+            if known.contains(&term) {
                 plan.skipped.push((r.row, "已登记，跳过".to_owned()));
                 continue;
             }
-            if let Some(why) = recorded.iter().find_map(|t| term.clash(t)) {
+            if let Some(why) = known.iter().find_map(|t| term.clash(t)) {
                 plan.problems
                     .push(problem(r.row, column("since"), &r.since.to_string(), why));
                 continue;
             }
-            if let Some((first, why)) = planned
+            let same_org = planned.entry(org).or_default();
+            if same_org.len() >= PER_ORG {
+                plan.problems.push(problem(
+                    r.row,
+                    column("party_org"),
+                    &org_name,
+                    format!("一个党组织在表中的任职超过{PER_ORG}届，请核对"),
+                ));
+                continue;
+            }
+            if let Some((first, why)) = same_org
                 .iter()
-                .zip(plan.create.iter())
-                .find_map(|(t, p)| term.clash(t).map(|why| (p.row, why)))
+                .find_map(|(row, t)| term.clash(t).map(|why| (*row, why)))
             {
                 plan.problems.push(problem(
                     r.row,
@@ -400,7 +441,7 @@ impl Store {
                 ));
                 continue;
             }
-            planned.push(term);
+            same_org.push((r.row, term));
             plan.create.push(PlannedPost {
                 row: r.row,
                 party_org: org,
@@ -464,8 +505,25 @@ impl Store {
 }
 
 /// What may have changed since the plan: a term recorded meanwhile that one of its terms
-/// would overlap, or a member who has left since.
+/// would overlap, or a member given an open term who has left since.
 fn recheck(conn: &mut DbConnection, plan: &PostPlan) -> Result<()> {
+    for p in plan.create.iter().filter(|p| p.until.is_none()) {
+        let left: Option<Option<NaiveDate>> = m::table
+            .filter(m::county_code.eq(p.member.county))
+            .filter(m::id.eq(p.member.id))
+            .select(m::left_on)
+            .first(conn)
+            .optional()?;
+        if !matches!(left, Some(None)) {
+            return Err(StoreError::invalid(
+                "公民身份号码",
+                format!(
+                    "{}在预览之后已离开本组织，未导入；请重新上传查看新的预览",
+                    p.name
+                ),
+            ));
+        }
+    }
     let mut orgs: Vec<Key> = plan.create.iter().map(|p| p.party_org).collect();
     orgs.sort_unstable_by_key(|k| (k.county, k.id));
     orgs.dedup();

@@ -140,6 +140,7 @@ pub async fn create(
         .run(move |store| {
             let now = auth::now();
             Ok(store.create_api_token(&NewToken {
+                actor: &format!("user:{user_id}"),
                 hash: &hash,
                 user_id,
                 name: &label,
@@ -165,7 +166,7 @@ pub async fn revoke(
     let user_id = auth.user.id;
     let revoked = state
         .pool
-        .run(move |store| Ok(store.revoke_api_token(user_id, &id)?))
+        .run(move |store| Ok(store.revoke_api_token(&format!("user:{user_id}"), user_id, &id)?))
         .await?;
     if !revoked {
         return Err(WebError::not_found());
