@@ -10,6 +10,7 @@
 //! of the seed and the reference date (terms and join dates are relative to it).
 
 mod archive;
+pub mod committees;
 mod dues;
 mod floating;
 mod life;

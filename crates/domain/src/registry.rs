@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::credit_code::CreditCode;
 use crate::kinds::{
-    FlowStatus, FormationMode, MemberStatus, OrgKind, PartyOrgType, SectorSet, ZoneClass, ZoneKind,
-    ZoneLevel,
+    FlowStatus, FormationMode, MemberStatus, OrgKind, PartyOrgType, Post, SectorSet, ZoneClass,
+    ZoneKind, ZoneLevel,
 };
 use crate::resident_id::ResidentId;
 
@@ -98,6 +98,17 @@ pub struct Instructor {
 pub struct InstructorAssignment {
     pub organization: Key,
     pub instructor: Key,
+    pub since: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+/// A term of a post (职务) as loaded in bulk: the demo city's committees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PostTerm {
+    pub party_org: Key,
+    pub post: Post,
+    /// A member of the organization, in its county.
+    pub member: Key,
     pub since: NaiveDate,
     pub until: Option<NaiveDate>,
 }

@@ -485,7 +485,7 @@ impl Store {
             let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
             let holder = crate::posts::posts_in(self.conn(), key)?
                 .into_iter()
-                .find(|h| h.post == liangxin_domain::kinds::Post::Secretary && h.held_on(today));
+                .find(|h| h.post == liangxin_domain::kinds::Post::Secretary && h.current(today));
             out.push(SecretaryToOpen {
                 key,
                 display_name: match holder {

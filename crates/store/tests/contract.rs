@@ -4106,7 +4106,7 @@ fn a_committee_is_held_by_full_members_for_terms_and_the_secretary_account_follo
     assert_eq!(wang_term.until, Some(d(2026, 9, 30)));
     let head: Vec<&str> = posts
         .iter()
-        .filter(|h| h.post == Post::Secretary && h.held_on(TODAY))
+        .filter(|h| h.post == Post::Secretary && h.current(TODAY))
         .map(|h| h.name.as_str())
         .collect();
     assert_eq!(head, ["李委员"]);
@@ -4354,7 +4354,7 @@ fn a_committee_sheet_records_past_and_current_terms_by_the_rules_and_undoes_them
     let posts = store.posts_of(&longyou, c.joint).unwrap();
     let now: Vec<(Post, Key)> = posts
         .iter()
-        .filter(|h| h.held_on(TODAY))
+        .filter(|h| h.current(TODAY))
         .map(|h| (h.post, h.member))
         .collect();
     assert_eq!(now, vec![(Post::Secretary, li), (Post::Organization, wang)]);

@@ -109,7 +109,7 @@ async fn page(
         since: h.since.to_string(),
         until: h.until.map(|d| d.to_string()).unwrap_or_default(),
     };
-    let vacant = (!r.held.iter().any(|h| h.post == head && h.held_on(today))).then(|| head.label());
+    let vacant = (!r.held.iter().any(|h| h.post == head && h.current(today))).then(|| head.label());
     let (county, id) = (key.county, key.id);
     Ok(CommitteePage {
         layout,

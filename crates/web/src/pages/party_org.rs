@@ -118,7 +118,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
     let today = crate::today();
     let head = posts
         .iter()
-        .find(|h| h.post == head_post && h.held_on(today))
+        .find(|h| h.post == head_post && h.current(today))
         .map(|h| format!("{}（{}起）", h.name, h.since));
     render(&PartyOrgPage {
         head,

@@ -110,6 +110,10 @@ impl TestApp {
                     &mut |_, _, _| {},
                 )
                 .unwrap();
+            let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+            store
+                .load_posts("test", &liangxin_demo::committees::terms(&city, as_of))
+                .unwrap();
             liangxin_web::demo_accounts::ensure(&mut store).unwrap();
         }
         let pool = DbPool::open(&target, &key, 4).unwrap();
