@@ -323,6 +323,14 @@ impl Post {
         !matches!(self, Post::DeputySecretary | Post::Member)
     }
 
+    /// The post that leads an organization of this type: a 党小组's 组长, any other's 书记.
+    pub fn head_of(org: PartyOrgType) -> Post {
+        match org {
+            PartyOrgType::Group => Post::GroupLeader,
+            _ => Post::Secretary,
+        }
+    }
+
     /// Whether an organization of this type has the post: a 党小组 has its leader only,
     /// every other organization its committee's posts.
     pub fn fits(self, org: PartyOrgType) -> bool {

@@ -334,6 +334,18 @@ impl Reader<'_> {
         Some(v)
     }
 
+    /// A required name of an organization or a zone: 2 to 100 characters.
+    fn org_name(&mut self, key: &str) -> Option<String> {
+        let n = self.required(key)?;
+        let why = match n.chars().count() {
+            1 => "至少2个字",
+            c if c > 100 => "不能超过100字",
+            _ => return Some(n),
+        };
+        self.problem(key, &n, why, Severity::Error);
+        None
+    }
+
     /// A date cell: the spellings people type, or an Excel serial number (five digits); a
     /// month alone is its first day.
     fn date(&mut self, key: &str, today: NaiveDate) -> Option<NaiveDate> {

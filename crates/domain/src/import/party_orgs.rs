@@ -216,17 +216,7 @@ pub fn party_org_row(
         map,
         problems: Vec::new(),
     };
-    let name = r.required("name").and_then(|n| match n.chars().count() {
-        1 => {
-            r.problem("name", &n, "至少2个字", Severity::Error);
-            None
-        }
-        c if c > 100 => {
-            r.problem("name", &n, "不能超过100字", Severity::Error);
-            None
-        }
-        _ => Some(n),
-    });
+    let name = r.org_name("name");
     let optional = |r: &Reader<'_>, key: &str| Some(r.cell(key)).filter(|v| !v.is_empty());
     let code = optional(&r, "code");
     let parent = optional(&r, "parent");

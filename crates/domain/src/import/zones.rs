@@ -116,17 +116,7 @@ pub fn zone_row(row: usize, cells: &[String], map: &HeaderMap) -> (Option<ZoneRo
         map,
         problems: Vec::new(),
     };
-    let name = r.required("name").and_then(|n| match n.chars().count() {
-        1 => {
-            r.problem("name", &n, "至少2个字", Severity::Error);
-            None
-        }
-        c if c > 100 => {
-            r.problem("name", &n, "不能超过100字", Severity::Error);
-            None
-        }
-        _ => Some(n),
-    });
+    let name = r.org_name("name");
     let kind = r.required("kind").and_then(|v| match ZoneKind::parse(&v) {
         Ok(k) => Some(k),
         Err(e) => {

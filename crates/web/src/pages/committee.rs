@@ -98,10 +98,7 @@ async fn page(
 ) -> Result<CommitteePage, WebError> {
     let today = crate::today();
     let layout = Layout::new(state, auth, &format!("{}：委员会", r.name), "party_orgs").await?;
-    let head = match r.org_type {
-        PartyOrgType::Group => Post::GroupLeader,
-        _ => Post::Secretary,
-    };
+    let head = Post::head_of(r.org_type);
     let line = |h: &PostHeld| HeldLine {
         id: h.id,
         post: h.post.label(),

@@ -111,10 +111,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
         })
         .collect();
     let layout = Layout::new(state, auth, &po.name, "party_orgs").await?;
-    let head_post = match po.org_type {
-        liangxin_domain::kinds::PartyOrgType::Group => liangxin_domain::kinds::Post::GroupLeader,
-        _ => liangxin_domain::kinds::Post::Secretary,
-    };
+    let head_post = liangxin_domain::kinds::Post::head_of(po.org_type);
     let today = crate::today();
     let head = posts
         .iter()
