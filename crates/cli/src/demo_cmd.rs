@@ -81,6 +81,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
             meetings: &city.meetings,
             dues_standards: &city.dues_standards,
             dues_payments: &city.dues_payments,
+            records_start: city.records_start,
             archive_items: &city.archive_items,
             floating: &city.floating,
         },

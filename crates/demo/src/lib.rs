@@ -65,6 +65,9 @@ pub struct City {
     /// Each member's dues standard for the years of the window, and the ledger.
     pub dues_standards: Vec<StandardRecord>,
     pub dues_payments: Vec<PaymentRecord>,
+    /// 台账起始月: the first month the city's meetings and dues cover (a year up to the
+    /// reference date), the month every party organization's records start.
+    pub records_start: NaiveDate,
     /// The items each member's archive holds.
     pub archive_items: Vec<ArchiveRecord>,
     /// A record for each member away (流出), with their 流动党员活动证.
@@ -410,6 +413,7 @@ pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
     };
     g.build(size);
     g.city.meetings = life::meetings(seed, as_of, &g.city.party_orgs, &g.city.members);
+    g.city.records_start = life::first_month(as_of);
     (g.city.dues_standards, g.city.dues_payments) = dues::dues(seed, as_of, &g.city.members);
     g.city.archive_items = archive::archives(seed, &g.city.members);
     g.city.floating = floating::records(seed, &mut g.city.members, &g.city.party_orgs, as_of);
@@ -1119,6 +1123,7 @@ mod tests {
                 name: po.name.clone(),
                 org_type: po.org_type,
                 has_committee: po.has_committee,
+                records_start: city.records_start,
                 meetings,
             };
             let c = life::assess(&facts, &rules, from, as_of());

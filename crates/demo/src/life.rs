@@ -48,6 +48,14 @@ struct Person {
     away: bool,
 }
 
+/// The first day of the year of records up to `as_of`: eleven months before its month.
+pub fn first_month(as_of: NaiveDate) -> NaiveDate {
+    as_of
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
+        .unwrap_or(as_of)
+}
+
 /// The meetings of every branch, joint branch and party group with members.
 pub fn meetings(
     seed: u64,
@@ -71,10 +79,7 @@ pub fn meetings(
             });
     }
     let names: HashMap<Key, &str> = members.iter().map(|m| (m.key, m.name.as_str())).collect();
-    let first_month = as_of
-        .with_day(1)
-        .and_then(|d| d.checked_sub_months(chrono::Months::new(11)))
-        .unwrap_or(as_of);
+    let first_month = first_month(as_of);
     let mut out = Vec::new();
     let mut next_id = 1i64;
     for po in party_orgs {

@@ -157,6 +157,8 @@ pub struct MemberAuditFacts {
     pub party_org: Key,
     /// 入党时间 (for a probationary member, the admission).
     pub joined_on: NaiveDate,
+    /// 台账起始月 of the member's party organization: no run is counted from before it.
+    pub records_start: NaiveDate,
     /// The last meeting the member attended (出席), if any.
     pub last_present: Option<NaiveDate>,
     /// Consecutive months up to last month with nothing paid.
@@ -178,20 +180,28 @@ fn severity(months: i64, rules: &AuditRules) -> Option<(Severity, Arc<RuleRef>)>
 }
 
 /// The six-month rule for one member: months since the last organizational life attended
-/// (counted from admission when none), and the run of unpaid months.
+/// (counted from admission when none), and the run of unpaid months; neither run counts
+/// from before the organization's records start (台账起始月), and the finding says from
+/// when it counts.
 pub fn audit_member(m: &MemberAuditFacts, rules: &AuditRules) -> Vec<AuditFinding> {
     let mut out = Vec::new();
     let subject = AuditSubject::Member { key: m.key };
-    let since = m.last_present.unwrap_or(m.joined_on);
+    let since = m.last_present.unwrap_or(m.joined_on).max(m.records_start);
     let months = i64::from(months_between(since, rules.as_of));
     if let Some((severity, rule)) = severity(months, rules) {
         let detail = match m.last_present {
-            Some(d) => format!(
+            Some(d) if d >= m.records_start => format!(
                 "最近一次参加组织生活为{}，已连续{}个月未参加",
                 d.format("%Y年%m月%d日"),
                 months
             ),
-            None => format!("入党以来没有参加组织生活的记录，已{months}个月"),
+            _ if m.joined_on >= m.records_start => {
+                format!("入党以来没有参加组织生活的记录，已{months}个月")
+            }
+            _ => format!(
+                "台账自{}起没有参加组织生活的记录，已{months}个月",
+                Period::containing_month(m.records_start).label_zh()
+            ),
         };
         out.push(AuditFinding {
             subject,
@@ -292,6 +302,7 @@ mod tests {
                 id: 9,
             },
             joined_on: d(2010, 7, 1),
+            records_start: d(2010, 7, 1),
             last_present,
             unpaid_months: unpaid,
             unpaid_since: (unpaid > 0).then(|| Period::month(2026, 5).unwrap()),
@@ -319,6 +330,22 @@ mod tests {
         let f = audit_member(&facts(None, 0), &rules);
         assert_eq!(f[0].kind, AuditKind::NoOrganizationalLife);
         assert!(f[0].detail.contains("没有参加组织生活的记录"));
+        // Counted from the records' start, not from 2010: nothing before it is claimed.
+        let mut late_start = facts(None, 0);
+        late_start.records_start = d(2026, 9, 1);
+        assert!(audit_member(&late_start, &rules).is_empty());
+        late_start.records_start = d(2026, 5, 1);
+        let f = audit_member(&late_start, &rules);
+        assert_eq!(f[0].severity, Severity::Flag);
+        assert_eq!(
+            f[0].detail,
+            "台账自2026年5月起没有参加组织生活的记录，已6个月"
+        );
+        late_start.last_present = Some(d(2026, 3, 2));
+        assert_eq!(
+            audit_member(&late_start, &rules)[0].detail,
+            "台账自2026年5月起没有参加组织生活的记录，已6个月"
+        );
         // The key is the same on every run while the same thing is wrong.
         let a = audit_member(&facts(Some(d(2026, 5, 20)), 6), &rules);
         let b = audit_member(&facts(Some(d(2026, 4, 20)), 7), &rules);

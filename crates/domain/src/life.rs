@@ -156,6 +156,9 @@ pub struct LifeFacts {
     pub name: String,
     pub org_type: PartyOrgType,
     pub has_committee: bool,
+    /// 台账起始月: a period that begins before it is not owed (the platform holds no record
+    /// of it).
+    pub records_start: NaiveDate,
     pub meetings: Vec<HeldMeeting>,
 }
 
@@ -244,7 +247,8 @@ impl Compliance {
 
 /// Assesses `org` over the periods that overlap `from..=to`, as of `rules.as_of` (periods
 /// still running then are open, not missed). Periods are whole: a year asked from March
-/// still owes the whole year's meetings.
+/// still owes the whole year's meetings; but a period that began before the
+/// organization's records start is not owed at all.
 pub fn assess(org: &LifeFacts, rules: &LifeRules, from: NaiveDate, to: NaiveDate) -> Compliance {
     let mut kinds = BTreeMap::new();
     let mut findings = Vec::new();
@@ -254,7 +258,10 @@ pub fn assess(org: &LifeFacts, rules: &LifeRules, from: NaiveDate, to: NaiveDate
         };
         let required = u32::try_from(freq.times.value).unwrap_or(u32::MAX);
         let mut periods = Vec::new();
-        let mut period = freq.cadence.period_of(from);
+        let mut period = freq.cadence.period_of(from.max(org.records_start));
+        if period.first_day() < org.records_start {
+            period = period.next();
+        }
         while period.first_day() <= to {
             let held = org
                 .meetings
@@ -460,6 +467,7 @@ mod tests {
             name: "某公司党支部".into(),
             org_type: PartyOrgType::Branch,
             has_committee: false,
+            records_start: d(2020, 1, 1),
             meetings,
         }
     }
@@ -511,6 +519,32 @@ mod tests {
         assert_eq!(jan.period, Period::month(2026, 1).unwrap());
         assert_eq!(jan.reason(), "2026年1月应召开主题党日1次，实际0次");
         assert_eq!(jan.rule.key, keys::LIFE_THEME_DAY_PER_MONTH);
+    }
+
+    #[test]
+    fn nothing_is_owed_for_periods_before_the_records_start() {
+        // Records from November 2026: the year, the third quarter and October are not
+        // owed; November is, and December is still running.
+        let mut org = branch(Vec::new());
+        org.records_start = d(2026, 11, 1);
+        let c = assess(
+            &org,
+            &rules(d(2026, 12, 10)),
+            d(2026, 1, 1),
+            d(2026, 12, 10),
+        );
+        let theme: Vec<String> = c.kinds[&MeetingKind::ThemeDay]
+            .iter()
+            .map(|p| p.period.label_zh())
+            .collect();
+        assert_eq!(theme, vec!["2026年11月", "2026年12月"]);
+        assert!(c.kinds[&MeetingKind::LifeMeeting].is_empty());
+        assert!(c.kinds[&MeetingKind::BranchAssembly].is_empty());
+        assert_eq!(c.findings.len(), 1, "{:?}", c.findings);
+        assert_eq!(
+            c.findings[0].reason(),
+            "2026年11月应召开主题党日1次，实际0次"
+        );
     }
 
     #[test]

@@ -773,6 +773,7 @@ impl Store {
                 meetings: &[],
                 dues_standards: &[],
                 dues_payments: &[],
+                records_start: now.date(),
                 archive_items: &[],
                 floating: &[],
             },

@@ -72,7 +72,16 @@ impl Store {
         }
         let (low, high) = scope.path_range();
         let conn = self.conn();
-        let rows: Vec<(i32, i64, String, i64, NaiveDate, Option<NaiveDate>)> = m::table
+        type Row = (
+            i32,
+            i64,
+            String,
+            i64,
+            NaiveDate,
+            Option<NaiveDate>,
+            NaiveDate,
+        );
+        let rows: Vec<Row> = m::table
             .inner_join(
                 po::table.on(po::county_code
                     .eq(m::county_code)
@@ -87,6 +96,7 @@ impl Store {
                 m::party_org_id,
                 m::joined_on,
                 m::arrived_on,
+                po::records_start,
             ))
             .load(conn)?;
         let in_scope: HashSet<Key> = rows
@@ -207,34 +217,37 @@ impl Store {
         let mut archives = self.archive_completeness(scope, today)?;
         Ok(rows
             .into_iter()
-            .map(|(county, id, name, po_id, joined_on, arrived_on)| {
-                let key = Key { county, id };
-                // A member who transferred in is counted from the day received.
-                let joined_on = arrived_on.unwrap_or(joined_on);
-                let (run, unpaid_since) = standards.get(&key).map_or((0, None), |s| {
-                    dues::unpaid_run_after(
+            .map(
+                |(county, id, name, po_id, joined_on, arrived_on, records_start)| {
+                    let key = Key { county, id };
+                    // A member who transferred in is counted from the day received.
+                    let joined_on = arrived_on.unwrap_or(joined_on);
+                    let (run, unpaid_since) = standards.get(&key).map_or((0, None), |s| {
+                        dues::unpaid_run_after(
+                            joined_on,
+                            window_start.max(records_start),
+                            last_month,
+                            s,
+                            last_paid.get(&key).copied(),
+                        )
+                    });
+                    MemberAuditFacts {
+                        key,
+                        name,
+                        party_org: Key { county, id: po_id },
                         joined_on,
-                        window_start,
-                        last_month,
-                        s,
-                        last_paid.get(&key).copied(),
-                    )
-                });
-                MemberAuditFacts {
-                    key,
-                    name,
-                    party_org: Key { county, id: po_id },
-                    joined_on,
-                    last_present: last.get(&key).copied(),
-                    unpaid_months: run,
-                    unpaid_since,
-                    archive: archives.remove(&key).unwrap_or(Completeness {
-                        missing: Vec::new(),
-                        percent: 100,
-                        rule: None,
-                    }),
-                }
-            })
+                        records_start,
+                        last_present: last.get(&key).copied(),
+                        unpaid_months: run,
+                        unpaid_since,
+                        archive: archives.remove(&key).unwrap_or(Completeness {
+                            missing: Vec::new(),
+                            percent: 100,
+                            rule: None,
+                        }),
+                    }
+                },
+            )
             .collect())
     }
 
@@ -616,10 +629,16 @@ impl Store {
         for _ in 1..warn_months {
             first = first.prev();
         }
+        let after_first = first.next().first_day();
         let (first, last) = (first.first_day(), last.first_day());
         let year = last.year();
         // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the quoted
-        // literals are valid for both.
+        // literals are valid for both. The later of two dates is MAX(a, b) on SQLite and
+        // GREATEST(a, b) on PostgreSQL.
+        let later = match self.conn() {
+            crate::connection::DbConnection::Sqlite(_) => "MAX",
+            crate::connection::DbConnection::Postgres(_) => "GREATEST",
+        };
         let sql = format!(
             "WITH a AS (SELECT member_county AS cc, member_id AS mid, MAX(held_on) AS last \
                    FROM meeting_attendance \
@@ -627,10 +646,12 @@ impl Store {
              p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
                    WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0) \
              SELECT \
-               CAST(SUM(CASE WHEN COALESCE(a.last, m.arrived_on, m.joined_on) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
-               CAST(SUM(CASE WHEN s.member_id IS NOT NULL AND p.mid IS NULL AND COALESCE(m.arrived_on, m.joined_on) < '{first}' \
+               CAST(SUM(CASE WHEN {later}(COALESCE(a.last, m.arrived_on, m.joined_on), o.records_start) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
+               CAST(SUM(CASE WHEN s.member_id IS NOT NULL AND p.mid IS NULL \
+                             AND {later}(COALESCE(m.arrived_on, m.joined_on), o.records_start) < '{after_first}' \
                         THEN 1 ELSE 0 END) AS BIGINT) AS unpaid \
              FROM members m \
+             JOIN party_orgs o ON o.county_code = m.county_code AND o.id = m.party_org_id \
              LEFT JOIN a ON a.cc = m.county_code AND a.mid = m.id \
              LEFT JOIN p ON p.cc = m.county_code AND p.mid = m.id \
              LEFT JOIN dues_standards s ON s.county_code = m.county_code AND s.member_id = m.id AND s.year = {year} \

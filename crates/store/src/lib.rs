@@ -42,6 +42,7 @@ pub mod lookups;
 pub mod organizations;
 pub mod people;
 pub mod posts;
+pub mod records_start;
 pub mod registry;
 mod rekey;
 pub mod rules;

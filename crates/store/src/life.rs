@@ -471,7 +471,7 @@ impl Store {
             PartyOrgType::JointBranch.code(),
             PartyOrgType::Group.code(),
         ];
-        let orgs: Vec<(i32, i64, String, String, bool)> = po::table
+        let orgs: Vec<(i32, i64, String, String, bool, NaiveDate)> = po::table
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(po::dissolved_on.is_null())
             .filter(po::org_type.eq_any(owing))
@@ -490,6 +490,7 @@ impl Store {
                 po::name,
                 po::org_type,
                 po::has_committee,
+                po::records_start,
             ))
             .load(conn)?;
         let held: Vec<(i32, i64, String, NaiveDate, Option<bool>)> = mt::table
@@ -520,13 +521,14 @@ impl Store {
                 });
         }
         orgs.into_iter()
-            .map(|(county, id, name, t, has_committee)| {
+            .map(|(county, id, name, t, has_committee, records_start)| {
                 let key = Key { county, id };
                 Ok(LifeFacts {
                     key,
                     name,
                     org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
                     has_committee,
+                    records_start,
                     meetings: by_org.remove(&key).unwrap_or_default(),
                 })
             })

@@ -27,6 +27,8 @@ pub struct PartyOrgView {
     pub formation_mode: Option<FormationMode>,
     pub has_committee: bool,
     pub term_started: Option<NaiveDate>,
+    /// 台账起始月 (the first day of the month).
+    pub records_start: NaiveDate,
 }
 
 /// A child in the tree: key, name, type, members directly in it.
@@ -91,10 +93,11 @@ type PoRow = (
     Option<String>,
     bool,
     Option<NaiveDate>,
+    NaiveDate,
 );
 
 fn po_view(r: PoRow) -> Result<PartyOrgView> {
-    let (county, id, path, name, t, mode, has_committee, term_started) = r;
+    let (county, id, path, name, t, mode, has_committee, term_started, records_start) = r;
     Ok(PartyOrgView {
         key: Key { county, id },
         path,
@@ -105,6 +108,7 @@ fn po_view(r: PoRow) -> Result<PartyOrgView> {
             .transpose()?,
         has_committee,
         term_started,
+        records_start,
     })
 }
 
@@ -148,6 +152,7 @@ impl Store {
                 po::formation_mode,
                 po::has_committee,
                 po::term_started,
+                po::records_start,
             ))
             .first(self.conn())
             .optional()?;
@@ -167,6 +172,7 @@ impl Store {
                 po::formation_mode,
                 po::has_committee,
                 po::term_started,
+                po::records_start,
             ))
             .first(self.conn())
             .optional()?;

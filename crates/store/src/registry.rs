@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use liangxin_domain::archive::ArchiveRecord;
 use liangxin_domain::dues::{DuesRules, PaymentRecord, StandardRecord};
@@ -80,6 +80,8 @@ struct PartyOrgRow<'a> {
     zone_id: Option<i64>,
     has_committee: bool,
     term_started: Option<NaiveDate>,
+    /// 台账起始月: the first day of the month the organization's records start.
+    records_start: NaiveDate,
 }
 
 #[derive(Insertable)]
@@ -157,7 +159,7 @@ fn member_row(m: &Member) -> MemberRow {
         party_org_id: m.party_org_id,
         name: m.name.clone(),
         sex: sex_code(m.resident_id.sex()).to_owned(),
-        birth_year: chrono::Datelike::year(&m.resident_id.birth_date()),
+        birth_year: m.resident_id.birth_date().year(),
         status: m.status.code().to_owned(),
         joined_on: m.joined_on,
         confirmed_on: m.confirmed_on,
@@ -315,6 +317,8 @@ pub struct Bulk<'a> {
     /// Dues standards per member and year, and regular payments.
     pub dues_standards: &'a [StandardRecord],
     pub dues_payments: &'a [PaymentRecord],
+    /// 台账起始月 of every party organization loaded: the first month its records cover.
+    pub records_start: NaiveDate,
     /// Items held in members' archives.
     pub archive_items: &'a [ArchiveRecord],
     /// Floating members' records (流动党员), ids assigned.
@@ -541,7 +545,7 @@ fn compute_paths(party_orgs: &[PartyOrg]) -> Result<HashMap<i64, String>> {
     Ok(paths)
 }
 
-fn party_org_row<'a>(po: &'a PartyOrg, path: String) -> PartyOrgRow<'a> {
+fn party_org_row<'a>(po: &'a PartyOrg, path: String, records_start: NaiveDate) -> PartyOrgRow<'a> {
     PartyOrgRow {
         county_code: po.key.county,
         id: po.key.id,
@@ -554,7 +558,13 @@ fn party_org_row<'a>(po: &'a PartyOrg, path: String) -> PartyOrgRow<'a> {
         zone_id: po.zone,
         has_committee: po.has_committee,
         term_started: po.term_started,
+        records_start,
     }
+}
+
+/// The first day of the month of `day`: a 台账起始月 is a month.
+pub(crate) fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
 }
 
 /// The party organization exists and lies in the scope's subtree.
@@ -805,6 +815,7 @@ impl Store {
         and: &mut dyn FnMut(&mut DbConnection, &crate::IdCipher) -> Result<()>,
     ) -> Result<()> {
         let paths = compute_paths(city.party_orgs)?;
+        let records_start = month_start(city.records_start);
         // 补录 is judged by the threshold in force on the latest entry's day.
         let late_days = match city.meetings.iter().map(|m| m.entered_on).max() {
             Some(day) => {
@@ -926,7 +937,13 @@ impl Store {
             let rows: Vec<PartyOrgRow> = city
                 .party_orgs
                 .iter()
-                .map(|po| party_org_row(po, paths.get(&po.key.id).cloned().unwrap_or_default()))
+                .map(|po| {
+                    party_org_row(
+                        po,
+                        paths.get(&po.key.id).cloned().unwrap_or_default(),
+                        records_start,
+                    )
+                })
                 .collect();
             insert_chunks(conn, &rows, 10, "党组织", progress, |c, ch| {
                 batch_insert!(c, party_orgs::table, ch)
@@ -1192,7 +1209,7 @@ impl Store {
             po.key.id = allocate(conn, "party_orgs", 1)?;
             let path = format!("{parent_path}{}/", po.key.id);
             diesel::insert_into(party_orgs::table)
-                .values(party_org_row(&po, path))
+                .values(party_org_row(&po, path, month_start(since)))
                 .execute(conn)?;
             for unit in covers {
                 diesel::insert_into(party_org_coverage::table)

@@ -78,6 +78,7 @@ diesel::table! {
         has_committee -> Bool,
         term_started -> Nullable<Date>,
         dissolved_on -> Nullable<Date>,
+        records_start -> Date,
     }
 }
 

@@ -97,6 +97,7 @@ macro_rules! contract {
 }
 
 contract!(
+    an_imported_branch_is_counted_from_its_records_start_not_from_admission,
     migrates_once_and_reopens,
     subtree_scope_sees_descendants_never_siblings,
     member_writes_and_reads_stay_inside_the_scope,
@@ -251,6 +252,7 @@ fn build_small_city(store: &mut Store) -> SmallCity {
                 meetings: &[],
                 dues_standards: &[],
                 dues_payments: &[],
+                records_start: d(2024, 1, 1),
                 archive_items: &[],
                 floating: &[],
             },
@@ -643,6 +645,7 @@ fn a_failed_write_leaves_nothing_behind(db: &TestDb) {
         meetings: &[],
         dues_standards: &[],
         dues_payments: &[],
+        records_start: d(2024, 1, 1),
         archive_items: &[],
         floating: &[],
     };
@@ -3647,6 +3650,7 @@ fn an_organization_sheet_is_matched_by_credit_code_committed_and_undone(db: &Tes
                 meetings: &[],
                 dues_standards: &[],
                 dues_payments: &[],
+                records_start: d(2024, 1, 1),
                 archive_items: &[],
                 floating: &[],
             },
@@ -6106,4 +6110,135 @@ fn rotation_in(db: &TestDb, suite: Suite) {
     .execute(store.conn())
     .unwrap();
     assert!(store.reveal_resident_id("t", &all(), kb).is_err());
+}
+
+/// A county that goes live imports a branch and a member admitted in 2010: the platform
+/// holds no record of the years before, so nothing is claimed of them until the months
+/// since the records start add up; the level above may move the start, audited.
+fn an_imported_branch_is_counted_from_its_records_start_not_from_admission(db: &TestDb) {
+    use liangxin_domain::audit::{AuditFinding, AuditKind, Severity};
+    use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::money::Fen;
+    use liangxin_store::dues::DuesInput;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let county = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, c.longyou)
+    };
+    let strings = |cells: &[&str]| cells.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let name = "中共龙游某新材料公司支部委员会";
+    let plan = store
+        .plan_party_org_import(
+            &county,
+            TODAY,
+            &strings(&["党组织名称", "上级党组织", "组织类别"]),
+            vec![(2, strings(&[name, "中共龙游县两新工委", "党支部"]))],
+            &|_| {},
+        )
+        .unwrap();
+    store
+        .commit_party_org_import(&source(&county, "党组织.csv", "a"), &plan)
+        .unwrap();
+    let (branch, _, _) = party_org_facts(&mut store, name)[0].clone();
+    let member = store
+        .insert_member(
+            "test",
+            &county,
+            TODAY,
+            member(branch, "李四", 31, MemberStatus::Full, None),
+        )
+        .unwrap();
+    for year in [2026, 2027] {
+        let input = DuesInput {
+            category: DuesCategory::Salaried,
+            base: Some(Fen::new(600_000)),
+            farmer_amount: None,
+            reduction: None,
+        };
+        store
+            .set_dues_standard("t", &county, TODAY, member, year, input)
+            .unwrap();
+    }
+    let of_branch = |store: &mut Store, day: NaiveDate| -> Vec<AuditFinding> {
+        store
+            .compute_audit(&county, day)
+            .unwrap()
+            .into_iter()
+            // What the archive lacks is what it lacks, from the first day: not a run.
+            .filter(|f| f.responsible == branch && f.kind != AuditKind::ArchiveIncomplete)
+            .collect()
+    };
+    // The day it goes live, and two months on: sixteen years of membership and eleven
+    // months of this year's dues are not the platform's to claim.
+    assert_eq!(of_branch(&mut store, TODAY), Vec::new());
+    let found = of_branch(&mut store, d(2027, 1, 29));
+    assert!(
+        found.iter().all(|f| f.kind == AuditKind::LifeMissed),
+        "{found:?}"
+    );
+    // Counted from November 2026, the runs reach six months in May 2027.
+    let found = of_branch(&mut store, d(2027, 6, 15));
+    let life = found
+        .iter()
+        .find(|f| f.kind == AuditKind::NoOrganizationalLife)
+        .unwrap();
+    assert_eq!(life.severity, Severity::Flag);
+    assert!(
+        life.detail.starts_with("台账自2026年11月起"),
+        "{}",
+        life.detail
+    );
+    let dues = found
+        .iter()
+        .find(|f| f.kind == AuditKind::DuesUnpaid)
+        .unwrap();
+    assert_eq!(dues.detail, "自2026年11月起连续7个月未交纳党费");
+
+    // The branch's own secretary cannot move its start; the county can, not into a month
+    // to come; the move is in the audit log and the runs follow it.
+    let own = scope_of(&mut store, branch);
+    let err = store
+        .set_records_start("sec", &own, branch, d(2026, 1, 1), TODAY)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("本级不能修改"), "{err}");
+    let err = store
+        .set_records_start("county", &county, branch, d(2026, 12, 1), TODAY)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("台账起始月") && err.contains("不能晚于本月"),
+        "{err}"
+    );
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let err = store
+        .set_records_start("kc", &kecheng, branch, d(2026, 1, 1), TODAY)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("不在您的管理范围内"), "{err}");
+    store
+        .set_records_start("county", &county, branch, d(2026, 1, 20), TODAY)
+        .unwrap();
+    let found = of_branch(&mut store, TODAY);
+    let dues = found
+        .iter()
+        .find(|f| f.kind == AuditKind::DuesUnpaid)
+        .unwrap();
+    assert_eq!(dues.detail, "自2026年1月起连续10个月未交纳党费");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.kind == AuditKind::NoOrganizationalLife && f.severity == Severity::Flag)
+    );
+    let logged: i64 = {
+        use liangxin_store::schema::audit_log as al;
+        al::table
+            .filter(al::action.eq("set_records_start"))
+            .filter(al::entity_id.eq(branch.id))
+            .count()
+            .get_result(store.conn())
+            .unwrap()
+    };
+    assert_eq!(logged, 1);
 }

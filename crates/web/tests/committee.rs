@@ -146,3 +146,45 @@ fn a_county_records_a_new_secretary_and_the_last_ones_account_is_handed_over() {
     let mut member = app.signed_in("member");
     assert_eq!(member.get(&committee).status, 403);
 }
+
+/// 台账起始月 on a branch's page: the county moves it (any month spelling), the branch's
+/// own secretary sees it without the form and is refused if it posts anyway.
+#[test]
+fn the_level_above_moves_a_branchs_records_start() {
+    let app = TestApp::start(300);
+    let mut store = app.store();
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let scope = store.scope_of_user(&secretary).unwrap();
+    let branch = store.scope_root(&scope).unwrap().unwrap();
+    let (county, id) = (branch.key.county, branch.key.id);
+    let page_path = format!("/party-orgs/{county}/{id}");
+    let action = format!("{page_path}/records-start");
+
+    let mut own = app.signed_in("secretary");
+    let page = own.get(&page_path);
+    assert!(page.body.contains("台账起始月"), "{}", page.body);
+    assert!(
+        !page.body.contains(&action),
+        "no form at the branch's own level"
+    );
+    let r = own.post_form(
+        &action,
+        &[("_csrf", &page.csrf()), ("records_start", "2025-01")],
+    );
+    assert!((400..500).contains(&r.status), "{}", r.status);
+    assert!(r.body.contains("本级不能修改"), "{}", r.body);
+
+    let mut c = app.signed_in("longyou");
+    let page = c.get(&page_path);
+    assert!(page.body.contains(&action));
+    let csrf = page.csrf();
+    let r = c.post_form(&action, &[("_csrf", &csrf), ("records_start", "2099年1月")]);
+    assert!((400..500).contains(&r.status), "{}", r.status);
+    assert!(r.body.contains("不能晚于本月"), "{}", r.body);
+    let r = c.post_form(&action, &[("_csrf", &csrf), ("records_start", "2025年3月")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get(&page_path);
+    assert!(page.body.contains("2025年3月（"), "{}", page.body);
+    let after = store.party_org(&scope, branch.key).unwrap().unwrap();
+    assert_eq!(after.records_start.to_string(), "2025-03-01");
+}

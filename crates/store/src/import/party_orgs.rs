@@ -916,6 +916,7 @@ impl Store {
                         po::zone_id.eq(p.fields.zone),
                         po::has_committee.eq(p.fields.has_committee),
                         po::term_started.eq(p.fields.term_started),
+                        po::records_start.eq(crate::registry::month_start(plan.today)),
                     ))
                     .execute(conn)?;
                 for unit in &p.covers {

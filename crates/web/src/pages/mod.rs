@@ -32,6 +32,7 @@ pub mod party_org;
 pub mod party_org_edit;
 pub mod party_org_new;
 pub mod password;
+pub mod records_start;
 pub mod rules;
 pub mod second_factor;
 pub mod tokens;

@@ -33,6 +33,10 @@ struct PartyOrgPage {
     head_post: &'static str,
     committee_href: String,
     term: String,
+    /// 台账起始月, and where the level above may move it (none at the organization's own
+    /// level).
+    records_start: String,
+    records_start_href: Option<String>,
     members: String,
     members_href: String,
     /// 组织编号 (`county-id`), by which a sender names this organization on a letter.
@@ -134,6 +138,10 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             .term_started
             .map(|d| d.format("%Y年%m月%d日").to_string())
             .unwrap_or_else(|| "未登记".into()),
+        records_start: liangxin_domain::period::Period::containing_month(po.records_start)
+            .label_zh(),
+        records_start_href: (po.path != auth.scope.party_path)
+            .then(|| format!("/party-orgs/{county}/{id}/records-start")),
         members: count(u64::try_from(members).unwrap_or(0), "名"),
         members_href: format!("/members?party_org={county}-{id}"),
         code: format!("{county}-{id}"),

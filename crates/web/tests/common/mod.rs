@@ -104,6 +104,7 @@ impl TestApp {
                         meetings: &city.meetings,
                         dues_standards: &city.dues_standards,
                         dues_payments: &city.dues_payments,
+                        records_start: city.records_start,
                         archive_items: &city.archive_items,
                         floating: &city.floating,
                     },

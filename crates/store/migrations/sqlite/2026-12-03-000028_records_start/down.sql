@@ -1,0 +1,1 @@
+ALTER TABLE party_orgs DROP COLUMN records_start;
