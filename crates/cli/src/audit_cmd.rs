@@ -29,13 +29,10 @@ pub fn run(
         );
         return Ok(());
     };
-    let warn = AuditRules::resolve(&store.rule_set()?, today)?
-        .warn_months
-        .value;
-    let warn = u32::try_from(warn).unwrap_or(3);
+    let rules = AuditRules::resolve(&store.rule_set()?, today)?;
     // Warm both, and show their member counts side by side.
     let findings = store.compute_audit(&scope, today)?;
-    let raw = store.audit_raw_sql(today, warn)?;
+    let raw = store.audit_raw_sql(today, &rules)?;
     let count = |k: AuditKind| findings.iter().filter(|f| f.kind == k).count();
     let (mut engine, mut sql) = (Vec::new(), Vec::new());
     for _ in 0..runs {
@@ -43,7 +40,7 @@ pub fn run(
         std::hint::black_box(store.compute_audit(&scope, today)?);
         engine.push(t.elapsed());
         let t = Instant::now();
-        std::hint::black_box(store.audit_raw_sql(today, warn)?);
+        std::hint::black_box(store.audit_raw_sql(today, &rules)?);
         sql.push(t.elapsed());
     }
     let (e, s) = (median(engine.clone()), median(sql.clone()));

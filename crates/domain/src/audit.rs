@@ -46,6 +46,9 @@ pub enum AuditKind {
     LifeMissed,
     /// 档案不完整
     ArchiveIncomplete,
+    /// 长期请假: excused (with a good reason) at every meeting for months; the branch
+    /// follows up. Never the six-month flag.
+    LongLeave,
     /// 转接逾期未接收
     TransferOverdue,
     /// 流动党员活动证缺失或过期
@@ -59,6 +62,7 @@ impl AuditKind {
             AuditKind::DuesUnpaid => "dues_unpaid",
             AuditKind::LifeMissed => "life_missed",
             AuditKind::ArchiveIncomplete => "archive_incomplete",
+            AuditKind::LongLeave => "long_leave",
             AuditKind::TransferOverdue => "transfer_overdue",
             AuditKind::CertificateInvalid => "certificate_invalid",
         }
@@ -70,6 +74,7 @@ impl AuditKind {
             AuditKind::DuesUnpaid => "连续未交纳党费",
             AuditKind::LifeMissed => "组织生活缺期",
             AuditKind::ArchiveIncomplete => "档案不完整",
+            AuditKind::LongLeave => "长期请假",
             AuditKind::TransferOverdue => "转接逾期未接收",
             AuditKind::CertificateInvalid => "流动党员活动证失效",
         }
@@ -81,6 +86,7 @@ impl AuditKind {
             AuditKind::DuesUnpaid,
             AuditKind::LifeMissed,
             AuditKind::ArchiveIncomplete,
+            AuditKind::LongLeave,
             AuditKind::TransferOverdue,
             AuditKind::CertificateInvalid,
         ]
@@ -130,22 +136,103 @@ pub struct AuditFinding {
     pub dedupe_key: String,
 }
 
+/// The kind of a 请假 reason, by the words people write (病假, 出差, 外出务工 …): each
+/// kind is accepted as a good reason (正当理由) or not by a rule parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// 因病
+    Illness,
+    /// 因公
+    Official,
+    /// 外出流动
+    Away,
+    /// 学习培训
+    Training,
+    /// 家庭原因
+    Family,
+    Other,
+}
+
+impl LeaveReason {
+    pub const ALL: [LeaveReason; 6] = [
+        LeaveReason::Illness,
+        LeaveReason::Official,
+        LeaveReason::Away,
+        LeaveReason::Training,
+        LeaveReason::Family,
+        LeaveReason::Other,
+    ];
+
+    /// The words that place a reason in this kind (the first kind that matches wins).
+    pub const fn words(self) -> &'static [&'static str] {
+        match self {
+            LeaveReason::Illness => &["病", "住院", "就医", "手术", "体检"],
+            LeaveReason::Official => &["出差", "公务", "公差", "因公", "值班", "加班", "工作"],
+            LeaveReason::Away => &["流动", "务工", "经商", "外出", "外地", "在外"],
+            LeaveReason::Training => &["培训", "学习", "进修", "考试", "上课"],
+            LeaveReason::Family => &["产", "婚", "丧", "家", "照顾", "陪护", "育儿"],
+            LeaveReason::Other => &[],
+        }
+    }
+
+    pub fn classify(reason: &str) -> LeaveReason {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.words().iter().any(|w| reason.contains(w)))
+            .unwrap_or(LeaveReason::Other)
+    }
+
+    const fn key(self) -> &'static str {
+        match self {
+            LeaveReason::Illness => keys::GOOD_REASON_ILLNESS,
+            LeaveReason::Official => keys::GOOD_REASON_OFFICIAL,
+            LeaveReason::Away => keys::GOOD_REASON_AWAY,
+            LeaveReason::Training => keys::GOOD_REASON_TRAINING,
+            LeaveReason::Family => keys::GOOD_REASON_FAMILY,
+            LeaveReason::Other => keys::GOOD_REASON_OTHER,
+        }
+    }
+}
+
 /// The audit's own rules in force on a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRules {
     pub as_of: NaiveDate,
     pub warn_months: Resolved,
     pub flag_months: Resolved,
+    /// 长期请假: months excused before the branch is asked to follow up.
+    pub long_leave_months: Resolved,
+    /// The kinds of reason accepted as good, each with the rule that says so.
+    pub good_reasons: Vec<(LeaveReason, Arc<RuleRef>)>,
 }
 
 impl AuditRules {
     pub fn resolve(set: &RuleSet, as_of: NaiveDate) -> Result<Self, RuleError> {
         let get = |key| set.in_force(key, as_of).and_then(Resolved::positive);
+        let mut good_reasons = Vec::new();
+        for kind in LeaveReason::ALL {
+            let p = set.in_force(kind.key(), as_of)?;
+            if p.value > 0 {
+                good_reasons.push((kind, Arc::new(p.rule_ref())));
+            }
+        }
         Ok(AuditRules {
             as_of,
             warn_months: get(keys::AUDIT_SIX_MONTH_WARN_MONTHS)?,
             flag_months: get(keys::AUDIT_SIX_MONTH_FLAG_MONTHS)?,
+            long_leave_months: get(keys::AUDIT_LONG_LEAVE_MONTHS)?,
+            good_reasons,
         })
+    }
+
+    /// Whether a 请假 with this recorded reason is a good reason (正当理由).
+    pub fn is_good_reason(&self, reason: &str) -> bool {
+        let reason = reason.trim();
+        !reason.is_empty() && {
+            let kind = LeaveReason::classify(reason);
+            self.good_reasons.iter().any(|(k, _)| *k == kind)
+        }
     }
 }
 
@@ -161,6 +248,8 @@ pub struct MemberAuditFacts {
     pub records_start: NaiveDate,
     /// The last meeting the member attended (出席), if any.
     pub last_present: Option<NaiveDate>,
+    /// The last day the member was excused (请假) for each reason recorded.
+    pub excused: Vec<(NaiveDate, String)>,
     /// Consecutive months up to last month with nothing paid.
     pub unpaid_months: u32,
     /// The first of those months.
@@ -186,10 +275,57 @@ fn severity(months: i64, rules: &AuditRules) -> Option<(Severity, Arc<RuleRef>)>
 pub fn audit_member(m: &MemberAuditFacts, rules: &AuditRules) -> Vec<AuditFinding> {
     let mut out = Vec::new();
     let subject = AuditSubject::Member { key: m.key };
-    let since = m.last_present.unwrap_or(m.joined_on).max(m.records_start);
+    let start = m.joined_on.max(m.records_start);
+    // An absence with a good reason is not "no organizational life" (党章 第九条): the run
+    // counts from the later of the last attended and the last excused with good reason.
+    let excused = m
+        .excused
+        .iter()
+        .filter(|(day, reason)| *day >= start && rules.is_good_reason(reason))
+        .max_by_key(|(day, _)| *day);
+    let present = m.last_present.filter(|d| *d >= m.records_start);
+    let since = m
+        .last_present
+        .unwrap_or(m.joined_on)
+        .max(m.records_start)
+        .max(excused.map_or(start, |(day, _)| *day));
     let months = i64::from(months_between(since, rules.as_of));
+    let leave_since = present.unwrap_or(start);
+    let leave_months = i64::from(months_between(leave_since, rules.as_of));
+    let on_leave = excused.filter(|(day, _)| present.is_none_or(|p| *day > p));
+    if let (None, Some((day, reason)), true) = (
+        severity(months, rules),
+        on_leave,
+        leave_months >= rules.long_leave_months.value,
+    ) {
+        out.push(AuditFinding {
+            subject,
+            subject_name: m.name.clone(),
+            responsible: m.party_org,
+            kind: AuditKind::LongLeave,
+            severity: Severity::Warning,
+            detail: format!(
+                "自{}起请假未参加组织生活已{leave_months}个月（最近一次请假{}，原因：{}），请支部了解情况",
+                leave_since.format("%Y年%m月%d日"),
+                day.format("%Y年%m月%d日"),
+                reason.trim()
+            ),
+            rule: rules.long_leave_months.rule.clone(),
+            dedupe_key: format!(
+                "member:{}:{}:{}",
+                m.key.county,
+                m.key.id,
+                AuditKind::LongLeave.code()
+            ),
+        });
+    }
     if let Some((severity, rule)) = severity(months, rules) {
         let detail = match m.last_present {
+            _ if excused.is_some_and(|(day, _)| *day == since) => format!(
+                "最近一次请假（有正当理由）为{}，此后已连续{}个月未参加组织生活",
+                since.format("%Y年%m月%d日"),
+                months
+            ),
             Some(d) if d >= m.records_start => format!(
                 "最近一次参加组织生活为{}，已连续{}个月未参加",
                 d.format("%Y年%m月%d日"),
@@ -304,6 +440,7 @@ mod tests {
             joined_on: d(2010, 7, 1),
             records_start: d(2010, 7, 1),
             last_present,
+            excused: Vec::new(),
             unpaid_months: unpaid,
             unpaid_since: (unpaid > 0).then(|| Period::month(2026, 5).unwrap()),
             archive: Completeness {
@@ -346,6 +483,43 @@ mod tests {
             audit_member(&late_start, &rules)[0].detail,
             "台账自2026年5月起没有参加组织生活的记录，已6个月"
         );
+        // Excused with a good reason at every meeting since May: not the six-month flag but
+        // 长期请假, for the branch to follow up; a reason of no accepted kind is no excuse.
+        let mut on_leave = facts(Some(d(2026, 5, 10)), 0);
+        on_leave.excused = vec![
+            (d(2026, 11, 5), "病假".into()),
+            (d(2026, 7, 5), "有事".into()),
+        ];
+        let f = audit_member(&on_leave, &rules);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].kind, f[0].severity),
+            (AuditKind::LongLeave, Severity::Warning)
+        );
+        assert_eq!(f[0].rule.key, keys::AUDIT_LONG_LEAVE_MONTHS);
+        assert!(f[0].detail.contains("原因：病假"), "{}", f[0].detail);
+        on_leave.excused = vec![(d(2026, 11, 5), "有事".into())];
+        let f = audit_member(&on_leave, &rules);
+        assert_eq!(
+            (f[0].kind, f[0].severity),
+            (AuditKind::NoOrganizationalLife, Severity::Flag)
+        );
+        // Excused in May, then absent since: the run counts from the excuse.
+        on_leave.excused = vec![(d(2026, 5, 20), "出差".into())];
+        let f = audit_member(&on_leave, &rules);
+        assert_eq!(
+            (f[0].kind, f[0].severity),
+            (AuditKind::NoOrganizationalLife, Severity::Flag)
+        );
+        assert!(
+            f[0].detail
+                .starts_with("最近一次请假（有正当理由）为2026年05月20日"),
+            "{}",
+            f[0].detail
+        );
+        assert_eq!(LeaveReason::classify("外出务工"), LeaveReason::Away);
+        assert_eq!(LeaveReason::classify("家中有事"), LeaveReason::Family);
+        assert_eq!(LeaveReason::classify("不想来"), LeaveReason::Other);
         // The key is the same on every run while the same thing is wrong.
         let a = audit_member(&facts(Some(d(2026, 5, 20)), 6), &rules);
         let b = audit_member(&facts(Some(d(2026, 4, 20)), 7), &rules);

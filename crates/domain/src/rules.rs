@@ -107,6 +107,13 @@ pub mod keys {
 
     pub const AUDIT_SIX_MONTH_WARN_MONTHS: &str = "audit.six_month_warn_months";
     pub const AUDIT_SIX_MONTH_FLAG_MONTHS: &str = "audit.six_month_flag_months";
+    pub const AUDIT_LONG_LEAVE_MONTHS: &str = "audit.long_leave_months";
+    pub const GOOD_REASON_ILLNESS: &str = "audit.good_reason.illness";
+    pub const GOOD_REASON_OFFICIAL: &str = "audit.good_reason.official";
+    pub const GOOD_REASON_AWAY: &str = "audit.good_reason.away";
+    pub const GOOD_REASON_TRAINING: &str = "audit.good_reason.training";
+    pub const GOOD_REASON_FAMILY: &str = "audit.good_reason.family";
+    pub const GOOD_REASON_OTHER: &str = "audit.good_reason.other";
 
     pub const TRANSFER_IN_CITY_DAYS: &str = "transfer.in_city_days";
     pub const TRANSFER_OUTSIDE_DAYS: &str = "transfer.outside_days";
@@ -129,6 +136,8 @@ const SOURCE_ARCHIVES: &str =
     "中国共产党发展党员工作细则（2014）第四十八条；本平台默认清单（可配置）";
 const SOURCE_SIX_MONTH: &str =
     "中国共产党章程 第九条；中国共产党党员教育管理工作条例（2019）第二十四条";
+
+const SOURCE_GOOD_REASON: &str = "中国共产党章程 第九条（“没有正当理由”）；请假原因的分类及是否视为正当理由为本平台默认值（可配置）";
 
 const SOURCE_TRANSFERS: &str =
     "中国共产党党员教育管理工作条例（2019）（党员组织关系管理）；有效期为本平台默认值（可配置）";
@@ -389,6 +398,48 @@ impl RuleSet {
                 6,
                 "党员无正当理由连续6个月不参加党的组织生活，或不交纳党费，或不做党所分配的工作，就被认为是自行脱党",
                 SOURCE_SIX_MONTH,
+            ),
+            p(
+                keys::AUDIT_LONG_LEAVE_MONTHS,
+                6,
+                "党员请假（有正当理由）连续6个月未参加组织生活的，提示支部跟进了解（长期请假，不作为自行脱党处置）",
+                SOURCE_GOOD_REASON,
+            ),
+            p(
+                keys::GOOD_REASON_ILLNESS,
+                1,
+                "因病（病假、住院、就医）请假的，视为正当理由（1是0否）",
+                SOURCE_GOOD_REASON,
+            ),
+            p(
+                keys::GOOD_REASON_OFFICIAL,
+                1,
+                "因公（出差、公务、值班、工作任务）请假的，视为正当理由（1是0否）",
+                SOURCE_GOOD_REASON,
+            ),
+            p(
+                keys::GOOD_REASON_AWAY,
+                1,
+                "外出流动（务工经商、在外地）请假的，视为正当理由（1是0否）",
+                SOURCE_GOOD_REASON,
+            ),
+            p(
+                keys::GOOD_REASON_TRAINING,
+                1,
+                "参加学习培训、考试请假的，视为正当理由（1是0否）",
+                SOURCE_GOOD_REASON,
+            ),
+            p(
+                keys::GOOD_REASON_FAMILY,
+                1,
+                "婚丧、生育、照料家人等家庭原因请假的，视为正当理由（1是0否）",
+                SOURCE_GOOD_REASON,
+            ),
+            p(
+                keys::GOOD_REASON_OTHER,
+                0,
+                "请假原因不属于以上各类的，视为正当理由（1是0否；默认否，由支部按类写明原因）",
+                SOURCE_GOOD_REASON,
             ),
             p(
                 keys::TRANSFER_IN_CITY_DAYS,

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use liangxin_domain::archive::Completeness;
 use liangxin_domain::audit::{
-    self, AuditFinding, AuditKind, AuditRules, AuditSubject, MemberAuditFacts,
+    self, AuditFinding, AuditKind, AuditRules, AuditSubject, LeaveReason, MemberAuditFacts,
 };
 use liangxin_domain::dues;
 use liangxin_domain::floating::{self, FloatingRules};
@@ -126,6 +126,30 @@ impl Store {
             .into_iter()
             .filter_map(|(county, id, d)| Some((Key { county, id }, d?)))
             .collect();
+        // The last day each member was excused for each reason recorded: few rows (a member
+        // gives few distinct reasons); the domain decides which reasons are good.
+        let mut eq = ma::table
+            .filter(ma::attendance.eq("excused"))
+            .group_by((ma::member_county, ma::member_id, ma::reason))
+            .select((
+                ma::member_county,
+                ma::member_id,
+                ma::reason,
+                diesel::dsl::max(ma::held_on),
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = counties {
+            eq = eq.filter(ma::member_county.between(lo, hi));
+        }
+        let mut excused: HashMap<Key, Vec<(NaiveDate, String)>> = HashMap::new();
+        for (county, id, reason, day) in
+            eq.load::<(i32, i64, Option<String>, Option<NaiveDate>)>(conn)?
+        {
+            let key = Key { county, id };
+            if let (Some(day), Some(reason), true) = (day, reason, in_scope.contains(&key)) {
+                excused.entry(key).or_default().push((day, reason));
+            }
+        }
         // Dues over the last two years, up to last month.
         let last_month = Period::containing_month(today).prev();
         let window_start = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
@@ -238,6 +262,7 @@ impl Store {
                         joined_on,
                         records_start,
                         last_present: last.get(&key).copied(),
+                        excused: excused.remove(&key).unwrap_or_default(),
                         unpaid_months: run,
                         unpaid_since,
                         archive: archives.remove(&key).unwrap_or(Completeness {
@@ -619,8 +644,32 @@ pub struct RawAuditCounts {
 }
 
 impl Store {
-    /// [`RawAuditCounts`] for the whole database as of `today`, with `warn_months`.
-    pub fn audit_raw_sql(&mut self, today: NaiveDate, warn_months: u32) -> Result<RawAuditCounts> {
+    /// [`RawAuditCounts`] for the whole database as of `today`, by `rules`: the warning
+    /// months, and the good reasons as the words of their kinds (exact for the default
+    /// list; where an earlier kind is refused and a later one accepted, a reason with words
+    /// of both counts here and not in the engine).
+    pub fn audit_raw_sql(
+        &mut self,
+        today: NaiveDate,
+        rules: &AuditRules,
+    ) -> Result<RawAuditCounts> {
+        let warn_months = u32::try_from(rules.warn_months.value).unwrap_or(3);
+        let accepted = |k: LeaveReason| rules.good_reasons.iter().any(|(g, _)| *g == k);
+        // The words are the domain's constants, never user input.
+        let good = if accepted(LeaveReason::Other) {
+            "TRIM(COALESCE(reason, '')) <> ''".to_owned()
+        } else {
+            let likes: Vec<String> = LeaveReason::ALL
+                .into_iter()
+                .filter(|k| accepted(*k))
+                .flat_map(|k| k.words().iter().map(|w| format!("reason LIKE '%{w}%'")))
+                .collect();
+            if likes.is_empty() {
+                "1 = 0".to_owned()
+            } else {
+                likes.join(" OR ")
+            }
+        };
         let warn_date = today
             .checked_sub_months(chrono::Months::new(warn_months))
             .unwrap_or(today);
@@ -642,7 +691,8 @@ impl Store {
         let sql = format!(
             "WITH a AS (SELECT member_county AS cc, member_id AS mid, MAX(held_on) AS last \
                    FROM meeting_attendance \
-                   WHERE attendance = 'present' GROUP BY member_county, member_id), \
+                   WHERE attendance = 'present' OR (attendance = 'excused' AND ({good})) \
+                   GROUP BY member_county, member_id), \
              p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
                    WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0) \
              SELECT \

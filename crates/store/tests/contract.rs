@@ -97,6 +97,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_member_on_recorded_leave_is_followed_up_not_flagged,
     an_imported_branch_is_counted_from_its_records_start_not_from_admission,
     migrates_once_and_reopens,
     subtree_scope_sees_descendants_never_siblings,
@@ -6241,4 +6242,127 @@ fn an_imported_branch_is_counted_from_its_records_start_not_from_admission(db: &
             .unwrap()
     };
     assert_eq!(logged, 1);
+}
+
+/// 党章 第九条 says "without good reason": a member excused for illness at every meeting
+/// since spring is 长期请假 for the branch to follow up, not 自行脱党; one whose reason is
+/// of no accepted kind, or who stayed away, is flagged as before.
+fn a_member_on_recorded_leave_is_followed_up_not_flagged(db: &TestDb) {
+    use liangxin_domain::audit::{AuditKind, Severity};
+    use liangxin_domain::kinds::{Attendance, MeetingKind};
+    use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let county = scope_of(&mut store, c.longyou);
+    let ill = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(c.joint, "病假甲", 41, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let idle = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(c.joint, "有事乙", 42, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let away = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(c.joint, "缺席丙", 43, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let came = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(c.joint, "出席丁", 44, MemberStatus::Full, None),
+        )
+        .unwrap();
+    // Present in January, then a theme day each month with the same marks.
+    for month in 1..=11 {
+        let held_on = d(2026, month, 3);
+        let mark = |m: Key, a: Attendance, r: Option<&str>| AttendanceRecord {
+            member: m,
+            attendance: if month == 1 { Attendance::Present } else { a },
+            reason: if month == 1 { None } else { r.map(Into::into) },
+        };
+        let mut attendance = vec![
+            mark(ill, Attendance::Excused, Some("病假（住院治疗）")),
+            mark(idle, Attendance::Excused, Some("有事")),
+            mark(away, Attendance::Absent, None),
+            mark(came, Attendance::Present, None),
+        ];
+        attendance.sort_by_key(|a| a.member);
+        store
+            .record_meeting(
+                "t",
+                &county,
+                TODAY,
+                MeetingRecord {
+                    party_org: c.joint,
+                    kind: MeetingKind::ThemeDay,
+                    held_on,
+                    place: "会议室".into(),
+                    host: "书记".into(),
+                    recorder: "委员".into(),
+                    topic: "主题党日".into(),
+                    agenda: String::new(),
+                    minutes: String::new(),
+                    decisions: String::new(),
+                    attendance,
+                },
+            )
+            .unwrap();
+    }
+    let found = store.compute_audit(&county, TODAY).unwrap();
+    let of = |m: Key| {
+        found
+            .iter()
+            .filter(|f| f.subject == liangxin_domain::audit::AuditSubject::Member { key: m })
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    AuditKind::NoOrganizationalLife | AuditKind::LongLeave
+                )
+            })
+            .map(|f| (f.kind, f.severity))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of(ill), vec![(AuditKind::LongLeave, Severity::Warning)]);
+    let leave = found
+        .iter()
+        .find(|f| f.kind == AuditKind::LongLeave)
+        .unwrap();
+    assert!(
+        leave.detail.contains("病假（住院治疗）"),
+        "{}",
+        leave.detail
+    );
+    assert_eq!(leave.rule.key, keys::AUDIT_LONG_LEAVE_MONTHS);
+    assert_eq!(
+        of(idle),
+        vec![(AuditKind::NoOrganizationalLife, Severity::Flag)]
+    );
+    assert_eq!(
+        of(away),
+        vec![(AuditKind::NoOrganizationalLife, Severity::Flag)]
+    );
+    assert_eq!(of(came), Vec::new());
+    // The hand-written baseline agrees: two members without organizational life.
+    let rules =
+        liangxin_domain::audit::AuditRules::resolve(&store.rule_set().unwrap(), TODAY).unwrap();
+    let raw = store.audit_raw_sql(TODAY, &rules).unwrap();
+    let in_city = found
+        .iter()
+        .filter(|f| f.kind == AuditKind::NoOrganizationalLife)
+        .count();
+    assert_eq!(raw.no_life as usize, in_city);
 }
