@@ -412,7 +412,8 @@ pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
         credit_taken: HashSet::new(),
     };
     g.build(size);
-    g.city.meetings = life::meetings(seed, as_of, &g.city.party_orgs, &g.city.members);
+    let terms = committees::terms(&g.city, as_of);
+    g.city.meetings = life::meetings(seed, as_of, &g.city.party_orgs, &g.city.members, &terms);
     g.city.records_start = life::first_month(as_of);
     (g.city.dues_standards, g.city.dues_payments) = dues::dues(seed, as_of, &g.city.members);
     g.city.archive_items = archive::archives(seed, &g.city.members);

@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use liangxin_domain::kinds::{Attendance, FlowStatus, MeetingKind, PartyOrgType};
+use liangxin_domain::kinds::{Attendance, FlowStatus, MeetingKind, PartyOrgType, Post};
 use liangxin_domain::life::{AttendanceRecord, MeetingRecord, RecordedMeeting};
-use liangxin_domain::registry::{Key, Member, PartyOrg};
+use liangxin_domain::registry::{Key, Member, PartyOrg, PostTerm};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -62,6 +62,7 @@ pub fn meetings(
     as_of: NaiveDate,
     party_orgs: &[PartyOrg],
     members: &[Member],
+    terms: &[PostTerm],
 ) -> Vec<RecordedMeeting> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x11FE_5EED);
     let mut by_org: HashMap<Key, Vec<Person>> = HashMap::new();
@@ -78,6 +79,26 @@ pub fn meetings(
                 away: m.flow == FlowStatus::Outflow,
             });
     }
+    // A branch's meetings expect its 党小组's members too; a 支委会, the committee in post.
+    let mut whole: HashMap<Key, Vec<&Person>> = HashMap::new();
+    for po in party_orgs {
+        let own = by_org.get(&po.key).into_iter().flatten();
+        let list = whole.entry(po.key).or_default();
+        list.extend(own);
+        if po.org_type == PartyOrgType::Group
+            && let Some(parent) = po.parent
+        {
+            whole
+                .entry(parent)
+                .or_default()
+                .extend(by_org.get(&po.key).into_iter().flatten());
+        }
+    }
+    let person: HashMap<Key, &Person> = by_org.values().flatten().map(|p| (p.key, p)).collect();
+    let mut committees: HashMap<Key, Vec<&PostTerm>> = HashMap::new();
+    for t in terms.iter().filter(|t| t.post != Post::GroupLeader) {
+        committees.entry(t.party_org).or_default().push(t);
+    }
     let names: HashMap<Key, &str> = members.iter().map(|m| (m.key, m.name.as_str())).collect();
     let first_month = first_month(as_of);
     let mut out = Vec::new();
@@ -88,7 +109,7 @@ pub fn meetings(
             PartyOrgType::Group => false,
             _ => continue,
         };
-        let Some(people) = by_org.get(&po.key) else {
+        let Some(people) = whole.get(&po.key).filter(|p| !p.is_empty()) else {
             continue;
         };
         // How faithfully this branch keeps its meetings.
@@ -135,7 +156,24 @@ pub fn meetings(
             if held_on > as_of || !rng.random_bool(diligence) {
                 continue;
             }
-            let expected: Vec<&Person> = people.iter().filter(|p| p.joined_on <= held_on).collect();
+            let expected: Vec<&Person> = if kind == MeetingKind::Committee {
+                let mut in_post: Vec<&Person> = committees
+                    .get(&po.key)
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| t.since <= held_on && t.until.is_none_or(|u| u >= held_on))
+                    .filter_map(|t| person.get(&t.member).copied())
+                    .collect();
+                in_post.sort_by_key(|p| (p.key.county, p.key.id));
+                in_post.dedup_by_key(|p| p.key);
+                in_post
+            } else {
+                people
+                    .iter()
+                    .copied()
+                    .filter(|p| p.joined_on <= held_on)
+                    .collect()
+            };
             if expected.is_empty() {
                 continue;
             }

@@ -134,6 +134,25 @@ pub fn owed_kinds(org_type: PartyOrgType, has_committee: bool) -> Vec<MeetingKin
     }
 }
 
+/// Whom a meeting expects (DOMAIN.md "Organizational life": quorum over that set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendees {
+    /// 支委会: the committee members in post that day.
+    Committee,
+    /// 党小组会: the group's own members.
+    OwnMembers,
+    /// 支部党员大会, 党课, 主题党日 and the rest: the whole branch, its 党小组 included.
+    WholeBranch,
+}
+
+pub const fn attendees_of(kind: MeetingKind) -> Attendees {
+    match kind {
+        MeetingKind::Committee => Attendees::Committee,
+        MeetingKind::GroupMeeting => Attendees::OwnMembers,
+        _ => Attendees::WholeBranch,
+    }
+}
+
 /// Whether a 支部党员大会 is quorate: more than half of those with a vote (full members)
 /// present. Probationary members attend but do not count toward the quorum.
 pub fn quorate(voters_expected: u32, voters_present: u32) -> bool {

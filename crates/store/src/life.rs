@@ -91,14 +91,54 @@ pub(crate) fn party_org_in_scope(
     }
 }
 
+/// Who a meeting of `kind` of `party_org` on `on` expects: the committee in post that
+/// day for a 支委会, the group's members for a 党小组会, and for every other kind the
+/// whole branch — its own members, its 党小组's, and the floating members it hosts.
 pub(crate) fn expected(
     conn: &mut DbConnection,
     party_org: Key,
+    kind: MeetingKind,
     on: NaiveDate,
 ) -> Result<Vec<ExpectedAttendee>> {
-    let rows: Vec<(i32, i64, String, Option<NaiveDate>)> = m::table
+    use crate::schema::party_org_posts as pp;
+    let attendees = life::attendees_of(kind);
+    // The member ids of the organizations whose members attend, or of the committee.
+    let mut orgs = vec![party_org.id];
+    let mut committee: Option<Vec<i64>> = None;
+    match attendees {
+        life::Attendees::Committee => {
+            committee = Some(
+                pp::table
+                    .filter(pp::county_code.eq(party_org.county))
+                    .filter(pp::party_org_id.eq(party_org.id))
+                    .filter(pp::post.ne(liangxin_domain::kinds::Post::GroupLeader.code()))
+                    .filter(pp::since.le(on))
+                    .filter(pp::until.is_null().or(pp::until.ge(on)))
+                    .select(pp::member_id)
+                    .distinct()
+                    .load(conn)?,
+            );
+        }
+        life::Attendees::OwnMembers => {}
+        life::Attendees::WholeBranch => {
+            let groups: Vec<i64> = po::table
+                .filter(po::parent_county.eq(party_org.county))
+                .filter(po::parent_id.eq(party_org.id))
+                .filter(po::org_type.eq(PartyOrgType::Group.code()))
+                .filter(po::dissolved_on.is_null().or(po::dissolved_on.gt(on)))
+                .select(po::id)
+                .load(conn)?;
+            orgs.extend(groups);
+        }
+    }
+    let mut q = m::table
         .filter(m::county_code.eq(party_org.county))
-        .filter(m::party_org_id.eq(party_org.id))
+        .into_boxed();
+    q = match &committee {
+        Some(ids) => q.filter(m::id.eq_any(ids.clone())),
+        None => q.filter(m::party_org_id.eq_any(orgs.clone())),
+    };
+    let rows: Vec<(i32, i64, String, Option<NaiveDate>)> = q
         .filter(m::joined_on.le(on))
         // A member who transferred in is the organization's from the day received.
         .filter(m::arrived_on.is_null().or(m::arrived_on.le(on)))
@@ -115,6 +155,9 @@ pub(crate) fn expected(
             hosted: false,
         })
         .collect();
+    if committee.is_some() {
+        return Ok(out);
+    }
     // Floating members the organization hosts that day (五双联动): their attendance here
     // counts for them; they vote at home.
     use crate::schema::floating_members as fm;
@@ -194,17 +237,18 @@ fn attendance_counts(
 }
 
 impl Store {
-    /// The members of a party organization of `scope` on a day, by name: who a meeting
-    /// that day expects.
+    /// Who a meeting of `kind` of a party organization of `scope` expects on a day, by name
+    /// (see [`expected`]).
     pub fn expected_attendees(
         &mut self,
         scope: &Scope,
         party_org: Key,
+        kind: MeetingKind,
         on: NaiveDate,
     ) -> Result<Vec<ExpectedAttendee>> {
         let conn = self.conn();
         party_org_in_scope(conn, scope, party_org)?;
-        expected(conn, party_org, on)
+        expected(conn, party_org, kind, on)
     }
 
     /// Records a meeting of a party organization of `scope` with the attendance of every
@@ -231,7 +275,13 @@ impl Store {
             if meeting.kind == MeetingKind::GroupMeeting && org_type != PartyOrgType::Group {
                 return Err(StoreError::invalid("会议类型", "党小组会应由党小组记录"));
             }
-            let expected = expected(conn, meeting.party_org, meeting.held_on)?;
+            let expected = expected(conn, meeting.party_org, meeting.kind, meeting.held_on)?;
+            if expected.is_empty() && meeting.kind == MeetingKind::Committee {
+                return Err(StoreError::invalid(
+                    "会议类型",
+                    "会议当天该组织没有在任的委员，无法记录支委会",
+                ));
+            }
             let by_member: HashMap<Key, &ExpectedAttendee> =
                 expected.iter().map(|e| (e.member, e)).collect();
             let attendees = check_attendance(

@@ -97,6 +97,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch,
     a_member_on_recorded_leave_is_followed_up_not_flagged,
     an_imported_branch_is_counted_from_its_records_start_not_from_admission,
     migrates_once_and_reopens,
@@ -1353,7 +1354,9 @@ fn meetings_are_recorded_whole_with_every_expected_member(db: &TestDb) {
     }
     // On 2026-02-10 the probationary member had not yet joined: three are expected.
     let on = d(2026, 2, 10);
-    let expected = store.expected_attendees(&longyou, c.joint, on).unwrap();
+    let expected = store
+        .expected_attendees(&longyou, c.joint, MeetingKind::BranchAssembly, on)
+        .unwrap();
     assert_eq!(expected.len(), 3);
     assert!(expected.iter().all(|e| e.voter));
     let record = |attendance: Vec<(Key, Attendance, Option<&str>)>, held_on| MeetingRecord {
@@ -2132,7 +2135,12 @@ fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
     // Each organization's meetings expect the member on its own days only.
     let expected = |store: &mut Store, po, on| {
         store
-            .expected_attendees(&all(), po, on)
+            .expected_attendees(
+                &all(),
+                po,
+                liangxin_domain::kinds::MeetingKind::ThemeDay,
+                on,
+            )
             .unwrap()
             .iter()
             .any(|e| e.name == "转接甲")
@@ -2483,7 +2491,7 @@ fn floating_members_are_seen_by_home_and_host_and_attend_at_the_host(db: &TestDb
     // The host's meetings expect the member from the day out, without a vote.
     let at = |store: &mut Store, on| {
         store
-            .expected_attendees(&kecheng, c.tech_branch, on)
+            .expected_attendees(&kecheng, c.tech_branch, MeetingKind::ThemeDay, on)
             .unwrap()
             .into_iter()
             .find(|e| e.member == m)
@@ -2492,7 +2500,12 @@ fn floating_members_are_seen_by_home_and_host_and_attend_at_the_host(db: &TestDb
     let e = at(&mut store, d(2026, 11, 20)).unwrap();
     assert!(e.hosted && !e.voter);
     let attendance = store
-        .expected_attendees(&kecheng, c.tech_branch, d(2026, 11, 20))
+        .expected_attendees(
+            &kecheng,
+            c.tech_branch,
+            MeetingKind::ThemeDay,
+            d(2026, 11, 20),
+        )
         .unwrap()
         .into_iter()
         .map(|e| AttendanceRecord {
@@ -6365,4 +6378,159 @@ fn a_member_on_recorded_leave_is_followed_up_not_flagged(db: &TestDb) {
         .filter(|f| f.kind == AuditKind::NoOrganizationalLife)
         .count();
     assert_eq!(raw.no_life as usize, in_city);
+}
+
+/// A 支委会 expects the committee in post that day, with its quorum over them; a 支部党员
+/// 大会 the whole branch, its 党小组 included; a 党小组会 the group.
+fn a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch(db: &TestDb) {
+    use liangxin_domain::kinds::{Attendance, MeetingKind, Post};
+    use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let county = scope_of(&mut store, c.longyou);
+    let group = store
+        .insert_party_org(
+            "t",
+            &county,
+            PartyOrg {
+                key: Key { county: LYX, id: 0 },
+                parent: Some(c.joint),
+                name: "第一党小组".into(),
+                org_type: PartyOrgType::Group,
+                formation_mode: None,
+                zone: None,
+                has_committee: false,
+                term_started: None,
+            },
+            &[],
+            d(2024, 1, 1),
+        )
+        .unwrap();
+    let mut in_branch = Vec::new();
+    for (i, name) in ["书记甲", "委员乙", "党员丙", "党员丁"].iter().enumerate() {
+        let m = member(c.joint, name, 51 + i as u16, MemberStatus::Full, None);
+        in_branch.push(store.insert_member("t", &county, TODAY, m).unwrap());
+    }
+    let grouped = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(group, "组员戊", 60, MemberStatus::Full, None),
+        )
+        .unwrap();
+    store
+        .appoint(
+            "t",
+            &county,
+            c.joint,
+            Post::Secretary,
+            in_branch[0],
+            d(2026, 1, 1),
+            TODAY,
+        )
+        .unwrap();
+    store
+        .appoint(
+            "t",
+            &county,
+            c.joint,
+            Post::Organization,
+            in_branch[1],
+            d(2026, 9, 1),
+            TODAY,
+        )
+        .unwrap();
+    let names = |store: &mut Store, org, kind, on| {
+        let mut v: Vec<String> = store
+            .expected_attendees(&county, org, kind, on)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(&mut store, c.joint, MeetingKind::Committee, TODAY),
+        vec!["书记甲", "委员乙"]
+    );
+    // In August the 组织委员 was not yet in post.
+    assert_eq!(
+        names(&mut store, c.joint, MeetingKind::Committee, d(2026, 8, 20)),
+        vec!["书记甲"]
+    );
+    assert_eq!(
+        names(&mut store, c.joint, MeetingKind::BranchAssembly, TODAY),
+        vec!["书记甲", "党员丁", "党员丙", "委员乙", "组员戊"]
+    );
+    assert_eq!(
+        names(&mut store, group, MeetingKind::GroupMeeting, TODAY),
+        vec!["组员戊"]
+    );
+    let record = |kind, attendance: Vec<(Key, Attendance)>| {
+        let mut attendance: Vec<AttendanceRecord> = attendance
+            .into_iter()
+            .map(|(member, attendance)| AttendanceRecord {
+                member,
+                attendance,
+                reason: (attendance == Attendance::Excused).then(|| "出差".into()),
+            })
+            .collect();
+        attendance.sort_by_key(|a| a.member);
+        MeetingRecord {
+            party_org: c.joint,
+            kind,
+            held_on: d(2026, 11, 20),
+            place: "会议室".into(),
+            host: "书记甲".into(),
+            recorder: "委员乙".into(),
+            topic: "研究本月工作".into(),
+            agenda: String::new(),
+            minutes: String::new(),
+            decisions: String::new(),
+            attendance,
+        }
+    };
+    // The whole branch marked for a 支委会 is refused; the committee is the list.
+    let everyone: Vec<(Key, Attendance)> = in_branch
+        .iter()
+        .chain([&grouped])
+        .map(|m| (*m, Attendance::Present))
+        .collect();
+    let err = store
+        .record_meeting(
+            "t",
+            &county,
+            TODAY,
+            record(MeetingKind::Committee, everyone.clone()),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("出席情况") || err.contains("不是"), "{err}");
+    // One of two present is not more than half of the committee.
+    let half = vec![
+        (in_branch[0], Attendance::Present),
+        (in_branch[1], Attendance::Excused),
+    ];
+    let key = store
+        .record_meeting("t", &county, TODAY, record(MeetingKind::Committee, half))
+        .unwrap();
+    let view = store.meeting(&county, key).unwrap().unwrap();
+    assert_eq!(view.summary.quorate, Some(false));
+    assert_eq!(view.attendance.len(), 2);
+    // The assembly: the group's member is marked with the branch.
+    let key = store
+        .record_meeting(
+            "t",
+            &county,
+            TODAY,
+            record(MeetingKind::BranchAssembly, everyone),
+        )
+        .unwrap();
+    let view = store.meeting(&county, key).unwrap().unwrap();
+    assert_eq!(
+        (view.summary.quorate, view.attendance.len()),
+        (Some(true), 5)
+    );
 }

@@ -17,7 +17,9 @@ fn a_secretary_corrects_a_meetings_attendance_then_withdraws_it() {
     let scope = store.scope_of_user(&secretary).unwrap();
     let branch = store.scope_root(&scope).unwrap().unwrap().key;
     let today = liangxin_web::today();
-    let expected = store.expected_attendees(&scope, branch, today).unwrap();
+    let expected = store
+        .expected_attendees(&scope, branch, MeetingKind::ThemeDay, today)
+        .unwrap();
     assert!(expected.len() >= 2, "a branch with members");
     let key = store
         .record_meeting(

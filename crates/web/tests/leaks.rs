@@ -86,7 +86,12 @@ fn no_role_reads_or_writes_outside_its_scope() {
         let scope = store.scope_of_user(&user).unwrap();
         let root = store.scope_root(&scope).unwrap().unwrap().key;
         let attendance = store
-            .expected_attendees(&Scope::everything(), root, today)
+            .expected_attendees(
+                &Scope::everything(),
+                root,
+                liangxin_domain::kinds::MeetingKind::Study,
+                today,
+            )
             .unwrap()
             .into_iter()
             .map(|e| liangxin_domain::life::AttendanceRecord {

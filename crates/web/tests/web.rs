@@ -1223,7 +1223,14 @@ fn a_secretary_records_a_theme_day_with_the_whole_branch_and_sees_the_month_met(
     let scope = store.scope_of_user(&secretary).unwrap();
     let branch = store.scope_root(&scope).unwrap().unwrap();
     let today = liangxin_web::today();
-    let expected = store.expected_attendees(&scope, branch.key, today).unwrap();
+    let expected = store
+        .expected_attendees(
+            &scope,
+            branch.key,
+            liangxin_domain::kinds::MeetingKind::ThemeDay,
+            today,
+        )
+        .unwrap();
     assert!(!expected.is_empty(), "the demo branch has members");
     let base = format!("/party-orgs/{}/{}", branch.key.county, branch.key.id);
     let mut c = app.signed_in("secretary");
@@ -1290,8 +1297,49 @@ fn a_secretary_records_a_theme_day_with_the_whole_branch_and_sees_the_month_met(
     forged.push(("a_330825_999999999".into(), "present".into()));
     let r = post(&mut c, &[("held_on", &day), (&reason, "出差")], &forged);
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("不是该党组织会议当天的党员"));
+    assert!(r.body.contains("改变了应到名单"), "{}", r.body);
+    // The list follows the kind: these marks are the whole branch's, not the committee's.
+    let r = post(
+        &mut c,
+        &[("held_on", &day), (&reason, "出差"), ("kind", "committee")],
+        &marks,
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("改变了应到名单"), "{}", r.body);
+    // 更新应到名单 redraws without saving.
+    let r = post(
+        &mut c,
+        &[("held_on", &day), ("kind", "committee"), ("refresh", "1")],
+        &marks,
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("支委会"));
 
+    // The day typed, in the way people write it, is the day stored.
+    let earlier = today - chrono::Duration::days(4);
+    let on_earlier: Vec<(String, String)> = store
+        .expected_attendees(
+            &scope,
+            branch.key,
+            liangxin_domain::kinds::MeetingKind::ThemeDay,
+            earlier,
+        )
+        .unwrap()
+        .iter()
+        .map(|e| (format!("a_{}", field(e)), "present".to_owned()))
+        .collect();
+    let typed = earlier.format("%Y年%-m月%-d日").to_string();
+    let r = post(&mut c, &[("held_on", &typed)], &on_earlier);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        store
+            .meetings_of(&scope, branch.key, earlier, earlier)
+            .unwrap()
+            .iter()
+            .filter(|m| m.topic == "主题党日：重温入党誓词")
+            .count(),
+        1
+    );
     let r = post(&mut c, &[("held_on", &day), (&reason, "出差")], &marks);
     assert_eq!(r.status, 303, "{}", r.body);
     let meeting_path = r.header("location").unwrap().to_owned();

@@ -288,7 +288,7 @@ impl Store {
                 ));
                 continue;
             }
-            let expected = crate::life::expected(conn, party_org, m.held_on)?;
+            let expected = crate::life::expected(conn, party_org, m.kind, m.held_on)?;
             let by_member: HashMap<Key, &crate::life::ExpectedAttendee> =
                 expected.iter().map(|e| (e.member, e)).collect();
             let mut seen: HashSet<Key> = HashSet::new();
@@ -420,7 +420,7 @@ impl Store {
             }
             if registry_version(conn)? != plan.registry_version {
                 for m in &plan.create {
-                    let expected = crate::life::expected(conn, m.party_org, m.held_on)?;
+                    let expected = crate::life::expected(conn, m.party_org, m.kind, m.held_on)?;
                     let now: HashSet<Key> = expected.iter().map(|e| e.member).collect();
                     let planned: HashSet<Key> = m.attendance.iter().map(|a| a.member).collect();
                     if now != planned {

@@ -1,8 +1,10 @@
-//! `GET /party-orgs/{county}/{id}/meetings/new[?held_on=2026-11-20]` and `POST …`: record a
-//! meeting with the attendance of the whole party organization in one screen. The expected
-//! members are those of the meeting's day (choose the day first; the list follows it); each
-//! is marked 出席, 请假 (with a reason) or 缺席. Checked on the server, written in one
-//! transaction with the quorum and 补录 computed.
+//! `GET /party-orgs/{county}/{id}/meetings/new[?held_on=2026-11-20&kind=committee]` and
+//! `POST …`: record a meeting with its attendance in one screen, one form. Who is expected
+//! follows the kind and the day (a 支委会 its committee, a 党小组会 the group, the rest the
+//! whole branch): 更新应到名单 redraws the list without saving, and a save whose day or
+//! kind changed the list is shown the new list instead of being saved. Each attendee is
+//! marked 出席, 请假 (with a reason) or 缺席. Checked on the server, written in one
+//! transaction with the quorum and 补录 computed; the day saved is the day typed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,6 +30,7 @@ use crate::{AppState, params};
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     pub held_on: Option<String>,
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -71,6 +74,8 @@ struct Typed {
     agenda: String,
     minutes: String,
     decisions: String,
+    /// 更新应到名单 was pressed: redraw, do not save.
+    refresh: bool,
     /// `county_id` → attendance code, and → reason.
     marks: HashMap<String, String>,
     reasons: HashMap<String, String>,
@@ -99,6 +104,11 @@ struct NewPage {
     day: String,
 }
 
+/// The kind the list is drawn for: the one chosen, else a 主题党日 (the whole branch).
+fn list_kind(typed: &str) -> MeetingKind {
+    MeetingKind::parse(typed).unwrap_or(MeetingKind::ThemeDay)
+}
+
 fn member_field(k: Key) -> String {
     format!("{}_{}", k.county, k.id)
 }
@@ -117,6 +127,7 @@ fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
             "agenda" => t.agenda = v,
             "minutes" => t.minutes = v,
             "decisions" => t.decisions = v,
+            "refresh" => t.refresh = true,
             k if k.starts_with("a_") => {
                 t.marks.insert(k[2..].to_owned(), v);
             }
@@ -133,6 +144,7 @@ async fn attendees(
     state: &Arc<AppState>,
     auth: &Auth,
     key: Key,
+    kind: MeetingKind,
     day: NaiveDate,
 ) -> Result<(String, Vec<ExpectedAttendee>), WebError> {
     let scope = auth.scope.clone();
@@ -142,7 +154,7 @@ async fn attendees(
             let po = store
                 .party_org(&scope, key)?
                 .ok_or_else(WebError::not_found)?;
-            Ok((po.name, store.expected_attendees(&scope, key, day)?))
+            Ok((po.name, store.expected_attendees(&scope, key, kind, day)?))
         })
         .await
 }
@@ -156,7 +168,8 @@ async fn page(
     errors: FieldErrors,
     error: Option<String>,
 ) -> Result<NewPage, WebError> {
-    let (party_org, expected) = attendees(state, auth, key, day).await?;
+    let kind = list_kind(&t.kind);
+    let (party_org, expected) = attendees(state, auth, key, kind, day).await?;
     let layout = Layout::new(state, auth, "记录会议", "party_orgs").await?;
     let rows = expected
         .iter()
@@ -207,6 +220,7 @@ pub async fn show(
     };
     let t = Typed {
         held_on: day.to_string(),
+        kind: q.kind.unwrap_or_default(),
         ..Typed::default()
     };
     let p = page(
@@ -266,6 +280,10 @@ pub async fn submit(
     let minutes = text(&t.minutes, false, 20_000, &mut e.text);
     let decisions = text(&t.decisions, false, 20_000, &mut e.text);
     let day = held_on.unwrap_or(today);
+    if t.refresh {
+        let p = page(&state, &auth, key, day, t, e, None).await?;
+        return Ok(render(&p)?.into_response());
+    }
     // The attendance rows are the day's expected members; marks for anyone else are refused
     // by the store.
     let mut attendance = Vec::with_capacity(t.marks.len());
@@ -300,6 +318,21 @@ pub async fn submit(
         });
     }
     attendance.sort_by_key(|a| a.member);
+    // The list the marks were given for must be the list of the kind and day saved.
+    if let (Some(kind), Some(held_on)) = (kind, held_on) {
+        let (_, expected) = attendees(&state, &auth, key, kind, held_on).await?;
+        let fields: std::collections::HashSet<String> =
+            expected.iter().map(|x| member_field(x.member)).collect();
+        let marked: std::collections::HashSet<String> = t.marks.keys().cloned().collect();
+        if fields != marked {
+            e.attendance = Some(format!(
+                "会议日期或类型改变了应到名单（{}{}应到{}人），请核对出席情况后再保存",
+                held_on.format("%Y年%m月%d日"),
+                kind.label(),
+                expected.len()
+            ));
+        }
+    }
     let (Some(kind), Some(held_on), false) = (kind, held_on, e.any()) else {
         let p = page(
             &state,
