@@ -1,5 +1,5 @@
-//! `liangxin audit [--county C] [--as-of D] [--bench N]`: run 组织关系排查 over the city or
-//! a county and keep its findings; with `--bench`, time the audit's computation (facts from
+//! `liangxin audit [--county C] [--as-of D [--keep]] [--bench N]`: run 组织关系排查 over the
+//! city or a county and keep its findings (a past day only previews them unless --keep); with `--bench`, time the audit's computation (facts from
 //! the store, the engines) against the hand-written SQL of its member checks instead, and
 //! keep nothing.
 
@@ -16,9 +16,30 @@ pub fn run(
     store: &mut Store,
     county: Option<&str>,
     today: NaiveDate,
+    keep: bool,
     bench: Option<u32>,
 ) -> Result<(), CliError> {
     let (scope, name) = scope(store, county)?;
+    if bench.is_none() && !keep {
+        // A past day is judged and shown, never written over the kept findings' history.
+        let findings = store.compute_audit(&scope, today)?;
+        say!(
+            "{name}：截至{today}（预览，未保存；保存请加 --keep），发现问题{}项",
+            findings.len()
+        );
+        for kind in AuditKind::ALL {
+            let n = findings.iter().filter(|f| f.kind == kind).count();
+            if n > 0 {
+                say!("  {}：{n}项", kind.label());
+            }
+        }
+        return Ok(());
+    }
+    if bench.is_some() && county.is_some() {
+        return Err(CliError::Refused(
+            "--bench 只对全市计时（SQL基线统计全市），请去掉 --county".into(),
+        ));
+    }
     let Some(runs) = bench else {
         let s = store.run_audit("cli", &scope, today)?;
         say!(
@@ -34,6 +55,28 @@ pub fn run(
     let findings = store.compute_audit(&scope, today)?;
     let raw = store.audit_raw_sql(today, &rules)?;
     let count = |k: AuditKind| findings.iter().filter(|f| f.kind == k).count();
+    // Members flagged or warned, by the engine and by the raw SQL: timing two computations
+    // that disagree would compare nothing.
+    let members = |k: AuditKind| {
+        findings
+            .iter()
+            .filter(|f| f.kind == k)
+            .map(|f| f.subject)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    let (no_life, unpaid) = (
+        members(AuditKind::NoOrganizationalLife),
+        members(AuditKind::DuesUnpaid),
+    );
+    if i64::try_from(no_life).ok() != Some(raw.no_life)
+        || i64::try_from(unpaid).ok() != Some(raw.unpaid)
+    {
+        return Err(CliError::Refused(format!(
+            "引擎与SQL基线结果不一致（未参加组织生活：引擎{no_life}人，SQL{}人；未交党费：引擎{unpaid}人，SQL{}人），不计时",
+            raw.no_life, raw.unpaid
+        )));
+    }
     let (mut engine, mut sql) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         let t = Instant::now();

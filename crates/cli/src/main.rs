@@ -155,9 +155,14 @@ enum Command {
         /// Limit to one county (GB/T 2260 code, e.g. 330825).
         #[arg(long)]
         county: Option<String>,
-        /// The date the records are judged on (default today), YYYY-MM-DD.
+        /// The date the records are judged on (default today), YYYY-MM-DD, with only what is
+        /// dated on or before it. A past day is a preview: its findings are counted and not
+        /// kept, unless --keep.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        /// Keep the findings of a past day's run (they become the kept findings' history).
+        #[arg(long)]
+        keep: bool,
         /// Instead of running it, time its computation this many times against the raw SQL
         /// of its member checks (nothing is kept).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -542,13 +547,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit {
             county,
             as_of,
+            keep,
             bench,
-        } => audit_cmd::run(
-            &mut store,
-            county.as_deref(),
-            as_of.unwrap_or_else(today),
-            bench,
-        ),
+        } => {
+            let day = as_of.unwrap_or_else(today);
+            let keep = keep || day >= today();
+            audit_cmd::run(&mut store, county.as_deref(), day, keep, bench)
+        }
         Command::Import { what } => match what {
             ImportCommand::Members {
                 file,

@@ -115,12 +115,20 @@ fn demo_then_coverage_on_sqlite() {
     let first = liangxin(db, &["audit", "--county", "330825"]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(stdout(&first).contains("发现问题"), "{}", stdout(&first));
+    // A past day is a preview: shown, not kept, so today's run finds nothing new.
+    let past = liangxin(
+        db,
+        &["audit", "--county", "330825", "--as-of", "2026-06-30"],
+    );
+    assert!(past.status.success(), "{}", stderr(&past));
+    assert!(stdout(&past).contains("预览，未保存"), "{}", stdout(&past));
     let again = liangxin(db, &["audit", "--county", "330825"]);
     assert!(stdout(&again).contains("新增0项"), "{}", stdout(&again));
     let bench = liangxin(db, &["audit", "--bench", "1"]);
     assert!(bench.status.success(), "{}", stderr(&bench));
     let v: serde_json::Value = serde_json::from_str(&stdout(&bench)).unwrap();
     assert_eq!(v["engine_no_life_members"], v["sql_no_life_members"]);
+    assert_eq!(v["engine_unpaid_members"], v["sql_unpaid_members"]);
 }
 
 #[test]

@@ -80,18 +80,18 @@ impl AuditKind {
         }
     }
 
+    pub const ALL: [AuditKind; 7] = [
+        AuditKind::NoOrganizationalLife,
+        AuditKind::DuesUnpaid,
+        AuditKind::LifeMissed,
+        AuditKind::ArchiveIncomplete,
+        AuditKind::LongLeave,
+        AuditKind::TransferOverdue,
+        AuditKind::CertificateInvalid,
+    ];
+
     pub fn parse(code: &str) -> Option<AuditKind> {
-        [
-            AuditKind::NoOrganizationalLife,
-            AuditKind::DuesUnpaid,
-            AuditKind::LifeMissed,
-            AuditKind::ArchiveIncomplete,
-            AuditKind::LongLeave,
-            AuditKind::TransferOverdue,
-            AuditKind::CertificateInvalid,
-        ]
-        .into_iter()
-        .find(|k| k.code() == code)
+        Self::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 

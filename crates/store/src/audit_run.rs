@@ -88,7 +88,10 @@ impl Store {
                     .and(po::id.eq(m::party_org_id))),
             )
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .filter(m::left_on.is_null())
+            // As of the day: admitted or received by then, not yet gone.
+            .filter(m::joined_on.le(today))
+            .filter(m::arrived_on.is_null().or(m::arrived_on.le(today)))
+            .filter(m::left_on.is_null().or(m::left_on.gt(today)))
             .select((
                 m::county_code,
                 m::id,
@@ -111,6 +114,7 @@ impl Store {
         // The day is on the line itself: the index by member answers without the meetings.
         let mut aq = ma::table
             .filter(ma::attendance.eq("present"))
+            .filter(ma::held_on.le(today))
             .group_by((ma::member_county, ma::member_id))
             .select((
                 ma::member_county,
@@ -130,6 +134,7 @@ impl Store {
         // gives few distinct reasons); the domain decides which reasons are good.
         let mut eq = ma::table
             .filter(ma::attendance.eq("excused"))
+            .filter(ma::held_on.le(today))
             .group_by((ma::member_county, ma::member_id, ma::reason))
             .select((
                 ma::member_county,
@@ -189,8 +194,9 @@ impl Store {
         let county_filter = counties
             .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
             .unwrap_or_default();
+        // As of the day: a payment made after it is not yet known.
         let window = format!(
-            "month >= '{window_start}' AND month <= '{}'{county_filter}",
+            "month >= '{window_start}' AND month <= '{}' AND paid_on <= '{today}'{county_filter}",
             last_month.first_day()
         );
         let indexed = match &*conn {
@@ -691,10 +697,12 @@ impl Store {
         let sql = format!(
             "WITH a AS (SELECT member_county AS cc, member_id AS mid, MAX(held_on) AS last \
                    FROM meeting_attendance \
-                   WHERE attendance = 'present' OR (attendance = 'excused' AND ({good})) \
+                   WHERE held_on <= '{today}' \
+                     AND (attendance = 'present' OR (attendance = 'excused' AND ({good}))) \
                    GROUP BY member_county, member_id), \
              p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
-                   WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0) \
+                   WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0 \
+                     AND paid_on <= '{today}') \
              SELECT \
                CAST(SUM(CASE WHEN {later}(COALESCE(a.last, m.arrived_on, m.joined_on), o.records_start) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
                CAST(SUM(CASE WHEN s.member_id IS NOT NULL AND p.mid IS NULL \
@@ -705,7 +713,8 @@ impl Store {
              LEFT JOIN a ON a.cc = m.county_code AND a.mid = m.id \
              LEFT JOIN p ON p.cc = m.county_code AND p.mid = m.id \
              LEFT JOIN dues_standards s ON s.county_code = m.county_code AND s.member_id = m.id AND s.year = {year} \
-             WHERE m.left_on IS NULL"
+             WHERE m.joined_on <= '{today}' AND (m.arrived_on IS NULL OR m.arrived_on <= '{today}') \
+               AND (m.left_on IS NULL OR m.left_on > '{today}')"
         );
         Ok(diesel::sql_query(sql).get_result::<RawAuditCounts>(self.conn())?)
     }

@@ -531,7 +531,8 @@ impl Store {
                 m::table
                     .filter(m::county_code.eq(po::county_code))
                     .filter(m::party_org_id.eq(po::id))
-                    .filter(m::left_on.is_null()),
+                    .filter(m::joined_on.le(to))
+                    .filter(m::left_on.is_null().or(m::left_on.gt(to))),
             ))
             .order((po::county_code, po::id))
             .select((

@@ -97,6 +97,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_report_for_a_day_is_unchanged_by_what_is_dated_after_it,
     a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch,
     a_member_on_recorded_leave_is_followed_up_not_flagged,
     an_imported_branch_is_counted_from_its_records_start_not_from_admission,
@@ -6533,4 +6534,119 @@ fn a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch(db
         (view.summary.quorate, view.attendance.len()),
         (Some(true), 5)
     );
+}
+
+/// As of a day: the audit of day D uses only what is dated on or before D. Attendance at a
+/// meeting held after it, dues paid after it and a member admitted after it change
+/// nothing in D's report, and do change today's.
+fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
+    use liangxin_domain::audit::{AuditFinding, AuditKind, AuditSubject};
+    use liangxin_domain::kinds::{Attendance, DuesCategory, MeetingKind};
+    use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::DuesInput;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let county = scope_of(&mut store, c.longyou);
+    let quiet = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(c.joint, "沉寂甲", 71, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let input = DuesInput {
+        category: DuesCategory::Salaried,
+        base: Some(Fen::new(600_000)),
+        farmer_amount: None,
+        reduction: None,
+    };
+    store
+        .set_dues_standard("t", &county, TODAY, quiet, 2026, input)
+        .unwrap();
+    let day = d(2026, 9, 30);
+    let report = |store: &mut Store, on| -> Vec<(String, String, String)> {
+        let mut v: Vec<(String, String, String)> = store
+            .compute_audit(&county, on)
+            .unwrap()
+            .iter()
+            .map(|f: &AuditFinding| {
+                (
+                    f.dedupe_key.clone(),
+                    f.severity.code().to_owned(),
+                    f.detail.clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = report(&mut store, day);
+    assert!(
+        before
+            .iter()
+            .any(|f| f.0.ends_with(":no_organizational_life"))
+    );
+    assert!(before.iter().any(|f| f.0.ends_with(":dues_unpaid")));
+
+    // After D: the member attends in October, pays May to September today, and a new
+    // member is admitted in October.
+    let held_on = d(2026, 10, 15);
+    let mut attendance: Vec<AttendanceRecord> = store
+        .expected_attendees(&county, c.joint, MeetingKind::ThemeDay, held_on)
+        .unwrap()
+        .into_iter()
+        .map(|e| AttendanceRecord {
+            member: e.member,
+            attendance: Attendance::Present,
+            reason: None,
+        })
+        .collect();
+    attendance.sort_by_key(|a| a.member);
+    store
+        .record_meeting(
+            "t",
+            &county,
+            TODAY,
+            MeetingRecord {
+                party_org: c.joint,
+                kind: MeetingKind::ThemeDay,
+                held_on,
+                place: "会议室".into(),
+                host: "书记".into(),
+                recorder: "委员".into(),
+                topic: "主题党日".into(),
+                agenda: String::new(),
+                minutes: String::new(),
+                decisions: String::new(),
+                attendance,
+            },
+        )
+        .unwrap();
+    for month in 5..=9 {
+        store
+            .mark_dues(
+                "t",
+                &county,
+                TODAY,
+                c.joint,
+                Period::month(2026, month).unwrap(),
+                &[(quiet, Fen::new(9000))],
+            )
+            .unwrap();
+    }
+    let mut late = member(c.joint, "新党员乙", 72, MemberStatus::Probationary, None);
+    late.joined_on = d(2026, 10, 20);
+    store.insert_member("t", &county, TODAY, late).unwrap();
+
+    assert_eq!(report(&mut store, day), before, "D's report is D's");
+    let now = store.compute_audit(&county, TODAY).unwrap();
+    let of_quiet = |k| {
+        now.iter()
+            .any(|f| f.kind == k && f.subject == AuditSubject::Member { key: quiet })
+    };
+    assert!(!of_quiet(AuditKind::NoOrganizationalLife));
+    assert!(!of_quiet(AuditKind::DuesUnpaid));
 }
