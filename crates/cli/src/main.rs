@@ -551,7 +551,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
             bench,
         } => {
             let day = as_of.unwrap_or_else(today);
-            let keep = keep || day >= today();
+            if day > today() {
+                return Err(CliError::Refused(format!(
+                    "--as-of {day} 晚于今天：排查只判断已经过去的日子"
+                )));
+            }
+            let keep = keep || day == today();
             audit_cmd::run(&mut store, county.as_deref(), day, keep, bench)
         }
         Command::Import { what } => match what {

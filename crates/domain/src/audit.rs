@@ -250,6 +250,8 @@ pub struct MemberAuditFacts {
     pub last_present: Option<NaiveDate>,
     /// The last day the member was excused (请假) for each reason recorded.
     pub excused: Vec<(NaiveDate, String)>,
+    /// The last meeting the member was marked absent from (缺席), if any.
+    pub last_absent: Option<NaiveDate>,
     /// Consecutive months up to last month with nothing paid.
     pub unpaid_months: u32,
     /// The first of those months.
@@ -292,7 +294,17 @@ pub fn audit_member(m: &MemberAuditFacts, rules: &AuditRules) -> Vec<AuditFindin
     let months = i64::from(months_between(since, rules.as_of));
     let leave_since = present.unwrap_or(start);
     let leave_months = i64::from(months_between(leave_since, rules.as_of));
-    let on_leave = excused.filter(|(day, _)| present.is_none_or(|p| *day > p));
+    // 长期请假 only when every meeting missed since was excused with a good reason.
+    let last_bad = m
+        .excused
+        .iter()
+        .filter(|(_, reason)| !rules.is_good_reason(reason))
+        .map(|(day, _)| *day)
+        .chain(m.last_absent)
+        .max();
+    let on_leave = excused
+        .filter(|(day, _)| present.is_none_or(|p| *day > p))
+        .filter(|_| last_bad.is_none_or(|bad| bad < leave_since));
     if let (None, Some((day, reason)), true) = (
         severity(months, rules),
         on_leave,
@@ -441,6 +453,7 @@ mod tests {
             records_start: d(2010, 7, 1),
             last_present,
             excused: Vec::new(),
+            last_absent: None,
             unpaid_months: unpaid,
             unpaid_since: (unpaid > 0).then(|| Period::month(2026, 5).unwrap()),
             archive: Completeness {
@@ -490,6 +503,13 @@ mod tests {
             (d(2026, 11, 5), "病假".into()),
             (d(2026, 7, 5), "有事".into()),
         ];
+        // One meeting missed without a good reason since: not 长期请假.
+        assert!(audit_member(&on_leave, &rules).is_empty());
+        on_leave.excused = vec![
+            (d(2026, 11, 5), "病假".into()),
+            (d(2026, 7, 5), "住院".into()),
+        ];
+        on_leave.last_absent = Some(d(2026, 4, 5));
         let f = audit_member(&on_leave, &rules);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(

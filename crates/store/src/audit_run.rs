@@ -155,6 +155,25 @@ impl Store {
                 excused.entry(key).or_default().push((day, reason));
             }
         }
+        // The last meeting each member was marked absent from: 长期请假 needs none since.
+        let mut bq = ma::table
+            .filter(ma::attendance.eq("absent"))
+            .filter(ma::held_on.le(today))
+            .group_by((ma::member_county, ma::member_id))
+            .select((
+                ma::member_county,
+                ma::member_id,
+                diesel::dsl::max(ma::held_on),
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = counties {
+            bq = bq.filter(ma::member_county.between(lo, hi));
+        }
+        let last_absent: HashMap<Key, NaiveDate> = bq
+            .load::<(i32, i64, Option<NaiveDate>)>(conn)?
+            .into_iter()
+            .filter_map(|(county, id, d)| Some((Key { county, id }, d?)))
+            .collect();
         // Dues over the last two years, up to last month.
         let last_month = Period::containing_month(today).prev();
         let window_start = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
@@ -269,6 +288,7 @@ impl Store {
                         records_start,
                         last_present: last.get(&key).copied(),
                         excused: excused.remove(&key).unwrap_or_default(),
+                        last_absent: last_absent.get(&key).copied(),
                         unpaid_months: run,
                         unpaid_since,
                         archive: archives.remove(&key).unwrap_or(Completeness {

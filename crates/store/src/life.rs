@@ -268,9 +268,20 @@ impl Store {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let (_, org_type) = party_org_in_scope(conn, scope, meeting.party_org)?;
+            let has_committee: bool = po::table
+                .filter(po::county_code.eq(meeting.party_org.county))
+                .filter(po::id.eq(meeting.party_org.id))
+                .select(po::has_committee)
+                .first(conn)?;
             let org_type = PartyOrgType::parse(&org_type).map_err(|e| bad("党组织类型", e))?;
             if meeting.held_on > today {
                 return Err(StoreError::invalid("会议日期", "不能晚于今天"));
+            }
+            if meeting.kind == MeetingKind::Committee && !has_committee {
+                return Err(StoreError::invalid(
+                    "会议类型",
+                    "该组织未设支部委员会（只设书记），不召开支委会",
+                ));
             }
             if meeting.kind == MeetingKind::GroupMeeting && org_type != PartyOrgType::Group {
                 return Err(StoreError::invalid("会议类型", "党小组会应由党小组记录"));

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use liangxin_domain::kinds::PartyOrgType;
 use liangxin_domain::registry::Key;
 use serde_json::json;
 
@@ -31,16 +32,24 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let (path, before) = po::table
+            let (path, org_type, before) = po::table
                 .filter(po::county_code.eq(org.county))
                 .filter(po::id.eq(org.id))
                 .filter(po::dissolved_on.is_null())
-                .select((po::path, po::records_start))
-                .first::<(String, NaiveDate)>(conn)
+                .select((po::path, po::org_type, po::records_start))
+                .first::<(String, String, NaiveDate)>(conn)
                 .optional()?
-                .filter(|(path, _)| scope.member.is_none() && scope.contains_path(path))
+                .filter(|(path, ..)| scope.member.is_none() && scope.contains_path(path))
                 .ok_or_else(|| StoreError::invalid("党组织", "不存在或不在您的管理范围内"))?;
-            if path == scope.party_path {
+            // A 党小组's members are its branch's: the branch does not set its own groups'.
+            let parent_path = path
+                .trim_end_matches('/')
+                .rsplit_once('/')
+                .map(|(p, _)| format!("{p}/"))
+                .unwrap_or_default();
+            let own_group =
+                org_type == PartyOrgType::Group.code() && parent_path == scope.party_path;
+            if path == scope.party_path || own_group {
                 return Err(StoreError::invalid(
                     "台账起始月",
                     "由上级党组织设定，本级不能修改",

@@ -6412,6 +6412,13 @@ fn a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch(db
         let m = member(c.joint, name, 51 + i as u16, MemberStatus::Full, None);
         in_branch.push(store.insert_member("t", &county, TODAY, m).unwrap());
     }
+    // The branch does not set its own 党小组's records start (its members are the branch's).
+    let own = scope_of(&mut store, c.joint);
+    let err = store
+        .set_records_start("sec", &own, group, d(2026, 11, 1), TODAY)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("本级不能修改"), "{err}");
     let grouped = store
         .insert_member(
             "t",

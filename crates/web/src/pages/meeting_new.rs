@@ -281,6 +281,12 @@ pub async fn submit(
     let decisions = text(&t.decisions, false, 20_000, &mut e.text);
     let day = held_on.unwrap_or(today);
     if t.refresh {
+        // Only what draws the list is judged on a redraw; the rest is not yet filled in.
+        let e = FieldErrors {
+            held_on: e.held_on,
+            kind: e.kind,
+            ..FieldErrors::default()
+        };
         let p = page(&state, &auth, key, day, t, e, None).await?;
         return Ok(render(&p)?.into_response());
     }
