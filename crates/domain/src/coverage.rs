@@ -444,6 +444,46 @@ pub struct CoverageReport {
     pub groups: BTreeMap<GroupKey, Tally>,
     /// Findings on organizations, then on party organizations, each sorted by key.
     pub findings: Vec<Finding>,
+    /// Every organization's state and the actions demanded of it, by key: what the
+    /// figures count, so a list filtered by state or action has exactly their length.
+    pub units: BTreeMap<Key, Unit>,
+}
+
+/// One organization as the report judged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub state: CoverageState,
+    pub actions: Vec<Action>,
+}
+
+/// Which organizations a list keeps, by the report's judgment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnitFilter {
+    /// 组织覆盖
+    Organization,
+    /// 工作覆盖 as the rate counts it: organizational coverage included.
+    Work,
+    /// 工作覆盖 without a party organization's coverage (the table's column).
+    WorkOnly,
+    /// 空白
+    Gap,
+    /// 需要行动: at least one action demanded.
+    NeedingAction,
+    /// One action demanded.
+    Action(Action),
+}
+
+impl UnitFilter {
+    pub fn keeps(self, unit: &Unit) -> bool {
+        match self {
+            UnitFilter::Organization => unit.state == CoverageState::Organization,
+            UnitFilter::Work => unit.state != CoverageState::Gap,
+            UnitFilter::WorkOnly => unit.state == CoverageState::Work,
+            UnitFilter::Gap => unit.state == CoverageState::Gap,
+            UnitFilter::NeedingAction => !unit.actions.is_empty(),
+            UnitFilter::Action(a) => unit.actions.contains(&a),
+        }
+    }
 }
 
 /// Runs the engine over every organization and party organization of a scope.
@@ -456,12 +496,20 @@ pub fn report(
     let mut total = Tally::default();
     let mut groups: BTreeMap<GroupKey, Tally> = BTreeMap::new();
     let mut findings = Vec::new();
+    let mut units = BTreeMap::new();
     for org in orgs {
         let c = assess_organization(org, rules);
         total.add(&c);
         for key in by.keys(org) {
             groups.entry(key).or_default().add(&c);
         }
+        units.insert(
+            org.key,
+            Unit {
+                state: c.state,
+                actions: c.findings.iter().map(|f| f.action).collect(),
+            },
+        );
         findings.extend(c.findings);
     }
     for po in party_orgs {
@@ -473,6 +521,7 @@ pub fn report(
         total,
         groups,
         findings,
+        units,
     }
 }
 

@@ -135,6 +135,46 @@ fn filter_organizations<'a>(
     q
 }
 
+/// The list's columns over the filtered organizations, in the order asked, optionally one
+/// window (offset, limit) of them.
+fn load_rows(
+    conn: &mut crate::connection::DbConnection,
+    q: o::BoxedQuery<'_, DbBackend>,
+    sort: OrgSort,
+    descending: bool,
+    window: Option<(i64, i64)>,
+) -> Result<Vec<Row>> {
+    let mut q = q
+        .inner_join(regions::table.on(regions::code.eq(o::county_code)))
+        .left_join(zones::table.on(zones::id.nullable().eq(o::zone_id)))
+        .select((
+            o::county_code,
+            o::id,
+            o::name,
+            o::kind,
+            o::credit_code,
+            o::credit_code_check_failed,
+            regions::name,
+            zones::name.nullable(),
+            o::employees,
+            o::registered_on,
+        ));
+    q = match (sort, descending) {
+        (OrgSort::Name, false) => q.order((o::name.asc(), o::id.asc())),
+        (OrgSort::Name, true) => q.order((o::name.desc(), o::id.desc())),
+        (OrgSort::County, false) => q.order((o::county_code.asc(), o::name.asc(), o::id.asc())),
+        (OrgSort::County, true) => q.order((o::county_code.desc(), o::name.desc(), o::id.desc())),
+        (OrgSort::Employees, false) => q.order((o::employees.asc(), o::id.asc())),
+        (OrgSort::Employees, true) => q.order((o::employees.desc(), o::id.desc())),
+    };
+    if let Some((offset, limit)) = window {
+        q = q
+            .offset(offset.max(0))
+            .limit(limit.clamp(1, crate::MAX_PAGE));
+    }
+    Ok(q.load(conn)?)
+}
+
 impl Store {
     /// How many organizations in `scope` match `filter`.
     pub fn organizations_count(
@@ -157,50 +197,52 @@ impl Store {
         today: NaiveDate,
         page_of: &OrgPage,
     ) -> Result<Vec<OrgListRow>> {
-        let OrgPage {
-            filter,
-            sort,
-            descending,
-            offset,
-            limit,
-        } = page_of;
-        let (sort, descending, offset, limit) = (*sort, *descending, *offset, *limit);
-        let filtered = |scope: &Scope, lookup: Lookup| {
-            filter_organizations(scoped(scope, today, lookup), filter)
-        };
-        let conn = self.conn();
-        let mut page = filtered(scope, Lookup::InOrder)
-            .inner_join(regions::table.on(regions::code.eq(o::county_code)))
-            .left_join(zones::table.on(zones::id.nullable().eq(o::zone_id)))
-            .select((
-                o::county_code,
-                o::id,
-                o::name,
-                o::kind,
-                o::credit_code,
-                o::credit_code_check_failed,
-                regions::name,
-                zones::name.nullable(),
-                o::employees,
-                o::registered_on,
-            ));
-        page = match (sort, descending) {
-            (OrgSort::Name, false) => page.order((o::name.asc(), o::id.asc())),
-            (OrgSort::Name, true) => page.order((o::name.desc(), o::id.desc())),
-            (OrgSort::County, false) => {
-                page.order((o::county_code.asc(), o::name.asc(), o::id.asc()))
-            }
-            (OrgSort::County, true) => {
-                page.order((o::county_code.desc(), o::name.desc(), o::id.desc()))
-            }
-            (OrgSort::Employees, false) => page.order((o::employees.asc(), o::id.asc())),
-            (OrgSort::Employees, true) => page.order((o::employees.desc(), o::id.desc())),
-        };
-        let rows: Vec<Row> = page
-            .offset(offset.max(0))
-            .limit(limit.clamp(1, crate::MAX_PAGE))
-            .load(conn)?;
+        let q = filter_organizations(scoped(scope, today, Lookup::InOrder), &page_of.filter);
+        let window = Some((page_of.offset, page_of.limit));
+        let rows = load_rows(self.conn(), q, page_of.sort, page_of.descending, window)?;
         rows.into_iter().map(to_row).collect()
+    }
+
+    /// The keys of every organization in `scope` matching `filter`, in the list's order: for
+    /// a list narrowed by what only the engine knows (a coverage state, an action), which
+    /// the caller then pages and loads with [`Store::organizations_by_keys`].
+    pub fn organization_keys(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        filter: &OrgFilter,
+        sort: OrgSort,
+        descending: bool,
+    ) -> Result<Vec<Key>> {
+        let q = filter_organizations(scoped(scope, today, Lookup::InOrder), filter);
+        let rows = load_rows(self.conn(), q, sort, descending, None)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Key {
+                county: r.0,
+                id: r.1,
+            })
+            .collect())
+    }
+
+    /// The organizations of `keys` that `scope` sees, in the order of `keys`.
+    pub fn organizations_by_keys(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        keys: &[Key],
+    ) -> Result<Vec<OrgListRow>> {
+        if keys.len() > usize::try_from(crate::MAX_PAGE).unwrap_or(usize::MAX) {
+            return Err(StoreError::invalid("页", "一次最多读取一页"));
+        }
+        let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+        let q = scoped(scope, today, Lookup::InOrder).filter(o::id.eq_any(ids));
+        let rows = load_rows(self.conn(), q, OrgSort::Name, false, None)?;
+        let mut found: std::collections::HashMap<Key, OrgListRow> = rows
+            .into_iter()
+            .map(|r| to_row(r).map(|row| (row.key, row)))
+            .collect::<Result<_>>()?;
+        Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
     }
 
     /// One organization, if `scope` sees it.

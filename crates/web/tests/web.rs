@@ -2693,14 +2693,7 @@ fn organization_transfer_and_floating_lists_export_as_their_pages_filter_them() 
         "{}",
         &page.body[tools.saturating_sub(300)..tools]
     );
-    let at = page.body.find("共 ").unwrap() + "共 ".len();
-    let total: usize = page.body[at..]
-        .split(' ')
-        .next()
-        .unwrap()
-        .replace(',', "")
-        .parse()
-        .unwrap();
+    let total = usize::try_from(stated_total(&page.body)).unwrap();
     let csv = c.get("/organizations.csv?county=330825&kind=enterprise");
     assert_eq!(csv.status, 200);
     let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
@@ -3339,4 +3332,87 @@ fn the_full_id_is_shown_on_request_to_the_members_own_staff_and_logged() {
     let refused = other.post_form(&action, &[("_csrf", &csrf)]);
     assert_eq!(refused.status, 404);
     assert!(!refused.body.contains(&expected));
+}
+
+/// Every `href … data-count="N"` figure of a page: (link, N), the link unescaped.
+fn linked_figures(html: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for (i, _) in html.match_indices("data-count=\"") {
+        let n: u64 = html[i + 12..]
+            .split('"')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("a number in data-count");
+        let tag = &html[html[..i].rfind('<').unwrap()..i];
+        let href = tag
+            .split("href=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+            .expect("a figure with data-count links somewhere");
+        out.push((href.replace("&amp;", "&").replace("&#38;", "&"), n));
+    }
+    out
+}
+
+/// The `data-total` a list page states.
+fn stated_total(html: &str) -> u64 {
+    let i = html
+        .find("data-total=\"")
+        .expect("the list states its total");
+    html[i + 12..]
+        .split('"')
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+/// Issue: "25,187个 空白单位" opened a list of 23,037, "需要行动的单位" a list of findings.
+/// Every linked figure of the dashboard, for every role that has one, opens a list that
+/// states the same number and whose file has that many rows.
+#[test]
+fn every_figure_on_the_dashboard_opens_a_list_of_its_length() {
+    // Its own city: the counts must not move under it while it walks them.
+    let app = TestApp::start(400);
+    let mut city = app.signed_in("city");
+    let page = city.get("/audit");
+    let r = city.post_form("/audit/run", &[("_csrf", &page.csrf())]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut filtered_and_nonzero = 0;
+    for role in ["city", "longyou", "hongmu", "secretary", "instructor"] {
+        let mut c = app.signed_in(role);
+        let home = c.get("/");
+        assert_eq!(home.status, 200, "{role}");
+        let figures = linked_figures(&home.body);
+        assert!(figures.len() >= 5, "{role}: {figures:?}");
+        for (href, n) in figures {
+            let list = c.get(&href);
+            assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
+            assert_eq!(
+                stated_total(&list.body),
+                n,
+                "{role}: {href} states another count"
+            );
+            let file = match href.split_once('?') {
+                Some((path, q)) => format!("{path}.csv?{q}"),
+                None => format!("{href}.csv"),
+            };
+            let csv = c.get(&file);
+            assert_eq!(csv.status, 200, "{role} {file}");
+            let rows = csv.body.lines().count() as u64 - 1;
+            assert_eq!(rows, n, "{role}: {file} has {rows} rows for the figure {n}");
+            if n > 0 && (href.contains("state=") || href.contains("action=")) {
+                filtered_and_nonzero += 1;
+            }
+        }
+    }
+    assert!(filtered_and_nonzero >= 10, "{filtered_and_nonzero}");
+    for (bad, field) in [
+        ("/organizations?state=covered", "覆盖状态"),
+        ("/organizations?action=build", "应采取行动"),
+        ("/organizations?zone=-3", "园区小镇"),
+    ] {
+        let r = city.get(bad);
+        assert_eq!(r.status, 422, "{bad}");
+        assert!(r.body.contains(field), "{bad}: {}", r.body);
+    }
 }

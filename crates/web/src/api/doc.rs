@@ -57,6 +57,48 @@ pub enum OrgKind {
     OtherSocial,
 }
 
+/// 覆盖状态 as the organization list filters it (the dashboard's figures, the same way).
+#[derive(Debug, ToSchema)]
+pub enum UnitState {
+    /// 组织覆盖
+    #[schema(rename = "organization")]
+    Organization,
+    /// 工作覆盖，含组织覆盖
+    #[schema(rename = "work")]
+    Work,
+    /// 仅工作覆盖
+    #[schema(rename = "work_only")]
+    WorkOnly,
+    /// 空白
+    #[schema(rename = "gap")]
+    Gap,
+}
+
+/// 应采取行动 as the organization list filters it: `any` for 需要行动的单位.
+#[derive(Debug, ToSchema)]
+pub enum UnitAction {
+    #[schema(rename = "any")]
+    Any,
+    #[schema(rename = "set_up_own_branch")]
+    SetUpOwnBranch,
+    #[schema(rename = "join_joint_branch")]
+    JoinJointBranch,
+    #[schema(rename = "assign_instructor")]
+    AssignInstructor,
+    #[schema(rename = "split_joint_branch")]
+    SplitJointBranch,
+    #[schema(rename = "upgrade_to_general_branch")]
+    UpgradeToGeneralBranch,
+    #[schema(rename = "upgrade_to_committee")]
+    UpgradeToCommittee,
+    #[schema(rename = "elect_committee")]
+    ElectCommittee,
+    #[schema(rename = "term_expiring")]
+    TermExpiring,
+    #[schema(rename = "term_expired")]
+    TermExpired,
+}
+
 /// The order of the organization list; `-` before it reverses it.
 #[derive(Debug, ToSchema)]
 pub enum OrgSort {

@@ -45,6 +45,9 @@ pub struct OrgsOut {
         ("q" = Option<String>, Query, min_length = 1, description = "名称或信用代码的一部分"),
         ("county" = Option<String>, Query, pattern = "^[1-9][0-9]{5}$", description = "6位行政区划代码"),
         ("kind" = inline(Option<crate::api::doc::OrgKind>), Query, description = "enterprise, social_group, social_service, foundation, other_social"),
+        ("zone" = Option<i64>, Query, minimum = 1, description = "园区小镇编号"),
+        ("state" = inline(Option<crate::api::doc::UnitState>), Query, description = "覆盖状态：organization（组织覆盖）、work（工作覆盖，含组织覆盖）、work_only（仅工作覆盖）、gap（空白）；与驾驶舱的数字同一口径"),
+        ("action" = inline(Option<crate::api::doc::UnitAction>), Query, description = "应采取行动：any（任一行动，即需要行动的单位）或行动代码，如 assign_instructor"),
         ("sort" = inline(Option<crate::api::doc::OrgSort>), Query, description = "name, county, employees；前加 - 为倒序"),
         ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，从1开始"),
         ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")

@@ -19,17 +19,43 @@ use liangxin_domain::kinds::TransferState;
 use crate::report::{group_label, scope_report, scope_todo, scope_trend};
 use crate::view::{Layout, count, rate, render};
 
+/// A count as the page shows it, with the list of exactly those rows where one exists.
+#[derive(Debug)]
+struct Figure {
+    text: String,
+    n: u64,
+    href: Option<String>,
+}
+
+impl Figure {
+    /// `n` units, listed at `/organizations` with `base` (a group's filter) and `filter`.
+    fn units(n: u64, base: Option<&str>, filter: &str) -> Figure {
+        let href = base.map(|b| {
+            let q: Vec<&str> = [b, filter].into_iter().filter(|s| !s.is_empty()).collect();
+            if q.is_empty() {
+                "/organizations".to_owned()
+            } else {
+                format!("/organizations?{}", q.join("&"))
+            }
+        });
+        Figure {
+            text: count(n, "个"),
+            n,
+            href,
+        }
+    }
+}
+
 struct GroupRow {
     name: String,
     href: Option<String>,
-    gaps_href: Option<String>,
-    total: String,
-    org: String,
-    work: String,
-    gap: String,
+    total: Figure,
+    org: Figure,
+    work: Figure,
+    gap: Figure,
     org_rate: String,
     work_rate: String,
-    needing: String,
+    needing: Figure,
 }
 
 #[derive(Template)]
@@ -37,13 +63,13 @@ struct GroupRow {
 struct DashboardPage {
     layout: Layout,
     as_of: String,
-    total: String,
+    total: Figure,
     org_rate: String,
-    org_covered: String,
+    org_covered: Figure,
     work_rate: String,
-    work_covered: String,
-    gap: String,
-    needing: String,
+    work_covered: Figure,
+    gap: Figure,
+    needing: Figure,
     by_label: &'static str,
     chart_org: String,
     chart_work: String,
@@ -125,15 +151,13 @@ struct TrendRow {
     gap: String,
 }
 
-/// Where a group's rows are listed (organizations, and the gap list).
-fn links(key: &GroupKey) -> (Option<String>, Option<String>) {
+/// The organization list's filter for a group's rows, where the list has one.
+fn group_filter(key: &GroupKey) -> Option<String> {
     match key {
-        GroupKey::County(c) => (
-            Some(format!("/organizations?county={c}")),
-            Some(format!("/gaps?county={c}")),
-        ),
-        GroupKey::Kind(k) => (Some(format!("/organizations?kind={}", k.code())), None),
-        _ => (None, None),
+        GroupKey::County(c) => Some(format!("county={c}")),
+        GroupKey::Kind(k) => Some(format!("kind={}", k.code())),
+        GroupKey::Zone(Some(z)) => Some(format!("zone={z}")),
+        GroupKey::Zone(None) | GroupKey::Sector(_) => None,
     }
 }
 
@@ -212,7 +236,9 @@ async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, Web
     let mut rows = Vec::new();
     for (key, g) in &sr.report.groups {
         let name = sr.group_name(key);
-        let (href, gaps_href) = links(key);
+        let base = group_filter(key);
+        let base = base.as_deref();
+        let href = Figure::units(g.total, base, "").href;
         org_bars.push(Bar {
             label: name.clone(),
             percent: g.organization_rate().unwrap_or(0.0),
@@ -236,27 +262,30 @@ async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, Web
         rows.push(GroupRow {
             name,
             href,
-            gaps_href,
-            total: count(g.total, "个"),
-            org: count(g.organization_covered, "个"),
-            work: count(g.work_covered, "个"),
-            gap: count(g.gap, "个"),
+            total: Figure::units(g.total, base, ""),
+            org: Figure::units(g.organization_covered, base, "state=organization"),
+            work: Figure::units(g.work_covered, base, "state=work_only"),
+            gap: Figure::units(g.gap, base, "state=gap"),
             org_rate: rate(g.organization_rate()),
             work_rate: rate(g.work_rate()),
-            needing: count(g.needing_action, "个"),
+            needing: Figure::units(g.needing_action, base, "action=any"),
         });
     }
     let by_label = group_label(sr.by);
     let caption = format!("按{by_label}统计的两新组织，截至{as_of}");
     let page = DashboardPage {
         layout,
-        total: count(t.total, "个"),
+        total: Figure::units(t.total, Some(""), ""),
         org_rate: rate(t.organization_rate()),
-        org_covered: count(t.organization_covered, "个"),
+        org_covered: Figure::units(t.organization_covered, Some(""), "state=organization"),
         work_rate: rate(t.work_rate()),
-        work_covered: count(t.organization_covered + t.work_covered, "个"),
-        gap: count(t.gap, "个"),
-        needing: count(t.needing_action, "个"),
+        work_covered: Figure::units(
+            t.organization_covered + t.work_covered,
+            Some(""),
+            "state=work",
+        ),
+        gap: Figure::units(t.gap, Some(""), "state=gap"),
+        needing: Figure::units(t.needing_action, Some(""), "action=any"),
         by_label,
         chart_org: percent_bars(&format!("按{by_label}的组织覆盖率"), &caption, &org_bars),
         chart_work: percent_bars(&format!("按{by_label}的工作覆盖率"), &caption, &work_bars),

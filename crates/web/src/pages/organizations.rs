@@ -8,8 +8,9 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
-use liangxin_domain::coverage::{self, CoverageState};
+use liangxin_domain::coverage::{self, CoverageState, UnitFilter};
 use liangxin_domain::kinds::OrgKind;
+use liangxin_domain::registry::Key;
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::organizations::{OrgFilter, OrgListRow, OrgPage, OrgSort};
 use liangxin_store::{Scope, Store};
@@ -30,6 +31,12 @@ pub struct ListQuery {
     pub q: Option<String>,
     pub county: Option<String>,
     pub kind: Option<String>,
+    /// 园区小镇 id
+    pub zone: Option<String>,
+    /// organization, work, work_only, gap
+    pub state: Option<String>,
+    /// any, or one action's code (as /gaps takes it)
+    pub action: Option<String>,
     pub sort: Option<String>,
     pub page: Option<String>,
 }
@@ -38,6 +45,10 @@ pub struct ListQuery {
 #[derive(Debug, Clone)]
 pub struct ListParams {
     pub filter: OrgFilter,
+    /// What the engine must say of a row for it to be listed (a state, an action).
+    pub units: Vec<UnitFilter>,
+    pub state_raw: String,
+    pub action_raw: String,
     pub sort: OrgSort,
     pub descending: bool,
     pub sort_raw: String,
@@ -67,6 +78,45 @@ impl ListQuery {
             }
         };
         let page = params::page(&self.page)?;
+        let zone = blank(&self.zone)
+            .map(|z| {
+                z.parse::<i64>()
+                    .ok()
+                    .filter(|z| *z > 0)
+                    .ok_or_else(|| WebError::bad_field("园区小镇", "应为园区小镇的编号"))
+            })
+            .transpose()?;
+        let state_raw = blank(&self.state).unwrap_or_default();
+        let state = match state_raw.as_str() {
+            "" => None,
+            "organization" => Some(UnitFilter::Organization),
+            "work" => Some(UnitFilter::Work),
+            "work_only" => Some(UnitFilter::WorkOnly),
+            "gap" => Some(UnitFilter::Gap),
+            _ => {
+                return Err(WebError::bad_field(
+                    "覆盖状态",
+                    "可选 organization（组织覆盖）、work（工作覆盖，含组织覆盖）、work_only（仅工作覆盖）、gap（空白）",
+                ));
+            }
+        };
+        let action_raw = blank(&self.action).unwrap_or_default();
+        let action = match action_raw.as_str() {
+            "" => None,
+            "any" => Some(UnitFilter::NeedingAction),
+            a => Some(UnitFilter::Action(
+                crate::pages::gaps::ACTIONS
+                    .iter()
+                    .copied()
+                    .find(|x| crate::pages::gaps::action_code(*x) == a)
+                    .ok_or_else(|| {
+                        WebError::bad_field(
+                            "应采取行动",
+                            format!("“{a}”不是可选的行动（any 为任一行动）"),
+                        )
+                    })?,
+            )),
+        };
         let q = blank(&self.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
             return Err(WebError::bad_field("名称或信用代码", "不能超过100个字"));
@@ -75,9 +125,12 @@ impl ListQuery {
             filter: OrgFilter {
                 q,
                 county,
-                zone: None,
+                zone,
                 kind,
             },
+            units: state.into_iter().chain(action).collect(),
+            state_raw,
+            action_raw,
             sort,
             descending,
             sort_raw,
@@ -100,6 +153,26 @@ pub async fn load_page(
     auth: &Auth,
     p: &ListParams,
 ) -> Result<(i64, Vec<AssessedOrg>), WebError> {
+    if !p.units.is_empty() {
+        let keys = judged_keys(state, auth, p).await?;
+        let total = i64::try_from(keys.len()).unwrap_or(i64::MAX);
+        let offset = usize::try_from((p.page - 1) * PAGE_SIZE).unwrap_or(usize::MAX);
+        let page: Vec<Key> = keys
+            .into_iter()
+            .skip(offset)
+            .take(PAGE_SIZE as usize)
+            .collect();
+        let scope = auth.scope.clone();
+        let today = crate::today();
+        let rows = state
+            .pool
+            .run(move |store| {
+                let rows = store.organizations_by_keys(&scope, today, &page)?;
+                assess(store, &scope, today, rows)
+            })
+            .await?;
+        return Ok((total, rows));
+    }
     let total = crate::report::organization_count(state, &auth.scope, &p.filter).await?;
     let scope = auth.scope.clone();
     let p = p.clone();
@@ -122,6 +195,35 @@ pub async fn load_page(
         })
         .await?;
     Ok((total, rows))
+}
+
+/// The keys of the rows the list's filters keep, in its order: the store's filters and order,
+/// then the scope's coverage report (the one the figures count) for the state and actions.
+async fn judged_keys(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    p: &ListParams,
+) -> Result<Vec<Key>, WebError> {
+    let report = crate::report::scope_report(state, auth.scope.clone(), None).await?;
+    let scope = auth.scope.clone();
+    let p = p.clone();
+    let today = crate::today();
+    state
+        .pool
+        .run(move |store| {
+            let keys = store.organization_keys(&scope, today, &p.filter, p.sort, p.descending)?;
+            Ok(keys
+                .into_iter()
+                .filter(|k| {
+                    report
+                        .report
+                        .units
+                        .get(k)
+                        .is_some_and(|u| p.units.iter().all(|f| f.keeps(u)))
+                })
+                .collect())
+        })
+        .await
 }
 
 /// Each row's state and actions, by the engine.
@@ -211,7 +313,12 @@ struct OrganizationsPage {
     q: String,
     counties: Vec<Choice>,
     kinds: Vec<Choice>,
+    states: Vec<Choice>,
+    actions: Vec<Choice>,
+    zone: String,
     total: String,
+    /// The row count, unformatted, for whoever checks it against the figure that linked here.
+    total_n: i64,
     page: i64,
     pages: i64,
     rows: Vec<RowView>,
@@ -242,6 +349,7 @@ pub async fn show(
         .kind
         .map(|k| k.code().to_owned())
         .unwrap_or_default();
+    let zone = p.filter.zone.map(|z| z.to_string()).unwrap_or_default();
     let link = |sort: &str, page: i64| {
         let page = if page > 1 {
             page.to_string()
@@ -254,6 +362,9 @@ pub async fn show(
                 ("q", q.clone()),
                 ("county", county.clone()),
                 ("kind", kind.clone()),
+                ("zone", zone.clone()),
+                ("state", p.state_raw.clone()),
+                ("action", p.action_raw.clone()),
                 ("sort", sort.to_owned()),
                 ("page", page)
             ])
@@ -276,7 +387,34 @@ pub async fn show(
                 selected: p.filter.kind == Some(*k),
             })
             .collect(),
+        states: [
+            ("organization", "组织覆盖"),
+            ("work", "工作覆盖（含组织覆盖）"),
+            ("work_only", "仅工作覆盖"),
+            ("gap", "空白"),
+        ]
+        .into_iter()
+        .map(|(value, label)| Choice {
+            value: value.into(),
+            label: label.into(),
+            selected: p.state_raw == value,
+        })
+        .collect(),
+        actions: std::iter::once(("any", "任一行动"))
+            .chain(
+                crate::pages::gaps::ACTIONS
+                    .iter()
+                    .map(|a| (crate::pages::gaps::action_code(*a), a.label())),
+            )
+            .map(|(value, label)| Choice {
+                value: value.into(),
+                label: label.into(),
+                selected: p.action_raw == value,
+            })
+            .collect(),
+        zone: zone.clone(),
         total: thousands(u64::try_from(total).unwrap_or(0)),
+        total_n: total,
         page: p.page,
         pages,
         rows: rows.into_iter().map(row_view).collect(),
@@ -329,6 +467,11 @@ pub(crate) async fn export(
     format: Format,
 ) -> Result<Response, WebError> {
     let p = raw.check()?;
+    let judged = if p.units.is_empty() {
+        None
+    } else {
+        Some(judged_keys(&state, &auth, &p).await?)
+    };
     let scope = auth.scope.clone();
     let today = crate::today();
     let e = Export {
@@ -347,17 +490,23 @@ pub(crate) async fn export(
         ],
     };
     export::respond(&state, e, format, move |store, offset| {
-        let rows = store.organizations_page(
-            &scope,
-            today,
-            &OrgPage {
-                filter: p.filter.clone(),
-                sort: p.sort,
-                descending: p.descending,
-                offset: i64::try_from(offset).unwrap_or(i64::MAX),
-                limit: i64::try_from(PAGE_ROWS).unwrap_or(i64::MAX),
-            },
-        )?;
+        let rows = match &judged {
+            Some(keys) => {
+                let page: Vec<Key> = keys.iter().skip(offset).take(PAGE_ROWS).copied().collect();
+                store.organizations_by_keys(&scope, today, &page)?
+            }
+            None => store.organizations_page(
+                &scope,
+                today,
+                &OrgPage {
+                    filter: p.filter.clone(),
+                    sort: p.sort,
+                    descending: p.descending,
+                    offset: i64::try_from(offset).unwrap_or(i64::MAX),
+                    limit: i64::try_from(PAGE_ROWS).unwrap_or(i64::MAX),
+                },
+            )?,
+        };
         Ok(assess(store, &scope, today, rows)?
             .into_iter()
             .map(|a| {
