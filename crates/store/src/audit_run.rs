@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use liangxin_domain::archive::Completeness;
 use liangxin_domain::audit::{
     self, AuditFinding, AuditKind, AuditRules, AuditSubject, LeaveReason, MemberAuditFacts,
+    Severity,
 };
 use liangxin_domain::dues;
 use liangxin_domain::floating::{self, FloatingRules};
@@ -38,6 +39,40 @@ pub struct RunSummary {
     pub opened: usize,
     /// Open findings it no longer found, closed.
     pub resolved: usize,
+}
+
+/// Which kept findings a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FindingFilter {
+    pub state: FindingState,
+    pub kind: Option<AuditKind>,
+    pub severity: Option<Severity>,
+    /// The findings of this party organization's subtree only (within the scope).
+    pub under: Option<Key>,
+}
+
+impl FindingFilter {
+    /// The open findings, of every kind.
+    pub fn open() -> FindingFilter {
+        FindingFilter::default()
+    }
+
+    /// Every finding, closed ones too.
+    pub fn all() -> FindingFilter {
+        FindingFilter {
+            state: FindingState::All,
+            ..FindingFilter::default()
+        }
+    }
+}
+
+/// 未销号, 已销号, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FindingState {
+    #[default]
+    Open,
+    Closed,
+    All,
 }
 
 /// A kept finding, as lists show it.
@@ -466,19 +501,56 @@ impl Store {
         })
     }
 
-    /// The findings kept for `scope` (responsible organization in the subtree): open ones,
-    /// or all; flags first, then by organization.
+    /// The last audit run over `scope` or a scope containing it (a county's run covers its
+    /// towns): its day and how many findings it found. `None`: the scope was never audited,
+    /// and an empty list means 尚未排查, not 没有问题.
+    pub fn last_audit(&mut self, scope: &Scope) -> Result<Option<(NaiveDate, i32)>> {
+        use diesel::dsl::max;
+        let runs: Vec<(String, Option<i64>)> = ar::table
+            .group_by(ar::scope_path)
+            .select((ar::scope_path, max(ar::id)))
+            .load(self.conn())?;
+        let Some(last) = runs
+            .into_iter()
+            .filter(|(path, _)| scope.party_path.starts_with(path.as_str()))
+            .filter_map(|(_, id)| id)
+            .max()
+        else {
+            return Ok(None);
+        };
+        Ok(Some(
+            ar::table
+                .filter(ar::id.eq(last))
+                .select((ar::run_on, ar::found))
+                .first(self.conn())?,
+        ))
+    }
+
+    /// The findings kept for `scope` (responsible organization in the subtree) that pass
+    /// `filter`; flags first, then by organization.
     pub fn audit_findings(
         &mut self,
         scope: &Scope,
-        open_only: bool,
+        filter: &FindingFilter,
         offset: i64,
         limit: i64,
     ) -> Result<(i64, Vec<StoredFinding>)> {
         if scope.member.is_some() {
             return Ok((0, Vec::new()));
         }
-        let (low, high) = scope.path_range();
+        let (mut low, mut high) = scope.path_range();
+        if let Some(under) = filter.under {
+            let path: Option<String> = po::table
+                .filter(po::county_code.eq(under.county))
+                .filter(po::id.eq(under.id))
+                .select(po::path)
+                .first(self.conn())
+                .optional()?;
+            match path.filter(|p| scope.contains_path(p)) {
+                Some(p) => (low, high) = Scope::subtree(p).path_range(),
+                None => return Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内")),
+            }
+        }
         let conn = self.conn();
         let query = || {
             let mut q = af::table
@@ -489,8 +561,16 @@ impl Store {
                 )
                 .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone())))
                 .into_boxed();
-            if open_only {
-                q = q.filter(af::closed_on.is_null());
+            match filter.state {
+                FindingState::Open => q = q.filter(af::closed_on.is_null()),
+                FindingState::Closed => q = q.filter(af::closed_on.is_not_null()),
+                FindingState::All => {}
+            }
+            if let Some(k) = filter.kind {
+                q = q.filter(af::kind.eq(k.code()));
+            }
+            if let Some(s) = filter.severity {
+                q = q.filter(af::severity.eq(s.code()));
             }
             q
         };

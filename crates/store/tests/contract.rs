@@ -15,6 +15,7 @@ use liangxin_domain::registry::{
 };
 use liangxin_domain::resident_id::ResidentId;
 use liangxin_domain::rules::{CoverageRules, RuleParam, keys};
+use liangxin_store::audit_run::FindingFilter;
 use liangxin_store::crypto::Suite;
 use liangxin_store::import::{ImportSource, Plan};
 use liangxin_store::registry::{Bulk, LoadMode};
@@ -1812,7 +1813,9 @@ fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb)
 
     let first = store.run_audit("longyou", &longyou, TODAY).unwrap();
     assert!(first.found > 0 && first.opened == first.found, "{first:?}");
-    let (_, findings) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let (_, findings) = store
+        .audit_findings(&longyou, &FindingFilter::open(), 0, 500)
+        .unwrap();
     let of = |who: Key, kind: AuditKind| {
         findings
             .iter()
@@ -1846,7 +1849,13 @@ fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb)
             .any(|f| f.kind == AuditKind::LifeMissed && f.responsible == c.joint)
     );
     // Kecheng sees none of them and cannot close them.
-    assert_eq!(store.audit_findings(&kecheng, true, 0, 500).unwrap().0, 0);
+    assert_eq!(
+        store
+            .audit_findings(&kecheng, &FindingFilter::open(), 0, 500)
+            .unwrap()
+            .0,
+        0
+    );
     assert!(
         store
             .close_finding("kecheng", &kecheng, TODAY, dues_b.key, "越权")
@@ -1877,7 +1886,9 @@ fn the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure(db: &TestDb)
     let third = store.run_audit("longyou", &longyou, TODAY).unwrap();
     assert_eq!(third.opened, 0, "{third:?}");
     assert_eq!(third.found, first.found - 1);
-    let (_, all) = store.audit_findings(&longyou, false, 0, 500).unwrap();
+    let (_, all) = store
+        .audit_findings(&longyou, &FindingFilter::all(), 0, 500)
+        .unwrap();
     let closed = all.iter().find(|f| f.key == dues_b.key).unwrap();
     assert_eq!(
         closed.closed.as_ref().map(|c| c.1.as_str()),
@@ -1944,7 +1955,9 @@ fn archives_are_checked_against_the_checklist(db: &TestDb) {
     assert_eq!(items.iter().filter(|(_, on)| on.is_some()).count(), 4);
     // The audit names what is missing; completed, the next run closes it.
     store.run_audit("t", &longyou, TODAY).unwrap();
-    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let (_, open) = store
+        .audit_findings(&longyou, &FindingFilter::open(), 0, 500)
+        .unwrap();
     let f = open
         .iter()
         .find(|f| {
@@ -2079,10 +2092,14 @@ fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
     // Nobody received it by the 10th: the audit escalates it to the common ancestor (the
     // city), which a county's own run does not reach.
     store.run_audit("t", &longyou, TODAY).unwrap();
-    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let (_, open) = store
+        .audit_findings(&longyou, &FindingFilter::open(), 0, 500)
+        .unwrap();
     assert!(open.iter().all(|f| f.kind != AuditKind::TransferOverdue));
     store.run_audit("t", &all(), TODAY).unwrap();
-    let (_, open) = store.audit_findings(&city, true, 0, 500).unwrap();
+    let (_, open) = store
+        .audit_findings(&city, &FindingFilter::open(), 0, 500)
+        .unwrap();
     let f = open
         .iter()
         .find(|f| f.subject == AuditSubject::Transfer { id: t })
@@ -2174,7 +2191,9 @@ fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
     // Received: the next run closes the escalation.
     let run = store.run_audit("t", &all(), TODAY).unwrap();
     assert!(run.resolved >= 1);
-    let (_, open) = store.audit_findings(&city, true, 0, 500).unwrap();
+    let (_, open) = store
+        .audit_findings(&city, &FindingFilter::open(), 0, 500)
+        .unwrap();
     assert!(
         open.iter()
             .all(|f| f.subject != AuditSubject::Transfer { id: t })
@@ -2537,7 +2556,9 @@ fn floating_members_are_seen_by_home_and_host_and_attend_at_the_host(db: &TestDb
         .unwrap();
     // Attendance at the host counts for the member; the expired 活动证 is the home's finding.
     store.run_audit("t", &longyou, TODAY).unwrap();
-    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let (_, open) = store
+        .audit_findings(&longyou, &FindingFilter::open(), 0, 500)
+        .unwrap();
     let about: Vec<_> = open
         .iter()
         .filter(|f| f.subject == AuditSubject::Member { key: m })
@@ -2607,7 +2628,9 @@ fn floating_members_are_seen_by_home_and_host_and_attend_at_the_host(db: &TestDb
     assert_eq!(hosted.len(), 1);
     assert_eq!(hosted[0].letter, Some(letter));
     store.run_audit("t", &longyou, TODAY).unwrap();
-    let (_, open) = store.audit_findings(&longyou, true, 0, 500).unwrap();
+    let (_, open) = store
+        .audit_findings(&longyou, &FindingFilter::open(), 0, 500)
+        .unwrap();
     assert!(!open.iter().any(|f| {
         f.subject == AuditSubject::Member { key: m2 } && f.kind == AuditKind::CertificateInvalid
     }));

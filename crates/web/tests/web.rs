@@ -1616,7 +1616,12 @@ fn a_county_runs_the_audit_sees_its_findings_and_closes_one_with_a_note() {
     let mut offset = 0;
     loop {
         let (total, page) = store
-            .audit_findings(&hongmu_scope, false, offset, 500)
+            .audit_findings(
+                &hongmu_scope,
+                &liangxin_store::audit_run::FindingFilter::all(),
+                offset,
+                500,
+            )
             .unwrap();
         inside |= page.iter().any(|f| f.key == key);
         offset += page.len() as i64;
@@ -3415,4 +3420,68 @@ fn every_figure_on_the_dashboard_opens_a_list_of_its_length() {
         assert_eq!(r.status, 422, "{bad}");
         assert!(r.body.contains(field), "{bad}: {}", r.body);
     }
+}
+
+/// The findings page says 尚未排查 until the scope was audited, then filters by state, kind,
+/// severity and organization, each filter's count equal to its file's rows.
+#[test]
+fn the_findings_page_filters_and_says_when_nothing_was_audited() {
+    let app = TestApp::start(300);
+    let mut county = app.signed_in("longyou");
+    let before = county.get("/audit");
+    assert_eq!(before.status, 200);
+    assert!(before.body.contains("尚未排查"), "{}", before.body);
+    assert!(!before.body.contains("没有问题"));
+    let r = county.post_form("/audit/run", &[("_csrf", &before.csrf())]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = county.get("/audit");
+    assert!(!after.body.contains("尚未排查"));
+    assert!(after.body.contains("最近一次排查"));
+    let open = stated_total(&after.body);
+    assert!(open > 0);
+    let rows_of = |c: &mut common::Client, q: &str| -> u64 {
+        let page = c.get(&format!("/audit?{q}"));
+        assert_eq!(page.status, 200, "{q}: {}", page.body);
+        let n = stated_total(&page.body);
+        let csv = c.get(&format!("/audit.csv?{q}"));
+        assert_eq!(csv.body.lines().count() as u64 - 1, n, "{q}");
+        n
+    };
+    let by_kind: u64 = liangxin_domain::audit::AuditKind::ALL
+        .iter()
+        .map(|k| rows_of(&mut county, &format!("kind={}", k.code())))
+        .sum();
+    assert_eq!(by_kind, open, "the kinds partition the open findings");
+    let flags = rows_of(&mut county, "severity=flag");
+    let warnings = rows_of(&mut county, "severity=warning");
+    assert_eq!(flags + warnings, open);
+    assert_eq!(rows_of(&mut county, "state=closed"), 0);
+    assert_eq!(rows_of(&mut county, "state=all"), open);
+    // One branch's subtree: its own findings, fewer than the county's.
+    let branch = app
+        .store()
+        .demo_anchors(330825, "龙游红木小镇")
+        .unwrap()
+        .unwrap();
+    let (key, _) = branch.branch.unwrap();
+    let mine = rows_of(&mut county, &format!("org={}-{}", key.county, key.id));
+    assert!(mine < open, "{mine} of {open}");
+    // The branch's secretary sees the same findings as the county filtered to the branch.
+    let mut secretary = app.signed_in("secretary");
+    assert_eq!(rows_of(&mut secretary, ""), mine);
+    for (bad, field) in [
+        ("/audit?kind=late", "问题类别"),
+        ("/audit?severity=high", "程度"),
+        ("/audit?state=done", "销号状态"),
+        ("/audit?org=abc", "党组织"),
+    ] {
+        let r = county.get(bad);
+        assert_eq!(r.status, 422, "{bad}");
+        assert!(r.body.contains(field), "{bad}: {}", r.body);
+    }
+    // A party organization outside the scope is refused, not listed.
+    let (other, _, _) = app.store().county_top_party_org(330802).unwrap().unwrap();
+    let r = county.get(&format!("/audit?org={}-{}", other.county, other.id));
+    assert_eq!(r.status, 404, "as for any object out of the scope");
+    assert!(r.body.contains("不在您的管理范围内"), "{}", r.body);
 }

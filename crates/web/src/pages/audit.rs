@@ -12,24 +12,124 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use liangxin_domain::audit::AuditSubject;
+use liangxin_domain::audit::{AuditKind, AuditSubject, Severity};
 use liangxin_domain::registry::Key;
-use liangxin_store::audit_run::StoredFinding;
+use liangxin_store::audit_run::{FindingFilter, FindingState, StoredFinding};
 use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
-use crate::view::{Layout, render, thousands};
+use crate::view::{Choice, Layout, query, render, thousands};
 use crate::{AppState, params};
 
 const PAGE_SIZE: i64 = 50;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {
+    /// `1`: closed findings too (kept for the links already out there; `state=all` says it).
     pub all: Option<String>,
+    /// open (未销号, the default), closed (已销号), all
+    pub state: Option<String>,
+    /// An [`AuditKind`] code.
+    pub kind: Option<String>,
+    /// warning (预警) or flag (需处置)
+    pub severity: Option<String>,
+    /// A party organization `county-id`: its subtree's findings only.
+    pub org: Option<String>,
     pub page: Option<String>,
     pub ran: Option<String>,
+}
+
+/// A checked [`AuditQuery`].
+#[derive(Debug, Clone)]
+struct AuditParams {
+    filter: FindingFilter,
+    page: i64,
+    /// The query string of the filters, for links and the files.
+    query: Vec<(&'static str, String)>,
+}
+
+impl AuditQuery {
+    fn check(&self) -> Result<AuditParams, WebError> {
+        let text = params::text;
+        let state = match (text(&self.state).as_deref(), text(&self.all).as_deref()) {
+            (None | Some("open"), None | Some("0")) => FindingState::Open,
+            (None, Some("1")) | (Some("all"), _) => FindingState::All,
+            (Some("closed"), _) => FindingState::Closed,
+            (None, Some(_)) => return Err(WebError::bad_field("含已销号", "应为 1 或 0")),
+            _ => {
+                return Err(WebError::bad_field(
+                    "销号状态",
+                    "可选 open（未销号）、closed（已销号）、all（全部）",
+                ));
+            }
+        };
+        let kind = text(&self.kind)
+            .map(|k| {
+                AuditKind::parse(&k).ok_or_else(|| {
+                    let codes: Vec<&str> = AuditKind::ALL.iter().map(|k| k.code()).collect();
+                    WebError::bad_field("问题类别", format!("可选 {}", codes.join("、")))
+                })
+            })
+            .transpose()?;
+        let severity = match text(&self.severity).as_deref() {
+            None => None,
+            Some("warning") => Some(Severity::Warning),
+            Some("flag") => Some(Severity::Flag),
+            Some(_) => {
+                return Err(WebError::bad_field(
+                    "程度",
+                    "可选 warning（预警）、flag（需处置）",
+                ));
+            }
+        };
+        let under = text(&self.org)
+            .map(|o| {
+                o.split_once('-')
+                    .and_then(|(c, i)| {
+                        Some(Key {
+                            county: c.parse().ok()?,
+                            id: i.parse().ok()?,
+                        })
+                    })
+                    .ok_or_else(|| WebError::bad_field("党组织", "应为“县代码-编号”，如 330825-12"))
+            })
+            .transpose()?;
+        let page = params::page(&self.page)?;
+        let state_code = match state {
+            FindingState::Open => "",
+            FindingState::Closed => "closed",
+            FindingState::All => "all",
+        };
+        let query = vec![
+            ("state", state_code.to_owned()),
+            (
+                "kind",
+                kind.map(|k| k.code().to_owned()).unwrap_or_default(),
+            ),
+            (
+                "severity",
+                severity.map(|s| s.code().to_owned()).unwrap_or_default(),
+            ),
+            (
+                "org",
+                under
+                    .map(|k| format!("{}-{}", k.county, k.id))
+                    .unwrap_or_default(),
+            ),
+        ];
+        Ok(AuditParams {
+            filter: FindingFilter {
+                state,
+                kind,
+                severity,
+                under,
+            },
+            page,
+            query,
+        })
+    }
 }
 
 struct Row {
@@ -51,7 +151,17 @@ struct Row {
 #[template(path = "audit.html")]
 struct AuditPage {
     layout: Layout,
-    all: bool,
+    /// What the list holds, in words: 未销号的问题, 全部问题 …
+    title: String,
+    states: Vec<Choice>,
+    kinds: Vec<Choice>,
+    severities: Vec<Choice>,
+    org: String,
+    /// The last run over the scope, in words; `None`: never audited (尚未排查).
+    last_run: Option<String>,
+    filtered: bool,
+    csv: String,
+    xlsx: String,
     total: String,
     total_n: i64,
     page: i64,
@@ -102,27 +212,79 @@ async fn page(
     q: &AuditQuery,
     error: Option<String>,
 ) -> Result<AuditPage, WebError> {
-    let all = q.all.as_deref() == Some("1");
-    let page = params::page(&q.page)?;
+    let p = q.check()?;
+    let page = p.page;
     let scope = auth.scope.clone();
-    let (total, found) = state
+    let filter = p.filter;
+    let (total, found, last) = state
         .pool
         .run(move |store| {
-            Ok(store.audit_findings(&scope, !all, (page - 1) * PAGE_SIZE, PAGE_SIZE)?)
+            let (total, found) =
+                store.audit_findings(&scope, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            Ok((total, found, store.last_audit(&scope)?))
         })
         .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let link = |p: i64| format!("/audit?page={p}{}", if all { "&all=1" } else { "" });
+    let link = |path: &str, n: i64| {
+        let mut q = p.query.clone();
+        q.push(("page", if n > 1 { n.to_string() } else { String::new() }));
+        format!("{path}{}", query(&q))
+    };
+    let value = |name: &str| {
+        p.query
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let choices = |name: &str, options: Vec<(&str, &str)>| {
+        let chosen = value(name);
+        options
+            .into_iter()
+            .map(|(v, l)| Choice {
+                value: v.into(),
+                label: l.into(),
+                selected: chosen == v,
+            })
+            .collect::<Vec<_>>()
+    };
     let layout = Layout::new(state, auth, "组织关系排查", "audit").await?;
     Ok(AuditPage {
         layout,
-        all,
+        title: match filter.state {
+            FindingState::Open => "未销号的问题",
+            FindingState::Closed => "已销号的问题",
+            FindingState::All => "全部问题（含已销号）",
+        }
+        .into(),
+        states: choices("state", vec![("closed", "已销号"), ("all", "全部")]),
+        kinds: choices(
+            "kind",
+            AuditKind::ALL
+                .iter()
+                .map(|k| (k.code(), k.label()))
+                .collect(),
+        ),
+        severities: choices(
+            "severity",
+            [Severity::Flag, Severity::Warning]
+                .iter()
+                .map(|s| (s.code(), s.label()))
+                .collect(),
+        ),
+        org: value("org"),
+        last_run: last.map(|(on, found)| {
+            format!("最近一次排查：{}，发现{found}项", on.format("%Y年%m月%d日"))
+        }),
+        filtered: filter != FindingFilter::open(),
+        csv: link("/audit.csv", 1),
+        xlsx: link("/audit.xlsx", 1),
         total: thousands(u64::try_from(total).unwrap_or(0)),
         total_n: total,
         page,
         pages,
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
+        prev: (page > 1).then(|| link("/audit", page - 1)),
+        next: (page < pages).then(|| link("/audit", page + 1)),
         ran: q.ran.clone().filter(|r| r.len() < 100),
         error,
         rows: found.iter().map(row).collect(),
@@ -185,11 +347,7 @@ pub async fn close(
     match closed {
         Ok(()) => Ok(Redirect::to("/audit").into_response()),
         Err(e) if e.field.is_some() => {
-            let q = AuditQuery {
-                all: None,
-                page: None,
-                ran: None,
-            };
+            let q = AuditQuery::default();
             let p = page(&state, &auth, &q, Some(e.message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
@@ -203,7 +361,9 @@ async fn export(
     q: AuditQuery,
     format: Format,
 ) -> Result<Response, WebError> {
-    let all = params::text(&q.all).is_some();
+    let p = q.check()?;
+    let all = p.filter.state != FindingState::Open;
+    let filter = p.filter;
     let scope = auth.scope.clone();
     let e = Export {
         file_stem: "audit-findings",
@@ -230,7 +390,7 @@ async fn export(
     };
     export::respond(&state, e, format, move |store, offset| {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let (_, found) = store.audit_findings(&scope, !all, offset, export::PAGE_ROWS as i64)?;
+        let (_, found) = store.audit_findings(&scope, &filter, offset, export::PAGE_ROWS as i64)?;
         Ok(found
             .iter()
             .map(|f| {
