@@ -502,9 +502,10 @@ impl Store {
     }
 
     /// The last audit run over `scope` or a scope containing it (a county's run covers its
-    /// towns): its day and how many findings it found. `None`: the scope was never audited,
-    /// and an empty list means 尚未排查, not 没有问题.
-    pub fn last_audit(&mut self, scope: &Scope) -> Result<Option<(NaiveDate, i32)>> {
+    /// towns): its day, and how many findings it found when it was a run of this very scope
+    /// (a wider run's count is of organizations the scope does not see). `None`: the scope
+    /// was never audited, and an empty list means 尚未排查, not 没有问题.
+    pub fn last_audit(&mut self, scope: &Scope) -> Result<Option<(NaiveDate, Option<i32>)>> {
         use diesel::dsl::max;
         let runs: Vec<(String, Option<i64>)> = ar::table
             .group_by(ar::scope_path)
@@ -518,12 +519,11 @@ impl Store {
         else {
             return Ok(None);
         };
-        Ok(Some(
-            ar::table
-                .filter(ar::id.eq(last))
-                .select((ar::run_on, ar::found))
-                .first(self.conn())?,
-        ))
+        let (on, path, found): (NaiveDate, String, i32) = ar::table
+            .filter(ar::id.eq(last))
+            .select((ar::run_on, ar::scope_path, ar::found))
+            .first(self.conn())?;
+        Ok(Some((on, (path == scope.party_path).then_some(found))))
     }
 
     /// The findings kept for `scope` (responsible organization in the subtree) that pass

@@ -3469,6 +3469,10 @@ fn the_findings_page_filters_and_says_when_nothing_was_audited() {
     // The branch's secretary sees the same findings as the county filtered to the branch.
     let mut secretary = app.signed_in("secretary");
     assert_eq!(rows_of(&mut secretary, ""), mine);
+    // The county's run counted the whole county: the branch is told the day, not that count.
+    let own = secretary.get("/audit");
+    assert!(own.body.contains("上级统一排查"), "{}", own.body);
+    assert!(!own.body.contains(&format!("发现{open}项")));
     for (bad, field) in [
         ("/audit?kind=late", "问题类别"),
         ("/audit?severity=high", "程度"),

@@ -251,12 +251,7 @@ async fn page(
     let layout = Layout::new(state, auth, "组织关系排查", "audit").await?;
     Ok(AuditPage {
         layout,
-        title: match filter.state {
-            FindingState::Open => "未销号的问题",
-            FindingState::Closed => "已销号的问题",
-            FindingState::All => "全部问题（含已销号）",
-        }
-        .into(),
+        title: state_title(filter.state).into(),
         states: choices("state", vec![("closed", "已销号"), ("all", "全部")]),
         kinds: choices(
             "kind",
@@ -274,7 +269,11 @@ async fn page(
         ),
         org: value("org"),
         last_run: last.map(|(on, found)| {
-            format!("最近一次排查：{}，发现{found}项", on.format("%Y年%m月%d日"))
+            let on = on.format("%Y年%m月%d日");
+            match found {
+                Some(n) => format!("最近一次排查：{on}，发现{n}项"),
+                None => format!("最近一次排查：{on}（上级统一排查）"),
+            }
         }),
         filtered: filter != FindingFilter::open(),
         csv: link("/audit.csv", 1),
@@ -355,6 +354,15 @@ pub async fn close(
     }
 }
 
+/// What a list of findings in `state` holds, in words.
+fn state_title(state: FindingState) -> &'static str {
+    match state {
+        FindingState::Open => "未销号的问题",
+        FindingState::Closed => "已销号的问题",
+        FindingState::All => "全部问题（含已销号）",
+    }
+}
+
 async fn export(
     state: Arc<AppState>,
     auth: Auth,
@@ -362,7 +370,6 @@ async fn export(
     format: Format,
 ) -> Result<Response, WebError> {
     let p = q.check()?;
-    let all = p.filter.state != FindingState::Open;
     let filter = p.filter;
     let scope = auth.scope.clone();
     let e = Export {
@@ -370,11 +377,7 @@ async fn export(
         sheet: "组织关系排查",
         title: format!(
             "组织关系排查：{}（截至{}，由记录计算）",
-            if all {
-                "全部问题（含已销号）"
-            } else {
-                "未销号的问题"
-            },
+            state_title(filter.state),
             crate::today().format("%Y年%m月%d日")
         ),
         headers: vec![
