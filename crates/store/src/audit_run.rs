@@ -49,6 +49,9 @@ pub struct FindingFilter {
     pub severity: Option<Severity>,
     /// The findings of this party organization's subtree only (within the scope).
     pub under: Option<Key>,
+    /// With `under`: only the findings that organization itself answers for, not its
+    /// subordinates' (a 待办 line counts those).
+    pub own: bool,
 }
 
 impl FindingFilter {
@@ -571,6 +574,11 @@ impl Store {
             }
             if let Some(s) = filter.severity {
                 q = q.filter(af::severity.eq(s.code()));
+            }
+            if let (Some(k), true) = (filter.under, filter.own) {
+                q = q
+                    .filter(af::county_code.eq(k.county))
+                    .filter(af::responsible_id.eq(k.id));
             }
             q
         };

@@ -135,6 +135,25 @@ fn filter_organizations<'a>(
     q
 }
 
+/// Orders a query over `organizations` (joined or not) as the list sorts: the same
+/// expressions for the page, the export and the judged keys.
+macro_rules! ordered {
+    ($q:expr, $sort:expr, $descending:expr) => {
+        match ($sort, $descending) {
+            (OrgSort::Name, false) => $q.order((o::name.asc(), o::id.asc())),
+            (OrgSort::Name, true) => $q.order((o::name.desc(), o::id.desc())),
+            (OrgSort::County, false) => {
+                $q.order((o::county_code.asc(), o::name.asc(), o::id.asc()))
+            }
+            (OrgSort::County, true) => {
+                $q.order((o::county_code.desc(), o::name.desc(), o::id.desc()))
+            }
+            (OrgSort::Employees, false) => $q.order((o::employees.asc(), o::id.asc())),
+            (OrgSort::Employees, true) => $q.order((o::employees.desc(), o::id.desc())),
+        }
+    };
+}
+
 /// The list's columns over the filtered organizations, in the order asked, optionally one
 /// window (offset, limit) of them.
 fn load_rows(
@@ -159,14 +178,7 @@ fn load_rows(
             o::employees,
             o::registered_on,
         ));
-    q = match (sort, descending) {
-        (OrgSort::Name, false) => q.order((o::name.asc(), o::id.asc())),
-        (OrgSort::Name, true) => q.order((o::name.desc(), o::id.desc())),
-        (OrgSort::County, false) => q.order((o::county_code.asc(), o::name.asc(), o::id.asc())),
-        (OrgSort::County, true) => q.order((o::county_code.desc(), o::name.desc(), o::id.desc())),
-        (OrgSort::Employees, false) => q.order((o::employees.asc(), o::id.asc())),
-        (OrgSort::Employees, true) => q.order((o::employees.desc(), o::id.desc())),
-    };
+    q = ordered!(q, sort, descending);
     if let Some((offset, limit)) = window {
         q = q
             .offset(offset.max(0))
@@ -214,14 +226,14 @@ impl Store {
         sort: OrgSort,
         descending: bool,
     ) -> Result<Vec<Key>> {
-        let q = filter_organizations(scoped(scope, today, Lookup::InOrder), filter);
-        let rows = load_rows(self.conn(), q, sort, descending, None)?;
-        Ok(rows
+        // Every key of the scope is wanted, so the county range (not a sorted index) finds
+        // them, and only the key and the sort columns are read.
+        let q = filter_organizations(scoped(scope, today, Lookup::ByRegion), filter)
+            .select((o::county_code, o::id));
+        let keys: Vec<(i32, i64)> = ordered!(q, sort, descending).load(self.conn())?;
+        Ok(keys
             .into_iter()
-            .map(|r| Key {
-                county: r.0,
-                id: r.1,
-            })
+            .map(|(county, id)| Key { county, id })
             .collect())
     }
 
@@ -235,13 +247,22 @@ impl Store {
         if keys.len() > usize::try_from(crate::MAX_PAGE).unwrap_or(usize::MAX) {
             return Err(StoreError::invalid("页", "一次最多读取一页"));
         }
-        let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
-        let q = scoped(scope, today, Lookup::InOrder).filter(o::id.eq_any(ids));
-        let rows = load_rows(self.conn(), q, OrgSort::Name, false, None)?;
-        let mut found: std::collections::HashMap<Key, OrgListRow> = rows
-            .into_iter()
-            .map(|r| to_row(r).map(|row| (row.key, row)))
-            .collect::<Result<_>>()?;
+        // One lookup per county through the primary key (county, id): an id alone has no
+        // index.
+        let mut by_county: std::collections::BTreeMap<i32, Vec<i64>> = Default::default();
+        for k in keys {
+            by_county.entry(k.county).or_default().push(k.id);
+        }
+        let mut found = std::collections::HashMap::with_capacity(keys.len());
+        for (county, ids) in by_county {
+            let q = scoped(scope, today, Lookup::ByRegion)
+                .filter(o::county_code.eq(county))
+                .filter(o::id.eq_any(ids));
+            for r in load_rows(self.conn(), q, OrgSort::Name, false, None)? {
+                let row = to_row(r)?;
+                found.insert(row.key, row);
+            }
+        }
         Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
     }
 

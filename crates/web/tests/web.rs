@@ -3382,7 +3382,7 @@ fn every_figure_on_the_dashboard_opens_a_list_of_its_length() {
     let page = city.get("/audit");
     let r = city.post_form("/audit/run", &[("_csrf", &page.csrf())]);
     assert_eq!(r.status, 303, "{}", r.body);
-    let mut filtered_and_nonzero = 0;
+    let (mut filtered_and_nonzero, mut own_findings) = (0, 0);
     for role in ["city", "longyou", "hongmu", "secretary", "instructor"] {
         let mut c = app.signed_in(role);
         let home = c.get("/");
@@ -3408,9 +3408,17 @@ fn every_figure_on_the_dashboard_opens_a_list_of_its_length() {
             if n > 0 && (href.contains("state=") || href.contains("action=")) {
                 filtered_and_nonzero += 1;
             }
+            // A branch's 待办 line counts the findings it answers for itself.
+            if n > 0 && href.contains("own=1") {
+                own_findings += 1;
+            }
         }
     }
     assert!(filtered_and_nonzero >= 10, "{filtered_and_nonzero}");
+    assert!(own_findings > 0, "no 待办 line of findings was walked");
+    let r = city.get("/audit?own=1");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("仅本组织"), "{}", r.body);
     for (bad, field) in [
         ("/organizations?state=covered", "覆盖状态"),
         ("/organizations?action=build", "应采取行动"),

@@ -37,6 +37,8 @@ pub struct AuditQuery {
     pub severity: Option<String>,
     /// A party organization `county-id`: its subtree's findings only.
     pub org: Option<String>,
+    /// `1` with `org`: that organization's own findings, not its subordinates'.
+    pub own: Option<String>,
     pub page: Option<String>,
     pub ran: Option<String>,
 }
@@ -96,6 +98,14 @@ impl AuditQuery {
                     .ok_or_else(|| WebError::bad_field("党组织", "应为“县代码-编号”，如 330825-12"))
             })
             .transpose()?;
+        let own = match (text(&self.own).as_deref(), under) {
+            (None | Some("0"), _) => false,
+            (Some("1"), Some(_)) => true,
+            (Some("1"), None) => {
+                return Err(WebError::bad_field("仅本组织", "须同时指定党组织（org）"));
+            }
+            (Some(_), _) => return Err(WebError::bad_field("仅本组织", "应为 1 或 0")),
+        };
         let page = params::page(&self.page)?;
         let state_code = match state {
             FindingState::Open => "",
@@ -118,6 +128,7 @@ impl AuditQuery {
                     .map(|k| format!("{}-{}", k.county, k.id))
                     .unwrap_or_default(),
             ),
+            ("own", if own { "1" } else { "" }.to_owned()),
         ];
         Ok(AuditParams {
             filter: FindingFilter {
@@ -125,6 +136,7 @@ impl AuditQuery {
                 kind,
                 severity,
                 under,
+                own,
             },
             page,
             query,

@@ -94,7 +94,15 @@ struct TodoView {
 struct TodoRow {
     name: String,
     href: String,
-    items: Vec<(String, String)>,
+    items: Vec<TodoItem>,
+}
+
+/// One open item of a branch: what, where to act, and, where the link opens a list of
+/// exactly those rows, how many.
+struct TodoItem {
+    text: String,
+    href: String,
+    count: Option<u64>,
 }
 
 const TODO_ROWS: usize = 10;
@@ -107,22 +115,25 @@ fn todo_view(list: &[liangxin_store::todo::BranchTodo]) -> TodoView {
             let base = format!("/party-orgs/{}/{}", t.key.county, t.key.id);
             let mut items = Vec::new();
             for (kind, period) in &t.meetings_due {
-                items.push((
-                    format!("{}{}尚未召开", period.label_zh(), kind.label()),
-                    format!("{base}/meetings/new"),
-                ));
+                items.push(TodoItem {
+                    text: format!("{}{}尚未召开", period.label_zh(), kind.label()),
+                    href: format!("{base}/meetings/new"),
+                    count: None,
+                });
             }
             if t.dues_unmarked > 0 {
-                items.push((
-                    format!("本月{}人党费未登记", t.dues_unmarked),
-                    format!("{base}/dues"),
-                ));
+                items.push(TodoItem {
+                    text: format!("本月{}人党费未登记", t.dues_unmarked),
+                    href: format!("{base}/dues"),
+                    count: None,
+                });
             }
             if t.findings_open > 0 {
-                items.push((
-                    format!("{}项排查问题未销号", t.findings_open),
-                    "/audit".into(),
-                ));
+                items.push(TodoItem {
+                    text: format!("{}项排查问题未销号", t.findings_open),
+                    href: format!("/audit?org={}-{}&own=1", t.key.county, t.key.id),
+                    count: Some(u64::from(t.findings_open)),
+                });
             }
             TodoRow {
                 name: t.name.clone(),

@@ -489,11 +489,19 @@ pub(crate) async fn export(
             "应采取行动",
         ],
     };
+    // The judged keys are read a page at a time by position in the key list, not by rows
+    // written: an organization dissolved meanwhile must neither repeat a row nor end the file.
+    let mut next_key = 0;
     export::respond(&state, e, format, move |store, offset| {
         let rows = match &judged {
             Some(keys) => {
-                let page: Vec<Key> = keys.iter().skip(offset).take(PAGE_ROWS).copied().collect();
-                store.organizations_by_keys(&scope, today, &page)?
+                let mut rows = Vec::new();
+                while rows.is_empty() && next_key < keys.len() {
+                    let end = (next_key + PAGE_ROWS).min(keys.len());
+                    rows = store.organizations_by_keys(&scope, today, &keys[next_key..end])?;
+                    next_key = end;
+                }
+                rows
             }
             None => store.organizations_page(
                 &scope,
