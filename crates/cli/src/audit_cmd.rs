@@ -6,11 +6,16 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use liangxin_domain::audit::{AuditKind, AuditRules};
-use liangxin_store::Store;
+use std::io::Write;
 
-use crate::CliError;
+use liangxin_domain::audit::{AuditKind, AuditRules, Severity};
+use liangxin_store::Store;
+use liangxin_store::audit_run::{FindingFilter, FindingState, StoredFinding};
+use serde::Serialize;
+
 use crate::coverage_cmd::{median, scope};
+use crate::output::{csv_record, table};
+use crate::{CliError, Format};
 
 pub fn run(
     store: &mut Store,
@@ -105,5 +110,145 @@ pub fn run(
             "ratio_median": e.as_secs_f64() / s.as_secs_f64(),
         })
     );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    county: i32,
+    id: i64,
+    responsible: &'a str,
+    subject_type: &'static str,
+    subject: &'a str,
+    kind: AuditKind,
+    kind_label: &'static str,
+    severity: &'a str,
+    detail: &'a str,
+    rule: &'a str,
+    first_found_on: NaiveDate,
+    closed_on: Option<NaiveDate>,
+    close_note: Option<&'a str>,
+}
+
+fn finding_out(f: &StoredFinding) -> FindingOut<'_> {
+    FindingOut {
+        county: f.key.county,
+        id: f.key.id,
+        responsible: &f.responsible_name,
+        subject_type: f.subject.label(),
+        subject: &f.subject_name,
+        kind: f.kind,
+        kind_label: f.kind.label(),
+        severity: &f.severity,
+        detail: &f.detail,
+        rule: &f.rule,
+        first_found_on: f.first_found_on,
+        closed_on: f.closed.as_ref().map(|c| c.0),
+        close_note: f.closed.as_ref().map(|c| c.1.as_str()),
+    }
+}
+
+/// `audit --list`: the kept findings of the city or a county, as the findings page lists
+/// them (flags first), optionally of one kind and 销号 state.
+pub fn list(
+    store: &mut Store,
+    county: Option<&str>,
+    kind: Option<&str>,
+    state: &str,
+    format: Format,
+) -> Result<(), CliError> {
+    let kind = kind
+        .map(|k| {
+            AuditKind::parse(k).ok_or_else(|| {
+                let codes: Vec<&str> = AuditKind::ALL.iter().map(|k| k.code()).collect();
+                CliError::Refused(format!(
+                    "--kind：“{k}”不是问题类别，可选 {}",
+                    codes.join("、")
+                ))
+            })
+        })
+        .transpose()?;
+    let state = match state {
+        "open" => FindingState::Open,
+        "closed" => FindingState::Closed,
+        "all" => FindingState::All,
+        s => {
+            return Err(CliError::Refused(format!(
+                "--state：“{s}”不是销号状态，可选 open（未销号）、closed（已销号）、all（全部）"
+            )));
+        }
+    };
+    let (scope, name) = scope(store, county)?;
+    let filter = FindingFilter {
+        state,
+        kind,
+        ..FindingFilter::default()
+    };
+    let Some((last, _)) = store.last_audit(&scope)? else {
+        return Err(CliError::Refused(format!(
+            "{name}尚未排查：先运行 liangxin audit，再列出它发现的问题"
+        )));
+    };
+    let mut found = Vec::new();
+    loop {
+        let offset = i64::try_from(found.len()).unwrap_or(i64::MAX);
+        let (_, page) = store.audit_findings(&scope, &filter, offset, liangxin_store::MAX_PAGE)?;
+        if page.is_empty() {
+            break;
+        }
+        found.extend(page);
+    }
+    let rows: Vec<FindingOut> = found.iter().map(finding_out).collect();
+    let severity = |code: &str| {
+        [Severity::Warning, Severity::Flag]
+            .into_iter()
+            .find(|s| s.code() == code)
+            .map_or("", |s| s.label())
+    };
+    let cells = |f: &FindingOut| {
+        vec![
+            f.responsible.to_owned(),
+            format!("{}：{}", f.subject_type, f.subject),
+            f.kind_label.to_owned(),
+            severity(f.severity).to_owned(),
+            f.detail.to_owned(),
+            f.rule.to_owned(),
+            f.first_found_on.to_string(),
+            f.closed_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]
+    };
+    let header = [
+        "责任党组织",
+        "对象",
+        "问题类别",
+        "程度",
+        "情况",
+        "依据",
+        "发现日期",
+        "销号日期",
+    ];
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::other)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "组织关系排查（{name}，最近一次排查{last}，{}项）\n",
+                rows.len()
+            )?;
+            let rows: Vec<Vec<String>> = rows.iter().map(cells).collect();
+            write!(out, "{}", table(&header, &rows))?;
+        }
+        Format::Csv => {
+            out.write_all("\u{feff}".as_bytes())?;
+            out.write_all(csv_record(&header.map(String::from)).as_bytes())?;
+            for f in &rows {
+                out.write_all(csv_record(&cells(f)).as_bytes())?;
+            }
+        }
+    }
     Ok(())
 }

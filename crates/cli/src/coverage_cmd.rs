@@ -5,7 +5,10 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject, Tally};
+use liangxin_domain::coverage::{
+    self, Action, CoverageReport, CoverageState, Finding, GroupBy, GroupKey, Subject, Tally,
+    UnitFilter,
+};
 use liangxin_domain::history;
 use liangxin_domain::region::RegionCode;
 use liangxin_domain::rules::CoverageRules;
@@ -270,6 +273,131 @@ pub fn run(
                     ])
                     .as_bytes(),
                 )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct UnitOut<'a> {
+    county: i32,
+    county_name: &'a str,
+    id: i64,
+    name: &'a str,
+    kind: &'static str,
+    zone: Option<&'a str>,
+    state: CoverageState,
+    state_label: &'static str,
+    actions: Vec<&'static str>,
+    action_labels: Vec<&'static str>,
+}
+
+/// `coverage --list`: every unit of the scope with its state and the actions demanded of
+/// it, optionally only those of one state or action (the dashboard's figures, as rows).
+pub fn list(
+    store: &mut Store,
+    format: Format,
+    county: Option<&str>,
+    today: NaiveDate,
+    state: Option<&str>,
+    action: Option<&str>,
+) -> Result<(), CliError> {
+    let state = state
+        .map(|s| {
+            UnitFilter::parse_state(s).ok_or_else(|| {
+                CliError::Refused(format!(
+                    "--state：“{s}”不是覆盖状态，可选 organization（组织覆盖）、work（工作覆盖，含组织覆盖）、work_only（仅工作覆盖）、gap（空白）"
+                ))
+            })
+        })
+        .transpose()?;
+    let action = action
+        .map(|a| {
+            UnitFilter::parse_action(a).ok_or_else(|| {
+                let codes: Vec<&str> = Action::ALL.iter().map(|a| a.code()).collect();
+                CliError::Refused(format!(
+                    "--action：“{a}”不是应采取的行动，可选 any（任一行动）、{}",
+                    codes.join("、")
+                ))
+            })
+        })
+        .transpose()?;
+    let (scope, scope_name) = scope(store, county)?;
+    let rules = CoverageRules::resolve(&store.rule_set()?, today)?;
+    let facts = store.coverage_facts(&scope, today)?;
+    let report = coverage::report(
+        &facts.organizations,
+        &facts.party_orgs,
+        &rules,
+        GroupBy::County,
+    );
+    let regions = store.region_names()?;
+    let zones = store.zone_names()?;
+    let mut units: Vec<UnitOut> = facts
+        .organizations
+        .iter()
+        .filter_map(|o| {
+            let unit = report.units.get(&o.key)?;
+            if !state.is_none_or(|f| f.keeps(unit)) || !action.is_none_or(|f| f.keeps(unit)) {
+                return None;
+            }
+            Some(UnitOut {
+                county: o.key.county,
+                county_name: regions.get(&o.key.county).map_or("", String::as_str),
+                id: o.key.id,
+                name: &o.name,
+                kind: o.kind.label(),
+                zone: o.zone.and_then(|z| zones.get(&z)).map(String::as_str),
+                state: unit.state,
+                state_label: unit.state.label(),
+                actions: unit.actions.iter().map(|a| a.code()).collect(),
+                action_labels: unit.actions.iter().map(|a| a.label()).collect(),
+            })
+        })
+        .collect();
+    units.sort_by(|a, b| (a.county, a.name, a.id).cmp(&(b.county, b.name, b.id)));
+    let header = [
+        "县(市、区)",
+        "编号",
+        "名称",
+        "组织类别",
+        "园区小镇",
+        "覆盖状态",
+        "应采取行动",
+    ];
+    let row = |u: &UnitOut| {
+        vec![
+            u.county_name.to_owned(),
+            format!("{}-{}", u.county, u.id),
+            u.name.to_owned(),
+            u.kind.to_owned(),
+            u.zone.unwrap_or("").to_owned(),
+            u.state_label.to_owned(),
+            u.action_labels.join("、"),
+        ]
+    };
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &units).map_err(std::io::Error::other)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "两新组织（{scope_name}，截至{}，{}个）\n",
+                today.format("%Y年%m月%d日"),
+                units.len()
+            )?;
+            let rows: Vec<Vec<String>> = units.iter().map(row).collect();
+            write!(out, "{}", table(&header, &rows))?;
+        }
+        Format::Csv => {
+            out.write_all("\u{feff}".as_bytes())?;
+            out.write_all(csv_record(&header.map(String::from)).as_bytes())?;
+            for u in &units {
+                out.write_all(csv_record(&row(u)).as_bytes())?;
             }
         }
     }

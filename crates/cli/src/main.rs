@@ -127,6 +127,16 @@ enum Command {
         /// The date the rules and assignments are judged on (default today), YYYY-MM-DD.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
+        /// Instead of the tallies, every unit with its state and required actions.
+        #[arg(long)]
+        list: bool,
+        /// With --list: organization (组织覆盖), work (工作覆盖, organizational coverage
+        /// included), work_only, gap (空白).
+        #[arg(long, requires = "list")]
+        state: Option<String>,
+        /// With --list: any (需要行动), or one action's code (set_up_own_branch, …).
+        #[arg(long, requires = "list")]
+        action: Option<String>,
     },
     /// Serve the web platform; an empty database gets the demo city and demo accounts first.
     Serve {
@@ -167,6 +177,18 @@ enum Command {
         /// of its member checks (nothing is kept).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
         bench: Option<u32>,
+        /// Instead of running it, list the kept findings of the last runs.
+        #[arg(long, conflicts_with_all = ["as_of", "keep", "bench"])]
+        list: bool,
+        /// With --list: one kind of finding (its code, e.g. no_organizational_life).
+        #[arg(long, requires = "list")]
+        kind: Option<String>,
+        /// With --list: open (未销号, the default), closed (已销号) or all.
+        #[arg(long, requires = "list", default_value = "open")]
+        state: String,
+        /// With --list: table, json or csv.
+        #[arg(long, value_enum, default_value_t = Format::Table, requires = "list")]
+        format: Format,
     },
     /// Verify the audit log (审计日志): its chain from the first row, and its end against
     /// the last checkpoint; then write a new checkpoint, in the log and beside the key.
@@ -539,9 +561,23 @@ fn run(cli: Cli) -> Result<(), CliError> {
             format,
             county,
             as_of,
+            list,
+            state,
+            action,
         } => {
             let today = as_of.unwrap_or_else(today);
-            coverage_cmd::run(&mut store, by, format, county.as_deref(), today)
+            if list {
+                coverage_cmd::list(
+                    &mut store,
+                    format,
+                    county.as_deref(),
+                    today,
+                    state.as_deref(),
+                    action.as_deref(),
+                )
+            } else {
+                coverage_cmd::run(&mut store, by, format, county.as_deref(), today)
+            }
         }
         Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
         Command::Audit {
@@ -549,7 +585,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
             as_of,
             keep,
             bench,
+            list,
+            kind,
+            state,
+            format,
         } => {
+            if list {
+                return audit_cmd::list(
+                    &mut store,
+                    county.as_deref(),
+                    kind.as_deref(),
+                    &state,
+                    format,
+                );
+            }
             let day = as_of.unwrap_or_else(today);
             if day > today() {
                 return Err(CliError::Refused(format!(

@@ -1503,3 +1503,99 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+/// `coverage --list` and `audit --list` show the rows their figures count.
+#[test]
+fn coverage_and_audit_list_the_rows_they_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.db");
+    let db = db.to_str().unwrap();
+    assert!(
+        liangxin(db, &["demo", "--seed", "3", "--organizations", "400"])
+            .status
+            .success()
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&liangxin(db, &["coverage", "--format", "json"]))).unwrap();
+    let total = &report["total"];
+    let listed = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["coverage", "--list", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = liangxin(db, &all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let every = listed(&[]);
+    assert_eq!(every.len() as u64, total["total"].as_u64().unwrap());
+    for (state, field) in [
+        ("organization", "organization_covered"),
+        ("work_only", "work_covered"),
+        ("gap", "gap"),
+    ] {
+        let rows = listed(&["--state", state]);
+        assert_eq!(rows.len() as u64, total[field].as_u64().unwrap(), "{state}");
+        assert!(
+            rows.iter()
+                .all(|r| r["state"] == state.replace("_only", ""))
+        );
+    }
+    let needing = listed(&["--action", "any"]);
+    assert_eq!(
+        needing.len() as u64,
+        total["needing_action"].as_u64().unwrap()
+    );
+    let gaps_to_build = listed(&["--state", "gap", "--action", "set_up_own_branch"]);
+    assert!(gaps_to_build.iter().all(|r| {
+        r["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&"set_up_own_branch".into())
+    }));
+    let bad = liangxin(db, &["coverage", "--list", "--state", "covered"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("--state"), "{}", stderr(&bad));
+    let table = stdout(&liangxin(db, &["coverage", "--list", "--state", "gap"]));
+    assert!(table.contains("空白"), "{table}");
+
+    // The audit lists nothing before it ran: it says so instead of an empty list.
+    let before = liangxin(db, &["audit", "--list"]);
+    assert!(!before.status.success());
+    assert!(stderr(&before).contains("尚未排查"), "{}", stderr(&before));
+    let run = stdout(&liangxin(db, &["audit"]));
+    let found: usize = run
+        .split("发现问题")
+        .nth(1)
+        .and_then(|s| s.split('项').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{run}"));
+    assert!(found > 0, "{run}");
+    let findings = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["audit", "--list", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = liangxin(db, &all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let open = findings(&[]);
+    assert_eq!(open.len(), found);
+    let unpaid = findings(&["--kind", "dues_unpaid"]);
+    assert!(!unpaid.is_empty());
+    assert!(unpaid.iter().all(|f| f["kind"] == "dues_unpaid"));
+    assert!(findings(&["--state", "closed"]).is_empty());
+    let csv = stdout(&liangxin(db, &["audit", "--list", "--format", "csv"]));
+    assert!(csv.starts_with('\u{feff}'));
+    assert_eq!(csv.lines().count() - 1, found);
+    let county = findings(&["--county", "330825"]);
+    assert!(!county.is_empty() && county.len() < found);
+    let bad = liangxin(db, &["audit", "--list", "--kind", "late"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("--kind"), "{}", stderr(&bad));
+}

@@ -34,6 +34,17 @@ pub enum AuditSubject {
     },
 }
 
+impl AuditSubject {
+    /// What kind of record the subject is, in words.
+    pub const fn label(&self) -> &'static str {
+        match self {
+            AuditSubject::Member { .. } => "党员",
+            AuditSubject::PartyOrg { .. } => "党组织",
+            AuditSubject::Transfer { .. } => "转接",
+        }
+    }
+}
+
 /// The kind of a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -109,6 +109,41 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in the order lists offer them.
+    pub const ALL: [Action; 9] = [
+        Action::SetUpOwnBranch,
+        Action::JoinJointBranch,
+        Action::AssignInstructor,
+        Action::SplitJointBranch,
+        Action::UpgradeToGeneralBranch,
+        Action::UpgradeToCommittee,
+        Action::ElectCommittee,
+        Action::TermExpiring,
+        Action::TermExpired,
+    ];
+
+    /// The code links, files and the command line use (its serde name).
+    pub const fn code(self) -> &'static str {
+        match self {
+            Action::SetUpOwnBranch => "set_up_own_branch",
+            Action::JoinJointBranch => "join_joint_branch",
+            Action::AssignInstructor => "assign_instructor",
+            Action::SplitJointBranch => "split_joint_branch",
+            Action::UpgradeToGeneralBranch => "upgrade_to_general_branch",
+            Action::UpgradeToCommittee => "upgrade_to_committee",
+            Action::ElectCommittee => "elect_committee",
+            Action::TermExpiring => "term_expiring",
+            Action::TermExpired => "term_expired",
+        }
+    }
+
+    /// The action of a code or of its Chinese label.
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.code() == s || a.label() == s)
+    }
+
     pub const fn label(self) -> &'static str {
         match self {
             Action::SetUpOwnBranch => "单独组建党支部",
@@ -474,6 +509,26 @@ pub enum UnitFilter {
 }
 
 impl UnitFilter {
+    /// The coverage-state filter of a code: organization, work (organizational coverage
+    /// included, as the rate counts it), work_only, gap.
+    pub fn parse_state(code: &str) -> Option<UnitFilter> {
+        match code {
+            "organization" => Some(UnitFilter::Organization),
+            "work" => Some(UnitFilter::Work),
+            "work_only" => Some(UnitFilter::WorkOnly),
+            "gap" => Some(UnitFilter::Gap),
+            _ => None,
+        }
+    }
+
+    /// The required-action filter of a code: any, or one [`Action`]'s code.
+    pub fn parse_action(code: &str) -> Option<UnitFilter> {
+        match code {
+            "any" => Some(UnitFilter::NeedingAction),
+            a => Action::parse(a).map(UnitFilter::Action),
+        }
+    }
+
     pub fn keeps(self, unit: &Unit) -> bool {
         match self {
             UnitFilter::Organization => unit.state == CoverageState::Organization,

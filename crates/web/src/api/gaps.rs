@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::pages::gaps::{GapsQuery, action_code, filtered, subject_label};
+use crate::pages::gaps::{GapsQuery, filtered, subject_label};
 use crate::report::scope_report;
 
 const PAGE_SIZE: usize = 100;
@@ -85,7 +85,7 @@ pub async fn list(
                 county: key.county,
                 id: key.id,
                 name: f.name.clone(),
-                action: action_code(f.action),
+                action: f.action.code(),
                 action_label: f.action.label(),
                 reason: f.reason.clone(),
                 rule_key: f.rule.key.clone(),

@@ -186,13 +186,10 @@ struct AuditPage {
 }
 
 fn row(f: &StoredFinding) -> Row {
-    let (subject_href, kind_of) = match f.subject {
-        AuditSubject::Member { key } => (format!("/members/{}/{}", key.county, key.id), "党员"),
-        AuditSubject::PartyOrg { key } => (
-            format!("/party-orgs/{}/{}/life", key.county, key.id),
-            "党组织",
-        ),
-        AuditSubject::Transfer { id } => (format!("/transfers/{id}"), "转接"),
+    let subject_href = match f.subject {
+        AuditSubject::Member { key } => format!("/members/{}/{}", key.county, key.id),
+        AuditSubject::PartyOrg { key } => format!("/party-orgs/{}/{}/life", key.county, key.id),
+        AuditSubject::Transfer { id } => format!("/transfers/{id}"),
     };
     let (severity, class) = if f.severity == "flag" {
         ("需处置", "bad")
@@ -203,7 +200,7 @@ fn row(f: &StoredFinding) -> Row {
         close_action: format!("/audit/findings/{}/{}/close", f.key.county, f.key.id),
         responsible: f.responsible_name.clone(),
         responsible_href: format!("/party-orgs/{}/{}", f.responsible.county, f.responsible.id),
-        subject: format!("{kind_of}：{}", f.subject_name),
+        subject: format!("{}：{}", f.subject.label(), f.subject_name),
         subject_href,
         kind: f.kind.label(),
         severity,

@@ -20,32 +20,6 @@ use crate::view::{Choice, Layout, query, render, thousands};
 
 const PAGE_SIZE: usize = 50;
 
-pub const ACTIONS: [Action; 9] = [
-    Action::SetUpOwnBranch,
-    Action::JoinJointBranch,
-    Action::AssignInstructor,
-    Action::SplitJointBranch,
-    Action::UpgradeToGeneralBranch,
-    Action::UpgradeToCommittee,
-    Action::ElectCommittee,
-    Action::TermExpiring,
-    Action::TermExpired,
-];
-
-pub fn action_code(a: Action) -> &'static str {
-    match a {
-        Action::SetUpOwnBranch => "set_up_own_branch",
-        Action::JoinJointBranch => "join_joint_branch",
-        Action::AssignInstructor => "assign_instructor",
-        Action::SplitJointBranch => "split_joint_branch",
-        Action::UpgradeToGeneralBranch => "upgrade_to_general_branch",
-        Action::UpgradeToCommittee => "upgrade_to_committee",
-        Action::ElectCommittee => "elect_committee",
-        Action::TermExpiring => "term_expiring",
-        Action::TermExpired => "term_expired",
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct GapsQuery {
     pub action: Option<String>,
@@ -65,10 +39,10 @@ impl GapsQuery {
         let blank = params::text;
         let action = blank(&self.action)
             .map(|a| {
-                ACTIONS
+                Action::ALL
                     .iter()
                     .copied()
-                    .find(|x| action_code(*x) == a || x.label() == a)
+                    .find(|x| x.code() == a || x.label() == a)
                     .ok_or_else(|| {
                         WebError::bad_field("应采取行动", format!("“{a}”不是可选的行动"))
                     })
@@ -148,10 +122,7 @@ pub async fn show(
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
     let all = filtered(&sr, &p);
     let pages = all.len().div_ceil(PAGE_SIZE).max(1);
-    let action = p
-        .action
-        .map(|a| action_code(a).to_owned())
-        .unwrap_or_default();
+    let action = p.action.map(|a| a.code().to_owned()).unwrap_or_default();
     let county = p.county.map(|c| c.to_string()).unwrap_or_default();
     let link = |path: &str, page: usize| {
         let page = if page > 1 {
@@ -194,10 +165,10 @@ pub async fn show(
         .collect();
     render(&GapsPage {
         layout,
-        actions: ACTIONS
+        actions: Action::ALL
             .iter()
             .map(|a| Choice {
-                value: action_code(*a).into(),
+                value: a.code().into(),
                 label: a.label().into(),
                 selected: p.action == Some(*a),
             })

@@ -89,33 +89,22 @@ impl ListQuery {
         let state_raw = blank(&self.state).unwrap_or_default();
         let state = match state_raw.as_str() {
             "" => None,
-            "organization" => Some(UnitFilter::Organization),
-            "work" => Some(UnitFilter::Work),
-            "work_only" => Some(UnitFilter::WorkOnly),
-            "gap" => Some(UnitFilter::Gap),
-            _ => {
-                return Err(WebError::bad_field(
+            code => Some(UnitFilter::parse_state(code).ok_or_else(|| {
+                WebError::bad_field(
                     "覆盖状态",
                     "可选 organization（组织覆盖）、work（工作覆盖，含组织覆盖）、work_only（仅工作覆盖）、gap（空白）",
-                ));
-            }
+                )
+            })?),
         };
         let action_raw = blank(&self.action).unwrap_or_default();
         let action = match action_raw.as_str() {
             "" => None,
-            "any" => Some(UnitFilter::NeedingAction),
-            a => Some(UnitFilter::Action(
-                crate::pages::gaps::ACTIONS
-                    .iter()
-                    .copied()
-                    .find(|x| crate::pages::gaps::action_code(*x) == a)
-                    .ok_or_else(|| {
-                        WebError::bad_field(
-                            "应采取行动",
-                            format!("“{a}”不是可选的行动（any 为任一行动）"),
-                        )
-                    })?,
-            )),
+            a => Some(UnitFilter::parse_action(a).ok_or_else(|| {
+                WebError::bad_field(
+                    "应采取行动",
+                    format!("“{a}”不是可选的行动（any 为任一行动）"),
+                )
+            })?),
         };
         let q = blank(&self.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
@@ -401,11 +390,7 @@ pub async fn show(
         })
         .collect(),
         actions: std::iter::once(("any", "任一行动"))
-            .chain(
-                crate::pages::gaps::ACTIONS
-                    .iter()
-                    .map(|a| (crate::pages::gaps::action_code(*a), a.label())),
-            )
+            .chain(coverage::Action::ALL.iter().map(|a| (a.code(), a.label())))
             .map(|(value, label)| Choice {
                 value: value.into(),
                 label: label.into(),
