@@ -29,6 +29,10 @@ use crate::schema::{
 };
 use crate::{Scope, Store};
 
+/// The steps of an audit run a progress bar counts: three of reading and judging, one of
+/// keeping.
+const AUDIT_STEPS: usize = 4;
+
 /// What one run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunSummary {
@@ -148,70 +152,75 @@ impl Store {
             })
             .collect();
         let counties = scope.county_range();
-        // Last attendance per member.
-        // The day is on the line itself: the index by member answers without the meetings.
+        // The last day each member attended, was excused and was marked absent, in one pass
+        // over the index by member (the day is on the line itself, so the meetings are not
+        // read).
         let mut aq = ma::table
-            .filter(ma::attendance.eq("present"))
             .filter(ma::held_on.le(today))
-            .group_by((ma::member_county, ma::member_id))
+            .group_by((ma::member_county, ma::member_id, ma::attendance))
             .select((
                 ma::member_county,
                 ma::member_id,
+                ma::attendance,
                 diesel::dsl::max(ma::held_on),
             ))
             .into_boxed();
         if let Some((lo, hi)) = counties {
             aq = aq.filter(ma::member_county.between(lo, hi));
         }
-        let last: HashMap<Key, NaiveDate> = aq
-            .load::<(i32, i64, Option<NaiveDate>)>(conn)?
-            .into_iter()
-            .filter_map(|(county, id, d)| Some((Key { county, id }, d?)))
-            .collect();
-        // The last day each member was excused for each reason recorded: few rows (a member
-        // gives few distinct reasons); the domain decides which reasons are good.
-        let mut eq = ma::table
-            .filter(ma::attendance.eq("excused"))
-            .filter(ma::held_on.le(today))
-            .group_by((ma::member_county, ma::member_id, ma::reason))
-            .select((
-                ma::member_county,
-                ma::member_id,
-                ma::reason,
-                diesel::dsl::max(ma::held_on),
-            ))
-            .into_boxed();
-        if let Some((lo, hi)) = counties {
-            eq = eq.filter(ma::member_county.between(lo, hi));
-        }
-        let mut excused: HashMap<Key, Vec<(NaiveDate, String)>> = HashMap::new();
-        for (county, id, reason, day) in
-            eq.load::<(i32, i64, Option<String>, Option<NaiveDate>)>(conn)?
+        let mut last: HashMap<Key, NaiveDate> = HashMap::new();
+        let mut last_excused: HashMap<Key, NaiveDate> = HashMap::new();
+        let mut last_absent: HashMap<Key, NaiveDate> = HashMap::new();
+        for (county, id, attendance, day) in
+            aq.load::<(i32, i64, String, Option<NaiveDate>)>(conn)?
         {
             let key = Key { county, id };
-            if let (Some(day), Some(reason), true) = (day, reason, in_scope.contains(&key)) {
-                excused.entry(key).or_default().push((day, reason));
+            let (Some(day), true) = (day, in_scope.contains(&key)) else {
+                continue;
+            };
+            match attendance.as_str() {
+                "present" => last.insert(key, day),
+                "excused" => last_excused.insert(key, day),
+                "absent" => last_absent.insert(key, day),
+                _ => None,
+            };
+        }
+        // The reasons matter only where an excuse came after the last meeting attended: for
+        // those few members, the last day they were excused for each reason recorded (a
+        // member gives few distinct reasons; the domain decides which are good).
+        let mut since_present: Vec<&Key> = last_excused
+            .iter()
+            .filter(|(k, day)| last.get(*k).is_none_or(|p| p < *day))
+            .map(|(k, _)| k)
+            .collect();
+        since_present.sort();
+        let mut excused: HashMap<Key, Vec<(NaiveDate, String)>> = HashMap::new();
+        for chunk in since_present.chunks(crate::registry::IN_LIST_MAX) {
+            let ids: Vec<i64> = chunk.iter().map(|k| k.id).collect();
+            let mut eq = ma::table
+                .filter(ma::attendance.eq("excused"))
+                .filter(ma::held_on.le(today))
+                .filter(ma::member_id.eq_any(ids))
+                .group_by((ma::member_county, ma::member_id, ma::reason))
+                .select((
+                    ma::member_county,
+                    ma::member_id,
+                    ma::reason,
+                    diesel::dsl::max(ma::held_on),
+                ))
+                .into_boxed();
+            if let Some((lo, hi)) = counties {
+                eq = eq.filter(ma::member_county.between(lo, hi));
+            }
+            for (county, id, reason, day) in
+                eq.load::<(i32, i64, Option<String>, Option<NaiveDate>)>(conn)?
+            {
+                let key = Key { county, id };
+                if let (Some(day), Some(reason), true) = (day, reason, in_scope.contains(&key)) {
+                    excused.entry(key).or_default().push((day, reason));
+                }
             }
         }
-        // The last meeting each member was marked absent from: 长期请假 needs none since.
-        let mut bq = ma::table
-            .filter(ma::attendance.eq("absent"))
-            .filter(ma::held_on.le(today))
-            .group_by((ma::member_county, ma::member_id))
-            .select((
-                ma::member_county,
-                ma::member_id,
-                diesel::dsl::max(ma::held_on),
-            ))
-            .into_boxed();
-        if let Some((lo, hi)) = counties {
-            bq = bq.filter(ma::member_county.between(lo, hi));
-        }
-        let last_absent: HashMap<Key, NaiveDate> = bq
-            .load::<(i32, i64, Option<NaiveDate>)>(conn)?
-            .into_iter()
-            .filter_map(|(county, id, d)| Some((Key { county, id }, d?)))
-            .collect();
         // Dues over the last two years, up to last month.
         let last_month = Period::containing_month(today).prev();
         let window_start = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
@@ -342,6 +351,18 @@ impl Store {
 
     /// The findings of an audit of `scope` as of `today`, computed and not kept.
     pub fn compute_audit(&mut self, scope: &Scope, today: NaiveDate) -> Result<Vec<AuditFinding>> {
+        self.compute_audit_reporting(scope, today, &mut |_, _, _| {})
+    }
+
+    /// [`Store::compute_audit`], telling `progress` each step as it starts (its name, steps
+    /// done, steps in all).
+    fn compute_audit_reporting(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(&str, usize, usize),
+    ) -> Result<Vec<AuditFinding>> {
+        progress("读取党员的会议、党费和档案记录", 0, AUDIT_STEPS);
         let set = self.rule_set()?;
         let corrupt = |e: liangxin_domain::rules::RuleError| StoreError::Corrupt(e.to_string());
         let audit_rules = AuditRules::resolve(&set, today).map_err(corrupt)?;
@@ -351,12 +372,14 @@ impl Store {
             findings.extend(audit::audit_member(&facts, &audit_rules));
         }
         // Organizational life: this year's periods that ended short.
+        progress("核对组织生活是否按期开展", 1, AUDIT_STEPS);
         let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
         for facts in self.life_facts(scope, from, today)? {
             let c = life::assess(&facts, &life_rules, from, today);
             findings.extend(c.findings.iter().map(audit::from_life));
         }
         // Transfers nobody received in time, escalated to the common ancestor.
+        progress("核对组织关系转接和流动党员", 2, AUDIT_STEPS);
         let transfer_rules = TransferRules::resolve(&set, today).map_err(corrupt)?;
         for t in self.open_transfers_for_audit(scope)? {
             findings.extend(transfer::audit_transfer(&t, &transfer_rules));
@@ -376,15 +399,29 @@ impl Store {
         scope: &Scope,
         today: NaiveDate,
     ) -> Result<RunSummary> {
+        self.run_audit_reporting(actor, scope, today, &mut |_, _, _| {})
+    }
+
+    /// [`Store::run_audit`], telling `progress` each step (its name, steps done, steps in
+    /// all) for a progress bar.
+    pub fn run_audit_reporting(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(&str, usize, usize),
+    ) -> Result<RunSummary> {
         if scope.member.is_some() {
             return Err(StoreError::invalid("排查范围", "党员不能发起排查"));
         }
-        let findings = self.compute_audit(scope, today)?;
+        let findings = self.compute_audit_reporting(scope, today, progress)?;
+        progress("保存排查结果", AUDIT_STEPS - 1, AUDIT_STEPS);
         let (low, high) = scope.path_range();
         let path = scope.party_path.clone();
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let open: Vec<(i32, i64, String)> = af::table
+            type Open = (i32, i64, String, String, String, String, i32);
+            let open: Vec<Open> = af::table
                 .inner_join(
                     po::table.on(po::county_code
                         .eq(af::county_code)
@@ -392,17 +429,32 @@ impl Store {
                 )
                 .filter(po::path.ge(&low).and(po::path.lt(&high)))
                 .filter(af::closed_on.is_null())
-                .select((af::county_code, af::id, af::dedupe_key))
+                .select((
+                    af::county_code,
+                    af::id,
+                    af::dedupe_key,
+                    af::severity,
+                    af::detail,
+                    af::rule_key,
+                    af::rule_version,
+                ))
                 .load(conn)?;
-            let open_by_key: HashMap<&str, (i32, i64)> = open
-                .iter()
-                .map(|(c, i, k)| (k.as_str(), (*c, *i)))
-                .collect();
+            let open_by_key: HashMap<&str, &Open> =
+                open.iter().map(|o| (o.2.as_str(), o)).collect();
             let found_keys: HashSet<&str> =
                 findings.iter().map(|f| f.dedupe_key.as_str()).collect();
-            let mut opened = 0;
+            let mut new = Vec::new();
             for f in &findings {
-                if let Some((county, id)) = open_by_key.get(f.dedupe_key.as_str()) {
+                let Some((county, id, _, severity, detail, rule_key, rule_version)) =
+                    open_by_key.get(f.dedupe_key.as_str())
+                else {
+                    new.push(f);
+                    continue;
+                };
+                // Found again: only a finding whose words or rule moved is written.
+                if (severity.as_str(), detail, rule_key, *rule_version)
+                    != (f.severity.code(), &f.detail, &f.rule.key, f.rule.version)
+                {
                     diesel::update(
                         af::table
                             .filter(af::county_code.eq(county))
@@ -415,42 +467,51 @@ impl Store {
                         af::rule_version.eq(f.rule.version),
                     ))
                     .execute(conn)?;
-                    continue;
                 }
-                let id = crate::registry::allocate(conn, "audit_findings", 1)?;
-                // A member finding's subject is of the responsible organization's county.
-                let (subject_type, subject) = match f.subject {
-                    AuditSubject::Member { key } => ("member", key),
-                    AuditSubject::PartyOrg { key } => ("party_org", key),
-                    AuditSubject::Transfer { id } => (
-                        "transfer",
-                        Key {
-                            county: f.responsible.county,
-                            id,
-                        },
-                    ),
-                };
-                diesel::insert_into(af::table)
-                    .values((
-                        af::county_code.eq(f.responsible.county),
-                        af::id.eq(id),
-                        af::responsible_id.eq(f.responsible.id),
-                        af::subject_type.eq(subject_type),
-                        af::subject_id.eq(subject.id),
-                        af::subject_name.eq(&f.subject_name),
-                        af::kind.eq(f.kind.code()),
-                        af::severity.eq(f.severity.code()),
-                        af::detail.eq(&f.detail),
-                        af::rule_key.eq(&f.rule.key),
-                        af::rule_version.eq(f.rule.version),
-                        af::dedupe_key.eq(&f.dedupe_key),
-                        af::first_found_on.eq(today),
-                    ))
-                    .execute(conn)?;
-                opened += 1;
+            }
+            let opened = new.len();
+            if opened > 0 {
+                let first = crate::registry::allocate(
+                    conn,
+                    "audit_findings",
+                    i64::try_from(opened).unwrap_or(i64::MAX),
+                )?;
+                // 13 columns a row: 500 rows stay under either database's bound variables.
+                for (chunk_no, chunk) in new.chunks(500).enumerate() {
+                    let rows: Vec<_> = chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| {
+                            // A member finding's subject is of the responsible organization's
+                            // county.
+                            let (subject_type, subject) = match f.subject {
+                                AuditSubject::Member { key } => ("member", key.id),
+                                AuditSubject::PartyOrg { key } => ("party_org", key.id),
+                                AuditSubject::Transfer { id } => ("transfer", id),
+                            };
+                            let n = i64::try_from(chunk_no * 500 + i).unwrap_or(i64::MAX);
+                            (
+                                af::county_code.eq(f.responsible.county),
+                                af::id.eq(first + n),
+                                af::responsible_id.eq(f.responsible.id),
+                                af::subject_type.eq(subject_type),
+                                af::subject_id.eq(subject),
+                                af::subject_name.eq(&f.subject_name),
+                                af::kind.eq(f.kind.code()),
+                                af::severity.eq(f.severity.code()),
+                                af::detail.eq(&f.detail),
+                                af::rule_key.eq(&f.rule.key),
+                                af::rule_version.eq(f.rule.version),
+                                af::dedupe_key.eq(&f.dedupe_key),
+                                af::first_found_on.eq(today),
+                            )
+                        })
+                        .collect();
+                    batch_insert!(conn, af::table, rows)?;
+                }
             }
             let mut resolved = 0;
-            for (county, id, key) in &open {
+            for (county, id, key, ..) in &open {
                 if !found_keys.contains(key.as_str()) {
                     diesel::update(
                         af::table

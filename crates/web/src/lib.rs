@@ -7,6 +7,7 @@
 //! PostgreSQL.
 
 pub mod api;
+pub mod audit_jobs;
 pub mod auth;
 pub mod client;
 pub mod demo_accounts;
@@ -82,6 +83,8 @@ pub struct AppState {
     pub verifications: Arc<tokio::sync::Semaphore>,
     /// A turn per account for the checks of its uploads ([`import_jobs`]).
     turns: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// 组织关系排查 runs started from the page ([`audit_jobs`]).
+    pub audit_jobs: audit_jobs::AuditJobs,
 }
 
 impl AppState {
@@ -93,6 +96,7 @@ impl AppState {
             reports: report::ReportCache::default(),
             verifications: password_check::verifications(),
             turns: std::sync::Mutex::default(),
+            audit_jobs: audit_jobs::AuditJobs::default(),
         })
     }
 

@@ -1546,12 +1546,9 @@ fn a_secretary_marks_the_months_dues_for_the_whole_branch_in_one_screen() {
 fn a_county_runs_the_audit_sees_its_findings_and_closes_one_with_a_note() {
     let app = app();
     let mut c = app.signed_in("longyou");
-    let page = c.get("/audit");
+    let page = run_audit(&mut c);
     assert_eq!(page.status, 200);
     let csrf = page.csrf();
-    let r = c.post_form("/audit/run", &[("_csrf", &csrf)]);
-    assert_eq!(r.status, 303);
-    let page = c.get(r.header("location").unwrap());
     assert!(page.body.contains("排查完成"), "{}", page.body);
     assert!(
         page.body.contains("第九条"),
@@ -3359,6 +3356,24 @@ fn linked_figures(html: &str) -> Vec<(String, u64)> {
     out
 }
 
+/// Presses 立即排查 and waits on the findings page (as its refresh does) until the run in
+/// the background ends; returns that page.
+fn run_audit(c: &mut common::Client) -> common::Resp {
+    let page = c.get("/audit");
+    let r = c.post_form("/audit/run", &[("_csrf", &page.csrf())]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/audit"));
+    // A bound on the wait, so a run that never ends fails the test instead of hanging it.
+    for _ in 0..1200 {
+        let page = c.get("/audit");
+        if !page.body.contains("data-running") {
+            return page;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the audit run did not end");
+}
+
 /// The `data-total` a list page states.
 fn stated_total(html: &str) -> u64 {
     let i = html
@@ -3379,9 +3394,7 @@ fn every_figure_on_the_dashboard_opens_a_list_of_its_length() {
     // Its own city: the counts must not move under it while it walks them.
     let app = TestApp::start(400);
     let mut city = app.signed_in("city");
-    let page = city.get("/audit");
-    let r = city.post_form("/audit/run", &[("_csrf", &page.csrf())]);
-    assert_eq!(r.status, 303, "{}", r.body);
+    run_audit(&mut city);
     let (mut filtered_and_nonzero, mut own_findings) = (0, 0);
     for role in ["city", "longyou", "hongmu", "secretary", "instructor"] {
         let mut c = app.signed_in(role);
@@ -3440,9 +3453,7 @@ fn the_findings_page_filters_and_says_when_nothing_was_audited() {
     assert_eq!(before.status, 200);
     assert!(before.body.contains("尚未排查"), "{}", before.body);
     assert!(!before.body.contains("没有问题"));
-    let r = county.post_form("/audit/run", &[("_csrf", &before.csrf())]);
-    assert_eq!(r.status, 303, "{}", r.body);
-    let after = county.get("/audit");
+    let after = run_audit(&mut county);
     assert!(!after.body.contains("尚未排查"));
     assert!(after.body.contains("最近一次排查"));
     let open = stated_total(&after.body);

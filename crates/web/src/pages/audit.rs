@@ -40,7 +40,6 @@ pub struct AuditQuery {
     /// `1` with `org`: that organization's own findings, not its subordinates'.
     pub own: Option<String>,
     pub page: Option<String>,
-    pub ran: Option<String>,
 }
 
 /// A checked [`AuditQuery`].
@@ -180,10 +179,16 @@ struct AuditPage {
     pages: i64,
     prev: Option<String>,
     next: Option<String>,
+    /// A run of the scope going on now: its step and how far along (0–100).
+    running: Option<(String, u8)>,
+    /// What the run started here lately found.
     ran: Option<String>,
     error: Option<String>,
     rows: Vec<Row>,
 }
+
+/// How long the page tells what a run started from it found.
+const RAN_SHOWN_MINUTES: i64 = 10;
 
 fn row(f: &StoredFinding) -> Row {
     let subject_href = match f.subject {
@@ -225,6 +230,20 @@ async fn page(
     let page = p.page;
     let scope = auth.scope.clone();
     let filter = p.filter;
+    let job = state.audit_jobs.of(&scope);
+    let recent = job
+        .as_ref()
+        .and_then(|j| j.outcome.clone())
+        .filter(|(ended, _)| {
+            chrono::Utc::now() - *ended < chrono::Duration::minutes(RAN_SHOWN_MINUTES)
+        })
+        .map(|(_, outcome)| outcome);
+    let error = error.or_else(|| match &recent {
+        Some(Err(why)) => Some(format!(
+            "排查未完成：{why}。已保存的问题没有改动，请重新排查。"
+        )),
+        _ => None,
+    });
     let (total, found, last) = state
         .pool
         .run(move |store| {
@@ -293,7 +312,14 @@ async fn page(
         pages,
         prev: (page > 1).then(|| link("/audit", page - 1)),
         next: (page < pages).then(|| link("/audit", page + 1)),
-        ran: q.ran.clone().filter(|r| r.len() < 100),
+        running: job
+            .as_ref()
+            .filter(|j| j.outcome.is_none())
+            .map(|j| (j.step.clone(), j.percent)),
+        ran: match &recent {
+            Some(Ok(found)) => Some(found.clone()),
+            _ => None,
+        },
         error,
         rows: found.iter().map(row).collect(),
     })
@@ -319,19 +345,11 @@ pub async fn run(
 ) -> Result<Response, WebError> {
     let (csrf, _) = csrf_of(&body)?;
     auth.check_csrf(&csrf)?;
-    let scope = auth.scope.clone();
-    let actor = format!("user:{}", auth.user.id);
-    let today = crate::today();
-    let s = state
-        .pool
-        .run(move |store| Ok(store.run_audit(&actor, &scope, today)?))
-        .await?;
-    let ran = format!(
-        "发现{}项，新增{}项，已整改{}项",
-        s.found, s.opened, s.resolved
-    );
-    let q: String = serde_urlencoded::to_string([("ran", ran)]).unwrap_or_default();
-    Ok(Redirect::to(&format!("/audit?{q}")).into_response())
+    if auth.scope.member.is_some() {
+        return Err(WebError::bad_field("排查范围", "党员不能发起排查"));
+    }
+    crate::audit_jobs::start(&state, format!("user:{}", auth.user.id), auth.scope.clone());
+    Ok(Redirect::to("/audit").into_response())
 }
 
 pub async fn close(
