@@ -855,7 +855,11 @@ impl Store {
         }
         let after_first = first.next().first_day();
         let (first, last) = (first.first_day(), last.first_day());
-        let year = last.year();
+        // Every month of the window must have something due (a nonzero standard, after any
+        // reduction, for its year): the engine's run stops at a month with nothing due, so a
+        // window across New Year needs both years' standards.
+        let (first_year, last_year) = (first.year(), last.year());
+        let years = last_year - first_year + 1;
         // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the quoted
         // literals are valid for both. The later of two dates is MAX(a, b) on SQLite and
         // GREATEST(a, b) on PostgreSQL.
@@ -871,17 +875,21 @@ impl Store {
                    GROUP BY member_county, member_id), \
              p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
                    WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0 \
-                     AND paid_on <= '{today}') \
+                     AND paid_on <= '{today}'), \
+             s AS (SELECT county_code AS cc, member_id AS mid FROM dues_standards \
+                   WHERE year BETWEEN {first_year} AND {last_year} \
+                     AND COALESCE(reduced_fen, monthly_fen) > 0 \
+                   GROUP BY county_code, member_id HAVING COUNT(*) = {years}) \
              SELECT \
                CAST(SUM(CASE WHEN {later}(COALESCE(a.last, m.arrived_on, m.joined_on), o.records_start) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
-               CAST(SUM(CASE WHEN s.member_id IS NOT NULL AND p.mid IS NULL \
+               CAST(SUM(CASE WHEN s.mid IS NOT NULL AND p.mid IS NULL \
                              AND {later}(COALESCE(m.arrived_on, m.joined_on), o.records_start) < '{after_first}' \
                         THEN 1 ELSE 0 END) AS BIGINT) AS unpaid \
              FROM members m \
              JOIN party_orgs o ON o.county_code = m.county_code AND o.id = m.party_org_id \
              LEFT JOIN a ON a.cc = m.county_code AND a.mid = m.id \
              LEFT JOIN p ON p.cc = m.county_code AND p.mid = m.id \
-             LEFT JOIN dues_standards s ON s.county_code = m.county_code AND s.member_id = m.id AND s.year = {year} \
+             LEFT JOIN s ON s.cc = m.county_code AND s.mid = m.id \
              WHERE m.joined_on <= '{today}' AND (m.arrived_on IS NULL OR m.arrived_on <= '{today}') \
                AND (m.left_on IS NULL OR m.left_on > '{today}')"
         );

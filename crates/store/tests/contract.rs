@@ -101,6 +101,7 @@ contract!(
     a_report_for_a_day_is_unchanged_by_what_is_dated_after_it,
     a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch,
     a_member_on_recorded_leave_is_followed_up_not_flagged,
+    the_unpaid_baseline_follows_the_run_across_new_year,
     an_imported_branch_is_counted_from_its_records_start_not_from_admission,
     migrates_once_and_reopens,
     subtree_scope_sees_descendants_never_siblings,
@@ -6679,4 +6680,69 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
     };
     assert!(!of_quiet(AuditKind::NoOrganizationalLife));
     assert!(!of_quiet(AuditKind::DuesUnpaid));
+}
+
+/// The engine's run of unpaid months stops at a month with nothing due: across New Year the
+/// baseline needs each year's standard, and a standard reduced to nothing is nothing due.
+fn the_unpaid_baseline_follows_the_run_across_new_year(db: &TestDb) {
+    use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::money::Fen;
+    use liangxin_store::dues::DuesInput;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let city = scope_of(&mut store, c.city);
+    let mut admit = |name: &str, seq: u16| {
+        store
+            .insert_member(
+                "t",
+                &longyou,
+                TODAY,
+                member(c.joint, name, seq, MemberStatus::Full, None),
+            )
+            .unwrap()
+    };
+    let (both, only_new, reduced) = (
+        admit("两年", 131),
+        admit("只有新年", 132),
+        admit("减免", 133),
+    );
+    let salaried = |reduction: Option<(Fen, String)>| DuesInput {
+        category: DuesCategory::Salaried,
+        base: Some(Fen::new(800_000)),
+        farmer_amount: None,
+        reduction,
+    };
+    let mut standard = |m: Key, year: i32, input: DuesInput| {
+        store
+            .set_dues_standard("t", &longyou, TODAY, m, year, input)
+            .unwrap();
+    };
+    standard(both, 2026, salaried(None));
+    standard(both, 2027, salaried(None));
+    standard(only_new, 2027, salaried(None));
+    standard(
+        reduced,
+        2026,
+        salaried(Some((Fen::ZERO, "支部决定、县委组织部批准".into()))),
+    );
+    standard(reduced, 2027, salaried(None));
+    // Nothing paid: the window is 2026-11 to 2027-01.
+    let day = d(2027, 2, 15);
+    let found = store.compute_audit(&city, day).unwrap();
+    let unpaid: std::collections::BTreeSet<Key> = found
+        .iter()
+        .filter(|f| f.kind == liangxin_domain::audit::AuditKind::DuesUnpaid)
+        .filter_map(|f| match f.subject {
+            liangxin_domain::audit::AuditSubject::Member { key } => Some(key),
+            _ => None,
+        })
+        .collect();
+    assert!(unpaid.contains(&both), "{unpaid:?}");
+    assert!(!unpaid.contains(&only_new), "2026 had nothing due");
+    assert!(!unpaid.contains(&reduced), "2026 was reduced to nothing");
+    let rules =
+        liangxin_domain::audit::AuditRules::resolve(&store.rule_set().unwrap(), day).unwrap();
+    let raw = store.audit_raw_sql(day, &rules).unwrap();
+    assert_eq!(raw.unpaid as usize, unpaid.len());
 }
