@@ -64,7 +64,8 @@ fn compute(
     today: NaiveDate,
 ) -> Result<CoverageReport, CliError> {
     let rules = CoverageRules::resolve(&store.rule_set()?, today)?;
-    let facts = store.coverage_facts(scope, today)?;
+    // A past day is judged on the records as they stood then.
+    let facts = store.coverage_facts_on(scope, crate::today(), today)?;
     Ok(coverage::report(
         &facts.organizations,
         &facts.party_orgs,
@@ -325,7 +326,7 @@ pub fn list(
         .transpose()?;
     let (scope, scope_name) = scope(store, county)?;
     let rules = CoverageRules::resolve(&store.rule_set()?, today)?;
-    let facts = store.coverage_facts(&scope, today)?;
+    let facts = store.coverage_facts_on(&scope, crate::today(), today)?;
     let report = coverage::report(
         &facts.organizations,
         &facts.party_orgs,

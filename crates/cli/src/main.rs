@@ -124,7 +124,9 @@ enum Command {
         /// Limit to one county (GB/T 2260 code, e.g. 330825).
         #[arg(long)]
         county: Option<String>,
-        /// The date the rules and assignments are judged on (default today), YYYY-MM-DD.
+        /// The day judged (default today), YYYY-MM-DD: the rules in force then and the records
+        /// as they stood then (units, members, coverage links and instructors dated after it
+        /// do not count).
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
         /// Instead of the tallies, every unit with its state and required actions.
@@ -565,7 +567,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             state,
             action,
         } => {
-            let today = as_of.unwrap_or_else(today);
+            let day = as_of.unwrap_or_else(today);
+            if day > today() {
+                return Err(CliError::Refused(format!(
+                    "--as-of {day} 晚于今天：覆盖情况只按已经过去的日子计算"
+                )));
+            }
+            let today = day;
             if list {
                 coverage_cmd::list(
                     &mut store,

@@ -60,6 +60,7 @@ pub struct CoverDates {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationRecord {
     pub key: Key,
+    pub name: String,
     pub kind: OrgKind,
     pub sectors: SectorSet,
     pub zone: Option<i64>,
@@ -104,7 +105,7 @@ impl OrganizationRecord {
             .min_by_key(|c| (c.units_covered, c.party_org));
         Some(OrganizationFacts {
             key: self.key,
-            name: String::new(),
+            name: self.name.clone(),
             kind: self.kind,
             sectors: self.sectors,
             zone: self.zone,
@@ -158,17 +159,23 @@ pub fn month_ends(today: NaiveDate, months: u32) -> Vec<NaiveDate> {
     out
 }
 
+/// The organizations each party organization covered on `day`, over the given records.
+pub fn units_on(records: &[OrganizationRecord], day: NaiveDate) -> HashMap<Key, u32> {
+    let mut units: HashMap<Key, u32> = HashMap::new();
+    for r in records.iter().filter(|r| r.exists_on(day)) {
+        for c in r.covers.iter().filter(|c| c.span.holds_on(day)) {
+            *units.entry(c.party_org).or_default() += 1;
+        }
+    }
+    units
+}
+
 /// Coverage on each of `days` from the records. Units covered per party organization are
 /// counted per day over the given records, so a scope's trend counts the units it sees.
 pub fn trend(records: &[OrganizationRecord], days: &[NaiveDate]) -> Vec<TrendPoint> {
     days.iter()
         .map(|&day| {
-            let mut units: HashMap<Key, u32> = HashMap::new();
-            for r in records.iter().filter(|r| r.exists_on(day)) {
-                for c in r.covers.iter().filter(|c| c.span.holds_on(day)) {
-                    *units.entry(c.party_org).or_default() += 1;
-                }
-            }
+            let units = units_on(records, day);
             let mut p = TrendPoint {
                 on: day,
                 total: 0,
@@ -200,6 +207,7 @@ mod tests {
     fn record(id: i64) -> OrganizationRecord {
         OrganizationRecord {
             key: Key { county: 330825, id },
+            name: format!("单位{id}"),
             kind: OrgKind::Enterprise,
             sectors: SectorSet::EMPTY,
             zone: None,

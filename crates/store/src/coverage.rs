@@ -20,7 +20,7 @@ use crate::schema::{
 use crate::{Scope, Store};
 
 /// county, id, path, name, type, has committee, term started
-type PartyOrgFactRow = (i32, i64, String, String, String, bool, Option<NaiveDate>);
+pub(crate) type PartyOrgFactRow = (i32, i64, String, String, String, bool, Option<NaiveDate>);
 
 /// The organizations a scope sees, not dissolved: by region or zone for committee scopes,
 /// those assigned to an instructor, else those covered by a party organization in the
@@ -114,6 +114,49 @@ pub(crate) fn scoped_alive<'a>(
 pub struct CoverageFacts {
     pub organizations: Vec<OrganizationFacts>,
     pub party_orgs: Vec<PartyOrgFacts>,
+}
+
+/// The party organizations' facts from their rows, the members directly in each and the
+/// units each covers; `day`: a past day, on which a term started later is not yet known.
+pub(crate) fn party_org_facts(
+    rows: Vec<PartyOrgFactRow>,
+    member_counts: &HashMap<Key, u32>,
+    units: &HashMap<Key, u32>,
+    day: Option<NaiveDate>,
+) -> Result<Vec<PartyOrgFacts>> {
+    // A party organization's members are those of its whole subtree: each direct count is
+    // added to every ancestor on its path (ids are unique across counties).
+    let mut subtree: HashMap<i64, u32> = HashMap::with_capacity(rows.len());
+    for (county, id, path, ..) in &rows {
+        let direct = member_counts
+            .get(&Key {
+                county: *county,
+                id: *id,
+            })
+            .copied()
+            .unwrap_or(0);
+        if direct == 0 {
+            continue;
+        }
+        for ancestor in path.split('/').filter_map(|seg| seg.parse::<i64>().ok()) {
+            let e = subtree.entry(ancestor).or_default();
+            *e = e.saturating_add(direct);
+        }
+    }
+    let mut party_orgs = Vec::with_capacity(rows.len());
+    for (county, id, _path, name, t, has_committee, term_started) in rows {
+        let key = Key { county, id };
+        party_orgs.push(PartyOrgFacts {
+            key,
+            name,
+            org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
+            members: subtree.get(&id).copied().unwrap_or(0),
+            has_committee,
+            units_covered: units.get(&key).copied().unwrap_or(0),
+            term_started: term_started.filter(|t| day.is_none_or(|d| *t <= d)),
+        });
+    }
+    Ok(party_orgs)
 }
 
 fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
@@ -351,38 +394,7 @@ impl Store {
                 po::term_started,
             ))
             .load(conn)?;
-        // A party organization's members are those of its whole subtree: each direct count
-        // is added to every ancestor on its path (ids are unique across counties).
-        let mut subtree: HashMap<i64, u32> = HashMap::with_capacity(po_rows.len());
-        for (county, id, path, ..) in &po_rows {
-            let direct = member_counts
-                .get(&Key {
-                    county: *county,
-                    id: *id,
-                })
-                .copied()
-                .unwrap_or(0);
-            if direct == 0 {
-                continue;
-            }
-            for ancestor in path.split('/').filter_map(|seg| seg.parse::<i64>().ok()) {
-                let e = subtree.entry(ancestor).or_default();
-                *e = e.saturating_add(direct);
-            }
-        }
-        let mut party_orgs = Vec::with_capacity(po_rows.len());
-        for (county, id, _path, name, t, has_committee, term_started) in po_rows {
-            let key = Key { county, id };
-            party_orgs.push(PartyOrgFacts {
-                key,
-                name,
-                org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
-                members: subtree.get(&id).copied().unwrap_or(0),
-                has_committee,
-                units_covered: units.get(&key).copied().unwrap_or(0),
-                term_started,
-            });
-        }
+        let party_orgs = party_org_facts(po_rows, &member_counts, &units, None)?;
         Ok(CoverageFacts {
             organizations,
             party_orgs,

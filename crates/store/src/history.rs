@@ -1,15 +1,16 @@
 //! The dated records behind coverage over time (覆盖走势), gathered for one scope in a few
 //! queries; the domain's `history::trend` computes each day's coverage from them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use diesel::dsl::count_star;
 use diesel::prelude::*;
-use liangxin_domain::history::{CoverDates, MemberDates, OrganizationRecord, Span};
+use liangxin_domain::history::{self, CoverDates, MemberDates, OrganizationRecord, Span};
 use liangxin_domain::kinds::{OrgKind, PartyOrgType, SectorSet};
 use liangxin_domain::registry::Key;
 
-use crate::coverage::{Lookup, scoped_alive};
+use crate::coverage::{CoverageFacts, Lookup, PartyOrgFactRow, party_org_facts, scoped_alive};
 use crate::error::{Result, StoreError};
 use crate::schema::{
     coverage_ended as ce, instructor_assignments as ia, members as m, organizations as o,
@@ -21,10 +22,11 @@ fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{field}：{e}"))
 }
 
-/// county, id, kind, sectors, zone, registered on, dissolved on
+/// county, id, name, kind, sectors, zone, registered on, dissolved on
 type OrganizationRow = (
     i32,
     i64,
+    String,
     String,
     i64,
     Option<i64>,
@@ -36,6 +38,89 @@ type OrganizationRow = (
 type CoverRow = (i32, i64, i32, i64, String, NaiveDate, Option<NaiveDate>);
 
 impl Store {
+    /// The coverage facts of `scope` as they stood on `day`: today's from the records as
+    /// they are; a past day's from the dated records ([`Store::coverage_records`]), so a
+    /// unit registered, a member admitted or received, a coverage link or an instructor's
+    /// assignment dated after it does not count, and one ended since still does. (Units
+    /// covered are counted over the scope's own units on a past day.)
+    pub fn coverage_facts_on(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        day: NaiveDate,
+    ) -> Result<CoverageFacts> {
+        if day >= today {
+            return self.coverage_facts(scope, today);
+        }
+        let mut records = self.coverage_records(scope, today, day)?;
+        let (low, high) = scope.path_range();
+        if scope.region.is_none()
+            && scope.zone.is_none()
+            && scope.instructor.is_none()
+            && scope.party_path != "/"
+        {
+            // A party organization's scope is the units its subtree covered that day, not
+            // those it covers now.
+            let subtree: HashSet<Key> = po::table
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .select((po::county_code, po::id))
+                .load::<(i32, i64)>(self.conn())?
+                .into_iter()
+                .map(|(county, id)| Key { county, id })
+                .collect();
+            records.retain(|r| {
+                r.covers
+                    .iter()
+                    .any(|c| c.span.holds_on(day) && subtree.contains(&c.party_org))
+            });
+        }
+        let units = history::units_on(&records, day);
+        let organizations = records
+            .iter()
+            .filter_map(|r| r.facts_on(day, &units))
+            .collect();
+        if scope.member.is_some() {
+            return Ok(CoverageFacts {
+                organizations,
+                party_orgs: Vec::new(),
+            });
+        }
+        let conn = self.conn();
+        let member_counts: HashMap<Key, u32> = m::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(m::joined_on.le(day))
+            .filter(m::arrived_on.is_null().or(m::arrived_on.le(day)))
+            .filter(m::left_on.is_null().or(m::left_on.gt(day)))
+            .group_by((m::county_code, m::party_org_id))
+            .select((m::county_code, m::party_org_id, count_star()))
+            .load::<(i32, i64, i64)>(conn)?
+            .into_iter()
+            .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect();
+        let rows: Vec<PartyOrgFactRow> = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(po::dissolved_on.is_null().or(po::dissolved_on.gt(day)))
+            .select((
+                po::county_code,
+                po::id,
+                po::path,
+                po::name,
+                po::org_type,
+                po::has_committee,
+                po::term_started,
+            ))
+            .load(conn)?;
+        Ok(CoverageFacts {
+            organizations,
+            party_orgs: party_org_facts(rows, &member_counts, &units, Some(day))?,
+        })
+    }
+
     /// The organizations `scope` sees that existed at some time from `from` to `today`,
     /// with the dates of their members, covering party organizations and instructors.
     pub fn coverage_records(
@@ -50,6 +135,7 @@ impl Store {
             .select((
                 o::county_code,
                 o::id,
+                o::name,
                 o::kind,
                 o::sectors,
                 o::zone_id,
@@ -58,12 +144,13 @@ impl Store {
             ))
             .load(conn)?;
         let mut records: HashMap<Key, OrganizationRecord> = HashMap::with_capacity(rows.len());
-        for (county, id, kind, sectors, zone, registered_on, dissolved_on) in rows {
+        for (county, id, name, kind, sectors, zone, registered_on, dissolved_on) in rows {
             let key = Key { county, id };
             records.insert(
                 key,
                 OrganizationRecord {
                     key,
+                    name,
                     kind: OrgKind::parse(&kind).map_err(|e| bad("组织类别", e))?,
                     sectors: SectorSet::from_bits(sectors),
                     zone,

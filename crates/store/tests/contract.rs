@@ -6615,6 +6615,25 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
         v
     };
     let before = report(&mut store, day);
+    // Coverage on D, as the engine judges it from the records of that day.
+    let region = Scope {
+        region: Some(LYX),
+        ..county.clone()
+    };
+    let coverage_in = |store: &mut Store, scope: &Scope, on: NaiveDate| {
+        let rules = CoverageRules::resolve(&store.rule_set().unwrap(), on).unwrap();
+        let facts = store.coverage_facts_on(scope, TODAY, on).unwrap();
+        let r = coverage::report(
+            &facts.organizations,
+            &facts.party_orgs,
+            &rules,
+            GroupBy::County,
+        );
+        (r.total, r.units, r.findings)
+    };
+    let coverage_on = |store: &mut Store, on: NaiveDate| coverage_in(store, &county, on);
+    let coverage_before = coverage_on(&mut store, day);
+    let county_before = coverage_in(&mut store, &region, day);
     assert!(
         before
             .iter()
@@ -6668,11 +6687,70 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
             )
             .unwrap();
     }
-    let mut late = member(c.joint, "新党员乙", 72, MemberStatus::Probationary, None);
+    // The instructed unit gets the joint branch and a member working there; a unit founded
+    // after D joins the joint branch.
+    let mut late = member(
+        c.joint,
+        "新党员乙",
+        72,
+        MemberStatus::Probationary,
+        Some(c.orgs[2]),
+    );
     late.joined_on = d(2026, 10, 20);
     store.insert_member("t", &county, TODAY, late).unwrap();
+    store
+        .add_coverage(CoverageLink {
+            organization: c.orgs[2],
+            party_org: c.joint,
+            since: d(2026, 10, 10),
+        })
+        .unwrap();
+    let founded = store
+        .insert_organization(
+            "t",
+            &all(),
+            Organization {
+                key: Key { county: LYX, id: 0 },
+                name: "龙游丁新材料有限公司".into(),
+                credit_code: None,
+                credit_code_check_failed: false,
+                kind: OrgKind::Enterprise,
+                sectors: SectorSet::EMPTY,
+                town: None,
+                zone: None,
+                employees: Some(12),
+                registered_on: Some(d(2026, 10, 5)),
+            },
+        )
+        .unwrap();
+    store
+        .add_coverage(CoverageLink {
+            organization: founded,
+            party_org: c.joint,
+            since: d(2026, 10, 6),
+        })
+        .unwrap();
 
     assert_eq!(report(&mut store, day), before, "D's report is D's");
+    assert_eq!(
+        coverage_on(&mut store, day),
+        coverage_before,
+        "D's coverage is D's"
+    );
+    let coverage_now = coverage_on(&mut store, TODAY);
+    assert!(coverage_now.1.contains_key(&founded));
+    assert!(!coverage_before.1.contains_key(&founded));
+    // The committee's scope on D holds only the units its subtree covered then.
+    assert!(!coverage_before.1.contains_key(&c.orgs[2]));
+    // The county's region on D: the instructed unit was work-covered, the new one unknown.
+    let county_after = coverage_in(&mut store, &region, day);
+    assert_eq!(county_after, county_before);
+    assert_eq!(county_after.1[&c.orgs[2]].state, CoverageState::Work);
+    assert!(!county_after.1.contains_key(&founded));
+    assert_eq!(
+        coverage_now.1[&c.orgs[2]].state,
+        CoverageState::Organization
+    );
     let now = store.compute_audit(&county, TODAY).unwrap();
     let of_quiet = |k| {
         now.iter()
