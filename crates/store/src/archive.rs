@@ -148,7 +148,10 @@ impl Store {
                     .and(po::id.eq(m::party_org_id))),
             )
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .filter(m::left_on.is_null())
+            // As of the day: admitted or received by then, not yet gone.
+            .filter(m::joined_on.le(today))
+            .filter(m::arrived_on.is_null().or(m::arrived_on.le(today)))
+            .filter(m::left_on.is_null().or(m::left_on.gt(today)))
             .select((m::county_code, m::id, m::status, m::confirmed_on))
             .load(conn)?;
         // One row per member: the items held as bits (an item's bit is its place in the

@@ -381,12 +381,12 @@ impl Store {
         // Transfers nobody received in time, escalated to the common ancestor.
         progress("核对组织关系转接和流动党员", 2, AUDIT_STEPS);
         let transfer_rules = TransferRules::resolve(&set, today).map_err(corrupt)?;
-        for t in self.open_transfers_for_audit(scope)? {
+        for t in self.open_transfers_for_audit(scope, today)? {
             findings.extend(transfer::audit_transfer(&t, &transfer_rules));
         }
         // Members away without a valid 流动党员活动证.
         let floating_rules = FloatingRules::resolve(&set, today).map_err(corrupt)?;
-        for m in self.away_members_for_audit(scope)? {
+        for m in self.away_members_for_audit(scope, today)? {
             findings.extend(floating::audit_away(&m, &floating_rules));
         }
         Ok(findings)

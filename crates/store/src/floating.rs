@@ -437,18 +437,24 @@ impl Store {
         Ok(out)
     }
 
-    /// The members away whose home branch lies in `scope`, for the audit.
-    pub fn away_members_for_audit(&mut self, scope: &Scope) -> Result<Vec<AwayMember>> {
+    /// The members away on `day` whose home branch lies in `scope`, for the audit.
+    pub fn away_members_for_audit(
+        &mut self,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<AwayMember>> {
+        // As of the day: gone out by then and not yet back (one back since still counts).
         Ok(self
             .floating(
                 &Scope {
                     member: None,
                     ..scope.clone()
                 },
-                true,
+                false,
             )?
             .into_iter()
             .filter(|v| v.home_side)
+            .filter(|v| v.out_on <= day && v.back_on.is_none_or(|b| b > day))
             .map(|v| AwayMember {
                 member: v.member,
                 name: v.member_name,

@@ -775,12 +775,22 @@ impl Store {
         views(conn, scope, rows, false)
     }
 
-    /// The letters in force whose deadline the audit watches, for escalation within
+    /// The letters in force on `day` whose deadline the audit watches, for escalation within
     /// `scope`: only those whose escalation organization lies in the scope.
-    pub fn open_transfers_for_audit(&mut self, scope: &Scope) -> Result<Vec<OpenTransfer>> {
+    pub fn open_transfers_for_audit(
+        &mut self,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<OpenTransfer>> {
         let conn = self.conn();
+        // As of the day: issued by then and not yet closed (one closed since was still open).
         let rows: Vec<TransferRow> = t::table
-            .filter(t::state.eq(TransferState::Issued.code()))
+            .filter(t::issued_on.le(day))
+            .filter(
+                t::state
+                    .eq(TransferState::Issued.code())
+                    .or(t::closed_on.gt(day)),
+            )
             .select(transfer_columns!())
             .load(conn)?;
         let all = views(conn, &Scope::everything(), rows, false)?;

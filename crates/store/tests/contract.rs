@@ -6572,11 +6572,12 @@ fn a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch(db
 /// nothing in D's report, and do change today's.
 fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
     use liangxin_domain::audit::{AuditFinding, AuditKind, AuditSubject};
-    use liangxin_domain::kinds::{Attendance, DuesCategory, MeetingKind};
+    use liangxin_domain::kinds::{Attendance, DuesCategory, LetterKind, MeetingKind};
     use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
     use liangxin_domain::money::Fen;
     use liangxin_domain::period::Period;
     use liangxin_store::dues::DuesInput;
+    use liangxin_store::transfer::{Destination, TransferRequest};
     let mut store = db.open();
     let c = build_small_city(&mut store);
     let county = scope_of(&mut store, c.longyou);
@@ -6596,6 +6597,55 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
     };
     store
         .set_dues_standard("t", &county, TODAY, quiet, 2026, input)
+        .unwrap();
+    // A letter out of the city issued in August, overdue on D, its 回执 recorded after D.
+    let leaving = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(c.joint, "转出丙", 73, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let letter = store
+        .issue_transfer(
+            "t",
+            &county,
+            TODAY,
+            &TransferRequest {
+                member: leaving,
+                letter_kind: LetterKind::Introduction,
+                to: Destination::Outside("杭州市某公司党支部".into()),
+                reason: "工作调动".into(),
+                issued_on: d(2026, 8, 20),
+                valid_days: None,
+            },
+        )
+        .unwrap();
+    // Away since August without a 活动证, back after D.
+    let away = store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(c.joint, "流动丁", 74, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let outflow = store
+        .register_outflow(
+            "t",
+            &county,
+            TODAY,
+            &liangxin_store::floating::Outflow {
+                member: away,
+                host: None,
+                destination: "杭州市".into(),
+                certificate_no: None,
+                certificate_valid_until: None,
+                out_on: d(2026, 8, 1),
+                note: "外出务工".into(),
+            },
+        )
         .unwrap();
     let day = d(2026, 9, 30);
     let report = |store: &mut Store, on| -> Vec<(String, String, String)> {
@@ -6640,6 +6690,12 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
             .any(|f| f.0.ends_with(":no_organizational_life"))
     );
     assert!(before.iter().any(|f| f.0.ends_with(":dues_unpaid")));
+    let overdue = format!("transfer:{letter}:transfer_overdue");
+    assert!(before.iter().any(|f| f.0 == overdue), "{before:?}");
+    assert!(
+        before.iter().any(|f| f.0.ends_with(":certificate_invalid")),
+        "{before:?}"
+    );
 
     // After D: the member attends in October, pays May to September today, and a new
     // member is admitted in October.
@@ -6687,6 +6743,12 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
             )
             .unwrap();
     }
+    store
+        .receive_transfer("t", &county, TODAY, letter, d(2026, 10, 8))
+        .unwrap();
+    store
+        .end_outflow("t", &county, TODAY, outflow, d(2026, 10, 9))
+        .unwrap();
     // The instructed unit gets the joint branch and a member working there; a unit founded
     // after D joins the joint branch.
     let mut late = member(
@@ -6758,6 +6820,10 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
     };
     assert!(!of_quiet(AuditKind::NoOrganizationalLife));
     assert!(!of_quiet(AuditKind::DuesUnpaid));
+    assert!(
+        !now.iter()
+            .any(|f| f.subject == AuditSubject::Transfer { id: letter })
+    );
 }
 
 /// The engine's run of unpaid months stops at a month with nothing due: across New Year the
