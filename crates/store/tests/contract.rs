@@ -99,6 +99,7 @@ macro_rules! contract {
 
 contract!(
     a_report_for_a_day_is_unchanged_by_what_is_dated_after_it,
+    a_day_is_unchanged_by_generated_later_records,
     a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch,
     a_member_on_recorded_leave_is_followed_up_not_flagged,
     the_unpaid_baseline_follows_the_run_across_new_year,
@@ -6889,4 +6890,252 @@ fn the_unpaid_baseline_follows_the_run_across_new_year(db: &TestDb) {
         liangxin_domain::audit::AuditRules::resolve(&store.rule_set().unwrap(), day).unwrap();
     let raw = store.audit_raw_sql(day, &rules).unwrap();
     assert_eq!(raw.unpaid as usize, unpaid.len());
+}
+
+/// A report for day D, the audit's and the coverage's, for a branch's scope and a county's,
+/// is unchanged by any sequence of records dated after D: generated meetings with mixed
+/// attendance and reasons, dues paid for months up to D, members admitted at units, coverage
+/// links, instructors and units founded. Several seeds, each its own sequence.
+fn a_day_is_unchanged_by_generated_later_records(db: &TestDb) {
+    use liangxin_domain::kinds::{Attendance, DuesCategory, MeetingKind};
+    use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::DuesInput;
+    /// xorshift64*: a reproducible sequence from a seed, no dependency.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % n
+        }
+    }
+    let day = d(2026, 9, 30);
+    // One city; each seed adds its own members and history up to D, then its own sequence.
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let branch = scope_of(&mut store, c.longyou);
+    let county = Scope {
+        region: Some(LYX),
+        ..branch.clone()
+    };
+    let mut paid: std::collections::HashSet<(Key, u32)> = Default::default();
+    let mut linked: std::collections::HashSet<Key> = Default::default();
+    for (round, seed) in [7_u64, 2017, 80_808].into_iter().enumerate() {
+        let mut rng = Rng(seed);
+        let round = u16::try_from(round).unwrap();
+        let mut members = Vec::new();
+        for seq in (0..5u16).map(|i| i + 10 * round) {
+            let m = store
+                .insert_member(
+                    "t",
+                    &branch,
+                    TODAY,
+                    member(
+                        c.joint,
+                        &format!("党员{seq}"),
+                        140 + seq,
+                        MemberStatus::Full,
+                        None,
+                    ),
+                )
+                .unwrap();
+            let input = DuesInput {
+                category: DuesCategory::Salaried,
+                base: Some(Fen::new(600_000)),
+                farmer_amount: None,
+                reduction: None,
+            };
+            store
+                .set_dues_standard("t", &branch, TODAY, m, 2026, input)
+                .unwrap();
+            members.push(m);
+        }
+        let reasons = ["因病住院", "出差", "家里有事", "不想来"];
+        let meeting = |store: &mut Store, rng: &mut Rng, held_on: NaiveDate| {
+            let mut attendance: Vec<AttendanceRecord> = store
+                .expected_attendees(&branch, c.joint, MeetingKind::ThemeDay, held_on)
+                .unwrap()
+                .into_iter()
+                .map(|e| {
+                    let (attendance, reason) = match rng.below(3) {
+                        0 => (Attendance::Present, None),
+                        1 => (Attendance::Absent, None),
+                        _ => (
+                            Attendance::Excused,
+                            Some(reasons[rng.below(4) as usize].to_owned()),
+                        ),
+                    };
+                    AttendanceRecord {
+                        member: e.member,
+                        attendance,
+                        reason,
+                    }
+                })
+                .collect();
+            attendance.sort_by_key(|a| a.member);
+            store
+                .record_meeting(
+                    "t",
+                    &branch,
+                    TODAY,
+                    MeetingRecord {
+                        party_org: c.joint,
+                        kind: MeetingKind::ThemeDay,
+                        held_on,
+                        place: "会议室".into(),
+                        host: "书记".into(),
+                        recorder: "委员".into(),
+                        topic: "主题党日".into(),
+                        agenda: String::new(),
+                        minutes: String::new(),
+                        decisions: String::new(),
+                        attendance,
+                    },
+                )
+                .unwrap();
+        };
+        // Some history up to D.
+        for month in [3, 6, 9] {
+            let on = d(2026, month, 10 + rng.below(15) as u32);
+            meeting(&mut store, &mut rng, on);
+        }
+        let audit_on = |store: &mut Store, scope: &Scope| {
+            let mut v: Vec<(String, String, String)> = store
+                .compute_audit(scope, day)
+                .unwrap()
+                .into_iter()
+                .map(|f| (f.dedupe_key, f.severity.code().to_owned(), f.detail))
+                .collect();
+            v.sort();
+            v
+        };
+        let coverage_on = |store: &mut Store, scope: &Scope| {
+            let rules = CoverageRules::resolve(&store.rule_set().unwrap(), day).unwrap();
+            let facts = store.coverage_facts_on(scope, TODAY, day).unwrap();
+            let r = coverage::report(
+                &facts.organizations,
+                &facts.party_orgs,
+                &rules,
+                GroupBy::County,
+            );
+            (r.total, r.units, r.findings)
+        };
+        let before = (
+            audit_on(&mut store, &branch),
+            audit_on(&mut store, &county),
+            coverage_on(&mut store, &branch),
+            coverage_on(&mut store, &county),
+        );
+        let later = |rng: &mut Rng| day + chrono::Days::new(1 + rng.below(57));
+        for step in (0..12u16).map(|i| i + 20 * round) {
+            let what = rng.below(6);
+            match what {
+                0 => {
+                    let on = later(&mut rng);
+                    meeting(&mut store, &mut rng, on);
+                }
+                1 => {
+                    // Dues for a month up to D, paid today.
+                    let m = members[rng.below(5) as usize];
+                    let month = 1 + rng.below(9) as u32;
+                    if paid.insert((m, month)) {
+                        store
+                            .mark_dues(
+                                "t",
+                                &branch,
+                                TODAY,
+                                c.joint,
+                                Period::month(2026, month).unwrap(),
+                                &[(m, Fen::new(9000))],
+                            )
+                            .unwrap();
+                    }
+                }
+                2 => {
+                    let mut m = member(
+                        c.joint,
+                        &format!("新党员{step}"),
+                        200 + step,
+                        MemberStatus::Probationary,
+                        Some(c.orgs[rng.below(3) as usize]),
+                    );
+                    m.joined_on = later(&mut rng);
+                    store.insert_member("t", &branch, TODAY, m).unwrap();
+                }
+                3 => {
+                    let unit = c.orgs[2];
+                    if linked.insert(unit) {
+                        store
+                            .add_coverage(CoverageLink {
+                                organization: unit,
+                                party_org: c.joint,
+                                since: later(&mut rng),
+                            })
+                            .unwrap();
+                    }
+                }
+                4 => {
+                    let ins = store
+                        .insert_instructor(Instructor {
+                            key: Key { county: LYX, id: 0 },
+                            name: format!("指导员{step}"),
+                            phone: None,
+                        })
+                        .unwrap();
+                    store
+                        .assign_instructor(
+                            "t",
+                            &all(),
+                            InstructorAssignment {
+                                organization: c.orgs[rng.below(2) as usize],
+                                instructor: ins,
+                                since: later(&mut rng),
+                                until: None,
+                            },
+                        )
+                        .unwrap();
+                }
+                _ => {
+                    let founded = store
+                        .insert_organization(
+                            "t",
+                            &all(),
+                            Organization {
+                                key: Key { county: LYX, id: 0 },
+                                name: format!("龙游新办{step}有限公司"),
+                                credit_code: None,
+                                credit_code_check_failed: false,
+                                kind: OrgKind::Enterprise,
+                                sectors: SectorSet::EMPTY,
+                                town: None,
+                                zone: None,
+                                employees: Some(9),
+                                registered_on: Some(later(&mut rng)),
+                            },
+                        )
+                        .unwrap();
+                    store
+                        .add_coverage(CoverageLink {
+                            organization: founded,
+                            party_org: c.joint,
+                            since: later(&mut rng).max(d(2026, 11, 27)),
+                        })
+                        .unwrap();
+                }
+            }
+            let now = (
+                audit_on(&mut store, &branch),
+                audit_on(&mut store, &county),
+                coverage_on(&mut store, &branch),
+                coverage_on(&mut store, &county),
+            );
+            assert_eq!(
+                now, before,
+                "seed {seed}, step {step} ({what}) changed day D"
+            );
+        }
+    }
 }
