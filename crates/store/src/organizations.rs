@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use liangxin_domain::kinds::{OrgKind, PartyOrgType};
+use liangxin_domain::kinds::{OrgKind, PartyOrgType, SectorTag};
 use liangxin_domain::registry::Key;
 
 use crate::connection::DbBackend;
@@ -20,8 +20,23 @@ pub struct OrgFilter {
     /// Part of the name or the credit code.
     pub q: Option<String>,
     pub county: Option<i32>,
-    pub zone: Option<i64>,
+    pub zone: Option<ZoneFilter>,
     pub kind: Option<OrgKind>,
+    pub sector: Option<SectorFilter>,
+}
+
+/// Which place's organizations: one 园区小镇's, or those in none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ZoneFilter {
+    In(i64),
+    Outside,
+}
+
+/// Which 行业's organizations: those tagged with one, or those tagged with none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SectorFilter {
+    Tagged(SectorTag),
+    Untagged,
 }
 
 /// Sort order of the organization list.
@@ -126,8 +141,21 @@ fn filter_organizations<'a>(
     if let Some(c) = filter.county {
         q = q.filter(o::county_code.eq(c));
     }
-    if let Some(z) = filter.zone {
-        q = q.filter(o::zone_id.eq(z));
+    match filter.zone {
+        Some(ZoneFilter::In(z)) => q = q.filter(o::zone_id.eq(z)),
+        Some(ZoneFilter::Outside) => q = q.filter(o::zone_id.is_null()),
+        None => {}
+    }
+    match filter.sector {
+        Some(SectorFilter::Tagged(t)) => {
+            // The tags are a bit set; the bit is the tag's own constant, never user input.
+            let bit = 1_i64 << t.bit();
+            q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "(organizations.sectors & {bit}) <> 0"
+            )));
+        }
+        Some(SectorFilter::Untagged) => q = q.filter(o::sectors.eq(0)),
+        None => {}
     }
     if let Some(k) = filter.kind {
         q = q.filter(o::kind.eq(k.code()));

@@ -27,6 +27,29 @@ pub struct ScopeReport {
 
 /// How a scope's figures are broken down by default: a city by county, a county by zone,
 /// a zone by sector, anything smaller by kind.
+/// The organization list's filter (`/organizations`, `/api/v1/organizations`) for a
+/// group's rows.
+pub fn group_filter(key: &GroupKey) -> String {
+    match key {
+        GroupKey::County(c) => format!("county={c}"),
+        GroupKey::Kind(k) => format!("kind={}", k.code()),
+        GroupKey::Zone(Some(z)) => format!("zone={z}"),
+        GroupKey::Zone(None) => "zone=none".into(),
+        GroupKey::Sector(Some(t)) => format!("sector={}", t.code()),
+        GroupKey::Sector(None) => "sector=none".into(),
+    }
+}
+
+/// The filters that list exactly the units a tally's figures count, in the order
+/// total, 组织覆盖, 工作覆盖 (the column, without organizational coverage), 空白, 需要行动.
+pub const FIGURE_FILTERS: [&str; 5] = [
+    "",
+    "state=organization",
+    "state=work_only",
+    "state=gap",
+    "action=any",
+];
+
 pub fn natural_group(scope: &Scope) -> GroupBy {
     match scope.region {
         Some(code) if code % 100 == 0 => GroupBy::County,

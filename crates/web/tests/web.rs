@@ -3436,6 +3436,8 @@ fn every_figure_on_the_dashboard_opens_a_list_of_its_length() {
         ("/organizations?state=covered", "覆盖状态"),
         ("/organizations?action=build", "应采取行动"),
         ("/organizations?zone=-3", "园区小镇"),
+        ("/organizations?zone=nowhere", "园区小镇"),
+        ("/organizations?sector=steel", "行业"),
     ] {
         let r = city.get(bad);
         assert_eq!(r.status, 422, "{bad}");
@@ -3507,4 +3509,45 @@ fn the_findings_page_filters_and_says_when_nothing_was_audited() {
     let r = county.get(&format!("/audit?org={}-{}", other.county, other.id));
     assert_eq!(r.status, 404, "as for any object out of the scope");
     assert!(r.body.contains("不在您的管理范围内"), "{}", r.body);
+}
+
+/// Every figure of `/api/v1/coverage`, for the scope and each group, names the list of its
+/// rows, and that list's `total` is the figure, for every role that reads coverage.
+#[test]
+fn every_figure_of_the_coverage_api_opens_a_list_of_its_length() {
+    let app = TestApp::start(400);
+    let fields = [
+        "total",
+        "organization_covered",
+        "work_covered",
+        "gap",
+        "needing_action",
+    ];
+    let mut walked = 0;
+    for role in ["city", "longyou", "hongmu", "secretary", "instructor"] {
+        let mut c = app.signed_in(role);
+        for by in ["", "?by=county", "?by=zone", "?by=kind", "?by=sector"] {
+            let r = c.get(&format!("/api/v1/coverage{by}"));
+            assert_eq!(r.status, 200, "{role} {by}: {}", r.body);
+            let v = r.json();
+            let mut tallies = vec![(v["total"].clone(), v["lists"].clone())];
+            for g in v["groups"].as_array().unwrap() {
+                tallies.push((g.clone(), g["lists"].clone()));
+            }
+            for (tally, lists) in tallies {
+                for f in fields {
+                    let href = lists[f].as_str().unwrap();
+                    let list = c.get(href);
+                    assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
+                    assert_eq!(
+                        list.json()["total"],
+                        tally[f],
+                        "{role}: {href} lists another count than {f}"
+                    );
+                    walked += 1;
+                }
+            }
+        }
+    }
+    assert!(walked > 100, "{walked}");
 }

@@ -51,6 +51,43 @@ impl From<&Tally> for TallyOut {
     }
 }
 
+/// Where each figure's rows are: `GET` of each answers a list whose `total` is the figure.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FigureLists {
+    pub total: String,
+    pub organization_covered: String,
+    pub work_covered: String,
+    pub gap: String,
+    pub needing_action: String,
+}
+
+impl FigureLists {
+    /// The lists of a group whose filter is `base` (empty: the whole scope).
+    fn of(base: &str) -> FigureLists {
+        let [
+            total,
+            organization_covered,
+            work_covered,
+            gap,
+            needing_action,
+        ] = crate::report::FIGURE_FILTERS.map(|f| {
+            let q: Vec<&str> = [base, f].into_iter().filter(|s| !s.is_empty()).collect();
+            if q.is_empty() {
+                "/api/v1/organizations".to_owned()
+            } else {
+                format!("/api/v1/organizations?{}", q.join("&"))
+            }
+        });
+        FigureLists {
+            total,
+            organization_covered,
+            work_covered,
+            gap,
+            needing_action,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GroupOut {
     /// The group's code (county code, zone id, sector or kind code; empty for "none").
@@ -58,6 +95,8 @@ pub struct GroupOut {
     pub name: String,
     #[serde(flatten)]
     pub tally: TallyOut,
+    /// The lists of this group's figures.
+    pub lists: FigureLists,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,6 +104,8 @@ pub struct CoverageOut {
     pub as_of: String,
     pub by: String,
     pub total: TallyOut,
+    /// The lists of the scope's figures.
+    pub lists: FigureLists,
     pub groups: Vec<GroupOut>,
 }
 
@@ -119,12 +160,14 @@ pub async fn get(
             },
             name: sr.group_name(k),
             tally: t.into(),
+            lists: FigureLists::of(&crate::report::group_filter(k)),
         })
         .collect();
     Ok(Json(CoverageOut {
         as_of: sr.report.as_of.to_string(),
         by: by_code.into(),
         total: (&sr.report.total).into(),
+        lists: FigureLists::of(""),
         groups,
     }))
 }

@@ -8,7 +8,6 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
 use liangxin_docs::svg::{Bar, Line, percent_bars, percent_lines};
-use liangxin_domain::coverage::GroupKey;
 use liangxin_domain::history::TrendPoint;
 
 use crate::AppState;
@@ -29,19 +28,20 @@ struct Figure {
 
 impl Figure {
     /// `n` units, listed at `/organizations` with `base` (a group's filter) and `filter`.
-    fn units(n: u64, base: Option<&str>, filter: &str) -> Figure {
-        let href = base.map(|b| {
-            let q: Vec<&str> = [b, filter].into_iter().filter(|s| !s.is_empty()).collect();
-            if q.is_empty() {
-                "/organizations".to_owned()
-            } else {
-                format!("/organizations?{}", q.join("&"))
-            }
-        });
+    fn units(n: u64, base: &str, filter: &str) -> Figure {
+        let q: Vec<&str> = [base, filter]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let href = if q.is_empty() {
+            "/organizations".to_owned()
+        } else {
+            format!("/organizations?{}", q.join("&"))
+        };
         Figure {
             text: count(n, "个"),
             n,
-            href,
+            href: Some(href),
         }
     }
 }
@@ -162,16 +162,6 @@ struct TrendRow {
     gap: String,
 }
 
-/// The organization list's filter for a group's rows, where the list has one.
-fn group_filter(key: &GroupKey) -> Option<String> {
-    match key {
-        GroupKey::County(c) => Some(format!("county={c}")),
-        GroupKey::Kind(k) => Some(format!("kind={}", k.code())),
-        GroupKey::Zone(Some(z)) => Some(format!("zone={z}")),
-        GroupKey::Zone(None) | GroupKey::Sector(_) => None,
-    }
-}
-
 /// 组织覆盖率 and 工作覆盖率 at each month's end.
 fn trend_chart(points: &[TrendPoint]) -> String {
     let labels: Vec<String> = points
@@ -247,8 +237,8 @@ async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, Web
     let mut rows = Vec::new();
     for (key, g) in &sr.report.groups {
         let name = sr.group_name(key);
-        let base = group_filter(key);
-        let base = base.as_deref();
+        let base = crate::report::group_filter(key);
+        let base = base.as_str();
         let href = Figure::units(g.total, base, "").href;
         org_bars.push(Bar {
             label: name.clone(),
@@ -286,17 +276,17 @@ async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, Web
     let caption = format!("按{by_label}统计的两新组织，截至{as_of}");
     let page = DashboardPage {
         layout,
-        total: Figure::units(t.total, Some(""), ""),
+        total: Figure::units(t.total, "", ""),
         org_rate: rate(t.organization_rate()),
-        org_covered: Figure::units(t.organization_covered, Some(""), "state=organization"),
+        org_covered: Figure::units(t.organization_covered, "", "state=organization"),
         work_rate: rate(t.work_rate()),
         work_covered: Figure::units(
             t.organization_covered + t.work_covered,
-            Some(""),
+            "",
             "state=work",
         ),
-        gap: Figure::units(t.gap, Some(""), "state=gap"),
-        needing: Figure::units(t.needing_action, Some(""), "action=any"),
+        gap: Figure::units(t.gap, "", "state=gap"),
+        needing: Figure::units(t.needing_action, "", "action=any"),
         by_label,
         chart_org: percent_bars(&format!("按{by_label}的组织覆盖率"), &caption, &org_bars),
         chart_work: percent_bars(&format!("按{by_label}的工作覆盖率"), &caption, &work_bars),

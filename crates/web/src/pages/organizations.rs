@@ -9,10 +9,12 @@ use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
 use liangxin_domain::coverage::{self, CoverageState, UnitFilter};
-use liangxin_domain::kinds::OrgKind;
+use liangxin_domain::kinds::{OrgKind, SectorTag};
 use liangxin_domain::registry::Key;
 use liangxin_domain::rules::CoverageRules;
-use liangxin_store::organizations::{OrgFilter, OrgListRow, OrgPage, OrgSort};
+use liangxin_store::organizations::{
+    OrgFilter, OrgListRow, OrgPage, OrgSort, SectorFilter, ZoneFilter,
+};
 use liangxin_store::{Scope, Store};
 use serde::Deserialize;
 
@@ -33,6 +35,8 @@ pub struct ListQuery {
     pub kind: Option<String>,
     /// 园区小镇 id
     pub zone: Option<String>,
+    /// A 行业 code, or none
+    pub sector: Option<String>,
     /// organization, work, work_only, gap
     pub state: Option<String>,
     /// any, or one action's code (as /gaps takes it)
@@ -79,11 +83,31 @@ impl ListQuery {
         };
         let page = params::page(&self.page)?;
         let zone = blank(&self.zone)
-            .map(|z| {
-                z.parse::<i64>()
+            .map(|z| match z.as_str() {
+                "none" => Ok(ZoneFilter::Outside),
+                z => z
+                    .parse::<i64>()
                     .ok()
                     .filter(|z| *z > 0)
-                    .ok_or_else(|| WebError::bad_field("园区小镇", "应为园区小镇的编号"))
+                    .map(ZoneFilter::In)
+                    .ok_or_else(|| {
+                        WebError::bad_field(
+                            "园区小镇",
+                            "应为园区小镇的编号，或 none（不在园区小镇）",
+                        )
+                    }),
+            })
+            .transpose()?;
+        let sector = blank(&self.sector)
+            .map(|t| match t.as_str() {
+                "none" => Ok(SectorFilter::Untagged),
+                t => SectorTag::parse(t).map(SectorFilter::Tagged).map_err(|_| {
+                    let codes: Vec<&str> = SectorTag::ALL.iter().map(|t| t.code()).collect();
+                    WebError::bad_field(
+                        "行业",
+                        format!("可选 {}，或 none（未标注行业）", codes.join("、")),
+                    )
+                }),
             })
             .transpose()?;
         let state_raw = blank(&self.state).unwrap_or_default();
@@ -116,6 +140,7 @@ impl ListQuery {
                 county,
                 zone,
                 kind,
+                sector,
             },
             units: state.into_iter().chain(action).collect(),
             state_raw,
@@ -338,7 +363,16 @@ pub async fn show(
         .kind
         .map(|k| k.code().to_owned())
         .unwrap_or_default();
-    let zone = p.filter.zone.map(|z| z.to_string()).unwrap_or_default();
+    let zone = match p.filter.zone {
+        Some(ZoneFilter::In(z)) => z.to_string(),
+        Some(ZoneFilter::Outside) => "none".to_owned(),
+        None => String::new(),
+    };
+    let sector = match p.filter.sector {
+        Some(SectorFilter::Tagged(t)) => t.code().to_owned(),
+        Some(SectorFilter::Untagged) => "none".to_owned(),
+        None => String::new(),
+    };
     let link = |sort: &str, page: i64| {
         let page = if page > 1 {
             page.to_string()
@@ -352,6 +386,7 @@ pub async fn show(
                 ("county", county.clone()),
                 ("kind", kind.clone()),
                 ("zone", zone.clone()),
+                ("sector", sector.clone()),
                 ("state", p.state_raw.clone()),
                 ("action", p.action_raw.clone()),
                 ("sort", sort.to_owned()),
