@@ -41,15 +41,9 @@ impl Store {
                 .optional()?
                 .filter(|(path, ..)| scope.member.is_none() && scope.contains_path(path))
                 .ok_or_else(|| StoreError::invalid("党组织", "不存在或不在您的管理范围内"))?;
-            // A 党小组's members are its branch's: the branch does not set its own groups'.
-            let parent_path = path
-                .trim_end_matches('/')
-                .rsplit_once('/')
-                .map(|(p, _)| format!("{p}/"))
-                .unwrap_or_default();
-            let own_group =
-                org_type == PartyOrgType::Group.code() && parent_path == scope.party_path;
-            if path == scope.party_path || own_group {
+            let org_type = PartyOrgType::parse(&org_type)
+                .map_err(|e| StoreError::Corrupt(format!("党组织类型：{e}")))?;
+            if !scope.may_move_records_start(&path, org_type) {
                 return Err(StoreError::invalid(
                     "台账起始月",
                     "由上级党组织设定，本级不能修改",

@@ -1,5 +1,6 @@
 //! The scope every query goes through: data flows up to ancestors, never sideways.
 
+use liangxin_domain::kinds::PartyOrgType;
 use liangxin_domain::registry::Key;
 use serde::Serialize;
 
@@ -53,6 +54,19 @@ impl Scope {
         path >= low.as_str() && path < high.as_str()
     }
 
+    /// Whether the scope may move the 台账起始月 of the party organization at `path` of type
+    /// `org_type`: one below its root, never its own (the records start bounds its own
+    /// findings), nor its own 党小组 (their members are the branch's).
+    pub fn may_move_records_start(&self, path: &str, org_type: PartyOrgType) -> bool {
+        let parent = path
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .map(|(p, _)| format!("{p}/"))
+            .unwrap_or_default();
+        let own_group = org_type == PartyOrgType::Group && parent == self.party_path;
+        self.member.is_none() && self.contains_path(path) && path != self.party_path && !own_group
+    }
+
     /// The county codes `[low, high]` of the region, when the scope has one: a city code
     /// (ending in 00) spans its counties, a province code (0000) its cities' counties.
     pub fn county_range(&self) -> Option<(i32, i32)> {
@@ -71,6 +85,24 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_records_start_is_moved_from_above_only() {
+        let branch = Scope::subtree("/1/5/");
+        // Its own level and its own 党小组: no.
+        assert!(!branch.may_move_records_start("/1/5/", PartyOrgType::Branch));
+        assert!(!branch.may_move_records_start("/1/5/9/", PartyOrgType::Group));
+        // A branch below it (a 党总支's): yes; outside it: no.
+        assert!(branch.may_move_records_start("/1/5/9/", PartyOrgType::Branch));
+        assert!(!branch.may_move_records_start("/1/6/", PartyOrgType::Branch));
+        // A 党总支's branch's 党小组 is moved by the 党总支.
+        assert!(branch.may_move_records_start("/1/5/9/12/", PartyOrgType::Group));
+        let member = Scope {
+            member: Some(Key { county: 1, id: 1 }),
+            ..branch
+        };
+        assert!(!member.may_move_records_start("/1/5/9/", PartyOrgType::Branch));
+    }
 
     #[test]
     fn the_path_range_contains_exactly_the_subtree() {

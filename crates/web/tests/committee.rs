@@ -178,6 +178,9 @@ fn the_level_above_moves_a_branchs_records_start() {
     let page = c.get(&page_path);
     assert!(page.body.contains(&action));
     let csrf = page.csrf();
+    let r = c.post_form(&action, &[("_csrf", &csrf), ("records_start", "去年春天")]);
+    assert!((400..500).contains(&r.status), "{}", r.status);
+    assert!(r.body.contains("台账起始月"), "{}", r.body);
     let r = c.post_form(&action, &[("_csrf", &csrf), ("records_start", "2099年1月")]);
     assert!((400..500).contains(&r.status), "{}", r.status);
     assert!(r.body.contains("不能晚于本月"), "{}", r.body);

@@ -280,11 +280,7 @@ async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, Web
         org_rate: rate(t.organization_rate()),
         org_covered: Figure::units(t.organization_covered, "", "state=organization"),
         work_rate: rate(t.work_rate()),
-        work_covered: Figure::units(
-            t.organization_covered + t.work_covered,
-            "",
-            "state=work",
-        ),
+        work_covered: Figure::units(t.organization_covered + t.work_covered, "", "state=work"),
         gap: Figure::units(t.gap, "", "state=gap"),
         needing: Figure::units(t.needing_action, "", "action=any"),
         by_label,

@@ -142,7 +142,9 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             .unwrap_or_else(|| "未登记".into()),
         records_start: liangxin_domain::period::Period::containing_month(po.records_start)
             .label_zh(),
-        records_start_href: (po.path != auth.scope.party_path)
+        records_start_href: auth
+            .scope
+            .may_move_records_start(&po.path, po.org_type)
             .then(|| format!("/party-orgs/{county}/{id}/records-start")),
         members: count(u64::try_from(members).unwrap_or(0), "名"),
         members_href: format!("/members?party_org={county}-{id}"),
