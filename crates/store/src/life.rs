@@ -1,7 +1,7 @@
 //! Organizational life (组织生活): meetings with their attendance, and the facts the
 //! compliance engine needs, always through the scope.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -532,19 +532,43 @@ impl Store {
             PartyOrgType::JointBranch.code(),
             PartyOrgType::Group.code(),
         ];
+        // A party organization with no member holds no meetings (that it exists at all is
+        // the coverage engine's concern). A branch's members include its 党小组's: a branch
+        // whose members all sit in groups still owes its meetings.
+        let mut with_members: HashSet<Key> = m::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(m::joined_on.le(to))
+            .filter(m::arrived_on.is_null().or(m::arrived_on.le(to)))
+            .filter(m::left_on.is_null().or(m::left_on.gt(to)))
+            .select((m::county_code, m::party_org_id))
+            .distinct()
+            .load::<(i32, i64)>(conn)?
+            .into_iter()
+            .map(|(county, id)| Key { county, id })
+            .collect();
+        let groups: Vec<(i32, i64, Option<i32>, Option<i64>)> = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(po::org_type.eq(PartyOrgType::Group.code()))
+            .select((po::county_code, po::id, po::parent_county, po::parent_id))
+            .load(conn)?;
+        for (county, id, parent_county, parent_id) in groups {
+            if let (true, Some(county), Some(id)) = (
+                with_members.contains(&Key { county, id }),
+                parent_county,
+                parent_id,
+            ) {
+                with_members.insert(Key { county, id });
+            }
+        }
         let orgs: Vec<(i32, i64, String, String, bool, NaiveDate)> = po::table
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(po::dissolved_on.is_null())
             .filter(po::org_type.eq_any(owing))
-            // A party organization with no member holds no meetings (that it exists at
-            // all is the coverage engine's concern).
-            .filter(diesel::dsl::exists(
-                m::table
-                    .filter(m::county_code.eq(po::county_code))
-                    .filter(m::party_org_id.eq(po::id))
-                    .filter(m::joined_on.le(to))
-                    .filter(m::left_on.is_null().or(m::left_on.gt(to))),
-            ))
             .order((po::county_code, po::id))
             .select((
                 po::county_code,
@@ -554,7 +578,15 @@ impl Store {
                 po::has_committee,
                 po::records_start,
             ))
-            .load(conn)?;
+            .load::<(i32, i64, String, String, bool, NaiveDate)>(conn)?
+            .into_iter()
+            .filter(|o| {
+                with_members.contains(&Key {
+                    county: o.0,
+                    id: o.1,
+                })
+            })
+            .collect();
         let held: Vec<(i32, i64, String, NaiveDate, Option<bool>)> = mt::table
             .inner_join(
                 po::table.on(po::county_code
@@ -607,7 +639,7 @@ fn check_attendance(
 ) -> Result<Vec<Attendee>> {
     let by_member: HashMap<Key, &ExpectedAttendee> =
         expected.iter().map(|e| (e.member, e)).collect();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut attendees = Vec::with_capacity(records.len());
     for a in records {
         let Some(e) = by_member.get(&a.member) else {

@@ -100,6 +100,7 @@ macro_rules! contract {
 contract!(
     a_report_for_a_day_is_unchanged_by_what_is_dated_after_it,
     a_day_is_unchanged_by_generated_later_records,
+    a_branch_whose_members_are_all_in_its_groups_still_owes_its_meetings,
     a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch,
     a_member_on_recorded_leave_is_followed_up_not_flagged,
     the_unpaid_baseline_follows_the_run_across_new_year,
@@ -7138,4 +7139,59 @@ fn a_day_is_unchanged_by_generated_later_records(db: &TestDb) {
             );
         }
     }
+}
+
+/// A branch's members include its 党小组's: a branch whose members all sit in a group owes
+/// its meetings and is judged on them.
+fn a_branch_whose_members_are_all_in_its_groups_still_owes_its_meetings(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let county = scope_of(&mut store, c.longyou);
+    let from = d(2026, 1, 1);
+    let assessed = |store: &mut Store| -> Vec<Key> {
+        store
+            .life_facts(&county, from, TODAY)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.key)
+            .collect()
+    };
+    assert!(!assessed(&mut store).contains(&c.joint), "no member yet");
+    let group = store
+        .insert_party_org(
+            "t",
+            &county,
+            PartyOrg {
+                key: Key { county: LYX, id: 0 },
+                parent: Some(c.joint),
+                name: "第一党小组".into(),
+                org_type: PartyOrgType::Group,
+                formation_mode: None,
+                zone: None,
+                has_committee: false,
+                term_started: None,
+            },
+            &[],
+            d(2024, 1, 1),
+        )
+        .unwrap();
+    store
+        .insert_member(
+            "t",
+            &county,
+            TODAY,
+            member(group, "组员甲", 81, MemberStatus::Full, None),
+        )
+        .unwrap();
+    let now = assessed(&mut store);
+    assert!(now.contains(&c.joint), "{now:?}");
+    assert!(now.contains(&group));
+    let findings = store.compute_audit(&county, TODAY).unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.responsible == c.joint
+                && f.kind == liangxin_domain::audit::AuditKind::LifeMissed),
+        "the branch's missed meetings are found"
+    );
 }
