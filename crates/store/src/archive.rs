@@ -163,12 +163,16 @@ impl Store {
             .collect();
         let county_filter = scope
             .county_range()
-            .map(|(lo, hi)| format!(" WHERE county_code BETWEEN {lo} AND {hi}"))
+            .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
             .unwrap_or_default();
+        // As of the day: an item received after it was not yet held. DIALECT: the quoted
+        // ISO date (computed, never user input) compares as text on SQLite, DATE on
+        // PostgreSQL.
         let sql = format!(
             "SELECT county_code, member_id, \
                CAST(SUM(CASE item{bits} ELSE 0 END) AS BIGINT) AS held \
-             FROM member_archive_items{county_filter} GROUP BY county_code, member_id"
+             FROM member_archive_items WHERE received_on <= '{today}'{county_filter} \
+             GROUP BY county_code, member_id"
         );
         let mut held: HashMap<Key, BTreeSet<ArchiveItem>> = HashMap::new();
         for r in diesel::sql_query(sql).load::<HeldItems>(conn)? {
@@ -191,10 +195,15 @@ impl Store {
                 let key = Key { county, id };
                 let status =
                     MemberStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                // A member confirmed after the day was still probationary on it.
+                let status = match (status, confirmed) {
+                    (MemberStatus::Full, Some(on)) if on > today => MemberStatus::Probationary,
+                    (s, _) => s,
+                };
                 let facts = ArchiveFacts {
                     status,
                     joined_recorded: true,
-                    confirmed_recorded: confirmed.is_some(),
+                    confirmed_recorded: confirmed.is_some_and(|on| on <= today),
                     items: held.remove(&key).unwrap_or_default(),
                 };
                 Ok((key, archive::completeness(&facts, &rules)))

@@ -185,12 +185,13 @@ impl Store {
                 _ => None,
             };
         }
-        // The reasons matter only where an excuse came after the last meeting attended: for
+        // The reasons matter only where an excuse came on or after the last day attended: for
         // those few members, the last day they were excused for each reason recorded (a
         // member gives few distinct reasons; the domain decides which are good).
         let mut since_present: Vec<&Key> = last_excused
             .iter()
-            .filter(|(k, day)| last.get(*k).is_none_or(|p| p < *day))
+            // (An excuse on the day last attended still names the reason in the finding.)
+            .filter(|(k, day)| last.get(*k).is_none_or(|p| p <= *day))
             .map(|(k, _)| k)
             .collect();
         since_present.sort();

@@ -4,9 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, exists};
 use diesel::prelude::*;
-use liangxin_domain::history::{self, CoverDates, MemberDates, OrganizationRecord, Span};
+use liangxin_domain::history::{CoverDates, MemberDates, OrganizationRecord, Span};
 use liangxin_domain::kinds::{OrgKind, PartyOrgType, SectorSet};
 use liangxin_domain::registry::Key;
 
@@ -17,6 +17,60 @@ use crate::schema::{
     party_org_coverage as pc, party_orgs as po,
 };
 use crate::{Scope, Store};
+
+/// A party organization's scope: the units its subtree covers (not a region's, a zone's,
+/// an instructor's or a member's).
+fn is_subtree_scope(scope: &Scope) -> bool {
+    scope.region.is_none()
+        && scope.zone.is_none()
+        && scope.instructor.is_none()
+        && scope.member.is_none()
+        && scope.party_path != "/"
+}
+
+/// The units each party organization covered on `day`: links in force then (a current
+/// link from its start until the day before its party organization was dissolved, an
+/// ended one over its span) to units that existed then.
+fn units_covered_on(conn: &mut crate::DbConnection, day: NaiveDate) -> Result<HashMap<Key, u32>> {
+    let alive = o::registered_on
+        .is_null()
+        .or(o::registered_on.le(day))
+        .and(o::dissolved_on.is_null().or(o::dissolved_on.gt(day)));
+    let current: Vec<(i32, i64, i64)> = pc::table
+        .inner_join(
+            o::table.on(o::county_code
+                .eq(pc::county_code)
+                .and(o::id.eq(pc::organization_id))),
+        )
+        .inner_join(
+            po::table.on(po::county_code
+                .eq(pc::party_org_county)
+                .and(po::id.eq(pc::party_org_id))),
+        )
+        .filter(pc::since.le(day))
+        .filter(po::dissolved_on.is_null().or(po::dissolved_on.gt(day)))
+        .filter(alive)
+        .group_by((pc::party_org_county, pc::party_org_id))
+        .select((pc::party_org_county, pc::party_org_id, count_star()))
+        .load(conn)?;
+    let ended: Vec<(i32, i64, i64)> = ce::table
+        .inner_join(
+            o::table.on(o::county_code
+                .eq(ce::county_code)
+                .and(o::id.eq(ce::organization_id))),
+        )
+        .filter(ce::since.le(day))
+        .filter(ce::until.ge(day))
+        .filter(alive)
+        .group_by((ce::party_org_county, ce::party_org_id))
+        .select((ce::party_org_county, ce::party_org_id, count_star()))
+        .load(conn)?;
+    let mut units: HashMap<Key, u32> = HashMap::new();
+    for (county, id, n) in current.into_iter().chain(ended) {
+        *units.entry(Key { county, id }).or_default() += u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    Ok(units)
+}
 
 fn bad(field: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{field}：{e}"))
@@ -52,13 +106,9 @@ impl Store {
         if day >= today {
             return self.coverage_facts(scope, today);
         }
-        let mut records = self.coverage_records(scope, today, day)?;
+        let mut records = self.coverage_records_of(scope, today, day, true)?;
         let (low, high) = scope.path_range();
-        if scope.region.is_none()
-            && scope.zone.is_none()
-            && scope.instructor.is_none()
-            && scope.party_path != "/"
-        {
+        if is_subtree_scope(scope) {
             // A party organization's scope is the units its subtree covered that day, not
             // those it covers now.
             let subtree: HashSet<Key> = po::table
@@ -74,7 +124,9 @@ impl Store {
                     .any(|c| c.span.holds_on(day) && subtree.contains(&c.party_org))
             });
         }
-        let units = history::units_on(&records, day);
+        // Units covered per party organization on the day, wherever the units are (as today's
+        // facts count them).
+        let units = units_covered_on(self.conn(), day)?;
         let organizations = records
             .iter()
             .filter_map(|r| r.facts_on(day, &units))
@@ -129,9 +181,54 @@ impl Store {
         today: NaiveDate,
         from: NaiveDate,
     ) -> Result<Vec<OrganizationRecord>> {
+        self.coverage_records_of(scope, today, from, false)
+    }
+
+    /// [`Store::coverage_records`]; `since_from`: a party organization's scope takes the
+    /// units its subtree covered at any time from `from`, not only those it covers now
+    /// (the caller keeps those covered on the day it judges).
+    fn coverage_records_of(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        from: NaiveDate,
+        since_from: bool,
+    ) -> Result<Vec<OrganizationRecord>> {
         let counties = scope.county_range();
         let conn = self.conn();
-        let rows: Vec<OrganizationRow> = scoped_alive(scope, today, Lookup::ByRegion, Some(from))
+        let units = if since_from && is_subtree_scope(scope) {
+            let (low, high) = scope.path_range();
+            let now = exists(
+                pc::table
+                    .inner_join(
+                        po::table.on(po::county_code
+                            .eq(pc::party_org_county)
+                            .and(po::id.eq(pc::party_org_id))),
+                    )
+                    .filter(pc::county_code.eq(o::county_code))
+                    .filter(pc::organization_id.eq(o::id))
+                    .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone()))),
+            );
+            let ended = exists(
+                ce::table
+                    .inner_join(
+                        po::table.on(po::county_code
+                            .eq(ce::party_org_county)
+                            .and(po::id.eq(ce::party_org_id))),
+                    )
+                    .filter(ce::county_code.eq(o::county_code))
+                    .filter(ce::organization_id.eq(o::id))
+                    .filter(ce::until.ge(from))
+                    .filter(po::path.ge(low).and(po::path.lt(high))),
+            );
+            o::table
+                .filter(o::dissolved_on.is_null().or(o::dissolved_on.gt(from)))
+                .filter(now.or(ended))
+                .into_boxed()
+        } else {
+            scoped_alive(scope, today, Lookup::ByRegion, Some(from))
+        };
+        let rows: Vec<OrganizationRow> = units
             .select((
                 o::county_code,
                 o::id,

@@ -6748,6 +6748,17 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
     store
         .receive_transfer("t", &county, TODAY, letter, d(2026, 10, 8))
         .unwrap();
+    // The member's 入党申请书 reaches the archive after D.
+    store
+        .record_archive_item(
+            "t",
+            &county,
+            TODAY,
+            quiet,
+            liangxin_domain::kinds::ArchiveItem::Application,
+            d(2026, 10, 12),
+        )
+        .unwrap();
     store
         .end_outflow("t", &county, TODAY, outflow, d(2026, 10, 9))
         .unwrap();
@@ -6794,6 +6805,24 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
             since: d(2026, 10, 6),
         })
         .unwrap();
+    // Today the joint branch lets the second unit go: on D it still covered it.
+    let joint = store.party_org(&county, c.joint).unwrap().unwrap();
+    store
+        .update_party_org(
+            "t",
+            &county,
+            TODAY,
+            c.joint,
+            liangxin_store::registry::PartyOrgChange {
+                name: joint.name.clone(),
+                org_type: joint.org_type,
+                formation_mode: joint.formation_mode,
+                has_committee: joint.has_committee,
+                term_started: joint.term_started,
+                covers: vec![c.orgs[0], c.orgs[2], founded],
+            },
+        )
+        .unwrap();
 
     assert_eq!(report(&mut store, day), before, "D's report is D's");
     assert_eq!(
@@ -6804,8 +6833,11 @@ fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &TestDb) {
     let coverage_now = coverage_on(&mut store, TODAY);
     assert!(coverage_now.1.contains_key(&founded));
     assert!(!coverage_before.1.contains_key(&founded));
-    // The committee's scope on D holds only the units its subtree covered then.
+    // The committee's scope on D holds only the units its subtree covered then, the one let
+    // go since included.
     assert!(!coverage_before.1.contains_key(&c.orgs[2]));
+    assert!(coverage_before.1.contains_key(&c.orgs[1]));
+    assert!(!coverage_now.1.contains_key(&c.orgs[1]));
     // The county's region on D: the instructed unit was work-covered, the new one unknown.
     let county_after = coverage_in(&mut store, &region, day);
     assert_eq!(county_after, county_before);

@@ -1,6 +1,7 @@
 //! 组织关系排查 started from the page runs in the background: the request answers at once,
 //! and the findings page shows the run's step and a progress bar until it ends, then what
-//! it found. One run per scope at a time; a second press while one runs joins it.
+//! it found. One run per party subtree at a time (a second press while one runs joins
+//! it), and one computing at a time in the instance.
 //!
 //! The state is this instance's memory: a run is one transaction, so a server that stops
 //! mid-way leaves the kept findings as they were, and the page simply offers to run again.
@@ -24,22 +25,37 @@ pub struct AuditJob {
     pub outcome: Option<(DateTime<Utc>, Result<String, String>)>,
 }
 
-/// The runs of this instance by scope.
-#[derive(Debug, Default)]
-pub struct AuditJobs(Mutex<HashMap<Scope, AuditJob>>);
+/// The runs of this instance, by the party subtree they audit (what a run covers and
+/// records: a secretary's and a committee's scope over the same subtree share one run).
+#[derive(Debug)]
+pub struct AuditJobs {
+    jobs: Mutex<HashMap<String, AuditJob>>,
+    /// One run computes at a time: each holds a connection throughout, and the runs would
+    /// queue on the database's write lock anyway; the others wait here, not in the pool.
+    turn: tokio::sync::Semaphore,
+}
+
+impl Default for AuditJobs {
+    fn default() -> Self {
+        AuditJobs {
+            jobs: Mutex::default(),
+            turn: tokio::sync::Semaphore::new(1),
+        }
+    }
+}
 
 impl AuditJobs {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Scope, AuditJob>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, AuditJob>> {
+        self.jobs.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The running or last run of `scope`.
+    /// The running or last run of `scope`'s subtree.
     pub fn of(&self, scope: &Scope) -> Option<AuditJob> {
-        self.lock().get(scope).cloned()
+        self.lock().get(&scope.party_path).cloned()
     }
 
-    fn update(&self, scope: &Scope, f: impl FnOnce(&mut AuditJob)) {
-        if let Some(job) = self.lock().get_mut(scope) {
+    fn update(&self, path: &str, f: impl FnOnce(&mut AuditJob)) {
+        if let Some(job) = self.lock().get_mut(path) {
             f(job);
         }
     }
@@ -48,13 +64,14 @@ impl AuditJobs {
 /// Starts a run of `scope` in the background unless one is running; either way the page
 /// then shows it.
 pub fn start(state: &Arc<AppState>, actor: String, scope: Scope) {
+    let path = scope.party_path.clone();
     {
         let mut jobs = state.audit_jobs.lock();
-        if jobs.get(&scope).is_some_and(|j| j.outcome.is_none()) {
+        if jobs.get(&path).is_some_and(|j| j.outcome.is_none()) {
             return;
         }
         jobs.insert(
-            scope.clone(),
+            path.clone(),
             AuditJob {
                 started: Utc::now(),
                 step: "排队等候".into(),
@@ -65,8 +82,10 @@ pub fn start(state: &Arc<AppState>, actor: String, scope: Scope) {
     }
     let state = state.clone();
     tokio::spawn(async move {
+        // The semaphore is never closed: a permit always comes.
+        let _turn = state.audit_jobs.turn.acquire().await;
         let today = crate::today();
-        let (runner, key) = (state.clone(), scope.clone());
+        let (runner, key) = (state.clone(), path.clone());
         let ran = state
             .pool
             .run(move |store| {
@@ -77,7 +96,7 @@ pub fn start(state: &Arc<AppState>, actor: String, scope: Scope) {
                         j.percent = percent;
                     });
                 };
-                Ok(store.run_audit_reporting(&actor, &key, today, &mut progress)?)
+                Ok(store.run_audit_reporting(&actor, &scope, today, &mut progress)?)
             })
             .await;
         let outcome = match ran {
@@ -90,7 +109,7 @@ pub fn start(state: &Arc<AppState>, actor: String, scope: Scope) {
                 Err(e.message)
             }
         };
-        state.audit_jobs.update(&scope, |j| {
+        state.audit_jobs.update(&path, |j| {
             j.percent = 100;
             j.outcome = Some((Utc::now(), outcome));
         });

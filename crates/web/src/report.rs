@@ -25,8 +25,6 @@ pub struct ScopeReport {
     pub zones: HashMap<i64, String>,
 }
 
-/// How a scope's figures are broken down by default: a city by county, a county by zone,
-/// a zone by sector, anything smaller by kind.
 /// The organization list's filter (`/organizations`, `/api/v1/organizations`) for a
 /// group's rows.
 pub fn group_filter(key: &GroupKey) -> String {
@@ -50,6 +48,8 @@ pub const FIGURE_FILTERS: [&str; 5] = [
     "action=any",
 ];
 
+/// How a scope's figures are broken down by default: a city by county, a county by zone,
+/// a zone by sector, anything smaller by kind.
 pub fn natural_group(scope: &Scope) -> GroupBy {
     match scope.region {
         Some(code) if code % 100 == 0 => GroupBy::County,
