@@ -152,11 +152,11 @@ impl Store {
             })
             .collect();
         let counties = scope.county_range();
-        // The last day each member attended, was excused and was marked absent, in one pass
-        // over the index by member (the day is on the line itself, so the meetings are not
-        // read).
+        // The last day each member attended and was marked absent, in one pass over the index
+        // by member (the day is on the line itself, so the meetings are not read).
         let mut aq = ma::table
             .filter(ma::held_on.le(today))
+            .filter(ma::attendance.ne("excused"))
             .group_by((ma::member_county, ma::member_id, ma::attendance))
             .select((
                 ma::member_county,
@@ -169,7 +169,6 @@ impl Store {
             aq = aq.filter(ma::member_county.between(lo, hi));
         }
         let mut last: HashMap<Key, NaiveDate> = HashMap::new();
-        let mut last_excused: HashMap<Key, NaiveDate> = HashMap::new();
         let mut last_absent: HashMap<Key, NaiveDate> = HashMap::new();
         for (county, id, attendance, day) in
             aq.load::<(i32, i64, String, Option<NaiveDate>)>(conn)?
@@ -180,46 +179,35 @@ impl Store {
             };
             match attendance.as_str() {
                 "present" => last.insert(key, day),
-                "excused" => last_excused.insert(key, day),
                 "absent" => last_absent.insert(key, day),
                 _ => None,
             };
         }
-        // The reasons matter only where an excuse came on or after the last day attended: for
-        // those few members, the last day they were excused for each reason recorded (a
-        // member gives few distinct reasons; the domain decides which are good).
-        let mut since_present: Vec<&Key> = last_excused
-            .iter()
-            // (An excuse on the day last attended still names the reason in the finding.)
-            .filter(|(k, day)| last.get(*k).is_none_or(|p| p <= *day))
-            .map(|(k, _)| k)
-            .collect();
-        since_present.sort();
+        // The last day each member was excused for each reason recorded: few rows (a member
+        // gives few distinct reasons); the domain decides which reasons are good. One grouped
+        // read with no list of members bound: a statement bound with changing lists of ids
+        // is planned generically by PostgreSQL after a few runs, at a cost of minutes.
+        let mut eq = ma::table
+            .filter(ma::attendance.eq("excused"))
+            .filter(ma::held_on.le(today))
+            .group_by((ma::member_county, ma::member_id, ma::reason))
+            .select((
+                ma::member_county,
+                ma::member_id,
+                ma::reason,
+                diesel::dsl::max(ma::held_on),
+            ))
+            .into_boxed();
+        if let Some((lo, hi)) = counties {
+            eq = eq.filter(ma::member_county.between(lo, hi));
+        }
         let mut excused: HashMap<Key, Vec<(NaiveDate, String)>> = HashMap::new();
-        for chunk in since_present.chunks(crate::registry::IN_LIST_MAX) {
-            let ids: Vec<i64> = chunk.iter().map(|k| k.id).collect();
-            let mut eq = ma::table
-                .filter(ma::attendance.eq("excused"))
-                .filter(ma::held_on.le(today))
-                .filter(ma::member_id.eq_any(ids))
-                .group_by((ma::member_county, ma::member_id, ma::reason))
-                .select((
-                    ma::member_county,
-                    ma::member_id,
-                    ma::reason,
-                    diesel::dsl::max(ma::held_on),
-                ))
-                .into_boxed();
-            if let Some((lo, hi)) = counties {
-                eq = eq.filter(ma::member_county.between(lo, hi));
-            }
-            for (county, id, reason, day) in
-                eq.load::<(i32, i64, Option<String>, Option<NaiveDate>)>(conn)?
-            {
-                let key = Key { county, id };
-                if let (Some(day), Some(reason), true) = (day, reason, in_scope.contains(&key)) {
-                    excused.entry(key).or_default().push((day, reason));
-                }
+        for (county, id, reason, day) in
+            eq.load::<(i32, i64, Option<String>, Option<NaiveDate>)>(conn)?
+        {
+            let key = Key { county, id };
+            if let (Some(day), Some(reason), true) = (day, reason, in_scope.contains(&key)) {
+                excused.entry(key).or_default().push((day, reason));
             }
         }
         // Dues over the last two years, up to last month.

@@ -1,0 +1,1 @@
+DROP INDEX member_archive_items_by_day;
