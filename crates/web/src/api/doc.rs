@@ -74,6 +74,37 @@ pub enum UnitState {
     Gap,
 }
 
+/// 行业 as the organization list filters it: a tag's code, or `none` for 未标注行业.
+#[derive(Debug, ToSchema)]
+pub enum Sector {
+    #[schema(rename = "internet")]
+    Internet,
+    #[schema(rename = "new_cultural")]
+    NewCultural,
+    #[schema(rename = "private_school")]
+    PrivateSchool,
+    #[schema(rename = "private_hospital")]
+    PrivateHospital,
+    #[schema(rename = "manufacturing")]
+    Manufacturing,
+    #[schema(rename = "commerce")]
+    Commerce,
+    #[schema(rename = "logistics")]
+    Logistics,
+    #[schema(rename = "law_firm")]
+    LawFirm,
+    #[schema(rename = "accounting_firm")]
+    AccountingFirm,
+    #[schema(rename = "trade_association")]
+    TradeAssociation,
+    #[schema(rename = "eco_agriculture")]
+    EcoAgriculture,
+    #[schema(rename = "tourism")]
+    Tourism,
+    #[schema(rename = "none")]
+    None,
+}
+
 /// 应采取行动 as the organization list filters it: `any` for 需要行动的单位.
 #[derive(Debug, ToSchema)]
 pub enum UnitAction {

@@ -46,7 +46,7 @@ pub struct OrgsOut {
         ("county" = Option<String>, Query, pattern = "^[1-9][0-9]{5}$", description = "6位行政区划代码"),
         ("kind" = inline(Option<crate::api::doc::OrgKind>), Query, description = "enterprise, social_group, social_service, foundation, other_social"),
         ("zone" = Option<String>, Query, pattern = "^([1-9][0-9]{0,17}|none)$", description = "园区小镇编号，或 none（不在任何园区小镇）"),
-        ("sector" = Option<String>, Query, pattern = "^[a-z_]{1,40}$", description = "行业代码（如 manufacturing），或 none（未标注行业）"),
+        ("sector" = inline(Option<crate::api::doc::Sector>), Query, description = "行业代码（如 manufacturing），或 none（未标注行业）"),
         ("state" = inline(Option<crate::api::doc::UnitState>), Query, description = "覆盖状态：organization（组织覆盖）、work（工作覆盖，含组织覆盖）、work_only（仅工作覆盖）、gap（空白）；与驾驶舱的数字同一口径"),
         ("action" = inline(Option<crate::api::doc::UnitAction>), Query, description = "应采取行动：any（任一行动，即需要行动的单位）或行动代码，如 assign_instructor"),
         ("sort" = inline(Option<crate::api::doc::OrgSort>), Query, description = "name, county, employees；前加 - 为倒序"),
