@@ -10,6 +10,7 @@ use liangxin_domain::kinds::{ArchiveItem, MemberStatus};
 use liangxin_domain::registry::Key;
 use serde_json::json;
 
+use crate::connection::DbConnection;
 use crate::error::{Result, StoreError};
 use crate::schema::{member_archive_items as ai, members as m, party_orgs as po};
 use crate::{Scope, Store};
@@ -154,62 +155,87 @@ impl Store {
             .filter(m::left_on.is_null().or(m::left_on.gt(today)))
             .select((m::county_code, m::id, m::status, m::confirmed_on))
             .load(conn)?;
-        // One row per member: the items held as bits (an item's bit is its place in the
-        // checklist enumeration), summed in the database instead of reading every item.
-        let bits: String = ArchiveItem::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, item)| format!(" WHEN '{}' THEN {}", item.code(), 1i64 << i))
-            .collect();
-        let county_filter = scope
-            .county_range()
-            .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
-            .unwrap_or_default();
-        // As of the day: an item received after it was not yet held. DIALECT: the quoted
-        // ISO date (computed, never user input) compares as text on SQLite, DATE on
-        // PostgreSQL.
-        let sql = format!(
-            "SELECT county_code, member_id, \
-               CAST(SUM(CASE item{bits} ELSE 0 END) AS BIGINT) AS held \
-             FROM member_archive_items WHERE received_on <= '{today}'{county_filter} \
-             GROUP BY county_code, member_id"
-        );
-        let mut held: HashMap<Key, BTreeSet<ArchiveItem>> = HashMap::new();
-        for r in diesel::sql_query(sql).load::<HeldItems>(conn)? {
-            let items = ArchiveItem::ALL
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| r.held & (1i64 << i) != 0)
-                .map(|(_, item)| *item)
-                .collect();
-            held.insert(
-                Key {
-                    county: r.county_code,
-                    id: r.member_id,
-                },
-                items,
-            );
-        }
+        let mut held = held_items(conn, scope, today)?;
         rows.into_iter()
             .map(|(county, id, status, confirmed)| {
                 let key = Key { county, id };
-                let status =
-                    MemberStatus::parse(&status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                // A member confirmed after the day was still probationary on it.
-                let status = match (status, confirmed) {
-                    (MemberStatus::Full, Some(on)) if on > today => MemberStatus::Probationary,
-                    (s, _) => s,
-                };
-                let facts = ArchiveFacts {
-                    status,
-                    joined_recorded: true,
-                    confirmed_recorded: confirmed.is_some_and(|on| on <= today),
-                    items: held.remove(&key).unwrap_or_default(),
-                };
-                Ok((key, archive::completeness(&facts, &rules)))
+                let items = held.remove(&key).unwrap_or_default();
+                Ok((
+                    key,
+                    completeness_on(&status, confirmed, items, today, &rules)?,
+                ))
             })
             .collect()
     }
+}
+
+/// The archive items each member of `scope`'s counties held on `today`. One row per member
+/// comes back: the items held as bits (an item's bit is its place in the checklist
+/// enumeration), summed in the database instead of reading every item.
+pub(crate) fn held_items(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<HashMap<Key, BTreeSet<ArchiveItem>>> {
+    let bits: String = ArchiveItem::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, item)| format!(" WHEN '{}' THEN {}", item.code(), 1i64 << i))
+        .collect();
+    let county_filter = scope
+        .county_range()
+        .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
+        .unwrap_or_default();
+    // As of the day: an item received after it was not yet held. DIALECT: the quoted
+    // ISO date (computed, never user input) compares as text on SQLite, DATE on
+    // PostgreSQL.
+    let sql = format!(
+        "SELECT county_code, member_id, \
+           CAST(SUM(CASE item{bits} ELSE 0 END) AS BIGINT) AS held \
+         FROM member_archive_items WHERE received_on <= '{today}'{county_filter} \
+         GROUP BY county_code, member_id"
+    );
+    let mut held: HashMap<Key, BTreeSet<ArchiveItem>> = HashMap::new();
+    for r in diesel::sql_query(sql).load::<HeldItems>(conn)? {
+        let items = ArchiveItem::ALL
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| r.held & (1i64 << i) != 0)
+            .map(|(_, item)| *item)
+            .collect();
+        held.insert(
+            Key {
+                county: r.county_code,
+                id: r.member_id,
+            },
+            items,
+        );
+    }
+    Ok(held)
+}
+
+/// A member's archive completeness on `today`, from their recorded status (`status`, its
+/// code) and day confirmed, and the items they held.
+pub(crate) fn completeness_on(
+    status: &str,
+    confirmed: Option<NaiveDate>,
+    items: BTreeSet<ArchiveItem>,
+    today: NaiveDate,
+    rules: &ArchiveRules,
+) -> Result<Completeness> {
+    let status = MemberStatus::parse(status).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // A member confirmed after the day was still probationary on it.
+    let status = match (status, confirmed) {
+        (MemberStatus::Full, Some(on)) if on > today => MemberStatus::Probationary,
+        (s, _) => s,
+    };
+    let facts = ArchiveFacts {
+        status,
+        joined_recorded: true,
+        confirmed_recorded: confirmed.is_some_and(|on| on <= today),
+        items,
+    };
+    Ok(archive::completeness(&facts, rules))
 }
 
 /// The archive items a member holds, as bits.

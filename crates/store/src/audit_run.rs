@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use liangxin_domain::archive::Completeness;
+use liangxin_domain::archive::ArchiveRules;
 use liangxin_domain::audit::{
     self, AuditFinding, AuditKind, AuditRules, AuditSubject, LeaveReason, MemberAuditFacts,
     Severity,
@@ -25,7 +25,7 @@ use serde_json::json;
 use crate::error::{Result, StoreError};
 use crate::schema::{
     audit_findings as af, audit_runs as ar, dues_standards as ds, meeting_attendance as ma,
-    members as m, party_orgs as po,
+    member_activity as act, members as m, party_orgs as po,
 };
 use crate::{Scope, Store};
 
@@ -103,7 +103,9 @@ pub const RESOLVED_NOTE: &str = "复查时已不存在（由记录计算）";
 
 impl Store {
     /// The audit facts of every current member of `scope`: the last meeting attended and
-    /// the unpaid run up to last month (from the dues standards and ledger).
+    /// the unpaid run up to last month (from the dues standards and ledger). Each member's
+    /// kept latest records ([`crate::activity`]) answer for every member whose latest
+    /// record is not after the day; the others' are read from the history as of the day.
     pub fn member_audit_facts(
         &mut self,
         scope: &Scope,
@@ -113,15 +115,22 @@ impl Store {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();
+        // Read before the connection is borrowed for the rest.
+        let archive_rules = ArchiveRules::resolve(&self.rule_set()?, today)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let conn = self.conn();
         type Row = (
-            i32,
-            i64,
-            String,
-            i64,
-            NaiveDate,
-            Option<NaiveDate>,
-            NaiveDate,
+            (
+                i32,
+                i64,
+                String,
+                i64,
+                NaiveDate,
+                Option<NaiveDate>,
+                NaiveDate,
+            ),
+            (String, Option<NaiveDate>),
+            Latest,
         );
         let rows: Vec<Row> = m::table
             .inner_join(
@@ -129,32 +138,100 @@ impl Store {
                     .eq(m::county_code)
                     .and(po::id.eq(m::party_org_id))),
             )
+            .left_join(
+                act::table.on(act::county_code
+                    .eq(m::county_code)
+                    .and(act::member_id.eq(m::id))),
+            )
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             // As of the day: admitted or received by then, not yet gone.
             .filter(m::joined_on.le(today))
             .filter(m::arrived_on.is_null().or(m::arrived_on.le(today)))
             .filter(m::left_on.is_null().or(m::left_on.gt(today)))
             .select((
-                m::county_code,
-                m::id,
-                m::name,
-                m::party_org_id,
-                m::joined_on,
-                m::arrived_on,
-                po::records_start,
+                (
+                    m::county_code,
+                    m::id,
+                    m::name,
+                    m::party_org_id,
+                    m::joined_on,
+                    m::arrived_on,
+                    po::records_start,
+                ),
+                (m::status, m::confirmed_on),
+                (
+                    act::last_present_on.nullable(),
+                    act::last_absent_on.nullable(),
+                    act::last_paid_month.nullable(),
+                    act::previous_paid_month.nullable(),
+                    act::last_paid_on.nullable(),
+                ),
             ))
             .load(conn)?;
         let in_scope: HashSet<Key> = rows
             .iter()
-            .map(|r| Key {
-                county: r.0,
-                id: r.1,
+            .map(|((county, id, ..), _, _)| Key {
+                county: *county,
+                id: *id,
             })
             .collect();
         let counties = scope.county_range();
-        // The last day each member attended and was marked absent, in one pass over the index
-        // by member (the day is on the line itself, so the meetings are not read).
+        let last_month = Period::containing_month(today).prev();
+        let window_start = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
+        // A member's kept latest records hold as of the day unless one is after it; the last
+        // month paid for up to last month is the last or the one before it, unless both are
+        // later.
+        let life_later = |l: &Latest| l.0 > Some(today) || l.1 > Some(today);
+        let paid_up_to = |l: &Latest| -> Option<Option<NaiveDate>> {
+            let lm = Some(last_month.first_day());
+            if l.4 > Some(today) {
+                None
+            } else if l.2 <= lm {
+                Some(l.2)
+            } else if l.3 <= lm {
+                Some(l.3)
+            } else {
+                None
+            }
+        };
+        let mut last: HashMap<Key, NaiveDate> = HashMap::new();
+        let mut last_absent: HashMap<Key, NaiveDate> = HashMap::new();
+        let mut last_paid: HashMap<Key, Period> = HashMap::new();
+        let (mut any_life_later, mut any_dues_later) = (false, false);
+        for ((county, id, ..), _, latest) in &rows {
+            let key = Key {
+                county: *county,
+                id: *id,
+            };
+            if life_later(latest) {
+                any_life_later = true;
+            } else {
+                last.extend(latest.0.map(|d| (key, d)));
+                last_absent.extend(latest.1.map(|d| (key, d)));
+            }
+            match paid_up_to(latest) {
+                None => any_dues_later = true,
+                Some(month) => {
+                    if let Some(month) = month.filter(|m| *m >= window_start) {
+                        last_paid.insert(key, Period::containing_month(month));
+                    }
+                }
+            }
+        }
+        // For the members with a record after the day: the last day each attended and was
+        // marked absent up to it, in one pass over the index by member (the day is on the
+        // line itself, so the meetings are not read).
         let mut aq = ma::table
+            .inner_join(
+                act::table.on(act::county_code
+                    .eq(ma::member_county)
+                    .and(act::member_id.eq(ma::member_id))),
+            )
+            .filter(
+                act::last_present_on
+                    .gt(today)
+                    .or(act::last_absent_on.gt(today)),
+            )
             .filter(ma::held_on.le(today))
             .filter(ma::attendance.ne("excused"))
             .group_by((ma::member_county, ma::member_id, ma::attendance))
@@ -168,11 +245,12 @@ impl Store {
         if let Some((lo, hi)) = counties {
             aq = aq.filter(ma::member_county.between(lo, hi));
         }
-        let mut last: HashMap<Key, NaiveDate> = HashMap::new();
-        let mut last_absent: HashMap<Key, NaiveDate> = HashMap::new();
-        for (county, id, attendance, day) in
+        let later_lines = if any_life_later {
             aq.load::<(i32, i64, String, Option<NaiveDate>)>(conn)?
-        {
+        } else {
+            Vec::new()
+        };
+        for (county, id, attendance, day) in later_lines {
             let key = Key { county, id };
             let (Some(day), true) = (day, in_scope.contains(&key)) else {
                 continue;
@@ -184,11 +262,30 @@ impl Store {
             };
         }
         // The last day each member was excused for each reason recorded: few rows (a member
-        // gives few distinct reasons); the domain decides which reasons are good. One grouped
-        // read with no list of members bound: a statement bound with changing lists of ids
-        // is planned generically by PostgreSQL after a few runs, at a cost of minutes.
+        // gives few distinct reasons); the domain decides which reasons are good. Only an
+        // excuse on or after the last meeting attended can move a member's run, so only the
+        // members excused since (and those with records after the day) are read. One
+        // grouped read with no list of members bound: a statement bound with changing lists
+        // of ids is planned generically by PostgreSQL after a few runs, at a cost of minutes.
         let mut eq = ma::table
-            .filter(ma::attendance.eq("excused"))
+            .inner_join(
+                act::table.on(act::county_code
+                    .eq(ma::member_county)
+                    .and(act::member_id.eq(ma::member_id))),
+            )
+            .filter(
+                act::last_present_on
+                    .is_null()
+                    .nullable()
+                    .or(act::last_excused_on.ge(act::last_present_on))
+                    .or(act::last_present_on.gt(today))
+                    .or(act::last_absent_on.gt(today)),
+            )
+            // A literal, not a bound value: the partial index of excuses is chosen only for
+            // the condition it was built with.
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "meeting_attendance.attendance = 'excused'",
+            ))
             .filter(ma::held_on.le(today))
             .group_by((ma::member_county, ma::member_id, ma::reason))
             .select((
@@ -211,8 +308,6 @@ impl Store {
             }
         }
         // Dues over the last two years, up to last month.
-        let last_month = Period::containing_month(today).prev();
-        let window_start = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
         let mut sq = ds::table
             .filter(ds::year.ge(window_start.year()))
             .select((
@@ -238,7 +333,8 @@ impl Store {
                     .insert(year, Fen::new(reduced.unwrap_or(monthly)));
             }
         }
-        // The last month (in the window, up to last month) each member paid anything for,
+        // For the members with a payment after the day or for a month after last month: the
+        // last month (in the window, up to last month) each paid anything for as of the day,
         // found in the database so one row per member comes back instead of the ledger: the
         // last month with a positive line, exact unless a correction (a negative line) may
         // have cancelled a month — those few members' months are summed in full below.
@@ -247,25 +343,33 @@ impl Store {
         // would take the index by month (every row of the window) and visit the table: it
         // is told to read the covering index by member instead.
         let county_filter = counties
-            .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
+            .map(|(lo, hi)| format!(" AND p.county_code BETWEEN {lo} AND {hi}"))
             .unwrap_or_default();
         // As of the day: a payment made after it is not yet known.
+        let lm = last_month.first_day();
         let window = format!(
-            "month >= '{window_start}' AND month <= '{}' AND paid_on <= '{today}'{county_filter}",
-            last_month.first_day()
+            "p.month >= '{window_start}' AND p.month <= '{lm}' AND p.paid_on <= '{today}'{county_filter}"
+        );
+        let later = format!(
+            "JOIN member_activity a ON a.county_code = p.county_code AND a.member_id = p.member_id \
+               AND (a.last_paid_on > '{today}' OR a.previous_paid_month > '{lm}')"
         );
         let indexed = match &*conn {
             crate::connection::DbConnection::Sqlite(_) => " INDEXED BY dues_payments_member",
             crate::connection::DbConnection::Postgres(_) => "",
         };
         let sql = format!(
-            "SELECT county_code, member_id, MAX(CASE WHEN amount_fen > 0 THEN month END) AS month, \
-               MIN(amount_fen) AS least \
-             FROM dues_payments{indexed} WHERE {window} GROUP BY county_code, member_id"
+            "SELECT p.county_code, p.member_id, MAX(CASE WHEN p.amount_fen > 0 THEN p.month END) AS month, \
+               MIN(p.amount_fen) AS least \
+             FROM dues_payments p{indexed} {later} WHERE {window} GROUP BY p.county_code, p.member_id"
         );
-        let mut last_paid: HashMap<Key, Period> = HashMap::new();
         let mut corrected: Vec<i64> = Vec::new();
-        for r in diesel::sql_query(sql).load::<LastPaid>(conn)? {
+        let later_paid = if any_dues_later {
+            diesel::sql_query(sql).load::<LastPaid>(conn)?
+        } else {
+            Vec::new()
+        };
+        for r in later_paid {
             if r.least < 0 {
                 corrected.push(r.member_id);
             } else if let Some(month) = r.month {
@@ -282,9 +386,9 @@ impl Store {
             let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
             let sql = format!(
                 "SELECT county_code, member_id, MAX(month) AS month, CAST(0 AS BIGINT) AS least FROM ( \
-                   SELECT county_code, member_id, month FROM dues_payments \
-                   WHERE {window} AND member_id IN ({list}) \
-                   GROUP BY county_code, member_id, month HAVING SUM(amount_fen) > 0) paid \
+                   SELECT p.county_code, p.member_id, p.month FROM dues_payments p \
+                   WHERE {window} AND p.member_id IN ({list}) \
+                   GROUP BY p.county_code, p.member_id, p.month HAVING SUM(p.amount_fen) > 0) paid \
                  GROUP BY county_code, member_id"
             );
             for r in diesel::sql_query(sql).load::<LastPaid>(conn)? {
@@ -299,11 +403,14 @@ impl Store {
                 }
             }
         }
-        let mut archives = self.archive_completeness(scope, today)?;
-        Ok(rows
-            .into_iter()
+        let mut held = crate::archive::held_items(conn, scope, today)?;
+        rows.into_iter()
             .map(
-                |(county, id, name, po_id, joined_on, arrived_on, records_start)| {
+                |(
+                    (county, id, name, po_id, joined_on, arrived_on, records_start),
+                    (status, confirmed),
+                    _,
+                )| {
                     let key = Key { county, id };
                     // A member who transferred in is counted from the day received.
                     let joined_on = arrived_on.unwrap_or(joined_on);
@@ -316,7 +423,7 @@ impl Store {
                             last_paid.get(&key).copied(),
                         )
                     });
-                    MemberAuditFacts {
+                    Ok(MemberAuditFacts {
                         key,
                         name,
                         party_org: Key { county, id: po_id },
@@ -327,15 +434,17 @@ impl Store {
                         last_absent: last_absent.get(&key).copied(),
                         unpaid_months: run,
                         unpaid_since,
-                        archive: archives.remove(&key).unwrap_or(Completeness {
-                            missing: Vec::new(),
-                            percent: 100,
-                            rule: None,
-                        }),
-                    }
+                        archive: crate::archive::completeness_on(
+                            &status,
+                            confirmed,
+                            held.remove(&key).unwrap_or_default(),
+                            today,
+                            &archive_rules,
+                        )?,
+                    })
                 },
             )
-            .collect())
+            .collect()
     }
 
     /// The findings of an audit of `scope` as of `today`, computed and not kept.
@@ -778,6 +887,16 @@ impl Store {
         })
     }
 }
+
+/// A member's kept latest records ([`crate::activity`]): last attended, last absent, last
+/// month paid for and the one before it, last day paid.
+type Latest = (
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
 
 /// A member's last month with a positive line, and their smallest line.
 #[derive(diesel::QueryableByName)]

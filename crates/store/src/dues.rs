@@ -452,6 +452,8 @@ impl Store {
                     ))
                     .execute(conn)?;
             }
+            let paid: Vec<Key> = payments.iter().map(|(k, _)| *k).collect();
+            crate::activity::refresh(conn, &paid)?;
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
@@ -529,6 +531,7 @@ impl Store {
                     dp::entered_by.eq(actor),
                 ))
                 .execute(conn)?;
+            crate::activity::refresh(conn, &[member])?;
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,

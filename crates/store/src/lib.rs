@@ -23,6 +23,7 @@ macro_rules! batch_insert {
 }
 
 pub mod accounts;
+pub mod activity;
 pub mod administration;
 pub mod anchor;
 pub mod archive;

@@ -342,6 +342,8 @@ impl Store {
                     ))
                     .execute(conn)?;
             }
+            let attended: Vec<Key> = meeting.attendance.iter().map(|a| a.member).collect();
+            crate::activity::refresh(conn, &attended)?;
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
@@ -864,6 +866,8 @@ impl Store {
                 ))
                 .execute(conn)?;
             }
+            let corrected: Vec<Key> = c.attendance.iter().map(|a| a.member).collect();
+            crate::activity::refresh(conn, &corrected)?;
             crate::registry::bump_records(conn)?;
             let after = meeting_json(conn, key)?.map(|(mut v, ..)| {
                 v["reason"] = json!(c.reason.trim());
@@ -903,6 +907,8 @@ impl Store {
                 return Err(StoreError::invalid("会议", "不存在或不在您的管理范围内"));
             };
             party_org_in_scope(conn, scope, party_org)?;
+            let attended =
+                crate::activity::members_of_meetings(conn, Some(key.county), key.id, key.id)?;
             diesel::delete(
                 ma::table.filter(
                     ma::county_code
@@ -913,6 +919,7 @@ impl Store {
             .execute(conn)?;
             diesel::delete(mt::table.filter(mt::county_code.eq(key.county).and(mt::id.eq(key.id))))
                 .execute(conn)?;
+            crate::activity::refresh(conn, &attended)?;
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,

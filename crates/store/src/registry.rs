@@ -261,6 +261,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::transfer_events::table).execute(conn)?;
     diesel::delete(crate::schema::transfers::table).execute(conn)?;
     diesel::delete(crate::schema::member_archive_items::table).execute(conn)?;
+    diesel::delete(crate::schema::member_activity::table).execute(conn)?;
     diesel::delete(crate::schema::dues_payments::table).execute(conn)?;
     diesel::delete(crate::schema::dues_standards::table).execute(conn)?;
     diesel::delete(crate::schema::party_org_posts::table).execute(conn)?;
@@ -1046,6 +1047,7 @@ impl Store {
                 "党费",
                 progress
             )?;
+            crate::activity::rebuild(conn)?;
             let archive_rows: Vec<ArchiveRow> = city
                 .archive_items
                 .iter()
@@ -1138,7 +1140,7 @@ impl Store {
                 "VACUUM ANALYZE regions, zones, organizations, party_orgs, party_org_coverage, \
                  instructors, instructor_assignments, members, member_profiles, meetings, \
                  meeting_attendance, dues_standards, dues_payments, member_archive_items, \
-                 floating_members",
+                 floating_members, member_activity",
             )
             .execute(c)?,
             DbConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c)?,

@@ -222,6 +222,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    member_activity (county_code, member_id) {
+        county_code -> Integer,
+        member_id -> BigInt,
+        last_present_on -> Nullable<Date>,
+        last_absent_on -> Nullable<Date>,
+        last_excused_on -> Nullable<Date>,
+        last_paid_month -> Nullable<Date>,
+        previous_paid_month -> Nullable<Date>,
+        last_paid_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     dues_payments (county_code, id) {
         county_code -> Integer,
         id -> BigInt,
@@ -418,6 +431,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dues_payments,
     meetings,
     meeting_attendance,
+    member_activity,
     regions,
     zones,
     organizations,

@@ -80,16 +80,37 @@ impl Drop for TestDb {
     }
 }
 
-/// Declares each contract test once per backend.
+/// After every test, whatever it wrote: each member's kept latest records (the audit's
+/// summary of attendance and dues) equal what their records say. (A test that rotated the
+/// key leaves a database this key no longer opens.)
+fn latest_records_kept(db: &TestDb) {
+    if let Ok(mut store) = Store::open(&db.target, &KeySource::Hex(KEY.into())) {
+        assert_eq!(
+            store.activity_drift().unwrap(),
+            0,
+            "a writer left members' latest records stale"
+        );
+    }
+}
+
+/// Declares each contract test once per backend; each ends by checking the audit's kept
+/// summary against the records.
 macro_rules! contract {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
-            $( #[test] fn $name() { super::$name(&super::TestDb::sqlite()); } )+
+            $( #[test] fn $name() {
+                let db = super::TestDb::sqlite();
+                super::$name(&db);
+                super::latest_records_kept(&db);
+            } )+
         }
         mod postgres {
             $( #[test] fn $name() {
                 match super::TestDb::postgres() {
-                    Some(db) => super::$name(&db),
+                    Some(db) => {
+                        super::$name(&db);
+                        super::latest_records_kept(&db);
+                    }
                     None => eprintln!("LIANGXIN_TEST_PG_URL not set: PostgreSQL contract skipped"),
                 }
             } )+
@@ -104,6 +125,7 @@ contract!(
     a_committee_meeting_expects_the_committee_and_an_assembly_the_whole_branch,
     a_member_on_recorded_leave_is_followed_up_not_flagged,
     the_unpaid_baseline_follows_the_run_across_new_year,
+    a_member_who_paid_this_month_still_owes_the_months_before,
     an_imported_branch_is_counted_from_its_records_start_not_from_admission,
     migrates_once_and_reopens,
     subtree_scope_sees_descendants_never_siblings,
@@ -5328,6 +5350,11 @@ fn a_dues_ledger_adds_the_months_not_yet_marked_and_undoes_them(db: &TestDb) {
         "the same months again are refused at the commit"
     );
     assert_eq!(store.undo_import("t", &longyou, id).unwrap(), 3);
+    assert_eq!(
+        store.activity_drift().unwrap(),
+        0,
+        "the undone months leave the summary"
+    );
     assert_eq!(lines(&mut store), 1);
 
     // A correction since for one of its months keeps it.
@@ -7225,5 +7252,105 @@ fn a_branch_whose_members_are_all_in_its_groups_still_owes_its_meetings(db: &Tes
             .any(|f| f.responsible == c.joint
                 && f.kind == liangxin_domain::audit::AuditKind::LifeMissed),
         "the branch's missed meetings are found"
+    );
+}
+
+/// The audit reads each member's kept latest records (last month paid for and the one
+/// before it); a member who paid this month is judged by the months up to last month, and
+/// a day before the payments is judged without them.
+fn a_member_who_paid_this_month_still_owes_the_months_before(db: &TestDb) {
+    use liangxin_domain::audit::{AuditKind, AuditRules, AuditSubject};
+    use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::money::Fen;
+    use liangxin_domain::period::Period;
+    use liangxin_store::dues::DuesInput;
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let longyou = scope_of(&mut store, c.longyou);
+    let city = scope_of(&mut store, c.city);
+    let mut admit = |name: &str, seq: u16| {
+        store
+            .insert_member(
+                "t",
+                &longyou,
+                TODAY,
+                member(c.joint, name, seq, MemberStatus::Full, None),
+            )
+            .unwrap()
+    };
+    let (paid_up, skipped, only_now) = (
+        admit("按月", 141),
+        admit("跳交", 142),
+        admit("只交本月", 143),
+    );
+    for m in [paid_up, skipped, only_now] {
+        store
+            .set_dues_standard(
+                "t",
+                &longyou,
+                TODAY,
+                m,
+                2026,
+                DuesInput {
+                    category: DuesCategory::Salaried,
+                    base: Some(Fen::new(800_000)),
+                    farmer_amount: None,
+                    reduction: None,
+                },
+            )
+            .unwrap();
+    }
+    // January to October for one, January to April for another; this month (November)
+    // for all three.
+    for month in 1..=11 {
+        let payers: Vec<(Key, Fen)> = [
+            (paid_up, month <= 10),
+            (skipped, month <= 4),
+            (only_now, false),
+        ]
+        .into_iter()
+        .filter(|&(_, paid)| paid || month == 11)
+        .map(|(m, _)| (m, Fen::new(4_000)))
+        .collect();
+        store
+            .mark_dues(
+                "t",
+                &longyou,
+                TODAY,
+                c.joint,
+                Period::month(2026, month).unwrap(),
+                &payers,
+            )
+            .unwrap();
+    }
+    let unpaid_on = |store: &mut Store, day: NaiveDate| {
+        let found = store.compute_audit(&city, day).unwrap();
+        let unpaid: std::collections::BTreeSet<Key> = found
+            .iter()
+            .filter(|f| f.kind == AuditKind::DuesUnpaid)
+            .filter_map(|f| match f.subject {
+                AuditSubject::Member { key } => Some(key),
+                _ => None,
+            })
+            .filter(|k| [paid_up, skipped, only_now].contains(k))
+            .collect();
+        let rules = AuditRules::resolve(&store.rule_set().unwrap(), day).unwrap();
+        let all_unpaid = found
+            .iter()
+            .filter(|f| f.kind == AuditKind::DuesUnpaid)
+            .count();
+        let raw = store.audit_raw_sql(day, &rules).unwrap();
+        assert_eq!(raw.unpaid as usize, all_unpaid, "engine and SQL on {day}");
+        unpaid
+    };
+    // Today: May to October unpaid for one, January to October for another.
+    assert_eq!(
+        unpaid_on(&mut store, TODAY),
+        [skipped, only_now].into_iter().collect()
+    );
+    // The day before every payment was entered: nothing paid yet, for any of them.
+    assert_eq!(
+        unpaid_on(&mut store, TODAY.pred_opt().unwrap()),
+        [paid_up, skipped, only_now].into_iter().collect()
     );
 }

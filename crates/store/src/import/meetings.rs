@@ -476,6 +476,12 @@ impl Store {
                         .execute(conn)?;
                 }
             }
+            let attended: Vec<Key> = plan
+                .create
+                .iter()
+                .flat_map(|m| m.attendance.iter().map(|a| a.member))
+                .collect();
+            crate::activity::refresh(conn, &attended)?;
             die_here_in_tests();
             crate::registry::bump_records(conn)?;
             let outcome = Outcome {
@@ -500,8 +506,10 @@ pub(super) fn undo(conn: &mut DbConnection, block: Option<(i64, i64)>) -> Result
     let Some((first, last)) = block else {
         return Ok(0);
     };
+    let attended = crate::activity::members_of_meetings(conn, None, first, last)?;
     diesel::delete(ma::table.filter(ma::meeting_id.between(first, last))).execute(conn)?;
     let removed = diesel::delete(mt::table.filter(mt::id.between(first, last))).execute(conn)?;
+    crate::activity::refresh(conn, &attended)?;
     crate::registry::bump_records(conn)?;
     Ok(removed)
 }

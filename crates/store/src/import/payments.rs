@@ -386,6 +386,8 @@ impl Store {
             for chunk in lines.chunks(1_000) {
                 crate::batch_insert!(conn, dp::table, chunk)?;
             }
+            let paid: Vec<Key> = plan.create.iter().map(|p| p.member).collect();
+            crate::activity::refresh(conn, &paid)?;
             die_here_in_tests();
             crate::registry::bump_records(conn)?;
             let outcome = Outcome {
@@ -436,6 +438,11 @@ pub(super) fn undo(conn: &mut DbConnection, block: Option<(i64, i64)>) -> Result
         ));
     }
     diesel::delete(dp::table.filter(dp::id.between(first, last))).execute(conn)?;
+    let paid: Vec<Key> = lines
+        .iter()
+        .map(|&(county, id, _)| Key { county, id })
+        .collect();
+    crate::activity::refresh(conn, &paid)?;
     crate::registry::bump_records(conn)?;
     Ok(lines.len())
 }

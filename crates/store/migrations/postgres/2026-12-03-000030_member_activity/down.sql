@@ -1,0 +1,2 @@
+DROP INDEX meeting_attendance_excuses;
+DROP TABLE member_activity;

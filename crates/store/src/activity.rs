@@ -1,0 +1,178 @@
+//! Each member's latest records (`member_activity`): the last meeting attended, the last
+//! marked absent and the last excused, the last two months paid for and the last day anything was paid. The
+//! audit of today reads it, one row per member, instead of the 4 million attendance lines
+//! and the ledger of a city; a day before a member's latest record is read from the
+//! history itself, so the summary never decides a past day.
+//!
+//! Every writer of attendance lines or payments refreshes the members it touched, in its
+//! own transaction: collect them (for a deleted meeting, with [`members_of_meetings`] before
+//! the delete), write, then [`refresh`]. The bulk load rebuilds the whole table.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::error::Result;
+use crate::registry::IN_LIST_MAX;
+use crate::schema::meeting_attendance as ma;
+use liangxin_domain::registry::Key;
+
+/// Each member's summary computed afresh from their records, one member at a time, for the
+/// members `k` names: the check [`Store::activity_drift`] holds the kept table to, written
+/// apart from [`fill`] (as in the migration that created the table). DIALECT: none.
+///
+/// [`Store::activity_drift`]: crate::Store::activity_drift
+fn summary_select(keys: &str) -> String {
+    format!(
+        "SELECT k.county_code, k.member_id, \
+           (SELECT MAX(a.held_on) FROM meeting_attendance a \
+             WHERE a.member_county = k.county_code AND a.member_id = k.member_id \
+               AND a.attendance = 'present'), \
+           (SELECT MAX(a.held_on) FROM meeting_attendance a \
+             WHERE a.member_county = k.county_code AND a.member_id = k.member_id \
+               AND a.attendance = 'absent'), \
+           (SELECT MAX(a.held_on) FROM meeting_attendance a \
+             WHERE a.member_county = k.county_code AND a.member_id = k.member_id \
+               AND a.attendance = 'excused'), \
+           (SELECT p.month FROM dues_payments p \
+             WHERE p.county_code = k.county_code AND p.member_id = k.member_id \
+             GROUP BY p.month HAVING SUM(p.amount_fen) > 0 ORDER BY p.month DESC LIMIT 1), \
+           (SELECT p.month FROM dues_payments p \
+             WHERE p.county_code = k.county_code AND p.member_id = k.member_id \
+             GROUP BY p.month HAVING SUM(p.amount_fen) > 0 ORDER BY p.month DESC LIMIT 1 OFFSET 1), \
+           (SELECT MAX(p.paid_on) FROM dues_payments p \
+             WHERE p.county_code = k.county_code AND p.member_id = k.member_id) \
+         FROM ({keys}) k"
+    )
+}
+
+const COLUMNS: &str = "county_code, member_id, last_present_on, last_absent_on, \
+                       last_excused_on, last_paid_month, previous_paid_month, last_paid_on";
+
+/// The members with a line in the meetings `first..=last` (of one county, if given).
+pub(crate) fn members_of_meetings(
+    conn: &mut DbConnection,
+    county: Option<i32>,
+    first: i64,
+    last: i64,
+) -> Result<Vec<Key>> {
+    let mut q = ma::table
+        .filter(ma::meeting_id.between(first, last))
+        .select((ma::member_county, ma::member_id))
+        .distinct()
+        .into_boxed();
+    if let Some(county) = county {
+        q = q.filter(ma::county_code.eq(county));
+    }
+    Ok(q.load::<(i32, i64)>(conn)?
+        .into_iter()
+        .map(|(county, id)| Key { county, id })
+        .collect())
+}
+
+/// Recomputes the summary of `members` from their records.
+pub(crate) fn refresh(conn: &mut DbConnection, members: &[Key]) -> Result<()> {
+    let mut by_county: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for k in members {
+        by_county.entry(k.county).or_default().push(k.id);
+    }
+    for (county, mut ids) in by_county {
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(IN_LIST_MAX) {
+            // Integers only, formatted here: nothing a user typed reaches the statement.
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            fill(conn, Some((county, &list)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds the whole summary (after the bulk load).
+pub(crate) fn rebuild(conn: &mut DbConnection) -> Result<()> {
+    fill(conn, None)
+}
+
+/// Replaces the summary of the members of one county listed in `members` (all members
+/// when `None`): one grouped pass over their attendance lines, then their months paid
+/// member by member through the ledger's index by member. DIALECT: none.
+fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
+    let only = |county: &str, member: &str| {
+        members.map_or_else(
+            || "1 = 1".to_owned(),
+            |(c, list)| format!("{county} = {c} AND {member} IN ({list})"),
+        )
+    };
+    let kept = only("county_code", "member_id");
+    let lines = only("member_county", "member_id");
+    let paid = only("p.county_code", "p.member_id");
+    for sql in [
+        format!("DELETE FROM member_activity WHERE {kept}"),
+        format!(
+            "INSERT INTO member_activity \
+               (county_code, member_id, last_present_on, last_absent_on, last_excused_on) \
+             SELECT member_county, member_id, \
+               MAX(CASE WHEN attendance = 'present' THEN held_on END), \
+               MAX(CASE WHEN attendance = 'absent' THEN held_on END), \
+               MAX(CASE WHEN attendance = 'excused' THEN held_on END) \
+             FROM meeting_attendance WHERE {lines} GROUP BY member_county, member_id"
+        ),
+        format!(
+            "INSERT INTO member_activity (county_code, member_id) \
+             SELECT DISTINCT p.county_code, p.member_id FROM dues_payments p WHERE {paid} \
+               AND NOT EXISTS (SELECT 1 FROM member_activity a \
+                 WHERE a.county_code = p.county_code AND a.member_id = p.member_id)"
+        ),
+        format!(
+            "UPDATE member_activity SET \
+               last_paid_month = (SELECT p.month FROM dues_payments p \
+                 WHERE p.county_code = member_activity.county_code \
+                   AND p.member_id = member_activity.member_id \
+                 GROUP BY p.month HAVING SUM(p.amount_fen) > 0 ORDER BY p.month DESC LIMIT 1), \
+               previous_paid_month = (SELECT p.month FROM dues_payments p \
+                 WHERE p.county_code = member_activity.county_code \
+                   AND p.member_id = member_activity.member_id \
+                 GROUP BY p.month HAVING SUM(p.amount_fen) > 0 \
+                 ORDER BY p.month DESC LIMIT 1 OFFSET 1), \
+               last_paid_on = (SELECT MAX(p.paid_on) FROM dues_payments p \
+                 WHERE p.county_code = member_activity.county_code \
+                   AND p.member_id = member_activity.member_id) \
+             WHERE {kept}"
+        ),
+    ] {
+        diesel::sql_query(sql).execute(conn)?;
+    }
+    Ok(())
+}
+
+impl crate::Store {
+    /// How many members' kept latest records differ from their records, either way round
+    /// (none, unless a writer forgot to refresh): the tests hold every writer to it.
+    pub fn activity_drift(&mut self) -> Result<i64> {
+        drift(self.conn())
+    }
+}
+
+fn drift(conn: &mut DbConnection) -> Result<i64> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let keys = "SELECT member_county AS county_code, member_id FROM meeting_attendance \
+                UNION SELECT county_code, member_id FROM dues_payments \
+                UNION SELECT county_code, member_id FROM member_activity";
+    let computed = summary_select(keys);
+    let kept = format!("SELECT {COLUMNS} FROM member_activity");
+    // Two counts added: a compound of EXCEPT and UNION cannot be parenthesized on SQLite.
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) FROM ({computed} EXCEPT {kept}) a) \
+              + (SELECT COUNT(*) FROM ({kept} EXCEPT {computed}) b) AS n"
+    );
+    Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
+}
