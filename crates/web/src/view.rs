@@ -90,6 +90,34 @@ pub fn count(n: u64, unit: &str) -> String {
     format!("{}{unit}", thousands(n))
 }
 
+/// A count as the page shows it, with the list of exactly those rows where one exists.
+#[derive(Debug)]
+pub struct Figure {
+    pub text: String,
+    pub n: u64,
+    pub href: Option<String>,
+}
+
+impl Figure {
+    /// `n` units, listed at `/organizations` with `base` (a group's filter) and `filter`.
+    pub fn units(n: u64, base: &str, filter: &str) -> Figure {
+        let q: Vec<&str> = [base, filter]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let href = if q.is_empty() {
+            "/organizations".to_owned()
+        } else {
+            format!("/organizations?{}", q.join("&"))
+        };
+        Figure {
+            text: count(n, "个"),
+            n,
+            href: Some(href),
+        }
+    }
+}
+
 /// "20.6%", or "—" for an empty group.
 pub fn rate(r: Option<f64>) -> String {
     r.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "—".into())

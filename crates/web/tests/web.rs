@@ -3356,6 +3356,53 @@ fn linked_figures(html: &str) -> Vec<(String, u64)> {
     out
 }
 
+/// Opens every linked figure of a page (see [`linked_figures`]) and holds the list it
+/// opens, and that list's CSV, to the figure; returns the figures walked.
+fn figures_open_their_lists(c: &mut common::Client, role: &str, page: &str) -> Vec<(String, u64)> {
+    let figures = linked_figures(page);
+    for (href, n) in &figures {
+        let list = c.get(href);
+        assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
+        assert_eq!(
+            stated_total(&list.body),
+            *n,
+            "{role}: {href} states another count"
+        );
+        let file = match href.split_once('?') {
+            Some((path, q)) => format!("{path}.csv?{q}"),
+            None => format!("{href}.csv"),
+        };
+        let csv = c.get(&file);
+        assert_eq!(csv.status, 200, "{role} {file}");
+        let rows = csv.body.lines().count() as u64 - 1;
+        assert_eq!(
+            rows, *n,
+            "{role}: {file} has {rows} rows for the figure {n}"
+        );
+    }
+    figures
+}
+
+/// Every zone's count of units and of 空白 opens the list of exactly those units, for each
+/// role that sees zones.
+#[test]
+fn every_figure_on_the_zones_page_opens_a_list_of_its_length() {
+    let app = TestApp::start(400);
+    let mut nonzero_gaps = 0;
+    for role in ["city", "longyou", "hongmu"] {
+        let mut c = app.signed_in(role);
+        let page = c.get("/zones");
+        assert_eq!(page.status, 200, "{role}");
+        let figures = figures_open_their_lists(&mut c, role, &page.body);
+        assert!(!figures.is_empty(), "{role}: no zone's figures link");
+        nonzero_gaps += figures
+            .iter()
+            .filter(|(href, n)| href.contains("state=gap") && *n > 0)
+            .count();
+    }
+    assert!(nonzero_gaps > 0, "no zone with a 空白 unit was walked");
+}
+
 /// Presses 立即排查 and waits on the findings page (as its refresh does) until the run in
 /// the background ends; returns that page.
 fn run_audit(c: &mut common::Client) -> common::Resp {
@@ -3400,24 +3447,9 @@ fn every_figure_on_the_dashboard_opens_a_list_of_its_length() {
         let mut c = app.signed_in(role);
         let home = c.get("/");
         assert_eq!(home.status, 200, "{role}");
-        let figures = linked_figures(&home.body);
+        let figures = figures_open_their_lists(&mut c, role, &home.body);
         assert!(figures.len() >= 5, "{role}: {figures:?}");
         for (href, n) in figures {
-            let list = c.get(&href);
-            assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
-            assert_eq!(
-                stated_total(&list.body),
-                n,
-                "{role}: {href} states another count"
-            );
-            let file = match href.split_once('?') {
-                Some((path, q)) => format!("{path}.csv?{q}"),
-                None => format!("{href}.csv"),
-            };
-            let csv = c.get(&file);
-            assert_eq!(csv.status, 200, "{role} {file}");
-            let rows = csv.body.lines().count() as u64 - 1;
-            assert_eq!(rows, n, "{role}: {file} has {rows} rows for the figure {n}");
             if n > 0 && (href.contains("state=") || href.contains("action=")) {
                 filtered_and_nonzero += 1;
             }

@@ -16,35 +16,7 @@ use crate::error::WebError;
 use liangxin_domain::kinds::TransferState;
 
 use crate::report::{group_label, scope_report, scope_todo, scope_trend};
-use crate::view::{Layout, count, rate, render};
-
-/// A count as the page shows it, with the list of exactly those rows where one exists.
-#[derive(Debug)]
-struct Figure {
-    text: String,
-    n: u64,
-    href: Option<String>,
-}
-
-impl Figure {
-    /// `n` units, listed at `/organizations` with `base` (a group's filter) and `filter`.
-    fn units(n: u64, base: &str, filter: &str) -> Figure {
-        let q: Vec<&str> = [base, filter]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
-        let href = if q.is_empty() {
-            "/organizations".to_owned()
-        } else {
-            format!("/organizations?{}", q.join("&"))
-        };
-        Figure {
-            text: count(n, "个"),
-            n,
-            href: Some(href),
-        }
-    }
-}
+use crate::view::{Figure, Layout, count, rate, render};
 
 struct GroupRow {
     name: String,

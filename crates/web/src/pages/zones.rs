@@ -15,7 +15,7 @@ use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
 use crate::report::scope_report;
-use crate::view::{Layout, count, rate, render};
+use crate::view::{Figure, Layout, rate, render};
 
 struct ZoneRow {
     /// Where to change it, for those who may.
@@ -27,10 +27,10 @@ struct ZoneRow {
     county: String,
     /// The 党工委 that leads it; none is a vacancy the page shows.
     leader: Option<String>,
-    total: String,
+    total: Figure,
     org_rate: String,
     work_rate: String,
-    gap: String,
+    gap: Figure,
 }
 
 #[derive(Template)]
@@ -69,10 +69,10 @@ async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<Zone
                 level: z.level.map(|l| l.label()).unwrap_or("—"),
                 county: sr.regions.get(&z.county).cloned().unwrap_or_default(),
                 leader: leader.map(|(_, name)| name),
-                total: count(t.total, "个"),
+                total: Figure::units(t.total, &format!("zone={}", z.id), ""),
                 org_rate: rate(t.organization_rate()),
                 work_rate: rate(t.work_rate()),
-                gap: count(t.gap, "个"),
+                gap: Figure::units(t.gap, &format!("zone={}", z.id), "state=gap"),
                 name: z.name,
             }
         })
@@ -132,10 +132,10 @@ pub(crate) async fn export(
                     z.level.to_owned(),
                     z.county,
                     z.leader.unwrap_or_else(|| "未设党工委".to_owned()),
-                    z.total,
+                    z.total.text,
                     z.org_rate,
                     z.work_rate,
-                    z.gap,
+                    z.gap.text,
                 ]
             })
             .collect())
