@@ -119,6 +119,27 @@ pub async fn life_report(
         .await
 }
 
+/// The `missed` filter of a list: `none` (no missed period, 无缺项), `some` (有缺项), or
+/// every organization.
+pub fn parse_missed(s: Option<&str>) -> Result<Option<bool>, WebError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some("none") => Ok(Some(false)),
+        Some("some") => Ok(Some(true)),
+        Some(_) => Err(WebError::bad_field(
+            "缺项",
+            "应为 none（无缺项）或 some（有缺项）",
+        )),
+    }
+}
+
+impl BranchLife {
+    /// Whether the organization is in the list `missed` (see [`parse_missed`]) asks for.
+    pub fn listed(&self, missed: Option<bool>) -> bool {
+        missed.is_none_or(|some| some != self.missed.is_empty())
+    }
+}
+
 /// The year of a query: 2000 to this year, default this year.
 pub fn parse_year(s: Option<&str>, today: NaiveDate) -> Result<i32, WebError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {

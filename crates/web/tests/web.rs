@@ -3403,6 +3403,37 @@ fn every_figure_on_the_zones_page_opens_a_list_of_its_length() {
     assert!(nonzero_gaps > 0, "no zone with a 空白 unit was walked");
 }
 
+/// The organizational-life page's figures (organizations owing meetings, those without and
+/// with a missed period) each open the list of exactly those organizations, for each role
+/// that has the page; a filter it does not know is refused, naming the field.
+#[test]
+fn every_figure_on_the_life_page_opens_a_list_of_its_length() {
+    let app = TestApp::start(300);
+    let mut incomplete_walked = 0;
+    for role in ["city", "longyou", "hongmu"] {
+        let mut c = app.signed_in(role);
+        let page = c.get("/life");
+        assert_eq!(page.status, 200, "{role}");
+        let figures = figures_open_their_lists(&mut c, role, &page.body);
+        assert_eq!(figures.len(), 3, "{role}: {figures:?}");
+        let n = |f: &str| figures.iter().find(|(h, _)| h.ends_with(f)).map(|x| x.1);
+        assert_eq!(
+            n("missed=none").unwrap() + n("missed=some").unwrap(),
+            figures[0].1,
+            "{role}: with and without a missed period make up the whole"
+        );
+        incomplete_walked += usize::from(n("missed=some").unwrap() > 0);
+    }
+    assert!(
+        incomplete_walked > 0,
+        "no organization with a missed period was walked"
+    );
+    let mut city = app.signed_in("city");
+    let r = city.get("/life?missed=all");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("缺项"), "{}", r.body);
+}
+
 /// Presses 立即排查 and waits on the findings page (as its refresh does) until the run in
 /// the background ends; returns that page.
 fn run_audit(c: &mut common::Client) -> common::Resp {

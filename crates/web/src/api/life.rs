@@ -81,6 +81,7 @@ pub async fn get(
         let same = crate::pages::life_overview::LifeQuery {
             year: q.year,
             page: None,
+            missed: None,
         };
         return Ok(crate::pages::life_overview::export(state, auth, same, format).await?);
     }

@@ -1,6 +1,7 @@
 //! `GET /life?year=2026[&page=2]`: the organizational life of every party organization in
 //! the scope that owes meetings, for a year: periods met against ended, the periods missed
-//! by kind, worst first, each a link to its calendar.
+//! by kind, worst first, each a link to its calendar. `missed=none|some` lists the
+//! organizations without or with a missed period, the figures' lists.
 
 use std::sync::Arc;
 
@@ -15,9 +16,9 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
-use crate::life_report::{life_report, parse_year};
+use crate::life_report::{life_report, parse_missed, parse_year};
 use crate::params;
-use crate::view::{Layout, count, rate, render};
+use crate::view::{Figure, Layout, count, rate, render};
 
 const PAGE_SIZE: usize = 50;
 
@@ -25,6 +26,7 @@ const PAGE_SIZE: usize = 50;
 pub struct LifeQuery {
     pub year: Option<String>,
     pub page: Option<String>,
+    pub missed: Option<String>,
 }
 
 struct Row {
@@ -42,10 +44,16 @@ struct OverviewPage {
     layout: Layout,
     year: i32,
     years: Vec<i32>,
-    organizations: String,
-    complete: String,
+    organizations: Figure,
+    complete: Figure,
+    incomplete: Figure,
     missed: String,
     rate: String,
+    /// The organizations listed below (all pages), and what they are.
+    listed: u64,
+    listed_text: String,
+    /// The list's filter, for its files ("&missed=…" or nothing).
+    filter: &'static str,
     page: usize,
     pages: usize,
     prev: Option<String>,
@@ -61,11 +69,23 @@ pub async fn show(
     let today = crate::today();
     let year = parse_year(q.year.as_deref(), today)?;
     let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
+    let missed = parse_missed(q.missed.as_deref())?;
     let report = life_report(&state, auth.scope.clone(), year).await?;
-    let pages = report.rows.len().div_ceil(PAGE_SIZE).max(1);
-    let link = |p: usize| format!("/life?year={year}&page={p}");
-    let rows = report
-        .rows
+    let listed: Vec<_> = report.rows.iter().filter(|r| r.listed(missed)).collect();
+    let pages = listed.len().div_ceil(PAGE_SIZE).max(1);
+    let filter = match missed {
+        None => "",
+        Some(false) => "&missed=none",
+        Some(true) => "&missed=some",
+    };
+    let link = |p: usize| format!("/life?year={year}{filter}&page={p}");
+    let figure = |n: usize, filter: &str| Figure {
+        text: count(n as u64, "个"),
+        n: n as u64,
+        href: Some(format!("/life?year={year}{filter}")),
+    };
+    let complete = report.complete();
+    let rows = listed
         .iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
@@ -83,10 +103,19 @@ pub async fn show(
         layout,
         year,
         years: (today.year() - 2..=today.year()).rev().collect(),
-        organizations: count(report.rows.len() as u64, "个"),
-        complete: count(report.complete() as u64, "个"),
+        organizations: figure(report.rows.len(), ""),
+        complete: figure(complete, "&missed=none"),
+        incomplete: figure(report.rows.len() - complete, "&missed=some"),
         missed: count(u64::from(report.missed()), "期"),
         rate: rate(report.rate()),
+        listed: listed.len() as u64,
+        listed_text: match missed {
+            None => "应开展组织生活的党组织",
+            Some(false) => "无缺项的党组织",
+            Some(true) => "有缺项的党组织",
+        }
+        .to_owned(),
+        filter,
         page,
         pages,
         prev: (page > 1).then(|| link(page - 1)),
@@ -102,6 +131,7 @@ pub(crate) async fn export(
     format: Format,
 ) -> Result<Response, WebError> {
     let year = parse_year(q.year.as_deref(), crate::today())?;
+    let missed = parse_missed(q.missed.as_deref())?;
     let report = life_report(&state, auth.scope.clone(), year).await?;
     let e = Export {
         file_stem: "life",
@@ -120,13 +150,13 @@ pub(crate) async fn export(
             "缺项",
         ],
     };
-    let mut rows = Some(report.rows);
+    let mut rows = Some(report.rows.into_iter().filter(move |r| r.listed(missed)));
     // Read whole by the report (one row a party organization that owes meetings).
     export::respond(&state, e, format, move |_, _| {
         Ok(rows
             .take()
-            .unwrap_or_default()
             .into_iter()
+            .flatten()
             .map(|r| {
                 vec![
                     r.name.clone(),
