@@ -259,7 +259,9 @@ pub struct MemberAuditFacts {
     pub records_start: NaiveDate,
     /// The last meeting the member attended (出席), if any.
     pub last_present: Option<NaiveDate>,
-    /// The last day the member was excused (请假) for each reason recorded.
+    /// The last day the member was excused (请假) for each reason recorded, on or after the
+    /// last meeting attended (an earlier excuse cannot move the run; the store may leave
+    /// those out).
     pub excused: Vec<(NaiveDate, String)>,
     /// The last meeting the member was marked absent from (缺席), if any.
     pub last_absent: Option<NaiveDate>,

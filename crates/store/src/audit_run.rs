@@ -454,7 +454,18 @@ impl Store {
 
     /// [`Store::compute_audit`], telling `progress` each step as it starts (its name, steps
     /// done, steps in all).
+    /// All of it read on one snapshot: a member judged from the kept latest records and,
+    /// where a record is after the day, from the history, must see both as one moment.
     fn compute_audit_reporting(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(&str, usize, usize),
+    ) -> Result<Vec<AuditFinding>> {
+        self.read_snapshot(|store| store.judge_records(scope, today, progress))
+    }
+
+    fn judge_records(
         &mut self,
         scope: &Scope,
         today: NaiveDate,

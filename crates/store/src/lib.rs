@@ -134,6 +134,38 @@ impl Store {
         &mut self.conn
     }
 
+    /// Runs `read` on one snapshot of the database: a report read in several statements
+    /// sees every writer's transaction whole or not at all. Nothing is written.
+    ///
+    /// DIALECT: PostgreSQL's default isolation reads each statement at its own moment, so
+    /// the transaction asks for REPEATABLE READ; SQLite (WAL) keeps the snapshot of a
+    /// transaction's first read to its end.
+    pub(crate) fn read_snapshot<T>(
+        &mut self,
+        read: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        use diesel::connection::TransactionManager;
+        type Manager = <DbConnection as Connection>::TransactionManager;
+        Manager::begin_transaction(&mut self.conn)?;
+        let isolated = match &mut self.conn {
+            DbConnection::Postgres(c) => {
+                diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(c)
+                    .map(|_| ())
+            }
+            DbConnection::Sqlite(_) => Ok(()),
+        };
+        let out = match isolated {
+            Ok(()) => read(self),
+            Err(e) => Err(e.into()),
+        };
+        // Nothing to keep: the transaction ends the same way whatever `read` returned.
+        let ended = Manager::rollback_transaction(&mut self.conn);
+        let out = out?;
+        ended?;
+        Ok(out)
+    }
+
     pub fn cipher(&self) -> &IdCipher {
         &self.cipher
     }
