@@ -2769,14 +2769,8 @@ fn zones_and_organizational_life_export_as_their_pages_show_them() {
     let mut c = app.signed_in("city");
     let page = c.get("/life?year=2026");
     assert!(page.body.contains("/life.xlsx?year=2026"));
-    let figure = page.body.split("<span class=\"n\">").nth(1).unwrap();
-    let owed: usize = figure
-        .split('个')
-        .next()
-        .unwrap()
-        .replace(',', "")
-        .parse()
-        .unwrap();
+    // The first figure: the party organizations that owe meetings.
+    let owed = linked_figures(&page.body)[0].1 as usize;
     assert!(owed > 50, "more than a page: {owed}");
     let csv = c.get("/life.csv?year=2026");
     assert_eq!(csv.status, 200);
