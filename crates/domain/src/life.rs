@@ -264,6 +264,22 @@ impl Compliance {
     }
 }
 
+impl Compliance {
+    /// The kinds whose period running on `day` is still open (owed, not yet met), with
+    /// that period: 本期尚未召开的会议.
+    pub fn running_open(&self, day: NaiveDate) -> Vec<(MeetingKind, Period)> {
+        self.kinds
+            .iter()
+            .filter_map(|(k, periods)| {
+                periods
+                    .iter()
+                    .find(|p| p.period.contains(day) && p.state == PeriodState::Open)
+                    .map(|p| (*k, p.period))
+            })
+            .collect()
+    }
+}
+
 /// Assesses `org` over the periods that overlap `from..=to`, as of `rules.as_of` (periods
 /// still running then are open, not missed). Periods are whole: a year asked from March
 /// still owes the whole year's meetings; but a period that began before the

@@ -69,18 +69,15 @@ impl DuesTotals {
             .then(|| u32::try_from(u64::from(self.paid_members) * 100 / counted).unwrap_or(100))
     }
 
-    fn add(&mut self, due: Option<Fen>, paid: Fen) {
+    fn add(&mut self, row: &SheetRow) {
         self.members += 1;
-        self.paid += paid;
-        let Some(due) = due else {
-            self.without_standard += 1;
-            return;
-        };
-        self.due += due;
-        match dues::MonthState::of(due, paid) {
-            dues::MonthState::Paid => self.paid_members += 1,
-            dues::MonthState::Short => self.short_members += 1,
-            dues::MonthState::Unpaid => self.unpaid_members += 1,
+        self.paid += row.paid;
+        self.due += row.due.unwrap_or(Fen::ZERO);
+        match row.state() {
+            None => self.without_standard += 1,
+            Some(dues::MonthState::Paid) => self.paid_members += 1,
+            Some(dues::MonthState::Short) => self.short_members += 1,
+            Some(dues::MonthState::Unpaid) => self.unpaid_members += 1,
         }
     }
 
@@ -103,11 +100,15 @@ pub struct DuesRollupRow {
     pub totals: DuesTotals,
 }
 
-/// One member's line on a branch's monthly sheet.
+/// One member's line of a month: on a branch's sheet, in the roll-up and in the lists its
+/// figures open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
     pub member: Key,
     pub name: String,
+    /// The party organization the member belongs to (a 党小组 where the member sits in one).
+    pub party_org: Key,
+    pub party_org_name: String,
     /// What is due this month (the reduced amount where one is approved); none when no
     /// standard has been set for the year.
     pub due: Option<Fen>,
@@ -115,6 +116,35 @@ pub struct SheetRow {
     pub paid: Fen,
     /// A regular payment for this month is already entered.
     pub marked: bool,
+}
+
+impl SheetRow {
+    /// 已交, 少交 or 未交 against the standard; `None` when the year has no standard
+    /// (未定标准), whatever was paid.
+    pub fn state(&self) -> Option<dues::MonthState> {
+        self.due.map(|d| dues::MonthState::of(d, self.paid))
+    }
+}
+
+/// Which of a month's members a list holds: those in one [`dues::MonthState`], those
+/// without a standard, those without a regular payment entered (未登记), or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthList {
+    All,
+    In(dues::MonthState),
+    WithoutStandard,
+    Unmarked,
+}
+
+impl MonthList {
+    pub fn holds(self, row: &SheetRow) -> bool {
+        match self {
+            MonthList::All => true,
+            MonthList::In(s) => row.state() == Some(s),
+            MonthList::WithoutStandard => row.due.is_none(),
+            MonthList::Unmarked => !row.marked,
+        }
+    }
 }
 
 /// A member row with what the dues need: (party organization, joined, left).
@@ -292,69 +322,19 @@ impl Store {
         if scope.member.is_some() {
             return Ok((DuesTotals::default(), Vec::new()));
         }
-        let (low, high) = scope.path_range();
-        let (start, end) = (month.first_day(), month.last_day());
-        let conn = self.conn();
-        let members: Vec<(i32, i64, i64, String)> = m::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(m::county_code)
-                    .and(po::id.eq(m::party_org_id))),
-            )
-            .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .filter(m::joined_on.le(end))
-            .filter(m::arrived_on.is_null().or(m::arrived_on.le(end)))
-            .filter(m::left_on.is_null().or(m::left_on.gt(start)))
-            .select((m::county_code, m::id, m::party_org_id, po::name))
-            .load(conn)?;
-        let counties = scope.county_range();
-        let mut sq = ds::table
-            .filter(ds::year.eq(month.year_number()))
-            .select((
-                ds::county_code,
-                ds::member_id,
-                ds::monthly_fen,
-                ds::reduced_fen,
-            ))
-            .into_boxed();
-        // The month's lines (a correction is a line of its own), summed per member here.
-        let mut pq = dp::table
-            .filter(dp::month.eq(start))
-            .select((dp::county_code, dp::member_id, dp::amount_fen))
-            .into_boxed();
-        if let Some((lo, hi)) = counties {
-            sq = sq.filter(ds::county_code.between(lo, hi));
-            pq = pq.filter(dp::county_code.between(lo, hi));
-        }
-        let due: HashMap<Key, Fen> = sq
-            .load::<(i32, i64, i64, Option<i64>)>(conn)?
-            .into_iter()
-            .map(|(county, id, monthly, reduced)| {
-                (Key { county, id }, Fen::new(reduced.unwrap_or(monthly)))
-            })
-            .collect();
-        let mut paid: HashMap<Key, Fen> = HashMap::new();
-        for (county, id, amount) in pq.load::<(i32, i64, i64)>(conn)? {
-            *paid.entry(Key { county, id }).or_insert(Fen::ZERO) += Fen::new(amount);
-        }
-        let mut total = DuesTotals::default();
         let mut by_org: HashMap<Key, DuesRollupRow> = HashMap::new();
-        for (county, id, po_id, po_name) in members {
-            let member = Key { county, id };
-            let key = Key { county, id: po_id };
+        for row in month_rows(self.conn(), MonthOf::Scope(scope), month)? {
             by_org
-                .entry(key)
+                .entry(row.party_org)
                 .or_insert_with(|| DuesRollupRow {
-                    key,
-                    name: po_name,
+                    key: row.party_org,
+                    name: row.party_org_name.clone(),
                     totals: DuesTotals::default(),
                 })
                 .totals
-                .add(
-                    due.get(&member).copied(),
-                    paid.get(&member).copied().unwrap_or(Fen::ZERO),
-                );
+                .add(&row);
         }
+        let mut total = DuesTotals::default();
         let mut rows: Vec<DuesRollupRow> = by_org.into_values().collect();
         for r in &rows {
             total.merge(&r.totals);
@@ -378,6 +358,39 @@ impl Store {
         let conn = self.conn();
         party_org_in_scope(conn, scope, party_org)?;
         dues_sheet(conn, party_org, month)
+    }
+
+    /// The month's members of `scope` (of one party organization's own members with
+    /// `party_org`) that `list` holds, by party organization and name: the rows behind
+    /// every figure of the roll-up.
+    pub fn dues_month_list(
+        &mut self,
+        scope: &Scope,
+        month: Period,
+        party_org: Option<Key>,
+        list: MonthList,
+    ) -> Result<Vec<SheetRow>> {
+        if scope.member.is_some() {
+            return Ok(Vec::new());
+        }
+        let conn = self.conn();
+        let mut rows = match party_org {
+            Some(key) => {
+                party_org_in_scope(conn, scope, key)?;
+                dues_sheet(conn, key, month)?
+            }
+            None => month_rows(conn, MonthOf::Scope(scope), month)?,
+        };
+        rows.retain(|r| list.holds(r));
+        rows.sort_by(|a, b| {
+            (&a.party_org_name, a.party_org, &a.name, a.member).cmp(&(
+                &b.party_org_name,
+                b.party_org,
+                &b.name,
+                b.member,
+            ))
+        });
+        Ok(rows)
     }
 
     /// Marks a month's dues for members of one party organization in one transaction:
@@ -583,46 +596,103 @@ impl Store {
 }
 
 fn dues_sheet(conn: &mut DbConnection, party_org: Key, month: Period) -> Result<Vec<SheetRow>> {
+    month_rows(conn, MonthOf::PartyOrg(party_org), month)
+}
+
+/// Whose month [`month_rows`] reads.
+#[derive(Clone, Copy)]
+pub(crate) enum MonthOf<'a> {
+    /// Every member of the scope's subtree.
+    Scope(&'a Scope),
+    /// One party organization's own members (not its 党小组's).
+    PartyOrg(Key),
+}
+
+/// The members of `month` (admitted or received by its end, not gone before it began) with
+/// their standard, what the month's lines sum to and whether a regular payment is entered:
+/// the one reading behind the sheet, the roll-up, the lists and the 待办.
+pub(crate) fn month_rows(
+    conn: &mut DbConnection,
+    of: MonthOf,
+    month: Period,
+) -> Result<Vec<SheetRow>> {
     let (start, end) = (month.first_day(), month.last_day());
-    let members: Vec<(i32, i64, String)> = m::table
-        .filter(m::county_code.eq(party_org.county))
-        .filter(m::party_org_id.eq(party_org.id))
+    let mut mq = m::table
+        .inner_join(
+            po::table.on(po::county_code
+                .eq(m::county_code)
+                .and(po::id.eq(m::party_org_id))),
+        )
         .filter(m::joined_on.le(end))
         .filter(m::arrived_on.is_null().or(m::arrived_on.le(end)))
         .filter(m::left_on.is_null().or(m::left_on.gt(start)))
-        .order((m::name, m::id))
-        .select((m::county_code, m::id, m::name))
-        .load(conn)?;
-    let ids: Vec<i64> = members.iter().map(|r| r.1).collect();
-    let standards: HashMap<i64, Fen> = ds::table
-        .filter(ds::county_code.eq(party_org.county))
-        .filter(ds::member_id.eq_any(&ids))
+        .order((m::county_code, m::party_org_id, m::name, m::id))
+        .select((m::county_code, m::id, m::name, m::party_org_id, po::name))
+        .into_boxed();
+    let mut sq = ds::table
         .filter(ds::year.eq(month.year_number()))
-        .select((ds::member_id, ds::monthly_fen, ds::reduced_fen))
-        .load::<(i64, i64, Option<i64>)>(conn)?
-        .into_iter()
-        .map(|(id, monthly, reduced)| (id, Fen::new(reduced.unwrap_or(monthly))))
-        .collect();
-    let mut paid: HashMap<i64, (Fen, bool)> = HashMap::new();
-    for (id, amount, kind) in dp::table
-        .filter(dp::county_code.eq(party_org.county))
-        .filter(dp::member_id.eq_any(&ids))
+        .select((
+            ds::county_code,
+            ds::member_id,
+            ds::monthly_fen,
+            ds::reduced_fen,
+        ))
+        .into_boxed();
+    // The month's lines (a correction is a line of its own), summed per member here.
+    let mut pq = dp::table
         .filter(dp::month.eq(start))
-        .select((dp::member_id, dp::amount_fen, dp::kind))
-        .load::<(i64, i64, String)>(conn)?
-    {
-        let e = paid.entry(id).or_insert((Fen::ZERO, false));
+        .select((dp::county_code, dp::member_id, dp::amount_fen, dp::kind))
+        .into_boxed();
+    match of {
+        MonthOf::Scope(scope) => {
+            let (low, high) = scope.path_range();
+            mq = mq.filter(po::path.ge(low).and(po::path.lt(high)));
+            if let Some((lo, hi)) = scope.county_range() {
+                sq = sq.filter(ds::county_code.between(lo, hi));
+                pq = pq.filter(dp::county_code.between(lo, hi));
+            }
+        }
+        MonthOf::PartyOrg(key) => {
+            mq = mq
+                .filter(m::county_code.eq(key.county))
+                .filter(m::party_org_id.eq(key.id));
+        }
+    }
+    let members: Vec<(i32, i64, String, i64, String)> = mq.load(conn)?;
+    if let MonthOf::PartyOrg(key) = of {
+        // One organization's members by id, not its whole county's month.
+        let ids: Vec<i64> = members.iter().map(|r| r.1).collect();
+        sq = sq
+            .filter(ds::county_code.eq(key.county))
+            .filter(ds::member_id.eq_any(ids.clone()));
+        pq = pq
+            .filter(dp::county_code.eq(key.county))
+            .filter(dp::member_id.eq_any(ids));
+    }
+    let due: HashMap<Key, Fen> = sq
+        .load::<(i32, i64, i64, Option<i64>)>(conn)?
+        .into_iter()
+        .map(|(county, id, monthly, reduced)| {
+            (Key { county, id }, Fen::new(reduced.unwrap_or(monthly)))
+        })
+        .collect();
+    let mut paid: HashMap<Key, (Fen, bool)> = HashMap::new();
+    for (county, id, amount, kind) in pq.load::<(i32, i64, i64, String)>(conn)? {
+        let e = paid.entry(Key { county, id }).or_insert((Fen::ZERO, false));
         e.0 += Fen::new(amount);
         e.1 |= kind == "regular";
     }
     Ok(members
         .into_iter()
-        .map(|(county, id, name)| {
-            let (p, marked) = paid.get(&id).copied().unwrap_or((Fen::ZERO, false));
+        .map(|(county, id, name, po_id, po_name)| {
+            let member = Key { county, id };
+            let (p, marked) = paid.get(&member).copied().unwrap_or((Fen::ZERO, false));
             SheetRow {
-                member: Key { county, id },
+                member,
                 name,
-                due: standards.get(&id).copied(),
+                party_org: Key { county, id: po_id },
+                party_org_name: po_name,
+                due: due.get(&member).copied(),
                 paid: p,
                 marked,
             }

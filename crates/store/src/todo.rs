@@ -8,14 +8,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use liangxin_domain::kinds::{Attendance, MeetingKind};
-use liangxin_domain::life::{self, LifeRules, PeriodState};
+use liangxin_domain::life::{self, LifeRules};
 use liangxin_domain::period::Period;
 use liangxin_domain::registry::Key;
 
 use crate::error::{Result, StoreError};
 use crate::schema::{
-    audit_findings as af, dues_payments as dp, meeting_attendance as ma, meetings as mt,
-    members as m, party_orgs as po,
+    audit_findings as af, meeting_attendance as ma, meetings as mt, party_orgs as po,
 };
 use crate::{Scope, Store};
 
@@ -56,16 +55,7 @@ impl Store {
         let mut out: HashMap<Key, BranchTodo> = HashMap::new();
         for f in &facts {
             let c = life::assess(f, &rules, year_start, today);
-            let due: Vec<(MeetingKind, Period)> = c
-                .kinds
-                .iter()
-                .filter_map(|(k, periods)| {
-                    periods
-                        .iter()
-                        .find(|p| p.period.contains(today) && p.state == PeriodState::Open)
-                        .map(|p| (*k, p.period))
-                })
-                .collect();
+            let due = c.running_open(today);
             out.insert(
                 f.key,
                 BranchTodo {
@@ -77,51 +67,24 @@ impl Store {
                 },
             );
         }
-        let (low, high) = scope.path_range();
-        let conn = self.conn();
-        // Dues: members of the month without a regular payment for it.
+        // Dues: the month's members without a regular payment for it, the sheet's 未登记.
         let month = Period::containing_month(today);
-        let members: Vec<(i32, i64, i64, String)> = m::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(m::county_code)
-                    .and(po::id.eq(m::party_org_id))),
-            )
-            .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .filter(m::left_on.is_null())
-            .filter(m::joined_on.le(month.last_day()))
-            .filter(
-                m::arrived_on
-                    .is_null()
-                    .or(m::arrived_on.le(month.last_day())),
-            )
-            .select((m::county_code, m::id, m::party_org_id, po::name))
-            .load(conn)?;
-        let mut pq = dp::table
-            .filter(dp::month.eq(month.first_day()))
-            .filter(dp::kind.eq("regular"))
-            .select((dp::county_code, dp::member_id))
-            .into_boxed();
-        if let Some((lo, hi)) = scope.county_range() {
-            pq = pq.filter(dp::county_code.between(lo, hi));
-        }
-        let paid: std::collections::HashSet<(i32, i64)> =
-            pq.load::<(i32, i64)>(conn)?.into_iter().collect();
-        for (county, id, po_id, po_name) in members {
-            if paid.contains(&(county, id)) {
+        let conn = self.conn();
+        for row in crate::dues::month_rows(conn, crate::dues::MonthOf::Scope(scope), month)? {
+            if row.marked {
                 continue;
             }
-            let key = Key { county, id: po_id };
-            out.entry(key)
+            out.entry(row.party_org)
                 .or_insert_with(|| BranchTodo {
-                    key,
-                    name: po_name,
+                    key: row.party_org,
+                    name: row.party_org_name,
                     meetings_due: Vec::new(),
                     dues_unmarked: 0,
                     findings_open: 0,
                 })
                 .dues_unmarked += 1;
         }
+        let (low, high) = scope.path_range();
         // Open findings each organization owns.
         let open: Vec<(i32, i64, String)> = af::table
             .inner_join(

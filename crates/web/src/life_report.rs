@@ -23,6 +23,8 @@ pub struct BranchLife {
     pub met: u32,
     /// Missed periods by kind.
     pub missed: Vec<(MeetingKind, u32)>,
+    /// Kinds whose running period is still owed today (本期尚未召开), for this year.
+    pub open_now: Vec<MeetingKind>,
     pub meetings: u32,
 }
 
@@ -100,6 +102,7 @@ pub async fn life_report(
                         ended,
                         met,
                         missed,
+                        open_now: c.running_open(today).into_iter().map(|(k, _)| k).collect(),
                         meetings: u32::try_from(f.meetings.len()).unwrap_or(u32::MAX),
                     }
                 })
@@ -119,24 +122,66 @@ pub async fn life_report(
         .await
 }
 
-/// The `missed` filter of a list: `none` (no missed period, 无缺项), `some` (有缺项), or
-/// every organization.
-pub fn parse_missed(s: Option<&str>) -> Result<Option<bool>, WebError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some("none") => Ok(Some(false)),
-        Some("some") => Ok(Some(true)),
-        Some(_) => Err(WebError::bad_field(
-            "缺项",
-            "应为 none（无缺项）或 some（有缺项）",
-        )),
-    }
+/// Which organizations a list holds: by `missed` — `none` (no missed period, 无缺项),
+/// `some` (有缺项) — and with `due=now` only those with a meeting of the running period
+/// still owed (本期尚未召开, the 待办's list); both may be given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LifeFilter {
+    pub missed: Option<bool>,
+    pub open_now: bool,
 }
 
-impl BranchLife {
-    /// Whether the organization is in the list `missed` (see [`parse_missed`]) asks for.
-    pub fn listed(&self, missed: Option<bool>) -> bool {
-        missed.is_none_or(|some| some != self.missed.is_empty())
+impl LifeFilter {
+    pub fn parse(missed: Option<&str>, due: Option<&str>) -> Result<LifeFilter, WebError> {
+        let missed = match missed.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some("none") => Some(false),
+            Some("some") => Some(true),
+            Some(_) => {
+                return Err(WebError::bad_field(
+                    "缺项",
+                    "应为 none（无缺项）或 some（有缺项）",
+                ));
+            }
+        };
+        let open_now = match due.map(str::trim).filter(|s| !s.is_empty()) {
+            None => false,
+            Some("now") => true,
+            Some(_) => return Err(WebError::bad_field("本期待开", "应为 now（本期尚未召开）")),
+        };
+        Ok(LifeFilter { missed, open_now })
+    }
+
+    /// The filter as a query string to append ("&missed=some&due=now", or nothing).
+    pub fn query(self) -> String {
+        let mut q = String::new();
+        match self.missed {
+            None => {}
+            Some(false) => q.push_str("&missed=none"),
+            Some(true) => q.push_str("&missed=some"),
+        }
+        if self.open_now {
+            q.push_str("&due=now");
+        }
+        q
+    }
+
+    /// What the list holds, in words.
+    pub fn describe(self) -> &'static str {
+        match (self.missed, self.open_now) {
+            (None, false) => "应开展组织生活的党组织",
+            (Some(false), false) => "无缺项的党组织",
+            (Some(true), false) => "有缺项的党组织",
+            (None, true) => "本期尚有会议未召开的党组织",
+            (Some(false), true) => "无缺项、本期尚有会议未召开的党组织",
+            (Some(true), true) => "有缺项、本期尚有会议未召开的党组织",
+        }
+    }
+
+    /// Whether `row` is in the list.
+    pub fn holds(self, row: &BranchLife) -> bool {
+        self.missed.is_none_or(|some| some != row.missed.is_empty())
+            && (!self.open_now || !row.open_now.is_empty())
     }
 }
 

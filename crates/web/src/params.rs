@@ -57,6 +57,22 @@ pub fn county(s: &Option<String>) -> Result<Option<i32>, WebError> {
         .transpose()
 }
 
+/// A party organization as a list's filter takes it: "县代码-编号" (330825-12).
+pub fn party_org(s: &Option<String>) -> Result<Option<liangxin_domain::registry::Key>, WebError> {
+    text(s)
+        .map(|o| {
+            o.split_once('-')
+                .and_then(|(c, i)| {
+                    Some(liangxin_domain::registry::Key {
+                        county: c.parse().ok()?,
+                        id: i.parse().ok()?,
+                    })
+                })
+                .ok_or_else(|| WebError::bad_field("党组织", "应为“县代码-编号”，如 330825-12"))
+        })
+        .transpose()
+}
+
 /// A page number, 1 when absent.
 pub fn page(s: &Option<String>) -> Result<i64, WebError> {
     Ok(text(s)

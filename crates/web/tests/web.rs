@@ -2775,7 +2775,9 @@ fn zones_and_organizational_life_export_as_their_pages_show_them() {
     let csv = c.get("/life.csv?year=2026");
     assert_eq!(csv.status, 200);
     let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert!(lines[0].ends_with("党组织,会议记录,已到期期次,已完成期次,完成率,未完成期次,缺项"));
+    assert!(
+        lines[0].ends_with("党组织,会议记录,已到期期次,已完成期次,完成率,未完成期次,缺项,本期待开")
+    );
     // Other stories add party organizations meanwhile.
     assert!(
         (lines.len() - 1).abs_diff(owed) < 10,
@@ -3426,6 +3428,114 @@ fn every_figure_on_the_life_page_opens_a_list_of_its_length() {
     let r = city.get("/life?missed=all");
     assert_eq!(r.status, 422);
     assert!(r.body.contains("缺项"), "{}", r.body);
+}
+
+/// Every count of members on the dues roll-up (each party organization's and the total)
+/// and on a branch's sheet opens the list of exactly those members, for every role with
+/// a roll-up; the states make up the whole.
+#[test]
+fn every_count_on_the_dues_pages_opens_a_list_of_its_length() {
+    let app = TestApp::start(300);
+    let last_month = chrono::Datelike::with_day(&liangxin_web::today(), 1)
+        .unwrap()
+        .pred_opt()
+        .unwrap()
+        .format("%Y-%m")
+        .to_string();
+    let mut nonzero = std::collections::BTreeSet::new();
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let mut c = app.signed_in(role);
+        for month in [last_month.as_str(), ""] {
+            let page = c.get(&format!("/dues?month={month}"));
+            assert_eq!(page.status, 200, "{role}");
+            let figures = figures_open_their_lists(&mut c, role, &page.body);
+            assert!(figures.len() >= 10, "{role}: {figures:?}");
+            // The total row's: members, paid, short, unpaid, without a standard.
+            let total = &figures[figures.len() - 5..];
+            assert!(!total[0].0.contains("org="), "{role}: {total:?}");
+            assert_eq!(
+                total[1].1 + total[2].1 + total[3].1 + total[4].1,
+                total[0].1,
+                "{role}: the states make up the members"
+            );
+            for (href, n) in &figures {
+                if *n > 0 {
+                    nonzero.insert(href.split("state=").nth(1).unwrap_or("").to_owned());
+                }
+            }
+        }
+    }
+    for state in ["", "paid", "unpaid"] {
+        assert!(
+            nonzero.iter().any(|s| s.starts_with(state)),
+            "no nonzero {state:?} list walked: {nonzero:?}"
+        );
+    }
+    // A branch's sheet: those not yet entered, those without a standard.
+    let branch = {
+        let mut store = app.store();
+        let user = store.user_by_username("secretary").unwrap().unwrap();
+        let secretary = store.scope_of_user(&user).unwrap();
+        store.scope_root(&secretary).unwrap().unwrap()
+    };
+    let mut c = app.signed_in("secretary");
+    let sheet = c.get(&format!(
+        "/party-orgs/{}/{}/dues",
+        branch.key.county, branch.key.id
+    ));
+    assert_eq!(sheet.status, 200);
+    let figures = figures_open_their_lists(&mut c, "secretary", &sheet.body);
+    assert_eq!(figures.len(), 2, "{figures:?}");
+    // The 待办's count of members not yet entered this month opens its list too.
+    let home = c.get("/");
+    let todo: Vec<_> = linked_figures(&home.body)
+        .into_iter()
+        .filter(|(h, _)| h.contains("state=unmarked"))
+        .collect();
+    assert_eq!(todo.len(), 1, "{}", home.body);
+    let r = c.get("/dues/members?state=owed");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("交纳状态"), "{}", r.body);
+    assert_eq!(c.get("/dues/members?org=330825").status, 422);
+}
+
+/// The organizational-life API's figures each name the list of exactly those
+/// organizations, and its filters refuse what they do not know.
+#[test]
+fn every_figure_of_the_life_api_opens_a_list_of_its_length() {
+    let app = TestApp::start(300);
+    let mut walked = 0;
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let mut c = app.signed_in(role);
+        let r = c.get("/api/v1/life");
+        assert_eq!(r.status, 200, "{role}: {}", r.body);
+        let v = r.json();
+        assert_eq!(v["total"], v["organizations"], "{role}: unfiltered");
+        assert_eq!(
+            v["complete"].as_u64().unwrap() + v["incomplete"].as_u64().unwrap(),
+            v["organizations"].as_u64().unwrap()
+        );
+        for f in ["organizations", "complete", "incomplete", "open_now"] {
+            let href = v["lists"][f].as_str().unwrap();
+            let list = c.get(href);
+            assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
+            let l = list.json();
+            assert_eq!(
+                l["total"], v[f],
+                "{role}: {href} lists another count than {f}"
+            );
+            if f == "open_now" {
+                for item in l["items"].as_array().unwrap() {
+                    assert!(!item["open_now"].as_array().unwrap().is_empty(), "{item}");
+                }
+            }
+            walked += usize::from(v[f].as_u64().unwrap() > 0);
+        }
+    }
+    assert!(walked >= 8, "{walked}");
+    let mut c = app.signed_in("city");
+    assert_eq!(c.get("/api/v1/life?due=later").status, 422);
+    assert_eq!(c.get("/api/v1/life?missed=all").status, 422);
 }
 
 /// Presses 立即排查 and waits on the findings page (as its refresh does) until the run in

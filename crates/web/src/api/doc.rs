@@ -161,3 +161,20 @@ pub enum GapAction {
     TermExpiring,
     TermExpired,
 }
+
+/// 缺项 as the organizational-life list filters it.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum LifeMissed {
+    /// 无缺项
+    None,
+    /// 有缺项
+    Some,
+}
+
+/// 本期待开: organizations with a meeting of the running period still owed.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum LifeDue {
+    Now,
+}

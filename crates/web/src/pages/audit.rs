@@ -85,18 +85,7 @@ impl AuditQuery {
                 ));
             }
         };
-        let under = text(&self.org)
-            .map(|o| {
-                o.split_once('-')
-                    .and_then(|(c, i)| {
-                        Some(Key {
-                            county: c.parse().ok()?,
-                            id: i.parse().ok()?,
-                        })
-                    })
-                    .ok_or_else(|| WebError::bad_field("党组织", "应为“县代码-编号”，如 330825-12"))
-            })
-            .transpose()?;
+        let under = params::party_org(&self.org)?;
         let own = match (text(&self.own).as_deref(), under) {
             (None | Some("0"), _) => false,
             (Some("1"), Some(_)) => true,

@@ -56,6 +56,8 @@ struct TodoView {
     meetings: u64,
     meeting_orgs: u64,
     dues: u64,
+    /// The month's members without a regular payment entered, all of them.
+    dues_href: String,
     findings: u64,
     rows: Vec<TodoRow>,
     more: usize,
@@ -118,6 +120,11 @@ fn todo_view(list: &[liangxin_store::todo::BranchTodo]) -> TodoView {
         meetings: list.iter().map(|t| t.meetings_due.len() as u64).sum(),
         meeting_orgs: list.iter().filter(|t| !t.meetings_due.is_empty()).count() as u64,
         dues: list.iter().map(|t| u64::from(t.dues_unmarked)).sum(),
+        dues_href: crate::pages::dues_members::href(
+            liangxin_domain::period::Period::containing_month(crate::today()),
+            "unmarked",
+            None,
+        ),
         findings: list.iter().map(|t| u64::from(t.findings_open)).sum(),
         more: list.len().saturating_sub(TODO_ROWS),
         rows,

@@ -1,6 +1,7 @@
 //! `GET /dues?month=2026-11`: the month's dues for the scope — every party organization with
 //! members that month, most unpaid first, and the total: due and paid, members paid, short
-//! and unpaid, from the standards and the ledger. Each links to its monthly sheet.
+//! and unpaid, from the standards and the ledger. Each links to its monthly sheet, and
+//! each count of members to the list of exactly those members (`/dues/members`).
 
 use std::sync::Arc;
 
@@ -15,35 +16,50 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
+use crate::pages::dues_members;
 use crate::pages::dues_sheet::parse_month;
-use crate::view::{Layout, render};
+use crate::view::{Figure, Layout, render};
+use liangxin_domain::period::Period;
+use liangxin_domain::registry::Key;
 
 /// One line of the roll-up, as shown.
 #[derive(Debug)]
 pub struct Line {
     pub name: String,
     pub href: Option<String>,
-    pub members: u32,
+    pub members: Figure,
     pub due: String,
     pub paid: String,
-    pub paid_members: u32,
-    pub short_members: u32,
-    pub unpaid_members: u32,
-    pub without_standard: u32,
+    pub paid_members: Figure,
+    pub short_members: Figure,
+    pub unpaid_members: Figure,
+    pub without_standard: Figure,
     pub rate: String,
 }
 
-fn line(name: String, href: Option<String>, t: &DuesTotals) -> Line {
+/// The line of `t`: the scope's total with `org` none, else that party organization's.
+fn line(
+    name: String,
+    href: Option<String>,
+    t: &DuesTotals,
+    month: Period,
+    org: Option<Key>,
+) -> Line {
+    let figure = |n: u32, state: &str| Figure {
+        text: n.to_string(),
+        n: u64::from(n),
+        href: Some(dues_members::href(month, state, org)),
+    };
     Line {
         name,
         href,
-        members: t.members,
+        members: figure(t.members, ""),
         due: t.due.to_string(),
         paid: t.paid.to_string(),
-        paid_members: t.paid_members,
-        short_members: t.short_members,
-        unpaid_members: t.unpaid_members,
-        without_standard: t.without_standard,
+        paid_members: figure(t.paid_members, "paid"),
+        short_members: figure(t.short_members, "short"),
+        unpaid_members: figure(t.unpaid_members, "unpaid"),
+        without_standard: figure(t.without_standard, "no_standard"),
         rate: t
             .paid_percent()
             .map_or_else(|| "—".to_owned(), |p| format!("{p}%")),
@@ -82,7 +98,7 @@ pub async fn show(
     Ok(render(&Page {
         layout,
         month: month.label_zh(),
-        total: line("合计".into(), None, &total),
+        total: line("合计".into(), None, &total, month, None),
         rows: rows
             .iter()
             .map(|r| {
@@ -93,6 +109,8 @@ pub async fn show(
                         r.key.county, r.key.id
                     )),
                     &r.totals,
+                    month,
+                    Some(r.key),
                 )
             })
             .collect(),
@@ -133,13 +151,13 @@ async fn export(
     let cells = |l: Line| {
         vec![
             l.name,
-            l.members.to_string(),
+            l.members.n.to_string(),
             l.due,
             l.paid,
-            l.paid_members.to_string(),
-            l.short_members.to_string(),
-            l.unpaid_members.to_string(),
-            l.without_standard.to_string(),
+            l.paid_members.n.to_string(),
+            l.short_members.n.to_string(),
+            l.unpaid_members.n.to_string(),
+            l.without_standard.n.to_string(),
             l.rate,
         ]
     };
@@ -151,9 +169,9 @@ async fn export(
         let (total, rows) = store.dues_rollup(&scope, month)?;
         let mut out: Vec<Vec<String>> = rows
             .iter()
-            .map(|r| cells(line(r.name.clone(), None, &r.totals)))
+            .map(|r| cells(line(r.name.clone(), None, &r.totals, month, Some(r.key))))
             .collect();
-        out.push(cells(line("合计".into(), None, &total)));
+        out.push(cells(line("合计".into(), None, &total, month, None)));
         Ok(out)
     })
     .await

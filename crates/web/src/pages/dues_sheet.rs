@@ -20,8 +20,10 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Layout, render};
+use crate::pages::dues_members;
+use crate::view::{Figure, Layout, count, render};
 use crate::{AppState, params};
+use liangxin_domain::dues::MonthState;
 
 #[derive(Debug, Deserialize)]
 pub struct SheetQuery {
@@ -54,8 +56,8 @@ struct SheetPage {
     rows: Vec<Row>,
     total_due: String,
     total_paid: String,
-    unmarked: usize,
-    no_standard: usize,
+    unmarked: Figure,
+    no_standard: Figure,
 }
 
 /// A month as typed ("2026-11", "2026年11月"), not after this one; default this month.
@@ -74,6 +76,15 @@ pub fn parse_month(s: Option<&str>, today: chrono::NaiveDate) -> Result<Period, 
 /// 15.00 (for an input's value; the page shows ¥15.00).
 pub fn yuan_plain(f: Fen) -> String {
     format!("{}.{:02}", f.fen() / 100, (f.fen() % 100).abs())
+}
+
+/// "3人", opening the list of those members.
+fn figure(n: usize, href: String) -> Figure {
+    Figure {
+        text: count(n as u64, "人"),
+        n: n as u64,
+        href: Some(href),
+    }
 }
 
 fn field(k: Key) -> String {
@@ -110,11 +121,13 @@ async fn page(
             let f = field(r.member);
             total_due += r.due.unwrap_or(Fen::ZERO);
             total_paid += r.paid;
-            let (state, class) = match (r.due, r.marked) {
-                (_, false) if r.paid == Fen::ZERO => ("未交", "bad"),
-                (Some(d), _) if r.paid >= d => ("已交", "ok"),
-                (Some(_), _) => ("少交", "warn"),
-                (None, _) => ("已交（未定标准）", "warn"),
+            // The roll-up's words for the same member (`SheetRow::state`).
+            let (state, class) = match r.state() {
+                Some(MonthState::Paid) => ("已交", "ok"),
+                Some(MonthState::Short) => ("少交", "warn"),
+                Some(MonthState::Unpaid) => ("未交", "bad"),
+                None if r.paid > Fen::ZERO => ("已交（未定标准）", "warn"),
+                None => ("未定标准", "warn"),
             };
             Row {
                 member_href: format!("/members/{}/{}/dues", r.member.county, r.member.id),
@@ -144,8 +157,14 @@ async fn page(
         next: (month < this)
             .then(|| format!("/party-orgs/{county}/{id}/dues?month={}", month.next())),
         error,
-        unmarked: rows.iter().filter(|r| !r.marked).count(),
-        no_standard: sheet.iter().filter(|r| r.due.is_none()).count(),
+        unmarked: figure(
+            rows.iter().filter(|r| !r.marked).count(),
+            dues_members::href(month, "unmarked", Some(key)),
+        ),
+        no_standard: figure(
+            sheet.iter().filter(|r| r.due.is_none()).count(),
+            dues_members::href(month, "no_standard", Some(key)),
+        ),
         total_due: total_due.to_string(),
         total_paid: total_paid.to_string(),
         rows,

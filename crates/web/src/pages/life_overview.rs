@@ -1,7 +1,8 @@
 //! `GET /life?year=2026[&page=2]`: the organizational life of every party organization in
 //! the scope that owes meetings, for a year: periods met against ended, the periods missed
 //! by kind, worst first, each a link to its calendar. `missed=none|some` lists the
-//! organizations without or with a missed period, the figures' lists.
+//! organizations without or with a missed period, `due=now` those with a meeting of the
+//! running period still owed: the figures' lists (see [`LifeFilter`]).
 
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
-use crate::life_report::{life_report, parse_missed, parse_year};
+use crate::life_report::{BranchLife, LifeFilter, life_report, parse_year};
 use crate::params;
 use crate::view::{Figure, Layout, count, rate, render};
 
@@ -27,6 +28,7 @@ pub struct LifeQuery {
     pub year: Option<String>,
     pub page: Option<String>,
     pub missed: Option<String>,
+    pub due: Option<String>,
 }
 
 struct Row {
@@ -36,6 +38,7 @@ struct Row {
     rate: String,
     missed: u32,
     missed_text: String,
+    open_now: String,
 }
 
 #[derive(Template)]
@@ -53,7 +56,7 @@ struct OverviewPage {
     listed: u64,
     listed_text: String,
     /// The list's filter, for its files ("&missed=…" or nothing).
-    filter: &'static str,
+    filter: String,
     page: usize,
     pages: usize,
     prev: Option<String>,
@@ -69,15 +72,11 @@ pub async fn show(
     let today = crate::today();
     let year = parse_year(q.year.as_deref(), today)?;
     let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
-    let missed = parse_missed(q.missed.as_deref())?;
+    let list = LifeFilter::parse(q.missed.as_deref(), q.due.as_deref())?;
     let report = life_report(&state, auth.scope.clone(), year).await?;
-    let listed: Vec<_> = report.rows.iter().filter(|r| r.listed(missed)).collect();
+    let listed: Vec<_> = report.rows.iter().filter(|r| list.holds(r)).collect();
     let pages = listed.len().div_ceil(PAGE_SIZE).max(1);
-    let filter = match missed {
-        None => "",
-        Some(false) => "&missed=none",
-        Some(true) => "&missed=some",
-    };
+    let filter = list.query();
     let link = |p: usize| format!("/life?year={year}{filter}&page={p}");
     let figure = |n: usize, filter: &str| Figure {
         text: count(n as u64, "个"),
@@ -96,6 +95,7 @@ pub async fn show(
             rate: rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
             missed: r.missed_total(),
             missed_text: r.missed_text(),
+            open_now: open_now_text(r),
         })
         .collect();
     let layout = Layout::new(&state, &auth, "组织生活", "life").await?;
@@ -109,18 +109,13 @@ pub async fn show(
         missed: count(u64::from(report.missed()), "期"),
         rate: rate(report.rate()),
         listed: listed.len() as u64,
-        listed_text: match missed {
-            None => "应开展组织生活的党组织",
-            Some(false) => "无缺项的党组织",
-            Some(true) => "有缺项的党组织",
-        }
-        .to_owned(),
-        filter,
+        listed_text: list.describe().to_owned(),
         page,
         pages,
         prev: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),
         rows,
+        filter,
     })
 }
 
@@ -131,7 +126,7 @@ pub(crate) async fn export(
     format: Format,
 ) -> Result<Response, WebError> {
     let year = parse_year(q.year.as_deref(), crate::today())?;
-    let missed = parse_missed(q.missed.as_deref())?;
+    let list = LifeFilter::parse(q.missed.as_deref(), q.due.as_deref())?;
     let report = life_report(&state, auth.scope.clone(), year).await?;
     let e = Export {
         file_stem: "life",
@@ -148,9 +143,10 @@ pub(crate) async fn export(
             "完成率",
             "未完成期次",
             "缺项",
+            "本期待开",
         ],
     };
-    let mut rows = Some(report.rows.into_iter().filter(move |r| r.listed(missed)));
+    let mut rows = Some(report.rows.into_iter().filter(move |r| list.holds(r)));
     // Read whole by the report (one row a party organization that owes meetings).
     export::respond(&state, e, format, move |_, _| {
         Ok(rows
@@ -166,11 +162,21 @@ pub(crate) async fn export(
                     rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
                     r.missed_total().to_string(),
                     r.missed_text(),
+                    open_now_text(&r),
                 ]
             })
             .collect())
     })
     .await
+}
+
+/// "党员大会、党课" (the kinds whose running period is still owed).
+fn open_now_text(r: &BranchLife) -> String {
+    r.open_now
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 crate::export::file_handlers!(LifeQuery);

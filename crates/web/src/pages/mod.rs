@@ -5,6 +5,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod committee;
 pub mod dashboard;
+pub mod dues_members;
 pub mod dues_overview;
 pub mod dues_sheet;
 pub mod floating;
