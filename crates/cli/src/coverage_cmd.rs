@@ -57,6 +57,27 @@ pub(crate) fn scope(store: &mut Store, county: Option<&str>) -> Result<(Scope, S
     }
 }
 
+/// The subtree of one party organization, "县代码-编号" (330825-12), and its name.
+pub(crate) fn party_org_scope(store: &mut Store, key: &str) -> Result<(Scope, String), CliError> {
+    let refused = || {
+        CliError::Refused(format!(
+            "--party-org：应为“县代码-编号”，如 330825-12，不是“{key}”"
+        ))
+    };
+    let (county, id) = key.trim().split_once('-').ok_or_else(refused)?;
+    let key = liangxin_domain::registry::Key {
+        county: county.parse().map_err(|_| refused())?,
+        id: id.parse().map_err(|_| refused())?,
+    };
+    let Some(po) = store.party_org(&Scope::everything(), key)? else {
+        return Err(CliError::Refused(format!(
+            "--party-org：没有党组织 {}-{}",
+            key.county, key.id
+        )));
+    };
+    Ok((Scope::subtree(po.path), po.name))
+}
+
 fn compute(
     store: &mut Store,
     scope: &Scope,

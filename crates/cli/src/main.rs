@@ -167,6 +167,10 @@ enum Command {
         /// Limit to one county (GB/T 2260 code, e.g. 330825).
         #[arg(long)]
         county: Option<String>,
+        /// Limit to one party organization's subtree, as county-id (e.g. 330825-12): the
+        /// run a zone's 党工委 or a branch secretary starts.
+        #[arg(long, conflicts_with_all = ["county", "list"])]
+        party_org: Option<String>,
         /// The date the records are judged on (default today), YYYY-MM-DD, with only what is
         /// dated on or before it. A past day is a preview: its findings are counted and not
         /// kept, unless --keep.
@@ -590,6 +594,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
         Command::Audit {
             county,
+            party_org,
             as_of,
             keep,
             bench,
@@ -614,7 +619,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 )));
             }
             let keep = keep || day == today();
-            audit_cmd::run(&mut store, county.as_deref(), day, keep, bench)
+            audit_cmd::run(
+                &mut store,
+                county.as_deref(),
+                party_org.as_deref(),
+                day,
+                keep,
+                bench,
+            )
         }
         Command::Import { what } => match what {
             ImportCommand::Members {

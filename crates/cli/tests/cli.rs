@@ -129,6 +129,47 @@ fn demo_then_coverage_on_sqlite() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&bench)).unwrap();
     assert_eq!(v["engine_no_life_members"], v["sql_no_life_members"]);
     assert_eq!(v["engine_unpaid_members"], v["sql_unpaid_members"]);
+    // A county's run and a branch's (a secretary's 立即排查) are timed beside the baseline
+    // of the same subtree, which reads member by member.
+    let mut conn = SqliteConnection::establish(db).unwrap();
+    let branch = diesel::sql_query(
+        "SELECT o.county_code, o.id FROM party_orgs o \
+         JOIN members m ON m.county_code = o.county_code AND m.party_org_id = o.id \
+         WHERE o.org_type = 'branch' GROUP BY o.county_code, o.id ORDER BY COUNT(*) DESC, o.id LIMIT 1",
+    )
+    .get_result::<Branch>(&mut conn)
+    .unwrap();
+    drop(conn);
+    let code = format!("{}-{}", branch.county_code, branch.id);
+    let mut flagged = 0;
+    for args in [["--county", "330825"], ["--party-org", code.as_str()]] {
+        let out = liangxin(db, &[&["audit", "--bench", "1"], &args[..]].concat());
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(
+            v["engine_no_life_members"], v["sql_no_life_members"],
+            "{args:?}"
+        );
+        assert_eq!(
+            v["engine_unpaid_members"], v["sql_unpaid_members"],
+            "{args:?}"
+        );
+        flagged += v["findings"].as_u64().unwrap();
+    }
+    assert!(
+        flagged > 0,
+        "the subtrees' runs found something to agree on"
+    );
+    let branch_run = liangxin(db, &["audit", "--party-org", &code]);
+    assert!(branch_run.status.success(), "{}", stderr(&branch_run));
+    assert!(
+        stdout(&branch_run).contains("发现问题"),
+        "{}",
+        stdout(&branch_run)
+    );
+    let bad = liangxin(db, &["audit", "--party-org", "330825"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("--party-org"), "{}", stderr(&bad));
 }
 
 #[test]

@@ -944,6 +944,7 @@ impl Store {
     /// of both counts here and not in the engine).
     pub fn audit_raw_sql(
         &mut self,
+        scope: &Scope,
         today: NaiveDate,
         rules: &AuditRules,
     ) -> Result<RawAuditCounts> {
@@ -986,32 +987,81 @@ impl Store {
             crate::connection::DbConnection::Sqlite(_) => "MAX",
             crate::connection::DbConnection::Postgres(_) => "GREATEST",
         };
-        let sql = format!(
-            "WITH a AS (SELECT member_county AS cc, member_id AS mid, MAX(held_on) AS last \
-                   FROM meeting_attendance \
-                   WHERE held_on <= '{today}' \
-                     AND (attendance = 'present' OR (attendance = 'excused' AND ({good}))) \
-                   GROUP BY member_county, member_id), \
-             p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
-                   WHERE month >= '{first}' AND month <= '{last}' AND amount_fen > 0 \
-                     AND paid_on <= '{today}'), \
-             s AS (SELECT county_code AS cc, member_id AS mid FROM dues_standards \
-                   WHERE year BETWEEN {first_year} AND {last_year} \
-                     AND COALESCE(reduced_fen, monthly_fen) > 0 \
-                   GROUP BY county_code, member_id HAVING COUNT(*) = {years}) \
-             SELECT \
-               CAST(SUM(CASE WHEN {later}(COALESCE(a.last, m.arrived_on, m.joined_on), o.records_start) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life, \
-               CAST(SUM(CASE WHEN s.mid IS NOT NULL AND p.mid IS NULL \
-                             AND {later}(COALESCE(m.arrived_on, m.joined_on), o.records_start) < '{after_first}' \
-                        THEN 1 ELSE 0 END) AS BIGINT) AS unpaid \
-             FROM members m \
-             JOIN party_orgs o ON o.county_code = m.county_code AND o.id = m.party_org_id \
-             LEFT JOIN a ON a.cc = m.county_code AND a.mid = m.id \
-             LEFT JOIN p ON p.cc = m.county_code AND p.mid = m.id \
-             LEFT JOIN s ON s.cc = m.county_code AND s.mid = m.id \
-             WHERE m.joined_on <= '{today}' AND (m.arrived_on IS NULL OR m.arrived_on <= '{today}') \
-               AND (m.left_on IS NULL OR m.left_on > '{today}')"
+        // The subtree's members: paths are the store's own digits and slashes.
+        let (low, high) = scope.path_range();
+        let (low, high) = (low.replace('\'', "''"), high.replace('\'', "''"));
+        let members = "FROM members m \
+             JOIN party_orgs o ON o.county_code = m.county_code AND o.id = m.party_org_id";
+        let members_on = format!(
+            "m.joined_on <= '{today}' AND (m.arrived_on IS NULL OR m.arrived_on <= '{today}') \
+               AND (m.left_on IS NULL OR m.left_on > '{today}') \
+               AND o.path >= '{low}' AND o.path < '{high}'"
         );
+        let attended = format!(
+            "held_on <= '{today}' AND (attendance = 'present' OR (attendance = 'excused' AND ({good})))"
+        );
+        let paid = format!(
+            "month >= '{first}' AND month <= '{last}' AND amount_fen > 0 AND paid_on <= '{today}'"
+        );
+        let owing = format!(
+            "year BETWEEN {first_year} AND {last_year} AND COALESCE(reduced_fen, monthly_fen) > 0"
+        );
+        let no_life = |last: &str| {
+            format!(
+                "CAST(SUM(CASE WHEN {later}(COALESCE({last}, m.arrived_on, m.joined_on), o.records_start) <= '{warn_date}' THEN 1 ELSE 0 END) AS BIGINT) AS no_life"
+            )
+        };
+        let unpaid = |owes: &str, paid: &str| {
+            format!(
+                "CAST(SUM(CASE WHEN {owes} AND {paid} \
+                               AND {later}(COALESCE(m.arrived_on, m.joined_on), o.records_start) < '{after_first}' \
+                          THEN 1 ELSE 0 END) AS BIGINT) AS unpaid"
+            )
+        };
+        // The platform or a city (a root's subtree) in one grouped pass of each table; a
+        // subtree below (a county, a zone, a branch) member by member through the indexes,
+        // as its size asks.
+        let depth = scope
+            .party_path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .count();
+        let sql = if depth <= 1 {
+            format!(
+                "WITH a AS (SELECT member_county AS cc, member_id AS mid, MAX(held_on) AS last \
+                       FROM meeting_attendance WHERE {attended} \
+                       GROUP BY member_county, member_id), \
+                 p AS (SELECT DISTINCT county_code AS cc, member_id AS mid FROM dues_payments \
+                       WHERE {paid}), \
+                 s AS (SELECT county_code AS cc, member_id AS mid FROM dues_standards \
+                       WHERE {owing} GROUP BY county_code, member_id HAVING COUNT(*) = {years}) \
+                 SELECT {}, {} {members} \
+                 LEFT JOIN a ON a.cc = m.county_code AND a.mid = m.id \
+                 LEFT JOIN p ON p.cc = m.county_code AND p.mid = m.id \
+                 LEFT JOIN s ON s.cc = m.county_code AND s.mid = m.id \
+                 WHERE {members_on}",
+                no_life("a.last"),
+                unpaid("s.mid IS NOT NULL", "p.mid IS NULL"),
+            )
+        } else {
+            let last = format!(
+                "(SELECT MAX(held_on) FROM meeting_attendance \
+                  WHERE member_county = m.county_code AND member_id = m.id AND {attended})"
+            );
+            let owes = format!(
+                "(SELECT COUNT(*) FROM dues_standards \
+                  WHERE county_code = m.county_code AND member_id = m.id AND {owing}) = {years}"
+            );
+            let none_paid = format!(
+                "NOT EXISTS (SELECT 1 FROM dues_payments \
+                  WHERE county_code = m.county_code AND member_id = m.id AND {paid})"
+            );
+            format!(
+                "SELECT {}, {} {members} WHERE {members_on}",
+                no_life(&last),
+                unpaid(&owes, &none_paid),
+            )
+        };
         Ok(diesel::sql_query(sql).get_result::<RawAuditCounts>(self.conn())?)
     }
 }

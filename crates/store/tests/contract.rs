@@ -6426,7 +6426,7 @@ fn a_member_on_recorded_leave_is_followed_up_not_flagged(db: &TestDb) {
     // The hand-written baseline agrees: two members without organizational life.
     let rules =
         liangxin_domain::audit::AuditRules::resolve(&store.rule_set().unwrap(), TODAY).unwrap();
-    let raw = store.audit_raw_sql(TODAY, &rules).unwrap();
+    let raw = store.audit_raw_sql(&county, TODAY, &rules).unwrap();
     let in_city = found
         .iter()
         .filter(|f| f.kind == AuditKind::NoOrganizationalLife)
@@ -6948,8 +6948,17 @@ fn the_unpaid_baseline_follows_the_run_across_new_year(db: &TestDb) {
     assert!(!unpaid.contains(&reduced), "2026 was reduced to nothing");
     let rules =
         liangxin_domain::audit::AuditRules::resolve(&store.rule_set().unwrap(), day).unwrap();
-    let raw = store.audit_raw_sql(day, &rules).unwrap();
+    let raw = store.audit_raw_sql(&city, day, &rules).unwrap();
     assert_eq!(raw.unpaid as usize, unpaid.len());
+    // The county's baseline reads member by member, and agrees as well.
+    let in_county = store
+        .compute_audit(&longyou, day)
+        .unwrap()
+        .iter()
+        .filter(|f| f.kind == liangxin_domain::audit::AuditKind::DuesUnpaid)
+        .count();
+    let raw = store.audit_raw_sql(&longyou, day, &rules).unwrap();
+    assert_eq!(raw.unpaid as usize, in_county);
 }
 
 /// A report for day D, the audit's and the coverage's, for a branch's scope and a county's,
@@ -7339,8 +7348,20 @@ fn a_member_who_paid_this_month_still_owes_the_months_before(db: &TestDb) {
             .iter()
             .filter(|f| f.kind == AuditKind::DuesUnpaid)
             .count();
-        let raw = store.audit_raw_sql(day, &rules).unwrap();
+        let raw = store.audit_raw_sql(&city, day, &rules).unwrap();
         assert_eq!(raw.unpaid as usize, all_unpaid, "engine and SQL on {day}");
+        // A county's baseline reads member by member: the same count for its subtree.
+        let in_county = store
+            .compute_audit(&longyou, day)
+            .unwrap()
+            .iter()
+            .filter(|f| f.kind == AuditKind::DuesUnpaid)
+            .count();
+        let raw = store.audit_raw_sql(&longyou, day, &rules).unwrap();
+        assert_eq!(
+            raw.unpaid as usize, in_county,
+            "county engine and SQL on {day}"
+        );
         unpaid
     };
     // Today: May to October unpaid for one, January to October for another.
