@@ -185,6 +185,11 @@ pub(crate) fn held_items(
     let county_filter = scope
         .county_range()
         .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
+        .or_else(|| {
+            scope
+                .members_condition("county_code", "member_id")
+                .map(|c| format!(" AND {c}"))
+        })
         .unwrap_or_default();
     // As of the day: an item received after it was not yet held. DIALECT: the quoted
     // ISO date (computed, never user input) compares as text on SQLite, DATE on

@@ -176,6 +176,14 @@ impl Store {
             })
             .collect();
         let counties = scope.county_range();
+        // A subtree without a region reads its members' records only (see
+        // `Scope::members_condition`): a branch's run is the size of the branch.
+        let subtree = |table: &str| {
+            scope.members_condition(
+                &format!("{table}.member_county"),
+                &format!("{table}.member_id"),
+            )
+        };
         let last_month = Period::containing_month(today).prev();
         let window_start = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
         // A member's kept latest records hold as of the day unless one is after it; the last
@@ -245,6 +253,9 @@ impl Store {
         if let Some((lo, hi)) = counties {
             aq = aq.filter(ma::member_county.between(lo, hi));
         }
+        if let Some(c) = &subtree("meeting_attendance") {
+            aq = aq.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(c));
+        }
         let later_lines = if any_life_later {
             aq.load::<(i32, i64, String, Option<NaiveDate>)>(conn)?
         } else {
@@ -298,6 +309,9 @@ impl Store {
         if let Some((lo, hi)) = counties {
             eq = eq.filter(ma::member_county.between(lo, hi));
         }
+        if let Some(c) = &subtree("meeting_attendance") {
+            eq = eq.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(c));
+        }
         let mut excused: HashMap<Key, Vec<(NaiveDate, String)>> = HashMap::new();
         for (county, id, reason, day) in
             eq.load::<(i32, i64, Option<String>, Option<NaiveDate>)>(conn)?
@@ -320,6 +334,11 @@ impl Store {
             .into_boxed();
         if let Some((lo, hi)) = counties {
             sq = sq.filter(ds::county_code.between(lo, hi));
+        }
+        if let Some(c) =
+            &scope.members_condition("dues_standards.county_code", "dues_standards.member_id")
+        {
+            sq = sq.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(c));
         }
         let mut standards: HashMap<Key, BTreeMap<i32, Fen>> = HashMap::new();
         for (county, id, year, monthly, reduced) in
@@ -344,6 +363,11 @@ impl Store {
         // is told to read the covering index by member instead.
         let county_filter = counties
             .map(|(lo, hi)| format!(" AND p.county_code BETWEEN {lo} AND {hi}"))
+            .or_else(|| {
+                scope
+                    .members_condition("p.county_code", "p.member_id")
+                    .map(|c| format!(" AND {c}"))
+            })
             .unwrap_or_default();
         // As of the day: a payment made after it is not yet known.
         let lm = last_month.first_day();

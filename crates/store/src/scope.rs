@@ -67,6 +67,26 @@ impl Scope {
         self.member.is_none() && self.contains_path(path) && path != self.party_path && !own_group
     }
 
+    /// For a subtree with no region to bound it by county (a zone's 党工委, a branch): the
+    /// SQL condition that keeps the rows whose `(county, member)` columns are a member of
+    /// the subtree, so a table of every member's records is read for the subtree's members
+    /// only, through its index by member, not for the whole platform. `None` for a scope
+    /// with a region (its counties bound it) or for everything. DIALECT: a row value in
+    /// `IN`, valid on SQLite (3.15 on) and PostgreSQL.
+    pub(crate) fn members_condition(&self, county: &str, member: &str) -> Option<String> {
+        if self.county_range().is_some() || self.party_path == "/" {
+            return None;
+        }
+        // Paths are the store's own digits and slashes; quoted all the same.
+        let (low, high) = self.path_range();
+        let (low, high) = (low.replace('\'', "''"), high.replace('\'', "''"));
+        Some(format!(
+            "({county}, {member}) IN (SELECT sm.county_code, sm.id FROM members sm \
+               JOIN party_orgs so ON so.county_code = sm.county_code AND so.id = sm.party_org_id \
+               WHERE so.path >= '{low}' AND so.path < '{high}')"
+        ))
+    }
+
     /// The county codes `[low, high]` of the region, when the scope has one: a city code
     /// (ending in 00) spans its counties, a province code (0000) its cities' counties.
     pub fn county_range(&self) -> Option<(i32, i32)> {
