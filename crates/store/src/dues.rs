@@ -651,6 +651,17 @@ pub(crate) fn month_rows(
                 sq = sq.filter(ds::county_code.between(lo, hi));
                 pq = pq.filter(dp::county_code.between(lo, hi));
             }
+            // A subtree without a region (a zone's, a secretary's) reads its own members'.
+            if let Some(c) =
+                scope.members_condition("dues_standards.county_code", "dues_standards.member_id")
+            {
+                sq = sq.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&c));
+            }
+            if let Some(c) =
+                scope.members_condition("dues_payments.county_code", "dues_payments.member_id")
+            {
+                pq = pq.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&c));
+            }
         }
         MonthOf::PartyOrg(key) => {
             mq = mq
