@@ -279,13 +279,15 @@ impl Store {
             .select((po::county_code, po::id, po::name, po::org_type))
             .load(self.conn())?;
         let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
-        let counts: std::collections::HashMap<i64, i64> = m::table
+        // By county and id: a city committee's children are in its counties.
+        let counts: std::collections::HashMap<Key, i64> = m::table
             .filter(m::party_org_id.eq_any(&ids))
             .filter(m::left_on.is_null())
-            .group_by(m::party_org_id)
-            .select((m::party_org_id, count_star()))
-            .load::<(i64, i64)>(self.conn())?
+            .group_by((m::county_code, m::party_org_id))
+            .select((m::county_code, m::party_org_id, count_star()))
+            .load::<(i32, i64, i64)>(self.conn())?
             .into_iter()
+            .map(|(county, id, n)| (Key { county, id }, n))
             .collect();
         rows.into_iter()
             .map(|(county, id, name, t)| {
@@ -293,7 +295,7 @@ impl Store {
                     key: Key { county, id },
                     name,
                     org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
-                    members: counts.get(&id).copied().unwrap_or(0),
+                    members: counts.get(&Key { county, id }).copied().unwrap_or(0),
                 })
             })
             .collect()

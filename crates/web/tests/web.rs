@@ -3499,6 +3499,29 @@ fn every_count_on_the_dues_pages_opens_a_list_of_its_length() {
     assert_eq!(c.get("/dues/members?org=330825").status, 422);
 }
 
+/// A party organization's page counts its own members and each child's; each count opens
+/// the members list of exactly those, for the city's, a county's and a branch's page.
+#[test]
+fn every_member_count_on_a_party_organization_page_opens_its_members() {
+    let app = TestApp::start(300);
+    let mut walked = 0;
+    for role in ["city", "longyou", "secretary"] {
+        let root = {
+            let mut store = app.store();
+            let user = store.user_by_username(role).unwrap().unwrap();
+            let scope = store.scope_of_user(&user).unwrap();
+            store.scope_root(&scope).unwrap().unwrap()
+        };
+        let mut c = app.signed_in(role);
+        let page = c.get(&format!("/party-orgs/{}/{}", root.key.county, root.key.id));
+        assert_eq!(page.status, 200, "{role}");
+        let figures = figures_open_their_lists(&mut c, role, &page.body);
+        assert!(!figures.is_empty(), "{role}");
+        walked += figures.iter().filter(|(_, n)| *n > 0).count();
+    }
+    assert!(walked > 3, "{walked}");
+}
+
 /// The organizational-life API's figures each name the list of exactly those
 /// organizations, and its filters refuse what they do not know.
 #[test]

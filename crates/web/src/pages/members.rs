@@ -63,6 +63,7 @@ struct MembersPage {
     layout: Layout,
     heading: String,
     total: String,
+    total_n: i64,
     page: i64,
     pages: i64,
     rows: Vec<MemberRowView>,
@@ -133,6 +134,7 @@ pub async fn list(
             .map(|n| format!("{n}的党员"))
             .unwrap_or_else(|| "党员".into()),
         total: thousands(u64::try_from(total).unwrap_or(0)),
+        total_n: total,
         page,
         pages,
         rows: rows.into_iter().map(MemberRowView::from).collect(),

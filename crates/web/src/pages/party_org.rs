@@ -38,6 +38,8 @@ struct PartyOrgPage {
     records_start: String,
     records_start_href: Option<String>,
     members: String,
+    /// The count the members list opened by `members_href` holds.
+    members_n: i64,
     members_href: String,
     /// 组织编号 (`county-id`), by which a sender names this organization on a letter.
     code: String,
@@ -49,7 +51,8 @@ struct PartyOrgPage {
     audit_href: String,
     member_new_href: String,
     findings: Vec<(&'static str, String, String)>,
-    children: Vec<(String, String, &'static str, i64)>,
+    /// (page, name, type, members, the list of those members)
+    children: Vec<(String, String, &'static str, i64, String)>,
     units: Vec<(String, String)>,
 }
 
@@ -147,6 +150,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             .may_move_records_start(&po.path, po.org_type)
             .then(|| format!("/party-orgs/{county}/{id}/records-start")),
         members: count(u64::try_from(members).unwrap_or(0), "名"),
+        members_n: members,
         members_href: format!("/members?party_org={county}-{id}"),
         code: format!("{county}-{id}"),
         archive: archive
@@ -165,6 +169,7 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
                     c.name,
                     c.org_type.label(),
                     c.members,
+                    format!("/members?party_org={}-{}", c.key.county, c.key.id),
                 )
             })
             .collect(),
