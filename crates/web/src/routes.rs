@@ -431,6 +431,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/api/v1/transfers", Access::Api, Object::None),
     r("GET", "/api/v1/floating", Access::Api, Object::None),
     r("GET", "/api/v1/dues", Access::Api, Object::None),
+    r("GET", "/api/v1/dues/members", Access::Api, Object::None),
     Route {
         method: "GET",
         path: "/api/v1/party-orgs/{county}/{id}",
@@ -611,6 +612,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/transfers") => get(api::transfers::list),
         ("GET", "/api/v1/floating") => get(api::floating::list),
         ("GET", "/api/v1/dues") => get(api::dues::get),
+        ("GET", "/api/v1/dues/members") => get(api::dues::members),
         ("GET", "/api/v1/party-orgs/{county}/{id}") => get(api::party_org::get),
         ("GET", "/api/v1/imports") => get(api::imports::list),
         ("POST", "/api/v1/imports") => post(api::imports::create),

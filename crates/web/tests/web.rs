@@ -3499,6 +3499,49 @@ fn every_count_on_the_dues_pages_opens_a_list_of_its_length() {
     assert_eq!(c.get("/dues/members?org=330825").status, 422);
 }
 
+/// Every count of the dues API (the scope's and each party organization's) names the list
+/// of exactly those members.
+#[test]
+fn every_count_of_the_dues_api_opens_a_list_of_its_length() {
+    let app = TestApp::start(300);
+    let counts = [
+        "members",
+        "paid_members",
+        "short_members",
+        "unpaid_members",
+        "without_standard",
+    ];
+    let mut walked = 0;
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let mut c = app.signed_in(role);
+        let r = c.get("/api/v1/dues");
+        assert_eq!(r.status, 200, "{role}: {}", r.body);
+        let v = r.json();
+        let mut tallies = vec![(v["total"].clone(), v["lists"].clone())];
+        for item in v["items"].as_array().unwrap().iter().take(5) {
+            tallies.push((item["totals"].clone(), item["lists"].clone()));
+        }
+        for (tally, lists) in tallies {
+            for f in counts {
+                let href = lists[f].as_str().unwrap();
+                let list = c.get(href);
+                assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
+                assert_eq!(
+                    list.json()["total"],
+                    tally[f],
+                    "{role}: {href} lists another count than {f}"
+                );
+                walked += usize::from(tally[f].as_u64().unwrap() > 0);
+            }
+        }
+    }
+    assert!(walked > 20, "{walked}");
+    let mut c = app.signed_in("longyou");
+    assert_eq!(c.get("/api/v1/dues/members?state=owed").status, 422);
+    // Another county's party organization is not the caller's to list.
+    assert_eq!(c.get("/api/v1/dues/members?org=330802-1").status, 404);
+}
+
 /// A party organization's page counts its own members and each child's; each count opens
 /// the members list of exactly those, for the city's, a county's and a branch's page.
 #[test]

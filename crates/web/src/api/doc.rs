@@ -178,3 +178,19 @@ pub enum LifeMissed {
 pub enum LifeDue {
     Now,
 }
+
+/// 交纳状态 as the dues members list filters it.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum DuesState {
+    /// 已交
+    Paid,
+    /// 少交
+    Short,
+    /// 未交
+    Unpaid,
+    /// 未定标准
+    NoStandard,
+    /// 本月党费未登记
+    Unmarked,
+}

@@ -1,5 +1,6 @@
 //! `GET /api/v1/dues?month=2026-11`: the month's dues of the caller's scope per party
-//! organization (most unpaid first) and in total, amounts in fen.
+//! organization (most unpaid first) and in total, amounts in fen, each count with the list
+//! of exactly those members; `GET /api/v1/dues/members` is that list.
 
 use std::sync::Arc;
 
@@ -13,7 +14,11 @@ use crate::AppState;
 use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::pages::dues_members::{self, DuesMembersQuery};
 use crate::pages::dues_sheet::parse_month;
+use crate::params;
+use liangxin_domain::period::Period;
+use liangxin_domain::registry::Key;
 
 #[derive(Debug, Deserialize)]
 pub struct DuesQuery {
@@ -46,12 +51,40 @@ impl From<&DuesTotals> for DuesTotalsOut {
     }
 }
 
+/// Where each count's members are: `GET` of each answers a list whose `total` is the count.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuesLists {
+    pub members: String,
+    pub paid_members: String,
+    pub short_members: String,
+    pub unpaid_members: String,
+    pub without_standard: String,
+}
+
+impl DuesLists {
+    /// The lists of the month's counts of `org` (the scope's with none).
+    fn of(month: Period, org: Option<Key>) -> DuesLists {
+        let list = |state: &str| {
+            dues_members::href(month, state, org).replacen("/dues/", "/api/v1/dues/", 1)
+        };
+        DuesLists {
+            members: list(""),
+            paid_members: list("paid"),
+            short_members: list("short"),
+            unpaid_members: list("unpaid"),
+            without_standard: list("no_standard"),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DuesOrgOut {
     pub county: i32,
     pub id: i64,
     pub name: String,
     pub totals: DuesTotalsOut,
+    /// The lists of this organization's own members behind its counts.
+    pub lists: DuesLists,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,6 +92,8 @@ pub struct DuesOut {
     /// `2026-11`
     pub month: String,
     pub total: DuesTotalsOut,
+    /// The lists of the scope's members behind the total's counts.
+    pub lists: DuesLists,
     pub items: Vec<DuesOrgOut>,
 }
 
@@ -86,6 +121,7 @@ pub async fn get(
     Ok(Json(DuesOut {
         month: month.first_day().format("%Y-%m").to_string(),
         total: (&total).into(),
+        lists: DuesLists::of(month, None),
         items: rows
             .iter()
             .map(|r| DuesOrgOut {
@@ -93,6 +129,100 @@ pub async fn get(
                 id: r.key.id,
                 name: r.name.clone(),
                 totals: (&r.totals).into(),
+                lists: DuesLists::of(month, Some(r.key)),
+            })
+            .collect(),
+    }))
+}
+
+const PAGE_SIZE: usize = 100;
+
+#[derive(Debug, Deserialize)]
+pub struct DuesMembersApiQuery {
+    pub month: Option<String>,
+    pub state: Option<String>,
+    pub org: Option<String>,
+    pub page: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuesMemberOut {
+    pub county: i32,
+    pub id: i64,
+    pub name: String,
+    /// The member's own party organization.
+    pub party_org_county: i32,
+    pub party_org_id: i64,
+    pub party_org: String,
+    /// Due for the month; none without a standard for the year.
+    pub due_fen: Option<i64>,
+    /// The month's lines summed (corrections included).
+    pub paid_fen: i64,
+    /// A regular payment is entered for the month.
+    pub marked: bool,
+    /// 已交, 少交, 未交 or 未定标准.
+    pub state: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuesMembersOut {
+    /// `2026-11`
+    pub month: String,
+    /// The members the filters list (all pages).
+    pub total: usize,
+    pub page: usize,
+    pub items: Vec<DuesMemberOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/dues/members",
+    params(
+        ("month" = Option<String>, Query, pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", description = "年月，如 2026-11，默认本月"),
+        ("state" = inline(Option<crate::api::doc::DuesState>), Query, description = "交纳状态；不填为当月全部党员"),
+        ("org" = Option<String>, Query, pattern = "^[1-9][0-9]{5}-[1-9][0-9]{0,17}$", description = "党组织“县代码-编号”：只列该组织本级的党员"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100人")
+    ),
+    responses(
+        (status = 200, description = "当月党员及其党费交纳状态，按党组织和姓名排列", body = DuesMembersOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 404, description = "党组织不存在或不在管理范围内", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn members(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiQuery(q): ApiQuery<DuesMembersApiQuery>,
+) -> Result<Json<DuesMembersOut>, ApiError> {
+    let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
+    let c = DuesMembersQuery {
+        month: q.month,
+        state: q.state,
+        org: q.org,
+        page: None,
+    }
+    .check()?;
+    let (_, rows) = dues_members::read(&state, &auth, &c).await?;
+    Ok(Json(DuesMembersOut {
+        month: c.month.first_day().format("%Y-%m").to_string(),
+        total: rows.len(),
+        page,
+        items: rows
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|r| DuesMemberOut {
+                county: r.member.county,
+                id: r.member.id,
+                name: r.name.clone(),
+                party_org_county: r.party_org.county,
+                party_org_id: r.party_org.id,
+                party_org: r.party_org_name.clone(),
+                due_fen: r.due.map(|d| d.fen()),
+                paid_fen: r.paid.fen(),
+                marked: r.marked,
+                state: dues_members::state_text(r),
             })
             .collect(),
     }))

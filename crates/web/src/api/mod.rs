@@ -23,11 +23,11 @@ use utoipa::OpenApi;
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "liangxin 两新党建 API", version = "1", description = "两新组织党建工作信息平台的数据接口。所有数据都限定在调用者的管理范围内。使用个人访问令牌：Authorization: Bearer <token>。"),
-    paths(coverage::get, trend::get, zones::list, life::get, transfers::list, floating::list, dues::get, gaps::list, organizations::list, organization::get, party_org::get, members::list, imports::list, imports::create, imports::get, imports::problems, imports::commit, imports::undo),
+    paths(coverage::get, trend::get, zones::list, life::get, transfers::list, floating::list, dues::get, dues::members, gaps::list, organizations::list, organization::get, party_org::get, members::list, imports::list, imports::create, imports::get, imports::problems, imports::commit, imports::undo),
     components(schemas(
         coverage::CoverageOut, coverage::GroupOut, coverage::TallyOut,
         trend::TrendOut, trend::TrendPointOut, zones::ZonesOut, zones::ZoneOut,
-        life::LifeOut, life::BranchLifeOut, life::MissedOut, transfers::TransfersOut, transfers::TransferOut, floating::FloatingListOut, floating::FloatingOut, dues::DuesOut, dues::DuesOrgOut, dues::DuesTotalsOut,
+        life::LifeOut, life::BranchLifeOut, life::MissedOut, transfers::TransfersOut, transfers::TransferOut, floating::FloatingListOut, floating::FloatingOut, dues::DuesOut, dues::DuesOrgOut, dues::DuesTotalsOut, dues::DuesLists, dues::DuesMembersOut, dues::DuesMemberOut,
         gaps::GapOut, gaps::GapsOut, organizations::OrgOut, organizations::OrgsOut,
         organization::OrgDetailOut, organization::FindingOut, party_org::PartyOrgOut, party_org::ChildOut,
         party_org::RefOut, members::MemberOut, members::MembersOut,

@@ -44,15 +44,16 @@ pub struct DuesMembersQuery {
 }
 
 /// A checked [`DuesMembersQuery`].
-struct Checked {
-    month: Period,
-    list: MonthList,
-    state: &'static str,
-    org: Option<Key>,
+#[derive(Debug)]
+pub struct Checked {
+    pub month: Period,
+    pub list: MonthList,
+    pub state: &'static str,
+    pub org: Option<Key>,
 }
 
 impl DuesMembersQuery {
-    fn check(&self) -> Result<Checked, WebError> {
+    pub fn check(&self) -> Result<Checked, WebError> {
         let month = parse_month(self.month.as_deref(), crate::today())?;
         let (state, list) = match params::text(&self.state) {
             None => ("", MonthList::All),
@@ -116,7 +117,7 @@ pub fn href(month: Period, state: &str, org: Option<Key>) -> String {
 }
 
 /// 已交, 少交, 未交 or 未定标准, as the sheet shows it.
-fn state_text(r: &SheetRow) -> &'static str {
+pub fn state_text(r: &SheetRow) -> &'static str {
     r.state().map_or("未定标准", MonthState::label)
 }
 
@@ -148,7 +149,8 @@ struct Page {
     rows: Vec<Row>,
 }
 
-async fn read(
+/// The list's organization's name (with `org`) and its members, through the user's scope.
+pub async fn read(
     state: &Arc<AppState>,
     auth: &Auth,
     c: &Checked,
