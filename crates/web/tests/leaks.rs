@@ -380,6 +380,13 @@ fn no_role_reads_or_writes_outside_its_scope() {
                                 store.member(&scope, key).unwrap().is_some()
                             } else if route.path == "/api/v1/life" || route.path == "/api/v1/dues" {
                                 po_in_scope.contains(&key)
+                            } else if route.path == "/api/v1/dues/members" {
+                                // A member of the month (one who left in it too): by the
+                                // party organization the member belonged to.
+                                po_in_scope.contains(&Key {
+                                    county: item["party_org_county"].as_i64().unwrap() as i32,
+                                    id: item["party_org_id"].as_i64().unwrap(),
+                                })
                             } else {
                                 match item["subject"].as_str() {
                                     Some("party_org") => po_in_scope.contains(&key),
