@@ -346,14 +346,18 @@ impl Store {
         scope: &Scope,
     ) -> crate::schema::members::BoxedQuery<'a, crate::connection::DbBackend> {
         let (low, high) = scope.path_range();
+        // The subtree's party organizations handed over as a set (a row value in `IN`,
+        // valid on SQLite 3.15 on and PostgreSQL): a branch's members are then looked up
+        // by organization, not every member of the platform tested one by one. The paths
+        // are the store's own digits and slashes, quoted all the same.
+        let (low, high) = (low.replace('\'', "''"), high.replace('\'', "''"));
         let mut q = m::table
             .filter(m::left_on.is_null())
-            .filter(diesel::dsl::exists(
-                po::table
-                    .filter(po::county_code.eq(m::county_code))
-                    .filter(po::id.eq(m::party_org_id))
-                    .filter(po::path.ge(low).and(po::path.lt(high))),
-            ))
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "(members.county_code, members.party_org_id) IN \
+                 (SELECT spo.county_code, spo.id FROM party_orgs spo \
+                  WHERE spo.path >= '{low}' AND spo.path < '{high}')"
+            )))
             .into_boxed();
         if let Some(me) = scope.member {
             q = q.filter(m::county_code.eq(me.county).and(m::id.eq(me.id)));
