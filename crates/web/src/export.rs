@@ -122,6 +122,20 @@ where
     }
 }
 
+/// [`respond`] for a list read whole before it is written (a report's rows): one page.
+pub async fn respond_whole(
+    state: &Arc<AppState>,
+    export: Export,
+    format: Format,
+    rows: Vec<Vec<String>>,
+) -> Result<Response, WebError> {
+    let mut rows = Some(rows);
+    respond(state, export, format, move |_, _| {
+        Ok(rows.take().unwrap_or_default())
+    })
+    .await
+}
+
 fn attachment(
     export: &Export,
     ext: &str,

@@ -3521,19 +3521,7 @@ fn every_count_of_the_dues_api_opens_a_list_of_its_length() {
         for item in v["items"].as_array().unwrap().iter().take(5) {
             tallies.push((item["totals"].clone(), item["lists"].clone()));
         }
-        for (tally, lists) in tallies {
-            for f in counts {
-                let href = lists[f].as_str().unwrap();
-                let list = c.get(href);
-                assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
-                assert_eq!(
-                    list.json()["total"],
-                    tally[f],
-                    "{role}: {href} lists another count than {f}"
-                );
-                walked += usize::from(tally[f].as_u64().unwrap() > 0);
-            }
-        }
+        walked += api_lists_hold_their_counts(&mut c, role, tallies, &counts).1;
     }
     assert!(walked > 20, "{walked}");
     let mut c = app.signed_in("longyou");
@@ -3620,6 +3608,32 @@ fn run_audit(c: &mut common::Client) -> common::Resp {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     panic!("the audit run did not end");
+}
+
+/// Opens the list each API figure names (`lists[field]` beside `tally[field]`) and holds its
+/// `total` to the figure; returns the lists walked and, of those, the nonzero ones.
+fn api_lists_hold_their_counts(
+    c: &mut common::Client,
+    role: &str,
+    tallies: Vec<(serde_json::Value, serde_json::Value)>,
+    fields: &[&str],
+) -> (usize, usize) {
+    let (mut walked, mut nonzero) = (0, 0);
+    for (tally, lists) in tallies {
+        for f in fields {
+            let href = lists[f].as_str().unwrap();
+            let list = c.get(href);
+            assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
+            assert_eq!(
+                list.json()["total"],
+                tally[f],
+                "{role}: {href} lists another count than {f}"
+            );
+            walked += 1;
+            nonzero += usize::from(tally[f].as_u64().unwrap() > 0);
+        }
+    }
+    (walked, nonzero)
 }
 
 /// The `data-total` a list page states.
@@ -3767,19 +3781,7 @@ fn every_figure_of_the_coverage_api_opens_a_list_of_its_length() {
             for g in v["groups"].as_array().unwrap() {
                 tallies.push((g.clone(), g["lists"].clone()));
             }
-            for (tally, lists) in tallies {
-                for f in fields {
-                    let href = lists[f].as_str().unwrap();
-                    let list = c.get(href);
-                    assert_eq!(list.status, 200, "{role} {href}: {}", list.body);
-                    assert_eq!(
-                        list.json()["total"],
-                        tally[f],
-                        "{role}: {href} lists another count than {f}"
-                    );
-                    walked += 1;
-                }
-            }
+            walked += api_lists_hold_their_counts(&mut c, role, tallies, &fields).0;
         }
     }
     assert!(walked > 100, "{walked}");

@@ -256,25 +256,20 @@ async fn export(
         ),
         headers: vec!["党组织", "姓名", "应交", "已登记", "状态"],
     };
-    let mut rows = Some(rows);
     // Read whole (one line a member of the month), written as one page.
-    export::respond(&state, e, format, move |_, _| {
-        Ok(rows
-            .take()
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                vec![
-                    r.party_org_name.clone(),
-                    r.name.clone(),
-                    r.due.map_or_else(|| "未定".to_owned(), |d| d.to_string()),
-                    r.paid.to_string(),
-                    state_text(&r).to_owned(),
-                ]
-            })
-            .collect())
-    })
-    .await
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.party_org_name.clone(),
+                r.name.clone(),
+                r.due.map_or_else(|| "未定".to_owned(), |d| d.to_string()),
+                r.paid.to_string(),
+                state_text(r).to_owned(),
+            ]
+        })
+        .collect();
+    export::respond_whole(&state, e, format, rows).await
 }
 
 crate::export::file_handlers!(DuesMembersQuery);

@@ -146,28 +146,25 @@ pub(crate) async fn export(
             "本期待开",
         ],
     };
-    let mut rows = Some(report.rows.into_iter().filter(move |r| list.holds(r)));
     // Read whole by the report (one row a party organization that owes meetings).
-    export::respond(&state, e, format, move |_, _| {
-        Ok(rows
-            .take()
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                vec![
-                    r.name.clone(),
-                    r.meetings.to_string(),
-                    r.ended.to_string(),
-                    r.met.to_string(),
-                    rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
-                    r.missed_total().to_string(),
-                    r.missed_text(),
-                    open_now_text(&r),
-                ]
-            })
-            .collect())
-    })
-    .await
+    let rows = report
+        .rows
+        .into_iter()
+        .filter(|r| list.holds(r))
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.meetings.to_string(),
+                r.ended.to_string(),
+                r.met.to_string(),
+                rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
+                r.missed_total().to_string(),
+                r.missed_text(),
+                open_now_text(&r),
+            ]
+        })
+        .collect();
+    export::respond_whole(&state, e, format, rows).await
 }
 
 /// "党员大会、党课" (the kinds whose running period is still owed).

@@ -117,30 +117,25 @@ pub(crate) async fn export(
             "空白",
         ],
     };
-    let mut rows = Some(rows);
     // A scope's zones are tens: one page.
-    export::respond(&state, e, format, move |_, _| {
-        Ok(rows
-            .take()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|z| {
-                vec![
-                    z.name,
-                    z.kind.to_owned(),
-                    z.class.to_owned(),
-                    z.level.to_owned(),
-                    z.county,
-                    z.leader.unwrap_or_else(|| "未设党工委".to_owned()),
-                    z.total.text,
-                    z.org_rate,
-                    z.work_rate,
-                    z.gap.text,
-                ]
-            })
-            .collect())
-    })
-    .await
+    let rows = rows
+        .into_iter()
+        .map(|z| {
+            vec![
+                z.name,
+                z.kind.to_owned(),
+                z.class.to_owned(),
+                z.level.to_owned(),
+                z.county,
+                z.leader.unwrap_or_else(|| "未设党工委".to_owned()),
+                z.total.text,
+                z.org_rate,
+                z.work_rate,
+                z.gap.text,
+            ]
+        })
+        .collect();
+    export::respond_whole(&state, e, format, rows).await
 }
 
 /// `GET /zones.csv`: the zones list as CSV.
