@@ -962,7 +962,7 @@ pub struct RawAuditCounts {
 }
 
 impl Store {
-    /// [`RawAuditCounts`] for the whole database as of `today`, by `rules`: the warning
+    /// [`RawAuditCounts`] for the members of `scope` as of `today`, by `rules`: the warning
     /// months, and the good reasons as the words of their kinds (exact for the default
     /// list; where an earlier kind is refused and a later one accepted, a reason with words
     /// of both counts here and not in the engine).

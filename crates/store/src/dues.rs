@@ -116,6 +116,9 @@ pub struct SheetRow {
     pub paid: Fen,
     /// A regular payment for this month is already entered.
     pub marked: bool,
+    /// Still a member of the organization at the month's end (not gone out, transferred
+    /// away or otherwise left during it).
+    pub stayed: bool,
 }
 
 impl SheetRow {
@@ -127,7 +130,8 @@ impl SheetRow {
 }
 
 /// Which of a month's members a list holds: those in one [`dues::MonthState`], those
-/// without a standard, those without a regular payment entered (未登记), or all.
+/// without a standard, those still members at the month's end without a regular payment
+/// entered (未登记), or all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MonthList {
     All,
@@ -142,7 +146,9 @@ impl MonthList {
             MonthList::All => true,
             MonthList::In(s) => row.state() == Some(s),
             MonthList::WithoutStandard => row.due.is_none(),
-            MonthList::Unmarked => !row.marked,
+            // Someone who left during the month is owed nothing more here: a transfer
+            // carries the month to the receiving branch, where the person is listed again.
+            MonthList::Unmarked => !row.marked && row.stayed,
         }
     }
 }
@@ -627,7 +633,14 @@ pub(crate) fn month_rows(
         .filter(m::arrived_on.is_null().or(m::arrived_on.le(end)))
         .filter(m::left_on.is_null().or(m::left_on.gt(start)))
         .order((m::county_code, m::party_org_id, m::name, m::id))
-        .select((m::county_code, m::id, m::name, m::party_org_id, po::name))
+        .select((
+            m::county_code,
+            m::id,
+            m::name,
+            m::party_org_id,
+            po::name,
+            m::left_on,
+        ))
         .into_boxed();
     let mut sq = ds::table
         .filter(ds::year.eq(month.year_number()))
@@ -644,6 +657,8 @@ pub(crate) fn month_rows(
         .select((dp::county_code, dp::member_id, dp::amount_fen, dp::kind))
         .into_boxed();
     match of {
+        // A member's own months are read on the member's page, never through a scope.
+        MonthOf::Scope(scope) if scope.member.is_some() => return Ok(Vec::new()),
         MonthOf::Scope(scope) => {
             let (low, high) = scope.path_range();
             mq = mq.filter(po::path.ge(low).and(po::path.lt(high)));
@@ -669,7 +684,7 @@ pub(crate) fn month_rows(
                 .filter(m::party_org_id.eq(key.id));
         }
     }
-    let members: Vec<(i32, i64, String, i64, String)> = mq.load(conn)?;
+    let members: Vec<(i32, i64, String, i64, String, Option<NaiveDate>)> = mq.load(conn)?;
     if let MonthOf::PartyOrg(key) = of {
         // One organization's members by id, not its whole county's month.
         let ids: Vec<i64> = members.iter().map(|r| r.1).collect();
@@ -695,7 +710,7 @@ pub(crate) fn month_rows(
     }
     Ok(members
         .into_iter()
-        .map(|(county, id, name, po_id, po_name)| {
+        .map(|(county, id, name, po_id, po_name, left_on)| {
             let member = Key { county, id };
             let (p, marked) = paid.get(&member).copied().unwrap_or((Fen::ZERO, false));
             SheetRow {
@@ -706,6 +721,7 @@ pub(crate) fn month_rows(
                 due: due.get(&member).copied(),
                 paid: p,
                 marked,
+                stayed: left_on.is_none_or(|d| d > end),
             }
         })
         .collect())

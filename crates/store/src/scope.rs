@@ -70,10 +70,14 @@ impl Scope {
     /// For a subtree with no region to bound it by county (a zone's 党工委, a branch): the
     /// SQL condition that keeps the rows whose `(county, member)` columns are a member of
     /// the subtree, so a table of every member's records is read for the subtree's members
-    /// only, through its index by member, not for the whole platform. `None` for a scope
-    /// with a region (its counties bound it) or for everything. DIALECT: a row value in
+    /// only, through its index by member, not for the whole platform; a member's scope,
+    /// the member's own rows. `None` for a scope with a region (its counties bound it) or
+    /// for everything. DIALECT: a row value in
     /// `IN`, valid on SQLite (3.15 on) and PostgreSQL.
     pub(crate) fn members_condition(&self, county: &str, member: &str) -> Option<String> {
+        if let Some(me) = self.member {
+            return Some(format!("({county}, {member}) = ({}, {})", me.county, me.id));
+        }
         if self.county_range().is_some() || self.party_path == "/" {
             return None;
         }

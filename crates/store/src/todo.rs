@@ -71,7 +71,7 @@ impl Store {
         let month = Period::containing_month(today);
         let conn = self.conn();
         for row in crate::dues::month_rows(conn, crate::dues::MonthOf::Scope(scope), month)? {
-            if row.marked {
+            if !crate::dues::MonthList::Unmarked.holds(&row) {
                 continue;
             }
             out.entry(row.party_org)

@@ -2663,9 +2663,11 @@ fn floating_members_are_seen_by_home_and_host_and_attend_at_the_host(db: &TestDb
 
 fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
     use liangxin_domain::kinds::DuesCategory;
+    use liangxin_domain::kinds::LeaveReason;
     use liangxin_domain::money::Fen;
     use liangxin_domain::period::Period;
-    use liangxin_store::dues::{DuesCorrection, DuesInput};
+    use liangxin_store::dues::{DuesCorrection, DuesInput, MonthList};
+    use liangxin_store::transfer::Leaving;
     let mut store = db.open();
     let c = build_small_city(&mut store);
     let longyou = scope_of(&mut store, c.longyou);
@@ -2743,6 +2745,46 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
     let (other, rows) = store.dues_rollup(&kecheng, october).unwrap();
     assert!(rows.iter().all(|r| r.key != c.joint));
     assert_eq!(other.members, 0);
+    // One who dies during November stays in November's roll-up (unpaid), but is no longer
+    // 未登记 there, nor in the 待办: nothing more is owed to this branch.
+    let november = Period::month(2026, 11).unwrap();
+    let unmarked = |store: &mut Store| {
+        let listed: Vec<Key> = store
+            .dues_month_list(&longyou, november, Some(c.joint), MonthList::Unmarked)
+            .unwrap()
+            .iter()
+            .map(|r| r.member)
+            .collect();
+        let todo = store
+            .todo(&longyou, TODAY)
+            .unwrap()
+            .iter()
+            .find(|t| t.key == c.joint)
+            .map_or(0, |t| t.dues_unmarked);
+        assert_eq!(listed.len(), todo as usize, "the 待办 counts its list");
+        listed
+    };
+    let before = unmarked(&mut store);
+    assert!(before.contains(&ms[2]));
+    let members_before = store.dues_rollup(&longyou, november).unwrap().0.members;
+    store
+        .leave_member(
+            "t",
+            &longyou,
+            TODAY,
+            &Leaving {
+                member: ms[2],
+                reason: LeaveReason::Died,
+                on: d(2026, 11, 20),
+                note: "家属告知，支部核实".into(),
+            },
+        )
+        .unwrap();
+    let after = unmarked(&mut store);
+    assert_eq!(after.len(), before.len() - 1);
+    assert!(!after.contains(&ms[2]));
+    let (total, _) = store.dues_rollup(&longyou, november).unwrap();
+    assert_eq!(total.members, members_before, "still of November's members");
 }
 
 fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {

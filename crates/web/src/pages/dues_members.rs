@@ -11,6 +11,7 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use liangxin_domain::dues::MonthState;
+use liangxin_domain::money::Fen;
 use liangxin_domain::period::Period;
 use liangxin_domain::registry::Key;
 use liangxin_store::dues::{MonthList, SheetRow};
@@ -32,7 +33,7 @@ const LISTS: [(&str, MonthList, &str); 5] = [
     ("short", MonthList::In(MonthState::Short), "少交"),
     ("unpaid", MonthList::In(MonthState::Unpaid), "未交"),
     ("no_standard", MonthList::WithoutStandard, "未定标准"),
-    ("unmarked", MonthList::Unmarked, "本月党费未登记"),
+    ("unmarked", MonthList::Unmarked, "未登记"),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -116,9 +117,21 @@ pub fn href(month: Period, state: &str, org: Option<Key>) -> String {
     format!("/dues/members{q}")
 }
 
-/// 已交, 少交, 未交 or 未定标准, as the sheet shows it.
+/// A member's month in words and the class that colours it, on the sheet and in the lists:
+/// 已交, 少交, 未交, or without a standard 未定标准 (已交（未定标准） where something was paid).
 pub fn state_text(r: &SheetRow) -> &'static str {
-    r.state().map_or("未定标准", MonthState::label)
+    state_of(r).0
+}
+
+/// [`state_text`] with its class (`ok`, `warn`, `bad`).
+pub fn state_of(r: &SheetRow) -> (&'static str, &'static str) {
+    match r.state() {
+        Some(MonthState::Paid) => ("已交", "ok"),
+        Some(MonthState::Short) => ("少交", "warn"),
+        Some(MonthState::Unpaid) => ("未交", "bad"),
+        None if r.paid > Fen::ZERO => ("已交（未定标准）", "warn"),
+        None => ("未定标准", "warn"),
+    }
 }
 
 struct Row {

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use liangxin_domain::money::Fen;
 use liangxin_domain::period::Period;
 use liangxin_domain::registry::Key;
-use liangxin_store::dues::SheetRow;
+use liangxin_store::dues::{MonthList, SheetRow};
 use serde::Deserialize;
 
 use crate::auth::Auth;
@@ -23,7 +23,6 @@ use crate::error::WebError;
 use crate::pages::dues_members;
 use crate::view::{Figure, Layout, count, render};
 use crate::{AppState, params};
-use liangxin_domain::dues::MonthState;
 
 #[derive(Debug, Deserialize)]
 pub struct SheetQuery {
@@ -58,6 +57,8 @@ struct SheetPage {
     total_paid: String,
     unmarked: Figure,
     no_standard: Figure,
+    /// Someone on the sheet has no regular payment entered yet.
+    can_mark: bool,
 }
 
 /// A month as typed ("2026-11", "2026年11月"), not after this one; default this month.
@@ -121,14 +122,8 @@ async fn page(
             let f = field(r.member);
             total_due += r.due.unwrap_or(Fen::ZERO);
             total_paid += r.paid;
-            // The roll-up's words for the same member (`SheetRow::state`).
-            let (state, class) = match r.state() {
-                Some(MonthState::Paid) => ("已交", "ok"),
-                Some(MonthState::Short) => ("少交", "warn"),
-                Some(MonthState::Unpaid) => ("未交", "bad"),
-                None if r.paid > Fen::ZERO => ("已交（未定标准）", "warn"),
-                None => ("未定标准", "warn"),
-            };
+            // The roll-up's and the lists' words for the same member.
+            let (state, class) = dues_members::state_of(r);
             Row {
                 member_href: format!("/members/{}/{}/dues", r.member.county, r.member.id),
                 name: r.name.clone(),
@@ -157,8 +152,12 @@ async fn page(
         next: (month < this)
             .then(|| format!("/party-orgs/{county}/{id}/dues?month={}", month.next())),
         error,
+        can_mark: sheet.iter().any(|r| !r.marked),
         unmarked: figure(
-            rows.iter().filter(|r| !r.marked).count(),
+            sheet
+                .iter()
+                .filter(|r| MonthList::Unmarked.holds(r))
+                .count(),
             dues_members::href(month, "unmarked", Some(key)),
         ),
         no_standard: figure(
