@@ -36,6 +36,11 @@ const LISTS: [(&str, MonthList, &str); 5] = [
     ("unmarked", MonthList::Unmarked, "未登记"),
 ];
 
+/// The list a link's code names, with its code and words.
+fn list_of(code: &str) -> Option<&'static (&'static str, MonthList, &'static str)> {
+    LISTS.iter().find(|(c, _, _)| *c == code)
+}
+
 #[derive(Debug, Deserialize)]
 pub struct DuesMembersQuery {
     pub month: Option<String>,
@@ -58,15 +63,14 @@ impl DuesMembersQuery {
         let month = parse_month(self.month.as_deref(), crate::today())?;
         let (state, list) = match params::text(&self.state) {
             None => ("", MonthList::All),
-            Some(s) => LISTS
-                .iter()
-                .find(|(code, _, _)| *code == s)
+            Some(s) => list_of(&s)
                 .map(|(code, list, _)| (*code, *list))
                 .ok_or_else(|| {
-                    WebError::bad_field(
-                        "交纳状态",
-                        "可选 paid（已交）、short（少交）、unpaid（未交）、no_standard（未定标准）、unmarked（未登记）",
-                    )
+                    let choices: Vec<String> = LISTS
+                        .iter()
+                        .map(|(code, _, label)| format!("{code}（{label}）"))
+                        .collect();
+                    WebError::bad_field("交纳状态", format!("可选 {}", choices.join("、")))
                 })?,
         };
         Ok(Checked {
@@ -94,10 +98,7 @@ impl Checked {
     }
 
     fn label(&self) -> &'static str {
-        LISTS
-            .iter()
-            .find(|(code, _, _)| *code == self.state)
-            .map_or("全部党员", |(_, _, label)| label)
+        list_of(self.state).map_or("全部党员", |(_, _, label)| label)
     }
 }
 
@@ -107,10 +108,7 @@ pub fn href(month: Period, state: &str, org: Option<Key>) -> String {
     let q = Checked {
         month,
         list: MonthList::All,
-        state: LISTS
-            .iter()
-            .find(|(code, _, _)| *code == state)
-            .map_or("", |(code, _, _)| code),
+        state: list_of(state).map_or("", |(code, _, _)| code),
         org,
     }
     .query();
