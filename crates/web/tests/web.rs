@@ -2012,19 +2012,6 @@ fn a_county_reads_the_months_dues_for_its_subtree() {
     assert_eq!(app.signed_in("member").get("/dues").status, 403);
 }
 
-/// Waits for an upload's background work to end (the page stops refreshing itself).
-fn settled(c: &mut common::Client, path: &str) -> common::Resp {
-    for _ in 0..600 {
-        let page = c.get(path);
-        assert_eq!(page.status, 200, "{path}");
-        if !page.body.contains("http-equiv=\"refresh\"") {
-            return page;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("{path} still working after a minute");
-}
-
 #[test]
 fn a_county_imports_its_organization_list_by_credit_code_and_undoes_it() {
     use diesel::prelude::*;
@@ -2092,7 +2079,7 @@ fn a_county_imports_its_organization_list_by_credit_code_and_undoes_it() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let first = r.header("location").unwrap().to_owned();
-    let page = settled(&mut c, &first);
+    let page = c.settled(&first);
     assert!(
         page.body.contains("将新增 <strong>2</strong> 个两新组织"),
         "{}",
@@ -2108,7 +2095,7 @@ fn a_county_imports_its_organization_list_by_credit_code_and_undoes_it() {
         ("file", "两新组织（改）.csv", &csv(&good)),
     );
     let second = r.header("location").unwrap().to_owned();
-    let page = settled(&mut c, &second);
+    let page = c.settled(&second);
     assert!(
         page.body.contains("确认导入：新增 2 个，更新 0 个"),
         "{}",
@@ -2120,7 +2107,7 @@ fn a_county_imports_its_organization_list_by_credit_code_and_undoes_it() {
     );
     let r = c.post_form(&format!("{second}/commit"), &[("_csrf", &csrf)]);
     assert_eq!(r.status, 303);
-    let page = settled(&mut c, &second);
+    let page = c.settled(&second);
     assert!(page.body.contains("已导入（导入编号"), "{}", page.body);
     let made = |store: &mut liangxin_store::Store| -> Vec<(i32, Option<i32>)> {
         o::table
@@ -2188,10 +2175,10 @@ fn import_whole(
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let at = r.header("location").unwrap().to_owned();
-    let preview = settled(c, &at);
+    let preview = c.settled(&at);
     let r = c.post_form(&format!("{at}/commit"), &[("_csrf", csrf)]);
     assert_eq!(r.status, 303, "{}", preview.body);
-    let done = settled(c, &at);
+    let done = c.settled(&at);
     assert!(done.body.contains("已导入（导入编号"), "{}", done.body);
     (preview, done)
 }
@@ -2425,7 +2412,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let first = r.header("location").unwrap().to_owned();
-    let page = settled(&mut c, &first);
+    let page = c.settled(&first);
     assert!(
         page.body.contains("将新增 <strong>3</strong> 名党员"),
         "{}",
@@ -2456,7 +2443,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
         ("file", "龙游县党员名册（改）.xlsx", &sheet(&rows)),
     );
     let second = r.header("location").unwrap().to_owned();
-    let page = settled(&mut c, &second);
+    let page = c.settled(&second);
     assert!(
         page.body.contains("确认导入：新增 3 名，更新 0 名"),
         "{}",
@@ -2465,7 +2452,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
     assert!(page.body.contains(&branch_name));
     let r = c.post_form(&format!("{second}/commit"), &[("_csrf", &csrf)]);
     assert_eq!(r.status, 303);
-    let page = settled(&mut c, &second);
+    let page = c.settled(&second);
     assert!(page.body.contains("已导入（导入编号"), "{}", page.body);
     let list = c.get("/imports");
     let by = format!(
@@ -2508,7 +2495,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
         ("file", "更正.xlsx", &sheet(&corrected)),
     );
     let third = r.header("location").unwrap().to_owned();
-    let page = settled(&mut c, &third);
+    let page = c.settled(&third);
     assert!(
         page.body.contains("更新 <strong>1</strong> 名"),
         "{}",
@@ -2541,7 +2528,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
         .unwrap();
     let r = c.post_form(&format!("{third}/commit"), &[("_csrf", &csrf)]);
     assert_eq!(r.status, 303);
-    let page = settled(&mut c, &third);
+    let page = c.settled(&third);
     assert!(
         page.body.contains("预览之后登记情况有变化"),
         "{}",
@@ -3023,7 +3010,7 @@ fn a_hostile_workbook_is_refused_and_the_server_carries_on() {
         ("file", "党员名册.xlsx", hostile),
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let page = settled(&mut c, r.header("location").unwrap());
+    let page = c.settled(r.header("location").unwrap());
     assert!(page.body.contains("超过上限 200列"), "{}", page.body);
     assert_eq!(c.get("/healthz").status, 200);
 }

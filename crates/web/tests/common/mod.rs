@@ -290,6 +290,19 @@ impl Client {
     }
 
     /// A GET with headers of its own (a `Host` as a browser elsewhere would send it).
+    /// Waits for an upload's background work to end (its page stops refreshing itself).
+    pub fn settled(&mut self, path: &str) -> Resp {
+        for _ in 0..600 {
+            let page = self.get(path);
+            assert_eq!(page.status, 200, "{path}");
+            if !page.body.contains("http-equiv=\"refresh\"") {
+                return page;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{path} still working after a minute");
+    }
+
     pub fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Resp {
         let mut req = self.agent.get(format!("{}{path}", self.base));
         for (k, v) in headers {
