@@ -5,7 +5,7 @@
 //! the store, the engines) against the hand-written SQL of its member checks for the same
 //! subtree instead, and keep nothing.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use std::io::Write;
@@ -84,9 +84,24 @@ pub fn run(
         )));
     }
     let (mut engine, mut sql) = (Vec::new(), Vec::new());
+    // Each step's time, from the progress the audit reports as it starts the next.
+    let mut steps: Vec<(String, Vec<Duration>)> = Vec::new();
     for _ in 0..runs {
         let t = Instant::now();
-        std::hint::black_box(store.compute_audit(&scope, today)?);
+        let mut step: Option<(String, Instant)> = None;
+        let mut took = |name: Option<&str>| {
+            if let Some((done, since)) = step.take() {
+                match steps.iter_mut().find(|(n, _)| *n == done) {
+                    Some((_, ds)) => ds.push(since.elapsed()),
+                    None => steps.push((done, vec![since.elapsed()])),
+                }
+            }
+            step = name.map(|n| (n.to_string(), Instant::now()));
+        };
+        std::hint::black_box(
+            store.compute_audit_reporting(&scope, today, &mut |name, _, _| took(Some(name)))?,
+        );
+        took(None);
         engine.push(t.elapsed());
         let t = Instant::now();
         std::hint::black_box(store.audit_raw_sql(&scope, today, &rules)?);
@@ -110,6 +125,10 @@ pub fn run(
             "audit_ms_min": engine.iter().min().map_or(0.0, |d| d.as_secs_f64() * 1e3),
             "raw_sql_ms_median": s.as_secs_f64() * 1e3,
             "ratio_median": e.as_secs_f64() / s.as_secs_f64(),
+            "steps_ms_median": steps
+                .into_iter()
+                .map(|(name, ds)| (name, serde_json::json!(median(ds).as_secs_f64() * 1e3)))
+                .collect::<serde_json::Map<_, _>>(),
         })
     );
     Ok(())

@@ -1,14 +1,16 @@
 //! Each member's latest records (`member_activity`): the last meeting attended, the last
-//! marked absent and the last excused, the last two months paid for and the last day anything was paid. The
-//! audit of today reads it, one row per member, instead of the 4 million attendance lines
-//! and the ledger of a city; a day before a member's latest record is read from the
-//! history itself, so the summary never decides a past day.
+//! marked absent and the last excused, the last two months paid for and the last day
+//! anything was paid, the archive items held and the day the last was received. The audit
+//! of today reads it, one row per member, instead of the 4 million attendance lines, the
+//! ledger and the archive items of a city; a day before a member's latest record is read
+//! from the history itself, so the summary never decides a past day.
 //!
-//! Every writer of attendance lines or payments refreshes the members it touched, in its
-//! own transaction: collect them (for a deleted meeting, with [`members_of_meetings`] before
-//! the delete), write, then [`refresh`]. The bulk load rebuilds the whole table.
+//! Every writer of attendance lines, payments or archive items refreshes the members it
+//! touched, in its own transaction: collect them (for a deleted meeting, with
+//! [`members_of_meetings`] before the delete), write, then [`refresh`]. The bulk load
+//! rebuilds the whole table.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::prelude::*;
 
@@ -16,6 +18,7 @@ use crate::connection::DbConnection;
 use crate::error::Result;
 use crate::registry::IN_LIST_MAX;
 use crate::schema::meeting_attendance as ma;
+use liangxin_domain::kinds::ArchiveItem;
 use liangxin_domain::registry::Key;
 
 /// Each member's summary computed afresh from their records, one member at a time, for the
@@ -42,13 +45,41 @@ fn summary_select(keys: &str) -> String {
              WHERE p.county_code = k.county_code AND p.member_id = k.member_id \
              GROUP BY p.month HAVING SUM(p.amount_fen) > 0 ORDER BY p.month DESC LIMIT 1 OFFSET 1), \
            (SELECT MAX(p.paid_on) FROM dues_payments p \
-             WHERE p.county_code = k.county_code AND p.member_id = k.member_id) \
-         FROM ({keys}) k"
+             WHERE p.county_code = k.county_code AND p.member_id = k.member_id), \
+           COALESCE((SELECT {bits} FROM member_archive_items i \
+             WHERE i.county_code = k.county_code AND i.member_id = k.member_id), 0), \
+           (SELECT MAX(i.received_on) FROM member_archive_items i \
+             WHERE i.county_code = k.county_code AND i.member_id = k.member_id) \
+         FROM ({keys}) k",
+        bits = archive_bits("i.item"),
     )
 }
 
 const COLUMNS: &str = "county_code, member_id, last_present_on, last_absent_on, \
-                       last_excused_on, last_paid_month, previous_paid_month, last_paid_on";
+                       last_excused_on, last_paid_month, previous_paid_month, last_paid_on, \
+                       archive_items, archive_last_received_on";
+
+/// The archive items of a group of `member_archive_items` rows as one number, a bit per
+/// item in the order of [`ArchiveItem::ALL`] (the order is stored: new items go last).
+/// DIALECT: none.
+pub(crate) fn archive_bits(item: &str) -> String {
+    let cases: String = ArchiveItem::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!(" WHEN '{}' THEN {}", a.code(), 1i64 << i))
+        .collect();
+    format!("CAST(SUM(CASE {item}{cases} ELSE 0 END) AS BIGINT)")
+}
+
+/// The archive items a number from [`archive_bits`] stands for.
+pub(crate) fn archive_items_of(bits: i64) -> BTreeSet<ArchiveItem> {
+    ArchiveItem::ALL
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1i64 << i) != 0)
+        .map(|(_, item)| *item)
+        .collect()
+}
 
 /// The members with a line in the meetings `first..=last` (of one county, if given).
 pub(crate) fn members_of_meetings(
@@ -99,8 +130,8 @@ pub(crate) fn rebuild(conn: &mut DbConnection) -> Result<()> {
 }
 
 /// Replaces the summary of the members of one county listed in `members` (all members
-/// when `None`): one grouped pass over their attendance lines, then their months paid
-/// member by member through the ledger's index by member. DIALECT: none.
+/// when `None`): one grouped pass over their attendance lines, then their months paid and
+/// their archive items member by member through the indexes by member. DIALECT: none.
 fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
     let only = |county: &str, member: &str| {
         members.map_or_else(
@@ -111,6 +142,7 @@ fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
     let kept = only("county_code", "member_id");
     let lines = only("member_county", "member_id");
     let paid = only("p.county_code", "p.member_id");
+    let items = only("i.county_code", "i.member_id");
     for sql in [
         format!("DELETE FROM member_activity WHERE {kept}"),
         format!(
@@ -144,6 +176,23 @@ fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
                    AND p.member_id = member_activity.member_id) \
              WHERE {kept}"
         ),
+        format!(
+            "INSERT INTO member_activity (county_code, member_id) \
+             SELECT DISTINCT i.county_code, i.member_id FROM member_archive_items i WHERE {items} \
+               AND NOT EXISTS (SELECT 1 FROM member_activity a \
+                 WHERE a.county_code = i.county_code AND a.member_id = i.member_id)"
+        ),
+        format!(
+            "UPDATE member_activity SET \
+               archive_items = COALESCE((SELECT {bits} FROM member_archive_items i \
+                 WHERE i.county_code = member_activity.county_code \
+                   AND i.member_id = member_activity.member_id), 0), \
+               archive_last_received_on = (SELECT MAX(i.received_on) FROM member_archive_items i \
+                 WHERE i.county_code = member_activity.county_code \
+                   AND i.member_id = member_activity.member_id) \
+             WHERE {kept}",
+            bits = archive_bits("i.item"),
+        ),
     ] {
         diesel::sql_query(sql).execute(conn)?;
     }
@@ -166,6 +215,7 @@ fn drift(conn: &mut DbConnection) -> Result<i64> {
     }
     let keys = "SELECT member_county AS county_code, member_id FROM meeting_attendance \
                 UNION SELECT county_code, member_id FROM dues_payments \
+                UNION SELECT county_code, member_id FROM member_archive_items \
                 UNION SELECT county_code, member_id FROM member_activity";
     let computed = summary_select(keys);
     let kept = format!("SELECT {COLUMNS} FROM member_activity");

@@ -93,6 +93,7 @@ impl Store {
                     ai::recorded_by.eq(actor),
                 ))
                 .execute(conn)?;
+            crate::activity::refresh(conn, &[member])?;
             crate::registry::bump_records(conn)?;
             crate::audit::append(
                 conn,
@@ -169,54 +170,80 @@ impl Store {
     }
 }
 
-/// The archive items each member of `scope`'s counties held on `today`. One row per member
-/// comes back: the items held as bits (an item's bit is its place in the checklist
-/// enumeration), summed in the database instead of reading every item.
+/// The archive items each member of `scope`'s counties held on `today`: each member's
+/// kept summary ([`crate::activity`]), and for the few whose last item was received after
+/// the day, their items as of the day ([`later_items`]).
 pub(crate) fn held_items(
     conn: &mut DbConnection,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<HashMap<Key, BTreeSet<ArchiveItem>>> {
-    let bits: String = ArchiveItem::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, item)| format!(" WHEN '{}' THEN {}", item.code(), 1i64 << i))
-        .collect();
-    let county_filter = scope
-        .county_range()
-        .map(|(lo, hi)| format!(" AND county_code BETWEEN {lo} AND {hi}"))
-        .or_else(|| {
-            scope
-                .members_condition("county_code", "member_id")
-                .map(|c| format!(" AND {c}"))
-        })
-        .unwrap_or_default();
-    // As of the day: an item received after it was not yet held. DIALECT: the quoted
-    // ISO date (computed, never user input) compares as text on SQLite, DATE on
-    // PostgreSQL.
+    let filter = members_filter(scope, "county_code", "member_id");
     let sql = format!(
-        "SELECT county_code, member_id, \
-           CAST(SUM(CASE item{bits} ELSE 0 END) AS BIGINT) AS held \
-         FROM member_archive_items WHERE received_on <= '{today}'{county_filter} \
-         GROUP BY county_code, member_id"
+        "SELECT county_code, member_id, archive_items AS held FROM member_activity \
+         WHERE archive_items <> 0 AND archive_last_received_on <= '{today}'{filter}"
     );
-    let mut held: HashMap<Key, BTreeSet<ArchiveItem>> = HashMap::new();
+    let mut held = later_items(conn, scope, today)?;
     for r in diesel::sql_query(sql).load::<HeldItems>(conn)? {
-        let items = ArchiveItem::ALL
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| r.held & (1i64 << i) != 0)
-            .map(|(_, item)| *item)
-            .collect();
         held.insert(
             Key {
                 county: r.county_code,
                 id: r.member_id,
             },
-            items,
+            crate::activity::archive_items_of(r.held),
         );
     }
     Ok(held)
+}
+
+/// The archive items held on `today` by the members of `scope`'s counties whose last item
+/// was received after it, read from the items themselves. One row per member comes back:
+/// the items held as bits, summed in the database.
+pub(crate) fn later_items(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<HashMap<Key, BTreeSet<ArchiveItem>>> {
+    let filter = members_filter(scope, "i.county_code", "i.member_id");
+    // As of the day: an item received after it was not yet held. DIALECT: the quoted
+    // ISO date (computed, never user input) compares as text on SQLite, DATE on
+    // PostgreSQL.
+    // The few members are the driving set (a join would read every item of the city).
+    let sql = format!(
+        "SELECT i.county_code, i.member_id, {bits} AS held FROM member_archive_items i \
+         WHERE (i.county_code, i.member_id) IN (SELECT county_code, member_id \
+             FROM member_activity WHERE archive_last_received_on > '{today}') \
+           AND i.received_on <= '{today}'{filter} \
+         GROUP BY i.county_code, i.member_id",
+        bits = crate::activity::archive_bits("i.item"),
+    );
+    Ok(diesel::sql_query(sql)
+        .load::<HeldItems>(conn)?
+        .into_iter()
+        .map(|r| {
+            (
+                Key {
+                    county: r.county_code,
+                    id: r.member_id,
+                },
+                crate::activity::archive_items_of(r.held),
+            )
+        })
+        .collect())
+}
+
+/// The condition (with its leading AND) that keeps a read of member rows to `scope`'s
+/// counties, or to its subtree's members where it has no region.
+fn members_filter(scope: &Scope, county: &str, member: &str) -> String {
+    scope
+        .county_range()
+        .map(|(lo, hi)| format!(" AND {county} BETWEEN {lo} AND {hi}"))
+        .or_else(|| {
+            scope
+                .members_condition(county, member)
+                .map(|c| format!(" AND {c}"))
+        })
+        .unwrap_or_default()
 }
 
 /// A member's archive completeness on `today`, from their recorded status (`status`, its

@@ -165,6 +165,8 @@ impl Store {
                     act::last_paid_month.nullable(),
                     act::previous_paid_month.nullable(),
                     act::last_paid_on.nullable(),
+                    act::archive_items.nullable(),
+                    act::archive_last_received_on.nullable(),
                 ),
             ))
             .load(conn)?;
@@ -427,15 +429,21 @@ impl Store {
                 }
             }
         }
-        let mut held = crate::archive::held_items(conn, scope, today)?;
+        // Archive items: the kept ones, unless the last was received after the day.
+        let mut held = crate::archive::later_items(conn, scope, today)?;
         rows.into_iter()
             .map(
                 |(
                     (county, id, name, po_id, joined_on, arrived_on, records_start),
                     (status, confirmed),
-                    _,
+                    latest,
                 )| {
                     let key = Key { county, id };
+                    let items = if latest.6 > Some(today) {
+                        held.remove(&key).unwrap_or_default()
+                    } else {
+                        crate::activity::archive_items_of(latest.5.unwrap_or(0))
+                    };
                     // A member who transferred in is counted from the day received.
                     let joined_on = arrived_on.unwrap_or(joined_on);
                     let (run, unpaid_since) = standards.get(&key).map_or((0, None), |s| {
@@ -461,7 +469,7 @@ impl Store {
                         archive: crate::archive::completeness_on(
                             &status,
                             confirmed,
-                            held.remove(&key).unwrap_or_default(),
+                            items,
                             today,
                             &archive_rules,
                         )?,
@@ -480,7 +488,7 @@ impl Store {
     /// done, steps in all).
     /// All of it read on one snapshot: a member judged from the kept latest records and,
     /// where a record is after the day, from the history, must see both as one moment.
-    fn compute_audit_reporting(
+    pub fn compute_audit_reporting(
         &mut self,
         scope: &Scope,
         today: NaiveDate,
@@ -925,11 +933,15 @@ impl Store {
 
 /// A member's kept latest records ([`crate::activity`]): last attended, last absent, last
 /// month paid for and the one before it, last day paid.
+/// A member's kept latest records ([`crate::activity`]): last present, last absent, last
+/// two months paid, last day paid, archive items and the day the last was received.
 type Latest = (
     Option<NaiveDate>,
     Option<NaiveDate>,
     Option<NaiveDate>,
     Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<i64>,
     Option<NaiveDate>,
 );
 

@@ -1047,7 +1047,6 @@ impl Store {
                 "党费",
                 progress
             )?;
-            crate::activity::rebuild(conn)?;
             let archive_rows: Vec<ArchiveRow> = city
                 .archive_items
                 .iter()
@@ -1062,6 +1061,8 @@ impl Store {
             insert_chunks(conn, &archive_rows, 5, "档案材料", progress, |c, ch| {
                 batch_insert!(c, crate::schema::member_archive_items::table, ch)
             })?;
+            // Once every attendance line, payment and archive item is in.
+            crate::activity::rebuild(conn)?;
             let floating_rows: Vec<FloatingRow> = city
                 .floating
                 .iter()

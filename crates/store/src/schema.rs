@@ -231,6 +231,8 @@ diesel::table! {
         last_paid_month -> Nullable<Date>,
         previous_paid_month -> Nullable<Date>,
         last_paid_on -> Nullable<Date>,
+        archive_items -> BigInt,
+        archive_last_received_on -> Nullable<Date>,
     }
 }
 

@@ -1008,6 +1008,13 @@ fn open_record(
             ))
             .execute(conn)?;
     }
+    crate::activity::refresh(
+        conn,
+        &[Key {
+            county: to.county,
+            id,
+        }],
+    )?;
     diesel::update(
         u::table
             .filter(u::member_county.eq(from.county_code))
