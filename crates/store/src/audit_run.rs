@@ -22,6 +22,7 @@ use liangxin_domain::registry::Key;
 use liangxin_domain::transfer::{self, TransferRules};
 use serde_json::json;
 
+use crate::day::Day;
 use crate::error::{Result, StoreError};
 use crate::schema::{
     audit_findings as af, audit_runs as ar, dues_standards as ds, meeting_attendance as ma,
@@ -132,6 +133,22 @@ impl Store {
             (String, Option<NaiveDate>),
             Latest,
         );
+        // Read with the bulk reader's days (crate::day), then as the rest of the audit
+        // takes them.
+        type Read = (
+            (i32, i64, String, i64, Day, Option<Day>, Day),
+            (String, Option<Day>),
+            (
+                Option<Day>,
+                Option<Day>,
+                Option<Day>,
+                Option<Day>,
+                Option<Day>,
+                Option<i64>,
+                Option<Day>,
+            ),
+        );
+        let day = |d: Option<Day>| d.map(NaiveDate::from);
         let rows: Vec<Row> = m::table
             .inner_join(
                 po::table.on(po::county_code
@@ -169,7 +186,26 @@ impl Store {
                     act::archive_last_received_on.nullable(),
                 ),
             ))
-            .load(conn)?;
+            .load::<Read>(conn)?
+            .into_iter()
+            .map(
+                |((county, id, name, po, joined, arrived, start), (status, confirmed), l)| {
+                    (
+                        (county, id, name, po, joined.0, day(arrived), start.0),
+                        (status, day(confirmed)),
+                        (
+                            day(l.0),
+                            day(l.1),
+                            day(l.2),
+                            day(l.3),
+                            day(l.4),
+                            l.5,
+                            day(l.6),
+                        ),
+                    )
+                },
+            )
+            .collect();
         let in_scope: HashSet<Key> = rows
             .iter()
             .map(|((county, id, ..), _, _)| Key {

@@ -33,6 +33,7 @@ pub mod backup;
 pub mod connection;
 pub mod coverage;
 pub mod crypto;
+mod day;
 pub mod dues;
 pub mod error;
 pub mod floating;

@@ -589,7 +589,7 @@ impl Store {
                 })
             })
             .collect();
-        let held: Vec<(i32, i64, String, NaiveDate, Option<bool>)> = mt::table
+        let held: Vec<(i32, i64, String, crate::day::Day, Option<bool>)> = mt::table
             .inner_join(
                 po::table.on(po::county_code
                     .eq(mt::county_code)
@@ -612,7 +612,7 @@ impl Store {
                 .or_default()
                 .push(HeldMeeting {
                     kind: MeetingKind::parse(&kind).map_err(|e| bad("会议类型", e))?,
-                    held_on,
+                    held_on: held_on.0,
                     quorate,
                 });
         }
