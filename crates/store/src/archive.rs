@@ -1,7 +1,7 @@
 //! Members' archives (党员档案) in the store: which checklist items an archive holds, the
 //! completeness of a member's and of each organization's archives, through the scope.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -178,58 +178,81 @@ pub(crate) fn held_items(
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<HashMap<Key, BTreeSet<ArchiveItem>>> {
+    #[derive(diesel::QueryableByName)]
+    struct Kept {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        county_code: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        member_id: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        archive_items: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+        archive_last_received_on: Option<crate::day::Day>,
+    }
     let filter = members_filter(scope, "county_code", "member_id");
     let sql = format!(
-        "SELECT county_code, member_id, archive_items AS held FROM member_activity \
-         WHERE archive_items <> 0 AND archive_last_received_on <= '{today}'{filter}"
+        "SELECT county_code, member_id, archive_items, archive_last_received_on \
+         FROM member_activity WHERE archive_items <> 0{filter}"
     );
-    let mut held = later_items(conn, scope, today)?;
-    for r in diesel::sql_query(sql).load::<HeldItems>(conn)? {
-        held.insert(
-            Key {
-                county: r.county_code,
-                id: r.member_id,
-            },
-            crate::activity::archive_items_of(r.held),
-        );
+    let mut held = HashMap::new();
+    let mut later = Vec::new();
+    for r in diesel::sql_query(sql).load::<Kept>(conn)? {
+        let key = Key {
+            county: r.county_code,
+            id: r.member_id,
+        };
+        if r.archive_last_received_on.is_some_and(|d| d.0 > today) {
+            later.push(key);
+        } else {
+            held.insert(key, crate::activity::archive_items_of(r.archive_items));
+        }
     }
+    held.extend(later_items(conn, &later, today)?);
     Ok(held)
 }
 
-/// The archive items held on `today` by the members of `scope`'s counties whose last item
-/// was received after it, read from the items themselves. One row per member comes back:
-/// the items held as bits, summed in the database.
+/// The archive items `members` held on `today`, read from the items themselves (for the
+/// few whose last item was received after the day). One row per member comes back: the
+/// items held as bits, summed in the database.
 pub(crate) fn later_items(
     conn: &mut DbConnection,
-    scope: &Scope,
+    members: &[Key],
     today: NaiveDate,
 ) -> Result<HashMap<Key, BTreeSet<ArchiveItem>>> {
-    let filter = members_filter(scope, "i.county_code", "i.member_id");
-    // As of the day: an item received after it was not yet held. DIALECT: the quoted
-    // ISO date (computed, never user input) compares as text on SQLite, DATE on
-    // PostgreSQL.
-    // The few members are the driving set (a join would read every item of the city).
-    let sql = format!(
-        "SELECT i.county_code, i.member_id, {bits} AS held FROM member_archive_items i \
-         WHERE (i.county_code, i.member_id) IN (SELECT county_code, member_id \
-             FROM member_activity WHERE archive_last_received_on > '{today}') \
-           AND i.received_on <= '{today}'{filter} \
-         GROUP BY i.county_code, i.member_id",
-        bits = crate::activity::archive_bits("i.item"),
-    );
-    Ok(diesel::sql_query(sql)
-        .load::<HeldItems>(conn)?
-        .into_iter()
-        .map(|r| {
-            (
-                Key {
-                    county: r.county_code,
-                    id: r.member_id,
-                },
-                crate::activity::archive_items_of(r.held),
-            )
-        })
-        .collect())
+    let mut by_county: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for k in members {
+        by_county.entry(k.county).or_default().push(k.id);
+    }
+    let mut held = HashMap::new();
+    for (county, ids) in by_county {
+        for chunk in ids.chunks(crate::registry::IN_LIST_MAX) {
+            // Integers only, formatted here. As of the day: an item received after it was
+            // not yet held. DIALECT: the quoted ISO date (computed, never user input)
+            // compares as text on SQLite, DATE on PostgreSQL.
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!(
+                "SELECT county_code, member_id, {bits} AS held FROM member_archive_items \
+                 WHERE county_code = {county} AND member_id IN ({list}) \
+                   AND received_on <= '{today}' \
+                 GROUP BY county_code, member_id",
+                bits = crate::activity::archive_bits("item"),
+            );
+            for r in diesel::sql_query(sql).load::<HeldItems>(conn)? {
+                held.insert(
+                    Key {
+                        county: r.county_code,
+                        id: r.member_id,
+                    },
+                    crate::activity::archive_items_of(r.held),
+                );
+            }
+        }
+    }
+    Ok(held)
 }
 
 /// The condition (with its leading AND) that keeps a read of member rows to `scope`'s

@@ -466,7 +466,15 @@ impl Store {
             }
         }
         // Archive items: the kept ones, unless the last was received after the day.
-        let mut held = crate::archive::later_items(conn, scope, today)?;
+        let later: Vec<Key> = rows
+            .iter()
+            .filter(|(_, _, latest)| latest.6 > Some(today))
+            .map(|((county, id, ..), _, _)| Key {
+                county: *county,
+                id: *id,
+            })
+            .collect();
+        let mut held = crate::archive::later_items(conn, &later, today)?;
         rows.into_iter()
             .map(
                 |(

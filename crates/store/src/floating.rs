@@ -418,7 +418,25 @@ impl Store {
                 home = home.filter(fm::back_on.is_null());
                 host = host.filter(fm::back_on.is_null());
             }
-            rows.extend(home.load::<FloatingRow>(conn)?);
+            // A subtree without a region reads its members' records only (see
+            // `Scope::members_condition`): a branch's list is the size of the branch, not a
+            // pass over every floating member of the platform.
+            match scope.members_condition(
+                "floating_members.member_county",
+                "floating_members.member_id",
+            ) {
+                Some(c) => {
+                    let mut q = fm::table
+                        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&c))
+                        .select(floating_columns!())
+                        .into_boxed();
+                    if open_only {
+                        q = q.filter(fm::back_on.is_null());
+                    }
+                    rows.extend(q.load::<FloatingRow>(conn)?);
+                }
+                None => rows.extend(home.load::<FloatingRow>(conn)?),
+            }
             let seen: HashSet<i64> = rows.iter().map(|r| r.0).collect();
             rows.extend(
                 host.load::<FloatingRow>(conn)?

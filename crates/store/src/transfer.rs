@@ -783,8 +783,17 @@ impl Store {
         day: NaiveDate,
     ) -> Result<Vec<OpenTransfer>> {
         let conn = self.conn();
+        let (low, high) = scope.path_range();
         // As of the day: issued by then and not yet closed (one closed since was still open).
+        // A letter is escalated to an ancestor of its sending organization (or to that
+        // organization), so only letters sent from inside the scope can be the scope's.
         let rows: Vec<TransferRow> = t::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(t::member_county)
+                    .and(po::id.eq(t::from_party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(t::issued_on.le(day))
             .filter(
                 t::state

@@ -1,0 +1,1 @@
+DROP INDEX floating_by_member;
