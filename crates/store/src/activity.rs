@@ -226,3 +226,30 @@ fn drift(conn: &mut DbConnection) -> Result<i64> {
     );
     Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bits are stored (and written by the migration that created them): an item keeps
+    /// its bit, whatever is added after it.
+    #[test]
+    fn each_archive_item_keeps_its_stored_bit() {
+        let bits = archive_bits("item");
+        for (code, bit) in [
+            ("application", 1),
+            ("volunteer", 2),
+            ("political_review", 4),
+            ("training", 8),
+            ("confirmation", 16),
+        ] {
+            assert!(
+                bits.contains(&format!("WHEN '{code}' THEN {bit} ")),
+                "{bits}"
+            );
+            let item = ArchiveItem::parse(code).unwrap();
+            assert_eq!(archive_items_of(bit), BTreeSet::from([item]));
+        }
+        assert_eq!(archive_items_of(31).len(), 5);
+    }
+}

@@ -975,8 +975,6 @@ impl Store {
     }
 }
 
-/// A member's kept latest records ([`crate::activity`]): last attended, last absent, last
-/// month paid for and the one before it, last day paid.
 /// A member's kept latest records ([`crate::activity`]): last present, last absent, last
 /// two months paid, last day paid, archive items and the day the last was received.
 type Latest = (
