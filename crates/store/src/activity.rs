@@ -141,8 +141,16 @@ fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
     };
     let kept = only("county_code", "member_id");
     let lines = only("member_county", "member_id");
-    let paid = only("p.county_code", "p.member_id");
-    let items = only("i.county_code", "i.member_id");
+    let rows = only("r.county_code", "r.member_id");
+    // A summary row for each member with records in `table` (aliased `r`) and none yet.
+    let missing_rows = |table: &str| {
+        format!(
+            "INSERT INTO member_activity (county_code, member_id) \
+             SELECT DISTINCT r.county_code, r.member_id FROM {table} r WHERE {rows} \
+               AND NOT EXISTS (SELECT 1 FROM member_activity a \
+                 WHERE a.county_code = r.county_code AND a.member_id = r.member_id)"
+        )
+    };
     for sql in [
         format!("DELETE FROM member_activity WHERE {kept}"),
         format!(
@@ -154,12 +162,7 @@ fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
                MAX(CASE WHEN attendance = 'excused' THEN held_on END) \
              FROM meeting_attendance WHERE {lines} GROUP BY member_county, member_id"
         ),
-        format!(
-            "INSERT INTO member_activity (county_code, member_id) \
-             SELECT DISTINCT p.county_code, p.member_id FROM dues_payments p WHERE {paid} \
-               AND NOT EXISTS (SELECT 1 FROM member_activity a \
-                 WHERE a.county_code = p.county_code AND a.member_id = p.member_id)"
-        ),
+        missing_rows("dues_payments"),
         format!(
             "UPDATE member_activity SET \
                last_paid_month = (SELECT p.month FROM dues_payments p \
@@ -176,12 +179,7 @@ fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
                    AND p.member_id = member_activity.member_id) \
              WHERE {kept}"
         ),
-        format!(
-            "INSERT INTO member_activity (county_code, member_id) \
-             SELECT DISTINCT i.county_code, i.member_id FROM member_archive_items i WHERE {items} \
-               AND NOT EXISTS (SELECT 1 FROM member_activity a \
-                 WHERE a.county_code = i.county_code AND a.member_id = i.member_id)"
-        ),
+        missing_rows("member_archive_items"),
         format!(
             "UPDATE member_activity SET \
                archive_items = COALESCE((SELECT {bits} FROM member_archive_items i \
