@@ -201,14 +201,20 @@ pub(crate) fn held_items(
             county: r.county_code,
             id: r.member_id,
         };
-        if r.archive_last_received_on.is_some_and(|d| d.0 > today) {
-            later.push(key);
-        } else {
+        if summary_holds(r.archive_last_received_on.map(NaiveDate::from), today) {
             held.insert(key, crate::activity::archive_items_of(r.archive_items));
+        } else {
+            later.push(key);
         }
     }
     held.extend(later_items(conn, &later, today)?);
     Ok(held)
+}
+
+/// Whether a member's kept archive items ([`crate::activity`]) are those held on `today`:
+/// yes unless the last was received after it (then read [`later_items`]).
+pub(crate) fn summary_holds(last_received: Option<NaiveDate>, today: NaiveDate) -> bool {
+    last_received.is_none_or(|d| d <= today)
 }
 
 /// The archive items `members` held on `today`, read from the items themselves (for the

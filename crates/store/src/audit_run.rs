@@ -468,7 +468,7 @@ impl Store {
         // Archive items: the kept ones, unless the last was received after the day.
         let later: Vec<Key> = rows
             .iter()
-            .filter(|(_, _, latest)| latest.6 > Some(today))
+            .filter(|(_, _, latest)| !crate::archive::summary_holds(latest.6, today))
             .map(|((county, id, ..), _, _)| Key {
                 county: *county,
                 id: *id,
@@ -483,10 +483,10 @@ impl Store {
                     latest,
                 )| {
                     let key = Key { county, id };
-                    let items = if latest.6 > Some(today) {
-                        held.remove(&key).unwrap_or_default()
-                    } else {
+                    let items = if crate::archive::summary_holds(latest.6, today) {
                         crate::activity::archive_items_of(latest.5.unwrap_or(0))
+                    } else {
+                        held.remove(&key).unwrap_or_default()
                     };
                     // A member who transferred in is counted from the day received.
                     let joined_on = arrived_on.unwrap_or(joined_on);
