@@ -4,7 +4,10 @@
 # under 64 concurrent connections (wrk, from Debian), beside /healthz served by the same
 # binary in the same run. Server and load generator share the machine's cores.
 #   scripts/bench-web.sh [seconds per path] [role …]
-# Prints one Markdown table row per role and path.
+# Prints one Markdown table row per role and path. Environment (both optional):
+#   BENCH_DB=file.db       serve this demo city instead of building one (its key file beside
+#                          it: file.db.key)
+#   BENCH_PATHS="/a /b"    measure only these of each role's paths
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -19,9 +22,10 @@ work=$(mktemp -d)
 port=18990
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-export LIANGXIN_KEY_FILE="$work/keys/liangxin.key"
-"$bin" --db "$work/city.db" demo --as-of 2026-11-27 | head -1 >&2
-"$bin" --db "$work/city.db" serve --addr 127.0.0.1:$port --pool 8 > "$work/serve.log" 2>&1 &
+db=${BENCH_DB:-$work/city.db}
+export LIANGXIN_KEY_FILE="$db.key"
+[ -n "${BENCH_DB:-}" ] && [ -s "$db" ] || "$bin" --db "$db" demo --as-of 2026-11-27 | head -1 >&2
+"$bin" --db "$db" serve --addr 127.0.0.1:$port --pool 8 > "$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:$port/healthz >/dev/null 2>&1 && break; sleep 0.5; done
 
@@ -52,11 +56,12 @@ for role in "${roles[@]}"; do
     [ -n "$token" ] || { echo "sign-in failed for $role" >&2; exit 1; }
     paths=(/ /organizations /api/v1/organizations)
     if [ "$role" != instructor ]; then
-        root=$(sqlite3 "$work/city.db" "SELECT party_org_county || '/' || party_org_id FROM users WHERE username = '$role'")
+        root=$(sqlite3 "$db" "SELECT party_org_county || '/' || party_org_id FROM users WHERE username = '$role'")
         paths+=("/party-orgs/$root" /members /api/v1/members /life /api/v1/life /dues
             "/dues/members?state=unpaid" /api/v1/dues /floating /transfers /audit /gaps)
     fi
     for path in "${paths[@]}"; do
+        if [ -n "${BENCH_PATHS:-}" ] && [[ " $BENCH_PATHS " != *" $path "* ]]; then continue; fi
         measure "$role" "$token" "$path"
     done
 done

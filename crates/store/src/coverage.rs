@@ -39,7 +39,9 @@ pub(crate) enum Lookup {
     ByRegion,
     /// In the order of a sorted index, checking the county of each row (a page is wanted):
     /// `county_code + 0` keeps the planner of either database from choosing the county
-    /// range and sorting all of it for one page.
+    /// range and sorting all of it for one page. A single county is looked up by equality
+    /// all the same: the name index would walk every county's units before its own (a
+    /// county's units share its name's first character, 龙游 after nearly all others).
     InOrder,
 }
 
@@ -72,6 +74,8 @@ pub(crate) fn scoped_alive<'a>(
     }
     if let Some((lo, hi)) = scope.county_range() {
         q = match lookup {
+            // One county: `(county_code, name, id)` gives its rows in the list's order.
+            _ if lo == hi => q.filter(o::county_code.eq(lo)),
             Lookup::ByRegion => q.filter(o::county_code.between(lo, hi)),
             Lookup::InOrder => q.filter((o::county_code + 0).between(lo, hi)),
         };

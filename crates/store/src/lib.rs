@@ -256,3 +256,27 @@ impl RegistryCounts {
         self.organizations == 0 && self.party_orgs == 0 && self.members == 0
     }
 }
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern (with `ESCAPE '\'`).
+pub(crate) fn like_pattern(q: &str) -> String {
+    let mut s = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("红木"), "%红木%");
+        assert_eq!(like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
+    }
+}

@@ -112,25 +112,12 @@ fn to_row(r: Row) -> Result<OrgListRow> {
     })
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern (with `ESCAPE '\'`).
-fn like_pattern(q: &str) -> String {
-    let mut s = String::from("%");
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s.push('%');
-    s
-}
-
 fn filter_organizations<'a>(
     mut q: o::BoxedQuery<'a, DbBackend>,
     filter: &OrgFilter,
 ) -> o::BoxedQuery<'a, DbBackend> {
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = like_pattern(text);
+        let pattern = crate::like_pattern(text);
         q = q.filter(
             o::name
                 .like(pattern.clone())
@@ -378,16 +365,5 @@ impl Store {
             .order(ia::since)
             .select((instructors::name, ia::since))
             .load(self.conn())?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern("红木"), "%红木%");
-        assert_eq!(like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
     }
 }

@@ -112,6 +112,99 @@ fn po_view(r: PoRow) -> Result<PartyOrgView> {
     })
 }
 
+/// Which of a scope's members on the register a list keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct MemberFilter {
+    /// Members directly in this party organization.
+    pub party_org: Option<Key>,
+    /// Part of the name.
+    pub name: Option<String>,
+    /// 党员类别: 正式党员 or 预备党员.
+    pub status: Option<MemberStatus>,
+    /// 流动情况: at home or away (外出流动).
+    pub flow: Option<FlowStatus>,
+}
+
+impl MemberFilter {
+    /// The members directly in one party organization.
+    pub fn in_party_org(key: Key) -> Self {
+        MemberFilter {
+            party_org: Some(key),
+            ..Self::default()
+        }
+    }
+}
+
+/// Keeps, of a query over `party_orgs` joined with `members`, the scope's members on the
+/// register that the filter keeps. The subtree is the range of paths, read through the
+/// paths' index; each organization's members then through `(county_code, party_org_id,
+/// left_on, name, id)`.
+macro_rules! member_filters {
+    ($q:expr, $scope:expr, $filter:expr) => {{
+        let (scope, filter): (&Scope, &MemberFilter) = ($scope, $filter);
+        let (low, high) = scope.path_range();
+        let mut q = $q
+            .filter(po::path.ge(low).and(po::path.lt(high)))
+            .filter(m::left_on.is_null());
+        if let Some(me) = scope.member {
+            q = q.filter(m::county_code.eq(me.county).and(m::id.eq(me.id)));
+        }
+        if let Some(p) = filter.party_org {
+            q = q.filter(po::county_code.eq(p.county).and(po::id.eq(p.id)));
+        }
+        if let Some(name) = filter
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            q = q.filter(m::name.like(crate::like_pattern(name)).escape('\\'));
+        }
+        if let Some(status) = filter.status {
+            q = q.filter(m::status.eq(status.code()));
+        }
+        if let Some(flow) = filter.flow {
+            q = q.filter(m::flow.eq(flow.code()));
+        }
+        q
+    }};
+}
+
+/// The columns of a [`MemberRow`], over `party_orgs`, `members`, `member_profiles` and the
+/// workplace (`organizations`, left-joined).
+macro_rules! member_columns {
+    () => {
+        (
+            (
+                m::county_code,
+                m::id,
+                m::name,
+                m::sex,
+                m::status,
+                m::joined_on,
+                m::confirmed_on,
+            ),
+            (
+                m::party_org_id,
+                po::name,
+                m::workplace_county,
+                m::workplace_org_id,
+                o::name.nullable(),
+                o::credit_code.nullable(),
+                m::flow,
+                m::flow_destination,
+            ),
+            (
+                mp::resident_id_masked,
+                mp::phone,
+                m::arrived_on,
+                m::left_on,
+                m::leave_reason,
+            ),
+        )
+    };
+}
+
 type MemberRow = (
     (
         i32,
@@ -127,13 +220,52 @@ type MemberRow = (
         String,
         Option<i32>,
         Option<i64>,
-        String,
+        Option<String>,
         Option<String>,
         String,
         Option<String>,
     ),
-    (Option<NaiveDate>, Option<NaiveDate>, Option<String>),
+    (
+        String,
+        Option<String>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<String>,
+    ),
 );
+
+fn member_view(row: MemberRow) -> Result<MemberView> {
+    let (
+        (county, id, name, sex, status, joined_on, confirmed_on),
+        (po_id, po_name, wc, wid, workplace_name, workplace_credit_code, flow, dest),
+        (masked, phone, arrived_on, left_on, leave_reason),
+    ) = row;
+    let workplace = match (wc, wid, workplace_name) {
+        (Some(county), Some(id), Some(name)) => Some((Key { county, id }, name)),
+        _ => None,
+    };
+    Ok(MemberView {
+        key: Key { county, id },
+        name,
+        sex,
+        status: MemberStatus::parse(&status).map_err(|e| bad("党员类别", e))?,
+        joined_on,
+        confirmed_on,
+        party_org: Key { county, id: po_id },
+        party_org_name: po_name,
+        workplace_credit_code: workplace.as_ref().and(workplace_credit_code),
+        workplace,
+        flow: FlowStatus::parse(&flow).map_err(|e| bad("流动情况", e))?,
+        flow_destination: dest,
+        resident_id_masked: masked,
+        phone,
+        arrived_on,
+        left_on,
+        leave_reason: leave_reason
+            .map(|r| LeaveReason::parse(&r).map_err(|e| bad("减少原因", e)))
+            .transpose()?,
+    })
+}
 
 impl Store {
     /// One party organization, if it lies in the scope's subtree.
@@ -342,63 +474,55 @@ impl Store {
             .collect())
     }
 
-    fn member_query<'a>(
-        scope: &Scope,
-    ) -> crate::schema::members::BoxedQuery<'a, crate::connection::DbBackend> {
-        let (low, high) = scope.path_range();
-        // The subtree's party organizations handed over as a set (a row value in `IN`,
-        // valid on SQLite 3.15 on and PostgreSQL): a branch's members are then looked up
-        // by organization, not every member of the platform tested one by one. The paths
-        // are the store's own digits and slashes, quoted all the same.
-        let (low, high) = (low.replace('\'', "''"), high.replace('\'', "''"));
-        let mut q = m::table
-            .filter(m::left_on.is_null())
-            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
-                "(members.county_code, members.party_org_id) IN \
-                 (SELECT spo.county_code, spo.id FROM party_orgs spo \
-                  WHERE spo.path >= '{low}' AND spo.path < '{high}')"
-            )))
+    /// How many members on the register the scope holds that `filter` keeps.
+    pub fn members_count(&mut self, scope: &Scope, filter: &MemberFilter) -> Result<i64> {
+        let q = po::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(po::county_code)
+                    .and(m::party_org_id.eq(po::id))),
+            )
             .into_boxed();
-        if let Some(me) = scope.member {
-            q = q.filter(m::county_code.eq(me.county).and(m::id.eq(me.id)));
-        }
-        q
-    }
-
-    /// How many members the scope holds (optionally of one party organization).
-    pub fn members_count(&mut self, scope: &Scope, party_org: Option<Key>) -> Result<i64> {
-        let mut q = Self::member_query(scope);
-        if let Some(p) = party_org {
-            q = q.filter(m::county_code.eq(p.county).and(m::party_org_id.eq(p.id)));
-        }
+        let q = member_filters!(q, scope, filter);
         Ok(q.count().get_result(self.conn())?)
     }
 
-    /// A page of the scope's members (optionally of one party organization), by name.
+    /// A page of the scope's members on the register that `filter` keeps, branch by branch
+    /// in the tree's order and by name within a branch: the walk the indexes give (the
+    /// subtree's paths, then each organization's members by name), so a page costs its own
+    /// rows and the rows before it, never a sort of the whole scope.
     pub fn members_page(
         &mut self,
         scope: &Scope,
-        party_org: Option<Key>,
+        filter: &MemberFilter,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<MemberView>> {
-        let mut q = Self::member_query(scope);
-        if let Some(p) = party_org {
-            q = q.filter(m::county_code.eq(p.county).and(m::party_org_id.eq(p.id)));
-        }
-        let keys: Vec<(i32, i64)> = q
-            .order((m::name, m::id))
+        let q = po::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(po::county_code)
+                    .and(m::party_org_id.eq(po::id))),
+            )
+            .inner_join(
+                mp::table.on(mp::county_code
+                    .eq(m::county_code)
+                    .and(mp::member_id.eq(m::id))),
+            )
+            .left_join(
+                o::table.on(o::county_code
+                    .nullable()
+                    .eq(m::workplace_county)
+                    .and(o::id.nullable().eq(m::workplace_org_id))),
+            )
+            .into_boxed();
+        let rows: Vec<MemberRow> = member_filters!(q, scope, filter)
+            .order((po::path, m::name, m::id))
             .offset(offset.max(0))
             .limit(limit.clamp(1, crate::MAX_PAGE))
-            .select((m::county_code, m::id))
+            .select(member_columns!())
             .load(self.conn())?;
-        let mut out = Vec::with_capacity(keys.len());
-        for (county, id) in keys {
-            if let Some(v) = self.member_view(Key { county, id })? {
-                out.push(v);
-            }
-        }
-        Ok(out)
+        rows.into_iter().map(member_view).collect()
     }
 
     /// One member, if the scope holds them (a record that left too: it is never deleted).
@@ -426,82 +550,28 @@ impl Store {
         }
     }
 
-    fn member_view(&mut self, key: Key) -> Result<Option<MemberView>> {
-        let row: Option<MemberRow> = m::table
+    pub(crate) fn member_view(&mut self, key: Key) -> Result<Option<MemberView>> {
+        let row: Option<MemberRow> = po::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(po::county_code)
+                    .and(m::party_org_id.eq(po::id))),
+            )
             .inner_join(
                 mp::table.on(mp::county_code
                     .eq(m::county_code)
                     .and(mp::member_id.eq(m::id))),
             )
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(m::county_code)
-                    .and(po::id.eq(m::party_org_id))),
+            .left_join(
+                o::table.on(o::county_code
+                    .nullable()
+                    .eq(m::workplace_county)
+                    .and(o::id.nullable().eq(m::workplace_org_id))),
             )
             .filter(m::county_code.eq(key.county).and(m::id.eq(key.id)))
-            .select((
-                (
-                    m::county_code,
-                    m::id,
-                    m::name,
-                    m::sex,
-                    m::status,
-                    m::joined_on,
-                    m::confirmed_on,
-                ),
-                (
-                    m::party_org_id,
-                    po::name,
-                    m::workplace_county,
-                    m::workplace_org_id,
-                    m::flow,
-                    m::flow_destination,
-                    mp::resident_id_masked,
-                    mp::phone,
-                ),
-                (m::arrived_on, m::left_on, m::leave_reason),
-            ))
+            .select(member_columns!())
             .first(self.conn())
             .optional()?;
-        let Some((
-            (county, id, name, sex, status, joined_on, confirmed_on),
-            (po_id, po_name, wc, wid, flow, dest, masked, phone),
-            (arrived_on, left_on, leave_reason),
-        )) = row
-        else {
-            return Ok(None);
-        };
-        let (workplace, workplace_credit_code) = match (wc, wid) {
-            (Some(c), Some(i)) => o::table
-                .filter(o::county_code.eq(c).and(o::id.eq(i)))
-                .select((o::name, o::credit_code))
-                .first::<(String, Option<String>)>(self.conn())
-                .optional()?
-                .map_or((None, None), |(n, code)| {
-                    (Some((Key { county: c, id: i }, n)), code)
-                }),
-            _ => (None, None),
-        };
-        Ok(Some(MemberView {
-            key: Key { county, id },
-            name,
-            sex,
-            status: MemberStatus::parse(&status).map_err(|e| bad("党员类别", e))?,
-            joined_on,
-            confirmed_on,
-            party_org: Key { county, id: po_id },
-            party_org_name: po_name,
-            workplace,
-            workplace_credit_code,
-            flow: FlowStatus::parse(&flow).map_err(|e| bad("流动情况", e))?,
-            flow_destination: dest,
-            resident_id_masked: masked,
-            phone,
-            arrived_on,
-            left_on,
-            leave_reason: leave_reason
-                .map(|r| LeaveReason::parse(&r).map_err(|e| bad("减少原因", e)))
-                .transpose()?,
-        }))
+        row.map(member_view).transpose()
     }
 }

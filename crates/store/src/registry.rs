@@ -2116,6 +2116,66 @@ impl Store {
         Ok(found.map(|(county, id)| Key { county, id }))
     }
 
+    /// The member on the register of `scope` with this resident ID (按身份证号查找), through
+    /// the keyed hash. A hit tells the asker that the number they typed is this member's, so
+    /// it is logged and rationed like every confirmation ([`crate::lookups`]); a spent budget
+    /// refuses before anything is looked up.
+    pub fn search_member_by_resident_id(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        id: &ResidentId,
+    ) -> Result<Option<crate::people::MemberView>> {
+        let hash = self.cipher.lookup_hash(id);
+        let cipher = &self.cipher;
+        let (low, high) = scope.path_range();
+        let found = crate::connection::write_transaction(&mut self.conn, |conn| {
+            crate::lookups::ensure_budget(conn, actor)?;
+            let mut q = member_profiles::table
+                .inner_join(
+                    members::table.on(members::county_code
+                        .eq(member_profiles::county_code)
+                        .and(members::id.eq(member_profiles::member_id))),
+                )
+                .inner_join(
+                    party_orgs::table.on(party_orgs::county_code
+                        .eq(members::county_code)
+                        .and(party_orgs::id.eq(members::party_org_id))),
+                )
+                .filter(member_profiles::resident_id_hash.eq(hash))
+                .filter(members::left_on.is_null())
+                .filter(party_orgs::path.ge(low).and(party_orgs::path.lt(high)))
+                .into_boxed();
+            if let Some(me) = scope.member {
+                q = q.filter(
+                    members::county_code
+                        .eq(me.county)
+                        .and(members::id.eq(me.id)),
+                );
+            }
+            let found: Option<(i32, i64)> = q
+                .select((members::county_code, members::id))
+                .first(conn)
+                .optional()?;
+            if let Some((county, _)) = found {
+                crate::lookups::record(
+                    conn,
+                    cipher,
+                    actor,
+                    crate::lookups::Confirmed::InScope,
+                    county,
+                    "按身份证号查找",
+                    &[id.masked()],
+                )?;
+            }
+            Ok(found)
+        })?;
+        match found {
+            Some((county, id)) => self.member_view(Key { county, id }),
+            None => Ok(None),
+        }
+    }
+
     /// The stored resident ID of a member of `scope`, decrypted (for the few screens that
     /// need it). Every reveal is written to the audit log and counts against the account's
     /// daily budget ([`crate::lookups`]).

@@ -18,6 +18,7 @@ use liangxin_domain::rules::{CoverageRules, RuleParam, keys};
 use liangxin_store::audit_run::FindingFilter;
 use liangxin_store::crypto::Suite;
 use liangxin_store::import::{ImportSource, Plan};
+use liangxin_store::people::MemberFilter;
 use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
@@ -2358,7 +2359,9 @@ fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
             member(c.joint, "减少甲", 141, MemberStatus::Full, None),
         )
         .unwrap();
-    let before = store.members_count(&longyou, None).unwrap();
+    let before = store
+        .members_count(&longyou, &MemberFilter::default())
+        .unwrap();
     let refused = [
         (
             &longyou,
@@ -2420,7 +2423,12 @@ fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {
     let left = store.member(&longyou, m).unwrap().unwrap();
     assert_eq!(left.left_on, Some(d(2026, 11, 20)));
     assert_eq!(left.leave_reason, Some(LeaveReason::Died));
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before - 1);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before - 1
+    );
     let twice = store
         .leave_member(
             "t",
@@ -2935,7 +2943,9 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
             .any(|p| p.row == 6 && p.reason.contains("与第2行重复"))
     );
     // Not committable: nothing written.
-    let before = store.members_count(&longyou, None).unwrap();
+    let before = store
+        .members_count(&longyou, &MemberFilter::default())
+        .unwrap();
     assert!(
         store
             .commit_member_import(
@@ -2945,7 +2955,12 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
             )
             .is_err()
     );
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before
+    );
     // A header without a required column is refused as a whole.
     let err = store
         .plan_member_import(&longyou, TODAY, &header[..3], &mut rows_of(&rows), &|_| {})
@@ -2965,7 +2980,12 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
             &mut rows_of(&sheet),
         )
         .unwrap();
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 2);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before + 2
+    );
     let found = store
         .find_member_by_resident_id(&longyou, &ResidentId::parse(&id(173)).unwrap().value)
         .unwrap()
@@ -3010,7 +3030,12 @@ fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {
     store.run_audit("t", &longyou, TODAY).unwrap();
     assert!(about_imported(&mut store) > 0, "the audit found them");
     assert_eq!(store.undo_import("t", &longyou, import).unwrap(), 2);
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before
+    );
     assert_eq!(about_imported(&mut store), 0);
     assert!(
         store
@@ -3414,7 +3439,9 @@ fn a_commit_matches_the_rows_again_and_refuses_what_changed_since_its_plan(db: &
         )]
     };
     let full = |name: &str, seq: u16| member(c.joint, name, seq, MemberStatus::Full, None);
-    let before = store.members_count(&longyou, None).unwrap();
+    let before = store
+        .members_count(&longyou, &MemberFilter::default())
+        .unwrap();
 
     // An unrelated change since the plan: matched again, still true, committed.
     let newcomer = full("后来甲", 201);
@@ -3437,7 +3464,12 @@ fn a_commit_matches_the_rows_again_and_refuses_what_changed_since_its_plan(db: &
             &mut rows_of(&sheet("后来甲", &newcomer)),
         )
         .unwrap();
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 2);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before + 2
+    );
 
     // The person registered meanwhile: refused, nothing written.
     let twice = full("后来乙", 203);
@@ -3459,7 +3491,12 @@ fn a_commit_matches_the_rows_again_and_refuses_what_changed_since_its_plan(db: &
         refused.contains("预览之后登记情况有变化（第2至2行）"),
         "{refused}"
     );
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 3);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before + 3
+    );
 
     // The member it updates changed meanwhile: refused, the other change kept.
     let kept = full("后来丙", 204);
@@ -3532,7 +3569,12 @@ fn a_sheet_as_large_as_the_register_is_matched_by_reading_it_through(db: &TestDb
             },
         )
         .unwrap();
-    let registered = usize::try_from(store.members_count(&all(), None).unwrap()).unwrap();
+    let registered = usize::try_from(
+        store
+            .members_count(&all(), &MemberFilter::default())
+            .unwrap(),
+    )
+    .unwrap();
     let joint = format!("{}-{}", c.joint.county, c.joint.id);
     let line = |row: usize, m: &Member| {
         (
@@ -3588,7 +3630,9 @@ fn a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time(db: &TestDb
     let mut store = db.open();
     let c = build_small_city(&mut store);
     let longyou = scope_of(&mut store, c.longyou);
-    let before = store.members_count(&longyou, None).unwrap();
+    let before = store
+        .members_count(&longyou, &MemberFilter::default())
+        .unwrap();
     let joint = format!("{}-{}", c.joint.county, c.joint.id);
     let header: Vec<String> = [
         "姓名",
@@ -3664,7 +3708,12 @@ fn a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time(db: &TestDb
         .to_string();
     let span = format!("第{}至{}行", PLAN_BLOCK + 2, 2 * PLAN_BLOCK + 1);
     assert!(refused.contains(&span), "{refused}");
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 1);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before + 1
+    );
     assert!(store.imports(&longyou).unwrap().is_empty());
 
     // Previewed again: that row is skipped. A sheet that ends early is refused.
@@ -3681,7 +3730,12 @@ fn a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time(db: &TestDb
         .unwrap_err()
         .to_string();
     assert!(refused.contains("与预览时"), "{refused}");
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 1);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before + 1
+    );
 
     let import = store
         .commit_member_import(
@@ -3691,7 +3745,9 @@ fn a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time(db: &TestDb
         )
         .unwrap();
     assert_eq!(
-        store.members_count(&longyou, None).unwrap(),
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
         before + i64::try_from(total).unwrap()
     );
     let last = person(total - 1);
@@ -3704,7 +3760,12 @@ fn a_sheet_of_many_blocks_is_previewed_and_written_a_block_at_a_time(db: &TestDb
         last.name
     );
     store.undo_import("t", &longyou, import).unwrap();
-    assert_eq!(store.members_count(&longyou, None).unwrap(), before + 1);
+    assert_eq!(
+        store
+            .members_count(&longyou, &MemberFilter::default())
+            .unwrap(),
+        before + 1
+    );
     assert!(store.member(&longyou, key).unwrap().is_some());
 }
 

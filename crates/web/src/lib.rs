@@ -16,6 +16,7 @@ pub mod export;
 pub mod guard;
 pub mod import_jobs;
 pub mod life_report;
+pub mod lists;
 pub mod metrics;
 pub mod multipart;
 pub mod ops;

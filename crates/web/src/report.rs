@@ -11,6 +11,7 @@ use liangxin_domain::history::{self, TrendPoint};
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::Scope;
 use liangxin_store::organizations::OrgFilter;
+use liangxin_store::people::MemberFilter;
 use liangxin_store::todo::BranchTodo;
 
 use crate::AppState;
@@ -99,8 +100,8 @@ impl ScopeReport {
 #[derive(Debug, Default)]
 pub struct ReportCache {
     entries: Mutex<HashMap<CacheKey, Arc<ScopeReport>>>,
-    /// Row counts of filtered organization lists, on the same terms.
-    counts: Mutex<HashMap<(Scope, OrgFilter, i64, NaiveDate), i64>>,
+    /// Row counts of filtered lists, on the same terms.
+    counts: Mutex<HashMap<(Scope, Counted, i64, NaiveDate), i64>>,
     /// Coverage trends, on the same terms.
     trends: Mutex<HashMap<(Scope, i64, NaiveDate), Trend>>,
     /// To-do lists, keyed by the scope, both versions (registry and records) and the date.
@@ -185,18 +186,26 @@ pub async fn scope_trend(state: &Arc<AppState>, scope: Scope) -> Result<Trend, W
     Ok(points)
 }
 
-/// How many organizations of `scope` match `filter`, counted once per registry version.
-pub async fn organization_count(
+/// What a list counts: its rows, by its filter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Counted {
+    Organizations(OrgFilter),
+    Members(MemberFilter),
+}
+
+/// How many rows of a list `scope` holds, counted once per registry version (every write to
+/// the units, party organizations or members bumps it in its own transaction).
+pub async fn list_count(
     state: &Arc<AppState>,
     scope: &Scope,
-    filter: &OrgFilter,
+    counted: Counted,
 ) -> Result<i64, WebError> {
     let today = crate::today();
     let version = state
         .pool
         .run(|store| Ok(store.registry_version()?))
         .await?;
-    let key = (scope.clone(), filter.clone(), version, today);
+    let key = (scope.clone(), counted, version, today);
     if let Some(n) = state
         .reports
         .counts
@@ -206,10 +215,15 @@ pub async fn organization_count(
     {
         return Ok(n);
     }
-    let (s, f) = (scope.clone(), filter.clone());
+    let (s, c) = (scope.clone(), key.1.clone());
     let n = state
         .pool
-        .run(move |store| Ok(store.organizations_count(&s, today, &f)?))
+        .run(move |store| {
+            Ok(match &c {
+                Counted::Organizations(f) => store.organizations_count(&s, today, f)?,
+                Counted::Members(f) => store.members_count(&s, f)?,
+            })
+        })
         .await?;
     if let Ok(mut m) = state.reports.counts.lock() {
         if m.len() >= CACHE_ENTRIES {

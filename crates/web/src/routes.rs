@@ -345,6 +345,7 @@ pub const ROUTES: &[Route] = &[
     r("GET", "/members", Access::Page, Object::None),
     r("GET", "/members.csv", Access::Page, Object::None),
     r("GET", "/members.xlsx", Access::Page, Object::None),
+    staff("POST", "/members/find", Object::None),
     r(
         "GET",
         "/members/{county}/{id}",
@@ -519,6 +520,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/members/{county}/{id}/dues") => post(pages::member_dues::set_standard),
         ("POST", "/members/{county}/{id}/archive") => post(pages::members::record_archive),
         ("POST", "/members/{county}/{id}/resident-id") => post(pages::member_reveal::submit),
+        ("POST", "/members/find") => post(pages::members::find),
         ("POST", "/members/{county}/{id}/dues/correct") => post(pages::member_dues::correct),
         ("GET", "/party-orgs/{county}/{id}/meetings/new") => get(pages::meeting_new::show),
         ("POST", "/party-orgs/{county}/{id}/meetings/new") => post(pages::meeting_new::submit),

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use common::{PASSWORD, TestApp};
 use liangxin_domain::kinds::Role;
 use liangxin_store::accounts::{Anchor, NewUser};
+use liangxin_store::people::MemberFilter;
 
 fn app() -> &'static TestApp {
     static APP: OnceLock<TestApp> = OnceLock::new();
@@ -1661,7 +1662,10 @@ fn a_members_archive_shows_its_completeness_and_takes_a_received_item() {
     let mut store = app.store();
     let secretary = store.user_by_username("secretary").unwrap().unwrap();
     let scope = store.scope_of_user(&secretary).unwrap();
-    let m = store.members_page(&scope, None, 0, 1).unwrap().remove(0);
+    let m = store
+        .members_page(&scope, &MemberFilter::default(), 0, 1)
+        .unwrap()
+        .remove(0);
     let path = format!("/members/{}/{}", m.key.county, m.key.id);
     let mut c = app.signed_in("secretary");
     let page = c.get(&path);
@@ -1721,7 +1725,7 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
     let member_self = scope_of(&mut store, "member").member;
     // Members no other story works on: outside the secretary's and the zone's trees.
     let mut mine = store
-        .members_page(&longyou, None, 0, 400)
+        .members_page(&longyou, &MemberFilter::default(), 0, 400)
         .unwrap()
         .into_iter()
         .filter(|m| {
@@ -1886,7 +1890,7 @@ fn a_member_away_is_seen_by_home_and_host_and_expected_at_the_hosts_meetings() {
     let everything = liangxin_store::Scope::everything();
     // A member of another county, away to a Longyou branch no other story records at.
     let m = store
-        .members_page(&everything, None, 0, 500)
+        .members_page(&everything, &MemberFilter::default(), 0, 500)
         .unwrap()
         .into_iter()
         .find(|m| {
@@ -2631,7 +2635,9 @@ fn a_member_list_exports_to_csv_and_excel_with_its_filter_and_masked_ids() {
         .into_iter()
         .find(|(k, _, n, _)| k.county == 330802 && n.ends_with("支部"))
         .unwrap();
-    let members = store.members_count(&city, Some(branch)).unwrap();
+    let members = store
+        .members_count(&city, &MemberFilter::in_party_org(branch))
+        .unwrap();
     // The whole city, past the largest page a list reads at once.
     let everyone = app.signed_in("city").get("/members.csv");
     let rows = everyone
@@ -2640,7 +2646,9 @@ fn a_member_list_exports_to_csv_and_excel_with_its_filter_and_masked_ids() {
         .filter(|l| !l.is_empty())
         .count()
         - 1;
-    let registered = store.members_count(&city, None).unwrap() as usize;
+    let registered = store
+        .members_count(&city, &MemberFilter::default())
+        .unwrap() as usize;
     assert!(
         registered > 2 * liangxin_store::MAX_PAGE as usize,
         "{registered}"
@@ -3274,7 +3282,10 @@ fn the_full_id_is_shown_on_request_to_the_members_own_staff_and_logged() {
     let mut store = app.store();
     let secretary = store.user_by_username("secretary").unwrap().unwrap();
     let scope = store.scope_of_user(&secretary).unwrap();
-    let key = store.members_page(&scope, None, 0, 1).unwrap()[0].key;
+    let key = store
+        .members_page(&scope, &MemberFilter::default(), 0, 1)
+        .unwrap()[0]
+        .key;
     let expected = store
         .reveal_resident_id("test", &scope, key)
         .unwrap()
@@ -3772,4 +3783,127 @@ fn every_figure_of_the_coverage_api_opens_a_list_of_its_length() {
         }
     }
     assert!(walked > 100, "{walked}");
+}
+
+#[test]
+fn the_member_search_finds_by_name_and_by_resident_id_within_the_scope_only() {
+    let app = app();
+    let mut store = app.store();
+    let longyou_user = store.user_by_username("longyou").unwrap().unwrap();
+    let longyou = store.scope_of_user(&longyou_user).unwrap();
+    let city_user = store.user_by_username("city").unwrap().unwrap();
+    let city = store.scope_of_user(&city_user).unwrap();
+    let own = store
+        .members_page(&longyou, &MemberFilter::default(), 7, 1)
+        .unwrap()
+        .remove(0);
+    let outside = store
+        .party_orgs_in_scope(&city)
+        .unwrap()
+        .into_iter()
+        .filter(|(k, ..)| k.county != 330825)
+        .find_map(|(k, ..)| {
+            store
+                .members_page(&city, &MemberFilter::in_party_org(k), 0, 1)
+                .unwrap()
+                .pop()
+        })
+        .expect("a member of another county");
+    let href =
+        |m: &liangxin_store::people::MemberView| format!("/members/{}/{}", m.key.county, m.key.id);
+    let mut c = app.signed_in("longyou");
+
+    // By name: the county's member is found, the other county's is not, whatever its name.
+    let found = c.get(&format!(
+        "/members?name={}",
+        liangxin_web::auth::urlencode(&own.name)
+    ));
+    assert_eq!(found.status, 200);
+    assert!(found.body.contains(&href(&own)), "{}", found.body);
+    let elsewhere = c.get(&format!(
+        "/members?name={}",
+        liangxin_web::auth::urlencode(&outside.name)
+    ));
+    assert_eq!(elsewhere.status, 200);
+    assert!(!elsewhere.body.contains(&href(&outside)));
+    // Every row a search lists holds the name asked for, and the API agrees with the page.
+    let surname: String = own.name.chars().take(1).collect();
+    let api = c.get(&format!(
+        "/api/v1/members?name={}&size=200",
+        liangxin_web::auth::urlencode(&surname)
+    ));
+    assert_eq!(api.status, 200, "{}", api.body);
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let items = json["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|m| m["name"].as_str().unwrap().contains(&surname))
+    );
+    assert!(items.iter().all(|m| m["county"] == 330825));
+    let page = c.get(&format!(
+        "/members?name={}",
+        liangxin_web::auth::urlencode(&surname)
+    ));
+    assert!(
+        page.body
+            .contains(&format!("data-total=\"{}\"", json["total"])),
+        "{}",
+        json["total"]
+    );
+
+    // By resident ID, through a POST: the full number is in no address and not on the page.
+    let own_id = store.reveal_resident_id("test", &longyou, own.key).unwrap();
+    let outside_id = store
+        .reveal_resident_id("test", &city, outside.key)
+        .unwrap();
+    let csrf = c.get("/members").csrf();
+    let left = store
+        .confirmations_left(&format!("user:{}", longyou_user.id))
+        .unwrap();
+    let hit = c.post_form(
+        "/members/find",
+        &[("_csrf", &csrf), ("resident_id", own_id.expose())],
+    );
+    assert_eq!(hit.status, 200, "{}", hit.body);
+    assert!(hit.body.contains(&href(&own)));
+    assert!(!hit.body.contains(own_id.expose()));
+    assert!(hit.body.contains(&own_id.masked()));
+    assert_eq!(
+        store
+            .confirmations_left(&format!("user:{}", longyou_user.id))
+            .unwrap(),
+        left - 1,
+        "a hit is a confirmation: logged and rationed"
+    );
+    let miss = c.post_form(
+        "/members/find",
+        &[("_csrf", &csrf), ("resident_id", outside_id.expose())],
+    );
+    assert_eq!(miss.status, 200);
+    assert!(!miss.body.contains(&href(&outside)));
+    assert!(miss.body.contains("没有符合条件的党员"));
+    let bad = c.post_form(
+        "/members/find",
+        &[("_csrf", &csrf), ("resident_id", "12345")],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("身份证号"), "{}", bad.body);
+    assert_eq!(
+        c.post_form(
+            "/members/find",
+            &[("_csrf", "x"), ("resident_id", own_id.expose())]
+        )
+        .status,
+        403
+    );
+
+    // Page size and the checks of each field.
+    let twenty = c.get("/members?size=20");
+    assert_eq!(twenty.body.matches("data-label=\"姓名\"").count(), 20);
+    let wrong = c.get("/members?size=7");
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("每页条数"));
+    assert_eq!(c.get("/members?status=honorary").status, 422);
 }

@@ -5,14 +5,16 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::AppState;
 use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::{AppState, params};
+use crate::lists::members::{self, MembersQuery};
 
+/// Rows a page unless the caller asks for another size.
 const PAGE_SIZE: i64 = 100;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,21 +47,22 @@ pub struct MembersOut {
     pub items: Vec<MemberOut>,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct MembersQuery {
-    page: Option<String>,
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/members",
     params(
         ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，从1开始"),
+        ("size" = Option<i64>, Query, description = "每页条数：20、50、100 或 200，默认100"),
+        ("party_org" = Option<String>, Query, description = "只列直属此党组织的党员：县代码-编号，如 330825-12"),
+        ("name" = Option<String>, Query, description = "姓名中包含的字"),
+        ("status" = Option<String>, Query, description = "党员类别：probationary（预备党员）或 full（正式党员）"),
+        ("flow" = Option<String>, Query, description = "流动情况：settled（未流动）或 outflow（流出）"),
         ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
         (status = 200, description = "党员（身份证号已脱敏）；format=csv 或 xlsx 时为文件", content((MembersOut = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 404, description = "party_org 不在本辖区", body = crate::error::ErrorBody),
         (status = 422, description = "参数无效", body = crate::error::ErrorBody),
         (status = 403, description = "导出文件仅供党组织工作人员使用", body = crate::error::ErrorBody)
     )
@@ -70,25 +73,16 @@ pub async fn list(
     ApiQuery(q): ApiQuery<MembersQuery>,
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
+    let search = q.check_sized(PAGE_SIZE)?;
     if let Some(format) = file.format(&auth)? {
-        let whole = crate::pages::members::MembersQuery::default();
-        return Ok(crate::pages::members::export(state, auth, whole, format).await?);
+        return Ok(members::export(state, auth, search, format).await?);
     }
-    let page = params::page(&q.page)?;
-    let scope = auth.scope.clone();
-    let (total, rows) = state
-        .pool
-        .run(move |store| {
-            Ok((
-                store.members_count(&scope, None)?,
-                store.members_page(&scope, None, (page - 1) * PAGE_SIZE, PAGE_SIZE)?,
-            ))
-        })
-        .await?;
+    let found = members::load(&state, &auth.scope, &search).await?;
+    let (total, rows, page) = (found.total, found.rows, search.page);
     Ok(Json(MembersOut {
         total,
         page,
-        page_size: PAGE_SIZE,
+        page_size: search.size,
         items: rows
             .into_iter()
             .map(|m| MemberOut {

@@ -82,7 +82,10 @@ pub async fn get(
                 has_committee: po.has_committee,
                 term_started: po.term_started.map(|d| d.to_string()),
                 ancestors,
-                members: store.members_count(&scope, Some(key))?,
+                members: store.members_count(
+                    &scope,
+                    &liangxin_store::people::MemberFilter::in_party_org(key),
+                )?,
                 children: store
                     .party_org_children(key)?
                     .into_iter()

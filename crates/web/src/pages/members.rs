@@ -7,55 +7,17 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
+use liangxin_domain::kinds::{FlowStatus, MemberStatus};
 use liangxin_domain::registry::Key;
-use liangxin_store::people::MemberView;
-use serde::Deserialize;
+use liangxin_domain::resident_id::ResidentId;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Export, Format, PAGE_ROWS};
+use crate::export::Format;
+use crate::lists::members::{self, MemberRowView, MembersQuery};
 use crate::params;
-use crate::view::{Layout, query, render, thousands};
-
-const PAGE_SIZE: i64 = 50;
-
-#[derive(Debug)]
-struct MemberRowView {
-    href: String,
-    name: String,
-    sex: &'static str,
-    masked: String,
-    status: &'static str,
-    joined: String,
-    confirmed: String,
-    party_org: String,
-    workplace: String,
-    flow: String,
-}
-
-impl From<MemberView> for MemberRowView {
-    fn from(m: MemberView) -> Self {
-        MemberRowView {
-            href: format!("/members/{}/{}", m.key.county, m.key.id),
-            sex: if m.sex == "male" { "男" } else { "女" },
-            masked: m.resident_id_masked,
-            status: m.status.label(),
-            joined: m.joined_on.to_string(),
-            confirmed: m
-                .confirmed_on
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "—".into()),
-            party_org: m.party_org_name,
-            workplace: m.workplace.map(|(_, n)| n).unwrap_or_else(|| "—".into()),
-            flow: match m.flow_destination {
-                Some(d) => format!("{}（{d}）", m.flow.label()),
-                None => m.flow.label().to_owned(),
-            },
-            name: m.name,
-        }
-    }
-}
+use crate::view::{Choice, Layout, choices, render, thousands};
 
 #[derive(Template)]
 #[template(path = "members.html")]
@@ -71,22 +33,16 @@ struct MembersPage {
     next: Option<String>,
     csv: String,
     xlsx: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct MembersQuery {
-    party_org: Option<String>,
-    page: Option<String>,
-}
-
-fn parse_key(s: &str, field: &'static str) -> Result<Key, WebError> {
-    let (c, i) = s
-        .split_once('-')
-        .ok_or_else(|| WebError::bad_field(field, "格式应为 县代码-编号"))?;
-    match (c.parse(), i.parse()) {
-        (Ok(county), Ok(id)) => Ok(Key { county, id }),
-        _ => Err(WebError::bad_field(field, "格式应为 县代码-编号")),
-    }
+    /// The search form's fields as they were submitted.
+    name: String,
+    party_org: String,
+    statuses: Vec<Choice>,
+    flows: Vec<Choice>,
+    sizes: Vec<Choice>,
+    /// The search on page 1, for the page-jump form's hidden fields.
+    search: Vec<(&'static str, String)>,
+    /// 按身份证号查找, for those whose scope is a subtree.
+    can_find: bool,
 }
 
 pub async fn list(
@@ -94,83 +50,94 @@ pub async fn list(
     Extension(auth): Extension<Auth>,
     Query(q): Query<MembersQuery>,
 ) -> Result<Html<String>, WebError> {
-    let party_org = q
-        .party_org
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_key(s, "党组织"))
-        .transpose()?;
-    let page = params::page(&q.page)?;
-    let scope = auth.scope.clone();
-    let (total, rows, po_name) = state
-        .pool
-        .run(move |store| {
-            let po_name = match party_org {
-                Some(k) => Some(
-                    store
-                        .party_org(&scope, k)?
-                        .ok_or_else(WebError::not_found)?
-                        .name,
-                ),
-                None => None,
-            };
-            let total = store.members_count(&scope, party_org)?;
-            let rows = store.members_page(&scope, party_org, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
-            Ok((total, rows, po_name))
-        })
-        .await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let po_param = q.party_org.clone().unwrap_or_default();
-    let link = |p: i64| {
-        format!(
-            "/members{}",
-            query(&[("party_org", po_param.clone()), ("page", p.to_string())])
-        )
-    };
+    let s = q.check()?;
     let layout = Layout::new(&state, &auth, "党员", "members").await?;
+    let found = members::load(&state, &auth.scope, &s).await?;
+    let pages = found.pages(s.size);
+    let f = &s.filter;
     render(&MembersPage {
         layout,
-        heading: po_name
+        heading: found
+            .party_org_name
             .map(|n| format!("{n}的党员"))
             .unwrap_or_else(|| "党员".into()),
-        total: thousands(u64::try_from(total).unwrap_or(0)),
-        total_n: total,
-        page,
+        total: thousands(u64::try_from(found.total).unwrap_or(0)),
+        total_n: found.total,
+        page: s.page,
         pages,
-        rows: rows.into_iter().map(MemberRowView::from).collect(),
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
-        csv: format!("/members.csv{}", query(&[("party_org", po_param.clone())])),
-        xlsx: format!("/members.xlsx{}", query(&[("party_org", po_param.clone())])),
+        rows: found.rows.into_iter().map(MemberRowView::from).collect(),
+        prev: (s.page > 1).then(|| format!("/members{}", s.link(s.page - 1))),
+        next: (s.page < pages).then(|| format!("/members{}", s.link(s.page + 1))),
+        csv: format!("/members.csv{}", s.files()),
+        xlsx: format!("/members.xlsx{}", s.files()),
+        name: f.name.clone().unwrap_or_default(),
+        party_org: f
+            .party_org
+            .map(|k| format!("{}-{}", k.county, k.id))
+            .unwrap_or_default(),
+        statuses: choices::<MemberStatus>(f.status.map_or("", |x| x.code())),
+        flows: choices::<FlowStatus>(f.flow.map_or("", |x| x.code())),
+        sizes: size_choices(s.size),
+        search: s.fields(),
+        can_find: crate::routes::Who::Staff.admits(auth.role),
     })
 }
 
-/// The columns of the list, as exported.
-const EXPORT_HEADERS: [&str; 9] = [
-    "姓名",
-    "性别",
-    "公民身份号码",
-    "党员类别",
-    "入党时间",
-    "转正时间",
-    "所在党组织",
-    "工作单位",
-    "流动情况",
-];
+/// `POST /members/find`: the scope's member with the resident ID typed (按身份证号查找),
+/// through the keyed hash. A POST, so the full number is in no address, link or history;
+/// the page shows it masked, and a hit is logged and rationed like every confirmation.
+pub async fn find(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    body: axum::body::Bytes,
+) -> Result<Html<String>, WebError> {
+    let pairs = params::form_pairs(&body)?;
+    auth.check_csrf(&params::field(&pairs, "_csrf"))?;
+    let typed = params::field(&pairs, "resident_id");
+    let id = ResidentId::parse(typed.trim())
+        .map_err(|e| WebError::bad_field("身份证号", e.to_string()))?
+        .value;
+    let masked = id.masked();
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    let found = state
+        .pool
+        .run(move |store| Ok(store.search_member_by_resident_id(&actor, &scope, &id)?))
+        .await?;
+    let layout = Layout::new(&state, &auth, "党员", "members").await?;
+    let s = MembersQuery::default().check()?;
+    let total = i64::from(found.is_some());
+    render(&MembersPage {
+        layout,
+        heading: format!("身份证号为 {masked} 的党员"),
+        total: total.to_string(),
+        total_n: total,
+        page: 1,
+        pages: 1,
+        rows: found.into_iter().map(MemberRowView::from).collect(),
+        prev: None,
+        next: None,
+        csv: "/members.csv".into(),
+        xlsx: "/members.xlsx".into(),
+        name: String::new(),
+        party_org: String::new(),
+        statuses: choices::<MemberStatus>(""),
+        flows: choices::<FlowStatus>(""),
+        sizes: size_choices(s.size),
+        search: Vec::new(),
+        can_find: true,
+    })
+}
 
-fn export_row(m: MemberView) -> Vec<String> {
-    let v = MemberRowView::from(m);
-    vec![
-        v.name,
-        v.sex.to_owned(),
-        v.masked,
-        v.status.to_owned(),
-        v.joined,
-        v.confirmed,
-        v.party_org,
-        v.workplace,
-        v.flow,
-    ]
+fn size_choices(size: i64) -> Vec<Choice> {
+    members::PAGE_SIZES
+        .iter()
+        .map(|n| Choice {
+            value: n.to_string(),
+            label: format!("{n}条"),
+            selected: *n == size,
+        })
+        .collect()
 }
 
 pub(crate) async fn export(
@@ -179,50 +146,7 @@ pub(crate) async fn export(
     q: MembersQuery,
     format: Format,
 ) -> Result<Response, WebError> {
-    let party_org = q
-        .party_org
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_key(s, "党组织"))
-        .transpose()?;
-    let scope = auth.scope.clone();
-    let po_name = match party_org {
-        Some(k) => {
-            let scope = scope.clone();
-            Some(
-                state
-                    .pool
-                    .run(move |store| {
-                        Ok(store
-                            .party_org(&scope, k)?
-                            .ok_or_else(WebError::not_found)?
-                            .name)
-                    })
-                    .await?,
-            )
-        }
-        None => None,
-    };
-    let what = po_name.map_or_else(|| "党员".to_owned(), |n| format!("{n}的党员"));
-    let e = Export {
-        file_stem: "members",
-        sheet: "党员",
-        title: format!(
-            "{what}（导出于{}，身份证号已遮蔽）",
-            crate::today().format("%Y年%m月%d日")
-        ),
-        headers: EXPORT_HEADERS.to_vec(),
-    };
-    let page_size = i64::try_from(PAGE_ROWS).unwrap_or(i64::MAX);
-    export::respond(&state, e, format, move |store, offset| {
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        Ok(store
-            .members_page(&scope, party_org, offset, page_size)?
-            .into_iter()
-            .map(export_row)
-            .collect())
-    })
-    .await
+    members::export(state, auth, q.check()?, format).await
 }
 
 crate::export::file_handlers!(MembersQuery);
@@ -240,7 +164,7 @@ struct MemberPage {
     archive: Vec<(&'static str, String)>,
     completeness: String,
     archive_action: Option<String>,
-    archive_items: Vec<crate::view::Choice>,
+    archive_items: Vec<Choice>,
     today: String,
     /// 在册, or when and why the record left; and the day received for one transferred in.
     standing: String,
@@ -300,7 +224,7 @@ pub async fn show(
         .iter()
         .any(|t| t.state.is_open() && t.member == m.key);
     let outflow_href = active.then(|| {
-        if m.flow == liangxin_domain::kinds::FlowStatus::Settled {
+        if m.flow == FlowStatus::Settled {
             (format!("/members/{county}/{id}/outflow"), "外出登记")
         } else {
             ("/floating".to_owned(), "流动党员管理")
@@ -332,7 +256,7 @@ pub async fn show(
             )
         },
         archive_action: staff.then(|| format!("/members/{county}/{id}/archive")),
-        archive_items: crate::view::choices::<liangxin_domain::kinds::ArchiveItem>(""),
+        archive_items: choices::<liangxin_domain::kinds::ArchiveItem>(""),
         today: today.to_string(),
         standing,
         transfer_href: (active && !open_letter).then(|| format!("/members/{county}/{id}/transfer")),

@@ -7,15 +7,12 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
-use chrono::NaiveDate;
 use liangxin_domain::coverage::{self, CoverageState, UnitFilter};
 use liangxin_domain::kinds::{OrgKind, SectorTag};
 use liangxin_domain::registry::Key;
-use liangxin_domain::rules::CoverageRules;
 use liangxin_store::organizations::{
     OrgFilter, OrgListRow, OrgPage, OrgSort, SectorFilter, ZoneFilter,
 };
-use liangxin_store::{Scope, Store};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -180,21 +177,24 @@ pub async fn load_page(
         let today = crate::today();
         let rows = state
             .pool
-            .run(move |store| {
-                let rows = store.organizations_by_keys(&scope, today, &page)?;
-                assess(store, &scope, today, rows)
-            })
+            .run(move |store| Ok(store.organizations_by_keys(&scope, today, &page)?))
             .await?;
-        return Ok((total, rows));
+        let report = crate::report::scope_report(state, auth.scope.clone(), None).await?;
+        return Ok((total, assess(&report, rows)));
     }
-    let total = crate::report::organization_count(state, &auth.scope, &p.filter).await?;
+    let total = crate::report::list_count(
+        state,
+        &auth.scope,
+        crate::report::Counted::Organizations(p.filter.clone()),
+    )
+    .await?;
     let scope = auth.scope.clone();
     let p = p.clone();
     let today = crate::today();
     let rows = state
         .pool
         .run(move |store| {
-            let rows = store.organizations_page(
+            Ok(store.organizations_page(
                 &scope,
                 today,
                 &OrgPage {
@@ -204,11 +204,11 @@ pub async fn load_page(
                     offset: (p.page - 1) * PAGE_SIZE,
                     limit: PAGE_SIZE,
                 },
-            )?;
-            assess(store, &scope, today, rows)
+            )?)
         })
         .await?;
-    Ok((total, rows))
+    let report = crate::report::scope_report(state, auth.scope.clone(), None).await?;
+    Ok((total, assess(&report, rows)))
 }
 
 /// The keys of the rows the list's filters keep, in its order: the store's filters and order,
@@ -240,32 +240,22 @@ async fn judged_keys(
         .await
 }
 
-/// Each row's state and actions, by the engine.
-fn assess(
-    store: &mut Store,
-    scope: &Scope,
-    today: NaiveDate,
-    rows: Vec<OrgListRow>,
-) -> Result<Vec<AssessedOrg>, WebError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.key.id).collect();
-    let facts = store.organization_facts(scope, today, &ids)?;
-    let rules = CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
-    Ok(rows
-        .into_iter()
+/// Each row's state and actions as the scope's coverage report judged them: the report the
+/// figures count, computed once per registry version, so a row never says other than its
+/// figure.
+fn assess(report: &crate::report::ScopeReport, rows: Vec<OrgListRow>) -> Vec<AssessedOrg> {
+    rows.into_iter()
         .map(|row| {
-            let a = facts
-                .iter()
-                .find(|f| f.key == row.key)
-                .map(|f| coverage::assess_organization(f, &rules));
+            let unit = report.report.units.get(&row.key);
             AssessedOrg {
-                state: a.as_ref().map(|a| a.state),
-                actions: a
-                    .map(|a| a.findings.iter().map(|f| f.action.label()).collect())
+                state: unit.map(|u| u.state),
+                actions: unit
+                    .map(|u| u.actions.iter().map(|a| a.label()).collect())
                     .unwrap_or_default(),
                 row,
             }
         })
-        .collect())
+        .collect()
 }
 
 pub fn state_view(s: Option<CoverageState>) -> (&'static str, &'static str) {
@@ -492,6 +482,7 @@ pub(crate) async fn export(
     } else {
         Some(judged_keys(&state, &auth, &p).await?)
     };
+    let report = crate::report::scope_report(&state, auth.scope.clone(), None).await?;
     let scope = auth.scope.clone();
     let today = crate::today();
     let e = Export {
@@ -535,7 +526,7 @@ pub(crate) async fn export(
                 },
             )?,
         };
-        Ok(assess(store, &scope, today, rows)?
+        Ok(assess(&report, rows)
             .into_iter()
             .map(|a| {
                 let v = row_view(a);

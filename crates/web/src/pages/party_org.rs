@@ -91,7 +91,10 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
             ancestors.pop();
             let children = store.party_org_children(key)?;
             let units = store.covered_units(&scope, crate::today(), key)?;
-            let members = store.members_count(&scope, Some(key))?;
+            let members = store.members_count(
+                &scope,
+                &liangxin_store::people::MemberFilter::in_party_org(key),
+            )?;
             // 信息完整度 for branches and groups (a committee's is its branches').
             let archive = if po.org_type.is_branch()
                 || po.org_type == liangxin_domain::kinds::PartyOrgType::Group

@@ -1,0 +1,2 @@
+DROP INDEX organizations_zone_name;
+CREATE INDEX organizations_zone ON organizations (zone_id);

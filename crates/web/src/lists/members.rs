@@ -1,0 +1,302 @@
+//! The member list (党员名册) for the page, the API and the files: its query string checked
+//! into the store's filter, its row count kept per registry version, its page and its export.
+
+use std::sync::Arc;
+
+use axum::response::Response;
+use liangxin_domain::kinds::{FlowStatus, MemberStatus};
+use liangxin_domain::registry::Key;
+use liangxin_store::Scope;
+use liangxin_store::people::{MemberFilter, MemberView};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::export::{self, Export, Format, PAGE_ROWS};
+use crate::params;
+use crate::report::{Counted, list_count};
+use crate::view::query;
+
+/// Rows a page shows unless the user picks another size.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The page sizes offered (每页条数).
+pub const PAGE_SIZES: [i64; 4] = [20, 50, 100, 200];
+
+/// The list's query string; every field is checked, a bad one is a 422 naming it.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct MembersQuery {
+    /// 县代码-编号 of the party organization the members are directly in.
+    pub party_org: Option<String>,
+    /// Part of the name.
+    pub name: Option<String>,
+    /// probationary | full
+    pub status: Option<String>,
+    /// settled | outflow
+    pub flow: Option<String>,
+    pub page: Option<String>,
+    pub size: Option<String>,
+}
+
+/// A checked [`MembersQuery`].
+#[derive(Debug, Clone)]
+pub struct MemberSearch {
+    pub filter: MemberFilter,
+    pub page: i64,
+    pub size: i64,
+}
+
+impl MembersQuery {
+    /// The search asked for, [`PAGE_SIZE`] rows a page unless it says otherwise.
+    pub fn check(&self) -> Result<MemberSearch, WebError> {
+        self.check_sized(PAGE_SIZE)
+    }
+
+    /// The same, `default_size` rows a page unless it says otherwise.
+    pub fn check_sized(&self, default_size: i64) -> Result<MemberSearch, WebError> {
+        let name = params::text(&self.name);
+        if name.as_ref().is_some_and(|n| n.chars().count() > 50) {
+            return Err(WebError::bad_field("姓名", "不能超过50个字"));
+        }
+        let status = params::text(&self.status)
+            .map(|s| {
+                MemberStatus::parse(&s).map_err(|e| WebError::bad_field("党员类别", e.to_string()))
+            })
+            .transpose()?;
+        let flow = params::text(&self.flow)
+            .map(|s| {
+                FlowStatus::parse(&s).map_err(|e| WebError::bad_field("流动情况", e.to_string()))
+            })
+            .transpose()?;
+        Ok(MemberSearch {
+            filter: MemberFilter {
+                party_org: params::party_org(&self.party_org)?,
+                name,
+                status,
+                flow,
+            },
+            page: params::page(&self.page)?,
+            size: page_size(&self.size)?.unwrap_or(default_size),
+        })
+    }
+}
+
+/// 每页条数: one of [`PAGE_SIZES`], if given.
+pub fn page_size(s: &Option<String>) -> Result<Option<i64>, WebError> {
+    params::text(s)
+        .map(|v| {
+            v.parse::<i64>()
+                .ok()
+                .filter(|n| PAGE_SIZES.contains(n))
+                .ok_or_else(|| {
+                    let sizes: Vec<String> = PAGE_SIZES.iter().map(i64::to_string).collect();
+                    WebError::bad_field("每页条数", format!("可选 {}", sizes.join("、")))
+                })
+        })
+        .transpose()
+}
+
+impl MemberSearch {
+    /// The search's fields that are set, the page left out (the default size too).
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let f = &self.filter;
+        let pairs = [
+            (
+                "party_org",
+                f.party_org
+                    .map(|k| format!("{}-{}", k.county, k.id))
+                    .unwrap_or_default(),
+            ),
+            ("name", f.name.clone().unwrap_or_default()),
+            (
+                "status",
+                f.status.map(|s| s.code().to_owned()).unwrap_or_default(),
+            ),
+            (
+                "flow",
+                f.flow.map(|s| s.code().to_owned()).unwrap_or_default(),
+            ),
+            (
+                "size",
+                if self.size == PAGE_SIZE {
+                    String::new()
+                } else {
+                    self.size.to_string()
+                },
+            ),
+        ];
+        pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect()
+    }
+
+    /// The query string of this search on page `page`.
+    pub fn link(&self, page: i64) -> String {
+        let mut pairs = self.fields();
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        query(&pairs)
+    }
+
+    /// The query string of the whole list, for its files.
+    pub fn files(&self) -> String {
+        MemberSearch {
+            size: PAGE_SIZE,
+            ..self.clone()
+        }
+        .link(1)
+    }
+}
+
+/// One page of a search: the scope's rows the filter keeps, how many there are in all, and
+/// the name of the party organization it is narrowed to.
+#[derive(Debug)]
+pub struct MemberPage {
+    pub total: i64,
+    pub rows: Vec<MemberView>,
+    pub party_org_name: Option<String>,
+}
+
+impl MemberPage {
+    pub fn pages(&self, size: i64) -> i64 {
+        ((self.total + size - 1) / size).max(1)
+    }
+}
+
+/// The name of the party organization a search is narrowed to; not found outside the scope.
+fn party_org_name(
+    store: &mut liangxin_store::Store,
+    scope: &Scope,
+    key: Option<Key>,
+) -> Result<Option<String>, WebError> {
+    key.map(|k| {
+        store
+            .party_org(scope, k)?
+            .map(|p| p.name)
+            .ok_or_else(WebError::not_found)
+    })
+    .transpose()
+}
+
+pub async fn load(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    s: &MemberSearch,
+) -> Result<MemberPage, WebError> {
+    let total = list_count(state, scope, Counted::Members(s.filter.clone())).await?;
+    let (scope, s) = (scope.clone(), s.clone());
+    let (rows, party_org_name) = state
+        .pool
+        .run(move |store| {
+            let name = party_org_name(store, &scope, s.filter.party_org)?;
+            let rows = store.members_page(&scope, &s.filter, (s.page - 1) * s.size, s.size)?;
+            Ok((rows, name))
+        })
+        .await?;
+    Ok(MemberPage {
+        total,
+        rows,
+        party_org_name,
+    })
+}
+
+/// One member as the list and its files show them.
+#[derive(Debug)]
+pub struct MemberRowView {
+    pub href: String,
+    pub name: String,
+    pub sex: &'static str,
+    pub masked: String,
+    pub status: &'static str,
+    pub joined: String,
+    pub confirmed: String,
+    pub party_org: String,
+    pub workplace: String,
+    pub flow: String,
+}
+
+impl From<MemberView> for MemberRowView {
+    fn from(m: MemberView) -> Self {
+        MemberRowView {
+            href: format!("/members/{}/{}", m.key.county, m.key.id),
+            sex: if m.sex == "male" { "男" } else { "女" },
+            masked: m.resident_id_masked,
+            status: m.status.label(),
+            joined: m.joined_on.to_string(),
+            confirmed: m
+                .confirmed_on
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "—".into()),
+            party_org: m.party_org_name,
+            workplace: m.workplace.map(|(_, n)| n).unwrap_or_else(|| "—".into()),
+            flow: match m.flow_destination {
+                Some(d) => format!("{}（{d}）", m.flow.label()),
+                None => m.flow.label().to_owned(),
+            },
+            name: m.name,
+        }
+    }
+}
+
+/// The columns of the list, as exported.
+const EXPORT_HEADERS: [&str; 9] = [
+    "姓名",
+    "性别",
+    "公民身份号码",
+    "党员类别",
+    "入党时间",
+    "转正时间",
+    "所在党组织",
+    "工作单位",
+    "流动情况",
+];
+
+fn export_row(m: MemberView) -> Vec<String> {
+    let v = MemberRowView::from(m);
+    vec![
+        v.name,
+        v.sex.to_owned(),
+        v.masked,
+        v.status.to_owned(),
+        v.joined,
+        v.confirmed,
+        v.party_org,
+        v.workplace,
+        v.flow,
+    ]
+}
+
+/// Every row of a search as a file (the page and size are not the file's).
+pub async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    s: MemberSearch,
+    format: Format,
+) -> Result<Response, WebError> {
+    let scope = auth.scope.clone();
+    let (sc, key) = (scope.clone(), s.filter.party_org);
+    let po_name = state
+        .pool
+        .run(move |store| party_org_name(store, &sc, key))
+        .await?;
+    let what = po_name.map_or_else(|| "党员".to_owned(), |n| format!("{n}的党员"));
+    let e = Export {
+        file_stem: "members",
+        sheet: "党员",
+        title: format!(
+            "{what}（导出于{}，身份证号已遮蔽）",
+            crate::today().format("%Y年%m月%d日")
+        ),
+        headers: EXPORT_HEADERS.to_vec(),
+    };
+    let page_size = i64::try_from(PAGE_ROWS).unwrap_or(i64::MAX);
+    export::respond(&state, e, format, move |store, offset| {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        Ok(store
+            .members_page(&scope, &s.filter, offset, page_size)?
+            .into_iter()
+            .map(export_row)
+            .collect())
+    })
+    .await
+}
