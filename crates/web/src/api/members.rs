@@ -52,11 +52,11 @@ pub struct MembersOut {
     path = "/api/v1/members",
     params(
         ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，从1开始"),
-        ("size" = Option<i64>, Query, description = "每页条数：20、50、100 或 200，默认100"),
-        ("party_org" = Option<String>, Query, description = "只列直属此党组织的党员：县代码-编号，如 330825-12"),
-        ("name" = Option<String>, Query, description = "姓名中包含的字"),
-        ("status" = Option<String>, Query, description = "党员类别：probationary（预备党员）或 full（正式党员）"),
-        ("flow" = Option<String>, Query, description = "流动情况：settled（未流动）或 outflow（流出）"),
+        ("size" = Option<String>, Query, pattern = "^(20|50|100|200)$", description = "每页条数：20、50、100 或 200，默认100"),
+        ("party_org" = Option<String>, Query, pattern = "^[1-9][0-9]{5}-[1-9][0-9]{0,17}$", description = "只列直属此党组织的党员：县代码-编号，如 330825-12"),
+        ("name" = Option<String>, Query, min_length = 1, max_length = 50, description = "姓名中包含的字"),
+        ("status" = Option<String>, Query, pattern = "^(probationary|full)$", description = "党员类别：probationary（预备党员）或 full（正式党员）"),
+        ("flow" = Option<String>, Query, pattern = "^(settled|outflow)$", description = "流动情况：settled（未流动）或 outflow（流出）"),
         ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
