@@ -170,6 +170,30 @@ macro_rules! member_filters {
     }};
 }
 
+/// The tables a [`MemberRow`] is read from: each member with its party organization, its
+/// profile and its workplace (left-joined: a member may have none).
+macro_rules! member_joins {
+    () => {
+        po::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(po::county_code)
+                    .and(m::party_org_id.eq(po::id))),
+            )
+            .inner_join(
+                mp::table.on(mp::county_code
+                    .eq(m::county_code)
+                    .and(mp::member_id.eq(m::id))),
+            )
+            .left_join(
+                o::table.on(o::county_code
+                    .nullable()
+                    .eq(m::workplace_county)
+                    .and(o::id.nullable().eq(m::workplace_org_id))),
+            )
+    };
+}
+
 /// The columns of a [`MemberRow`], over `party_orgs`, `members`, `member_profiles` and the
 /// workplace (`organizations`, left-joined).
 macro_rules! member_columns {
@@ -498,24 +522,7 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<MemberView>> {
-        let q = po::table
-            .inner_join(
-                m::table.on(m::county_code
-                    .eq(po::county_code)
-                    .and(m::party_org_id.eq(po::id))),
-            )
-            .inner_join(
-                mp::table.on(mp::county_code
-                    .eq(m::county_code)
-                    .and(mp::member_id.eq(m::id))),
-            )
-            .left_join(
-                o::table.on(o::county_code
-                    .nullable()
-                    .eq(m::workplace_county)
-                    .and(o::id.nullable().eq(m::workplace_org_id))),
-            )
-            .into_boxed();
+        let q = member_joins!().into_boxed();
         let rows: Vec<MemberRow> = member_filters!(q, scope, filter)
             .order((po::path, m::name, m::id))
             .offset(offset.max(0))
@@ -551,23 +558,7 @@ impl Store {
     }
 
     pub(crate) fn member_view(&mut self, key: Key) -> Result<Option<MemberView>> {
-        let row: Option<MemberRow> = po::table
-            .inner_join(
-                m::table.on(m::county_code
-                    .eq(po::county_code)
-                    .and(m::party_org_id.eq(po::id))),
-            )
-            .inner_join(
-                mp::table.on(mp::county_code
-                    .eq(m::county_code)
-                    .and(mp::member_id.eq(m::id))),
-            )
-            .left_join(
-                o::table.on(o::county_code
-                    .nullable()
-                    .eq(m::workplace_county)
-                    .and(o::id.nullable().eq(m::workplace_org_id))),
-            )
+        let row: Option<MemberRow> = member_joins!()
             .filter(m::county_code.eq(key.county).and(m::id.eq(key.id)))
             .select(member_columns!())
             .first(self.conn())
