@@ -2,6 +2,7 @@
 //! the monthly marking of a whole branch, and each member's months — always through the
 //! scope.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -150,6 +151,118 @@ impl MonthList {
             // carries the month to the receiving branch, where the person is listed again.
             MonthList::Unmarked => !row.marked && row.stayed,
         }
+    }
+}
+
+/// A scope's month of dues: every member's line by party organization and name, the
+/// roll-up per party organization (most short and unpaid first) and the scope's total,
+/// with the lines of each [`MonthList`] indexed so a page of any list is a slice.
+#[derive(Debug, Clone, Default)]
+pub struct DuesMonth {
+    /// By party organization's name, then the member's name.
+    pub rows: Vec<SheetRow>,
+    pub total: DuesTotals,
+    pub rollup: Vec<DuesRollupRow>,
+    /// Positions in `rows` of each list, at its [`slot`].
+    lists: [Vec<u32>; 6],
+    /// Each party organization's lines: a run of `rows`.
+    runs: HashMap<Key, (u32, u32)>,
+}
+
+/// The lists [`DuesMonth`] indexes.
+const LISTED: [MonthList; 6] = [
+    MonthList::All,
+    MonthList::In(dues::MonthState::Paid),
+    MonthList::In(dues::MonthState::Short),
+    MonthList::In(dues::MonthState::Unpaid),
+    MonthList::WithoutStandard,
+    MonthList::Unmarked,
+];
+
+/// Where [`DuesMonth`] keeps `list`'s positions.
+fn slot(list: MonthList) -> usize {
+    match list {
+        MonthList::All => 0,
+        MonthList::In(dues::MonthState::Paid) => 1,
+        MonthList::In(dues::MonthState::Short) => 2,
+        MonthList::In(dues::MonthState::Unpaid) => 3,
+        MonthList::WithoutStandard => 4,
+        MonthList::Unmarked => 5,
+    }
+}
+
+impl DuesMonth {
+    fn from_rows(mut rows: Vec<SheetRow>) -> Self {
+        rows.sort_by(|a, b| {
+            (&a.party_org_name, a.party_org, &a.name, a.member).cmp(&(
+                &b.party_org_name,
+                b.party_org,
+                &b.name,
+                b.member,
+            ))
+        });
+        let mut lists: [Vec<u32>; 6] = Default::default();
+        let mut runs: HashMap<Key, (u32, u32)> = HashMap::new();
+        let mut rollup: Vec<DuesRollupRow> = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            for list in LISTED {
+                if list.holds(row) {
+                    lists[slot(list)].push(i);
+                }
+            }
+            // Sorted by organization, so each one's lines are one run.
+            match rollup.last_mut() {
+                Some(last) if last.key == row.party_org => {}
+                _ => rollup.push(DuesRollupRow {
+                    key: row.party_org,
+                    name: row.party_org_name.clone(),
+                    totals: DuesTotals::default(),
+                }),
+            }
+            if let Some(last) = rollup.last_mut() {
+                last.totals.add(row);
+            }
+            runs.entry(row.party_org).or_insert((i, i)).1 = i + 1;
+        }
+        let mut total = DuesTotals::default();
+        for r in &rollup {
+            total.merge(&r.totals);
+        }
+        rollup.sort_by(|a, b| {
+            (b.totals.unpaid_members + b.totals.short_members)
+                .cmp(&(a.totals.unpaid_members + a.totals.short_members))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        DuesMonth {
+            rows,
+            total,
+            rollup,
+            lists,
+            runs,
+        }
+    }
+
+    /// The positions in [`DuesMonth::rows`] of the lines `list` holds, of one party
+    /// organization's own members with `party_org`: the rows behind every figure.
+    pub fn list(&self, party_org: Option<Key>, list: MonthList) -> Cow<'_, [u32]> {
+        match party_org {
+            Some(key) => {
+                let (from, to) = self.runs.get(&key).copied().unwrap_or((0, 0));
+                Cow::Owned(
+                    (from..to)
+                        .filter(|&i| list.holds(&self.rows[i as usize]))
+                        .collect(),
+                )
+            }
+            None => Cow::Borrowed(&self.lists[slot(list)]),
+        }
+    }
+
+    /// The lines at `positions` (from [`DuesMonth::list`]).
+    pub fn rows_at<'a>(&'a self, positions: &'a [u32]) -> impl Iterator<Item = &'a SheetRow> {
+        positions.iter().filter_map(|&i| self.rows.get(i as usize))
     }
 }
 
@@ -317,41 +430,14 @@ impl Store {
         })
     }
 
-    /// The month's dues of every party organization of `scope` with members that month
-    /// (most unpaid first), and the scope's total: due and paid in fen, members paid, short
-    /// and unpaid, from the standards and the ledger.
-    pub fn dues_rollup(
-        &mut self,
-        scope: &Scope,
-        month: Period,
-    ) -> Result<(DuesTotals, Vec<DuesRollupRow>)> {
-        if scope.member.is_some() {
-            return Ok((DuesTotals::default(), Vec::new()));
-        }
-        let mut by_org: HashMap<Key, DuesRollupRow> = HashMap::new();
-        for row in month_rows(self.conn(), MonthOf::Scope(scope), month)? {
-            by_org
-                .entry(row.party_org)
-                .or_insert_with(|| DuesRollupRow {
-                    key: row.party_org,
-                    name: row.party_org_name.clone(),
-                    totals: DuesTotals::default(),
-                })
-                .totals
-                .add(&row);
-        }
-        let mut total = DuesTotals::default();
-        let mut rows: Vec<DuesRollupRow> = by_org.into_values().collect();
-        for r in &rows {
-            total.merge(&r.totals);
-        }
-        rows.sort_by(|a, b| {
-            (b.totals.unpaid_members + b.totals.short_members)
-                .cmp(&(a.totals.unpaid_members + a.totals.short_members))
-                .then_with(|| a.name.cmp(&b.name))
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        Ok((total, rows))
+    /// The month's dues of `scope`, read once: every member's line, the roll-up by party
+    /// organization and the total, from the standards and the ledger (see [`DuesMonth`]).
+    pub fn dues_month(&mut self, scope: &Scope, month: Period) -> Result<DuesMonth> {
+        Ok(DuesMonth::from_rows(month_rows(
+            self.conn(),
+            MonthOf::Scope(scope),
+            month,
+        )?))
     }
 
     /// The members of a party organization of `scope` in `month`, with what is due and paid.
@@ -364,39 +450,6 @@ impl Store {
         let conn = self.conn();
         party_org_in_scope(conn, scope, party_org)?;
         dues_sheet(conn, party_org, month)
-    }
-
-    /// The month's members of `scope` (of one party organization's own members with
-    /// `party_org`) that `list` holds, by party organization and name: the rows behind
-    /// every figure of the roll-up.
-    pub fn dues_month_list(
-        &mut self,
-        scope: &Scope,
-        month: Period,
-        party_org: Option<Key>,
-        list: MonthList,
-    ) -> Result<Vec<SheetRow>> {
-        if scope.member.is_some() {
-            return Ok(Vec::new());
-        }
-        let conn = self.conn();
-        let mut rows = match party_org {
-            Some(key) => {
-                party_org_in_scope(conn, scope, key)?;
-                dues_sheet(conn, key, month)?
-            }
-            None => month_rows(conn, MonthOf::Scope(scope), month)?,
-        };
-        rows.retain(|r| list.holds(r));
-        rows.sort_by(|a, b| {
-            (&a.party_org_name, a.party_org, &a.name, a.member).cmp(&(
-                &b.party_org_name,
-                b.party_org,
-                &b.name,
-                b.member,
-            ))
-        });
-        Ok(rows)
     }
 
     /// Marks a month's dues for members of one party organization in one transaction:

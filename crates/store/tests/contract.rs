@@ -2730,7 +2730,8 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
             },
         )
         .unwrap();
-    let (total, rows) = store.dues_rollup(&longyou, october).unwrap();
+    let month = store.dues_month(&longyou, october).unwrap();
+    let (total, rows) = (&month.total, &month.rollup);
     let joint = rows.iter().find(|r| r.key == c.joint).unwrap();
     let t = &joint.totals;
     assert_eq!(
@@ -2750,17 +2751,50 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
         "the scope's total is its organizations' sum"
     );
     assert_eq!(rows[0].key, c.joint, "most unpaid first");
-    let (other, rows) = store.dues_rollup(&kecheng, october).unwrap();
-    assert!(rows.iter().all(|r| r.key != c.joint));
-    assert_eq!(other.members, 0);
+    // Every figure's list holds exactly the figure, for the scope and for one organization.
+    let figures = [
+        (MonthList::All, total.members, t.members),
+        (
+            MonthList::In(liangxin_domain::dues::MonthState::Paid),
+            total.paid_members,
+            t.paid_members,
+        ),
+        (
+            MonthList::In(liangxin_domain::dues::MonthState::Short),
+            total.short_members,
+            t.short_members,
+        ),
+        (
+            MonthList::In(liangxin_domain::dues::MonthState::Unpaid),
+            total.unpaid_members,
+            t.unpaid_members,
+        ),
+        (
+            MonthList::WithoutStandard,
+            total.without_standard,
+            t.without_standard,
+        ),
+    ];
+    for (list, in_scope, in_joint) in figures {
+        assert_eq!(month.list(None, list).len(), in_scope as usize, "{list:?}");
+        let own = month.list(Some(c.joint), list);
+        assert_eq!(own.len(), in_joint as usize, "{list:?}");
+        assert!(
+            month
+                .rows_at(&own)
+                .all(|r| r.party_org == c.joint && list.holds(r))
+        );
+    }
+    let other = store.dues_month(&kecheng, october).unwrap();
+    assert!(other.rollup.iter().all(|r| r.key != c.joint));
+    assert_eq!(other.total.members, 0);
     // One who dies during November stays in November's roll-up (unpaid), but is no longer
     // 未登记 there, nor in the 待办: nothing more is owed to this branch.
     let november = Period::month(2026, 11).unwrap();
     let unmarked = |store: &mut Store| {
-        let listed: Vec<Key> = store
-            .dues_month_list(&longyou, november, Some(c.joint), MonthList::Unmarked)
-            .unwrap()
-            .iter()
+        let month = store.dues_month(&longyou, november).unwrap();
+        let listed: Vec<Key> = month
+            .rows_at(&month.list(Some(c.joint), MonthList::Unmarked))
             .map(|r| r.member)
             .collect();
         let todo = store
@@ -2774,7 +2808,7 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
     };
     let before = unmarked(&mut store);
     assert!(before.contains(&ms[2]));
-    let members_before = store.dues_rollup(&longyou, november).unwrap().0.members;
+    let members_before = store.dues_month(&longyou, november).unwrap().total.members;
     store
         .leave_member(
             "t",
@@ -2791,7 +2825,7 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
     let after = unmarked(&mut store);
     assert_eq!(after.len(), before.len() - 1);
     assert!(!after.contains(&ms[2]));
-    let (total, _) = store.dues_rollup(&longyou, november).unwrap();
+    let total = store.dues_month(&longyou, november).unwrap().total;
     assert_eq!(total.members, members_before, "still of November's members");
 }
 

@@ -12,6 +12,7 @@ use liangxin_store::Scope;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::report;
 
 /// One party organization's year.
 #[derive(Debug, Clone)]
@@ -29,6 +30,11 @@ pub struct BranchLife {
 }
 
 impl BranchLife {
+    /// Whether the name holds the part searched for (every name without one).
+    pub fn named(&self, part: &Option<String>) -> bool {
+        part.as_ref().is_none_or(|p| self.name.contains(p.as_str()))
+    }
+
     pub fn missed_total(&self) -> u32 {
         self.missed.iter().map(|m| m.1).sum()
     }
@@ -70,11 +76,21 @@ impl LifeReport {
     }
 }
 
+/// The scope's year, computed once per change of the records.
 pub async fn life_report(
     state: &Arc<AppState>,
     scope: Scope,
     year: i32,
-) -> Result<LifeReport, WebError> {
+) -> Result<Arc<LifeReport>, WebError> {
+    let key = report::records_key(state, &scope, year).await?;
+    state
+        .reports
+        .life
+        .get(key, || compute(state, scope, year))
+        .await
+}
+
+async fn compute(state: &Arc<AppState>, scope: Scope, year: i32) -> Result<LifeReport, WebError> {
     let today = crate::today();
     let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
@@ -152,18 +168,26 @@ impl LifeFilter {
         Ok(LifeFilter { missed, open_now })
     }
 
-    /// The filter as a query string to append ("&missed=some&due=now", or nothing).
-    pub fn query(self) -> String {
-        let mut q = String::new();
+    /// The filter's fields that are set.
+    pub fn fields(self) -> Vec<(&'static str, String)> {
+        let mut f = Vec::new();
         match self.missed {
             None => {}
-            Some(false) => q.push_str("&missed=none"),
-            Some(true) => q.push_str("&missed=some"),
+            Some(false) => f.push(("missed", "none".to_owned())),
+            Some(true) => f.push(("missed", "some".to_owned())),
         }
         if self.open_now {
-            q.push_str("&due=now");
+            f.push(("due", "now".to_owned()));
         }
-        q
+        f
+    }
+
+    /// The filter as a query string to append ("&missed=some&due=now", or nothing).
+    pub fn query(self) -> String {
+        self.fields()
+            .into_iter()
+            .map(|(k, v)| format!("&{k}={v}"))
+            .collect()
     }
 
     /// What the list holds, in words.

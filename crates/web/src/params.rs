@@ -45,6 +45,15 @@ pub fn text(s: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Part of a name to search by (`field` names it in the message): up to 50 characters.
+pub fn name_part(s: &Option<String>, field: &'static str) -> Result<Option<String>, WebError> {
+    let name = text(s);
+    if name.as_ref().is_some_and(|n| n.chars().count() > 50) {
+        return Err(WebError::bad_field(field, "不能超过50个字"));
+    }
+    Ok(name)
+}
+
 /// A county-level GB/T 2260 code.
 pub fn county(s: &Option<String>) -> Result<Option<i32>, WebError> {
     text(s)

@@ -2,20 +2,27 @@
 //! API: facts from the store, the engine from the domain, names for display.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::OnceCell;
 
 use chrono::NaiveDate;
 
 use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject};
 use liangxin_domain::history::{self, TrendPoint};
+use liangxin_domain::period::Period;
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::Scope;
+use liangxin_store::dues::DuesMonth;
+use liangxin_store::floating::FloatingView;
 use liangxin_store::organizations::OrgFilter;
 use liangxin_store::people::MemberFilter;
 use liangxin_store::todo::BranchTodo;
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::life_report::LifeReport;
 
 /// A report with the names its keys need.
 #[derive(Debug)]
@@ -93,54 +100,125 @@ impl ScopeReport {
     }
 }
 
-/// Reports already computed by this instance, keyed by what they were computed from: the
-/// scope, the registry's version, the date and the grouping. A write anywhere bumps the
-/// version, so an entry is never stale; the database stays the only source of truth, and
-/// every instance keeps its own.
-#[derive(Debug, Default)]
-pub struct ReportCache {
-    entries: Mutex<HashMap<CacheKey, Arc<ScopeReport>>>,
-    /// Row counts of filtered lists, on the same terms.
-    counts: Mutex<HashMap<(Scope, Counted, i64, NaiveDate), i64>>,
-    /// Coverage trends, on the same terms.
-    trends: Mutex<HashMap<(Scope, i64, NaiveDate), Trend>>,
-    /// To-do lists, keyed by the scope, both versions (registry and records) and the date.
-    todos: Mutex<HashMap<TodoKey, Todo>>,
+/// Values this instance computed from the records, each kept while the versions it was
+/// computed from hold: a write anywhere bumps a version, so an entry is never stale; the
+/// database stays the only source of truth, and every instance keeps its own. Concurrent
+/// requests for one missing entry compute it once (the others wait for it).
+#[derive(Debug)]
+pub struct Memo<K, V> {
+    entries: Mutex<HashMap<K, Arc<OnceCell<Arc<V>>>>>,
+    /// Entries kept before the memo starts afresh.
+    cap: usize,
 }
 
-/// scope, (registry version, records version), date
-type TodoKey = (Scope, (i64, i64), NaiveDate);
+impl<K: Hash + Eq, V> Memo<K, V> {
+    pub fn new(cap: usize) -> Self {
+        Memo {
+            entries: Mutex::new(HashMap::new()),
+            cap,
+        }
+    }
+
+    /// The entry of `key`, computed by `compute` where missing.
+    pub async fn get<F, Fut>(&self, key: K, compute: F) -> Result<Arc<V>, WebError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, WebError>>,
+    {
+        let cell = {
+            let mut m = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            if m.len() >= self.cap && !m.contains_key(&key) {
+                m.clear();
+            }
+            m.entry(key).or_default().clone()
+        };
+        cell.get_or_try_init(|| async { compute().await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+}
+
+/// What this instance keeps of the reports and lists it computed.
+#[derive(Debug)]
+pub struct ReportCache {
+    /// Coverage reports: scope, registry version, date, grouping.
+    reports: Memo<(Scope, i64, NaiveDate, GroupBy), ScopeReport>,
+    /// Row counts of filtered lists, on the same terms.
+    counts: Memo<(Scope, Counted, i64, NaiveDate), i64>,
+    /// Coverage trends, on the same terms.
+    trends: Memo<(Scope, i64, NaiveDate), Vec<TrendPoint>>,
+    /// To-do lists, keyed by the scope, both versions (registry and records) and the date.
+    todos: Memo<RecordsKey<()>, Vec<BranchTodo>>,
+    /// Years of organizational life, by the year.
+    pub life: Memo<RecordsKey<i32>, LifeReport>,
+    /// Months of dues, by the month: a city's is some 160,000 lines, so few are kept.
+    pub dues: Memo<RecordsKey<Period>, DuesMonth>,
+    /// Floating members, those back included or not.
+    pub floating: Memo<RecordsKey<bool>, Vec<FloatingView>>,
+}
+
+/// A scope, both versions (registry and records), the date and what else the value is of.
+pub type RecordsKey<T> = (Scope, (i64, i64), NaiveDate, T);
+
+/// Entries kept before a memo starts afresh (scopes × groupings in use at once).
+const CACHE_ENTRIES: usize = 512;
+
+impl Default for ReportCache {
+    fn default() -> Self {
+        ReportCache {
+            reports: Memo::new(CACHE_ENTRIES),
+            counts: Memo::new(CACHE_ENTRIES),
+            trends: Memo::new(CACHE_ENTRIES),
+            todos: Memo::new(CACHE_ENTRIES),
+            life: Memo::new(64),
+            dues: Memo::new(8),
+            floating: Memo::new(64),
+        }
+    }
+}
+
+/// The key of a value computed from the records of `scope` today, with `of`.
+pub async fn records_key<T>(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    of: T,
+) -> Result<RecordsKey<T>, WebError> {
+    let version = state.pool.run(|store| Ok(store.records_version()?)).await?;
+    Ok((scope.clone(), version, crate::today(), of))
+}
 
 /// A scope's open items, most pressing first.
 pub type Todo = Arc<Vec<BranchTodo>>;
 
 /// The scope's to-do list (待办), computed once per change of the records.
 pub async fn scope_todo(state: &Arc<AppState>, scope: Scope) -> Result<Todo, WebError> {
-    let today = crate::today();
-    let version = state.pool.run(|store| Ok(store.records_version()?)).await?;
-    let key = (scope.clone(), version, today);
-    if let Some(hit) = state
+    let key = records_key(state, &scope, ()).await?;
+    let today = key.2;
+    state
         .reports
         .todos
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
-    {
-        return Ok(hit);
-    }
-    let list = Arc::new(
-        state
-            .pool
-            .run(move |store| Ok(store.todo(&scope, today)?))
-            .await?,
-    );
-    if let Ok(mut m) = state.reports.todos.lock() {
-        if m.len() >= CACHE_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, list.clone());
-    }
-    Ok(list)
+        .get(key, || {
+            state.pool.run(move |store| Ok(store.todo(&scope, today)?))
+        })
+        .await
+}
+
+/// The scope's month of dues, read once per change of the records.
+pub async fn scope_dues(
+    state: &Arc<AppState>,
+    scope: Scope,
+    month: Period,
+) -> Result<Arc<DuesMonth>, WebError> {
+    let key = records_key(state, &scope, month).await?;
+    state
+        .reports
+        .dues
+        .get(key, || {
+            state
+                .pool
+                .run(move |store| Ok(store.dues_month(&scope, month)?))
+        })
+        .await
 }
 
 /// A scope's coverage at each month's end, oldest first.
@@ -153,37 +231,27 @@ pub const TREND_MONTHS: u32 = 12;
 /// from the dated records once per registry version.
 pub async fn scope_trend(state: &Arc<AppState>, scope: Scope) -> Result<Trend, WebError> {
     let today = crate::today();
-    let version = state
-        .pool
-        .run(|store| Ok(store.registry_version()?))
-        .await?;
+    let version = registry_version(state).await?;
     let key = (scope.clone(), version, today);
-    if let Some(hit) = state
+    state
         .reports
         .trends
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
-    {
-        return Ok(hit);
-    }
-    let days = history::month_ends(today, TREND_MONTHS);
-    let from = days.first().copied().unwrap_or(today);
-    let points = state
-        .pool
-        .run(move |store| {
-            let records = store.coverage_records(&scope, today, from)?;
-            Ok(history::trend(&records, &days))
+        .get(key, || async move {
+            let days = history::month_ends(today, TREND_MONTHS);
+            let from = days.first().copied().unwrap_or(today);
+            state
+                .pool
+                .run(move |store| {
+                    let records = store.coverage_records(&scope, today, from)?;
+                    Ok(history::trend(&records, &days))
+                })
+                .await
         })
-        .await?;
-    let points = Arc::new(points);
-    if let Ok(mut m) = state.reports.trends.lock() {
-        if m.len() >= CACHE_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, points.clone());
-    }
-    Ok(points)
+        .await
+}
+
+async fn registry_version(state: &Arc<AppState>) -> Result<i64, WebError> {
+    state.pool.run(|store| Ok(store.registry_version()?)).await
 }
 
 /// What a list counts: its rows, by its filter.
@@ -201,44 +269,23 @@ pub async fn list_count(
     counted: Counted,
 ) -> Result<i64, WebError> {
     let today = crate::today();
-    let version = state
-        .pool
-        .run(|store| Ok(store.registry_version()?))
-        .await?;
-    let key = (scope.clone(), counted, version, today);
-    if let Some(n) = state
+    let version = registry_version(state).await?;
+    let key = (scope.clone(), counted.clone(), version, today);
+    let s = scope.clone();
+    let n = state
         .reports
         .counts
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&key).copied())
-    {
-        return Ok(n);
-    }
-    let (s, c) = (scope.clone(), key.1.clone());
-    let n = state
-        .pool
-        .run(move |store| {
-            Ok(match &c {
-                Counted::Organizations(f) => store.organizations_count(&s, today, f)?,
-                Counted::Members(f) => store.members_count(&s, f)?,
+        .get(key, || {
+            state.pool.run(move |store| {
+                Ok(match &counted {
+                    Counted::Organizations(f) => store.organizations_count(&s, today, f)?,
+                    Counted::Members(f) => store.members_count(&s, f)?,
+                })
             })
         })
         .await?;
-    if let Ok(mut m) = state.reports.counts.lock() {
-        if m.len() >= CACHE_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, n);
-    }
-    Ok(n)
+    Ok(*n)
 }
-
-/// scope, registry version, date, grouping
-type CacheKey = (Scope, i64, NaiveDate, GroupBy);
-
-/// Entries kept before the cache starts afresh (scopes × groupings in use at once).
-const CACHE_ENTRIES: usize = 512;
 
 pub async fn scope_report(
     state: &Arc<AppState>,
@@ -247,30 +294,14 @@ pub async fn scope_report(
 ) -> Result<Arc<ScopeReport>, WebError> {
     let today = crate::today();
     let by = by.unwrap_or_else(|| natural_group(&scope));
-    let version = state
-        .pool
-        .run(|store| Ok(store.registry_version()?))
-        .await?;
+    let version = registry_version(state).await?;
     let key = (scope.clone(), version, today, by);
-    if let Some(hit) = state
+    state
         .reports
-        .entries
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&key).cloned())
-    {
-        return Ok(hit);
-    }
-    let report = Arc::new(compute(state, scope, by, today).await?);
-    if let Ok(mut m) = state.reports.entries.lock() {
-        if m.len() >= CACHE_ENTRIES {
-            m.clear();
-        }
-        m.insert(key, report.clone());
-    }
-    Ok(report)
+        .reports
+        .get(key, || compute(state, scope, by, today))
+        .await
 }
-
 async fn compute(
     state: &Arc<AppState>,
     scope: Scope,

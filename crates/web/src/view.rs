@@ -175,3 +175,55 @@ mod tests {
         );
     }
 }
+
+/// A list's pages: previous and next, and a jump to any page that keeps the list's filters.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// The list's path (`/dues`).
+    pub action: String,
+    /// The filters to keep, the page left out.
+    pub fields: Vec<(&'static str, String)>,
+    pub page: i64,
+    pub pages: i64,
+}
+
+impl Pager {
+    /// Page `page` of `rows` rows at `size` a page; a page past the end shows the last.
+    pub fn new(
+        action: &str,
+        fields: Vec<(&'static str, String)>,
+        page: i64,
+        rows: usize,
+        size: usize,
+    ) -> Pager {
+        let pages = i64::try_from(rows.div_ceil(size.max(1)).max(1)).unwrap_or(i64::MAX);
+        Pager {
+            action: action.to_owned(),
+            fields: fields.into_iter().filter(|(_, v)| !v.is_empty()).collect(),
+            page: page.clamp(1, pages),
+            pages,
+        }
+    }
+
+    /// Where the page's rows start.
+    pub fn offset(&self, size: usize) -> usize {
+        usize::try_from(self.page - 1).unwrap_or(0) * size
+    }
+
+    /// The link of page `page` with the same filters.
+    pub fn link(&self, page: i64) -> String {
+        let mut pairs = self.fields.clone();
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        format!("{}{}", self.action, query(&pairs))
+    }
+
+    pub fn prev(&self) -> Option<String> {
+        (self.page > 1).then(|| self.link(self.page - 1))
+    }
+
+    pub fn next(&self) -> Option<String> {
+        (self.page < self.pages).then(|| self.link(self.page + 1))
+    }
+}

@@ -1943,7 +1943,7 @@ fn a_member_away_is_seen_by_home_and_host_and_expected_at_the_hosts_meetings() {
     assert!(city.get("/floating").body.contains(&m.name));
     // The host county sees the member it hosts, and its branch's meeting form expects them.
     let mut county = app.signed_in("longyou");
-    let list = county.get("/floating");
+    let list = county.get("/floating?side=in");
     assert!(
         list.body.contains(&m.name),
         "the host sees the member (五双联动)"
@@ -2005,12 +2005,34 @@ fn a_county_reads_the_months_dues_for_its_subtree() {
         .sum();
     assert_eq!(members, v["total"]["members"].as_u64().unwrap());
     assert_eq!(c.get("/api/v1/dues?month=十月").status, 422);
-    // Exported as the page shows it: a line a party organization, then the total.
+    assert_eq!(v["organizations"].as_u64(), Some(items.len() as u64));
+    // Exported as the page shows it: the total first, then a line a party organization.
     let csv = c.get("/dues.csv?month=2026-10");
     assert_eq!(csv.status, 200);
     let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines.len(), items.len() + 2, "header, one line each, total");
-    assert!(lines.last().unwrap().starts_with("合计,"));
+    assert_eq!(lines.len(), items.len() + 2, "header, total, one line each");
+    assert!(lines[1].starts_with("合计,"));
+    // Searched by name, the page and the file keep only those organizations.
+    let first = items[0]["name"].as_str().unwrap();
+    let found = c.get(&format!(
+        "/dues?month=2026-10&name={}",
+        liangxin_web::auth::urlencode(first)
+    ));
+    assert_eq!(found.status, 200);
+    assert!(found.body.contains(first));
+    let csv = c.get(&format!(
+        "/dues.csv?month=2026-10&name={}",
+        liangxin_web::auth::urlencode(first)
+    ));
+    assert!(
+        csv.body.lines().skip(2).all(|l| l.contains(first)),
+        "{}",
+        csv.body
+    );
+    assert_eq!(
+        c.get(&format!("/dues?name={}", "字".repeat(51))).status,
+        422
+    );
     assert_eq!(c.get("/dues.xlsx?month=2099-01").status, 422);
     // A member has no roll-up to read.
     assert_eq!(app.signed_in("member").get("/dues").status, 403);
@@ -3448,8 +3470,8 @@ fn every_count_on_the_dues_pages_opens_a_list_of_its_length() {
             assert_eq!(page.status, 200, "{role}");
             let figures = figures_open_their_lists(&mut c, role, &page.body);
             assert!(figures.len() >= 10, "{role}: {figures:?}");
-            // The total row's: members, paid, short, unpaid, without a standard.
-            let total = &figures[figures.len() - 5..];
+            // The total row's, first: members, paid, short, unpaid, without a standard.
+            let total = &figures[..5];
             assert!(!total[0].0.contains("org="), "{role}: {total:?}");
             assert_eq!(
                 total[1].1 + total[2].1 + total[3].1 + total[4].1,

@@ -1,29 +1,24 @@
-//! `GET /api/v1/dues?month=2026-11`: the month's dues of the caller's scope per party
-//! organization (most unpaid first) and in total, amounts in fen, each count with the list
-//! of exactly those members; `GET /api/v1/dues/members` is that list.
+//! `GET /api/v1/dues?month=2026-11`: the month's dues of the caller's scope in total and per
+//! party organization (most unpaid first, 100 a page, searchable by name), amounts in fen,
+//! each count with the list of exactly those members; `GET /api/v1/dues/members` is that
+//! list.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::{Extension, Json};
 use liangxin_store::dues::DuesTotals;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::pages::dues_members::{self, DuesMembersQuery};
-use crate::pages::dues_sheet::parse_month;
-use crate::params;
+use crate::lists::dues::{self as dues_members, DuesMembersQuery, DuesQuery, month_value};
+use crate::report;
 use liangxin_domain::period::Period;
 use liangxin_domain::registry::Key;
-
-#[derive(Debug, Deserialize)]
-pub struct DuesQuery {
-    pub month: Option<String>,
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DuesTotalsOut {
@@ -94,13 +89,23 @@ pub struct DuesOut {
     pub total: DuesTotalsOut,
     /// The lists of the scope's members behind the total's counts.
     pub lists: DuesLists,
+    /// The party organizations the search keeps (all pages).
+    pub organizations: usize,
+    pub page: i64,
     pub items: Vec<DuesOrgOut>,
 }
+
+/// Party organizations a page of the API holds.
+const ORG_PAGE_SIZE: usize = 100;
 
 #[utoipa::path(
     get,
     path = "/api/v1/dues",
-    params(("month" = Option<String>, Query, pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", description = "年月，如 2026-11，默认本月")),
+    params(
+        ("month" = Option<String>, Query, pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", description = "年月，如 2026-11，默认本月"),
+        ("name" = Option<String>, Query, min_length = 1, max_length = 50, description = "党组织名称中的字词"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100个党组织")
+    ),
     responses(
         (status = 200, description = "党费汇总", body = DuesOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
@@ -112,18 +117,21 @@ pub async fn get(
     Extension(auth): Extension<Auth>,
     ApiQuery(q): ApiQuery<DuesQuery>,
 ) -> Result<Json<DuesOut>, ApiError> {
-    let month = parse_month(q.month.as_deref(), crate::today())?;
-    let scope = auth.scope.clone();
-    let (total, rows) = state
-        .pool
-        .run(move |store| Ok(store.dues_rollup(&scope, month)?))
-        .await?;
+    let search = q.check()?;
+    let month = search.month;
+    let dues = report::scope_dues(&state, auth.scope.clone(), month).await?;
+    let rows = search.rows(&dues);
+    let offset = usize::try_from(search.page - 1).unwrap_or(0) * ORG_PAGE_SIZE;
     Ok(Json(DuesOut {
-        month: month.first_day().format("%Y-%m").to_string(),
-        total: (&total).into(),
+        month: month_value(month),
+        total: (&dues.total).into(),
         lists: DuesLists::of(month, None),
+        organizations: rows.len(),
+        page: search.page,
         items: rows
             .iter()
+            .skip(offset)
+            .take(ORG_PAGE_SIZE)
             .map(|r| DuesOrgOut {
                 county: r.key.county,
                 id: r.key.id,
@@ -136,14 +144,6 @@ pub async fn get(
 }
 
 const PAGE_SIZE: usize = 100;
-
-#[derive(Debug, Deserialize)]
-pub struct DuesMembersApiQuery {
-    pub month: Option<String>,
-    pub state: Option<String>,
-    pub org: Option<String>,
-    pub page: Option<String>,
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DuesMemberOut {
@@ -170,7 +170,7 @@ pub struct DuesMembersOut {
     pub month: String,
     /// The members the filters list (all pages).
     pub total: usize,
-    pub page: usize,
+    pub page: i64,
     pub items: Vec<DuesMemberOut>,
 }
 
@@ -193,25 +193,20 @@ pub struct DuesMembersOut {
 pub async fn members(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-    ApiQuery(q): ApiQuery<DuesMembersApiQuery>,
+    ApiQuery(q): ApiQuery<DuesMembersQuery>,
 ) -> Result<Json<DuesMembersOut>, ApiError> {
-    let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
-    let c = DuesMembersQuery {
-        month: q.month,
-        state: q.state,
-        org: q.org,
-        page: None,
-    }
-    .check()?;
-    let (_, rows) = dues_members::read(&state, &auth, &c).await?;
+    let c = q.check()?;
+    let found = dues_members::read(&state, &auth, &c).await?;
+    let positions = found.positions();
+    let from = (usize::try_from(c.page - 1).unwrap_or(0) * PAGE_SIZE).min(positions.len());
+    let to = (from + PAGE_SIZE).min(positions.len());
     Ok(Json(DuesMembersOut {
-        month: c.month.first_day().format("%Y-%m").to_string(),
-        total: rows.len(),
-        page,
-        items: rows
-            .iter()
-            .skip((page - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
+        month: month_value(c.month),
+        total: positions.len(),
+        page: c.page,
+        items: found
+            .month
+            .rows_at(&positions[from..to])
             .map(|r| DuesMemberOut {
                 county: r.member.county,
                 id: r.member.id,

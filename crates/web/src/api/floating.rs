@@ -6,19 +6,14 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::params;
-
-#[derive(Debug, Deserialize)]
-pub struct FloatingQuery {
-    pub all: Option<String>,
-}
+use crate::lists::floating::{self, FloatingQuery};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FloatingOut {
@@ -42,15 +37,23 @@ pub struct FloatingOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FloatingListOut {
+    /// The floating members the filters list (all pages).
     pub total: usize,
+    pub page: i64,
     pub items: Vec<FloatingOut>,
 }
+
+/// Floating members a page of the API holds.
+const PAGE_SIZE: usize = 100;
 
 #[utoipa::path(
     get,
     path = "/api/v1/floating",
     params(
         ("all" = Option<String>, Query, min_length = 1, description = "非空时含已返回的"),
+        ("side" = Option<String>, Query, pattern = "^(out|in)$", description = "out：流出（组织关系在本范围）；in：流入（本范围协助管理）；不填为两者"),
+        ("name" = Option<String>, Query, min_length = 1, max_length = 50, description = "党员姓名中的字词"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100名"),
         ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
@@ -67,18 +70,17 @@ pub async fn list(
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(format) = file.format(&auth)? {
-        let same = crate::pages::floating::ListQuery { all: q.all };
-        return Ok(crate::pages::floating::export(state, auth, same, format).await?);
+        return Ok(crate::pages::floating::export(state, auth, q, format).await?);
     }
-    let all = params::text(&q.all).is_some();
-    let scope = auth.scope.clone();
-    let found = state
-        .pool
-        .run(move |store| Ok(store.floating(&scope, !all)?))
-        .await?;
+    let search = q.check()?;
+    let found = floating::read(&state, &auth, search.all).await?;
     let today = crate::today();
-    let items: Vec<FloatingOut> = found
+    let listed: Vec<_> = found.iter().filter(|v| search.holds(v)).collect();
+    let offset = usize::try_from(search.page - 1).unwrap_or(0) * PAGE_SIZE;
+    let items: Vec<FloatingOut> = listed
         .iter()
+        .skip(offset)
+        .take(PAGE_SIZE)
         .map(|v| FloatingOut {
             id: v.id,
             member_name: v.member_name.clone(),
@@ -97,7 +99,8 @@ pub async fn list(
         })
         .collect();
     Ok(Json(FloatingListOut {
-        total: items.len(),
+        total: listed.len(),
+        page: search.page,
         items,
     })
     .into_response())

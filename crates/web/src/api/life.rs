@@ -25,6 +25,8 @@ pub struct LifeQuery {
     pub page: Option<String>,
     pub missed: Option<String>,
     pub due: Option<String>,
+    /// Part of a party organization's name.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -86,6 +88,7 @@ pub struct LifeOut {
         ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100个党组织"),
         ("missed" = inline(Option<crate::api::doc::LifeMissed>), Query, description = "none：无缺项的党组织；some：有缺项的"),
         ("due" = inline(Option<crate::api::doc::LifeDue>), Query, description = "now：本期尚有会议未召开的党组织"),
+        ("name" = Option<String>, Query, min_length = 1, max_length = 50, description = "党组织名称中的字词"),
         ("format" = inline(Option<crate::api::doc::FileFormat>), Query, description = "csv 或 xlsx：按相同筛选导出全部行（文件，不分页）")
     ),
     responses(
@@ -107,6 +110,7 @@ pub async fn get(
             page: None,
             missed: q.missed,
             due: q.due,
+            name: q.name,
         };
         return Ok(crate::pages::life_overview::export(state, auth, same, format).await?);
     }
@@ -115,7 +119,12 @@ pub async fn get(
     let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
     let list = LifeFilter::parse(q.missed.as_deref(), q.due.as_deref())?;
     let r = life_report(&state, auth.scope.clone(), year).await?;
-    let listed: Vec<&BranchLife> = r.rows.iter().filter(|b| list.holds(b)).collect();
+    let name = params::name_part(&q.name, "党组织名称")?;
+    let listed: Vec<&BranchLife> = r
+        .rows
+        .iter()
+        .filter(|b| list.holds(b) && b.named(&name))
+        .collect();
     let url = |missed: Option<bool>, open_now: bool| {
         let q = LifeFilter { missed, open_now }.query();
         format!("/api/v1/life?year={year}{q}")

@@ -55,10 +55,7 @@ impl MembersQuery {
 
     /// The same, `default_size` rows a page unless it says otherwise.
     pub fn check_sized(&self, default_size: i64) -> Result<MemberSearch, WebError> {
-        let name = params::text(&self.name);
-        if name.as_ref().is_some_and(|n| n.chars().count() > 50) {
-            return Err(WebError::bad_field("姓名", "不能超过50个字"));
-        }
+        let name = params::name_part(&self.name, "姓名")?;
         let status = params::text(&self.status)
             .map(|s| {
                 MemberStatus::parse(&s).map_err(|e| WebError::bad_field("党员类别", e.to_string()))

@@ -120,7 +120,7 @@ fn todo_view(list: &[liangxin_store::todo::BranchTodo]) -> TodoView {
         meetings: list.iter().map(|t| t.meetings_due.len() as u64).sum(),
         meeting_orgs: list.iter().filter(|t| !t.meetings_due.is_empty()).count() as u64,
         dues: list.iter().map(|t| u64::from(t.dues_unmarked)).sum(),
-        dues_href: crate::pages::dues_members::href(
+        dues_href: crate::lists::dues::href(
             liangxin_domain::period::Period::containing_month(crate::today()),
             "unmarked",
             None,

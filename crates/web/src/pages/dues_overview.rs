@@ -1,7 +1,8 @@
-//! `GET /dues?month=2026-11`: the month's dues for the scope — every party organization with
-//! members that month, most unpaid first, and the total: due and paid, members paid, short
-//! and unpaid, from the standards and the ledger. Each links to its monthly sheet, and
-//! each count of members to the list of exactly those members (`/dues/members`).
+//! `GET /dues?month=2026-11[&name=…&page=2]`: the month's dues for the scope — the total
+//! first, then every party organization with members that month, most unpaid first, 50 a
+//! page, searchable by name: due and paid, members paid, short and unpaid, from the
+//! standards and the ledger. Each links to its monthly sheet, and each count of members to
+//! the list of exactly those members (`/dues/members`).
 
 use std::sync::Arc;
 
@@ -9,16 +10,15 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use liangxin_store::dues::DuesTotals;
-use serde::Deserialize;
+use liangxin_store::dues::{DuesRollupRow, DuesTotals};
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
-use crate::pages::dues_members;
-use crate::pages::dues_sheet::parse_month;
-use crate::view::{Figure, Layout, render};
+use crate::lists::dues::{self as dues_list, DuesQuery, month_value};
+use crate::report;
+use crate::view::{Figure, Layout, Pager, query, render};
 use liangxin_domain::period::Period;
 use liangxin_domain::registry::Key;
 
@@ -48,7 +48,7 @@ fn line(
     let figure = |n: u32, state: &str| Figure {
         text: n.to_string(),
         n: u64::from(n),
-        href: Some(dues_members::href(month, state, org)),
+        href: Some(dues_list::href(month, state, org)),
     };
     Line {
         name,
@@ -72,13 +72,32 @@ struct Page {
     layout: Layout,
     month: String,
     month_value: String,
+    name: String,
     total: Line,
+    /// Party organizations the search keeps (all pages).
+    listed: usize,
+    files: String,
+    pager: Pager,
     rows: Vec<Line>,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct DuesQuery {
-    pub month: Option<String>,
+/// Party organizations a page shows.
+const PAGE_SIZE: usize = 50;
+
+/// The line of a party organization of the roll-up, linking to its sheet.
+fn org_line(r: &DuesRollupRow, month: Period) -> Line {
+    line(
+        r.name.clone(),
+        Some(format!(
+            "/party-orgs/{}/{}/dues?month={}",
+            r.key.county,
+            r.key.id,
+            month_value(month)
+        )),
+        &r.totals,
+        month,
+        Some(r.key),
+    )
 }
 
 pub async fn show(
@@ -86,35 +105,27 @@ pub async fn show(
     Extension(auth): Extension<Auth>,
     Query(q): Query<DuesQuery>,
 ) -> Result<Response, WebError> {
-    let today = crate::today();
-    let month = parse_month(q.month.as_deref(), today)?;
-    let scope = auth.scope.clone();
-    let (total, rows) = state
-        .pool
-        .run(move |store| Ok(store.dues_rollup(&scope, month)?))
-        .await?;
-    let value = month.first_day().format("%Y-%m").to_string();
+    let search = q.check()?;
+    let month = search.month;
+    let dues = report::scope_dues(&state, auth.scope.clone(), month).await?;
+    let rows = search.rows(&dues);
+    let pager = Pager::new("/dues", search.fields(), search.page, rows.len(), PAGE_SIZE);
     let layout = Layout::new(&state, &auth, "党费汇总", "dues").await?;
     Ok(render(&Page {
         layout,
         month: month.label_zh(),
-        total: line("合计".into(), None, &total, month, None),
+        month_value: month_value(month),
+        name: search.name.clone().unwrap_or_default(),
+        total: line("合计".into(), None, &dues.total, month, None),
+        listed: rows.len(),
+        files: query(&search.fields()),
         rows: rows
             .iter()
-            .map(|r| {
-                line(
-                    r.name.clone(),
-                    Some(format!(
-                        "/party-orgs/{}/{}/dues?month={value}",
-                        r.key.county, r.key.id
-                    )),
-                    &r.totals,
-                    month,
-                    Some(r.key),
-                )
-            })
+            .skip(pager.offset(PAGE_SIZE))
+            .take(PAGE_SIZE)
+            .map(|r| org_line(r, month))
             .collect(),
-        month_value: value,
+        pager,
     })?
     .into_response())
 }
@@ -125,9 +136,8 @@ async fn export(
     q: DuesQuery,
     format: Format,
 ) -> Result<Response, WebError> {
-    let today = crate::today();
-    let month = parse_month(q.month.as_deref(), today)?;
-    let scope = auth.scope.clone();
+    let search = q.check()?;
+    let (today, month) = (crate::today(), search.month);
     let e = Export {
         file_stem: "dues",
         sheet: "党费汇总",
@@ -161,20 +171,16 @@ async fn export(
             l.rate,
         ]
     };
-    // One line a party organization of the scope: read at once, written as one page.
-    export::respond(&state, e, format, move |store, offset| {
-        if offset > 0 {
-            return Ok(Vec::new());
-        }
-        let (total, rows) = store.dues_rollup(&scope, month)?;
-        let mut out: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| cells(line(r.name.clone(), None, &r.totals, month, Some(r.key))))
-            .collect();
-        out.push(cells(line("合计".into(), None, &total, month, None)));
-        Ok(out)
-    })
-    .await
+    let dues = report::scope_dues(&state, auth.scope.clone(), month).await?;
+    // The total first, as on the page, then the organizations the search keeps.
+    let mut out = vec![cells(line("合计".into(), None, &dues.total, month, None))];
+    out.extend(
+        search
+            .rows(&dues)
+            .into_iter()
+            .map(|r| cells(line(r.name.clone(), None, &r.totals, month, Some(r.key)))),
+    );
+    export::respond_whole(&state, e, format, out).await
 }
 
 crate::export::file_handlers!(DuesQuery);

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::pages::dues_members;
+use crate::lists::dues::{self as dues_members, parse_month};
 use crate::view::{Figure, Layout, count, render};
 use crate::{AppState, params};
 
@@ -59,19 +59,6 @@ struct SheetPage {
     no_standard: Figure,
     /// Someone on the sheet has no regular payment entered yet.
     can_mark: bool,
-}
-
-/// A month as typed ("2026-11", "2026年11月"), not after this one; default this month.
-pub fn parse_month(s: Option<&str>, today: chrono::NaiveDate) -> Result<Period, WebError> {
-    let this = Period::containing_month(today);
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(this),
-        Some(t) => match Period::parse(t) {
-            Ok(p @ Period::Month { .. }) if p <= this => Ok(p),
-            Ok(Period::Month { .. }) => Err(WebError::bad_field("月份", "不能晚于本月")),
-            _ => Err(WebError::bad_field("月份", "应为年月，如2026-11")),
-        },
-    }
 }
 
 /// 15.00 (for an input's value; the page shows ¥15.00).

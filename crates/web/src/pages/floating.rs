@@ -1,6 +1,6 @@
 //! `GET /floating` (流动党员): the members away whose home branch lies in the scope (流出)
-//! and those it hosts (流入, 五双联动: both sides see them), those away first, all with
-//! `?all=1`; where the rule's number of members are at one place, a note that a temporary
+//! and those it hosts (流入, 五双联动: both sides see them), one side a page with both
+//! counts at the top, those away first, all with `?all=1`, searchable by name; where the rule's number of members are at one place, a note that a temporary
 //! branch or group may be set up. `POST /floating/{id}/end` records the member's return
 //! (the home side).
 
@@ -15,12 +15,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use liangxin_domain::floating::{FloatingRules, temporary_branch_places};
 use liangxin_store::floating::FloatingView;
-use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
-use crate::view::{Layout, render};
+use crate::lists::floating::{self, FloatingQuery, FloatingSearch, Side};
+use crate::view::{Layout, Pager, query, render};
 use crate::{AppState, params};
 
 fn day(d: NaiveDate) -> String {
@@ -76,35 +76,42 @@ pub fn line(v: &FloatingView, today: NaiveDate) -> Line {
 #[template(path = "floating.html")]
 struct ListPage {
     layout: Layout,
-    all: bool,
+    search: FloatingSearch,
+    side: Side,
+    name: String,
     error: Option<String>,
-    outflow: Vec<Line>,
-    inflow: Vec<Line>,
+    /// Those the scope's home branches have away (流出) and those it hosts (流入).
+    outflow: usize,
+    inflow: usize,
+    /// Of those shown, the search's (all pages).
+    listed: usize,
+    rows: Vec<Line>,
+    pager: Pager,
     /// Places with enough members away for a temporary branch or group.
     places: Vec<(String, usize)>,
     temporary_min: i64,
     today: String,
+    files: String,
+    /// The links of the two sides, keeping the other filters.
+    out_href: String,
+    in_href: String,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    pub all: Option<String>,
-}
+/// Floating members a page shows.
+const PAGE_SIZE: usize = 50;
 
 async fn page(
     state: &Arc<AppState>,
     auth: &Auth,
-    all: bool,
+    search: FloatingSearch,
     error: Option<String>,
 ) -> Result<ListPage, WebError> {
-    let scope = auth.scope.clone();
     let today = crate::today();
-    let (found, rules) = state
+    let found = floating::read(state, auth, search.all).await?;
+    let rules = state
         .pool
         .run(move |store| {
-            let rules =
-                FloatingRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
-            Ok((store.floating(&scope, !all)?, rules))
+            FloatingRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)
         })
         .await?;
     let open = found.iter().filter(|v| v.back_on.is_none());
@@ -112,51 +119,76 @@ async fn page(
         open.map(|v| v.host_name.as_deref().unwrap_or(v.destination.as_str())),
         &rules,
     );
+    // The page shows one side at a time, 流出 unless asked.
+    let side = search.side.unwrap_or(Side::Out);
+    let shown = FloatingSearch {
+        side: Some(side),
+        ..search.clone()
+    };
+    let listed: Vec<&FloatingView> = found.iter().filter(|v| shown.holds(v)).collect();
+    let pager = Pager::new(
+        "/floating",
+        shown.fields(),
+        shown.page,
+        listed.len(),
+        PAGE_SIZE,
+    );
+    let side_href = |s: Side| {
+        let f = FloatingSearch {
+            side: Some(s),
+            ..search.clone()
+        };
+        format!("/floating{}", query(&f.fields()))
+    };
     let layout = Layout::new(state, auth, "流动党员", "floating").await?;
     Ok(ListPage {
         layout,
-        all,
+        side,
+        name: search.name.clone().unwrap_or_default(),
         error,
-        outflow: found
+        outflow: found.iter().filter(|v| Side::Out.holds(v)).count(),
+        inflow: found.iter().filter(|v| Side::In.holds(v)).count(),
+        listed: listed.len(),
+        rows: listed
             .iter()
-            .filter(|v| v.home_side)
-            .map(|v| line(v, today))
-            .collect(),
-        inflow: found
-            .iter()
-            .filter(|v| v.host_side && !v.home_side)
+            .skip(pager.offset(PAGE_SIZE))
+            .take(PAGE_SIZE)
             .map(|v| line(v, today))
             .collect(),
         places,
         temporary_min: rules.temporary_branch_min.value,
         today: today.to_string(),
+        files: query(&search.fields()),
+        out_href: side_href(Side::Out),
+        in_href: side_href(Side::In),
+        pager,
+        search,
     })
 }
 
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<FloatingQuery>,
 ) -> Result<Response, WebError> {
-    let all = params::text(&q.all).is_some();
-    Ok(render(&page(&state, &auth, all, None).await?)?.into_response())
+    let search = q.check()?;
+    Ok(render(&page(&state, &auth, search, None).await?)?.into_response())
 }
 
 pub(crate) async fn export(
     state: Arc<AppState>,
     auth: Auth,
-    q: ListQuery,
+    q: FloatingQuery,
     format: Format,
 ) -> Result<Response, WebError> {
-    let all = params::text(&q.all).is_some();
-    let scope = auth.scope.clone();
+    let search = q.check()?;
     let today = crate::today();
     let e = Export {
         file_stem: "floating",
         sheet: "流动党员",
         title: format!(
             "流动党员{}（截至{}，身份证号已遮蔽）",
-            if all {
+            if search.all {
                 "（含已返回）"
             } else {
                 "（在外的）"
@@ -175,34 +207,30 @@ pub(crate) async fn export(
             "说明",
         ],
     };
-    // A scope's floating members are thousands at most: read at once, written as one page.
-    export::respond(&state, e, format, move |store, offset| {
-        if offset > 0 {
-            return Ok(Vec::new());
-        }
-        Ok(store
-            .floating(&scope, !all)?
-            .iter()
-            .map(|v| {
-                let l = line(v, today);
-                vec![
-                    if v.home_side { "流出" } else { "流入" }.to_owned(),
-                    l.member,
-                    l.masked,
-                    l.home,
-                    l.place,
-                    l.certificate,
-                    l.out_on,
-                    l.back_on.unwrap_or_default(),
-                    l.note,
-                ]
-            })
-            .collect())
-    })
-    .await
+    // A scope's floating members are thousands at most: read once, written as one page.
+    let found = floating::read(&state, &auth, search.all).await?;
+    let rows = found
+        .iter()
+        .filter(|v| search.holds(v))
+        .map(|v| {
+            let l = line(v, today);
+            vec![
+                if v.home_side { "流出" } else { "流入" }.to_owned(),
+                l.member,
+                l.masked,
+                l.home,
+                l.place,
+                l.certificate,
+                l.out_on,
+                l.back_on.unwrap_or_default(),
+                l.note,
+            ]
+        })
+        .collect();
+    export::respond_whole(&state, e, format, rows).await
 }
 
-crate::export::file_handlers!(ListQuery);
+crate::export::file_handlers!(FloatingQuery);
 
 pub async fn end(
     State(state): State<Arc<AppState>>,
@@ -229,7 +257,8 @@ pub async fn end(
     match done {
         Ok(()) => Ok(Redirect::to("/floating").into_response()),
         Err(e) if e.field.is_some() => {
-            let p = page(&state, &auth, false, Some(e.message)).await?;
+            let search = FloatingQuery::default().check()?;
+            let p = page(&state, &auth, search, Some(e.message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
         Err(e) => Err(e),

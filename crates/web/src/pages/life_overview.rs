@@ -19,7 +19,7 @@ use crate::error::WebError;
 use crate::export::{self, Export, Format};
 use crate::life_report::{BranchLife, LifeFilter, life_report, parse_year};
 use crate::params;
-use crate::view::{Figure, Layout, count, rate, render};
+use crate::view::{Figure, Layout, Pager, count, query, rate, render};
 
 const PAGE_SIZE: usize = 50;
 
@@ -29,6 +29,8 @@ pub struct LifeQuery {
     pub page: Option<String>,
     pub missed: Option<String>,
     pub due: Option<String>,
+    /// Part of a party organization's name.
+    pub name: Option<String>,
 }
 
 struct Row {
@@ -55,12 +57,10 @@ struct OverviewPage {
     /// The organizations listed below (all pages), and what they are.
     listed: u64,
     listed_text: String,
-    /// The list's filter, for its files ("&missed=…" or nothing).
-    filter: String,
-    page: usize,
-    pages: usize,
-    prev: Option<String>,
-    next: Option<String>,
+    /// The list's filters as a query string, for its files.
+    files: String,
+    name: String,
+    pager: Pager,
     rows: Vec<Row>,
 }
 
@@ -71,13 +71,19 @@ pub async fn show(
 ) -> Result<Html<String>, WebError> {
     let today = crate::today();
     let year = parse_year(q.year.as_deref(), today)?;
-    let page = usize::try_from(params::page(&q.page)?).unwrap_or(1);
+    let page = params::page(&q.page)?;
     let list = LifeFilter::parse(q.missed.as_deref(), q.due.as_deref())?;
+    let name = params::name_part(&q.name, "党组织名称")?;
     let report = life_report(&state, auth.scope.clone(), year).await?;
-    let listed: Vec<_> = report.rows.iter().filter(|r| list.holds(r)).collect();
-    let pages = listed.len().div_ceil(PAGE_SIZE).max(1);
-    let filter = list.query();
-    let link = |p: usize| format!("/life?year={year}{filter}&page={p}");
+    let listed: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| list.holds(r) && r.named(&name))
+        .collect();
+    let mut fields = vec![("year", year.to_string())];
+    fields.extend(list.fields());
+    fields.push(("name", name.clone().unwrap_or_default()));
+    let pager = Pager::new("/life", fields, page, listed.len(), PAGE_SIZE);
     let figure = |n: usize, filter: &str| Figure {
         text: count(n as u64, "个"),
         n: n as u64,
@@ -86,7 +92,7 @@ pub async fn show(
     let complete = report.complete();
     let rows = listed
         .iter()
-        .skip((page - 1) * PAGE_SIZE)
+        .skip(pager.offset(PAGE_SIZE))
         .take(PAGE_SIZE)
         .map(|r| Row {
             href: format!("/party-orgs/{}/{}/life?year={year}", r.key.county, r.key.id),
@@ -110,12 +116,10 @@ pub async fn show(
         rate: rate(report.rate()),
         listed: listed.len() as u64,
         listed_text: list.describe().to_owned(),
-        page,
-        pages,
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
+        files: query(&pager.fields),
+        name: name.unwrap_or_default(),
+        pager,
         rows,
-        filter,
     })
 }
 
@@ -127,6 +131,7 @@ pub(crate) async fn export(
 ) -> Result<Response, WebError> {
     let year = parse_year(q.year.as_deref(), crate::today())?;
     let list = LifeFilter::parse(q.missed.as_deref(), q.due.as_deref())?;
+    let name = params::name_part(&q.name, "党组织名称")?;
     let report = life_report(&state, auth.scope.clone(), year).await?;
     let e = Export {
         file_stem: "life",
@@ -149,8 +154,8 @@ pub(crate) async fn export(
     // Read whole by the report (one row a party organization that owes meetings).
     let rows = report
         .rows
-        .into_iter()
-        .filter(|r| list.holds(r))
+        .iter()
+        .filter(|r| list.holds(r) && r.named(&name))
         .map(|r| {
             vec![
                 r.name.clone(),
@@ -160,7 +165,7 @@ pub(crate) async fn export(
                 rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
                 r.missed_total().to_string(),
                 r.missed_text(),
-                open_now_text(&r),
+                open_now_text(r),
             ]
         })
         .collect();

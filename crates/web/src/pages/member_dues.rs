@@ -19,7 +19,7 @@ use liangxin_store::dues::DuesInput;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::pages::dues_sheet::parse_month;
+use crate::lists::dues::parse_month;
 use crate::view::{Choice, Layout, render};
 use crate::{AppState, params};
 
