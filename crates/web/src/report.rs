@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey, Subject};
 use liangxin_domain::history::{self, TrendPoint};
+use liangxin_domain::kinds::TransferState;
 use liangxin_domain::period::Period;
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::Scope;
@@ -19,6 +20,7 @@ use liangxin_store::floating::FloatingView;
 use liangxin_store::organizations::OrgFilter;
 use liangxin_store::people::MemberFilter;
 use liangxin_store::todo::BranchTodo;
+use liangxin_store::transfer::TransferView;
 
 use crate::AppState;
 use crate::error::WebError;
@@ -155,6 +157,8 @@ pub struct ReportCache {
     pub dues: Memo<RecordsKey<Period>, DuesMonth>,
     /// Floating members, those back included or not.
     pub floating: Memo<RecordsKey<bool>, Vec<FloatingView>>,
+    /// Transfer letters, by the state asked for.
+    pub transfers: Memo<RecordsKey<Option<TransferState>>, Vec<TransferView>>,
 }
 
 /// A scope, both versions (registry and records), the date and what else the value is of.
@@ -173,6 +177,7 @@ impl Default for ReportCache {
             life: Memo::new(64),
             dues: Memo::new(8),
             floating: Memo::new(64),
+            transfers: Memo::new(64),
         }
     }
 }

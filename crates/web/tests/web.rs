@@ -1796,6 +1796,12 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
         "the sender does not receive"
     );
     assert!(c.get("/transfers").body.contains(&m.name));
+    let named = c.get(&format!(
+        "/transfers?name={}",
+        liangxin_web::auth::urlencode(&m.name)
+    ));
+    assert!(named.body.contains(&m.name) && stated_total(&named.body) >= 1);
+    assert_eq!(stated_total(&c.get("/transfers?name=无此人").body), 0);
     // The city holds the receiving branch: it is on its to-do list, and it confirms.
     let mut city = app.signed_in("city");
     let home = city.get("/");
@@ -2750,6 +2756,33 @@ fn organization_transfer_and_floating_lists_export_as_their_pages_filter_them() 
         let sheet = liangxin_docs::sheet::read(&bytes).unwrap();
         assert!(sheet.header.len() >= 8, "{list}: {:?}", sheet.header);
     }
+    // A page of one side and its file hold the same members; a name keeps only its own.
+    for (list, member_column) in [("/floating?side=out&all=1", 1)] {
+        let page = c.get(list);
+        assert_eq!(page.status, 200, "{list}");
+        let total = usize::try_from(stated_total(&page.body)).unwrap();
+        let (path, query) = list.split_once('?').unwrap();
+        let csv = c.get(&format!("{path}.csv?{query}"));
+        let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines.len() - 1,
+            total,
+            "{list}: every row of the page's filter"
+        );
+        assert!(total > 0, "{list}: the demo city has some");
+        let name = lines[1].split(',').nth(member_column).unwrap();
+        let q = format!("{query}&name={}", liangxin_web::auth::urlencode(name));
+        let found = c.get(&format!("{path}?{q}"));
+        let n = stated_total(&found.body);
+        assert!(n >= 1 && n as usize <= total, "{list}: {n} named {name}");
+        let csv = c.get(&format!("{path}.csv?{q}"));
+        assert!(
+            csv.body.lines().skip(1).all(|l| l.contains(name)),
+            "{list}: {}",
+            csv.body
+        );
+    }
+    assert_eq!(c.get("/floating?side=sideways").status, 422);
 }
 
 #[test]

@@ -78,13 +78,11 @@ pub async fn list(
         }
     };
     if let Some(format) = file.format(&auth)? {
-        return Ok(crate::pages::transfers::export_in_state(state, auth, wanted, format).await?);
+        return Ok(
+            crate::pages::transfers::export_in_state(state, auth, wanted, None, format).await?,
+        );
     }
-    let scope = auth.scope.clone();
-    let found = state
-        .pool
-        .run(move |store| Ok(store.transfers(&scope, wanted)?))
-        .await?;
+    let found = crate::lists::transfers::read(&state, &auth, wanted).await?;
     let today = crate::today();
     let items: Vec<TransferOut> = found
         .iter()

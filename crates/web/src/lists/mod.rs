@@ -4,3 +4,4 @@
 pub mod dues;
 pub mod floating;
 pub mod members;
+pub mod transfers;

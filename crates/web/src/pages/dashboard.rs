@@ -193,12 +193,9 @@ async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, Web
     let trend = scope_trend(&state, auth.scope.clone()).await?;
     let todo = if crate::routes::Who::Staff.admits(auth.role) {
         let mut t = todo_view(&scope_todo(&state, auth.scope.clone()).await?);
-        let scope = auth.scope.clone();
         let today = crate::today();
-        let open = state
-            .pool
-            .run(move |store| Ok(store.transfers(&scope, Some(TransferState::Issued))?))
-            .await?;
+        let open =
+            crate::lists::transfers::read(&state, &auth, Some(TransferState::Issued)).await?;
         t.transfers = open
             .iter()
             .filter(|v| v.may_receive() || v.overdue(today))

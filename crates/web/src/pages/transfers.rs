@@ -1,5 +1,6 @@
 //! 组织关系转接 as the two sides see it. `GET /transfers` lists the letters either side of
-//! which lies in the scope (in force by default, all with `?all=1`); `GET /transfers/{id}`
+//! which lies in the scope (in force by default, all with `?all=1`; by the member's name;
+//! 50 a page under the counts in force, to act on and overdue); `GET /transfers/{id}`
 //! shows one with its history and the steps the viewer may take:
 //! `POST /transfers/{id}/receive` (the receiver confirms; for a receiver outside the system
 //! the sender records the 回执), `POST /transfers/{id}/return` (the receiver returns it, with
@@ -21,7 +22,8 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
-use crate::view::{Layout, render};
+use crate::lists::transfers;
+use crate::view::{Layout, Pager, query, render};
 use crate::{AppState, params};
 
 fn day(d: NaiveDate) -> String {
@@ -91,12 +93,26 @@ pub fn line(v: &TransferView, today: NaiveDate) -> Line {
 struct ListPage {
     layout: Layout,
     all: bool,
+    name: String,
+    /// In force (未办结), of those the viewer's side must act on, and of those overdue.
+    open: usize,
+    to_act: usize,
+    overdue: usize,
+    listed: usize,
+    files: String,
+    pager: Pager,
     rows: Vec<Line>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Letters a page shows.
+const PAGE_SIZE: usize = 50;
+
+#[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     pub all: Option<String>,
+    /// Part of the member's name.
+    pub name: Option<String>,
+    pub page: Option<String>,
 }
 
 pub async fn list(
@@ -105,17 +121,41 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let all = params::text(&q.all).is_some();
-    let scope = auth.scope.clone();
-    let found = state
-        .pool
-        .run(move |store| Ok(store.transfers(&scope, (!all).then_some(TransferState::Issued))?))
-        .await?;
+    let name = params::name_part(&q.name, "姓名")?;
+    let page = params::page(&q.page)?;
     let today = crate::today();
+    let open = transfers::read(&state, &auth, Some(TransferState::Issued)).await?;
+    let found = if all {
+        transfers::read(&state, &auth, None).await?
+    } else {
+        open.clone()
+    };
+    let listed: Vec<&TransferView> = found
+        .iter()
+        .filter(|v| transfers::named(v, &name))
+        .collect();
+    let fields = vec![
+        ("all", if all { "1".into() } else { String::new() }),
+        ("name", name.clone().unwrap_or_default()),
+    ];
+    let pager = Pager::new("/transfers", fields, page, listed.len(), PAGE_SIZE);
     let layout = Layout::new(&state, &auth, "组织关系转接", "transfers").await?;
     Ok(render(&ListPage {
         layout,
         all,
-        rows: found.iter().map(|v| line(v, today)).collect(),
+        name: name.clone().unwrap_or_default(),
+        open: open.len(),
+        to_act: open.iter().filter(|v| v.may_receive()).count(),
+        overdue: open.iter().filter(|v| v.overdue(today)).count(),
+        listed: listed.len(),
+        files: query(&pager.fields),
+        rows: listed
+            .iter()
+            .skip(pager.offset(PAGE_SIZE))
+            .take(PAGE_SIZE)
+            .map(|v| line(v, today))
+            .collect(),
+        pager,
     })?
     .into_response())
 }
@@ -127,18 +167,26 @@ async fn export(
     format: Format,
 ) -> Result<Response, WebError> {
     let all = params::text(&q.all).is_some();
-    export_in_state(state, auth, (!all).then_some(TransferState::Issued), format).await
+    let name = params::name_part(&q.name, "姓名")?;
+    export_in_state(
+        state,
+        auth,
+        (!all).then_some(TransferState::Issued),
+        name,
+        format,
+    )
+    .await
 }
 
-/// The letters of the scope in one state (or all) as a file: the page's export and the
-/// API's `?format=`.
+/// The letters of the scope in one state (or all), of members named with `name`, as a
+/// file: the page's export and the API's `?format=`.
 pub async fn export_in_state(
     state: Arc<AppState>,
     auth: Auth,
     wanted: Option<TransferState>,
+    name: Option<String>,
     format: Format,
 ) -> Result<Response, WebError> {
-    let scope = auth.scope.clone();
     let today = crate::today();
     let e = Export {
         file_stem: "transfers",
@@ -159,30 +207,26 @@ pub async fn export_in_state(
             "待办",
         ],
     };
-    // A scope's letters are hundreds, not millions: read at once, written as one page.
-    export::respond(&state, e, format, move |store, offset| {
-        if offset > 0 {
-            return Ok(Vec::new());
-        }
-        let found = store.transfers(&scope, wanted)?;
-        Ok(found
-            .iter()
-            .map(|v| {
-                let l = line(v, today);
-                vec![
-                    l.member,
-                    l.from,
-                    l.to,
-                    l.kind.to_owned(),
-                    l.issued,
-                    l.until,
-                    l.state,
-                    l.action.to_owned(),
-                ]
-            })
-            .collect())
-    })
-    .await
+    // A scope's letters are thousands at most: read once, written as one page.
+    let found = transfers::read(&state, &auth, wanted).await?;
+    let rows = found
+        .iter()
+        .filter(|v| transfers::named(v, &name))
+        .map(|v| {
+            let l = line(v, today);
+            vec![
+                l.member,
+                l.from,
+                l.to,
+                l.kind.to_owned(),
+                l.issued,
+                l.until,
+                l.state,
+                l.action.to_owned(),
+            ]
+        })
+        .collect();
+    export::respond_whole(&state, e, format, rows).await
 }
 
 crate::export::file_handlers!(ListQuery);
