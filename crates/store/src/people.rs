@@ -423,20 +423,51 @@ impl Store {
             .collect()
     }
 
-    pub fn party_org_children(&mut self, parent: Key) -> Result<Vec<PartyOrgChild>> {
-        let rows: Vec<(i32, i64, String, String)> = po::table
-            .filter(
-                po::parent_county
-                    .eq(parent.county)
-                    .and(po::parent_id.eq(parent.id)),
-            )
-            .filter(po::dissolved_on.is_null())
+    /// The party organizations directly under `parent` (not dissolved), by name, with their
+    /// members on the register: those `search` finds (a part of the name, or the 组织编号
+    /// `county-id`), `limit` from `offset`, and how many it finds in all.
+    pub fn party_org_children(
+        &mut self,
+        parent: Key,
+        search: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(i64, Vec<PartyOrgChild>)> {
+        let query = || {
+            let mut q = po::table
+                .filter(
+                    po::parent_county
+                        .eq(parent.county)
+                        .and(po::parent_id.eq(parent.id)),
+                )
+                .filter(po::dissolved_on.is_null())
+                .into_boxed();
+            if let Some(text) = search {
+                let code = text
+                    .split_once('-')
+                    .and_then(|(c, i)| Some((c.parse::<i32>().ok()?, i.parse::<i64>().ok()?)));
+                q = match code {
+                    Some((county, id)) => q.filter(po::county_code.eq(county).and(po::id.eq(id))),
+                    None => q.filter(po::name.like(crate::like_pattern(text)).escape('\\')),
+                };
+            }
+            q
+        };
+        let total: i64 = query().count().get_result(self.conn())?;
+        let rows: Vec<(i32, i64, String, String)> = query()
             .order((po::name, po::id))
+            .offset(offset.max(0))
+            .limit(limit.max(0))
             .select((po::county_code, po::id, po::name, po::org_type))
             .load(self.conn())?;
         let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
-        // By county and id: a city committee's children are in its counties.
+        let mut counties: Vec<i32> = rows.iter().map(|r| r.0).collect();
+        counties.sort_unstable();
+        counties.dedup();
+        // By county and id (a city committee's children are in its counties): the county
+        // first, so the count walks the members' (county, party organization) index.
         let counts: std::collections::HashMap<Key, i64> = m::table
+            .filter(m::county_code.eq_any(&counties))
             .filter(m::party_org_id.eq_any(&ids))
             .filter(m::left_on.is_null())
             .group_by((m::county_code, m::party_org_id))
@@ -445,7 +476,8 @@ impl Store {
             .into_iter()
             .map(|(county, id, n)| (Key { county, id }, n))
             .collect();
-        rows.into_iter()
+        let children = rows
+            .into_iter()
             .map(|(county, id, name, t)| {
                 Ok(PartyOrgChild {
                     key: Key { county, id },
@@ -454,7 +486,8 @@ impl Store {
                     members: counts.get(&Key { county, id }).copied().unwrap_or(0),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        Ok((total, children))
     }
 
     /// The organizations a party organization covers that `scope` sees: key and name.

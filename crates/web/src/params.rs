@@ -45,6 +45,24 @@ pub fn text(s: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The page sizes offered (每页条数).
+pub const PAGE_SIZES: [i64; 4] = [20, 50, 100, 200];
+
+/// 每页条数: one of [`PAGE_SIZES`], if given.
+pub fn page_size(s: &Option<String>) -> Result<Option<i64>, WebError> {
+    text(s)
+        .map(|v| {
+            v.parse::<i64>()
+                .ok()
+                .filter(|n| PAGE_SIZES.contains(n))
+                .ok_or_else(|| {
+                    let sizes: Vec<String> = PAGE_SIZES.iter().map(i64::to_string).collect();
+                    WebError::bad_field("每页条数", format!("可选 {}", sizes.join("、")))
+                })
+        })
+        .transpose()
+}
+
 /// Part of a name to search by (`field` names it in the message): up to 50 characters.
 pub fn name_part(s: &Option<String>, field: &'static str) -> Result<Option<String>, WebError> {
     let name = text(s);

@@ -3605,6 +3605,71 @@ fn every_member_count_on_a_party_organization_page_opens_its_members() {
     assert!(walked > 3, "{walked}");
 }
 
+/// A county's page lists its children 50 at a time, and finds one by a part of its name or
+/// by its 组织编号; nothing outside the page's children.
+#[test]
+fn a_party_organizations_children_are_paged_and_found_by_name_or_code() {
+    let app = app();
+    let (root, children) = {
+        let mut store = app.store();
+        let user = store.user_by_username("longyou").unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let root = store.scope_root(&scope).unwrap().unwrap();
+        let children = store
+            .party_org_children(root.key, None, 0, i64::MAX)
+            .unwrap();
+        (root, children)
+    };
+    assert_eq!(children.0, children.1.len() as i64);
+    assert!(children.0 > 20, "enough children to page: {}", children.0);
+    let mut c = app.signed_in("longyou");
+    let path = format!("/party-orgs/{}/{}", root.key.county, root.key.id);
+    let page = c.get(&path);
+    assert_eq!(stated_total(&page.body), children.0 as u64);
+    let shown = |html: &str| html.matches("data-label=\"类型\"").count();
+    assert_eq!(shown(&page.body), (children.0 as usize).min(50));
+    let last = (children.0 as usize).div_ceil(20);
+    let first = c.get(&format!("{path}?size=20"));
+    assert_eq!(shown(&first.body), 20);
+    let tail = c.get(&format!("{path}?size=20&page={last}"));
+    assert_eq!(shown(&tail.body), children.0 as usize - (last - 1) * 20);
+    assert!(
+        tail.body.contains(&children.1.last().unwrap().name),
+        "by name, the last last"
+    );
+    let child = &children.1[children.1.len() / 2];
+    let code = format!("{}-{}", child.key.county, child.key.id);
+    let by_code = c.get(&format!("{path}?name={code}"));
+    assert_eq!(stated_total(&by_code.body), 1);
+    assert!(by_code.body.contains(&child.name));
+    let part: String = child
+        .name
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let by_name = c.get(&format!(
+        "{path}?name={}",
+        liangxin_web::auth::urlencode(&part)
+    ));
+    assert!(by_name.body.contains(&child.name));
+    assert_eq!(
+        stated_total(&by_name.body) as usize,
+        children.1.iter().filter(|c| c.name.contains(&part)).count()
+    );
+    assert_eq!(
+        stated_total(&c.get(&format!("{path}?name=无此组织")).body),
+        0
+    );
+    assert_eq!(
+        c.get(&format!("{path}?name={}", "名".repeat(51))).status,
+        422
+    );
+}
+
 /// The organizational-life API's figures each name the list of exactly those
 /// organizations, and its filters refuse what they do not know.
 #[test]

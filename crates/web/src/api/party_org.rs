@@ -87,7 +87,8 @@ pub async fn get(
                     &liangxin_store::people::MemberFilter::in_party_org(key),
                 )?,
                 children: store
-                    .party_org_children(key)?
+                    .party_org_children(key, None, 0, i64::MAX)?
+                    .1
                     .into_iter()
                     .map(|c| ChildOut {
                         county: c.key.county,

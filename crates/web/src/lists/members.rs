@@ -21,9 +21,6 @@ use crate::view::query;
 /// Rows a page shows unless the user picks another size.
 pub const PAGE_SIZE: i64 = 50;
 
-/// The page sizes offered (每页条数).
-pub const PAGE_SIZES: [i64; 4] = [20, 50, 100, 200];
-
 /// The list's query string; every field is checked, a bad one is a 422 naming it.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct MembersQuery {
@@ -74,24 +71,9 @@ impl MembersQuery {
                 flow,
             },
             page: params::page(&self.page)?,
-            size: page_size(&self.size)?.unwrap_or(default_size),
+            size: params::page_size(&self.size)?.unwrap_or(default_size),
         })
     }
-}
-
-/// 每页条数: one of [`PAGE_SIZES`], if given.
-pub fn page_size(s: &Option<String>) -> Result<Option<i64>, WebError> {
-    params::text(s)
-        .map(|v| {
-            v.parse::<i64>()
-                .ok()
-                .filter(|n| PAGE_SIZES.contains(n))
-                .ok_or_else(|| {
-                    let sizes: Vec<String> = PAGE_SIZES.iter().map(i64::to_string).collect();
-                    WebError::bad_field("每页条数", format!("可选 {}", sizes.join("、")))
-                })
-        })
-        .transpose()
 }
 
 impl MemberSearch {

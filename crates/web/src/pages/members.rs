@@ -130,7 +130,7 @@ pub async fn find(
 }
 
 fn size_choices(size: i64) -> Vec<Choice> {
-    members::PAGE_SIZES
+    params::PAGE_SIZES
         .iter()
         .map(|n| Choice {
             value: n.to_string(),

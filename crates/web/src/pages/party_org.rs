@@ -8,16 +8,17 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use liangxin_domain::coverage::Subject;
 use liangxin_domain::registry::Key;
+use serde::Deserialize;
 
-use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::report::scope_report;
-use crate::view::{Layout, count, render};
+use crate::view::{Layout, Pager, count, render};
+use crate::{AppState, params};
 
 #[derive(Template)]
 #[template(path = "party_org.html")]
@@ -51,8 +52,12 @@ struct PartyOrgPage {
     audit_href: String,
     member_new_href: String,
     findings: Vec<(&'static str, String, String)>,
-    /// (page, name, type, members, the list of those members)
+    /// (page, name, type, members, the list of those members): a page of those searched.
     children: Vec<(String, String, &'static str, i64, String)>,
+    /// The children the search finds (all pages), and the search.
+    children_total: i64,
+    children_search: String,
+    children_pager: Pager,
     units: Vec<(String, String)>,
 }
 
@@ -67,20 +72,43 @@ pub async fn root(
         .run(move |store| Ok(store.scope_root(&scope)?))
         .await?
         .ok_or_else(WebError::not_found)?;
-    page(&state, &auth, root.key).await
+    page(&state, &auth, root.key, ChildrenQuery::default()).await
 }
+
+/// The search of a party organization's children (`?name=…&page=2`).
+#[derive(Debug, Default, Deserialize)]
+pub struct ChildrenQuery {
+    /// Part of the name, or the 组织编号 `county-id`.
+    pub name: Option<String>,
+    pub page: Option<String>,
+    /// 每页条数, one of [`params::PAGE_SIZES`].
+    pub size: Option<String>,
+}
+
+/// Children a page shows unless the user picks another size.
+const CHILDREN_PAGE: i64 = 50;
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
+    Query(q): Query<ChildrenQuery>,
 ) -> Result<Html<String>, WebError> {
-    page(&state, &auth, Key { county, id }).await
+    page(&state, &auth, Key { county, id }, q).await
 }
 
-async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<String>, WebError> {
+async fn page(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    key: Key,
+    q: ChildrenQuery,
+) -> Result<Html<String>, WebError> {
     let Key { county, id } = key;
     let scope = auth.scope.clone();
+    let search = params::name_part(&q.name, "下级党组织名称或编号")?;
+    let asked_page = params::page(&q.page)?;
+    let size = params::page_size(&q.size)?.unwrap_or(CHILDREN_PAGE);
+    let wanted = search.clone();
     let (po, ancestors, children, units, members, archive, posts) = state
         .pool
         .run(move |store| {
@@ -89,7 +117,15 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
                 .ok_or_else(WebError::not_found)?;
             let mut ancestors = store.names_on_path(&po.path)?;
             ancestors.pop();
-            let children = store.party_org_children(key)?;
+            let (n, _) = store.party_org_children(key, wanted.as_deref(), 0, 0)?;
+            let pages = ((n + size - 1) / size).max(1);
+            let offset = (asked_page.min(pages) - 1) * size;
+            let children = (
+                n,
+                store
+                    .party_org_children(key, wanted.as_deref(), offset, size)?
+                    .1,
+            );
             let units = store.covered_units(&scope, crate::today(), key)?;
             let members = store.members_count(
                 &scope,
@@ -164,7 +200,27 @@ async fn page(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Html<Strin
         dues_href: format!("/party-orgs/{county}/{id}/dues"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,
+        children_total: children.0,
+        children_pager: Pager::new(
+            &format!("/party-orgs/{county}/{id}"),
+            vec![
+                ("name", search.clone().unwrap_or_default()),
+                (
+                    "size",
+                    if size == CHILDREN_PAGE {
+                        String::new()
+                    } else {
+                        size.to_string()
+                    },
+                ),
+            ],
+            asked_page,
+            usize::try_from(children.0).unwrap_or(0),
+            usize::try_from(size).unwrap_or(1),
+        ),
+        children_search: search.unwrap_or_default(),
         children: children
+            .1
             .into_iter()
             .map(|c| {
                 (
