@@ -1,0 +1,1 @@
+DROP INDEX party_orgs_parent_name;
