@@ -47,7 +47,7 @@ pub struct RunSummary {
 }
 
 /// Which kept findings a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct FindingFilter {
     pub state: FindingState,
     pub kind: Option<AuditKind>,
@@ -75,7 +75,7 @@ impl FindingFilter {
 }
 
 /// 未销号, 已销号, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FindingState {
     #[default]
     Open,

@@ -15,6 +15,7 @@ use liangxin_domain::kinds::TransferState;
 use liangxin_domain::period::Period;
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::Scope;
+use liangxin_store::audit_run::{FindingFilter, StoredFinding};
 use liangxin_store::dues::DuesMonth;
 use liangxin_store::floating::FloatingView;
 use liangxin_store::organizations::OrgFilter;
@@ -157,9 +158,15 @@ pub struct ReportCache {
     pub dues: Memo<RecordsKey<Period>, DuesMonth>,
     /// Floating members, those back included or not.
     pub floating: Memo<RecordsKey<bool>, Vec<FloatingView>>,
+    /// Pages of kept findings (the audit's list), by the filter and the page.
+    pub findings: Memo<RecordsKey<(FindingFilter, i64)>, FindingsPage>,
     /// Transfer letters, by the state asked for.
     pub transfers: Memo<RecordsKey<Option<TransferState>>, Vec<TransferView>>,
 }
+
+/// A page of kept findings: how many the filter keeps in all, the page's, and when the
+/// scope was last audited (see [`liangxin_store::Store::last_audit`]).
+pub type FindingsPage = (i64, Vec<StoredFinding>, Option<(NaiveDate, Option<i32>)>);
 
 /// A scope, both versions (registry and records), the date and what else the value is of.
 pub type RecordsKey<T> = (Scope, (i64, i64), NaiveDate, T);
@@ -178,6 +185,7 @@ impl Default for ReportCache {
             dues: Memo::new(8),
             floating: Memo::new(64),
             transfers: Memo::new(64),
+            findings: Memo::new(CACHE_ENTRIES),
         }
     }
 }

@@ -32,6 +32,26 @@ pub struct Layout {
     pub security_admin: bool,
     /// May read the rule parameters (the 安全管理员, the city's committee).
     pub rules: bool,
+    /// What the action that led here saved (已保存 …), shown above the page.
+    pub saved: Option<&'static str>,
+}
+
+/// The message of a `?saved=` code a save redirects with; an unknown code shows nothing.
+fn saved_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "member" => "已保存：党员信息已更新。",
+        "leave" => "已保存：党员减少已登记，记录保留。",
+        "standard" => "已保存：当年党费交纳标准已确定。",
+        "dues" => "已保存：党费已登记。",
+        "correction" => "已保存：更正记录已记入党费台账。",
+        _ => return None,
+    })
+}
+
+/// The query string a page reads its 已保存 message from.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
 }
 
 impl Layout {
@@ -63,7 +83,14 @@ impl Layout {
             auditor: crate::routes::Who::Auditors.admits(auth.role),
             security_admin: auth.role == liangxin_domain::kinds::Role::SecurityAdmin,
             rules: crate::routes::Who::RuleKeepers.admits(auth.role),
+            saved: None,
         })
+    }
+
+    /// The page shows the message of what was just saved (`?saved=`).
+    pub fn saved(mut self, q: &SavedQuery) -> Layout {
+        self.saved = q.saved.as_deref().and_then(saved_message);
+        self
     }
 }
 

@@ -951,8 +951,11 @@ fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let member_path = r.header("location").unwrap().to_owned();
-    let page = c.get(&member_path);
+    let location = r.header("location").unwrap().to_owned();
+    let member_path = location.trim_end_matches("?saved=member").to_owned();
+    assert_ne!(member_path, location, "saved, and the page says so");
+    let page = c.get(&location);
+    assert!(page.body.contains("已保存：党员信息"));
     assert!(page.body.contains("钱多多"));
     assert!(page.body.contains(&id.masked()));
     assert!(!page.body.contains(&full), "the full number is never shown");
@@ -1864,20 +1867,46 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
     );
     assert_eq!(r.status, 422);
     assert!(r.body.contains("组织关系转接"));
-    let r = c.post_form(
-        &leave,
-        &[
-            ("_csrf", &form.csrf()),
-            ("reason", "died"),
-            ("on", &liangxin_web::today().to_string()),
-            ("note", "家属告知，支部核实"),
-        ],
-    );
-    assert_eq!(r.status, 303);
+    // Nothing is chosen for the user: the form starts without a reason, and none is refused.
+    assert!(form.body.contains(r#"<option value="">请选择</option>"#));
     assert!(
-        c.get(&format!("/members/{}/{}", m2.key.county, m2.key.id))
-            .body
-            .contains("已减少：死亡")
+        !form.body.contains("selected"),
+        "no reason chosen in advance"
+    );
+    let today = liangxin_web::today().to_string();
+    let fields = |reason: &'static str, confirm: &'static str| {
+        vec![
+            ("_csrf", form.csrf()),
+            ("reason", reason.to_owned()),
+            ("on", today.clone()),
+            ("note", "家属告知，支部核实".to_owned()),
+            ("confirm", confirm.to_owned()),
+        ]
+    };
+    let post = |c: &mut common::Client, f: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.post_form(&leave, &pairs)
+    };
+    let r = post(&mut c, fields("", ""));
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("减少原因") && r.body.contains("请选择"));
+    // A checked form states the consequence and writes nothing until it is confirmed.
+    let r = post(&mut c, fields("died", ""));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("请确认") && r.body.contains("不再计入党员人数"));
+    assert!(r.body.contains(r#"name="confirm" value="1""#));
+    let member_page = format!("/members/{}/{}", m2.key.county, m2.key.id);
+    assert!(
+        !c.get(&member_page).body.contains("已减少"),
+        "nothing written yet"
+    );
+    let r = post(&mut c, fields("died", "1"));
+    assert_eq!(r.status, 303);
+    let saved = c.get(r.header("location").unwrap());
+    assert!(saved.body.contains("已减少：死亡"));
+    assert!(
+        saved.body.contains("已保存：党员减少已登记"),
+        "a success message"
     );
 }
 

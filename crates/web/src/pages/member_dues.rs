@@ -8,7 +8,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
@@ -20,7 +20,7 @@ use liangxin_store::dues::DuesInput;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::lists::dues::parse_month;
-use crate::view::{Choice, Layout, render};
+use crate::view::{Choice, Layout, SavedQuery, render};
 use crate::{AppState, params};
 
 struct MonthRow {
@@ -158,8 +158,10 @@ pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
+    Query(saved): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
-    let p = page(&state, &auth, Key { county, id }, &Typed::default(), None).await?;
+    let mut p = page(&state, &auth, Key { county, id }, &Typed::default(), None).await?;
+    p.layout = p.layout.saved(&saved);
     Ok(render(&p)?.into_response())
 }
 
@@ -226,7 +228,9 @@ pub async fn set_standard(
         .run(move |store| Ok(store.set_dues_standard(&actor, &scope, today, key, year, input)?))
         .await;
     match saved {
-        Ok(_) => Ok(Redirect::to(&format!("/members/{county}/{id}/dues")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/members/{county}/{id}/dues?saved=standard")).into_response(),
+        ),
         Err(e) if e.field.is_some() => refuse(&state, &auth, key, &t, e).await,
         Err(e) => Err(e),
     }
@@ -265,7 +269,9 @@ pub async fn correct(
         .run(move |store| Ok(store.correct_dues(&actor, &scope, today, &correction)?))
         .await;
     match saved {
-        Ok(()) => Ok(Redirect::to(&format!("/members/{county}/{id}/dues")).into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/members/{county}/{id}/dues?saved=correction")).into_response(),
+        ),
         Err(e) if e.field.is_some() => refuse(&state, &auth, key, &t, e).await,
         Err(e) => Err(e),
     }

@@ -433,7 +433,10 @@ async fn submit_with(
         }
     };
     match saved {
-        Ok(key) => Ok(Redirect::to(&format!("/members/{}/{}", key.county, key.id)).into_response()),
+        Ok(key) => Ok(
+            Redirect::to(&format!("/members/{}/{}?saved=member", key.county, key.id))
+                .into_response(),
+        ),
         Err(err) if err.field.is_some() => {
             let mut e = FieldErrors::default();
             let slot = match err.field {

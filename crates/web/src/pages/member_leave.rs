@@ -1,6 +1,8 @@
 //! `GET|POST /members/{county}/{id}/leave`: a member leaves the register for a reason
 //! (死亡, 出党, 停止党籍 …) on a day, with its basis (the branch decision, the approval). The
-//! record is never deleted; 转出 goes through a transfer instead.
+//! record is never deleted; 转出 goes through a transfer instead. Nothing is chosen for the
+//! user, and a checked form first answers with a page stating the consequence; only its
+//! 确认减少 (`confirm=1`) writes.
 
 use std::sync::Arc;
 
@@ -24,6 +26,14 @@ struct Typed {
     reason: String,
     on: String,
     note: String,
+    /// `1` from the confirmation page.
+    confirm: String,
+}
+
+/// What the confirmation page states before anything is written.
+struct Confirm {
+    reason: &'static str,
+    on: String,
 }
 
 #[derive(Template)]
@@ -38,6 +48,8 @@ struct FormPage {
     error: Option<String>,
     reasons: Vec<Choice>,
     f: Typed,
+    /// Set once the form is checked: the page asks to confirm instead of showing the form.
+    confirm: Option<Confirm>,
 }
 
 async fn page(
@@ -73,6 +85,7 @@ async fn page(
         back,
         error,
         f,
+        confirm: None,
     })
 }
 
@@ -98,6 +111,7 @@ pub async fn submit(
             "reason" => t.reason = v,
             "on" => t.on = v,
             "note" => t.note = v,
+            "confirm" => t.confirm = v,
             _ => {}
         }
     }
@@ -105,8 +119,20 @@ pub async fn submit(
     let key = Key { county, id };
     let today = crate::today();
     let parsed = (|| -> Result<_, WebError> {
+        if t.reason.trim().is_empty() {
+            return Err(WebError::bad_field("减少原因", "请选择"));
+        }
         let reason = LeaveReason::parse(&t.reason)
             .map_err(|e| WebError::bad_field("减少原因", e.to_string()))?;
+        if reason == LeaveReason::TransferredOut {
+            return Err(WebError::bad_field(
+                "减少原因",
+                "转出请开具组织关系介绍信，经组织关系转接办理",
+            ));
+        }
+        if t.note.trim().is_empty() {
+            return Err(WebError::bad_field("依据", "必填"));
+        }
         let on = params::form_date(&t.on, today)
             .map_err(|e| WebError::bad_field("减少日期", e))?
             .ok_or_else(|| WebError::bad_field("减少日期", "必填"))?;
@@ -116,6 +142,14 @@ pub async fn submit(
         Ok(v) => v,
         Err(e) => return refuse(&state, &auth, key, t, e).await,
     };
+    if t.confirm != "1" {
+        let mut p = page(&state, &auth, key, t, None).await?;
+        p.confirm = Some(Confirm {
+            reason: reason.label(),
+            on: on.format("%Y年%m月%d日").to_string(),
+        });
+        return Ok(render(&p)?.into_response());
+    }
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let note = t.note.clone();
@@ -132,7 +166,7 @@ pub async fn submit(
         })
         .await;
     match done {
-        Ok(()) => Ok(Redirect::to(&format!("/members/{county}/{id}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/members/{county}/{id}?saved=leave")).into_response()),
         Err(e) if e.field.is_some() => refuse(&state, &auth, key, t, e).await,
         Err(e) => Err(e),
     }

@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::export::Format;
 use crate::lists::members::{self, MemberRowView, MembersQuery};
 use crate::params;
-use crate::view::{Choice, Layout, choices, render, thousands};
+use crate::view::{Choice, Layout, SavedQuery, choices, render, thousands};
 
 #[derive(Template)]
 #[template(path = "members.html")]
@@ -181,10 +181,11 @@ pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
+    Query(saved): Query<SavedQuery>,
 ) -> Result<Html<String>, WebError> {
     let scope = auth.scope.clone();
     let today = crate::today();
-    let (m, (items, completeness), (transfers, rate)) = state
+    let (m, (items, completeness), rate) = state
         .pool
         .run(move |store| {
             let key = Key { county, id };
@@ -199,16 +200,21 @@ pub async fn show(
                     .into_iter()
                     .map(|l| l.attendance),
             );
-            // The member's letters as this scope sees them (both records of a transfer).
-            let transfers: Vec<_> = store
-                .transfers(&scope, None)?
-                .into_iter()
-                .filter(|t| t.member == key || t.new_member == Some(key))
-                .collect();
-            Ok((m, archive, (transfers, rate)))
+            Ok((m, archive, rate))
         })
         .await?;
-    let layout = Layout::new(&state, &auth, &m.name, "members").await?;
+    // The member's letters as this scope sees them (both records of a transfer), from the
+    // scope's letters kept per change of the records.
+    let key = Key { county, id };
+    let transfers: Vec<_> = crate::lists::transfers::read(&state, &auth, None)
+        .await?
+        .iter()
+        .filter(|t| t.member == key || t.new_member == Some(key))
+        .cloned()
+        .collect();
+    let layout = Layout::new(&state, &auth, &m.name, "members")
+        .await?
+        .saved(&saved);
     let staff = crate::routes::Who::Staff.admits(auth.role);
     let day = |d: chrono::NaiveDate| d.format("%Y年%m月%d日").to_string();
     let mut standing = match (m.left_on, m.leave_reason) {
