@@ -544,6 +544,40 @@ impl Store {
         Ok(q.count().get_result(self.conn())?)
     }
 
+    /// The scope's members on the register that `filter` keeps in the party organizations
+    /// whose paths run from `from` (included) to `to` (excluded), in the list's order: an
+    /// export walks the subtree a run of organizations at a time, so no part re-reads the
+    /// rows before it (as an ever larger offset would).
+    pub fn members_between(
+        &mut self,
+        scope: &Scope,
+        filter: &MemberFilter,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<MemberView>> {
+        let q = member_joins!()
+            .filter(po::path.ge(from).and(po::path.lt(to)))
+            .into_boxed();
+        let rows: Vec<MemberRow> = member_filters!(q, scope, filter)
+            .order((po::path, m::name, m::id))
+            .select(member_columns!())
+            .load(self.conn())?;
+        rows.into_iter().map(member_view).collect()
+    }
+
+    /// Where an export's runs of party organizations start: every `every`-th path of the
+    /// scope's subtree after the first, in order (dissolved organizations fall inside the
+    /// runs, so every member of the subtree is in exactly one).
+    pub fn party_org_runs(&mut self, scope: &Scope, every: usize) -> Result<Vec<String>> {
+        let (low, high) = scope.path_range();
+        let paths: Vec<String> = po::table
+            .filter(po::path.ge(low).and(po::path.lt(high)))
+            .order(po::path)
+            .select(po::path)
+            .load(self.conn())?;
+        Ok(paths.into_iter().skip(1).step_by(every.max(1)).collect())
+    }
+
     /// A page of the scope's members on the register that `filter` keeps, branch by branch
     /// in the tree's order and by name within a branch: the walk the indexes give (the
     /// subtree's paths, then each organization's members by name), so a page costs its own

@@ -120,6 +120,7 @@ macro_rules! contract {
 }
 
 contract!(
+    an_export_walks_every_member_once_in_the_lists_order,
     a_report_for_a_day_is_unchanged_by_what_is_dated_after_it,
     a_day_is_unchanged_by_generated_later_records,
     a_branch_whose_members_are_all_in_its_groups_still_owes_its_meetings,
@@ -2342,6 +2343,55 @@ fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// The members export reads runs of party organizations: whatever the run's length, the
+/// runs together hold every member the list holds, once each, in the list's order.
+fn an_export_walks_every_member_once_in_the_lists_order(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let city = scope_of(&mut store, c.city);
+    for (i, po) in [c.joint, c.tech_branch, c.joint, c.tech_branch, c.joint]
+        .into_iter()
+        .enumerate()
+    {
+        let seq = 150 + u16::try_from(i).unwrap();
+        store
+            .insert_member(
+                "t",
+                &city,
+                TODAY,
+                member(po, &format!("导出{i}"), seq, MemberStatus::Full, None),
+            )
+            .unwrap();
+    }
+    for filter in [
+        MemberFilter::default(),
+        MemberFilter {
+            name: Some("导出".into()),
+            ..MemberFilter::default()
+        },
+    ] {
+        let listed: Vec<Key> = store
+            .members_page(&city, &filter, 0, 500)
+            .unwrap()
+            .iter()
+            .map(|m| m.key)
+            .collect();
+        assert!(listed.len() >= 5, "{listed:?}");
+        for every in [1, 2, 3, 100] {
+            let (low, high) = city.path_range();
+            let mut bounds = vec![low];
+            bounds.extend(store.party_org_runs(&city, every).unwrap());
+            bounds.push(high);
+            let walked: Vec<Key> = bounds
+                .windows(2)
+                .flat_map(|w| store.members_between(&city, &filter, &w[0], &w[1]).unwrap())
+                .map(|m| m.key)
+                .collect();
+            assert_eq!(walked, listed, "runs of {every}");
+        }
+    }
 }
 
 fn members_leave_by_a_reason_and_are_never_deleted(db: &TestDb) {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Export, Format, PAGE_ROWS};
+use crate::export::{self, Export, Format};
 use crate::params;
 use crate::report::{Counted, list_count};
 use crate::view::query;
@@ -245,6 +245,9 @@ fn export_row(m: MemberView) -> Vec<String> {
     ]
 }
 
+/// Party organizations an export reads at a time (a few hundred members).
+const EXPORT_RUN: usize = 40;
+
 /// Every row of a search as a file (the page and size are not the file's).
 pub async fn export(
     state: Arc<AppState>,
@@ -268,14 +271,31 @@ pub async fn export(
         ),
         headers: EXPORT_HEADERS.to_vec(),
     };
-    let page_size = i64::try_from(PAGE_ROWS).unwrap_or(i64::MAX);
-    export::respond(&state, e, format, move |store, offset| {
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        Ok(store
-            .members_page(&scope, &s.filter, offset, page_size)?
-            .into_iter()
-            .map(export_row)
-            .collect())
+    // Runs of party organizations in the tree's order, each read whole: the file costs one
+    // walk of the scope, where pages by offset re-read every row before each page.
+    let mut runs: Option<std::vec::IntoIter<(String, String)>> = None;
+    export::respond(&state, e, format, move |store, _| {
+        let runs = match &mut runs {
+            Some(r) => r,
+            None => {
+                let (low, high) = scope.path_range();
+                let mut bounds = vec![low];
+                bounds.extend(store.party_org_runs(&scope, EXPORT_RUN)?);
+                bounds.push(high);
+                let pairs: Vec<(String, String)> = bounds
+                    .windows(2)
+                    .map(|w| (w[0].clone(), w[1].clone()))
+                    .collect();
+                runs.insert(pairs.into_iter())
+            }
+        };
+        for (from, to) in runs.by_ref() {
+            let rows = store.members_between(&scope, &s.filter, &from, &to)?;
+            if !rows.is_empty() {
+                return Ok(rows.into_iter().map(export_row).collect());
+            }
+        }
+        Ok(Vec::new())
     })
     .await
 }
