@@ -85,13 +85,31 @@ impl From<StoreError> for WebError {
     }
 }
 
+/// What a person can do about an error page's status, in the house's words.
+fn hint(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => {
+            "可能是网址有误、记录已不存在，或它不在您的管理范围内（其他范围的记录是否存在，系统不作说明）。"
+        }
+        StatusCode::FORBIDDEN => {
+            "您的账号没有这项权限。确需办理的，请联系上级党组织或本级系统管理员。"
+        }
+        StatusCode::UNAUTHORIZED => "请重新登录。",
+        s if s.is_client_error() => "请返回上一页，按提示修改后再提交。",
+        _ => "系统出现错误，已记入日志。请稍后再试；仍不行的，请联系系统管理员。",
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let body = format!(
             "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{msg}</title>\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <link rel=\"stylesheet\" href=\"/static/app.css\"></head><body class=\"bare\"><main class=\"narrow\">\
-             <h1>{msg}</h1><p><a href=\"/\">返回首页</a></p></main></body></html>",
-            msg = liangxin_docs::svg::escape(&self.message)
+             <h1>{msg}</h1><p>{hint}</p><p class=\"caption\">{code}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
+            msg = liangxin_docs::svg::escape(&self.message),
+            hint = hint(self.status),
+            code = self.status.as_u16(),
         );
         (self.status, Html(body)).into_response()
     }

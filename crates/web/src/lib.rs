@@ -124,11 +124,23 @@ pub fn today() -> NaiveDate {
 /// The whole application.
 pub fn app(state: Arc<AppState>) -> Router {
     routes::router(&state)
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn_with_state(state.clone(), client::identify))
         .layer(from_fn_with_state(state.clone(), guard::guard))
         .with_state(state)
+}
+
+/// An address no route answers: the API's JSON error under `/api/`, the house's page
+/// elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::ApiError(error::WebError::not_found()).into_response()
+    } else {
+        error::WebError::not_found().into_response()
+    }
 }
 
 /// Serves until SIGTERM or Ctrl-C, over TLS when given its settings, then lets the

@@ -44,6 +44,7 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "standard" => "已保存：当年党费交纳标准已确定。",
         "dues" => "已保存：党费已登记。",
         "correction" => "已保存：更正记录已记入党费台账。",
+        "return" => "已保存：返回已登记，外出记录结束。",
         _ => return None,
     })
 }
@@ -212,6 +213,8 @@ pub struct Pager {
     pub fields: Vec<(&'static str, String)>,
     pub page: i64,
     pub pages: i64,
+    /// Rows a page holds.
+    pub size: usize,
 }
 
 impl Pager {
@@ -229,12 +232,19 @@ impl Pager {
             fields: fields.into_iter().filter(|(_, v)| !v.is_empty()).collect(),
             page: page.clamp(1, pages),
             pages,
+            size: size.max(1),
         }
     }
 
     /// Where the page's rows start.
-    pub fn offset(&self, size: usize) -> usize {
-        usize::try_from(self.page - 1).unwrap_or(0) * size
+    pub fn offset(&self) -> usize {
+        usize::try_from(self.page - 1).unwrap_or(0) * self.size
+    }
+
+    /// The page's rows of the whole list `all`.
+    pub fn rows<'a, T>(&self, all: &'a [T]) -> &'a [T] {
+        let from = self.offset().min(all.len());
+        &all[from..(from + self.size).min(all.len())]
     }
 
     /// The link of page `page` with the same filters.

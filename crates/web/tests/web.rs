@@ -16,6 +16,28 @@ fn app() -> &'static TestApp {
     APP.get_or_init(|| TestApp::start(1500))
 }
 
+/// A page that is not there, or not for this account, answers in the house's words with
+/// what one can do; the API answers in JSON.
+#[test]
+fn missing_and_forbidden_pages_say_so_in_chinese_with_what_to_do() {
+    let mut c = app().signed_in("longyou");
+    let r = c.get("/no-such-page");
+    assert_eq!(r.status, 404);
+    assert!(
+        r.body.contains("没有找到") && r.body.contains("返回首页"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("管理范围"));
+    let r = c.get("/api/v1/no-such-list");
+    assert_eq!(r.status, 404);
+    assert!(r.json()["error"].as_str().unwrap().contains("没有找到"));
+    let mut member = app().signed_in("member");
+    let r = member.get("/dues");
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("没有这项权限"), "{}", r.body);
+}
+
 #[test]
 fn a_county_secretary_signs_in_reads_the_dashboard_and_signs_out() {
     let mut c = app().client();
@@ -2008,13 +2030,39 @@ fn a_member_away_is_seen_by_home_and_host_and_expected_at_the_hosts_meetings() {
         &[("_csrf", &list.csrf()), ("back_on", &today)],
     );
     assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("只有党员所在的党组织可以登记返回"),
+        "{}",
+        r.body
+    );
+    // The home side's button first states the consequence; only its confirmation writes.
     let home = city.get("/floating");
     let r = city.post_form(
         &format!("/floating/{id}/end"),
         &[("_csrf", &home.csrf()), ("back_on", &today)],
     );
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("请确认") && r.body.contains(&m.name),
+        "{}",
+        r.body
+    );
+    assert!(
+        county.get("/floating?side=in").body.contains(&m.name),
+        "nothing written yet"
+    );
+    let r = city.post_form(
+        &format!("/floating/{id}/end"),
+        &[
+            ("_csrf", &home.csrf()),
+            ("back_on", &today),
+            ("confirm", "1"),
+        ],
+    );
     assert_eq!(r.status, 303);
-    assert!(!county.get("/floating").body.contains(&m.name));
+    let back = city.get(r.header("location").unwrap());
+    assert!(back.body.contains("已保存：返回已登记"));
+    assert!(!county.get("/floating?side=in").body.contains(&m.name));
 }
 
 #[test]

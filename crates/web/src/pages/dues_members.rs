@@ -62,11 +62,9 @@ pub async fn show(
         PAGE_SIZE,
     );
     let month = month_value(c.month);
-    let from = pager.offset(PAGE_SIZE).min(positions.len());
-    let to = (from + PAGE_SIZE).min(positions.len());
     let shown = found
         .month
-        .rows_at(&positions[from..to])
+        .rows_at(pager.rows(&positions))
         .map(|r| Row {
             name: r.name.clone(),
             member_href: format!("/members/{}/{}/dues", r.member.county, r.member.id),

@@ -119,10 +119,9 @@ pub async fn show(
         total: line("合计".into(), None, &dues.total, month, None),
         listed: rows.len(),
         files: query(&search.fields()),
-        rows: rows
+        rows: pager
+            .rows(&rows)
             .iter()
-            .skip(pager.offset(PAGE_SIZE))
-            .take(PAGE_SIZE)
             .map(|r| org_line(r, month))
             .collect(),
         pager,

@@ -20,7 +20,7 @@ use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
 use crate::lists::floating::{self, FloatingQuery, FloatingSearch, Side};
-use crate::view::{Layout, Pager, query, render};
+use crate::view::{Layout, Pager, SavedQuery, query, render};
 use crate::{AppState, params};
 
 fn day(d: NaiveDate) -> String {
@@ -149,12 +149,7 @@ async fn page(
         outflow: found.iter().filter(|v| Side::Out.holds(v)).count(),
         inflow: found.iter().filter(|v| Side::In.holds(v)).count(),
         listed: listed.len(),
-        rows: listed
-            .iter()
-            .skip(pager.offset(PAGE_SIZE))
-            .take(PAGE_SIZE)
-            .map(|v| line(v, today))
-            .collect(),
+        rows: pager.rows(&listed).iter().map(|v| line(v, today)).collect(),
         places,
         temporary_min: rules.temporary_branch_min.value,
         today: today.to_string(),
@@ -170,9 +165,12 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     Query(q): Query<FloatingQuery>,
+    Query(saved): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
     let search = q.check()?;
-    Ok(render(&page(&state, &auth, search, None).await?)?.into_response())
+    let mut p = page(&state, &auth, search, None).await?;
+    p.layout = p.layout.saved(&saved);
+    Ok(render(&p)?.into_response())
 }
 
 pub(crate) async fn export(
@@ -232,6 +230,22 @@ pub(crate) async fn export(
 
 crate::export::file_handlers!(FloatingQuery);
 
+/// The confirmation of a return (登记返回): what ending the record changes, before anything
+/// is written.
+#[derive(Template)]
+#[template(path = "floating_end.html")]
+struct EndPage {
+    layout: Layout,
+    id: i64,
+    member: String,
+    place: String,
+    out_on: String,
+    back_on: String,
+    back_on_text: String,
+}
+
+/// `POST /floating/{id}/end`: the home side records the member's return. The list's button
+/// answers with a page stating the consequence; only its 确认返回 (`confirm=1`) writes.
 pub async fn end(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
@@ -242,25 +256,53 @@ pub async fn end(
     let get = |k: &str| params::field(&pairs, k);
     auth.check_csrf(&get("_csrf"))?;
     let today = crate::today();
+    let on = get("back_on");
+    let refuse = |message: String| async {
+        let search = FloatingQuery::default().check()?;
+        let p = page(&state, &auth, search, Some(message)).await?;
+        Ok::<Response, WebError>((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+    };
+    let back_on = match params::form_date(&on, today) {
+        Ok(Some(d)) => d,
+        Ok(None) => return refuse("返回日期：必填".into()).await,
+        Err(e) => return refuse(format!("返回日期：{e}")).await,
+    };
+    if get("confirm") != "1" {
+        // A record the scope cannot see reads as one that does not exist; the host side
+        // sees it but is not the one to end it (as the store says when it is asked).
+        let found = floating::read(&state, &auth, true).await?;
+        let v = found
+            .iter()
+            .find(|v| v.id == id)
+            .ok_or_else(WebError::not_found)?;
+        if !v.home_side {
+            return refuse("流动党员：只有党员所在的党组织可以登记返回".into()).await;
+        }
+        if v.back_on.is_some() {
+            return refuse("流动党员：已登记返回".into()).await;
+        }
+        let l = line(v, today);
+        let layout = Layout::new(&state, &auth, "登记返回", "floating").await?;
+        return Ok(render(&EndPage {
+            layout,
+            id,
+            member: l.member,
+            place: l.place,
+            out_on: l.out_on,
+            back_on: back_on.to_string(),
+            back_on_text: day(back_on),
+        })?
+        .into_response());
+    }
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
-    let on = get("back_on");
     let done = state
         .pool
-        .run(move |store| {
-            let on = params::form_date(&on, today)
-                .map_err(|e| WebError::bad_field("返回日期", e))?
-                .ok_or_else(|| WebError::bad_field("返回日期", "必填"))?;
-            Ok(store.end_outflow(&actor, &scope, today, id, on)?)
-        })
+        .run(move |store| Ok(store.end_outflow(&actor, &scope, today, id, back_on)?))
         .await;
     match done {
-        Ok(()) => Ok(Redirect::to("/floating").into_response()),
-        Err(e) if e.field.is_some() => {
-            let search = FloatingQuery::default().check()?;
-            let p = page(&state, &auth, search, Some(e.message)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
-        }
+        Ok(()) => Ok(Redirect::to("/floating?saved=return").into_response()),
+        Err(e) if e.field.is_some() => refuse(e.message).await,
         Err(e) => Err(e),
     }
 }

@@ -90,10 +90,9 @@ pub async fn show(
         href: Some(format!("/life?year={year}{filter}")),
     };
     let complete = report.complete();
-    let rows = listed
+    let rows = pager
+        .rows(&listed)
         .iter()
-        .skip(pager.offset(PAGE_SIZE))
-        .take(PAGE_SIZE)
         .map(|r| Row {
             href: format!("/party-orgs/{}/{}/life?year={year}", r.key.county, r.key.id),
             name: r.name.clone(),

@@ -149,12 +149,7 @@ pub async fn list(
         overdue: open.iter().filter(|v| v.overdue(today)).count(),
         listed: listed.len(),
         files: query(&pager.fields),
-        rows: listed
-            .iter()
-            .skip(pager.offset(PAGE_SIZE))
-            .take(PAGE_SIZE)
-            .map(|v| line(v, today))
-            .collect(),
+        rows: pager.rows(&listed).iter().map(|v| line(v, today)).collect(),
         pager,
     })?
     .into_response())
