@@ -1,15 +1,72 @@
 //! Excel workbooks: lists (a title row saying what and as of when, a bold header row
-//! frozen under it with a filter, and the rows as text, so codes keep their leading zeros
-//! and nothing is taken for a formula) and import templates.
+//! frozen under it with a filter, and typed cells: text stays text, so codes keep their
+//! leading zeros and nothing is taken for a formula, while counts, money, shares and days
+//! are numbers a spreadsheet sums and sorts) and import templates.
 
-use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, Workbook, XlsxError};
+
+/// A cell of an exported list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A count or another whole number.
+    Int(i64),
+    /// Money in fen, shown as yuan with two decimals.
+    Fen(i64),
+    /// A share in percent (33.3 for 33.3 %); none where there is nothing to divide (—).
+    Percent(Option<f64>),
+    /// A day.
+    Date {
+        year: u16,
+        month: u8,
+        day: u8,
+    },
+    /// Nothing recorded (—).
+    Empty,
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_owned())
+    }
+}
+
+impl Cell {
+    /// The cell as a CSV file writes it: numbers plain, money in yuan, days as 2026-11-27.
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Fen(f) => {
+                let sign = if *f < 0 { "-" } else { "" };
+                format!(
+                    "{sign}{}.{:02}",
+                    f.unsigned_abs() / 100,
+                    f.unsigned_abs() % 100
+                )
+            }
+            Cell::Percent(Some(p)) => format!("{p:.1}%"),
+            Cell::Percent(None) | Cell::Empty => "—".to_owned(),
+            Cell::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+        }
+    }
+}
 
 /// A list written a row at a time in constant memory (rows go to a temporary file): the
-/// title row, the bold header frozen under it with a filter, and text cells.
+/// title row, the bold header frozen under it with a filter, and typed cells.
 pub struct StreamedTable {
     workbook: Workbook,
     next_row: u32,
     columns: u16,
+    yuan: Format,
+    percent: Format,
+    day: Format,
 }
 
 impl std::fmt::Debug for StreamedTable {
@@ -37,13 +94,31 @@ impl StreamedTable {
             workbook,
             next_row: 2,
             columns: u16::try_from(headers.len()).unwrap_or(u16::MAX),
+            yuan: Format::new().set_num_format("#,##0.00"),
+            percent: Format::new().set_num_format("0.0%"),
+            day: Format::new().set_num_format("yyyy-mm-dd"),
         })
     }
 
-    pub fn push(&mut self, row: &[String]) -> Result<(), XlsxError> {
-        let ws = self.workbook.worksheet_from_index(0)?;
+    pub fn push(&mut self, row: &[Cell]) -> Result<(), XlsxError> {
+        let (r, ws) = (self.next_row, self.workbook.worksheet_from_index(0)?);
         for (c, cell) in row.iter().enumerate() {
-            ws.write_string(self.next_row, u16::try_from(c).unwrap_or(u16::MAX), cell)?;
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            match cell {
+                Cell::Text(s) => ws.write_string(r, c, s)?,
+                Cell::Int(n) => ws.write_number(r, c, *n as f64)?,
+                Cell::Fen(f) => ws.write_number_with_format(r, c, *f as f64 / 100.0, &self.yuan)?,
+                Cell::Percent(Some(p)) => {
+                    ws.write_number_with_format(r, c, p / 100.0, &self.percent)?
+                }
+                Cell::Date { year, month, day } => {
+                    match ExcelDateTime::from_ymd(*year, *month, *day) {
+                        Ok(d) => ws.write_datetime_with_format(r, c, &d, &self.day)?,
+                        Err(_) => ws.write_string(r, c, cell.plain())?,
+                    }
+                }
+                Cell::Percent(None) | Cell::Empty => ws.write_string(r, c, "—")?,
+            };
         }
         self.next_row += 1;
         Ok(())
@@ -192,7 +267,7 @@ mod tests {
         let mut t = StreamedTable::new("党员", "党员（截至2026年11月27日）", &["姓名", "身份证号"])
             .unwrap();
         for i in 0..3 {
-            t.push(&[format!("张{i}"), "330825********0071".into()])
+            t.push(&[format!("张{i}").into(), "330825********0071".into()])
                 .unwrap();
         }
         let bytes = t.finish().unwrap();
@@ -202,6 +277,47 @@ mod tests {
         assert_eq!(
             s.rows[2],
             (5, vec!["张2".to_owned(), "330825********0071".to_owned()])
+        );
+    }
+
+    #[test]
+    fn typed_cells_are_numbers_and_days_in_the_sheet_and_plain_in_csv() {
+        let mut t = StreamedTable::new(
+            "党费",
+            "党费",
+            &["党组织", "党员", "应交", "交纳率", "日期"],
+        )
+        .unwrap();
+        let row = [
+            Cell::from("第一支部"),
+            Cell::Int(12),
+            Cell::Fen(-2050),
+            Cell::Percent(Some(33.3)),
+            Cell::Date {
+                year: 2026,
+                month: 11,
+                day: 27,
+            },
+        ];
+        t.push(&row).unwrap();
+        let plain: Vec<String> = row.iter().map(Cell::plain).collect();
+        assert_eq!(plain, ["第一支部", "12", "-20.50", "33.3%", "2026-11-27"]);
+        let bytes = t.finish().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        // Numbers are <v> values of cells without a string type; text is a shared or
+        // inline string.
+        assert!(xml.contains("<v>12</v>"), "{xml}");
+        assert!(xml.contains("<v>-20.5</v>"), "{xml}");
+        assert!(xml.contains("s=\"3\"><v>0.33"), "{xml}");
+        assert!(
+            xml.contains("<v>46353</v>"),
+            "2026-11-27 as an Excel day: {xml}"
         );
     }
 

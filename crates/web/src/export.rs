@@ -9,6 +9,7 @@
 //! A list gives its rows page by page through a closure that runs on the blocking pool
 //! with a store, so the scope's query is the page's own.
 
+pub use liangxin_docs::xlsx::Cell;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -95,10 +96,14 @@ pub fn csv_cell(v: &str) -> String {
     }
 }
 
-fn csv_line(cells: &[String]) -> String {
+fn csv_line(cells: &[Cell]) -> String {
     let mut line = cells
         .iter()
-        .map(|c| csv_cell(c))
+        .map(|c| match c {
+            Cell::Text(t) => csv_cell(t),
+            // A number is never taken for a formula, even a negative one.
+            typed => typed.plain(),
+        })
         .collect::<Vec<_>>()
         .join(",");
     line.push_str("\r\n");
@@ -114,7 +119,7 @@ pub async fn respond<F>(
     page: F,
 ) -> Result<Response, WebError>
 where
-    F: FnMut(&mut Store, usize) -> Result<Vec<Vec<String>>, WebError> + Send + 'static,
+    F: FnMut(&mut Store, usize) -> Result<Vec<Vec<Cell>>, WebError> + Send + 'static,
 {
     match format {
         Format::Csv => Ok(csv(state, export, page)),
@@ -127,7 +132,7 @@ pub async fn respond_whole(
     state: &Arc<AppState>,
     export: Export,
     format: Format,
-    rows: Vec<Vec<String>>,
+    rows: Vec<Vec<Cell>>,
 ) -> Result<Response, WebError> {
     let mut rows = Some(rows);
     respond(state, export, format, move |_, _| {
@@ -152,10 +157,10 @@ fn attachment(
 
 fn csv<F>(state: &Arc<AppState>, export: Export, mut page: F) -> Response
 where
-    F: FnMut(&mut Store, usize) -> Result<Vec<Vec<String>>, WebError> + Send + 'static,
+    F: FnMut(&mut Store, usize) -> Result<Vec<Vec<Cell>>, WebError> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel::<Bytes>(4);
-    let headers: Vec<String> = export.headers.iter().map(|h| (*h).to_owned()).collect();
+    let headers: Vec<Cell> = export.headers.iter().map(|h| Cell::from(*h)).collect();
     let first = format!("\u{feff}{}", csv_line(&headers));
     let pool_state = state.clone();
     tokio::spawn(async move {
@@ -197,7 +202,7 @@ where
 
 async fn xlsx<F>(state: &Arc<AppState>, export: Export, mut page: F) -> Result<Response, WebError>
 where
-    F: FnMut(&mut Store, usize) -> Result<Vec<Vec<String>>, WebError> + Send + 'static,
+    F: FnMut(&mut Store, usize) -> Result<Vec<Vec<Cell>>, WebError> + Send + 'static,
 {
     let e = export.clone();
     let bytes = state
@@ -234,4 +239,27 @@ where
         bytes,
     )
         .into_response())
+}
+
+/// A row of text cells (a list whose every column is words or codes).
+pub fn text_row(cells: Vec<String>) -> Vec<Cell> {
+    cells.into_iter().map(Cell::Text).collect()
+}
+
+/// A day as a typed cell.
+pub fn day(d: chrono::NaiveDate) -> Cell {
+    use chrono::Datelike;
+    match (
+        u16::try_from(d.year()),
+        u8::try_from(d.month()),
+        u8::try_from(d.day()),
+    ) {
+        (Ok(year), Ok(month), Ok(day)) => Cell::Date { year, month, day },
+        _ => Cell::Text(d.to_string()),
+    }
+}
+
+/// A count as a typed cell.
+pub fn int(n: impl Into<i64>) -> Cell {
+    Cell::Int(n.into())
 }

@@ -2095,6 +2095,13 @@ fn a_county_reads_the_months_dues_for_its_subtree() {
     let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), items.len() + 2, "header, total, one line each");
     assert!(lines[1].starts_with("合计,"));
+    // Counts and money are numbers (yuan with two decimals), not words: a sheet sums them.
+    let total: Vec<&str> = lines[1].split(',').collect();
+    assert!(total[1].parse::<u64>().is_ok(), "{total:?}");
+    assert!(
+        total[2].parse::<f64>().is_ok() && total[2].contains('.'),
+        "{total:?}"
+    );
     // Searched by name, the page and the file keep only those organizations.
     let first = items[0]["name"].as_str().unwrap();
     let found = c.get(&format!(

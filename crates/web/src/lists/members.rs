@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Export, Format};
+use crate::export::{self, Cell, Export, Format};
 use crate::params;
 use crate::report::{Counted, list_count};
 use crate::view::query;
@@ -230,18 +230,20 @@ const EXPORT_HEADERS: [&str; 9] = [
     "流动情况",
 ];
 
-fn export_row(m: MemberView) -> Vec<String> {
+/// A member as a row of the file: the days as days, the rest as the list shows it.
+fn export_row(m: MemberView) -> Vec<Cell> {
+    let (joined, confirmed) = (export::day(m.joined_on), m.confirmed_on.map(export::day));
     let v = MemberRowView::from(m);
     vec![
-        v.name,
-        v.sex.to_owned(),
-        v.masked,
-        v.status.to_owned(),
-        v.joined,
-        v.confirmed,
-        v.party_org,
-        v.workplace,
-        v.flow,
+        v.name.into(),
+        v.sex.into(),
+        v.masked.into(),
+        v.status.into(),
+        joined,
+        confirmed.unwrap_or(Cell::Empty),
+        v.party_org.into(),
+        v.workplace.into(),
+        v.flow.into(),
     ]
 }
 

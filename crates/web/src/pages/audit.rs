@@ -431,6 +431,7 @@ async fn export(
                     r.closed.unwrap_or_default(),
                 ]
             })
+            .map(export::text_row)
             .collect())
     })
     .await

@@ -15,7 +15,7 @@ use axum::response::{Html, Response};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Export, Format, PAGE_ROWS};
+use crate::export::{self, Cell, Export, Format, PAGE_ROWS};
 use crate::lists::dues::{DuesMembersQuery, LISTS, month_value, read, state_text};
 use crate::view::{Choice, Layout, Pager, count, render};
 
@@ -147,11 +147,12 @@ async fn export(
             .rows_at(&positions[from..to])
             .map(|r| {
                 vec![
-                    r.party_org_name.clone(),
-                    r.name.clone(),
-                    r.due.map_or_else(|| "未定".to_owned(), |d| d.to_string()),
-                    r.paid.to_string(),
-                    state_text(r).to_owned(),
+                    r.party_org_name.clone().into(),
+                    r.name.clone().into(),
+                    r.due
+                        .map_or(Cell::Text("未定".into()), |d| Cell::Fen(d.fen())),
+                    Cell::Fen(r.paid.fen()),
+                    state_text(r).into(),
                 ]
             })
             .collect())

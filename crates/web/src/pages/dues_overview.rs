@@ -15,7 +15,7 @@ use liangxin_store::dues::{DuesRollupRow, DuesTotals};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Export, Format};
+use crate::export::{self, Cell, Export, Format};
 use crate::lists::dues::{self as dues_list, DuesQuery, month_value};
 use crate::report;
 use crate::view::{Figure, Layout, Pager, query, render};
@@ -157,27 +157,27 @@ async fn export(
             "交纳率",
         ],
     };
-    let cells = |l: Line| {
+    let cells = |name: String, t: &DuesTotals| {
         vec![
-            l.name,
-            l.members.n.to_string(),
-            l.due,
-            l.paid,
-            l.paid_members.n.to_string(),
-            l.short_members.n.to_string(),
-            l.unpaid_members.n.to_string(),
-            l.without_standard.n.to_string(),
-            l.rate,
+            Cell::Text(name),
+            export::int(t.members),
+            Cell::Fen(t.due.fen()),
+            Cell::Fen(t.paid.fen()),
+            export::int(t.paid_members),
+            export::int(t.short_members),
+            export::int(t.unpaid_members),
+            export::int(t.without_standard),
+            Cell::Percent(t.paid_percent().map(f64::from)),
         ]
     };
     let dues = report::scope_dues(&state, auth.scope.clone(), month).await?;
     // The total first, as on the page, then the organizations the search keeps.
-    let mut out = vec![cells(line("合计".into(), None, &dues.total, month, None))];
+    let mut out = vec![cells("合计".into(), &dues.total)];
     out.extend(
         search
             .rows(&dues)
             .into_iter()
-            .map(|r| cells(line(r.name.clone(), None, &r.totals, month, Some(r.key)))),
+            .map(|r| cells(r.name.clone(), &r.totals)),
     );
     export::respond_whole(&state, e, format, out).await
 }

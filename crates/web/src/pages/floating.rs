@@ -224,6 +224,7 @@ pub(crate) async fn export(
                 l.note,
             ]
         })
+        .map(export::text_row)
         .collect();
     export::respond_whole(&state, e, format, rows).await
 }

@@ -236,6 +236,7 @@ pub async fn export(
             .skip(offset)
             .take(crate::export::PAGE_ROWS)
             .cloned()
+            .map(crate::export::text_row)
             .collect())
     })
     .await

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Export, Format};
+use crate::export::{self, Cell, Export, Format};
 use crate::life_report::{BranchLife, LifeFilter, life_report, parse_year};
 use crate::params;
 use crate::view::{Figure, Layout, Pager, count, query, rate, render};
@@ -157,14 +157,14 @@ pub(crate) async fn export(
         .filter(|r| list.holds(r) && r.named(&name))
         .map(|r| {
             vec![
-                r.name.clone(),
-                r.meetings.to_string(),
-                r.ended.to_string(),
-                r.met.to_string(),
-                rate((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
-                r.missed_total().to_string(),
-                r.missed_text(),
-                open_now_text(r),
+                r.name.clone().into(),
+                export::int(r.meetings),
+                export::int(r.ended),
+                export::int(r.met),
+                Cell::Percent((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
+                export::int(r.missed_total()),
+                r.missed_text().into(),
+                open_now_text(r).into(),
             ]
         })
         .collect();

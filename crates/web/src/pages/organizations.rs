@@ -541,6 +541,7 @@ pub(crate) async fn export(
                     v.actions,
                 ]
             })
+            .map(export::text_row)
             .collect())
     })
     .await

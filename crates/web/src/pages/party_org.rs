@@ -309,6 +309,7 @@ async fn export(
                     r.covered_units.to_string(),
                 ]
             })
+            .map(crate::export::text_row)
             .collect())
     })
     .await

@@ -220,6 +220,7 @@ pub async fn export_in_state(
                 l.action.to_owned(),
             ]
         })
+        .map(export::text_row)
         .collect();
     export::respond_whole(&state, e, format, rows).await
 }

@@ -134,6 +134,7 @@ pub(crate) async fn export(
                 z.gap.text,
             ]
         })
+        .map(export::text_row)
         .collect();
     export::respond_whole(&state, e, format, rows).await
 }
