@@ -78,7 +78,14 @@ impl std::fmt::Debug for StreamedTable {
 }
 
 impl StreamedTable {
-    pub fn new(sheet: &str, title: &str, headers: &[&str]) -> Result<StreamedTable, XlsxError> {
+    /// A table under `title` with `headers`, each column `widths` characters wide (a missing
+    /// width follows the header).
+    pub fn new(
+        sheet: &str,
+        title: &str,
+        headers: &[&str],
+        widths: &[f64],
+    ) -> Result<StreamedTable, XlsxError> {
         let mut workbook = Workbook::new();
         let bold = Format::new().set_bold();
         let ws = workbook.add_worksheet_with_constant_memory()?;
@@ -86,7 +93,11 @@ impl StreamedTable {
         ws.write_string_with_format(0, 0, title, &bold)?;
         for (c, h) in headers.iter().enumerate() {
             let col = u16::try_from(c).unwrap_or(u16::MAX);
-            ws.set_column_width(col, (h.chars().count() as f64 * 2.5).clamp(10.0, 40.0))?;
+            let width = widths
+                .get(c)
+                .copied()
+                .unwrap_or(h.chars().count() as f64 * 2.5);
+            ws.set_column_width(col, width.clamp(6.0, 60.0))?;
             ws.write_string_with_format(1, col, *h, &bold)?;
         }
         ws.set_freeze_panes(2, 0)?;
@@ -264,8 +275,13 @@ mod tests {
 
     #[test]
     fn a_streamed_table_holds_its_rows_in_order() {
-        let mut t = StreamedTable::new("党员", "党员（截至2026年11月27日）", &["姓名", "身份证号"])
-            .unwrap();
+        let mut t = StreamedTable::new(
+            "党员",
+            "党员（截至2026年11月27日）",
+            &["姓名", "身份证号"],
+            &[],
+        )
+        .unwrap();
         for i in 0..3 {
             t.push(&[format!("张{i}").into(), "330825********0071".into()])
                 .unwrap();
@@ -286,6 +302,7 @@ mod tests {
             "党费",
             "党费",
             &["党组织", "党员", "应交", "交纳率", "日期"],
+            &[36.0],
         )
         .unwrap();
         let row = [

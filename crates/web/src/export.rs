@@ -208,8 +208,10 @@ where
     let bytes = state
         .pool
         .run(move |store| {
-            let mut book = liangxin_docs::xlsx::StreamedTable::new(e.sheet, &e.title, &e.headers)
-                .map_err(WebError::internal)?;
+            let widths: Vec<f64> = e.headers.iter().map(|h| column_width(h)).collect();
+            let mut book =
+                liangxin_docs::xlsx::StreamedTable::new(e.sheet, &e.title, &e.headers, &widths)
+                    .map_err(WebError::internal)?;
             let mut offset = 0;
             loop {
                 let rows = page(store, offset)?;
@@ -262,4 +264,29 @@ pub fn day(d: chrono::NaiveDate) -> Cell {
 /// A count as a typed cell.
 pub fn int(n: impl Into<i64>) -> Cell {
     Cell::Int(n.into())
+}
+
+/// How wide a column of the workbook is, in characters, by what it holds: the names of
+/// party organizations and units run to twenty Chinese characters and more (two widths
+/// each), a resident ID to eighteen, a day to ten.
+fn column_width(header: &str) -> f64 {
+    let holds = |words: &[&str]| words.iter().any(|w| header.contains(w));
+    if holds(&[
+        "党组织",
+        "单位",
+        "名称",
+        "流入地",
+        "说明",
+        "原因",
+        "依据",
+        "缺项",
+    ]) {
+        36.0
+    } else if holds(&["身份号码", "身份证", "信用代码"]) {
+        22.0
+    } else if holds(&["时间", "日期", "开具", "有效至", "外出", "返回"]) {
+        12.0
+    } else {
+        (header.chars().count() as f64 * 2.5).max(10.0)
+    }
 }
