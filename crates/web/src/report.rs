@@ -14,7 +14,6 @@ use liangxin_domain::history::{self, TrendPoint};
 use liangxin_domain::kinds::TransferState;
 use liangxin_domain::period::Period;
 use liangxin_domain::rules::CoverageRules;
-use liangxin_store::Scope;
 use liangxin_store::audit_run::{FindingFilter, StoredFinding};
 use liangxin_store::dues::DuesMonth;
 use liangxin_store::floating::FloatingView;
@@ -22,6 +21,7 @@ use liangxin_store::organizations::OrgFilter;
 use liangxin_store::people::MemberFilter;
 use liangxin_store::todo::BranchTodo;
 use liangxin_store::transfer::TransferView;
+use liangxin_store::{Scope, Store};
 
 use crate::AppState;
 use crate::error::WebError;
@@ -216,22 +216,35 @@ pub async fn scope_todo(state: &Arc<AppState>, scope: Scope) -> Result<Todo, Web
         .await
 }
 
+/// The entry of `memo` for `scope` and `of` as the records stand today, read from the
+/// store by `read` where it is missing: how every value kept per records version is had.
+pub async fn from_records<T, V, F>(
+    state: &Arc<AppState>,
+    memo: &Memo<RecordsKey<T>, V>,
+    scope: &Scope,
+    of: T,
+    read: F,
+) -> Result<Arc<V>, WebError>
+where
+    T: Hash + Eq,
+    V: Send + 'static,
+    F: FnOnce(&mut Store) -> Result<V, WebError> + Send + 'static,
+{
+    let key = records_key(state, scope, of).await?;
+    memo.get(key, || state.pool.run(read)).await
+}
+
 /// The scope's month of dues, read once per change of the records.
 pub async fn scope_dues(
     state: &Arc<AppState>,
     scope: Scope,
     month: Period,
 ) -> Result<Arc<DuesMonth>, WebError> {
-    let key = records_key(state, &scope, month).await?;
-    state
-        .reports
-        .dues
-        .get(key, || {
-            state
-                .pool
-                .run(move |store| Ok(store.dues_month(&scope, month)?))
-        })
-        .await
+    let s = scope.clone();
+    from_records(state, &state.reports.dues, &scope, month, move |store| {
+        Ok(store.dues_month(&s, month)?)
+    })
+    .await
 }
 
 /// A scope's coverage at each month's end, oldest first.

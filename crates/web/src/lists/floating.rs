@@ -110,14 +110,12 @@ pub async fn read(
     all: bool,
 ) -> Result<Arc<Vec<FloatingView>>, WebError> {
     let scope = auth.scope.clone();
-    let key = report::records_key(state, &scope, all).await?;
-    state
-        .reports
-        .floating
-        .get(key, || {
-            state
-                .pool
-                .run(move |store| Ok(store.floating(&scope, !all)?))
-        })
-        .await
+    report::from_records(
+        state,
+        &state.reports.floating,
+        &auth.scope,
+        all,
+        move |store| Ok(store.floating(&scope, !all)?),
+    )
+    .await
 }

@@ -19,16 +19,14 @@ pub async fn read(
     wanted: Option<TransferState>,
 ) -> Result<Arc<Vec<TransferView>>, WebError> {
     let scope = auth.scope.clone();
-    let key = report::records_key(state, &scope, wanted).await?;
-    state
-        .reports
-        .transfers
-        .get(key, || {
-            state
-                .pool
-                .run(move |store| Ok(store.transfers(&scope, wanted)?))
-        })
-        .await
+    report::from_records(
+        state,
+        &state.reports.transfers,
+        &auth.scope,
+        wanted,
+        move |store| Ok(store.transfers(&scope, wanted)?),
+    )
+    .await
 }
 
 /// Whether `v`'s member is named with the part searched for (every letter without one).

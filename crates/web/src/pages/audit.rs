@@ -234,18 +234,18 @@ async fn page(
         _ => None,
     });
     // Read once per change of the records (an audit run or a closed finding bumps it).
-    let key = crate::report::records_key(state, &scope, (filter, page)).await?;
-    let kept = state
-        .reports
-        .findings
-        .get(key, || {
-            state.pool.run(move |store| {
-                let (total, found) =
-                    store.audit_findings(&scope, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
-                Ok((total, found, store.last_audit(&scope)?))
-            })
-        })
-        .await?;
+    let kept = crate::report::from_records(
+        state,
+        &state.reports.findings,
+        &auth.scope,
+        (filter, page),
+        move |store| {
+            let (total, found) =
+                store.audit_findings(&scope, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            Ok((total, found, store.last_audit(&scope)?))
+        },
+    )
+    .await?;
     let (total, found, last) = (kept.0, &kept.1, kept.2);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let link = |path: &str, n: i64| {
