@@ -30,6 +30,23 @@ pub struct BranchTodo {
     pub findings_open: u32,
 }
 
+/// The open items under one organization directly below the scope's root (or the root's
+/// own, 本级): what a committee's 待办 shows instead of every branch's lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubordinateTodo {
+    pub key: Key,
+    pub name: String,
+    /// The root itself (本级), not one below it.
+    pub own: bool,
+    /// Organizations in this part with any open item.
+    pub organizations: u32,
+    /// Of those, the ones owing a meeting this period, and the meetings owed.
+    pub meeting_orgs: u32,
+    pub meetings: u32,
+    pub dues_unmarked: u32,
+    pub findings_open: u32,
+}
+
 /// A member's line of attendance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttendedLine {
@@ -118,6 +135,81 @@ impl Store {
                 .then_with(|| a.key.cmp(&b.key))
         });
         Ok(list)
+    }
+
+    /// `list` (the scope's [`Store::todo`]) summed by the organization directly below the
+    /// scope's root that each item lies under, in the order of those organizations' codes;
+    /// the root's own items come first as 本级.
+    pub fn todo_by_subordinate(
+        &mut self,
+        scope: &Scope,
+        list: &[BranchTodo],
+    ) -> Result<Vec<SubordinateTodo>> {
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (low, high) = scope.path_range();
+        // One range read of the subtree's paths: a committee's list can hold tens of
+        // thousands of keys, too many for an IN list.
+        let rows: Vec<(i32, i64, String, String)> = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .select((po::county_code, po::id, po::path, po::name))
+            .load(self.conn())?;
+        let root_depth = low.split('/').filter(|s| !s.is_empty()).count();
+        // The id one level below the root on a path; none for the root itself.
+        let child_of = |path: &str| -> Option<i64> {
+            path.split('/')
+                .filter(|s| !s.is_empty())
+                .nth(root_depth)
+                .and_then(|s| s.parse().ok())
+        };
+        let mut path_of: HashMap<Key, &str> = HashMap::with_capacity(rows.len());
+        let mut by_id: HashMap<i64, (Key, &str)> = HashMap::new();
+        for (county, id, path, name) in &rows {
+            let key = Key {
+                county: *county,
+                id: *id,
+            };
+            path_of.insert(key, path);
+            if path.len() == low.len() || child_of(path).is_some_and(|c| c == *id) {
+                by_id.insert(*id, (key, name));
+            }
+        }
+        let root_id = low
+            .split('/')
+            .rfind(|s| !s.is_empty())
+            .and_then(|s| s.parse::<i64>().ok());
+        let mut out: HashMap<Key, SubordinateTodo> = HashMap::new();
+        for t in list {
+            let Some(path) = path_of.get(&t.key) else {
+                continue;
+            };
+            let (id, own) = match child_of(path) {
+                Some(c) => (Some(c), false),
+                None => (root_id, true),
+            };
+            let Some((key, name)) = id.and_then(|id| by_id.get(&id)) else {
+                continue;
+            };
+            let s = out.entry(*key).or_insert_with(|| SubordinateTodo {
+                key: *key,
+                name: (*name).to_owned(),
+                own,
+                organizations: 0,
+                meeting_orgs: 0,
+                meetings: 0,
+                dues_unmarked: 0,
+                findings_open: 0,
+            });
+            s.organizations += 1;
+            s.meeting_orgs += u32::from(!t.meetings_due.is_empty());
+            s.meetings += t.meetings_due.len() as u32;
+            s.dues_unmarked += t.dues_unmarked;
+            s.findings_open += t.findings_open;
+        }
+        let mut summary: Vec<SubordinateTodo> = out.into_values().collect();
+        summary.sort_by_key(|s| (!s.own, s.key));
+        Ok(summary)
     }
 
     /// The meetings a member of `scope` was expected at from `from`, newest first.

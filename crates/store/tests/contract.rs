@@ -120,6 +120,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_committees_todo_sums_each_organization_below_it_as_its_own_scope_would,
     an_export_walks_every_member_once_in_the_lists_order,
     a_report_for_a_day_is_unchanged_by_what_is_dated_after_it,
     a_day_is_unchanged_by_generated_later_records,
@@ -2877,6 +2878,78 @@ fn dues_roll_up_by_party_organization_and_scope(db: &TestDb) {
     assert!(!after.contains(&ms[2]));
     let total = store.dues_month(&longyou, november).unwrap().total;
     assert_eq!(total.members, members_before, "still of November's members");
+}
+
+fn a_committees_todo_sums_each_organization_below_it_as_its_own_scope_would(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    // Members in two branches: their meetings are owed and their month's dues not entered.
+    for (i, branch) in [c.joint, c.joint, c.tech_branch].into_iter().enumerate() {
+        let scope = scope_of(&mut store, branch);
+        store
+            .insert_member(
+                "t",
+                &scope,
+                TODAY,
+                member(branch, "待办甲", 171 + i as u16, MemberStatus::Full, None),
+            )
+            .unwrap();
+    }
+    for root in [c.city, c.longyou] {
+        let scope = scope_of(&mut store, root);
+        let list = store.todo(&scope, TODAY).unwrap();
+        assert!(!list.is_empty(), "the small city owes meetings");
+        let summary = store.todo_by_subordinate(&scope, &list).unwrap();
+        assert_eq!(
+            summary
+                .iter()
+                .map(|s| s.organizations as usize)
+                .sum::<usize>(),
+            list.len(),
+            "every organization with an item is counted once"
+        );
+        for s in &summary {
+            let below = scope_of(&mut store, s.key);
+            let own = store.todo(&below, TODAY).unwrap();
+            // The root's own row holds only its own items; a subordinate's, its subtree's.
+            let part: Vec<_> = if s.own {
+                own.iter().filter(|t| t.key == root).collect()
+            } else {
+                own.iter().collect()
+            };
+            assert_eq!(s.own, s.key == root);
+            assert_eq!(s.organizations as usize, part.len(), "{}", s.name);
+            assert_eq!(
+                s.meetings as usize,
+                part.iter().map(|t| t.meetings_due.len()).sum::<usize>()
+            );
+            assert_eq!(
+                s.meeting_orgs as usize,
+                part.iter().filter(|t| !t.meetings_due.is_empty()).count()
+            );
+            assert_eq!(
+                s.dues_unmarked,
+                part.iter().map(|t| t.dues_unmarked).sum::<u32>()
+            );
+            assert_eq!(
+                s.findings_open,
+                part.iter().map(|t| t.findings_open).sum::<u32>()
+            );
+        }
+    }
+    let city = scope_of(&mut store, c.city);
+    let list = store.todo(&city, TODAY).unwrap();
+    let summary = store.todo_by_subordinate(&city, &list).unwrap();
+    assert!(
+        summary
+            .iter()
+            .any(|s| s.key == c.longyou && s.name == "中共龙游县两新工委"),
+        "the county under the city is a line of the city's 待办: {summary:?}"
+    );
+    assert!(
+        summary.iter().all(|s| s.key != c.joint),
+        "not the branches themselves"
+    );
 }
 
 fn a_member_sheet_is_previewed_committed_whole_and_undone(db: &TestDb) {

@@ -19,7 +19,7 @@ use liangxin_store::dues::DuesMonth;
 use liangxin_store::floating::FloatingView;
 use liangxin_store::organizations::OrgFilter;
 use liangxin_store::people::MemberFilter;
-use liangxin_store::todo::BranchTodo;
+use liangxin_store::todo::{BranchTodo, SubordinateTodo};
 use liangxin_store::transfer::TransferView;
 use liangxin_store::{Scope, Store};
 
@@ -151,7 +151,7 @@ pub struct ReportCache {
     /// Coverage trends, on the same terms.
     trends: Memo<(Scope, i64, NaiveDate), Vec<TrendPoint>>,
     /// To-do lists, keyed by the scope, both versions (registry and records) and the date.
-    todos: Memo<RecordsKey<()>, Vec<BranchTodo>>,
+    todos: Memo<RecordsKey<()>, ScopeTodo>,
     /// Years of organizational life, by the year.
     pub life: Memo<RecordsKey<i32>, LifeReport>,
     /// Months of dues, by the month: a city's is some 160,000 lines, so few are kept.
@@ -200,18 +200,32 @@ pub async fn records_key<T>(
     Ok((scope.clone(), version, crate::today(), of))
 }
 
-/// A scope's open items, most pressing first.
-pub type Todo = Arc<Vec<BranchTodo>>;
+/// A scope's open items (待办).
+#[derive(Debug)]
+pub struct ScopeTodo {
+    /// Every party organization's, most pressing first.
+    pub branches: Vec<BranchTodo>,
+    /// The same summed by the organization directly below the scope's root: what a
+    /// committee reads instead of thousands of lines.
+    pub by_subordinate: Vec<SubordinateTodo>,
+}
 
 /// The scope's to-do list (待办), computed once per change of the records.
-pub async fn scope_todo(state: &Arc<AppState>, scope: Scope) -> Result<Todo, WebError> {
+pub async fn scope_todo(state: &Arc<AppState>, scope: Scope) -> Result<Arc<ScopeTodo>, WebError> {
     let key = records_key(state, &scope, ()).await?;
     let today = key.2;
     state
         .reports
         .todos
         .get(key, || {
-            state.pool.run(move |store| Ok(store.todo(&scope, today)?))
+            state.pool.run(move |store| {
+                let branches = store.todo(&scope, today)?;
+                let by_subordinate = store.todo_by_subordinate(&scope, &branches)?;
+                Ok(ScopeTodo {
+                    branches,
+                    by_subordinate,
+                })
+            })
         })
         .await
 }

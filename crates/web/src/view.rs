@@ -34,6 +34,8 @@ pub struct Layout {
     pub rules: bool,
     /// What the action that led here saved (已保存 …), shown above the page.
     pub saved: Option<&'static str>,
+    /// The next step offered beside that message: its words and where it is.
+    pub next: Option<(String, String)>,
 }
 
 /// The message of a `?saved=` code a save redirects with; an unknown code shows nothing.
@@ -43,6 +45,7 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "leave" => "已保存：党员减少已登记，记录保留。",
         "standard" => "已保存：当年党费交纳标准已确定。",
         "dues" => "已保存：党费已登记。",
+        "meeting" => "已保存：会议记录和出席情况已入台账。",
         "correction" => "已保存：更正记录已记入党费台账。",
         "return" => "已保存：返回已登记，外出记录结束。",
         _ => return None,
@@ -85,12 +88,21 @@ impl Layout {
             security_admin: auth.role == liangxin_domain::kinds::Role::SecurityAdmin,
             rules: crate::routes::Who::RuleKeepers.admits(auth.role),
             saved: None,
+            next: None,
         })
     }
 
     /// The page shows the message of what was just saved (`?saved=`).
     pub fn saved(mut self, q: &SavedQuery) -> Layout {
         self.saved = q.saved.as_deref().and_then(saved_message);
+        self
+    }
+
+    /// With the 已保存 message, the step that usually comes next (a meeting's dues sheet).
+    pub fn then(mut self, words: String, href: String) -> Layout {
+        if self.saved.is_some() {
+            self.next = Some((words, href));
+        }
         self
     }
 }

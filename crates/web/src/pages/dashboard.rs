@@ -13,9 +13,9 @@ use liangxin_domain::history::TrendPoint;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use liangxin_domain::kinds::TransferState;
+use liangxin_domain::kinds::{Role, TransferState};
 
-use crate::report::{group_label, scope_report, scope_todo, scope_trend};
+use crate::report::{ScopeTodo, group_label, scope_report, scope_todo, scope_trend};
 use crate::view::{Figure, Layout, count, rate, render};
 
 struct GroupRow {
@@ -51,7 +51,8 @@ struct DashboardPage {
     rows: Vec<GroupRow>,
 }
 
-/// 待办: what the scope must do next, from the records.
+/// 待办 of a committee: what is open in its scope, summed by the organization directly
+/// below it (UI.md: a committee's 待办 never lists thousands of lines).
 struct TodoView {
     meetings: u64,
     meeting_orgs: u64,
@@ -59,60 +60,67 @@ struct TodoView {
     /// The month's members without a regular payment entered, all of them.
     dues_href: String,
     findings: u64,
-    rows: Vec<TodoRow>,
-    more: usize,
+    rows: Vec<SubordinateRow>,
     /// Letters waiting for this scope: to receive, a 回执 to record, or past their validity.
     transfers: Vec<crate::pages::transfers::Line>,
 }
 
-struct TodoRow {
+/// One organization below the committee, with what is open under it.
+struct SubordinateRow {
     name: String,
     href: String,
-    items: Vec<TodoItem>,
+    organizations: u64,
+    meeting_orgs: u64,
+    meetings: u64,
+    dues: u64,
+    findings: Figure,
 }
 
-/// One open item of a branch: what, where to act, and, where the link opens a list of
-/// exactly those rows, how many.
-struct TodoItem {
-    text: String,
-    href: String,
-    count: Option<u64>,
+/// Letters of the scope a 待办 names: to receive, a 回执 to record, or past their validity.
+pub(crate) async fn transfers_to_act_on(
+    state: &Arc<AppState>,
+    auth: &Auth,
+) -> Result<Vec<crate::pages::transfers::Line>, WebError> {
+    let today = crate::today();
+    let open = crate::lists::transfers::read(state, auth, Some(TransferState::Issued)).await?;
+    Ok(open
+        .iter()
+        .filter(|v| v.may_receive() || v.overdue(today))
+        .take(TODO_ROWS)
+        .map(|v| crate::pages::transfers::line(v, today))
+        .collect())
 }
 
+/// Lines of letters a 待办 shows at most.
 const TODO_ROWS: usize = 10;
 
-fn todo_view(list: &[liangxin_store::todo::BranchTodo]) -> TodoView {
-    let rows = list
+fn todo_view(todo: &ScopeTodo) -> TodoView {
+    let list = &todo.branches;
+    let rows = todo
+        .by_subordinate
         .iter()
-        .take(TODO_ROWS)
-        .map(|t| {
-            let base = format!("/party-orgs/{}/{}", t.key.county, t.key.id);
-            let mut items = Vec::new();
-            for (kind, period) in &t.meetings_due {
-                items.push(TodoItem {
-                    text: format!("{}{}尚未召开", period.label_zh(), kind.label()),
-                    href: format!("{base}/meetings/new"),
-                    count: None,
-                });
-            }
-            if t.dues_unmarked > 0 {
-                items.push(TodoItem {
-                    text: format!("本月{}人党费未登记", t.dues_unmarked),
-                    href: format!("{base}/dues"),
-                    count: None,
-                });
-            }
-            if t.findings_open > 0 {
-                items.push(TodoItem {
-                    text: format!("{}项排查问题未销号", t.findings_open),
-                    href: format!("/audit?org={}-{}&own=1", t.key.county, t.key.id),
-                    count: Some(u64::from(t.findings_open)),
-                });
-            }
-            TodoRow {
-                name: t.name.clone(),
-                href: format!("{base}/life"),
-                items,
+        .map(|s| {
+            let org = format!("{}-{}", s.key.county, s.key.id);
+            SubordinateRow {
+                name: if s.own {
+                    format!("本级（{}）", s.name)
+                } else {
+                    s.name.clone()
+                },
+                href: format!("/party-orgs/{}/{}", s.key.county, s.key.id),
+                organizations: u64::from(s.organizations),
+                meeting_orgs: u64::from(s.meeting_orgs),
+                meetings: u64::from(s.meetings),
+                dues: u64::from(s.dues_unmarked),
+                findings: Figure {
+                    text: count(u64::from(s.findings_open), "项"),
+                    n: u64::from(s.findings_open),
+                    href: Some(if s.own {
+                        format!("/audit?org={org}&own=1")
+                    } else {
+                        format!("/audit?org={org}")
+                    }),
+                },
             }
         })
         .collect();
@@ -126,7 +134,6 @@ fn todo_view(list: &[liangxin_store::todo::BranchTodo]) -> TodoView {
             None,
         ),
         findings: list.iter().map(|t| u64::from(t.findings_open)).sum(),
-        more: list.len().saturating_sub(TODO_ROWS),
         rows,
         transfers: Vec::new(),
     }
@@ -178,30 +185,29 @@ pub async fn show(
     if crate::routes::Who::Auditors.admits(auth.role) {
         return Ok(axum::response::Redirect::to("/audit-log").into_response());
     }
-    if auth.role == liangxin_domain::kinds::Role::SecurityAdmin {
+    if auth.role == Role::SecurityAdmin {
         return Ok(axum::response::Redirect::to("/rules").into_response());
     }
     Ok(dashboard(state, auth).await?.into_response())
 }
 
 async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, WebError> {
+    // Homes show one's own work: a member their record, a secretary the branch's month,
+    // an instructor the units they guide; a committee the coverage of its scope first.
     if let Some(me) = auth.scope.member {
         return crate::pages::member_home::show(&state, &auth, me).await;
+    }
+    match auth.role {
+        Role::Secretary => return crate::pages::secretary_home::show(&state, &auth).await,
+        Role::Instructor => return crate::pages::instructor_home::show(&state, &auth).await,
+        _ => {}
     }
     let layout = Layout::new(&state, &auth, "驾驶舱", "home").await?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
     let trend = scope_trend(&state, auth.scope.clone()).await?;
-    let todo = if crate::routes::Who::Staff.admits(auth.role) {
-        let mut t = todo_view(&scope_todo(&state, auth.scope.clone()).await?);
-        let today = crate::today();
-        let open =
-            crate::lists::transfers::read(&state, &auth, Some(TransferState::Issued)).await?;
-        t.transfers = open
-            .iter()
-            .filter(|v| v.may_receive() || v.overdue(today))
-            .take(TODO_ROWS)
-            .map(|v| crate::pages::transfers::line(v, today))
-            .collect();
+    let todo = if crate::routes::Who::Committees.admits(auth.role) {
+        let mut t = todo_view(&*scope_todo(&state, auth.scope.clone()).await?);
+        t.transfers = transfers_to_act_on(&state, &auth).await?;
         Some(t)
     } else {
         None

@@ -1,7 +1,9 @@
 //! `GET /party-orgs/{county}/{id}/dues?month=2026-11` and `POST …`: the month's dues of a
 //! whole party organization in one screen — every member of that month with what is due
-//! and what is paid; tick those who paid (the amount defaults to the standard) and save
-//! once. A month already marked for a member is corrected on the member's page, never
+//! and what is paid. The common case is the default (UI.md): everyone not yet entered who
+//! has a standard is ticked at the standard, so 全部按标准已交 is one press of 保存 and
+//! only the exceptions (not paid: untick; paid another amount: type it) are handled by
+//! hand. A month already marked for a member is corrected on the member's page, never
 //! overwritten.
 
 use std::sync::Arc;
@@ -21,7 +23,7 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::lists::dues::{self as dues_members, parse_month};
-use crate::view::{Figure, Layout, count, render};
+use crate::view::{Figure, Layout, SavedQuery, count, render};
 use crate::{AppState, params};
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +61,8 @@ struct SheetPage {
     no_standard: Figure,
     /// Someone on the sheet has no regular payment entered yet.
     can_mark: bool,
+    /// Of those, how many are ticked at the standard when the sheet opens.
+    by_standard: usize,
 }
 
 /// 15.00 (for an input's value; the page shows ¥15.00).
@@ -122,7 +126,10 @@ async fn page(
                 state,
                 class,
                 marked: r.marked,
-                ticked: posted.is_some_and(|p| p.iter().any(|(n, v)| n == "pay" && *v == f)),
+                ticked: match posted {
+                    Some(p) => p.iter().any(|(n, v)| n == "pay" && *v == f),
+                    None => !r.marked && r.due.is_some(),
+                },
                 amount: value(&format!("amt_{f}"))
                     .unwrap_or_else(|| r.due.map(yuan_plain).unwrap_or_default()),
                 field: f,
@@ -140,6 +147,10 @@ async fn page(
             .then(|| format!("/party-orgs/{county}/{id}/dues?month={}", month.next())),
         error,
         can_mark: sheet.iter().any(|r| !r.marked),
+        by_standard: sheet
+            .iter()
+            .filter(|r| !r.marked && r.due.is_some())
+            .count(),
         unmarked: figure(
             sheet
                 .iter()
@@ -163,9 +174,14 @@ pub async fn show(
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
     Query(q): Query<SheetQuery>,
+    Query(saved): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
     let month = parse_month(q.month.as_deref(), crate::today())?;
-    let p = page(&state, &auth, Key { county, id }, month, None, None).await?;
+    let mut p = page(&state, &auth, Key { county, id }, month, None, None).await?;
+    p.layout = p
+        .layout
+        .saved(&saved)
+        .then("回到首页的待办".into(), "/".into());
     Ok(render(&p)?.into_response())
 }
 
@@ -219,9 +235,10 @@ pub async fn submit(
         .run(move |store| Ok(store.mark_dues(&actor, &scope, today, key, month, &payments)?))
         .await;
     match saved {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/party-orgs/{county}/{id}/dues?month={month}")).into_response(),
-        ),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/party-orgs/{county}/{id}/dues?month={month}&saved=dues"
+        ))
+        .into_response()),
         Err(e) if e.field.is_some() => {
             let p = page(&state, &auth, key, month, Some(&pairs), Some(e.message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())

@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use liangxin_domain::registry::Key;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Layout, render};
+use crate::view::{Layout, SavedQuery, render};
 
 struct Line {
     pub name: String,
@@ -48,6 +48,7 @@ pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
+    Query(saved): Query<SavedQuery>,
 ) -> Result<Html<String>, WebError> {
     let scope = auth.scope.clone();
     let m = state
@@ -66,7 +67,18 @@ pub async fn show(
         None => {}
     }
     let title = format!("{}：{}", s.kind.label(), s.topic);
-    let layout = Layout::new(&state, &auth, &title, "party_orgs").await?;
+    // A meeting just saved offers its month's dues sheet: a 主题党日 is when dues are paid.
+    let month = liangxin_domain::period::Period::containing_month(s.held_on);
+    let layout = Layout::new(&state, &auth, &title, "party_orgs")
+        .await?
+        .saved(&saved)
+        .then(
+            format!("登记{}党费", month.label_zh()),
+            format!(
+                "/party-orgs/{}/{}/dues?month={month}",
+                s.party_org.county, s.party_org.id
+            ),
+        );
     render(&MeetingPage {
         layout,
         kind: s.kind.label(),

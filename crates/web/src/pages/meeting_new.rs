@@ -372,7 +372,9 @@ pub async fn submit(
         .run(move |store| Ok(store.record_meeting(&actor, &scope, today, record)?))
         .await;
     match saved {
-        Ok(m) => Ok(Redirect::to(&format!("/meetings/{}/{}", m.county, m.id)).into_response()),
+        Ok(m) => Ok(
+            Redirect::to(&format!("/meetings/{}/{}?saved=meeting", m.county, m.id)).into_response(),
+        ),
         Err(err) if err.field.is_some() => {
             let mut e = FieldErrors::default();
             match err.field {
