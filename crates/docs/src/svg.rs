@@ -30,23 +30,58 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Horizontal percentage bars with a title (for screen readers and print) and a caption
-/// saying what is counted.
-pub fn percent_bars(title: &str, caption: &str, bars: &[Bar]) -> String {
-    const ROW: f64 = 30.0;
-    const LABEL_W: f64 = 150.0;
-    const BAR_W: f64 = 360.0;
-    const TEXT_W: f64 = 150.0;
-    let width = LABEL_W + BAR_W + TEXT_W;
-    let height = ROW * bars.len() as f64 + 36.0;
-    let mut s = String::new();
+/// Text of every chart, in px: UI.md's least (14 px), so a chart shown at its own width is
+/// as readable as the page around it.
+const TEXT: f64 = 14.0;
+
+/// `text` in lines of at most `max` characters, broken after a comma where one is near.
+fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for c in text.chars() {
+        line.push(c);
+        let n = line.chars().count();
+        if n >= max || (c == '，' && n * 3 >= max * 2) {
+            lines.push(std::mem::take(&mut line));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The opening tag: a chart whose bars are links is a group of links (an image may hold
+/// no control), the others an image; either is named by its title.
+fn open_svg(s: &mut String, title: &str, width: f64, height: f64, linked: bool) {
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" aria-labelledby="t"><title>{}</title>"#,
-        escape(title)
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="{role}" aria-label="{t}" viewBox="0 0 {width} {height}" width="{width}" height="{height}"><title>{t}</title>"#,
+        role = if linked { "group" } else { "img" },
+        t = escape(title)
+    );
+}
+
+/// Percentage bars with a title (for screen readers and print) and a caption saying what
+/// is counted: each bar's label on a line above it and its number beside it, 340 px wide
+/// in all, so a phone shows it at its own size.
+pub fn percent_bars(title: &str, caption: &str, bars: &[Bar]) -> String {
+    const ROW: f64 = 46.0;
+    const BAR_W: f64 = 190.0;
+    const TEXT_W: f64 = 150.0;
+    let width = BAR_W + TEXT_W;
+    let caption = wrap(caption, (width / TEXT) as usize);
+    let height = ROW * bars.len() as f64 + 8.0 + 20.0 * caption.len() as f64;
+    let mut s = String::new();
+    open_svg(
+        &mut s,
+        title,
+        width,
+        height,
+        bars.iter().any(|b| b.href.is_some()),
     );
     for (i, bar) in bars.iter().enumerate() {
-        let y = ROW * i as f64 + 4.0;
+        let y = ROW * i as f64;
         let pct = bar.percent.clamp(0.0, 100.0);
         let w = BAR_W * pct / 100.0;
         if let Some(href) = &bar.href {
@@ -54,24 +89,28 @@ pub fn percent_bars(title: &str, caption: &str, bars: &[Bar]) -> String {
         }
         let _ = write!(
             s,
-            r##"<text x="{lx}" y="{ty}" text-anchor="end" font-size="14" fill="#222">{label}</text><rect x="{bx}" y="{y}" width="{BAR_W}" height="20" fill="#eee"/><rect x="{bx}" y="{y}" width="{w:.1}" height="20" fill="#5a6b7d"/><text x="{tx}" y="{ty}" font-size="14" fill="#222">{text}</text>"##,
-            lx = LABEL_W - 8.0,
-            ty = y + 15.0,
+            r##"<text x="0" y="{ly}" font-size="{TEXT}" fill="#222">{label}</text><rect x="0" y="{by}" width="{BAR_W}" height="16" fill="#eee"/><rect x="0" y="{by}" width="{w:.1}" height="16" fill="#5a6b7d"/><text x="{tx}" y="{ty}" font-size="{TEXT}" fill="#222">{text}</text>"##,
+            ly = y + 16.0,
+            by = y + 22.0,
+            tx = BAR_W + 8.0,
+            ty = y + 35.0,
             label = escape(&bar.label),
-            bx = LABEL_W,
-            tx = LABEL_W + BAR_W + 8.0,
             text = escape(&bar.text),
         );
         if bar.href.is_some() {
             s.push_str("</a>");
         }
     }
-    let _ = write!(
-        s,
-        r##"<text x="0" y="{}" font-size="13" fill="#555">{}</text></svg>"##,
-        height - 6.0,
-        escape(caption)
-    );
+    let top = ROW * bars.len() as f64 + 8.0;
+    for (k, line) in caption.iter().enumerate() {
+        let _ = write!(
+            s,
+            r##"<text x="0" y="{}" font-size="{TEXT}" fill="#555">{}</text>"##,
+            top + 14.0 + 20.0 * k as f64,
+            escape(line)
+        );
+    }
+    s.push_str("</svg>");
     s
 }
 
@@ -113,16 +152,12 @@ pub fn percent_lines(title: &str, caption: &str, x_labels: &[String], lines: &[L
     let x = |i: usize| LEFT + STEP_W * i as f64;
     let y = |v: f64| TOP + PLOT_H * (1.0 - (v - lo) / (hi - lo));
     let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}"><title>{}</title>"#,
-        escape(title)
-    );
+    open_svg(&mut s, title, width, height, false);
     let mut g = lo;
     while g <= hi + 0.01 {
         let _ = write!(
             s,
-            r##"<line x1="{LEFT}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{tx}" y="{ty:.1}" text-anchor="end" font-size="12" fill="#555">{g}%</text>"##,
+            r##"<line x1="{LEFT}" x2="{x2}" y1="{yy:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{tx}" y="{ty:.1}" text-anchor="end" font-size="{TEXT}" fill="#555">{g}%</text>"##,
             x2 = LEFT + plot_w,
             yy = y(g),
             tx = LEFT - 6.0,
@@ -133,7 +168,7 @@ pub fn percent_lines(title: &str, caption: &str, x_labels: &[String], lines: &[L
     for (i, label) in x_labels.iter().enumerate() {
         let _ = write!(
             s,
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#555">{}</text>"##,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="{TEXT}" fill="#555">{}</text>"##,
             x(i),
             TOP + PLOT_H + 18.0,
             escape(label)
@@ -175,7 +210,7 @@ pub fn percent_lines(title: &str, caption: &str, x_labels: &[String], lines: &[L
             if let Some(v) = line.values[i] {
                 let _ = write!(
                     s,
-                    r#"<text x="{:.1}" y="{:.1}" font-size="13" fill="{}">{v:.1}%</text>"#,
+                    r#"<text x="{:.1}" y="{:.1}" font-size="{TEXT}" fill="{}">{v:.1}%</text>"#,
                     x(i) + dx,
                     y(v.clamp(lo, hi)) + dy,
                     line.color
@@ -185,7 +220,7 @@ pub fn percent_lines(title: &str, caption: &str, x_labels: &[String], lines: &[L
         let lx = LEFT + 160.0 * li as f64;
         let _ = write!(
             s,
-            r##"<rect x="{lx}" y="6" width="14" height="4" fill="{c}"/><text x="{tx}" y="12" font-size="13" fill="#222">{}</text>"##,
+            r##"<rect x="{lx}" y="6" width="14" height="4" fill="{c}"/><text x="{tx}" y="12" font-size="{TEXT}" fill="#222">{}</text>"##,
             escape(&line.name),
             c = line.color,
             tx = lx + 20.0,
@@ -193,7 +228,7 @@ pub fn percent_lines(title: &str, caption: &str, x_labels: &[String], lines: &[L
     }
     let _ = write!(
         s,
-        r##"<text x="0" y="{}" font-size="13" fill="#555">{}</text></svg>"##,
+        r##"<text x="0" y="{}" font-size="{TEXT}" fill="#555">{}</text></svg>"##,
         height - 6.0,
         escape(caption)
     );
@@ -219,7 +254,16 @@ mod tests {
         assert!(svg.contains("龙游&lt;县&gt;"));
         assert!(svg.contains("20.6%（1,981个）"));
         assert!(svg.contains(r#"href="/gaps?county=330825&amp;a=1""#));
-        assert!(svg.contains(r#"width="360.0""#), "clamped to the full bar");
+        assert!(svg.contains(r#"width="190.0""#), "clamped to the full bar");
+        assert!(
+            svg.contains(r#"role="group""#),
+            "links are not inside an image"
+        );
+        assert_eq!(
+            svg.matches(r#"font-size="14""#).count(),
+            svg.matches("font-size=").count(),
+            "all text at 14 px"
+        );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     }
 

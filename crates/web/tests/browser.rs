@@ -1,9 +1,14 @@
 //! End to end in a real headless Chromium (Debian's `chromium` and `chromium-driver`,
 //! driven over the W3C WebDriver protocol): sign in, read the dashboard, walk the lists,
-//! sign out; upload a member sheet, read its problems, commit the corrected one, undo it. Screenshots of the main pages go to `target/screenshots/` for a person to see.
+//! sign out; upload a member sheet, read its problems, commit the corrected one, undo it;
+//! a secretary's month (a 主题党日 and the month's dues) in three screens on a phone, and
+//! every page a secretary uses at phone and desk widths with nothing wider than the
+//! screen and no serious or critical axe-core finding. Screenshots go to
+//! `target/screenshots/` for a person to see.
 //!
 //! Without chromedriver the test says so and passes, unless `LIANGXIN_BROWSER_TESTS=1`
-//! (as `.ci/run` sets), where a missing browser is a failure.
+//! (as `.ci/run` sets), where a missing browser, or a missing axe-core (`npm ci` in
+//! `crates/web/tests/axe`), is a failure.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -235,6 +240,87 @@ impl Browser {
         }
     }
 
+    /// Runs `script` in the page (WebDriver's synchronous execute) and returns its value.
+    fn exec(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// The window's size: a phone's 390 × 844 or a desk's 1366 × 900.
+    fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        );
+    }
+
+    /// What on the page is wider than the screen: the document's width beside the
+    /// viewport's, and the first few elements reaching past its right edge.
+    fn overflow(&self) -> Option<String> {
+        let v = self.exec(
+            r#"const w = document.documentElement.clientWidth;
+               const doc = document.documentElement.scrollWidth;
+               const wide = [];
+               for (const e of document.body.querySelectorAll('*')) {
+                 const r = e.getBoundingClientRect();
+                 if (r.width > 0 && r.right > w + 1 && wide.length < 5) {
+                   wide.push(e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                     + ' right=' + Math.round(r.right));
+                 }
+               }
+               return [w, doc, wide];"#,
+            json!([]),
+        );
+        let (w, doc) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+        (doc > w).then(|| format!("document {doc} px wide in a {w} px viewport: {}", v[2]))
+    }
+
+    /// The smallest chart text as drawn, in px: a chart scaled down to a phone's width
+    /// shrinks its text with it.
+    fn smallest_chart_text(&self) -> Option<f64> {
+        self.exec(
+            r#"let least = null;
+               for (const svg of document.querySelectorAll('svg.chart')) {
+                 const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                 for (const t of svg.querySelectorAll('text')) {
+                   const px = parseFloat(t.getAttribute('font-size')) * scale;
+                   if (least === null || px < least) least = px;
+                 }
+               }
+               return least;"#,
+            json!([]),
+        )
+        .as_f64()
+    }
+
+    /// Serious and critical axe-core violations on the page, one line each.
+    fn axe(&self, axe_source: &str) -> Vec<String> {
+        self.exec(axe_source, json!([]));
+        let v = self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({
+                "script": r#"const done = arguments[arguments.length - 1];
+                    axe.run(document, { resultTypes: ['violations'] })
+                      .then(r => done(r.violations
+                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                        .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at '
+                          + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+                      .catch(e => done(['axe failed: ' + e]));"#,
+                "args": []
+            })),
+        );
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect()
+    }
+
     fn screenshot(&self, name: &str) -> PathBuf {
         let png = base64::engine::general_purpose::STANDARD
             .decode(self.cmd("GET", "/screenshot", None).as_str().unwrap())
@@ -253,6 +339,25 @@ fn screenshots_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     target.join("screenshots")
+}
+
+/// axe-core's script, installed by `npm ci` in `crates/web/tests/axe` (as `.ci/run` does).
+fn axe_source() -> Option<String> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            assert_ne!(
+                std::env::var("LIANGXIN_BROWSER_TESTS").as_deref(),
+                Ok("1"),
+                "LIANGXIN_BROWSER_TESTS=1 but {} is missing (npm ci in crates/web/tests/axe)",
+                path.display()
+            );
+            eprintln!("axe-core not installed: accessibility checks skipped");
+            None
+        }
+    }
 }
 
 /// Whether the browser is here; without it the test is skipped, unless CI asks for it.
@@ -450,4 +555,190 @@ fn a_county_uploads_its_member_sheet_fixes_it_commits_and_undoes_it() {
     b.wait_for_text("main", "已于");
     assert!(found(&mut store).is_none(), "gone with the undo");
     b.screenshot("15-import-undone");
+}
+
+/// The widths every page is checked at: a phone's and an office screen's.
+const WIDTHS: [(&str, u32, u32); 2] = [("phone", 390, 844), ("desk", 1366, 900)];
+
+/// Shows `path` at both widths: a screenshot of each, nothing wider than the screen, and
+/// no serious or critical axe-core finding. Problems are collected, not thrown, so one
+/// run names them all.
+fn check_page(
+    b: &Browser,
+    base: &str,
+    name: &str,
+    path: &str,
+    axe: Option<&str>,
+    problems: &mut Vec<String>,
+) {
+    for (label, w, h) in WIDTHS {
+        b.resize(w, h);
+        b.go(&format!("{base}{path}"));
+        b.wait_for_text("main", "打印时间");
+        b.screenshot(&format!("{label}-{name}"));
+        if let Some(o) = b.overflow() {
+            problems.push(format!("{label} {path}: {o}"));
+        }
+        if let Some(px) = b.smallest_chart_text().filter(|px| *px < 13.5) {
+            problems.push(format!("{label} {path}: chart text drawn at {px:.1} px"));
+        }
+        // The rules do not depend on the width but the layout does: run them at both.
+        if let Some(src) = axe {
+            for v in b.axe(src) {
+                problems.push(format!("{label} {path}: {v}"));
+            }
+        }
+    }
+}
+
+/// UI.md: "the common month of a branch secretary (a 主题党日 with attendance, then the
+/// month's dues) takes at most three screens". On a phone: the home's 待办 opens the form
+/// with the kind chosen, everyone is 出席 unless marked otherwise, the saved meeting offers
+/// the dues sheet, and the sheet has everyone at the standard ticked already.
+#[test]
+fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
+    if !have_browser() {
+        return;
+    }
+    let axe = axe_source();
+    let app = TestApp::start(600);
+    let (branch, member) = {
+        let mut store = app.store();
+        let user = store.user_by_username("secretary").unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let root = store.scope_root(&scope).unwrap().unwrap();
+        let m = store
+            .members_page(
+                &scope,
+                &liangxin_store::people::MemberFilter::default(),
+                0,
+                1,
+            )
+            .unwrap()
+            .remove(0);
+        (root.key, m.key)
+    };
+    let base_po = format!("/party-orgs/{}/{}", branch.county, branch.id);
+    let b = Browser::start();
+    b.resize(390, 844);
+    b.go(&format!("{}/login", app.base));
+    b.type_into("#username", "secretary");
+    b.type_into("#password", PASSWORD);
+    b.click("button[type=submit]");
+
+    // Screen 1: the home is the branch's work.
+    b.wait_for_text("h1", "本期要做的事");
+    b.screenshot("month-1-home");
+    let mut clicks = 0;
+    let src = b.source();
+    let theme_day = src.contains("meetings/new?kind=theme_day");
+    if theme_day {
+        b.click("a[href$='meetings/new?kind=theme_day']");
+    } else {
+        // This month's 主题党日 is already held in the demo: record another from the button.
+        b.click(&format!("a[href='{base_po}/meetings/new']"));
+    }
+    clicks += 1;
+
+    // Screen 2: the meeting, everyone present by default; one excused by hand.
+    b.wait_for_text("h1", "记录会议");
+    if !theme_day {
+        b.click("#kind option[value='theme_day']");
+        clicks += 1;
+    }
+    let chosen = b.exec("return document.querySelector('#kind').value", json!([]));
+    assert_eq!(chosen, "theme_day");
+    let marks = b.exec(
+        "return [...document.querySelectorAll('table.attendance input[type=radio]:checked')].map(e => e.value)",
+        json!([]),
+    );
+    let marks = marks.as_array().unwrap();
+    assert!(!marks.is_empty(), "the branch has members to expect");
+    assert!(marks.iter().all(|m| m == "present"), "all 出席 by default");
+    b.type_into("#topic", "学习贯彻全会精神");
+    b.type_into("#place", "支部活动室");
+    b.type_into("#host", "书记");
+    b.type_into("#recorder", "组织委员");
+    b.click("table.attendance tbody tr:first-child input[value='excused']");
+    b.type_into(
+        "table.attendance tbody tr:first-child input[name^='r_']",
+        "出差",
+    );
+    clicks += 2;
+    b.screenshot("month-2-meeting-form");
+    b.click("form button.primary");
+    clicks += 1;
+    b.wait_for_text(".notice", "已保存：会议记录");
+    b.screenshot("month-2-meeting-saved");
+    assert!(b.text("main").contains("请假1人"));
+    b.click(".notice a");
+    clicks += 1;
+
+    // Screen 3: the month's dues, everyone with a standard ticked at it.
+    b.wait_for_text("h1", "党费");
+    b.screenshot("month-3-dues-sheet");
+    let boxes = b.exec(
+        "return [...document.querySelectorAll('input[name=pay]')].map(e => e.checked)",
+        json!([]),
+    );
+    let boxes = boxes.as_array().unwrap();
+    if boxes.is_empty() {
+        // The demo entered the whole month already; nothing is left to save.
+        assert!(b.text("main").contains("已登记"));
+    } else {
+        assert!(
+            boxes.iter().any(|c| c == true),
+            "those with a standard are ticked at it"
+        );
+        // One did not pay this month: the exception, unticked by hand.
+        if boxes.len() > 1 {
+            b.click("input[name=pay]:checked");
+            clicks += 1;
+        }
+        b.click("form button.primary");
+        clicks += 1;
+        b.wait_for_text(".notice", "已保存：党费已登记");
+        b.screenshot("month-3-dues-saved");
+    }
+    assert!(clicks <= 10, "{clicks} clicks for the month");
+
+    // Every page a secretary uses, and a committee's dashboard, at both widths.
+    let (mc, mi) = (member.county, member.id);
+    let pages = [
+        ("home", "/".to_owned()),
+        ("party-org", base_po.clone()),
+        ("life", format!("{base_po}/life")),
+        (
+            "meeting-new",
+            format!("{base_po}/meetings/new?kind=committee"),
+        ),
+        ("dues-sheet", format!("{base_po}/dues")),
+        ("members", "/members".to_owned()),
+        ("member", format!("/members/{mc}/{mi}")),
+        ("member-dues", format!("/members/{mc}/{mi}/dues")),
+        ("transfers", "/transfers".to_owned()),
+        ("floating", "/floating".to_owned()),
+        ("audit", "/audit".to_owned()),
+        ("organizations", "/organizations".to_owned()),
+        ("gaps", "/gaps".to_owned()),
+    ];
+    let mut problems = Vec::new();
+    for (name, path) in &pages {
+        check_page(&b, &app.base, name, path, axe.as_deref(), &mut problems);
+    }
+    b.resize(1366, 900);
+    b.click("form[action='/logout'] button");
+    b.wait_for_path("/login");
+    b.type_into("#username", "city");
+    b.type_into("#password", PASSWORD);
+    b.click("button[type=submit]");
+    b.wait_for_text("h1", "两新组织覆盖驾驶舱");
+    for (name, path) in [
+        ("city-dashboard", "/"),
+        ("city-life", "/life"),
+        ("city-dues", "/dues"),
+    ] {
+        check_page(&b, &app.base, name, path, axe.as_deref(), &mut problems);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
