@@ -33,6 +33,10 @@ struct Browser {
     session: String,
     agent: ureq::Agent,
     _profile: tempfile::TempDir,
+    /// axe-core's script, run on every page a screenshot is taken of.
+    axe: Option<String>,
+    /// What the checks found wrong, named by page: asserted empty by [`Browser::assert_clean`].
+    problems: std::cell::RefCell<Vec<String>>,
 }
 
 impl Drop for Browser {
@@ -124,6 +128,8 @@ impl Browser {
             session,
             agent,
             _profile: profile,
+            axe: axe_source(),
+            problems: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -230,7 +236,7 @@ impl Browser {
                 }
             }
             if started.elapsed() > Duration::from_secs(20) {
-                self.screenshot("failure");
+                self.take_screenshot("failure");
                 panic!(
                     "“{text}” never appeared in {css} (at {}); see target/screenshots/failure.png",
                     self.url()
@@ -298,8 +304,11 @@ impl Browser {
     }
 
     /// Serious and critical axe-core violations on the page, one line each.
-    fn axe(&self, axe_source: &str) -> Vec<String> {
-        self.exec(axe_source, json!([]));
+    fn axe(&self) -> Vec<String> {
+        let Some(source) = &self.axe else {
+            return Vec::new();
+        };
+        self.exec(source, json!([]));
         let v = self.cmd(
             "POST",
             "/execute/async",
@@ -321,7 +330,26 @@ impl Browser {
             .collect()
     }
 
+    /// Every check of the page recorded so far passed.
+    fn assert_clean(&self) {
+        let problems = self.problems.borrow();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// A screenshot named `name` of the page as it stands, with its axe-core findings
+    /// recorded (the rules do not depend on the width, the layout does: every width runs them).
     fn screenshot(&self, name: &str) -> PathBuf {
+        if name != "failure" {
+            for v in self.axe() {
+                self.problems
+                    .borrow_mut()
+                    .push(format!("{name} ({}): {v}", self.url()));
+            }
+        }
+        self.take_screenshot(name)
+    }
+
+    fn take_screenshot(&self, name: &str) -> PathBuf {
         let png = base64::engine::general_purpose::STANDARD
             .decode(self.cmd("GET", "/screenshot", None).as_str().unwrap())
             .unwrap();
@@ -463,6 +491,7 @@ fn a_person_signs_in_reads_the_dashboard_walks_the_lists_and_signs_out() {
     b.wait_for_path("/login");
     b.go(&format!("{}/", app.base));
     b.wait_for_path("/login");
+    b.assert_clean();
 }
 
 #[test]
@@ -555,38 +584,27 @@ fn a_county_uploads_its_member_sheet_fixes_it_commits_and_undoes_it() {
     b.wait_for_text("main", "已于");
     assert!(found(&mut store).is_none(), "gone with the undo");
     b.screenshot("15-import-undone");
+    b.assert_clean();
 }
 
 /// The widths every page is checked at: a phone's and an office screen's.
 const WIDTHS: [(&str, u32, u32); 2] = [("phone", 390, 844), ("desk", 1366, 900)];
 
-/// Shows `path` at both widths: a screenshot of each, nothing wider than the screen, and
-/// no serious or critical axe-core finding. Problems are collected, not thrown, so one
-/// run names them all.
-fn check_page(
-    b: &Browser,
-    base: &str,
-    name: &str,
-    path: &str,
-    axe: Option<&str>,
-    problems: &mut Vec<String>,
-) {
+/// Shows `path` at both widths: a screenshot of each (with its axe-core findings),
+/// nothing wider than the screen, chart text at its size. Problems are collected, not
+/// thrown, so one run names them all.
+fn check_page(b: &Browser, base: &str, name: &str, path: &str) {
     for (label, w, h) in WIDTHS {
         b.resize(w, h);
         b.go(&format!("{base}{path}"));
         b.wait_for_text("main", "打印时间");
         b.screenshot(&format!("{label}-{name}"));
+        let mut problems = b.problems.borrow_mut();
         if let Some(o) = b.overflow() {
             problems.push(format!("{label} {path}: {o}"));
         }
         if let Some(px) = b.smallest_chart_text().filter(|px| *px < 13.5) {
             problems.push(format!("{label} {path}: chart text drawn at {px:.1} px"));
-        }
-        // The rules do not depend on the width but the layout does: run them at both.
-        if let Some(src) = axe {
-            for v in b.axe(src) {
-                problems.push(format!("{label} {path}: {v}"));
-            }
         }
     }
 }
@@ -600,7 +618,6 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
     if !have_browser() {
         return;
     }
-    let axe = axe_source();
     let app = TestApp::start(600);
     let (branch, member) = {
         let mut store = app.store();
@@ -722,9 +739,8 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("organizations", "/organizations".to_owned()),
         ("gaps", "/gaps".to_owned()),
     ];
-    let mut problems = Vec::new();
     for (name, path) in &pages {
-        check_page(&b, &app.base, name, path, axe.as_deref(), &mut problems);
+        check_page(&b, &app.base, name, path);
     }
     b.resize(1366, 900);
     b.click("form[action='/logout'] button");
@@ -738,7 +754,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-life", "/life"),
         ("city-dues", "/dues"),
     ] {
-        check_page(&b, &app.base, name, path, axe.as_deref(), &mut problems);
+        check_page(&b, &app.base, name, path);
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    b.assert_clean();
 }
