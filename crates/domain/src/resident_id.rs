@@ -139,6 +139,21 @@ pub enum Sex {
 }
 
 impl Sex {
+    /// How the records keep it: `male` or `female`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Male => "male",
+            Self::Female => "female",
+        }
+    }
+
+    /// The sex a record keeps as [`Sex::code`].
+    pub fn from_code(code: &str) -> Option<Sex> {
+        [Self::Male, Self::Female]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
     /// The Chinese label: "男" or "女".
     pub fn label(self) -> &'static str {
         match self {

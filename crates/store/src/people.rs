@@ -5,6 +5,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 use liangxin_domain::kinds::{FlowStatus, FormationMode, LeaveReason, MemberStatus, PartyOrgType};
 use liangxin_domain::registry::Key;
+use liangxin_domain::resident_id::Sex;
 
 use crate::error::{Result, StoreError};
 use crate::schema::{
@@ -63,7 +64,8 @@ pub struct PartyOrgEntry {
 pub struct MemberView {
     pub key: Key,
     pub name: String,
-    pub sex: String,
+    pub sex: Sex,
+    pub birth_year: i32,
     pub status: MemberStatus,
     pub joined_on: NaiveDate,
     pub confirmed_on: Option<NaiveDate>,
@@ -204,6 +206,7 @@ macro_rules! member_columns {
                 m::id,
                 m::name,
                 m::sex,
+                m::birth_year,
                 m::status,
                 m::joined_on,
                 m::confirmed_on,
@@ -235,6 +238,7 @@ type MemberRow = (
         i64,
         String,
         String,
+        i32,
         String,
         NaiveDate,
         Option<NaiveDate>,
@@ -260,7 +264,7 @@ type MemberRow = (
 
 fn member_view(row: MemberRow) -> Result<MemberView> {
     let (
-        (county, id, name, sex, status, joined_on, confirmed_on),
+        (county, id, name, sex, birth_year, status, joined_on, confirmed_on),
         (po_id, po_name, wc, wid, workplace_name, workplace_credit_code, flow, dest),
         (masked, phone, arrived_on, left_on, leave_reason),
     ) = row;
@@ -271,7 +275,8 @@ fn member_view(row: MemberRow) -> Result<MemberView> {
     Ok(MemberView {
         key: Key { county, id },
         name,
-        sex,
+        sex: Sex::from_code(&sex).ok_or_else(|| bad("性别", format!("无法识别“{sex}”")))?,
+        birth_year,
         status: MemberStatus::parse(&status).map_err(|e| bad("党员类别", e))?,
         joined_on,
         confirmed_on,

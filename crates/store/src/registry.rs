@@ -16,7 +16,7 @@ use liangxin_domain::registry::{
     CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
     Zone, check_member_dates,
 };
-use liangxin_domain::resident_id::{ResidentId, Sex};
+use liangxin_domain::resident_id::ResidentId;
 use serde_json::json;
 
 use crate::audit::{self, Entry};
@@ -145,20 +145,13 @@ struct ProfileRow {
     phone: Option<String>,
 }
 
-fn sex_code(sex: Sex) -> &'static str {
-    match sex {
-        Sex::Male => "male",
-        Sex::Female => "female",
-    }
-}
-
 fn member_row(m: &Member) -> MemberRow {
     MemberRow {
         county_code: m.key.county,
         id: m.key.id,
         party_org_id: m.party_org_id,
         name: m.name.clone(),
-        sex: sex_code(m.resident_id.sex()).to_owned(),
+        sex: m.resident_id.sex().code().to_owned(),
         birth_year: m.resident_id.birth_date().year(),
         status: m.status.code().to_owned(),
         joined_on: m.joined_on,

@@ -88,7 +88,7 @@ pub async fn list(
             .map(|m| MemberOut {
                 county: m.key.county,
                 id: m.key.id,
-                sex: m.sex,
+                sex: m.sex.code().to_owned(),
                 resident_id: m.resident_id_masked,
                 status: m.status.code(),
                 joined_on: m.joined_on.to_string(),

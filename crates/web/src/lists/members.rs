@@ -198,7 +198,7 @@ impl From<MemberView> for MemberRowView {
     fn from(m: MemberView) -> Self {
         MemberRowView {
             href: format!("/members/{}/{}", m.key.county, m.key.id),
-            sex: if m.sex == "male" { "男" } else { "女" },
+            sex: m.sex.label(),
             masked: m.resident_id_masked,
             status: m.status.label(),
             joined: m.joined_on.to_string(),
