@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Web benchmark on the demo city (SQLite): every list and overview page, and the API lists,
+# Web benchmark on the demo city (SQLite or PostgreSQL): every list and overview page, and the API lists,
 # for each working role (the city, a county, a zone, a branch secretary, an instructor),
 # under 64 concurrent connections (wrk, from Debian), beside /healthz served by the same
 # binary in the same run. Server and load generator share the machine's cores.
@@ -8,6 +8,10 @@
 #   BENCH_DB=file.db       serve this demo city instead of building one (its key file beside
 #                          it: file.db.key)
 #   BENCH_PATHS="/a /b"    measure only these of each role's paths
+#   BENCH_PG_URL=postgres://…/db   serve the demo city from this PostgreSQL database instead
+#                          (built there when it has no tables yet; its key file is
+#                          BENCH_KEY_FILE, default /tmp/liangxin-bench-pg.key, kept so the
+#                          city can be reused)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -22,9 +26,21 @@ work=$(mktemp -d)
 port=18990
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-db=${BENCH_DB:-$work/city.db}
-export LIANGXIN_KEY_FILE="$db.key"
-[ -n "${BENCH_DB:-}" ] && [ -s "$db" ] || "$bin" --db "$db" demo --as-of 2026-11-27 | head -1 >&2
+if [ -n "${BENCH_PG_URL:-}" ]; then
+    command -v psql >/dev/null || apt-get install -y -qq postgresql-client >/dev/null
+    db=$BENCH_PG_URL
+    export LIANGXIN_KEY_FILE=${BENCH_KEY_FILE:-/tmp/liangxin-bench-pg.key}
+    sql() { psql -q -X -tA "$db" -c "$1"; }
+    if [ -z "$(sql "SELECT to_regclass('users')")" ]; then
+        "$bin" --db "$db" demo --as-of 2026-11-27 | head -1 >&2
+        sql "VACUUM ANALYZE" >&2
+    fi
+else
+    db=${BENCH_DB:-$work/city.db}
+    export LIANGXIN_KEY_FILE="$db.key"
+    sql() { sqlite3 "$db" "$1"; }
+    [ -n "${BENCH_DB:-}" ] && [ -s "$db" ] || "$bin" --db "$db" demo --as-of 2026-11-27 | head -1 >&2
+fi
 "$bin" --db "$db" serve --addr 127.0.0.1:$port --pool 8 > "$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:$port/healthz >/dev/null 2>&1 && break; sleep 0.5; done
@@ -44,7 +60,8 @@ measure() {
     echo "| $role | \`$path\` | $rps | $p50 | $p99 | ${bad:-0} |"
 }
 
-echo "machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs); commit $(git rev-parse --short HEAD); ${secs} s per path" >&2
+if [ -n "${BENCH_PG_URL:-}" ]; then engine="PostgreSQL $(sql "SHOW server_version")"; else engine="SQLite $(sqlite3 --version | cut -d' ' -f1)"; fi
+echo "database: $engine; machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs); commit $(git rev-parse --short HEAD); ${secs} s per path" >&2
 echo "| role | path | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"
 measure "-" "" /healthz
@@ -56,7 +73,7 @@ for role in "${roles[@]}"; do
     [ -n "$token" ] || { echo "sign-in failed for $role" >&2; exit 1; }
     paths=(/ /organizations /api/v1/organizations)
     if [ "$role" != instructor ]; then
-        root=$(sqlite3 "$db" "SELECT party_org_county || '/' || party_org_id FROM users WHERE username = '$role'")
+        root=$(sql "SELECT party_org_county || '/' || party_org_id FROM users WHERE username = '$role'")
         paths+=("/party-orgs/$root" /members /api/v1/members /life /api/v1/life /dues
             "/dues/members?state=unpaid" /api/v1/dues /floating /transfers /audit /gaps)
     fi
