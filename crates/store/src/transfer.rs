@@ -29,6 +29,15 @@ use crate::schema::{
 };
 use crate::{Scope, Store};
 
+/// A party organization a sender may name as the receiver, as the search shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receiver {
+    pub key: Key,
+    pub name: String,
+    /// The name of the organization above it, which tells two 第一党支部 apart.
+    pub above: Option<String>,
+}
+
 /// Where a letter goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
@@ -657,6 +666,61 @@ impl Store {
                 },
             )
         })
+    }
+
+    /// The party organizations of the system whose name contains `text` (or whose 组织编号
+    /// it is), for a sender looking for the receiver: at most `limit`, an exact name first,
+    /// then the shortest names. Any organization of the system, as for
+    /// [`Store::receiving_party_org`]: only names, codes and the name above come back.
+    pub fn receiving_candidates(&mut self, text: &str, limit: usize) -> Result<Vec<Receiver>> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Enough to rank: the names are short, and more than this many hits means the
+        // sender should type more of the name.
+        const READ: i64 = 500;
+        let mut q = po::table
+            .filter(po::dissolved_on.is_null())
+            .select((
+                po::county_code,
+                po::id,
+                po::name,
+                po::parent_county,
+                po::parent_id,
+            ))
+            .order((po::name, po::county_code, po::id))
+            .limit(READ)
+            .into_boxed();
+        let code = text.split_once('-').and_then(|(c, i)| {
+            Some((c.trim().parse::<i32>().ok()?, i.trim().parse::<i64>().ok()?))
+        });
+        q = match code {
+            Some((county, id)) => q.filter(po::county_code.eq(county)).filter(po::id.eq(id)),
+            None => q.filter(po::name.like(crate::like_pattern(text)).escape('\\')),
+        };
+        type Row = (i32, i64, String, Option<i32>, Option<i64>);
+        let mut rows: Vec<Row> = q.load(self.conn())?;
+        rows.sort_by_key(|r| (r.2 != text, r.2.chars().count()));
+        rows.truncate(limit);
+        let mut found = Vec::with_capacity(rows.len());
+        for (county, id, name, parent_county, parent_id) in rows {
+            let above = match (parent_county, parent_id) {
+                (Some(c), Some(i)) => po::table
+                    .filter(po::county_code.eq(c))
+                    .filter(po::id.eq(i))
+                    .select(po::name)
+                    .first::<String>(self.conn())
+                    .optional()?,
+                _ => None,
+            };
+            found.push(Receiver {
+                key: Key { county, id },
+                name,
+                above,
+            });
+        }
+        Ok(found)
     }
 
     /// The receiving party organization a sender names: by its 组织编号 (`330825-17`, shown

@@ -150,6 +150,7 @@ contract!(
     the_audit_finds_the_six_month_rule_and_keeps_findings_to_closure,
     archives_are_checked_against_the_checklist,
     transfers_move_a_member_and_escalate_when_nobody_receives,
+    a_sender_finds_the_receiver_by_part_of_its_name,
     members_leave_by_a_reason_and_are_never_deleted,
     floating_members_are_seen_by_home_and_host_and_attend_at_the_host,
     dues_roll_up_by_party_organization_and_scope,
@@ -2009,6 +2010,47 @@ fn archives_are_checked_against_the_checklist(db: &TestDb) {
         store.party_org_archive(&longyou, TODAY, c.joint).unwrap(),
         (1, 1, 100)
     );
+}
+
+/// 接收党组织 by part of its name, anywhere in the system: an exact name first, then the
+/// shortest; its 组织编号 finds it too; wildcards are letters; the name above tells
+/// namesakes apart.
+fn a_sender_finds_the_receiver_by_part_of_its_name(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let names = |found: &[liangxin_store::transfer::Receiver]| -> Vec<String> {
+        found.iter().map(|r| r.name.clone()).collect()
+    };
+    let found = store.receiving_candidates("两新工委", 20).unwrap();
+    assert_eq!(found.len(), 3, "{:?}", names(&found));
+    assert!(found.iter().all(|r| r.name.ends_with("两新工委")));
+    let ly = found.iter().find(|r| r.key == c.longyou).unwrap();
+    assert_eq!(ly.above.as_deref(), Some("中共衢州市两新工委"));
+    assert_eq!(found.iter().find(|r| r.key == c.city).unwrap().above, None);
+    // The shortest names first; an exact name before any.
+    let found = store.receiving_candidates("党支部", 20).unwrap();
+    assert_eq!(
+        names(&found),
+        ["衢州某科技公司党支部", "龙游红木小镇联合党支部"]
+    );
+    let exact = store
+        .receiving_candidates("中共龙游县两新工委", 20)
+        .unwrap();
+    assert_eq!(exact.len(), 1);
+    assert_eq!(exact[0].key, c.longyou);
+    let by_code = store
+        .receiving_candidates(&format!("{}-{}", c.joint.county, c.joint.id), 20)
+        .unwrap();
+    assert_eq!(names(&by_code), ["龙游红木小镇联合党支部"]);
+    assert!(store.receiving_candidates("%", 20).unwrap().is_empty());
+    assert!(
+        store
+            .receiving_candidates("两新_委", 20)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.receiving_candidates("  ", 20).unwrap().is_empty());
+    assert_eq!(store.receiving_candidates("党", 2).unwrap().len(), 2);
 }
 
 fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {

@@ -3,7 +3,8 @@
 //! sign out; upload a member sheet, read its problems, commit the corrected one, undo it;
 //! a secretary's month (a 主题党日 and the month's dues) in three screens on a phone, and
 //! every page a secretary uses at phone and desk widths with nothing wider than the
-//! screen and no serious or critical axe-core finding. Screenshots go to
+//! screen and no serious or critical axe-core finding; a 介绍信 to a receiver found by part
+//! of its name, printed on one A4 sheet, and the wide lists printed on A4 landscape. Screenshots go to
 //! `target/screenshots/` for a person to see.
 //!
 //! Without chromedriver the test says so and passes, unless `LIANGXIN_BROWSER_TESTS=1`
@@ -349,6 +350,27 @@ impl Browser {
         self.take_screenshot(name)
     }
 
+    /// The page printed as the browser prints it (the CSS `@page` sizes honoured): the
+    /// PDF is kept beside the screenshots, and each page's size in points is returned.
+    fn print(&self, name: &str) -> Vec<(f64, f64)> {
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(
+                self.cmd(
+                    "POST",
+                    "/print",
+                    Some(json!({ "shrinkToFit": false, "background": true })),
+                )
+                .as_str()
+                .unwrap(),
+            )
+            .unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.pdf")), &pdf).unwrap();
+        pdf_page_sizes(&pdf)
+    }
+
     fn take_screenshot(&self, name: &str) -> PathBuf {
         let png = base64::engine::general_purpose::STANDARD
             .decode(self.cmd("GET", "/screenshot", None).as_str().unwrap())
@@ -360,6 +382,28 @@ impl Browser {
         std::fs::write(&path, png).unwrap();
         path
     }
+}
+
+/// Every page's `/MediaBox` width and height in a PDF as Chromium writes it (one
+/// uncompressed page dictionary per page).
+fn pdf_page_sizes(pdf: &[u8]) -> Vec<(f64, f64)> {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/MediaBox [")
+        .map(|(at, m)| {
+            let rest = &text[at + m.len()..];
+            let end = rest.find(']').unwrap();
+            let n: Vec<f64> = rest[..end]
+                .split_whitespace()
+                .map(|x| x.parse().unwrap())
+                .collect();
+            (n[2] - n[0], n[3] - n[1])
+        })
+        .collect()
+}
+
+/// A4 in points, within a point: 595 × 842.
+fn is_a4(w: f64, h: f64) -> bool {
+    (w - 595.3).abs() < 1.5 && (h - 841.9).abs() < 1.5
 }
 
 fn screenshots_dir() -> PathBuf {
@@ -742,6 +786,44 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
     for (name, path) in &pages {
         check_page(&b, &app.base, name, path);
     }
+
+    // A 组织关系介绍信: the receiver found by part of its name, then printed on one A4 sheet.
+    let receiver = {
+        let mut store = app.store();
+        store
+            .receiving_candidates("党支部", 20)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.key != branch && r.name.chars().count() > 4)
+            .expect("another branch to send to")
+    };
+    let part: String = receiver.name.chars().skip(2).collect();
+    let code = format!("{}-{}", receiver.key.county, receiver.key.id);
+    b.go(&format!("{}/members/{mc}/{mi}/transfer", app.base));
+    b.wait_for_text("h1", "开具介绍信");
+    b.type_into("#to", &part);
+    b.click("button[name=find]");
+    b.wait_for_text("fieldset.candidates legend", "找到");
+    b.screenshot("transfer-candidates");
+    b.click(&format!("input[name=pick][value='{code}']"));
+    b.type_into("#reason", "工作调动");
+    b.click("form button.primary");
+    b.wait_for_text("h1", "组织关系转接");
+    assert!(
+        b.text("main").contains(&receiver.name),
+        "the letter goes to the one picked"
+    );
+    b.click("a[href$='/letter']");
+    b.wait_for_text("h1", "打印组织关系介绍信");
+    b.screenshot("transfer-letter");
+    let pages = b.print("transfer-letter");
+    assert_eq!(
+        pages.len(),
+        1,
+        "the letter, its stub and its 回执 on one sheet: {pages:?}"
+    );
+    assert!(is_a4(pages[0].0, pages[0].1), "A4 portrait: {pages:?}");
+
     b.resize(1366, 900);
     b.click("form[action='/logout'] button");
     b.wait_for_path("/login");
@@ -755,6 +837,17 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-dues", "/dues"),
     ] {
         check_page(&b, &app.base, name, path);
+    }
+    // Wide lists print on A4 landscape.
+    for (name, path) in [("print-audit", "/audit"), ("print-gaps", "/gaps")] {
+        b.go(&format!("{}{path}", app.base));
+        b.wait_for_text("main", "打印时间");
+        let pages = b.print(name);
+        assert!(!pages.is_empty());
+        assert!(
+            pages.iter().all(|(w, h)| is_a4(*h, *w)),
+            "{path} prints A4 landscape: {pages:?}"
+        );
     }
     b.assert_clean();
 }

@@ -1834,6 +1834,11 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
         page.body.contains("开具介绍信"),
         "offered on the member's page"
     );
+    let sex = m.sex.label();
+    assert!(
+        page.body.contains(&format!("<dd>{sex}</dd>")),
+        "性别 in words"
+    );
     let form = c.get(&format!("{path}/transfer"));
     assert_eq!(form.status, 200);
     let csrf = form.csrf();
@@ -1869,11 +1874,52 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
             .all(|t| t.member != m.key),
         "nothing written"
     );
+    // Found by part of its name: 查找 lists it with its 组织编号 and the one above, to pick.
+    let part: String = receiver.2.chars().skip(2).collect();
+    let found = c.post_form(
+        &format!("{path}/transfer"),
+        &[
+            ("_csrf", &csrf),
+            ("find", "1"),
+            ("to", &part),
+            ("reason", ""),
+        ],
+    );
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert!(
+        found
+            .body
+            .contains(&format!("name=\"pick\" value=\"{code}\""))
+    );
+    let r = c.post_form(
+        &format!("{path}/transfer"),
+        &[("_csrf", &csrf), ("find", "1"), ("to", "没有这个党支部")],
+    );
+    assert!(r.status == 200 && r.body.contains("没有名称含“没有这个党支部”的党组织"));
     let r = send(&mut c, &code, "");
     assert_eq!(r.status, 303);
     let letter = r.header("location").unwrap().to_owned();
     let sent = c.get(&letter);
     assert!(sent.body.contains("待接收"));
+    // The letter prints in its three parts, the resident ID masked unless revealed.
+    let print = c.get(&format!("{letter}/letter"));
+    assert_eq!(print.status, 200);
+    for part in [
+        "（存根）",
+        "请接转",
+        "介绍信回执",
+        &m.resident_id_masked,
+        "工作调动",
+    ] {
+        assert!(print.body.contains(part), "{part}: {}", print.body);
+    }
+    let full = c.post_form(&format!("{letter}/letter"), &[("_csrf", &print.csrf())]);
+    assert_eq!(full.status, 200);
+    assert!(full.body.contains("已记入审计日志"));
+    assert!(
+        !full.body.contains(&m.resident_id_masked),
+        "printed in full"
+    );
     assert!(sent.body.contains(&receiver.2));
     assert!(
         !sent.body.contains("确认接收"),

@@ -39,6 +39,7 @@ pub mod rules;
 pub mod second_factor;
 pub mod secretary_home;
 pub mod tokens;
+pub mod transfer_letter;
 pub mod transfer_new;
 pub mod transfers;
 pub mod zone_form;

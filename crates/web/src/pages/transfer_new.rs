@@ -1,7 +1,11 @@
 //! `GET|POST /members/{county}/{id}/transfer`: the sending organization issues a letter for
-//! a member — 组织关系介绍信 or 党员证明信, to a party organization of the system (by its
-//! 组织编号 or full name) or to one outside it, with the reason and the validity (the rule's
-//! default when left blank). The letter states 党费交至年月 from the ledger.
+//! a member — 组织关系介绍信 or 党员证明信, to a party organization of the system or to one
+//! outside it, with the reason and the validity (the rule's default when left blank). The
+//! letter states 党费交至年月 from the ledger.
+//!
+//! The receiver is found by part of its name: 查找 (or a name that is not exact) shows the
+//! organizations whose name contains it, with the one above each, to pick from; its
+//! 组织编号 or exact full name is taken as it is.
 
 use std::sync::Arc;
 
@@ -13,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liangxin_domain::kinds::LetterKind;
 use liangxin_domain::registry::Key;
-use liangxin_store::transfer::{Destination, TransferRequest};
+use liangxin_store::transfer::{Destination, Receiver, TransferRequest};
 
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -29,7 +33,12 @@ struct Typed {
     reason: String,
     issued_on: String,
     valid_days: String,
+    /// The receiver picked from the search's candidates (`county-id`).
+    pick: String,
 }
+
+/// How many candidates the receiver's search shows.
+const CANDIDATES: usize = 20;
 
 #[derive(Template)]
 #[template(path = "transfer_new.html")]
@@ -42,6 +51,10 @@ struct FormPage {
     action: String,
     error: Option<String>,
     kinds: Vec<Choice>,
+    /// The search's candidates for the receiver, with their 组织编号.
+    candidates: Vec<(String, Receiver)>,
+    /// More organizations matched than are shown.
+    capped: bool,
     f: Typed,
 }
 
@@ -51,6 +64,7 @@ async fn page(
     key: Key,
     mut f: Typed,
     error: Option<String>,
+    candidates: Vec<Receiver>,
 ) -> Result<FormPage, WebError> {
     let scope = auth.scope.clone();
     let m = state
@@ -73,6 +87,11 @@ async fn page(
         back: format!("/members/{}/{}", key.county, key.id),
         action: format!("/members/{}/{}/transfer", key.county, key.id),
         error,
+        capped: candidates.len() == CANDIDATES,
+        candidates: candidates
+            .into_iter()
+            .map(|r| (format!("{}-{}", r.key.county, r.key.id), r))
+            .collect(),
         f,
     })
 }
@@ -82,7 +101,15 @@ pub async fn show(
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
 ) -> Result<Response, WebError> {
-    let p = page(&state, &auth, Key { county, id }, Typed::default(), None).await?;
+    let p = page(
+        &state,
+        &auth,
+        Key { county, id },
+        Typed::default(),
+        None,
+        Vec::new(),
+    )
+    .await?;
     Ok(render(&p)?.into_response())
 }
 
@@ -93,6 +120,7 @@ pub async fn submit(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let mut t = Typed::default();
+    let mut find = false;
     for (k, v) in params::form_pairs(&body)? {
         match k.as_str() {
             "_csrf" => t.csrf = v,
@@ -102,11 +130,37 @@ pub async fn submit(
             "reason" => t.reason = v,
             "issued_on" => t.issued_on = v,
             "valid_days" => t.valid_days = v,
+            "pick" => t.pick = v,
+            "find" => find = true,
             _ => {}
         }
     }
     auth.check_csrf(&t.csrf)?;
     let member = Key { county, id };
+    if !t.pick.is_empty() {
+        t.to = std::mem::take(&mut t.pick);
+        t.outside = false;
+    }
+    if find {
+        let text = t.to.clone();
+        let found = state
+            .pool
+            .run(move |store| Ok(store.receiving_candidates(&text, CANDIDATES)?))
+            .await?;
+        let error = if t.to.trim().is_empty() {
+            Some(WebError::bad_field("接收党组织", "请先填写名称中的几个字，再点“查找”").message)
+        } else if found.is_empty() {
+            let none = format!(
+                "没有名称含“{}”的党组织（系统外的请选“转往系统外”）",
+                t.to.trim()
+            );
+            Some(WebError::bad_field("接收党组织", none).message)
+        } else {
+            None
+        };
+        let p = page(&state, &auth, member, t, error, found).await?;
+        return Ok(render(&p)?.into_response());
+    }
     let today = crate::today();
     let parsed = (|| -> Result<(LetterKind, chrono::NaiveDate, Option<u32>), WebError> {
         let kind = LetterKind::parse(&t.letter_kind)
@@ -125,7 +179,7 @@ pub async fn submit(
     })();
     let (letter_kind, issued_on, valid_days) = match parsed {
         Ok(v) => v,
-        Err(e) => return refuse(&state, &auth, member, t, e).await,
+        Err(e) => return refuse(&state, &auth, member, t, e, Vec::new()).await,
     };
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
@@ -151,7 +205,20 @@ pub async fn submit(
         .await;
     match issued {
         Ok(n) => Ok(Redirect::to(&format!("/transfers/{n}")).into_response()),
-        Err(e) if e.field.is_some() => refuse(&state, &auth, member, t, e).await,
+        // A name that is not exact: offer the organizations whose name contains it.
+        Err(e) if e.field == Some("接收党组织") && !t.outside => {
+            let text = t.to.clone();
+            let found = state
+                .pool
+                .run(move |store| Ok(store.receiving_candidates(&text, CANDIDATES)?))
+                .await?;
+            let e = match found.len() {
+                0 => e,
+                _ => WebError::bad_field("接收党组织", "请从下面找到的党组织中选定一个"),
+            };
+            refuse(&state, &auth, member, t, e, found).await
+        }
+        Err(e) if e.field.is_some() => refuse(&state, &auth, member, t, e, Vec::new()).await,
         Err(e) => Err(e),
     }
 }
@@ -162,7 +229,8 @@ async fn refuse(
     key: Key,
     t: Typed,
     e: WebError,
+    candidates: Vec<Receiver>,
 ) -> Result<Response, WebError> {
-    let p = page(state, auth, key, t, Some(e.message)).await?;
+    let p = page(state, auth, key, t, Some(e.message), candidates).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
 }

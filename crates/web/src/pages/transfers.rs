@@ -1,7 +1,8 @@
 //! 组织关系转接 as the two sides see it. `GET /transfers` lists the letters either side of
 //! which lies in the scope (in force by default, all with `?all=1`; by the member's name;
 //! 50 a page under the counts in force, to act on and overdue); `GET /transfers/{id}`
-//! shows one with its history and the steps the viewer may take:
+//! shows one with its history, the letter to print (the sending side) and the steps the
+//! viewer may take:
 //! `POST /transfers/{id}/receive` (the receiver confirms; for a receiver outside the system
 //! the sender records the 回执), `POST /transfers/{id}/return` (the receiver returns it, with
 //! its reason) and `POST /transfers/{id}/cancel` (the sender withdraws it).
@@ -237,6 +238,8 @@ struct DetailPage {
     member_href: Option<String>,
     new_member_href: Option<String>,
     from_href: Option<String>,
+    /// The letter to print, for the sending side.
+    letter_href: Option<String>,
     reason: String,
     dues_paid_through: String,
     escalation: Option<String>,
@@ -279,6 +282,7 @@ async fn detail(
             .new_member
             .filter(|k| v.receiver_side || auth.scope.member == Some(*k))
             .map(member_href),
+        letter_href: v.sender_side.then(|| format!("/transfers/{id}/letter")),
         from_href: v
             .sender_side
             .then(|| format!("/party-orgs/{}/{}", v.from.county, v.from.id)),
