@@ -2324,6 +2324,38 @@ impl Store {
         Ok(rows.into_iter().map(|(_, n)| n).collect())
     }
 
+    /// The party organizations from the root down to `key`, each with its path: the
+    /// breadcrumb of a page about it or about something of it (a member, a meeting). Empty
+    /// when there is no such organization.
+    pub fn trail_to(&mut self, key: Key) -> Result<Vec<(Key, String, String)>> {
+        let Some(path) = party_orgs::table
+            .filter(party_orgs::county_code.eq(key.county))
+            .filter(party_orgs::id.eq(key.id))
+            .select(party_orgs::path)
+            .first::<String>(&mut self.conn)
+            .optional()?
+        else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
+        let rows: Vec<(i32, i64, String, String)> = party_orgs::table
+            .filter(party_orgs::id.eq_any(&ids))
+            .select((
+                party_orgs::county_code,
+                party_orgs::id,
+                party_orgs::name,
+                party_orgs::path,
+            ))
+            .load(&mut self.conn)?;
+        let mut trail: Vec<(Key, String, String)> = rows
+            .into_iter()
+            .filter(|(_, _, _, p)| path.starts_with(p.as_str()))
+            .map(|(county, id, name, p)| (Key { county, id }, name, p))
+            .collect();
+        trail.sort_by_key(|(_, _, p)| p.len());
+        Ok(trail)
+    }
+
     /// Anchors for the demo accounts: the root, a county's committee, a zone's committee
     /// (by zone name), that county's biggest standalone branch that covers a unit itself, its busiest instructor and a
     /// member of that branch.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::response::Html;
+use liangxin_domain::registry::Key;
 
 use crate::AppState;
 use crate::auth::Auth;
@@ -36,6 +37,32 @@ pub struct Layout {
     pub saved: Option<&'static str>,
     /// The next step offered beside that message: its words and where it is.
     pub next: Option<(String, String)>,
+    /// Where the page stands (当前位置): from the scope's root down the tree to the object,
+    /// each step a link but the last. Empty on pages that are not about one object.
+    pub trail: Vec<Crumb>,
+}
+
+/// One step of [`Layout::trail`].
+#[derive(Debug, Clone)]
+pub struct Crumb {
+    pub name: String,
+    pub href: Option<String>,
+}
+
+impl Crumb {
+    pub fn link(name: impl Into<String>, href: impl Into<String>) -> Crumb {
+        Crumb {
+            name: name.into(),
+            href: Some(href.into()),
+        }
+    }
+
+    pub fn here(name: impl Into<String>) -> Crumb {
+        Crumb {
+            name: name.into(),
+            href: None,
+        }
+    }
 }
 
 /// The message of a `?saved=` code a save redirects with; an unknown code shows nothing.
@@ -89,7 +116,34 @@ impl Layout {
             rules: crate::routes::Who::RuleKeepers.admits(auth.role),
             saved: None,
             next: None,
+            trail: Vec::new(),
         })
+    }
+
+    /// The page is about `org` or something of it: the trail runs from the scope's root
+    /// down to `org` (the organizations above the scope are the top bar's), then `below`
+    /// (a member, then what is done to it). The last step is where one stands, unlinked.
+    pub async fn at(
+        mut self,
+        state: &Arc<AppState>,
+        auth: &Auth,
+        org: Key,
+        below: Vec<Crumb>,
+    ) -> Result<Layout, WebError> {
+        let trail = state
+            .pool
+            .run(move |store| Ok(store.trail_to(org)?))
+            .await?;
+        self.trail = trail
+            .into_iter()
+            .filter(|(_, _, path)| auth.scope.contains_path(path))
+            .map(|(k, name, _)| Crumb::link(name, format!("/party-orgs/{}/{}", k.county, k.id)))
+            .chain(below)
+            .collect();
+        if let Some(last) = self.trail.last_mut() {
+            last.href = None;
+        }
+        Ok(self)
     }
 
     /// The page shows the message of what was just saved (`?saved=`).

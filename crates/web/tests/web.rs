@@ -1839,6 +1839,34 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
         page.body.contains(&format!("<dd>{sex}</dd>")),
         "性别 in words"
     );
+    // 当前位置: from the county's root down to the member's branch, then the member.
+    let trail = page
+        .body
+        .split("aria-label=\"当前位置\"")
+        .nth(1)
+        .and_then(|t| t.split("</nav>").next())
+        .expect("the member's page says where it stands");
+    let root = store.scope_root(&longyou).unwrap().unwrap();
+    let first = format!(
+        "<li><a href=\"/party-orgs/{}/{}\">",
+        root.key.county, root.key.id
+    );
+    assert!(trail.starts_with(&format!("><ol>{first}")), "{trail}");
+    let branch = format!(
+        "href=\"/party-orgs/{}/{}\"",
+        m.party_org.county, m.party_org.id
+    );
+    assert!(trail.contains(&branch), "{trail}");
+    assert!(trail.ends_with(&format!(
+        "<span aria-current=\"page\">{}</span></li></ol>",
+        m.name
+    )));
+    let city_scope = scope_of(&mut store, "city");
+    let city_root = store.scope_root(&city_scope).unwrap().unwrap();
+    assert!(
+        !trail.contains(&city_root.name),
+        "above the scope: the top bar's"
+    );
     let form = c.get(&format!("{path}/transfer"));
     assert_eq!(form.status, 200);
     let csrf = form.csrf();

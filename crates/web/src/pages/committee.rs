@@ -19,7 +19,7 @@ use liangxin_store::posts::PostHeld;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Choice, Layout, render};
+use crate::view::{Choice, Crumb, Layout, render};
 use crate::{AppState, params};
 
 struct HeldLine {
@@ -97,7 +97,10 @@ async fn page(
     error: Option<String>,
 ) -> Result<CommitteePage, WebError> {
     let today = crate::today();
-    let layout = Layout::new(state, auth, &format!("{}：委员会", r.name), "party_orgs").await?;
+    let layout = Layout::new(state, auth, &format!("{}：委员会", r.name), "party_orgs")
+        .await?
+        .at(state, auth, key, vec![Crumb::here("委员会")])
+        .await?;
     let head = Post::head_of(r.org_type);
     let line = |h: &PostHeld| HeldLine {
         id: h.id,

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::lists::dues::{self as dues_members, parse_month};
-use crate::view::{Figure, Layout, SavedQuery, count, render};
+use crate::view::{Crumb, Figure, Layout, SavedQuery, count, render};
 use crate::{AppState, params};
 
 #[derive(Debug, Deserialize)]
@@ -136,7 +136,10 @@ async fn page(
             }
         })
         .collect();
-    let layout = Layout::new(state, auth, &format!("{name}党费"), "party_orgs").await?;
+    let layout = Layout::new(state, auth, &format!("{name}党费"), "party_orgs")
+        .await?
+        .at(state, auth, key, vec![Crumb::here("党费")])
+        .await?;
     let (county, id) = (key.county, key.id);
     Ok(SheetPage {
         layout,

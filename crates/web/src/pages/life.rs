@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Layout, render};
+use crate::view::{Crumb, Layout, render};
 
 #[derive(Debug, Deserialize)]
 pub struct LifeQuery {
@@ -184,7 +184,10 @@ pub async fn show(
             }
         })
         .collect();
-    let layout = Layout::new(&state, &auth, &format!("{}组织生活", po.name), "party_orgs").await?;
+    let layout = Layout::new(&state, &auth, &format!("{}组织生活", po.name), "party_orgs")
+        .await?
+        .at(&state, &auth, key, vec![Crumb::here("组织生活")])
+        .await?;
     render(&LifePage {
         layout,
         year,

@@ -12,7 +12,7 @@ use liangxin_domain::registry::Key;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Layout, SavedQuery, render};
+use crate::view::{Crumb, Layout, SavedQuery, render};
 
 struct Line {
     pub name: String,
@@ -70,6 +70,8 @@ pub async fn show(
     // A meeting just saved offers its month's dues sheet: a 主题党日 is when dues are paid.
     let month = liangxin_domain::period::Period::containing_month(s.held_on);
     let layout = Layout::new(&state, &auth, &title, "party_orgs")
+        .await?
+        .at(&state, &auth, s.party_org, vec![Crumb::here(&title)])
         .await?
         .saved(&saved)
         .then(

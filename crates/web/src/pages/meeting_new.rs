@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Choice, Layout, render};
+use crate::view::{Choice, Crumb, Layout, render};
 use crate::{AppState, params};
 
 #[derive(Debug, Deserialize)]
@@ -170,7 +170,10 @@ async fn page(
 ) -> Result<NewPage, WebError> {
     let kind = list_kind(&t.kind);
     let (party_org, expected) = attendees(state, auth, key, kind, day).await?;
-    let layout = Layout::new(state, auth, "记录会议", "party_orgs").await?;
+    let layout = Layout::new(state, auth, "记录会议", "party_orgs")
+        .await?
+        .at(state, auth, key, vec![Crumb::here("记录会议")])
+        .await?;
     let rows = expected
         .iter()
         .map(|e| {

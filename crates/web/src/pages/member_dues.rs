@@ -20,7 +20,7 @@ use liangxin_store::dues::DuesInput;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::lists::dues::parse_month;
-use crate::view::{Choice, Layout, SavedQuery, render};
+use crate::view::{Choice, Crumb, Layout, SavedQuery, render};
 use crate::{AppState, params};
 
 struct MonthRow {
@@ -99,12 +99,12 @@ async fn page(
     let today = crate::today();
     let from = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today);
     let scope = auth.scope.clone();
-    let ((name, masked), (months, through)) = state
+    let ((name, masked, branch), (months, through)) = state
         .pool
         .run(move |store| {
             let m = store.member(&scope, key)?.ok_or_else(WebError::not_found)?;
             Ok((
-                (m.name, m.resident_id_masked),
+                (m.name, m.resident_id_masked, m.party_org),
                 store.member_dues(&scope, key, from, today)?,
             ))
         })
@@ -127,7 +127,16 @@ async fn page(
             }
         })
         .collect();
-    let layout = Layout::new(state, auth, &format!("{name}的党费"), "members").await?;
+    let member = format!("/members/{}/{}", key.county, key.id);
+    let layout = Layout::new(state, auth, &format!("{name}的党费"), "members")
+        .await?
+        .at(
+            state,
+            auth,
+            branch,
+            vec![Crumb::link(&name, member), Crumb::here("党费")],
+        )
+        .await?;
     let staff = crate::routes::Who::Staff.admits(auth.role);
     Ok(DuesPage {
         layout,

@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::export::Format;
 use crate::lists::members::{self, MemberRowView, MembersQuery};
 use crate::params;
-use crate::view::{Choice, Layout, SavedQuery, choices, render, thousands};
+use crate::view::{Choice, Crumb, Layout, SavedQuery, choices, render, thousands};
 
 #[derive(Template)]
 #[template(path = "members.html")]
@@ -214,7 +214,9 @@ pub async fn show(
         .collect();
     let layout = Layout::new(&state, &auth, &m.name, "members")
         .await?
-        .saved(&saved);
+        .saved(&saved)
+        .at(&state, &auth, m.party_org, vec![Crumb::here(&m.name)])
+        .await?;
     let staff = crate::routes::Who::Staff.admits(auth.role);
     let day = |d: chrono::NaiveDate| d.format("%Y年%m月%d日").to_string();
     let mut standing = match (m.left_on, m.leave_reason) {

@@ -24,7 +24,6 @@ use crate::{AppState, params};
 #[template(path = "party_org.html")]
 struct PartyOrgPage {
     layout: Layout,
-    ancestors: Vec<String>,
     name: String,
     org_type: &'static str,
     formation: &'static str,
@@ -109,14 +108,12 @@ async fn page(
     let asked_page = params::page(&q.page)?;
     let size = params::page_size(&q.size)?.unwrap_or(CHILDREN_PAGE);
     let wanted = search.clone();
-    let (po, ancestors, children, units, members, archive, posts) = state
+    let (po, children, units, members, archive, posts) = state
         .pool
         .run(move |store| {
             let po = store
                 .party_org(&scope, key)?
                 .ok_or_else(WebError::not_found)?;
-            let mut ancestors = store.names_on_path(&po.path)?;
-            ancestors.pop();
             let (n, _) = store.party_org_children(key, wanted.as_deref(), 0, 0)?;
             let pages = ((n + size - 1) / size).max(1);
             let offset = (asked_page.min(pages) - 1) * size;
@@ -140,7 +137,7 @@ async fn page(
                 None
             };
             let posts = store.posts_of(&scope, key)?;
-            Ok((po, ancestors, children, units, members, archive, posts))
+            Ok((po, children, units, members, archive, posts))
         })
         .await?;
     let sr = scope_report(state, auth.scope.clone(), None).await?;
@@ -157,7 +154,10 @@ async fn page(
             )
         })
         .collect();
-    let layout = Layout::new(state, auth, &po.name, "party_orgs").await?;
+    let layout = Layout::new(state, auth, &po.name, "party_orgs")
+        .await?
+        .at(state, auth, key, Vec::new())
+        .await?;
     let head_post = liangxin_domain::kinds::Post::head_of(po.org_type);
     let today = crate::today();
     let head = posts
@@ -170,7 +170,6 @@ async fn page(
         committee_href: format!("/party-orgs/{county}/{id}/committee"),
         audit_href: format!("/audit?org={county}-{id}"),
         layout,
-        ancestors,
         org_type: po.org_type.label(),
         formation: po.formation_mode.map(|m| m.label()).unwrap_or("未登记"),
         leadership: if po.has_committee {
