@@ -2315,13 +2315,38 @@ impl Store {
 
     /// The names of the party organizations along a path, root first (a breadcrumb).
     pub fn names_on_path(&mut self, path: &str) -> Result<Vec<String>> {
-        let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
-        let mut rows: Vec<(i64, String)> = party_orgs::table
-            .filter(party_orgs::id.eq_any(&ids))
-            .select((party_orgs::id, party_orgs::name))
+        Ok(self
+            .orgs_on_path(path)?
+            .into_iter()
+            .map(|(_, n, _)| n)
+            .collect())
+    }
+
+    /// The party organizations along a path, root first, each with its own path. Read by
+    /// the paths themselves (every prefix of `path`), through the index on the path: an
+    /// id alone is not a key, and a search by it reads the whole table on PostgreSQL.
+    fn orgs_on_path(&mut self, path: &str) -> Result<Vec<(Key, String, String)>> {
+        let mut prefixes = Vec::new();
+        let mut at = String::from("/");
+        for id in path.split('/').filter(|s| !s.is_empty()) {
+            at.push_str(id);
+            at.push('/');
+            prefixes.push(at.clone());
+        }
+        let mut rows: Vec<(i32, i64, String, String)> = party_orgs::table
+            .filter(party_orgs::path.eq_any(&prefixes))
+            .select((
+                party_orgs::county_code,
+                party_orgs::id,
+                party_orgs::name,
+                party_orgs::path,
+            ))
             .load(&mut self.conn)?;
-        rows.sort_by_key(|(id, _)| ids.iter().position(|x| x == id));
-        Ok(rows.into_iter().map(|(_, n)| n).collect())
+        rows.sort_by_key(|(_, _, _, p)| p.len());
+        Ok(rows
+            .into_iter()
+            .map(|(county, id, name, p)| (Key { county, id }, name, p))
+            .collect())
     }
 
     /// The party organizations from the root down to `key`, each with its path: the
@@ -2337,23 +2362,7 @@ impl Store {
         else {
             return Ok(Vec::new());
         };
-        let ids: Vec<i64> = path.split('/').filter_map(|s| s.parse().ok()).collect();
-        let rows: Vec<(i32, i64, String, String)> = party_orgs::table
-            .filter(party_orgs::id.eq_any(&ids))
-            .select((
-                party_orgs::county_code,
-                party_orgs::id,
-                party_orgs::name,
-                party_orgs::path,
-            ))
-            .load(&mut self.conn)?;
-        let mut trail: Vec<(Key, String, String)> = rows
-            .into_iter()
-            .filter(|(_, _, _, p)| path.starts_with(p.as_str()))
-            .map(|(county, id, name, p)| (Key { county, id }, name, p))
-            .collect();
-        trail.sort_by_key(|(_, _, p)| p.len());
-        Ok(trail)
+        self.orgs_on_path(&path)
     }
 
     /// Anchors for the demo accounts: the root, a county's committee, a zone's committee
