@@ -61,8 +61,30 @@ struct TodoView {
     dues_href: String,
     findings: u64,
     rows: Vec<SubordinateRow>,
+    /// The organizations below not listed (`?todo=all` lists them), summed.
+    rest: Option<Rest>,
     /// Letters waiting for this scope: to receive, a 回执 to record, or past their validity.
     transfers: Vec<crate::pages::transfers::Line>,
+}
+
+/// What the lines not shown hold: how many organizations, and their sums.
+struct Rest {
+    lines: usize,
+    organizations: u64,
+    meetings: u64,
+    dues: u64,
+    findings: u64,
+}
+
+/// Organizations below the committee the 待办 lists unless asked for all: the ones with
+/// most to do. A county has hundreds of branches directly below it; listing every one made
+/// its home a 365 KB page.
+const TODO_SUBORDINATES: usize = 20;
+
+/// `/?todo=all`: every organization below in the 待办.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct HomeQuery {
+    pub todo: Option<String>,
 }
 
 /// One organization below the committee, with what is open under it.
@@ -94,11 +116,31 @@ pub(crate) async fn transfers_to_act_on(
 /// Lines of letters a 待办 shows at most.
 const TODO_ROWS: usize = 10;
 
-fn todo_view(todo: &ScopeTodo) -> TodoView {
+fn todo_view(todo: &ScopeTodo, all: bool) -> TodoView {
     let list = &todo.branches;
-    let rows = todo
-        .by_subordinate
-        .iter()
+    // 本级 first, then those with most to do.
+    let mut lines: Vec<&liangxin_store::todo::SubordinateTodo> =
+        todo.by_subordinate.iter().collect();
+    lines.sort_by_key(|s| {
+        (
+            !s.own,
+            std::cmp::Reverse((s.organizations, s.findings_open, s.dues_unmarked)),
+        )
+    });
+    let shown = if all { lines.len() } else { TODO_SUBORDINATES };
+    let rest = (lines.len() > shown).then(|| {
+        let rest = &lines[shown..];
+        Rest {
+            lines: rest.len(),
+            organizations: rest.iter().map(|s| u64::from(s.organizations)).sum(),
+            meetings: rest.iter().map(|s| u64::from(s.meetings)).sum(),
+            dues: rest.iter().map(|s| u64::from(s.dues_unmarked)).sum(),
+            findings: rest.iter().map(|s| u64::from(s.findings_open)).sum(),
+        }
+    });
+    let rows = lines
+        .into_iter()
+        .take(shown)
         .map(|s| {
             let org = format!("{}-{}", s.key.county, s.key.id);
             SubordinateRow {
@@ -135,6 +177,7 @@ fn todo_view(todo: &ScopeTodo) -> TodoView {
         ),
         findings: list.iter().map(|t| u64::from(t.findings_open)).sum(),
         rows,
+        rest,
         transfers: Vec::new(),
     }
 }
@@ -176,6 +219,7 @@ fn trend_chart(points: &[TrendPoint]) -> String {
 pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
+    axum::extract::Query(q): axum::extract::Query<HomeQuery>,
 ) -> Result<axum::response::Response, WebError> {
     use axum::response::IntoResponse;
     // An administrator's home is its work: the accounts (it sees no member data).
@@ -188,10 +232,11 @@ pub async fn show(
     if auth.role == Role::SecurityAdmin {
         return Ok(axum::response::Redirect::to("/rules").into_response());
     }
-    Ok(dashboard(state, auth).await?.into_response())
+    let all = q.todo.as_deref() == Some("all");
+    Ok(dashboard(state, auth, all).await?.into_response())
 }
 
-async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, WebError> {
+async fn dashboard(state: Arc<AppState>, auth: Auth, all: bool) -> Result<Html<String>, WebError> {
     // Homes show one's own work: a member their record, a secretary the branch's month,
     // an instructor the units they guide; a committee the coverage of its scope first.
     if let Some(me) = auth.scope.member {
@@ -206,7 +251,7 @@ async fn dashboard(state: Arc<AppState>, auth: Auth) -> Result<Html<String>, Web
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
     let trend = scope_trend(&state, auth.scope.clone()).await?;
     let todo = if crate::routes::Who::Committees.admits(auth.role) {
-        let mut t = todo_view(&*scope_todo(&state, auth.scope.clone()).await?);
+        let mut t = todo_view(&*scope_todo(&state, auth.scope.clone()).await?, all);
         t.transfers = transfers_to_act_on(&state, &auth).await?;
         Some(t)
     } else {
