@@ -75,6 +75,10 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "meeting" => "已保存：会议记录和出席情况已入台账。",
         "correction" => "已保存：更正记录已记入党费台账。",
         "return" => "已保存：返回已登记，外出记录结束。",
+        "transfer_issued" => "已保存：介绍信已开具，对方接收前本组织仍负责该党员。",
+        "transfer_received" => "已保存：转接已办结。",
+        "transfer_returned" => "已保存：介绍信已退回开具的党组织。",
+        "transfer_cancelled" => "已保存：介绍信已撤销。",
         _ => return None,
     })
 }

@@ -1722,6 +1722,16 @@ fn home_pages_show_what_to_do_next_and_a_member_their_own_records() {
         lines as i64 <= children + 1,
         "{lines} lines for {children} children"
     );
+    // The ones with most to do, the rest summed on a line that lists them all.
+    let all = county.get("/?todo=all");
+    let every = all.body.matches("data-label=\"下级组织\"").count();
+    if home.body.contains("/?todo=all") {
+        assert_eq!(lines, 21, "20 lines and the rest");
+        assert!(every > lines);
+        assert!(!all.body.contains("/?todo=all"));
+    } else {
+        assert_eq!(every, lines);
+    }
     // An instructor's home is the units assigned.
     let mut ins = app.signed_in("instructor");
     let home = ins.get("/");
@@ -1926,8 +1936,15 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
     assert!(r.status == 200 && r.body.contains("没有名称含“没有这个党支部”的党组织"));
     let r = send(&mut c, &code, "");
     assert_eq!(r.status, 303);
-    let letter = r.header("location").unwrap().to_owned();
-    let sent = c.get(&letter);
+    let saved = r.header("location").unwrap().to_owned();
+    let letter = saved.trim_end_matches("?saved=transfer_issued").to_owned();
+    assert_ne!(saved, letter, "the letter says it is saved");
+    let sent = c.get(&saved);
+    assert!(sent.body.contains("已保存：介绍信已开具"));
+    assert!(
+        sent.body
+            .contains(&format!("href=\"{letter}/letter\">打印组织关系介绍信</a>"))
+    );
     assert!(sent.body.contains("待接收"));
     // The letter prints in its three parts, the resident ID masked unless revealed.
     let print = c.get(&format!("{letter}/letter"));
@@ -1972,15 +1989,27 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
     );
     assert_eq!(r.status, 422);
     assert!(r.body.contains("接收日期"));
+    // Receiving cannot be undone: the first answer states what it will do, writing nothing.
+    let today = liangxin_web::today().to_string();
     let r = city.post_form(
         &format!("{letter}/receive"),
-        &[
-            ("_csrf", &detail.csrf()),
-            ("on", &liangxin_web::today().to_string()),
-        ],
+        &[("_csrf", &detail.csrf()), ("on", &today)],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("请确认") && r.body.contains("记入本党组织的党员名册"));
+    assert!(
+        city.get(&letter).body.contains("待接收"),
+        "nothing written yet"
+    );
+    let r = city.post_form(
+        &format!("{letter}/receive"),
+        &[("_csrf", &detail.csrf()), ("on", &today), ("confirm", "1")],
     );
     assert_eq!(r.status, 303);
-    let received = city.get(&letter);
+    let back = r.header("location").unwrap().to_owned();
+    assert!(back.ends_with("?saved=transfer_received"), "{back}");
+    let received = city.get(&back);
+    assert!(received.body.contains("已保存：转接已办结"));
     assert!(received.body.contains("已接收"));
     // Who acted, by the account's name, not its number.
     let city_user = store.user_by_username("city").unwrap().unwrap();

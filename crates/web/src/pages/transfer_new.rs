@@ -213,7 +213,7 @@ pub async fn submit(
         })
         .await;
     match issued {
-        Ok(n) => Ok(Redirect::to(&format!("/transfers/{n}")).into_response()),
+        Ok(n) => Ok(Redirect::to(&format!("/transfers/{n}?saved=transfer_issued")).into_response()),
         // A name that is not exact: offer the organizations whose name contains it.
         Err(e) if e.field == Some("接收党组织") && !t.outside => {
             let text = t.to.clone();

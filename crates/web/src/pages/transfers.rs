@@ -5,7 +5,9 @@
 //! viewer may take:
 //! `POST /transfers/{id}/receive` (the receiver confirms; for a receiver outside the system
 //! the sender records the 回执), `POST /transfers/{id}/return` (the receiver returns it, with
-//! its reason) and `POST /transfers/{id}/cancel` (the sender withdraws it).
+//! its reason) and `POST /transfers/{id}/cancel` (the sender withdraws it). None of the three
+//! can be undone: each first answers with the page stating what it will do, and only its
+//! 确认 (`confirm=1`) writes; the letter then shows 已保存.
 
 use std::sync::Arc;
 
@@ -16,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use liangxin_domain::kinds::TransferState;
+use liangxin_domain::kinds::{LetterKind, TransferState};
 use liangxin_store::transfer::TransferView;
 use serde::Deserialize;
 
@@ -24,7 +26,7 @@ use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Export, Format};
 use crate::lists::transfers;
-use crate::view::{Layout, Pager, query, render};
+use crate::view::{Layout, Pager, SavedQuery, query, render};
 use crate::{AppState, params};
 
 fn day(d: NaiveDate) -> String {
@@ -249,6 +251,17 @@ struct DetailPage {
     may_return: bool,
     may_cancel: bool,
     today: String,
+    /// Set when a step was asked for: the page states its consequence and asks to confirm.
+    confirm: Option<Confirm>,
+}
+
+/// A step about to be taken, as its confirmation states it.
+struct Confirm {
+    action: String,
+    button: &'static str,
+    consequence: String,
+    /// The typed values, carried to the 确认.
+    fields: Vec<(&'static str, String)>,
 }
 
 async fn detail(
@@ -257,6 +270,16 @@ async fn detail(
     id: i64,
     error: Option<String>,
 ) -> Result<DetailPage, WebError> {
+    Ok(detail_of(state, auth, id, error).await?.0)
+}
+
+/// The letter's page and the letter as the viewer's scope sees it.
+async fn detail_of(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    id: i64,
+    error: Option<String>,
+) -> Result<(DetailPage, TransferView), WebError> {
     let scope = auth.scope.clone();
     let v = state
         .pool
@@ -271,7 +294,7 @@ async fn detail(
     )
     .await?;
     let member_href = |k: liangxin_domain::registry::Key| format!("/members/{}/{}", k.county, k.id);
-    Ok(DetailPage {
+    let page = DetailPage {
         layout,
         error,
         id,
@@ -308,15 +331,63 @@ async fn detail(
         may_return: v.may_return(),
         may_cancel: v.may_cancel(),
         today: today.to_string(),
-    })
+        confirm: None,
+    };
+    Ok((page, v))
+}
+
+/// What a step will do, said before it is done.
+fn consequence(v: &TransferView, step: Step, on: &str, note: &str) -> (&'static str, String) {
+    let m = &v.member_name;
+    match (step, v.letter_kind, v.to.is_some()) {
+        (Step::Receive, LetterKind::Introduction, true) => (
+            "确认接收",
+            format!(
+                "{on}接收{m}的组织关系：{m}记入本党组织的党员名册，原党组织的记录标为“已减少：转出”并保留，外出登记和所任职务随之结束。接收记入操作日志，不能在本页撤销。"
+            ),
+        ),
+        (Step::Receive, LetterKind::Introduction, false) => (
+            "确认登记回执",
+            format!(
+                "登记{on}收到的回执：{m}的组织关系转出本系统，本党组织的记录标为“已减少：转出”并保留，转接办结。不能在本页撤销。"
+            ),
+        ),
+        (Step::Receive, LetterKind::Certificate, _) => (
+            "确认接收",
+            format!(
+                "{on}接收{m}的党员证明信：组织关系仍在原党组织，{m}在接收方参加组织生活，记为外出党员。转接办结，不能在本页撤销。"
+            ),
+        ),
+        (Step::Return, ..) => (
+            "确认退回",
+            format!(
+                "把{m}的{}退回开具的党组织，理由：{note}。退回后转接结束，{m}仍在原党组织；如需再转，须重新开具。",
+                v.letter_kind.label()
+            ),
+        ),
+        (Step::Cancel, ..) => (
+            "确认撤销",
+            format!(
+                "撤销{m}的{}，理由：{note}。撤销后对方不能再接收，{m}仍在本党组织；如需再转，须重新开具。",
+                v.letter_kind.label()
+            ),
+        ),
+    }
 }
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
-    Ok(render(&detail(&state, &auth, id, None).await?)?.into_response())
+    let mut p = detail(&state, &auth, id, None).await?;
+    let issued = q.saved.as_deref() == Some("transfer_issued");
+    p.layout = p.layout.saved(&q);
+    if let (true, Some(letter)) = (issued, p.letter_href.clone()) {
+        p.layout = p.layout.then(format!("打印{}", p.line.kind), letter);
+    }
+    Ok(render(&p)?.into_response())
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -341,6 +412,55 @@ async fn act(
     let actor = format!("user:{}", auth.user.id);
     let note = get("note");
     let on = get("on");
+    let confirmed = get("confirm") == "1";
+    if !confirmed {
+        // Checked first, so the confirmation never asks about what would be refused.
+        let checked = match step {
+            Step::Receive => params::form_date(&on, today)
+                .map_err(|e| WebError::bad_field("接收日期", e))
+                .and_then(|d| d.ok_or_else(|| WebError::bad_field("接收日期", "必填")))
+                .map(|d| d.format("%Y年%m月%d日").to_string()),
+            Step::Return | Step::Cancel if note.trim().is_empty() => Err(WebError::bad_field(
+                if matches!(step, Step::Return) {
+                    "退回理由"
+                } else {
+                    "撤销理由"
+                },
+                "必填",
+            )),
+            Step::Return | Step::Cancel => Ok(String::new()),
+        };
+        let (mut p, v) = detail_of(&state, &auth, id, None).await?;
+        let day = match checked {
+            Ok(day) => day,
+            Err(e) => {
+                p.error = Some(e.message);
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+            }
+        };
+        let allowed = match step {
+            Step::Receive => v.may_receive(),
+            Step::Return => v.may_return(),
+            Step::Cancel => v.may_cancel(),
+        };
+        if !allowed {
+            p.error = Some("这封介绍信现在不能办理这一步（已办结，或不归本组织办理）".into());
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+        }
+        let (button, consequence) = consequence(&v, step, &day, note.trim());
+        let path = match step {
+            Step::Receive => "receive",
+            Step::Return => "return",
+            Step::Cancel => "cancel",
+        };
+        p.confirm = Some(Confirm {
+            action: format!("/transfers/{id}/{path}"),
+            button,
+            consequence,
+            fields: vec![("on", on), ("note", note)],
+        });
+        return Ok(render(&p)?.into_response());
+    }
     let done = state
         .pool
         .run(move |store| {
@@ -357,8 +477,13 @@ async fn act(
             Ok(())
         })
         .await;
+    let saved = match step {
+        Step::Receive => "transfer_received",
+        Step::Return => "transfer_returned",
+        Step::Cancel => "transfer_cancelled",
+    };
     match done {
-        Ok(()) => Ok(Redirect::to(&format!("/transfers/{id}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/transfers/{id}?saved={saved}")).into_response()),
         Err(e) if e.field.is_some() => {
             let p = detail(&state, &auth, id, Some(e.message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
