@@ -79,7 +79,7 @@ pub async fn list(
     };
     if let Some(format) = file.format(&auth)? {
         return Ok(
-            crate::pages::transfers::export_in_state(state, auth, wanted, None, format).await?,
+            crate::lists::transfers::export_in_state(state, auth, wanted, None, format).await?,
         );
     }
     let found = crate::lists::transfers::read(&state, &auth, wanted).await?;

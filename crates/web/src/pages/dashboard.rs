@@ -64,7 +64,7 @@ struct TodoView {
     /// The organizations below not listed (`?todo=all` lists them), summed.
     rest: Option<Rest>,
     /// Letters waiting for this scope: to receive, a 回执 to record, or past their validity.
-    transfers: Vec<crate::pages::transfers::Line>,
+    transfers: Vec<crate::lists::transfers::Line>,
 }
 
 /// What the lines not shown hold: how many organizations, and their sums.
@@ -102,14 +102,14 @@ struct SubordinateRow {
 pub(crate) async fn transfers_to_act_on(
     state: &Arc<AppState>,
     auth: &Auth,
-) -> Result<Vec<crate::pages::transfers::Line>, WebError> {
+) -> Result<Vec<crate::lists::transfers::Line>, WebError> {
     let today = crate::today();
     let open = crate::lists::transfers::read(state, auth, Some(TransferState::Issued)).await?;
     Ok(open
         .iter()
         .filter(|v| v.may_receive() || v.overdue(today))
         .take(TODO_ROWS)
-        .map(|v| crate::pages::transfers::line(v, today))
+        .map(|v| crate::lists::transfers::line(v, today))
         .collect())
 }
 

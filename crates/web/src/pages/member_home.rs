@@ -46,7 +46,7 @@ struct HomePage {
     /// 出勤率 over the meetings shown.
     attendance: String,
     /// 转接状态: the member's letters.
-    transfers: Vec<crate::pages::transfers::Line>,
+    transfers: Vec<crate::lists::transfers::Line>,
 }
 
 pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<String>, WebError> {
@@ -114,7 +114,7 @@ pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<St
         findings,
         transfers: transfers
             .iter()
-            .map(|t| crate::pages::transfers::line(t, today))
+            .map(|t| crate::lists::transfers::line(t, today))
             .collect(),
         name: view.name,
     })

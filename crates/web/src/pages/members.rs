@@ -172,7 +172,7 @@ struct MemberPage {
     leave_href: Option<String>,
     /// 外出登记 for a member not away; the floating list for one who is.
     outflow_href: Option<(String, &'static str)>,
-    transfers: Vec<crate::pages::transfers::Line>,
+    transfers: Vec<crate::lists::transfers::Line>,
     /// 出勤率 over the last twelve months.
     attendance: String,
 }
@@ -273,7 +273,7 @@ pub async fn show(
         attendance: rate.describe(),
         transfers: transfers
             .iter()
-            .map(|t| crate::pages::transfers::line(t, today))
+            .map(|t| crate::lists::transfers::line(t, today))
             .collect(),
     })
 }

@@ -42,7 +42,7 @@ struct SecretaryHome {
     life: String,
     party_org: String,
     work: Vec<OrgWork>,
-    transfers: Vec<crate::pages::transfers::Line>,
+    transfers: Vec<crate::lists::transfers::Line>,
     units: Figure,
     gap: Figure,
 }
