@@ -13,6 +13,7 @@ use liangxin_domain::coverage::{self, CoverageReport, Finding, GroupBy, GroupKey
 use liangxin_domain::history::{self, TrendPoint};
 use liangxin_domain::kinds::TransferState;
 use liangxin_domain::period::Period;
+use liangxin_domain::registry::Key;
 use liangxin_domain::rules::CoverageRules;
 use liangxin_store::audit_run::{FindingFilter, StoredFinding};
 use liangxin_store::dues::DuesMonth;
@@ -162,6 +163,9 @@ pub struct ReportCache {
     pub findings: Memo<RecordsKey<(FindingFilter, i64)>, FindingsPage>,
     /// Transfer letters, by the state asked for.
     pub transfers: Memo<RecordsKey<Option<TransferState>>, Vec<TransferView>>,
+    /// 信息完整度 of a branch's subtree (members, complete, mean percent), by the branch:
+    /// a third of a branch page's cost when read on every request.
+    pub archives: Memo<RecordsKey<Key>, (u32, u32, u32)>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -186,6 +190,7 @@ impl Default for ReportCache {
             floating: Memo::new(64),
             transfers: Memo::new(64),
             findings: Memo::new(CACHE_ENTRIES),
+            archives: Memo::new(CACHE_ENTRIES),
         }
     }
 }

@@ -1769,6 +1769,17 @@ fn a_members_archive_shows_its_completeness_and_takes_a_received_item() {
     assert!(page.body.contains("出勤率"), "attendance rate shown");
     let csrf = page.csrf();
     let action = format!("{path}/archive");
+    // The branch's figure is kept per change of the records: read it before the item.
+    let root = store.scope_root(&scope).unwrap().unwrap();
+    let branch = format!("/party-orgs/{}/{}", root.key.county, root.key.id);
+    let figure = |store: &mut liangxin_store::Store| {
+        let (n, complete, mean) = store
+            .party_org_archive(&scope, liangxin_web::today(), root.key)
+            .unwrap();
+        format!("平均{mean}%，{n}名党员中{complete}名档案齐全")
+    };
+    let before = figure(&mut store);
+    assert!(c.get(&branch).body.contains(&before));
     let r = c.post_form(
         &action,
         &[
@@ -1799,10 +1810,11 @@ fn a_members_archive_shows_its_completeness_and_takes_a_received_item() {
     );
     assert_eq!(r.status, 303);
     assert!(c.get(&path).body.contains("2020年01月01日"));
-    // The branch shows its members' completeness.
-    let root = store.scope_root(&scope).unwrap().unwrap();
-    let node = c.get(&format!("/party-orgs/{}/{}", root.key.county, root.key.id));
+    // The branch shows its members' completeness as it is after the item, not as kept.
+    let node = c.get(&branch);
     assert!(node.body.contains("档案信息完整度"));
+    let after = figure(&mut store);
+    assert!(node.body.contains(&after), "{after} (before: {before})");
 }
 
 #[test]

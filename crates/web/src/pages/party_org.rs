@@ -108,7 +108,7 @@ async fn page(
     let asked_page = params::page(&q.page)?;
     let size = params::page_size(&q.size)?.unwrap_or(CHILDREN_PAGE);
     let wanted = search.clone();
-    let (po, children, units, members, archive, posts) = state
+    let (po, children, units, members, posts) = state
         .pool
         .run(move |store| {
             let po = store
@@ -128,18 +128,26 @@ async fn page(
                 &scope,
                 &liangxin_store::people::MemberFilter::in_party_org(key),
             )?;
-            // 信息完整度 for branches and groups (a committee's is its branches').
-            let archive = if po.org_type.is_branch()
-                || po.org_type == liangxin_domain::kinds::PartyOrgType::Group
-            {
-                Some(store.party_org_archive(&scope, crate::today(), key)?)
-            } else {
-                None
-            };
             let posts = store.posts_of(&scope, key)?;
-            Ok((po, children, units, members, archive, posts))
+            Ok((po, children, units, members, posts))
         })
         .await?;
+    // 信息完整度 for branches and groups (a committee's is its branches').
+    let archive =
+        if po.org_type.is_branch() || po.org_type == liangxin_domain::kinds::PartyOrgType::Group {
+            let scope = auth.scope.clone();
+            let kept = crate::report::from_records(
+                state,
+                &state.reports.archives,
+                &auth.scope,
+                key,
+                move |store| Ok(store.party_org_archive(&scope, crate::today(), key)?),
+            )
+            .await?;
+            Some(*kept)
+        } else {
+            None
+        };
     let sr = scope_report(state, auth.scope.clone(), None).await?;
     let findings = sr
         .report
