@@ -156,6 +156,20 @@ impl Layout {
         self
     }
 
+    /// A step on one member (党员减少, 外出登记, 党费 …): the trail runs down to the member's
+    /// branch, then the member, then the step.
+    pub async fn at_member(
+        self,
+        state: &Arc<AppState>,
+        auth: &Auth,
+        m: &liangxin_store::people::MemberView,
+        step: &str,
+    ) -> Result<Layout, WebError> {
+        let member = Crumb::link(&m.name, format!("/members/{}/{}", m.key.county, m.key.id));
+        self.at(state, auth, m.party_org, vec![member, Crumb::here(step)])
+            .await
+    }
+
     /// With the 已保存 message, the step that usually comes next (a meeting's dues sheet).
     pub fn then(mut self, words: String, href: String) -> Layout {
         if self.saved.is_some() {

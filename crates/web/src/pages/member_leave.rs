@@ -17,7 +17,7 @@ use liangxin_domain::registry::Key;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Choice, Crumb, Layout, render};
+use crate::view::{Choice, Layout, render};
 use crate::{AppState, params};
 
 #[derive(Debug, Default)]
@@ -70,15 +70,9 @@ async fn page(
     if f.on.is_empty() {
         f.on = crate::today().to_string();
     }
-    let member = format!("/members/{}/{}", key.county, key.id);
     let layout = Layout::new(state, auth, &format!("{}减少", m.name), "members")
         .await?
-        .at(
-            state,
-            auth,
-            m.party_org,
-            vec![Crumb::link(&m.name, member), Crumb::here("党员减少")],
-        )
+        .at_member(state, auth, &m, "党员减少")
         .await?;
     let back = format!("/members/{}/{}", key.county, key.id);
     Ok(FormPage {

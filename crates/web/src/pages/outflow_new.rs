@@ -16,7 +16,7 @@ use liangxin_store::floating::Outflow;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Crumb, Layout, render};
+use crate::view::{Layout, render};
 use crate::{AppState, params};
 
 #[derive(Debug, Default)]
@@ -61,15 +61,9 @@ async fn page(
     if f.out_on.is_empty() {
         f.out_on = crate::today().to_string();
     }
-    let member = format!("/members/{}/{}", key.county, key.id);
     let layout = Layout::new(state, auth, &format!("{}外出登记", m.name), "members")
         .await?
-        .at(
-            state,
-            auth,
-            m.party_org,
-            vec![Crumb::link(&m.name, member), Crumb::here("外出登记")],
-        )
+        .at_member(state, auth, &m, "外出登记")
         .await?;
     Ok(FormPage {
         layout,

@@ -21,7 +21,7 @@ use liangxin_store::transfer::{Destination, Receiver, TransferRequest};
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Choice, Crumb, Layout, render};
+use crate::view::{Choice, Layout, render};
 use crate::{AppState, params};
 
 #[derive(Debug, Default)]
@@ -77,15 +77,9 @@ async fn page(
     if f.issued_on.is_empty() {
         f.issued_on = crate::today().to_string();
     }
-    let member = format!("/members/{}/{}", key.county, key.id);
     let layout = Layout::new(state, auth, &format!("为{}开具介绍信", m.name), "members")
         .await?
-        .at(
-            state,
-            auth,
-            m.party_org,
-            vec![Crumb::link(&m.name, member), Crumb::here("开具介绍信")],
-        )
+        .at_member(state, auth, &m, "开具介绍信")
         .await?;
     Ok(FormPage {
         layout,
