@@ -1243,7 +1243,9 @@ fn a_bearer_token_reads_the_api_but_cannot_use_the_forms() {
 
 #[test]
 fn a_secretary_records_a_theme_day_with_the_whole_branch_and_sees_the_month_met() {
-    let app = app();
+    // Its own city: the story compares the branch's roll before and after, and another
+    // story registers a member in this branch of the shared one.
+    let app = TestApp::start(600);
     let mut store = app.store();
     let secretary = store.user_by_username("secretary").unwrap().unwrap();
     let scope = store.scope_of_user(&secretary).unwrap();
