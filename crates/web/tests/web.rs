@@ -1979,6 +1979,13 @@ fn a_county_issues_a_transfer_letter_the_receiver_confirms_and_the_member_moves(
         !full.body.contains(&m.resident_id_masked),
         "printed in full"
     );
+    // Nobody outside the sending side opens the letter or reveals through it.
+    let mut zone = app.signed_in("hongmu");
+    let zone_csrf = zone.get("/transfers").csrf();
+    assert_eq!(zone.get(&format!("{letter}/letter")).status, 404);
+    let r = zone.post_form(&format!("{letter}/letter"), &[("_csrf", &zone_csrf)]);
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains(&m.name));
     assert!(sent.body.contains(&receiver.2));
     assert!(
         !sent.body.contains("确认接收"),
