@@ -282,6 +282,26 @@ enum Step {
     Cancel,
 }
 
+impl Step {
+    /// The step's address under `/transfers/{id}/`.
+    fn path(self) -> &'static str {
+        match self {
+            Step::Receive => "receive",
+            Step::Return => "return",
+            Step::Cancel => "cancel",
+        }
+    }
+
+    /// The `?saved=` code the letter shows once the step is taken.
+    fn saved(self) -> &'static str {
+        match self {
+            Step::Receive => "transfer_received",
+            Step::Return => "transfer_returned",
+            Step::Cancel => "transfer_cancelled",
+        }
+    }
+}
+
 async fn act(
     state: Arc<AppState>,
     auth: Auth,
@@ -333,13 +353,8 @@ async fn act(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
         }
         let (button, consequence) = consequence(&v, step, &day, note.trim());
-        let path = match step {
-            Step::Receive => "receive",
-            Step::Return => "return",
-            Step::Cancel => "cancel",
-        };
         p.confirm = Some(Confirm {
-            action: format!("/transfers/{id}/{path}"),
+            action: format!("/transfers/{id}/{}", step.path()),
             button,
             consequence,
             fields: vec![("on", on), ("note", note)],
@@ -362,13 +377,11 @@ async fn act(
             Ok(())
         })
         .await;
-    let saved = match step {
-        Step::Receive => "transfer_received",
-        Step::Return => "transfer_returned",
-        Step::Cancel => "transfer_cancelled",
-    };
     match done {
-        Ok(()) => Ok(Redirect::to(&format!("/transfers/{id}?saved={saved}")).into_response()),
+        Ok(()) => {
+            let saved = step.saved();
+            Ok(Redirect::to(&format!("/transfers/{id}?saved={saved}")).into_response())
+        }
         Err(e) if e.field.is_some() => {
             let p = detail(&state, &auth, id, Some(e.message)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
