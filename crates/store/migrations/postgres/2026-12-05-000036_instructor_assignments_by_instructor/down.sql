@@ -1,0 +1,1 @@
+DROP INDEX instructor_assignments_instructor;
