@@ -39,6 +39,22 @@ pub struct PartyOrgChild {
     pub name: String,
     pub org_type: PartyOrgType,
     pub members: i64,
+    /// The organization directly above, when a search found it further down than a child
+    /// (two 第一党支部 are told apart by it); none for a child.
+    pub above: Option<String>,
+}
+
+/// A line of the tree beside a party organization's page (组织树): the organizations that
+/// have organizations under them, from the scope's root down to the page's, each level's
+/// in name order, the way open at the page's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeLine {
+    pub key: Key,
+    pub name: String,
+    /// 0 for the scope's root.
+    pub depth: usize,
+    /// The organization the page is about.
+    pub here: bool,
 }
 
 /// A party organization as the register (党组织名册) lists it: the columns of the
@@ -428,9 +444,10 @@ impl Store {
             .collect()
     }
 
-    /// The party organizations directly under `parent` (not dissolved), by name, with their
-    /// members on the register: those `search` finds (a part of the name, or the 组织编号
-    /// `county-id`), `limit` from `offset`, and how many it finds in all.
+    /// The party organizations under `parent` (not dissolved), by name, with their members on
+    /// the register: with no search its children; with a search (a part of the name, or the
+    /// 组织编号 `county-id`) those it finds at any depth below `parent`, each with the name
+    /// of the organization directly above it. `limit` from `offset`, and how many in all.
     pub fn party_org_children(
         &mut self,
         parent: Key,
@@ -438,33 +455,81 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(i64, Vec<PartyOrgChild>)> {
+        let search = search.map(str::trim).filter(|t| !t.is_empty());
+        // Below the parent at any depth: the paths that start with its path, itself excluded.
+        let below = match search {
+            None => None,
+            Some(_) => {
+                let path: Option<String> = po::table
+                    .filter(po::county_code.eq(parent.county).and(po::id.eq(parent.id)))
+                    .select(po::path)
+                    .first(self.conn())
+                    .optional()?;
+                match path {
+                    Some(path) => Some((path.clone(), Scope::subtree(path).path_range().1)),
+                    None => return Ok((0, Vec::new())),
+                }
+            }
+        };
         let query = || {
-            let mut q = po::table
-                .filter(
+            let mut q = po::table.filter(po::dissolved_on.is_null()).into_boxed();
+            q = match (&below, search) {
+                (Some((path, high)), Some(text)) => {
+                    let q = q.filter(po::path.gt(path.clone()).and(po::path.lt(high.clone())));
+                    let code = text.split_once('-').and_then(|(c, i)| {
+                        Some((c.trim().parse::<i32>().ok()?, i.trim().parse::<i64>().ok()?))
+                    });
+                    match code {
+                        Some((county, id)) => {
+                            q.filter(po::county_code.eq(county).and(po::id.eq(id)))
+                        }
+                        None => q.filter(po::name.like(crate::like_pattern(text)).escape('\\')),
+                    }
+                }
+                _ => q.filter(
                     po::parent_county
                         .eq(parent.county)
                         .and(po::parent_id.eq(parent.id)),
-                )
-                .filter(po::dissolved_on.is_null())
-                .into_boxed();
-            if let Some(text) = search {
-                let code = text
-                    .split_once('-')
-                    .and_then(|(c, i)| Some((c.parse::<i32>().ok()?, i.parse::<i64>().ok()?)));
-                q = match code {
-                    Some((county, id)) => q.filter(po::county_code.eq(county).and(po::id.eq(id))),
-                    None => q.filter(po::name.like(crate::like_pattern(text)).escape('\\')),
-                };
-            }
+                ),
+            };
             q
         };
         let total: i64 = query().count().get_result(self.conn())?;
-        let rows: Vec<(i32, i64, String, String)> = query()
+        type Row = (i32, i64, String, String, Option<i32>, Option<i64>);
+        let rows: Vec<Row> = query()
             .order((po::name, po::id))
             .offset(offset.max(0))
             .limit(limit.max(0))
-            .select((po::county_code, po::id, po::name, po::org_type))
+            .select((
+                po::county_code,
+                po::id,
+                po::name,
+                po::org_type,
+                po::parent_county,
+                po::parent_id,
+            ))
             .load(self.conn())?;
+        // The names above, for a search's rows that are not children.
+        let mut above_ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| match (r.4, r.5) {
+                (Some(c), Some(i)) if (Key { county: c, id: i }) != parent => Some(i),
+                _ => None,
+            })
+            .collect();
+        above_ids.sort_unstable();
+        above_ids.dedup();
+        let above: std::collections::HashMap<Key, String> = if above_ids.is_empty() {
+            Default::default()
+        } else {
+            po::table
+                .filter(po::id.eq_any(&above_ids))
+                .select((po::county_code, po::id, po::name))
+                .load::<(i32, i64, String)>(self.conn())?
+                .into_iter()
+                .map(|(county, id, name)| (Key { county, id }, name))
+                .collect()
+        };
         let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
         let mut counties: Vec<i32> = rows.iter().map(|r| r.0).collect();
         counties.sort_unstable();
@@ -483,16 +548,89 @@ impl Store {
             .collect();
         let children = rows
             .into_iter()
-            .map(|(county, id, name, t)| {
+            .map(|(county, id, name, t, pc, pi)| {
+                let up = match (pc, pi) {
+                    (Some(county), Some(id)) => Some(Key { county, id }),
+                    _ => None,
+                };
                 Ok(PartyOrgChild {
                     key: Key { county, id },
                     name,
                     org_type: PartyOrgType::parse(&t).map_err(|e| bad("党组织类型", e))?,
                     members: counts.get(&Key { county, id }).copied().unwrap_or(0),
+                    above: up.and_then(|k| above.get(&k).cloned()),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((total, children))
+    }
+
+    /// The tree beside the page of the party organization `key` (which the caller has
+    /// checked is in the scope): from the scope's root down to it, at each level the
+    /// organizations that have organizations under them (the branches are the page's list),
+    /// and the page's own organization wherever it stands.
+    pub fn party_org_tree(&mut self, scope: &Scope, key: Key) -> Result<Vec<TreeLine>> {
+        let trail: Vec<(Key, String)> = self
+            .trail_to(key)?
+            .into_iter()
+            .filter(|(_, _, path)| scope.contains_path(path))
+            .map(|(k, name, _)| (k, name))
+            .collect();
+        let Some((root, root_name)) = trail.first().cloned() else {
+            return Ok(Vec::new());
+        };
+        let mut lines = vec![TreeLine {
+            key: root,
+            name: root_name,
+            depth: 0,
+            here: root == key,
+        }];
+        let under = diesel::alias!(crate::schema::party_orgs as under);
+        for (depth, (node, _)) in trail.iter().enumerate() {
+            let mut level: Vec<(i32, i64, String)> = po::table
+                .filter(
+                    po::parent_county
+                        .eq(node.county)
+                        .and(po::parent_id.eq(node.id)),
+                )
+                .filter(po::dissolved_on.is_null())
+                .filter(diesel::dsl::exists(
+                    under
+                        .filter(
+                            under
+                                .field(po::parent_county)
+                                .eq(po::county_code.nullable()),
+                        )
+                        .filter(under.field(po::parent_id).eq(po::id.nullable()))
+                        .filter(under.field(po::dissolved_on).is_null()),
+                ))
+                .order((po::name, po::id))
+                .select((po::county_code, po::id, po::name))
+                .load(self.conn())?;
+            // The next organization on the way down, though nothing is under it.
+            if let Some((next, name)) = trail.get(depth + 1)
+                && !level
+                    .iter()
+                    .any(|(c, i, _)| Key { county: *c, id: *i } == *next)
+            {
+                let at = level.partition_point(|(_, _, n)| n.as_str() <= name.as_str());
+                level.insert(at, (next.county, next.id, name.clone()));
+            }
+            let at = lines
+                .iter()
+                .position(|l| l.key == *node)
+                .map_or(lines.len(), |p| p + 1);
+            lines.splice(
+                at..at,
+                level.into_iter().map(|(county, id, name)| TreeLine {
+                    key: Key { county, id },
+                    here: Key { county, id } == key,
+                    name,
+                    depth: depth + 1,
+                }),
+            );
+        }
+        Ok(lines)
     }
 
     /// The organizations a party organization covers that `scope` sees: key and name.

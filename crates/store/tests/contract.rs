@@ -151,6 +151,7 @@ contract!(
     archives_are_checked_against_the_checklist,
     transfers_move_a_member_and_escalate_when_nobody_receives,
     a_sender_finds_the_receiver_by_part_of_its_name,
+    a_search_reaches_below_the_children_and_the_tree_opens_down_to_the_page,
     members_leave_by_a_reason_and_are_never_deleted,
     floating_members_are_seen_by_home_and_host_and_attend_at_the_host,
     dues_roll_up_by_party_organization_and_scope,
@@ -2051,6 +2052,119 @@ fn a_sender_finds_the_receiver_by_part_of_its_name(db: &TestDb) {
     );
     assert!(store.receiving_candidates("  ", 20).unwrap().is_empty());
     assert_eq!(store.receiving_candidates("党", 2).unwrap().len(), 2);
+}
+
+fn a_search_reaches_below_the_children_and_the_tree_opens_down_to_the_page(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let names = |found: &[liangxin_store::people::PartyOrgChild]| -> Vec<(String, Option<String>)> {
+        found
+            .iter()
+            .map(|p| (p.name.clone(), p.above.clone()))
+            .collect()
+    };
+    // No search: the children, with nothing said above them.
+    let (n, children) = store.party_org_children(c.city, None, 0, 50).unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        names(&children),
+        [
+            ("中共柯城区两新工委".to_owned(), None),
+            ("中共龙游县两新工委".to_owned(), None)
+        ]
+    );
+    // A search finds at any depth below, each with the organization above it; never the
+    // page's own organization, nor anything outside its subtree.
+    let (n, found) = store
+        .party_org_children(c.city, Some("党支部"), 0, 50)
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        names(&found),
+        [
+            (
+                "衢州某科技公司党支部".to_owned(),
+                Some("中共柯城区两新工委".to_owned())
+            ),
+            (
+                "龙游红木小镇联合党支部".to_owned(),
+                Some("中共龙游县两新工委".to_owned())
+            ),
+        ]
+    );
+    let (n, found) = store
+        .party_org_children(c.longyou, Some("党支部"), 0, 50)
+        .unwrap();
+    assert_eq!((n, found.len()), (1, 1));
+    assert_eq!(found[0].key, c.joint);
+    assert_eq!(found[0].above, None, "a child: its parent is the page");
+    let (n, _) = store
+        .party_org_children(c.city, Some("两新工委"), 0, 50)
+        .unwrap();
+    assert_eq!(n, 2, "the city's own committee is not below itself");
+    let code = format!("{}-{}", c.tech_branch.county, c.tech_branch.id);
+    assert_eq!(
+        store
+            .party_org_children(c.city, Some(&code), 0, 50)
+            .unwrap()
+            .0,
+        1
+    );
+    assert_eq!(
+        store
+            .party_org_children(c.longyou, Some(&code), 0, 50)
+            .unwrap()
+            .0,
+        0,
+        "another county's branch is not below 龙游县"
+    );
+    assert_eq!(
+        store
+            .party_org_children(c.city, Some("党支部"), 1, 50)
+            .unwrap()
+            .1
+            .len(),
+        1,
+        "paged"
+    );
+
+    // The tree: the scope's root, each level's organizations with organizations under
+    // them, open down to the page's own (a branch, though nothing is under it).
+    let lines = |store: &mut Store, scope: &Scope, key: Key| -> Vec<(String, usize, bool)> {
+        store
+            .party_org_tree(scope, key)
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.name, l.depth, l.here))
+            .collect()
+    };
+    let line = |name: &str, depth, here| (name.to_owned(), depth, here);
+    assert_eq!(
+        lines(&mut store, &all(), c.joint),
+        [
+            line("中共衢州市两新工委", 0, false),
+            line("中共柯城区两新工委", 1, false),
+            line("中共龙游县两新工委", 1, false),
+            line("龙游红木小镇联合党支部", 2, true),
+        ]
+    );
+    assert_eq!(
+        lines(&mut store, &all(), c.city),
+        [
+            line("中共衢州市两新工委", 0, true),
+            line("中共柯城区两新工委", 1, false),
+            line("中共龙游县两新工委", 1, false),
+        ]
+    );
+    // A county's user: the tree starts at the county.
+    let county = Scope::subtree(store.party_org(&all(), c.longyou).unwrap().unwrap().path);
+    assert_eq!(
+        lines(&mut store, &county, c.joint),
+        [
+            line("中共龙游县两新工委", 0, false),
+            line("龙游红木小镇联合党支部", 1, true),
+        ]
+    );
 }
 
 fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {

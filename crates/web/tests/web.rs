@@ -3888,7 +3888,7 @@ fn every_member_count_on_a_party_organization_page_opens_its_members() {
 #[test]
 fn a_party_organizations_children_are_paged_and_found_by_name_or_code() {
     let app = app();
-    let (root, children) = {
+    let (root, children, below, elsewhere) = {
         let mut store = app.store();
         let user = store.user_by_username("longyou").unwrap().unwrap();
         let scope = store.scope_of_user(&user).unwrap();
@@ -3896,7 +3896,21 @@ fn a_party_organizations_children_are_paged_and_found_by_name_or_code() {
         let children = store
             .party_org_children(root.key, None, 0, i64::MAX)
             .unwrap();
-        (root, children)
+        let below: Vec<_> = store
+            .party_org_register(&scope, 0, i64::MAX)
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.key != root.key)
+            .collect();
+        // A branch of another county: outside 龙游县's subtree.
+        let everything = store
+            .party_org_register(&liangxin_store::Scope::everything(), 0, i64::MAX)
+            .unwrap();
+        let elsewhere = everything
+            .into_iter()
+            .find(|p| p.key.county != root.key.county && p.org_type.is_branch())
+            .unwrap();
+        (root, children, below, elsewhere)
     };
     assert_eq!(children.0, children.1.len() as i64);
     assert!(children.0 > 20, "enough children to page: {}", children.0);
@@ -3920,6 +3934,23 @@ fn a_party_organizations_children_are_paged_and_found_by_name_or_code() {
     let by_code = c.get(&format!("{path}?name={code}"));
     assert_eq!(stated_total(&by_code.body), 1);
     assert!(by_code.body.contains(&child.name));
+    // A search reaches every level below, saying what each found one stands under.
+    let deep = below
+        .iter()
+        .find(|p| p.parent != Some(root.key))
+        .expect("an organization below a child");
+    let deep_code = format!("{}-{}", deep.key.county, deep.key.id);
+    let found = c.get(&format!("{path}?name={deep_code}"));
+    assert_eq!(stated_total(&found.body), 1);
+    assert!(found.body.contains(&deep.name));
+    let above = below.iter().find(|p| Some(p.key) == deep.parent).unwrap();
+    assert!(
+        found.body.contains(&format!(
+            "<td data-label=\"上级党组织\">{}</td>",
+            above.name
+        )),
+        "the organization above a found one"
+    );
     let part: String = child
         .name
         .chars()
@@ -3936,8 +3967,22 @@ fn a_party_organizations_children_are_paged_and_found_by_name_or_code() {
     assert!(by_name.body.contains(&child.name));
     assert_eq!(
         stated_total(&by_name.body) as usize,
-        children.1.iter().filter(|c| c.name.contains(&part)).count()
+        below.iter().filter(|p| p.name.contains(&part)).count()
     );
+    // Nothing outside the subtree, by code or by its full name.
+    let outside = format!("{}-{}", elsewhere.key.county, elsewhere.key.id);
+    assert_eq!(
+        stated_total(&c.get(&format!("{path}?name={outside}")).body),
+        0
+    );
+    let by_full_name = c.get(&format!(
+        "{path}?name={}",
+        liangxin_web::auth::urlencode(&elsewhere.name)
+    ));
+    assert!(!by_full_name.body.contains(&format!(
+        "/party-orgs/{}/{}\"",
+        elsewhere.key.county, elsewhere.key.id
+    )));
     assert_eq!(
         stated_total(&c.get(&format!("{path}?name=无此组织")).body),
         0
@@ -3946,6 +3991,27 @@ fn a_party_organizations_children_are_paged_and_found_by_name_or_code() {
         c.get(&format!("{path}?name={}", "名".repeat(51))).status,
         422
     );
+    // The tree beside the list: from the county down, open at the page's organization.
+    let deep_page = c.get(&format!("/party-orgs/{}/{}", deep.key.county, deep.key.id));
+    let tree = deep_page
+        .body
+        .split("<nav class=\"tree no-print\" aria-label=\"组织树\">")
+        .nth(1)
+        .and_then(|t| t.split("</nav>").next())
+        .expect("the tree beside the list");
+    assert!(
+        tree.contains(&format!(
+            "<li class=\"depth-0\"><a href=\"{path}\">{}</a></li>",
+            root.name
+        )),
+        "the user's own level at the top: {tree}"
+    );
+    assert_eq!(tree.matches("depth-0").count(), 1);
+    assert!(tree.contains(&format!(
+        "<a href=\"/party-orgs/{}/{}\" aria-current=\"page\">{}</a>",
+        deep.key.county, deep.key.id, deep.name
+    )));
+    assert!(tree.contains(&above.name));
 }
 
 /// The organizational-life API's figures each name the list of exactly those

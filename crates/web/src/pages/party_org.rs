@@ -51,8 +51,11 @@ struct PartyOrgPage {
     audit_href: String,
     member_new_href: String,
     findings: Vec<(&'static str, String, String)>,
-    /// (page, name, type, members, the list of those members): a page of those searched.
-    children: Vec<(String, String, &'static str, i64, String)>,
+    /// (page, name, type, members, the list of those members, the organization above when
+    /// a search found it further down): a page of the children, or of those searched.
+    children: Vec<(String, String, &'static str, i64, String, String)>,
+    /// 组织树: (page, name, depth, whether it is this page's organization).
+    tree: Vec<(String, String, usize, bool)>,
     /// The children the search finds (all pages), and the search.
     children_total: i64,
     children_search: String,
@@ -108,7 +111,7 @@ async fn page(
     let asked_page = params::page(&q.page)?;
     let size = params::page_size(&q.size)?.unwrap_or(CHILDREN_PAGE);
     let wanted = search.clone();
-    let (po, children, units, members, posts) = state
+    let (po, children, units, members, posts, tree) = state
         .pool
         .run(move |store| {
             let po = store
@@ -129,7 +132,8 @@ async fn page(
                 &liangxin_store::people::MemberFilter::in_party_org(key),
             )?;
             let posts = store.posts_of(&scope, key)?;
-            Ok((po, children, units, members, posts))
+            let tree = store.party_org_tree(&scope, key)?;
+            Ok((po, children, units, members, posts, tree))
         })
         .await?;
     // 信息完整度 for branches and groups (a committee's is its branches').
@@ -236,6 +240,18 @@ async fn page(
                     c.org_type.label(),
                     c.members,
                     format!("/members?party_org={}-{}", c.key.county, c.key.id),
+                    c.above.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        tree: tree
+            .into_iter()
+            .map(|l| {
+                (
+                    format!("/party-orgs/{}/{}", l.key.county, l.key.id),
+                    l.name,
+                    l.depth,
+                    l.here,
                 )
             })
             .collect(),
