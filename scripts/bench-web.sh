@@ -60,7 +60,15 @@ measure() {
     echo "| $role | \`$path\` | $rps | $p50 | $p99 | ${bad:-0} |"
 }
 
-if [ -n "${BENCH_PG_URL:-}" ]; then engine="PostgreSQL $(sql "SHOW server_version")"; else engine="SQLite $(sqlite3 --version | cut -d' ' -f1)"; fi
+# The server's SQLite is the one bundled by libsqlite3-sys (not the sqlite3 command's), built
+# with the flags in .cargo/config.toml.
+bundled_sqlite() {
+    local v h
+    v=$(awk '/^name = "libsqlite3-sys"/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+    h=$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/libsqlite3-sys-"$v"/sqlite3/sqlite3.h 2>/dev/null | head -1)
+    echo "$( [ -n "$h" ] && awk '/#define SQLITE_VERSION / { gsub(/"/, "", $3); print $3 }' "$h") (bundled by libsqlite3-sys $v)"
+}
+if [ -n "${BENCH_PG_URL:-}" ]; then engine="PostgreSQL $(sql "SHOW server_version")"; else engine="SQLite $(bundled_sqlite)"; fi
 echo "database: $engine; machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs); commit $(git rev-parse --short HEAD); ${secs} s per path" >&2
 echo "| role | path | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"
