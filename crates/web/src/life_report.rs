@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use liangxin_domain::kinds::MeetingKind;
 use liangxin_domain::life::{self, LifeRules};
@@ -11,7 +12,9 @@ use liangxin_domain::registry::Key;
 use liangxin_store::Scope;
 
 use crate::AppState;
+use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Cell, Export, Format};
 use crate::report;
 
 /// One party organization's year.
@@ -221,4 +224,63 @@ pub fn parse_year(s: Option<&str>, today: NaiveDate) -> Result<i32, WebError> {
             )),
         },
     }
+}
+
+/// A year's list as a file: the organizations the filter and the part of a name keep,
+/// those that missed most first.
+pub async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    year: i32,
+    list: LifeFilter,
+    name: Option<String>,
+    format: Format,
+) -> Result<Response, WebError> {
+    let report = life_report(&state, auth.scope.clone(), year).await?;
+    let e = Export {
+        file_stem: "life",
+        sheet: "组织生活",
+        title: format!(
+            "{year}年“三会一课”等制度落实情况（截至{}，缺项多的在前）",
+            report.as_of.format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "党组织",
+            "会议记录",
+            "已到期期次",
+            "已完成期次",
+            "完成率",
+            "未完成期次",
+            "缺项",
+            "本期待开",
+        ],
+    };
+    // Read whole by the report (one row a party organization that owes meetings).
+    let rows = report
+        .rows
+        .iter()
+        .filter(|r| list.holds(r) && r.named(&name))
+        .map(|r| {
+            vec![
+                r.name.clone().into(),
+                export::int(r.meetings),
+                export::int(r.ended),
+                export::int(r.met),
+                Cell::Percent((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
+                export::int(r.missed_total()),
+                r.missed_text().into(),
+                open_now_text(r).into(),
+            ]
+        })
+        .collect();
+    export::respond_whole(&state, e, format, rows).await
+}
+
+/// "党员大会、党课" (the kinds whose running period is still owed).
+pub fn open_now_text(r: &BranchLife) -> String {
+    r.open_now
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join("、")
 }

@@ -70,7 +70,7 @@ pub async fn list(
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(format) = file.format(&auth)? {
-        return Ok(crate::pages::floating::export(state, auth, q, format).await?);
+        return Ok(floating::export(state, auth, q.check()?, format).await?);
     }
     let search = q.check()?;
     let found = floating::read(&state, &auth, search.all).await?;

@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::pages::gaps::{GapsQuery, filtered, subject_label};
+use crate::lists::gaps::{self, GapsQuery, filtered, subject_label};
 use crate::report::scope_report;
 
 const PAGE_SIZE: usize = 100;
@@ -65,7 +65,7 @@ pub async fn list(
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(format) = file.format(&auth)? {
-        return Ok(crate::pages::gaps::export(state, auth, raw, format).await?);
+        return Ok(gaps::export(state, auth, raw.check()?, format).await?);
     }
     let p = raw.check()?;
     let sr = scope_report(&state, auth.scope.clone(), None).await?;

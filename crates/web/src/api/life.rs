@@ -105,14 +105,10 @@ pub async fn get(
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(format) = file.format(&auth)? {
-        let same = crate::pages::life_overview::LifeQuery {
-            year: q.year,
-            page: None,
-            missed: q.missed,
-            due: q.due,
-            name: q.name,
-        };
-        return Ok(crate::pages::life_overview::export(state, auth, same, format).await?);
+        let year = parse_year(q.year.as_deref(), crate::today())?;
+        let list = LifeFilter::parse(q.missed.as_deref(), q.due.as_deref())?;
+        let name = params::name_part(&q.name, "党组织名称")?;
+        return Ok(crate::life_report::export(state, auth, year, list, name, format).await?);
     }
     let today = crate::today();
     let year = parse_year(q.year.as_deref(), today)?;

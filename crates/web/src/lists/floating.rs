@@ -5,12 +5,15 @@
 
 use std::sync::Arc;
 
+use axum::response::Response;
+use chrono::NaiveDate;
 use liangxin_store::floating::FloatingView;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Export, Format};
 use crate::params;
 use crate::report;
 
@@ -118,4 +121,110 @@ pub async fn read(
         move |store| Ok(store.floating(&scope, !all)?),
     )
     .await
+}
+
+/// A day as the lists write it.
+pub fn day(d: NaiveDate) -> String {
+    d.format("%Y年%m月%d日").to_string()
+}
+
+/// A floating member as a line of the lists.
+#[derive(Debug)]
+pub struct Line {
+    pub id: i64,
+    pub member: String,
+    pub member_href: Option<String>,
+    pub masked: String,
+    pub home: String,
+    pub place: String,
+    pub certificate: String,
+    pub certificate_class: &'static str,
+    pub out_on: String,
+    pub back_on: Option<String>,
+    pub note: String,
+    pub may_end: bool,
+}
+
+pub fn line(v: &FloatingView, today: NaiveDate) -> Line {
+    let (certificate, certificate_class) = match (&v.certificate_no, v.certificate_valid_until) {
+        (Some(no), Some(until)) if until >= today => (format!("{no}（至{}）", day(until)), "ok"),
+        (Some(no), Some(until)) => (format!("{no}（{}已过期）", day(until)), "bad"),
+        _ if v.letter.is_some() => ("持党员证明信".to_owned(), "ok"),
+        _ => ("未登记".to_owned(), "warn"),
+    };
+    Line {
+        id: v.id,
+        member: v.member_name.clone(),
+        member_href: v
+            .home_side
+            .then(|| format!("/members/{}/{}", v.member.county, v.member.id)),
+        masked: v.resident_id_masked.clone(),
+        home: v.home_name.clone(),
+        place: match &v.host_name {
+            Some(h) => format!("{h}（{}）", v.destination),
+            None => v.destination.clone(),
+        },
+        certificate,
+        certificate_class,
+        out_on: day(v.out_on),
+        back_on: v.back_on.map(day),
+        note: v.note.clone(),
+        may_end: v.home_side && v.back_on.is_none(),
+    }
+}
+
+/// The search's whole list as a file (the identity numbers masked), in the page's order.
+pub async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    search: FloatingSearch,
+    format: Format,
+) -> Result<Response, WebError> {
+    let today = crate::today();
+    let e = Export {
+        file_stem: "floating",
+        sheet: "流动党员",
+        title: format!(
+            "流动党员{}（截至{}，身份证号已遮蔽）",
+            if search.all {
+                "（含已返回）"
+            } else {
+                "（在外的）"
+            },
+            today.format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "方向",
+            "党员",
+            "公民身份号码",
+            "所在党组织",
+            "流入地",
+            "流动党员活动证",
+            "外出",
+            "返回",
+            "说明",
+        ],
+    };
+    // A scope's floating members are thousands at most: read once, written as one page.
+    let found = read(&state, &auth, search.all).await?;
+    let rows = found
+        .iter()
+        .filter(|v| search.holds(v))
+        .map(|v| {
+            let l = line(v, today);
+            vec![
+                if v.home_side { "流出" } else { "流入" }.to_owned(),
+                l.member,
+                l.masked,
+                l.home,
+                l.place,
+                l.certificate,
+                l.out_on,
+                l.back_on.unwrap_or_default(),
+                l.note,
+            ]
+        })
+        .map(export::text_row)
+        .collect();
+    export::respond_whole(&state, e, format, rows).await
 }

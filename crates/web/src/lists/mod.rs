@@ -3,5 +3,6 @@
 
 pub mod dues;
 pub mod floating;
+pub mod gaps;
 pub mod members;
 pub mod transfers;

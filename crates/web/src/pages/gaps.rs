@@ -8,78 +8,16 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use liangxin_domain::coverage::{Action, Finding, Subject};
-use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::lists::gaps::{self, GapsQuery, filtered, subject_label};
 use crate::pages::organizations::county_choices;
-use crate::params;
-use crate::report::{ScopeReport, scope_report};
+use crate::report::scope_report;
 use crate::view::{Choice, Layout, query, render, thousands};
 
 const PAGE_SIZE: usize = 50;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct GapsQuery {
-    pub action: Option<String>,
-    pub county: Option<String>,
-    pub page: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct GapsParams {
-    pub action: Option<Action>,
-    pub county: Option<i32>,
-    pub page: usize,
-}
-
-impl GapsQuery {
-    pub fn check(&self) -> Result<GapsParams, WebError> {
-        let blank = params::text;
-        let action = blank(&self.action)
-            .map(|a| {
-                Action::ALL
-                    .iter()
-                    .copied()
-                    .find(|x| x.code() == a || x.label() == a)
-                    .ok_or_else(|| {
-                        WebError::bad_field("应采取行动", format!("“{a}”不是可选的行动"))
-                    })
-            })
-            .transpose()?;
-        let county = params::county(&self.county)?;
-        let page = usize::try_from(params::page(&self.page)?).unwrap_or(1);
-        Ok(GapsParams {
-            action,
-            county,
-            page,
-        })
-    }
-}
-
-fn key_of(f: &Finding) -> (i32, i64) {
-    match f.subject {
-        Subject::Organization { key } | Subject::PartyOrg { key } => (key.county, key.id),
-    }
-}
-
-/// The findings of the report that pass the filters.
-pub fn filtered<'a>(sr: &'a ScopeReport, p: &GapsParams) -> Vec<&'a Finding> {
-    sr.report
-        .findings
-        .iter()
-        .filter(|f| p.action.is_none_or(|a| f.action == a))
-        .filter(|f| p.county.is_none_or(|c| key_of(f).0 == c))
-        .collect()
-}
-
-pub fn subject_label(f: &Finding) -> &'static str {
-    match f.subject {
-        Subject::Organization { .. } => "两新组织",
-        Subject::PartyOrg { .. } => "党组织",
-    }
-}
 
 fn rule_text(f: &Finding) -> String {
     format!("{}（{}）", f.rule.title, f.rule.source)
@@ -185,61 +123,13 @@ pub async fn show(
     })
 }
 
-/// The whole filtered list as a file, in the page's order, through the shared export (the
-/// report is already in memory: the file is served from it a page at a time).
-pub async fn export(
+pub(crate) async fn export(
     state: Arc<AppState>,
     auth: Auth,
     raw: GapsQuery,
     format: crate::export::Format,
 ) -> Result<Response, WebError> {
-    let p = raw.check()?;
-    let sr = scope_report(&state, auth.scope.clone(), None).await?;
-    let rows: Vec<Vec<String>> = filtered(&sr, &p)
-        .into_iter()
-        .map(|f| {
-            vec![
-                sr.county_name(f),
-                subject_label(f).to_owned(),
-                f.name.clone(),
-                f.action.label().to_owned(),
-                f.reason.clone(),
-                f.rule.title.clone(),
-                f.rule.key.clone(),
-                f.rule.version.to_string(),
-                f.rule.source.clone(),
-            ]
-        })
-        .collect();
-    let e = crate::export::Export {
-        file_stem: "gaps",
-        sheet: "覆盖检修",
-        title: format!(
-            "覆盖检修：需要行动的单位和党组织（截至{}）",
-            sr.report.as_of.format("%Y年%m月%d日")
-        ),
-        headers: vec![
-            "县(市、区)",
-            "对象",
-            "名称",
-            "应采取行动",
-            "原因",
-            "规则",
-            "规则编号",
-            "版本",
-            "依据",
-        ],
-    };
-    crate::export::respond(&state, e, format, move |_, offset| {
-        Ok(rows
-            .iter()
-            .skip(offset)
-            .take(crate::export::PAGE_ROWS)
-            .cloned()
-            .map(crate::export::text_row)
-            .collect())
-    })
-    .await
+    gaps::export(state, auth, raw.check()?, format).await
 }
 
 crate::export::file_handlers!(GapsQuery);

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Cell, Export, Format};
-use crate::life_report::{BranchLife, LifeFilter, life_report, parse_year};
+use crate::export::Format;
+use crate::life_report::{self, LifeFilter, life_report, open_now_text, parse_year};
 use crate::params;
 use crate::view::{Figure, Layout, Pager, count, query, rate, render};
 
@@ -131,53 +131,7 @@ pub(crate) async fn export(
     let year = parse_year(q.year.as_deref(), crate::today())?;
     let list = LifeFilter::parse(q.missed.as_deref(), q.due.as_deref())?;
     let name = params::name_part(&q.name, "党组织名称")?;
-    let report = life_report(&state, auth.scope.clone(), year).await?;
-    let e = Export {
-        file_stem: "life",
-        sheet: "组织生活",
-        title: format!(
-            "{year}年“三会一课”等制度落实情况（截至{}，缺项多的在前）",
-            report.as_of.format("%Y年%m月%d日")
-        ),
-        headers: vec![
-            "党组织",
-            "会议记录",
-            "已到期期次",
-            "已完成期次",
-            "完成率",
-            "未完成期次",
-            "缺项",
-            "本期待开",
-        ],
-    };
-    // Read whole by the report (one row a party organization that owes meetings).
-    let rows = report
-        .rows
-        .iter()
-        .filter(|r| list.holds(r) && r.named(&name))
-        .map(|r| {
-            vec![
-                r.name.clone().into(),
-                export::int(r.meetings),
-                export::int(r.ended),
-                export::int(r.met),
-                Cell::Percent((r.ended > 0).then(|| f64::from(r.met) * 100.0 / f64::from(r.ended))),
-                export::int(r.missed_total()),
-                r.missed_text().into(),
-                open_now_text(r).into(),
-            ]
-        })
-        .collect();
-    export::respond_whole(&state, e, format, rows).await
-}
-
-/// "党员大会、党课" (the kinds whose running period is still owed).
-fn open_now_text(r: &BranchLife) -> String {
-    r.open_now
-        .iter()
-        .map(|k| k.label())
-        .collect::<Vec<_>>()
-        .join("、")
+    life_report::export(state, auth, year, list, name, format).await
 }
 
 crate::export::file_handlers!(LifeQuery);
