@@ -3069,6 +3069,20 @@ fn zones_and_organizational_life_export_as_their_pages_show_them() {
         &csv.body[..80.min(csv.body.len())]
     );
     assert!(csv.body.contains("龙游红木小镇,"), "{}", csv.body);
+    // Counts and rates as numbers, not "81个".
+    let hongmu: Vec<&str> = csv
+        .body
+        .split("\r\n")
+        .find(|l| l.starts_with("龙游红木小镇,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert!(hongmu[6].parse::<u64>().unwrap() > 0, "{hongmu:?}");
+    assert!(
+        hongmu[7].trim_end_matches('%').parse::<f64>().is_ok(),
+        "{hongmu:?}"
+    );
+    assert!(hongmu[9].parse::<u64>().is_ok(), "{hongmu:?}");
     assert!(
         !csv.body.contains("衢州海创园"),
         "柯城's park is not 龙游's"

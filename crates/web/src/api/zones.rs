@@ -57,7 +57,7 @@ pub async fn list(
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(format) = file.format(&auth)? {
-        return Ok(crate::pages::zones::export(state, auth, format).await?);
+        return Ok(crate::lists::zones::export(state, auth, format).await?);
     }
     let scope = auth.scope.clone();
     let zones = state

@@ -6,3 +6,4 @@ pub mod floating;
 pub mod gaps;
 pub mod members;
 pub mod transfers;
+pub mod zones;

@@ -1,5 +1,6 @@
 //! `GET /zones`: the parks and characteristic towns of the scope with their class (一镇一策)
-//! and their organizations' coverage, from the same report as the dashboard.
+//! and their organizations' coverage, from the same report as the dashboard
+//! ([`crate::lists::zones`]); `GET /zones.csv|xlsx`: the same as a file.
 
 use std::sync::Arc;
 
@@ -8,13 +9,12 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
-use liangxin_domain::coverage::{GroupBy, GroupKey};
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::export::{self, Export, Format};
-use crate::report::scope_report;
+use crate::export::Format;
+use crate::lists::zones;
 use crate::view::{Figure, Layout, rate, render};
 
 struct ZoneRow {
@@ -43,23 +43,13 @@ struct ZonesPage {
     may_register: bool,
 }
 
-/// The scope's zones with their coverage, as of the report's day.
+/// The scope's zones with their coverage, as of the report's day, as the page shows them.
 async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<ZoneRow>), WebError> {
-    let scope = auth.scope.clone();
-    let zones = state
-        .pool
-        .run(move |store| Ok(store.zones_with_leaders(&scope)?))
-        .await?;
-    let sr = scope_report(state, auth.scope.clone(), Some(GroupBy::Zone)).await?;
-    let rows = zones
+    let (as_of, lines) = zones::read(state, auth).await?;
+    let rows = lines
         .into_iter()
-        .map(|(z, leader)| {
-            let t = sr
-                .report
-                .groups
-                .get(&GroupKey::Zone(Some(z.id)))
-                .copied()
-                .unwrap_or_default();
+        .map(|l| {
+            let (z, t) = (l.zone, l.tally);
             ZoneRow {
                 edit: crate::routes::Who::Committees
                     .admits(auth.role)
@@ -67,8 +57,8 @@ async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<Zone
                 kind: z.kind.label(),
                 class: z.class.map(|c| c.label()).unwrap_or("—"),
                 level: z.level.map(|l| l.label()).unwrap_or("—"),
-                county: sr.regions.get(&z.county).cloned().unwrap_or_default(),
-                leader: leader.map(|(_, name)| name),
+                county: l.county,
+                leader: l.leader,
                 total: Figure::units(t.total, &format!("zone={}", z.id), ""),
                 org_rate: rate(t.organization_rate()),
                 work_rate: rate(t.work_rate()),
@@ -77,7 +67,7 @@ async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<Zone
             }
         })
         .collect();
-    Ok((sr.report.as_of, rows))
+    Ok((as_of, rows))
 }
 
 pub async fn show(
@@ -94,57 +84,12 @@ pub async fn show(
     })
 }
 
-pub(crate) async fn export(
-    state: Arc<AppState>,
-    auth: Auth,
-    format: Format,
-) -> Result<Response, WebError> {
-    let (as_of, rows) = rows(&state, &auth).await?;
-    let e = Export {
-        file_stem: "zones",
-        sheet: "园区小镇",
-        title: format!("园区小镇覆盖情况（截至{}）", as_of.format("%Y年%m月%d日")),
-        headers: vec![
-            "名称",
-            "类型",
-            "一镇一策分类",
-            "级别",
-            "县(市、区)",
-            "党工委",
-            "组织数",
-            "组织覆盖率",
-            "工作覆盖率",
-            "空白",
-        ],
-    };
-    // A scope's zones are tens: one page.
-    let rows = rows
-        .into_iter()
-        .map(|z| {
-            vec![
-                z.name,
-                z.kind.to_owned(),
-                z.class.to_owned(),
-                z.level.to_owned(),
-                z.county,
-                z.leader.unwrap_or_else(|| "未设党工委".to_owned()),
-                z.total.text,
-                z.org_rate,
-                z.work_rate,
-                z.gap.text,
-            ]
-        })
-        .map(export::text_row)
-        .collect();
-    export::respond_whole(&state, e, format, rows).await
-}
-
 /// `GET /zones.csv`: the zones list as CSV.
 pub async fn csv(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
 ) -> Result<Response, WebError> {
-    export(state, auth, Format::Csv).await
+    zones::export(state, auth, Format::Csv).await
 }
 
 /// `GET /zones.xlsx`: the zones list as an Excel workbook.
@@ -152,5 +97,5 @@ pub async fn xlsx(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
 ) -> Result<Response, WebError> {
-    export(state, auth, Format::Xlsx).await
+    zones::export(state, auth, Format::Xlsx).await
 }
