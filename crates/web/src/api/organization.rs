@@ -12,8 +12,7 @@ use crate::AppState;
 use crate::api::extract::ApiPath;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::pages::organization::load;
-use crate::pages::organizations::state_view;
+use crate::lists::organizations::{load, state_view};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FindingOut {

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::api::extract::{ApiQuery, ExportQuery};
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::pages::organizations::{ListQuery, PAGE_SIZE, load_page, state_view};
+use crate::lists::organizations::{self, ListQuery, PAGE_SIZE, load_page, state_view};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgOut {
@@ -67,7 +67,7 @@ pub async fn list(
     ApiQuery(file): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     if let Some(format) = file.format(&auth)? {
-        return Ok(crate::pages::organizations::export(state, auth, raw, format).await?);
+        return Ok(organizations::export(state, auth, raw.check()?, format).await?);
     }
     let p = raw.check()?;
     let (total, rows) = load_page(&state, &auth, &p).await?;

@@ -5,5 +5,6 @@ pub mod dues;
 pub mod floating;
 pub mod gaps;
 pub mod members;
+pub mod organizations;
 pub mod transfers;
 pub mod zones;

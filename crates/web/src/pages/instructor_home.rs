@@ -10,7 +10,7 @@ use axum::response::Html;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::pages::organizations::{ListQuery, load_page, state_view};
+use crate::lists::organizations::{ListQuery, load_page, state_view};
 use crate::report::scope_report;
 use crate::view::{Figure, Layout, render};
 

@@ -7,15 +7,12 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use liangxin_domain::coverage::{self, OrganizationFacts};
 use liangxin_domain::registry::Key;
-use liangxin_domain::rules::CoverageRules;
-use liangxin_store::organizations::OrgListRow;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::pages::organizations::state_view;
+use crate::lists::organizations::{load, state_view};
 use crate::view::{Layout, render};
 
 struct FindingView {
@@ -44,54 +41,6 @@ struct OrganizationPage {
     findings: Vec<FindingView>,
     assign_href: Option<String>,
     edit_href: Option<String>,
-}
-
-/// Everything the detail shows, if the scope sees the organization.
-#[derive(Debug)]
-pub struct Detail {
-    pub row: OrgListRow,
-    pub facts: OrganizationFacts,
-    pub assessed: coverage::OrganizationCoverage,
-    pub covering: Vec<String>,
-    pub instructors: Vec<String>,
-}
-
-pub async fn load(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Detail, WebError> {
-    let scope = auth.scope.clone();
-    let today = crate::today();
-    state
-        .pool
-        .run(move |store| {
-            let row = store
-                .organization(&scope, today, key)?
-                .ok_or_else(WebError::not_found)?;
-            let facts = store
-                .organization_facts(&scope, today, &[key.id])?
-                .into_iter()
-                .next()
-                .ok_or_else(WebError::not_found)?;
-            let rules =
-                CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
-            let assessed = coverage::assess_organization(&facts, &rules);
-            let covering = store
-                .covering_party_orgs(&scope, key)?
-                .into_iter()
-                .map(|(_, n, t)| format!("{n}（{}）", t.label()))
-                .collect();
-            let instructors = store
-                .instructors_of(key, today)?
-                .into_iter()
-                .map(|(n, since)| format!("{n}（{}起）", since.format("%Y年%m月%d日")))
-                .collect();
-            Ok(Detail {
-                row,
-                facts,
-                assessed,
-                covering,
-                instructors,
-            })
-        })
-        .await
 }
 
 pub async fn show(

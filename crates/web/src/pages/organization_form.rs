@@ -227,7 +227,7 @@ pub async fn show_edit(
     Path((county, id)): Path<(i32, i64)>,
 ) -> Result<Response, WebError> {
     let key = Key { county, id };
-    let d = crate::pages::organization::load(&state, &auth, key).await?;
+    let d = crate::lists::organizations::load(&state, &auth, key).await?;
     let t = Typed {
         csrf: String::new(),
         name: d.row.name,
