@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use liangxin_docs::sheet;
+use liangxin_docs::sheet::{self, MAX_BYTES};
 use liangxin_store::import::{ImportSource, Planned};
 use liangxin_store::uploads::Preview;
 use liangxin_store::{Scope, Store, StoreError};
 
 use crate::AppState;
+use crate::auth::Auth;
 use crate::error::WebError;
 
 /// How often a running check writes its progress.
@@ -211,4 +212,80 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                 .await;
         }
     });
+}
+
+/// Keeps the file and starts its check; shared by the page and the API.
+pub async fn stage(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    kind: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<i64, WebError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(WebError::bad_field(
+            "文件",
+            format!("文件过大：上限 {} MB", MAX_BYTES / 1024 / 1024),
+        ));
+    }
+    crate::routes::require_import_right(auth.role, kind)?;
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    let (kind, file_name) = (kind.to_owned(), file_name.to_owned());
+    let (id, kind, bytes) = state
+        .pool
+        .run(move |store| {
+            let id = store.stage_upload(&actor, &scope, &kind, &file_name, &bytes)?;
+            Ok((id, kind, bytes))
+        })
+        .await?;
+    spawn_check(
+        state.clone(),
+        id,
+        format!("user:{}", auth.user.id),
+        kind,
+        auth.scope.clone(),
+        bytes,
+    );
+    Ok(id)
+}
+
+/// Starts a commit; shared by the page and the API.
+pub async fn start_commit(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<(), WebError> {
+    let scope = auth.scope.clone();
+    let kind = state
+        .pool
+        .run(move |store| Ok(store.upload(&scope, id)?.map(|u| u.kind)))
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    crate::routes::require_import_right(auth.role, &kind)?;
+    let scope = auth.scope.clone();
+    state
+        .pool
+        .run(move |store| Ok(store.begin_commit(&scope, id)?))
+        .await?;
+    spawn_commit(
+        state.clone(),
+        id,
+        auth.scope.clone(),
+        format!("user:{}", auth.user.id),
+    );
+    Ok(())
+}
+
+/// Undoing an import needs the right of the action its kind stands for.
+pub async fn undo_right(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<(), WebError> {
+    let scope = auth.scope.clone();
+    let kind = state
+        .pool
+        .run(move |store| {
+            Ok(store
+                .imports(&scope)?
+                .into_iter()
+                .find(|i| i.id == id)
+                .map(|i| i.kind))
+        })
+        .await?
+        .ok_or_else(WebError::not_found)?;
+    crate::routes::require_import_right(auth.role, &kind)
 }

@@ -28,7 +28,7 @@ use crate::AppState;
 use crate::api::extract::{ApiPath, ApiQuery};
 use crate::auth::Auth;
 use crate::error::{ApiError, WebError};
-use crate::pages::imports::{stage, start_commit};
+use crate::import_jobs::{stage, start_commit};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemOut {
@@ -404,7 +404,7 @@ pub async fn undo(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<UndoneOut>, ApiError> {
     auth.check_api_write(&headers)?;
-    crate::pages::imports::undo_right(&state, &auth, id).await?;
+    crate::import_jobs::undo_right(&state, &auth, id).await?;
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let removed = state

@@ -232,7 +232,7 @@ pub async fn upload(
     let file_name = file.file_name.clone().unwrap_or_default();
     let bytes = file.body.to_vec();
     drop(parts);
-    let id = stage(&state, &auth, &kind, &file_name, bytes).await;
+    let id = import_jobs::stage(&state, &auth, &kind, &file_name, bytes).await;
     match id {
         Ok(id) => Ok(Redirect::to(&format!("/imports/uploads/{id}")).into_response()),
         Err(e) if e.field.is_some() || e.status == StatusCode::FORBIDDEN => {
@@ -240,42 +240,6 @@ pub async fn upload(
         }
         Err(e) => Err(e),
     }
-}
-
-/// Keeps the file and starts its check; shared by the page and the API.
-pub async fn stage(
-    state: &Arc<AppState>,
-    auth: &Auth,
-    kind: &str,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<i64, WebError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(WebError::bad_field(
-            "文件",
-            format!("文件过大：上限 {} MB", MAX_BYTES / 1024 / 1024),
-        ));
-    }
-    crate::routes::require_import_right(auth.role, kind)?;
-    let scope = auth.scope.clone();
-    let actor = format!("user:{}", auth.user.id);
-    let (kind, file_name) = (kind.to_owned(), file_name.to_owned());
-    let (id, kind, bytes) = state
-        .pool
-        .run(move |store| {
-            let id = store.stage_upload(&actor, &scope, &kind, &file_name, &bytes)?;
-            Ok((id, kind, bytes))
-        })
-        .await?;
-    import_jobs::spawn_check(
-        state.clone(),
-        id,
-        format!("user:{}", auth.user.id),
-        kind,
-        auth.scope.clone(),
-        bytes,
-    );
-    Ok(id)
 }
 
 async fn refuse(state: &Arc<AppState>, auth: &Auth, e: WebError) -> Result<Response, WebError> {
@@ -652,29 +616,6 @@ fn csrf_of(body: &Bytes) -> Result<String, WebError> {
         .unwrap_or_default())
 }
 
-/// Starts a commit; shared by the page and the API.
-pub async fn start_commit(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<(), WebError> {
-    let scope = auth.scope.clone();
-    let kind = state
-        .pool
-        .run(move |store| Ok(store.upload(&scope, id)?.map(|u| u.kind)))
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    crate::routes::require_import_right(auth.role, &kind)?;
-    let scope = auth.scope.clone();
-    state
-        .pool
-        .run(move |store| Ok(store.begin_commit(&scope, id)?))
-        .await?;
-    import_jobs::spawn_commit(
-        state.clone(),
-        id,
-        auth.scope.clone(),
-        format!("user:{}", auth.user.id),
-    );
-    Ok(())
-}
-
 pub async fn commit(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
@@ -682,7 +623,7 @@ pub async fn commit(
     body: Bytes,
 ) -> Result<Response, WebError> {
     auth.check_csrf(&csrf_of(&body)?)?;
-    start_commit(&state, &auth, id).await?;
+    import_jobs::start_commit(&state, &auth, id).await?;
     Ok(Redirect::to(&format!("/imports/uploads/{id}")).into_response())
 }
 
@@ -713,23 +654,6 @@ struct UndoPage {
     counter: &'static str,
     noun: &'static str,
     blocked_by: &'static str,
-}
-
-/// Undoing an import needs the right of the action its kind stands for.
-pub async fn undo_right(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result<(), WebError> {
-    let scope = auth.scope.clone();
-    let kind = state
-        .pool
-        .run(move |store| {
-            Ok(store
-                .imports(&scope)?
-                .into_iter()
-                .find(|i| i.id == id)
-                .map(|i| i.kind))
-        })
-        .await?
-        .ok_or_else(WebError::not_found)?;
-    crate::routes::require_import_right(auth.role, &kind)
 }
 
 async fn undo_page(
@@ -790,7 +714,7 @@ pub async fn undo(
     body: Bytes,
 ) -> Result<Response, WebError> {
     auth.check_csrf(&csrf_of(&body)?)?;
-    undo_right(&state, &auth, id).await?;
+    import_jobs::undo_right(&state, &auth, id).await?;
     let scope = auth.scope.clone();
     let actor = format!("user:{}", auth.user.id);
     let done = state
