@@ -9,6 +9,7 @@
 //! and names the reason; the caller (a form, an import row, a CLI flag) adds the field.
 
 pub mod account;
+pub mod appraisal;
 pub mod archive;
 pub mod audit;
 pub mod cells;

@@ -119,6 +119,9 @@ pub mod keys {
     pub const TRANSFER_OUTSIDE_DAYS: &str = "transfer.outside_days";
     pub const TRANSFER_MAX_MONTHS: &str = "transfer.max_months";
 
+    pub const APPRAISAL_EXCELLENT_DENOMINATOR: &str = "appraisal.excellent_denominator";
+    pub const APPRAISAL_CORRECTION_MONTHS: &str = "appraisal.correction_months";
+
     pub const FLOATING_CERTIFICATE_REQUIRED: &str = "floating.certificate_required";
     pub const FLOATING_TEMPORARY_BRANCH_MIN: &str = "floating.temporary_branch_min";
 
@@ -136,6 +139,8 @@ const SOURCE_ARCHIVES: &str =
     "中国共产党发展党员工作细则（2014）第四十八条；本平台默认清单（可配置）";
 const SOURCE_SIX_MONTH: &str =
     "中国共产党章程 第九条；中国共产党党员教育管理工作条例（2019）第二十四条";
+
+const SOURCE_APPRAISAL: &str = "中国共产党章程 第九条（不合格党员限期改正）；中共中央组织部《关于对党员进行民主评议的意见》（1988）；优秀比例与改正期限为本平台默认值（可配置）";
 
 const SOURCE_GOOD_REASON: &str = "中国共产党章程 第九条（“没有正当理由”）；请假原因的分类及是否视为正当理由为本平台默认值（可配置）";
 
@@ -458,6 +463,18 @@ impl RuleSet {
                 3,
                 "组织关系介绍信有效期最长不超过3个月",
                 SOURCE_TRANSFERS,
+            ),
+            p(
+                keys::APPRAISAL_EXCELLENT_DENOMINATOR,
+                3,
+                "民主评议中，支委会评定为优秀的一般不超过正式党员人数的1/3（此处为分母，取整）；预备党员参加评议、不评定等次",
+                SOURCE_APPRAISAL,
+            ),
+            p(
+                keys::APPRAISAL_CORRECTION_MONTHS,
+                6,
+                "评定为不合格的党员限期改正，期限默认6个月；期满仍无转变的，劝其退党或予以除名",
+                SOURCE_APPRAISAL,
             ),
             p(
                 keys::FLOATING_CERTIFICATE_REQUIRED,
