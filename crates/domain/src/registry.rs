@@ -22,6 +22,18 @@ pub struct Key {
     pub id: i64,
 }
 
+impl Key {
+    /// A key as pages print it and people type it, the 组织编号 or 党员编号 "县代码-编号"
+    /// (`330825-17`); spaces around either part are ignored.
+    pub fn parse_code(text: &str) -> Option<Key> {
+        let (county, id) = text.split_once('-')?;
+        Some(Key {
+            county: county.trim().parse().ok()?,
+            id: id.trim().parse().ok()?,
+        })
+    }
+}
+
 /// 行政区划: city, county or town.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
@@ -175,6 +187,29 @@ pub fn check_member_dates(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_is_county_dash_id() {
+        assert_eq!(
+            Key::parse_code("330825-17"),
+            Some(Key {
+                county: 330825,
+                id: 17
+            })
+        );
+        assert_eq!(Key::parse_code(" 330825 - 17 ").map(|k| k.id), Some(17));
+        for bad in [
+            "",
+            "330825",
+            "330825-",
+            "-17",
+            "龙游-17",
+            "330825-1-2",
+            "330825-x",
+        ] {
+            assert_eq!(Key::parse_code(bad), None, "{bad}");
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

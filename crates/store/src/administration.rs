@@ -822,12 +822,7 @@ impl Store {
         if r.is_empty() {
             return Err(StoreError::invalid(FIELD, "请填写编号或党组织全称"));
         }
-        let key = r.split_once('-').and_then(|(c, i)| {
-            Some(Key {
-                county: c.trim().parse().ok()?,
-                id: i.trim().parse().ok()?,
-            })
-        });
+        let key = Key::parse_code(&r);
         match (role, key) {
             (Role::Member, Some(k)) => return Ok(Node::Member(k)),
             (Role::Instructor, Some(k)) => return Ok(Node::Instructor(k)),

@@ -476,13 +476,8 @@ impl Store {
             q = match (&below, search) {
                 (Some((path, high)), Some(text)) => {
                     let q = q.filter(po::path.gt(path.clone()).and(po::path.lt(high.clone())));
-                    let code = text.split_once('-').and_then(|(c, i)| {
-                        Some((c.trim().parse::<i32>().ok()?, i.trim().parse::<i64>().ok()?))
-                    });
-                    match code {
-                        Some((county, id)) => {
-                            q.filter(po::county_code.eq(county).and(po::id.eq(id)))
-                        }
+                    match Key::parse_code(text) {
+                        Some(k) => q.filter(po::county_code.eq(k.county).and(po::id.eq(k.id))),
                         None => q.filter(po::name.like(crate::like_pattern(text)).escape('\\')),
                     }
                 }

@@ -692,11 +692,10 @@ impl Store {
             .order((po::name, po::county_code, po::id))
             .limit(READ)
             .into_boxed();
-        let code = text.split_once('-').and_then(|(c, i)| {
-            Some((c.trim().parse::<i32>().ok()?, i.trim().parse::<i64>().ok()?))
-        });
-        q = match code {
-            Some((county, id)) => q.filter(po::county_code.eq(county)).filter(po::id.eq(id)),
+        q = match Key::parse_code(text) {
+            Some(k) => q
+                .filter(po::county_code.eq(k.county))
+                .filter(po::id.eq(k.id)),
             None => q.filter(po::name.like(crate::like_pattern(text)).escape('\\')),
         };
         type Row = (i32, i64, String, Option<i32>, Option<i64>);
@@ -732,12 +731,7 @@ impl Store {
         if r.is_empty() {
             return Err(StoreError::invalid(FIELD, "请填写组织编号或党组织全称"));
         }
-        let by_code = r.split_once('-').and_then(|(c, i)| {
-            Some(Key {
-                county: c.trim().parse().ok()?,
-                id: i.trim().parse().ok()?,
-            })
-        });
+        let by_code = Key::parse_code(r);
         let mut q = po::table
             .filter(po::dissolved_on.is_null())
             .select((po::county_code, po::id, po::name))

@@ -88,13 +88,7 @@ pub fn county(s: &Option<String>) -> Result<Option<i32>, WebError> {
 pub fn party_org(s: &Option<String>) -> Result<Option<liangxin_domain::registry::Key>, WebError> {
     text(s)
         .map(|o| {
-            o.split_once('-')
-                .and_then(|(c, i)| {
-                    Some(liangxin_domain::registry::Key {
-                        county: c.parse().ok()?,
-                        id: i.parse().ok()?,
-                    })
-                })
+            liangxin_domain::registry::Key::parse_code(&o)
                 .ok_or_else(|| WebError::bad_field("党组织", "应为“县代码-编号”，如 330825-12"))
         })
         .transpose()

@@ -192,14 +192,6 @@ async fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
 }
 
-fn member_key(v: &str) -> Option<Key> {
-    let (county, id) = v.split_once('-')?;
-    Some(Key {
-        county: county.parse().ok()?,
-        id: id.parse().ok()?,
-    })
-}
-
 pub async fn appoint(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
@@ -217,7 +209,7 @@ pub async fn appoint(
     let today = crate::today();
     let checked = (|| {
         let post = Post::parse(&typed.post).map_err(|e| format!("职务：{e}"))?;
-        let member = member_key(&typed.member).ok_or("党员：请选择")?;
+        let member = Key::parse_code(&typed.member).ok_or("党员：请选择")?;
         let since = params::form_date(&typed.since, today)
             .map_err(|e| format!("任职日期：{e}"))?
             .ok_or("任职日期：必填")?;
