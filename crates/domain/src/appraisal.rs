@@ -86,6 +86,8 @@ impl Grade {
 /// What a ballot, a bulletin or a decision can be wrong about.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AppraisalError {
+    #[error("凭证应为凭证条上的16位字母和数字")]
+    BadCredential,
     #[error("“{0}”不是评议等次（优秀、合格、基本合格、不合格）")]
     UnknownGrade(String),
     #[error("选票应对 {roll} 名党员逐一评议，这张选票有 {got} 项")]
@@ -159,13 +161,88 @@ impl Ballot {
     }
 }
 
+/// 评议凭证: what a voter types to cast a ballot. 80 random bits, written as 16 letters and
+/// digits of Crockford's base 32 in four groups (`7K2M-9QXD-…`): short enough to type from a
+/// printed slip, far too many to guess. It exists only on the slip; the database keeps
+/// [`Credential::digest`] under the round's salt.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential(String);
+
+/// Crockford's base 32: no I, L, O or U, so a slip cannot be misread.
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+impl Credential {
+    /// The number of random bytes in a credential.
+    pub const BYTES: usize = 10;
+
+    /// From fresh random bytes (the caller draws them from the operating system).
+    pub fn from_random(bytes: [u8; Credential::BYTES]) -> Credential {
+        let mut bits: u128 = 0;
+        for b in bytes {
+            bits = (bits << 8) | u128::from(b);
+        }
+        let s = (0..16)
+            .rev()
+            .map(|i| CROCKFORD[((bits >> (i * 5)) & 31) as usize] as char)
+            .collect();
+        Credential(s)
+    }
+
+    /// What a voter typed: case, spaces and dashes do not matter, and I/L read as 1, O as 0.
+    pub fn parse(typed: &str) -> Result<Credential, AppraisalError> {
+        let mut s = String::with_capacity(16);
+        for c in typed.chars() {
+            let c = match c.to_ascii_uppercase() {
+                ' ' | '-' | '\u{3000}' => continue,
+                'I' | 'L' => '1',
+                'O' => '0',
+                c => c,
+            };
+            if !c.is_ascii() || !CROCKFORD.contains(&(c as u8)) || s.len() >= 16 {
+                return Err(AppraisalError::BadCredential);
+            }
+            s.push(c);
+        }
+        if s.len() != 16 {
+            return Err(AppraisalError::BadCredential);
+        }
+        Ok(Credential(s))
+    }
+
+    /// As printed on a slip: four groups of four.
+    pub fn grouped(&self) -> String {
+        let b = self.0.as_bytes();
+        b.chunks(4)
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    /// What the database keeps: SHA-256 of the round's random salt and the credential. With
+    /// 80 random bits behind it, nobody can find the credential from it.
+    pub fn digest(&self, salt: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(b"liangxin credential v1\n");
+        h.update(salt.as_bytes());
+        h.update(b"\n");
+        h.update(self.0.as_bytes());
+        hex(&h.finalize())
+    }
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credential(…)")
+    }
+}
+
 /// A ballot's tracker: SHA-256 of the credential and the ballot's text, in hex. Without the
 /// credential, which only its voter holds, nobody can tell whose ballot it is; with it, the
 /// voter finds their ballot in the bulletin.
-pub fn tracker(credential: &str, ballot: &Ballot) -> String {
+pub fn tracker(credential: &Credential, ballot: &Ballot) -> String {
     let mut h = Sha256::new();
     h.update(b"liangxin ballot v1\n");
-    h.update(credential.as_bytes());
+    h.update(credential.0.as_bytes());
     h.update(b"\n");
     h.update(ballot.text().as_bytes());
     hex(&h.finalize())
@@ -479,6 +556,43 @@ mod tests {
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
+    /// A credential drawn from a seed, so a test can name it.
+    fn c(seed: &str) -> Credential {
+        let d = Sha256::digest(seed.as_bytes());
+        Credential::from_random(d[..Credential::BYTES].try_into().unwrap())
+    }
+
+    #[test]
+    fn a_credential_is_read_as_typed_from_its_slip() {
+        let k = Credential::from_random([0xff; Credential::BYTES]);
+        assert_eq!(k.grouped(), "ZZZZ-ZZZZ-ZZZZ-ZZZZ");
+        let k = c("slip");
+        let typed = k.grouped().to_lowercase().replace('-', " ");
+        assert_eq!(Credential::parse(&typed).unwrap(), k);
+        assert_eq!(
+            Credential::parse("0000-0000-0000-000O").unwrap(),
+            Credential::parse("OOOO 0000 0000 0000").unwrap(),
+            "O is read as 0"
+        );
+        for bad in [
+            "",
+            "ABCD-EFGH-JKMN",
+            "ABCD-EFGH-JKMN-PQRSX",
+            "ABCD-EFGH-JKMN-PQRU",
+            "党员",
+        ] {
+            assert_eq!(
+                Credential::parse(bad),
+                Err(AppraisalError::BadCredential),
+                "{bad}"
+            );
+        }
+        // The stored digest depends on the round's salt: the same slip in two rounds differs.
+        assert_ne!(k.digest("a"), k.digest("b"));
+        assert_eq!(k.digest("a").len(), 64);
+        assert_eq!(format!("{k:?}"), "Credential(…)", "never in a log");
+    }
+
     fn ballot(text: &str, roll: usize) -> Ballot {
         Ballot::parse(text, roll).unwrap()
     }
@@ -488,7 +602,7 @@ mod tests {
             .iter()
             .map(|(credential, text)| {
                 let b = ballot(text, roll.len());
-                (tracker(credential, &b), b)
+                (tracker(&c(credential), &b), b)
             })
             .collect();
         Bulletin::close(
@@ -526,11 +640,11 @@ mod tests {
     #[test]
     fn the_tracker_depends_on_the_credential_and_the_ballot() {
         let b = ballot("AB", 2);
-        let t = tracker("K7Q2-9XHM", &b);
+        let t = tracker(&c("K7Q2-9XHM"), &b);
         assert_eq!(t.len(), 64);
-        assert_eq!(t, tracker("K7Q2-9XHM", &b), "the voter finds it again");
-        assert_ne!(t, tracker("K7Q2-9XHN", &b));
-        assert_ne!(t, tracker("K7Q2-9XHM", &ballot("BA", 2)));
+        assert_eq!(t, tracker(&c("K7Q2-9XHM"), &b), "the voter finds it again");
+        assert_ne!(t, tracker(&c("K7Q2-9XHN"), &b));
+        assert_ne!(t, tracker(&c("K7Q2-9XHM"), &ballot("BA", 2)));
     }
 
     #[test]
@@ -575,7 +689,7 @@ mod tests {
     #[test]
     fn one_credential_one_ballot_and_no_more_ballots_than_credentials() {
         let b = ballot("A", 1);
-        let t = tracker("c1", &b);
+        let t = tracker(&c("c1"), &b);
         assert_eq!(
             Bulletin::close(
                 "r",
@@ -604,7 +718,7 @@ mod tests {
             Some(first.hash()),
             1,
             vec!["张三".into()],
-            vec![(tracker("c9", &b), b)],
+            vec![(tracker(&c("c9"), &b), b)],
         )
         .unwrap();
         assert!(second.follows(&first));
@@ -704,7 +818,7 @@ mod tests {
                         .map(|m| Grade::ALL.get(usize::from(*m)).copied())
                         .collect();
                     let b = Ballot::new(roll, marks).unwrap();
-                    (tracker(&format!("credential-{i}"), &b), b)
+                    (tracker(&c(&format!("credential-{i}")), &b), b)
                 })
                 .collect();
             let n = ballots.len();

@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod activity;
 pub mod administration;
 pub mod anchor;
+pub mod appraisal;
 pub mod archive;
 pub mod audit;
 pub mod audit_run;

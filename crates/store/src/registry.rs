@@ -251,6 +251,10 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::import_uploads::table).execute(conn)?;
     diesel::delete(crate::schema::imports::table).execute(conn)?;
     diesel::delete(crate::schema::floating_members::table).execute(conn)?;
+    diesel::delete(crate::schema::appraisal_ballots::table).execute(conn)?;
+    diesel::delete(crate::schema::appraisal_credentials::table).execute(conn)?;
+    diesel::delete(crate::schema::appraisal_roll::table).execute(conn)?;
+    diesel::delete(crate::schema::appraisal_rounds::table).execute(conn)?;
     diesel::delete(crate::schema::transfer_events::table).execute(conn)?;
     diesel::delete(crate::schema::transfers::table).execute(conn)?;
     diesel::delete(crate::schema::member_archive_items::table).execute(conn)?;

@@ -419,6 +419,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 民主评议党员: one round per branch and year.
+    appraisal_rounds (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        year -> Integer,
+        title -> Text,
+        opened_on -> Date,
+        opened_by -> Text,
+        salt -> Text,
+        eligible -> Integer,
+        closed_on -> Nullable<Date>,
+        closed_by -> Nullable<Text>,
+        bulletin -> Nullable<Text>,
+        bulletin_hash -> Nullable<Text>,
+        previous_hash -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        decided_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    appraisal_roll (county_code, round_id, position) {
+        county_code -> Integer,
+        round_id -> BigInt,
+        position -> Integer,
+        member_county -> Integer,
+        member_id -> BigInt,
+        name -> Text,
+        self_assessment -> Nullable<Text>,
+        grade -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// No member column, by design: see the migration.
+    appraisal_credentials (county_code, round_id, digest) {
+        county_code -> Integer,
+        round_id -> BigInt,
+        digest -> Text,
+        used -> Bool,
+    }
+}
+
+diesel::table! {
+    appraisal_ballots (county_code, round_id, tracker) {
+        county_code -> Integer,
+        round_id -> BigInt,
+        tracker -> Text,
+        marks -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -444,6 +498,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     instructor_assignments,
     members,
     member_profiles,
+    appraisal_rounds,
+    appraisal_roll,
 );
 
 diesel::table! {

@@ -23,6 +23,7 @@ use liangxin_store::people::MemberFilter;
 use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
+mod appraisal;
 mod imports;
 mod life_and_dues;
 mod movement;
@@ -30,7 +31,10 @@ mod personal_data;
 mod registry;
 mod reports;
 
-use {imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*};
+use {
+    appraisal::*, imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*,
+    reports::*,
+};
 
 /// A database for one test, removed when dropped.
 struct TestDb {
@@ -130,6 +134,8 @@ macro_rules! contract {
 }
 
 contract!(
+    a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
+    a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,
     a_committees_todo_sums_each_organization_below_it_as_its_own_scope_would,
     an_export_walks_every_member_once_in_the_lists_order,
     a_report_for_a_day_is_unchanged_by_what_is_dated_after_it,

@@ -1,0 +1,444 @@
+//! 民主评议党员: a round end to end, and what its tables keep (the secrecy).
+
+use super::*;
+use diesel::sql_types::{BigInt, Text};
+use liangxin_domain::appraisal::{self, Ballot, Bulletin, Credential, Grade};
+use liangxin_store::DbConnection;
+
+/// A branch of `full` 正式党员 and `probationary` 预备党员 in 红木小镇联合党支部.
+fn branch_of(store: &mut Store, c: &SmallCity, full: usize, probationary: usize) -> Vec<Key> {
+    let county = scope_of(store, c.longyou);
+    (0..full + probationary)
+        .map(|i| {
+            let status = if i < full {
+                MemberStatus::Full
+            } else {
+                MemberStatus::Probationary
+            };
+            let m = member(
+                c.joint,
+                &format!("党员{i:02}"),
+                100 + i as u16,
+                status,
+                None,
+            );
+            store.insert_member("t", &county, TODAY, m).unwrap()
+        })
+        .collect()
+}
+
+fn invalid_field(e: StoreError) -> (&'static str, String) {
+    match e {
+        StoreError::Invalid { field, reason } => (field, reason),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+pub(super) fn a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let members = branch_of(&mut store, &c, 4, 1);
+    let county = scope_of(&mut store, c.longyou);
+    let other_county = scope_of(&mut store, c.kecheng);
+
+    // Only a branch holds a round, only inside the scope, and once a year.
+    let (field, _) = invalid_field(
+        store
+            .open_appraisal("t", &county, TODAY, c.longyou, 2026)
+            .unwrap_err(),
+    );
+    assert_eq!(field, "党组织");
+    let (field, _) = invalid_field(
+        store
+            .open_appraisal("t", &other_county, TODAY, c.joint, 2026)
+            .unwrap_err(),
+    );
+    assert_eq!(field, "党组织");
+    let (field, _) = invalid_field(
+        store
+            .open_appraisal("t", &county, TODAY, c.joint, 2024)
+            .unwrap_err(),
+    );
+    assert_eq!(field, "评议年度");
+
+    // Last year's round first, to chain this year's to it.
+    let last = store
+        .open_appraisal("t", &county, TODAY, c.joint, 2025)
+        .unwrap();
+    let last_bulletin = store
+        .close_appraisal("t", &county, TODAY, last.key)
+        .unwrap();
+    assert!(
+        last_bulletin.ballots.is_empty(),
+        "nobody voted: still a bulletin"
+    );
+
+    let opened = store
+        .open_appraisal("sec", &county, TODAY, c.joint, 2026)
+        .unwrap();
+    assert_eq!(opened.title, "龙游红木小镇联合党支部 2026年度民主评议党员");
+    assert_eq!(
+        opened.credentials.len(),
+        5,
+        "预备党员 vote: one credential per member on the register"
+    );
+    let (field, _) = invalid_field(
+        store
+            .open_appraisal("t", &county, TODAY, c.joint, 2026)
+            .unwrap_err(),
+    );
+    assert_eq!(field, "评议年度");
+    let view = store.appraisal_round(&county, TODAY, opened.key).unwrap();
+    assert_eq!(
+        view.roll.iter().map(|l| l.member).collect::<Vec<_>>(),
+        members[..4],
+        "the roll is the 正式党员, in name order; 预备党员 are not graded"
+    );
+    assert_eq!(view.excellent_limit, 1, "one third of four, rounded down");
+    assert_eq!(
+        view.excellent_rule.key,
+        keys::APPRAISAL_EXCELLENT_DENOMINATOR
+    );
+    assert!(
+        store
+            .appraisal_round(&other_county, TODAY, opened.key)
+            .is_err(),
+        "another county does not see the round"
+    );
+
+    // A wrong credential learns nothing; a right one gets the paper.
+    let stranger = Credential::from_random([7; Credential::BYTES]);
+    assert_eq!(
+        invalid_field(store.ballot_paper(opened.key, &stranger).unwrap_err()).0,
+        "凭证"
+    );
+    let paper = store
+        .ballot_paper(opened.key, &opened.credentials[0])
+        .unwrap();
+    assert!(paper.open && !paper.used);
+    assert_eq!(paper.roll.len(), 4);
+
+    // Each credential casts once; a malformed ballot is refused and uses nothing.
+    let (field, reason) = invalid_field(
+        store
+            .cast_ballot(opened.key, &opened.credentials[0], "AB")
+            .unwrap_err(),
+    );
+    assert_eq!(field, "选票", "{reason}");
+    let marks = ["ABBB", "BBBD", "A-BC", "BABB"];
+    let mut trackers = Vec::new();
+    for (credential, m) in opened.credentials.iter().zip(marks) {
+        trackers.push(store.cast_ballot(opened.key, credential, m).unwrap());
+    }
+    let (field, reason) = invalid_field(
+        store
+            .cast_ballot(opened.key, &opened.credentials[0], "BBBB")
+            .unwrap_err(),
+    );
+    assert_eq!(field, "凭证");
+    assert!(reason.contains("已经投过票"), "{reason}");
+    assert_eq!(
+        invalid_field(
+            store
+                .cast_ballot(opened.key, &stranger, "BBBB")
+                .unwrap_err()
+        )
+        .0,
+        "凭证"
+    );
+    assert!(
+        store
+            .ballot_paper(opened.key, &opened.credentials[0])
+            .unwrap()
+            .used
+    );
+    let summary = &store.appraisal_rounds(&county, c.joint).unwrap()[0];
+    assert_eq!((summary.eligible, summary.cast), (5, 4));
+
+    // The committee decides after the count, not before.
+    let grades = [
+        Grade::Excellent,
+        Grade::Qualified,
+        Grade::Qualified,
+        Grade::BasicallyQualified,
+    ];
+    assert_eq!(
+        invalid_field(
+            store
+                .decide_appraisal("sec", &county, TODAY, opened.key, &grades)
+                .unwrap_err()
+        )
+        .0,
+        "组织评定"
+    );
+    assert!(
+        store
+            .close_appraisal("t", &other_county, TODAY, opened.key)
+            .is_err()
+    );
+    let bulletin = store
+        .close_appraisal("sec", &county, TODAY, opened.key)
+        .unwrap();
+    assert!(bulletin.follows(&last_bulletin), "chained to last year's");
+    assert_eq!((bulletin.eligible, bulletin.ballots.len()), (5, 4));
+    let cast: Vec<Ballot> = marks.iter().map(|m| Ballot::parse(m, 4).unwrap()).collect();
+    assert_eq!(bulletin.totals, appraisal::tally(4, &cast));
+    assert_eq!(bulletin.totals[0].of(Grade::Excellent), 2);
+    assert_eq!(bulletin.totals[1].abstained, 1);
+    let view = store.appraisal_round(&county, TODAY, opened.key).unwrap();
+    let text = view.bulletin_text.unwrap();
+    assert_eq!(
+        Bulletin::verify(&text).unwrap(),
+        bulletin,
+        "anyone recounts it"
+    );
+    assert_eq!(view.bulletin_hash.unwrap(), bulletin.hash());
+    // Each voter finds their own ballot, and nobody can cast any more.
+    for (credential, tracker) in opened.credentials.iter().zip(&trackers) {
+        let paper = store.ballot_paper(opened.key, credential).unwrap();
+        assert_eq!(paper.own_tracker.as_ref(), Some(tracker));
+        assert!(!paper.open);
+    }
+    assert_eq!(
+        store
+            .ballot_paper(opened.key, &opened.credentials[4])
+            .unwrap()
+            .own_tracker,
+        None,
+        "the unused credential has no ballot"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .cast_ballot(opened.key, &opened.credentials[4], "BBBB")
+                .unwrap_err()
+        )
+        .0,
+        "选票"
+    );
+    assert!(
+        store
+            .close_appraisal("sec", &county, TODAY, opened.key)
+            .is_err()
+    );
+
+    // 组织评定: not by the votes (不唯票数), but within one third 优秀.
+    let (_, reason) = invalid_field(
+        store
+            .decide_appraisal(
+                "sec",
+                &county,
+                TODAY,
+                opened.key,
+                &[
+                    Grade::Excellent,
+                    Grade::Excellent,
+                    Grade::Qualified,
+                    Grade::Qualified,
+                ],
+            )
+            .unwrap_err(),
+    );
+    assert!(reason.contains("至多 1 名"), "{reason}");
+    assert!(
+        store
+            .decide_appraisal("sec", &county, TODAY, opened.key, &grades[..3])
+            .is_err()
+    );
+    store
+        .decide_appraisal("sec", &county, TODAY, opened.key, &grades)
+        .unwrap();
+    let view = store.appraisal_round(&county, TODAY, opened.key).unwrap();
+    assert_eq!(
+        view.roll.iter().map(|l| l.grade).collect::<Vec<_>>(),
+        grades.map(Some)
+    );
+    assert_eq!(view.summary.decided_on, Some(TODAY));
+    assert!(
+        store
+            .decide_appraisal("sec", &county, TODAY, opened.key, &grades)
+            .is_err(),
+        "decided once"
+    );
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+/// Every table's row count: casting a ballot must change no table but the two it writes.
+fn row_counts(conn: &mut DbConnection) -> Vec<(String, i64)> {
+    let tables: Vec<Name> = match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .load(c)
+        .unwrap(),
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT table_name::text AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() ORDER BY table_name",
+        )
+        .load(c)
+        .unwrap(),
+    };
+    tables
+        .into_iter()
+        .map(|t| {
+            let q = format!("SELECT COUNT(*) AS n FROM {}", t.name);
+            let n: Count = match conn {
+                DbConnection::Sqlite(c) => diesel::sql_query(q).get_result(c).unwrap(),
+                DbConnection::Postgres(c) => diesel::sql_query(q).get_result(c).unwrap(),
+            };
+            (t.name, n.n)
+        })
+        .collect()
+}
+
+/// A table's columns, as the database describes it.
+fn columns(conn: &mut DbConnection, table: &str) -> Vec<String> {
+    let q = match conn {
+        DbConnection::Sqlite(_) => {
+            format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid")
+        }
+        DbConnection::Postgres(_) => format!(
+            "SELECT column_name::text AS name FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position"
+        ),
+    };
+    let rows: Vec<Name> = match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(q).load(c).unwrap(),
+        DbConnection::Postgres(c) => diesel::sql_query(q).load(c).unwrap(),
+    };
+    rows.into_iter().map(|r| r.name).collect()
+}
+
+#[derive(QueryableByName)]
+struct Stored {
+    #[diesel(sql_type = Text)]
+    key: String,
+    /// PostgreSQL's writing transaction of the row (xmin); empty on SQLite.
+    #[diesel(sql_type = Text)]
+    written_by: String,
+}
+
+/// A table's rows as a dump reads them: in storage order, with no ORDER BY.
+fn as_dumped(conn: &mut DbConnection, table: &str, key: &str) -> Vec<Stored> {
+    match conn {
+        DbConnection::Sqlite(c) => diesel::sql_query(format!(
+            "SELECT {key} AS key, '' AS written_by FROM {table}"
+        ))
+        .load(c)
+        .unwrap(),
+        DbConnection::Postgres(c) => diesel::sql_query(format!(
+            "SELECT {key} AS key, xmin::text AS written_by FROM {table}"
+        ))
+        .load(c)
+        .unwrap(),
+    }
+}
+
+pub(super) fn a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    branch_of(&mut store, &c, 12, 2);
+    let county = scope_of(&mut store, c.longyou);
+    let opened = store
+        .open_appraisal("sec", &county, TODAY, c.joint, 2026)
+        .unwrap();
+
+    // Nothing in either table can name a voter or a moment.
+    assert_eq!(
+        columns(store.conn(), "appraisal_credentials"),
+        ["county_code", "round_id", "digest", "used"]
+    );
+    assert_eq!(
+        columns(store.conn(), "appraisal_ballots"),
+        ["county_code", "round_id", "tracker", "marks"]
+    );
+    // A credential is kept only as a salted digest: no slip's text is in the database.
+    let digests = as_dumped(store.conn(), "appraisal_credentials", "digest");
+    for credential in &opened.credentials {
+        let slip = credential.grouped().replace('-', "");
+        assert!(digests.iter().all(|d| !d.key.contains(&slip)));
+    }
+
+    // Casting changes no table but the credentials' flags and the ballots: no audit entry,
+    // no session, no count kept elsewhere.
+    let before = row_counts(store.conn());
+    // Cast in an order that is not the trackers' order, with the ballots all different.
+    let marks: Vec<String> = (0..12)
+        .map(|i| {
+            (0..12)
+                .map(|j| {
+                    if i == j {
+                        'A'
+                    } else if (i + j) % 3 == 0 {
+                        'C'
+                    } else {
+                        'B'
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut trackers = Vec::new();
+    for (credential, m) in opened.credentials.iter().zip(&marks) {
+        trackers.push(store.cast_ballot(opened.key, credential, m).unwrap());
+    }
+    let after = row_counts(store.conn());
+    let changed: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b != a)
+        .map(|(_, a)| a.0.as_str())
+        .collect();
+    assert_eq!(changed, ["appraisal_ballots"], "only the ballots grew");
+    let mut sorted = trackers.clone();
+    sorted.sort();
+    assert_ne!(
+        trackers, sorted,
+        "cast out of tracker order, or the test proves nothing"
+    );
+
+    store
+        .close_appraisal("sec", &county, TODAY, opened.key)
+        .unwrap();
+    // As a dump reads them, both tables are in key order, written by one transaction.
+    for (table, key) in [
+        ("appraisal_ballots", "tracker"),
+        ("appraisal_credentials", "digest"),
+    ] {
+        let rows = as_dumped(store.conn(), table, key);
+        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        let mut in_order = keys.clone();
+        in_order.sort_unstable();
+        assert_eq!(keys, in_order, "{table} is stored in key order");
+        let writers: std::collections::HashSet<&str> =
+            rows.iter().map(|r| r.written_by.as_str()).collect();
+        assert_eq!(
+            writers.len(),
+            1,
+            "{table}: one writing transaction for all rows"
+        );
+    }
+    let dumped = as_dumped(store.conn(), "appraisal_ballots", "tracker");
+    assert_eq!(
+        dumped.iter().map(|r| r.key.clone()).collect::<Vec<_>>(),
+        sorted
+    );
+    // And the bulletin's ballots carry no more than their trackers do.
+    let view = store.appraisal_round(&county, TODAY, opened.key).unwrap();
+    let text = view.bulletin_text.unwrap();
+    for credential in &opened.credentials {
+        assert!(!text.contains(&credential.grouped()));
+    }
+    assert!(!text.contains("330825-"), "no member key in the bulletin");
+}
