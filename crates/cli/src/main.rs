@@ -12,6 +12,7 @@ macro_rules! say {
 
 mod accounts_cmd;
 mod audit_cmd;
+mod ballot_cmd;
 mod coverage_cmd;
 mod demo_cmd;
 mod import_cmd;
@@ -214,10 +215,29 @@ enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// 民主评议 ballots: recount a round's published bulletin (唱票结果公告) without the
+    /// platform or its database.
+    Ballot {
+        #[command(subcommand)]
+        what: BallotCommand,
+    },
     /// Time the coverage report against the raw-SQL baseline on the same data.
     Bench {
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=1000))]
         runs: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BallotCommand {
+    /// Recount a bulletin: the trackers in order, every ballot well formed, no more ballots
+    /// than credentials, the totals as stated; prints the totals and the bulletin's hash.
+    Verify {
+        /// The bulletin as published (a .txt from the round's page).
+        file: PathBuf,
+        /// The previous round's bulletin: also check that this one is chained to it.
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
 }
 
@@ -495,6 +515,13 @@ fn key_beside_data(target: &Target, key: &KeySource) -> Option<String> {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    // Anyone recounts a bulletin: no database, no key.
+    if let Command::Ballot {
+        what: BallotCommand::Verify { file, previous },
+    } = &cli.command
+    {
+        return ballot_cmd::verify(file, previous.as_deref());
+    }
     let target = Target::parse(&cli.db)?;
     let key = key_source(&target, cli.key_file);
     let anchor = anchor_file(&key, cli.anchor_file);
@@ -592,6 +619,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
+        // Returned above, before the database is opened.
+        Command::Ballot {
+            what: BallotCommand::Verify { file, previous },
+        } => ballot_cmd::verify(&file, previous.as_deref()),
         Command::Audit {
             county,
             party_org,

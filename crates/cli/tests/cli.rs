@@ -1640,3 +1640,99 @@ fn coverage_and_audit_list_the_rows_they_count() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("--kind"), "{}", stderr(&bad));
 }
+
+/// A round's bulletin, as a branch would publish it: `votes` ballots over a roll of three.
+fn bulletin(previous: Option<String>, votes: &[&str]) -> liangxin_domain::appraisal::Bulletin {
+    use liangxin_domain::appraisal::{Ballot, Bulletin, Credential, tracker};
+    let ballots = votes
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let b = Ballot::parse(m, 3).unwrap();
+            let c = Credential::from_random([u8::try_from(i).unwrap(); Credential::BYTES]);
+            (tracker(&c, &b), b)
+        })
+        .collect();
+    let roll = ["张三", "李四", "王五"].map(String::from).to_vec();
+    Bulletin::close(
+        "某公司党支部 2026年度民主评议党员",
+        previous,
+        4,
+        roll,
+        ballots,
+    )
+    .unwrap()
+}
+
+#[test]
+fn anyone_recounts_a_bulletin_without_the_database_and_a_forged_one_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = bulletin(None, &["AAB"]);
+    let second = bulletin(Some(first.hash()), &["ABB", "BBD", "A-B"]);
+    let first_file = dir.path().join("2025.txt");
+    let file = dir.path().join("2026.txt");
+    std::fs::write(&first_file, first.text()).unwrap();
+    std::fs::write(&file, second.text()).unwrap();
+    // No database is opened: the address given does not even exist.
+    let nowhere = dir.path().join("no/such/dir/x.db");
+    let nowhere = nowhere.to_str().unwrap();
+    let f = file.to_str().unwrap();
+    let out = liangxin(
+        nowhere,
+        &[
+            "ballot",
+            "verify",
+            f,
+            "--previous",
+            first_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("核验通过"), "{said}");
+    assert!(said.contains("发出凭证 4，收回选票 3"), "{said}");
+    assert!(said.contains("1\t张三\t2\t1\t0\t0\t0"), "{said}");
+    assert!(said.contains("2\t李四\t0\t2\t0\t0\t1"), "{said}");
+    assert!(said.contains(&second.hash()), "{said}");
+    assert!(said.contains("已核对接续"), "{said}");
+    assert!(!nowhere_exists(dir.path()), "nothing was created");
+
+    // A total changed after the fact fails, naming the member whose count differs.
+    let forged = dir.path().join("forged.txt");
+    std::fs::write(
+        &forged,
+        second
+            .text()
+            .replace("1\t2\t1\t0\t0\t0", "1\t3\t0\t0\t0\t0"),
+    )
+    .unwrap();
+    let out = liangxin(nowhere, &["ballot", "verify", forged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("第 1 名党员"), "{}", stderr(&out));
+    // Chained to another round: refused.
+    let out = liangxin(
+        nowhere,
+        &[
+            "ballot",
+            "verify",
+            first_file.to_str().unwrap(),
+            "--previous",
+            f,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("不接续"), "{}", stderr(&out));
+    // A huge file is refused before it is read whole.
+    let huge = dir.path().join("huge.txt");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let out = liangxin(nowhere, &["ballot", "verify", huge.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("超过 16 MB"), "{}", stderr(&out));
+}
+
+fn nowhere_exists(dir: &Path) -> bool {
+    dir.join("no").exists()
+}
