@@ -52,6 +52,8 @@ pub enum Object {
     Account,
     /// `{id}` of a park or town.
     Zone,
+    /// `{county}/{id}` of a 民主评议 round.
+    Appraisal,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -263,6 +265,36 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/party-orgs/{county}/{id}/meetings/new",
         Object::PartyOrg,
+    ),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/appraisals",
+        Object::PartyOrg,
+    ),
+    staff(
+        "POST",
+        "/party-orgs/{county}/{id}/appraisals",
+        Object::PartyOrg,
+    ),
+    staff("GET", "/appraisals/{county}/{id}", Object::Appraisal),
+    staff("POST", "/appraisals/{county}/{id}/close", Object::Appraisal),
+    staff(
+        "POST",
+        "/appraisals/{county}/{id}/decide",
+        Object::Appraisal,
+    ),
+    staff(
+        "GET",
+        "/appraisals/{county}/{id}/bulletin.txt",
+        Object::Appraisal,
+    ),
+    // A voter casts with the credential on their slip, signed in or not.
+    r("GET", "/ballot/{county}/{id}", Access::Public, Object::None),
+    r(
+        "POST",
+        "/ballot/{county}/{id}",
+        Access::Public,
+        Object::None,
     ),
     staff("GET", "/meetings/{county}/{id}", Object::Meeting),
     staff("GET", "/meetings/{county}/{id}/correct", Object::Meeting),
@@ -526,6 +558,14 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/members/{county}/{id}/dues/correct") => post(pages::member_dues::correct),
         ("GET", "/party-orgs/{county}/{id}/meetings/new") => get(pages::meeting_new::show),
         ("POST", "/party-orgs/{county}/{id}/meetings/new") => post(pages::meeting_new::submit),
+        ("GET", "/party-orgs/{county}/{id}/appraisals") => get(pages::appraisals::show),
+        ("POST", "/party-orgs/{county}/{id}/appraisals") => post(pages::appraisals::open),
+        ("GET", "/appraisals/{county}/{id}") => get(pages::appraisal::show),
+        ("POST", "/appraisals/{county}/{id}/close") => post(pages::appraisal::close),
+        ("POST", "/appraisals/{county}/{id}/decide") => post(pages::appraisal::decide),
+        ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
+        ("GET", "/ballot/{county}/{id}") => get(pages::ballot::show),
+        ("POST", "/ballot/{county}/{id}") => post(pages::ballot::submit),
         ("GET", "/meetings/{county}/{id}") => get(pages::meeting::show),
         ("GET", "/meetings/{county}/{id}/correct") => get(pages::meeting_correct::show),
         ("POST", "/meetings/{county}/{id}/correct") => post(pages::meeting_correct::submit),

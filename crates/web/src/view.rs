@@ -79,6 +79,8 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "transfer_received" => "已保存：转接已办结。",
         "transfer_returned" => "已保存：介绍信已退回开具的党组织。",
         "transfer_cancelled" => "已保存：介绍信已撤销。",
+        "appraisal_closed" => "已保存：投票已结束，唱票结果公告已生成，请支委会进行组织评定。",
+        "appraisal_decided" => "已保存：组织评定已记入各党员的评议结果。",
         _ => return None,
     })
 }

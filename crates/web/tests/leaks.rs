@@ -124,6 +124,44 @@ fn no_role_reads_or_writes_outside_its_scope() {
         meetings.push((root, m));
     }
 
+    // A closed 民主评议 round in each staff role's tree and outside the narrower role's
+    // (the scopes nest: a branch secretary's in 红木小镇's in 龙游县's in the city's).
+    let mut rounds: Vec<(Key, Key)> = Vec::new();
+    let mut narrower: Option<Scope> = None;
+    for role in ["secretary", "hongmu", "longyou", "city"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let branches: Vec<(Key, String)> = store
+            .party_orgs_in_scope(&scope)
+            .unwrap()
+            .into_iter()
+            .filter(|(_, path, _, t)| {
+                t.is_branch() && narrower.as_ref().is_none_or(|n| !n.contains_path(path))
+            })
+            .map(|(k, p, ..)| (k, p))
+            .collect();
+        let round = branches
+            .iter()
+            .find_map(|(k, _)| {
+                store
+                    .open_appraisal(
+                        "test",
+                        &Scope::everything(),
+                        today,
+                        *k,
+                        chrono::Datelike::year(&today),
+                    )
+                    .ok()
+                    .map(|r| (*k, r.key))
+            })
+            .unwrap_or_else(|| panic!("{role} has a branch with full members"));
+        store
+            .close_appraisal("test", &Scope::everything(), today, round.1)
+            .unwrap();
+        rounds.push(round);
+        narrower = Some(scope);
+    }
+
     // A letter from the top of each staff role's tree to outside the system, so each has
     // its own transfer and others' to try.
     let mut letters: Vec<(Key, i64)> = Vec::new();
@@ -557,6 +595,17 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     let (_, m) = own.unwrap_or_else(|| panic!("{role} has a meeting"));
                     let r = c.get(&fill(route.path, *m));
                     assert_eq!(r.status, 200, "{role} {} of its own meeting", route.path);
+                }
+                Object::Appraisal => {
+                    let foreign = rounds.iter().find(|(po, _)| !po_in_scope.contains(po));
+                    if let Some((_, a)) = foreign {
+                        let r = c.get(&fill(route.path, *a));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign round", route.path);
+                    }
+                    let own = rounds.iter().find(|(po, _)| po_in_scope.contains(po));
+                    let (_, a) = own.unwrap_or_else(|| panic!("{role} has a round"));
+                    let r = c.get(&fill(route.path, *a));
+                    assert_eq!(r.status, 200, "{role} {} of its own round", route.path);
                 }
                 Object::Organization => {
                     if let Some((key, _)) = foreign.first() {

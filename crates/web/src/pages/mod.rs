@@ -1,8 +1,11 @@
 //! Server-rendered pages, one file per action. Every page works without JavaScript.
 
 pub mod accounts;
+pub mod appraisal;
+pub mod appraisals;
 pub mod audit;
 pub mod audit_log;
+pub mod ballot;
 pub mod committee;
 pub mod dashboard;
 pub mod dues_members;

@@ -47,6 +47,8 @@ struct PartyOrgPage {
     new_href: String,
     edit_href: String,
     life_href: String,
+    /// 民主评议党员, held by branches.
+    appraisals_href: Option<String>,
     dues_href: String,
     audit_href: String,
     member_new_href: String,
@@ -208,6 +210,10 @@ async fn page(
         new_href: format!("/party-orgs/{county}/{id}/new"),
         edit_href: format!("/party-orgs/{county}/{id}/edit"),
         life_href: format!("/party-orgs/{county}/{id}/life"),
+        appraisals_href: po
+            .org_type
+            .is_branch()
+            .then(|| format!("/party-orgs/{county}/{id}/appraisals")),
         dues_href: format!("/party-orgs/{county}/{id}/dues"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,

@@ -3,6 +3,7 @@
 //! (one link) with a module per area; the shared city and the helpers are here.
 #![allow(clippy::unwrap_used)]
 
+mod appraisal;
 mod bad_input;
 #[path = "../common/mod.rs"]
 mod common;

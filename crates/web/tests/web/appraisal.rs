@@ -1,0 +1,184 @@
+//! 民主评议党员 on pages: a branch runs a round end to end, its voters cast with the
+//! credentials on their slips, and the bulletin recounts.
+
+use super::*;
+use liangxin_domain::appraisal::Bulletin;
+
+/// The credentials printed on a slips page.
+fn slips(body: &str) -> Vec<String> {
+    body.split("<strong class=\"credential\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_owned())
+        .collect()
+}
+
+/// The number of members on a ballot paper.
+fn roll_of(body: &str) -> usize {
+    body.matches("value=\"A\"").count()
+}
+
+#[test]
+fn a_branch_runs_a_secret_round_on_pages_and_its_bulletin_recounts() {
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("secretary").unwrap().unwrap();
+    let (county, id) = (user.party_org_county.unwrap(), user.party_org_id.unwrap());
+    let mut sec = app.signed_in("secretary");
+    let home = sec.get(&format!("/party-orgs/{county}/{id}"));
+    assert!(
+        home.body.contains("民主评议党员"),
+        "the branch's page links it"
+    );
+    let rounds = format!("/party-orgs/{county}/{id}/appraisals");
+    let page = sec.get(&rounds);
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    let bad = sec.post_form(&rounds, &[("_csrf", &csrf), ("year", "二〇二六")]);
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("评议年度"), "{}", bad.body);
+    let year = chrono::Datelike::year(&liangxin_web::today()).to_string();
+    let opened = sec.post_form(&rounds, &[("_csrf", &csrf), ("year", &year)]);
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    assert_eq!(opened.header("cache-control"), Some("no-store"));
+    let credentials = slips(&opened.body);
+    assert!(credentials.len() >= 2, "{}", opened.body);
+    let again = sec.post_form(&rounds, &[("_csrf", &csrf), ("year", &year)]);
+    assert_eq!(again.status, 422, "one round a year");
+    let listed = sec.get(&rounds);
+    let round = listed
+        .body
+        .split("href=\"/appraisals/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|s| format!("/appraisals/{s}"))
+        .unwrap();
+    let ballot = round.replace("/appraisals/", "/ballot/");
+    assert!(opened.body.contains(&ballot), "the slips say where to vote");
+
+    // A voter, signed in or not: the form says nothing of the round until a credential.
+    let mut voter = app.client();
+    let form = voter.get(&ballot);
+    assert_eq!(form.status, 200);
+    assert!(!form.body.contains("民主评议党员</h1>") && !form.body.contains("年度"));
+    let wrong = voter.post_form(&ballot, &[("credential", "0000-0000-0000-0000")]);
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("凭证无效"), "{}", wrong.body);
+    let garbled = voter.post_form(&ballot, &[("credential", "not a credential")]);
+    assert_eq!(garbled.status, 422);
+    let paper = voter.post_form(&ballot, &[("credential", &credentials[0].to_lowercase())]);
+    assert_eq!(paper.status, 200);
+    let roll = roll_of(&paper.body);
+    assert!(roll >= 1, "{}", paper.body);
+    // Every member must be marked: a missing one is named, and nothing is cast.
+    let partial = voter.post_form(
+        &ballot,
+        &[("credential", &credentials[0]), ("cast", "1"), ("m_1", "B")],
+    );
+    if roll > 1 {
+        assert_eq!(partial.status, 422);
+        assert!(partial.body.contains("第 2 名"), "{}", partial.body);
+    }
+    let mut trackers = Vec::new();
+    for (i, credential) in credentials.iter().enumerate().take(credentials.len() - 1) {
+        let marks: Vec<(String, String)> = (1..=roll)
+            .map(|p| {
+                let m = if p == 1 && i == 0 {
+                    "A"
+                } else if p == 1 {
+                    "-"
+                } else {
+                    "B"
+                };
+                (format!("m_{p}"), m.to_owned())
+            })
+            .collect();
+        let mut fields: Vec<(&str, &str)> = vec![("credential", credential), ("cast", "1")];
+        fields.extend(marks.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let cast = voter.post_form(&ballot, &fields);
+        assert_eq!(cast.status, 200, "{}", cast.body);
+        assert!(cast.body.contains("投票成功"));
+        let tracker = cast
+            .body
+            .split("<p class=\"tracker\"><strong>")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .unwrap()
+            .to_owned();
+        assert_eq!(tracker.len(), 64);
+        trackers.push(tracker);
+        let twice = voter.post_form(&ballot, &fields);
+        assert!(twice.body.contains("已经投过票"), "{}", twice.body);
+    }
+
+    // The secretary sees the turnout, closes, and the committee decides.
+    let view = sec.get(&round);
+    assert_eq!(view.status, 200);
+    assert!(view.body.contains(&format!("{} 张", credentials.len() - 1)));
+    let decide_early = sec.post_form(&format!("{round}/decide"), &[("_csrf", &csrf)]);
+    assert!(decide_early.status == 422, "{}", decide_early.body);
+    let closed = sec.post_form(&format!("{round}/close"), &[("_csrf", &csrf)]);
+    assert_eq!(closed.status, 303);
+    let (status, kind, text) = sec.get_bytes(&format!("{round}/bulletin.txt"));
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/plain"));
+    let bulletin = Bulletin::verify(std::str::from_utf8(&text).unwrap()).unwrap();
+    assert_eq!(bulletin.ballots.len(), credentials.len() - 1);
+    assert_eq!(bulletin.eligible, credentials.len());
+    assert_eq!(
+        bulletin.totals[0].of(liangxin_domain::appraisal::Grade::Excellent),
+        1
+    );
+    for t in &trackers {
+        assert!(
+            bulletin.ballots.iter().any(|(x, _)| x == t),
+            "each voter finds theirs"
+        );
+    }
+    // A voter sees their own ballot in the bulletin; casting is over.
+    let mine = voter.post_form(&ballot, &[("credential", &credentials[0])]);
+    assert!(mine.body.contains(&trackers[0]), "{}", mine.body);
+    assert!(mine.body.contains("您的选票"));
+    let late = voter.post_form(
+        &ballot,
+        &[
+            ("credential", credentials.last().unwrap()),
+            ("cast", "1"),
+            ("m_1", "B"),
+        ],
+    );
+    assert!(late.body.contains("投票已结束") && !late.body.contains("投票成功"));
+
+    // 组织评定: each member by choice, within one third 优秀.
+    let all_excellent: Vec<(String, String)> = (1..=roll)
+        .map(|p| (format!("g_{p}"), "优秀".to_owned()))
+        .collect();
+    let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf)];
+    fields.extend(all_excellent.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let refused = sec.post_form(&format!("{round}/decide"), &fields);
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("超过了正式党员"), "{}", refused.body);
+    let missing = sec.post_form(
+        &format!("{round}/decide"),
+        &[("_csrf", &csrf), ("g_1", "合格")],
+    );
+    if roll > 1 {
+        assert_eq!(missing.status, 422);
+        assert!(missing.body.contains("第 2 名"), "{}", missing.body);
+    }
+    let fair: Vec<(String, String)> = (1..=roll)
+        .map(|p| (format!("g_{p}"), "合格".to_owned()))
+        .collect();
+    let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf)];
+    fields.extend(fair.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let decided = sec.post_form(&format!("{round}/decide"), &fields);
+    assert_eq!(decided.status, 303, "{}", decided.body);
+    let done = sec.get(decided.header("location").unwrap());
+    assert!(done.body.contains("组织评定已记入"), "{}", done.body);
+    assert!(done.body.contains("已完成"));
+    // Nothing of the casting reached the audit log: only the open, the close, the decision.
+    let (c, i) = round["/appraisals/".len()..].split_once('/').unwrap();
+    let log = store
+        .audit_entries("appraisal_round", c.parse().unwrap(), i.parse().unwrap())
+        .unwrap();
+    assert_eq!(log.len(), 3, "{log:?}");
+}
