@@ -350,9 +350,14 @@ pub fn assess_party_org(po: &PartyOrgFacts, rules: &CoverageRules) -> Vec<Findin
     out
 }
 
-fn term_finding(po: &PartyOrgFacts, rules: &CoverageRules) -> Option<Finding> {
-    let started = po.term_started?;
-    let years = match po.org_type {
+/// The day the term of an organization of `org_type` elected on `started` ends, with the
+/// rule giving its length; none for one appointed by the level above (党工委, 党小组).
+pub fn term_end(
+    org_type: PartyOrgType,
+    started: NaiveDate,
+    rules: &CoverageRules,
+) -> Option<(NaiveDate, &Resolved)> {
+    let years = match org_type {
         // Appointed by the level above, not elected: no term to expire.
         PartyOrgType::WorkingCommittee | PartyOrgType::Group => return None,
         PartyOrgType::Committee | PartyOrgType::ComprehensiveCommittee => {
@@ -363,6 +368,12 @@ fn term_finding(po: &PartyOrgFacts, rules: &CoverageRules) -> Option<Finding> {
     let ends = started.checked_add_months(Months::new(
         u32::try_from(years.value.checked_mul(12)?).ok()?,
     ))?;
+    Some((ends, years))
+}
+
+fn term_finding(po: &PartyOrgFacts, rules: &CoverageRules) -> Option<Finding> {
+    let started = po.term_started?;
+    let (ends, years) = term_end(po.org_type, started, rules)?;
     let remind = &rules.term_reminder_months;
     let remind_from = ends.checked_sub_months(Months::new(u32::try_from(remind.value).ok()?))?;
     let today = rules.as_of;

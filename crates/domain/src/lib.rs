@@ -30,3 +30,4 @@ pub mod resident_id;
 pub mod rule_versions;
 pub mod rules;
 pub mod transfer;
+pub mod weak;

@@ -122,6 +122,11 @@ pub mod keys {
     pub const APPRAISAL_EXCELLENT_DENOMINATOR: &str = "appraisal.excellent_denominator";
     pub const APPRAISAL_CORRECTION_MONTHS: &str = "appraisal.correction_months";
 
+    pub const WEAK_SECRETARY_VACANT_DAYS: &str = "weak.secretary_vacant_days";
+    pub const WEAK_ASSEMBLY_MISSED_QUARTERS: &str = "weak.assembly_missed_quarters";
+    pub const WEAK_MISSED_PERIODS: &str = "weak.missed_periods";
+    pub const WEAK_OPEN_FINDINGS: &str = "weak.open_findings";
+
     pub const FLOATING_CERTIFICATE_REQUIRED: &str = "floating.certificate_required";
     pub const FLOATING_TEMPORARY_BRANCH_MIN: &str = "floating.temporary_branch_min";
 
@@ -141,6 +146,8 @@ const SOURCE_SIX_MONTH: &str =
     "中国共产党章程 第九条；中国共产党党员教育管理工作条例（2019）第二十四条";
 
 const SOURCE_APPRAISAL: &str = "中国共产党章程 第九条（不合格党员限期改正）；中共中央组织部《关于对党员进行民主评议的意见》（1988）；优秀比例与改正期限为本平台默认值（可配置）";
+
+const SOURCE_WEAK: &str = "中共中央组织部《关于集中整顿软弱涣散基层党组织的通知》（2013）所列情形（书记长期缺职、组织制度形同虚设等）；各项期限和数量为本平台默认值（可配置）";
 
 const SOURCE_GOOD_REASON: &str = "中国共产党章程 第九条（“没有正当理由”）；请假原因的分类及是否视为正当理由为本平台默认值（可配置）";
 
@@ -475,6 +482,30 @@ impl RuleSet {
                 6,
                 "评定为不合格的党员限期改正，期限默认6个月；期满仍无转变的，劝其退党或予以除名",
                 SOURCE_APPRAISAL,
+            ),
+            p(
+                keys::WEAK_SECRETARY_VACANT_DAYS,
+                90,
+                "书记空缺达到此天数的党组织，列为软弱涣散（书记长期缺职）的排查对象",
+                SOURCE_WEAK,
+            ),
+            p(
+                keys::WEAK_ASSEMBLY_MISSED_QUARTERS,
+                1,
+                "本年度未召开支部党员大会的季度达到此数的，列为软弱涣散（组织制度形同虚设）的排查对象",
+                SOURCE_WEAK,
+            ),
+            p(
+                keys::WEAK_MISSED_PERIODS,
+                6,
+                "本年度组织生活缺期（各类会议合计）达到此数的，列为软弱涣散（组织生活不正常）的排查对象",
+                SOURCE_WEAK,
+            ),
+            p(
+                keys::WEAK_OPEN_FINDINGS,
+                10,
+                "组织关系排查中由本组织负责、尚未销号的问题达到此数的，列为软弱涣散（管理松散）的排查对象",
+                SOURCE_WEAK,
             ),
             p(
                 keys::FLOATING_CERTIFICATE_REQUIRED,

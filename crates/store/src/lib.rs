@@ -55,6 +55,7 @@ pub mod second_factor;
 pub mod todo;
 pub mod transfer;
 pub mod uploads;
+pub mod weak;
 pub mod zones;
 
 use diesel::prelude::*;

@@ -473,6 +473,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 软弱涣散基层党组织整顿
+    rectification_cases (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        year -> Integer,
+        basis -> Text,
+        reasons -> Text,
+        causes -> Text,
+        measures -> Text,
+        leader -> Text,
+        instructor_county -> Nullable<Integer>,
+        instructor_id -> Nullable<BigInt>,
+        deadline -> Date,
+        opened_on -> Date,
+        opened_by -> Text,
+        closed_on -> Nullable<Date>,
+        closed_by -> Nullable<Text>,
+        acceptance -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rectification_notes (county_code, case_id, seq) {
+        county_code -> Integer,
+        case_id -> BigInt,
+        seq -> Integer,
+        noted_on -> Date,
+        noted_by -> Text,
+        note -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -500,6 +534,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_profiles,
     appraisal_rounds,
     appraisal_roll,
+    rectification_cases,
+    rectification_notes,
 );
 
 diesel::table! {

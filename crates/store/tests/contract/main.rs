@@ -30,10 +30,11 @@ mod movement;
 mod personal_data;
 mod registry;
 mod reports;
+mod weak;
 
 use {
     appraisal::*, imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*,
-    reports::*,
+    reports::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -134,6 +135,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,
     a_committees_todo_sums_each_organization_below_it_as_its_own_scope_would,
