@@ -462,6 +462,8 @@ impl Store {
                     rc::opened_by.eq(actor),
                 ))
                 .execute(conn)?;
+            // The candidates' lists name the case.
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -683,6 +685,7 @@ impl Store {
                 rc::acceptance.eq(&conclusion),
             ))
             .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,

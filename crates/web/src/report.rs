@@ -166,6 +166,8 @@ pub struct ReportCache {
     /// 信息完整度 of a branch's subtree (members, complete, mean percent), by the branch:
     /// a third of a branch page's cost when read on every request.
     pub archives: Memo<RecordsKey<Key>, (u32, u32, u32)>,
+    /// 软弱涣散 candidates of a scope: its year of organizational life assessed.
+    pub weak: Memo<RecordsKey<()>, Vec<liangxin_store::weak::WeakCandidate>>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -191,6 +193,7 @@ impl Default for ReportCache {
             transfers: Memo::new(64),
             findings: Memo::new(CACHE_ENTRIES),
             archives: Memo::new(CACHE_ENTRIES),
+            weak: Memo::new(CACHE_ENTRIES),
         }
     }
 }

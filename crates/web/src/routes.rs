@@ -54,6 +54,8 @@ pub enum Object {
     Zone,
     /// `{county}/{id}` of a 民主评议 round.
     Appraisal,
+    /// `{county}/{id}` of a 软弱涣散 rectification case.
+    Rectification,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -287,6 +289,24 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/appraisals/{county}/{id}/bulletin.txt",
         Object::Appraisal,
+    ),
+    staff("GET", "/weak", Object::None),
+    staff("GET", "/weak/new", Object::None),
+    staff("POST", "/weak/new", Object::None),
+    staff(
+        "GET",
+        "/rectifications/{county}/{id}",
+        Object::Rectification,
+    ),
+    staff(
+        "POST",
+        "/rectifications/{county}/{id}/notes",
+        Object::Rectification,
+    ),
+    staff(
+        "POST",
+        "/rectifications/{county}/{id}/accept",
+        Object::Rectification,
     ),
     // A voter casts with the credential on their slip, signed in or not.
     r("GET", "/ballot/{county}/{id}", Access::Public, Object::None),
@@ -564,6 +584,12 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/appraisals/{county}/{id}/close") => post(pages::appraisal::close),
         ("POST", "/appraisals/{county}/{id}/decide") => post(pages::appraisal::decide),
         ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
+        ("GET", "/weak") => get(pages::weak::show),
+        ("GET", "/weak/new") => get(pages::weak::show_new),
+        ("POST", "/weak/new") => post(pages::weak::submit_new),
+        ("GET", "/rectifications/{county}/{id}") => get(pages::rectification::show),
+        ("POST", "/rectifications/{county}/{id}/notes") => post(pages::rectification::note),
+        ("POST", "/rectifications/{county}/{id}/accept") => post(pages::rectification::accept),
         ("GET", "/ballot/{county}/{id}") => get(pages::ballot::show),
         ("POST", "/ballot/{county}/{id}") => post(pages::ballot::submit),
         ("GET", "/meetings/{county}/{id}") => get(pages::meeting::show),

@@ -81,6 +81,9 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "transfer_cancelled" => "已保存：介绍信已撤销。",
         "appraisal_closed" => "已保存：投票已结束，唱票结果公告已生成，请支委会进行组织评定。",
         "appraisal_decided" => "已保存：组织评定已记入各党员的评议结果。",
+        "rectification_opened" => "已保存：整顿已立案，请支部按措施整改并记录进展。",
+        "rectification_noted" => "已保存：整改进展已记录。",
+        "rectification_accepted" => "已保存：已验收销号。",
         _ => return None,
     })
 }

@@ -127,6 +127,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
     // A closed 民主评议 round in each staff role's tree and outside the narrower role's
     // (the scopes nest: a branch secretary's in 红木小镇's in 龙游县's in the city's).
     let mut rounds: Vec<(Key, Key)> = Vec::new();
+    let mut cases: Vec<(Key, Key)> = Vec::new();
     let mut narrower: Option<Scope> = None;
     for role in ["secretary", "hongmu", "longyou", "city"] {
         let user = store.user_by_username(role).unwrap().unwrap();
@@ -140,6 +141,20 @@ fn no_role_reads_or_writes_outside_its_scope() {
             })
             .map(|(k, p, ..)| (k, p))
             .collect();
+        let case = liangxin_store::weak::OpenCase {
+            party_org: branches[0].0,
+            basis: liangxin_store::weak::Basis::Nomination,
+            nominated: format!("{role}范围内提名的情形"),
+            causes: "原因".into(),
+            measures: "措施".into(),
+            leader: "联系领导".into(),
+            instructor: None,
+            deadline: today + chrono::Days::new(90),
+        };
+        let case = store
+            .open_rectification("test", &Scope::everything(), today, case)
+            .unwrap();
+        cases.push((branches[0].0, case));
         let round = branches
             .iter()
             .find_map(|(k, _)| {
@@ -606,6 +621,17 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     let (_, a) = own.unwrap_or_else(|| panic!("{role} has a round"));
                     let r = c.get(&fill(route.path, *a));
                     assert_eq!(r.status, 200, "{role} {} of its own round", route.path);
+                }
+                Object::Rectification => {
+                    let foreign = cases.iter().find(|(po, _)| !po_in_scope.contains(po));
+                    if let Some((_, k)) = foreign {
+                        let r = c.get(&fill(route.path, *k));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign case", route.path);
+                    }
+                    let own = cases.iter().find(|(po, _)| po_in_scope.contains(po));
+                    let (_, k) = own.unwrap_or_else(|| panic!("{role} has a case"));
+                    let r = c.get(&fill(route.path, *k));
+                    assert_eq!(r.status, 200, "{role} {} of its own case", route.path);
                 }
                 Object::Organization => {
                     if let Some((key, _)) = foreign.first() {

@@ -1,0 +1,287 @@
+//! `GET /weak`: 软弱涣散基层党组织 of the user's scope — the branches the rules point to
+//! this year, each reason with its rule, and the year's rectification cases. `GET
+//! /weak/new?party_org=330825-12[&basis=nomination]` and `POST /weak/new`: the level above
+//! opens a case, on the reasons the records give or on its own nomination.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
+use liangxin_domain::cells::{DateCell, parse_date};
+use liangxin_domain::registry::Key;
+use liangxin_store::weak::{Basis, OpenCase, WeakCandidate};
+use serde::Deserialize;
+
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::view::{Layout, render};
+use crate::{AppState, params};
+
+struct Candidate {
+    href: String,
+    name: String,
+    /// (criterion, facts, rule).
+    reasons: Vec<(&'static str, String, String)>,
+    /// The year's case, or where to open one.
+    case_href: Option<String>,
+    open_href: String,
+}
+
+struct Case {
+    href: String,
+    name: String,
+    basis: &'static str,
+    opened: String,
+    deadline: String,
+    state: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "weak.html")]
+struct WeakPage {
+    layout: Layout,
+    year: i32,
+    candidates: Vec<Candidate>,
+    cases: Vec<Case>,
+    nominate_href: String,
+}
+
+async fn candidates(
+    state: &Arc<AppState>,
+    auth: &Auth,
+) -> Result<Arc<Vec<WeakCandidate>>, WebError> {
+    let scope = auth.scope.clone();
+    crate::report::from_records(state, &state.reports.weak, &auth.scope, (), move |store| {
+        Ok(store.weak_candidates(&scope, crate::today())?)
+    })
+    .await
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+) -> Result<Html<String>, WebError> {
+    let today = crate::today();
+    let found = candidates(&state, &auth).await?;
+    let scope = auth.scope.clone();
+    let cases = state
+        .pool
+        .run(move |store| Ok(store.rectification_cases(&scope, today.year())?))
+        .await?;
+    let layout = Layout::new(&state, &auth, "软弱涣散党组织整顿", "weak").await?;
+    let page = WeakPage {
+        layout,
+        year: today.year(),
+        candidates: found
+            .iter()
+            .map(|c| Candidate {
+                href: format!("/party-orgs/{}/{}", c.party_org.county, c.party_org.id),
+                name: c.name.clone(),
+                reasons: c
+                    .reasons
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.criterion.label(),
+                            r.reason.clone(),
+                            format!(
+                                "{}（{}，第{}版）",
+                                r.rule.title, r.rule.source, r.rule.version
+                            ),
+                        )
+                    })
+                    .collect(),
+                case_href: c
+                    .case
+                    .map(|k| format!("/rectifications/{}/{}", k.county, k.id)),
+                open_href: format!(
+                    "/weak/new?party_org={}-{}",
+                    c.party_org.county, c.party_org.id
+                ),
+            })
+            .collect(),
+        cases: cases
+            .iter()
+            .map(|c| Case {
+                href: format!("/rectifications/{}/{}", c.key.county, c.key.id),
+                name: c.party_org_name.clone(),
+                basis: c.basis.label(),
+                opened: c.opened_on.format("%Y年%m月%d日").to_string(),
+                deadline: c.deadline.format("%Y年%m月%d日").to_string(),
+                state: match c.closed_on {
+                    Some(_) => "已验收销号",
+                    None if c.deadline < today => "逾期未销号",
+                    None => "整改中",
+                },
+            })
+            .collect(),
+        nominate_href: "/weak/new?basis=nomination".into(),
+    };
+    render(&page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    pub party_org: Option<String>,
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Typed {
+    party_org: String,
+    basis: String,
+    nominated: String,
+    causes: String,
+    measures: String,
+    leader: String,
+    instructor: String,
+    deadline: String,
+}
+
+#[derive(Template)]
+#[template(path = "weak_new.html")]
+struct NewPage {
+    layout: Layout,
+    error: Option<String>,
+    t: Typed,
+    /// The reasons the rules give the organization named, if any.
+    reasons: Vec<String>,
+    name: String,
+}
+
+async fn new_page(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    t: Typed,
+    error: Option<String>,
+) -> Result<NewPage, WebError> {
+    let key = Key::parse_code(&t.party_org);
+    let mut name = String::new();
+    let mut reasons = Vec::new();
+    if let Some(key) = key {
+        let scope = auth.scope.clone();
+        if let Some(po) = state
+            .pool
+            .run(move |store| Ok(store.party_org(&scope, key)?))
+            .await?
+        {
+            name = po.name;
+        }
+        let found = candidates(state, auth).await?;
+        if let Some(c) = found.iter().find(|c| c.party_org == key) {
+            reasons = c
+                .reasons
+                .iter()
+                .map(|r| format!("{}：{}", r.criterion.label(), r.reason))
+                .collect();
+        }
+    }
+    let layout = Layout::new(state, auth, "软弱涣散整顿立案", "weak").await?;
+    Ok(NewPage {
+        layout,
+        error,
+        t,
+        reasons,
+        name,
+    })
+}
+
+pub async fn show_new(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<NewQuery>,
+) -> Result<Html<String>, WebError> {
+    let t = Typed {
+        party_org: q.party_org.unwrap_or_default(),
+        basis: q.basis.unwrap_or_else(|| "rules".into()),
+        ..Typed::default()
+    };
+    render(&new_page(&state, &auth, t, None).await?)
+}
+
+fn deadline(typed: &str) -> Result<NaiveDate, WebError> {
+    match parse_date(typed.trim()) {
+        Ok(DateCell::Day(d)) => Ok(d),
+        Ok(DateCell::Month { .. }) => {
+            Err(WebError::bad_field("整改期限", "请写到日，如 2027-06-30"))
+        }
+        Err(e) if typed.trim().is_empty() => {
+            Err(WebError::bad_field("整改期限", format!("必填（{e}）")))
+        }
+        Err(e) => Err(WebError::bad_field("整改期限", e.to_string())),
+    }
+}
+
+pub async fn submit_new(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let pairs = params::form_pairs(&body)?;
+    auth.check_csrf(&params::field(&pairs, "_csrf"))?;
+    let f = |n: &str| params::field(&pairs, n);
+    let t = Typed {
+        party_org: f("party_org"),
+        basis: f("basis"),
+        nominated: f("nominated"),
+        causes: f("causes"),
+        measures: f("measures"),
+        leader: f("leader"),
+        instructor: f("instructor"),
+        deadline: f("deadline"),
+    };
+    let checked = (|| {
+        let party_org = Key::parse_code(&t.party_org)
+            .ok_or_else(|| WebError::bad_field("党组织", "请填写组织编号，如 330825-12"))?;
+        let basis = match t.basis.as_str() {
+            "rules" => Basis::Rules,
+            "nomination" => Basis::Nomination,
+            _ => return Err(WebError::bad_field("认定方式", "应为按规则认定或上级提名")),
+        };
+        let instructor = match t.instructor.trim() {
+            "" => None,
+            code => Some(Key::parse_code(code).ok_or_else(|| {
+                WebError::bad_field("党建指导员", "请填写指导员编号，如 330825-3")
+            })?),
+        };
+        Ok(OpenCase {
+            party_org,
+            basis,
+            nominated: t.nominated.clone(),
+            causes: t.causes.clone(),
+            measures: t.measures.clone(),
+            leader: t.leader.clone(),
+            instructor,
+            deadline: deadline(&t.deadline)?,
+        })
+    })();
+    let opened = match checked {
+        Ok(case) => {
+            let scope = auth.scope.clone();
+            let actor = format!("user:{}", auth.user.id);
+            let today = crate::today();
+            state
+                .pool
+                .run(move |store| Ok(store.open_rectification(&actor, &scope, today, case)?))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match opened {
+        Ok(k) => Ok(Redirect::to(&format!(
+            "/rectifications/{}/{}?saved=rectification_opened",
+            k.county, k.id
+        ))
+        .into_response()),
+        Err(e) if e.status != StatusCode::NOT_FOUND && e.field.is_some() => {
+            let p = new_page(&state, &auth, t, Some(e.message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
