@@ -29,5 +29,6 @@ pub mod registry;
 pub mod resident_id;
 pub mod rule_versions;
 pub mod rules;
+pub mod stars;
 pub mod transfer;
 pub mod weak;

@@ -196,7 +196,7 @@ impl RuleSet {
             title: title.to_owned(),
             source: SOURCE_DUES.to_owned(),
         };
-        RuleSet::new(vec![
+        let mut params = vec![
             p(
                 keys::OWN_BRANCH_MIN_FULL_MEMBERS,
                 3,
@@ -555,7 +555,9 @@ impl RuleSet {
                 "登录尝试记录（来源地址、输入的用户名）保留180天后删除",
                 "GB/T 22239—2019《信息安全技术 网络安全等级保护基本要求》安全审计：审计记录保留不少于6个月；本平台默认值（可配置）",
             ),
-        ])
+        ];
+        params.extend(crate::stars::default_params(from));
+        RuleSet::new(params)
     }
 
     pub fn params(&self) -> &[RuleParam] {

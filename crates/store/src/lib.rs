@@ -52,6 +52,7 @@ pub mod rules;
 pub mod schema;
 pub mod scope;
 pub mod second_factor;
+pub mod stars;
 pub mod todo;
 pub mod transfer;
 pub mod uploads;

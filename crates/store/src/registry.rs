@@ -251,6 +251,8 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::import_uploads::table).execute(conn)?;
     diesel::delete(crate::schema::imports::table).execute(conn)?;
     diesel::delete(crate::schema::floating_members::table).execute(conn)?;
+    diesel::delete(crate::schema::star_items::table).execute(conn)?;
+    diesel::delete(crate::schema::star_assessments::table).execute(conn)?;
     diesel::delete(crate::schema::rectification_notes::table).execute(conn)?;
     diesel::delete(crate::schema::rectification_cases::table).execute(conn)?;
     diesel::delete(crate::schema::appraisal_ballots::table).execute(conn)?;

@@ -507,6 +507,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 双强六好 评星晋级
+    star_assessments (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        year -> Integer,
+        state -> Text,
+        self_on -> Date,
+        self_by -> Text,
+        scored_on -> Nullable<Date>,
+        scored_by -> Nullable<Text>,
+        vetoes -> Nullable<Text>,
+        record_items -> Nullable<Text>,
+        total -> Nullable<Integer>,
+        stars -> Nullable<Integer>,
+        reviewed_on -> Nullable<Date>,
+        reviewed_by -> Nullable<Text>,
+        review_note -> Nullable<Text>,
+        confirmed_on -> Nullable<Date>,
+        confirmed_by -> Nullable<Text>,
+        previous_stars -> Nullable<Integer>,
+        demonstration -> Bool,
+    }
+}
+
+diesel::table! {
+    star_items (county_code, assessment_id, indicator) {
+        county_code -> Integer,
+        assessment_id -> BigInt,
+        indicator -> Text,
+        self_points -> Integer,
+        evidence -> Text,
+        points -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        reviewed_points -> Nullable<Integer>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -536,6 +575,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     appraisal_roll,
     rectification_cases,
     rectification_notes,
+    star_assessments,
 );
 
 diesel::table! {

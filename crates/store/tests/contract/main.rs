@@ -30,11 +30,12 @@ mod movement;
 mod personal_data;
 mod registry;
 mod reports;
+mod stars;
 mod weak;
 
 use {
     appraisal::*, imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*,
-    reports::*, weak::*,
+    reports::*, stars::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -135,6 +136,7 @@ macro_rules! contract {
 }
 
 contract!(
+    stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,
