@@ -827,6 +827,11 @@ impl Store {
         })
     }
 
+    /// The scheme in force on `today`: each indicator with its points and rule.
+    pub fn star_scheme(&mut self, today: NaiveDate) -> Result<StarRules> {
+        StarRules::resolve(&self.rule_set()?, today).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
     /// An organization's assessments of `scope`, newest first, with what `scope` may do.
     pub fn star_history(
         &mut self,

@@ -56,6 +56,8 @@ pub enum Object {
     Appraisal,
     /// `{county}/{id}` of a 软弱涣散 rectification case.
     Rectification,
+    /// `{county}/{id}` of a 双强六好 star assessment.
+    Star,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -290,6 +292,12 @@ pub const ROUTES: &[Route] = &[
         "/appraisals/{county}/{id}/bulletin.txt",
         Object::Appraisal,
     ),
+    staff("GET", "/party-orgs/{county}/{id}/stars", Object::PartyOrg),
+    staff("POST", "/party-orgs/{county}/{id}/stars", Object::PartyOrg),
+    staff("GET", "/stars/{county}/{id}", Object::Star),
+    staff("POST", "/stars/{county}/{id}/score", Object::Star),
+    staff("POST", "/stars/{county}/{id}/review", Object::Star),
+    staff("POST", "/stars/{county}/{id}/confirm", Object::Star),
     staff("GET", "/weak", Object::None),
     staff("GET", "/weak/new", Object::None),
     staff("POST", "/weak/new", Object::None),
@@ -584,6 +592,12 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/appraisals/{county}/{id}/close") => post(pages::appraisal::close),
         ("POST", "/appraisals/{county}/{id}/decide") => post(pages::appraisal::decide),
         ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
+        ("GET", "/party-orgs/{county}/{id}/stars") => get(pages::stars::show),
+        ("POST", "/party-orgs/{county}/{id}/stars") => post(pages::stars::self_assess),
+        ("GET", "/stars/{county}/{id}") => get(pages::stars::show_assessment),
+        ("POST", "/stars/{county}/{id}/score") => post(pages::stars::score),
+        ("POST", "/stars/{county}/{id}/review") => post(pages::stars::review),
+        ("POST", "/stars/{county}/{id}/confirm") => post(pages::stars::confirm),
         ("GET", "/weak") => get(pages::weak::show),
         ("GET", "/weak/new") => get(pages::weak::show_new),
         ("POST", "/weak/new") => post(pages::weak::submit_new),

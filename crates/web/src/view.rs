@@ -84,6 +84,10 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "rectification_opened" => "已保存：整顿已立案，请支部按措施整改并记录进展。",
         "rectification_noted" => "已保存：整改进展已记录。",
         "rectification_accepted" => "已保存：已验收销号。",
+        "stars_self" => "已保存：自评已提交，待小镇（园区）党工委评分。",
+        "stars_scored" => "已保存：评分已提交，待县两新工委审核。",
+        "stars_reviewed" => "已保存：审核已完成，待市两新工委确认。",
+        "stars_confirmed" => "已保存：星级已确认。",
         _ => return None,
     })
 }

@@ -128,6 +128,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
     // (the scopes nest: a branch secretary's in 红木小镇's in 龙游县's in the city's).
     let mut rounds: Vec<(Key, Key)> = Vec::new();
     let mut cases: Vec<(Key, Key)> = Vec::new();
+    let mut stars: Vec<(Key, Key)> = Vec::new();
     let mut narrower: Option<Scope> = None;
     for role in ["secretary", "hongmu", "longyou", "city"] {
         let user = store.user_by_username(role).unwrap().unwrap();
@@ -155,6 +156,22 @@ fn no_role_reads_or_writes_outside_its_scope() {
             .open_rectification("test", &Scope::everything(), today, case)
             .unwrap();
         cases.push((branches[0].0, case));
+        let items: Vec<_> = liangxin_domain::stars::Indicator::ALL
+            .into_iter()
+            .filter(|i| i.source() == liangxin_domain::stars::Source::Assessed)
+            .map(|i| (i, 0, format!("{role}的自评依据")))
+            .collect();
+        let star = store
+            .self_assess_stars(
+                "test",
+                &Scope::everything(),
+                today,
+                branches[0].0,
+                chrono::Datelike::year(&today),
+                &items,
+            )
+            .unwrap();
+        stars.push((branches[0].0, star));
         let round = branches
             .iter()
             .find_map(|(k, _)| {
@@ -622,14 +639,19 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     let r = c.get(&fill(route.path, *a));
                     assert_eq!(r.status, 200, "{role} {} of its own round", route.path);
                 }
-                Object::Rectification => {
-                    let foreign = cases.iter().find(|(po, _)| !po_in_scope.contains(po));
+                Object::Rectification | Object::Star => {
+                    let objects = if route.object == Object::Star {
+                        &stars
+                    } else {
+                        &cases
+                    };
+                    let foreign = objects.iter().find(|(po, _)| !po_in_scope.contains(po));
                     if let Some((_, k)) = foreign {
                         let r = c.get(&fill(route.path, *k));
                         assert_eq!(r.status, 404, "{role} {} of a foreign case", route.path);
                     }
-                    let own = cases.iter().find(|(po, _)| po_in_scope.contains(po));
-                    let (_, k) = own.unwrap_or_else(|| panic!("{role} has a case"));
+                    let own = objects.iter().find(|(po, _)| po_in_scope.contains(po));
+                    let (_, k) = own.unwrap_or_else(|| panic!("{role} has one"));
                     let r = c.get(&fill(route.path, *k));
                     assert_eq!(r.status, 200, "{role} {} of its own case", route.path);
                 }

@@ -42,6 +42,7 @@ pub mod rectification;
 pub mod rules;
 pub mod second_factor;
 pub mod secretary_home;
+pub mod stars;
 pub mod tokens;
 pub mod transfer_letter;
 pub mod transfer_new;

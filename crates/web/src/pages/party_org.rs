@@ -49,6 +49,8 @@ struct PartyOrgPage {
     life_href: String,
     /// 民主评议党员, held by branches.
     appraisals_href: Option<String>,
+    /// 双强六好评星, of every organization but a 党小组 or a 党工委.
+    stars_href: Option<String>,
     dues_href: String,
     audit_href: String,
     member_new_href: String,
@@ -214,6 +216,12 @@ async fn page(
             .org_type
             .is_branch()
             .then(|| format!("/party-orgs/{county}/{id}/appraisals")),
+        stars_href: (!matches!(
+            po.org_type,
+            liangxin_domain::kinds::PartyOrgType::Group
+                | liangxin_domain::kinds::PartyOrgType::WorkingCommittee
+        ))
+        .then(|| format!("/party-orgs/{county}/{id}/stars")),
         dues_href: format!("/party-orgs/{county}/{id}/dues"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,

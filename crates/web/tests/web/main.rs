@@ -13,6 +13,7 @@ mod imports;
 mod personal_data;
 mod registry;
 mod sessions;
+mod stars;
 mod weak;
 mod work;
 
