@@ -7,7 +7,8 @@
 # Prints one Markdown table row per role and path. Environment (both optional):
 #   BENCH_DB=file.db       serve this demo city instead of building one (its key file beside
 #                          it: file.db.key)
-#   BENCH_PATHS="/a /b"    measure only these of each role's paths
+#   BENCH_PATHS="/a /b"    measure only these of each role's paths ({root} stands for the
+#                          role's own party organization: "/party-orgs/{root}/stars")
 #   BENCH_PG_URL=postgres://…/db   serve the demo city from this PostgreSQL database instead
 #                          (built there when it has no tables yet; its key file is
 #                          BENCH_KEY_FILE, default /tmp/liangxin-bench-pg.key, kept so the
@@ -82,11 +83,12 @@ for role in "${roles[@]}"; do
     paths=(/ /organizations /api/v1/organizations)
     if [ "$role" != instructor ]; then
         root=$(sql "SELECT party_org_county || '/' || party_org_id FROM users WHERE username = '$role'")
-        paths+=("/party-orgs/$root" /members /api/v1/members /life /api/v1/life /dues
-            "/dues/members?state=unpaid" /api/v1/dues /floating /transfers /audit /gaps)
+        paths+=("/party-orgs/{root}" /members /api/v1/members /life /api/v1/life /dues
+            "/dues/members?state=unpaid" /api/v1/dues /floating /transfers /audit /gaps
+            /weak "/party-orgs/{root}/stars")
     fi
     for path in "${paths[@]}"; do
         if [ -n "${BENCH_PATHS:-}" ] && [[ " $BENCH_PATHS " != *" $path "* ]]; then continue; fi
-        measure "$role" "$token" "$path"
+        measure "$role" "$token" "${path//\{root\}/$root}"
     done
 done

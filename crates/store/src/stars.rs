@@ -330,7 +330,14 @@ impl Store {
             // Appointed, or no term recorded: the committee check says the rest.
             None => !matches!(org_type, PartyOrgType::Branch | PartyOrgType::JointBranch),
         };
+        let (low, high) = subtree.path_range();
         let closed: HashSet<Key> = rd::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(rd::county_code)
+                    .and(po::id.eq(rd::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(rd::year.eq(year))
             .filter(rd::closed_on.is_not_null())
             .select((rd::county_code, rd::party_org_id))
@@ -339,7 +346,6 @@ impl Store {
             .map(|(county, id)| Key { county, id })
             .collect();
         let appraisal_closed = !branches.is_empty() && branches.iter().all(|b| closed.contains(b));
-        let (low, high) = subtree.path_range();
         let open_findings: i64 = af::table
             .inner_join(
                 po::table.on(po::county_code

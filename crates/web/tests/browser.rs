@@ -851,3 +851,84 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
     }
     b.assert_clean();
 }
+
+/// 民主评议 in the browser: the secretary opens the year's round and has the slips to
+/// print (A4, a slip never split), a voter casts on a phone with a slip's credential and is
+/// shown the tracker, the secretary closes the round and has the totals beside the
+/// 组织评定 form; every page at a phone's width without overflow and clean under axe.
+#[test]
+fn a_branch_prints_its_slips_a_member_votes_on_a_phone_and_the_round_is_counted() {
+    if !have_browser() {
+        return;
+    }
+    let app = TestApp::start(300);
+    let b = Browser::start();
+    b.resize(1366, 900);
+    b.go(&format!("{}/login", app.base));
+    b.type_into("#username", "secretary");
+    b.type_into("#password", PASSWORD);
+    b.click("button[type=submit]");
+    b.wait_for_text("h1", "本期要做的事");
+    let (county, id) = {
+        let mut store = app.store();
+        let user = store.user_by_username("secretary").unwrap().unwrap();
+        (user.party_org_county.unwrap(), user.party_org_id.unwrap())
+    };
+    b.go(&format!("{}/party-orgs/{county}/{id}/appraisals", app.base));
+    b.wait_for_text("h1", "民主评议党员");
+    b.screenshot("appraisal-1-rounds");
+    b.click("form[action$='/appraisals'] button[type=submit]");
+    b.wait_for_text("h1", "评议凭证");
+    b.screenshot("appraisal-2-slips");
+    let sizes = b.print("appraisal-2-slips");
+    assert!(sizes.iter().all(|(w, h)| is_a4(*w, *h)), "{sizes:?}");
+    let credential = b.text("strong.credential");
+    assert_eq!(credential.len(), 19, "{credential}");
+    let ballot = b.text(".slip-url");
+    let ballot = &ballot[ballot.find("/ballot/").unwrap()..];
+
+    // A voter on a phone.
+    b.resize(390, 844);
+    b.go(&format!("{}{ballot}", app.base));
+    b.wait_for_text("h1", "投票");
+    b.screenshot("appraisal-3-credential");
+    b.type_into("#credential", &credential.to_lowercase());
+    b.click("button[type=submit]");
+    b.wait_for_text("main", "提交后不能修改");
+    if let Some(o) = b.overflow() {
+        b.problems
+            .borrow_mut()
+            .push(format!("phone ballot paper: {o}"));
+    }
+    b.screenshot("appraisal-4-paper");
+    b.exec(
+        "document.querySelectorAll('input[type=radio][value=B]').forEach(r => r.checked = true);",
+        json!([]),
+    );
+    b.click("form button[type=submit]");
+    b.wait_for_text("main", "投票成功");
+    b.screenshot("appraisal-5-cast");
+    let tracker = b.text("p.tracker strong");
+    assert_eq!(tracker.len(), 64);
+
+    // The secretary counts it.
+    b.resize(1366, 900);
+    let round = ballot.replace("/ballot/", "/appraisals/");
+    b.go(&format!("{}{round}", app.base));
+    b.wait_for_text("main", "已投票");
+    b.click(&format!("form[action='{round}/close'] button"));
+    b.wait_for_text("main", "唱票结果与组织评定");
+    b.screenshot("appraisal-6-counted");
+    assert!(
+        b.source().contains(&tracker),
+        "the voter's tracker is in the list"
+    );
+    b.resize(390, 844);
+    b.go(&format!("{}{round}", app.base));
+    b.wait_for_text("main", "唱票结果与组织评定");
+    if let Some(o) = b.overflow() {
+        b.problems.borrow_mut().push(format!("phone round: {o}"));
+    }
+    b.screenshot("appraisal-7-counted-phone");
+    b.assert_clean();
+}
