@@ -31,4 +31,5 @@ pub mod rule_versions;
 pub mod rules;
 pub mod stars;
 pub mod transfer;
+pub mod vanguard;
 pub mod weak;

@@ -75,6 +75,10 @@ pub fn propose(
     crate::transfer::TransferRules::resolve(&with, on)?;
     crate::floating::FloatingRules::resolve(&with, on)?;
     crate::rules::SecurityRules::resolve(&with, on)?;
+    crate::appraisal::AppraisalRules::resolve(&with, on)?;
+    crate::weak::WeakRules::resolve(&with, on)?;
+    crate::stars::StarRules::resolve(&with, on)?;
+    crate::vanguard::VanguardRules::resolve(&with, on)?;
     Ok(param)
 }
 
@@ -85,6 +89,39 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_version_that_would_break_the_evaluation_engines_is_refused() {
+        let set = RuleSet::defaults();
+        // Star bands must rise: 5 stars from 65 would fall below 4 stars' 80.
+        let e = propose(
+            &set,
+            "stars.band.five",
+            65,
+            d(2027, 1, 1),
+            "某文件",
+            d(2026, 12, 2),
+        );
+        assert!(matches!(e, Err(ProposalError::Invalid(_))), "{e:?}");
+        let e = propose(
+            &set,
+            keys::WEAK_OPEN_FINDINGS,
+            0,
+            d(2027, 1, 1),
+            "某文件",
+            d(2026, 12, 2),
+        );
+        assert!(matches!(e, Err(ProposalError::Invalid(_))), "{e:?}");
+        let e = propose(
+            &set,
+            keys::APPRAISAL_EXCELLENT_DENOMINATOR,
+            0,
+            d(2027, 1, 1),
+            "某文件",
+            d(2026, 12, 2),
+        );
+        assert!(matches!(e, Err(ProposalError::Invalid(_))), "{e:?}");
     }
 
     #[test]

@@ -557,6 +557,7 @@ impl RuleSet {
             ),
         ];
         params.extend(crate::stars::default_params(from));
+        params.extend(crate::vanguard::default_params(from));
         RuleSet::new(params)
     }
 
