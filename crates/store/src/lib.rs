@@ -56,6 +56,7 @@ pub mod stars;
 pub mod todo;
 pub mod transfer;
 pub mod uploads;
+pub mod vanguard;
 pub mod weak;
 pub mod zones;
 

@@ -546,6 +546,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 先锋岗、责任区、承诺践诺、比武、攻关、志愿服务、表彰、处分
+    member_records (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        member_county -> Integer,
+        member_id -> BigInt,
+        kind -> Text,
+        happened_on -> Date,
+        until -> Nullable<Date>,
+        title -> Text,
+        evidence -> Text,
+        entered_on -> Date,
+        entered_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -576,6 +593,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rectification_cases,
     rectification_notes,
     star_assessments,
+    member_records,
 );
 
 diesel::table! {

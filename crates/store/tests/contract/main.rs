@@ -31,11 +31,12 @@ mod personal_data;
 mod registry;
 mod reports;
 mod stars;
+mod vanguard;
 mod weak;
 
 use {
     appraisal::*, imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*,
-    reports::*, stars::*, weak::*,
+    reports::*, stars::*, vanguard::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -136,6 +137,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_members_index_counts_only_recorded_facts_each_linked_to_its_record,
     stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,

@@ -1,0 +1,2 @@
+DELETE FROM id_alloc WHERE name = 'member_records';
+DROP TABLE member_records;
