@@ -69,6 +69,8 @@ pub enum Who {
     Everyone,
     /// 市、县两新工委 and 小镇园区党工委: those who register organizations.
     Committees,
+    /// The staff and the members (a member sees their own record): not instructors.
+    StaffAndMembers,
     /// Those whose scope is a party-organization subtree (committees and secretaries; an
     /// instructor's scope is units, a member's is themselves).
     Staff,
@@ -96,6 +98,7 @@ impl Who {
                 role,
                 Role::City | Role::County | Role::Zone | Role::Secretary
             ),
+            Who::StaffAndMembers => Who::Staff.admits(role) || role == Role::Member,
         }
     }
 }
@@ -298,6 +301,14 @@ pub const ROUTES: &[Route] = &[
     staff("POST", "/stars/{county}/{id}/score", Object::Star),
     staff("POST", "/stars/{county}/{id}/review", Object::Star),
     staff("POST", "/stars/{county}/{id}/confirm", Object::Star),
+    Route {
+        method: "GET",
+        path: "/members/{county}/{id}/vanguard",
+        access: Access::Page,
+        object: Object::Member,
+        who: Who::StaffAndMembers,
+    },
+    staff("POST", "/members/{county}/{id}/vanguard", Object::Member),
     staff("GET", "/weak", Object::None),
     staff("GET", "/weak/new", Object::None),
     staff("POST", "/weak/new", Object::None),
@@ -598,6 +609,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/stars/{county}/{id}/score") => post(pages::stars::score),
         ("POST", "/stars/{county}/{id}/review") => post(pages::stars::review),
         ("POST", "/stars/{county}/{id}/confirm") => post(pages::stars::confirm),
+        ("GET", "/members/{county}/{id}/vanguard") => get(pages::vanguard::show),
+        ("POST", "/members/{county}/{id}/vanguard") => post(pages::vanguard::enter),
         ("GET", "/weak") => get(pages::weak::show),
         ("GET", "/weak/new") => get(pages::weak::show_new),
         ("POST", "/weak/new") => post(pages::weak::submit_new),

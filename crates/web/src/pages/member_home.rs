@@ -47,6 +47,8 @@ struct HomePage {
     attendance: String,
     /// 转接状态: the member's letters.
     transfers: Vec<crate::lists::transfers::Line>,
+    /// 党员先锋指数 of the year so far.
+    vanguard_href: String,
 }
 
 pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<String>, WebError> {
@@ -70,6 +72,7 @@ pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<St
     let layout = Layout::new(state, auth, "我的", "home").await?;
     render(&HomePage {
         layout,
+        vanguard_href: format!("/members/{}/{}/vanguard", me.county, me.id),
         masked: view.resident_id_masked.clone(),
         party_org: view.party_org_name.clone(),
         status: view.status.label(),

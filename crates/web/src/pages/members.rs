@@ -160,6 +160,7 @@ struct MemberPage {
     /// 查看完整号码, for the staff (each reveal logged and rationed).
     reveal_action: Option<String>,
     dues_href: String,
+    vanguard_href: String,
     /// 党员档案: each checklist item and when it was received.
     archive: Vec<(&'static str, String)>,
     completeness: String,
@@ -244,6 +245,7 @@ pub async fn show(
         edit_href: staff.then(|| format!("/members/{county}/{id}/edit")),
         reveal_action: staff.then(|| format!("/members/{county}/{id}/resident-id")),
         dues_href: format!("/members/{county}/{id}/dues"),
+        vanguard_href: format!("/members/{county}/{id}/vanguard"),
         archive: items
             .iter()
             .map(|(item, on)| {

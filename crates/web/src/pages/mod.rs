@@ -47,6 +47,7 @@ pub mod tokens;
 pub mod transfer_letter;
 pub mod transfer_new;
 pub mod transfers;
+pub mod vanguard;
 pub mod weak;
 pub mod zone_form;
 pub mod zones;

@@ -14,6 +14,7 @@ mod personal_data;
 mod registry;
 mod sessions;
 mod stars;
+mod vanguard;
 mod weak;
 mod work;
 

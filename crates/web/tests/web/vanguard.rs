@@ -1,0 +1,80 @@
+//! 先锋指数 on pages: the branch enters a record with its evidence, and the member sees
+//! their index with every point explained; no one else's.
+
+use super::*;
+
+#[test]
+fn a_member_sees_their_vanguard_index_with_every_point_explained() {
+    let app = app();
+    let mut store = app.store();
+    let me = store.user_by_username("member").unwrap().unwrap();
+    let key = format!("{}/{}", me.member_county.unwrap(), me.member_id.unwrap());
+    let page = format!("/members/{key}/vanguard");
+    // The member's branch, or above, enters the record.
+    let mut county = app.signed_in("longyou");
+    let form = county.get(&page);
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = form.csrf();
+    let missing = county.post_form(
+        &page,
+        &[
+            ("_csrf", &csrf),
+            ("kind", "volunteer"),
+            ("on", "2026-06-01"),
+            ("title", "社区义诊"),
+        ],
+    );
+    assert_eq!(missing.status, 422);
+    assert!(missing.body.contains("佐证"), "{}", missing.body);
+    let day = (liangxin_web::today() - chrono::Days::new(3)).to_string();
+    let saved = county.post_form(
+        &page,
+        &[
+            ("_csrf", &csrf),
+            ("kind", "volunteer"),
+            ("on", &day),
+            ("title", "社区义诊志愿服务"),
+            ("evidence", "社区党委出具的证明"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    // The member reads it: the band, the total, and the fact that earned the points.
+    let mut member = app.signed_in("member");
+    assert!(
+        member.get("/").body.contains(&page),
+        "the home links the index"
+    );
+    let mine = member.get(&page);
+    assert_eq!(mine.status, 200);
+    assert!(mine.body.contains("每一分的来历"));
+    assert!(mine.body.contains("社区义诊志愿服务"));
+    assert!(
+        mine.body.contains("+2"),
+        "a volunteer service is 2 points by the rules"
+    );
+    assert!(mine.body.contains("档次"));
+    assert!(
+        !mine.body.contains("登记记录"),
+        "a member does not enter records"
+    );
+    // Not another's, and no entering.
+    let longyou = store.user_by_username("longyou").unwrap().unwrap();
+    let longyou = store.scope_of_user(&longyou).unwrap();
+    let other = store
+        .members_page(&longyou, &MemberFilter::default(), 0, 5)
+        .unwrap()
+        .into_iter()
+        .find(|m| Some(m.key.id) != me.member_id)
+        .unwrap();
+    let r = member.get(&format!(
+        "/members/{}/{}/vanguard",
+        other.key.county, other.key.id
+    ));
+    assert_eq!(r.status, 404);
+    let csrf_m = mine.csrf();
+    let r = member.post_form(&page, &[("_csrf", &csrf_m), ("kind", "reward")]);
+    assert_eq!(r.status, 403);
+    let mut instructor = app.signed_in("instructor");
+    assert_eq!(instructor.get(&page).status, 403);
+}
