@@ -31,6 +31,28 @@ pub enum WeakCriterion {
 }
 
 impl WeakCriterion {
+    pub const ALL: [WeakCriterion; 5] = [
+        WeakCriterion::SecretaryVacant,
+        WeakCriterion::NoAssembly,
+        WeakCriterion::MissedPeriods,
+        WeakCriterion::TermExpired,
+        WeakCriterion::OpenFindings,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            WeakCriterion::SecretaryVacant => "secretary_vacant",
+            WeakCriterion::NoAssembly => "no_assembly",
+            WeakCriterion::MissedPeriods => "missed_periods",
+            WeakCriterion::TermExpired => "term_expired",
+            WeakCriterion::OpenFindings => "open_findings",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<WeakCriterion> {
+        WeakCriterion::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     pub const fn label(self) -> &'static str {
         match self {
             WeakCriterion::SecretaryVacant => "书记长期缺职",

@@ -14,12 +14,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use liangxin_domain::cells::{DateCell, parse_date};
 use liangxin_domain::registry::Key;
+use liangxin_domain::weak::WeakCriterion;
 use liangxin_store::weak::{Basis, OpenCase, WeakCandidate};
 use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::view::{Layout, render};
+use crate::view::{Layout, Pager, render};
 use crate::{AppState, params};
 
 struct Candidate {
@@ -41,12 +42,27 @@ struct Case {
     state: &'static str,
 }
 
+/// A criterion with how many of the scope's branches it names, and the list of them.
+struct Tally {
+    label: &'static str,
+    count: usize,
+    href: String,
+    current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "weak.html")]
 struct WeakPage {
     layout: Layout,
     year: i32,
+    /// Candidates of every criterion, and those shown (of the criterion chosen).
+    total: usize,
+    shown: usize,
+    tallies: Vec<Tally>,
+    all_href: String,
+    filtered: bool,
     candidates: Vec<Candidate>,
+    pager: Pager,
     cases: Vec<Case>,
     nominate_href: String,
 }
@@ -62,12 +78,37 @@ async fn candidates(
     .await
 }
 
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub criterion: Option<String>,
+    pub page: Option<i64>,
+}
+
+/// Candidates shown a page: a city's run to thousands.
+const PAGE: usize = 50;
+
 pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, WebError> {
     let today = crate::today();
-    let found = candidates(&state, &auth).await?;
+    let all = candidates(&state, &auth).await?;
+    let criterion = q.criterion.as_deref().and_then(WeakCriterion::parse);
+    let found: Vec<&WeakCandidate> = all
+        .iter()
+        .filter(|c| criterion.is_none_or(|k| c.reasons.iter().any(|r| r.criterion == k)))
+        .collect();
+    let pager = Pager::new(
+        "/weak",
+        vec![(
+            "criterion",
+            criterion.map(|c| c.code().to_owned()).unwrap_or_default(),
+        )],
+        q.page.unwrap_or(1),
+        found.len(),
+        PAGE,
+    );
     let scope = auth.scope.clone();
     let cases = state
         .pool
@@ -77,7 +118,24 @@ pub async fn show(
     let page = WeakPage {
         layout,
         year: today.year(),
-        candidates: found
+        total: all.len(),
+        shown: found.len(),
+        tallies: WeakCriterion::ALL
+            .iter()
+            .map(|k| Tally {
+                label: k.label(),
+                count: all
+                    .iter()
+                    .filter(|c| c.reasons.iter().any(|r| r.criterion == *k))
+                    .count(),
+                href: format!("/weak?criterion={}", k.code()),
+                current: criterion == Some(*k),
+            })
+            .collect(),
+        all_href: "/weak".into(),
+        filtered: criterion.is_some(),
+        candidates: pager
+            .rows(&found)
             .iter()
             .map(|c| Candidate {
                 href: format!("/party-orgs/{}/{}", c.party_org.county, c.party_org.id),
@@ -121,6 +179,7 @@ pub async fn show(
             })
             .collect(),
         nominate_href: "/weak/new?basis=nomination".into(),
+        pager,
     };
     render(&page)
 }

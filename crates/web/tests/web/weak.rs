@@ -24,6 +24,17 @@ fn a_county_opens_a_case_on_what_the_rules_found_and_accepts_it_after_the_branch
     let list = county.get("/weak");
     assert_eq!(list.status, 200);
     assert!(list.body.contains("依据："), "each reason names its rule");
+    // By criterion, a page at a time; a page past the end shows the last.
+    let by = county.get("/weak?criterion=secretary_vacant&page=999");
+    assert_eq!(by.status, 200);
+    assert!(by.body.contains("<strong>书记长期缺职"), "{}", by.body);
+    let rows = by.body.matches("<td data-label=\"情形（依据）\">").count();
+    assert!(rows > 0, "the demo county has branches without a 书记");
+    assert_eq!(
+        by.body.matches("<li><strong>书记长期缺职</strong>").count(),
+        rows,
+        "every row shown has the criterion chosen"
+    );
     let open = href_after(&list.body, ">立案整顿<").replace("&amp;", "&");
     let form = county.get(&open);
     assert_eq!(form.status, 200);
