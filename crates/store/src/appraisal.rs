@@ -455,7 +455,12 @@ impl Store {
             if closed.is_some() {
                 return Err(StoreError::invalid("选票", "本轮评议已结束投票"));
             }
-            let roll = roll_names(conn, key)?.len();
+            let roll: i64 = ar::table
+                .filter(ar::county_code.eq(key.county))
+                .filter(ar::round_id.eq(key.id))
+                .count()
+                .get_result(conn)?;
+            let roll = usize::try_from(roll).unwrap_or(0);
             let ballot = Ballot::parse(marks, roll)
                 .map_err(|e| StoreError::invalid("选票", e.to_string()))?;
             let digest = credential.digest(&salt);
