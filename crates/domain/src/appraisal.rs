@@ -523,6 +523,82 @@ impl AppraisalRules {
     }
 }
 
+/// 不合格党员处置: what a case starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionSource {
+    /// 民主评议 graded 不合格 by the 支委会.
+    Appraisal,
+    /// 连续6个月未参加组织生活或未交纳党费 (the audit's finding).
+    SixMonth,
+}
+
+impl CorrectionSource {
+    pub const fn code(self) -> &'static str {
+        match self {
+            CorrectionSource::Appraisal => "appraisal",
+            CorrectionSource::SixMonth => "six_month",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CorrectionSource> {
+        [CorrectionSource::Appraisal, CorrectionSource::SixMonth]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            CorrectionSource::Appraisal => "民主评议评定为不合格",
+            CorrectionSource::SixMonth => "连续6个月未参加组织生活或未交纳党费",
+        }
+    }
+}
+
+/// How a 限期改正 ends (党章 第九条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorrectionOutcome {
+    /// 经教育已改正
+    Corrected,
+    /// 劝退: the member leaves by the 支部党员大会's decision, approved above.
+    PersuadedOut,
+    /// 除名: one who does not correct and will not leave.
+    Removed,
+}
+
+impl CorrectionOutcome {
+    pub const fn code(self) -> &'static str {
+        match self {
+            CorrectionOutcome::Corrected => "corrected",
+            CorrectionOutcome::PersuadedOut => "persuaded_out",
+            CorrectionOutcome::Removed => "removed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CorrectionOutcome> {
+        [
+            CorrectionOutcome::Corrected,
+            CorrectionOutcome::PersuadedOut,
+            CorrectionOutcome::Removed,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            CorrectionOutcome::Corrected => "已改正",
+            CorrectionOutcome::PersuadedOut => "劝退",
+            CorrectionOutcome::Removed => "除名",
+        }
+    }
+
+    /// Whether it ends the member's record (党员减少), with the 支部党员大会's decision and
+    /// the higher committee's approval.
+    pub const fn ends_membership(self) -> bool {
+        !matches!(self, CorrectionOutcome::Corrected)
+    }
+}
+
 /// Checks the 支委会's 组织评定: one grade per member of the roll (the full members), 优秀 at
 /// most [`AppraisalRules::excellent_limit`]. Any grade may stand against the totals: the
 /// decision is the committee's, with the totals beside it.

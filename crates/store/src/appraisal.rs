@@ -9,7 +9,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use liangxin_domain::appraisal::{self, AppraisalRules, Ballot, Bulletin, Credential, Grade};
+use liangxin_domain::appraisal::{
+    self, AppraisalRules, Ballot, Bulletin, CorrectionOutcome, CorrectionSource, Credential, Grade,
+};
 use liangxin_domain::kinds::{MeetingKind, PartyOrgType};
 use liangxin_domain::registry::Key;
 use serde_json::json;
@@ -696,4 +698,406 @@ fn write_credentials(conn: &mut DbConnection, key: Key, rows: Vec<(String, bool)
         crate::batch_insert!(conn, ac::table, &values)?;
     }
     Ok(())
+}
+
+/// What a member's 不合格 case can start from: the latest 不合格 grade, and the open
+/// six-month findings, each in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grounds {
+    pub source: CorrectionSource,
+    pub text: String,
+}
+
+/// One 不合格党员处置 case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionView {
+    pub key: Key,
+    pub source: CorrectionSource,
+    pub grounds: String,
+    pub measures: String,
+    pub helper: String,
+    pub deadline: NaiveDate,
+    pub opened_on: NaiveDate,
+    pub outcome: Option<CorrectionOutcome>,
+    pub review: Option<String>,
+    pub decision: Option<String>,
+    pub approval: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// A case to open.
+#[derive(Debug, Clone)]
+pub struct CorrectionOpen {
+    pub member: Key,
+    pub source: CorrectionSource,
+    /// 改正措施
+    pub measures: String,
+    /// 帮教人: who helps.
+    pub helper: String,
+}
+
+/// How a case is closed.
+#[derive(Debug, Clone)]
+pub struct CorrectionClose {
+    pub outcome: CorrectionOutcome,
+    /// The review: how the member was found, for every outcome.
+    pub review: String,
+    /// 劝退 or 除名: the 支部党员大会's decision (date, votes) and the higher committee's
+    /// approval (its document).
+    pub decision: String,
+    pub approval: String,
+}
+
+type CorrectionRow = (
+    i32,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    NaiveDate,
+    NaiveDate,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<NaiveDate>,
+);
+
+impl Store {
+    /// What a 不合格 case of `member` may start from today.
+    pub fn correction_grounds(&mut self, scope: &Scope, member: Key) -> Result<Vec<Grounds>> {
+        use crate::schema::audit_findings as af;
+        use liangxin_domain::audit::{AuditKind, Severity};
+        crate::transfer::member_active(self.conn(), scope, member)?;
+        let conn = self.conn();
+        let mut out = Vec::new();
+        let graded: Option<(String, Option<NaiveDate>)> = ar::table
+            .inner_join(
+                rd::table.on(rd::county_code
+                    .eq(ar::county_code)
+                    .and(rd::id.eq(ar::round_id))),
+            )
+            .filter(ar::member_county.eq(member.county))
+            .filter(ar::member_id.eq(member.id))
+            .filter(ar::grade.eq(Grade::Unqualified.label()))
+            .order(rd::decided_on.desc())
+            .select((rd::title, rd::decided_on))
+            .first(conn)
+            .optional()?;
+        if let Some((title, decided)) = graded {
+            out.push(Grounds {
+                source: CorrectionSource::Appraisal,
+                text: format!(
+                    "{title}：支委会评定为不合格{}",
+                    decided.map(|d| format!("（{d}）")).unwrap_or_default()
+                ),
+            });
+        }
+        let flagged: Vec<String> = af::table
+            .filter(af::subject_type.eq("member"))
+            .filter(af::subject_id.eq(member.id))
+            .filter(af::county_code.eq(member.county))
+            .filter(af::severity.eq(Severity::Flag.code()))
+            .filter(af::kind.eq_any([
+                AuditKind::NoOrganizationalLife.code(),
+                AuditKind::DuesUnpaid.code(),
+            ]))
+            .filter(af::closed_on.is_null())
+            .select(af::detail)
+            .load(conn)?;
+        out.extend(flagged.into_iter().map(|text| Grounds {
+            source: CorrectionSource::SixMonth,
+            text,
+        }));
+        Ok(out)
+    }
+
+    /// 限期改正: opens a member's case from `source`, with the measures and who helps; the
+    /// deadline follows the rule. One open case a member; the member's branch or above.
+    pub fn open_correction(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        open: &CorrectionOpen,
+    ) -> Result<Key> {
+        let CorrectionOpen {
+            member,
+            source,
+            ref measures,
+            ref helper,
+        } = *open;
+        use crate::schema::correction_cases as cc;
+        if scope.member.is_some() {
+            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
+        }
+        let rules = AppraisalRules::resolve(&self.rule_set()?, today)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let grounds = self
+            .correction_grounds(scope, member)?
+            .into_iter()
+            .filter(|g| g.source == source)
+            .map(|g| g.text)
+            .collect::<Vec<_>>();
+        if grounds.is_empty() {
+            return Err(StoreError::invalid(
+                "处置依据",
+                format!("该党员没有“{}”的记录", source.label()),
+            ));
+        }
+        let measures = crate::error::typed_text("改正措施", measures, true, 2000)?;
+        let helper = crate::error::typed_text("帮教人", helper, true, 100)?;
+        let months = u32::try_from(rules.correction_months.value).unwrap_or(6);
+        let deadline = today
+            .checked_add_months(chrono::Months::new(months))
+            .unwrap_or(today);
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let open: i64 = cc::table
+                .filter(cc::member_county.eq(member.county))
+                .filter(cc::member_id.eq(member.id))
+                .filter(cc::closed_on.is_null())
+                .count()
+                .get_result(conn)?;
+            if open > 0 {
+                return Err(StoreError::invalid(
+                    "处置依据",
+                    "该党员已有未结束的限期改正",
+                ));
+            }
+            let id = crate::registry::allocate(conn, "correction_cases", 1)?;
+            let key = Key {
+                county: member.county,
+                id,
+            };
+            diesel::insert_into(cc::table)
+                .values((
+                    cc::county_code.eq(key.county),
+                    cc::id.eq(id),
+                    cc::member_county.eq(member.county),
+                    cc::member_id.eq(member.id),
+                    cc::source.eq(source.code()),
+                    cc::grounds.eq(grounds.join("\n")),
+                    cc::measures.eq(&measures),
+                    cc::helper.eq(&helper),
+                    cc::deadline.eq(deadline),
+                    cc::opened_on.eq(today),
+                    cc::opened_by.eq(actor),
+                ))
+                .execute(conn)?;
+            crate::registry::bump_records(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "open",
+                    entity: "correction_case",
+                    county: key.county,
+                    entity_id: id,
+                    before: None,
+                    after: Some(json!({
+                        "member": { "county": member.county, "id": member.id },
+                        "source": source.code(),
+                        "grounds": grounds,
+                        "measures": measures,
+                        "helper": helper,
+                        "deadline": deadline,
+                        "rule": { "key": rules.correction_months.rule.key, "version": rules.correction_months.rule.version },
+                    })),
+                },
+            )?;
+            Ok(key)
+        })
+    }
+
+    /// A member's cases, newest first.
+    pub fn member_corrections(
+        &mut self,
+        scope: &Scope,
+        member: Key,
+    ) -> Result<Vec<CorrectionView>> {
+        use crate::schema::correction_cases as cc;
+        if self.member(scope, member)?.is_none() {
+            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
+        }
+        let rows: Vec<CorrectionRow> = cc::table
+            .filter(cc::member_county.eq(member.county))
+            .filter(cc::member_id.eq(member.id))
+            .order((cc::opened_on.desc(), cc::id.desc()))
+            .select((
+                cc::county_code,
+                cc::id,
+                cc::source,
+                cc::grounds,
+                cc::measures,
+                cc::helper,
+                cc::deadline,
+                cc::opened_on,
+                cc::outcome,
+                cc::review,
+                cc::decision,
+                cc::approval,
+                cc::closed_on,
+            ))
+            .load(self.conn())?;
+        rows.into_iter()
+            .map(|r| {
+                let (
+                    county,
+                    id,
+                    source,
+                    grounds,
+                    measures,
+                    helper,
+                    deadline,
+                    opened_on,
+                    outcome,
+                    review,
+                    decision,
+                    approval,
+                    closed_on,
+                ) = r;
+                Ok(CorrectionView {
+                    key: Key { county, id },
+                    source: CorrectionSource::parse(&source)
+                        .ok_or_else(|| corrupt("处置依据", &source))?,
+                    grounds,
+                    measures,
+                    helper,
+                    deadline,
+                    opened_on,
+                    outcome: outcome
+                        .map(|o| {
+                            CorrectionOutcome::parse(&o).ok_or_else(|| corrupt("处置结果", &o))
+                        })
+                        .transpose()?,
+                    review,
+                    decision,
+                    approval,
+                    closed_on,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends a member's open case: corrected, or 劝退 / 除名 with the 支部党员大会's decision
+    /// and the higher committee's approval, which closes the member's record (党员减少) in
+    /// the same transaction. A 预备党员 is neither persuaded out nor removed: their
+    /// probation is extended or cancelled (党员减少, 取消预备党员资格).
+    pub fn close_correction(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        member: Key,
+        close: &CorrectionClose,
+    ) -> Result<()> {
+        use crate::schema::correction_cases as cc;
+        use crate::schema::members as m;
+        if scope.member.is_some() {
+            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
+        }
+        let review = crate::error::typed_text("复查情况", &close.review, true, 2000)?;
+        let (decision, approval) = if close.outcome.ends_membership() {
+            (
+                Some(crate::error::typed_text(
+                    "支部党员大会决议",
+                    &close.decision,
+                    true,
+                    500,
+                )?),
+                Some(crate::error::typed_text(
+                    "上级党组织批准",
+                    &close.approval,
+                    true,
+                    500,
+                )?),
+            )
+        } else {
+            (None, None)
+        };
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            crate::transfer::member_active(conn, scope, member)?;
+            let open: Option<i64> = cc::table
+                .filter(cc::member_county.eq(member.county))
+                .filter(cc::member_id.eq(member.id))
+                .filter(cc::closed_on.is_null())
+                .select(cc::id)
+                .first(conn)
+                .optional()?;
+            let Some(id) = open else {
+                return Err(StoreError::invalid(
+                    "处置结果",
+                    "该党员没有未结束的限期改正",
+                ));
+            };
+            if close.outcome.ends_membership() {
+                let confirmed: Option<NaiveDate> = m::table
+                    .filter(m::county_code.eq(member.county))
+                    .filter(m::id.eq(member.id))
+                    .select(m::confirmed_on)
+                    .first(conn)?;
+                if confirmed.is_none_or(|c| c > today) {
+                    return Err(StoreError::invalid(
+                        "处置结果",
+                        "预备党员不劝退、不除名：应延长预备期，或在“党员减少”中取消预备党员资格",
+                    ));
+                }
+                let reason = match close.outcome {
+                    CorrectionOutcome::PersuadedOut => {
+                        liangxin_domain::kinds::LeaveReason::PersuadedOut
+                    }
+                    _ => liangxin_domain::kinds::LeaveReason::Removed,
+                };
+                let note = format!(
+                    "不合格党员处置：{}；批准：{}",
+                    decision.as_deref().unwrap_or_default(),
+                    approval.as_deref().unwrap_or_default()
+                );
+                let leaving = crate::transfer::Leaving {
+                    member,
+                    reason,
+                    on: today,
+                    note,
+                };
+                crate::transfer::leave_in(conn, cipher, actor, scope, &leaving)?;
+            }
+            diesel::update(
+                cc::table
+                    .filter(cc::county_code.eq(member.county))
+                    .filter(cc::id.eq(id)),
+            )
+            .set((
+                cc::outcome.eq(close.outcome.code()),
+                cc::review.eq(&review),
+                cc::decision.eq(&decision),
+                cc::approval.eq(&approval),
+                cc::closed_on.eq(today),
+                cc::closed_by.eq(actor),
+            ))
+            .execute(conn)?;
+            crate::registry::bump_records(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "close",
+                    entity: "correction_case",
+                    county: member.county,
+                    entity_id: id,
+                    before: None,
+                    after: Some(json!({
+                        "outcome": close.outcome.code(),
+                        "review": review,
+                        "decision": decision,
+                        "approval": approval,
+                    })),
+                },
+            )
+        })
+    }
 }

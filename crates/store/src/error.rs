@@ -54,3 +54,21 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A text a user typed, trimmed: refused naming `field` when required and blank, or longer
+/// than `max` characters.
+pub(crate) fn typed_text(
+    field: &'static str,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> Result<String> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(StoreError::invalid(field, "必填"));
+    }
+    if v.chars().count() > max {
+        return Err(StoreError::invalid(field, format!("不能超过{max}个字")));
+    }
+    Ok(v.to_owned())
+}

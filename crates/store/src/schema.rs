@@ -563,6 +563,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 不合格党员处置
+    correction_cases (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        member_county -> Integer,
+        member_id -> BigInt,
+        source -> Text,
+        grounds -> Text,
+        measures -> Text,
+        helper -> Text,
+        deadline -> Date,
+        opened_on -> Date,
+        opened_by -> Text,
+        outcome -> Nullable<Text>,
+        review -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        approval -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -594,6 +617,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rectification_notes,
     star_assessments,
     member_records,
+    correction_cases,
 );
 
 diesel::table! {

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::audit::{self, Entry};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, typed_text};
 use crate::schema::{
     appraisal_rounds as rd, audit_findings as af, party_orgs as po, star_assessments as sa,
     star_items as si,
@@ -241,17 +241,6 @@ fn points(field: &'static str, value: i64, max: i64) -> Result<i32> {
     Ok(i32::try_from(value).unwrap_or(0))
 }
 
-fn text(field: &'static str, value: &str, required: bool, max: usize) -> Result<String> {
-    let v = value.trim();
-    if required && v.is_empty() {
-        return Err(StoreError::invalid(field, "必填"));
-    }
-    if v.chars().count() > max {
-        return Err(StoreError::invalid(field, format!("不能超过{max}个字")));
-    }
-    Ok(v.to_owned())
-}
-
 impl Store {
     /// The organization of `scope` by key: its path, type and name.
     fn star_org(&mut self, scope: &Scope, key: Key) -> Result<(String, PartyOrgType, String)> {
@@ -418,7 +407,7 @@ impl Store {
                     format!("“{}”应在0到{}分之间", i.label(), rules.max(*i).value),
                 )
             })?;
-            let evidence = text("自评依据", evidence, true, 500)
+            let evidence = typed_text("自评依据", evidence, true, 500)
                 .map_err(|e| StoreError::invalid("自评依据", format!("“{}”：{e}", i.label())))?;
             rows.push((i.code(), p, evidence));
         }
@@ -568,7 +557,7 @@ impl Store {
             let p = points("评分", *p, max).map_err(|_| {
                 StoreError::invalid("评分", format!("“{}”应在0到{max}分之间", i.label()))
             })?;
-            let note = text("评分说明", note, false, 500)?;
+            let note = typed_text("评分说明", note, false, 500)?;
             rows.push((i, p, note));
         }
         let facts = self.star_record_facts(s.party_org, &path, org_type, s.year, today)?;
@@ -683,12 +672,13 @@ impl Store {
                 changed.push((*i, p));
             }
         }
-        let note = text("审核意见", note, !changed.is_empty(), 1000).map_err(|e| match e {
-            StoreError::Invalid { reason, .. } if reason == "必填" => {
-                StoreError::invalid("审核意见", "调整了评分，应写明理由")
-            }
-            e => e,
-        })?;
+        let note =
+            typed_text("审核意见", note, !changed.is_empty(), 1000).map_err(|e| match e {
+                StoreError::Invalid { reason, .. } if reason == "必填" => {
+                    StoreError::invalid("审核意见", "调整了评分，应写明理由")
+                }
+                e => e,
+            })?;
         let total: i64 = view
             .lines
             .iter()

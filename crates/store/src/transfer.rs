@@ -930,51 +930,76 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let before = member_active(conn, scope, member)?;
-            if on < before.joined_on {
-                return Err(StoreError::invalid("减少日期", "不能早于入党时间"));
-            }
-            let open: i64 = t::table
-                .filter(t::member_county.eq(member.county))
-                .filter(t::member_id.eq(member.id))
-                .filter(t::state.eq(TransferState::Issued.code()))
-                .count()
-                .get_result(conn)?;
-            if open > 0 {
-                return Err(StoreError::invalid(
-                    "党员",
-                    "有未办结的组织关系转接，请先撤销",
-                ));
-            }
-            diesel::update(
-                m::table
-                    .filter(m::county_code.eq(member.county))
-                    .filter(m::id.eq(member.id)),
-            )
-            .set((
-                m::left_on.eq(Some(on)),
-                m::leave_reason.eq(Some(reason.code())),
-            ))
-            .execute(conn)?;
-            crate::floating::end_open(conn, member, on)?;
-            crate::posts::end_member_posts(conn, cipher, actor, member, on)?;
-            bump_version(conn)?;
-            bump_records(conn)?;
-            audit::append(
-                conn,
-                cipher,
-                Entry {
-                    actor,
-                    action: "leave",
-                    entity: "member",
-                    county: member.county,
-                    entity_id: member.id,
-                    before: Some(json!({ "left_on": null })),
-                    after: Some(json!({ "left_on": on, "reason": reason.code(), "note": note })),
-                },
-            )
+            let leaving = Leaving {
+                member,
+                reason,
+                on,
+                note,
+            };
+            leave_in(conn, cipher, actor, scope, &leaving)
         })
     }
+}
+
+/// 党员减少 inside the caller's transaction: the record kept with the day and reason, its
+/// floating record and posts ended, in the audit log with its basis. The 不合格党员 case
+/// that ends in 劝退 or 除名 closes the record this way too.
+pub(crate) fn leave_in(
+    conn: &mut DbConnection,
+    cipher: &crate::IdCipher,
+    actor: &str,
+    scope: &Scope,
+    leaving: &Leaving,
+) -> Result<()> {
+    let Leaving {
+        member,
+        reason,
+        on,
+        ref note,
+    } = *leaving;
+    let before = member_active(conn, scope, member)?;
+    if on < before.joined_on {
+        return Err(StoreError::invalid("减少日期", "不能早于入党时间"));
+    }
+    let open: i64 = t::table
+        .filter(t::member_county.eq(member.county))
+        .filter(t::member_id.eq(member.id))
+        .filter(t::state.eq(TransferState::Issued.code()))
+        .count()
+        .get_result(conn)?;
+    if open > 0 {
+        return Err(StoreError::invalid(
+            "党员",
+            "有未办结的组织关系转接，请先撤销",
+        ));
+    }
+    diesel::update(
+        m::table
+            .filter(m::county_code.eq(member.county))
+            .filter(m::id.eq(member.id)),
+    )
+    .set((
+        m::left_on.eq(Some(on)),
+        m::leave_reason.eq(Some(reason.code())),
+    ))
+    .execute(conn)?;
+    crate::floating::end_open(conn, member, on)?;
+    crate::posts::end_member_posts(conn, cipher, actor, member, on)?;
+    bump_version(conn)?;
+    bump_records(conn)?;
+    audit::append(
+        conn,
+        cipher,
+        Entry {
+            actor,
+            action: "leave",
+            entity: "member",
+            county: member.county,
+            entity_id: member.id,
+            before: Some(json!({ "left_on": null })),
+            after: Some(json!({ "left_on": on, "reason": reason.code(), "note": note })),
+        },
+    )
 }
 
 /// A member of `scope` who has not left.

@@ -13,7 +13,7 @@ use liangxin_domain::vanguard::{self, Evaluation, Fact, FactRef, Item, RecordKin
 use serde_json::json;
 
 use crate::audit::{self, Entry};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, typed_text};
 use crate::schema::{
     audit_findings as af, meeting_attendance as ma, meetings as mt, member_records as mr,
     members as m, party_orgs as po,
@@ -55,17 +55,6 @@ type RecordRow = (
     String,
     NaiveDate,
 );
-
-fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(StoreError::invalid(field, "必填"));
-    }
-    if v.chars().count() > max {
-        return Err(StoreError::invalid(field, format!("不能超过{max}个字")));
-    }
-    Ok(v.to_owned())
-}
 
 impl Store {
     /// Whether `member` is on a register of `scope` (a member's own scope: themselves).
@@ -116,8 +105,8 @@ impl Store {
             }
             _ => {}
         }
-        let title = text("事项", &r.title, 100)?;
-        let evidence = text("佐证", &r.evidence, 500)?;
+        let title = typed_text("事项", &r.title, true, 100)?;
+        let evidence = typed_text("佐证", &r.evidence, true, 500)?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let id = crate::registry::allocate(conn, "member_records", 1)?;

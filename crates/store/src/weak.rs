@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, typed_text};
 use crate::schema::{
     audit_findings as af, instructors as ins, party_org_posts as pp, party_orgs as po,
     rectification_cases as rc, rectification_notes as rn,
@@ -117,17 +117,6 @@ pub struct CaseView {
     /// Whether the scope asked with is above the organization: only the level above
     /// opens and accepts a case.
     pub above: bool,
-}
-
-fn required(field: &'static str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(StoreError::invalid(field, "必填"));
-    }
-    if v.chars().count() > max {
-        return Err(StoreError::invalid(field, format!("不能超过{max}个字")));
-    }
-    Ok(v.to_owned())
 }
 
 /// The organization if it is in the scope and the scope is above it (not the
@@ -395,7 +384,7 @@ impl Store {
                 }
             }
             Basis::Nomination => {
-                let text = required("提名理由", &case.nominated, 2000)?;
+                let text = typed_text("提名理由", &case.nominated, true, 2000)?;
                 text.lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
@@ -403,9 +392,9 @@ impl Store {
                     .collect()
             }
         };
-        let causes = required("问题原因", &case.causes, 2000)?;
-        let measures = required("整改措施", &case.measures, 4000)?;
-        let leader = required("联系领导", &case.leader, 100)?;
+        let causes = typed_text("问题原因", &case.causes, true, 2000)?;
+        let measures = typed_text("整改措施", &case.measures, true, 4000)?;
+        let leader = typed_text("联系领导", &case.leader, true, 100)?;
         if case.deadline <= today {
             return Err(StoreError::invalid("整改期限", "应晚于今天"));
         }
@@ -599,7 +588,7 @@ impl Store {
         key: Key,
         note: &str,
     ) -> Result<()> {
-        let note = required("整改进展", note, 2000)?;
+        let note = typed_text("整改进展", note, true, 2000)?;
         let view = self
             .rectification_case(scope, key)?
             .ok_or_else(|| StoreError::invalid("整顿", "不存在或不在您的管理范围内"))?;
@@ -652,7 +641,7 @@ impl Store {
         key: Key,
         conclusion: &str,
     ) -> Result<()> {
-        let conclusion = required("验收意见", conclusion, 2000)?;
+        let conclusion = typed_text("验收意见", conclusion, true, 2000)?;
         let view = self
             .rectification_case(scope, key)?
             .ok_or_else(|| StoreError::invalid("整顿", "不存在或不在您的管理范围内"))?;

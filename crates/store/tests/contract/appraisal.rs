@@ -442,3 +442,181 @@ pub(super) fn a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast(db: &TestD
     }
     assert!(!text.contains("330825-"), "no member key in the bulletin");
 }
+
+/// Runs a round of `year` over the branch, everyone voting 合格, and records `grades`.
+fn decided_round(store: &mut Store, scope: &Scope, branch: Key, year: i32, grades: &[Grade]) {
+    let opened = store
+        .open_appraisal("sec", scope, TODAY, branch, year)
+        .unwrap();
+    let marks: String = std::iter::repeat_n('B', grades.len()).collect();
+    for c in &opened.credentials {
+        store.cast_ballot(opened.key, c, &marks).unwrap();
+    }
+    store
+        .close_appraisal("sec", scope, TODAY, opened.key)
+        .unwrap();
+    store
+        .decide_appraisal("sec", scope, TODAY, opened.key, grades)
+        .unwrap();
+}
+
+pub(super) fn an_unqualified_member_is_given_time_then_corrected_or_persuaded_out(db: &TestDb) {
+    use liangxin_domain::appraisal::{CorrectionOutcome, CorrectionSource};
+    use liangxin_store::appraisal::{CorrectionClose, CorrectionOpen};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let members = branch_of(&mut store, &c, 3, 0);
+    let county = scope_of(&mut store, c.longyou);
+    let (q, u) = (Grade::Qualified, Grade::Unqualified);
+    decided_round(&mut store, &county, c.joint, 2025, &[u, q, q]);
+
+    // Only from a ground on record; the deadline follows the rule (6 months).
+    assert!(
+        store
+            .correction_grounds(&county, members[1])
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .open_correction(
+                    "sec",
+                    &county,
+                    TODAY,
+                    &CorrectionOpen {
+                        member: members[1],
+                        source: CorrectionSource::Appraisal,
+                        measures: "谈心谈话".into(),
+                        helper: "书记".into()
+                    }
+                )
+                .unwrap_err()
+        )
+        .0,
+        "处置依据"
+    );
+    let grounds = store.correction_grounds(&county, members[0]).unwrap();
+    assert_eq!(grounds.len(), 1);
+    assert!(
+        grounds[0].text.contains("2025年度民主评议党员"),
+        "{}",
+        grounds[0].text
+    );
+    store
+        .open_correction(
+            "sec",
+            &county,
+            TODAY,
+            &CorrectionOpen {
+                member: members[0],
+                source: CorrectionSource::Appraisal,
+                measures: "每月谈心一次，参加组织生活".into(),
+                helper: "书记张某".into(),
+            },
+        )
+        .unwrap();
+    assert!(
+        store
+            .open_correction(
+                "sec",
+                &county,
+                TODAY,
+                &CorrectionOpen {
+                    member: members[0],
+                    source: CorrectionSource::Appraisal,
+                    measures: "再开".into(),
+                    helper: "书记".into()
+                }
+            )
+            .is_err(),
+        "one open case a member"
+    );
+    let open = &store.member_corrections(&county, members[0]).unwrap()[0];
+    assert_eq!(open.deadline, d(2027, 5, 27));
+    assert_eq!(open.outcome, None);
+    store
+        .close_correction(
+            "sec",
+            &county,
+            TODAY,
+            members[0],
+            &CorrectionClose {
+                outcome: CorrectionOutcome::Corrected,
+                review: "按时参加组织生活，已改正".into(),
+                decision: String::new(),
+                approval: String::new(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        store.member_corrections(&county, members[0]).unwrap()[0].outcome,
+        Some(CorrectionOutcome::Corrected)
+    );
+
+    // This year another is 不合格, does not correct, and is persuaded out: the branch
+    // meeting's decision and the approval above are required, and the record leaves by
+    // the 党员减少 path in the same step.
+    decided_round(&mut store, &county, c.joint, 2026, &[q, u, q]);
+    store
+        .open_correction(
+            "sec",
+            &county,
+            TODAY,
+            &CorrectionOpen {
+                member: members[1],
+                source: CorrectionSource::Appraisal,
+                measures: "限期半年改正".into(),
+                helper: "委员李某".into(),
+            },
+        )
+        .unwrap();
+    let no_approval = CorrectionClose {
+        outcome: CorrectionOutcome::PersuadedOut,
+        review: "期满仍无转变".into(),
+        decision: "2026年11月20日支部党员大会表决通过（应到3人实到3人）".into(),
+        approval: " ".into(),
+    };
+    assert_eq!(
+        invalid_field(
+            store
+                .close_correction("sec", &county, TODAY, members[1], &no_approval)
+                .unwrap_err()
+        )
+        .0,
+        "上级党组织批准"
+    );
+    assert!(
+        store
+            .member(&county, members[1])
+            .unwrap()
+            .unwrap()
+            .left_on
+            .is_none(),
+        "nothing half-done"
+    );
+    store
+        .close_correction(
+            "sec",
+            &county,
+            TODAY,
+            members[1],
+            &CorrectionClose {
+                approval: "龙游县两新工委〔2026〕12号批复".into(),
+                ..no_approval
+            },
+        )
+        .unwrap();
+    let left = store.member(&county, members[1]).unwrap().unwrap();
+    assert_eq!(left.left_on, Some(TODAY));
+    let case = &store.member_corrections(&county, members[1]).unwrap()[0];
+    assert_eq!(case.outcome, Some(CorrectionOutcome::PersuadedOut));
+    assert!(case.approval.as_deref().unwrap().contains("批复"));
+    let log = store
+        .audit_entries("member", members[1].county, members[1].id)
+        .unwrap();
+    assert!(
+        log.iter().any(|e| e.action == "leave"),
+        "the leaving is in the audit log"
+    );
+}
