@@ -88,6 +88,8 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "stars_scored" => "已保存：评分已提交，待县两新工委审核。",
         "stars_reviewed" => "已保存：审核已完成，待市两新工委确认。",
         "stars_confirmed" => "已保存：星级已确认。",
+        "correction_opened" => "已保存：限期改正已登记，期满后请复查并记录处置结果。",
+        "correction_closed" => "已保存：处置结果已记录。",
         "member_record" => "已保存：记录已登记，先锋指数已按记录重新计算。",
         _ => return None,
     })

@@ -29,6 +29,8 @@ struct Line {
     /// 优秀, 合格, 基本合格, 不合格, 弃权.
     totals: Option<[u32; 5]>,
     grade: Option<&'static str>,
+    /// For a member graded 不合格: where the 限期改正 is opened.
+    correction_href: Option<String>,
     /// The grade typed in a decision that was refused, to show it again.
     typed: String,
 }
@@ -112,6 +114,8 @@ async fn page(
                 ]
             }),
             grade: l.grade.map(Grade::label),
+            correction_href: (l.grade == Some(Grade::Unqualified))
+                .then(|| format!("/members/{}/{}/correction", l.member.county, l.member.id)),
             typed: params::field(typed, &format!("g_{}", i + 1)),
         })
         .collect();

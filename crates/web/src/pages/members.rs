@@ -161,6 +161,8 @@ struct MemberPage {
     reveal_action: Option<String>,
     dues_href: String,
     vanguard_href: String,
+    /// 不合格党员处置: the staff's.
+    correction_href: Option<String>,
     /// 党员档案: each checklist item and when it was received.
     archive: Vec<(&'static str, String)>,
     completeness: String,
@@ -246,6 +248,9 @@ pub async fn show(
         reveal_action: staff.then(|| format!("/members/{county}/{id}/resident-id")),
         dues_href: format!("/members/{county}/{id}/dues"),
         vanguard_href: format!("/members/{county}/{id}/vanguard"),
+        correction_href: crate::routes::Who::Staff
+            .admits(auth.role)
+            .then(|| format!("/members/{county}/{id}/correction")),
         archive: items
             .iter()
             .map(|(item, on)| {

@@ -182,3 +182,106 @@ fn a_branch_runs_a_secret_round_on_pages_and_its_bulletin_recounts() {
         .unwrap();
     assert_eq!(log.len(), 3, "{log:?}");
 }
+
+#[test]
+fn a_member_graded_unqualified_is_given_time_and_the_outcome_is_recorded_on_pages() {
+    use liangxin_domain::appraisal::Grade;
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("longyou").unwrap().unwrap();
+    let scope = store.scope_of_user(&user).unwrap();
+    let secretary = store.user_by_username("secretary").unwrap().unwrap();
+    let today = liangxin_web::today();
+    let year = chrono::Datelike::year(&today);
+    // A branch of the county other than the secretary's (its round is another test's).
+    let (round, roll) = store
+        .party_orgs_in_scope(&scope)
+        .unwrap()
+        .into_iter()
+        .filter(|(k, _, _, t)| t.is_branch() && Some(k.id) != secretary.party_org_id)
+        .find_map(|(k, ..)| store.open_appraisal("t", &scope, today, k, year).ok())
+        .map(|r| {
+            let view = store.appraisal_round(&scope, today, r.key).unwrap();
+            (r, view.roll.len())
+        })
+        .unwrap();
+    store
+        .close_appraisal("t", &scope, today, round.key)
+        .unwrap();
+    let mut grades = vec![Grade::Qualified; roll];
+    grades[0] = Grade::Unqualified;
+    store
+        .decide_appraisal("t", &scope, today, round.key, &grades)
+        .unwrap();
+    let member = store
+        .appraisal_round(&scope, today, round.key)
+        .unwrap()
+        .roll[0]
+        .member;
+    let page = format!("/members/{}/{}/correction", member.county, member.id);
+
+    let mut county = app.signed_in("longyou");
+    let counted = county.get(&format!(
+        "/appraisals/{}/{}",
+        round.key.county, round.key.id
+    ));
+    assert!(
+        counted.body.contains(&page),
+        "the 不合格 row links its 限期改正"
+    );
+    let form = county.get(&page);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("民主评议评定为不合格"), "{}", form.body);
+    let csrf = form.csrf();
+    let no_helper = county.post_form(
+        &page,
+        &[
+            ("_csrf", &csrf),
+            ("source", "appraisal"),
+            ("measures", "每月谈心"),
+        ],
+    );
+    assert_eq!(no_helper.status, 422);
+    assert!(no_helper.body.contains("帮教人"), "{}", no_helper.body);
+    let opened = county.post_form(
+        &page,
+        &[
+            ("_csrf", &csrf),
+            ("source", "appraisal"),
+            ("measures", "每月谈心"),
+            ("helper", "书记"),
+        ],
+    );
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let close = format!("{page}/close");
+    let no_approval = county.post_form(
+        &close,
+        &[
+            ("_csrf", &csrf),
+            ("outcome", "removed"),
+            ("review", "无转变"),
+            ("decision", "支部党员大会决议"),
+        ],
+    );
+    assert_eq!(no_approval.status, 422);
+    assert!(
+        no_approval.body.contains("上级党组织批准"),
+        "{}",
+        no_approval.body
+    );
+    let corrected = county.post_form(
+        &close,
+        &[
+            ("_csrf", &csrf),
+            ("outcome", "corrected"),
+            ("review", "已按时参加组织生活"),
+        ],
+    );
+    assert_eq!(corrected.status, 303, "{}", corrected.body);
+    let done = county.get(corrected.header("location").unwrap());
+    assert!(
+        done.body.contains("已改正；已按时参加组织生活"),
+        "{}",
+        done.body
+    );
+}
