@@ -4,8 +4,12 @@
 //! roll, a salted digest per credential issued, and the ballots under their trackers. No
 //! table has a voter column; credentials and ballots are keyed by digest and tracker (on
 //! SQLite `WITHOUT ROWID`, so not even the file's order follows the order of casting), and
-//! closing writes both again in key order, which on PostgreSQL discards the order the rows
-//! were written in. Casting writes nothing to the audit log: an entry would carry a time.
+//! closing writes both again in key order in one transaction, then (on PostgreSQL) VACUUMs
+//! them. While a round is open, PostgreSQL's system columns (xmin) still say which
+//! credential was marked in the transaction that stored which ballot, and in what order:
+//! someone reading the database then, and holding the slips' credentials with whom each
+//! went to, could link them. Casting writes nothing to the audit log: an entry would carry
+//! a time.
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -511,6 +515,23 @@ impl Store {
         today: NaiveDate,
         key: Key,
     ) -> Result<Bulletin> {
+        let bulletin = self.close_appraisal_in(actor, scope, today, key)?;
+        // DIALECT: PostgreSQL keeps the rows deleted by the rewrite, with the transaction
+        // that wrote each (the order of casting), until a VACUUM; it cannot run inside a
+        // transaction, hence after the commit.
+        if let DbConnection::Postgres(c) = &mut self.conn {
+            diesel::sql_query("VACUUM appraisal_ballots, appraisal_credentials").execute(c)?;
+        }
+        Ok(bulletin)
+    }
+
+    fn close_appraisal_in(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        key: Key,
+    ) -> Result<Bulletin> {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let row = round_in_scope(conn, scope, key)?;
@@ -768,9 +789,23 @@ impl Store {
     /// What a 不合格 case of `member` may start from today.
     pub fn correction_grounds(&mut self, scope: &Scope, member: Key) -> Result<Vec<Grounds>> {
         use crate::schema::audit_findings as af;
+        use crate::schema::correction_cases as cc;
         use liangxin_domain::audit::{AuditKind, Severity};
+        if scope.member.is_some_and(|me| me != member) {
+            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
+        }
         crate::transfer::member_active(self.conn(), scope, member)?;
         let conn = self.conn();
+        // What a past case already answered does not start another.
+        let since: Option<NaiveDate> = cc::table
+            .filter(cc::member_county.eq(member.county))
+            .filter(cc::member_id.eq(member.id))
+            .select(diesel::dsl::max(cc::opened_on))
+            .first(conn)?;
+        // Before any grade or finding (DIALECT: PostgreSQL's dates do not reach chrono's MIN).
+        let since = since
+            .or(NaiveDate::from_ymd_opt(1900, 1, 1))
+            .unwrap_or_default();
         let mut out = Vec::new();
         let graded: Option<(String, Option<NaiveDate>)> = ar::table
             .inner_join(
@@ -781,6 +816,7 @@ impl Store {
             .filter(ar::member_county.eq(member.county))
             .filter(ar::member_id.eq(member.id))
             .filter(ar::grade.eq(Grade::Unqualified.label()))
+            .filter(rd::decided_on.gt(since))
             .order(rd::decided_on.desc())
             .select((rd::title, rd::decided_on))
             .first(conn)
@@ -804,6 +840,7 @@ impl Store {
                 AuditKind::DuesUnpaid.code(),
             ]))
             .filter(af::closed_on.is_null())
+            .filter(af::first_found_on.gt(since))
             .select(af::detail)
             .load(conn)?;
         out.extend(flagged.into_iter().map(|text| Grounds {
@@ -1021,19 +1058,25 @@ impl Store {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             crate::transfer::member_active(conn, scope, member)?;
-            let open: Option<i64> = cc::table
+            let open: Option<(i64, NaiveDate)> = cc::table
                 .filter(cc::member_county.eq(member.county))
                 .filter(cc::member_id.eq(member.id))
                 .filter(cc::closed_on.is_null())
-                .select(cc::id)
+                .select((cc::id, cc::deadline))
                 .first(conn)
                 .optional()?;
-            let Some(id) = open else {
+            let Some((id, deadline)) = open else {
                 return Err(StoreError::invalid(
                     "处置结果",
                     "该党员没有未结束的限期改正",
                 ));
             };
+            if close.outcome.ends_membership() && today < deadline {
+                return Err(StoreError::invalid(
+                    "处置结果",
+                    format!("限期改正至{deadline}，期满仍无转变的才能劝退或除名"),
+                ));
+            }
             if close.outcome.ends_membership() {
                 let confirmed: Option<NaiveDate> = m::table
                     .filter(m::county_code.eq(member.county))

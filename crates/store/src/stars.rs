@@ -82,14 +82,16 @@ pub struct StarRights {
     pub confirm: bool,
 }
 
-fn rights(scope: &Scope, org_path: &str) -> StarRights {
+/// What `scope` may do with the assessment of the organization at `org_path`; `zoned`
+/// when a 小镇（园区）党工委 stands above it (then the town scores, not the county).
+fn rights(scope: &Scope, org_path: &str, zoned: bool) -> StarRights {
     let inside = scope.contains_path(org_path) && scope.member.is_none();
     let above = inside && org_path != scope.party_path;
     let city = scope.region.is_some_and(|r| r % 100 == 0);
     let county = scope.region.is_some_and(|r| r % 100 != 0);
     StarRights {
         assess: inside,
-        score: above && !city,
+        score: above && (scope.zone.is_some() || (county && !zoned)),
         review: above && county,
         confirm: above && city,
     }
@@ -242,6 +244,24 @@ fn points(field: &'static str, value: i64, max: i64) -> Result<i32> {
 }
 
 impl Store {
+    /// What `scope` may do with the assessment of the organization at `path`.
+    fn star_rights(&mut self, scope: &Scope, path: &str) -> Result<StarRights> {
+        // The organizations above: every prefix of the path ("/1/", "/1/2/" …).
+        let above: Vec<String> = path
+            .match_indices('/')
+            .skip(1)
+            .map(|(i, _)| path[..=i].to_owned())
+            .filter(|p| p != path)
+            .collect();
+        let zones: i64 = po::table
+            .filter(po::path.eq_any(above))
+            .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+            .filter(po::zone_id.is_not_null())
+            .count()
+            .get_result(self.conn())?;
+        Ok(rights(scope, path, zones > 0))
+    }
+
     /// The organization of `scope` by key: its path, type and name.
     fn star_org(&mut self, scope: &Scope, key: Key) -> Result<(String, PartyOrgType, String)> {
         let row: Option<(String, String, String)> = po::table
@@ -378,7 +398,7 @@ impl Store {
                 "评星的对象是两新组织的党组织（党支部、党总支、基层党委）",
             ));
         }
-        if !rights(scope, &path).assess {
+        if !self.star_rights(scope, &path)?.assess {
             return Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内"));
         }
         if year != today.year() && year != today.year() - 1 {
@@ -531,7 +551,7 @@ impl Store {
         vetoes: &[Veto],
     ) -> Result<()> {
         let (s, path, org_type, _) = self.star_in_scope(scope, key)?;
-        if !rights(scope, &path).score {
+        if !self.star_rights(scope, &path)?.score {
             return Err(StoreError::invalid(
                 "评分",
                 "评分由小镇（园区）党工委或县两新工委办理，本级不能为自己评分",
@@ -637,7 +657,7 @@ impl Store {
         note: &str,
     ) -> Result<()> {
         let (s, path, _, _) = self.star_in_scope(scope, key)?;
-        if !rights(scope, &path).review {
+        if !self.star_rights(scope, &path)?.review {
             return Err(StoreError::invalid("审核", "审核由县两新工委办理"));
         }
         if s.step != Step::Scored {
@@ -700,17 +720,8 @@ impl Store {
         };
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            for (i, p) in &changed {
-                diesel::update(
-                    si::table
-                        .filter(si::county_code.eq(key.county))
-                        .filter(si::assessment_id.eq(key.id))
-                        .filter(si::indicator.eq(i.code())),
-                )
-                .set(si::reviewed_points.eq(p))
-                .execute(conn)?;
-            }
-            diesel::update(
+            // The step moves first, under the write lock: a second review finds it moved.
+            let moved = diesel::update(
                 sa::table
                     .filter(sa::county_code.eq(key.county))
                     .filter(sa::id.eq(key.id))
@@ -725,6 +736,19 @@ impl Store {
                 sa::stars.eq(i32::from(rated)),
             ))
             .execute(conn)?;
+            if moved != 1 {
+                return Err(StoreError::invalid("审核", "该评星已经审核"));
+            }
+            for (i, p) in &changed {
+                diesel::update(
+                    si::table
+                        .filter(si::county_code.eq(key.county))
+                        .filter(si::assessment_id.eq(key.id))
+                        .filter(si::indicator.eq(i.code())),
+                )
+                .set(si::reviewed_points.eq(p))
+                .execute(conn)?;
+            }
             audit::append(
                 conn,
                 cipher,
@@ -757,7 +781,7 @@ impl Store {
         demonstration: bool,
     ) -> Result<()> {
         let (s, path, _, _) = self.star_in_scope(scope, key)?;
-        if !rights(scope, &path).confirm {
+        if !self.star_rights(scope, &path)?.confirm {
             return Err(StoreError::invalid("确认", "确认由市两新工委办理"));
         }
         if s.step != Step::Reviewed {
@@ -788,7 +812,7 @@ impl Store {
                 .first(conn)
                 .optional()?;
             let previous = previous.flatten();
-            diesel::update(
+            let moved = diesel::update(
                 sa::table
                     .filter(sa::county_code.eq(key.county))
                     .filter(sa::id.eq(key.id))
@@ -802,6 +826,9 @@ impl Store {
                 sa::demonstration.eq(demonstration),
             ))
             .execute(conn)?;
+            if moved != 1 {
+                return Err(StoreError::invalid("确认", "该评星已经确认"));
+            }
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
@@ -835,6 +862,7 @@ impl Store {
         party_org: Key,
     ) -> Result<(Vec<StarSummary>, StarRights)> {
         let (path, ..) = self.star_org(scope, party_org)?;
+        let rights = self.star_rights(scope, &path)?;
         let rows: Vec<Row> = sa::table
             .filter(sa::county_code.eq(party_org.county))
             .filter(sa::party_org_id.eq(party_org.id))
@@ -843,7 +871,7 @@ impl Store {
             .load(self.conn())?;
         Ok((
             rows.into_iter().map(summary).collect::<Result<_>>()?,
-            rights(scope, &path),
+            rights,
         ))
     }
 
@@ -975,7 +1003,7 @@ impl Store {
             }
         }
         Ok(Some(StarView {
-            rights: rights(scope, &path),
+            rights: self.star_rights(scope, &path)?,
             summary: s,
             party_org_name: name,
             lines,

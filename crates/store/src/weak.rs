@@ -600,6 +600,18 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
+            // Accepted meanwhile? Read again under the write lock.
+            let closed: Option<NaiveDate> = rc::table
+                .filter(rc::county_code.eq(key.county))
+                .filter(rc::id.eq(key.id))
+                .select(rc::closed_on)
+                .first(conn)?;
+            if closed.is_some() {
+                return Err(StoreError::invalid(
+                    "整改进展",
+                    "已验收销号的整顿不再记录进展",
+                ));
+            }
             let last: Option<i32> = rn::table
                 .filter(rn::county_code.eq(key.county))
                 .filter(rn::case_id.eq(key.id))
@@ -662,7 +674,7 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            diesel::update(
+            let closed = diesel::update(
                 rc::table
                     .filter(rc::county_code.eq(key.county))
                     .filter(rc::id.eq(key.id))
@@ -674,6 +686,9 @@ impl Store {
                 rc::acceptance.eq(&conclusion),
             ))
             .execute(conn)?;
+            if closed != 1 {
+                return Err(StoreError::invalid("验收意见", "该整顿已经验收销号"));
+            }
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,

@@ -553,6 +553,13 @@ pub(super) fn an_unqualified_member_is_given_time_then_corrected_or_persuaded_ou
         store.member_corrections(&county, members[0]).unwrap()[0].outcome,
         Some(CorrectionOutcome::Corrected)
     );
+    assert!(
+        store
+            .correction_grounds(&county, members[0])
+            .unwrap()
+            .is_empty(),
+        "the grade a case answered does not start another"
+    );
 
     // This year another is 不合格, does not correct, and is persuaded out: the branch
     // meeting's decision and the approval above are required, and the record leaves by
@@ -595,20 +602,21 @@ pub(super) fn an_unqualified_member_is_given_time_then_corrected_or_persuaded_ou
             .is_none(),
         "nothing half-done"
     );
+    let with_approval = CorrectionClose {
+        approval: "龙游县两新工委〔2026〕12号批复".into(),
+        ..no_approval
+    };
+    // Not before the 限期 has run.
+    let early = store
+        .close_correction("sec", &county, TODAY, members[1], &with_approval)
+        .unwrap_err();
+    assert!(early.to_string().contains("期满"), "{early}");
+    let after = d(2027, 6, 1);
     store
-        .close_correction(
-            "sec",
-            &county,
-            TODAY,
-            members[1],
-            &CorrectionClose {
-                approval: "龙游县两新工委〔2026〕12号批复".into(),
-                ..no_approval
-            },
-        )
+        .close_correction("sec", &county, after, members[1], &with_approval)
         .unwrap();
     let left = store.member(&county, members[1]).unwrap().unwrap();
-    assert_eq!(left.left_on, Some(TODAY));
+    assert_eq!(left.left_on, Some(after));
     let case = &store.member_corrections(&county, members[1]).unwrap()[0];
     assert_eq!(case.outcome, Some(CorrectionOutcome::PersuadedOut));
     assert!(case.approval.as_deref().unwrap().contains("批复"));

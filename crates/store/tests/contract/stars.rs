@@ -126,7 +126,7 @@ pub(super) fn stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level
         "审核"
     );
     store
-        .score_stars("town", &county_tree, TODAY, key, &scores, &[])
+        .score_stars("county", &county, TODAY, key, &scores, &[])
         .unwrap();
     assert_eq!(
         field(
@@ -252,8 +252,8 @@ pub(super) fn stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level
         .unwrap();
     store
         .score_stars(
-            "town",
-            &county_tree,
+            "county",
+            &county,
             TODAY,
             y2025,
             &scores,

@@ -90,6 +90,17 @@ fn a_town_scores_a_branchs_stars_the_county_reviews_and_the_city_confirms() {
     let own = post(&mut sec, &format!("{assessment}/score"), &scores);
     assert_eq!(own.status, 422);
     assert!(own.body.contains("本级不能为自己评分"), "{}", own.body);
+    // Where a town's 党工委 stands above the branch, the town scores, not the county.
+    let mut county_c = app.signed_in("longyou");
+    let c_csrf = county_c.get(&assessment).csrf();
+    let mut county_scores = scores.clone();
+    county_scores[0].1 = c_csrf.clone();
+    let by_county = post(
+        &mut county_c,
+        &format!("{assessment}/score"),
+        &county_scores,
+    );
+    assert_eq!(by_county.status, 422, "{}", by_county.body);
     let mut town = app.signed_in("hongmu");
     let page = town.get(&assessment);
     assert_eq!(page.status, 200);
@@ -104,10 +115,8 @@ fn a_town_scores_a_branchs_stars_the_county_reviews_and_the_city_confirms() {
     assert_eq!(scored.status, 303, "{}", scored.body);
 
     // The county reviews, adjusting one indicator with its reason.
-    let mut county_c = app.signed_in("longyou");
     let page = county_c.get(&assessment);
     assert!(page.body.contains("name=\"r_production\""), "{}", page.body);
-    let c_csrf = page.csrf();
     let no_reason = county_c.post_form(
         &format!("{assessment}/review"),
         &[("_csrf", &c_csrf), ("r_production", "3")],
