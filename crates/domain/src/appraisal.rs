@@ -3,11 +3,13 @@
 //!
 //! The secrecy is in what is kept, not in who is trusted. A round's roll (the 正式党员 to be
 //! graded, in a fixed order) is public to the branch. Each eligible voter is handed one
-//! random credential; a ballot is kept under its [`tracker`], the SHA-256 of the credential
-//! and the ballot's text, with nothing that names the voter or says when it was cast. At
+//! random credential, which lets them cast one ballot. The ballot is kept under its
+//! [`tracker`], the SHA-256 of a receipt drawn when it is cast and the ballot's text, with
+//! nothing that names the voter or says when it was cast; the receipt is shown to the
+//! voter alone (not derived from the credential, which whoever printed the slips holds). At
 //! close the [`Bulletin`] lists the roll, every ballot sorted by tracker and the totals, and
-//! its hash is chained to the previous round's: a voter finds their tracker in it, and
-//! anyone recounts it ([`Bulletin::verify`]) without trusting the platform.
+//! its hash is chained to the previous round's: a voter finds their ballot in it by their
+//! receipt, and anyone recounts it ([`Bulletin::verify`]) without trusting the platform.
 //!
 //! The grades are the 支委会's decision, "不唯票数": the totals stand beside it, and
 //! [`check_decision`] holds it to the one rule with a number, 优秀 at most a fraction of the
@@ -236,13 +238,13 @@ impl std::fmt::Debug for Credential {
     }
 }
 
-/// A ballot's tracker: SHA-256 of the credential and the ballot's text, in hex. Without the
-/// credential, which only its voter holds, nobody can tell whose ballot it is; with it, the
-/// voter finds their ballot in the bulletin.
-pub fn tracker(credential: &Credential, ballot: &Ballot) -> String {
+/// A ballot's tracker: SHA-256 of a secret and the ballot's text, in hex. The secret is the
+/// receipt drawn at cast and shown to the voter alone: without it nobody can tell whose
+/// ballot it is; with it, the voter finds their ballot in the bulletin.
+pub fn tracker(secret: &Credential, ballot: &Ballot) -> String {
     let mut h = Sha256::new();
     h.update(b"liangxin ballot v1\n");
-    h.update(credential.0.as_bytes());
+    h.update(secret.0.as_bytes());
     h.update(b"\n");
     h.update(ballot.text().as_bytes());
     hex(&h.finalize())

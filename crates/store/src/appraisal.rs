@@ -88,9 +88,17 @@ pub struct BallotPaper {
     pub open: bool,
     /// The credential has been used.
     pub used: bool,
-    /// Once closed: the bulletin, and the tracker of this credential's ballot in it.
+    /// Once closed: the bulletin. Which ballot is the voter's, only their receipt says.
     pub bulletin: Option<Bulletin>,
-    pub own_tracker: Option<String>,
+}
+
+/// A ballot cast: the receipt drawn for it and its tracker, shown to the voter once. The
+/// tracker is of the receipt, not of the credential: whoever printed or handed out the
+/// slips holds the credentials, and must not be able to find a ballot by one.
+#[derive(Debug)]
+pub struct Cast {
+    pub receipt: Credential,
+    pub tracker: String,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -395,8 +403,8 @@ impl Store {
     }
 
     /// What the holder of `credential` may see of round `key`: the ballot paper while the
-    /// round is open, the bulletin with their own ballot once it is closed. No scope: the
-    /// credential is the authority, and a wrong one learns nothing (not even the title).
+    /// round is open, the bulletin once it is closed. No scope: the credential is the
+    /// authority, and a wrong one learns nothing (not even the title).
     pub fn ballot_paper(&mut self, key: Key, credential: &Credential) -> Result<BallotPaper> {
         let conn = &mut self.conn;
         let round: Option<(String, String, Option<String>)> = rd::table
@@ -420,31 +428,49 @@ impl Store {
             .map(Bulletin::verify)
             .transpose()
             .map_err(|e| corrupt("唱票结果公告", e))?;
-        let own_tracker = bulletin.as_ref().and_then(|b| {
-            b.ballots
-                .iter()
-                .find(|(t, ballot)| *t == appraisal::tracker(credential, ballot))
-                .map(|(t, _)| t.clone())
-        });
         Ok(BallotPaper {
             title,
             roll: roll_names(conn, key)?,
             open: bulletin.is_none(),
             used,
             bulletin,
-            own_tracker,
         })
     }
 
-    /// Casts the ballot of `credential` in round `key`, in one transaction: the credential
-    /// from unused to used, and the ballot stored under its tracker, which is returned (the
-    /// voter finds it in the bulletin). Nothing of it is logged.
-    pub fn cast_ballot(
+    /// The closed round `key`'s bulletin, and the ballot of `receipt` in it if it is there:
+    /// what a voter checks, with the receipt shown when they cast. No scope: the bulletin is
+    /// the round's voters', and a receipt finds one ballot or none.
+    pub fn find_ballot(
         &mut self,
         key: Key,
-        credential: &Credential,
-        marks: &str,
-    ) -> Result<String> {
+        receipt: &Credential,
+    ) -> Result<(Bulletin, Option<(String, Ballot)>)> {
+        let text: Option<Option<String>> = rd::table
+            .filter(rd::county_code.eq(key.county))
+            .filter(rd::id.eq(key.id))
+            .select(rd::bulletin)
+            .first(&mut self.conn)
+            .optional()?;
+        let Some(Some(text)) = text else {
+            return Err(StoreError::invalid(
+                "回执码",
+                "投票结束、公告之后才能查找选票",
+            ));
+        };
+        let bulletin = Bulletin::verify(&text).map_err(|e| corrupt("唱票结果公告", e))?;
+        let mine = bulletin
+            .ballots
+            .iter()
+            .find(|(t, ballot)| *t == appraisal::tracker(receipt, ballot))
+            .cloned();
+        Ok((bulletin, mine))
+    }
+
+    /// Casts the ballot of `credential` in round `key`, in one transaction: the credential
+    /// from unused to used, and the ballot stored under the tracker of a receipt drawn now,
+    /// both returned for the voter (they find their ballot in the bulletin by them). Nothing
+    /// of it is logged or kept but the tracker and the marks.
+    pub fn cast_ballot(&mut self, key: Key, credential: &Credential, marks: &str) -> Result<Cast> {
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let round: Option<(String, Option<NaiveDate>)> = rd::table
                 .filter(rd::county_code.eq(key.county))
@@ -492,7 +518,8 @@ impl Store {
                     StoreError::invalid("凭证", "凭证无效：请核对凭证条上的16位字母和数字")
                 });
             }
-            let tracker = appraisal::tracker(credential, &ballot);
+            let receipt = Credential::from_random(crate::crypto::random_bytes()?);
+            let tracker = appraisal::tracker(&receipt, &ballot);
             diesel::insert_into(ab::table)
                 .values((
                     ab::county_code.eq(key.county),
@@ -501,7 +528,7 @@ impl Store {
                     ab::marks.eq(ballot.text()),
                 ))
                 .execute(conn)?;
-            Ok(tracker)
+            Ok(Cast { receipt, tracker })
         })
     }
 

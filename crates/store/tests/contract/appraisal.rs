@@ -126,10 +126,27 @@ pub(super) fn a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it(db: 
     );
     assert_eq!(field, "选票", "{reason}");
     let marks = ["ABBB", "BBBD", "A-BC", "BABB"];
-    let mut trackers = Vec::new();
+    let mut casts = Vec::new();
     for (credential, m) in opened.credentials.iter().zip(marks) {
-        trackers.push(store.cast_ballot(opened.key, credential, m).unwrap());
+        casts.push(store.cast_ballot(opened.key, credential, m).unwrap());
     }
+    // A ballot's tracker is of the receipt drawn for it, not of the credential: whoever
+    // handed out the slips cannot find a ballot by one.
+    for (credential, (cast, m)) in opened.credentials.iter().zip(casts.iter().zip(marks)) {
+        let b = Ballot::parse(m, 4).unwrap();
+        assert_eq!(cast.tracker, appraisal::tracker(&cast.receipt, &b));
+        assert_ne!(cast.tracker, appraisal::tracker(credential, &b));
+    }
+    assert_eq!(
+        invalid_field(
+            store
+                .find_ballot(opened.key, &casts[0].receipt)
+                .unwrap_err()
+        )
+        .0,
+        "回执码",
+        "not before the bulletin"
+    );
     let (field, reason) = invalid_field(
         store
             .cast_ballot(opened.key, &opened.credentials[0], "BBBB")
@@ -193,19 +210,29 @@ pub(super) fn a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it(db: 
         "anyone recounts it"
     );
     assert_eq!(view.bulletin_hash.unwrap(), bulletin.hash());
-    // Each voter finds their own ballot, and nobody can cast any more.
-    for (credential, tracker) in opened.credentials.iter().zip(&trackers) {
-        let paper = store.ballot_paper(opened.key, credential).unwrap();
-        assert_eq!(paper.own_tracker.as_ref(), Some(tracker));
-        assert!(!paper.open);
+    // Each voter finds their own ballot by their receipt, and nobody can cast any more.
+    for (cast, m) in casts.iter().zip(marks) {
+        let (tracker, ballot) = store
+            .find_ballot(opened.key, &cast.receipt)
+            .unwrap()
+            .1
+            .unwrap();
+        assert_eq!(tracker, cast.tracker);
+        assert_eq!(ballot.text(), m);
     }
+    assert!(
+        !store
+            .ballot_paper(opened.key, &opened.credentials[0])
+            .unwrap()
+            .open
+    );
     assert_eq!(
         store
-            .ballot_paper(opened.key, &opened.credentials[4])
+            .find_ballot(opened.key, &opened.credentials[0])
             .unwrap()
-            .own_tracker,
+            .1,
         None,
-        "the unused credential has no ballot"
+        "a credential finds no ballot"
     );
     assert_eq!(
         invalid_field(
@@ -391,7 +418,12 @@ pub(super) fn a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast(db: &TestD
         .collect();
     let mut trackers = Vec::new();
     for (credential, m) in opened.credentials.iter().zip(&marks) {
-        trackers.push(store.cast_ballot(opened.key, credential, m).unwrap());
+        trackers.push(
+            store
+                .cast_ballot(opened.key, credential, m)
+                .unwrap()
+                .tracker,
+        );
     }
     let after = row_counts(store.conn());
     let changed: Vec<_> = before

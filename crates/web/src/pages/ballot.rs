@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use liangxin_domain::appraisal::Credential;
+use liangxin_domain::appraisal::{Ballot, Bulletin};
 use liangxin_domain::registry::Key;
 use liangxin_store::appraisal::BallotPaper;
 
@@ -46,6 +47,10 @@ struct BallotPage {
     /// (letter, label) of the four grades, then 弃权.
     marks: Vec<(&'static str, &'static str)>,
     tracker: String,
+    /// 回执码: shown once, at cast; it finds the voter's ballot in the bulletin.
+    receipt: String,
+    /// After the count, a receipt was given and found nothing.
+    not_found: bool,
     eligible: usize,
     cast: usize,
     hash: String,
@@ -70,6 +75,8 @@ fn blank(state: &AppState, key: Key) -> BallotPage {
         lines: Vec::new(),
         marks: MARKS.to_vec(),
         tracker: String::new(),
+        receipt: String::new(),
+        not_found: false,
         eligible: 0,
         cast: 0,
         hash: String::new(),
@@ -111,15 +118,10 @@ fn paper_lines(paper: &BallotPaper, typed: &[(String, String)]) -> Vec<Line> {
         .collect()
 }
 
-fn bulletin_lines(paper: &BallotPaper) -> Vec<Line> {
-    let Some(b) = &paper.bulletin else {
-        return Vec::new();
-    };
-    let mine = paper
-        .own_tracker
-        .as_ref()
-        .and_then(|t| b.ballots.iter().find(|(x, _)| x == t))
-        .map(|(_, ballot)| ballot.marks().to_vec());
+/// The bulletin's totals per member, with the voter's own marks when their receipt found
+/// their ballot.
+fn bulletin_lines(b: &Bulletin, mine: Option<&Ballot>) -> Vec<Line> {
+    let mine = mine.map(|ballot| ballot.marks().to_vec());
     b.roll
         .iter()
         .zip(&b.totals)
@@ -152,6 +154,11 @@ pub async fn submit(
     let key = Key { county, id };
     let pairs = params::form_pairs(&body)?;
     let mut page = blank(&state, key);
+    // A receipt, after the count: the voter's own ballot in the bulletin.
+    let receipt = params::field(&pairs, "receipt");
+    if !receipt.trim().is_empty() {
+        return find(&state, key, page, &receipt).await;
+    }
     let typed = params::field(&pairs, "credential");
     let credential = match Credential::parse(&typed) {
         Ok(c) => c,
@@ -182,8 +189,7 @@ pub async fn submit(
         page.eligible = b.eligible;
         page.cast = b.ballots.len();
         page.hash = b.hash();
-        page.tracker = paper.own_tracker.clone().unwrap_or_default();
-        page.lines = bulletin_lines(&paper);
+        page.lines = bulletin_lines(b, None);
         return respond(StatusCode::OK, &page);
     }
     if paper.used {
@@ -214,9 +220,10 @@ pub async fn submit(
         .run(move |store| Ok(store.cast_ballot(key, &credential, &marks)?))
         .await;
     match cast {
-        Ok(tracker) => {
+        Ok(cast) => {
             page.step = "cast";
-            page.tracker = tracker;
+            page.tracker = cast.tracker;
+            page.receipt = cast.receipt.grouped();
             page.lines.clear();
             respond(StatusCode::OK, &page)
         }
@@ -226,6 +233,44 @@ pub async fn submit(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The bulletin, with the ballot of `typed` (a receipt) marked as the voter's.
+async fn find(
+    state: &Arc<AppState>,
+    key: Key,
+    mut page: BallotPage,
+    typed: &str,
+) -> Result<Response, WebError> {
+    let receipt = match Credential::parse(typed) {
+        Ok(r) => r,
+        Err(_) => {
+            page.error = Some("回执码：应为投票成功时显示的16位字母和数字".into());
+            return respond(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    page.receipt = receipt.grouped();
+    let found = state
+        .pool
+        .run(move |store| Ok(store.find_ballot(key, &receipt)?))
+        .await;
+    let (bulletin, mine) = match found {
+        Ok(x) => x,
+        Err(e) if e.field.is_some() => {
+            page.error = Some(e.message);
+            return respond(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+        Err(e) => return Err(e),
+    };
+    page.step = "bulletin";
+    page.title = bulletin.round.clone();
+    page.eligible = bulletin.eligible;
+    page.cast = bulletin.ballots.len();
+    page.hash = bulletin.hash();
+    page.not_found = mine.is_none();
+    page.tracker = mine.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
+    page.lines = bulletin_lines(&bulletin, mine.as_ref().map(|(_, b)| b));
+    respond(StatusCode::OK, &page)
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ fn a_branch_runs_a_secret_round_on_pages_and_its_bulletin_recounts() {
         assert!(partial.body.contains("第 2 名"), "{}", partial.body);
     }
     let mut trackers = Vec::new();
+    let mut receipts = Vec::new();
     for (i, credential) in credentials.iter().enumerate().take(credentials.len() - 1) {
         let marks: Vec<(String, String)> = (1..=roll)
             .map(|p| {
@@ -106,6 +107,15 @@ fn a_branch_runs_a_secret_round_on_pages_and_its_bulletin_recounts() {
             .to_owned();
         assert_eq!(tracker.len(), 64);
         trackers.push(tracker);
+        let receipt = cast
+            .body
+            .split("<strong id=\"receipt\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .unwrap()
+            .to_owned();
+        assert_eq!(receipt.len(), 19, "{receipt}");
+        receipts.push(receipt);
         let twice = voter.post_form(&ballot, &fields);
         assert!(twice.body.contains("已经投过票"), "{}", twice.body);
     }
@@ -135,9 +145,23 @@ fn a_branch_runs_a_secret_round_on_pages_and_its_bulletin_recounts() {
         );
     }
     // A voter sees their own ballot in the bulletin; casting is over.
-    let mine = voter.post_form(&ballot, &[("credential", &credentials[0])]);
+    // A voter finds their own ballot by the receipt; the credential does not find it.
+    let by_credential = voter.post_form(&ballot, &[("credential", &credentials[0])]);
+    assert!(by_credential.body.contains("投票已结束"));
+    assert!(
+        !by_credential.body.contains(&trackers[0]),
+        "a credential finds no ballot"
+    );
+    let mine = voter.post_form(&ballot, &[("receipt", &receipts[0])]);
+    assert_eq!(mine.status, 200);
     assert!(mine.body.contains(&trackers[0]), "{}", mine.body);
-    assert!(mine.body.contains("您的选票"));
+    assert!(mine.body.contains("<th>您的选票</th>"));
+    let wrong = voter.post_form(&ballot, &[("receipt", &credentials[0])]);
+    assert!(
+        wrong.body.contains("没有这个回执码的选票"),
+        "{}",
+        wrong.body
+    );
     let late = voter.post_form(
         &ballot,
         &[
@@ -146,7 +170,7 @@ fn a_branch_runs_a_secret_round_on_pages_and_its_bulletin_recounts() {
             ("m_1", "B"),
         ],
     );
-    assert!(late.body.contains("投票已结束") && !late.body.contains("投票成功"));
+    assert!(late.body.contains("投票已结束") && !late.body.contains("投票成功。"));
 
     // 组织评定: each member by choice, within one third 优秀.
     let all_excellent: Vec<(String, String)> = (1..=roll)
