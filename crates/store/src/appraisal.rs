@@ -437,32 +437,32 @@ impl Store {
         })
     }
 
-    /// The closed round `key`'s bulletin, and the ballot of `receipt` in it if it is there:
-    /// what a voter checks, with the receipt shown when they cast. No scope: the bulletin is
-    /// the round's voters', and a receipt finds one ballot or none.
+    /// The closed round `key`'s bulletin with the ballot of `receipt` in it: what a voter
+    /// checks, with the receipt shown when they cast. No scope: the receipt is the
+    /// authority, so one that finds no ballot is refused and learns nothing of the round.
     pub fn find_ballot(
         &mut self,
         key: Key,
         receipt: &Credential,
-    ) -> Result<(Bulletin, Option<(String, Ballot)>)> {
+    ) -> Result<(Bulletin, (String, Ballot))> {
         let text: Option<Option<String>> = rd::table
             .filter(rd::county_code.eq(key.county))
             .filter(rd::id.eq(key.id))
             .select(rd::bulletin)
             .first(&mut self.conn)
             .optional()?;
+        let not_found = || StoreError::invalid("回执码", "没有这个回执码的选票，请核对回执码");
+        // An open round and an unknown one answer alike: the receipt finds nothing (yet).
         let Some(Some(text)) = text else {
-            return Err(StoreError::invalid(
-                "回执码",
-                "投票结束、公告之后才能查找选票",
-            ));
+            return Err(not_found());
         };
         let bulletin = Bulletin::verify(&text).map_err(|e| corrupt("唱票结果公告", e))?;
         let mine = bulletin
             .ballots
             .iter()
             .find(|(t, ballot)| *t == appraisal::tracker(receipt, ballot))
-            .cloned();
+            .cloned()
+            .ok_or_else(not_found)?;
         Ok((bulletin, mine))
     }
 

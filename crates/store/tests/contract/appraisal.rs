@@ -212,11 +212,7 @@ pub(super) fn a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it(db: 
     assert_eq!(view.bulletin_hash.unwrap(), bulletin.hash());
     // Each voter finds their own ballot by their receipt, and nobody can cast any more.
     for (cast, m) in casts.iter().zip(marks) {
-        let (tracker, ballot) = store
-            .find_ballot(opened.key, &cast.receipt)
-            .unwrap()
-            .1
-            .unwrap();
+        let (tracker, ballot) = store.find_ballot(opened.key, &cast.receipt).unwrap().1;
         assert_eq!(tracker, cast.tracker);
         assert_eq!(ballot.text(), m);
     }
@@ -227,12 +223,14 @@ pub(super) fn a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it(db: 
             .open
     );
     assert_eq!(
-        store
-            .find_ballot(opened.key, &opened.credentials[0])
-            .unwrap()
-            .1,
-        None,
-        "a credential finds no ballot"
+        invalid_field(
+            store
+                .find_ballot(opened.key, &opened.credentials[0])
+                .unwrap_err()
+        )
+        .0,
+        "回执码",
+        "a credential finds no ballot, nor the bulletin"
     );
     assert_eq!(
         invalid_field(

@@ -49,8 +49,6 @@ struct BallotPage {
     tracker: String,
     /// 回执码: shown once, at cast; it finds the voter's ballot in the bulletin.
     receipt: String,
-    /// After the count, a receipt was given and found nothing.
-    not_found: bool,
     eligible: usize,
     cast: usize,
     hash: String,
@@ -76,7 +74,6 @@ fn blank(state: &AppState, key: Key) -> BallotPage {
         marks: MARKS.to_vec(),
         tracker: String::new(),
         receipt: String::new(),
-        not_found: false,
         eligible: 0,
         cast: 0,
         hash: String::new(),
@@ -235,7 +232,8 @@ pub async fn submit(
     }
 }
 
-/// The bulletin, with the ballot of `typed` (a receipt) marked as the voter's.
+/// The bulletin, with the ballot of `typed` (a receipt) marked as the voter's; a receipt
+/// that finds no ballot is refused and shown nothing of the round.
 async fn find(
     state: &Arc<AppState>,
     key: Key,
@@ -267,9 +265,8 @@ async fn find(
     page.eligible = bulletin.eligible;
     page.cast = bulletin.ballots.len();
     page.hash = bulletin.hash();
-    page.not_found = mine.is_none();
-    page.tracker = mine.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
-    page.lines = bulletin_lines(&bulletin, mine.as_ref().map(|(_, b)| b));
+    page.tracker = mine.0.clone();
+    page.lines = bulletin_lines(&bulletin, Some(&mine.1));
     respond(StatusCode::OK, &page)
 }
 

@@ -156,12 +156,18 @@ fn a_branch_runs_a_secret_round_on_pages_and_its_bulletin_recounts() {
     assert_eq!(mine.status, 200);
     assert!(mine.body.contains(&trackers[0]), "{}", mine.body);
     assert!(mine.body.contains("<th>您的选票</th>"));
+    // A receipt that finds no ballot learns nothing of the round: no names, no totals.
     let wrong = voter.post_form(&ballot, &[("receipt", &credentials[0])]);
+    assert_eq!(wrong.status, 422);
     assert!(
         wrong.body.contains("没有这个回执码的选票"),
         "{}",
         wrong.body
     );
+    assert!(!wrong.body.contains("投票已结束"), "{}", wrong.body);
+    let guessed = voter.post_form(&ballot, &[("receipt", "0000-0000-0000-0000")]);
+    assert_eq!(guessed.status, 422);
+    assert!(!guessed.body.contains("<th>优秀</th>"), "{}", guessed.body);
     let late = voter.post_form(
         &ballot,
         &[
