@@ -97,11 +97,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     bar.finish_and_clear();
     let posts = store.load_posts("demo", &liangxin_demo::committees::terms(&city, as_of))?;
     let letters = transfers(store, &city, seed, as_of)?;
+    let records = member_records(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -112,6 +113,28 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     say!("数据库：{}", target.describe());
     print_accounts(&accounts);
     Ok(())
+}
+
+/// Enters the demo's year of member records (先锋岗, 承诺践诺, 志愿服务 …) as a branch would.
+fn member_records(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use liangxin_store::vanguard::NewMemberRecord;
+    let planned: Vec<NewMemberRecord> = liangxin_demo::records::records(seed, &city.members, as_of)
+        .into_iter()
+        .map(|r| NewMemberRecord {
+            member: r.member,
+            kind: r.kind,
+            on: r.on,
+            until: r.until,
+            title: r.title,
+            evidence: r.evidence,
+        })
+        .collect();
+    Ok(store.load_member_records("demo", as_of, &planned)?)
 }
 
 /// Carries out the demo's planned letters through the transfer workflow itself (issue,

@@ -18,6 +18,7 @@ mod demo_cmd;
 mod import_cmd;
 mod output;
 mod serve_cmd;
+mod vanguard_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -220,6 +221,25 @@ enum Command {
     Ballot {
         #[command(subcommand)]
         what: BallotCommand,
+    },
+    /// 党员先锋指数 of a scope's members by band (no names, no ranking), computed from the
+    /// records; or, with --bench, its computation timed against the raw SQL of its facts.
+    Vanguard {
+        /// Limit to one county (its code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Limit to one party organization's subtree, as county-id (e.g. 330825-12).
+        #[arg(long, conflicts_with = "county")]
+        party_org: Option<String>,
+        /// The year (default the year of --as-of).
+        #[arg(long)]
+        year: Option<i32>,
+        /// The day the year is counted up to (default today).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Time the computation this many times against the raw SQL of its facts.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        bench: Option<u32>,
     },
     /// Time the coverage report against the raw-SQL baseline on the same data.
     Bench {
@@ -619,6 +639,28 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
+        Command::Vanguard {
+            county,
+            party_org,
+            year,
+            as_of,
+            bench,
+        } => {
+            let day = as_of.unwrap_or_else(today);
+            if day > today() {
+                return Err(CliError::Refused(format!(
+                    "--as-of {day} 晚于今天：先锋指数只计已经过去的日子"
+                )));
+            }
+            vanguard_cmd::run(
+                &mut store,
+                county.as_deref(),
+                party_org.as_deref(),
+                year,
+                day,
+                bench,
+            )
+        }
         // Returned above, before the database is opened.
         Command::Ballot {
             what: BallotCommand::Verify { file, previous },

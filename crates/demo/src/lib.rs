@@ -14,6 +14,7 @@ pub mod committees;
 mod dues;
 mod floating;
 mod life;
+pub mod records;
 pub mod transfers;
 
 use std::collections::HashSet;

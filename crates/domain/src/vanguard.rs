@@ -411,6 +411,59 @@ pub fn evaluate(mut facts: Vec<Fact>, rules: &VanguardRules) -> Evaluation {
     }
 }
 
+/// A member's total and band from the number of facts of each item, as [`evaluate`] counts
+/// them (every fact of an item earns the same points, so a capped item's points are the
+/// lesser of its count's and its cap): what a scope's distribution computes for every
+/// member without listing their facts.
+pub fn score(count: impl Fn(Item) -> i64, rules: &VanguardRules) -> (i64, Band) {
+    let total = Item::ALL
+        .iter()
+        .map(|&i| {
+            let (per, cap) = rules.of(i);
+            let n = count(i).max(0);
+            if i.is_deduction() {
+                -per.value * n
+            } else {
+                cap.map_or(per.value * n, |c| (per.value * n).min(c.value))
+            }
+        })
+        .sum::<i64>()
+        .max(0);
+    (total, rules.band(total))
+}
+
+/// How many members of a scope are in each band: what a branch and the levels above see of
+/// the 先锋指数, never a member's name or rank.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BandCounts {
+    /// 优秀, 良好, 一般, 较差, in [`Band::ALL`]'s order.
+    pub counts: [u32; 4],
+}
+
+impl BandCounts {
+    pub fn add(&mut self, band: Band) {
+        let i = Band::ALL.iter().position(|b| *b == band).unwrap_or(3);
+        self.counts[i] += 1;
+    }
+
+    pub fn merge(&mut self, other: &BandCounts) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts) {
+            *a += b;
+        }
+    }
+
+    pub fn members(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+
+    /// Each band's share in tenths of a percent of the members (none of an empty scope).
+    pub fn permille(&self) -> [Option<u32>; 4] {
+        let n = self.members();
+        self.counts
+            .map(|c| (n > 0).then(|| (u64::from(c) * 1000 / u64::from(n)) as u32))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,5 +549,33 @@ mod tests {
             assert!(i.points_key().starts_with("vanguard."));
             assert_eq!(i.cap_key().is_none(), i.is_deduction());
         }
+    }
+
+    #[test]
+    fn counting_facts_per_item_scores_as_listing_them_does() {
+        let r = rules();
+        let mut facts: Vec<Fact> = (1..=20)
+            .map(|n| fact(Item::Attendance, d(1 + (n as u32 - 1) / 2, 1 + n as u32), n))
+            .collect();
+        facts.extend((1..=11).map(|n| fact(Item::Dues, d(n as u32, 28), 100 + n)));
+        facts.push(fact(Item::CommitmentBroken, d(5, 5), 200));
+        facts.push(fact(Item::Service, d(7, 5), 201));
+        let e = evaluate(facts.clone(), &r);
+        let count = |i: Item| facts.iter().filter(|f| f.item == i).count() as i64;
+        assert_eq!(score(count, &r), (e.total, e.band));
+        assert_eq!(e.total, 30 + 22 - 4 + 2);
+        let many_punishments = |i: Item| i64::from(i == Item::Punishment) * 9;
+        assert_eq!(score(many_punishments, &r), (0, Band::Poor));
+    }
+
+    #[test]
+    fn band_counts_add_up_and_give_shares() {
+        let mut c = BandCounts::default();
+        for b in [Band::Excellent, Band::Good, Band::Good, Band::Poor] {
+            c.add(b);
+        }
+        assert_eq!(c.counts, [1, 2, 0, 1]);
+        assert_eq!(c.permille(), [Some(250), Some(500), Some(0), Some(250)]);
+        assert_eq!(BandCounts::default().permille(), [None; 4]);
     }
 }

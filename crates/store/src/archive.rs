@@ -189,7 +189,7 @@ pub(crate) fn held_items(
         #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
         archive_last_received_on: Option<crate::day::Day>,
     }
-    let filter = members_filter(scope, "county_code", "member_id");
+    let filter = scope.members_filter("county_code", "member_id");
     let sql = format!(
         "SELECT county_code, member_id, archive_items, archive_last_received_on \
          FROM member_activity WHERE archive_items <> 0{filter}"
@@ -259,20 +259,6 @@ pub(crate) fn later_items(
         }
     }
     Ok(held)
-}
-
-/// The condition (with its leading AND) that keeps a read of member rows to `scope`'s
-/// counties, or to its subtree's members where it has no region.
-fn members_filter(scope: &Scope, county: &str, member: &str) -> String {
-    scope
-        .county_range()
-        .map(|(lo, hi)| format!(" AND {county} BETWEEN {lo} AND {hi}"))
-        .or_else(|| {
-            scope
-                .members_condition(county, member)
-                .map(|c| format!(" AND {c}"))
-        })
-        .unwrap_or_default()
 }
 
 /// A member's archive completeness on `today`, from their recorded status (`status`, its

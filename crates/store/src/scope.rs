@@ -91,6 +91,18 @@ impl Scope {
         ))
     }
 
+    /// The condition (with its leading AND) that keeps a read of member rows to the scope's
+    /// counties, or to its subtree's members where it has no region; nothing for everything.
+    pub(crate) fn members_filter(&self, county: &str, member: &str) -> String {
+        self.county_range()
+            .map(|(lo, hi)| format!(" AND {county} BETWEEN {lo} AND {hi}"))
+            .or_else(|| {
+                self.members_condition(county, member)
+                    .map(|c| format!(" AND {c}"))
+            })
+            .unwrap_or_default()
+    }
+
     /// The county codes `[low, high]` of the region, when the scope has one: a city code
     /// (ending in 00) spans its counties, a province code (0000) its cities' counties.
     pub fn county_range(&self) -> Option<(i32, i32)> {

@@ -3,22 +3,57 @@
 //! year evaluated from them, the meetings attended, the dues ledger and the audit's
 //! six-month findings, every point linked to its record.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use liangxin_domain::audit::{AuditKind, Severity};
 use liangxin_domain::dues::MonthState;
 use liangxin_domain::kinds::{Attendance, MeetingKind};
 use liangxin_domain::registry::Key;
-use liangxin_domain::vanguard::{self, Evaluation, Fact, FactRef, Item, RecordKind, VanguardRules};
+use liangxin_domain::vanguard::{
+    self, Band, BandCounts, Evaluation, Fact, FactRef, Item, RecordKind, VanguardRules,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use liangxin_domain::period::Period;
+use liangxin_domain::rules::RuleRef;
 use serde_json::json;
 
 use crate::audit::{self, Entry};
+use crate::connection::DbConnection;
+use crate::day::Day;
 use crate::error::{Result, StoreError, typed_text};
 use crate::schema::{
     audit_findings as af, meeting_attendance as ma, meetings as mt, member_records as mr,
     members as m, party_orgs as po,
 };
 use crate::{Scope, Store};
+
+/// One member's 先锋指数 as the distribution counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberScore {
+    pub member: Key,
+    /// Their party organization's path.
+    pub path: String,
+    /// The facts of each item, in [`Item::ALL`]'s order.
+    pub counts: [i64; Item::ALL.len()],
+    pub total: i64,
+    pub band: Band,
+}
+
+/// The 先锋指数 of a party organization's members by band, and of each organization directly
+/// under it: what a branch and the levels above see, with no member named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VanguardDistribution {
+    /// Every member on the register of the organization's subtree at the span's end.
+    pub all: BandCounts,
+    /// The organization's own members (not its children's), when it has any.
+    pub own: BandCounts,
+    /// Each organization directly under it (key, name), with its subtree's counts.
+    pub children: Vec<(Key, String, BandCounts)>,
+    /// The band rules in force, for the page's explanation.
+    pub band_rules: [Arc<RuleRef>; 3],
+}
 
 /// A record to enter.
 #[derive(Debug, Clone)]
@@ -154,6 +189,61 @@ impl Store {
         })
     }
 
+    /// Loads records in bulk (the demo city's year of 先锋岗, 承诺践诺, 志愿服务 …), in one
+    /// transaction and one audit entry, as [`Store::load_posts`] loads terms.
+    pub fn load_member_records(
+        &mut self,
+        actor: &str,
+        entered_on: NaiveDate,
+        records: &[NewMemberRecord],
+    ) -> Result<usize> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let n = i64::try_from(records.len()).unwrap_or(i64::MAX);
+            if n == 0 {
+                return Ok(0);
+            }
+            let first = crate::registry::allocate(conn, "member_records", n)?;
+            for (chunk, start) in records.chunks(500).zip((first..).step_by(500)) {
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .zip(start..)
+                    .map(|(r, id)| {
+                        (
+                            mr::county_code.eq(r.member.county),
+                            mr::id.eq(id),
+                            mr::member_county.eq(r.member.county),
+                            mr::member_id.eq(r.member.id),
+                            mr::kind.eq(r.kind.code()),
+                            mr::happened_on.eq(r.on),
+                            mr::until.eq(r.until),
+                            mr::title.eq(&r.title),
+                            mr::evidence.eq(&r.evidence),
+                            mr::entered_on.eq(entered_on),
+                            mr::entered_by.eq(actor),
+                        )
+                    })
+                    .collect();
+                batch_insert!(conn, mr::table, &rows)?;
+            }
+            crate::registry::bump_records(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "load_member_records",
+                    entity: "member_record",
+                    county: 0,
+                    entity_id: first,
+                    before: None,
+                    after: Some(json!({ "records": records.len() })),
+                },
+            )?;
+            Ok(records.len())
+        })
+    }
+
     /// A member's records of `scope`, newest first.
     pub fn member_records(&mut self, scope: &Scope, member: Key) -> Result<Vec<MemberRecord>> {
         self.member_in_scope(scope, member)?;
@@ -278,4 +368,400 @@ impl Store {
         }
         Ok(vanguard::evaluate(facts, &rules))
     }
+
+    /// 先锋指数 for every member of the scope on the register at `to` (admitted by then, not
+    /// gone): their facts counted per item, total and band, in bulk from the same records
+    /// [`Store::vanguard_index`] lists one by one (a test holds the two equal). For the
+    /// distribution; no page lists it, because there is no ranking.
+    pub fn vanguard_totals(
+        &mut self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<MemberScore>> {
+        if scope.member.is_some() {
+            return Err(StoreError::invalid(
+                "范围",
+                "党员本人只能查看自己的先锋指数",
+            ));
+        }
+        let rules = VanguardRules::resolve(&self.rule_set()?, to)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let counts = fact_counts(self.conn(), scope, from, to)?;
+        Ok(counts
+            .into_iter()
+            .map(|(member, (path, counts))| {
+                let (total, band) = vanguard::score(|i| counts[item_slot(i)], &rules);
+                MemberScore {
+                    member,
+                    path,
+                    counts,
+                    total,
+                    band,
+                }
+            })
+            .collect())
+    }
+
+    /// The lower bound of [`Store::vanguard_totals`] for the benchmark: the same facts of
+    /// the members on the register at `to`, counted per item by one statement that hands
+    /// back nothing per member. The dues months are bounded by the span and the year's
+    /// standard, not by each member's day of admission. A span within one year.
+    pub fn vanguard_raw_sql(
+        &mut self,
+        scope: &Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, i64)>> {
+        #[derive(diesel::QueryableByName)]
+        struct ItemCount {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            what: String,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let (low, high) = scope.path_range();
+        let (low, high) = (low.replace('\'', "''"), high.replace('\'', "''"));
+        let duties = duty_codes();
+        let month_to = Period::containing_month(to);
+        let last_full = if month_to.last_day() <= to {
+            month_to
+        } else {
+            month_to.prev()
+        };
+        let f = |c: &str, m: &str| scope.members_filter(c, m);
+        // DIALECT: computed ISO dates, quoted (text on SQLite, DATE on PostgreSQL).
+        let sql = format!(
+            "WITH reg AS (SELECT m.county_code AS c, m.id AS i FROM members m \
+               JOIN party_orgs po ON po.county_code = m.county_code AND po.id = m.party_org_id \
+               WHERE po.path >= '{low}' AND po.path < '{high}' AND m.joined_on <= '{to}' \
+                 AND (m.arrived_on IS NULL OR m.arrived_on <= '{to}') \
+                 AND (m.left_on IS NULL OR m.left_on > '{to}')) \
+             SELECT 'attended' AS what, COUNT(*) AS n FROM meeting_attendance ma \
+               JOIN meetings mt ON mt.county_code = ma.county_code AND mt.id = ma.meeting_id \
+               JOIN reg ON reg.c = ma.member_county AND reg.i = ma.member_id \
+               WHERE ma.attendance = '{present}' AND mt.held_on >= '{from}' \
+                 AND mt.held_on <= '{to}'{fa} \
+             UNION ALL SELECT mr.kind AS what, COUNT(*) AS n FROM member_records mr \
+               JOIN reg ON reg.c = mr.member_county AND reg.i = mr.member_id \
+               WHERE ((mr.kind IN ({duties}) AND mr.happened_on <= '{to}' \
+                       AND (mr.until IS NULL OR mr.until >= '{from}')) \
+                   OR (mr.kind NOT IN ({duties}) AND mr.happened_on >= '{from}' \
+                       AND mr.happened_on <= '{to}')){fr} \
+               GROUP BY mr.kind \
+             UNION ALL SELECT 'six_month' AS what, COUNT(*) AS n FROM audit_findings af \
+               JOIN reg ON reg.c = af.county_code AND reg.i = af.subject_id \
+               WHERE af.subject_type = 'member' AND af.severity = '{flag}' \
+                 AND af.kind IN ('{life}', '{unpaid}') \
+                 AND af.first_found_on >= '{from}' AND af.first_found_on <= '{to}'{ff} \
+             UNION ALL SELECT 'dues' AS what, COUNT(*) AS n FROM \
+               (SELECT dp.county_code, dp.member_id, SUM(dp.amount_fen) AS s \
+                  FROM dues_payments dp \
+                  WHERE dp.month >= '{first}' AND dp.month <= '{last}'{fp} \
+                  GROUP BY dp.county_code, dp.member_id, dp.month) p \
+               JOIN reg ON reg.c = p.county_code AND reg.i = p.member_id \
+               JOIN dues_standards ds ON ds.county_code = p.county_code \
+                 AND ds.member_id = p.member_id AND ds.year = {year} \
+               WHERE COALESCE(ds.reduced_fen, ds.monthly_fen) > 0 \
+                 AND p.s >= COALESCE(ds.reduced_fen, ds.monthly_fen)",
+            present = Attendance::Present.code(),
+            flag = Severity::Flag.code(),
+            life = AuditKind::NoOrganizationalLife.code(),
+            unpaid = AuditKind::DuesUnpaid.code(),
+            first = Period::containing_month(from).first_day(),
+            last = last_full.first_day(),
+            year = from.year(),
+            fa = f("ma.member_county", "ma.member_id"),
+            fr = f("mr.member_county", "mr.member_id"),
+            ff = f("af.county_code", "af.subject_id"),
+            fp = f("dp.county_code", "dp.member_id"),
+        );
+        Ok(diesel::sql_query(sql)
+            .load::<ItemCount>(self.conn())?
+            .into_iter()
+            .map(|r| (r.what, r.n))
+            .collect())
+    }
+
+    /// The band counts of `party_org`'s subtree (in `scope`) from `from` to `to`.
+    pub fn vanguard_distribution(
+        &mut self,
+        scope: &Scope,
+        party_org: Key,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<VanguardDistribution> {
+        if scope.member.is_some() {
+            return Err(StoreError::invalid(
+                "范围",
+                "党员本人只能查看自己的先锋指数",
+            ));
+        }
+        let (low, high) = scope.path_range();
+        let org: Option<String> = po::table
+            .filter(po::county_code.eq(party_org.county))
+            .filter(po::id.eq(party_org.id))
+            .filter(po::path.ge(low).and(po::path.lt(high)))
+            .select(po::path)
+            .first(self.conn())
+            .optional()?;
+        let Some(path) = org else {
+            return Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内"));
+        };
+        // The scope's own root keeps its region (its counties bound the reads); a
+        // subtree below it is read through its members.
+        let sub = if path == scope.party_path {
+            scope.clone()
+        } else {
+            Scope::subtree(path.clone())
+        };
+        let rules = VanguardRules::resolve(&self.rule_set()?, to)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let children: Vec<(i32, i64, String, String)> = po::table
+            .filter(po::parent_county.eq(party_org.county))
+            .filter(po::parent_id.eq(party_org.id))
+            .order(po::path)
+            .select((po::county_code, po::id, po::name, po::path))
+            .load(self.conn())?;
+        let mut all = BandCounts::default();
+        let mut own = BandCounts::default();
+        let mut per: Vec<BandCounts> = vec![BandCounts::default(); children.len()];
+        for MemberScore {
+            path: member_path,
+            band,
+            ..
+        } in self.vanguard_totals(&sub, from, to)?
+        {
+            all.add(band);
+            match children
+                .iter()
+                .position(|c| member_path.starts_with(c.3.as_str()))
+            {
+                Some(i) => per[i].add(band),
+                None => own.add(band),
+            }
+        }
+        Ok(VanguardDistribution {
+            all,
+            own,
+            children: children
+                .into_iter()
+                .zip(per)
+                .map(|((county, id, name, _), c)| (Key { county, id }, name, c))
+                .collect(),
+            band_rules: rules.bands.map(|b| b.rule),
+        })
+    }
+}
+
+/// Where an item's count sits in a member's counts.
+fn item_slot(i: Item) -> usize {
+    Item::ALL.iter().position(|x| *x == i).unwrap_or(0)
+}
+
+/// A member's organization path and the number of facts of each item.
+type Counts = (String, [i64; Item::ALL.len()]);
+
+/// The record kinds held over a span, quoted for SQL.
+fn duty_codes() -> String {
+    RecordKind::ALL
+        .iter()
+        .filter(|k| k.is_duty())
+        .map(|k| format!("'{}'", k.code()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The facts of every member of `scope` on the register at `to`, counted per item in the
+/// database: one grouped read per source, each bounded by the scope's counties or, for a
+/// subtree without a region, by its members (`Scope::members_filter`). DIALECT: the span's
+/// days (computed, never user input) are quoted ISO dates, text on SQLite and DATE on
+/// PostgreSQL.
+fn fact_counts(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<Key, Counts>> {
+    #[derive(diesel::QueryableByName)]
+    struct OnRegister {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        county_code: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        path: String,
+        #[diesel(sql_type = diesel::sql_types::Date)]
+        admitted: Day,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+        left_on: Option<Day>,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct PerMember {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        county_code: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        member_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        what: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Standard {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        county_code: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        member_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        year: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        due: i64,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct MonthPaid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        county_code: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        member_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Date)]
+        month: Day,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        paid: i64,
+    }
+    let (low, high) = scope.path_range();
+    let (low, high) = (low.replace('\'', "''"), high.replace('\'', "''"));
+    let members: Vec<OnRegister> = diesel::sql_query(format!(
+        "SELECT m.county_code, m.id, po.path, COALESCE(m.arrived_on, m.joined_on) AS admitted, \
+                m.left_on \
+         FROM members m JOIN party_orgs po \
+           ON po.county_code = m.county_code AND po.id = m.party_org_id \
+         WHERE po.path >= '{low}' AND po.path < '{high}' \
+           AND m.joined_on <= '{to}' AND (m.arrived_on IS NULL OR m.arrived_on <= '{to}') \
+           AND (m.left_on IS NULL OR m.left_on > '{to}')"
+    ))
+    .load(conn)?;
+    let mut out: HashMap<Key, Counts> = HashMap::with_capacity(members.len());
+    let mut dates: HashMap<Key, (NaiveDate, Option<NaiveDate>)> =
+        HashMap::with_capacity(members.len());
+    for r in members {
+        let key = Key {
+            county: r.county_code,
+            id: r.id,
+        };
+        out.insert(key, (r.path, [0; Item::ALL.len()]));
+        dates.insert(key, (r.admitted.into(), r.left_on.map(NaiveDate::from)));
+    }
+    let mut add = |rows: Vec<PerMember>, item: &dyn Fn(&str) -> Option<Item>| {
+        for r in rows {
+            let key = Key {
+                county: r.county_code,
+                id: r.member_id,
+            };
+            if let (Some((_, n)), Some(i)) = (out.get_mut(&key), item(&r.what)) {
+                n[item_slot(i)] += r.n;
+            }
+        }
+    };
+    let f = scope.members_filter("ma.member_county", "ma.member_id");
+    let attended: Vec<PerMember> = diesel::sql_query(format!(
+        "SELECT ma.member_county AS county_code, ma.member_id, 'attended' AS what, \
+                COUNT(*) AS n \
+         FROM meeting_attendance ma JOIN meetings mt \
+           ON mt.county_code = ma.county_code AND mt.id = ma.meeting_id \
+         WHERE ma.attendance = '{present}' AND mt.held_on >= '{from}' \
+           AND mt.held_on <= '{to}'{f} \
+         GROUP BY ma.member_county, ma.member_id",
+        present = Attendance::Present.code(),
+    ))
+    .load(conn)?;
+    add(attended, &|_| Some(Item::Attendance));
+    let duties = duty_codes();
+    let f = scope.members_filter("mr.member_county", "mr.member_id");
+    // A duty counts when held during the span; anything else when it happened in it.
+    let records: Vec<PerMember> = diesel::sql_query(format!(
+        "SELECT mr.member_county AS county_code, mr.member_id, mr.kind AS what, \
+                COUNT(*) AS n \
+         FROM member_records mr \
+         WHERE ((mr.kind IN ({duties}) AND mr.happened_on <= '{to}' \
+                 AND (mr.until IS NULL OR mr.until >= '{from}')) \
+             OR (mr.kind NOT IN ({duties}) AND mr.happened_on >= '{from}' \
+                 AND mr.happened_on <= '{to}')){f} \
+         GROUP BY mr.member_county, mr.member_id, mr.kind"
+    ))
+    .load(conn)?;
+    add(records, &|k| RecordKind::parse(k).map(RecordKind::item));
+    let f = scope.members_filter("af.county_code", "af.subject_id");
+    let flagged: Vec<PerMember> = diesel::sql_query(format!(
+        "SELECT af.county_code, af.subject_id AS member_id, 'six_month' AS what, \
+                COUNT(*) AS n \
+         FROM audit_findings af \
+         WHERE af.subject_type = 'member' AND af.severity = '{flag}' \
+           AND af.kind IN ('{life}', '{dues}') \
+           AND af.first_found_on >= '{from}' AND af.first_found_on <= '{to}'{f} \
+         GROUP BY af.county_code, af.subject_id",
+        flag = Severity::Flag.code(),
+        life = AuditKind::NoOrganizationalLife.code(),
+        dues = AuditKind::DuesUnpaid.code(),
+    ))
+    .load(conn)?;
+    add(flagged, &|_| Some(Item::SixMonth));
+    // Dues: a month counts when it has ended by `to`, lies within the member's time here
+    // and its sum is at least the standard of its year, which is more than nothing (as
+    // `Store::member_dues` reads one member's ledger).
+    let f = scope.members_filter("ds.county_code", "ds.member_id");
+    let standards: Vec<Standard> = diesel::sql_query(format!(
+        "SELECT ds.county_code, ds.member_id, ds.year, \
+                COALESCE(ds.reduced_fen, ds.monthly_fen) AS due \
+         FROM dues_standards ds WHERE ds.year >= {fy} AND ds.year <= {ty}{f}",
+        fy = from.year(),
+        ty = to.year(),
+    ))
+    .load(conn)?;
+    let due: HashMap<(Key, i32), i64> = standards
+        .into_iter()
+        .map(|s| {
+            (
+                (
+                    Key {
+                        county: s.county_code,
+                        id: s.member_id,
+                    },
+                    s.year,
+                ),
+                s.due,
+            )
+        })
+        .collect();
+    let f = scope.members_filter("dp.county_code", "dp.member_id");
+    let paid: Vec<MonthPaid> = diesel::sql_query(format!(
+        "SELECT dp.county_code, dp.member_id, dp.month, \
+                CAST(SUM(dp.amount_fen) AS BIGINT) AS paid \
+         FROM dues_payments dp \
+         WHERE dp.month >= '{first}' AND dp.month <= '{to}'{f} \
+         GROUP BY dp.county_code, dp.member_id, dp.month",
+        first = Period::containing_month(from).first_day(),
+    ))
+    .load(conn)?;
+    for p in paid {
+        let key = Key {
+            county: p.county_code,
+            id: p.member_id,
+        };
+        let month = Period::containing_month(p.month.into());
+        let Some((admitted, left)) = dates.get(&key).copied() else {
+            continue;
+        };
+        let until = left.map_or(to, |l| l.min(to));
+        let within = month >= Period::containing_month(from.max(admitted))
+            && month <= Period::containing_month(until)
+            && month.last_day() <= to;
+        let owed = due.get(&(key, month.year_number())).copied().unwrap_or(0);
+        if within && owed > 0 && p.paid >= owed {
+            if let Some((_, n)) = out.get_mut(&key) {
+                n[item_slot(Item::Dues)] += 1;
+            }
+        }
+    }
+    Ok(out)
 }

@@ -49,6 +49,7 @@ pub mod transfer_letter;
 pub mod transfer_new;
 pub mod transfers;
 pub mod vanguard;
+pub mod vanguard_bands;
 pub mod weak;
 pub mod zone_form;
 pub mod zones;

@@ -78,3 +78,54 @@ fn a_member_sees_their_vanguard_index_with_every_point_explained() {
     let mut instructor = app.signed_in("instructor");
     assert_eq!(instructor.get(&page).status, 403);
 }
+
+#[test]
+fn a_county_sees_its_members_by_band_with_no_name_and_opens_a_town_below() {
+    let app = app();
+    let mut store = app.store();
+    let longyou = store.user_by_username("longyou").unwrap().unwrap();
+    let root = format!(
+        "/party-orgs/{}/{}/vanguard",
+        longyou.party_org_county.unwrap(),
+        longyou.party_org_id.unwrap()
+    );
+    let scope = store.scope_of_user(&longyou).unwrap();
+    let named = store
+        .members_page(&scope, &MemberFilter::default(), 0, 5)
+        .unwrap();
+    let mut county = app.signed_in("longyou");
+    let page = county.get(&root);
+    assert_eq!(page.status, 200, "{}", page.body);
+    for h in [
+        "合计",
+        "优秀",
+        "良好",
+        "一般",
+        "较差",
+        "vanguard.band.excellent",
+    ] {
+        assert!(page.body.contains(h), "{h}");
+    }
+    for m in &named {
+        assert!(
+            !page.body.contains(&m.name),
+            "no member is named: {}",
+            m.name
+        );
+    }
+    // A row below links to that organization's own distribution, which opens.
+    let below = page
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.contains("/vanguard?year=") && !h.starts_with(&root))
+        .expect("a link below")
+        .replace("&amp;", "&");
+    assert_eq!(county.get(&below).status, 200);
+    // The organization's page links here; a member and an instructor are refused.
+    let org = root.trim_end_matches("/vanguard");
+    assert!(county.get(org).body.contains(&root));
+    assert_eq!(app.signed_in("member").get(&root).status, 403);
+    assert_eq!(app.signed_in("instructor").get(&root).status, 403);
+}
