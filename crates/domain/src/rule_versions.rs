@@ -79,6 +79,7 @@ pub fn propose(
     crate::weak::WeakRules::resolve(&with, on)?;
     crate::stars::StarRules::resolve(&with, on)?;
     crate::vanguard::VanguardRules::resolve(&with, on)?;
+    crate::checkup::CheckupRules::resolve(&with, on)?;
     Ok(param)
 }
 

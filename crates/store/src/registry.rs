@@ -252,6 +252,8 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::imports::table).execute(conn)?;
     diesel::delete(crate::schema::floating_members::table).execute(conn)?;
     diesel::delete(crate::schema::correction_cases::table).execute(conn)?;
+    diesel::delete(crate::schema::checkup_areas::table).execute(conn)?;
+    diesel::delete(crate::schema::checkups::table).execute(conn)?;
     diesel::delete(crate::schema::member_records::table).execute(conn)?;
     diesel::delete(crate::schema::star_items::table).execute(conn)?;
     diesel::delete(crate::schema::star_assessments::table).execute(conn)?;

@@ -586,6 +586,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    checkups (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        member_county -> Integer,
+        member_id -> BigInt,
+        year -> Integer,
+        state -> Text,
+        submitted_on -> Date,
+        submitted_by -> Text,
+        review -> Nullable<Text>,
+        reviewed_on -> Nullable<Date>,
+        reviewed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    checkup_areas (county_code, checkup_id, area) {
+        county_code -> Integer,
+        checkup_id -> BigInt,
+        area -> Text,
+        rule_key -> Text,
+        rule_version -> Integer,
+        finding -> Text,
+        problem -> Nullable<Text>,
+        rectification -> Nullable<Text>,
+        due -> Nullable<Date>,
+        review_note -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -618,6 +649,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     star_assessments,
     member_records,
     correction_cases,
+    checkups,
+    checkup_areas,
 );
 
 diesel::table! {

@@ -24,6 +24,7 @@ use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 mod appraisal;
+mod checkup;
 mod imports;
 mod life_and_dues;
 mod movement;
@@ -35,8 +36,8 @@ mod vanguard;
 mod weak;
 
 use {
-    appraisal::*, imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*,
-    reports::*, stars::*, vanguard::*, weak::*,
+    appraisal::*, checkup::*, imports::*, life_and_dues::*, movement::*, personal_data::*,
+    registry::*, reports::*, stars::*, vanguard::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -140,6 +141,7 @@ contract!(
     an_unqualified_member_is_given_time_then_corrected_or_persuaded_out,
     a_members_index_counts_only_recorded_facts_each_linked_to_its_record,
     a_scopes_band_counts_equal_each_members_own_index,
+    a_member_examines_themselves_and_the_branch_reviews_it_once,
     stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,

@@ -33,6 +33,9 @@ struct Line {
     correction_href: Option<String>,
     /// The grade typed in a decision that was refused, to show it again.
     typed: String,
+    /// The member's 党性体检 of the year, as reference: where it stands, and its page.
+    checkup: String,
+    checkup_href: String,
 }
 
 #[derive(Template)]
@@ -96,11 +99,33 @@ async fn page(
             ],
         )
         .await?;
+    let (members, year, scope) = (
+        v.roll.iter().map(|l| l.member).collect::<Vec<_>>(),
+        s.year,
+        auth.scope.clone(),
+    );
+    let standings: std::collections::HashMap<Key, _> = state
+        .pool
+        .run(move |store| Ok(store.checkup_standings(&scope, &members, year)?))
+        .await?
+        .into_iter()
+        .collect();
     let lines = v
         .roll
         .iter()
         .enumerate()
         .map(|(i, l)| Line {
+            checkup: standings.get(&l.member).map_or_else(
+                || "未自查".to_owned(),
+                |c: &liangxin_store::checkup::CheckupStanding| match c.problems {
+                    0 => format!("{}，未查摆出问题", c.state.label()),
+                    n => format!("{}，查摆问题{n}项", c.state.label()),
+                },
+            ),
+            checkup_href: format!(
+                "/members/{}/{}/checkup?year={year}",
+                l.member.county, l.member.id
+            ),
             position: i + 1,
             name: l.name.clone(),
             totals: v.bulletin.as_ref().map(|b| {

@@ -161,6 +161,7 @@ struct MemberPage {
     reveal_action: Option<String>,
     dues_href: String,
     vanguard_href: String,
+    checkup_href: String,
     /// 不合格党员处置: the staff's.
     correction_href: Option<String>,
     /// 党员档案: each checklist item and when it was received.
@@ -248,6 +249,7 @@ pub async fn show(
         reveal_action: staff.then(|| format!("/members/{county}/{id}/resident-id")),
         dues_href: format!("/members/{county}/{id}/dues"),
         vanguard_href: format!("/members/{county}/{id}/vanguard"),
+        checkup_href: format!("/members/{county}/{id}/checkup"),
         correction_href: crate::routes::Who::Staff
             .admits(auth.role)
             .then(|| format!("/members/{county}/{id}/correction")),

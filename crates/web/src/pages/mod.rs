@@ -6,6 +6,7 @@ pub mod appraisals;
 pub mod audit;
 pub mod audit_log;
 pub mod ballot;
+pub mod checkup;
 pub mod committee;
 pub mod correction;
 pub mod dashboard;
