@@ -35,6 +35,13 @@ pub struct CheckupArea {
     pub review_note: Option<String>,
 }
 
+/// The branch's review: its word on the whole, and on any area it has one for.
+#[derive(Debug, Clone, Default)]
+pub struct CheckupReview {
+    pub text: String,
+    pub notes: Vec<(Area, String)>,
+}
+
 /// How a branch's members stand on a year's checkup (for the 民主评议 round's page).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckupStanding {
@@ -134,7 +141,7 @@ impl Store {
                 (Some(_), None) => {
                     return Err(StoreError::invalid(
                         "整改措施",
-                        &format!("“{label}”查摆出问题的，应写明整改措施"),
+                        format!("“{label}”查摆出问题的，应写明整改措施"),
                     ));
                 }
                 (None, Some(_)) | (None, None) if e.due.is_some() => {
@@ -143,7 +150,7 @@ impl Store {
                 (None, Some(_)) => {
                     return Err(StoreError::invalid(
                         "查摆的问题",
-                        &format!("“{label}”写了整改措施，请写明针对的问题"),
+                        format!("“{label}”写了整改措施，请写明针对的问题"),
                     ));
                 }
                 _ => {}
@@ -288,9 +295,12 @@ impl Store {
         today: NaiveDate,
         member: Key,
         year: i32,
-        review: &str,
-        notes: &[(Area, String)],
+        review: &CheckupReview,
     ) -> Result<()> {
+        let CheckupReview {
+            text: review,
+            notes,
+        } = review;
         if scope.member.is_some() {
             return Err(StoreError::invalid("党性体检", "由党支部评议"));
         }

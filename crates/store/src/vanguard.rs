@@ -430,9 +430,11 @@ impl Store {
             month_to.prev()
         };
         let f = |c: &str, m: &str| scope.members_filter(c, m);
-        // DIALECT: computed ISO dates, quoted (text on SQLite, DATE on PostgreSQL).
+        // DIALECT: computed ISO dates, quoted (text on SQLite, DATE on PostgreSQL). The
+        // register is MATERIALIZED (SQLite 3.35 on, PostgreSQL 12 on), read once, not for
+        // every part of the union.
         let sql = format!(
-            "WITH reg AS (SELECT m.county_code AS c, m.id AS i FROM members m \
+            "WITH reg AS MATERIALIZED (SELECT m.county_code AS c, m.id AS i FROM members m \
                JOIN party_orgs po ON po.county_code = m.county_code AND po.id = m.party_org_id \
                WHERE po.path >= '{low}' AND po.path < '{high}' AND m.joined_on <= '{to}' \
                  AND (m.arrived_on IS NULL OR m.arrived_on <= '{to}') \
@@ -757,10 +759,12 @@ fn fact_counts(
             && month <= Period::containing_month(until)
             && month.last_day() <= to;
         let owed = due.get(&(key, month.year_number())).copied().unwrap_or(0);
-        if within && owed > 0 && p.paid >= owed {
-            if let Some((_, n)) = out.get_mut(&key) {
-                n[item_slot(Item::Dues)] += 1;
-            }
+        if within
+            && owed > 0
+            && p.paid >= owed
+            && let Some((_, n)) = out.get_mut(&key)
+        {
+            n[item_slot(Item::Dues)] += 1;
         }
     }
     Ok(out)

@@ -168,6 +168,9 @@ pub struct ReportCache {
     pub archives: Memo<RecordsKey<Key>, (u32, u32, u32)>,
     /// 软弱涣散 candidates of a scope: its year of organizational life assessed.
     pub weak: Memo<RecordsKey<()>, Vec<liangxin_store::weak::WeakCandidate>>,
+    /// 先锋指数 by band of a party organization's subtree, by the organization and year: a
+    /// city's is every member's year of records counted (seconds), so it is kept.
+    pub vanguard: Memo<RecordsKey<(Key, i32)>, liangxin_store::vanguard::VanguardDistribution>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -194,6 +197,7 @@ impl Default for ReportCache {
             findings: Memo::new(CACHE_ENTRIES),
             archives: Memo::new(CACHE_ENTRIES),
             weak: Memo::new(CACHE_ENTRIES),
+            vanguard: Memo::new(CACHE_ENTRIES),
         }
     }
 }

@@ -18,6 +18,13 @@ fn entries(problem_in: Option<Area>) -> Vec<AreaEntry> {
         .collect()
 }
 
+fn review(text: &str, notes: &[(Area, &str)]) -> liangxin_store::checkup::CheckupReview {
+    liangxin_store::checkup::CheckupReview {
+        text: text.into(),
+        notes: notes.iter().map(|(a, n)| (*a, (*n).to_owned())).collect(),
+    }
+}
+
 pub(super) fn a_member_examines_themselves_and_the_branch_reviews_it_once(db: &TestDb) {
     let mut store = db.open();
     let c = build_small_city(&mut store);
@@ -106,11 +113,11 @@ pub(super) fn a_member_examines_themselves_and_the_branch_reviews_it_once(db: &T
     // The branch reviews it, once; the member cannot, and nothing changes after.
     assert!(
         store
-            .review_checkup("me", &own, TODAY, me, 2026, "自评", &[])
+            .review_checkup("me", &own, TODAY, me, 2026, &review("自评", &[]))
             .is_err()
     );
     let err = store
-        .review_checkup("t", &county, TODAY, me, 2026, " ", &[])
+        .review_checkup("t", &county, TODAY, me, 2026, &review(" ", &[]))
         .unwrap_err()
         .to_string();
     assert!(err.contains("评议意见"), "{err}");
@@ -121,8 +128,10 @@ pub(super) fn a_member_examines_themselves_and_the_branch_reviews_it_once(db: &T
             TODAY,
             me,
             2026,
-            "查摆问题实在，整改措施可行",
-            &[(Area::Ideals, "请支部跟踪读书计划".into())],
+            &review(
+                "查摆问题实在，整改措施可行",
+                &[(Area::Ideals, "请支部跟踪读书计划")],
+            ),
         )
         .unwrap();
     let c2 = store.checkup(&own, me, 2026).unwrap().unwrap();
@@ -134,7 +143,7 @@ pub(super) fn a_member_examines_themselves_and_the_branch_reviews_it_once(db: &T
     );
     assert!(
         store
-            .review_checkup("t", &county, TODAY, me, 2026, "再评", &[])
+            .review_checkup("t", &county, TODAY, me, 2026, &review("再评", &[]))
             .is_err()
     );
     assert!(

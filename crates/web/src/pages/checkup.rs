@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Days, NaiveDate};
 use liangxin_domain::checkup::{Area, AreaEntry, CheckupState};
 use liangxin_domain::registry::Key;
+use liangxin_store::checkup::CheckupReview;
 
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -279,7 +280,8 @@ pub async fn review(
             state
                 .pool
                 .run(move |store| {
-                    store.review_checkup(&actor, &scope, today, key, year, &text, &notes)?;
+                    let review = CheckupReview { text, notes };
+                    store.review_checkup(&actor, &scope, today, key, year, &review)?;
                     Ok(())
                 })
                 .await

@@ -73,15 +73,25 @@ pub async fn show(
         .unwrap_or(today)
         .min(today);
     let scope = auth.scope.clone();
-    let (name, d) = state
+    let name = state
         .pool
         .run(move |store| {
             let po = store
                 .party_org(&scope, key)?
                 .ok_or_else(WebError::not_found)?;
-            Ok((po.name, store.vanguard_distribution(&scope, key, from, to)?))
+            Ok(po.name)
         })
         .await?;
+    // Kept per records version: the city's is every member's year counted.
+    let scope = auth.scope.clone();
+    let d = crate::report::from_records(
+        &state,
+        &state.reports.vanguard,
+        &auth.scope,
+        (key, year),
+        move |store| Ok(store.vanguard_distribution(&scope, key, from, to)?),
+    )
+    .await?;
     let layout = Layout::new(&state, &auth, "党员先锋指数分布", "party_orgs")
         .await?
         .at(&state, &auth, key, vec![Crumb::here("党员先锋指数分布")])
