@@ -2,6 +2,7 @@
 //! on the dashboard is the chart in a bulletin.
 
 mod extent;
+pub mod form;
 pub mod sheet;
 pub mod svg;
 mod workbook;

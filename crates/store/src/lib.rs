@@ -38,6 +38,7 @@ pub mod crypto;
 mod day;
 pub mod dues;
 pub mod error;
+pub mod evaluation_tables;
 pub mod floating;
 pub mod history;
 pub mod import;

@@ -301,6 +301,16 @@ pub const ROUTES: &[Route] = &[
         "/party-orgs/{county}/{id}/vanguard",
         Object::PartyOrg,
     ),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/evaluation-tables",
+        Object::PartyOrg,
+    ),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/evaluation-tables.xlsx",
+        Object::PartyOrg,
+    ),
     staff("POST", "/party-orgs/{county}/{id}/stars", Object::PartyOrg),
     staff("GET", "/stars/{county}/{id}", Object::Star),
     staff("POST", "/stars/{county}/{id}/score", Object::Star),
@@ -636,6 +646,12 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
         ("GET", "/party-orgs/{county}/{id}/stars") => get(pages::stars::show),
         ("GET", "/party-orgs/{county}/{id}/vanguard") => get(pages::vanguard_bands::show),
+        ("GET", "/party-orgs/{county}/{id}/evaluation-tables") => {
+            get(pages::evaluation_tables::show)
+        }
+        ("GET", "/party-orgs/{county}/{id}/evaluation-tables.xlsx") => {
+            get(pages::evaluation_tables::xlsx)
+        }
         ("POST", "/party-orgs/{county}/{id}/stars") => post(pages::stars::self_assess),
         ("GET", "/stars/{county}/{id}") => get(pages::stars::show_assessment),
         ("POST", "/stars/{county}/{id}/score") => post(pages::stars::score),

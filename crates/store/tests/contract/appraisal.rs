@@ -658,3 +658,146 @@ pub(super) fn an_unqualified_member_is_given_time_then_corrected_or_persuaded_ou
         "the leaving is in the audit log"
     );
 }
+
+/// 第八表 民主评议党员情况 and 整顿软弱涣散基层党组织情况, counted from the records for a
+/// subtree, a year and a day: the rounds, their ballots and grades, the 不合格 cases carried
+/// in, opened and ended, the weak organizations by how they were found and where they
+/// stand; a row per organization below, and nothing dated after the day.
+pub(super) fn the_evaluation_tables_count_rounds_cases_and_rectifications_as_of_a_day(db: &TestDb) {
+    use liangxin_domain::appraisal::{CorrectionOutcome, CorrectionSource};
+    use liangxin_domain::weak::WeakCriterion;
+    use liangxin_store::appraisal::{CorrectionClose, CorrectionOpen};
+    use liangxin_store::evaluation_tables::AppraisalCounts;
+    use liangxin_store::weak::{Basis, OpenCase};
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let members = branch_of(&mut store, &c, 3, 1);
+    let county = scope_of(&mut store, c.longyou);
+    let city = Scope {
+        region: Some(330800),
+        ..scope_of(&mut store, c.city)
+    };
+    let (q, u) = (Grade::Qualified, Grade::Unqualified);
+    decided_round(&mut store, &county, c.joint, 2025, &[u, q, q]);
+    decided_round(&mut store, &county, c.joint, 2026, &[q, u, q]);
+    let open = |member| CorrectionOpen {
+        member,
+        source: CorrectionSource::Appraisal,
+        measures: "每月谈心一次".into(),
+        helper: "书记".into(),
+    };
+    store
+        .open_correction("sec", &county, TODAY, &open(members[0]))
+        .unwrap();
+    store
+        .close_correction(
+            "sec",
+            &county,
+            TODAY,
+            members[0],
+            &CorrectionClose {
+                outcome: CorrectionOutcome::Corrected,
+                review: "已改正".into(),
+                decision: String::new(),
+                approval: String::new(),
+            },
+        )
+        .unwrap();
+    store
+        .open_correction("sec", &county, TODAY, &open(members[1]))
+        .unwrap();
+    let nominated = OpenCase {
+        party_org: c.tech_branch,
+        basis: Basis::Nomination,
+        nominated: "班子不团结".into(),
+        causes: "书记调离".into(),
+        measures: "选优配强书记".into(),
+        leader: "区两新工委 李某".into(),
+        instructor: None,
+        deadline: d(2027, 3, 31),
+    };
+    store
+        .open_rectification("city", &city, TODAY, nominated)
+        .unwrap();
+
+    let t = store.evaluation_tables(&city, c.city, 2026, TODAY).unwrap();
+    assert_eq!(t.rows.len(), 4, "合计, 本级, 龙游, 柯城");
+    let (all, longyou, kecheng) = (&t.rows[0], &t.rows[2], &t.rows[3]);
+    assert_eq!(all.party_org, None);
+    assert_eq!(longyou.party_org.as_ref().unwrap().0, c.longyou);
+    let a = all.appraisal;
+    assert_eq!(a.rounds_closed, 1, "this year's round only");
+    assert_eq!(a.took_part, 4, "every member held a credential, 预备 too");
+    assert_eq!(a.voted, 4);
+    assert_eq!(a.graded, 3, "the 预备党员 is not graded");
+    assert_eq!(a.grades, [0, 2, 0, 1]);
+    assert_eq!(a.cases_opened, 2);
+    assert_eq!(a.corrected, 1);
+    assert_eq!(a.cases_open, 1);
+    assert_eq!(a.branches, 2, "the joint branch and the company's");
+    assert_eq!(
+        longyou.appraisal,
+        AppraisalCounts { branches: 1, ..a },
+        "all of it is 龙游's, but the company's branch"
+    );
+    assert_eq!(kecheng.appraisal.rounds_closed, 0);
+    let r = all.rectification;
+    assert_eq!((r.found, r.by_nomination, r.by_rules), (1, 1, 0));
+    assert_eq!((r.accepted, r.in_progress, r.overdue), (0, 1, 0));
+    assert_eq!(kecheng.rectification, r);
+    // Before the round closed and the cases opened, the day counts none of it; last
+    // year's table has last year's round.
+    let before = store
+        .evaluation_tables(&city, c.city, 2026, d(2026, 6, 30))
+        .unwrap();
+    assert_eq!(before.rows[0].appraisal.rounds_closed, 0);
+    assert_eq!(before.rows[0].appraisal.cases_opened, 0);
+    assert_eq!(before.rows[0].rectification.found, 0);
+    let last = store.evaluation_tables(&city, c.city, 2025, TODAY).unwrap();
+    assert_eq!(last.rows[0].appraisal.grades, [0, 2, 0, 1]);
+    let at_year_end = store
+        .evaluation_tables(&city, c.city, 2025, d(2025, 12, 31))
+        .unwrap();
+    assert_eq!(
+        at_year_end.rows[0].appraisal.rounds_closed, 0,
+        "2025's round was held in 2026"
+    );
+    // A county sees its own; never the other's.
+    assert!(
+        store
+            .evaluation_tables(&county, c.kecheng, 2026, TODAY)
+            .is_err()
+    );
+    // Next year, the open case is carried in, and a branch the rules find weak is counted
+    // by each of its criteria; past its deadline it is overdue.
+    let later = d(2027, 9, 30);
+    store
+        .open_rectification(
+            "county",
+            &county,
+            later,
+            OpenCase {
+                party_org: c.joint,
+                basis: Basis::Rules,
+                nominated: String::new(),
+                causes: "书记调离后长期无人主持工作".into(),
+                measures: "选优配强书记".into(),
+                leader: "县两新工委 李某".into(),
+                instructor: None,
+                deadline: d(2027, 10, 31),
+            },
+        )
+        .unwrap();
+    let next = store
+        .evaluation_tables(&county, c.longyou, 2027, d(2027, 12, 31))
+        .unwrap();
+    let n = &next.rows[0];
+    assert_eq!(n.appraisal.cases_carried, 1);
+    assert_eq!(n.appraisal.cases_open, 1);
+    assert_eq!((n.rectification.by_rules, n.rectification.overdue), (1, 1));
+    let vacant = WeakCriterion::ALL
+        .iter()
+        .position(|c| *c == WeakCriterion::SecretaryVacant)
+        .unwrap();
+    assert_eq!(n.rectification.by_criterion[vacant], 1);
+}

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod dues_members;
 pub mod dues_overview;
 pub mod dues_sheet;
+pub mod evaluation_tables;
 pub mod floating;
 pub mod gaps;
 pub mod imports;

@@ -52,6 +52,7 @@ struct PartyOrgPage {
     /// 双强六好评星, of every organization but a 党小组 or a 党工委.
     stars_href: Option<String>,
     vanguard_href: String,
+    tables_href: String,
     dues_href: String,
     audit_href: String,
     member_new_href: String,
@@ -225,6 +226,7 @@ async fn page(
         .then(|| format!("/party-orgs/{county}/{id}/stars")),
         dues_href: format!("/party-orgs/{county}/{id}/dues"),
         vanguard_href: format!("/party-orgs/{county}/{id}/vanguard"),
+        tables_href: format!("/party-orgs/{county}/{id}/evaluation-tables"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,
         children_total: children.0,

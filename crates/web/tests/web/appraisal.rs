@@ -315,3 +315,95 @@ fn a_member_graded_unqualified_is_given_time_and_the_outcome_is_recorded_on_page
         done.body
     );
 }
+
+#[test]
+fn the_evaluation_tables_count_a_round_and_download_as_the_paper_form() {
+    use calamine::{Data, Reader, Xlsx};
+    use liangxin_domain::appraisal::Grade;
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("secretary").unwrap().unwrap();
+    let branch = liangxin_domain::registry::Key {
+        county: user.party_org_county.unwrap(),
+        id: user.party_org_id.unwrap(),
+    };
+    let scope = store.scope_of_user(&user).unwrap();
+    let today = liangxin_web::today();
+    let year = chrono::Datelike::year(&today);
+    let opened = store
+        .open_appraisal("sec", &scope, today, branch, year)
+        .unwrap();
+    let roll = store
+        .appraisal_round(&scope, today, opened.key)
+        .unwrap()
+        .roll
+        .len();
+    let marks: String = std::iter::repeat_n('B', roll).collect();
+    for c in &opened.credentials {
+        store.cast_ballot(opened.key, c, &marks).unwrap();
+    }
+    store
+        .close_appraisal("sec", &scope, today, opened.key)
+        .unwrap();
+    let mut grades = vec![Grade::Qualified; roll];
+    grades[0] = Grade::Excellent;
+    store
+        .decide_appraisal("sec", &scope, today, opened.key, &grades)
+        .unwrap();
+
+    let mut sec = app.signed_in("secretary");
+    let home = sec.get(&format!("/party-orgs/{}/{}", branch.county, branch.id));
+    let page = format!(
+        "/party-orgs/{}/{}/evaluation-tables",
+        branch.county, branch.id
+    );
+    assert!(
+        home.body.contains(&page),
+        "the organization's page links it"
+    );
+    let t = sec.get(&page);
+    assert_eq!(t.status, 200, "{}", t.body);
+    for cell in [
+        "data-label=\"开展民主评议的党支部\">1<".to_owned(),
+        format!(
+            "data-label=\"参加评议党员：领取凭证\">{}<",
+            opened.credentials.len()
+        ),
+        format!("data-label=\"组织评定：评定人数\">{roll}<"),
+        "data-label=\"组织评定：优秀\">1<".to_owned(),
+        "整顿软弱涣散基层党组织情况".to_owned(),
+    ] {
+        assert!(t.body.contains(&cell), "{cell}");
+    }
+    let bad = sec.get(&format!("{page}?as_of=明天"));
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("统计截止日期"));
+
+    // The county's table counts the branch under the organization it lies beneath.
+    let mut county = app.signed_in("longyou");
+    let longyou = store.user_by_username("longyou").unwrap().unwrap();
+    let top = format!(
+        "/party-orgs/{}/{}/evaluation-tables",
+        longyou.party_org_county.unwrap(),
+        longyou.party_org_id.unwrap()
+    );
+    let c = county.get(&top);
+    assert_eq!(c.status, 200);
+    assert!(c.body.contains("data-label=\"开展民主评议的党支部\">1<"));
+
+    let (status, kind, bytes) = sec.get_bytes(&format!("{page}.xlsx?year={year}"));
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"));
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["民主评议党员情况", "整顿软弱涣散基层党组织情况"]
+    );
+    let range = book.worksheet_range("民主评议党员情况").unwrap();
+    let text = |r: u32, c: u32| range.get_value((r, c)).map(|d| d.to_string());
+    assert_eq!(text(0, 0).unwrap(), format!("{year}年度民主评议党员情况"));
+    assert!(text(1, 0).unwrap().starts_with("填报单位："));
+    assert_eq!(text(4, 0).as_deref(), Some("合计"));
+    assert_eq!(range.get_value((4, 2)), Some(&Data::Float(1.0)));
+    assert_eq!(app.signed_in("member").get(&page).status, 403);
+}
