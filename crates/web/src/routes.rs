@@ -554,6 +554,17 @@ pub const ROUTES: &[Route] = &[
         object: Object::PartyOrg,
         who: Who::Staff,
     },
+    api_staff("GET", "/api/v1/weak", Object::None),
+    api_staff(
+        "GET",
+        "/api/v1/party-orgs/{county}/{id}/vanguard",
+        Object::PartyOrg,
+    ),
+    api_staff(
+        "GET",
+        "/api/v1/party-orgs/{county}/{id}/evaluation-tables",
+        Object::PartyOrg,
+    ),
     api_staff("GET", "/api/v1/imports", Object::None),
     api_staff("POST", "/api/v1/imports", Object::None),
     api_staff("GET", "/api/v1/imports/uploads/{id}", Object::Upload),
@@ -645,6 +656,11 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/appraisals/{county}/{id}/decide") => post(pages::appraisal::decide),
         ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
         ("GET", "/party-orgs/{county}/{id}/stars") => get(pages::stars::show),
+        ("GET", "/api/v1/weak") => get(api::evaluation::weak),
+        ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
+        ("GET", "/api/v1/party-orgs/{county}/{id}/evaluation-tables") => {
+            get(api::evaluation::tables)
+        }
         ("GET", "/party-orgs/{county}/{id}/vanguard") => get(pages::vanguard_bands::show),
         ("GET", "/party-orgs/{county}/{id}/evaluation-tables") => {
             get(pages::evaluation_tables::show)

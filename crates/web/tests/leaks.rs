@@ -453,7 +453,10 @@ fn no_role_reads_or_writes_outside_its_scope() {
                             };
                             let ok = if item.get("resident_id").is_some() {
                                 store.member(&scope, key).unwrap().is_some()
-                            } else if route.path == "/api/v1/life" || route.path == "/api/v1/dues" {
+                            } else if route.path == "/api/v1/life"
+                                || route.path == "/api/v1/dues"
+                                || route.path == "/api/v1/weak"
+                            {
                                 po_in_scope.contains(&key)
                             } else if route.path == "/api/v1/dues/members" {
                                 // A member of the month (one who left in it too): by the

@@ -194,3 +194,19 @@ pub enum DuesState {
     /// 本月党费未登记
     Unmarked,
 }
+
+/// 软弱涣散 criteria, as the candidates' list filters them.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum WeakCriterionCode {
+    /// 书记长期缺职
+    SecretaryVacant,
+    /// 组织制度形同虚设
+    NoAssembly,
+    /// 组织生活不正常
+    MissedPeriods,
+    /// 班子届满未换届
+    TermExpired,
+    /// 党员管理松散
+    OpenFindings,
+}

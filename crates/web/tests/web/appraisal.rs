@@ -407,3 +407,88 @@ fn the_evaluation_tables_count_a_round_and_download_as_the_paper_form() {
     assert_eq!(range.get_value((4, 2)), Some(&Data::Float(1.0)));
     assert_eq!(app.signed_in("member").get(&page).status, 403);
 }
+
+#[test]
+fn the_api_gives_the_evaluation_figures_each_as_its_page_computes_them() {
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("longyou").unwrap().unwrap();
+    let token = liangxin_web::auth::random_token().unwrap();
+    store
+        .create_api_token(&liangxin_store::accounts::NewToken {
+            actor: "test",
+            hash: &liangxin_web::auth::token_hash(&token),
+            user_id: user.id,
+            name: "评议",
+            now: chrono::Utc::now().naive_utc(),
+            expires_at: None,
+            read_only: true,
+        })
+        .unwrap();
+    let mut api = app.client();
+    api.bearer = Some(token);
+    let root = format!(
+        "/api/v1/party-orgs/{}/{}",
+        user.party_org_county.unwrap(),
+        user.party_org_id.unwrap()
+    );
+
+    let weak = api.get("/api/v1/weak");
+    assert_eq!(weak.status, 200, "{}", weak.body);
+    let w = weak.json();
+    let total = w["total"].as_u64().unwrap();
+    assert!(total > 0, "the demo county has candidates");
+    let first = &w["items"][0]["reasons"][0];
+    assert!(
+        first["rule"]["key"].as_str().unwrap().contains('.'),
+        "{first}"
+    );
+    let code = first["criterion"].as_str().unwrap().to_owned();
+    let some = api.get(&format!("/api/v1/weak?criterion={code}")).json();
+    assert!(some["total"].as_u64().unwrap() <= total);
+    assert!(some["items"].as_array().unwrap().iter().all(|c| {
+        c["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["criterion"] == code.as_str())
+    }));
+    let bad = api.get("/api/v1/weak?criterion=low_clicks");
+    assert_eq!(bad.status, 422);
+    assert!(bad.json()["error"].as_str().unwrap().contains("情形"));
+
+    let v = api.get(&format!("{root}/vanguard"));
+    assert_eq!(v.status, 200, "{}", v.body);
+    let v = v.json();
+    let all = &v["all"];
+    let sum: u64 = ["excellent", "good", "fair", "poor"]
+        .iter()
+        .map(|b| all[b].as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, all["members"].as_u64().unwrap());
+    assert!(sum > 0);
+    assert_eq!(v["band_rules"].as_array().unwrap().len(), 3);
+    assert!(!v.to_string().contains("resident"), "no member in it");
+    assert_eq!(api.get(&format!("{root}/vanguard?year=1990")).status, 422);
+
+    let t = api.get(&format!("{root}/evaluation-tables"));
+    assert_eq!(t.status, 200, "{}", t.body);
+    let t = t.json();
+    assert_eq!(t["rows"][0]["row"], "total");
+    assert!(t["rows"][0]["appraisal"]["branches"].as_i64().unwrap() > 0);
+    assert_eq!(
+        t["rows"][0]["rectification"]["by_criterion"]
+            .as_object()
+            .unwrap()
+            .len(),
+        5
+    );
+    // Another county's organization: as if it did not exist.
+    let kecheng = store.user_by_username("city").unwrap().unwrap();
+    let city_root = format!(
+        "/api/v1/party-orgs/{}/{}/evaluation-tables",
+        kecheng.party_org_county.unwrap(),
+        kecheng.party_org_id.unwrap()
+    );
+    assert_eq!(api.get(&city_root).status, 404);
+}

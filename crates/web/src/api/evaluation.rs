@@ -1,0 +1,423 @@
+//! The evaluation's figures in the API, each computed from the records as its page is:
+//!
+//! - `GET /api/v1/weak?criterion=&page=`: the scope's 软弱涣散 candidates by the rules, each
+//!   reason with the rule that raised it;
+//! - `GET /api/v1/party-orgs/{county}/{id}/vanguard?year=`: the 先锋指数 by band of the
+//!   organization's subtree and of each organization below it (no member named);
+//! - `GET /api/v1/party-orgs/{county}/{id}/evaluation-tables?year=`: 第八表 民主评议党员情况
+//!   and 整顿软弱涣散基层党组织情况 as of today, a row for the whole, the organization's own
+//!   and each below it.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use chrono::{Datelike, NaiveDate};
+use liangxin_domain::registry::Key;
+use liangxin_domain::vanguard::{Band, BandCounts};
+use liangxin_domain::weak::WeakCriterion;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::api::extract::{ApiPath, ApiQuery};
+use crate::auth::Auth;
+use crate::error::{ApiError, WebError};
+use crate::params;
+
+const PAGE_SIZE: usize = 100;
+
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    pub year: Option<String>,
+}
+
+/// The year asked for: this year by default, else one of the last ten.
+fn year_of(q: &YearQuery) -> Result<(i32, NaiveDate), WebError> {
+    let today = crate::today();
+    let year = match q.year.as_deref() {
+        None => today.year(),
+        Some(s) => s
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (today.year() - 10..=today.year()).contains(y))
+            .ok_or_else(|| WebError::bad_field("年度", "应为近十年内的年份"))?,
+    };
+    Ok((year, today))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleOut {
+    pub key: String,
+    pub version: i32,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WeakReasonOut {
+    /// The criterion's code (secretary_vacant …) and label.
+    pub criterion: &'static str,
+    pub label: &'static str,
+    /// The facts, in words.
+    pub reason: String,
+    pub rule: RuleOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WeakCandidateOut {
+    pub county: i32,
+    pub id: i64,
+    pub name: String,
+    pub reasons: Vec<WeakReasonOut>,
+    /// This year's rectification case, if one is open or closed.
+    pub case_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WeakOut {
+    pub as_of: String,
+    /// Candidates the filter keeps (all pages).
+    pub total: usize,
+    pub page: i64,
+    pub items: Vec<WeakCandidateOut>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WeakQuery {
+    pub criterion: Option<String>,
+    pub page: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/weak",
+    params(
+        ("criterion" = inline(Option<crate::api::doc::WeakCriterionCode>), Query, description = "只列出有此情形的"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100个党组织")
+    ),
+    responses(
+        (status = 200, description = "按规则排查出的软弱涣散党组织候选（不设比例）", body = WeakOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 403, description = "角色不能使用", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn weak(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiQuery(q): ApiQuery<WeakQuery>,
+) -> Result<Json<WeakOut>, ApiError> {
+    let criterion = match q.criterion.as_deref() {
+        None => None,
+        Some(c) => Some(
+            WeakCriterion::parse(c)
+                .ok_or_else(|| WebError::bad_field("情形", "不是已知的软弱涣散情形"))?,
+        ),
+    };
+    let page = params::page(&q.page)?;
+    let today = crate::today();
+    let scope = auth.scope.clone();
+    let found = crate::report::from_records(&state, &state.reports.weak, &auth.scope, (), {
+        move |store| Ok(store.weak_candidates(&scope, today)?)
+    })
+    .await?;
+    let kept: Vec<_> = found
+        .iter()
+        .filter(|c| criterion.is_none_or(|k| c.reasons.iter().any(|r| r.criterion == k)))
+        .collect();
+    let skip = usize::try_from(page - 1).unwrap_or(0) * PAGE_SIZE;
+    Ok(Json(WeakOut {
+        as_of: today.to_string(),
+        total: kept.len(),
+        page,
+        items: kept
+            .iter()
+            .skip(skip)
+            .take(PAGE_SIZE)
+            .map(|c| WeakCandidateOut {
+                county: c.party_org.county,
+                id: c.party_org.id,
+                name: c.name.clone(),
+                reasons: c
+                    .reasons
+                    .iter()
+                    .map(|r| WeakReasonOut {
+                        criterion: r.criterion.code(),
+                        label: r.criterion.label(),
+                        reason: r.reason.clone(),
+                        rule: RuleOut {
+                            key: r.rule.key.clone(),
+                            version: r.rule.version,
+                            title: r.rule.title.clone(),
+                        },
+                    })
+                    .collect(),
+                case_id: c.case.map(|k| k.id),
+            })
+            .collect(),
+    }))
+}
+
+/// How many members are in each band.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BandsOut {
+    pub members: u32,
+    pub excellent: u32,
+    pub good: u32,
+    pub fair: u32,
+    pub poor: u32,
+}
+
+impl From<&BandCounts> for BandsOut {
+    fn from(c: &BandCounts) -> BandsOut {
+        let of = |b: Band| c.counts[Band::ALL.iter().position(|x| *x == b).unwrap_or(3)];
+        BandsOut {
+            members: c.members(),
+            excellent: of(Band::Excellent),
+            good: of(Band::Good),
+            fair: of(Band::Fair),
+            poor: of(Band::Poor),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BandsRowOut {
+    pub county: i32,
+    pub id: i64,
+    pub name: String,
+    pub bands: BandsOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VanguardOut {
+    pub year: i32,
+    pub from: String,
+    pub to: String,
+    /// The subtree's members on the register at `to`.
+    pub all: BandsOut,
+    /// The organization's own members.
+    pub own: BandsOut,
+    pub children: Vec<BandsRowOut>,
+    /// The band thresholds in force (优秀, 良好, 一般).
+    pub band_rules: Vec<RuleOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/party-orgs/{county}/{id}/vanguard",
+    params(
+        ("county" = i32, Path, minimum = 100000, maximum = 999999, description = "县级行政区划代码"),
+        ("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "党组织编号"),
+        ("year" = Option<i32>, Query, description = "年度（近十年内），默认今年")
+    ),
+    responses(
+        (status = 200, description = "党员先锋指数各档人数（不列姓名、不排名）", body = VanguardOut),
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 403, description = "角色不能使用", body = crate::error::ErrorBody),
+        (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn vanguard(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiPath((county, id)): ApiPath<(i32, i64)>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> Result<Json<VanguardOut>, ApiError> {
+    let key = Key { county, id };
+    let (year, today) = year_of(&q)?;
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    let to = NaiveDate::from_ymd_opt(year, 12, 31)
+        .unwrap_or(today)
+        .min(today);
+    let scope = auth.scope.clone();
+    state
+        .pool
+        .run(move |store| {
+            store
+                .party_org(&scope, key)?
+                .map(|_| ())
+                .ok_or_else(WebError::not_found)
+        })
+        .await?;
+    let scope = auth.scope.clone();
+    let d = crate::report::from_records(
+        &state,
+        &state.reports.vanguard,
+        &auth.scope,
+        (key, year),
+        move |store| Ok(store.vanguard_distribution(&scope, key, from, to)?),
+    )
+    .await?;
+    Ok(Json(VanguardOut {
+        year,
+        from: from.to_string(),
+        to: to.to_string(),
+        all: (&d.all).into(),
+        own: (&d.own).into(),
+        children: d
+            .children
+            .iter()
+            .map(|(k, name, c)| BandsRowOut {
+                county: k.county,
+                id: k.id,
+                name: name.clone(),
+                bands: c.into(),
+            })
+            .collect(),
+        band_rules: d
+            .band_rules
+            .iter()
+            .map(|r| RuleOut {
+                key: r.key.clone(),
+                version: r.version,
+                title: r.title.clone(),
+            })
+            .collect(),
+    }))
+}
+
+/// 第八表 民主评议党员情况, one row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppraisalRowOut {
+    pub branches: i64,
+    pub rounds_closed: i64,
+    pub took_part: i64,
+    pub voted: i64,
+    pub graded: i64,
+    pub excellent: i64,
+    pub qualified: i64,
+    pub basically_qualified: i64,
+    pub unqualified: i64,
+    pub cases_carried: i64,
+    pub cases_opened: i64,
+    pub corrected: i64,
+    pub persuaded_out: i64,
+    pub removed: i64,
+    pub cases_open: i64,
+}
+
+/// 整顿软弱涣散基层党组织情况, one row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RectificationRowOut {
+    pub found: i64,
+    pub by_rules: i64,
+    pub by_nomination: i64,
+    /// Among those found by the rules: criterion code → organizations.
+    pub by_criterion: std::collections::BTreeMap<&'static str, i64>,
+    pub accepted: i64,
+    pub in_progress: i64,
+    pub overdue: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TableRowOut {
+    /// `total` (合计), `own` (本级) or `child`.
+    pub row: &'static str,
+    pub county: Option<i32>,
+    pub id: Option<i64>,
+    pub name: String,
+    pub appraisal: AppraisalRowOut,
+    pub rectification: RectificationRowOut,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TablesOut {
+    pub year: i32,
+    pub as_of: String,
+    pub rows: Vec<TableRowOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/party-orgs/{county}/{id}/evaluation-tables",
+    params(
+        ("county" = i32, Path, minimum = 100000, maximum = 999999, description = "县级行政区划代码"),
+        ("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "党组织编号"),
+        ("year" = Option<i32>, Query, description = "年度（近十年内），默认今年；统计截止日期为今天")
+    ),
+    responses(
+        (status = 200, description = "民主评议党员情况和整顿软弱涣散基层党组织情况（按记录计算）", body = TablesOut),
+        (status = 400, description = "路径格式不对（县代码、编号应为数字）", body = crate::error::ErrorBody),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 403, description = "角色不能使用", body = crate::error::ErrorBody),
+        (status = 404, description = "不存在或不在管理范围内", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn tables(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiPath((county, id)): ApiPath<(i32, i64)>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> Result<Json<TablesOut>, ApiError> {
+    let key = Key { county, id };
+    let (year, today) = year_of(&q)?;
+    let scope = auth.scope.clone();
+    let t = state
+        .pool
+        .run(move |store| {
+            store
+                .party_org(&scope, key)?
+                .ok_or_else(WebError::not_found)?;
+            Ok(store.evaluation_tables(&scope, key, year, today)?)
+        })
+        .await?;
+    Ok(Json(TablesOut {
+        year: t.year,
+        as_of: t.as_of.to_string(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                let a = &r.appraisal;
+                let x = &r.rectification;
+                TableRowOut {
+                    row: match (&r.party_org, r.own) {
+                        (None, _) => "total",
+                        (Some(_), true) => "own",
+                        (Some(_), false) => "child",
+                    },
+                    county: r.party_org.as_ref().map(|p| p.0.county),
+                    id: r.party_org.as_ref().map(|p| p.0.id),
+                    name: r
+                        .party_org
+                        .as_ref()
+                        .map_or_else(|| "合计".to_owned(), |p| p.1.clone()),
+                    appraisal: AppraisalRowOut {
+                        branches: a.branches,
+                        rounds_closed: a.rounds_closed,
+                        took_part: a.took_part,
+                        voted: a.voted,
+                        graded: a.graded,
+                        excellent: a.grades[0],
+                        qualified: a.grades[1],
+                        basically_qualified: a.grades[2],
+                        unqualified: a.grades[3],
+                        cases_carried: a.cases_carried,
+                        cases_opened: a.cases_opened,
+                        corrected: a.corrected,
+                        persuaded_out: a.persuaded_out,
+                        removed: a.removed,
+                        cases_open: a.cases_open,
+                    },
+                    rectification: RectificationRowOut {
+                        found: x.found,
+                        by_rules: x.by_rules,
+                        by_nomination: x.by_nomination,
+                        by_criterion: WeakCriterion::ALL
+                            .iter()
+                            .zip(x.by_criterion)
+                            .map(|(c, n)| (c.code(), n))
+                            .collect(),
+                        accepted: x.accepted,
+                        in_progress: x.in_progress,
+                        overdue: x.overdue,
+                    },
+                }
+            })
+            .collect(),
+    }))
+}
