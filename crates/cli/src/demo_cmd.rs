@@ -98,11 +98,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let posts = store.load_posts("demo", &liangxin_demo::committees::terms(&city, as_of))?;
     let letters = transfers(store, &city, seed, as_of)?;
     let records = member_records(store, &city, seed, as_of)?;
+    let (rounds, cases) = appraisals(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件）；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -113,6 +114,85 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     say!("数据库：{}", target.describe());
     print_accounts(&accounts);
     Ok(())
+}
+
+/// Runs last year's 民主评议 of the planned branches through the platform's own steps (open,
+/// every voter casting with a credential, close, the 支委会's grades) on their days, and
+/// opens 限期改正 for each member graded 不合格, half of them corrected since. Returns the
+/// rounds held and the cases opened.
+fn appraisals(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<(usize, usize), CliError> {
+    use liangxin_demo::appraisals::{grades, marks, plan, votes};
+    use liangxin_domain::appraisal::{CorrectionOutcome, CorrectionSource, Grade};
+    use liangxin_store::Scope;
+    use liangxin_store::appraisal::{CorrectionClose, CorrectionOpen};
+    let all = Scope::everything();
+    let (mut rounds, mut cases) = (0, 0);
+    for p in plan(seed, &city.party_orgs, as_of) {
+        // A branch with no full member has nobody to grade: it holds no round.
+        let opened = match store.open_appraisal("demo", &all, p.opened_on, p.branch, p.year) {
+            Ok(o) => o,
+            Err(liangxin_store::StoreError::Invalid { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let roll = store
+            .appraisal_round(&all, p.opened_on, opened.key)?
+            .roll
+            .len();
+        for (i, c) in opened.credentials.iter().enumerate() {
+            if votes(&p, i) {
+                store.cast_ballot(opened.key, c, &marks(&p, i, roll))?;
+            }
+        }
+        store.close_appraisal("demo", &all, p.closed_on, opened.key)?;
+        let view = store.appraisal_round(&all, p.decided_on, opened.key)?;
+        let totals: Vec<[u32; 4]> = view
+            .bulletin
+            .as_ref()
+            .map(|b| b.totals.iter().map(|t| t.grades).collect())
+            .unwrap_or_default();
+        let decided = grades(&totals, view.excellent_limit);
+        store.decide_appraisal("demo", &all, p.decided_on, opened.key, &decided)?;
+        rounds += 1;
+        for (line, grade) in view.roll.iter().zip(&decided) {
+            if *grade != Grade::Unqualified {
+                continue;
+            }
+            let opened_on = p.decided_on + chrono::Days::new(10);
+            let open = CorrectionOpen {
+                member: line.member,
+                source: CorrectionSource::Appraisal,
+                measures: "支部书记每月谈心谈话一次，按时参加组织生活、交纳党费".into(),
+                helper: "支部书记".into(),
+            };
+            // A member who has since left the register is not followed up.
+            match store.open_correction("demo", &all, opened_on, &open) {
+                Ok(_) => cases += 1,
+                Err(liangxin_store::StoreError::Invalid { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            let review_on = opened_on + chrono::Days::new(150);
+            if line.member.id % 2 == 0 && review_on <= as_of {
+                store.close_correction(
+                    "demo",
+                    &all,
+                    review_on,
+                    line.member,
+                    &CorrectionClose {
+                        outcome: CorrectionOutcome::Corrected,
+                        review: "期内按时参加组织生活、交纳党费，思想认识有提高，已改正".into(),
+                        decision: String::new(),
+                        approval: String::new(),
+                    },
+                )?;
+            }
+        }
+    }
+    Ok((rounds, cases))
 }
 
 /// Enters the demo's year of member records (先锋岗, 承诺践诺, 志愿服务 …) as a branch would.

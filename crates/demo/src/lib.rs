@@ -9,6 +9,7 @@
 //! terms have run out; a few members have flowed out of the city. The city is a function
 //! of the seed and the reference date (terms and join dates are relative to it).
 
+pub mod appraisals;
 mod archive;
 pub mod committees;
 mod dues;

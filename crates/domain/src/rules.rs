@@ -126,6 +126,7 @@ pub mod keys {
     pub const WEAK_ASSEMBLY_MISSED_QUARTERS: &str = "weak.assembly_missed_quarters";
     pub const WEAK_MISSED_PERIODS: &str = "weak.missed_periods";
     pub const WEAK_OPEN_FINDINGS: &str = "weak.open_findings";
+    pub const WEAK_LOW_STARS: &str = "weak.low_stars";
 
     pub const FLOATING_CERTIFICATE_REQUIRED: &str = "floating.certificate_required";
     pub const FLOATING_TEMPORARY_BRANCH_MIN: &str = "floating.temporary_branch_min";
@@ -506,6 +507,12 @@ impl RuleSet {
                 10,
                 "组织关系排查中由本组织负责、尚未销号的问题达到此数的，列为软弱涣散（管理松散）的排查对象",
                 SOURCE_WEAK,
+            ),
+            p(
+                keys::WEAK_LOW_STARS,
+                1,
+                "最近一次经市级确认的双强六好评星不高于此星级（或一票否决不评星）的，列为软弱涣散（后进）的排查对象",
+                "DOMAIN：软弱落后党组织按规则认定，低星级为情形之一（湖州评星晋级做法）；星级线为本平台默认值（可配置）",
             ),
             p(
                 keys::FLOATING_CERTIFICATE_REQUIRED,

@@ -28,15 +28,18 @@ pub enum WeakCriterion {
     TermExpired,
     /// 管理松散: open findings of the audit.
     OpenFindings,
+    /// 评星等次低: the last confirmed 双强六好 rating at or below the line, or vetoed.
+    LowStars,
 }
 
 impl WeakCriterion {
-    pub const ALL: [WeakCriterion; 5] = [
+    pub const ALL: [WeakCriterion; 6] = [
         WeakCriterion::SecretaryVacant,
         WeakCriterion::NoAssembly,
         WeakCriterion::MissedPeriods,
         WeakCriterion::TermExpired,
         WeakCriterion::OpenFindings,
+        WeakCriterion::LowStars,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -46,6 +49,7 @@ impl WeakCriterion {
             WeakCriterion::MissedPeriods => "missed_periods",
             WeakCriterion::TermExpired => "term_expired",
             WeakCriterion::OpenFindings => "open_findings",
+            WeakCriterion::LowStars => "low_stars",
         }
     }
 
@@ -60,6 +64,7 @@ impl WeakCriterion {
             WeakCriterion::MissedPeriods => "组织生活不正常",
             WeakCriterion::TermExpired => "班子届满未换届",
             WeakCriterion::OpenFindings => "党员管理松散",
+            WeakCriterion::LowStars => "评星等次低",
         }
     }
 }
@@ -86,6 +91,9 @@ pub struct BranchFacts {
     pub term_ended: Option<(NaiveDate, Arc<RuleRef>)>,
     /// Findings of the audit the branch is responsible for, not yet closed.
     pub open_findings: u32,
+    /// The last 双强六好 rating confirmed by the city on or before the day: its year and
+    /// stars (0: vetoed, not rated).
+    pub last_stars: Option<(i32, u8)>,
 }
 
 /// The thresholds in force on a day.
@@ -95,6 +103,7 @@ pub struct WeakRules {
     pub assembly_missed_quarters: Resolved,
     pub missed_periods: Resolved,
     pub open_findings: Resolved,
+    pub low_stars: Resolved,
     pub as_of: NaiveDate,
 }
 
@@ -106,6 +115,7 @@ impl WeakRules {
             assembly_missed_quarters: positive(keys::WEAK_ASSEMBLY_MISSED_QUARTERS)?,
             missed_periods: positive(keys::WEAK_MISSED_PERIODS)?,
             open_findings: positive(keys::WEAK_OPEN_FINDINGS)?,
+            low_stars: positive(keys::WEAK_LOW_STARS)?,
             as_of,
         })
     }
@@ -168,6 +178,19 @@ pub fn identify(facts: &BranchFacts, rules: &WeakRules) -> Vec<WeakReason> {
             rule: rules.open_findings.rule.clone(),
         });
     }
+    if let Some((year, stars)) = facts.last_stars
+        && i64::from(stars) <= rules.low_stars.value
+    {
+        out.push(WeakReason {
+            criterion: WeakCriterion::LowStars,
+            reason: if stars == 0 {
+                format!("{year}年度评星因一票否决未评星")
+            } else {
+                format!("{year}年度评星为{stars}星")
+            },
+            rule: rules.low_stars.rule.clone(),
+        });
+    }
     out
 }
 
@@ -190,6 +213,7 @@ mod tests {
             missed_periods: 0,
             term_ended: None,
             open_findings: 0,
+            last_stars: None,
         }
     }
 
@@ -265,5 +289,28 @@ mod tests {
             }
         }
         assert!(WeakRules::resolve(&RuleSet::new(params), d(2026, 11, 27)).is_err());
+    }
+
+    #[test]
+    fn a_low_or_vetoed_rating_is_a_reason_and_a_good_one_is_not() {
+        let r = rules();
+        for (stars, weak) in [(0u8, true), (1, true), (2, false), (5, false)] {
+            let f = BranchFacts {
+                last_stars: Some((2025, stars)),
+                ..sound()
+            };
+            let found = identify(&f, &r);
+            assert_eq!(
+                found.iter().any(|x| x.criterion == WeakCriterion::LowStars),
+                weak,
+                "{stars}"
+            );
+        }
+        let f = BranchFacts {
+            last_stars: Some((2025, 0)),
+            ..sound()
+        };
+        assert!(identify(&f, &r)[0].reason.contains("一票否决"));
+        assert_eq!(identify(&f, &r)[0].rule.key, "weak.low_stars");
     }
 }

@@ -19,7 +19,7 @@ use crate::connection::DbConnection;
 use crate::error::{Result, StoreError, typed_text};
 use crate::schema::{
     audit_findings as af, instructors as ins, party_org_posts as pp, party_orgs as po,
-    rectification_cases as rc, rectification_notes as rn,
+    rectification_cases as rc, rectification_notes as rn, star_assessments as sa,
 };
 use crate::{Scope, Store};
 
@@ -298,6 +298,27 @@ impl Store {
             .into_iter()
             .map(|(county, po_id, id)| (Key { county, id: po_id }, Key { county, id }))
             .collect();
+        // The last rating the city confirmed by the day, per organization.
+        let mut last_stars: HashMap<Key, (i32, u8)> = HashMap::new();
+        let rated: Vec<(i32, i64, i32, Option<i32>)> = sa::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sa::county_code)
+                    .and(po::id.eq(sa::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(sa::confirmed_on.le(as_of))
+            .select((sa::county_code, sa::party_org_id, sa::year, sa::stars))
+            .load(conn)?;
+        for (county, id, year, stars) in rated {
+            let stars = u8::try_from(stars.unwrap_or(0)).unwrap_or(0);
+            let e = last_stars
+                .entry(Key { county, id })
+                .or_insert((year, stars));
+            if year > e.0 {
+                *e = (year, stars);
+            }
+        }
         let mut out = Vec::new();
         for (county, id, name, t, term, records_start) in branches {
             let key = Key { county, id };
@@ -318,6 +339,7 @@ impl Store {
                     .map(|(ends, rule)| (ends, rule.rule.clone())),
                 open_findings: u32::try_from(open_findings.get(&key).copied().unwrap_or(0))
                     .unwrap_or(u32::MAX),
+                last_stars: last_stars.get(&key).copied(),
             };
             let reasons = weak::identify(&facts, &weak_rules);
             if !reasons.is_empty() {

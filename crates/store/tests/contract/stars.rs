@@ -276,6 +276,23 @@ pub(super) fn stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level
         history.iter().map(|h| h.year).collect::<Vec<_>>(),
         [2026, 2025]
     );
+    // 软弱涣散 reads the latest confirmed rating (2026's), not the vetoed 2025 one.
+    let low = |store: &mut Store| {
+        store
+            .weak_candidates(&county, TODAY)
+            .unwrap()
+            .into_iter()
+            .filter(|w| w.party_org == c.joint)
+            .flat_map(|w| w.reasons)
+            .find(|r| r.criterion == liangxin_domain::weak::WeakCriterion::LowStars)
+    };
+    match low(&mut store) {
+        Some(r) => {
+            assert!(stars_2026 <= 1, "{r:?}");
+            assert!(r.reason.contains("2026年度"), "{r:?}");
+        }
+        None => assert!(stars_2026 > 1),
+    }
     let other = scope_of(&mut store, c.kecheng);
     assert!(store.star_assessment(&other, TODAY, key).unwrap().is_none());
     assert_eq!(

@@ -209,4 +209,6 @@ pub enum WeakCriterionCode {
     TermExpired,
     /// 党员管理松散
     OpenFindings,
+    /// 评星等次低
+    LowStars,
 }
