@@ -560,6 +560,9 @@ diesel::table! {
         evidence -> Text,
         entered_on -> Date,
         entered_by -> Text,
+        withdrawn_on -> Nullable<Date>,
+        withdrawn_by -> Nullable<Text>,
+        withdrawn_reason -> Nullable<Text>,
     }
 }
 

@@ -77,9 +77,11 @@ pub struct MemberRecord {
     pub title: String,
     pub evidence: String,
     pub entered_on: NaiveDate,
+    /// Withdrawn as entered in error: the day and why. It no longer counts.
+    pub withdrawn: Option<(NaiveDate, String)>,
 }
 
-/// A record's row: key, kind, dates, title, evidence, entered on.
+/// A record's row: key, kind, dates, title, evidence, entered on, withdrawn on and why.
 type RecordRow = (
     i32,
     i64,
@@ -89,6 +91,8 @@ type RecordRow = (
     String,
     String,
     NaiveDate,
+    Option<NaiveDate>,
+    Option<String>,
 );
 
 impl Store {
@@ -244,6 +248,76 @@ impl Store {
         })
     }
 
+    /// Withdraws a record entered in error (撤销), by the branch or above, with the reason;
+    /// it stays on the member's page marked so and no longer counts. Once; audited.
+    pub fn withdraw_member_record(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        record: Key,
+        reason: &str,
+    ) -> Result<()> {
+        let not_here = || StoreError::invalid("记录", "不存在或不在您的管理范围内");
+        if scope.member.is_some() {
+            return Err(not_here());
+        }
+        let reason = typed_text("撤销理由", reason, true, 200)?;
+        let cipher = &self.cipher;
+        let (low, high) = scope.path_range();
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let found: Option<(String, Option<NaiveDate>)> = mr::table
+                .inner_join(
+                    m::table.on(m::county_code
+                        .eq(mr::member_county)
+                        .and(m::id.eq(mr::member_id))),
+                )
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(m::county_code)
+                        .and(po::id.eq(m::party_org_id))),
+                )
+                .filter(mr::county_code.eq(record.county))
+                .filter(mr::id.eq(record.id))
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .select((mr::title, mr::withdrawn_on))
+                .first(conn)
+                .optional()?;
+            let Some((title, withdrawn)) = found else {
+                return Err(not_here());
+            };
+            if withdrawn.is_some() {
+                return Err(StoreError::invalid("记录", "已经撤销"));
+            }
+            diesel::update(
+                mr::table
+                    .filter(mr::county_code.eq(record.county))
+                    .filter(mr::id.eq(record.id)),
+            )
+            .set((
+                mr::withdrawn_on.eq(today),
+                mr::withdrawn_by.eq(actor),
+                mr::withdrawn_reason.eq(&reason),
+            ))
+            .execute(conn)?;
+            crate::registry::bump_records(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "withdraw",
+                    entity: "member_record",
+                    county: record.county,
+                    entity_id: record.id,
+                    before: Some(json!({ "title": title })),
+                    after: Some(json!({ "withdrawn_on": today, "reason": reason })),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
     /// A member's records of `scope`, newest first.
     pub fn member_records(&mut self, scope: &Scope, member: Key) -> Result<Vec<MemberRecord>> {
         self.member_in_scope(scope, member)?;
@@ -260,11 +334,13 @@ impl Store {
                 mr::title,
                 mr::evidence,
                 mr::entered_on,
+                mr::withdrawn_on,
+                mr::withdrawn_reason,
             ))
             .load(self.conn())?;
         rows.into_iter()
             .map(
-                |(county, id, kind, on, until, title, evidence, entered_on)| {
+                |(county, id, kind, on, until, title, evidence, entered_on, w_on, w_why)| {
                     Ok(MemberRecord {
                         key: Key { county, id },
                         kind: RecordKind::parse(&kind)
@@ -274,6 +350,7 @@ impl Store {
                         title,
                         evidence,
                         entered_on,
+                        withdrawn: w_on.map(|d| (d, w_why.unwrap_or_default())),
                     })
                 },
             )
@@ -329,6 +406,9 @@ impl Store {
             }
         }
         for r in self.member_records(scope, member)? {
+            if r.withdrawn.is_some() {
+                continue;
+            }
             let counts = if r.kind.is_duty() {
                 r.on <= to && r.until.is_none_or(|u| u >= from)
             } else {
@@ -446,7 +526,7 @@ impl Store {
                  AND mt.held_on <= '{to}'{fa} \
              UNION ALL SELECT mr.kind AS what, COUNT(*) AS n FROM member_records mr \
                JOIN reg ON reg.c = mr.member_county AND reg.i = mr.member_id \
-               WHERE ((mr.kind IN ({duties}) AND mr.happened_on <= '{to}' \
+               WHERE mr.withdrawn_on IS NULL AND ((mr.kind IN ({duties}) AND mr.happened_on <= '{to}' \
                        AND (mr.until IS NULL OR mr.until >= '{from}')) \
                    OR (mr.kind NOT IN ({duties}) AND mr.happened_on >= '{from}' \
                        AND mr.happened_on <= '{to}')){fr} \
@@ -685,7 +765,7 @@ fn fact_counts(
         "SELECT mr.member_county AS county_code, mr.member_id, mr.kind AS what, \
                 COUNT(*) AS n \
          FROM member_records mr \
-         WHERE ((mr.kind IN ({duties}) AND mr.happened_on <= '{to}' \
+         WHERE mr.withdrawn_on IS NULL AND ((mr.kind IN ({duties}) AND mr.happened_on <= '{to}' \
                  AND (mr.until IS NULL OR mr.until >= '{from}')) \
              OR (mr.kind NOT IN ({duties}) AND mr.happened_on >= '{from}' \
                  AND mr.happened_on <= '{to}')){f} \

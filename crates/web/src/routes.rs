@@ -324,6 +324,11 @@ pub const ROUTES: &[Route] = &[
         who: Who::StaffAndMembers,
     },
     staff("POST", "/members/{county}/{id}/vanguard", Object::Member),
+    staff(
+        "POST",
+        "/members/{county}/{id}/vanguard/withdraw",
+        Object::Member,
+    ),
     Route {
         method: "GET",
         path: "/members/{county}/{id}/checkup",
@@ -675,6 +680,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/stars/{county}/{id}/confirm") => post(pages::stars::confirm),
         ("GET", "/members/{county}/{id}/vanguard") => get(pages::vanguard::show),
         ("POST", "/members/{county}/{id}/vanguard") => post(pages::vanguard::enter),
+        ("POST", "/members/{county}/{id}/vanguard/withdraw") => post(pages::vanguard::withdraw),
         ("GET", "/members/{county}/{id}/checkup") => get(pages::checkup::show),
         ("POST", "/members/{county}/{id}/checkup") => post(pages::checkup::submit),
         ("POST", "/members/{county}/{id}/checkup/review") => post(pages::checkup::review),

@@ -91,6 +91,9 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "correction_opened" => "已保存：限期改正已登记，期满后请复查并记录处置结果。",
         "correction_closed" => "已保存：处置结果已记录。",
         "member_record" => "已保存：记录已登记，先锋指数已按记录重新计算。",
+        "member_record_withdrawn" => "已撤销：这条记录不再计分，撤销理由已记录。",
+        "checkup" => "已保存：党性体检自查已提交，待党支部评议；评议前可以修改。",
+        "checkup_review" => "已保存：支部评议已记录。",
         _ => return None,
     })
 }

@@ -234,6 +234,55 @@ pub(super) fn a_members_index_counts_only_recorded_facts_each_linked_to_its_reco
             .len(),
         1
     );
+
+    // A record entered in error is withdrawn with its reason, by the branch or above only,
+    // once; it stays listed and no longer counts, for the member and for the distribution.
+    assert!(
+        store
+            .withdraw_member_record("me", &own, TODAY, reward, "录错")
+            .is_err()
+    );
+    assert!(
+        store
+            .withdraw_member_record("t", &other, TODAY, reward, "录错")
+            .is_err()
+    );
+    assert!(
+        store
+            .withdraw_member_record("t", &county, TODAY, reward, " ")
+            .unwrap_err()
+            .to_string()
+            .contains("撤销理由")
+    );
+    store
+        .withdraw_member_record("t", &county, TODAY, reward, "表彰文件未下发，录入有误")
+        .unwrap();
+    assert!(
+        store
+            .withdraw_member_record("t", &county, TODAY, reward, "再撤")
+            .is_err()
+    );
+    let after = store
+        .vanguard_index(&own, me, d(2026, 1, 1), TODAY)
+        .unwrap();
+    assert_eq!(after.total, e.total - 4);
+    let listed = store.member_records(&own, me).unwrap();
+    let w = listed.iter().find(|r| r.key == reward).unwrap();
+    assert_eq!(w.withdrawn.as_ref().unwrap().1, "表彰文件未下发，录入有误");
+    let bulk = store
+        .vanguard_totals(&county, d(2026, 1, 1), TODAY)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.member == me)
+        .unwrap();
+    assert_eq!(bulk.total, after.total);
+    assert_eq!(
+        store
+            .audit_entries("member_record", reward.county, reward.id)
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 /// The scope's distribution counts every member as their own page does: a city of members

@@ -44,6 +44,8 @@ struct Record {
     dates: String,
     title: String,
     evidence: String,
+    /// 已撤销 with the day and the reason, when withdrawn.
+    withdrawn: Option<String>,
 }
 
 #[derive(Template)]
@@ -167,6 +169,10 @@ async fn page(
                 id: r.key.id,
                 title: r.title.clone(),
                 evidence: r.evidence.clone(),
+                withdrawn: r
+                    .withdrawn
+                    .as_ref()
+                    .map(|(on, why)| format!("已于{}撤销：{why}", day(*on))),
             })
             .collect(),
         may_enter: auth.scope.member.is_none(),
@@ -238,6 +244,59 @@ pub async fn enter(
         .into_response()),
         Err(e) if e.field.is_some() && e.status != StatusCode::NOT_FOUND => {
             let p = page(&state, &auth, key, today.year(), pairs, Some(e.message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /members/{county}/{id}/vanguard/withdraw`: the branch (or above) withdraws one of
+/// the member's records entered in error, with the reason.
+pub async fn withdraw(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Path((county, id)): Path<(i32, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let pairs = params::form_pairs(&body)?;
+    auth.check_csrf(&params::field(&pairs, "_csrf"))?;
+    let key = Key { county, id };
+    let today = crate::today();
+    let record: i64 = params::field(&pairs, "record")
+        .trim()
+        .parse()
+        .map_err(|_| WebError::bad_field("记录", "请选择要撤销的记录"))?;
+    let reason = params::field(&pairs, "reason");
+    let scope = auth.scope.clone();
+    let actor = format!("user:{}", auth.user.id);
+    let done = state
+        .pool
+        .run(move |store| {
+            // The record must be this member's, not only in the scope.
+            let theirs = store
+                .member_records(&scope, key)?
+                .into_iter()
+                .find(|r| r.key.id == record)
+                .ok_or_else(|| WebError::bad_field("记录", "不是这名党员的记录"))?;
+            store.withdraw_member_record(&actor, &scope, today, theirs.key, &reason)?;
+            Ok(())
+        })
+        .await;
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/members/{county}/{id}/vanguard?saved=member_record_withdrawn"
+        ))
+        .into_response()),
+        Err(e) if e.field.is_some() && e.status != StatusCode::NOT_FOUND => {
+            let p = page(
+                &state,
+                &auth,
+                key,
+                today.year(),
+                Vec::new(),
+                Some(e.message),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
         Err(e) => Err(e),

@@ -58,6 +58,39 @@ fn a_member_sees_their_vanguard_index_with_every_point_explained() {
         !mine.body.contains("登记记录"),
         "a member does not enter records"
     );
+    // The branch withdraws it as entered in error: it stays listed and counts no more.
+    let record: String = county
+        .get(&page)
+        .body
+        .split("name=\"record\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let before = county.get(&page);
+    assert!(before.body.contains(&format!("href=\"#record-{record}\"")));
+    let csrf = before.csrf();
+    let r = county.post_form(
+        &format!("{page}/withdraw"),
+        &[("_csrf", &csrf), ("record", &record), ("reason", " ")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("撤销理由"));
+    let r = county.post_form(
+        &format!("{page}/withdraw"),
+        &[
+            ("_csrf", &csrf),
+            ("record", &record),
+            ("reason", "活动未举办，录入有误"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mine = member.get(&page);
+    assert!(mine.body.contains("撤销：活动未举办，录入有误"));
+    assert!(
+        !mine.body.contains(&format!("href=\"#record-{record}\"")),
+        "no point links to it any more"
+    );
     // Not another's, and no entering.
     let longyou = store.user_by_username("longyou").unwrap().unwrap();
     let longyou = store.scope_of_user(&longyou).unwrap();

@@ -1,0 +1,3 @@
+ALTER TABLE member_records DROP COLUMN withdrawn_reason;
+ALTER TABLE member_records DROP COLUMN withdrawn_by;
+ALTER TABLE member_records DROP COLUMN withdrawn_on;
