@@ -62,7 +62,12 @@ pub struct RollLine {
     pub name: String,
     /// 组织评定, once decided.
     pub grade: Option<Grade>,
+    /// 个人自评, as the member wrote it (or the branch entered it from their paper).
+    pub self_assessment: Option<String>,
 }
+
+/// A roll row: the member, name, grade and 个人自评.
+type RollRow = (i32, i64, String, Option<String>, Option<String>);
 
 /// A whole round.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,18 +366,25 @@ impl Store {
             .filter(po::id.eq(summary.party_org.id))
             .select(po::name)
             .first(conn)?;
-        let roll: Vec<(i32, i64, String, Option<String>)> = ar::table
+        let roll: Vec<RollRow> = ar::table
             .filter(ar::county_code.eq(key.county))
             .filter(ar::round_id.eq(key.id))
             .order(ar::position)
-            .select((ar::member_county, ar::member_id, ar::name, ar::grade))
+            .select((
+                ar::member_county,
+                ar::member_id,
+                ar::name,
+                ar::grade,
+                ar::self_assessment,
+            ))
             .load(conn)?;
         let roll = roll
             .into_iter()
-            .map(|(county, id, name, grade)| {
+            .map(|(county, id, name, grade, self_assessment)| {
                 Ok(RollLine {
                     member: Key { county, id },
                     name,
+                    self_assessment,
                     grade: grade
                         .map(|g| Grade::parse(&g))
                         .transpose()

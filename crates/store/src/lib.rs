@@ -54,6 +54,7 @@ pub mod rules;
 pub mod schema;
 pub mod scope;
 pub mod second_factor;
+pub mod self_assessment;
 pub mod stars;
 pub mod todo;
 pub mod transfer;

@@ -94,6 +94,7 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "member_record_withdrawn" => "已撤销：这条记录不再计分，撤销理由已记录。",
         "checkup" => "已保存：党性体检自查已提交，待党支部评议；评议前可以修改。",
         "checkup_review" => "已保存：支部评议已记录。",
+        "self_assessment" => "已保存：个人自评已记录，组织评定前可以修改。",
         _ => return None,
     })
 }

@@ -801,3 +801,77 @@ pub(super) fn the_evaluation_tables_count_rounds_cases_and_rectifications_as_of_
         .unwrap();
     assert_eq!(n.rectification.by_criterion[vacant], 1);
 }
+
+/// 个人自评: the member (or the branch for them) writes it for the open round until the
+/// grades are recorded; the round shows it beside the roll; nobody else's scope writes it.
+pub(super) fn a_member_writes_their_self_assessment_until_the_grades_are_recorded(db: &TestDb) {
+    let mut store = db.open();
+    let c = build_small_city(&mut store);
+    let members = branch_of(&mut store, &c, 3, 0);
+    let county = scope_of(&mut store, c.longyou);
+    let other = scope_of(&mut store, c.kecheng);
+    let me = Scope {
+        member: Some(members[0]),
+        ..scope_of(&mut store, c.joint)
+    };
+    assert_eq!(store.self_assessment(&me, members[0]).unwrap(), None);
+    assert!(
+        store
+            .record_self_assessment("me", &me, TODAY, members[0], "努力工作")
+            .is_err(),
+        "no round open"
+    );
+    let opened = store
+        .open_appraisal("sec", &county, TODAY, c.joint, 2026)
+        .unwrap();
+    let open = store.self_assessment(&me, members[0]).unwrap().unwrap();
+    assert_eq!((open.round, open.year, open.text), (opened.key, 2026, None));
+    assert!(
+        store
+            .record_self_assessment("me", &me, TODAY, members[0], " ")
+            .unwrap_err()
+            .to_string()
+            .contains("个人自评")
+    );
+    assert!(
+        store
+            .record_self_assessment("me", &me, TODAY, members[1], "替别人写")
+            .is_err()
+    );
+    assert!(
+        store
+            .record_self_assessment("t", &other, TODAY, members[0], "外县")
+            .is_err()
+    );
+    store
+        .record_self_assessment("me", &me, TODAY, members[0], "按时参加组织生活，带徒一名")
+        .unwrap();
+    store
+        .record_self_assessment("sec", &county, TODAY, members[1], "按纸质自评表录入")
+        .unwrap();
+    let view = store.appraisal_round(&county, TODAY, opened.key).unwrap();
+    let texts: Vec<Option<&str>> = view
+        .roll
+        .iter()
+        .map(|l| l.self_assessment.as_deref())
+        .collect();
+    assert!(texts.contains(&Some("按时参加组织生活，带徒一名")));
+    assert!(texts.contains(&Some("按纸质自评表录入")));
+    // Once graded, nothing more.
+    let marks = "BBB";
+    for cr in &opened.credentials {
+        store.cast_ballot(opened.key, cr, marks).unwrap();
+    }
+    store
+        .close_appraisal("sec", &county, TODAY, opened.key)
+        .unwrap();
+    store
+        .decide_appraisal("sec", &county, TODAY, opened.key, &[Grade::Qualified; 3])
+        .unwrap();
+    assert_eq!(store.self_assessment(&me, members[0]).unwrap(), None);
+    assert!(
+        store
+            .record_self_assessment("me", &me, TODAY, members[0], "补写")
+            .is_err()
+    );
+}

@@ -143,6 +143,7 @@ contract!(
     a_scopes_band_counts_equal_each_members_own_index,
     a_member_examines_themselves_and_the_branch_reviews_it_once,
     the_evaluation_tables_count_rounds_cases_and_rectifications_as_of_a_day,
+    a_member_writes_their_self_assessment_until_the_grades_are_recorded,
     stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,

@@ -36,6 +36,8 @@ struct Line {
     /// The member's 党性体检 of the year, as reference: where it stands, and its page.
     checkup: String,
     checkup_href: String,
+    /// 个人自评, as written (empty: not written).
+    self_text: String,
 }
 
 #[derive(Template)]
@@ -115,6 +117,7 @@ async fn page(
         .iter()
         .enumerate()
         .map(|(i, l)| Line {
+            self_text: l.self_assessment.clone().unwrap_or_default(),
             checkup: standings.get(&l.member).map_or_else(
                 || "未自查".to_owned(),
                 |c: &liangxin_store::checkup::CheckupStanding| match c.problems {

@@ -50,6 +50,7 @@ struct HomePage {
     /// 党员先锋指数 of the year so far.
     vanguard_href: String,
     checkup_href: String,
+    self_href: String,
 }
 
 pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<String>, WebError> {
@@ -75,6 +76,7 @@ pub async fn show(state: &Arc<AppState>, auth: &Auth, me: Key) -> Result<Html<St
         layout,
         vanguard_href: format!("/members/{}/{}/vanguard", me.county, me.id),
         checkup_href: format!("/members/{}/{}/checkup", me.county, me.id),
+        self_href: format!("/members/{}/{}/self-assessment", me.county, me.id),
         masked: view.resident_id_masked.clone(),
         party_org: view.party_org_name.clone(),
         status: view.status.label(),

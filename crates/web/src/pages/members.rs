@@ -162,6 +162,7 @@ struct MemberPage {
     dues_href: String,
     vanguard_href: String,
     checkup_href: String,
+    self_href: String,
     /// 不合格党员处置: the staff's.
     correction_href: Option<String>,
     /// 党员档案: each checklist item and when it was received.
@@ -250,6 +251,7 @@ pub async fn show(
         dues_href: format!("/members/{county}/{id}/dues"),
         vanguard_href: format!("/members/{county}/{id}/vanguard"),
         checkup_href: format!("/members/{county}/{id}/checkup"),
+        self_href: format!("/members/{county}/{id}/self-assessment"),
         correction_href: crate::routes::Who::Staff
             .admits(auth.role)
             .then(|| format!("/members/{county}/{id}/correction")),

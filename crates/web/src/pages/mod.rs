@@ -45,6 +45,7 @@ pub mod rectification;
 pub mod rules;
 pub mod second_factor;
 pub mod secretary_home;
+pub mod self_assessment;
 pub mod stars;
 pub mod tokens;
 pub mod transfer_letter;

@@ -390,7 +390,16 @@ fn the_evaluation_tables_count_a_round_and_download_as_the_paper_form() {
     );
     let c = county.get(&format!("{top}?year={year}"));
     assert_eq!(c.status, 200);
-    assert!(c.body.contains("data-label=\"开展民主评议的党支部\">1<"));
+    // At least this branch's (other tests hold rounds in the county too).
+    let held: u32 = c
+        .body
+        .split("data-label=\"开展民主评议的党支部\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(held >= 1, "{held}");
 
     let (status, kind, bytes) = sec.get_bytes(&format!("{page}.xlsx?year={year}"));
     assert_eq!(status, 200);
@@ -492,4 +501,72 @@ fn the_api_gives_the_evaluation_figures_each_as_its_page_computes_them() {
         kecheng.party_org_id.unwrap()
     );
     assert_eq!(api.get(&city_root).status, 404);
+}
+
+#[test]
+fn a_self_assessment_is_entered_for_a_member_and_shown_beside_the_ballots() {
+    let app = app();
+    let mut store = app.store();
+    let user = store.user_by_username("longyou").unwrap().unwrap();
+    let scope = store.scope_of_user(&user).unwrap();
+    let taken: Vec<Option<i64>> = ["secretary", "member"]
+        .iter()
+        .map(|u| {
+            let u = store.user_by_username(u).unwrap().unwrap();
+            u.party_org_id
+        })
+        .collect();
+    let today = liangxin_web::today();
+    // Last year's round of a branch no other test uses.
+    let year = chrono::Datelike::year(&today) - 1;
+    let opened = store
+        .party_orgs_in_scope(&scope)
+        .unwrap()
+        .into_iter()
+        .filter(|(k, _, _, t)| t.is_branch() && !taken.contains(&Some(k.id)))
+        .skip(3)
+        .find_map(|(k, ..)| store.open_appraisal("t", &scope, today, k, year).ok())
+        .unwrap();
+    let view = store.appraisal_round(&scope, today, opened.key).unwrap();
+    let who = view.roll[0].member;
+    let page = format!("/members/{}/{}/self-assessment", who.county, who.id);
+    let mut county = app.signed_in("longyou");
+    let form = county.get(&page);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains(&view.summary.title), "{}", form.body);
+    let csrf = form.csrf();
+    let r = county.post_form(&page, &[("_csrf", &csrf), ("text", " ")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("个人自评"));
+    let r = county.post_form(
+        &page,
+        &[
+            ("_csrf", &csrf),
+            (
+                "text",
+                "全年参加组织生活12次，带徒两名；不足是理论学习不够系统",
+            ),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    store
+        .close_appraisal("t", &scope, today, opened.key)
+        .unwrap();
+    let round = county.get(&format!(
+        "/appraisals/{}/{}",
+        opened.key.county, opened.key.id
+    ));
+    assert!(round.body.contains("带徒两名"), "shown beside the ballots");
+    // The member's own page opens for them; an instructor's does not.
+    let me = store.user_by_username("member").unwrap().unwrap();
+    let mine = format!(
+        "/members/{}/{}/self-assessment",
+        me.member_county.unwrap(),
+        me.member_id.unwrap()
+    );
+    let mut member = app.signed_in("member");
+    assert!(member.get("/").body.contains(&mine));
+    assert_eq!(member.get(&mine).status, 200);
+    assert_eq!(member.get(&page).status, 404, "not another member's");
+    assert_eq!(app.signed_in("instructor").get(&mine).status, 403);
 }
