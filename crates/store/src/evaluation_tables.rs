@@ -10,6 +10,8 @@
 //!   which criterion) or named by the level above, those accepted (销号), still in
 //!   rectification, and past their deadline.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use liangxin_domain::appraisal::{CorrectionOutcome, Grade};
@@ -170,7 +172,8 @@ impl Store {
             }
         }
 
-        // Rounds closed by the day, with their credentials and ballots.
+        // Rounds closed by the day, with their credentials; their ballots and grades are
+        // counted per round in the database, one statement each, not one per round.
         let rounds: Vec<(String, i32, i32, i64, Option<NaiveDate>)> = rd::table
             .inner_join(
                 po::table.on(po::county_code
@@ -188,29 +191,54 @@ impl Store {
                 rd::decided_on,
             ))
             .load(conn)?;
+        // Per county, the rounds' ids in chunks: ballots are never joined to anything.
+        let mut by_county: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+        for r in &rounds {
+            by_county.entry(r.2).or_default().push(r.3);
+        }
+        let mut voted: HashMap<(i32, i64), i64> = HashMap::new();
+        let mut graded: HashMap<(i32, i64), Vec<(String, i64)>> = HashMap::new();
+        for (county, ids) in &by_county {
+            for chunk in ids.chunks(crate::registry::IN_LIST_MAX) {
+                for (r, n) in ab::table
+                    .filter(ab::county_code.eq(county))
+                    .filter(ab::round_id.eq_any(chunk))
+                    .group_by(ab::round_id)
+                    .select((ab::round_id, diesel::dsl::count_star()))
+                    .load::<(i64, i64)>(conn)?
+                {
+                    voted.insert((*county, r), n);
+                }
+                for (r, g, n) in ar::table
+                    .filter(ar::county_code.eq(county))
+                    .filter(ar::round_id.eq_any(chunk))
+                    .filter(ar::grade.is_not_null())
+                    .group_by((ar::round_id, ar::grade))
+                    .select((
+                        ar::round_id,
+                        ar::grade.assume_not_null(),
+                        diesel::dsl::count_star(),
+                    ))
+                    .load::<(i64, String, i64)>(conn)?
+                {
+                    graded.entry((*county, r)).or_default().push((g, n));
+                }
+            }
+        }
         for (p, eligible, county, id, decided_on) in rounds {
-            let voted: i64 = ab::table
-                .filter(ab::county_code.eq(county))
-                .filter(ab::round_id.eq(id))
-                .count()
-                .get_result(conn)?;
+            let voted = voted.get(&(county, id)).copied().unwrap_or(0);
             rows.appraisal(&p, |a| {
                 a.rounds_closed += 1;
                 a.took_part += i64::from(eligible);
                 a.voted += voted;
             });
             if decided_on.is_some_and(|d| d <= as_of) {
-                let grades: Vec<Option<String>> = ar::table
-                    .filter(ar::county_code.eq(county))
-                    .filter(ar::round_id.eq(id))
-                    .select(ar::grade)
-                    .load(conn)?;
-                for g in grades.into_iter().flatten() {
+                for (g, n) in graded.get(&(county, id)).into_iter().flatten() {
                     let i = Grade::ALL.iter().position(|x| x.label() == g);
                     rows.appraisal(&p, |a| {
-                        a.graded += 1;
+                        a.graded += n;
                         if let Some(i) = i {
-                            a.grades[i] += 1;
+                            a.grades[i] += n;
                         }
                     });
                 }
