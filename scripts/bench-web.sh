@@ -85,7 +85,8 @@ for role in "${roles[@]}"; do
         root=$(sql "SELECT party_org_county || '/' || party_org_id FROM users WHERE username = '$role'")
         paths+=("/party-orgs/{root}" /members /api/v1/members /life /api/v1/life /dues
             "/dues/members?state=unpaid" /api/v1/dues /floating /transfers /audit /gaps
-            /weak "/party-orgs/{root}/stars")
+            /weak "/party-orgs/{root}/stars" "/party-orgs/{root}/vanguard"
+            "/party-orgs/{root}/evaluation-tables" /api/v1/weak)
     fi
     for path in "${paths[@]}"; do
         if [ -n "${BENCH_PATHS:-}" ] && [[ " $BENCH_PATHS " != *" $path "* ]]; then continue; fi

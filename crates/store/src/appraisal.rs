@@ -641,6 +641,8 @@ impl Store {
                 rd::previous_hash.eq(&previous),
             ))
             .execute(conn)?;
+            // The statistics read closed rounds: they are kept per records version.
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,

@@ -171,6 +171,11 @@ pub struct ReportCache {
     /// 先锋指数 by band of a party organization's subtree, by the organization and year: a
     /// city's is every member's year of records counted (seconds), so it is kept.
     pub vanguard: Memo<RecordsKey<(Key, i32)>, liangxin_store::vanguard::VanguardDistribution>,
+    /// 第八表 and 整顿软弱涣散 of a party organization, by the organization, year and day.
+    pub tables: Memo<
+        RecordsKey<(Key, i32, NaiveDate)>,
+        liangxin_store::evaluation_tables::EvaluationTables,
+    >,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -198,6 +203,7 @@ impl Default for ReportCache {
             archives: Memo::new(CACHE_ENTRIES),
             weak: Memo::new(CACHE_ENTRIES),
             vanguard: Memo::new(CACHE_ENTRIES),
+            tables: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -258,6 +264,26 @@ where
 {
     let key = records_key(state, scope, of).await?;
     memo.get(key, || state.pool.run(read)).await
+}
+
+/// The evaluation tables of `party_org`'s subtree for `year` as of `as_of`, computed once
+/// per change of the records (closing a round, a grade, a case all change them).
+pub async fn evaluation_tables(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    party_org: Key,
+    year: i32,
+    as_of: NaiveDate,
+) -> Result<Arc<liangxin_store::evaluation_tables::EvaluationTables>, WebError> {
+    let s = scope.clone();
+    from_records(
+        state,
+        &state.reports.tables,
+        scope,
+        (party_org, year, as_of),
+        move |store| Ok(store.evaluation_tables(&s, party_org, year, as_of)?),
+    )
+    .await
 }
 
 /// The scope's month of dues, read once per change of the records.

@@ -356,15 +356,16 @@ pub async fn tables(
     let key = Key { county, id };
     let (year, today) = year_of(&q)?;
     let scope = auth.scope.clone();
-    let t = state
+    state
         .pool
         .run(move |store| {
             store
                 .party_org(&scope, key)?
-                .ok_or_else(WebError::not_found)?;
-            Ok(store.evaluation_tables(&scope, key, year, today)?)
+                .map(|_| ())
+                .ok_or_else(WebError::not_found)
         })
         .await?;
+    let t = crate::report::evaluation_tables(&state, &auth.scope, key, year, today).await?;
     Ok(Json(TablesOut {
         year: t.year,
         as_of: t.as_of.to_string(),

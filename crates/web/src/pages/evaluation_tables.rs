@@ -217,12 +217,8 @@ async fn tables(
     key: Key,
     year: i32,
     as_of: NaiveDate,
-) -> Result<EvaluationTables, WebError> {
-    let scope = auth.scope.clone();
-    state
-        .pool
-        .run(move |store| Ok(store.evaluation_tables(&scope, key, year, as_of)?))
-        .await
+) -> Result<Arc<EvaluationTables>, WebError> {
+    crate::report::evaluation_tables(state, &auth.scope, key, year, as_of).await
 }
 
 fn day(d: NaiveDate) -> String {
