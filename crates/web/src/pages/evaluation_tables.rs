@@ -28,7 +28,11 @@ use crate::view::{Crumb, Layout, render};
 pub struct TablesQuery {
     pub year: Option<i32>,
     pub as_of: Option<String>,
+    pub page: Option<String>,
 }
+
+/// Organizations below a page shows (a county committee has hundreds); the file has all.
+const ROWS_PER_PAGE: usize = 50;
 
 const APPRAISAL_TITLE: &str = "民主评议党员情况";
 const RECTIFICATION_TITLE: &str = "整顿软弱涣散基层党组织情况";
@@ -151,7 +155,11 @@ fn html_table(
     t: &EvaluationTables,
     cells: fn(&TableRow) -> Vec<i64>,
     href: &dyn Fn(Key) -> String,
+    pager: &crate::view::Pager,
 ) -> HtmlTable {
+    // 合计 and 本级 on every page; the organizations below, a page of them.
+    let (head, below) = t.rows.split_at(t.rows.len().min(2));
+    let shown = head.iter().chain(pager.rows(below));
     let (top, below) = header_rows(columns);
     HtmlTable {
         title,
@@ -164,9 +172,7 @@ fn html_table(
                 None => c.label.to_owned(),
             })
             .collect(),
-        rows: t
-            .rows
-            .iter()
+        rows: shown
             .map(|r| {
                 let link = match &r.party_org {
                     Some((k, _)) if !r.own => Some(href(*k)),
@@ -190,6 +196,7 @@ struct TablesPage {
     action: String,
     xlsx_href: String,
     tables: Vec<HtmlTable>,
+    pager: crate::view::Pager,
 }
 
 /// The year and day asked for (default: this year, today), checked.
@@ -239,6 +246,13 @@ pub async fn show(
         .at(&state, &auth, key, vec![Crumb::here("评议统计表")])
         .await?;
     let this = crate::today().year();
+    let pager = crate::view::Pager::new(
+        &format!("/party-orgs/{county}/{id}/evaluation-tables"),
+        vec![("year", year.to_string()), ("as_of", as_of.to_string())],
+        crate::params::page(&q.page)?,
+        t.rows.len().saturating_sub(2),
+        ROWS_PER_PAGE,
+    );
     let href = |k: Key| {
         format!(
             "/party-orgs/{}/{}/evaluation-tables?year={year}&as_of={as_of}",
@@ -263,6 +277,7 @@ pub async fn show(
                 &t,
                 appraisal_cells,
                 &href,
+                &pager,
             ),
             html_table(
                 RECTIFICATION_TITLE,
@@ -270,8 +285,10 @@ pub async fn show(
                 &t,
                 rectification_cells,
                 &href,
+                &pager,
             ),
         ],
+        pager,
     };
     Ok(render(&page)?.into_response())
 }

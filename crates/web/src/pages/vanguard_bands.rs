@@ -16,7 +16,6 @@ use liangxin_domain::vanguard::{Band, BandCounts};
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
-use crate::pages::vanguard::YearQuery;
 use crate::view::{Crumb, Layout, render};
 
 /// One row of the table: who, how many, and each band's count and share.
@@ -44,6 +43,12 @@ fn row(name: String, href: Option<String>, c: &BandCounts) -> Row {
     }
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct BandsQuery {
+    pub year: Option<i32>,
+    pub page: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "vanguard_bands.html")]
 struct BandsPage {
@@ -56,13 +61,17 @@ struct BandsPage {
     heads: Vec<&'static str>,
     rows: Vec<Row>,
     rules: Vec<String>,
+    pager: crate::view::Pager,
 }
+
+/// Organizations below a page shows (a county committee has hundreds).
+const ROWS_PER_PAGE: usize = 50;
 
 pub async fn show(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
     Path((county, id)): Path<(i32, i64)>,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<BandsQuery>,
 ) -> Result<Response, WebError> {
     let key = Key { county, id };
     let today = crate::today();
@@ -100,7 +109,14 @@ pub async fn show(
     if d.own.members() > 0 && !d.children.is_empty() {
         rows.push(row("本级直属党员".to_owned(), None, &d.own));
     }
-    rows.extend(d.children.iter().map(|(k, name, c)| {
+    let pager = crate::view::Pager::new(
+        &format!("/party-orgs/{county}/{id}/vanguard"),
+        vec![("year", year.to_string())],
+        crate::params::page(&q.page)?,
+        d.children.len(),
+        ROWS_PER_PAGE,
+    );
+    rows.extend(pager.rows(&d.children).iter().map(|(k, name, c)| {
         row(
             name.clone(),
             Some(format!(
@@ -128,6 +144,7 @@ pub async fn show(
             .iter()
             .map(|r| format!("{}：{}（{}，第{}版）", r.key, r.title, r.source, r.version))
             .collect(),
+        pager,
     };
     Ok(render(&page)?.into_response())
 }

@@ -146,6 +146,14 @@ fn a_county_sees_its_members_by_band_with_no_name_and_opens_a_town_below() {
             m.name
         );
     }
+    // A county has hundreds of organizations below: a page shows fifty of them.
+    let below_rows = page.body.matches("/vanguard?year=").count();
+    assert!((1..=50).contains(&below_rows), "{below_rows}");
+    if page.body.contains("下一页") {
+        let next = county.get(&format!("{root}?page=2"));
+        assert_eq!(next.status, 200);
+        assert!(next.body.contains("第 2 /"));
+    }
     // A row below links to that organization's own distribution, which opens.
     let below = page
         .body
