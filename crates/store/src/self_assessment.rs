@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::audit::{self, Entry};
 use crate::connection::DbConnection;
 use crate::error::{Result, StoreError, typed_text};
-use crate::schema::{appraisal_roll as ar, appraisal_rounds as rd, members as m, party_orgs as po};
+use crate::schema::{appraisal_roll as ar, appraisal_rounds as rd};
 use crate::{Scope, Store};
 
 /// The round a member writes their 自评 for: the latest of their branch not yet decided.
@@ -52,33 +52,13 @@ fn open_round(conn: &mut DbConnection, member: Key) -> Result<Option<SelfAssessm
 }
 
 impl Store {
-    /// Whether `member` is on a register of `scope` (a member's own scope: themselves).
-    fn self_assessor_in_scope(&mut self, scope: &Scope, member: Key) -> Result<()> {
-        let (low, high) = scope.path_range();
-        let found: i64 = m::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(m::county_code)
-                    .and(po::id.eq(m::party_org_id))),
-            )
-            .filter(m::county_code.eq(member.county))
-            .filter(m::id.eq(member.id))
-            .filter(po::path.ge(low).and(po::path.lt(high)))
-            .count()
-            .get_result(self.conn())?;
-        if found == 0 || scope.member.is_some_and(|me| me != member) {
-            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
-        }
-        Ok(())
-    }
-
     /// The round `member` writes their 自评 for, if one is open to it.
     pub fn self_assessment(
         &mut self,
         scope: &Scope,
         member: Key,
     ) -> Result<Option<SelfAssessment>> {
-        self.self_assessor_in_scope(scope, member)?;
+        self.member_in_scope(scope, member)?;
         open_round(self.conn(), member)
     }
 
@@ -92,7 +72,7 @@ impl Store {
         member: Key,
         text: &str,
     ) -> Result<Key> {
-        self.self_assessor_in_scope(scope, member)?;
+        self.member_in_scope(scope, member)?;
         let text = typed_text("个人自评", text, true, 2000)?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {

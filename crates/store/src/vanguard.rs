@@ -97,7 +97,7 @@ type RecordRow = (
 
 impl Store {
     /// Whether `member` is on a register of `scope` (a member's own scope: themselves).
-    fn member_in_scope(&mut self, scope: &Scope, member: Key) -> Result<()> {
+    pub(crate) fn member_in_scope(&mut self, scope: &Scope, member: Key) -> Result<()> {
         let (low, high) = scope.path_range();
         let found: i64 = m::table
             .inner_join(
