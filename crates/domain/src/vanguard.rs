@@ -314,12 +314,91 @@ impl VanguardRules {
         (p, c.as_ref())
     }
 
+    /// The scheme over one quarter: every cap and every band's least index a quarter of the
+    /// year's, rounded up (a fact earns what it earns in a year; a quarter holds less). The
+    /// rules named stay the year's.
+    pub fn for_quarter(&self) -> VanguardRules {
+        let quarter = |r: &Resolved| Resolved {
+            value: (r.value + 3) / 4,
+            rule: r.rule.clone(),
+        };
+        VanguardRules {
+            points: self
+                .points
+                .iter()
+                .map(|(i, p, c)| (*i, p.clone(), c.as_ref().map(quarter)))
+                .collect(),
+            bands: [
+                quarter(&self.bands[0]),
+                quarter(&self.bands[1]),
+                quarter(&self.bands[2]),
+            ],
+        }
+    }
+
     pub fn band(&self, total: i64) -> Band {
         match self.bands.iter().position(|b| total >= b.value) {
             Some(0) => Band::Excellent,
             Some(1) => Band::Good,
             Some(_) => Band::Fair,
             None => Band::Poor,
+        }
+    }
+}
+
+/// What an index counts over: a year, or one of its quarters (1–4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Span {
+    Year(i32),
+    Quarter(i32, u32),
+}
+
+impl Span {
+    /// A year, or its quarter when one is given; none for a quarter outside 1–4.
+    pub fn of(year: i32, quarter: Option<u32>) -> Option<Span> {
+        match quarter {
+            None => Some(Span::Year(year)),
+            Some(q @ 1..=4) => Some(Span::Quarter(year, q)),
+            Some(_) => None,
+        }
+    }
+
+    pub fn year(self) -> i32 {
+        match self {
+            Span::Year(y) | Span::Quarter(y, _) => y,
+        }
+    }
+
+    pub fn first_day(self) -> Option<NaiveDate> {
+        match self {
+            Span::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1),
+            Span::Quarter(y, q) => NaiveDate::from_ymd_opt(y, 3 * q - 2, 1),
+        }
+    }
+
+    pub fn last_day(self) -> Option<NaiveDate> {
+        match self {
+            Span::Year(y) => NaiveDate::from_ymd_opt(y, 12, 31),
+            Span::Quarter(y, 4) => NaiveDate::from_ymd_opt(y, 12, 31),
+            Span::Quarter(y, q) => {
+                NaiveDate::from_ymd_opt(y, 3 * q + 1, 1).and_then(|d| d.pred_opt())
+            }
+        }
+    }
+
+    /// `2026年度`, `2026年第3季度`.
+    pub fn label(self) -> String {
+        match self {
+            Span::Year(y) => format!("{y}年度"),
+            Span::Quarter(y, q) => format!("{y}年第{q}季度"),
+        }
+    }
+
+    /// The scheme over the span, from the year's.
+    pub fn scheme(self, year: &VanguardRules) -> VanguardRules {
+        match self {
+            Span::Year(_) => year.clone(),
+            Span::Quarter(..) => year.for_quarter(),
         }
     }
 }
@@ -577,5 +656,36 @@ mod tests {
         assert_eq!(c.counts, [1, 2, 0, 1]);
         assert_eq!(c.permille(), [Some(250), Some(500), Some(0), Some(250)]);
         assert_eq!(BandCounts::default().permille(), [None; 4]);
+    }
+
+    #[test]
+    fn a_quarter_holds_a_quarter_of_each_cap_and_band() {
+        let q = Span::Quarter(2026, 1).scheme(&rules());
+        let cap = |i: Item| {
+            q.points
+                .iter()
+                .find(|(x, ..)| *x == i)
+                .and_then(|(_, _, c)| c.as_ref())
+                .map(|c| c.value)
+        };
+        assert_eq!(cap(Item::Attendance), Some(8), "30 / 4, rounded up");
+        assert_eq!(cap(Item::Dues), Some(6));
+        assert_eq!(cap(Item::Punishment), None, "a deduction has no cap");
+        assert_eq!(q.band(22), Band::Excellent, "85 / 4 rounded up is 22");
+        assert_eq!(q.band(21), Band::Good);
+        assert_eq!(q.band(12), Band::Poor, "50 / 4 rounded up is 13");
+        let facts: Vec<Fact> = (1..=6)
+            .map(|n| fact(Item::Attendance, d(2, n), i64::from(n)))
+            .collect();
+        assert_eq!(
+            evaluate(facts, &q).total,
+            8,
+            "six meetings in a quarter, capped at 8"
+        );
+        assert_eq!(Span::Quarter(2026, 2).first_day(), Some(d(4, 1)));
+        assert_eq!(Span::Quarter(2026, 2).last_day(), Some(d(6, 30)));
+        assert_eq!(Span::Quarter(2026, 4).last_day(), Some(d(12, 31)));
+        assert_eq!(Span::of(2026, Some(5)), None);
+        assert_eq!(Span::Year(2026).scheme(&rules()).bands[0].value, 85);
     }
 }

@@ -10,7 +10,7 @@ use liangxin_domain::dues::MonthState;
 use liangxin_domain::kinds::{Attendance, MeetingKind};
 use liangxin_domain::registry::Key;
 use liangxin_domain::vanguard::{
-    self, Band, BandCounts, Evaluation, Fact, FactRef, Item, RecordKind, VanguardRules,
+    self, Band, BandCounts, Evaluation, Fact, FactRef, Item, RecordKind, Span, VanguardRules,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -357,18 +357,27 @@ impl Store {
             .collect()
     }
 
-    /// A member's 先锋指数 from `from` to `to` (a year, or a quarter), as of `to`: every
-    /// fact of the span with its points.
+    /// A member's 先锋指数 over `span` (a year, or a quarter with a quarter of each cap and
+    /// band), counted up to `today` when the span has not ended: every fact of the span
+    /// with its points.
     pub fn vanguard_index(
         &mut self,
         scope: &Scope,
         member: Key,
-        from: NaiveDate,
-        to: NaiveDate,
+        span: Span,
+        today: NaiveDate,
     ) -> Result<Evaluation> {
         self.member_in_scope(scope, member)?;
+        let (Some(from), Some(last)) = (span.first_day(), span.last_day()) else {
+            return Err(StoreError::invalid("年度", "不是有效的年度或季度"));
+        };
+        if from > today {
+            return Err(StoreError::invalid("年度", "尚未开始"));
+        }
+        let to = last.min(today);
         let rules = VanguardRules::resolve(&self.rule_set()?, to)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let rules = span.scheme(&rules);
         let mut facts = Vec::new();
         let attended: Vec<(i32, i64, NaiveDate, String, String)> = ma::table
             .inner_join(

@@ -4,7 +4,7 @@
 use super::*;
 use liangxin_domain::kinds::{Attendance, MeetingKind};
 use liangxin_domain::life::{AttendanceRecord, MeetingRecord};
-use liangxin_domain::vanguard::{FactRef, Item, RecordKind};
+use liangxin_domain::vanguard::{FactRef, Item, RecordKind, Span};
 use liangxin_store::vanguard::NewMemberRecord;
 
 fn record(member: Key, kind: RecordKind, on: NaiveDate, title: &str) -> NewMemberRecord {
@@ -177,7 +177,7 @@ pub(super) fn a_members_index_counts_only_recorded_facts_each_linked_to_its_reco
         .unwrap();
 
     let e = store
-        .vanguard_index(&own, me, d(2026, 1, 1), TODAY)
+        .vanguard_index(&own, me, Span::Year(2026), TODAY)
         .unwrap();
     let of = |i: Item| e.items.iter().find(|(x, _)| *x == i).unwrap().1;
     assert_eq!(of(Item::Attendance), 2, "one meeting attended");
@@ -210,20 +210,39 @@ pub(super) fn a_members_index_counts_only_recorded_facts_each_linked_to_its_reco
         e.lines.iter().any(|l| l.over_cap),
         "the fourth commitment is listed, over the cap"
     );
+    // A quarter counts its own facts against a quarter of each cap: the first quarter has
+    // the meeting (2) and the post held into it (5, capped at 3); the third, the reward (4,
+    // capped at 2); the fourth, four commitments kept (capped at 3) less one broken (4).
+    let quarter = |store: &mut Store, q| {
+        store
+            .vanguard_index(&own, me, Span::Quarter(2026, q), TODAY)
+            .unwrap()
+            .total
+    };
+    assert_eq!(quarter(&mut store, 1), 2 + 3);
+    assert_eq!(quarter(&mut store, 2), 0);
+    assert_eq!(quarter(&mut store, 3), 2);
+    assert_eq!(quarter(&mut store, 4), 0, "3 − 4, floored at zero");
+    assert!(
+        store
+            .vanguard_index(&own, me, Span::Quarter(2027, 1), TODAY)
+            .is_err(),
+        "not yet begun"
+    );
     // An absent member's index has no meeting in it.
     let absent = store
-        .vanguard_index(&county, members[1], d(2026, 1, 1), TODAY)
+        .vanguard_index(&county, members[1], Span::Year(2026), TODAY)
         .unwrap();
     assert_eq!(absent.total, 0);
     // Another member's, or another county's view: refused.
     assert!(
         store
-            .vanguard_index(&own, members[1], d(2026, 1, 1), TODAY)
+            .vanguard_index(&own, members[1], Span::Year(2026), TODAY)
             .is_err()
     );
     assert!(
         store
-            .vanguard_index(&other, me, d(2026, 1, 1), TODAY)
+            .vanguard_index(&other, me, Span::Year(2026), TODAY)
             .is_err()
     );
     assert_eq!(store.member_records(&own, me).unwrap().len(), 8);
@@ -263,7 +282,7 @@ pub(super) fn a_members_index_counts_only_recorded_facts_each_linked_to_its_reco
             .is_err()
     );
     let after = store
-        .vanguard_index(&own, me, d(2026, 1, 1), TODAY)
+        .vanguard_index(&own, me, Span::Year(2026), TODAY)
         .unwrap();
     assert_eq!(after.total, e.total - 4);
     let listed = store.member_records(&own, me).unwrap();
@@ -444,7 +463,9 @@ pub(super) fn a_scopes_band_counts_equal_each_members_own_index(db: &TestDb) {
         let mut v: Vec<(Key, i64, Band)> = Vec::new();
         for (m, b, ..) in &members {
             if scope.contains_path(&scope_of(store, *b).party_path) {
-                let e = store.vanguard_index(scope, *m, year.0, year.1).unwrap();
+                let e = store
+                    .vanguard_index(scope, *m, Span::Year(2026), year.1)
+                    .unwrap();
                 v.push((*m, e.total, e.band));
             }
         }
@@ -470,7 +491,9 @@ pub(super) fn a_scopes_band_counts_equal_each_members_own_index(db: &TestDb) {
     let flagged = members
         .iter()
         .filter(|(m, ..)| {
-            let e = store.vanguard_index(&city, *m, year.0, year.1).unwrap();
+            let e = store
+                .vanguard_index(&city, *m, Span::Year(2026), year.1)
+                .unwrap();
             e.items.contains(&(Item::SixMonth, -10)) || e.items.contains(&(Item::SixMonth, -20))
         })
         .count();

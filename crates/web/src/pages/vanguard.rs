@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use liangxin_domain::registry::Key;
-use liangxin_domain::vanguard::{FactRef, RecordKind};
+use liangxin_domain::vanguard::{FactRef, RecordKind, Span};
 use liangxin_store::vanguard::NewMemberRecord;
 use serde::Deserialize;
 
@@ -26,6 +26,8 @@ use crate::{AppState, params};
 #[derive(Debug, Deserialize)]
 pub struct YearQuery {
     pub year: Option<i32>,
+    /// 1–4 for a quarter; none for the year.
+    pub quarter: Option<u32>,
     pub saved: Option<String>,
 }
 
@@ -56,6 +58,9 @@ struct IndexPage {
     masked: String,
     year: i32,
     years: Vec<i32>,
+    /// The span shown (`2026年第3季度`), and the year's and each quarter's links.
+    span: String,
+    spans: Vec<(String, String, bool)>,
     action: String,
     total: i64,
     band: &'static str,
@@ -84,22 +89,23 @@ async fn page(
     auth: &Auth,
     key: Key,
     year: i32,
+    quarter: Option<u32>,
     typed: Vec<(String, String)>,
     error: Option<String>,
 ) -> Result<IndexPage, WebError> {
     let today = crate::today();
     let this = today.year();
     let year = year.clamp(this - 5, this);
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
-    let to = NaiveDate::from_ymd_opt(year, 12, 31)
-        .unwrap_or(today)
-        .min(today);
+    // A quarter not yet begun shows the year.
+    let span = Span::of(year, quarter)
+        .filter(|s| s.first_day().is_some_and(|d| d <= today))
+        .unwrap_or(Span::Year(year));
     let scope = auth.scope.clone();
     let (member, e, records) = state
         .pool
         .run(move |store| {
             let member = store.member(&scope, key)?.ok_or_else(WebError::not_found)?;
-            let e = store.vanguard_index(&scope, key, from, to)?;
+            let e = store.vanguard_index(&scope, key, span, today)?;
             let records = store.member_records(&scope, key)?;
             Ok((member, e, records))
         })
@@ -117,6 +123,26 @@ async fn page(
         masked: member.resident_id_masked.clone(),
         year,
         years: (this - 2..=this).rev().collect(),
+        span: span.label(),
+        spans: std::iter::once((None, "全年".to_owned()))
+            .chain((1..=4).map(|q| (Some(q), format!("第{q}季度"))))
+            .filter(|(q, _)| {
+                Span::of(year, *q)
+                    .and_then(Span::first_day)
+                    .is_some_and(|d| d <= today)
+            })
+            .map(|(q, label)| {
+                let href = match q {
+                    Some(q) => format!(
+                        "/members/{}/{}/vanguard?year={year}&quarter={q}",
+                        key.county, key.id
+                    ),
+                    None => format!("/members/{}/{}/vanguard?year={year}", key.county, key.id),
+                };
+                let current = Span::of(year, q) == Some(span);
+                (href, label, current)
+            })
+            .collect(),
         action: format!("/members/{}/{}/vanguard", key.county, key.id),
         total: e.total,
         band: e.band.label(),
@@ -192,7 +218,16 @@ pub async fn show(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, WebError> {
     let year = q.year.unwrap_or_else(|| crate::today().year());
-    let mut p = page(&state, &auth, Key { county, id }, year, Vec::new(), None).await?;
+    let mut p = page(
+        &state,
+        &auth,
+        Key { county, id },
+        year,
+        q.quarter,
+        Vec::new(),
+        None,
+    )
+    .await?;
     p.layout = p.layout.saved(&SavedQuery { saved: q.saved });
     Ok(render(&p)?.into_response())
 }
@@ -243,7 +278,16 @@ pub async fn enter(
         ))
         .into_response()),
         Err(e) if e.field.is_some() && e.status != StatusCode::NOT_FOUND => {
-            let p = page(&state, &auth, key, today.year(), pairs, Some(e.message)).await?;
+            let p = page(
+                &state,
+                &auth,
+                key,
+                today.year(),
+                None,
+                pairs,
+                Some(e.message),
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
         Err(e) => Err(e),
@@ -293,6 +337,7 @@ pub async fn withdraw(
                 &auth,
                 key,
                 today.year(),
+                None,
                 Vec::new(),
                 Some(e.message),
             )

@@ -54,6 +54,19 @@ fn a_member_sees_their_vanguard_index_with_every_point_explained() {
         "a volunteer service is 2 points by the rules"
     );
     assert!(mine.body.contains("档次"));
+    let year = chrono::Datelike::year(&liangxin_web::today());
+    let q1 = member.get(&format!("{page}?year={year}&quarter=1"));
+    assert_eq!(q1.status, 200);
+    assert!(
+        q1.body.contains(&format!("{year}年第1季度")),
+        "a quarter of the year"
+    );
+    assert!(q1.body.contains("四分之一"));
+    let bad = member.get(&format!("{page}?quarter=9"));
+    assert!(
+        bad.body.contains(&format!("{year}年度")),
+        "a quarter out of range shows the year"
+    );
     assert!(
         !mine.body.contains("登记记录"),
         "a member does not enter records"
