@@ -82,27 +82,6 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
-    /// Whether `member` is on a register of `scope` (a member's own scope: themselves).
-    fn checkup_member_in_scope(&mut self, scope: &Scope, member: Key) -> Result<()> {
-        let (low, high) = scope.path_range();
-        let found: i64 = m::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(m::county_code)
-                    .and(po::id.eq(m::party_org_id))),
-            )
-            .filter(m::county_code.eq(member.county))
-            .filter(m::id.eq(member.id))
-            .filter(m::left_on.is_null())
-            .filter(po::path.ge(low).and(po::path.lt(high)))
-            .count()
-            .get_result(self.conn())?;
-        if found == 0 || scope.member.is_some_and(|me| me != member) {
-            return Err(StoreError::invalid("党员", "不存在或不在您的管理范围内"));
-        }
-        Ok(())
-    }
-
     /// Writes (or, before the review, rewrites) a member's checkup of `year` (this year or
     /// the last): every area of the checklist in force with how the member stands, and for
     /// a problem found the rectification promised. By the member, or by the branch or
@@ -116,7 +95,16 @@ impl Store {
         year: i32,
         entries: &[AreaEntry],
     ) -> Result<Key> {
-        self.checkup_member_in_scope(scope, member)?;
+        self.member_in_scope(scope, member)?;
+        // A member who has left keeps their past checkups; nothing new is written.
+        let left: Option<NaiveDate> = m::table
+            .filter(m::county_code.eq(member.county))
+            .filter(m::id.eq(member.id))
+            .select(m::left_on)
+            .first(self.conn())?;
+        if left.is_some() {
+            return Err(StoreError::invalid("党员", "已不在党员名册上"));
+        }
         if !(today.year() - 1..=today.year()).contains(&year) {
             return Err(StoreError::invalid(
                 "年度",
@@ -304,7 +292,7 @@ impl Store {
         if scope.member.is_some() {
             return Err(StoreError::invalid("党性体检", "由党支部评议"));
         }
-        self.checkup_member_in_scope(scope, member)?;
+        self.member_in_scope(scope, member)?;
         let review = typed_text("评议意见", review, true, 1000)?;
         let mut kept = Vec::new();
         for (area, note) in notes {
@@ -375,7 +363,7 @@ impl Store {
 
     /// A member's checkup of `year`, if written.
     pub fn checkup(&mut self, scope: &Scope, member: Key, year: i32) -> Result<Option<Checkup>> {
-        self.checkup_member_in_scope(scope, member)?;
+        self.member_in_scope(scope, member)?;
         let row: Option<CheckupRow> = ck::table
             .filter(ck::member_county.eq(member.county))
             .filter(ck::member_id.eq(member.id))
