@@ -99,11 +99,13 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let letters = transfers(store, &city, seed, as_of)?;
     let records = member_records(store, &city, seed, as_of)?;
     let (rounds, cases) = appraisals(store, &city, seed, as_of)?;
+    let rated = stars(store, &city, seed, as_of)?;
+    let rectifications = rectifications(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件）；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -193,6 +195,223 @@ fn appraisals(
         }
     }
     Ok((rounds, cases))
+}
+
+/// The scopes that take an organization's rating steps: the town or zone 党工委 above it
+/// (else its county) scores, its county reviews, the city confirms. `None` for the roots.
+struct Raters {
+    scorer: liangxin_store::Scope,
+    county: liangxin_store::Scope,
+    city: liangxin_store::Scope,
+}
+
+/// Each party organization's raters, from the tree: the root is the city's 两新工委, the
+/// organizations directly below it the counties'.
+fn raters(city: &liangxin_demo::City) -> std::collections::HashMap<i64, Raters> {
+    use liangxin_domain::kinds::PartyOrgType;
+    use liangxin_store::Scope;
+    use std::collections::HashMap;
+    let by_id: HashMap<i64, &liangxin_domain::registry::PartyOrg> =
+        city.party_orgs.iter().map(|p| (p.key.id, p)).collect();
+    // Parents come before children, as the loader takes them.
+    let mut paths: HashMap<i64, String> = HashMap::new();
+    for po in &city.party_orgs {
+        let path = match po.parent.and_then(|k| paths.get(&k.id)) {
+            Some(p) => format!("{p}{}/", po.key.id),
+            None => format!("/{}/", po.key.id),
+        };
+        paths.insert(po.key.id, path);
+    }
+    let mut out = HashMap::new();
+    for po in &city.party_orgs {
+        let (mut zone, mut county, mut root) = (None, None, None);
+        let mut at = po.parent;
+        while let Some(k) = at {
+            let Some(a) = by_id.get(&k.id) else { break };
+            let path = paths.get(&k.id).cloned().unwrap_or_default();
+            match a.parent {
+                None => {
+                    root = Some(Scope {
+                        region: Some(liangxin_demo::CITY_CODE),
+                        ..Scope::subtree(path)
+                    })
+                }
+                Some(p) if by_id.get(&p.id).is_some_and(|g| g.parent.is_none()) => {
+                    county = Some(Scope {
+                        region: Some(a.key.county),
+                        ..Scope::subtree(path)
+                    })
+                }
+                _ if zone.is_none()
+                    && a.org_type == PartyOrgType::WorkingCommittee
+                    && a.zone.is_some() =>
+                {
+                    zone = Some(Scope {
+                        zone: a.zone,
+                        ..Scope::subtree(path)
+                    })
+                }
+                _ => {}
+            }
+            at = a.parent;
+        }
+        if let (Some(county), Some(city)) = (county, root) {
+            let scorer = zone.unwrap_or_else(|| county.clone());
+            out.insert(
+                po.key.id,
+                Raters {
+                    scorer,
+                    county,
+                    city,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// Runs last year's 双强六好 评星 through its four steps, each by the level that takes it on
+/// its day: the organization's self-assessment with evidence, the town's (or county's)
+/// scores, the county's review (now and then lowering an indicator), the city's
+/// confirmation, with 示范点 among the five stars. Returns the organizations rated.
+fn stars(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use liangxin_domain::stars::{Indicator, Source};
+    let raters = raters(city);
+    let scheme = store.star_scheme(as_of)?;
+    let assessed: Vec<(Indicator, i64)> = scheme
+        .points
+        .iter()
+        .filter(|(i, _)| i.source() == Source::Assessed)
+        .map(|(i, r)| (*i, r.value))
+        .collect();
+    let mut rated = 0;
+    for p in liangxin_demo::stars::plan(seed, &city.party_orgs, as_of) {
+        let Some(r) = raters.get(&p.party_org.id) else {
+            continue;
+        };
+        let own: Vec<_> = assessed
+            .iter()
+            .map(|(i, max)| {
+                (
+                    *i,
+                    p.self_points(*max),
+                    format!("{}：见本单位年度工作总结及佐证材料", i.label()),
+                )
+            })
+            .collect();
+        let key =
+            store.self_assess_stars("demo", &r.county, p.assessed_on, p.party_org, p.year, &own)?;
+        let town: Vec<_> = assessed
+            .iter()
+            .map(|(i, max)| {
+                (
+                    *i,
+                    p.town_points(*max),
+                    "实地查看、查阅台账后评定".to_owned(),
+                )
+            })
+            .collect();
+        let vetoes: Vec<_> = p.veto.into_iter().collect();
+        store.score_stars("demo", &r.scorer, p.scored_on, key, &town, &vetoes)?;
+        let adjust: Vec<_> = assessed
+            .iter()
+            .take(usize::from(p.adjusted))
+            .map(|(i, max)| (*i, (p.town_points(*max) - 1).max(0)))
+            .collect();
+        let note = if adjust.is_empty() {
+            "同意评分"
+        } else {
+            "佐证材料不足，核减"
+        };
+        store.review_stars("demo", &r.county, p.reviewed_on, key, &adjust, note)?;
+        let five = store
+            .star_assessment(&r.city, p.reviewed_on, key)?
+            .is_some_and(|v| v.summary.stars == Some(5));
+        store.confirm_stars(
+            "demo",
+            &r.city,
+            p.confirmed_on,
+            key,
+            five && p.demonstration,
+        )?;
+        rated += 1;
+    }
+    Ok(rated)
+}
+
+/// Opens this year's 软弱涣散 rectification for most of the organizations the rules point
+/// to, as each county would (by the rules, with a 联系领导 and causes and measures found on
+/// the spot), notes progress monthly, and accepts (销号) those whose deadline has passed
+/// and whose progress was good. Returns the cases opened.
+fn rectifications(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use liangxin_demo::rectification::{identified_on, plan};
+    use liangxin_store::weak::{Basis, OpenCase};
+    let Some(start) = identified_on(as_of) else {
+        return Ok(0);
+    };
+    let raters = raters(city);
+    let found: Vec<_> = store
+        .weak_candidates(&liangxin_store::Scope::everything(), start)?
+        .into_iter()
+        .map(|c| c.party_org)
+        .collect();
+    let planned = plan(seed, &found, as_of);
+    let mut opened = 0;
+    for p in planned {
+        let Some(r) = raters.get(&p.party_org.id) else {
+            continue;
+        };
+        let case = OpenCase {
+            party_org: p.party_org,
+            basis: Basis::Rules,
+            nominated: String::new(),
+            causes: "书记履职精力不足，组织生活不经常，制度执行不严".into(),
+            measures:
+                "调整充实支部班子，县两新工委班子成员挂联，指导员每月驻点指导，按月开展组织生活"
+                    .into(),
+            leader: "县两新工委副书记".into(),
+            instructor: None,
+            deadline: p.deadline,
+        };
+        // The records may have changed since the first of the month: no case then.
+        let key = match store.open_rectification("demo", &r.county, p.opened_on, case) {
+            Ok(k) => k,
+            Err(liangxin_store::StoreError::Invalid { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        opened += 1;
+        let mut day = p.opened_on + chrono::Days::new(30);
+        while day <= as_of.min(p.deadline) {
+            store.note_rectification(
+                "demo",
+                &r.county,
+                day,
+                key,
+                "本月召开支部委员会，按期开展组织生活，指导员到场指导",
+            )?;
+            day = day + chrono::Days::new(30);
+        }
+        if p.accepted {
+            store.accept_rectification(
+                "demo",
+                &r.county,
+                p.deadline,
+                key,
+                "对照整顿措施逐项验收，组织生活和制度执行恢复正常，同意销号",
+            )?;
+        }
+    }
+    Ok(opened)
 }
 
 /// Enters the demo's year of member records (先锋岗, 承诺践诺, 志愿服务 …) as a branch would.

@@ -16,6 +16,8 @@ mod dues;
 mod floating;
 mod life;
 pub mod records;
+pub mod rectification;
+pub mod stars;
 pub mod transfers;
 
 use std::collections::HashSet;

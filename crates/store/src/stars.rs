@@ -171,6 +171,41 @@ impl StarSummary {
     }
 }
 
+/// A line of a scope's ratings of a year: the assessment, its organization, and whether
+/// the next step is the scope's to take (待办).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StarListLine {
+    pub summary: StarSummary,
+    pub party_org_name: String,
+    pub yours: bool,
+}
+
+/// A scope's ratings of a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StarList {
+    /// The year listed, and every year the scope has ratings of (newest first).
+    pub year: i32,
+    pub years: Vec<i32>,
+    /// Organizations of the scope that are rated (not 党工委 nor 党小组), whether or not
+    /// they took part.
+    pub eligible: u32,
+    /// By the organization's path, so a town's lie together.
+    pub lines: Vec<StarListLine>,
+}
+
+impl StarList {
+    /// Confirmed ratings by stars: `[0]` vetoed, `[n]` n stars.
+    pub fn confirmed_by_stars(&self) -> [u32; 6] {
+        let mut out = [0; 6];
+        for l in &self.lines {
+            if let (Step::Confirmed, Some(n)) = (l.summary.step, l.summary.stars) {
+                out[usize::from(n.min(5))] += 1;
+            }
+        }
+        out
+    }
+}
+
 /// A whole assessment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StarView {
@@ -873,6 +908,96 @@ impl Store {
             rows.into_iter().map(summary).collect::<Result<_>>()?,
             rights,
         ))
+    }
+
+    /// The ratings of `year` of every organization in `scope` (the scope's own included),
+    /// each marked when its next step is the scope's. Without a year: the latest the scope
+    /// has ratings of, else `default`.
+    pub fn star_list(
+        &mut self,
+        scope: &Scope,
+        year: Option<i32>,
+        default: i32,
+    ) -> Result<StarList> {
+        if scope.member.is_some() || scope.instructor.is_some() {
+            return Ok(StarList {
+                year: year.unwrap_or(default),
+                years: Vec::new(),
+                eligible: 0,
+                lines: Vec::new(),
+            });
+        }
+        let (low, high) = scope.path_range();
+        let years: Vec<i32> = sa::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sa::county_code)
+                    .and(po::id.eq(sa::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .select(sa::year)
+            .distinct()
+            .order(sa::year.desc())
+            .load(self.conn())?;
+        let year = year.or(years.first().copied()).unwrap_or(default);
+        let rated = [
+            PartyOrgType::Branch,
+            PartyOrgType::JointBranch,
+            PartyOrgType::GeneralBranch,
+            PartyOrgType::Committee,
+        ]
+        .map(|t| t.code());
+        let eligible: i64 = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(po::dissolved_on.is_null())
+            .filter(po::org_type.eq_any(rated))
+            .count()
+            .get_result(self.conn())?;
+        // The 党工委 leading a zone: below one of them, the town scores, not the county.
+        let zoned: Vec<String> = po::table
+            .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+            .filter(po::zone_id.is_not_null())
+            .select(po::path)
+            .load(self.conn())?;
+        type ListRow = (Row, String, String);
+        let rows: Vec<ListRow> = sa::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sa::county_code)
+                    .and(po::id.eq(sa::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(sa::year.eq(year))
+            .order(po::path)
+            .select((summary_columns!(), po::name, po::path))
+            .load(self.conn())?;
+        let lines = rows
+            .into_iter()
+            .map(|(row, name, path)| {
+                let s = summary(row)?;
+                let zoned = zoned
+                    .iter()
+                    .any(|z| path.starts_with(z.as_str()) && *z != path);
+                let r = rights(scope, &path, zoned);
+                let yours = match s.step {
+                    Step::SelfAssessed => r.score,
+                    Step::Scored => r.review,
+                    Step::Reviewed => r.confirm,
+                    Step::Confirmed => false,
+                };
+                Ok(StarListLine {
+                    summary: s,
+                    party_org_name: name,
+                    yours,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(StarList {
+            year,
+            years,
+            eligible: u32::try_from(eligible).unwrap_or(u32::MAX),
+            lines,
+        })
     }
 
     /// One assessment of `scope` with every line; `None` outside it. Before the town has

@@ -107,6 +107,19 @@ pub fn page(s: &Option<String>) -> Result<i64, WebError> {
         .unwrap_or(1))
 }
 
+/// A year of the last ten (this one included); `None` when absent.
+pub fn year(s: &Option<String>, today: NaiveDate) -> Result<Option<i32>, WebError> {
+    use chrono::Datelike;
+    text(s)
+        .map(|y| {
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| (today.year() - 10..=today.year()).contains(y))
+                .ok_or_else(|| WebError::bad_field("年度", "应为近十年内的年份"))
+        })
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -312,6 +312,9 @@ pub const ROUTES: &[Route] = &[
         Object::PartyOrg,
     ),
     staff("POST", "/party-orgs/{county}/{id}/stars", Object::PartyOrg),
+    staff("GET", "/stars", Object::None),
+    staff("GET", "/stars.xlsx", Object::None),
+    staff("GET", "/stars.csv", Object::None),
     staff("GET", "/stars/{county}/{id}", Object::Star),
     staff("POST", "/stars/{county}/{id}/score", Object::Star),
     staff("POST", "/stars/{county}/{id}/review", Object::Star),
@@ -370,6 +373,9 @@ pub const ROUTES: &[Route] = &[
         Object::Member,
     ),
     staff("GET", "/weak", Object::None),
+    staff("GET", "/weak.xlsx", Object::None),
+    staff("GET", "/weak.csv", Object::None),
+    staff("GET", "/weak/cases.xlsx", Object::None),
     staff("GET", "/weak/new", Object::None),
     staff("POST", "/weak/new", Object::None),
     staff(
@@ -574,6 +580,8 @@ pub const ROUTES: &[Route] = &[
         who: Who::Staff,
     },
     api_staff("GET", "/api/v1/weak", Object::None),
+    api_staff("GET", "/api/v1/stars", Object::None),
+    api_staff("GET", "/api/v1/rectifications", Object::None),
     api_staff(
         "GET",
         "/api/v1/party-orgs/{county}/{id}/vanguard",
@@ -676,6 +684,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
         ("GET", "/party-orgs/{county}/{id}/stars") => get(pages::stars::show),
         ("GET", "/api/v1/weak") => get(api::evaluation::weak),
+        ("GET", "/api/v1/stars") => get(api::evaluation::stars),
+        ("GET", "/api/v1/rectifications") => get(api::evaluation::rectifications),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
         ("GET", "/api/v1/party-orgs/{county}/{id}/evaluation-tables") => {
             get(api::evaluation::tables)
@@ -688,6 +698,9 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
             get(pages::evaluation_tables::xlsx)
         }
         ("POST", "/party-orgs/{county}/{id}/stars") => post(pages::stars::self_assess),
+        ("GET", "/stars") => get(pages::star_list::show),
+        ("GET", "/stars.xlsx") => get(pages::star_list::xlsx),
+        ("GET", "/stars.csv") => get(pages::star_list::csv),
         ("GET", "/stars/{county}/{id}") => get(pages::stars::show_assessment),
         ("POST", "/stars/{county}/{id}/score") => post(pages::stars::score),
         ("POST", "/stars/{county}/{id}/review") => post(pages::stars::review),
@@ -704,6 +717,9 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/members/{county}/{id}/correction") => post(pages::correction::open),
         ("POST", "/members/{county}/{id}/correction/close") => post(pages::correction::close),
         ("GET", "/weak") => get(pages::weak::show),
+        ("GET", "/weak.xlsx") => get(pages::weak::xlsx),
+        ("GET", "/weak.csv") => get(pages::weak::csv),
+        ("GET", "/weak/cases.xlsx") => get(pages::weak::cases_xlsx),
         ("GET", "/weak/new") => get(pages::weak::show_new),
         ("POST", "/weak/new") => post(pages::weak::submit_new),
         ("GET", "/rectifications/{county}/{id}") => get(pages::rectification::show),

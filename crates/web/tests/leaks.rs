@@ -456,6 +456,8 @@ fn no_role_reads_or_writes_outside_its_scope() {
                             } else if route.path == "/api/v1/life"
                                 || route.path == "/api/v1/dues"
                                 || route.path == "/api/v1/weak"
+                                || route.path == "/api/v1/stars"
+                                || route.path == "/api/v1/rectifications"
                             {
                                 po_in_scope.contains(&key)
                             } else if route.path == "/api/v1/dues/members" {

@@ -95,6 +95,48 @@ pub(super) fn stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level
         .self_assess_stars("sec", &own, TODAY, c.joint, 2026, &assessed(5))
         .unwrap();
     assert_eq!(again, key);
+    // The year's list: the county scores it (no town above it), the branch itself does not.
+    let yours = |store: &mut Store, scope: &Scope| {
+        let list = store.star_list(scope, Some(2026), 2025).unwrap();
+        assert_eq!(list.lines.len(), 1, "{list:?}");
+        assert_eq!(list.lines[0].summary.key, key);
+        list.lines[0].yours
+    };
+    assert!(yours(&mut store, &county));
+    assert!(!yours(&mut store, &own));
+    assert!(!yours(&mut store, &city));
+    assert!(
+        store
+            .star_list(&county, Some(2025), 2025)
+            .unwrap()
+            .lines
+            .is_empty()
+    );
+    let listed = store.star_list(&county, None, 2025).unwrap();
+    assert!(
+        listed.eligible >= 1,
+        "the joint branch is rated: {listed:?}"
+    );
+    assert_eq!(
+        (listed.year, listed.years.clone()),
+        (2026, vec![2026]),
+        "the latest year with ratings"
+    );
+    let kecheng = scope_of(&mut store, c.kecheng);
+    assert_eq!(
+        store.star_list(&kecheng, None, 2025).unwrap().year,
+        2025,
+        "none: the default"
+    );
+    assert_eq!(listed.confirmed_by_stars(), [0; 6], "none confirmed yet");
+    assert!(
+        store
+            .star_list(&kecheng, Some(2026), 2025)
+            .unwrap()
+            .lines
+            .is_empty(),
+        "never sideways"
+    );
 
     // Scoring: not by the organization itself, not before, not by the city.
     let scores: Vec<(Indicator, i64, String)> = assessed(6)
@@ -128,6 +170,7 @@ pub(super) fn stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level
     store
         .score_stars("county", &county, TODAY, key, &scores, &[])
         .unwrap();
+    assert!(yours(&mut store, &county), "scored: the county's to review");
     assert_eq!(
         field(
             store
@@ -237,10 +280,22 @@ pub(super) fn stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level
         ),
         "示范点"
     );
+    assert!(yours(&mut store, &city), "reviewed: the city's to confirm");
+    assert!(!yours(&mut store, &county));
     store
         .confirm_stars("city", &city, TODAY, key, false)
         .unwrap();
+    assert!(!yours(&mut store, &city));
     let (history, _) = store.star_history(&own, c.joint).unwrap();
+    let mut by_stars = [0; 6];
+    by_stars[usize::from(history[0].stars.unwrap())] = 1;
+    assert_eq!(
+        store
+            .star_list(&city, Some(2026), 2025)
+            .unwrap()
+            .confirmed_by_stars(),
+        by_stars
+    );
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].change(), Some(Change::First));
     let stars_2026 = history[0].stars.unwrap();

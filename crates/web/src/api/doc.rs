@@ -212,3 +212,15 @@ pub enum WeakCriterionCode {
     /// 评星等次低
     LowStars,
 }
+
+/// Where a 双强六好 rating stands, or `yours`: those whose next step is the caller's.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum StarStepFilter {
+    Yours,
+    #[schema(rename = "self")]
+    SelfAssessed,
+    Scored,
+    Reviewed,
+    Confirmed,
+}

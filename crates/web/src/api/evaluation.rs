@@ -6,7 +6,10 @@
 //!   organization's subtree and of each organization below it (no member named);
 //! - `GET /api/v1/party-orgs/{county}/{id}/evaluation-tables?year=`: 第八表 民主评议党员情况
 //!   and 整顿软弱涣散基层党组织情况 as of today, a row for the whole, the organization's own
-//!   and each below it.
+//!   and each below it;
+//! - `GET /api/v1/stars?year=&step=&page=`: the scope's 双强六好 ratings of a year, each
+//!   marked when its next step is the caller's;
+//! - `GET /api/v1/rectifications?year=&page=`: the scope's 软弱涣散 rectification cases of a year.
 
 use std::sync::Arc;
 
@@ -35,15 +38,7 @@ pub struct YearQuery {
 /// The year asked for: this year by default, else one of the last ten.
 fn year_of(q: &YearQuery) -> Result<(i32, NaiveDate), WebError> {
     let today = crate::today();
-    let year = match q.year.as_deref() {
-        None => today.year(),
-        Some(s) => s
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (today.year() - 10..=today.year()).contains(y))
-            .ok_or_else(|| WebError::bad_field("年度", "应为近十年内的年份"))?,
-    };
-    Ok((year, today))
+    Ok((params::year(&q.year, today)?.unwrap_or(today.year()), today))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -418,6 +413,234 @@ pub async fn tables(
                         overdue: x.overdue,
                     },
                 }
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StarsQuery {
+    pub year: Option<String>,
+    pub step: Option<String>,
+    pub page: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StarOut {
+    /// The party organization rated.
+    pub county: i32,
+    pub id: i64,
+    pub name: String,
+    /// The assessment's own number (its county is the organization's).
+    pub assessment_id: i64,
+    /// self, scored, reviewed or confirmed.
+    pub step: &'static str,
+    pub total: Option<i64>,
+    /// Once scored: 0 for a vetoed year (不评星), else 1 to 5.
+    pub stars: Option<u8>,
+    /// Once confirmed: the last confirmed rating before it, and the change (first, up,
+    /// down, same).
+    pub previous_stars: Option<u8>,
+    pub change: Option<&'static str>,
+    pub demonstration: bool,
+    /// The next step is the caller's.
+    pub yours: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StarsOut {
+    pub year: i32,
+    /// The years the caller's scope has ratings of, newest first.
+    pub years: Vec<i32>,
+    /// Organizations of the scope that are rated, whether or not they took part.
+    pub eligible: u32,
+    /// Confirmed ratings by stars: `[0]` vetoed, `[n]` n stars.
+    pub confirmed_by_stars: [u32; 6],
+    /// Assessments the filter keeps (all pages).
+    pub total: usize,
+    pub page: i64,
+    pub items: Vec<StarOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/stars",
+    params(
+        ("year" = Option<i32>, Query, description = "评星年度（近十年内），默认为本范围有评星的最近年度"),
+        ("step" = inline(Option<crate::api::doc::StarStepFilter>), Query, description = "只列出此环节的，yours 为待本级办理的"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100个")
+    ),
+    responses(
+        (status = 200, description = "本范围内党组织的双强六好评星（按党组织）", body = StarsOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 403, description = "角色不能使用", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn stars(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiQuery(q): ApiQuery<StarsQuery>,
+) -> Result<Json<StarsOut>, ApiError> {
+    use liangxin_store::stars::Step;
+    let today = crate::today();
+    let year = params::year(&q.year, today)?;
+    let step = match params::text(&q.step).as_deref() {
+        None => None,
+        Some("yours") => Some(None),
+        Some(code) => Some(Some(
+            [
+                Step::SelfAssessed,
+                Step::Scored,
+                Step::Reviewed,
+                Step::Confirmed,
+            ]
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| {
+                WebError::bad_field("环节", "应为 yours、self、scored、reviewed 或 confirmed")
+            })?,
+        )),
+    };
+    let page = params::page(&q.page)?;
+    let scope = auth.scope.clone();
+    let list = state
+        .pool
+        .run(move |store| Ok(store.star_list(&scope, year, today.year() - 1)?))
+        .await?;
+    let kept: Vec<_> = list
+        .lines
+        .iter()
+        .filter(|l| match step {
+            None => true,
+            Some(None) => l.yours,
+            Some(Some(s)) => l.summary.step == s,
+        })
+        .collect();
+    let skip = usize::try_from(page - 1).unwrap_or(0) * PAGE_SIZE;
+    Ok(Json(StarsOut {
+        year: list.year,
+        years: list.years.clone(),
+        eligible: list.eligible,
+        confirmed_by_stars: list.confirmed_by_stars(),
+        total: kept.len(),
+        page,
+        items: kept
+            .iter()
+            .skip(skip)
+            .take(PAGE_SIZE)
+            .map(|l| {
+                let s = &l.summary;
+                let change = s.change().map(|c| match c {
+                    liangxin_domain::stars::Change::First => "first",
+                    liangxin_domain::stars::Change::Up => "up",
+                    liangxin_domain::stars::Change::Down => "down",
+                    liangxin_domain::stars::Change::Same => "same",
+                });
+                StarOut {
+                    county: s.party_org.county,
+                    id: s.party_org.id,
+                    name: l.party_org_name.clone(),
+                    assessment_id: s.key.id,
+                    step: s.step.code(),
+                    total: s.total,
+                    stars: s.stars,
+                    previous_stars: (s.step == Step::Confirmed)
+                        .then_some(s.previous_stars)
+                        .flatten(),
+                    change,
+                    demonstration: s.demonstration,
+                    yours: l.yours,
+                }
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RectificationsQuery {
+    pub year: Option<String>,
+    pub page: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RectificationOut {
+    /// The party organization under rectification.
+    pub county: i32,
+    pub id: i64,
+    pub name: String,
+    /// The case's own number (its county is the organization's).
+    pub case_id: i64,
+    /// rules (认定 by the rules over the records) or nomination (上级提名).
+    pub basis: &'static str,
+    pub opened_on: String,
+    pub deadline: String,
+    /// The day the level above accepted it (验收销号).
+    pub closed_on: Option<String>,
+    /// Past its deadline and not accepted.
+    pub overdue: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RectificationsOut {
+    pub year: i32,
+    pub open: usize,
+    pub overdue: usize,
+    pub closed: usize,
+    pub page: i64,
+    /// Open first, then by deadline.
+    pub items: Vec<RectificationOut>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/rectifications",
+    params(
+        ("year" = Option<i32>, Query, description = "立案年度（近十年内），默认今年"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 1000000, description = "页码，每页100个")
+    ),
+    responses(
+        (status = 200, description = "本范围内软弱涣散党组织的整顿案件", body = RectificationsOut),
+        (status = 401, description = "未登录", body = crate::error::ErrorBody),
+        (status = 403, description = "角色不能使用", body = crate::error::ErrorBody),
+        (status = 422, description = "参数无效", body = crate::error::ErrorBody)
+    )
+)]
+pub async fn rectifications(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    ApiQuery(q): ApiQuery<RectificationsQuery>,
+) -> Result<Json<RectificationsOut>, ApiError> {
+    let today = crate::today();
+    let year = params::year(&q.year, today)?.unwrap_or(today.year());
+    let page = params::page(&q.page)?;
+    let scope = auth.scope.clone();
+    let cases = state
+        .pool
+        .run(move |store| Ok(store.rectification_cases(&scope, year)?))
+        .await?;
+    let overdue =
+        |c: &liangxin_store::weak::CaseSummary| c.closed_on.is_none() && c.deadline < today;
+    Ok(Json(RectificationsOut {
+        year,
+        open: cases.iter().filter(|c| c.closed_on.is_none()).count(),
+        overdue: cases.iter().filter(|c| overdue(c)).count(),
+        closed: cases.iter().filter(|c| c.closed_on.is_some()).count(),
+        page,
+        items: cases
+            .iter()
+            .skip(usize::try_from(page - 1).unwrap_or(0) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|c| RectificationOut {
+                county: c.party_org.county,
+                id: c.party_org.id,
+                name: c.party_org_name.clone(),
+                case_id: c.key.id,
+                basis: c.basis.code(),
+                opened_on: c.opened_on.to_string(),
+                deadline: c.deadline.to_string(),
+                closed_on: c.closed_on.map(|d| d.to_string()),
+                overdue: overdue(c),
             })
             .collect(),
     }))

@@ -46,6 +46,7 @@ pub mod rules;
 pub mod second_factor;
 pub mod secretary_home;
 pub mod self_assessment;
+pub mod star_list;
 pub mod stars;
 pub mod tokens;
 pub mod transfer_letter;

@@ -22,7 +22,7 @@ use crate::error::WebError;
 use crate::view::{Crumb, Layout, SavedQuery, render};
 use crate::{AppState, params};
 
-fn stars_text(n: Option<u8>) -> String {
+pub(crate) fn stars_text(n: Option<u8>) -> String {
     match n {
         None => "—".into(),
         Some(0) => "不评星（一票否决）".into(),

@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::export::{self, Cell, Export, Format};
 use crate::view::{Layout, Pager, render};
 use crate::{AppState, params};
 
@@ -65,6 +66,7 @@ struct WeakPage {
     pager: Pager,
     cases: Vec<Case>,
     nominate_href: String,
+    file_href: String,
 }
 
 async fn candidates(
@@ -171,17 +173,120 @@ pub async fn show(
                 basis: c.basis.label(),
                 opened: c.opened_on.format("%Y年%m月%d日").to_string(),
                 deadline: c.deadline.format("%Y年%m月%d日").to_string(),
-                state: match c.closed_on {
-                    Some(_) => "已验收销号",
-                    None if c.deadline < today => "逾期未销号",
-                    None => "整改中",
-                },
+                state: case_state(c, today),
             })
             .collect(),
         nominate_href: "/weak/new?basis=nomination".into(),
+        file_href: format!(
+            "/weak.xlsx?criterion={}",
+            criterion.map(|c| c.code()).unwrap_or_default()
+        ),
         pager,
     };
     render(&page)
+}
+
+/// A case's state as the list and the file say it.
+fn case_state(c: &liangxin_store::weak::CaseSummary, today: NaiveDate) -> &'static str {
+    match c.closed_on {
+        Some(_) => "已验收销号",
+        None if c.deadline < today => "逾期未销号",
+        None => "整改中",
+    }
+}
+
+/// `GET /weak.xlsx|csv[?criterion=]`: the candidates the page lists, every page, each
+/// reason with its rule, and whether the year's case is open.
+async fn export(
+    state: Arc<AppState>,
+    auth: Auth,
+    q: ListQuery,
+    format: Format,
+) -> Result<Response, WebError> {
+    let today = crate::today();
+    let all = candidates(&state, &auth).await?;
+    let criterion = q.criterion.as_deref().and_then(WeakCriterion::parse);
+    let e = Export {
+        file_stem: "weak",
+        sheet: "软弱涣散排查",
+        title: format!(
+            "{}年度软弱涣散基层党组织排查（按规则，截至{}）",
+            today.year(),
+            today.format("%Y年%m月%d日")
+        ),
+        headers: vec!["党组织", "情形", "事实", "依据", "整顿"],
+    };
+    let mut rows = Vec::new();
+    for c in all
+        .iter()
+        .filter(|c| criterion.is_none_or(|k| c.reasons.iter().any(|r| r.criterion == k)))
+    {
+        for r in &c.reasons {
+            rows.push(vec![
+                Cell::Text(c.name.clone()),
+                Cell::Text(r.criterion.label().into()),
+                Cell::Text(r.reason.clone()),
+                Cell::Text(format!(
+                    "{}（{} 第{}版）",
+                    r.rule.title, r.rule.key, r.rule.version
+                )),
+                Cell::Text(if c.case.is_some() { "已立案" } else { "" }.into()),
+            ]);
+        }
+    }
+    export::respond_whole(&state, e, format, rows).await
+}
+
+crate::export::file_handlers!(ListQuery);
+
+#[derive(Debug, Deserialize)]
+pub struct CasesQuery {
+    pub year: Option<String>,
+}
+
+/// `GET /weak/cases.xlsx[?year=]`: the scope's rectification cases of a year.
+pub async fn cases_xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<CasesQuery>,
+) -> Result<Response, WebError> {
+    let today = crate::today();
+    let year = params::year(&q.year, today)?.unwrap_or(today.year());
+    let scope = auth.scope.clone();
+    let cases = state
+        .pool
+        .run(move |store| Ok(store.rectification_cases(&scope, year)?))
+        .await?;
+    let e = Export {
+        file_stem: "rectifications",
+        sheet: "整顿案件",
+        title: format!(
+            "{year}年度软弱涣散基层党组织整顿（导出于{}）",
+            today.format("%Y年%m月%d日")
+        ),
+        headers: vec![
+            "党组织",
+            "认定方式",
+            "立案日期",
+            "整改期限",
+            "验收销号日期",
+            "状态",
+        ],
+    };
+    let rows = cases
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Text(c.party_org_name.clone()),
+                Cell::Text(c.basis.label().into()),
+                export::day(c.opened_on),
+                export::day(c.deadline),
+                c.closed_on.map_or(Cell::Empty, export::day),
+                Cell::Text(case_state(c, today).into()),
+            ]
+        })
+        .collect();
+    export::respond_whole(&state, e, Format::Xlsx, rows).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,7 +17,7 @@ fn a_town_scores_a_branchs_stars_the_county_reviews_and_the_city_confirms() {
     // A branch in 红木小镇, whose 党工委 scores it, with a secretary account of its own.
     let town_user = store.user_by_username("hongmu").unwrap().unwrap();
     let town_scope = store.scope_of_user(&town_user).unwrap();
-    let (branch, ..) = store
+    let (branch, _, branch_name, _) = store
         .party_orgs_in_scope(&town_scope)
         .unwrap()
         .into_iter()
@@ -102,6 +102,33 @@ fn a_town_scores_a_branchs_stars_the_county_reviews_and_the_city_confirms() {
     );
     assert_eq!(by_county.status, 422, "{}", by_county.body);
     let mut town = app.signed_in("hongmu");
+    // The town finds it among what waits for it; the county does not, yet.
+    let year = chrono::Datelike::year(&liangxin_web::today());
+    let waiting = town.get(&format!("/stars?year={year}&step=yours"));
+    assert_eq!(waiting.status, 200);
+    assert!(waiting.body.contains(&branch_name), "{}", waiting.body);
+    assert!(waiting.body.contains(&assessment), "links the assessment");
+    let api = town.get(&format!("/api/v1/stars?year={year}&step=yours"));
+    assert_eq!(api.status, 200, "{}", api.body);
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let listed = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"].as_i64() == Some(id))
+        .unwrap_or_else(|| panic!("{}", api.body));
+    assert_eq!(listed["step"], "self");
+    assert_eq!(listed["yours"], true);
+    let county_waiting = county_c.get(&format!("/stars?year={year}&step=yours"));
+    assert!(
+        !county_waiting.body.contains(&branch_name),
+        "the town's to score"
+    );
+    assert_eq!(
+        county_c.get("/stars?step=later").status,
+        422,
+        "an unknown step is named"
+    );
     let page = town.get(&assessment);
     assert_eq!(page.status, 200);
     assert!(
@@ -145,4 +172,27 @@ fn a_town_scores_a_branchs_stars_the_county_reviews_and_the_city_confirms() {
     let view = sec.get(&assessment);
     assert!(view.body.contains("营收下滑"));
     assert!(view.body.contains("办理经过"));
+
+    // The city's list counts it by its stars, and the file has it.
+    let api = city.get(&format!("/api/v1/stars?year={year}&step=confirmed"));
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let rated = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"].as_i64() == Some(id))
+        .unwrap_or_else(|| panic!("{}", api.body));
+    assert_eq!(rated["change"], "first");
+    let stars = rated["stars"].as_u64().unwrap();
+    assert!(v["confirmed_by_stars"][stars as usize].as_u64().unwrap() >= 1);
+    let by_stars = city.get(&format!("/stars?year={year}&stars={stars}"));
+    assert!(by_stars.body.contains(&branch_name), "{}", by_stars.body);
+    let file = city.get(&format!("/stars.xlsx?year={year}&stars={stars}"));
+    assert_eq!(file.status, 200);
+    assert!(
+        file.header("content-type")
+            .is_some_and(|t| t.contains("spreadsheetml")),
+        "{:?}",
+        file.header("content-type")
+    );
 }

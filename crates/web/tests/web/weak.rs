@@ -78,6 +78,24 @@ fn a_county_opens_a_case_on_what_the_rules_found_and_accepts_it_after_the_branch
         "the case keeps the rules' reasons"
     );
     assert!(page.body.contains("验收销号"));
+    // The API lists it open, under its organization.
+    let case_id: i64 = case.rsplit('/').next().unwrap().parse().unwrap();
+    let find = |county: &mut common::Client| {
+        let r = county.get("/api/v1/rectifications");
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["case_id"].as_i64() == Some(case_id))
+            .cloned()
+            .unwrap_or_else(|| panic!("{}", r.body))
+    };
+    let listed = find(&mut county);
+    assert_eq!(listed["closed_on"], serde_json::Value::Null);
+    assert_eq!(listed["overdue"], false);
+    assert_eq!(listed["basis"], "rules");
     // Not before a note; then accepted.
     let early = county.post_form(
         &format!("{case}/accept"),
@@ -95,6 +113,25 @@ fn a_county_opens_a_case_on_what_the_rules_found_and_accepts_it_after_the_branch
         &[("_csrf", &csrf), ("text", "班子配齐，同意销号")],
     );
     assert_eq!(accepted.status, 303);
+    assert!(find(&mut county)["closed_on"].is_string(), "closed by 验收");
+    // Both files: every candidate's reasons, and the year's cases with this one accepted.
+    let (status, kind, bytes) = county.get_bytes("/weak/cases.xlsx");
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"));
+    let sheet = liangxin_docs::sheet::read(&bytes).unwrap();
+    assert!(
+        sheet
+            .rows
+            .iter()
+            .any(|(_, r)| r.iter().any(|c| c == "已验收销号")),
+        "{:?}",
+        sheet.rows
+    );
+    let (status, _, bytes) = county.get_bytes("/weak.xlsx");
+    assert_eq!(status, 200);
+    let sheet = liangxin_docs::sheet::read(&bytes).unwrap();
+    assert_eq!(sheet.header[..2], ["党组织".to_owned(), "情形".to_owned()]);
+    assert_eq!(county.get("/weak/cases.xlsx?year=1900").status, 422);
     let done = county.get(accepted.header("location").unwrap());
     assert!(done.body.contains("已验收销号"), "{}", done.body);
     assert!(
