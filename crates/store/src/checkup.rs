@@ -43,7 +43,7 @@ pub struct CheckupReview {
 }
 
 /// How a branch's members stand on a year's checkup (for the 民主评议 round's page).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckupStanding {
     pub state: CheckupState,
     pub problems: usize,
@@ -247,6 +247,8 @@ impl Store {
                     ))
                     .execute(conn)?;
             }
+            // What waits for whom (待办) follows the step.
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -341,6 +343,8 @@ impl Store {
                 ck::reviewed_by.eq(actor),
             ))
             .execute(conn)?;
+            // What waits for whom (待办) follows the step.
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -486,6 +490,117 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// An organization's 党性体检 of `year`, member by member (its subtree's members on the
+    /// register, a page from `offset`): who has written one, who is reviewed, the problems
+    /// found, and any 限期改正 still open. With the counts over every member.
+    pub fn checkup_roll(
+        &mut self,
+        scope: &Scope,
+        party_org: Key,
+        year: i32,
+        offset: i64,
+        limit: i64,
+    ) -> Result<CheckupRoll> {
+        use crate::people::MemberFilter;
+        use crate::schema::correction_cases as cc;
+        let org = self
+            .party_org(scope, party_org)?
+            .filter(|_| scope.member.is_none())
+            .ok_or_else(|| StoreError::invalid("党组织", "不存在或不在您的管理范围内"))?;
+        let sub = Scope::subtree(org.path.clone());
+        let all = MemberFilter::default();
+        let members = self.members_count(&sub, &all)?;
+        let (low, high) = sub.path_range();
+        let states: Vec<String> = ck::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(ck::member_county)
+                    .and(m::id.eq(ck::member_id))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(m::left_on.is_null())
+            .filter(ck::year.eq(year))
+            .select(ck::state)
+            .load(self.conn())?;
+        let reviewed = states
+            .iter()
+            .filter(|s| s.as_str() == CheckupState::Reviewed.code())
+            .count();
+        let page = self.members_page(&sub, &all, offset, limit)?;
+        let keys: Vec<Key> = page.iter().map(|v| v.key).collect();
+        let standings: std::collections::HashMap<Key, CheckupStanding> = self
+            .checkup_standings(&sub, &keys, year)?
+            .into_iter()
+            .collect();
+        let mut open: std::collections::HashMap<Key, NaiveDate> = Default::default();
+        for chunk in keys.chunks(crate::registry::IN_LIST_MAX) {
+            for county in chunk
+                .iter()
+                .map(|k| k.county)
+                .collect::<std::collections::BTreeSet<_>>()
+            {
+                let ids: Vec<i64> = chunk
+                    .iter()
+                    .filter(|k| k.county == county)
+                    .map(|k| k.id)
+                    .collect();
+                let rows: Vec<(i64, NaiveDate)> = cc::table
+                    .filter(cc::member_county.eq(county))
+                    .filter(cc::member_id.eq_any(ids))
+                    .filter(cc::closed_on.is_null())
+                    .select((cc::member_id, cc::deadline))
+                    .load(self.conn())?;
+                open.extend(rows.into_iter().map(|(id, d)| (Key { county, id }, d)));
+            }
+        }
+        Ok(CheckupRoll {
+            party_org_name: org.name,
+            members: u32::try_from(members).unwrap_or(u32::MAX),
+            written: u32::try_from(states.len()).unwrap_or(u32::MAX),
+            reviewed: u32::try_from(reviewed).unwrap_or(u32::MAX),
+            lines: page
+                .into_iter()
+                .map(|v| CheckupRollLine {
+                    standing: standings.get(&v.key).copied(),
+                    correction_deadline: open.get(&v.key).copied(),
+                    member: v.key,
+                    name: v.name,
+                    party_org_name: v.party_org_name,
+                    status: v.status,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// An organization's 党性体检 of a year (see [`Store::checkup_roll`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckupRoll {
+    pub party_org_name: String,
+    /// Members on the register, of them those who wrote one, and of those the reviewed.
+    pub members: u32,
+    pub written: u32,
+    pub reviewed: u32,
+    pub lines: Vec<CheckupRollLine>,
+}
+
+/// A member of the roll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckupRollLine {
+    pub member: Key,
+    pub name: String,
+    pub party_org_name: String,
+    pub status: liangxin_domain::kinds::MemberStatus,
+    /// `None`: not written yet (未自查).
+    pub standing: Option<CheckupStanding>,
+    /// An open 限期改正 and its deadline.
+    pub correction_deadline: Option<NaiveDate>,
 }
 
 fn area_columns() -> (

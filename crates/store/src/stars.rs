@@ -97,6 +97,21 @@ fn rights(scope: &Scope, org_path: &str, zoned: bool) -> StarRights {
     }
 }
 
+/// Whether the step after `step` of the assessment of the organization at `path` is
+/// `scope`'s to take; `zoned`: the paths of the 党工委 leading a zone.
+fn next_is_yours(scope: &Scope, step: Step, path: &str, zoned: &[String]) -> bool {
+    let under_zone = zoned
+        .iter()
+        .any(|z| path.starts_with(z.as_str()) && z != path);
+    let r = rights(scope, path, under_zone);
+    match step {
+        Step::SelfAssessed => r.score,
+        Step::Scored => r.review,
+        Step::Reviewed => r.confirm,
+        Step::Confirmed => false,
+    }
+}
+
 /// A record-filled indicator as kept when the town scored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct KeptItem {
@@ -529,6 +544,8 @@ impl Store {
                     ))
                     .execute(conn)?;
             }
+            // What waits for whom (待办) follows the step.
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -658,6 +675,8 @@ impl Store {
             if updated != 1 {
                 return Err(StoreError::invalid("评分", "该评星已经评分"));
             }
+            // What waits for whom (待办) follows the step.
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -784,6 +803,8 @@ impl Store {
                 .set(si::reviewed_points.eq(p))
                 .execute(conn)?;
             }
+            // What waits for whom (待办) follows the step.
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -953,12 +974,7 @@ impl Store {
             .filter(po::org_type.eq_any(rated))
             .count()
             .get_result(self.conn())?;
-        // The 党工委 leading a zone: below one of them, the town scores, not the county.
-        let zoned: Vec<String> = po::table
-            .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
-            .filter(po::zone_id.is_not_null())
-            .select(po::path)
-            .load(self.conn())?;
+        let zoned = self.zone_committee_paths()?;
         type ListRow = (Row, String, String);
         let rows: Vec<ListRow> = sa::table
             .inner_join(
@@ -975,16 +991,7 @@ impl Store {
             .into_iter()
             .map(|(row, name, path)| {
                 let s = summary(row)?;
-                let zoned = zoned
-                    .iter()
-                    .any(|z| path.starts_with(z.as_str()) && *z != path);
-                let r = rights(scope, &path, zoned);
-                let yours = match s.step {
-                    Step::SelfAssessed => r.score,
-                    Step::Scored => r.review,
-                    Step::Reviewed => r.confirm,
-                    Step::Confirmed => false,
-                };
+                let yours = next_is_yours(scope, s.step, &path, &zoned);
                 Ok(StarListLine {
                     summary: s,
                     party_org_name: name,
@@ -998,6 +1005,41 @@ impl Store {
             eligible: u32::try_from(eligible).unwrap_or(u32::MAX),
             lines,
         })
+    }
+
+    /// The paths of the 党工委 leading a zone: below one of them the town scores, not the
+    /// county.
+    fn zone_committee_paths(&mut self) -> Result<Vec<String>> {
+        Ok(po::table
+            .filter(po::org_type.eq(PartyOrgType::WorkingCommittee.code()))
+            .filter(po::zone_id.is_not_null())
+            .select(po::path)
+            .load(self.conn())?)
+    }
+
+    /// How many assessments of `scope`, of any year, wait for a step that is the scope's
+    /// (待我评分、审核或确认).
+    pub fn stars_waiting(&mut self, scope: &Scope) -> Result<u32> {
+        if scope.member.is_some() || scope.instructor.is_some() {
+            return Ok(0);
+        }
+        let (low, high) = scope.path_range();
+        let zoned = self.zone_committee_paths()?;
+        let open: Vec<(String, String)> = sa::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sa::county_code)
+                    .and(po::id.eq(sa::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(sa::state.ne(Step::Confirmed.code()))
+            .select((sa::state, po::path))
+            .load(self.conn())?;
+        let mut n = 0;
+        for (state, path) in open {
+            n += u32::from(next_is_yours(scope, Step::parse(&state)?, &path, &zoned));
+        }
+        Ok(n)
     }
 
     /// One assessment of `scope` with every line; `None` outside it. Before the town has

@@ -1,7 +1,8 @@
 //! What a user must do next (待办) and what a member sees of themselves, computed from the
 //! records for the scope: meetings owed this period and not yet held, members whose dues
-//! for the month are not yet entered, open audit findings; a member's own attendance and
-//! open findings.
+//! for the month are not yet entered, open audit findings; what the evaluation asks next
+//! (ratings to score, review or confirm, rectification deadlines, corrections and
+//! checkups to review); a member's own attendance and open findings.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,8 @@ use liangxin_domain::registry::Key;
 
 use crate::error::{Result, StoreError};
 use crate::schema::{
-    audit_findings as af, meeting_attendance as ma, meetings as mt, party_orgs as po,
+    audit_findings as af, checkups as ck, correction_cases as cc, meeting_attendance as ma,
+    meetings as mt, members as m, party_orgs as po, rectification_cases as rc,
 };
 use crate::{Scope, Store};
 
@@ -46,6 +48,30 @@ pub struct SubordinateTodo {
     pub dues_unmarked: u32,
     pub findings_open: u32,
 }
+
+/// What the evaluation asks of a scope next (评议与整顿待办).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EvaluationTodo {
+    /// 双强六好 assessments whose next step (score, review, confirm) is the scope's.
+    pub stars_waiting: u32,
+    /// 软弱涣散 rectification cases of the scope's organizations not yet accepted: past
+    /// their deadline, and due within [`DUE_SOON_DAYS`].
+    pub rectifications_overdue: u32,
+    pub rectifications_due_soon: u32,
+    /// 不合格党员 限期改正 whose period has ended without the branch's review.
+    pub corrections_due: u32,
+    /// 党性体检 written by members and not yet reviewed by the branch.
+    pub checkups_to_review: u32,
+}
+
+impl EvaluationTodo {
+    pub fn is_empty(&self) -> bool {
+        *self == EvaluationTodo::default()
+    }
+}
+
+/// A deadline this near is announced before it passes.
+pub const DUE_SOON_DAYS: u64 = 30;
 
 /// A member's line of attendance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +161,72 @@ impl Store {
                 .then_with(|| a.key.cmp(&b.key))
         });
         Ok(list)
+    }
+
+    /// What the evaluation asks of `scope` next, as of `today`: every count through the
+    /// scope's subtree (a case or a member below it).
+    pub fn evaluation_todo(&mut self, scope: &Scope, today: NaiveDate) -> Result<EvaluationTodo> {
+        if scope.member.is_some() || scope.instructor.is_some() {
+            return Ok(EvaluationTodo::default());
+        }
+        let stars_waiting = self.stars_waiting(scope)?;
+        let (low, high) = scope.path_range();
+        let conn = self.conn();
+        let deadlines: Vec<NaiveDate> = rc::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(rc::county_code)
+                    .and(po::id.eq(rc::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(rc::closed_on.is_null())
+            .select(rc::deadline)
+            .load(conn)?;
+        let soon = today + chrono::Days::new(DUE_SOON_DAYS);
+        let corrections_due: i64 = cc::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(cc::member_county)
+                    .and(m::id.eq(cc::member_id))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(cc::closed_on.is_null())
+            .filter(cc::deadline.le(today))
+            .count()
+            .get_result(conn)?;
+        let checkups_to_review: i64 = ck::table
+            .inner_join(
+                m::table.on(m::county_code
+                    .eq(ck::member_county)
+                    .and(m::id.eq(ck::member_id))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(m::county_code)
+                    .and(po::id.eq(m::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(ck::state.eq(liangxin_domain::checkup::CheckupState::Submitted.code()))
+            .count()
+            .get_result(conn)?;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(EvaluationTodo {
+            stars_waiting,
+            rectifications_overdue: count(deadlines.iter().filter(|d| **d < today).count()),
+            rectifications_due_soon: count(
+                deadlines
+                    .iter()
+                    .filter(|d| **d >= today && **d <= soon)
+                    .count(),
+            ),
+            corrections_due: u32::try_from(corrections_due).unwrap_or(u32::MAX),
+            checkups_to_review: u32::try_from(checkups_to_review).unwrap_or(u32::MAX),
+        })
     }
 
     /// `list` (the scope's [`Store::todo`]) summed by the organization directly below the

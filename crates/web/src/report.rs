@@ -226,6 +226,8 @@ pub struct ScopeTodo {
     /// The same summed by the organization directly below the scope's root: what a
     /// committee reads instead of thousands of lines.
     pub by_subordinate: Vec<SubordinateTodo>,
+    /// What the evaluation asks next: ratings, rectifications, corrections, checkups.
+    pub evaluation: liangxin_store::todo::EvaluationTodo,
 }
 
 /// The scope's to-do list (待办), computed once per change of the records.
@@ -239,9 +241,11 @@ pub async fn scope_todo(state: &Arc<AppState>, scope: Scope) -> Result<Arc<Scope
             state.pool.run(move |store| {
                 let branches = store.todo(&scope, today)?;
                 let by_subordinate = store.todo_by_subordinate(&scope, &branches)?;
+                let evaluation = store.evaluation_todo(&scope, today)?;
                 Ok(ScopeTodo {
                     branches,
                     by_subordinate,
+                    evaluation,
                 })
             })
         })

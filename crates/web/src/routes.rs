@@ -298,6 +298,11 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/party-orgs/{county}/{id}/stars", Object::PartyOrg),
     staff(
         "GET",
+        "/party-orgs/{county}/{id}/checkups",
+        Object::PartyOrg,
+    ),
+    staff(
+        "GET",
         "/party-orgs/{county}/{id}/vanguard",
         Object::PartyOrg,
     ),
@@ -683,6 +688,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/appraisals/{county}/{id}/decide") => post(pages::appraisal::decide),
         ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
         ("GET", "/party-orgs/{county}/{id}/stars") => get(pages::stars::show),
+        ("GET", "/party-orgs/{county}/{id}/checkups") => get(pages::checkups::show),
         ("GET", "/api/v1/weak") => get(api::evaluation::weak),
         ("GET", "/api/v1/stars") => get(api::evaluation::stars),
         ("GET", "/api/v1/rectifications") => get(api::evaluation::rectifications),

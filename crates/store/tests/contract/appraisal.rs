@@ -565,6 +565,19 @@ pub(super) fn an_unqualified_member_is_given_time_then_corrected_or_persuaded_ou
     let open = &store.member_corrections(&county, members[0]).unwrap()[0];
     assert_eq!(open.deadline, d(2027, 5, 27));
     assert_eq!(open.outcome, None);
+    // 待办 once its period has ended, and the branch's checkup page shows its deadline.
+    let due = |store: &mut Store, day| store.evaluation_todo(&county, day).unwrap().corrections_due;
+    assert_eq!(due(&mut store, TODAY), 0);
+    assert_eq!(due(&mut store, d(2027, 5, 27)), 1);
+    let branch = scope_of(&mut store, c.joint);
+    let roll = store.checkup_roll(&branch, c.joint, 2026, 0, 100).unwrap();
+    assert_eq!(
+        roll.lines
+            .iter()
+            .find(|l| l.member == members[0])
+            .and_then(|l| l.correction_deadline),
+        Some(d(2027, 5, 27))
+    );
     store
         .close_correction(
             "sec",
@@ -583,6 +596,7 @@ pub(super) fn an_unqualified_member_is_given_time_then_corrected_or_persuaded_ou
         store.member_corrections(&county, members[0]).unwrap()[0].outcome,
         Some(CorrectionOutcome::Corrected)
     );
+    assert_eq!(due(&mut store, d(2027, 5, 27)), 0, "reviewed and closed");
     assert!(
         store
             .correction_grounds(&county, members[0])

@@ -116,6 +116,49 @@ pub(super) fn a_member_examines_themselves_and_the_branch_reviews_it_once(db: &T
             .review_checkup("me", &own, TODAY, me, 2026, &review("自评", &[]))
             .is_err()
     );
+    // The branch's roll and its 待办 show it written and waiting for review.
+    let branch = scope_of(&mut store, c.joint);
+    let standing = |store: &mut Store| {
+        let roll = store.checkup_roll(&branch, c.joint, 2026, 0, 100).unwrap();
+        let line = roll.lines.iter().find(|l| l.member == me).cloned().unwrap();
+        (roll.written, roll.reviewed, line.standing.map(|s| s.state))
+    };
+    assert_eq!(standing(&mut store), (1, 0, Some(CheckupState::Submitted)));
+    let roll = store.checkup_roll(&branch, c.joint, 2026, 0, 100).unwrap();
+    assert_eq!(
+        roll.members as usize,
+        roll.lines.len(),
+        "one page holds the branch"
+    );
+    assert!(
+        roll.lines
+            .iter()
+            .filter(|l| l.member != me)
+            .all(|l| l.standing.is_none()),
+        "the others have not written one"
+    );
+    assert_eq!(
+        store
+            .evaluation_todo(&branch, TODAY)
+            .unwrap()
+            .checkups_to_review,
+        1
+    );
+    assert_eq!(
+        store
+            .evaluation_todo(&other, TODAY)
+            .unwrap()
+            .checkups_to_review,
+        0
+    );
+    assert!(
+        store.checkup_roll(&other, c.joint, 2026, 0, 100).is_err(),
+        "never sideways"
+    );
+    assert!(
+        store.checkup_roll(&own, c.joint, 2026, 0, 100).is_err(),
+        "not the member's"
+    );
     let err = store
         .review_checkup("t", &county, TODAY, me, 2026, &review(" ", &[]))
         .unwrap_err()
@@ -136,6 +179,14 @@ pub(super) fn a_member_examines_themselves_and_the_branch_reviews_it_once(db: &T
         .unwrap();
     let c2 = store.checkup(&own, me, 2026).unwrap().unwrap();
     assert_eq!(c2.state, CheckupState::Reviewed);
+    assert_eq!(standing(&mut store), (1, 1, Some(CheckupState::Reviewed)));
+    assert_eq!(
+        store
+            .evaluation_todo(&branch, TODAY)
+            .unwrap()
+            .checkups_to_review,
+        0
+    );
     assert_eq!(c2.review.as_deref(), Some("查摆问题实在，整改措施可行"));
     assert_eq!(
         c2.areas[0].review_note.as_deref(),

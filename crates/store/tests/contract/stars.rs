@@ -104,6 +104,15 @@ pub(super) fn stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level
     };
     assert!(yours(&mut store, &county));
     assert!(!yours(&mut store, &own));
+    assert_eq!(
+        store.evaluation_todo(&county, TODAY).unwrap().stars_waiting,
+        1
+    );
+    assert_eq!(store.evaluation_todo(&own, TODAY).unwrap().stars_waiting, 0);
+    assert_eq!(
+        store.evaluation_todo(&city, TODAY).unwrap().stars_waiting,
+        0
+    );
     assert!(!yours(&mut store, &city));
     assert!(
         store

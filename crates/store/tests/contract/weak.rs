@@ -164,6 +164,22 @@ pub(super) fn a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_
     assert_eq!(view.reasons, ["班子不团结，群众意见大", "服务差"]);
     assert!(!view.above, "the branch sees its case, and is not above it");
     assert!(store.rectification_case(&other, key).unwrap().is_none());
+    // 待办: due in 180 days, then within the month before it, then past it.
+    let todo = |store: &mut Store, day: NaiveDate| {
+        let t = store.evaluation_todo(&county, day).unwrap();
+        (t.rectifications_due_soon, t.rectifications_overdue)
+    };
+    assert_eq!(todo(&mut store, TODAY), (0, 0));
+    assert_eq!(todo(&mut store, deadline - chrono::Days::new(10)), (1, 0));
+    assert_eq!(todo(&mut store, deadline + chrono::Days::new(1)), (0, 1));
+    assert_eq!(
+        store
+            .evaluation_todo(&other, deadline + chrono::Days::new(1))
+            .unwrap()
+            .rectifications_overdue,
+        0,
+        "never sideways"
+    );
 
     // The branch notes its progress; only the level above accepts, and not before a note.
     let refused = store
@@ -193,6 +209,11 @@ pub(super) fn a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_
         .unwrap();
     let view = store.rectification_case(&county, key).unwrap().unwrap();
     assert_eq!(view.summary.closed_on, Some(TODAY));
+    assert_eq!(
+        todo(&mut store, deadline + chrono::Days::new(1)),
+        (0, 0),
+        "accepted"
+    );
     assert_eq!(view.notes.len(), 1);
     assert!(
         store

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::response::Html;
 use liangxin_docs::svg::{Bar, Line, percent_bars, percent_lines};
 use liangxin_domain::history::TrendPoint;
+use liangxin_domain::registry::Key;
 
 use crate::AppState;
 use crate::auth::Auth;
@@ -65,6 +66,61 @@ struct TodoView {
     rest: Option<Rest>,
     /// Letters waiting for this scope: to receive, a 回执 to record, or past their validity.
     transfers: Vec<crate::lists::transfers::Line>,
+    /// What the evaluation asks next.
+    evaluation: Vec<EvaluationTask>,
+}
+
+/// One thing the evaluation asks of a scope, with where to do it.
+#[derive(Debug)]
+pub struct EvaluationTask {
+    pub text: String,
+    pub href: String,
+    pub count: u32,
+}
+
+/// The evaluation's open items of `todo` as tasks; `root` is the scope's own organization,
+/// whose checkup page lists its members' checkups and open corrections.
+pub fn evaluation_tasks(
+    todo: &liangxin_store::todo::EvaluationTodo,
+    root: Key,
+) -> Vec<EvaluationTask> {
+    let checkups = format!("/party-orgs/{}/{}/checkups", root.county, root.id);
+    let mut out = Vec::new();
+    let mut add = |count: u32, text: String, href: String| {
+        if count > 0 {
+            out.push(EvaluationTask { text, href, count });
+        }
+    };
+    add(
+        todo.stars_waiting,
+        format!("双强六好评星待本级办理 {} 个", todo.stars_waiting),
+        "/stars?step=yours".into(),
+    );
+    add(
+        todo.rectifications_overdue,
+        format!("软弱涣散整顿逾期未销号 {} 个", todo.rectifications_overdue),
+        "/weak".into(),
+    );
+    add(
+        todo.rectifications_due_soon,
+        format!(
+            "软弱涣散整顿{}天内到期 {} 个",
+            liangxin_store::todo::DUE_SOON_DAYS,
+            todo.rectifications_due_soon
+        ),
+        "/weak".into(),
+    );
+    add(
+        todo.corrections_due,
+        format!("不合格党员限期改正到期待评议 {} 人", todo.corrections_due),
+        checkups.clone(),
+    );
+    add(
+        todo.checkups_to_review,
+        format!("党性体检待支部评议 {} 份", todo.checkups_to_review),
+        checkups,
+    );
+    out
 }
 
 /// What the lines not shown hold: how many organizations, and their sums.
@@ -179,6 +235,7 @@ fn todo_view(todo: &ScopeTodo, all: bool) -> TodoView {
         rows,
         rest,
         transfers: Vec::new(),
+        evaluation: Vec::new(),
     }
 }
 
@@ -251,8 +308,17 @@ async fn dashboard(state: Arc<AppState>, auth: Auth, all: bool) -> Result<Html<S
     let sr = scope_report(&state, auth.scope.clone(), None).await?;
     let trend = scope_trend(&state, auth.scope.clone()).await?;
     let todo = if crate::routes::Who::Committees.admits(auth.role) {
-        let mut t = todo_view(&*scope_todo(&state, auth.scope.clone()).await?, all);
+        let todo = scope_todo(&state, auth.scope.clone()).await?;
+        let mut t = todo_view(&todo, all);
         t.transfers = transfers_to_act_on(&state, &auth).await?;
+        let scope = auth.scope.clone();
+        if let Some(root) = state
+            .pool
+            .run(move |store| Ok(store.scope_root(&scope)?))
+            .await?
+        {
+            t.evaluation = evaluation_tasks(&todo.evaluation, root.key);
+        }
         Some(t)
     } else {
         None

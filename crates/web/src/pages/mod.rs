@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod ballot;
 pub mod checkup;
+pub mod checkups;
 pub mod committee;
 pub mod correction;
 pub mod dashboard;

@@ -52,6 +52,7 @@ struct PartyOrgPage {
     /// 双强六好评星, of every organization but a 党小组 or a 党工委.
     stars_href: Option<String>,
     vanguard_href: String,
+    checkups_href: String,
     tables_href: String,
     dues_href: String,
     audit_href: String,
@@ -226,6 +227,7 @@ async fn page(
         .then(|| format!("/party-orgs/{county}/{id}/stars")),
         dues_href: format!("/party-orgs/{county}/{id}/dues"),
         vanguard_href: format!("/party-orgs/{county}/{id}/vanguard"),
+        checkups_href: format!("/party-orgs/{county}/{id}/checkups"),
         tables_href: format!("/party-orgs/{county}/{id}/evaluation-tables"),
         member_new_href: format!("/party-orgs/{county}/{id}/members/new"),
         findings,

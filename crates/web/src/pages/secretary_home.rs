@@ -43,6 +43,7 @@ struct SecretaryHome {
     party_org: String,
     work: Vec<OrgWork>,
     transfers: Vec<crate::lists::transfers::Line>,
+    evaluation: Vec<crate::pages::dashboard::EvaluationTask>,
     units: Figure,
     gap: Figure,
 }
@@ -108,6 +109,7 @@ pub async fn show(state: &Arc<AppState>, auth: &Auth) -> Result<Html<String>, We
         branch: root.name,
         work,
         transfers: crate::pages::dashboard::transfers_to_act_on(state, auth).await?,
+        evaluation: crate::pages::dashboard::evaluation_tasks(&todo.evaluation, root.key),
         units: Figure::units(total.total, "", ""),
         gap: Figure::units(total.gap, "", "state=gap"),
     })

@@ -87,8 +87,33 @@ fn a_member_writes_their_checkup_and_the_branch_reviews_it() {
     );
     assert_eq!(r.status, 403);
 
-    // The county (the branch's level or above) reviews it once.
+    // The county (the branch's level or above) finds it waiting, and reviews it once.
     let mut county = app.signed_in("longyou");
+    let key = liangxin_domain::registry::Key {
+        county: me.member_county.unwrap(),
+        id: me.member_id.unwrap(),
+    };
+    let view = store
+        .member(&liangxin_store::Scope::everything(), key)
+        .unwrap()
+        .unwrap();
+    let roll = format!(
+        "/party-orgs/{}/{}/checkups",
+        view.party_org.county, view.party_org.id
+    );
+    let listed = county.get(&roll);
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let line = listed
+        .body
+        .split("<tr>")
+        .find(|l| l.contains(&view.name))
+        .unwrap_or_else(|| panic!("{}", listed.body));
+    assert!(line.contains("待评议"), "{line}");
+    assert!(
+        county.get("/").body.contains("党性体检待支部评议"),
+        "the county's 待办 counts it"
+    );
+    assert_eq!(county.get(&format!("{roll}?year=1900")).status, 422);
     let seen = county.get(&page);
     assert!(seen.body.contains("提交评议"), "{}", seen.body);
     let csrf = seen.csrf();
@@ -119,4 +144,7 @@ fn a_member_writes_their_checkup_and_the_branch_reviews_it() {
     let r = member.post_form(&page, &refs(&good));
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(app.signed_in("instructor").get(&page).status, 403);
+    let line = county.get(&roll).body;
+    let line = line.split("<tr>").find(|l| l.contains(&view.name)).unwrap();
+    assert!(line.contains("已评议"), "{line}");
 }

@@ -108,6 +108,11 @@ fn a_town_scores_a_branchs_stars_the_county_reviews_and_the_city_confirms() {
     assert_eq!(waiting.status, 200);
     assert!(waiting.body.contains(&branch_name), "{}", waiting.body);
     assert!(waiting.body.contains(&assessment), "links the assessment");
+    let home = town.get("/").body;
+    assert!(
+        home.contains("双强六好评星待本级办理") && home.contains("/stars?step=yours"),
+        "the town's 待办 has it"
+    );
     let api = town.get(&format!("/api/v1/stars?year={year}&step=yours"));
     assert_eq!(api.status, 200, "{}", api.body);
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
