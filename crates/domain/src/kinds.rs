@@ -617,3 +617,35 @@ mod tests {
         );
     }
 }
+
+coded_enum! {
+    /// 党建经费来源: where a zone's or a party organization's party-building money comes from.
+    FundSource, "经费来源" {
+        /// 财政专项
+        Finance = ("finance", "财政专项"),
+        /// 党费返还或下拨
+        Dues = ("dues", "党费返还或下拨"),
+        /// 两新组织列支 (管理费用中列支)
+        Organization = ("organization", "两新组织列支"),
+        /// 社会资助
+        Social = ("social", "社会资助"),
+    }
+}
+
+coded_enum! {
+    /// 党建经费用途: what the money was spent on.
+    FundUse, "经费用途" {
+        /// 组织活动 (三会一课、主题党日)
+        Activities = ("activities", "组织活动"),
+        /// 教育培训
+        Training = ("training", "教育培训"),
+        /// 阵地建设 (党群服务中心、活动室)
+        Positions = ("positions", "阵地建设"),
+        /// 关怀帮扶 (慰问困难党员、老党员)
+        Care = ("care", "关怀帮扶"),
+        /// 表彰奖励
+        Awards = ("awards", "表彰奖励"),
+        /// 其他
+        Other = ("other", "其他"),
+    }
+}

@@ -40,6 +40,7 @@ pub mod dues;
 pub mod error;
 pub mod evaluation_tables;
 pub mod floating;
+pub mod funds;
 pub mod history;
 pub mod import;
 pub mod life;

@@ -620,6 +620,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 党建经费 ledger: receipts by source, spending by use, reversals by new lines.
+    fund_lines (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        booked_on -> Date,
+        direction -> Text,
+        category -> Text,
+        amount_fen -> BigInt,
+        note -> Text,
+        evidence -> Text,
+        reverses -> Nullable<BigInt>,
+        entered_on -> Date,
+        entered_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// 党建经费 budget of a year.
+    fund_budgets (county_code, party_org_id, year) {
+        county_code -> Integer,
+        party_org_id -> BigInt,
+        year -> Integer,
+        amount_fen -> BigInt,
+        set_on -> Date,
+        set_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -653,6 +683,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_records,
     correction_cases,
     checkups,
+    fund_lines,
+    fund_budgets,
     checkup_areas,
 );
 

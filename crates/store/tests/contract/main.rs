@@ -25,6 +25,7 @@ use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 mod appraisal;
 mod checkup;
+mod funds;
 mod imports;
 mod life_and_dues;
 mod movement;
@@ -36,8 +37,8 @@ mod vanguard;
 mod weak;
 
 use {
-    appraisal::*, checkup::*, imports::*, life_and_dues::*, movement::*, personal_data::*,
-    registry::*, reports::*, stars::*, vanguard::*, weak::*,
+    appraisal::*, checkup::*, funds::*, imports::*, life_and_dues::*, movement::*,
+    personal_data::*, registry::*, reports::*, stars::*, vanguard::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -145,6 +146,7 @@ contract!(
     the_evaluation_tables_count_rounds_cases_and_rectifications_as_of_a_day,
     a_member_writes_their_self_assessment_until_the_grades_are_recorded,
     stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level,
+    a_ledger_keeps_receipts_and_spending_reverses_errors_and_sums_the_subtree,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,
