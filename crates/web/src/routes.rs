@@ -301,6 +301,23 @@ pub const ROUTES: &[Route] = &[
         "/party-orgs/{county}/{id}/checkups",
         Object::PartyOrg,
     ),
+    staff("GET", "/party-orgs/{county}/{id}/funds", Object::PartyOrg),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/funds.xlsx",
+        Object::PartyOrg,
+    ),
+    staff("POST", "/party-orgs/{county}/{id}/funds", Object::PartyOrg),
+    staff(
+        "POST",
+        "/party-orgs/{county}/{id}/funds/reverse",
+        Object::PartyOrg,
+    ),
+    staff(
+        "POST",
+        "/party-orgs/{county}/{id}/funds/budget",
+        Object::PartyOrg,
+    ),
     staff(
         "GET",
         "/party-orgs/{county}/{id}/vanguard",
@@ -589,6 +606,11 @@ pub const ROUTES: &[Route] = &[
     api_staff("GET", "/api/v1/rectifications", Object::None),
     api_staff(
         "GET",
+        "/api/v1/party-orgs/{county}/{id}/funds",
+        Object::PartyOrg,
+    ),
+    api_staff(
+        "GET",
         "/api/v1/party-orgs/{county}/{id}/vanguard",
         Object::PartyOrg,
     ),
@@ -689,9 +711,15 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/appraisals/{county}/{id}/bulletin.txt") => get(pages::appraisal::bulletin),
         ("GET", "/party-orgs/{county}/{id}/stars") => get(pages::stars::show),
         ("GET", "/party-orgs/{county}/{id}/checkups") => get(pages::checkups::show),
+        ("GET", "/party-orgs/{county}/{id}/funds") => get(pages::funds::show),
+        ("GET", "/party-orgs/{county}/{id}/funds.xlsx") => get(pages::funds::xlsx),
+        ("POST", "/party-orgs/{county}/{id}/funds") => post(pages::funds::enter),
+        ("POST", "/party-orgs/{county}/{id}/funds/reverse") => post(pages::funds::reverse),
+        ("POST", "/party-orgs/{county}/{id}/funds/budget") => post(pages::funds::budget),
         ("GET", "/api/v1/weak") => get(api::evaluation::weak),
         ("GET", "/api/v1/stars") => get(api::evaluation::stars),
         ("GET", "/api/v1/rectifications") => get(api::evaluation::rectifications),
+        ("GET", "/api/v1/party-orgs/{county}/{id}/funds") => get(api::funds::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
         ("GET", "/api/v1/party-orgs/{county}/{id}/evaluation-tables") => {
             get(api::evaluation::tables)

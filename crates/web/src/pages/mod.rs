@@ -16,6 +16,7 @@ pub mod dues_overview;
 pub mod dues_sheet;
 pub mod evaluation_tables;
 pub mod floating;
+pub mod funds;
 pub mod gaps;
 pub mod imports;
 pub mod instructor_assign;

@@ -10,6 +10,7 @@ mod checkup;
 mod common;
 mod exports;
 mod figures;
+mod funds;
 mod imports;
 mod personal_data;
 mod registry;
