@@ -86,7 +86,9 @@ for role in "${roles[@]}"; do
         paths+=("/party-orgs/{root}" /members /api/v1/members /life /api/v1/life /dues
             "/dues/members?state=unpaid" /api/v1/dues /floating /transfers /audit /gaps
             /weak "/party-orgs/{root}/stars" "/party-orgs/{root}/vanguard"
-            "/party-orgs/{root}/evaluation-tables" /api/v1/weak)
+            "/party-orgs/{root}/evaluation-tables" /api/v1/weak /stars /api/v1/stars
+            /api/v1/rectifications "/party-orgs/{root}/checkups" "/party-orgs/{root}/funds"
+            "/api/v1/party-orgs/{root}/funds")
     fi
     for path in "${paths[@]}"; do
         if [ -n "${BENCH_PATHS:-}" ] && [[ " $BENCH_PATHS " != *" $path "* ]]; then continue; fi

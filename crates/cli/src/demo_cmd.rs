@@ -101,11 +101,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let (rounds, cases) = appraisals(store, &city, seed, as_of)?;
     let rated = stars(store, &city, seed, as_of)?;
     let rectifications = rectifications(store, &city, seed, as_of)?;
+    let funds = funds(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -412,6 +413,32 @@ fn rectifications(
         }
     }
     Ok(opened)
+}
+
+/// Books this year's 党建经费 of the towns' and parks' 党工委 and of some branches.
+fn funds(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use liangxin_store::funds::{FundKind, NewFundLine};
+    let (lines, budgets) = liangxin_demo::funds::plan(seed, &city.party_orgs, as_of);
+    let lines: Vec<NewFundLine> = lines
+        .into_iter()
+        .map(|l| NewFundLine {
+            party_org: l.party_org,
+            booked_on: l.on,
+            kind: match l.kind {
+                Ok(s) => FundKind::Receipt(s),
+                Err(u) => FundKind::Spending(u),
+            },
+            amount: l.amount,
+            note: l.note.to_owned(),
+            evidence: l.evidence,
+        })
+        .collect();
+    Ok(store.load_fund_lines("demo", as_of, &lines, &budgets)?)
 }
 
 /// Enters the demo's year of member records (先锋岗, 承诺践诺, 志愿服务 …) as a branch would.

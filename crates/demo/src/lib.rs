@@ -14,6 +14,7 @@ mod archive;
 pub mod committees;
 mod dues;
 mod floating;
+pub mod funds;
 mod life;
 pub mod records;
 pub mod rectification;

@@ -3,7 +3,8 @@
 //! organization or any level above; a line is never changed or deleted — an error is
 //! reversed by a new line of the opposite amount naming it, once. A year's budget stands
 //! beside the lines. Roll-ups sum an organization's subtree by the organizations directly
-//! below it, so a county sees its towns and the city its counties.
+//! below it, so a county sees its towns and the city its counties. Every write moves the
+//! records version, by which the pages keep what they computed.
 
 use std::collections::HashMap;
 
@@ -255,6 +256,7 @@ impl Store {
                     fl::entered_by.eq(actor),
                 ))
                 .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -277,6 +279,79 @@ impl Store {
                 },
             )?;
             Ok(key)
+        })
+    }
+
+    /// Loads lines and budgets in bulk (the demo city's year of party-building money), in
+    /// one transaction and one audit entry, as [`Store::load_member_records`] loads records.
+    pub fn load_fund_lines(
+        &mut self,
+        actor: &str,
+        entered_on: NaiveDate,
+        lines: &[NewFundLine],
+        budgets: &[(Key, i32, Fen)],
+    ) -> Result<usize> {
+        let cipher = &self.cipher;
+        crate::connection::write_transaction(&mut self.conn, |conn| {
+            let n = i64::try_from(lines.len()).unwrap_or(i64::MAX);
+            if n == 0 && budgets.is_empty() {
+                return Ok(0);
+            }
+            let first = crate::registry::allocate(conn, "fund_lines", n.max(1))?;
+            for (chunk, start) in lines.chunks(500).zip((first..).step_by(500)) {
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .zip(start..)
+                    .map(|(l, id)| {
+                        let (direction, category) = l.kind.columns();
+                        (
+                            fl::county_code.eq(l.party_org.county),
+                            fl::id.eq(id),
+                            fl::party_org_id.eq(l.party_org.id),
+                            fl::booked_on.eq(l.booked_on),
+                            fl::direction.eq(direction),
+                            fl::category.eq(category),
+                            fl::amount_fen.eq(l.amount.fen()),
+                            fl::note.eq(&l.note),
+                            fl::evidence.eq(&l.evidence),
+                            fl::entered_on.eq(entered_on),
+                            fl::entered_by.eq(actor),
+                        )
+                    })
+                    .collect();
+                batch_insert!(conn, fl::table, &rows)?;
+            }
+            for chunk in budgets.chunks(500) {
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .map(|(k, year, amount)| {
+                        (
+                            fb::county_code.eq(k.county),
+                            fb::party_org_id.eq(k.id),
+                            fb::year.eq(*year),
+                            fb::amount_fen.eq(amount.fen()),
+                            fb::set_on.eq(entered_on),
+                            fb::set_by.eq(actor),
+                        )
+                    })
+                    .collect();
+                batch_insert!(conn, fb::table, &rows)?;
+            }
+            crate::registry::bump_records(conn)?;
+            audit::append(
+                conn,
+                cipher,
+                Entry {
+                    actor,
+                    action: "load_fund_lines",
+                    entity: "fund_line",
+                    county: 0,
+                    entity_id: first,
+                    before: None,
+                    after: Some(json!({ "lines": lines.len(), "budgets": budgets.len() })),
+                },
+            )?;
+            Ok(lines.len())
         })
     }
 
@@ -338,6 +413,7 @@ impl Store {
                     fl::entered_by.eq(actor),
                 ))
                 .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,
@@ -404,6 +480,7 @@ impl Store {
                     fb::set_by.eq(actor),
                 ))
                 .execute(conn)?;
+            crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
                 cipher,

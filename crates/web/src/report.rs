@@ -176,6 +176,19 @@ pub struct ReportCache {
         RecordsKey<(Key, i32, NaiveDate)>,
         liangxin_store::evaluation_tables::EvaluationTables,
     >,
+    /// 双强六好 ratings of a scope, by the year asked for (none: the latest).
+    pub stars: Memo<RecordsKey<Option<i32>>, liangxin_store::stars::StarList>,
+    /// 党建经费 of a party organization (its ledger and its subtree's roll-up), by year: a
+    /// city's roll-up reads every line of the year.
+    pub funds: Memo<
+        RecordsKey<(Key, i32)>,
+        (
+            liangxin_store::funds::FundLedger,
+            liangxin_store::funds::FundRollup,
+        ),
+    >,
+    /// 党性体检 roll of a party organization, by year and page.
+    pub checkups: Memo<RecordsKey<(Key, i32, i64)>, liangxin_store::checkup::CheckupRoll>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -204,6 +217,9 @@ impl Default for ReportCache {
             weak: Memo::new(CACHE_ENTRIES),
             vanguard: Memo::new(CACHE_ENTRIES),
             tables: Memo::new(CACHE_ENTRIES),
+            stars: Memo::new(CACHE_ENTRIES),
+            funds: Memo::new(CACHE_ENTRIES),
+            checkups: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -405,4 +421,55 @@ async fn compute(
             })
         })
         .await
+}
+
+/// A scope's 双强六好 ratings of `year`; without one, the latest year it has ratings of,
+/// else last year (a year's ratings are made early in the next). Kept per records
+/// version: every step moves it.
+pub async fn star_list(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    year: Option<i32>,
+) -> Result<Arc<liangxin_store::stars::StarList>, WebError> {
+    use chrono::Datelike;
+    let default = crate::today().year() - 1;
+    let of = scope.clone();
+    from_records(state, &state.reports.stars, scope, year, move |store| {
+        Ok(store.star_list(&of, year, default)?)
+    })
+    .await
+}
+
+/// A party organization's 党建经费 of `year`: its ledger and its subtree's roll-up (a
+/// city's reads every line of the year), kept per records version. Not found outside the
+/// scope.
+pub async fn funds(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    key: Key,
+    year: i32,
+) -> Result<
+    Arc<(
+        liangxin_store::funds::FundLedger,
+        liangxin_store::funds::FundRollup,
+    )>,
+    WebError,
+> {
+    let of = scope.clone();
+    from_records(
+        state,
+        &state.reports.funds,
+        scope,
+        (key, year),
+        move |store| {
+            if store.party_org(&of, key)?.is_none() {
+                return Err(WebError::not_found());
+            }
+            Ok((
+                store.fund_ledger(&of, key, year)?,
+                store.fund_rollup(&of, key, year)?,
+            ))
+        },
+    )
+    .await
 }

@@ -503,11 +503,7 @@ pub async fn stars(
         )),
     };
     let page = params::page(&q.page)?;
-    let scope = auth.scope.clone();
-    let list = state
-        .pool
-        .run(move |store| Ok(store.star_list(&scope, year, today.year() - 1)?))
-        .await?;
+    let list = crate::report::star_list(&state, &auth.scope, year).await?;
     let kept: Vec<_> = list
         .lines
         .iter()

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::extract::{ApiPath, ApiQuery};
 use crate::auth::Auth;
-use crate::error::{ApiError, WebError};
+use crate::error::ApiError;
 use crate::params;
 
 #[derive(Debug, Deserialize)]
@@ -122,19 +122,8 @@ pub async fn get(
     let key = Key { county, id };
     let today = crate::today();
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
-    let scope = auth.scope.clone();
-    let (ledger, up) = state
-        .pool
-        .run(move |store| {
-            if store.party_org(&scope, key)?.is_none() {
-                return Err(WebError::not_found());
-            }
-            Ok((
-                store.fund_ledger(&scope, key, year)?,
-                store.fund_rollup(&scope, key, year)?,
-            ))
-        })
-        .await?;
+    let kept = crate::report::funds(&state, &auth.scope, key, year).await?;
+    let (ledger, up) = &*kept;
     Ok(Json(FundsOut {
         year,
         carried_fen: ledger.carried.fen(),

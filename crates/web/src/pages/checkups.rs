@@ -68,15 +68,22 @@ pub async fn show(
     let page = params::page(&q.page)?;
     let scope = auth.scope.clone();
     let offset = (page - 1) * PAGE as i64;
-    let roll = state
-        .pool
-        .run(move |store| {
+    // Kept per records version (every checkup and correction step moves it): a city's
+    // counts read every member.
+    let kept = crate::report::from_records(
+        &state,
+        &state.reports.checkups,
+        &auth.scope,
+        (key, year, page),
+        move |store| {
             if store.party_org(&scope, key)?.is_none() {
                 return Err(WebError::not_found());
             }
             Ok(store.checkup_roll(&scope, key, year, offset, PAGE as i64)?)
-        })
-        .await?;
+        },
+    )
+    .await?;
+    let roll = (*kept).clone();
     let pager = Pager::new(
         &format!("/party-orgs/{county}/{id}/checkups"),
         vec![("year", year.to_string())],

@@ -16,7 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use liangxin_domain::kinds::{FundSource, FundUse};
 use liangxin_domain::money::Fen;
 use liangxin_domain::registry::Key;
-use liangxin_store::funds::{FundKind, FundLedger, FundRollup, FundTotals, NewFundLine};
+use liangxin_store::funds::{FundKind, FundTotals, NewFundLine};
 use serde::Deserialize;
 
 use crate::auth::Auth;
@@ -106,27 +106,6 @@ fn cells(t: &FundTotals) -> Vec<Fen> {
     c
 }
 
-async fn read(
-    state: &Arc<AppState>,
-    auth: &Auth,
-    key: Key,
-    year: i32,
-) -> Result<(FundLedger, FundRollup), WebError> {
-    let scope = auth.scope.clone();
-    state
-        .pool
-        .run(move |store| {
-            if store.party_org(&scope, key)?.is_none() {
-                return Err(WebError::not_found());
-            }
-            Ok((
-                store.fund_ledger(&scope, key, year)?,
-                store.fund_rollup(&scope, key, year)?,
-            ))
-        })
-        .await
-}
-
 async fn page(
     state: &Arc<AppState>,
     auth: &Auth,
@@ -135,7 +114,8 @@ async fn page(
     typed: Vec<(String, String)>,
     error: Option<String>,
 ) -> Result<FundsPage, WebError> {
-    let (ledger, up) = read(state, auth, key, year).await?;
+    let kept = crate::report::funds(state, &auth.scope, key, year).await?;
+    let (ledger, up) = &*kept;
     let today = crate::today();
     let layout = Layout::new(state, auth, "党建经费", "party_orgs")
         .await?
@@ -417,7 +397,8 @@ pub async fn xlsx(
     Query(q): Query<FundsQuery>,
 ) -> Result<Response, WebError> {
     let year = year_of(&q.year)?;
-    let (ledger, up) = read(&state, &auth, Key { county, id }, year).await?;
+    let kept = crate::report::funds(&state, &auth.scope, Key { county, id }, year).await?;
+    let (ledger, up) = &*kept;
     let mut headers = vec!["党组织"];
     headers.extend(heads());
     let e = Export {

@@ -86,17 +86,6 @@ fn keeps(filter: Filter, l: &StarListLine) -> bool {
     }
 }
 
-/// The year's list; without one, the latest year the scope has ratings of, else last year
-/// (a year's ratings are made early in the next).
-async fn list(state: &Arc<AppState>, auth: &Auth, year: Option<i32>) -> Result<StarList, WebError> {
-    let scope = auth.scope.clone();
-    let default = crate::today().year() - 1;
-    state
-        .pool
-        .run(move |store| Ok(store.star_list(&scope, year, default)?))
-        .await
-}
-
 struct Line {
     href: String,
     org_href: String,
@@ -149,7 +138,7 @@ pub async fn show(
 ) -> Result<Html<String>, WebError> {
     let (year, filter) = parse(&q)?;
     let today = crate::today();
-    let all = list(&state, &auth, year).await?;
+    let all = crate::report::star_list(&state, &auth.scope, year).await?;
     let year = all.year;
     let kept: Vec<&StarListLine> = all.lines.iter().filter(|l| keeps(filter, l)).collect();
     let (step, stars) = match filter {
@@ -266,7 +255,7 @@ async fn export(
 ) -> Result<Response, WebError> {
     let (year, filter) = parse(&q)?;
     let today = crate::today();
-    let all = list(&state, &auth, year).await?;
+    let all = crate::report::star_list(&state, &auth.scope, year).await?;
     let year = all.year;
     let e = Export {
         file_stem: "stars",
