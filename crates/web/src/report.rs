@@ -187,6 +187,8 @@ pub struct ReportCache {
             liangxin_store::funds::FundRollup,
         ),
     >,
+    /// 软弱涣散 rectification cases of a scope, by year.
+    pub rectifications: Memo<RecordsKey<i32>, Vec<liangxin_store::weak::CaseSummary>>,
     /// 党性体检 roll of a party organization, by year and page.
     pub checkups: Memo<RecordsKey<(Key, i32, i64)>, liangxin_store::checkup::CheckupRoll>,
 }
@@ -220,6 +222,7 @@ impl Default for ReportCache {
             stars: Memo::new(CACHE_ENTRIES),
             funds: Memo::new(CACHE_ENTRIES),
             checkups: Memo::new(CACHE_ENTRIES),
+            rectifications: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -470,6 +473,24 @@ pub async fn funds(
                 store.fund_rollup(&of, key, year)?,
             ))
         },
+    )
+    .await
+}
+
+/// A scope's 软弱涣散 rectification cases of `year`, open first, kept per records version
+/// (opening, noting and accepting a case move it).
+pub async fn rectifications(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    year: i32,
+) -> Result<Arc<Vec<liangxin_store::weak::CaseSummary>>, WebError> {
+    let of = scope.clone();
+    from_records(
+        state,
+        &state.reports.rectifications,
+        scope,
+        year,
+        move |store| Ok(store.rectification_cases(&of, year)?),
     )
     .await
 }

@@ -610,11 +610,7 @@ pub async fn rectifications(
     let today = crate::today();
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
     let page = params::page(&q.page)?;
-    let scope = auth.scope.clone();
-    let cases = state
-        .pool
-        .run(move |store| Ok(store.rectification_cases(&scope, year)?))
-        .await?;
+    let cases = crate::report::rectifications(&state, &auth.scope, year).await?;
     let overdue =
         |c: &liangxin_store::weak::CaseSummary| c.closed_on.is_none() && c.deadline < today;
     Ok(Json(RectificationsOut {

@@ -111,11 +111,7 @@ pub async fn show(
         found.len(),
         PAGE,
     );
-    let scope = auth.scope.clone();
-    let cases = state
-        .pool
-        .run(move |store| Ok(store.rectification_cases(&scope, today.year())?))
-        .await?;
+    let cases = crate::report::rectifications(&state, &auth.scope, today.year()).await?;
     let layout = Layout::new(&state, &auth, "软弱涣散党组织整顿", "weak").await?;
     let page = WeakPage {
         layout,
@@ -252,11 +248,7 @@ pub async fn cases_xlsx(
 ) -> Result<Response, WebError> {
     let today = crate::today();
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
-    let scope = auth.scope.clone();
-    let cases = state
-        .pool
-        .run(move |store| Ok(store.rectification_cases(&scope, year)?))
-        .await?;
+    let cases = crate::report::rectifications(&state, &auth.scope, year).await?;
     let e = Export {
         file_stem: "rectifications",
         sheet: "整顿案件",
