@@ -31,6 +31,7 @@ pub mod resident_id;
 pub mod rule_versions;
 pub mod rules;
 pub mod stars;
+pub mod town;
 pub mod transfer;
 pub mod vanguard;
 pub mod weak;

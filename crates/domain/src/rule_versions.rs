@@ -80,6 +80,7 @@ pub fn propose(
     crate::stars::StarRules::resolve(&with, on)?;
     crate::vanguard::VanguardRules::resolve(&with, on)?;
     crate::checkup::CheckupRules::resolve(&with, on)?;
+    crate::town::TownRules::resolve(&with, on)?;
     Ok(param)
 }
 

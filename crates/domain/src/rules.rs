@@ -566,6 +566,7 @@ impl RuleSet {
         params.extend(crate::stars::default_params(from));
         params.extend(crate::vanguard::default_params(from));
         params.extend(crate::checkup::default_params(from));
+        params.extend(crate::town::default_params(from));
         RuleSet::new(params)
     }
 

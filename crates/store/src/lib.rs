@@ -58,6 +58,7 @@ pub mod second_factor;
 pub mod self_assessment;
 pub mod stars;
 pub mod todo;
+pub mod town;
 pub mod transfer;
 pub mod uploads;
 pub mod vanguard;

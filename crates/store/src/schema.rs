@@ -650,6 +650,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A town's profile items entered with their evidence (五个一, 五个同步, class checklist).
+    zone_items (zone_id, item) {
+        zone_id -> BigInt,
+        item -> Text,
+        state -> Text,
+        evidence -> Text,
+        updated_on -> Date,
+        updated_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -685,6 +697,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     checkups,
     fund_lines,
     fund_budgets,
+    zone_items,
     checkup_areas,
 );
 
