@@ -94,6 +94,7 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "fund_line" => "已保存：已记入党建经费账。",
         "fund_reversed" => "已保存：已冲销，原账目和冲销账目都保留在账上。",
         "fund_budget" => "已保存：年度预算已更新。",
+        "zone_item" => "已保存：清单项目已更新。",
         "member_record_withdrawn" => "已撤销：这条记录不再计分，撤销理由已记录。",
         "checkup" => "已保存：党性体检自查已提交，待党支部评议；评议前可以修改。",
         "checkup_review" => "已保存：支部评议已记录。",

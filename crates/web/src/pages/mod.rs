@@ -57,5 +57,6 @@ pub mod transfers;
 pub mod vanguard;
 pub mod vanguard_bands;
 pub mod weak;
+pub mod zone;
 pub mod zone_form;
 pub mod zones;

@@ -20,6 +20,8 @@ use crate::view::{Figure, Layout, rate, render};
 struct ZoneRow {
     /// Where to change it, for those who may.
     edit: Option<String>,
+    /// Its profile (一镇一策, 五个一), for the committees.
+    profile: Option<String>,
     name: String,
     kind: &'static str,
     class: &'static str,
@@ -54,6 +56,9 @@ async fn rows(state: &Arc<AppState>, auth: &Auth) -> Result<(NaiveDate, Vec<Zone
                 edit: crate::routes::Who::Committees
                     .admits(auth.role)
                     .then(|| format!("/zones/{}/edit", z.id)),
+                profile: crate::routes::Who::Committees
+                    .admits(auth.role)
+                    .then(|| format!("/zones/{}", z.id)),
                 kind: z.kind.label(),
                 class: z.class.map(|c| c.label()).unwrap_or("—"),
                 level: z.level.map(|l| l.label()).unwrap_or("—"),
