@@ -102,11 +102,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let rated = stars(store, &city, seed, as_of)?;
     let rectifications = rectifications(store, &city, seed, as_of)?;
     let funds = funds(store, &city, seed, as_of)?;
+    let town_items = town_items(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -413,6 +414,30 @@ fn rectifications(
         }
     }
     Ok(opened)
+}
+
+/// Fills in the towns' and parks' profiles (五个一, 五个同步, class checklists) as their
+/// county committees would, each item its own step.
+fn town_items(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use liangxin_domain::town::ItemState;
+    let city_scope = liangxin_store::Scope {
+        region: Some(liangxin_demo::CITY_CODE),
+        ..liangxin_store::Scope::everything()
+    };
+    let mut n = 0;
+    for (zone, code, state, evidence) in liangxin_demo::towns::plan(seed, &city.zones) {
+        if state == ItemState::Missing {
+            continue;
+        }
+        store.set_zone_item("demo", &city_scope, as_of, zone, (code, state, &evidence))?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Books this year's 党建经费 of the towns' and parks' 党工委 and of some branches.

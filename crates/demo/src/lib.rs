@@ -19,6 +19,7 @@ mod life;
 pub mod records;
 pub mod rectification;
 pub mod stars;
+pub mod towns;
 pub mod transfers;
 
 use std::collections::HashSet;

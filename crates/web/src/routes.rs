@@ -623,6 +623,13 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/party-orgs/{county}/{id}/funds",
         Object::PartyOrg,
     ),
+    Route {
+        method: "GET",
+        path: "/api/v1/zones/{id}/profile",
+        access: Access::Api,
+        object: Object::Zone,
+        who: Who::Committees,
+    },
     api_staff(
         "GET",
         "/api/v1/party-orgs/{county}/{id}/vanguard",
@@ -734,6 +741,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/stars") => get(api::evaluation::stars),
         ("GET", "/api/v1/rectifications") => get(api::evaluation::rectifications),
         ("GET", "/api/v1/party-orgs/{county}/{id}/funds") => get(api::funds::get),
+        ("GET", "/api/v1/zones/{id}/profile") => get(api::town::profile),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
         ("GET", "/api/v1/party-orgs/{county}/{id}/evaluation-tables") => {
             get(api::evaluation::tables)

@@ -64,6 +64,19 @@ fn a_county_fills_in_a_towns_five_tasks_and_the_records_fill_the_committee() {
     let done = county.get(r.header("location").unwrap());
     assert!(done.body.contains("红木匠心"), "{}", done.body);
     assert!(done.body.contains("清单项目已更新"));
+    let api = county.get(&format!("/api/v1/zones/{zone}/profile"));
+    assert_eq!(api.status, 200, "{}", api.body);
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let five = v["five"].as_array().unwrap();
+    let of = |code: &str| five.iter().find(|i| i["code"] == code).unwrap().clone();
+    assert_eq!(of("five.brand")["state"], "done");
+    assert_eq!(of("five.committee")["by_records"], true);
+    assert!(
+        of("five.center")["rule"]["key"]
+            .as_str()
+            .unwrap()
+            .starts_with("town.five.")
+    );
     // The town's own committee sees it and may enter its items too.
     let mut town = app.signed_in("hongmu");
     let own = town.get(&page);
