@@ -37,6 +37,7 @@ pub mod coverage;
 pub mod crypto;
 mod day;
 pub mod dues;
+pub mod duty;
 pub mod error;
 pub mod evaluation_tables;
 pub mod floating;

@@ -258,6 +258,7 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::fund_lines::table).execute(conn)?;
     diesel::delete(crate::schema::fund_budgets::table).execute(conn)?;
     diesel::delete(crate::schema::zone_items::table).execute(conn)?;
+    diesel::delete(crate::schema::duty_tasks::table).execute(conn)?;
     diesel::delete(crate::schema::star_items::table).execute(conn)?;
     diesel::delete(crate::schema::star_assessments::table).execute(conn)?;
     diesel::delete(crate::schema::rectification_notes::table).execute(conn)?;

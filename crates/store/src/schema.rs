@@ -662,6 +662,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 责任清单: tasks a committee gives to an organization below or a named unit.
+    duty_tasks (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        assigner_id -> BigInt,
+        owner_county -> Nullable<Integer>,
+        owner_id -> Nullable<BigInt>,
+        owner_name -> Text,
+        title -> Text,
+        detail -> Text,
+        deadline -> Date,
+        assigned_on -> Date,
+        assigned_by -> Text,
+        progress -> Nullable<Text>,
+        done_on -> Nullable<Date>,
+        done_by -> Nullable<Text>,
+        evidence -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -698,6 +719,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     fund_lines,
     fund_budgets,
     zone_items,
+    duty_tasks,
     checkup_areas,
 );
 

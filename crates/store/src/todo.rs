@@ -62,6 +62,10 @@ pub struct EvaluationTodo {
     pub corrections_due: u32,
     /// 党性体检 written by members and not yet reviewed by the branch.
     pub checkups_to_review: u32,
+    /// 责任清单 tasks open past their deadline: given to the scope's organizations (theirs
+    /// to do), and given by them to others (theirs to follow).
+    pub tasks_overdue_owned: u32,
+    pub tasks_overdue_given: u32,
 }
 
 impl EvaluationTodo {
@@ -170,6 +174,13 @@ impl Store {
             return Ok(EvaluationTodo::default());
         }
         let stars_waiting = self.stars_waiting(scope)?;
+        let tasks = self.duty_tasks(scope)?;
+        let overdue = |f: fn(&crate::duty::TaskView) -> bool| {
+            u32::try_from(tasks.iter().filter(|t| t.overdue(today) && f(t)).count())
+                .unwrap_or(u32::MAX)
+        };
+        let tasks_overdue_owned = overdue(|t| t.owned_here);
+        let tasks_overdue_given = overdue(|t| t.given_here && !t.owned_here);
         let (low, high) = scope.path_range();
         let conn = self.conn();
         let deadlines: Vec<NaiveDate> = rc::table
@@ -226,6 +237,8 @@ impl Store {
             ),
             corrections_due: u32::try_from(corrections_due).unwrap_or(u32::MAX),
             checkups_to_review: u32::try_from(checkups_to_review).unwrap_or(u32::MAX),
+            tasks_overdue_owned,
+            tasks_overdue_given,
         })
     }
 

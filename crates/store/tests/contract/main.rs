@@ -25,6 +25,7 @@ use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 mod appraisal;
 mod checkup;
+mod duty;
 mod funds;
 mod imports;
 mod life_and_dues;
@@ -38,7 +39,7 @@ mod vanguard;
 mod weak;
 
 use {
-    appraisal::*, checkup::*, funds::*, imports::*, life_and_dues::*, movement::*,
+    appraisal::*, checkup::*, duty::*, funds::*, imports::*, life_and_dues::*, movement::*,
     personal_data::*, registry::*, reports::*, stars::*, town::*, vanguard::*, weak::*,
 };
 
@@ -149,6 +150,7 @@ contract!(
     stars_are_assessed_scored_reviewed_and_confirmed_each_by_its_level,
     a_ledger_keeps_receipts_and_spending_reverses_errors_and_sums_the_subtree,
     a_towns_five_tasks_come_from_the_records_and_from_what_its_committee_enters,
+    a_committee_gives_tasks_and_overdue_ones_reach_both_todo_lists,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,
