@@ -37,6 +37,19 @@ pub fn form_date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String>
     }
 }
 
+/// A deadline (a whole day, which may be ahead; the store bounds it): required.
+pub fn deadline(field: &'static str, typed: &str) -> Result<NaiveDate, WebError> {
+    use liangxin_domain::cells::{DateCell, parse_date};
+    match parse_date(typed.trim()) {
+        Ok(DateCell::Day(d)) => Ok(d),
+        Ok(DateCell::Month { .. }) => Err(WebError::bad_field(field, "请写到日，如 2027-06-30")),
+        Err(e) if typed.trim().is_empty() => {
+            Err(WebError::bad_field(field, format!("必填（{e}）")))
+        }
+        Err(e) => Err(WebError::bad_field(field, e.to_string())),
+    }
+}
+
 /// The trimmed value, or `None` when missing or blank.
 pub fn text(s: &Option<String>) -> Option<String> {
     s.as_deref()

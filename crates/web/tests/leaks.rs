@@ -156,6 +156,25 @@ fn no_role_reads_or_writes_outside_its_scope() {
             .open_rectification("test", &Scope::everything(), today, case)
             .unwrap();
         cases.push((branches[0].0, case));
+        // A 责任清单 task from the role's committee to the same branch (its name must not
+        // reach the roles beside it).
+        if role != "secretary" {
+            let root = store.scope_root(&scope).unwrap().unwrap().key;
+            store
+                .assign_task(
+                    "test",
+                    &Scope::everything(),
+                    today,
+                    &liangxin_store::duty::NewTask {
+                        assigner: root,
+                        owner: liangxin_store::duty::TaskOwner::PartyOrg(branches[0].0),
+                        title: format!("{role}下达的任务"),
+                        detail: String::new(),
+                        deadline: today + chrono::Days::new(30),
+                    },
+                )
+                .unwrap();
+        }
         let items: Vec<_> = liangxin_domain::stars::Indicator::ALL
             .into_iter()
             .filter(|i| i.source() == liangxin_domain::stars::Source::Assessed)

@@ -116,6 +116,16 @@ pub fn evaluation_tasks(
         checkups.clone(),
     );
     add(
+        todo.tasks_overdue_owned,
+        format!("责任清单任务逾期未完成 {} 项", todo.tasks_overdue_owned),
+        "/tasks".into(),
+    );
+    add(
+        todo.tasks_overdue_given,
+        format!("下达给其他单位的任务逾期 {} 项", todo.tasks_overdue_given),
+        "/tasks".into(),
+    );
+    add(
         todo.checkups_to_review,
         format!("党性体检待支部评议 {} 份", todo.checkups_to_review),
         checkups,

@@ -12,7 +12,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
-use liangxin_domain::cells::{DateCell, parse_date};
 use liangxin_domain::registry::Key;
 use liangxin_domain::weak::WeakCriterion;
 use liangxin_store::weak::{Basis, OpenCase, WeakCandidate};
@@ -360,19 +359,6 @@ pub async fn show_new(
     render(&new_page(&state, &auth, t, None).await?)
 }
 
-fn deadline(typed: &str) -> Result<NaiveDate, WebError> {
-    match parse_date(typed.trim()) {
-        Ok(DateCell::Day(d)) => Ok(d),
-        Ok(DateCell::Month { .. }) => {
-            Err(WebError::bad_field("整改期限", "请写到日，如 2027-06-30"))
-        }
-        Err(e) if typed.trim().is_empty() => {
-            Err(WebError::bad_field("整改期限", format!("必填（{e}）")))
-        }
-        Err(e) => Err(WebError::bad_field("整改期限", e.to_string())),
-    }
-}
-
 pub async fn submit_new(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
@@ -413,7 +399,7 @@ pub async fn submit_new(
             measures: t.measures.clone(),
             leader: t.leader.clone(),
             instructor,
-            deadline: deadline(&t.deadline)?,
+            deadline: params::deadline("整改期限", &t.deadline)?,
         })
     })();
     let opened = match checked {

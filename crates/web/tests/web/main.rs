@@ -16,6 +16,7 @@ mod personal_data;
 mod registry;
 mod sessions;
 mod stars;
+mod tasks;
 mod towns;
 mod vanguard;
 mod weak;
