@@ -434,7 +434,7 @@ impl Store {
         })
     }
 
-    /// Sets `party_org`'s budget of `year` (this year or the next).
+    /// Sets `party_org`'s budget of `year` (last year or this one).
     pub fn set_fund_budget(
         &mut self,
         actor: &str,
@@ -445,11 +445,8 @@ impl Store {
         amount: Fen,
     ) -> Result<()> {
         self.fund_org(scope, party_org)?;
-        if !(today.year() - 1..=today.year() + 1).contains(&year) {
-            return Err(StoreError::invalid(
-                "年度",
-                "只能编制上年、本年或下年的预算",
-            ));
+        if !(today.year() - 1..=today.year()).contains(&year) {
+            return Err(StoreError::invalid("年度", "只能编制上年或本年的预算"));
         }
         if amount < Fen::ZERO {
             return Err(StoreError::invalid("预算", "不能为负数"));

@@ -60,7 +60,7 @@ pub struct EvaluationTodo {
     pub rectifications_due_soon: u32,
     /// 不合格党员 限期改正 whose period has ended without the branch's review.
     pub corrections_due: u32,
-    /// 党性体检 written by members and not yet reviewed by the branch.
+    /// This year's 党性体检 written by members on the register and not yet reviewed.
     pub checkups_to_review: u32,
     /// 责任清单 tasks open past their deadline: given to the scope's organizations (theirs
     /// to do), and given by them to others (theirs to follow).
@@ -223,6 +223,8 @@ impl Store {
             )
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(ck::state.eq(liangxin_domain::checkup::CheckupState::Submitted.code()))
+            .filter(ck::year.eq(chrono::Datelike::year(&today)))
+            .filter(m::left_on.is_null())
             .count()
             .get_result(conn)?;
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);

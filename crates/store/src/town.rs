@@ -123,8 +123,20 @@ impl Store {
             }
         };
         // This year's money the 党工委's ledger received, by source.
+        // Read only when the scope holds the 党工委 (a county may see a zone led from
+        // elsewhere: its ledger is not the county's to read).
+        let leader_in_scope = match &committee {
+            Some((k, _)) => crate::schema::party_orgs::table
+                .filter(crate::schema::party_orgs::county_code.eq(k.county))
+                .filter(crate::schema::party_orgs::id.eq(k.id))
+                .select(crate::schema::party_orgs::path)
+                .first::<String>(self.conn())
+                .optional()?
+                .is_some_and(|p| scope.contains_path(&p)),
+            None => false,
+        };
         let received: Vec<(String, i64)> = match &committee {
-            Some((k, _)) => {
+            Some((k, _)) if leader_in_scope => {
                 let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
                 fl::table
                     .filter(fl::county_code.eq(k.county))
@@ -134,8 +146,13 @@ impl Store {
                     .select((fl::category, fl::amount_fen))
                     .load(self.conn())?
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
+        // Net by source: a source whose lines were reversed is not named.
+        let mut by_source: std::collections::BTreeMap<&str, i64> = Default::default();
+        for (c, a) in &received {
+            *by_source.entry(c.as_str()).or_default() += a;
+        }
         let mut five = Vec::new();
         for (item, rule) in &rules.five {
             let mut line = match item {
@@ -156,18 +173,16 @@ impl Store {
                     rule: None,
                 },
                 FiveItem::Funding => {
-                    let total: i64 = received.iter().map(|(_, a)| a).sum();
-                    let mut sources: Vec<&str> = received
+                    let total: i64 = by_source.values().sum();
+                    let sources: Vec<&str> = by_source
                         .iter()
-                        .filter(|(_, a)| *a > 0)
+                        .filter(|(_, a)| **a > 0)
                         .filter_map(|(c, _)| {
                             liangxin_domain::kinds::FundSource::parse(c)
                                 .ok()
                                 .map(|s| s.label())
                         })
                         .collect();
-                    sources.sort_unstable();
-                    sources.dedup();
                     ProfileItem {
                         code: item.code(),
                         label: item.label(),

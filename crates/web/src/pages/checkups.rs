@@ -49,6 +49,8 @@ struct RollPage {
     members: u32,
     written: u32,
     reviewed: u32,
+    unwritten: u32,
+    unreviewed: u32,
     lines: Vec<Line>,
     pager: Pager,
 }
@@ -99,11 +101,20 @@ pub async fn show(
         layout,
         name: roll.party_org_name,
         year,
-        years: (today.year() - 2..=today.year()).rev().collect(),
+        years: {
+            let mut ys: Vec<i32> = (today.year() - 2..=today.year()).rev().collect();
+            if !ys.contains(&year) {
+                ys.push(year);
+            }
+            ys
+        },
         action: format!("/party-orgs/{county}/{id}/checkups"),
         members: roll.members,
         written: roll.written,
         reviewed: roll.reviewed,
+        // Counted by separate reads: never below zero if a member moved between them.
+        unwritten: roll.members.saturating_sub(roll.written),
+        unreviewed: roll.written.saturating_sub(roll.reviewed),
         lines: roll
             .lines
             .into_iter()

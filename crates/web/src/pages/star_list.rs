@@ -28,7 +28,7 @@ pub struct ListQuery {
     pub step: Option<String>,
     /// 0 (vetoed) to 5: confirmed ratings of that many stars.
     pub stars: Option<String>,
-    pub page: Option<i64>,
+    pub page: Option<String>,
 }
 
 /// What the filters keep.
@@ -154,7 +154,7 @@ pub async fn show(
             ("step", step.clone()),
             ("stars", stars.clone()),
         ],
-        q.page.unwrap_or(1),
+        params::page(&q.page)?,
         kept.len(),
         PAGE,
     );

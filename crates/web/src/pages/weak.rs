@@ -110,7 +110,11 @@ pub async fn show(
         found.len(),
         PAGE,
     );
-    let cases = crate::report::rectifications(&state, &auth.scope, today.year()).await?;
+    // The year's cases, and last year's not yet accepted: a case carries on until 销号.
+    let earlier = crate::report::rectifications(&state, &auth.scope, today.year() - 1).await?;
+    let mut cases: Vec<liangxin_store::weak::CaseSummary> =
+        (*crate::report::rectifications(&state, &auth.scope, today.year()).await?).clone();
+    cases.extend(earlier.iter().filter(|c| c.closed_on.is_none()).cloned());
     let layout = Layout::new(&state, &auth, "软弱涣散党组织整顿", "weak").await?;
     let page = WeakPage {
         layout,
