@@ -411,6 +411,16 @@ impl Change {
         }
     }
 
+    /// The API's code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Change::First => "first",
+            Change::Up => "up",
+            Change::Down => "down",
+            Change::Same => "same",
+        }
+    }
+
     pub const fn label(self) -> &'static str {
         match self {
             Change::First => "首次评星",

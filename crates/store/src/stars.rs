@@ -42,6 +42,19 @@ pub enum Step {
 }
 
 impl Step {
+    /// Every step, in order.
+    pub const ALL: [Step; 4] = [
+        Step::SelfAssessed,
+        Step::Scored,
+        Step::Reviewed,
+        Step::Confirmed,
+    ];
+
+    /// The step of a code (self, scored, reviewed, confirmed).
+    pub fn from_code(code: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     pub const fn code(self) -> &'static str {
         match self {
             Step::SelfAssessed => "self",
@@ -61,15 +74,7 @@ impl Step {
     }
 
     fn parse(code: &str) -> Result<Step> {
-        [
-            Step::SelfAssessed,
-            Step::Scored,
-            Step::Reviewed,
-            Step::Confirmed,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-        .ok_or_else(|| StoreError::Corrupt(format!("评星状态：{code}")))
+        Step::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("评星状态：{code}")))
     }
 }
 

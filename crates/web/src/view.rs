@@ -371,3 +371,14 @@ impl Pager {
         (self.page < self.pages).then(|| self.link(self.page + 1))
     }
 }
+
+/// The years a page's year selector offers: this year and the two before, and the year
+/// shown if it is older.
+pub fn year_choices(today: chrono::NaiveDate, shown: i32) -> Vec<i32> {
+    use chrono::Datelike;
+    let mut years: Vec<i32> = (today.year() - 2..=today.year()).rev().collect();
+    if !years.contains(&shown) {
+        years.push(shown);
+    }
+    years
+}

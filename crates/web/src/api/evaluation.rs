@@ -485,34 +485,10 @@ pub async fn stars(
     use liangxin_store::stars::Step;
     let today = crate::today();
     let year = params::year(&q.year, today)?;
-    let step = match params::text(&q.step).as_deref() {
-        None => None,
-        Some("yours") => Some(None),
-        Some(code) => Some(Some(
-            [
-                Step::SelfAssessed,
-                Step::Scored,
-                Step::Reviewed,
-                Step::Confirmed,
-            ]
-            .into_iter()
-            .find(|s| s.code() == code)
-            .ok_or_else(|| {
-                WebError::bad_field("环节", "应为 yours、self、scored、reviewed 或 confirmed")
-            })?,
-        )),
-    };
+    let filter = crate::lists::stars::Filter::parse(&q.step, &None)?;
     let page = params::page(&q.page)?;
     let list = crate::report::star_list(&state, &auth.scope, year).await?;
-    let kept: Vec<_> = list
-        .lines
-        .iter()
-        .filter(|l| match step {
-            None => true,
-            Some(None) => l.yours,
-            Some(Some(s)) => l.summary.step == s,
-        })
-        .collect();
+    let kept: Vec<_> = list.lines.iter().filter(|l| filter.keeps(l)).collect();
     let skip = usize::try_from(page - 1).unwrap_or(0) * PAGE_SIZE;
     Ok(Json(StarsOut {
         year: list.year,
@@ -527,12 +503,7 @@ pub async fn stars(
             .take(PAGE_SIZE)
             .map(|l| {
                 let s = &l.summary;
-                let change = s.change().map(|c| match c {
-                    liangxin_domain::stars::Change::First => "first",
-                    liangxin_domain::stars::Change::Up => "up",
-                    liangxin_domain::stars::Change::Down => "down",
-                    liangxin_domain::stars::Change::Same => "same",
-                });
+                let change = s.change().map(|c| c.code());
                 StarOut {
                     county: s.party_org.county,
                     id: s.party_org.id,

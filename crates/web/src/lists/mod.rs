@@ -7,6 +7,7 @@ pub mod floating;
 pub mod gaps;
 pub mod members;
 pub mod organizations;
+pub mod stars;
 pub mod transfers;
 pub mod zones;
 

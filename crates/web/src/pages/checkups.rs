@@ -101,13 +101,7 @@ pub async fn show(
         layout,
         name: roll.party_org_name,
         year,
-        years: {
-            let mut ys: Vec<i32> = (today.year() - 2..=today.year()).rev().collect();
-            if !ys.contains(&year) {
-                ys.push(year);
-            }
-            ys
-        },
+        years: crate::view::year_choices(today, year),
         action: format!("/party-orgs/{county}/{id}/checkups"),
         members: roll.members,
         written: roll.written,

@@ -145,13 +145,7 @@ async fn page(
         layout,
         name: ledger.party_org_name.clone(),
         year,
-        years: {
-            let mut ys: Vec<i32> = (today.year() - 2..=today.year()).rev().collect();
-            if !ys.contains(&year) {
-                ys.push(year);
-            }
-            ys
-        },
+        years: crate::view::year_choices(today, year),
         action: format!("/party-orgs/{}/{}/funds", key.county, key.id),
         carried: yuan(ledger.carried),
         received: yuan(t.received()),

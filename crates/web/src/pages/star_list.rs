@@ -12,6 +12,8 @@ use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use chrono::Datelike;
 use liangxin_store::stars::{StarList, StarListLine, Step};
+
+use crate::lists::stars::Filter;
 use serde::Deserialize;
 
 use crate::auth::Auth;
@@ -31,59 +33,12 @@ pub struct ListQuery {
     pub page: Option<String>,
 }
 
-/// What the filters keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Filter {
-    All,
-    Yours,
-    Step(Step),
-    Stars(u8),
-}
-
-const STEPS: [Step; 4] = [
-    Step::SelfAssessed,
-    Step::Scored,
-    Step::Reviewed,
-    Step::Confirmed,
-];
-
 /// The year shown, and the filter.
 fn parse(q: &ListQuery) -> Result<(Option<i32>, Filter), WebError> {
-    let today = crate::today();
-    let year = params::year(&q.year, today)?;
-    let step = params::text(&q.step);
-    let stars = params::text(&q.stars);
-    let filter = match (step.as_deref(), stars.as_deref()) {
-        (None, None) => Filter::All,
-        (Some("yours"), None) => Filter::Yours,
-        (Some(code), None) => Filter::Step(
-            STEPS
-                .into_iter()
-                .find(|s| s.code() == code)
-                .ok_or_else(|| {
-                    WebError::bad_field("环节", "应为 yours、self、scored、reviewed 或 confirmed")
-                })?,
-        ),
-        (None, Some(n)) => Filter::Stars(
-            n.parse::<u8>()
-                .ok()
-                .filter(|n| *n <= 5)
-                .ok_or_else(|| WebError::bad_field("星级", "应为0（一票否决）到5"))?,
-        ),
-        (Some(_), Some(_)) => {
-            return Err(WebError::bad_field("星级", "按环节或按星级筛选，二者选一"));
-        }
-    };
-    Ok((year, filter))
-}
-
-fn keeps(filter: Filter, l: &StarListLine) -> bool {
-    match filter {
-        Filter::All => true,
-        Filter::Yours => l.yours,
-        Filter::Step(s) => l.summary.step == s,
-        Filter::Stars(n) => l.summary.step == Step::Confirmed && l.summary.stars == Some(n),
-    }
+    Ok((
+        params::year(&q.year, crate::today())?,
+        Filter::parse(&q.step, &q.stars)?,
+    ))
 }
 
 struct Line {
@@ -140,7 +95,7 @@ pub async fn show(
     let today = crate::today();
     let all = crate::report::star_list(&state, &auth.scope, year).await?;
     let year = all.year;
-    let kept: Vec<&StarListLine> = all.lines.iter().filter(|l| keeps(filter, l)).collect();
+    let kept: Vec<&StarListLine> = all.lines.iter().filter(|l| filter.keeps(l)).collect();
     let (step, stars) = match filter {
         Filter::All => (String::new(), String::new()),
         Filter::Yours => ("yours".to_owned(), String::new()),
@@ -160,7 +115,7 @@ pub async fn show(
     );
     let tally = |label: String, f: Filter, query: String| Tally {
         label,
-        count: all.lines.iter().filter(|l| keeps(f, l)).count(),
+        count: all.lines.iter().filter(|l| f.keeps(l)).count(),
         href: format!("/stars?year={year}&{query}"),
         current: filter == f,
     };
@@ -181,7 +136,7 @@ pub async fn show(
         eligible: all.eligible,
         taking_part: all.lines.len(),
         yours: tally("待我办理".into(), Filter::Yours, "step=yours".into()),
-        steps: STEPS
+        steps: Step::ALL
             .into_iter()
             .map(|s| {
                 tally(
@@ -277,7 +232,7 @@ async fn export(
     let rows = all
         .lines
         .iter()
-        .filter(|l| keeps(filter, l))
+        .filter(|l| filter.keeps(l))
         .map(|l| {
             vec![
                 Cell::Text(l.party_org_name.clone()),
