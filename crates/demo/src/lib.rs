@@ -28,14 +28,15 @@ use chrono::{Datelike, Months, NaiveDate};
 use liangxin_domain::archive::ArchiveRecord;
 use liangxin_domain::credit_code::CreditCode;
 use liangxin_domain::dues::{PaymentRecord, StandardRecord};
+use liangxin_domain::ethnicity::Ethnicity;
 use liangxin_domain::kinds::{
-    FlowStatus, FormationMode, MemberStatus, OrgKind, PartyOrgType, SectorSet, SectorTag,
-    ZoneClass, ZoneKind, ZoneLevel,
+    Education, FlowStatus, FormationMode, MemberStatus, Occupation, OrgKind, PartyOrgType,
+    SectorSet, SectorTag, ZoneClass, ZoneKind, ZoneLevel,
 };
 use liangxin_domain::life::RecordedMeeting;
 use liangxin_domain::registry::{
-    CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
-    Zone,
+    Background, CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization,
+    PartyOrg, Region, Zone,
 };
 use liangxin_domain::resident_id::ResidentId;
 use rand::seq::IndexedRandom;
@@ -1048,7 +1049,57 @@ impl Gen {
                 [3, 5, 8][self.rng.random_range(0..3)],
                 self.rng.random_range(0..1_000_000_000u64)
             )),
+            background: background(key.id, self.as_of.year() - birth.year()),
         }
+    }
+}
+
+/// A member's 民族、学历、职业 as a city's two-new members spread (mostly 汉族 with some 畲族,
+/// most with college, most technical or managerial staff; the older lower schooled and
+/// retired; one in thirty never entered). Drawn from the member's id, not the generator's
+/// stream, so the rest of the demo city does not move with it.
+fn background(id: i64, age: i32) -> Background {
+    let mut x = (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    let mut draw = move |n: u64| {
+        x ^= x >> 31;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 29;
+        x % n
+    };
+    if draw(30) == 0 {
+        return Background::default();
+    }
+    let ethnicity = match draw(1000) {
+        0..=979 => Ethnicity::HAN,
+        980..=994 => Ethnicity::parse("畲族").ok().unwrap_or(Ethnicity::HAN),
+        995..=997 => Ethnicity::parse("回族").ok().unwrap_or(Ethnicity::HAN),
+        _ => Ethnicity::parse("土家族").ok().unwrap_or(Ethnicity::HAN),
+    };
+    let older = i32::from(age > 50);
+    let education = match draw(100) as i32 + 20 * older {
+        0..=5 => Education::Graduate,
+        6..=40 => Education::Bachelor,
+        41..=68 => Education::Associate,
+        69..=80 => Education::Vocational,
+        81..=92 => Education::HighSchool,
+        _ => Education::JuniorOrBelow,
+    };
+    let occupation = if age > 62 && draw(3) > 0 {
+        Occupation::Retired
+    } else {
+        match draw(100) {
+            0..=33 => Occupation::Professional,
+            34..=62 => Occupation::Manager,
+            63..=87 => Occupation::Worker,
+            88..=91 => Occupation::Farmer,
+            92..=93 => Occupation::Student,
+            _ => Occupation::Other,
+        }
+    };
+    Background {
+        ethnicity: Some(ethnicity),
+        education: Some(education),
+        occupation: Some(occupation),
     }
 }
 

@@ -649,3 +649,53 @@ coded_enum! {
         Other = ("other", "其他"),
     }
 }
+
+coded_enum! {
+    /// 学历, in the 党内统计's groups (highest completed).
+    Education, "学历" {
+        /// 研究生 (硕士、博士)
+        Graduate = ("graduate", "研究生"),
+        /// 大学本科
+        Bachelor = ("bachelor", "大学本科"),
+        /// 大学专科
+        Associate = ("associate", "大学专科"),
+        /// 中专 (中等专业学校、中技)
+        Vocational = ("vocational", "中专"),
+        /// 高中
+        HighSchool = ("high_school", "高中"),
+        /// 初中及以下
+        JuniorOrBelow = ("junior_or_below", "初中及以下"),
+    }
+}
+
+impl Education {
+    /// 大专及以上, as the 公报 sums it.
+    pub const fn is_college(self) -> bool {
+        matches!(
+            self,
+            Education::Graduate | Education::Bachelor | Education::Associate
+        )
+    }
+}
+
+coded_enum! {
+    /// 职业 (人员类别 of the 党内统计公报): what a member does for a living.
+    Occupation, "职业" {
+        /// 工人（工勤技能人员）
+        Worker = ("worker", "工人（工勤技能人员）"),
+        /// 农牧渔民
+        Farmer = ("farmer", "农牧渔民"),
+        /// 企事业单位和社会组织专业技术人员
+        Professional = ("professional", "企事业单位和社会组织专业技术人员"),
+        /// 企事业单位和社会组织管理人员
+        Manager = ("manager", "企事业单位和社会组织管理人员"),
+        /// 党政机关工作人员
+        Official = ("official", "党政机关工作人员"),
+        /// 学生
+        Student = ("student", "学生"),
+        /// 离退休人员
+        Retired = ("retired", "离退休人员"),
+        /// 其他职业人员
+        Other = ("other", "其他职业人员"),
+    }
+}

@@ -144,6 +144,19 @@ pub struct Member {
     pub flow: FlowStatus,
     pub flow_destination: Option<String>,
     pub phone: Option<String>,
+    pub background: Background,
+}
+
+/// What the 党内统计 counts of a member beyond the register's facts; each is unknown
+/// (未填) until someone enters it, and the tables count the unknown apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Background {
+    /// 民族
+    pub ethnicity: Option<crate::ethnicity::Ethnicity>,
+    /// 学历
+    pub education: Option<crate::kinds::Education>,
+    /// 职业 (人员类别 of the 公报)
+    pub occupation: Option<crate::kinds::Occupation>,
 }
 
 /// The date rules of a member record (党章 第一条、第七条): a member joins at 18 or older, is

@@ -86,6 +86,7 @@ fn run(target: &Target, voters: usize) -> Result<(), Box<dyn std::error::Error>>
                 flow: FlowStatus::Settled,
                 flow_destination: None,
                 phone: None,
+                background: Default::default(),
             })
         })
         .collect::<Result<_, _>>()?;

@@ -58,6 +58,7 @@ pub mod scope;
 pub mod second_factor;
 pub mod self_assessment;
 pub mod stars;
+pub mod statistics;
 pub mod todo;
 pub mod town;
 pub mod transfer;

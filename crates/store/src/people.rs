@@ -3,8 +3,11 @@
 use chrono::NaiveDate;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use liangxin_domain::kinds::{FlowStatus, FormationMode, LeaveReason, MemberStatus, PartyOrgType};
-use liangxin_domain::registry::Key;
+use liangxin_domain::ethnicity::Ethnicity;
+use liangxin_domain::kinds::{
+    Education, FlowStatus, FormationMode, LeaveReason, MemberStatus, Occupation, PartyOrgType,
+};
+use liangxin_domain::registry::{Background, Key};
 use liangxin_domain::resident_id::Sex;
 
 use crate::error::{Result, StoreError};
@@ -100,6 +103,8 @@ pub struct MemberView {
     pub left_on: Option<NaiveDate>,
     /// Why it left (转出, 死亡 …).
     pub leave_reason: Option<LeaveReason>,
+    /// 民族、学历、职业
+    pub background: Background,
 }
 
 type PoRow = (
@@ -244,6 +249,7 @@ macro_rules! member_columns {
                 m::left_on,
                 m::leave_reason,
             ),
+            (m::ethnicity, m::education, m::occupation),
         )
     };
 }
@@ -276,6 +282,7 @@ type MemberRow = (
         Option<NaiveDate>,
         Option<String>,
     ),
+    (Option<String>, Option<String>, Option<String>),
 );
 
 fn member_view(row: MemberRow) -> Result<MemberView> {
@@ -283,6 +290,7 @@ fn member_view(row: MemberRow) -> Result<MemberView> {
         (county, id, name, sex, birth_year, status, joined_on, confirmed_on),
         (po_id, po_name, wc, wid, workplace_name, workplace_credit_code, flow, dest),
         (masked, phone, arrived_on, left_on, leave_reason),
+        background,
     ) = row;
     let workplace = match (wc, wid, workplace_name) {
         (Some(county), Some(id), Some(name)) => Some((Key { county, id }, name)),
@@ -308,6 +316,24 @@ fn member_view(row: MemberRow) -> Result<MemberView> {
         left_on,
         leave_reason: leave_reason
             .map(|r| LeaveReason::parse(&r).map_err(|e| bad("减少原因", e)))
+            .transpose()?,
+        background: background_of(background)?,
+    })
+}
+
+/// A record's 民族、学历、职业 as stored (codes), parsed.
+pub(crate) fn background_of(
+    (ethnicity, education, occupation): (Option<String>, Option<String>, Option<String>),
+) -> Result<Background> {
+    Ok(Background {
+        ethnicity: ethnicity
+            .map(|v| Ethnicity::parse(&v).map_err(|e| bad("民族", e)))
+            .transpose()?,
+        education: education
+            .map(|v| Education::parse(&v).map_err(|e| bad("学历", e)))
+            .transpose()?,
+        occupation: occupation
+            .map(|v| Occupation::parse(&v).map_err(|e| bad("职业", e)))
             .transpose()?,
     })
 }

@@ -13,8 +13,8 @@ use liangxin_domain::kinds::{
 };
 use liangxin_domain::life::{Attendee, LifeRules, RecordedMeeting};
 use liangxin_domain::registry::{
-    CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization, PartyOrg, Region,
-    Zone, check_member_dates,
+    Background, CoverageLink, Instructor, InstructorAssignment, Key, Member, Organization,
+    PartyOrg, Region, Zone, check_member_dates,
 };
 use liangxin_domain::resident_id::ResidentId;
 use serde_json::json;
@@ -114,6 +114,9 @@ struct AssignmentRow {
     until: Option<NaiveDate>,
 }
 
+/// The columns of [`MemberRow`], by which batched SQLite inserts size their chunks.
+const MEMBER_ROW_COLUMNS: usize = 16;
+
 #[derive(Insertable, Queryable, Selectable, Clone)]
 #[diesel(table_name = members)]
 #[diesel(treat_none_as_default_value = false)]
@@ -131,6 +134,9 @@ pub(crate) struct MemberRow {
     pub(crate) workplace_org_id: Option<i64>,
     pub(crate) flow: String,
     pub(crate) flow_destination: Option<String>,
+    pub(crate) ethnicity: Option<String>,
+    pub(crate) education: Option<String>,
+    pub(crate) occupation: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -160,6 +166,9 @@ fn member_row(m: &Member) -> MemberRow {
         workplace_org_id: m.workplace.map(|k| k.id),
         flow: m.flow.code().to_owned(),
         flow_destination: m.flow_destination.clone(),
+        ethnicity: m.background.ethnicity.map(|e| e.code().to_owned()),
+        education: m.background.education.map(|e| e.code().to_owned()),
+        occupation: m.background.occupation.map(|e| e.code().to_owned()),
     }
 }
 
@@ -186,6 +195,9 @@ pub(crate) fn member_json(row: &MemberRow, masked: &str) -> serde_json::Value {
         "workplace": row.workplace_org_id.map(|id| json!({ "county": row.workplace_county, "id": id })),
         "flow": row.flow,
         "flow_destination": row.flow_destination,
+        "ethnicity": row.ethnicity,
+        "education": row.education,
+        "occupation": row.occupation,
     })
 }
 
@@ -200,6 +212,8 @@ pub struct MemberChange {
     pub confirmed_on: Option<NaiveDate>,
     pub workplace: Option<Key>,
     pub phone: Option<String>,
+    /// 民族、学历、职业, as the correction leaves them.
+    pub background: Background,
 }
 
 /// What a change of a party organization may set (its place in the tree and its county stay).
@@ -697,7 +711,14 @@ impl PreparedMembers {
             }
             DbConnection::Postgres(_) => {
                 let rows = &self.members;
-                copy_rows!(conn, members::table, rows, 13, "党员", &mut |_, _, _| {})?;
+                copy_rows!(
+                    conn,
+                    members::table,
+                    rows,
+                    MEMBER_ROW_COLUMNS,
+                    "党员",
+                    &mut |_, _, _| {}
+                )?;
                 let rows = &self.profiles;
                 copy_rows!(
                     conn,
@@ -1000,9 +1021,14 @@ impl Store {
             insert_chunks(conn, &rows, 6, "指导员选派", progress, |c, ch| {
                 batch_insert!(c, instructor_assignments::table, ch)
             })?;
-            insert_chunks(conn, &member_rows, 13, "党员", progress, |c, ch| {
-                batch_insert!(c, members::table, ch)
-            })?;
+            insert_chunks(
+                conn,
+                &member_rows,
+                MEMBER_ROW_COLUMNS,
+                "党员",
+                progress,
+                |c, ch| batch_insert!(c, members::table, ch),
+            )?;
             insert_chunks(
                 conn,
                 &profiles,
@@ -2047,6 +2073,9 @@ impl Store {
                 confirmed_on: change.confirmed_on,
                 workplace_county: change.workplace.map(|w| w.county),
                 workplace_org_id: change.workplace.map(|w| w.id),
+                ethnicity: change.background.ethnicity.map(|e| e.code().to_owned()),
+                education: change.background.education.map(|e| e.code().to_owned()),
+                occupation: change.background.occupation.map(|e| e.code().to_owned()),
                 ..before.clone()
             };
             let same = member_json(&after, &masked) == member_json(&before, &masked);
@@ -2065,6 +2094,9 @@ impl Store {
                 members::confirmed_on.eq(after.confirmed_on),
                 members::workplace_county.eq(after.workplace_county),
                 members::workplace_org_id.eq(after.workplace_org_id),
+                members::ethnicity.eq(&after.ethnicity),
+                members::education.eq(&after.education),
+                members::occupation.eq(&after.occupation),
             ))
             .execute(conn)?;
             diesel::update(

@@ -141,6 +141,9 @@ diesel::table! {
         left_on -> Nullable<Date>,
         leave_reason -> Nullable<Text>,
         arrived_on -> Nullable<Date>,
+        ethnicity -> Nullable<Text>,
+        education -> Nullable<Text>,
+        occupation -> Nullable<Text>,
     }
 }
 

@@ -191,6 +191,12 @@ pub struct ReportCache {
     pub rectifications: Memo<RecordsKey<i32>, Vec<liangxin_store::weak::CaseSummary>>,
     /// 党性体检 roll of a party organization, by year and page.
     pub checkups: Memo<RecordsKey<(Key, i32, i64)>, liangxin_store::checkup::CheckupRoll>,
+    /// 党内统计 tables of a party organization, by the organization, table and day: a
+    /// city's reads every member record of the year.
+    pub statistics: Memo<
+        RecordsKey<(Key, liangxin_domain::statistics::Table, NaiveDate)>,
+        liangxin_store::statistics::StatTable,
+    >,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -222,6 +228,7 @@ impl Default for ReportCache {
             stars: Memo::new(CACHE_ENTRIES),
             funds: Memo::new(CACHE_ENTRIES),
             checkups: Memo::new(CACHE_ENTRIES),
+            statistics: Memo::new(CACHE_ENTRIES),
             rectifications: Memo::new(CACHE_ENTRIES),
         }
     }
@@ -305,6 +312,26 @@ pub async fn evaluation_tables(
         scope,
         (party_org, year, as_of),
         move |store| Ok(store.evaluation_tables(&s, party_org, year, as_of)?),
+    )
+    .await
+}
+
+/// A 党内统计 table of `party_org`'s subtree on `as_of`, computed once per change of the
+/// registry or the records.
+pub async fn statistics(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    party_org: Key,
+    table: liangxin_domain::statistics::Table,
+    as_of: NaiveDate,
+) -> Result<Arc<liangxin_store::statistics::StatTable>, WebError> {
+    let s = scope.clone();
+    from_records(
+        state,
+        &state.reports.statistics,
+        scope,
+        (party_org, table, as_of),
+        move |store| Ok(store.statistics_table(&s, party_org, table, as_of)?),
     )
     .await
 }

@@ -333,6 +333,21 @@ pub const ROUTES: &[Route] = &[
         "/party-orgs/{county}/{id}/evaluation-tables.xlsx",
         Object::PartyOrg,
     ),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/statistics",
+        Object::PartyOrg,
+    ),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/statistics.xlsx",
+        Object::PartyOrg,
+    ),
+    staff(
+        "GET",
+        "/party-orgs/{county}/{id}/statistics/cell",
+        Object::PartyOrg,
+    ),
     staff("POST", "/party-orgs/{county}/{id}/stars", Object::PartyOrg),
     staff("GET", "/stars", Object::None),
     staff("GET", "/stars.xlsx", Object::None),
@@ -753,6 +768,9 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/party-orgs/{county}/{id}/evaluation-tables") => {
             get(pages::evaluation_tables::show)
         }
+        ("GET", "/party-orgs/{county}/{id}/statistics") => get(pages::statistics::show),
+        ("GET", "/party-orgs/{county}/{id}/statistics.xlsx") => get(pages::statistics::xlsx),
+        ("GET", "/party-orgs/{county}/{id}/statistics/cell") => get(pages::statistics::cell),
         ("GET", "/party-orgs/{county}/{id}/evaluation-tables.xlsx") => {
             get(pages::evaluation_tables::xlsx)
         }

@@ -12,9 +12,10 @@ use serde::Serialize;
 
 use crate::cells::{self, ColumnSpec, DateCell, HeaderMap};
 use crate::credit_code::CreditCode;
-use crate::kinds::{DuesCategory, MemberStatus};
+use crate::ethnicity::Ethnicity;
+use crate::kinds::{DuesCategory, Education, MemberStatus, Occupation, UnknownValue};
 use crate::money::Fen;
-use crate::registry::{Key, check_member_dates};
+use crate::registry::{Background, Key, check_member_dates};
 use crate::resident_id::ResidentId;
 
 pub mod assignments;
@@ -117,6 +118,30 @@ pub const MEMBER_COLUMNS: &[ColumnSpec] = &[
         hint: "11位手机号码",
         example: "13800000000",
     },
+    ColumnSpec {
+        key: "ethnicity",
+        label: "民族",
+        synonyms: &[],
+        required: false,
+        hint: "从下拉列表选择，或填民族代码（GB/T 3304）",
+        example: "汉族",
+    },
+    ColumnSpec {
+        key: "education",
+        label: "学历",
+        synonyms: &["文化程度", "最高学历"],
+        required: false,
+        hint: "从下拉列表选择",
+        example: "大学本科",
+    },
+    ColumnSpec {
+        key: "occupation",
+        label: "职业",
+        synonyms: &["职业类别", "从业类别"],
+        required: false,
+        hint: "从下拉列表选择，按党内统计的分类",
+        example: "企事业单位和社会组织专业技术人员",
+    },
 ];
 
 /// The values a column takes from a fixed list (a drop-down in the template), if it does.
@@ -124,6 +149,9 @@ pub fn member_choices(key: &str) -> Vec<&'static str> {
     match key {
         "status" => MemberStatus::ALL.iter().map(|s| s.label()).collect(),
         "dues_category" => DuesCategory::ALL.iter().map(|c| c.label()).collect(),
+        "ethnicity" => Ethnicity::ALL.iter().map(|c| c.label()).collect(),
+        "education" => Education::ALL.iter().map(|c| c.label()).collect(),
+        "occupation" => Occupation::ALL.iter().map(|c| c.label()).collect(),
         _ => Vec::new(),
     }
 }
@@ -138,6 +166,7 @@ pub struct MemberFields {
     pub confirmed_on: Option<NaiveDate>,
     pub workplace: Option<Key>,
     pub phone: Option<String>,
+    pub background: Background,
 }
 
 /// The record as a row would leave it, and the keys of the columns that change. Only what
@@ -158,6 +187,11 @@ pub fn merge_member(
         confirmed_on: row.confirmed_on.or(current.confirmed_on),
         workplace: workplace.or(current.workplace),
         phone: row.phone.clone().or_else(|| current.phone.clone()),
+        background: Background {
+            ethnicity: row.background.ethnicity.or(current.background.ethnicity),
+            education: row.background.education.or(current.background.education),
+            occupation: row.background.occupation.or(current.background.occupation),
+        },
     };
     let mut problems = Vec::new();
     if current.status == MemberStatus::Full && row.status == MemberStatus::Probationary {
@@ -206,6 +240,16 @@ pub fn merge_member(
     }
     if next.phone != current.phone {
         changed.push("phone");
+    }
+    let (b, was) = (&next.background, &current.background);
+    if b.ethnicity != was.ethnicity {
+        changed.push("ethnicity");
+    }
+    if b.education != was.education {
+        changed.push("education");
+    }
+    if b.occupation != was.occupation {
+        changed.push("occupation");
     }
     Ok((next, changed))
 }
@@ -274,6 +318,7 @@ pub struct MemberRow {
     pub dues_category: Option<DuesCategory>,
     pub dues_base: Option<Fen>,
     pub phone: Option<String>,
+    pub background: Background,
 }
 
 fn label(key: &str) -> &'static str {
@@ -323,6 +368,20 @@ impl Reader<'_> {
             reason: reason.into(),
             severity,
         });
+    }
+
+    /// An optional cell of a coded value: none when empty, a row error when unknown.
+    fn coded<T>(&mut self, key: &str, parse: fn(&str) -> Result<T, UnknownValue>) -> Option<T> {
+        match self.cell(key) {
+            v if v.is_empty() => None,
+            v => match parse(&v) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    self.problem(key, &v, e.to_string(), Severity::Error);
+                    None
+                }
+            },
+        }
     }
 
     fn required(&mut self, key: &str) -> Option<String> {
@@ -529,6 +588,11 @@ pub fn member_row(
         }
         v => Some(v),
     };
+    let background = Background {
+        ethnicity: r.coded("ethnicity", Ethnicity::parse),
+        education: r.coded("education", Education::parse),
+        occupation: r.coded("occupation", Occupation::parse),
+    };
     // The constitution's date rules, with the birth date from the ID.
     if let (Some(id), Some(status), Some(joined)) = (&resident_id, status, joined_on) {
         for (field, reason) in check_member_dates(id, status, joined, confirmed_on, today) {
@@ -558,6 +622,7 @@ pub fn member_row(
                 dues_category,
                 dues_base,
                 phone,
+                background,
             })
         }
         _ => None,

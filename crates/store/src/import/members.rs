@@ -766,6 +766,7 @@ fn planned_member(p: &PlannedMember) -> Member {
         flow: FlowStatus::Settled,
         flow_destination: None,
         phone: p.member.phone.clone(),
+        background: p.member.background,
     }
 }
 

@@ -481,6 +481,7 @@ fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, M
         Option<i32>,
         Option<i64>,
         Option<String>,
+        (Option<String>, Option<String>, Option<String>),
     );
     let mut out = HashMap::with_capacity(keys.len());
     for (county, slice) in by_county(keys) {
@@ -502,6 +503,7 @@ fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, M
                 m::workplace_county,
                 m::workplace_org_id,
                 mp::phone,
+                (m::ethnicity, m::education, m::occupation),
             ))
             .load(conn)?;
         for r in rows {
@@ -520,6 +522,7 @@ fn member_fields(conn: &mut DbConnection, keys: &[Key]) -> Result<HashMap<Key, M
                     confirmed_on: r.5,
                     workplace: r.6.zip(r.7).map(|(county, id)| Key { county, id }),
                     phone: r.8,
+                    background: crate::people::background_of(r.9)?,
                 },
             );
         }
@@ -573,8 +576,15 @@ fn show_field(key: &str, f: &MemberFields, names: &HashMap<Key, String>) -> Stri
             |k| names.get(&k).cloned().unwrap_or_default(),
         ),
         "phone" => f.phone.clone().unwrap_or_else(|| "（空）".to_owned()),
+        "ethnicity" => coded_or_empty(f.background.ethnicity.map(|v| v.label())),
+        "education" => coded_or_empty(f.background.education.map(|v| v.label())),
+        "occupation" => coded_or_empty(f.background.occupation.map(|v| v.label())),
         _ => String::new(),
     }
+}
+
+fn coded_or_empty(label: Option<&str>) -> String {
+    label.unwrap_or("（空）").to_owned()
 }
 
 /// The fields as the import's history keeps them (to undo it).
@@ -586,6 +596,9 @@ fn fields_json(f: &MemberFields) -> serde_json::Value {
         "confirmed_on": f.confirmed_on,
         "workplace": f.workplace.map(|k| [i64::from(k.county), k.id]),
         "phone": f.phone,
+        "ethnicity": f.background.ethnicity.map(|v| v.code()),
+        "education": f.background.education.map(|v| v.code()),
+        "occupation": f.background.occupation.map(|v| v.code()),
     })
 }
 
@@ -604,6 +617,13 @@ fn fields_from_json(text: &str) -> Option<MemberFields> {
             })
         }),
         phone: v["phone"].as_str().map(str::to_owned),
+        // An entry written before these fields were kept has none: undo leaves them.
+        background: crate::people::background_of((
+            v["ethnicity"].as_str().map(str::to_owned),
+            v["education"].as_str().map(str::to_owned),
+            v["occupation"].as_str().map(str::to_owned),
+        ))
+        .ok()?,
     })
 }
 
@@ -621,6 +641,9 @@ fn write_fields(conn: &mut DbConnection, key: Key, f: &MemberFields) -> Result<(
         m::confirmed_on.eq(f.confirmed_on),
         m::workplace_county.eq(f.workplace.map(|k| k.county)),
         m::workplace_org_id.eq(f.workplace.map(|k| k.id)),
+        m::ethnicity.eq(f.background.ethnicity.map(|v| v.code())),
+        m::education.eq(f.background.education.map(|v| v.code())),
+        m::occupation.eq(f.background.occupation.map(|v| v.code())),
     ))
     .execute(conn)?;
     diesel::update(

@@ -34,13 +34,15 @@ mod personal_data;
 mod registry;
 mod reports;
 mod stars;
+mod statistics;
 mod town;
 mod vanguard;
 mod weak;
 
 use {
     appraisal::*, checkup::*, duty::*, funds::*, imports::*, life_and_dues::*, movement::*,
-    personal_data::*, registry::*, reports::*, stars::*, town::*, vanguard::*, weak::*,
+    personal_data::*, registry::*, reports::*, stars::*, statistics::*, town::*, vanguard::*,
+    weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -141,6 +143,8 @@ macro_rules! contract {
 }
 
 contract!(
+    the_statistical_tables_count_the_records_and_name_them,
+    a_members_background_is_imported_corrected_and_audited,
     an_unqualified_member_is_given_time_then_corrected_or_persuaded_out,
     a_members_index_counts_only_recorded_facts_each_linked_to_its_record,
     a_scopes_band_counts_equal_each_members_own_index,
@@ -456,6 +460,7 @@ fn member(po: Key, name: &str, seq: u16, status: MemberStatus, workplace: Option
         flow: FlowStatus::Settled,
         flow_destination: None,
         phone: None,
+        background: Default::default(),
     }
 }
 

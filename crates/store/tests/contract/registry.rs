@@ -454,6 +454,7 @@ pub(super) fn member_records_are_corrected_by_the_rules_and_audited(db: &TestDb)
         confirmed_on: Some(d(2011, 7, 1)),
         workplace: Some(c.orgs[0]),
         phone: Some("13812345678".into()),
+        background: Default::default(),
     };
     // Another county's committee does not find the member.
     let err = store

@@ -37,6 +37,12 @@ pub struct MemberOut {
     /// settled | outflow
     pub flow: &'static str,
     pub flow_destination: Option<String>,
+    /// 民族, its GB/T 3304 code (`01` 汉族); none when not entered.
+    pub ethnicity: Option<&'static str>,
+    /// 学历: graduate | bachelor | associate | vocational | high_school | junior_or_below
+    pub education: Option<&'static str>,
+    /// 职业: worker | farmer | professional | manager | official | student | retired | other
+    pub occupation: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,6 +104,9 @@ pub async fn list(
                 workplace_name: m.workplace.map(|(_, n)| n),
                 flow: m.flow.code(),
                 flow_destination: m.flow_destination,
+                ethnicity: m.background.ethnicity.map(|v| v.code()),
+                education: m.background.education.map(|v| v.code()),
+                occupation: m.background.occupation.map(|v| v.code()),
                 name: m.name,
             })
             .collect(),

@@ -192,6 +192,10 @@ pub struct MemberRowView {
     pub party_org: String,
     pub workplace: String,
     pub flow: String,
+    /// 民族、学历、职业, 未填 where unknown.
+    pub ethnicity: &'static str,
+    pub education: &'static str,
+    pub occupation: &'static str,
 }
 
 impl From<MemberView> for MemberRowView {
@@ -212,6 +216,9 @@ impl From<MemberView> for MemberRowView {
                 Some(d) => format!("{}（{d}）", m.flow.label()),
                 None => m.flow.label().to_owned(),
             },
+            ethnicity: m.background.ethnicity.map_or("未填", |v| v.label()),
+            education: m.background.education.map_or("未填", |v| v.label()),
+            occupation: m.background.occupation.map_or("未填", |v| v.label()),
             name: m.name,
         }
     }

@@ -117,7 +117,7 @@ fn row_name(r: &TableRow) -> String {
 }
 
 /// The header's two rows as the page draws them: (label, colspan, rowspan) per cell.
-fn header_rows(columns: &[Column]) -> (Vec<(String, usize, usize)>, Vec<String>) {
+pub(crate) fn header_rows(columns: &[Column]) -> (Vec<(String, usize, usize)>, Vec<String>) {
     let mut top = Vec::new();
     let mut below = Vec::new();
     let mut i = 0;

@@ -13,8 +13,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use liangxin_domain::kinds::{FlowStatus, MemberStatus};
-use liangxin_domain::registry::{Key, Member, check_member_dates};
+use liangxin_domain::ethnicity::Ethnicity;
+use liangxin_domain::kinds::{
+    Coded, Education, FlowStatus, MemberStatus, Occupation, UnknownValue,
+};
+use liangxin_domain::registry::{Background, Key, Member, check_member_dates};
 use liangxin_domain::resident_id::{ResidentId, ResidentIdWarning};
 use liangxin_store::registry::MemberChange;
 
@@ -33,6 +36,9 @@ struct Form {
     confirmed_on: String,
     workplace: String,
     phone: String,
+    ethnicity: String,
+    education: String,
+    occupation: String,
 }
 
 #[derive(Debug, Default)]
@@ -44,6 +50,9 @@ struct FieldErrors {
     confirmed_on: Option<String>,
     workplace: Option<String>,
     phone: Option<String>,
+    ethnicity: Option<String>,
+    education: Option<String>,
+    occupation: Option<String>,
 }
 
 impl FieldErrors {
@@ -56,6 +65,9 @@ impl FieldErrors {
             &self.confirmed_on,
             &self.workplace,
             &self.phone,
+            &self.ethnicity,
+            &self.education,
+            &self.occupation,
         ]
         .iter()
         .any(|e| e.is_some())
@@ -75,6 +87,9 @@ struct FormPage {
     errors: FieldErrors,
     f: Form,
     statuses: Vec<Choice>,
+    ethnicities: Vec<Choice>,
+    educations: Vec<Choice>,
+    occupations: Vec<Choice>,
 }
 
 fn parse_body(body: &[u8]) -> Result<Form, WebError> {
@@ -90,6 +105,9 @@ fn parse_body(body: &[u8]) -> Result<Form, WebError> {
             "confirmed_on" => f.confirmed_on = v,
             "workplace" => f.workplace = v,
             "phone" => f.phone = v,
+            "ethnicity" => f.ethnicity = v,
+            "education" => f.education = v,
+            "occupation" => f.occupation = v,
             _ => {}
         }
     }
@@ -153,6 +171,9 @@ async fn page(
         warning,
         errors,
         statuses: crate::view::choices::<MemberStatus>(&f.status),
+        ethnicities: crate::view::choices::<Ethnicity>(&f.ethnicity),
+        educations: crate::view::choices::<Education>(&f.education),
+        occupations: crate::view::choices::<Occupation>(&f.occupation),
         f,
     })
 }
@@ -227,6 +248,9 @@ pub async fn show_edit(
         confirmed_on: m.confirmed_on.map(|d| d.to_string()).unwrap_or_default(),
         workplace: m.workplace_credit_code.clone().unwrap_or_default(),
         phone: m.phone.clone().unwrap_or_default(),
+        ethnicity: code_of(m.background.ethnicity),
+        education: code_of(m.background.education),
+        occupation: code_of(m.background.occupation),
     };
     let p = page(
         &state,
@@ -239,6 +263,22 @@ pub async fn show_edit(
     )
     .await?;
     Ok(render(&p)?.into_response())
+}
+
+fn code_of<T: Coded>(v: Option<T>) -> String {
+    v.map(|v| v.code().to_owned()).unwrap_or_default()
+}
+
+/// An optional choice: none when left 未填, the field's message when not one of the list.
+fn optional<T>(
+    value: &str,
+    parse: fn(&str) -> Result<T, UnknownValue>,
+    slot: &mut Option<String>,
+) -> Option<T> {
+    match value.trim() {
+        "" => None,
+        v => parse(v).map_err(|x| *slot = Some(x.to_string())).ok(),
+    }
 }
 
 pub async fn submit_edit(
@@ -340,6 +380,11 @@ async fn submit_with(
             None
         }
     };
+    let background = Background {
+        ethnicity: optional(&f.ethnicity, Ethnicity::parse, &mut e.ethnicity),
+        education: optional(&f.education, Education::parse, &mut e.education),
+        occupation: optional(&f.occupation, Occupation::parse, &mut e.occupation),
+    };
     let workplace = match f.workplace.trim() {
         "" => None,
         _ if kept_workplace.is_some() => kept_workplace,
@@ -391,6 +436,7 @@ async fn submit_with(
                 flow: FlowStatus::Settled,
                 flow_destination: None,
                 phone,
+                background,
             };
             state
                 .pool
@@ -407,6 +453,7 @@ async fn submit_with(
                     confirmed_on,
                     workplace,
                     phone,
+                    background,
                 },
             );
             state

@@ -50,6 +50,7 @@ pub mod secretary_home;
 pub mod self_assessment;
 pub mod star_list;
 pub mod stars;
+pub mod statistics;
 pub mod tasks;
 pub mod tokens;
 pub mod transfer_letter;

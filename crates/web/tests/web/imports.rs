@@ -489,6 +489,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
                 confirmed_on: view.confirmed_on,
                 workplace: None,
                 phone: None,
+                background: Default::default(),
             },
         )
         .unwrap();

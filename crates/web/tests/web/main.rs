@@ -16,6 +16,7 @@ mod personal_data;
 mod registry;
 mod sessions;
 mod stars;
+mod statistics;
 mod tasks;
 mod towns;
 mod vanguard;
@@ -154,6 +155,8 @@ impl Shown {
             | "近12个月组织生活"
             | "county"
             | "id" => {}
+            // Nor do 民族、学历、职业: no age is fixed by them (one retires early, studies late).
+            "民族" | "ethnicity" | "学历" | "education" | "职业" | "occupation" => {}
             other => panic!("a field beside the masked ID the count does not weigh: {other}"),
         }
     }

@@ -250,6 +250,7 @@ fn a_secretary_marks_the_months_dues_for_the_whole_branch_in_one_screen() {
                     flow: liangxin_domain::kinds::FlowStatus::Settled,
                     flow_destination: None,
                     phone: None,
+                    background: Default::default(),
                 },
             )
             .unwrap();
