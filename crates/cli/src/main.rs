@@ -17,6 +17,7 @@ mod coverage_cmd;
 mod demo_cmd;
 mod import_cmd;
 mod output;
+mod report_cmd;
 mod serve_cmd;
 mod vanguard_cmd;
 
@@ -240,6 +241,27 @@ enum Command {
         /// Time the computation this many times against the raw SQL of its facts.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
         bench: Option<u32>,
+    },
+    /// 党内统计: a table computed from the records (member-change 党员数量变化情况,
+    /// member-basics 党员基本情况, party-orgs 基层党组织数量和换届情况, or all) for the city,
+    /// one county or one party organization's subtree on a day.
+    Report {
+        /// member-change | member-basics | party-orgs | all
+        table: String,
+        /// 统计截止日期 (default today), YYYY-MM-DD.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Limit to one county (its code, e.g. 330825).
+        #[arg(long)]
+        county: Option<String>,
+        /// Limit to one party organization's subtree, as county-id (e.g. 330825-12).
+        #[arg(long, conflicts_with = "county")]
+        party_org: Option<String>,
+        #[arg(long, value_enum, default_value_t = report_cmd::ReportFormat::Json)]
+        format: report_cmd::ReportFormat,
+        /// The file to write (needed for xlsx; JSON goes to standard output without it).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Time the coverage report against the raw-SQL baseline on the same data.
     Bench {
@@ -659,6 +681,29 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 year,
                 day,
                 bench,
+            )
+        }
+        Command::Report {
+            table,
+            as_of,
+            county,
+            party_org,
+            format,
+            out,
+        } => {
+            let day = as_of.unwrap_or_else(today);
+            if day > today() {
+                return Err(CliError::Refused(format!(
+                    "--as-of {day} 晚于今天：统计只按已经过去的日子计算"
+                )));
+            }
+            report_cmd::run(
+                &mut store,
+                &table,
+                (county.as_deref(), party_org.as_deref()),
+                day,
+                format,
+                out.as_deref(),
             )
         }
         // Returned above, before the database is opened.

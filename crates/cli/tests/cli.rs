@@ -170,6 +170,67 @@ fn demo_then_coverage_on_sqlite() {
     let bad = liangxin(db, &["audit", "--party-org", "330825"]);
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("--party-org"), "{}", stderr(&bad));
+
+    // 党内统计: the city's register in the tables is the register's count in SQL, and
+    // every row of the change table balances.
+    let out = liangxin(db, &["report", "all"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let tables = v["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 3);
+    let column = |t: &serde_json::Value, code: &str| {
+        t["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| c["code"] == code)
+            .unwrap()
+    };
+    let (change, basics) = (&tables[0], &tables[1]);
+    let count = |t: &serde_json::Value, row: usize, code: &str| {
+        t["rows"][row]["counts"][column(t, code)].as_i64().unwrap()
+    };
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = SqliteConnection::establish(db).unwrap();
+    let on_register = diesel::sql_query("SELECT COUNT(*) AS n FROM members WHERE left_on IS NULL")
+        .get_result::<Count>(&mut conn)
+        .unwrap()
+        .n;
+    drop(conn);
+    assert_eq!(count(basics, 0, "total"), on_register);
+    assert_eq!(count(change, 0, "end"), on_register);
+    for row in 0..change["rows"].as_array().unwrap().len() {
+        assert_eq!(
+            count(change, row, "start") + count(change, row, "added") - count(change, row, "left"),
+            count(change, row, "end"),
+            "row {row} balances"
+        );
+    }
+    let file = dir.path().join("统计.xlsx");
+    let out = liangxin(
+        db,
+        &[
+            "report",
+            "member-basics",
+            "--county",
+            "330825",
+            "--format",
+            "xlsx",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read(&file).unwrap().starts_with(b"PK"));
+    let bad = liangxin(db, &["report", "bogus"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("member-change"), "{}", stderr(&bad));
+    let bad = liangxin(db, &["report", "all", "--format", "xlsx"]);
+    assert!(stderr(&bad).contains("--out"), "{}", stderr(&bad));
 }
 
 #[test]

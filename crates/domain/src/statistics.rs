@@ -245,6 +245,11 @@ impl Table {
         let mut put = |code: &str| out.push(index(self, code));
         match self {
             Table::MemberChange => {
+                // A record that left before it began (a backdated leaving) never stood on
+                // the register: neither in nor out, so each row still balances.
+                if m.left_on.is_some_and(|l| l < m.starts()) {
+                    return out;
+                }
                 let (first, last_year_end) = year_of(as_of);
                 if m.on_register(last_year_end) {
                     put("start");
@@ -477,6 +482,14 @@ mod tests {
             ..member()
         };
         assert_eq!(cells(&after, &nowhere), ["start", "end"]);
+        // Left (backdated) before it arrived: never on the register, so neither in nor out.
+        let backdated = MemberFacts {
+            arrived_on: Some(d(2026, 6, 1)),
+            left_on: Some(d(2026, 3, 1)),
+            leave_reason: Some(LeaveReason::Died),
+            ..member()
+        };
+        assert!(cells(&backdated, &nowhere).is_empty());
     }
 
     #[test]

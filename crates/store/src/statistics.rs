@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
-use liangxin_domain::kinds::{FormationMode, LeaveReason, PartyOrgType, TransferState};
+use liangxin_domain::kinds::{FormationMode, LeaveReason, LetterKind, PartyOrgType, TransferState};
 use liangxin_domain::registry::Key;
 use liangxin_domain::resident_id::Sex;
 use liangxin_domain::rules::CoverageRules;
@@ -156,8 +156,10 @@ impl Store {
         // This year's received letters of introduction: who came from where, who went where.
         // (member county, member, sender, receiver's county and id, the new record)
         type Moved = (i32, i64, i64, Option<i32>, Option<i64>, Option<i64>);
+        // Only a letter of introduction moves the record: a certificate (证明信) leaves it.
         let moved: Vec<Moved> = t::table
             .filter(t::state.eq(TransferState::Received.code()))
+            .filter(t::letter_kind.eq(LetterKind::Introduction.code()))
             .filter(t::closed_on.ge(first).and(t::closed_on.le(as_of)))
             .select((
                 t::member_county,
@@ -276,9 +278,13 @@ impl Store {
             .collect()
     }
 
+    /// The term rules in force on the day; a day before any was in force is the asker's
+    /// mistake, not the database's.
     fn coverage_rules_on(&mut self, as_of: NaiveDate) -> Result<CoverageRules> {
         let set = self.rule_set()?;
-        CoverageRules::resolve(&set, as_of).map_err(|e| StoreError::Corrupt(e.to_string()))
+        CoverageRules::resolve(&set, as_of).map_err(|e| {
+            StoreError::invalid("统计截止日期", format!("早于换届规则施行日期（{e}）"))
+        })
     }
 
     /// `table` of `party_org`'s subtree (in `scope`) on `as_of`.

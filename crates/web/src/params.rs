@@ -37,6 +37,17 @@ pub fn form_date(s: &str, today: NaiveDate) -> Result<Option<NaiveDate>, String>
     }
 }
 
+/// 统计截止日期: the day asked for (default today), not in the future.
+pub fn as_of_day(raw: &Option<String>) -> Result<NaiveDate, WebError> {
+    let today = crate::today();
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(today),
+        Some(s) => Ok(form_date(s, today)
+            .map_err(|m| WebError::bad_field("统计截止日期", m))?
+            .unwrap_or(today)),
+    }
+}
+
 /// A deadline (a whole day, which may be ahead; the store bounds it): required.
 pub fn deadline(field: &'static str, typed: &str) -> Result<NaiveDate, WebError> {
     use liangxin_domain::cells::{DateCell, parse_date};

@@ -641,6 +641,11 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/party-orgs/{county}/{id}/funds",
         Object::PartyOrg,
     ),
+    api_staff(
+        "GET",
+        "/api/v1/party-orgs/{county}/{id}/statistics",
+        Object::PartyOrg,
+    ),
     Route {
         method: "GET",
         path: "/api/v1/zones/{id}/profile",
@@ -759,6 +764,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/stars") => get(api::evaluation::stars),
         ("GET", "/api/v1/rectifications") => get(api::evaluation::rectifications),
         ("GET", "/api/v1/party-orgs/{county}/{id}/funds") => get(api::funds::get),
+        ("GET", "/api/v1/party-orgs/{county}/{id}/statistics") => get(api::statistics::get),
         ("GET", "/api/v1/zones/{id}/profile") => get(api::town::profile),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
         ("GET", "/api/v1/party-orgs/{county}/{id}/evaluation-tables") => {

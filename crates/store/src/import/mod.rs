@@ -617,7 +617,7 @@ fn fields_from_json(text: &str) -> Option<MemberFields> {
             })
         }),
         phone: v["phone"].as_str().map(str::to_owned),
-        // An entry written before these fields were kept has none: undo leaves them.
+        // An entry written before these fields were kept has none: they were unknown then.
         background: crate::people::background_of((
             v["ethnicity"].as_str().map(str::to_owned),
             v["education"].as_str().map(str::to_owned),

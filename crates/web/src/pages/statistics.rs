@@ -45,17 +45,6 @@ const ROWS_PER_PAGE: usize = 50;
 /// Records a cell's page lists.
 const RECORDS_PER_PAGE: usize = 100;
 
-/// The day asked for (default: today), not in the future.
-fn as_of(raw: &Option<String>) -> Result<NaiveDate, WebError> {
-    let today = crate::today();
-    match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(today),
-        Some(s) => Ok(crate::params::form_date(s, today)
-            .map_err(|m| WebError::bad_field("统计截止日期", m))?
-            .unwrap_or(today)),
-    }
-}
-
 fn day(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
@@ -186,7 +175,7 @@ pub async fn show(
     Query(q): Query<StatisticsQuery>,
 ) -> Result<Response, WebError> {
     let key = Key { county, id };
-    let as_of = as_of(&q.as_of)?;
+    let as_of = crate::params::as_of_day(&q.as_of)?;
     let all = tables(&state, &auth, key, as_of).await?;
     let layout = Layout::new(&state, &auth, "党内统计", "party_orgs")
         .await?
@@ -217,7 +206,7 @@ pub async fn show(
 }
 
 /// The workbook of the tables, a sheet each, as the paper forms lay them out.
-pub fn workbook(all: &[Arc<StatTable>]) -> Result<Vec<u8>, WebError> {
+pub fn workbook(all: &[&StatTable]) -> Result<Vec<u8>, WebError> {
     let Some(first) = all.first() else {
         return Err(WebError::internal("统计表：没有表"));
     };
@@ -260,9 +249,10 @@ pub async fn xlsx(
     Path((county, id)): Path<(i32, i64)>,
     Query(q): Query<StatisticsQuery>,
 ) -> Result<Response, WebError> {
-    let as_of = as_of(&q.as_of)?;
+    let as_of = crate::params::as_of_day(&q.as_of)?;
     let all = tables(&state, &auth, Key { county, id }, as_of).await?;
-    let bytes = workbook(&all)?;
+    let refs: Vec<&StatTable> = all.iter().map(|t| t.as_ref()).collect();
+    let bytes = workbook(&refs)?;
     Ok((
         [
             (
@@ -312,7 +302,7 @@ pub async fn cell(
         .column(&code)
         .ok_or_else(|| WebError::bad_field("统计项", "不是该表的一栏"))?;
     let own = q.own.as_deref() == Some("1");
-    let as_of = as_of(&q.as_of)?;
+    let as_of = crate::params::as_of_day(&q.as_of)?;
     let scope = auth.scope.clone();
     let (records, name) = state
         .pool

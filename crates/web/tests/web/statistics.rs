@@ -40,6 +40,30 @@ fn the_statistical_tables_are_computed_and_each_cell_names_its_records() {
         cell.body
     );
     assert!(cell.body.contains("/members/"));
+    // The API says the same.
+    let api = c
+        .get(&format!(
+            "/api/v1/party-orgs/{}/{}/statistics?table=member-basics",
+            root.county, root.id
+        ))
+        .json();
+    assert_eq!(api["tables"][0]["table"], "member-basics");
+    assert_eq!(api["tables"][0]["columns"][0]["code"], "total");
+    assert_eq!(api["tables"][0]["rows"][0]["name"], "合计");
+    assert_eq!(api["tables"][0]["rows"][0]["counts"][0], on_register);
+    let all = c
+        .get(&format!(
+            "/api/v1/party-orgs/{}/{}/statistics",
+            root.county, root.id
+        ))
+        .json();
+    assert_eq!(all["tables"].as_array().unwrap().len(), 3);
+    let bad = c.get(&format!(
+        "/api/v1/party-orgs/{}/{}/statistics?table=bogus",
+        root.county, root.id
+    ));
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("统计表"), "{}", bad.body);
     // The organizations' cell lists party organizations.
     let orgs = c.get(&format!(
         "{base}/cell?table=party-orgs&column=total&as_of={today}"
@@ -60,6 +84,8 @@ fn the_statistical_tables_are_computed_and_each_cell_names_its_records() {
         (format!("{base}/cell?table=bogus&column=total"), "统计表"),
         (format!("{base}?as_of=2026-13-01"), "统计截止日期"),
         (format!("{base}?as_of=2999-01-01"), "统计截止日期"),
+        // Before any term rule was in force: the asker's mistake, not a server error.
+        (format!("{base}?as_of=2017-12-31"), "统计截止日期"),
     ] {
         let r = c.get(&path);
         assert!((400..500).contains(&r.status), "{path}: {}", r.status);
