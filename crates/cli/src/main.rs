@@ -243,10 +243,11 @@ enum Command {
         bench: Option<u32>,
     },
     /// 党内统计: a table computed from the records (member-change 党员数量变化情况,
-    /// member-basics 党员基本情况, party-orgs 基层党组织数量和换届情况, or all) for the city,
-    /// one county or one party organization's subtree on a day.
+    /// member-basics 党员基本情况, joined-periods 党员入党时间情况, probation 预备党员转正情况,
+    /// party-orgs 基层党组织数量和换届情况, or all) for the city, one county or one party
+    /// organization's subtree on a day.
     Report {
-        /// member-change | member-basics | party-orgs | all
+        /// member-change | member-basics | joined-periods | probation | party-orgs | all
         table: String,
         /// 统计截止日期 (default today), YYYY-MM-DD.
         #[arg(long)]

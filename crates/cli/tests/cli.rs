@@ -177,7 +177,7 @@ fn demo_then_coverage_on_sqlite() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let tables = v["tables"].as_array().unwrap();
-    assert_eq!(tables.len(), 3);
+    assert_eq!(tables.len(), 5);
     let column = |t: &serde_json::Value, code: &str| {
         t["columns"]
             .as_array()

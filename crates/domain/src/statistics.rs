@@ -1,4 +1,4 @@
-//! 党内统计: three tables of the annual report computed from the records for a day, each
+//! 党内统计: tables of the annual report computed from the records for a day, each
 //! cell a rule over one record, so that the count and the rows behind it are the same
 //! function ([`Table::member_cells`], [`Table::party_org_cells`]):
 //!
@@ -8,6 +8,9 @@
 //!   count of that row.
 //! - 党员基本情况: the register on the day by sex, 民族, 预备/正式, the 公报's age bands,
 //!   学历 and 职业, with what was never entered counted as 未填.
+//! - 入党时间: the register on the day by the 公报's periods of joining.
+//! - 预备党员转正: probationary members at the year's start, admitted, confirmed and
+//!   cancelled in it, and on the day, with those a year past admission not yet confirmed.
 //! - 基层党组织数量和换届: the organizations standing on the day by type, the branches by
 //!   how they were formed, and their terms (elected this year, past their term, no term on
 //!   record) by the coverage rules' term lengths.
@@ -88,6 +91,30 @@ const BASICS: [Column; 29] = [
     col("occupation_unknown", WORK, "未填"),
 ];
 
+const JOINED: Option<&str> = Some("入党时间");
+
+const JOINED_PERIODS: [Column; 8] = [
+    col("total", None, "党员总数"),
+    col("before_1949", JOINED, "新中国成立前"),
+    col("to_1966", JOINED, "1949年10月至1966年4月"),
+    col("to_1976", JOINED, "1966年5月至1976年10月"),
+    col("to_1978", JOINED, "1976年11月至1978年12月"),
+    col("to_2002", JOINED, "1979年1月至2002年10月"),
+    col("to_2012", JOINED, "2002年11月至2012年10月"),
+    col("since_2012", JOINED, "2012年11月以来"),
+];
+
+const THIS_YEAR: Option<&str> = Some("本年");
+
+const PROBATION: [Column; 6] = [
+    col("start", None, "上年底预备党员"),
+    col("admitted", THIS_YEAR, "接收预备党员"),
+    col("confirmed", THIS_YEAR, "转为正式党员"),
+    col("cancelled", THIS_YEAR, "取消预备党员资格"),
+    col("end", None, "期末预备党员"),
+    col("overdue", None, "其中预备期满一年未转正"),
+];
+
 const BY_TYPE: Option<&str> = Some("按类型");
 const FORMED: Option<&str> = Some("党支部组建方式");
 const TERMS: Option<&str> = Some("换届");
@@ -117,17 +144,30 @@ pub enum Table {
     MemberChange,
     /// 党员基本情况
     MemberBasics,
+    /// 入党时间 (the 公报's periods)
+    JoinedPeriods,
+    /// 预备党员转正
+    Probation,
     /// 基层党组织数量和换届
     PartyOrgs,
 }
 
 impl Table {
-    pub const ALL: [Table; 3] = [Table::MemberChange, Table::MemberBasics, Table::PartyOrgs];
+    /// In the annual report's order.
+    pub const ALL: [Table; 5] = [
+        Table::MemberChange,
+        Table::MemberBasics,
+        Table::JoinedPeriods,
+        Table::Probation,
+        Table::PartyOrgs,
+    ];
 
     pub const fn code(self) -> &'static str {
         match self {
             Table::MemberChange => "member-change",
             Table::MemberBasics => "member-basics",
+            Table::JoinedPeriods => "joined-periods",
+            Table::Probation => "probation",
             Table::PartyOrgs => "party-orgs",
         }
     }
@@ -140,6 +180,8 @@ impl Table {
         match self {
             Table::MemberChange => "党员数量变化情况",
             Table::MemberBasics => "党员基本情况",
+            Table::JoinedPeriods => "党员入党时间情况",
+            Table::Probation => "预备党员转正情况",
             Table::PartyOrgs => "基层党组织数量和换届情况",
         }
     }
@@ -156,6 +198,8 @@ impl Table {
         match self {
             Table::MemberChange => &CHANGE,
             Table::MemberBasics => &BASICS,
+            Table::JoinedPeriods => &JOINED_PERIODS,
+            Table::Probation => &PROBATION,
             Table::PartyOrgs => &PARTY_ORGS,
         }
     }
@@ -181,6 +225,12 @@ impl Table {
             Table::MemberBasics => &[
                 "在统计截止日期仍在册的党员；年龄按出生年份计算。",
                 "民族、学历、职业未登记的计入“未填”，请在党员信息中补录。",
+            ],
+            Table::JoinedPeriods => &["在统计截止日期仍在册的党员，按入党时间所在的时期计。"],
+            Table::Probation => &[
+                "预备党员：统计当日已入党、尚未转正（或转正日期在其后）的在册党员。",
+                "接收预备党员为本年入党的记录（不含转入）；取消预备党员资格按本年减少计。",
+                "预备期满一年未转正：入党满一年仍为预备党员，应及时讨论转正、延长预备期或取消资格。",
             ],
             Table::PartyOrgs => &[
                 "统计截止日期尚未撤销的基层党组织，不含党小组。",
@@ -321,6 +371,45 @@ impl Table {
                     .occupation
                     .map_or("occupation_unknown", Occupation::code));
             }
+            Table::JoinedPeriods => {
+                if m.on_register(as_of) {
+                    put("total");
+                    put(joined_period(m.joined_on));
+                }
+            }
+            Table::Probation => {
+                if m.left_on.is_some_and(|l| l < m.starts()) {
+                    return out;
+                }
+                let (first, last_year_end) = year_of(as_of);
+                let probationary_on = |d: NaiveDate| {
+                    m.on_register(d) && m.joined_on <= d && m.confirmed_on.is_none_or(|c| c > d)
+                };
+                if probationary_on(last_year_end) {
+                    put("start");
+                }
+                let this_year = |d: NaiveDate| first <= d && d <= as_of;
+                if m.arrived_on.is_none() && this_year(m.joined_on) {
+                    put("admitted");
+                }
+                if m.confirmed_on.is_some_and(this_year) && m.starts() <= as_of {
+                    put("confirmed");
+                }
+                if m.leave_reason == Some(LeaveReason::ProbationCancelled)
+                    && m.left_on.is_some_and(this_year)
+                {
+                    put("cancelled");
+                }
+                if probationary_on(as_of) {
+                    put("end");
+                    if m.joined_on
+                        .checked_add_months(chrono::Months::new(12))
+                        .is_some_and(|due| due <= as_of)
+                    {
+                        put("overdue");
+                    }
+                }
+            }
             Table::PartyOrgs => {}
         }
         out
@@ -366,6 +455,20 @@ impl Table {
             }
         }
         out
+    }
+}
+
+/// The 公报's period of a day of joining.
+fn joined_period(joined: NaiveDate) -> &'static str {
+    let ym = (joined.year(), joined.month());
+    match ym {
+        _ if ym < (1949, 10) => "before_1949",
+        _ if ym < (1966, 5) => "to_1966",
+        _ if ym < (1976, 11) => "to_1976",
+        _ if ym < (1979, 1) => "to_1978",
+        _ if ym < (2002, 11) => "to_2002",
+        _ if ym < (2012, 11) => "to_2012",
+        _ => "since_2012",
     }
 }
 
@@ -588,6 +691,51 @@ mod tests {
             Table::MemberBasics
                 .party_org_cells(&dissolved, AS_OF, &rules)
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn joining_periods_and_probation_follow_the_days() {
+        assert_eq!(joined_period(d(1949, 9, 30)), "before_1949");
+        assert_eq!(joined_period(d(1949, 10, 1)), "to_1966");
+        assert_eq!(joined_period(d(1978, 12, 31)), "to_1978");
+        assert_eq!(joined_period(d(2002, 11, 1)), "to_2012");
+        assert_eq!(joined_period(d(2012, 11, 8)), "since_2012");
+        let t = Table::Probation;
+        let cells = |m: &MemberFacts| codes(t, &t.member_cells(m, AS_OF, &|_| false));
+        // Admitted last March, confirmed this March: counted at the start and confirmed.
+        let confirmed = MemberFacts {
+            joined_on: d(2025, 3, 1),
+            confirmed_on: Some(d(2026, 3, 2)),
+            ..member()
+        };
+        assert_eq!(cells(&confirmed), ["start", "confirmed"]);
+        // Admitted this year and still probationary.
+        let admitted = MemberFacts {
+            joined_on: d(2026, 2, 1),
+            confirmed_on: None,
+            ..member()
+        };
+        assert_eq!(cells(&admitted), ["admitted", "end"]);
+        // Past the year and not confirmed: overdue.
+        let overdue = MemberFacts {
+            joined_on: d(2025, 6, 1),
+            confirmed_on: None,
+            ..member()
+        };
+        assert_eq!(cells(&overdue), ["start", "end", "overdue"]);
+        let cancelled = MemberFacts {
+            left_on: Some(d(2026, 7, 1)),
+            leave_reason: Some(LeaveReason::ProbationCancelled),
+            ..overdue.clone()
+        };
+        assert_eq!(cells(&cancelled), ["start", "cancelled"]);
+        // A full member from years ago is in no column.
+        assert!(cells(&member()).is_empty());
+        let j = Table::JoinedPeriods;
+        assert_eq!(
+            codes(j, &j.member_cells(&member(), AS_OF, &|_| false)),
+            ["total", "since_2012"]
         );
     }
 

@@ -368,6 +368,18 @@ pub(super) fn the_statistical_tables_count_the_records_and_name_them(db: &TestDb
     );
     assert_eq!(get("female") as usize, females.len());
 
+    let probation = store
+        .statistics_table(&city, c.city, Table::Probation, TODAY)
+        .unwrap();
+    assert_eq!(row(&probation, None), [("admitted", 1), ("end", 1)]);
+    let periods = store
+        .statistics_table(&city, c.city, Table::JoinedPeriods, TODAY)
+        .unwrap();
+    assert_eq!(
+        row(&periods, None),
+        [("total", 4), ("to_2012", 3), ("since_2012", 1)]
+    );
+
     let orgs = store
         .statistics_table(&city, c.city, Table::PartyOrgs, TODAY)
         .unwrap();

@@ -1,6 +1,6 @@
 //! `GET /api/v1/party-orgs/{county}/{id}/statistics?table=&as_of=`: the 党内统计 tables of
 //! the organization's subtree on a day, computed from the records as the page computes
-//! them (all three unless one is named): a row for the whole, the organization's own and
+//! them (all unless one is named): a row for the whole, the organization's own and
 //! each organization directly under it, a count per column.
 
 use std::sync::Arc;
@@ -46,7 +46,7 @@ pub struct StatRowOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatTableOut {
-    /// member-change | member-basics | party-orgs
+    /// member-change | member-basics | joined-periods | probation | party-orgs
     pub table: &'static str,
     pub title: &'static str,
     pub unit: &'static str,
@@ -70,7 +70,7 @@ pub struct StatisticsOut {
     params(
         ("county" = i32, Path, minimum = 100000, maximum = 999999, description = "县级行政区划代码"),
         ("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "党组织编号"),
-        ("table" = Option<String>, Query, pattern = "^(member-change|member-basics|party-orgs)$", description = "统计表：member-change（党员数量变化情况）、member-basics（党员基本情况）、party-orgs（基层党组织数量和换届情况）；默认全部"),
+        ("table" = Option<String>, Query, pattern = "^(member-change|member-basics|joined-periods|probation|party-orgs)$", description = "统计表：member-change（党员数量变化情况）、member-basics（党员基本情况）、joined-periods（党员入党时间情况）、probation（预备党员转正情况）、party-orgs（基层党组织数量和换届情况）；默认全部"),
         ("as_of" = Option<String>, Query, description = "统计截止日期（YYYY-MM-DD，不晚于今天），默认今天")
     ),
     responses(

@@ -1,5 +1,5 @@
 //! `GET /party-orgs/{county}/{id}/statistics[?as_of=2026-12-31]`: the 党内统计 tables the
-//! records answer — 党员数量变化情况, 党员基本情况, 基层党组织数量和换届情况 — for the
+//! records answer — 党员数量变化情况, 党员基本情况, 入党时间, 预备党员转正, 基层党组织数量和换届情况 — for the
 //! organization's subtree on a day, a row for the whole, its own and each organization
 //! under it; every nonzero cell links to the records it counts
 //! (`GET …/statistics/cell?table=&column=&as_of=[&own=1]`; unnamed, the register). `GET …/statistics.xlsx` is the

@@ -57,7 +57,7 @@ fn the_statistical_tables_are_computed_and_each_cell_names_its_records() {
             root.county, root.id
         ))
         .json();
-    assert_eq!(all["tables"].as_array().unwrap().len(), 3);
+    assert_eq!(all["tables"].as_array().unwrap().len(), 5);
     let bad = c.get(&format!(
         "/api/v1/party-orgs/{}/{}/statistics?table=bogus",
         root.county, root.id
