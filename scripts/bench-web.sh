@@ -88,7 +88,8 @@ for role in "${roles[@]}"; do
             /weak "/party-orgs/{root}/stars" "/party-orgs/{root}/vanguard"
             "/party-orgs/{root}/evaluation-tables" /api/v1/weak /stars /api/v1/stars
             /api/v1/rectifications "/party-orgs/{root}/checkups" "/party-orgs/{root}/funds"
-            "/api/v1/party-orgs/{root}/funds")
+            "/api/v1/party-orgs/{root}/funds" "/party-orgs/{root}/statistics"
+            "/api/v1/party-orgs/{root}/statistics" /tasks)
     fi
     for path in "${paths[@]}"; do
         if [ -n "${BENCH_PATHS:-}" ] && [[ " $BENCH_PATHS " != *" $path "* ]]; then continue; fi

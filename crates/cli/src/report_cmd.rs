@@ -76,10 +76,7 @@ pub fn run(
     let root = store
         .scope_root(&scope)?
         .ok_or_else(|| CliError::Refused("该范围内没有党组织".into()))?;
-    let computed = wanted
-        .into_iter()
-        .map(|t| store.statistics_table(&scope, root.key, t, as_of))
-        .collect::<Result<Vec<_>, _>>()?;
+    let computed = store.statistics_tables(&scope, root.key, &wanted, as_of)?;
     match format {
         ReportFormat::Json => {
             let doc = json!({ "tables": computed.iter().map(table_json).collect::<Vec<_>>() });

@@ -287,14 +287,15 @@ impl Store {
         })
     }
 
-    /// `table` of `party_org`'s subtree (in `scope`) on `as_of`.
-    pub fn statistics_table(
+    /// `tables` of `party_org`'s subtree (in `scope`) on `as_of`, in the order asked: the
+    /// subtree's records are read once for all of them.
+    pub fn statistics_tables(
         &mut self,
         scope: &Scope,
         party_org: Key,
-        table: Table,
+        tables: &[Table],
         as_of: NaiveDate,
-    ) -> Result<StatTable> {
+    ) -> Result<Vec<StatTable>> {
         let (path, name) = self.statistics_root(scope, party_org)?;
         let children: Vec<(i32, i64, String, String)> = po::table
             .filter(po::parent_county.eq(party_org.county))
@@ -306,56 +307,89 @@ impl Store {
             root: path.clone(),
             children: children.iter().map(|c| c.3.clone()).collect(),
         };
-        let width = table.columns().len();
-        let mut counts = vec![vec![0i64; width]; children.len() + 2];
-        if table.counts_members() {
+        // Per table, a count per row and column.
+        let mut counts: Vec<Vec<Vec<i64>>> = tables
+            .iter()
+            .map(|t| vec![vec![0i64; t.columns().len()]; children.len() + 2])
+            .collect();
+        if tables.iter().any(|t| t.counts_members()) {
             for r in self.statistics_members(&path, as_of)? {
                 let slot = rows.slot(&r.path);
-                for s in [0, slot] {
-                    for c in table.member_cells(&r.facts, as_of, &|p| rows.inside(s, p)) {
-                        counts[s][c] += 1;
+                for (t, counts) in tables.iter().zip(counts.iter_mut()) {
+                    for s in [0, slot] {
+                        for c in t.member_cells(&r.facts, as_of, &|p| rows.inside(s, p)) {
+                            counts[s][c] += 1;
+                        }
                     }
                 }
             }
-        } else {
+        }
+        if tables.iter().any(|t| !t.counts_members()) {
             let rules = self.coverage_rules_on(as_of)?;
             for r in self.statistics_orgs(&path)? {
                 let slot = rows.slot(&r.path);
-                for c in table.party_org_cells(&r.facts, as_of, &rules) {
-                    counts[0][c] += 1;
-                    counts[slot][c] += 1;
+                for (t, counts) in tables.iter().zip(counts.iter_mut()) {
+                    for c in t.party_org_cells(&r.facts, as_of, &rules) {
+                        counts[0][c] += 1;
+                        counts[slot][c] += 1;
+                    }
                 }
             }
         }
-        let mut counts = counts.into_iter();
-        let mut out = vec![
-            StatRow {
-                party_org: None,
-                own: false,
-                counts: counts.next().unwrap_or_default(),
-            },
-            StatRow {
-                party_org: Some((party_org, name.clone())),
-                own: true,
-                counts: counts.next().unwrap_or_default(),
-            },
-        ];
-        out.extend(
-            children
-                .into_iter()
-                .zip(counts)
-                .map(|((county, id, name, _), counts)| StatRow {
-                    party_org: Some((Key { county, id }, name)),
-                    own: false,
-                    counts,
-                }),
-        );
-        Ok(StatTable {
-            table,
-            party_org: (party_org, name),
-            as_of,
-            rows: out,
-        })
+        Ok(tables
+            .iter()
+            .zip(counts)
+            .map(|(table, counts)| {
+                let mut counts = counts.into_iter();
+                let mut out = vec![
+                    StatRow {
+                        party_org: None,
+                        own: false,
+                        counts: counts.next().unwrap_or_default(),
+                    },
+                    StatRow {
+                        party_org: Some((party_org, name.clone())),
+                        own: true,
+                        counts: counts.next().unwrap_or_default(),
+                    },
+                ];
+                out.extend(
+                    children
+                        .iter()
+                        .zip(counts)
+                        .map(|((county, id, name, _), counts)| StatRow {
+                            party_org: Some((
+                                Key {
+                                    county: *county,
+                                    id: *id,
+                                },
+                                name.clone(),
+                            )),
+                            own: false,
+                            counts,
+                        }),
+                );
+                StatTable {
+                    table: *table,
+                    party_org: (party_org, name.clone()),
+                    as_of,
+                    rows: out,
+                }
+            })
+            .collect())
+    }
+
+    /// `table` of `party_org`'s subtree (in `scope`) on `as_of`.
+    pub fn statistics_table(
+        &mut self,
+        scope: &Scope,
+        party_org: Key,
+        table: Table,
+        as_of: NaiveDate,
+    ) -> Result<StatTable> {
+        self.statistics_tables(scope, party_org, &[table], as_of)?
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("统计表：没有算出".into()))
     }
 
     /// The records one cell of `table` counts for `party_org`'s subtree (or, with `own`,

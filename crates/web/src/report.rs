@@ -191,12 +191,9 @@ pub struct ReportCache {
     pub rectifications: Memo<RecordsKey<i32>, Vec<liangxin_store::weak::CaseSummary>>,
     /// 党性体检 roll of a party organization, by year and page.
     pub checkups: Memo<RecordsKey<(Key, i32, i64)>, liangxin_store::checkup::CheckupRoll>,
-    /// 党内统计 tables of a party organization, by the organization, table and day: a
-    /// city's reads every member record of the year.
-    pub statistics: Memo<
-        RecordsKey<(Key, liangxin_domain::statistics::Table, NaiveDate)>,
-        liangxin_store::statistics::StatTable,
-    >,
+    /// 党内统计 tables of a party organization (all of them, read together), by the
+    /// organization and day: a city's reads every member record of the year.
+    pub statistics: Memo<RecordsKey<(Key, NaiveDate)>, Vec<liangxin_store::statistics::StatTable>>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -316,22 +313,24 @@ pub async fn evaluation_tables(
     .await
 }
 
-/// A 党内统计 table of `party_org`'s subtree on `as_of`, computed once per change of the
-/// registry or the records.
+/// The 党内统计 tables ([`Table::ALL`], in that order) of `party_org`'s subtree on
+/// `as_of`, computed together once per change of the registry or the records.
+///
+/// [`Table::ALL`]: liangxin_domain::statistics::Table::ALL
 pub async fn statistics(
     state: &Arc<AppState>,
     scope: &Scope,
     party_org: Key,
-    table: liangxin_domain::statistics::Table,
     as_of: NaiveDate,
-) -> Result<Arc<liangxin_store::statistics::StatTable>, WebError> {
+) -> Result<Arc<Vec<liangxin_store::statistics::StatTable>>, WebError> {
+    use liangxin_domain::statistics::Table;
     let s = scope.clone();
     from_records(
         state,
         &state.reports.statistics,
         scope,
-        (party_org, table, as_of),
-        move |store| Ok(store.statistics_table(&s, party_org, table, as_of)?),
+        (party_org, as_of),
+        move |store| Ok(store.statistics_tables(&s, party_org, &Table::ALL, as_of)?),
     )
     .await
 }

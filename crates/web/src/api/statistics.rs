@@ -97,10 +97,11 @@ pub async fn get(
                 .ok_or_else(|| WebError::bad_field("统计表", "不是可查看的统计表"))?,
         ],
     };
+    let all = crate::report::statistics(&state, &auth.scope, key, as_of).await?;
     let mut tables = Vec::with_capacity(wanted.len());
     let mut reporting_unit = String::new();
-    for table in wanted {
-        let t = crate::report::statistics(&state, &auth.scope, key, table, as_of).await?;
+    for t in all.iter().filter(|t| wanted.contains(&t.table)) {
+        let table = t.table;
         reporting_unit.clone_from(&t.party_org.1);
         tables.push(StatTableOut {
             table: table.code(),

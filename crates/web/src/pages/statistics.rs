@@ -160,12 +160,8 @@ async fn tables(
     auth: &Auth,
     key: Key,
     as_of: NaiveDate,
-) -> Result<Vec<Arc<StatTable>>, WebError> {
-    let mut out = Vec::with_capacity(Table::ALL.len());
-    for table in Table::ALL {
-        out.push(crate::report::statistics(state, &auth.scope, key, table, as_of).await?);
-    }
-    Ok(out)
+) -> Result<Arc<Vec<StatTable>>, WebError> {
+    crate::report::statistics(state, &auth.scope, key, as_of).await
 }
 
 pub async fn show(
@@ -251,7 +247,7 @@ pub async fn xlsx(
 ) -> Result<Response, WebError> {
     let as_of = crate::params::as_of_day(&q.as_of)?;
     let all = tables(&state, &auth, Key { county, id }, as_of).await?;
-    let refs: Vec<&StatTable> = all.iter().map(|t| t.as_ref()).collect();
+    let refs: Vec<&StatTable> = all.iter().collect();
     let bytes = workbook(&refs)?;
     Ok((
         [
