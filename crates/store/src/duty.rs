@@ -274,59 +274,69 @@ impl Store {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();
-        let given: Vec<(TaskRow, String)> = dt::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(dt::county_code)
-                    .and(po::id.eq(dt::assigner_id))),
-            )
-            .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .select((task_columns!(), po::name))
+        // Driven from the tasks of the scope's counties (a few per committee), each looked
+        // up in the scope by its organizations' keys: never a walk of the scope's
+        // organizations (a city's are thousands) in search of tasks. A subtree below a
+        // city lies in its root's county.
+        let (first, last) = match scope.county_range() {
+            Some(range) => range,
+            None => match self.scope_root(scope)? {
+                Some(root) => (root.key.county, root.key.county),
+                None => return Ok(Vec::new()),
+            },
+        };
+        let given = diesel::dsl::exists(
+            po::table
+                .filter(po::county_code.eq(dt::county_code))
+                .filter(po::id.eq(dt::assigner_id))
+                .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone()))),
+        );
+        let owned = diesel::dsl::exists(
+            po::table
+                .filter(po::county_code.nullable().eq(dt::owner_county))
+                .filter(po::id.nullable().eq(dt::owner_id))
+                .filter(po::path.ge(low).and(po::path.lt(high))),
+        );
+        let mut rows: Vec<(TaskRow, bool, bool)> = dt::table
+            .filter(dt::county_code.between(first, last))
+            .filter(given.clone())
+            .select((task_columns!(), given.clone(), owned.clone()))
             .load(self.conn())?;
-        let owned: Vec<TaskRow> = dt::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .nullable()
-                    .eq(dt::owner_county)
-                    .and(po::id.nullable().eq(dt::owner_id))),
-            )
-            .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .select(task_columns!())
+        let owned_rows: Vec<(TaskRow, bool, bool)> = dt::table
+            .filter(dt::owner_county.between(first, last))
+            .filter(owned.clone())
+            .filter(diesel::dsl::not(given.clone()))
+            .select((task_columns!(), given, owned))
             .load(self.conn())?;
-        let mut by: BTreeMap<Key, (TaskRow, Option<String>, bool)> = BTreeMap::new();
-        for (row, name) in given {
-            by.insert(
-                Key {
-                    county: row.0,
-                    id: row.1,
-                },
-                (row, Some(name), false),
-            );
+        rows.extend(owned_rows);
+        // The assigners' names, a query per county.
+        let mut ids: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+        for (r, _, _) in &rows {
+            ids.entry(r.0).or_default().push(r.2);
         }
-        for row in owned {
-            by.entry(Key {
-                county: row.0,
-                id: row.1,
-            })
-            .or_insert((row, None, true))
-            .2 = true;
+        let mut names: BTreeMap<Key, String> = BTreeMap::new();
+        for (county, ids) in ids {
+            for chunk in ids.chunks(crate::registry::IN_LIST_MAX) {
+                let found: Vec<(i64, String)> = po::table
+                    .filter(po::county_code.eq(county))
+                    .filter(po::id.eq_any(chunk))
+                    .select((po::id, po::name))
+                    .load(self.conn())?;
+                names.extend(found.into_iter().map(|(id, n)| (Key { county, id }, n)));
+            }
         }
-        let mut out = Vec::with_capacity(by.len());
-        for (key, (r, name, owned_here)) in by {
-            let given_here = name.is_some();
+        let mut out = Vec::with_capacity(rows.len());
+        for (r, given_here, owned_here) in rows {
+            let key = Key {
+                county: r.0,
+                id: r.1,
+            };
             let assigner = Key {
                 county: r.0,
                 id: r.2,
             };
-            let assigner_name = match name {
-                Some(n) => n,
-                // Given from above the scope: its name only (data flows down as a task).
-                None => po::table
-                    .filter(po::county_code.eq(assigner.county))
-                    .filter(po::id.eq(assigner.id))
-                    .select(po::name)
-                    .first(self.conn())?,
-            };
+            // Given from above the scope: its name only (data flows down as a task).
+            let assigner_name = names.get(&assigner).cloned().unwrap_or_default();
             out.push(TaskView {
                 key,
                 assigner,
