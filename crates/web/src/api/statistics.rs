@@ -71,7 +71,7 @@ pub struct StatisticsOut {
         ("county" = i32, Path, minimum = 100000, maximum = 999999, description = "县级行政区划代码"),
         ("id" = i64, Path, minimum = 1, maximum = 9223372036854775807_i64, description = "党组织编号"),
         ("table" = Option<String>, Query, pattern = "^(member-change|member-basics|joined-periods|probation|party-orgs)$", description = "统计表：member-change（党员数量变化情况）、member-basics（党员基本情况）、joined-periods（党员入党时间情况）、probation（预备党员转正情况）、party-orgs（基层党组织数量和换届情况）；默认全部"),
-        ("as_of" = Option<String>, Query, description = "统计截止日期（YYYY-MM-DD，不晚于今天），默认今天")
+        ("as_of" = Option<String>, Query, pattern = "^20(19|2[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$", description = "统计截止日期（YYYY-MM-DD，不晚于今天，不早于换届规则施行的2018-10-28；此处的格式只列出必然有效的日子），默认今天")
     ),
     responses(
         (status = 200, description = "党内统计表，按记录计算", body = StatisticsOut),
