@@ -20,7 +20,7 @@ use crate::registry::{allocate, bump_records, bump_version};
 use crate::schema::{
     floating_members as fm, member_profiles as mp, members as m, party_orgs as po,
 };
-use crate::transfer::member_active;
+use crate::transfer::{before_register, member_on_register};
 use crate::{Scope, Store};
 
 /// A member going away, as the home branch registers it.
@@ -215,9 +215,12 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let member = member_active(conn, scope, out.member)?;
-            if out.out_on < member.joined_on {
-                return Err(StoreError::invalid("外出日期", "不能早于入党时间"));
+            let (member, since) = member_on_register(conn, scope, out.member)?;
+            if out.out_on < since {
+                return Err(StoreError::invalid(
+                    "外出日期",
+                    before_register(since, member.joined_on),
+                ));
             }
             let open: i64 = fm::table
                 .filter(fm::member_county.eq(out.member.county))

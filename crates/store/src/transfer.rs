@@ -417,9 +417,12 @@ impl Store {
         let paid = paid.map(|p| p.first_day().format("%Y-%m").to_string());
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let member = member_active(conn, scope, req.member)?;
-            if req.issued_on < member.joined_on {
-                return Err(StoreError::invalid("开具日期", "不能早于入党时间"));
+            let (member, since) = member_on_register(conn, scope, req.member)?;
+            if req.issued_on < since {
+                return Err(StoreError::invalid(
+                    "开具日期",
+                    before_register(since, member.joined_on),
+                ));
             }
             let open: Option<i64> = t::table
                 .filter(t::member_county.eq(req.member.county))
@@ -957,9 +960,12 @@ pub(crate) fn leave_in(
         on,
         ref note,
     } = *leaving;
-    let before = member_active(conn, scope, member)?;
-    if on < before.joined_on {
-        return Err(StoreError::invalid("减少日期", "不能早于入党时间"));
+    let (before, since) = member_on_register(conn, scope, member)?;
+    if on < since {
+        return Err(StoreError::invalid(
+            "减少日期",
+            before_register(since, before.joined_on),
+        ));
     }
     let open: i64 = t::table
         .filter(t::member_county.eq(member.county))
@@ -1004,16 +1010,38 @@ pub(crate) fn leave_in(
 
 /// A member of `scope` who has not left.
 pub(crate) fn member_active(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<MemberRow> {
+    member_on_register(conn, scope, key).map(|(row, _)| row)
+}
+
+/// A member on the register and the day this record's time on it began: the day of arrival
+/// for a record that came by transfer (its `joined_on` is the day the person joined the Party,
+/// years before this organization held the record), else the day of joining. A leaving, a
+/// letter or a departure dated before it would put the record off the register before it was on.
+pub(crate) fn member_on_register(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    key: Key,
+) -> Result<(MemberRow, NaiveDate)> {
     let row = member_in_scope(conn, scope, key)?;
-    let left: Option<NaiveDate> = m::table
+    let (left, arrived): (Option<NaiveDate>, Option<NaiveDate>) = m::table
         .filter(m::county_code.eq(key.county))
         .filter(m::id.eq(key.id))
-        .select(m::left_on)
+        .select((m::left_on, m::arrived_on))
         .first(conn)?;
     if left.is_some() {
         return Err(StoreError::invalid("党员", "已不在册（已转出或减少）"));
     }
-    Ok(row)
+    let since = arrived.unwrap_or(row.joined_on);
+    Ok((row, since))
+}
+
+/// The message for a day before a record's time on the register began.
+pub(crate) fn before_register(since: NaiveDate, joined_on: NaiveDate) -> &'static str {
+    if since > joined_on {
+        "不能早于转入本组织的日期"
+    } else {
+        "不能早于入党时间"
+    }
 }
 
 /// A transfer still in force as `scope` sees it (inside the writing transaction).

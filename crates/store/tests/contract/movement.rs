@@ -46,7 +46,7 @@ pub(super) fn a_sender_finds_the_receiver_by_part_of_its_name(db: &TestDb) {
 pub(super) fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &TestDb) {
     use liangxin_domain::audit::{AuditKind, AuditSubject};
     use liangxin_domain::kinds::{ArchiveItem, LeaveReason, LetterKind, TransferState};
-    use liangxin_store::transfer::{Destination, TransferRequest};
+    use liangxin_store::transfer::{Destination, Leaving, TransferRequest};
     let mut store = db.open();
     let c = build_small_city(&mut store);
     let longyou = scope_of(&mut store, c.longyou);
@@ -194,6 +194,25 @@ pub(super) fn transfers_move_a_member_and_escalate_when_nobody_receives(db: &Tes
         moved.joined_on,
         d(2010, 7, 1),
         "入党时间 travels with the member"
+    );
+    // The record's time on this register began on arrival: nothing ends it earlier.
+    let backdated = store
+        .leave_member(
+            "t",
+            &kecheng,
+            TODAY,
+            &Leaving {
+                member: new,
+                reason: LeaveReason::Died,
+                on: d(2026, 11, 1),
+                note: "补录".into(),
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        backdated.contains("减少日期") && backdated.contains("转入本组织"),
+        "{backdated}"
     );
     assert!(store.member(&longyou, new).unwrap().is_none());
     assert_eq!(
