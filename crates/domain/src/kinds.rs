@@ -699,3 +699,31 @@ coded_enum! {
         Other = ("other", "其他职业人员"),
     }
 }
+
+coded_enum! {
+    /// 抽查对象: what a spot check draws from the register.
+    SpotCheckOf, "抽查对象" {
+        /// 党组织 (not 党小组, not the committee that checks)
+        PartyOrgs = ("party_orgs", "党组织"),
+        /// 两新组织
+        Units = ("units", "两新组织"),
+    }
+}
+
+coded_enum! {
+    /// 分层方式: how the frame of a spot check is divided before drawing.
+    SpotCheckStrata, "分层方式" {
+        County = ("county", "按县（市、区）"),
+        Zone = ("zone", "按园区小镇"),
+        /// 组织类别 for units, 党组织类型 for party organizations
+        Kind = ("kind", "按类型"),
+    }
+}
+
+coded_enum! {
+    /// 检查结论 of one inspection of a spot check.
+    InspectionResult, "检查结论" {
+        Passed = ("passed", "合格"),
+        Issues = ("issues", "发现问题"),
+    }
+}

@@ -31,6 +31,7 @@ pub mod registry;
 pub mod resident_id;
 pub mod rule_versions;
 pub mod rules;
+pub mod spot_check;
 pub mod stars;
 pub mod statistics;
 pub mod town;

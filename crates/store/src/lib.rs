@@ -57,6 +57,7 @@ pub mod schema;
 pub mod scope;
 pub mod second_factor;
 pub mod self_assessment;
+pub mod spot_check;
 pub mod stars;
 pub mod statistics;
 pub mod todo;

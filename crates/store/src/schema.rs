@@ -686,6 +686,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 随机抽查: a round as published and drawn.
+    spot_check_rounds (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        owner_id -> BigInt,
+        region -> Nullable<Integer>,
+        zone_id -> Nullable<BigInt>,
+        title -> Text,
+        population -> Text,
+        strata -> Text,
+        size -> Integer,
+        seed -> BigInt,
+        as_of -> Date,
+        published_on -> Date,
+        published_by -> Text,
+        drawn_on -> Nullable<Date>,
+        drawn_by -> Nullable<Text>,
+        frame_size -> Nullable<Integer>,
+        frame_digest -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// A drawn item of a round and its inspection.
+    spot_check_items (county_code, round_id, seq) {
+        county_code -> Integer,
+        round_id -> BigInt,
+        seq -> Integer,
+        stratum -> Text,
+        stratum_label -> Text,
+        item_code -> Text,
+        item_name -> Text,
+        item_rank -> Text,
+        inspected_on -> Nullable<Date>,
+        inspectors -> Nullable<Text>,
+        result -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// A problem an inspection found and the rectification it demands.
+    spot_check_findings (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        round_id -> BigInt,
+        seq -> Integer,
+        problem -> Text,
+        demand -> Text,
+        deadline -> Date,
+        raised_on -> Date,
+        raised_by -> Text,
+        closed_on -> Nullable<Date>,
+        closed_by -> Nullable<Text>,
+        closing_note -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -724,6 +783,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     zone_items,
     duty_tasks,
     checkup_areas,
+    spot_check_rounds,
+    spot_check_items,
+    spot_check_findings,
 );
 
 diesel::table! {

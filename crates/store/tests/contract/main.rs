@@ -33,6 +33,7 @@ mod movement;
 mod personal_data;
 mod registry;
 mod reports;
+mod spot_check;
 mod stars;
 mod statistics;
 mod town;
@@ -41,8 +42,8 @@ mod weak;
 
 use {
     appraisal::*, checkup::*, duty::*, funds::*, imports::*, life_and_dues::*, movement::*,
-    personal_data::*, registry::*, reports::*, stars::*, statistics::*, town::*, vanguard::*,
-    weak::*,
+    personal_data::*, registry::*, reports::*, spot_check::*, stars::*, statistics::*, town::*,
+    vanguard::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -155,6 +156,7 @@ contract!(
     a_ledger_keeps_receipts_and_spending_reverses_errors_and_sums_the_subtree,
     a_towns_five_tasks_come_from_the_records_and_from_what_its_committee_enters,
     a_committee_gives_tasks_and_overdue_ones_reach_both_todo_lists,
+    a_round_is_published_drawn_as_anyone_redraws_it_inspected_and_closed,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,
