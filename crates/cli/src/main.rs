@@ -19,6 +19,7 @@ mod import_cmd;
 mod output;
 mod report_cmd;
 mod serve_cmd;
+mod spot_check_cmd;
 mod vanguard_cmd;
 
 use std::path::{Path, PathBuf};
@@ -263,6 +264,39 @@ enum Command {
         /// The file to write (needed for xlsx; JSON goes to standard output without it).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// 随机抽查: draws (or redraws) a stratified random sample of party organizations or
+    /// units from a published seed and the register of a day, as a round's page draws it.
+    SpotCheck {
+        /// The published seed: a whole number of at most 18 digits.
+        #[arg(long)]
+        seed: String,
+        /// How many to draw.
+        #[arg(long)]
+        size: u32,
+        /// Strata: county (县市区), zone (园区小镇) or kind (组织类别 / 党组织类型).
+        #[arg(long, value_parser = ["county", "zone", "kind"], default_value = "county")]
+        by: String,
+        /// What to draw: party-orgs (党组织, not 党小组) or units (两新组织).
+        #[arg(long, value_parser = ["party-orgs", "units"], default_value = "party-orgs")]
+        of: String,
+        /// 名录日期: the register of this day (default today), YYYY-MM-DD.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// The committee of one county (its code, e.g. 330825); default the city.
+        #[arg(long)]
+        county: Option<String>,
+        /// The committee at one party organization, as county-id (e.g. 330825-12).
+        #[arg(long, conflicts_with = "county")]
+        party_org: Option<String>,
+        /// The 党工委 of one park or town, by the zone's code.
+        #[arg(long, conflicts_with_all = ["county", "party_org"])]
+        zone: Option<String>,
+        #[arg(long, value_enum, default_value_t = spot_check_cmd::SpotFormat::Text)]
+        format: spot_check_cmd::SpotFormat,
+        /// With --format json: the whole frame too, so the draw can be checked by hand.
+        #[arg(long)]
+        frame: bool,
     },
     /// Time the coverage report against the raw-SQL baseline on the same data.
     Bench {
@@ -705,6 +739,40 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 day,
                 format,
                 out.as_deref(),
+            )
+        }
+        Command::SpotCheck {
+            seed,
+            size,
+            by,
+            of,
+            as_of,
+            county,
+            party_org,
+            zone,
+            format,
+            frame,
+        } => {
+            let day = as_of.unwrap_or_else(today);
+            if day > today() {
+                return Err(CliError::Refused(format!(
+                    "--as-of {day} 晚于今天：名录只能取已经过去的日子"
+                )));
+            }
+            let known = |e: liangxin_domain::kinds::UnknownValue| CliError::Refused(e.to_string());
+            spot_check_cmd::run(
+                &mut store,
+                &spot_check_cmd::Request {
+                    seed: &seed,
+                    size,
+                    of: liangxin_domain::kinds::SpotCheckOf::parse(&of.replace('-', "_"))
+                        .map_err(known)?,
+                    by: liangxin_domain::kinds::SpotCheckStrata::parse(&by).map_err(known)?,
+                    as_of: day,
+                    within: (county.as_deref(), party_org.as_deref(), zone.as_deref()),
+                    format,
+                    with_frame: frame,
+                },
             )
         }
         // Returned above, before the database is opened.

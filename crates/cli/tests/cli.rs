@@ -231,6 +231,72 @@ fn demo_then_coverage_on_sqlite() {
     assert!(stderr(&bad).contains("member-change"), "{}", stderr(&bad));
     let bad = liangxin(db, &["report", "all", "--format", "xlsx"]);
     assert!(stderr(&bad).contains("--out"), "{}", stderr(&bad));
+    check_spot_check(db);
+}
+
+/// 随机抽查 from the command line: the sample is what the published method gives on the
+/// frame it prints, recomputed here with SHA-256 and a sort.
+fn check_spot_check(db: &str) {
+    use sha2::Digest;
+    let draw = |args: &[&str]| {
+        let mut all = vec!["spot-check", "--format", "json", "--frame"];
+        all.extend_from_slice(args);
+        let out = liangxin(db, &all);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+    };
+    for args in [
+        &["--seed", "20261205", "--size", "30"][..],
+        &[
+            "--seed", "7", "--size", "12", "--of", "units", "--by", "zone", "--county", "330825",
+        ][..],
+        &[
+            "--seed", "99", "--size", "5", "--by", "kind", "--county", "330881",
+        ][..],
+    ] {
+        let v = draw(args);
+        let size: usize = args[3].parse().unwrap();
+        let seed = args[1];
+        let frame = v["frame"].as_array().unwrap();
+        let total = frame.len();
+        assert!(total > size, "{args:?}: {total}");
+        let sample = v["sample"].as_array().unwrap();
+        assert_eq!(sample.len(), size);
+        assert_eq!(v["frame_size"].as_u64().unwrap() as usize, total);
+        for s in v["strata"].as_array().unwrap() {
+            let code = s["code"].as_str().unwrap();
+            let mut ranked: Vec<(String, String)> = frame
+                .iter()
+                .filter(|i| i["stratum"] == code)
+                .map(|i| {
+                    let c = i["code"].as_str().unwrap().to_owned();
+                    let h = sha2::Sha256::digest(format!("{seed}:{c}").as_bytes());
+                    (h.iter().map(|b| format!("{b:02x}")).collect(), c)
+                })
+                .collect();
+            ranked.sort();
+            let n = s["drawn"].as_u64().unwrap() as usize;
+            assert_eq!(ranked.len(), s["size"].as_u64().unwrap() as usize);
+            // Proportional: within one of the stratum's exact share.
+            let share = (size * ranked.len()) as f64 / total as f64;
+            assert!((n as f64 - share).abs() < 1.0, "{code}: {n} for {share}");
+            let drawn: Vec<&str> = sample
+                .iter()
+                .filter(|d| d["stratum"] == code)
+                .map(|d| d["code"].as_str().unwrap())
+                .collect();
+            let expected: Vec<&str> = ranked.iter().take(n).map(|(_, c)| c.as_str()).collect();
+            assert_eq!(drawn, expected, "{args:?} {code}");
+        }
+        // The same request draws the same sample.
+        assert_eq!(draw(args)["sample"], v["sample"]);
+    }
+    let text = liangxin(db, &["spot-check", "--seed", "1", "--size", "3"]);
+    assert!(stdout(&text).contains("随机种子 1"), "{}", stdout(&text));
+    let bad = liangxin(db, &["spot-check", "--seed", "-3", "--size", "3"]);
+    assert!(stderr(&bad).contains("--seed"), "{}", stderr(&bad));
+    let bad = liangxin(db, &["spot-check", "--seed", "3", "--size", "0"]);
+    assert!(stderr(&bad).contains("--size"), "{}", stderr(&bad));
 }
 
 #[test]
@@ -621,6 +687,27 @@ fn demo_then_coverage_on_postgres_via_database_url() {
         &["coverage", "--by", "county", "--format", "json"],
     );
     assert_eq!(stdout(&pg), stdout(&lite));
+    // And the same seed and day draw the same spot-check sample.
+    let spot = [
+        "spot-check",
+        "--seed",
+        "20261205",
+        "--size",
+        "25",
+        "--by",
+        "kind",
+        "--of",
+        "units",
+        "--as-of",
+        "2026-11-30",
+        "--format",
+        "json",
+    ];
+    let pg = run(&spot);
+    assert!(pg.status.success(), "{}", stderr(&pg));
+    let lite = liangxin(db.to_str().unwrap(), &spot);
+    assert_eq!(stdout(&pg), stdout(&lite));
+    assert!(stdout(&pg).contains("frame_digest"));
     diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
         .execute(&mut admin)
         .unwrap();
