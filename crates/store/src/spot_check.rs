@@ -56,6 +56,7 @@ pub struct RoundSummary {
     pub as_of: NaiveDate,
     pub published_on: NaiveDate,
     pub published_by: String,
+    pub frame: FrameScope,
     /// Drawn on, by; the frame's size and digest.
     pub drawn: Option<(NaiveDate, String, usize, String)>,
     pub items: usize,
@@ -150,6 +151,7 @@ type RoundRow = (
     ),
     String,
     String,
+    Option<String>,
 );
 
 macro_rules! round_columns {
@@ -175,8 +177,20 @@ macro_rules! round_columns {
             (sr::drawn_on, sr::drawn_by, sr::frame_size, sr::frame_digest),
             po::name,
             po::path,
+            z::code.nullable(),
         )
     };
+}
+
+/// Whose register a round's frame is: what `liangxin spot-check` is told to redraw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameScope {
+    /// A city's or a county's committee: the region's units (`--county`, none for a city).
+    Region(i32),
+    /// A park's or town's 党工委: the zone's units (`--zone CODE`).
+    Zone(String),
+    /// Another committee: its subtree (`--party-org`).
+    Subtree,
 }
 
 /// A round's row read back: its summary (counts not yet filled), the owner's path and the
@@ -195,7 +209,13 @@ fn round_of(row: RoundRow) -> Result<Round> {
         drawn,
         name,
         path,
+        zone_code,
     ) = row;
+    let frame = match (region, zone_code) {
+        (_, Some(code)) => FrameScope::Zone(code),
+        (Some(r), None) => FrameScope::Region(r),
+        (None, None) => FrameScope::Subtree,
+    };
     let bad = |field: &'static str, e: String| StoreError::invalid(field, e);
     let drawn = match drawn {
         (Some(d), Some(who), Some(n), Some(digest)) => {
@@ -217,6 +237,7 @@ fn round_of(row: RoundRow) -> Result<Round> {
             as_of,
             published_on: on,
             published_by: by_whom,
+            frame,
             drawn,
             items: 0,
             inspected: 0,
@@ -414,6 +435,7 @@ impl Store {
                     .eq(sr::county_code)
                     .and(po::id.eq(sr::owner_id))),
             )
+            .left_join(z::table.on(sr::zone_id.eq(z::id.nullable())))
             .filter(sr::county_code.eq(key.county))
             .filter(sr::id.eq(key.id))
             .select(round_columns!())
@@ -554,6 +576,7 @@ impl Store {
                     .eq(sr::county_code)
                     .and(po::id.eq(sr::owner_id))),
             )
+            .left_join(z::table.on(sr::zone_id.eq(z::id.nullable())))
             .filter(po::path.ge(&low))
             .filter(po::path.lt(&high))
             .order((sr::published_on.desc(), sr::county_code, sr::id.desc()))

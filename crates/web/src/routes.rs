@@ -58,6 +58,8 @@ pub enum Object {
     Rectification,
     /// `{county}/{id}` of a 双强六好 star assessment.
     Star,
+    /// `{county}/{id}` of a 随机抽查 round.
+    SpotCheck,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -412,6 +414,35 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/tasks", Object::None),
     staff("POST", "/tasks", Object::None),
     staff("POST", "/tasks/record", Object::None),
+    staff("GET", "/spot-checks", Object::None),
+    staff("POST", "/spot-checks", Object::None),
+    staff("GET", "/spot-checks/{county}/{id}", Object::SpotCheck),
+    staff(
+        "GET",
+        "/spot-checks/{county}/{id}/sample.xlsx",
+        Object::SpotCheck,
+    ),
+    staff(
+        "GET",
+        "/spot-checks/{county}/{id}/sample.csv",
+        Object::SpotCheck,
+    ),
+    staff("POST", "/spot-checks/{county}/{id}/draw", Object::SpotCheck),
+    staff(
+        "POST",
+        "/spot-checks/{county}/{id}/inspect",
+        Object::SpotCheck,
+    ),
+    staff(
+        "POST",
+        "/spot-checks/{county}/{id}/findings",
+        Object::SpotCheck,
+    ),
+    staff(
+        "POST",
+        "/spot-checks/{county}/{id}/close",
+        Object::SpotCheck,
+    ),
     staff("GET", "/weak", Object::None),
     staff("GET", "/weak.xlsx", Object::None),
     staff("GET", "/weak.csv", Object::None),
@@ -646,6 +677,12 @@ pub const ROUTES: &[Route] = &[
         "/api/v1/party-orgs/{county}/{id}/statistics",
         Object::PartyOrg,
     ),
+    api_staff("GET", "/api/v1/spot-checks", Object::None),
+    api_staff(
+        "GET",
+        "/api/v1/spot-checks/{county}/{id}",
+        Object::SpotCheck,
+    ),
     Route {
         method: "GET",
         path: "/api/v1/zones/{id}/profile",
@@ -766,6 +803,8 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/party-orgs/{county}/{id}/funds") => get(api::funds::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}/statistics") => get(api::statistics::get),
         ("GET", "/api/v1/zones/{id}/profile") => get(api::town::profile),
+        ("GET", "/api/v1/spot-checks") => get(api::spot_checks::list),
+        ("GET", "/api/v1/spot-checks/{county}/{id}") => get(api::spot_checks::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
         ("GET", "/api/v1/party-orgs/{county}/{id}/evaluation-tables") => {
             get(api::evaluation::tables)
@@ -802,6 +841,15 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/tasks") => get(pages::tasks::show),
         ("POST", "/tasks") => post(pages::tasks::assign),
         ("POST", "/tasks/record") => post(pages::tasks::record),
+        ("GET", "/spot-checks") => get(pages::spot_checks::list),
+        ("POST", "/spot-checks") => post(pages::spot_checks::publish),
+        ("GET", "/spot-checks/{county}/{id}") => get(pages::spot_checks::show),
+        ("GET", "/spot-checks/{county}/{id}/sample.xlsx") => get(pages::spot_checks::xlsx),
+        ("GET", "/spot-checks/{county}/{id}/sample.csv") => get(pages::spot_checks::csv),
+        ("POST", "/spot-checks/{county}/{id}/draw") => post(pages::spot_checks::draw),
+        ("POST", "/spot-checks/{county}/{id}/inspect") => post(pages::spot_checks::inspect),
+        ("POST", "/spot-checks/{county}/{id}/findings") => post(pages::spot_checks::raise),
+        ("POST", "/spot-checks/{county}/{id}/close") => post(pages::spot_checks::close),
         ("GET", "/weak") => get(pages::weak::show),
         ("GET", "/weak.xlsx") => get(pages::weak::xlsx),
         ("GET", "/weak.csv") => get(pages::weak::csv),

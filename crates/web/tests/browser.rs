@@ -838,6 +838,24 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
     ] {
         check_page(&b, &app.base, name, path);
     }
+    // 随机抽查: the city publishes a round, draws it, and its page fits every width.
+    b.go(&format!("{}/spot-checks", app.base));
+    b.wait_for_text("h1", "随机抽查");
+    b.type_into("#title", "全市两新党组织随机抽查");
+    b.type_into("#size", "12");
+    b.type_into("#seed", "20261205");
+    b.click("form[action='/spot-checks'] button.primary");
+    b.wait_for_text("h1", "全市两新党组织随机抽查");
+    b.click("form[action$='/draw'] button");
+    b.wait_for_text("main", "复核一致");
+    let round = b.url();
+    let round = round
+        .trim_start_matches(app.base.as_str())
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    check_page(&b, &app.base, "city-spot-check", &round);
     // Wide lists print on A4 landscape.
     for (name, path) in [("print-audit", "/audit"), ("print-gaps", "/gaps")] {
         b.go(&format!("{}{path}", app.base));

@@ -213,6 +213,31 @@ fn no_role_reads_or_writes_outside_its_scope() {
         narrower = Some(scope);
     }
 
+    // A drawn 随机抽查 round of each committee role, so each has its own and others' to try.
+    let mut spot_checks: Vec<(Key, Key)> = Vec::new();
+    for role in ["city", "longyou", "hongmu"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let root = store.scope_root(&scope).unwrap().unwrap().key;
+        let round = store
+            .publish_spot_check(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::spot_check::NewRound {
+                    title: format!("{role}的随机抽查"),
+                    of: liangxin_domain::kinds::SpotCheckOf::PartyOrgs,
+                    by: liangxin_domain::kinds::SpotCheckStrata::Kind,
+                    size: 3,
+                    seed: liangxin_domain::spot_check::Seed::parse("20261205").unwrap(),
+                    as_of: today,
+                },
+            )
+            .unwrap();
+        store.draw_spot_check("test", &scope, today, round).unwrap();
+        spot_checks.push((root, round));
+    }
+
     // A letter from the top of each staff role's tree to outside the system, so each has
     // its own transfer and others' to try.
     let mut letters: Vec<(Key, i64)> = Vec::new();
@@ -479,6 +504,11 @@ fn no_role_reads_or_writes_outside_its_scope() {
                                 || route.path == "/api/v1/rectifications"
                             {
                                 po_in_scope.contains(&key)
+                            } else if route.path == "/api/v1/spot-checks" {
+                                po_in_scope.contains(&Key {
+                                    county: item["owner_county"].as_i64().unwrap() as i32,
+                                    id: item["owner_id"].as_i64().unwrap(),
+                                })
                             } else if route.path == "/api/v1/dues/members" {
                                 // A member of the month (one who left in it too): by the
                                 // party organization the member belonged to.
@@ -678,6 +708,21 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     let (_, k) = own.unwrap_or_else(|| panic!("{role} has one"));
                     let r = c.get(&fill(route.path, *k));
                     assert_eq!(r.status, 200, "{role} {} of its own case", route.path);
+                }
+                Object::SpotCheck => {
+                    let foreign = spot_checks.iter().find(|(po, _)| !po_in_scope.contains(po));
+                    if let Some((_, k)) = foreign {
+                        let r = c.get(&fill(route.path, *k));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign round", route.path);
+                    }
+                    // A branch runs none; the committees each have theirs.
+                    let own = spot_checks.iter().find(|(po, _)| po_in_scope.contains(po));
+                    if let Some((_, k)) = own {
+                        let r = c.get(&fill(route.path, *k));
+                        assert_eq!(r.status, 200, "{role} {} of its own round", route.path);
+                    } else {
+                        assert_eq!(role, "secretary", "{role} has a round");
+                    }
                 }
                 Object::Organization => {
                     if let Some((key, _)) = foreign.first() {

@@ -48,6 +48,7 @@ pub mod rules;
 pub mod second_factor;
 pub mod secretary_home;
 pub mod self_assessment;
+pub mod spot_checks;
 pub mod star_list;
 pub mod stars;
 pub mod statistics;

@@ -15,6 +15,7 @@ mod imports;
 mod personal_data;
 mod registry;
 mod sessions;
+mod spot_checks;
 mod stars;
 mod statistics;
 mod tasks;
