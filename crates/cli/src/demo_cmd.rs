@@ -103,11 +103,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let rectifications = rectifications(store, &city, seed, as_of)?;
     let funds = funds(store, &city, seed, as_of)?;
     let town_items = town_items(store, &city, seed, as_of)?;
+    let spot = spot_checks(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -438,6 +439,115 @@ fn town_items(
         n += 1;
     }
     Ok(n)
+}
+
+/// This year's 随机抽查 of the city and its counties, each step as its committee takes it:
+/// published and drawn on the day, inspected within the month, rectifications demanded
+/// and accepted when due.
+fn spot_checks(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use liangxin_demo::spot_checks::{Runner, inspections, plan};
+    use liangxin_domain::kinds::InspectionResult;
+    use liangxin_store::spot_check::{Inspection, NewRound};
+    let counties: Vec<i32> = city
+        .regions
+        .iter()
+        .filter(|r| r.parent == Some(liangxin_demo::CITY_CODE))
+        .map(|r| r.code)
+        .collect();
+    const PROBLEMS: [(&str, &str); 4] = [
+        (
+            "三会一课记录不完整，支委会缺两个月记录",
+            "补齐会议记录，今后每月按时召开支委会",
+        ),
+        (
+            "党费收缴台账与党员名册不一致",
+            "核对党员名册和党费基数，补收欠缴党费",
+        ),
+        ("党员活动阵地被挪作他用", "恢复党员活动室，落实专人管理"),
+        (
+            "未按期开展主题党日",
+            "制定全年主题党日计划，按月开展并留存记录",
+        ),
+    ];
+    let mut held = 0;
+    for p in plan(seed, &counties, as_of) {
+        let code = match p.runner {
+            Runner::City => liangxin_demo::CITY_CODE,
+            Runner::County(c) => c,
+        };
+        let Some((_, path, _)) = store.county_top_party_org(code)? else {
+            continue;
+        };
+        let scope = liangxin_store::Scope {
+            region: Some(code),
+            ..liangxin_store::Scope::subtree(path)
+        };
+        let round = NewRound {
+            title: p.title.clone(),
+            of: p.of,
+            by: p.by,
+            size: p.size,
+            seed: liangxin_domain::spot_check::Seed::new(p.seed)
+                .map_err(|e| CliError::Refused(e.to_string()))?,
+            as_of: p.on,
+        };
+        // A small demo city may leave a county nothing to draw: no round there.
+        if store.spot_check_frame(&scope, p.of, p.by, p.on)?.is_empty() {
+            continue;
+        }
+        let key = store.publish_spot_check("demo", &scope, p.on, &round)?;
+        let drawn = store.draw_spot_check("demo", &scope, p.on, key)?;
+        held += 1;
+        let planned = inspections(seed, p.seed, drawn.sample.len(), p.on, as_of);
+        for (i, planned) in planned.into_iter().enumerate() {
+            let Some(x) = planned else { continue };
+            let seq = i32::try_from(i + 1).unwrap_or(i32::MAX);
+            let (problem, demand) = PROBLEMS[i % PROBLEMS.len()];
+            let note = if x.result == InspectionResult::Issues {
+                problem.to_owned()
+            } else {
+                "台账齐全，组织生活正常开展".to_owned()
+            };
+            store.inspect_spot_check_item(
+                "demo",
+                &scope,
+                x.on,
+                (key, seq),
+                &Inspection {
+                    on: x.on,
+                    inspectors: "两新工委检查组".into(),
+                    result: x.result,
+                    note,
+                },
+            )?;
+            if let Some((deadline, accepted)) = x.rectification {
+                let finding = store.raise_spot_check_finding(
+                    "demo",
+                    &scope,
+                    x.on,
+                    (key, seq),
+                    problem,
+                    demand,
+                    deadline,
+                )?;
+                if accepted {
+                    store.close_spot_check_finding(
+                        "demo",
+                        &scope,
+                        deadline,
+                        (key, finding),
+                        "整改材料齐全，现场核实已整改到位",
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(held)
 }
 
 /// Books this year's 党建经费 of the towns' and parks' 党工委 and of some branches.

@@ -18,6 +18,7 @@ pub mod funds;
 mod life;
 pub mod records;
 pub mod rectification;
+pub mod spot_checks;
 pub mod stars;
 pub mod towns;
 pub mod transfers;

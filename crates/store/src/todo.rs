@@ -66,6 +66,8 @@ pub struct EvaluationTodo {
     /// to do), and given by them to others (theirs to follow).
     pub tasks_overdue_owned: u32,
     pub tasks_overdue_given: u32,
+    /// 随机抽查 rectifications the scope's committees demanded, open past their deadline.
+    pub spot_checks_overdue: u32,
 }
 
 impl EvaluationTodo {
@@ -227,6 +229,23 @@ impl Store {
             .filter(m::left_on.is_null())
             .count()
             .get_result(conn)?;
+        use crate::schema::{spot_check_findings as sf, spot_check_rounds as sr};
+        let spot_checks_overdue: i64 = sf::table
+            .inner_join(
+                sr::table.on(sr::county_code
+                    .eq(sf::county_code)
+                    .and(sr::id.eq(sf::round_id))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sr::county_code)
+                    .and(po::id.eq(sr::owner_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(sf::closed_on.is_null())
+            .filter(sf::deadline.lt(today))
+            .count()
+            .get_result(conn)?;
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(EvaluationTodo {
             stars_waiting,
@@ -241,6 +260,7 @@ impl Store {
             checkups_to_review: u32::try_from(checkups_to_review).unwrap_or(u32::MAX),
             tasks_overdue_owned,
             tasks_overdue_given,
+            spot_checks_overdue: u32::try_from(spot_checks_overdue).unwrap_or(u32::MAX),
         })
     }
 

@@ -253,6 +253,23 @@ pub(super) fn a_round_is_published_drawn_as_anyone_redraws_it_inspected_and_clos
         .unwrap();
     assert_eq!(after.summary.findings_overdue, 1, "open past its deadline");
     assert!(after.findings[0].overdue(later + chrono::Days::new(1)));
+    let late = later + chrono::Days::new(1);
+    assert_eq!(
+        store
+            .evaluation_todo(&city, late)
+            .unwrap()
+            .spot_checks_overdue,
+        1,
+        "in the committee's 待办"
+    );
+    assert_eq!(
+        store
+            .evaluation_todo(&longyou, late)
+            .unwrap()
+            .spot_checks_overdue,
+        0,
+        "not in a county's: the city demanded it"
+    );
     let close = |store: &mut Store, note: &str| {
         store.close_spot_check_finding("t", &city, TODAY, (key, finding), note)
     };

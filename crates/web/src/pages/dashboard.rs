@@ -126,6 +126,11 @@ pub fn evaluation_tasks(
         "/tasks".into(),
     );
     add(
+        todo.spot_checks_overdue,
+        format!("随机抽查整改逾期未销号 {} 项", todo.spot_checks_overdue),
+        "/spot-checks".into(),
+    );
+    add(
         todo.checkups_to_review,
         format!("党性体检待支部评议 {} 份", todo.checkups_to_review),
         checkups,
