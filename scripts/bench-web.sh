@@ -89,10 +89,18 @@ for role in "${roles[@]}"; do
             "/party-orgs/{root}/evaluation-tables" /api/v1/weak /stars /api/v1/stars
             /api/v1/rectifications "/party-orgs/{root}/checkups" "/party-orgs/{root}/funds"
             "/api/v1/party-orgs/{root}/funds" "/party-orgs/{root}/statistics"
-            "/api/v1/party-orgs/{root}/statistics" /tasks)
+            "/api/v1/party-orgs/{root}/statistics" /tasks /spot-checks /api/v1/spot-checks)
+        # The newest 随机抽查 round the role sees (a committee's own or one below it).
+        round=$(sql "SELECT r.county_code || '/' || r.id FROM spot_check_rounds r
+            JOIN party_orgs o ON o.county_code = r.county_code AND o.id = r.owner_id
+            JOIN party_orgs me ON me.county_code || '/' || me.id = '$root'
+            WHERE substr(o.path, 1, length(me.path)) = me.path
+            ORDER BY r.published_on DESC, r.id DESC LIMIT 1")
+        [ -z "$round" ] || paths+=("/spot-checks/{round}" "/api/v1/spot-checks/{round}")
     fi
     for path in "${paths[@]}"; do
         if [ -n "${BENCH_PATHS:-}" ] && [[ " $BENCH_PATHS " != *" $path "* ]]; then continue; fi
-        measure "$role" "$token" "${path//\{root\}/$root}"
+        path=${path//\{root\}/$root}
+        measure "$role" "$token" "${path//\{round\}/${round:-}}"
     done
 done

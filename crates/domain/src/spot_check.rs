@@ -97,7 +97,16 @@ pub struct Draw {
 
 /// The rank of an item under a seed.
 pub fn rank(seed: Seed, code: &str) -> String {
-    hex(&Sha256::digest(format!("{seed}:{code}").as_bytes()))
+    hex(&rank_bytes(seed, code))
+}
+
+/// The rank as bytes: their order is the order of the hexadecimal text.
+fn rank_bytes(seed: Seed, code: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(seed.to_string().as_bytes());
+    h.update(b":");
+    h.update(code.as_bytes());
+    h.finalize().into()
 }
 
 /// SHA-256 of the frame's lines `stratum\tcode\n` in code order.
@@ -118,7 +127,13 @@ pub fn frame_digest(frame: &[FrameItem]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// The largest-remainder allocation of `size` draws over strata of `sizes`, in their order;
@@ -149,7 +164,8 @@ pub fn allocate(sizes: &[usize], codes: &[&str], size: usize) -> Vec<usize> {
 /// Draws `size` items from `frame` under `seed`.
 pub fn draw(seed: Seed, size: usize, frame: &[FrameItem]) -> Draw {
     let mut strata: Vec<Stratum> = Vec::new();
-    let mut members: Vec<Vec<Drawn>> = Vec::new();
+    // Each stratum's items with their ranks as bytes; hexadecimal only for those drawn.
+    let mut members: Vec<Vec<([u8; 32], &FrameItem)>> = Vec::new();
     let mut sorted: Vec<&FrameItem> = frame.iter().collect();
     sorted.sort_by(|a, b| a.stratum.cmp(&b.stratum).then(a.code.cmp(&b.code)));
     for item in sorted {
@@ -164,12 +180,7 @@ pub fn draw(seed: Seed, size: usize, frame: &[FrameItem]) -> Draw {
         }
         if let (Some(s), Some(m)) = (strata.last_mut(), members.last_mut()) {
             s.size += 1;
-            m.push(Drawn {
-                code: item.code.clone(),
-                name: item.name.clone(),
-                stratum: item.stratum.clone(),
-                rank: rank(seed, &item.code),
-            });
+            m.push((rank_bytes(seed, &item.code), item));
         }
     }
     let sizes: Vec<usize> = strata.iter().map(|s| s.size).collect();
@@ -177,10 +188,14 @@ pub fn draw(seed: Seed, size: usize, frame: &[FrameItem]) -> Draw {
     let take = allocate(&sizes, &codes, size);
     let mut sample = Vec::new();
     for ((s, mut m), n) in strata.iter_mut().zip(members).zip(take) {
-        m.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.code.cmp(&b.code)));
-        m.truncate(n);
+        m.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
         s.drawn = n;
-        sample.extend(m);
+        sample.extend(m.into_iter().take(n).map(|(rank, item)| Drawn {
+            code: item.code.clone(),
+            name: item.name.clone(),
+            stratum: item.stratum.clone(),
+            rank: hex(&rank),
+        }));
     }
     Draw {
         frame_size: frame.len(),

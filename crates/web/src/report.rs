@@ -194,6 +194,9 @@ pub struct ReportCache {
     /// 党内统计 tables of a party organization (all of them, read together), by the
     /// organization and day: a city's reads every member record of the year.
     pub statistics: Memo<RecordsKey<(Key, NaiveDate)>, Vec<liangxin_store::statistics::StatTable>>,
+    /// A 随机抽查 round drawn again from its register, and whether that gives the kept
+    /// sample: a city's round of units reads and ranks every unit of the city.
+    pub spot_redraws: Memo<RecordsKey<Key>, Option<(liangxin_domain::spot_check::Draw, bool)>>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -227,6 +230,7 @@ impl Default for ReportCache {
             checkups: Memo::new(CACHE_ENTRIES),
             statistics: Memo::new(CACHE_ENTRIES),
             rectifications: Memo::new(CACHE_ENTRIES),
+            spot_redraws: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -331,6 +335,25 @@ pub async fn statistics(
         scope,
         (party_org, as_of),
         move |store| Ok(store.statistics_tables(&s, party_org, &Table::ALL, as_of)?),
+    )
+    .await
+}
+
+/// A 随机抽查 round drawn again from its committee's register of its day (none before the
+/// draw or outside the scope), and whether that gives the kept frame and sample; computed
+/// once per change of the registry or the records.
+pub async fn spot_check_redraw(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    round: Key,
+) -> Result<Arc<Option<(liangxin_domain::spot_check::Draw, bool)>>, WebError> {
+    let s = scope.clone();
+    from_records(
+        state,
+        &state.reports.spot_redraws,
+        scope,
+        round,
+        move |store| Ok(store.redraw_spot_check(&s, round)?),
     )
     .await
 }

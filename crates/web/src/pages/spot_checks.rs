@@ -272,25 +272,17 @@ fn redraw_command(s: &RoundSummary) -> String {
     )
 }
 
-async fn round_view(
-    state: &Arc<AppState>,
-    auth: &Auth,
-    key: Key,
-) -> Result<(RoundView, Option<(liangxin_domain::spot_check::Draw, bool)>), WebError> {
+async fn round_view(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<RoundView, WebError> {
     let scope = auth.scope.clone();
     let today = crate::today();
-    let (v, again) = state
+    state
         .pool
         .run(move |store| {
-            let v = store.spot_check(&scope, key, today)?;
-            let again = match &v {
-                Some(v) if v.summary.drawn.is_some() => store.redraw_spot_check(&scope, key)?,
-                _ => None,
-            };
-            Ok((v, again))
+            store
+                .spot_check(&scope, key, today)?
+                .ok_or_else(WebError::not_found)
         })
-        .await?;
-    Ok((v.ok_or_else(WebError::not_found)?, again))
+        .await
 }
 
 async fn round_page(
@@ -300,7 +292,8 @@ async fn round_page(
     error: Option<String>,
 ) -> Result<RoundPage, WebError> {
     let today = crate::today();
-    let (v, again) = round_view(state, auth, key).await?;
+    let v = round_view(state, auth, key).await?;
+    let again = crate::report::spot_check_redraw(state, &auth.scope, key).await?;
     let s = v.summary.clone();
     let base = format!("/spot-checks/{}/{}", key.county, key.id);
     let layout = Layout::new(state, auth, &s.title, "spot_checks")
@@ -342,6 +335,7 @@ async fn round_page(
         }),
         strata: again
             .as_ref()
+            .as_ref()
             .map(|(d, _)| {
                 d.strata
                     .iter()
@@ -349,7 +343,7 @@ async fn round_page(
                     .collect()
             })
             .unwrap_or_default(),
-        verified: again.as_ref().map(|(_, same)| *same),
+        verified: again.as_ref().as_ref().map(|(_, same)| *same),
         command: redraw_command(&s),
         items: v
             .items
@@ -599,7 +593,7 @@ async fn export(
     format: Format,
 ) -> Result<Response, WebError> {
     let today = crate::today();
-    let (v, _) = round_view(&state, &auth, key).await?;
+    let v = round_view(&state, &auth, key).await?;
     let s = &v.summary;
     let e = Export {
         file_stem: "spot-check",
