@@ -727,3 +727,24 @@ coded_enum! {
         Issues = ("issues", "发现问题"),
     }
 }
+
+coded_enum! {
+    /// 先进典型类别: what an exemplar is.
+    ExemplarKind, "典型类别" {
+        /// 先进基层党组织
+        Organization = ("organization", "先进基层党组织"),
+        /// 优秀共产党员
+        Member = ("member", "优秀共产党员"),
+        /// 优秀党务工作者
+        Worker = ("worker", "优秀党务工作者"),
+        /// 特色做法（一镇一品、党建品牌）
+        Practice = ("practice", "特色做法"),
+    }
+}
+
+impl ExemplarKind {
+    /// Whether the exemplar is a person (a member of the organization it belongs to).
+    pub const fn is_person(self) -> bool {
+        matches!(self, ExemplarKind::Member | ExemplarKind::Worker)
+    }
+}

@@ -40,6 +40,7 @@ pub mod dues;
 pub mod duty;
 pub mod error;
 pub mod evaluation_tables;
+pub mod exemplars;
 pub mod floating;
 pub mod funds;
 pub mod history;

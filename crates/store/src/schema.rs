@@ -745,6 +745,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 先进典型: an organization, member, worker or practice held up as an example.
+    exemplars (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        kind -> Text,
+        party_org_id -> BigInt,
+        member_county -> Nullable<Integer>,
+        member_id -> Nullable<BigInt>,
+        title -> Text,
+        summary -> Text,
+        evidence -> Text,
+        recognized_by -> Text,
+        year -> Integer,
+        recorded_on -> Date,
+        recorded_by -> Text,
+        published_on -> Nullable<Date>,
+        published_by -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -786,6 +807,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     spot_check_rounds,
     spot_check_items,
     spot_check_findings,
+    exemplars,
 );
 
 diesel::table! {

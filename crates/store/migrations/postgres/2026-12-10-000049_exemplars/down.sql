@@ -1,0 +1,2 @@
+DROP TABLE exemplars;
+DELETE FROM id_alloc WHERE name = 'exemplars';
