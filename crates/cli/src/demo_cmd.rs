@@ -104,11 +104,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let funds = funds(store, &city, seed, as_of)?;
     let town_items = town_items(store, &city, seed, as_of)?;
     let spot = spot_checks(store, &city, seed, as_of)?;
+    let exemplars = exemplars(store, &city, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -548,6 +549,113 @@ fn spot_checks(
         }
     }
     Ok(held)
+}
+
+/// A 特色做法 of one joint branch in each town or park that has a 党工委, and a 先进基层
+/// 党组织 and an 优秀共产党员 in each county, recorded by the county committee with the
+/// commendation they rest on; all published but the last (awaiting review).
+fn exemplars(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use chrono::Datelike;
+    use liangxin_domain::kinds::{ExemplarKind, PartyOrgType};
+    use liangxin_store::exemplars::NewExemplar;
+    let year = as_of.year();
+    let led: std::collections::HashSet<i64> = city
+        .party_orgs
+        .iter()
+        .filter(|p| p.org_type == PartyOrgType::WorkingCommittee)
+        .filter_map(|p| p.zone)
+        .collect();
+    let mut planned: Vec<NewExemplar> = Vec::new();
+    for zone in &city.zones {
+        if !led.contains(&zone.id) {
+            continue;
+        }
+        let Some(joint) = city
+            .party_orgs
+            .iter()
+            .find(|p| p.zone == Some(zone.id) && p.org_type == PartyOrgType::JointBranch)
+        else {
+            continue;
+        };
+        planned.push(NewExemplar {
+            kind: ExemplarKind::Practice,
+            party_org: Some(joint.key),
+            member: None,
+            title: format!("{}“党建联盟”做法", zone.name),
+            summary: format!(
+                "{}牵头组建区域党建联盟，企业党组织结对共建，党员示范岗进车间、进班组",
+                joint.name
+            ),
+            evidence: "《衢州组织工作》刊发经验做法".into(),
+            recognized_by: "中共衢州市委组织部".into(),
+            year,
+        });
+    }
+    for county in city
+        .regions
+        .iter()
+        .filter(|r| r.parent == Some(liangxin_demo::CITY_CODE))
+    {
+        let branches: Vec<&liangxin_domain::registry::PartyOrg> = city
+            .party_orgs
+            .iter()
+            .filter(|p| p.key.county == county.code && p.org_type == PartyOrgType::Branch)
+            .collect();
+        if let Some(b) = branches.first() {
+            planned.push(NewExemplar {
+                kind: ExemplarKind::Organization,
+                party_org: Some(b.key),
+                member: None,
+                title: b.name.clone(),
+                summary: "三会一课按时开展，党费按月足额收缴，党员先锋岗覆盖全部生产班组".into(),
+                evidence: format!("{}委关于表彰先进基层党组织的决定", county.name),
+                recognized_by: format!("中共{}委", county.name),
+                year,
+            });
+        }
+        let member = branches.iter().skip(1).find_map(|b| {
+            city.members
+                .iter()
+                .find(|m| m.party_org_id == b.key.id && m.key.county == b.key.county)
+        });
+        if let Some(m) = member {
+            planned.push(NewExemplar {
+                kind: ExemplarKind::Member,
+                party_org: None,
+                member: Some(m.key),
+                title: format!("{}同志", m.name),
+                summary: "岗位技术骨干，带头攻关工艺难题，结对帮带青年职工5名".into(),
+                evidence: format!("{}委关于表彰优秀共产党员的决定", county.name),
+                recognized_by: format!("中共{}委", county.name),
+                year,
+            });
+        }
+    }
+    let n = planned.len();
+    for (i, e) in planned.iter().enumerate() {
+        let county = e
+            .party_org
+            .or(e.member)
+            .map(|k| k.county)
+            .unwrap_or_default();
+        // The county committee records and publishes it.
+        let Some((_, path, _)) = store.county_top_party_org(county)? else {
+            continue;
+        };
+        let scope = liangxin_store::Scope {
+            region: Some(county),
+            ..liangxin_store::Scope::subtree(path)
+        };
+        let key = store.record_exemplar("demo", &scope, as_of, e)?;
+        if i + 1 < n {
+            store.publish_exemplar("demo", &scope, as_of, key, true)?;
+        }
+    }
+    Ok(n)
 }
 
 /// Books this year's 党建经费 of the towns' and parks' 党工委 and of some branches.

@@ -49,7 +49,7 @@ pub struct Exemplar {
     pub year: i32,
     pub recorded_on: NaiveDate,
     pub published_on: Option<NaiveDate>,
-    /// The zone the organization belongs to.
+    /// The zone the organization belongs to: its own, or that of the units it covers.
     pub zone: Option<i64>,
 }
 
@@ -296,13 +296,50 @@ impl Store {
                     .filter(ex::county_code.eq(k.county))
                     .filter(ex::id.eq(k.id));
             }
-            ExemplarFilter::PublishedInZone(z) => {
-                q = q
-                    .filter(ex::published_on.is_not_null())
-                    .filter(po::zone_id.eq(z));
+            ExemplarFilter::PublishedInZone(_) => {
+                q = q.filter(ex::published_on.is_not_null());
             }
         }
         let rows: Vec<ExemplarRow> = q.load(self.conn())?;
+        // An organization without a zone of its own is in the zone of the units it covers
+        // (a company's branch in a park).
+        let unzoned: Vec<(i32, i64)> = rows
+            .iter()
+            .filter(|r| r.2.2.is_none())
+            .map(|r| (r.0.0, r.0.3))
+            .collect();
+        let mut covered: std::collections::HashMap<(i32, i64), i64> = Default::default();
+        for (county, org) in unzoned {
+            use crate::schema::{organizations as o, party_org_coverage as pc};
+            let zone: Option<Option<i64>> = pc::table
+                .inner_join(
+                    o::table.on(o::county_code
+                        .eq(pc::county_code)
+                        .and(o::id.eq(pc::organization_id))),
+                )
+                .filter(pc::party_org_county.eq(county))
+                .filter(pc::party_org_id.eq(org))
+                .filter(o::zone_id.is_not_null())
+                .select(o::zone_id)
+                .first(self.conn())
+                .optional()?;
+            if let Some(Some(z)) = zone {
+                covered.insert((county, org), z);
+            }
+        }
+        let rows: Vec<ExemplarRow> = rows
+            .into_iter()
+            .map(|mut r| {
+                if r.2.2.is_none() {
+                    r.2.2 = covered.get(&(r.0.0, r.0.3)).copied();
+                }
+                r
+            })
+            .filter(|r| match filter {
+                ExemplarFilter::PublishedInZone(z) => r.2.2 == Some(z),
+                _ => true,
+            })
+            .collect();
         rows.into_iter()
             .map(|row| {
                 let (

@@ -156,6 +156,24 @@ fn no_role_reads_or_writes_outside_its_scope() {
             .open_rectification("test", &Scope::everything(), today, case)
             .unwrap();
         cases.push((branches[0].0, case));
+        // A 先进典型 of the same branch: its name must not reach the roles beside it.
+        store
+            .record_exemplar(
+                "test",
+                &Scope::everything(),
+                today,
+                &liangxin_store::exemplars::NewExemplar {
+                    kind: liangxin_domain::kinds::ExemplarKind::Organization,
+                    party_org: Some(branches[0].0),
+                    member: None,
+                    title: format!("{role}范围内的先进典型"),
+                    summary: "事迹".into(),
+                    evidence: "表彰文件".into(),
+                    recognized_by: String::new(),
+                    year: chrono::Datelike::year(&today),
+                },
+            )
+            .unwrap();
         // A 责任清单 task from the role's committee to the same branch (its name must not
         // reach the roles beside it).
         if role != "secretary" {
@@ -504,6 +522,11 @@ fn no_role_reads_or_writes_outside_its_scope() {
                                 || route.path == "/api/v1/rectifications"
                             {
                                 po_in_scope.contains(&key)
+                            } else if route.path == "/api/v1/exemplars" {
+                                po_in_scope.contains(&Key {
+                                    county: item["party_org_county"].as_i64().unwrap() as i32,
+                                    id: item["party_org_id"].as_i64().unwrap(),
+                                })
                             } else if route.path == "/api/v1/spot-checks" {
                                 po_in_scope.contains(&Key {
                                     county: item["owner_county"].as_i64().unwrap() as i32,

@@ -15,6 +15,7 @@ pub mod dues_members;
 pub mod dues_overview;
 pub mod dues_sheet;
 pub mod evaluation_tables;
+pub mod exemplars;
 pub mod floating;
 pub mod funds;
 pub mod gaps;

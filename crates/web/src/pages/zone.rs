@@ -56,6 +56,14 @@ fn item(i: &ProfileItem) -> Item {
     }
 }
 
+struct Exemplar {
+    kind: &'static str,
+    title: String,
+    subject: String,
+    summary: String,
+    year: i32,
+}
+
 #[derive(Template)]
 #[template(path = "zone.html")]
 struct ZonePage {
@@ -71,6 +79,8 @@ struct ZonePage {
     five: Vec<Item>,
     sync: Vec<Item>,
     class_items: Vec<Item>,
+    /// The published 先进典型 of the zone's organizations.
+    exemplars: Vec<Exemplar>,
     states: Vec<(&'static str, &'static str)>,
     error: Option<String>,
 }
@@ -88,12 +98,13 @@ async fn page(
 ) -> Result<ZonePage, WebError> {
     let scope = auth.scope.clone();
     let today = crate::today();
-    let p: ZoneProfile = state
+    let (p, exemplars): (ZoneProfile, _) = state
         .pool
         .run(move |store| {
-            store
+            let p = store
                 .zone_profile(&scope, id, today)?
-                .ok_or_else(WebError::not_found)
+                .ok_or_else(WebError::not_found)?;
+            Ok((p, store.zone_exemplars(&scope, id)?))
         })
         .await?;
     let (done, owed) = p.five_done();
@@ -120,6 +131,19 @@ async fn page(
         five: p.five.iter().map(item).collect(),
         sync: p.sync.iter().map(item).collect(),
         class_items: p.class_items.iter().map(item).collect(),
+        exemplars: exemplars
+            .iter()
+            .map(|e| Exemplar {
+                kind: e.kind.label(),
+                title: e.title.clone(),
+                subject: match &e.member {
+                    Some((_, n)) => format!("{n}（{}）", e.party_org_name),
+                    None => e.party_org_name.clone(),
+                },
+                summary: e.summary.clone(),
+                year: e.year,
+            })
+            .collect(),
         states: ItemState::ALL
             .iter()
             .map(|s| (s.code(), s.label()))

@@ -8,6 +8,7 @@ mod bad_input;
 mod checkup;
 #[path = "../common/mod.rs"]
 mod common;
+mod exemplars;
 mod exports;
 mod figures;
 mod funds;
