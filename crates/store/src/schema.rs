@@ -766,6 +766,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 划片包干: a committee's cadre answering for an organization below it.
+    area_charges (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        committee_id -> BigInt,
+        cadre -> Text,
+        post -> Text,
+        party_org_county -> Integer,
+        party_org_id -> BigInt,
+        since -> Date,
+        until -> Nullable<Date>,
+        assigned_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -808,6 +824,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     spot_check_items,
     spot_check_findings,
     exemplars,
+    area_charges,
 );
 
 diesel::table! {

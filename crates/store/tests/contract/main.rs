@@ -24,6 +24,7 @@ use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 mod appraisal;
+mod charges;
 mod checkup;
 mod duty;
 mod exemplars;
@@ -42,9 +43,9 @@ mod vanguard;
 mod weak;
 
 use {
-    appraisal::*, checkup::*, duty::*, exemplars::*, funds::*, imports::*, life_and_dues::*,
-    movement::*, personal_data::*, registry::*, reports::*, spot_check::*, stars::*, statistics::*,
-    town::*, vanguard::*, weak::*,
+    appraisal::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*, imports::*,
+    life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*, spot_check::*,
+    stars::*, statistics::*, town::*, vanguard::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -159,6 +160,7 @@ contract!(
     a_committee_gives_tasks_and_overdue_ones_reach_both_todo_lists,
     a_round_is_published_drawn_as_anyone_redraws_it_inspected_and_closed,
     an_exemplar_is_recorded_with_evidence_published_by_a_committee_and_seen_upward,
+    a_committee_assigns_cadres_to_organizations_below_it_and_ends_it,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,
