@@ -105,11 +105,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let town_items = town_items(store, &city, seed, as_of)?;
     let spot = spot_checks(store, &city, seed, as_of)?;
     let exemplars = exemplars(store, &city, as_of)?;
+    let charges = charges(store, &city, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -549,6 +550,68 @@ fn spot_checks(
         }
     }
     Ok(held)
+}
+
+/// Each county committee's members answer for its towns' and parks' 党工委 and a few of its
+/// largest branches, from the middle of January.
+fn charges(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use chrono::Datelike;
+    use liangxin_domain::kinds::PartyOrgType;
+    use liangxin_store::charges::NewCharge;
+    const CADRES: [(&str, &str); 3] = [
+        ("周建国", "县委组织部副部长、两新工委书记"),
+        ("吴丽萍", "县两新工委专职副书记"),
+        ("郑国强", "县两新工委委员"),
+    ];
+    let since = chrono::NaiveDate::from_ymd_opt(as_of.year(), 1, 15)
+        .filter(|d| *d <= as_of)
+        .unwrap_or(as_of);
+    let mut n = 0;
+    for county in city
+        .regions
+        .iter()
+        .filter(|r| r.parent == Some(liangxin_demo::CITY_CODE))
+    {
+        let Some((top, path, _)) = store.county_top_party_org(county.code)? else {
+            continue;
+        };
+        let scope = liangxin_store::Scope {
+            region: Some(county.code),
+            ..liangxin_store::Scope::subtree(path)
+        };
+        let charges: Vec<_> = city
+            .party_orgs
+            .iter()
+            .filter(|p| p.key.county == county.code && p.parent == Some(top))
+            .filter(|p| {
+                matches!(
+                    p.org_type,
+                    PartyOrgType::WorkingCommittee | PartyOrgType::GeneralBranch
+                )
+            })
+            .take(9)
+            .collect();
+        for (i, p) in charges.iter().enumerate() {
+            let (cadre, post) = CADRES[i % CADRES.len()];
+            store.assign_charge(
+                "demo",
+                &scope,
+                as_of,
+                &NewCharge {
+                    cadre: cadre.into(),
+                    post: post.into(),
+                    party_org: p.key,
+                    since,
+                },
+            )?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// A 特色做法 of one joint branch in each town or park that has a 党工委, and a 先进基层

@@ -103,6 +103,8 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "spot_inspected" => "已保存：检查结果已记录。",
         "spot_finding" => "已保存：整改要求已提出。",
         "spot_closed" => "已验收销号。",
+        "charge" => "已保存：包干已安排，包干党组织的待办显示在本页。",
+        "charge_ended" => "已保存：包干已结束。",
         "exemplar" => "已保存：先进典型已记录，待党委、党工委发布。",
         "exemplar_published" => "已发布：先进典型显示在所在园区小镇的页面上。",
         "exemplar_withdrawn" => "已撤回：先进典型不再显示。",

@@ -156,6 +156,22 @@ fn no_role_reads_or_writes_outside_its_scope() {
             .open_rectification("test", &Scope::everything(), today, case)
             .unwrap();
         cases.push((branches[0].0, case));
+        // A 划片包干 of the same branch by the role's committee.
+        if role != "secretary" {
+            store
+                .assign_charge(
+                    "test",
+                    &scope,
+                    today,
+                    &liangxin_store::charges::NewCharge {
+                        cadre: format!("{role}包干干部"),
+                        post: "委员".into(),
+                        party_org: branches[0].0,
+                        since: today,
+                    },
+                )
+                .unwrap();
+        }
         // A 先进典型 of the same branch: its name must not reach the roles beside it.
         store
             .record_exemplar(
