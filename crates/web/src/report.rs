@@ -260,6 +260,26 @@ pub struct ScopeTodo {
 /// The scope's to-do list (待办), computed once per change of the records.
 pub async fn scope_todo(state: &Arc<AppState>, scope: Scope) -> Result<Arc<ScopeTodo>, WebError> {
     let key = records_key(state, &scope, ()).await?;
+    todo_at(state, key).await
+}
+
+/// The to-do lists of several scopes as the records stand now (one read of the version for
+/// all): a committee's page of charges reads one per charge.
+pub async fn scope_todos(
+    state: &Arc<AppState>,
+    scopes: Vec<Scope>,
+) -> Result<Vec<Arc<ScopeTodo>>, WebError> {
+    let version = state.pool.run(|store| Ok(store.records_version()?)).await?;
+    let today = crate::today();
+    let mut out = Vec::with_capacity(scopes.len());
+    for scope in scopes {
+        out.push(todo_at(state, (scope, version, today, ())).await?);
+    }
+    Ok(out)
+}
+
+async fn todo_at(state: &Arc<AppState>, key: RecordsKey<()>) -> Result<Arc<ScopeTodo>, WebError> {
+    let scope = key.0.clone();
     let today = key.2;
     state
         .reports

@@ -64,11 +64,7 @@ impl ChargesPage {
 }
 
 /// The open items of a charge's subtree, from its 待办 (kept per records version).
-async fn open_items(
-    state: &Arc<AppState>,
-    c: &Charge,
-) -> Result<(u32, u32, u32, u32, u32), WebError> {
-    let todo = crate::report::scope_todo(state, Scope::subtree(c.party_org_path.clone())).await?;
+fn open_items(todo: &crate::report::ScopeTodo) -> (u32, u32, u32, u32, u32) {
     let mut orgs = 0;
     let (mut meetings, mut dues, mut findings) = (0u32, 0u32, 0u32);
     for b in &todo.branches {
@@ -80,7 +76,7 @@ async fn open_items(
     }
     let e = &todo.evaluation;
     let overdue = e.rectifications_overdue + e.tasks_overdue_owned + e.spot_checks_overdue;
-    Ok((orgs, meetings, dues, findings, overdue))
+    (orgs, meetings, dues, findings, overdue)
 }
 
 async fn page(
@@ -95,6 +91,16 @@ async fn page(
         .pool
         .run(move |store| Ok((store.scope_root(&scope)?, store.charges(&scope)?)))
         .await?;
+    let current: Vec<&Charge> = charges.iter().filter(|c| c.current(today)).collect();
+    let todos = crate::report::scope_todos(
+        state,
+        current
+            .iter()
+            .map(|c| Scope::subtree(c.party_org_path.clone()))
+            .collect(),
+    )
+    .await?;
+    let mut todos = current.iter().map(|c| c.key).zip(todos);
     let mut cadres: Vec<Cadre> = Vec::new();
     let mut ended = Vec::new();
     for c in &charges {
@@ -107,7 +113,9 @@ async fn page(
             since: cn_day(c.since),
             until: c.until.map(cn_day),
             open: if current {
-                Some(open_items(state, c).await?)
+                todos
+                    .find(|(k, _)| *k == c.key)
+                    .map(|(_, todo)| open_items(&todo))
             } else {
                 None
             },
