@@ -217,6 +217,31 @@ pub fn render<T: Template>(t: &T) -> Result<Html<String>, WebError> {
     t.render().map(Html).map_err(WebError::internal)
 }
 
+/// The answer to a form's POST: on success, a redirect to `to` (which names what was
+/// saved); on bad input naming its field, the form's page again with the message, as 422;
+/// anything else (not found, forbidden, a failure) as it is.
+pub async fn after_post<T, F, Fut>(
+    done: Result<(), WebError>,
+    to: String,
+    again: F,
+) -> Result<axum::response::Response, WebError>
+where
+    T: Template,
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = Result<T, WebError>>,
+{
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Redirect};
+    match done {
+        Ok(()) => Ok(Redirect::to(&to).into_response()),
+        Err(e) if e.field.is_some() && e.status != StatusCode::NOT_FOUND => {
+            let page = again(e.message).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// 12,345
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();

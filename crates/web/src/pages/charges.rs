@@ -11,8 +11,7 @@ use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use liangxin_domain::registry::Key;
 use liangxin_store::Scope;
 use liangxin_store::charges::{Charge, NewCharge};
@@ -166,14 +165,10 @@ async fn after(
     saved: &str,
     pairs: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/charges?saved={saved}")).into_response()),
-        Err(e) if e.field.is_some() && e.status != StatusCode::NOT_FOUND => {
-            let p = page(state, auth, pairs, Some(e.message)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    crate::view::after_post(done, format!("/charges?saved={saved}"), |message| {
+        page(state, auth, pairs, Some(message))
+    })
+    .await
 }
 
 fn day_field(

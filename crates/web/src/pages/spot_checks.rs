@@ -17,8 +17,7 @@ use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use liangxin_domain::kinds::{InspectionResult, SpotCheckOf, SpotCheckStrata};
 use liangxin_domain::registry::Key;
 use liangxin_domain::spot_check::Seed;
@@ -196,18 +195,17 @@ pub async fn publish(
         }
         Err(e) => Err(e),
     };
-    match done {
-        Ok(key) => Ok(Redirect::to(&format!(
+    let to = match &done {
+        Ok(key) => format!(
             "/spot-checks/{}/{}?saved=spot_published",
             key.county, key.id
-        ))
-        .into_response()),
-        Err(e) if e.field.is_some() && e.status != StatusCode::NOT_FOUND => {
-            let p = list_page(&state, &auth, pairs, Some(e.message)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
-        }
-        Err(e) => Err(e),
-    }
+        ),
+        Err(_) => String::new(),
+    };
+    crate::view::after_post(done.map(|_| ()), to, |message| {
+        list_page(&state, &auth, pairs, Some(message))
+    })
+    .await
 }
 
 struct ItemLine {
@@ -447,18 +445,12 @@ where
         }
         Err(e) => Err(e),
     };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/spot-checks/{}/{}?saved={saved}",
-            key.county, key.id
-        ))
-        .into_response()),
-        Err(e) if e.field.is_some() && e.status != StatusCode::NOT_FOUND => {
-            let p = round_page(&state, &auth, key, Some(e.message)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
-        }
-        Err(e) => Err(e),
-    }
+    crate::view::after_post(
+        done,
+        format!("/spot-checks/{}/{}?saved={saved}", key.county, key.id),
+        |message| round_page(&state, &auth, key, Some(message)),
+    )
+    .await
 }
 
 fn seq_of(pairs: &[(String, String)]) -> Result<i32, WebError> {
