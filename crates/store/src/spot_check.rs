@@ -123,6 +123,20 @@ impl Finding {
     }
 }
 
+/// A rectification demanded of one of the scope's organizations by a round (its own
+/// committee's or one above): what the organization must do, by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demand {
+    pub round: Key,
+    pub round_title: String,
+    pub committee_name: String,
+    pub party_org: Key,
+    pub party_org_name: String,
+    pub problem: String,
+    pub demand: String,
+    pub deadline: NaiveDate,
+}
+
 /// A round with its items and its findings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundView {
@@ -729,6 +743,84 @@ impl Store {
             items,
             findings,
         }))
+    }
+
+    /// The open rectifications demanded of the scope's party organizations by any round,
+    /// by deadline: theirs to do, though the round is the committee's above.
+    pub fn spot_check_demands(&mut self, scope: &Scope) -> Result<Vec<Demand>> {
+        if !staff(scope) {
+            return Ok(Vec::new());
+        }
+        // Open findings are few (a round draws at most 500): read them all, keep the
+        // scope's by the drawn organization's path.
+        type Row = (
+            i32,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            NaiveDate,
+            String,
+        );
+        let rows: Vec<Row> = sf::table
+            .inner_join(
+                si::table.on(si::county_code
+                    .eq(sf::county_code)
+                    .and(si::round_id.eq(sf::round_id))
+                    .and(si::seq.eq(sf::seq))),
+            )
+            .inner_join(
+                sr::table.on(sr::county_code
+                    .eq(sf::county_code)
+                    .and(sr::id.eq(sf::round_id))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sr::county_code)
+                    .and(po::id.eq(sr::owner_id))),
+            )
+            .filter(sf::closed_on.is_null())
+            .filter(sr::population.eq(SpotCheckOf::PartyOrgs.code()))
+            .select((
+                sr::county_code,
+                sr::id,
+                sr::title,
+                po::name,
+                si::item_code,
+                sf::problem,
+                sf::demand,
+                sf::deadline,
+                si::item_name,
+            ))
+            .order(sf::deadline)
+            .load(self.conn())?;
+        let mut out = Vec::new();
+        for (county, id, title, committee, code, problem, demand, deadline, name) in rows {
+            let Some(org) = Key::parse_code(&code) else {
+                continue;
+            };
+            let path: Option<String> = po::table
+                .filter(po::county_code.eq(org.county))
+                .filter(po::id.eq(org.id))
+                .select(po::path)
+                .first(self.conn())
+                .optional()?;
+            if path.is_some_and(|p| scope.contains_path(&p)) {
+                out.push(Demand {
+                    round: Key { county, id },
+                    round_title: title,
+                    committee_name: committee,
+                    party_org: org,
+                    party_org_name: name,
+                    problem,
+                    demand,
+                    deadline,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Records the inspection of a drawn item, once.

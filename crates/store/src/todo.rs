@@ -68,6 +68,8 @@ pub struct EvaluationTodo {
     pub tasks_overdue_given: u32,
     /// 随机抽查 rectifications the scope's committees demanded, open past their deadline.
     pub spot_checks_overdue: u32,
+    /// 随机抽查 rectifications demanded of the scope's organizations, not yet accepted.
+    pub spot_checks_to_rectify: u32,
 }
 
 impl EvaluationTodo {
@@ -246,6 +248,7 @@ impl Store {
             .filter(sf::deadline.lt(today))
             .count()
             .get_result(conn)?;
+        let spot_checks_to_rectify = self.spot_check_demands(scope)?.len();
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(EvaluationTodo {
             stars_waiting,
@@ -261,6 +264,7 @@ impl Store {
             tasks_overdue_owned,
             tasks_overdue_given,
             spot_checks_overdue: u32::try_from(spot_checks_overdue).unwrap_or(u32::MAX),
+            spot_checks_to_rectify: count(spot_checks_to_rectify),
         })
     }
 

@@ -270,6 +270,26 @@ pub(super) fn a_round_is_published_drawn_as_anyone_redraws_it_inspected_and_clos
         0,
         "not in a county's: the city demanded it"
     );
+    // Demanded of the drawn organization: its county (and it) see what to do.
+    let item2 = Key::parse_code(&view.items[1].code).unwrap();
+    let kecheng = scope_of(&mut store, c.kecheng);
+    let (theirs, others) = if item2.county == KCQ {
+        (kecheng, longyou.clone())
+    } else {
+        (longyou.clone(), kecheng)
+    };
+    let demands = store.spot_check_demands(&theirs).unwrap();
+    assert_eq!(demands.len(), 1);
+    assert_eq!(demands[0].party_org, item2);
+    assert_eq!(demands[0].demand, "补齐记录并按月召开");
+    assert!(store.spot_check_demands(&others).unwrap().is_empty());
+    assert_eq!(
+        store
+            .evaluation_todo(&theirs, TODAY)
+            .unwrap()
+            .spot_checks_to_rectify,
+        1
+    );
     let close = |store: &mut Store, note: &str| {
         store.close_spot_check_finding("t", &city, TODAY, (key, finding), note)
     };
@@ -278,6 +298,10 @@ pub(super) fn a_round_is_published_drawn_as_anyone_redraws_it_inspected_and_clos
     assert_eq!(field(close(&mut store, "再次").unwrap_err()), "整改事项");
     let view = store.spot_check(&city, key, TODAY).unwrap().unwrap();
     assert_eq!(view.summary.state(), "已完成");
+    assert!(
+        store.spot_check_demands(&city).unwrap().is_empty(),
+        "accepted"
+    );
     assert_eq!(
         view.findings[0].closed.as_ref().unwrap().2,
         "已补齐，现场查看属实"

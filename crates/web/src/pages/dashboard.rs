@@ -126,6 +126,14 @@ pub fn evaluation_tasks(
         "/tasks".into(),
     );
     add(
+        todo.spot_checks_to_rectify,
+        format!(
+            "随机抽查提出的整改待完成 {} 项",
+            todo.spot_checks_to_rectify
+        ),
+        "/spot-checks".into(),
+    );
+    add(
         todo.spot_checks_overdue,
         format!("随机抽查整改逾期未销号 {} 项", todo.spot_checks_overdue),
         "/spot-checks".into(),

@@ -73,11 +73,24 @@ fn line(s: &RoundSummary) -> RoundLine {
     }
 }
 
+/// A rectification demanded of one of the scope's organizations.
+struct DemandLine {
+    round: String,
+    round_href: String,
+    org: String,
+    org_href: String,
+    problem: String,
+    demand: String,
+    deadline: String,
+    overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "spot_checks.html")]
 struct ListPage {
     layout: Layout,
     rounds: Vec<RoundLine>,
+    demands: Vec<DemandLine>,
     /// The user's committee, which publishes rounds (none for a branch).
     committee: Option<String>,
     ofs: Vec<(&'static str, &'static str)>,
@@ -95,6 +108,11 @@ impl ListPage {
     fn chosen(&self, name: &str, code: &str) -> bool {
         params::field(&self.typed, name) == code
     }
+
+    /// Whether the scope sees the round (a committee's above it is not the scope's page).
+    fn sees(&self, href: &str) -> bool {
+        self.rounds.iter().any(|r| r.href == href)
+    }
 }
 
 async fn list_page(
@@ -105,13 +123,32 @@ async fn list_page(
 ) -> Result<ListPage, WebError> {
     let scope = auth.scope.clone();
     let today = crate::today();
-    let (root, rounds) = state
+    let (root, rounds, demands) = state
         .pool
-        .run(move |store| Ok((store.scope_root(&scope)?, store.spot_checks(&scope, today)?)))
+        .run(move |store| {
+            Ok((
+                store.scope_root(&scope)?,
+                store.spot_checks(&scope, today)?,
+                store.spot_check_demands(&scope)?,
+            ))
+        })
         .await?;
     Ok(ListPage {
         layout: Layout::new(state, auth, "随机抽查", "spot_checks").await?,
         rounds: rounds.iter().map(line).collect(),
+        demands: demands
+            .iter()
+            .map(|d| DemandLine {
+                round: format!("{}（{}）", d.round_title, d.committee_name),
+                round_href: format!("/spot-checks/{}/{}", d.round.county, d.round.id),
+                org: d.party_org_name.clone(),
+                org_href: format!("/party-orgs/{}/{}", d.party_org.county, d.party_org.id),
+                problem: d.problem.clone(),
+                demand: d.demand.clone(),
+                deadline: cn_day(d.deadline),
+                overdue: d.deadline < today,
+            })
+            .collect(),
         committee: root
             .filter(|r| r.org_type.is_committee() && auth.scope.member.is_none())
             .map(|r| r.name),

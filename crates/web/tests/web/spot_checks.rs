@@ -146,6 +146,12 @@ fn a_county_publishes_draws_inspects_and_closes_a_spot_check() {
     assert_eq!(r.status, 303, "{}", r.body);
     let page = county.get(&round);
     assert!(page.body.contains("整改中"));
+    let list = county.get("/spot-checks");
+    assert!(
+        list.body.contains("对本范围党组织提出的整改要求")
+            && list.body.contains("一个月内补齐并按月召开"),
+        "the drawn organization's county sees what it must do"
+    );
     let finding = form_value(&page.body, "finding");
     let r = county.post_form(
         &format!("{round}/close"),
