@@ -170,7 +170,7 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            diesel::update(
+            let changed = diesel::update(
                 ac::table
                     .filter(ac::county_code.eq(key.county))
                     .filter(ac::id.eq(key.id))
@@ -178,6 +178,10 @@ impl Store {
             )
             .set(ac::until.eq(until))
             .execute(conn)?;
+            if changed == 0 {
+                // Another user ended it meanwhile.
+                return Err(StoreError::invalid("包干", "已结束"));
+            }
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,

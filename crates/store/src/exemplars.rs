@@ -219,6 +219,19 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
+            // Under the write lock: another committee's publish or withdraw at the same time
+            // is found here, not written over.
+            let now: Option<NaiveDate> = ex::table
+                .filter(ex::county_code.eq(key.county))
+                .filter(ex::id.eq(key.id))
+                .select(ex::published_on)
+                .first(conn)?;
+            if now.is_some() == publish {
+                return Err(StoreError::invalid(
+                    "先进典型",
+                    if publish { "已发布" } else { "尚未发布" },
+                ));
+            }
             diesel::update(
                 ex::table
                     .filter(ex::county_code.eq(key.county))
@@ -239,7 +252,7 @@ impl Store {
                     entity: "exemplar",
                     county: key.county,
                     entity_id: key.id,
-                    before: Some(json!({ "published_on": e.published_on })),
+                    before: Some(json!({ "published_on": now })),
                     after: Some(json!({ "published_on": publish.then_some(today) })),
                 },
             )?;
@@ -320,6 +333,9 @@ impl Store {
                 .filter(pc::party_org_county.eq(county))
                 .filter(pc::party_org_id.eq(org))
                 .filter(o::zone_id.is_not_null())
+                .filter(o::dissolved_on.is_null())
+                // The same answer on either database: the first zone by id.
+                .order((o::zone_id, pc::county_code, pc::organization_id))
                 .select(o::zone_id)
                 .first(self.conn())
                 .optional()?;

@@ -68,8 +68,10 @@ pub struct EvaluationTodo {
     pub tasks_overdue_given: u32,
     /// 随机抽查 rectifications the scope's committees demanded, open past their deadline.
     pub spot_checks_overdue: u32,
-    /// 随机抽查 rectifications demanded of the scope's organizations, not yet accepted.
+    /// 随机抽查 rectifications demanded of the scope's organizations, not yet accepted, and
+    /// of those the ones past their deadline.
     pub spot_checks_to_rectify: u32,
+    pub spot_checks_to_rectify_overdue: u32,
 }
 
 impl EvaluationTodo {
@@ -248,7 +250,9 @@ impl Store {
             .filter(sf::deadline.lt(today))
             .count()
             .get_result(conn)?;
-        let spot_checks_to_rectify = self.spot_check_demands(scope)?.len();
+        let demands = self.spot_check_demands(scope)?;
+        let spot_checks_to_rectify = demands.len();
+        let spot_checks_to_rectify_overdue = demands.iter().filter(|d| d.deadline < today).count();
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(EvaluationTodo {
             stars_waiting,
@@ -265,6 +269,7 @@ impl Store {
             tasks_overdue_given,
             spot_checks_overdue: u32::try_from(spot_checks_overdue).unwrap_or(u32::MAX),
             spot_checks_to_rectify: count(spot_checks_to_rectify),
+            spot_checks_to_rectify_overdue: count(spot_checks_to_rectify_overdue),
         })
     }
 

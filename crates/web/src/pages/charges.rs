@@ -74,7 +74,10 @@ fn open_items(todo: &crate::report::ScopeTodo) -> (u32, u32, u32, u32, u32) {
         findings += b.findings_open;
     }
     let e = &todo.evaluation;
-    let overdue = e.rectifications_overdue + e.tasks_overdue_owned + e.spot_checks_overdue;
+    // What the charge owes: its own rectifications and tasks, and spot-check rectifications
+    // demanded of it (not those its committees demanded of others).
+    let overdue =
+        e.rectifications_overdue + e.tasks_overdue_owned + e.spot_checks_to_rectify_overdue;
     (orgs, meetings, dues, findings, overdue)
 }
 

@@ -291,7 +291,12 @@ struct RoundPage {
 
 /// The command that redraws a round from its seed and register.
 fn redraw_command(s: &RoundSummary) -> String {
+    // A round of party organizations draws from the committee's subtree alone: name it, not
+    // a region or zone whose committee may have changed since.
     let within = match &s.frame {
+        _ if s.of == SpotCheckOf::PartyOrgs => {
+            format!(" --party-org {}-{}", s.owner.county, s.owner.id)
+        }
         FrameScope::Region(r) if r % 100 == 0 => String::new(),
         FrameScope::Region(r) => format!(" --county {r}"),
         FrameScope::Zone(code) => format!(" --zone {code}"),
