@@ -59,7 +59,7 @@ impl Store {
         today: NaiveDate,
         c: &NewCharge,
     ) -> Result<Key> {
-        let root = if scope.member.is_none() && scope.instructor.is_none() {
+        let root = if scope.is_staff() {
             self.scope_root(scope)?
                 .filter(|r| r.org_type.is_committee())
         } else {
@@ -202,7 +202,7 @@ impl Store {
 
     /// The assignments made by the committees in `scope`, by cadre, current ones first.
     pub fn charges(&mut self, scope: &Scope) -> Result<Vec<Charge>> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();

@@ -102,7 +102,7 @@ macro_rules! task_columns {
 impl Store {
     /// A party organization's path, type and name if `scope` holds it and is staff's.
     fn duty_org(&mut self, scope: &Scope, key: Key) -> Result<Option<(String, String, String)>> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Ok(None);
         }
         let row: Option<(String, String, String)> = po::table
@@ -270,7 +270,7 @@ impl Store {
     /// The tasks `scope`'s organizations gave and those given to them, open first by
     /// deadline.
     pub fn duty_tasks(&mut self, scope: &Scope) -> Result<Vec<TaskView>> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();

@@ -69,10 +69,6 @@ type ExemplarRow = (
     Option<String>,
 );
 
-fn staff(scope: &Scope) -> bool {
-    scope.member.is_none() && scope.instructor.is_none()
-}
-
 impl Store {
     /// A party organization of `scope` that stands: its path, type, name.
     fn exemplar_org(&mut self, scope: &Scope, key: Key) -> Result<Option<(String, String)>> {
@@ -94,7 +90,7 @@ impl Store {
         today: NaiveDate,
         e: &NewExemplar,
     ) -> Result<Key> {
-        if !staff(scope) {
+        if !scope.is_staff() {
             return Err(StoreError::invalid("先进典型", "由党组织记录"));
         }
         let title = typed_text("名称", &e.title, true, 100)?;
@@ -201,7 +197,7 @@ impl Store {
         key: Key,
         publish: bool,
     ) -> Result<()> {
-        let committee = staff(scope)
+        let committee = scope.is_staff()
             && self
                 .scope_root(scope)?
                 .is_some_and(|r| r.org_type.is_committee());
@@ -261,7 +257,7 @@ impl Store {
     }
 
     fn exemplar_rows(&mut self, scope: &Scope, filter: ExemplarFilter) -> Result<Vec<Exemplar>> {
-        if !staff(scope) {
+        if !scope.is_staff() {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();

@@ -38,6 +38,12 @@ impl Scope {
         Scope::subtree("/")
     }
 
+    /// Whether the scope is a working organization's staff: not an instructor's assigned
+    /// units, not a member's own records.
+    pub fn is_staff(&self) -> bool {
+        self.member.is_none() && self.instructor.is_none()
+    }
+
     /// The range `[low, high)` of paths in the subtree rooted at `party_path`: every path
     /// that starts with it. `/` is followed by `0` in byte order, so the bound is the path
     /// with its last `/` replaced by `0`; a B-tree index on the path serves it.

@@ -269,10 +269,6 @@ fn not_found() -> StoreError {
     StoreError::invalid("抽查", "不存在或不在您的管理范围内")
 }
 
-fn staff(scope: &Scope) -> bool {
-    scope.member.is_none() && scope.instructor.is_none()
-}
-
 impl Store {
     /// The frame of a spot check: what `scope`'s committee would draw from on `as_of`,
     /// each item with its stratum under `by`, in code order.
@@ -283,7 +279,7 @@ impl Store {
         by: SpotCheckStrata,
         as_of: NaiveDate,
     ) -> Result<Vec<FrameItem>> {
-        if !staff(scope) {
+        if !scope.is_staff() {
             return Ok(Vec::new());
         }
         let counties = self.region_names()?;
@@ -362,7 +358,7 @@ impl Store {
         today: NaiveDate,
         round: &NewRound,
     ) -> Result<Key> {
-        if !staff(scope) {
+        if !scope.is_staff() {
             return Err(StoreError::invalid("抽查", "随机抽查由党委、党工委组织"));
         }
         let owner = self
@@ -440,7 +436,7 @@ impl Store {
 
     /// A round's row if `scope` holds its committee.
     fn round_row(conn: &mut DbConnection, scope: &Scope, key: Key) -> Result<Option<Round>> {
-        if !staff(scope) {
+        if !scope.is_staff() {
             return Ok(None);
         }
         let row: Option<RoundRow> = sr::table
@@ -580,7 +576,7 @@ impl Store {
 
     /// The rounds of committees in `scope`, newest first.
     pub fn spot_checks(&mut self, scope: &Scope, today: NaiveDate) -> Result<Vec<RoundSummary>> {
-        if !staff(scope) {
+        if !scope.is_staff() {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();
@@ -748,7 +744,7 @@ impl Store {
     /// The open rectifications demanded of the scope's party organizations by any round,
     /// by deadline: theirs to do, though the round is the committee's above.
     pub fn spot_check_demands(&mut self, scope: &Scope) -> Result<Vec<Demand>> {
-        if !staff(scope) {
+        if !scope.is_staff() {
             return Ok(Vec::new());
         }
         // Open findings are few (a round draws at most 500): read them all, keep the

@@ -945,7 +945,7 @@ impl Store {
         year: Option<i32>,
         default: i32,
     ) -> Result<StarList> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Ok(StarList {
                 year: year.unwrap_or(default),
                 years: Vec::new(),
@@ -1025,7 +1025,7 @@ impl Store {
     /// How many assessments of `scope`, of any year, wait for a step that is the scope's
     /// (待我评分、审核或确认).
     pub fn stars_waiting(&mut self, scope: &Scope) -> Result<u32> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Ok(0);
         }
         let (low, high) = scope.path_range();

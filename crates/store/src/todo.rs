@@ -176,7 +176,7 @@ impl Store {
     /// What the evaluation asks of `scope` next, as of `today`: every count through the
     /// scope's subtree (a case or a member below it).
     pub fn evaluation_todo(&mut self, scope: &Scope, today: NaiveDate) -> Result<EvaluationTodo> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Ok(EvaluationTodo::default());
         }
         let stars_waiting = self.stars_waiting(scope)?;

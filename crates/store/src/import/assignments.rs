@@ -139,7 +139,7 @@ impl Store {
         sheet: Vec<(usize, Vec<String>)>,
         progress: &dyn Fn(usize),
     ) -> Result<AssignmentPlan> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Err(StoreError::invalid("导入", "您不能选派党建指导员"));
         }
         let map: HeaderMap = cells::match_headers(header, ASSIGNMENT_COLUMNS)

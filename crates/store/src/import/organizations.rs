@@ -461,7 +461,7 @@ impl Store {
         // Read before anything the plan matches against: a write after it is re-checked.
         let registry_version = registry_version(conn)?;
         let places = Places::load(conn, scope)?;
-        if scope.member.is_some() || scope.instructor.is_some() || places.counties.is_empty() {
+        if !scope.is_staff() || places.counties.is_empty() {
             return Err(StoreError::invalid(
                 "导入",
                 "两新组织由组织部门或园区、乡镇(街道)党(工)委登记，您不能导入",

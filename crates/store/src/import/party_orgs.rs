@@ -279,7 +279,7 @@ impl Store {
         sheet: Vec<(usize, Vec<String>)>,
         progress: &dyn Fn(usize),
     ) -> Result<PartyOrgPlan> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Err(StoreError::invalid("导入", "您不能导入党组织"));
         }
         let map: HeaderMap = cells::match_headers(header, PARTY_ORG_COLUMNS)

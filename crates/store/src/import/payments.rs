@@ -135,7 +135,7 @@ impl Store {
         progress: &dyn Fn(usize),
         mut budget: Comparisons,
     ) -> Result<(PaymentPlan, Comparisons)> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Err(StoreError::invalid("导入", "您不能导入党费记录"));
         }
         let map: HeaderMap = cells::match_headers(header, PAYMENT_COLUMNS)

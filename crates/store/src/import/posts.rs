@@ -158,7 +158,7 @@ impl Store {
         progress: &dyn Fn(usize),
         mut budget: Comparisons,
     ) -> Result<(PostPlan, Comparisons)> {
-        if scope.member.is_some() || scope.instructor.is_some() {
+        if !scope.is_staff() {
             return Err(StoreError::invalid("导入", "您不能导入委员会成员名单"));
         }
         let map: HeaderMap = cells::match_headers(header, POST_COLUMNS)
