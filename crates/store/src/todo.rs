@@ -80,6 +80,36 @@ impl EvaluationTodo {
     }
 }
 
+/// What an organization's subtree owes today, in the few figures a cadre answering for it
+/// (划片包干) reads: from its 待办, so the same as the organization's own home counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OpenItems {
+    /// Organizations with anything open.
+    pub organizations: u32,
+    pub meetings_due: u32,
+    pub dues_unmarked: u32,
+    pub findings_open: u32,
+    /// Past their deadline: its own rectifications and tasks, and the spot-check
+    /// rectifications demanded of it (not those its committees demanded of others).
+    pub overdue: u32,
+}
+
+impl OpenItems {
+    pub fn of(branches: &[BranchTodo], e: &EvaluationTodo) -> OpenItems {
+        let mut o = OpenItems::default();
+        for b in branches {
+            let any = !b.meetings_due.is_empty() || b.dues_unmarked > 0 || b.findings_open > 0;
+            o.organizations += u32::from(any);
+            o.meetings_due += u32::try_from(b.meetings_due.len()).unwrap_or(u32::MAX);
+            o.dues_unmarked += b.dues_unmarked;
+            o.findings_open += b.findings_open;
+        }
+        o.overdue =
+            e.rectifications_overdue + e.tasks_overdue_owned + e.spot_checks_to_rectify_overdue;
+        o
+    }
+}
+
 /// A deadline this near is announced before it passes.
 pub const DUE_SOON_DAYS: u64 = 30;
 

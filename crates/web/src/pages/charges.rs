@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use liangxin_domain::registry::Key;
 use liangxin_store::Scope;
 use liangxin_store::charges::{Charge, NewCharge};
+use liangxin_store::todo::OpenItems;
 
 use crate::auth::Auth;
 use crate::error::WebError;
@@ -33,9 +34,8 @@ struct Line {
     committee: String,
     since: String,
     until: Option<String>,
-    /// Organizations with anything open; meetings owed; dues not entered; findings open;
-    /// overdue rectifications, tasks and spot-check rectifications.
-    open: Option<(u32, u32, u32, u32, u32)>,
+    /// The charge's open items today (none for an assignment not yet begun).
+    open: Option<OpenItems>,
 }
 
 struct Cadre {
@@ -60,25 +60,6 @@ impl ChargesPage {
     fn typed(&self, name: &str) -> String {
         params::field(&self.typed, name)
     }
-}
-
-/// The open items of a charge's subtree, from its 待办 (kept per records version).
-fn open_items(todo: &crate::report::ScopeTodo) -> (u32, u32, u32, u32, u32) {
-    let mut orgs = 0;
-    let (mut meetings, mut dues, mut findings) = (0u32, 0u32, 0u32);
-    for b in &todo.branches {
-        let any = !b.meetings_due.is_empty() || b.dues_unmarked > 0 || b.findings_open > 0;
-        orgs += u32::from(any);
-        meetings += u32::try_from(b.meetings_due.len()).unwrap_or(u32::MAX);
-        dues += b.dues_unmarked;
-        findings += b.findings_open;
-    }
-    let e = &todo.evaluation;
-    // What the charge owes: its own rectifications and tasks, and spot-check rectifications
-    // demanded of it (not those its committees demanded of others).
-    let overdue =
-        e.rectifications_overdue + e.tasks_overdue_owned + e.spot_checks_to_rectify_overdue;
-    (orgs, meetings, dues, findings, overdue)
 }
 
 async fn page(
@@ -117,7 +98,7 @@ async fn page(
             open: if current {
                 todos
                     .find(|(k, _)| *k == c.key)
-                    .map(|(_, todo)| open_items(&todo))
+                    .map(|(_, todo)| OpenItems::of(&todo.branches, &todo.evaluation))
             } else {
                 None
             },
