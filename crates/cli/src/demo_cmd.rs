@@ -106,11 +106,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let spot = spot_checks(store, &city, seed, as_of)?;
     let exemplars = exemplars(store, &city, as_of)?;
     let charges = charges(store, &city, as_of)?;
+    let reviews = reviews(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -550,6 +551,108 @@ fn spot_checks(
         }
     }
     Ok(held)
+}
+
+/// Last year's 书记抓党建述职评议考核 through the platform's own steps on their days: the
+/// reports filed, each reviewing committee's meeting, the grades, the rectifications and
+/// those done. Returns the reports filed.
+fn reviews(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<usize, CliError> {
+    use chrono::Datelike;
+    use liangxin_domain::kinds::Post;
+    use liangxin_store::Scope;
+    use liangxin_store::reviews::{NewMeeting, NewRectification, NewReport};
+    let year = as_of.year() - 1;
+    let roster = store.review_roster(&Scope::everything(), year)?;
+    let subjects: Vec<_> = roster
+        .iter()
+        .map(|l| (l.party_org, l.reviewer, l.name.clone()))
+        .collect();
+    let secretaries: std::collections::HashMap<_, Vec<_>> =
+        liangxin_demo::committees::terms(city, as_of)
+            .into_iter()
+            .filter(|t| t.post == Post::Secretary)
+            .fold(std::collections::HashMap::new(), |mut m, t| {
+                m.entry(t.party_org)
+                    .or_insert_with(Vec::new)
+                    .push((t.since, t.until));
+                m
+            });
+    let has_secretary = |org, day| {
+        secretaries.get(&org).is_some_and(|terms| {
+            terms
+                .iter()
+                .any(|(since, until)| *since <= day && until.is_none_or(|u| u >= day))
+        })
+    };
+    let plan = liangxin_demo::reviews::plan(seed, &subjects, &has_secretary, as_of);
+    let path_of: std::collections::HashMap<_, _> = roster
+        .iter()
+        .map(|l| (l.party_org, l.path.clone()))
+        .chain(
+            store
+                .party_orgs_in_scope(&Scope::everything())?
+                .into_iter()
+                .map(|(k, p, ..)| (k, p)),
+        )
+        .collect();
+    let scope_of = |k| Scope::subtree(path_of.get(&k).cloned().unwrap_or_default());
+    let mut meetings = std::collections::HashMap::new();
+    for m in &plan.meetings {
+        let key = store.record_review_meeting(
+            "demo",
+            &scope_of(m.committee),
+            m.held_on,
+            &NewMeeting {
+                year,
+                held_on: m.held_on,
+                place: m.place.clone(),
+                attendance: m.attendance.clone(),
+            },
+        )?;
+        meetings.insert(m.committee, (key, m.held_on));
+    }
+    for r in &plan.reports {
+        let own = scope_of(r.party_org);
+        let report = store.file_secretary_report(
+            "demo",
+            &own,
+            r.reported_on,
+            &NewReport {
+                year,
+                body: r.body.clone(),
+                reporter: r.reporter.clone(),
+                file: None,
+            },
+        )?;
+        let (Some((grade, comments)), Some((meeting, held))) = (r.grade, meetings.get(&r.reviewer))
+        else {
+            continue;
+        };
+        let reviewer = scope_of(r.reviewer);
+        store.grade_secretary_report("demo", &reviewer, report, *meeting, grade, comments)?;
+        for f in &r.fixes {
+            let fix = store.raise_review_rectification(
+                "demo",
+                &reviewer,
+                *held,
+                report,
+                &NewRectification {
+                    problem: f.problem.into(),
+                    measure: f.measure.into(),
+                    deadline: f.deadline,
+                },
+            )?;
+            if let Some((on, note)) = f.done {
+                store.finish_review_rectification("demo", &own, on, report, fix.id, note)?;
+            }
+        }
+    }
+    Ok(plan.reports.len())
 }
 
 /// Each county committee's members answer for its towns' and parks' 党工委 and a few of its

@@ -18,6 +18,7 @@ pub mod funds;
 mod life;
 pub mod records;
 pub mod rectification;
+pub mod reviews;
 pub mod spot_checks;
 pub mod stars;
 pub mod towns;
@@ -55,6 +56,18 @@ impl Size {
     pub const CITY: Size = Size {
         organizations: 60_000,
     };
+}
+
+/// A name as the city's people have them: a surname and one or two given characters.
+pub fn person_name(rng: &mut impl Rng) -> String {
+    let s = *SURNAMES.choose(rng).unwrap_or(&"王");
+    let a = *GIVEN.choose(rng).unwrap_or(&"伟");
+    if rng.random_bool(0.7) {
+        let b = *GIVEN.choose(rng).unwrap_or(&"明");
+        format!("{s}{a}{b}")
+    } else {
+        format!("{s}{a}")
+    }
 }
 
 /// A generated city, every slice in dependency order.
@@ -468,14 +481,7 @@ impl Gen {
     }
 
     fn person_name(&mut self) -> String {
-        let s = *SURNAMES.choose(&mut self.rng).unwrap_or(&"王");
-        let a = *GIVEN.choose(&mut self.rng).unwrap_or(&"伟");
-        if self.rng.random_bool(0.7) {
-            let b = *GIVEN.choose(&mut self.rng).unwrap_or(&"明");
-            format!("{s}{a}{b}")
-        } else {
-            format!("{s}{a}")
-        }
+        person_name(&mut self.rng)
     }
 
     fn party_org(

@@ -748,3 +748,18 @@ impl ExemplarKind {
         matches!(self, ExemplarKind::Member | ExemplarKind::Worker)
     }
 }
+
+coded_enum! {
+    /// 述职评议等次: the grade a committee gives a secretary's yearly report on party
+    /// building (书记抓党建述职评议考核).
+    ReviewGrade, "评议等次" {
+        /// 好
+        Good = ("good", "好"),
+        /// 较好
+        FairlyGood = ("fairly_good", "较好"),
+        /// 一般
+        Average = ("average", "一般"),
+        /// 差
+        Poor = ("poor", "差"),
+    }
+}

@@ -29,6 +29,7 @@ pub mod period;
 pub mod region;
 pub mod registry;
 pub mod resident_id;
+pub mod review;
 pub mod rule_versions;
 pub mod rules;
 pub mod spot_check;

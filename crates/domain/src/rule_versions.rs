@@ -81,6 +81,7 @@ pub fn propose(
     crate::vanguard::VanguardRules::resolve(&with, on)?;
     crate::checkup::CheckupRules::resolve(&with, on)?;
     crate::town::TownRules::resolve(&with, on)?;
+    crate::review::ReviewRules::resolve(&with, on)?;
     Ok(param)
 }
 

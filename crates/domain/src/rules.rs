@@ -567,6 +567,7 @@ impl RuleSet {
         params.extend(crate::vanguard::default_params(from));
         params.extend(crate::checkup::default_params(from));
         params.extend(crate::town::default_params(from));
+        params.extend(crate::review::default_params(from));
         RuleSet::new(params)
     }
 

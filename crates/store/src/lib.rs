@@ -54,6 +54,7 @@ pub mod posts;
 pub mod records_start;
 pub mod registry;
 mod rekey;
+pub mod reviews;
 pub mod rules;
 pub mod schema;
 pub mod scope;

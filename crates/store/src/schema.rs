@@ -782,6 +782,67 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 述职评议会
+    review_meetings (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        committee_id -> BigInt,
+        year -> Integer,
+        held_on -> Date,
+        place -> Text,
+        attendance -> Text,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// 书记抓党建述职报告 and its 评议
+    secretary_reports (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        year -> Integer,
+        secretary_id -> Nullable<BigInt>,
+        secretary_name -> Text,
+        body -> Text,
+        file_name -> Nullable<Text>,
+        file_sha256 -> Nullable<Text>,
+        reported_on -> Date,
+        reported_by -> Text,
+        meeting_county -> Nullable<Integer>,
+        meeting_id -> Nullable<BigInt>,
+        grade -> Nullable<Text>,
+        comments -> Nullable<Text>,
+        graded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    secretary_report_files (county_code, report_id) {
+        county_code -> Integer,
+        report_id -> BigInt,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    /// 述职评议整改事项
+    review_rectifications (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        report_id -> BigInt,
+        problem -> Text,
+        measure -> Text,
+        deadline -> Date,
+        raised_on -> Date,
+        raised_by -> Text,
+        done_on -> Nullable<Date>,
+        done_note -> Nullable<Text>,
+        done_by -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -825,6 +886,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     spot_check_findings,
     exemplars,
     area_charges,
+    review_meetings,
+    secretary_reports,
+    secretary_report_files,
+    review_rectifications,
 );
 
 diesel::table! {

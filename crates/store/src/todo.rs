@@ -72,6 +72,12 @@ pub struct EvaluationTodo {
     /// of those the ones past their deadline.
     pub spot_checks_to_rectify: u32,
     pub spot_checks_to_rectify_overdue: u32,
+    /// 书记抓党建述职: the root's own report not filed (the year, and whether past due),
+    /// reports filed to the root awaiting its grade, and the rectifications of the
+    /// scope's organizations open past their deadline.
+    pub review_report_owed: Option<(i32, bool)>,
+    pub review_reports_to_grade: u32,
+    pub review_rectifications_overdue: u32,
 }
 
 impl EvaluationTodo {
@@ -89,8 +95,9 @@ pub struct OpenItems {
     pub meetings_due: u32,
     pub dues_unmarked: u32,
     pub findings_open: u32,
-    /// Past their deadline: its own rectifications and tasks, and the spot-check
-    /// rectifications demanded of it (not those its committees demanded of others).
+    /// Past their deadline: its own rectifications and tasks, the spot-check
+    /// rectifications demanded of it (not those its committees demanded of others) and
+    /// its 述职 rectifications.
     pub overdue: u32,
 }
 
@@ -104,8 +111,10 @@ impl OpenItems {
             o.dues_unmarked += b.dues_unmarked;
             o.findings_open += b.findings_open;
         }
-        o.overdue =
-            e.rectifications_overdue + e.tasks_overdue_owned + e.spot_checks_to_rectify_overdue;
+        o.overdue = e.rectifications_overdue
+            + e.tasks_overdue_owned
+            + e.spot_checks_to_rectify_overdue
+            + e.review_rectifications_overdue;
         o
     }
 }
@@ -284,6 +293,7 @@ impl Store {
         let spot_checks_to_rectify = demands.len();
         let spot_checks_to_rectify_overdue = demands.iter().filter(|d| d.deadline < today).count();
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let review = self.review_todo(scope, today)?;
         Ok(EvaluationTodo {
             stars_waiting,
             rectifications_overdue: count(deadlines.iter().filter(|d| **d < today).count()),
@@ -300,6 +310,9 @@ impl Store {
             spot_checks_overdue: u32::try_from(spot_checks_overdue).unwrap_or(u32::MAX),
             spot_checks_to_rectify: count(spot_checks_to_rectify),
             spot_checks_to_rectify_overdue: count(spot_checks_to_rectify_overdue),
+            review_report_owed: review.report_owed,
+            review_reports_to_grade: review.reports_to_grade,
+            review_rectifications_overdue: review.rectifications_overdue,
         })
     }
 

@@ -60,6 +60,8 @@ pub enum Object {
     Star,
     /// `{county}/{id}` of a 随机抽查 round.
     SpotCheck,
+    /// `{county}/{id}` of a 书记抓党建述职 report.
+    SecretaryReport,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -417,6 +419,32 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/charges", Object::None),
     staff("POST", "/charges", Object::None),
     staff("POST", "/charges/{county}/{id}/end", Object::None),
+    staff("GET", "/reviews", Object::None),
+    staff("GET", "/reviews.xlsx", Object::None),
+    staff("GET", "/reviews.csv", Object::None),
+    staff("POST", "/reviews/report", Object::None),
+    staff("POST", "/reviews/meetings", Object::None),
+    staff("GET", "/reviews/{county}/{id}", Object::SecretaryReport),
+    staff(
+        "GET",
+        "/reviews/{county}/{id}/file",
+        Object::SecretaryReport,
+    ),
+    staff(
+        "POST",
+        "/reviews/{county}/{id}/grade",
+        Object::SecretaryReport,
+    ),
+    staff(
+        "POST",
+        "/reviews/{county}/{id}/rectifications",
+        Object::SecretaryReport,
+    ),
+    staff(
+        "POST",
+        "/reviews/{county}/{id}/rectifications/done",
+        Object::SecretaryReport,
+    ),
     staff("GET", "/exemplars", Object::None),
     staff("GET", "/exemplars.xlsx", Object::None),
     staff("GET", "/exemplars.csv", Object::None),
@@ -687,6 +715,7 @@ pub const ROUTES: &[Route] = &[
         Object::PartyOrg,
     ),
     api_staff("GET", "/api/v1/exemplars", Object::None),
+    api_staff("GET", "/api/v1/reviews", Object::None),
     api_staff("GET", "/api/v1/spot-checks", Object::None),
     api_staff(
         "GET",
@@ -814,6 +843,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/party-orgs/{county}/{id}/statistics") => get(api::statistics::get),
         ("GET", "/api/v1/zones/{id}/profile") => get(api::town::profile),
         ("GET", "/api/v1/exemplars") => get(api::exemplars::list),
+        ("GET", "/api/v1/reviews") => get(api::reviews::list),
         ("GET", "/api/v1/spot-checks") => get(api::spot_checks::list),
         ("GET", "/api/v1/spot-checks/{county}/{id}") => get(api::spot_checks::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
@@ -855,6 +885,16 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/charges") => get(pages::charges::show),
         ("POST", "/charges") => post(pages::charges::assign),
         ("POST", "/charges/{county}/{id}/end") => post(pages::charges::end),
+        ("GET", "/reviews") => get(pages::reviews::show),
+        ("GET", "/reviews.xlsx") => get(pages::reviews::xlsx),
+        ("GET", "/reviews.csv") => get(pages::reviews::csv),
+        ("POST", "/reviews/report") => post(pages::reviews::file),
+        ("POST", "/reviews/meetings") => post(pages::reviews::meeting),
+        ("GET", "/reviews/{county}/{id}") => get(pages::reviews::report),
+        ("GET", "/reviews/{county}/{id}/file") => get(pages::reviews::attachment),
+        ("POST", "/reviews/{county}/{id}/grade") => post(pages::reviews::grade),
+        ("POST", "/reviews/{county}/{id}/rectifications") => post(pages::reviews::raise),
+        ("POST", "/reviews/{county}/{id}/rectifications/done") => post(pages::reviews::done),
         ("GET", "/exemplars") => get(pages::exemplars::show),
         ("GET", "/exemplars.xlsx") => get(pages::exemplars::xlsx),
         ("GET", "/exemplars.csv") => get(pages::exemplars::csv),
@@ -1063,6 +1103,10 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         if route.method == "POST" && matches!(route.path, "/imports" | "/api/v1/imports") {
             // A spreadsheet, not a form: its own limit, above the default for forms.
             h = h.layer(DefaultBodyLimit::max(pages::imports::UPLOAD_LIMIT));
+        }
+        if route.method == "POST" && route.path == "/reviews/report" {
+            // A report with its attachment.
+            h = h.layer(DefaultBodyLimit::max(pages::reviews::REPORT_LIMIT));
         }
         // The role check runs inside the sign-in check (the last layer added runs first).
         let h = if route.access == Access::Public || route.who == Who::Anyone {

@@ -105,6 +105,11 @@ fn saved_message(code: &str) -> Option<&'static str> {
         "spot_closed" => "已验收销号。",
         "charge" => "已保存：包干已安排，包干党组织的待办显示在本页。",
         "charge_ended" => "已保存：包干已结束。",
+        "review_filed" => "已提交：述职报告已送评议党委，评议前可以重新提交。",
+        "review_meeting" => "已保存：述职评议会已记录，下一步在各份报告上评定等次。",
+        "review_graded" => "已保存：评议等次和意见已记录，需要整改的请列出整改事项。",
+        "review_rectification" => "已保存：整改事项已列出，由述职的党组织完成后填写整改情况。",
+        "review_done" => "已保存：整改事项已完成。",
         "exemplar" => "已保存：先进典型已记录，待党委、党工委发布。",
         "exemplar_published" => "已发布：先进典型显示在所在园区小镇的页面上。",
         "exemplar_withdrawn" => "已撤回：先进典型不再显示。",
@@ -240,6 +245,11 @@ where
         }
         Err(e) => Err(e),
     }
+}
+
+/// 2026年11月27日
+pub fn cn_day(d: chrono::NaiveDate) -> String {
+    d.format("%Y年%m月%d日").to_string()
 }
 
 /// 12,345

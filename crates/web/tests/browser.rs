@@ -782,6 +782,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("audit", "/audit".to_owned()),
         ("organizations", "/organizations".to_owned()),
         ("gaps", "/gaps".to_owned()),
+        ("reviews", "/reviews".to_owned()),
     ];
     for (name, path) in &pages {
         check_page(&b, &app.base, name, path);
@@ -835,6 +836,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-dashboard", "/"),
         ("city-life", "/life"),
         ("city-dues", "/dues"),
+        ("city-reviews", "/reviews"),
     ] {
         check_page(&b, &app.base, name, path);
     }

@@ -272,6 +272,35 @@ fn no_role_reads_or_writes_outside_its_scope() {
         spot_checks.push((root, round));
     }
 
+    // A 述职 report (with its attachment) of the top of each role's tree that reports.
+    let mut reviews: Vec<(Key, Key)> = Vec::new();
+    let review_year = liangxin_domain::review::ReviewRules::owed_year(today);
+    for role in ["longyou", "hongmu", "secretary"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let root = store.scope_root(&scope).unwrap().unwrap().key;
+        let report = store
+            .file_secretary_report(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::reviews::NewReport {
+                    year: review_year,
+                    body: format!("{role}的述职报告"),
+                    reporter: "述职人".into(),
+                    file: Some(
+                        liangxin_domain::review::ReportFile::parse(
+                            "述职.pdf",
+                            b"%PDF-1.4".to_vec(),
+                        )
+                        .unwrap(),
+                    ),
+                },
+            )
+            .unwrap();
+        reviews.push((root, report));
+    }
+
     // A letter from the top of each staff role's tree to outside the system, so each has
     // its own transfer and others' to try.
     let mut letters: Vec<(Key, i64)> = Vec::new();
@@ -536,6 +565,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
                                 || route.path == "/api/v1/weak"
                                 || route.path == "/api/v1/stars"
                                 || route.path == "/api/v1/rectifications"
+                                || route.path == "/api/v1/reviews"
                             {
                                 po_in_scope.contains(&key)
                             } else if route.path == "/api/v1/exemplars" {
@@ -762,6 +792,19 @@ fn no_role_reads_or_writes_outside_its_scope() {
                     } else {
                         assert_eq!(role, "secretary", "{role} has a round");
                     }
+                }
+                Object::SecretaryReport => {
+                    let foreign = reviews.iter().find(|(po, _)| !po_in_scope.contains(po));
+                    if let Some((_, k)) = foreign {
+                        let r = c.get(&fill(route.path, *k));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign report", route.path);
+                    }
+                    let (_, k) = reviews
+                        .iter()
+                        .find(|(po, _)| po_in_scope.contains(po))
+                        .unwrap_or_else(|| panic!("{role} has a report"));
+                    let r = c.get(&fill(route.path, *k));
+                    assert_eq!(r.status, 200, "{role} {} of its own report", route.path);
                 }
                 Object::Organization => {
                     if let Some((key, _)) = foreign.first() {

@@ -35,6 +35,7 @@ mod movement;
 mod personal_data;
 mod registry;
 mod reports;
+mod reviews;
 mod spot_check;
 mod stars;
 mod statistics;
@@ -44,8 +45,8 @@ mod weak;
 
 use {
     appraisal::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*, imports::*,
-    life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*, spot_check::*,
-    stars::*, statistics::*, town::*, vanguard::*, weak::*,
+    life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*, reviews::*,
+    spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -161,6 +162,7 @@ contract!(
     a_round_is_published_drawn_as_anyone_redraws_it_inspected_and_closed,
     an_exemplar_is_recorded_with_evidence_published_by_a_committee_and_seen_upward,
     a_committee_assigns_cadres_to_organizations_below_it_and_ends_it,
+    a_secretary_reports_the_committee_above_grades_it_and_rectifications_carry_over,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,

@@ -22,9 +22,7 @@ use crate::error::WebError;
 use crate::view::{Layout, SavedQuery, render};
 use crate::{AppState, params};
 
-fn cn_day(d: chrono::NaiveDate) -> String {
-    d.format("%Y年%m月%d日").to_string()
-}
+use crate::view::cn_day;
 
 /// One charge and its open items.
 struct Line {

@@ -138,6 +138,27 @@ pub fn evaluation_tasks(
         format!("随机抽查整改逾期未销号 {} 项", todo.spot_checks_overdue),
         "/spot-checks".into(),
     );
+    if let Some((year, late)) = todo.review_report_owed {
+        let text = if late {
+            format!("{year}年度书记抓党建述职报告逾期未提交")
+        } else {
+            format!("{year}年度书记抓党建述职报告待提交")
+        };
+        add(1, text, format!("/reviews?year={year}"));
+    }
+    add(
+        todo.review_reports_to_grade,
+        format!("书记述职报告待本级评议 {} 份", todo.review_reports_to_grade),
+        "/reviews".into(),
+    );
+    add(
+        todo.review_rectifications_overdue,
+        format!(
+            "述职评议整改事项逾期未完成 {} 项",
+            todo.review_rectifications_overdue
+        ),
+        "/reviews".into(),
+    );
     add(
         todo.checkups_to_review,
         format!("党性体检待支部评议 {} 份", todo.checkups_to_review),

@@ -46,6 +46,7 @@ pub mod party_org_new;
 pub mod password;
 pub mod records_start;
 pub mod rectification;
+pub mod reviews;
 pub mod rules;
 pub mod second_factor;
 pub mod secretary_home;

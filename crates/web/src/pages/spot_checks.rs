@@ -29,9 +29,7 @@ use crate::export::{self, Cell, Export, Format};
 use crate::view::{Crumb, Layout, SavedQuery, render};
 use crate::{AppState, params};
 
-fn cn_day(d: chrono::NaiveDate) -> String {
-    d.format("%Y年%m月%d日").to_string()
-}
+use crate::view::cn_day;
 
 struct RoundLine {
     href: String,

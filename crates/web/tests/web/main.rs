@@ -16,6 +16,7 @@ mod funds;
 mod imports;
 mod personal_data;
 mod registry;
+mod reviews;
 mod sessions;
 mod spot_checks;
 mod stars;
