@@ -107,11 +107,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let exemplars = exemplars(store, &city, as_of)?;
     let charges = charges(store, &city, as_of)?;
     let reviews = reviews(store, &city, seed, as_of)?;
+    let (centers, bookings) = centers(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次）；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -553,6 +554,91 @@ fn spot_checks(
     Ok(held)
 }
 
+/// The towns' and parks' 党群服务中心, registered by the city's committee, and the bookings
+/// their zones' party organizations made for the meetings they held there and ahead.
+/// Returns the centers and the bookings.
+fn centers(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<(usize, usize), CliError> {
+    use liangxin_domain::kinds::PartyOrgType;
+    use liangxin_store::Scope;
+    use liangxin_store::centers::NewCenter;
+    let led: std::collections::HashSet<i64> = city
+        .party_orgs
+        .iter()
+        .filter(|p| p.org_type == PartyOrgType::WorkingCommittee)
+        .filter_map(|p| p.zone)
+        .collect();
+    let planned = liangxin_demo::centers::plan(seed, &city.zones, &|z| led.contains(&z), as_of);
+    let city_scope = Scope {
+        region: Some(liangxin_demo::CITY_CODE),
+        ..Scope::everything()
+    };
+    let mut keys = std::collections::HashMap::new();
+    for c in &planned {
+        let key = store.register_center(
+            "demo",
+            &city_scope,
+            c.opened_on,
+            &NewCenter {
+                zone: c.zone,
+                name: c.name.clone(),
+                address: c.address.clone(),
+                area_m2: c.area_m2,
+                opening_hours: c.opening_hours.into(),
+                open_days_per_week: c.open_days_per_week,
+                staff_full_time: c.staff_full_time,
+                staff_part_time: c.staff_part_time,
+                opened_on: c.opened_on,
+            },
+        )?;
+        keys.insert(c.zone, key);
+    }
+    let zone_of: std::collections::HashMap<_, _> = city
+        .party_orgs
+        .iter()
+        .filter_map(|p| p.zone.map(|z| (p.key, z)))
+        .collect();
+    let meetings: Vec<_> = city
+        .meetings
+        .iter()
+        .filter_map(|m| {
+            zone_of.get(&m.record.party_org).map(|z| {
+                (
+                    m.record.party_org,
+                    *z,
+                    m.record.held_on,
+                    m.record.topic.clone(),
+                )
+            })
+        })
+        .collect();
+    let paths: std::collections::HashMap<_, _> = store
+        .party_orgs_in_scope(&Scope::everything())?
+        .into_iter()
+        .map(|(k, p, ..)| (k, p))
+        .collect();
+    let mut booked = 0;
+    for b in liangxin_demo::centers::bookings(seed, &planned, &meetings, as_of) {
+        let (Some(center), Some(path)) = (keys.get(&b.zone), paths.get(&b.party_org)) else {
+            continue;
+        };
+        store.book_center(
+            "demo",
+            &Scope::subtree(path.clone()),
+            b.on,
+            *center,
+            b.day,
+            &b.purpose,
+        )?;
+        booked += 1;
+    }
+    Ok((planned.len(), booked))
+}
+
 /// Last year's 书记抓党建述职评议考核 through the platform's own steps on their days: the
 /// reports filed, each reviewing committee's meeting, the grades, the rectifications and
 /// those done. Returns the reports filed.
@@ -565,7 +651,7 @@ fn reviews(
     use chrono::Datelike;
     use liangxin_domain::kinds::Post;
     use liangxin_store::Scope;
-    use liangxin_store::reviews::{NewMeeting, NewRectification, NewReport};
+    use liangxin_store::reviews::{Grading, NewMeeting, NewRectification, NewReport};
     let year = as_of.year() - 1;
     let roster = store.review_roster(&Scope::everything(), year)?;
     let subjects: Vec<_> = roster
@@ -634,7 +720,21 @@ fn reviews(
             continue;
         };
         let reviewer = scope_of(r.reviewer);
-        store.grade_secretary_report("demo", &reviewer, report, *meeting, grade, comments)?;
+        let seen = store
+            .secretary_report(&reviewer, report)?
+            .map(|r| r.version())
+            .unwrap_or_default();
+        store.grade_secretary_report(
+            "demo",
+            &reviewer,
+            report,
+            &Grading {
+                meeting: *meeting,
+                grade,
+                comments: comments.into(),
+                seen,
+            },
+        )?;
         for f in &r.fixes {
             let fix = store.raise_review_rectification(
                 "demo",

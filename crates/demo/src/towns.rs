@@ -1,5 +1,6 @@
 //! The demo city's towns and parks, as their committees have filled in their profiles:
-//! most have a 党群服务中心 running, many a team of party-affairs workers, some a brand;
+//! many have a team of party-affairs workers, some a brand (their 党群服务中心 are
+//! registered and used, see `centers`);
 //! the 五个同步 and their class's checklist are further along in some than in others.
 //! Drawn from its own generator.
 
@@ -30,18 +31,6 @@ pub fn plan(seed: u64, zones: &[Zone]) -> Vec<PlannedItem> {
             ItemState::Underway => underway.to_owned(),
             ItemState::Missing => String::new(),
         };
-        let s = state(&mut rng, 0.6, 0.25);
-        let area = rng.random_range(3..12) * 100;
-        out.push((
-            z.id,
-            FiveItem::Center.code(),
-            s,
-            evidence(
-                s,
-                format!("{}党群服务中心，{area}平方米，每周开放6天", z.name),
-                "已选址，正在装修",
-            ),
-        ));
         let s = state(&mut rng, 0.5, 0.3);
         let n = rng.random_range(2..6);
         out.push((

@@ -13,6 +13,7 @@ pub mod appraisal;
 pub mod archive;
 pub mod audit;
 pub mod cells;
+pub mod center;
 pub mod checkup;
 pub mod coverage;
 pub mod credit_code;

@@ -82,6 +82,7 @@ pub fn propose(
     crate::checkup::CheckupRules::resolve(&with, on)?;
     crate::town::TownRules::resolve(&with, on)?;
     crate::review::ReviewRules::resolve(&with, on)?;
+    crate::center::CenterRules::resolve(&with, on)?;
     Ok(param)
 }
 

@@ -568,6 +568,7 @@ impl RuleSet {
         params.extend(crate::checkup::default_params(from));
         params.extend(crate::town::default_params(from));
         params.extend(crate::review::default_params(from));
+        params.extend(crate::center::default_params(from));
         RuleSet::new(params)
     }
 

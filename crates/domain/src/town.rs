@@ -66,7 +66,10 @@ impl FiveItem {
 
     /// Whether the records answer it (and it cannot be entered).
     pub const fn from_records(self) -> bool {
-        matches!(self, FiveItem::Committee | FiveItem::Funding)
+        matches!(
+            self,
+            FiveItem::Committee | FiveItem::Center | FiveItem::Funding
+        )
     }
 }
 

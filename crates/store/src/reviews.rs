@@ -44,6 +44,17 @@ pub struct NewRectification {
     pub deadline: NaiveDate,
 }
 
+/// A grade as the reviewing committee gives it, on the report as it read it.
+#[derive(Debug, Clone)]
+pub struct Grading {
+    pub meeting: Key,
+    pub grade: ReviewGrade,
+    pub comments: String,
+    /// The [`SecretaryReport::version`] the committee read: a report filed again since
+    /// is not graded unread.
+    pub seen: String,
+}
+
 /// A 述职评议会 as the committee records it.
 #[derive(Debug, Clone)]
 pub struct NewMeeting {
@@ -126,6 +137,21 @@ pub struct SecretaryReport {
     pub rectifications: Vec<ReviewRectification>,
     /// Rectifications of earlier years' reports still open: carried into this one.
     pub carried: Vec<ReviewRectification>,
+}
+
+impl SecretaryReport {
+    /// What identifies the report as filed: its day, text and attachment.
+    pub fn version(&self) -> String {
+        report_version(
+            self.reported_on,
+            &self.body,
+            self.file_sha256.as_deref().unwrap_or(""),
+        )
+    }
+}
+
+fn report_version(on: NaiveDate, body: &str, file: &str) -> String {
+    crate::uploads::sha256_hex(format!("{on}\n{file}\n{body}").as_bytes())
 }
 
 /// The ids on a path, root first: `/1/5/9/` → 1, 5, 9.
@@ -779,15 +805,14 @@ impl Store {
         Ok(report)
     }
 
-    /// The reviewing committee grades a report at one of its meetings of the report's year.
+    /// The reviewing committee grades a report at one of its meetings of the report's year,
+    /// as the report stood when it read it.
     pub fn grade_secretary_report(
         &mut self,
         actor: &str,
         scope: &Scope,
         key: Key,
-        meeting: Key,
-        grade: ReviewGrade,
-        comments: &str,
+        g: &Grading,
     ) -> Result<()> {
         let report = self.report_to_review(scope, key)?;
         if report.grade.is_some() {
@@ -796,22 +821,41 @@ impl Store {
         let held = self
             .meetings_where(None, report.year, Some(report.reviewer))?
             .into_iter()
-            .find(|mt| mt.key == meeting)
+            .find(|mt| mt.key == g.meeting)
             .ok_or_else(|| StoreError::invalid("述职评议会", "应为本级评议该年度述职的会议"))?;
-        if held.held_on < report.reported_on {
-            return Err(StoreError::invalid(
-                "述职评议会",
-                "会议早于报告提交日期，不能评议这份报告",
-            ));
-        }
-        let comments = typed_text("评议意见", comments, true, 1000)?;
+        let comments = typed_text("评议意见", &g.comments, true, 1000)?;
+        let (meeting, grade) = (g.meeting, g.grade);
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let changed = diesel::update(
+            // Read again under the write lock: filed again since it was read, it waits.
+            let now: Option<(NaiveDate, String, Option<String>, Option<String>)> = sr::table
+                .filter(sr::county_code.eq(key.county))
+                .filter(sr::id.eq(key.id))
+                .select((sr::reported_on, sr::body, sr::file_sha256, sr::grade))
+                .first(conn)
+                .optional()?;
+            let Some((reported_on, body, file, graded)) = now else {
+                return Err(StoreError::invalid("述职报告", "不存在"));
+            };
+            if graded.is_some() {
+                return Err(StoreError::invalid("评议等次", "已评议"));
+            }
+            if report_version(reported_on, &body, file.as_deref().unwrap_or("")) != g.seen {
+                return Err(StoreError::invalid(
+                    "述职报告",
+                    "报告已重新提交，请阅读新的报告后再评议",
+                ));
+            }
+            if held.held_on < reported_on {
+                return Err(StoreError::invalid(
+                    "述职评议会",
+                    "会议早于报告提交日期，不能评议这份报告",
+                ));
+            }
+            diesel::update(
                 sr::table
                     .filter(sr::county_code.eq(key.county))
-                    .filter(sr::id.eq(key.id))
-                    .filter(sr::grade.is_null()),
+                    .filter(sr::id.eq(key.id)),
             )
             .set((
                 sr::meeting_county.eq(meeting.county),
@@ -821,9 +865,6 @@ impl Store {
                 sr::graded_by.eq(actor),
             ))
             .execute(conn)?;
-            if changed == 0 {
-                return Err(StoreError::invalid("评议等次", "已评议"));
-            }
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
@@ -839,6 +880,7 @@ impl Store {
                         "meeting": format!("{}-{}", meeting.county, meeting.id),
                         "grade": grade.code(),
                         "comments": comments,
+                        "version": g.seen,
                     })),
                 },
             )?;
@@ -987,9 +1029,78 @@ impl Store {
         })
     }
 
+    /// The rectifications of the scope's organizations open past their deadline on
+    /// `today`, oldest deadline first, each with its organization (key and name).
+    pub fn overdue_review_rectifications(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+    ) -> Result<Vec<(ReviewRectification, Key, String)>> {
+        if !scope.is_staff() {
+            return Ok(Vec::new());
+        }
+        let (low, high) = scope.path_range();
+        type Row = (
+            (i32, i64, i64, i32, i64, String),
+            (String, String, NaiveDate, NaiveDate),
+        );
+        let rows: Vec<Row> = rr::table
+            .inner_join(
+                sr::table.on(sr::county_code
+                    .eq(rr::county_code)
+                    .and(sr::id.eq(rr::report_id))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sr::county_code)
+                    .and(po::id.eq(sr::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(rr::done_on.is_null())
+            .filter(rr::deadline.lt(today))
+            .select((
+                (
+                    rr::county_code,
+                    rr::id,
+                    rr::report_id,
+                    sr::year,
+                    sr::party_org_id,
+                    po::name,
+                ),
+                (rr::problem, rr::measure, rr::deadline, rr::raised_on),
+            ))
+            .order((rr::deadline, rr::county_code, rr::id))
+            .load(self.conn())?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    (county, id, report, year, org, name),
+                    (problem, measure, deadline, raised_on),
+                )| {
+                    (
+                        ReviewRectification {
+                            key: Key { county, id },
+                            report: Key { county, id: report },
+                            year,
+                            problem,
+                            measure,
+                            deadline,
+                            raised_on,
+                            done_on: None,
+                            done_note: None,
+                        },
+                        Key { county, id: org },
+                        name,
+                    )
+                },
+            )
+            .collect())
+    }
+
     /// What the 述职 asks of `scope` on `today`: the root's own report owed (the year, and
-    /// whether it is past due), reports filed to the root awaiting its grade, and the
-    /// rectifications of the scope's organizations open past their deadline.
+    /// whether it is past due), the owed year's reports filed to the root awaiting its
+    /// grade, and the rectifications of the scope's organizations open past their deadline.
     pub fn review_todo(&mut self, scope: &Scope, today: NaiveDate) -> Result<ReviewTodo> {
         let mut out = ReviewTodo::default();
         if !scope.is_staff() {
@@ -1015,6 +1126,8 @@ impl Store {
         let (low, high) = scope.path_range();
         if root.org_type.is_committee() {
             // Ungraded reports below the root, then those whose reviewer is the root.
+            // As the roster counts them: not a 党小组, not dissolved by the year's end.
+            let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
             let waiting: Vec<(i32, i64, String)> = sr::table
                 .inner_join(
                     po::table.on(po::county_code
@@ -1022,18 +1135,20 @@ impl Store {
                         .and(po::id.eq(sr::party_org_id))),
                 )
                 .filter(po::path.gt(&low).and(po::path.lt(&high)))
+                .filter(po::org_type.ne(PartyOrgType::Group.code()))
+                .filter(po::dissolved_on.is_null().or(po::dissolved_on.gt(end)))
                 .filter(sr::grade.is_null())
-                .filter(sr::year.ge(year - 1))
+                .filter(sr::year.eq(year))
                 .select((sr::county_code, sr::party_org_id, po::path))
                 .load(self.conn())?;
             if !waiting.is_empty() {
-                let below: Vec<i64> = waiting.iter().flat_map(|(_, _, p)| path_ids(p)).collect();
-                let committees: Vec<i64> = po::table
-                    .filter(po::id.eq_any(&below))
+                let committees: std::collections::HashSet<i64> = po::table
                     .filter(po::path.gt(&low).and(po::path.lt(&high)))
                     .filter(po::org_type.eq_any(COMMITTEE_TYPES.map(PartyOrgType::code)))
                     .select(po::id)
-                    .load(self.conn())?;
+                    .load::<i64>(self.conn())?
+                    .into_iter()
+                    .collect();
                 // A report is the root's to grade when no committee stands between.
                 out.reports_to_grade = count(waiting.iter().filter(|(_, id, p)| {
                     !path_ids(p)
@@ -1043,22 +1158,7 @@ impl Store {
                 }));
             }
         }
-        let overdue: i64 = rr::table
-            .inner_join(
-                sr::table.on(sr::county_code
-                    .eq(rr::county_code)
-                    .and(sr::id.eq(rr::report_id))),
-            )
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(sr::county_code)
-                    .and(po::id.eq(sr::party_org_id))),
-            )
-            .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .filter(rr::done_on.is_null())
-            .filter(rr::deadline.lt(today))
-            .count()
-            .get_result(self.conn())?;
+        let overdue = self.overdue_review_rectifications(scope, today)?.len();
         out.rectifications_overdue = u32::try_from(overdue).unwrap_or(u32::MAX);
         Ok(out)
     }

@@ -783,6 +783,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// 党群服务中心
+    service_centers (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        zone_id -> BigInt,
+        name -> Text,
+        address -> Text,
+        area_m2 -> Integer,
+        opening_hours -> Text,
+        open_days_per_week -> Integer,
+        staff_full_time -> Integer,
+        staff_part_time -> Integer,
+        opened_on -> Date,
+        closed_on -> Nullable<Date>,
+        registered_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// 党群服务中心预约
+    center_bookings (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        center_id -> BigInt,
+        party_org_county -> Integer,
+        party_org_id -> BigInt,
+        booked_for -> Date,
+        purpose -> Text,
+        booked_on -> Date,
+        booked_by -> Text,
+        cancelled_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
     /// 述职评议会
     review_meetings (county_code, id) {
         county_code -> Integer,
@@ -890,6 +925,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     secretary_reports,
     secretary_report_files,
     review_rectifications,
+    service_centers,
+    center_bookings,
 );
 
 diesel::table! {

@@ -1,6 +1,6 @@
 //! A town's or park's profile (一镇一策, 五个一, 五个同步): what its class asks, which of the
-//! 五个一 the records answer — a 党工委 leads it; its 党工委's ledger received money this
-//! year — and the rest as its committee or a level above entered them, with evidence.
+//! 五个一 the records answer — a 党工委 leads it; its 党群服务中心 is registered and runs;
+//! its 党工委's ledger received money this year — and the rest as its committee or a level above entered them, with evidence.
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -205,6 +205,47 @@ impl Store {
                         rule: None,
                     }
                 }
+                FiveItem::Center => {
+                    let center = self
+                        .centers_in(&[id])?
+                        .into_iter()
+                        .filter(|c| c.closed_on.is_none())
+                        .collect::<Vec<_>>();
+                    let facts = self.facts_of(center, today)?;
+                    let (state, evidence) = match facts.first() {
+                        Some(f) => (
+                            if f.running {
+                                ItemState::Done
+                            } else {
+                                ItemState::Underway
+                            },
+                            format!(
+                                "{}（{}，{}平方米）：近三个月活动{}次、出席{}人次，{}（标准每月{}次）",
+                                f.center.name,
+                                f.center.address,
+                                f.center.area_m2,
+                                f.activities,
+                                f.participants,
+                                if f.running {
+                                    "实体化运行"
+                                } else {
+                                    "未达到实体化运行"
+                                },
+                                f.min_per_month
+                            ),
+                        ),
+                        None => (ItemState::Missing, "没有登记党群服务中心".into()),
+                    };
+                    ProfileItem {
+                        code: item.code(),
+                        label: item.label(),
+                        state,
+                        evidence,
+                        by_records: true,
+                        updated: None,
+                        rule: None,
+                    }
+                }
                 _ => entered(item.code(), item.label()),
             };
             line.rule = Some((**rule).clone());
@@ -247,7 +288,7 @@ impl Store {
         {
             return Err(StoreError::invalid(
                 "项目",
-                "党工委和经费保障两项由平台从党组织登记和经费账计算，不能填报",
+                "党工委、党群服务中心和经费保障三项由平台从党组织登记、中心登记和活动、经费账计算，不能填报",
             ));
         }
         let code = label_of(code, &zone)
@@ -314,11 +355,10 @@ mod tests {
             county: 330825,
             town: None,
         };
-        assert!(label_of("five.center", &zone).is_some());
-        assert!(
-            label_of("five.committee", &zone).is_none(),
-            "from the records"
-        );
+        assert!(label_of("five.team", &zone).is_some());
+        for code in ["five.committee", "five.center", "five.funding"] {
+            assert!(label_of(code, &zone).is_none(), "{code} from the records");
+        }
         assert!(label_of("sync.planning", &zone).is_some());
         assert!(label_of("class.park_alliance", &zone).is_some());
         assert!(

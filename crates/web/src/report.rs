@@ -197,6 +197,10 @@ pub struct ReportCache {
     /// A 随机抽查 round drawn again from its register, and whether that gives the kept
     /// sample: a city's round of units reads and ranks every unit of the city.
     pub spot_redraws: Memo<RecordsKey<Key>, Option<(liangxin_domain::spot_check::Draw, bool)>>,
+    /// 书记抓党建述职 roster of a scope, by year: a city's walks its whole tree.
+    pub review_rosters: Memo<RecordsKey<i32>, Vec<liangxin_store::reviews::RosterLine>>,
+    /// 党群服务中心 of a scope's zones with their facts (the window is the day's).
+    pub centers: Memo<RecordsKey<()>, Vec<liangxin_store::centers::CenterFacts>>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -231,6 +235,8 @@ impl Default for ReportCache {
             statistics: Memo::new(CACHE_ENTRIES),
             rectifications: Memo::new(CACHE_ENTRIES),
             spot_redraws: Memo::new(CACHE_ENTRIES),
+            review_rosters: Memo::new(CACHE_ENTRIES),
+            centers: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -375,6 +381,37 @@ pub async fn spot_check_redraw(
         round,
         move |store| Ok(store.redraw_spot_check(&s, round)?),
     )
+    .await
+}
+
+/// The scope's 述职 roster of `year`, read once per change of the records.
+pub async fn review_roster(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    year: i32,
+) -> Result<Arc<Vec<liangxin_store::reviews::RosterLine>>, WebError> {
+    let s = scope.clone();
+    from_records(
+        state,
+        &state.reports.review_rosters,
+        scope,
+        year,
+        move |store| Ok(store.review_roster(&s, year)?),
+    )
+    .await
+}
+
+/// The centers of the scope's zones with their facts today, read once per change of the
+/// records.
+pub async fn centers(
+    state: &Arc<AppState>,
+    scope: &Scope,
+) -> Result<Arc<Vec<liangxin_store::centers::CenterFacts>>, WebError> {
+    let s = scope.clone();
+    let today = crate::today();
+    from_records(state, &state.reports.centers, scope, (), move |store| {
+        Ok(store.centers(&s, today)?)
+    })
     .await
 }
 

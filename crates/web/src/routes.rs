@@ -62,6 +62,8 @@ pub enum Object {
     SpotCheck,
     /// `{county}/{id}` of a 书记抓党建述职 report.
     SecretaryReport,
+    /// `{county}/{id}` of a 党群服务中心.
+    Center,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -419,6 +421,16 @@ pub const ROUTES: &[Route] = &[
     staff("GET", "/charges", Object::None),
     staff("POST", "/charges", Object::None),
     staff("POST", "/charges/{county}/{id}/end", Object::None),
+    staff("GET", "/centers", Object::None),
+    staff("POST", "/centers", Object::None),
+    staff("POST", "/centers/bookings", Object::None),
+    staff(
+        "POST",
+        "/centers/bookings/{county}/{id}/cancel",
+        Object::None,
+    ),
+    staff("GET", "/centers/{county}/{id}", Object::Center),
+    staff("POST", "/centers/{county}/{id}/close", Object::Center),
     staff("GET", "/reviews", Object::None),
     staff("GET", "/reviews.xlsx", Object::None),
     staff("GET", "/reviews.csv", Object::None),
@@ -716,6 +728,7 @@ pub const ROUTES: &[Route] = &[
     ),
     api_staff("GET", "/api/v1/exemplars", Object::None),
     api_staff("GET", "/api/v1/reviews", Object::None),
+    api_staff("GET", "/api/v1/centers", Object::None),
     api_staff("GET", "/api/v1/spot-checks", Object::None),
     api_staff(
         "GET",
@@ -844,6 +857,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/zones/{id}/profile") => get(api::town::profile),
         ("GET", "/api/v1/exemplars") => get(api::exemplars::list),
         ("GET", "/api/v1/reviews") => get(api::reviews::list),
+        ("GET", "/api/v1/centers") => get(api::centers::list),
         ("GET", "/api/v1/spot-checks") => get(api::spot_checks::list),
         ("GET", "/api/v1/spot-checks/{county}/{id}") => get(api::spot_checks::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
@@ -885,6 +899,12 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/charges") => get(pages::charges::show),
         ("POST", "/charges") => post(pages::charges::assign),
         ("POST", "/charges/{county}/{id}/end") => post(pages::charges::end),
+        ("GET", "/centers") => get(pages::centers::show),
+        ("POST", "/centers") => post(pages::centers::register),
+        ("POST", "/centers/bookings") => post(pages::centers::book),
+        ("POST", "/centers/bookings/{county}/{id}/cancel") => post(pages::centers::cancel),
+        ("GET", "/centers/{county}/{id}") => get(pages::centers::show_one),
+        ("POST", "/centers/{county}/{id}/close") => post(pages::centers::close),
         ("GET", "/reviews") => get(pages::reviews::show),
         ("GET", "/reviews.xlsx") => get(pages::reviews::xlsx),
         ("GET", "/reviews.csv") => get(pages::reviews::csv),

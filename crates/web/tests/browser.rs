@@ -837,6 +837,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-life", "/life"),
         ("city-dues", "/dues"),
         ("city-reviews", "/reviews"),
+        ("city-centers", "/centers"),
     ] {
         check_page(&b, &app.base, name, path);
     }

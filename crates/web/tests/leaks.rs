@@ -272,6 +272,47 @@ fn no_role_reads_or_writes_outside_its_scope() {
         spot_checks.push((root, round));
     }
 
+    // A 党群服务中心 in 红木小镇's zone and one in another county's zone, the first booked
+    // by the secretary's branch (of the same county, outside 红木小镇's tree).
+    let mut centers: Vec<(i64, Key)> = Vec::new();
+    {
+        let hongmu = store.user_by_username("hongmu").unwrap().unwrap();
+        let hongmu_zone = store.scope_of_user(&hongmu).unwrap().zone.unwrap();
+        let elsewhere = store
+            .zones_of(&Scope::everything())
+            .unwrap()
+            .into_iter()
+            .find(|z| z.county != 330825)
+            .expect("a zone in another county")
+            .id;
+        for zone in [hongmu_zone, elsewhere] {
+            let key = store
+                .register_center(
+                    "test",
+                    &Scope::everything(),
+                    today,
+                    &liangxin_store::centers::NewCenter {
+                        zone,
+                        name: format!("第{zone}号小镇党群服务中心"),
+                        address: "综合楼".into(),
+                        area_m2: 500,
+                        opening_hours: "工作日".into(),
+                        open_days_per_week: 5,
+                        staff_full_time: 1,
+                        staff_part_time: 2,
+                        opened_on: today,
+                    },
+                )
+                .unwrap();
+            centers.push((zone, key));
+        }
+        let secretary = store.user_by_username("secretary").unwrap().unwrap();
+        let scope = store.scope_of_user(&secretary).unwrap();
+        store
+            .book_center("test", &scope, today, centers[0].1, today, "主题党日")
+            .unwrap();
+    }
+
     // A 述职 report (with its attachment) of the top of each role's tree that reports.
     let mut reviews: Vec<(Key, Key)> = Vec::new();
     let review_year = liangxin_domain::review::ReviewRules::owed_year(today);
@@ -568,6 +609,12 @@ fn no_role_reads_or_writes_outside_its_scope() {
                                 || route.path == "/api/v1/reviews"
                             {
                                 po_in_scope.contains(&key)
+                            } else if route.path == "/api/v1/centers" {
+                                store
+                                    .zones_of(&scope)
+                                    .unwrap()
+                                    .iter()
+                                    .any(|z| Some(z.id) == item["zone_id"].as_i64())
                             } else if route.path == "/api/v1/exemplars" {
                                 po_in_scope.contains(&Key {
                                     county: item["party_org_county"].as_i64().unwrap() as i32,
@@ -791,6 +838,25 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         assert_eq!(r.status, 200, "{role} {} of its own round", route.path);
                     } else {
                         assert_eq!(role, "secretary", "{role} has a round");
+                    }
+                }
+                Object::Center => {
+                    let zones: HashSet<i64> = store
+                        .zones_of(&scope)
+                        .unwrap()
+                        .iter()
+                        .map(|z| z.id)
+                        .collect();
+                    if let Some((_, k)) = centers.iter().find(|(z, _)| !zones.contains(z)) {
+                        let r = c.get(&fill(route.path, *k));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign center", route.path);
+                    }
+                    match centers.iter().find(|(z, _)| zones.contains(z)) {
+                        Some((_, k)) => {
+                            let r = c.get(&fill(route.path, *k));
+                            assert_eq!(r.status, 200, "{role} {} of its own center", route.path);
+                        }
+                        None => assert_eq!(role, "secretary", "{role} sees a zone's center"),
                     }
                 }
                 Object::SecretaryReport => {

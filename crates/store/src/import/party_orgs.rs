@@ -1172,6 +1172,32 @@ pub(super) fn undo(
                 .filter(ce::party_org_id.between(first, last))
                 .count()
                 .get_result::<i64>(conn)?,
+            // Work recorded since about these organizations: 述职, the centers' bookings,
+            // 划片包干 and 先进典型.
+            crate::schema::secretary_reports::table
+                .filter(crate::schema::secretary_reports::party_org_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?,
+            crate::schema::review_meetings::table
+                .filter(crate::schema::review_meetings::committee_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?,
+            crate::schema::center_bookings::table
+                .filter(crate::schema::center_bookings::party_org_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?,
+            crate::schema::area_charges::table
+                .filter(
+                    crate::schema::area_charges::party_org_id
+                        .between(first, last)
+                        .or(crate::schema::area_charges::committee_id.between(first, last)),
+                )
+                .count()
+                .get_result::<i64>(conn)?,
+            crate::schema::exemplars::table
+                .filter(crate::schema::exemplars::party_org_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?,
             // Findings a person closed (not those the audit closed itself).
             af::table
                 .filter(af::responsible_id.between(first, last))
@@ -1198,7 +1224,7 @@ pub(super) fn undo(
             return Err(StoreError::invalid(
                 "导入",
                 format!(
-                    "已有{depending}条后续记录（党员、会议、下级党组织、账号、转接、流动党员、后来添加的覆盖单位或已处理的问题）关联这批党组织，不能整批撤销"
+                    "已有{depending}条后续记录（党员、会议、下级党组织、账号、转接、流动党员、述职、中心预约、包干、先进典型、后来添加的覆盖单位或已处理的问题）关联这批党组织，不能整批撤销"
                 ),
             ));
         }

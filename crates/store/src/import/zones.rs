@@ -443,11 +443,17 @@ pub(super) fn undo(
         .filter(u::zone_id.between(first, last))
         .count()
         .get_result(conn)?;
-    let depending = units + party_orgs + accounts;
+    let centers: i64 = crate::schema::service_centers::table
+        .filter(crate::schema::service_centers::zone_id.between(first, last))
+        .count()
+        .get_result(conn)?;
+    let depending = units + party_orgs + accounts + centers;
     if depending > 0 {
         return Err(StoreError::invalid(
             "导入",
-            format!("已有{depending}个两新组织、党组织或账号在这批园区小镇中，不能整批撤销"),
+            format!(
+                "已有{depending}个两新组织、党组织、账号或党群服务中心在这批园区小镇中，不能整批撤销"
+            ),
         ));
     }
     diesel::update(po::table.filter(po::zone_id.between(first, last)))

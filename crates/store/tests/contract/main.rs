@@ -24,6 +24,7 @@ use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 mod appraisal;
+mod centers;
 mod charges;
 mod checkup;
 mod duty;
@@ -44,7 +45,7 @@ mod vanguard;
 mod weak;
 
 use {
-    appraisal::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*, imports::*,
+    appraisal::*, centers::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*, imports::*,
     life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*, reviews::*,
     spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*,
 };
@@ -163,6 +164,7 @@ contract!(
     an_exemplar_is_recorded_with_evidence_published_by_a_committee_and_seen_upward,
     a_committee_assigns_cadres_to_organizations_below_it_and_ends_it,
     a_secretary_reports_the_committee_above_grades_it_and_rectifications_carry_over,
+    a_center_runs_by_the_meetings_its_bookings_hold_never_by_a_typed_state,
     a_weak_branch_is_found_by_the_rules_rectified_and_accepted_by_the_level_above,
     a_branch_runs_a_secret_round_closes_it_and_anyone_recounts_it,
     a_dump_links_no_ballot_to_a_voter_nor_to_the_order_cast,

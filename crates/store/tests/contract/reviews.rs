@@ -5,7 +5,7 @@
 use super::*;
 use liangxin_domain::kinds::{Post, ReviewGrade};
 use liangxin_domain::review::ReportFile;
-use liangxin_store::reviews::{NewMeeting, NewRectification, NewReport};
+use liangxin_store::reviews::{Grading, NewMeeting, NewRectification, NewReport};
 
 fn report_of(year: i32, body: &str, reporter: &str, file: Option<ReportFile>) -> NewReport {
     NewReport {
@@ -239,9 +239,31 @@ pub(super) fn a_secretary_reports_the_committee_above_grades_it_and_rectificatio
     assert_eq!(store.review_meetings(&city, year).unwrap().len(), 3);
     assert!(store.review_meetings(&other, year).unwrap().is_empty());
 
-    let grade = |store: &mut Store, scope: &Scope, meeting: Key| {
-        store.grade_secretary_report("t", scope, report, meeting, ReviewGrade::FairlyGood, "较好")
+    let seen = store
+        .secretary_report(&county, report)
+        .unwrap()
+        .unwrap()
+        .version();
+    let grade_as = |store: &mut Store, scope: &Scope, meeting: Key, seen: &str| {
+        store.grade_secretary_report(
+            "t",
+            scope,
+            report,
+            &Grading {
+                meeting,
+                grade: ReviewGrade::FairlyGood,
+                comments: "较好".into(),
+                seen: seen.into(),
+            },
+        )
     };
+    let grade =
+        |store: &mut Store, scope: &Scope, meeting: Key| grade_as(store, scope, meeting, &seen);
+    assert_eq!(
+        field(grade_as(&mut store, &county, held, "an older version").unwrap_err()),
+        "述职报告",
+        "filed again since the committee read it"
+    );
     assert_eq!(
         field(grade(&mut store, &city, city_meeting).unwrap_err()),
         "述职报告",

@@ -132,39 +132,27 @@ pub(super) fn a_towns_five_tasks_come_from_the_records_and_from_what_its_committ
         "another class's item"
     );
     assert_eq!(
-        field(set(
-            &mut store,
-            &county,
-            "five.center",
-            ItemState::Done,
-            " "
-        )),
+        field(set(&mut store, &county, "five.team", ItemState::Done, " ")),
         "佐证"
     );
     assert_eq!(
-        field(set(
-            &mut store,
-            &other,
-            "five.center",
-            ItemState::Done,
-            "有"
-        )),
+        field(set(&mut store, &other, "five.team", ItemState::Done, "有")),
         "小镇园区"
     );
     set(
         &mut store,
         &county,
-        "five.center",
+        "five.team",
         ItemState::Underway,
-        "选址已定",
+        "已招聘1名",
     )
     .unwrap();
     set(
         &mut store,
         &county,
-        "five.center",
+        "five.team",
         ItemState::Done,
-        "红木小镇党群服务中心，800平方米",
+        "专职党务工作者3名，兼职9名",
     )
     .unwrap();
     set(
@@ -175,9 +163,9 @@ pub(super) fn a_towns_five_tasks_come_from_the_records_and_from_what_its_committ
         "成立园区党建联盟",
     )
     .unwrap();
-    let (s, by_records, evidence) = state(&mut store, "five.center");
+    let (s, by_records, evidence) = state(&mut store, "five.team");
     assert_eq!((s, by_records), (ItemState::Done, false));
-    assert!(evidence.contains("800平方米"));
+    assert!(evidence.contains("专职党务工作者3名"));
     assert_eq!(state(&mut store, "class.park_alliance").0, ItemState::Done);
     let p = store.zone_profile(&county, zone, TODAY).unwrap().unwrap();
     assert_eq!(p.five_done(), (3, 5));

@@ -67,15 +67,11 @@ pub async fn list(
     let today = crate::today();
     let year = params::year(&q.year, today)?
         .unwrap_or_else(|| liangxin_domain::review::ReviewRules::owed_year(today));
-    let scope = auth.scope.clone();
-    let lines = state
-        .pool
-        .run(move |store| Ok(store.review_roster(&scope, year)?))
-        .await?;
+    let lines = crate::report::review_roster(&state, &auth.scope, year).await?;
     Ok(Json(ReviewsOut {
         year,
         items: lines
-            .into_iter()
+            .iter()
             .map(|l| {
                 let r = l.report.as_ref();
                 ReviewOut {

@@ -144,12 +144,12 @@ pub fn evaluation_tasks(
         } else {
             format!("{year}年度书记抓党建述职报告待提交")
         };
-        add(1, text, format!("/reviews?year={year}"));
+        add(1, text, format!("/reviews?year={year}&show=own"));
     }
     add(
         todo.review_reports_to_grade,
         format!("书记述职报告待本级评议 {} 份", todo.review_reports_to_grade),
-        "/reviews".into(),
+        "/reviews?show=to_grade".into(),
     );
     add(
         todo.review_rectifications_overdue,
@@ -157,7 +157,7 @@ pub fn evaluation_tasks(
             "述职评议整改事项逾期未完成 {} 项",
             todo.review_rectifications_overdue
         ),
-        "/reviews".into(),
+        "/reviews?show=overdue".into(),
     );
     add(
         todo.checkups_to_review,

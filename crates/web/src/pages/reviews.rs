@@ -22,7 +22,7 @@ use liangxin_domain::kinds::{Coded, Post, ReviewGrade};
 use liangxin_domain::registry::Key;
 use liangxin_domain::review::{ReportFile, ReviewRules, reportable};
 use liangxin_store::reviews::{
-    NewMeeting, NewRectification, NewReport, ReviewMeeting, RosterLine, SecretaryReport,
+    Grading, NewMeeting, NewRectification, NewReport, ReviewMeeting, RosterLine, SecretaryReport,
 };
 use serde::Deserialize;
 
@@ -39,7 +39,66 @@ pub const REPORT_LIMIT: usize = ReportFile::MAX_BYTES + 256 * 1024;
 pub struct ReviewsQuery {
     pub year: Option<String>,
     pub committee: Option<String>,
+    /// One of the 待办 as a list: `own` (the scope's report owed), `to_grade` (reports the
+    /// scope reviews not yet graded), `overdue` (rectifications past their deadline).
+    pub show: Option<String>,
     pub saved: Option<String>,
+}
+
+/// The 待办 a `show` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Show {
+    Own,
+    ToGrade,
+    Overdue,
+}
+
+fn show_of(raw: &Option<String>) -> Result<Option<Show>, WebError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("own") => Ok(Some(Show::Own)),
+        Some("to_grade") => Ok(Some(Show::ToGrade)),
+        Some("overdue") => Ok(Some(Show::Overdue)),
+        Some(_) => Err(WebError::bad_field("待办", "应为 own、to_grade 或 overdue")),
+    }
+}
+
+/// The roster lines a `show` lists: the root's own, or those the root reviews and has not
+/// graded (the filed ones).
+fn shown(lines: &[RosterLine], show: Show, root: Option<Key>) -> Vec<&RosterLine> {
+    lines
+        .iter()
+        .filter(|l| match show {
+            Show::Own => Some(l.party_org) == root,
+            Show::ToGrade => {
+                Some(l.reviewer) == root && l.report.as_ref().is_some_and(|r| r.grade.is_none())
+            }
+            Show::Overdue => false,
+        })
+        .collect()
+}
+
+/// An overdue rectification as the 待办 list shows it.
+struct OverdueLine {
+    party_org: String,
+    year: i32,
+    report_href: String,
+    problem: String,
+    deadline: String,
+}
+
+fn overdue_lines(
+    list: &[(liangxin_store::reviews::ReviewRectification, Key, String)],
+) -> Vec<OverdueLine> {
+    list.iter()
+        .map(|(r, _, name)| OverdueLine {
+            party_org: name.clone(),
+            year: r.year,
+            report_href: format!("/reviews/{}/{}", r.report.county, r.report.id),
+            problem: r.problem.clone(),
+            deadline: cn_day(r.deadline),
+        })
+        .collect()
 }
 
 /// The year asked for (近十年内), by default the one whose report is owed today.
@@ -165,6 +224,12 @@ struct ReviewsPage {
     roster_of: Option<String>,
     roster: Vec<RosterRow>,
     meetings: Vec<MeetingLine>,
+    /// The 待办 asked for, as a list: its title and the organizations, or the overdue
+    /// rectifications.
+    listed: Option<(&'static str, Vec<RosterRow>)>,
+    overdue: Option<Vec<OverdueLine>>,
+    /// The `show` of the list, for its files.
+    show_code: &'static str,
     /// The last day to report on the year (rule data).
     due: String,
     today: String,
@@ -189,17 +254,23 @@ async fn page(
     let year = year_of(&q.year, today)?;
     let chosen = params::party_org(&q.committee)
         .map_err(|_| WebError::bad_field("评议党委", "编号应为“县代码-编号”"))?;
+    let show = show_of(&q.show)?;
+    let lines = crate::report::review_roster(state, &auth.scope, year).await?;
     let scope = auth.scope.clone();
-    let (root, lines, meetings, rules) = state
+    let (root, meetings, rules, overdue) = state
         .pool
         .run(move |store| {
             let rules = ReviewRules::resolve(&store.rule_set()?, today)
                 .map_err(|e| liangxin_store::StoreError::Corrupt(e.to_string()))?;
+            let overdue = match show {
+                Some(Show::Overdue) => Some(store.overdue_review_rectifications(&scope, today)?),
+                _ => None,
+            };
             Ok((
                 store.scope_root(&scope)?,
-                store.review_roster(&scope, year)?,
                 store.review_meetings(&scope, year)?,
                 rules,
+                overdue,
             ))
         })
         .await?;
@@ -246,9 +317,25 @@ async fn page(
         .as_ref()
         .filter(|r| r.org_type.is_committee())
         .map(|r| r.name.clone());
-    let show = chosen.or(root_key.filter(|_| committee.is_some()));
-    let roster_lines: Vec<&RosterLine> =
-        lines.iter().filter(|l| Some(l.reviewer) == show).collect();
+    let listed = match show {
+        Some(s @ (Show::Own | Show::ToGrade)) => Some((
+            if s == Show::Own {
+                "本组织应提交的述职"
+            } else {
+                "待本级评议的述职报告"
+            },
+            shown(&lines, s, root_key)
+                .into_iter()
+                .map(roster_row)
+                .collect(),
+        )),
+        _ => None,
+    };
+    let reviewed = chosen.or(root_key.filter(|_| committee.is_some()));
+    let roster_lines: Vec<&RosterLine> = lines
+        .iter()
+        .filter(|l| Some(l.reviewer) == reviewed)
+        .collect();
     let roster_of = roster_lines.first().map(|l| l.reviewer_name.clone());
     let owed = ReviewRules::owed_year(today);
     let this = chrono::Datelike::year(&today);
@@ -263,6 +350,14 @@ async fn page(
         roster_of,
         roster: roster_lines.into_iter().map(roster_row).collect(),
         meetings: meetings.iter().map(meeting_line).collect(),
+        listed,
+        overdue: overdue.as_deref().map(overdue_lines),
+        show_code: match show {
+            Some(Show::Own) => "own",
+            Some(Show::ToGrade) => "to_grade",
+            Some(Show::Overdue) => "overdue",
+            None => "",
+        },
         due: cn_day(rules.due_on(year)),
         today: today.to_string(),
         error,
@@ -630,7 +725,8 @@ where
     .await
 }
 
-/// `POST /reviews/{county}/{id}/grade`: `meeting` (330825-4), `grade`, `comments`.
+/// `POST /reviews/{county}/{id}/grade`: `meeting` (330825-4), `grade`, `comments`, and the
+/// `version` of the report the page showed.
 pub async fn grade(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Auth>,
@@ -645,9 +741,14 @@ pub async fn grade(
             .ok_or_else(|| WebError::bad_field("述职评议会", "请选择评议这份报告的会议"))?;
         let grade = ReviewGrade::parse(&params::field(pairs, "grade"))
             .map_err(|e| WebError::bad_field("评议等次", e.to_string()))?;
-        let comments = params::field(pairs, "comments");
+        let g = Grading {
+            meeting,
+            grade,
+            comments: params::field(pairs, "comments"),
+            seen: params::field(pairs, "version"),
+        };
         Ok(Box::new(move |store, actor, scope| {
-            store.grade_secretary_report(actor, scope, key, meeting, grade, &comments)?;
+            store.grade_secretary_report(actor, scope, key, &g)?;
             Ok(())
         }))
     })
@@ -721,11 +822,52 @@ async fn export(
 ) -> Result<Response, WebError> {
     let today = crate::today();
     let year = year_of(&q.year, today)?;
+    let show = show_of(&q.show)?;
+    let lines = crate::report::review_roster(&state, &auth.scope, year).await?;
     let scope = auth.scope.clone();
-    let lines = state
+    let (root, overdue) = state
         .pool
-        .run(move |store| Ok(store.review_roster(&scope, year)?))
+        .run(move |store| {
+            let overdue = match show {
+                Some(Show::Overdue) => store.overdue_review_rectifications(&scope, today)?,
+                _ => Vec::new(),
+            };
+            Ok((store.scope_root(&scope)?.map(|r| r.key), overdue))
+        })
         .await?;
+    if show == Some(Show::Overdue) {
+        let e = Export {
+            file_stem: "secretary-review-overdue",
+            sheet: "述职整改逾期",
+            title: format!("述职评议整改逾期未完成（导出于{}）", cn_day(today)),
+            headers: vec![
+                "党组织编号",
+                "党组织",
+                "述职年度",
+                "存在问题",
+                "整改措施",
+                "整改期限",
+            ],
+        };
+        let rows = overdue
+            .iter()
+            .map(|(r, org, name)| {
+                vec![
+                    Cell::Text(format!("{}-{}", org.county, org.id)),
+                    Cell::Text(name.clone()),
+                    export::int(r.year),
+                    Cell::Text(r.problem.clone()),
+                    Cell::Text(r.measure.clone()),
+                    export::day(r.deadline),
+                ]
+            })
+            .collect();
+        return export::respond_whole(&state, e, format, rows).await;
+    }
+    let listed: Vec<&RosterLine> = match show {
+        Some(s) => shown(&lines, s, root),
+        None => lines.iter().collect(),
+    };
     let e = Export {
         file_stem: "secretary-reviews",
         sheet: "述职评议",
@@ -744,7 +886,7 @@ async fn export(
             "整改未完成",
         ],
     };
-    let rows = lines
+    let rows = listed
         .iter()
         .map(|l| {
             let r = l.report.as_ref();

@@ -5,6 +5,7 @@
 
 mod appraisal;
 mod bad_input;
+mod centers;
 mod charges;
 mod checkup;
 #[path = "../common/mod.rs"]

@@ -118,10 +118,18 @@ fn a_secretary_reports_the_committee_above_grades_it_and_the_branch_rectifies() 
         .and_then(|s| s.split('"').next())
         .expect("the meeting offered")
         .to_owned();
+    let version = report
+        .body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the version read")
+        .to_owned();
     let r = rev.post_form(
         &format!("{href}/grade"),
         &[
             ("_csrf", &csrf),
+            ("version", &version),
             ("meeting", &meeting),
             ("grade", ""),
             ("comments", "意见"),
@@ -133,6 +141,7 @@ fn a_secretary_reports_the_committee_above_grades_it_and_the_branch_rectifies() 
         &format!("{href}/grade"),
         &[
             ("_csrf", &csrf),
+            ("version", &version),
             ("meeting", &meeting),
             ("grade", "fairly_good"),
             ("comments", "抓党建责任落实较好"),
