@@ -602,19 +602,25 @@ impl Store {
         })
     }
 
-    /// The bookings of the organizations in `scope` from `from` on, by day (with the
-    /// meeting that kept each).
-    pub fn bookings(&mut self, scope: &Scope, from: NaiveDate) -> Result<Vec<Booking>> {
+    /// The bookings of the organizations in `scope` from `from` on (at one center, or at
+    /// any), by day, each with the meeting that kept it: three reads whatever their number.
+    pub fn bookings(
+        &mut self,
+        scope: &Scope,
+        from: NaiveDate,
+        at: Option<Key>,
+    ) -> Result<Vec<Booking>> {
         if !scope.is_staff() {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();
+        let at_filter = |c: Key| cb::county_code.eq(c.county).and(cb::center_id.eq(c.id));
         type Row = (
             (i32, i64, i64, String),
             (i32, i64, String),
             (NaiveDate, String, Option<NaiveDate>),
         );
-        let rows: Vec<Row> = cb::table
+        let mut q = cb::table
             .inner_join(
                 sc::table.on(sc::county_code
                     .eq(cb::county_code)
@@ -627,6 +633,11 @@ impl Store {
             )
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(cb::booked_for.ge(from))
+            .into_boxed();
+        if let Some(c) = at {
+            q = q.filter(at_filter(c));
+        }
+        let rows: Vec<Row> = q
             .select((
                 (cb::county_code, cb::id, cb::center_id, sc::name),
                 (cb::party_org_county, cb::party_org_id, po::name),
@@ -634,20 +645,91 @@ impl Store {
             ))
             .order((cb::booked_for, cb::id))
             .load(self.conn())?;
+        // The meetings that kept them (the first recorded that day), and who was present.
+        let mut mq = cb::table
+            .inner_join(
+                mt::table.on(mt::county_code
+                    .eq(cb::party_org_county)
+                    .and(mt::party_org_id.eq(cb::party_org_id))
+                    .and(mt::held_on.eq(cb::booked_for))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(cb::party_org_county)
+                    .and(po::id.eq(cb::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(cb::booked_for.ge(from))
+            .filter(cb::cancelled_on.is_null())
+            .into_boxed();
+        if let Some(c) = at {
+            mq = mq.filter(at_filter(c));
+        }
+        let kept: Vec<(i32, i64, i32, i64, String)> = mq
+            .select((cb::county_code, cb::id, mt::county_code, mt::id, mt::topic))
+            .order((cb::county_code, cb::id, mt::id))
+            .load(self.conn())?;
+        let mut held: HashMap<Key, (Key, String)> = HashMap::new();
+        for (bc, bi, mc, mi, topic) in kept {
+            held.entry(Key { county: bc, id: bi })
+                .or_insert((Key { county: mc, id: mi }, topic));
+        }
+        let mut pq = ma::table
+            .inner_join(
+                mt::table.on(mt::county_code
+                    .eq(ma::county_code)
+                    .and(mt::id.eq(ma::meeting_id))),
+            )
+            .inner_join(
+                cb::table.on(cb::party_org_county
+                    .eq(mt::county_code)
+                    .and(cb::party_org_id.eq(mt::party_org_id))
+                    .and(cb::booked_for.eq(mt::held_on))),
+            )
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(cb::party_org_county)
+                    .and(po::id.eq(cb::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(cb::booked_for.ge(from))
+            .filter(cb::cancelled_on.is_null())
+            .filter(ma::attendance.eq(liangxin_domain::kinds::Attendance::Present.code()))
+            .into_boxed();
+        if let Some(c) = at {
+            pq = pq.filter(at_filter(c));
+        }
+        // One row per present member and booking of the day: counted by meeting.
+        let present_rows: Vec<(i32, i64, i32, i64, i32, i64)> = pq
+            .select((
+                cb::county_code,
+                cb::id,
+                ma::county_code,
+                ma::meeting_id,
+                ma::member_county,
+                ma::member_id,
+            ))
+            .load(self.conn())?;
+        let mut present: HashMap<Key, u32> = HashMap::new();
+        for (bc, bi, mc, mi, _, _) in present_rows {
+            let booking = Key { county: bc, id: bi };
+            if held
+                .get(&booking)
+                .is_some_and(|(m, _)| *m == Key { county: mc, id: mi })
+            {
+                *present.entry(booking).or_default() += 1;
+            }
+        }
         let mut out = Vec::with_capacity(rows.len());
         for ((county, id, center, center_name), (pc, pi, org_name), (day, purpose, cancelled)) in
             rows
         {
-            let held = if cancelled.is_none() {
-                self.held_at(Key { county, id: center }, day, day)?
-                    .into_iter()
-                    .find(|(b, ..)| *b == Key { county, id })
-                    .map(|(_, m, topic, n)| (m, topic, n))
-            } else {
-                None
-            };
+            let key = Key { county, id };
+            let kept = held
+                .remove(&key)
+                .map(|(m, topic)| (m, topic, present.get(&key).copied().unwrap_or(0)));
             out.push(Booking {
-                key: Key { county, id },
+                key,
                 center: Key { county, id: center },
                 center_name,
                 party_org: Key { county: pc, id: pi },
@@ -655,7 +737,7 @@ impl Store {
                 booked_for: day,
                 purpose,
                 cancelled_on: cancelled,
-                held,
+                held: kept,
             });
         }
         Ok(out)

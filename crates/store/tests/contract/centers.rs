@@ -245,10 +245,32 @@ pub(super) fn a_center_runs_by_the_meetings_its_bookings_hold_never_by_a_typed_s
     assert!(evidence.contains("近三个月活动6次"), "{evidence}");
 
     // The branch sees its own bookings with the meeting that kept each; no one sideways.
-    let own = store.bookings(&joint, d(2026, 1, 1)).unwrap();
+    let own = store.bookings(&joint, d(2026, 1, 1), None).unwrap();
     assert_eq!(own.len(), 7);
     assert_eq!(own.iter().filter(|b| b.held.is_some()).count(), 6);
-    assert!(store.bookings(&tech, d(2026, 1, 1)).unwrap().is_empty());
+    let kept = own
+        .iter()
+        .find(|b| b.booked_for == d(2026, 10, 25))
+        .unwrap();
+    assert_eq!(
+        kept.held.as_ref().map(|(_, _, n)| *n),
+        Some(3),
+        "those present"
+    );
+    assert_eq!(
+        store
+            .bookings(&joint, d(2026, 1, 1), Some(key))
+            .unwrap()
+            .len(),
+        7,
+        "at the one center"
+    );
+    assert!(
+        store
+            .bookings(&tech, d(2026, 1, 1), None)
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         field(store.cancel_booking("t", &joint, TODAY, sixth).unwrap_err()),
         "预约",
@@ -281,7 +303,7 @@ pub(super) fn a_center_runs_by_the_meetings_its_bookings_hold_never_by_a_typed_s
     assert_eq!(five(&mut store).0, ItemState::Missing);
     assert!(
         store
-            .bookings(&joint, TODAY)
+            .bookings(&joint, TODAY, Some(key))
             .unwrap()
             .iter()
             .all(|b| b.key != later || b.cancelled_on == Some(TODAY))

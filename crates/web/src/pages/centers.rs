@@ -143,7 +143,7 @@ async fn page(
             Ok((
                 store.zones_of(&scope)?,
                 store.bookable_centers(&scope)?,
-                store.bookings(&scope, from)?,
+                store.bookings(&scope, today, None)?,
                 rules,
             ))
         })
@@ -344,7 +344,7 @@ async fn center_page(
         .ok_or_else(WebError::not_found)?;
     let bookings = state
         .pool
-        .run(move |store| Ok(store.bookings(&scope, from)?))
+        .run(move |store| Ok(store.bookings(&scope, from, Some(key))?))
         .await?;
     Ok(CenterPage {
         layout: Layout::new(state, auth, &f.center.name, "centers").await?,
