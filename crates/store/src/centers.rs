@@ -401,28 +401,42 @@ impl Store {
             .select((cb::id, mt::county_code, mt::id, mt::topic))
             .order((cb::id, mt::id))
             .load(self.conn())?;
-        let mut out: Vec<(Key, Key, String, u32)> = Vec::with_capacity(rows.len());
+        let mut kept: Vec<(Key, Key, String)> = Vec::with_capacity(rows.len());
         for (booking, county, id, topic) in rows {
             let booking = Key {
                 county: center.county,
                 id: booking,
             };
-            if out.last().is_some_and(|(b, ..)| *b == booking) {
-                continue;
+            if kept.last().is_none_or(|(b, ..)| *b != booking) {
+                kept.push((booking, Key { county, id }, topic));
             }
-            let present: i64 = ma::table
-                .filter(ma::county_code.eq(county))
-                .filter(ma::meeting_id.eq(id))
-                .filter(ma::attendance.eq(liangxin_domain::kinds::Attendance::Present.code()))
-                .count()
-                .get_result(self.conn())?;
-            out.push((
-                booking,
-                Key { county, id },
-                topic,
-                u32::try_from(present).unwrap_or(u32::MAX),
-            ));
         }
+        // Those present, read by the attendance's key (county, meeting) in slices.
+        let mut present: HashMap<Key, u32> = HashMap::new();
+        let mut by_county: HashMap<i32, Vec<i64>> = HashMap::new();
+        for (_, m, _) in &kept {
+            by_county.entry(m.county).or_default().push(m.id);
+        }
+        for (county, ids) in by_county {
+            for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
+                let ids: Vec<i64> = ma::table
+                    .filter(ma::county_code.eq(county))
+                    .filter(ma::meeting_id.eq_any(slice))
+                    .filter(ma::attendance.eq(liangxin_domain::kinds::Attendance::Present.code()))
+                    .select(ma::meeting_id)
+                    .load(self.conn())?;
+                for id in ids {
+                    *present.entry(Key { county, id }).or_default() += 1;
+                }
+            }
+        }
+        let out = kept
+            .into_iter()
+            .map(|(b, m, topic)| {
+                let n = present.get(&m).copied().unwrap_or(0);
+                (b, m, topic, n)
+            })
+            .collect();
         Ok(out)
     }
 
@@ -674,50 +688,23 @@ impl Store {
             held.entry(Key { county: bc, id: bi })
                 .or_insert((Key { county: mc, id: mi }, topic));
         }
-        let mut pq = ma::table
-            .inner_join(
-                mt::table.on(mt::county_code
-                    .eq(ma::county_code)
-                    .and(mt::id.eq(ma::meeting_id))),
-            )
-            .inner_join(
-                cb::table.on(cb::party_org_county
-                    .eq(mt::county_code)
-                    .and(cb::party_org_id.eq(mt::party_org_id))
-                    .and(cb::booked_for.eq(mt::held_on))),
-            )
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(cb::party_org_county)
-                    .and(po::id.eq(cb::party_org_id))),
-            )
-            .filter(po::path.ge(&low).and(po::path.lt(&high)))
-            .filter(cb::booked_for.ge(from))
-            .filter(cb::cancelled_on.is_null())
-            .filter(ma::attendance.eq(liangxin_domain::kinds::Attendance::Present.code()))
-            .into_boxed();
-        if let Some(c) = at {
-            pq = pq.filter(at_filter(c));
-        }
-        // One row per present member and booking of the day: counted by meeting.
-        let present_rows: Vec<(i32, i64, i32, i64, i32, i64)> = pq
-            .select((
-                cb::county_code,
-                cb::id,
-                ma::county_code,
-                ma::meeting_id,
-                ma::member_county,
-                ma::member_id,
-            ))
-            .load(self.conn())?;
+        // Those present at each kept meeting, by the attendance's key (county, meeting).
         let mut present: HashMap<Key, u32> = HashMap::new();
-        for (bc, bi, mc, mi, _, _) in present_rows {
-            let booking = Key { county: bc, id: bi };
-            if held
-                .get(&booking)
-                .is_some_and(|(m, _)| *m == Key { county: mc, id: mi })
-            {
-                *present.entry(booking).or_default() += 1;
+        let mut by_county: HashMap<i32, Vec<i64>> = HashMap::new();
+        for (m, _) in held.values() {
+            by_county.entry(m.county).or_default().push(m.id);
+        }
+        for (county, ids) in by_county {
+            for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
+                let rows: Vec<i64> = ma::table
+                    .filter(ma::county_code.eq(county))
+                    .filter(ma::meeting_id.eq_any(slice))
+                    .filter(ma::attendance.eq(liangxin_domain::kinds::Attendance::Present.code()))
+                    .select(ma::meeting_id)
+                    .load(self.conn())?;
+                for id in rows {
+                    *present.entry(Key { county, id }).or_default() += 1;
+                }
             }
         }
         let mut out = Vec::with_capacity(rows.len());
@@ -727,7 +714,7 @@ impl Store {
             let key = Key { county, id };
             let kept = held
                 .remove(&key)
-                .map(|(m, topic)| (m, topic, present.get(&key).copied().unwrap_or(0)));
+                .map(|(m, topic)| (m, topic, present.get(&m).copied().unwrap_or(0)));
             out.push(Booking {
                 key,
                 center: Key { county, id: center },

@@ -251,6 +251,47 @@ where
     }
 }
 
+/// A form's call into the store, once the form is parsed: run on the pool as the
+/// signed-in user (the actor) in their scope.
+pub type StoreCall = Box<
+    dyn FnOnce(&mut liangxin_store::Store, &str, &liangxin_store::Scope) -> Result<(), WebError>
+        + Send,
+>;
+
+/// One form POST from start to end: its token checked, its fields parsed by `parse` (given
+/// today), the store called, then [`after_post`]: a redirect to `to` when done, or the page
+/// `again` builds from the fields typed and the field's message, as 422.
+pub async fn form_post<P, T, G, Fut>(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    body: &[u8],
+    to: String,
+    parse: P,
+    again: G,
+) -> Result<axum::response::Response, WebError>
+where
+    P: FnOnce(&[(String, String)], chrono::NaiveDate) -> Result<StoreCall, WebError>,
+    T: Template,
+    G: FnOnce(Vec<(String, String)>, String) -> Fut,
+    Fut: Future<Output = Result<T, WebError>>,
+{
+    let pairs = crate::params::form_pairs(body)?;
+    auth.check_csrf(&crate::params::field(&pairs, "_csrf"))?;
+    let today = crate::today();
+    let done = match parse(&pairs, today) {
+        Ok(call) => {
+            let scope = auth.scope.clone();
+            let actor = format!("user:{}", auth.user.id);
+            state
+                .pool
+                .run(move |store| call(store, &actor, &scope))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_post(done, to, |message| again(pairs, message)).await
+}
+
 /// 2026年11月27日
 pub fn cn_day(d: chrono::NaiveDate) -> String {
     d.format("%Y年%m月%d日").to_string()

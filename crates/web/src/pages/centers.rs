@@ -199,8 +199,8 @@ fn number(pairs: &[(String, String)], name: &str, field: &'static str) -> Result
         .map_err(|_| WebError::bad_field(field, "应为整数"))
 }
 
-/// One action of the list page: parse, call the store, go back to the page (or show it
-/// again with the field's message).
+/// One action of the list page: the form parsed, the store called, back to the page (or
+/// the page again with the field's message).
 async fn act<F>(
     state: Arc<AppState>,
     auth: Auth,
@@ -209,38 +209,16 @@ async fn act<F>(
     parse: F,
 ) -> Result<Response, WebError>
 where
-    F: FnOnce(
-            &[(String, String)],
-            NaiveDate,
-        ) -> Result<
-            Box<
-                dyn FnOnce(
-                        &mut liangxin_store::Store,
-                        &str,
-                        &liangxin_store::Scope,
-                    ) -> Result<(), WebError>
-                    + Send,
-            >,
-            WebError,
-        > + Send,
+    F: FnOnce(&[(String, String)], NaiveDate) -> Result<crate::view::StoreCall, WebError>,
 {
-    let pairs = params::form_pairs(&body)?;
-    auth.check_csrf(&params::field(&pairs, "_csrf"))?;
-    let today = crate::today();
-    let done = match parse(&pairs, today) {
-        Ok(call) => {
-            let scope = auth.scope.clone();
-            let actor = format!("user:{}", auth.user.id);
-            state
-                .pool
-                .run(move |store| call(store, &actor, &scope))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    crate::view::after_post(done, format!("/centers?saved={saved}"), |message| {
-        page(&state, &auth, pairs, Some(message))
-    })
+    crate::view::form_post(
+        &state,
+        &auth,
+        &body,
+        format!("/centers?saved={saved}"),
+        parse,
+        |pairs, message| page(&state, &auth, pairs, Some(message)),
+    )
     .await
 }
 

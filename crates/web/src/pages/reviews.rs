@@ -677,50 +677,26 @@ pub async fn attachment(
         .into_response())
 }
 
-/// One step on a report: parse the form, call the store, show the report again (the
-/// message naming the field on bad input).
+/// One step on a report: the form parsed, the store called, the report shown again with
+/// the field's message on bad input.
 async fn step<F>(
     state: Arc<AppState>,
     auth: Auth,
     key: Key,
     body: Bytes,
     saved: &'static str,
-    act: F,
+    parse: F,
 ) -> Result<Response, WebError>
 where
-    F: FnOnce(
-            &[(String, String)],
-            NaiveDate,
-        ) -> Result<
-            Box<
-                dyn FnOnce(
-                        &mut liangxin_store::Store,
-                        &str,
-                        &liangxin_store::Scope,
-                    ) -> Result<(), WebError>
-                    + Send,
-            >,
-            WebError,
-        > + Send,
+    F: FnOnce(&[(String, String)], NaiveDate) -> Result<crate::view::StoreCall, WebError>,
 {
-    let pairs = params::form_pairs(&body)?;
-    auth.check_csrf(&params::field(&pairs, "_csrf"))?;
-    let today = crate::today();
-    let done = match act(&pairs, today) {
-        Ok(call) => {
-            let scope = auth.scope.clone();
-            let actor = format!("user:{}", auth.user.id);
-            state
-                .pool
-                .run(move |store| call(store, &actor, &scope))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    crate::view::after_post(
-        done,
+    crate::view::form_post(
+        &state,
+        &auth,
+        &body,
         format!("/reviews/{}/{}?saved={saved}", key.county, key.id),
-        |message| report_page(&state, &auth, key, Some(message)),
+        parse,
+        |_, message| report_page(&state, &auth, key, Some(message)),
     )
     .await
 }
