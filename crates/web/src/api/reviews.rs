@@ -8,10 +8,10 @@ use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::AppState;
 use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::{AppState, params};
+use crate::error::{ApiError, WebError};
 
 #[derive(Debug, Deserialize)]
 pub struct ReviewsQuery {
@@ -50,7 +50,7 @@ pub struct ReviewsOut {
     get,
     path = "/api/v1/reviews",
     params(
-        ("year" = Option<i32>, Query, description = "述职年度（近十年内），默认当前应提交述职的年度")
+        ("year" = Option<i32>, Query, minimum = 2000, maximum = 9999, description = "述职年度，默认当前应提交述职的年度")
     ),
     responses(
         (status = 200, description = "管理范围内该年度的书记抓党建述职评议", body = ReviewsOut),
@@ -65,8 +65,15 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ReviewsQuery>,
 ) -> Result<Json<ReviewsOut>, ApiError> {
     let today = crate::today();
-    let year = params::year(&q.year, today)?
-        .unwrap_or_else(|| liangxin_domain::review::ReviewRules::owed_year(today));
+    // Any year the document allows: a year not yet reported is a roster with nothing filed.
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => liangxin_domain::review::ReviewRules::owed_year(today),
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=9999).contains(y))
+            .ok_or_else(|| WebError::bad_field("年度", "应为2000到9999之间的年份"))?,
+    };
     let lines = crate::report::review_roster(&state, &auth.scope, year).await?;
     Ok(Json(ReviewsOut {
         year,
