@@ -64,6 +64,10 @@ pub enum AuditKind {
     TransferOverdue,
     /// 流动党员活动证缺失或过期
     CertificateInvalid,
+    /// 书记职务空缺
+    SecretaryVacant,
+    /// 书记年度培训学时不足
+    SecretaryUntrained,
 }
 
 impl AuditKind {
@@ -76,6 +80,8 @@ impl AuditKind {
             AuditKind::LongLeave => "long_leave",
             AuditKind::TransferOverdue => "transfer_overdue",
             AuditKind::CertificateInvalid => "certificate_invalid",
+            AuditKind::SecretaryVacant => "secretary_vacant",
+            AuditKind::SecretaryUntrained => "secretary_untrained",
         }
     }
 
@@ -88,10 +94,12 @@ impl AuditKind {
             AuditKind::LongLeave => "长期请假",
             AuditKind::TransferOverdue => "转接逾期未接收",
             AuditKind::CertificateInvalid => "流动党员活动证失效",
+            AuditKind::SecretaryVacant => "书记职务空缺",
+            AuditKind::SecretaryUntrained => "书记培训学时不足",
         }
     }
 
-    pub const ALL: [AuditKind; 7] = [
+    pub const ALL: [AuditKind; 9] = [
         AuditKind::NoOrganizationalLife,
         AuditKind::DuesUnpaid,
         AuditKind::LifeMissed,
@@ -99,6 +107,8 @@ impl AuditKind {
         AuditKind::LongLeave,
         AuditKind::TransferOverdue,
         AuditKind::CertificateInvalid,
+        AuditKind::SecretaryVacant,
+        AuditKind::SecretaryUntrained,
     ];
 
     pub fn parse(code: &str) -> Option<AuditKind> {

@@ -763,3 +763,58 @@ coded_enum! {
         Poor = ("poor", "差"),
     }
 }
+
+coded_enum! {
+    /// 党务工作者的工作方式: full-time or alongside another job.
+    WorkerDuty, "专兼职" {
+        /// 专职
+        FullTime = ("full_time", "专职"),
+        /// 兼职
+        PartTime = ("part_time", "兼职"),
+    }
+}
+
+coded_enum! {
+    /// Where a party-affairs worker came from (选配来源).
+    WorkerSource, "来源" {
+        /// 机关选派（党建指导员等）
+        Seconded = ("seconded", "机关选派"),
+        /// 社会招聘
+        Recruited = ("recruited", "社会招聘"),
+        /// 本单位（企业、社会组织）人员
+        Internal = ("internal", "本单位人员"),
+        /// 退休干部
+        Retired = ("retired", "退休干部"),
+        /// 其他
+        Other = ("other", "其他"),
+    }
+}
+
+coded_enum! {
+    /// 培训类别 (分类): what a course is for.
+    TrainingKind, "培训类别" {
+        /// 轮训: the yearly course every secretary goes through
+        Rotation = ("rotation", "轮训"),
+        /// 任职培训: for those new in post
+        Induction = ("induction", "任职培训"),
+        /// 示范培训
+        Demonstration = ("demonstration", "示范培训"),
+        /// 专题培训
+        Thematic = ("thematic", "专题培训"),
+    }
+}
+
+coded_enum! {
+    /// 培训层级 (分层): the level that organized a course, from the organizer's place in
+    /// the tree.
+    TrainingLevel, "培训层级" {
+        /// 市级
+        City = ("city", "市级"),
+        /// 县级
+        County = ("county", "县级"),
+        /// 乡镇（园区）级
+        Town = ("town", "乡镇（园区）级"),
+        /// 基层党组织
+        Base = ("base", "基层党组织"),
+    }
+}

@@ -40,3 +40,4 @@ pub mod town;
 pub mod transfer;
 pub mod vanguard;
 pub mod weak;
+pub mod workforce;

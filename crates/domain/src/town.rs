@@ -68,7 +68,7 @@ impl FiveItem {
     pub const fn from_records(self) -> bool {
         matches!(
             self,
-            FiveItem::Committee | FiveItem::Center | FiveItem::Funding
+            FiveItem::Committee | FiveItem::Center | FiveItem::Team | FiveItem::Funding
         )
     }
 }

@@ -32,7 +32,7 @@ use crate::{Scope, Store};
 
 /// The steps of an audit run a progress bar counts: three of reading and judging, one of
 /// keeping.
-const AUDIT_STEPS: usize = 4;
+const AUDIT_STEPS: usize = 5;
 
 /// What one run did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -574,6 +574,9 @@ impl Store {
         for m in self.away_members_for_audit(scope, today)? {
             findings.extend(floating::audit_away(&m, &floating_rules));
         }
+        // 书记 posts left empty, and secretaries short of last year's 学时.
+        progress("核对书记配备和培训学时", 3, AUDIT_STEPS);
+        findings.extend(self.workforce_findings(scope, today)?);
         Ok(findings)
     }
 

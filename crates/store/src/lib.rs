@@ -70,6 +70,7 @@ pub mod transfer;
 pub mod uploads;
 pub mod vanguard;
 pub mod weak;
+pub mod workforce;
 pub mod zones;
 
 use diesel::prelude::*;

@@ -520,13 +520,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let (low, high) = scope.path_range();
-        let led = [
-            PartyOrgType::Branch.code(),
-            PartyOrgType::JointBranch.code(),
-            PartyOrgType::GeneralBranch.code(),
-            PartyOrgType::Committee.code(),
-            PartyOrgType::ComprehensiveCommittee.code(),
-        ];
+        let led = crate::workforce::LED_TYPES.map(PartyOrgType::code);
         let held = pp::table
             .filter(pp::county_code.eq(po::county_code))
             .filter(pp::party_org_id.eq(po::id))

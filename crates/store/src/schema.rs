@@ -878,6 +878,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 党务工作者
+    party_workers (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        name -> Text,
+        member_id -> Nullable<BigInt>,
+        duty -> Text,
+        source -> Text,
+        qualification -> Text,
+        since -> Date,
+        until -> Nullable<Date>,
+        registered_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// 培训班次
+    training_courses (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        title -> Text,
+        kind -> Text,
+        level -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        hours -> Integer,
+        place -> Text,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// 参训记录
+    training_attendance (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        course_id -> BigInt,
+        person_county -> Integer,
+        member_id -> Nullable<BigInt>,
+        worker_id -> Nullable<BigInt>,
+        hours -> Integer,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -927,6 +974,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_rectifications,
     service_centers,
     center_bookings,
+    party_workers,
+    training_courses,
+    training_attendance,
 );
 
 diesel::table! {

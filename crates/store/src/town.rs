@@ -125,16 +125,17 @@ impl Store {
         // This year's money the 党工委's ledger received, by source.
         // Read only when the scope holds the 党工委 (a county may see a zone led from
         // elsewhere: its ledger is not the county's to read).
-        let leader_in_scope = match &committee {
+        let leader_path: Option<String> = match &committee {
             Some((k, _)) => crate::schema::party_orgs::table
                 .filter(crate::schema::party_orgs::county_code.eq(k.county))
                 .filter(crate::schema::party_orgs::id.eq(k.id))
                 .select(crate::schema::party_orgs::path)
                 .first::<String>(self.conn())
                 .optional()?
-                .is_some_and(|p| scope.contains_path(&p)),
-            None => false,
+                .filter(|p| scope.contains_path(p)),
+            None => None,
         };
+        let leader_in_scope = leader_path.is_some();
         let received: Vec<(String, i64)> = match &committee {
             Some((k, _)) if leader_in_scope => {
                 let from = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
@@ -246,6 +247,21 @@ impl Store {
                         rule: None,
                     }
                 }
+                FiveItem::Team => {
+                    let (state, evidence) = match &leader_path {
+                        Some(path) => self.team_evidence(path, today)?,
+                        None => (ItemState::Missing, "没有登记领导本区域的党工委".into()),
+                    };
+                    ProfileItem {
+                        code: item.code(),
+                        label: item.label(),
+                        state,
+                        evidence,
+                        by_records: true,
+                        updated: None,
+                        rule: None,
+                    }
+                }
                 _ => entered(item.code(), item.label()),
             };
             line.rule = Some((**rule).clone());
@@ -269,6 +285,41 @@ impl Store {
         }))
     }
 
+    /// The 党务工作者队伍 of the 党工委 at `path` and its organizations, from the records: a
+    /// team when someone serves full-time, begun when only part-time workers do.
+    fn team_evidence(&mut self, path: &str, today: NaiveDate) -> Result<(ItemState, String)> {
+        let sub = Scope::subtree(path);
+        let workers = self.party_workers(&sub, today, false)?;
+        let full = workers
+            .iter()
+            .filter(|w| w.duty == liangxin_domain::kinds::WorkerDuty::FullTime)
+            .count();
+        let part = workers.len() - full;
+        let lines = self.secretary_lines(&sub, today)?;
+        let vacant = lines.iter().filter(|l| l.vacancy.is_some()).count();
+        let judged: Vec<_> = lines
+            .iter()
+            .filter(|l| l.last_year.as_ref().is_some_and(|y| y.days_in_post > 0))
+            .collect();
+        let met = judged.iter().filter(|l| !l.short_last_year()).count();
+        let year = liangxin_domain::workforce::judged_year(today);
+        let state = if full > 0 {
+            ItemState::Done
+        } else if part > 0 {
+            ItemState::Underway
+        } else {
+            ItemState::Missing
+        };
+        Ok((
+            state,
+            format!(
+                "党务工作者专职{full}人、兼职{part}人；书记在岗{}人、缺职{vacant}个，{year}年培训学时达标{met}/{}人",
+                lines.len() - vacant,
+                judged.len()
+            ),
+        ))
+    }
+
     /// Enters where one of zone `id`'s items stands, with its evidence (the records' items
     /// are not entered). Audited with what it was.
     pub fn set_zone_item(
@@ -288,7 +339,7 @@ impl Store {
         {
             return Err(StoreError::invalid(
                 "项目",
-                "党工委、党群服务中心和经费保障三项由平台从党组织登记、中心登记和活动、经费账计算，不能填报",
+                "党工委、党群服务中心、党务工作者队伍和经费保障四项由平台从党组织登记、中心登记和活动、党务工作者登记和培训、经费账计算，不能填报",
             ));
         }
         let code = label_of(code, &zone)

@@ -851,7 +851,8 @@ fn undo_members(
 ) -> Result<usize> {
     use crate::schema::{
         dues_payments as dp, dues_standards as ds, floating_members as fm,
-        meeting_attendance as ma, member_archive_items as ai, transfers as t, users as u,
+        meeting_attendance as ma, member_archive_items as ai, party_workers as pw,
+        training_attendance as ta, transfers as t, users as u,
     };
     let keys: Vec<(i32, i64)> = match block {
         Some((first, last)) => m::table
@@ -908,6 +909,18 @@ fn undo_members(
                     .select((fm::member_county, fm::member_id))
                     .load::<(i32, i64)>(conn)?,
             )
+            .chain(
+                ta::table
+                    .filter(ta::member_id.eq_any(slice))
+                    .select((ta::person_county, ta::member_id.assume_not_null()))
+                    .load::<(i32, i64)>(conn)?,
+            )
+            .chain(
+                pw::table
+                    .filter(pw::member_id.eq_any(slice))
+                    .select((pw::county_code, pw::member_id.assume_not_null()))
+                    .load::<(i32, i64)>(conn)?,
+            )
             .collect();
         depending += hits.iter().filter(|k| wanted.contains(k)).count() as i64;
         let accounts: i64 = u::table
@@ -931,7 +944,7 @@ fn undo_members(
         return Err(StoreError::invalid(
             "导入",
             format!(
-                "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员、账号或已处理的问题）依赖这批党员，不能整批撤销"
+                "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员、培训、党务工作者、账号或已处理的问题）依赖这批党员，不能整批撤销"
             ),
         ));
     }

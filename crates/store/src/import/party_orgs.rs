@@ -1173,7 +1173,7 @@ pub(super) fn undo(
                 .count()
                 .get_result::<i64>(conn)?,
             // Work recorded since about these organizations: 述职, the centers' bookings,
-            // 划片包干 and 先进典型.
+            // 划片包干, 先进典型 and the workforce.
             crate::schema::secretary_reports::table
                 .filter(crate::schema::secretary_reports::party_org_id.between(first, last))
                 .count()
@@ -1196,6 +1196,15 @@ pub(super) fn undo(
                 .get_result::<i64>(conn)?,
             crate::schema::exemplars::table
                 .filter(crate::schema::exemplars::party_org_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?,
+            // 党务工作者 and the courses these organizations organized.
+            crate::schema::party_workers::table
+                .filter(crate::schema::party_workers::party_org_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?,
+            crate::schema::training_courses::table
+                .filter(crate::schema::training_courses::party_org_id.between(first, last))
                 .count()
                 .get_result::<i64>(conn)?,
             // Findings a person closed (not those the audit closed itself).

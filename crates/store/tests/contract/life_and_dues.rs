@@ -873,8 +873,13 @@ pub(super) fn an_imported_branch_is_counted_from_its_records_start_not_from_admi
             .compute_audit(&county, day)
             .unwrap()
             .into_iter()
-            // What the archive lacks is what it lacks, from the first day: not a run.
-            .filter(|f| f.responsible == branch && f.kind != AuditKind::ArchiveIncomplete)
+            // What the archive lacks is what it lacks, from the first day: not a run; and
+            // the branch's 书记 is the workforce contract's.
+            .filter(|f| {
+                f.responsible == branch
+                    && f.kind != AuditKind::ArchiveIncomplete
+                    && f.kind != AuditKind::SecretaryVacant
+            })
             .collect()
     };
     // The day it goes live, and two months on: sixteen years of membership and eleven

@@ -43,11 +43,12 @@ mod statistics;
 mod town;
 mod vanguard;
 mod weak;
+mod workforce;
 
 use {
     appraisal::*, centers::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*, imports::*,
     life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*, reviews::*,
-    spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*,
+    spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*, workforce::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -148,6 +149,8 @@ macro_rules! contract {
 }
 
 contract!(
+    secretaries_train_by_the_courses_recorded_and_the_audit_names_who_falls_short,
+    a_towns_team_is_answered_by_its_registered_workers,
     the_statistical_tables_count_the_records_and_name_them,
     a_members_background_is_imported_corrected_and_audited,
     an_unqualified_member_is_given_time_then_corrected_or_persuaded_out,

@@ -98,7 +98,8 @@ pub(super) fn a_towns_five_tasks_come_from_the_records_and_from_what_its_committ
     assert_eq!(s, ItemState::Done);
     assert!(evidence.contains("财政专项"), "{evidence}");
 
-    // The rest are entered, with evidence once begun; the records' items are not.
+    // The rest are entered, with evidence once begun; the records' items are not (the
+    // 党务工作者队伍 among them: see the workforce contract).
     let set = |store: &mut Store, scope: &Scope, code: &str, s: ItemState, e: &str| {
         store.set_zone_item("t", scope, TODAY, zone, (code, s, e))
     };
@@ -132,27 +133,27 @@ pub(super) fn a_towns_five_tasks_come_from_the_records_and_from_what_its_committ
         "another class's item"
     );
     assert_eq!(
-        field(set(&mut store, &county, "five.team", ItemState::Done, " ")),
+        field(set(&mut store, &county, "five.brand", ItemState::Done, " ")),
         "佐证"
     );
     assert_eq!(
-        field(set(&mut store, &other, "five.team", ItemState::Done, "有")),
+        field(set(&mut store, &other, "five.brand", ItemState::Done, "有")),
         "小镇园区"
     );
     set(
         &mut store,
         &county,
-        "five.team",
+        "five.brand",
         ItemState::Underway,
-        "已招聘1名",
+        "品牌方案起草中",
     )
     .unwrap();
     set(
         &mut store,
         &county,
-        "five.team",
+        "five.brand",
         ItemState::Done,
-        "专职党务工作者3名，兼职9名",
+        "“红木匠心”党建品牌，县委组织部命名",
     )
     .unwrap();
     set(
@@ -163,9 +164,9 @@ pub(super) fn a_towns_five_tasks_come_from_the_records_and_from_what_its_committ
         "成立园区党建联盟",
     )
     .unwrap();
-    let (s, by_records, evidence) = state(&mut store, "five.team");
+    let (s, by_records, evidence) = state(&mut store, "five.brand");
     assert_eq!((s, by_records), (ItemState::Done, false));
-    assert!(evidence.contains("专职党务工作者3名"));
+    assert!(evidence.contains("红木匠心"));
     assert_eq!(state(&mut store, "class.park_alliance").0, ItemState::Done);
     let p = store.zone_profile(&county, zone, TODAY).unwrap().unwrap();
     assert_eq!(p.five_done(), (3, 5));
