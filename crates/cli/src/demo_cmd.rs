@@ -95,7 +95,10 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         },
     )?;
     bar.finish_and_clear();
-    let posts = store.load_posts("demo", &liangxin_demo::committees::terms(&city, as_of))?;
+    let terms = liangxin_demo::committees::terms(&city, as_of);
+    let posts = store.load_posts("demo", &terms)?;
+    // Before any member moves away: a course's attendees were members on its days.
+    let (workers, courses) = workforce(store, &city, &terms, seed, as_of)?;
     let letters = transfers(store, &city, seed, as_of)?;
     let records = member_records(store, &city, seed, as_of)?;
     let (rounds, cases) = appraisals(store, &city, seed, as_of)?;
@@ -112,7 +115,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次）；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次），党务工作者 {workers} 名，培训 {courses} 期；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -552,6 +555,75 @@ fn spot_checks(
         }
     }
     Ok(held)
+}
+
+/// The towns' 党务工作者, registered by their counties on the day they took up the post, and
+/// two years of courses, recorded by their organizers when each ended. Returns the workers
+/// and the courses.
+fn workforce(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    terms: &[liangxin_domain::registry::PostTerm],
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<(usize, usize), CliError> {
+    use liangxin_domain::kinds::PartyOrgType;
+    use liangxin_store::Scope;
+    use liangxin_store::workforce::{NewCourse, NewWorker, Person};
+    let committees: Vec<_> = city
+        .party_orgs
+        .iter()
+        .filter(|p| p.org_type == PartyOrgType::WorkingCommittee && p.zone.is_some())
+        .map(|p| (p.key, p.name.clone()))
+        .collect();
+    let planned = liangxin_demo::workforce::workers(seed, &committees, as_of);
+    let paths: std::collections::HashMap<_, _> = store
+        .party_orgs_in_scope(&Scope::everything())?
+        .into_iter()
+        .map(|(k, p, ..)| (k, p))
+        .collect();
+    let scope_of = |k| Scope::subtree(paths.get(&k).cloned().unwrap_or_default());
+    let mut keys = Vec::with_capacity(planned.len());
+    for w in &planned {
+        keys.push(store.register_worker(
+            "demo",
+            &scope_of(w.party_org),
+            w.since,
+            &NewWorker {
+                party_org: w.party_org,
+                name: w.name.clone(),
+                member: None,
+                duty: w.duty,
+                source: w.source,
+                qualification: w.qualification.into(),
+                since: w.since,
+            },
+        )?);
+    }
+    let courses = liangxin_demo::workforce::courses(seed, &city.party_orgs, terms, &planned, as_of);
+    for c in &courses {
+        let people: Vec<Person> = c
+            .members
+            .iter()
+            .map(|k| Person::Member(*k))
+            .chain(c.workers.iter().map(|i| Person::Worker(keys[*i])))
+            .collect();
+        store.record_course(
+            "demo",
+            &scope_of(c.organizer),
+            c.ends_on,
+            &NewCourse {
+                title: c.title.clone(),
+                kind: c.kind,
+                starts_on: c.starts_on,
+                ends_on: c.ends_on,
+                hours: c.hours,
+                place: c.place.clone(),
+            },
+            &people,
+        )?;
+    }
+    Ok((planned.len(), courses.len()))
 }
 
 /// The towns' and parks' 党群服务中心, registered by the city's committee, and the bookings

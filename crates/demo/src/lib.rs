@@ -24,6 +24,7 @@ pub mod spot_checks;
 pub mod stars;
 pub mod towns;
 pub mod transfers;
+pub mod workforce;
 
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! The demo city's towns and parks, as their committees have filled in their profiles:
-//! many have a team of party-affairs workers, some a brand (their 党群服务中心 are
-//! registered and used, see `centers`);
+//! some have a brand (their 党群服务中心 are registered and used, see `centers`, and their
+//! 党务工作者 registered and trained, see `workforce`);
 //! the 五个同步 and their class's checklist are further along in some than in others.
 //! Drawn from its own generator.
 
@@ -31,18 +31,6 @@ pub fn plan(seed: u64, zones: &[Zone]) -> Vec<PlannedItem> {
             ItemState::Underway => underway.to_owned(),
             ItemState::Missing => String::new(),
         };
-        let s = state(&mut rng, 0.5, 0.3);
-        let n = rng.random_range(2..6);
-        out.push((
-            z.id,
-            FiveItem::Team.code(),
-            s,
-            evidence(
-                s,
-                format!("专职党务工作者{n}名，兼职{}名", n * 3),
-                "已招聘专职党务工作者1名",
-            ),
-        ));
         let s = state(&mut rng, 0.3, 0.3);
         out.push((
             z.id,

@@ -116,14 +116,28 @@ impl WorkforceRules {
                 owed
             ),
             rule: self.hours_rule.clone(),
+            // The organization is in the key: a secretary who moves answers at the new one,
+            // and the old one's finding closes at its next run.
             dedupe_key: format!(
-                "member:{}:{}:{}:{}",
+                "member:{}:{}:{}:{}:{}:{}",
                 t.member.county,
                 t.member.id,
                 AuditKind::SecretaryUntrained.code(),
-                t.year
+                t.year,
+                t.party_org.county,
+                t.party_org.id
             ),
         })
+    }
+
+    /// The days a post empty since `since` has been empty on `today`, both counted.
+    pub fn vacant_days(since: NaiveDate, today: NaiveDate) -> i64 {
+        (today - since).num_days() + 1
+    }
+
+    /// Whether a vacancy since `since` is flagged on `today`: empty more than the rule's days.
+    pub fn vacancy_flagged(&self, since: NaiveDate, today: NaiveDate) -> bool {
+        Self::vacant_days(since, today) > i64::from(self.vacancy_flag_days)
     }
 
     /// An organization without a 书记 on `today`: warned at once, flagged once the post
@@ -132,21 +146,20 @@ impl WorkforceRules {
         if v.since > today {
             return None;
         }
-        let days = (today - v.since).num_days();
-        let flagged = days > i64::from(self.vacancy_flag_days);
+        let days = Self::vacant_days(v.since, today);
         Some(AuditFinding {
             subject: AuditSubject::PartyOrg { key: v.party_org },
             subject_name: v.name.clone(),
             responsible: v.party_org,
             kind: AuditKind::SecretaryVacant,
-            severity: if flagged {
+            severity: if self.vacancy_flagged(v.since, today) {
                 Severity::Flag
             } else {
                 Severity::Warning
             },
             detail: match v.last_held {
-                true => format!("书记职务自{}起空缺，已{}天", v.since, days + 1),
-                false => format!("自{}起没有登记书记，已{}天", v.since, days + 1),
+                true => format!("书记职务自{}起空缺，已{days}天", v.since),
+                false => format!("自{}起没有登记书记，已{days}天", v.since),
             },
             rule: self.vacancy_rule.clone(),
             dedupe_key: format!(
@@ -192,21 +205,37 @@ pub fn days_in_year(year: i32) -> u32 {
     }
 }
 
-/// The days of `year` within the term `since ..= until` (an open term runs on).
-pub fn days_within(year: i32, since: NaiveDate, until: Option<NaiveDate>) -> u32 {
+/// The days of `year` within any of `terms` (`since ..= until`, an open term running on),
+/// each day once: two posts held at once are one year in post, not two.
+pub fn days_within_any(year: i32, terms: &[(NaiveDate, Option<NaiveDate>)]) -> u32 {
     let (Some(first), Some(last)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),
     ) else {
         return 0;
     };
-    let from = since.max(first);
-    let to = until.map_or(last, |u| u.min(last));
-    if to < from {
-        0
-    } else {
-        u32::try_from((to - from).num_days() + 1).unwrap_or(0)
+    let mut spans: Vec<(NaiveDate, NaiveDate)> = terms
+        .iter()
+        .map(|(since, until)| ((*since).max(first), until.map_or(last, |u| u.min(last))))
+        .filter(|(from, to)| from <= to)
+        .collect();
+    spans.sort();
+    let mut days = 0i64;
+    let mut reached: Option<NaiveDate> = None;
+    for (from, to) in spans {
+        let from = match reached {
+            Some(r) if r >= from => match r.succ_opt() {
+                Some(next) => next,
+                None => continue,
+            },
+            _ => from,
+        };
+        if from <= to {
+            days += (to - from).num_days() + 1;
+        }
+        reached = Some(reached.map_or(to, |r| r.max(to)));
     }
+    u32::try_from(days).unwrap_or(0)
 }
 
 /// The last whole year before `today`, whose training is judged.
@@ -253,10 +282,38 @@ mod tests {
         assert_eq!(r.required_hours(2025, 100), 16);
         assert_eq!(r.required_hours(2025, 1), 1);
         assert_eq!(r.required_hours(2025, 0), 0);
-        assert_eq!(days_within(2025, d(2025, 9, 23), None), 100);
-        assert_eq!(days_within(2025, d(2020, 1, 1), Some(d(2025, 1, 31))), 31);
-        assert_eq!(days_within(2025, d(2026, 1, 1), None), 0);
-        assert_eq!(days_within(2025, d(2020, 1, 1), Some(d(2024, 12, 31))), 0);
+        assert_eq!(days_within_any(2025, &[(d(2025, 9, 23), None)]), 100);
+        assert_eq!(
+            days_within_any(2025, &[(d(2020, 1, 1), Some(d(2025, 1, 31)))]),
+            31
+        );
+        assert_eq!(days_within_any(2025, &[(d(2026, 1, 1), None)]), 0);
+        assert_eq!(
+            days_within_any(2025, &[(d(2020, 1, 1), Some(d(2024, 12, 31)))]),
+            0
+        );
+        // Two posts at once, overlapping: each day once.
+        assert_eq!(
+            days_within_any(
+                2025,
+                &[
+                    (d(2025, 1, 1), Some(d(2025, 6, 30))),
+                    (d(2025, 3, 1), None),
+                    (d(2025, 2, 1), Some(d(2025, 2, 10))),
+                ]
+            ),
+            365
+        );
+        assert_eq!(
+            days_within_any(
+                2025,
+                &[
+                    (d(2025, 1, 1), Some(d(2025, 1, 10))),
+                    (d(2025, 12, 1), Some(d(2026, 3, 1)))
+                ]
+            ),
+            41
+        );
     }
 
     #[test]
@@ -289,17 +346,16 @@ mod tests {
             since: d(2026, 9, 1),
             last_held: true,
         };
-        let warned = r.judge_vacancy(&v, d(2026, 11, 30)).unwrap();
+        let warned = r.judge_vacancy(&v, d(2026, 11, 29)).unwrap();
         assert_eq!(warned.severity, Severity::Warning);
-        assert_eq!(warned.detail, "书记职务自2026-09-01起空缺，已91天");
-        // 90 days after the first empty day is the last warned day.
+        assert_eq!(warned.detail, "书记职务自2026-09-01起空缺，已90天");
+        // The 91st empty day is past the rule's 90.
+        let flagged = r.judge_vacancy(&v, d(2026, 11, 30)).unwrap();
+        assert_eq!(flagged.severity, Severity::Flag);
+        assert_eq!(flagged.detail, "书记职务自2026-09-01起空缺，已91天");
         assert_eq!(
-            r.judge_vacancy(&v, d(2026, 11, 30)).unwrap().severity,
-            Severity::Warning
-        );
-        assert_eq!(
-            r.judge_vacancy(&v, d(2026, 12, 1)).unwrap().severity,
-            Severity::Flag
+            r.judge_vacancy(&v, d(2026, 9, 1)).unwrap().detail,
+            "书记职务自2026-09-01起空缺，已1天"
         );
         assert!(r.judge_vacancy(&v, d(2026, 8, 31)).is_none());
         assert_eq!(warned.rule.key, keys::VACANCY_FLAG_DAYS);

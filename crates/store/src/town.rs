@@ -248,9 +248,14 @@ impl Store {
                     }
                 }
                 FiveItem::Team => {
-                    let (state, evidence) = match &leader_path {
-                        Some(path) => self.team_evidence(path, today)?,
-                        None => (ItemState::Missing, "没有登记领导本区域的党工委".into()),
+                    let (state, evidence) = match (&leader_path, &committee) {
+                        (Some(path), _) => self.team_evidence(path, today)?,
+                        (None, Some(_)) => (
+                            ItemState::Missing,
+                            "领导本区域的党工委不在本账号的管理范围内，其党务工作者由其上级查看"
+                                .into(),
+                        ),
+                        (None, None) => (ItemState::Missing, "没有登记领导本区域的党工委".into()),
                     };
                     ProfileItem {
                         code: item.code(),
@@ -406,8 +411,8 @@ mod tests {
             county: 330825,
             town: None,
         };
-        assert!(label_of("five.team", &zone).is_some());
-        for code in ["five.committee", "five.center", "five.funding"] {
+        assert!(label_of("five.brand", &zone).is_some());
+        for code in ["five.committee", "five.center", "five.team", "five.funding"] {
             assert!(label_of(code, &zone).is_none(), "{code} from the records");
         }
         assert!(label_of("sync.planning", &zone).is_some());

@@ -246,56 +246,83 @@ fn hours_of(
     Ok(out)
 }
 
-/// Whether `person` is someone `scope` may put on a course: a member of its organizations,
-/// or a worker (not a member) of them still in post. Their name.
-fn trainee_in_scope(
+/// The names of `people` if each is someone `scope` may put on a course beginning `from`:
+/// a member of its organizations (on the register then: a course is recorded after it
+/// ends, by when some have left), or a worker of them who is not a member. Refused, naming
+/// no one outside the scope, when one is not.
+fn trainees_in_scope(
     conn: &mut crate::DbConnection,
     scope: &Scope,
-    person: Person,
-) -> Result<String> {
-    let row: Option<(String, String)> = match person {
-        Person::Member(k) => m::table
+    people: &[Person],
+    from: NaiveDate,
+) -> Result<HashMap<Person, String>> {
+    let mut found: HashMap<Person, String> = HashMap::new();
+    let members: Vec<i64> = people
+        .iter()
+        .filter_map(|p| match p {
+            Person::Member(k) => Some(k.id),
+            Person::Worker(_) => None,
+        })
+        .collect();
+    let workers: Vec<i64> = people
+        .iter()
+        .filter_map(|p| match p {
+            Person::Worker(k) => Some(k.id),
+            Person::Member(_) => None,
+        })
+        .collect();
+    for slice in members.chunks(IN_LIST_MAX) {
+        let rows: Vec<(i32, i64, String, String)> = m::table
             .inner_join(
                 po::table.on(po::county_code
                     .eq(m::county_code)
                     .and(po::id.eq(m::party_org_id))),
             )
-            .filter(m::county_code.eq(k.county))
-            .filter(m::id.eq(k.id))
-            .filter(m::left_on.is_null())
-            .select((m::name, po::path))
-            .first(conn)
-            .optional()?,
-        Person::Worker(k) => pw::table
+            .filter(m::id.eq_any(slice))
+            .filter(m::left_on.is_null().or(m::left_on.ge(from)))
+            .select((m::county_code, m::id, m::name, po::path))
+            .load(conn)?;
+        for (county, id, name, path) in rows {
+            if scope.contains_path(&path) && scope.member.is_none() {
+                found.insert(Person::Member(Key { county, id }), name);
+            }
+        }
+    }
+    for slice in workers.chunks(IN_LIST_MAX) {
+        let rows: Vec<(i32, i64, String, String)> = pw::table
             .inner_join(
                 po::table.on(po::county_code
                     .eq(pw::county_code)
                     .and(po::id.eq(pw::party_org_id))),
             )
-            .filter(pw::county_code.eq(k.county))
-            .filter(pw::id.eq(k.id))
+            .filter(pw::id.eq_any(slice))
             .filter(pw::member_id.is_null())
-            .select((pw::name, po::path))
-            .first(conn)
-            .optional()?,
-    };
-    match row {
-        Some((name, path)) if scope.contains_path(&path) => Ok(name),
-        _ => Err(StoreError::invalid(
+            .select((pw::county_code, pw::id, pw::name, po::path))
+            .load(conn)?;
+        for (county, id, name, path) in rows {
+            if scope.contains_path(&path) && scope.member.is_none() {
+                found.insert(Person::Worker(Key { county, id }), name);
+            }
+        }
+    }
+    if people.iter().any(|p| !found.contains_key(p)) {
+        return Err(StoreError::invalid(
             "参训人员",
             "不存在或不在您的管理范围内",
-        )),
+        ));
     }
+    Ok(found)
 }
 
-/// The level of a course organized by the organization at `path` of type `t`.
-fn level_of(path: &str, t: PartyOrgType) -> TrainingLevel {
+/// The level of a course organized by the organization at `path` of type `t` leading
+/// zone `zone`: the city's 两新工委 at the root, a town's or park's 党工委 wherever it
+/// sits, the counties' 两新工委 beneath the root, the rest below.
+fn level_of(path: &str, t: PartyOrgType, zone: Option<i64>) -> TrainingLevel {
     let depth = path.split('/').filter(|s| !s.is_empty()).count();
-    // The city's 两新工委 at the root, the counties' beneath it, then the towns' 党工委.
-    match (depth, t) {
-        (1, _) => TrainingLevel::City,
-        (2, _) => TrainingLevel::County,
-        (_, PartyOrgType::WorkingCommittee) => TrainingLevel::Town,
+    match (depth, t, zone) {
+        (1, _, _) => TrainingLevel::City,
+        (_, PartyOrgType::WorkingCommittee, Some(_)) => TrainingLevel::Town,
+        (2, _, _) => TrainingLevel::County,
         _ => TrainingLevel::Base,
     }
 }
@@ -334,7 +361,12 @@ impl Store {
         if scope.member.is_some() {
             return Ok(Vec::new());
         }
-        let rules = WorkforceRules::resolve(&self.rule_set()?, today)
+        let judged = workforce::judged_year(today);
+        let (judged_first, judged_last) = year_bounds(judged);
+        // A past year is judged by the rule in force at its end (today's when none was).
+        let set = self.rule_set()?;
+        let rules = WorkforceRules::resolve(&set, judged_last)
+            .or_else(|_| WorkforceRules::resolve(&set, today))
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let (low, high) = scope.path_range();
         let orgs: Vec<(i32, i64, String, NaiveDate)> = po::table
@@ -344,8 +376,6 @@ impl Store {
             .order((po::county_code, po::id))
             .select((po::county_code, po::id, po::name, po::records_start))
             .load(self.conn())?;
-        let judged = workforce::judged_year(today);
-        let (judged_first, _) = year_bounds(judged);
         // Every 书记 term of the scope's organizations reaching into the judged year.
         type Term = (i32, i64, i64, String, NaiveDate, Option<NaiveDate>);
         let terms: Vec<Term> = pp::table
@@ -372,7 +402,7 @@ impl Store {
             ))
             .load(self.conn())?;
         let mut holder: HashMap<Key, (Key, String, NaiveDate)> = HashMap::new();
-        let mut days_last_year: HashMap<Key, u32> = HashMap::new();
+        let mut terms_of: HashMap<Key, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
         for (county, org, member, name, since, until) in &terms {
             let member = Key {
                 county: *county,
@@ -387,9 +417,12 @@ impl Store {
                     (member, name.clone(), *since),
                 );
             }
-            *days_last_year.entry(member).or_default() +=
-                workforce::days_within(judged, *since, *until);
+            terms_of.entry(member).or_default().push((*since, *until));
         }
+        let days_last_year: HashMap<Key, u32> = terms_of
+            .iter()
+            .map(|(m, t)| (*m, workforce::days_within_any(judged, t)))
+            .collect();
         let people: Vec<Person> = holder.values().map(|h| Person::Member(h.0)).collect();
         let this_year = hours_of(self.conn(), &people, today.year())?;
         let last_year = hours_of(self.conn(), &people, judged)?;
@@ -451,7 +484,8 @@ impl Store {
                     };
                     SecretaryLine {
                         party_org: key,
-                        vacancy: Some(Vacancy {
+                        // Records that begin after today owe nothing yet.
+                        vacancy: (since <= today).then(|| Vacancy {
                             party_org: key,
                             name: name.clone(),
                             since,
@@ -569,8 +603,10 @@ impl Store {
                     if k.county != w.party_org.county {
                         return Err(StoreError::invalid("党员", "应为本县（市、区）登记的党员"));
                     }
-                    let name = trainee_in_scope(conn, scope, Person::Member(k))
-                        .map_err(|_| StoreError::invalid("党员", "不存在或不在您的管理范围内"))?;
+                    let name = trainees_in_scope(conn, scope, &[Person::Member(k)], today)
+                        .ok()
+                        .and_then(|mut n| n.remove(&Person::Member(k)))
+                        .ok_or_else(|| StoreError::invalid("党员", "不存在或不在您的管理范围内"))?;
                     let serving: i64 = pw::table
                         .filter(pw::county_code.eq(k.county))
                         .filter(pw::member_id.eq(k.id))
@@ -639,6 +675,12 @@ impl Store {
     ) -> Result<()> {
         if until > today {
             return Err(StoreError::invalid("离岗日期", "不能晚于今天"));
+        }
+        if scope.member.is_some() {
+            return Err(StoreError::invalid(
+                "党务工作者",
+                "不存在或不在您的管理范围内",
+            ));
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
@@ -759,7 +801,12 @@ impl Store {
         let Some(root) = self.scope_root(scope)? else {
             return Err(StoreError::invalid("主办单位", "本账号没有所属党组织"));
         };
-        let level = level_of(&root.path, root.org_type);
+        let zone: Option<i64> = po::table
+            .filter(po::county_code.eq(root.key.county))
+            .filter(po::id.eq(root.key.id))
+            .select(po::zone_id)
+            .first(self.conn())?;
+        let level = level_of(&root.path, root.org_type, zone);
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let id = crate::registry::allocate(conn, "training_courses", 1)?;
@@ -782,7 +829,7 @@ impl Store {
                 county: root.key.county,
                 id,
             };
-            let added = add_attendance(conn, scope, course, attendees, c.hours)?;
+            let added = add_attendance(conn, scope, (course, c.starts_on), attendees, c.hours)?;
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
@@ -823,14 +870,14 @@ impl Store {
     ) -> Result<usize> {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let full = organized_course(conn, scope, course)?;
+            let (full, from) = organized_course(conn, scope, course)?;
             if !(1..=full).contains(&hours) {
                 return Err(StoreError::invalid(
                     "学时",
                     format!("应为1至{full}（本期培训的学时）"),
                 ));
             }
-            let added = add_attendance(conn, scope, course, people, hours)?;
+            let added = add_attendance(conn, scope, (course, from), people, hours)?;
             crate::registry::bump_records(conn)?;
             audit::append(
                 conn,
@@ -955,10 +1002,9 @@ impl Store {
             .select((course_columns(), po::path))
             .first(self.conn())
             .optional()?;
-        let Some((row, path)) = row.filter(|(_, p)| scope.contains_path(p)) else {
+        let Some((row, _)) = row.filter(|(_, p)| scope.contains_path(p)) else {
             return Ok(None);
         };
-        let _ = path;
         let (low, high) = scope.path_range();
         let members: Vec<(i64, i32, i64, String, String, i32)> = ta::table
             .inner_join(
@@ -1039,20 +1085,29 @@ impl Store {
     ) -> Result<Vec<liangxin_domain::audit::AuditFinding>> {
         let rules = WorkforceRules::resolve(&self.rule_set()?, today)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let judged_end = year_bounds(workforce::judged_year(today)).1;
+        let set = self.rule_set()?;
+        let hours_rules =
+            WorkforceRules::resolve(&set, judged_end).unwrap_or_else(|_| rules.clone());
         let mut out = Vec::new();
+        // A secretary of two organizations is judged once, at the first of them.
+        let mut judged: HashSet<Key> = HashSet::new();
         for l in self.secretary_lines(scope, today)? {
             if let Some(v) = &l.vacancy {
                 out.extend(rules.judge_vacancy(v, today));
             }
-            if let Some(y) = &l.last_year {
-                out.extend(rules.judge_training(y));
+            if let Some(y) = &l.last_year
+                && judged.insert(y.member)
+            {
+                out.extend(hours_rules.judge_training(y));
             }
         }
         Ok(out)
     }
 }
 
-fn course_columns() -> (
+/// The columns a [`CourseRow`] is read from.
+type CourseColumns = (
     (
         tc::county_code,
         tc::id,
@@ -1068,7 +1123,9 @@ fn course_columns() -> (
         tc::hours,
         tc::place,
     ),
-) {
+);
+
+fn course_columns() -> CourseColumns {
     (
         (
             tc::county_code,
@@ -1088,9 +1145,14 @@ fn course_columns() -> (
     )
 }
 
-/// A course the scope's own organization organized: its 学时. Others are refused.
-fn organized_course(conn: &mut crate::DbConnection, scope: &Scope, course: Key) -> Result<i32> {
-    let row: Option<(i32, String)> = tc::table
+/// A course the scope's own organization organized: its 学时 and first day. Others are
+/// refused.
+fn organized_course(
+    conn: &mut crate::DbConnection,
+    scope: &Scope,
+    course: Key,
+) -> Result<(i32, NaiveDate)> {
+    let row: Option<(i32, NaiveDate, String)> = tc::table
         .inner_join(
             po::table.on(po::county_code
                 .eq(tc::county_code)
@@ -1098,12 +1160,14 @@ fn organized_course(conn: &mut crate::DbConnection, scope: &Scope, course: Key) 
         )
         .filter(tc::county_code.eq(course.county))
         .filter(tc::id.eq(course.id))
-        .select((tc::hours, po::path))
+        .select((tc::hours, tc::starts_on, po::path))
         .first(conn)
         .optional()?;
     match row {
-        Some((hours, path)) if path == scope.party_path && scope.member.is_none() => Ok(hours),
-        Some((_, path)) if scope.contains_path(&path) && scope.member.is_none() => {
+        Some((hours, from, path)) if path == scope.party_path && scope.member.is_none() => {
+            Ok((hours, from))
+        }
+        Some((_, _, path)) if scope.contains_path(&path) && scope.member.is_none() => {
             Err(StoreError::invalid("培训", "由主办的党组织登记参训人员"))
         }
         _ => Err(StoreError::invalid("培训", "不存在或不在您的管理范围内")),
@@ -1115,7 +1179,7 @@ fn organized_course(conn: &mut crate::DbConnection, scope: &Scope, course: Key) 
 fn add_attendance(
     conn: &mut crate::DbConnection,
     scope: &Scope,
-    course: Key,
+    (course, from): (Key, NaiveDate),
     people: &[Person],
     hours: i32,
 ) -> Result<Vec<String>> {
@@ -1138,9 +1202,10 @@ fn add_attendance(
             (None, None) => None,
         })
         .collect();
+    let names = trainees_in_scope(conn, scope, &unique, from)?;
     for p in &unique {
-        let name = trainee_in_scope(conn, scope, *p)?;
         if already.contains(p) {
+            let name = names.get(p).map_or("", String::as_str);
             return Err(StoreError::invalid(
                 "参训人员",
                 format!("{name}已在本期培训的名单上"),

@@ -201,6 +201,8 @@ pub struct ReportCache {
     pub review_rosters: Memo<RecordsKey<i32>, Vec<liangxin_store::reviews::RosterLine>>,
     /// 党群服务中心 of a scope's zones with their facts (the window is the day's).
     pub centers: Memo<RecordsKey<()>, Vec<liangxin_store::centers::CenterFacts>>,
+    /// Every organization's 书记 with their 学时: a city's reads every secretary's courses.
+    pub secretaries: Memo<RecordsKey<()>, Vec<liangxin_store::workforce::SecretaryLine>>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -237,6 +239,7 @@ impl Default for ReportCache {
             spot_redraws: Memo::new(CACHE_ENTRIES),
             review_rosters: Memo::new(CACHE_ENTRIES),
             centers: Memo::new(CACHE_ENTRIES),
+            secretaries: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -411,6 +414,20 @@ pub async fn centers(
     let today = crate::today();
     from_records(state, &state.reports.centers, scope, (), move |store| {
         Ok(store.centers(&s, today)?)
+    })
+    .await
+}
+
+/// Every organization of the scope that should have a 书记, with its 书记 today and their
+/// 学时, read once per change of the records.
+pub async fn secretaries(
+    state: &Arc<AppState>,
+    scope: &Scope,
+) -> Result<Arc<Vec<liangxin_store::workforce::SecretaryLine>>, WebError> {
+    let s = scope.clone();
+    let today = crate::today();
+    from_records(state, &state.reports.secretaries, scope, (), move |store| {
+        Ok(store.secretary_lines(&s, today)?)
     })
     .await
 }

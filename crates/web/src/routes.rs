@@ -64,6 +64,8 @@ pub enum Object {
     SecretaryReport,
     /// `{county}/{id}` of a 党群服务中心.
     Center,
+    /// `{county}/{id}` of a training course (培训班次).
+    TrainingCourse,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -431,6 +433,27 @@ pub const ROUTES: &[Route] = &[
     ),
     staff("GET", "/centers/{county}/{id}", Object::Center),
     staff("POST", "/centers/{county}/{id}/close", Object::Center),
+    staff("GET", "/workforce", Object::None),
+    staff("GET", "/workforce.xlsx", Object::None),
+    staff("GET", "/workforce.csv", Object::None),
+    staff("POST", "/workforce/workers", Object::None),
+    staff("POST", "/workforce/workers/{county}/{id}/end", Object::None),
+    staff("POST", "/workforce/courses", Object::None),
+    staff(
+        "GET",
+        "/workforce/courses/{county}/{id}",
+        Object::TrainingCourse,
+    ),
+    staff(
+        "POST",
+        "/workforce/courses/{county}/{id}/attendees",
+        Object::TrainingCourse,
+    ),
+    staff(
+        "POST",
+        "/workforce/courses/{county}/{id}/attendees/{row}/remove",
+        Object::TrainingCourse,
+    ),
     staff("GET", "/reviews", Object::None),
     staff("GET", "/reviews.xlsx", Object::None),
     staff("GET", "/reviews.csv", Object::None),
@@ -729,6 +752,7 @@ pub const ROUTES: &[Route] = &[
     api_staff("GET", "/api/v1/exemplars", Object::None),
     api_staff("GET", "/api/v1/reviews", Object::None),
     api_staff("GET", "/api/v1/centers", Object::None),
+    api_staff("GET", "/api/v1/workforce", Object::None),
     api_staff("GET", "/api/v1/spot-checks", Object::None),
     api_staff(
         "GET",
@@ -858,6 +882,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/exemplars") => get(api::exemplars::list),
         ("GET", "/api/v1/reviews") => get(api::reviews::list),
         ("GET", "/api/v1/centers") => get(api::centers::list),
+        ("GET", "/api/v1/workforce") => get(api::workforce::list),
         ("GET", "/api/v1/spot-checks") => get(api::spot_checks::list),
         ("GET", "/api/v1/spot-checks/{county}/{id}") => get(api::spot_checks::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),
@@ -905,6 +930,17 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("POST", "/centers/bookings/{county}/{id}/cancel") => post(pages::centers::cancel),
         ("GET", "/centers/{county}/{id}") => get(pages::centers::show_one),
         ("POST", "/centers/{county}/{id}/close") => post(pages::centers::close),
+        ("GET", "/workforce") => get(pages::workforce::show),
+        ("GET", "/workforce.xlsx") => get(pages::workforce::xlsx),
+        ("GET", "/workforce.csv") => get(pages::workforce::csv),
+        ("POST", "/workforce/workers") => post(pages::workforce::register),
+        ("POST", "/workforce/workers/{county}/{id}/end") => post(pages::workforce::end),
+        ("POST", "/workforce/courses") => post(pages::workforce::record),
+        ("GET", "/workforce/courses/{county}/{id}") => get(pages::workforce::show_course),
+        ("POST", "/workforce/courses/{county}/{id}/attendees") => post(pages::workforce::add),
+        ("POST", "/workforce/courses/{county}/{id}/attendees/{row}/remove") => {
+            post(pages::workforce::remove)
+        }
         ("GET", "/reviews") => get(pages::reviews::show),
         ("GET", "/reviews.xlsx") => get(pages::reviews::xlsx),
         ("GET", "/reviews.csv") => get(pages::reviews::csv),

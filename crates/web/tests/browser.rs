@@ -783,6 +783,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("organizations", "/organizations".to_owned()),
         ("gaps", "/gaps".to_owned()),
         ("reviews", "/reviews".to_owned()),
+        ("workforce", "/workforce".to_owned()),
     ];
     for (name, path) in &pages {
         check_page(&b, &app.base, name, path);
@@ -838,6 +839,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-dues", "/dues"),
         ("city-reviews", "/reviews"),
         ("city-centers", "/centers"),
+        ("city-workforce", "/workforce"),
     ] {
         check_page(&b, &app.base, name, path);
     }

@@ -60,6 +60,7 @@ fn organizations_of(store: &mut Store, scope: &Scope) -> Vec<(Key, String)> {
 fn fill(path: &str, key: Key) -> String {
     path.replace("{county}", &key.county.to_string())
         .replace("{id}", &key.id.to_string())
+        .replace("{row}", "1")
 }
 
 #[test]
@@ -342,6 +343,55 @@ fn no_role_reads_or_writes_outside_its_scope() {
         reviews.push((root, report));
     }
 
+    // A worker and a course of the top of each staff role's tree, the course with the
+    // role's own secretaries and workers on it.
+    let mut courses: Vec<(Key, Key)> = Vec::new();
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let root = store.scope_root(&scope).unwrap().unwrap().key;
+        store
+            .register_worker(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::workforce::NewWorker {
+                    party_org: root,
+                    name: format!("{role}的党务工作者"),
+                    member: None,
+                    duty: liangxin_domain::kinds::WorkerDuty::PartTime,
+                    source: liangxin_domain::kinds::WorkerSource::Internal,
+                    qualification: String::new(),
+                    since: today,
+                },
+            )
+            .unwrap();
+        let people: Vec<_> = store
+            .trainees(&scope, today, None)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.0)
+            .take(20)
+            .collect();
+        let course = store
+            .record_course(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::workforce::NewCourse {
+                    title: format!("{role}的培训班"),
+                    kind: liangxin_domain::kinds::TrainingKind::Thematic,
+                    starts_on: today,
+                    ends_on: today,
+                    hours: 4,
+                    place: String::new(),
+                },
+                &people,
+            )
+            .unwrap();
+        courses.push((root, course));
+    }
+
     // A letter from the top of each staff role's tree to outside the system, so each has
     // its own transfer and others' to try.
     let mut letters: Vec<(Key, i64)> = Vec::new();
@@ -607,6 +657,7 @@ fn no_role_reads_or_writes_outside_its_scope() {
                                 || route.path == "/api/v1/stars"
                                 || route.path == "/api/v1/rectifications"
                                 || route.path == "/api/v1/reviews"
+                                || route.path == "/api/v1/workforce"
                             {
                                 po_in_scope.contains(&key)
                             } else if route.path == "/api/v1/centers" {
@@ -641,6 +692,19 @@ fn no_role_reads_or_writes_outside_its_scope() {
                             assert!(
                                 ok,
                                 "{role} {} lists {key:?} from outside its scope",
+                                route.path
+                            );
+                        }
+                    }
+                    if route.path == "/api/v1/workforce" {
+                        for w in r.json()["workers"].as_array().unwrap() {
+                            let place = Key {
+                                county: w["party_org_county"].as_i64().unwrap() as i32,
+                                id: w["party_org_id"].as_i64().unwrap(),
+                            };
+                            assert!(
+                                po_in_scope.contains(&place),
+                                "{role} {} lists a worker of {place:?} from outside its scope",
                                 route.path
                             );
                         }
@@ -857,6 +921,26 @@ fn no_role_reads_or_writes_outside_its_scope() {
                             assert_eq!(r.status, 200, "{role} {} of its own center", route.path);
                         }
                         None => assert_eq!(role, "secretary", "{role} sees a zone's center"),
+                    }
+                }
+                Object::TrainingCourse => {
+                    let foreign = courses.iter().find(|(po, _)| !po_in_scope.contains(po));
+                    if let Some((_, k)) = foreign {
+                        let r = c.get(&fill(route.path, *k));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign course", route.path);
+                    }
+                    let (_, k) = courses
+                        .iter()
+                        .find(|(po, _)| po_in_scope.contains(po))
+                        .unwrap_or_else(|| panic!("{role} has a course"));
+                    let r = c.get(&fill(route.path, *k));
+                    assert_eq!(r.status, 200, "{role} {} of its own course", route.path);
+                    for name in foreign_party_orgs.iter() {
+                        assert!(
+                            !r.body.contains(name),
+                            "{role} {} shows “{name}” from outside its scope",
+                            route.path
+                        );
                     }
                 }
                 Object::SecretaryReport => {

@@ -64,6 +64,7 @@ pub mod transfers;
 pub mod vanguard;
 pub mod vanguard_bands;
 pub mod weak;
+pub mod workforce;
 pub mod zone;
 pub mod zone_form;
 pub mod zones;

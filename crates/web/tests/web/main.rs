@@ -27,6 +27,7 @@ mod towns;
 mod vanguard;
 mod weak;
 mod work;
+mod workforce;
 
 use std::sync::OnceLock;
 
