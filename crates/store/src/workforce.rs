@@ -945,6 +945,31 @@ impl Store {
         })
     }
 
+    /// The committees of `scope` (党委, 党工委, 综合党委) a worker may serve or a course's
+    /// attendees be chosen under: (key, name), in the tree's order.
+    pub fn workforce_committees(&mut self, scope: &Scope) -> Result<Vec<(Key, String)>> {
+        if scope.member.is_some() {
+            return Ok(Vec::new());
+        }
+        let (low, high) = scope.path_range();
+        let committees = [
+            PartyOrgType::Committee,
+            PartyOrgType::WorkingCommittee,
+            PartyOrgType::ComprehensiveCommittee,
+        ];
+        let rows: Vec<(i32, i64, String)> = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(po::dissolved_on.is_null())
+            .filter(po::org_type.eq_any(committees.map(PartyOrgType::code)))
+            .order(po::path)
+            .select((po::county_code, po::id, po::name))
+            .load(self.conn())?;
+        Ok(rows
+            .into_iter()
+            .map(|(county, id, name)| (Key { county, id }, name))
+            .collect())
+    }
+
     /// The courses organized within `scope` that began in `year`, latest first.
     pub fn training_courses(&mut self, scope: &Scope, year: i32) -> Result<Vec<Course>> {
         if scope.member.is_some() {
@@ -966,12 +991,13 @@ impl Store {
         let mut counts: HashMap<(i32, i64), u32> = HashMap::new();
         let ids: Vec<i64> = rows.iter().map(|r| r.0.1).collect();
         for slice in ids.chunks(IN_LIST_MAX) {
-            let rows: Vec<(i32, i64)> = ta::table
+            let rows: Vec<(i32, i64, i64)> = ta::table
                 .filter(ta::course_id.eq_any(slice))
-                .select((ta::county_code, ta::course_id))
+                .group_by((ta::county_code, ta::course_id))
+                .select((ta::county_code, ta::course_id, diesel::dsl::count_star()))
                 .load(self.conn())?;
-            for k in rows {
-                *counts.entry(k).or_default() += 1;
+            for (county, id, n) in rows {
+                counts.insert((county, id), u32::try_from(n).unwrap_or(u32::MAX));
             }
         }
         rows.into_iter()

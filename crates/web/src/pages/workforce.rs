@@ -21,7 +21,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
-use liangxin_domain::kinds::{PartyOrgType, TrainingKind, WorkerDuty, WorkerSource};
+use liangxin_domain::kinds::{TrainingKind, WorkerDuty, WorkerSource};
 use liangxin_domain::registry::Key;
 use liangxin_domain::workforce::{WorkforceRules, judged_year};
 use liangxin_store::workforce::{Course, NewCourse, NewWorker, Person, SecretaryLine, Worker};
@@ -252,17 +252,9 @@ fn rules_today(
         .map_err(|e| liangxin_store::StoreError::Corrupt(e.to_string()).into())
 }
 
-fn committee_places(orgs: Vec<(Key, String, String, PartyOrgType)>) -> Vec<(String, String)> {
+fn committee_places(orgs: Vec<(Key, String)>) -> Vec<(String, String)> {
     orgs.into_iter()
-        .filter(|(_, _, _, t)| {
-            matches!(
-                t,
-                PartyOrgType::WorkingCommittee
-                    | PartyOrgType::Committee
-                    | PartyOrgType::ComprehensiveCommittee
-            )
-        })
-        .map(|(k, _, name, _)| (format!("{}-{}", k.county, k.id), name))
+        .map(|(k, name)| (format!("{}-{}", k.county, k.id), name))
         .collect()
 }
 
@@ -286,7 +278,7 @@ async fn page(
                 rules_today(store, today)?,
                 store.party_workers(&scope, today, true)?,
                 store.training_courses(&scope, course_year)?,
-                store.party_orgs_in_scope(&scope)?,
+                store.workforce_committees(&scope)?,
                 store.scope_root(&scope)?,
             ))
         })
@@ -617,7 +609,7 @@ async fn course_page(
             };
             Ok((
                 Some(course),
-                store.party_orgs_in_scope(&scope)?,
+                store.workforce_committees(&scope)?,
                 root,
                 candidates,
             ))

@@ -56,6 +56,7 @@ CREATE TABLE training_attendance (
 );
 CREATE UNIQUE INDEX training_attendance_member ON training_attendance (county_code, course_id, person_county, member_id) WHERE member_id IS NOT NULL;
 CREATE UNIQUE INDEX training_attendance_worker ON training_attendance (county_code, course_id, person_county, worker_id) WHERE worker_id IS NOT NULL;
+CREATE INDEX training_attendance_course ON training_attendance (course_id);
 CREATE INDEX training_attendance_by_member ON training_attendance (member_id, person_county);
 CREATE INDEX training_attendance_by_worker ON training_attendance (worker_id, person_county);
 
