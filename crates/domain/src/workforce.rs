@@ -82,6 +82,14 @@ impl WorkforceRules {
         })
     }
 
+    /// The rules that judge the last whole year before `today`: those in force at its end
+    /// (today's when none was yet).
+    pub fn for_judged_year(set: &RuleSet, today: NaiveDate) -> Result<Self, RuleError> {
+        NaiveDate::from_ymd_opt(judged_year(today), 12, 31)
+            .map_or_else(|| Self::resolve(set, today), |end| Self::resolve(set, end))
+            .or_else(|_| Self::resolve(set, today))
+    }
+
     /// The 学时 owed for `year` by someone in post for `days_in_post` of its days: the
     /// whole for a whole year, in proportion otherwise, rounded up.
     pub fn required_hours(&self, year: i32, days_in_post: u32) -> u32 {

@@ -362,11 +362,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let judged = workforce::judged_year(today);
-        let (judged_first, judged_last) = year_bounds(judged);
-        // A past year is judged by the rule in force at its end (today's when none was).
-        let set = self.rule_set()?;
-        let rules = WorkforceRules::resolve(&set, judged_last)
-            .or_else(|_| WorkforceRules::resolve(&set, today))
+        let (judged_first, _) = year_bounds(judged);
+        let rules = WorkforceRules::for_judged_year(&self.rule_set()?, today)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let (low, high) = scope.path_range();
         let orgs: Vec<(i32, i64, String, NaiveDate)> = po::table
@@ -1109,12 +1106,10 @@ impl Store {
         scope: &Scope,
         today: NaiveDate,
     ) -> Result<Vec<liangxin_domain::audit::AuditFinding>> {
-        let rules = WorkforceRules::resolve(&self.rule_set()?, today)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let judged_end = year_bounds(workforce::judged_year(today)).1;
         let set = self.rule_set()?;
-        let hours_rules =
-            WorkforceRules::resolve(&set, judged_end).unwrap_or_else(|_| rules.clone());
+        let corrupt = |e: liangxin_domain::rules::RuleError| StoreError::Corrupt(e.to_string());
+        let rules = WorkforceRules::resolve(&set, today).map_err(corrupt)?;
+        let hours_rules = WorkforceRules::for_judged_year(&set, today).map_err(corrupt)?;
         let mut out = Vec::new();
         // A secretary of two organizations is judged once, at the first of them.
         let mut judged: HashSet<Key> = HashSet::new();
