@@ -13,6 +13,7 @@ macro_rules! say {
 mod accounts_cmd;
 mod audit_cmd;
 mod ballot_cmd;
+mod bulletin_cmd;
 mod coverage_cmd;
 mod demo_cmd;
 mod import_cmd;
@@ -264,6 +265,22 @@ enum Command {
         /// The file to write (needed for xlsx; JSON goes to standard output without it).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// 定期通报: the month's or the quarter's bulletin of the city or one county as a
+    /// GB/T 9704-2012 .docx, computed from the records, with its tables as an .xlsx annex.
+    Bulletin {
+        /// The month (2026-11) or the quarter (2026-Q4).
+        #[arg(long)]
+        period: String,
+        /// The bulletin of one county (its code, e.g. 330825) instead of the city's.
+        #[arg(long)]
+        county: Option<String>,
+        /// The .docx to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The .xlsx annex to write beside it.
+        #[arg(long)]
+        annex: Option<PathBuf>,
     },
     /// 随机抽查: draws (or redraws) a stratified random sample of party organizations or
     /// units from a published seed and the register of a day, as a round's page draws it.
@@ -741,6 +758,19 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 out.as_deref(),
             )
         }
+        Command::Bulletin {
+            period,
+            county,
+            out,
+            annex,
+        } => bulletin_cmd::run(
+            &mut store,
+            &period,
+            county.as_deref(),
+            today(),
+            &out,
+            annex.as_deref(),
+        ),
         Command::SpotCheck {
             seed,
             size,

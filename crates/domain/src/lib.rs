@@ -12,6 +12,7 @@ pub mod account;
 pub mod appraisal;
 pub mod archive;
 pub mod audit;
+pub mod bulletin;
 pub mod cells;
 pub mod center;
 pub mod checkup;

@@ -31,6 +31,7 @@ pub mod archive;
 pub mod audit;
 pub mod audit_run;
 pub mod backup;
+pub mod bulletin;
 pub mod centers;
 pub mod charges;
 pub mod checkup;

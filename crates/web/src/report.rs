@@ -60,17 +60,6 @@ pub const FIGURE_FILTERS: [&str; 5] = [
     "action=any",
 ];
 
-/// How a scope's figures are broken down by default: a city by county, a county by zone,
-/// a zone by sector, anything smaller by kind.
-pub fn natural_group(scope: &Scope) -> GroupBy {
-    match scope.region {
-        Some(code) if code % 100 == 0 => GroupBy::County,
-        Some(_) => GroupBy::Zone,
-        None if scope.zone.is_some() => GroupBy::Sector,
-        None => GroupBy::Kind,
-    }
-}
-
 pub fn group_label(by: GroupBy) -> &'static str {
     match by {
         GroupBy::County => "县(市、区)",
@@ -517,7 +506,7 @@ pub async fn scope_report(
     by: Option<GroupBy>,
 ) -> Result<Arc<ScopeReport>, WebError> {
     let today = crate::today();
-    let by = by.unwrap_or_else(|| natural_group(&scope));
+    let by = by.unwrap_or_else(|| scope.natural_group());
     let version = registry_version(state).await?;
     let key = (scope.clone(), version, today, by);
     state

@@ -23,6 +23,8 @@ pub struct Layout {
     pub printed: String,
     /// Shows the menu entries for those who work with the tree (not a member's own view).
     pub staff: bool,
+    /// A committee's staff (city, county, town): the menu offers what only they do.
+    pub committee: bool,
     /// The database holds the demo city (演示数据).
     pub demo: bool,
     /// A 系统管理员: the menu is account administration only.
@@ -160,6 +162,7 @@ impl Layout {
             active,
             printed: crate::today().format("%Y年%m月%d日").to_string(),
             staff: crate::routes::Who::Staff.admits(auth.role),
+            committee: crate::routes::Who::Committees.admits(auth.role),
             demo: state.config.demo,
             admin: crate::routes::Who::Admins.admits(auth.role),
             auditor: crate::routes::Who::Auditors.admits(auth.role),

@@ -24,6 +24,7 @@ use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 mod appraisal;
+mod bulletin;
 mod centers;
 mod charges;
 mod checkup;
@@ -46,9 +47,10 @@ mod weak;
 mod workforce;
 
 use {
-    appraisal::*, centers::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*, imports::*,
-    life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*, reviews::*,
-    spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*, workforce::*,
+    appraisal::*, bulletin::*, centers::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*,
+    imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*,
+    reviews::*, spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*,
+    workforce::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -149,6 +151,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_bulletin_says_the_records_figures_for_its_period_and_scope,
     secretaries_train_by_the_courses_recorded_and_the_audit_names_who_falls_short,
     a_towns_team_is_answered_by_its_registered_workers,
     the_statistical_tables_count_the_records_and_name_them,

@@ -6,6 +6,7 @@ pub mod appraisals;
 pub mod audit;
 pub mod audit_log;
 pub mod ballot;
+pub mod bulletin;
 pub mod centers;
 pub mod charges;
 pub mod checkup;

@@ -5,6 +5,7 @@
 
 mod appraisal;
 mod bad_input;
+mod bulletin;
 mod centers;
 mod charges;
 mod checkup;

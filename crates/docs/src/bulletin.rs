@@ -1,0 +1,353 @@
+//! 定期通报 in words and tables: a [`Brief`] from a scope's [`BulletinFacts`]. Every figure
+//! is one the records gave; the sentences only say them.
+
+use liangxin_domain::bulletin::{
+    BulletinFacts, CoverageLine, DuesLine, LifeLine, change_text, percent_text, places,
+};
+
+use crate::brief::{Block, Brief, BriefTable};
+
+/// The series' name in the head.
+pub const SERIES: &str = "两新组织党建工作通报";
+
+fn day(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+fn work_rate(l: &CoverageLine) -> Option<f64> {
+    l.now.work_rate()
+}
+
+fn coverage_table(caption: String, first: &str, lines: &[CoverageLine]) -> BriefTable {
+    // Those outside every town are shown, last and without a place.
+    let ranks = places(lines, |l| if l.ranked { work_rate(l) } else { None });
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| (!lines[i].ranked, ranks[i], i));
+    BriefTable {
+        caption,
+        header: [
+            "排名",
+            first,
+            "单位数",
+            "组织覆盖率",
+            "工作覆盖率",
+            "较上期",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: order
+            .into_iter()
+            .map(|i| {
+                let l = &lines[i];
+                vec![
+                    if l.ranked {
+                        ranks[i].to_string()
+                    } else {
+                        "—".into()
+                    },
+                    l.name.clone(),
+                    l.now.total.to_string(),
+                    percent_text(l.now.organization_rate()),
+                    percent_text(l.now.work_rate()),
+                    change_text(l.now.work_rate(), l.before.work_rate())
+                        .replace("个百分点", "")
+                        .replace("提高", "+")
+                        .replace("下降", "−"),
+                ]
+            })
+            .collect(),
+        widths: vec![2, 8, 3, 4, 4, 3],
+    }
+}
+
+fn life_table(lines: &[LifeLine]) -> BriefTable {
+    let ranks = places(lines, LifeLine::rate);
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| (ranks[i], i));
+    BriefTable {
+        caption: "表2 组织生活按期召开情况".into(),
+        header: [
+            "排名",
+            "县（市、区）",
+            "党组织",
+            "应召开",
+            "按期召开",
+            "落实率",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: order
+            .into_iter()
+            .map(|i| {
+                let l = &lines[i];
+                vec![
+                    ranks[i].to_string(),
+                    l.name.clone(),
+                    l.branches.to_string(),
+                    l.due.to_string(),
+                    l.met.to_string(),
+                    percent_text(l.rate()),
+                ]
+            })
+            .collect(),
+        widths: vec![2, 8, 3, 3, 3, 3],
+    }
+}
+
+fn dues_table(month: &str, lines: &[DuesLine]) -> BriefTable {
+    let ranks = places(lines, DuesLine::rate);
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| (ranks[i], i));
+    BriefTable {
+        caption: format!("表3 {month}党费交纳情况"),
+        header: [
+            "排名",
+            "县（市、区）",
+            "党员",
+            "已交纳",
+            "未交足",
+            "未交",
+            "交纳率",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: order
+            .into_iter()
+            .map(|i| {
+                let l = &lines[i];
+                vec![
+                    ranks[i].to_string(),
+                    l.name.clone(),
+                    l.members.to_string(),
+                    l.paid_members.to_string(),
+                    l.short_members.to_string(),
+                    l.unpaid_members.to_string(),
+                    percent_text(l.rate()),
+                ]
+            })
+            .collect(),
+        widths: vec![2, 7, 3, 3, 3, 3, 3],
+    }
+}
+
+const ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+/// Headings so far: the next one's ordinal.
+fn headings(body: &[Block]) -> usize {
+    body.iter()
+        .filter(|b| matches!(b, Block::Heading(_)))
+        .count()
+        .min(ORDINALS.len() - 1)
+}
+
+/// The bulletin of `f`.
+pub fn compose(f: &BulletinFacts) -> Brief {
+    let mut body = Vec::new();
+    let c = &f.coverage_total;
+    let as_of = day(f.as_of);
+    let gl = &f.group_label;
+
+    body.push(Block::Text(format!(
+        "现将{}两新组织党建工作情况通报如下。本期数据均由平台记录计算，截至{as_of}。",
+        f.period_label
+    )));
+
+    body.push(Block::Heading("一、组织覆盖和工作覆盖".into()));
+    body.push(Block::Text(format!(
+        "截至{as_of}，{}范围内两新组织{}个，其中建立党组织{}个，组织覆盖率{}，较上期{}；\
+         工作覆盖率{}，较上期{}；尚未覆盖{}个，较上期{}{}个。",
+        f.office,
+        c.now.total,
+        c.now.organization_covered,
+        percent_text(c.now.organization_rate()),
+        change_text(c.now.organization_rate(), c.before.organization_rate()),
+        percent_text(c.now.work_rate()),
+        change_text(c.now.work_rate(), c.before.work_rate()),
+        c.now.gap,
+        if c.now.gap >= c.before.gap {
+            "增加"
+        } else {
+            "减少"
+        },
+        c.now.gap.abs_diff(c.before.gap),
+    )));
+    if !f.coverage.is_empty() {
+        body.push(Block::Table(coverage_table(
+            format!("表1 各{gl}覆盖情况（按工作覆盖率排名）"),
+            gl,
+            &f.coverage,
+        )));
+    }
+
+    body.push(Block::Heading("二、基本制度落实".into()));
+    body.push(Block::Subheading("（一）组织生活".into()));
+    let l = &f.life_total;
+    body.push(Block::Text(format!(
+        "本期{}个党组织应召开的“三会一课”等组织生活{}次，按期召开{}次，落实率{}，\
+         未按期召开{}次。",
+        l.branches,
+        l.due,
+        l.met,
+        percent_text(l.rate()),
+        l.due - l.met
+    )));
+    if f.life.len() > 1 {
+        body.push(Block::Table(life_table(&f.life)));
+    }
+    body.push(Block::Subheading("（二）党费交纳".into()));
+    let d = &f.dues_total;
+    body.push(Block::Text(format!(
+        "{}应交纳党费党员{}人，已按标准交纳{}人，交纳率{}；未交足{}人，未交纳{}人。",
+        f.dues_month,
+        d.members,
+        d.paid_members,
+        percent_text(d.rate()),
+        d.short_members,
+        d.unpaid_members
+    )));
+    if f.dues.len() > 1 {
+        body.push(Block::Table(dues_table(&f.dues_month, &f.dues)));
+    }
+
+    body.push(Block::Heading("三、问题排查和整改".into()));
+    let opened: u32 = f.findings.iter().map(|l| l.opened).sum();
+    let closed: u32 = f.findings.iter().map(|l| l.closed).sum();
+    let open: u32 = f.findings.iter().map(|l| l.open).sum();
+    body.push(Block::Text(format!(
+        "本期排查新发现问题{opened}个，整改销号{closed}个；截至{as_of}，尚未整改到位{open}个。"
+    )));
+    if !f.findings.is_empty() {
+        body.push(Block::Table(BriefTable {
+            caption: "表4 排查发现问题分类情况".into(),
+            header: ["问题类别", "本期发现", "本期销号", "期末未销号"]
+                .map(String::from)
+                .to_vec(),
+            rows: f
+                .findings
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.kind.label().to_string(),
+                        l.opened.to_string(),
+                        l.closed.to_string(),
+                        l.open.to_string(),
+                    ]
+                })
+                .collect(),
+            widths: vec![7, 3, 3, 3],
+        }));
+    }
+    let s = &f.spot_checks;
+    body.push(Block::Text(if s.rounds == 0 {
+        "本期未发布随机抽查。".to_string()
+    } else {
+        format!(
+            "本期发布随机抽查{}轮，抽取{}个，已检查{}个；抽查发现需整改问题{}个，已整改{}个，\
+             尚在整改{}个。",
+            s.rounds,
+            s.items,
+            s.inspected,
+            s.findings_open + s.findings_closed,
+            s.findings_closed,
+            s.findings_open
+        )
+    }));
+
+    body.push(Block::Heading("四、星级评定和整顿提升".into()));
+    let st = &f.stars;
+    let rated: u32 = st.iter().sum();
+    body.push(Block::Text(format!(
+        "{}年度“双强六好”星级评定，应评党组织{}个，已确认{}个：五星{}个、四星{}个、三星{}个、\
+         二星{}个、一星{}个，一票否决{}个。软弱涣散基层党组织整顿，本期新列入{}个，验收销号{}个，\
+         截至{as_of}尚在整顿{}个。",
+        f.stars_year,
+        f.stars_eligible,
+        rated,
+        st[5],
+        st[4],
+        st[3],
+        st[2],
+        st[1],
+        st[0],
+        f.rectifications.opened,
+        f.rectifications.accepted,
+        f.rectifications.open
+    )));
+
+    body.push(Block::Heading("五、先进典型".into()));
+    if f.exemplars.is_empty() {
+        body.push(Block::Text("本期没有新发布的先进典型。".into()));
+    } else {
+        for e in &f.exemplars {
+            body.push(Block::Text(format!(
+                "{}：{}。{}",
+                e.party_org, e.title, e.summary
+            )));
+        }
+    }
+
+    if !f.towns.is_empty() {
+        body.push(Block::Heading("六、园区小镇排名".into()));
+        let ranks = places(&f.towns, work_rate);
+        let first = f
+            .towns
+            .iter()
+            .zip(&ranks)
+            .filter(|(_, r)| **r == 1)
+            .map(|(t, _)| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、");
+        body.push(Block::Text(format!(
+            "按工作覆盖率，{}个园区小镇中{first}居首，排名见下表。",
+            f.towns.len()
+        )));
+        body.push(Block::Table(coverage_table(
+            "表5 园区小镇覆盖情况（按工作覆盖率排名）".into(),
+            "园区小镇",
+            &f.towns,
+        )));
+    }
+
+    body.push(Block::Heading(format!(
+        "{}、工作要求",
+        ORDINALS[headings(&body)]
+    )));
+    body.push(Block::Text(format!(
+        "{}要对照本通报反映的情况，抓紧补齐组织覆盖和工作覆盖的空白，督促未按期召开组织生活、\
+         未按标准交纳党费的党组织和党员限期改正，对尚未销号的问题逐项明确责任人和整改时限，\
+         整改情况在平台如实记录，下期通报将据实反映。",
+        if f.group_label == "县（市、区）" {
+            "各县（市、区）两新工委、各园区小镇党工委"
+        } else {
+            "各园区小镇党工委和各基层党组织"
+        }
+    )));
+
+    // Tables are numbered as they appear: a county's bulletin has no table of counties.
+    let mut n = 0;
+    for block in &mut body {
+        if let Block::Table(t) = block {
+            n += 1;
+            let caption = t
+                .caption
+                .split_once(' ')
+                .map_or(t.caption.as_str(), |(_, c)| c);
+            t.caption = format!("表{n} {caption}");
+        }
+    }
+
+    Brief {
+        series: SERIES.into(),
+        number: f.number,
+        total: f.total_number,
+        office: f.office.clone(),
+        date: day(f.issued_on),
+        title: format!("{}两新组织党建工作情况通报", f.period_label),
+        body,
+        sent_to: f.sent_to.clone(),
+        issued_to: f.issued_to.clone(),
+        printed_by: f.office.clone(),
+        printed_on: day(f.issued_on),
+    }
+}

@@ -1,0 +1,127 @@
+//! 定期通报 on pages.
+//!
+//! - `GET /bulletin?period=`: the month's (`2026-11`) or quarter's (`2026-Q4`) bulletin of
+//!   the scope as it will print, computed from the records; last month's by default.
+//! - `GET /bulletin.docx?period=`: the same as a GB/T 9704-2012 .docx.
+//! - `GET /bulletin.xlsx?period=`: its tables, the annex.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use liangxin_docs::brief::{Block, Brief};
+use liangxin_domain::period::Period;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::WebError;
+use crate::view::{Layout, render};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BulletinQuery {
+    pub period: Option<String>,
+}
+
+fn period_of(q: &BulletinQuery) -> Result<Period, WebError> {
+    match q.period.as_deref().map(str::trim) {
+        None | Some("") => Ok(Period::containing_month(crate::today()).prev()),
+        Some(raw) => Period::parse(raw).map_err(|e| {
+            WebError::bad_field("期次", format!("{e}；应如 2026-11（月）或 2026-Q4（季度）"))
+        }),
+    }
+}
+
+/// The period's code as the form and the links carry it.
+fn code(p: Period) -> String {
+    match p {
+        Period::Month { year, month } => format!("{year}-{month:02}"),
+        Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
+        Period::Year(year) => year.to_string(),
+    }
+}
+
+async fn brief(state: &Arc<AppState>, auth: &Auth, period: Period) -> Result<Brief, WebError> {
+    let scope = auth.scope.clone();
+    let facts = state
+        .pool
+        .run(move |store| Ok(store.bulletin_facts(&scope, period, crate::today())?))
+        .await?;
+    Ok(liangxin_docs::bulletin::compose(&facts))
+}
+
+#[derive(Template)]
+#[template(path = "bulletin.html")]
+struct BulletinPage {
+    layout: Layout,
+    period: String,
+    label: String,
+    last_month: String,
+    last_quarter: String,
+    brief: Brief,
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<BulletinQuery>,
+) -> Result<Response, WebError> {
+    let period = period_of(&q)?;
+    let brief = brief(&state, &auth, period).await?;
+    let today = crate::today();
+    let page = BulletinPage {
+        layout: Layout::new(&state, &auth, "定期通报", "bulletin").await?,
+        period: code(period),
+        label: period.label_zh(),
+        last_month: code(Period::containing_month(today).prev()),
+        last_quarter: code(Period::containing_quarter(today).prev()),
+        brief,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+fn attachment(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn docx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<BulletinQuery>,
+) -> Result<Response, WebError> {
+    let period = period_of(&q)?;
+    let brief = brief(&state, &auth, period).await?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        format!("bulletin-{}.docx", code(period)),
+        liangxin_docs::brief::write(&brief),
+    ))
+}
+
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<BulletinQuery>,
+) -> Result<Response, WebError> {
+    let period = period_of(&q)?;
+    let brief = brief(&state, &auth, period).await?;
+    let bytes = liangxin_docs::brief::annex(&brief).map_err(WebError::internal)?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("bulletin-{}.xlsx", code(period)),
+        bytes,
+    ))
+}
