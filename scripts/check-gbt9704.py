@@ -9,7 +9,8 @@ left edge and full lines end 26 mm from the right (156 mm of 版心), each withi
 line of 汉字 holds 28 of them; no line of text runs below the 版心 (35 mm from the foot) but the
 page number; consecutive lines of a paragraph are 225/22 mm apart (22 lines to a page); the
 first line of each page after the first starts 37 mm from the top, within 1 mm; and every page
-carries its number as "— N —", on the right of odd pages and the left of even ones.
+carries its number as "— N —", one character in from the right edge of odd pages and
+the left of even ones, its 一字线 7 mm below the 版心.
 """
 import re
 import subprocess
@@ -53,9 +54,13 @@ def main(pdf):
         number = [l for l in lines if re.fullmatch(rf"—\s*{n}\s*—", l[4].replace(" ", ""))]
         if not number:
             fail(f"page {n} has no page number “— {n} —”")
-        y0, x0, x1, _, _ = number[0]
-        if n % 2 and x1 < w / 2 or n % 2 == 0 and x0 > w / 2:
-            fail(f"page {n}'s number is on the wrong side (odd right, even left)")
+        y0, x0, x1, y1, _ = number[0]
+        # 4号 (14 pt) one character in from the outside edge: odd pages right, even left;
+        # the 一字线 (the line's middle) 7 mm below the 版心.
+        if n % 2 and abs(x1 - (right - 14)) > TOL or n % 2 == 0 and abs(x0 - (left + 14)) > TOL:
+            fail(f"page {n}'s number is not one character in from the outside edge")
+        if abs((y0 + y1) / 2 - (bottom + 7 * MM)) > TOL:
+            fail(f"page {n}'s number is {((y0 + y1) / 2 - bottom) / MM:.1f} mm below the 版心, not 7 mm")
         body = [l for l in lines if l is not number[0]]
         for l in body:
             if l[3] > bottom + TOL:

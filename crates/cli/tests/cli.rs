@@ -232,6 +232,75 @@ fn demo_then_coverage_on_sqlite() {
     let bad = liangxin(db, &["report", "all", "--format", "xlsx"]);
     assert!(stderr(&bad).contains("--out"), "{}", stderr(&bad));
     check_spot_check(db);
+    check_bulletin(db, dir.path());
+}
+
+/// 定期通报 from the command line: the city's and a county's .docx and the annex; bad
+/// periods and files refused naming the option.
+fn check_bulletin(db: &str, dir: &Path) {
+    let docx = dir.join("bulletin.docx");
+    let annex = dir.join("bulletin.xlsx");
+    let today = liangxin_web::today();
+    let month = format!(
+        "{}-{:02}",
+        chrono::Datelike::year(&today),
+        chrono::Datelike::month(&today)
+    );
+    let args = [
+        "bulletin",
+        "--period",
+        &month,
+        "--out",
+        docx.to_str().unwrap(),
+        "--annex",
+        annex.to_str().unwrap(),
+    ];
+    let out = liangxin(db, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("两新组织党建工作情况通报"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    assert!(std::fs::read(&annex).unwrap().starts_with(b"PK"));
+    let out = liangxin(
+        db,
+        &[
+            "bulletin",
+            "--period",
+            &month,
+            "--county",
+            "330825",
+            "--out",
+            docx.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (bad, named) in [
+        (
+            vec!["bulletin", "--period", "2026-13", "--out", "x.docx"],
+            "--period",
+        ),
+        (
+            vec!["bulletin", "--period", "2999-01", "--out", "x.docx"],
+            "期次",
+        ),
+        (
+            vec!["bulletin", "--period", &month, "--out", "x.pdf"],
+            "--out",
+        ),
+        (
+            vec![
+                "bulletin", "--period", &month, "--county", "99", "--out", "x.docx",
+            ],
+            "--county",
+        ),
+    ] {
+        let out = liangxin(db, &bad);
+        assert!(!out.status.success(), "{bad:?}");
+        assert!(stderr(&out).contains(named), "{bad:?}: {}", stderr(&out));
+    }
 }
 
 /// 随机抽查 from the command line: the sample is what the published method gives on the

@@ -13,7 +13,8 @@ use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
     LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition,
     ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table,
-    TableAlignmentType, TableCell, TableLayoutType, TableRow, VAlignType, WidthType,
+    TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell,
+    TableCellMargins, TableLayoutType, TableRow, VAlignType, WidthType,
 };
 
 /// A 简报: everything on its pages, in order.
@@ -83,6 +84,9 @@ const BODY_SIZE: usize = 32;
 const TITLE_SIZE: usize = 44;
 /// 4号, 14 pt: page numbers and the 版记.
 const SMALL_SIZE: usize = 28;
+/// Half the height of the page number's line as LibreOffice sets 4号 Noto Serif CJK, in
+/// twips: from the footer's foot to the 一字线 (measured by scripts/check-gbt9704.py).
+const NUMBER_HALF_LINE: u32 = 180;
 /// 小四, 12 pt: tables, so a town's name and a rate's header fit their columns.
 const TABLE_SIZE: usize = 24;
 /// Each 3号 character narrowed by 0.25 pt (in twips), so 28 take 441 pt of the 版心's 442.2
@@ -146,14 +150,16 @@ fn ruled(p: Paragraph, position: ParagraphBorderPosition, size: usize, color: &s
     p
 }
 
-/// Text at the left and at the right edge of the 版心 on one line (office and date).
+/// Text at the left and at the right edge of the 版心 on one line (office and date), each
+/// `indent` in from its edge.
 fn both_ends(left: &str, right: &str, font: &str, size: usize, indent: i32) -> Paragraph {
     line()
         .indent(Some(indent), None, Some(indent), None)
+        // A tab stop is measured from the margin, not from the indent.
         .add_tab(
             Tab::new()
                 .val(TabValueType::Right)
-                .pos((TEXT_WIDTH as i32 - 2 * indent) as usize),
+                .pos((TEXT_WIDTH as i32 - indent) as usize),
         )
         .add_run(run(left, font, size))
         .add_run(Run::new().add_tab())
@@ -233,6 +239,61 @@ fn table(t: &BriefTable) -> Table {
         .align(TableAlignmentType::Center)
 }
 
+fn record(brief: &Brief) -> Table {
+    let one_char = (SMALL_SIZE * 10) as i32;
+    let mut lines = Vec::new();
+    for (label, names) in [("送：", &brief.sent_to), ("发：", &brief.issued_to)] {
+        if !names.is_empty() {
+            lines.push(
+                line()
+                    .keep_next(true)
+                    .keep_lines(true)
+                    .indent(Some(one_char), None, Some(one_char), None)
+                    .add_run(run(
+                        &format!("{label}{}。", names.join("，")),
+                        FANGSONG,
+                        SMALL_SIZE,
+                    )),
+            );
+        }
+    }
+    lines.push(both_ends(
+        &brief.printed_by,
+        &format!("{}印发", brief.printed_on),
+        FANGSONG,
+        SMALL_SIZE,
+        one_char,
+    ));
+    let rule = |position, size| {
+        TableBorder::new(position)
+            .border_type(BorderType::Single)
+            .size(size)
+            .color("000000")
+    };
+    Table::new(
+        lines
+            .into_iter()
+            .map(|p| {
+                TableRow::new(vec![
+                    TableCell::new()
+                        .width(TEXT_WIDTH as usize, WidthType::Dxa)
+                        .add_paragraph(p),
+                ])
+            })
+            .collect(),
+    )
+    .set_grid(vec![TEXT_WIDTH as usize])
+    .width(TEXT_WIDTH as usize, WidthType::Dxa)
+    .layout(TableLayoutType::Fixed)
+    .margins(TableCellMargins::new().margin(0, 0, 0, 0))
+    .set_borders(
+        TableBorders::with_empty()
+            .set(rule(TableBorderPosition::Top, RULE_HEAVY))
+            .set(rule(TableBorderPosition::Bottom, RULE_HEAVY))
+            .set(rule(TableBorderPosition::InsideH, RULE_LIGHT)),
+    )
+}
+
 /// The .docx of a 简报.
 pub fn write(brief: &Brief) -> Vec<u8> {
     let margin = PageMargin::new()
@@ -240,9 +301,9 @@ pub fn write(brief: &Brief) -> Vec<u8> {
         .bottom(BOTTOM as i32)
         .left(LEFT as i32)
         .right(RIGHT as i32)
-        // The page number's line sits 7 mm below the 版心 (GB/T 9704 7.5): its foot is
-        // that far from the paper's edge, less one 4号 line.
-        .footer((BOTTOM - mm(7)) as i32 - (SMALL_SIZE * 10 + 60) as i32)
+        // The page number's 一字线 sits 7 mm below the 版心 (GB/T 9704 7.5): the footer's
+        // foot is that line less half a 4号 line (as the fonts set it) from the paper's edge.
+        .footer((BOTTOM - mm(7) - NUMBER_HALF_LINE) as i32)
         .header(mm(15) as i32)
         .gutter(0);
     let mut doc = Docx::new()
@@ -317,48 +378,15 @@ pub fn write(brief: &Brief) -> Vec<u8> {
         };
     }
 
-    // 版记: 送 and 发 between rules, then the 印发 line; 4号 仿宋 one character in.
-    doc = doc.add_paragraph(line()).add_paragraph(line());
-    let one_char = (SMALL_SIZE * 10) as i32;
-    let mut first = true;
-    for (label, names) in [("送：", &brief.sent_to), ("发：", &brief.issued_to)] {
-        if names.is_empty() {
-            continue;
-        }
-        let mut p = line()
-            .indent(Some(one_char), None, Some(one_char), None)
-            .add_run(run(
-                &format!("{label}{}。", names.join("，")),
-                FANGSONG,
-                SMALL_SIZE,
-            ));
-        if first {
-            p = ruled(p, ParagraphBorderPosition::Top, RULE_HEAVY, "000000");
-            first = false;
-        }
-        doc = doc.add_paragraph(ruled(
-            p,
-            ParagraphBorderPosition::Bottom,
-            RULE_LIGHT,
-            "000000",
-        ));
-    }
-    let mut printed = both_ends(
-        &brief.printed_by,
-        &format!("{}印发", brief.printed_on),
-        FANGSONG,
-        SMALL_SIZE,
-        one_char,
-    );
-    if first {
-        printed = ruled(printed, ParagraphBorderPosition::Top, RULE_HEAVY, "000000");
-    }
-    doc = doc.add_paragraph(ruled(
-        printed,
-        ParagraphBorderPosition::Bottom,
-        RULE_HEAVY,
-        "000000",
-    ));
+    // 版记 (GB/T 9704 10.1): 送 and 发, then the 印发 line, 4号 仿宋 one character in
+    // from each side, between rules of 0.35 mm (first and last) and 0.25 mm; kept on one
+    // page, two lines after the text. (It follows the text rather than sitting at the last
+    // page's foot: where that is depends on the renderer's layout.)
+    doc = doc
+        .add_paragraph(line())
+        .add_paragraph(line())
+        .add_table(record(brief))
+        .add_paragraph(Paragraph::new());
 
     let mut out = std::io::Cursor::new(Vec::new());
     // Packing into memory fails only on an I/O error of the Vec, which cannot happen.

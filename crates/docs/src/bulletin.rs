@@ -119,7 +119,7 @@ fn dues_table(month: &str, lines: &[DuesLine]) -> BriefTable {
                 vec![
                     ranks[i].to_string(),
                     l.name.clone(),
-                    l.members.to_string(),
+                    l.owing().to_string(),
                     l.paid_members.to_string(),
                     l.short_members.to_string(),
                     l.unpaid_members.to_string(),
@@ -154,9 +154,22 @@ pub fn compose(f: &BulletinFacts) -> Brief {
     )));
 
     body.push(Block::Heading("一、组织覆盖和工作覆盖".into()));
+    let gap_change = if c.before.total == 0 {
+        "（无上期数据）".to_string()
+    } else {
+        format!(
+            "，较上期{}{}个",
+            if c.now.gap >= c.before.gap {
+                "增加"
+            } else {
+                "减少"
+            },
+            c.now.gap.abs_diff(c.before.gap)
+        )
+    };
     body.push(Block::Text(format!(
         "截至{as_of}，{}范围内两新组织{}个，其中建立党组织{}个，组织覆盖率{}，较上期{}；\
-         工作覆盖率{}，较上期{}；尚未覆盖{}个，较上期{}{}个。",
+         工作覆盖率{}，较上期{}；尚未覆盖{}个{gap_change}。",
         f.office,
         c.now.total,
         c.now.organization_covered,
@@ -165,12 +178,6 @@ pub fn compose(f: &BulletinFacts) -> Brief {
         percent_text(c.now.work_rate()),
         change_text(c.now.work_rate(), c.before.work_rate()),
         c.now.gap,
-        if c.now.gap >= c.before.gap {
-            "增加"
-        } else {
-            "减少"
-        },
-        c.now.gap.abs_diff(c.before.gap),
     )));
     if !f.coverage.is_empty() {
         body.push(Block::Table(coverage_table(
@@ -198,13 +205,18 @@ pub fn compose(f: &BulletinFacts) -> Brief {
     body.push(Block::Subheading("（二）党费交纳".into()));
     let d = &f.dues_total;
     body.push(Block::Text(format!(
-        "{}应交纳党费党员{}人，已按标准交纳{}人，交纳率{}；未交足{}人，未交纳{}人。",
+        "{}已核定党费标准的党员{}人，已按标准交纳{}人，交纳率{}；未交足{}人，未交纳{}人{}。",
         f.dues_month,
-        d.members,
+        d.owing(),
         d.paid_members,
         percent_text(d.rate()),
         d.short_members,
-        d.unpaid_members
+        d.unpaid_members,
+        if d.without_standard > 0 {
+            format!("；另有{}人尚未核定党费标准", d.without_standard)
+        } else {
+            String::new()
+        }
     )));
     if f.dues.len() > 1 {
         body.push(Block::Table(dues_table(&f.dues_month, &f.dues)));
@@ -243,8 +255,8 @@ pub fn compose(f: &BulletinFacts) -> Brief {
         "本期未发布随机抽查。".to_string()
     } else {
         format!(
-            "本期发布随机抽查{}轮，抽取{}个，已检查{}个；抽查发现需整改问题{}个，已整改{}个，\
-             尚在整改{}个。",
+            "本期发布随机抽查{}轮，抽取{}个；截至印发之日已检查{}个，发现需整改问题{}个，\
+             已整改{}个，尚在整改{}个。",
             s.rounds,
             s.items,
             s.inspected,
@@ -258,7 +270,7 @@ pub fn compose(f: &BulletinFacts) -> Brief {
     let st = &f.stars;
     let rated: u32 = st.iter().sum();
     body.push(Block::Text(format!(
-        "{}年度“双强六好”星级评定，应评党组织{}个，已确认{}个：五星{}个、四星{}个、三星{}个、\
+        "{}年度“双强六好”星级评定，应评党组织{}个，截至印发之日已确认{}个：五星{}个、四星{}个、三星{}个、\
          二星{}个、一星{}个，一票否决{}个。软弱涣散基层党组织整顿，本期新列入{}个，验收销号{}个，\
          截至{as_of}尚在整顿{}个。",
         f.stars_year,
@@ -279,10 +291,20 @@ pub fn compose(f: &BulletinFacts) -> Brief {
     if f.exemplars.is_empty() {
         body.push(Block::Text("本期没有新发布的先进典型。".into()));
     } else {
+        let named = f.exemplars.len();
+        body.push(Block::Text(if f.exemplars_published as usize > named {
+            format!(
+                "本期发布先进典型{}个，以下是最近发布的{named}个。",
+                f.exemplars_published
+            )
+        } else {
+            format!("本期发布先进典型{named}个。")
+        }));
         for e in &f.exemplars {
+            let summary = e.summary.trim_end_matches(['。', '.', ' ']);
             body.push(Block::Text(format!(
-                "{}：{}。{}",
-                e.party_org, e.title, e.summary
+                "{}：{}。{summary}。",
+                e.party_org, e.title
             )));
         }
     }
@@ -294,14 +316,18 @@ pub fn compose(f: &BulletinFacts) -> Brief {
             .towns
             .iter()
             .zip(&ranks)
-            .filter(|(_, r)| **r == 1)
+            .filter(|(t, r)| **r == 1 && t.now.work_rate().is_some())
             .map(|(t, _)| t.name.as_str())
             .collect::<Vec<_>>()
             .join("、");
-        body.push(Block::Text(format!(
-            "按工作覆盖率，{}个园区小镇中{first}居首，排名见下表。",
-            f.towns.len()
-        )));
+        body.push(Block::Text(if first.is_empty() {
+            format!("{}个园区小镇尚无可比的数据。", f.towns.len())
+        } else {
+            format!(
+                "按工作覆盖率，{}个园区小镇中{first}居首，排名见下表。",
+                f.towns.len()
+            )
+        }));
         body.push(Block::Table(coverage_table(
             "表5 园区小镇覆盖情况（按工作覆盖率排名）".into(),
             "园区小镇",
@@ -349,5 +375,140 @@ pub fn compose(f: &BulletinFacts) -> Brief {
         issued_to: f.issued_to.clone(),
         printed_by: f.office.clone(),
         printed_on: day(f.issued_on),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use liangxin_domain::bulletin::{BulletinPeriod, RectificationFigures, SpotCheckFigures};
+    use liangxin_domain::coverage::Tally;
+    use liangxin_domain::period::Period;
+
+    fn line(name: &str, total: u64, org: u64, work: u64, ranked: bool) -> CoverageLine {
+        let t = Tally {
+            total,
+            organization_covered: org,
+            work_covered: work,
+            gap: total - org - work,
+            needing_action: 0,
+        };
+        CoverageLine {
+            name: name.into(),
+            ranked,
+            now: t,
+            before: t,
+        }
+    }
+
+    fn facts(group_label: &str, coverage: Vec<CoverageLine>) -> BulletinFacts {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let period =
+            BulletinPeriod::new(Period::month(2026, 11).unwrap(), day(12, 2), day(1, 1)).unwrap();
+        let life = |name: &str, due, met| LifeLine {
+            name: name.into(),
+            branches: 3,
+            due,
+            met,
+        };
+        BulletinFacts {
+            period,
+            period_label: "2026年11月".into(),
+            as_of: day(11, 30),
+            issued_on: day(12, 2),
+            number: 11,
+            total_number: 11,
+            office: "中共衢州市两新工委".into(),
+            sent_to: Vec::new(),
+            issued_to: vec!["中共龙游县两新工委".into()],
+            group_label: group_label.into(),
+            coverage_total: line("全市", 30, 10, 10, false),
+            coverage,
+            life_total: life("全市", 10, 9),
+            life: vec![life("柯城区", 4, 4), life("龙游县", 6, 5)],
+            dues_month: "2026年11月".into(),
+            dues_total: DuesLine {
+                name: "全市".into(),
+                members: 0,
+                without_standard: 0,
+                paid_members: 0,
+                short_members: 0,
+                unpaid_members: 0,
+            },
+            dues: Vec::new(),
+            findings: Vec::new(),
+            spot_checks: SpotCheckFigures::default(),
+            stars_year: 2025,
+            stars_eligible: 0,
+            stars: [0; 6],
+            rectifications: RectificationFigures::default(),
+            exemplars_published: 0,
+            exemplars: Vec::new(),
+            towns: Vec::new(),
+        }
+    }
+
+    fn tables(b: &Brief) -> Vec<&BriefTable> {
+        b.body
+            .iter()
+            .filter_map(|x| match x {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_are_ranked_by_work_coverage_ties_sharing_and_those_outside_towns_last() {
+        let b = compose(&facts(
+            "园区小镇",
+            vec![
+                line("甲镇", 10, 2, 6, true),
+                line("不在园区小镇", 10, 9, 1, false),
+                line("乙镇", 10, 5, 3, true),
+                line("丙镇", 10, 1, 2, true),
+            ],
+        ));
+        let t = tables(&b);
+        let first: Vec<(&str, &str)> = t[0]
+            .rows
+            .iter()
+            .map(|r| (r[0].as_str(), r[1].as_str()))
+            .collect();
+        assert_eq!(
+            first,
+            [
+                ("1", "甲镇"),
+                ("1", "乙镇"),
+                ("3", "丙镇"),
+                ("—", "不在园区小镇")
+            ]
+        );
+        // Numbered as they appear: 表1 the towns, 表2 the counties' life.
+        assert!(t[0].caption.starts_with("表1 "));
+        assert!(t[1].caption.starts_with("表2 "), "{}", t[1].caption);
+        assert_eq!(t[1].rows[0][1], "柯城区", "100% before 83.3%");
+        // Nothing empty is said as 0%: no member, no rate.
+        assert!(b.body.iter().any(|x| matches!(x,
+            Block::Text(s) if s.contains("已核定党费标准的党员0人") && s.contains("交纳率—"))));
+    }
+
+    #[test]
+    fn the_headings_run_in_order_and_the_requirements_come_last() {
+        let b = compose(&facts("县（市、区）", Vec::new()));
+        let headings: Vec<&str> = b
+            .body
+            .iter()
+            .filter_map(|x| match x {
+                Block::Heading(h) => Some(h.as_str()),
+                _ => None,
+            })
+            .collect();
+        let ordinals: Vec<char> = headings.iter().filter_map(|h| h.chars().next()).collect();
+        assert_eq!(ordinals, ['一', '二', '三', '四', '五', '六']);
+        assert_eq!(headings.last().copied(), Some("六、工作要求"));
+        assert_eq!(b.title, "2026年11月两新组织党建工作情况通报");
+        assert_eq!((b.number, b.total), (11, 11));
     }
 }

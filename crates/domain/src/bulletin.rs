@@ -93,10 +93,13 @@ impl BulletinPeriod {
     }
 }
 
-/// Places in a ranking, best first, by `value` (higher is better; none is last): equal
-/// values share a place, and the next place skips as many (1, 2, 2, 4).
+/// Places in a ranking, best first, by `value` as printed to one decimal (higher is better;
+/// none is last): equal values share a place, and the next place skips as many (1, 2, 2, 4).
 pub fn places<T>(items: &[T], value: impl Fn(&T) -> Option<f64>) -> Vec<u32> {
-    let values: Vec<Option<f64>> = items.iter().map(&value).collect();
+    let values: Vec<Option<i64>> = items
+        .iter()
+        .map(|i| value(i).map(|v| (v * 10.0).round() as i64))
+        .collect();
     values
         .iter()
         .map(|v| {
@@ -191,6 +194,9 @@ mod tests {
     fn equal_values_share_a_place_and_none_comes_last() {
         let v = [Some(90.0), Some(95.0), Some(90.0), None, Some(80.0)];
         assert_eq!(places(&v, |x| *x), vec![2, 1, 2, 5, 4]);
+        // Rates equal as printed share a place.
+        let v = [Some(90.04), Some(89.96), Some(89.94)];
+        assert_eq!(places(&v, |x| *x), vec![1, 1, 3]);
     }
 
     #[test]
@@ -229,19 +235,27 @@ impl LifeLine {
     }
 }
 
-/// One county's dues of the period's last month.
+/// One county's dues of the period's last month: its members, those without a standard
+/// (of whom nothing can be said), and of the others who paid, paid short, did not pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DuesLine {
     pub name: String,
     pub members: u32,
+    pub without_standard: u32,
     pub paid_members: u32,
     pub short_members: u32,
     pub unpaid_members: u32,
 }
 
 impl DuesLine {
+    /// Members with a standard for the month: those the rate is of (as the dues pages count).
+    pub fn owing(&self) -> u32 {
+        self.paid_members + self.short_members + self.unpaid_members
+    }
+
     pub fn rate(&self) -> Option<f64> {
-        (self.members > 0).then(|| f64::from(self.paid_members) * 100.0 / f64::from(self.members))
+        let owing = self.owing();
+        (owing > 0).then(|| f64::from(self.paid_members) * 100.0 / f64::from(owing))
     }
 }
 
@@ -313,6 +327,8 @@ pub struct BulletinFacts {
     pub stars_eligible: u32,
     pub stars: [u32; 6],
     pub rectifications: RectificationFigures,
+    /// Exemplars published in the period; the latest of them named.
+    pub exemplars_published: u32,
     pub exemplars: Vec<ExemplarLine>,
     /// The towns and parks of the scope by coverage.
     pub towns: Vec<CoverageLine>,

@@ -11,13 +11,17 @@ use liangxin_domain::bulletin::{
     RectificationFigures, SpotCheckFigures,
 };
 use liangxin_domain::coverage::{self, GroupBy, GroupKey};
-use liangxin_domain::life::{self, LifeRules};
+use liangxin_domain::kinds::PartyOrgType;
+use liangxin_domain::life::{self, LifeRules, PeriodState};
 use liangxin_domain::period::Period;
 use liangxin_domain::rules::CoverageRules;
 
 use crate::error::{Result, StoreError};
 use crate::schema::{audit_findings as af, party_orgs as po};
 use crate::{Scope, Store};
+
+/// Addressees the 发 line names one by one at most; more are named together.
+const ADDRESSEES_NAMED: usize = 8;
 
 /// Exemplars a bulletin names at most.
 const EXEMPLARS_NAMED: usize = 5;
@@ -81,6 +85,8 @@ impl Store {
         // Coverage now and at the previous period's end, by the natural group and by town.
         let by = scope.natural_group();
         let now_facts = self.coverage_facts_on(scope, today, end)?;
+        // The first issue has no previous period in the records: nothing to compare.
+        let has_before = bp.previous_end() >= root.records_start;
         let before_facts = self.coverage_facts_on(scope, today, bp.previous_end())?;
         let rules_now = CoverageRules::resolve(&self.rule_set()?, end)
             .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
@@ -106,7 +112,12 @@ impl Store {
                     name: group_name(key, &regions, &zones),
                     ranked: *key != GroupKey::Zone(None),
                     now: *t,
-                    before: before.groups.get(key).copied().unwrap_or_default(),
+                    before: before
+                        .groups
+                        .get(key)
+                        .copied()
+                        .filter(|_| has_before)
+                        .unwrap_or_default(),
                 })
                 .collect();
             (
@@ -114,7 +125,11 @@ impl Store {
                     name: root.name.clone(),
                     ranked: false,
                     now: now.total,
-                    before: before.total,
+                    before: if has_before {
+                        before.total
+                    } else {
+                        Default::default()
+                    },
                 },
                 groups,
             )
@@ -129,12 +144,29 @@ impl Store {
             Vec::new()
         };
 
-        // Organizational life: the periods owed that ended within the bulletin's, by county.
-        let life_rules = LifeRules::resolve(&self.rule_set()?, end)
+        // Organizational life: the meeting periods owed that ended within the bulletin's
+        // (a quarter's or a year's too, judged the day after it ended, by its meetings all
+        // through it), by county.
+        let life_rules = LifeRules::resolve(&self.rule_set()?, end.succ_opt().unwrap_or(end))
             .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
+        let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
         let mut life_by: BTreeMap<i32, LifeLine> = BTreeMap::new();
-        for f in self.life_facts(scope, from, end)? {
-            let (due, met) = life::assess(&f, &life_rules, from, end).ended();
+        for f in self.life_facts(scope, year_start, end)? {
+            let (mut due, mut met) = (0, 0);
+            for p in life::assess(&f, &life_rules, from, end)
+                .kinds
+                .values()
+                .flatten()
+            {
+                if !(from..=end).contains(&p.period.last_day()) {
+                    continue;
+                }
+                match p.state {
+                    PeriodState::Met => (due, met) = (due + 1, met + 1),
+                    PeriodState::Missed => due += 1,
+                    PeriodState::Open => {}
+                }
+            }
             let line = life_by.entry(f.key.county).or_insert_with(|| LifeLine {
                 name: regions
                     .get(&f.key.county)
@@ -167,11 +199,13 @@ impl Store {
                     .cloned()
                     .unwrap_or_else(|| r.key.county.to_string()),
                 members: 0,
+                without_standard: 0,
                 paid_members: 0,
                 short_members: 0,
                 unpaid_members: 0,
             });
             line.members += r.totals.members;
+            line.without_standard += r.totals.without_standard;
             line.paid_members += r.totals.paid_members;
             line.short_members += r.totals.short_members;
             line.unpaid_members += r.totals.unpaid_members;
@@ -180,6 +214,7 @@ impl Store {
         let dues_total = DuesLine {
             name: root.name.clone(),
             members: month.total.members,
+            without_standard: month.total.without_standard,
             paid_members: month.total.paid_members,
             short_members: month.total.short_members,
             unpaid_members: month.total.unpaid_members,
@@ -199,12 +234,13 @@ impl Store {
             spot_checks.findings_closed += count(r.findings_closed as i64);
         }
 
-        // 双强六好: the latest year rated by the period's end (a year is rated early in the
-        // next), as the star list gives it.
-        let stars = self.star_list(scope, None, end.year() - 1)?;
+        // 双强六好: the year before the period's (a year is rated early in the next), its
+        // ratings confirmed by the day the bulletin is made.
+        let stars_year = end.year() - 1;
+        let stars = self.star_list(scope, Some(stars_year), stars_year)?;
 
         let mut rectifications = RectificationFigures::default();
-        for year in (end.year() - 2)..=end.year() {
+        for year in root.records_start.year().min(end.year())..=end.year() {
             for c in self.rectification_cases(scope, year)? {
                 if c.opened_on > end {
                     continue;
@@ -236,8 +272,10 @@ impl Store {
                 })
             })
             .collect();
+        let exemplars_published = u32::try_from(exemplars.len()).unwrap_or(u32::MAX);
+        // The latest named, in the order they were published.
         exemplars.sort_by(|a, b| (a.published_on, &a.title).cmp(&(b.published_on, &b.title)));
-        exemplars.truncate(EXEMPLARS_NAMED);
+        exemplars.drain(..exemplars.len().saturating_sub(EXEMPLARS_NAMED));
 
         let (sent_to, issued_to) = self.bulletin_addressees(&root.path)?;
         Ok(BulletinFacts {
@@ -270,12 +308,14 @@ impl Store {
             stars_eligible: stars.eligible,
             stars: stars.confirmed_by_stars(),
             rectifications,
+            exemplars_published,
             exemplars,
             towns,
         })
     }
 
-    /// 送: the root's superior, if it has one; 发: the committees directly below it.
+    /// 送: the root's superior, if it has one; 发: the 党工委 and 综合党委 directly below
+    /// it (the counties' 两新工委, the towns' and parks' 党工委), by name while they are few.
     fn bulletin_addressees(&mut self, path: &str) -> Result<(Vec<String>, Vec<String>)> {
         let trimmed = path.trim_end_matches('/');
         let parent_path = trimmed
@@ -297,13 +337,17 @@ impl Store {
             .filter(po::path.not_like(format!("{path}%/%/")))
             .filter(po::dissolved_on.is_null())
             .filter(po::org_type.eq_any([
-                "committee",
-                "working_committee",
-                "comprehensive_committee",
+                PartyOrgType::WorkingCommittee.code(),
+                PartyOrgType::ComprehensiveCommittee.code(),
             ]))
-            .order(po::path)
+            .order((po::county_code, po::id))
             .select(po::name)
             .load(self.conn())?;
+        let issued_to = if issued_to.len() > ADDRESSEES_NAMED {
+            vec!["本级所属各党工委、综合党委".to_string()]
+        } else {
+            issued_to
+        };
         Ok((sent_to, issued_to))
     }
 

@@ -756,6 +756,13 @@ pub const ROUTES: &[Route] = &[
     api_staff("GET", "/api/v1/reviews", Object::None),
     api_staff("GET", "/api/v1/centers", Object::None),
     api_staff("GET", "/api/v1/workforce", Object::None),
+    Route {
+        method: "GET",
+        path: "/api/v1/bulletin",
+        access: Access::Api,
+        object: Object::None,
+        who: Who::Committees,
+    },
     api_staff("GET", "/api/v1/spot-checks", Object::None),
     api_staff(
         "GET",
@@ -886,6 +893,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/reviews") => get(api::reviews::list),
         ("GET", "/api/v1/centers") => get(api::centers::list),
         ("GET", "/api/v1/workforce") => get(api::workforce::list),
+        ("GET", "/api/v1/bulletin") => get(api::bulletin::get),
         ("GET", "/api/v1/spot-checks") => get(api::spot_checks::list),
         ("GET", "/api/v1/spot-checks/{county}/{id}") => get(api::spot_checks::get),
         ("GET", "/api/v1/party-orgs/{county}/{id}/vanguard") => get(api::evaluation::vanguard),

@@ -840,6 +840,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-reviews", "/reviews"),
         ("city-centers", "/centers"),
         ("city-workforce", "/workforce"),
+        ("city-bulletin", "/bulletin"),
     ] {
         check_page(&b, &app.base, name, path);
     }

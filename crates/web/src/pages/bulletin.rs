@@ -26,7 +26,7 @@ pub struct BulletinQuery {
     pub period: Option<String>,
 }
 
-fn period_of(q: &BulletinQuery) -> Result<Period, WebError> {
+pub(crate) fn period_of(q: &BulletinQuery) -> Result<Period, WebError> {
     match q.period.as_deref().map(str::trim) {
         None | Some("") => Ok(Period::containing_month(crate::today()).prev()),
         Some(raw) => Period::parse(raw).map_err(|e| {
@@ -36,7 +36,7 @@ fn period_of(q: &BulletinQuery) -> Result<Period, WebError> {
 }
 
 /// The period's code as the form and the links carry it.
-fn code(p: Period) -> String {
+pub(crate) fn code(p: Period) -> String {
     match p {
         Period::Month { year, month } => format!("{year}-{month:02}"),
         Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),

@@ -41,7 +41,7 @@ fn a_committee_reads_and_downloads_the_bulletin_its_records_give() {
             format!("第{}期（总{}期）", facts.number, facts.total_number),
             format!("范围内两新组织{}个", facts.coverage_total.now.total),
             format!("按期召开{}次", facts.life_total.met),
-            format!("应交纳党费党员{}人", facts.dues_total.members),
+            format!("已核定党费标准的党员{}人", facts.dues_total.owing()),
             facts.office.clone(),
         ] {
             assert!(page.body.contains(&said), "{user}: {said}");
