@@ -2,7 +2,7 @@
 //! is one the records gave; the sentences only say them.
 
 use liangxin_domain::bulletin::{
-    BulletinFacts, CoverageLine, DuesLine, LifeLine, change_text, percent_text, places,
+    BulletinFacts, CoverageLine, DuesLine, EffectLine, LifeLine, change_text, percent_text, places,
 };
 
 use crate::brief::{Block, Brief, BriefTable};
@@ -21,9 +21,7 @@ fn work_rate(l: &CoverageLine) -> Option<f64> {
 
 fn coverage_table(caption: String, first: &str, lines: &[CoverageLine]) -> BriefTable {
     // Those outside every town are shown, last and without a place.
-    let ranks = places(lines, |l| if l.ranked { work_rate(l) } else { None });
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| (!lines[i].ranked, ranks[i], i));
+    let (ranks, order) = ranked_order(lines, |l| l.ranked, work_rate);
     BriefTable {
         caption,
         header: [
@@ -41,11 +39,7 @@ fn coverage_table(caption: String, first: &str, lines: &[CoverageLine]) -> Brief
             .map(|i| {
                 let l = &lines[i];
                 vec![
-                    if l.ranked {
-                        ranks[i].to_string()
-                    } else {
-                        "—".into()
-                    },
+                    ranks[i].clone(),
                     l.name.clone(),
                     l.now.total.to_string(),
                     percent_text(l.now.organization_rate()),
@@ -61,28 +55,43 @@ fn coverage_table(caption: String, first: &str, lines: &[CoverageLine]) -> Brief
     }
 }
 
-fn life_table(lines: &[LifeLine]) -> BriefTable {
-    let ranks = places(lines, LifeLine::rate);
+/// Places by `value` among the ranked lines, the others last and unplaced ("—"), and the
+/// order to print them in.
+fn ranked_order<T>(
+    lines: &[T],
+    ranked: impl Fn(&T) -> bool,
+    value: impl Fn(&T) -> Option<f64>,
+) -> (Vec<String>, Vec<usize>) {
+    let ranks = places(lines, |l| if ranked(l) { value(l) } else { None });
     let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| (ranks[i], i));
+    order.sort_by_key(|&i| (!ranked(&lines[i]), ranks[i], i));
+    let shown = lines
+        .iter()
+        .zip(&ranks)
+        .map(|(l, r)| {
+            if ranked(l) {
+                r.to_string()
+            } else {
+                "—".into()
+            }
+        })
+        .collect();
+    (shown, order)
+}
+
+fn life_table(group: &str, lines: &[LifeLine]) -> BriefTable {
+    let (ranks, order) = ranked_order(lines, |l| l.ranked, LifeLine::rate);
     BriefTable {
         caption: "表2 组织生活按期召开情况".into(),
-        header: [
-            "排名",
-            "县（市、区）",
-            "党组织",
-            "应召开",
-            "按期召开",
-            "落实率",
-        ]
-        .map(String::from)
-        .to_vec(),
+        header: ["排名", group, "党组织", "应召开", "按期召开", "落实率"]
+            .map(String::from)
+            .to_vec(),
         rows: order
             .into_iter()
             .map(|i| {
                 let l = &lines[i];
                 vec![
-                    ranks[i].to_string(),
+                    ranks[i].clone(),
                     l.name.clone(),
                     l.branches.to_string(),
                     l.due.to_string(),
@@ -95,16 +104,14 @@ fn life_table(lines: &[LifeLine]) -> BriefTable {
     }
 }
 
-fn dues_table(month: &str, lines: &[DuesLine]) -> BriefTable {
-    let ranks = places(lines, DuesLine::rate);
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| (ranks[i], i));
+fn dues_table(group: &str, month: &str, lines: &[DuesLine]) -> BriefTable {
+    let (ranks, order) = ranked_order(lines, |l| l.ranked, DuesLine::rate);
     BriefTable {
         caption: format!("表3 {month}党费交纳情况"),
         header: [
             "排名",
-            "县（市、区）",
-            "党员",
+            group,
+            "应交党员",
             "已交纳",
             "未交足",
             "未交",
@@ -117,7 +124,7 @@ fn dues_table(month: &str, lines: &[DuesLine]) -> BriefTable {
             .map(|i| {
                 let l = &lines[i];
                 vec![
-                    ranks[i].to_string(),
+                    ranks[i].clone(),
                     l.name.clone(),
                     l.owing().to_string(),
                     l.paid_members.to_string(),
@@ -127,7 +134,7 @@ fn dues_table(month: &str, lines: &[DuesLine]) -> BriefTable {
                 ]
             })
             .collect(),
-        widths: vec![2, 7, 3, 3, 3, 3, 3],
+        widths: vec![2, 6, 4, 3, 3, 3, 3],
     }
 }
 
@@ -139,6 +146,33 @@ fn headings(body: &[Block]) -> usize {
         .filter(|b| matches!(b, Block::Heading(_)))
         .count()
         .min(ORDINALS.len() - 1)
+}
+
+fn effectiveness_table(group: &str, lines: &[EffectLine]) -> BriefTable {
+    let (ranks, order) = ranked_order(lines, |l| l.ranked, |l| l.now.score);
+    BriefTable {
+        caption: "表 成效评估综合得分".into(),
+        header: ["排名", group, "综合得分", "较上期", "计分权重"]
+            .map(String::from)
+            .to_vec(),
+        rows: order
+            .into_iter()
+            .map(|i| {
+                let l = &lines[i];
+                vec![
+                    ranks[i].clone(),
+                    l.name.clone(),
+                    l.now.score.map_or("—".into(), |s| format!("{s:.1}")),
+                    match (l.now.score, l.before) {
+                        (Some(n), Some(b)) => format!("{:+.1}", n - b),
+                        _ => "—".into(),
+                    },
+                    l.now.weights_counted.to_string(),
+                ]
+            })
+            .collect(),
+        widths: vec![2, 8, 3, 3, 3],
+    }
 }
 
 /// The bulletin of `f`.
@@ -200,7 +234,7 @@ pub fn compose(f: &BulletinFacts) -> Brief {
         l.due - l.met
     )));
     if f.life.len() > 1 {
-        body.push(Block::Table(life_table(&f.life)));
+        body.push(Block::Table(life_table(gl, &f.life)));
     }
     body.push(Block::Subheading("（二）党费交纳".into()));
     let d = &f.dues_total;
@@ -219,7 +253,7 @@ pub fn compose(f: &BulletinFacts) -> Brief {
         }
     )));
     if f.dues.len() > 1 {
-        body.push(Block::Table(dues_table(&f.dues_month, &f.dues)));
+        body.push(Block::Table(dues_table(gl, &f.dues_month, &f.dues)));
     }
 
     body.push(Block::Heading("三、问题排查和整改".into()));
@@ -270,7 +304,7 @@ pub fn compose(f: &BulletinFacts) -> Brief {
     let st = &f.stars;
     let rated: u32 = st.iter().sum();
     body.push(Block::Text(format!(
-        "{}年度“双强六好”星级评定，应评党组织{}个，截至印发之日已确认{}个：五星{}个、四星{}个、三星{}个、\
+        "{}年度“双强六好”星级评定，应评党组织{}个，截至期末已确认{}个：五星{}个、四星{}个、三星{}个、\
          二星{}个、一星{}个，一票否决{}个。软弱涣散基层党组织整顿，本期新列入{}个，验收销号{}个，\
          截至{as_of}尚在整顿{}个。",
         f.stars_year,
@@ -333,6 +367,32 @@ pub fn compose(f: &BulletinFacts) -> Brief {
             "园区小镇",
             &f.towns,
         )));
+    }
+
+    if !f.effectiveness.is_empty() {
+        body.push(Block::Heading(format!(
+            "{}、成效评估",
+            ORDINALS[headings(&body)]
+        )));
+        let labels: Vec<&str> = f
+            .effectiveness
+            .first()
+            .map(|e| {
+                e.now
+                    .components
+                    .iter()
+                    .map(|c| c.criterion.label())
+                    .collect()
+            })
+            .unwrap_or_default();
+        body.push(Block::Text(format!(
+            "按考核清单，由记录计算{}等{}项指标，按规则参数中的权重计分，\
+             没有可计数据的指标不计分、其权重不计入，综合得分折算为百分制。\
+             各项得分的计算过程见平台“成效评估”页。",
+            labels.join("、"),
+            labels.len()
+        )));
+        body.push(Block::Table(effectiveness_table(gl, &f.effectiveness)));
     }
 
     body.push(Block::Heading(format!(
@@ -408,6 +468,7 @@ mod tests {
             BulletinPeriod::new(Period::month(2026, 11).unwrap(), day(12, 2), day(1, 1)).unwrap();
         let life = |name: &str, due, met| LifeLine {
             name: name.into(),
+            ranked: name != "全市",
             branches: 3,
             due,
             met,
@@ -430,11 +491,7 @@ mod tests {
             dues_month: "2026年11月".into(),
             dues_total: DuesLine {
                 name: "全市".into(),
-                members: 0,
-                without_standard: 0,
-                paid_members: 0,
-                short_members: 0,
-                unpaid_members: 0,
+                ..DuesLine::default()
             },
             dues: Vec::new(),
             findings: Vec::new(),
@@ -446,6 +503,7 @@ mod tests {
             exemplars_published: 0,
             exemplars: Vec::new(),
             towns: Vec::new(),
+            effectiveness: Vec::new(),
         }
     }
 

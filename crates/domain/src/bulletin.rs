@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::audit::AuditKind;
 use crate::coverage::Tally;
+use crate::effectiveness::Composite;
 use crate::period::Period;
 
 /// Why a period cannot have a bulletin.
@@ -224,6 +225,8 @@ pub struct CoverageLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LifeLine {
     pub name: String,
+    /// Placed in the ranking (not the organizations outside every town, nor a total).
+    pub ranked: bool,
     pub branches: u32,
     pub due: u32,
     pub met: u32,
@@ -235,11 +238,21 @@ impl LifeLine {
     }
 }
 
+/// One group's 成效评估: its composite for the period and the previous period's score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EffectLine {
+    pub name: String,
+    pub ranked: bool,
+    pub now: Composite,
+    pub before: Option<f64>,
+}
+
 /// One county's dues of the period's last month: its members, those without a standard
 /// (of whom nothing can be said), and of the others who paid, paid short, did not pay.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DuesLine {
     pub name: String,
+    pub ranked: bool,
     pub members: u32,
     pub without_standard: u32,
     pub paid_members: u32,
@@ -332,4 +345,6 @@ pub struct BulletinFacts {
     pub exemplars: Vec<ExemplarLine>,
     /// The towns and parks of the scope by coverage.
     pub towns: Vec<CoverageLine>,
+    /// 成效评估 of each group, in the order of `coverage`.
+    pub effectiveness: Vec<EffectLine>,
 }

@@ -19,6 +19,7 @@ pub mod checkup;
 pub mod coverage;
 pub mod credit_code;
 pub mod dues;
+pub mod effectiveness;
 pub mod ethnicity;
 pub mod floating;
 pub mod founding;

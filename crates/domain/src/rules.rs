@@ -570,6 +570,7 @@ impl RuleSet {
         params.extend(crate::review::default_params(from));
         params.extend(crate::center::default_params(from));
         params.extend(crate::workforce::default_params(from));
+        params.extend(crate::effectiveness::default_params(from));
         RuleSet::new(params)
     }
 

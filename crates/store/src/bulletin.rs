@@ -7,17 +7,19 @@ use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use liangxin_domain::audit::AuditKind;
 use liangxin_domain::bulletin::{
-    BulletinFacts, BulletinPeriod, CoverageLine, DuesLine, ExemplarLine, FindingLine, LifeLine,
-    RectificationFigures, SpotCheckFigures,
+    BulletinFacts, BulletinPeriod, CoverageLine, DuesLine, EffectLine, ExemplarLine, FindingLine,
+    LifeLine, RectificationFigures, SpotCheckFigures,
 };
-use liangxin_domain::coverage::{self, GroupBy, GroupKey};
+use liangxin_domain::coverage::{self, GroupBy, GroupKey, Tally};
+use liangxin_domain::effectiveness::{Count, Criterion, EffectivenessRules, composite};
 use liangxin_domain::kinds::PartyOrgType;
 use liangxin_domain::life::{self, LifeRules, PeriodState};
 use liangxin_domain::period::Period;
+use liangxin_domain::registry::Key;
 use liangxin_domain::rules::CoverageRules;
 
 use crate::error::{Result, StoreError};
-use crate::schema::{audit_findings as af, party_orgs as po};
+use crate::schema::{audit_findings as af, party_orgs as po, star_assessments as sa};
 use crate::{Scope, Store};
 
 /// Addressees the 发 line names one by one at most; more are named together.
@@ -58,7 +60,216 @@ fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// What [`Store::group_counts`] counts for one group.
+#[derive(Debug, Clone, Default)]
+struct GroupCounts {
+    /// Party organizations owing meetings, and their periods kept of those ended.
+    branches: u32,
+    life: Count,
+    dues: DuesLine,
+    findings: Count,
+    stars: Count,
+    rectifications: Count,
+}
+
+/// The 成效评估's counts of a group: its coverage and what the records counted.
+fn criteria(coverage: &Tally, c: Option<&GroupCounts>) -> Vec<(Criterion, Count)> {
+    let mut out = vec![(
+        Criterion::WorkCoverage,
+        Count {
+            part: coverage.organization_covered + coverage.work_covered,
+            whole: coverage.total,
+        },
+    )];
+    if let Some(c) = c {
+        out.extend([
+            (Criterion::Life, c.life),
+            (
+                Criterion::Dues,
+                Count {
+                    part: u64::from(c.dues.paid_members),
+                    whole: u64::from(c.dues.owing()),
+                },
+            ),
+            (Criterion::FindingsClosed, c.findings),
+            (Criterion::Stars, c.stars),
+            (Criterion::Rectification, c.rectifications),
+        ]);
+    }
+    out
+}
+
+/// Which group a party organization's figures fall in: its county for a city; for a
+/// county, the town or park it or the nearest organization above it belongs to; for
+/// anything smaller, the scope as a whole (`None`).
+struct Grouper {
+    by: GroupBy,
+    zone_of: HashMap<Key, Option<i64>>,
+}
+
+impl Grouper {
+    fn key(&self, k: Key) -> Option<GroupKey> {
+        match self.by {
+            GroupBy::County => Some(GroupKey::County(k.county)),
+            GroupBy::Zone => Some(GroupKey::Zone(self.zone_of.get(&k).copied().flatten())),
+            GroupBy::Sector | GroupBy::Kind => None,
+        }
+    }
+}
+
 impl Store {
+    fn grouper(&mut self, scope: &Scope, by: GroupBy) -> Result<Grouper> {
+        let mut zone_of = HashMap::new();
+        if by == GroupBy::Zone {
+            let (low, high) = scope.path_range();
+            let rows: Vec<(i32, i64, String, Option<i64>)> = po::table
+                .filter(po::path.ge(&low).and(po::path.lt(&high)))
+                .select((po::county_code, po::id, po::path, po::zone_id))
+                .load(self.conn())?;
+            let by_path: HashMap<&str, i64> = rows
+                .iter()
+                .filter_map(|r| r.3.map(|z| (r.2.as_str(), z)))
+                .collect();
+            for (county, id, path, _) in &rows {
+                let mut p = path.as_str();
+                let zone = loop {
+                    if let Some(z) = by_path.get(p) {
+                        break Some(*z);
+                    }
+                    // The parent's path: up to the slash before the last segment.
+                    match p.trim_end_matches('/').rfind('/') {
+                        Some(i) if i > 0 => p = &p[..=i],
+                        _ => break None,
+                    }
+                };
+                zone_of.insert(
+                    Key {
+                        county: *county,
+                        id: *id,
+                    },
+                    zone,
+                );
+            }
+        }
+        Ok(Grouper { by, zone_of })
+    }
+
+    /// Per group over `from..=end`: 三会一课 periods that ended in it (each judged the day
+    /// after it ended, on its meetings all through it); dues of its last month; findings
+    /// closed in it of those closed in it or open at its end; the year before's confirmed
+    /// 双强六好 ratings of three stars or more; the year's 整顿 cases accepted by its end.
+    fn group_counts(
+        &mut self,
+        scope: &Scope,
+        grouper: &Grouper,
+        from: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<BTreeMap<Option<GroupKey>, GroupCounts>> {
+        let mut out: BTreeMap<Option<GroupKey>, GroupCounts> = BTreeMap::new();
+        let life_rules = LifeRules::resolve(&self.rule_set()?, end.succ_opt().unwrap_or(end))
+            .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
+        let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
+        for f in self.life_facts(scope, year_start, end)? {
+            let c = out.entry(grouper.key(f.key)).or_default();
+            c.branches += 1;
+            for p in life::assess(&f, &life_rules, from, end)
+                .kinds
+                .values()
+                .flatten()
+            {
+                if !(from..=end).contains(&p.period.last_day()) {
+                    continue;
+                }
+                match p.state {
+                    PeriodState::Met => {
+                        (c.life.part, c.life.whole) = (c.life.part + 1, c.life.whole + 1)
+                    }
+                    PeriodState::Missed => c.life.whole += 1,
+                    PeriodState::Open => {}
+                }
+            }
+        }
+        let month = self.dues_month(scope, Period::containing_month(end))?;
+        for r in &month.rollup {
+            let d = &mut out.entry(grouper.key(r.key)).or_default().dues;
+            d.members += r.totals.members;
+            d.without_standard += r.totals.without_standard;
+            d.paid_members += r.totals.paid_members;
+            d.short_members += r.totals.short_members;
+            d.unpaid_members += r.totals.unpaid_members;
+        }
+        let (low, high) = scope.path_range();
+        let findings: Vec<(i32, i64, Option<NaiveDate>)> = af::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(af::county_code)
+                    .and(po::id.eq(af::responsible_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(af::first_found_on.le(end))
+            .filter(af::closed_on.is_null().or(af::closed_on.ge(from)))
+            .select((af::county_code, af::responsible_id, af::closed_on))
+            .load(self.conn())?;
+        for (county, id, closed) in findings {
+            let f = &mut out
+                .entry(grouper.key(Key { county, id }))
+                .or_default()
+                .findings;
+            f.whole += 1;
+            if closed.is_some_and(|d| d <= end) {
+                f.part += 1;
+            }
+        }
+        for (key, n) in self.confirmed_stars(scope, end.year() - 1, end)? {
+            let s = &mut out.entry(grouper.key(key)).or_default().stars;
+            s.whole += 1;
+            s.part += u64::from(n >= 3);
+        }
+        for c in self.rectification_cases(scope, end.year())? {
+            if c.opened_on > end {
+                continue;
+            }
+            let r = &mut out
+                .entry(grouper.key(c.party_org))
+                .or_default()
+                .rectifications;
+            r.whole += 1;
+            r.part += u64::from(c.closed_on.is_some_and(|d| d <= end));
+        }
+        Ok(out)
+    }
+
+    /// The 双强六好 ratings of `year` confirmed by `end`, by the organization rated: its
+    /// stars, 0 for a veto.
+    fn confirmed_stars(
+        &mut self,
+        scope: &Scope,
+        year: i32,
+        end: NaiveDate,
+    ) -> Result<Vec<(Key, u8)>> {
+        let (low, high) = scope.path_range();
+        let rows: Vec<(i32, i64, Option<i32>)> = sa::table
+            .inner_join(
+                po::table.on(po::county_code
+                    .eq(sa::county_code)
+                    .and(po::id.eq(sa::party_org_id))),
+            )
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .filter(sa::year.eq(year))
+            .filter(sa::confirmed_on.le(end))
+            .select((sa::county_code, sa::party_org_id, sa::stars))
+            .load(self.conn())?;
+        Ok(rows
+            .into_iter()
+            .map(|(county, id, stars)| {
+                let n = stars
+                    .and_then(|n| u8::try_from(n.clamp(0, 5)).ok())
+                    .unwrap_or(0);
+                (Key { county, id }, n)
+            })
+            .collect())
+    }
+
     /// The bulletin of `scope` for `period` (a month or a quarter), as of `today`: its
     /// figures at the period's end (today while it runs) beside the previous period's.
     pub fn bulletin_facts(
@@ -105,19 +316,24 @@ impl Store {
                 &rules_before,
                 by,
             );
-            let groups: Vec<CoverageLine> = now
+            let groups: Vec<(GroupKey, CoverageLine)> = now
                 .groups
                 .iter()
-                .map(|(key, t)| CoverageLine {
-                    name: group_name(key, &regions, &zones),
-                    ranked: *key != GroupKey::Zone(None),
-                    now: *t,
-                    before: before
-                        .groups
-                        .get(key)
-                        .copied()
-                        .filter(|_| has_before)
-                        .unwrap_or_default(),
+                .map(|(key, t)| {
+                    (
+                        key.clone(),
+                        CoverageLine {
+                            name: group_name(key, &regions, &zones),
+                            ranked: *key != GroupKey::Zone(None),
+                            now: *t,
+                            before: before
+                                .groups
+                                .get(key)
+                                .copied()
+                                .filter(|_| has_before)
+                                .unwrap_or_default(),
+                        },
+                    )
                 })
                 .collect();
             (
@@ -134,91 +350,98 @@ impl Store {
                 groups,
             )
         };
-        let (coverage_total, coverage) = lines(by);
+        let (coverage_total, coverage_keys) = lines(by);
+        let coverage: Vec<CoverageLine> = coverage_keys.iter().map(|(_, l)| l.clone()).collect();
         // A city's towns ranked beside its counties; a county's groups are its towns already.
         let towns = if by == GroupBy::County {
-            let (_, mut towns) = lines(GroupBy::Zone);
-            towns.retain(|t| t.ranked);
+            let (_, towns) = lines(GroupBy::Zone);
             towns
+                .into_iter()
+                .map(|(_, t)| t)
+                .filter(|t| t.ranked)
+                .collect()
         } else {
             Vec::new()
         };
 
-        // Organizational life: the meeting periods owed that ended within the bulletin's
-        // (a quarter's or a year's too, judged the day after it ended, by its meetings all
-        // through it), by county.
-        let life_rules = LifeRules::resolve(&self.rule_set()?, end.succ_opt().unwrap_or(end))
-            .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
-        let year_start = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
-        let mut life_by: BTreeMap<i32, LifeLine> = BTreeMap::new();
-        for f in self.life_facts(scope, year_start, end)? {
-            let (mut due, mut met) = (0, 0);
-            for p in life::assess(&f, &life_rules, from, end)
-                .kinds
-                .values()
-                .flatten()
-            {
-                if !(from..=end).contains(&p.period.last_day()) {
-                    continue;
-                }
-                match p.state {
-                    PeriodState::Met => (due, met) = (due + 1, met + 1),
-                    PeriodState::Missed => due += 1,
-                    PeriodState::Open => {}
-                }
-            }
-            let line = life_by.entry(f.key.county).or_insert_with(|| LifeLine {
-                name: regions
-                    .get(&f.key.county)
-                    .cloned()
-                    .unwrap_or_else(|| f.key.county.to_string()),
-                branches: 0,
-                due: 0,
-                met: 0,
-            });
-            line.branches += 1;
-            line.due += due;
-            line.met += met;
-        }
-        let life: Vec<LifeLine> = life_by.into_values().collect();
+        // 三会一课, dues and what the 成效评估 counts, by the natural group; the previous
+        // period's too, for the composite's change.
+        let grouper = self.grouper(scope, by)?;
+        let counts = self.group_counts(scope, &grouper, from, end)?;
+        let ranked = |key: &Option<GroupKey>| key.is_some() && *key != Some(GroupKey::Zone(None));
+        let name_of = |key: &Option<GroupKey>| match key {
+            Some(k) => group_name(k, &regions, &zones),
+            None => root.name.clone(),
+        };
+        let life: Vec<LifeLine> = counts
+            .iter()
+            .filter(|(_, c)| c.branches > 0)
+            .map(|(k, c)| LifeLine {
+                name: name_of(k),
+                ranked: ranked(k),
+                branches: c.branches,
+                due: u32::try_from(c.life.whole).unwrap_or(u32::MAX),
+                met: u32::try_from(c.life.part).unwrap_or(u32::MAX),
+            })
+            .collect();
         let life_total = LifeLine {
             name: root.name.clone(),
+            ranked: false,
             branches: life.iter().map(|l| l.branches).sum(),
             due: life.iter().map(|l| l.due).sum(),
             met: life.iter().map(|l| l.met).sum(),
         };
-
-        // Dues of the period's last month begun, by county.
+        let dues: Vec<DuesLine> = counts
+            .iter()
+            .filter(|(_, c)| c.dues.members > 0)
+            .map(|(k, c)| DuesLine {
+                name: name_of(k),
+                ranked: ranked(k),
+                ..c.dues.clone()
+            })
+            .collect();
         let dues_month = Period::containing_month(end);
-        let month = self.dues_month(scope, dues_month)?;
-        let mut dues_by: BTreeMap<i32, DuesLine> = BTreeMap::new();
-        for r in &month.rollup {
-            let line = dues_by.entry(r.key.county).or_insert_with(|| DuesLine {
-                name: regions
-                    .get(&r.key.county)
-                    .cloned()
-                    .unwrap_or_else(|| r.key.county.to_string()),
-                members: 0,
-                without_standard: 0,
-                paid_members: 0,
-                short_members: 0,
-                unpaid_members: 0,
-            });
-            line.members += r.totals.members;
-            line.without_standard += r.totals.without_standard;
-            line.paid_members += r.totals.paid_members;
-            line.short_members += r.totals.short_members;
-            line.unpaid_members += r.totals.unpaid_members;
-        }
-        let dues: Vec<DuesLine> = dues_by.into_values().collect();
-        let dues_total = DuesLine {
+        let mut dues_total = DuesLine {
             name: root.name.clone(),
-            members: month.total.members,
-            without_standard: month.total.without_standard,
-            paid_members: month.total.paid_members,
-            short_members: month.total.short_members,
-            unpaid_members: month.total.unpaid_members,
+            ..DuesLine::default()
         };
+        for d in &dues {
+            dues_total.members += d.members;
+            dues_total.without_standard += d.without_standard;
+            dues_total.paid_members += d.paid_members;
+            dues_total.short_members += d.short_members;
+            dues_total.unpaid_members += d.unpaid_members;
+        }
+
+        let rules = self.rule_set()?;
+        let effect_rules = EffectivenessRules::resolve(&rules, end)
+            .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
+        let previous = if has_before {
+            let prev = bp.period.prev();
+            let before_counts =
+                self.group_counts(scope, &grouper, prev.first_day(), prev.last_day())?;
+            let prev_rules = EffectivenessRules::resolve(&rules, prev.last_day())
+                .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
+            Some((before_counts, prev_rules))
+        } else {
+            None
+        };
+        let effectiveness: Vec<EffectLine> = coverage_keys
+            .iter()
+            .map(|(key, line)| {
+                let group = Some(key.clone());
+                let now = composite(&criteria(&line.now, counts.get(&group)), &effect_rules);
+                let before = previous
+                    .as_ref()
+                    .and_then(|(c, r)| composite(&criteria(&line.before, c.get(&group)), r).score);
+                EffectLine {
+                    name: line.name.clone(),
+                    ranked: line.ranked,
+                    now,
+                    before,
+                }
+            })
+            .collect();
 
         let findings = self.finding_lines(scope, from, end)?;
 
@@ -235,9 +458,15 @@ impl Store {
         }
 
         // 双强六好: the year before the period's (a year is rated early in the next), its
-        // ratings confirmed by the day the bulletin is made.
+        // ratings confirmed by the period's end.
         let stars_year = end.year() - 1;
-        let stars = self.star_list(scope, Some(stars_year), stars_year)?;
+        let eligible = self
+            .star_list(scope, Some(stars_year), stars_year)?
+            .eligible;
+        let mut stars = [0u32; 6];
+        for (_, n) in self.confirmed_stars(scope, stars_year, end)? {
+            stars[usize::from(n.min(5))] += 1;
+        }
 
         let mut rectifications = RectificationFigures::default();
         for year in root.records_start.year().min(end.year())..=end.year() {
@@ -304,13 +533,14 @@ impl Store {
             dues,
             findings,
             spot_checks,
-            stars_year: stars.year,
-            stars_eligible: stars.eligible,
-            stars: stars.confirmed_by_stars(),
+            stars_year,
+            stars_eligible: eligible,
+            stars,
             rectifications,
             exemplars_published,
             exemplars,
             towns,
+            effectiveness,
         })
     }
 

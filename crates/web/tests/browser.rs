@@ -841,6 +841,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-centers", "/centers"),
         ("city-workforce", "/workforce"),
         ("city-bulletin", "/bulletin"),
+        ("city-effectiveness", "/effectiveness"),
     ] {
         check_page(&b, &app.base, name, path);
     }

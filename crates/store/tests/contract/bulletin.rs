@@ -2,6 +2,7 @@
 //! month's end, beside the previous month's, and names its issue by the records' start.
 
 use super::*;
+use liangxin_domain::effectiveness::{Count, Criterion, EffectivenessRules, composite};
 use liangxin_domain::kinds::ExemplarKind;
 use liangxin_domain::period::Period;
 use liangxin_store::exemplars::NewExemplar;
@@ -94,6 +95,48 @@ pub(super) fn a_bulletin_says_the_records_figures_for_its_period_and_scope(db: &
             .unwrap()
             .len()
     );
+
+    // 成效评估 of each county: the domain's composite of what the records count, its
+    // coverage the engine's, its findings the ones raised and closed above.
+    assert_eq!(f.effectiveness.len(), f.coverage.len());
+    let rules_e = EffectivenessRules::resolve(&store.rule_set().unwrap(), TODAY).unwrap();
+    let mut closed_seen = 0;
+    for (e, line) in f.effectiveness.iter().zip(&f.coverage) {
+        assert_eq!(e.name, line.name);
+        let part = |c: Criterion| {
+            e.now
+                .components
+                .iter()
+                .find(|x| x.criterion == c)
+                .unwrap()
+                .count
+        };
+        let cov = part(Criterion::WorkCoverage);
+        assert_eq!(
+            (cov.part, cov.whole),
+            (
+                line.now.organization_covered + line.now.work_covered,
+                line.now.total
+            )
+        );
+        let life = f.life.iter().find(|l| l.name == e.name);
+        assert_eq!(
+            part(Criterion::Life).whole,
+            life.map_or(0, |l| u64::from(l.due)),
+            "{}",
+            e.name
+        );
+        closed_seen += part(Criterion::FindingsClosed).part;
+        let counts: Vec<(Criterion, Count)> = e
+            .now
+            .components
+            .iter()
+            .map(|c| (c.criterion, c.count))
+            .collect();
+        assert_eq!(e.now, composite(&counts, &rules_e));
+        assert_eq!(e.before.is_some(), before.coverage_total.now.total > 0);
+    }
+    assert_eq!(closed_seen, 1, "the one closed finding is its county's");
 
     // An exemplar published in November is named in November's bulletin only.
     let e = store

@@ -121,6 +121,34 @@ pub struct BulletinExemplarOut {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct EffectComponentOut {
+    /// work_coverage, life, dues, findings_closed, stars or rectification.
+    pub criterion: &'static str,
+    pub label: &'static str,
+    pub weight: u32,
+    /// The weight's rule, as `key@version`.
+    pub rule: String,
+    /// What the records counted: `part` of `whole`.
+    pub part: u64,
+    pub whole: u64,
+    /// The weight times the rate; none when nothing was counted (left out).
+    pub points: Option<f64>,
+    pub explanation: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EffectOut {
+    pub name: String,
+    pub ranked: bool,
+    /// Out of 100 over the weights counted; none when nothing could be counted.
+    pub score: Option<f64>,
+    pub score_before: Option<f64>,
+    pub weights_counted: u32,
+    pub components: Vec<EffectComponentOut>,
+    pub explanation: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct BulletinOut {
     /// The period (2026-11 or 2026-Q4), in words, and the day its figures are of.
     pub period: String,
@@ -161,6 +189,8 @@ pub struct BulletinOut {
     /// Exemplars published in the period; the latest five named.
     pub exemplars_published: u32,
     pub exemplars: Vec<BulletinExemplarOut>,
+    /// 成效评估 of each group.
+    pub effectiveness: Vec<EffectOut>,
 }
 
 #[utoipa::path(
@@ -236,6 +266,33 @@ pub async fn get(
                 title: e.title.clone(),
                 summary: e.summary.clone(),
                 published_on: e.published_on.to_string(),
+            })
+            .collect(),
+        effectiveness: f
+            .effectiveness
+            .iter()
+            .map(|l| EffectOut {
+                name: l.name.clone(),
+                ranked: l.ranked,
+                score: l.now.score,
+                score_before: l.before,
+                weights_counted: l.now.weights_counted,
+                components: l
+                    .now
+                    .components
+                    .iter()
+                    .map(|c| EffectComponentOut {
+                        criterion: c.criterion.code(),
+                        label: c.criterion.label(),
+                        weight: c.weight,
+                        rule: format!("{}@{}", c.rule.key, c.rule.version),
+                        part: c.count.part,
+                        whole: c.count.whole,
+                        points: c.points,
+                        explanation: c.explain(),
+                    })
+                    .collect(),
+                explanation: l.now.explain(),
             })
             .collect(),
     }))

@@ -4,6 +4,8 @@
 //!   the scope as it will print, computed from the records; last month's by default.
 //! - `GET /bulletin.docx?period=`: the same as a GB/T 9704-2012 .docx.
 //! - `GET /bulletin.xlsx?period=`: its tables, the annex.
+//! - `GET /effectiveness?period=`: the 成效评估 of the bulletin's groups, ranked, every
+//!   point explained.
 
 use std::sync::Arc;
 
@@ -124,4 +126,101 @@ pub async fn xlsx(
         format!("bulletin-{}.xlsx", code(period)),
         bytes,
     ))
+}
+
+/// One group's 成效评估 as the page explains it.
+struct EffectRow {
+    rank: String,
+    name: String,
+    score: String,
+    change: String,
+    lines: Vec<String>,
+    total: String,
+}
+
+#[derive(Template)]
+#[template(path = "effectiveness.html")]
+struct EffectivenessPage {
+    layout: Layout,
+    period: String,
+    label: String,
+    group: String,
+    as_of: String,
+    rules: Vec<String>,
+    rows: Vec<EffectRow>,
+}
+
+/// `GET /effectiveness?period=`: the 成效评估 of the scope's counties (or towns) for the
+/// period, ranked, every point explained and every weight's rule named.
+pub async fn effectiveness(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Auth>,
+    Query(q): Query<BulletinQuery>,
+) -> Result<Response, WebError> {
+    let period = period_of(&q)?;
+    let scope = auth.scope.clone();
+    let f = state
+        .pool
+        .run(move |store| Ok(store.bulletin_facts(&scope, period, crate::today())?))
+        .await?;
+    let ranks = liangxin_domain::bulletin::places(&f.effectiveness, |l| {
+        if l.ranked { l.now.score } else { None }
+    });
+    let mut rows: Vec<(bool, u32, EffectRow)> = f
+        .effectiveness
+        .iter()
+        .zip(ranks)
+        .map(|(l, r)| {
+            (
+                !l.ranked,
+                r,
+                EffectRow {
+                    rank: if l.ranked {
+                        r.to_string()
+                    } else {
+                        "—".into()
+                    },
+                    name: l.name.clone(),
+                    score: l.now.score.map_or("—".into(), |s| format!("{s:.1}")),
+                    change: match (l.now.score, l.before) {
+                        (Some(n), Some(b)) => format!("{:+.1}", n - b),
+                        _ => "无上期数据".into(),
+                    },
+                    lines: l.now.components.iter().map(|c| c.explain()).collect(),
+                    total: l.now.explain(),
+                },
+            )
+        })
+        .collect();
+    rows.sort_by_key(|(unranked, r, _)| (*unranked, *r));
+    let rules = f
+        .effectiveness
+        .first()
+        .map(|l| {
+            l.now
+                .components
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}：权重{}（{}@{}，{}）",
+                        c.criterion.label(),
+                        c.weight,
+                        c.rule.key,
+                        c.rule.version,
+                        c.rule.source
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let page = EffectivenessPage {
+        layout: Layout::new(&state, &auth, "成效评估", "effectiveness").await?,
+        period: code(period),
+        label: period.label_zh(),
+        group: f.group_label.clone(),
+        as_of: f.as_of.format("%Y年%m月%d日").to_string(),
+        rules,
+        rows: rows.into_iter().map(|(_, _, r)| r).collect(),
+    };
+    Ok(render(&page)?.into_response())
 }

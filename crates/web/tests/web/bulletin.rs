@@ -22,12 +22,10 @@ fn a_committee_reads_and_downloads_the_bulletin_its_records_give() {
     use calamine::{Reader, Xlsx};
     let app = app();
     let today = liangxin_web::today();
-    let month = Period::containing_month(today);
-    let code = format!(
-        "{}-{:02}",
-        chrono::Datelike::year(&today),
-        chrono::Datelike::month(&today)
-    );
+    // A month of the generated city's records, before anything the other stories write
+    // today (they share the app): its figures hold still while this story reads them.
+    let month = Period::month(2026, 10).unwrap();
+    let code = "2026-10";
     for user in ["city", "longyou"] {
         let mut store = app.store();
         let account = store.user_by_username(user).unwrap().unwrap();
@@ -67,6 +65,21 @@ fn a_committee_reads_and_downloads_the_bulletin_its_records_give() {
         )));
         assert!(part(&docx, "word/settings.xml").contains("evenAndOddHeaders"));
         assert!(part(&docx, "word/footer1.xml").contains("PAGE"));
+
+        // 成效评估: every point explained as the domain explains it.
+        let page = c.get(&format!("/effectiveness?period={code}"));
+        assert_eq!(page.status, 200, "{}", page.body);
+        for e in &facts.effectiveness {
+            assert!(page.body.contains(&e.now.explain()), "{user}: {}", e.name);
+            for comp in &e.now.components {
+                assert!(
+                    page.body.contains(&comp.explain()),
+                    "{user}: {}",
+                    comp.explain()
+                );
+            }
+        }
+        assert!(page.body.contains("effectiveness.weight.work_coverage@1"));
 
         let (status, _, xlsx) = c.get_bytes(&format!("/bulletin.xlsx?period={code}"));
         assert_eq!(status, 200);
