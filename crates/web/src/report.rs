@@ -192,6 +192,9 @@ pub struct ReportCache {
     pub centers: Memo<RecordsKey<()>, Vec<liangxin_store::centers::CenterFacts>>,
     /// Every organization's 书记 with their 学时: a city's reads every secretary's courses.
     pub secretaries: Memo<RecordsKey<()>, Vec<liangxin_store::workforce::SecretaryLine>>,
+    /// 定期通报 figures of a scope, by period: a city's assesses every branch's meetings and
+    /// reads the month's dues twice (the period and the one before).
+    pub bulletins: Memo<RecordsKey<Period>, liangxin_domain::bulletin::BulletinFacts>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -229,6 +232,7 @@ impl Default for ReportCache {
             review_rosters: Memo::new(CACHE_ENTRIES),
             centers: Memo::new(CACHE_ENTRIES),
             secretaries: Memo::new(CACHE_ENTRIES),
+            bulletins: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -409,6 +413,23 @@ pub async fn centers(
 
 /// Every organization of the scope that should have a 书记, with its 书记 today and their
 /// 学时, read once per change of the records.
+/// The 定期通报 figures of `scope` for `period`, computed once per change of the records.
+pub async fn bulletin(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    period: Period,
+) -> Result<Arc<liangxin_domain::bulletin::BulletinFacts>, WebError> {
+    let s = scope.clone();
+    from_records(
+        state,
+        &state.reports.bulletins,
+        scope,
+        period,
+        move |store| Ok(store.bulletin_facts(&s, period, crate::today())?),
+    )
+    .await
+}
+
 pub async fn secretaries(
     state: &Arc<AppState>,
     scope: &Scope,

@@ -212,11 +212,7 @@ pub async fn get(
     ApiQuery(q): ApiQuery<BulletinQuery>,
 ) -> Result<Json<BulletinOut>, ApiError> {
     let period = period_of(&q)?;
-    let scope = auth.scope.clone();
-    let f = state
-        .pool
-        .run(move |store| Ok(store.bulletin_facts(&scope, period, crate::today())?))
-        .await?;
+    let f = crate::report::bulletin(&state, &auth.scope, period).await?;
     let title = liangxin_docs::bulletin::compose(&f).title;
     Ok(Json(BulletinOut {
         period: code(period),

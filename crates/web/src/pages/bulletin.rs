@@ -47,11 +47,7 @@ pub(crate) fn code(p: Period) -> String {
 }
 
 async fn brief(state: &Arc<AppState>, auth: &Auth, period: Period) -> Result<Brief, WebError> {
-    let scope = auth.scope.clone();
-    let facts = state
-        .pool
-        .run(move |store| Ok(store.bulletin_facts(&scope, period, crate::today())?))
-        .await?;
+    let facts = crate::report::bulletin(state, &auth.scope, period).await?;
     Ok(liangxin_docs::bulletin::compose(&facts))
 }
 
@@ -158,11 +154,7 @@ pub async fn effectiveness(
     Query(q): Query<BulletinQuery>,
 ) -> Result<Response, WebError> {
     let period = period_of(&q)?;
-    let scope = auth.scope.clone();
-    let f = state
-        .pool
-        .run(move |store| Ok(store.bulletin_facts(&scope, period, crate::today())?))
-        .await?;
+    let f = crate::report::bulletin(&state, &auth.scope, period).await?;
     let ranks = liangxin_domain::bulletin::places(&f.effectiveness, |l| {
         if l.ranked { l.now.score } else { None }
     });
