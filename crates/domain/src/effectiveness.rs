@@ -30,13 +30,16 @@ pub enum Criterion {
     WorkCoverage,
     /// 组织生活落实率: meeting periods kept of those that ended in the period.
     Life,
-    /// 党费交纳率: members who paid the standard of those with one, in the period's last month.
+    /// 党费交纳率: members who paid the standard of all members (one without a standard counts
+    /// against), in the period's last month.
     Dues,
     /// 问题销号率: findings closed in the period of those closed in it or open at its end.
     FindingsClosed,
-    /// 三星以上占比: 双强六好 ratings of three stars or more of those confirmed.
+    /// 三星以上占比: organizations confirmed three stars or more for the year before the
+    /// period's, of those 双强六好 rates (one not yet rated counts against).
     Stars,
-    /// 整顿验收率: rectification cases accepted by the period's end of those of its year.
+    /// 整顿验收率: rectification cases accepted by the period's end of those open at some
+    /// time of its year up to then (carried over from earlier years too).
     Rectification,
 }
 
@@ -88,10 +91,10 @@ impl Criterion {
         match self {
             Criterion::WorkCoverage => ("已覆盖", "两新组织"),
             Criterion::Life => ("按期召开", "应召开期次"),
-            Criterion::Dues => ("已按标准交纳", "已核定标准的党员"),
+            Criterion::Dues => ("已按标准交纳", "党员"),
             Criterion::FindingsClosed => ("期内销号", "期内销号和期末未销号的问题"),
-            Criterion::Stars => ("三星以上", "已确认的评星"),
-            Criterion::Rectification => ("已验收", "当年列入整顿"),
+            Criterion::Stars => ("三星以上", "应评党组织"),
+            Criterion::Rectification => ("已验收", "当年在整顿"),
         }
     }
 
@@ -154,8 +157,9 @@ pub struct Count {
 }
 
 impl Count {
+    /// `part` of `whole` in percent, at most 100; none when nothing was counted.
     pub fn rate(self) -> Option<f64> {
-        (self.whole > 0).then(|| self.part as f64 * 100.0 / self.whole as f64)
+        (self.whole > 0).then(|| self.part.min(self.whole) as f64 * 100.0 / self.whole as f64)
     }
 }
 

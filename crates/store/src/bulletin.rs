@@ -19,7 +19,10 @@ use liangxin_domain::registry::Key;
 use liangxin_domain::rules::CoverageRules;
 
 use crate::error::{Result, StoreError};
-use crate::schema::{audit_findings as af, party_orgs as po, star_assessments as sa};
+use crate::schema::{
+    audit_findings as af, organizations as o, party_org_coverage as pc, party_orgs as po,
+    star_assessments as sa,
+};
 use crate::{Scope, Store};
 
 /// Addressees the 发 line names one by one at most; more are named together.
@@ -84,11 +87,12 @@ fn criteria(coverage: &Tally, c: Option<&GroupCounts>) -> Vec<(Criterion, Count)
     if let Some(c) = c {
         out.extend([
             (Criterion::Life, c.life),
+            // Of every member: one without a standard counts against the group.
             (
                 Criterion::Dues,
                 Count {
                     part: u64::from(c.dues.paid_members),
-                    whole: u64::from(c.dues.owing()),
+                    whole: u64::from(c.dues.members),
                 },
             ),
             (Criterion::FindingsClosed, c.findings),
@@ -99,12 +103,19 @@ fn criteria(coverage: &Tally, c: Option<&GroupCounts>) -> Vec<(Criterion, Count)
     out
 }
 
+/// A party organization as the grouper reads it: key, path, zone, type, dissolution.
+type PartyOrgRow = (i32, i64, String, Option<i64>, String, Option<NaiveDate>);
+
 /// Which group a party organization's figures fall in: its county for a city; for a
 /// county, the town or park it or the nearest organization above it belongs to; for
 /// anything smaller, the scope as a whole (`None`).
 struct Grouper {
     by: GroupBy,
     zone_of: HashMap<Key, Option<i64>>,
+    /// Organizations 双强六好 rates, by group.
+    rated: HashMap<Option<GroupKey>, u64>,
+    /// The year the scope's records start: 整顿 cases are read from it on.
+    first_year: i32,
 }
 
 impl Grouper {
@@ -118,40 +129,98 @@ impl Grouper {
 }
 
 impl Store {
-    fn grouper(&mut self, scope: &Scope, by: GroupBy) -> Result<Grouper> {
-        let mut zone_of = HashMap::new();
+    /// The grouper of `scope` by `by`, and the organizations 双强六好 rates by group (not
+    /// 党工委 nor 党小组, not dissolved by `end`).
+    fn grouper(
+        &mut self,
+        scope: &Scope,
+        by: GroupBy,
+        end: NaiveDate,
+        first_year: i32,
+    ) -> Result<Grouper> {
+        let (low, high) = scope.path_range();
+        let mut rows: Vec<PartyOrgRow> = po::table
+            .filter(po::path.ge(&low).and(po::path.lt(&high)))
+            .select((
+                po::county_code,
+                po::id,
+                po::path,
+                po::zone_id,
+                po::org_type,
+                po::dissolved_on,
+            ))
+            .load(self.conn())?;
+        let mut zone_of: HashMap<Key, Option<i64>> = HashMap::new();
         if by == GroupBy::Zone {
-            let (low, high) = scope.path_range();
-            let rows: Vec<(i32, i64, String, Option<i64>)> = po::table
+            // An organization is in its own zone; without one, in the zone of the units it
+            // covers (a company's branch in a park, a social organization's branch under the
+            // county's 综合党委: the first zone by id, as the exemplars place it); without
+            // either, in its parent's.
+            let covered: HashMap<Key, Option<i64>> = pc::table
+                .inner_join(
+                    o::table.on(o::county_code
+                        .eq(pc::county_code)
+                        .and(o::id.eq(pc::organization_id))),
+                )
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(pc::party_org_county)
+                        .and(po::id.eq(pc::party_org_id))),
+                )
                 .filter(po::path.ge(&low).and(po::path.lt(&high)))
-                .select((po::county_code, po::id, po::path, po::zone_id))
-                .load(self.conn())?;
-            let by_path: HashMap<&str, i64> = rows
-                .iter()
-                .filter_map(|r| r.3.map(|z| (r.2.as_str(), z)))
+                .filter(o::zone_id.is_not_null())
+                .filter(o::dissolved_on.is_null())
+                .group_by((pc::party_org_county, pc::party_org_id))
+                .select((
+                    pc::party_org_county,
+                    pc::party_org_id,
+                    diesel::dsl::min(o::zone_id),
+                ))
+                .load::<(i32, i64, Option<i64>)>(self.conn())?
+                .into_iter()
+                .map(|(county, id, z)| (Key { county, id }, z))
                 .collect();
-            for (county, id, path, _) in &rows {
-                let mut p = path.as_str();
-                let zone = loop {
-                    if let Some(z) = by_path.get(p) {
-                        break Some(*z);
-                    }
-                    // The parent's path: up to the slash before the last segment.
-                    match p.trim_end_matches('/').rfind('/') {
-                        Some(i) if i > 0 => p = &p[..=i],
-                        _ => break None,
-                    }
+            // Parents before children.
+            rows.sort_by_key(|r| r.2.len());
+            let mut by_path: HashMap<String, Option<i64>> = HashMap::new();
+            for (county, id, path, own, _, _) in &rows {
+                let key = Key {
+                    county: *county,
+                    id: *id,
                 };
-                zone_of.insert(
-                    Key {
-                        county: *county,
-                        id: *id,
-                    },
-                    zone,
-                );
+                let parent = path
+                    .trim_end_matches('/')
+                    .rfind('/')
+                    .and_then(|i| by_path.get(&path[..=i]).copied())
+                    .flatten();
+                let zone = own.or(covered.get(&key).copied().flatten()).or(parent);
+                by_path.insert(path.clone(), zone);
+                zone_of.insert(key, zone);
             }
         }
-        Ok(Grouper { by, zone_of })
+        let mut rated: HashMap<Option<GroupKey>, u64> = HashMap::new();
+        let grouper = Grouper {
+            by,
+            zone_of,
+            rated: HashMap::new(),
+            first_year,
+        };
+        for (county, id, _, _, org_type, dissolved) in &rows {
+            let unrated = [
+                PartyOrgType::WorkingCommittee.code(),
+                PartyOrgType::Group.code(),
+            ];
+            if unrated.contains(&org_type.as_str()) || dissolved.is_some_and(|d| d <= end) {
+                continue;
+            }
+            *rated
+                .entry(grouper.key(Key {
+                    county: *county,
+                    id: *id,
+                }))
+                .or_default() += 1;
+        }
+        Ok(Grouper { rated, ..grouper })
     }
 
     /// Per group over `from..=end`: 三会一课 periods that ended in it (each judged the day
@@ -220,21 +289,29 @@ impl Store {
                 f.part += 1;
             }
         }
-        for (key, n) in self.confirmed_stars(scope, end.year() - 1, end)? {
-            let s = &mut out.entry(grouper.key(key)).or_default().stars;
-            s.whole += 1;
-            s.part += u64::from(n >= 3);
+        // Three stars or more of the organizations rated, confirmed by the period's end: an
+        // organization not yet rated counts against its group.
+        for (group, n) in &grouper.rated {
+            out.entry(group.clone()).or_default().stars.whole = *n;
         }
-        for c in self.rectification_cases(scope, end.year())? {
-            if c.opened_on > end {
-                continue;
+        for (key, n) in self.confirmed_stars(scope, end.year() - 1, end)? {
+            out.entry(grouper.key(key)).or_default().stars.part += u64::from(n >= 3);
+        }
+        // Cases open at some time of the period's year up to its end (those carried over
+        // from earlier years too), and of them the ones accepted by then.
+        let year_start = NaiveDate::from_ymd_opt(end.year(), 1, 1).unwrap_or(end);
+        for year in grouper.first_year.min(end.year())..=end.year() {
+            for c in self.rectification_cases(scope, year)? {
+                if c.opened_on > end || c.closed_on.is_some_and(|d| d < year_start) {
+                    continue;
+                }
+                let r = &mut out
+                    .entry(grouper.key(c.party_org))
+                    .or_default()
+                    .rectifications;
+                r.whole += 1;
+                r.part += u64::from(c.closed_on.is_some_and(|d| d <= end));
             }
-            let r = &mut out
-                .entry(grouper.key(c.party_org))
-                .or_default()
-                .rectifications;
-            r.whole += 1;
-            r.part += u64::from(c.closed_on.is_some_and(|d| d <= end));
         }
         Ok(out)
     }
@@ -257,6 +334,7 @@ impl Store {
             .filter(po::path.ge(&low).and(po::path.lt(&high)))
             .filter(sa::year.eq(year))
             .filter(sa::confirmed_on.le(end))
+            .filter(po::dissolved_on.is_null().or(po::dissolved_on.gt(end)))
             .select((sa::county_code, sa::party_org_id, sa::stars))
             .load(self.conn())?;
         Ok(rows
@@ -324,7 +402,11 @@ impl Store {
                         key.clone(),
                         CoverageLine {
                             name: group_name(key, &regions, &zones),
-                            ranked: *key != GroupKey::Zone(None),
+                            ranked: match key {
+                                GroupKey::Zone(None) => false,
+                                GroupKey::County(c) => Some(*c) != scope.region,
+                                _ => true,
+                            },
                             now: *t,
                             before: before
                                 .groups
@@ -366,9 +448,15 @@ impl Store {
 
         // 三会一课, dues and what the 成效评估 counts, by the natural group; the previous
         // period's too, for the composite's change.
-        let grouper = self.grouper(scope, by)?;
+        let grouper = self.grouper(scope, by, end, root.records_start.year())?;
         let counts = self.group_counts(scope, &grouper, from, end)?;
-        let ranked = |key: &Option<GroupKey>| key.is_some() && *key != Some(GroupKey::Zone(None));
+        // Not ranked: those outside every town, and a city's own organizations among its
+        // counties.
+        let ranked = |key: &Option<GroupKey>| match key {
+            Some(GroupKey::Zone(None)) | None => false,
+            Some(GroupKey::County(c)) => Some(*c) != scope.region,
+            Some(_) => true,
+        };
         let name_of = |key: &Option<GroupKey>| match key {
             Some(k) => group_name(k, &regions, &zones),
             None => root.name.clone(),
@@ -416,7 +504,9 @@ impl Store {
         let rules = self.rule_set()?;
         let effect_rules = EffectivenessRules::resolve(&rules, end)
             .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
-        let previous = if has_before {
+        // Compared only among counties or towns: a town's sectors are not accountable units.
+        let compared = matches!(by, GroupBy::County | GroupBy::Zone);
+        let previous = if has_before && compared {
             let prev = bp.period.prev();
             let before_counts =
                 self.group_counts(scope, &grouper, prev.first_day(), prev.last_day())?;
@@ -428,6 +518,7 @@ impl Store {
         };
         let effectiveness: Vec<EffectLine> = coverage_keys
             .iter()
+            .filter(|_| compared)
             .map(|(key, line)| {
                 let group = Some(key.clone());
                 let now = composite(&criteria(&line.now, counts.get(&group)), &effect_rules);
@@ -545,7 +636,8 @@ impl Store {
     }
 
     /// 送: the root's superior, if it has one; 发: the 党工委 and 综合党委 directly below
-    /// it (the counties' 两新工委, the towns' and parks' 党工委), by name while they are few.
+    /// it and the 党委 leading a town or park (the counties' 两新工委, the towns' and parks'
+    /// committees), by name while they are few.
     fn bulletin_addressees(&mut self, path: &str) -> Result<(Vec<String>, Vec<String>)> {
         let trimmed = path.trim_end_matches('/');
         let parent_path = trimmed
@@ -566,10 +658,17 @@ impl Store {
             .filter(po::path.like(format!("{path}%/")))
             .filter(po::path.not_like(format!("{path}%/%/")))
             .filter(po::dissolved_on.is_null())
-            .filter(po::org_type.eq_any([
-                PartyOrgType::WorkingCommittee.code(),
-                PartyOrgType::ComprehensiveCommittee.code(),
-            ]))
+            .filter(
+                po::org_type
+                    .eq_any([
+                        PartyOrgType::WorkingCommittee.code(),
+                        PartyOrgType::ComprehensiveCommittee.code(),
+                    ])
+                    // A 党委 leading a town or park (a market's, a building's).
+                    .or(po::org_type
+                        .eq(PartyOrgType::Committee.code())
+                        .and(po::zone_id.is_not_null())),
+            )
             .order((po::county_code, po::id))
             .select(po::name)
             .load(self.conn())?;

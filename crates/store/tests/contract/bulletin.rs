@@ -3,9 +3,10 @@
 
 use super::*;
 use liangxin_domain::effectiveness::{Count, Criterion, EffectivenessRules, composite};
-use liangxin_domain::kinds::ExemplarKind;
+use liangxin_domain::kinds::{ExemplarKind, ZoneClass, ZoneKind};
 use liangxin_domain::period::Period;
 use liangxin_store::exemplars::NewExemplar;
+use liangxin_store::zones::ZoneInput;
 
 fn field(e: StoreError) -> &'static str {
     match e {
@@ -185,6 +186,91 @@ pub(super) fn a_bulletin_says_the_records_figures_for_its_period_and_scope(db: &
     assert_eq!(g.coverage_total.now, county_report.total);
     assert!(f.issued_to.contains(&"中共龙游县两新工委".to_string()));
     assert!(g.findings.iter().map(|l| l.open).sum::<u32>() <= open);
+
+    // A county compares its towns: the joint branch has no zone of its own, so it stands
+    // in the zone of the units it covers, where their coverage is counted too.
+    let zone = store
+        .save_zone(
+            "t",
+            &county,
+            None,
+            &ZoneInput {
+                name: "龙游红木小镇".into(),
+                kind: ZoneKind::Town,
+                class: Some(ZoneClass::TraditionalIndustry),
+                level: None,
+                county: LYX,
+                leader: None,
+            },
+        )
+        .unwrap();
+    for (i, name) in [
+        (0, "龙游甲红木家具有限公司"),
+        (1, "龙游乙红木工艺品有限公司"),
+    ] {
+        store
+            .update_organization(
+                "t",
+                &county,
+                TODAY,
+                Organization {
+                    key: c.orgs[i],
+                    name: name.into(),
+                    credit_code: None,
+                    credit_code_check_failed: false,
+                    kind: OrgKind::Enterprise,
+                    sectors: SectorSet::EMPTY.with(SectorTag::Manufacturing),
+                    town: None,
+                    zone: Some(zone),
+                    employees: Some(30),
+                    registered_on: None,
+                },
+            )
+            .unwrap();
+    }
+    let g = store.bulletin_facts(&county, nov, TODAY).unwrap();
+    let town = g
+        .effectiveness
+        .iter()
+        .find(|e| e.name == "龙游红木小镇")
+        .expect("the town is compared");
+    assert!(town.ranked);
+    let count = |e: &liangxin_domain::bulletin::EffectLine, c: Criterion| {
+        e.now
+            .components
+            .iter()
+            .find(|x| x.criterion == c)
+            .unwrap()
+            .count
+    };
+    assert_eq!(count(town, Criterion::WorkCoverage).whole, 2);
+    let joints = store
+        .audit_findings(
+            &county,
+            &FindingFilter {
+                under: Some(c.joint),
+                own: true,
+                ..FindingFilter::all()
+            },
+            0,
+            1000,
+        )
+        .unwrap()
+        .0;
+    assert_eq!(count(town, Criterion::FindingsClosed).whole, joints as u64);
+    let outside = g.effectiveness.iter().find(|e| !e.ranked).unwrap();
+    assert_eq!(outside.name, "不在园区小镇");
+    assert_eq!(
+        g.effectiveness
+            .iter()
+            .map(|e| count(e, Criterion::FindingsClosed).whole)
+            .sum::<u64>(),
+        g.findings
+            .iter()
+            .map(|l| u64::from(l.closed + l.open))
+            .sum::<u64>(),
+        "every finding of the county in one group"
+    );
 
     // Periods a bulletin cannot be of.
     let refuse =

@@ -56,6 +56,8 @@ impl From<&CoverageLine> for BulletinCoverageOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulletinLifeOut {
     pub name: String,
+    /// Placed in the ranking (not those outside every town, nor a city's own).
+    pub ranked: bool,
     pub party_orgs: u32,
     /// Meeting periods that ended in the bulletin's period, and of those the ones kept.
     pub due: u32,
@@ -67,6 +69,7 @@ impl From<&LifeLine> for BulletinLifeOut {
     fn from(l: &LifeLine) -> Self {
         BulletinLifeOut {
             name: l.name.clone(),
+            ranked: l.ranked,
             party_orgs: l.branches,
             due: l.due,
             met: l.met,
@@ -78,6 +81,7 @@ impl From<&LifeLine> for BulletinLifeOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulletinDuesOut {
     pub name: String,
+    pub ranked: bool,
     pub members: u32,
     /// Members without a dues standard for the month; the rate is of the others.
     pub without_standard: u32,
@@ -91,6 +95,7 @@ impl From<&DuesLine> for BulletinDuesOut {
     fn from(l: &DuesLine) -> Self {
         BulletinDuesOut {
             name: l.name.clone(),
+            ranked: l.ranked,
             members: l.members,
             without_standard: l.without_standard,
             paid_members: l.paid_members,
