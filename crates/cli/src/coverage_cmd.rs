@@ -157,16 +157,7 @@ pub fn run(
     let report = compute(store, &scope, group_by, today)?;
     let regions = store.region_names()?;
     let zones = store.zone_names()?;
-    let group_name = |k: &GroupKey| -> String {
-        match k {
-            GroupKey::County(c) => regions.get(c).cloned().unwrap_or_else(|| c.to_string()),
-            GroupKey::Zone(Some(z)) => zones.get(z).cloned().unwrap_or_else(|| z.to_string()),
-            GroupKey::Zone(None) => "不在园区小镇".into(),
-            GroupKey::Sector(Some(t)) => t.label().into(),
-            GroupKey::Sector(None) => "未标注行业".into(),
-            GroupKey::Kind(k) => k.label().into(),
-        }
-    };
+    let group_name = |k: &GroupKey| k.name(&regions, &zones);
     let by_label = match by {
         By::County => "县(市、区)",
         By::Zone => "园区小镇",

@@ -8,7 +8,7 @@
 //! 工作覆盖率 = organizations reached by party work (organizational coverage included, as in
 //! the statistical reports) / all organizations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{Months, NaiveDate};
@@ -464,6 +464,20 @@ pub enum GroupKey {
     /// `None`: no sector tag (未标注行业).
     Sector(Option<SectorTag>),
     Kind(OrgKind),
+}
+
+impl GroupKey {
+    /// The group's name: its county's or zone's from the registry's names, or the label.
+    pub fn name(&self, regions: &HashMap<i32, String>, zones: &HashMap<i64, String>) -> String {
+        match self {
+            GroupKey::County(c) => regions.get(c).cloned().unwrap_or_else(|| c.to_string()),
+            GroupKey::Zone(Some(z)) => zones.get(z).cloned().unwrap_or_else(|| z.to_string()),
+            GroupKey::Zone(None) => "不在园区小镇".into(),
+            GroupKey::Sector(Some(t)) => t.label().into(),
+            GroupKey::Sector(None) => "未标注行业".into(),
+            GroupKey::Kind(k) => k.label().into(),
+        }
+    }
 }
 
 impl GroupBy {

@@ -44,21 +44,6 @@ impl Scope {
     }
 }
 
-fn group_name(
-    key: &GroupKey,
-    regions: &HashMap<i32, String>,
-    zones: &HashMap<i64, String>,
-) -> String {
-    match key {
-        GroupKey::County(c) => regions.get(c).cloned().unwrap_or_else(|| c.to_string()),
-        GroupKey::Zone(Some(z)) => zones.get(z).cloned().unwrap_or_else(|| z.to_string()),
-        GroupKey::Zone(None) => "不在园区小镇".into(),
-        GroupKey::Sector(Some(t)) => t.label().into(),
-        GroupKey::Sector(None) => "未标注行业".into(),
-        GroupKey::Kind(k) => k.label().into(),
-    }
-}
-
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -401,7 +386,7 @@ impl Store {
                     (
                         key.clone(),
                         CoverageLine {
-                            name: group_name(key, &regions, &zones),
+                            name: key.name(&regions, &zones),
                             ranked: match key {
                                 GroupKey::Zone(None) => false,
                                 GroupKey::County(c) => Some(*c) != scope.region,
@@ -458,7 +443,7 @@ impl Store {
             Some(_) => true,
         };
         let name_of = |key: &Option<GroupKey>| match key {
-            Some(k) => group_name(k, &regions, &zones),
+            Some(k) => k.name(&regions, &zones),
             None => root.name.clone(),
         };
         let life: Vec<LifeLine> = counts

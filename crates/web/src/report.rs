@@ -71,18 +71,7 @@ pub fn group_label(by: GroupBy) -> &'static str {
 
 impl ScopeReport {
     pub fn group_name(&self, key: &GroupKey) -> String {
-        match key {
-            GroupKey::County(c) => self
-                .regions
-                .get(c)
-                .cloned()
-                .unwrap_or_else(|| c.to_string()),
-            GroupKey::Zone(Some(z)) => self.zones.get(z).cloned().unwrap_or_else(|| z.to_string()),
-            GroupKey::Zone(None) => "不在园区小镇".into(),
-            GroupKey::Sector(Some(t)) => t.label().into(),
-            GroupKey::Sector(None) => "未标注行业".into(),
-            GroupKey::Kind(k) => k.label().into(),
-        }
+        key.name(&self.regions, &self.zones)
     }
 
     pub fn county_name(&self, f: &Finding) -> String {
