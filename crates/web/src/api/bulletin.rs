@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::pages::bulletin::{BulletinQuery, code, period_of};
+use crate::lists::bulletin::{BulletinQuery, code, period_of};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulletinCoverageOut {

@@ -16,35 +16,12 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use liangxin_docs::brief::{Block, Brief};
 use liangxin_domain::period::Period;
-use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::WebError;
+use crate::lists::bulletin::{BulletinQuery, code, period_of};
 use crate::view::{Layout, render};
-
-#[derive(Debug, Default, Deserialize)]
-pub struct BulletinQuery {
-    pub period: Option<String>,
-}
-
-pub(crate) fn period_of(q: &BulletinQuery) -> Result<Period, WebError> {
-    match q.period.as_deref().map(str::trim) {
-        None | Some("") => Ok(Period::containing_month(crate::today()).prev()),
-        Some(raw) => Period::parse(raw).map_err(|e| {
-            WebError::bad_field("期次", format!("{e}；应如 2026-11（月）或 2026-Q4（季度）"))
-        }),
-    }
-}
-
-/// The period's code as the form and the links carry it.
-pub(crate) fn code(p: Period) -> String {
-    match p {
-        Period::Month { year, month } => format!("{year}-{month:02}"),
-        Period::Quarter { year, quarter } => format!("{year}-Q{quarter}"),
-        Period::Year(year) => year.to_string(),
-    }
-}
 
 async fn brief(state: &Arc<AppState>, auth: &Auth, period: Period) -> Result<Brief, WebError> {
     let facts = crate::report::bulletin(state, &auth.scope, period).await?;
