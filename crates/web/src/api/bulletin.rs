@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
-use crate::error::ApiError;
+use crate::error::{ApiError, WebError};
 use crate::lists::bulletin::{BulletinQuery, code, period_of};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -202,12 +202,13 @@ pub struct BulletinOut {
     get,
     path = "/api/v1/bulletin",
     params(
-        ("period" = Option<String>, Query, pattern = "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$", description = "月份如 2026-11，或季度如 2026-Q4；默认上月")
+        ("period" = Option<String>, Query, pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2]|Q[1-4])$", description = "月份如 2026-11，或季度如 2026-Q4；默认上月")
     ),
     responses(
         (status = 200, description = "定期通报的各项数字", body = BulletinOut),
         (status = 401, description = "未登录", body = crate::error::ErrorBody),
         (status = 403, description = "角色不能使用", body = crate::error::ErrorBody),
+        (status = 404, description = "该期次没有通报：尚未开始，或在本级记录起始之前", body = crate::error::ErrorBody),
         (status = 422, description = "期次无效", body = crate::error::ErrorBody)
     )
 )]
@@ -217,7 +218,17 @@ pub async fn get(
     ApiQuery(q): ApiQuery<BulletinQuery>,
 ) -> Result<Json<BulletinOut>, ApiError> {
     let period = period_of(&q)?;
-    let f = crate::report::bulletin(&state, &auth.scope, period).await?;
+    // A well-formed period with no bulletin (not begun, before the records) is a bulletin
+    // that does not exist.
+    let f = crate::report::bulletin(&state, &auth.scope, period)
+        .await
+        .map_err(|e| match e.field {
+            Some("期次") => WebError {
+                status: axum::http::StatusCode::NOT_FOUND,
+                ..e
+            },
+            _ => e,
+        })?;
     let title = liangxin_docs::bulletin::compose(&f).title;
     Ok(Json(BulletinOut {
         period: code(period),
