@@ -75,11 +75,12 @@ where
 }
 
 /// What the API asks of every query, beyond each parameter's own rule (the pages are
-/// lenient, as forms send empty fields): a parameter given has a value, and `page` is a
-/// page number even where a file export does not use it. The document says the same.
+/// lenient, as forms send empty fields): a parameter given has a value (not empty: the
+/// document's minLength 1; blanks are a value, judged by the parameter's rule), and `page`
+/// is a page number even where a file export does not use it.
 fn strict(query: &str) -> Option<WebError> {
     for (key, value) in form_urlencoded_pairs(query) {
-        if value.trim().is_empty() {
+        if value.is_empty() {
             return Some(WebError {
                 status: axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 message: format!("参数“{key}”：没有值（不需要时请省略这个参数）"),

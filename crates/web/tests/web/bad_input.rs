@@ -141,6 +141,13 @@ fn the_api_takes_personal_tokens_and_checks_its_parameters() {
     let r = c.get("/api/v1/coverage?by=street");
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["field"], "by");
+    // A parameter given has a value (the document's minLength 1); blanks are a value, for
+    // the parameter's own rule to judge.
+    assert_eq!(c.get("/api/v1/floating?all=").status, 422);
+    assert_eq!(c.get("/api/v1/floating?all=%09").status, 200);
+    // A well-formed period with no bulletin is a bulletin that does not exist.
+    assert_eq!(c.get("/api/v1/bulletin?period=2999-01").status, 404);
+    assert_eq!(c.get("/api/v1/bulletin?period=2026-13").status, 422);
 
     // The trend's last point is today's coverage; twelve month-ends, oldest first. (Other
     // stories change the shared city meanwhile: compare a trend read between two equal
