@@ -3,6 +3,7 @@
 
 use liangxin_domain::bulletin::{
     BulletinFacts, CoverageLine, DuesLine, EffectLine, LifeLine, change_text, percent_text, places,
+    ranking,
 };
 
 use crate::brief::{Block, Brief, BriefTable};
@@ -21,7 +22,7 @@ fn work_rate(l: &CoverageLine) -> Option<f64> {
 
 fn coverage_table(caption: String, first: &str, lines: &[CoverageLine]) -> BriefTable {
     // Those outside every town are shown, last and without a place.
-    let (ranks, order) = ranked_order(lines, |l| l.ranked, work_rate);
+    let order = ranked_order(lines, |l| l.ranked, work_rate);
     BriefTable {
         caption,
         header: [
@@ -36,10 +37,10 @@ fn coverage_table(caption: String, first: &str, lines: &[CoverageLine]) -> Brief
         .to_vec(),
         rows: order
             .into_iter()
-            .map(|i| {
+            .map(|(i, place)| {
                 let l = &lines[i];
                 vec![
-                    ranks[i].clone(),
+                    place,
                     l.name.clone(),
                     l.now.total.to_string(),
                     percent_text(l.now.organization_rate()),
@@ -55,32 +56,20 @@ fn coverage_table(caption: String, first: &str, lines: &[CoverageLine]) -> Brief
     }
 }
 
-/// Places by `value` among the ranked lines, the others last and unplaced ("—"), and the
-/// order to print them in.
+/// The lines in print order with their places as printed ("—" for the unranked).
 fn ranked_order<T>(
     lines: &[T],
     ranked: impl Fn(&T) -> bool,
     value: impl Fn(&T) -> Option<f64>,
-) -> (Vec<String>, Vec<usize>) {
-    let ranks = places(lines, |l| if ranked(l) { value(l) } else { None });
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| (!ranked(&lines[i]), ranks[i], i));
-    let shown = lines
-        .iter()
-        .zip(&ranks)
-        .map(|(l, r)| {
-            if ranked(l) {
-                r.to_string()
-            } else {
-                "—".into()
-            }
-        })
-        .collect();
-    (shown, order)
+) -> Vec<(usize, String)> {
+    ranking(lines, ranked, value)
+        .into_iter()
+        .map(|(i, place)| (i, place.map_or("—".into(), |p| p.to_string())))
+        .collect()
 }
 
 fn life_table(group: &str, lines: &[LifeLine]) -> BriefTable {
-    let (ranks, order) = ranked_order(lines, |l| l.ranked, LifeLine::rate);
+    let order = ranked_order(lines, |l| l.ranked, LifeLine::rate);
     BriefTable {
         caption: "表2 组织生活按期召开情况".into(),
         header: ["排名", group, "党组织", "应召开", "按期召开", "落实率"]
@@ -88,10 +77,10 @@ fn life_table(group: &str, lines: &[LifeLine]) -> BriefTable {
             .to_vec(),
         rows: order
             .into_iter()
-            .map(|i| {
+            .map(|(i, place)| {
                 let l = &lines[i];
                 vec![
-                    ranks[i].clone(),
+                    place,
                     l.name.clone(),
                     l.branches.to_string(),
                     l.due.to_string(),
@@ -105,7 +94,7 @@ fn life_table(group: &str, lines: &[LifeLine]) -> BriefTable {
 }
 
 fn dues_table(group: &str, month: &str, lines: &[DuesLine]) -> BriefTable {
-    let (ranks, order) = ranked_order(lines, |l| l.ranked, DuesLine::rate);
+    let order = ranked_order(lines, |l| l.ranked, DuesLine::rate);
     BriefTable {
         caption: format!("表3 {month}党费交纳情况"),
         header: [
@@ -121,10 +110,10 @@ fn dues_table(group: &str, month: &str, lines: &[DuesLine]) -> BriefTable {
         .to_vec(),
         rows: order
             .into_iter()
-            .map(|i| {
+            .map(|(i, place)| {
                 let l = &lines[i];
                 vec![
-                    ranks[i].clone(),
+                    place,
                     l.name.clone(),
                     l.owing().to_string(),
                     l.paid_members.to_string(),
@@ -149,7 +138,7 @@ fn headings(body: &[Block]) -> usize {
 }
 
 fn effectiveness_table(group: &str, lines: &[EffectLine]) -> BriefTable {
-    let (ranks, order) = ranked_order(lines, |l| l.ranked, |l| l.now.score);
+    let order = ranked_order(lines, |l| l.ranked, |l| l.now.score);
     BriefTable {
         caption: "表 成效评估综合得分".into(),
         header: ["排名", group, "综合得分", "较上期", "计分权重"]
@@ -157,16 +146,13 @@ fn effectiveness_table(group: &str, lines: &[EffectLine]) -> BriefTable {
             .to_vec(),
         rows: order
             .into_iter()
-            .map(|i| {
+            .map(|(i, place)| {
                 let l = &lines[i];
                 vec![
-                    ranks[i].clone(),
+                    place,
                     l.name.clone(),
                     l.now.score.map_or("—".into(), |s| format!("{s:.1}")),
-                    match (l.now.score, l.before) {
-                        (Some(n), Some(b)) => format!("{:+.1}", n - b),
-                        _ => "—".into(),
-                    },
+                    l.change().map_or("—".into(), |d| format!("{d:+.1}")),
                     l.now.weights_counted.to_string(),
                 ]
             })

@@ -117,6 +117,23 @@ pub fn places<T>(items: &[T], value: impl Fn(&T) -> Option<f64>) -> Vec<u32> {
         .collect()
 }
 
+/// A ranking as a bulletin prints it: the lines in order, each with its place, best first
+/// by `value` among the `ranked` ones; the others follow, in their order, without a place
+/// (those outside every town, a city's own organizations).
+pub fn ranking<T>(
+    lines: &[T],
+    ranked: impl Fn(&T) -> bool,
+    value: impl Fn(&T) -> Option<f64>,
+) -> Vec<(usize, Option<u32>)> {
+    let ranks = places(lines, |l| if ranked(l) { value(l) } else { None });
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| (!ranked(&lines[i]), ranks[i], i));
+    order
+        .into_iter()
+        .map(|i| (i, ranked(&lines[i]).then_some(ranks[i])))
+        .collect()
+}
+
 /// A rate in percent, one decimal, or — when nothing was counted.
 pub fn percent_text(rate: Option<f64>) -> String {
     match rate {
@@ -201,6 +218,21 @@ mod tests {
     }
 
     #[test]
+    fn the_unranked_follow_without_a_place() {
+        // (ranked, value)
+        let v = [
+            (true, Some(80.0)),
+            (false, Some(99.0)),
+            (true, Some(90.0)),
+            (true, None),
+        ];
+        assert_eq!(
+            ranking(&v, |x| x.0, |x| x.1),
+            vec![(2, Some(1)), (0, Some(2)), (3, Some(3)), (1, None)]
+        );
+    }
+
+    #[test]
     fn changes_are_said_in_percentage_points() {
         assert_eq!(change_text(Some(61.25), Some(60.0)), "提高1.3个百分点");
         assert_eq!(change_text(Some(60.0), Some(60.04)), "持平");
@@ -245,6 +277,13 @@ pub struct EffectLine {
     pub ranked: bool,
     pub now: Composite,
     pub before: Option<f64>,
+}
+
+impl EffectLine {
+    /// The score's change since the previous period, when both were scored.
+    pub fn change(&self) -> Option<f64> {
+        Some(self.now.score? - self.before?)
+    }
 }
 
 /// One county's dues of the period's last month: its members, those without a standard

@@ -132,36 +132,23 @@ pub async fn effectiveness(
 ) -> Result<Response, WebError> {
     let period = period_of(&q)?;
     let f = crate::report::bulletin(&state, &auth.scope, period).await?;
-    let ranks = liangxin_domain::bulletin::places(&f.effectiveness, |l| {
-        if l.ranked { l.now.score } else { None }
-    });
-    let mut rows: Vec<(bool, u32, EffectRow)> = f
-        .effectiveness
-        .iter()
-        .zip(ranks)
-        .map(|(l, r)| {
-            (
-                !l.ranked,
-                r,
+    let rows: Vec<EffectRow> =
+        liangxin_domain::bulletin::ranking(&f.effectiveness, |l| l.ranked, |l| l.now.score)
+            .into_iter()
+            .map(|(i, place)| {
+                let l = &f.effectiveness[i];
                 EffectRow {
-                    rank: if l.ranked {
-                        r.to_string()
-                    } else {
-                        "—".into()
-                    },
+                    rank: place.map_or("—".into(), |p| p.to_string()),
                     name: l.name.clone(),
                     score: l.now.score.map_or("—".into(), |s| format!("{s:.1}")),
-                    change: match (l.now.score, l.before) {
-                        (Some(n), Some(b)) => format!("{:+.1}", n - b),
-                        _ => "无上期数据".into(),
-                    },
+                    change: l
+                        .change()
+                        .map_or("无上期数据".into(), |d| format!("{d:+.1}")),
                     lines: l.now.components.iter().map(|c| c.explain()).collect(),
                     total: l.now.explain(),
-                },
-            )
-        })
-        .collect();
-    rows.sort_by_key(|(unranked, r, _)| (*unranked, *r));
+                }
+            })
+            .collect();
     let rules = f
         .effectiveness
         .first()
@@ -189,7 +176,7 @@ pub async fn effectiveness(
         group: f.group_label.clone(),
         as_of: f.as_of.format("%Y年%m月%d日").to_string(),
         rules,
-        rows: rows.into_iter().map(|(_, _, r)| r).collect(),
+        rows,
     };
     Ok(render(&page)?.into_response())
 }
