@@ -428,9 +428,8 @@ pub fn compose(f: &BulletinFacts) -> Brief {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
-    use liangxin_domain::bulletin::{BulletinPeriod, RectificationFigures, SpotCheckFigures};
+    use liangxin_domain::bulletin::{RectificationFigures, SpotCheckFigures};
     use liangxin_domain::coverage::Tally;
-    use liangxin_domain::period::Period;
 
     fn line(name: &str, total: u64, org: u64, work: u64, ranked: bool) -> CoverageLine {
         let t = Tally {
@@ -450,8 +449,6 @@ mod tests {
 
     fn facts(group_label: &str, coverage: Vec<CoverageLine>) -> BulletinFacts {
         let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-        let period =
-            BulletinPeriod::new(Period::month(2026, 11).unwrap(), day(12, 2), day(1, 1)).unwrap();
         let life = |name: &str, due, met| LifeLine {
             name: name.into(),
             ranked: name != "全市",
@@ -460,7 +457,6 @@ mod tests {
             met,
         };
         BulletinFacts {
-            period,
             period_label: "2026年11月".into(),
             as_of: day(11, 30),
             issued_on: day(12, 2),

@@ -87,11 +87,6 @@ impl BulletinPeriod {
         }
         n
     }
-
-    /// Whether the period was still running on the day its figures were taken.
-    pub fn running(&self) -> bool {
-        self.end < self.period.last_day()
-    }
 }
 
 /// Places in a ranking, best first, by `value` as printed to one decimal (higher is better;
@@ -176,14 +171,12 @@ mod tests {
         // January 2025 is the first issue; November 2026 the 23rd.
         assert_eq!(nov.total(start), 23);
         assert_eq!(nov.end, day(2026, 11, 30));
-        assert!(!nov.running());
         assert_eq!(nov.previous_end(), day(2026, 10, 31));
 
         let q4 = BulletinPeriod::new(Period::quarter(2026, 4).unwrap(), day(2026, 12, 2), start)
             .unwrap();
         assert_eq!((q4.number(), q4.total(start)), (4, 8));
         assert_eq!(q4.end, day(2026, 12, 2));
-        assert!(q4.running());
         assert_eq!(q4.previous_end(), day(2026, 9, 30));
     }
 
@@ -350,8 +343,6 @@ pub struct ExemplarLine {
 /// Everything a bulletin says, gathered from the records of a scope for a period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BulletinFacts {
-    #[serde(skip)]
-    pub period: BulletinPeriod,
     pub period_label: String,
     pub as_of: NaiveDate,
     pub issued_on: NaiveDate,

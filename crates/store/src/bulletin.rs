@@ -44,7 +44,7 @@ impl Scope {
     }
 }
 
-fn count(n: i64) -> u32 {
+fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -527,10 +527,10 @@ impl Store {
                 continue;
             }
             spot_checks.rounds += 1;
-            spot_checks.items += count(r.items as i64);
-            spot_checks.inspected += count(r.inspected as i64);
-            spot_checks.findings_open += count(r.findings_open as i64);
-            spot_checks.findings_closed += count(r.findings_closed as i64);
+            spot_checks.items += count(r.items);
+            spot_checks.inspected += count(r.inspected);
+            spot_checks.findings_open += count(r.findings_open);
+            spot_checks.findings_closed += count(r.findings_closed);
         }
 
         // 双强六好: the year before the period's (a year is rated early in the next), its
@@ -584,7 +584,6 @@ impl Store {
 
         let (sent_to, issued_to) = self.bulletin_addressees(&root.path)?;
         Ok(BulletinFacts {
-            period: bp,
             period_label: period.label_zh(),
             as_of: end,
             issued_on: today,
@@ -708,7 +707,7 @@ impl Store {
                         closed: 0,
                         open: 0,
                     });
-                    set(line, count(n));
+                    set(line, u32::try_from(n).unwrap_or(u32::MAX));
                 }
             }
         };
