@@ -818,3 +818,50 @@ coded_enum! {
         Base = ("base", "基层党组织"),
     }
 }
+
+coded_enum! {
+    /// What an investor (出资人) is to the unit.
+    InvestorRole, "出资人身份" {
+        /// 法定代表人
+        LegalRepresentative = ("legal_representative", "法定代表人"),
+        /// 实际控制人
+        Controller = ("controller", "实际控制人"),
+        /// 股东
+        Shareholder = ("shareholder", "股东"),
+        /// 合伙人
+        Partner = ("partner", "合伙人"),
+        /// 举办者: of a social organization (民办非企业单位的举办者、社会团体的发起人)
+        Founder = ("founder", "举办者"),
+    }
+}
+
+coded_enum! {
+    /// 政治面貌, as an investor declares it (a member of the Party is a fact the register
+    /// may not hold: an investor's organizational relation is often elsewhere).
+    PoliticalStatus, "政治面貌" {
+        /// 中共党员（含预备党员）
+        PartyMember = ("party_member", "中共党员"),
+        /// 共青团员
+        LeagueMember = ("league_member", "共青团员"),
+        /// 民主党派成员
+        DemocraticParty = ("democratic_party", "民主党派"),
+        /// 无党派人士
+        NonParty = ("non_party", "无党派人士"),
+        /// 群众
+        Masses = ("masses", "群众"),
+    }
+}
+
+coded_enum! {
+    /// How a party organization reached investors (联系和教育出资人的方式).
+    InvestorEventKind, "联系方式" {
+        /// 走访谈心
+        Visit = ("visit", "走访谈心"),
+        /// 教育培训
+        Training = ("training", "教育培训"),
+        /// 座谈交流
+        Forum = ("forum", "座谈交流"),
+        /// 参加党组织活动
+        Activity = ("activity", "参加党组织活动"),
+    }
+}

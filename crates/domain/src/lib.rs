@@ -25,6 +25,7 @@ pub mod floating;
 pub mod founding;
 pub mod history;
 pub mod import;
+pub mod investor;
 pub mod kinds;
 pub mod life;
 pub mod money;

@@ -571,6 +571,7 @@ impl RuleSet {
         params.extend(crate::center::default_params(from));
         params.extend(crate::workforce::default_params(from));
         params.extend(crate::effectiveness::default_params(from));
+        params.extend(crate::investor::default_params(from));
         RuleSet::new(params)
     }
 

@@ -48,6 +48,7 @@ pub mod floating;
 pub mod funds;
 pub mod history;
 pub mod import;
+pub mod investors;
 pub mod life;
 pub mod lookups;
 pub mod organizations;

@@ -925,6 +925,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 出资人
+    unit_investors (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        birth_year -> Integer,
+        role -> Text,
+        political_status -> Text,
+        registered_on -> Date,
+        registered_by -> Text,
+        ended_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    /// 联系和教育出资人的活动
+    investor_events (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        kind -> Text,
+        held_on -> Date,
+        title -> Text,
+        content -> Text,
+        recorded_on -> Date,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    investor_event_attendance (county_code, event_id, investor_county, investor_id) {
+        county_code -> Integer,
+        event_id -> BigInt,
+        investor_county -> Integer,
+        investor_id -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -977,6 +1017,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     party_workers,
     training_courses,
     training_attendance,
+    unit_investors,
+    investor_events,
+    investor_event_attendance,
 );
 
 diesel::table! {

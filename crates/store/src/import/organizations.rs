@@ -911,12 +911,16 @@ pub(super) fn undo(
             .filter(m::workplace_org_id.between(first, last))
             .count()
             .get_result(conn)?;
-        let depending = covered + ended + assigned + working;
+        let investors: i64 = crate::schema::unit_investors::table
+            .filter(crate::schema::unit_investors::organization_id.between(first, last))
+            .count()
+            .get_result(conn)?;
+        let depending = covered + ended + assigned + working + investors;
         if depending > 0 {
             return Err(StoreError::invalid(
                 "导入",
                 format!(
-                    "已有{depending}条后续记录（党组织覆盖、指导员选派或党员工作单位）关联这批单位，不能整批撤销"
+                    "已有{depending}条后续记录（党组织覆盖、指导员选派、党员工作单位或出资人）关联这批单位，不能整批撤销"
                 ),
             ));
         }

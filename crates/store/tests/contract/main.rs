@@ -32,6 +32,7 @@ mod duty;
 mod exemplars;
 mod funds;
 mod imports;
+mod investors;
 mod life_and_dues;
 mod movement;
 mod personal_data;
@@ -48,8 +49,8 @@ mod workforce;
 
 use {
     appraisal::*, bulletin::*, centers::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*,
-    imports::*, life_and_dues::*, movement::*, personal_data::*, registry::*, reports::*,
-    reviews::*, spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*,
+    imports::*, investors::*, life_and_dues::*, movement::*, personal_data::*, registry::*,
+    reports::*, reviews::*, spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*,
     workforce::*,
 };
 
@@ -151,6 +152,7 @@ macro_rules! contract {
 }
 
 contract!(
+    investors_are_registered_by_scope_and_their_contacts_counted_from_the_events,
     a_bulletin_says_the_records_figures_for_its_period_and_scope,
     secretaries_train_by_the_courses_recorded_and_the_audit_names_who_falls_short,
     a_towns_team_is_answered_by_its_registered_workers,
