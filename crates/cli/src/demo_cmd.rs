@@ -111,11 +111,12 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let charges = charges(store, &city, as_of)?;
     let reviews = reviews(store, &city, seed, as_of)?;
     let (centers, bookings) = centers(store, &city, seed, as_of)?;
+    let (investors, contacts) = investors(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次），党务工作者 {workers} 名，培训 {courses} 期；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次），党务工作者 {workers} 名，培训 {courses} 期，出资人 {investors} 名（联系教育 {contacts} 次）；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -624,6 +625,93 @@ fn workforce(
         )?;
     }
     Ok((planned.len(), courses.len()))
+}
+
+/// The investors of the larger units, registered by their county committees on the demo's
+/// day, and this year's contact and education: the counties' courses for the 新生代 and the
+/// covering branches' visits. Returns the investors and the events.
+fn investors(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<(usize, usize), CliError> {
+    use liangxin_demo::investors::EventBy;
+    use liangxin_store::Scope;
+    use liangxin_store::investors::{NewInvestor, NewInvestorEvent};
+    let planned = liangxin_demo::investors::investors(seed, &city.organizations, as_of);
+    let counties: Vec<(i32, String)> = city
+        .regions
+        .iter()
+        .filter(|r| r.parent == Some(liangxin_demo::CITY_CODE))
+        .map(|r| (r.code, r.name.clone()))
+        .collect();
+    let mut county_scopes = std::collections::HashMap::new();
+    for (county, _) in &counties {
+        if let Some((_, path, _)) = store.county_top_party_org(*county)? {
+            county_scopes.insert(
+                *county,
+                Scope {
+                    region: Some(*county),
+                    ..Scope::subtree(path)
+                },
+            );
+        }
+    }
+    let mut keys = Vec::with_capacity(planned.len());
+    for i in &planned {
+        let Some(scope) = county_scopes.get(&i.unit.county) else {
+            keys.push(None);
+            continue;
+        };
+        keys.push(Some(store.register_investor(
+            "demo",
+            scope,
+            as_of,
+            &NewInvestor {
+                unit: i.unit,
+                name: i.name.clone(),
+                birth_year: i.birth_year,
+                role: i.role,
+                political_status: i.political_status,
+            },
+        )?));
+    }
+    let paths: std::collections::HashMap<_, _> = store
+        .party_orgs_in_scope(&Scope::everything())?
+        .into_iter()
+        .map(|(k, p, ..)| (k, p))
+        .collect();
+    let events = liangxin_demo::investors::events(seed, &planned, &city.coverage, &counties, as_of);
+    let mut held = 0;
+    for e in &events {
+        let scope = match e.by {
+            EventBy::County(c) => county_scopes.get(&c).cloned(),
+            EventBy::PartyOrg(k) => paths.get(&k).cloned().map(Scope::subtree),
+        };
+        let investors: Vec<_> = e
+            .investors
+            .iter()
+            .filter_map(|n| keys.get(*n).copied().flatten())
+            .collect();
+        let Some(scope) = scope.filter(|_| !investors.is_empty()) else {
+            continue;
+        };
+        store.record_investor_event(
+            "demo",
+            &scope,
+            as_of,
+            &NewInvestorEvent {
+                kind: e.kind,
+                held_on: e.held_on,
+                title: e.title.clone(),
+                content: e.content.clone(),
+                investors,
+            },
+        )?;
+        held += 1;
+    }
+    Ok((keys.iter().flatten().count(), held))
 }
 
 /// The towns' and parks' 党群服务中心, registered by the city's committee, and the bookings

@@ -16,6 +16,7 @@ pub mod committees;
 mod dues;
 mod floating;
 pub mod funds;
+pub mod investors;
 mod life;
 pub mod records;
 pub mod rectification;

@@ -71,9 +71,11 @@ pub struct InvestorEvent {
     pub held_on: NaiveDate,
     pub title: String,
     pub content: String,
-    /// The investors it reached: (key, name, unit name).
-    pub investors: Vec<(Key, String, String)>,
+    pub investors: Vec<Reached>,
 }
+
+/// An investor an event reached: (key, name, unit name).
+pub type Reached = (Key, String, String);
 
 type InvestorRow = (
     (i32, i64, i64, String, i32, String, String, NaiveDate),
@@ -476,7 +478,7 @@ impl Store {
                 ie::content,
             ))
             .load(self.conn())?;
-        let mut reached: HashMap<(i32, i64), Vec<(Key, String, String)>> = HashMap::new();
+        let mut reached: HashMap<(i32, i64), Vec<Reached>> = HashMap::new();
         let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
         for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
             let names: Vec<(i32, i64, i32, i64, String, String)> = iea::table

@@ -784,6 +784,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("gaps", "/gaps".to_owned()),
         ("reviews", "/reviews".to_owned()),
         ("workforce", "/workforce".to_owned()),
+        ("investors", "/investors".to_owned()),
     ];
     for (name, path) in &pages {
         check_page(&b, &app.base, name, path);
@@ -840,6 +841,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-reviews", "/reviews"),
         ("city-centers", "/centers"),
         ("city-workforce", "/workforce"),
+        ("city-investors", "/investors"),
         ("city-bulletin", "/bulletin"),
         ("city-effectiveness", "/effectiveness"),
     ] {

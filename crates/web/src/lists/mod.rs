@@ -6,6 +6,7 @@ pub mod bulletin;
 pub mod dues;
 pub mod floating;
 pub mod gaps;
+pub mod investors;
 pub mod members;
 pub mod organizations;
 pub mod stars;

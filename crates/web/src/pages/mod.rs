@@ -25,6 +25,7 @@ pub mod gaps;
 pub mod imports;
 pub mod instructor_assign;
 pub mod instructor_home;
+pub mod investors;
 pub mod life;
 pub mod life_overview;
 pub mod login;

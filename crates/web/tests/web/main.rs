@@ -16,6 +16,7 @@ mod exports;
 mod figures;
 mod funds;
 mod imports;
+mod investors;
 mod personal_data;
 mod registry;
 mod reviews;
