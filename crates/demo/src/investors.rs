@@ -71,7 +71,14 @@ pub fn investors(
         } else {
             1
         };
+        let mut names: Vec<String> = Vec::with_capacity(count);
         for i in 0..count {
+            // Two investors of one unit never share a name (the store refuses it).
+            let mut name = crate::person_name(&mut rng);
+            while names.contains(&name) {
+                name = crate::person_name(&mut rng);
+            }
+            names.push(name.clone());
             // A third 新生代 (45 or younger), the rest born in the 1950s to 1970s.
             let birth_year = if rng.random_range(0..3) == 0 {
                 year - rng.random_range(26..=45)
@@ -80,7 +87,7 @@ pub fn investors(
             };
             out.push(PlannedInvestor {
                 unit: o.key,
-                name: crate::person_name(&mut rng),
+                name,
                 birth_year,
                 role: match (enterprise, i) {
                     (false, _) => InvestorRole::Founder,
