@@ -83,6 +83,9 @@ pub fn propose(
     crate::town::TownRules::resolve(&with, on)?;
     crate::review::ReviewRules::resolve(&with, on)?;
     crate::center::CenterRules::resolve(&with, on)?;
+    crate::workforce::WorkforceRules::resolve(&with, on)?;
+    crate::effectiveness::EffectivenessRules::resolve(&with, on)?;
+    crate::investor::InvestorRules::resolve(&with, on)?;
     Ok(param)
 }
 
@@ -93,6 +96,30 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_version_the_investor_and_workforce_rules_cannot_read_is_refused() {
+        let set = RuleSet::defaults();
+        for (key, value) in [
+            ("investors.new_generation_max_age", 7),
+            ("investors.new_generation_contacts_per_year", 0),
+            ("workforce.secretary_training_hours", 0),
+        ] {
+            let e = propose(&set, key, value, d(2027, 1, 1), "某文件", d(2026, 12, 2));
+            assert!(matches!(e, Err(ProposalError::Invalid(_))), "{key}: {e:?}");
+        }
+        assert!(
+            propose(
+                &set,
+                "investors.new_generation_max_age",
+                40,
+                d(2027, 1, 1),
+                "某文件",
+                d(2026, 12, 2)
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -71,7 +71,10 @@ pub struct InvestorEvent {
     pub held_on: NaiveDate,
     pub title: String,
     pub content: String,
+    /// The investors it reached that the scope sees.
     pub investors: Vec<Reached>,
+    /// How many it reached in all.
+    pub reached: u32,
 }
 
 /// An investor an event reached: (key, name, unit name).
@@ -213,7 +216,7 @@ impl Store {
                 .filter(ui::county_code.eq(n.unit.county))
                 .filter(ui::organization_id.eq(n.unit.id))
                 .filter(ui::name.eq(&name))
-                .filter(ui::ended_on.is_null())
+                .filter(ui::ended_on.is_null().or(ui::ended_on.ge(today)))
                 .count()
                 .get_result(conn)?;
             if same > 0 {
@@ -297,6 +300,22 @@ impl Store {
                     Err(StoreError::invalid("退出日期", "不能早于登记日期"))
                 }
                 Some((None, _)) => {
+                    let last: Option<NaiveDate> = iea::table
+                        .inner_join(
+                            ie::table.on(ie::county_code
+                                .eq(iea::county_code)
+                                .and(ie::id.eq(iea::event_id))),
+                        )
+                        .filter(iea::investor_county.eq(key.county))
+                        .filter(iea::investor_id.eq(key.id))
+                        .select(diesel::dsl::max(ie::held_on))
+                        .first(conn)?;
+                    if let Some(last) = last.filter(|l| on < *l) {
+                        return Err(StoreError::invalid(
+                            "退出日期",
+                            format!("不能早于已登记的联系活动日期（{last}）"),
+                        ));
+                    }
                     diesel::update(
                         ui::table
                             .filter(ui::county_code.eq(key.county))
@@ -334,9 +353,6 @@ impl Store {
         if !scope.is_staff() || scope.member.is_some() {
             return Err(StoreError::invalid("联系出资人", "由党组织登记"));
         }
-        let organizer = self
-            .scope_root(scope)?
-            .ok_or_else(|| StoreError::invalid("联系出资人", "由党组织登记"))?;
         if e.held_on > today {
             return Err(StoreError::invalid("日期", "不能晚于今天"));
         }
@@ -358,8 +374,16 @@ impl Store {
             ));
         }
         let cipher = &self.cipher;
-        let org = organizer.key;
         crate::connection::write_transaction(&mut self.conn, |conn| {
+            // The event is the scope's own organization's.
+            let org: Key = po::table
+                .filter(po::path.eq(&scope.party_path))
+                .filter(po::dissolved_on.is_null())
+                .select((po::county_code, po::id))
+                .first::<(i32, i64)>(conn)
+                .optional()?
+                .map(|(county, id)| Key { county, id })
+                .ok_or_else(|| StoreError::invalid("联系出资人", "由党组织登记"))?;
             // Each investor named must be of a unit the scope sees, and an investor on the day.
             let ids: Vec<i64> = wanted.iter().map(|k| k.id).collect();
             let mut found: HashMap<Key, (NaiveDate, Option<NaiveDate>)> = HashMap::new();
@@ -451,8 +475,14 @@ impl Store {
     }
 
     /// The events the scope's organizations held in `year`, latest first, each with the
-    /// investors it reached.
-    pub fn investor_events(&mut self, scope: &Scope, year: i32) -> Result<Vec<InvestorEvent>> {
+    /// investors it reached that the scope sees on `today` (a branch may cover a unit of
+    /// another zone, or have covered it) and how many it reached in all.
+    pub fn investor_events(
+        &mut self,
+        scope: &Scope,
+        today: NaiveDate,
+        year: i32,
+    ) -> Result<Vec<InvestorEvent>> {
         if scope.member.is_some() {
             return Ok(Vec::new());
         }
@@ -479,30 +509,40 @@ impl Store {
             ))
             .load(self.conn())?;
         let mut reached: HashMap<(i32, i64), Vec<Reached>> = HashMap::new();
+        let mut counts: HashMap<(i32, i64), u32> = HashMap::new();
         let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
         for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
-            let names: Vec<(i32, i64, i32, i64, String, String)> = iea::table
-                .inner_join(
-                    ui::table.on(ui::county_code
-                        .eq(iea::investor_county)
-                        .and(ui::id.eq(iea::investor_id))),
-                )
-                .inner_join(
-                    o::table.on(o::county_code
-                        .eq(ui::county_code)
-                        .and(o::id.eq(ui::organization_id))),
-                )
+            let all: Vec<(i32, i64, i64)> = iea::table
                 .filter(iea::event_id.eq_any(slice))
-                .order((o::name, ui::name))
-                .select((
-                    iea::county_code,
-                    iea::event_id,
-                    ui::county_code,
-                    ui::id,
-                    ui::name,
-                    o::name,
-                ))
+                .group_by((iea::county_code, iea::event_id))
+                .select((iea::county_code, iea::event_id, diesel::dsl::count_star()))
                 .load(self.conn())?;
+            for (county, event, n) in all {
+                counts.insert((county, event), u32::try_from(n).unwrap_or(u32::MAX));
+            }
+            let names: Vec<(i32, i64, i32, i64, String, String)> =
+                scoped_organizations(scope, today)
+                    .inner_join(
+                        ui::table.on(ui::county_code
+                            .eq(o::county_code)
+                            .and(ui::organization_id.eq(o::id))),
+                    )
+                    .inner_join(
+                        iea::table.on(iea::investor_county
+                            .eq(ui::county_code)
+                            .and(iea::investor_id.eq(ui::id))),
+                    )
+                    .filter(iea::event_id.eq_any(slice))
+                    .order((o::name, ui::name))
+                    .select((
+                        iea::county_code,
+                        iea::event_id,
+                        ui::county_code,
+                        ui::id,
+                        ui::name,
+                        o::name,
+                    ))
+                    .load(self.conn())?;
             for (county, event, ic, iid, name, unit) in names {
                 reached.entry((county, event)).or_default().push((
                     Key {
@@ -524,6 +564,7 @@ impl Store {
                     title,
                     content,
                     investors: reached.remove(&(county, id)).unwrap_or_default(),
+                    reached: counts.get(&(county, id)).copied().unwrap_or(0),
                 })
             })
             .collect()

@@ -185,7 +185,7 @@ pub(super) fn investors_are_registered_by_scope_and_their_contacts_counted_from_
     );
 
     // The events each scope's own organizations held.
-    let held = store.investor_events(&county, 2026).unwrap();
+    let held = store.investor_events(&county, TODAY, 2026).unwrap();
     assert_eq!(held.len(), 2);
     assert_eq!(held[0].title, "新生代出资人培训班");
     assert_eq!(held[1].organizer, "龙游红木小镇联合党支部");
@@ -194,8 +194,16 @@ pub(super) fn investors_are_registered_by_scope_and_their_contacts_counted_from_
         1,
         "one investor named twice is one"
     );
-    assert_eq!(store.investor_events(&branch, 2026).unwrap().len(), 1);
-    assert!(store.investor_events(&other, 2026).unwrap().is_empty());
+    assert_eq!(
+        store.investor_events(&branch, TODAY, 2026).unwrap().len(),
+        1
+    );
+    assert!(
+        store
+            .investor_events(&other, TODAY, 2026)
+            .unwrap()
+            .is_empty()
+    );
 
     // Refused events leave nothing.
     let refused = [
@@ -226,7 +234,7 @@ pub(super) fn investors_are_registered_by_scope_and_their_contacts_counted_from_
         "出资人",
         "another county's investor"
     );
-    assert_eq!(store.investor_events(&city, 2026).unwrap().len(), 2);
+    assert_eq!(store.investor_events(&city, TODAY, 2026).unwrap().len(), 2);
 
     // An investor who leaves is gone from the list, and from no earlier event.
     assert_eq!(
@@ -254,9 +262,36 @@ pub(super) fn investors_are_registered_by_scope_and_their_contacts_counted_from_
         "退出日期",
         "before they were registered"
     );
+    assert_eq!(
+        field(
+            store
+                .end_investor("t", &county, TODAY, young, d(2026, 6, 17))
+                .unwrap_err()
+        ),
+        "退出日期",
+        "before an event that reached them"
+    );
     store
         .end_investor("t", &county, TODAY, elder, TODAY)
         .unwrap();
+    assert_eq!(
+        field(
+            store
+                .register_investor(
+                    "t",
+                    &county,
+                    TODAY,
+                    &NewInvestor {
+                        role: InvestorRole::Controller,
+                        political_status: PoliticalStatus::PartyMember,
+                        ..investor(c.orgs[1], "钱大有", 1962)
+                    }
+                )
+                .unwrap_err()
+        ),
+        "姓名",
+        "still an investor on their last day"
+    );
     assert_eq!(
         store.investors(&county, TODAY, 2026).unwrap().len(),
         2,
@@ -292,7 +327,7 @@ pub(super) fn investors_are_registered_by_scope_and_their_contacts_counted_from_
         "an event after they left"
     );
     assert_eq!(
-        store.investor_events(&county, 2026).unwrap()[0]
+        store.investor_events(&county, TODAY, 2026).unwrap()[0]
             .investors
             .len(),
         2

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::lists::investors::{rules_on, show_of, shown};
+use crate::lists::investors::{rules_for, show_of, shown};
 use crate::params;
 
 #[derive(Debug, Deserialize)]
@@ -56,8 +56,10 @@ pub struct InvestorEventOut {
     pub held_on: String,
     pub title: String,
     pub content: String,
-    /// The investors it reached, as `county-id`.
+    /// The investors it reached that the scope sees, as `county-id`.
     pub investors: Vec<String>,
+    /// How many it reached in all (those outside the scope too).
+    pub reached: u32,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -99,9 +101,9 @@ pub async fn list(
         .pool
         .run(move |store| {
             Ok((
-                rules_on(store, today)?,
+                rules_for(store, year, today)?,
                 store.investors(&scope, today, year)?,
-                store.investor_events(&scope, year)?,
+                store.investor_events(&scope, today, year)?,
             ))
         })
         .await?;
@@ -151,6 +153,7 @@ pub async fn list(
                     .iter()
                     .map(|(k, _, _)| format!("{}-{}", k.county, k.id))
                     .collect(),
+                reached: e.reached,
             })
             .collect(),
     }))

@@ -51,11 +51,13 @@ pub fn shown<'a>(
         .collect()
 }
 
-/// The investor rules in force on `day`.
-pub fn rules_on(
+/// The investor rules that judge `year`: those in force at its end (today's, for this one).
+pub fn rules_for(
     store: &mut liangxin_store::Store,
-    day: NaiveDate,
+    year: i32,
+    today: NaiveDate,
 ) -> Result<InvestorRules, WebError> {
+    let day = NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today));
     InvestorRules::resolve(&store.rule_set()?, day)
         .map_err(|e| liangxin_store::StoreError::Corrupt(e.to_string()).into())
 }

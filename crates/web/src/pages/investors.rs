@@ -24,7 +24,7 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Cell, Export, Format};
-use crate::lists::investors::{Show, rules_on, show_of, shown};
+use crate::lists::investors::{Show, rules_for, show_of, shown};
 use crate::view::{Layout, Pager, SavedQuery, cn_day, render};
 use crate::{AppState, params};
 
@@ -45,6 +45,7 @@ pub struct InvestorsQuery {
 
 struct InvestorRow {
     code: String,
+    end_href: String,
     name: String,
     unit: String,
     unit_href: String,
@@ -62,6 +63,7 @@ fn investor_row(i: &Investor, rules: &InvestorRules, year: i32) -> InvestorRow {
     let new_generation = rules.new_generation(i.birth_year, year);
     InvestorRow {
         code: format!("{}-{}", i.key.county, i.key.id),
+        end_href: format!("/investors/{}/{}/end", i.key.county, i.key.id),
         name: i.name.clone(),
         unit: i.unit_name.clone(),
         unit_href: format!("/organizations/{}/{}", i.unit.county, i.unit.id),
@@ -82,7 +84,8 @@ struct EventRow {
     title: String,
     content: String,
     investors: String,
-    count: usize,
+    /// All it reached, those outside the scope too.
+    count: u32,
 }
 
 fn event_row(e: &InvestorEvent) -> EventRow {
@@ -92,13 +95,20 @@ fn event_row(e: &InvestorEvent) -> EventRow {
         kind: e.kind.label(),
         title: e.title.clone(),
         content: e.content.clone(),
-        investors: e
-            .investors
-            .iter()
-            .map(|(_, name, unit)| format!("{name}（{unit}）"))
-            .collect::<Vec<_>>()
-            .join("、"),
-        count: e.investors.len(),
+        investors: {
+            let mut names = e
+                .investors
+                .iter()
+                .map(|(_, name, unit)| format!("{name}（{unit}）"))
+                .collect::<Vec<_>>()
+                .join("、");
+            let elsewhere = (e.reached as usize).saturating_sub(e.investors.len());
+            if elsewhere > 0 {
+                names.push_str(&format!("；另{elsewhere}名不在本范围"));
+            }
+            names
+        },
+        count: e.reached,
     }
 }
 
@@ -154,9 +164,9 @@ async fn page(
         .pool
         .run(move |store| {
             Ok((
-                rules_on(store, today)?,
+                rules_for(store, year, today)?,
                 store.investors(&scope, today, year)?,
-                store.investor_events(&scope, year)?,
+                store.investor_events(&scope, today, year)?,
                 store.scope_root(&scope)?,
             ))
         })
@@ -374,7 +384,7 @@ async fn export(
         .pool
         .run(move |store| {
             Ok((
-                rules_on(store, today)?,
+                rules_for(store, year, today)?,
                 store.investors(&scope, today, year)?,
             ))
         })

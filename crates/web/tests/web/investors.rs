@@ -149,8 +149,20 @@ fn a_branch_registers_an_investor_records_a_visit_and_the_county_sees_it_counted
     assert_eq!(county.get("/investors?show=everyone").status, 422);
     assert_eq!(county.get("/api/v1/investors?show=everyone").status, 422);
 
-    // The investor leaves; ending them twice is refused.
-    let end = format!("/investors/{}/{}/end", feng["county"], feng["id"]);
+    // The investor leaves, by the form on their row (ending before the visit is refused);
+    // ending them twice is refused.
+    let page = sec.get("/investors");
+    let end = page
+        .body
+        .split("action=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|a| *a == format!("/investors/{}/{}/end", feng["county"], feng["id"]))
+        .expect("the row's form to end the investor")
+        .to_owned();
+    let r = sec.post_form(&end, &[("_csrf", &csrf), ("on", "2026-02-01")]);
+    assert_eq!(r.status, 422, "before the visit");
+    assert!(r.body.contains("退出日期"), "{}", r.body);
     let r = sec.post_form(&end, &[("_csrf", &csrf), ("on", "")]);
     assert_eq!(r.status, 303, "{}", r.body);
     let r = sec.post_form(&end, &[("_csrf", &csrf), ("on", "")]);
