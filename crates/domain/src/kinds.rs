@@ -865,3 +865,15 @@ coded_enum! {
         Activity = ("activity", "参加党组织活动"),
     }
 }
+
+coded_enum! {
+    /// How a 书记领办项目 ended (结项情况).
+    ProjectOutcome, "结项情况" {
+        /// 达成目标
+        Achieved = ("achieved", "达成目标"),
+        /// 部分达成
+        Partly = ("partly", "部分达成"),
+        /// 未达成
+        NotAchieved = ("not_achieved", "未达成"),
+    }
+}

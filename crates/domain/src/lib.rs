@@ -30,6 +30,7 @@ pub mod kinds;
 pub mod life;
 pub mod money;
 pub mod period;
+pub mod project;
 pub mod region;
 pub mod registry;
 pub mod resident_id;

@@ -54,6 +54,7 @@ pub mod lookups;
 pub mod organizations;
 pub mod people;
 pub mod posts;
+pub mod projects;
 pub mod records_start;
 pub mod registry;
 mod rekey;

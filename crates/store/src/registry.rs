@@ -278,6 +278,9 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::spot_check_rounds::table).execute(conn)?;
     diesel::delete(crate::schema::exemplars::table).execute(conn)?;
     diesel::delete(crate::schema::area_charges::table).execute(conn)?;
+    diesel::delete(crate::schema::project_notes::table).execute(conn)?;
+    diesel::delete(crate::schema::project_milestones::table).execute(conn)?;
+    diesel::delete(crate::schema::led_projects::table).execute(conn)?;
     diesel::delete(crate::schema::investor_event_attendance::table).execute(conn)?;
     diesel::delete(crate::schema::investor_events::table).execute(conn)?;
     diesel::delete(crate::schema::unit_investors::table).execute(conn)?;

@@ -965,6 +965,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// 书记领办项目
+    led_projects (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        party_org_id -> BigInt,
+        leader_id -> BigInt,
+        title -> Text,
+        goal -> Text,
+        taken_on -> Date,
+        due_on -> Date,
+        recorded_by -> Text,
+        closed_on -> Nullable<Date>,
+        outcome -> Nullable<Text>,
+        result -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// 项目节点
+    project_milestones (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        project_id -> BigInt,
+        title -> Text,
+        due_on -> Date,
+        done_on -> Nullable<Date>,
+        evidence -> Nullable<Text>,
+        done_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// 项目推进记录
+    project_notes (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        project_id -> BigInt,
+        noted_on -> Date,
+        note -> Text,
+        noted_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_updates,
@@ -1020,6 +1065,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     unit_investors,
     investor_events,
     investor_event_attendance,
+    led_projects,
+    project_milestones,
+    project_notes,
 );
 
 diesel::table! {

@@ -1207,6 +1207,11 @@ pub(super) fn undo(
                 .filter(crate::schema::training_courses::party_org_id.between(first, last))
                 .count()
                 .get_result::<i64>(conn)?,
+            // Projects their 书记 took on.
+            crate::schema::led_projects::table
+                .filter(crate::schema::led_projects::party_org_id.between(first, last))
+                .count()
+                .get_result::<i64>(conn)?,
             // Contact and education of investors these organizations held.
             crate::schema::investor_events::table
                 .filter(crate::schema::investor_events::party_org_id.between(first, last))
@@ -1238,7 +1243,7 @@ pub(super) fn undo(
             return Err(StoreError::invalid(
                 "导入",
                 format!(
-                    "已有{depending}条后续记录（党员、会议、下级党组织、账号、转接、流动党员、述职、中心预约、包干、先进典型、党务工作者和培训、联系出资人、后来添加的覆盖单位或已处理的问题）关联这批党组织，不能整批撤销"
+                    "已有{depending}条后续记录（党员、会议、下级党组织、账号、转接、流动党员、述职、中心预约、包干、先进典型、党务工作者和培训、联系出资人、书记领办项目、后来添加的覆盖单位或已处理的问题）关联这批党组织，不能整批撤销"
                 ),
             ));
         }

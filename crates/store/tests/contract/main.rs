@@ -36,6 +36,7 @@ mod investors;
 mod life_and_dues;
 mod movement;
 mod personal_data;
+mod projects;
 mod registry;
 mod reports;
 mod reviews;
@@ -49,9 +50,9 @@ mod workforce;
 
 use {
     appraisal::*, bulletin::*, centers::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*,
-    imports::*, investors::*, life_and_dues::*, movement::*, personal_data::*, registry::*,
-    reports::*, reviews::*, spot_check::*, stars::*, statistics::*, town::*, vanguard::*, weak::*,
-    workforce::*,
+    imports::*, investors::*, life_and_dues::*, movement::*, personal_data::*, projects::*,
+    registry::*, reports::*, reviews::*, spot_check::*, stars::*, statistics::*, town::*,
+    vanguard::*, weak::*, workforce::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -152,6 +153,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_secretary_takes_on_a_project_and_its_milestones_and_result_are_kept,
     investors_are_registered_by_scope_and_their_contacts_counted_from_the_events,
     a_bulletin_says_the_records_figures_for_its_period_and_scope,
     secretaries_train_by_the_courses_recorded_and_the_audit_names_who_falls_short,
