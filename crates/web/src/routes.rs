@@ -66,6 +66,8 @@ pub enum Object {
     Center,
     /// `{county}/{id}` of a training course (培训班次).
     TrainingCourse,
+    /// `{county}/{id}` of a 书记领办项目.
+    LedProject,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -458,6 +460,18 @@ pub const ROUTES: &[Route] = &[
         "/workforce/courses/{county}/{id}/attendees/{row}/remove",
         Object::TrainingCourse,
     ),
+    staff("GET", "/projects", Object::None),
+    staff("GET", "/projects.xlsx", Object::None),
+    staff("GET", "/projects.csv", Object::None),
+    staff("POST", "/projects", Object::None),
+    staff("GET", "/projects/{county}/{id}", Object::LedProject),
+    staff(
+        "POST",
+        "/projects/{county}/{id}/milestones/{row}/done",
+        Object::LedProject,
+    ),
+    staff("POST", "/projects/{county}/{id}/notes", Object::LedProject),
+    staff("POST", "/projects/{county}/{id}/close", Object::LedProject),
     staff("GET", "/investors", Object::None),
     staff("GET", "/investors.xlsx", Object::None),
     staff("GET", "/investors.csv", Object::None),
@@ -764,6 +778,7 @@ pub const ROUTES: &[Route] = &[
     api_staff("GET", "/api/v1/centers", Object::None),
     api_staff("GET", "/api/v1/workforce", Object::None),
     api_staff("GET", "/api/v1/investors", Object::None),
+    api_staff("GET", "/api/v1/projects", Object::None),
     Route {
         method: "GET",
         path: "/api/v1/bulletin",
@@ -902,6 +917,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/centers") => get(api::centers::list),
         ("GET", "/api/v1/workforce") => get(api::workforce::list),
         ("GET", "/api/v1/investors") => get(api::investors::list),
+        ("GET", "/api/v1/projects") => get(api::projects::list),
         ("GET", "/api/v1/bulletin") => get(api::bulletin::get),
         ("GET", "/api/v1/spot-checks") => get(api::spot_checks::list),
         ("GET", "/api/v1/spot-checks/{county}/{id}") => get(api::spot_checks::get),
@@ -954,6 +970,16 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/bulletin.docx") => get(pages::bulletin::docx),
         ("GET", "/bulletin.xlsx") => get(pages::bulletin::xlsx),
         ("GET", "/effectiveness") => get(pages::bulletin::effectiveness),
+        ("GET", "/projects") => get(pages::projects::show),
+        ("GET", "/projects.xlsx") => get(pages::projects::xlsx),
+        ("GET", "/projects.csv") => get(pages::projects::csv),
+        ("POST", "/projects") => post(pages::projects::take_on),
+        ("GET", "/projects/{county}/{id}") => get(pages::projects::show_project),
+        ("POST", "/projects/{county}/{id}/milestones/{row}/done") => {
+            post(pages::projects::complete)
+        }
+        ("POST", "/projects/{county}/{id}/notes") => post(pages::projects::note),
+        ("POST", "/projects/{county}/{id}/close") => post(pages::projects::close),
         ("GET", "/investors") => get(pages::investors::show),
         ("GET", "/investors.xlsx") => get(pages::investors::xlsx),
         ("GET", "/investors.csv") => get(pages::investors::csv),

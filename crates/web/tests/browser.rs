@@ -785,6 +785,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("reviews", "/reviews".to_owned()),
         ("workforce", "/workforce".to_owned()),
         ("investors", "/investors".to_owned()),
+        ("projects", "/projects".to_owned()),
     ];
     for (name, path) in &pages {
         check_page(&b, &app.base, name, path);
@@ -842,6 +843,7 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-centers", "/centers"),
         ("city-workforce", "/workforce"),
         ("city-investors", "/investors"),
+        ("city-projects", "/projects"),
         ("city-bulletin", "/bulletin"),
         ("city-effectiveness", "/effectiveness"),
     ] {

@@ -392,6 +392,77 @@ fn no_role_reads_or_writes_outside_its_scope() {
         courses.push((root, course));
     }
 
+    // An investor of a unit of each staff role's tree, reached by the role's organization.
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let units = organizations_of(&mut store, &scope);
+        let unit = units
+            .iter()
+            .rev()
+            .map(|(k, _)| *k)
+            .next()
+            .unwrap_or_else(|| panic!("{role} sees a unit"));
+        let investor = store
+            .register_investor(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::investors::NewInvestor {
+                    unit,
+                    name: format!("{role}的出资人"),
+                    birth_year: 1990,
+                    role: liangxin_domain::kinds::InvestorRole::Shareholder,
+                    political_status: liangxin_domain::kinds::PoliticalStatus::Masses,
+                },
+            )
+            .unwrap();
+        store
+            .record_investor_event(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::investors::NewInvestorEvent {
+                    kind: liangxin_domain::kinds::InvestorEventKind::Visit,
+                    held_on: today,
+                    title: format!("{role}走访出资人"),
+                    content: String::new(),
+                    investors: vec![investor],
+                },
+            )
+            .unwrap();
+    }
+
+    // A 书记领办项目 of an organization with a 书记 in each staff role's tree.
+    let mut projects: Vec<(Key, Key)> = Vec::new();
+    for role in ["city", "longyou", "hongmu", "secretary"] {
+        let user = store.user_by_username(role).unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let led = store
+            .secretary_lines(&scope, today)
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.holder.is_some())
+            .map(|l| l.party_org)
+            .find(|k| !projects.iter().any(|(p, _)| p == k))
+            .unwrap_or_else(|| panic!("{role} has an organization with a 书记"));
+        let project = store
+            .take_on_project(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::projects::NewProject {
+                    party_org: led,
+                    title: format!("{role}的领办项目"),
+                    goal: "目标".into(),
+                    due_on: today + chrono::Days::new(90),
+                    milestones: vec![("节点".into(), today + chrono::Days::new(30))],
+                },
+            )
+            .unwrap();
+        projects.push((led, project));
+    }
+
     // A letter from the top of each staff role's tree to outside the system, so each has
     // its own transfer and others' to try.
     let mut letters: Vec<(Key, i64)> = Vec::new();
@@ -666,6 +737,17 @@ fn no_role_reads_or_writes_outside_its_scope() {
                                     .unwrap()
                                     .iter()
                                     .any(|z| Some(z.id) == item["zone_id"].as_i64())
+                            } else if route.path == "/api/v1/projects" {
+                                po_in_scope.contains(&Key {
+                                    county: item["party_org_county"].as_i64().unwrap() as i32,
+                                    id: item["party_org_id"].as_i64().unwrap(),
+                                })
+                            } else if route.path == "/api/v1/investors" {
+                                // An investor: by the unit invested in.
+                                visible_keys.contains(&Key {
+                                    county: item["unit_county"].as_i64().unwrap() as i32,
+                                    id: item["unit_id"].as_i64().unwrap(),
+                                })
                             } else if route.path == "/api/v1/exemplars" {
                                 po_in_scope.contains(&Key {
                                     county: item["party_org_county"].as_i64().unwrap() as i32,
@@ -935,6 +1017,26 @@ fn no_role_reads_or_writes_outside_its_scope() {
                         .unwrap_or_else(|| panic!("{role} has a course"));
                     let r = c.get(&fill(route.path, *k));
                     assert_eq!(r.status, 200, "{role} {} of its own course", route.path);
+                    for name in foreign_party_orgs.iter() {
+                        assert!(
+                            !r.body.contains(name),
+                            "{role} {} shows “{name}” from outside its scope",
+                            route.path
+                        );
+                    }
+                }
+                Object::LedProject => {
+                    let foreign = projects.iter().find(|(po, _)| !po_in_scope.contains(po));
+                    if let Some((_, k)) = foreign {
+                        let r = c.get(&fill(route.path, *k));
+                        assert_eq!(r.status, 404, "{role} {} of a foreign project", route.path);
+                    }
+                    let (_, k) = projects
+                        .iter()
+                        .find(|(po, _)| po_in_scope.contains(po))
+                        .unwrap_or_else(|| panic!("{role} has a project"));
+                    let r = c.get(&fill(route.path, *k));
+                    assert_eq!(r.status, 200, "{role} {} of its own project", route.path);
                     for name in foreign_party_orgs.iter() {
                         assert!(
                             !r.body.contains(name),

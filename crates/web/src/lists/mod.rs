@@ -9,6 +9,7 @@ pub mod gaps;
 pub mod investors;
 pub mod members;
 pub mod organizations;
+pub mod projects;
 pub mod stars;
 pub mod transfers;
 pub mod zones;

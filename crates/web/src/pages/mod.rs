@@ -47,6 +47,7 @@ pub mod party_org;
 pub mod party_org_edit;
 pub mod party_org_new;
 pub mod password;
+pub mod projects;
 pub mod records_start;
 pub mod rectification;
 pub mod reviews;

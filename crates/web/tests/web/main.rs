@@ -18,6 +18,7 @@ mod funds;
 mod imports;
 mod investors;
 mod personal_data;
+mod projects;
 mod registry;
 mod reviews;
 mod sessions;
