@@ -99,6 +99,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let posts = store.load_posts("demo", &terms)?;
     // Before any member moves away: a course's attendees were members on its days.
     let (workers, courses) = workforce(store, &city, &terms, seed, as_of)?;
+    let (projects, late) = projects(store, &city, &terms, seed, as_of)?;
     let letters = transfers(store, &city, seed, as_of)?;
     let records = member_records(store, &city, seed, as_of)?;
     let (rounds, cases) = appraisals(store, &city, seed, as_of)?;
@@ -116,7 +117,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次），党务工作者 {workers} 名，培训 {courses} 期，出资人 {investors} 名（联系教育 {contacts} 次）；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次），党务工作者 {workers} 名，培训 {courses} 期，出资人 {investors} 名（联系教育 {contacts} 次），书记领办项目 {projects} 个（逾期 {late} 个）；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -625,6 +626,72 @@ fn workforce(
         )?;
     }
     Ok((planned.len(), courses.len()))
+}
+
+/// The projects the branches' 书记 took on this year, followed as the year went: 节点 done
+/// on their days, notes, and the projects whose day has come closed. Returns the projects
+/// and how many are late on the demo's day.
+fn projects(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    terms: &[liangxin_domain::registry::PostTerm],
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<(usize, usize), CliError> {
+    use liangxin_store::Scope;
+    use liangxin_store::projects::NewProject;
+    let planned = liangxin_demo::projects::projects(seed, &city.party_orgs, terms, as_of);
+    let paths: std::collections::HashMap<_, _> = store
+        .party_orgs_in_scope(&Scope::everything())?
+        .into_iter()
+        .map(|(k, p, ..)| (k, p))
+        .collect();
+    let mut late = 0;
+    for p in &planned {
+        let Some(path) = paths.get(&p.party_org) else {
+            continue;
+        };
+        let scope = Scope::subtree(path.clone());
+        let key = store.take_on_project(
+            "demo",
+            &scope,
+            p.taken_on,
+            &NewProject {
+                party_org: p.party_org,
+                title: p.title.clone(),
+                goal: p.goal.into(),
+                due_on: p.due_on,
+                milestones: p
+                    .milestones
+                    .iter()
+                    .map(|m| (m.title.to_owned(), m.due_on))
+                    .collect(),
+            },
+        )?;
+        let stored = store
+            .led_project(&scope, key, as_of)?
+            .map(|s| s.milestones)
+            .unwrap_or_default();
+        // Stored in the order of their days, as planned.
+        for (m, s) in p.milestones.iter().zip(&stored) {
+            if let Some((day, evidence)) = m.done {
+                store.complete_milestone("demo", &scope, day, key, s.id, evidence)?;
+            }
+        }
+        for (day, note) in &p.notes {
+            store.note_project("demo", &scope, *day, key, note)?;
+        }
+        if let Some((day, outcome, result)) = p.closed {
+            store.close_project("demo", &scope, day, key, outcome, result)?;
+        }
+        if store
+            .led_project(&scope, key, as_of)?
+            .is_some_and(|s| s.state(as_of).is_late())
+        {
+            late += 1;
+        }
+    }
+    Ok((planned.len(), late))
 }
 
 /// The investors of the larger units, registered by their county committees on the demo's

@@ -18,6 +18,7 @@ mod floating;
 pub mod funds;
 pub mod investors;
 mod life;
+pub mod projects;
 pub mod records;
 pub mod rectification;
 pub mod reviews;
