@@ -78,6 +78,8 @@ pub struct EvaluationTodo {
     pub review_report_owed: Option<(i32, bool)>,
     pub review_reports_to_grade: u32,
     pub review_rectifications_overdue: u32,
+    /// 书记领办项目 of the scope's organizations late today (a 节点 or the project past its day).
+    pub projects_late: u32,
 }
 
 impl EvaluationTodo {
@@ -96,8 +98,8 @@ pub struct OpenItems {
     pub dues_unmarked: u32,
     pub findings_open: u32,
     /// Past their deadline: its own rectifications and tasks, the spot-check
-    /// rectifications demanded of it (not those its committees demanded of others) and
-    /// its 述职 rectifications.
+    /// rectifications demanded of it (not those its committees demanded of others), its
+    /// 述职 rectifications and its late 书记领办项目.
     pub overdue: u32,
 }
 
@@ -114,7 +116,8 @@ impl OpenItems {
         o.overdue = e.rectifications_overdue
             + e.tasks_overdue_owned
             + e.spot_checks_to_rectify_overdue
-            + e.review_rectifications_overdue;
+            + e.review_rectifications_overdue
+            + e.projects_late;
         o
     }
 }
@@ -294,6 +297,7 @@ impl Store {
         let spot_checks_to_rectify_overdue = demands.iter().filter(|d| d.deadline < today).count();
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let review = self.review_todo(scope, today)?;
+        let projects_late = count(self.late_projects(scope, today)?.len());
         Ok(EvaluationTodo {
             stars_waiting,
             rectifications_overdue: count(deadlines.iter().filter(|d| **d < today).count()),
@@ -313,6 +317,7 @@ impl Store {
             review_report_owed: review.report_owed,
             review_reports_to_grade: review.reports_to_grade,
             review_rectifications_overdue: review.rectifications_overdue,
+            projects_late,
         })
     }
 

@@ -153,6 +153,22 @@ pub(super) fn a_secretary_takes_on_a_project_and_its_milestones_and_result_are_k
             milestones: 1
         }
     );
+    assert_eq!(
+        store.evaluation_todo(&county, after).unwrap().projects_late,
+        1
+    );
+    assert_eq!(
+        store.evaluation_todo(&branch, after).unwrap().projects_late,
+        1
+    );
+    assert_eq!(
+        store.evaluation_todo(&other, after).unwrap().projects_late,
+        0
+    );
+    assert_eq!(
+        store.evaluation_todo(&county, TODAY).unwrap().projects_late,
+        0
+    );
     let first = p.milestones[0].id;
     assert_eq!(
         field(

@@ -160,6 +160,11 @@ pub fn evaluation_tasks(
         "/reviews?show=overdue".into(),
     );
     add(
+        todo.projects_late,
+        format!("书记领办项目逾期 {} 个", todo.projects_late),
+        "/projects?show=late".into(),
+    );
+    add(
         todo.checkups_to_review,
         format!("党性体检待支部评议 {} 份", todo.checkups_to_review),
         checkups,
