@@ -331,14 +331,20 @@ impl Store {
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            crate::life::party_org_in_scope(conn, scope, p.party_org)?;
+            let (_, t) = crate::life::party_org_in_scope(conn, scope, p.party_org)?;
+            if !crate::workforce::LED_TYPES
+                .iter()
+                .any(|l| l.code() == t.as_str())
+            {
+                return Err(StoreError::invalid(
+                    "党组织",
+                    "由党支部、党总支、党委或综合党委的书记领办（党小组、党工委不领办）",
+                ));
+            }
+            // The 书记 in post today and staying (a term ending today is over, as everywhere).
             let leader = crate::posts::posts_in(conn, p.party_org)?
                 .into_iter()
-                .find(|h| {
-                    h.post == Post::Secretary
-                        && h.since <= today
-                        && h.until.is_none_or(|u| u >= today)
-                })
+                .find(|h| h.post == Post::Secretary && h.current(today))
                 .ok_or_else(|| {
                     StoreError::invalid("党组织", "目前没有书记：书记领办项目须先登记书记任职")
                 })?;

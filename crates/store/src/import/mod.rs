@@ -936,6 +936,14 @@ fn undo_members(
             ))
             .load(conn)?;
         depending += posts.iter().filter(|k| wanted.contains(k)).count() as i64;
+        let led: Vec<(i32, i64)> = crate::schema::led_projects::table
+            .filter(crate::schema::led_projects::leader_id.eq_any(slice))
+            .select((
+                crate::schema::led_projects::county_code,
+                crate::schema::led_projects::leader_id,
+            ))
+            .load(conn)?;
+        depending += led.iter().filter(|k| wanted.contains(k)).count() as i64;
     }
     if let Some((first, last)) = block {
         depending += handled_findings(conn, "member", first, last)?;
@@ -944,7 +952,7 @@ fn undo_members(
         return Err(StoreError::invalid(
             "导入",
             format!(
-                "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员、培训、党务工作者、账号或已处理的问题）依赖这批党员，不能整批撤销"
+                "已有{depending}条后续记录（会议出席、党费、档案、转接、流动党员、培训、党务工作者、账号、书记领办项目或已处理的问题）依赖这批党员，不能整批撤销"
             ),
         ));
     }

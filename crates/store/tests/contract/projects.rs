@@ -124,6 +124,23 @@ pub(super) fn a_secretary_takes_on_a_project_and_its_milestones_and_result_are_k
         "党组织",
         "another county's branch"
     );
+    assert_eq!(
+        field(
+            store
+                .take_on_project(
+                    "t",
+                    &county,
+                    TODAY,
+                    &NewProject {
+                        party_org: c.longyou,
+                        ..plan.clone()
+                    }
+                )
+                .unwrap_err()
+        ),
+        "党组织",
+        "a 两新工委 does not take one on"
+    );
     assert!(store.led_projects(&county, 2026, TODAY).unwrap().is_empty());
 
     let key = store.take_on_project("t", &branch, TODAY, &plan).unwrap();

@@ -17,10 +17,12 @@ pub fn late_only(raw: &Option<String>) -> Result<bool, WebError> {
 
 /// 节点 typed one a line, the day first: “2026-12-31 组建联盟” (blank lines skipped).
 pub fn parse_milestones(text: &str) -> Result<Vec<(String, NaiveDate)>, WebError> {
-    let lines: Vec<&str> = text
+    // Numbered as typed, blank lines too, so a message names the line the user sees.
+    let lines: Vec<(usize, &str)> = text
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
         .collect();
     if lines.len() > MILESTONES_MAX {
         return Err(WebError::bad_field(
@@ -30,8 +32,7 @@ pub fn parse_milestones(text: &str) -> Result<Vec<(String, NaiveDate)>, WebError
     }
     lines
         .iter()
-        .enumerate()
-        .map(|(i, line)| {
+        .map(|&(i, line)| {
             let bad = || {
                 WebError::bad_field(
                     "节点",
@@ -67,8 +68,8 @@ mod tests {
                 ),
             ]
         );
-        let e = parse_milestones("2026-12-31 组建联盟\n下个月 开展活动").unwrap_err();
-        assert!(e.message.contains("第2行"), "{}", e.message);
+        let e = parse_milestones("2026-12-31 组建联盟\n\n下个月 开展活动").unwrap_err();
+        assert!(e.message.contains("第3行"), "{}", e.message);
         assert!(parse_milestones("").unwrap().is_empty());
     }
 }

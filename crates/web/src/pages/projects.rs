@@ -155,11 +155,13 @@ async fn page(
             .map(|p| project_row(p, today))
             .collect(),
         pager,
+        // A branch's own code; a committee's staff name the organization below.
         own: root
             .as_ref()
+            .filter(|r| !r.org_type.is_committee())
             .map(|r| format!("{}-{}", r.key.county, r.key.id))
             .unwrap_or_default(),
-        records: root.is_some() && auth.scope.member.is_none() && auth.scope.instructor.is_none(),
+        records: root.is_some() && auth.scope.member.is_none(),
         today: today.to_string(),
         error,
         typed,
@@ -330,7 +332,7 @@ struct ProjectPage {
     milestones: Vec<MilestoneRow>,
     notes: Vec<(String, String)>,
     outcomes: Vec<(&'static str, &'static str)>,
-    /// Staff who may write to it (not an instructor, who reads).
+    /// Staff who may write to it.
     writes: bool,
     error: Option<String>,
     typed: Vec<(String, String)>,
@@ -393,7 +395,7 @@ async fn project_page(
             .iter()
             .map(|o| (o.code(), o.label()))
             .collect(),
-        writes: auth.scope.instructor.is_none() && auth.scope.member.is_none(),
+        writes: auth.scope.member.is_none(),
         error,
         typed,
     })
