@@ -694,7 +694,7 @@ fn projects(
     Ok((planned.len(), late))
 }
 
-/// The investors of the larger units, registered by their county committees on the demo's
+/// The investors of the large units, registered by their county committees on the demo's
 /// day, and this year's contact and education: the counties' courses for the 新生代 and the
 /// covering branches' visits. Returns the investors and the events.
 fn investors(
@@ -713,7 +713,7 @@ fn investors(
         .filter(|r| r.parent == Some(liangxin_demo::CITY_CODE))
         .map(|r| (r.code, r.name.clone()))
         .collect();
-    let mut county_scopes = std::collections::HashMap::new();
+    let mut county_scopes = std::collections::BTreeMap::new();
     for (county, _) in &counties {
         if let Some((_, path, _)) = store.county_top_party_org(*county)? {
             county_scopes.insert(
@@ -725,24 +725,29 @@ fn investors(
             );
         }
     }
-    let mut keys = Vec::with_capacity(planned.len());
-    for i in &planned {
-        let Some(scope) = county_scopes.get(&i.unit.county) else {
-            keys.push(None);
-            continue;
-        };
-        keys.push(Some(store.register_investor(
-            "demo",
-            scope,
-            as_of,
-            &NewInvestor {
-                unit: i.unit,
-                name: i.name.clone(),
-                birth_year: i.birth_year,
-                role: i.role,
-                political_status: i.political_status,
-            },
-        )?));
+    // Each county registers its investors at once.
+    let mut keys: Vec<Option<liangxin_domain::registry::Key>> = vec![None; planned.len()];
+    for (county, scope) in &county_scopes {
+        let mine: Vec<usize> = (0..planned.len())
+            .filter(|n| planned[*n].unit.county == *county)
+            .collect();
+        let list: Vec<NewInvestor> = mine
+            .iter()
+            .map(|n| {
+                let i = &planned[*n];
+                NewInvestor {
+                    unit: i.unit,
+                    name: i.name.clone(),
+                    birth_year: i.birth_year,
+                    role: i.role,
+                    political_status: i.political_status,
+                }
+            })
+            .collect();
+        let registered = store.register_investors("demo", scope, as_of, &list)?;
+        for (n, k) in mine.into_iter().zip(registered) {
+            keys[n] = Some(k);
+        }
     }
     let paths: std::collections::HashMap<_, _> = store
         .party_orgs_in_scope(&Scope::everything())?

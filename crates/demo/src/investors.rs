@@ -1,4 +1,4 @@
-//! The demo city's 出资人: the county committees have registered the investors of the larger
+//! The demo city's 出资人: the county committees have registered the investors of the large
 //! units (a legal representative, often a shareholder beside them; a social organization's
 //! 举办者), a third of them 新生代 and some members of the Party; each county holds a yearly
 //! course for some of its young investors, and the branches visit the investors of the units
@@ -51,7 +51,8 @@ fn status(rng: &mut ChaCha8Rng) -> PoliticalStatus {
     }
 }
 
-/// The investors of units of 30 employees or more, and of one in six smaller ones.
+/// The investors of the units of 500 employees or more (规模以上, about one in seven), and of
+/// one in forty smaller ones.
 pub fn investors(
     seed: u64,
     organizations: &[Organization],
@@ -61,8 +62,8 @@ pub fn investors(
     let year = as_of.year();
     let mut out = Vec::new();
     for o in organizations {
-        let large = o.employees.is_some_and(|e| e >= 30);
-        if !large && rng.random_range(0..6) != 0 {
+        let large = o.employees.is_some_and(|e| e >= 500);
+        if !large && rng.random_range(0..40) != 0 {
             continue;
         }
         let enterprise = o.kind == OrgKind::Enterprise;

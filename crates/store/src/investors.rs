@@ -192,77 +192,43 @@ impl Store {
         today: NaiveDate,
         n: &NewInvestor,
     ) -> Result<Key> {
+        Ok(self
+            .register_investors(actor, scope, today, std::slice::from_ref(n))?
+            .remove(0))
+    }
+
+    /// Staff register several investors at once, all or none (a county's register of them
+    /// taken over from its records), each checked as one alone is.
+    pub fn register_investors(
+        &mut self,
+        actor: &str,
+        scope: &Scope,
+        today: NaiveDate,
+        list: &[NewInvestor],
+    ) -> Result<Vec<Key>> {
         if !scope.is_staff() || scope.member.is_some() {
             return Err(StoreError::invalid("出资人", "由党组织登记"));
         }
-        let name = typed_text("姓名", &n.name, true, 50)?;
-        if !birth_years(today).contains(&n.birth_year) {
-            return Err(StoreError::invalid(
-                "出生年份",
-                "应为年满16周岁、不超过100周岁的年份",
-            ));
+        let mut names = Vec::with_capacity(list.len());
+        for n in list {
+            names.push(typed_text("姓名", &n.name, true, 50)?);
+            if !birth_years(today).contains(&n.birth_year) {
+                return Err(StoreError::invalid(
+                    "出生年份",
+                    "应为年满16周岁、不超过100周岁的年份",
+                ));
+            }
         }
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
-            let unit: Option<String> = scoped_organizations(scope, today)
-                .filter(o::county_code.eq(n.unit.county).and(o::id.eq(n.unit.id)))
-                .select(o::name)
-                .first(conn)
-                .optional()?;
-            let Some(unit_name) = unit else {
-                return Err(StoreError::invalid("单位", "不存在或不在您的管理范围内"));
-            };
-            let same: i64 = ui::table
-                .filter(ui::county_code.eq(n.unit.county))
-                .filter(ui::organization_id.eq(n.unit.id))
-                .filter(ui::name.eq(&name))
-                .filter(ui::ended_on.is_null().or(ui::ended_on.ge(today)))
-                .count()
-                .get_result(conn)?;
-            if same > 0 {
-                return Err(StoreError::invalid(
-                    "姓名",
-                    format!("{unit_name}已登记出资人{name}"),
-                ));
+            let mut keys = Vec::with_capacity(list.len());
+            for (n, name) in list.iter().zip(&names) {
+                keys.push(insert_investor(conn, cipher, actor, scope, today, n, name)?);
             }
-            let id = crate::registry::allocate(conn, "unit_investors", 1)?;
-            diesel::insert_into(ui::table)
-                .values((
-                    ui::county_code.eq(n.unit.county),
-                    ui::id.eq(id),
-                    ui::organization_id.eq(n.unit.id),
-                    ui::name.eq(&name),
-                    ui::birth_year.eq(n.birth_year),
-                    ui::role.eq(n.role.code()),
-                    ui::political_status.eq(n.political_status.code()),
-                    ui::registered_on.eq(today),
-                    ui::registered_by.eq(actor),
-                ))
-                .execute(conn)?;
-            crate::registry::bump_records(conn)?;
-            audit::append(
-                conn,
-                cipher,
-                Entry {
-                    actor,
-                    action: "create",
-                    entity: "unit_investor",
-                    county: n.unit.county,
-                    entity_id: id,
-                    before: None,
-                    after: Some(json!({
-                        "organization": n.unit.id,
-                        "name": name,
-                        "birth_year": n.birth_year,
-                        "role": n.role.code(),
-                        "political_status": n.political_status.code(),
-                    })),
-                },
-            )?;
-            Ok(Key {
-                county: n.unit.county,
-                id,
-            })
+            if !keys.is_empty() {
+                crate::registry::bump_records(conn)?;
+            }
+            Ok(keys)
         })
     }
 
@@ -569,4 +535,75 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// One investor checked and written, inside the registering transaction: the unit the
+/// scope's, and no investor of the same name on the unit's register.
+fn insert_investor(
+    conn: &mut crate::connection::DbConnection,
+    cipher: &crate::IdCipher,
+    actor: &str,
+    scope: &Scope,
+    today: NaiveDate,
+    n: &NewInvestor,
+    name: &str,
+) -> Result<Key> {
+    let unit: Option<String> = scoped_organizations(scope, today)
+        .filter(o::county_code.eq(n.unit.county).and(o::id.eq(n.unit.id)))
+        .select(o::name)
+        .first(conn)
+        .optional()?;
+    let Some(unit_name) = unit else {
+        return Err(StoreError::invalid("单位", "不存在或不在您的管理范围内"));
+    };
+    let same: i64 = ui::table
+        .filter(ui::county_code.eq(n.unit.county))
+        .filter(ui::organization_id.eq(n.unit.id))
+        .filter(ui::name.eq(name))
+        .filter(ui::ended_on.is_null().or(ui::ended_on.ge(today)))
+        .count()
+        .get_result(conn)?;
+    if same > 0 {
+        return Err(StoreError::invalid(
+            "姓名",
+            format!("{unit_name}已登记出资人{name}"),
+        ));
+    }
+    let id = crate::registry::allocate(conn, "unit_investors", 1)?;
+    diesel::insert_into(ui::table)
+        .values((
+            ui::county_code.eq(n.unit.county),
+            ui::id.eq(id),
+            ui::organization_id.eq(n.unit.id),
+            ui::name.eq(name),
+            ui::birth_year.eq(n.birth_year),
+            ui::role.eq(n.role.code()),
+            ui::political_status.eq(n.political_status.code()),
+            ui::registered_on.eq(today),
+            ui::registered_by.eq(actor),
+        ))
+        .execute(conn)?;
+    audit::append(
+        conn,
+        cipher,
+        Entry {
+            actor,
+            action: "create",
+            entity: "unit_investor",
+            county: n.unit.county,
+            entity_id: id,
+            before: None,
+            after: Some(json!({
+                "organization": n.unit.id,
+                "name": name,
+                "birth_year": n.birth_year,
+                "role": n.role.code(),
+                "political_status": n.political_status.code(),
+            })),
+        },
+    )?;
+    Ok(Key {
+        county: n.unit.county,
+        id,
+    })
 }

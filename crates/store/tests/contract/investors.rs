@@ -113,6 +113,25 @@ pub(super) fn investors_are_registered_by_scope_and_their_contacts_counted_from_
         "姓名"
     );
 
+    // Several at once are all or none: one bad, none written.
+    assert_eq!(
+        field(
+            store
+                .register_investors(
+                    "t",
+                    &county,
+                    TODAY,
+                    &[
+                        investor(c.orgs[2], "周某", 1980),
+                        investor(c.orgs[3], "吴某", 1980)
+                    ]
+                )
+                .unwrap_err()
+        ),
+        "单位",
+        "the second is another county's"
+    );
+
     // Each scope lists the investors of its units.
     let names = |store: &mut Store, s: &Scope| -> Vec<String> {
         store
