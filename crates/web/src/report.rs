@@ -181,6 +181,11 @@ pub struct ReportCache {
     pub centers: Memo<RecordsKey<()>, Vec<liangxin_store::centers::CenterFacts>>,
     /// Every organization's 书记 with their 学时: a city's reads every secretary's courses.
     pub secretaries: Memo<RecordsKey<()>, Vec<liangxin_store::workforce::SecretaryLine>>,
+    /// 出资人 of a scope with the year's contacts, and the events its organizations held,
+    /// by year: a city's reads every investor of its units.
+    pub investors: Memo<RecordsKey<i32>, InvestorsOfYear>,
+    /// 书记领办项目 of a scope, by year, with their 节点.
+    pub projects: Memo<RecordsKey<i32>, Vec<liangxin_store::projects::Project>>,
     /// 定期通报 figures of a scope, by period: a city's assesses every branch's meetings and
     /// reads the month's dues twice (the period and the one before).
     pub bulletins: Memo<RecordsKey<Period>, liangxin_domain::bulletin::BulletinFacts>,
@@ -222,6 +227,8 @@ impl Default for ReportCache {
             centers: Memo::new(CACHE_ENTRIES),
             secretaries: Memo::new(CACHE_ENTRIES),
             bulletins: Memo::new(CACHE_ENTRIES),
+            investors: Memo::new(CACHE_ENTRIES),
+            projects: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -427,6 +434,43 @@ pub async fn secretaries(
     let today = crate::today();
     from_records(state, &state.reports.secretaries, scope, (), move |store| {
         Ok(store.secretary_lines(&s, today)?)
+    })
+    .await
+}
+
+/// A scope's investors with a year's contacts, and the events its organizations held then.
+pub type InvestorsOfYear = (
+    Vec<liangxin_store::investors::Investor>,
+    Vec<liangxin_store::investors::InvestorEvent>,
+);
+
+/// The scope's 出资人 for `year`, read once per change of the records.
+pub async fn investors(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    year: i32,
+) -> Result<Arc<InvestorsOfYear>, WebError> {
+    let s = scope.clone();
+    let today = crate::today();
+    from_records(state, &state.reports.investors, scope, year, move |store| {
+        Ok((
+            store.investors(&s, today, year)?,
+            store.investor_events(&s, today, year)?,
+        ))
+    })
+    .await
+}
+
+/// The scope's 书记领办项目 for `year`, read once per change of the records.
+pub async fn projects(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    year: i32,
+) -> Result<Arc<Vec<liangxin_store::projects::Project>>, WebError> {
+    let s = scope.clone();
+    let today = crate::today();
+    from_records(state, &state.reports.projects, scope, year, move |store| {
+        Ok(store.led_projects(&s, year, today)?)
     })
     .await
 }

@@ -96,18 +96,13 @@ pub async fn list(
     let today = crate::today();
     let show = show_of(&q.show)?;
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
-    let scope = auth.scope.clone();
-    let (rules, investors, events) = state
+    let rules = state
         .pool
-        .run(move |store| {
-            Ok((
-                rules_for(store, year, today)?,
-                store.investors(&scope, today, year)?,
-                store.investor_events(&scope, today, year)?,
-            ))
-        })
+        .run(move |store| rules_for(store, year, today))
         .await?;
-    let items = shown(&investors, show, &rules, year)
+    let kept = crate::report::investors(&state, &auth.scope, year).await?;
+    let (investors, events) = (&kept.0, &kept.1);
+    let items = shown(investors, show, &rules, year)
         .into_iter()
         .map(|i| {
             let new_generation = rules.new_generation(i.birth_year, year);
@@ -139,15 +134,15 @@ pub async fn list(
         ),
         items,
         events: events
-            .into_iter()
+            .iter()
             .map(|e| InvestorEventOut {
                 county: e.key.county,
                 id: e.key.id,
-                organizer: e.organizer,
+                organizer: e.organizer.clone(),
                 kind: e.kind.code(),
                 held_on: e.held_on.to_string(),
-                title: e.title,
-                content: e.content,
+                title: e.title.clone(),
+                content: e.content.clone(),
                 investors: e
                     .investors
                     .iter()

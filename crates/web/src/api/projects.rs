@@ -86,26 +86,22 @@ pub async fn list(
     let today = crate::today();
     let late = late_only(&q.show)?;
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
-    let scope = auth.scope.clone();
-    let projects = state
-        .pool
-        .run(move |store| Ok(store.led_projects(&scope, year, today)?))
-        .await?;
+    let projects = crate::report::projects(&state, &auth.scope, year).await?;
     let items = projects
-        .into_iter()
+        .iter()
         .filter(|p| !late || p.state(today).is_late())
         .map(|p| {
             let st = p.state(today);
             ProjectOut {
                 county: p.key.county,
                 id: p.key.id,
-                title: p.title,
-                goal: p.goal,
+                title: p.title.clone(),
+                goal: p.goal.clone(),
                 party_org_county: p.party_org.county,
                 party_org_id: p.party_org.id,
-                party_org_name: p.party_org_name,
+                party_org_name: p.party_org_name.clone(),
                 leader_id: p.leader.id,
-                leader_name: p.leader_name,
+                leader_name: p.leader_name.clone(),
                 taken_on: p.taken_on.to_string(),
                 due_on: p.due_on.to_string(),
                 state: match st {
@@ -119,17 +115,17 @@ pub async fn list(
                 },
                 closed_on: p.closed_on.map(|d| d.to_string()),
                 outcome: p.outcome.map(|o| o.code()),
-                result: p.result,
+                result: p.result.clone(),
                 last_note: p.last_note.map(|d| d.to_string()),
                 milestones: p
                     .milestones
-                    .into_iter()
+                    .iter()
                     .map(|m| MilestoneOut {
                         id: m.id,
-                        title: m.title,
+                        title: m.title.clone(),
                         due_on: m.due_on.to_string(),
                         done_on: m.done_on.map(|d| d.to_string()),
-                        evidence: m.evidence,
+                        evidence: m.evidence.clone(),
                     })
                     .collect(),
             }

@@ -160,18 +160,13 @@ async fn page(
     let page_no = params::page(&q.page)?;
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
     let scope = auth.scope.clone();
-    let (rules, investors, events, root) = state
+    let (rules, root) = state
         .pool
-        .run(move |store| {
-            Ok((
-                rules_for(store, year, today)?,
-                store.investors(&scope, today, year)?,
-                store.investor_events(&scope, today, year)?,
-                store.scope_root(&scope)?,
-            ))
-        })
+        .run(move |store| Ok((rules_for(store, year, today)?, store.scope_root(&scope)?)))
         .await?;
-    let listed = shown(&investors, show, &rules, year);
+    let kept = crate::report::investors(state, &auth.scope, year).await?;
+    let (investors, events) = (&kept.0, &kept.1);
+    let listed = shown(investors, show, &rules, year);
     let total = listed.len();
     let show_code = show.map_or("", Show::code);
     let pager = Pager::new(
@@ -212,12 +207,12 @@ async fn page(
         first_year: today.year() - 10,
         all: investors.len(),
         units: units.len(),
-        new_generation: shown(&investors, Some(Show::New), &rules, year).len(),
+        new_generation: shown(investors, Some(Show::New), &rules, year).len(),
         party_members: investors
             .iter()
             .filter(|i| i.political_status == PoliticalStatus::PartyMember)
             .count(),
-        due: shown(&investors, Some(Show::Due), &rules, year).len(),
+        due: shown(investors, Some(Show::Due), &rules, year).len(),
         show: match show {
             None => "全部",
             Some(Show::New) => "新生代出资人",
@@ -379,16 +374,12 @@ async fn export(
     let today = crate::today();
     let show = show_of(&q.show)?;
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
-    let scope = auth.scope.clone();
-    let (rules, investors) = state
+    let rules = state
         .pool
-        .run(move |store| {
-            Ok((
-                rules_for(store, year, today)?,
-                store.investors(&scope, today, year)?,
-            ))
-        })
+        .run(move |store| rules_for(store, year, today))
         .await?;
+    let kept = crate::report::investors(&state, &auth.scope, year).await?;
+    let investors = &kept.0;
     let e = Export {
         file_stem: "investors",
         sheet: "出资人",
@@ -406,7 +397,7 @@ async fn export(
             "最近联系日期",
         ],
     };
-    let rows = shown(&investors, show, &rules, year)
+    let rows = shown(investors, show, &rules, year)
         .into_iter()
         .map(|i| {
             vec![

@@ -112,15 +112,11 @@ async fn page(
     let page_no = params::page(&q.page)?;
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
     let scope = auth.scope.clone();
-    let (projects, root) = state
+    let root = state
         .pool
-        .run(move |store| {
-            Ok((
-                store.led_projects(&scope, year, today)?,
-                store.scope_root(&scope)?,
-            ))
-        })
+        .run(move |store| Ok(store.scope_root(&scope)?))
         .await?;
+    let projects = crate::report::projects(state, &auth.scope, year).await?;
     let listed: Vec<&Project> = projects
         .iter()
         .filter(|p| !late || p.state(today).is_late())
@@ -238,11 +234,7 @@ async fn export(
     let today = crate::today();
     let late = late_only(&q.show)?;
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
-    let scope = auth.scope.clone();
-    let projects = state
-        .pool
-        .run(move |store| Ok(store.led_projects(&scope, year, today)?))
-        .await?;
+    let projects = crate::report::projects(&state, &auth.scope, year).await?;
     let e = Export {
         file_stem: "projects",
         sheet: "项目领办清单",
