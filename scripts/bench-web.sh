@@ -91,7 +91,8 @@ for role in "${roles[@]}"; do
             "/api/v1/party-orgs/{root}/funds" "/party-orgs/{root}/statistics"
             "/api/v1/party-orgs/{root}/statistics" /tasks /spot-checks /api/v1/spot-checks /charges /exemplars
             /api/v1/exemplars /reviews /api/v1/reviews /centers /api/v1/centers /workforce
-            /api/v1/workforce "/bulletin?period=2026-10" "/effectiveness?period=2026-10"
+            /api/v1/workforce /investors /api/v1/investors /projects /api/v1/projects
+            "/bulletin?period=2026-10" "/effectiveness?period=2026-10"
             "/api/v1/bulletin?period=2026-10" "/bulletin.docx?period=2026-10"
             "/bulletin.xlsx?period=2026-10")
         # The newest 随机抽查 round the role sees (a committee's own or one below it).
