@@ -33,6 +33,16 @@ pub fn show_of(raw: &Option<String>) -> Result<Option<Show>, WebError> {
     }
 }
 
+/// `unit=330825-12`: one unit's investors only.
+pub fn unit_of(raw: &Option<String>) -> Result<Option<liangxin_domain::registry::Key>, WebError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(code) => liangxin_domain::registry::Key::parse_code(code)
+            .map(Some)
+            .ok_or_else(|| WebError::bad_field("单位", "应为单位编号“县代码-编号”，如 330825-12")),
+    }
+}
+
 /// The investors `show` keeps, judged by the rules for `year`.
 pub fn shown<'a>(
     all: &'a [Investor],

@@ -4,7 +4,7 @@
 //!   year's contacts (`show=new` the 新生代, `show=due` the 新生代 not yet reached as often as
 //!   the rule asks), the form to register one (`unit` fills in its unit) and the form to
 //!   record an event with those ticked, and the events the scope's organizations held.
-//! - `GET /investors.xlsx|csv?show=&year=`: the investors listed.
+//! - `GET /investors.xlsx|csv?show=&year=&unit=`: the investors listed.
 //! - `POST /investors`, `/investors/{county}/{id}/end`, `/investors/events`.
 
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Cell, Export, Format};
-use crate::lists::investors::{Show, rules_for, show_of, shown};
+use crate::lists::investors::{Show, rules_for, show_of, shown, unit_of};
 use crate::view::{Layout, Pager, SavedQuery, cn_day, render};
 use crate::{AppState, params};
 
@@ -38,7 +38,8 @@ pub struct InvestorsQuery {
     pub page: Option<String>,
     /// The year whose contacts are counted and events listed (this one by default).
     pub year: Option<String>,
-    /// A unit's code (330825-12) to fill in the form to register an investor.
+    /// A unit's code (330825-12): its investors only, and the form to register one filled
+    /// in with it.
     pub unit: Option<String>,
     pub saved: Option<String>,
 }
@@ -128,6 +129,9 @@ struct InvestorsPage {
     due: usize,
     show: &'static str,
     show_code: &'static str,
+    /// The unit the list is of (its code), if one; its name when it has investors.
+    unit_code: String,
+    unit_name: Option<String>,
     total: usize,
     rows: Vec<InvestorRow>,
     pager: Pager,
@@ -166,24 +170,28 @@ async fn page(
         .await?;
     let kept = crate::report::investors(state, &auth.scope, year).await?;
     let (investors, events) = (&kept.0, &kept.1);
-    let listed = shown(investors, show, &rules, year);
+    let unit = unit_of(&q.unit)?;
+    let listed: Vec<&Investor> = shown(investors, show, &rules, year)
+        .into_iter()
+        .filter(|i| unit.is_none_or(|u| i.unit == u))
+        .collect();
     let total = listed.len();
     let show_code = show.map_or("", Show::code);
+    let unit_code = unit.map_or(String::new(), |u| format!("{}-{}", u.county, u.id));
     let pager = Pager::new(
         "/investors",
         vec![
             ("show", show_code.to_owned()),
             ("year", q.year.clone().unwrap_or_default()),
+            ("unit", unit_code.clone()),
         ],
         page_no,
         total,
         PAGE,
     );
     let units: std::collections::HashSet<Key> = investors.iter().map(|i| i.unit).collect();
-    if typed.is_empty()
-        && let Some(unit) = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty())
-    {
-        typed.push(("unit".into(), unit.to_owned()));
+    if typed.is_empty() && unit.is_some() {
+        typed.push(("unit".into(), unit_code.clone()));
     }
     Ok(InvestorsPage {
         layout: Layout::new(state, auth, "出资人", "investors").await?,
@@ -219,6 +227,13 @@ async fn page(
             Some(Show::Due) => "新生代出资人中本年联系未达要求的",
         },
         show_code,
+        unit_code,
+        unit_name: unit.and_then(|u| {
+            investors
+                .iter()
+                .find(|i| i.unit == u)
+                .map(|i| i.unit_name.clone())
+        }),
         total,
         rows: pager
             .rows(&listed)
@@ -364,7 +379,7 @@ pub async fn record(
     .await
 }
 
-/// `GET /investors.xlsx|csv?show=&year=`: the investors listed, one a row.
+/// `GET /investors.xlsx|csv?show=&year=&unit=`: the investors listed, one a row.
 async fn export(
     state: Arc<AppState>,
     auth: Auth,
@@ -397,8 +412,10 @@ async fn export(
             "最近联系日期",
         ],
     };
+    let unit = unit_of(&q.unit)?;
     let rows = shown(investors, show, &rules, year)
         .into_iter()
+        .filter(|i| unit.is_none_or(|u| i.unit == u))
         .map(|i| {
             vec![
                 Cell::Text(format!("{}-{}", i.key.county, i.key.id)),

@@ -41,6 +41,8 @@ struct OrganizationPage {
     findings: Vec<FindingView>,
     assign_href: Option<String>,
     edit_href: Option<String>,
+    /// 330825-12, for links that take a unit's code.
+    code: String,
 }
 
 pub async fn show(
@@ -103,6 +105,7 @@ pub async fn show(
         edit_href: crate::routes::Who::Committees
             .admits(auth.role)
             .then(|| format!("/organizations/{county}/{id}/edit")),
+        code: format!("{county}-{id}"),
         name: d.row.name,
     })
 }

@@ -75,6 +75,24 @@ fn a_branch_registers_an_investor_records_a_visit_and_the_county_sees_it_counted
         "the investor can be ticked"
     );
 
+    // The unit's page leads to its investors, the list of that unit alone.
+    let (uc, ui) = unit.split_once('-').unwrap();
+    let org_page = sec.get(&format!("/organizations/{uc}/{ui}"));
+    assert!(
+        org_page.body.contains(&format!("/investors?unit={unit}")),
+        "the unit's page links its investors"
+    );
+    let of_unit = sec.get(&format!("/investors?unit={unit}"));
+    assert_eq!(of_unit.status, 200);
+    assert!(of_unit.body.contains("冯新锐"));
+    let csv = sec.get(&format!("/investors.csv?unit={unit}"));
+    assert_eq!(
+        csv.body.lines().count() as u64 - 1,
+        stated_total(&of_unit.body),
+        "the unit's export holds its rows"
+    );
+    assert_eq!(sec.get("/investors?unit=abc").status, 422);
+
     // A visit, with the investor ticked.
     let visit = |c: &mut common::Client, on: &str, investors: &[&str]| {
         let mut form = vec![
