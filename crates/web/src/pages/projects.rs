@@ -193,9 +193,7 @@ pub async fn take_on(
             )?,
             title: params::field(&pairs, "title"),
             goal: params::field(&pairs, "goal"),
-            due_on: params::form_date(&params::field(&pairs, "due_on"), NaiveDate::MAX)
-                .map_err(|m| WebError::bad_field("完成时限", m))?
-                .ok_or_else(|| WebError::bad_field("完成时限", "必填"))?,
+            due_on: params::deadline("完成时限", &params::field(&pairs, "due_on"))?,
             milestones: parse_milestones(&params::field(&pairs, "milestones"))?,
         })
     })();
