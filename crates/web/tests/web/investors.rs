@@ -166,6 +166,14 @@ fn a_branch_registers_an_investor_records_a_visit_and_the_county_sees_it_counted
     }
     assert_eq!(county.get("/investors?show=everyone").status, 422);
     assert_eq!(county.get("/api/v1/investors?show=everyone").status, 422);
+    for garbage in ["year=abc", "year=1900", "page=0", "unit=330825"] {
+        assert_eq!(
+            county.get(&format!("/investors?{garbage}")).status,
+            422,
+            "{garbage}"
+        );
+    }
+    assert_eq!(county.get("/api/v1/investors?year=abc").status, 422);
 
     // The investor leaves, by the form on their row (ending before the visit is refused);
     // ending them twice is refused.

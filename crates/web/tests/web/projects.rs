@@ -135,4 +135,12 @@ fn a_secretary_takes_on_a_project_and_follows_it_to_its_result() {
     }
     assert_eq!(county.get("/projects?show=everyone").status, 422);
     assert_eq!(county.get("/api/v1/projects?show=everyone").status, 422);
+    for garbage in ["year=abc", "year=1900", "page=0"] {
+        assert_eq!(
+            county.get(&format!("/projects?{garbage}")).status,
+            422,
+            "{garbage}"
+        );
+    }
+    assert_eq!(county.get("/api/v1/projects?year=abc").status, 422);
 }
