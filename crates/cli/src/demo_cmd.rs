@@ -669,7 +669,7 @@ fn projects(
             },
         )?;
         let stored = store
-            .led_project(&scope, key, as_of)?
+            .led_project(&scope, key)?
             .map(|s| s.milestones)
             .unwrap_or_default();
         // Stored in the order of their days, as planned.
@@ -685,7 +685,7 @@ fn projects(
             store.close_project("demo", &scope, day, key, outcome, result)?;
         }
         if store
-            .led_project(&scope, key, as_of)?
+            .led_project(&scope, key)?
             .is_some_and(|s| s.state(as_of).is_late())
         {
             late += 1;

@@ -56,6 +56,15 @@ impl FromSql<Date, MultiBackend> for Day {
     }
 }
 
+/// The first and last day of `year` (the extremes of the calendar for a year chrono cannot
+/// hold, which no list asks for: their years are checked where they are typed).
+pub(crate) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

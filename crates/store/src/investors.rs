@@ -89,12 +89,6 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("出资人记录的{what}无法识别：{e}"))
 }
 
-fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
-    NaiveDate::from_ymd_opt(year, 1, 1)
-        .zip(NaiveDate::from_ymd_opt(year, 12, 31))
-        .ok_or_else(|| StoreError::invalid("年度", "不是有效的年份"))
-}
-
 impl Store {
     /// The investors of the scope's units who are investors on `today` (ended ones are
     /// gone from the list), by unit and name, with the events of `year` that reached them
@@ -108,7 +102,7 @@ impl Store {
         if scope.member.is_some() {
             return Ok(Vec::new());
         }
-        let (first, last) = year_bounds(year)?;
+        let (first, last) = crate::day::year_bounds(year);
         let last = last.min(today);
         let current = ui::ended_on.is_null().or(ui::ended_on.ge(today));
         let rows: Vec<InvestorRow> = scoped_organizations(scope, today)
@@ -452,7 +446,7 @@ impl Store {
         if scope.member.is_some() {
             return Ok(Vec::new());
         }
-        let (first, last) = year_bounds(year)?;
+        let (first, last) = crate::day::year_bounds(year);
         let (low, high) = scope.path_range();
         type EventRow = (i32, i64, String, String, NaiveDate, String, String);
         let rows: Vec<EventRow> = ie::table

@@ -109,7 +109,6 @@ impl Store {
         scope: &Scope,
         one: Option<Key>,
         year: Option<i32>,
-        today: NaiveDate,
     ) -> Result<Vec<Project>> {
         if scope.member.is_some() {
             return Ok(Vec::new());
@@ -133,8 +132,7 @@ impl Store {
         }
         if let Some(y) = year {
             // The year's projects: taken on in it, or still open from before it.
-            let first = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(today);
-            let last = NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(today);
+            let (first, last) = crate::day::year_bounds(y);
             q = q.filter(
                 lp::taken_on.le(last).and(
                     lp::taken_on
@@ -251,32 +249,22 @@ impl Store {
 
     /// The projects of the scope's organizations for `year` (taken on in it, or open then),
     /// by organization in the tree's order, then by day.
-    pub fn led_projects(
-        &mut self,
-        scope: &Scope,
-        year: i32,
-        today: NaiveDate,
-    ) -> Result<Vec<Project>> {
-        self.projects_where(scope, None, Some(year), today)
+    pub fn led_projects(&mut self, scope: &Scope, year: i32) -> Result<Vec<Project>> {
+        self.projects_where(scope, None, Some(year))
     }
 
     /// The scope's open projects late on `today` (a 节点 or the project past its day).
     pub fn late_projects(&mut self, scope: &Scope, today: NaiveDate) -> Result<Vec<Project>> {
         Ok(self
-            .projects_where(scope, None, Some(today.year()), today)?
+            .projects_where(scope, None, Some(today.year()))?
             .into_iter()
             .filter(|p| p.state(today).is_late())
             .collect())
     }
 
     /// One project of the scope, with its notes.
-    pub fn led_project(
-        &mut self,
-        scope: &Scope,
-        key: Key,
-        today: NaiveDate,
-    ) -> Result<Option<Project>> {
-        let Some(mut p) = self.projects_where(scope, Some(key), None, today)?.pop() else {
+    pub fn led_project(&mut self, scope: &Scope, key: Key) -> Result<Option<Project>> {
+        let Some(mut p) = self.projects_where(scope, Some(key), None)?.pop() else {
             return Ok(None);
         };
         p.notes = pn::table

@@ -20,6 +20,7 @@ use liangxin_domain::workforce::{self, SecretaryYear, Vacancy, WorkforceRules};
 use serde_json::json;
 
 use crate::audit::{self, Entry};
+use crate::day::year_bounds;
 use crate::error::{Result, StoreError, typed_text};
 use crate::registry::IN_LIST_MAX;
 use crate::schema::{
@@ -174,13 +175,6 @@ pub(crate) const LED_TYPES: [PartyOrgType; 5] = [
     PartyOrgType::Committee,
     PartyOrgType::ComprehensiveCommittee,
 ];
-
-fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
-    (
-        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN),
-        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
-    )
-}
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}：{e}"))

@@ -468,9 +468,8 @@ pub async fn projects(
     year: i32,
 ) -> Result<Arc<Vec<liangxin_store::projects::Project>>, WebError> {
     let s = scope.clone();
-    let today = crate::today();
     from_records(state, &state.reports.projects, scope, year, move |store| {
-        Ok(store.led_projects(&s, year, today)?)
+        Ok(store.led_projects(&s, year)?)
     })
     .await
 }

@@ -141,23 +141,23 @@ pub(super) fn a_secretary_takes_on_a_project_and_its_milestones_and_result_are_k
         "党组织",
         "a 两新工委 does not take one on"
     );
-    assert!(store.led_projects(&county, 2026, TODAY).unwrap().is_empty());
+    assert!(store.led_projects(&county, 2026).unwrap().is_empty());
 
     let key = store.take_on_project("t", &branch, TODAY, &plan).unwrap();
-    let listed = store.led_projects(&county, 2026, TODAY).unwrap();
+    let listed = store.led_projects(&county, 2026).unwrap();
     assert_eq!(listed.len(), 1);
     let p = &listed[0];
     assert_eq!((p.leader, p.leader_name.as_str()), (wang, "王书记"));
     assert_eq!(p.party_org_name, "龙游红木小镇联合党支部");
     assert_eq!(p.milestones.len(), 2);
     assert_eq!(p.state(TODAY), ProjectState::Open);
-    assert_eq!(store.led_projects(&city, 2026, TODAY).unwrap().len(), 1);
-    assert_eq!(store.led_projects(&branch, 2026, TODAY).unwrap().len(), 1);
-    assert!(store.led_projects(&other, 2026, TODAY).unwrap().is_empty());
-    assert!(store.led_project(&other, key, TODAY).unwrap().is_none());
+    assert_eq!(store.led_projects(&city, 2026).unwrap().len(), 1);
+    assert_eq!(store.led_projects(&branch, 2026).unwrap().len(), 1);
+    assert!(store.led_projects(&other, 2026).unwrap().is_empty());
+    assert!(store.led_project(&other, key).unwrap().is_none());
     // Open, it is 2027's project too; not 2025's.
-    assert_eq!(store.led_projects(&county, 2027, TODAY).unwrap().len(), 1);
-    assert!(store.led_projects(&county, 2025, TODAY).unwrap().is_empty());
+    assert_eq!(store.led_projects(&county, 2027).unwrap().len(), 1);
+    assert!(store.led_projects(&county, 2025).unwrap().is_empty());
 
     // The first 节点 past its day: late, the scope's 待办 and its committee's.
     let after = d(2027, 1, 1);
@@ -234,7 +234,7 @@ pub(super) fn a_secretary_takes_on_a_project_and_its_milestones_and_result_are_k
             "县两新工委到联盟调研，提出扩大到物流企业",
         )
         .unwrap();
-    let full = store.led_project(&branch, key, TODAY).unwrap().unwrap();
+    let full = store.led_project(&branch, key).unwrap().unwrap();
     assert_eq!(full.notes.len(), 1);
     assert_eq!(full.last_note, Some(TODAY));
     assert_eq!(full.milestones[0].done_on, Some(TODAY));
@@ -254,7 +254,7 @@ pub(super) fn a_secretary_takes_on_a_project_and_its_milestones_and_result_are_k
             "联盟组建，联建活动开展4次",
         )
         .unwrap();
-    let closed = store.led_project(&county, key, TODAY).unwrap().unwrap();
+    let closed = store.led_project(&county, key).unwrap().unwrap();
     assert_eq!(
         closed.state(TODAY),
         ProjectState::Closed(ProjectOutcome::Partly)

@@ -345,7 +345,7 @@ async fn project_page(
     let scope = auth.scope.clone();
     let p = state
         .pool
-        .run(move |store| Ok(store.led_project(&scope, key, today)?))
+        .run(move |store| Ok(store.led_project(&scope, key)?))
         .await?
         .ok_or_else(WebError::not_found)?;
     let st = p.state(today);
