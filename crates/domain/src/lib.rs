@@ -11,6 +11,7 @@
 pub mod account;
 pub mod appraisal;
 pub mod archive;
+pub mod assessment;
 pub mod audit;
 pub mod bulletin;
 pub mod cells;

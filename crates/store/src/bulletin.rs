@@ -11,7 +11,7 @@ use liangxin_domain::bulletin::{
     LifeLine, RectificationFigures, SpotCheckFigures,
 };
 use liangxin_domain::coverage::{self, GroupBy, GroupKey, Tally};
-use liangxin_domain::effectiveness::{Count, Criterion, EffectivenessRules, composite};
+use liangxin_domain::effectiveness::{Composite, Count, Criterion, EffectivenessRules, composite};
 use liangxin_domain::kinds::PartyOrgType;
 use liangxin_domain::life::{self, LifeRules, PeriodState};
 use liangxin_domain::period::Period;
@@ -329,6 +329,53 @@ impl Store {
                     .and_then(|n| u8::try_from(n.clamp(0, 5)).ok())
                     .unwrap_or(0);
                 (Key { county, id }, n)
+            })
+            .collect())
+    }
+
+    /// The 成效评估 composites over `from..=end` of the groups `scope` compares and assesses:
+    /// a city's counties, a county's towns and parks (not its organizations outside every
+    /// town, nor a city's own among its counties). Empty for a smaller scope.
+    pub fn group_composites(
+        &mut self,
+        scope: &Scope,
+        from: NaiveDate,
+        end: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Vec<(GroupKey, String, Composite)>> {
+        let by = scope.natural_group();
+        let Some(root) = self.scope_root(scope)? else {
+            return Ok(Vec::new());
+        };
+        if !scope.is_staff() || !matches!(by, GroupBy::County | GroupBy::Zone) {
+            return Ok(Vec::new());
+        }
+        let rules = self.rule_set()?;
+        let coverage_rules = CoverageRules::resolve(&rules, end)
+            .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
+        let effect_rules = EffectivenessRules::resolve(&rules, end)
+            .map_err(|e| StoreError::invalid("规则", e.to_string()))?;
+        let facts = self.coverage_facts_on(scope, today, end)?;
+        let coverage =
+            coverage::report(&facts.organizations, &facts.party_orgs, &coverage_rules, by);
+        let grouper = self.grouper(scope, by, end, root.records_start.year())?;
+        let counts = self.group_counts(scope, &grouper, from, end)?;
+        let regions = self.region_names()?;
+        let zones = self.zone_names()?;
+        Ok(coverage
+            .groups
+            .iter()
+            .filter(|(key, _)| match key {
+                GroupKey::Zone(None) => false,
+                GroupKey::County(c) => Some(*c) != scope.region,
+                _ => true,
+            })
+            .map(|(key, tally)| {
+                let c = composite(
+                    &criteria(tally, counts.get(&Some(key.clone()))),
+                    &effect_rules,
+                );
+                (key.clone(), key.name(&regions, &zones), c)
             })
             .collect())
     }

@@ -28,6 +28,7 @@ pub mod administration;
 pub mod anchor;
 pub mod appraisal;
 pub mod archive;
+pub mod assessment;
 pub mod audit;
 pub mod audit_run;
 pub mod backup;

@@ -278,6 +278,8 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(crate::schema::spot_check_rounds::table).execute(conn)?;
     diesel::delete(crate::schema::exemplars::table).execute(conn)?;
     diesel::delete(crate::schema::area_charges::table).execute(conn)?;
+    diesel::delete(crate::schema::assessment_finals::table).execute(conn)?;
+    diesel::delete(crate::schema::assessment_scores::table).execute(conn)?;
     diesel::delete(crate::schema::project_notes::table).execute(conn)?;
     diesel::delete(crate::schema::project_milestones::table).execute(conn)?;
     diesel::delete(crate::schema::led_projects::table).execute(conn)?;
@@ -825,6 +827,16 @@ pub(crate) fn bump_version(conn: &mut DbConnection) -> Result<()> {
 /// to-do lists are computed from.
 pub(crate) fn bump_records(conn: &mut DbConnection) -> Result<()> {
     allocate(conn, "records_version", 1).map(|_| ())
+}
+
+/// The registry's and the records' versions, read on `conn` (inside a write, under its lock).
+pub(crate) fn records_version(conn: &mut DbConnection) -> Result<(i64, i64)> {
+    let rows: Vec<(String, i64)> = id_alloc::table
+        .filter(id_alloc::name.eq_any(["registry_version", "records_version"]))
+        .select((id_alloc::name, id_alloc::next_id))
+        .load(conn)?;
+    let get = |n: &str| rows.iter().find(|r| r.0 == n).map_or(0, |r| r.1);
+    Ok((get("registry_version"), get("records_version")))
 }
 
 /// Reserves `n` consecutive ids of a table; returns the first.
@@ -2373,12 +2385,7 @@ impl Store {
     /// Changes with every write to the registry, meetings, dues or findings: a cache of
     /// anything computed from them is keyed by it.
     pub fn records_version(&mut self) -> Result<(i64, i64)> {
-        let rows: Vec<(String, i64)> = id_alloc::table
-            .filter(id_alloc::name.eq_any(["registry_version", "records_version"]))
-            .select((id_alloc::name, id_alloc::next_id))
-            .load(&mut self.conn)?;
-        let get = |n: &str| rows.iter().find(|r| r.0 == n).map_or(0, |r| r.1);
-        Ok((get("registry_version"), get("records_version")))
+        records_version(&mut self.conn)
     }
 
     /// The names of the party organizations along a path, root first (a breadcrumb).

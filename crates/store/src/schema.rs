@@ -1178,3 +1178,54 @@ diesel::table! {
     }
 }
 diesel::allow_tables_to_appear_in_same_query!(users, secretary_handovers);
+
+diesel::table! {
+    /// 考核清单's entered criteria, every version per year.
+    assessment_criteria (id) {
+        id -> BigInt,
+        year -> Integer,
+        code -> Text,
+        version -> Integer,
+        label -> Text,
+        points -> Integer,
+        guide -> Text,
+        source -> Text,
+        adopted_on -> Date,
+        adopted_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Entered scores with their evidence, append-only.
+    assessment_scores (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        year -> Integer,
+        assessee_kind -> Text,
+        assessee_id -> BigInt,
+        criterion_id -> BigInt,
+        points_tenths -> Integer,
+        evidence -> Text,
+        entered_on -> Date,
+        entered_by -> Text,
+    }
+}
+
+diesel::table! {
+    /// Final scores decided, append-only.
+    assessment_finals (county_code, id) {
+        county_code -> Integer,
+        id -> BigInt,
+        year -> Integer,
+        assessee_kind -> Text,
+        assessee_id -> BigInt,
+        score_tenths -> Integer,
+        computed_tenths -> Integer,
+        reason -> Text,
+        decided_on -> Date,
+        decided_by -> Text,
+    }
+}
+
+diesel::joinable!(assessment_scores -> assessment_criteria (criterion_id));
+diesel::allow_tables_to_appear_in_same_query!(assessment_scores, assessment_criteria);

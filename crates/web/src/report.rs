@@ -189,6 +189,9 @@ pub struct ReportCache {
     /// 定期通报 figures of a scope, by period: a city's assesses every branch's meetings and
     /// reads the month's dues twice (the period and the one before).
     pub bulletins: Memo<RecordsKey<Period>, liangxin_domain::bulletin::BulletinFacts>,
+    /// 考核清单 sheets of the groups a scope assesses, by year: the year's 成效评估 counts
+    /// over every branch of a city.
+    pub assessments: Memo<RecordsKey<i32>, Vec<liangxin_domain::assessment::Sheet>>,
 }
 
 /// A page of kept findings: how many the filter keeps in all, the page's, and when the
@@ -229,6 +232,7 @@ impl Default for ReportCache {
             bulletins: Memo::new(CACHE_ENTRIES),
             investors: Memo::new(CACHE_ENTRIES),
             projects: Memo::new(CACHE_ENTRIES),
+            assessments: Memo::new(CACHE_ENTRIES),
         }
     }
 }
@@ -471,6 +475,25 @@ pub async fn projects(
     from_records(state, &state.reports.projects, scope, year, move |store| {
         Ok(store.led_projects(&s, year)?)
     })
+    .await
+}
+
+/// The 考核清单 sheets of the groups `scope` assesses for `year`, read once per change of
+/// the records.
+pub async fn assessments(
+    state: &Arc<AppState>,
+    scope: &Scope,
+    year: i32,
+) -> Result<Arc<Vec<liangxin_domain::assessment::Sheet>>, WebError> {
+    let s = scope.clone();
+    let today = crate::today();
+    from_records(
+        state,
+        &state.reports.assessments,
+        scope,
+        year,
+        move |store| Ok(store.assessment_sheets(&s, year, today)?),
+    )
     .await
 }
 

@@ -68,6 +68,8 @@ pub enum Object {
     TrainingCourse,
     /// `{county}/{id}` of a 书记领办项目.
     LedProject,
+    /// `{kind}/{id}` of a group assessed: `county/330825`, `zone/7`.
+    Assessee,
 }
 
 /// Which signed-in roles may use a route (the others get 403).
@@ -169,6 +171,16 @@ const fn admins(method: &'static str, path: &'static str, object: Object) -> Rou
         access: Access::Page,
         object,
         who: Who::Admins,
+    }
+}
+
+const fn committee_object(method: &'static str, path: &'static str, object: Object) -> Route {
+    Route {
+        method,
+        path,
+        access: Access::Page,
+        object,
+        who: Who::Committees,
     }
 }
 
@@ -439,6 +451,13 @@ pub const ROUTES: &[Route] = &[
     committees("GET", "/bulletin.docx"),
     committees("GET", "/bulletin.xlsx"),
     committees("GET", "/effectiveness"),
+    committees("GET", "/assessment"),
+    committees("GET", "/assessment.xlsx"),
+    committees("GET", "/assessment.csv"),
+    committees("POST", "/assessment/criteria"),
+    committee_object("GET", "/assessment/{kind}/{id}", Object::Assessee),
+    committee_object("POST", "/assessment/{kind}/{id}/scores", Object::Assessee),
+    committee_object("POST", "/assessment/{kind}/{id}/final", Object::Assessee),
     staff("GET", "/workforce", Object::None),
     staff("GET", "/workforce.xlsx", Object::None),
     staff("GET", "/workforce.csv", Object::None),
@@ -781,6 +800,13 @@ pub const ROUTES: &[Route] = &[
     api_staff("GET", "/api/v1/projects", Object::None),
     Route {
         method: "GET",
+        path: "/api/v1/assessment",
+        access: Access::Api,
+        object: Object::None,
+        who: Who::Committees,
+    },
+    Route {
+        method: "GET",
         path: "/api/v1/bulletin",
         access: Access::Api,
         object: Object::None,
@@ -918,6 +944,7 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/api/v1/workforce") => get(api::workforce::list),
         ("GET", "/api/v1/investors") => get(api::investors::list),
         ("GET", "/api/v1/projects") => get(api::projects::list),
+        ("GET", "/api/v1/assessment") => get(api::assessment::list),
         ("GET", "/api/v1/bulletin") => get(api::bulletin::get),
         ("GET", "/api/v1/spot-checks") => get(api::spot_checks::list),
         ("GET", "/api/v1/spot-checks/{county}/{id}") => get(api::spot_checks::get),
@@ -971,6 +998,13 @@ fn handler(route: &Route) -> MethodRouter<Arc<AppState>> {
         ("GET", "/bulletin.xlsx") => get(pages::bulletin::xlsx),
         ("GET", "/effectiveness") => get(pages::bulletin::effectiveness),
         ("GET", "/projects") => get(pages::projects::show),
+        ("GET", "/assessment") => get(pages::assessment::show),
+        ("GET", "/assessment.xlsx") => get(pages::assessment::xlsx),
+        ("GET", "/assessment.csv") => get(pages::assessment::csv),
+        ("POST", "/assessment/criteria") => post(pages::assessment::adopt),
+        ("GET", "/assessment/{kind}/{id}") => get(pages::assessment::show_sheet),
+        ("POST", "/assessment/{kind}/{id}/scores") => post(pages::assessment::score),
+        ("POST", "/assessment/{kind}/{id}/final") => post(pages::assessment::decide),
         ("GET", "/projects.xlsx") => get(pages::projects::xlsx),
         ("GET", "/projects.csv") => get(pages::projects::csv),
         ("POST", "/projects") => post(pages::projects::take_on),

@@ -8,6 +8,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::TestApp;
+use liangxin_domain::assessment::Assessee;
 use liangxin_domain::registry::Key;
 use liangxin_store::organizations::{OrgFilter, OrgPage, OrgSort};
 use liangxin_store::people::MemberFilter;
@@ -791,6 +792,32 @@ fn no_role_reads_or_writes_outside_its_scope() {
                             );
                         }
                     }
+                    if route.path == "/api/v1/assessment" {
+                        // A city assesses its counties, a county its own towns and parks.
+                        let zones_own: HashSet<i64> = store
+                            .zones_of(&scope)
+                            .unwrap()
+                            .iter()
+                            .map(|z| z.id)
+                            .collect();
+                        for sheet in r.json()["sheets"].as_array().unwrap() {
+                            let id = sheet["id"].as_i64().unwrap();
+                            let ok = match (sheet["kind"].as_str().unwrap(), scope.region) {
+                                ("county", Some(city)) if city % 100 == 0 => {
+                                    id / 100 == i64::from(city / 100)
+                                }
+                                ("zone", Some(county)) if county % 100 != 0 => {
+                                    zones_own.contains(&id)
+                                }
+                                _ => false,
+                            };
+                            assert!(
+                                ok,
+                                "{role} {} assesses {sheet} outside its scope",
+                                route.path
+                            );
+                        }
+                    }
                     if route.path == "/api/v1/coverage" {
                         assert_eq!(
                             r.json()["total"]["total"].as_u64().unwrap(),
@@ -1043,6 +1070,45 @@ fn no_role_reads_or_writes_outside_its_scope() {
                             "{role} {} shows “{name}” from outside its scope",
                             route.path
                         );
+                    }
+                }
+                Object::Assessee => {
+                    let today = liangxin_web::today();
+                    let own = store
+                        .assessment_sheets(&scope, chrono::Datelike::year(&today), today)
+                        .unwrap();
+                    let at = |who: Assessee| {
+                        route
+                            .path
+                            .replace("{kind}/{id}", &format!("{}/{}", who.kind(), who.id()))
+                    };
+                    let counties = store.region_names().unwrap();
+                    let foreign_county = counties
+                        .keys()
+                        .filter(|c| *c % 100 != 0)
+                        .map(|c| Assessee::County(*c))
+                        .find(|a| !own.iter().any(|s| s.assessee == *a));
+                    let foreign_zone = store
+                        .zones_of(&city_scope)
+                        .unwrap()
+                        .iter()
+                        .map(|z| Assessee::Zone(z.id))
+                        .find(|a| !own.iter().any(|s| s.assessee == *a));
+                    for who in foreign_county.into_iter().chain(foreign_zone) {
+                        let r = c.get(&at(who));
+                        assert_eq!(
+                            r.status, 404,
+                            "{role} {} of {who:?}, not its to assess",
+                            route.path
+                        );
+                    }
+                    if matches!(role, "city" | "longyou") {
+                        assert!(!own.is_empty(), "{role} assesses someone");
+                    }
+                    if let Some(s) = own.first() {
+                        let r = c.get(&at(s.assessee));
+                        assert_eq!(r.status, 200, "{role} {} of {}", route.path, s.name);
+                        assert!(r.body.contains(&s.name));
                     }
                 }
                 Object::SecretaryReport => {

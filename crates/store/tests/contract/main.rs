@@ -24,6 +24,7 @@ use liangxin_store::registry::{Bulk, LoadMode};
 use liangxin_store::{KeySource, Scope, Store, StoreError, Target};
 
 mod appraisal;
+mod assessment;
 mod bulletin;
 mod centers;
 mod charges;
@@ -49,10 +50,10 @@ mod weak;
 mod workforce;
 
 use {
-    appraisal::*, bulletin::*, centers::*, charges::*, checkup::*, duty::*, exemplars::*, funds::*,
-    imports::*, investors::*, life_and_dues::*, movement::*, personal_data::*, projects::*,
-    registry::*, reports::*, reviews::*, spot_check::*, stars::*, statistics::*, town::*,
-    vanguard::*, weak::*, workforce::*,
+    appraisal::*, assessment::*, bulletin::*, centers::*, charges::*, checkup::*, duty::*,
+    exemplars::*, funds::*, imports::*, investors::*, life_and_dues::*, movement::*,
+    personal_data::*, projects::*, registry::*, reports::*, reviews::*, spot_check::*, stars::*,
+    statistics::*, town::*, vanguard::*, weak::*, workforce::*,
 };
 
 /// A database for one test, removed when dropped.
@@ -153,6 +154,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_year_is_assessed_from_the_records_and_the_scores_entered_and_decided_apart,
     a_secretary_takes_on_a_project_and_its_milestones_and_result_are_kept,
     investors_are_registered_by_scope_and_their_contacts_counted_from_the_events,
     a_bulletin_says_the_records_figures_for_its_period_and_scope,

@@ -2,6 +2,7 @@
 //! string, its checks, its count, its rows and its files, so `pages` and `api` never import
 //! each other.
 
+pub mod assessment;
 pub mod bulletin;
 pub mod dues;
 pub mod floating;

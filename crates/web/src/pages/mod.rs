@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod appraisal;
 pub mod appraisals;
+pub mod assessment;
 pub mod audit;
 pub mod audit_log;
 pub mod ballot;

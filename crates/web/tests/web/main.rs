@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod appraisal;
+mod assessment;
 mod bad_input;
 mod bulletin;
 mod centers;
