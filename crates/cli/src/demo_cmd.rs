@@ -113,11 +113,13 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let reviews = reviews(store, &city, seed, as_of)?;
     let (centers, bookings) = centers(store, &city, seed, as_of)?;
     let (investors, contacts) = investors(store, &city, seed, as_of)?;
+    // Last: a final score is decided on the records as they stand.
+    let (assessed, decided) = assessment(store, &city, seed, as_of)?;
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次），党务工作者 {workers} 名，培训 {courses} 期，出资人 {investors} 名（联系教育 {contacts} 次），书记领办项目 {projects} 个（逾期 {late} 个）；用时 {:.1} 秒",
+        "演示城市已生成（种子 {seed}，基准日 {as_of}）：两新组织 {} 个，党组织 {} 个，党员 {} 名，党建指导员 {} 名，园区小镇 {} 个，委员会任职 {posts} 届，组织关系转接 {letters} 件，党员先锋指数记实 {records} 条，民主评议 {rounds} 轮（不合格党员限期改正 {cases} 件），双强六好评星 {rated} 个党组织，软弱涣散整顿 {rectifications} 个，党建经费账目 {funds} 笔，小镇园区清单填报 {town_items} 项，随机抽查 {spot} 轮，先进典型 {exemplars} 个，划片包干 {charges} 处，书记抓党建述职 {reviews} 份，党群服务中心 {centers} 个（预约 {bookings} 次），党务工作者 {workers} 名，培训 {courses} 期，出资人 {investors} 名（联系教育 {contacts} 次），书记领办项目 {projects} 个（逾期 {late} 个），年度考核评分 {assessed} 项（确定最终得分 {decided} 个）；用时 {:.1} 秒",
         city.organizations.len(),
         city.party_orgs.len(),
         city.members.len(),
@@ -1154,6 +1156,127 @@ fn exemplars(
         }
     }
     Ok(n)
+}
+
+/// The 考核清单: the city set last year's entered criteria in its March and this year's in
+/// this March; last year's were scored in January (the city its counties, each county its
+/// towns and parks) and the finals decided, one county's lowered with its reason; this
+/// year's are being scored (half the counties so far). Returns the scores and the finals.
+fn assessment(
+    store: &mut Store,
+    city: &liangxin_demo::City,
+    seed: u64,
+    as_of: chrono::NaiveDate,
+) -> Result<(usize, usize), CliError> {
+    use chrono::{Datelike, NaiveDate};
+    use liangxin_demo::assessment::{CRITERIA, SOURCE, score};
+    use liangxin_store::assessment::NewCriterion;
+    let (last, this) = (as_of.year() - 1, as_of.year());
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(as_of).min(as_of);
+    let scope_of =
+        |store: &mut Store, code: i32| -> Result<Option<liangxin_store::Scope>, CliError> {
+            Ok(store
+                .county_top_party_org(code)?
+                .map(|(_, path, _)| liangxin_store::Scope {
+                    region: Some(code),
+                    ..liangxin_store::Scope::subtree(path)
+                }))
+        };
+    let Some(city_scope) = scope_of(store, liangxin_demo::CITY_CODE)? else {
+        return Ok((0, 0));
+    };
+    for (year, on) in [(last, day(last, 3, 1)), (this, day(this, 3, 1))] {
+        for c in &CRITERIA {
+            let criterion = NewCriterion {
+                year,
+                code: c.code.into(),
+                label: c.label.into(),
+                points: c.points.to_string(),
+                guide: c.guide.into(),
+                source: SOURCE.into(),
+            };
+            store.adopt_assessment_criterion("demo", &city_scope, on, &criterion)?;
+        }
+    }
+    let (mut scored, mut decided) = (0, 0);
+    let scored_on = day(this, 1, 20);
+    let counties: Vec<i32> = city
+        .regions
+        .iter()
+        .filter(|r| r.parent == Some(liangxin_demo::CITY_CODE))
+        .map(|r| r.code)
+        .collect();
+    let mut assessors = vec![city_scope.clone()];
+    for code in &counties {
+        assessors.extend(scope_of(store, *code)?);
+    }
+    for scope in &assessors {
+        let sheets = store.assessment_sheets(scope, last, scored_on)?;
+        for sheet in &sheets {
+            for c in &CRITERIA {
+                let (points, evidence) = score(seed, sheet.assessee.id(), c);
+                store.enter_assessment_score(
+                    "demo",
+                    scope,
+                    scored_on,
+                    last,
+                    sheet.assessee,
+                    c.code,
+                    &points,
+                    evidence,
+                )?;
+                scored += 1;
+            }
+        }
+        // The finals on the sheets as they now stand.
+        let sheets = store.assessment_sheets(scope, last, scored_on)?;
+        for (i, sheet) in sheets.iter().enumerate() {
+            let Some(computed) = sheet.score() else {
+                continue;
+            };
+            // The second of each assessor's list lowered for what the records do not hold.
+            let (final_score, reason) = if i == 1 {
+                (
+                    liangxin_domain::assessment::Tenths(computed.0.saturating_sub(30)),
+                    "年度内发生党员违纪案件1起，按考核办法扣3分",
+                )
+            } else {
+                (computed, "")
+            };
+            store.decide_assessment(
+                "demo",
+                scope,
+                scored_on,
+                last,
+                sheet.assessee,
+                &final_score.to_string(),
+                reason,
+            )?;
+            decided += 1;
+        }
+    }
+    // This year so far: the city has scored the brand of half its counties.
+    {
+        for sheet in store
+            .assessment_sheets(&city_scope, this, as_of)?
+            .iter()
+            .step_by(2)
+        {
+            let (points, evidence) = score(seed ^ 1, sheet.assessee.id(), &CRITERIA[0]);
+            store.enter_assessment_score(
+                "demo",
+                &city_scope,
+                as_of,
+                this,
+                sheet.assessee,
+                CRITERIA[0].code,
+                &points,
+                evidence,
+            )?;
+            scored += 1;
+        }
+    }
+    Ok((scored, decided))
 }
 
 /// Books this year's 党建经费 of the towns' and parks' 党工委 and of some branches.

@@ -11,6 +11,7 @@
 
 pub mod appraisals;
 mod archive;
+pub mod assessment;
 pub mod centers;
 pub mod committees;
 mod dues;

@@ -846,6 +846,8 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
         ("city-projects", "/projects"),
         ("city-bulletin", "/bulletin"),
         ("city-effectiveness", "/effectiveness"),
+        ("city-assessment", "/assessment"),
+        ("city-assessment-sheet", "/assessment/county/330825"),
     ] {
         check_page(&b, &app.base, name, path);
     }
