@@ -114,6 +114,10 @@ pub enum AssessmentError {
     ChangeUnexplained { previous: Tenths },
     #[error("与已确定的最终得分相同，理由也相同：无需重复确定")]
     Unchanged,
+    #[error("改定最终得分应写明这次改定的理由，不能沿用上次的理由")]
+    ReasonReused,
+    #[error("没有可计分的指标，不能确定最终得分")]
+    NothingToScore,
 }
 
 /// A criterion's code, stable across its versions: lowercase ASCII, digits, `_`.
@@ -258,17 +262,25 @@ impl Sheet {
     pub fn check_final(&self, score: Tenths, reason: &str) -> Result<(), AssessmentError> {
         let computed = match self.score() {
             Some(c) => c,
-            None => return Err(AssessmentError::Incomplete(self.missing().max(1))),
+            None if self.missing() > 0 => {
+                return Err(AssessmentError::Incomplete(self.missing()));
+            }
+            None => return Err(AssessmentError::NothingToScore),
         };
         let reason = reason.trim();
         if let Some(prev) = &self.last_final {
             if prev.score == score && prev.reason == reason && prev.computed == computed {
                 return Err(AssessmentError::Unchanged);
             }
-            if reason.is_empty() && prev.score != score {
-                return Err(AssessmentError::ChangeUnexplained {
-                    previous: prev.score,
-                });
+            if prev.score != score {
+                if reason.is_empty() {
+                    return Err(AssessmentError::ChangeUnexplained {
+                        previous: prev.score,
+                    });
+                }
+                if reason == prev.reason {
+                    return Err(AssessmentError::ReasonReused);
+                }
             }
         }
         if reason.is_empty() && score != computed {
@@ -430,5 +442,16 @@ mod tests {
             Err(AssessmentError::ChangeUnexplained { previous: computed })
         );
         assert_eq!(s.check_final(Tenths(700), "复核扣分"), Ok(()));
+        s.last_final.as_mut().unwrap().reason = "复核扣分".into();
+        assert_eq!(
+            s.check_final(Tenths(690), "复核扣分"),
+            Err(AssessmentError::ReasonReused)
+        );
+        s.entered.clear();
+        s.computed.weights_counted = 0;
+        assert_eq!(
+            s.check_final(Tenths(0), ""),
+            Err(AssessmentError::NothingToScore)
+        );
     }
 }

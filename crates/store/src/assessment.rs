@@ -199,7 +199,12 @@ impl Store {
                 Some(cur) if cur.points == 0 && points == 0 => {
                     return Err(StoreError::invalid("分值", "这项指标已停用"));
                 }
-                Some(cur) if cur.points == points && cur.label == label && cur.guide == guide => {
+                Some(cur)
+                    if cur.points == points
+                        && cur.label == label
+                        && cur.guide == guide
+                        && cur.source == source =>
+                {
                     return Err(StoreError::invalid("考核指标", "与现行版本相同，无需修订"));
                 }
                 _ => {}
@@ -292,10 +297,27 @@ impl Store {
     ) -> Result<Vec<Sheet>> {
         let (from, end) = Self::assessment_days(year, today)?;
         let criteria = self.assessment_criteria(year)?;
+        let Some(region) = scope.region else {
+            return Ok(Vec::new());
+        };
+        // A county's towns and parks as they stand in the register (one moved away is no
+        // longer its to assess, whatever organizations it still groups).
+        let own_zones: Vec<i64> = zones::table
+            .filter(zones::county_code.eq(region))
+            .select(zones::id)
+            .load(self.conn())?;
         let groups: Vec<(Assessee, String, _)> = self
             .group_composites(scope, from, end, today)?
             .into_iter()
             .filter_map(|(k, name, c)| Some((assessee(&k)?, name, c)))
+            .filter(|(who, ..)| match who {
+                Assessee::County(c) => {
+                    Assessee::parse("county", i64::from(*c)).is_some()
+                        && region % 100 == 0
+                        && c / 100 == region / 100
+                }
+                Assessee::Zone(z) => region % 100 != 0 && own_zones.contains(z),
+            })
             .collect();
         let Some(kind) = groups.first().map(|g| g.0.kind()) else {
             return Ok(Vec::new());
@@ -304,6 +326,7 @@ impl Store {
         // Scores newest last: the last of a criterion's code counts.
         let scores: Vec<ScoreRow> = sc::table
             .inner_join(ac::table)
+            .filter(sc::county_code.eq(region))
             .filter(sc::year.eq(year))
             .filter(sc::assessee_kind.eq(kind))
             .filter(sc::assessee_id.eq_any(&ids))
@@ -338,6 +361,7 @@ impl Store {
             );
         }
         let finals: Vec<(i64, i32, i32, String, NaiveDate, String)> = af::table
+            .filter(af::county_code.eq(region))
             .filter(af::year.eq(year))
             .filter(af::assessee_kind.eq(kind))
             .filter(af::assessee_id.eq_any(&ids))
@@ -398,14 +422,18 @@ impl Store {
             .find(|s| s.assessee == who))
     }
 
-    /// A group's entered scores and final scores of the year, newest first.
+    /// A group's entered scores and final scores of the year, newest first, when `scope`
+    /// assesses it.
     pub fn assessment_history(
         &mut self,
+        scope: &Scope,
         year: i32,
         who: Assessee,
     ) -> Result<(Vec<ScoreEntry>, Vec<FinalScore>)> {
+        let region = self.assessor_region(scope, who)?;
         let scores: Vec<(String, i32, i32, String, NaiveDate, String)> = sc::table
             .inner_join(ac::table)
+            .filter(sc::county_code.eq(region))
             .filter(sc::year.eq(year))
             .filter(sc::assessee_kind.eq(who.kind()))
             .filter(sc::assessee_id.eq(who.id()))
@@ -420,6 +448,7 @@ impl Store {
             ))
             .load(self.conn())?;
         let finals: Vec<(i32, i32, String, NaiveDate, String)> = af::table
+            .filter(af::county_code.eq(region))
             .filter(af::year.eq(year))
             .filter(af::assessee_kind.eq(who.kind()))
             .filter(af::assessee_id.eq(who.id()))
@@ -460,30 +489,34 @@ impl Store {
         ))
     }
 
-    /// The county a group's rows are kept under, when `scope` assesses it: a city its
-    /// counties, a county its towns and parks.
-    fn assessed_county(&mut self, scope: &Scope, who: Assessee) -> Result<i32> {
+    /// The region a group's rows are kept under when `scope` assesses it: the assessor's
+    /// own (the city's for its counties, the county's for its towns and parks), so a
+    /// county's auditors read nothing of the city's assessment of it.
+    fn assessor_region(&mut self, scope: &Scope, who: Assessee) -> Result<i32> {
         let region = scope
             .region
             .filter(|_| scope.is_staff())
             .ok_or_else(not_found)?;
-        let county = match who {
+        let ours = match who {
             Assessee::County(c) if region % 100 == 0 && c / 100 == region / 100 => {
                 let known: i64 = crate::schema::regions::table
                     .filter(crate::schema::regions::code.eq(c))
                     .count()
                     .get_result(self.conn())?;
-                (known > 0).then_some(c)
+                known > 0
             }
-            Assessee::Zone(z) if region % 100 != 0 => zones::table
-                .filter(zones::id.eq(z))
-                .select(zones::county_code)
-                .first::<i32>(self.conn())
-                .optional()?
-                .filter(|c| *c == region),
-            _ => None,
+            // The zone's county as it stands: a zone moved to another county is its.
+            Assessee::Zone(z) if region % 100 != 0 => {
+                zones::table
+                    .filter(zones::id.eq(z))
+                    .select(zones::county_code)
+                    .first::<i32>(self.conn())
+                    .optional()?
+                    == Some(region)
+            }
+            _ => false,
         };
-        county.ok_or_else(not_found)
+        if ours { Ok(region) } else { Err(not_found()) }
     }
 
     /// The assessor enters (or corrects) a group's score on an entered criterion of the
@@ -501,13 +534,15 @@ impl Store {
         evidence: &str,
     ) -> Result<()> {
         Self::assessment_days(year, today)?;
-        let county = self.assessed_county(scope, who)?;
+        let county = self.assessor_region(scope, who)?;
         let evidence = typed_text("评分依据", evidence, true, 1000)?;
+        let code = parse_code(code)
+            .map_err(|_| StoreError::invalid("考核指标", "本年度的考核清单没有这项录入指标"))?;
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let c: Option<CriterionRow> = ac::table
                 .filter(ac::year.eq(year))
-                .filter(ac::code.eq(code.trim()))
+                .filter(ac::code.eq(&code))
                 .order(ac::version.desc())
                 .select(CRITERION_COLUMNS)
                 .first(conn)
@@ -566,7 +601,7 @@ impl Store {
         score: &str,
         reason: &str,
     ) -> Result<Tenths> {
-        let county = self.assessed_county(scope, who)?;
+        let county = self.assessor_region(scope, who)?;
         let score = Tenths::parse(score, 100)
             .map_err(|e| StoreError::invalid("最终得分", e.to_string()))?;
         let reason = typed_text("理由", reason, false, 500)?;

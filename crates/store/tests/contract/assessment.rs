@@ -274,7 +274,7 @@ pub(super) fn a_year_is_assessed_from_the_records_and_the_scores_entered_and_dec
     let f = sheet(&mut store).last_final.unwrap();
     assert_eq!((f.score, f.computed, f.earlier), (other, computed, 1));
     assert_eq!(f.reason, "信访核查扣5分");
-    let (scores, finals) = store.assessment_history(2026, ly).unwrap();
+    let (scores, finals) = store.assessment_history(&city, 2026, ly).unwrap();
     assert_eq!((scores.len(), finals.len()), (3, 2));
     assert_eq!(finals[0].score, other, "newest first");
 
@@ -385,5 +385,55 @@ pub(super) fn a_year_is_assessed_from_the_records_and_the_scores_entered_and_dec
         ),
         "考核对象",
         "nor a neighbour"
+    );
+
+    // The rows are the assessor's: a county's auditors read nothing of the city's
+    // assessment of it, and a town moved to another county is no longer the first's.
+    let log = |store: &mut Store, counties: (i32, i32)| {
+        store
+            .audit_log_page(&liangxin_store::audit::LogQuery {
+                counties: Some(counties),
+                with_countyless: false,
+                actor: None,
+                action: None,
+                entity: Some("assessment_final".into()),
+                from: None,
+                until: None,
+                offset: 0,
+                limit: 100,
+            })
+            .unwrap()
+            .0
+    };
+    assert_eq!(log(&mut store, (LYX, LYX)), 0, "not in 龙游县's own log");
+    assert_eq!(log(&mut store, (330800, 330899)), 2, "in the city's");
+    store
+        .save_zone(
+            "t",
+            &city,
+            Some(zone),
+            &ZoneInput {
+                name: "龙游红木小镇".into(),
+                kind: ZoneKind::Town,
+                class: Some(ZoneClass::TraditionalIndustry),
+                level: None,
+                county: KCQ,
+                leader: None,
+            },
+        )
+        .unwrap();
+    assert!(
+        store
+            .assessment_sheets(&county, 2026, TODAY)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        field(
+            store
+                .enter_assessment_score("t", &county, TODAY, 2026, town, "brand", "1", "x")
+                .unwrap_err()
+        ),
+        "考核对象"
     );
 }

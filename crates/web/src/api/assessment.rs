@@ -93,7 +93,7 @@ pub struct AssessmentOut {
     get,
     path = "/api/v1/assessment",
     params(
-        ("year" = Option<i32>, Query, description = "考核年度（近十年内），默认今年；当年的按截至今天的记录计算")
+        ("year" = Option<i32>, Query, description = "考核年度（近十年内，或明年：只有指标，没有考核对象），默认今年；当年的按截至今天的记录计算")
     ),
     responses(
         (status = 200, description = "本级考核对象的考核表", body = AssessmentOut),

@@ -7,9 +7,17 @@ use liangxin_domain::assessment::{Assessee, Sheet};
 use crate::error::WebError;
 use crate::params;
 
-/// `year=`: a year of the last ten, this year by default.
+/// `year=`: a year of the last ten or next year (its criteria are set before it begins,
+/// and nothing is assessed yet), this year by default.
 pub fn year_of(raw: &Option<String>, today: NaiveDate) -> Result<i32, WebError> {
-    Ok(params::year(raw, today)?.unwrap_or(today.year()))
+    match params::text(raw) {
+        None => Ok(today.year()),
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (today.year() - 10..=today.year() + 1).contains(y))
+            .ok_or_else(|| WebError::bad_field("考核年度", "应为近十年内的年份或明年")),
+    }
 }
 
 /// The group a sheet's path names (`county/330825`, `zone/7`); anything else is not there.

@@ -17,7 +17,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use liangxin_domain::assessment::{Assessee, Sheet};
+use liangxin_domain::assessment::Assessee;
 use liangxin_store::assessment::NewCriterion;
 use serde::Deserialize;
 
@@ -59,6 +59,8 @@ struct AssessmentPage {
     year: i32,
     this_year: i32,
     first_year: i32,
+    /// Next year's: its criteria only, nothing assessed yet.
+    next_year: bool,
     group: &'static str,
     criteria: Vec<CriterionRow>,
     versions: Vec<VersionRow>,
@@ -79,10 +81,12 @@ fn may_adopt(auth: &Auth) -> bool {
     auth.scope.region.is_some_and(|r| r % 100 == 0)
 }
 
-fn group_label(sheets: &[Sheet]) -> &'static str {
-    match sheets.first().map(|s| s.assessee) {
-        Some(Assessee::Zone(_)) => "园区小镇",
-        _ => "县（市、区）",
+/// Whom the scope assesses: a city its counties, a county its towns and parks.
+fn group_label(auth: &Auth) -> &'static str {
+    if may_adopt(auth) {
+        "县（市、区）"
+    } else {
+        "园区小镇"
     }
 }
 
@@ -137,7 +141,8 @@ async fn page(
         year,
         this_year: today.year(),
         first_year: today.year() - 10,
-        group: group_label(&sheets),
+        next_year: year > today.year(),
+        group: group_label(auth),
         criteria,
         versions: versions
             .iter()
@@ -182,15 +187,7 @@ pub async fn adopt(
     let pairs = params::form_pairs(&body)?;
     auth.check_csrf(&params::field(&pairs, "_csrf"))?;
     let today = crate::today();
-    let year = year_of(&Some(params::field(&pairs, "year")), today).or_else(|_| {
-        // Next year's criteria are set before it begins.
-        params::field(&pairs, "year")
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| *y == today.year() + 1)
-            .ok_or_else(|| WebError::bad_field("考核年度", "应为去年、今年或明年"))
-    })?;
+    let year = year_of(&Some(params::field(&pairs, "year")), today)?;
     crate::view::form_post(
         &state,
         &auth,
@@ -213,7 +210,7 @@ pub async fn adopt(
         |pairs, message| {
             let (state, auth) = (state.clone(), auth.clone());
             let q = AssessmentQuery {
-                year: Some(year.min(today.year()).to_string()),
+                year: Some(year.to_string()),
                 saved: None,
             };
             async move { page(&state, &auth, &q, pairs, Some(message)).await }
@@ -330,9 +327,10 @@ async fn sheet_page(
         .iter()
         .find(|s| s.assessee == who)
         .ok_or_else(WebError::not_found)?;
+    let scope = auth.scope.clone();
     let (scores, finals) = state
         .pool
-        .run(move |store| Ok(store.assessment_history(year, who)?))
+        .run(move |store| Ok(store.assessment_history(&scope, year, who)?))
         .await?;
     Ok(SheetPage {
         layout: Layout::new(

@@ -38,7 +38,11 @@ fn the_city_scores_a_county_and_decides_its_final_apart_from_the_computed_score(
     };
     let r = county.post_form("/assessment/criteria", &pairs(&criterion(&csrf, "10")));
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("市级"), "{}", r.body);
+    assert!(
+        r.body.contains("role=\"alert\">考核指标：考核清单由市级"),
+        "{}",
+        r.body
+    );
 
     let mut city = app.signed_in("city");
     let page = city.get("/assessment");
@@ -46,10 +50,11 @@ fn the_city_scores_a_county_and_decides_its_final_apart_from_the_computed_score(
     let csrf = page.csrf();
     let r = city.post_form("/assessment/criteria", &pairs(&criterion(&csrf, "十")));
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("分值"), "{}", r.body);
+    assert!(r.body.contains("role=\"alert\">分值："), "{}", r.body);
     let r = city.post_form("/assessment/criteria", &pairs(&criterion(&csrf, "10")));
     assert_eq!(r.status, 303, "{}", r.body);
     let page = city.get(r.header("location").unwrap());
+    assert_eq!(page.status, 200);
     assert!(page.body.contains("一镇一品党建品牌"));
     assert!(page.body.contains("考核指标已制定"));
     let counties: usize = between(&page.body, "data-total=\"", "\"")
@@ -137,6 +142,17 @@ fn the_city_scores_a_county_and_decides_its_final_apart_from_the_computed_score(
     assert_eq!(csv.body.lines().count() - 1, counties);
     assert!(csv.body.contains(&computed));
     assert_eq!(city.get("/api/v1/assessment?year=abc").status, 422);
+
+    // Next year's criteria are set before it begins, and shown with nothing assessed.
+    let next = (chrono::Datelike::year(&liangxin_web::today()) + 1).to_string();
+    let mut ahead = criterion(&csrf, "8");
+    ahead[1].1 = next.clone();
+    let r = city.post_form("/assessment/criteria", &pairs(&ahead));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = city.get(r.header("location").unwrap());
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("尚未开始"));
+    assert!(page.body.contains("data-total=\"0\""));
     assert_eq!(city.get("/assessment/town/1").status, 404);
 
     // Not a county's to read, nor a secretary's.
