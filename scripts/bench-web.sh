@@ -102,10 +102,21 @@ for role in "${roles[@]}"; do
             WHERE substr(o.path, 1, length(me.path)) = me.path
             ORDER BY r.published_on DESC, r.id DESC LIMIT 1")
         [ -z "$round" ] || paths+=("/spot-checks/{round}" "/api/v1/spot-checks/{round}")
+        # 考核清单: a city assesses its counties, a county its towns; the first one's sheet.
+        region=$(sql "SELECT region FROM users WHERE username = '$role'")
+        sheet=
+        if [ -n "$region" ] && [ $((region % 100)) -eq 0 ]; then
+            sheet="county/$(sql "SELECT code FROM regions WHERE parent_code = $region ORDER BY code LIMIT 1")"
+        elif [ -n "$region" ]; then
+            sheet="zone/$(sql "SELECT id FROM zones WHERE county_code = $region ORDER BY id LIMIT 1")"
+        fi
+        paths+=(/assessment /api/v1/assessment)
+        [ -z "$sheet" ] || paths+=("/assessment/{sheet}")
     fi
     for path in "${paths[@]}"; do
         if [ -n "${BENCH_PATHS:-}" ] && [[ " $BENCH_PATHS " != *" $path "* ]]; then continue; fi
         path=${path//\{root\}/$root}
+        path=${path//\{sheet\}/${sheet:-}}
         measure "$role" "$token" "${path//\{round\}/${round:-}}"
     done
 done
