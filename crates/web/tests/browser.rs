@@ -835,6 +835,42 @@ fn a_secretary_keeps_the_month_in_three_screens_on_a_phone_and_at_a_desk() {
     b.type_into("#password", PASSWORD);
     b.click("button[type=submit]");
     b.wait_for_text("h1", "两新组织覆盖驾驶舱");
+    // An entered criterion of this year's 考核清单, so the sheet shows its scoring form.
+    {
+        let mut store = app.store();
+        let user = store.user_by_username("city").unwrap().unwrap();
+        let scope = store.scope_of_user(&user).unwrap();
+        let today = liangxin_web::today();
+        store
+            .adopt_assessment_criterion(
+                "test",
+                &scope,
+                today,
+                &liangxin_store::assessment::NewCriterion {
+                    year: chrono::Datelike::year(&today),
+                    code: "brand".into(),
+                    label: "党建品牌（一镇一品）".into(),
+                    points: "10".into(),
+                    guide: "有市级以上党建品牌得10分，县级品牌得6分，正在培育的得3分".into(),
+                    source: "两新组织党建工作责任制考核办法".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            store
+                .assessment_criteria(chrono::Datelike::year(&today))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+    b.go(&format!("{}/assessment/county/330825", app.base));
+    b.wait_for_text("main", "打印时间");
+    assert!(
+        b.source().contains("党建品牌（一镇一品）"),
+        "{}",
+        b.source()
+    );
     for (name, path) in [
         ("city-dashboard", "/"),
         ("city-life", "/life"),
