@@ -1186,7 +1186,18 @@ fn assessment(
         return Ok((0, 0));
     };
     for (year, on) in [(last, day(last, 3, 1)), (this, day(this, 3, 1))] {
+        // The criteria are the city's, kept like its rules when the demo is built again.
+        let kept = store.assessment_criteria(year)?;
         for c in &CRITERIA {
+            if kept.iter().any(|k| {
+                k.code == c.code
+                    && k.label == c.label
+                    && k.points == c.points
+                    && k.guide == c.guide
+                    && k.source == SOURCE
+            }) {
+                continue;
+            }
             let criterion = NewCriterion {
                 year,
                 code: c.code.into(),

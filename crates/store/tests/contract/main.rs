@@ -29,6 +29,7 @@ mod bulletin;
 mod centers;
 mod charges;
 mod checkup;
+mod citus;
 mod duty;
 mod exemplars;
 mod funds;
