@@ -50,6 +50,7 @@ pub mod funds;
 pub mod history;
 pub mod import;
 pub mod investors;
+pub mod jobs;
 pub mod life;
 pub mod lookups;
 pub mod organizations;

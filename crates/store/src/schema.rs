@@ -1229,3 +1229,12 @@ diesel::table! {
 
 diesel::joinable!(assessment_scores -> assessment_criteria (criterion_id));
 diesel::allow_tables_to_appear_in_same_query!(assessment_scores, assessment_criteria);
+
+diesel::table! {
+    /// Scheduled jobs claimed per day by one server.
+    job_claims (job, day) {
+        job -> Text,
+        day -> Date,
+        claimed_by -> Text,
+    }
+}

@@ -1,9 +1,8 @@
-//! The scheduled 组织关系排查: every night at 02:00 China Standard Time each instance runs
-//! the audit over the whole tree. Findings are deduplicated by the store, so two instances
-//! running it at once cost work, not duplicates (the loser's transaction is refused by the
-//! unique index on open findings and is logged). The audit log is verified at start and
-//! every night, and a night that finds it whole writes a checkpoint of its end
-//! ([`liangxin_store::anchor`]).
+//! The scheduled 组织关系排查: every night at 02:00 China Standard Time the audit runs over
+//! the whole tree, once: of several servers on one database the one that claims the night
+//! ([`liangxin_store::Store::claim_job`]) runs it and the others skip it. The audit log is
+//! verified at start and every night by each server, and a night that finds it whole writes
+//! a checkpoint of its end beside that server's key ([`liangxin_store::anchor`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,12 +28,35 @@ pub fn seconds_until(now_utc: NaiveDateTime, hour: u32) -> u64 {
     u64::try_from((next - now).num_seconds()).unwrap_or(0)
 }
 
+/// This server as a claim names it: its host and process.
+fn server_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    format!("{}:{}", host.trim(), std::process::id())
+}
+
 /// Runs the audit every night, for as long as the server runs.
 pub async fn nightly_audit(state: Arc<AppState>) {
     loop {
         let wait = seconds_until(chrono::Utc::now().naive_utc(), AUDIT_HOUR_CST);
         tokio::time::sleep(Duration::from_secs(wait.max(1))).await;
         let today = crate::today();
+        let server = server_name();
+        let claimed = state
+            .pool
+            .run(move |store| Ok(store.claim_job("nightly_audit", today, &server)?))
+            .await;
+        match claimed {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!("nightly audit claimed by another server");
+                verify_audit_log(state.clone(), "nightly").await;
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.message, "nightly audit not claimed");
+                continue;
+            }
+        }
         let ran = state
             .pool
             .run(move |store| Ok(store.run_audit("schedule", &Scope::everything(), today)?))

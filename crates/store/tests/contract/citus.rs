@@ -98,8 +98,14 @@ const REFERENCE: &[&str] = &[
 ];
 
 /// On the coordinator only: the audit log is one hash chain written in order; sign-in
-/// attempts and the migrations' own table are the coordinator's business.
-const LOCAL: &[&str] = &["__diesel_schema_migrations", "audit_log", "login_attempts"];
+/// attempts, the scheduled jobs' claims and the migrations' own table are the coordinator's
+/// business.
+const LOCAL: &[&str] = &[
+    "__diesel_schema_migrations",
+    "audit_log",
+    "job_claims",
+    "login_attempts",
+];
 
 /// Keys that cross counties (or point from a reference table into the records), each with why
 /// it exists; a Citus deployment drops them before distributing (the database then no longer

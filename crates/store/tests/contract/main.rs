@@ -155,6 +155,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_nights_scheduled_run_is_claimed_by_one_server,
     a_year_is_assessed_from_the_records_and_the_scores_entered_and_decided_apart,
     a_secretary_takes_on_a_project_and_its_milestones_and_result_are_kept,
     investors_are_registered_by_scope_and_their_contacts_counted_from_the_events,

@@ -1039,3 +1039,19 @@ pub(super) fn a_committee_is_held_by_full_members_for_terms_and_the_secretary_ac
         1
     );
 }
+
+/// Several servers on one database: the night's audit is claimed by one; the others (and the
+/// same one again) are refused; another night or another job is claimed afresh.
+pub(super) fn a_nights_scheduled_run_is_claimed_by_one_server(db: &TestDb) {
+    let mut a = db.open();
+    let mut b = db.open();
+    let night = d(2026, 12, 6);
+    assert!(a.claim_job("nightly_audit", night, "host-a:1").unwrap());
+    assert!(!b.claim_job("nightly_audit", night, "host-b:2").unwrap());
+    assert!(!a.claim_job("nightly_audit", night, "host-a:1").unwrap());
+    assert!(
+        b.claim_job("nightly_audit", d(2026, 12, 7), "host-b:2")
+            .unwrap()
+    );
+    assert!(a.claim_job("another_job", night, "host-a:1").unwrap());
+}
