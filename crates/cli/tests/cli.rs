@@ -397,6 +397,22 @@ fn demo_refuses_to_overwrite_without_force() {
         before,
         "rebuilt"
     );
+    // The rebuild keeps the city's 考核清单 criteria and the audit's runs, and their ids run
+    // on: a later year's criteria are adopted and the audit runs again.
+    let out = liangxin(
+        db,
+        &[
+            "demo",
+            "--organizations",
+            "300",
+            "--force",
+            "--as-of",
+            "2027-04-01",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = liangxin(db, &["audit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     // Party organizations and members without units (imported first) are data too: the
     // demo city is not added beside them.
     let mut conn = SqliteConnection::establish(db).unwrap();

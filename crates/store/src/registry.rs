@@ -246,6 +246,15 @@ pub enum LoadMode {
     Replace,
 }
 
+/// Counters [`clear_registry`] leaves running: the records' versions, and the ids of the
+/// tables it keeps.
+const KEPT_COUNTERS: [&str; 4] = [
+    "registry_version",
+    "records_version",
+    "assessment_criteria",
+    "audit_runs",
+];
+
 /// Empties the registry tables and the accounts anchored to them, children first; the
 /// audit log, the rules and the record of sign-in attempts are kept.
 fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) -> Result<()> {
@@ -322,14 +331,11 @@ fn clear_registry(conn: &mut DbConnection, keys: &crate::IdCipher, actor: &str) 
     diesel::delete(organizations::table).execute(conn)?;
     diesel::delete(zones::table).execute(conn)?;
     diesel::delete(regions::table).execute(conn)?;
-    // The versions keep counting: readers' caches are keyed by them.
-    diesel::update(
-        id_alloc::table
-            .filter(id_alloc::name.ne("registry_version"))
-            .filter(id_alloc::name.ne("records_version")),
-    )
-    .set(id_alloc::next_id.eq(1))
-    .execute(conn)?;
+    // The versions keep counting: readers' caches are keyed by them; so do the ids of what
+    // the registry's replacement keeps (the city's 考核清单 criteria, the audit's runs).
+    diesel::update(id_alloc::table.filter(id_alloc::name.ne_all(KEPT_COUNTERS)))
+        .set(id_alloc::next_id.eq(1))
+        .execute(conn)?;
     audit::append(
         conn,
         keys,

@@ -25,7 +25,8 @@ pub fn seconds_until(now_utc: NaiveDateTime, hour: u32) -> u64 {
     } else {
         today + chrono::Duration::days(1)
     };
-    u64::try_from((next - now).num_seconds()).unwrap_or(0)
+    // Rounded up: waking a moment early would run the night twice.
+    u64::try_from((next - now).num_milliseconds().saturating_add(999) / 1000).unwrap_or(0)
 }
 
 /// This server as a claim names it: its host and process.
@@ -54,6 +55,7 @@ pub async fn nightly_audit(state: Arc<AppState>) {
             }
             Err(e) => {
                 tracing::warn!(error = %e.message, "nightly audit not claimed");
+                verify_audit_log(state.clone(), "nightly").await;
                 continue;
             }
         }
@@ -149,5 +151,8 @@ mod tests {
         assert_eq!(seconds_until(at("2026-11-27 18:00:00"), 2), 86_400);
         // 05:30 UTC is 13:30 CST: 12.5 hours to go.
         assert_eq!(seconds_until(at("2026-11-27 05:30:00"), 2), 45_000);
+        // Half a second before: a whole second to wait, never none.
+        let early = at("2026-11-27 17:59:59") + chrono::Duration::milliseconds(500);
+        assert_eq!(seconds_until(early, 2), 1);
     }
 }

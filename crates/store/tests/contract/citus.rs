@@ -1,11 +1,12 @@
 //! Ready for Citus, checked on the PostgreSQL schema the migrations build: every table is
 //! placed (distributed by `county_code`, a reference table copied to every node, or local to
-//! the coordinator); a distributed table's primary key and unique constraints hold the
-//! distribution column; a foreign key between distributed tables pairs `county_code` with
-//! `county_code` (co-located), unless it is one of the cross-county links named below, which
-//! a Citus deployment drops or re-keys (docs/多机部署.md); no reference or local table points
-//! into a distributed one except those links. A new table or key that breaks this fails here,
-//! and so does a listed link that no longer exists.
+//! the coordinator); a distributed table's primary key, unique constraints and unique indexes
+//! hold the distribution column; a foreign key between distributed tables pairs
+//! `county_code` with `county_code` (co-located); no reference or local table points into a
+//! distributed one; a trigger outside the coordinator is named. The exceptions are listed
+//! below with their reasons, and a Citus deployment drops or re-keys them
+//! (docs/多机部署.md). A new table, key or trigger that breaks this fails here, and so does a
+//! listed exception that no longer exists or is no longer needed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -252,7 +253,33 @@ const CROSS_COUNTY: &[(&str, &str, &str)] = &[
         "checkups_member_county_member_id_year_key",
         "one checkup a member a year, keyed by the member's county (the same as county_code in every row): re-keyed on county_code before distributing",
     ),
+    (
+        "party_orgs",
+        "party_orgs_path",
+        "a path is unique over the whole tree: re-keyed as (county_code, path), the same since ids are unique across counties",
+    ),
+    (
+        "audit_findings",
+        "audit_findings_open",
+        "one open finding per key: re-keyed as (county_code, dedupe_key) for the open ones, a key naming its own county's records",
+    ),
 ];
+
+/// Triggers on distributed or reference tables, each with why: Citus distributes them only
+/// with `citus.enable_unsafe_triggers` on.
+const TRIGGERS: &[(&str, &str, &str)] = &[(
+    "dues_payments",
+    "dues_payments_no_update",
+    "the dues ledger is append-only: an update is refused by the database",
+)];
+
+#[derive(QueryableByName, Debug)]
+struct Trigger {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+}
 
 #[derive(QueryableByName, Debug)]
 struct Constraint {
@@ -318,6 +345,17 @@ fn the_postgresql_schema_is_ready_for_citus() {
                    JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = k.fk) AS pairs
          FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
          WHERE n.nspname = current_schema() AND c.contype IN ('p', 'u', 'f')
+         UNION ALL
+         -- Unique indexes made without a constraint hold Citus to the same rule.
+         SELECT t.relname::text, x.relname::text, 'u',
+                (SELECT string_agg(a.attname, ',' ORDER BY k.ord)
+                   FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num),
+                NULL, NULL
+         FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid
+         JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+         WHERE n.nspname = current_schema() AND i.indisunique
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
          ORDER BY 1, 2",
     )
     .load(&mut conn)
@@ -359,9 +397,16 @@ fn the_postgresql_schema_is_ready_for_citus() {
             .any(|(table, name, _)| *table == t && *name == c.name);
         match (c.kind.as_str(), place(t)) {
             ("p" | "u", "distributed") => {
+                let keyed = c.columns.split(',').any(|x| x == "county_code");
                 if listed {
                     crossing_seen.insert((t.to_owned(), c.name.clone()));
-                } else if !c.columns.split(',').any(|x| x == "county_code") {
+                    if keyed {
+                        problems.push(format!(
+                            "{t}.{}: listed but holds county_code: take it off the list",
+                            c.name
+                        ));
+                    }
+                } else if !keyed {
                     problems.push(format!(
                         "{t}.{}: key ({}) without county_code",
                         c.name, c.columns
@@ -411,6 +456,37 @@ fn the_postgresql_schema_is_ready_for_citus() {
         if !crossing_seen.contains(&((*t).to_owned(), (*name).to_owned())) {
             problems.push(format!(
                 "{t}.{name}: listed as crossing counties but no such key"
+            ));
+        }
+    }
+    let triggers: Vec<Trigger> = diesel::sql_query(
+        "SELECT c.relname::text AS table_name, g.tgname::text AS name
+         FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND NOT g.tgisinternal",
+    )
+    .load(&mut conn)
+    .unwrap();
+    for g in &triggers {
+        let listed = TRIGGERS
+            .iter()
+            .any(|(t, name, _)| *t == g.table_name && *name == g.name);
+        if place(&g.table_name) != "local" && !listed {
+            problems.push(format!(
+                "{}.{}: a trigger on a {} table, not listed",
+                g.table_name,
+                g.name,
+                place(&g.table_name)
+            ));
+        }
+    }
+    for (t, name, _) in TRIGGERS {
+        if !triggers
+            .iter()
+            .any(|g| g.table_name == *t && g.name == *name)
+        {
+            problems.push(format!(
+                "{t}.{name}: listed as a trigger but no such trigger"
             ));
         }
     }
