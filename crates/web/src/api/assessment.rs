@@ -1,7 +1,8 @@
 //! `GET /api/v1/assessment?year=`: the 考核清单 sheets of the groups the scope assesses (a
 //! city's counties, a county's towns and parks) for a year: each criterion the records
 //! compute with its count, weight and rule, each entered criterion with its version, score
-//! and evidence, the computed score and the final score apart from it.
+//! and evidence, the computed score and the final score apart from it; listed by the final
+//! score, best first with its place, those not yet decided after.
 
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use crate::AppState;
 use crate::api::extract::ApiQuery;
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::lists::assessment::year_of;
+use crate::lists::assessment::{ranked, year_of};
 
 #[derive(Debug, Deserialize)]
 pub struct AssessmentQuery {
@@ -71,6 +72,8 @@ pub struct SheetOut {
     /// The county's code or the zone's id.
     pub id: i64,
     pub name: String,
+    /// Its place by final score (equal scores share one); none until decided.
+    pub rank: Option<u32>,
     pub computed: Vec<ComputedCriterionOut>,
     pub entered: Vec<EnteredCriterionOut>,
     /// Entered criteria not yet scored under their version in force.
@@ -109,12 +112,14 @@ pub async fn list(
 ) -> Result<Json<AssessmentOut>, ApiError> {
     let year = year_of(&q.year, crate::today())?;
     let sheets = crate::report::assessments(&state, &auth.scope, year).await?;
-    let sheets = sheets
-        .iter()
-        .map(|s| SheetOut {
+    let sheets = ranked(&sheets)
+        .into_iter()
+        .map(|(i, rank)| (&sheets[i], rank))
+        .map(|(s, rank)| SheetOut {
             kind: s.assessee.kind(),
             id: s.assessee.id(),
             name: s.name.clone(),
+            rank,
             computed: s
                 .computed
                 .components

@@ -25,6 +25,16 @@ pub fn assessee(kind: &str, id: i64) -> Result<Assessee, WebError> {
     Assessee::parse(kind, id).ok_or_else(WebError::not_found)
 }
 
+/// The sheets in the order listed: by final score, best first, with their places (equal
+/// scores share one); those not yet decided follow without a place.
+pub fn ranked(sheets: &[Sheet]) -> Vec<(usize, Option<u32>)> {
+    liangxin_domain::bulletin::ranking(
+        sheets,
+        |s| s.last_final.is_some(),
+        |s| s.last_final.as_ref().map(|f| f.score.points()),
+    )
+}
+
 /// A sheet as one line of the list.
 #[derive(Debug)]
 pub struct SheetLine {

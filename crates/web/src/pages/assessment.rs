@@ -24,7 +24,7 @@ use serde::Deserialize;
 use crate::auth::Auth;
 use crate::error::WebError;
 use crate::export::{self, Cell, Export, Format};
-use crate::lists::assessment::{SheetLine, assessee, line, year_of};
+use crate::lists::assessment::{SheetLine, assessee, line, ranked, year_of};
 use crate::view::{Layout, SavedQuery, cn_day, render};
 use crate::{AppState, params};
 
@@ -64,7 +64,8 @@ struct AssessmentPage {
     group: &'static str,
     criteria: Vec<CriterionRow>,
     versions: Vec<VersionRow>,
-    sheets: Vec<(String, SheetLine)>,
+    /// Each sheet's link, place and line, in the order ranked.
+    sheets: Vec<(String, String, SheetLine)>,
     may_adopt: bool,
     error: Option<String>,
     typed: Vec<(String, String)>,
@@ -155,9 +156,16 @@ async fn page(
                 source: v.source.clone(),
             })
             .collect(),
-        sheets: sheets
-            .iter()
-            .map(|s| (format!("{}?year={year}", s.assessee.path()), line(s)))
+        sheets: ranked(&sheets)
+            .into_iter()
+            .map(|(i, place)| {
+                let s = &sheets[i];
+                (
+                    format!("{}?year={year}", s.assessee.path()),
+                    place.map_or("—".into(), |p| p.to_string()),
+                    line(s),
+                )
+            })
             .collect(),
         may_adopt: may_adopt(auth),
         error,
@@ -234,6 +242,7 @@ async fn export(
         sheet: "考核清单",
         title: format!("{year}年度考核（导出于{}）", cn_day(today)),
         headers: vec![
+            "排名",
             "考核对象",
             "记录计算部分（得分／计分权重）",
             "录入指标已评",
@@ -243,11 +252,12 @@ async fn export(
             "说明",
         ],
     };
-    let rows = sheets
-        .iter()
-        .map(|s| {
-            let l = line(s);
+    let rows = ranked(&sheets)
+        .into_iter()
+        .map(|(i, place)| {
+            let l = line(&sheets[i]);
             vec![
+                Cell::Text(place.map_or(String::new(), |p| p.to_string())),
                 Cell::Text(l.name),
                 Cell::Text(l.computed_part),
                 Cell::Text(l.entered),

@@ -129,6 +129,17 @@ fn the_city_scores_a_county_and_decides_its_final_apart_from_the_computed_score(
         .find(|s| s["id"] == id)
         .unwrap();
     assert_eq!(s["final_score"]["score"], computed.as_str());
+    assert_eq!(s["rank"], 1, "the only one decided is first");
+    assert_eq!(api["sheets"][0]["id"], id, "listed first");
+    assert!(
+        api["sheets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["final_score"].is_null())
+            .all(|s| s["rank"].is_null()),
+        "no place until decided"
+    );
     assert_eq!(s["score"], computed.as_str());
     let brand = s["entered"]
         .as_array()
