@@ -166,6 +166,11 @@ enum Command {
         /// X-Forwarded-Proto says whether the client used HTTPS.
         #[arg(long)]
         trusted_proxy: Vec<liangxin_web::client::Cidr>,
+        /// A PostgreSQL streaming replica of --db (a postgres:// URL): reports, lists and
+        /// exports read from it, except a user's reads until it has replayed their last
+        /// write; when it is down, the primary serves them.
+        #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+        read_db: Option<String>,
     },
     /// 组织关系排查: run the audit over the city or a county and keep its findings.
     Audit {
@@ -642,6 +647,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         tls_cert,
         tls_key,
         trusted_proxy,
+        read_db,
     } = cli.command
     {
         let options = serve_cmd::ServeOptions {
@@ -650,6 +656,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             secure_cookies: !insecure_cookies,
             tls: tls_cert.zip(tls_key),
             trusted_proxies: trusted_proxy,
+            replica: read_db.as_deref().map(Target::parse).transpose()?,
         };
         return serve_cmd::run(store, &target, &key, anchor, options);
     }

@@ -20,6 +20,8 @@ pub struct ServeOptions {
     /// The PEM certificate chain and private key, for HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
     pub trusted_proxies: Vec<Cidr>,
+    /// A streaming replica for reads (`DATABASE_READ_URL`).
+    pub replica: Option<Target>,
 }
 
 pub fn run(
@@ -35,6 +37,7 @@ pub fn run(
         secure_cookies,
         tls,
         trusted_proxies,
+        replica,
     } = options;
     // Read the certificate before anything else, so a wrong path fails at once.
     let tls = match &tls {
@@ -90,7 +93,17 @@ pub fn run(
     }
     let demo = store.is_demo()?;
     drop(store);
-    let pool = DbPool::open(target, key, pool)?;
+    let pool = match &replica {
+        Some(replica) => {
+            let pool = DbPool::open(target, key, pool)?.with_replica(replica, pool)?;
+            say!(
+                "只读副本：{}（报表、列表和导出从副本读取）",
+                replica.describe()
+            );
+            pool
+        }
+        None => DbPool::open(target, key, pool)?,
+    };
     let state = AppState::new(
         pool,
         Config {

@@ -184,7 +184,7 @@ struct Version {
 /// application's role on PostgreSQL, which may not create anything in the schema (it does
 /// not own the tables, the audit log's included), opens an up-to-date database without
 /// touching its structure.
-fn up_to_date(conn: &mut DbConnection) -> bool {
+pub(crate) fn up_to_date(conn: &mut DbConnection) -> bool {
     use diesel::migration::MigrationSource;
     let query = diesel::sql_query("SELECT version FROM __diesel_schema_migrations");
     let (recorded, ours): (QueryResult<Vec<Version>>, Vec<String>) = match conn {

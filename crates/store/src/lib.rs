@@ -60,6 +60,7 @@ pub mod projects;
 pub mod records_start;
 pub mod registry;
 mod rekey;
+pub mod replica;
 pub mod reviews;
 pub mod rules;
 pub mod schema;

@@ -39,6 +39,9 @@ pub struct Auth {
     pub second_factor_pending: bool,
     /// The account signs in with a second factor (TOTP).
     pub second_factor: bool,
+    /// With a read replica: the primary's WAL position after this user's last write, which
+    /// the replica must have replayed before it serves this user's reads.
+    pub write_position: Option<String>,
 }
 
 impl Auth {
@@ -244,6 +247,7 @@ pub async fn authenticate(
     if bearer.is_none() && session.is_none() {
         return Ok(None);
     }
+    let replica = state.pool.has_replica();
     state
         .pool
         .run(move |store| {
@@ -264,6 +268,11 @@ pub async fn authenticate(
             let second_factor = store.totp_confirmed(user.id)?;
             let role = user.role()?;
             let scope = store.scope_of_user(&user)?;
+            let write_position = if replica {
+                store.write_position(user.id)?
+            } else {
+                None
+            };
             Ok(Some(Auth {
                 user,
                 role,
@@ -273,6 +282,7 @@ pub async fn authenticate(
                 read_only,
                 second_factor_pending: pending,
                 second_factor,
+                write_position,
             }))
         })
         .await
@@ -281,17 +291,14 @@ pub async fn authenticate(
 /// Pages: a visitor who is not signed in is sent to the sign-in page.
 pub async fn require_page_user(
     State(state): State<Arc<AppState>>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     match authenticate(&state, req.headers(), Credentials::Session).await {
         Ok(Some(auth)) if first_duty(&auth, req.uri().path()).is_some() => {
             Redirect::to(first_duty(&auth, req.uri().path()).unwrap_or("/")).into_response()
         }
-        Ok(Some(auth)) => {
-            req.extensions_mut().insert(auth);
-            next.run(req).await
-        }
+        Ok(Some(auth)) => signed_in(&state, auth, req, next).await,
         Ok(None) => {
             let next_path = req
                 .uri()
@@ -309,10 +316,36 @@ pub async fn require_page_user(
     }
 }
 
+/// A signed-in user's request: its reads wait for the replica to replay the user's last
+/// write, and after a request that may have written, the primary's position is kept as the
+/// user's last write (for the next page, on whichever server it lands).
+async fn signed_in(state: &Arc<AppState>, auth: Auth, mut req: Request, next: Next) -> Response {
+    let may_write = !req.method().is_safe();
+    let (user, after) = (auth.user.id, auth.write_position.clone());
+    req.extensions_mut().insert(auth);
+    let response = crate::pool::READ_AFTER.scope(after, next.run(req)).await;
+    if may_write && state.pool.has_replica() {
+        remember_write(state, user).await;
+    }
+    response
+}
+
+/// Keeps the primary's position now as `user`'s last write (with a read replica). A
+/// failure here costs the user only a read from a replica that may lag: it is logged.
+pub async fn remember_write(state: &Arc<AppState>, user: i64) {
+    if let Err(e) = state
+        .pool
+        .run(move |store| Ok(store.remember_write_position(user)?))
+        .await
+    {
+        tracing::warn!(user, error = %e.message, "未能记录写入位置");
+    }
+}
+
 /// The API: no user, 401 in JSON.
 pub async fn require_api_user(
     State(state): State<Arc<AppState>>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     match authenticate(&state, req.headers(), Credentials::SessionOrToken).await {
@@ -324,10 +357,7 @@ pub async fn require_api_user(
             "账号的密码由管理员设置，须先在“修改密码”页改为自己的密码",
         ))
         .into_response(),
-        Ok(Some(auth)) => {
-            req.extensions_mut().insert(auth);
-            next.run(req).await
-        }
+        Ok(Some(auth)) => signed_in(&state, auth, req, next).await,
         Ok(None) => ApiError(WebError::unauthorized()).into_response(),
         Err(e) => ApiError(e).into_response(),
     }

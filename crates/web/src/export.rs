@@ -163,10 +163,10 @@ where
     let headers: Vec<Cell> = export.headers.iter().map(|h| Cell::from(*h)).collect();
     let first = format!("\u{feff}{}", csv_line(&headers));
     let pool_state = state.clone();
-    tokio::spawn(async move {
+    tokio::spawn(crate::pool::with_read_after(async move {
         let ran = pool_state
             .pool
-            .run(move |store| {
+            .read(move |store| {
                 if tx.blocking_send(Bytes::from(first)).is_err() {
                     return Ok(());
                 }
@@ -189,7 +189,7 @@ where
             // Headers are gone by now: the file ends short, and the log says why.
             tracing::error!(error = %e.message, "CSV export stopped");
         }
-    });
+    }));
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
     });
@@ -207,7 +207,7 @@ where
     let e = export.clone();
     let bytes = state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let widths: Vec<f64> = e.headers.iter().map(|h| column_width(h)).collect();
             let mut book =
                 liangxin_docs::xlsx::StreamedTable::new(e.sheet, &e.title, &e.headers, &widths)

@@ -131,7 +131,8 @@ pub fn spawn_check(
 /// read and matched again (the records may have changed since the preview); if what it
 /// would do is no longer what the preview showed, nothing is written and the new preview
 /// is shown instead.
-pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) {
+pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, user: i64) {
+    let actor = format!("user:{user}");
     tokio::spawn(async move {
         let ran = state
             .pool
@@ -211,6 +212,11 @@ pub fn spawn_commit(state: Arc<AppState>, id: i64, scope: Scope, actor: String) 
                 })
                 .await;
         }
+        // The import wrote after its request had answered: the importer's next pages wait
+        // for the replica to replay it.
+        if state.pool.has_replica() {
+            crate::auth::remember_write(&state, user).await;
+        }
     });
 }
 
@@ -264,12 +270,7 @@ pub async fn start_commit(state: &Arc<AppState>, auth: &Auth, id: i64) -> Result
         .pool
         .run(move |store| Ok(store.begin_commit(&scope, id)?))
         .await?;
-    spawn_commit(
-        state.clone(),
-        id,
-        auth.scope.clone(),
-        format!("user:{}", auth.user.id),
-    );
+    spawn_commit(state.clone(), id, auth.scope.clone(), auth.user.id);
     Ok(())
 }
 

@@ -99,7 +99,7 @@ async fn compute(state: &Arc<AppState>, scope: Scope, year: i32) -> Result<LifeR
     let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
     state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let rules =
                 LifeRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
             let facts = store.life_facts(&scope, from, to)?;

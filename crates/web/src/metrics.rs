@@ -77,7 +77,12 @@ impl Metrics {
     }
 
     /// The text exposition.
-    pub fn render(&self, pool_in_use: usize, pool_size: usize) -> String {
+    pub fn render(
+        &self,
+        pool_in_use: usize,
+        pool_size: usize,
+        reads: Option<crate::pool::ReadCounts>,
+    ) -> String {
         let mut out = String::new();
         let routes = self
             .routes
@@ -145,6 +150,16 @@ impl Metrics {
             "liangxin_db_pool_connections{{state=\"idle\"}} {}",
             pool_size.saturating_sub(pool_in_use)
         );
+        if let Some(reads) = reads {
+            out.push_str("# HELP liangxin_db_reads_total Reads that could go to the read replica, by where they were served (primary: the replica was behind the reader's last write, or down).\n# TYPE liangxin_db_reads_total counter\n");
+            for (on, n) in [
+                ("replica", reads.replica),
+                ("primary_behind", reads.primary_behind),
+                ("primary_down", reads.primary_down),
+            ] {
+                let _ = writeln!(out, "liangxin_db_reads_total{{served=\"{on}\"}} {n}");
+            }
+        }
         if let Some(LogStatus { rows, at, fault }) = self.last_audit_log_check() {
             let intact = fault.is_none();
             out.push_str("# HELP liangxin_audit_log_intact Whether the audit log's chain and its end held at the last verification (1) or not (0).\n# TYPE liangxin_audit_log_intact gauge\n");

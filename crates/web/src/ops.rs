@@ -16,7 +16,11 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 }
 
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    let body = state.metrics.render(state.pool.in_use(), state.pool.size());
+    let body = state.metrics.render(
+        state.pool.in_use(),
+        state.pool.size(),
+        state.pool.read_counts(),
+    );
     (
         [(
             header::CONTENT_TYPE,

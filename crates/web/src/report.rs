@@ -243,7 +243,10 @@ pub async fn records_key<T>(
     scope: &Scope,
     of: T,
 ) -> Result<RecordsKey<T>, WebError> {
-    let version = state.pool.run(|store| Ok(store.records_version()?)).await?;
+    let version = state
+        .pool
+        .read(|store| Ok(store.records_version()?))
+        .await?;
     Ok((scope.clone(), version, crate::today(), of))
 }
 
@@ -271,7 +274,10 @@ pub async fn scope_todos(
     state: &Arc<AppState>,
     scopes: Vec<Scope>,
 ) -> Result<Vec<Arc<ScopeTodo>>, WebError> {
-    let version = state.pool.run(|store| Ok(store.records_version()?)).await?;
+    let version = state
+        .pool
+        .read(|store| Ok(store.records_version()?))
+        .await?;
     let today = crate::today();
     let mut out = Vec::with_capacity(scopes.len());
     for scope in scopes {
@@ -287,7 +293,7 @@ async fn todo_at(state: &Arc<AppState>, key: RecordsKey<()>) -> Result<Arc<Scope
         .reports
         .todos
         .get(key, || {
-            state.pool.run(move |store| {
+            state.pool.read(move |store| {
                 let branches = store.todo(&scope, today)?;
                 let by_subordinate = store.todo_by_subordinate(&scope, &branches)?;
                 let evaluation = store.evaluation_todo(&scope, today)?;
@@ -316,7 +322,7 @@ where
     F: FnOnce(&mut Store) -> Result<V, WebError> + Send + 'static,
 {
     let key = records_key(state, scope, of).await?;
-    memo.get(key, || state.pool.run(read)).await
+    memo.get(key, || state.pool.read(read)).await
 }
 
 /// The evaluation tables of `party_org`'s subtree for `year` as of `as_of`, computed once
@@ -534,7 +540,7 @@ pub async fn scope_trend(state: &Arc<AppState>, scope: Scope) -> Result<Trend, W
             let from = days.first().copied().unwrap_or(today);
             state
                 .pool
-                .run(move |store| {
+                .read(move |store| {
                     let records = store.coverage_records(&scope, today, from)?;
                     Ok(history::trend(&records, &days))
                 })
@@ -544,7 +550,7 @@ pub async fn scope_trend(state: &Arc<AppState>, scope: Scope) -> Result<Trend, W
 }
 
 async fn registry_version(state: &Arc<AppState>) -> Result<i64, WebError> {
-    state.pool.run(|store| Ok(store.registry_version()?)).await
+    state.pool.read(|store| Ok(store.registry_version()?)).await
 }
 
 /// What a list counts: its rows, by its filter.
@@ -569,7 +575,7 @@ pub async fn list_count(
         .reports
         .counts
         .get(key, || {
-            state.pool.run(move |store| {
+            state.pool.read(move |store| {
                 Ok(match &counted {
                     Counted::Organizations(f) => store.organizations_count(&s, today, f)?,
                     Counted::Members(f) => store.members_count(&s, f)?,
@@ -603,7 +609,7 @@ async fn compute(
 ) -> Result<ScopeReport, WebError> {
     state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let rules =
                 CoverageRules::resolve(&store.rule_set()?, today).map_err(WebError::internal)?;
             let facts = store.coverage_facts(&scope, today)?;

@@ -94,6 +94,7 @@ const REFERENCE: &[&str] = &[
     "transfer_events",
     "transfers",
     "users",
+    "write_positions",
     "zone_items",
     "zones",
 ];

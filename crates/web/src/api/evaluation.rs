@@ -230,7 +230,7 @@ pub async fn vanguard(
     let scope = auth.scope.clone();
     state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             store
                 .party_org(&scope, key)?
                 .map(|_| ())
@@ -353,7 +353,7 @@ pub async fn tables(
     let scope = auth.scope.clone();
     state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             store
                 .party_org(&scope, key)?
                 .map(|_| ())

@@ -56,7 +56,7 @@ pub async fn list(
     let scope = auth.scope.clone();
     let list = state
         .pool
-        .run(move |store| Ok(store.exemplars(&scope)?))
+        .read(move |store| Ok(store.exemplars(&scope)?))
         .await?;
     Ok(Json(ExemplarsOut {
         items: list

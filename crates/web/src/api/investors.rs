@@ -98,7 +98,7 @@ pub async fn list(
     let year = params::year(&q.year, today)?.unwrap_or(today.year());
     let rules = state
         .pool
-        .run(move |store| rules_for(store, year, today))
+        .read(move |store| rules_for(store, year, today))
         .await?;
     let kept = crate::report::investors(&state, &auth.scope, year).await?;
     let (investors, events) = (&kept.0, &kept.1);

@@ -68,7 +68,7 @@ pub async fn get(
     let scope = auth.scope.clone();
     let out = state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let po = store
                 .party_org(&scope, key)?
                 .ok_or_else(WebError::not_found)?;

@@ -97,7 +97,7 @@ pub async fn list(
     let today = crate::today();
     let rounds = state
         .pool
-        .run(move |store| Ok(store.spot_checks(&scope, today)?))
+        .read(move |store| Ok(store.spot_checks(&scope, today)?))
         .await?;
     Ok(Json(SpotChecksOut {
         items: rounds.iter().map(summary).collect(),
@@ -167,7 +167,7 @@ pub async fn get(
     let today = crate::today();
     let v = state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             store
                 .spot_check(&scope, Key { county, id }, today)?
                 .ok_or_else(WebError::not_found)

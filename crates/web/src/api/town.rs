@@ -91,7 +91,7 @@ pub async fn profile(
     let today = crate::today();
     let p = state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             store
                 .zone_profile(&scope, id, today)?
                 .ok_or_else(WebError::not_found)

@@ -83,7 +83,7 @@ pub async fn list(
     let scope = auth.scope.clone();
     let (rules, workers) = state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let rules =
                 liangxin_domain::workforce::WorkforceRules::resolve(&store.rule_set()?, today)
                     .map_err(|e| liangxin_store::StoreError::Corrupt(e.to_string()))?;

@@ -62,7 +62,7 @@ pub async fn list(
     let scope = auth.scope.clone();
     let zones = state
         .pool
-        .run(move |store| Ok(store.zones_of(&scope)?))
+        .read(move |store| Ok(store.zones_of(&scope)?))
         .await?;
     let sr = scope_report(&state, auth.scope.clone(), Some(GroupBy::Zone)).await?;
     Ok(Json(ZonesOut {

@@ -232,7 +232,7 @@ pub async fn read(
             Some(
                 state
                     .pool
-                    .run(move |store| {
+                    .read(move |store| {
                         Ok(store
                             .party_org(&scope, key)?
                             .ok_or_else(WebError::not_found)?

@@ -166,7 +166,7 @@ pub async fn load(
     let (scope, s) = (scope.clone(), s.clone());
     let (rows, party_org_name) = state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let name = party_org_name(store, &scope, s.filter.party_org)?;
             let rows = store.members_page(&scope, &s.filter, (s.page - 1) * s.size, s.size)?;
             Ok((rows, name))
@@ -268,7 +268,7 @@ pub async fn export(
     let (sc, key) = (scope.clone(), s.filter.party_org);
     let po_name = state
         .pool
-        .run(move |store| party_org_name(store, &sc, key))
+        .read(move |store| party_org_name(store, &sc, key))
         .await?;
     let what = po_name.map_or_else(|| "党员".to_owned(), |n| format!("{n}的党员"));
     let e = Export {

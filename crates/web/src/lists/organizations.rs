@@ -175,7 +175,7 @@ pub async fn load_page(
         let today = crate::today();
         let rows = state
             .pool
-            .run(move |store| Ok(store.organizations_by_keys(&scope, today, &page)?))
+            .read(move |store| Ok(store.organizations_by_keys(&scope, today, &page)?))
             .await?;
         let report = crate::report::scope_report(state, auth.scope.clone(), None).await?;
         return Ok((total, assess(&report, rows)));
@@ -191,7 +191,7 @@ pub async fn load_page(
     let today = crate::today();
     let rows = state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             Ok(store.organizations_page(
                 &scope,
                 today,
@@ -222,7 +222,7 @@ pub async fn judged_keys(
     let today = crate::today();
     state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let keys = store.organization_keys(&scope, today, &p.filter, p.sort, p.descending)?;
             Ok(keys
                 .into_iter()
@@ -366,7 +366,7 @@ pub async fn load(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Detail
     let today = crate::today();
     state
         .pool
-        .run(move |store| {
+        .read(move |store| {
             let row = store
                 .organization(&scope, today, key)?
                 .ok_or_else(WebError::not_found)?;

@@ -33,7 +33,7 @@ pub async fn read(
     let scope = auth.scope.clone();
     let zones = state
         .pool
-        .run(move |store| Ok(store.zones_with_leaders(&scope)?))
+        .read(move |store| Ok(store.zones_with_leaders(&scope)?))
         .await?;
     let sr = scope_report(state, auth.scope.clone(), Some(GroupBy::Zone)).await?;
     let lines = zones

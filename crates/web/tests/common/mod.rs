@@ -27,15 +27,19 @@ static TRACING: Once = Once::new();
 /// `LIANGXIN_TEST_WEB_PG=1` and `LIANGXIN_TEST_PG_URL` are set, as `.ci/run` does for a
 /// second run of the web suite: the same stories on both databases.
 fn test_target(dir: &tempfile::TempDir) -> Target {
-    let base = match (
+    match (
         std::env::var("LIANGXIN_TEST_WEB_PG").as_deref(),
         std::env::var("LIANGXIN_TEST_PG_URL"),
     ) {
-        (Ok("1"), Ok(url)) => url,
-        _ => return Target::Sqlite(dir.path().join("liangxin.db")),
-    };
+        (Ok("1"), Ok(url)) => Target::Postgres(own_schema(&url)),
+        _ => Target::Sqlite(dir.path().join("liangxin.db")),
+    }
+}
+
+/// `base` (a PostgreSQL URL) with a new schema of this process as its search path.
+fn own_schema(base: &str) -> String {
     use diesel::prelude::*;
-    let mut admin = PgConnection::establish(&base).unwrap();
+    let mut admin = PgConnection::establish(base).unwrap();
     // Test binaries run one after another: schemas of earlier runs are finished with (once
     // per process: the apps of this one, started by tests running side by side, are not).
     static CLEANED: Once = Once::new();
@@ -64,8 +68,21 @@ fn test_target(dir: &tempfile::TempDir) -> Target {
     diesel::sql_query(format!("CREATE SCHEMA {schema}"))
         .execute(&mut admin)
         .unwrap();
+    with_schema(base, &schema)
+}
+
+/// A PostgreSQL URL reading `schema`.
+pub fn with_schema(base: &str, schema: &str) -> String {
     let sep = if base.contains('?') { '&' } else { '?' };
-    Target::Postgres(format!("{base}{sep}options=-csearch_path%3D{schema}"))
+    format!("{base}{sep}options=-csearch_path%3D{schema}")
+}
+
+/// The schema a PostgreSQL target reads.
+pub fn schema_of(target: &Target) -> Option<String> {
+    match target {
+        Target::Postgres(url) => url.split("search_path%3D").nth(1).map(str::to_owned),
+        Target::Sqlite(_) => None,
+    }
 }
 
 #[derive(diesel::QueryableByName)]
@@ -77,9 +94,31 @@ struct SchemaName {
 impl TestApp {
     /// A city of `organizations` units (same seed and date every time), served on 127.0.0.1.
     pub fn start(organizations: usize) -> TestApp {
-        TRACING.call_once(|| {});
         let dir = tempfile::tempdir().unwrap();
         let target = test_target(&dir);
+        TestApp::start_on(dir, target, organizations, |pool| pool)
+    }
+
+    /// The same on PostgreSQL at `primary` (a schema of its own), reading through a
+    /// streaming replica at `replica` of the same cluster (the same schema there): what
+    /// `serve --read-db` runs.
+    pub fn start_with_replica(organizations: usize, primary: &str, replica: &str) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let target = Target::Postgres(own_schema(primary));
+        let schema = schema_of(&target).unwrap();
+        let replica = Target::Postgres(with_schema(replica, &schema));
+        TestApp::start_on(dir, target, organizations, move |pool| {
+            pool.with_replica(&replica, 2).unwrap()
+        })
+    }
+
+    fn start_on(
+        dir: tempfile::TempDir,
+        target: Target,
+        organizations: usize,
+        pool: impl FnOnce(DbPool) -> DbPool,
+    ) -> TestApp {
+        TRACING.call_once(|| {});
         let key = KeySource::Hex(KEY.into());
         {
             let mut store = Store::open(&target, &key).unwrap();
@@ -117,7 +156,7 @@ impl TestApp {
                 .unwrap();
             liangxin_web::demo_accounts::ensure(&mut store).unwrap();
         }
-        let pool = DbPool::open(&target, &key, 4).unwrap();
+        let pool = pool(DbPool::open(&target, &key, 4).unwrap());
         let state = AppState::new(pool, Config::default());
         let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
         std::thread::spawn(move || {

@@ -21,6 +21,7 @@ mod investors;
 mod personal_data;
 mod projects;
 mod registry;
+mod replica;
 mod reviews;
 mod sessions;
 mod spot_checks;
