@@ -29,6 +29,10 @@ pub enum StoreError {
     /// An account's limit is reached (uploads, lookups): wait or ask, not a bad value.
     #[error("{field}：{reason}")]
     Limit { field: &'static str, reason: String },
+    /// The record changed after the form that changes it was opened (its version moved):
+    /// saving would overwrite a change its author never saw, so nothing is written.
+    #[error("{what}在您打开表单之后已被修改，未保存")]
+    Stale { what: &'static str },
     /// A stored value that no longer parses (a code removed, a row written by hand): a
     /// fault of the data, not of the request.
     #[error("数据库中的值无效：{0}")]

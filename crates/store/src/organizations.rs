@@ -71,6 +71,9 @@ pub struct OrgListRow {
     pub employees: Option<i32>,
     /// 成立日期
     pub registered_on: Option<NaiveDate>,
+    /// The record's version, raised on every change: a form that saves it hands back the
+    /// version it showed ([`crate::Store::update_organization`]).
+    pub version: i64,
 }
 
 type Row = (
@@ -84,6 +87,7 @@ type Row = (
     Option<String>,
     Option<i32>,
     Option<NaiveDate>,
+    i64,
 );
 
 fn to_row(r: Row) -> Result<OrgListRow> {
@@ -98,6 +102,7 @@ fn to_row(r: Row) -> Result<OrgListRow> {
         zone_name,
         employees,
         registered_on,
+        version,
     ) = r;
     Ok(OrgListRow {
         key: Key { county, id },
@@ -109,6 +114,7 @@ fn to_row(r: Row) -> Result<OrgListRow> {
         zone_name,
         employees,
         registered_on,
+        version,
     })
 }
 
@@ -192,6 +198,7 @@ fn load_rows(
             zones::name.nullable(),
             o::employees,
             o::registered_on,
+            o::row_version,
         ));
     q = ordered!(q, sort, descending);
     if let Some((offset, limit)) = window {
@@ -303,6 +310,7 @@ impl Store {
                 zones::name.nullable(),
                 o::employees,
                 o::registered_on,
+                o::row_version,
             ))
             .first(self.conn())
             .optional()?;

@@ -1613,36 +1613,46 @@ impl Store {
 
     /// Changes an organization `scope` sees (its county, the distribution key, stays): the
     /// same checks as registering, the credit code unique apart from the organization
-    /// itself. One transaction, audited with the values before and after.
+    /// itself. `seen` is the version the form showed: a record changed since is not
+    /// overwritten ([`StoreError::Stale`]). One transaction, audited with the values before
+    /// and after.
     pub fn update_organization(
         &mut self,
         actor: &str,
         scope: &Scope,
         today: NaiveDate,
         org: Organization,
+        seen: i64,
     ) -> Result<()> {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let key = org.key;
-            let before: Option<OrganizationSnapshot> =
+            let before: Option<(OrganizationSnapshot, i64)> =
                 crate::coverage::scoped_organizations(scope, today)
                     .filter(organizations::county_code.eq(key.county))
                     .filter(organizations::id.eq(key.id))
                     .select((
-                        organizations::name,
-                        organizations::credit_code,
-                        organizations::credit_code_check_failed,
-                        organizations::kind,
-                        organizations::sectors,
-                        organizations::zone_id,
-                        organizations::employees,
-                        organizations::registered_on,
+                        (
+                            organizations::name,
+                            organizations::credit_code,
+                            organizations::credit_code_check_failed,
+                            organizations::kind,
+                            organizations::sectors,
+                            organizations::zone_id,
+                            organizations::employees,
+                            organizations::registered_on,
+                        ),
+                        organizations::row_version,
                     ))
                     .first(conn)
                     .optional()?;
-            let Some(before) = before else {
+            let Some((before, version)) = before else {
                 return Err(StoreError::invalid("单位", "不存在或不在您的管理范围内"));
             };
+            // Under the write lock: nobody changes it between this check and the update.
+            if version != seen {
+                return Err(StoreError::Stale { what: "单位" });
+            }
             check_organization_fields(conn, scope, &org, Some(key))?;
             let after: OrganizationSnapshot = (
                 org.name.clone(),

@@ -61,6 +61,8 @@ diesel::table! {
         employees -> Nullable<Integer>,
         dissolved_on -> Nullable<Date>,
         registered_on -> Nullable<Date>,
+        /// Raised by the database on every change (a form saved over another version is a conflict).
+        row_version -> BigInt,
     }
 }
 
@@ -79,6 +81,8 @@ diesel::table! {
         term_started -> Nullable<Date>,
         dissolved_on -> Nullable<Date>,
         records_start -> Date,
+        /// Raised by the database on every change (a form saved over another version is a conflict).
+        row_version -> BigInt,
     }
 }
 
@@ -144,6 +148,8 @@ diesel::table! {
         ethnicity -> Nullable<Text>,
         education -> Nullable<Text>,
         occupation -> Nullable<Text>,
+        /// Raised by the database on every change (a form saved over another version is a conflict).
+        row_version -> BigInt,
     }
 }
 

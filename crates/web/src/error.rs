@@ -57,6 +57,15 @@ impl WebError {
         }
     }
 
+    /// The record changed since the form was opened: nothing was saved.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        WebError {
+            status: StatusCode::CONFLICT,
+            message: message.into(),
+            field: None,
+        }
+    }
+
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(%detail, "internal error");
         WebError {
@@ -80,6 +89,7 @@ impl From<StoreError> for WebError {
                 message: format!("{field}：{reason}"),
                 field: Some(field),
             },
+            stale @ StoreError::Stale { .. } => WebError::conflict(stale.to_string()),
             other => WebError::internal(other),
         }
     }
@@ -95,6 +105,7 @@ fn hint(status: StatusCode) -> &'static str {
             "您的账号没有这项权限。确需办理的，请联系上级党组织或本级系统管理员。"
         }
         StatusCode::UNAUTHORIZED => "请重新登录。",
+        StatusCode::CONFLICT => "请重新打开这条记录，看过别人的修改后再改。",
         s if s.is_client_error() => "请返回上一页，按提示修改后再提交。",
         _ => "系统出现错误，已记入日志。请稍后再试；仍不行的，请联系系统管理员。",
     }

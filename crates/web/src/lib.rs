@@ -10,6 +10,7 @@ pub mod api;
 pub mod audit_jobs;
 pub mod auth;
 pub mod client;
+pub mod conflict;
 pub mod demo_accounts;
 pub mod error;
 pub mod export;

@@ -332,6 +332,7 @@ pub(super) fn a_year_is_assessed_from_the_records_and_the_scores_entered_and_dec
                 employees: Some(30),
                 registered_on: None,
             },
+            0,
         )
         .unwrap();
     let town = Assessee::Zone(zone);

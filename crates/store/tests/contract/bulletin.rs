@@ -225,6 +225,7 @@ pub(super) fn a_bulletin_says_the_records_figures_for_its_period_and_scope(db: &
                     employees: Some(30),
                     registered_on: None,
                 },
+                0,
             )
             .unwrap();
     }

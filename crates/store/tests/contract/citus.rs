@@ -268,11 +268,28 @@ const CROSS_COUNTY: &[(&str, &str, &str)] = &[
 
 /// Triggers on distributed or reference tables, each with why: Citus distributes them only
 /// with `citus.enable_unsafe_triggers` on.
-const TRIGGERS: &[(&str, &str, &str)] = &[(
-    "dues_payments",
-    "dues_payments_no_update",
-    "the dues ledger is append-only: an update is refused by the database",
-)];
+const TRIGGERS: &[(&str, &str, &str)] = &[
+    (
+        "dues_payments",
+        "dues_payments_no_update",
+        "the dues ledger is append-only: an update is refused by the database",
+    ),
+    (
+        "organizations",
+        "organizations_row_version",
+        "the record's version rises on every change, on the shard that holds the row",
+    ),
+    (
+        "party_orgs",
+        "party_orgs_row_version",
+        "the record's version rises on every change, on the shard that holds the row",
+    ),
+    (
+        "members",
+        "members_row_version",
+        "the record's version rises on every change, on the shard that holds the row",
+    ),
+];
 
 #[derive(QueryableByName, Debug)]
 struct Trigger {

@@ -371,14 +371,22 @@ pub(super) fn organizations_change_inside_the_scope_only(db: &TestDb) {
     // Kecheng does not see Longyou's unit: nothing is changed and the version stays.
     let v = store.registry_version().unwrap();
     let err = store
-        .update_organization("kecheng", &kecheng, today, changed.clone())
+        .update_organization("kecheng", &kecheng, today, changed.clone(), 0)
         .unwrap_err()
         .to_string();
     assert!(err.contains("不在您的管理范围内"), "{err}");
     assert_eq!(store.registry_version().unwrap(), v);
     // Its own credit code is no clash; another unit's is.
+    let version = |store: &mut Store, key: Key| {
+        store
+            .organization(&all(), today, key)
+            .unwrap()
+            .unwrap()
+            .version
+    };
+    assert_eq!(version(&mut store, c.orgs[0]), 0);
     store
-        .update_organization("longyou", &longyou, today, changed.clone())
+        .update_organization("longyou", &longyou, today, changed.clone(), 0)
         .unwrap();
     let row = store
         .organization(&all(), today, c.orgs[0])
@@ -386,23 +394,56 @@ pub(super) fn organizations_change_inside_the_scope_only(db: &TestDb) {
         .unwrap();
     assert_eq!(row.name, "龙游甲红木家具集团有限公司");
     assert_eq!(row.employees, Some(80));
+    assert_eq!(
+        row.version, 1,
+        "the database raises the version on a change"
+    );
+    // A form that showed the version before that change is refused: nothing is written.
+    let mut stale = changed.clone();
+    stale.employees = Some(7);
+    let v = store.registry_version().unwrap();
+    let err = store
+        .update_organization("longyou", &longyou, today, stale, 0)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Stale { what: "单位" }), "{err}");
+    assert_eq!(store.registry_version().unwrap(), v);
+    let row = store
+        .organization(&all(), today, c.orgs[0])
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.employees, row.version), (Some(80), 1));
     let mut clash = changed.clone();
     clash.key = c.orgs[1];
     let err = store
-        .update_organization("longyou", &longyou, today, clash)
+        .update_organization("longyou", &longyou, today, clash, 0)
         .unwrap_err()
         .to_string();
     assert!(err.contains("已被其他组织使用"), "{err}");
     // Saving the same values again writes nothing.
     let v = store.registry_version().unwrap();
     store
-        .update_organization("longyou", &longyou, today, changed.clone())
+        .update_organization("longyou", &longyou, today, changed.clone(), 1)
         .unwrap();
     assert_eq!(store.registry_version().unwrap(), v);
+    assert_eq!(version(&mut store, c.orgs[0]), 1);
+    // Whatever changes the row raises its version (an import, a statement by hand), so a
+    // form opened before it is refused as well.
+    diesel::sql_query(format!(
+        "UPDATE organizations SET employees = 81 WHERE county_code = {} AND id = {}",
+        c.orgs[0].county, c.orgs[0].id
+    ))
+    .execute(store.conn())
+    .unwrap();
+    assert_eq!(version(&mut store, c.orgs[0]), 2);
     changed.employees = None;
+    assert!(matches!(
+        store.update_organization("longyou", &longyou, today, changed.clone(), 1),
+        Err(StoreError::Stale { .. })
+    ));
     store
-        .update_organization("longyou", &longyou, today, changed)
+        .update_organization("longyou", &longyou, today, changed, 2)
         .unwrap();
+    assert_eq!(version(&mut store, c.orgs[0]), 3);
     let entries = store
         .audit_entries("organization", c.orgs[0].county, c.orgs[0].id)
         .unwrap();

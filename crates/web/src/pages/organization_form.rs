@@ -52,6 +52,10 @@ struct FormPage {
     action: String,
     /// The organization being changed; none when registering.
     editing: Option<String>,
+    /// The version of the record the form shows (editing only).
+    version: String,
+    /// The record changed after the form was opened: who changed what.
+    conflict: Option<String>,
     error: Option<String>,
     errors: FieldErrors,
     name: String,
@@ -76,6 +80,7 @@ struct Typed {
     sectors: Vec<String>,
     employees: String,
     registered_on: String,
+    version: String,
 }
 
 fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
@@ -92,6 +97,7 @@ fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
             "sector" => t.sectors.push(v),
             "employees" => t.employees = v,
             "registered_on" => t.registered_on = v,
+            "version" => t.version = v,
             _ => {}
         }
     }
@@ -121,6 +127,18 @@ async fn page(
     t: &Typed,
     errors: FieldErrors,
     error: Option<String>,
+) -> Result<FormPage, WebError> {
+    page_with(state, auth, mode, t, errors, error, None).await
+}
+
+async fn page_with(
+    state: &Arc<AppState>,
+    auth: &Auth,
+    mode: Mode,
+    t: &Typed,
+    errors: FieldErrors,
+    error: Option<String>,
+    conflict: Option<String>,
 ) -> Result<FormPage, WebError> {
     let title = match mode {
         Mode::New => "登记两新组织",
@@ -177,6 +195,8 @@ async fn page(
             Mode::New => None,
             Mode::Edit(k) => Some(format!("/organizations/{}/{}", k.county, k.id)),
         },
+        version: t.version.clone(),
+        conflict,
         error,
         errors,
         name: t.name.clone(),
@@ -247,6 +267,7 @@ pub async fn show_edit(
             .registered_on
             .map(|r| r.to_string())
             .unwrap_or_default(),
+        version: d.row.version.to_string(),
     };
     let p = page(
         &state,
@@ -280,6 +301,13 @@ async fn submit(
         t.county = k.county.to_string();
     }
     auth.check_csrf(&t.csrf)?;
+    let seen =
+        match mode {
+            Mode::New => 0,
+            Mode::Edit(_) => t.version.trim().parse::<i64>().map_err(|_| {
+                WebError::bad_field("版本", "表单缺少记录的版本，请重新打开修改页面")
+            })?,
+        };
     let mut errors = FieldErrors::default();
 
     let name = t.name.trim().to_owned();
@@ -400,7 +428,7 @@ async fn submit(
         .run(move |store| match mode {
             Mode::New => Ok(store.insert_organization(&actor, &scope, org)?),
             Mode::Edit(k) => {
-                store.update_organization(&actor, &scope, crate::today(), org)?;
+                store.update_organization(&actor, &scope, crate::today(), org, seen)?;
                 Ok(k)
             }
         })
@@ -408,6 +436,58 @@ async fn submit(
     match saved {
         Ok(key) => {
             Ok(Redirect::to(&format!("/organizations/{}/{}", key.county, key.id)).into_response())
+        }
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            let Mode::Edit(key) = mode else {
+                return Err(e);
+            };
+            // The form again with what was typed, now over the version that is stored, and
+            // what changed: saving once more is a decision taken knowing it.
+            let scope = auth.scope.clone();
+            let (version, change) = state
+                .pool
+                .run(move |store| {
+                    let row = store
+                        .organization(&scope, crate::today(), key)?
+                        .ok_or_else(WebError::not_found)?;
+                    let change = crate::conflict::last_change(
+                        store,
+                        "organization",
+                        key.county,
+                        key.id,
+                        &[
+                            ("name", "单位名称"),
+                            ("kind", "组织类别"),
+                            ("credit_code", "统一社会信用代码"),
+                            ("zone", "所在园区小镇"),
+                            ("sectors", "行业"),
+                            ("employees", "从业人员"),
+                            ("registered_on", "成立日期"),
+                        ],
+                        |field, value| match field {
+                            "kind" => value
+                                .as_str()
+                                .and_then(|k| OrgKind::parse(k).ok())
+                                .map(|k| k.label().to_owned()),
+                            "zone" | "sectors" => None,
+                            _ => crate::conflict::plain(value),
+                        },
+                    )?;
+                    Ok((row.version, change))
+                })
+                .await?;
+            t.version = version.to_string();
+            let p = page_with(
+                &state,
+                &auth,
+                mode,
+                &t,
+                FieldErrors::default(),
+                Some(e.message),
+                Some(change),
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, render(&p)?).into_response())
         }
         Err(e) if e.field.is_some() => {
             let mut errors = FieldErrors::default();

@@ -161,8 +161,9 @@ fn changing_an_organization_keeps_its_county_checks_every_field_and_is_audited()
     assert_eq!(form.status, 200);
     assert!(form.body.contains("龙游县待改名科技有限公司"));
     assert!(form.body.contains(r#"value="12""#));
+    let version = form_version(&form.body);
     let post = |c: &mut common::Client, fields: &[(&str, &str)]| {
-        let mut all = vec![("_csrf", csrf.as_str())];
+        let mut all = vec![("_csrf", csrf.as_str()), ("version", version.as_str())];
         all.extend_from_slice(fields);
         c.post_form(&edit_path, &all)
     };
@@ -1008,4 +1009,113 @@ fn the_member_search_finds_by_name_and_by_resident_id_within_the_scope_only() {
     assert_eq!(wrong.status, 422);
     assert!(wrong.body.contains("每页条数"));
     assert_eq!(c.get("/members?status=honorary").status, 422);
+}
+
+/// The hidden version a record's form carries.
+fn form_version(html: &str) -> String {
+    let at = html
+        .find("name=\"version\" value=\"")
+        .expect("the form carries the record's version");
+    html[at + 22..].split('"').next().unwrap().to_owned()
+}
+
+#[test]
+fn two_people_changing_one_organization_get_a_conflict_naming_the_change_not_a_lost_update() {
+    let app = app();
+    let mut county = app.signed_in("longyou");
+    let mut city = app.signed_in("city");
+    let form = county.get("/organizations/new");
+    let r = county.post_form(
+        "/organizations/new",
+        &[
+            ("_csrf", form.csrf().as_str()),
+            ("name", "龙游县同时修改测试有限公司"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+            ("employees", "12"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let detail = r.header("location").unwrap().to_owned();
+    let edit = format!("{detail}/edit");
+    let key: Vec<i64> = detail
+        .rsplit('/')
+        .take(2)
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let (id, county_code) = (key[0], key[1] as i32);
+
+    // Both open the form; the county saves first.
+    let (form_county, form_city) = (county.get(&edit), city.get(&edit));
+    assert_eq!(
+        form_version(&form_county.body),
+        form_version(&form_city.body)
+    );
+    let save = |c: &mut common::Client, csrf: &str, version: &str, employees: &str| {
+        c.post_form(
+            &edit,
+            &[
+                ("_csrf", csrf),
+                ("version", version),
+                ("name", "龙游县同时修改测试有限公司"),
+                ("county", "330825"),
+                ("kind", "enterprise"),
+                ("employees", employees),
+            ],
+        )
+    };
+    let r = save(
+        &mut county,
+        &form_county.csrf(),
+        &form_version(&form_county.body),
+        "20",
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // The city saves over the version it saw: refused, told who changed what, its own
+    // values kept in the form.
+    let r = save(
+        &mut city,
+        &form_city.csrf(),
+        &form_version(&form_city.body),
+        "30",
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    let text = text_of(&r.body);
+    assert!(
+        text.contains("单位在您打开表单之后已被修改，未保存"),
+        "{text}"
+    );
+    assert!(text.contains("从业人员由“12”改为“20”"), "{text}");
+    assert!(r.body.contains("value=\"30\""), "the city's value is kept");
+    let employees = |app: &TestApp| -> serde_json::Value {
+        let mut store = app.store();
+        let last = store
+            .audit_entries("organization", county_code, id)
+            .unwrap()
+            .pop()
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(last.after.as_deref().unwrap()).unwrap()
+            ["employees"]
+            .clone()
+    };
+    assert_eq!(employees(app), 20, "the county's change stands");
+
+    // Saving the conflict page's form is a decision taken knowing the change: it is kept.
+    let r = save(&mut city, &r.csrf(), &form_version(&r.body), "30");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(employees(app), 30);
+    // A form without its version is refused, naming the field.
+    let form = county.get(&edit);
+    let r = county.post_form(
+        &edit,
+        &[
+            ("_csrf", form.csrf().as_str()),
+            ("name", "龙游县同时修改测试有限公司"),
+            ("county", "330825"),
+            ("kind", "enterprise"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("版本"), "{}", r.body);
 }
