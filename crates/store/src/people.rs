@@ -33,6 +33,9 @@ pub struct PartyOrgView {
     pub term_started: Option<NaiveDate>,
     /// 台账起始月 (the first day of the month).
     pub records_start: NaiveDate,
+    /// The record's version, raised on every change: the edit form hands back the version
+    /// it showed ([`crate::Store::update_party_org`]).
+    pub version: i64,
 }
 
 /// A child in the tree: key, name, type, members directly in it.
@@ -105,6 +108,9 @@ pub struct MemberView {
     pub leave_reason: Option<LeaveReason>,
     /// 民族、学历、职业
     pub background: Background,
+    /// The record's version, raised on every change: the edit form hands back the version
+    /// it showed ([`crate::Store::update_member`]).
+    pub version: i64,
 }
 
 type PoRow = (
@@ -117,10 +123,11 @@ type PoRow = (
     bool,
     Option<NaiveDate>,
     NaiveDate,
+    i64,
 );
 
 fn po_view(r: PoRow) -> Result<PartyOrgView> {
-    let (county, id, path, name, t, mode, has_committee, term_started, records_start) = r;
+    let (county, id, path, name, t, mode, has_committee, term_started, records_start, version) = r;
     Ok(PartyOrgView {
         key: Key { county, id },
         path,
@@ -132,6 +139,7 @@ fn po_view(r: PoRow) -> Result<PartyOrgView> {
         has_committee,
         term_started,
         records_start,
+        version,
     })
 }
 
@@ -248,6 +256,7 @@ macro_rules! member_columns {
                 m::arrived_on,
                 m::left_on,
                 m::leave_reason,
+                m::row_version,
             ),
             (m::ethnicity, m::education, m::occupation),
         )
@@ -281,6 +290,7 @@ type MemberRow = (
         Option<NaiveDate>,
         Option<NaiveDate>,
         Option<String>,
+        i64,
     ),
     (Option<String>, Option<String>, Option<String>),
 );
@@ -289,7 +299,7 @@ fn member_view(row: MemberRow) -> Result<MemberView> {
     let (
         (county, id, name, sex, birth_year, status, joined_on, confirmed_on),
         (po_id, po_name, wc, wid, workplace_name, workplace_credit_code, flow, dest),
-        (masked, phone, arrived_on, left_on, leave_reason),
+        (masked, phone, arrived_on, left_on, leave_reason, version),
         background,
     ) = row;
     let workplace = match (wc, wid, workplace_name) {
@@ -318,6 +328,7 @@ fn member_view(row: MemberRow) -> Result<MemberView> {
             .map(|r| LeaveReason::parse(&r).map_err(|e| bad("减少原因", e)))
             .transpose()?,
         background: background_of(background)?,
+        version,
     })
 }
 
@@ -356,6 +367,7 @@ impl Store {
                 po::has_committee,
                 po::term_started,
                 po::records_start,
+                po::row_version,
             ))
             .first(self.conn())
             .optional()?;
@@ -376,6 +388,7 @@ impl Store {
                 po::has_committee,
                 po::term_started,
                 po::records_start,
+                po::row_version,
             ))
             .first(self.conn())
             .optional()?;

@@ -1328,7 +1328,9 @@ impl Store {
     /// and term, and the units it covers among those the scope sees (units outside the
     /// scope's view stay as they are). A unit no longer covered keeps its link's history in
     /// `coverage_ended` (to yesterday), so past coverage still computes; a new one is
-    /// covered from today. One transaction, audited; an unchanged save writes nothing.
+    /// covered from today. `seen` is the version the form showed: a party organization
+    /// changed since is not overwritten ([`StoreError::Stale`]). One transaction, audited;
+    /// an unchanged save writes nothing.
     pub fn update_party_org(
         &mut self,
         actor: &str,
@@ -1336,6 +1338,7 @@ impl Store {
         today: NaiveDate,
         key: Key,
         change: PartyOrgChange,
+        seen: i64,
     ) -> Result<()> {
         use crate::schema::coverage_ended;
         let cipher = &self.cipher;
@@ -1347,6 +1350,7 @@ impl Store {
                 Option<String>,
                 bool,
                 Option<NaiveDate>,
+                i64,
             );
             let row: Option<Current> = party_orgs::table
                 .filter(party_orgs::county_code.eq(key.county))
@@ -1359,14 +1363,19 @@ impl Store {
                     party_orgs::formation_mode,
                     party_orgs::has_committee,
                     party_orgs::term_started,
+                    party_orgs::row_version,
                 ))
                 .first(conn)
                 .optional()?;
-            let Some((_, name, org_type, mode, has_committee, term_started)) =
+            let Some((_, name, org_type, mode, has_committee, term_started, version)) =
                 row.filter(|r| scope.contains_path(&r.0))
             else {
                 return Err(StoreError::invalid("党组织", "不存在或不在您的管理范围内"));
             };
+            // Under the write lock: nobody changes it between this check and the update.
+            if version != seen {
+                return Err(StoreError::Stale { what: "党组织" });
+            }
             if change.term_started.is_some_and(|t| t > today) {
                 return Err(StoreError::invalid("本届任期开始", "不能晚于今天"));
             }
@@ -2049,8 +2058,9 @@ impl Store {
     /// Corrects a member's record (the resident ID stays: identity is not edited here).
     /// The member must lie in `scope`; the dates are checked against the constitution's
     /// rules with the birth date from the encrypted ID, and the workplace must be a
-    /// registered unit. One transaction, audited with before and after; an unchanged
-    /// record writes nothing.
+    /// registered unit. `seen` is the version the form showed: a record changed since is
+    /// not overwritten ([`StoreError::Stale`]). One transaction, audited with before and
+    /// after; an unchanged record writes nothing.
     pub fn update_member(
         &mut self,
         actor: &str,
@@ -2058,10 +2068,22 @@ impl Store {
         today: NaiveDate,
         key: Key,
         change: MemberChange,
+        seen: i64,
     ) -> Result<()> {
         let cipher = &self.cipher;
         crate::connection::write_transaction(&mut self.conn, |conn| {
             let before = member_in_scope(conn, scope, key)?;
+            // Under the write lock: nobody changes it between this check and the update.
+            let version: i64 = members::table
+                .filter(members::county_code.eq(key.county))
+                .filter(members::id.eq(key.id))
+                .select(members::row_version)
+                .first(conn)?;
+            if version != seen {
+                return Err(StoreError::Stale {
+                    what: "党员信息"
+                });
+            }
             let (sealed, masked, phone_before): (Vec<u8>, String, Option<String>) =
                 member_profiles::table
                     .filter(member_profiles::county_code.eq(key.county))

@@ -2,6 +2,7 @@
 //! saved, and the person is told who changed what, from the audit log, before they decide
 //! to save their own values over it.
 
+use liangxin_domain::kinds::Coded;
 use liangxin_store::Store;
 use liangxin_store::audit::AuditRow;
 
@@ -52,7 +53,10 @@ fn changes(
                 before.get(field).unwrap_or(&null),
                 after.get(field).unwrap_or(&null),
             );
-            if b == a {
+            // A list of changes the entry did not have before is no change when empty.
+            let empty =
+                |v: &serde_json::Value| v.is_null() || v.as_array().is_some_and(Vec::is_empty);
+            if b == a || (empty(b) && empty(a)) {
                 return None;
             }
             Some(match (show(field, b), show(field, a)) {
@@ -70,4 +74,15 @@ pub fn plain(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     })
+}
+
+/// A stored code shown as its label (none stored: “空”).
+pub fn coded<T: Coded>(value: &serde_json::Value) -> Option<String> {
+    match value.as_str() {
+        None => Some("空".to_owned()),
+        Some(code) => T::all()
+            .iter()
+            .find(|t| t.code() == code)
+            .map(|t| t.label().to_owned()),
+    }
 }

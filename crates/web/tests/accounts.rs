@@ -317,6 +317,7 @@ fn a_county_auditor_reads_its_countys_log_and_verifies_it_but_sees_no_member_dat
         "joined_on",
         "confirmed_on",
         "workplace",
+        "version",
     ] {
         if let Some(v) = input_value(&edit.body, name) {
             fields.push((name.into(), v));

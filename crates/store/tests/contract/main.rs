@@ -57,6 +57,16 @@ use {
     statistics::*, town::*, vanguard::*, weak::*, workforce::*,
 };
 
+/// The version of a party organization's record now (what its edit form would show).
+fn po_version(store: &mut Store, key: Key) -> i64 {
+    store.party_org(&all(), key).unwrap().unwrap().version
+}
+
+/// The version of a member's record now (what their edit form would show).
+fn member_version(store: &mut Store, key: Key) -> i64 {
+    store.member(&all(), key).unwrap().unwrap().version
+}
+
 /// A database for one test, removed when dropped.
 struct TestDb {
     target: Target,

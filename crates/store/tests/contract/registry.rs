@@ -498,8 +498,9 @@ pub(super) fn member_records_are_corrected_by_the_rules_and_audited(db: &TestDb)
         background: Default::default(),
     };
     // Another county's committee does not find the member.
+    let seen = member_version(&mut store, key);
     let err = store
-        .update_member("kecheng", &kecheng, TODAY, key, change.clone())
+        .update_member("kecheng", &kecheng, TODAY, key, change.clone(), seen)
         .unwrap_err()
         .to_string();
     assert!(err.contains("党员：不存在"), "{err}");
@@ -508,8 +509,9 @@ pub(super) fn member_records_are_corrected_by_the_rules_and_audited(db: &TestDb)
         confirmed_on: Some(d(2011, 6, 30)),
         ..change.clone()
     };
+    let seen = member_version(&mut store, key);
     let err = store
-        .update_member("longyou", &longyou, TODAY, key, short)
+        .update_member("longyou", &longyou, TODAY, key, short, seen)
         .unwrap_err()
         .to_string();
     assert!(err.contains("转正时间：预备期至少一年"), "{err}");
@@ -520,14 +522,16 @@ pub(super) fn member_records_are_corrected_by_the_rules_and_audited(db: &TestDb)
         }),
         ..change.clone()
     };
+    let seen = member_version(&mut store, key);
     let err = store
-        .update_member("longyou", &longyou, TODAY, key, gone)
+        .update_member("longyou", &longyou, TODAY, key, gone, seen)
         .unwrap_err()
         .to_string();
     assert!(err.contains("工作单位"), "{err}");
     let v = store.registry_version().unwrap();
+    let seen = member_version(&mut store, key);
     store
-        .update_member("longyou", &longyou, TODAY, key, change.clone())
+        .update_member("longyou", &longyou, TODAY, key, change.clone(), seen)
         .unwrap();
     assert!(store.registry_version().unwrap() > v);
     let seen = store.member(&longyou, key).unwrap().unwrap();
@@ -535,8 +539,9 @@ pub(super) fn member_records_are_corrected_by_the_rules_and_audited(db: &TestDb)
     assert_eq!(seen.workplace.map(|w| w.0), Some(c.orgs[0]));
     // Saving again writes nothing; the audit entry keeps the phone masked.
     let v = store.registry_version().unwrap();
+    let seen = member_version(&mut store, key);
     store
-        .update_member("longyou", &longyou, TODAY, key, change)
+        .update_member("longyou", &longyou, TODAY, key, change, seen)
         .unwrap();
     assert_eq!(store.registry_version().unwrap(), v);
     let entries = store.audit_entries("member", key.county, key.id).unwrap();

@@ -226,8 +226,9 @@ pub(super) fn coverage_over_time_follows_the_dated_records(db: &TestDb) {
         covers: vec![c.orgs[0]],
     };
     let v = store.registry_version().unwrap();
+    let seen = po_version(&mut store, c.joint);
     let err = store
-        .update_party_org("kecheng", &kecheng, TODAY, c.joint, change.clone())
+        .update_party_org("kecheng", &kecheng, TODAY, c.joint, change.clone(), seen)
         .unwrap_err()
         .to_string();
     assert!(err.contains("不在您的管理范围内"), "{err}");
@@ -235,8 +236,9 @@ pub(super) fn coverage_over_time_follows_the_dated_records(db: &TestDb) {
 
     // Longyou lets the second unit go: it was reached yesterday, it is not today.
     let longyou = scope_of(&mut store, c.longyou);
+    let seen = po_version(&mut store, c.joint);
     store
-        .update_party_org("longyou", &longyou, TODAY, c.joint, change.clone())
+        .update_party_org("longyou", &longyou, TODAY, c.joint, change.clone(), seen)
         .unwrap();
     let units = store.covered_units(&all(), TODAY, c.joint).unwrap();
     assert_eq!(
@@ -259,10 +261,12 @@ pub(super) fn coverage_over_time_follows_the_dated_records(db: &TestDb) {
     );
     // Saving the same again writes nothing; a unit outside the county is refused.
     let v = store.registry_version().unwrap();
+    let seen = po_version(&mut store, c.joint);
     store
-        .update_party_org("longyou", &longyou, TODAY, c.joint, change.clone())
+        .update_party_org("longyou", &longyou, TODAY, c.joint, change.clone(), seen)
         .unwrap();
     assert_eq!(store.registry_version().unwrap(), v);
+    let seen = po_version(&mut store, c.joint);
     let err = store
         .update_party_org(
             "longyou",
@@ -273,6 +277,7 @@ pub(super) fn coverage_over_time_follows_the_dated_records(db: &TestDb) {
                 covers: vec![c.orgs[0], c.orgs[3]],
                 ..change
             },
+            seen,
         )
         .unwrap_err()
         .to_string();
@@ -604,6 +609,7 @@ pub(super) fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &Tes
         .unwrap();
     // Today the joint branch lets the second unit go: on D it still covered it.
     let joint = store.party_org(&county, c.joint).unwrap().unwrap();
+    let seen = po_version(&mut store, c.joint);
     store
         .update_party_org(
             "t",
@@ -618,6 +624,7 @@ pub(super) fn a_report_for_a_day_is_unchanged_by_what_is_dated_after_it(db: &Tes
                 term_started: joint.term_started,
                 covers: vec![c.orgs[0], c.orgs[2], founded],
             },
+            seen,
         )
         .unwrap();
 

@@ -131,8 +131,9 @@ pub(super) fn a_members_background_is_imported_corrected_and_audited(db: &TestDb
             ..m.background
         },
     };
+    let seen = member_version(&mut store, m.key);
     store
-        .update_member("t", &longyou, TODAY, m.key, change)
+        .update_member("t", &longyou, TODAY, m.key, change, seen)
         .unwrap();
     assert_eq!(
         find(&mut store, 201).background.education,

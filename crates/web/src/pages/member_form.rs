@@ -39,6 +39,8 @@ struct Form {
     ethnicity: String,
     education: String,
     occupation: String,
+    /// The version of the record the form shows (correcting only).
+    version: String,
 }
 
 #[derive(Debug, Default)]
@@ -85,6 +87,8 @@ struct FormPage {
     error: Option<String>,
     warning: Option<String>,
     errors: FieldErrors,
+    /// The record changed after the form was opened: who changed what.
+    conflict: Option<String>,
     f: Form,
     statuses: Vec<Choice>,
     ethnicities: Vec<Choice>,
@@ -108,6 +112,7 @@ fn parse_body(body: &[u8]) -> Result<Form, WebError> {
             "ethnicity" => f.ethnicity = v,
             "education" => f.education = v,
             "occupation" => f.occupation = v,
+            "version" => f.version = v,
             _ => {}
         }
     }
@@ -170,6 +175,7 @@ async fn page(
         error,
         warning,
         errors,
+        conflict: None,
         statuses: crate::view::choices::<MemberStatus>(&f.status),
         ethnicities: crate::view::choices::<Ethnicity>(&f.ethnicity),
         educations: crate::view::choices::<Education>(&f.education),
@@ -251,6 +257,7 @@ pub async fn show_edit(
         ethnicity: code_of(m.background.ethnicity),
         education: code_of(m.background.education),
         occupation: code_of(m.background.occupation),
+        version: m.version.to_string(),
     };
     let p = page(
         &state,
@@ -444,6 +451,9 @@ async fn submit_with(
                 .await
         }
         (Mode::Edit { member, .. }, _) => {
+            let seen = f.version.trim().parse::<i64>().map_err(|_| {
+                WebError::bad_field("版本", "表单缺少记录的版本，请重新打开修改页面")
+            })?;
             let (key, change) = (
                 *member,
                 MemberChange {
@@ -459,7 +469,7 @@ async fn submit_with(
             state
                 .pool
                 .run(move |store| {
-                    store.update_member(&actor, &scope, today, key, change)?;
+                    store.update_member(&actor, &scope, today, key, change, seen)?;
                     Ok(key)
                 })
                 .await
@@ -484,6 +494,62 @@ async fn submit_with(
             Redirect::to(&format!("/members/{}/{}?saved=member", key.county, key.id))
                 .into_response(),
         ),
+        Err(err) if err.status == StatusCode::CONFLICT => {
+            let Mode::Edit { member: key, .. } = mode else {
+                return Err(err);
+            };
+            // The form again with what was typed, now over the version that is stored, and
+            // what changed: saving once more is a decision taken knowing it.
+            let m = member(&state, &auth, key).await?;
+            let change = state
+                .pool
+                .run(move |store| {
+                    crate::conflict::last_change(
+                        store,
+                        "member",
+                        key.county,
+                        key.id,
+                        &[
+                            ("name", "姓名"),
+                            ("status", "党员类别"),
+                            ("joined_on", "入党时间"),
+                            ("confirmed_on", "转正时间"),
+                            ("workplace", "工作单位"),
+                            ("party_org", "所在党组织"),
+                            ("flow", "流动情况"),
+                            ("ethnicity", "民族"),
+                            ("education", "学历"),
+                            ("occupation", "职业"),
+                        ],
+                        |field, value| match field {
+                            "status" => crate::conflict::coded::<MemberStatus>(value),
+                            "flow" => crate::conflict::coded::<FlowStatus>(value),
+                            "ethnicity" => crate::conflict::coded::<Ethnicity>(value),
+                            "education" => crate::conflict::coded::<Education>(value),
+                            "occupation" => crate::conflict::coded::<Occupation>(value),
+                            "workplace" | "party_org" => None,
+                            _ => crate::conflict::plain(value),
+                        },
+                    )
+                })
+                .await?;
+            let f = Form {
+                version: m.version.to_string(),
+                ..f
+            };
+            let mut p = page(
+                &state,
+                &auth,
+                &edit_mode(&m),
+                f,
+                FieldErrors::default(),
+                Some(err.message),
+                warning,
+            )
+            .await?;
+            p.conflict = Some(change);
+            Ok((StatusCode::CONFLICT, render(&p)?).into_response())
+        }
         Err(err) if err.field.is_some() => {
             let mut e = FieldErrors::default();
             let slot = match err.field {

@@ -465,10 +465,7 @@ async fn submit(
                             ("registered_on", "成立日期"),
                         ],
                         |field, value| match field {
-                            "kind" => value
-                                .as_str()
-                                .and_then(|k| OrgKind::parse(k).ok())
-                                .map(|k| k.label().to_owned()),
+                            "kind" => crate::conflict::coded::<OrgKind>(value),
                             "zone" | "sectors" => None,
                             _ => crate::conflict::plain(value),
                         },

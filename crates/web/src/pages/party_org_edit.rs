@@ -59,6 +59,10 @@ struct EditPage {
     back: String,
     error: Option<String>,
     errors: FieldErrors,
+    /// The version of the record the form shows.
+    version: String,
+    /// The record changed after the form was opened: who changed what.
+    conflict: Option<String>,
     name: String,
     types: Vec<Choice>,
     modes: Vec<Choice>,
@@ -80,6 +84,7 @@ struct Typed {
     keep: Vec<String>,
     /// Credit codes of units to add, one per line.
     add: String,
+    version: String,
 }
 
 fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
@@ -94,6 +99,7 @@ fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
             "has_committee" => t.has_committee = v == "1",
             "keep" => t.keep.push(v),
             "add" => t.add = v,
+            "version" => t.version = v,
             _ => {}
         }
     }
@@ -130,6 +136,7 @@ async fn recorded(state: &Arc<AppState>, auth: &Auth, key: Key) -> Result<Record
                     .iter()
                     .map(|(k, _)| format!("{}/{}", k.county, k.id))
                     .collect(),
+                version: po.version.to_string(),
                 ..Typed::default()
             };
             Ok(Recorded {
@@ -157,6 +164,8 @@ async fn page(
         back: format!("/party-orgs/{county}/{id}"),
         error,
         errors,
+        version: t.version.clone(),
+        conflict: None,
         name: t.name.clone(),
         types: crate::view::choices::<PartyOrgType>(&t.org_type),
         modes: crate::view::choices::<FormationMode>(&t.formation_mode),
@@ -194,8 +203,13 @@ pub async fn submit(
     Path((county, id)): Path<(i32, i64)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let t = parse_body(&body)?;
+    let mut t = parse_body(&body)?;
     auth.check_csrf(&t.csrf)?;
+    let seen = t
+        .version
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| WebError::bad_field("版本", "表单缺少记录的版本，请重新打开修改页面"))?;
     let r = recorded(&state, &auth, Key { county, id }).await?;
     let today = crate::today();
     let mut e = FieldErrors::default();
@@ -276,10 +290,56 @@ pub async fn submit(
     let actor = format!("user:{}", auth.user.id);
     let saved = state
         .pool
-        .run(move |store| Ok(store.update_party_org(&actor, &scope, today, key, change)?))
+        .run(move |store| Ok(store.update_party_org(&actor, &scope, today, key, change, seen)?))
         .await;
     match saved {
         Ok(()) => Ok(Redirect::to(&format!("/party-orgs/{county}/{id}")).into_response()),
+        Err(err) if err.status == StatusCode::CONFLICT => {
+            // The form again with what was typed, over the version and the units recorded
+            // now, and what changed: saving once more is a decision taken knowing it.
+            let r = recorded(&state, &auth, key).await?;
+            t.version = r.typed.version.clone();
+            let change = state
+                .pool
+                .run(move |store| {
+                    crate::conflict::last_change(
+                        store,
+                        "party_org",
+                        key.county,
+                        key.id,
+                        &[
+                            ("name", "名称"),
+                            ("org_type", "类型"),
+                            ("formation_mode", "组建方式"),
+                            ("has_committee", "设委员会"),
+                            ("term_started", "本届任期开始"),
+                            ("covers_added", "新增覆盖单位"),
+                            ("covers_removed", "不再覆盖的单位"),
+                        ],
+                        |field, value| match field {
+                            "org_type" => crate::conflict::coded::<PartyOrgType>(value),
+                            "formation_mode" => crate::conflict::coded::<FormationMode>(value),
+                            "has_committee" => value
+                                .as_bool()
+                                .map(|b| if b { "是" } else { "否" }.to_owned()),
+                            "covers_added" | "covers_removed" => None,
+                            _ => crate::conflict::plain(value),
+                        },
+                    )
+                })
+                .await?;
+            let mut p = page(
+                &state,
+                &auth,
+                &r,
+                &t,
+                FieldErrors::default(),
+                Some(err.message),
+            )
+            .await?;
+            p.conflict = Some(change);
+            Ok((StatusCode::CONFLICT, render(&p)?).into_response())
+        }
         Err(err) if err.field.is_some() => {
             let mut e = FieldErrors::default();
             match err.field {

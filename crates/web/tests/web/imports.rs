@@ -491,6 +491,7 @@ fn a_county_uploads_its_member_sheet_sees_every_problem_commits_and_undoes() {
                 phone: None,
                 background: Default::default(),
             },
+            view.version,
         )
         .unwrap();
     let r = c.post_form(&format!("{third}/commit"), &[("_csrf", &csrf)]);

@@ -307,6 +307,7 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
     assert!(node.body.contains(&edit));
     let form = c.get(&edit);
     assert_eq!(form.status, 200);
+    let version = form_version(&form.body);
     assert!(
         form.body.contains(&unit.name),
         "the covered unit is listed to keep"
@@ -316,6 +317,7 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
         &edit,
         &[
             ("_csrf", &csrf),
+            ("version", &version),
             ("name", "测"),
             ("org_type", "joint_branch"),
             ("keep", &format!("{}/{}", unit.key.county, unit.key.id)),
@@ -328,6 +330,7 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
         &edit,
         &[
             ("_csrf", &csrf),
+            ("version", &version),
             ("name", "测试联合党支部"),
             ("org_type", "joint_branch"),
             ("keep", "330825/1"),
@@ -339,6 +342,7 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
         &edit,
         &[
             ("_csrf", &csrf),
+            ("version", &version),
             ("name", "测试第二联合党支部"),
             ("org_type", "joint_branch"),
             ("formation_mode", "regional_joint"),
@@ -356,6 +360,36 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
     assert!(!detail.body.contains("测试第二联合党支部"));
     // The town committee cannot reach the form either.
     assert_eq!(z.get(&edit).status, 404);
+
+    // Two at once: the county renames it while the city has the form open.
+    let mut k = app.signed_in("city");
+    let (mine, theirs) = (c.get(&edit), k.get(&edit));
+    let save = |cl: &mut common::Client, form: &common::Resp, name: &str| {
+        cl.post_form(
+            &edit,
+            &[
+                ("_csrf", form.csrf().as_str()),
+                ("version", form_version(&form.body).as_str()),
+                ("name", name),
+                ("org_type", "joint_branch"),
+                ("formation_mode", "regional_joint"),
+                ("term_started", "2026-02-01"),
+            ],
+        )
+    };
+    assert_eq!(save(&mut c, &mine, "测试第三联合党支部").status, 303);
+    let r = save(&mut k, &theirs, "测试第四联合党支部");
+    assert_eq!(r.status, 409, "{}", r.body);
+    let text = text_of(&r.body);
+    assert!(
+        text.contains("名称由“测试第二联合党支部”改为“测试第三联合党支部”"),
+        "{text}"
+    );
+    assert!(r.body.contains("测试第四联合党支部"), "its own value kept");
+    assert!(c.get(&node_path).body.contains("测试第三联合党支部"));
+    let r = save(&mut k, &r, "测试第四联合党支部");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(c.get(&node_path).body.contains("测试第四联合党支部"));
 }
 
 #[test]
@@ -497,8 +531,9 @@ fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
     assert!(form.body.contains(&id.masked()));
     assert!(form.body.contains("13800000000"));
     assert!(!form.body.contains(r#"name="resident_id""#));
+    let version = form_version(&form.body);
     let change = |c: &mut common::Client, fields: &[(&str, &str)]| {
-        let mut all = vec![("_csrf", csrf.as_str())];
+        let mut all = vec![("_csrf", csrf.as_str()), ("version", version.as_str())];
         all.extend_from_slice(fields);
         c.post_form(&edit, &all)
     };
@@ -552,6 +587,34 @@ fn registering_a_member_checks_identity_dates_and_scope_and_masks_the_id() {
     assert_eq!(other.get(&edit).status, 404);
     let mut ins = app.signed_in("instructor");
     assert_eq!(ins.get(&edit).status, 403);
+
+    // Two at once: the branch's county corrects the name while the city has the form open.
+    let mut k = app.signed_in("city");
+    let (mine, theirs) = (c.get(&edit), k.get(&edit));
+    let save = |cl: &mut common::Client, form: &common::Resp, name: &str| {
+        cl.post_form(
+            &edit,
+            &[
+                ("_csrf", form.csrf().as_str()),
+                ("version", form_version(&form.body).as_str()),
+                ("name", name),
+                ("status", "full"),
+                ("joined_on", "2015-07-01"),
+                ("confirmed_on", "2016-08-01"),
+                ("phone", "13900000000"),
+            ],
+        )
+    };
+    assert_eq!(save(&mut c, &mine, "钱多二").status, 303);
+    let r = save(&mut k, &theirs, "钱多三");
+    assert_eq!(r.status, 409, "{}", r.body);
+    let text = text_of(&r.body);
+    assert!(text.contains("党员信息在您打开表单之后已被修改"), "{text}");
+    assert!(text.contains("姓名由“钱多多”改为“钱多二”"), "{text}");
+    assert!(c.get(&member_path).body.contains("钱多二"));
+    let r = save(&mut k, &r, "钱多三");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(c.get(&member_path).body.contains("钱多三"));
 }
 
 #[test]
