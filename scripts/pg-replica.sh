@@ -8,7 +8,9 @@
 #   scripts/pg-replica.sh remove   stop it, delete the copy and its replication slot
 #
 # Run as root (the server runs as the postgres user). The primary must accept replication
-# connections from 127.0.0.1: a line for them is added to its pg_hba.conf if it has none.
+# connections from 127.0.0.1 as postgres without a password: a trust line for them is added
+# to its pg_hba.conf if it has no replication line for 127.0.0.1 (one that asks a password
+# makes pg_basebackup ask for it).
 # docs/多机部署.md says how a real deployment sets this up on two machines.
 set -euo pipefail
 
@@ -16,7 +18,8 @@ PRIMARY_PORT=${PRIMARY_PORT:-5432}
 PORT=${REPLICA_PORT:-5433}
 DIR=${REPLICA_DIR:-/var/lib/postgresql/liangxin-replica}
 SLOT=liangxin_replica
-VERSION=$(ls /etc/postgresql | sort -n | tail -n1)
+# The cluster .ci/run starts (the first installed version).
+VERSION=$(ls /etc/postgresql | head -n1)
 BIN=/usr/lib/postgresql/$VERSION/bin
 HBA=/etc/postgresql/$VERSION/main/pg_hba.conf
 

@@ -16,6 +16,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for port in 18940 18941 18942; do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+        echo "port $port is taken: stop what serves there first" >&2
+        exit 1
+    fi
+done
 for port in 18941 18942; do
     DATABASE_URL=$db "$bin" serve --addr "127.0.0.1:$port" --pool 4 --insecure-cookies \
         --trusted-proxy 127.0.0.1/32 > "$work/serve-$port.log" 2>&1 &

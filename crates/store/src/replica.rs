@@ -50,10 +50,13 @@ impl Store {
             unreachable!("a postgres:// target opens PostgreSQL");
         };
         diesel::sql_query("SET default_transaction_read_only = on").execute(pg)?;
+        // A new database's key check may not have reached the replica yet: not ready, like
+        // a replica that cannot be reached (a server tries again later).
         let Some(check) = stored_key_check(&mut conn)? else {
-            return Err(StoreError::Key(
-                "只读副本尚无密钥校验值：请先用主库启动一次".into(),
-            ));
+            return Err(StoreError::Connect(format!(
+                "{}：只读副本尚未同步主库的密钥校验值",
+                target.describe()
+            )));
         };
         // The key must be the primary's: `load` refuses one that does not match the check.
         let cipher = IdCipher::load(key, Some(&check), crate::crypto::Suite::default())?;

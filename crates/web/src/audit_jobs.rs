@@ -63,7 +63,8 @@ impl AuditJobs {
 
 /// Starts a run of `scope` in the background unless one is running; either way the page
 /// then shows it.
-pub fn start(state: &Arc<AppState>, actor: String, scope: Scope) {
+pub fn start(state: &Arc<AppState>, user: i64, scope: Scope) {
+    let actor = format!("user:{user}");
     let path = scope.party_path.clone();
     {
         let mut jobs = state.audit_jobs.lock();
@@ -109,6 +110,11 @@ pub fn start(state: &Arc<AppState>, actor: String, scope: Scope) {
                 Err(e.message)
             }
         };
+        // The findings were written after the request that started the run had answered:
+        // the runner's next pages wait for the replica to replay them.
+        if state.pool.has_replica() {
+            crate::auth::remember_write(&state, user).await;
+        }
         state.audit_jobs.update(&path, |j| {
             j.percent = 100;
             j.outcome = Some((Utc::now(), outcome));

@@ -323,7 +323,8 @@ async fn signed_in(state: &Arc<AppState>, auth: Auth, mut req: Request, next: Ne
     let may_write = !req.method().is_safe();
     let (user, after) = (auth.user.id, auth.write_position.clone());
     req.extensions_mut().insert(auth);
-    let response = crate::pool::READ_AFTER.scope(after, next.run(req)).await;
+    let terms = crate::pool::ReadTerms::after(after);
+    let response = crate::pool::READ_AFTER.scope(terms, next.run(req)).await;
     if may_write && state.pool.has_replica() {
         remember_write(state, user).await;
     }

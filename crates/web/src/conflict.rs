@@ -20,15 +20,16 @@ pub fn last_change(
     show: impl Fn(&str, &serde_json::Value) -> Option<String>,
 ) -> Result<String, WebError> {
     let Some(row) = store.audit_entries(entity, county, id)?.pop() else {
-        return Ok(String::new());
+        return Ok("审计日志中没有这条记录的修改（它可能由导入、转接等其他办理改动）。".to_owned());
     };
     let who = store
         .actor_names([row.actor.as_str()])?
         .remove(&row.actor)
         .unwrap_or_else(|| row.actor.clone());
     Ok(format!(
-        "最近一次修改：{who}，{}。{}",
-        row.at.format("%Y-%m-%d %H:%M"),
+        "这条记录最近一次修改：{who}，{}（北京时间）。{}",
+        // Kept in UTC; read in China Standard Time, as the audit log's page shows it.
+        (row.at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M"),
         changes(&row, labels, show).join("；")
     ))
 }

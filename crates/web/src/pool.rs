@@ -32,10 +32,36 @@ pub struct DbPool {
 }
 
 tokio::task_local! {
-    /// The primary's WAL position after the signed-in user's last write (`None`: they
-    /// have not written): this request's reads wait for the replica to replay it. Outside
-    /// a signed-in request nothing is known, and [`DbPool::read`] reads from the primary.
-    pub static READ_AFTER: Option<String>;
+    /// What a signed-in request's reads may see ([`ReadTerms`]). Outside a signed-in
+    /// request nothing is known, and [`DbPool::read`] reads from the primary.
+    pub static READ_AFTER: ReadTerms;
+}
+
+/// A request's terms for reading from the replica.
+#[derive(Debug, Clone, Default)]
+pub struct ReadTerms {
+    /// The primary's WAL position after the signed-in user's last write (`None`: they have
+    /// not written): the replica must have replayed it.
+    pub after: Option<String>,
+    /// Once a read of the request has gone to the primary, the rest do too: a value kept
+    /// per records version must not be read from a replica older than the version it is
+    /// kept under (the version read on the primary, the value on the replica).
+    primary: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ReadTerms {
+    pub fn after(after: Option<String>) -> ReadTerms {
+        ReadTerms {
+            after,
+            ..ReadTerms::default()
+        }
+    }
+}
+
+/// The rest of this request reads from the primary: for a form whose values and version
+/// decide a write (what it shows must be what the primary holds).
+pub fn read_from_primary() {
+    let _ = READ_AFTER.try_with(|t| t.primary.store(true, Ordering::Relaxed));
 }
 
 /// `work` carrying this request's [`READ_AFTER`]: for a task spawned to finish a request
@@ -166,9 +192,13 @@ impl DbPool {
         F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
         T: Send + 'static,
     {
-        let (Some(replica), Ok(after)) = (&self.replica, READ_AFTER.try_with(Clone::clone)) else {
+        let (Some(replica), Ok(terms)) = (&self.replica, READ_AFTER.try_with(Clone::clone)) else {
             return self.run(f).await;
         };
+        if terms.primary.load(Ordering::Relaxed) {
+            return self.run(f).await;
+        }
+        let after = terms.after;
         let permit = replica
             .permits
             .clone()
@@ -184,7 +214,10 @@ impl DbPool {
         .map_err(|e| WebError::internal(format!("数据库任务失败：{e}")))?;
         match tried {
             OnReplica::Served(result) => result,
-            OnReplica::Primary(f) => self.run(f).await,
+            OnReplica::Primary(f) => {
+                read_from_primary();
+                self.run(f).await
+            }
         }
     }
 

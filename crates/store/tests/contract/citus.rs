@@ -94,19 +94,20 @@ const REFERENCE: &[&str] = &[
     "transfer_events",
     "transfers",
     "users",
-    "write_positions",
     "zone_items",
     "zones",
 ];
 
 /// On the coordinator only: the audit log is one hash chain written in order; sign-in
-/// attempts, the scheduled jobs' claims and the migrations' own table are the coordinator's
-/// business.
+/// attempts, the scheduled jobs' claims, the users' write positions (written after every
+/// form, a reference table would commit them on every node) and the migrations' own table
+/// are the coordinator's business.
 const LOCAL: &[&str] = &[
     "__diesel_schema_migrations",
     "audit_log",
     "job_claims",
     "login_attempts",
+    "write_positions",
 ];
 
 /// Keys that cross counties (or point from a reference table into the records), each with why

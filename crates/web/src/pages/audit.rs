@@ -343,7 +343,7 @@ pub async fn run(
     if auth.scope.member.is_some() {
         return Err(WebError::bad_field("排查范围", "党员不能发起排查"));
     }
-    crate::audit_jobs::start(&state, format!("user:{}", auth.user.id), auth.scope.clone());
+    crate::audit_jobs::start(&state, auth.user.id, auth.scope.clone());
     Ok(Redirect::to("/audit").into_response())
 }
 

@@ -520,6 +520,7 @@ async fn submit_with(
                             ("ethnicity", "民族"),
                             ("education", "学历"),
                             ("occupation", "职业"),
+                            ("phone", "联系电话"),
                         ],
                         |field, value| match field {
                             "status" => crate::conflict::coded::<MemberStatus>(value),

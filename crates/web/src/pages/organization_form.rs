@@ -247,6 +247,8 @@ pub async fn show_edit(
     Path((county, id)): Path<(i32, i64)>,
 ) -> Result<Response, WebError> {
     let key = Key { county, id };
+    // The values and the version the save will be checked against: the primary's.
+    crate::pool::read_from_primary();
     let d = crate::lists::organizations::load(&state, &auth, key).await?;
     let t = Typed {
         csrf: String::new(),

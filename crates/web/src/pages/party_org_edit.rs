@@ -82,6 +82,8 @@ struct Typed {
     has_committee: bool,
     /// `county/id` of each covered unit left ticked.
     keep: Vec<String>,
+    /// `county/id` of each covered unit the form listed, ticked or not.
+    shown: Vec<String>,
     /// Credit codes of units to add, one per line.
     add: String,
     version: String,
@@ -98,6 +100,7 @@ fn parse_body(body: &[u8]) -> Result<Typed, WebError> {
             "term_started" => t.term_started = v,
             "has_committee" => t.has_committee = v == "1",
             "keep" => t.keep.push(v),
+            "shown" => t.shown.push(v),
             "add" => t.add = v,
             "version" => t.version = v,
             _ => {}
@@ -299,6 +302,14 @@ pub async fn submit(
             // now, and what changed: saving once more is a decision taken knowing it.
             let r = recorded(&state, &auth, key).await?;
             t.version = r.typed.version.clone();
+            // Units covered since the form was opened stay ticked: leaving them unticked
+            // would let a second save undo the other person's change unseen.
+            for (k, _) in &r.units {
+                let value = format!("{}/{}", k.county, k.id);
+                if !t.shown.contains(&value) && !t.keep.contains(&value) {
+                    t.keep.push(value);
+                }
+            }
             let change = state
                 .pool
                 .run(move |store| {

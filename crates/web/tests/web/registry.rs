@@ -364,21 +364,33 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
     // Two at once: the county renames it while the city has the form open.
     let mut k = app.signed_in("city");
     let (mine, theirs) = (c.get(&edit), k.get(&edit));
-    let save = |cl: &mut common::Client, form: &common::Resp, name: &str| {
-        cl.post_form(
-            &edit,
-            &[
-                ("_csrf", form.csrf().as_str()),
-                ("version", form_version(&form.body).as_str()),
+    let save =
+        |cl: &mut common::Client, form: &common::Resp, name: &str, extra: &[(&str, &str)]| {
+            let version = form_version(&form.body);
+            let csrf = form.csrf();
+            let mut fields = vec![
+                ("_csrf", csrf.as_str()),
+                ("version", version.as_str()),
                 ("name", name),
                 ("org_type", "joint_branch"),
                 ("formation_mode", "regional_joint"),
                 ("term_started", "2026-02-01"),
-            ],
+            ];
+            fields.extend_from_slice(extra);
+            cl.post_form(&edit, &fields)
+        };
+    // The county also covers the unit again.
+    assert_eq!(
+        save(
+            &mut c,
+            &mine,
+            "测试第三联合党支部",
+            &[("add", code.as_str())]
         )
-    };
-    assert_eq!(save(&mut c, &mine, "测试第三联合党支部").status, 303);
-    let r = save(&mut k, &theirs, "测试第四联合党支部");
+        .status,
+        303
+    );
+    let r = save(&mut k, &theirs, "测试第四联合党支部", &[]);
     assert_eq!(r.status, 409, "{}", r.body);
     let text = text_of(&r.body);
     assert!(
@@ -386,10 +398,19 @@ fn setting_up_a_party_organization_checks_its_parent_units_and_dates() {
         "{text}"
     );
     assert!(r.body.contains("测试第四联合党支部"), "its own value kept");
+    let kept = format!("{}/{}", unit.key.county, unit.key.id);
+    assert!(
+        r.body
+            .contains(&format!(r#"name="keep" value="{kept}" checked"#)),
+        "the unit covered since the form was opened stays ticked: {}",
+        r.body
+    );
     assert!(c.get(&node_path).body.contains("测试第三联合党支部"));
-    let r = save(&mut k, &r, "测试第四联合党支部");
+    let r = save(&mut k, &r, "测试第四联合党支部", &[("keep", kept.as_str())]);
     assert_eq!(r.status, 303, "{}", r.body);
-    assert!(c.get(&node_path).body.contains("测试第四联合党支部"));
+    let node = c.get(&node_path);
+    assert!(node.body.contains("测试第四联合党支部"));
+    assert!(node.body.contains(&unit.name), "still covers the unit");
 }
 
 #[test]
