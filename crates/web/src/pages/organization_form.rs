@@ -128,18 +128,6 @@ async fn page(
     errors: FieldErrors,
     error: Option<String>,
 ) -> Result<FormPage, WebError> {
-    page_with(state, auth, mode, t, errors, error, None).await
-}
-
-async fn page_with(
-    state: &Arc<AppState>,
-    auth: &Auth,
-    mode: Mode,
-    t: &Typed,
-    errors: FieldErrors,
-    error: Option<String>,
-    conflict: Option<String>,
-) -> Result<FormPage, WebError> {
     let title = match mode {
         Mode::New => "登记两新组织",
         Mode::Edit(_) => "修改两新组织信息",
@@ -196,7 +184,7 @@ async fn page_with(
             Mode::Edit(k) => Some(format!("/organizations/{}/{}", k.county, k.id)),
         },
         version: t.version.clone(),
-        conflict,
+        conflict: None,
         error,
         errors,
         name: t.name.clone(),
@@ -476,16 +464,16 @@ async fn submit(
                 })
                 .await?;
             t.version = version.to_string();
-            let p = page_with(
+            let mut p = page(
                 &state,
                 &auth,
                 mode,
                 &t,
                 FieldErrors::default(),
                 Some(e.message),
-                Some(change),
             )
             .await?;
+            p.conflict = Some(change);
             Ok((StatusCode::CONFLICT, render(&p)?).into_response())
         }
         Err(e) if e.field.is_some() => {
