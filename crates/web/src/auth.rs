@@ -324,7 +324,7 @@ async fn signed_in(state: &Arc<AppState>, auth: Auth, mut req: Request, next: Ne
     let (user, after) = (auth.user.id, auth.write_position.clone());
     req.extensions_mut().insert(auth);
     let terms = crate::pool::ReadTerms::after(after);
-    let response = crate::pool::READ_AFTER.scope(terms, next.run(req)).await;
+    let response = crate::pool::READ_TERMS.scope(terms, next.run(req)).await;
     if may_write && state.pool.has_replica() {
         remember_write(state, user).await;
     }

@@ -163,7 +163,7 @@ where
     let headers: Vec<Cell> = export.headers.iter().map(|h| Cell::from(*h)).collect();
     let first = format!("\u{feff}{}", csv_line(&headers));
     let pool_state = state.clone();
-    tokio::spawn(crate::pool::with_read_after(async move {
+    tokio::spawn(crate::pool::with_read_terms(async move {
         let ran = pool_state
             .pool
             .read(move |store| {

@@ -8,7 +8,7 @@
 //! With a streaming replica (`DATABASE_READ_URL`), [`DbPool::read`] serves reports, lists
 //! and exports from it, while [`DbPool::run`] (every write, and whatever decides one) stays
 //! on the primary. A read goes to the replica only once it has replayed the signed-in
-//! user's last write ([`READ_AFTER`], set per request by the sign-in middleware), and falls
+//! user's last write ([`READ_TERMS`], set per request by the sign-in middleware), and falls
 //! back to the primary when the replica is behind or down: nobody misses their own change,
 //! and a stopped replica costs no request.
 
@@ -34,7 +34,7 @@ pub struct DbPool {
 tokio::task_local! {
     /// What a signed-in request's reads may see ([`ReadTerms`]). Outside a signed-in
     /// request nothing is known, and [`DbPool::read`] reads from the primary.
-    pub static READ_AFTER: ReadTerms;
+    pub static READ_TERMS: ReadTerms;
 }
 
 /// A request's terms for reading from the replica.
@@ -61,16 +61,16 @@ impl ReadTerms {
 /// The rest of this request reads from the primary: for a form whose values and version
 /// decide a write (what it shows must be what the primary holds).
 pub fn read_from_primary() {
-    let _ = READ_AFTER.try_with(|t| t.primary.store(true, Ordering::Relaxed));
+    let _ = READ_TERMS.try_with(|t| t.primary.store(true, Ordering::Relaxed));
 }
 
-/// `work` carrying this request's [`READ_AFTER`]: for a task spawned to finish a request
+/// `work` carrying this request's [`READ_TERMS`]: for a task spawned to finish a request
 /// (a file streamed after the headers have gone), whose reads keep the request's terms.
-pub fn with_read_after<W: Future>(work: W) -> impl Future<Output = W::Output> {
-    let after = READ_AFTER.try_with(Clone::clone).ok();
+pub fn with_read_terms<W: Future>(work: W) -> impl Future<Output = W::Output> {
+    let terms = READ_TERMS.try_with(Clone::clone).ok();
     async move {
-        match after {
-            Some(after) => READ_AFTER.scope(after, work).await,
+        match terms {
+            Some(terms) => READ_TERMS.scope(terms, work).await,
             None => work.await,
         }
     }
@@ -185,14 +185,14 @@ impl DbPool {
     }
 
     /// Runs the read `f` on the streaming replica when there is one, it is up and it has
-    /// replayed this request's user's last write ([`READ_AFTER`]); on the primary
+    /// replayed this request's user's last write ([`READ_TERMS`]); on the primary
     /// otherwise. `f` must write nothing (the replica's session refuses writes).
     pub async fn read<T, F>(&self, f: F) -> Result<T, WebError>
     where
         F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
         T: Send + 'static,
     {
-        let (Some(replica), Ok(terms)) = (&self.replica, READ_AFTER.try_with(Clone::clone)) else {
+        let (Some(replica), Ok(terms)) = (&self.replica, READ_TERMS.try_with(Clone::clone)) else {
             return self.run(f).await;
         };
         if terms.primary.load(Ordering::Relaxed) {
