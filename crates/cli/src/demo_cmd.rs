@@ -19,14 +19,12 @@ pub struct Options {
     pub organizations: usize,
 }
 
-pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliError> {
-    let Options {
-        seed,
-        force,
-        if_empty,
-        as_of,
-        organizations,
-    } = opts;
+/// How the demo goes in: `None` when the database holds data and is to be kept.
+fn load_mode(
+    store: &mut Store,
+    target: &Target,
+    opts: &Options,
+) -> Result<Option<LoadMode>, CliError> {
     // Anything registered (units, party organizations or members imported first) is data:
     // the demo city is never added beside it, only put in its place when forced.
     let existing = store.registry_counts()?;
@@ -34,66 +32,173 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
         "{}个两新组织、{}个党组织、{}名党员",
         existing.organizations, existing.party_orgs, existing.members
     );
-    if !existing.is_empty() && if_empty {
+    if !existing.is_empty() && opts.if_empty {
         say!(
             "数据库 {} 已有登记数据（{held}），保留现有数据",
             target.describe()
         );
-        return Ok(());
+        return Ok(None);
     }
-    if !existing.is_empty() && !force {
+    if !existing.is_empty() && !opts.force {
         return Err(CliError::Refused(format!(
-            "数据库 {} 已有登记数据（{held}），未作改动；如需重建演示城市请加 --force（将删除现有数据）",
+            "数据库 {} 已有登记数据（{held}），未作改动；如需重建演示数据请加 --force（将删除现有数据）",
             target.describe()
         )));
     }
+    // Replacing happens in the load's own transaction: a failure keeps the old data.
+    Ok(Some(if existing.is_empty() {
+        LoadMode::Append
+    } else {
+        LoadMode::Replace
+    }))
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} {msg:<8} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn bulk(city: &liangxin_demo::City) -> Bulk<'_> {
+    Bulk {
+        regions: &city.regions,
+        zones: &city.zones,
+        organizations: &city.organizations,
+        party_orgs: &city.party_orgs,
+        coverage: &city.coverage,
+        instructors: &city.instructors,
+        assignments: &city.assignments,
+        members: &city.members,
+        meetings: &city.meetings,
+        dues_standards: &city.dues_standards,
+        dues_payments: &city.dues_payments,
+        records_start: city.records_start,
+        archive_items: &city.archive_items,
+        floating: &city.floating,
+    }
+}
+
+/// `liangxin demo --province`: the province's committee, then its cities one at a time,
+/// each generated, loaded in its own transaction and let go before the next, so memory
+/// holds one city, never the province. The registry, a year of meetings, attendance and
+/// dues, archives and floating members; the evaluation and town records of the demo city
+/// are not generated for a province.
+pub fn province(
+    store: &mut Store,
+    target: &Target,
+    opts: Options,
+    code: i32,
+) -> Result<(), CliError> {
+    let Some(province) = liangxin_demo::province::province(code, opts.organizations) else {
+        return Err(CliError::Refused(format!(
+            "--province：只能生成浙江省（330000），不是 {code}"
+        )));
+    };
+    let Some(mut mode) = load_mode(store, target, &opts)? else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    let top = liangxin_demo::City {
+        regions: vec![province.top.region.clone()],
+        party_orgs: vec![province.top.committee.clone()],
+        records_start: liangxin_demo::life::first_month(opts.as_of),
+        ..Default::default()
+    };
+    store.bulk_load("demo", mode, bulk(&top), &mut |_, _, _| {})?;
+    mode = LoadMode::Append;
+    let mut base = liangxin_demo::IdBase {
+        party_orgs: province.top.committee.key.id + 1,
+        ..Default::default()
+    };
+    let cities = province.cities.len();
+    let (mut organizations, mut party_orgs, mut members, mut meetings) = (0, 1, 0, 0);
+    for (i, (spec, units)) in province.cities.into_iter().enumerate() {
+        let name = spec.name;
+        let spinner =
+            ProgressBar::new_spinner().with_message(format!("生成{name}（{}/{cities}）…", i + 1));
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        // Each city its own stream of the seed: the same seed gives the same province.
+        let seed = opts.seed.wrapping_add(i as u64);
+        let mut city = liangxin_demo::generate_city(
+            spec,
+            seed,
+            Size {
+                organizations: units,
+            },
+            opts.as_of,
+        );
+        base = city.shift_ids(base);
+        spinner.finish_and_clear();
+        let bar = progress_bar();
+        bar.set_prefix(format!("{name}（{}/{cities}）", i + 1));
+        let mut stage = String::new();
+        store.bulk_load("demo", mode, bulk(&city), &mut |stage_name, done, total| {
+            if stage_name != stage {
+                stage = stage_name.to_owned();
+                bar.set_message(stage.clone());
+                bar.set_length(total as u64);
+            }
+            bar.set_position(done as u64);
+        })?;
+        bar.finish_and_clear();
+        organizations += city.organizations.len();
+        party_orgs += city.party_orgs.len();
+        members += city.members.len();
+        meetings += city.meetings.len();
+        say!(
+            "{name}：两新组织 {} 个，党组织 {} 个，党员 {} 名，会议 {} 次（累计用时 {:.0} 秒）",
+            city.organizations.len(),
+            city.party_orgs.len(),
+            city.members.len(),
+            city.meetings.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let accounts =
+        liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
+    store.mark_demo()?;
+    say!(
+        "演示省已生成（{}，种子 {}，基准日 {}）：{cities} 个市，两新组织 {organizations} 个，党组织 {party_orgs} 个，党员 {members} 名，会议 {meetings} 次；用时 {:.1} 秒",
+        province.top.region.name,
+        opts.seed,
+        opts.as_of,
+        started.elapsed().as_secs_f64()
+    );
+    say!("数据库：{}", target.describe());
+    print_accounts(&accounts);
+    Ok(())
+}
+
+pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliError> {
+    let Some(mode) = load_mode(store, target, &opts)? else {
+        return Ok(());
+    };
+    let Options {
+        seed,
+        as_of,
+        organizations,
+        ..
+    } = opts;
     let started = Instant::now();
     let spinner = ProgressBar::new_spinner().with_message("生成演示城市…");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let city = generate(seed, Size { organizations }, as_of);
     spinner.finish_and_clear();
 
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:<8} [{bar:40}] {pos}/{len}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar();
     let mut stage = String::new();
-    // Replacing happens in the load's own transaction: a failure keeps the old data.
-    let mode = if !existing.is_empty() {
-        LoadMode::Replace
-    } else {
-        LoadMode::Append
-    };
-    store.bulk_load(
-        "demo",
-        mode,
-        Bulk {
-            regions: &city.regions,
-            zones: &city.zones,
-            organizations: &city.organizations,
-            party_orgs: &city.party_orgs,
-            coverage: &city.coverage,
-            instructors: &city.instructors,
-            assignments: &city.assignments,
-            members: &city.members,
-            meetings: &city.meetings,
-            dues_standards: &city.dues_standards,
-            dues_payments: &city.dues_payments,
-            records_start: city.records_start,
-            archive_items: &city.archive_items,
-            floating: &city.floating,
-        },
-        &mut |name, done, total| {
-            if name != stage {
-                stage = name.to_owned();
-                bar.set_message(stage.clone());
-                bar.set_length(total as u64);
-            }
-            bar.set_position(done as u64);
-        },
-    )?;
+    store.bulk_load("demo", mode, bulk(&city), &mut |name, done, total| {
+        if name != stage {
+            stage = name.to_owned();
+            bar.set_message(stage.clone());
+            bar.set_length(total as u64);
+        }
+        bar.set_position(done as u64);
+    })?;
     bar.finish_and_clear();
     let terms = liangxin_demo::committees::terms(&city, as_of);
     let posts = store.load_posts("demo", &terms)?;

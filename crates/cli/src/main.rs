@@ -73,9 +73,14 @@ enum Command {
         /// the same seed and date give the same city.
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
-        /// Number of two-new organizations (the members and party organizations follow).
-        #[arg(long, default_value_t = 60_000, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
-        organizations: u32,
+        /// Number of two-new organizations (the members and party organizations follow):
+        /// 60,000 for the city, 600,000 for a province.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
+        organizations: Option<u32>,
+        /// Build a province instead (its GB/T 2260 code: 330000, Zhejiang's eleven cities),
+        /// city after city, with a year of meetings and dues, on PostgreSQL or SQLite.
+        #[arg(long, value_parser = clap::value_parser!(i32).range(110000..=820000))]
+        province: Option<i32>,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -679,17 +684,23 @@ fn run(cli: Cli) -> Result<(), CliError> {
             if_empty,
             as_of,
             organizations,
-        } => demo_cmd::run(
-            &mut store,
-            &target,
-            demo_cmd::Options {
+            province,
+        } => {
+            let opts = demo_cmd::Options {
                 seed,
                 force,
                 if_empty,
                 as_of: as_of.unwrap_or_else(today),
-                organizations: organizations as usize,
-            },
-        ),
+                organizations: organizations
+                    .map_or(if province.is_some() { 600_000 } else { 60_000 }, |n| {
+                        n as usize
+                    }),
+            };
+            match province {
+                Some(code) => demo_cmd::province(&mut store, &target, opts, code),
+                None => demo_cmd::run(&mut store, &target, opts),
+            }
+        }
         Command::Coverage {
             by,
             format,

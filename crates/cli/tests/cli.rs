@@ -1969,3 +1969,85 @@ fn anyone_recounts_a_bulletin_without_the_database_and_a_forged_one_fails() {
 fn nowhere_exists(dir: &Path) -> bool {
     dir.join("no").exists()
 }
+
+/// `demo --province`: Zhejiang's eleven cities under one province committee, the same
+/// report on SQLite and on PostgreSQL, each city and county a scope of its own.
+#[test]
+fn a_small_province_city_by_city_on_both_databases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("province.db");
+    let db = db.to_str().unwrap();
+    let args = [
+        "demo",
+        "--province",
+        "330000",
+        "--organizations",
+        "2500",
+        "--as-of",
+        "2026-11-27",
+    ];
+    let out = liangxin(db, &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("11 个市"), "{said}");
+    assert!(said.contains("quzhou"), "the city's own account: {said}");
+    let report = |run: &dyn Fn(&[&str]) -> Output, county: Option<&str>| {
+        let mut a = vec!["coverage", "--by", "county", "--as-of", "2026-11-27"];
+        a.extend(["--format", "json"]);
+        if let Some(c) = county {
+            a.extend(["--county", c]);
+        }
+        let out = run(&a);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let sqlite = |a: &[&str]| liangxin(db, a);
+    let whole: serde_json::Value = serde_json::from_str(&report(&sqlite, None)).unwrap();
+    assert_eq!(whole["scope"], "中共浙江省两新组织工作委员会");
+    let groups = whole["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 90, "Zhejiang's 90 county-level divisions");
+    let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
+    for name in ["上城区", "龙游县", "景宁畲族自治县", "嵊泗县"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let sum: u64 = groups.iter().map(|g| g["total"].as_u64().unwrap()).sum();
+    assert_eq!(Some(sum), whole["total"]["total"].as_u64());
+    // One city: its own divisions only.
+    let quzhou: serde_json::Value = serde_json::from_str(&report(&sqlite, Some("330800"))).unwrap();
+    assert_eq!(quzhou["groups"].as_array().unwrap().len(), 6);
+    let out = liangxin(db, &args);
+    assert!(
+        !out.status.success(),
+        "a second province is not added beside the first"
+    );
+
+    let Ok(base) = std::env::var("LIANGXIN_TEST_PG_URL") else {
+        eprintln!("LIANGXIN_TEST_PG_URL not set: the province on PostgreSQL skipped");
+        return;
+    };
+    let schema = format!("lx_province_{}", std::process::id());
+    let mut admin = PgConnection::establish(&base).unwrap();
+    for sql in [
+        format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        format!("CREATE SCHEMA {schema}"),
+    ] {
+        diesel::sql_query(sql).execute(&mut admin).unwrap();
+    }
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let pg = |a: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_liangxin"))
+            .args(a)
+            .env("DATABASE_URL", &url)
+            .env("LIANGXIN_KEY", KEY)
+            .output()
+            .unwrap()
+    };
+    let out = pg(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(report(&pg, None), report(&sqlite, None));
+    assert_eq!(report(&pg, Some("330825")), report(&sqlite, Some("330825")));
+    diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&mut admin)
+        .unwrap();
+}

@@ -18,8 +18,9 @@ mod dues;
 mod floating;
 pub mod funds;
 pub mod investors;
-mod life;
+pub mod life;
 pub mod projects;
+pub mod province;
 pub mod records;
 pub mod rectification;
 pub mod reviews;
@@ -100,10 +101,193 @@ pub struct City {
     pub floating: Vec<liangxin_domain::floating::FloatingRecord>,
 }
 
+/// The first id each kind of record takes: a city placed after others starts where they end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdBase {
+    pub zones: i64,
+    pub organizations: i64,
+    pub party_orgs: i64,
+    pub instructors: i64,
+    pub members: i64,
+    pub meetings: i64,
+    pub floating: i64,
+}
+
+impl Default for IdBase {
+    fn default() -> IdBase {
+        IdBase {
+            zones: 1,
+            organizations: 1,
+            party_orgs: 1,
+            instructors: 1,
+            members: 1,
+            meetings: 1,
+            floating: 1,
+        }
+    }
+}
+
+impl City {
+    /// Moves every id (and every reference to it) so that each kind starts at `base`
+    /// instead of 1, and returns the base of the next city: ids stay unique across the
+    /// cities of a province, as one database needs them.
+    pub fn shift_ids(&mut self, base: IdBase) -> IdBase {
+        let d = IdBase {
+            zones: base.zones - 1,
+            organizations: base.organizations - 1,
+            party_orgs: base.party_orgs - 1,
+            instructors: base.instructors - 1,
+            members: base.members - 1,
+            meetings: base.meetings - 1,
+            floating: base.floating - 1,
+        };
+        let org = |k: &mut Key| k.id += d.organizations;
+        let po = |k: &mut Key| k.id += d.party_orgs;
+        let member = |k: &mut Key| k.id += d.members;
+        for z in &mut self.zones {
+            z.id += d.zones;
+        }
+        for o in &mut self.organizations {
+            org(&mut o.key);
+            if let Some(z) = &mut o.zone {
+                *z += d.zones;
+            }
+        }
+        for p in &mut self.party_orgs {
+            po(&mut p.key);
+            // A root's parent (the province's committee) lies outside the city.
+            if let Some(parent) = &mut p.parent
+                && parent.county != self.regions.first().and_then(|r| r.parent).unwrap_or(0)
+            {
+                po(parent);
+            }
+            if let Some(z) = &mut p.zone {
+                *z += d.zones;
+            }
+        }
+        for l in &mut self.coverage {
+            org(&mut l.organization);
+            po(&mut l.party_org);
+        }
+        for i in &mut self.instructors {
+            i.key.id += d.instructors;
+        }
+        for a in &mut self.assignments {
+            org(&mut a.organization);
+            a.instructor.id += d.instructors;
+        }
+        for m in &mut self.members {
+            member(&mut m.key);
+            m.party_org_id += d.party_orgs;
+            if let Some(w) = &mut m.workplace {
+                org(w);
+            }
+        }
+        for m in &mut self.meetings {
+            m.key.id += d.meetings;
+            po(&mut m.record.party_org);
+            for a in &mut m.record.attendance {
+                member(&mut a.member);
+            }
+        }
+        for s in &mut self.dues_standards {
+            member(&mut s.member);
+        }
+        for p in &mut self.dues_payments {
+            member(&mut p.member);
+        }
+        for a in &mut self.archive_items {
+            member(&mut a.member);
+        }
+        for f in &mut self.floating {
+            f.id += d.floating;
+            member(&mut f.member);
+            if let Some(h) = &mut f.host {
+                po(h);
+            }
+        }
+        let next = |ids: &mut dyn Iterator<Item = i64>, at: i64| ids.max().map_or(at, |m| m + 1);
+        IdBase {
+            zones: next(&mut self.zones.iter().map(|z| z.id), base.zones),
+            organizations: next(
+                &mut self.organizations.iter().map(|o| o.key.id),
+                base.organizations,
+            ),
+            party_orgs: next(
+                &mut self.party_orgs.iter().map(|p| p.key.id),
+                base.party_orgs,
+            ),
+            instructors: next(
+                &mut self.instructors.iter().map(|i| i.key.id),
+                base.instructors,
+            ),
+            members: next(&mut self.members.iter().map(|m| m.key.id), base.members),
+            meetings: next(&mut self.meetings.iter().map(|m| m.key.id), base.meetings),
+            floating: next(&mut self.floating.iter().map(|f| f.id), base.floating),
+        }
+    }
+}
+
 pub const CITY_CODE: i32 = 330800;
 
 /// The default seed: the date of the speech the product was conceived from (2017-08-08).
 pub const DEFAULT_SEED: u64 = 20170808;
+
+/// One county-level division of a generated city.
+#[derive(Debug, Clone, Copy)]
+pub struct County {
+    /// GB/T 2260 code.
+    pub code: i32,
+    pub name: &'static str,
+    /// The short name units' names begin with (柯城).
+    pub short: &'static str,
+    /// Its share of the city's organizations.
+    pub share: f64,
+    /// Towns and streets (乡镇街道) generated in it.
+    pub towns: usize,
+}
+
+/// Which city to generate, and where it sits: Quzhou alone, or one city of a province.
+#[derive(Debug, Clone)]
+pub struct CitySpec {
+    /// GB/T 2260 code of the city (330800).
+    pub code: i32,
+    pub name: &'static str,
+    pub counties: Vec<County>,
+    /// The places the speech names, where the city is Quzhou.
+    pub named_zones: &'static [(&'static str, i32, ZoneKind, ZoneClass)],
+    /// The letters zone codes begin with (QZ).
+    pub zone_prefix: &'static str,
+    /// The province above it: its region and its 两新工委 (none for a city on its own).
+    pub province: Option<(i32, Key)>,
+    /// The 顺序码 range its members' generated ID numbers draw from: the cities of a
+    /// province draw from disjoint ranges, so no two members anywhere share a number.
+    pub resident_seq: (u16, u16),
+}
+
+impl CitySpec {
+    /// Quzhou: the six county-level divisions and the seven named places.
+    pub fn quzhou() -> CitySpec {
+        CitySpec {
+            code: CITY_CODE,
+            name: "衢州市",
+            counties: COUNTIES
+                .iter()
+                .map(|&(code, name, short, share, towns)| County {
+                    code,
+                    name,
+                    short,
+                    share,
+                    towns,
+                })
+                .collect(),
+            named_zones: NAMED_ZONES,
+            zone_prefix: "QZ",
+            province: None,
+            resident_seq: (0, 1000),
+        }
+    }
+}
 
 /// (code, name, short name, share of the city's organizations, towns)
 const COUNTIES: &[(i32, &str, &str, f64, usize)] = &[
@@ -415,6 +599,7 @@ const DESTINATIONS: &[&str] = &[
 ];
 
 struct Gen {
+    spec: CitySpec,
     rng: ChaCha8Rng,
     seed: u64,
     as_of: NaiveDate,
@@ -427,7 +612,13 @@ struct Gen {
 
 /// Builds the demo city.
 pub fn generate(seed: u64, size: Size, as_of: NaiveDate) -> City {
+    generate_city(CitySpec::quzhou(), seed, size, as_of)
+}
+
+/// Builds the city `spec` describes (ids from 1: [`City::shift_ids`] places it beside others).
+pub fn generate_city(spec: CitySpec, seed: u64, size: Size, as_of: NaiveDate) -> City {
     let mut g = Gen {
+        spec,
         rng: ChaCha8Rng::seed_from_u64(seed),
         seed,
         as_of,
@@ -526,15 +717,17 @@ impl Gen {
     }
 
     fn build(&mut self, size: Size) {
+        let city_code = self.spec.code;
+        let city_name = self.spec.name;
         self.city.regions.push(Region {
-            code: CITY_CODE,
-            name: "衢州市".into(),
-            parent: None,
+            code: city_code,
+            name: city_name.into(),
+            parent: self.spec.province.map(|p| p.0),
         });
         let root = self.party_org(
-            CITY_CODE,
-            None,
-            "中共衢州市两新组织工作委员会".into(),
+            city_code,
+            self.spec.province.map(|p| p.1),
+            format!("中共{city_name}两新组织工作委员会"),
             PartyOrgType::WorkingCommittee,
             None,
             None,
@@ -543,11 +736,18 @@ impl Gen {
         let mut stems: Vec<&str> = TOWN_STEMS.to_vec();
         let mut plans = Vec::new();
         let mut zone_id = 1i64;
-        for &(code, name, short, _, towns) in COUNTIES {
+        for County {
+            code,
+            name,
+            short,
+            towns,
+            ..
+        } in self.spec.counties.clone()
+        {
             self.city.regions.push(Region {
                 code,
                 name: name.into(),
-                parent: Some(CITY_CODE),
+                parent: Some(city_code),
             });
             let committee = self.party_org(
                 code,
@@ -591,12 +791,13 @@ impl Gen {
                 plan.towns.push((town_code, town_name));
             }
             // The named places first, then two generated parks and a market per county.
-            let mut county_zones: Vec<(String, ZoneKind, Option<ZoneClass>, ZoneLevel)> =
-                NAMED_ZONES
-                    .iter()
-                    .filter(|z| z.1 == code)
-                    .map(|z| (z.0.to_owned(), z.2, Some(z.3), ZoneLevel::Provincial))
-                    .collect();
+            let mut county_zones: Vec<(String, ZoneKind, Option<ZoneClass>, ZoneLevel)> = self
+                .spec
+                .named_zones
+                .iter()
+                .filter(|z| z.1 == code)
+                .map(|z| (z.0.to_owned(), z.2, Some(z.3), ZoneLevel::Provincial))
+                .collect();
             county_zones.push((
                 format!("{short}经济开发区"),
                 ZoneKind::Park,
@@ -628,7 +829,7 @@ impl Gen {
                     .map(|t| t.0);
                 self.city.zones.push(Zone {
                     id: zone_id,
-                    code: format!("QZ{code}-{zone_id:03}"),
+                    code: format!("{}{code}-{zone_id:03}", self.spec.zone_prefix),
                     name: zname.clone(),
                     kind,
                     class,
@@ -669,8 +870,8 @@ impl Gen {
         // Instructors: about one per 60 organizations.
         let mut next_instructor = 1i64;
         let mut instructors_by_county: Vec<Vec<Key>> = Vec::new();
-        for (i, &(code, ..)) in COUNTIES.iter().enumerate() {
-            let n = (size.organizations as f64 * COUNTIES[i].3 / 60.0).ceil() as usize;
+        for County { code, share, .. } in self.spec.counties.clone() {
+            let n = (size.organizations as f64 * share / 60.0).ceil() as usize;
             let mut keys = Vec::new();
             for _ in 0..n {
                 let key = Key {
@@ -691,7 +892,7 @@ impl Gen {
 
         let mut org_id = 1i64;
         for (ci, plan) in plans.iter().enumerate() {
-            let count = (size.organizations as f64 * COUNTIES[ci].3).round() as usize;
+            let count = (size.organizations as f64 * self.spec.counties[ci].share).round() as usize;
             // Small units waiting for a joint branch, per zone (or town when outside zones).
             let mut pending_joint: Vec<(Option<i64>, Key, Vec<Key>)> = Vec::new();
             for _ in 0..count {
@@ -1017,8 +1218,9 @@ impl Gen {
         } else {
             [330802, 330881, 330103, 330702, 360102][self.rng.random_range(0..5)]
         };
+        let (seq_from, seq_to) = self.spec.resident_seq;
         let resident_id = loop {
-            let seq = self.rng.random_range(0..1000u16);
+            let seq = self.rng.random_range(seq_from..seq_to);
             if let Ok(id) = ResidentId::from_parts(&region.to_string(), birth, seq)
                 && self.ids_taken.insert(id.expose().to_owned())
             {

@@ -118,26 +118,43 @@ pub(crate) fn refresh(conn: &mut DbConnection, members: &[Key]) -> Result<()> {
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
-            fill(conn, Some((county, &list)))?;
+            fill(conn, Members::Listed(county, &list))?;
         }
     }
     Ok(())
 }
 
-/// Rebuilds the whole summary (after the bulk load).
-pub(crate) fn rebuild(conn: &mut DbConnection) -> Result<()> {
-    fill(conn, None)
+/// Rebuilds the summary after a bulk load: of every member, or of the members of
+/// `counties` (a city added beside others).
+pub(crate) fn rebuild(conn: &mut DbConnection, counties: Option<&BTreeSet<i32>>) -> Result<()> {
+    match counties {
+        None => fill(conn, Members::All),
+        Some(c) if c.is_empty() => Ok(()),
+        Some(c) => {
+            let list = c.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+            fill(conn, Members::Counties(&list))
+        }
+    }
 }
 
-/// Replaces the summary of the members of one county listed in `members` (all members
-/// when `None`): one grouped pass over their attendance lines, then their months paid and
-/// their archive items member by member through the indexes by member. DIALECT: none.
-fn fill(conn: &mut DbConnection, members: Option<(i32, &str)>) -> Result<()> {
-    let only = |county: &str, member: &str| {
-        members.map_or_else(
-            || "1 = 1".to_owned(),
-            |(c, list)| format!("{county} = {c} AND {member} IN ({list})"),
-        )
+/// Whose summary [`fill`] replaces; the lists are integers formatted here.
+#[derive(Clone, Copy)]
+enum Members<'a> {
+    All,
+    /// The members of these counties (a comma-separated list of codes).
+    Counties(&'a str),
+    /// These members (a comma-separated list of ids) of one county.
+    Listed(i32, &'a str),
+}
+
+/// Replaces the summary of `members`: one grouped pass over their attendance lines, then
+/// their months paid and their archive items member by member through the indexes by
+/// member. DIALECT: none.
+fn fill(conn: &mut DbConnection, members: Members<'_>) -> Result<()> {
+    let only = |county: &str, member: &str| match members {
+        Members::All => "1 = 1".to_owned(),
+        Members::Counties(list) => format!("{county} IN ({list})"),
+        Members::Listed(c, list) => format!("{county} = {c} AND {member} IN ({list})"),
     };
     let kept = only("county_code", "member_id");
     let lines = only("member_county", "member_id");

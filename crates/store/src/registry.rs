@@ -1,7 +1,7 @@
 //! The registry: regions, zones, organizations, party organizations (with their
 //! materialized paths), coverage links, instructors and members.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -576,9 +576,25 @@ macro_rules! copy_rows {
     };
 }
 
-/// Paths for a forest given parents before children.
-fn compute_paths(party_orgs: &[PartyOrg]) -> Result<HashMap<i64, String>> {
+/// Paths for a forest given parents before children; a parent loaded before (a city's
+/// root under its province) is read from `conn`.
+fn compute_paths(conn: &mut DbConnection, party_orgs: &[PartyOrg]) -> Result<HashMap<i64, String>> {
     let mut paths: HashMap<i64, String> = HashMap::with_capacity(party_orgs.len());
+    let ids: HashSet<i64> = party_orgs.iter().map(|p| p.key.id).collect();
+    for po in party_orgs {
+        if let Some(parent) = po.parent
+            && !ids.contains(&parent.id)
+            && !paths.contains_key(&parent.id)
+            && let Some(path) = party_orgs::table
+                .filter(party_orgs::county_code.eq(parent.county))
+                .filter(party_orgs::id.eq(parent.id))
+                .select(party_orgs::path)
+                .first::<String>(conn)
+                .optional()?
+        {
+            paths.insert(parent.id, path);
+        }
+    }
     for po in party_orgs {
         let path = match po.parent {
             None => format!("/{}/", po.key.id),
@@ -883,7 +899,6 @@ impl Store {
         progress: &mut dyn FnMut(&str, usize, usize),
         and: &mut dyn FnMut(&mut DbConnection, &crate::IdCipher) -> Result<()>,
     ) -> Result<()> {
-        let paths = compute_paths(city.party_orgs)?;
         let records_start = month_start(city.records_start);
         // 补录 is judged by the threshold in force on the latest entry's day.
         let late_days = match city.meetings.iter().map(|m| m.entered_on).max() {
@@ -925,22 +940,17 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let payment_rows: Vec<PaymentRow> = city
-            .dues_payments
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PaymentRow {
-                county_code: p.member.county,
-                id: i as i64 + 1,
-                member_id: p.member.id,
-                month: p.month.first_day(),
-                amount_fen: p.amount.fen(),
-                kind: "regular",
-                paid_on: p.paid_on,
-                note: None,
-                entered_by: actor,
-            })
-            .collect();
+        let payment_row = |first_id: i64, i: usize, p: &PaymentRecord| PaymentRow {
+            county_code: p.member.county,
+            id: first_id + i as i64,
+            member_id: p.member.id,
+            month: p.month.first_day(),
+            amount_fen: p.amount.fen(),
+            kind: "regular",
+            paid_on: p.paid_on,
+            note: None,
+            entered_by: actor,
+        };
         let cipher = &self.cipher;
         // Encryption is the costly part of a member row; do it before the write lock.
         let profiles: Vec<ProfileRow> = city
@@ -953,6 +963,18 @@ impl Store {
             if mode == LoadMode::Replace {
                 clear_registry(conn, cipher, actor)?;
             }
+            let paths = compute_paths(conn, city.party_orgs)?;
+            // Payments take ids after those stored (a province is loaded city by city).
+            let first_payment: i64 = id_alloc::table
+                .filter(id_alloc::name.eq("dues_payments"))
+                .select(id_alloc::next_id)
+                .first(conn)?;
+            let payment_rows: Vec<PaymentRow> = city
+                .dues_payments
+                .iter()
+                .enumerate()
+                .map(|(i, p)| payment_row(first_payment, i, p))
+                .collect();
             let rows: Vec<RegionRow> = city
                 .regions
                 .iter()
@@ -1134,8 +1156,16 @@ impl Store {
             insert_chunks(conn, &archive_rows, 5, "档案材料", progress, |c, ch| {
                 batch_insert!(c, crate::schema::member_archive_items::table, ch)
             })?;
-            // Once every attendance line, payment and archive item is in.
-            crate::activity::rebuild(conn)?;
+            // Once every attendance line, payment and archive item is in: the loaded
+            // counties' members only, when the load is added beside others.
+            match mode {
+                LoadMode::Replace => crate::activity::rebuild(conn, None)?,
+                LoadMode::Append => {
+                    let counties: BTreeSet<i32> =
+                        city.members.iter().map(|m| m.key.county).collect();
+                    crate::activity::rebuild(conn, Some(&counties))?;
+                }
+            }
             let floating_rows: Vec<FloatingRow> = city
                 .floating
                 .iter()
@@ -1162,7 +1192,10 @@ impl Store {
                 |c, ch| batch_insert!(c, crate::schema::floating_members::table, ch),
             )?;
             for (table, max) in [
-                ("dues_payments", Some(payment_rows.len() as i64)),
+                (
+                    "dues_payments",
+                    Some(first_payment + payment_rows.len() as i64 - 1),
+                ),
                 ("meetings", city.meetings.iter().map(|m| m.key.id).max()),
                 (
                     "organizations",
@@ -1392,17 +1425,16 @@ impl Store {
                 .into_iter()
                 .map(|(county, id, since)| (Key { county, id }, since))
                 .collect();
-            let wanted: std::collections::BTreeSet<Key> = change.covers.iter().copied().collect();
+            let wanted: BTreeSet<Key> = change.covers.iter().copied().collect();
             // The units the scope sees among those named and those covered now.
             let ids: Vec<i64> = wanted.iter().chain(current.keys()).map(|k| k.id).collect();
-            let visible: std::collections::HashSet<Key> =
-                crate::coverage::scoped_organizations(scope, today)
-                    .filter(organizations::id.eq_any(&ids))
-                    .select((organizations::county_code, organizations::id))
-                    .load::<(i32, i64)>(conn)?
-                    .into_iter()
-                    .map(|(county, id)| Key { county, id })
-                    .collect();
+            let visible: HashSet<Key> = crate::coverage::scoped_organizations(scope, today)
+                .filter(organizations::id.eq_any(&ids))
+                .select((organizations::county_code, organizations::id))
+                .load::<(i32, i64)>(conn)?
+                .into_iter()
+                .map(|(county, id)| Key { county, id })
+                .collect();
             let added: Vec<Key> = wanted
                 .iter()
                 .filter(|k| !current.contains_key(k))

@@ -51,6 +51,22 @@ pub fn ensure(store: &mut Store) -> Result<Vec<DemoAccount>, WebError> {
             },
         ),
     ];
+    // In a province (`demo --province`), "city" is the province's committee; the demo
+    // county's own city gets an account too.
+    let city_code = a.county.0.county / 100 * 100;
+    if a.city.0.county % 10_000 == 0
+        && let Some((key, _, name)) = store.county_top_party_org(city_code)?
+    {
+        wanted.push((
+            "quzhou",
+            Role::City,
+            name,
+            Anchor::Committee {
+                party_org: key,
+                region: city_code,
+            },
+        ));
+    }
     if let Some((po, zone, name)) = &a.zone {
         wanted.push((
             "hongmu",
