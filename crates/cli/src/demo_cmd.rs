@@ -102,39 +102,17 @@ pub fn province(
         return Ok(());
     };
     let started = Instant::now();
-    let top = liangxin_demo::City {
-        regions: vec![province.top.region.clone()],
-        party_orgs: vec![province.top.committee.clone()],
-        records_start: liangxin_demo::life::first_month(opts.as_of),
-        ..Default::default()
-    };
-    store.bulk_load("demo", mode, bulk(&top), &mut |_, _, _| {})?;
-    mode = LoadMode::Append;
-    let mut base = liangxin_demo::IdBase {
-        party_orgs: province.top.committee.key.id + 1,
-        ..Default::default()
-    };
+    let province_name = province.top.region.name.clone();
     let cities = province.cities.len();
-    let (mut organizations, mut party_orgs, mut members, mut meetings) = (0, 1, 0, 0);
-    for (i, (spec, units)) in province.cities.into_iter().enumerate() {
-        let name = spec.name;
-        let spinner =
-            ProgressBar::new_spinner().with_message(format!("生成{name}（{}/{cities}）…", i + 1));
-        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        // Each city its own stream of the seed: the same seed gives the same province.
-        let seed = opts.seed.wrapping_add(i as u64);
-        let mut city = liangxin_demo::generate_city(
-            spec,
-            seed,
-            Size {
-                organizations: units,
-            },
-            opts.as_of,
-        );
-        base = city.shift_ids(base);
-        spinner.finish_and_clear();
+    let (mut organizations, mut party_orgs, mut members, mut meetings) = (0, 0, 0, 0);
+    for (i, city) in province.cities(opts.seed, opts.as_of).enumerate() {
+        let name = city
+            .regions
+            .first()
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
         let bar = progress_bar();
-        bar.set_prefix(format!("{name}（{}/{cities}）", i + 1));
+        bar.set_prefix(format!("{name}（{i}/{cities}）"));
         let mut stage = String::new();
         store.bulk_load("demo", mode, bulk(&city), &mut |stage_name, done, total| {
             if stage_name != stage {
@@ -145,25 +123,27 @@ pub fn province(
             bar.set_position(done as u64);
         })?;
         bar.finish_and_clear();
+        mode = LoadMode::Append;
         organizations += city.organizations.len();
         party_orgs += city.party_orgs.len();
         members += city.members.len();
         meetings += city.meetings.len();
-        say!(
-            "{name}：两新组织 {} 个，党组织 {} 个，党员 {} 名，会议 {} 次（累计用时 {:.0} 秒）",
-            city.organizations.len(),
-            city.party_orgs.len(),
-            city.members.len(),
-            city.meetings.len(),
-            started.elapsed().as_secs_f64()
-        );
+        if i > 0 {
+            say!(
+                "{name}：两新组织 {} 个，党组织 {} 个，党员 {} 名，会议 {} 次（累计用时 {:.0} 秒）",
+                city.organizations.len(),
+                city.party_orgs.len(),
+                city.members.len(),
+                city.meetings.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     let accounts =
         liangxin_web::demo_accounts::ensure(store).map_err(|e| CliError::Web(e.message))?;
     store.mark_demo()?;
     say!(
-        "演示省已生成（{}，种子 {}，基准日 {}）：{cities} 个市，两新组织 {organizations} 个，党组织 {party_orgs} 个，党员 {members} 名，会议 {meetings} 次；用时 {:.1} 秒",
-        province.top.region.name,
+        "演示省已生成（{province_name}，种子 {}，基准日 {}）：{cities} 个市，两新组织 {organizations} 个，党组织 {party_orgs} 个，党员 {members} 名，会议 {meetings} 次；用时 {:.1} 秒",
         opts.seed,
         opts.as_of,
         started.elapsed().as_secs_f64()

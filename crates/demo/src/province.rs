@@ -2,9 +2,10 @@
 //! codes and county-level divisions, each generated as the demo city is, one after the
 //! other, so that a whole province never has to be held at once.
 
+use chrono::NaiveDate;
 use liangxin_domain::registry::{Key, PartyOrg, Region};
 
-use crate::{CITY_CODE, CitySpec, County};
+use crate::{CITY_CODE, City, CitySpec, County, IdBase, Size, generate_city};
 
 /// The province code `liangxin demo --province` knows.
 pub const ZHEJIANG: i32 = 330000;
@@ -203,6 +204,40 @@ pub struct Province {
     pub cities: Vec<(CitySpec, usize)>,
 }
 
+impl Province {
+    /// The province as it is loaded, one city at a time: first its top (the region and the
+    /// committee, as a city of two rows), then each city generated from its own stream of
+    /// the seed with its ids placed after the ones before. Only the city being yielded is
+    /// held.
+    pub fn cities(self, seed: u64, as_of: NaiveDate) -> impl Iterator<Item = City> {
+        let top = City {
+            regions: vec![self.top.region],
+            party_orgs: vec![self.top.committee],
+            records_start: crate::life::first_month(as_of),
+            ..City::default()
+        };
+        let mut base = IdBase {
+            party_orgs: top.party_orgs.iter().map(|p| p.key.id).max().unwrap_or(0) + 1,
+            ..IdBase::default()
+        };
+        std::iter::once(top).chain(self.cities.into_iter().enumerate().map(
+            move |(i, (spec, units))| {
+                let seed = seed.wrapping_add(i as u64);
+                let mut city = generate_city(
+                    spec,
+                    seed,
+                    Size {
+                        organizations: units,
+                    },
+                    as_of,
+                );
+                base = city.shift_ids(base);
+                city
+            },
+        ))
+    }
+}
+
 /// The province `code` (only Zhejiang, 330000, is known), `organizations` units in all.
 pub fn province(code: i32, organizations: usize) -> Option<Province> {
     if code != ZHEJIANG {
@@ -275,7 +310,6 @@ pub fn province(code: i32, organizations: usize) -> Option<Province> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{IdBase, Size, generate_city};
     use std::collections::HashSet;
 
     #[test]
@@ -304,30 +338,21 @@ mod tests {
     /// and every reference points inside the province.
     #[test]
     fn cities_placed_one_after_another_share_no_id_and_no_id_number() {
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let p = province(ZHEJIANG, 6_000).unwrap();
-        let mut base = IdBase {
-            party_orgs: 2,
-            ..IdBase::default()
-        };
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let mut cities = province(ZHEJIANG, 6_000).unwrap().cities(7, as_of);
+        let top = cities.next().unwrap();
+        assert_eq!(top.regions[0].code, ZHEJIANG);
         let (mut pos, mut members, mut orgs, mut zones, mut ids) = (
-            HashSet::from([1i64]),
+            HashSet::from([top.party_orgs[0].key.id]),
             HashSet::new(),
             HashSet::new(),
             HashSet::new(),
             HashSet::new(),
         );
         let mut meetings = 0;
-        for (i, (spec, units)) in p.cities.into_iter().enumerate() {
-            let mut city = generate_city(
-                spec,
-                i as u64,
-                Size {
-                    organizations: units,
-                },
-                as_of,
-            );
-            base = city.shift_ids(base);
+        let mut n = 0;
+        for city in cities {
+            n += 1;
             for po in &city.party_orgs {
                 assert!(pos.insert(po.key.id), "party organization id {}", po.key.id);
                 let parent = po.parent.expect("every city hangs from the province");
@@ -358,6 +383,6 @@ mod tests {
             meetings += city.meetings.len();
         }
         assert!(meetings > 0);
-        assert_eq!(base.party_orgs as usize, pos.len() + 1);
+        assert_eq!(n, 11);
     }
 }

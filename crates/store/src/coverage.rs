@@ -237,50 +237,86 @@ impl Store {
             }
         }
 
-        // Which party organization covers each organization.
-        let mut cq = pc::table
-            .inner_join(
-                po::table.on(po::county_code
-                    .eq(pc::party_org_county)
-                    .and(po::id.eq(pc::party_org_id))),
-            )
-            .filter(po::dissolved_on.is_null())
-            .select((
-                pc::county_code,
-                pc::organization_id,
-                po::county_code,
-                po::id,
-                po::org_type,
-            ))
-            .into_boxed();
-        // A page of units is already scoped by its ids: no county range, so the id indexes serve.
-        if let (None, Some((lo, hi))) = (only, scope.county_range()) {
-            cq = cq.filter(pc::county_code.between(lo, hi));
+        // Which party organization covers each organization. A page of units is scoped by
+        // its ids, and so is a scope without a region (a branch, a zone, an instructor):
+        // its own units' links by the index on the unit, never every link of the province.
+        let cover_query = || {
+            pc::table
+                .inner_join(
+                    po::table.on(po::county_code
+                        .eq(pc::party_org_county)
+                        .and(po::id.eq(pc::party_org_id))),
+                )
+                .filter(po::dissolved_on.is_null())
+                .select((
+                    pc::county_code,
+                    pc::organization_id,
+                    po::county_code,
+                    po::id,
+                    po::org_type,
+                ))
+                .into_boxed()
+        };
+        let unit_ids: Option<Vec<i64>> = match (only, scope.county_range()) {
+            (Some(ids), _) => Some(ids.to_vec()),
+            (None, None) if scope.party_path != "/" => Some(org_rows.iter().map(|r| r.1).collect()),
+            _ => None,
+        };
+        let mut cover_rows: Vec<(i32, i64, i32, i64, String)> = Vec::new();
+        match unit_ids {
+            Some(ids) => {
+                // In slices: SQLite binds at most 32,766 values in one statement.
+                for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
+                    cover_rows.extend(
+                        cover_query()
+                            .filter(pc::organization_id.eq_any(slice))
+                            .load::<(i32, i64, i32, i64, String)>(conn)?,
+                    );
+                }
+            }
+            None => {
+                let mut cq = cover_query();
+                if let Some((lo, hi)) = scope.county_range() {
+                    cq = cq.filter(pc::county_code.between(lo, hi));
+                }
+                cover_rows = cq.load(conn)?;
+            }
         }
-        if let Some(ids) = only {
-            cq = cq.filter(pc::organization_id.eq_any(ids));
-        }
-        let cover_rows: Vec<(i32, i64, i32, i64, String)> = cq.load(conn)?;
 
         // Units covered per party organization (all of them: a unit count is a fact of the
-        // party organization, wherever the units are).
-        let mut uq = pc::table
-            .inner_join(
-                o::table.on(o::county_code
-                    .eq(pc::county_code)
-                    .and(o::id.eq(pc::organization_id))),
-            )
-            .filter(o::dissolved_on.is_null())
-            .group_by((pc::party_org_county, pc::party_org_id))
-            .select((pc::party_org_county, pc::party_org_id, count_star()))
-            .into_boxed();
-        if only.is_some() {
-            // A page of units needs the counts of their covering organizations only.
-            let ids: Vec<i64> = cover_rows.iter().map(|r| r.3).collect();
-            uq = uq.filter(pc::party_org_id.eq_any(ids));
+        // party organization, wherever the units are). A city's or a province's scope
+        // counts every link in one pass; a county's or a smaller one counts the links of
+        // the organizations covering its units, by the index on the party organization.
+        let wide = scope.party_path == "/" || scope.county_range().is_some_and(|(lo, hi)| lo < hi);
+        let units_query = || {
+            pc::table
+                .inner_join(
+                    o::table.on(o::county_code
+                        .eq(pc::county_code)
+                        .and(o::id.eq(pc::organization_id))),
+                )
+                .filter(o::dissolved_on.is_null())
+                .group_by((pc::party_org_county, pc::party_org_id))
+                .select((pc::party_org_county, pc::party_org_id, count_star()))
+                .into_boxed()
+        };
+        let mut unit_rows: Vec<(i32, i64, i64)> = Vec::new();
+        if only.is_none() && wide {
+            unit_rows = units_query().load(conn)?;
+        } else {
+            let mut ids: Vec<i64> = cover_rows.iter().map(|r| r.3).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            // In slices: SQLite binds at most 32,766 values in one statement.
+            for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
+                unit_rows.extend(
+                    units_query()
+                        .filter(pc::party_org_id.eq_any(slice))
+                        .load::<(i32, i64, i64)>(conn)?,
+                );
+            }
         }
-        let units: HashMap<Key, u32> = uq
-            .load::<(i32, i64, i64)>(conn)?
+        let units: HashMap<Key, u32> = unit_rows
             .into_iter()
             .map(|(county, id, n)| (Key { county, id }, u32::try_from(n).unwrap_or(u32::MAX)))
             .collect();

@@ -4,7 +4,7 @@
 //! lists; the host's meetings expect the member (without a vote), so the attendance it
 //! records counts for them. `members.flow` mirrors the open record.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -495,33 +495,40 @@ fn views(
     scope: &Scope,
     rows: Vec<FloatingRow>,
 ) -> Result<Vec<FloatingView>> {
-    // In slices: SQLite binds at most 32,766 values in one statement.
-    let mut member_ids: Vec<i64> = rows.iter().map(|r| r.2).collect();
-    member_ids.sort_unstable();
-    member_ids.dedup();
+    // By county, then in slices (SQLite binds at most 32,766 values in one statement):
+    // the members' key is (county, id), and its index is used only with the county.
+    let mut member_ids: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for r in &rows {
+        member_ids.entry(r.1).or_default().push(r.2);
+    }
     let mut members: HashMap<Key, (String, i64, String)> = HashMap::new();
-    for ids in member_ids.chunks(crate::registry::IN_LIST_MAX) {
-        members.extend(
-            m::table
-                .inner_join(
-                    mp::table.on(mp::county_code
-                        .eq(m::county_code)
-                        .and(mp::member_id.eq(m::id))),
-                )
-                .filter(m::id.eq_any(ids))
-                .select((
-                    m::county_code,
-                    m::id,
-                    m::name,
-                    m::party_org_id,
-                    mp::resident_id_masked,
-                ))
-                .load::<(i32, i64, String, i64, String)>(conn)?
-                .into_iter()
-                .map(|(county, id, name, po_id, masked)| {
-                    (Key { county, id }, (name, po_id, masked))
-                }),
-        );
+    for (county, ids) in &mut member_ids {
+        ids.sort_unstable();
+        ids.dedup();
+        for ids in ids.chunks(crate::registry::IN_LIST_MAX) {
+            members.extend(
+                m::table
+                    .inner_join(
+                        mp::table.on(mp::county_code
+                            .eq(m::county_code)
+                            .and(mp::member_id.eq(m::id))),
+                    )
+                    .filter(m::county_code.eq(*county))
+                    .filter(m::id.eq_any(ids))
+                    .select((
+                        m::county_code,
+                        m::id,
+                        m::name,
+                        m::party_org_id,
+                        mp::resident_id_masked,
+                    ))
+                    .load::<(i32, i64, String, i64, String)>(conn)?
+                    .into_iter()
+                    .map(|(county, id, name, po_id, masked)| {
+                        (Key { county, id }, (name, po_id, masked))
+                    }),
+            );
+        }
     }
     let mut org_ids: Vec<i64> = members.values().map(|v| v.1).collect();
     org_ids.extend(rows.iter().filter_map(|r| r.4));

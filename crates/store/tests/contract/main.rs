@@ -38,6 +38,7 @@ mod investors;
 mod life_and_dues;
 mod movement;
 mod personal_data;
+mod plans;
 mod projects;
 mod registry;
 mod reports;
