@@ -454,17 +454,19 @@ pub(crate) fn median(mut xs: Vec<Duration>) -> Duration {
     xs[xs.len() / 2]
 }
 
-/// Times the whole-city report (facts + engine, grouped by county) against the raw-SQL
-/// per-county tally, alternating runs so both see the same cache state.
-pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
+/// Times the report of the whole (city or province) or of one county or city (facts +
+/// engine, grouped by county) against the raw-SQL per-county tally of the same counties,
+/// alternating runs so both see the same cache state.
+pub fn bench(store: &mut Store, runs: u32, county: Option<&str>) -> Result<(), CliError> {
     let today = crate::today();
-    let (scope, _) = scope(store, None)?;
+    let (scope, name) = scope(store, county)?;
+    let counties = scope.county_range().unwrap_or((0, 999_999));
     // Warm both paths once.
     let report = compute(store, &scope, GroupBy::County, today)?;
     let min_full = CoverageRules::resolve(&store.rule_set()?, today)?
         .own_branch_min_full_members
         .value;
-    let raw = store.coverage_by_county_raw_sql(today, min_full)?;
+    let raw = store.coverage_by_county_raw_sql(today, min_full, counties)?;
     for row in &raw {
         let t = report
             .groups
@@ -499,7 +501,7 @@ pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
         engine.push(t.elapsed());
         std::hint::black_box(r);
         let t = Instant::now();
-        let r = store.coverage_by_county_raw_sql(today, min_full)?;
+        let r = store.coverage_by_county_raw_sql(today, min_full, counties)?;
         sql.push(t.elapsed());
         std::hint::black_box(r);
     }
@@ -536,6 +538,7 @@ pub fn bench(store: &mut Store, runs: u32) -> Result<(), CliError> {
         "{}",
         serde_json::json!({
             "backend": format!("{:?}", store.backend()),
+            "scope": name,
             "runs": runs,
             "organizations": counts["organizations"],
             "findings": counts["findings"],

@@ -92,18 +92,31 @@ pub fn province(
     target: &Target,
     opts: Options,
     code: i32,
+    only: &[i32],
 ) -> Result<(), CliError> {
-    let Some(province) = liangxin_demo::province::province(code, opts.organizations) else {
+    let Some(mut province) = liangxin_demo::province::province(code, opts.organizations) else {
         return Err(CliError::Refused(format!(
             "--province：只能生成浙江省（330000），不是 {code}"
         )));
     };
+    if let Some(unknown) = only
+        .iter()
+        .find(|c| !province.cities.iter().any(|(s, _)| s.code == **c))
+    {
+        return Err(CliError::Refused(format!(
+            "--cities：{unknown} 不是{}的市",
+            province.top.region.name
+        )));
+    }
+    if !only.is_empty() {
+        province.only(only);
+    }
     let Some(mut mode) = load_mode(store, target, &opts)? else {
         return Ok(());
     };
     let started = Instant::now();
     let province_name = province.top.region.name.clone();
-    let cities = province.cities.len();
+    let cities = province.cities.iter().filter(|c| c.1 > 0).count();
     let (mut organizations, mut party_orgs, mut members, mut meetings) = (0, 0, 0, 0);
     for (i, city) in province.cities(opts.seed, opts.as_of).enumerate() {
         let name = city

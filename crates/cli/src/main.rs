@@ -81,6 +81,10 @@ enum Command {
         /// city after city, with a year of meetings and dues, on PostgreSQL or SQLite.
         #[arg(long, value_parser = clap::value_parser!(i32).range(110000..=820000))]
         province: Option<i32>,
+        /// With --province: generate only these cities (codes, e.g. 330800), each as it is
+        /// in the whole province.
+        #[arg(long, requires = "province", value_delimiter = ',')]
+        cities: Vec<i32>,
     },
     /// Create or upgrade the database schema.
     Migrate,
@@ -329,6 +333,9 @@ enum Command {
     Bench {
         #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=1000))]
         runs: u32,
+        /// Limit to one county or city (its code, e.g. 330825 or 330800).
+        #[arg(long)]
+        county: Option<String>,
     },
 }
 
@@ -685,6 +692,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             as_of,
             organizations,
             province,
+            cities,
         } => {
             let opts = demo_cmd::Options {
                 seed,
@@ -697,7 +705,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     }),
             };
             match province {
-                Some(code) => demo_cmd::province(&mut store, &target, opts, code),
+                Some(code) => demo_cmd::province(&mut store, &target, opts, code, &cities),
                 None => demo_cmd::run(&mut store, &target, opts),
             }
         }
@@ -730,7 +738,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 coverage_cmd::run(&mut store, by, format, county.as_deref(), today)
             }
         }
-        Command::Bench { runs } => coverage_cmd::bench(&mut store, runs),
+        Command::Bench { runs, county } => coverage_cmd::bench(&mut store, runs, county.as_deref()),
         Command::Vanguard {
             county,
             party_org,

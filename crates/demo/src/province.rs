@@ -205,6 +205,17 @@ pub struct Province {
 }
 
 impl Province {
+    /// Only the cities `codes` name are generated, each as it is in the whole province
+    /// (the same units from the same stream of the seed): a county can then be measured in
+    /// provinces of different sizes.
+    pub fn only(&mut self, codes: &[i32]) {
+        for (spec, units) in &mut self.cities {
+            if !codes.contains(&spec.code) {
+                *units = 0;
+            }
+        }
+    }
+
     /// The province as it is loaded, one city at a time: first its top (the region and the
     /// committee, as a city of two rows), then each city generated from its own stream of
     /// the seed with its ids placed after the ones before. Only the city being yielded is
@@ -220,7 +231,8 @@ impl Province {
             party_orgs: top.party_orgs.iter().map(|p| p.key.id).max().unwrap_or(0) + 1,
             ..IdBase::default()
         };
-        std::iter::once(top).chain(self.cities.into_iter().enumerate().map(
+        let cities = self.cities.into_iter().enumerate();
+        std::iter::once(top).chain(cities.filter(|(_, (_, units))| *units > 0).map(
             move |(i, (spec, units))| {
                 let seed = seed.wrapping_add(i as u64);
                 let mut city = generate_city(
@@ -384,5 +396,30 @@ mod tests {
         }
         assert!(meetings > 0);
         assert_eq!(n, 11);
+    }
+
+    /// One city alone is the same city as in the whole province.
+    #[test]
+    fn a_city_generated_alone_is_the_city_of_the_whole_province() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let of = |only: Option<&[i32]>| {
+            let mut p = province(ZHEJIANG, 3_000).unwrap();
+            if let Some(codes) = only {
+                p.only(codes);
+            }
+            p.cities(7, as_of)
+                .find(|c| c.regions[0].code == CITY_CODE)
+                .map(|c| (c.organizations, c.members.len()))
+                .unwrap()
+        };
+        let alone = of(Some(&[CITY_CODE]));
+        let (orgs, _) = of(None);
+        assert_eq!(
+            alone.0.iter().map(|o| &o.name).collect::<Vec<_>>(),
+            orgs.iter().map(|o| &o.name).collect::<Vec<_>>()
+        );
+        let mut p = province(ZHEJIANG, 3_000).unwrap();
+        p.only(&[CITY_CODE]);
+        assert_eq!(p.cities(7, as_of).count(), 2, "the top and Quzhou");
     }
 }

@@ -284,10 +284,10 @@ impl Store {
         }
 
         // Units covered per party organization (all of them: a unit count is a fact of the
-        // party organization, wherever the units are). A city's or a province's scope
-        // counts every link in one pass; a county's or a smaller one counts the links of
-        // the organizations covering its units, by the index on the party organization.
-        let wide = scope.party_path == "/" || scope.county_range().is_some_and(|(lo, hi)| lo < hi);
+        // party organization, wherever the units are), for the organizations covering the
+        // scope's units: those of the scope's counties in one grouped pass over their range,
+        // the few others (a city's organization covering a county's unit, any of a branch's
+        // or a zone's scope) by their ids. The whole tree's scope counts every link.
         let units_query = || {
             pc::table
                 .inner_join(
@@ -301,20 +301,30 @@ impl Store {
                 .into_boxed()
         };
         let mut unit_rows: Vec<(i32, i64, i64)> = Vec::new();
-        if only.is_none() && wide {
-            unit_rows = units_query().load(conn)?;
-        } else {
-            let mut ids: Vec<i64> = cover_rows.iter().map(|r| r.3).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            // In slices: SQLite binds at most 32,766 values in one statement.
-            for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
-                unit_rows.extend(
-                    units_query()
-                        .filter(pc::party_org_id.eq_any(slice))
-                        .load::<(i32, i64, i64)>(conn)?,
-                );
+        let mut by_id: Vec<(i32, i64)> = cover_rows.iter().map(|r| (r.2, r.3)).collect();
+        match (only, scope.county_range()) {
+            (None, None) if scope.party_path == "/" => {
+                unit_rows = units_query().load(conn)?;
+                by_id.clear();
             }
+            (None, Some((lo, hi))) => {
+                unit_rows = units_query()
+                    .filter(pc::party_org_county.between(lo, hi))
+                    .load(conn)?;
+                by_id.retain(|(county, _)| !(lo..=hi).contains(county));
+            }
+            _ => {}
+        }
+        let mut ids: Vec<i64> = by_id.into_iter().map(|(_, id)| id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        // In slices: SQLite binds at most 32,766 values in one statement.
+        for slice in ids.chunks(crate::registry::IN_LIST_MAX) {
+            unit_rows.extend(
+                units_query()
+                    .filter(pc::party_org_id.eq_any(slice))
+                    .load::<(i32, i64, i64)>(conn)?,
+            );
         }
         let units: HashMap<Key, u32> = unit_rows
             .into_iter()
@@ -441,29 +451,37 @@ impl Store {
     /// work-covered, gap, and units the organization rules demand an action of) in one
     /// hand-written SQL statement over the whole city. Same definitions and data as the
     /// engine; it builds no findings and skips the party-organization checks, so it is a
-    /// lower bound. `min_full` is the own-branch threshold in force.
+    /// lower bound. `min_full` is the own-branch threshold in force; `counties` the range
+    /// of county codes counted (a province's, a city's or one county's).
     pub fn coverage_by_county_raw_sql(
         &mut self,
         today: NaiveDate,
         min_full: i64,
+        counties: (i32, i32),
     ) -> Result<Vec<RawTally>> {
+        let (lo, hi) = counties;
         // DIALECT: dates compare as ISO text on SQLite and as DATE on PostgreSQL; the quoted
-        // literal is valid for both.
+        // literal is valid for both. The codes are integers, formatted here.
         let sql = format!(
             "WITH w AS (SELECT workplace_county AS cc, workplace_org_id AS org, \
                    SUM(CASE WHEN status = 'full' THEN 1 ELSE 0 END) AS full_members, COUNT(*) AS members \
-                   FROM members WHERE left_on IS NULL AND workplace_org_id IS NOT NULL GROUP BY workplace_county, workplace_org_id), \
+                   FROM members WHERE left_on IS NULL AND workplace_org_id IS NOT NULL \
+                     AND workplace_county BETWEEN {lo} AND {hi} GROUP BY workplace_county, workplace_org_id), \
              u AS (SELECT x.party_org_county AS pcc, x.party_org_id AS pid, COUNT(*) AS n FROM party_org_coverage x \
                    JOIN organizations y ON y.county_code = x.county_code AND y.id = x.organization_id \
-                   WHERE y.dissolved_on IS NULL GROUP BY x.party_org_county, x.party_org_id), \
+                   WHERE y.dissolved_on IS NULL AND x.party_org_id IN \
+                     (SELECT party_org_id FROM party_org_coverage WHERE county_code BETWEEN {lo} AND {hi}) \
+                   GROUP BY x.party_org_county, x.party_org_id), \
              c AS (SELECT pc.county_code AS cc, pc.organization_id AS org, \
                    MIN(CASE WHEN p.org_type = 'joint_branch' OR u.n > 1 THEN 1 ELSE 0 END) AS shared \
                    FROM party_org_coverage pc \
                    JOIN party_orgs p ON p.county_code = pc.party_org_county AND p.id = pc.party_org_id \
                    JOIN u ON u.pcc = pc.party_org_county AND u.pid = pc.party_org_id \
-                   WHERE p.dissolved_on IS NULL GROUP BY pc.county_code, pc.organization_id), \
+                   WHERE p.dissolved_on IS NULL AND pc.county_code BETWEEN {lo} AND {hi} \
+                   GROUP BY pc.county_code, pc.organization_id), \
              i AS (SELECT DISTINCT county_code AS cc, organization_id AS org FROM instructor_assignments \
-                   WHERE since <= '{today}' AND (until IS NULL OR until >= '{today}')) \
+                   WHERE since <= '{today}' AND (until IS NULL OR until >= '{today}') \
+                     AND county_code BETWEEN {lo} AND {hi}) \
              SELECT o.county_code AS county, COUNT(*) AS total, \
                SUM(CASE WHEN c.org IS NOT NULL AND COALESCE(w.members, 0) > 0 THEN 1 ELSE 0 END) AS org_covered, \
                SUM(CASE WHEN (c.org IS NOT NULL AND COALESCE(w.members, 0) = 0) \
@@ -476,7 +494,7 @@ impl Store {
              LEFT JOIN c ON c.cc = o.county_code AND c.org = o.id \
              LEFT JOIN i ON i.cc = o.county_code AND i.org = o.id \
              LEFT JOIN w ON w.cc = o.county_code AND w.org = o.id \
-             WHERE o.dissolved_on IS NULL \
+             WHERE o.dissolved_on IS NULL AND o.county_code BETWEEN {lo} AND {hi} \
              GROUP BY o.county_code ORDER BY o.county_code"
         );
         Ok(diesel::sql_query(sql).load::<RawTally>(self.conn())?)

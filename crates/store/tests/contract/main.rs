@@ -54,8 +54,8 @@ mod workforce;
 use {
     appraisal::*, assessment::*, bulletin::*, centers::*, charges::*, checkup::*, duty::*,
     exemplars::*, funds::*, imports::*, investors::*, life_and_dues::*, movement::*,
-    personal_data::*, projects::*, registry::*, reports::*, reviews::*, spot_check::*, stars::*,
-    statistics::*, town::*, vanguard::*, weak::*, workforce::*,
+    personal_data::*, plans::*, projects::*, registry::*, reports::*, reviews::*, spot_check::*,
+    stars::*, statistics::*, town::*, vanguard::*, weak::*, workforce::*,
 };
 
 /// The version of a party organization's record now (what its edit form would show).
@@ -166,6 +166,7 @@ macro_rules! contract {
 }
 
 contract!(
+    a_citys_pages_in_a_province_are_its_units_in_the_lists_order,
     a_nights_scheduled_run_is_claimed_by_one_server,
     a_year_is_assessed_from_the_records_and_the_scores_entered_and_decided_apart,
     a_secretary_takes_on_a_project_and_its_milestones_and_result_are_kept,

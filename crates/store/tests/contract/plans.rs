@@ -214,3 +214,46 @@ fn a_countys_and_a_secretarys_reads_reach_large_tables_by_index() {
         failures.join("\n\n")
     );
 }
+
+/// In a province, a city's scope is a twentieth of the units stored: its page is found by
+/// its county range and sorted (not by walking the name index), and holds exactly its
+/// units in the list's order, page after page, in every order the list offers.
+pub(super) fn a_citys_pages_in_a_province_are_its_units_in_the_lists_order(db: &TestDb) {
+    use liangxin_store::organizations::{OrgFilter, OrgSort};
+    let mut store = db.open();
+    let today = d(2026, 11, 27);
+    load_province(&mut store, 2_500, today);
+    let (key, path, _) = store.county_top_party_org(330800).unwrap().unwrap();
+    assert_eq!(key.county, 330800);
+    let city = Scope {
+        region: Some(330800),
+        ..Scope::subtree(path)
+    };
+    for sort in [OrgSort::Name, OrgSort::County, OrgSort::Employees] {
+        for descending in [false, true] {
+            let all = store
+                .organization_keys(&city, today, &OrgFilter::default(), sort, descending)
+                .unwrap();
+            assert!(all.len() > 80, "{}", all.len());
+            assert!(all.iter().all(|k| k.county / 100 == 3308));
+            let mut paged = Vec::new();
+            for offset in [0, 40] {
+                let page = OrgPage {
+                    sort,
+                    descending,
+                    offset,
+                    limit: 40,
+                    ..OrgPage::default()
+                };
+                paged.extend(
+                    store
+                        .organizations_page(&city, today, &page)
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| r.key),
+                );
+            }
+            assert_eq!(paged, all[..80], "{sort:?} descending {descending}");
+        }
+    }
+}

@@ -116,7 +116,9 @@ pub(super) fn raw_sql_baseline_agrees_with_the_engine(db: &TestDb) {
         &rules,
         GroupBy::County,
     );
-    let raw = store.coverage_by_county_raw_sql(today, 3).unwrap();
+    let raw = store
+        .coverage_by_county_raw_sql(today, 3, (0, 999_999))
+        .unwrap();
     assert_eq!(raw.len(), report.groups.len());
     for row in raw {
         let t = report.groups[&GroupKey::County(row.county)];

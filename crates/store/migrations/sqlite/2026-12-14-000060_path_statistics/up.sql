@@ -1,0 +1,2 @@
+-- PostgreSQL only (the histogram of party_orgs.path); SQLite keeps no such statistics.
+SELECT 1;
