@@ -15,7 +15,7 @@ use diesel::sql_types::{Nullable, Text};
 use super::*;
 
 /// Distributed by `county_code`: the records of one county live together.
-const DISTRIBUTED: &[&str] = &[
+pub(super) const DISTRIBUTED: &[&str] = &[
     "appraisal_ballots",
     "appraisal_credentials",
     "appraisal_roll",
@@ -114,7 +114,7 @@ const LOCAL: &[&str] = &[
 /// it exists; a Citus deployment drops them before distributing (the database then no longer
 /// enforces them: the limit docs/多机部署.md names) or, where every row has the same county in
 /// both columns, re-keys them on `county_code`.
-const CROSS_COUNTY: &[(&str, &str, &str)] = &[
+pub(super) const CROSS_COUNTY: &[(&str, &str, &str)] = &[
     (
         "appraisal_roll",
         "appraisal_roll_member_county_member_id_fkey",
