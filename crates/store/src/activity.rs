@@ -7,8 +7,9 @@
 //!
 //! Every writer of attendance lines, payments or archive items refreshes the members it
 //! touched, in its own transaction: collect them (for a deleted meeting, with
-//! [`members_of_meetings`] before the delete), write, then [`refresh`]. The bulk load
-//! rebuilds the whole table.
+//! [`members_of_meetings`] before the delete), write, then [`refresh`]. A bulk load
+//! rebuilds it for the counties whose records it loaded (the whole table when it replaces
+//! everything).
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -313,7 +313,18 @@ impl Store {
                     .load(conn)?;
                 by_id.retain(|(county, _)| !(lo..=hi).contains(county));
             }
-            _ => {}
+            (None, None) => {
+                // The subtree's own party organizations are judged below by the units they
+                // cover, whether or not those units are in the scope (a zone's joint branch
+                // covering units outside the zone).
+                by_id.extend(
+                    po::table
+                        .filter(po::path.ge(low.clone()).and(po::path.lt(high.clone())))
+                        .select((po::county_code, po::id))
+                        .load::<(i32, i64)>(conn)?,
+                );
+            }
+            (Some(_), _) => {}
         }
         let mut ids: Vec<i64> = by_id.into_iter().map(|(_, id)| id).collect();
         ids.sort_unstable();

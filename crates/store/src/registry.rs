@@ -1161,8 +1161,19 @@ impl Store {
             match mode {
                 LoadMode::Replace => crate::activity::rebuild(conn, None)?,
                 LoadMode::Append => {
-                    let counties: BTreeSet<i32> =
-                        city.members.iter().map(|m| m.key.county).collect();
+                    // Whose records were loaded: the members', and any others' lines.
+                    let counties: BTreeSet<i32> = city
+                        .members
+                        .iter()
+                        .map(|m| m.key.county)
+                        .chain(
+                            city.meetings
+                                .iter()
+                                .flat_map(|m| m.record.attendance.iter().map(|a| a.member.county)),
+                        )
+                        .chain(city.dues_payments.iter().map(|p| p.member.county))
+                        .chain(city.archive_items.iter().map(|a| a.member.county))
+                        .collect();
                     crate::activity::rebuild(conn, Some(&counties))?;
                 }
             }

@@ -39,6 +39,7 @@ impl Store {
                 "只读副本须为 PostgreSQL（postgres:// 地址）".into(),
             ));
         };
+        let target = &bounded(target);
         let mut conn = connection::connect(target)?;
         if !connection::up_to_date(&mut conn) {
             return Err(StoreError::Connect(format!(
@@ -99,6 +100,38 @@ impl Store {
     /// Whether this database has replayed the primary's WAL up to `position` (none: the
     /// reader has not written). A database that is not in recovery is a primary and holds
     /// everything committed. Also the replica's liveness check: an error means it is down.
+    /// The primary's WAL position now (none on SQLite).
+    pub fn wal_position(&mut self) -> Result<Option<String>> {
+        let DbConnection::Postgres(pg) = &mut self.conn else {
+            return Ok(None);
+        };
+        Ok(
+            diesel::sql_query("SELECT CAST(pg_current_wal_lsn() AS TEXT) AS lsn")
+                .get_result::<Position>(pg)?
+                .lsn,
+        )
+    }
+
+    /// On a replica: how many bytes of WAL it has still to replay to reach the primary's
+    /// `position` (0 once it has).
+    pub fn replay_lag_bytes(&mut self, position: &str) -> Result<Option<i64>> {
+        #[derive(QueryableByName)]
+        struct Lag {
+            #[diesel(sql_type = Nullable<BigInt>)]
+            bytes: Option<i64>,
+        }
+        let DbConnection::Postgres(pg) = &mut self.conn else {
+            return Ok(None);
+        };
+        Ok(diesel::sql_query(
+            "SELECT CAST(GREATEST(pg_wal_lsn_diff(CAST($1 AS pg_lsn), pg_last_wal_replay_lsn()), 0) \
+             AS BIGINT) AS bytes",
+        )
+        .bind::<Text, _>(position)
+        .get_result::<Lag>(pg)?
+        .bytes)
+    }
+
     pub fn has_replayed(&mut self, position: Option<&str>) -> Result<bool> {
         let DbConnection::Postgres(pg) = &mut self.conn else {
             return Ok(true);
@@ -110,5 +143,60 @@ impl Store {
         .bind::<Text, _>(position.unwrap_or("0/0"))
         .get_result::<Replayed>(pg)?;
         Ok(replayed.replayed)
+    }
+}
+
+/// The replica's address with bounds on waiting where the operator gave none: a replica
+/// whose machine is gone (no reset, no answer) would otherwise hold its readers until the
+/// system's TCP timeout, minutes later. The connection gives up after 3 s, and a connection
+/// whose peer stops answering is found dead within about 30 s (TCP keepalives and
+/// `tcp_user_timeout`, libpq's parameters); the read then goes to the primary.
+fn bounded(target: &Target) -> Target {
+    let Target::Postgres(url) = target else {
+        return target.clone();
+    };
+    let mut url = url.clone();
+    for (name, value) in [
+        ("connect_timeout", "3"),
+        ("keepalives", "1"),
+        ("keepalives_idle", "10"),
+        ("keepalives_interval", "5"),
+        ("keepalives_count", "3"),
+        ("tcp_user_timeout", "30000"),
+    ] {
+        let given = url
+            .split_once('?')
+            .is_some_and(|(_, q)| q.split('&').any(|p| p.split('=').next() == Some(name)));
+        if !given {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&format!("{name}={value}"));
+        }
+    }
+    Target::Postgres(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replica_address_gets_bounds_on_waiting_unless_it_gives_its_own() {
+        let Target::Postgres(url) = bounded(&Target::Postgres("postgres://u@h/db".into())) else {
+            unreachable!()
+        };
+        assert_eq!(
+            url,
+            "postgres://u@h/db?connect_timeout=3&keepalives=1&keepalives_idle=10\
+             &keepalives_interval=5&keepalives_count=3&tcp_user_timeout=30000"
+        );
+        let Target::Postgres(url) = bounded(&Target::Postgres(
+            "postgres://u@h/db?options=-csearch_path%3Dx&connect_timeout=9".into(),
+        )) else {
+            unreachable!()
+        };
+        assert!(url.starts_with(
+            "postgres://u@h/db?options=-csearch_path%3Dx&connect_timeout=9&keepalives=1"
+        ));
+        assert_eq!(url.matches("connect_timeout").count(), 1);
     }
 }

@@ -159,6 +159,10 @@ impl Metrics {
             ] {
                 let _ = writeln!(out, "liangxin_db_reads_total{{served=\"{on}\"}} {n}");
             }
+            if let Some(lag) = reads.lag_bytes {
+                out.push_str("# HELP liangxin_db_replica_lag_bytes WAL the read replica has still to replay to reach the primary (0: it holds every commit).\n# TYPE liangxin_db_replica_lag_bytes gauge\n");
+                let _ = writeln!(out, "liangxin_db_replica_lag_bytes {lag}");
+            }
         }
         if let Some(LogStatus { rows, at, fault }) = self.last_audit_log_check() {
             let intact = fault.is_none();

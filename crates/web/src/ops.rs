@@ -16,11 +16,13 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 }
 
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
-    let body = state.metrics.render(
-        state.pool.in_use(),
-        state.pool.size(),
-        state.pool.read_counts(),
-    );
+    let mut reads = state.pool.read_counts();
+    if let Some(r) = &mut reads {
+        r.lag_bytes = state.pool.replica_lag_bytes().await;
+    }
+    let body = state
+        .metrics
+        .render(state.pool.in_use(), state.pool.size(), reads);
     (
         [(
             header::CONTENT_TYPE,

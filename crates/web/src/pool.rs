@@ -106,6 +106,9 @@ pub struct ReadCounts {
     pub replica: u64,
     pub primary_behind: u64,
     pub primary_down: u64,
+    /// WAL the replica has still to replay to reach the primary now (none when it cannot
+    /// be asked).
+    pub lag_bytes: Option<i64>,
 }
 
 impl std::fmt::Debug for DbPool {
@@ -181,7 +184,35 @@ impl DbPool {
             replica: r.served.load(Ordering::Relaxed),
             primary_behind: r.behind.load(Ordering::Relaxed),
             primary_down: r.down.load(Ordering::Relaxed),
+            lag_bytes: None,
         })
+    }
+
+    /// How far the replica is behind the primary now, in bytes of WAL (none without a
+    /// replica or when either cannot be asked): the primary's position, then the replica's
+    /// distance to it.
+    pub async fn replica_lag_bytes(&self) -> Option<i64> {
+        let replica = self.replica.clone()?;
+        let position = self.run(|s| Ok(s.wal_position()?)).await.ok()??;
+        let key = self.key.clone();
+        let permit = replica.permits.clone().acquire_owned().await.ok()?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut store = replica.connection(&key)?;
+            match store.replay_lag_bytes(&position) {
+                Ok(lag) => {
+                    replica.put_back(store);
+                    lag
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "只读副本连接失效");
+                    replica.note_failure();
+                    None
+                }
+            }
+        })
+        .await
+        .ok()?
     }
 
     /// Runs the read `f` on the streaming replica when there is one, it is up and it has

@@ -167,6 +167,7 @@ macro_rules! contract {
 
 contract!(
     a_citys_pages_in_a_province_are_its_units_in_the_lists_order,
+    every_scope_counts_a_party_organizations_units_alike,
     a_nights_scheduled_run_is_claimed_by_one_server,
     a_year_is_assessed_from_the_records_and_the_scores_entered_and_decided_apart,
     a_secretary_takes_on_a_project_and_its_milestones_and_result_are_kept,

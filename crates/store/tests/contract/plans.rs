@@ -428,3 +428,79 @@ pub(super) fn a_citys_pages_in_a_province_are_its_units_in_the_lists_order(db: &
         }
     }
 }
+
+/// A party organization's units covered are a fact of it, whoever looks: a county, a zone,
+/// a branch and the province see the same count for every party organization they share,
+/// though each reads only the links it needs.
+pub(super) fn every_scope_counts_a_party_organizations_units_alike(db: &TestDb) {
+    let mut store = db.open();
+    let today = d(2026, 11, 27);
+    load_province(&mut store, 2_500, today);
+    let anchors = store.demo_anchors(LYX, "龙游红木小镇").unwrap().unwrap();
+    let (root, path, _) = store.root_party_orgs().unwrap().remove(0);
+    let whole = Scope {
+        region: Some(root.county),
+        ..Scope::subtree(path)
+    };
+    let counts = |store: &mut Store, scope: &Scope| -> HashMap<Key, u32> {
+        store
+            .coverage_facts(scope, today)
+            .unwrap()
+            .party_orgs
+            .into_iter()
+            .map(|p| (p.key, p.units_covered))
+            .collect()
+    };
+    let (zone_committee, zone, _) = anchors.zone.unwrap();
+    let county = Scope {
+        region: Some(LYX),
+        ..scope_of(&mut store, anchors.county.0)
+    };
+    // A joint branch of the zone's committee covering two of the county's units outside
+    // the zone: the zone sees the branch, not the units.
+    let outside: Vec<Key> = store
+        .coverage_facts(&county, today)
+        .unwrap()
+        .organizations
+        .into_iter()
+        .filter(|o| o.zone != Some(zone) && o.covering.is_none())
+        .map(|o| o.key)
+        .take(2)
+        .collect();
+    assert_eq!(outside.len(), 2);
+    let joint = store
+        .insert_party_org(
+            "test",
+            &county,
+            PartyOrg {
+                key: Key { county: LYX, id: 0 },
+                parent: Some(zone_committee),
+                name: "红木小镇第九联合党支部".into(),
+                org_type: PartyOrgType::JointBranch,
+                formation_mode: None,
+                zone: Some(zone),
+                has_committee: false,
+                term_started: Some(d(2026, 1, 5)),
+            },
+            &outside,
+            d(2026, 1, 5),
+        )
+        .unwrap();
+    let all = counts(&mut store, &whole);
+    assert_eq!(all.get(&joint), Some(&2));
+    let scopes = [
+        county.clone(),
+        Scope {
+            zone: Some(zone),
+            ..scope_of(&mut store, zone_committee)
+        },
+        scope_of(&mut store, anchors.branch.unwrap().0),
+    ];
+    for scope in &scopes {
+        let seen = counts(&mut store, scope);
+        assert!(!seen.is_empty(), "{scope:?}");
+        for (key, n) in seen {
+            assert_eq!(Some(&n), all.get(&key), "{key:?} seen from {scope:?}");
+        }
+    }
+}

@@ -43,6 +43,16 @@ fn reads(app: &TestApp, served: &str) -> u64 {
         .unwrap()
 }
 
+/// The replica's lag behind the primary in bytes of WAL, as /metrics gives it.
+fn lag(app: &TestApp) -> i64 {
+    let body = app.client().get("/metrics").body;
+    body.lines()
+        .find_map(|l| l.strip_prefix("liangxin_db_replica_lag_bytes "))
+        .unwrap_or_else(|| panic!("no replica lag in /metrics: {body}"))
+        .parse()
+        .unwrap()
+}
+
 #[derive(QueryableByName)]
 struct Replayed {
     #[diesel(sql_type = diesel::sql_types::Bool)]
@@ -116,6 +126,7 @@ fn reads_go_to_the_replica_except_the_writers_own_until_replayed_and_fall_back_w
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    assert!(lag(&app) > 0, "the paused replica is behind by the write");
     // The writer's next page shows it: their reads go to the primary until the replica has
     // replayed their write.
     let behind = reads(&app, "primary_behind");
