@@ -13,8 +13,11 @@ use rand_chacha::ChaCha8Rng;
 
 const NOTES: &[&str] = &["外出务工", "外出经商", "求学", "随子女迁居", "外派工作"];
 
+/// A record for each member away; `prefix` begins the certificate numbers (the city's
+/// letters, so that no two cities of a province issue the same number).
 pub fn records(
     seed: u64,
+    prefix: &str,
     members: &mut [Member],
     party_orgs: &[PartyOrg],
     as_of: NaiveDate,
@@ -43,11 +46,19 @@ pub fn records(
             0..3 => (None, None),
             // Expired, not yet renewed.
             3..8 => (
-                Some(format!("QZLD{}{:05}", m.key.county % 100, out.len() + 1)),
+                Some(format!(
+                    "{prefix}LD{}{:05}",
+                    m.key.county % 100,
+                    out.len() + 1
+                )),
                 Some((as_of - Days::new(rng.random_range(1..200))).max(out_on)),
             ),
             _ => (
-                Some(format!("QZLD{}{:05}", m.key.county % 100, out.len() + 1)),
+                Some(format!(
+                    "{prefix}LD{}{:05}",
+                    m.key.county % 100,
+                    out.len() + 1
+                )),
                 Some(as_of + Days::new(rng.random_range(30..700))),
             ),
         };

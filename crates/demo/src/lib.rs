@@ -634,7 +634,13 @@ pub fn generate_city(spec: CitySpec, seed: u64, size: Size, as_of: NaiveDate) ->
     g.city.records_start = life::first_month(as_of);
     (g.city.dues_standards, g.city.dues_payments) = dues::dues(seed, as_of, &g.city.members);
     g.city.archive_items = archive::archives(seed, &g.city.members);
-    g.city.floating = floating::records(seed, &mut g.city.members, &g.city.party_orgs, as_of);
+    g.city.floating = floating::records(
+        seed,
+        g.spec.zone_prefix,
+        &mut g.city.members,
+        &g.city.party_orgs,
+        as_of,
+    );
     g.city
 }
 

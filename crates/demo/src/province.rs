@@ -363,6 +363,7 @@ mod tests {
         );
         let mut meetings = 0;
         let mut n = 0;
+        let mut certificates = HashSet::new();
         for city in cities {
             n += 1;
             for po in &city.party_orgs {
@@ -376,6 +377,11 @@ mod tests {
             for o in &city.organizations {
                 assert!(orgs.insert(o.key.id));
                 assert!(o.zone.is_none_or(|z| zones.contains(&z)));
+            }
+            for f in &city.floating {
+                if let Some(no) = &f.certificate_no {
+                    assert!(certificates.insert(no.clone()), "certificate {no}");
+                }
             }
             for m in &city.members {
                 assert!(members.insert(m.key.id));
