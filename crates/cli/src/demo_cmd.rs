@@ -53,14 +53,31 @@ fn load_mode(
     }))
 }
 
-fn progress_bar() -> ProgressBar {
+/// Loads `city` in one transaction behind a progress bar of its stages, `prefix` before it.
+fn load(
+    store: &mut Store,
+    mode: LoadMode,
+    city: &liangxin_demo::City,
+    prefix: &str,
+) -> Result<(), CliError> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{prefix} {msg:<8} [{bar:40}] {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    bar
+    bar.set_prefix(prefix.to_owned());
+    let mut stage = String::new();
+    store.bulk_load("demo", mode, bulk(city), &mut |name, done, total| {
+        if name != stage {
+            stage = name.to_owned();
+            bar.set_message(stage.clone());
+            bar.set_length(total as u64);
+        }
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    Ok(())
 }
 
 fn bulk(city: &liangxin_demo::City) -> Bulk<'_> {
@@ -124,18 +141,7 @@ pub fn province(
             .first()
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        let bar = progress_bar();
-        bar.set_prefix(format!("{name}（{i}/{cities}）"));
-        let mut stage = String::new();
-        store.bulk_load("demo", mode, bulk(&city), &mut |stage_name, done, total| {
-            if stage_name != stage {
-                stage = stage_name.to_owned();
-                bar.set_message(stage.clone());
-                bar.set_length(total as u64);
-            }
-            bar.set_position(done as u64);
-        })?;
-        bar.finish_and_clear();
+        load(store, mode, &city, &format!("{name}（{i}/{cities}）"))?;
         mode = LoadMode::Append;
         organizations += city.organizations.len();
         party_orgs += city.party_orgs.len();
@@ -182,17 +188,7 @@ pub fn run(store: &mut Store, target: &Target, opts: Options) -> Result<(), CliE
     let city = generate(seed, Size { organizations }, as_of);
     spinner.finish_and_clear();
 
-    let bar = progress_bar();
-    let mut stage = String::new();
-    store.bulk_load("demo", mode, bulk(&city), &mut |name, done, total| {
-        if name != stage {
-            stage = name.to_owned();
-            bar.set_message(stage.clone());
-            bar.set_length(total as u64);
-        }
-        bar.set_position(done as u64);
-    })?;
-    bar.finish_and_clear();
+    load(store, mode, &city, "")?;
     let terms = liangxin_demo::committees::terms(&city, as_of);
     let posts = store.load_posts("demo", &terms)?;
     // Before any member moves away: a course's attendees were members on its days.
