@@ -2020,6 +2020,27 @@ fn a_small_province_city_by_city_on_both_databases() {
         !out.status.success(),
         "a second province is not added beside the first"
     );
+    // A province or a city it does not know is refused by name, before anything is read.
+    let out = liangxin(db, &["demo", "--province", "110000", "--force"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--province"), "{}", stderr(&out));
+    let out = liangxin(
+        db,
+        &[
+            "demo",
+            "--province",
+            "330000",
+            "--cities",
+            "330800,110100",
+            "--force",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--cities：110100"),
+        "{}",
+        stderr(&out)
+    );
 
     let Ok(base) = std::env::var("LIANGXIN_TEST_PG_URL") else {
         eprintln!("LIANGXIN_TEST_PG_URL not set: the province on PostgreSQL skipped");
